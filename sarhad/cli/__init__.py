@@ -1,0 +1,85 @@
+"""The ``sarhad`` command: a thin Typer shell over the library.
+
+Each command group lives in its own module and is added here. Errors that sarhad raises on purpose
+(``SarhadError``) are printed as one line without a traceback, with exit status 1.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+import click
+import typer
+
+from sarhad.cli._shared import State, err_console
+from sarhad.errors import SarhadError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="sarhad",
+    help="Verifiable incident sharing and joint monitoring for a cross-border counter-terrorism framework.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    home: Path = typer.Option(
+        None,
+        "--home",
+        help="The node home folder [env SARHAD_HOME; default ./sarhad-home]",
+        show_default=False,
+    ),
+    db: str = typer.Option(
+        None, "--db", help="Database URL overriding the home's setting [env SARHAD_DATABASE_URL]"
+    ),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what happens on stderr."),
+) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+    resolved = home or Path(os.environ.get("SARHAD_HOME", "sarhad-home"))
+    st = State(home=resolved, database_url=db or os.environ.get("SARHAD_DATABASE_URL") or None)
+    ctx.obj = st
+    ctx.call_on_close(st.close)
+
+
+def _register() -> None:
+    from sarhad.cli import node as node_cli
+
+    node_cli.register(app)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return the exit status (0 on success)."""
+    try:
+        app(args=argv, prog_name="sarhad", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code or 0)
+    except click.exceptions.Abort:
+        err_console.print("aborted")
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except SarhadError as exc:
+        err_console.print(f"error: {exc}", style="red", highlight=False, markup=False)
+        return 1
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        return 130
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""What every CLI command shares: the global options, opening the node, printing JSON and tables."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from sarhad.node import Node
+
+__all__ = ["State", "console", "err_console", "print_json", "print_table", "state"]
+
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
+
+
+@dataclass
+class State:
+    """Global options, and the node opened lazily from them (closed when the command ends)."""
+
+    home: Path
+    database_url: str | None = None
+    _node: Node | None = field(default=None, repr=False)
+
+    def node(self) -> Node:
+        """Open (once) the node in ``--home``. Raises NotFound when the home is not initialised."""
+        if self._node is None:
+            from sarhad.config import load_settings
+            from sarhad.node import Node
+
+            self._node = Node.open(load_settings(self.home, database_url=self.database_url))
+        return self._node
+
+    def close(self) -> None:
+        if self._node is not None:
+            self._node.close()
+            self._node = None
+
+
+def state(ctx: typer.Context) -> State:
+    """The :class:`State` of the running command."""
+    root = ctx.find_root()
+    obj = root.obj
+    if not isinstance(obj, State):
+        raise RuntimeError("the sarhad CLI was not started through its root command")
+    return obj
+
+
+def print_json(value: Any) -> None:
+    """Print ``value`` as indented JSON on stdout (for scripts)."""
+    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def print_table(columns: list[str], rows: list[list[Any]], title: str | None = None) -> None:
+    """Print rows as a table on a terminal (plain aligned text when piped)."""
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(*["" if v is None else str(v) for v in row])
+    console.print(table)
+
+
+def progress_enabled() -> bool:
+    """Show progress bars only on an interactive terminal."""
+    return sys.stderr.isatty()

@@ -1,0 +1,331 @@
+"""Commands for the node's own data: init, import, incidents, stats, export, store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from sarhad.cli._shared import console, err_console, print_json, print_table, progress_enabled, state
+from sarhad.errors import InvalidInput
+from sarhad.store.incidents import Filters
+
+__all__ = ["register"]
+
+incidents_app = typer.Typer(help="Query the node's incidents.", no_args_is_help=True)
+store_app = typer.Typer(help="Maintain the node's database.", no_args_is_help=True)
+
+
+def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
+    if not text:
+        return None
+    try:
+        parts = tuple(float(p) for p in text.split(","))
+    except ValueError:
+        raise InvalidInput(f"--bbox {text!r}: expected four numbers MINLON,MINLAT,MAXLON,MAXLAT") from None
+    if len(parts) != 4:
+        raise InvalidInput(f"--bbox {text!r}: expected four numbers MINLON,MINLAT,MAXLON,MAXLAT")
+    return parts  # type: ignore[return-value]
+
+
+def _date(text: str | None, flag: str) -> str | None:
+    if text is None:
+        return None
+    from datetime import date
+
+    try:
+        if len(text) == 4:
+            return f"{int(text):04d}-01-01" if flag == "--since" else f"{int(text):04d}-12-31"
+        if len(text) == 7:
+            year, month = int(text[:4]), int(text[5:7])
+            if flag == "--since":
+                return f"{year:04d}-{month:02d}-01"
+            import calendar
+
+            return f"{year:04d}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise InvalidInput(f"{flag} {text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)") from None
+
+
+def filters_from(
+    since: str | None = None,
+    until: str | None = None,
+    country: str | None = None,
+    admin1: str | None = None,
+    perpetrator: str | None = None,
+    bbox: str | None = None,
+    near_border: float | None = None,
+    side: str | None = None,
+    reported_by: str | None = None,
+) -> Filters:
+    """Filters from the command-line options shared by list, stats and export."""
+    if near_border is not None and near_border < 0:
+        raise InvalidInput(f"--near-border {near_border}: expected a distance in km ≥ 0")
+    return Filters(
+        since=_date(since, "--since"),
+        until=_date(until, "--until"),
+        country=country,
+        admin1=admin1,
+        perpetrator=perpetrator,
+        bbox=_bbox(bbox),
+        near_border=near_border,
+        side=side,
+        reported_by=reported_by,
+    )
+
+
+_SINCE = typer.Option(None, "--since", help="From this date (YYYY, YYYY-MM or YYYY-MM-DD).")
+_UNTIL = typer.Option(None, "--until", help="Up to this date (inclusive).")
+_COUNTRY = typer.Option(None, "--country", help="ISO country code, e.g. PK.")
+_ADMIN1 = typer.Option(None, "--admin1", help="Province name or ISO 3166-2 code, e.g. Balochistan or PK-BA.")
+_PERP = typer.Option(None, "--perpetrator", help="Perpetrator name contains this text.")
+_BBOX = typer.Option(None, "--bbox", help="MINLON,MINLAT,MAXLON,MAXLAT")
+_NEAR = typer.Option(None, "--near-border", help="Within this many km of the border.")
+_SIDE = typer.Option(None, "--side", help="On this side of the border (PK or IR).")
+_REPORTED = typer.Option(None, "--reported-by", help="Only records asserted by this party or dataset.")
+_JSON = typer.Option(False, "--json", help="Print JSON for scripts.")
+
+
+def init(
+    ctx: typer.Context,
+    party: str = typer.Option(..., "--party", help="This node's party code, e.g. PK or IR."),
+    db: str = typer.Option(None, "--db", help="postgresql://… (default: SQLite in the home)."),
+    origin: str = typer.Option(None, "--origin", help="The log's origin line (default sarhad.<party>/log)."),
+    json_out: bool = _JSON,
+) -> None:
+    """Create a node home: settings, signing key and database."""
+    from sarhad.node import Node
+
+    st = state(ctx)
+    node = Node.init(st.home, party.upper(), database_url=db or st.database_url, origin=origin)
+    try:
+        info = {
+            "home": str(node.settings.home),
+            "party": node.settings.party,
+            "database": node.db.dialect,
+            "origin": node.settings.origin,
+            "vkey": node.signer.vkey,
+        }
+    finally:
+        node.close()
+    if json_out:
+        print_json(info)
+    else:
+        console.print(f"created node {info['party']} in {info['home']} ({info['database']})")
+        console.print(f"verifier key: {info['vkey']}")
+
+
+def import_(
+    ctx: typer.Context,
+    fmt: str = typer.Argument(..., metavar="FORMAT", help="ucdp, gtd or acled."),
+    file: Path = typer.Argument(..., exists=False, help="The CSV file."),
+    reported_by: str = typer.Option(None, "--reported-by", help="Attribute the rows to this party."),
+    tlp: str = typer.Option("CLEAR", "--tlp", help="TLP marking: CLEAR, GREEN, AMBER, AMBER+STRICT, RED."),
+    skip_invalid: bool = typer.Option(
+        False, "--skip-invalid", help="Store the good rows; write the bad ones to FILE.rejected.csv."
+    ),
+    json_out: bool = _JSON,
+) -> None:
+    """Import a UCDP GED, GTD or ACLED CSV file (all or nothing unless --skip-invalid)."""
+    from sarhad.importer import import_file
+
+    if not file.is_file():
+        raise InvalidInput(f"{file}: no such file")
+    node = state(ctx).node()
+    if progress_enabled() and not json_out:
+        with Progress(
+            TextColumn("importing {task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+        ) as bar:
+            task = bar.add_task(file.name, total=None)
+            result = import_file(
+                node,
+                fmt,
+                file,
+                reported_by=reported_by,
+                tlp=tlp.upper(),
+                skip_invalid=skip_invalid,
+                progress=lambda n: bar.advance(task, n),
+            )
+    else:
+        result = import_file(node, fmt, file, reported_by=reported_by, tlp=tlp.upper(), skip_invalid=skip_invalid)
+    if json_out:
+        print_json(result.to_json())
+    else:
+        console.print(result.summary(), highlight=False)
+        for error in result.errors:
+            err_console.print(f"  {error}", highlight=False, markup=False)
+
+
+@incidents_app.command("list")
+def incidents_list(
+    ctx: typer.Context,
+    since: str = _SINCE,
+    until: str = _UNTIL,
+    country: str = _COUNTRY,
+    admin1: str = _ADMIN1,
+    perpetrator: str = _PERP,
+    bbox: str = _BBOX,
+    near_border: float = _NEAR,
+    side: str = _SIDE,
+    reported_by: str = _REPORTED,
+    limit: int = typer.Option(None, "--limit", min=1, help="At most this many."),
+    json_out: bool = _JSON,
+) -> None:
+    """List incidents (oldest first) as a table or JSON."""
+    from sarhad.store.incidents import query_incidents
+
+    node = state(ctx).node()
+    filters = filters_from(since, until, country, admin1, perpetrator, bbox, near_border, side, reported_by)
+    rows = query_incidents(node.db, filters, limit=limit)
+    if json_out:
+        print_json(rows)
+        return
+
+    def fig(r: dict[str, Any]) -> str:
+        best = r["best"]
+        if best is None:
+            return "?"
+        if r["low"] is not None and r["high"] is not None and (r["low"], r["high"]) != (best, best):
+            return f"{best} ({r['low']}–{r['high']})"
+        return str(best)
+
+    print_table(
+        ["id", "date", "reported by", "place", "admin1", "perpetrator", "killed", "wounded"],
+        [
+            [r["id"], r["date_start"], r["reported_by"], r["place"] or "", r["admin1"] or "", r["perpetrator"] or "",
+             fig(r["killed"]), fig(r["wounded"])]
+            for r in rows
+        ],  # fmt: skip
+    )
+    console.print(f"{len(rows)} incidents", highlight=False)
+
+
+@incidents_app.command("show")
+def incidents_show(ctx: typer.Context, incident_id: str = typer.Argument(..., metavar="ID"), json_out: bool = _JSON) -> None:
+    """Show one incident in full, with its figures and source row."""
+    node = state(ctx).node()
+    inc = node.incident(incident_id)
+    stix = inc.to_stix()
+    raw = node.raw_row(incident_id)
+    if json_out:
+        print_json({"incident": stix, "raw": raw})
+        return
+    p = inc.place
+    console.print(f"[bold]{inc.title}[/]  {inc.id}")
+    lines = [
+        ("reported by", f"{inc.reported_by} ({inc.dataset} {inc.source_id}, licence {inc.licence}, TLP:{inc.tlp})"),
+        ("date", f"{inc.date_start}" + (f" – {inc.date_end}" if inc.date_end != inc.date_start else "")
+         + f" (precision: {inc.date_precision})"),
+        ("place", ", ".join(x for x in (p.name, p.admin2, p.admin1, p.country) if x) + f" (precision: {p.precision})"),
+        ("coordinates", "unknown" if p.lat is None else f"{p.lat}, {p.lon}"),
+        ("border", "unknown" if p.border_km is None else f"{p.border_km:.1f} km"),
+        ("perpetrators", "; ".join(f"{x.name} ({x.attribution})" for x in inc.perpetrators) or "unknown"),
+        ("attack type", ", ".join(inc.attack_types) or "unknown"),
+        ("flags", ", ".join(inc.flags) or "none"),
+        ("modified", inc.modified),
+    ]  # fmt: skip
+    for key, value in lines:
+        console.print(f"  {key:13} {value}", highlight=False, markup=False)
+    print_table(
+        ["measure", "category", "low", "best", "high", "rule", "asserted by"],
+        [[f.measure, f.category, f.low, f.best, f.high, f.rule, f.asserted_by] for f in inc.figures],
+        title="figures",
+    )
+    for source in inc.sources:
+        console.print(f"  source: {source}", highlight=False, markup=False)
+
+
+def stats_cmd(
+    ctx: typer.Context,
+    by: str = typer.Option(
+        None, "--by", help="Group by year, month, country, admin1, perpetrator, attack-type, reported-by, dataset."
+    ),
+    since: str = _SINCE,
+    until: str = _UNTIL,
+    country: str = _COUNTRY,
+    admin1: str = _ADMIN1,
+    perpetrator: str = _PERP,
+    near_border: float = _NEAR,
+    reported_by: str = _REPORTED,
+    json_out: bool = _JSON,
+) -> None:
+    """Incidents, killed and wounded (low/best/high sums; incidents with the figure unknown)."""
+    from sarhad.store.incidents import stats
+
+    node = state(ctx).node()
+    filters = filters_from(since, until, country, admin1, perpetrator, None, near_border, None, reported_by)
+    out = stats(node.db, by, filters)
+    if json_out:
+        print_json(out)
+        return
+
+    def cells(g: dict[str, Any]) -> list[Any]:
+        k, w = g["killed"], g["wounded"]
+        return [g["incidents"], k["best"], f"{k['low']}–{k['high']}", k["unknown"], w["best"],
+                f"{w['low']}–{w['high']}", w["unknown"]]  # fmt: skip
+
+    columns = ["incidents", "killed", "killed low–high", "killed unknown", "wounded", "wounded low–high",
+               "wounded unknown"]  # fmt: skip
+    rows = [[g["key"] if g["key"] is not None else "(unknown)", *cells(g)] for g in out.get("groups", [])]
+    rows.append(["total", *cells(out)])
+    print_table([by or "", *columns], rows, title="incidents and casualties")
+
+
+def export_cmd(
+    ctx: typer.Context,
+    fmt: str = typer.Argument(..., metavar="FORMAT", help="csv, geojson, ucdp, gtd, acled or stix."),
+    out: Path = typer.Option(..., "--out", help="The file to write."),
+    since: str = _SINCE,
+    until: str = _UNTIL,
+    country: str = _COUNTRY,
+    admin1: str = _ADMIN1,
+    perpetrator: str = _PERP,
+    bbox: str = _BBOX,
+    near_border: float = _NEAR,
+    side: str = _SIDE,
+    reported_by: str = _REPORTED,
+    for_peers: bool = typer.Option(False, "--for-peers", help="Leave out rows whose licence forbids sharing."),
+    json_out: bool = _JSON,
+) -> None:
+    """Export incidents (lossless for rows imported from the same format)."""
+    from sarhad.exporter import export
+
+    node = state(ctx).node()
+    filters = filters_from(since, until, country, admin1, perpetrator, bbox, near_border, side, reported_by)
+    count = export(node, fmt, out, filters, for_peers=for_peers)
+    if json_out:
+        print_json({"format": fmt, "file": str(out), "incidents": count})
+    else:
+        console.print(f"exported {count} incidents as {fmt} to {out}", highlight=False)
+
+
+@store_app.command("rebuild")
+def store_rebuild(ctx: typer.Context, json_out: bool = _JSON) -> None:
+    """Recreate the query tables from the stored objects (the log's bodies)."""
+    from sarhad.store.incidents import rebuild_incidents
+
+    node = state(ctx).node()
+    with node.db.transaction():
+        count = rebuild_incidents(node.db)
+    if json_out:
+        print_json({"incidents": count})
+    else:
+        console.print(f"rebuilt {count} incidents from the stored objects", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the root app."""
+    app.command("init")(init)
+    app.command("import")(import_)
+    app.add_typer(incidents_app, name="incidents")
+    app.command("stats")(stats_cmd)
+    app.command("export")(export_cmd)
+    app.add_typer(store_app, name="store")

@@ -1,0 +1,111 @@
+"""Node settings: one typed object, read once at the edge and passed explicitly.
+
+Precedence is flag > environment (``SARHAD_*``, read by the CLI only) > ``sarhad.toml`` in the node home >
+default. Library code never reads the environment; it is handed a :class:`Settings`.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from sarhad.errors import ConfigError, NotFound
+
+__all__ = ["SETTINGS_FILE", "Settings", "load_settings", "write_settings"]
+
+SETTINGS_FILE = "sarhad.toml"
+_PARTY = re.compile(r"^[A-Z][A-Z0-9-]{1,15}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything a node needs to know about itself.
+
+    ``database_url`` is ``sqlite:///ABSOLUTE/PATH`` or ``postgresql://…``; ``origin`` is the log's C2SP origin
+    line (a schema-less URL); ``share_restricted`` lets GTD/ACLED rows (whose licences forbid redistribution)
+    be exported to peers, for parties that hold their own licence.
+    """
+
+    home: Path
+    party: str
+    database_url: str
+    origin: str
+    share_restricted: bool = False
+
+    def __post_init__(self) -> None:
+        if not _PARTY.match(self.party):
+            raise ConfigError(
+                f"party {self.party!r} is not a party code: expected 2-16 capitals, digits or '-' (e.g. PK, IR)"
+            )
+        if not (self.database_url.startswith("sqlite:///") or self.database_url.startswith("postgresql://")):
+            raise ConfigError(
+                f"database URL {self.database_url!r} is not supported: expected sqlite:///PATH or postgresql://…"
+            )
+
+    @property
+    def key_path(self) -> Path:
+        """The node's Ed25519 signing key (mode 0600)."""
+        return self.home / "node.key"
+
+    def __repr__(self) -> str:
+        # The URL may carry a password: never show it.
+        url = re.sub(r"//[^@/]*@", "//***@", self.database_url)
+        return f"Settings(home={str(self.home)!r}, party={self.party!r}, database_url={url!r})"
+
+
+def default_database_url(home: Path) -> str:
+    """The embedded default: a SQLite file in the node home."""
+    return f"sqlite:///{(home / 'sarhad.db').resolve()}"
+
+
+def load_settings(home: Path, *, database_url: str | None = None) -> Settings:
+    """Read ``sarhad.toml`` from ``home``; ``database_url`` (flag or environment) overrides the file.
+
+    Raises NotFound when the home has not been initialised, ConfigError when the file is malformed.
+    """
+    path = home / SETTINGS_FILE
+    if not path.is_file():
+        raise NotFound(
+            f"{home} is not a sarhad node home (no {SETTINGS_FILE}); run 'sarhad --home {home} init'"
+        )
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+    node = data.get("node", {})
+    if not isinstance(node, dict) or "party" not in node:
+        raise ConfigError(f"{path}: expected a [node] table with 'party'")
+    try:
+        settings = Settings(
+            home=home.resolve(),
+            party=str(node["party"]),
+            database_url=str(node.get("database", default_database_url(home))),
+            origin=str(node.get("origin", f"sarhad.{str(node['party']).lower()}/log")),
+            share_restricted=bool(node.get("share_restricted", False)),
+        )
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+    if database_url:
+        settings = replace(settings, database_url=database_url)
+    return settings
+
+
+def _toml_str(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def write_settings(settings: Settings) -> Path:
+    """Write ``sarhad.toml`` for ``settings`` into its home and return the path."""
+    settings.home.mkdir(parents=True, exist_ok=True)
+    path = settings.home / SETTINGS_FILE
+    text = (
+        "# sarhad node settings\n[node]\n"
+        f"party = {_toml_str(settings.party)}\n"
+        f"database = {_toml_str(settings.database_url)}\n"
+        f"origin = {_toml_str(settings.origin)}\n"
+        f"share_restricted = {'true' if settings.share_restricted else 'false'}\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,132 @@
+"""Export incidents: to a dataset's own CSV format (lossless for rows imported from it), sarhad's flat CSV,
+or GeoJSON.
+
+Exports stream in constant memory. Rows under licences that forbid redistribution (GTD, ACLED) are left
+out when the export is meant for others (``for_peers``), unless the node is configured to share them.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, Final
+
+from sarhad.errors import InvalidInput
+from sarhad.formats import TABLE_FORMATS, table_format
+from sarhad.model.codes import RESTRICTED_LICENCES
+from sarhad.model.incident import Incident
+from sarhad.node import Node
+from sarhad.store.incidents import Filters
+
+__all__ = ["EXPORT_FORMATS", "FLAT_COLUMNS", "export"]
+
+FLAT_COLUMNS: Final = (
+    "id", "source_id", "dataset", "reported_by", "date_start", "date_end", "date_precision", "country", "admin1",
+    "admin1_code", "admin2", "place", "lat", "lon", "geo_precision", "border_km", "perpetrators", "attack_types",
+    "target_types", "weapon_types", "killed_low", "killed_best", "killed_high", "wounded_low", "wounded_best",
+    "wounded_high", "tlp", "licence", "title", "summary", "sources", "flags", "modified",
+)  # fmt: skip
+
+
+def _rows(node: Node, filters: Filters) -> Iterator[tuple[Incident, dict[str, str] | None]]:
+    where, params = filters.where()
+    sql = (
+        "SELECT o.body, r.row FROM incidents i JOIN objects o ON o.id = i.id AND o.modified = i.modified"
+        " LEFT JOIN raw_rows r ON r.id = i.id" + where.replace(" WHERE ", " WHERE ", 1) + " ORDER BY o.seq"
+    )
+    for body, raw in node.db.iterate(sql, params):
+        yield Incident.from_stix(json.loads(body)), (None if raw is None else json.loads(raw))
+
+
+def _n(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _flat(inc: Incident) -> list[str]:
+    p = inc.place
+    k = inc.killed
+    w = inc.wounded
+    return [
+        inc.id, inc.source_id, inc.dataset, inc.reported_by, inc.date_start, inc.date_end, inc.date_precision,
+        _n(p.country), _n(p.admin1), _n(p.admin1_code), _n(p.admin2), _n(p.name), _n(p.lat), _n(p.lon), p.precision,
+        _n(p.border_km), "; ".join(f"{x.name} ({x.attribution})" for x in inc.perpetrators),
+        "; ".join(inc.attack_types), "; ".join(inc.target_types), "; ".join(inc.weapon_types),
+        _n(k.low), _n(k.best), _n(k.high), _n(w.low), _n(w.best), _n(w.high), inc.tlp, inc.licence, inc.title,
+        inc.summary, " | ".join(inc.sources), "; ".join(inc.flags), inc.modified,
+    ]  # fmt: skip
+
+
+def _export_table(name: str) -> Callable[[Node, Path, Filters], int]:
+    fmt = table_format(name)
+
+    def run(node: Node, out: Path, filters: Filters) -> int:
+        count = 0
+        with out.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(fmt.columns)
+            for inc, raw in _rows(node, filters):
+                row = fmt.to_row(inc, raw)
+                writer.writerow([row.get(c, "") for c in fmt.columns])
+                count += 1
+        return count
+
+    return run
+
+
+def _export_csv(node: Node, out: Path, filters: Filters) -> int:
+    count = 0
+    with out.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(FLAT_COLUMNS)
+        for inc, _raw in _rows(node, filters):
+            writer.writerow(_flat(inc))
+            count += 1
+    return count
+
+
+def _export_geojson(node: Node, out: Path, filters: Filters) -> int:
+    count = 0
+    with out.open("w", encoding="utf-8") as fh:
+        fh.write('{"type":"FeatureCollection","features":[\n')
+        for inc, _raw in _rows(node, filters):
+            props = dict(zip(FLAT_COLUMNS, _flat(inc), strict=True))
+            for key in ("lat", "lon"):
+                props.pop(key)
+            props["killed"] = inc.killed.to_dict()
+            props["wounded"] = inc.wounded.to_dict()
+            geometry = (
+                None
+                if inc.place.lat is None
+                else {"type": "Point", "coordinates": [inc.place.lon, inc.place.lat]}
+            )
+            feature = {"type": "Feature", "id": inc.id, "geometry": geometry, "properties": props}
+            fh.write(("," if count else "") + json.dumps(feature, ensure_ascii=False) + "\n")
+            count += 1
+        fh.write("]}\n")
+    return count
+
+
+EXPORT_FORMATS: Final[dict[str, Callable[[Node, Path, Filters], int]]] = {
+    "csv": _export_csv,
+    "geojson": _export_geojson,
+    **{name: _export_table(name) for name in TABLE_FORMATS},
+}
+
+
+def export(node: Node, format_name: str, out: Path, filters: Filters = Filters(), *, for_peers: bool = False) -> int:
+    """Write the incidents matching ``filters`` to ``out`` in ``format_name``; return how many.
+
+    ``for_peers`` leaves out rows whose licence forbids redistribution, unless the node shares them.
+    Raises InvalidInput for an unknown format.
+    """
+    if format_name not in EXPORT_FORMATS:
+        raise InvalidInput(f"unknown export format {format_name!r}: expected one of {', '.join(EXPORT_FORMATS)}")
+    if for_peers and not node.settings.share_restricted:
+        filters = Filters(**{**_fields(filters), "exclude_licences": tuple(sorted(RESTRICTED_LICENCES))})
+    return EXPORT_FORMATS[format_name](node, out, filters)
+
+
+def _fields(filters: Filters) -> dict[str, Any]:
+    return {name: getattr(filters, name) for name in filters.__slots__}  # type: ignore[attr-defined]

@@ -1,0 +1,303 @@
+"""The incident record: one source's account of one terrorism or border-security incident.
+
+An :class:`Incident` is what a party, a dataset row or a news article says happened. Its stored and shared
+form is a STIX 2.1 ``incident`` object with sarhad's property extension (:meth:`Incident.to_stix`); the
+canonical JSON of that object is what the transparency log hashes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Final
+
+from sarhad.canonical import canonical_bytes
+from sarhad.errors import InvalidInput
+from sarhad.model.codes import DATE_PRECISIONS, GEO_PRECISIONS, TLP_LEVELS
+from sarhad.model.figures import Figure, Range, total
+
+__all__ = [
+    "ATTRIBUTIONS",
+    "INCIDENT_CORE_EXTENSION",
+    "SARHAD_EXTENSION",
+    "TLP_MARKINGS",
+    "Incident",
+    "Perpetrator",
+    "Place",
+    "content_hash",
+    "identity_id",
+    "incident_id",
+]
+
+# The extension-definition sarhad publishes for its incident properties (schema in sarhad/model/data).
+SARHAD_EXTENSION: Final = "extension-definition--3a8e6f0e-2b1c-5d7a-9e4f-5a7268616401"
+# OASIS Incident Core Extension v2.0 (cti-stix-common-objects).
+INCIDENT_CORE_EXTENSION: Final = "extension-definition--ef765651-680c-498d-9894-99799f2fa126"
+# TLP 2.0 marking definitions: fixed ids from cti-stix-common-objects.
+TLP_MARKINGS: Final[dict[str, str]] = {
+    "CLEAR": "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
+    "GREEN": "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb",
+    "AMBER": "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",
+    "AMBER+STRICT": "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003",
+    "RED": "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
+}
+_TLP_BY_ID: Final = {v: k for k, v in TLP_MARKINGS.items()}
+ATTRIBUTIONS: Final = ("confirmed", "suspected", "claimed", "blamed", "unknown")
+
+_NAMESPACE: Final = uuid.UUID("5a7268ad-0000-5000-8000-736172686164")  # sarhad's uuid5 namespace
+_ID = re.compile(r"^incident--[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
+
+
+def incident_id(dataset: str, reported_by: str, source_id: str) -> str:
+    """The stable id of the record ``source_id`` of ``dataset`` as asserted by ``reported_by``.
+
+    Importing the same row again gives the same id, so a re-import changes nothing.
+    """
+    return f"incident--{uuid.uuid5(_NAMESPACE, f'{dataset}|{reported_by}|{source_id}')}"
+
+
+def identity_id(party: str) -> str:
+    """The STIX identity id of a party or dataset (``identity--…``), stable across nodes."""
+    return f"identity--{uuid.uuid5(_NAMESPACE, f'party|{party}')}"
+
+
+@dataclass(frozen=True, slots=True)
+class Perpetrator:
+    """A group named as responsible, as the source spelled it, and how sure the source is."""
+
+    name: str
+    attribution: str = "unknown"
+
+    def __post_init__(self) -> None:
+        if not self.name.strip():
+            raise InvalidInput("perpetrator name is empty")
+        if self.attribution not in ATTRIBUTIONS:
+            raise InvalidInput(f"attribution {self.attribution!r} is not one of {', '.join(ATTRIBUTIONS)}")
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where it happened, with how exactly that is known (``precision``, see codes.GEO_PRECISIONS)."""
+
+    country: str | None = None  # ISO 3166-1 alpha-2
+    admin1: str | None = None
+    admin1_code: str | None = None  # ISO 3166-2, e.g. PK-BA
+    admin2: str | None = None
+    name: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    precision: str = "unknown"
+    border_km: float | None = None  # distance to the nearest shared border the node watches
+
+    def __post_init__(self) -> None:
+        if self.country is not None and not re.fullmatch(r"[A-Z]{2}", self.country):
+            raise InvalidInput(f"country {self.country!r} is not an ISO 3166-1 alpha-2 code")
+        if (self.lat is None) != (self.lon is None):
+            raise InvalidInput("latitude and longitude must be given together")
+        if self.lat is not None and not -90 <= self.lat <= 90:
+            raise InvalidInput(f"latitude {self.lat} is outside -90..90")
+        if self.lon is not None and not -180 <= self.lon <= 180:
+            raise InvalidInput(f"longitude {self.lon} is outside -180..180")
+        if self.precision not in GEO_PRECISIONS:
+            raise InvalidInput(f"geo precision {self.precision!r} is not one of {', '.join(GEO_PRECISIONS)}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "country": self.country,
+            "admin1": self.admin1,
+            "admin1_code": self.admin1_code,
+            "admin2": self.admin2,
+            "name": self.name,
+            "lat": self.lat,
+            "lon": self.lon,
+            "precision": self.precision,
+            "border_km": self.border_km,
+        }
+
+
+def _check_date(value: str, what: str) -> None:
+    try:
+        date.fromisoformat(value)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput(f"{what} {value!r} is not a date (YYYY-MM-DD)") from exc
+    if len(value) != 10:
+        raise InvalidInput(f"{what} {value!r} is not a date (YYYY-MM-DD)")
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    """One source's account of an incident. An Incident that exists is valid.
+
+    ``reported_by`` is the party (``PK``) or dataset (``UCDP``) that asserts the record; ``dataset`` and
+    ``source_id`` name the row it came from (``ucdp``/``193150``, ``party``/the party's own reference);
+    ``raw`` keeps that row verbatim (column → text) for lossless re-export, with ``raw_sha256``.
+
+    Raises InvalidInput when a field is malformed (a bad date, an end before the start, a TLP level sarhad
+    does not know, coordinates out of range…).
+    """
+
+    id: str
+    reported_by: str
+    dataset: str
+    source_id: str
+    date_start: str
+    date_end: str
+    date_precision: str = "day"
+    place: Place = field(default_factory=Place)
+    attack_types: tuple[str, ...] = ()
+    target_types: tuple[str, ...] = ()
+    weapon_types: tuple[str, ...] = ()
+    perpetrators: tuple[Perpetrator, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    sources: tuple[str, ...] = ()
+    title: str = ""
+    summary: str = ""
+    tlp: str = "CLEAR"
+    licence: str = "PARTY-OWN"
+    raw: Mapping[str, str] | None = None
+    raw_sha256: str | None = None
+    flags: tuple[str, ...] = ()
+    created: str = "1970-01-01T00:00:00Z"
+    modified: str = "1970-01-01T00:00:00Z"
+
+    def __post_init__(self) -> None:
+        if not _ID.match(self.id):
+            raise InvalidInput(f"incident id {self.id!r} is not of the form incident--<uuid>")
+        _check_date(self.date_start, "start date")
+        _check_date(self.date_end, "end date")
+        if self.date_end < self.date_start:
+            raise InvalidInput(f"end date {self.date_end} is before start date {self.date_start}")
+        if self.date_precision not in DATE_PRECISIONS:
+            raise InvalidInput(
+                f"date precision {self.date_precision!r} is not one of {', '.join(DATE_PRECISIONS)}"
+            )
+        if self.tlp not in TLP_LEVELS:
+            raise InvalidInput(f"TLP {self.tlp!r} is not one of {', '.join(TLP_LEVELS)}")
+        if not self.reported_by:
+            raise InvalidInput("reported_by is empty")
+        for stamp, what in ((self.created, "created"), (self.modified, "modified")):
+            if not _TIMESTAMP.match(stamp):
+                raise InvalidInput(f"{what} {stamp!r} is not a UTC timestamp (YYYY-MM-DDTHH:MM:SSZ)")
+
+    # -- derived ---------------------------------------------------------------------------------------
+    @property
+    def killed(self) -> Range:
+        """The record's total killed (low/best/high, None where unknown)."""
+        return total(self.figures, "killed")
+
+    @property
+    def wounded(self) -> Range:
+        """The record's total wounded (low/best/high, None where unknown)."""
+        return total(self.figures, "wounded")
+
+    @property
+    def perpetrator(self) -> str | None:
+        """The first named perpetrator, as reported."""
+        return self.perpetrators[0].name if self.perpetrators else None
+
+    # -- STIX form -------------------------------------------------------------------------------------
+    def to_stix(self, created_by: str | None = None) -> dict[str, Any]:
+        """The STIX 2.1 incident object sarhad stores, hashes and shares.
+
+        ``created_by`` is the party of the node that publishes it (defaults to ``reported_by``).
+        """
+        ext: dict[str, Any] = {
+            "extension_type": "property-extension",
+            "reported_by": self.reported_by,
+            "dataset": self.dataset,
+            "source_id": self.source_id,
+            "date_start": self.date_start,
+            "date_end": self.date_end,
+            "date_precision": self.date_precision,
+            "place": self.place.to_dict(),
+            "attack_types": list(self.attack_types),
+            "target_types": list(self.target_types),
+            "weapon_types": list(self.weapon_types),
+            "perpetrators": [{"name": p.name, "attribution": p.attribution} for p in self.perpetrators],
+            "figures": [f.to_dict() for f in self.figures],
+            "sources": list(self.sources),
+            "licence": self.licence,
+            "flags": list(self.flags),
+        }
+        if self.raw is not None:
+            ext["raw"] = dict(self.raw)
+            ext["raw_sha256"] = self.raw_sha256
+        obj: dict[str, Any] = {
+            "type": "incident",
+            "spec_version": "2.1",
+            "id": self.id,
+            "created": self.created,
+            "modified": self.modified,
+            "created_by_ref": identity_id(created_by or self.reported_by),
+            "name": self.title or f"Incident of {self.date_start}",
+            "object_marking_refs": [TLP_MARKINGS[self.tlp]],
+            "extensions": {
+                INCIDENT_CORE_EXTENSION: {
+                    "extension_type": "property-extension",
+                    "determination": "confirmed",
+                    "investigation_status": "closed",
+                },
+                SARHAD_EXTENSION: ext,
+            },
+        }
+        if self.summary:
+            obj["description"] = self.summary
+        return obj
+
+    @classmethod
+    def from_stix(cls, obj: Mapping[str, Any]) -> Incident:
+        """Parse a STIX incident carrying sarhad's extension. Raises InvalidInput when it does not fit."""
+        if obj.get("type") != "incident":
+            raise InvalidInput(f"expected a STIX incident, found type {obj.get('type')!r}")
+        try:
+            ext = obj["extensions"][SARHAD_EXTENSION]
+        except (KeyError, TypeError) as exc:
+            raise InvalidInput(
+                f"{obj.get('id')}: the incident has no sarhad extension ({SARHAD_EXTENSION})"
+            ) from exc
+        markings = [m for m in obj.get("object_marking_refs", []) if m in _TLP_BY_ID]
+        try:
+            place = ext.get("place") or {}
+            return cls(
+                id=obj["id"],
+                reported_by=ext["reported_by"],
+                dataset=ext["dataset"],
+                source_id=ext["source_id"],
+                date_start=ext["date_start"],
+                date_end=ext["date_end"],
+                date_precision=ext.get("date_precision", "day"),
+                place=Place(**place),
+                attack_types=tuple(ext.get("attack_types", ())),
+                target_types=tuple(ext.get("target_types", ())),
+                weapon_types=tuple(ext.get("weapon_types", ())),
+                perpetrators=tuple(Perpetrator(**p) for p in ext.get("perpetrators", ())),
+                figures=tuple(Figure.from_dict(f) for f in ext.get("figures", ())),
+                sources=tuple(ext.get("sources", ())),
+                title=obj.get("name", ""),
+                summary=obj.get("description", ""),
+                tlp=_TLP_BY_ID[markings[0]] if markings else "CLEAR",
+                licence=ext.get("licence", "PARTY-OWN"),
+                raw=ext.get("raw"),
+                raw_sha256=ext.get("raw_sha256"),
+                flags=tuple(ext.get("flags", ())),
+                created=obj["created"],
+                modified=obj["modified"],
+            )
+        except KeyError as exc:
+            raise InvalidInput(f"{obj.get('id')}: the incident is missing {exc.args[0]!r}") from exc
+        except TypeError as exc:
+            raise InvalidInput(f"{obj.get('id')}: malformed incident: {exc}") from exc
+
+
+def content_hash(stix: Mapping[str, Any]) -> str:
+    """SHA-256 of an object's canonical JSON without its timestamps: equal iff the content is the same.
+
+    A re-import compares this to decide that nothing changed.
+    """
+    body = {k: v for k, v in stix.items() if k not in ("created", "modified")}
+    return hashlib.sha256(canonical_bytes(body)).hexdigest()

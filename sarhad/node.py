@@ -1,0 +1,316 @@
+"""The node: one party's home folder, its database, its signing key, and the single write path.
+
+Everything the node asserts goes through :meth:`Node.publisher`: in one transaction the records are stored,
+their envelopes appended to the transparency log and a checkpoint signed. Nothing else writes records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sarhad.canonical import canonical_text
+from sarhad.config import Settings, default_database_url, write_settings
+from sarhad.errors import ConfigError, NotFound
+from sarhad.log.envelope import Envelope
+from sarhad.log.note import Signer
+from sarhad.log.store import Log
+from sarhad.model.incident import Incident
+from sarhad.store.db import Database, open_database
+from sarhad.store.incidents import incident_row, upsert_incidents
+from sarhad.store.schema import migrate
+
+__all__ = ["Node", "PublishResult", "Publisher", "utc_timestamp"]
+
+log = logging.getLogger(__name__)
+
+# Placeholders for the timestamps while the content hash is computed; no valid timestamp looks like them.
+_CREATED = "@@sarhad:created@@"
+_MODIFIED = "@@sarhad:modified@@"
+_BATCH = 5000
+
+
+def utc_timestamp(moment: datetime | None = None) -> str:
+    """A STIX timestamp with millisecond precision: ``2026-12-01T20:19:36.123Z``."""
+    moment = moment or datetime.now(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def _parse_timestamp(stamp: str) -> datetime:
+    return datetime.strptime(stamp.rstrip("Z").ljust(23, "0")[:23], "%Y-%m-%dT%H:%M:%S.%f").replace(
+        tzinfo=UTC
+    )
+
+
+@dataclass
+class PublishResult:
+    """What one publish did: records added, updated (a new version), and unchanged (skipped)."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    first_leaf: int | None = None
+    tree_size: int | None = None
+
+    @property
+    def total(self) -> int:
+        return self.added + self.updated + self.unchanged
+
+
+class Publisher:
+    """Collects records and writes them in batches inside the node's open transaction.
+
+    Obtain one from :meth:`Node.publisher`; do not construct it directly.
+    """
+
+    def __init__(self, node: Node, now: datetime) -> None:
+        self._node = node
+        self._pending: dict[str, tuple[Incident, dict[str, str] | None]] = {}
+        self._now = now
+        self._stamp = utc_timestamp(now)
+        self._seq = node._next_seq()
+        self.result = PublishResult()
+
+    def add(self, incident: Incident, raw: dict[str, str] | None = None) -> None:
+        """Queue ``incident`` (and its verbatim source row) for publishing; a later copy of the same id wins."""
+        self._pending[incident.id] = (incident, raw)
+        if len(self._pending) >= _BATCH:
+            self.flush()
+
+    def add_all(self, incidents: Iterable[Incident]) -> None:
+        for incident in incidents:
+            self.add(incident)
+
+    def flush(self) -> None:
+        """Write what is queued (called automatically per batch and at the end)."""
+        if not self._pending:
+            return
+        items = list(self._pending.values())
+        self._pending.clear()
+        db = self._node.db
+        party = self._node.settings.party
+        existing = self._node._existing([inc.id for inc, _ in items])
+        bodies: list[tuple[Incident, dict[str, str] | None, str, str, str, str]] = []
+        for inc, raw in items:
+            stix = inc.to_stix(created_by=party)
+            stix["created"] = _CREATED
+            stix["modified"] = _MODIFIED
+            content_text = canonical_text(stix)
+            content_sha = hashlib.sha256(content_text.encode()).hexdigest()
+            before = existing.get(inc.id)
+            if before is not None and before[0] == content_sha:
+                self.result.unchanged += 1
+                continue
+            if before is None:
+                created = modified = self._stamp
+                self.result.added += 1
+            else:
+                created = before[1]
+                modified = self._stamp
+                if modified <= before[2]:  # keep versions strictly increasing
+                    modified = utc_timestamp(_parse_timestamp(before[2]) + timedelta(milliseconds=1))
+                self.result.updated += 1
+            body = content_text.replace(_CREATED, created, 1).replace(_MODIFIED, modified, 1)
+            bodies.append((inc, raw, body, content_sha, created, modified))
+        if not bodies:
+            return
+        envelopes = []
+        for inc, _raw, body, _csha, _created, modified in bodies:
+            sha = hashlib.sha256(body.encode()).hexdigest()
+            envelopes.append(
+                Envelope(object_id=inc.id, version=modified, sha256=sha, tlp=inc.tlp, time=self._stamp)
+            )
+        first = self._node.log.append(envelopes)
+        if self.result.first_leaf is None:
+            self.result.first_leaf = first
+        object_rows = []
+        incident_rows = []
+        raw_rows = []
+        for i, ((inc, raw, body, csha, created, modified), env) in enumerate(
+            zip(bodies, envelopes, strict=True)
+        ):
+            object_rows.append(
+                (
+                    inc.id,
+                    modified,
+                    "incident",
+                    env.sha256,
+                    csha,
+                    inc.tlp,
+                    inc.licence,
+                    party,
+                    self._stamp,
+                    self._seq,
+                    first + i,
+                    body,
+                )
+            )
+            self._seq += 1
+            incident_rows.append(incident_row(inc, created, modified, party, csha))
+            if raw is not None and inc.raw_sha256:
+                raw_rows.append((inc.id, inc.dataset, inc.raw_sha256, canonical_text(raw)))
+        db.copy_rows(
+            "objects",
+            (
+                "id",
+                "modified",
+                "type",
+                "sha256",
+                "content_sha256",
+                "tlp",
+                "licence",
+                "origin",
+                "added",
+                "seq",
+                "log_index",
+                "body",
+            ),
+            object_rows,
+        )
+        upsert_incidents(db, incident_rows)
+        if raw_rows:
+            db.executemany(
+                "INSERT INTO raw_rows (id, dataset, sha256, row) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (id) DO UPDATE SET dataset = excluded.dataset, sha256 = excluded.sha256,"
+                " row = excluded.row",
+                raw_rows,
+            )
+
+
+class Node:
+    """A party's node: settings, database, signing key and log. Use :meth:`init` or :meth:`open`."""
+
+    def __init__(self, settings: Settings, db: Database, signer: Signer) -> None:
+        self.settings = settings
+        self.db = db
+        self.signer = signer
+        self.log = Log(db)
+
+    def __repr__(self) -> str:
+        return f"Node(party={self.settings.party!r}, home={str(self.settings.home)!r})"
+
+    @classmethod
+    def init(
+        cls,
+        home: Path,
+        party: str,
+        *,
+        database_url: str | None = None,
+        origin: str | None = None,
+        share_restricted: bool = False,
+    ) -> Node:
+        """Create a node home: settings, a new Ed25519 key (mode 0600) and the database schema.
+
+        Raises ConfigError when ``home`` already holds a node, StorageError when the database fails.
+        """
+        home = home.resolve()
+        settings = Settings(
+            home=home,
+            party=party,
+            database_url=database_url or default_database_url(home),
+            origin=origin or f"sarhad.{party.lower()}/log",
+            share_restricted=share_restricted,
+        )
+        if (home / "sarhad.toml").exists():
+            raise ConfigError(f"{home} already holds a sarhad node; choose another --home")
+        home.mkdir(parents=True, exist_ok=True)
+        signer = Signer.generate(settings.origin)
+        db = open_database(settings.database_url)
+        try:
+            if db.fetchone(_HAS_OBJECTS[db.dialect]) is not None:
+                raise ConfigError(
+                    "the database already holds a sarhad node; give each node its own database (or schema)"
+                )
+            migrate(db)
+        except BaseException:
+            db.close()
+            raise
+        signer.write_key_file(settings.key_path)
+        write_settings(settings)
+        return cls(settings, db, signer)
+
+    @classmethod
+    def open(cls, settings: Settings) -> Node:
+        """Open an initialised node, bringing its schema up to date. Raises NotFound without a key."""
+        if not settings.key_path.is_file():
+            raise NotFound(f"node key {settings.key_path} is missing")
+        signer = Signer.from_key_file(settings.key_path)
+        db = open_database(settings.database_url)
+        try:
+            migrate(db)
+        except BaseException:
+            db.close()
+            raise
+        return cls(settings, db, signer)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Node:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the write path --------------------------------------------------------------------------------
+    @contextmanager
+    def publisher(self) -> Iterator[Publisher]:
+        """Publish records in one transaction: stored, logged, and covered by one new signed checkpoint.
+
+        If the block raises, nothing is stored and the log is unchanged.
+        """
+        with self.db.transaction():
+            pub = Publisher(self, datetime.now(UTC))
+            yield pub
+            pub.flush()
+            if pub.result.added or pub.result.updated:
+                checkpoint = self.log.sign_checkpoint(self.signer, self.settings.origin)
+                pub.result.tree_size = checkpoint.size
+
+    def publish(self, incidents: Iterable[Incident]) -> PublishResult:
+        """Publish ``incidents`` in one transaction (see :meth:`publisher`)."""
+        with self.publisher() as pub:
+            pub.add_all(incidents)
+        return pub.result
+
+    # -- helpers for the publisher ---------------------------------------------------------------------
+    def _next_seq(self) -> int:
+        row = self.db.fetchone("SELECT MAX(seq) FROM objects")
+        return 1 if row is None or row[0] is None else int(row[0]) + 1
+
+    def _existing(self, ids: list[str]) -> dict[str, tuple[str, str, str]]:
+        found: dict[str, tuple[str, str, str]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.fetchall(
+                f"SELECT id, content_sha256, created, modified FROM incidents WHERE id IN ({marks})", chunk
+            ):
+                found[row[0]] = (row[1], row[2], row[3])
+        return found
+
+    def incident(self, incident_id: str) -> Incident:
+        """The current version of an incident. Raises NotFound."""
+        from sarhad.store.incidents import load_incident
+
+        return load_incident(self.db, incident_id)
+
+    def raw_row(self, incident_id: str) -> dict[str, Any] | None:
+        """The verbatim source row an incident was imported from, or None."""
+        import json
+
+        row = self.db.fetchone("SELECT row FROM raw_rows WHERE id = ?", (incident_id,))
+        return None if row is None else dict(json.loads(row[0]))
+
+
+_HAS_OBJECTS = {
+    "sqlite": "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'objects'",
+    "postgresql": "SELECT 1 FROM information_schema.tables WHERE table_name = 'objects'"
+    " AND table_schema = current_schema()",
+}

@@ -1,0 +1,238 @@
+"""One database API over SQLite (the embedded default) and PostgreSQL.
+
+SQL is written once with ``?`` placeholders and translated for psycopg. DDL may use ``{blob}``,
+``{bigint}`` and ``{real}``, filled per dialect. Errors from either driver become ``StorageError``.
+There is one writer: ``transaction()`` serialises writes; readers use their own connections (SQLite WAL).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Literal
+
+from sarhad.errors import StorageError
+
+__all__ = ["Database", "Dialect", "open_database"]
+
+log = logging.getLogger(__name__)
+
+Dialect = Literal["sqlite", "postgresql"]
+Row = tuple[Any, ...]
+
+_DDL = {
+    "sqlite": {"blob": "BLOB", "bigint": "INTEGER", "real": "REAL"},
+    "postgresql": {"blob": "BYTEA", "bigint": "BIGINT", "real": "DOUBLE PRECISION"},
+}
+_PLACEHOLDER = re.compile(r"\?")
+
+
+class Database:
+    """A connection to the node's database with one API for both dialects.
+
+    Create one with :func:`open_database`. Not thread-safe: give each thread its own ``Database``.
+    """
+
+    def __init__(self, url: str, conn: Any, dialect: Dialect, schema: str | None = None) -> None:
+        self.url = url
+        self.dialect: Dialect = dialect
+        self.schema = schema
+        self._conn = conn
+        self._depth = 0
+        self._lock = threading.RLock()
+
+    def __repr__(self) -> str:
+        return f"Database(dialect={self.dialect!r})"
+
+    # -- SQL -------------------------------------------------------------------------------------------
+    def ddl(self, template: str) -> str:
+        """Fill ``{blob}``, ``{bigint}`` and ``{real}`` in a DDL template for this dialect."""
+        return template.format(**_DDL[self.dialect])
+
+    def _sql(self, sql: str) -> str:
+        if self.dialect == "postgresql":
+            return _PLACEHOLDER.sub("%s", sql.replace("%", "%%"))
+        return sql
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """Run one statement; returns the driver cursor. Raises StorageError on failure."""
+        try:
+            return self._conn.execute(self._sql(sql), params)
+        except Exception as exc:
+            raise self._translate(exc, sql) from exc
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        """Run one statement for each row. Raises StorageError on failure."""
+        try:
+            if self.dialect == "postgresql":
+                with self._conn.cursor() as cur:
+                    cur.executemany(self._sql(sql), rows)
+            else:
+                self._conn.executemany(sql, rows)
+        except Exception as exc:
+            raise self._translate(exc, sql) from exc
+
+    def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """Run a query and return all its rows as tuples."""
+        return [tuple(r) for r in self.execute(sql, params).fetchall()]
+
+    def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        """Run a query and return its first row, or None."""
+        row = self.execute(sql, params).fetchone()
+        return None if row is None else tuple(row)
+
+    def iterate(self, sql: str, params: Sequence[Any] = (), size: int = 5000) -> Iterator[Row]:
+        """Stream a query's rows in chunks of ``size`` without loading them all."""
+        if self.dialect == "postgresql":
+            try:
+                with self._conn.cursor(name=f"sarhad_{id(self)}_{threading.get_ident()}") as cur:
+                    cur.itersize = size
+                    cur.execute(self._sql(sql), params)
+                    for row in cur:
+                        yield tuple(row)
+            except Exception as exc:
+                raise self._translate(exc, sql) from exc
+            return
+        cur = self.execute(sql, params)
+        while True:
+            rows = cur.fetchmany(size)
+            if not rows:
+                return
+            for row in rows:
+                yield tuple(row)
+
+    def copy_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """Bulk-insert rows: PostgreSQL's COPY, or executemany on SQLite."""
+        if self.dialect == "postgresql":
+            try:
+                with (
+                    self._conn.cursor() as cur,
+                    cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+                ):
+                    for row in rows:
+                        copy.write_row(row)
+            except Exception as exc:
+                raise self._translate(exc, f"COPY {table}") from exc
+            return
+        marks = ", ".join("?" * len(columns))
+        self.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+    # -- transactions ----------------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """Run the block in one transaction: commit on success, roll back on any exception.
+
+        Nested use joins the outer transaction. Only one writer holds it at a time.
+        """
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self
+                finally:
+                    self._depth -= 1
+                return
+            self._begin()
+            self._depth = 1
+            try:
+                yield self
+            except BaseException:
+                self._depth = 0
+                self._rollback()
+                raise
+            self._depth = 0
+            self._commit()
+
+    @property
+    def in_transaction(self) -> bool:
+        """True inside ``transaction()``."""
+        return self._depth > 0
+
+    def _begin(self) -> None:
+        try:
+            if self.dialect == "sqlite":
+                self._conn.execute("BEGIN IMMEDIATE")
+            else:
+                self._conn.execute("BEGIN")
+        except Exception as exc:
+            raise self._translate(exc, "BEGIN") from exc
+
+    def _commit(self) -> None:
+        try:
+            self._conn.execute("COMMIT")
+        except Exception as exc:
+            raise self._translate(exc, "COMMIT") from exc
+
+    def _rollback(self) -> None:
+        try:
+            self._conn.execute("ROLLBACK")
+        except Exception:  # the connection may already be gone; the original error matters more
+            log.warning("rollback failed", exc_info=True)
+
+    def close(self) -> None:
+        """Close the connection."""
+        try:
+            self._conn.close()
+        except Exception as exc:
+            raise self._translate(exc, "close") from exc
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _translate(self, exc: Exception, sql: str) -> StorageError:
+        if isinstance(exc, StorageError):
+            return exc
+        statement = " ".join(sql.split())[:120]
+        return StorageError(f"{self.dialect} failed on '{statement}': {exc}")
+
+
+def open_database(url: str) -> Database:
+    """Open ``sqlite:///PATH`` or ``postgresql://…`` (optionally ``?schema=NAME``).
+
+    SQLite runs in WAL mode with autocommit handled by sarhad (explicit BEGIN/COMMIT). Raises StorageError
+    when the database cannot be opened.
+    """
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA busy_timeout=30000")
+        except (sqlite3.Error, OSError) as exc:
+            raise StorageError(f"cannot open SQLite database {path}: {exc}") from exc
+        return Database(url, conn, "sqlite")
+    if url.startswith(("postgresql://", "postgres://")):
+        import psycopg
+
+        base, _, query = url.partition("?")
+        schema = None
+        rest = []
+        for part in query.split("&") if query else []:
+            key, _, value = part.partition("=")
+            if key == "schema":
+                schema = value
+            else:
+                rest.append(part)
+        conninfo = base + ("?" + "&".join(rest) if rest else "")
+        try:
+            conn = psycopg.connect(conninfo, autocommit=True)
+            if schema:
+                if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", schema):
+                    raise StorageError(f"schema name {schema!r} is not a plain lower-case identifier")
+                conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+                conn.execute(f"SET search_path TO {schema}")
+        except psycopg.Error as exc:
+            raise StorageError(f"cannot connect to PostgreSQL: {exc}") from exc
+        return Database(url, conn, "postgresql", schema)
+    raise StorageError(f"unsupported database URL {url!r}: expected sqlite:///PATH or postgresql://…")

@@ -1,0 +1,277 @@
+"""The ``incidents`` table: the current version of every incident, flattened for queries and statistics.
+
+It is a view of the ``objects`` table (rebuildable from it); this module writes it inside the publisher's
+transaction and answers the CLI's and the API's questions from it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from sarhad.errors import InvalidInput, NotFound
+from sarhad.model.incident import Incident
+from sarhad.store.db import Database
+
+__all__ = [
+    "GROUPINGS",
+    "INCIDENT_COLUMNS",
+    "Filters",
+    "count_incidents",
+    "incident_row",
+    "iter_incidents",
+    "load_incident",
+    "query_incidents",
+    "rebuild_incidents",
+    "stats",
+    "upsert_incidents",
+]
+
+INCIDENT_COLUMNS: Final = (
+    "id", "modified", "created", "origin", "dataset", "source_id", "reported_by", "date_start", "date_end",
+    "date_precision", "country", "admin1", "admin1_code", "admin2", "place", "lat", "lon", "geo_precision",
+    "border_km", "perpetrator", "attack_type", "killed_low", "killed_best", "killed_high", "wounded_low",
+    "wounded_best", "wounded_high", "tlp", "licence", "content_sha256",
+)  # fmt: skip
+
+_UPSERT: Final = (
+    f"INSERT INTO incidents ({', '.join(INCIDENT_COLUMNS)}) VALUES ({', '.join('?' * len(INCIDENT_COLUMNS))})"
+    " ON CONFLICT (id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in INCIDENT_COLUMNS if c not in ("id", "created"))
+)
+
+
+def incident_row(
+    inc: Incident, created: str, modified: str, origin: str, content_sha: str
+) -> tuple[Any, ...]:
+    """The ``incidents`` row for one version of an incident."""
+    p = inc.place
+    k = inc.killed
+    w = inc.wounded
+    return (
+        inc.id, modified, created, origin, inc.dataset, inc.source_id, inc.reported_by, inc.date_start,
+        inc.date_end, inc.date_precision, p.country, p.admin1, p.admin1_code, p.admin2, p.name, p.lat, p.lon,
+        p.precision, p.border_km, inc.perpetrator, inc.attack_types[0] if inc.attack_types else None,
+        k.low, k.best, k.high, w.low, w.best, w.high, inc.tlp, inc.licence, content_sha,
+    )  # fmt: skip
+
+
+def upsert_incidents(db: Database, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Insert or replace the current version of each incident."""
+    db.executemany(_UPSERT, rows)
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What to select. Dates are ISO ``YYYY-MM-DD`` (an incident matches when its start date is in range);
+    ``bbox`` is ``(min_lon, min_lat, max_lon, max_lat)``; ``near_border`` a distance in km; ``side`` a
+    country code."""
+
+    since: str | None = None
+    until: str | None = None
+    country: str | None = None
+    admin1: str | None = None
+    perpetrator: str | None = None
+    reported_by: str | None = None
+    dataset: str | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    near_border: float | None = None
+    side: str | None = None
+    tlp: tuple[str, ...] | None = None
+    exclude_licences: tuple[str, ...] = ()
+
+    def where(self) -> tuple[str, list[Any]]:
+        """The SQL ``WHERE`` clause (or empty) and its parameters."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if self.since:
+            clauses.append("date_start >= ?")
+            params.append(self.since)
+        if self.until:
+            clauses.append("date_start <= ?")
+            params.append(self.until)
+        if self.country:
+            clauses.append("country = ?")
+            params.append(self.country.upper())
+        if self.side:
+            clauses.append("country = ?")
+            params.append(self.side.upper())
+        if self.admin1:
+            clauses.append("(LOWER(admin1) = LOWER(?) OR admin1_code = ?)")
+            params += [self.admin1, self.admin1.upper()]
+        if self.perpetrator:
+            clauses.append("LOWER(perpetrator) LIKE LOWER(?)")
+            params.append(f"%{self.perpetrator}%")
+        if self.reported_by:
+            clauses.append("reported_by = ?")
+            params.append(self.reported_by)
+        if self.dataset:
+            clauses.append("dataset = ?")
+            params.append(self.dataset)
+        if self.bbox:
+            min_lon, min_lat, max_lon, max_lat = self.bbox
+            if not (min_lon <= max_lon and min_lat <= max_lat):
+                raise InvalidInput(
+                    f"bounding box {self.bbox} has min > max (expected MINLON,MINLAT,MAXLON,MAXLAT)"
+                )
+            clauses.append("lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?")
+            params += [min_lat, max_lat, min_lon, max_lon]
+        if self.near_border is not None:
+            clauses.append("border_km <= ?")
+            params.append(self.near_border)
+        if self.tlp is not None:
+            clauses.append(f"tlp IN ({', '.join('?' * len(self.tlp))})" if self.tlp else "1 = 0")
+            params += list(self.tlp)
+        if self.exclude_licences:
+            clauses.append(f"licence NOT IN ({', '.join('?' * len(self.exclude_licences))})")
+            params += list(self.exclude_licences)
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _summary(row: Sequence[Any]) -> dict[str, Any]:
+    r = dict(zip(INCIDENT_COLUMNS, row, strict=True))
+    return {
+        "id": r["id"],
+        "source_id": r["source_id"],
+        "dataset": r["dataset"],
+        "reported_by": r["reported_by"],
+        "date_start": r["date_start"],
+        "date_end": r["date_end"],
+        "date_precision": r["date_precision"],
+        "country": r["country"],
+        "admin1": r["admin1"],
+        "admin1_code": r["admin1_code"],
+        "admin2": r["admin2"],
+        "place": r["place"],
+        "lat": r["lat"],
+        "lon": r["lon"],
+        "geo_precision": r["geo_precision"],
+        "border_km": r["border_km"],
+        "perpetrator": r["perpetrator"],
+        "attack_type": r["attack_type"],
+        "killed": {"low": r["killed_low"], "best": r["killed_best"], "high": r["killed_high"]},
+        "wounded": {"low": r["wounded_low"], "best": r["wounded_best"], "high": r["wounded_high"]},
+        "tlp": r["tlp"],
+        "licence": r["licence"],
+        "modified": r["modified"],
+        "origin": r["origin"],
+    }
+
+
+def query_incidents(
+    db: Database, filters: Filters = Filters(), *, limit: int | None = None, offset: int = 0
+) -> list[dict[str, Any]]:
+    """Incidents matching ``filters`` as summary dicts, oldest first (then by id, for a stable order)."""
+    where, params = filters.where()
+    sql = f"SELECT {', '.join(INCIDENT_COLUMNS)} FROM incidents{where} ORDER BY date_start, id"
+    if limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        params += [limit, offset]
+    return [_summary(row) for row in db.fetchall(sql, params)]
+
+
+def count_incidents(db: Database, filters: Filters = Filters()) -> int:
+    """How many incidents match ``filters``."""
+    where, params = filters.where()
+    row = db.fetchone(f"SELECT COUNT(*) FROM incidents{where}", params)
+    return int(row[0]) if row else 0
+
+
+def iter_incidents(db: Database, filters: Filters = Filters()) -> Iterator[Incident]:
+    """Stream the full current version of each matching incident (for exports), oldest first."""
+    where, params = filters.where()
+    sql = (
+        "SELECT o.body FROM incidents i JOIN objects o ON o.id = i.id AND o.modified = i.modified"
+        + where.replace(" WHERE ", " WHERE ", 1)
+        + " ORDER BY i.date_start, i.id"
+    )
+    for (body,) in db.iterate(sql, params):
+        yield Incident.from_stix(json.loads(body))
+
+
+def load_incident(db: Database, incident_id: str) -> Incident:
+    """The current version of one incident. Raises NotFound."""
+    row = db.fetchone(
+        "SELECT o.body FROM incidents i JOIN objects o ON o.id = i.id AND o.modified = i.modified WHERE i.id = ?",
+        (incident_id,),
+    )
+    if row is None:
+        raise NotFound(f"no incident {incident_id}")
+    return Incident.from_stix(json.loads(row[0]))
+
+
+GROUPINGS: Final[dict[str, str]] = {
+    "year": "SUBSTR(date_start, 1, 4)",
+    "month": "SUBSTR(date_start, 1, 7)",
+    "country": "country",
+    "admin1": "admin1",
+    "perpetrator": "perpetrator",
+    "attack-type": "attack_type",
+    "reported-by": "reported_by",
+    "dataset": "dataset",
+}
+
+_AGG: Final = (
+    "COUNT(*), SUM(killed_low), SUM(killed_best), SUM(killed_high), "
+    "SUM(CASE WHEN killed_best IS NULL THEN 1 ELSE 0 END), "
+    "SUM(wounded_low), SUM(wounded_best), SUM(wounded_high), "
+    "SUM(CASE WHEN wounded_best IS NULL THEN 1 ELSE 0 END)"
+)
+
+
+def _figures(row: Sequence[Any]) -> dict[str, Any]:
+    def num(v: Any) -> int:
+        return int(v or 0)
+
+    return {
+        "incidents": num(row[0]),
+        "killed": {"low": num(row[1]), "best": num(row[2]), "high": num(row[3]), "unknown": num(row[4])},
+        "wounded": {"low": num(row[5]), "best": num(row[6]), "high": num(row[7]), "unknown": num(row[8])},
+    }
+
+
+def stats(db: Database, by: str | None = None, filters: Filters = Filters()) -> dict[str, Any]:
+    """Incidents, killed and wounded (sums of low/best/high, and how many incidents had the figure unknown).
+
+    Without ``by``: one total. With ``by`` (a key of GROUPINGS): ``{"groups": [{"key", …}, …]}`` ordered by
+    key, plus the total. Raises InvalidInput for an unknown grouping.
+    """
+    where, params = filters.where()
+    total_row = db.fetchone(f"SELECT {_AGG} FROM incidents{where}", params)
+    out = _figures(total_row or (0,) * 9)
+    if by is None:
+        return out
+    if by not in GROUPINGS:
+        raise InvalidInput(f"cannot group by {by!r}: expected one of {', '.join(GROUPINGS)}")
+    expr = GROUPINGS[by]
+    rows = db.fetchall(f"SELECT {expr} AS k, {_AGG} FROM incidents{where} GROUP BY k ORDER BY k", params)
+    out["by"] = by
+    out["groups"] = [{"key": row[0], **_figures(row[1:])} for row in rows]
+    return out
+
+
+def rebuild_incidents(db: Database) -> int:
+    """Recreate the ``incidents`` table from the latest version of each incident in ``objects``.
+
+    Runs inside the caller's transaction; returns how many incidents it wrote.
+    """
+    db.execute("DELETE FROM incidents")
+    rows = []
+    count = 0
+    sql = (
+        "SELECT o.body, o.content_sha256, o.origin FROM objects o WHERE o.type = 'incident' AND o.modified = "
+        "(SELECT MAX(p.modified) FROM objects p WHERE p.id = o.id)"
+    )
+    for body, csha, origin in db.iterate(sql):
+        inc = Incident.from_stix(json.loads(body))
+        rows.append(incident_row(inc, inc.created, inc.modified, origin, csha))
+        if len(rows) >= 5000:
+            upsert_incidents(db, rows)
+            count += len(rows)
+            rows = []
+    if rows:
+        upsert_incidents(db, rows)
+        count += len(rows)
+    return count

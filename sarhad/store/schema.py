@@ -1,0 +1,115 @@
+"""The database schema and its migrations, per component.
+
+Each component (``core``, ``log``, …) keeps an ordered list of DDL statements; applied ones are recorded in
+``schema_migrations`` so that opening a node brings its database up to date, in one transaction. The same
+statements run on SQLite and PostgreSQL (``{blob}``, ``{bigint}``, ``{real}`` are filled per dialect).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from sarhad.store.db import Database
+
+__all__ = ["COMPONENTS", "migrate"]
+
+CORE: Final[list[str]] = [
+    # Every object the node holds, own or a peer's, each version once. ``body`` is the object's RFC 8785
+    # canonical JSON; ``sha256`` its hash (what the log's envelope carries); ``content_sha256`` the hash
+    # without timestamps (what re-imports compare); ``origin`` the party whose log holds it; ``seq`` the order
+    # of arrival (TAXII date_added).
+    """CREATE TABLE objects (
+        id TEXT NOT NULL,
+        modified TEXT NOT NULL,
+        type TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        content_sha256 TEXT NOT NULL,
+        tlp TEXT NOT NULL,
+        licence TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        added TEXT NOT NULL,
+        seq {bigint} NOT NULL,
+        log_index {bigint},
+        body TEXT NOT NULL,
+        PRIMARY KEY (id, modified)
+    )""",
+    "CREATE UNIQUE INDEX objects_seq ON objects (seq)",
+    "CREATE INDEX objects_type_seq ON objects (type, seq)",
+    "CREATE INDEX objects_origin_log ON objects (origin, log_index)",
+    # The verbatim source row of an imported record, kept apart from the shared body: GTD and ACLED rows may
+    # not travel, and the body already carries the row's SHA-256.
+    """CREATE TABLE raw_rows (
+        id TEXT PRIMARY KEY,
+        dataset TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        row TEXT NOT NULL
+    )""",
+    # The current version of each incident, flattened for queries. A view of ``objects``: ``sarhad store
+    # rebuild`` recreates it.
+    """CREATE TABLE incidents (
+        id TEXT PRIMARY KEY,
+        modified TEXT NOT NULL,
+        created TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        dataset TEXT NOT NULL,
+        source_id TEXT NOT NULL,
+        reported_by TEXT NOT NULL,
+        date_start TEXT NOT NULL,
+        date_end TEXT NOT NULL,
+        date_precision TEXT NOT NULL,
+        country TEXT,
+        admin1 TEXT,
+        admin1_code TEXT,
+        admin2 TEXT,
+        place TEXT,
+        lat {real},
+        lon {real},
+        geo_precision TEXT NOT NULL,
+        border_km {real},
+        perpetrator TEXT,
+        attack_type TEXT,
+        killed_low INTEGER, killed_best INTEGER, killed_high INTEGER,
+        wounded_low INTEGER, wounded_best INTEGER, wounded_high INTEGER,
+        tlp TEXT NOT NULL,
+        licence TEXT NOT NULL,
+        content_sha256 TEXT NOT NULL
+    )""",
+    "CREATE INDEX incidents_date ON incidents (date_start)",
+    "CREATE INDEX incidents_country_admin1 ON incidents (country, admin1)",
+    "CREATE INDEX incidents_perpetrator ON incidents (perpetrator)",
+    "CREATE INDEX incidents_source ON incidents (dataset, source_id)",
+    "CREATE INDEX incidents_border ON incidents (border_km)",
+    "CREATE INDEX incidents_latlon ON incidents (lat, lon)",
+    # One row per key/value the node keeps about itself (e.g. the next object sequence number).
+    "CREATE TABLE node_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+]
+
+
+def _components() -> dict[str, list[str]]:
+    from sarhad.log.schema import MIGRATIONS as LOG
+
+    return {"core": CORE, "log": LOG}
+
+
+COMPONENTS = _components
+
+
+def migrate(db: Database) -> int:
+    """Apply every migration the database lacks, in one transaction; return how many were applied."""
+    applied = 0
+    with db.transaction():
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (component TEXT NOT NULL, version INTEGER NOT NULL,"
+            " PRIMARY KEY (component, version))"
+        )
+        done = {(c, v) for c, v in db.fetchall("SELECT component, version FROM schema_migrations")}
+        for component, statements in _components().items():
+            for version, statement in enumerate(statements, start=1):
+                if (component, version) in done:
+                    continue
+                db.execute(db.ddl(statement))
+                db.execute(
+                    "INSERT INTO schema_migrations (component, version) VALUES (?, ?)", (component, version)
+                )
+                applied += 1
+    return applied
