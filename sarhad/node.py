@@ -87,6 +87,14 @@ class Publisher:
         for incident in incidents:
             self.add(incident)
 
+    def add_object(self, stix: dict[str, Any], *, tlp: str = "CLEAR", licence: str = "PARTY-OWN") -> str | None:
+        """Publish any other STIX object (a commitment, an assessment, a note…) at once, in this transaction.
+
+        ``stix`` must carry ``type`` and ``id``; ``created``/``modified`` are set here. Returns the version
+        (``modified``) written, or None when the stored current version has the same content.
+        """
+        return self._node._publish_object(self, stix, tlp=tlp, licence=licence)
+
     def flush(self) -> None:
         """Write what is queued (called automatically per batch and at the end)."""
         if not self._pending:
@@ -278,6 +286,44 @@ class Node:
         with self.publisher() as pub:
             pub.add_all(incidents)
         return pub.result
+
+    def _publish_object(self, pub: Publisher, stix: dict[str, Any], *, tlp: str, licence: str) -> str | None:
+        from sarhad.errors import InvalidInput
+
+        kind, object_id = stix.get("type"), stix.get("id")
+        if not isinstance(kind, str) or not isinstance(object_id, str) or not object_id.startswith(f"{kind}--"):
+            raise InvalidInput(f"object id {object_id!r} does not match its type {kind!r}")
+        body = {**stix, "created": _CREATED, "modified": _MODIFIED}
+        content_text = canonical_text(body)
+        content_sha = hashlib.sha256(content_text.encode()).hexdigest()
+        before = self.db.fetchone(
+            "SELECT content_sha256, modified FROM objects WHERE id = ? ORDER BY modified DESC LIMIT 1", (object_id,)
+        )
+        first = self.db.fetchone("SELECT MIN(modified) FROM objects WHERE id = ?", (object_id,))
+        if before is not None and before[0] == content_sha:
+            pub.result.unchanged += 1
+            return None
+        modified = pub._stamp
+        if before is not None and modified <= before[1]:
+            modified = utc_timestamp(_parse_timestamp(before[1]) + timedelta(milliseconds=1))
+        created = stix.get("created") or (first[0] if first and first[0] else modified)
+        text = content_text.replace(_CREATED, str(created), 1).replace(_MODIFIED, modified, 1)
+        sha = hashlib.sha256(text.encode()).hexdigest()
+        index = self.log.append([Envelope(object_id=object_id, version=modified, sha256=sha, tlp=tlp, time=pub._stamp)])
+        if pub.result.first_leaf is None:
+            pub.result.first_leaf = index
+        self.db.execute(
+            "INSERT INTO objects (id, modified, type, sha256, content_sha256, tlp, licence, origin, added, seq,"
+            " log_index, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (object_id, modified, kind, sha, content_sha, tlp, licence, self.settings.party, pub._stamp, pub._seq,
+             index, text),
+        )  # fmt: skip
+        pub._seq += 1
+        if before is None:
+            pub.result.added += 1
+        else:
+            pub.result.updated += 1
+        return modified
 
     # -- helpers for the publisher ---------------------------------------------------------------------
     def _next_seq(self) -> int:
