@@ -85,10 +85,27 @@ CORE: Final[list[str]] = [
 ]
 
 
-def _components() -> dict[str, list[str]]:
-    from sarhad.log.schema import MIGRATIONS as LOG
+# Components other than core keep their DDL next to their code, in a module with a MIGRATIONS list.
+_COMPONENT_MODULES: Final = {
+    "log": "sarhad.log.schema",
+    "reconcile": "sarhad.reconcile.schema",
+    "framework": "sarhad.framework.schema",
+    "monitor": "sarhad.monitor.schema",
+    "exchange": "sarhad.exchange.schema",
+}
 
-    return {"core": CORE, "log": LOG}
+
+def _components() -> dict[str, list[str]]:
+    import importlib
+
+    found = {"core": CORE}
+    for name, module in _COMPONENT_MODULES.items():
+        try:
+            found[name] = list(importlib.import_module(module).MIGRATIONS)
+        except ModuleNotFoundError as exc:
+            if exc.name is None or not module.startswith(exc.name):
+                raise
+    return found
 
 
 COMPONENTS = _components
