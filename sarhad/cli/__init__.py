@@ -52,9 +52,29 @@ def _root(
 
 
 def _register() -> None:
-    from sarhad.cli import node as node_cli
+    import importlib
 
-    node_cli.register(app)
+    from sarhad.cli import demo, node
+
+    node.register(app)
+    demo.register(app)
+    # Command groups of the other components; each module adds its own commands.
+    for name, attr in (("log", None), ("geo", "geo_app"), ("extract", None), ("framework", None),
+                       ("reconcile", None)):  # fmt: skip
+        try:
+            module = importlib.import_module(f"sarhad.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"sarhad.cli.{name}":
+                raise
+            continue
+        if hasattr(module, "register"):
+            module.register(app)
+        elif attr and hasattr(module, attr):
+            app.add_typer(getattr(module, attr), name=name)
+        else:
+            for sub in ("log_app", "key_app"):
+                if hasattr(module, sub):
+                    app.add_typer(getattr(module, sub), name=sub.removesuffix("_app"))
 
 
 _register()

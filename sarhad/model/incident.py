@@ -226,6 +226,7 @@ class Incident:
         }
         if self.raw is not None:
             ext["raw"] = dict(self.raw)
+        if self.raw_sha256 is not None:
             ext["raw_sha256"] = self.raw_sha256
         obj: dict[str, Any] = {
             "type": "incident",

@@ -1,0 +1,54 @@
+"""Fixtures shared by the whole suite: real node homes on SQLite and on the real PostgreSQL server."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sarhad.node import Node
+
+ASSETS = Path(__file__).parent / "assets"
+UCDP_SAMPLE = ASSETS / "ucdp" / "ucdp_ged231_sample_pak_irn.csv"
+
+
+def postgres_url() -> str | None:
+    """The test server's URL (set by .ci/run), or None to skip the PostgreSQL tests."""
+    return os.environ.get("SARHAD_TEST_POSTGRES_URL") or None
+
+
+@pytest.fixture
+def pg_schema_url() -> Iterator[str]:
+    """A PostgreSQL URL pointing at a fresh schema of its own, dropped afterwards."""
+    base = postgres_url()
+    if base is None:
+        pytest.skip("SARHAD_TEST_POSTGRES_URL is not set (the PostgreSQL server is needed)")
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    yield f"{base}?schema={schema}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+@pytest.fixture
+def node(tmp_path: Path) -> Iterator[Node]:
+    """A fresh PK node on SQLite."""
+    n = Node.init(tmp_path / "pk", "PK")
+    yield n
+    n.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_node(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Node]:
+    """A fresh PK node, once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        n = Node.init(tmp_path / "pk", "PK")
+    else:
+        url = request.getfixturevalue("pg_schema_url")
+        n = Node.init(tmp_path / "pk", "PK", database_url=url)
+    yield n
+    n.close()
