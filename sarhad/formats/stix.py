@@ -1,0 +1,376 @@
+"""STIX 2.1 bundles: what a node exports and imports as standard cyber-threat-intelligence objects.
+
+A sarhad incident is a STIX ``incident`` carrying two property extensions: the OASIS *Incident Core
+Extension v2.0* (``determination``, ``investigation_status``) and sarhad's own extension, published here as an
+``extension-definition`` whose JSON Schema ships in the package (``sarhad-incident-extension.schema.json``).
+stix2-validator does not look inside extensions, so :func:`check_object` enforces that schema on import.
+
+Around each incident the bundle carries objects derived from it, with stable ids so that re-exports are
+identical: an ``identity`` per party, a ``location``, a ``threat-actor`` (``terrorist``) per named group, the
+``relationship`` objects ``attributed-to`` and ``located-at``, and the TLP 2.0 ``marking-definition`` objects
+(the fixed OASIS ids). Reports (a news article, a party's statement), notes and other objects the node holds
+travel as stored.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import jsonschema
+
+from sarhad.errors import InvalidInput
+from sarhad.model.incident import (
+    INCIDENT_CORE_EXTENSION,
+    SARHAD_EXTENSION,
+    TLP_MARKINGS,
+    Incident,
+    identity_id,
+)
+
+if TYPE_CHECKING:
+    from sarhad.node import Node
+
+__all__ = [
+    "DERIVED_TYPES",
+    "TLP_EXTENSION",
+    "ImportSummary",
+    "bundle",
+    "check_object",
+    "derived_objects",
+    "export_stix",
+    "extension_definition",
+    "extension_schema",
+    "import_stix",
+    "load_bundle",
+    "marking_definition",
+    "party_identity",
+    "threat_actor_id",
+    "tlp_of",
+]
+
+SCHEMA_FILE: Final = "sarhad-incident-extension.schema.json"
+# The TLP 2.0 marking extension (cti-stix-common-objects, tlp-2.0).
+TLP_EXTENSION: Final = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
+_TLP_CREATED: Final = "2022-10-01T00:00:00.000Z"
+_TLP_BY_ID: Final = {v: k for k, v in TLP_MARKINGS.items()}
+# Timestamps of the objects sarhad defines once (its extension-definition, party identities, groups).
+_EPOCH: Final = "2025-11-01T00:00:00.000Z"
+_NAMESPACE: Final = uuid.UUID("5a7268ad-0001-5000-8000-737469780000")
+_SARHAD_IDENTITY: Final = identity_id("SARHAD")
+DERIVED_TYPES: Final = ("identity", "location", "threat-actor", "relationship", "marking-definition")
+_ID = re.compile(r"^([a-z0-9][a-z0-9-]*[a-z0-9])--[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_DETERMINATIONS: Final = ("blocked", "confirmed", "failed-attempt", "false-positive", "suspected")
+
+
+@cache
+def extension_schema() -> dict[str, Any]:
+    """The JSON Schema of sarhad's incident property extension (shipped in the package)."""
+    text = resources.files("sarhad.formats").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@cache
+def _validator() -> jsonschema.protocols.Validator:
+    schema = extension_schema()
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    validator: jsonschema.protocols.Validator = cls(schema)
+    return validator
+
+
+def extension_definition() -> dict[str, Any]:
+    """The ``extension-definition`` object that publishes sarhad's incident extension and its schema."""
+    return {
+        "type": "extension-definition",
+        "spec_version": "2.1",
+        "id": SARHAD_EXTENSION,
+        "created": _EPOCH,
+        "modified": _EPOCH,
+        "created_by_ref": _SARHAD_IDENTITY,
+        "name": "sarhad incident",
+        "description": extension_schema()["description"],
+        "schema": extension_schema()["$id"],
+        "version": "1.0",
+        "extension_types": ["property-extension"],
+    }
+
+
+def marking_definition(level: str) -> dict[str, Any]:
+    """The TLP 2.0 ``marking-definition`` for ``level`` (CLEAR, GREEN, AMBER, AMBER+STRICT, RED)."""
+    return {
+        "type": "marking-definition",
+        "spec_version": "2.1",
+        "id": TLP_MARKINGS[level],
+        "created": _TLP_CREATED,
+        "name": f"TLP:{level}",
+        "extensions": {TLP_EXTENSION: {"extension_type": "property-extension", "tlp_2_0": level.lower()}},
+    }
+
+
+def party_identity(party: str) -> dict[str, Any]:
+    """The ``identity`` of a party or dataset (``PK``, ``UCDP``…), with the id every node computes for it."""
+    return {
+        "type": "identity",
+        "spec_version": "2.1",
+        "id": identity_id(party),
+        "created": _EPOCH,
+        "modified": _EPOCH,
+        "name": party,
+        "identity_class": "organization",
+    }
+
+
+def threat_actor_id(name: str) -> str:
+    """The stable id of the ``threat-actor`` for a group name (case and spacing do not matter)."""
+    key = " ".join(name.lower().split())
+    return f"threat-actor--{uuid.uuid5(_NAMESPACE, f'threat-actor|{key}')}"
+
+
+def _derived_id(kind: str, *parts: str) -> str:
+    return f"{kind}--{uuid.uuid5(_NAMESPACE, '|'.join((kind, *parts)))}"
+
+
+def tlp_of(obj: Mapping[str, Any]) -> str:
+    """The TLP level of an object's first TLP 2.0 marking (CLEAR when it has none)."""
+    for ref in obj.get("object_marking_refs", ()) or ():
+        if ref in _TLP_BY_ID:
+            return _TLP_BY_ID[ref]
+    return "CLEAR"
+
+
+def derived_objects(incident: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The location, threat-actors and relationships sarhad derives from one STIX incident.
+
+    They carry the incident's TLP marking and timestamps, and ids derived from the incident's id, so that the
+    same incident always yields the same objects.
+    """
+    inc = Incident.from_stix(incident)
+    marks = [TLP_MARKINGS[inc.tlp]]
+    base = {
+        "spec_version": "2.1",
+        "created": incident["created"],
+        "modified": incident["modified"],
+        "created_by_ref": incident.get("created_by_ref", identity_id(inc.reported_by)),
+        "object_marking_refs": marks,
+    }
+    out: list[dict[str, Any]] = []
+    place = inc.place
+    location: dict[str, Any] = {}
+    if place.lat is not None and place.lon is not None:
+        location = {"latitude": place.lat, "longitude": place.lon}
+    if place.country:
+        location["country"] = place.country
+    if location:
+        loc_id = _derived_id("location", inc.id)
+        if place.name:
+            location["name"] = place.name
+        if place.admin1:
+            location["administrative_area"] = place.admin1
+        out.append({"type": "location", "id": loc_id, **base, **location})
+        out.append(_relationship(inc.id, "located-at", loc_id, base))
+    for perp in inc.perpetrators:
+        actor = threat_actor_id(perp.name)
+        out.append(
+            {
+                "type": "threat-actor",
+                "spec_version": "2.1",
+                "id": actor,
+                "created": _EPOCH,
+                "modified": _EPOCH,
+                "name": perp.name,
+                "threat_actor_types": ["terrorist"],
+            }
+        )
+        rel = _relationship(inc.id, "attributed-to", actor, base)
+        rel["description"] = f"attribution: {perp.attribution}"
+        out.append(rel)
+    return out
+
+
+def _relationship(source: str, kind: str, target: str, base: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "relationship",
+        "id": _derived_id("relationship", source, kind, target),
+        **base,
+        "relationship_type": kind,
+        "source_ref": source,
+        "target_ref": target,
+    }
+
+
+def _without_empty_lists(incident: Mapping[str, Any]) -> dict[str, Any]:
+    # STIX forbids empty lists (stix2-validator checks extension properties for them too); sarhad's stored
+    # form keeps them, and Incident.from_stix reads a missing list as empty, so dropping them loses nothing.
+    out = dict(incident)
+    extensions = dict(out.get("extensions") or {})
+    ext = extensions.get(SARHAD_EXTENSION)
+    if isinstance(ext, dict):
+        extensions[SARHAD_EXTENSION] = {k: v for k, v in ext.items() if v != []}
+        out["extensions"] = extensions
+    return out
+
+
+def bundle(objects: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """A STIX 2.1 bundle of ``objects`` followed by what they refer to: identities, TLP markings, groups and
+    sarhad's extension-definition (each once). Its id is derived from the objects, so it is reproducible."""
+    body: list[dict[str, Any]] = []
+    support: dict[str, dict[str, Any]] = {}
+    parties: set[str] = {"SARHAD"}
+    for obj in objects:
+        body.append(_without_empty_lists(obj) if obj.get("type") == "incident" else dict(obj))
+        if obj.get("type") == "incident":
+            inc = Incident.from_stix(obj)
+            parties.add(inc.reported_by)
+            for extra in derived_objects(obj):
+                if extra["type"] == "threat-actor":
+                    support[extra["id"]] = extra
+                else:
+                    body.append(extra)
+            support[TLP_MARKINGS[inc.tlp]] = marking_definition(inc.tlp)
+        elif obj.get("type") != "marking-definition":
+            support.setdefault(TLP_MARKINGS[tlp_of(obj)], marking_definition(tlp_of(obj)))
+    identities = {identity_id(p): p for p in parties}
+    for obj in body:
+        ref = obj.get("created_by_ref")
+        if isinstance(ref, str) and ref not in identities:
+            identities[ref] = ""
+    for ref, party in sorted(identities.items()):
+        if party:
+            support[ref] = party_identity(party)
+    support[SARHAD_EXTENSION] = extension_definition()
+    objects_out = [support[k] for k in sorted(support)] + body
+    digest = uuid.uuid5(_NAMESPACE, "bundle|" + "|".join(f"{o['id']}@{o.get('modified', '')}" for o in body))
+    return {"type": "bundle", "id": f"bundle--{digest}", "objects": objects_out}
+
+
+def check_object(obj: Any, where: str) -> None:
+    """Check one STIX object sarhad will store; for an incident, check both extensions against their schemas.
+
+    ``where`` names the object in messages (``bundle.json object 3``). Raises InvalidInput naming the object
+    and the property at fault.
+    """
+    if not isinstance(obj, dict):
+        raise InvalidInput(f"{where}: expected a JSON object, found {type(obj).__name__}")
+    object_id = obj.get("id")
+    kind = obj.get("type")
+    label = f"{where} ({object_id})"
+    if not isinstance(object_id, str) or not _ID.match(object_id) or object_id.split("--")[0] != kind:
+        raise InvalidInput(f"{where}: id {object_id!r} is not of the form {kind}--<uuid>")
+    if obj.get("spec_version", "2.1") != "2.1":
+        raise InvalidInput(f"{label}: spec_version {obj.get('spec_version')!r} is not 2.1")
+    if kind != "incident":
+        return
+    extensions = obj.get("extensions")
+    if not isinstance(extensions, dict) or SARHAD_EXTENSION not in extensions:
+        raise InvalidInput(f"{label}: the incident has no sarhad extension ({SARHAD_EXTENSION})")
+    errors = sorted(_validator().iter_errors(extensions[SARHAD_EXTENSION]), key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        path = "/".join(str(p) for p in first.absolute_path) or "(extension)"
+        raise InvalidInput(f"{label}: sarhad extension property {path}: {first.message}")
+    core = extensions.get(INCIDENT_CORE_EXTENSION)
+    if core is not None:
+        if not isinstance(core, dict) or core.get("extension_type") != "property-extension":
+            raise InvalidInput(f"{label}: incident-core extension must be a property-extension")
+        if core.get("determination") not in _DETERMINATIONS:
+            raise InvalidInput(
+                f"{label}: incident-core determination {core.get('determination')!r} is not one of"
+                f" {', '.join(_DETERMINATIONS)}"
+            )
+        if not isinstance(core.get("investigation_status"), str) or not core["investigation_status"]:
+            raise InvalidInput(f"{label}: incident-core investigation_status is missing")
+    try:
+        Incident.from_stix(obj)
+    except InvalidInput as exc:
+        raise InvalidInput(f"{label}: {exc}") from exc
+
+
+def load_bundle(path: Path) -> list[dict[str, Any]]:
+    """Read a STIX bundle file and check every object in it. Raises InvalidInput naming the first bad one."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise InvalidInput(f"{path}: not a readable JSON file: {exc}") from exc
+    if not isinstance(data, dict) or data.get("type") != "bundle" or not isinstance(data.get("objects"), list):
+        raise InvalidInput(f"{path}: expected a STIX bundle ({{'type': 'bundle', 'objects': [...]}})")
+    objects: list[dict[str, Any]] = data["objects"]
+    for i, obj in enumerate(objects):
+        check_object(obj, f"{path.name} object {i}")
+    return objects
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    """What ``import stix`` did: incidents and other objects published, and derived objects skipped."""
+
+    incidents: int
+    objects: int
+    derived: int
+    added: int
+    updated: int
+    unchanged: int
+
+
+def _is_derived(obj: Mapping[str, Any], derived_ids: set[str]) -> bool:
+    kind = obj["type"]
+    if kind == "marking-definition" or obj["id"] == SARHAD_EXTENSION:
+        return True
+    if kind == "identity" and obj["id"] == identity_id(str(obj.get("name", ""))):
+        return True
+    return obj["id"] in derived_ids
+
+
+def import_stix(node: Node, path: Path) -> ImportSummary:
+    """Publish a bundle's incidents and other objects through the node's publish path, in one transaction.
+
+    Objects sarhad derives from incidents (identities, locations, groups, relationships, TLP markings, its
+    extension-definition) are recomputed, not stored. Raises InvalidInput (nothing stored) when any object is
+    malformed.
+    """
+    objects = load_bundle(path)
+    incidents = [o for o in objects if o["type"] == "incident"]
+    derived_ids = {d["id"] for inc in incidents for d in derived_objects(inc)}
+    others = [o for o in objects if o["type"] != "incident" and not _is_derived(o, derived_ids)]
+    with node.publisher() as pub:
+        for obj in incidents:
+            pub.add(Incident.from_stix(obj))
+        for obj in others:
+            pub.add_object(dict(obj), tlp=tlp_of(obj))
+    result = pub.result
+    return ImportSummary(
+        incidents=len(incidents),
+        objects=len(others),
+        derived=len(objects) - len(incidents) - len(others),
+        added=result.added,
+        updated=result.updated,
+        unchanged=result.unchanged,
+    )
+
+
+def current_objects(node: Node) -> Iterator[dict[str, Any]]:
+    """The current (latest) version of every object the node holds, in arrival order."""
+    sql = (
+        "SELECT o.body FROM objects o WHERE o.modified = (SELECT MAX(m.modified) FROM objects m WHERE m.id = o.id)"
+        " ORDER BY o.seq"
+    )
+    for (body,) in node.db.iterate(sql):
+        obj: dict[str, Any] = json.loads(body)
+        yield obj
+
+
+def export_stix(node: Node, out: Path) -> int:
+    """Write the node's objects (current versions) as one STIX 2.1 bundle to ``out``; return how many objects
+    the bundle holds (derived and supporting objects included)."""
+    data = bundle(current_objects(node))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return len(data["objects"])
