@@ -9,6 +9,7 @@ published rows: such rows are kept as published and flagged ``low_best_high_inco
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Final
 
 from sarhad.formats.base import RowContext, RowError, TableFormat, opt_float, opt_int, raw_digest, req
@@ -43,7 +44,11 @@ VIOLENCE: Final = {"1": "state-based", "2": "non-state", "3": "one-sided"}
 def _date(row: Mapping[str, str], field: str) -> str:
     text = req(row, field)
     day = text[:10]
-    if len(day) != 10 or day[4] != "-" or day[7] != "-":
+    try:
+        date.fromisoformat(day)
+    except ValueError:
+        raise RowError(field, f"{text!r} is not a date (YYYY-MM-DD)") from None
+    if len(day) != 10:
         raise RowError(field, f"{text!r} is not a date (YYYY-MM-DD)")
     return day
 

@@ -7,6 +7,7 @@ There is one writer: ``transaction()`` serialises writes; readers use their own 
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import sqlite3
@@ -30,6 +31,7 @@ _DDL = {
     "postgresql": {"blob": "BYTEA", "bigint": "BIGINT", "real": "DOUBLE PRECISION"},
 }
 _PLACEHOLDER = re.compile(r"\?")
+_CURSORS = itertools.count(1)
 
 
 class Database:
@@ -89,14 +91,25 @@ class Database:
     def iterate(self, sql: str, params: Sequence[Any] = (), size: int = 5000) -> Iterator[Row]:
         """Stream a query's rows in chunks of ``size`` without loading them all."""
         if self.dialect == "postgresql":
+            # A server-side cursor lives in a transaction: join the open one or hold a read-only one.
+            own = self._depth == 0
+            if own:
+                self._conn.execute("BEGIN READ ONLY")
+            done = False
             try:
-                with self._conn.cursor(name=f"sarhad_{id(self)}_{threading.get_ident()}") as cur:
+                with self._conn.cursor(name=f"sarhad_cursor_{next(_CURSORS)}") as cur:
                     cur.itersize = size
                     cur.execute(self._sql(sql), params)
                     for row in cur:
                         yield tuple(row)
+                done = True
             except Exception as exc:
                 raise self._translate(exc, sql) from exc
+            finally:
+                if own and done:
+                    self._commit()
+                elif own:  # an error, or the caller stopped early (GeneratorExit)
+                    self._rollback()
             return
         cur = self.execute(sql, params)
         while True:

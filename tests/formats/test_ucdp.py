@@ -73,7 +73,7 @@ def test_reported_by_attributes_rows_to_a_party(node: Node) -> None:
     ("edit", "message"),
     [
         (lambda rows: rows[1].__setitem__(29, "123.4"), r":2: latitude: 123.4 is outside -90..90"),
-        (lambda rows: rows[3].__setitem__(38, "2010-13-40 00:00:00.000"), r":\d+: row: .*date"),
+        (lambda rows: rows[3].__setitem__(38, "2010-13-40 00:00:00.000"), r":\d+: date_start: .2010-13-40 00:00:00.000. is not a date"),
         (lambda rows: rows[2].__setitem__(44, "many"), r":\d+: best: 'many' is not a number"),
         (lambda rows: rows[0].__setitem__(0, "identifier"), r":1: header: missing column id"),
     ],

@@ -1,0 +1,102 @@
+"""The CLI contract other checks rely on: init, import, incidents, stats, export, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sarhad.cli import main
+from tests.conftest import UCDP_SAMPLE
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def home(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    h = tmp_path / "pk"
+    code, _, err = run(capsys, "--home", str(h), "init", "--party", "PK")
+    assert code == 0, err
+    return h
+
+
+def test_import_and_stats_json_contract(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--home", str(home), "import", "ucdp", str(UCDP_SAMPLE), "--json")
+    assert code == 0
+    assert json.loads(out)["added"] == 37
+    code, out, _ = run(capsys, "--home", str(home), "stats", "--json")
+    data = json.loads(out)
+    assert data["incidents"] == 37
+    assert data["killed"]["best"] == 165 and data["killed"]["low"] == 154 and data["killed"]["high"] == 211
+    assert set(data["wounded"]) >= {"low", "best", "high"}
+    code, out, _ = run(capsys, "--home", str(home), "stats", "--by", "year", "--json")
+    groups = json.loads(out)["groups"]
+    assert sum(g["incidents"] for g in groups) == 37
+    assert all({"key", "incidents", "killed", "wounded"} <= set(g) for g in groups)
+
+
+def test_incidents_list_json_has_the_contract_fields(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "--home", str(home), "import", "ucdp", str(UCDP_SAMPLE))
+    code, out, _ = run(capsys, "--home", str(home), "incidents", "list", "--country", "IR", "--json")
+    rows = json.loads(out)
+    assert code == 0 and len(rows) == 3
+    for r in rows:
+        assert {"id", "source_id", "reported_by", "date_start", "country", "admin1", "lat", "lon", "killed",
+                "wounded"} <= set(r)  # fmt: skip
+        assert r["id"].startswith("incident--") and r["reported_by"] == "UCDP" and r["country"] == "IR"
+        assert set(r["killed"]) == {"low", "best", "high"}
+    code, out, _ = run(capsys, "--home", str(home), "incidents", "show", rows[0]["id"], "--json")
+    assert json.loads(out)["incident"]["id"] == rows[0]["id"]
+
+
+def test_filters_select_by_date_and_bbox(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "--home", str(home), "import", "ucdp", str(UCDP_SAMPLE))
+    _, out, _ = run(capsys, "--home", str(home), "incidents", "list", "--since", "2010", "--until", "2010", "--json")
+    assert {r["date_start"][:4] for r in json.loads(out)} == {"2010"}
+    _, out, _ = run(capsys, "--home", str(home), "incidents", "list", "--bbox", "60,25,64,30", "--json")
+    assert all(60 <= r["lon"] <= 64 and 25 <= r["lat"] <= 30 for r in json.loads(out))
+    code, _, err = run(capsys, "--home", str(home), "incidents", "list", "--bbox", "1,2,3")
+    assert code == 1 and "MINLON,MINLAT,MAXLON,MAXLAT" in err
+
+
+def test_export_round_trip_through_the_cli(home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "--home", str(home), "import", "ucdp", str(UCDP_SAMPLE))
+    out = tmp_path / "x.csv"
+    code, _, _ = run(capsys, "--home", str(home), "export", "ucdp", "--out", str(out))
+    assert code == 0
+    with out.open(newline="", encoding="utf-8") as a, UCDP_SAMPLE.open(newline="", encoding="utf-8") as b:
+        assert list(csv.reader(a)) == list(csv.reader(b))
+    geo = tmp_path / "x.geojson"
+    run(capsys, "--home", str(home), "export", "geojson", "--out", str(geo))
+    features = json.loads(geo.read_text(encoding="utf-8"))["features"]
+    assert len(features) == 37 and features[0]["geometry"]["type"] == "Point"
+
+
+def test_errors_are_one_line_and_non_zero(home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,relid\n", encoding="utf-8")
+    code, _, err = run(capsys, "--home", str(home), "import", "ucdp", str(bad))
+    assert code == 1 and "header: missing columns" in err and "Traceback" not in err
+    code, _, err = run(capsys, "--home", str(tmp_path / "none"), "stats")
+    assert code == 1 and "not a sarhad node home" in err
+    code, _, err = run(capsys, "--home", str(home), "init", "--party", "PK")
+    assert code == 1 and "already holds a sarhad node" in err
+    code, _, err = run(capsys, "--home", str(home), "stats", "--by", "weekday")
+    assert code == 1 and "cannot group by 'weekday'" in err
+
+
+def test_console_script_runs_as_a_process(home: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "sarhad", "--home", str(home), "stats", "--json"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["incidents"] == 0
