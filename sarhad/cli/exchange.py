@@ -1,0 +1,163 @@
+"""Commands for exchange between nodes: serve, token, peer, sync (and the STIX bundle commands' bodies)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from sarhad.cli._shared import console, err_console, print_json, print_table, state
+
+__all__ = ["export_stix_cmd", "import_stix_cmd", "register"]
+
+token_app = typer.Typer(help="Access tokens for the node's HTTP APIs.", no_args_is_help=True)
+peer_app = typer.Typer(help="The peers this node syncs with.", no_args_is_help=True)
+
+
+def serve(
+    ctx: typer.Context,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8470, "--port", help="Port to listen on."),
+) -> None:
+    """Serve the TAXII 2.1, log and JSON APIs (every route needs a token except /health)."""
+    import uvicorn
+
+    from sarhad.web.app import create_app
+
+    st = state(ctx)
+    settings = st.node().settings
+    st.close()
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+@token_app.command("create")
+def token_create(
+    ctx: typer.Context,
+    principal: str = typer.Option(..., "--principal", help="Who the token is for."),
+    role: str = typer.Option(..., "--role", help="admin, analyst, peer or viewer."),
+    party: str = typer.Option(None, "--party", help="The principal's party [default: this node's party]."),
+) -> None:
+    """Create a token and print it alone on stdout (only its hash is kept: store it now)."""
+    from sarhad.web.auth import create_token
+
+    node = state(ctx).node()
+    token = create_token(node.db, principal, role, (party or node.settings.party).upper())
+    typer.echo(token)
+
+
+@token_app.command("revoke")
+def token_revoke(ctx: typer.Context, principal: str = typer.Option(..., "--principal")) -> None:
+    """Revoke every token of a principal."""
+    from sarhad.web.auth import revoke_token
+
+    count = revoke_token(state(ctx).node().db, principal)
+    console.print(f"revoked {count} token(s) of {principal}")
+
+
+@peer_app.command("add")
+def peer_add(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="A short name for the peer (e.g. IR)."),
+    url: str = typer.Argument(..., help="The peer's base URL (http://host:port)."),
+    vkey: str = typer.Option(..., "--vkey", help="The peer's log verifier key (name+id+key)."),
+    token: str = typer.Option(..., "--token", help="The token the peer issued to this node."),
+    party: str = typer.Option(None, "--party", help="The peer's party code [default: NAME in capitals]."),
+) -> None:
+    """Register a peer (replacing one of the same name)."""
+    from sarhad.exchange.peers import add_peer
+
+    peer = add_peer(state(ctx).node().db, name, url, vkey, token, party)
+    console.print(f"added peer {peer.name} ({peer.party}) at {peer.url}, log {peer.origin}")
+
+
+@peer_app.command("list")
+def peer_list(ctx: typer.Context, json_out: bool = typer.Option(False, "--json")) -> None:
+    """List registered peers."""
+    from sarhad.exchange.peers import list_peers
+
+    peers = list_peers(state(ctx).node().db)
+    if json_out:
+        print_json(
+            [{"name": p.name, "url": p.url, "party": p.party, "origin": p.origin, "vkey": p.vkey} for p in peers]
+        )
+        return
+    print_table(["name", "party", "url", "origin"], [[p.name, p.party, p.url, p.origin] for p in peers])
+
+
+def sync(
+    ctx: typer.Context,
+    name: str = typer.Argument(None, help="The peer to sync [default: every peer]."),
+    json_out: bool = typer.Option(False, "--json", help="Print the results as JSON."),
+) -> None:
+    """Pull, verify, store and cosign each peer's new entries; exit 1 naming what failed."""
+    from sarhad.errors import SarhadError
+    from sarhad.exchange.peers import get_peer, list_peers
+    from sarhad.exchange.sync import sync_peer
+
+    node = state(ctx).node()
+    peers = [get_peer(node.db, name)] if name else list_peers(node.db)
+    if not peers:
+        err_console.print("no peers registered; add one with 'sarhad peer add'")
+        raise typer.Exit(1)
+    results: list[dict[str, object]] = []
+    failed = False
+    for peer in peers:
+        try:
+            result = sync_peer(node, peer)
+        except SarhadError as exc:
+            failed = True
+            results.append({"peer": peer.name, "ok": False, "error": str(exc)})
+            err_console.print(f"error: {exc}", style="red", highlight=False, markup=False)
+            continue
+        results.append({"ok": True, **result.as_dict()})
+        if not json_out:
+            console.print(result.summary(), highlight=False)
+    if json_out:
+        print_json(results)
+    if failed:
+        raise typer.Exit(1)
+
+
+def export_stix_cmd(ctx: typer.Context, out: Path) -> None:
+    """Body of ``sarhad export stix --out FILE``: write one STIX 2.1 bundle."""
+    from sarhad.formats.stix import export_stix
+
+    count = export_stix(state(ctx).node(), out)
+    console.print(f"exported {count} STIX objects to {out}")
+
+
+def import_stix_cmd(ctx: typer.Context, file: Path) -> None:
+    """Body of ``sarhad import stix FILE``: publish a bundle (all or nothing)."""
+    from sarhad.formats.stix import import_stix
+
+    s = import_stix(state(ctx).node(), file)
+    console.print(
+        f"imported {s.incidents} incidents and {s.objects} other objects ({s.added} added, {s.updated} updated,"
+        f" {s.unchanged} unchanged; {s.derived} derived objects recomputed)"
+    )
+
+
+def _export_stix(
+    ctx: typer.Context,
+    out: Path = typer.Option(..., "--out", help="The bundle file to write."),  # noqa: B008
+) -> None:
+    """Export the node's objects as one STIX 2.1 bundle."""
+    export_stix_cmd(ctx, out)
+
+
+def _import_stix(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="A STIX 2.1 bundle."),  # noqa: B008
+) -> None:
+    """Import a STIX 2.1 bundle through the publish path (nothing stored when any object is bad)."""
+    import_stix_cmd(ctx, file)
+
+
+def register(app: typer.Typer) -> None:
+    """Add serve, token, peer and sync (and, standalone, ``stix-export``/``stix-import``) to ``app``."""
+    app.command("serve")(serve)
+    app.command("sync")(sync)
+    app.add_typer(token_app, name="token")
+    app.add_typer(peer_app, name="peer")
+    app.command("stix-export")(_export_stix)
+    app.command("stix-import")(_import_stix)

@@ -1,0 +1,161 @@
+"""The JSON API for the dashboard: incidents (list, one, create) and statistics.
+
+Lists take the CLI's filters (``since``, ``until``, ``country``, ``admin1``, ``perpetrator``,
+``reported_by``, ``dataset``, ``near_border``) and ``limit``/``offset``; the principal's TLP rules apply.
+Errors are one envelope: ``{"error": {"code", "message", "field"?}}``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any, Final
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from sarhad.errors import InvalidInput, NotFound
+from sarhad.model.figures import Figure
+from sarhad.model.incident import Incident, Perpetrator, Place, incident_id
+from sarhad.store.incidents import Filters, count_incidents, load_incident, query_incidents, stats
+from sarhad.web.context import Context, api_error, principal_of
+
+__all__ = ["routes"]
+
+_MAX_LIMIT: Final = 1000
+_TEXT_FILTERS: Final = ("since", "until", "country", "admin1", "perpetrator", "reported_by", "dataset")
+
+
+def _filters(request: Request) -> Filters:
+    ctx = Context.of(request)
+    principal = principal_of(request)
+    values: dict[str, Any] = {k: request.query_params[k] for k in _TEXT_FILTERS if request.query_params.get(k)}
+    if request.query_params.get("near_border"):
+        try:
+            values["near_border"] = float(request.query_params["near_border"])
+        except ValueError:
+            raise InvalidInput(f"near_border {request.query_params['near_border']!r} is not a number") from None
+    filters = Filters(**values)
+    levels = ctx.readable_levels(principal)
+    return replace(filters, tlp=levels) if principal.party != ctx.party else filters
+
+
+def _int(request: Request, name: str, default: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InvalidInput(f"{name} {raw!r} is not an integer") from None
+    if value < 0:
+        raise InvalidInput(f"{name} {value} is negative")
+    return value
+
+
+async def list_incidents(request: Request) -> Response:
+    ctx = Context.of(request)
+    filters = _filters(request)
+    limit = min(_int(request, "limit", 100), _MAX_LIMIT)
+    offset = _int(request, "offset", 0)
+    items = query_incidents(ctx.db, filters, limit=limit, offset=offset)
+    total = count_incidents(ctx.db, filters)
+    return JSONResponse({"total": total, "limit": limit, "offset": offset, "incidents": items})
+
+
+async def get_incident(request: Request) -> Response:
+    ctx = Context.of(request)
+    principal = principal_of(request)
+    incident_id_ = request.path_params["incident_id"]
+    row = ctx.db.fetchone("SELECT tlp, origin FROM incidents WHERE id = ?", (incident_id_,))
+    if row is None or not ctx.may_read(principal, str(row[0]), str(row[1])):
+        raise NotFound(f"no incident {incident_id_} that this principal may read")
+    inc = load_incident(ctx.db, incident_id_)
+    return JSONResponse({"incident": inc.to_stix(), "origin": row[1]})
+
+
+def _field(data: dict[str, Any], name: str, kind: type, required: bool = False) -> Any:
+    value = data.get(name)
+    if value is None:
+        if required:
+            raise _FieldError(name, f"{name} is required")
+        return None
+    if not isinstance(value, kind):
+        raise _FieldError(name, f"{name} must be a {kind.__name__}, not {type(value).__name__}")
+    return value
+
+
+class _FieldError(InvalidInput):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _incident_from_json(data: dict[str, Any], party: str) -> Incident:
+    source_id = _field(data, "source_id", str, required=True)
+    date_start = _field(data, "date_start", str, required=True)
+    place = _field(data, "place", dict) or {}
+    try:
+        return Incident(
+            id=incident_id("party", party, source_id),
+            reported_by=party,
+            dataset="party",
+            source_id=source_id,
+            date_start=date_start,
+            date_end=_field(data, "date_end", str) or date_start,
+            date_precision=_field(data, "date_precision", str) or "day",
+            place=Place(**place),
+            attack_types=tuple(_field(data, "attack_types", list) or ()),
+            target_types=tuple(_field(data, "target_types", list) or ()),
+            weapon_types=tuple(_field(data, "weapon_types", list) or ()),
+            perpetrators=tuple(Perpetrator(**p) for p in _field(data, "perpetrators", list) or ()),
+            figures=tuple(
+                Figure.from_dict({"asserted_by": party, "rule": "party_official", **f})
+                for f in _field(data, "figures", list) or ()
+            ),
+            sources=tuple(_field(data, "sources", list) or ()),
+            title=_field(data, "title", str) or "",
+            summary=_field(data, "summary", str) or "",
+            tlp=_field(data, "tlp", str) or "CLEAR",
+        )
+    except TypeError as exc:
+        raise InvalidInput(f"malformed incident: {exc}") from exc
+
+
+async def create_incident(request: Request) -> Response:
+    ctx = Context.of(request)
+    principal = principal_of(request)
+    principal.require_write()
+    try:
+        data = json.loads(await request.body())
+    except ValueError as exc:
+        return api_error(400, "invalid_json", f"the body is not JSON: {exc}")
+    if not isinstance(data, dict):
+        return api_error(400, "invalid_input", "expected a JSON object")
+    try:
+        inc = _incident_from_json(data, ctx.party)
+    except _FieldError as exc:
+        return api_error(400, "invalid_input", str(exc), exc.field)
+    with ctx.node.publisher() as pub:
+        pub.add(inc)
+    ctx.audit(principal, "create-incident", inc.id)
+    return JSONResponse({"id": inc.id, "added": pub.result.added, "updated": pub.result.updated}, 201)
+
+
+async def get_stats(request: Request) -> Response:
+    ctx = Context.of(request)
+    return JSONResponse(stats(ctx.db, request.query_params.get("by"), _filters(request)))
+
+
+async def incidents(request: Request) -> Response:
+    if request.method == "POST":
+        return await create_incident(request)
+    return await list_incidents(request)
+
+
+routes: Final = [
+    Route("/api/incidents", incidents, methods=["GET", "POST"]),
+    Route("/api/incidents/{incident_id}", get_incident),
+    Route("/api/stats", get_stats),
+]

@@ -1,0 +1,133 @@
+"""The node's web application: TAXII 2.1, the log API and the JSON API, behind one authentication layer.
+
+``create_app(settings)`` opens the node when the app starts and closes it when it stops. Every route needs a
+bearer token (TAXII also takes HTTP Basic with the token as password) except the public list
+:data:`PUBLIC_PATHS`, which is only the health check.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Final
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from sarhad.config import Settings
+from sarhad.errors import (
+    AccessDenied,
+    ConfigError,
+    ExchangeError,
+    InvalidInput,
+    NotFound,
+    SarhadError,
+    StorageError,
+    VerificationError,
+)
+from sarhad.node import Node
+from sarhad.web import api, logapi, taxii
+from sarhad.web.auth import authenticate, parse_authorization
+from sarhad.web.context import Context, api_error, taxii_error
+
+__all__ = ["PUBLIC_PATHS", "create_app"]
+
+log = logging.getLogger(__name__)
+
+PUBLIC_PATHS: Final = frozenset({"/health"})
+_STATUS: Final[dict[type[SarhadError], tuple[int, str]]] = {
+    InvalidInput: (400, "invalid_input"),
+    AccessDenied: (403, "forbidden"),
+    NotFound: (404, "not_found"),
+    VerificationError: (422, "verification_failed"),
+    ExchangeError: (502, "peer_failed"),
+    StorageError: (500, "storage_error"),
+    ConfigError: (500, "config_error"),
+}
+
+
+def _status(exc: SarhadError) -> tuple[int, str]:
+    for kind, value in _STATUS.items():
+        if isinstance(exc, kind):
+            return value
+    return 500, "error"
+
+
+def _render(path: str, status: int, code: str, message: str) -> Response:
+    if path.startswith("/taxii2"):
+        return taxii_error(status, message)
+    return api_error(status, code, message)
+
+
+class _Authenticate:
+    """ASGI middleware: resolve the request's token to a principal, or answer 401 in the route's shape."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in PUBLIC_PATHS:
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        try:
+            token = parse_authorization(request.headers.get("authorization"))
+            ctx: Context = scope["app"].state.sarhad
+            scope["sarhad.principal"] = authenticate(ctx.db, token)
+        except AccessDenied as exc:
+            await _render(scope["path"], 401, "unauthenticated", str(exc))(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+async def _sarhad_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, SarhadError)
+    status, code = _status(exc)
+    if status >= 500:
+        log.error("%s %s failed: %s", request.method, request.url.path, exc)
+    return _render(request.url.path, status, code, str(exc))
+
+
+async def _media_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, taxii.MediaError)
+    return taxii.media_error_response(exc)
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    status = getattr(exc, "status_code", 404)
+    return _render(request.url.path, status, "not_found" if status == 404 else "http_error", str(exc) or "not found")
+
+
+async def health(request: Request) -> Response:
+    """Public: the node is up (says nothing else)."""
+    return JSONResponse({"status": "ok"})
+
+
+def create_app(settings: Settings) -> Starlette:
+    """The node's ASGI app for ``settings``; the node is opened on startup and closed on shutdown."""
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        node = Node.open(settings)
+        app.state.sarhad = Context(node)
+        try:
+            yield
+        finally:
+            node.close()
+
+    app = Starlette(
+        routes=[Route("/health", health), *taxii.routes, *logapi.routes, *api.routes],
+        exception_handlers={
+            SarhadError: _sarhad_error,
+            taxii.MediaError: _media_error,
+            404: _not_found,
+            405: _not_found,
+        },
+        lifespan=lifespan,
+    )
+    app.add_middleware(_Authenticate)
+    return app

@@ -1,0 +1,170 @@
+"""Who is asking, and what they may do and read.
+
+Every request carries a bearer token (``Authorization: Bearer <token>``; TAXII clients may send it as the
+password of HTTP Basic). Tokens are ``sarhad_<id>_<secret>``; the node keeps only their SHA-256 and compares
+in constant time. A token belongs to a *principal* with one role and one party:
+
+* ``admin``: everything; ``analyst``: read and write (publish); ``peer``: read, pull and cosign;
+  ``viewer``: read.
+
+TLP 2.0 decides what a principal may read of an object published by party ``origin``:
+
+* its own party's objects: everything (the party is the originator);
+* ``CLEAR``: everyone; ``GREEN``: the community (any principal of a party of the framework, i.e. this node's
+  party or a registered peer's, and every peer);
+* ``AMBER`` and ``AMBER+STRICT``: the framework's parties (this node's party and its registered peers');
+* ``RED``: named recipients only, i.e. the originator's own principals.
+
+A withheld object's envelope (its hash) stays visible in the log, so the log still verifies.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import re
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Final
+
+from sarhad.errors import AccessDenied, InvalidInput, NotFound
+from sarhad.store.db import Database
+
+__all__ = [
+    "ROLES",
+    "Principal",
+    "authenticate",
+    "create_token",
+    "parse_authorization",
+    "readable_levels",
+    "revoke_token",
+]
+
+ROLES: Final = ("admin", "analyst", "peer", "viewer")
+_WRITE: Final = frozenset({"admin", "analyst"})
+_COSIGN: Final = frozenset({"admin", "peer"})
+_TOKEN = re.compile(r"^sarhad_([0-9a-f]{12})_([A-Za-z0-9_-]{20,})$")
+_PARTY = re.compile(r"^[A-Z][A-Z0-9-]{1,15}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """An authenticated caller: a name, a role and the party it belongs to."""
+
+    name: str
+    role: str
+    party: str
+
+    @property
+    def may_write(self) -> bool:
+        """May publish (TAXII POST, JSON API POST)."""
+        return self.role in _WRITE
+
+    @property
+    def may_cosign(self) -> bool:
+        """May send checkpoints to witness and cosignatures of our checkpoints."""
+        return self.role in _COSIGN
+
+    def require_write(self) -> None:
+        """Raises AccessDenied unless the principal may write."""
+        if not self.may_write:
+            raise AccessDenied(f"principal {self.name!r} (role {self.role}) may not write; needs analyst or admin")
+
+    def require_cosign(self) -> None:
+        """Raises AccessDenied unless the principal may cosign."""
+        if not self.may_cosign:
+            raise AccessDenied(f"principal {self.name!r} (role {self.role}) may not cosign; needs peer or admin")
+
+
+def _sha(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _now() -> str:
+    moment = datetime.now(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def create_token(db: Database, principal: str, role: str, party: str) -> str:
+    """Create a token for ``principal`` and return it; only its hash is stored, so show it once.
+
+    Raises InvalidInput for an unknown role, an empty principal name or a malformed party code.
+    """
+    if role not in ROLES:
+        raise InvalidInput(f"role {role!r} is not one of {', '.join(ROLES)}")
+    if not principal.strip():
+        raise InvalidInput("principal name is empty")
+    if not _PARTY.match(party):
+        raise InvalidInput(f"party {party!r} is not a party code (2-16 capitals, digits or '-')")
+    token_id = secrets.token_hex(6)
+    token = f"sarhad_{token_id}_{secrets.token_urlsafe(32)}"
+    with db.transaction():
+        db.execute(
+            "INSERT INTO tokens (id, principal, role, party, token_sha256, created) VALUES (?, ?, ?, ?, ?, ?)",
+            (token_id, principal, role, party, _sha(token), _now()),
+        )
+    return token
+
+
+def revoke_token(db: Database, principal: str) -> int:
+    """Revoke every token of ``principal``; return how many. Raises NotFound when it has none."""
+    with db.transaction():
+        count = db.execute(
+            "UPDATE tokens SET revoked = ? WHERE principal = ? AND revoked IS NULL", (_now(), principal)
+        ).rowcount
+    if not count:
+        raise NotFound(f"principal {principal!r} has no active token")
+    return int(count)
+
+
+def parse_authorization(header: str | None) -> str:
+    """The token in an ``Authorization`` header (Bearer, or Basic with the token as password).
+
+    Raises AccessDenied when the header is missing or malformed (the message never repeats the token).
+    """
+    if not header:
+        raise AccessDenied("authentication required: send 'Authorization: Bearer <token>'")
+    scheme, _, value = header.strip().partition(" ")
+    value = value.strip()
+    if scheme.lower() == "bearer" and value:
+        return value
+    if scheme.lower() == "basic" and value:
+        try:
+            decoded = base64.b64decode(value, validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            raise AccessDenied("malformed Basic credentials") from None
+        return decoded.partition(":")[2]
+    raise AccessDenied(f"unsupported authorization scheme {scheme!r}: use Bearer (or Basic for TAXII clients)")
+
+
+def authenticate(db: Database, token: str) -> Principal:
+    """The principal a token belongs to. Raises AccessDenied when it is unknown, wrong or revoked."""
+    match = _TOKEN.match(token)
+    if match is None:
+        raise AccessDenied("invalid token")
+    row = db.fetchone(
+        "SELECT principal, role, party, token_sha256, revoked FROM tokens WHERE id = ?", (match.group(1),)
+    )
+    expected = str(row[3]) if row is not None else _sha("")
+    if not hmac.compare_digest(expected, _sha(token)) or row is None:
+        raise AccessDenied("invalid token")
+    if row[4] is not None:
+        raise AccessDenied(f"the token of principal {row[0]!r} was revoked")
+    return Principal(str(row[0]), str(row[1]), str(row[2]))
+
+
+def readable_levels(principal: Principal, parties: Iterable[str]) -> tuple[str, ...]:
+    """The TLP levels ``principal`` may read of *another* party's objects (it reads all of its own party's).
+
+    ``parties`` are the framework's parties: this node's and its registered peers'.
+    """
+    known = set(parties)
+    if principal.party in known:
+        return ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT")
+    if principal.role == "peer":
+        return ("CLEAR", "GREEN")
+    return ("CLEAR",)

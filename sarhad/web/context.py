@@ -1,0 +1,105 @@
+"""What every route shares: the open node, the principal of the request, and the two error shapes.
+
+The JSON API and the log API answer errors with one envelope, ``{"error": {"code", "message", "field"?}}``;
+TAXII routes answer with the TAXII 2.1 error resource (``title``, ``description``, ``http_status``…).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from sarhad.node import Node
+from sarhad.store.db import Database
+from sarhad.web.auth import Principal, readable_levels
+
+__all__ = ["Context", "api_error", "principal_of", "taxii_error"]
+
+_TAXII_MEDIA = "application/taxii+json;version=2.1"
+
+
+@dataclass
+class Context:
+    """The application's state: the node it serves. One per app; routes reach it with :meth:`of`."""
+
+    node: Node
+    _parties: tuple[str, ...] | None = field(default=None, repr=False)
+
+    @classmethod
+    def of(cls, request: Request) -> Context:
+        ctx: Context = request.app.state.sarhad
+        return ctx
+
+    @property
+    def db(self) -> Database:
+        return self.node.db
+
+    @property
+    def party(self) -> str:
+        return self.node.settings.party
+
+    def parties(self) -> tuple[str, ...]:
+        """The framework's parties: this node's and its registered peers'."""
+        rows = self.db.fetchall("SELECT DISTINCT party FROM peers")
+        return (self.party, *sorted(str(r[0]) for r in rows))
+
+    def readable_levels(self, principal: Principal) -> tuple[str, ...]:
+        """The TLP levels ``principal`` may read of other parties' objects."""
+        return readable_levels(principal, self.parties())
+
+    def may_read(self, principal: Principal, tlp: str, origin: str) -> bool:
+        """Whether ``principal`` may read an object of ``origin`` marked ``tlp``."""
+        return origin == principal.party or tlp in self.readable_levels(principal)
+
+    def audit(self, principal: Principal, action: str, target: str) -> None:
+        """Record an action of ``principal`` in the audit table."""
+        stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        with self.db.transaction():
+            self.db.execute(
+                "INSERT INTO audit (time, principal, action, target) VALUES (?, ?, ?, ?)",
+                (stamp, principal.name, action, target),
+            )
+
+
+def principal_of(request: Request) -> Principal:
+    """The authenticated principal of ``request`` (set by the auth middleware)."""
+    principal: Principal = request.scope["sarhad.principal"]
+    return principal
+
+
+def taxii_error(status: int, description: str, title: str | None = None) -> Response:
+    """A TAXII 2.1 error resource (§3.6.1)."""
+    body: dict[str, Any] = {
+        "title": title or _TITLES.get(status, "Error"),
+        "description": description,
+        "http_status": str(status),
+    }
+    headers = {"WWW-Authenticate": 'Bearer realm="sarhad", Basic realm="sarhad"'} if status == 401 else None
+    return Response(json.dumps(body), status, headers, media_type=_TAXII_MEDIA)
+
+
+def api_error(status: int, code: str, message: str, field_name: str | None = None) -> JSONResponse:
+    """The JSON API's one error envelope."""
+    err: dict[str, Any] = {"code": code, "message": message}
+    if field_name:
+        err["field"] = field_name
+    headers = {"WWW-Authenticate": 'Bearer realm="sarhad"'} if status == 401 else None
+    return JSONResponse({"error": err}, status, headers)
+
+
+_TITLES = {
+    400: "Bad request",
+    401: "Authentication required",
+    403: "Forbidden",
+    404: "Not found",
+    406: "Not acceptable",
+    413: "Request too large",
+    415: "Unsupported media type",
+    422: "Verification failed",
+    500: "Internal error",
+}

@@ -1,0 +1,163 @@
+"""The transparency log over HTTP, and the C2SP tlog-witness endpoint.
+
+* ``GET /log/checkpoint``: the latest signed checkpoint with every cosignature received (a signed note,
+  ``text/plain``).
+* ``GET /log/proof/inclusion?index=I&size=N`` (or ``?id=OBJECT&version=V``): ``{"index", "size", "hashes"}``
+  with base64 hashes.
+* ``GET /log/proof/consistency?old=M&new=N``: ``{"old", "new", "hashes"}``.
+* ``GET /log/entries?start=A&end=B[&objects=1]``: the envelopes and leaf hashes of leaves ``A..B-1`` (at most
+  :data:`MAX_ENTRIES`), and with ``objects=1`` the bodies of those the principal may read. A withheld
+  object's envelope stays visible, so a peer still verifies the whole log.
+* ``POST /log/cosignatures``: a peer returns our checkpoint with its cosignature (peer or admin role).
+* ``POST /log/witness/add-checkpoint``: C2SP tlog-witness: a peer submits its own checkpoint with a
+  consistency proof from the size this node last verified; the answer is this node's cosignature.
+  Status codes per the spec: 404 unknown origin, 403 bad signature, 400 old > size, 409 old size is stale
+  (body: the size we hold, ``text/x.tlog.size``), 422 bad proof.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Final
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from sarhad.errors import InvalidInput, NotFound, VerificationError
+from sarhad.exchange.peers import Peer, cosigner_for, list_peers, peer_by_origin
+from sarhad.exchange.witness import WitnessRejected, add_checkpoint
+from sarhad.web.context import Context, principal_of
+
+__all__ = ["MAX_ENTRIES", "routes"]
+
+MAX_ENTRIES: Final = 10_000
+
+
+def _int(request: Request, name: str, default: int | None = None) -> int:
+    raw = request.query_params.get(name)
+    if raw is None:
+        if default is None:
+            raise InvalidInput(f"query parameter {name} is required")
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InvalidInput(f"{name} {raw!r} is not an integer") from None
+    if value < 0:
+        raise InvalidInput(f"{name} {value} is negative")
+    return value
+
+
+def _b64(hashes: list[bytes]) -> list[str]:
+    return [base64.b64encode(h).decode("ascii") for h in hashes]
+
+
+async def checkpoint(request: Request) -> Response:
+    ctx = Context.of(request)
+    latest = ctx.node.log.latest_checkpoint()
+    if latest is None:
+        raise NotFound("the log has no signed checkpoint yet")
+    return PlainTextResponse(ctx.node.log.cosigned_note(latest.size))
+
+
+async def inclusion(request: Request) -> Response:
+    ctx = Context.of(request)
+    log = ctx.node.log
+    latest = log.latest_checkpoint()
+    if latest is None:
+        raise NotFound("the log has no signed checkpoint yet")
+    if "id" in request.query_params:
+        index = log.find_object(request.query_params["id"], request.query_params.get("version"))
+    else:
+        index = _int(request, "index")
+    size = _int(request, "size", latest.size)
+    if not index < size <= log.size():
+        raise InvalidInput(f"index {index} is not in a tree of size {size} (the log holds {log.size()})")
+    return JSONResponse({"index": index, "size": size, "hashes": _b64(log.inclusion_proof(index, size))})
+
+
+async def consistency(request: Request) -> Response:
+    ctx = Context.of(request)
+    log = ctx.node.log
+    old, new = _int(request, "old"), _int(request, "new")
+    if not old <= new <= log.size():
+        raise InvalidInput(f"sizes {old}..{new} are not within the log (size {log.size()})")
+    return JSONResponse({"old": old, "new": new, "hashes": _b64(log.consistency_proof(old, new))})
+
+
+async def entries(request: Request) -> Response:
+    ctx = Context.of(request)
+    start = _int(request, "start", 0)
+    end = min(_int(request, "end", start + MAX_ENTRIES), start + MAX_ENTRIES)
+    with_objects = request.query_params.get("objects") in ("1", "true")
+    principal = principal_of(request)
+    rows = ctx.db.fetchall(
+        "SELECT idx, envelope, leaf_hash FROM log_leaves WHERE idx >= ? AND idx < ? ORDER BY idx", (start, end)
+    )
+    parts = [
+        f'{{"index":{int(r[0])},"envelope":{json.dumps(str(r[1]))},'
+        f'"leaf_hash":"{base64.b64encode(bytes(r[2])).decode("ascii")}"}}'
+        for r in rows
+    ]
+    body = '{"entries":[' + ",".join(parts) + "]"
+    if with_objects:
+        levels = ctx.readable_levels(principal)
+        marks = ", ".join("?" * len(levels))
+        objs = ctx.db.fetchall(
+            "SELECT log_index, body FROM objects WHERE origin = ? AND log_index >= ? AND log_index < ?"
+            f" AND (origin = ? OR tlp IN ({marks})) ORDER BY log_index",
+            (ctx.party, start, end, principal.party, *levels),
+        )
+        body += ',"objects":{' + ",".join(f'"{int(r[0])}":{r[1]}' for r in objs) + "}"
+    return Response(body + "}", media_type="application/json")
+
+
+async def cosignatures(request: Request) -> Response:
+    ctx = Context.of(request)
+    principal = principal_of(request)
+    principal.require_cosign()
+    note = (await request.body()).decode("utf-8", errors="replace")
+    witnesses = [cosigner_for(p) for p in list_peers(ctx.db)]
+    with ctx.db.transaction():
+        added = ctx.node.log.add_cosignatures(note, witnesses)
+    if not witnesses:
+        raise VerificationError("this node has no registered peer whose cosignature it could accept")
+    ctx.audit(principal, "cosignature", f"{added} new")
+    return JSONResponse({"added": added})
+
+
+async def witness_add_checkpoint(request: Request) -> Response:
+    ctx = Context.of(request)
+    principal = principal_of(request)
+    principal.require_cosign()
+    body = (await request.body()).decode("utf-8", errors="replace")
+    try:
+        lines = await _witness(ctx, body)
+    except WitnessRejected as exc:
+        headers = {"Content-Type": "text/x.tlog.size"} if exc.status == 409 else None
+        return PlainTextResponse(exc.body, exc.status, headers)
+    ctx.audit(principal, "witness", "add-checkpoint")
+    return PlainTextResponse(lines)
+
+
+async def _witness(ctx: Context, body: str) -> str:
+    def find(origin: str) -> Peer:
+        return peer_by_origin(ctx.db, origin)
+
+    try:
+        return add_checkpoint(ctx.node, body, find)
+    except (binascii.Error, UnicodeError) as exc:
+        raise WitnessRejected(400, f"malformed request: {exc}\n") from exc
+
+
+routes: Final = [
+    Route("/log/checkpoint", checkpoint),
+    Route("/log/proof/inclusion", inclusion),
+    Route("/log/proof/consistency", consistency),
+    Route("/log/entries", entries),
+    Route("/log/cosignatures", cosignatures, methods=["POST"]),
+    Route("/log/witness/add-checkpoint", witness_add_checkpoint, methods=["POST"]),
+]

@@ -1,0 +1,71 @@
+"""A served PK node with the UCDP sample, and tokens for each role."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import httpx
+import pytest
+import uvicorn
+
+from sarhad.importer import import_file
+from sarhad.node import Node
+from sarhad.web.app import create_app
+from sarhad.web.auth import create_token
+from tests.conftest import UCDP_SAMPLE
+
+TAXII = {"Accept": "application/taxii+json;version=2.1"}
+
+
+@dataclass
+class Served:
+    node: Node
+    client: httpx.Client
+    tokens: dict[str, str]
+
+    def auth(self, who: str, **extra: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[who]}", **extra}
+
+
+@pytest.fixture
+def served(node: Node) -> Iterator[Served]:
+    import_file(node, "ucdp", UCDP_SAMPLE)
+    tokens = {
+        "admin": create_token(node.db, "root", "admin", "PK"),
+        "analyst": create_token(node.db, "ana", "analyst", "PK"),
+        "viewer": create_token(node.db, "val", "viewer", "PK"),
+        "peer": create_token(node.db, "ir-node", "peer", "IR"),
+        "public": create_token(node.db, "anyone", "viewer", "PUBLIC"),
+    }
+    with serving(node) as base, httpx.Client(base_url=base, timeout=30) as client:
+        yield Served(node, client, tokens)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serving(node: Node) -> Iterator[str]:
+    """Run the node's app with uvicorn on a free loopback port in a thread; yield its base URL."""
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(node.settings), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
