@@ -1,0 +1,175 @@
+"""Blocking: the candidate pairs worth scoring, found without comparing every record with every other.
+
+Each record is *indexed* under a few keys and *probes* a few keys; two records are candidates when one
+probes a key the other is indexed under. A key is a time bucket and a place bucket:
+
+* time: the day, for records whose date is known to within a week; the month, for vaguer ones. A record
+  probes every bucket of its own date range widened by its precision's slack (``DATE_SLACK_DAYS``);
+* place: a grid cell of ``CELL_DEGREES`` for coordinates that are a point (probing the 3x3 cells around
+  it); the province for province-level places; the country, or nothing, for the vaguest.
+
+Points are also indexed under their province and country so that vaguer records find them; vaguer records
+probe those, points never do (two points are compared through their cells only). Keys are packed into
+int64 and matched by sorting, so the cost grows with the number of records times the (small) number of
+keys each one has, plus the number of candidates.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import numpy as np
+
+from sarhad.reconcile.features import I64, Bool, Features
+
+__all__ = ["CELL_DEGREES", "LONG_SPAN_DAYS", "candidate_pairs"]
+
+CELL_DEGREES: Final = 0.25  # ~28 km: the 3x3 neighbourhood covers any two points within ~25 km
+LONG_SPAN_DAYS: Final = 7  # a record whose date range is longer than this is blocked by month
+
+# Namespaces of the time and place parts of a key.
+_T_DAY, _T_MONTH_SHORT, _T_MONTH_LONG = 0, 1, 2
+_S_CELL, _S_ADMIN_OF_POINT, _S_ADMIN_OF_AREA, _S_COUNTRY, _S_ANY = 0, 1, 2, 3, 4
+
+
+def _key(t_ns: int, t: I64, s_ns: int, s: I64) -> I64:
+    return (((t_ns << 20) | t) << 30) | ((s_ns << 26) | s)
+
+
+def _expand(rows: I64, lo: I64, hi: I64) -> tuple[I64, I64]:
+    """For each row, every integer of ``[lo, hi]``: returns (row repeated, value)."""
+    counts = (hi - lo + 1).clip(min=0)
+    rep = np.repeat(rows, counts)
+    starts = np.repeat(np.cumsum(counts) - counts, counts)
+    values = np.repeat(lo, counts) + (np.arange(rep.shape[0], dtype=np.int64) - starts)
+    return rep, values
+
+
+def _month(day: I64) -> I64:
+    # An approximate month bucket (30.44-day periods): adjacent buckets are probed, so its edges do not matter.
+    return (day // 30).astype(np.int64)
+
+
+class _Keys:
+    def __init__(self) -> None:
+        self.keys: list[I64] = []
+        self.rows: list[I64] = []
+
+    def add(self, keys: I64, rows: I64) -> None:
+        self.keys.append(keys)
+        self.rows.append(rows)
+
+    def arrays(self) -> tuple[I64, I64]:
+        if not self.keys:
+            return np.empty(0, np.int64), np.empty(0, np.int64)
+        return np.concatenate(self.keys), np.concatenate(self.rows)
+
+
+def _cells(f: Features) -> tuple[I64, I64]:
+    lat = np.nan_to_num(f.lat)
+    lon = np.nan_to_num(f.lon)
+    cy = np.floor((lat + 90.0) / CELL_DEGREES).astype(np.int64)
+    cx = np.floor((lon + 180.0) / CELL_DEGREES).astype(np.int64)
+    return cy, cx
+
+
+def _keys(f: Features, index_mask: Bool, probe_mask: Bool) -> tuple[_Keys, _Keys]:
+    n = f.size
+    rows = np.arange(n, dtype=np.int64)
+    cy, cx = _cells(f)
+    cell = cy * 2048 + cx
+    point = f.cell_point
+    has_admin = f.admin1 >= 0
+    has_country = f.country >= 0
+    short = (f.day_end - f.day_start) <= LONG_SPAN_DAYS
+    index, probe = _Keys(), _Keys()
+
+    # Where each record is indexed: (time bucket, place bucket) for each place bucket it belongs to.
+    places: list[tuple[int, Bool, I64]] = [
+        (_S_CELL, point, cell),
+        (_S_ADMIN_OF_POINT, point & has_admin, f.admin1),
+        (_S_ADMIN_OF_AREA, ~point & has_admin, f.admin1),
+        (_S_COUNTRY, has_country, f.country),
+        (_S_ANY, np.ones(n, np.bool_), np.zeros(n, np.int64)),
+    ]
+    for t_ns, sel, lo, hi in (
+        (_T_DAY, short, f.day_start, f.day_end),
+        (_T_MONTH_SHORT, short, _month(f.day_start), _month(f.day_end)),
+        (_T_MONTH_LONG, ~short, _month(f.day_start), _month(f.day_end)),
+    ):
+        for s_ns, place_sel, value in places:
+            m = sel & place_sel & index_mask
+            r, t = _expand(rows[m], lo[m], hi[m])
+            index.add(_key(t_ns, t, s_ns, value[r]), r)
+
+    # What each record probes. Points: the cells around them. Province-level: the province (points and
+    # areas). Country-level: the country. No place: everything of those days.
+    area_admin = ~point & has_admin
+    area_country = ~point & ~has_admin & has_country
+    nowhere = ~point & ~has_admin & ~has_country
+    lo_day = f.day_start - f.slack
+    hi_day = f.day_end + f.slack
+    time_probes: list[tuple[Bool, list[int], I64, I64]] = [
+        (short, [_T_DAY], lo_day, hi_day),
+        (~short, [_T_MONTH_SHORT, _T_MONTH_LONG], _month(lo_day) - 1, _month(hi_day) + 1),
+    ]
+    for sel, t_namespaces, lo, hi in time_probes:
+        for t_ns in t_namespaces:
+            m = sel & point & probe_mask
+            r, t = _expand(rows[m], lo[m], hi[m])
+            for dy in (-1, 0, 1):
+                for dx in (-1, 0, 1):
+                    probe.add(_key(t_ns, t, _S_CELL, cell[r] + dy * 2048 + dx), r)
+            m = sel & area_admin & probe_mask
+            r, t = _expand(rows[m], lo[m], hi[m])
+            probe.add(_key(t_ns, t, _S_ADMIN_OF_POINT, f.admin1[r]), r)
+            probe.add(_key(t_ns, t, _S_ADMIN_OF_AREA, f.admin1[r]), r)
+            m = sel & area_country & probe_mask
+            r, t = _expand(rows[m], lo[m], hi[m])
+            probe.add(_key(t_ns, t, _S_COUNTRY, f.country[r]), r)
+            m = sel & nowhere & probe_mask
+            r, t = _expand(rows[m], lo[m], hi[m])
+            probe.add(_key(t_ns, t, _S_ANY, np.zeros(r.shape[0], np.int64)), r)
+    return index, probe
+
+
+def _match(index: _Keys, probe: _Keys) -> tuple[I64, I64]:
+    ikeys, irows = index.arrays()
+    pkeys, prows = probe.arrays()
+    order = np.argsort(ikeys, kind="stable")
+    ikeys, irows = ikeys[order], irows[order]
+    # Sorted probes make the binary searches walk memory in order (several times faster than random).
+    porder = np.argsort(pkeys, kind="stable")
+    pkeys, prows = pkeys[porder], prows[porder]
+    left = np.searchsorted(ikeys, pkeys, side="left")
+    right = np.searchsorted(ikeys, pkeys, side="right")
+    counts = right - left
+    hit = counts > 0
+    prows, left, counts = prows[hit], left[hit], counts[hit]
+    a = np.repeat(prows, counts)
+    starts = np.repeat(np.cumsum(counts) - counts, counts)
+    b = irows[np.repeat(left, counts) + (np.arange(a.shape[0], dtype=np.int64) - starts)]
+    return a, b
+
+
+def candidate_pairs(f: Features, new: Bool | None = None) -> tuple[I64, I64]:
+    """The distinct candidate pairs ``(a, b)``, ``a < b``, sorted; with ``new``, only pairs touching a new record.
+
+    Incremental runs pass ``new`` (True for the records added since the last run): new records probe every
+    record, and the vaguer old records (the only ones that probe keys points never probe) probe the new.
+    """
+    n = f.size
+    everyone = np.ones(n, np.bool_)
+    if new is None:
+        a, b = _match(*_keys(f, everyone, everyone))
+    else:
+        coarse = ~f.cell_point | ((f.day_end - f.day_start) > LONG_SPAN_DAYS)
+        a1, b1 = _match(*_keys(f, everyone, new))
+        a2, b2 = _match(*_keys(f, new, coarse & ~new))
+        a, b = np.concatenate([a1, a2]), np.concatenate([b1, b2])
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    keep = lo != hi
+    code = np.sort(lo[keep] * np.int64(n) + hi[keep])
+    if code.shape[0]:
+        code = code[np.concatenate(([True], code[1:] != code[:-1]))]
+    return (code // n).astype(np.int64), (code % n).astype(np.int64)

@@ -1,0 +1,122 @@
+"""Records as column arrays: the numeric form that blocking and scoring work on, built once per run.
+
+Strings (countries, provinces, attack types, actors, parties) become small integer codes (-1 for unknown),
+missing numbers become NaN, so that comparing millions of candidate pairs is a few vectorised operations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from sarhad.reconcile.record import DATE_SLACK_DAYS, Record
+
+__all__ = ["Features", "tokens"]
+
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+Bool = npt.NDArray[np.bool_]
+
+# Coordinates of these precisions are a place, not a province's or country's centroid: they block by cell.
+_CELL_PRECISIONS = frozenset({"exact", "near", "water"})
+_NOT_LETTER = str.maketrans({c: " " for c in "0123456789.,;:!?()[]{}\"'/-_&%$#@*+=<>|\\"})
+_STOP = frozenset(
+    "the and for was were with from that this have has had are not but his her they their into after near "
+    "killed injured wounded attack attacked people least said police security forces".split()
+)
+
+
+def tokens(text: str) -> frozenset[str]:
+    """The content words of a summary (lower case, 3+ letters, common words dropped)."""
+    return frozenset(w for w in text.lower().translate(_NOT_LETTER).split() if len(w) >= 3 and w not in _STOP)
+
+
+class _Codes:
+    """Assigns small integers to strings in order of first appearance (-1 for None)."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, int] = {}
+
+    def __call__(self, value: str | None) -> int:
+        if value is None:
+            return -1
+        return self.codes.setdefault(value, len(self.codes))
+
+
+def _figure(values: list[Any]) -> F64:
+    return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """Column arrays over a sequence of records (index ``i`` is ``records[i]``)."""
+
+    day_start: I64
+    day_end: I64
+    slack: I64
+    lat: F64
+    lon: F64
+    radius: F64
+    cell_point: Bool
+    country: I64
+    admin1: I64
+    attack: I64
+    actor: I64
+    actor_names: tuple[str, ...]
+    source: I64
+    killed_low: F64
+    killed_best: F64
+    killed_high: F64
+    wounded_best: F64
+
+    @property
+    def size(self) -> int:
+        return int(self.day_start.shape[0])
+
+    @classmethod
+    def of(cls, records: Sequence[Record]) -> Features:
+        """Build the arrays for ``records``."""
+        country, admin1, attack, actor, source = _Codes(), _Codes(), _Codes(), _Codes(), _Codes()
+        kl: list[Any] = []
+        kb: list[Any] = []
+        kh: list[Any] = []
+        wb: list[Any] = []
+        for r in records:
+            k = r.killed
+            kl.append(k.low if k.low is not None else k.best)
+            kb.append(k.best if k.best is not None else (k.low if k.low is not None else k.high))
+            kh.append(k.high if k.high is not None else k.best)
+            w = r.wounded
+            wb.append(w.best if w.best is not None else (w.low if w.low is not None else w.high))
+        killed_low = _figure(kl)
+        killed_best = _figure(kb)
+        killed_high = _figure(kh)
+        return cls(
+            day_start=np.fromiter((r.day_start for r in records), np.int64, len(records)),
+            day_end=np.fromiter((r.day_end for r in records), np.int64, len(records)),
+            slack=np.fromiter((DATE_SLACK_DAYS[r.date_precision] for r in records), np.int64, len(records)),
+            lat=np.fromiter((np.nan if r.lat is None else r.lat for r in records), np.float64, len(records)),
+            lon=np.fromiter((np.nan if r.lon is None else r.lon for r in records), np.float64, len(records)),
+            radius=np.fromiter((r.radius_km for r in records), np.float64, len(records)),
+            cell_point=np.fromiter(
+                (r.lat is not None and r.geo_precision in _CELL_PRECISIONS for r in records), np.bool_, len(records)
+            ),
+            country=np.fromiter((country(r.country) for r in records), np.int64, len(records)),
+            admin1=np.fromiter(
+                (admin1(None if r.admin1 is None else f"{r.country}|{r.admin1.lower()}") for r in records),
+                np.int64,
+                len(records),
+            ),
+            attack=np.fromiter((attack(r.attack_type) for r in records), np.int64, len(records)),
+            actor=np.fromiter((actor(r.actor) for r in records), np.int64, len(records)),
+            actor_names=tuple(actor.codes),
+            source=np.fromiter((source(f"{r.reported_by}|{r.dataset}") for r in records), np.int64, len(records)),
+            killed_low=np.where(np.isnan(killed_low), killed_best, killed_low),
+            killed_best=killed_best,
+            killed_high=np.where(np.isnan(killed_high), killed_best, killed_high),
+            wounded_best=_figure(wb),
+        )

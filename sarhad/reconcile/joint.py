@@ -1,0 +1,225 @@
+"""The joint view of a cluster: every member kept as reported, each figure's span and consensus, and flags.
+
+Nothing here overwrites a party's figures: the view *adds* the span (lowest low to highest high over the
+members), a consensus best, and what the parties disagree on.
+
+* ``consensus`` best: the value every member that gives a best agrees on; else the median of the bests
+  (the lower middle one for an even count, so the consensus is always a figure some source gave);
+* ``figures_disagree``: two parties' intervals for a figure do not overlap (each party's interval runs
+  from the lowest low to the highest high of its own records; a missing low or high is its best; ACLED's
+  ambiguous 0 counts as unknown);
+* ``perpetrator_disagree``: members name groups that are neither the same actor nor related ones
+  (a group and the state label or umbrella it belongs to, or its predecessor, do not count);
+* ``location_disagree``: two members' places are further apart than their precisions allow, or in
+  different provinces or countries;
+* ``single_source``: all members come from one party or dataset.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from statistics import median_low
+from typing import Any, Final
+
+from sarhad.model.figures import Figure
+from sarhad.reconcile.actor import actors_related
+from sarhad.reconcile.record import Record
+
+__all__ = ["FLAGS", "JointFigure", "JointView", "consensus", "joint_view"]
+
+FLAGS: Final = ("figures_disagree", "perpetrator_disagree", "location_disagree", "single_source")
+_EARTH_KM: Final = 6371.0
+
+
+@dataclass(frozen=True, slots=True)
+class JointFigure:
+    """One figure (measure x category) across a cluster, with each party's own ``(low, best, high)``."""
+
+    measure: str
+    category: str
+    low: int | None
+    best: int | None
+    high: int | None
+    by_party: tuple[tuple[str, int | None, int | None, int | None], ...]
+    disagree: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "measure": self.measure,
+            "category": self.category,
+            "low": self.low,
+            "best": self.best,
+            "high": self.high,
+            "by_party": {p: {"low": lo, "best": be, "high": hi} for p, lo, be, hi in self.by_party},
+            "disagree": self.disagree,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class JointView:
+    """A cluster's joint picture. ``members`` are the records as reported (ordered by party, then id)."""
+
+    cluster_id: str
+    members: tuple[Record, ...]
+    figures: tuple[JointFigure, ...]
+    flags: tuple[str, ...]
+
+    def figure(self, measure: str, category: str = "total") -> JointFigure | None:
+        """The joint figure for ``measure``/``category``, or None when no member gives it."""
+        for fig in self.figures:
+            if fig.measure == measure and fig.category == category:
+                return fig
+        return None
+
+    def summary_dict(self) -> dict[str, Any]:
+        """The list form: members, total killed and wounded, flags."""
+
+        def triple(measure: str) -> dict[str, int | None]:
+            fig = self.figure(measure)
+            return (
+                {"low": fig.low, "best": fig.best, "high": fig.high}
+                if fig
+                else {"low": None, "best": None, "high": None}
+            )
+
+        return {
+            "cluster_id": self.cluster_id,
+            "members": [{"id": m.id, "source_id": m.source_id, "reported_by": m.reported_by} for m in self.members],
+            "killed": triple("killed"),
+            "wounded": triple("wounded"),
+            "flags": list(self.flags),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything: the list form plus every figure and every member's own fields."""
+        out = self.summary_dict()
+        out["figures"] = [f.to_dict() for f in self.figures]
+        out["records"] = [_member_dict(m) for m in self.members]
+        return out
+
+
+def _member_dict(m: Record) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "reported_by": m.reported_by,
+        "dataset": m.dataset,
+        "source_id": m.source_id,
+        "date_start": m.date_start,
+        "date_end": m.date_end,
+        "date_precision": m.date_precision,
+        "country": m.country,
+        "admin1": m.admin1,
+        "place": m.place,
+        "lat": m.lat,
+        "lon": m.lon,
+        "geo_precision": m.geo_precision,
+        "attack_type": m.attack_type,
+        "perpetrator": m.perpetrator,
+        "figures": [f.to_dict() for f in m.figures],
+        "summary": m.summary,
+    }
+
+
+def consensus(bests: Iterable[int | None]) -> int | None:
+    """The agreed best, else the lower median of the known bests (None when none is known)."""
+    known = sorted(b for b in bests if b is not None)
+    if not known:
+        return None
+    return known[0] if known[0] == known[-1] else int(median_low(known))
+
+
+def _bounds(low: int | None, best: int | None, high: int | None) -> tuple[int, int] | None:
+    lo = low if low is not None else best if best is not None else high
+    hi = high if high is not None else best if best is not None else low
+    if lo is None or hi is None:
+        return None
+    return (min(lo, hi), max(lo, hi))
+
+
+def intervals_disagree(intervals: Sequence[tuple[int, int]]) -> bool:
+    """True when some two intervals do not overlap (the largest low is above the smallest high)."""
+    return len(intervals) > 1 and max(lo for lo, _ in intervals) > min(hi for _, hi in intervals)
+
+
+def _joint_figures(members: Sequence[Record]) -> tuple[JointFigure, ...]:
+    by_key: dict[tuple[str, str], list[tuple[str, Figure]]] = {}
+    for m in members:
+        for fig in m.figures:
+            if fig.zero_ambiguous and not fig.low and not fig.best and not fig.high:
+                continue  # "0" that may mean "no information": not a count to compare
+            by_key.setdefault((fig.measure, fig.category), []).append((m.reported_by, fig))
+    out = []
+    for (measure, category), items in sorted(by_key.items()):
+        parties: dict[str, list[Figure]] = {}
+        for party, fig in items:
+            parties.setdefault(party, []).append(fig)
+        spans: list[tuple[int, int]] = []
+        by_party = []
+        for party in sorted(parties):
+            figs = parties[party]
+            bounds = [b for b in (_bounds(f.low, f.best, f.high) for f in figs) if b is not None]
+            lo = min((b[0] for b in bounds), default=None)
+            hi = max((b[1] for b in bounds), default=None)
+            if lo is not None and hi is not None:
+                spans.append((lo, hi))
+            by_party.append((party, lo, consensus(f.best for f in figs), hi))
+        out.append(
+            JointFigure(
+                measure=measure,
+                category=category,
+                low=min((s[0] for s in spans), default=None),
+                best=consensus(f.best for _, f in items),
+                high=max((s[1] for s in spans), default=None),
+                by_party=tuple(by_party),
+                disagree=intervals_disagree(spans),
+            )
+        )
+    return tuple(out)
+
+
+def _distance_km(a: Record, b: Record) -> float:
+    assert a.lat is not None and a.lon is not None and b.lat is not None and b.lon is not None
+    la, lb = math.radians(a.lat), math.radians(b.lat)
+    h = math.sin((lb - la) / 2) ** 2 + math.cos(la) * math.cos(lb) * math.sin(math.radians(b.lon - a.lon) / 2) ** 2
+    return 2 * _EARTH_KM * math.asin(math.sqrt(min(1.0, h)))
+
+
+def _location_disagree(members: Sequence[Record]) -> bool:
+    for i, a in enumerate(members):
+        for b in members[i + 1 :]:
+            if a.country and b.country and a.country != b.country:
+                return True
+            if a.admin1 and b.admin1 and a.country == b.country and a.admin1.lower() != b.admin1.lower():
+                return True
+            if a.lat is not None and b.lat is not None:
+                # Three times the combined radius: beyond that, the places are not one place.
+                if _distance_km(a, b) > 3 * math.hypot(a.radius_km, b.radius_km) + 1.0:
+                    return True
+    return False
+
+
+def _perpetrator_disagree(members: Sequence[Record]) -> bool:
+    keys = sorted({m.actor for m in members if m.actor is not None})
+    for i, x in enumerate(keys):
+        for y in keys[i + 1 :]:
+            if not actors_related(x, y):
+                return True
+    return False
+
+
+def joint_view(cluster_id: str, members: Iterable[Record]) -> JointView:
+    """The joint view of one cluster from its member records."""
+    ordered = tuple(sorted(members, key=lambda m: (m.reported_by, m.day_start, m.id)))
+    figures = _joint_figures(ordered)
+    flags = []
+    if any(f.disagree for f in figures):
+        flags.append("figures_disagree")
+    if _perpetrator_disagree(ordered):
+        flags.append("perpetrator_disagree")
+    if _location_disagree(ordered):
+        flags.append("location_disagree")
+    if len({(m.reported_by, m.dataset) for m in ordered}) <= 1:
+        flags.append("single_source")
+    return JointView(cluster_id=cluster_id, members=ordered, figures=figures, flags=tuple(flags))

@@ -1,0 +1,137 @@
+"""The record the clustering works on: what one report says about when, where, what, who and how many.
+
+A :class:`Record` is a flat, comparison-ready view of an :class:`~sarhad.model.incident.Incident`
+(:meth:`Record.from_incident`), or built directly by the benchmark's generator. The clustering core never
+touches the database, so it runs the same on generated data and on a node's records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Final
+
+from sarhad.errors import InvalidInput
+from sarhad.model.figures import Figure, Range, total
+from sarhad.model.incident import Incident
+
+__all__ = ["DATE_SLACK_DAYS", "GEO_RADIUS_KM", "Record"]
+
+# How many days either side of a record's own [start, end] another report of the same incident may fall.
+# A night attack is "Thursday" to one party and "Friday" to the other, so even day-precise dates get one.
+DATE_SLACK_DAYS: Final[dict[str, int]] = {
+    "day": 1,
+    "days": 1,
+    "week": 3,
+    "month": 3,
+    "year": 7,
+    "unknown": 7,
+}
+
+# How far (km) a record's coordinates may be from where the incident really was, by geo precision.
+GEO_RADIUS_KM: Final[dict[str, float]] = {
+    "exact": 1.5,
+    "near": 10.0,
+    "admin2": 40.0,
+    "admin1": 200.0,
+    "region": 300.0,
+    "country": 1000.0,
+    "water": 50.0,
+    "unknown": 1000.0,
+}
+# Precisions whose coordinates are a real point (not a province or country centroid).
+POINT_PRECISIONS: Final = frozenset({"exact", "near", "admin2", "water"})
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One report of an incident, as the clustering compares it.
+
+    ``day_start``/``day_end`` are proleptic ordinals (``date.toordinal``) of the reported date range.
+    ``actor`` is the canonical key of the first named perpetrator (see :func:`~sarhad.reconcile.actor.actor_key`),
+    ``perpetrator`` the name as reported. ``figures`` are the record's own, untouched.
+
+    Raises InvalidInput when the date range is reversed or the precision is not a known code.
+    """
+
+    id: str
+    reported_by: str
+    source_id: str
+    day_start: int
+    day_end: int
+    date_precision: str = "day"
+    lat: float | None = None
+    lon: float | None = None
+    geo_precision: str = "unknown"
+    country: str | None = None
+    admin1: str | None = None
+    place: str | None = None
+    attack_type: str | None = None
+    perpetrator: str | None = None
+    actor: str | None = None
+    figures: tuple[Figure, ...] = ()
+    summary: str = ""
+    dataset: str = ""
+
+    def __post_init__(self) -> None:
+        if self.day_end < self.day_start:
+            raise InvalidInput(f"record {self.id}: end day {self.day_end} is before start day {self.day_start}")
+        if self.date_precision not in DATE_SLACK_DAYS:
+            raise InvalidInput(f"record {self.id}: date precision {self.date_precision!r} is not known")
+        if self.geo_precision not in GEO_RADIUS_KM:
+            raise InvalidInput(f"record {self.id}: geo precision {self.geo_precision!r} is not known")
+
+    @property
+    def killed(self) -> Range:
+        """The record's total killed."""
+        return total(self.figures, "killed")
+
+    @property
+    def wounded(self) -> Range:
+        """The record's total wounded."""
+        return total(self.figures, "wounded")
+
+    @property
+    def radius_km(self) -> float:
+        """How far the true place may be from the record's coordinates."""
+        return GEO_RADIUS_KM[self.geo_precision]
+
+    @property
+    def has_point(self) -> bool:
+        """True when the coordinates are a point rather than a province or country centroid."""
+        return self.lat is not None and self.geo_precision in POINT_PRECISIONS
+
+    @property
+    def date_start(self) -> str:
+        return date.fromordinal(self.day_start).isoformat()
+
+    @property
+    def date_end(self) -> str:
+        return date.fromordinal(self.day_end).isoformat()
+
+    @classmethod
+    def from_incident(cls, inc: Incident) -> Record:
+        """The comparison view of a stored incident."""
+        from sarhad.reconcile.actor import actor_key
+
+        p = inc.place
+        return cls(
+            id=inc.id,
+            reported_by=inc.reported_by,
+            source_id=inc.source_id,
+            day_start=date.fromisoformat(inc.date_start).toordinal(),
+            day_end=date.fromisoformat(inc.date_end).toordinal(),
+            date_precision=inc.date_precision,
+            lat=p.lat,
+            lon=p.lon,
+            geo_precision=p.precision,
+            country=p.country,
+            admin1=p.admin1_code or p.admin1,
+            place=p.name,
+            attack_type=inc.attack_types[0] if inc.attack_types else None,
+            perpetrator=inc.perpetrator,
+            actor=actor_key(inc.perpetrator),
+            figures=inc.figures,
+            summary=inc.summary or inc.title,
+            dataset=inc.dataset,
+        )

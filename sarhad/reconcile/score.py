@@ -1,0 +1,166 @@
+"""The pairwise score: how likely two reports describe the same incident, from 0 to 1.
+
+The score is a weighted mean of six agreements, each from 0 to 1, with 0.5 where a side does not say:
+
+=========== ====== ==================================================================================
+part        weight agreement
+=========== ====== ==================================================================================
+date        0.25   1 for overlapping dates, 0.75 one day apart (night attacks), 0.35 within the slack;
+                   scaled down for vague dates (a month overlaps many incidents)
+place       0.25   for two coordinates: ``exp(-d²/2s²)`` with s the combined precision radius; else the
+                   province (same 0.6, different 0.05); different countries 0.1
+attack type 0.12   same 1, different 0
+perpetrator 0.15   same actor (through the alias registry) 1, related groups 0.7, different 0.1
+killed      0.15   1 when the ranges overlap, falling with the relative difference of the bests
+wounded     0.08   the same, on the bests
+=========== ====== ==================================================================================
+
+Pairs whose score falls near the threshold are refined with the summaries' word overlap (Jaccard).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+
+from sarhad.reconcile.actor import actors_related
+from sarhad.reconcile.features import F64, I64, Features, tokens
+from sarhad.reconcile.record import Record
+
+__all__ = ["WEIGHTS", "Scoring", "score_pairs"]
+
+WEIGHTS: Final[dict[str, float]] = {
+    "date": 0.25,
+    "place": 0.25,
+    "attack": 0.12,
+    "actor": 0.15,
+    "killed": 0.15,
+    "wounded": 0.08,
+}
+_EARTH_KM: Final = 6371.0
+
+
+@dataclass(frozen=True, slots=True)
+class Scoring:
+    """The thresholds of a run: pairs scoring ``threshold`` or more may join one cluster; two clusters merge
+    only when the mean score over all their cross pairs (unscored pairs count 0) is ``linkage`` or more,
+    which keeps a chain A-B-C of look-alikes from pulling A and C together. ``text_band``: pairs within
+    this distance of the threshold are refined with the summaries' words (``text_weight``)."""
+
+    threshold: float = 0.64
+    linkage: float = 0.45
+    text_band: float = 0.2
+    text_weight: float = 0.3
+
+
+def _same(a: I64, b: I64, equal: float, differ: float) -> F64:
+    known = (a >= 0) & (b >= 0)
+    return np.where(known, np.where(a == b, equal, differ), 0.5)
+
+
+def _counts(a: F64, b: F64) -> F64:
+    known = ~np.isnan(a) & ~np.isnan(b)
+    top = np.fmax(np.fmax(a, b), 1.0)
+    rel = np.abs(a - b) / (top + 1.0)
+    return np.where(known, np.clip(1.0 - 1.6 * rel, 0.0, 1.0), 0.5)
+
+
+def _distance_km(f: Features, a: I64, b: I64) -> F64:
+    lat1, lat2 = np.radians(f.lat[a]), np.radians(f.lat[b])
+    dlat = lat2 - lat1
+    dlon = np.radians(f.lon[b] - f.lon[a])
+    h = np.sin(dlat / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin(dlon / 2) ** 2
+    return np.asarray(2 * _EARTH_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))), dtype=np.float64)
+
+
+def _date(f: Features, a: I64, b: I64) -> F64:
+    gap = np.maximum(0, np.maximum(f.day_start[a], f.day_start[b]) - np.minimum(f.day_end[a], f.day_end[b]))
+    slack = np.maximum(f.slack[a], f.slack[b])
+    base = np.where(gap == 0, 1.0, np.where(gap == 1, 0.75, np.where(gap <= slack, 0.35, 0.0)))
+    span = np.maximum(f.day_end[a] - f.day_start[a], f.day_end[b] - f.day_start[b])
+    vague = np.where(span == 0, 1.0, np.where(span <= 7, 0.8, 0.6))
+    return np.asarray(base * vague, dtype=np.float64)
+
+
+def _cap(radius: F64) -> F64:
+    return np.where(radius <= 2, 1.0, np.where(radius <= 10, 0.7, np.where(radius <= 50, 0.6, 0.5)))
+
+
+def _place(f: Features, a: I64, b: I64) -> F64:
+    both = ~np.isnan(f.lat[a]) & ~np.isnan(f.lat[b])
+    d = np.where(both, _distance_km(f, a, b), 0.0)
+    sigma2 = f.radius[a] ** 2 + f.radius[b] ** 2
+    # Identical city-centre coordinates say "same city", not "same place": cap by the vaguer precision.
+    cap = np.minimum(_cap(f.radius[a]), _cap(f.radius[b]))
+    by_point = np.minimum(np.exp(-(d**2) / (2 * sigma2)), cap)
+    by_admin = _same(f.admin1[a], f.admin1[b], 0.5, 0.05)
+    # Coordinates decide when both are points; a province centroid says no more than the province.
+    points = both & (f.radius[a] <= 50) & (f.radius[b] <= 50)
+    place = np.where(points, by_point, np.where(both, np.fmax(by_admin, np.minimum(by_point, 0.5)), by_admin))
+    other_country = (f.country[a] >= 0) & (f.country[b] >= 0) & (f.country[a] != f.country[b])
+    return np.asarray(np.where(other_country, 0.1, place), dtype=np.float64)
+
+
+def _actor(f: Features, a: I64, b: I64) -> F64:
+    xa, xb = f.actor[a], f.actor[b]
+    out = _same(xa, xb, 1.0, 0.1)
+    differ = np.nonzero((xa >= 0) & (xb >= 0) & (xa != xb))[0]
+    names = f.actor_names
+    for k in differ.tolist():
+        if actors_related(names[int(xa[k])], names[int(xb[k])]):
+            out[k] = 0.7
+    return out
+
+
+def _killed(f: Features, a: I64, b: I64) -> F64:
+    overlap = (f.killed_low[a] <= f.killed_high[b]) & (f.killed_low[b] <= f.killed_high[a])
+    return np.where(overlap, 1.0, _counts(f.killed_best[a], f.killed_best[b]))
+
+
+_MAX_TOKENS: Final = 16
+
+
+def _jaccard(records: Sequence[Record], a: I64, b: I64) -> tuple[F64, npt.NDArray[np.bool_]]:
+    """Word-set Jaccard of the summaries of each pair, and whether both summaries have words."""
+    needed = np.unique(np.concatenate([a, b]))
+    vocabulary: dict[str, int] = {}
+    matrix = np.full((needed.shape[0], _MAX_TOKENS), -1, dtype=np.int64)
+    for row, i in enumerate(needed.tolist()):
+        words = sorted(tokens(records[i].summary))[:_MAX_TOKENS]
+        matrix[row, : len(words)] = [vocabulary.setdefault(w, len(vocabulary)) for w in words]
+    ta = matrix[np.searchsorted(needed, a)]
+    tb = matrix[np.searchsorted(needed, b)]
+    la, lb = (ta >= 0).sum(axis=1), (tb >= 0).sum(axis=1)
+    inter = np.zeros(a.shape[0], dtype=np.int64)
+    for k in range(_MAX_TOKENS):  # tokens are distinct within a row: count the matches column by column
+        col = tb[:, k : k + 1]
+        inter += ((ta == col) & (col >= 0)).sum(axis=1)
+    union = la + lb - inter
+    known = (la > 0) & (lb > 0)
+    return np.where(known, inter / np.maximum(union, 1), 0.0), known
+
+
+def score_pairs(records: Sequence[Record], f: Features, a: I64, b: I64, scoring: Scoring | None = None) -> F64:
+    """The score of each candidate pair ``(a[k], b[k])`` (indices into ``records``)."""
+    scoring = scoring or Scoring()
+    if a.shape[0] == 0:
+        return np.empty(0, np.float64)
+    s = (
+        WEIGHTS["date"] * _date(f, a, b)
+        + WEIGHTS["place"] * _place(f, a, b)
+        + WEIGHTS["attack"] * _same(f.attack[a], f.attack[b], 1.0, 0.0)
+        + WEIGHTS["actor"] * _actor(f, a, b)
+        + WEIGHTS["killed"] * _killed(f, a, b)
+        + WEIGHTS["wounded"] * _counts(f.wounded_best[a], f.wounded_best[b])
+    )
+    band = np.nonzero(np.abs(s - scoring.threshold) <= scoring.text_band)[0]
+    if band.shape[0]:
+        jaccard, known = _jaccard(records, a[band], b[band])
+        refined = (1 - scoring.text_weight) * s[band] + scoring.text_weight * np.minimum(1.0, 2 * jaccard)
+        # Word overlap of two write-ups of one event is rarely above ~0.5: 0.5 counts as full agreement.
+        s[band] = np.where(known, refined, s[band])
+    return np.asarray(s, dtype=np.float64)
