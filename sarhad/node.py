@@ -7,6 +7,7 @@ their envelopes appended to the transparency log and a checkpoint signed. Nothin
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -40,6 +41,9 @@ def utc_timestamp(moment: datetime | None = None) -> str:
     """A STIX timestamp with millisecond precision: ``2026-12-01T20:19:36.123Z``."""
     moment = moment or datetime.now(UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+_dump_row = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _parse_timestamp(stamp: str) -> datetime:
@@ -162,7 +166,8 @@ class Publisher:
             self._seq += 1
             incident_rows.append(incident_row(inc, created, modified, party, csha))
             if raw is not None and inc.raw_sha256:
-                raw_rows.append((inc.id, inc.dataset, inc.raw_sha256, canonical_text(raw)))
+                # kept in the file's column order; raw_sha256 is over its canonical form
+                raw_rows.append((inc.id, inc.dataset, inc.raw_sha256, _dump_row(raw)))
         db.copy_rows(
             "objects",
             (
@@ -349,8 +354,6 @@ class Node:
 
     def raw_row(self, incident_id: str) -> dict[str, Any] | None:
         """The verbatim source row an incident was imported from, or None."""
-        import json
-
         row = self.db.fetchone("SELECT row FROM raw_rows WHERE id = ?", (incident_id,))
         return None if row is None else dict(json.loads(row[0]))
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from sarhad.canonical import canonical_bytes
+from sarhad.canonical import canonical_text
 from sarhad.model.incident import Incident
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "opt_float",
     "opt_int",
     "raw_digest",
+    "raw_text",
     "req",
 ]
 
@@ -109,6 +110,11 @@ def opt_float(row: Mapping[str, str], field: str, low: float, high: float) -> fl
     return value
 
 
+def raw_text(row: Mapping[str, str]) -> str:
+    """A source row's canonical JSON text: what ``raw_rows`` stores and ``raw_sha256`` hashes."""
+    return canonical_text(dict(row))
+
+
 def raw_digest(row: Mapping[str, str]) -> str:
     """SHA-256 (hex) of a source row's canonical JSON: what the record's ``raw_sha256`` holds."""
-    return hashlib.sha256(canonical_bytes(dict(row))).hexdigest()
+    return hashlib.sha256(raw_text(row).encode()).hexdigest()

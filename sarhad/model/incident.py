@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
+from functools import lru_cache
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -61,6 +62,7 @@ def incident_id(dataset: str, reported_by: str, source_id: str) -> str:
     return f"incident--{uuid.uuid5(_NAMESPACE, f'{dataset}|{reported_by}|{source_id}')}"
 
 
+@lru_cache(maxsize=1024)
 def identity_id(party: str) -> str:
     """The STIX identity id of a party or dataset (``identity--…``), stable across nodes."""
     return f"identity--{uuid.uuid5(_NAMESPACE, f'party|{party}')}"
