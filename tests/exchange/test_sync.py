@@ -59,8 +59,8 @@ def test_incremental_sync_fetches_only_new_entries(pair: tuple[Node, Node, str])
     pk, ir, _ = pair
     sync_peer(ir, get_peer(ir.db, "PK"))
     with pk.publisher() as pub:
-        pub.add_object({"type": "note", "id": "note--6f1c2b5e-7c1a-4f9a-9a43-5e0e4a7f2b12", "spec_version": "2.1",
-                        "content": "liaison note", "object_refs": ["identity--6f1c2b5e-7c1a-4f9a-9a43-5e0e4a7f2b11"]})  # fmt: skip
+        note = {"type": "note", "id": "note--6f1c2b5e-7c1a-4f9a-9a43-5e0e4a7f2b12", "spec_version": "2.1"}
+        pub.add_object({**note, "content": "liaison note", "object_refs": [note["id"]]})
     result = sync_peer(ir, get_peer(ir.db, "PK"))
     assert (result.old_size, result.new_size, result.entries) == (37, 38, 1)
 

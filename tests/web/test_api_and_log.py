@@ -1,0 +1,93 @@
+"""The JSON API, the log API and the tlog-witness endpoint in-process, with their error shapes."""
+
+from __future__ import annotations
+
+import base64
+
+from sarhad.exchange.peers import add_peer
+from sarhad.log.checkpoint import Checkpoint
+from sarhad.log.merkle import MemoryTree
+from sarhad.log.note import Signer
+from tests.web.conftest import Served
+
+
+def test_api_lists_filters_and_shows_incidents(served: Served) -> None:
+    page = served.client.get("/api/incidents", params={"limit": 5, "country": "PK"}, headers=served.auth("viewer"))
+    data = page.json()
+    assert page.status_code == 200 and len(data["incidents"]) == 5 and data["total"] > 5
+    one = served.client.get(f"/api/incidents/{data['incidents'][0]['id']}", headers=served.auth("viewer")).json()
+    assert one["incident"]["type"] == "incident"
+    stats = served.client.get("/api/stats", headers=served.auth("viewer")).json()
+    assert stats["incidents"] == 37
+
+
+def test_api_create_validates_and_publishes(served: Served) -> None:
+    body = {"source_id": "PK-2025-001", "date_start": "2025-11-20", "place": {"country": "PK"}, "title": "Attack"}
+    denied = served.client.post("/api/incidents", json=body, headers=served.auth("viewer"))
+    assert denied.status_code == 403 and denied.json()["error"]["code"] == "forbidden"
+    created = served.client.post("/api/incidents", json=body, headers=served.auth("analyst"))
+    assert created.status_code == 201 and created.json()["added"] == 1
+    bad = served.client.post("/api/incidents", json={"source_id": "x"}, headers=served.auth("analyst"))
+    assert bad.status_code == 400
+    assert bad.json() == {
+        "error": {"code": "invalid_input", "message": "date_start is required", "field": "date_start"}
+    }
+    bad_date = served.client.post(
+        "/api/incidents", json={"source_id": "x", "date_start": "2025-13-01"}, headers=served.auth("analyst")
+    )
+    assert bad_date.status_code == 400 and "is not a date" in bad_date.json()["error"]["message"]
+
+
+def test_api_needs_a_token_except_health(served: Served) -> None:
+    r = served.client.get("/api/incidents")
+    assert r.status_code == 401 and r.json()["error"]["code"] == "unauthenticated"
+    assert served.client.get("/health").json() == {"status": "ok"}
+    assert served.client.get("/log/checkpoint").status_code == 401
+
+
+def test_log_checkpoint_and_proofs_verify(served: Served) -> None:
+    h = served.auth("peer")
+    note = served.client.get("/log/checkpoint", headers=h).text
+    cp = Checkpoint.parse(note)
+    assert cp.size == 37
+    entries = served.client.get("/log/entries", params={"start": 0, "end": 37}, headers=h).json()["entries"]
+    tree = MemoryTree([base64.b64decode(e["leaf_hash"]) for e in entries])
+    assert tree.root() == cp.root
+    from sarhad.log.merkle import verify_consistency, verify_inclusion
+
+    inc = served.client.get("/log/proof/inclusion", params={"index": 3, "size": 37}, headers=h).json()
+    verify_inclusion(tree.leaf_hash(3), 3, 37, [base64.b64decode(x) for x in inc["hashes"]], cp.root)
+    cons = served.client.get("/log/proof/consistency", params={"old": 10, "new": 37}, headers=h).json()
+    verify_consistency(10, 37, [base64.b64decode(x) for x in cons["hashes"]], tree.root(10), cp.root)
+    bad = served.client.get("/log/proof/consistency", params={"old": 40, "new": 37}, headers=h)
+    assert bad.status_code == 400 and "not within the log" in bad.json()["error"]["message"]
+
+
+def _request(old: int, proof: list[bytes], note: str) -> bytes:
+    lines = "".join(base64.b64encode(p).decode() + "\n" for p in proof)
+    return f"old {old}\n{lines}\n{note}".encode()
+
+
+def test_witness_add_checkpoint_status_codes(served: Served) -> None:
+    signer = Signer.generate("sarhad.ir/log")
+    add_peer(served.node.db, "IR", "http://127.0.0.1:9", signer.vkey, "t")
+    tree = MemoryTree([bytes([i]) * 32 for i in range(8)])
+    cp4 = Checkpoint("sarhad.ir/log", 4, tree.root(4)).sign(signer).note or ""
+    cp8 = Checkpoint("sarhad.ir/log", 8, tree.root(8)).sign(signer).note or ""
+    url, h = "/log/witness/add-checkpoint", served.auth("peer")
+    first = served.client.post(url, content=_request(0, [], cp4), headers=h)
+    assert first.status_code == 200 and first.text.startswith("\u2014 sarhad.pk/log ")
+    stale = served.client.post(url, content=_request(0, [], cp8), headers=h)
+    assert stale.status_code == 409 and stale.text == "4\n"
+    assert stale.headers["content-type"].startswith("text/x.tlog.size")
+    wrong = served.client.post(url, content=_request(4, [bytes(32)], cp8), headers=h)
+    assert wrong.status_code == 422
+    good = served.client.post(url, content=_request(4, tree.consistency_proof(4, 8), cp8), headers=h)
+    assert good.status_code == 200
+    other = Signer.generate("sarhad.ir/log")
+    forged = Checkpoint("sarhad.ir/log", 9, bytes(32)).sign(other).note or ""
+    assert served.client.post(url, content=_request(8, [], forged), headers=h).status_code == 403
+    unknown = Checkpoint("sarhad.xx/log", 1, bytes(32)).sign(Signer.generate("sarhad.xx/log")).note or ""
+    assert served.client.post(url, content=_request(0, [], unknown), headers=h).status_code == 404
+    assert served.client.post(url, content=_request(9, [], cp8), headers=h).status_code == 400
+    assert served.client.post(url, content=_request(0, [], cp4), headers=served.auth("viewer")).status_code == 403
