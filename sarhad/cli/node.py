@@ -120,7 +120,7 @@ def init(
 
 def import_(
     ctx: typer.Context,
-    fmt: str = typer.Argument(..., metavar="FORMAT", help="ucdp, gtd or acled."),
+    fmt: str = typer.Argument(..., metavar="FORMAT", help="ucdp, gtd, acled or stix."),
     file: Path = typer.Argument(..., exists=False, help="The CSV file."),
     reported_by: str = typer.Option(None, "--reported-by", help="Attribute the rows to this party."),
     tlp: str = typer.Option("CLEAR", "--tlp", help="TLP marking: CLEAR, GREEN, AMBER, AMBER+STRICT, RED."),
@@ -129,11 +129,16 @@ def import_(
     ),
     json_out: bool = _JSON,
 ) -> None:
-    """Import a UCDP GED, GTD or ACLED CSV file (all or nothing unless --skip-invalid)."""
+    """Import a UCDP GED, GTD or ACLED CSV file, or a STIX 2.1 bundle (all or nothing unless --skip-invalid)."""
     from sarhad.importer import import_file
 
     if not file.is_file():
         raise InvalidInput(f"{file}: no such file")
+    if fmt == "stix":
+        from sarhad.cli.exchange import import_stix_cmd
+
+        import_stix_cmd(ctx, file)
+        return
     node = state(ctx).node()
     if progress_enabled() and not json_out:
         with Progress(
@@ -298,6 +303,11 @@ def export_cmd(
     """Export incidents (lossless for rows imported from the same format)."""
     from sarhad.exporter import export
 
+    if fmt == "stix":
+        from sarhad.cli.exchange import export_stix_cmd
+
+        export_stix_cmd(ctx, out)
+        return
     node = state(ctx).node()
     filters = filters_from(since, until, country, admin1, perpetrator, bbox, near_border, side, reported_by)
     count = export(node, fmt, out, filters, for_peers=for_peers)
