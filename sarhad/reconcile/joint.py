@@ -23,11 +23,10 @@ from dataclasses import dataclass
 from statistics import median_low
 from typing import Any, Final
 
-from sarhad.model.figures import Figure
 from sarhad.reconcile.actor import actors_related
 from sarhad.reconcile.record import Record
 
-__all__ = ["FLAGS", "JointFigure", "JointView", "consensus", "joint_view"]
+__all__ = ["FLAGS", "JointFigure", "JointView", "combine", "consensus", "intervals_disagree", "joint_view"]
 
 FLAGS: Final = ("figures_disagree", "perpetrator_disagree", "location_disagree", "single_source")
 _EARTH_KM: Final = 6371.0
@@ -143,39 +142,50 @@ def intervals_disagree(intervals: Sequence[tuple[int, int]]) -> bool:
     return len(intervals) > 1 and max(lo for lo, _ in intervals) > min(hi for _, hi in intervals)
 
 
+def combine(
+    reports: Iterable[tuple[str, int | None, int | None, int | None]],
+) -> tuple[int | None, int | None, int | None, bool, tuple[tuple[str, int | None, int | None, int | None], ...]]:
+    """Combine ``(party, low, best, high)`` reports of one figure.
+
+    Returns the span's low, the consensus best, the span's high, whether two parties' intervals do not
+    overlap, and each party's own ``(party, low, best, high)`` (its records' lowest low, consensus best and
+    highest high).
+    """
+    parties: dict[str, list[tuple[int | None, int | None, int | None]]] = {}
+    for party, low, best, high in reports:
+        parties.setdefault(party, []).append((low, best, high))
+    spans: list[tuple[int, int]] = []
+    by_party = []
+    bests: list[int | None] = []
+    for party in sorted(parties):
+        triples = parties[party]
+        bounds = [b for b in (_bounds(*t) for t in triples) if b is not None]
+        lo = min((b[0] for b in bounds), default=None)
+        hi = max((b[1] for b in bounds), default=None)
+        if lo is not None and hi is not None:
+            spans.append((lo, hi))
+        bests += [t[1] for t in triples]
+        by_party.append((party, lo, consensus(t[1] for t in triples), hi))
+    return (
+        min((s[0] for s in spans), default=None),
+        consensus(bests),
+        max((s[1] for s in spans), default=None),
+        intervals_disagree(spans),
+        tuple(by_party),
+    )
+
+
 def _joint_figures(members: Sequence[Record]) -> tuple[JointFigure, ...]:
-    by_key: dict[tuple[str, str], list[tuple[str, Figure]]] = {}
+    by_key: dict[tuple[str, str], list[tuple[str, int | None, int | None, int | None]]] = {}
     for m in members:
         for fig in m.figures:
             if fig.zero_ambiguous and not fig.low and not fig.best and not fig.high:
                 continue  # "0" that may mean "no information": not a count to compare
-            by_key.setdefault((fig.measure, fig.category), []).append((m.reported_by, fig))
+            by_key.setdefault((fig.measure, fig.category), []).append((m.reported_by, fig.low, fig.best, fig.high))
     out = []
-    for (measure, category), items in sorted(by_key.items()):
-        parties: dict[str, list[Figure]] = {}
-        for party, fig in items:
-            parties.setdefault(party, []).append(fig)
-        spans: list[tuple[int, int]] = []
-        by_party = []
-        for party in sorted(parties):
-            figs = parties[party]
-            bounds = [b for b in (_bounds(f.low, f.best, f.high) for f in figs) if b is not None]
-            lo = min((b[0] for b in bounds), default=None)
-            hi = max((b[1] for b in bounds), default=None)
-            if lo is not None and hi is not None:
-                spans.append((lo, hi))
-            by_party.append((party, lo, consensus(f.best for f in figs), hi))
-        out.append(
-            JointFigure(
-                measure=measure,
-                category=category,
-                low=min((s[0] for s in spans), default=None),
-                best=consensus(f.best for _, f in items),
-                high=max((s[1] for s in spans), default=None),
-                by_party=tuple(by_party),
-                disagree=intervals_disagree(spans),
-            )
-        )
+    for (measure, category), reports in sorted(by_key.items()):
+        low, best, high, disagree, by_party = combine(reports)
+        out.append(JointFigure(measure, category, low, best, high, by_party, disagree))
     return tuple(out)
 
 

@@ -1,0 +1,234 @@
+"""Commands for reconciliation: ``reconcile`` and the ``clusters`` group (list, show, confirm, split, merge)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from sarhad.cli._shared import console, print_json, print_table, state
+from sarhad.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from sarhad.reconcile.record import Record
+
+__all__ = ["register"]
+
+clusters_app = typer.Typer(help="Incidents as clusters of reports: the joint picture and analyst decisions.",
+                           no_args_is_help=True)  # fmt: skip
+
+_JSON = typer.Option(False, "--json", help="Print JSON for scripts.")
+_NOTE = typer.Option("", "--note", help="Why (kept with the decision).")
+_TLP = typer.Option("GREEN", "--tlp", help="TLP of the published decision.")
+_RECORDS = typer.Argument(..., help="The incident ids to move out into a cluster of their own.")
+_CLUSTERS = typer.Argument(..., help="Two or more cluster ids (or ids of their incidents).")
+
+
+def reconcile_cmd(
+    ctx: typer.Context,
+    full: bool = typer.Option(False, "--full", help="Recompute every cluster instead of updating."),
+    json_out: bool = _JSON,
+) -> None:
+    """Run or update the clustering of the node's incidents and print a summary."""
+    from sarhad.reconcile.store import reconcile
+
+    node = state(ctx).node()
+    summary = reconcile(node.db, node.settings.party, full=full)
+    if json_out:
+        print_json(summary.to_dict())
+    else:
+        console.print(summary.line(), highlight=False, markup=False)
+
+
+def _range(r: dict[str, Any]) -> str:
+    if r["best"] is None and r["low"] is None:
+        return "?"
+    if r["low"] == r["high"]:
+        return str(r["best"])
+    return f"{r['best']} ({r['low']}-{r['high']})"
+
+
+def list_cmd(
+    ctx: typer.Context,
+    disagreements: bool = typer.Option(False, "--disagreements", help="Only clusters whose parties disagree."),
+    limit: int = typer.Option(None, "--limit", help="At most this many clusters."),
+    json_out: bool = _JSON,
+) -> None:
+    """List clusters: members, joint killed and wounded, flags."""
+    from sarhad.reconcile.store import list_clusters
+
+    if limit is not None and limit < 0:
+        raise InvalidInput(f"--limit {limit}: expected a count >= 0")
+    rows = list_clusters(state(ctx).node().db, disagreements=disagreements, limit=limit)
+    if json_out:
+        print_json([{k: v for k, v in r.items() if k != "date_start"} for r in rows])
+        return
+    print_table(
+        ["cluster", "date", "reported by", "killed", "wounded", "flags"],
+        [
+            [
+                r["cluster_id"],
+                r["date_start"],
+                ", ".join(m["reported_by"] for m in r["members"]),
+                _range(r["killed"]),
+                _range(r["wounded"]),
+                ", ".join(r["flags"]),
+            ]
+            for r in rows
+        ],
+    )
+    console.print(f"{len(rows)} clusters", highlight=False, markup=False)
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def show_cmd(
+    ctx: typer.Context,
+    ident: str = typer.Argument(..., help="A cluster id, or the id of one of its incidents."),
+    json_out: bool = _JSON,
+) -> None:
+    """Show a cluster: every member's version side by side, each party's figures, the flags."""
+    from sarhad.reconcile.store import cluster_view
+
+    view = cluster_view(state(ctx).node().db, ident)
+    if json_out:
+        print_json(view.to_dict())
+        return
+    console.print(f"cluster {view.cluster_id}", style="bold", highlight=False, markup=False)
+    console.print(f"flags: {', '.join(view.flags) or 'none'}", highlight=False, markup=False)
+    members = view.members
+    fields: list[tuple[str, Callable[[Record], str]]] = [
+        ("reported by", lambda m: f"{m.reported_by} ({m.dataset})"),
+        ("source id", lambda m: m.source_id),
+        ("date", lambda m: m.date_start if m.date_start == m.date_end else f"{m.date_start}..{m.date_end}"),
+        ("date precision", lambda m: m.date_precision),
+        ("place", lambda m: ", ".join(x for x in (m.place, m.admin1, m.country) if x)),
+        ("coordinates", lambda m: "" if m.lat is None else f"{m.lat:.4f}, {m.lon:.4f}"),
+        ("geo precision", lambda m: m.geo_precision),
+        ("attack type", lambda m: _cell(m.attack_type)),
+        ("perpetrator", lambda m: _cell(m.perpetrator)),
+    ]
+    rows = [[name, *(get(m) for m in members)] for name, get in fields]
+    for fig in view.figures:
+        cells = []
+        for m in members:
+            mine = next((f for f in m.figures if f.measure == fig.measure and f.category == fig.category), None)
+            cells.append("" if mine is None else _range({"low": mine.low, "best": mine.best, "high": mine.high}))
+        rows.append([f"{fig.measure} / {fig.category}", *cells])
+    rows.append(["summary", *(m.summary for m in members)])
+    print_table(["", *(m.id for m in members)], rows, title="members")
+    print_table(
+        ["figure", "joint low", "consensus", "joint high", "by party", "disagree"],
+        [
+            [
+                f"{f.measure} / {f.category}",
+                _cell(f.low),
+                _cell(f.best),
+                _cell(f.high),
+                "; ".join(f"{p}: {_range({'low': lo, 'best': be, 'high': hi})}" for p, lo, be, hi in f.by_party),
+                "yes" if f.disagree else "",
+            ]
+            for f in view.figures
+        ],
+        title="joint figures",
+    )
+
+
+def _decide(ctx: typer.Context, decision: Any, tlp: str) -> dict[str, Any]:
+    from sarhad.reconcile.store import reconcile
+
+    node = state(ctx).node()
+    with node.publisher() as pub:
+        pub.add_object(decision.to_stix(node.settings.party), tlp=tlp)
+    summary = reconcile(node.db, node.settings.party)
+    return {"decision": decision.kind, "records": list(decision.members), "reconcile": summary.to_dict()}
+
+
+def _after(ctx: typer.Context, out: dict[str, Any], json_out: bool) -> None:
+    from sarhad.reconcile.store import cluster_of
+
+    db = state(ctx).node().db
+    out["clusters"] = sorted({cluster_of(db, rid) for rid in out["records"]})
+    if json_out:
+        print_json(out)
+    else:
+        console.print(
+            f"{out['decision']}: {len(out['records'])} records now in {', '.join(out['clusters'])}",
+            highlight=False,
+            markup=False,
+        )
+
+
+def confirm_cmd(
+    ctx: typer.Context,
+    cluster: str = typer.Argument(..., help="The cluster id."),
+    note: str = _NOTE,
+    tlp: str = _TLP,
+    json_out: bool = _JSON,
+) -> None:
+    """Confirm that a cluster's records are one incident; later runs keep them together."""
+    from sarhad.reconcile.decisions import Decision
+    from sarhad.reconcile.store import cluster_of, member_ids
+
+    db = state(ctx).node().db
+    cid = cluster_of(db, cluster)
+    members = member_ids(db, [cid])[cid]
+    out = _decide(ctx, Decision("confirm", tuple(members), clusters=(cid,), note=note), tlp)
+    _after(ctx, out, json_out)
+
+
+def split_cmd(
+    ctx: typer.Context,
+    cluster: str = typer.Argument(..., help="The cluster id."),
+    records: list[str] = _RECORDS,
+    note: str = _NOTE,
+    tlp: str = _TLP,
+    json_out: bool = _JSON,
+) -> None:
+    """Split records out of a cluster: they are another incident; later runs keep them apart."""
+    from sarhad.reconcile.decisions import Decision
+    from sarhad.reconcile.store import cluster_of, member_ids
+
+    db = state(ctx).node().db
+    cid = cluster_of(db, cluster)
+    members = member_ids(db, [cid])[cid]
+    foreign = [r for r in records if r not in members]
+    if foreign:
+        raise InvalidInput(f"{', '.join(foreign)} not in cluster {cid} (members: {', '.join(members)})")
+    rest = tuple(m for m in members if m not in records)
+    out = _decide(ctx, Decision("split", tuple(dict.fromkeys(records)), rest, clusters=(cid,), note=note), tlp)
+    _after(ctx, out, json_out)
+
+
+def merge_cmd(
+    ctx: typer.Context,
+    clusters: list[str] = _CLUSTERS,
+    note: str = _NOTE,
+    tlp: str = _TLP,
+    json_out: bool = _JSON,
+) -> None:
+    """Merge clusters: their records are one incident; later runs keep them together."""
+    from sarhad.reconcile.decisions import Decision
+    from sarhad.reconcile.store import cluster_of, member_ids
+
+    db = state(ctx).node().db
+    ids = sorted({cluster_of(db, c) for c in clusters})
+    if len(ids) < 2:
+        raise InvalidInput(f"merge needs two or more different clusters, got {', '.join(ids)}")
+    members = [m for ms in member_ids(db, ids).values() for m in ms]
+    out = _decide(ctx, Decision("merge", tuple(members), clusters=tuple(ids), note=note), tlp)
+    _after(ctx, out, json_out)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``reconcile`` and the ``clusters`` group to the root app."""
+    app.command("reconcile")(reconcile_cmd)
+    clusters_app.command("list")(list_cmd)
+    clusters_app.command("show")(show_cmd)
+    clusters_app.command("confirm")(confirm_cmd)
+    clusters_app.command("split")(split_cmd)
+    clusters_app.command("merge")(merge_cmd)
+    app.add_typer(clusters_app, name="clusters")

@@ -1,0 +1,31 @@
+"""The reconciliation tables (migrations of the ``reconcile`` component, applied by ``sarhad.store.schema``).
+
+Both are views: ``sarhad reconcile`` rebuilds them from the incidents and the analysts' decision objects.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+__all__ = ["MIGRATIONS"]
+
+MIGRATIONS: Final[list[str]] = [
+    # One row per cluster (incident): its joint totals and flags, so that listing needs no member bodies.
+    """CREATE TABLE reconcile_clusters (
+        cluster_id TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        date_start TEXT NOT NULL,
+        killed_low INTEGER, killed_best INTEGER, killed_high INTEGER,
+        wounded_low INTEGER, wounded_best INTEGER, wounded_high INTEGER,
+        flags TEXT NOT NULL,
+        updated TEXT NOT NULL
+    )""",
+    "CREATE INDEX reconcile_clusters_date ON reconcile_clusters (date_start)",
+    # Which cluster each incident (at which version) belongs to.
+    """CREATE TABLE reconcile_members (
+        incident_id TEXT PRIMARY KEY,
+        cluster_id TEXT NOT NULL,
+        version TEXT NOT NULL
+    )""",
+    "CREATE INDEX reconcile_members_cluster ON reconcile_members (cluster_id)",
+]

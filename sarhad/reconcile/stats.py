@@ -1,0 +1,84 @@
+"""Statistics that count incidents (clusters) rather than reports: ``sarhad stats --dedup``.
+
+:func:`dedup_stats` answers in the shape of :func:`sarhad.store.incidents.stats`, but each cluster is
+counted once, with its consensus figures (the span's low and high and the consensus best, see
+:mod:`sarhad.reconcile.joint`). A cluster is counted when any of its members matches the filters, with the
+figures of the matching members; it falls in the group most of those members fall in (ties: the smallest
+key). Records that no run has clustered yet count as incidents of their own.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from sarhad.errors import InvalidInput
+from sarhad.reconcile.joint import combine
+from sarhad.store.db import Database
+from sarhad.store.incidents import GROUPINGS, Filters
+
+__all__ = ["dedup_stats"]
+
+_MEASURES = ("killed", "wounded")
+
+
+def _empty() -> dict[str, Any]:
+    return {
+        "incidents": 0,
+        "killed": {"low": 0, "best": 0, "high": 0, "unknown": 0},
+        "wounded": {"low": 0, "best": 0, "high": 0, "unknown": 0},
+    }
+
+
+def _add(acc: dict[str, Any], members: list[tuple[Any, ...]]) -> None:
+    acc["incidents"] += 1
+    for m, measure in enumerate(_MEASURES):
+        low, best, high, _, _ = combine((row[0], *row[1 + 3 * m : 4 + 3 * m]) for row in members)
+        out = acc[measure]
+        out["low"] += low or 0
+        out["best"] += best or 0
+        out["high"] += high or 0
+        if best is None:
+            out["unknown"] += 1
+
+
+def _key(values: list[Any]) -> Any:
+    counts = Counter(values)
+    return min(counts, key=lambda k: (-counts[k], k is not None, "" if k is None else str(k)))
+
+
+def dedup_stats(db: Database, by: str | None = None, filters: Filters | None = None) -> dict[str, Any]:
+    """Incidents, killed and wounded counting each cluster once (see the module docstring).
+
+    Without ``by``: one total. With ``by`` (a key of ``GROUPINGS``): also ``"by"`` and ``"groups"``
+    (``[{"key", "incidents", "killed", "wounded"}, ...]`` ordered by key, unknown first). Raises
+    InvalidInput for an unknown grouping.
+    """
+    filters = filters or Filters()
+    if by is not None and by not in GROUPINGS:
+        raise InvalidInput(f"cannot group by {by!r}: expected one of {', '.join(GROUPINGS)}")
+    where, params = filters.where()
+    expr = GROUPINGS[by] if by is not None else "NULL"
+    sql = (
+        f"SELECT COALESCE(m.cluster_id, incidents.id), {expr}, reported_by, killed_low, killed_best, killed_high,"
+        " wounded_low, wounded_best, wounded_high FROM incidents"
+        " LEFT JOIN reconcile_members m ON m.incident_id = incidents.id"
+        f"{where} ORDER BY 1"
+    )
+    clusters: dict[str, tuple[list[Any], list[tuple[Any, ...]]]] = {}
+    for cid, key, *rest in db.iterate(sql, params):
+        keys, members = clusters.setdefault(cid, ([], []))
+        keys.append(key)
+        members.append(tuple(rest))
+    total = _empty()
+    groups: dict[Any, dict[str, Any]] = {}
+    for keys, members in clusters.values():
+        _add(total, members)
+        if by is not None:
+            _add(groups.setdefault(_key(keys), _empty()), members)
+    if by is None:
+        return total
+    ordered = sorted(groups, key=lambda k: (k is not None, "" if k is None else str(k)))
+    total["by"] = by
+    total["groups"] = [{"key": k, **groups[k]} for k in ordered]
+    return total
