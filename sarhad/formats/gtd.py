@@ -370,6 +370,15 @@ def _coord(value: float | None) -> str:
     return "" if value is None else repr(value)
 
 
+def _whole_span(day: date, month: bool) -> tuple[str, str]:
+    """The month (or year) of ``day`` as GTD's iday = 0 (imonth = 0) means it."""
+    year = day.year
+    if month:
+        last = calendar.monthrange(year, day.month)[1]
+        return f"{year:04d}-{day.month:02d}-01", f"{year:04d}-{day.month:02d}-{last:02d}"
+    return f"{year:04d}-01-01", f"{year:04d}-12-31"
+
+
 def to_row(inc: Incident, raw: Mapping[str, str] | None) -> dict[str, str]:
     """The GTD row for ``inc``: its verbatim source row when it came from GTD, else one built from it."""
     if raw is not None and inc.dataset == "gtd":
@@ -378,19 +387,19 @@ def to_row(inc: Incident, raw: Mapping[str, str] | None) -> dict[str, str]:
     start = date.fromisoformat(inc.date_start)
     row["eventid"] = inc.source_id
     row["iyear"] = str(start.year)
-    if inc.date_precision == "year":
-        row["imonth"], row["iday"] = "0", "0"
-    elif inc.date_precision == "month":
-        row["imonth"], row["iday"] = str(start.month), "0"
-    else:
+    row["extended"] = "0"
+    if inc.date_precision == "day":
         row["imonth"], row["iday"] = str(start.month), str(start.day)
-    if inc.date_precision in ("days", "week", "unknown"):
-        row["approxdate"] = f"{inc.date_start} to {inc.date_end}"
-        row["extended"] = "0"
-    elif inc.date_precision == "day" and inc.date_end != inc.date_start:
-        row["extended"], row["resolution"] = "1", inc.date_end
+        if inc.date_end != inc.date_start:  # an incident that lasted several days
+            row["extended"], row["resolution"] = "1", inc.date_end
     else:
-        row["extended"] = "0"
+        # GTD knows a day, a month (iday = 0) or a year (imonth = 0): take the narrowest that holds the whole span,
+        # so that the date widens but never narrows; approxdate keeps the span in words.
+        end = date.fromisoformat(inc.date_end)
+        month = (start.year, start.month) == (end.year, end.month)
+        row["imonth"], row["iday"] = (str(start.month) if month else "0"), "0"
+        if (inc.date_start, inc.date_end) != _whole_span(start, month):
+            row["approxdate"] = f"{inc.date_start} to {inc.date_end}"
     p = inc.place
     if p.country in COUNTRIES:
         row["country"], row["country_txt"], row["region"], row["region_txt"] = COUNTRIES[p.country]
