@@ -1,0 +1,83 @@
+"""Alerts: a rule matched a record. One per (rule, incident), stored with the record's id and the reason."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any, Final
+
+from sarhad.errors import InvalidInput
+from sarhad.store.db import Database
+
+__all__ = ["Alert", "alert_id", "count_alerts", "insert_alert", "list_alerts"]
+
+_NAMESPACE: Final = uuid.UUID("5a7268ad-0000-5000-8000-616c65727473")
+
+
+def alert_id(rule: str, incident_id: str) -> str:
+    """The stable id of the alert ``rule`` raises for ``incident_id`` (the same on every evaluation)."""
+    return f"alert--{uuid.uuid5(_NAMESPACE, f'{rule}|{incident_id}')}"
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """A stored alert: which rule matched which incident, why, and when."""
+
+    id: str
+    rule: str
+    incident_id: str
+    origin: str
+    reason: str
+    created: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The alert as JSON (the CLI's and the stream's shape)."""
+        return {
+            "id": self.id,
+            "rule": self.rule,
+            "incident_id": self.incident_id,
+            "origin": self.origin,
+            "reason": self.reason,
+            "created": self.created,
+        }
+
+
+_COLUMNS: Final = "id, rule, incident_id, origin, reason, created"
+
+
+def insert_alert(db: Database, alert: Alert) -> bool:
+    """Store ``alert`` unless that rule already alerted on that incident; True when it was new."""
+    cur = db.execute(
+        f"INSERT INTO alerts ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (rule, incident_id) DO NOTHING",
+        (alert.id, alert.rule, alert.incident_id, alert.origin, alert.reason, alert.created),
+    )
+    return bool(cur.rowcount)
+
+
+def list_alerts(
+    db: Database, *, rule: str | None = None, since: str | None = None, limit: int | None = None
+) -> list[Alert]:
+    """Stored alerts, newest first; ``since`` keeps those created after that timestamp.
+
+    Raises InvalidInput when ``limit`` is not positive.
+    """
+    if limit is not None and limit < 1:
+        raise InvalidInput(f"limit {limit} is not positive")
+    clauses, params = [], []
+    if rule:
+        clauses.append("rule = ?")
+        params.append(rule)
+    if since:
+        clauses.append("created > ?")
+        params.append(since)
+    sql = f"SELECT {_COLUMNS} FROM alerts" + (" WHERE " + " AND ".join(clauses) if clauses else "")
+    sql += " ORDER BY created DESC, id"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return [Alert(*(str(v) for v in row)) for row in db.fetchall(sql, params)]
+
+
+def count_alerts(db: Database) -> int:
+    """How many alerts are stored."""
+    row = db.fetchone("SELECT COUNT(*) FROM alerts")
+    return int(row[0]) if row else 0

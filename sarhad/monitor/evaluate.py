@@ -1,0 +1,208 @@
+"""Evaluate the alert rules on new records: the one code path for own, imported and synced records.
+
+:func:`evaluate` runs inside the caller's open transaction (the publisher's or the sync's): it reads the rules,
+stores an alert per matching (rule, incident) unless one exists, and returns the new alerts. They are also
+queued; after its commit the caller calls :func:`notify_committed`, which hands them to the process's stream
+(:mod:`sarhad.monitor.stream`) so that open dashboards hear of them at once. Records written by another
+process are caught up by the stream's watcher, which calls :func:`evaluate` too.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import logging
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any, Final
+
+from sarhad.model.incident import Incident
+from sarhad.monitor.alerts import Alert, alert_id, insert_alert
+from sarhad.monitor.counterparts import Facts, disagrees, haversine_km
+from sarhad.monitor.rules import Rule, list_rules
+from sarhad.store.db import Database
+
+__all__ = ["crossings", "evaluate", "match", "notify_committed", "take_pending"]
+
+log = logging.getLogger(__name__)
+
+_CROSSINGS: Final = Path(__file__).resolve().parent.parent / "geo" / "data" / "crossings.csv"
+_pending: list[Alert] = []
+
+
+@functools.cache
+def crossings() -> tuple[tuple[str, float, float], ...]:
+    """The official border crossings (name, lat, lon) from the geography's curated table."""
+    try:
+        lines = [ln for ln in _CROSSINGS.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
+    except OSError:
+        log.warning("crossings table %s is missing; crossing rules match nothing", _CROSSINGS)
+        return ()
+    return tuple((r["name"], float(r["lat"]), float(r["lon"])) for r in csv.DictReader(lines))
+
+
+def _border_km(inc: Incident) -> float | None:
+    p = inc.place
+    if p.border_km is not None:
+        return p.border_km
+    if p.lat is None or p.lon is None:
+        return None
+    try:
+        from sarhad.geo import border_distances  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        return None
+    return float(border_distances([p.lat], [p.lon])[0])
+
+
+def _inside(lon: float, lat: float, ring: Sequence[tuple[float, float]]) -> bool:
+    # Ray casting (even-odd rule) on the ring as given; enough for a desk's area of interest.
+    inside = False
+    j = len(ring) - 1
+    for i in range(len(ring)):
+        xi, yi = ring[i]
+        xj, yj = ring[j]
+        if (yi > lat) != (yj > lat) and lon < (xj - xi) * (lat - yi) / (yj - yi) + xi:
+            inside = not inside
+        j = i
+    return inside
+
+
+def _facts(inc: Incident) -> Facts:
+    k = inc.killed
+    p = inc.place
+    return Facts(
+        inc.id, inc.reported_by, inc.date_start, p.lat, p.lon, p.admin1, p.admin2, inc.perpetrator,
+        k.low, k.best, k.high,
+    )  # fmt: skip
+
+
+def _surge(db: Database, rule: Rule, inc: Incident) -> str | None:
+    assert rule.surge_window_days is not None and rule.surge_factor is not None
+    try:
+        day = date.fromisoformat(inc.date_start)
+    except ValueError:
+        return None
+    window, base = rule.surge_window_days, rule.surge_baseline_days
+    scope, params = "", []
+    if inc.place.admin1:
+        scope, params = " AND admin1 = ?", [inc.place.admin1]
+    elif inc.place.country:
+        scope, params = " AND country = ?", [inc.place.country]
+
+    def count(first: date, last: date, exclude: str | None) -> int:
+        extra = " AND id <> ?" if exclude else ""
+        args: list[Any] = [first.isoformat(), last.isoformat(), *params, *([exclude] if exclude else [])]
+        row = db.fetchone(f"SELECT COUNT(*) FROM incidents WHERE date_start BETWEEN ? AND ?{scope}{extra}", args)
+        return int(row[0]) if row else 0
+
+    recent = count(day - timedelta(days=window - 1), day, inc.id) + 1
+    end = day - timedelta(days=window)
+    baseline = count(end - timedelta(days=base - 1), end, None)
+    expected = baseline * window / base
+    if recent >= rule.surge_min_count and recent >= rule.surge_factor * expected:
+        where = inc.place.admin1 or inc.place.country or "all areas"
+        return f"surge in {where}: {recent} incidents in {window} days, expected {expected:.1f}"
+    return None
+
+
+def match(db: Database, rule: Rule, inc: Incident) -> list[str] | None:
+    """Why ``inc`` matches ``rule`` (one reason per condition), or None when a condition fails.
+
+    Cheap conditions are checked first; the database is asked only for surges and disagreements.
+    """
+    reasons: list[str] = []
+    p = inc.place
+    if rule.near_border_km is not None:
+        km = _border_km(inc)
+        if km is None or km > rule.near_border_km:
+            return None
+        reasons.append(f"{km:.1f} km from the border")
+    if rule.crossing_km is not None:
+        if p.lat is None or p.lon is None:
+            return None
+        near = [(haversine_km(p.lat, p.lon, lat, lon), name) for name, lat, lon in crossings()]
+        if not near or min(near)[0] > rule.crossing_km:
+            return None
+        km, name = min(near)
+        reasons.append(f"{km:.1f} km from the {name} crossing")
+    if rule.admin1:
+        wanted = {a.lower() for a in rule.admin1}
+        have = {v.lower() for v in (p.admin1, p.admin1_code, p.admin2) if v}
+        if not wanted & have:
+            return None
+        reasons.append(f"in {p.admin2 or p.admin1 or p.admin1_code}")
+    if rule.polygon:
+        if p.lat is None or p.lon is None or not _inside(p.lon, p.lat, rule.polygon):
+            return None
+        reasons.append("inside the watched area")
+    if rule.perpetrators:
+        names = [x.name for x in inc.perpetrators]
+        hit = next((n for n in names for w in rule.perpetrators if w.lower() in n.lower()), None)
+        if hit is None:
+            return None
+        reasons.append(f"perpetrator {hit}")
+    if rule.min_killed is not None:
+        k = inc.killed
+        killed = k.best if k.best is not None else k.low
+        if killed is None or killed < rule.min_killed:
+            return None
+        reasons.append(f"{killed} killed")
+    if rule.surge_window_days is not None:
+        surge = _surge(db, rule, inc)
+        if surge is None:
+            return None
+        reasons.append(surge)
+    if rule.disagrees:
+        diffs = disagrees(db, _facts(inc))
+        if not diffs:
+            return None
+        reasons.append("disagrees with " + " | ".join(diffs[:3]))
+    return reasons
+
+
+def _now() -> str:
+    moment = datetime.now(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def evaluate(db: Database, incidents: Sequence[Incident], *, origin: str) -> list[Alert]:
+    """Evaluate every rule on ``incidents`` (published by, or synced from, ``origin``); return new alerts.
+
+    Runs in the caller's transaction (it opens a nested one when called alone). A rule that already alerted
+    on an incident does not alert again, so evaluating a record twice, or a new version of it, is harmless.
+    The new alerts are queued for :func:`notify_committed`.
+    """
+    if not incidents:
+        return []
+    with db.transaction():
+        rules = list_rules(db)
+        if not rules:
+            return []
+        stamp = _now()
+        new: list[Alert] = []
+        for inc in incidents:
+            for rule in rules:
+                reasons = match(db, rule, inc)
+                if reasons is None:
+                    continue
+                alert = Alert(alert_id(rule.name, inc.id), rule.name, inc.id, origin, "; ".join(reasons), stamp)
+                if insert_alert(db, alert):
+                    new.append(alert)
+    _pending.extend(new)
+    return new
+
+
+def take_pending() -> list[Alert]:
+    """The alerts queued since the last call (emptying the queue)."""
+    out = _pending[:]
+    _pending.clear()
+    return out
+
+
+def notify_committed() -> None:
+    """Call after the transaction that ran :func:`evaluate` commits: wakes this process's stream watchers."""
+    from sarhad.monitor.stream import wake_watchers
+
+    take_pending()
+    wake_watchers()

@@ -1,0 +1,214 @@
+"""Alert rules: what an analyst's desk watches.
+
+A :class:`Rule` is a named conjunction of conditions; an incident matches when every condition given holds:
+
+* ``near_border_km``: the place is at most this far from the border (``place.border_km``);
+* ``crossing_km``: the place is at most this far from an official border crossing;
+* ``admin1``: the province or district (name or ISO 3166-2 code) is one of these;
+* ``polygon``: the point lies inside this polygon (``[[lon, lat], …]``, one outer ring);
+* ``perpetrators``: the perpetrator's name contains one of these (case-insensitive);
+* ``min_killed``: the best (else low) figure of killed is at least this;
+* ``surge_window_days`` / ``surge_factor``: in the incident's province, the count of incidents in the window
+  ending on its date is at least ``surge_factor`` times the count expected from the ``surge_baseline_days``
+  before the window (and at least ``surge_min_count``);
+* ``disagrees``: another party reported the same incident (see :mod:`sarhad.monitor.counterparts`) with a
+  different perpetrator or figures that do not overlap.
+
+Rules are stored in ``alert_rules`` (spec as canonical JSON), added one by one or loaded from a TOML/JSON file.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, fields
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Final
+
+from sarhad.canonical import canonical_text
+from sarhad.errors import InvalidInput, NotFound
+from sarhad.store.db import Database
+
+__all__ = ["Rule", "add_rule", "get_rule", "list_rules", "load_rules_file", "remove_rule"]
+
+_NAME_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_. ")
+
+
+def _positive(name: str, value: float | None) -> None:
+    if value is not None and not value > 0:
+        raise InvalidInput(f"rule {name}: expected a positive number, found {value}")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A named alert rule. A Rule that exists has a valid name and at least one condition.
+
+    Raises InvalidInput when the name is empty or malformed, no condition is given, a number is not
+    positive, or the polygon has fewer than 3 points.
+    """
+
+    name: str
+    near_border_km: float | None = None
+    crossing_km: float | None = None
+    admin1: tuple[str, ...] = ()
+    polygon: tuple[tuple[float, float], ...] = ()
+    perpetrators: tuple[str, ...] = ()
+    min_killed: int | None = None
+    surge_window_days: int | None = None
+    surge_factor: float | None = None
+    surge_baseline_days: int = 365
+    surge_min_count: int = 3
+    disagrees: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.name.strip() or not set(self.name) <= _NAME_CHARS or len(self.name) > 80:
+            raise InvalidInput(f"rule name {self.name!r} must be 1-80 letters, digits, spaces or '-', '_', '.'")
+        _positive("near_border_km", self.near_border_km)
+        _positive("crossing_km", self.crossing_km)
+        _positive("surge_window_days", self.surge_window_days)
+        _positive("surge_factor", self.surge_factor)
+        _positive("surge_baseline_days", self.surge_baseline_days)
+        if self.min_killed is not None and self.min_killed < 0:
+            raise InvalidInput(f"rule {self.name}: min_killed {self.min_killed} is negative")
+        if (self.surge_window_days is None) != (self.surge_factor is None):
+            raise InvalidInput(f"rule {self.name}: a surge needs both surge_window_days and surge_factor")
+        if self.polygon and len(self.polygon) < 3:
+            raise InvalidInput(f"rule {self.name}: a polygon needs at least 3 points, found {len(self.polygon)}")
+        for lon, lat in self.polygon:
+            if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+                raise InvalidInput(f"rule {self.name}: polygon point ({lon}, {lat}) is not a lon, lat pair")
+        if not self.conditions():
+            raise InvalidInput(f"rule {self.name} has no condition: give at least one, e.g. --near-border 25")
+
+    def conditions(self) -> list[str]:
+        """The rule's conditions in words (for listings and alert reasons)."""
+        out: list[str] = []
+        if self.near_border_km is not None:
+            out.append(f"within {self.near_border_km:g} km of the border")
+        if self.crossing_km is not None:
+            out.append(f"within {self.crossing_km:g} km of a crossing")
+        if self.admin1:
+            out.append("in " + " or ".join(self.admin1))
+        if self.polygon:
+            out.append(f"inside a {len(self.polygon)}-point polygon")
+        if self.perpetrators:
+            out.append("perpetrator " + " or ".join(self.perpetrators))
+        if self.min_killed is not None:
+            out.append(f"killed ≥ {self.min_killed}")
+        if self.surge_window_days is not None and self.surge_factor is not None:
+            out.append(
+                f"surge: {self.surge_window_days} days ≥ {self.surge_factor:g}x the {self.surge_baseline_days}-day"
+                " baseline"
+            )
+        if self.disagrees:
+            out.append("another party's record disagrees")
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """The rule as JSON-ready data (tuples become lists; defaults kept)."""
+        data = asdict(self)
+        data["admin1"] = list(self.admin1)
+        data["perpetrators"] = list(self.perpetrators)
+        data["polygon"] = [list(p) for p in self.polygon]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Rule:
+        """Build a rule from data (a file entry, a request body). Raises InvalidInput on unknown keys or types."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise InvalidInput(f"rule {data.get('name')!r}: unknown field(s) {', '.join(unknown)}")
+        if not isinstance(data.get("name"), str):
+            raise InvalidInput("rule: 'name' is required and must be text")
+        values = dict(data)
+        try:
+            for key in ("admin1", "perpetrators"):
+                if key in values:
+                    raw = values[key]
+                    values[key] = (raw,) if isinstance(raw, str) else tuple(str(v) for v in raw)
+            if "polygon" in values:
+                values["polygon"] = tuple((float(p[0]), float(p[1])) for p in values["polygon"])
+            for key in ("near_border_km", "crossing_km", "surge_factor"):
+                if values.get(key) is not None:
+                    values[key] = float(values[key])
+            for key in ("min_killed", "surge_window_days", "surge_baseline_days", "surge_min_count"):
+                if values.get(key) is not None:
+                    values[key] = int(values[key])
+            if "disagrees" in values:
+                values["disagrees"] = bool(values["disagrees"])
+        except (TypeError, ValueError, IndexError) as exc:
+            raise InvalidInput(f"rule {data['name']!r}: {exc}") from exc
+        return cls(**values)
+
+
+def _now() -> str:
+    moment = datetime.now(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def add_rule(db: Database, rule: Rule, *, replace: bool = False) -> Rule:
+    """Store ``rule``. Raises InvalidInput when a rule of that name exists (unless ``replace``)."""
+    with db.transaction():
+        exists = db.fetchone("SELECT 1 FROM alert_rules WHERE name = ?", (rule.name,)) is not None
+        if exists and not replace:
+            raise InvalidInput(f"a rule named {rule.name!r} already exists; remove it first or choose another name")
+        if exists:
+            db.execute("UPDATE alert_rules SET spec = ? WHERE name = ?", (canonical_text(rule.to_dict()), rule.name))
+        else:
+            db.execute(
+                "INSERT INTO alert_rules (name, spec, created) VALUES (?, ?, ?)",
+                (rule.name, canonical_text(rule.to_dict()), _now()),
+            )
+    return rule
+
+
+def list_rules(db: Database) -> list[Rule]:
+    """Every stored rule, by name."""
+    return [Rule.from_dict(json.loads(spec)) for (spec,) in db.fetchall("SELECT spec FROM alert_rules ORDER BY name")]
+
+
+def get_rule(db: Database, name: str) -> Rule:
+    """The rule named ``name``. Raises NotFound."""
+    row = db.fetchone("SELECT spec FROM alert_rules WHERE name = ?", (name,))
+    if row is None:
+        raise NotFound(f"no alert rule named {name!r}")
+    return Rule.from_dict(json.loads(row[0]))
+
+
+def remove_rule(db: Database, name: str) -> None:
+    """Delete the rule named ``name`` (its alerts stay). Raises NotFound."""
+    with db.transaction():
+        if db.execute("DELETE FROM alert_rules WHERE name = ?", (name,)).rowcount == 0:
+            raise NotFound(f"no alert rule named {name!r}")
+
+
+def load_rules_file(path: Path) -> list[Rule]:
+    """Parse a rules file: TOML with ``[[rule]]`` tables, or JSON (a list of rules or ``{"rule": [...]}``).
+
+    Raises InvalidInput when the file is missing, malformed, or a rule in it is invalid (naming the rule).
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput(f"cannot read rules file {path}: {exc.strerror}") from exc
+    try:
+        data: Any = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
+    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InvalidInput(
+            f"rules file {path} is not valid {path.suffix.lstrip('.').upper() or 'TOML'}: {exc}"
+        ) from exc
+    entries: Sequence[Any] = data.get("rule", []) if isinstance(data, dict) else data
+    if not isinstance(entries, list) or not entries:
+        raise InvalidInput(f"rules file {path} holds no rules: expected [[rule]] tables")
+    rules = []
+    for i, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict):
+            raise InvalidInput(f"rules file {path}: rule {i} is not a table")
+        rules.append(Rule.from_dict(entry))
+    names = [r.name for r in rules]
+    if len(set(names)) != len(names):
+        raise InvalidInput(f"rules file {path} names a rule twice")
+    return rules

@@ -1,0 +1,230 @@
+"""The live stream: new incidents and alerts, broadcast in-process to every open dashboard (server-sent events).
+
+A :class:`Watcher` follows the node's ``objects`` stream by sequence number, so it sees every new incident
+however it arrived: published through the API in this process, imported by the CLI or synced by another
+process. For records not yet evaluated (written by a process without the hook) it runs
+:func:`sarhad.monitor.evaluate.evaluate` (the one code path; a second evaluation adds nothing). It then
+broadcasts each incident and each new alert to the subscribers of its :class:`Broadcaster`.
+:func:`wake_watchers` (called by ``notify_committed()`` after a commit) makes it look at once instead of at
+its next poll.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from sarhad.errors import SarhadError
+from sarhad.model.incident import Incident
+from sarhad.store.db import Database
+
+__all__ = ["Broadcaster", "Event", "Subscription", "Watcher", "wake_watchers"]
+
+log = logging.getLogger(__name__)
+
+_STATE_KEY: Final = "evaluated_seq"
+_BATCH: Final = 500
+_watchers: weakref.WeakSet[Watcher] = weakref.WeakSet()
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One stream event: ``kind`` is ``incident`` or ``alert``; ``tlp``/``origin`` decide who may see it."""
+
+    kind: str
+    data: dict[str, Any]
+    tlp: str
+    origin: str
+
+    def to_sse(self) -> str:
+        """The event as a ``text/event-stream`` frame (WHATWG HTML §9.2)."""
+        return f"event: {self.kind}\ndata: {json.dumps(self.data, ensure_ascii=False, separators=(',', ':'))}\n\n"
+
+
+@dataclass
+class Subscription:
+    """One subscriber's queue; iterate with :meth:`get`. Slow subscribers lose the oldest events."""
+
+    queue: asyncio.Queue[Event] = field(default_factory=lambda: asyncio.Queue(maxsize=1000))
+
+    def put(self, event: Event) -> None:
+        if self.queue.full():
+            self.queue.get_nowait()
+        self.queue.put_nowait(event)
+
+    async def get(self, timeout: float) -> Event | None:
+        """The next event, or None after ``timeout`` seconds (time for a keep-alive comment)."""
+        try:
+            return await asyncio.wait_for(self.queue.get(), timeout)
+        except TimeoutError:
+            return None
+
+
+class Broadcaster:
+    """Fans events out to subscribers. Use from the event loop's thread."""
+
+    def __init__(self) -> None:
+        self._subscribers: set[Subscription] = set()
+
+    def __len__(self) -> int:
+        return len(self._subscribers)
+
+    def subscribe(self) -> Subscription:
+        sub = Subscription()
+        self._subscribers.add(sub)
+        return sub
+
+    def unsubscribe(self, sub: Subscription) -> None:
+        self._subscribers.discard(sub)
+
+    def publish(self, events: list[Event]) -> None:
+        for sub in list(self._subscribers):
+            for event in events:
+                sub.put(event)
+
+
+def _seq_state(db: Database) -> int | None:
+    row = db.fetchone("SELECT value FROM monitor_state WHERE key = ?", (_STATE_KEY,))
+    return None if row is None else int(row[0])
+
+
+class Watcher:
+    """Polls the node's database for new incidents and alerts and publishes them to a broadcaster.
+
+    ``db`` must be used only from the event loop's thread (the app's connection is). Records that existed
+    before the first poll are neither evaluated nor streamed.
+    """
+
+    def __init__(self, db: Database, broadcaster: Broadcaster, *, interval: float = 0.25) -> None:
+        self.db = db
+        self.broadcaster = broadcaster
+        self.interval = interval
+        self._seq: int | None = None
+        self._alert_mark: tuple[str, frozenset[str]] | None = None
+        self._wake: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        _watchers.add(self)
+
+    def _start_marks(self) -> None:
+        row = self.db.fetchone("SELECT MAX(seq) FROM objects")
+        current = int(row[0]) if row and row[0] is not None else 0
+        stored = _seq_state(self.db)
+        if stored is None:
+            with self.db.transaction():
+                self.db.execute(
+                    "INSERT INTO monitor_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+                    (_STATE_KEY, str(current)),
+                )
+        self._seq = current
+        row = self.db.fetchone("SELECT MAX(created) FROM alerts")
+        latest = str(row[0]) if row and row[0] is not None else ""
+        seen = {str(r[0]) for r in self.db.fetchall("SELECT id FROM alerts WHERE created = ?", (latest,))}
+        self._alert_mark = (latest, frozenset(seen))
+
+    def poll(self) -> list[Event]:
+        """One look: evaluate records not yet evaluated, and return the events for everything new."""
+        from sarhad.monitor.evaluate import evaluate
+
+        if self._seq is None or self._alert_mark is None:
+            self._start_marks()
+            return []
+        events: list[Event] = []
+        rows = self.db.fetchall(
+            "SELECT seq, id, origin, body FROM objects WHERE seq > ? AND type = 'incident' ORDER BY seq LIMIT ?",
+            (self._seq, _BATCH),
+        )
+        top = self.db.fetchone("SELECT MAX(seq) FROM objects")
+        newest = int(top[0]) if top and top[0] is not None else self._seq
+        if rows:
+            self._seq = int(rows[-1][0]) if len(rows) == _BATCH else max(newest, int(rows[-1][0]))
+            self._evaluate(rows, evaluate)
+            ids = sorted({str(r[1]) for r in rows})
+            for start in range(0, len(ids), 400):
+                chunk = ids[start : start + 400]
+                marks = ",".join("?" * len(chunk))
+                for item in _summaries(self.db, f"id IN ({marks})", chunk):
+                    events.append(Event("incident", item, item["tlp"], item["origin"]))
+        else:
+            self._seq = newest
+        events += self._new_alerts()
+        return events
+
+    def _evaluate(self, rows: list[tuple[Any, ...]], evaluate: Callable[..., Any]) -> None:
+        stored = _seq_state(self.db) or 0
+        todo = [r for r in rows if int(r[0]) > stored]
+        if not todo:
+            return
+        by_origin: dict[str, list[Incident]] = {}
+        for r in todo:
+            try:
+                by_origin.setdefault(str(r[2]), []).append(Incident.from_stix(json.loads(r[3])))
+            except (SarhadError, ValueError) as exc:
+                log.warning("cannot evaluate %s: %s", r[1], exc)
+        with self.db.transaction():
+            for origin, incidents in by_origin.items():
+                evaluate(self.db, incidents, origin=origin)
+            self.db.execute(
+                "UPDATE monitor_state SET value = ? WHERE key = ?", (str(max(int(r[0]) for r in todo)), _STATE_KEY)
+            )
+
+    def _new_alerts(self) -> list[Event]:
+        assert self._alert_mark is not None
+        latest, seen = self._alert_mark
+        rows = self.db.fetchall(
+            "SELECT a.id, a.rule, a.incident_id, a.origin, a.reason, a.created, i.tlp, i.origin FROM alerts a"
+            " LEFT JOIN incidents i ON i.id = a.incident_id WHERE a.created >= ? ORDER BY a.created, a.id",
+            (latest,),
+        )
+        events = []
+        for r in rows:
+            if str(r[0]) in seen:
+                continue
+            data = dict(zip(("id", "rule", "incident_id", "origin", "reason", "created"), r[:6], strict=True))
+            events.append(Event("alert", data, str(r[6] or "RED"), str(r[7] or r[3])))
+        if rows:
+            newest = str(rows[-1][5])
+            self._alert_mark = (
+                newest,
+                frozenset(str(r[0]) for r in rows if str(r[5]) == newest) | (seen if newest == latest else frozenset()),
+            )
+        return events
+
+    async def run(self) -> None:
+        """Poll until cancelled, waking early on :func:`wake_watchers`."""
+        self._loop = asyncio.get_running_loop()
+        self._wake = asyncio.Event()
+        while True:
+            try:
+                events = self.poll()
+            except SarhadError as exc:  # a busy or broken database must not end the stream
+                log.warning("live stream poll failed: %s", exc)
+                events = []
+            if events:
+                self.broadcaster.publish(events)
+            try:
+                await asyncio.wait_for(self._wake.wait(), self.interval)
+            except TimeoutError:
+                pass
+            self._wake.clear()
+
+    def wake(self) -> None:
+        """Make the watcher poll now (safe from any thread)."""
+        if self._loop is not None and self._wake is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._wake.set)
+
+
+def wake_watchers() -> None:
+    """Wake every watcher of this process (after a commit that added records or alerts)."""
+    for watcher in list(_watchers):
+        watcher.wake()
+
+
+def _summaries(db: Database, where: str, params: list[Any]) -> list[dict[str, Any]]:
+    from sarhad.monitor.views import compact_rows
+
+    return compact_rows(db, where, params)

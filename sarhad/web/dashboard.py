@@ -1,0 +1,465 @@
+"""The dashboard: the page, its static files, its aggregate API and the live stream.
+
+Routes (:func:`routes`):
+
+* ``GET /`` and ``GET /static/…``: the page and its assets (public: no secrets; the page asks for a token and
+  keeps it in ``sessionStorage``). Leaflet is served from the ``xstatic-leaflet`` package at
+  ``/static/leaflet/``; there is no tile layer, only GeoJSON layers.
+* ``GET /api/dashboard/{whoami,options,timeline,markers,table,alerts,rules,log,framework,layers}`` and
+  ``GET /api/dashboard/incidents/{id}``: aggregates for the page, computed in the database (see
+  :mod:`sarhad.monitor.views`). Every one takes the token as ``Authorization: Bearer …`` and applies the
+  principal's TLP rules.
+* ``POST /api/dashboard/rules``, ``DELETE /api/dashboard/rules/{name}``: manage alert rules (analyst or admin).
+* ``GET /api/dashboard/report?quarter=YYYY-Qn``: the framework's quarterly report (HTML).
+* ``GET /api/stream``: server-sent events (``text/event-stream``): ``incident`` and ``alert`` events. It takes
+  the token in the ``Authorization`` header like every API route; the page reads it with ``fetch()`` and a
+  stream reader (``EventSource`` cannot send headers, and a token in a URL would end up in logs).
+
+The app factory must let ``/`` and ``/static/…`` through without a token: :data:`PUBLIC_PATHS` and
+:data:`PUBLIC_PREFIXES`; until it does, :func:`compose` wraps an app so that they are served before it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Final
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from sarhad.errors import InvalidInput, NotFound
+from sarhad.monitor import views
+from sarhad.monitor.alerts import list_alerts
+from sarhad.monitor.counterparts import Facts, counterparts
+from sarhad.monitor.rules import Rule, add_rule, list_rules, remove_rule
+from sarhad.monitor.stream import Broadcaster, Watcher
+from sarhad.store.incidents import Filters
+from sarhad.web.context import Context, principal_of
+
+__all__ = ["PUBLIC_PATHS", "PUBLIC_PREFIXES", "compose", "is_public", "routes"]
+
+PUBLIC_PATHS: Final = frozenset({"/", "/favicon.ico"})
+PUBLIC_PREFIXES: Final = ("/static/",)
+STATIC: Final = Path(__file__).resolve().parent / "static"
+TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
+_KEEPALIVE_S: Final = 15.0
+_STREAM_MAX_S: Final = 300.0  # the page reconnects; bounds a connection's life (and a revoked token's)
+
+
+def is_public(path: str) -> bool:
+    """Whether ``path`` is one of the dashboard's public paths (the page and its static files)."""
+    return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
+
+
+def _leaflet_dir() -> Path:
+    import xstatic.pkg.leaflet as leaflet  # type: ignore[import-untyped]
+
+    return Path(leaflet.BASE_DIR)
+
+
+# -- request helpers ---------------------------------------------------------------------------------------
+def _filters(request: Request) -> Filters:
+    q = request.query_params
+    values: dict[str, Any] = {}
+    for key, name in (("since", "since"), ("until", "until"), ("admin1", "admin1"), ("country", "country"),
+                      ("perpetrator", "perpetrator"), ("party", "reported_by")):  # fmt: skip
+        if q.get(key):
+            values[name] = q[key]
+    for key in ("since", "until"):
+        if key in values and not (len(values[key]) == 10 and values[key][4] == "-" and values[key][7] == "-"):
+            raise InvalidInput(f"{key} {values[key]!r} is not a date (YYYY-MM-DD)")
+    if q.get("near_border"):
+        values["near_border"] = _float(q["near_border"], "near_border")
+    filters = Filters(**values)
+    ctx = Context.of(request)
+    principal = principal_of(request)
+    if principal.party != ctx.party:
+        filters = replace(filters, tlp=ctx.readable_levels(principal))
+    return filters
+
+
+def _float(raw: str, name: str) -> float:
+    try:
+        return float(raw)
+    except ValueError:
+        raise InvalidInput(f"{name} {raw!r} is not a number") from None
+
+
+def _int(request: Request, name: str, default: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise InvalidInput(f"{name} {raw!r} is not an integer") from None
+
+
+def _bbox(raw: str | None) -> tuple[float, float, float, float] | None:
+    if not raw:
+        return None
+    parts = raw.split(",")
+    if len(parts) != 4:
+        raise InvalidInput(f"bbox {raw!r} must be MINLON,MINLAT,MAXLON,MAXLAT")
+    a, b, c, d = (_float(p, "bbox") for p in parts)
+    if a > c or b > d:
+        raise InvalidInput(f"bbox {raw!r} has min > max (expected MINLON,MINLAT,MAXLON,MAXLAT)")
+    return a, b, c, d
+
+
+def _json(value: Any, status: int = 200) -> Response:
+    return JSONResponse(value, status, headers={"Cache-Control": "no-store"})
+
+
+# -- page and static files ---------------------------------------------------------------------------------
+async def page(request: Request) -> Response:
+    """The dashboard page (public)."""
+    html = (TEMPLATES / "dashboard.html").read_text(encoding="utf-8")
+    return HTMLResponse(
+        html,
+        headers={
+            "Cache-Control": "no-cache",
+            # Nothing may load from outside this origin (issue #9: the page makes no outside request).
+            "Content-Security-Policy": "default-src 'self'; img-src 'self' data: blob:; style-src 'self' "
+            "'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer",
+        },
+    )
+
+
+async def favicon(request: Request) -> Response:
+    return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
+
+
+# -- aggregate API -----------------------------------------------------------------------------------------
+async def whoami(request: Request) -> Response:
+    p = principal_of(request)
+    ctx = Context.of(request)
+    return _json({"name": p.name, "role": p.role, "party": p.party, "may_write": p.may_write, "node": ctx.party})
+
+
+async def options(request: Request) -> Response:
+    return _json(views.options(Context.of(request).db, _filters(request)))
+
+
+async def timeline(request: Request) -> Response:
+    return _json({"months": views.timeline(Context.of(request).db, _filters(request))})
+
+
+async def markers(request: Request) -> Response:
+    zoom = _int(request, "zoom", 5)
+    bbox = _bbox(request.query_params.get("bbox"))
+    limit = min(max(_int(request, "limit", 1500), 1), 5000)
+    return _json(views.markers(Context.of(request).db, _filters(request), zoom=zoom, bbox=bbox, limit=limit))
+
+
+async def table(request: Request) -> Response:
+    limit = _int(request, "limit", 50)
+    offset = _int(request, "offset", 0)
+    return _json(views.table(Context.of(request).db, _filters(request), limit=limit, offset=offset))
+
+
+async def incident(request: Request) -> Response:
+    """One incident with every other party's version of it and where they disagree."""
+    ctx = Context.of(request)
+    principal = principal_of(request)
+    wanted = request.path_params["incident_id"]
+    rows = views.compact_rows(ctx.db, "id = ?", [wanted])
+    if not rows or not ctx.may_read(principal, rows[0]["tlp"], rows[0]["origin"]):
+        raise NotFound(f"no incident {wanted} that this principal may read")
+    row = rows[0]
+    full = ctx.db.fetchone(
+        "SELECT killed_low, killed_best, killed_high, admin1, admin2, perpetrator FROM incidents WHERE id = ?",
+        (wanted,),
+    )
+    assert full is not None
+    facts = Facts(
+        row["id"], row["reported_by"], row["date_start"], row["lat"], row["lon"], full[3], full[4], full[5],
+        full[0], full[1], full[2],
+    )  # fmt: skip
+    versions = [
+        {**{k: other[k] for k in views.COMPACT_COLUMNS}, "disagreements": diffs}
+        for other, diffs in counterparts(ctx.db, facts)
+        if ctx.may_read(principal, other["tlp"], other["origin"])
+    ]
+    alerts = [a.to_dict() for a in list_alerts(ctx.db) if a.incident_id == wanted][:20]
+    title = ctx.db.fetchone("SELECT body FROM objects WHERE id = ? ORDER BY modified DESC LIMIT 1", (wanted,))
+    extra: dict[str, Any] = {}
+    if title is not None:
+        body = json.loads(title[0])
+        extra = {"name": body.get("name"), "description": body.get("description")}
+    return _json({"incident": {**row, **extra}, "versions": versions, "alerts": alerts})
+
+
+async def alerts(request: Request) -> Response:
+    """The newest alerts the principal may see, each with its incident's summary."""
+    ctx = Context.of(request)
+    principal = principal_of(request)
+    limit = min(max(_int(request, "limit", 50), 1), 500)
+    rows = ctx.db.fetchall(
+        "SELECT a.id, a.rule, a.incident_id, a.origin, a.reason, a.created, i.tlp, i.origin, i.date_start,"
+        " i.place, i.admin1, i.perpetrator, i.killed_best, i.reported_by, i.lat, i.lon"
+        " FROM alerts a LEFT JOIN incidents i ON i.id = a.incident_id ORDER BY a.created DESC, a.id LIMIT ?",
+        (limit * 4,),
+    )
+    keys = ("id", "rule", "incident_id", "origin", "reason", "created")
+    out = []
+    for r in rows:
+        if r[6] is None or not ctx.may_read(principal, str(r[6]), str(r[7])):
+            continue
+        out.append({**dict(zip(keys, r[:6], strict=True)), "incident": {
+            "date_start": r[8], "place": r[9], "admin1": r[10], "perpetrator": r[11], "killed_best": r[12],
+            "reported_by": r[13], "lat": r[14], "lon": r[15]}})  # fmt: skip
+        if len(out) >= limit:
+            break
+    total = ctx.db.fetchone("SELECT COUNT(*) FROM alerts")
+    return _json({"alerts": out, "total": int(total[0]) if total else 0})
+
+
+async def rules(request: Request) -> Response:
+    ctx = Context.of(request)
+    if request.method == "POST":
+        principal_of(request).require_write()
+        try:
+            data = json.loads(await request.body())
+        except ValueError as exc:
+            raise InvalidInput(f"the body is not JSON: {exc}") from None
+        if not isinstance(data, dict):
+            raise InvalidInput("expected a JSON object (a rule)")
+        rule = add_rule(ctx.db, Rule.from_dict(data))
+        ctx.audit(principal_of(request), "add-alert-rule", rule.name)
+        return _json({"rule": {**rule.to_dict(), "conditions": rule.conditions()}}, 201)
+    return _json({"rules": [{**r.to_dict(), "conditions": r.conditions()} for r in list_rules(ctx.db)]})
+
+
+async def delete_rule(request: Request) -> Response:
+    ctx = Context.of(request)
+    principal_of(request).require_write()
+    remove_rule(ctx.db, request.path_params["name"])
+    ctx.audit(principal_of(request), "remove-alert-rule", request.path_params["name"])
+    return _json({"removed": request.path_params["name"]})
+
+
+async def log_status(request: Request) -> Response:
+    """The node's latest checkpoint with its cosignatures, and each peer's last verified checkpoint."""
+    db = Context.of(request).db
+    own = db.fetchone("SELECT size, root, created FROM log_checkpoints ORDER BY size DESC LIMIT 1")
+    checkpoint: dict[str, Any] | None = None
+    if own is not None:
+        cosigs = db.fetchall("SELECT name, received FROM log_cosignatures WHERE size = ? ORDER BY name", (own[0],))
+        latest_cosigned = db.fetchone("SELECT MAX(size) FROM log_cosignatures")
+        checkpoint = {
+            "size": int(own[0]),
+            "root": bytes(own[1]).hex(),
+            "created": own[2],
+            "cosignatures": [{"name": c[0], "received": c[1]} for c in cosigs],
+            "latest_cosigned_size": int(latest_cosigned[0]) if latest_cosigned and latest_cosigned[0] else None,
+        }
+    peers = []
+    for name, party, origin in db.fetchall("SELECT name, party, origin FROM peers ORDER BY name"):
+        last = db.fetchone(
+            "SELECT size, root, verified, source FROM peer_checkpoints WHERE peer = ? ORDER BY size DESC LIMIT 1",
+            (name,),
+        )
+        split = db.fetchone("SELECT COUNT(*) FROM split_views WHERE peer = ?", (name,))
+        peers.append({
+            "name": name, "party": party, "origin": origin,
+            "size": int(last[0]) if last else None, "root": bytes(last[1]).hex() if last else None,
+            "verified": last[2] if last else None, "source": last[3] if last else None,
+            "split_views": int(split[0]) if split else 0,
+        })  # fmt: skip
+    return _json({"origin": Context.of(request).node.settings.origin, "checkpoint": checkpoint, "peers": peers})
+
+
+async def framework(request: Request) -> Response:
+    """Commitments and their status in the latest quarter, counted by state."""
+    ctx = Context.of(request)
+    try:
+        from sarhad.framework.views import commitment_list
+    except ImportError:  # pragma: no cover - the framework component is part of the package
+        return _json({"commitments": [], "counts": {}, "quarter": None})
+    try:
+        items = commitment_list(ctx.db)
+    except NotFound:
+        items = []
+    quarter = None
+    counts: dict[str, int] = {}
+    summary = []
+    for c in items:
+        if not c["status"]:
+            continue
+        quarter = max(c["status"])
+        state = c["status"][quarter].get("state", "unknown")
+        counts[state] = counts.get(state, 0) + 1
+        summary.append({"id": c["id"], "text": c["text"], "focus_area": c["focus_area"], "state": state})
+    return _json({"quarter": quarter, "counts": counts, "commitments": summary})
+
+
+async def report(request: Request) -> Response:
+    """The quarterly report as HTML (``?quarter=YYYY-Qn``)."""
+    from sarhad.framework.report import write_report
+
+    ctx = Context.of(request)
+    quarter = request.query_params.get("quarter")
+    if not quarter:
+        raise InvalidInput("query parameter quarter is required (e.g. 2026-Q1)")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "report.html"
+        write_report(ctx.node, quarter, out)
+        html = out.read_text(encoding="utf-8")
+    return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+
+
+async def layers(request: Request) -> Response:
+    """The map's GeoJSON layers (countries, provinces, border line and band, crossings) with attributions."""
+    return Response(_layers_json(), media_type="application/json", headers={"Cache-Control": "private, max-age=3600"})
+
+
+_layers_cache: list[bytes] = []
+
+
+def _layers_json() -> bytes:
+    if not _layers_cache:
+        _layers_cache.append(json.dumps(_layers(), separators=(",", ":")).encode())
+    return _layers_cache[0]
+
+
+def _layers() -> dict[str, Any]:
+    from sarhad.monitor.evaluate import crossings
+
+    out: dict[str, Any] = {}
+    try:
+        from sarhad.geo import layers as geo_layers  # type: ignore[attr-defined,unused-ignore]
+
+        out = dict(geo_layers())
+    except ImportError:
+        out = {}
+    if "crossings" not in out:
+        out["crossings"] = {
+            "type": "FeatureCollection",
+            "features": [
+                {"type": "Feature", "properties": {"name": n}, "geometry": {"type": "Point", "coordinates": [lon, lat]}}
+                for n, lat, lon in crossings()
+            ],
+        }
+    out.setdefault(
+        "attribution",
+        "Border line © OpenStreetMap contributors (ODbL); countries and provinces: Natural Earth (public domain)",
+    )
+    return out
+
+
+# -- live stream -------------------------------------------------------------------------------------------
+class _Hub:
+    """The app's broadcaster and its watcher task (started with the first subscriber)."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.broadcaster = Broadcaster()
+        self.watcher = Watcher(ctx.db, self.broadcaster)
+        self.task: asyncio.Task[None] | None = None
+
+    def ensure_running(self) -> None:
+        if self.task is None or self.task.done():
+            self.watcher.poll()  # set the marks now, so events from here on are not missed
+            self.task = asyncio.get_running_loop().create_task(self.watcher.run())
+
+
+def _hub(request: Request) -> _Hub:
+    state = request.app.state
+    hub: _Hub | None = getattr(state, "sarhad_stream", None)
+    if hub is None:
+        hub = _Hub(Context.of(request))
+        state.sarhad_stream = hub
+    hub.ensure_running()
+    return hub
+
+
+async def stream(request: Request) -> Response:
+    """Server-sent events: ``incident`` and ``alert`` (only those the principal may read)."""
+    ctx = Context.of(request)
+    principal = principal_of(request)
+    hub = _hub(request)
+    sub = hub.broadcaster.subscribe()
+    loop = asyncio.get_running_loop()
+
+    async def body() -> Any:
+        try:
+            yield "retry: 1000\n: connected\n\n"
+            deadline = loop.time() + _STREAM_MAX_S
+            while loop.time() < deadline:
+                event = await sub.get(_KEEPALIVE_S)
+                if event is None:
+                    yield ": keep-alive\n\n"
+                elif ctx.may_read(principal, event.tlp, event.origin):
+                    yield event.to_sse()
+        finally:
+            hub.broadcaster.unsubscribe(sub)
+
+    return StreamingResponse(
+        body(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
+
+
+def public_routes() -> list[BaseRoute]:
+    """The page and its static files (no token needed)."""
+    return [
+        Route("/", page),
+        Route("/favicon.ico", favicon),
+        Mount("/static/leaflet", app=StaticFiles(directory=_leaflet_dir()), name="leaflet"),
+        Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
+    ]
+
+
+def api_routes() -> list[BaseRoute]:
+    """The dashboard's API and the stream (the app's authentication applies)."""
+    return [
+        Route("/api/dashboard/whoami", whoami),
+        Route("/api/dashboard/options", options),
+        Route("/api/dashboard/timeline", timeline),
+        Route("/api/dashboard/markers", markers),
+        Route("/api/dashboard/table", table),
+        Route("/api/dashboard/incidents/{incident_id}", incident),
+        Route("/api/dashboard/alerts", alerts),
+        Route("/api/dashboard/rules", rules, methods=["GET", "POST"]),
+        Route("/api/dashboard/rules/{name}", delete_rule, methods=["DELETE"]),
+        Route("/api/dashboard/log", log_status),
+        Route("/api/dashboard/framework", framework),
+        Route("/api/dashboard/report", report),
+        Route("/api/dashboard/layers", layers),
+        Route("/api/stream", stream),
+    ]
+
+
+def routes() -> list[BaseRoute]:
+    """Every dashboard route: add them to the app's routes (and let :func:`is_public` paths skip auth)."""
+    return [*public_routes(), *api_routes()]
+
+
+def compose(app: Starlette) -> ASGIApp:
+    """``app`` with the dashboard: API routes added to it, the public page served in front of its auth.
+
+    For an app factory that does not mount the dashboard itself (the tests and the benchmark use it).
+    """
+    present = {getattr(r, "path", None) for r in app.router.routes}
+    if "/api/dashboard/whoami" not in present:
+        app.router.routes.extend(api_routes())
+    public = Starlette(routes=public_routes())
+
+    async def composed(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and is_public(scope["path"]):
+            await public(scope, receive, send)
+        else:
+            await app(scope, receive, send)
+
+    return composed
