@@ -32,9 +32,11 @@ FLAT_COLUMNS: Final = (
 
 def _rows(node: Node, filters: Filters) -> Iterator[tuple[Incident, dict[str, str] | None]]:
     where, params = filters.where()
+    # the filters name the incidents table's columns: apply them before the join
     sql = (
-        "SELECT o.body, r.row FROM incidents i JOIN objects o ON o.id = i.id AND o.modified = i.modified"
-        " LEFT JOIN raw_rows r ON r.id = i.id" + where.replace(" WHERE ", " WHERE ", 1) + " ORDER BY o.seq"
+        f"SELECT o.body, r.row FROM (SELECT id, modified FROM incidents{where}) i"
+        " JOIN objects o ON o.id = i.id AND o.modified = i.modified"
+        " LEFT JOIN raw_rows r ON r.id = i.id ORDER BY o.seq"
     )
     for body, raw in node.db.iterate(sql, params):
         yield Incident.from_stix(json.loads(body)), (None if raw is None else json.loads(raw))

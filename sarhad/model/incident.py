@@ -217,15 +217,19 @@ class Incident:
             "date_end": self.date_end,
             "date_precision": self.date_precision,
             "place": self.place.to_dict(),
+            "licence": self.licence,
+        }
+        # STIX forbids empty lists: a list property is left out when it has nothing.
+        lists = {
             "attack_types": list(self.attack_types),
             "target_types": list(self.target_types),
             "weapon_types": list(self.weapon_types),
             "perpetrators": [{"name": p.name, "attribution": p.attribution} for p in self.perpetrators],
             "figures": [f.to_dict() for f in self.figures],
             "sources": list(self.sources),
-            "licence": self.licence,
             "flags": list(self.flags),
         }
+        ext.update({key: value for key, value in lists.items() if value})
         if self.raw is not None:
             ext["raw"] = dict(self.raw)
         if self.raw_sha256 is not None:

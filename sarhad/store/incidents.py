@@ -183,9 +183,8 @@ def iter_incidents(db: Database, filters: Filters = Filters()) -> Iterator[Incid
     """Stream the full current version of each matching incident (for exports), oldest first."""
     where, params = filters.where()
     sql = (
-        "SELECT o.body FROM incidents i JOIN objects o ON o.id = i.id AND o.modified = i.modified"
-        + where.replace(" WHERE ", " WHERE ", 1)
-        + " ORDER BY i.date_start, i.id"
+        f"SELECT o.body FROM (SELECT id, modified, date_start FROM incidents{where}) i"
+        " JOIN objects o ON o.id = i.id AND o.modified = i.modified ORDER BY i.date_start, i.id"
     )
     for (body,) in db.iterate(sql, params):
         yield Incident.from_stix(json.loads(body))

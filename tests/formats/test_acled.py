@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sarhad.errors import InvalidInput, StorageError
+from sarhad.errors import InvalidInput
 from sarhad.exporter import export
 from sarhad.formats import acled
 from sarhad.formats.base import RowContext, RowError, raw_digest
@@ -119,12 +119,6 @@ def test_rows_carry_the_acled_licence(node: Node, tmp_path: Path) -> None:
     assert count_incidents(node.db, Filters(exclude_licences=("ACLED-ToU",))) == 0
 
 
-@pytest.mark.xfail(
-    raises=StorageError,
-    strict=True,
-    reason="sarhad/exporter.py: Filters.where() puts a bare 'licence' into a join of incidents and objects "
-    "(both have the column): 'ambiguous column name: licence'",
-)
 def test_rows_stay_out_of_exports_to_peers(node: Node, tmp_path: Path) -> None:
     import_file(node, "acled", SAMPLE)
     assert export(node, "acled", tmp_path / "peers.csv", for_peers=True) == 0

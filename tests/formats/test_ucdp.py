@@ -73,7 +73,10 @@ def test_reported_by_attributes_rows_to_a_party(node: Node) -> None:
     ("edit", "message"),
     [
         (lambda rows: rows[1].__setitem__(29, "123.4"), r":2: latitude: 123.4 is outside -90..90"),
-        (lambda rows: rows[3].__setitem__(38, "2010-13-40 00:00:00.000"), r":\d+: date_start: .2010-13-40 00:00:00.000. is not a date"),
+        (
+            lambda rows: rows[3].__setitem__(38, "2010-13-40 00:00:00.000"),
+            r":\d+: date_start: .2010-13-40 00:00:00.000. is not a date",
+        ),
         (lambda rows: rows[2].__setitem__(44, "many"), r":\d+: best: 'many' is not a number"),
         (lambda rows: rows[0].__setitem__(0, "identifier"), r":1: header: missing column id"),
     ],
@@ -112,7 +115,9 @@ def test_skip_invalid_stores_good_rows_and_writes_rejected_ones(node: Node, tmp_
         (None, r"unterminated quote"),
     ],
 )
-def test_malformed_files_are_rejected_with_where(node: Node, tmp_path: Path, content: bytes | None, message: str) -> None:
+def test_malformed_files_are_rejected_with_where(
+    node: Node, tmp_path: Path, content: bytes | None, message: str
+) -> None:
     bad = tmp_path / "bad.csv"
     data = UCDP_SAMPLE.read_bytes()
     if content is not None:
