@@ -1,0 +1,116 @@
+"""``sarhad alerts``: alert rules and the alerts they raised."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from sarhad.cli._shared import console, print_json, state
+
+__all__ = ["register"]
+
+alerts_app = typer.Typer(help="Alert rules and alerts (monitoring).", no_args_is_help=True)
+rules_app = typer.Typer(help="Manage the alert rules evaluated on every new record.", no_args_is_help=True)
+alerts_app.add_typer(rules_app, name="rules")
+
+
+@rules_app.command("add")
+def rules_add(
+    ctx: typer.Context,
+    name: str = typer.Option(..., "--name", help="The rule's name (unique)."),
+    near_border: float = typer.Option(None, "--near-border", help="Within KM of the border.", metavar="KM"),
+    crossing_km: float = typer.Option(None, "--crossing-km", help="Within KM of an official crossing.", metavar="KM"),
+    admin1: list[str] = typer.Option(None, "--admin1", help="In this province or district (repeatable)."),  # noqa: B008
+    polygon: str = typer.Option(None, "--polygon", help="Inside this polygon: 'lon,lat;lon,lat;…'."),
+    perpetrator: list[str] = typer.Option(None, "--perpetrator", help="Perpetrator name contains (repeatable)."),  # noqa: B008
+    min_killed: int = typer.Option(None, "--min-killed", help="At least K killed.", metavar="K"),
+    surge_window: int = typer.Option(None, "--surge-window", help="Surge: window in days.", metavar="DAYS"),
+    surge_factor: float = typer.Option(None, "--surge-factor", help="Surge: count ≥ FACTOR x the baseline."),
+    surge_baseline: int = typer.Option(365, "--surge-baseline", help="Surge: baseline length in days."),
+    disagrees: bool = typer.Option(False, "--disagrees", help="Another party's record of it disagrees."),
+    replace: bool = typer.Option(False, "--replace", help="Replace a rule of the same name."),
+) -> None:
+    """Add a rule; every condition given must hold for an alert."""
+    from sarhad.errors import InvalidInput
+    from sarhad.monitor.rules import Rule, add_rule
+
+    points: tuple[tuple[float, float], ...] = ()
+    if polygon:
+        try:
+            points = tuple((float(a), float(b)) for a, b in (p.split(",") for p in polygon.split(";") if p.strip()))
+        except ValueError as exc:
+            raise InvalidInput(f"--polygon {polygon!r} must be 'lon,lat;lon,lat;…'") from exc
+    rule = Rule(
+        name=name, near_border_km=near_border, crossing_km=crossing_km, admin1=tuple(admin1 or ()), polygon=points,
+        perpetrators=tuple(perpetrator or ()), min_killed=min_killed, surge_window_days=surge_window,
+        surge_factor=surge_factor, surge_baseline_days=surge_baseline, disagrees=disagrees,
+    )  # fmt: skip
+    add_rule(state(ctx).node().db, rule, replace=replace)
+    console.print(f"added rule {rule.name}: {'; '.join(rule.conditions())}", highlight=False, markup=False)
+
+
+@rules_app.command("load")
+def rules_load(
+    ctx: typer.Context,
+    path: Path = typer.Argument(..., help="A rules file: TOML with [[rule]] tables, or JSON."),  # noqa: B008
+    replace: bool = typer.Option(False, "--replace", help="Replace rules of the same names."),
+) -> None:
+    """Add every rule of a rules file."""
+    from sarhad.monitor.rules import add_rule, load_rules_file
+
+    rules = load_rules_file(path)
+    db = state(ctx).node().db
+    with db.transaction():
+        for rule in rules:
+            add_rule(db, rule, replace=replace)
+    console.print(f"loaded {len(rules)} rules from {path}", highlight=False, markup=False)
+
+
+@rules_app.command("list")
+def rules_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """List the rules."""
+    from sarhad.monitor.rules import list_rules
+
+    rules = list_rules(state(ctx).node().db)
+    if as_json:
+        print_json([{**r.to_dict(), "conditions": r.conditions()} for r in rules])
+        return
+    for r in rules:
+        console.print(f"{r.name}: {'; '.join(r.conditions())}", highlight=False, markup=False)
+    if not rules:
+        console.print("no rules", highlight=False)
+
+
+@rules_app.command("remove")
+def rules_remove(ctx: typer.Context, name: str = typer.Argument(..., help="The rule's name.")) -> None:
+    """Remove a rule (its alerts stay)."""
+    from sarhad.monitor.rules import remove_rule
+
+    remove_rule(state(ctx).node().db, name)
+    console.print(f"removed rule {name}", highlight=False, markup=False)
+
+
+@alerts_app.command("list")
+def alerts_list(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    rule: str = typer.Option(None, "--rule", help="Only this rule's alerts."),
+    limit: int = typer.Option(None, "--limit", help="At most N alerts (newest first)."),
+) -> None:
+    """List the alerts, newest first."""
+    from sarhad.monitor.alerts import list_alerts
+
+    alerts = list_alerts(state(ctx).node().db, rule=rule, limit=limit)
+    if as_json:
+        print_json([a.to_dict() for a in alerts])
+        return
+    for a in alerts:
+        console.print(f"{a.created}  {a.rule}  {a.incident_id}  {a.reason}", highlight=False, markup=False)
+    if not alerts:
+        console.print("no alerts", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``alerts`` command group to ``app``."""
+    app.add_typer(alerts_app, name="alerts")

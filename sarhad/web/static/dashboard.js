@@ -1,0 +1,451 @@
+/* sarhad dashboard. No framework, no outside requests: every call goes to this origin with the bearer token. */
+(function () {
+  "use strict";
+  const TOKEN_KEY = "sarhad.token";
+  const PARTY_COLOURS = ["#5aa9e6", "#e5a54b", "#5fd39a", "#c792ea", "#ff7a6b", "#7fd1d8", "#f2d17b", "#9aa5ff"];
+  const PERP_COLOURS = ["#ff7a6b", "#e5a54b", "#c792ea", "#5aa9e6", "#5fd39a", "#f2d17b", "#7fd1d8", "#ff9ecf", "#b8c4d0"];
+  const state = { token: sessionStorage.getItem(TOKEN_KEY), me: null, offset: 0, limit: 25, selected: null,
+    measure: "incidents", colourBy: "party", parties: [], perps: [], months: [], live: null, loads: 0 };
+  const $ = (sel) => document.querySelector(sel);
+  const esc = (v) => String(v == null ? "" : v).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+  const fmt = new Intl.NumberFormat("en");
+  window.sarhadReady = false;
+  window.sarhadEvents = [];
+
+  // -- API ---------------------------------------------------------------------------------------------
+  async function api(path, opts) {
+    const res = await fetch(path, Object.assign({ headers: { Authorization: "Bearer " + state.token, "Content-Type": "application/json" } }, opts || {}));
+    if (res.status === 401) { logout("Your session has ended: sign in again."); throw new Error("unauthenticated"); }
+    const body = await res.json().catch(() => ({}));
+    if (!res.ok) throw new Error((body.error && body.error.message) || res.statusText);
+    return body;
+  }
+  function filterQuery(extra) {
+    const p = new URLSearchParams();
+    for (const el of $("#filters").elements) {
+      if (el.name && el.name !== "colour" && el.value) p.set(el.name, el.value);
+    }
+    for (const [k, v] of Object.entries(extra || {})) p.set(k, v);
+    return p.toString();
+  }
+
+  // -- login -------------------------------------------------------------------------------------------
+  function logout(msg) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    state.token = null;
+    if (state.live) state.live.abort();
+    $("#login").hidden = false; $("#app").hidden = true; $("#filters").hidden = true; $("#foot").hidden = true;
+    $("#logout").hidden = true; $("#whoami").textContent = "";
+    $("#login-msg").textContent = msg || "";
+    $("#token").focus();
+  }
+  $("#login-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    state.token = $("#token").value.trim();
+    try {
+      state.me = await api("/api/dashboard/whoami");
+    } catch (e) { $("#login-msg").textContent = "That token was not accepted."; return; }
+    sessionStorage.setItem(TOKEN_KEY, state.token);
+    $("#token").value = "";
+    start();
+  });
+  $("#logout").addEventListener("click", () => logout(""));
+
+  // -- map ---------------------------------------------------------------------------------------------
+  let map, markerLayer, liveLayer;
+  function colourFor(value, list, palette) {
+    let i = list.indexOf(value);
+    if (i < 0) { list.push(value); i = list.length - 1; }
+    return palette[i % palette.length];
+  }
+  function colourOf(row) {
+    if (state.colourBy === "perpetrator") return row.perpetrator ? colourFor(row.perpetrator, state.perps, PERP_COLOURS) : "#8a97a5";
+    return colourFor(row.reported_by || row.party, state.parties, PARTY_COLOURS);
+  }
+  function styleFor(name) {
+    const n = name.toLowerCase();
+    if (/band|buffer/.test(n)) return { color: "#ff6b57", weight: 1, dashArray: "4 4", opacity: .5, fillColor: "#ff6b57", fillOpacity: .08 };
+    if (/border|line/.test(n)) return { color: "#ff6b57", weight: 2.2, opacity: .95, fill: false };
+    if (/prov|admin/.test(n)) return { color: "#3a4d61", weight: .8, dashArray: "3 3", fillOpacity: 0 };
+    return { color: "#405468", weight: 1, fillColor: "#16202b", fillOpacity: 1 };
+  }
+  function order(name) {
+    const n = name.toLowerCase();
+    return /countr/.test(n) ? 0 : /prov|admin/.test(n) ? 1 : /band|buffer/.test(n) ? 2 : /border|line/.test(n) ? 3 : /cross/.test(n) ? 5 : 4;
+  }
+  async function initMap() {
+    map = L.map("map", { zoomControl: true, attributionControl: true, preferCanvas: true, minZoom: 3, maxZoom: 13, keyboard: true })
+      .setView([28.2, 63.0], 6);
+    map.attributionControl.setPrefix("Leaflet");
+    const layers = await api("/api/dashboard/layers");
+    map.attributionControl.addAttribution(esc(layers.attribution || "© OpenStreetMap contributors; Natural Earth"));
+    const overlays = {};
+    const names = Object.keys(layers).filter((k) => layers[k] && layers[k].type === "FeatureCollection").sort((a, b) => order(a) - order(b));
+    for (const name of names) {
+      let layer;
+      if (/cross/i.test(name)) {
+        layer = L.geoJSON(layers[name], { pointToLayer: (f, ll) => L.circleMarker(ll, { radius: 5, color: "#0b1118", weight: 1.5, fillColor: "#f2d17b", fillOpacity: 1 })
+          .bindTooltip(esc((f.properties && f.properties.name) || "crossing") + " crossing") });
+      } else {
+        layer = L.geoJSON(layers[name], { style: () => styleFor(name), interactive: false });
+      }
+      layer.addTo(map);
+      overlays[name.replace(/_/g, " ")] = layer;
+    }
+    markerLayer = L.layerGroup().addTo(map);
+    liveLayer = L.layerGroup().addTo(map);
+    overlays["incidents"] = markerLayer;
+    overlays["live"] = liveLayer;
+    L.control.layers(null, overlays, { collapsed: true, position: "topright" }).addTo(map);
+    L.control.scale({ imperial: false }).addTo(map);
+    map.on("moveend", debounce(loadMarkers, 200));
+  }
+  function radiusFor(killed) { return 4 + Math.min(16, Math.sqrt(killed || 0) * 2.2); }
+  function popup(row) {
+    return `<b>${esc(row.place || row.admin2 || row.admin1 || "Unknown place")}</b><br>${esc(row.date_start)} · ${esc(row.reported_by)}<br>` +
+      `${esc(row.perpetrator || "perpetrator unknown")}<br>killed ${esc(row.killed_best == null ? "unknown" : row.killed_best)}`;
+  }
+  async function loadMarkers() {
+    const b = map.getBounds();
+    const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(3)).join(",");
+    const data = await api("/api/dashboard/markers?" + filterQuery({ zoom: map.getZoom(), bbox }));
+    markerLayer.clearLayers();
+    if (data.mode === "points") {
+      for (const row of data.points) {
+        L.circleMarker([row.lat, row.lon], { radius: radiusFor(row.killed_best), color: "#0b1118", weight: 1, fillColor: colourOf(row), fillOpacity: .85 })
+          .bindPopup(popup(row)).on("click", () => showDetail(row.id)).addTo(markerLayer);
+      }
+    } else {
+      for (const c of data.clusters) {
+        const size = Math.round(22 + Math.min(34, Math.log10(c.count + 1) * 12));
+        const colour = state.colourBy === "party" ? colourFor(c.party, state.parties, PARTY_COLOURS) : "#b8c4d0";
+        const icon = L.divIcon({ className: "", iconSize: [size, size],
+          html: `<div class="cluster" style="width:${size}px;height:${size}px;background:${colour}">${c.count >= 1000 ? Math.round(c.count / 1000) + "k" : c.count}</div>` });
+        L.marker([c.lat, c.lon], { icon, keyboard: false, title: `${c.count} incidents, ${c.killed} killed` })
+          .on("click", () => map.setView([c.lat, c.lon], Math.min(map.getZoom() + 2, 13))).addTo(markerLayer);
+      }
+    }
+    $("#map").dataset.markers = String(data.mode === "points" ? data.points.length : data.clusters.length);
+    $("#map").dataset.mode = data.mode;
+    renderLegend();
+  }
+  function renderLegend() {
+    const list = state.colourBy === "party" ? state.parties : state.perps.slice(0, 8);
+    const palette = state.colourBy === "party" ? PARTY_COLOURS : PERP_COLOURS;
+    $("#legend").innerHTML = `<h3>${state.colourBy === "party" ? "Reported by" : "Perpetrator"}</h3>` +
+      list.map((p, i) => `<div class="row"><span class="sw" style="background:${palette[i % palette.length]}"></span>${esc(p)}</div>`).join("") +
+      `<h3 style="margin-top:6px">Map</h3><div class="row"><span class="line"></span>Pakistan–Iran border</div>` +
+      `<div class="row"><span class="band"></span>Near-border band</div><div class="row"><span class="cross"></span>Official crossing</div>` +
+      `<div class="row muted">Circle size: killed · numbers: clusters</div>`;
+  }
+
+  // -- timeline (hand-made SVG) -----------------------------------------------------------------------------
+  async function loadTimeline() {
+    const data = await api("/api/dashboard/timeline?" + filterQuery());
+    state.months = data.months;
+    drawTimeline();
+  }
+  function drawTimeline() {
+    const el = $("#timeline");
+    const rows = state.months;
+    const W = el.clientWidth || 800, H = el.clientHeight || 200, m = { l: 44, r: 8, t: 8, b: 22 };
+    const months = [...new Set(rows.map((r) => r.month))].sort();
+    if (!months.length) { el.innerHTML = `<p class="empty">No incidents match the filters.</p>`; return; }
+    const parties = [...new Set(rows.map((r) => r.party))].sort();
+    parties.forEach((p) => colourFor(p, state.parties, PARTY_COLOURS));
+    const per = new Map();
+    for (const r of rows) { const k = r.month; if (!per.has(k)) per.set(k, {}); per.get(k)[r.party] = r[state.measure]; }
+    const totals = months.map((mo) => Object.values(per.get(mo)).reduce((a, b) => a + b, 0));
+    const max = Math.max(1, ...totals);
+    const iw = W - m.l - m.r, ih = H - m.t - m.b, bw = iw / months.length;
+    let svg = `<svg viewBox="0 0 ${W} ${H}" xmlns="http://www.w3.org/2000/svg"><g class="grid">`;
+    for (let i = 0; i <= 4; i++) {
+      const y = m.t + ih - (ih * i) / 4;
+      svg += `<line x1="${m.l}" x2="${W - m.r}" y1="${y}" y2="${y}"/>`;
+    }
+    svg += `</g><g class="axis">`;
+    for (let i = 0; i <= 4; i++) svg += `<text x="${m.l - 6}" y="${m.t + ih - (ih * i) / 4 + 3}" text-anchor="end">${fmt.format(Math.round((max * i) / 4))}</text>`;
+    const step = Math.max(1, Math.ceil(months.length / 12));
+    months.forEach((mo, i) => {
+      if (i % step === 0) svg += `<text x="${m.l + i * bw + bw / 2}" y="${H - 6}" text-anchor="middle">${mo}</text>`;
+    });
+    svg += `</g><g>`;
+    months.forEach((mo, i) => {
+      let y = m.t + ih;
+      for (const p of parties) {
+        const v = per.get(mo)[p] || 0;
+        if (!v) continue;
+        const h = (v / max) * ih;
+        y -= h;
+        svg += `<rect x="${(m.l + i * bw + 0.5).toFixed(1)}" y="${y.toFixed(1)}" width="${Math.max(0.8, bw - 1).toFixed(1)}" height="${h.toFixed(1)}" fill="${colourFor(p, state.parties, PARTY_COLOURS)}"><title>${esc(mo)} · ${esc(p)}: ${fmt.format(v)} ${state.measure}</title></rect>`;
+      }
+    });
+    svg += `</g></svg>`;
+    el.innerHTML = svg;
+    el.setAttribute("aria-label", `${state.measure} per month per party, ${months[0]} to ${months[months.length - 1]}`);
+  }
+  for (const b of document.querySelectorAll(".seg button")) {
+    b.addEventListener("click", () => {
+      state.measure = b.dataset.measure;
+      for (const o of document.querySelectorAll(".seg button")) o.setAttribute("aria-checked", String(o === b));
+      $("#timeline-h").textContent = state.measure === "killed" ? "Killed per month" : "Incidents per month";
+      drawTimeline();
+    });
+  }
+
+  // -- table and detail ---------------------------------------------------------------------------------
+  async function loadTable() {
+    const data = await api("/api/dashboard/table?" + filterQuery({ limit: state.limit, offset: state.offset }));
+    const tbody = $("#incidents tbody");
+    tbody.innerHTML = "";
+    for (const row of data.rows) tbody.appendChild(tableRow(row));
+    if (!data.rows.length) tbody.innerHTML = `<tr><td colspan="7" class="muted">No incidents match the filters.</td></tr>`;
+    $("#table-total").textContent = `· ${fmt.format(data.total)}`;
+    const page = Math.floor(state.offset / state.limit) + 1, pages = Math.max(1, Math.ceil(data.total / state.limit));
+    $("#page-label").textContent = `page ${fmt.format(page)} of ${fmt.format(pages)}`;
+    $("#prev").disabled = state.offset === 0;
+    $("#next").disabled = state.offset + state.limit >= data.total;
+    renderKpis(data.total);
+  }
+  function tableRow(row) {
+    const tr = document.createElement("tr");
+    tr.tabIndex = 0;
+    tr.dataset.id = row.id;
+    tr.setAttribute("aria-selected", String(row.id === state.selected));
+    tr.innerHTML = `<td>${esc(row.date_start)}</td><td><span class="sw" style="background:${colourFor(row.reported_by, state.parties, PARTY_COLOURS)}"></span>${esc(row.reported_by)}</td>` +
+      `<td>${esc(row.place || row.admin2 || "—")}</td><td>${esc(row.admin1 || "—")}</td><td>${esc(row.perpetrator || "—")}</td>` +
+      `<td class="num">${row.killed_best == null ? "—" : esc(row.killed_best)}</td><td class="num">${row.border_km == null ? "—" : Number(row.border_km).toFixed(0)}</td>`;
+    tr.addEventListener("click", () => showDetail(row.id));
+    tr.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" || e.key === " ") { e.preventDefault(); showDetail(row.id); }
+      if (e.key === "ArrowDown" && tr.nextElementSibling) { e.preventDefault(); tr.nextElementSibling.focus(); }
+      if (e.key === "ArrowUp" && tr.previousElementSibling) { e.preventDefault(); tr.previousElementSibling.focus(); }
+    });
+    return tr;
+  }
+  $("#prev").addEventListener("click", () => { state.offset = Math.max(0, state.offset - state.limit); loadTable(); });
+  $("#next").addEventListener("click", () => { state.offset += state.limit; loadTable(); });
+  function range(l, b, h) {
+    if (b == null && l == null) return "unknown";
+    if (l != null && h != null && l !== h) return `${b == null ? "" : b + " "}(${l}–${h})`;
+    return String(b == null ? l : b);
+  }
+  async function showDetail(id) {
+    state.selected = id;
+    for (const tr of document.querySelectorAll("#incidents tbody tr")) tr.setAttribute("aria-selected", String(tr.dataset.id === id));
+    const d = await api("/api/dashboard/incidents/" + encodeURIComponent(id));
+    const inc = d.incident;
+    const all = [inc, ...d.versions];
+    const head = `<h3>${esc(inc.name || inc.place || inc.admin2 || "Incident")}</h3><p class="muted">${esc(inc.date_start)} · ${esc([inc.place, inc.admin2, inc.admin1, inc.country].filter(Boolean).join(", "))}</p>`;
+    const desc = inc.description ? `<p>${esc(inc.description)}</p>` : "";
+    const rows = all.map((v, i) => `<tr><td>${esc(v.reported_by)}${i === 0 ? " <span class='pill'>this</span>" : ""}</td><td>${esc(v.date_start)}</td><td>${esc(v.perpetrator || "—")}</td><td class="num">${esc(range(v.killed_low, v.killed_best, v.killed_high))}</td></tr>`).join("");
+    const diffs = d.versions.flatMap((v) => v.disagreements);
+    const verdict = !d.versions.length ? `<p class="muted">No other party has reported this incident.</p>`
+      : diffs.length ? `<ul class="diff">${diffs.map((x) => `<li>${esc(x)}</li>`).join("")}</ul>` : `<p class="agree">The parties' versions agree.</p>`;
+    const alerts = d.alerts.length ? `<p><b>Alerts:</b> ${d.alerts.map((a) => esc(a.rule)).join(", ")}</p>` : "";
+    $("#detail").innerHTML = head + desc + `<table data-testid="versions"><thead><tr><th>Party</th><th>Date</th><th>Perpetrator</th><th class="num">Killed</th></tr></thead><tbody>${rows}</tbody></table>` +
+      `<h2 style="margin:10px 0 4px">Disagreements</h2>` + verdict + alerts + `<p class="muted hash">${esc(inc.id)} · TLP:${esc(inc.tlp)}</p>`;
+  }
+
+  // -- alerts, rules ----------------------------------------------------------------------------------------
+  function alertItem(a, fresh) {
+    const li = document.createElement("li");
+    li.tabIndex = 0;
+    li.dataset.id = a.id;
+    li.dataset.incident = a.incident_id;
+    if (fresh) li.className = "fresh";
+    const inc = a.incident || {};
+    li.innerHTML = `<div class="rule">${esc(a.rule)}</div><div class="reason">${esc(a.reason)}</div>` +
+      `<div class="meta">${esc(inc.date_start || "")} ${esc(inc.place || inc.admin1 || "")} · ${esc(a.origin)} · ${esc((a.created || "").replace("T", " ").slice(0, 19))} UTC</div>`;
+    const open = () => { showDetail(a.incident_id); if (inc.lat != null) map.setView([inc.lat, inc.lon], Math.max(map.getZoom(), 8)); };
+    li.addEventListener("click", open);
+    li.addEventListener("keydown", (e) => { if (e.key === "Enter") open(); });
+    return li;
+  }
+  async function loadAlerts() {
+    const data = await api("/api/dashboard/alerts?limit=50");
+    const ol = $("#alert-list");
+    ol.innerHTML = "";
+    for (const a of data.alerts) ol.appendChild(alertItem(a, false));
+    if (!data.alerts.length) ol.innerHTML = `<li class="empty" tabindex="-1">No alerts yet. Rules raise alerts as records arrive.</li>`;
+    $("#alert-count").textContent = fmt.format(data.total);
+  }
+  async function loadRules() {
+    const data = await api("/api/dashboard/rules");
+    $("#rule-list").innerHTML = data.rules.map((r) => `<li><span><b>${esc(r.name)}</b> — ${esc(r.conditions.join("; "))}</span></li>`).join("") ||
+      `<li class="muted">No rules yet.</li>`;
+  }
+  $("#rules-toggle").addEventListener("click", () => {
+    const box = $("#rules");
+    box.hidden = !box.hidden;
+    $("#rules-toggle").setAttribute("aria-expanded", String(!box.hidden));
+  });
+  $("#rule-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const f = ev.target;
+    const rule = { name: f.name.value.trim() };
+    if (f.near_border_km.value) rule.near_border_km = Number(f.near_border_km.value);
+    if (f.perpetrators.value) rule.perpetrators = f.perpetrators.value.split(",").map((s) => s.trim()).filter(Boolean);
+    if (f.min_killed.value) rule.min_killed = Number(f.min_killed.value);
+    try { await api("/api/dashboard/rules", { method: "POST", body: JSON.stringify(rule) }); f.reset(); $("#rule-msg").textContent = "Rule added."; loadRules(); }
+    catch (e) { $("#rule-msg").textContent = e.message; }
+  });
+
+  // -- log and framework ------------------------------------------------------------------------------------
+  async function loadLog() {
+    const d = await api("/api/dashboard/log");
+    const c = d.checkpoint;
+    let html = `<dl class="kv"><dt>Origin</dt><dd>${esc(d.origin)}</dd>`;
+    html += c ? `<dt>Checkpoint</dt><dd>size ${fmt.format(c.size)} · ${esc((c.created || "").slice(0, 19).replace("T", " "))}</dd><dt>Root</dt><dd class="hash">${esc(c.root.slice(0, 32))}…</dd>` +
+      `<dt>Cosigned by</dt><dd>${c.cosignatures.length ? c.cosignatures.map((s) => `<span class="pill ok">${esc(s.name)}</span>`).join(" ") : `<span class="pill warn">none yet</span>`}</dd>`
+      : `<dt>Checkpoint</dt><dd><span class="pill warn">nothing published yet</span></dd>`;
+    html += `</dl>`;
+    for (const p of d.peers) {
+      html += `<div class="peer"><dl class="kv"><dt>Peer</dt><dd>${esc(p.name)} (${esc(p.party)}) ${p.split_views ? `<span class="pill bad">split view</span>` : p.size != null ? `<span class="pill ok">verified</span>` : `<span class="pill warn">not synced</span>`}</dd>` +
+        (p.size != null ? `<dt>Last verified</dt><dd>size ${fmt.format(p.size)} · ${esc((p.verified || "").slice(0, 19).replace("T", " "))}</dd><dt>Root</dt><dd class="hash">${esc(p.root.slice(0, 32))}…</dd>` : "") + `</dl></div>`;
+    }
+    if (!d.peers.length) html += `<p class="muted">No peers registered.</p>`;
+    $("#log").innerHTML = html;
+  }
+  async function loadFramework() {
+    const d = await api("/api/dashboard/framework");
+    if (!d.quarter) { $("#framework").innerHTML = `<p class="muted">No framework loaded. <code>sarhad framework load</code> adds one.</p>`; return; }
+    const cls = { agreed: "ok", divergent: "warn", disputed: "bad" };
+    $("#framework").innerHTML = `<p>${esc(d.commitments.length)} commitments · status in ${esc(d.quarter)}</p><div class="states">` +
+      Object.entries(d.counts).map(([k, v]) => `<span class="pill ${cls[k] || ""}">${esc(k)}: ${esc(v)}</span>`).join("") +
+      `</div><button class="btn ghost small" type="button" id="report-link">Open the ${esc(d.quarter)} quarterly report</button>`;
+    $("#report-link").addEventListener("click", async () => {
+      const res = await fetch("/api/dashboard/report?quarter=" + encodeURIComponent(d.quarter), { headers: { Authorization: "Bearer " + state.token } });
+      const blob = await res.blob();
+      window.open(URL.createObjectURL(blob), "_blank", "noopener");
+    });
+  }
+  function renderKpis(total) {
+    const killed = state.months.reduce((a, r) => a + r.killed, 0);
+    $("#kpis").innerHTML = `<span class="kpi"><b data-testid="kpi-incidents">${fmt.format(total)}</b><span>incidents</span></span>` +
+      `<span class="kpi"><b>${fmt.format(killed)}</b><span>killed</span></span>`;
+  }
+
+  // -- options and filters -------------------------------------------------------------------------------
+  async function loadOptions() {
+    const o = await api("/api/dashboard/options");
+    const fill = (sel, values) => { for (const [v, label] of values) { const opt = document.createElement("option"); opt.value = v; opt.textContent = label; sel.appendChild(opt); } };
+    fill($("#f-admin1"), o.provinces.map((p) => [p.admin1, `${p.admin1} (${p.country})`]));
+    fill($("#f-perpetrator"), o.perpetrators.map((p) => [p.name, p.name]));
+    fill($("#f-party"), o.parties.map((p) => [p, p]));
+    o.parties.forEach((p) => colourFor(p, state.parties, PARTY_COLOURS));
+    o.perpetrators.forEach((p) => colourFor(p.name, state.perps, PERP_COLOURS));
+  }
+  function refresh() {
+    state.offset = 0;
+    return Promise.all([loadTimeline().then(() => loadTable()), loadMarkers()]);
+  }
+  $("#filters").addEventListener("change", (ev) => {
+    if (ev.target.name === "colour") { state.colourBy = ev.target.value; loadMarkers(); return; }
+    refresh();
+  });
+  $("#filters").addEventListener("reset", () => setTimeout(() => { state.colourBy = "party"; refresh(); }, 0));
+  $("#filters").addEventListener("submit", (ev) => ev.preventDefault());
+
+  // -- live stream (server-sent events over fetch, so the token travels in a header) ----------------------
+  function matchesFilters(row) {
+    const f = Object.fromEntries(new URLSearchParams(filterQuery()));
+    if (f.since && row.date_start < f.since) return false;
+    if (f.until && row.date_start > f.until) return false;
+    if (f.admin1 && row.admin1 !== f.admin1) return false;
+    if (f.party && row.reported_by !== f.party) return false;
+    if (f.perpetrator && !(row.perpetrator || "").toLowerCase().includes(f.perpetrator.toLowerCase())) return false;
+    if (f.near_border && !(row.border_km != null && row.border_km <= Number(f.near_border))) return false;
+    return true;
+  }
+  function setLive(s, label) { $("#live").dataset.state = s; $("#live .label").textContent = label; }
+  function onIncident(row) {
+    window.sarhadEvents.push({ kind: "incident", id: row.id, at: Date.now() });
+    if (!matchesFilters(row)) return;
+    if (row.lat != null) {
+      const m = L.circleMarker([row.lat, row.lon], { radius: radiusFor(row.killed_best) + 2, color: "#ffffff", weight: 2, fillColor: colourOf(row), fillOpacity: .95, className: "pulse" })
+        .bindPopup(popup(row)).on("click", () => showDetail(row.id)).addTo(liveLayer);
+      m.getElement && m.getElement();
+    }
+    if (state.offset === 0) {
+      const tbody = $("#incidents tbody");
+      const old = tbody.querySelector(`tr[data-id="${CSS.escape(row.id)}"]`);
+      if (old) old.remove();
+      const tr = tableRow(row);
+      tr.classList.add("fresh");
+      tbody.insertBefore(tr, tbody.firstChild);
+    }
+    debouncedTimeline();
+  }
+  function onAlert(a) {
+    window.sarhadEvents.push({ kind: "alert", id: a.id, at: Date.now() });
+    const ol = $("#alert-list");
+    const empty = ol.querySelector(".empty");
+    if (empty) empty.remove();
+    if (ol.querySelector(`li[data-id="${CSS.escape(a.id)}"]`)) return;
+    ol.insertBefore(alertItem(a, true), ol.firstChild);
+    $("#alert-count").textContent = fmt.format(Number($("#alert-count").textContent.replace(/,/g, "")) + 1);
+    const t = document.createElement("div");
+    t.className = "toast";
+    t.textContent = `Alert · ${a.rule}: ${a.reason}`;
+    $("#toasts").appendChild(t);
+    setTimeout(() => t.remove(), 6000);
+  }
+  async function connectStream() {
+    const ctrl = new AbortController();
+    state.live = ctrl;
+    try {
+      const res = await fetch("/api/stream", { headers: { Authorization: "Bearer " + state.token, Accept: "text/event-stream" }, signal: ctrl.signal });
+      if (res.status === 401) { logout("Your session has ended: sign in again."); return; }
+      if (!res.ok || !res.body) throw new Error("stream failed");
+      setLive("on", "live");
+      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buf = "";
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buf += value;
+        let i;
+        while ((i = buf.indexOf("\n\n")) >= 0) {
+          const frame = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          let kind = "message", data = "";
+          for (const line of frame.split("\n")) {
+            if (line.startsWith("event:")) kind = line.slice(6).trim();
+            else if (line.startsWith("data:")) data += line.slice(5).trim();
+          }
+          if (!data) continue;
+          const payload = JSON.parse(data);
+          if (kind === "incident") onIncident(payload); else if (kind === "alert") onAlert(payload);
+        }
+      }
+    } catch (e) {
+      if (ctrl.signal.aborted) return;
+    }
+    if (!state.token) return;
+    setLive("retry", "reconnecting");
+    setTimeout(connectStream, 1000);
+  }
+
+  // -- start ---------------------------------------------------------------------------------------------
+  function debounce(fn, ms) { let t; return (...a) => { clearTimeout(t); t = setTimeout(() => fn(...a), ms); }; }
+  const debouncedTimeline = debounce(loadTimeline, 1000);
+  async function start() {
+    $("#login").hidden = true; $("#app").hidden = false; $("#filters").hidden = false; $("#foot").hidden = false;
+    $("#logout").hidden = false;
+    $("#whoami").textContent = `${state.me.name} · ${state.me.role} · ${state.me.party}`;
+    $("#rule-form").hidden = !state.me.may_write;
+    document.title = `sarhad · ${state.me.node} border monitoring`;
+    await loadOptions();
+    await initMap();
+    connectStream();
+    await Promise.all([loadTimeline().then(loadTable), loadMarkers(), loadAlerts(), loadRules(), loadLog(), loadFramework()]);
+    window.addEventListener("resize", debounce(drawTimeline, 150));
+    window.sarhadReady = true;
+  }
+  if (state.token) {
+    api("/api/dashboard/whoami").then((me) => { state.me = me; start(); }).catch(() => logout(""));
+  } else {
+    logout("");
+  }
+})();
