@@ -119,22 +119,15 @@ def show_cmd(
             cells.append("" if mine is None else _range({"low": mine.low, "best": mine.best, "high": mine.high}))
         rows.append([f"{fig.measure} / {fig.category}", *cells])
     rows.append(["summary", *(m.summary for m in members)])
-    print_table(["", *(m.id for m in members)], rows, title="members")
-    print_table(
-        ["figure", "joint low", "consensus", "joint high", "by party", "disagree"],
-        [
-            [
-                f"{f.measure} / {f.category}",
-                _cell(f.low),
-                _cell(f.best),
-                _cell(f.high),
-                "; ".join(f"{p}: {_range({'low': lo, 'best': be, 'high': hi})}" for p, lo, be, hi in f.by_party),
-                "yes" if f.disagree else "",
-            ]
-            for f in view.figures
-        ],
-        title="joint figures",
-    )
+    rows.append(["id", *(m.id for m in members)])
+    print_table(["", *(f"{m.reported_by} {m.source_id}" for m in members)], rows, title="members")
+    parties = sorted({p for f in view.figures for p, *_ in f.by_party})
+    table = []
+    for f in view.figures:
+        own = {p: _range({"low": lo, "best": be, "high": hi}) for p, lo, be, hi in f.by_party}
+        table.append([f"{f.measure} / {f.category}", _cell(f.low), _cell(f.best), _cell(f.high),
+                      *(own.get(p, "") for p in parties), "yes" if f.disagree else ""])  # fmt: skip
+    print_table(["figure", "low", "consensus", "high", *parties, "disagree"], table, title="joint figures")
 
 
 def _decide(ctx: typer.Context, decision: Any, tlp: str) -> dict[str, Any]:

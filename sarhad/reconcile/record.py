@@ -132,6 +132,7 @@ class Record:
             perpetrator=inc.perpetrator,
             actor=actor_key(inc.perpetrator),
             figures=inc.figures,
-            summary=inc.summary or inc.title,
+            # The default STIX name ("Incident of <date>") says nothing a summary could compare.
+            summary=inc.summary or ("" if inc.title.startswith("Incident of ") else inc.title),
             dataset=inc.dataset,
         )

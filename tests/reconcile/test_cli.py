@@ -1,0 +1,137 @@
+"""The reconcile CLI contract: reconcile, clusters list/show, and analyst decisions respected later."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sarhad.cli import main
+from sarhad.node import Node
+from sarhad.reconcile.decisions import DECISION_TYPE
+from tests.reconcile.helpers import report
+
+
+def run(capsys: pytest.CaptureFixture[str], home: Path, *args: str) -> tuple[int, str, str]:
+    code = main(["--home", str(home), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def clusters(capsys: pytest.CaptureFixture[str], home: Path, *flags: str) -> list[dict[str, Any]]:
+    code, out, err = run(capsys, home, "clusters", "list", *flags, "--json")
+    assert code == 0, err
+    data: list[dict[str, Any]] = json.loads(out)
+    return data
+
+
+def by_sources(rows: list[dict[str, Any]]) -> dict[frozenset[str], str]:
+    return {frozenset(m["source_id"] for m in r["members"]): r["cluster_id"] for r in rows}
+
+
+@pytest.fixture
+def home(reports_node: Node) -> Path:
+    return reports_node.settings.home
+
+
+def test_reconcile_json_summary_and_list_contract(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, home, "reconcile", "--json")
+    assert code == 0
+    assert json.loads(out)["clusters"] == 3
+    rows = clusters(capsys, home)
+    assert len(rows) == 3
+    for row in rows:
+        assert set(row) == {"cluster_id", "members", "killed", "wounded", "flags"}
+        assert all(set(m) == {"id", "source_id", "reported_by"} for m in row["members"])
+        assert set(row["killed"]) == {"low", "best", "high"}
+    disputed = clusters(capsys, home, "--disagreements")
+    assert [sorted(m["source_id"] for m in r["members"]) for r in disputed] == [["IR-3", "PK-3"]]
+    code, out, _ = run(capsys, home, "reconcile")
+    assert code == 0 and out.startswith("reconciled 6 records (0 new) into 3 incidents")
+
+
+def test_show_puts_every_members_version_side_by_side(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, home, "reconcile")
+    cid = by_sources(clusters(capsys, home))[frozenset({"PK-3", "IR-3"})]
+    code, out, _ = run(capsys, home, "clusters", "show", cid)
+    assert code == 0
+    for text in (cid, "figures_disagree", "Jaish al-Zolm", "Jaish al-Adl", "2024-03-14", "2024-03-15",
+                 "IR IR-3", "PK PK-3", "12"):  # fmt: skip
+        assert text in out
+    code, out, _ = run(capsys, home, "clusters", "show", cid, "--json")
+    assert {r["source_id"] for r in json.loads(out)["records"]} == {"PK-3", "IR-3"}
+
+
+def test_split_is_published_and_respected_by_later_runs(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, home, "reconcile")
+    rows = clusters(capsys, home)
+    cid = by_sources(rows)[frozenset({"PK-3", "IR-3"})]
+    ir_record = next(m["id"] for r in rows for m in r["members"] if m["source_id"] == "IR-3")
+    code, out, err = run(capsys, home, "clusters", "split", cid, ir_record, "--note", "different raids", "--json")
+    assert code == 0, err
+    assert len(json.loads(out)["clusters"]) == 1
+    groups = by_sources(clusters(capsys, home))
+    assert frozenset({"PK-3"}) in groups and frozenset({"IR-3"}) in groups
+    # A full recompute still keeps them apart: the decision is a logged object of the node.
+    run(capsys, home, "reconcile", "--full")
+    groups = by_sources(clusters(capsys, home))
+    assert frozenset({"PK-3"}) in groups and frozenset({"IR-3"}) in groups
+    node = Node.open(_settings(home))
+    try:
+        row = node.db.fetchone("SELECT body, log_index FROM objects WHERE type = ?", (DECISION_TYPE,))
+        assert row is not None and row[1] is not None
+        assert json.loads(row[0])["note"] == "different raids"
+    finally:
+        node.close()
+
+
+def test_merge_and_confirm_keep_records_together(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, home, "reconcile")
+    groups = by_sources(clusters(capsys, home))
+    a, b = groups[frozenset({"PK-1", "PAK-1"})], groups[frozenset({"PK-2", "PAK-2"})]
+    code, _, err = run(capsys, home, "clusters", "merge", a, b)
+    assert code == 0, err
+    groups = by_sources(clusters(capsys, home))
+    assert frozenset({"PK-1", "PAK-1", "PK-2", "PAK-2"}) in groups
+    run(capsys, home, "reconcile", "--full")
+    merged = by_sources(clusters(capsys, home))[frozenset({"PK-1", "PAK-1", "PK-2", "PAK-2"})]
+    code, out, _ = run(capsys, home, "clusters", "confirm", merged)
+    assert code == 0 and "confirm: 4 records now in" in out
+
+
+def test_decision_errors_exit_non_zero_with_a_message(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, home, "reconcile")
+    groups = by_sources(clusters(capsys, home))
+    a = groups[frozenset({"PK-1", "PAK-1"})]
+    code, _, err = run(capsys, home, "clusters", "show", "cluster--missing")
+    assert code == 1 and "no cluster cluster--missing" in err
+    code, _, err = run(capsys, home, "clusters", "split", a, "incident--00000000-0000-0000-0000-000000000000")
+    assert code == 1 and f"not in cluster {a}" in err
+    code, _, err = run(capsys, home, "clusters", "merge", a, a)
+    assert code == 1 and "merge needs two or more different clusters" in err
+    members = next(m for m in clusters(capsys, home) if m["cluster_id"] == a)["members"]
+    code, _, err = run(capsys, home, "clusters", "split", a, *(m["id"] for m in members))
+    assert code == 1 and "a split must leave at least one record in the cluster" in err
+    code, _, err = run(capsys, home, "clusters", "list", "--limit", "-1")
+    assert code == 1 and "--limit -1: expected a count >= 0" in err
+
+
+def test_new_report_joins_its_cluster_on_the_next_run(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, home, "reconcile")
+    node = Node.open(_settings(home))
+    try:
+        node.publish([report("UCDP", "555", "2024-05-02", lat=30.1495, lon=66.9612, attack="Armed Assault",
+                             perpetrator="BLA", killed=(2, 2, 3))])  # fmt: skip
+    finally:
+        node.close()
+    _code, out, _ = run(capsys, home, "reconcile", "--json")
+    assert json.loads(out)["new_records"] == 1
+    assert frozenset({"PK-2", "PAK-2", "555"}) in by_sources(clusters(capsys, home))
+
+
+def _settings(home: Path) -> Any:
+    from sarhad.config import load_settings
+
+    return load_settings(home)

@@ -1,0 +1,193 @@
+"""Clustering: reports of one incident come together, look-alikes stay apart, runs are repeatable."""
+
+from __future__ import annotations
+
+import random
+
+from sarhad.reconcile.cluster import cluster_records
+from sarhad.reconcile.quality import measure
+from sarhad.reconcile.synth import generate
+from tests.reconcile.helpers import record
+
+
+def _together(labels: dict[str, str], *records: object) -> bool:
+    return len({labels[r.id] for r in records}) == 1  # type: ignore[attr-defined]
+
+
+def test_party_reports_with_other_spellings_and_night_date_form_one_cluster() -> None:
+    pk = record(
+        "PK",
+        "PK-2024-118",
+        "2024-03-14",
+        lat=27.37,
+        lon=62.33,
+        geo="near",
+        country="IR",
+        admin1="IR-13",
+        place="Saravan",
+        attack="Armed Assault",
+        perpetrator="Jaish al-Adl",
+        killed=4,
+    )
+    ir = record(
+        "IR",
+        "IR-1402-7731",
+        "2024-03-15",
+        lat=27.3712,
+        lon=62.3402,
+        geo="exact",
+        country="IR",
+        admin1="IR-13",
+        place="Saravan",
+        attack="Armed Assault",
+        perpetrator="Jaish al-Zolm",
+        killed=5,
+    )
+    acled = record(
+        "ACLED",
+        "IRN1234",
+        "2024-03-14",
+        lat=27.3700,
+        lon=62.3330,
+        geo="exact",
+        country="IR",
+        admin1="IR-13",
+        place="Saravan",
+        attack="Armed Assault",
+        perpetrator="Jaish ul-Adl",
+        killed=4,
+    )
+    result = cluster_records([pk, ir, acled])
+    assert _together(result.labels, pk, ir, acled)
+    assert len(result.clusters()) == 1
+
+
+def test_two_attacks_in_quetta_on_one_day_stay_apart() -> None:
+    # A market bombing and, 6 km away, an ambush on a convoy, each reported by two sources.
+    bomb_pk = record(
+        "PK",
+        "A1",
+        "2024-05-02",
+        lat=30.1990,
+        lon=67.0100,
+        attack="Bombing/Explosion",
+        perpetrator="TTP",
+        killed=7,
+        wounded=20,
+        summary="Bomb blast in a crowded market in Quetta",
+    )
+    bomb_acled = record(
+        "ACLED",
+        "B1",
+        "2024-05-02",
+        lat=30.2001,
+        lon=67.0120,
+        attack="Bombing/Explosion",
+        perpetrator="Tehrik-i-Taliban Pakistan",
+        killed=6,
+        summary="IED explosion at a market in Quetta city",
+    )
+    ambush_pk = record(
+        "PK",
+        "A2",
+        "2024-05-02",
+        lat=30.1500,
+        lon=66.9600,
+        attack="Armed Assault",
+        perpetrator="BLA",
+        killed=2,
+        summary="Militants ambushed an FC convoy near Quetta",
+    )
+    ambush_acled = record(
+        "ACLED",
+        "B2",
+        "2024-05-02",
+        lat=30.1480,
+        lon=66.9630,
+        attack="Armed Assault",
+        perpetrator="Baloch Liberation Army",
+        killed=2,
+        summary="Armed men attacked a convoy on the Quetta bypass",
+    )
+    # A vague news report (city centre, no type, no group) that looks like both.
+    news = record("NEWS", "N1", "2024-05-02", lat=30.18, lon=66.975, geo="near", attack=None, killed=None)
+    result = cluster_records([bomb_pk, bomb_acled, ambush_pk, ambush_acled, news])
+    labels = result.labels
+    assert _together(labels, bomb_pk, bomb_acled)
+    assert _together(labels, ambush_pk, ambush_acled)
+    assert labels[bomb_pk.id] != labels[ambush_pk.id]
+
+
+def test_a_source_never_reports_one_incident_twice() -> None:
+    a = record("PK", "X1", "2024-01-10", killed=3)
+    b = record("PK", "X2", "2024-01-10", killed=3)
+    result = cluster_records([a, b])
+    assert result.labels[a.id] != result.labels[b.id]
+
+
+def test_reports_far_apart_in_time_or_space_are_not_compared() -> None:
+    a = record("PK", "X1", "2024-01-10", killed=3)
+    later = record("IR", "Y1", "2024-01-20", killed=3)
+    elsewhere = record("ACLED", "Z1", "2024-01-10", lat=34.01, lon=71.58, admin1="PK-KP", place="Peshawar", killed=3)
+    result = cluster_records([a, later, elsewhere])
+    assert len(result.clusters()) == 3
+    assert result.candidates == 0
+
+
+def test_month_precision_report_joins_the_day_report_it_describes() -> None:
+    day_report = record("PK", "X1", "2023-07-19", attack="Hostage Taking (Kidnapping)", perpetrator="BLF", killed=0)
+    month_report = record(
+        "NEWS",
+        "N9",
+        "2023-07-01",
+        end="2023-07-31",
+        precision="month",
+        lat=None,
+        lon=None,
+        geo="admin1",
+        place=None,
+        attack="Hostage Taking (Kidnapping)",
+        perpetrator="BLF",
+        killed=0,
+    )
+    result = cluster_records([day_report, month_report])
+    assert _together(result.labels, day_report, month_report)
+
+
+def test_clustering_is_deterministic_whatever_the_input_order() -> None:
+    synthetic = generate(1500, seed=5)
+    first = cluster_records(synthetic.records).labels
+    shuffled = list(synthetic.records)
+    random.Random(1).shuffle(shuffled)
+    assert cluster_records(shuffled).labels == first
+
+
+def test_incremental_run_adds_new_reports_to_existing_clusters_and_keeps_ids() -> None:
+    synthetic = generate(3000, seed=7)
+    old, new = synthetic.records[:2400], synthetic.records[2400:]
+    before = cluster_records(old).labels
+    after = cluster_records(old + new, existing=before)
+    assert after.new_records == len(new)
+    # Every old cluster id survives (clusters only grow), and the result is as good as a full run.
+    assert set(before.values()) <= set(after.labels.values())
+    full = cluster_records(old + new)
+    assert measure(after.labels, synthetic.truth).f1 >= measure(full.labels, synthetic.truth).f1 - 0.01
+    assert after.candidates < full.candidates
+
+
+def test_analyst_constraints_override_the_scores() -> None:
+    a = record("PK", "X1", "2024-01-10", killed=3)
+    b = record("IR", "Y1", "2024-01-10", killed=3)
+    c = record("ACLED", "Z1", "2024-02-20", lat=34.01, lon=71.58, admin1="PK-KP", killed=40)
+    assert cluster_records([a, b]).labels[a.id] == cluster_records([a, b]).labels[b.id]
+    apart = cluster_records([a, b], cannot=[(a.id, b.id)]).labels
+    assert apart[a.id] != apart[b.id]
+    together = cluster_records([a, c], must=[(a.id, c.id)]).labels
+    assert together[a.id] == together[c.id]
+
+
+def test_quality_on_generated_reports_reaches_the_goal() -> None:
+    synthetic = generate(6000, seed=11)
+    quality = measure(cluster_records(synthetic.records).labels, synthetic.truth)
+    assert quality.f1 >= 0.95
+    assert quality.bcubed_f1 >= 0.95

@@ -1,0 +1,98 @@
+"""Reconciliation on a node: runs and updates, what the cluster tables answer, and dedup statistics."""
+
+from __future__ import annotations
+
+import pytest
+
+from sarhad.errors import InvalidInput, NotFound
+from sarhad.node import Node
+from sarhad.reconcile.stats import dedup_stats
+from sarhad.reconcile.store import cluster_view, list_clusters, reconcile
+from sarhad.store.incidents import stats
+from tests.reconcile.conftest import quetta_day
+from tests.reconcile.helpers import report
+
+
+def _groups(node: Node) -> set[frozenset[str]]:
+    return {frozenset(m["source_id"] for m in c["members"]) for c in list_clusters(node.db)}
+
+
+def test_reconcile_groups_the_reports_of_each_incident(reports_node: Node) -> None:
+    summary = reconcile(reports_node.db, "PK")
+    assert summary.records == 6 and summary.clusters == 3 and summary.multi_source == 3
+    assert _groups(reports_node) == {
+        frozenset({"PK-1", "PAK-1"}),
+        frozenset({"PK-2", "PAK-2"}),
+        frozenset({"PK-3", "IR-3"}),
+    }
+
+
+def test_saravan_cluster_shows_both_parties_figures_and_their_disagreement(reports_node: Node) -> None:
+    reconcile(reports_node.db, "PK")
+    disputed = list_clusters(reports_node.db, disagreements=True)
+    assert [sorted(m["reported_by"] for m in c["members"]) for c in disputed] == [["IR", "PK"]]
+    assert disputed[0]["killed"] == {"low": 3, "best": 3, "high": 12}
+    assert disputed[0]["flags"] == ["figures_disagree"]
+    view = cluster_view(reports_node.db, disputed[0]["cluster_id"])
+    killed = view.figure("killed")
+    assert killed is not None
+    assert {p: be for p, _, be, _ in killed.by_party} == {"IR": 3, "PK": 12}
+    # The parties' own records are untouched.
+    assert reports_node.incident(view.members[1].id).killed.best == 12
+
+
+def test_second_run_only_compares_what_is_new_and_keeps_cluster_ids(reports_node: Node) -> None:
+    reconcile(reports_node.db, "PK")
+    before = {c["cluster_id"] for c in list_clusters(reports_node.db)}
+    again = reconcile(reports_node.db, "PK")
+    assert again.new_records == 0 and again.changed == 0
+    reports_node.publish([report("NEWS", "dawn-1", "2024-05-02", lat=30.2, lon=67.011, attack="Bombing/Explosion",
+                                 killed=7, summary="Bomb blast in a market in Quetta kills seven")])  # fmt: skip
+    third = reconcile(reports_node.db, "PK")
+    assert third.new_records == 1 and third.changed == 1
+    assert {c["cluster_id"] for c in list_clusters(reports_node.db)} == before
+    assert frozenset({"PK-1", "PAK-1", "dawn-1"}) in _groups(reports_node)
+
+
+def test_changed_record_is_reclustered(reports_node: Node) -> None:
+    reconcile(reports_node.db, "PK")
+    moved = report("ACLED", "PAK-2", "2024-06-20", lat=34.01, lon=71.58, admin1="PK-KP", place="Peshawar",
+                   attack="Assassination", killed=1)  # fmt: skip
+    reports_node.publish([moved])
+    summary = reconcile(reports_node.db, "PK")
+    assert summary.new_records == 1
+    assert frozenset({"PAK-2"}) in _groups(reports_node) and frozenset({"PK-2"}) in _groups(reports_node)
+
+
+def test_dedup_stats_count_incidents_once_with_consensus_figures(reports_node: Node) -> None:
+    assert dedup_stats(reports_node.db)["incidents"] == 6  # nothing clustered yet: every report counts
+    reconcile(reports_node.db, "PK")
+    plain, dedup = stats(reports_node.db), dedup_stats(reports_node.db)
+    assert plain["incidents"] == 6 and dedup["incidents"] == 3
+    assert dedup["killed"] == {"low": 7 + 2 + 3, "best": 7 + 2 + 3, "high": 7 + 2 + 12, "unknown": 0}
+    by_country = dedup_stats(reports_node.db, "country")
+    assert [(g["key"], g["incidents"]) for g in by_country["groups"]] == [("IR", 1), ("PK", 2)]
+    assert set(by_country) == set(stats(reports_node.db, "country"))
+
+
+def test_dedup_stats_refuse_an_unknown_grouping(reports_node: Node) -> None:
+    with pytest.raises(InvalidInput, match="cannot group by 'weekday': expected one of year, month"):
+        dedup_stats(reports_node.db, "weekday")
+
+
+def test_unknown_cluster_is_not_found(reports_node: Node) -> None:
+    reconcile(reports_node.db, "PK")
+    with pytest.raises(NotFound, match="no cluster cluster--nope"):
+        cluster_view(reports_node.db, "cluster--nope")
+
+
+def test_reconcile_of_an_empty_node_reports_nothing(node: Node) -> None:
+    summary = reconcile(node.db, "PK")
+    assert (summary.records, summary.clusters) == (0, 0)
+    assert list_clusters(node.db) == []
+
+
+def test_shown_cluster_can_be_found_by_a_member_id(reports_node: Node) -> None:
+    reconcile(reports_node.db, "PK")
+    member = quetta_day()[0].id
+    assert member in {m.id for m in cluster_view(reports_node.db, member).members}
