@@ -23,6 +23,7 @@ from sarhad.log.envelope import Envelope
 from sarhad.log.note import Signer
 from sarhad.log.store import Log
 from sarhad.model.incident import Incident
+from sarhad.monitor.evaluate import evaluate, notify_committed
 from sarhad.store.db import Database, open_database
 from sarhad.store.incidents import incident_row, upsert_incidents
 from sarhad.store.schema import migrate
@@ -187,6 +188,8 @@ class Publisher:
             object_rows,
         )
         upsert_incidents(db, incident_rows)
+        # Alert rules see every new record in the same transaction (one code path for own and synced records).
+        evaluate(db, [b[0] for b in bodies], origin=party)
         if raw_rows:
             db.executemany(
                 "INSERT INTO raw_rows (id, dataset, sha256, row) VALUES (?, ?, ?, ?)"
@@ -285,6 +288,7 @@ class Node:
             if pub.result.added or pub.result.updated:
                 checkpoint = self.log.sign_checkpoint(self.signer, self.settings.origin)
                 pub.result.tree_size = checkpoint.size
+        notify_committed()
 
     def publish(self, incidents: Iterable[Incident]) -> PublishResult:
         """Publish ``incidents`` in one transaction (see :meth:`publisher`)."""
