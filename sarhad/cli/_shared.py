@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 __all__ = ["State", "console", "err_console", "print_json", "print_table", "state"]
 
-console = Console(soft_wrap=True)
+# On a terminal Rich fits its width; piped output gets wide tables that do not wrap mid-id.
+console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 220)
 err_console = Console(stderr=True, soft_wrap=True)
 
 

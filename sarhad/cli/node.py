@@ -339,3 +339,30 @@ def register(app: typer.Typer) -> None:
     app.command("stats")(stats_cmd)
     app.command("export")(export_cmd)
     app.add_typer(store_app, name="store")
+    app.add_typer(ingest_app, name="ingest")
+
+
+ingest_app = typer.Typer(help="Turn news articles into the node's records.", no_args_is_help=True)
+
+
+@ingest_app.command("article")
+def ingest_article_cmd(
+    ctx: typer.Context,
+    files: list[Path] = typer.Argument(..., metavar="FILE...", help="Article text files (title, source, date, body)."),
+    published: str = typer.Option(None, "--published", help="Publication date (YYYY-MM-DD) for plain text."),
+    json_out: bool = _JSON,
+) -> None:
+    """Extract incidents and commitments from articles and publish them (the article as their source)."""
+    from sarhad.ingest import ingest_article
+
+    node = state(ctx).node()
+    results = [ingest_article(node, f, published=published) for f in files]
+    if json_out:
+        print_json([r.to_json() for r in results])
+        return
+    for r in results:
+        console.print(
+            f"{r.file}: {len(r.incidents)} incidents, {r.commitments} proposed commitments "
+            f"({r.added} records added, {r.unchanged} unchanged); report {r.report_id}",
+            highlight=False,
+        )

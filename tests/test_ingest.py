@@ -1,0 +1,55 @@
+"""Ingesting news articles: incidents, the article as a report, proposed commitments; idempotent."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from sarhad.errors import NotFound
+from sarhad.ingest import ingest_article
+from sarhad.node import Node
+from sarhad.store.incidents import query_incidents
+
+ARTICLES = Path(__file__).parent / "assets" / "articles"
+
+
+def test_incident_article_becomes_records_with_the_article_as_source(node: Node) -> None:
+    result = ingest_article(node, ARTICLES / "05.txt")
+    assert len(result.incidents) >= 1
+    rows = {r["id"]: r for r in query_incidents(node.db)}
+    main = rows[result.incidents[0]]
+    assert (main["date_start"], main["admin1"], main["perpetrator"]) == (
+        "2024-04-09",
+        "Sistan and Baluchestan",
+        "Jaish al-Adl",
+    )
+    assert main["killed"]["best"] == 5 and main["reported_by"] == "PK" and main["dataset"] == "article"
+    inc = node.incident(main["id"])
+    assert any("habilian" in s for s in inc.sources)
+    assert inc.figures[0].rule == "extracted"
+    (body,) = node.db.fetchone("SELECT body FROM objects WHERE id = ?", (result.report_id,)) or ("",)
+    report = json.loads(body)
+    assert report["type"] == "report" and main["id"] in report["object_refs"]
+
+
+def test_cooperation_article_gives_proposed_commitments(node: Node) -> None:
+    result = ingest_article(node, ARTICLES / "00.txt")
+    assert result.commitments >= 5
+    notes = node.db.fetchall("SELECT body FROM objects WHERE type = 'note'")
+    assert len(notes) == result.commitments
+    assert all("proposed-commitment" in json.loads(b)["labels"] for (b,) in notes)
+
+
+def test_ingesting_again_changes_nothing(node: Node) -> None:
+    first = ingest_article(node, ARTICLES / "07.txt")
+    size = node.log.size()
+    again = ingest_article(node, ARTICLES / "07.txt")
+    assert again.added == 0 and again.unchanged == first.added
+    assert node.log.size() == size
+
+
+def test_missing_article_is_a_clear_error(node: Node, tmp_path: Path) -> None:
+    with pytest.raises(NotFound, match="no such file"):
+        ingest_article(node, tmp_path / "missing.txt")
