@@ -46,7 +46,7 @@ class Event:
         return f"event: {self.kind}\ndata: {json.dumps(self.data, ensure_ascii=False, separators=(',', ':'))}\n\n"
 
 
-@dataclass
+@dataclass(eq=False)
 class Subscription:
     """One subscriber's queue; iterate with :meth:`get`. Slow subscribers lose the oldest events."""
 
@@ -185,6 +185,9 @@ class Watcher:
             if str(r[0]) in seen:
                 continue
             data = dict(zip(("id", "rule", "incident_id", "origin", "reason", "created"), r[:6], strict=True))
+            found = _summaries(self.db, "id = ?", [str(r[2])])
+            if found:
+                data["incident"] = found[0]
             events.append(Event("alert", data, str(r[6] or "RED"), str(r[7] or r[3])))
         if rows:
             newest = str(rows[-1][5])

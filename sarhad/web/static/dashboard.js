@@ -92,6 +92,7 @@
       layer.addTo(map);
       overlays[name.replace(/_/g, " ")] = layer;
     }
+    $("#map").dataset.layers = names.join(",");
     markerLayer = L.layerGroup().addTo(map);
     liveLayer = L.layerGroup().addTo(map);
     overlays["incidents"] = markerLayer;
@@ -159,12 +160,13 @@
     const max = Math.max(1, ...totals);
     const iw = W - m.l - m.r, ih = H - m.t - m.b, bw = iw / months.length;
     let svg = `<svg viewBox="0 0 ${W} ${H}" xmlns="http://www.w3.org/2000/svg"><g class="grid">`;
-    for (let i = 0; i <= 4; i++) {
-      const y = m.t + ih - (ih * i) / 4;
+    const ticks = Math.min(4, max);
+    for (let i = 0; i <= ticks; i++) {
+      const y = m.t + ih - (ih * i) / ticks;
       svg += `<line x1="${m.l}" x2="${W - m.r}" y1="${y}" y2="${y}"/>`;
     }
     svg += `</g><g class="axis">`;
-    for (let i = 0; i <= 4; i++) svg += `<text x="${m.l - 6}" y="${m.t + ih - (ih * i) / 4 + 3}" text-anchor="end">${fmt.format(Math.round((max * i) / 4))}</text>`;
+    for (let i = 0; i <= ticks; i++) svg += `<text x="${m.l - 6}" y="${m.t + ih - (ih * i) / ticks + 3}" text-anchor="end">${fmt.format(Math.round((max * i) / ticks))}</text>`;
     const step = Math.max(1, Math.ceil(months.length / 12));
     months.forEach((mo, i) => {
       if (i % step === 0) svg += `<text x="${m.l + i * bw + bw / 2}" y="${H - 6}" text-anchor="middle">${mo}</text>`;
@@ -442,6 +444,7 @@
     await Promise.all([loadTimeline().then(loadTable), loadMarkers(), loadAlerts(), loadRules(), loadLog(), loadFramework()]);
     window.addEventListener("resize", debounce(drawTimeline, 150));
     window.sarhadReady = true;
+    document.documentElement.dataset.ready = "true";
   }
   if (state.token) {
     api("/api/dashboard/whoami").then((me) => { state.me = me; start(); }).catch(() => logout(""));

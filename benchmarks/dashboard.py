@@ -1,0 +1,221 @@
+"""Dashboard benchmark: the API calls of the default view over a node with many incidents.
+
+Generates ``--incidents N`` synthetic incidents straight into the flat ``incidents`` table of a fresh node (the
+table the dashboard's API reads; the log is not involved), starts ``sarhad serve``'s app with uvicorn on
+127.0.0.1, and times each call the page makes for its default view (``--rounds`` times, reporting p50/p95/max).
+With ``--browser`` it also measures, in headless Chromium, the time until the page is interactive.
+
+Usage::
+
+    python benchmarks/dashboard.py [--incidents 1000000] [--rounds 30] [--browser] [--home DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import socket
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, Final
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sarhad.store.incidents import INCIDENT_COLUMNS
+
+# (country, admin1, admin1_code, admin2, lat, lon, border_km): real places, approximate coordinates.
+PLACES: Final = (
+    ("PK", "Balochistan", "PK-BA", "Kech", 26.00, 63.05, 40.0),
+    ("PK", "Balochistan", "PK-BA", "Panjgur", 26.96, 64.09, 95.0),
+    ("PK", "Balochistan", "PK-BA", "Gwadar", 25.12, 62.32, 45.0),
+    ("PK", "Balochistan", "PK-BA", "Chagai", 28.94, 61.60, 3.0),
+    ("PK", "Balochistan", "PK-BA", "Washuk", 27.73, 64.80, 120.0),
+    ("PK", "Balochistan", "PK-BA", "Quetta", 30.18, 66.97, 420.0),
+    ("PK", "Khyber Pakhtunkhwa", "PK-KP", "North Waziristan", 32.98, 70.13, 800.0),
+    ("PK", "Khyber Pakhtunkhwa", "PK-KP", "Peshawar", 34.01, 71.58, 950.0),
+    ("IR", "Sistan and Baluchestan", "IR-13", "Saravan", 27.37, 62.33, 12.0),
+    ("IR", "Sistan and Baluchestan", "IR-13", "Zahedan", 29.50, 60.86, 60.0),
+    ("IR", "Sistan and Baluchestan", "IR-13", "Rask", 26.24, 61.40, 35.0),
+    ("IR", "Sistan and Baluchestan", "IR-13", "Chabahar", 25.29, 60.64, 110.0),
+    ("IR", "Sistan and Baluchestan", "IR-13", "Mirjaveh", 29.02, 61.45, 9.0),
+    ("IR", "Kerman", "IR-08", "Bam", 29.11, 58.36, 320.0),
+)
+PERPETRATORS: Final = (
+    "Tehrik-i-Taliban Pakistan", "Balochistan Liberation Army", "Jaish al-Adl", "Balochistan Liberation Front",
+    "Islamic State Khorasan Province", "Lashkar-e-Jhangvi", None, None,
+)  # fmt: skip
+PARTIES: Final = (("PK", "party"), ("IR", "party"), ("UCDP", "ucdp"), ("GTD", "gtd"), ("ACLED", "acled"))
+
+
+def synthetic_rows(n: int, seed: int = 9) -> Iterator[tuple[Any, ...]]:
+    """``n`` rows for the ``incidents`` table, spread over 2016-2025."""
+    rnd = random.Random(seed)
+    start = date(2016, 1, 1)
+    days = (date(2025, 12, 31) - start).days
+    for i in range(n):
+        country, admin1, code, admin2, lat, lon, border = rnd.choice(PLACES)
+        party, dataset = rnd.choice(PARTIES)
+        day = (start + timedelta(days=rnd.randrange(days))).isoformat()
+        killed = int(rnd.expovariate(0.4)) if rnd.random() < 0.8 else None
+        values = {
+            "id": f"incident--{i:08x}-0000-5000-8000-{rnd.getrandbits(48):012x}",
+            "modified": "2026-01-01T00:00:00.000Z",
+            "created": "2026-01-01T00:00:00.000Z",
+            "origin": party if dataset == "party" else "PK",
+            "dataset": dataset,
+            "source_id": str(i),
+            "reported_by": party,
+            "date_start": day,
+            "date_end": day,
+            "date_precision": "day",
+            "country": country,
+            "admin1": admin1,
+            "admin1_code": code,
+            "admin2": admin2,
+            "place": admin2,
+            "lat": round(lat + rnd.gauss(0, 0.15), 4),
+            "lon": round(lon + rnd.gauss(0, 0.15), 4),
+            "geo_precision": "near",
+            "border_km": round(max(0.0, border + rnd.gauss(0, 8)), 1),
+            "perpetrator": rnd.choice(PERPETRATORS),
+            "attack_type": rnd.choice(("bombing", "armed_assault", "assassination", "kidnapping")),
+            "killed_low": killed,
+            "killed_best": killed,
+            "killed_high": None if killed is None else killed + rnd.randrange(3),
+            "wounded_low": None,
+            "wounded_best": None,
+            "wounded_high": None,
+            "tlp": "CLEAR" if rnd.random() < 0.9 else "GREEN",
+            "licence": "PARTY-OWN" if dataset == "party" else dataset.upper(),
+            "content_sha256": f"{i:064x}",
+        }
+        yield tuple(values[c] for c in INCIDENT_COLUMNS)
+
+
+def populate(home: Path, n: int) -> tuple[Any, str]:
+    """Create a node in ``home`` holding ``n`` synthetic incidents; return its settings and an analyst token."""
+    from sarhad.config import load_settings
+    from sarhad.node import Node
+    from sarhad.web.auth import create_token
+
+    node = Node.init(home, "PK")
+    try:
+        t0 = time.perf_counter()
+        marks = ", ".join("?" * len(INCIDENT_COLUMNS))
+        sql = f"INSERT INTO incidents ({', '.join(INCIDENT_COLUMNS)}) VALUES ({marks})"
+        rows = synthetic_rows(n)
+        while True:
+            chunk = [r for _, r in zip(range(100_000), rows, strict=False)]
+            if not chunk:
+                break
+            with node.db.transaction():
+                node.db.executemany(sql, chunk)
+        node.db.execute("ANALYZE")
+        print(f"generated {n:,} incidents in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        token = create_token(node.db, "bench", "analyst", "PK")
+    finally:
+        node.close()
+    return load_settings(home), token
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+DEFAULT_VIEW: Final = (
+    "/api/dashboard/options",
+    "/api/dashboard/timeline",
+    "/api/dashboard/markers?zoom=6&bbox=58,23,72,36",
+    "/api/dashboard/table?limit=50",
+    "/api/dashboard/alerts?limit=50",
+    "/api/dashboard/log",
+)
+
+
+def time_calls(base: str, token: str, rounds: int) -> list[tuple[str, list[float]]]:
+    import httpx
+
+    out = []
+    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60) as client:
+        for path in DEFAULT_VIEW:
+            client.get(path).raise_for_status()  # warm the page cache once
+            times = []
+            for _ in range(rounds):
+                t0 = time.perf_counter()
+                client.get(path).raise_for_status()
+                times.append((time.perf_counter() - t0) * 1000)
+            out.append((path, times))
+    return out
+
+
+def page_ready_ms(base: str, token: str) -> float:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )  # fmt: skip
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 900})
+            page.goto(base + "/")
+            page.evaluate("t => sessionStorage.setItem('sarhad.token', t)", token)
+            t0 = time.perf_counter()
+            page.reload()
+            page.wait_for_selector("html[data-ready='true']", timeout=30_000)
+            return (time.perf_counter() - t0) * 1000
+        finally:
+            browser.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--incidents", type=int, default=1_000_000)
+    parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--browser", action="store_true", help="also time the page in headless Chromium")
+    parser.add_argument("--home", type=Path, help="node home to create (default: a temporary folder)")
+    args = parser.parse_args(argv)
+
+    import uvicorn
+    from benchmarks._dashboard_app import build_app
+
+    with tempfile.TemporaryDirectory() as tmp:
+        home = args.home or Path(tmp) / "home"
+        settings, token = populate(home, args.incidents)
+        port = free_port()
+        server = uvicorn.Server(uvicorn.Config(build_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        while not server.started:
+            time.sleep(0.05)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            results = time_calls(base, token, args.rounds)
+            ready = page_ready_ms(base, token) if args.browser else None
+        finally:
+            server.should_exit = True
+            thread.join(10)
+    print(f"Dashboard default view, {args.incidents:,} incidents, SQLite, {args.rounds} rounds per call")
+    print(f"{'call':<50} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+    worst = 0.0
+    for path, times in results:
+        p95 = statistics.quantiles(times, n=20)[18] if len(times) >= 2 else times[0]
+        worst = max(worst, p95)
+        print(f"{path:<50} {statistics.median(times):8.1f} {p95:8.1f} {max(times):8.1f}")
+    print(f"worst p95: {worst:.1f} ms (target <= 150 ms)")
+    if ready is not None:
+        print(f"page interactive: {ready:.0f} ms (target <= 2000 ms)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

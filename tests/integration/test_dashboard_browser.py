@@ -1,0 +1,231 @@
+"""The dashboard in a real browser: Debian's Chromium driven by Playwright, against a real server on loopback.
+
+Checks issue #9's promises: the page loads with no request outside 127.0.0.1, the map draws its layers and
+markers, a filter changes the table, and an incident posted through the API appears on the open page and
+raises an alert within 2 s. Screenshots go to ``artifacts/``.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from sarhad.config import load_settings
+from sarhad.model.figures import Figure
+from sarhad.model.incident import Incident, Perpetrator, Place, incident_id
+from sarhad.monitor.rules import Rule, add_rule
+from sarhad.node import Node
+from sarhad.web.auth import create_token
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+try:
+    from playwright.sync_api import Page, expect, sync_playwright
+except ImportError:  # pragma: no cover - the dev extra installs it
+    sync_playwright = None  # type: ignore[assignment]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.integration,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is missing (run .ci/system-packages)"),
+    pytest.mark.skipif(sync_playwright is None, reason="playwright is not installed (pip install -e .[dev])"),
+]
+
+PLACES = [
+    # (party, source, date, place, admin1, admin2, lat, lon, border_km, perpetrator, killed)
+    ("PK", "pk-1", "2025-03-02", "Turbat", "Balochistan", "Kech", 26.00, 63.05, 40.0, "BLA", 4),
+    ("PK", "pk-2", "2025-04-11", "Taftan", "Balochistan", "Chagai", 28.96, 61.59, 2.5, "Jaish al-Adl", 2),
+    ("PK", "pk-3", "2025-05-20", "Quetta", "Balochistan", "Quetta", 30.18, 66.97, 420.0, "TTP", 9),
+    ("IR", "ir-1", "2025-04-12", "Mirjaveh", "Sistan and Baluchestan", "Mirjaveh", 29.02, 61.45, 9, "Jaish al-Adl", 6),
+    ("IR", "ir-2", "2025-06-01", "Saravan", "Sistan and Baluchestan", "Saravan", 27.37, 62.33, 12.0, None, 1),
+    ("IR", "ir-3", "2025-03-02", "Rask", "Sistan and Baluchestan", "Rask", 26.24, 61.40, 35.0, "Jaish al-Adl", 3),
+]  # fmt: skip
+
+
+def _incident(party: str, source: str, day: str, place: str, admin1: str, admin2: str, lat: float, lon: float,
+              border_km: float, perpetrator: str | None, killed: int) -> Incident:  # fmt: skip
+    country = "PK" if party == "PK" else "IR"
+    return Incident(
+        id=incident_id("party", party, source), reported_by=party, dataset="party", source_id=source,
+        date_start=day, date_end=day,
+        place=Place(country=country, admin1=admin1, admin2=admin2, name=place, lat=lat, lon=lon, precision="near",
+                    border_km=border_km),
+        perpetrators=(Perpetrator(perpetrator, "claimed"),) if perpetrator else (),
+        figures=(Figure("killed", "total", killed, killed, killed, "party_official", party),),
+        title=f"Attack near {place}",
+    )  # fmt: skip
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[dict[str, Any]]:
+    """A node with a few incidents and a rule, served by uvicorn on a free loopback port."""
+    import uvicorn
+
+    from sarhad.web.app import create_app
+    from sarhad.web.dashboard import compose
+
+    home = tmp_path / "pk"
+    with Node.init(home, "PK") as node:
+        # The IR records stand for a synced peer's: stored here through the same publisher for the test.
+        node.publish(_incident(*p) for p in PLACES)
+        analyst = create_token(node.db, "desk", "analyst", "PK")
+        viewer = create_token(node.db, "watch", "viewer", "PK")
+        add_rule(node.db, Rule(name="border-25km", near_border_km=25))
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(compose(create_app(load_settings(home))), host="127.0.0.1", port=port, log_level="warning",
+                       lifespan="on", timeout_graceful_shutdown=2)
+    )  # fmt: skip
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    try:
+        yield {"base": f"http://127.0.0.1:{port}", "analyst": analyst, "viewer": viewer}
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture
+def browser_page() -> Iterator[tuple[Page, list[str]]]:
+    """A Chromium page that records the URL of every request it makes."""
+    assert sync_playwright is not None
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 900})
+            requests: list[str] = []
+            page.on("request", lambda req: requests.append(req.url))
+            yield page, requests
+        finally:
+            browser.close()
+
+
+def _sign_in(page: Page, base: str, token: str) -> None:
+    page.goto(base + "/")
+    page.fill("#token", token)
+    page.press("#token", "Enter")
+    page.wait_for_selector("html[data-ready='true']", timeout=15_000)
+
+
+def _shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def test_dashboard_loads_with_no_outside_request_and_draws_the_map(
+    server: dict[str, Any], browser_page: tuple[Page, list[str]]
+) -> None:
+    page, requests = browser_page
+    _sign_in(page, server["base"], server["analyst"])
+    page.wait_for_selector("#live[data-state='on']", timeout=5000)
+    hosts = {urlsplit(u).hostname for u in requests if not u.startswith(("data:", "blob:"))}
+    assert hosts == {"127.0.0.1"}, f"requests left loopback: {sorted(h or '' for h in hosts)}"
+    layers = page.get_attribute("#map", "data-layers") or ""
+    assert "crossings" in layers.split(",")
+    assert int(page.get_attribute("#map", "data-markers") or 0) == len(PLACES)
+    assert page.locator("#incidents tbody tr").count() == len(PLACES)
+    assert "OpenStreetMap contributors" in page.inner_text(".leaflet-control-attribution")
+    assert "Natural Earth" in page.inner_text("#attribution")
+    _shot(page, "dashboard-default.png")
+
+
+def test_dashboard_filter_changes_the_table(server: dict[str, Any], browser_page: tuple[Page, list[str]]) -> None:
+    page, _ = browser_page
+    _sign_in(page, server["base"], server["analyst"])
+    page.select_option("#f-party", "IR")
+    expect(page.locator("#incidents tbody tr")).to_have_count(3, timeout=5000)
+    parties = page.locator("#incidents tbody tr td:nth-child(2)").all_inner_texts()
+    assert [p.strip() for p in parties] == ["IR", "IR", "IR"]
+    page.select_option("#f-near", "10")
+    expect(page.locator("#incidents tbody tr")).to_have_count(1, timeout=5000)
+    assert "Mirjaveh" in page.inner_text("#incidents tbody")
+    _shot(page, "dashboard-filtered.png")
+
+
+def test_dashboard_detail_shows_every_partys_version(
+    server: dict[str, Any], browser_page: tuple[Page, list[str]]
+) -> None:
+    page, _ = browser_page
+    _sign_in(page, server["base"], server["analyst"])
+    page.locator("#incidents tbody tr", has_text="Taftan").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[data-testid=versions]", timeout=5000)
+    detail = page.inner_text("#detail")
+    assert "Jaish al-Adl" in detail
+    assert "killed: PK 2, IR 6" in detail
+
+
+def test_posted_incident_appears_live_with_its_alert_within_2s(
+    server: dict[str, Any], browser_page: tuple[Page, list[str]]
+) -> None:
+    page, requests = browser_page
+    _sign_in(page, server["base"], server["analyst"])
+    page.wait_for_selector("#live[data-state='on']", timeout=5000)
+    body = {
+        "source_id": "pk-live-1", "date_start": "2025-07-01", "title": "Attack on a patrol near Mashkel",
+        "place": {"country": "PK", "admin1": "Balochistan", "admin2": "Washuk", "name": "Mashkel", "lat": 27.9,
+                  "lon": 63.2, "precision": "near", "border_km": 8.0},
+        "perpetrators": [{"name": "Jaish al-Adl", "attribution": "claimed"}],
+        "figures": [{"measure": "killed", "category": "total", "best": 3}],
+    }  # fmt: skip
+    posted = time.monotonic()
+    res = httpx.post(server["base"] + "/api/incidents", json=body,
+                     headers={"Authorization": f"Bearer {server['analyst']}"})  # fmt: skip
+    assert res.status_code == 201, res.text
+    new_id = res.json()["id"]
+    page.wait_for_selector(f"#incidents tbody tr[data-id='{new_id}']", timeout=2000)
+    page.wait_for_selector(
+        f"#alert-list li[data-incident='{new_id}']", timeout=max(1, int(2000 - (time.monotonic() - posted) * 1000))
+    )
+    assert time.monotonic() - posted <= 2.0
+    assert "border-25km" in page.inner_text("#alert-list")
+    assert {urlsplit(u).hostname for u in requests} == {"127.0.0.1"}
+    _shot(page, "dashboard-live-alert.png")
+    alerts = httpx.get(server["base"] + "/api/dashboard/alerts",
+                       headers={"Authorization": f"Bearer {server['viewer']}"}).json()  # fmt: skip
+    assert [a["incident_id"] for a in alerts["alerts"]] == [new_id]
+
+
+def test_viewer_sees_no_rule_form_and_cannot_write(
+    server: dict[str, Any], browser_page: tuple[Page, list[str]]
+) -> None:
+    page, _ = browser_page
+    _sign_in(page, server["base"], server["viewer"])
+    assert page.locator("#rule-form").is_hidden()
+    res = httpx.post(server["base"] + "/api/dashboard/rules", json={"name": "x", "min_killed": 1},
+                     headers={"Authorization": f"Bearer {server['viewer']}"})  # fmt: skip
+    assert res.status_code == 403
+    assert "may not write" in json.dumps(res.json())
+
+
+def test_bad_token_is_refused_at_the_login_form(server: dict[str, Any], browser_page: tuple[Page, list[str]]) -> None:
+    page, _ = browser_page
+    page.goto(server["base"] + "/")
+    page.fill("#token", "sarhad_000000000000_wrongwrongwrongwrongwrong")
+    page.press("#token", "Enter")
+    expect(page.locator("#login-msg")).to_contain_text("not accepted", timeout=5000)
+    assert page.locator("#app").is_hidden()
