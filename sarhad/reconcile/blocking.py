@@ -134,22 +134,28 @@ def _keys(f: Features, index_mask: Bool, probe_mask: Bool) -> tuple[_Keys, _Keys
 
 
 def _match(index: _Keys, probe: _Keys) -> tuple[I64, I64]:
+    """Every (probing row, indexed row) pair with a common key. Probes are matched chunk by chunk, so
+    peak memory is the index plus one chunk, not every probe at once."""
     ikeys, irows = index.arrays()
-    pkeys, prows = probe.arrays()
     order = np.argsort(ikeys, kind="stable")
     ikeys, irows = ikeys[order], irows[order]
-    # Sorted probes make the binary searches walk memory in order (several times faster than random).
-    porder = np.argsort(pkeys, kind="stable")
-    pkeys, prows = pkeys[porder], prows[porder]
-    left = np.searchsorted(ikeys, pkeys, side="left")
-    right = np.searchsorted(ikeys, pkeys, side="right")
-    counts = right - left
-    hit = counts > 0
-    prows, left, counts = prows[hit], left[hit], counts[hit]
-    a = np.repeat(prows, counts)
-    starts = np.repeat(np.cumsum(counts) - counts, counts)
-    b = irows[np.repeat(left, counts) + (np.arange(a.shape[0], dtype=np.int64) - starts)]
-    return a, b
+    found_a: list[I64] = []
+    found_b: list[I64] = []
+    for pkeys, prows in zip(probe.keys, probe.rows, strict=True):
+        # Sorted probes make the binary searches walk memory in order (several times faster than random).
+        porder = np.argsort(pkeys, kind="stable")
+        pkeys, prows = pkeys[porder], prows[porder]
+        left = np.searchsorted(ikeys, pkeys, side="left")
+        counts = np.searchsorted(ikeys, pkeys, side="right") - left
+        hit = counts > 0
+        prows, left, counts = prows[hit], left[hit], counts[hit]
+        a = np.repeat(prows, counts)
+        starts = np.repeat(np.cumsum(counts) - counts, counts)
+        found_a.append(a)
+        found_b.append(irows[np.repeat(left, counts) + (np.arange(a.shape[0], dtype=np.int64) - starts)])
+    if not found_a:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    return np.concatenate(found_a), np.concatenate(found_b)
 
 
 def candidate_pairs(f: Features, new: Bool | None = None) -> tuple[I64, I64]:

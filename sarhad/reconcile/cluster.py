@@ -24,7 +24,7 @@ from typing import Final
 import numpy as np
 
 from sarhad.reconcile.blocking import candidate_pairs
-from sarhad.reconcile.features import Features
+from sarhad.reconcile.features import F64, I64, Features
 from sarhad.reconcile.record import Record
 from sarhad.reconcile.score import Scoring, score_pairs
 
@@ -60,13 +60,24 @@ class ClusterResult:
 class _Groups:
     """Union-find over record indices that also tracks members and sources per root."""
 
-    def __init__(self, sources: Sequence[int], cannot: set[tuple[int, int]], scores: dict[tuple[int, int], float]):
+    def __init__(self, sources: Sequence[int], cannot: set[tuple[int, int]], codes: I64, scores: F64):
         n = len(sources)
+        self.n = n
         self.parent = list(range(n))
         self.members: dict[int, list[int]] = {i: [i] for i in range(n)}
         self.sources: dict[int, set[int]] = {i: {s} for i, s in enumerate(sources)}
         self.cannot = cannot
+        # Scored pairs as sorted codes ``a * n + b`` (a < b) beside their scores: a dict of millions of
+        # tuples would cost ten times the memory.
+        self.codes = codes
         self.scores = scores
+
+    def score(self, x: int, y: int) -> float:
+        code = min(x, y) * self.n + max(x, y)
+        k = int(np.searchsorted(self.codes, code))
+        if k < self.codes.shape[0] and int(self.codes[k]) == code:
+            return float(self.scores[k])
+        return 0.0
 
     def find(self, i: int) -> int:
         root = i
@@ -90,7 +101,7 @@ class _Groups:
         total = 0.0
         for x in ma:
             for y in mb:
-                total += self.scores.get((min(x, y), max(x, y)), 0.0)
+                total += self.score(x, y)
         return total / (len(ma) * len(mb))
 
     def union(self, ra: int, rb: int) -> None:
@@ -127,11 +138,11 @@ def cluster_records(
     s = score_pairs(ordered, f, a, b, scoring)
 
     keep = s >= _KEEP_SCORE
-    scores = dict(zip(zip(a[keep].tolist(), b[keep].tolist(), strict=True), s[keep].tolist(), strict=True))
+    codes = a[keep] * np.int64(len(ordered)) + b[keep]  # sorted: candidate_pairs returns pairs in code order
     forbid = {
         (min(index[x], index[y]), max(index[x], index[y])) for x, y in cannot if x in index and y in index and x != y
     }
-    groups = _Groups(f.source.tolist(), forbid, scores)
+    groups = _Groups(f.source.tolist(), forbid, codes, s[keep])
 
     # 1. the previous run's clusters (minus what an analyst has since kept apart), 2. analyst unions.
     if existing:

@@ -1,0 +1,130 @@
+"""Reconciliation benchmark: clustering time, memory and quality on generated overlapping reports.
+
+For each size the generator (:mod:`sarhad.reconcile.synth`) makes reports of known incidents (two parties,
+ACLED, UCDP and news, with look-alikes), then the in-memory clustering runs on them. Each size runs in a
+child process, so the peak memory (max RSS) is that size's alone. Generation is not timed.
+
+Usage::
+
+    python benchmarks/reconcile.py [--sizes 100000,200000,400000,800000] [--memory 1000000] [--seed S]
+
+Prints a table (records, incidents, candidate pairs, seconds, records/s, peak RSS, pairwise precision,
+recall, F1, B-cubed F1) and checks the goals: F1 >= 0.95; time grows no faster than n log n (the ratio of
+the largest to the smallest size's time is printed beside the linear and n log n ratios; an 8x larger size
+must take at most 10x the time); the ``--memory`` size is clustered within 4 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+MEMORY_LIMIT_MB = 4096
+
+
+def child(size: int, seed: int, quality: bool) -> dict[str, Any]:
+    sys.path.insert(0, str(ROOT))
+    from sarhad.reconcile.cluster import cluster_records
+    from sarhad.reconcile.quality import measure
+    from sarhad.reconcile.synth import generate
+
+    synthetic = generate(size, seed=seed)
+    started, cpu_started = time.perf_counter(), time.process_time()
+    result = cluster_records(synthetic.records)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    out: dict[str, Any] = {
+        "records": len(synthetic.records),
+        "incidents": synthetic.incidents,
+        "clusters": len(set(result.labels.values())),
+        "candidates": result.candidates,
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+    if quality:
+        q = measure(result.labels, synthetic.truth)
+        out.update(precision=q.precision, recall=q.recall, f1=q.f1, bcubed_f1=q.bcubed_f1)
+    return out
+
+
+def run_child(size: int, seed: int, quality: bool = True) -> dict[str, Any]:
+    args = [sys.executable, __file__, "--child", str(size), "--seed", str(seed)]
+    if not quality:
+        args.append("--no-quality")
+    done = subprocess.run(args, check=True, capture_output=True, text=True)
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    head = (
+        "| records | incidents | candidate pairs | seconds | CPU seconds | records/s | peak RSS (MB) | precision "
+        "| recall | F1 | B-cubed F1 |"
+    )
+    lines = [head, "|" + "---|" * 11]
+    for r in rows:
+        q = [f"{r[k]:.3f}" if k in r else "-" for k in ("precision", "recall", "f1", "bcubed_f1")]
+        lines.append(
+            f"| {r['records']:,} | {r['incidents']:,} | {r['candidates']:,} | {r['seconds']:.1f} | "
+            f"{r['cpu_seconds']:.1f} | {r['records'] / r['cpu_seconds']:,.0f} | {r['rss_mb']:,.0f} | {' | '.join(q)} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="100000,200000,400000,800000", help="comma-separated record counts")
+    parser.add_argument("--memory", type=int, default=1_000_000, help="size for the 4 GB check (0 to skip)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--no-quality", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child, args.seed, not args.no_quality)))
+        return 0
+
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    rows = []
+    for size in sizes:
+        rows.append(run_child(size, args.seed))
+        print(f"  {size:,} records: {rows[-1]['cpu_seconds']:.1f} s CPU", file=sys.stderr, flush=True)
+    print(table(rows), flush=True)
+    ok = True
+    for r in rows:
+        if r.get("f1", 1.0) < 0.95:
+            print(f"FAIL: F1 {r['f1']:.3f} < 0.95 at {r['records']:,} records")
+            ok = False
+    if len(rows) > 1:
+        first, last = rows[0], rows[-1]
+        n0, n1 = first["records"], last["records"]
+        # CPU time: on a shared machine the wall clock also measures the neighbours.
+        ratio = last["cpu_seconds"] / first["cpu_seconds"]
+        nlogn = (n1 * math.log(n1)) / (n0 * math.log(n0))
+        print(
+            f"CPU time ratio {n1:,} / {n0:,} records: {ratio:.2f}x (linear {n1 / n0:.1f}x, n log n {nlogn:.2f}x;"
+            f" wall clock {last['seconds'] / first['seconds']:.2f}x)"
+        )
+        if n1 == 8 * n0 and ratio > 10:
+            print("FAIL: the 8x larger size took more than 10x the time")
+            ok = False
+    if args.memory:
+        mem = run_child(args.memory, args.seed, quality=False)
+        verdict = "within" if mem["rss_mb"] <= MEMORY_LIMIT_MB else "ABOVE"
+        print(
+            f"memory: {mem['records']:,} records clustered in {mem['seconds']:.1f} s with peak RSS "
+            f"{mem['rss_mb']:,.0f} MB ({verdict} {MEMORY_LIMIT_MB:,} MB)"
+        )
+        ok = ok and mem["rss_mb"] <= MEMORY_LIMIT_MB
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
