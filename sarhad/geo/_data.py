@@ -1,0 +1,91 @@
+"""Loading the committed geography files, once per process (each loader is cached)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry import shape
+
+__all__ = ["Regions", "border_collection", "display_collection", "gazetteer_data", "manifest", "regions"]
+
+
+def _read(name: str) -> bytes:
+    data = (resources.files("sarhad.geo") / "data" / name).read_bytes()
+    return gzip.decompress(data) if name.endswith(".gz") else data
+
+
+@cache
+def manifest() -> dict[str, Any]:
+    """``data/manifest.json``: sources, licences, attribution, the Kashmir policy, output hashes."""
+    value: dict[str, Any] = json.loads(_read("manifest.json"))
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Regions:
+    """The analytics coverage: one polygon per PK/IR/AF province and per other country of the region.
+
+    ``raster`` holds, for each 0.05° cell of the region, 1 + the index of the polygon that contains the
+    whole cell, 0 when no polygon touches it, 255 when the cell straddles an edge.
+    """
+
+    geoms: np.ndarray  # of shapely (Multi)Polygons, prepared
+    bounds: np.ndarray  # (n, 4): minx, miny, maxx, maxy
+    country: np.ndarray  # of str (ISO alpha-2)
+    admin1: np.ndarray  # of str | None
+    admin1_code: np.ndarray  # of str | None
+    disputed: np.ndarray  # of bool
+    raster: np.ndarray  # uint8 (rows = latitude, cols = longitude)
+    origin: tuple[float, float]
+    step: float
+
+
+@cache
+def regions() -> Regions:
+    """Load ``regions.geojson.gz`` and the locate raster."""
+    fc = json.loads(_read("regions.geojson.gz"))
+    feats = fc["features"]
+    geoms = np.array([shape(f["geometry"]) for f in feats], dtype=object)
+    shapely.prepare(geoms)
+    props = [f["properties"] for f in feats]
+    m = manifest()["raster"]
+    raster = np.frombuffer(_read("locate.u8.gz"), dtype=np.uint8).reshape(m["shape"])
+    return Regions(
+        geoms=geoms,
+        bounds=shapely.bounds(geoms),
+        country=np.array([p["country"] for p in props], dtype=object),
+        admin1=np.array([p["admin1"] for p in props], dtype=object),
+        admin1_code=np.array([p["admin1_code"] for p in props], dtype=object),
+        disputed=np.array([bool(p["disputed"]) for p in props]),
+        raster=raster,
+        origin=(float(m["origin"][0]), float(m["origin"][1])),
+        step=float(m["step"]),
+    )
+
+
+@cache
+def border_collection() -> dict[str, Any]:
+    """``border.geojson``: the PK-IR land border (first feature) and the 10/50 km bands."""
+    value: dict[str, Any] = json.loads(_read("border.geojson"))
+    return value
+
+
+@cache
+def display_collection() -> dict[str, Any]:
+    """``display.geojson.gz``: Natural Earth countries and provinces for drawing."""
+    value: dict[str, Any] = json.loads(_read("display.geojson.gz"))
+    return value
+
+
+@cache
+def gazetteer_data() -> dict[str, Any]:
+    """``gazetteer.json.gz``: GeoNames places, curated aliases, crossings, province labels and names."""
+    value: dict[str, Any] = json.loads(_read("gazetteer.json.gz"))
+    return value

@@ -1,0 +1,60 @@
+"""Dataset spellings of provinces and countries map to canonical names and ISO codes."""
+
+from __future__ import annotations
+
+import pytest
+
+from sarhad.geo import normalise_admin1, normalise_country
+
+SPELLINGS = [
+    ("Khyber Pakhtunkwa province", None, ("Khyber Pakhtunkhwa", "PK-KP")),  # UCDP (sic)
+    ("Federally Administered Tribal Areas", None, ("Khyber Pakhtunkhwa", "PK-KP")),
+    ("FATA", "PK", ("Khyber Pakhtunkhwa", "PK-KP")),
+    ("Balochistan province", None, ("Balochistan", "PK-BA")),
+    ("Sistan and Baluchestan province", None, ("Sistan and Baluchestan", "IR-11")),
+    ("Baluchistan", None, ("Balochistan", "PK-BA")),
+    ("N.W.F.P.", None, ("Khyber Pakhtunkhwa", "PK-KP")),
+    ("KPK", None, ("Khyber Pakhtunkhwa", "PK-KP")),
+    ("Sīstān va Balūchestān", None, ("Sistan and Baluchestan", "IR-11")),
+    ("Balochistan", "Pakistan", ("Balochistan", "PK-BA")),  # GTD
+    ("Sistan and Baluchestan", "Iran", ("Sistan and Baluchestan", "IR-11")),  # GTD
+    ("Khyber Pakhtunkhwa", "PK", ("Khyber Pakhtunkhwa", "PK-KP")),  # ACLED
+    ("Sistan-Baluchestan", None, ("Sistan and Baluchestan", "IR-11")),
+    ("sistan & baluchestan", None, ("Sistan and Baluchestan", "IR-11")),
+    ("Kermān", None, ("Kerman", "IR-08")),
+    ("Azad Kashmir", None, ("Azad Jammu and Kashmir", "PK-JK")),
+    ("Northern Areas", None, ("Gilgit-Baltistan", "PK-GB")),
+    ("Sind", None, ("Sindh", "PK-SD")),
+    ("Nimroz", None, ("Nimruz", "AF-NIM")),
+    ("PK-BA", None, ("Balochistan", "PK-BA")),
+    ("ir-11", None, ("Sistan and Baluchestan", "IR-11")),
+]
+
+
+@pytest.mark.parametrize(("name", "country", "expected"), SPELLINGS, ids=[s[0] for s in SPELLINGS])
+def test_normalise_admin1_spellings(name: str, country: str | None, expected: tuple[str, str]) -> None:
+    assert normalise_admin1(name, country) == expected
+
+
+def test_normalise_admin1_respects_the_country() -> None:
+    assert normalise_admin1("Balochistan", "IR") is None
+    assert normalise_admin1("Balochistan", "PK") == ("Balochistan", "PK-BA")
+
+
+def test_normalise_admin1_unknown() -> None:
+    assert normalise_admin1("Ruritania") is None
+    assert normalise_admin1("") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [("Pakistan", "PK"), ("Iran", "IR"), ("Iran (Islamic Republic of)", "IR"), ("Islamic Republic of Iran", "IR"),
+     ("IRN", "IR"), ("pk", "PK"), ("Afghanistan", "AF"), ("India", "IN"), ("  pakistan ", "PK")],
+)  # fmt: skip
+def test_normalise_country(name: str, code: str) -> None:
+    assert normalise_country(name) == code
+
+
+def test_normalise_country_unknown() -> None:
+    assert normalise_country("Ruritania") is None
+    assert normalise_country("") is None
