@@ -67,9 +67,7 @@ def load_settings(home: Path, *, database_url: str | None = None) -> Settings:
     """
     path = home / SETTINGS_FILE
     if not path.is_file():
-        raise NotFound(
-            f"{home} is not a sarhad node home (no {SETTINGS_FILE}); run 'sarhad --home {home} init'"
-        )
+        raise NotFound(f"{home} is not a sarhad node home (no {SETTINGS_FILE}); run 'sarhad --home {home} init'")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

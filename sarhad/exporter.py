@@ -93,15 +93,13 @@ def _export_geojson(node: Node, out: Path, filters: Filters) -> int:
     with out.open("w", encoding="utf-8") as fh:
         fh.write('{"type":"FeatureCollection","features":[\n')
         for inc, _raw in _rows(node, filters):
-            props = dict(zip(FLAT_COLUMNS, _flat(inc), strict=True))
+            props: dict[str, Any] = dict(zip(FLAT_COLUMNS, _flat(inc), strict=True))
             for key in ("lat", "lon"):
                 props.pop(key)
             props["killed"] = inc.killed.to_dict()
             props["wounded"] = inc.wounded.to_dict()
             geometry = (
-                None
-                if inc.place.lat is None
-                else {"type": "Point", "coordinates": [inc.place.lon, inc.place.lat]}
+                None if inc.place.lat is None else {"type": "Point", "coordinates": [inc.place.lon, inc.place.lat]}
             )
             feature = {"type": "Feature", "id": inc.id, "geometry": geometry, "properties": props}
             fh.write(("," if count else "") + json.dumps(feature, ensure_ascii=False) + "\n")
@@ -131,4 +129,4 @@ def export(node: Node, format_name: str, out: Path, filters: Filters = Filters()
 
 
 def _fields(filters: Filters) -> dict[str, Any]:
-    return {name: getattr(filters, name) for name in filters.__slots__}  # type: ignore[attr-defined]
+    return {name: getattr(filters, name) for name in filters.__slots__}

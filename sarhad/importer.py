@@ -81,8 +81,8 @@ def _enrich(batch: list[tuple[Incident, dict[str, str]]]) -> list[tuple[Incident
     located = [(i, inc) for i, (inc, _) in enumerate(batch) if inc.place.lat is not None]
     if not located:
         return batch
-    lats = [inc.place.lat for _, inc in located]
-    lons = [inc.place.lon for _, inc in located]
+    lats = [float(inc.place.lat or 0.0) for _, inc in located]
+    lons = [float(inc.place.lon or 0.0) for _, inc in located]
     distances = border_distances(lats, lons)
     out = list(batch)
     for (i, inc), km in zip(located, distances, strict=True):

@@ -71,11 +71,11 @@ def incident_from_extraction(
     if entry.get("attackers_killed") is not None:
         n = int(entry["attackers_killed"])
         figures.append(Figure("killed", "perpetrators", n, n, n, "extracted", publisher))
-    perpetrators = ()
+    perpetrators: tuple[Perpetrator, ...] = ()
     if entry.get("perpetrator"):
         perpetrators = (Perpetrator(entry["perpetrator"], _ATTRIBUTION.get(entry.get("attribution") or "", "unknown")),)
-    date_start = entry.get("date_start") or entry.get("date") or source.get("published")
-    date_end = entry.get("date_end") or date_start
+    date_start = str(entry.get("date_start") or entry.get("date") or source.get("published") or "")
+    date_end = str(entry.get("date_end") or date_start)
     precision = entry.get("date_precision") or "day"
     source_id = f"{text_sha[:16]}#{index}"
     citation = "; ".join(x for x in (source.get("title"), source.get("url"), source.get("published")) if x)

@@ -48,9 +48,7 @@ _dump_row = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _parse_timestamp(stamp: str) -> datetime:
-    return datetime.strptime(stamp.rstrip("Z").ljust(23, "0")[:23], "%Y-%m-%dT%H:%M:%S.%f").replace(
-        tzinfo=UTC
-    )
+    return datetime.strptime(stamp.rstrip("Z").ljust(23, "0")[:23], "%Y-%m-%dT%H:%M:%S.%f").replace(tzinfo=UTC)
 
 
 @dataclass
@@ -136,18 +134,14 @@ class Publisher:
         envelopes = []
         for inc, _raw, body, _csha, _created, modified in bodies:
             sha = hashlib.sha256(body.encode()).hexdigest()
-            envelopes.append(
-                Envelope(object_id=inc.id, version=modified, sha256=sha, tlp=inc.tlp, time=self._stamp)
-            )
+            envelopes.append(Envelope(object_id=inc.id, version=modified, sha256=sha, tlp=inc.tlp, time=self._stamp))
         first = self._node.log.append(envelopes)
         if self.result.first_leaf is None:
             self.result.first_leaf = first
         object_rows = []
         incident_rows = []
         raw_rows = []
-        for i, ((inc, raw, body, csha, created, modified), env) in enumerate(
-            zip(bodies, envelopes, strict=True)
-        ):
+        for i, ((inc, raw, body, csha, created, modified), env) in enumerate(zip(bodies, envelopes, strict=True)):
             object_rows.append(
                 (
                     inc.id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -37,16 +38,19 @@ def demo(
         console.print(f"transparency log verified: {report.summary()}", highlight=False)
         for by in ("year", "admin1"):
             out = stats(node.db, by)
-            rows = [
-                [g["key"] or "(unknown)", g["incidents"], g["killed"]["best"], f"{g['killed']['low']}–{g['killed']['high']}",
-                 g["killed"]["unknown"]]
-                for g in out["groups"]
-            ]  # fmt: skip
-            rows.append(["total", out["incidents"], out["killed"]["best"],
-                         f"{out['killed']['low']}–{out['killed']['high']}", out["killed"]["unknown"]])  # fmt: skip
-            print_table([by, "incidents", "killed (best)", "killed low–high", "killed unknown"], rows,
-                        title=f"UCDP GED 23.1 sample (CC BY 4.0): incidents by {by}")  # fmt: skip
+            rows = [_cells(g["key"] or "(unknown)", g) for g in out["groups"]]
+            rows.append(_cells("total", out))
+            print_table(
+                [by, "incidents", "killed (best)", "killed low–high", "killed unknown"],
+                rows,
+                title=f"UCDP GED 23.1 sample (CC BY 4.0): incidents by {by}",
+            )
     console.print(f"next: sarhad --home {home} incidents list | stats --by month | export geojson --out x.geojson")
+
+
+def _cells(key: str, group: dict[str, Any]) -> list[Any]:
+    killed = group["killed"]
+    return [key, group["incidents"], killed["best"], f"{killed['low']}–{killed['high']}", killed["unknown"]]
 
 
 def register(app: typer.Typer) -> None:

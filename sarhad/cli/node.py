@@ -27,7 +27,7 @@ def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
         raise InvalidInput(f"--bbox {text!r}: expected four numbers MINLON,MINLAT,MAXLON,MAXLAT") from None
     if len(parts) != 4:
         raise InvalidInput(f"--bbox {text!r}: expected four numbers MINLON,MINLAT,MAXLON,MAXLAT")
-    return parts  # type: ignore[return-value]
+    return parts[0], parts[1], parts[2], parts[3]
 
 
 def _date(text: str | None, flag: str) -> str | None:
@@ -205,16 +205,26 @@ def incidents_list(
     print_table(
         ["id", "date", "reported by", "place", "admin1", "perpetrator", "killed", "wounded"],
         [
-            [r["id"], r["date_start"], r["reported_by"], r["place"] or "", r["admin1"] or "", r["perpetrator"] or "",
-             fig(r["killed"]), fig(r["wounded"])]
+            [
+                r["id"],
+                r["date_start"],
+                r["reported_by"],
+                r["place"] or "",
+                r["admin1"] or "",
+                r["perpetrator"] or "",
+                fig(r["killed"]),
+                fig(r["wounded"]),
+            ]
             for r in rows
-        ],  # fmt: skip
+        ],
     )
     console.print(f"{len(rows)} incidents", highlight=False)
 
 
 @incidents_app.command("show")
-def incidents_show(ctx: typer.Context, incident_id: str = typer.Argument(..., metavar="ID"), json_out: bool = _JSON) -> None:
+def incidents_show(
+    ctx: typer.Context, incident_id: str = typer.Argument(..., metavar="ID"), json_out: bool = _JSON
+) -> None:
     """Show one incident in full, with its figures and source row."""
     node = state(ctx).node()
     inc = node.incident(incident_id)

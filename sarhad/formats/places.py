@@ -42,7 +42,8 @@ def country_code(name: str, *, gw: str = "", iso_numeric: str = "", gtd: str = "
     text = name.strip()
     if not text:
         return None
-    return normalise_country(text)
+    found: str | None = normalise_country(text)
+    return found
 
 
 @lru_cache(maxsize=16384)
@@ -55,7 +56,7 @@ def admin1_of(name: str, country: str | None) -> tuple[str | None, str | None]:
     text = name.strip()
     if not text:
         return None, None
-    found = normalise_admin1(text, country)
+    found: tuple[str, str] | None = normalise_admin1(text, country)
     if found is not None:
         return found
     for suffix in (" province", " Province", " ostan", " Ostan"):

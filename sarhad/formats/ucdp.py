@@ -35,7 +35,15 @@ REQUIRED: Final = frozenset(
 
 # UCDP date_prec 1..5 and where_prec 1..7 (codebook §3) onto sarhad's precision scales.
 DATE_PREC: Final = {"1": "day", "2": "days", "3": "week", "4": "month", "5": "year"}
-WHERE_PREC: Final = {"1": "exact", "2": "near", "3": "admin2", "4": "admin1", "5": "region", "6": "country", "7": "water"}
+WHERE_PREC: Final = {
+    "1": "exact",
+    "2": "near",
+    "3": "admin2",
+    "4": "admin1",
+    "5": "region",
+    "6": "country",
+    "7": "water",
+}
 DATE_PREC_CODE: Final = {v: k for k, v in DATE_PREC.items()}
 WHERE_PREC_CODE: Final = {v: k for k, v in WHERE_PREC.items()} | {"unknown": "6"}
 VIOLENCE: Final = {"1": "state-based", "2": "non-state", "3": "one-sided"}

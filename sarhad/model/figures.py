@@ -75,9 +75,7 @@ class Figure:
         for name in ("low", "best", "high"):
             value = getattr(self, name)
             if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
-                raise InvalidInput(
-                    f"figure {self.measure}/{self.category} {name} must be a count ≥ 0, not {value!r}"
-                )
+                raise InvalidInput(f"figure {self.measure}/{self.category} {name} must be a count ≥ 0, not {value!r}")
 
     @property
     def consistent(self) -> bool:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from functools import lru_cache
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any, Final
 
 from sarhad.canonical import canonical_bytes
@@ -175,9 +175,7 @@ class Incident:
         if self.date_end < self.date_start:
             raise InvalidInput(f"end date {self.date_end} is before start date {self.date_start}")
         if self.date_precision not in DATE_PRECISIONS:
-            raise InvalidInput(
-                f"date precision {self.date_precision!r} is not one of {', '.join(DATE_PRECISIONS)}"
-            )
+            raise InvalidInput(f"date precision {self.date_precision!r} is not one of {', '.join(DATE_PRECISIONS)}")
         if self.tlp not in TLP_LEVELS:
             raise InvalidInput(f"TLP {self.tlp!r} is not one of {', '.join(TLP_LEVELS)}")
         if not self.reported_by:
@@ -264,9 +262,7 @@ class Incident:
         try:
             ext = obj["extensions"][SARHAD_EXTENSION]
         except (KeyError, TypeError) as exc:
-            raise InvalidInput(
-                f"{obj.get('id')}: the incident has no sarhad extension ({SARHAD_EXTENSION})"
-            ) from exc
+            raise InvalidInput(f"{obj.get('id')}: the incident has no sarhad extension ({SARHAD_EXTENSION})") from exc
         markings = [m for m in obj.get("object_marking_refs", []) if m in _TLP_BY_ID]
         try:
             place = ext.get("place") or {}

@@ -239,13 +239,13 @@ def open_database(url: str) -> Database:
                 rest.append(part)
         conninfo = base + ("?" + "&".join(rest) if rest else "")
         try:
-            conn = psycopg.connect(conninfo, autocommit=True)
+            pg: Any = psycopg.connect(conninfo, autocommit=True)
             if schema:
                 if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", schema):
                     raise StorageError(f"schema name {schema!r} is not a plain lower-case identifier")
-                conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-                conn.execute(f"SET search_path TO {schema}")
+                pg.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+                pg.execute(f"SET search_path TO {schema}")
         except psycopg.Error as exc:
             raise StorageError(f"cannot connect to PostgreSQL: {exc}") from exc
-        return Database(url, conn, "postgresql", schema)
+        return Database(url, pg, "postgresql", schema)
     raise StorageError(f"unsupported database URL {url!r}: expected sqlite:///PATH or postgresql://…")

@@ -43,9 +43,7 @@ _UPSERT: Final = (
 )
 
 
-def incident_row(
-    inc: Incident, created: str, modified: str, origin: str, content_sha: str
-) -> tuple[Any, ...]:
+def incident_row(inc: Incident, created: str, modified: str, origin: str, content_sha: str) -> tuple[Any, ...]:
     """The ``incidents`` row for one version of an incident."""
     p = inc.place
     k = inc.killed
@@ -113,9 +111,7 @@ class Filters:
         if self.bbox:
             min_lon, min_lat, max_lon, max_lat = self.bbox
             if not (min_lon <= max_lon and min_lat <= max_lat):
-                raise InvalidInput(
-                    f"bounding box {self.bbox} has min > max (expected MINLON,MINLAT,MAXLON,MAXLAT)"
-                )
+                raise InvalidInput(f"bounding box {self.bbox} has min > max (expected MINLON,MINLAT,MAXLON,MAXLAT)")
             clauses.append("lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?")
             params += [min_lat, max_lat, min_lon, max_lon]
         if self.near_border is not None:

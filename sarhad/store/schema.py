@@ -125,8 +125,6 @@ def migrate(db: Database) -> int:
                 if (component, version) in done:
                     continue
                 db.execute(db.ddl(statement))
-                db.execute(
-                    "INSERT INTO schema_migrations (component, version) VALUES (?, ?)", (component, version)
-                )
+                db.execute("INSERT INTO schema_migrations (component, version) VALUES (?, ?)", (component, version))
                 applied += 1
     return applied
