@@ -12,6 +12,7 @@ __all__ = ["export_stix_cmd", "import_stix_cmd", "register"]
 
 token_app = typer.Typer(help="Access tokens for the node's HTTP APIs.", no_args_is_help=True)
 peer_app = typer.Typer(help="The peers this node syncs with.", no_args_is_help=True)
+taxii_app = typer.Typer(help="Talk to any TAXII 2.1 server.", no_args_is_help=True)
 
 
 def serve(
@@ -118,6 +119,33 @@ def sync(
         raise typer.Exit(1)
 
 
+@taxii_app.command("pull")
+def taxii_pull(
+    ctx: typer.Context,
+    url: str = typer.Argument(..., help="The server's discovery URL (http://host/taxii2/)."),
+    collection: str = typer.Option(..., "--collection", help="The collection's id, alias or title."),
+    api_root: str = typer.Option(None, "--api-root", help="The API root URL [default: the server's default]."),
+    user: str = typer.Option(None, "--user", help="User for HTTP Basic."),
+    password: str = typer.Option(None, "--password", envvar="SARHAD_TAXII_PASSWORD", help="Password for HTTP Basic."),
+    token: str = typer.Option(None, "--token", envvar="SARHAD_TAXII_TOKEN", help="Bearer token (instead of --user)."),
+    added_after: str = typer.Option(None, "--added-after", help="Only objects the server added after this date."),
+    limit: int = typer.Option(None, "--limit", help="Page size to ask for."),
+    timeout: float = typer.Option(60.0, "--timeout", help="Seconds to wait for each response."),
+    json_out: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Pull a collection's STIX objects into the node through the publish path (all or nothing)."""
+    from sarhad.exchange.client import TaxiiClient
+    from sarhad.exchange.pull import pull_collection
+
+    node = state(ctx).node()
+    with TaxiiClient(url, token=token, user=user, password=password, timeout=timeout) as client:
+        result = pull_collection(node, client, collection, api_root=api_root, added_after=added_after, limit=limit)
+    if json_out:
+        print_json(result.as_dict())
+    else:
+        console.print(result.summary(), highlight=False)
+
+
 def export_stix_cmd(ctx: typer.Context, out: Path) -> None:
     """Body of ``sarhad export stix --out FILE``: write one STIX 2.1 bundle."""
     from sarhad.formats.stix import export_stix
@@ -154,10 +182,11 @@ def _import_stix(
 
 
 def register(app: typer.Typer) -> None:
-    """Add serve, token, peer and sync (and, standalone, ``stix-export``/``stix-import``) to ``app``."""
+    """Add serve, token, peer, sync, taxii (and, standalone, ``stix-export``/``stix-import``) to ``app``."""
     app.command("serve")(serve)
     app.command("sync")(sync)
     app.add_typer(token_app, name="token")
     app.add_typer(peer_app, name="peer")
+    app.add_typer(taxii_app, name="taxii")
     app.command("stix-export")(_export_stix)
     app.command("stix-import")(_import_stix)
