@@ -50,3 +50,13 @@ def test_quality_measures_perfect_and_broken_clusterings() -> None:
     assert perfect.f1 == 1.0 and perfect.bcubed_f1 == 1.0
     lumped = measure({"a": "x", "b": "x", "c": "x"}, truth)
     assert lumped.recall == 1.0 and lumped.precision == pytest.approx(1 / 3)
+
+
+def test_package_exports_its_public_names_lazily() -> None:
+    import sarhad.reconcile as package
+
+    assert sorted(package.__all__) == package.__all__
+    for name in package.__all__:
+        assert getattr(package, name) is not None
+    with pytest.raises(AttributeError, match="has no attribute 'nothing'"):
+        _ = package.nothing
