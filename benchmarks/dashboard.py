@@ -186,13 +186,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     import uvicorn
-    from benchmarks._dashboard_app import build_app
+    from sarhad.web.app import create_app
+    from sarhad.web.dashboard import compose
 
     with tempfile.TemporaryDirectory() as tmp:
         home = args.home or Path(tmp) / "home"
         settings, token = populate(home, args.incidents)
         port = free_port()
-        server = uvicorn.Server(uvicorn.Config(build_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+        server = uvicorn.Server(
+            uvicorn.Config(compose(create_app(settings)), host="127.0.0.1", port=port, log_level="warning")
+        )
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
         while not server.started:

@@ -1,0 +1,124 @@
+"""Evaluation: each rule kind, one alert per (rule, incident), own and synced records alike."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sarhad.errors import InvalidInput
+from sarhad.model.figures import Figure
+from sarhad.model.incident import Incident, Perpetrator, Place, incident_id
+from sarhad.monitor.alerts import count_alerts, list_alerts
+from sarhad.monitor.evaluate import evaluate, notify_committed, take_pending
+from sarhad.monitor.rules import Rule, add_rule
+from sarhad.node import Node
+
+
+def make(source: str, *, party: str = "PK", day: str = "2025-04-11", lat: float = 28.96, lon: float = 61.59,
+         border_km: float | None = 2.5, admin1: str = "Balochistan", admin2: str = "Chagai",
+         perpetrator: str | None = "Jaish al-Adl", killed: int | None = 2) -> Incident:  # fmt: skip
+    figures = (
+        (Figure("killed", "total", killed, killed, killed, "party_official", party),) if killed is not None else ()
+    )
+    return Incident(
+        id=incident_id("party", party, source), reported_by=party, dataset="party", source_id=source,
+        date_start=day, date_end=day,
+        place=Place(country="PK" if party == "PK" else "IR", admin1=admin1, admin2=admin2, lat=lat, lon=lon,
+                    precision="near", border_km=border_km),
+        perpetrators=(Perpetrator(perpetrator),) if perpetrator else (), figures=figures,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def node(tmp_path: Path) -> Iterator[Node]:
+    n = Node.init(tmp_path / "pk", "PK")
+    yield n
+    n.close()
+
+
+def publish_and_evaluate(node: Node, *incidents: Incident, origin: str = "PK") -> list[str]:
+    """Publish (the publisher evaluates the rules in its transaction); the rules of the new alerts."""
+    before = {a.id for a in list_alerts(node.db)}
+    with node.publisher() as pub:
+        pub.add_all(incidents)
+    # Evaluating again, as a sync would for the same records, adds nothing.
+    assert evaluate(node.db, incidents, origin=origin) == []
+    notify_committed()
+    return sorted(a.rule for a in list_alerts(node.db) if a.id not in before)
+
+
+def test_near_border_and_perpetrator_and_killed_rules(node: Node) -> None:
+    add_rule(node.db, Rule(name="near", near_border_km=10))
+    add_rule(node.db, Rule(name="jaish-2", perpetrators=("jaish",), min_killed=2))
+    add_rule(node.db, Rule(name="many", min_killed=10))
+    assert publish_and_evaluate(node, make("a")) == ["jaish-2", "near"]
+    assert publish_and_evaluate(node, make("b", border_km=80, killed=1)) == []
+    reasons = {a.rule: a.reason for a in list_alerts(node.db)}
+    assert reasons["near"] == "2.5 km from the border"
+    assert reasons["jaish-2"] == "perpetrator Jaish al-Adl; 2 killed"
+
+
+def test_incident_without_figures_or_distance_does_not_match(node: Node) -> None:
+    add_rule(node.db, Rule(name="near", near_border_km=10))
+    add_rule(node.db, Rule(name="killed", min_killed=0))
+    assert publish_and_evaluate(node, make("a", border_km=None, killed=None)) in ([], ["near"])
+
+
+def test_crossing_admin1_and_polygon_rules(node: Node) -> None:
+    add_rule(node.db, Rule(name="taftan", crossing_km=15))
+    add_rule(node.db, Rule(name="chagai", admin1=("chagai",)))
+    add_rule(node.db, Rule(name="box", polygon=((61.0, 28.5), (62.0, 28.5), (62.0, 29.5), (61.0, 29.5))))
+    assert publish_and_evaluate(node, make("a")) == ["box", "chagai", "taftan"]
+    assert publish_and_evaluate(node, make("b", lat=26.0, lon=63.05, admin2="Kech")) == []
+    assert "Taftan" in next(a.reason for a in list_alerts(node.db) if a.rule == "taftan")
+
+
+def test_one_alert_per_rule_and_incident(node: Node) -> None:
+    add_rule(node.db, Rule(name="near", near_border_km=10))
+    inc = make("a")
+    assert publish_and_evaluate(node, inc) == ["near"]
+    assert publish_and_evaluate(node, inc) == []
+    assert publish_and_evaluate(node, make("a", killed=7)) == []  # a new version of the same incident
+    assert count_alerts(node.db) == 1
+
+
+def test_surge_rule_compares_the_window_with_the_baseline(node: Node) -> None:
+    add_rule(node.db, Rule(name="surge", surge_window_days=7, surge_factor=3, surge_baseline_days=70))
+    baseline = [make(f"old{i}", day=f"2025-02-{10 + i:02d}") for i in range(3)]
+    with node.publisher() as pub:
+        pub.add_all(baseline)
+    assert publish_and_evaluate(node, make("n1", day="2025-04-01")) == []
+    assert publish_and_evaluate(node, make("n2", day="2025-04-02")) == []
+    assert publish_and_evaluate(node, make("n3", day="2025-04-03")) == ["surge"]
+    assert "3 incidents in 7 days, expected 0.3" in list_alerts(node.db, rule="surge")[0].reason
+
+
+def test_disagreement_with_another_partys_record(node: Node) -> None:
+    add_rule(node.db, Rule(name="disputed", disagrees=True))
+    assert publish_and_evaluate(node, make("pk", killed=2)) == []
+    ir = make("ir", party="IR", day="2025-04-12", lat=29.02, lon=61.45, perpetrator="Jaish al-Adl", killed=6)
+    assert publish_and_evaluate(node, ir, origin="IR") == ["disputed"]
+    alert = list_alerts(node.db)[0]
+    assert "killed: IR 6, PK 2" in alert.reason
+    agreeing = make("ir2", party="IR", day="2025-04-11", killed=2)
+    assert publish_and_evaluate(node, agreeing, origin="IR") == []
+
+
+def test_synced_records_are_evaluated_with_their_origin(node: Node) -> None:
+    record = make("ir", party="IR")
+    with node.publisher() as pub:
+        pub.add(record)
+    take_pending()
+    add_rule(node.db, Rule(name="near", near_border_km=10))
+    alerts = evaluate(node.db, [record], origin="IR")
+    assert [(a.rule, a.origin, a.incident_id) for a in alerts] == [("near", "IR", record.id)]
+    assert [a.rule for a in take_pending()] == ["near"]
+    assert take_pending() == []
+    assert evaluate(node.db, [], origin="IR") == []
+
+
+def test_list_alerts_rejects_a_bad_limit(node: Node) -> None:
+    with pytest.raises(InvalidInput, match="limit 0 is not positive"):
+        list_alerts(node.db, limit=0)
