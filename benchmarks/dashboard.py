@@ -186,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     import uvicorn
+
     from sarhad.web.app import create_app
     from sarhad.web.dashboard import compose
 
