@@ -96,3 +96,17 @@ def test_shown_cluster_can_be_found_by_a_member_id(reports_node: Node) -> None:
     reconcile(reports_node.db, "PK")
     member = quetta_day()[0].id
     assert member in {m.id for m in cluster_view(reports_node.db, member).members}
+
+
+def test_reconcile_and_dedup_stats_on_both_databases(any_node: Node) -> None:
+    any_node.publish(quetta_day())
+    summary = reconcile(any_node.db, "PK")
+    assert summary.clusters == 3
+    assert [sorted(m["source_id"] for m in c["members"]) for c in list_clusters(any_node.db, disagreements=True)] == [
+        ["IR-3", "PK-3"]
+    ]
+    assert dedup_stats(any_node.db, "year")["groups"] == [
+        {"key": "2024", "incidents": 3, "killed": {"low": 12, "best": 12, "high": 21, "unknown": 0},
+         "wounded": {"low": 20, "best": 20, "high": 20, "unknown": 2}}
+    ]  # fmt: skip
+    assert reconcile(any_node.db, "PK", full=True).clusters == 3
