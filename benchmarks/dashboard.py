@@ -156,7 +156,7 @@ def time_calls(base: str, token: str, rounds: int) -> list[tuple[str, list[float
     return out
 
 
-def page_ready_ms(base: str, token: str) -> float:
+def page_ready_ms(base: str, token: str, screenshot: Path | None = None) -> float:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -172,7 +172,11 @@ def page_ready_ms(base: str, token: str) -> float:
             t0 = time.perf_counter()
             page.reload()
             page.wait_for_selector("html[data-ready='true']", timeout=30_000)
-            return (time.perf_counter() - t0) * 1000
+            ready = (time.perf_counter() - t0) * 1000
+            if screenshot is not None:
+                page.wait_for_timeout(500)
+                page.screenshot(path=str(screenshot))
+            return ready
         finally:
             browser.close()
 
@@ -182,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--incidents", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--browser", action="store_true", help="also time the page in headless Chromium")
+    parser.add_argument("--screenshot", type=Path, help="with --browser: save the page as this PNG")
     parser.add_argument("--home", type=Path, help="node home to create (default: a temporary folder)")
     args = parser.parse_args(argv)
 
@@ -204,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         base = f"http://127.0.0.1:{port}"
         try:
             results = time_calls(base, token, args.rounds)
-            ready = page_ready_ms(base, token) if args.browser else None
+            ready = page_ready_ms(base, token, args.screenshot) if args.browser else None
         finally:
             server.should_exit = True
             thread.join(10)
