@@ -1,0 +1,99 @@
+"""The news-article extractor: English news text → proposed incidents, commitments and figures.
+
+``extract_article(text, published=None)`` reads one article (the examples' file format, or plain text with a
+publication date) and returns an :class:`Extraction`; ``Extraction.to_json()`` is the ``sarhad extract --json``
+entry. Every value carries the character span of the words it came from. Rules only, offline: the dates,
+numbers, casualty, place (gazetteer through :func:`sarhad.extract.places.geocode`) and actor (the alias
+registry :mod:`sarhad.model.actors`) modules beside this one. See ``docs/extraction.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sarhad.extract.article import Article, parse_article
+from sarhad.extract.commitments import extract_commitments
+from sarhad.extract.figures import extract_figures, normalise_unit
+from sarhad.extract.incidents import analyse, extract_incidents
+
+__all__ = ["Extraction", "extract_article", "extract_file", "normalise_unit"]
+
+
+@dataclass(slots=True)
+class Extraction:
+    """What one article proposes: incidents (``incidents[0]`` the main one), commitments and figures."""
+
+    file: str | None
+    article: Article = field(repr=False)
+    incidents: list[dict[str, Any]] = field(default_factory=list)
+    commitments: list[dict[str, Any]] = field(default_factory=list)
+    figures: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def source(self) -> dict[str, Any]:
+        a = self.article
+        return {
+            "title": a.title,
+            "source": a.source,
+            "url": a.url,
+            "domain": a.domain,
+            "published": a.published.isoformat() if a.published else None,
+            "spans": {"title": list(a.title_span) if a.title_span else None,
+                      "published": list(a.published_span) if a.published_span else None},
+        }  # fmt: skip
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON entry of the ``sarhad extract --json`` contract (plain dicts, lists and scalars)."""
+        source = self.source
+        incidents = []
+        for inc in self.incidents:
+            entry = dict(inc)
+            entry["source"] = {k: source[k] for k in ("title", "url", "source", "published")}
+            incidents.append(entry)
+        return {
+            "file": self.file,
+            "source": source,
+            "incidents": incidents,
+            "commitments": list(self.commitments),
+            "figures": list(self.figures),
+        }
+
+
+def extract_article(text: str, published: date | str | None = None, file: str | None = None) -> Extraction:
+    """Extract incidents, commitments and figures from one article's ``text``.
+
+    ``published`` (a date or 'YYYY-MM-DD') overrides the header's date; plain text needs it for relative
+    dates ("on Saturday"). Raises InvalidInput for a malformed ``published``.
+    """
+    article = parse_article(text, published)
+    features = analyse(article)
+    incidents = extract_incidents(article, features)
+    in_incidents = {tuple(s) for inc in incidents for s in inc["sentences"]}
+    used = {
+        c.number.start + f.sentence.start
+        for f in features
+        if (f.sentence.start, f.sentence.end) in in_incidents
+        for c in f.casualties
+        if c.who in {"victims", "subset"}
+    }
+    figures = extract_figures(article, features, used)
+    commitments = extract_commitments(article)
+    return Extraction(file, article, incidents, commitments, figures)
+
+
+def extract_file(path: str, published: date | str | None = None) -> Extraction:
+    """Read ``path`` (UTF-8) and extract it; the entry's ``file`` is the path as given."""
+    from pathlib import Path
+
+    from sarhad.errors import InvalidInput, NotFound
+
+    p = Path(path)
+    if not p.is_file():
+        raise NotFound(f"{path}: no such file")
+    try:
+        text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    return extract_article(text, published, file=path)

@@ -1,0 +1,351 @@
+"""Figures: the quantities an article states, with value and unit.
+
+"USD 2.5 billion" → 2500000000 USD; "$5 billion annually" → 5000000000 "USD per year"; "PKR 500 million" /
+"Rs500m" → 500000000 PKR; "959-kilometre border" → 959 km; "40%" → 40 percent; "1,000 terrorism-related deaths"
+→ 1000 deaths; "293 attacks" → 293 attacks; "404 people dead" → 404 deaths; "569 injured" → 569 injured;
+"18 Jaish al-Adl terrorists were killed" → 18 militants; "12 agreements" → 12 agreements. The unit of a
+count is its head noun, normalised (:func:`normalise_unit`). Victim counts that became an incident's toll,
+dates, years, times and ages are not figures.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sarhad.extract.article import Article
+from sarhad.extract.casualties import ATTACKER_NOUNS, Casualty
+from sarhad.extract.incidents import SentenceFeatures
+
+__all__ = ["extract_figures", "normalise_unit"]
+
+_CURRENCY_BEFORE = re.compile(r"(?P<cur>US\$|USD|\$|Rs\.?|PKR|IRR|EUR|€|£|GBP|CNY|AED|AFN)\s*$", re.I)
+_CURRENCY_AFTER = re.compile(
+    r"^\s*(?P<cur>(?:US\s+)?dollars|rupees|rials|tomans|euros|pounds|yuan|dirhams|afghanis)\b", re.I
+)
+_CURRENCY_CODE = {
+    "us$": "USD",
+    "usd": "USD",
+    "$": "USD",
+    "rs": "PKR",
+    "rs.": "PKR",
+    "pkr": "PKR",
+    "irr": "IRR",
+    "eur": "EUR",
+    "€": "EUR",
+    "£": "GBP",
+    "gbp": "GBP",
+    "cny": "CNY",
+    "aed": "AED",
+    "afn": "AFN",
+    "dollars": "USD",
+    "us dollars": "USD",
+    "rupees": "PKR",
+    "rials": "IRR",
+    "tomans": "IRT",
+    "euros": "EUR",
+    "pounds": "GBP",
+    "yuan": "CNY",
+    "dirhams": "AED",
+    "afghanis": "AFN",
+}
+_PER_YEAR = re.compile(
+    r"^[\s,]*(?:(?:\w+\s+){0,3}?)(?:annually|a year|per year|per annum|each year|every year|yearly)\b", re.I
+)
+_MEASURE = re.compile(
+    r"^\s*(?:-|\s)?(?P<u>kilomet(?:re|er)s?|km|kms|miles?|met(?:re|er)s?|m\b|kilograms?|kg|tonnes?|tons?|percent|"
+    r"per cent|%|"
+    r"minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|decades?|acres?|hectares?|square kilomet(?:re|er)s?|sq km|"
+    r"megawatts?|MW|barrels?|litres?|liters?|cubic met(?:re|er)s?)(?![\w])",
+    re.I,
+)
+_MEASURE_UNIT = {
+    "kilometre": "km",
+    "kilometres": "km",
+    "kilometer": "km",
+    "kilometers": "km",
+    "km": "km",
+    "kms": "km",
+    "mile": "miles",
+    "miles": "miles",
+    "metre": "m",
+    "metres": "m",
+    "meter": "m",
+    "meters": "m",
+    "m": "m",
+    "kilogram": "kg",
+    "kilograms": "kg",
+    "kg": "kg",
+    "tonne": "tonnes",
+    "tonnes": "tonnes",
+    "ton": "tonnes",
+    "tons": "tonnes",
+    "percent": "percent",
+    "per cent": "percent",
+    "%": "percent",
+    "minute": "minutes",
+    "minutes": "minutes",
+    "min": "minutes",
+    "mins": "minutes",
+    "hour": "hours",
+    "hours": "hours",
+    "hr": "hours",
+    "hrs": "hours",
+    "day": "days",
+    "days": "days",
+    "week": "weeks",
+    "weeks": "weeks",
+    "month": "months",
+    "months": "months",
+    "year": "years",
+    "years": "years",
+    "decade": "decades",
+    "decades": "decades",
+    "acre": "acres",
+    "acres": "acres",
+    "hectare": "hectares",
+    "hectares": "hectares",
+    "sq km": "km2",
+    "square kilometre": "km2",
+    "square kilometres": "km2",
+    "square kilometer": "km2",
+    "square kilometers": "km2",
+    "megawatt": "MW",
+    "megawatts": "MW",
+    "mw": "MW",
+    "barrel": "barrels",
+    "barrels": "barrels",
+    "litre": "litres",
+    "litres": "litres",
+    "liter": "litres",
+    "liters": "litres",
+}
+_SKIP_WORDS = {
+    "the",
+    "a",
+    "an",
+    "of",
+    "and",
+    "or",
+    "to",
+    "in",
+    "on",
+    "at",
+    "for",
+    "by",
+    "with",
+    "from",
+    "per",
+    "were",
+    "was",
+    "are",
+    "is",
+    "have",
+    "has",
+    "had",
+    "been",
+    "be",
+    "that",
+    "which",
+    "who",
+    "as",
+    "than",
+    "more",
+    "over",
+}
+_UNIT_SYNONYMS = {
+    "dead": "deaths",
+    "death": "deaths",
+    "deaths": "deaths",
+    "killed": "deaths",
+    "fatalities": "deaths",
+    "fatality": "deaths",
+    "lives": "deaths",
+    "killings": "deaths",
+    "martyred": "deaths",
+    "casualties": "casualties",
+    "injured": "injured",
+    "wounded": "injured",
+    "hurt": "injured",
+    "injuries": "injured",
+    "injury": "injured",
+    "terrorists": "militants",
+    "terrorist": "militants",
+    "militants": "militants",
+    "militant": "militants",
+    "insurgents": "militants",
+    "attackers": "militants",
+    "khawarij": "militants",
+    "khwarij": "militants",
+    "assailants": "militants",
+    "gunmen": "militants",
+    "fighters": "militants",
+    "incidents": "attacks",
+    "attack": "attacks",
+    "attacks": "attacks",
+    "persons": "people",
+    "person": "people",
+    "individuals": "people",
+    "people": "people",
+    "mous": "agreements",
+    "memoranda": "agreements",
+    "accords": "agreements",
+    "agreements": "agreements",
+    "pacts": "agreements",
+    "kilometre": "km",
+    "kilometres": "km",
+    "km": "km",
+    "per cent": "percent",
+    "%": "percent",
+    "percent": "percent",
+    "usd per year": "USD per year",
+    "usd a year": "USD per year",
+    "usd annually": "USD per year",
+    "usd/year": "USD per year",
+}
+
+
+def normalise_unit(unit: str | None) -> str:
+    """A comparable form of a unit: synonyms merged ("dead"/"killed" → deaths, "terrorists" → militants)."""
+    if not unit:
+        return ""
+    u = unit.strip()
+    low = u.casefold()
+    if low in _UNIT_SYNONYMS:
+        return _UNIT_SYNONYMS[low]
+    if u.isupper() or low in {"usd per year"}:
+        return u
+    return _MEASURE_UNIT.get(low, low)
+
+
+def _head_noun(after: str) -> tuple[str | None, int]:
+    """The counted noun after a number ("Iranian pilgrims crossed" → pilgrims)."""
+    pos = 0
+    for m in re.finditer(r"[A-Za-z][\w'\u2019\-]*", after[:80]):
+        word = m.group(0)
+        low = word.casefold()
+        if m.start() - pos > 3 and pos:
+            break
+        if low in _SKIP_WORDS and low not in {"of"}:
+            return None, 0
+        if low == "of":
+            pos = m.end()
+            continue
+        if low in {"killed", "dead", "injured", "wounded", "hurt"}:
+            return low, m.end()
+        if (
+            re.search(r"(?:s|people|children|men|women|police|personnel|staff|militia|khawarij|khwarij)$", low)
+            and not word[0].isupper()
+        ):
+            if low.endswith("ss") or low in {"was", "has", "is", "as", "this", "its", "us", "across", "thus"}:
+                return None, 0
+            return word, m.end()
+        if word.isupper() and len(word) >= 3 and low.endswith("s"):
+            return word, m.end()
+        pos = m.end()
+    return None, 0
+
+
+def extract_figures(article: Article, features: list[SentenceFeatures], used: set[int]) -> list[dict[str, Any]]:
+    """The article's figures; ``used`` holds the start offsets of numbers that became incident tolls."""
+    text = article.text
+    out: list[dict[str, Any]] = []
+    seen: set[tuple[float, str]] = set()
+    for f in features:
+        casualty_at: dict[int, Casualty] = {c.number.start + f.sentence.start: c for c in f.casualties}
+        for n in f.numbers:
+            if n.is_year or n.start in used:
+                continue
+            if n.text.casefold() in {"one", "a couple", "a couple of", "several", "a few"}:
+                continue
+            before = text[max(0, n.start - 12) : n.start]
+            after = text[n.end : n.end + 100]
+            if re.search(
+                r"(?:\bNo\.|\b[Nn]umber|#|\bQ|\bH|\bFY|\b[Pp]age|\bArticle|\bSection|\bMi-|\bF-|\bJF-)\s*$", before
+            ):
+                continue
+            if n.is_word and re.search(r"\b(?:the|these|those|both)\s+$", before, re.I):
+                continue
+            if re.match(r"\s*of\s+(?:them|whom)\b", after):
+                continue
+            if re.match(r"\s*(?:-year-old|years? old|-member|th\b|st\b|nd\b|rd\b|/\d)", after):
+                continue
+            value = float(n.value)
+            unit: str | None = None
+            end = n.end
+            cur = _CURRENCY_BEFORE.search(text[max(0, n.start - 6) : n.start])
+            cur_after = _CURRENCY_AFTER.match(after)
+            start = n.start
+            if cur:
+                unit = _CURRENCY_CODE[cur.group("cur").casefold()]
+                start = n.start - (len(text[max(0, n.start - 6) : n.start]) - cur.start())
+            elif cur_after:
+                unit = _CURRENCY_CODE[re.sub(r"\s+", " ", cur_after.group("cur").casefold())]
+                end = n.end + cur_after.end()
+            if unit:
+                rate = _PER_YEAR.match(text[end : end + 40])
+                if rate:
+                    unit = f"{unit} per year"
+                    end += rate.end()
+            if unit is None:
+                measure = _MEASURE.match(after)
+                if measure:
+                    raw = measure.group("u").casefold()
+                    unit = _MEASURE_UNIT.get(raw, raw)
+                    end = n.end + measure.end()
+                    if unit in {"years", "months", "days", "weeks"} and re.match(
+                        r"\s*(?:ago|earlier|later|after|before)\b", text[end : end + 10]
+                    ):
+                        continue
+            casualty = casualty_at.get(n.start - 0)
+            if unit is None:
+                noun, consumed = _head_noun(after)
+                if casualty is not None and casualty.measure in {"killed", "wounded"}:
+                    if casualty.who == "attackers" or (noun and re.fullmatch(ATTACKER_NOUNS, noun, re.I)):
+                        unit = "militants"
+                    elif casualty.noun in {"", "people", "persons", "others", "individuals"} or noun in {
+                        "dead",
+                        "killed",
+                        "injured",
+                        "wounded",
+                        "hurt",
+                    }:
+                        unit = "deaths" if casualty.measure == "killed" else "injured"
+                    else:
+                        unit = (noun or casualty.noun).casefold()
+                    end = max(end, n.end + consumed)
+                elif noun:
+                    unit = noun.casefold()
+                    end = n.end + consumed
+            if unit is None:
+                continue
+            unit = {"dead": "deaths", "killed": "deaths", "wounded": "injured", "hurt": "injured"}.get(unit, unit)
+            key = (value, normalise_unit(unit))
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(
+                {
+                    "quantity": _quantity(f.sentence.text, n.start - f.sentence.start, end - f.sentence.start),
+                    "value": int(value) if value.is_integer() else value,
+                    "unit": unit,
+                    "qualifier": n.qualifier,
+                    "low": n.low,
+                    "high": n.high,
+                    "span": [start, end],
+                }
+            )
+    return out
+
+
+def _quantity(sentence: str, s: int, e: int) -> str:
+    """A short description: the clause around the number."""
+    left = sentence[:s]
+    cut = max(left.rfind(", "), left.rfind("; "), left.rfind(": "))
+    left = left[cut + 2 :] if cut >= 0 and s - cut < 90 else left[-80:]
+    right = sentence[e:]
+    stop = re.search(r"[,;.]\s|[,;.]$", right)
+    right = right[: stop.start()] if stop else right[:60]
+    if len(right) > 70:
+        right = right[:70].rsplit(" ", 1)[0]
+    return (left + sentence[s:e] + right).strip()

@@ -1,0 +1,1042 @@
+"""Incidents in an article: the main one and the background incidents the article states.
+
+How it works, sentence by sentence (``article.story()``: the title, body and bullets, never captions or
+"Updated …" lines):
+
+1. Each sentence gets its features: dates (resolved against the publication date), numbers, casualty counts
+   (victims apart from attackers), attack-type cues, actor mentions with claim/blame cues, provinces and place
+   names. Statistics ("293 attacks … 404 dead", "over the past year") and generic sentences ("has claimed
+   several attacks over recent years") and state counter-strikes ("Iran struck two bases") are set aside.
+2. Event sentences are grouped: the title and the lead start the main incident; a sentence with its own date
+   that differs from the main incident's ("Last week, …", "In December, …", "a week after a bomb exploded in
+   Mastung") opens or joins a background incident; an undated sentence continues a background incident only
+   when it says so ("In the clashes that followed") or names its place; otherwise it is about the main one.
+3. Each group becomes an incident: the best date, the most specific place (province mentions first, then the
+   gazetteer, then regional phrases and the article's dominant province), the perpetrator (claimed > blamed >
+   suspected, "the group" resolved to the last named group), the largest victim counts (toll updates
+   included, subsets and attackers excluded), the GTD attack type (cue weights, GTD hierarchy) and the target.
+
+A background incident is kept only with at least a month and a province or a toll, as the gold convention asks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sarhad.extract.article import Article, Sentence
+from sarhad.extract.casualties import Casualty, find_casualties
+from sarhad.extract.dates import DateMention, find_dates
+from sarhad.extract.numbers import NumberMention, find_numbers
+from sarhad.extract.places import (
+    COUNTRY_WORDS,
+    GeoHit,
+    PlaceMention,
+    ProvinceMention,
+    find_place_mentions,
+    find_provinces,
+    geocode,
+    geocode_prefixes,
+    province,
+    region_province,
+)
+from sarhad.model.actors import ActorMention, find_actor_mentions
+from sarhad.model.codes import ATTACK_TYPES
+
+__all__ = ["SentenceFeatures", "analyse", "article_country", "extract_incidents"]
+
+# GTD primary attack type hierarchy (codebook): the highest-ranked type present is the primary one.
+_HIERARCHY = [1, 4, 6, 5, 3, 2, 8, 7, 9]
+
+_CUES: list[tuple[int, float, re.Pattern[str]]] = [
+    (
+        3,
+        3.0,
+        re.compile(
+            r"\bsuicide\s+(?:bomb(?:ing|er|ers)?|attack(?:er|s)?|blast|explosion|car bomb|vest|jacket)|"
+            r"\bblew (?:himself|herself|themselves) up\b",
+            re.I,
+        ),
+    ),
+    (
+        3,
+        2.5,
+        re.compile(
+            r"\b(?:blasts?|explosions?|exploded|explosives?|IEDs?|improvised explosive|bomb(?:s|ing|ings|ed)?|"
+            r"car bomb|VBIED|grenades?|"
+            r"landmines?|mine blast|roadside bomb|remote[- ]control(?:led)?|detonated|detonation|rocket attack|mortar|"
+            r"magnetic bomb|"
+            r"sticky bomb|blown up|blew up)\b",
+            re.I,
+        ),
+    ),
+    (
+        2,
+        2.0,
+        re.compile(
+            r"\b(?:opened fire|open fire|fired upon|fired at|fired on|gunfire|gunmen|gunman|shooting|shot dead|"
+            r"shot at|ambush(?:ed|es)?|"
+            r"stormed|gun battle|gunfight|firing|exchange of fire|armed men|assailants|sniper|heavy weapons|shootout|"
+            r"armed attack|raid(?:ed)? on|attacked with guns|assault rifles)\b",
+            re.I,
+        ),
+    ),
+    (
+        2,
+        0.8,
+        re.compile(r"\b(?:attack(?:ed|s)?|assault(?:ed)?|clash(?:es|ed)?|struck|targeted|mounted an attack)\b", re.I),
+    ),
+    (
+        6,
+        3.0,
+        re.compile(
+            r"\b(?:kidnap(?:ped|ping|pers)?|abduct(?:ed|ion|ing|ors)?|taken hostage|took .{0,30}hostage|whisked away|"
+            r"held captive)\b",
+            re.I,
+        ),
+    ),
+    (5, 3.0, re.compile(r"\b(?:barricaded|holed up|hostage stand-?off|siege)\b", re.I)),
+    (4, 4.0, re.compile(r"\b(?:hijack(?:ed|ing|ers)?|seized (?:a|the) (?:train|bus|plane|vehicle|aircraft))\b", re.I)),
+    (1, 4.0, re.compile(r"\b(?:assassinat(?:ed|ion|e)|targeted killing|target killing)\b", re.I)),
+    (
+        7,
+        2.0,
+        re.compile(r"\b(?:set (?:on )?fire|set ablaze|torched|arson|burnt down|burned down|vandali[sz]ed)\b", re.I),
+    ),
+    (8, 2.0, re.compile(r"\b(?:stoned|lynched|beaten to death|tortured)\b", re.I)),
+]
+_EVENT = re.compile(
+    r"\b(?:attack(?:ed|s)?|assault|ambush(?:ed)?|blast|explosion|exploded|bomb(?:ing)?|suicide|opened fire|fired upon|"
+    r"gunmen|killed|killing|kills|martyred|abducted|kidnapped|hijacked|stormed|clash(?:es)?|gunfight|shot dead|"
+    r"wounded|injured|raid(?:ed)?|struck|blew up)\b",
+    re.I,
+)
+_STAT = re.compile(
+    r"\b\d[\d,]*\s+(?:\w+\s+){0,2}?(?:attacks|incidents|terror(?:ist)? attacks|operations|cases)\b|\b(?:statistics|"
+    r"data|report|recorded|"
+    r"think tank|year-on-year|per cent|percent|%|annual|monthly|quarterly report|compared (?:to|with)|decline|"
+    r"surge|rise in|increase in|tally|cumulative|a total of|in all|altogether|overall)\b",
+    re.I,
+)
+_GENERIC = re.compile(
+    r"\b(?:several attacks|many attacks|a series of attacks|dozens of attacks|frequent|frequently|often|has long|"
+    r"have long|"
+    r"over recent years|in recent years|in recent months|over the years|routinely|regularly|have endured|has endured|"
+    r"has claimed (?:several|many|numerous|a number of)|have claimed (?:several|many|numerous)|groups like|such as the|"
+    r"hotspots?|has seen a|has witnessed|have witnessed|wave of|spate of|upsurge|surge|those attacks|these attacks)\b",
+    re.I,
+)
+_COUNTER = re.compile(
+    r"^(?:In response,?\s+|In retaliation,?\s+|Later,?\s+)?(?:Iran|Pakistan|Afghanistan|Tehran|Islamabad|the army|"
+    r"the military|"
+    r"security forces|troops|Iranian forces|Pakistani forces|the IRGC|IRGC|jets|the air force)\s+(?:(?:had|has|have|"
+    r"also|then|later)\s+)?"
+    r"(?:struck|hit back|launched|carried out (?:air|missile|drone)?\s*strikes|retaliated|targeted|bombed|shelled|"
+    r"conducted|killed|"
+    r"neutrali[sz]ed|eliminated)\b",
+    re.I,
+)
+_COUNTER_OP = re.compile(
+    r"\b(?:security forces|police|CTD|troops|the army|intelligence (?:ministry|agents|officials)|"
+    r"the Intelligence Ministry|IRGC|"
+    r"law enforcement agencies|LEAs|forces)\s+(?:\w+\s+){0,3}?(?:dismantled|busted|foiled|arrested|seized|recovered|"
+    r"raided|"
+    r"neutrali[sz]ed|eliminated|killed|conducted|launched)\b|\b(?:intelligence-based operation|IBO|search operation|"
+    r"clearance operation|operation against)\b",
+    re.I,
+)
+_CONTINUE = re.compile(
+    r"^(?:In the (?:clashes|fighting|gunfight|exchange of fire|ensuing|attack|assault|blast)|During the (?:clashes|"
+    r"attack|fighting|gunfight|exchange)|"
+    r"In that (?:attack|assault|blast)|That (?:attack|assault|blast)|The (?:clashes|fighting) that followed|"
+    r"In the (?:clashes|fighting) that followed)",
+    re.I,
+)
+_ANAPHORA = re.compile(
+    r"\b(?:the|this|that)\s+(?:(?:banned|proscribed|outlawed|militant|terrorist|separatist|insurgent|armed|extremist|"
+    r"so-called)\s+){0,2}"
+    r"(?:group|outfit|organi[sz]ation|militia|faction)\b",
+    re.I,
+)
+_CLAIM = re.compile(
+    r"\b(?:claimed|claiming|claims|claim)\s+(?:responsibility|credit|the (?:attack|assault|bombing|blast|killing|"
+    r"ambush))|"
+    r"\bresponsibility\b[^.]{0,60}\bclaimed\b|\bclaimed\b[^.]{0,10}$|\bsaid (?:it|they) (?:had )?carried out\b|"
+    r"\bstatement saying (?:it|they) had carried out\b|\bsaying (?:it|they) (?:had )?carried out\b|\b(?:say|said|"
+    r"says) (?:they|it) (?:had )?killed\b|"
+    r"\btook responsibility\b|\bowned (?:up )?(?:the )?(?:attack|responsibility)\b|\blater claimed\b|\bclaimed by\b",
+    re.I,
+)
+_BLAME = re.compile(
+    r"\b(?:blamed|blames|blaming|accused|held responsible|holds? responsible|pointed the finger|carried out by|"
+    r"perpetrated by|"
+    r"behind the (?:attack|bombing|blast|killings?|assault|ambush|abduction)|responsible for the)\b",
+    re.I,
+)
+_ORIGIN = re.compile(
+    r"\b(?:residents? of|hail(?:ed|ing)? from|belong(?:ed|ing)? to|natives? of|(?:were|was|are|is) from|"
+    r"originally from|home towns? in)\s+"
+    r"(?:[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*(?:\s+province)?\s*(?:,|and|or)\s+)*$"
+)
+_REPORTING = re.compile(
+    r"\b(?:said|says|told|added|confirmed|announced|stated|reported|claimed|tweeted|wrote|noted|"
+    r"informed)\s+(?:\w+\s+){0,2}?(?:late\s+|early\s+)?(?:on\s+)?$",
+    re.I,
+)
+_DEFINITE_EVENT = re.compile(
+    r"\b(?:the|this|today's|yesterday's|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day's)\s+(?:\w+\s+)?(?:attack|"
+    r"killings?|bombing|blast|assault|ambush|"
+    r"explosion|abduction|kidnapping|massacre|shooting)\b",
+    re.I,
+)
+_SUSPECT = re.compile(
+    r"\b(?:suspected|suspect|linked (?:to|with)|affiliated (?:to|with)|belonging to|believed to be|likely|"
+    r"bore the hallmarks|"
+    r"associated with|members of|militants of|terrorists of|fighters of|operatives of)\b",
+    re.I,
+)
+_DENY = re.compile(r"\b(?:denied|denies|deny|distanced|rejected (?:any )?involvement)\b", re.I)
+
+_NP_END = (
+    r"(?=\s+(?:in|on|at|near|when|while|as|during|along|late|early|killing|wounding|injuring|with|from|located|which|"
+    r"that|who|"
+    r"and\s+(?:on|killed|wounded|injured))\b|[,.;]|$)"
+)
+_TARGET_PATTERNS = [
+    re.compile(
+        r"\b(?:attacked|ambushed|targeted|targeting|stormed|raided|struck|tore through|ripped through|fired (?:up)?on|"
+        r"opened fire on|"
+        r"exploded (?:near|close to|outside|at|inside)|went off (?:near|close to|at|outside|inside)|(?:attack|assault|"
+        r"ambush|raid|strike)s?\s+(?:on|against|targeting))\s+"
+        rf"(?P<t>(?!in\b|on\b|at\b|the province\b)(?:an?|the|two|three|several)?\s*[\w'\u2019\- ]{{3,70}}?){_NP_END}",
+        re.I,
+    ),
+    re.compile(r"(?P<t>[\w'\u2019\- ]{3,50}?)\s+(?:had been|was|were)\s+(?:the\s+)?(?:main\s+)?target\b", re.I),
+    re.compile(
+        r"\baimed (?:mainly |chiefly |primarily )?at\s+(?P<t>[\w'\u2019\- ]{3,50}?)(?=[,.;]|\s+(?:though|but|and)\b)",
+        re.I,
+    ),
+]
+_TARGET_TYPES: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "Police",
+        re.compile(
+            r"\b(?:police|policem[ae]n|constables?|patrol|CTD|counter-terrorism department|levies|law enforcement|"
+            r"traffic police)\b",
+            re.I,
+        ),
+    ),
+    (
+        "Military",
+        re.compile(
+            r"\b(?:army|soldiers?|troops|military|IRGC|Revolutionary Guards?|Basij|Frontier Corps|FC|border guards?|"
+            r"convoy|cantonment|infantry|security forces|security personnel|paramilitary|base|headquarters|"
+            r"check ?post)\b",
+            re.I,
+        ),
+    ),
+    (
+        "Transportation",
+        re.compile(r"\b(?:railway|train|station|bus|passengers?|highway|coach|van|vehicles?|airport)\b", re.I),
+    ),
+    ("Educational Institution", re.compile(r"\b(?:school|students?|university|college|madrassa|teachers?)\b", re.I)),
+    (
+        "Religious Figures/Institutions",
+        re.compile(r"\b(?:mosque|imam|worshippers|shrine|church|temple|cleric|seminary|pilgrims)\b", re.I),
+    ),
+    ("Journalists & Media", re.compile(r"\b(?:journalists?|reporters?|press club)\b", re.I)),
+    ("Government (Diplomatic)", re.compile(r"\b(?:embassy|consulate|diplomats?)\b", re.I)),
+    (
+        "Government (General)",
+        re.compile(
+            r"\b(?:government|officials?|deputy commissioner|assistant commissioner|judge|court|governor|minister|"
+            r"polio)\b",
+            re.I,
+        ),
+    ),
+    ("Utilities", re.compile(r"\b(?:pipeline|gas|electricity|power|pylon|grid|transmission)\b", re.I)),
+    ("Telecommunication", re.compile(r"\b(?:telecom|mobile tower|cell tower)\b", re.I)),
+    (
+        "Business",
+        re.compile(
+            r"\b(?:shops?|market|bazaar|traders|businessm[ae]n|company|engineers|workers|labou?rers|factory|mine|"
+            r"miners)\b",
+            re.I,
+        ),
+    ),
+    (
+        "Private Citizens & Property",
+        re.compile(r"\b(?:civilians?|people|residents|villagers|tribesmen|family|home|house|wedding)\b", re.I),
+    ),
+]
+_DOMAIN_COUNTRY = [
+    (
+        re.compile(
+            r"(?:\.pk$|dawn\.com|thenews\.com\.pk|tribune\.com\.pk|geo\.tv|dunyanews|samaa|arynews|brecorder|"
+            r"nation\.com\.pk|app\.com\.pk|radio\.gov\.pk)"
+        ),
+        "PK",
+    ),
+    (
+        re.compile(
+            r"(?:\.ir$|presstv|tehrantimes|irna|mehrnews|tasnim|ifpnews|kayhan|iranintl|iranwire|farsnews|habilian)"
+        ),
+        "IR",
+    ),
+    (re.compile(r"(?:\.af$|tolonews|khaama|pajhwok|ariananews|amu\.tv)"), "AF"),
+]
+
+
+@dataclass(slots=True)
+class SentenceFeatures:
+    """What one sentence says that matters for incidents."""
+
+    sentence: Sentence
+    dates: list[DateMention]
+    numbers: list[NumberMention]
+    casualties: list[Casualty]
+    cues: list[tuple[int, float, int, int]]  # (attack type code, weight, start, end)
+    actors: list[ActorMention]
+    provinces: list[ProvinceMention]
+    places: list[PlaceMention]
+    region: str | None
+    is_event: bool
+    is_stat: bool
+    is_generic: bool
+    is_counter: bool
+    claim: bool
+    blame: bool
+    suspect: bool
+    deny: bool
+
+    @property
+    def event_dates(self) -> list[DateMention]:
+        text, base = self.sentence.text, self.sentence.start
+        return [
+            d
+            for d in self.dates
+            if d.kind in {"absolute", "relative", "weekday", "offset"}
+            and d.precision != "none"
+            and not _REPORTING.search(text[max(0, d.start - base - 40) : d.start - base])
+        ]
+
+
+@dataclass(slots=True)
+class _Cluster:
+    sentences: list[SentenceFeatures] = field(default_factory=list)
+    date: DateMention | None = None
+    main: bool = False
+
+
+_EVENT_GATE = re.compile(
+    r"attack|assault|ambush|blast|explo|bomb|suicide|fire|gun|shoot|shot|kill|martyr|abduct|kidnap|hostage|hijack|"
+    r"storm|"
+    r"clash|raid|struck|strike|blew|blown|detonat|grenade|IED|mine|mortar|rocket|assassin|torch|arson|ablaze|stone|"
+    r"lynch|"
+    r"wound|injur|hurt|dead|died|death|sniper|siege|barricad|holed|target|vandal|burn",
+    re.I,
+)
+_REGION_GATE = re.compile(r"west|east", re.I)
+_ATTACKS_COUNT = re.compile(r"\b\d[\d,]*\s+(?:\w+\s+){0,2}?(?:attacks|incidents)\b")
+
+
+def _is_stat_sentence(text: str, dates: list[DateMention], casualties: list[Casualty]) -> bool:
+    counted = _ATTACKS_COUNT.search(text) is not None
+    if _STAT.search(text) and (
+        any(c.who == "victims" for c in casualties)
+        or counted
+        or any(d.precision == "year" for d in dates)
+        or "percent" in text
+        or "%" in text
+    ):
+        return True
+    if any(d.kind == "vague" for d in dates) and re.search(r"\b(?:incidents|attacks)\b", text, re.I):
+        return True
+    return counted and any(d.precision in {"year", "month", "quarter"} for d in dates)
+
+
+def analyse(article: Article) -> list[SentenceFeatures]:
+    """Features of every story sentence of ``article``."""
+    out: list[SentenceFeatures] = []
+    anchor = article.published
+    for sentence in article.story():
+        text = sentence.text
+        off = sentence.start
+        dates = [
+            DateMention(
+                d.start + off,
+                d.end + off,
+                d.text,
+                d.kind,
+                d.precision,
+                d.value,
+                d.earliest,
+                d.latest,
+                d.offset_days,
+                d.recurrence,
+                d.explicit_year,
+            )
+            for d in find_dates(text, anchor, "past")
+        ]
+        numbers = [n for n in find_numbers(text) if not any(d.start <= n.start + off < d.end for d in dates)]
+        casualties = find_casualties(text, numbers, off)
+        numbers = [
+            NumberMention(n.start + off, n.end + off, n.text, n.value, n.low, n.high, n.qualifier, n.is_word, n.is_year)
+            for n in numbers
+        ]
+        gated = _EVENT_GATE.search(text) is not None
+        cues = []
+        if gated:
+            for code, weight, pattern in _CUES:
+                for m in pattern.finditer(text):
+                    cues.append((code, weight, m.start() + off, m.end() + off))
+        actors = [
+            ActorMention(a.start + off, a.end + off, a.text, a.actor, a.state_label) for a in find_actor_mentions(text)
+        ]
+        provinces = [
+            p for p in find_provinces(text, off) if not _ORIGIN.search(text[max(0, p.start - off - 60) : p.start - off])
+        ]
+        has_victims = any(c.who == "victims" and c.measure in {"killed", "wounded", "kidnapped"} for c in casualties)
+        is_event = gated and bool(_EVENT.search(text)) and (has_victims or bool(cues))
+        is_stat = is_generic = is_counter = False
+        if is_event or len(out) < 4 or casualties:
+            is_stat = _is_stat_sentence(text, dates, casualties)
+            is_generic = (
+                bool(_GENERIC.search(text))
+                and not any(d.precision == "day" for d in dates)
+                and not _DEFINITE_EVENT.search(text)
+            )
+            is_counter = bool(_COUNTER.search(text) or _COUNTER_OP.search(text)) and not any(
+                c.who == "victims" for c in casualties
+            )
+        places = find_place_mentions(text, off) if is_event else []
+        claim = blame = suspect = deny = False
+        if is_event or actors or sentence.role == "title":
+            claim, blame = bool(_CLAIM.search(text)), bool(_BLAME.search(text))
+            suspect, deny = bool(_SUSPECT.search(text)), bool(_DENY.search(text))
+        region = region_province(text) if _REGION_GATE.search(text) else None
+        out.append(
+            SentenceFeatures(
+                sentence,
+                dates,
+                numbers,
+                casualties,
+                cues,
+                actors,
+                provinces,
+                places,
+                region,
+                is_event,
+                is_stat,
+                is_generic,
+                is_counter,
+                claim,
+                blame,
+                suspect,
+                deny,
+            )
+        )
+    return out
+
+
+def article_country(article: Article, features: list[SentenceFeatures]) -> str | None:
+    """The country the article is about: its source's country, province mentions and country words."""
+    votes: Counter[str] = Counter()
+    if article.domain:
+        for pattern, code in _DOMAIN_COUNTRY:
+            if pattern.search(article.domain):
+                votes[code] += 2
+    for f in features:
+        for p in f.provinces:
+            votes[p.country] += 2
+        for word in re.findall(r"[A-Za-z']+", f.sentence.text):
+            found = COUNTRY_WORDS.get(word.casefold())
+            if found in {"PK", "IR", "AF"}:
+                votes[found] += 1
+    if not votes:
+        return None
+    return votes.most_common(1)[0][0]
+
+
+def _dominant_province(features: list[SentenceFeatures], country: str | None) -> str | None:
+    counts: Counter[str] = Counter()
+    for f in features:
+        for p in f.provinces:
+            if country is None or p.country == country:
+                counts[p.admin1] += 2 if f.is_event else 1
+        if f.region:
+            counts[f.region] += 1
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _same_period(a: DateMention | None, b: DateMention | None) -> bool:
+    if a is None or b is None or a.earliest is None or b.earliest is None:
+        return False
+    a_lo, a_hi = a.earliest, a.latest or a.earliest
+    b_lo, b_hi = b.earliest, b.latest or b.earliest
+    return a_lo <= b_hi and b_lo <= a_hi
+
+
+def _resolve_offset(d: DateMention, ref: date | None) -> DateMention | None:
+    if ref is None or d.offset_days is None:
+        return None
+    # "X came a week after [a bomb exploded …]": the clause after "after" is the earlier event.
+    days = -d.offset_days
+    best = ref + timedelta(days=days)
+    slack = 0 if d.precision == "day" else 3
+    precision = "day" if d.precision == "day" and abs(days) <= 3 else "week" if abs(days) < 28 else "month"
+    return DateMention(
+        d.start,
+        d.end,
+        d.text,
+        "relative",
+        precision,
+        best,
+        best - timedelta(days=slack),
+        best + timedelta(days=slack),
+        explicit_year=False,
+    )
+
+
+def _pick_main_date(f: SentenceFeatures, published: date | None) -> DateMention | None:
+    for d in f.event_dates:
+        if d.kind == "offset" or d.value is None:
+            continue
+        if (
+            published is not None
+            and d.precision == "day"
+            and timedelta(days=-2) <= published - d.value <= timedelta(days=10)
+        ):
+            return d
+    return None
+
+
+def _cluster(features: list[SentenceFeatures], published: date | None) -> list[_Cluster]:
+    main = _Cluster(main=True)
+    clusters: list[_Cluster] = [main]
+    active: _Cluster | None = None
+    story_index = 0
+    for f in features:
+        role = f.sentence.role
+        if role != "title":
+            story_index += 1
+        if f.is_counter:
+            active = None
+            continue
+        if f.is_stat or f.is_generic:
+            active = None
+            continue
+        if not f.is_event:
+            # "The BLA claimed responsibility, …": a claim or blame sentence belongs to the incident at hand
+            if (f.claim or f.blame) and (f.actors or _ANAPHORA.search(f.sentence.text)) and not f.event_dates:
+                (active or main).sentences.append(f)
+            continue
+        own = _pick_main_date(f, published)
+        dated = [d for d in f.event_dates if d.value is not None or d.kind == "offset"]
+        if role == "title":
+            main.sentences.append(f)
+            continue
+        if not dated:
+            if (
+                active is not None
+                and not active.main
+                and (_CONTINUE.match(f.sentence.text) or (_shares_place(f, active) and not _shares_place(f, main)))
+            ):
+                active.sentences.append(f)
+            else:
+                main.sentences.append(f)
+                active = main
+            continue
+        if own is not None and (main.date is None or _same_period(main.date, own)):
+            if main.date is None:
+                main.date = own
+            main.sentences.append(f)
+            active = main
+            continue
+        d = dated[0]
+        if d.kind == "offset":
+            ref = main.date.value if main.date else published
+            resolved = _resolve_offset(d, ref)
+            if resolved is None:
+                continue
+            d = resolved
+        # a background incident: join one with the same period, or open a new one
+        target = next((c for c in clusters[1:] if _same_period(c.date, d)), None)
+        if (
+            target is None
+            and active is not None
+            and not active.main
+            and d.precision == "day"
+            and _same_period(active.date, d)
+        ):
+            target = active
+        if target is None:
+            if main.date is not None and _same_period(main.date, d) and d.precision == "day":
+                main.sentences.append(f)
+                active = main
+                continue
+            if not main.sentences and story_index <= 3 and d.precision == "day":
+                main.date = d
+                main.sentences.append(f)
+                active = main
+                continue
+            target = _Cluster(date=d)
+            clusters.append(target)
+        elif target.date is not None and d.precision == "day" and target.date.precision != "day":
+            target.date = d
+        target.sentences.append(f)
+        active = target
+    return clusters
+
+
+def _shares_place(f: SentenceFeatures, cluster: _Cluster) -> bool:
+    names = {p.name.casefold() for s in cluster.sentences for p in s.places}
+    return any(p.name.casefold() in names for p in f.places)
+
+
+_CLAUSE_BREAK = re.compile(r"[;.]|,\s+(?:while|but|whereas|although|though)\b|\b(?:while|but|whereas)\b")
+
+
+def _clause(text: str, start: int, end: int) -> str:
+    """The clause of ``text`` around [start, end): up to the nearest ';', '.', 'while', 'but'…"""
+    left = 0
+    for m in _CLAUSE_BREAK.finditer(text, 0, start):
+        left = m.end()
+    after = _CLAUSE_BREAK.search(text, end)
+    right = after.start() if after else len(text)
+    return text[left:right]
+
+
+def _attribution_of(f: SentenceFeatures, a: ActorMention | None, single: bool) -> str:
+    """claimed | blamed | suspected | denied | mentioned, from the clause around the mention."""
+    text = f.sentence.text
+    if a is not None and a.start >= f.sentence.start:
+        clause = _clause(text, a.start - f.sentence.start, a.end - f.sentence.start)
+        if _DENY.search(clause):
+            return "denied"
+        if _CLAIM.search(clause):
+            return "claimed"
+        if _BLAME.search(clause):
+            return "blamed"
+        if _SUSPECT.search(clause):
+            return "suspected"
+    if single:
+        if f.deny:
+            return "denied"
+        if f.claim:
+            return "claimed"
+        if f.blame:
+            return "blamed"
+        if f.suspect:
+            return "suspected"
+    return "mentioned"
+
+
+def _perpetrator(
+    cluster: _Cluster, all_features: list[SentenceFeatures]
+) -> tuple[ActorMention | None, str, list[ActorMention]]:
+    scores: dict[str, float] = {}
+    attribution: dict[str, str] = {}
+    mentions: dict[str, list[ActorMention]] = {}
+    last_named: ActorMention | None = None
+    members = {id(f) for f in cluster.sentences}
+    rank = {"claimed": 3, "blamed": 2, "suspected": 1, "mentioned": 0}
+    for f in all_features:
+        named = list(f.actors)
+        if id(f) in members:
+            found: list[ActorMention | None] = list(named)
+            anaphoric = False
+            if not found and last_named is not None and _ANAPHORA.search(f.sentence.text):
+                found = [last_named]
+                anaphoric = True
+            by_actor: dict[str, str] = {}
+            distinct = {a.actor.id for a in found if a is not None}
+            for a in found:
+                if a is None:
+                    continue
+                kind = _attribution_of(f, None if anaphoric else a, len(distinct) == 1)
+                prev = by_actor.get(a.actor.id)
+                if prev is None or (kind == "denied") or (prev != "denied" and rank.get(kind, 0) > rank.get(prev, 0)):
+                    by_actor[a.actor.id] = kind
+                if not anaphoric:
+                    mentions.setdefault(a.actor.id, []).append(a)
+            for actor_id, kind in by_actor.items():
+                if kind == "denied":
+                    scores[actor_id] = scores.get(actor_id, 0) - 5
+                    attribution[actor_id] = "denied"
+                    continue
+                if kind == "mentioned" and not (f.sentence.role == "title" or f.casualties or f.cues):
+                    continue
+                weight = {"claimed": 3.0, "blamed": 2.0, "suspected": 1.5, "mentioned": 1.0}[kind]
+                scores[actor_id] = scores.get(actor_id, 0) + weight
+                if attribution.get(actor_id) != "denied" and rank[kind] >= rank.get(
+                    attribution.get(actor_id, "mentioned"), 0
+                ):
+                    attribution[actor_id] = kind
+        if named:
+            last_named = named[-1]
+    candidates = [k for k in scores if scores[k] > 0 and attribution.get(k) != "denied"]
+    best = max(candidates, key=lambda k: (rank.get(attribution.get(k, "mentioned"), 0), scores[k]), default=None)
+    if best is None:
+        return None, "unknown", []
+    # the spelling to report: the article's fullest non-label form of the name
+    every = [a for f in all_features for a in f.actors if a.actor.id == best]
+    every.sort(key=lambda a: (a.state_label is None, "(" in a.text, len(a.text.split()), len(a.text)), reverse=True)
+    chosen = every[0] if every else None
+    kind = attribution.get(best, "suspected")
+    if kind == "mentioned":
+        kind = "suspected"
+    return chosen, kind, mentions.get(best, [])
+
+
+def _attack_type(cluster: _Cluster) -> tuple[str, tuple[int, int] | None]:
+    scores: dict[int, float] = {}
+    spans: dict[int, tuple[int, int]] = {}
+    for i, f in enumerate(cluster.sentences):
+        factor = 2.0 if f.sentence.role == "title" or i <= 1 else 1.0
+        for code, weight, s, e in f.cues:
+            scores[code] = scores.get(code, 0.0) + weight * factor
+            spans.setdefault(code, (s, e))
+    if not scores:
+        return ATTACK_TYPES[9], None
+    top = max(scores.values())
+    candidates = [c for c in scores if scores[c] >= 0.4 * top and (c != 2 or scores[c] >= 1.5)]
+    if not candidates:
+        candidates = [max(scores, key=lambda c: scores[c])]
+    code = min(candidates, key=_HIERARCHY.index)
+    return ATTACK_TYPES[code], spans.get(code)
+
+
+def _counts(cluster: _Cluster) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for measure in ("killed", "wounded", "kidnapped"):
+        in_body = {id(c) for f in cluster.sentences if f.sentence.role != "title" for c in f.casualties}
+        victims = [c for f in cluster.sentences for c in f.casualties if c.measure == measure and c.who == "victims"]
+        attackers = [
+            c for f in cluster.sentences for c in f.casualties if c.measure == measure and c.who == "attackers"
+        ]
+        if victims:
+            best = max(victims, key=lambda c: (c.value, c.toll, id(c) in in_body, -c.start))
+            # "killing at least 26" and "the toll climbed to 26": the same count, a lower bound
+            same = [c for c in victims if c.value == best.value and c.number.qualifier]
+            number = best.number if best.number.qualifier or not same else same[0].number
+            low = number.low
+            high = number.high
+            out[measure] = {
+                "best": best.value,
+                "low": int(low) if low is not None else None,
+                "high": int(high) if high is not None else None,
+                "qualifier": number.qualifier,
+                "span": [best.start, best.end],
+                "toll_update": any(c.toll for c in victims),
+            }
+        if attackers and measure == "killed":
+            best_a = max(attackers, key=lambda c: c.value)
+            out["attackers_killed"] = {"best": best_a.value, "span": [best_a.start, best_a.end]}
+    return out
+
+
+def _target(cluster: _Cluster, text: str) -> tuple[str | None, tuple[int, int] | None, str | None]:
+    for f in cluster.sentences:
+        s_text = f.sentence.text
+        for pattern in _TARGET_PATTERNS:
+            m = pattern.search(s_text)
+            if not m:
+                continue
+            target = m.group("t").strip(" ,'\u2019")
+            target = re.sub(r"^(?:an?|the|two|three|several)\s+", "", target, flags=re.I)
+            target = re.sub(r"\s+(?:and|or)$", "", target)
+            if len(target) < 3 or re.match(r"(?:by|at|in|on|the)$", target, re.I):
+                continue
+            if re.search(r"\b(?:killing|wounding|people)\b", target, re.I) and len(target.split()) <= 1:
+                continue
+            start = f.sentence.start + m.start("t") + m.group("t").find(target[:5])
+            ttype = _target_type(target)
+            return target, (start, start + len(target)), ttype
+    victims = [c.noun for f in cluster.sentences for c in f.casualties if c.who == "victims" and c.noun]
+    if victims:
+        return None, None, _target_type(" ".join(victims))
+    return None, None, None
+
+
+def _target_type(text: str) -> str | None:
+    for name, pattern in _TARGET_TYPES:
+        if pattern.search(text):
+            return name
+    return None
+
+
+def _place(
+    cluster: _Cluster, features: list[SentenceFeatures], country: str | None, dominant: str | None, article: Article
+) -> dict[str, Any]:
+    best_place: tuple[PlaceMention, GeoHit | None] | None = None
+    province_votes: Counter[str] = Counter()
+    province_span: dict[str, tuple[int, int]] = {}
+    same_sentence_province: dict[int, str] = {}
+    for i, f in enumerate(cluster.sentences):
+        for p in f.provinces:
+            if country and p.country != country and cluster.main:
+                continue
+            province_votes[p.admin1] += 3 if f.is_event else 1
+            province_span.setdefault(p.admin1, (p.start, p.end))
+            same_sentence_province.setdefault(i, p.admin1)
+    region = next((f.region for f in cluster.sentences if f.region), None)
+    best_place_score = -1
+    best_index = 0
+    for i, f in enumerate(cluster.sentences):
+        for pm in f.places:
+            if re.search(
+                r"\b(?:Police|Army|Corps|Guards|Ministry|Department|News|Agency|School of|Institute)\b", pm.name
+            ):
+                continue
+            hit = geocode_prefixes(pm.name, country) or geocode_prefixes(pm.name)
+            if hit is None and pm.type_word is None:
+                continue
+            if (
+                hit is not None
+                and country
+                and hit.country != country
+                and (cluster.main or (pm.type_word is None and len(pm.name) < 4))
+            ):
+                continue
+            score = (hit is not None) * 2 + (pm.type_word is not None) + (f.sentence.role != "title")
+            if best_place is None or score > best_place_score:
+                best_place = (pm, hit)
+                best_place_score = score
+                best_index = i
+        if best_place is not None and best_place[1] is not None:
+            break
+    admin1 = None
+    admin1_span = None
+    place_name = None
+    place_span = None
+    lat = lon = None
+    precision = "unknown"
+    hit = None
+    if best_place is not None:
+        chosen_pm, hit = best_place
+        place_name = re.sub(r"\s+(?:district|county|counties|town|city|tehsil|area)$", "", chosen_pm.name, flags=re.I)
+        place_span = (chosen_pm.start, chosen_pm.start + len(place_name))
+        explicit = same_sentence_province.get(best_index)
+        if explicit:
+            admin1 = explicit
+        elif hit is not None and hit.admin1:
+            admin1 = hit.admin1
+        if hit is not None:
+            lat, lon = hit.lat, hit.lon
+            precision = "exact" if hit.kind in {"city", "town", "village", "place", "populated place"} else "admin2"
+        elif chosen_pm.type_word and chosen_pm.type_word.casefold().startswith(("district", "count", "tehsil")):
+            precision = "admin2"
+    if admin1 is None and province_votes:
+        admin1 = province_votes.most_common(1)[0][0]
+        admin1_span = province_span.get(admin1)
+    if admin1 is None and region:
+        admin1 = region
+    if admin1 is None and dominant:
+        admin1 = dominant
+    if admin1 is None and cluster.main:
+        for f in features:
+            if f.sentence.dateline:
+                s, e = f.sentence.dateline
+                name = article.text[s:e].split(",")[0].strip().title()
+                dl = geocode(name, country)
+                if dl is not None and dl.admin1:
+                    admin1 = dl.admin1
+                    break
+    if admin1 is not None and admin1_span is None:
+        admin1_span = province_span.get(admin1)
+    ctry = None
+    code = None
+    if admin1 is not None:
+        norm = province(admin1, None)
+        if norm:
+            admin1, code = norm
+            ctry = code.split("-")[0]
+    if ctry is None:
+        ctry = hit.country if hit is not None else country
+    if precision == "unknown" and admin1:
+        precision = "admin1"
+    elif precision == "unknown" and ctry:
+        precision = "country"
+    return {
+        "country": ctry,
+        "admin1": admin1,
+        "admin1_code": code,
+        "place": place_name,
+        "lat": lat,
+        "lon": lon,
+        "geo_precision": precision,
+        "spans": {
+            "place": list(place_span) if place_span else None,
+            "admin1": list(admin1_span) if admin1_span else None,
+        },
+    }
+
+
+def _date_fields(cluster: _Cluster, published: date | None) -> dict[str, Any]:
+    d = cluster.date
+    if d is None or d.value is None:
+        if cluster.main and published is not None:
+            return {
+                "date": published.isoformat(),
+                "date_precision": "unknown",
+                "date_start": (published - timedelta(days=3)).isoformat(),
+                "date_end": published.isoformat(),
+                "date_span": None,
+            }
+        return {"date": None, "date_precision": "unknown", "date_start": None, "date_end": None, "date_span": None}
+    precision = d.precision
+    if precision == "day":
+        out_date = d.value.isoformat()
+    else:
+        out_date = d.value.strftime("%Y-%m")
+    precision_name = {"day": "day", "week": "week", "month": "month", "quarter": "month", "year": "year"}.get(
+        precision, "unknown"
+    )
+    return {
+        "date": out_date,
+        "date_precision": precision_name,
+        "date_start": (d.earliest or d.value).isoformat(),
+        "date_end": (d.latest or d.value).isoformat(),
+        "date_best": d.value.isoformat(),
+        "date_span": [d.start, d.end],
+    }
+
+
+def extract_incidents(article: Article, features: list[SentenceFeatures] | None = None) -> list[dict[str, Any]]:
+    """The article's incidents as dicts (the ``incidents`` entries of the JSON contract), main one first."""
+    if features is None:
+        features = analyse(article)
+    published = article.published
+    country = article_country(article, features)
+    dominant = _dominant_province([f for f in features if not f.is_stat], country)
+    clusters = _cluster(features, published)
+    stats_article = _is_stats_article(features)
+    out: list[dict[str, Any]] = []
+    for cluster in clusters:
+        if not cluster.sentences:
+            continue
+        counts = _counts(cluster)
+        has_toll = "killed" in counts or "wounded" in counts or "kidnapped" in counts
+        body = [f for f in cluster.sentences if f.sentence.role != "title"]
+        if cluster.main:
+            specific = has_toll or any(
+                any(code in {1, 3, 4, 5, 6} for code, _, _, _ in f.cues) or any(w >= 2.0 for _, w, _, _ in f.cues)
+                for f in cluster.sentences
+            )
+            if not specific or not body:
+                continue
+            if stats_article and (cluster.date is None or cluster.date.precision != "day"):
+                continue
+        place = _place(
+            cluster, features, country, dominant if cluster.main else _cluster_dominant(cluster, dominant), article
+        )
+        dates = _date_fields(cluster, published)
+        if not cluster.main:
+            if dates["date"] is None or dates["date_precision"] not in {"day", "week", "month"}:
+                continue
+            if not (has_toll or place["admin1"]):
+                continue
+        actor, attribution, _ = _perpetrator(cluster, features)
+        attack_type, attack_span = _attack_type(cluster)
+        target, target_span, target_type = _target(cluster, article.text)
+        killed = counts.get("killed")
+        wounded = counts.get("wounded")
+        spans: dict[str, Any] = {
+            "date": dates.pop("date_span"),
+            "place": place["spans"]["place"],
+            "admin1": place["spans"]["admin1"],
+            "perpetrator": [actor.start, actor.end] if actor else None,
+            "killed": killed["span"] if killed else None,
+            "wounded": wounded["span"] if wounded else None,
+            "attack_type": list(attack_span) if attack_span else None,
+            "target": list(target_span) if target_span else None,
+        }
+        sentences = [[f.sentence.start, f.sentence.end] for f in cluster.sentences]
+        confidence = _confidence(cluster, dates, place, killed, actor)
+        incident: dict[str, Any] = {
+            "date": dates["date"],
+            "date_precision": dates["date_precision"],
+            "date_start": dates["date_start"],
+            "date_end": dates["date_end"],
+            "country": place["country"],
+            "admin1": place["admin1"],
+            "admin1_code": place["admin1_code"],
+            "place": place["place"],
+            "lat": place["lat"],
+            "lon": place["lon"],
+            "geo_precision": place["geo_precision"],
+            "perpetrator": actor.text if actor else None,
+            "perpetrator_id": actor.actor.id if actor else None,
+            "perpetrator_name": actor.actor.name if actor else None,
+            "attribution": attribution if actor else "unknown",
+            "state_label": actor.state_label if actor else None,
+            "killed": killed["best"] if killed else None,
+            "killed_low": killed["low"] if killed else None,
+            "killed_high": killed["high"] if killed else None,
+            "killed_qualifier": killed["qualifier"] if killed else None,
+            "wounded": wounded["best"] if wounded else None,
+            "wounded_low": wounded["low"] if wounded else None,
+            "wounded_high": wounded["high"] if wounded else None,
+            "wounded_qualifier": wounded["qualifier"] if wounded else None,
+            "kidnapped": counts["kidnapped"]["best"] if "kidnapped" in counts else None,
+            "attackers_killed": counts["attackers_killed"]["best"] if "attackers_killed" in counts else None,
+            "toll_updated": bool(killed and killed["toll_update"]),
+            "attack_type": attack_type,
+            "target": target,
+            "target_type": target_type,
+            "main": cluster.main,
+            "spans": spans,
+            "sentences": sentences,
+            "confidence": confidence,
+        }
+        out.append(incident)
+    if out and not out[0]["main"]:
+        # no main incident: the first background incident is not promoted; the list keeps its order
+        pass
+    return out
+
+
+_STATS_WORDS = re.compile(
+    r"\b(?:data|report|statistics|figures|think tank|PICSS|PIPS|CRSS|annual|monthly|quarterly|surge|rise|decline|"
+    r"recorded|tally|year-on-year|month-on-month)\b",
+    re.I,
+)
+
+
+def _is_stats_article(features: list[SentenceFeatures]) -> bool:
+    """A statistics article: its title or lead is about counts over a month, quarter or year."""
+    head = [f for f in features if f.sentence.role == "title"] + [f for f in features if f.sentence.role != "title"][:2]
+    for f in head:
+        periods = [d for d in f.dates if d.precision in {"month", "quarter", "half", "year"}]
+        if f.is_stat or (
+            _STATS_WORDS.search(f.sentence.text) and (periods or re.search(r"\battacks\b", f.sentence.text))
+        ):
+            return True
+    return False
+
+
+def _cluster_dominant(cluster: _Cluster, dominant: str | None) -> str | None:
+    return dominant
+
+
+def _confidence(cluster: _Cluster, dates: dict[str, Any], place: dict[str, Any], killed: Any, actor: Any) -> float:
+    score = 0.3
+    if dates["date_precision"] == "day":
+        score += 0.2
+    elif dates["date_precision"] in {"week", "month"}:
+        score += 0.1
+    if place["admin1"]:
+        score += 0.15
+    if place["lat"] is not None:
+        score += 0.05
+    if killed:
+        score += 0.15
+    if actor:
+        score += 0.05
+    if cluster.main and any(f.sentence.role == "title" for f in cluster.sentences):
+        score += 0.05
+    return round(min(score, 0.95), 2)
