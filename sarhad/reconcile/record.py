@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Final
 
 from sarhad.errors import InvalidInput
@@ -41,6 +42,17 @@ GEO_RADIUS_KM: Final[dict[str, float]] = {
 }
 # Precisions whose coordinates are a real point (not a province or country centroid).
 POINT_PRECISIONS: Final = frozenset({"exact", "near", "admin2", "water"})
+
+
+@lru_cache(maxsize=4096)
+def _admin1_code(name: str | None, country: str | None) -> str | None:
+    """The ISO 3166-2 code of a province spelling, so that "Balochistan" and "PK-BA" compare equal."""
+    if not name:
+        return None
+    from sarhad.geo import normalise_admin1
+
+    found = normalise_admin1(name, country)
+    return found[1] if found else name
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +138,7 @@ class Record:
             lon=p.lon,
             geo_precision=p.precision,
             country=p.country,
-            admin1=p.admin1_code or p.admin1,
+            admin1=p.admin1_code or _admin1_code(p.admin1, p.country),
             place=p.name,
             attack_type=inc.attack_types[0] if inc.attack_types else None,
             perpetrator=inc.perpetrator,

@@ -42,14 +42,14 @@ CITIES: Final[tuple[tuple[str, str, str, str, float, float, bool], ...]] = (
     ("Bannu", "PK", "PK-KP", "Khyber Pakhtunkhwa", 32.99, 70.60, False),
     ("Dera Ismail Khan", "PK", "PK-KP", "Khyber Pakhtunkhwa", 31.83, 70.90, False),
     ("Miranshah", "PK", "PK-KP", "Khyber Pakhtunkhwa", 33.00, 70.07, False),
-    ("Zahedan", "IR", "IR-13", "Sistan and Baluchestan", 29.50, 60.86, True),
-    ("Saravan", "IR", "IR-13", "Sistan and Baluchestan", 27.37, 62.33, True),
-    ("Chabahar", "IR", "IR-13", "Sistan and Baluchestan", 25.29, 60.64, True),
-    ("Rask", "IR", "IR-13", "Sistan and Baluchestan", 26.23, 61.40, True),
-    ("Khash", "IR", "IR-13", "Sistan and Baluchestan", 28.22, 61.21, True),
-    ("Iranshahr", "IR", "IR-13", "Sistan and Baluchestan", 27.20, 60.68, False),
+    ("Zahedan", "IR", "IR-11", "Sistan and Baluchestan", 29.50, 60.86, True),
+    ("Saravan", "IR", "IR-11", "Sistan and Baluchestan", 27.37, 62.33, True),
+    ("Chabahar", "IR", "IR-11", "Sistan and Baluchestan", 25.29, 60.64, True),
+    ("Rask", "IR", "IR-11", "Sistan and Baluchestan", 26.23, 61.40, True),
+    ("Khash", "IR", "IR-11", "Sistan and Baluchestan", 28.22, 61.21, True),
+    ("Iranshahr", "IR", "IR-11", "Sistan and Baluchestan", 27.20, 60.68, False),
 )
-_PROVINCE_CENTRE: Final = {"PK-BA": (28.49, 65.10), "PK-KP": (34.50, 72.00), "IR-13": (27.53, 60.58)}
+_PROVINCE_CENTRE: Final = {"PK-BA": (28.49, 65.10), "PK-KP": (34.50, 72.00), "IR-11": (27.53, 60.58)}
 _ATTACKS: Final = (
     "Bombing/Explosion",
     "Armed Assault",
@@ -61,7 +61,7 @@ _ATTACKS: Final = (
 _GROUPS: Final = {
     "PK-BA": ("bla", "blf", "ttp", "iskp"),
     "PK-KP": ("ttp", "hafiz-gul-bahadur", "iskp", "lashkar-e-islam"),
-    "IR-13": ("jaish-al-adl", "jaish-al-adl", "ansar-al-furqan", "iskp"),
+    "IR-11": ("jaish-al-adl", "jaish-al-adl", "ansar-al-furqan", "iskp"),
 }
 _SPELLING: Final = {
     "ttp": {"PK": "Fitna al-Khawarij", "ACLED": "TTP: Tehreek-i-Taliban Pakistan", "UCDP": "TTP",

@@ -28,9 +28,9 @@ def quetta_day() -> list[Incident]:
                perpetrator="BLA", killed=2, summary="Militants ambushed a convoy near Quetta"),
         report("ACLED", "PAK-2", "2024-05-02", lat=30.1480, lon=66.9630, attack="Armed Assault",
                perpetrator="Baloch Liberation Army", killed=2, summary="Armed men attacked a convoy in Quetta"),
-        report("PK", "PK-3", "2024-03-14", lat=27.37, lon=62.33, geo="near", country="IR", admin1="IR-13",
+        report("PK", "PK-3", "2024-03-14", lat=27.37, lon=62.33, geo="near", country="IR", admin1="IR-11",
                place="Saravan", attack="Armed Assault", perpetrator="Jaish al-Adl", killed=12),
-        report("IR", "IR-3", "2024-03-15", lat=27.3712, lon=62.3402, country="IR", admin1="IR-13",
+        report("IR", "IR-3", "2024-03-15", lat=27.3712, lon=62.3402, country="IR", admin1="IR-11",
                place="Saravan", attack="Armed Assault", perpetrator="Jaish al-Zolm", killed=3),
     ]  # fmt: skip
 

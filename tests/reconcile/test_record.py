@@ -60,3 +60,12 @@ def test_package_exports_its_public_names_lazily() -> None:
         assert getattr(package, name) is not None
     with pytest.raises(AttributeError, match="has no attribute 'nothing'"):
         _ = package.nothing
+
+
+def test_province_names_and_codes_compare_equal() -> None:
+    from sarhad.model.incident import Incident, Place
+
+    named = Incident(id="incident--00000000-0000-5000-8000-000000000001", reported_by="NEWS", dataset="news",
+                     source_id="n1", date_start="2024-01-01", date_end="2024-01-01",
+                     place=Place(country="PK", admin1="Balochistan", precision="admin1"))  # fmt: skip
+    assert Record.from_incident(named).admin1 == "PK-BA"
