@@ -21,9 +21,9 @@ def rules_add(
     name: str = typer.Option(..., "--name", help="The rule's name (unique)."),
     near_border: float = typer.Option(None, "--near-border", help="Within KM of the border.", metavar="KM"),
     crossing_km: float = typer.Option(None, "--crossing-km", help="Within KM of an official crossing.", metavar="KM"),
-    admin1: list[str] = typer.Option(None, "--admin1", help="In this province or district (repeatable)."),  # noqa: B008
+    admin1: list[str] = typer.Option(None, "--admin1", help="In this province or district (repeatable)."),
     polygon: str = typer.Option(None, "--polygon", help="Inside this polygon: 'lon,lat;lon,lat;…'."),
-    perpetrator: list[str] = typer.Option(None, "--perpetrator", help="Perpetrator name contains (repeatable)."),  # noqa: B008
+    perpetrator: list[str] = typer.Option(None, "--perpetrator", help="Perpetrator name contains (repeatable)."),
     min_killed: int = typer.Option(None, "--min-killed", help="At least K killed.", metavar="K"),
     surge_window: int = typer.Option(None, "--surge-window", help="Surge: window in days.", metavar="DAYS"),
     surge_factor: float = typer.Option(None, "--surge-factor", help="Surge: count ≥ FACTOR x the baseline."),
@@ -53,7 +53,7 @@ def rules_add(
 @rules_app.command("load")
 def rules_load(
     ctx: typer.Context,
-    path: Path = typer.Argument(..., help="A rules file: TOML with [[rule]] tables, or JSON."),  # noqa: B008
+    path: Path = typer.Argument(..., help="A rules file: TOML with [[rule]] tables, or JSON."),
     replace: bool = typer.Option(False, "--replace", help="Replace rules of the same names."),
 ) -> None:
     """Add every rule of a rules file."""
