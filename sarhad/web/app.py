@@ -2,7 +2,8 @@
 
 ``create_app(settings)`` opens the node when the app starts and closes it when it stops. Every route needs a
 bearer token (TAXII also takes HTTP Basic with the token as password) except the public list
-:data:`PUBLIC_PATHS`, which is only the health check.
+:data:`PUBLIC_PATHS` (the health check) and the dashboard's page and static files
+(:func:`sarhad.web.dashboard.is_public`), which hold no data: the page asks for a token.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from sarhad.errors import (
     VerificationError,
 )
 from sarhad.node import Node
-from sarhad.web import api, logapi, taxii
+from sarhad.web import api, dashboard, logapi, taxii
 from sarhad.web.auth import authenticate, parse_authorization
 from sarhad.web.context import Context, api_error, taxii_error
 
@@ -70,7 +71,7 @@ class _Authenticate:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in PUBLIC_PATHS:
+        if scope["type"] != "http" or scope["path"] in PUBLIC_PATHS or dashboard.is_public(scope["path"]):
             await self.app(scope, receive, send)
             return
         request = Request(scope)
@@ -120,7 +121,7 @@ def create_app(settings: Settings) -> Starlette:
             node.close()
 
     app = Starlette(
-        routes=[Route("/health", health), *taxii.routes, *logapi.routes, *api.routes],
+        routes=[Route("/health", health), *taxii.routes, *logapi.routes, *api.routes, *dashboard.routes()],
         exception_handlers={
             SarhadError: _sarhad_error,
             taxii.MediaError: _media_error,
