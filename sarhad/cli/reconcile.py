@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from sarhad.cli._shared import console, print_json, print_table, state
+from sarhad.cli._shared import console, err_console, print_json, print_table, progress_enabled, state
 from sarhad.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -34,7 +34,11 @@ def reconcile_cmd(
     from sarhad.reconcile.store import reconcile
 
     node = state(ctx).node()
-    summary = reconcile(node.db, node.settings.party, full=full)
+    if progress_enabled():
+        with err_console.status("reconciling: reading records, blocking, scoring, clustering"):
+            summary = reconcile(node.db, node.settings.party, full=full)
+    else:
+        summary = reconcile(node.db, node.settings.party, full=full)
     if json_out:
         print_json(summary.to_dict())
     else:
