@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from sarhad.cli._shared import console, err_console, print_json, print_table, state
+from sarhad.cli._shared import console, print_json, print_table, state
 
 __all__ = ["export_stix_cmd", "import_stix_cmd", "register"]
 
@@ -91,32 +91,31 @@ def sync(
     json_out: bool = typer.Option(False, "--json", help="Print the results as JSON."),
 ) -> None:
     """Pull, verify, store and cosign each peer's new entries; exit 1 naming what failed."""
-    from sarhad.errors import SarhadError
+    from sarhad.errors import NotFound, SarhadError
     from sarhad.exchange.peers import get_peer, list_peers
     from sarhad.exchange.sync import sync_peer
 
     node = state(ctx).node()
     peers = [get_peer(node.db, name)] if name else list_peers(node.db)
     if not peers:
-        err_console.print("no peers registered; add one with 'sarhad peer add'")
-        raise typer.Exit(1)
+        raise NotFound("no peers registered; add one with 'sarhad peer add'")
     results: list[dict[str, object]] = []
-    failed = False
+    errors: list[SarhadError] = []
     for peer in peers:
         try:
             result = sync_peer(node, peer)
         except SarhadError as exc:
-            failed = True
+            errors.append(exc)
             results.append({"peer": peer.name, "ok": False, "error": str(exc)})
-            err_console.print(f"error: {exc}", style="red", highlight=False, markup=False)
             continue
         results.append({"ok": True, **result.as_dict()})
         if not json_out:
             console.print(result.summary(), highlight=False)
     if json_out:
         print_json(results)
-    if failed:
-        raise typer.Exit(1)
+    if errors:
+        # Raised (not typer.Exit) so that the CLI's one error handler prints it and exits 1.
+        raise type(errors[0])("; ".join(str(e) for e in errors))
 
 
 @taxii_app.command("pull")
@@ -167,7 +166,7 @@ def import_stix_cmd(ctx: typer.Context, file: Path) -> None:
 
 def _export_stix(
     ctx: typer.Context,
-    out: Path = typer.Option(..., "--out", help="The bundle file to write."),  # noqa: B008
+    out: Path = typer.Option(..., "--out", help="The bundle file to write."),
 ) -> None:
     """Export the node's objects as one STIX 2.1 bundle."""
     export_stix_cmd(ctx, out)
@@ -175,7 +174,7 @@ def _export_stix(
 
 def _import_stix(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="A STIX 2.1 bundle."),  # noqa: B008
+    file: Path = typer.Argument(..., help="A STIX 2.1 bundle."),
 ) -> None:
     """Import a STIX 2.1 bundle through the publish path (nothing stored when any object is bad)."""
     import_stix_cmd(ctx, file)
