@@ -10,7 +10,8 @@ Reported:
 - commitment recall: a gold commitment is found when a predicted one has the same due, compatible actor
   (same set of countries, "both sides" = the article's parties) and shares content words with its text;
 - figure recall: value (relative tolerance 1e-6) and normalised unit;
-- throughput: articles per CPU second of one process (one core), over repeated passes; wall-clock too.
+- throughput: articles per CPU second of one process (one core), the best of repeated passes over the
+  folder, with the mean per CPU second and per wall-clock second beside it.
 
 Dates compare at the gold's precision: a gold "2024-11" matches any day of November 2024; a gold day must be
 matched exactly (``--day-tolerance N`` allows N days either side, default 0). Perpetrators compare through
@@ -219,18 +220,21 @@ def evaluate(gold_dir: Path, tolerance: int = 0, min_seconds: float = 1.0) -> di
             figures=f"{ff}/{len(g.get('figures') or [])}",
         )
         per_file.append(row)
-    # throughput: repeated passes over every article, one process, one core
-    passes = 0
+    # throughput: repeated passes over every article, one process, one core. The figure reported is the best
+    # pass in CPU time (as timeit takes the best run): on a shared machine the wall clock and the mean measure
+    # the neighbours as much as the code.
+    passes: list[float] = []
     n = 0
     started = time.perf_counter()
     cpu_started = time.process_time()
     while True:
+        t0 = time.process_time()
         for name, text in texts.items():
             extract_article(text, file=name)
             n += 1
-        passes += 1
+        passes.append(max(time.process_time() - t0, 1e-9))
         elapsed = time.perf_counter() - started
-        if elapsed >= min_seconds and passes >= 2:
+        if elapsed >= min_seconds and len(passes) >= 3:
             break
     cpu = time.process_time() - cpu_started
     fields = {k: (field_hits[k] / main_total if main_total else None) for k in FIELDS}
@@ -248,8 +252,10 @@ def evaluate(gold_dir: Path, tolerance: int = 0, min_seconds: float = 1.0) -> di
         "commitments": {"found": com_found, "gold": com_total},
         "figure_recall": fig_found / fig_total if fig_total else None,
         "figures": {"found": fig_found, "gold": fig_total},
-        "articles_per_second": n / cpu if cpu > 0 else None,
-        "articles_per_second_wall": n / elapsed,
+        "articles_per_second": len(texts) / min(passes),
+        "articles_per_second_mean_cpu": n / cpu if cpu > 0 else None,
+        "articles_per_second_mean_wall": n / elapsed,
+        "passes": len(passes),
         "per_file": per_file,
     }
 
@@ -289,8 +295,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"  figure recall     {_fmt(r['figure_recall'])}  ({r['figures']['found']}/{r['figures']['gold']})")
         print(
-            f"  articles/s        {r['articles_per_second']:.0f} per CPU second "
-            f"({r['articles_per_second_wall']:.0f} wall)"
+            f"  articles/s        {r['articles_per_second']:.0f} (best of {r['passes']} passes; mean "
+            f"{r['articles_per_second_mean_cpu']:.0f} per CPU second, {r['articles_per_second_mean_wall']:.0f} wall)"
         )
         if args.verbose:
             for row in r["per_file"]:

@@ -15,6 +15,20 @@ from sarhad.extract.numbers import NumberMention
 
 __all__ = ["ATTACKER_NOUNS", "VICTIM_NOUNS", "Casualty", "find_casualties"]
 
+
+class _Gate:
+    """A fast keyword gate: any of the stems in the lower-cased text (substring search, no regex)."""
+
+    __slots__ = ("stems",)
+
+    def __init__(self, pattern: str) -> None:
+        self.stems = tuple(stem.lower() for stem in pattern.split("|") if stem)
+
+    def search(self, text: str) -> bool:
+        low = text.lower()
+        return any(stem in low for stem in self.stems)
+
+
 _KILL = (
     r"(?:sent to hell|neutrali[sz]ed|eliminated|killed|kills?|killing|slain|slew|martyred|martyring|dead|"
     r"died|die|dies|deaths?|fatalities|perished|shot dead|gunned down|lost their lives|lost his life|"
@@ -112,10 +126,9 @@ def _kind(verb: str) -> str:
     return "killed"
 
 
-_GATE = re.compile(
+_GATE = _Gate(
     r"kill|dead|die|death|martyr|wound|injur|hurt|kidnap|abduct|hostage|bod|lives|life|slain|slew|shot|gunned|perish|"
     r"fatal|neutrali|eliminat|hell|lost|losing|toll|succumb",
-    re.I,
 )
 
 

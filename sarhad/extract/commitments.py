@@ -23,6 +23,20 @@ from sarhad.extract.places import COUNTRY_WORDS
 
 __all__ = ["actor_parties", "article_parties", "extract_commitments"]
 
+
+class _Gate:
+    """A fast keyword gate: any of the stems in the lower-cased text (substring search, no regex)."""
+
+    __slots__ = ("stems",)
+
+    def __init__(self, pattern: str) -> None:
+        self.stems = tuple(stem.lower() for stem in pattern.split("|") if stem)
+
+    def search(self, text: str) -> bool:
+        low = text.lower()
+        return any(stem in low for stem in self.stems)
+
+
 _CUE = re.compile(
     r"\b(?:(?:have |has |had |also |further |jointly |on \w+ )*(?:agreed|agree|agrees)(?: to| on| that)?|"
     r"(?:renewed |reaffirmed |reiterated )?(?:a |their |its )?(?:(?:pledge|vow|promise|commitment)s? to|(?:pledged|"
@@ -38,10 +52,9 @@ _CUE = re.compile(
     r"envisages?|calls? for)\b",
     re.I,
 )
-_CUE_GATE = re.compile(
+_CUE_GATE = _Gate(
     r"agree|pledge|vow|promise|commit|resolve|decide|undert|will|shall|plan|intend|aim|set to|slated|scheduled|due to|"
     r"expected|propos|to be|would be|seek|are to|is to|target|starts|begin|envisag|call",
-    re.I,
 )
 _FORWARD_HEADINGS = re.compile(
     r"\b(?:what'?s next|what\u2019s next|next steps?|way forward|road ?map|looking ahead|the road ahead|"

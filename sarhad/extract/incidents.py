@@ -48,6 +48,20 @@ from sarhad.model.codes import ATTACK_TYPES
 
 __all__ = ["SentenceFeatures", "analyse", "article_country", "extract_incidents"]
 
+
+class _Gate:
+    """A fast keyword gate: any of the stems in the lower-cased text (substring search, no regex)."""
+
+    __slots__ = ("stems",)
+
+    def __init__(self, pattern: str) -> None:
+        self.stems = tuple(stem.lower() for stem in pattern.split("|") if stem)
+
+    def search(self, text: str) -> bool:
+        low = text.lower()
+        return any(stem in low for stem in self.stems)
+
+
 # GTD primary attack type hierarchy (codebook): the highest-ranked type present is the primary one.
 _HIERARCHY = [1, 4, 6, 5, 3, 2, 8, 7, 9]
 
@@ -311,17 +325,21 @@ class SentenceFeatures:
     blame: bool
     suspect: bool
     deny: bool
+    _event_dates: list[DateMention] | None = None
 
     @property
     def event_dates(self) -> list[DateMention]:
+        if self._event_dates is not None:
+            return self._event_dates
         text, base = self.sentence.text, self.sentence.start
-        return [
+        self._event_dates = [
             d
             for d in self.dates
             if d.kind in {"absolute", "relative", "weekday", "offset"}
             and d.precision != "none"
             and not _REPORTING.search(text[max(0, d.start - base - 40) : d.start - base])
         ]
+        return self._event_dates
 
 
 @dataclass(slots=True)
@@ -331,15 +349,14 @@ class _Cluster:
     main: bool = False
 
 
-_EVENT_GATE = re.compile(
+_EVENT_GATE = _Gate(
     r"attack|assault|ambush|blast|explo|bomb|suicide|fire|gun|shoot|shot|kill|martyr|abduct|kidnap|hostage|hijack|"
     r"storm|"
     r"clash|raid|struck|strike|blew|blown|detonat|grenade|IED|mine|mortar|rocket|assassin|torch|arson|ablaze|stone|"
     r"lynch|"
     r"wound|injur|hurt|dead|died|death|sniper|siege|barricad|holed|target|vandal|burn",
-    re.I,
 )
-_REGION_GATE = re.compile(r"west|east", re.I)
+_REGION_GATE = _Gate("west|east")
 _ATTACKS_COUNT = re.compile(r"\b\d[\d,]*\s+(?:\w+\s+){0,2}?(?:attacks|incidents)\b")
 
 
@@ -387,7 +404,7 @@ def analyse(article: Article) -> list[SentenceFeatures]:
             NumberMention(n.start + off, n.end + off, n.text, n.value, n.low, n.high, n.qualifier, n.is_word, n.is_year)
             for n in numbers
         ]
-        gated = _EVENT_GATE.search(text) is not None
+        gated = _EVENT_GATE.search(text)
         cues = []
         if gated:
             for code, weight, pattern in _CUES:

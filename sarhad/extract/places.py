@@ -352,6 +352,8 @@ class GeoHit:
 
 
 def _fold(text: str) -> str:
+    if text.isascii():
+        return text.casefold()
     text = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
 
@@ -375,6 +377,8 @@ def _build_province_regex() -> tuple[re.Pattern[str], dict[str, str]]:
 
 
 _PROVINCE_RE, _SPELLINGS = _build_province_regex()
+_FIRST_WORDS = frozenset(re.split(r"[\s\-]+", key)[0] for key in _SPELLINGS)
+_WORD_RE = re.compile(r"[^\W\d_]+")
 
 
 def province(name: str, country: str | None = None) -> tuple[str, str] | None:
@@ -408,7 +412,9 @@ def province(name: str, country: str | None = None) -> tuple[str, str] | None:
 
 def find_provinces(text: str, offset: int = 0) -> list[ProvinceMention]:
     """Province names in ``text`` with their spans (shifted by ``offset``)."""
-    out = []
+    out: list[ProvinceMention] = []
+    if _FIRST_WORDS.isdisjoint(_WORD_RE.findall(_fold(text))):
+        return out
     for m in _PROVINCE_RE.finditer(text):
         spelling = _fold(m.group(0))
         spelling = re.sub(r"[\s\-]+", " ", spelling)

@@ -106,6 +106,8 @@ _VOWELS = re.compile(r"[aeiouy]")
 
 
 def _fold(text: str) -> str:
+    if text.isascii():
+        return text.replace("'", "").replace("`", "").casefold()
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.replace("\u2019", "").replace("'", "").replace("`", "")
