@@ -37,12 +37,14 @@ def token_create(
     principal: str = typer.Option(..., "--principal", help="Who the token is for."),
     role: str = typer.Option(..., "--role", help="admin, analyst, peer or viewer."),
     party: str = typer.Option(None, "--party", help="The principal's party [default: this node's party]."),
+    expires: float = typer.Option(90, "--expires", help="Days until the token expires (0: never)."),
 ) -> None:
     """Create a token and print it alone on stdout (only its hash is kept: store it now)."""
     from sarhad.web.auth import create_token
 
     node = state(ctx).node()
-    token = create_token(node.db, principal, role, (party or node.settings.party).upper())
+    days = expires if expires != 0 else None
+    token = create_token(node.db, principal, role, (party or node.settings.party).upper(), expires_days=days)
     typer.echo(token)
 
 

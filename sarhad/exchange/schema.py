@@ -6,7 +6,8 @@
 * ``peer_leaves``: a copy of each peer's log leaves (envelope and leaf hash), so its history can be checked.
 * ``split_views``: evidence: two checkpoints signed by a peer that cannot both be true.
 * ``taxii_status``: the TAXII status resources of POSTs.
-* ``audit``: every write and every read of a non-CLEAR object by a principal.
+* ``audit``: every write and every read of a non-CLEAR object by a principal; ``logged`` names the
+  ``x-sarhad-audit`` object that carried the row into the log (NULL until flushed, see sarhad.audit).
 """
 
 from __future__ import annotations
@@ -66,4 +67,7 @@ MIGRATIONS: Final[list[str]] = [
     )""",
     # TAXII added_after resolves to an arrival position through this index (see sarhad.web.taxii).
     "CREATE INDEX objects_added_seq ON objects (added, seq)",
+    # Security layer (sarhad.web.auth, sarhad.audit): token expiry, and which logged batch carries an audit row.
+    "ALTER TABLE tokens ADD COLUMN expires TEXT",
+    "ALTER TABLE audit ADD COLUMN logged TEXT",
 ]

@@ -2,12 +2,13 @@
 
 ``create_app(settings)`` opens the node when the app starts and closes it when it stops. Every route needs a
 bearer token (TAXII also takes HTTP Basic with the token as password) except the public list
-:data:`PUBLIC_PATHS` (the health check) and the dashboard's page and static files
+:data:`PUBLIC_PATHS` (the health check and the OpenAPI description) and the dashboard's page and static files
 (:func:`sarhad.web.dashboard.is_public`), which hold no data: the page asks for a token.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,6 +20,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from sarhad import audit
 from sarhad.config import Settings
 from sarhad.errors import (
     AccessDenied,
@@ -31,15 +33,17 @@ from sarhad.errors import (
     VerificationError,
 )
 from sarhad.node import Node
-from sarhad.web import api, dashboard, logapi, taxii
-from sarhad.web.auth import authenticate, parse_authorization
+from sarhad.web import api, dashboard, logapi, openapi, taxii
+from sarhad.web.auth import FailureLimiter, authenticate, parse_authorization
 from sarhad.web.context import Context, api_error, taxii_error
+from sarhad.web.limits import LimitBodySize
+from sarhad.web.readaudit import AuditReads, flush_periodically
 
 __all__ = ["PUBLIC_PATHS", "create_app"]
 
 log = logging.getLogger(__name__)
 
-PUBLIC_PATHS: Final = frozenset({"/health"})
+PUBLIC_PATHS: Final = frozenset({"/health", openapi.OPENAPI_PATH})
 _STATUS: Final[dict[type[SarhadError], tuple[int, str]]] = {
     InvalidInput: (400, "invalid_input"),
     AccessDenied: (403, "forbidden"),
@@ -65,21 +69,37 @@ def _render(path: str, status: int, code: str, message: str) -> Response:
 
 
 class _Authenticate:
-    """ASGI middleware: resolve the request's token to a principal, or answer 401 in the route's shape."""
+    """ASGI middleware: resolve the request's token to a principal, or answer 401 in the route's shape.
+
+    Wrong credentials count against the client's address (:class:`FailureLimiter`); an address over its
+    allowance gets 429 with ``Retry-After`` until its delay has passed.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self.failures = FailureLimiter()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in PUBLIC_PATHS or dashboard.is_public(scope["path"]):
             await self.app(scope, receive, send)
             return
         request = Request(scope)
+        address = request.client.host if request.client else "unknown"
+        wait = self.failures.retry_after(address)
+        if wait > 0:
+            message = f"too many failed authentications from {address}; retry in {wait:.0f} s"
+            response = _render(scope["path"], 429, "too_many_failures", message)
+            response.headers["Retry-After"] = str(int(wait) + 1)
+            await response(scope, receive, send)
+            return
+        header = request.headers.get("authorization")
         try:
-            token = parse_authorization(request.headers.get("authorization"))
+            token = parse_authorization(header)
             ctx: Context = scope["app"].state.sarhad
             scope["sarhad.principal"] = authenticate(ctx.db, token)
         except AccessDenied as exc:
+            if header:
+                self.failures.failed(address)
             await _render(scope["path"], 401, "unauthenticated", str(exc))(scope, receive, send)
             return
         await self.app(scope, receive, send)
@@ -115,13 +135,25 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         node = Node.open(settings)
         app.state.sarhad = Context(node)
+        flusher = asyncio.get_running_loop().create_task(flush_periodically(node, audit.FLUSH_INTERVAL_S))
         try:
             yield
         finally:
-            node.close()
+            flusher.cancel()
+            try:
+                audit.flush_to_log(node)  # the audit rows of this run go into the log before the node closes
+            finally:
+                node.close()
 
     app = Starlette(
-        routes=[Route("/health", health), *taxii.routes, *logapi.routes, *api.routes, *dashboard.routes()],
+        routes=[
+            Route("/health", health),
+            *openapi.routes,
+            *taxii.routes,
+            *logapi.routes,
+            *api.routes,
+            *dashboard.routes(),
+        ],
         exception_handlers={
             SarhadError: _sarhad_error,
             taxii.MediaError: _media_error,
@@ -130,5 +162,7 @@ def create_app(settings: Settings) -> Starlette:
         },
         lifespan=lifespan,
     )
+    app.add_middleware(AuditReads)  # inside authentication: it needs the principal
     app.add_middleware(_Authenticate)
+    app.add_middleware(LimitBodySize)  # outermost: refuse oversized bodies before anything reads them
     return app

@@ -2,7 +2,9 @@
 
 Every request carries a bearer token (``Authorization: Bearer <token>``; TAXII clients may send it as the
 password of HTTP Basic). Tokens are ``sarhad_<id>_<secret>``; the node keeps only their SHA-256 and compares
-in constant time. A token belongs to a *principal* with one role and one party:
+in constant time. A token expires (``DEFAULT_EXPIRY_DAYS`` unless told otherwise) and can be revoked; repeated
+failures from one client address are slowed by :class:`FailureLimiter`. A token belongs to a *principal* with
+one role and one party:
 
 * ``admin``: everything; ``analyst``: read and write (publish); ``peer``: read, pull and cosign;
   ``viewer``: read.
@@ -26,16 +28,21 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Iterable
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Final
 
 from sarhad.errors import AccessDenied, InvalidInput, NotFound
 from sarhad.store.db import Database
 
 __all__ = [
+    "DEFAULT_EXPIRY_DAYS",
     "ROLES",
+    "FailureLimiter",
     "Principal",
     "authenticate",
     "create_token",
@@ -45,6 +52,7 @@ __all__ = [
 ]
 
 ROLES: Final = ("admin", "analyst", "peer", "viewer")
+DEFAULT_EXPIRY_DAYS: Final = 90
 _WRITE: Final = frozenset({"admin", "analyst"})
 _COSIGN: Final = frozenset({"admin", "peer"})
 _TOKEN = re.compile(r"^sarhad_([0-9a-f]{12})_([A-Za-z0-9_-]{20,})$")
@@ -85,14 +93,20 @@ def _sha(token: str) -> str:
 
 
 def _now() -> str:
-    moment = datetime.now(UTC)
+    return _stamp(datetime.now(UTC))
+
+
+def _stamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
-def create_token(db: Database, principal: str, role: str, party: str) -> str:
+def create_token(
+    db: Database, principal: str, role: str, party: str, *, expires_days: float | None = DEFAULT_EXPIRY_DAYS
+) -> str:
     """Create a token for ``principal`` and return it; only its hash is stored, so show it once.
 
-    Raises InvalidInput for an unknown role, an empty principal name or a malformed party code.
+    The token expires ``expires_days`` days from now (None: never). Raises InvalidInput for an unknown role,
+    an empty principal name, a malformed party code or a non-positive expiry.
     """
     if role not in ROLES:
         raise InvalidInput(f"role {role!r} is not one of {', '.join(ROLES)}")
@@ -100,12 +114,16 @@ def create_token(db: Database, principal: str, role: str, party: str) -> str:
         raise InvalidInput("principal name is empty")
     if not _PARTY.match(party):
         raise InvalidInput(f"party {party!r} is not a party code (2-16 capitals, digits or '-')")
+    if expires_days is not None and not 0 < expires_days <= 3650:
+        raise InvalidInput(f"expiry of {expires_days} days is outside 0 (exclusive) .. 3650")
     token_id = secrets.token_hex(6)
     token = f"sarhad_{token_id}_{secrets.token_urlsafe(32)}"
+    expires = None if expires_days is None else _stamp(datetime.now(UTC) + timedelta(days=expires_days))
     with db.transaction():
         db.execute(
-            "INSERT INTO tokens (id, principal, role, party, token_sha256, created) VALUES (?, ?, ?, ?, ?, ?)",
-            (token_id, principal, role, party, _sha(token), _now()),
+            "INSERT INTO tokens (id, principal, role, party, token_sha256, created, expires)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (token_id, principal, role, party, _sha(token), _now(), expires),
         )
     return token
 
@@ -142,19 +160,79 @@ def parse_authorization(header: str | None) -> str:
 
 
 def authenticate(db: Database, token: str) -> Principal:
-    """The principal a token belongs to. Raises AccessDenied when it is unknown, wrong or revoked."""
+    """The principal a token belongs to. Raises AccessDenied when it is unknown, wrong, revoked or expired."""
     match = _TOKEN.match(token)
     if match is None:
         raise AccessDenied("invalid token")
     row = db.fetchone(
-        "SELECT principal, role, party, token_sha256, revoked FROM tokens WHERE id = ?", (match.group(1),)
+        "SELECT principal, role, party, token_sha256, revoked, expires FROM tokens WHERE id = ?", (match.group(1),)
     )
+    # Compare even when the id is unknown, so that timing does not tell which ids exist.
     expected = str(row[3]) if row is not None else _sha("")
     if not hmac.compare_digest(expected, _sha(token)) or row is None:
         raise AccessDenied("invalid token")
     if row[4] is not None:
         raise AccessDenied(f"the token of principal {row[0]!r} was revoked")
+    if row[5] is not None and str(row[5]) <= _now():
+        raise AccessDenied(f"the token of principal {row[0]!r} expired at {row[5]}; ask an admin for a new one")
     return Principal(str(row[0]), str(row[1]), str(row[2]))
+
+
+class FailureLimiter:
+    """Slows repeated authentication failures per client address (bounded memory).
+
+    After ``free`` failures within ``window`` seconds an address must wait before its next attempt; the wait
+    doubles with each further failure (1 s, 2 s, 4 s … up to ``max_delay``). A success forgets the address.
+    At most ``capacity`` addresses are tracked; the least recently seen is dropped first.
+    """
+
+    def __init__(
+        self,
+        *,
+        free: int = 10,
+        window: float = 60.0,
+        max_delay: float = 300.0,
+        capacity: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.free = free
+        self.window = window
+        self.max_delay = max_delay
+        self.capacity = capacity
+        self._clock = clock
+        self._lock = threading.Lock()
+        # address -> (failures in the window, window start, earliest next attempt)
+        self._seen: OrderedDict[str, tuple[int, float, float]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._seen)
+
+    def retry_after(self, address: str) -> float:
+        """Seconds ``address`` must still wait before it may try again (0 when it may try now)."""
+        with self._lock:
+            entry = self._seen.get(address)
+        if entry is None:
+            return 0.0
+        return max(0.0, entry[2] - self._clock())
+
+    def failed(self, address: str) -> None:
+        """Record a failed attempt from ``address``."""
+        now = self._clock()
+        with self._lock:
+            count, start, _ = self._seen.pop(address, (0, now, now))
+            if now - start > self.window:
+                count, start = 0, now
+            count += 1
+            over = count - self.free
+            until = now + min(self.max_delay, 2.0 ** (over - 1)) if over > 0 else now
+            self._seen[address] = (count, start, until)
+            while len(self._seen) > self.capacity:
+                self._seen.popitem(last=False)
+
+    def succeeded(self, address: str) -> None:
+        """Forget ``address``'s failures."""
+        with self._lock:
+            self._seen.pop(address, None)
 
 
 def readable_levels(principal: Principal, parties: Iterable[str]) -> tuple[str, ...]:

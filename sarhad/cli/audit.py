@@ -1,0 +1,47 @@
+"""Commands for the audit trail: ``sarhad audit list`` and ``sarhad audit flush``."""
+
+from __future__ import annotations
+
+import typer
+
+from sarhad.cli._shared import console, print_json, print_table, state
+
+__all__ = ["register"]
+
+audit_app = typer.Typer(help="The audit trail: who wrote, and who read what was not CLEAR.", no_args_is_help=True)
+
+
+@audit_app.command("list")
+def audit_list(
+    ctx: typer.Context,
+    principal: str = typer.Option(None, "--principal", help="Only this principal's actions."),
+    since: str = typer.Option(None, "--since", help="Only actions at or after this ISO 8601 time (UTC if bare)."),
+    limit: int = typer.Option(None, "--limit", help="At most this many rows (oldest first)."),
+    json_out: bool = typer.Option(False, "--json", help="Print the rows as JSON."),
+) -> None:
+    """List audited actions, oldest first; 'logged' names the log object that carries each row."""
+    from sarhad.audit import list_audit
+
+    rows = list_audit(state(ctx).node().db, principal=principal, since=since, limit=limit)
+    if json_out:
+        print_json([r.as_dict() for r in rows])
+        return
+    print_table(
+        ["time", "principal", "action", "target", "logged"],
+        [[r.time, r.principal, r.action, r.target, r.logged or "(not yet)"] for r in rows],
+    )
+    console.print(f"{len(rows)} audit record(s)", highlight=False)
+
+
+@audit_app.command("flush")
+def audit_flush(ctx: typer.Context) -> None:
+    """Publish the audit rows not yet in the log (the server does this every minute and when it stops)."""
+    from sarhad.audit import flush_to_log
+
+    count = flush_to_log(state(ctx).node())
+    console.print(f"flushed {count} audit record(s) to the log", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``audit list`` and ``audit flush`` to ``app``."""
+    app.add_typer(audit_app, name="audit")
