@@ -1,0 +1,249 @@
+"""Exchange speed: TAXII GET objects/s from a real ``sarhad serve`` beside medallion, and verified sync.
+
+Run ``python benchmarks/exchange.py`` (default sizes 1,000, 10,000 and 100,000; a few minutes) or
+``--quick`` (1,000 and 5,000). For each size N it:
+
+1. publishes N synthetic incidents on a fresh PK node in one go (``node.publisher()``), serves it with
+   ``sarhad serve`` (uvicorn) on loopback, and pages through the incidents collection with ``limit`` and
+   ``next`` (objects/s; goal ≥ 20,000/s at 100,000);
+2. serves N STIX objects with medallion (the OASIS reference server, memory backend) and pages through them
+   the same way, at the sizes medallion can serve in minutes (``--medallion-sizes``; its first page is
+   quadratic in N);
+3. fetches the same log entries and objects a sync fetches with plain httpx (transfer only), then runs a
+   full verified sync of an empty IR node (goal: within 3× the transfer), then publishes 100 more incidents
+   and times the incremental sync (goal: under 1 s).
+
+The table goes in ``docs/benchmarks.md`` ("Exchange").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import httpx
+
+from sarhad.config import load_settings
+from sarhad.exchange.peers import add_peer
+from sarhad.exchange.sync import CHUNK, sync_peer
+from sarhad.model.incident import Incident, Place, incident_id
+from sarhad.node import Node
+from sarhad.web.auth import create_token
+
+TAXII = "application/taxii+json;version=2.1"
+ROOT = Path(__file__).resolve().parent.parent
+rows: list[tuple[str, int, float, str, str]] = []
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def synthetic(i: int, party: str = "PK") -> Incident:
+    """A small made-up incident record number ``i``."""
+    day = f"20{10 + i % 14:02d}-{i % 12 + 1:02d}-{i % 28 + 1:02d}"
+    return Incident(
+        id=incident_id("party", party, f"bench-{i}"),
+        reported_by=party,
+        dataset="party",
+        source_id=f"bench-{i}",
+        date_start=day,
+        date_end=day,
+        date_precision="day",
+        place=Place(country="PK", lat=25.0 + (i % 1000) / 200, lon=61.0 + (i % 700) / 200, precision="exact"),
+        title=f"Synthetic incident {i}",
+    )
+
+
+def publish(home: Path, start: int, count: int) -> float:
+    started = time.perf_counter()
+    with Node.open(load_settings(home)) as node, node.publisher() as pub:
+        pub.add_all(synthetic(i) for i in range(start, start + count))
+    return time.perf_counter() - started
+
+
+def _wait(url: str, proc: subprocess.Popen[bytes], what: str) -> None:
+    deadline = time.monotonic() + 120
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with {proc.returncode}")
+        try:
+            httpx.get(url, timeout=2)
+            return
+        except httpx.TransportError:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{what} did not start within 120 s") from None
+            time.sleep(0.1)
+
+
+@contextmanager
+def process(args: list[str], probe: str, what: str) -> Iterator[None]:
+    """Run a server subprocess until the block ends; always stop it (kill after 15 s)."""
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait(probe, proc, what)
+        yield
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(15)
+
+
+def page_through(
+    url: str, headers: dict[str, str], limit: int, auth: httpx.BasicAuth | None = None
+) -> tuple[int, float]:
+    """GET every page of a TAXII objects URL with ``limit`` and ``next``; return (objects, seconds)."""
+    count = 0
+    params = {"limit": str(limit)}
+    started = time.perf_counter()
+    with httpx.Client(headers={"Accept": TAXII, **headers}, auth=auth, timeout=1800) as client:
+        while True:
+            page = client.get(url, params=params)
+            page.raise_for_status()
+            data = page.json()
+            count += len(data.get("objects", []))
+            if not data.get("more"):
+                break
+            params = {"limit": str(limit), "next": str(data["next"])}
+    return count, time.perf_counter() - started
+
+
+def transfer(base: str, token: str, size: int) -> tuple[int, float]:
+    """Fetch the log entries and objects a full sync fetches, without verifying or storing them."""
+    started = time.perf_counter()
+    total = 0
+    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=1800) as client:
+        client.get("/log/checkpoint").raise_for_status()
+        for pos in range(0, size, CHUNK):
+            r = client.get("/log/entries", params={"start": pos, "end": min(size, pos + CHUNK), "objects": 1})
+            r.raise_for_status()
+            total += len(r.content)
+            json.loads(r.content)
+    return total, time.perf_counter() - started
+
+
+def bench_sarhad(tmp: Path, n: int, limit: int) -> None:
+    pk = tmp / f"pk-{n}"
+    Node.init(pk, "PK").close()
+    took = publish(pk, 0, n)
+    rows.append(("publish synthetic incidents (setup)", n, took, f"{n / took:,.0f} incidents/s", ""))
+    ir_home = tmp / f"ir-{n}"
+    with Node.init(ir_home, "IR") as ir:
+        ir_vkey = ir.signer.vkey
+    with Node.open(load_settings(pk)) as node:
+        # PK accepts IR's cosignatures (IR's URL is not used here: PK does not pull).
+        add_peer(node.db, "IR", "http://127.0.0.1:9", ir_vkey, "unused")
+        viewer = create_token(node.db, "bench", "viewer", "PK")
+        peer_token = create_token(node.db, "ir-node", "peer", "IR")
+        vkey = node.signer.vkey
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    args = [sys.executable, "-m", "sarhad", "--home", str(pk), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    with process(args, f"{base}/health", "sarhad serve"):
+        url = f"{base}/taxii2/sarhad/collections/incidents/objects/"
+        count, secs = page_through(url, {"Authorization": f"Bearer {viewer}"}, limit)
+        assert count == n, f"sarhad served {count} of {n}"
+        rows.append(("sarhad TAXII GET objects (all pages)", n, secs, f"{n / secs:,.0f} objects/s", f"limit {limit}"))
+        nbytes, t_transfer = transfer(base, peer_token, n)
+        rows.append(("transfer only: /log/entries?objects=1", n, t_transfer, f"{nbytes / 1e6:,.1f} MB", ""))
+        with Node.open(load_settings(ir_home)) as ir:
+            peer = add_peer(ir.db, "PK", base, vkey, peer_token)
+            result = sync_peer(ir, peer)
+            assert result.objects == n, result
+            ratio = result.seconds / t_transfer
+            rows.append(("full verified sync", n, result.seconds, f"{ratio:.1f}× transfer", "goal ≤ 3×"))
+            publish(pk, n, 100)
+            inc = sync_peer(ir, peer)
+            assert inc.entries == 100, inc
+            rows.append(("incremental sync of 100 new records", n, inc.seconds, "", "goal < 1 s"))
+
+
+def medallion_data(n: int, base: str) -> dict[str, Any]:
+    objects, manifest = [], []
+    for i in range(n):
+        stamp = f"2024-01-01T{i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}.{i // 86400:03d}Z"
+        obj = {
+            "type": "location",
+            "spec_version": "2.1",
+            "id": f"location--{i:08d}-0000-4000-8000-000000000000",
+            "created": stamp,
+            "modified": stamp,
+            "latitude": 25.0 + (i % 1000) / 200,
+            "longitude": 61.0 + (i % 700) / 200,
+            "country": "PK",
+        }
+        objects.append(obj)
+        manifest.append({"id": obj["id"], "date_added": stamp.replace("Z", "000Z"), "version": stamp,
+                         "media_type": "application/stix+json;version=2.1"})  # fmt: skip
+    coll = {"id": "91a7b528-80eb-42ed-a74d-c6fbd5a26116", "title": "bench", "can_read": True, "can_write": False,
+            "media_types": ["application/stix+json;version=2.1"], "objects": objects, "manifest": manifest}  # fmt: skip
+    return {
+        "/discovery": {"title": "bench", "default": f"{base}/api/", "api_roots": [f"{base}/api/"]},
+        "api": {"information": {"title": "api", "versions": [TAXII], "max_content_length": 10_000_000},
+                "status": [], "collections": [coll]},
+    }  # fmt: skip
+
+
+def bench_medallion(tmp: Path, n: int, limit: int) -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    data = tmp / f"medallion-{n}.json"
+    data.write_text(json.dumps(medallion_data(n, base)))
+    config = tmp / f"medallion-{n}-config.json"
+    config.write_text(json.dumps({
+        "backend": {"module": "medallion.backends.memory_backend", "module_class": "MemoryBackend",
+                    "filename": str(data)},
+        "users": {"bench": "bench"}, "taxii": {"max_page_size": limit},
+    }))  # fmt: skip
+    exe = str(Path(sys.executable).with_name("medallion"))
+    with process([exe, str(config), "--host", "127.0.0.1", "--port", str(port)], f"{base}/taxii2/", "medallion"):
+        url = f"{base}/api/collections/91a7b528-80eb-42ed-a74d-c6fbd5a26116/objects/"
+        count, secs = page_through(url, {}, limit, httpx.BasicAuth("bench", "bench"))
+        assert count == n, f"medallion served {count} of {n}"
+        rows.append(("medallion TAXII GET objects (all pages)", n, secs, f"{n / secs:,.0f} objects/s",
+                     f"limit {limit}, memory backend"))  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
+    parser.add_argument("--sizes", default="1000,10000,100000", help="collection sizes for sarhad")
+    parser.add_argument("--medallion-sizes", default="1000,2000", help="sizes for medallion (quadratic!)")
+    parser.add_argument("--limit", type=int, default=1000, help="TAXII page size")
+    parser.add_argument("--quick", action="store_true", help="sizes 1000,5000 and medallion 1000")
+    args = parser.parse_args()
+    sizes = [1000, 5000] if args.quick else [int(s) for s in args.sizes.split(",") if s]
+    msizes = [1000] if args.quick else [int(s) for s in args.medallion_sizes.split(",") if s]
+    with tempfile.TemporaryDirectory(prefix="sarhad-bench-exchange-") as tmp_name:
+        tmp = Path(tmp_name)
+        for n in msizes:
+            bench_medallion(tmp, n, args.limit)
+        for n in sizes:
+            bench_sarhad(tmp, n, args.limit)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"\nPython {platform.python_version()}, {os.cpu_count()} CPUs, load average {load:.1f}, loopback\n")
+    print("| what | N | seconds | rate / ratio | note |")
+    print("|---|---|---|---|---|")
+    for what, n, secs, rate, note in rows:
+        print(f"| {what} | {n:,} | {secs:.2f} | {rate} | {note} |")
+
+
+if __name__ == "__main__":
+    main()
