@@ -80,7 +80,7 @@ _NOUN_AFTER = re.compile(
     r"\s*(?P<np>(?:(?:of\s+(?:the|them|their|whom|its|his|our)\s+)|(?:other|more|another|additional|further)\s+)?"
     r"(?:[A-Za-z][\w'\u2019\-]*\s+){0,4}?)"
     rf"(?P<noun>{ATTACKER_NOUNS}|{VICTIM_NOUNS}|(?!(?:deaths|fatalities|injuries|wounds|lives|bodies|"
-    rf"casualties)\b)[a-z]{{3,}}(?<!ss)s)\b"
+    rf"casualties)\b)[a-z]{{3,}}(?<!ss)s(?:-[a-z]+)*)(?![\w-])"
     r"(?:\s+of\s+(?:the\s+)?[\w\-]+(?:\s+[\w\-]+){0,2}?(?=\s+(?:were|was|have|had|are|is)\b))?",
     re.I,
 )
@@ -89,6 +89,12 @@ _NOUN_ONE = re.compile(
     rf"(?P<noun>{ATTACKER_NOUNS.replace('s?|', '|')}|(?!(?:was|were|is|are|of|and|in|on|"
     rf"at)\b)[a-z]{{3,}})\b(?=\s+(?:was|has been|had been|is|got|died|later)\b)",
     re.I,
+)
+_ONE_LONG = re.compile(
+    r"\b(?P<a>[Aa]n?|[Oo]ne)\s+(?:[a-z][\w\-]*\s+){0,2}?(?P<noun>policeman|police officer|officer|constable|soldier|"
+    r"civilian|guard|official|worker|journalist|teacher|driver|cleric|student|child|woman|man)\b"
+    r"[^.;]{5,70}?\b(?:was|has been|had been)\s+"
+    r"(?P<verb>shot dead|killed|martyred|gunned down|injured|wounded|abducted|kidnapped)\b"
 )
 _VERB_AFTER = re.compile(
     r"(?:\s*,[^,.;]{0,60},)?\s*(?:\([^)]{0,40}\)\s*)?"
@@ -135,6 +141,7 @@ _GATE = _Gate(
 def find_casualties(text: str, numbers: list[NumberMention], offset: int = 0) -> list[Casualty]:
     """Casualty counts in a sentence ``text`` (spans shifted by ``offset``); ``numbers`` are its numbers."""
     out: list[Casualty] = []
+    taken_one: set[int] = set()
     if not _GATE.search(text):
         return out
     mentions = list(numbers)
@@ -149,8 +156,24 @@ def find_casualties(text: str, numbers: list[NumberMention], offset: int = 0) ->
         if any(n.start <= m.start() < n.end for n in mentions):
             continue
         mentions.append(NumberMention(m.start(), m.end("a"), m.group("a"), 1.0, 1.0, 1.0, None, True))
+    for m in _ONE_LONG.finditer(text):
+        if any(n.start <= m.start() < n.end and not n.is_word for n in mentions):
+            continue
+        mentions = [n for n in mentions if n.start != m.start()]
+        one = NumberMention(m.start(), m.end("a"), m.group("a"), 1.0, 1.0, 1.0, None, True)
+        out.append(
+            Casualty(
+                m.start() + offset, m.end("noun") + offset, one, _kind(m.group("verb")), "victims", m.group("noun")
+            )
+        )
+        mentions.append(one)
+        taken_one.add(m.start())
     mentions.sort(key=lambda n: n.start)
-    mentions = [n for n in mentions if n.text.casefold() not in {"several", "a few", "a handful of"}]
+    mentions = [
+        n
+        for n in mentions
+        if n.start not in taken_one and n.text.casefold() not in {"several", "a few", "a handful of"}
+    ]
     for number in mentions:
         s, e = number.start, number.end
         if number.is_year:

@@ -219,8 +219,15 @@ def normalise_unit(unit: str | None) -> str:
 
 
 def _head_noun(after: str) -> tuple[str | None, int]:
-    """The counted noun after a number ("Iranian pilgrims crossed" → pilgrims)."""
+    """The counted noun after a number ("Iranian pilgrims crossed" → pilgrims, "185 were soldiers" → soldiers)."""
     pos = 0
+    predicate = re.match(r"\s+(?:were|are)\s+(?=(?:\w+\s+)?\w+s\b)", after)
+    if predicate and not re.match(
+        r"\s+(?:were|are)\s+(?:killed|injured|wounded|hurt|dead|also|later|reported)\b", after
+    ):
+        noun, end = _head_noun(after[predicate.end() :])
+        if noun:
+            return noun, predicate.end() + end
     for m in re.finditer(r"[A-Za-z][\w'\u2019\-]*", after[:80]):
         word = m.group(0)
         low = word.casefold()

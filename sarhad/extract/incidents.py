@@ -140,7 +140,8 @@ _GENERIC = re.compile(
     r"have long|"
     r"over recent years|in recent years|in recent months|over the years|routinely|regularly|have endured|has endured|"
     r"has claimed (?:several|many|numerous|a number of)|have claimed (?:several|many|numerous)|groups like|such as the|"
-    r"hotspots?|has seen a|has witnessed|have witnessed|wave of|spate of|upsurge|surge|those attacks|these attacks)\b",
+    r"hotspots?|has seen a|has witnessed|have witnessed|wave of|spate of|upsurge|surge|those attacks|these attacks|"
+    r"stepped up|has intensified|have intensified|escalated|ceasefire)\b",
     re.I,
 )
 _COUNTER = re.compile(
@@ -181,6 +182,7 @@ _CLAIM = re.compile(
     r"\bresponsibility\b[^.]{0,60}\bclaimed\b|\bclaimed\b[^.]{0,10}$|\bsaid (?:it|they) (?:had )?carried out\b|"
     r"\bstatement saying (?:it|they) had carried out\b|\bsaying (?:it|they) (?:had )?carried out\b|\b(?:say|said|"
     r"says) (?:they|it) (?:had )?killed\b|"
+    r"\b(?:said|says|saying)\b[^.;]{0,60}\b(?:had |have )?(?:carried out|conducted|launched|staged)\b|"
     r"\btook responsibility\b|\bowned (?:up )?(?:the )?(?:attack|responsibility)\b|\blater claimed\b|\bclaimed by\b",
     re.I,
 )
@@ -248,7 +250,7 @@ _TARGET_TYPES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(?:army|soldiers?|troops|military|IRGC|Revolutionary Guards?|Basij|Frontier Corps|FC|border guards?|"
             r"convoy|cantonment|infantry|security forces|security personnel|paramilitary|base|headquarters|"
-            r"check ?post)\b",
+            r"check ?post|checkpoints?)\b",
             re.I,
         ),
     ),
@@ -850,10 +852,11 @@ def _place(
     if admin1 is None and province_votes:
         admin1 = province_votes.most_common(1)[0][0]
         admin1_span = province_span.get(admin1)
+    source = "text" if admin1 is not None else None
     if admin1 is None and region:
-        admin1 = region
+        admin1, source = region, "region"
     if admin1 is None and dominant:
-        admin1 = dominant
+        admin1, source = dominant, "article"
     if admin1 is None and cluster.main:
         for f in features:
             if f.sentence.dateline:
@@ -861,7 +864,7 @@ def _place(
                 name = article.text[s:e].split(",")[0].strip().title()
                 dl = geocode(name, country)
                 if dl is not None and dl.admin1:
-                    admin1 = dl.admin1
+                    admin1, source = dl.admin1, "dateline"
                     break
     if admin1 is not None and admin1_span is None:
         admin1_span = province_span.get(admin1)
@@ -886,6 +889,7 @@ def _place(
         "lat": lat,
         "lon": lon,
         "geo_precision": precision,
+        "admin1_source": source,
         "spans": {
             "place": list(place_span) if place_span else None,
             "admin1": list(admin1_span) if admin1_span else None,
@@ -955,7 +959,7 @@ def extract_incidents(article: Article, features: list[SentenceFeatures] | None 
         if not cluster.main:
             if dates["date"] is None or dates["date_precision"] not in {"day", "week", "month"}:
                 continue
-            if not (has_toll or place["admin1"]):
+            if not (has_toll or place["admin1_source"] in {"text", "region"}):
                 continue
         actor, attribution, _ = _perpetrator(cluster, features)
         attack_type, attack_span = _attack_type(cluster)
@@ -986,6 +990,7 @@ def extract_incidents(article: Article, features: list[SentenceFeatures] | None 
             "lat": place["lat"],
             "lon": place["lon"],
             "geo_precision": place["geo_precision"],
+            "admin1_source": place["admin1_source"],
             "perpetrator": actor.text if actor else None,
             "perpetrator_id": actor.actor.id if actor else None,
             "perpetrator_name": actor.actor.name if actor else None,
