@@ -28,11 +28,13 @@ def _number(value: float) -> str:
         raise InvalidInput(f"canonical JSON cannot hold the number {value!r}")
     if value == 0:
         return "0"
-    if value.is_integer() and abs(value) < 1e21:
+    if value.is_integer() and abs(value) < 2**53:
+        # Exact below 2**53; above it, str(int(x)) would print the double's exact digits (…683968) where
+        # ECMAScript prints the shortest round-trip digits padded with zeros (…680000).
         return str(int(value))
     text = repr(value)  # shortest round-trip digits, like ECMAScript
     if "e" not in text:
-        return text
+        return text[:-2] if text.endswith(".0") else text
     mantissa, exponent = text.split("e")
     exp = int(exponent)
     digits = mantissa.replace(".", "").replace("-", "")
@@ -50,7 +52,24 @@ def _number(value: float) -> str:
 
 
 def _utf16_key(key: str) -> bytes:
-    return key.encode("utf-16-be")
+    return key.encode("utf-16-be", "surrogatepass")
+
+
+def _string(value: str) -> str:
+    return _encode_str(value)
+
+
+def _check_unicode(text: str) -> str:
+    # RFC 8785 §3.2.2.2: strings must be valid Unicode; a lone surrogate cannot be encoded as UTF-8.
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            near = text[max(0, exc.start - 20) : exc.end + 20]
+            raise InvalidInput(
+                f"canonical JSON strings must be valid Unicode, found a lone surrogate near {near!r}"
+            ) from None
+    return text
 
 
 def _write(value: Any, out: list[str]) -> None:
@@ -61,7 +80,7 @@ def _write(value: Any, out: list[str]) -> None:
     elif value is False:
         out.append("false")
     elif isinstance(value, str):
-        out.append(_encode_str(value))
+        out.append(_string(value))
     elif isinstance(value, int):
         if abs(value) > _MAX_SAFE:
             raise InvalidInput(f"canonical JSON cannot hold the integer {value} (outside ±2**53)")
@@ -69,15 +88,16 @@ def _write(value: Any, out: list[str]) -> None:
     elif isinstance(value, float):
         out.append(_number(value))
     elif isinstance(value, Mapping):
+        for key in value:
+            if not isinstance(key, str):
+                raise InvalidInput(f"canonical JSON object keys must be strings, found {key!r}")
         out.append("{")
         first = True
         for key in sorted(value, key=_utf16_key):
-            if not isinstance(key, str):
-                raise InvalidInput(f"canonical JSON object keys must be strings, found {key!r}")
             if not first:
                 out.append(",")
             first = False
-            out.append(_encode_str(key))
+            out.append(_string(key))
             out.append(":")
             _write(value[key], out)
         out.append("}")
@@ -146,10 +166,10 @@ def canonical_text(value: Any) -> str:
     if isinstance(value, dict):
         safe = _fast_safe(value)
         if safe is not _UNSAFE:
-            return _fast_dumps(safe)
+            return _check_unicode(_fast_dumps(safe))
     out: list[str] = []
     _write(value, out)
-    return "".join(out)
+    return _check_unicode("".join(out))
 
 
 def canonical_bytes(value: Any) -> bytes:

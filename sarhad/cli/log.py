@@ -1,0 +1,218 @@
+"""``sarhad log …`` and ``sarhad key …``: the node's transparency log and its signing key.
+
+Output contract (other tools rely on it):
+
+* ``key show`` prints the node's C2SP verifier key.
+* ``log checkpoint`` prints the latest signed checkpoint, exactly as signed.
+* ``log prove OBJECT_ID --json`` prints ``object_id``, ``leaf_index``, ``tree_size``, ``leaf_hash`` (base64),
+  ``envelope`` (the canonical envelope text), ``proof`` (base64 hashes) and ``checkpoint`` (the signed note
+  for ``tree_size``).
+* ``log consistency OLD [NEW] --json`` prints ``old_size``, ``new_size`` and ``proof``.
+* ``log verify`` exits 0 only when the whole log checks.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from sarhad.cli._shared import console, print_json, state
+from sarhad.errors import InvalidInput, NotFound, VerificationError
+
+__all__ = ["key_app", "log_app"]
+
+log_app = typer.Typer(help="The node's transparency log: checkpoints, proofs, verification.", no_args_is_help=True)
+key_app = typer.Typer(help="The node's signing key.", no_args_is_help=True)
+
+_JSON = typer.Option(False, "--json", help="Print JSON (for scripts).")
+_KNOWN = typer.Option(
+    [], "--checkpoint", metavar="FILE", help="A signed checkpoint saved earlier that the log must still contain."
+)
+_WITNESS = typer.Option([], "--witness", metavar="VKEY", help="A witness's cosignature verifier key (repeatable).")
+_PROOF_FILE = typer.Argument(..., metavar="PROOF.json", help="The output of 'log prove --json' ('-': stdin).")
+_VKEY = typer.Option(..., "--vkey", help="The log's verifier key (from 'sarhad key show').")
+_BODY = typer.Option(None, "--body", help="The object's canonical JSON: also check that the envelope commits to it.")
+
+
+def _b64(h: bytes) -> str:
+    return base64.b64encode(h).decode("ascii")
+
+
+def _latest_size(log: Any) -> int:
+    cp = log.latest_checkpoint()
+    if cp is None:
+        raise NotFound("the log has no signed checkpoint yet (publish something first)")
+    return int(cp.size)
+
+
+@key_app.command("show")
+def key_show(ctx: typer.Context, json_out: bool = _JSON) -> None:
+    """Print the node's verifier key (name+keyid+base64), which peers and auditors use to check its log."""
+    signer = state(ctx).node().signer
+    if json_out:
+        print_json({"vkey": signer.vkey, "name": signer.name, "key_id": f"{signer.key_id:08x}"})
+    else:
+        sys.stdout.write(signer.vkey + "\n")
+
+
+@log_app.command("checkpoint")
+def log_checkpoint(
+    ctx: typer.Context,
+    size: int = typer.Option(None, "--size", help="The checkpoint signed at this size (default: the latest)."),
+    cosigned: bool = typer.Option(False, "--cosigned", help="Append the witnesses' stored cosignatures."),
+) -> None:
+    """Print the latest signed checkpoint (a C2SP signed note), byte for byte."""
+    log = state(ctx).node().log
+    size = _latest_size(log) if size is None else size
+    note = log.cosigned_note(size) if cosigned else log.checkpoint(size).note
+    sys.stdout.write(note or "")
+
+
+@log_app.command("prove")
+def log_prove(
+    ctx: typer.Context,
+    object_id: str = typer.Argument(..., metavar="OBJECT_ID"),
+    version: str = typer.Option(None, "--version", help="The object version (its 'modified'); default: latest."),
+    size: int = typer.Option(None, "--size", help="Prove against the checkpoint at this size (default: latest)."),
+    json_out: bool = _JSON,
+) -> None:
+    """Prove that an object version is in the log: its leaf, the inclusion proof and the signed checkpoint."""
+    log = state(ctx).node().log
+    tree_size = _latest_size(log) if size is None else size
+    checkpoint = log.checkpoint(tree_size)
+    index = log.find_object(object_id, version)
+    if index >= tree_size:
+        raise NotFound(f"{object_id} is leaf {index}, not yet covered by the checkpoint at size {tree_size}")
+    leaf = log.leaf(index)
+    proof = log.inclusion_proof(index, tree_size)
+    hashes = [_b64(h) for h in proof]
+    out: dict[str, Any] = {
+        "object_id": leaf.envelope.object_id,
+        "leaf_index": index,
+        "tree_size": tree_size,
+        "leaf_hash": _b64(leaf.leaf_hash),
+        "envelope": leaf.canonical,
+        "proof": hashes,
+        "checkpoint": checkpoint.note,
+    }
+    if json_out:
+        print_json(out)
+        return
+    console.print(f"{leaf.envelope.ref} is leaf {index} of {tree_size}", highlight=False)
+    console.print(f"envelope: {leaf.canonical}", highlight=False, markup=False)
+    console.print(f"leaf hash: {out['leaf_hash']}", highlight=False)
+    console.print(f"inclusion proof ({len(proof)} hashes):", highlight=False)
+    for h in hashes:
+        console.print(f"  {h}", highlight=False)
+    console.print("checkpoint:", highlight=False)
+    sys.stdout.write(checkpoint.note or "")
+
+
+@log_app.command("consistency")
+def log_consistency(
+    ctx: typer.Context,
+    old: int = typer.Argument(..., metavar="OLD"),
+    new: int = typer.Argument(None, metavar="[NEW]", help="Default: the latest checkpoint's size."),
+    json_out: bool = _JSON,
+) -> None:
+    """Prove that the tree of size OLD is a prefix of the tree of size NEW (RFC 9162 consistency proof)."""
+    log = state(ctx).node().log
+    new_size = _latest_size(log) if new is None else new
+    proof = log.consistency_proof(old, new_size)
+    hashes = [_b64(h) for h in proof]
+    out = {"old_size": old, "new_size": new_size, "proof": hashes}
+    if json_out:
+        print_json(out)
+        return
+    console.print(f"consistency proof from {old} to {new_size} ({len(proof)} hashes):", highlight=False)
+    for h in hashes:
+        console.print(f"  {h}", highlight=False)
+
+
+@log_app.command("verify")
+def log_verify(
+    ctx: typer.Context,
+    witness: list[str] = _WITNESS,
+    known: list[Path] = _KNOWN,
+    json_out: bool = _JSON,
+) -> None:
+    """Recompute every leaf from the stored objects and the tree from the leaves, and check every signed
+    checkpoint and cosignature. Exits non-zero naming the first bad entry."""
+    from sarhad.log.cosignature import CosignatureVerifier
+    from sarhad.log.note import Verifier
+    from sarhad.log.verify import verify_log
+
+    node = state(ctx).node()
+    witnesses = []
+    for vkey in witness:
+        v = Verifier.from_vkey(vkey)
+        if not isinstance(v, CosignatureVerifier):
+            raise InvalidInput(f"--witness {vkey!r} is not a cosignature (type 0x04) key")
+        witnesses.append(v)
+    report = verify_log(
+        node.db,
+        [node.signer.verifier],
+        origin=node.settings.origin,
+        party=node.settings.party,
+        witnesses=witnesses,
+        known=[path.read_text(encoding="utf-8") for path in known],
+    )
+    if json_out:
+        print_json(
+            {
+                "ok": True,
+                "size": report.size,
+                "root": _b64(report.root),
+                "nodes": report.nodes,
+                "checkpoints": report.checkpoints,
+                "objects": report.objects,
+                "cosignatures": report.cosignatures,
+            }
+        )
+        return
+    console.print(report.summary(), highlight=False)
+    console.print("log verified", style="green", highlight=False)
+
+
+@log_app.command("check-proof")
+def log_check_proof(
+    proof_file: Path = _PROOF_FILE,
+    vkey: str = _VKEY,
+    body: Path = _BODY,
+) -> None:
+    """Check an inclusion proof offline, without the node: the checkpoint's signature, the envelope's leaf
+    hash and the proof up to the signed root."""
+    from sarhad.log import merkle
+    from sarhad.log.checkpoint import open_checkpoint
+    from sarhad.log.envelope import Envelope
+    from sarhad.log.note import Verifier
+
+    text = sys.stdin.read() if str(proof_file) == "-" else proof_file.read_text(encoding="utf-8")
+    try:
+        data = json.loads(text)
+        checkpoint, _ = open_checkpoint(data["checkpoint"], [Verifier.from_vkey(vkey)])
+        envelope = Envelope.from_canonical(data["envelope"])
+        proof = [base64.b64decode(h, validate=True) for h in data["proof"]]
+        index, size = int(data["leaf_index"]), int(data["tree_size"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InvalidInput(f"{proof_file}: not a 'log prove --json' document: {exc}") from None
+    if checkpoint.size != size:
+        raise VerificationError(f"the proof is for size {size} but the checkpoint is for {checkpoint.size}")
+    leaf = merkle.leaf_hash(data["envelope"].encode("utf-8"))
+    if _b64(leaf) != data.get("leaf_hash"):
+        raise VerificationError("leaf_hash is not SHA-256(0x00 || envelope)")
+    merkle.verify_inclusion(leaf, index, size, proof, checkpoint.root)
+    if body is not None:
+        import hashlib
+
+        digest = hashlib.sha256(body.read_bytes()).hexdigest()
+        if digest != envelope.sha256:
+            raise VerificationError(f"{body}: SHA-256 {digest} is not the envelope's {envelope.sha256}")
+    console.print(
+        f"ok: {envelope.ref} is leaf {index} of the tree of {size} signed by {checkpoint.origin}", highlight=False
+    )

@@ -1,0 +1,100 @@
+"""The log's leaves: canonical envelopes that commit to an object version without revealing it.
+
+An envelope is the RFC 8785 canonical JSON of five strings::
+
+    {"object_id":"incident--…","sha256":"<hex SHA-256 of the object's canonical JSON>",
+     "time":"2026-12-01T20:19:36.123Z","tlp":"GREEN","version":"2026-12-01T20:19:36.123Z"}
+
+``version`` is the object's ``modified`` timestamp, ``time`` when the node logged it. The leaf hash is
+``SHA-256(0x00 ‖ envelope)`` (RFC 9162). Report bodies never enter the log, only their hashes.
+"""
+
+from __future__ import annotations
+
+import json
+import json.encoder
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sarhad.canonical import canonical_bytes
+from sarhad.errors import InvalidInput
+from sarhad.log.merkle import leaf_hash
+
+__all__ = ["FIELDS", "Envelope"]
+
+FIELDS = ("object_id", "sha256", "time", "tlp", "version")
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+# json's C string encoder (ensure_ascii=False) escapes exactly '"', '\\' and U+0000..U+001F, as RFC 8785 does.
+_encode_string: Callable[[str], str] = json.encoder.encode_basestring
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """One leaf of the log: which object version, its SHA-256, its TLP and when it was logged."""
+
+    object_id: str
+    version: str
+    sha256: str
+    tlp: str
+    time: str
+
+    def __post_init__(self) -> None:
+        for name in FIELDS:
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value:
+                raise InvalidInput(f"envelope {name} must be a non-empty string, found {value!r}")
+        if not _HEX64.fullmatch(self.sha256):
+            raise InvalidInput(f"envelope sha256 {self.sha256!r} is not 64 lower-case hex digits")
+
+    def canonical(self) -> bytes:
+        """The RFC 8785 canonical JSON bytes: the leaf data.
+
+        Written out directly (the keys are fixed and sorted, every value is a string, escaped as RFC 8785
+        §3.2.2.2 asks); tests check it against :func:`sarhad.canonical.canonical_bytes`.
+        """
+        enc = _encode_string
+        text = (
+            f'{{"object_id":{enc(self.object_id)},"sha256":"{self.sha256}","time":{enc(self.time)},'
+            f'"tlp":{enc(self.tlp)},"version":{enc(self.version)}}}'
+        )
+        try:
+            return text.encode("utf-8")
+        except UnicodeEncodeError:
+            return canonical_bytes(self.as_dict())  # raises InvalidInput naming the lone surrogate
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "object_id": self.object_id,
+            "sha256": self.sha256,
+            "time": self.time,
+            "tlp": self.tlp,
+            "version": self.version,
+        }
+
+    def leaf_hash(self) -> bytes:
+        """``SHA-256(0x00 ‖ canonical())``."""
+        return leaf_hash(self.canonical())
+
+    @property
+    def ref(self) -> str:
+        """``object_id@version``, how messages name the object."""
+        return f"{self.object_id}@{self.version}"
+
+    @classmethod
+    def from_canonical(cls, data: bytes | str) -> Envelope:
+        """Parse an envelope and check that ``data`` is exactly its canonical form (same keys, no extra
+        white space or escapes). Raises InvalidInput otherwise."""
+        raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+        try:
+            value: Any = json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise InvalidInput(f"envelope is not JSON: {exc}") from None
+        if not isinstance(value, dict) or sorted(value) != list(FIELDS):
+            keys = sorted(value) if isinstance(value, dict) else type(value).__name__
+            raise InvalidInput(f"envelope must have exactly the keys {', '.join(FIELDS)}; found {keys}")
+        env = cls(**value)
+        if env.canonical() != raw:
+            raise InvalidInput("envelope is not in RFC 8785 canonical form")
+        return env

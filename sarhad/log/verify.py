@@ -1,0 +1,280 @@
+"""Audit a node's log from its database: ``sarhad log verify``.
+
+Nothing stored is trusted. The verifier
+
+1. reads every leaf in order and checks that the indexes run 0, 1, 2, … without gaps, that each envelope is
+   canonical JSON whose leaf hash is the stored one, and that it matches its object row: same id and
+   version, the object's body hashes to the envelope's SHA-256, same TLP, and the row's ``log_index`` points
+   back at the leaf;
+2. checks that every object the node published itself (``origin`` = its party) is some leaf;
+3. rebuilds the tree from the recomputed leaf hashes and compares every stored node with it;
+4. checks every stored checkpoint: the signature (by one of ``verifiers``), the origin, the root against
+   the rebuilt tree, consistency with the previous checkpoint, and that the latest covers every leaf;
+5. checks every stored cosignature against its checkpoint, when witness keys are given.
+
+The first problem raises :class:`VerificationError` naming the entry, e.g.
+``leaf 17 (incident--…@2026-…): object body hash does not match the envelope``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from sarhad.errors import InvalidInput, VerificationError
+from sarhad.log import merkle
+from sarhad.log.checkpoint import open_checkpoint
+from sarhad.log.cosignature import CosignatureVerifier
+from sarhad.log.envelope import Envelope
+from sarhad.log.note import Verifier, parse_note
+from sarhad.store.db import Database
+
+__all__ = ["VerifyReport", "verify_log"]
+
+
+@dataclass
+class VerifyReport:
+    """What a successful verification covered."""
+
+    size: int = 0
+    root: bytes = merkle.EMPTY_ROOT
+    checkpoints: int = 0
+    nodes: int = 0
+    objects: int = 0
+    cosignatures: int = 0
+    latest_note: str | None = None
+    witnesses: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        lines = [
+            f"leaves: {self.size} (every envelope matches its object)",
+            f"root: {base64.b64encode(self.root).decode()} (hex {self.root.hex()})",
+            f"nodes: {self.nodes} stored subtree hashes match the leaves",
+            f"checkpoints: {self.checkpoints} signed, mutually consistent; the latest covers every leaf",
+        ]
+        if self.cosignatures:
+            lines.append(f"cosignatures: {self.cosignatures} verified")
+        return "\n".join(lines)
+
+
+def _fail(message: str) -> VerificationError:
+    return VerificationError(message)
+
+
+def _has_column(db: Database, table: str, column: str) -> bool:
+    if db.dialect == "sqlite":
+        return any(row[1] == column for row in db.fetchall(f"PRAGMA table_info({table})"))
+    return (
+        db.fetchone(
+            "SELECT 1 FROM information_schema.columns WHERE table_name = ? AND column_name = ?"
+            " AND table_schema = current_schema()",
+            (table, column),
+        )
+        is not None
+    )
+
+
+def verify_log(
+    db: Database,
+    verifiers: Iterable[Verifier],
+    *,
+    origin: str | None = None,
+    party: str | None = None,
+    witnesses: Sequence[CosignatureVerifier] = (),
+    known: Sequence[str] = (),
+) -> VerifyReport:
+    """Recompute the whole log from the stored objects and check every checkpoint (see the module doc).
+
+    ``verifiers`` are the log's keys; ``origin``, if given, is required of every checkpoint; ``party``, if
+    given, selects the objects that must all be logged (``objects.origin = party``); ``known`` are signed
+    checkpoints obtained earlier (from a witness, a peer or an auditor's notes): each must match the rebuilt
+    tree, which catches a log rolled back to an earlier state. Raises VerificationError naming the first bad
+    entry.
+    """
+    keys = list(verifiers)
+    if not keys:
+        raise InvalidInput("verify_log needs the log's verifier key")
+    # One transaction: a consistent snapshot (a batch committed half-way through would look like tampering).
+    if db.in_transaction:
+        return _verify(db, keys, origin, party, witnesses, known)
+    with db.transaction():
+        if db.dialect == "postgresql":
+            db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        return _verify(db, keys, origin, party, witnesses, known)
+
+
+def _verify(
+    db: Database,
+    keys: list[Verifier],
+    origin: str | None,
+    party: str | None,
+    witnesses: Sequence[CosignatureVerifier],
+    known: Sequence[str],
+) -> VerifyReport:
+    report = VerifyReport()
+    tree = merkle.MemoryTree()
+    has_origin = _has_column(db, "objects", "origin")
+
+    # 1. Leaves, in order, against their objects.
+    expected = 0
+    rows = db.iterate(
+        "SELECT l.idx, l.object_id, l.version, l.envelope, l.leaf_hash, o.body, o.sha256, o.tlp, o.log_index"
+        + (", o.origin" if has_origin else ", NULL")
+        + " FROM log_leaves l LEFT JOIN objects o ON o.id = l.object_id AND o.modified = l.version"
+        " ORDER BY l.idx"
+    )
+    sha = hashlib.sha256
+    for idx, object_id, version, text, stored_hash, body, obj_sha, obj_tlp, log_index, obj_origin in rows:
+        idx = int(idx)
+        if idx != expected:
+            if idx > expected:
+                raise _fail(f"leaf {expected} is missing (the next stored leaf is {idx})")
+            raise _fail(f"leaf {idx} is out of order (expected leaf {expected})")
+        label = f"leaf {idx} ({object_id}@{version})"
+        try:
+            envelope = Envelope.from_canonical(str(text))
+        except InvalidInput as exc:
+            raise _fail(f"{label}: the envelope is malformed: {exc}") from None
+        if (envelope.object_id, envelope.version) != (object_id, version):
+            raise _fail(f"{label}: the leaf's columns do not match its envelope ({envelope.ref})")
+        computed = merkle.leaf_hash(str(text).encode("utf-8"))
+        if bytes(stored_hash) != computed:
+            raise _fail(f"{label}: the stored leaf hash does not match the envelope")
+        if body is None:
+            raise _fail(f"{label}: the logged object is missing from the store")
+        if sha(str(body).encode("utf-8")).hexdigest() != envelope.sha256:
+            raise _fail(f"{label}: object body hash does not match the envelope")
+        if obj_sha != envelope.sha256:
+            raise _fail(f"{label}: the object row's sha256 does not match the envelope")
+        if obj_tlp != envelope.tlp:
+            raise _fail(f"{label}: the object's TLP {obj_tlp!r} does not match the envelope's {envelope.tlp!r}")
+        if log_index is None or int(log_index) != idx:
+            raise _fail(f"{label}: the object row points at log index {log_index}, not {idx}")
+        if party is not None and has_origin and obj_origin != party:
+            raise _fail(f"{label}: the object's origin is {obj_origin!r}, not this node's party {party!r}")
+        tree.append_hash(computed)
+        expected += 1
+    size = expected
+    report.size = size
+
+    # 2. Objects the node published that no leaf covers.
+    if party is not None and has_origin:
+        row = db.fetchone(
+            "SELECT o.id, o.modified, o.log_index FROM objects o LEFT JOIN log_leaves l"
+            " ON l.idx = o.log_index AND l.object_id = o.id AND l.version = o.modified"
+            " WHERE o.origin = ? AND l.idx IS NULL ORDER BY o.log_index, o.id LIMIT 1",
+            (party,),
+        )
+        if row is not None:
+            raise _fail(f"object {row[0]}@{row[1]} (log index {row[2]}) is not in the log")
+        count = db.fetchone("SELECT COUNT(*) FROM objects WHERE origin = ?", (party,))
+        report.objects = int(count[0]) if count else 0
+
+    # 3. Stored subtree hashes against the rebuilt tree: exactly the complete nodes above the leaves.
+    def expected_nodes() -> Iterator[tuple[int, int]]:
+        level = 1
+        while size >> level:
+            for i in range(size >> level):
+                yield (level, i)
+            level += 1
+
+    wanted = expected_nodes()
+    for level, idx, h in db.iterate("SELECT level, idx, hash FROM log_nodes ORDER BY level, idx"):
+        stored = (int(level), int(idx))
+        want = next(wanted, None)
+        if want is None or stored < want:
+            raise _fail(f"node (level {stored[0]}, index {stored[1]}) does not belong to a tree of {size} leaves")
+        if stored > want:
+            raise _fail(f"node (level {want[0]}, index {want[1]}) is missing")
+        lo, hi = stored[1] << stored[0], ((stored[1] + 1) << stored[0]) - 1
+        if bytes(h) != tree.subtree(*stored):
+            raise _fail(f"node (level {stored[0]}, index {stored[1]}) over leaves {lo}..{hi} does not match the leaves")
+        report.nodes += 1
+    want = next(wanted, None)
+    if want is not None:
+        raise _fail(f"node (level {want[0]}, index {want[1]}) is missing")
+
+    # 4. Checkpoints: signature, root, mutual consistency, coverage.
+    previous: tuple[int, bytes] | None = None
+    last_created = ""
+    for cp_size, cp_root, note, created in db.iterate(
+        "SELECT size, root, note, created FROM log_checkpoints ORDER BY size"
+    ):
+        cp_size = int(cp_size)
+        label = f"checkpoint {cp_size}"
+        try:
+            checkpoint, _opened = open_checkpoint(str(note), keys, origin)
+        except (InvalidInput, VerificationError) as exc:
+            raise _fail(f"{label}: {exc}") from None
+        if checkpoint.size != cp_size or checkpoint.root != bytes(cp_root):
+            raise _fail(f"{label}: the stored size or root does not match the signed note")
+        if cp_size > size:
+            raise _fail(f"{label}: signed for {cp_size} leaves but the log holds {size}")
+        if checkpoint.root != tree.root(cp_size):
+            raise _fail(f"{label}: the signed root does not match the root recomputed from the leaves")
+        if str(created) < last_created:
+            raise _fail(f"{label}: created {created}, before the previous checkpoint ({last_created})")
+        last_created = str(created)
+        if previous is not None:
+            old_size, old_root = previous
+            try:
+                merkle.verify_consistency(
+                    old_size, cp_size, tree.consistency_proof(old_size, cp_size), old_root, checkpoint.root
+                )
+            except VerificationError as exc:
+                raise _fail(f"{label}: not consistent with checkpoint {old_size}: {exc}") from None
+        previous = (cp_size, checkpoint.root)
+        report.checkpoints += 1
+        report.latest_note = str(note)
+    latest = previous[0] if previous else None
+    if latest is None:
+        if size:
+            raise _fail(f"leaves 0..{size - 1} are not covered by any signed checkpoint")
+    elif latest != size:
+        raise _fail(f"leaf {latest} onwards ({size - latest} leaves) is not covered by a signed checkpoint")
+    head = db.fetchone("SELECT size FROM log_head WHERE id = 1")
+    want_head = -1 if latest is None else latest
+    if head is None or int(head[0]) != want_head:
+        raise _fail(f"log_head says {None if head is None else head[0]}, but the latest checkpoint is {want_head}")
+    report.root = tree.root()
+
+    # 4b. Checkpoints kept elsewhere: the log must still contain the trees they sign.
+    for number, note in enumerate(known, start=1):
+        try:
+            checkpoint, _opened = open_checkpoint(note, keys, origin)
+        except (InvalidInput, VerificationError) as exc:
+            raise _fail(f"known checkpoint {number}: {exc}") from None
+        if checkpoint.size > size:
+            raise _fail(
+                f"known checkpoint {number} is signed for {checkpoint.size} leaves but the log holds {size}:"
+                " the log was truncated or rolled back"
+            )
+        if checkpoint.root != tree.root(checkpoint.size):
+            raise _fail(f"known checkpoint {number} (size {checkpoint.size}) does not match the log: a fork")
+
+    # 5. Cosignatures.
+    witness_keys = {(w.name, w.key_id): w for w in witnesses}
+    for cs_size, name, key_id, timestamp, line in db.fetchall(
+        "SELECT c.size, c.name, c.key_id, c.timestamp, c.line FROM log_cosignatures c ORDER BY c.size, c.name"
+    ):
+        label = f"cosignature by {name} on checkpoint {cs_size}"
+        note_row = db.fetchone("SELECT note FROM log_checkpoints WHERE size = ?", (cs_size,))
+        if note_row is None:
+            raise _fail(f"{label}: there is no such checkpoint")
+        text = parse_note(str(note_row[0])).text
+        try:
+            sig = parse_note(text + "\n" + str(line)).signatures[0]
+        except InvalidInput as exc:
+            raise _fail(f"{label}: malformed: {exc}") from None
+        if (sig.name, sig.key_id) != (name, int(key_id)) or int.from_bytes(sig.signature[:8], "big") != int(timestamp):
+            raise _fail(f"{label}: the stored columns do not match the signature line")
+        witness = witness_keys.get((sig.name, sig.key_id))
+        if witness is None:
+            continue
+        if not witness.verify(text.encode("utf-8"), sig.signature):
+            raise _fail(f"{label}: the cosignature does not verify")
+        report.cosignatures += 1
+        report.witnesses[name] = report.witnesses.get(name, 0) + 1
+    return report

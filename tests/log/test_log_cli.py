@@ -1,0 +1,123 @@
+"""The ``sarhad key`` and ``sarhad log`` commands, and their output contract."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import pytest
+
+from sarhad.cli import main
+from sarhad.log import merkle
+from sarhad.log.checkpoint import open_checkpoint
+from sarhad.log.envelope import Envelope
+from sarhad.log.note import Verifier
+from sarhad.node import Node
+from tests.log.helpers import note_id, publish_notes
+
+
+def run(capsys: pytest.CaptureFixture[str], home: Path, *args: str) -> tuple[int, str, str]:
+    code = main(["--home", str(home), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def home(node: Node) -> Path:
+    publish_notes(node, 0, 6)
+    publish_notes(node, 6, 5)
+    home = node.settings.home
+    node.close()
+    return home
+
+
+def test_key_show_prints_the_vkey(capsys: pytest.CaptureFixture[str], home: Path) -> None:
+    code, out, _ = run(capsys, home, "key", "show")
+    assert code == 0
+    verifier = Verifier.from_vkey(out.strip())
+    assert out == verifier.vkey + "\n"
+    assert verifier.name == "sarhad.pk/log"
+
+
+def test_checkpoint_is_the_signed_note(capsys: pytest.CaptureFixture[str], home: Path) -> None:
+    _, vkey, _ = run(capsys, home, "key", "show")
+    code, out, _ = run(capsys, home, "log", "checkpoint")
+    assert code == 0
+    cp, _ = open_checkpoint(out, [Verifier.from_vkey(vkey.strip())], origin="sarhad.pk/log")
+    assert cp.size == 11
+    code, out, _ = run(capsys, home, "log", "checkpoint", "--size", "6")
+    assert code == 0 and out.startswith("sarhad.pk/log\n6\n")
+
+
+def test_prove_json_contract(capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path) -> None:
+    _, vkey, _ = run(capsys, home, "key", "show")
+    code, out, _ = run(capsys, home, "log", "prove", note_id(3), "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert set(data) == {"object_id", "leaf_index", "tree_size", "leaf_hash", "envelope", "proof", "checkpoint"}
+    assert (data["object_id"], data["leaf_index"], data["tree_size"]) == (note_id(3), 3, 11)
+    cp, _ = open_checkpoint(data["checkpoint"], [Verifier.from_vkey(vkey.strip())])
+    assert cp.size == data["tree_size"]
+    leaf = merkle.leaf_hash(data["envelope"].encode())
+    assert base64.b64decode(data["leaf_hash"]) == leaf
+    assert Envelope.from_canonical(data["envelope"]).object_id == note_id(3)
+    proof = [base64.b64decode(h) for h in data["proof"]]
+    assert all(len(h) == 32 for h in proof) and len(proof) == merkle.inclusion_proof_size(3, 11)
+    merkle.verify_inclusion(leaf, 3, 11, proof, cp.root)
+    # The offline checker agrees, and refuses a tampered proof.
+    path = tmp_path / "proof.json"
+    path.write_text(out)
+    code, out, _ = run(capsys, home, "log", "check-proof", str(path), "--vkey", vkey.strip())
+    assert code == 0 and out.startswith("ok:")
+    data["proof"][0] = base64.b64encode(bytes(32)).decode()
+    path.write_text(json.dumps(data))
+    code, _, err = run(capsys, home, "log", "check-proof", str(path), "--vkey", vkey.strip())
+    assert code == 1 and "does not lead to the root" in err
+    # Against an earlier checkpoint.
+    code, out, _ = run(capsys, home, "log", "prove", note_id(3), "--size", "6", "--json")
+    assert code == 0 and json.loads(out)["tree_size"] == 6
+    code, _, err = run(capsys, home, "log", "prove", note_id(8), "--size", "6", "--json")
+    assert code == 1 and "not yet covered" in err
+    code, _, err = run(capsys, home, "log", "prove", note_id(99), "--json")
+    assert code == 1 and "is not in the log" in err
+
+
+def test_consistency_json_contract(capsys: pytest.CaptureFixture[str], home: Path) -> None:
+    code, out, _ = run(capsys, home, "log", "consistency", "6", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert set(data) == {"old_size", "new_size", "proof"}
+    assert (data["old_size"], data["new_size"]) == (6, 11)
+    _, six, _ = run(capsys, home, "log", "checkpoint", "--size", "6")
+    _, eleven, _ = run(capsys, home, "log", "checkpoint")
+    from sarhad.log.checkpoint import Checkpoint
+
+    old, new = Checkpoint.parse(six), Checkpoint.parse(eleven)
+    merkle.verify_consistency(6, 11, [base64.b64decode(h) for h in data["proof"]], old.root, new.root)
+    code, out, _ = run(capsys, home, "log", "consistency", "2", "6", "--json")
+    assert code == 0 and json.loads(out)["new_size"] == 6
+
+
+def test_verify_exit_status(capsys: pytest.CaptureFixture[str], home: Path) -> None:
+    code, out, _ = run(capsys, home, "log", "verify")
+    assert code == 0 and "log verified" in out
+    code, out, _ = run(capsys, home, "log", "verify", "--json")
+    assert code == 0 and json.loads(out)["size"] == 11
+    import sqlite3
+
+    conn = sqlite3.connect(home / "sarhad.db")
+    conn.execute("UPDATE objects SET body = replace(body, 'note 4', 'note 5') WHERE id = ?", (note_id(4),))
+    conn.commit()
+    conn.close()
+    code, _, err = run(capsys, home, "log", "verify")
+    assert code == 1
+    assert f"leaf 4 ({note_id(4)}@" in err and "object body hash does not match the envelope" in err
+
+
+def test_empty_log(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    Node.init(tmp_path / "ir", "IR").close()
+    code, _, err = run(capsys, tmp_path / "ir", "log", "checkpoint")
+    assert code == 1 and "no signed checkpoint" in err
+    code, _, _ = run(capsys, tmp_path / "ir", "log", "verify")
+    assert code == 0
