@@ -37,7 +37,8 @@ _KILL = (
 )
 _WOUND = (
     r"(?:wounded|wounding|wounds?|injured|injuring|injuries|injures?|hurt|sustained injuries|"
-    r"received injuries|were injured|suffered injuries)"
+    r"received injuries|were injured|suffered injuries|"
+    r"escaped with (?:minor |serious )?injuries)"
 )
 _KIDNAP = r"(?:kidnapped|abducted|taken hostage|held hostage|hostages?|abducting|kidnapping)"
 
@@ -91,10 +92,14 @@ _NOUN_ONE = re.compile(
     re.I,
 )
 _ONE_LONG = re.compile(
-    r"\b(?P<a>[Aa]n?|[Oo]ne)\s+(?:[a-z][\w\-]*\s+){0,2}?(?P<noun>policeman|police officer|officer|constable|soldier|"
-    r"civilian|guard|official|worker|journalist|teacher|driver|cleric|student|child|woman|man)\b"
-    r"[^.;]{5,70}?\b(?:was|has been|had been)\s+"
-    r"(?P<verb>shot dead|killed|martyred|gunned down|injured|wounded|abducted|kidnapped)\b"
+    r"\b(?P<a>[Aa]n?|[Oo]ne|[Hh]is|[Hh]er|[Tt]heir)\s+(?:[a-z][\w\-]*\s+){0,2}?"
+    r"(?P<noun>policeman|police officer|officer|constable|soldier|"
+    r"civilian|guard|official|worker|journalist|teacher|driver|cleric|student|child|woman|man|leader|"
+    r"politician|councillor|elder|labourer|laborer|shopkeeper|trader|passenger|son|brother|bodyguard)\b"
+    r"(?:[^.;]{5,70}?)?\s*\b(?:(?:was|has been|had been)\s+(?:also\s+)?"
+    r"(?P<verb>shot dead|killed|martyred|gunned down|injured|wounded|abducted|kidnapped)|"
+    r"(?P<verb2>escaped with (?:minor |serious )?injuries|(?:sustained|received|suffered) (?:minor |serious )?injuries|"
+    r"died|succumbed))\b"
 )
 _VERB_AFTER = re.compile(
     r"(?:\s*,[^,.;]{0,60},)?\s*(?:\([^)]{0,40}\)\s*)?"
@@ -163,7 +168,12 @@ def find_casualties(text: str, numbers: list[NumberMention], offset: int = 0) ->
         one = NumberMention(m.start(), m.end("a"), m.group("a"), 1.0, 1.0, 1.0, None, True)
         out.append(
             Casualty(
-                m.start() + offset, m.end("noun") + offset, one, _kind(m.group("verb")), "victims", m.group("noun")
+                m.start() + offset,
+                m.end("noun") + offset,
+                one,
+                _kind(m.group("verb") or ("killed" if m.group("verb2") in {"died", "succumbed"} else "wounded")),
+                "victims",
+                m.group("noun"),
             )
         )
         mentions.append(one)

@@ -47,12 +47,15 @@ _CUE = re.compile(
     r"propose[sd]?|proposing|to be (?:held|set up|established|launched|signed|deployed|appointed|posted|formed|"
     r"implemented)|"
     r"would be (?:appointed|deployed|posted|held|set up|established|formed|implemented|launched|signed)|"
+    r"would (?:meet|hold|host|set up|establish|launch|open|deploy|share|increase|expand|sign|implement|continue|"
+    r"cooperate|work|review|monitor|conduct|exchange|strengthen|complete|finish|build|construct|resume)|"
     r"set (?:a|the) target(?: of)?|target(?:s|ed)? (?=\$|USD|Rs|PKR)|seek(?:s)? to|are to|is to|targeting(?=\s+(?:USD|"
     r"US\$|\$|Rs|PKR|\d|an? (?:trade|target|volume)))|starts with|will begin|begins with|is planned|are planned|"
     r"envisages?|calls? for)\b",
     re.I,
 )
 _CUE_GATE = _Gate(
+    "would|"
     r"agree|pledge|vow|promise|commit|resolve|decide|undert|will|shall|plan|intend|aim|set to|slated|scheduled|due to|"
     r"expected|propos|to be|would be|seek|are to|is to|target|starts|begin|envisag|call",
 )

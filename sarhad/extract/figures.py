@@ -221,7 +221,7 @@ def normalise_unit(unit: str | None) -> str:
 def _head_noun(after: str) -> tuple[str | None, int]:
     """The counted noun after a number ("Iranian pilgrims crossed" → pilgrims, "185 were soldiers" → soldiers)."""
     pos = 0
-    predicate = re.match(r"\s+(?:were|are)\s+(?=(?:\w+\s+)?\w+s\b)", after)
+    predicate = re.match(r"\s+(?:were|are)\s+(?=\w)", after)
     if predicate and not re.match(
         r"\s+(?:were|are)\s+(?:killed|injured|wounded|hurt|dead|also|later|reported)\b", after
     ):
@@ -260,6 +260,7 @@ def extract_figures(article: Article, features: list[SentenceFeatures], used: se
     seen: set[tuple[float, str]] = set()
     for f in features:
         casualty_at: dict[int, Casualty] = {c.number.start + f.sentence.start: c for c in f.casualties}
+        previous: tuple[int, str] | None = None  # (end, unit) of the sentence's last figure
         for n in f.numbers:
             if n.is_year or n.start in used:
                 continue
@@ -324,9 +325,22 @@ def extract_figures(article: Article, features: list[SentenceFeatures], used: se
                 elif noun:
                     unit = noun.casefold()
                     end = n.end + consumed
+            if unit is None and previous is not None and n.start - previous[0] < 90:
+                # "24 attacks and Khyber Pakhtunkhwa 35", "112 militants …, up from 86": the same unit
+                if re.match(
+                    r"\s*(?:[,;.)]|$|in\b|during\b|last\b|a year\b|the previous\b|the month\b|"
+                    r"respectively\b|while\b|and\b)",
+                    after,
+                ) and re.search(
+                    r"(?:\b(?:from|to|than|with|against|versus|and|while|compared)\s+(?:[A-Z][\w\-]*\s+){0,3}|"
+                    r"\b[A-Z][\w\-]*\s+)$",
+                    text[previous[0] : n.start],
+                ):
+                    unit = previous[1]
             if unit is None:
                 continue
             unit = {"dead": "deaths", "killed": "deaths", "wounded": "injured", "hurt": "injured"}.get(unit, unit)
+            previous = (end, unit)
             key = (value, normalise_unit(unit))
             if key in seen:
                 continue

@@ -125,7 +125,7 @@ _CUES: list[tuple[int, float, re.Pattern[str]]] = [
 _EVENT = re.compile(
     r"\b(?:attack(?:ed|s)?|assault|ambush(?:ed)?|blast|explosion|exploded|bomb(?:ing)?|suicide|opened fire|fired upon|"
     r"gunmen|killed|killing|kills|martyred|abducted|kidnapped|hijacked|stormed|clash(?:es)?|gunfight|shot dead|"
-    r"wounded|injured|raid(?:ed)?|struck|blew up)\b",
+    r"wounded|injured|injuries|hurt|died|raid(?:ed)?|struck|blew up)\b",
     re.I,
 )
 _STAT = re.compile(
@@ -633,7 +633,15 @@ def _attribution_of(f: SentenceFeatures, a: ActorMention | None, single: bool) -
     """claimed | blamed | suspected | denied | mentioned, from the clause around the mention."""
     text = f.sentence.text
     if a is not None and a.start >= f.sentence.start:
-        clause = _clause(text, a.start - f.sentence.start, a.end - f.sentence.start)
+        rel_s, rel_e = a.start - f.sentence.start, a.end - f.sentence.start
+        clause = _clause(text, rel_s, rel_e)
+        clause_start = text.find(clause)
+        # "X, an affiliate of Y, claimed …": the clause's first group is the subject; Y is only mentioned
+        earlier = [
+            o for o in f.actors if o.actor.id != a.actor.id and clause_start <= o.start - f.sentence.start < rel_s
+        ]
+        if earlier and not re.search(r"\bby\s+(?:the\s+)?(?:so-called\s+)?$", text[:rel_s]):
+            return "mentioned"
         if _DENY.search(clause):
             return "denied"
         if _CLAIM.search(clause):
