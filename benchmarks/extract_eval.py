@@ -42,6 +42,7 @@ DEFAULT_DIRS = [
     ROOT / "tests/assets/articles",
     ROOT / "tests/assets/articles/own",
     ROOT / "tests/assets/articles/heldout",
+    ROOT / "tests/assets/articles/heldout2",
 ]
 FIELDS = ("date", "admin1", "perpetrator", "killed", "wounded", "attack_type")
 _STOP = {

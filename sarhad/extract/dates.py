@@ -348,7 +348,20 @@ _GATES: dict[str, tuple[str, ...]] = {
     "vague": ("past", "last", "recent", "coming", "soon", "early date", "immediately"),
 }
 _DIGIT_KINDS = frozenset({"time", "iso", "fiscal", "year"})
-_GATE_RE = {kind: re.compile("|".join(re.escape(k) for k in keys)) for kind, keys in _GATES.items()}
+_ALL_KEYS = sorted({k for keys in _GATES.values() for k in keys}, key=len, reverse=True)
+_KEYS_RE = re.compile("|".join(re.escape(k) for k in _ALL_KEYS))
+_GATE_SETS = {kind: frozenset(keys) for kind, keys in _GATES.items()}
+
+
+def _present_keys(low: str) -> set[str]:
+    """Every gate key in ``low``; overlapping keys ("today" holds "day") are found by a second look."""
+    found = set(_KEYS_RE.findall(low))
+    for key in _ALL_KEYS:
+        if key not in found and len(key) <= 4 and key in low:
+            found.add(key)
+    return found
+
+
 _HAS_DIGIT = re.compile(r"\d")
 
 
@@ -357,6 +370,7 @@ def find_dates(text: str, anchor: date | None, direction: str = "past") -> list[
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     low = text.casefold()
+    present = _present_keys(low)
     has_digit = _HAS_DIGIT.search(text) is not None
 
     def free(m: re.Match[str]) -> bool:
@@ -366,10 +380,7 @@ def find_dates(text: str, anchor: date | None, direction: str = "past") -> list[
     for kind, pattern in _PATTERNS:
         if kind in _DIGIT_KINDS and not has_digit:
             continue
-        for key in _GATES[kind]:
-            if key in low:
-                break
-        else:
+        if _GATE_SETS[kind].isdisjoint(present):
             continue
         for m in pattern.finditer(text):
             if not free(m):

@@ -183,7 +183,6 @@ def _numeral(text: str, scale: str | None) -> float:
 
 
 _STARTERS = frozenset([*_UNITS, *_TENS, *(v.split()[0] for v in _VAGUE)])
-_TOKEN = re.compile(r"\d|[A-Za-z]+")
 _QUAL_BEFORE = re.compile(rf"(?:^|(?<=[^\w]))(?P<qual>{_QUAL})\s+$", re.IGNORECASE)
 _CORE_RE = re.compile(
     rf"(?:(?P<num>{_NUMERAL})(?P<scale>{_SCALE})?"
@@ -222,18 +221,17 @@ class _Match:
         return self.core.end(name)
 
 
+_CANDIDATE = re.compile(
+    r"(?<![\d.,])\d|\b(?:" + "|".join(sorted(_STARTERS, key=len, reverse=True)) + r")\b", re.IGNORECASE
+)
+
+
 def _iter_numbers(text: str) -> list[_Match]:
     out: list[_Match] = []
     last = -1
-    for tok in _TOKEN.finditer(text):
+    for tok in _CANDIDATE.finditer(text):
         pos = tok.start()
         if pos < last:
-            continue
-        word = tok.group(0)
-        if word != word[:1] or not word.isdigit():
-            if word.casefold() not in _STARTERS:
-                continue
-        if pos > 0 and (text[pos - 1].isdigit() or text[pos - 1] in ".,") and word.isdigit():
             continue
         core = _CORE_RE.match(text, pos)
         if core is None:
