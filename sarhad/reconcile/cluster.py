@@ -15,6 +15,7 @@ point and keep their ids.
 
 from __future__ import annotations
 
+import gc
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -58,19 +59,29 @@ class ClusterResult:
 
 
 class _Groups:
-    """Union-find over record indices that also tracks members and sources per root."""
+    """Union-find over record indices that also tracks members and sources per root.
+
+    Only groups of two or more keep a member list and a source set; a singleton's are derived, so a run
+    over a million records does not allocate two million small containers up front.
+    """
 
     def __init__(self, sources: Sequence[int], cannot: set[tuple[int, int]], codes: I64, scores: F64):
-        n = len(sources)
-        self.n = n
-        self.parent = list(range(n))
-        self.members: dict[int, list[int]] = {i: [i] for i in range(n)}
-        self.sources: dict[int, set[int]] = {i: {s} for i, s in enumerate(sources)}
+        self.n = len(sources)
+        self.parent = list(range(self.n))
+        self.source = sources
+        self._members: dict[int, list[int]] = {}
+        self._sources: dict[int, set[int]] = {}
         self.cannot = cannot
         # Scored pairs as sorted codes ``a * n + b`` (a < b) beside their scores: a dict of millions of
         # tuples would cost ten times the memory.
         self.codes = codes
         self.scores = scores
+
+    def members(self, root: int) -> list[int]:
+        return self._members.get(root) or [root]
+
+    def sources(self, root: int) -> set[int]:
+        return self._sources.get(root) or {self.source[root]}
 
     def score(self, x: int, y: int) -> float:
         code = min(x, y) * self.n + max(x, y)
@@ -90,26 +101,39 @@ class _Groups:
     def forbidden(self, ra: int, rb: int) -> bool:
         if not self.cannot:
             return False
-        for x in self.members[ra]:
-            for y in self.members[rb]:
+        for x in self.members(ra):
+            for y in self.members(rb):
                 if (min(x, y), max(x, y)) in self.cannot:
                     return True
         return False
 
     def linkage(self, ra: int, rb: int) -> float:
-        ma, mb = self.members[ra], self.members[rb]
+        ma, mb = self.members(ra), self.members(rb)
         total = 0.0
         for x in ma:
             for y in mb:
                 total += self.score(x, y)
         return total / (len(ma) * len(mb))
 
+    def single(self, root: int) -> bool:
+        return root not in self._members
+
     def union(self, ra: int, rb: int) -> None:
-        if len(self.members[ra]) < len(self.members[rb]):
-            ra, rb = rb, ra
+        ma, mb = self.members(ra), self.members(rb)
+        if len(ma) < len(mb):
+            ra, rb, ma, mb = rb, ra, mb, ma
         self.parent[rb] = ra
-        self.members[ra] += self.members.pop(rb)
-        self.sources[ra] |= self.sources.pop(rb)
+        self._members[ra] = ma + mb
+        self._sources[ra] = self.sources(ra) | self.sources(rb)
+        self._members.pop(rb, None)
+        self._sources.pop(rb, None)
+
+    def groups(self) -> list[list[int]]:
+        """Every group's members, largest first, then by smallest member."""
+        multi = list(self._members.values())
+        grouped = {i for m in multi for i in m}
+        singles = [[i] for i in range(self.n) if i not in grouped]
+        return sorted(multi, key=lambda m: (-len(m), min(m))) + singles
 
 
 def cluster_records(
@@ -126,7 +150,24 @@ def cluster_records(
     only pairs touching them are scored (all pairs when ``existing`` is None). ``must``/``cannot``: record
     id pairs an analyst put together / kept apart (ids not among the records are ignored).
     """
-    scoring = scoring or Scoring()
+    # The run allocates millions of small objects that all live until it ends: pausing the cyclic garbage
+    # collector keeps it from rescanning them again and again (which made time grow faster than n).
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _cluster(records, scoring or Scoring(), existing, must, cannot)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _cluster(
+    records: Sequence[Record],
+    scoring: Scoring,
+    existing: Mapping[str, str] | None,
+    must: Sequence[tuple[str, str]],
+    cannot: Iterable[tuple[str, str]],
+) -> ClusterResult:
     by_id = {r.id: r for r in records}
     ordered = [by_id[k] for k in sorted(by_id)]
     index = {r.id: i for i, r in enumerate(ordered)}
@@ -168,11 +209,11 @@ def cluster_records(
     linked = 0
     for k in order.tolist():
         ra, rb = groups.find(int(a[k])), groups.find(int(b[k]))
-        if ra == rb or groups.sources[ra] & groups.sources[rb]:
+        if ra == rb or groups.sources(ra) & groups.sources(rb):
             continue
         if groups.forbidden(ra, rb):
             continue
-        if (len(groups.members[ra]) > 1 or len(groups.members[rb]) > 1) and groups.linkage(ra, rb) < scoring.linkage:
+        if not (groups.single(ra) and groups.single(rb)) and groups.linkage(ra, rb) < scoring.linkage:
             continue
         groups.union(ra, rb)
         linked += 1
@@ -188,7 +229,7 @@ def cluster_records(
 
 def _label(ordered: Sequence[Record], groups: _Groups, existing: Mapping[str, str]) -> dict[str, str]:
     """Give each group an id: the previous id most of its members had, else a new one."""
-    comps = sorted(groups.members.values(), key=lambda m: (-len(m), min(m)))
+    comps = groups.groups()
     used: set[str] = set()
     labels: dict[str, str] = {}
     for members in comps:
