@@ -271,7 +271,17 @@ def _count(text: str, field: str) -> int | None:
 
 def _check_optional(row: Mapping[str, str], year: str) -> None:
     """Check the columns the record does not use, so that a broken file is caught at import."""
-    text = row.get("year", "")
+    get = row.get
+    _check_codes(get("year", ""), year, get("disorder_type", ""), get("interaction", ""), get("iso", ""))
+    text = get("timestamp", "")
+    if text and not (text.isascii() and text.isdigit()):
+        value = text.strip()
+        if value and not (value.isascii() and value.isdigit()):
+            raise RowError("timestamp", f"{value!r} is not a Unix time (seconds)")
+
+
+@lru_cache(maxsize=65536)
+def _check_codes(text: str, year: str, disorder: str, interaction: str, iso: str) -> None:
     if text and text != year:
         value = text.strip()
         if value != year:
@@ -281,23 +291,14 @@ def _check_optional(row: Mapping[str, str], year: str) -> None:
                 raise RowError("year", f"{value!r} is not a number") from None
             if number != int(year):
                 raise RowError("year", f"{value} does not match event_date (year {year})")
-    text = row.get("disorder_type", "")
-    if text and text not in DISORDER_TYPES and text.strip() not in DISORDER_TYPES:
-        raise RowError("disorder_type", f"{text!r} is not one of {', '.join(DISORDER_TYPES)}")
-    text = row.get("interaction", "")
-    if text and text.isascii() and text.isdigit():
-        if len(text) != 2 or "9" in text:
-            raise RowError("interaction", f"{text!r} is not a two-digit ACLED interaction code (e.g. 12, 27)")
-    text = row.get("iso", "")
-    if text and not (text.isascii() and text.isdigit()):
-        value = text.strip()
-        if value and not (value.isascii() and value.isdigit()):
-            raise RowError("iso", f"{value!r} is not an ISO 3166 numeric country code")
-    text = row.get("timestamp", "")
-    if text and not (text.isascii() and text.isdigit()):
-        value = text.strip()
-        if value and not (value.isascii() and value.isdigit()):
-            raise RowError("timestamp", f"{value!r} is not a Unix time (seconds)")
+    if disorder and disorder not in DISORDER_TYPES and disorder.strip() not in DISORDER_TYPES:
+        raise RowError("disorder_type", f"{disorder!r} is not one of {', '.join(DISORDER_TYPES)}")
+    if interaction and interaction.isascii() and interaction.isdigit():
+        if len(interaction) != 2 or "9" in interaction:
+            raise RowError("interaction", f"{interaction!r} is not a two-digit ACLED interaction code (e.g. 12, 27)")
+    value = iso.strip()
+    if value and not (value.isascii() and value.isdigit()):
+        raise RowError("iso", f"{value!r} is not an ISO 3166 numeric country code")
 
 
 @lru_cache(maxsize=65536)

@@ -1,0 +1,246 @@
+"""Import benchmark: N synthetic ACLED rows into a fresh node, against reading the same file with pyarrow.
+
+Usage::
+
+    python benchmarks/import.py [--rows N] [--postgres URL] [--profile [ROWS]] [--keep DIR] [--json]
+
+Generates ``--rows`` ACLED-format rows (default 1,000,000) with ``benchmarks/acled_synth.py``, then, each in a
+child process of its own so that its peak memory (RSS high-water, ``getrusage``) is its own:
+
+1. reads the file with ``pyarrow.csv.read_csv`` (the raw-parse baseline) and with Python's ``csv`` module;
+2. imports it with ``sarhad.importer.import_file`` into a fresh SQLite node;
+3. with ``--postgres URL``, imports it into a fresh PostgreSQL schema (dropped afterwards).
+
+It prints rows/s, wall and CPU seconds, peak memory and the ratio to the pyarrow read, and checks them against
+the goals (≥ 100,000 rows/s on SQLite, within 5 times the raw parse, peak under 500 MB). ``--profile`` runs
+cProfile over an import of ROWS rows (default 20,000) and prints where the time goes, by module and by function.
+This is a benchmark, not a test: it exits 0 whatever the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import pstats
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+GOAL_ROWS_PER_S = 100_000
+GOAL_RATIO = 5.0
+GOAL_PEAK_MB = 500
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+# -- what each child process does ---------------------------------------------------------------------
+def child_pyarrow(path: Path) -> dict[str, Any]:
+    import pyarrow.csv as pacsv
+
+    base = _peak_mb()
+    cpu, start = _cpu(), time.perf_counter()
+    table = pacsv.read_csv(path)
+    seconds = time.perf_counter() - start
+    return {"rows": table.num_rows, "seconds": seconds, "cpu": _cpu() - cpu, "peak_mb": _peak_mb(),
+            "base_mb": base}  # fmt: skip
+
+
+def child_csv(path: Path) -> dict[str, Any]:
+    import csv
+
+    cpu, start = _cpu(), time.perf_counter()
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader)
+        rows = sum(1 for fields in reader if dict(zip(header, fields, strict=True)))
+    return {"rows": rows, "seconds": time.perf_counter() - start, "cpu": _cpu() - cpu, "peak_mb": _peak_mb()}
+
+
+def child_import(path: Path, home: Path, database_url: str | None) -> dict[str, Any]:
+    from sarhad.importer import import_file
+    from sarhad.node import Node
+    from sarhad.store.incidents import count_incidents
+
+    node = Node.init(home, "PK", database_url=database_url)
+    base = _peak_mb()
+    try:
+        cpu, start = _cpu(), time.perf_counter()
+        result = import_file(node, "acled", path)
+        seconds = time.perf_counter() - start
+        cpu = _cpu() - cpu
+        stored = count_incidents(node.db)
+    finally:
+        node.close()
+    return {"rows": result.rows, "added": result.added, "stored": stored, "seconds": seconds, "cpu": cpu,
+            "peak_mb": _peak_mb(), "base_mb": base, "tree_size": result.tree_size}  # fmt: skip
+
+
+def _child(kind: str, *args: str) -> dict[str, Any]:
+    """Run one measurement in a fresh interpreter and return what it printed (JSON)."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", kind, *args]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise SystemExit(f"{kind} run failed:\n{proc.stderr[-4000:]}")
+    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
+# -- profiling -----------------------------------------------------------------------------------------
+def profile(path: Path, rows: int, work: Path) -> str:
+    """cProfile over an import of the first ``rows`` rows: time by module, then the top functions."""
+    import io
+
+    from sarhad.importer import import_file
+    from sarhad.node import Node
+
+    small = work / f"profile_{rows}.csv"
+    with path.open(encoding="utf-8", newline="") as src, small.open("w", encoding="utf-8", newline="") as dst:
+        for i, line in enumerate(src):
+            if i > rows:
+                break
+            dst.write(line)
+    node = Node.init(work / f"profile_home_{uuid.uuid4().hex[:8]}", "PK")
+    profiler = cProfile.Profile(time.process_time)
+    try:
+        profiler.enable()
+        import_file(node, "acled", small)
+        profiler.disable()
+    finally:
+        node.close()
+    stats = pstats.Stats(profiler)
+    total = sum(v[2] for v in stats.stats.values())  # type: ignore[attr-defined]
+    by_module: dict[str, float] = {}
+    for (filename, _line, name), (_cc, _nc, tottime, _ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+        if "/sarhad/" in filename:
+            key = filename[filename.rfind("/sarhad/") + 1 :]
+        elif filename == "~":
+            key = name  # a builtin: <method 'executemany' of 'sqlite3.Connection' objects>, the json encoder…
+        else:
+            key = "/".join(filename.rsplit("/", 2)[-2:])
+        by_module[key] = by_module.get(key, 0.0) + tottime
+    out = io.StringIO()
+    out.write(f"cProfile (CPU time) of importing {rows:,} rows: {total:.2f} s in all, {rows / total:,.0f} rows/s "
+              "under the profiler\n\nOwn time by module or builtin:\n")  # fmt: skip
+    for key, seconds in sorted(by_module.items(), key=lambda kv: -kv[1])[:22]:
+        out.write(f"  {100 * seconds / total:5.1f} %  {seconds / rows * 1e6:7.1f} µs/row  {key}\n")
+    out.write("\nTop functions by cumulative time:\n")
+    buf = io.StringIO()
+    pstats.Stats(profiler, stream=buf).sort_stats("cumulative").print_stats(30)
+    out.write("\n".join(line for line in buf.getvalue().splitlines() if line.strip())[:12000])
+    return out.getvalue()
+
+
+# -- the benchmark -------------------------------------------------------------------------------------
+def _met(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+def _fmt_row(name: str, r: dict[str, Any], baseline: float | None) -> str:
+    rate = r["rows"] / r["seconds"] if r["seconds"] else float("inf")
+    ratio = "" if baseline is None else f"{r['seconds'] / baseline:8.1f} x"
+    return f"  {name:<28} {r['seconds']:9.2f} s {r['cpu']:9.2f} s {rate:>12,.0f} {r['peak_mb']:9.0f} MB {ratio}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000, help="how many ACLED rows (default 1,000,000)")
+    parser.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
+    parser.add_argument("--postgres", metavar="URL", help="also import into PostgreSQL at URL (a fresh schema)")
+    parser.add_argument("--profile", nargs="?", type=int, const=20_000, metavar="ROWS",
+                        help="profile an import of ROWS rows (default 20,000)")  # fmt: skip
+    parser.add_argument("--keep", type=Path, metavar="DIR", help="work in DIR and keep the file and the node")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.child:
+        kind, *rest = args.child
+        if kind == "pyarrow":
+            result = child_pyarrow(Path(rest[0]))
+        elif kind == "csv":
+            result = child_csv(Path(rest[0]))
+        else:
+            result = child_import(Path(rest[0]), Path(rest[1]), rest[2] if len(rest) > 2 else None)
+        print(json.dumps(result))
+        return 0
+
+    import acled_synth
+
+    work_ctx = tempfile.TemporaryDirectory(prefix="sarhad-bench-") if args.keep is None else None
+    work = Path(work_ctx.name) if work_ctx else args.keep
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        path = work / f"acled_{args.rows}_{args.seed}.csv"
+        start = time.perf_counter()
+        if not path.exists():
+            acled_synth.write(path, args.rows, args.seed)
+        generated = time.perf_counter() - start
+        size_mb = path.stat().st_size / 2**20
+        print(f"{args.rows:,} synthetic ACLED rows, {size_mb:,.0f} MB ({generated:.1f} s to generate): {path}",
+              file=sys.stderr)  # fmt: skip
+        results: dict[str, dict[str, Any]] = {}
+        results["pyarrow.csv.read_csv"] = _child("pyarrow", str(path))
+        results["csv.reader (Python)"] = _child("csv", str(path))
+        print("read baselines done; importing into SQLite…", file=sys.stderr)
+        results["sarhad import (SQLite)"] = _child("import", str(path), str(work / f"home_{uuid.uuid4().hex[:8]}"))
+        if args.postgres:
+            print("importing into PostgreSQL…", file=sys.stderr)
+            schema = f"bench_{uuid.uuid4().hex[:10]}"
+            sep = "&" if "?" in args.postgres else "?"
+            try:
+                results["sarhad import (PostgreSQL)"] = _child(
+                    "import", str(path), str(work / f"home_{schema}"), f"{args.postgres}{sep}schema={schema}"
+                )
+            finally:
+                import psycopg
+
+                with psycopg.connect(args.postgres, autocommit=True) as conn:
+                    conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        profile_text = profile(path, min(args.profile, args.rows), work) if args.profile else None
+    finally:
+        if work_ctx is not None:
+            work_ctx.cleanup()
+
+    baseline = results["pyarrow.csv.read_csv"]["seconds"]
+    if args.json:
+        print(json.dumps({"rows": args.rows, "file_mb": round(size_mb, 1), "results": results,
+                          "profile": profile_text}, indent=2))  # fmt: skip
+        return 0
+    print(f"\n{args.rows:,} ACLED rows ({size_mb:,.0f} MB), Python {sys.version.split()[0]}, "
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+    print(f"  {'':<28} {'wall':>11} {'CPU':>11} {'rows/s':>12} {'peak RSS':>12} {'vs pyarrow':>9}")
+    for name, r in results.items():
+        print(_fmt_row(name, r, baseline))
+    for name, r in results.items():
+        if not name.startswith("sarhad"):
+            continue
+        rate = r["rows"] / r["seconds"]
+        ratio = r["seconds"] / baseline
+        assert r["stored"] == args.rows, f"{name}: stored {r['stored']} of {args.rows} rows"
+        print(f"\n{name}: {rate:,.0f} rows/s (goal >= {GOAL_ROWS_PER_S:,}: {_met(rate >= GOAL_ROWS_PER_S)}); "
+              f"{ratio:.1f} x the pyarrow read (goal <= {GOAL_RATIO:g} x: {_met(ratio <= GOAL_RATIO)}); "
+              f"peak {r['peak_mb']:.0f} MB (goal < {GOAL_PEAK_MB}: {_met(r['peak_mb'] < GOAL_PEAK_MB)})")  # fmt: skip
+    if profile_text:
+        print("\n" + profile_text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
