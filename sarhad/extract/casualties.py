@@ -191,8 +191,8 @@ def find_casualties(text: str, numbers: list[NumberMention], offset: int = 0) ->
         after = text[e : e + 120]
         before = text[max(0, s - 80) : s]
         if re.match(
-            r"\s*(?:%|percent|per cent|-year-old|years? old|km|kilomet|attacks?|incidents?|times|years|months|weeks|"
-            r"days|hours|minutes|"
+            r"\s*(?:%|percent|per cent|pc\b|-year-old|years? old|km|kilomet|attacks?|incidents?|times|years|months|"
+            r"weeks|days|hours|minutes|"
             r"billion|million|crore|lakh|rupees|dollars|kg|kilograms)\b",
             after,
             re.I,

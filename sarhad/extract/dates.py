@@ -176,7 +176,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "yearend",
         re.compile(
-            rf"\b(?:by\s+)?(?:the\s+)?end(?:\s+of|-)\s*(?:(?P<y>{_YEAR})|(?P<rel>this|the|next)\s+year|the\s+month)\b",
+            rf"\b(?:by\s+)?(?:the\s+)?end(?:\s+of|-)\s*(?:(?P<y>{_YEAR})|(?P<rel>this|the|next)\s+year|"
+            rf"(?P<mrel>the|this|next|the current)\s+month)\b",
             re.I,
         ),
     ),
@@ -186,7 +187,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"\b(?:FY|fiscal year)\s*(?P<y>{_YEAR})(?:[-/](?P<y2>\d\d))?\b|\b(?P<y3>{_YEAR})[-/](?P<y4>\d\d)\b"
         ),
     ),
-    ("year", re.compile(rf"(?<![\d,.\-])(?P<y>{_YEAR})(?![\d,]|-\d)")),
+    ("year", re.compile(rf"(?<![\d,.])(?<!\d-)(?P<y>{_YEAR})(?![\d,]|-\d)")),
     (
         "recur",
         re.compile(
@@ -602,8 +603,9 @@ def _build(kind: str, m: re.Match[str], anchor: date | None, direction: str, tex
             year = int(m.group("y"))
         elif anchor is not None:
             rel = (m.group("rel") or "").casefold()
-            if "month" in t.casefold():
-                d = _month_end(anchor.year, anchor.month)
+            if m.group("mrel"):
+                ref = _add_months(anchor.replace(day=1), 1 if m.group("mrel").casefold() == "next" else 0)
+                d = _month_end(ref.year, ref.month)
                 return DateMention(s, e, t, "horizon", "month", d.replace(day=1), anchor, d, explicit_year=False)
             year = anchor.year + (1 if rel == "next" else 0)
         else:

@@ -53,7 +53,7 @@ _PER_YEAR = re.compile(
     r"^[\s,]*(?:(?:\w+\s+){0,3}?)(?:annually|a year|per year|per annum|each year|every year|yearly)\b", re.I
 )
 _MEASURE = re.compile(
-    r"^\s*(?:-|\s)?(?P<u>kilomet(?:re|er)s?|km|kms|miles?|met(?:re|er)s?|m\b|kilograms?|kg|tonnes?|tons?|percent|"
+    r"^\s*(?:-|\s)?(?P<u>kilomet(?:re|er)s?|km|kms|miles?|met(?:re|er)s?|m\b|kilograms?|kg|tonnes?|tons?|percent|pc\b|"
     r"per cent|%|"
     r"minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|decades?|acres?|hectares?|square kilomet(?:re|er)s?|sq km|"
     r"megawatts?|MW|barrels?|litres?|liters?|cubic met(?:re|er)s?)(?![\w])",
@@ -81,6 +81,7 @@ _MEASURE_UNIT = {
     "ton": "tonnes",
     "tons": "tonnes",
     "percent": "percent",
+    "pc": "percent",
     "per cent": "percent",
     "%": "percent",
     "minute": "minutes",

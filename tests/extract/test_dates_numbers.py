@@ -56,6 +56,9 @@ def test_past_dates(text: str, iso: str) -> None:
         ("by the end of the year", "2025"),
         ("by June 2026", "2026-06"),
         ("in December", "2025-12"),  # forward: the next December
+        ("by mid-2026", "2026"),
+        ("by the end of next month", "2025-12"),
+        ("within two months", "2026-01"),
     ],
 )
 def test_future_dates(text: str, iso: str) -> None:
