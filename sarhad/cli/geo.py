@@ -54,12 +54,24 @@ def find_cmd(
         print_json([c.to_dict() for c in found])
         return
     if not found:
-        console.print(f"no place named {name!r}", highlight=False)
-        raise typer.Exit(1)
+        from sarhad.errors import NotFound
+
+        raise NotFound(f"no place named {name!r} in the gazetteer (GeoNames places of PK, IR, AF and aliases)")
     print_table(
         ["name", "kind", "country", "admin1", "lat", "lon", "population", "confidence"],
-        [[c.name, c.kind, c.country, c.admin1, f"{c.lat:.4f}", f"{c.lon:.4f}", c.population or "",
-          f"{c.confidence:.2f}"] for c in found],  # fmt: skip
+        [
+            [
+                c.name,
+                c.kind,
+                c.country,
+                c.admin1,
+                f"{c.lat:.4f}",
+                f"{c.lon:.4f}",
+                c.population or "",
+                f"{c.confidence:.2f}",
+            ]
+            for c in found
+        ],
     )
 
 
@@ -91,6 +103,5 @@ def crossings_cmd(as_json: bool = typer.Option(False, "--json", help="Print JSON
         return
     print_table(
         ["name", "lat", "lon", "confidence", "PK district", "IR county", "status"],
-        [[c.name, f"{c.lat:.4f}", f"{c.lon:.4f}", c.confidence, c.pk_district, c.ir_county, c.status]
-         for c in cs],  # fmt: skip
+        [[c.name, f"{c.lat:.4f}", f"{c.lon:.4f}", c.confidence, c.pk_district, c.ir_county, c.status] for c in cs],
     )

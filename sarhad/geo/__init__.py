@@ -141,9 +141,7 @@ def border_distances(lats: Sequence[float] | np.ndarray, lons: Sequence[float] |
     return km
 
 
-def signed_border_distances(
-    lats: Sequence[float] | np.ndarray, lons: Sequence[float] | np.ndarray
-) -> np.ndarray:
+def signed_border_distances(lats: Sequence[float] | np.ndarray, lons: Sequence[float] | np.ndarray) -> np.ndarray:
     """Like :func:`border_distances`, signed: + on the Pakistani side, - on the Iranian side."""
     la, lo = as_coords(lats, lons)
     km, local = border_index().distances_km(la, lo)

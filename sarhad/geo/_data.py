@@ -11,9 +11,16 @@ from typing import Any
 
 import numpy as np
 import shapely
-from shapely.geometry import shape
 
-__all__ = ["Regions", "border_collection", "display_collection", "gazetteer_data", "manifest", "regions"]
+__all__ = [
+    "Regions",
+    "border_collection",
+    "display_collection",
+    "gazetteer_data",
+    "manifest",
+    "regions",
+    "regions_geojson",
+]
 
 
 def _read(name: str) -> bytes:
@@ -50,11 +57,10 @@ class Regions:
 @cache
 def regions() -> Regions:
     """Load ``regions.geojson.gz`` and the locate raster."""
-    fc = json.loads(_read("regions.geojson.gz"))
-    feats = fc["features"]
-    geoms = np.array([shape(f["geometry"]) for f in feats], dtype=object)
+    meta = json.loads(_read("regions.json"))
+    geoms = _ragged(_read("regions.bin.gz"), meta["arrays"])
     shapely.prepare(geoms)
-    props = [f["properties"] for f in feats]
+    props = meta["properties"]
     m = manifest()["raster"]
     raster = np.frombuffer(_read("locate.u8.gz"), dtype=np.uint8).reshape(m["shape"])
     return Regions(
@@ -68,6 +74,33 @@ def regions() -> Regions:
         origin=(float(m["origin"][0]), float(m["origin"][1])),
         step=float(m["step"]),
     )
+
+
+def _ragged(blob: bytes, a: dict[str, Any]) -> np.ndarray:
+    """Rebuild the coverage from build.ragged_blob's layout."""
+    n = int(a["coordinates"])
+    delta = np.frombuffer(blob, dtype="<i4", count=2 * n).reshape(n, 2)
+    coords = np.cumsum(delta, axis=0, dtype=np.int64) / float(a["scale"])
+    offsets = []
+    pos = 8 * n
+    for length in a["offsets"]:
+        offsets.append(np.frombuffer(blob, dtype="<i4", count=length, offset=pos).astype(np.int64))
+        pos += 4 * length
+    geoms: np.ndarray = shapely.from_ragged_array(shapely.GeometryType(a["geometry_type"]), coords, tuple(offsets))
+    return geoms
+
+
+def regions_geojson() -> dict[str, Any]:
+    """The analytics coverage as a GeoJSON FeatureCollection (ODbL; for export and inspection)."""
+    meta = json.loads(_read("regions.json"))
+    geoms = regions().geoms
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": p, "geometry": json.loads(shapely.to_geojson(g))}
+            for p, g in zip(meta["properties"], geoms, strict=True)
+        ],
+    }
 
 
 @cache

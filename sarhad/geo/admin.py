@@ -1,6 +1,6 @@
 """Which country and province a point is in, and the names datasets use for them.
 
-Points are located in the analytics coverage (``data/regions.geojson.gz``): OpenStreetMap country outlines
+Points are located in the analytics coverage (``data/regions.bin.gz``): OpenStreetMap country outlines
 split into provinces along Natural Earth's admin-1 lines. A 0.05° raster answers most points with an array
 lookup; points in cells that straddle an edge are tested exactly against the few polygons around them.
 """
@@ -67,15 +67,17 @@ _GENERIC = re.compile(
     r"^(?:the |ostan[- ]e |ostan |province of |state of |wilayat[- ]e |velayat[- ]e )|"
     r" (?:province|provinces|ostan|state|region|division|wilayat|velayat|area)$"
 )
-_PUNCT = re.compile(r"[\s\-‐‑–—_/,.;:()'’`ʻʼ\"]+")
+_PUNCT = re.compile(r"[\s\-‐‑–—_/,.;:()'’‘“”`ʻʼ\"]+")
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _ARABIC_FOLD = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "ۀ": "ه", "أ": "ا", "إ": "ا", "آ": "ا"})
 
 
 def normalise_text(name: str) -> str:
     """Fold a place name for matching: no case, no diacritics, '&' as 'and', punctuation as single spaces."""
-    s = unicodedata.normalize("NFKD", name)
-    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    if name.isascii():  # the common case: skip Unicode decomposition
+        return _PUNCT.sub(" ", name.lower().replace("&", " and ")).strip()
+    s = _COMBINING.sub("", unicodedata.normalize("NFKD", name))
     s = _ARABIC_MARKS.sub("", s).translate(_ARABIC_FOLD)
     s = s.casefold().replace("&", " and ").replace("ı", "i")
     return _PUNCT.sub(" ", s).strip()

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 import shapely
-from pyproj import Geod, Transformer
+from pyproj import Geod, Proj
 
 from sarhad.errors import InvalidInput
 
@@ -100,9 +100,8 @@ class BorderIndex:
 
     def __init__(self, lonlat: np.ndarray, lcc: str) -> None:
         self.lonlat = lonlat
-        self._fwd = Transformer.from_crs("EPSG:4326", lcc, always_xy=True)
-        self._inv = Transformer.from_crs(lcc, "EPSG:4326", always_xy=True)
-        x, y = self._fwd.transform(lonlat[:, 0], lonlat[:, 1])
+        self._proj = Proj(lcc)  # WGS84 lon/lat <-> LCC metres on the same ellipsoid
+        x, y = self._proj(lonlat[:, 0], lonlat[:, 1])
         self.xy = np.column_stack([x, y])
         # Coarse copy: Douglas-Peucker keeps a subset of the vertices; remember which.
         coarse = np.asarray(shapely.simplify(shapely.LineString(self.xy), COARSE_M, preserve_topology=False).coords)
@@ -128,7 +127,7 @@ class BorderIndex:
         """For each point: the nearest point of the line (lat, lon) and the side (+1 left of the line, i.e.
         east of a line run from the tripoint to the coast, which is Pakistan's side; -1 right)."""
         n = lat.size
-        px, py = self._fwd.transform(lon, lat)
+        px, py = self._proj(lon, lat)
         px = np.asarray(px)
         py = np.asarray(py)
         ca, cb = self.cxy[:-1], self.cxy[1:]
@@ -152,12 +151,12 @@ class BorderIndex:
         order = np.argsort(ks, kind="stable")
         ks_sorted = ks[order]
         bounds = np.searchsorted(ks_sorted, np.arange(len(self.keep)))
-        for k in range(len(self.keep) - 1):
-            lo, hi = bounds[k], bounds[k + 1]
+        for seg in range(len(self.keep) - 1):
+            lo, hi = bounds[seg], bounds[seg + 1]
             if lo == hi:
                 continue
             idx = pts[order[lo:hi]]
-            j0, j1 = self.keep[k], self.keep[k + 1]
+            j0, j1 = self.keep[seg], self.keep[seg + 1]
             a, b = self.xy[j0:j1], self.xy[j0 + 1 : j1 + 1]
             for s in range(0, idx.size, CHUNK):
                 sub = idx[s : s + CHUNK]
@@ -175,7 +174,7 @@ class BorderIndex:
         fx = a[:, 0] + best_t * (b[:, 0] - a[:, 0])
         fy = a[:, 1] + best_t * (b[:, 1] - a[:, 1])
         cross = (b[:, 0] - a[:, 0]) * (py - a[:, 1]) - (b[:, 1] - a[:, 1]) * (px - a[:, 0])
-        flon, flat = self._inv.transform(fx, fy)
+        flon, flat = self._proj(fx, fy, inverse=True)
         return np.asarray(flat), np.asarray(flon), np.where(cross >= 0, 1.0, -1.0)
 
     def distances_km(self, lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

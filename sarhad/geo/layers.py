@@ -6,10 +6,7 @@ from typing import Any
 
 __all__ = ["ATTRIBUTION", "kashmir_policy", "layers"]
 
-ATTRIBUTION = (
-    "Borders © OpenStreetMap contributors (ODbL); Natural Earth (public domain); "
-    "places: GeoNames (CC BY 4.0)"
-)
+ATTRIBUTION = "Borders © OpenStreetMap contributors (ODbL); Natural Earth (public domain); places: GeoNames (CC BY 4.0)"
 
 
 def kashmir_policy() -> str:
@@ -35,7 +32,8 @@ def layers() -> dict[str, Any]:
     - ``crossings``: the official crossings as points, with ``confidence`` and sources;
 
     plus ``attribution`` (show it on every map) and ``kashmir_policy`` (show or link it on maps that draw
-    Kashmir). The dict is built fresh on each call, so callers may modify it.
+    Kashmir). The dict and the collections are new on each call; the features inside are shared with the
+    loaded data, so do not modify them in place (copy them first).
     """
     from sarhad.geo._data import border_collection, display_collection
     from sarhad.geo.crossings import crossings

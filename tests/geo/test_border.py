@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 import shapely
@@ -29,7 +31,7 @@ def dense() -> np.ndarray:
     """The border densified along geodesics to ≤ 50 m spacing (pyproj Geod.npts), independent of LCC."""
     c = line_lonlat()
     out = [c[:1]]
-    for (lon0, lat0), (lon1, lat1) in zip(c[:-1], c[1:], strict=True):
+    for (lon0, lat0), (lon1, lat1) in itertools.pairwise(c):
         _, _, d = GEOD.inv(lon0, lat0, lon1, lat1)
         n = int(d // 50.0)
         if n:
