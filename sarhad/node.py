@@ -23,9 +23,10 @@ from sarhad.log.envelope import Envelope
 from sarhad.log.note import Signer
 from sarhad.log.store import Log
 from sarhad.model.incident import Incident
+from sarhad.monitor import summary
 from sarhad.monitor.evaluate import evaluate, notify_committed
 from sarhad.store.db import Database, open_database
-from sarhad.store.incidents import incident_row, upsert_incidents
+from sarhad.store.incidents import incident_row
 from sarhad.store.schema import migrate
 
 __all__ = ["Node", "PublishResult", "Publisher", "utc_timestamp"]
@@ -181,7 +182,8 @@ class Publisher:
             ),
             object_rows,
         )
-        upsert_incidents(db, incident_rows)
+        # upsert_incidents, plus the dashboard's summaries: the replaced rows' share out, the new rows' in.
+        summary.upsert(db, incident_rows)
         # Alert rules see every new record in the same transaction (one code path for own and synced records).
         evaluate(db, [b[0] for b in bodies], origin=party)
         if raw_rows:

@@ -32,7 +32,8 @@ from sarhad.log.checkpoint import Checkpoint, open_checkpoint
 from sarhad.log.envelope import Envelope
 from sarhad.log.merkle import MemoryTree, verify_consistency
 from sarhad.model.incident import SARHAD_EXTENSION, Incident, content_hash
-from sarhad.store.incidents import incident_row, upsert_incidents
+from sarhad.monitor import summary as incident_summaries
+from sarhad.store.incidents import incident_row
 
 if TYPE_CHECKING:
     from sarhad.node import Node
@@ -288,7 +289,8 @@ def _sync(node: Node, peer: Peer, http: _PeerHTTP, started: float) -> SyncResult
         )
         objects = len(rows)
         if incidents:
-            upsert_incidents(node.db, incidents)
+            # upsert_incidents, plus the dashboard's summaries (sarhad.monitor.summary) in the same transaction.
+            incident_summaries.upsert(node.db, incidents)
         if checkpoint.size > old or last is None:
             node.db.execute(
                 "INSERT INTO peer_checkpoints (peer, size, root, note, verified, source) VALUES (?, ?, ?, ?, ?, ?)"

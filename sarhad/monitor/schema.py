@@ -29,4 +29,33 @@ MIGRATIONS: Final[list[str]] = [
     # How far the watcher has evaluated the ``objects`` stream (by ``seq``), for records written by another
     # process (a CLI import, a sync) while the server runs.
     "CREATE TABLE monitor_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    # The dashboard's summaries of ``incidents`` (see sarhad.monitor.summary), kept in the writer's transaction.
+    # Counts per month and the dimensions the filters use; a missing value is stored as '' (keys are NOT NULL).
+    """CREATE TABLE incident_summary (
+        month TEXT NOT NULL,
+        reported_by TEXT NOT NULL,
+        dataset TEXT NOT NULL,
+        country TEXT NOT NULL,
+        admin1 TEXT NOT NULL,
+        admin1_code TEXT NOT NULL,
+        perpetrator TEXT NOT NULL,
+        tlp TEXT NOT NULL,
+        n {bigint} NOT NULL,
+        killed {bigint} NOT NULL,
+        PRIMARY KEY (month, reported_by, dataset, country, admin1, admin1_code, perpetrator, tlp)
+    )""",
+    # Map grid cells per zoom level (``band``), as the markers route draws clusters: count, killed and the
+    # coordinate sums (for the centroid), per reporting party and TLP level.
+    """CREATE TABLE incident_cells (
+        band INTEGER NOT NULL,
+        cx {bigint} NOT NULL,
+        cy {bigint} NOT NULL,
+        reported_by TEXT NOT NULL,
+        tlp TEXT NOT NULL,
+        n {bigint} NOT NULL,
+        killed {bigint} NOT NULL,
+        lat_sum {real} NOT NULL,
+        lon_sum {real} NOT NULL,
+        PRIMARY KEY (band, cy, cx, reported_by, tlp)
+    )""",
 ]

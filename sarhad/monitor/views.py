@@ -8,13 +8,26 @@
 
 All take the store's :class:`~sarhad.store.incidents.Filters` (with the principal's TLP levels applied by the
 caller).
+
+Speed: the timeline, the filter lists and the table's total read the summary tables of
+:mod:`sarhad.monitor.summary` (their cost grows with the number of groups, not of incidents) whenever the
+filters are only dates, country, province, perpetrator, party, dataset and TLP; a date range that starts or
+ends inside a month reads that month's rows through the date index. The map's clusters read the precomputed
+grid cells at zoom levels 3..11 when the filters are only party and TLP. Other filters (distance to the border,
+a bounding box on the table, excluded licences; any filter but party on the clusters) fall back to queries
+over the rows; the clusters then aggregate at most the newest 200,000 matching rows (``"sampled": true``).
 """
 
 from __future__ import annotations
 
+import calendar
+import math
+import re
+from dataclasses import fields, replace
 from typing import Any, Final
 
 from sarhad.errors import InvalidInput
+from sarhad.monitor.summary import BANDS, cell_size
 from sarhad.store.db import Database
 from sarhad.store.incidents import Filters
 
@@ -26,7 +39,13 @@ COMPACT_COLUMNS: Final = (
     "tlp", "origin",
 )  # fmt: skip
 _SELECT: Final = ", ".join(COMPACT_COLUMNS)
-_CELL_PX: Final = 56  # a cluster cell, in screen pixels at the requested zoom
+_SAMPLE: Final = 200_000  # at most this many rows feed clusters computed from the rows
+_SUMMARY_FIELDS: Final = frozenset(
+    {"since", "until", "country", "side", "admin1", "perpetrator", "reported_by", "dataset", "tlp"}
+)
+_CELL_FIELDS: Final = frozenset({"reported_by", "tlp"})
+_DAY: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
+_KILLED: Final = "COALESCE(killed_best, killed_low, 0)"
 
 
 def _compact(row: tuple[Any, ...]) -> dict[str, Any]:
@@ -42,15 +61,135 @@ def _and(where: str, clause: str) -> str:
     return f"{where} AND {clause}" if where else f" WHERE {clause}"
 
 
+def _only(filters: Filters, allowed: frozenset[str]) -> bool:
+    """Whether every filter outside ``allowed`` is unset."""
+    default = Filters()
+    return all(getattr(filters, f.name) == getattr(default, f.name) for f in fields(Filters) if f.name not in allowed)
+
+
+def _month_after(month: str) -> str:
+    y, m = int(month[:4]), int(month[5:7])
+    return f"{y + m // 12:04d}-{m % 12 + 1:02d}"
+
+
+def _month_before(month: str) -> str:
+    y, m = int(month[:4]), int(month[5:7])
+    return f"{y - 1:04d}-12" if m == 1 else f"{y:04d}-{m - 1:02d}"
+
+
+def _last_day(month: str) -> str:
+    return f"{month}-{calendar.monthrange(int(month[:4]), int(month[5:7]))[1]:02d}"
+
+
+def _month_split(since: str | None, until: str | None) -> tuple[str | None, str | None, list[tuple[str, str]]] | None:
+    """The whole months (first, last; None for open) the summary answers, and the day ranges at the edges
+    that the rows must answer. None when a date is not ``YYYY-MM-DD``."""
+    if (since and not _DAY.fullmatch(since)) or (until and not _DAY.fullmatch(until)):
+        return None
+    first = last = None
+    edges: list[tuple[str, str]] = []
+    if since:
+        month = since[:7]
+        if since[8:] == "01":
+            first = month
+        else:
+            first = _month_after(month)
+            edges.append((since, min(until or _last_day(month), _last_day(month))))
+    if until:
+        month = until[:7]
+        if until >= _last_day(month):
+            last = month
+        else:
+            last = _month_before(month)
+            if not (since and since[:7] == month and since[8:] != "01"):
+                edges.append((max(since or f"{month}-01", f"{month}-01"), until))
+    return first, last, edges
+
+
+def _groups(db: Database, filters: Filters, dims: tuple[str, ...]) -> dict[tuple[Any, ...], list[int]] | None:
+    """Incidents and killed per value of ``dims`` (summary columns; '' for a missing value), from the summary
+    table plus the partial months' rows; None when the summary cannot answer ``filters``."""
+    if not _only(filters, _SUMMARY_FIELDS):
+        return None
+    split = _month_split(filters.since, filters.until)
+    if split is None:
+        return None
+    first, last, edges = split
+    out: dict[tuple[Any, ...], list[int]] = {}
+
+    def add(rows: list[tuple[Any, ...]]) -> None:
+        for r in rows:
+            g = out.setdefault(tuple(r[: len(dims)]), [0, 0])
+            g[0] += int(r[-2] or 0)
+            g[1] += int(r[-1] or 0)
+
+    cols = "".join(f"{d}, " for d in dims)
+    group = f" GROUP BY {', '.join(dims)}" if dims else ""
+    if first is None or last is None or first <= last:
+        where, params = replace(filters, since=None, until=None).where()
+        if first:
+            where, params = _and(where, "month >= ?"), [*params, first]
+        if last:
+            where, params = _and(where, "month <= ?"), [*params, last]
+        add(db.fetchall(f"SELECT {cols}SUM(n), SUM(killed) FROM incident_summary{where}{group}", params))
+    exprs = [("SUBSTR(date_start, 1, 7)" if d == "month" else f"COALESCE({d}, '')") for d in dims]
+    row_cols = "".join(f"{e}, " for e in exprs)
+    row_group = f" GROUP BY {', '.join(exprs)}" if dims else ""
+    for lo, hi in edges:
+        where, params = replace(filters, since=lo, until=hi).where()
+        add(db.fetchall(f"SELECT {row_cols}COUNT(*), SUM({_KILLED}) FROM incidents{where}{row_group}", params))
+    return {k: v for k, v in out.items() if v[0] > 0}
+
+
 def timeline(db: Database, filters: Filters) -> list[dict[str, Any]]:
     """Incidents and killed (best, else low) per month and reporting party, oldest month first."""
+    groups = _groups(db, filters, ("month", "reported_by"))
+    if groups is not None:
+        return [{"month": k[0], "party": k[1], "incidents": v[0], "killed": v[1]} for k, v in sorted(groups.items())]
     where, params = filters.where()
     rows = db.fetchall(
-        "SELECT SUBSTR(date_start, 1, 7) AS m, reported_by, COUNT(*), SUM(COALESCE(killed_best, killed_low, 0))"
+        f"SELECT SUBSTR(date_start, 1, 7) AS m, reported_by, COUNT(*), SUM({_KILLED})"
         f" FROM incidents{where} GROUP BY m, reported_by ORDER BY m, reported_by",
         params,
     )
     return [{"month": r[0], "party": r[1], "incidents": int(r[2]), "killed": int(r[3] or 0)} for r in rows]
+
+
+def _clusters(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """Clusters from (gy, gx, party, count, killed, lat_sum, lon_sum) rows, largest first."""
+    cells: dict[tuple[int, int], dict[str, Any]] = {}
+    for gy, gx, party, n, killed, lat_sum, lon_sum in rows:
+        if not n:
+            continue
+        c = cells.setdefault(
+            (int(gy), int(gx)), {"count": 0, "killed": 0, "lat_sum": 0.0, "lon_sum": 0.0, "parties": {}}
+        )
+        c["count"] += int(n)
+        c["killed"] += int(killed or 0)
+        c["lat_sum"] += float(lat_sum)
+        c["lon_sum"] += float(lon_sum)
+        c["parties"][party] = c["parties"].get(party, 0) + int(n)
+    clusters = [
+        {
+            "lat": round(c["lat_sum"] / c["count"], 4),
+            "lon": round(c["lon_sum"] / c["count"], 4),
+            "count": c["count"],
+            "killed": c["killed"],
+            "party": max(c["parties"].items(), key=lambda kv: (kv[1], kv[0]))[0],
+            "parties": c["parties"],
+        }
+        for c in cells.values()
+        if c["count"] > 0
+    ]
+    clusters.sort(key=lambda c: -int(c["count"]))
+    return clusters
+
+
+def _points(db: Database, where: str, params: list[Any], limit: int) -> tuple[list[tuple[Any, ...]], bool]:
+    head = db.fetchall(
+        f"SELECT {_SELECT} FROM incidents{where} ORDER BY date_start DESC, id LIMIT ?", [*params, limit + 1]
+    )
+    return head, len(head) <= limit
 
 
 def markers(
@@ -64,52 +203,46 @@ def markers(
     """The map's markers in ``bbox`` (min_lon, min_lat, max_lon, max_lat) at ``zoom``.
 
     Up to ``limit`` matching incidents come back as points; beyond that, as clusters of a grid whose cells
-    are about 56 screen pixels wide at ``zoom``. Raises InvalidInput for a zoom outside 0..18.
+    are about 56 screen pixels wide at ``zoom`` (from the precomputed cells when the filters allow: then the
+    choice counts the cells that touch ``bbox``). Raises InvalidInput for a zoom outside 0..18.
     """
     if not 0 <= zoom <= 18:
         raise InvalidInput(f"zoom {zoom} is outside 0..18")
+    cell = cell_size(zoom)
     where, params = filters.where()
-    where = _and(where, "lat IS NOT NULL")
+    where = _and(where, "lat IS NOT NULL AND lon IS NOT NULL")
     if bbox is not None:
         min_lon, min_lat, max_lon, max_lat = bbox
         where = _and(where, "lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?")
         params = [*params, min_lat, max_lat, min_lon, max_lon]
-    # Count only up to limit + 1: enough to decide between points and clusters without a full count.
-    head = db.fetchall(
-        f"SELECT {_SELECT} FROM incidents{where} ORDER BY date_start DESC, id LIMIT ?", [*params, limit + 1]
-    )
-    if len(head) <= limit:
+    if zoom in BANDS and _only(filters, _CELL_FIELDS):
+        cwhere, cparams = filters.where()
+        cwhere, cparams = _and(cwhere, "band = ?"), [*cparams, zoom]
+        if bbox is not None:
+            min_lon, min_lat, max_lon, max_lat = bbox
+            cwhere = _and(cwhere, "cy BETWEEN ? AND ? AND cx BETWEEN ? AND ?")
+            cparams += [math.floor(min_lat / cell), math.floor(max_lat / cell)]
+            cparams += [math.floor(min_lon / cell), math.floor(max_lon / cell)]
+        rows = db.fetchall(
+            "SELECT cy, cx, reported_by, SUM(n), SUM(killed), SUM(lat_sum), SUM(lon_sum)"
+            f" FROM incident_cells{cwhere} GROUP BY cy, cx, reported_by",
+            cparams,
+        )
+        if sum(int(r[3]) for r in rows) > limit:
+            clusters = _clusters(rows)
+            return {"mode": "clusters", "clusters": clusters, "total": sum(c["count"] for c in clusters), "cell": cell}
+    head, fits = _points(db, where, params, limit)
+    if fits:
         return {"mode": "points", "points": [_compact(r) for r in head], "total": len(head)}
-    cell = 360.0 / (2**zoom) * _CELL_PX / 256.0
     rows = db.fetchall(
         f"SELECT CAST(FLOOR(lat / {cell!r}) AS INTEGER) AS gy, CAST(FLOOR(lon / {cell!r}) AS INTEGER) AS gx,"
-        " reported_by, COUNT(*), SUM(COALESCE(killed_best, killed_low, 0)), AVG(lat), AVG(lon)"
-        f" FROM incidents{where} GROUP BY gy, gx, reported_by",
+        f" reported_by, COUNT(*), SUM(k), SUM(lat), SUM(lon) FROM (SELECT lat, lon, reported_by, {_KILLED} AS k"
+        f" FROM incidents{where} ORDER BY date_start DESC LIMIT {_SAMPLE}) s GROUP BY gy, gx, reported_by",
         params,
     )
-    cells: dict[tuple[int, int], dict[str, Any]] = {}
-    for gy, gx, party, n, killed, lat, lon in rows:
-        c = cells.setdefault(
-            (int(gy), int(gx)), {"count": 0, "killed": 0, "lat_sum": 0.0, "lon_sum": 0.0, "parties": {}}
-        )
-        c["count"] += int(n)
-        c["killed"] += int(killed or 0)
-        c["lat_sum"] += float(lat) * int(n)
-        c["lon_sum"] += float(lon) * int(n)
-        c["parties"][party] = c["parties"].get(party, 0) + int(n)
-    clusters = [
-        {
-            "lat": round(c["lat_sum"] / c["count"], 4),
-            "lon": round(c["lon_sum"] / c["count"], 4),
-            "count": c["count"],
-            "killed": c["killed"],
-            "party": max(c["parties"].items(), key=lambda kv: (kv[1], kv[0]))[0],
-            "parties": c["parties"],
-        }
-        for c in cells.values()
-    ]
-    clusters.sort(key=lambda c: -int(c["count"]))
-    return {"mode": "clusters", "clusters": clusters, "total": sum(int(c["count"]) for c in clusters), "cell": cell}
+    clusters = _clusters(rows)
+    total = sum(int(c["count"]) for c in clusters)
+    return {"mode": "clusters", "clusters": clusters, "total": total, "cell": cell, "sampled": total >= _SAMPLE}
 
 
 def table(db: Database, filters: Filters, *, limit: int = 50, offset: int = 0) -> dict[str, Any]:
@@ -123,19 +256,60 @@ def table(db: Database, filters: Filters, *, limit: int = 50, offset: int = 0) -
         f"SELECT {_SELECT} FROM incidents{where} ORDER BY date_start DESC, id DESC LIMIT ? OFFSET ?",
         [*params, limit, offset],
     )
-    total = db.fetchone(f"SELECT COUNT(*) FROM incidents{where}", params)
-    return {
-        "total": int(total[0]) if total else 0,
-        "limit": limit,
-        "offset": offset,
-        "rows": [_compact(r) for r in rows],
-    }
+    groups = _groups(db, filters, ())
+    if groups is not None:
+        total = sum(v[0] for v in groups.values())
+    else:
+        found = db.fetchone(f"SELECT COUNT(*) FROM incidents{where}", params)
+        total = int(found[0]) if found else 0
+    return {"total": total, "limit": limit, "offset": offset, "rows": [_compact(r) for r in rows]}
+
+
+def _top_perpetrators(counts: dict[str, int]) -> list[dict[str, Any]]:
+    top = sorted(((n, name) for name, n in counts.items() if name), key=lambda t: (-t[0], t[1]))[:40]
+    return [{"name": name, "incidents": n} for n, name in top]
 
 
 def options(db: Database, filters: Filters) -> dict[str, Any]:
     """What the filters can offer: parties, provinces (with country) and the 40 most frequent perpetrators,
     plus the date range of the data."""
     where, params = filters.where()
+    groups = _groups(db, filters, ("month", "reported_by", "country", "admin1", "perpetrator"))
+    if groups is None:
+        return _options_from_rows(db, where, params)
+    parties: set[str] = set()
+    provinces: set[tuple[str, str]] = set()
+    perps: dict[str, int] = {}
+    months: set[str] = set()
+    for (month, party, country, admin1, perp), (n, _k) in groups.items():
+        months.add(month)
+        parties.add(party)
+        if admin1:
+            provinces.add((country, admin1))
+        perps[perp] = perps.get(perp, 0) + n
+    first = last = None
+    if months:
+        # Only the first and the last month's rows, through the date index.
+        lo, hi = min(months), max(months)
+        low = db.fetchone(
+            f"SELECT MIN(date_start) FROM incidents{_and(where, 'date_start >= ? AND date_start < ?')}",
+            [*params, f"{lo}-01", f"{_month_after(lo)}-01"],
+        )
+        high = db.fetchone(
+            f"SELECT MAX(date_start) FROM incidents{_and(where, 'date_start >= ? AND date_start < ?')}",
+            [*params, f"{hi}-01", f"{_month_after(hi)}-01"],
+        )
+        first, last = (low[0] if low else None), (high[0] if high else None)
+    return {
+        "parties": sorted(parties),
+        "provinces": [{"country": c or None, "admin1": a} for c, a in sorted(provinces)],
+        "perpetrators": _top_perpetrators(perps),
+        "first": first,
+        "last": last,
+    }
+
+
+def _options_from_rows(db: Database, where: str, params: list[Any]) -> dict[str, Any]:
     parties = [str(r[0]) for r in db.fetchall(f"SELECT DISTINCT reported_by FROM incidents{where} ORDER BY 1", params)]
     provinces = [
         {"country": r[0], "admin1": r[1]}
@@ -143,14 +317,16 @@ def options(db: Database, filters: Filters) -> dict[str, Any]:
             f"SELECT DISTINCT country, admin1 FROM incidents{_and(where, 'admin1 IS NOT NULL')} ORDER BY 1, 2", params
         )
     ]
-    perps = [
-        {"name": r[0], "incidents": int(r[1])}
-        for r in db.fetchall(
-            f"SELECT perpetrator, COUNT(*) AS n FROM incidents{_and(where, 'perpetrator IS NOT NULL')}"
-            " GROUP BY perpetrator ORDER BY n DESC, perpetrator LIMIT 40",
-            params,
-        )
-    ]
+    perps = _top_perpetrators(
+        {
+            str(r[0]): int(r[1])
+            for r in db.fetchall(
+                f"SELECT perpetrator, COUNT(*) FROM incidents{_and(where, 'perpetrator IS NOT NULL')}"
+                " GROUP BY perpetrator",
+                params,
+            )
+        }
+    )
     span = db.fetchone(f"SELECT MIN(date_start), MAX(date_start) FROM incidents{where}", params)
     return {
         "parties": parties,

@@ -269,4 +269,7 @@ def rebuild_incidents(db: Database) -> int:
     if rows:
         upsert_incidents(db, rows)
         count += len(rows)
+    from sarhad.monitor.summary import rebuild  # the dashboard's summaries are views of this table too
+
+    rebuild(db)
     return count

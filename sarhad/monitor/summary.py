@@ -1,0 +1,150 @@
+"""The dashboard's summary tables: what the default view aggregates, kept per group rather than per row.
+
+* ``incident_summary``: incidents and killed per month, reporting party, dataset, country, province,
+  perpetrator and TLP level (the timeline, the filter lists and the table's total read it);
+* ``incident_cells``: per zoom level in :data:`BANDS`, the map's grid cells (count, killed, coordinate sums)
+  per reporting party and TLP level (the clusters read it).
+
+Both are views of the ``incidents`` table. Whoever writes ``incidents`` keeps them in step, in the same
+transaction: :func:`upsert` replaces incident rows and applies the difference; :func:`apply` takes the flat
+rows before and after (subtracting the old row's contribution and adding the new one); :func:`rebuild`
+recomputes both from scratch. A missing key value (no province, no perpetrator) is stored as ``''``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any, Final
+
+from sarhad.store.db import Database
+from sarhad.store.incidents import INCIDENT_COLUMNS, upsert_incidents
+
+__all__ = ["BANDS", "SUMMARY_KEYS", "apply", "cell_size", "current_rows", "rebuild", "upsert"]
+
+BANDS: Final = range(3, 12)  # zoom levels with precomputed cells (the page's map spans 3..13)
+CELL_PX: Final = 56  # a cluster cell, in screen pixels at its zoom level
+SUMMARY_KEYS: Final = ("reported_by", "dataset", "country", "admin1", "admin1_code", "perpetrator", "tlp")
+_COL: Final = {c: i for i, c in enumerate(INCIDENT_COLUMNS)}
+_SELECT_ROWS: Final = f"SELECT {', '.join(INCIDENT_COLUMNS)} FROM incidents WHERE id IN "
+_KILLED_SQL: Final = "COALESCE(killed_best, killed_low, 0)"
+
+_SUMMARY_UPSERT: Final = (
+    f"INSERT INTO incident_summary (month, {', '.join(SUMMARY_KEYS)}, n, killed)"
+    f" VALUES ({', '.join('?' * (len(SUMMARY_KEYS) + 3))})"
+    f" ON CONFLICT (month, {', '.join(SUMMARY_KEYS)}) DO UPDATE SET"
+    " n = incident_summary.n + excluded.n, killed = incident_summary.killed + excluded.killed"
+)
+_SUMMARY_PRUNE: Final = (
+    f"DELETE FROM incident_summary WHERE month = ? AND {' AND '.join(f'{k} = ?' for k in SUMMARY_KEYS)} AND n <= 0"
+)
+_CELLS_UPSERT: Final = (
+    "INSERT INTO incident_cells (band, cx, cy, reported_by, tlp, n, killed, lat_sum, lon_sum)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (band, cy, cx, reported_by, tlp) DO UPDATE SET"
+    " n = incident_cells.n + excluded.n, killed = incident_cells.killed + excluded.killed,"
+    " lat_sum = incident_cells.lat_sum + excluded.lat_sum, lon_sum = incident_cells.lon_sum + excluded.lon_sum"
+)
+_CELLS_PRUNE: Final = (
+    "DELETE FROM incident_cells WHERE band = ? AND cx = ? AND cy = ? AND reported_by = ? AND tlp = ? AND n <= 0"
+)
+
+
+def cell_size(zoom: int) -> float:
+    """The side of a cluster cell at ``zoom``, in degrees (about 56 screen pixels)."""
+    return 360.0 / float(1 << zoom) * CELL_PX / 256.0
+
+
+def _killed(row: Sequence[Any]) -> int:
+    best = row[_COL["killed_best"]]
+    low = row[_COL["killed_low"]]
+    return int(best if best is not None else low if low is not None else 0)
+
+
+def _summary_key(row: Sequence[Any]) -> tuple[str, ...]:
+    month = str(row[_COL["date_start"]])[:7]
+    return (month, *("" if row[_COL[k]] is None else str(row[_COL[k]]) for k in SUMMARY_KEYS))
+
+
+def _cell_keys(row: Sequence[Any]) -> list[tuple[int, int, int, str, str]]:
+    lat, lon = row[_COL["lat"]], row[_COL["lon"]]
+    if lat is None or lon is None:
+        return []
+    party, tlp = str(row[_COL["reported_by"]]), str(row[_COL["tlp"]])
+    out = []
+    for band in BANDS:
+        cell = cell_size(band)
+        out.append((band, math.floor(float(lon) / cell), math.floor(float(lat) / cell), party, tlp))
+    return out
+
+
+def apply(db: Database, old_rows: Iterable[Sequence[Any]], new_rows: Iterable[Sequence[Any]]) -> None:
+    """Update the summaries for incident rows replaced: ``old_rows`` left ``incidents``, ``new_rows`` entered.
+
+    Rows are full ``incidents`` rows (:data:`~sarhad.store.incidents.INCIDENT_COLUMNS` order). Runs inside the
+    caller's transaction.
+    """
+    summary: dict[tuple[str, ...], list[int]] = {}
+    cells: dict[tuple[int, int, int, str, str], list[float]] = {}
+    for sign, rows in ((-1, old_rows), (1, new_rows)):
+        for row in rows:
+            killed = _killed(row)
+            s = summary.setdefault(_summary_key(row), [0, 0])
+            s[0] += sign
+            s[1] += sign * killed
+            for key in _cell_keys(row):
+                c = cells.setdefault(key, [0, 0, 0.0, 0.0])
+                c[0] += sign
+                c[1] += sign * killed
+                c[2] += sign * float(row[_COL["lat"]])
+                c[3] += sign * float(row[_COL["lon"]])
+    summary_changes = [(*k, v[0], v[1]) for k, v in summary.items() if v[0] or v[1]]
+    cell_changes = [(*k, int(v[0]), int(v[1]), v[2], v[3]) for k, v in cells.items() if v[0] or v[1] or v[2] or v[3]]
+    if summary_changes:
+        db.executemany(_SUMMARY_UPSERT, summary_changes)
+        db.executemany(_SUMMARY_PRUNE, [k for k, v in summary.items() if v[0] < 0])
+    if cell_changes:
+        db.executemany(_CELLS_UPSERT, cell_changes)
+        db.executemany(_CELLS_PRUNE, [k for k, v in cells.items() if v[0] < 0])
+
+
+def current_rows(db: Database, ids: Sequence[str]) -> list[tuple[Any, ...]]:
+    """The ``incidents`` rows stored now for ``ids`` (those that exist)."""
+    found: list[tuple[Any, ...]] = []
+    unique = list(dict.fromkeys(ids))
+    for start in range(0, len(unique), 500):
+        chunk = unique[start : start + 500]
+        found.extend(tuple(r) for r in db.fetchall(_SELECT_ROWS + f"({','.join('?' * len(chunk))})", chunk))
+    return found
+
+
+def upsert(db: Database, rows: Sequence[tuple[Any, ...]]) -> None:
+    """:func:`~sarhad.store.incidents.upsert_incidents` and the summaries' update, in the caller's transaction.
+
+    When ``rows`` holds several versions of one incident, the last one is what the table keeps.
+    """
+    if not rows:
+        return
+    old = current_rows(db, [str(r[0]) for r in rows])
+    upsert_incidents(db, rows)
+    latest = {r[0]: r for r in rows}
+    apply(db, old, latest.values())
+
+
+def rebuild(db: Database) -> None:
+    """Recompute both summaries from ``incidents`` (inside the caller's transaction)."""
+    db.execute("DELETE FROM incident_summary")
+    db.execute("DELETE FROM incident_cells")
+    keys = ", ".join(f"COALESCE({k}, '')" for k in SUMMARY_KEYS)
+    db.execute(
+        f"INSERT INTO incident_summary (month, {', '.join(SUMMARY_KEYS)}, n, killed)"
+        f" SELECT SUBSTR(date_start, 1, 7), {keys}, COUNT(*), SUM({_KILLED_SQL}) FROM incidents"
+        f" GROUP BY SUBSTR(date_start, 1, 7), {keys}"
+    )
+    for band in BANDS:
+        cell = cell_size(band)
+        cx, cy = f"CAST(FLOOR(lon / {cell!r}) AS INTEGER)", f"CAST(FLOOR(lat / {cell!r}) AS INTEGER)"
+        db.execute(
+            "INSERT INTO incident_cells (band, cx, cy, reported_by, tlp, n, killed, lat_sum, lon_sum)"
+            f" SELECT {band}, {cx}, {cy}, reported_by, tlp, COUNT(*), SUM({_KILLED_SQL}), SUM(lat), SUM(lon)"
+            f" FROM incidents WHERE lat IS NOT NULL AND lon IS NOT NULL GROUP BY {cx}, {cy}, reported_by, tlp"
+        )
