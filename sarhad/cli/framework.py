@@ -1,0 +1,607 @@
+"""Commands for framework monitoring: framework, assess, evidence, indicator, milestone, dispute, recommend, report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from sarhad.cli._shared import console, print_json, print_table, state
+from sarhad.errors import InvalidInput
+
+__all__ = ["register"]
+
+framework_app = typer.Typer(help="The framework's commitments and their status.", no_args_is_help=True)
+evidence_app = typer.Typer(help="Evidence files and links (hashed, copied into the node home).", no_args_is_help=True)
+indicator_app = typer.Typer(help="Indicators: baselines, targets and each party's actual values.", no_args_is_help=True)
+milestone_app = typer.Typer(help="Milestones: planned against actual.", no_args_is_help=True)
+dispute_app = typer.Typer(help="Disputes between the parties: positions, level, right of reply.", no_args_is_help=True)
+recommend_app = typer.Typer(help="The committees' recommendations and their follow-up.", no_args_is_help=True)
+report_app = typer.Typer(help="Reports for the committees and parliamentary groups.", no_args_is_help=True)
+
+_JSON = typer.Option(False, "--json", help="Print JSON for scripts.")
+_PARTY = typer.Option(
+    None,
+    "--party",
+    help="Record for this party (PK, IR, or JOINT for the joint committee) "
+    "instead of the node's own, e.g. a submission received off-line.",
+)
+_EVIDENCE = typer.Option(None, "--evidence", help="An evidence id or code (repeat for several).")
+_QUARTER = typer.Option(..., "--quarter", help="The quarter, e.g. 2026Q1.")
+
+
+def _done(json_out: bool, result: dict[str, Any], line: str) -> None:
+    if json_out:
+        print_json(result)
+    else:
+        console.print(line, highlight=False, markup=False)
+
+
+# -- framework ---------------------------------------------------------------------------------------------
+@framework_app.command("init")
+def framework_init(
+    ctx: typer.Context,
+    template: str = typer.Option("pk-ir-2025", "--template", help="The founding framework to load."),
+    tlp: str = typer.Option("CLEAR", "--tlp", help="TLP marking of the framework's records."),
+    json_out: bool = _JSON,
+) -> None:
+    """Load a founding framework: commitments C-01…, milestones, indicators and their sources."""
+    from sarhad.framework.ops import init_template
+
+    out = init_template(state(ctx).node(), template, tlp=tlp)
+    _done(
+        json_out,
+        out,
+        f"framework {out['framework']}: {out['commitments']} commitments, {out['milestones']} "
+        f"milestones, {out['indicators']} indicators ({out['written']} records written, {out['unchanged']} "
+        f"unchanged); due unspecified: {', '.join(out['due_unspecified'])}",
+    )
+
+
+@framework_app.command("list")
+def framework_list(
+    ctx: typer.Context,
+    quarter: str = typer.Option(None, "--quarter", help="Only this quarter's status."),
+    json_out: bool = _JSON,
+) -> None:
+    """The commitments with each party's level and the derived state per quarter."""
+    from sarhad.framework.views import commitment_list
+
+    rows = commitment_list(state(ctx).node().db, quarter)
+    if json_out:
+        print_json(rows)
+        return
+    # Show the latest quarter anyone assessed (or the one asked for).
+    assessed = sorted(q for r in rows for q, st in r["status"].items() if st["state"] != "not-assessed")
+    last = quarter.upper().replace("-", "") if quarter else (assessed[-1] if assessed else None)
+    parties = [k for k in (rows[0]["status"][last] if rows and last else {}) if k != "state"]
+    print_table(
+        ["id", "focus area", "due", *parties, *([f"state {last}"] if last else []), "commitment"],
+        [
+            [
+                r["id"],
+                r["focus_area"],
+                r["due"],
+                *([_lvl(r["status"][last][p]) for p in parties] + [r["status"][last]["state"]] if last else []),
+                r["text"] if len(r["text"]) <= 80 else r["text"][:79] + "…",
+            ]
+            for r in rows
+        ],
+        title=None if last else "no assessment yet",
+    )
+
+
+def _lvl(level: int | None) -> str:
+    return "–" if level is None else str(level)
+
+
+@framework_app.command("show")
+def framework_show(
+    ctx: typer.Context, commitment: str = typer.Argument(..., metavar="ID"), json_out: bool = _JSON
+) -> None:
+    """One commitment in full: text, source, milestones, indicators, every assessment, disputes."""
+    from sarhad.framework.views import commitment_detail
+
+    d = commitment_detail(state(ctx).node().db, commitment)
+    if json_out:
+        print_json(d)
+        return
+    console.print(f"[bold]{d['id']}[/] {d['title']}", highlight=False)
+    for key in ("text", "focus_area", "type", "lead", "due", "due_stated", "verifiable", "note"):
+        if d.get(key) not in (None, ""):
+            console.print(f"  {key:11} {d[key]}", highlight=False, markup=False)
+    console.print(f"  source      {d['source']}", highlight=False, markup=False)
+    if d["milestones"]:
+        print_table(
+            ["milestone", "title", "due", "status"],
+            [[m["code"], m["title"], m["due"] or "unspecified", m["status"]] for m in d["milestones"]],
+        )
+    if d["indicators"]:
+        print_table(
+            ["indicator", "title", "baseline", "target"],
+            [[i["code"], i["title"], i["baseline"], i["target"]] for i in d["indicators"]],
+        )
+    print_table(
+        ["quarter", "assessor", "level", "compliance", "effectiveness", "state", "rationale"],
+        [
+            [a["quarter"], a["assessor"], a["level"], a["compliance"], a["effectiveness"], a["state"], a["rationale"]]
+            for a in d["assessments"]
+        ],
+        title="assessments",
+    )
+    for q, s in d["status"].items():
+        console.print(
+            f"  {q}: {s['state']}" + (f" ({'; '.join(s['reasons'])})" if s["reasons"] else ""),
+            highlight=False,
+            markup=False,
+        )
+
+
+@framework_app.command("rebuild")
+def framework_rebuild(ctx: typer.Context, json_out: bool = _JSON) -> None:
+    """Recreate the framework's query tables from the stored objects."""
+    from sarhad.framework.store import rebuild
+
+    count = rebuild(state(ctx).node().db)
+    _done(json_out, {"records": count}, f"rebuilt {count} framework records from the stored objects")
+
+
+# -- assess ------------------------------------------------------------------------------------------------
+def assess_cmd(
+    ctx: typer.Context,
+    commitment: str = typer.Argument(..., metavar="COMMITMENT_ID", help="e.g. C-08"),
+    quarter: str = _QUARTER,
+    level: int = typer.Option(
+        ...,
+        "--level",
+        help="Implementation level 0 not initiated, 1 minimal, 2 intermediate, 3 full (Peace Accords Matrix).",
+    ),
+    compliance: str = typer.Option(None, "--compliance", help="Technical compliance C, LC, PC or NC (FATF)."),
+    effectiveness: str = typer.Option(None, "--effectiveness", help="high, substantial, moderate or low (FATF)."),
+    rationale: str = typer.Option(..., "--rationale", help="Why this level: what was done, what is missing."),
+    evidence: list[str] = _EVIDENCE,
+    party: str = _PARTY,
+    draft: bool = typer.Option(
+        False, "--draft/--submitted", help="Keep it a draft (not counted, TLP:RED) or submit it (the default)."
+    ),
+    confidence: str = typer.Option(None, "--confidence", help="on-track, at-risk or off-track."),
+    next_step: str = typer.Option(None, "--next-step", help="The next step, its owner and date."),
+    tlp: str = typer.Option(None, "--tlp", help="TLP marking (default GREEN; RED for drafts)."),
+    json_out: bool = _JSON,
+) -> None:
+    """Record an assessment of a commitment for a quarter (as the node's party unless --party)."""
+    from sarhad.framework.ops import assess
+
+    out = assess(
+        state(ctx).node(),
+        commitment,
+        quarter,
+        level,
+        rationale,
+        compliance=compliance,
+        effectiveness=effectiveness,
+        evidence=evidence,
+        party=party,
+        state="draft" if draft else "submitted",
+        confidence=confidence,
+        next_step=next_step,
+        tlp=tlp,
+    )
+    _done(
+        json_out,
+        out,
+        f"{out['party']} assessed {out['commitment']} for {out['quarter']}: level {out['level']} "
+        f"({out['level_label']}), {out['state']}" + ("" if out["changed"] else " (unchanged)"),
+    )
+
+
+# -- evidence ----------------------------------------------------------------------------------------------
+@evidence_app.command("add")
+def evidence_add(
+    ctx: typer.Context,
+    source: str = typer.Argument(..., metavar="FILE", help="A file (copied into the node home) or an http(s) link."),
+    kind: str = typer.Option(..., "--kind", help="document, meeting, incident, dataset, media or observation."),
+    incident: list[str] = typer.Option(None, "--incident", help="An incident this evidence is about (repeatable)."),
+    title: str = typer.Option(None, "--title", help="A title (default: the file name)."),
+    party: str = _PARTY,
+    language: str = typer.Option(None, "--language", help="Language code, e.g. en, ur, fa."),
+    sha256: str = typer.Option(None, "--sha256", help="The expected SHA-256 (checked for a file; stored for a link)."),
+    tlp: str = typer.Option("GREEN", "--tlp", help="TLP marking."),
+    json_out: bool = _JSON,
+) -> None:
+    """Add evidence; prints its id (use it with --evidence)."""
+    from sarhad.framework.ops import add_evidence
+
+    out = add_evidence(
+        state(ctx).node(),
+        source,
+        kind,
+        incidents=incident,
+        title=title,
+        party=party,
+        language=language,
+        sha256=sha256,
+        tlp=tlp,
+    )
+    if json_out:
+        print_json(out)
+    else:
+        typer.echo(out["id"])
+
+
+@evidence_app.command("list")
+def evidence_list(ctx: typer.Context, json_out: bool = _JSON) -> None:
+    """Every piece of evidence with its hash."""
+    from sarhad.framework.store import load
+
+    rows = [
+        {
+            "id": e["id"],
+            "code": e["code"],
+            "kind": e["kind"],
+            "name": e.get("name"),
+            "sha256": e.get("sha256"),
+            "size": e.get("size"),
+            "file": e.get("file"),
+            "url": e.get("url"),
+            "incidents": e.get("incident_refs", []),
+            "submitted_by": e.get("submitted_by"),
+            "captured_at": e.get("captured_at"),
+        }
+        for e in load(state(ctx).node().db).evidence
+    ]
+    if json_out:
+        print_json(rows)
+        return
+    print_table(
+        ["code", "kind", "name", "sha256", "size", "by"],
+        [[r["code"], r["kind"], r["name"], (r["sha256"] or "")[:16] + "…", r["size"], r["submitted_by"]] for r in rows],
+    )
+
+
+@evidence_app.command("verify")
+def evidence_verify(ctx: typer.Context, json_out: bool = _JSON) -> None:
+    """Re-hash every evidence file in the node home (exit 1 when one is missing or altered)."""
+    from sarhad.errors import VerificationError
+    from sarhad.framework.ops import verify_evidence
+
+    rows = verify_evidence(state(ctx).node())
+    if json_out:
+        print_json(rows)
+    else:
+        print_table(["code", "result"], [[r["code"], r["result"]] for r in rows])
+    bad = [r["code"] for r in rows if r["result"] in ("missing", "altered")]
+    if bad:
+        raise VerificationError(f"evidence missing or altered: {', '.join(bad)}")
+
+
+# -- indicators and milestones -----------------------------------------------------------------------------
+@indicator_app.command("list")
+def indicator_list(ctx: typer.Context, json_out: bool = _JSON) -> None:
+    """Indicators with baseline, target and the values recorded per quarter and party."""
+    from sarhad.framework.views import indicator_table
+
+    rows = indicator_table(state(ctx).node().db)
+    if json_out:
+        print_json(rows)
+        return
+    print_table(
+        ["indicator", "commitment", "title", "baseline", "target", "values"],
+        [
+            [
+                r["code"],
+                r["commitment"],
+                r["title"],
+                r["baseline"],
+                r["target"],
+                "; ".join(f"{v['period']} {v['party']}={v['value']}" for v in r["values"]),
+            ]
+            for r in rows
+        ],
+    )
+
+
+@indicator_app.command("record")
+def indicator_record(
+    ctx: typer.Context,
+    indicator: str = typer.Argument(..., metavar="INDICATOR_ID", help="e.g. I-02.1"),
+    quarter: str = _QUARTER,
+    value: float = typer.Option(None, "--value", help="The actual value for the quarter."),
+    comment: str = typer.Option(None, "--comment", help="A comment (or the qualitative result)."),
+    source: str = typer.Option(None, "--source", help="Where the value comes from."),
+    evidence: list[str] = _EVIDENCE,
+    party: str = _PARTY,
+    json_out: bool = _JSON,
+) -> None:
+    """Record a party's actual value of an indicator for a quarter."""
+    from sarhad.framework.ops import record_indicator
+
+    out = record_indicator(
+        state(ctx).node(), indicator, quarter, value, party=party, comment=comment, source=source, evidence=evidence
+    )
+    _done(json_out, out, f"{out['party']} {out['indicator']} {out['quarter']} = {out['value']}")
+
+
+@indicator_app.command("target")
+def indicator_target(
+    ctx: typer.Context,
+    indicator: str = typer.Argument(..., metavar="INDICATOR_ID"),
+    value: float = typer.Option(..., "--value", help="The target value."),
+    by: str = typer.Option(None, "--by", help="The target date (YYYY-MM-DD or a quarter)."),
+    per_quarter: bool = typer.Option(False, "--per-quarter", help="The target applies to every quarter."),
+    baseline: float = typer.Option(None, "--baseline", help="Set the baseline value too."),
+    baseline_date: str = typer.Option(None, "--baseline-date", help="The baseline's date."),
+    source: str = typer.Option(None, "--source", help="Who agreed the target, where."),
+    json_out: bool = _JSON,
+) -> None:
+    """Set an indicator's target (and optionally its baseline)."""
+    from sarhad.framework.ops import set_indicator_target
+
+    out = set_indicator_target(
+        state(ctx).node(),
+        indicator,
+        value,
+        by=by,
+        per_quarter=per_quarter,
+        source=source,
+        baseline=baseline,
+        baseline_date=baseline_date,
+    )
+    _done(json_out, out, f"{out['indicator']}: target {out['target']}")
+
+
+@milestone_app.command("list")
+def milestone_list(ctx: typer.Context, json_out: bool = _JSON) -> None:
+    """Milestones with planned and revised dates and status."""
+    from sarhad.framework.store import load
+
+    rows = [
+        {
+            "code": m["code"],
+            "commitment": m["commitment"],
+            "title": m["name"],
+            "due": m.get("due"),
+            "due_revised": m.get("due_revised"),
+            "status": m["status"],
+            "date_met": m.get("date_met"),
+            "changes": m.get("changes", []),
+        }
+        for m in load(state(ctx).node().db).milestones
+    ]
+    if json_out:
+        print_json(rows)
+        return
+    print_table(
+        ["milestone", "commitment", "title", "due", "revised", "status", "met"],
+        [
+            [
+                r["code"],
+                r["commitment"],
+                r["title"],
+                r["due"] or "unspecified",
+                r["due_revised"],
+                r["status"],
+                r["date_met"],
+            ]
+            for r in rows
+        ],
+    )
+
+
+@milestone_app.command("update")
+def milestone_update(
+    ctx: typer.Context,
+    milestone: str = typer.Argument(..., metavar="MILESTONE_ID", help="e.g. M-03.1"),
+    status: str = typer.Option(None, "--status", help="scheduled, met, partiallyMet or notMet."),
+    date_met: str = typer.Option(None, "--date-met", help="When it was met (YYYY-MM-DD)."),
+    due: str = typer.Option(None, "--due", help="A revised due date (needs --reason)."),
+    reason: str = typer.Option(None, "--reason", help="Why the date moved."),
+    json_out: bool = _JSON,
+) -> None:
+    """Record a milestone's status, or a revised date with its reason."""
+    from sarhad.framework.ops import update_milestone
+
+    out = update_milestone(state(ctx).node(), milestone, status=status, date_met=date_met, due=due, reason=reason)
+    _done(json_out, out, f"{out['milestone']}: {out['status']}")
+
+
+# -- disputes ----------------------------------------------------------------------------------------------
+@dispute_app.command("open")
+def dispute_open(
+    ctx: typer.Context,
+    commitment: str = typer.Option(..., "--commitment", help="The commitment, e.g. C-08."),
+    quarter: str = _QUARTER,
+    subject: str = typer.Option(..., "--subject", help="What is disputed, in a sentence."),
+    position: str = typer.Option(..., "--position", help="The raising party's position."),
+    indicator: str = typer.Option(None, "--indicator", help="When an indicator value is disputed."),
+    evidence: list[str] = _EVIDENCE,
+    party: str = _PARTY,
+    level: str = typer.Option("technical", "--level", help="technical, joint-committee or ministerial."),
+    reply_days: int = typer.Option(30, "--reply-days", help="Days the other party has to reply."),
+    json_out: bool = _JSON,
+) -> None:
+    """Open a dispute; prints its code."""
+    from sarhad.framework.ops import open_dispute
+
+    out = open_dispute(
+        state(ctx).node(),
+        commitment,
+        quarter,
+        subject,
+        position,
+        indicator=indicator,
+        evidence=evidence,
+        party=party,
+        level=level,
+        reply_days=reply_days,
+    )
+    if json_out:
+        print_json(out)
+    else:
+        typer.echo(out["code"])
+
+
+@dispute_app.command("reply")
+def dispute_reply(
+    ctx: typer.Context,
+    code: str = typer.Argument(..., metavar="DISPUTE_ID"),
+    position: str = typer.Option(..., "--position", help="This party's position."),
+    evidence: list[str] = _EVIDENCE,
+    party: str = _PARTY,
+    json_out: bool = _JSON,
+) -> None:
+    """Record a party's position (its reply) in a dispute."""
+    from sarhad.framework.ops import reply_dispute
+
+    out = reply_dispute(state(ctx).node(), code, position, evidence=evidence, party=party)
+    _done(json_out, out, f"{out['code']}: {out['status']}; positions of {', '.join(out['positions'])}")
+
+
+@dispute_app.command("update")
+def dispute_update(
+    ctx: typer.Context,
+    code: str = typer.Argument(..., metavar="DISPUTE_ID"),
+    status: str = typer.Option(
+        None, "--status", help="open, under-review, resolved-agreed, resolved-disagreement-noted."
+    ),
+    level: str = typer.Option(None, "--level", help="Escalate: technical, joint-committee, ministerial."),
+    note: str = typer.Option(None, "--note", help="The outcome, or why it moved."),
+    json_out: bool = _JSON,
+) -> None:
+    """Escalate a dispute or record its outcome."""
+    from sarhad.framework.ops import update_dispute
+
+    out = update_dispute(state(ctx).node(), code, status=status, level=level, note=note)
+    _done(json_out, out, f"{out['code']}: {out['status']} at {out['level']} level")
+
+
+@dispute_app.command("list")
+def dispute_list(
+    ctx: typer.Context,
+    quarter: str = typer.Option(None, "--quarter", help="Only disputes about this quarter."),
+    open_only: bool = typer.Option(False, "--open", help="Only unresolved disputes."),
+    json_out: bool = _JSON,
+) -> None:
+    """The dispute register."""
+    from sarhad.framework.views import dispute_table
+
+    rows = dispute_table(state(ctx).node().db, quarter=quarter, open_only=open_only)
+    if json_out:
+        print_json(rows)
+        return
+    print_table(
+        ["dispute", "commitment", "quarter", "raised by", "level", "status", "reply due", "subject"],
+        [
+            [
+                r["code"],
+                r["commitment"],
+                r["quarter"],
+                r["raised_by"],
+                r["level"],
+                r["status"],
+                r["reply_due"] + (" (overdue)" if r["overdue"] else ""),
+                r["summary"],
+            ]
+            for r in rows
+        ],
+    )
+
+
+@dispute_app.command("show")
+def dispute_show(
+    ctx: typer.Context, code: str = typer.Argument(..., metavar="DISPUTE_ID"), json_out: bool = _JSON
+) -> None:
+    """One dispute with both positions and its history."""
+    from sarhad.framework.views import dispute_table
+
+    rows = [r for r in dispute_table(state(ctx).node().db) if r["code"].upper() == code.upper() or r["id"] == code]
+    if not rows:
+        from sarhad.errors import NotFound
+
+        raise NotFound(f"no dispute {code!r}")
+    r = rows[0]
+    if json_out:
+        print_json(r)
+        return
+    console.print(f"[bold]{r['code']}[/] {r['summary']}  ({r['status']}, {r['level']} level)", highlight=False)
+    for party, pos in r["positions"].items():
+        console.print(f"  {party}: {pos['text']}", highlight=False, markup=False)
+    for h in r["history"]:
+        console.print(f"  {h['on']} {h['by']}: {h['event']}", highlight=False, markup=False)
+
+
+# -- recommendations ---------------------------------------------------------------------------------------
+@recommend_app.command("add")
+def recommend_add(
+    ctx: typer.Context,
+    quarter: str = _QUARTER,
+    text: str = typer.Option(..., "--text", help="The recommendation."),
+    owner: str = typer.Option(None, "--owner", help="Who should act."),
+    due: str = typer.Option(None, "--due", help="By when (YYYY-MM-DD or quarter)."),
+    commitment: str = typer.Option(None, "--commitment", help="The commitment it concerns."),
+    json_out: bool = _JSON,
+) -> None:
+    """Record a recommendation (reported, then followed up next quarter)."""
+    from sarhad.framework.ops import add_recommendation
+
+    out = add_recommendation(state(ctx).node(), quarter, text, owner=owner, due=due, commitment=commitment)
+    if json_out:
+        print_json(out)
+    else:
+        typer.echo(out["code"])
+
+
+@recommend_app.command("update")
+def recommend_update(
+    ctx: typer.Context,
+    code: str = typer.Argument(..., metavar="RECOMMENDATION_ID"),
+    status: str = typer.Option(..., "--status", help="open, in-progress, implemented or not-accepted."),
+    note: str = typer.Option(None, "--note"),
+    json_out: bool = _JSON,
+) -> None:
+    """Record the follow-up of a recommendation."""
+    from sarhad.framework.ops import update_recommendation
+
+    out = update_recommendation(state(ctx).node(), code, status, note=note)
+    _done(json_out, out, f"{out['code']}: {out['status']}")
+
+
+# -- report ------------------------------------------------------------------------------------------------
+@report_app.command("quarterly")
+def report_quarterly(
+    ctx: typer.Context,
+    quarter: str = _QUARTER,
+    out: Path = typer.Option(..., "--out", help="FILE.pdf or FILE.html (the format follows the extension)."),
+    version: str = typer.Option(None, "--version", help="The report's version label (default: the date)."),
+    joint: bool = typer.Option(False, "--joint", help="Mark the report as jointly agreed (default: draft)."),
+    json_out: bool = _JSON,
+) -> None:
+    """The quarterly progress report for the technical committees and parliamentary groups."""
+    import time
+
+    from sarhad.framework.report import write_report
+
+    if out.suffix.lower() not in (".pdf", ".html", ".htm"):
+        raise InvalidInput(f"--out {out}: the report is written as .pdf or .html")
+    start = time.perf_counter()
+    info = write_report(state(ctx).node(), quarter, out, version=version, joint=joint)
+    info["seconds"] = round(time.perf_counter() - start, 2)
+    _done(
+        json_out,
+        info,
+        f"wrote the {info['quarter']} report to {out} ({info['format']}, "
+        f"{info['assessments']} assessments, {info['disputes']} disputes) in {info['seconds']} s",
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the framework commands to the root app."""
+    app.add_typer(framework_app, name="framework")
+    app.command("assess")(assess_cmd)
+    app.add_typer(evidence_app, name="evidence")
+    app.add_typer(indicator_app, name="indicator")
+    app.add_typer(milestone_app, name="milestone")
+    app.add_typer(dispute_app, name="dispute")
+    app.add_typer(recommend_app, name="recommend")
+    app.add_typer(report_app, name="report")

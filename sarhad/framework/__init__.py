@@ -1,0 +1,8 @@
+"""Framework monitoring: commitments, milestones, indicators, evidence, both parties' quarterly assessments,
+disputes and recommendations, and the quarterly progress report (HTML and PDF).
+
+Modules: :mod:`~sarhad.framework.model` (the STIX objects), :mod:`~sarhad.framework.ops` (writing them through
+the node's publisher), :mod:`~sarhad.framework.store` (the query tables, loading, rebuild),
+:mod:`~sarhad.framework.derive` (reconciliation, index, indicator status), :mod:`~sarhad.framework.report`
+and :mod:`~sarhad.framework.charts` (the report). See docs/framework.md.
+"""

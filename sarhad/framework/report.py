@@ -1,0 +1,620 @@
+"""The quarterly progress report for the technical committees and parliamentary groups, as HTML or PDF.
+
+:func:`build_context` gathers everything the report says from the node (framework records, derived states,
+incident statistics); :func:`render_html` fills the Jinja template; :func:`write_report` writes HTML, or PDF
+through WeasyPrint (Pango must be installed: ``apt-get install libpango-1.0-0 libpangoft2-1.0-0``), with the
+Noto fonts of Debian's ``fonts-noto-core`` for Latin, Urdu (Nastaliq) and Persian (Naskh) text.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sarhad.errors import ConfigError, InvalidInput
+from sarhad.framework import charts
+from sarhad.framework.derive import CommitmentStatus, implementation_index, indicator_status, status_matrix
+from sarhad.framework.model import COMPLIANCE, EFFECTIVENESS, JOINT, LEVELS
+from sarhad.framework.quarter import Quarter
+from sarhad.framework.store import FrameworkData, load
+from sarhad.model.incident import TLP_MARKINGS
+from sarhad.store.db import Database
+
+if TYPE_CHECKING:
+    from sarhad.node import Node
+
+__all__ = ["build_context", "render_html", "render_pdf", "write_report"]
+
+_TLP_RANK = {name: i for i, name in enumerate(("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"))}
+_TLP_OF = {v: k for k, v in TLP_MARKINGS.items()}
+_CONTEXT_QUARTERS = 4
+
+
+def _tlp(obj: dict[str, Any]) -> str:
+    for ref in obj.get("object_marking_refs", []):
+        if ref in _TLP_OF:
+            return _TLP_OF[ref]
+    return "CLEAR"
+
+
+def _day(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(str(text)[:10])
+    except ValueError:
+        return None
+
+
+def _value(data: FrameworkData, code: str, period: str) -> dict[str, float | None]:
+    """Each party's (and the joint committee's) recorded value of an indicator for a period."""
+    out: dict[str, float | None] = {}
+    for v in data.values:
+        if v["indicator"] == code and v["period"] == period:
+            out[v["party"]] = v.get("value")
+    return out
+
+
+def _agreed(values: dict[str, float | None], parties: list[str]) -> float | None:
+    if values.get(JOINT) is not None:
+        return values[JOINT]
+    got = [values.get(p) for p in parties]
+    if all(v is not None for v in got) and len(set(got)) == 1:
+        return got[0]
+    return None
+
+
+# -- sections ----------------------------------------------------------------------------------------------
+def _cards(data: FrameworkData, cur: dict[str, CommitmentStatus], q: Quarter) -> list[dict[str, Any]]:
+    evidence = data.evidence_by_id()
+    cards = []
+    for c in data.commitments:
+        st = cur[c["code"]]
+        ratings: list[dict[str, Any]] = []
+        for who in [*data.parties, JOINT]:
+            a = st.joint if who == JOINT else st.by_party.get(who)
+            if a is None and who == JOINT:
+                continue
+            ratings.append(
+                {
+                    "party": who,
+                    "assessment": a,
+                    "level": None if a is None else a["implementation_level"],
+                    "level_label": None if a is None else LEVELS[a["implementation_level"]],
+                    "compliance": None if a is None else a.get("compliance"),
+                    "effectiveness": None if a is None else a.get("effectiveness"),
+                    "evidence": [] if a is None else [evidence[e] for e in a.get("evidence_refs", []) if e in evidence],
+                }
+            )
+        refs: dict[str, dict[str, Any]] = {}
+        for r in ratings:
+            for e in r["evidence"]:
+                refs[e["id"]] = e
+        cards.append(
+            {
+                "c": c,
+                "status": st,
+                "ratings": ratings,
+                "evidence": list(refs.values()),
+                "milestones": [m for m in data.milestones if m["commitment"] == c["code"]],
+                "indicators": [i["code"] for i in data.indicators if i["commitment"] == c["code"]],
+                "disputes": [
+                    d
+                    for d in data.disputes
+                    if d.get("subject", {}).get("commitment") == c["code"]
+                    and d.get("subject", {}).get("quarter") == str(q)
+                ],
+                "next_steps": [
+                    (r["party"], r["assessment"]["next_step"])
+                    for r in ratings
+                    if r["assessment"] and r["assessment"].get("next_step")
+                ],
+            }
+        )
+    return cards
+
+
+def _changes(
+    data: FrameworkData, cur: dict[str, CommitmentStatus], prev: dict[str, CommitmentStatus] | None, q: Quarter
+) -> dict[str, Any]:
+    moves = []
+    for c in data.commitments:
+        now, before = cur[c["code"]], (prev or {}).get(c["code"])
+        if before is None:
+            continue
+        cells = {}
+        changed = before.state != now.state
+        for p in data.parties:
+            a, b = now.level(p), before.level(p)
+            arrow = "" if a == b else "●" if b is None else "▲" if a is not None and a > b else "▼"
+            changed = changed or a != b
+            cells[p] = {
+                "from": b,
+                "to": a,
+                "arrow": arrow,
+                "direction": {"▲": "up", "▼": "down", "●": "new"}.get(arrow, "same"),
+            }
+        if changed:
+            moves.append(
+                {
+                    "code": c["code"],
+                    "title": c["name"],
+                    "cells": cells,
+                    "state_from": before.state,
+                    "state_to": now.state,
+                }
+            )
+    new_evidence = [e for e in data.evidence if (d := _day(e.get("captured_at"))) and q.start <= d <= q.end]
+    slipped = []
+    for m in data.milestones:
+        for ch in m.get("changes", []):
+            slipped.append({"code": m["code"], "title": m["name"], **ch})
+    return {"moves": moves, "new_evidence": new_evidence, "slipped": slipped, "has_previous": prev is not None}
+
+
+def _concerns(
+    data: FrameworkData, cur: dict[str, CommitmentStatus], q: Quarter, disputes: list[dict[str, Any]]
+) -> list[str]:
+    out: list[str] = []
+    for d in disputes:
+        if d["overdue"]:
+            out.append(
+                f"Dispute {d['code']} ({d['commitment']}): the reply of {', '.join(d['awaiting'])} was due "
+                f"on {d['reply_due']} and has not been recorded."
+            )
+    for m in data.milestones:
+        due = _day(m.get("due_revised") or m.get("due"))
+        if due and due <= q.end and m["status"] not in ("met",):
+            out.append(
+                f"Milestone {m['code']} ({m['name']}) was due on {due.isoformat()} and is "
+                f"{'partly met' if m['status'] == 'partiallyMet' else 'not met'}."
+            )
+    for c in data.commitments:
+        st = cur[c["code"]]
+        if st.state == "disputed":
+            out.append(f"{c['code']} {c['name']}: ratings disputed ({'; '.join(st.reasons)}).")
+    for c in data.commitments:
+        st = cur[c["code"]]
+        if st.state == "divergent":
+            levels = ", ".join(f"{p} {st.level(p)}" for p in data.parties)
+            out.append(f"{c['code']} {c['name']}: the parties' ratings diverge ({levels}).")
+    unspecified = [c["code"] for c in data.commitments if c["due"] == "unspecified"]
+    if unspecified:
+        out.append(
+            f"{len(unspecified)} of {len(data.commitments)} commitments have no due date ({', '.join(unspecified)})."
+        )
+    return out[:5]
+
+
+def _recommendations(
+    data: FrameworkData, cur: dict[str, CommitmentStatus], q: Quarter, disputes: list[dict[str, Any]]
+) -> dict[str, Any]:
+    auto: list[str] = []
+    apart = []
+    for c in data.commitments:
+        st = cur[c["code"]]
+        if st.state in ("divergent", "disputed") and st.joint is None:
+            levels = ", ".join(f"{p} {st.level(p)}" for p in data.parties if st.level(p) is not None)
+            apart.append(f"{c['code']} ({levels})")
+    if apart:
+        auto.append(
+            f"Technical committee to reconcile the ratings of {', '.join(apart)} and record a joint rating "
+            "for each, or note the disagreement."
+        )
+    for d in disputes:
+        if d["overdue"]:
+            auto.append(
+                f"{', '.join(d['awaiting'])} to reply to dispute {d['code']}, whose reply was due on "
+                f"{d['reply_due']}; otherwise escalate it to the next level."
+            )
+    for c in data.commitments:
+        st = cur[c["code"]]
+        if st.state == "single-party":
+            missing = [p for p in data.parties if st.level(p) is None]
+            auto.append(f"{', '.join(missing)} to submit its assessment of {c['code']} for {q.label}.")
+    unverifiable = [c["code"] for c in data.commitments if c.get("verifiable") is False]
+    if unverifiable:
+        auto.append(
+            f"Technical committees to rewrite {', '.join(unverifiable)} into verifiable commitments with a "
+            "scope, a lead body and a date."
+        )
+    unspecified = [c["code"] for c in data.commitments if c["due"] == "unspecified"]
+    if unspecified:
+        auto.append(f"Agree due dates for {', '.join(unspecified)}.")
+    no_target = [
+        i["code"]
+        for i in data.indicators
+        if not (i.get("target") or {}).get("value") is not None and not (i.get("note") or "").startswith("Context")
+    ]
+    if no_target:
+        auto.append(f"Agree baselines and targets for {', '.join(no_target)}.")
+    recorded = [r for r in data.recommendations if r["quarter"] == str(q)]
+    earlier = [r for r in data.recommendations if Quarter.parse(r["quarter"]) < q]
+    return {"auto": auto, "recorded": recorded, "earlier": earlier}
+
+
+def _security(db: Database, data: FrameworkData, q: Quarter) -> dict[str, Any]:
+    from sarhad.store.incidents import Filters, query_incidents, stats
+
+    quarters = [q]
+    while len(quarters) < _CONTEXT_QUARTERS:
+        quarters.insert(0, quarters[0].previous())
+    per_q = []
+    provinces: dict[str, int] = defaultdict(int)
+    for qq in quarters:
+        s = stats(db, by="admin1", filters=Filters(since=qq.start.isoformat(), until=qq.end.isoformat()))
+        per_q.append(s)
+        for g in s["groups"]:
+            provinces[g["key"] or "(unknown)"] += g["incidents"]
+    names = sorted(provinces, key=lambda k: -provinces[k])
+    top, rest = names[:6], names[6:]
+    groups: dict[str, list[int]] = {n: [] for n in top}
+    if rest:
+        groups["other"] = []
+    table = []
+    for qq, s in zip(quarters, per_q, strict=True):
+        by = {(g["key"] or "(unknown)"): g for g in s["groups"]}
+        for n in top:
+            groups[n].append(by[n]["incidents"] if n in by else 0)
+        if rest:
+            groups["other"].append(sum(by[n]["incidents"] for n in rest if n in by))
+        table.append(
+            {
+                "quarter": str(qq),
+                "incidents": s["incidents"],
+                "killed": s["killed"]["best"],
+                "killed_unknown": s["killed"]["unknown"],
+                "by": {n: (by[n]["incidents"], by[n]["killed"]["best"]) if n in by else (0, 0) for n in top},
+            }
+        )
+    near = query_incidents(db, Filters(since=q.start.isoformat(), until=q.end.isoformat(), near_border=50), limit=5000)
+    near = [{**inc, "label": str(n)} for n, inc in enumerate(near, start=1)]
+    share: dict[str, list[float | None]] = {}
+    medians: dict[str, list[float | None]] = {}
+    for p in data.parties:
+        share[p], medians[p] = [], []
+        for qq in quarters:
+            rows = db.fetchall(
+                "SELECT date_start, created FROM incidents"
+                " WHERE reported_by = ? AND date_start >= ? AND date_start <= ?",
+                (p, qq.start.isoformat(), qq.end.isoformat()),
+            )
+            delays = []
+            for start, created in rows:
+                d0, d1 = _day(start), _day(created)
+                if d0 and d1:
+                    delays.append(max((d1 - d0).days, 0))
+            share[p].append(sum(d <= 3 for d in delays) / len(delays) if delays else None)
+            medians[p].append(statistics.median(delays) if delays else None)
+    layers = _geo_layers()
+    return {
+        "quarters": [str(x) for x in quarters],
+        "table": table,
+        "provinces": top,
+        "near": near,
+        "near_count": len(near),
+        "timeliness": share,
+        "medians": medians,
+        "chart_bars": charts.bars_by_quarter([str(x) for x in quarters], groups, [t["killed"] for t in table]),
+        "chart_map": charts.incident_map(near, layers),
+        "chart_timeliness": charts.timeliness([str(x) for x in quarters], share, data.parties),
+        "has_basemap": layers is not None,
+    }
+
+
+def _geo_layers() -> dict[str, Any] | None:
+    """The base map from ``sarhad.geo.layers()`` (countries, provinces, border, crossings) when available.
+
+    Hook: until sarhad.geo ships ``layers()``, the map is drawn on a plain longitude/latitude frame.
+    """
+    try:
+        from sarhad import geo
+
+        layers = getattr(geo, "layers", None)
+        return dict(layers()) if callable(layers) else None
+    except Exception:  # a missing or half-built geography must not stop the report
+        return None
+
+
+def _indicators(data: FrameworkData, q: Quarter) -> dict[str, Any]:
+    prev = q.previous()
+    rows = []
+    bullets = []
+    for i in data.indicators:
+        values = _value(data, i["code"], str(q))
+        before = _value(data, i["code"], str(prev))
+        agreed = _agreed(values, data.parties)
+        per: dict[str, dict[str, Any]] = {}
+        for p in data.parties:
+            st = indicator_status(i, values.get(p), q, before.get(p))
+            per[p] = {"value": values.get(p), "status": st}
+        agreed_st = indicator_status(i, agreed, q, _agreed(before, data.parties)) if agreed is not None else None
+        rows.append(
+            {
+                "i": i,
+                "per": per,
+                "agreed": agreed,
+                "agreed_status": agreed_st,
+                "differs": agreed is None and sum(values.get(p) is not None for p in data.parties) == 2,
+            }
+        )
+        target = (i.get("target") or {}).get("value")
+        if target is not None and i.get("measure") != "boolean":
+            label = (
+                agreed_st.label
+                if agreed_st
+                else " / ".join(f"{p}: {per[p]['status'].label}" for p in data.parties if per[p]["value"] is not None)
+                or "no data"
+            )
+            bullets.append(
+                charts.BulletRow(
+                    i["code"],
+                    i["name"],
+                    i.get("unit", ""),
+                    (i.get("baseline") or {}).get("value"),
+                    target,
+                    {p: values.get(p) for p in data.parties},
+                    label if len(label) < 34 else label[:33] + "…",
+                )
+            )
+    return {"rows": rows, "chart_bullets": charts.bullet(bullets, data.parties)}
+
+
+def _trade(data: FrameworkData, quarters: list[Quarter]) -> str:
+    by_code = {i["code"]: i for i in data.indicators}
+    ftz, total = by_code.get("I-12.1"), by_code.get("I-12.2")
+    series: dict[str, list[float | None]] = {}
+    colours: dict[str, str] = {}
+    for ind, label in ((total, "bilateral trade"), (ftz, "free-trade-zone trade")):
+        if ind is None:
+            continue
+        for p in data.parties:
+            s = [_value(data, ind["code"], str(qq)).get(p) for qq in quarters]
+            if any(v is not None for v in s):
+                name = f"{label} · {p}"
+                series[name] = s
+                colour = charts.PARTY_COLOURS.get(p, charts.MUTED)
+                colours[name] = colour if label == "bilateral trade" else colour + "99"
+    target_spec = (ftz or {}).get("target") or {}
+    goal = float(target_spec.get("value") or 5)
+    by = _day(target_spec.get("by"))
+    base_spec = (ftz or {}).get("baseline") or {}
+    start = _day(base_spec.get("date"))
+    path: list[float | None] | None = None
+    if by and start:
+        base = float(base_spec.get("value") or 0)
+        span = max((by - start).days, 1)
+        path = [base + (goal - base) * min(max((qq.end - start).days, 0), span) / span for qq in quarters]
+    tb = (total or {}).get("baseline") or {}
+    baseline = (str(tb.get("date")), float(tb["value"])) if tb.get("value") is not None else None
+    note = (
+        f"Path: straight line from the zone's baseline to USD {goal:g} bn by {by.isoformat()}."
+        if path and by
+        else "The article gives no target year, so no path is drawn: set one with 'sarhad indicator target I-12.1 "
+        "--value 5 --by YYYY-12-31'."
+    )
+    return charts.trade_path([str(x) for x in quarters], series, colours, goal, path, baseline, note)
+
+
+def _plus(q: Quarter, n: int) -> Quarter:
+    for _ in range(n):
+        q = q.next()
+    return q
+
+
+def _milestone_rows(data: FrameworkData) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": m["code"],
+            "title": m["name"],
+            "planned": _day(m.get("due")),
+            "revised": _day(m.get("due_revised")),
+            "met": _day(m.get("date_met")),
+            "status": m["status"],
+        }
+        for m in data.milestones
+    ]
+
+
+def build_context(
+    node: Node, quarter: str, *, version: str | None = None, joint: bool = False, today: date | None = None
+) -> dict[str, Any]:
+    """Everything the quarterly report shows for ``quarter``. Raises InvalidInput for a bad quarter."""
+    from sarhad.framework.views import dispute_table
+
+    db = node.db
+    data = load(db)
+    q = Quarter.parse(quarter)
+    first = Quarter.parse(data.framework.get("first_quarter") or "2025Q4")
+    if q < first:
+        raise InvalidInput(f"quarter {q} is before the framework's first quarter {first}")
+    today = today or date.today()
+    quarters = first.range_to(q)
+    matrix = status_matrix(data, quarters)
+    cur = {code: per[str(q)] for code, per in matrix.items()}
+    prev = {code: per[str(q.previous())] for code, per in matrix.items()} if q > first else None
+    idx = implementation_index(data, cur)
+    idx_party = {p: implementation_index(data, cur, party=p) for p in data.parties}
+    counts = {s: sum(1 for st in cur.values() if st.state == s) for s in charts.STATE_COLOURS}
+    assessed = [a for a in data.assessments if a["quarter"] == str(q) and a["state"] == "submitted"]
+    drafts = [a for a in data.assessments if a["quarter"] == str(q) and a["state"] != "submitted"]
+    areas = data.framework.get("focus_areas", [])
+    area_label = {a["code"]: a["label"] for a in areas}
+    stacked = []
+    for a in areas:
+        in_area = [c for c in data.commitments if c["focus_area"] == a["code"]]
+        missing = sum(1 for c in in_area if cur[c["code"]].reconciled_level is None)
+        stacked.append((f"{a['label']} ({idx[a['code']].percent})", idx[a["code"]].distribution, missing))
+    n_missing = sum(1 for st in cur.values() if st.reconciled_level is None)
+    stacked.append((f"All commitments ({idx['overall'].percent})", idx["overall"].distribution, n_missing))
+    series: dict[str, list[float | None]] = {"joint (reconciled)": []}
+    for p in data.parties:
+        series[p] = []
+    for qq in quarters:
+        per = {code: matrix[code][str(qq)] for code in matrix}
+        series["joint (reconciled)"].append(implementation_index(data, per)["overall"].value)
+        for p in data.parties:
+            series[p].append(implementation_index(data, per, party=p)["overall"].value)
+    colours = {"joint (reconciled)": charts.INK, **{p: charts.PARTY_COLOURS.get(p, charts.MUTED) for p in data.parties}}
+    due_now = [
+        m for m in data.milestones if (d := _day(m.get("due_revised") or m.get("due"))) and q.start <= d <= q.end
+    ]
+    disputes = dispute_table(db, today=today)
+    register = [
+        d
+        for d in disputes
+        if d["quarter"] == str(q)
+        or (not d["status"].startswith("resolved") and d["quarter"] and Quarter.parse(d["quarter"]) < q)
+    ]
+    divergences = [cur[c["code"]] for c in data.commitments if cur[c["code"]].state in ("divergent", "disputed")]
+    objects = [*assessed, *[e for e in data.evidence], *[d for d in data.disputes]]
+    tlp = max([_tlp(o) for o in objects] or ["GREEN"], key=lambda t: _TLP_RANK[t])
+    mstart = Quarter.of(min([first.start, *[d for m in data.milestones if (d := _day(m.get("due")))]])).start
+    mend = max(
+        [
+            q.end,
+            *[
+                d
+                for m in data.milestones
+                for d in (_day(m.get("due")), _day(m.get("due_revised")), _day(m.get("date_met")))
+                if d
+            ],
+        ]
+    )
+    ev_index = data.evidence
+    dumbbell_rows = [
+        {
+            "code": c["code"],
+            "title": c["name"],
+            "levels": {p: cur[c["code"]].level(p) for p in data.parties},
+            "state": cur[c["code"]].state,
+        }
+        for c in data.commitments
+    ]
+    cells = {
+        (code, str(qq)): (matrix[code][str(qq)].reconciled_level, matrix[code][str(qq)].state)
+        for code in matrix
+        for qq in quarters
+    }
+    ctx = {
+        "fw": data.framework,
+        "data": data,
+        "q": q,
+        "quarter": str(q),
+        "quarters": [str(x) for x in quarters],
+        "version": version or today.isoformat(),
+        "joint": joint,
+        "today": today,
+        "tlp": tlp,
+        "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "node_party": node.settings.party,
+        "parties": data.parties,
+        "party_names": data.framework.get("party_names", {}),
+        "levels": LEVELS,
+        "compliance": COMPLIANCE,
+        "effectiveness": EFFECTIVENESS,
+        "area_label": area_label,
+        "cur": cur,
+        "prev": prev,
+        "matrix": matrix,
+        "index": idx,
+        "index_party": idx_party,
+        "counts": counts,
+        "assessed": assessed,
+        "drafts": drafts,
+        "due_now": due_now,
+        "due_met": sum(1 for m in due_now if m["status"] == "met"),
+        "open_disputes": [d for d in disputes if not d["status"].startswith("resolved")],
+        "register": register,
+        "divergences": divergences,
+        "concerns": _concerns(data, cur, q, register),
+        "changes": _changes(data, cur, prev, q),
+        "cards": _cards(data, cur, q),
+        "indicators": _indicators(data, q),
+        "recommendations": _recommendations(data, cur, q, register),
+        "security": _security(db, data, q),
+        "evidence_by_id": data.evidence_by_id(),
+        "evidence_index": ev_index,
+        "chart_stacked": charts.stacked_levels(stacked, LEVELS),
+        "chart_index": charts.index_line([str(x) for x in quarters], series, colours),
+        "chart_dumbbell": charts.dumbbell(dumbbell_rows, data.parties),
+        "chart_heatmap": charts.heatmap([c["code"] for c in data.commitments], [str(x) for x in quarters], cells),
+        "chart_gantt": charts.gantt(_milestone_rows(data), mstart, mend + timedelta(days=20), q.end),
+        "chart_trade": _trade(data, first.range_to(_plus(q, 4))),
+        "state_colours": charts.STATE_COLOURS,
+        "level_colours": charts.LEVEL_COLOURS,
+        "party_colours": charts.PARTY_COLOURS,
+        "milestone_status": {"met": "met", "partiallyMet": "partly met", "notMet": "not met", "scheduled": "scheduled"},
+    }
+    return ctx
+
+
+def render_html(ctx: dict[str, Any]) -> str:
+    """The report as one self-contained HTML document (styles and charts inline)."""
+    from importlib import resources
+
+    import jinja2
+    from markupsafe import Markup
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("sarhad.framework", "templates"),
+        autoescape=jinja2.select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    css = resources.files("sarhad.framework").joinpath("templates", "report.css").read_text(encoding="utf-8")
+    safe = {k: Markup(v) for k, v in ctx.items() if k.startswith("chart_")}
+    security = dict(ctx["security"])
+    for k in list(security):
+        if k.startswith("chart_"):
+            security[k] = Markup(security[k])
+    indicators = dict(ctx["indicators"])
+    indicators["chart_bullets"] = Markup(indicators["chart_bullets"])
+    return env.get_template("report.html").render(
+        **{**ctx, **safe, "security": security, "indicators": indicators}, css=Markup(css)
+    )
+
+
+def render_pdf(html: str, out: Path) -> None:
+    """Typeset ``html`` to ``out`` with WeasyPrint. Raises ConfigError when WeasyPrint or Pango is missing."""
+    try:
+        import weasyprint
+    except (ImportError, OSError) as exc:
+        raise ConfigError(
+            "PDF output needs WeasyPrint and the Pango library: pip install weasyprint; apt-get install -y "
+            f"libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core ({exc})"
+        ) from exc
+    import logging
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    weasyprint.HTML(string=html, base_url=str(out.parent)).write_pdf(out)
+
+
+def write_report(
+    node: Node, quarter: str, out: Path, *, version: str | None = None, joint: bool = False, today: date | None = None
+) -> dict[str, Any]:
+    """Write the quarterly report to ``out`` (.html or .pdf); returns a summary of what it holds."""
+    suffix = out.suffix.lower()
+    if suffix not in (".html", ".htm", ".pdf"):
+        raise InvalidInput(f"{out}: the report is written as .html or .pdf, not {suffix or 'no extension'}")
+    ctx = build_context(node, quarter, version=version, joint=joint, today=today)
+    html = render_html(ctx)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".pdf":
+        render_pdf(html, out)
+    else:
+        out.write_text(html, encoding="utf-8")
+    return {
+        "quarter": ctx["quarter"],
+        "file": str(out),
+        "format": "pdf" if suffix == ".pdf" else "html",
+        "assessments": len(ctx["assessed"]),
+        "disputes": len(ctx["register"]),
+        "index": ctx["index"]["overall"].value,
+        "states": ctx["counts"],
+        "tlp": ctx["tlp"],
+    }

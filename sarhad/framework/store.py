@@ -1,0 +1,255 @@
+"""Keeping the framework's query tables in step with the stored objects, and reading the framework back.
+
+:func:`index_object` updates the view row of one framework object (the node's own, written by
+:mod:`sarhad.framework.ops`, or a peer's arriving through an exchange); :func:`rebuild` recreates every view
+row from ``objects``; :func:`load` reads the current version of every record into a :class:`FrameworkData`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sarhad.errors import NotFound
+from sarhad.framework.model import KIND_OF_TYPE
+from sarhad.framework.schema import TABLES
+from sarhad.store.db import Database
+
+__all__ = ["FrameworkData", "index_object", "index_stored", "load", "rebuild"]
+
+# kind → (table, columns after id; each taken from the body by the function in _COLUMNS)
+_TABLE = {
+    "framework": "fw_frameworks",
+    "commitment": "fw_commitments",
+    "milestone": "fw_milestones",
+    "indicator": "fw_indicators",
+    "indicator-value": "fw_indicator_values",
+    "evidence": "fw_evidence",
+    "assessment": "fw_assessments",
+    "dispute": "fw_disputes",
+    "recommendation": "fw_recommendations",
+}
+
+
+def _columns(kind: str, b: dict[str, Any]) -> dict[str, Any]:
+    if kind == "framework":
+        return {"code": b["code"]}
+    if kind == "commitment":
+        return {
+            "framework": b["framework"],
+            "code": b["code"],
+            "focus_area": b["focus_area"],
+            "due": b["due"],
+            "ordinal": int(b.get("ordinal", 0)),
+        }
+    if kind == "milestone":
+        return {
+            "framework": b["framework"],
+            "code": b["code"],
+            "commitment": b["commitment"],
+            "due": b.get("due_revised") or b.get("due"),
+            "status": b["status"],
+        }
+    if kind == "indicator":
+        return {"framework": b["framework"], "code": b["code"], "commitment": b["commitment"]}
+    if kind == "indicator-value":
+        return {
+            "framework": b["framework"],
+            "indicator": b["indicator"],
+            "period": b["period"],
+            "party": b["party"],
+            "value": b.get("value"),
+        }
+    if kind == "evidence":
+        return {
+            "code": b["code"],
+            "sha256": b.get("sha256"),
+            "kind": b["kind"],
+            "size": b.get("size"),
+            "path": b.get("file"),
+        }
+    if kind == "assessment":
+        return {
+            "framework": b["framework"],
+            "commitment": b["commitment"],
+            "quarter": b["quarter"],
+            "assessor": b["assessor"],
+            "level": int(b["implementation_level"]),
+            "compliance": b.get("compliance"),
+            "effectiveness": b.get("effectiveness"),
+            "state": b["state"],
+            "recorded_by": b["recorded_by"],
+        }
+    if kind == "dispute":
+        subject = b.get("subject", {})
+        return {
+            "framework": b["framework"],
+            "code": b["code"],
+            "commitment": subject.get("commitment"),
+            "quarter": subject.get("quarter"),
+            "status": b["status"],
+            "level": b["level"],
+            "reply_due": b.get("reply_due"),
+        }
+    return {"framework": b["framework"], "code": b["code"], "quarter": b["quarter"], "status": b["status"]}
+
+
+def index_object(db: Database, body: dict[str, Any], origin: str) -> bool:
+    """Update the view row for one framework object version (a newer version wins). False if not ours.
+
+    Call it inside the transaction that stores the object.
+    """
+    kind = KIND_OF_TYPE.get(str(body.get("type")))
+    if kind is None:
+        return False
+    table = _TABLE[kind]
+    cols = {"id": body["id"], **_columns(kind, body), "modified": body["modified"], "origin": origin}
+    names = list(cols)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in names if c != "id")
+    db.execute(
+        f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+        f" ON CONFLICT (id) DO UPDATE SET {updates} WHERE excluded.modified >= {table}.modified",
+        [cols[c] for c in names],
+    )
+    if kind == "evidence":
+        db.execute("DELETE FROM fw_evidence_incidents WHERE evidence_id = ?", (body["id"],))
+        db.executemany(
+            "INSERT INTO fw_evidence_incidents (evidence_id, incident_id) VALUES (?, ?)",
+            [(body["id"], ref) for ref in sorted(set(body.get("incident_refs", [])))],
+        )
+    return True
+
+
+def index_stored(db: Database, object_id: str, version: str | None) -> bool:
+    """Index the stored version ``version`` of ``object_id`` (as returned by ``Publisher.add_object``).
+
+    For any component that publishes objects it received (a pull from a peer): call it for each object in
+    the publishing transaction; it does nothing for a None version (unchanged) or a non-framework object.
+    """
+    if version is None or not object_id.startswith("x-sarhad-"):
+        return False
+    row = db.fetchone("SELECT body, origin FROM objects WHERE id = ? AND modified = ?", (object_id, version))
+    if row is None:
+        raise NotFound(f"{object_id} has no stored version {version}")
+    return index_object(db, json.loads(row[0]), str(row[1]))
+
+
+def rebuild(db: Database) -> int:
+    """Recreate every framework view table from the latest version of each object; return the count.
+
+    Runs inside the caller's transaction (or its own).
+    """
+    with db.transaction():
+        for table in TABLES:
+            db.execute(f"DELETE FROM {table}")
+        types = tuple(KIND_OF_TYPE)
+        marks = ", ".join("?" * len(types))
+        sql = (
+            f"SELECT o.body, o.origin FROM objects o WHERE o.type IN ({marks}) AND o.modified = "
+            "(SELECT MAX(p.modified) FROM objects p WHERE p.id = o.id) ORDER BY o.seq"
+        )
+        count = 0
+        for body, origin in db.iterate(sql, types):
+            count += index_object(db, json.loads(body), origin)
+    return count
+
+
+@dataclass
+class FrameworkData:
+    """The current version of every record of one framework, as STIX bodies (read-only snapshot)."""
+
+    framework: dict[str, Any]
+    commitments: list[dict[str, Any]] = field(default_factory=list)
+    milestones: list[dict[str, Any]] = field(default_factory=list)
+    indicators: list[dict[str, Any]] = field(default_factory=list)
+    values: list[dict[str, Any]] = field(default_factory=list)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    assessments: list[dict[str, Any]] = field(default_factory=list)
+    disputes: list[dict[str, Any]] = field(default_factory=list)
+    recommendations: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def code(self) -> str:
+        return str(self.framework["code"])
+
+    @property
+    def parties(self) -> list[str]:
+        return list(self.framework["parties"])
+
+    def commitment(self, code: str) -> dict[str, Any]:
+        """The commitment ``code`` (``C-01``; case and a missing zero are forgiven). Raises NotFound."""
+        wanted = _norm_code(code)
+        for c in self.commitments:
+            if _norm_code(c["code"]) == wanted:
+                return c
+        known = ", ".join(c["code"] for c in self.commitments)
+        raise NotFound(f"no commitment {code!r} in framework {self.code} (known: {known})")
+
+    def indicator(self, code: str) -> dict[str, Any]:
+        """The indicator ``code`` (``I-02.1``). Raises NotFound."""
+        for i in self.indicators:
+            if i["code"].upper() == code.strip().upper():
+                return i
+        raise NotFound(
+            f"no indicator {code!r} in framework {self.code} (known: "
+            + ", ".join(i["code"] for i in self.indicators)
+            + ")"
+        )
+
+    def evidence_by_id(self) -> dict[str, dict[str, Any]]:
+        return {e["id"]: e for e in self.evidence}
+
+
+def _norm_code(code: str) -> str:
+    code = code.strip().upper()
+    head, sep, num = code.partition("-")
+    if sep and num.isdigit():
+        return f"{head}-{int(num):02d}"
+    return code
+
+
+def _bodies(db: Database, table: str, where: str = "", params: Iterable[Any] = ()) -> list[dict[str, Any]]:
+    rows = db.fetchall(
+        f"SELECT o.body FROM {table} v JOIN objects o ON o.id = v.id AND o.modified = v.modified{where}",
+        list(params),
+    )
+    return [json.loads(r[0]) for r in rows]
+
+
+def frameworks(db: Database) -> list[str]:
+    """The codes of the frameworks this node holds."""
+    return [r[0] for r in db.fetchall("SELECT code FROM fw_frameworks ORDER BY code")]
+
+
+def load(db: Database, code: str | None = None) -> FrameworkData:
+    """Every current record of framework ``code`` (the node's only framework when None).
+
+    Raises NotFound when the node holds no framework (run ``sarhad framework init``) or not that one.
+    """
+    codes = frameworks(db)
+    if not codes:
+        raise NotFound("this node holds no framework yet: run 'sarhad framework init --template pk-ir-2025'")
+    if code is None:
+        code = codes[0]
+    elif code not in codes:
+        raise NotFound(f"no framework {code!r} on this node (it holds {', '.join(codes)})")
+    fw = _bodies(db, "fw_frameworks", " WHERE v.code = ?", [code])[0]
+    by = " WHERE v.framework = ?"
+    data = FrameworkData(
+        framework=fw,
+        commitments=sorted(_bodies(db, "fw_commitments", by, [code]), key=lambda c: (c.get("ordinal", 0), c["code"])),
+        milestones=sorted(_bodies(db, "fw_milestones", by, [code]), key=lambda m: m["code"]),
+        indicators=sorted(_bodies(db, "fw_indicators", by, [code]), key=lambda i: i["code"]),
+        values=sorted(
+            _bodies(db, "fw_indicator_values", by, [code]), key=lambda v: (v["indicator"], v["period"], v["party"])
+        ),
+        assessments=sorted(
+            _bodies(db, "fw_assessments", by, [code]), key=lambda a: (a["commitment"], a["quarter"], a["assessor"])
+        ),
+        disputes=sorted(_bodies(db, "fw_disputes", by, [code]), key=lambda d: d["code"]),
+        recommendations=sorted(_bodies(db, "fw_recommendations", by, [code]), key=lambda r: r["code"]),
+        evidence=sorted(_bodies(db, "fw_evidence"), key=lambda e: (e.get("captured_at", ""), e["code"])),
+    )
+    return data

@@ -1,0 +1,36 @@
+"""Fixtures of the framework tests: a PK node with the founding framework, and the full two-party scenario."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sarhad.framework import ops
+from sarhad.node import Node
+from tests.framework import scenario
+
+
+@pytest.fixture
+def fw_node(tmp_path: Path) -> Iterator[Node]:
+    """A PK node holding the founding framework pk-ir-2025 and nothing else."""
+    n = Node.init(tmp_path / "pk", "PK")
+    ops.init_template(n, "pk-ir-2025")
+    yield n
+    n.close()
+
+
+@pytest.fixture(scope="module")
+def scenario_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
+    """A PK node filled with the two-party scenario (built once per module: it takes a few seconds)."""
+    root = tmp_path_factory.mktemp("scenario")
+    n = Node.init(root / "pk", "PK")
+    scenario.build(n, root / "files")
+    yield n
+    n.close()
+
+
+def objects_count(node: Node) -> int:
+    row = node.db.fetchone("SELECT COUNT(*) FROM objects")
+    return int(row[0]) if row else 0

@@ -1,0 +1,161 @@
+"""The quarterly report of the two-party scenario, in HTML and PDF."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from sarhad.framework.report import build_context, render_html, write_report
+from sarhad.node import Node
+from tests.framework import scenario
+
+CHARTS = {
+    "chart-levels-by-area": "Implementation levels by focus area",
+    "chart-index": "Implementation index over quarters",
+    "chart-dumbbell": "Pakistan and Iran ratings",
+    "chart-heatmap": "Commitments × quarters",
+    "chart-milestones": "Milestones: planned against actual",
+    "chart-indicator-bullets": "Indicators against their targets",
+    "chart-trade": "Trade against the path to USD 5 bn",
+    "chart-incidents": "Incidents and killed per quarter by province",
+    "chart-map": "Map of incidents within 50 km of the border",
+    "chart-timeliness": "Data-exchange timeliness",
+}
+
+
+def _weasyprint() -> None:
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError) as exc:  # OSError: the Pango system library is missing
+        pytest.skip(f"PDF output needs WeasyPrint and Pango (apt-get install libpango-1.0-0 libpangoft2-1.0-0): {exc}")
+
+
+def pdf_text(path: Path) -> str:
+    """The PDF's text: pdftotext (poppler-utils) when installed, otherwise pypdf."""
+    if shutil.which("pdftotext"):
+        return subprocess.run(
+            ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+        ).stdout
+    pypdf = pytest.importorskip("pypdf", reason="neither pdftotext nor pypdf is installed")
+    return "\n".join(page.extract_text() or "" for page in pypdf.PdfReader(str(path)).pages)
+
+
+@pytest.fixture(scope="module")
+def html(scenario_node: Node) -> str:
+    return render_html(build_context(scenario_node, "2026Q1", today=scenario.TODAY))
+
+
+@pytest.fixture(scope="module")
+def pdf(scenario_node: Node, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
+    """The scenario's 2026Q1 report as PDF, rendered once for the module's tests."""
+    _weasyprint()
+    out = tmp_path_factory.mktemp("pdf") / "q1.pdf"
+    info = write_report(scenario_node, "2026Q1", out, today=scenario.TODAY)
+    return out, info
+
+
+def _section(html: str, ident: str) -> str:
+    start = html.index(f'id="{ident}"')
+    end = html.find("<section", start)
+    return html[start : end if end > 0 else None]
+
+
+def test_html_report_has_every_chart(html: str) -> None:
+    for ident, caption in CHARTS.items():
+        figure = _section(html, ident)
+        assert caption in figure.split("</figcaption>")[0], ident
+        assert "<svg" in figure.split("</figure>")[0], f"{ident} has no chart"
+
+
+def test_html_report_cards_show_both_ratings_and_the_agreed_one(html: str) -> None:
+    card = html[html.index('id="card-C-01"') : html.index('id="card-C-02"')]
+    assert "divergent" in card and "Pakistan" in card and "Iran" in card
+    assert re.search(r"chip-l1\">1</span> minimal", card) and re.search(r"chip-l2\">2</span> intermediate", card)
+    assert "none · reconciled 1" in card
+    card10 = html[html.index('id="card-C-10"') : html.index('id="card-C-11"')]
+    assert "Joint committee" in card10 and 'chip-l1">1</span> minimal</td>\n' not in card10
+    assert "due: unspecified" in card
+
+
+def test_html_report_register_and_sections(html: str) -> None:
+    for ident in (
+        "dashboard",
+        "changes",
+        "ratings",
+        "commitments",
+        "milestones",
+        "indicators",
+        "security",
+        "register",
+        "recommendations",
+        "annexes",
+    ):
+        assert f'id="{ident}"' in html
+    register = _section(html, "register")
+    assert "D-2026Q1-PK1" in register and "D-2026Q1-IR1" in register
+    assert "Only 4 of 11 requests" in register and "liaison channel" in register and "overdue" in register
+    assert 'lang="ur" dir="rtl"' in html and "سرحد" in html and "پاکستان" in html and "ایران" in html
+    evidence = _section(html, "annexes")
+    assert all(len(m) == 64 for m in re.findall(r'class="hash">([0-9a-f]{64})<', evidence))
+    assert len(re.findall(r'class="hash">([0-9a-f]{64})<', evidence)) == len(scenario.EVIDENCE)
+
+
+def test_pdf_report_holds_ratings_disputes_and_charts(pdf: tuple[Path, dict[str, object]]) -> None:
+    out, info = pdf
+    assert info["format"] == "pdf" and info["assessments"] == 26 and info["disputes"] == 2
+    assert out.read_bytes().startswith(b"%PDF-")
+    text = " ".join(pdf_text(out).split())
+    for caption in CHARTS.values():
+        assert caption in text, caption
+    assert "D-2026Q1-PK1" in text and "Whether intelligence requests were answered in time" in text
+    assert "Only 4 of 11 requests were answered within 72 hours" in text and "liaison channel" in text
+    # Both parties' ratings of C-08 side by side: PK 1 (minimal), IR 3 (full).
+    c08 = text[text.index("C-08 Intelligence sharing DISPUTED") :][:900]
+    assert "Pakistan Iran" in c08 and "1 minimal 3 full" in c08
+    assert "Quarterly progress report" in text and "TLP:GREEN" in text
+
+
+def test_pdf_embeds_its_fonts(pdf: tuple[Path, dict[str, object]]) -> None:
+    if not shutil.which("pdffonts"):
+        pytest.skip("pdffonts (poppler-utils) is not installed")
+    out, _ = pdf
+    fonts = subprocess.run(["pdffonts", str(out)], check=True, capture_output=True, text=True).stdout
+    rows = [line.split() for line in fonts.splitlines()[2:]]
+    assert rows and all("yes" in row[-5:-2][0] for row in rows), fonts  # the "emb" column
+    if "Noto" not in fonts:
+        pytest.skip("the Noto fonts (fonts-noto-core) are not installed")
+    assert "Naskh" in fonts or "Nastaliq" in fonts, "no Arabic-script font was used for the Urdu/Persian names"
+
+
+def test_report_for_a_quarter_without_assessments_says_so(scenario_node: Node, tmp_path: Path) -> None:
+    out = tmp_path / "q3.html"
+    info = write_report(scenario_node, "2026Q3", out, today=scenario.TODAY)
+    assert info["assessments"] == 0 and info["index"] is None
+    html = out.read_text(encoding="utf-8")
+    assert "No assessment has been submitted for Q3 2026" in html
+    for ident in CHARTS:
+        assert f'id="{ident}"' in html
+
+
+def test_report_for_a_quarter_without_assessments_as_pdf(fw_node: Node, tmp_path: Path) -> None:
+    _weasyprint()
+    out = tmp_path / "empty.pdf"
+    write_report(fw_node, "2025Q4", out)
+    text = " ".join(pdf_text(out).split())
+    assert "No assessment has been submitted for Q4 2025" in text
+
+
+@pytest.mark.parametrize(
+    ("quarter", "match"),
+    [("2026Q5", "quarter number must be 1..4"), ("2024Q1", "before the framework's first quarter")],
+)
+def test_report_rejects_a_bad_quarter(fw_node: Node, tmp_path: Path, quarter: str, match: str) -> None:
+    from sarhad.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match=match):
+        write_report(fw_node, quarter, tmp_path / "r.html")
+    assert not (tmp_path / "r.html").exists()
