@@ -81,7 +81,8 @@ _register()
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit status (0 on success)."""
     try:
-        app(args=argv, prog_name="sarhad", standalone_mode=False)
+        # Without standalone mode, click returns a command's typer.Exit code instead of raising it.
+        code = app(args=argv, prog_name="sarhad", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code or 0)
     except click.exceptions.Abort:
@@ -96,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         err_console.print("interrupted")
         return 130
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -100,3 +100,18 @@ def test_console_script_runs_as_a_process(home: Path) -> None:
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["incidents"] == 0
+
+
+def test_a_command_exit_code_reaches_the_shell(capsys: pytest.CaptureFixture[str]) -> None:
+    import typer
+
+    from sarhad.cli import app
+
+    @app.command("exit-code-probe", hidden=True)
+    def probe() -> None:
+        raise typer.Exit(3)
+
+    try:
+        assert main(["exit-code-probe"]) == 3
+    finally:
+        app.registered_commands = [c for c in app.registered_commands if c.name != "exit-code-probe"]
