@@ -19,6 +19,7 @@ from typing import Any
 from sarhad.canonical import canonical_text
 from sarhad.config import Settings, default_database_url, write_settings
 from sarhad.errors import ConfigError, NotFound
+from sarhad.framework.store import index_stored
 from sarhad.log.envelope import Envelope
 from sarhad.log.note import Signer
 from sarhad.log.store import Log
@@ -324,6 +325,8 @@ class Node:
              index, text),
         )  # fmt: skip
         pub._seq += 1
+        # The framework's query tables follow every framework object, own or a peer's (one code path).
+        index_stored(self.db, object_id, modified)
         if before is None:
             pub.result.added += 1
         else:

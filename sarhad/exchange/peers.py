@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from sarhad.errors import ConfigError, InvalidInput, NotFound
+from sarhad.errors import InvalidInput, NotFound
 from sarhad.log.cosignature import CosignatureSigner, CosignatureVerifier
 from sarhad.log.note import Verifier
 from sarhad.store.db import Database
@@ -104,8 +104,4 @@ def cosigner_for(peer: Peer) -> CosignatureVerifier:
 
 def node_cosigner(node: Node) -> CosignatureSigner:
     """The node's witness key: its log key used for cosignature/v1 (a distinct key ID, so no confusion)."""
-    signer = node.signer
-    private = getattr(signer, "_private", None)
-    if private is None:
-        raise ConfigError("the node's signing key cannot cosign")
-    return CosignatureSigner(signer.name, private)
+    return node.signer.cosigner()
