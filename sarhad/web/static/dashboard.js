@@ -73,33 +73,36 @@
     const n = name.toLowerCase();
     return /countr/.test(n) ? 0 : /prov|admin/.test(n) ? 1 : /band|buffer/.test(n) ? 2 : /border|line/.test(n) ? 3 : /cross/.test(n) ? 5 : 4;
   }
-  async function initMap() {
+  let layersControl;
+  function initMap() {
     map = L.map("map", { zoomControl: true, attributionControl: true, preferCanvas: true, minZoom: 3, maxZoom: 13, keyboard: true })
       .setView([28.2, 63.0], 6);
     map.attributionControl.setPrefix("Leaflet");
+    // The GeoJSON layers draw in their own pane, under the incidents, whenever they arrive.
+    map.createPane("base").style.zIndex = 350;
+    map.createPane("crossings").style.zIndex = 450;
+    markerLayer = L.layerGroup().addTo(map);
+    liveLayer = L.layerGroup().addTo(map);
+    layersControl = L.control.layers(null, { incidents: markerLayer, live: liveLayer }, { collapsed: true, position: "topright" }).addTo(map);
+    L.control.scale({ imperial: false }).addTo(map);
+    map.on("moveend", debounce(loadMarkers, 200));
+  }
+  async function loadLayers() {
     const layers = await api("/api/dashboard/layers");
     map.attributionControl.addAttribution(esc(layers.attribution || "© OpenStreetMap contributors; Natural Earth"));
-    const overlays = {};
     const names = Object.keys(layers).filter((k) => layers[k] && layers[k].type === "FeatureCollection").sort((a, b) => order(a) - order(b));
     for (const name of names) {
       let layer;
       if (/cross/i.test(name)) {
-        layer = L.geoJSON(layers[name], { pointToLayer: (f, ll) => L.circleMarker(ll, { radius: 5, color: "#0b1118", weight: 1.5, fillColor: "#f2d17b", fillOpacity: 1 })
+        layer = L.geoJSON(layers[name], { pane: "crossings", pointToLayer: (f, ll) => L.circleMarker(ll, { pane: "crossings", radius: 5, color: "#0b1118", weight: 1.5, fillColor: "#f2d17b", fillOpacity: 1 })
           .bindTooltip(esc((f.properties && f.properties.name) || "crossing") + " crossing") });
       } else {
-        layer = L.geoJSON(layers[name], { style: () => styleFor(name), interactive: false });
+        layer = L.geoJSON(layers[name], { pane: "base", style: () => styleFor(name), interactive: false });
       }
       layer.addTo(map);
-      overlays[name.replace(/_/g, " ")] = layer;
+      layersControl.addOverlay(layer, name.replace(/_/g, " "));
     }
     $("#map").dataset.layers = names.join(",");
-    markerLayer = L.layerGroup().addTo(map);
-    liveLayer = L.layerGroup().addTo(map);
-    overlays["incidents"] = markerLayer;
-    overlays["live"] = liveLayer;
-    L.control.layers(null, overlays, { collapsed: true, position: "topright" }).addTo(map);
-    L.control.scale({ imperial: false }).addTo(map);
-    map.on("moveend", debounce(loadMarkers, 200));
   }
   function radiusFor(killed) { return 4 + Math.min(16, Math.sqrt(killed || 0) * 2.2); }
   function popup(row) {
@@ -438,10 +441,10 @@
     $("#whoami").textContent = `${state.me.name} · ${state.me.role} · ${state.me.party}`;
     $("#rule-form").hidden = !state.me.may_write;
     document.title = `sarhad · ${state.me.node} border monitoring`;
-    await loadOptions();
-    await initMap();
+    initMap();
     connectStream();
-    await Promise.all([loadTimeline().then(loadTable), loadMarkers(), loadAlerts(), loadRules(), loadLog(), loadFramework()]);
+    // Everything at once: the filter lists, the map's layers and the data do not wait for one another.
+    await Promise.all([loadOptions(), loadLayers(), loadTimeline().then(loadTable), loadMarkers(), loadAlerts(), loadRules(), loadLog(), loadFramework()]);
     window.addEventListener("resize", debounce(drawTimeline, 150));
     window.sarhadReady = true;
     document.documentElement.dataset.ready = "true";
