@@ -329,16 +329,17 @@ def export_cmd(
 
 @store_app.command("rebuild")
 def store_rebuild(ctx: typer.Context, json_out: bool = _JSON) -> None:
-    """Recreate the query tables from the stored objects (the log's bodies)."""
-    from sarhad.store.incidents import rebuild_incidents
+    """Recreate every query table (incidents, framework, dashboard summaries) from the stored objects."""
+    from sarhad.store.rebuild import rebuild_views
 
     node = state(ctx).node()
-    with node.db.transaction():
-        count = rebuild_incidents(node.db)
+    counts = rebuild_views(node.db)
     if json_out:
-        print_json({"incidents": count})
+        print_json(counts)
     else:
-        console.print(f"rebuilt {count} incidents from the stored objects", highlight=False)
+        console.print(
+            "rebuilt from the stored objects: " + ", ".join(f"{v} {k}" for k, v in counts.items()), highlight=False
+        )
 
 
 def register(app: typer.Typer) -> None:

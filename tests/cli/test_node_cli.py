@@ -115,3 +115,12 @@ def test_a_command_exit_code_reaches_the_shell(capsys: pytest.CaptureFixture[str
         assert main(["exit-code-probe"]) == 3
     finally:
         app.registered_commands = [c for c in app.registered_commands if c.name != "exit-code-probe"]
+
+
+def test_store_rebuild_recreates_the_views(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "--home", str(home), "import", "ucdp", str(UCDP_SAMPLE))
+    _, before, _ = run(capsys, "--home", str(home), "stats", "--by", "admin1", "--json")
+    code, out, _ = run(capsys, "--home", str(home), "store", "rebuild", "--json")
+    assert code == 0 and json.loads(out)["incidents"] == 37
+    _, after, _ = run(capsys, "--home", str(home), "stats", "--by", "admin1", "--json")
+    assert json.loads(after) == json.loads(before)
