@@ -3,9 +3,11 @@
 The line (``data/border.geojson``, OpenStreetMap, ODbL) is handled in a Lambert conformal conic projection
 centred on the border (standard parallels 25.5°N and 29.5°N), where the nearest point of the line is found:
 
-1. every point is measured against a coarse copy of the line (Douglas-Peucker, 300 m) to find the stretches
-   that can hold its nearest point (those within the coarse minimum + 3 × 300 m);
-2. those stretches are searched segment by segment on the full line, giving the nearest point exactly;
+1. every point is measured against a coarse copy of the line (Douglas-Peucker, 5 km: a few dozen segments);
+   the stretches within the minimum + 2 × 5 km can hold its nearest point (a Douglas-Peucker copy is within
+   its tolerance of the line it simplifies, both ways);
+2. those stretches are searched on a 300 m copy the same way, then on the full line, which gives the
+   nearest point exactly;
 3. the distance from the point to that nearest point is the WGS84 geodesic (``pyproj.Geod``), so the
    projection's small scale error never enters the figure.
 
@@ -30,8 +32,10 @@ from sarhad.errors import InvalidInput
 
 __all__ = ["BorderIndex", "BorderInfo", "border_index", "border_info"]
 
-COARSE_M = 300.0
-CHUNK = 8192
+MID_M = 300.0  # tolerance of the middle level (m)
+EXACT_M = 100_000.0  # within this distance the nearest point is exact; beyond, within MID_M
+TOP_M = 5000.0  # tolerance of the top level (m)
+BLOCK = 32768  # points per block (bounds memory)
 _GEOD = Geod(ellps="WGS84")
 
 
@@ -103,79 +107,47 @@ class BorderIndex:
         self._proj = Proj(lcc)  # WGS84 lon/lat <-> LCC metres on the same ellipsoid
         x, y = self._proj(lonlat[:, 0], lonlat[:, 1])
         self.xy = np.column_stack([x, y])
-        # Coarse copy: Douglas-Peucker keeps a subset of the vertices; remember which.
-        coarse = np.asarray(shapely.simplify(shapely.LineString(self.xy), COARSE_M, preserve_topology=False).coords)
-        where = {(float(a), float(b)): i for i, (a, b) in enumerate(self.xy)}
-        self.keep = np.array([where[(float(a), float(b))] for a, b in coarse], dtype=np.int64)
-        self.cxy = self.xy[self.keep]
-
-    @staticmethod
-    def _seg_dist(px: np.ndarray, py: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Squared distances (and segment parameters t) from points (column vectors) to segments a→b."""
-        ex = b[:, 0] - a[:, 0]
-        ey = b[:, 1] - a[:, 1]
-        len2 = ex * ex + ey * ey
-        len2[len2 == 0] = 1e-12
-        dx = px - a[:, 0]
-        dy = py - a[:, 1]
-        t = np.clip((dx * ex + dy * ey) / len2, 0.0, 1.0)
-        qx = dx - t * ex
-        qy = dy - t * ey
-        return qx * qx + qy * qy, t
+        # Nested simplifications (Douglas-Peucker keeps a subset of the vertices): mid ⊂ fine, top ⊂ mid.
+        self.mid_keep = _dp_keep(self.xy, MID_M)
+        self.mid_xy = self.xy[self.mid_keep]
+        self.top_keep = _dp_keep(self.mid_xy, TOP_M)
+        self.top_xy = self.mid_xy[self.top_keep]
 
     def nearest(self, lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """For each point: the nearest point of the line (lat, lon) and the side (+1 left of the line, i.e.
         east of a line run from the tripoint to the coast, which is Pakistan's side; -1 right)."""
         n = lat.size
-        px, py = self._proj(lon, lat)
-        px = np.asarray(px)
-        py = np.asarray(py)
-        ca, cb = self.cxy[:-1], self.cxy[1:]
-        pair_pt: list[np.ndarray] = []
-        pair_k: list[np.ndarray] = []
-        margin = 3.0 * COARSE_M
-        for s in range(0, n, CHUNK):
-            cx = px[s : s + CHUNK, None]
-            cy = py[s : s + CHUNK, None]
-            d2, _ = self._seg_dist(cx, cy, ca, cb)
-            d = np.sqrt(d2)
-            lim = d.min(axis=1, keepdims=True) + margin
-            pi, k = np.nonzero(d <= lim)
-            pair_pt.append(pi + s)
-            pair_k.append(k)
-        pts = np.concatenate(pair_pt) if pair_pt else np.zeros(0, np.int64)
-        ks = np.concatenate(pair_k) if pair_k else np.zeros(0, np.int64)
-        best_d2 = np.full(n, np.inf)
-        best_j = np.zeros(n, dtype=np.int64)
-        best_t = np.zeros(n)
-        order = np.argsort(ks, kind="stable")
-        ks_sorted = ks[order]
-        bounds = np.searchsorted(ks_sorted, np.arange(len(self.keep)))
-        for seg in range(len(self.keep) - 1):
-            lo, hi = bounds[seg], bounds[seg + 1]
-            if lo == hi:
-                continue
-            idx = pts[order[lo:hi]]
-            j0, j1 = self.keep[seg], self.keep[seg + 1]
-            a, b = self.xy[j0:j1], self.xy[j0 + 1 : j1 + 1]
-            for s in range(0, idx.size, CHUNK):
-                sub = idx[s : s + CHUNK]
-                d2, t = self._seg_dist(px[sub, None], py[sub, None], a, b)
-                jj = d2.argmin(axis=1)
-                rows = np.arange(sub.size)
-                dmin = d2[rows, jj]
-                better = dmin < best_d2[sub]
-                upd = sub[better]
-                best_d2[upd] = dmin[better]
-                best_j[upd] = j0 + jj[better]
-                best_t[upd] = t[rows, jj][better]
-        a = self.xy[best_j]
-        b = self.xy[best_j + 1]
-        fx = a[:, 0] + best_t * (b[:, 0] - a[:, 0])
-        fy = a[:, 1] + best_t * (b[:, 1] - a[:, 1])
+        px, py = (np.asarray(v, dtype=np.float64) for v in self._proj(lon, lat))
+        fine_j = np.zeros(n, dtype=np.int64)  # nearest full-resolution segment (for points within EXACT_M)
+        mid_j = np.zeros(n, dtype=np.int64)  # nearest mid-level segment (for points farther)
+        t = np.zeros(n)
+        far = np.zeros(n, dtype=bool)
+        ta, tb = self.top_xy[:-1].astype(np.float32), self.top_xy[1:].astype(np.float32)
+        for s in range(0, n, BLOCK):
+            bx, by = px[s : s + BLOCK], py[s : s + BLOCK]
+            # 1. every point against the top level (a few dozen segments; float32 is plenty for a 10 km margin)
+            d = np.sqrt(_seg_dist(bx[:, None].astype(np.float32), by[:, None].astype(np.float32), ta, tb)[0])
+            pi, k = np.nonzero(d <= d.min(axis=1, keepdims=True) + 2 * TOP_M + 1.0)
+            # 2. the mid-level segments under the top segments that can hold the nearest point
+            pi, m, dmid = _expand(bx, by, pi, k, self.top_keep, self.mid_xy, 2 * MID_M + 1.0)
+            # 3. points farther than EXACT_M keep their nearest mid-level point (at most MID_M off, under
+            # 0.3% of their distance); nearer points get the exact nearest point of the full line
+            bfar = dmid > EXACT_M
+            far[s : s + BLOCK] = bfar
+            pf = bfar[pi]
+            _leaves(bx, by, pi[pf], m[pf], self.mid_xy, mid_j[s : s + BLOCK], t[s : s + BLOCK])
+            _finest(bx, by, pi[~pf], m[~pf], self.mid_keep, self.xy, fine_j[s : s + BLOCK], t[s : s + BLOCK])
+        # endpoints of each point's nearest segment, in the plane (for the side) and in lon/lat
+        ia = np.where(far, self.mid_keep[mid_j], fine_j)
+        ib = np.where(far, self.mid_keep[np.minimum(mid_j + 1, len(self.mid_keep) - 1)], fine_j + 1)
+        a, b = self.xy[ia], self.xy[ib]
         cross = (b[:, 0] - a[:, 0]) * (py - a[:, 1]) - (b[:, 1] - a[:, 1]) * (px - a[:, 0])
-        flon, flat = self._proj(fx, fy, inverse=True)
-        return np.asarray(flat), np.asarray(flon), np.where(cross >= 0, 1.0, -1.0)
+        # The foot in lon/lat by interpolating the segment's ends: segments are at most a few km long, so
+        # this is within centimetres of the projected foot and saves an inverse projection.
+        la, lb = self.lonlat[ia], self.lonlat[ib]
+        flon = la[:, 0] + t * (lb[:, 0] - la[:, 0])
+        flat = la[:, 1] + t * (lb[:, 1] - la[:, 1])
+        return flat, flon, np.where(cross >= 0, 1.0, -1.0)
 
     def distances_km(self, lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Geodesic distance (km, ≥ 0) from each point to the line, and the local side (+1/-1)."""
@@ -184,6 +156,113 @@ class BorderIndex:
         flat, flon, side = self.nearest(lat, lon)
         _, _, dist = _GEOD.inv(lon, lat, flon, flat)
         return np.abs(np.asarray(dist)) / 1000.0, side
+
+
+def _dp_keep(xy: np.ndarray, tolerance: float) -> np.ndarray:
+    """Indices of the vertices that Douglas-Peucker simplification at ``tolerance`` keeps."""
+    kept = np.asarray(shapely.simplify(shapely.LineString(xy), tolerance, preserve_topology=False).coords)
+    where = {(float(a), float(b)): i for i, (a, b) in enumerate(xy)}
+    return np.array([where[(float(a), float(b))] for a, b in kept], dtype=np.int64)
+
+
+def _seg_dist(px: np.ndarray, py: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Squared distances (and segment parameters t) from points (column vectors) to segments a→b."""
+    ex = b[:, 0] - a[:, 0]
+    ey = b[:, 1] - a[:, 1]
+    len2 = ex * ex + ey * ey
+    len2[len2 == 0] = 1e-12
+    dx = px - a[:, 0]
+    dy = py - a[:, 1]
+    t = np.clip((dx * ex + dy * ey) / len2, 0.0, 1.0)
+    qx = dx - t * ex
+    qy = dy - t * ey
+    return qx * qx + qy * qy, t
+
+
+def _groups(parents: np.ndarray) -> list[tuple[int, np.ndarray]]:
+    """(parent, positions of the pairs that have it), for each parent present."""
+    order = np.argsort(parents, kind="stable")
+    ps = parents[order]
+    cuts = np.flatnonzero(np.diff(ps)) + 1
+    return [(int(parents[part[0]]), part) for part in np.split(order, cuts) if part.size]
+
+
+def _expand(
+    bx: np.ndarray,
+    by: np.ndarray,
+    pi: np.ndarray,
+    parent: np.ndarray,
+    keep: np.ndarray,
+    xy: np.ndarray,
+    margin: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs (point, child segment) whose child lies within the point's nearest child distance + margin,
+    and that nearest child distance per point.
+
+    A parent segment k of the coarser level stands for the child segments keep[k] .. keep[k+1]-1.
+    """  # fmt: skip
+    best = np.full(bx.size, np.inf)
+    mats = []
+    for k, pos in _groups(parent):
+        pts = pi[pos]
+        c0, c1 = keep[k], keep[k + 1]
+        d = np.sqrt(_seg_dist(bx[pts, None], by[pts, None], xy[c0:c1], xy[c0 + 1 : c1 + 1])[0])
+        np.minimum.at(best, pts, d.min(axis=1))
+        mats.append((pts, c0, d))
+    out_p, out_c = [], []
+    for pts, c0, d in mats:
+        r, c = np.nonzero(d <= (best[pts] + margin)[:, None])
+        out_p.append(pts[r])
+        out_c.append(c0 + c)
+    return np.concatenate(out_p), np.concatenate(out_c), best
+
+
+def _leaves(
+    bx: np.ndarray,
+    by: np.ndarray,
+    pi: np.ndarray,
+    seg: np.ndarray,
+    xy: np.ndarray,
+    best_j: np.ndarray,
+    best_t: np.ndarray,
+) -> None:
+    """For pairs (point, segment of xy), set each point's nearest segment (best_j) and foot t (best_t)."""  # fmt: skip
+    best = np.full(bx.size, np.inf)
+    for k, pos in _groups(seg):
+        pts = pi[pos]
+        d2, t = _seg_dist(bx[pts, None], by[pts, None], xy[k : k + 1], xy[k + 1 : k + 2])
+        better = d2[:, 0] < best[pts]
+        upd = pts[better]
+        best[upd] = d2[better, 0]
+        best_j[upd] = k
+        best_t[upd] = t[better, 0]
+
+
+def _finest(
+    bx: np.ndarray,
+    by: np.ndarray,
+    pi: np.ndarray,
+    parent: np.ndarray,
+    keep: np.ndarray,
+    xy: np.ndarray,
+    best_j: np.ndarray,
+    best_t: np.ndarray,
+) -> None:
+    """Set, for the points in ``pi``, the nearest full-resolution segment (best_j) and its foot's t."""
+    best = np.full(bx.size, np.inf)
+    for k, pos in _groups(parent):
+        pts = pi[pos]
+        c0, c1 = keep[k], keep[k + 1]
+        d2, t = _seg_dist(bx[pts, None], by[pts, None], xy[c0:c1], xy[c0 + 1 : c1 + 1])
+        jj = d2.argmin(axis=1)
+        rows = np.arange(pts.size)
+        dmin = d2[rows, jj]
+        # a point meets a parent once but may meet several parents: keep the best over them
+        better = dmin < best[pts]
+        upd = pts[better]
+        best[upd] = dmin[better]
+        best_j[upd] = c0 + jj[better]
+        best_t[upd] = t[rows, jj][better]
 
 
 @cache
