@@ -36,6 +36,7 @@ class Sentence:
     index: int
     section: str = ""
     dateline: tuple[int, int] | None = None  # span of a leading "PESHAWAR:" / "QUETTA (Reuters) -"
+    dateline_end: int | None = None  # where the whole dateline ("QUETTA, Pakistan, Aug 26 (Wire) -") ends
 
 
 @dataclass(slots=True)
@@ -84,7 +85,7 @@ _BOILERPLATE = re.compile(
 )
 _DATELINE = re.compile(
     r"\s*(?P<place>[A-Z][A-Z .'\-]{2,40}?|[A-Z][a-z]+(?:\s[A-Z][a-z]+)?,\s+[A-Z][a-z]+)"
-    r"(?:,\s*[A-Z][a-z]+\.?(?:\s+\d{1,2})?)?\s*(?:\([^)]{2,40}\))?\s*(?::|[\u2014\u2013]|-{1,2}(?=\s))\s*"
+    r"(?:,\s*[A-Z][a-z]+\.?(?:\s+\d{1,2})?){0,2}\s*(?:\([^)]{2,40}\))?\s*(?::|[\u2014\u2013]|-{1,2}(?=\s))\s*"
 )
 _ABBREV = {
     "mr",
@@ -290,13 +291,17 @@ def _segment(article: Article) -> None:
         if bullet:
             body_start = ls + bullet.end()
         dateline = None
+        dateline_end = None
         if first_body and role == "body":
             m = _DATELINE.match(text, body_start, le)
             if m and m.end() - body_start < 60 and not re.match(r"^\s*(?:[A-Z][a-z]+\s){3}", m.group(0)):
                 dateline = (m.start("place"), m.end("place"))
+                dateline_end = m.end()
             first_body = False
         for s, e in split_sentences(text[body_start:le], body_start):
             dl = dateline if dateline and s <= dateline[0] < e else None
-            sentences.append(Sentence(s, e, text[s:e], role, paragraph, index, section, dl))
+            sentences.append(
+                Sentence(s, e, text[s:e], role, paragraph, index, section, dl, dateline_end if dl else None)
+            )
             index += 1
     article.sentences = sentences

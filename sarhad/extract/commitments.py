@@ -18,7 +18,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from sarhad.extract.article import Article, Sentence
-from sarhad.extract.dates import find_dates
+from sarhad.extract.dates import DateMention
+from sarhad.extract.dates import find_dates as _find_dates_uncached
 from sarhad.extract.places import COUNTRY_WORDS
 
 __all__ = ["actor_parties", "article_parties", "extract_commitments"]
@@ -75,6 +76,18 @@ _PARTY_WORDS = re.compile(
     re.I,
 )
 _NAMES = {"PK": "Pakistan", "IR": "Iran", "AF": "Afghanistan", "IN": "India", "CN": "China"}
+
+
+_MEMO: dict[tuple[str, date | None, str], list[DateMention]] = {}
+
+
+def find_dates(text: str, anchor: date | None, direction: str = "past") -> list[DateMention]:
+    """find_dates, remembered for the article being read (its sentences are read several times)."""
+    key = (text, anchor, direction)
+    found = _MEMO.get(key)
+    if found is None:
+        found = _MEMO[key] = _find_dates_uncached(text, anchor, direction)
+    return found
 
 
 def article_parties(article: Article) -> list[str]:
@@ -188,6 +201,7 @@ def _past_agreement(sentence: Sentence, anchor: date | None) -> bool:
 
 def extract_commitments(article: Article) -> list[dict[str, Any]]:
     """The article's commitments (``commitments`` entries of the JSON contract)."""
+    _MEMO.clear()
     anchor = article.published
     parties = article_parties(article)
     default_actor = " and ".join(_NAMES.get(p, p) for p in parties) if parties else None

@@ -187,7 +187,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"\b(?:FY|fiscal year)\s*(?P<y>{_YEAR})(?:[-/](?P<y2>\d\d))?\b|\b(?P<y3>{_YEAR})[-/](?P<y4>\d\d)\b"
         ),
     ),
-    ("year", re.compile(rf"(?<![\d,.])(?<!\d-)(?P<y>{_YEAR})(?![\d,]|-\d)")),
+    ("year", re.compile(rf"(?<![\d,.])(?<!\d-)(?P<y>{_YEAR})(?!\d|,\d|-\d)")),
     (
         "recur",
         re.compile(
@@ -350,17 +350,13 @@ _GATES: dict[str, tuple[str, ...]] = {
 }
 _DIGIT_KINDS = frozenset({"time", "iso", "fiscal", "year"})
 _ALL_KEYS = sorted({k for keys in _GATES.values() for k in keys}, key=len, reverse=True)
-_KEYS_RE = re.compile("|".join(re.escape(k) for k in _ALL_KEYS))
+_KEYS_RE = re.compile("(?=(" + "|".join(re.escape(k) for k in _ALL_KEYS) + "))")
 _GATE_SETS = {kind: frozenset(keys) for kind, keys in _GATES.items()}
 
 
 def _present_keys(low: str) -> set[str]:
-    """Every gate key in ``low``; overlapping keys ("today" holds "day") are found by a second look."""
-    found = set(_KEYS_RE.findall(low))
-    for key in _ALL_KEYS:
-        if key not in found and len(key) <= 4 and key in low:
-            found.add(key)
-    return found
+    """Every gate key in ``low`` (a lookahead scan, so overlapping keys such as "today"/"day" are all found)."""
+    return {m.group(1) for m in _KEYS_RE.finditer(low)}
 
 
 _HAS_DIGIT = re.compile(r"\d")
@@ -368,6 +364,10 @@ _HAS_DIGIT = re.compile(r"\d")
 
 def find_dates(text: str, anchor: date | None, direction: str = "past") -> list[DateMention]:
     """Every date expression in ``text``, left to right, non-overlapping (the earlier-listed pattern wins)."""
+    return list(_find_dates(text, anchor, direction))
+
+
+def _find_dates(text: str, anchor: date | None, direction: str) -> tuple[DateMention, ...]:
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     low = text.casefold()
@@ -392,7 +392,7 @@ def find_dates(text: str, anchor: date | None, direction: str = "past") -> list[
             found.append(mention)
             taken.append((mention.start, mention.end))
     found.sort(key=lambda d: d.start)
-    return found
+    return tuple(found)
 
 
 def _build(kind: str, m: re.Match[str], anchor: date | None, direction: str, text: str) -> DateMention | None:

@@ -124,7 +124,8 @@ _CUES: list[tuple[int, float, re.Pattern[str]]] = [
 ]
 _EVENT = re.compile(
     r"\b(?:attack(?:ed|s)?|assault|ambush(?:ed)?|blast|explosion|exploded|bomb(?:ing)?|suicide|opened fire|fired upon|"
-    r"gunmen|killed|killing|kills|martyred|abducted|kidnapped|hijacked|stormed|clash(?:es)?|gunfight|shot dead|"
+    r"gunmen|killed|killing|kills|martyred|abducted|abduction|kidnapped|kidnapping|hijacked|stormed|clash(?:es)?|"
+    r"gunfight|shot dead|"
     r"wounded|injured|injuries|hurt|died|raid(?:ed)?|struck|blew up)\b",
     re.I,
 )
@@ -209,7 +210,8 @@ _DEFINITE_EVENT = re.compile(
     re.I,
 )
 _SUSPECT = re.compile(
-    r"\b(?:suspected|suspect|linked (?:to|with)|affiliated (?:to|with)|belonging to|believed to be|likely|"
+    r"\b(?:suspected|suspect|linked (?:to|with)|affiliated (?:to|with)|belonging to|belonged to|belong to|"
+    r"(?:were|was|are|is) (?:a )?members? of|believed to be|likely|"
     r"bore the hallmarks|"
     r"associated with|members of|militants of|terrorists of|fighters of|operatives of)\b",
     re.I,
@@ -340,6 +342,7 @@ class SentenceFeatures:
             if d.kind in {"absolute", "relative", "weekday", "offset"}
             and d.precision != "none"
             and not _REPORTING.search(text[max(0, d.start - base - 40) : d.start - base])
+            and not (self.sentence.dateline_end is not None and d.start < self.sentence.dateline_end)
         ]
         return self._event_dates
 
@@ -419,7 +422,7 @@ def analyse(article: Article) -> list[SentenceFeatures]:
             p for p in find_provinces(text, off) if not _ORIGIN.search(text[max(0, p.start - off - 60) : p.start - off])
         ]
         has_victims = any(c.who == "victims" and c.measure in {"killed", "wounded", "kidnapped"} for c in casualties)
-        is_event = gated and bool(_EVENT.search(text)) and (has_victims or bool(cues))
+        is_event = gated and bool(_EVENT.search(text)) and (has_victims or bool(cues) or bool(casualties))
         is_stat = is_generic = is_counter = False
         if is_event or len(out) < 4 or casualties:
             is_stat = _is_stat_sentence(text, dates, casualties)
@@ -433,7 +436,7 @@ def analyse(article: Article) -> list[SentenceFeatures]:
             )
         places = find_place_mentions(text, off) if is_event else []
         claim = blame = suspect = deny = False
-        if is_event or actors or sentence.role == "title":
+        if actors or sentence.role == "title" or (is_event and _ANAPHORA.search(text)):
             claim, blame = bool(_CLAIM.search(text)), bool(_BLAME.search(text))
             suspect, deny = bool(_SUSPECT.search(text)), bool(_DENY.search(text))
         region = region_province(text) if _REGION_GATE.search(text) else None
@@ -550,7 +553,11 @@ def _cluster(features: list[SentenceFeatures], published: date | None) -> list[_
             continue
         if not f.is_event:
             # "The BLA claimed responsibility, …": a claim or blame sentence belongs to the incident at hand
-            if (f.claim or f.blame) and (f.actors or _ANAPHORA.search(f.sentence.text)) and not f.event_dates:
+            if (
+                (f.claim or f.blame or f.suspect)
+                and (f.actors or _ANAPHORA.search(f.sentence.text))
+                and not f.event_dates
+            ):
                 (active or main).sentences.append(f)
             continue
         own = _pick_main_date(f, published)

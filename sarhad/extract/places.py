@@ -413,7 +413,7 @@ def province(name: str, country: str | None = None) -> tuple[str, str] | None:
 def find_provinces(text: str, offset: int = 0) -> list[ProvinceMention]:
     """Province names in ``text`` with their spans (shifted by ``offset``)."""
     out: list[ProvinceMention] = []
-    if _FIRST_WORDS.isdisjoint(_WORD_RE.findall(_fold(text))):
+    if _FIRST_WORDS.isdisjoint(_WORD_RE.findall(text.casefold())):
         return out
     for m in _PROVINCE_RE.finditer(text):
         spelling = _fold(m.group(0))
