@@ -59,7 +59,7 @@ class _Gate:
 
     def search(self, text: str) -> bool:
         low = text.lower()
-        return any(stem in low for stem in self.stems)
+        return any(map(low.__contains__, self.stems))
 
 
 # GTD primary attack type hierarchy (codebook): the highest-ranked type present is the primary one.
