@@ -28,11 +28,13 @@ import httpx
 from sarhad.canonical import canonical_text
 from sarhad.errors import ExchangeError, InvalidInput, SarhadError, VerificationError
 from sarhad.exchange.peers import Peer, node_cosigner
+from sarhad.framework.store import index_stored
 from sarhad.log.checkpoint import Checkpoint, open_checkpoint
 from sarhad.log.envelope import Envelope
 from sarhad.log.merkle import MemoryTree, verify_consistency
 from sarhad.model.incident import SARHAD_EXTENSION, Incident, content_hash
 from sarhad.monitor import summary as incident_summaries
+from sarhad.monitor.evaluate import evaluate, notify_committed
 from sarhad.store.incidents import incident_row
 
 if TYPE_CHECKING:
@@ -263,6 +265,7 @@ def _sync(node: Node, peer: Peer, http: _PeerHTTP, started: float) -> SyncResult
         seq = 1 if seq_row is None or seq_row[0] is None else int(seq_row[0]) + 1
         rows: list[tuple[Any, ...]] = []
         incidents: list[tuple[Any, ...]] = []
+        received: list[Incident] = []
         for (index, _t, _leaf, body), env in zip(fetched, envelopes, strict=True):
             if body is None:
                 continue
@@ -276,6 +279,7 @@ def _sync(node: Node, peer: Peer, http: _PeerHTTP, started: float) -> SyncResult
                 except SarhadError as exc:
                     raise VerificationError(f"peer {name}: entry {index} ({env.ref}): {exc}") from exc
                 licence = inc.licence
+                received.append(inc)
                 incidents.append(incident_row(inc, obj["created"], obj["modified"], peer.party, csha))
             elif isinstance(obj.get("extensions"), dict) and SARHAD_EXTENSION in obj["extensions"]:
                 licence = str(obj["extensions"][SARHAD_EXTENSION].get("licence", licence))
@@ -291,6 +295,10 @@ def _sync(node: Node, peer: Peer, http: _PeerHTTP, started: float) -> SyncResult
         if incidents:
             # upsert_incidents, plus the dashboard's summaries (sarhad.monitor.summary) in the same transaction.
             incident_summaries.upsert(node.db, incidents)
+        # The same code paths as the node's own records: framework views, then the alert rules.
+        for row in rows:
+            index_stored(node.db, row[0], row[1])
+        evaluate(node.db, received, origin=peer.party)
         if checkpoint.size > old or last is None:
             node.db.execute(
                 "INSERT INTO peer_checkpoints (peer, size, root, note, verified, source) VALUES (?, ?, ?, ?, ?, ?)"
@@ -300,6 +308,7 @@ def _sync(node: Node, peer: Peer, http: _PeerHTTP, started: float) -> SyncResult
         cosigned = node_cosigner(node).cosign_note(note)
         http.request("POST", "/log/cosignatures", content=cosigned.encode("utf-8"),
                      headers={"Content-Type": "text/plain; charset=utf-8"})  # fmt: skip
+    notify_committed()
     return SyncResult(
         peer=name,
         old_size=old,

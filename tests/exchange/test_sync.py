@@ -117,3 +117,17 @@ def test_unknown_peer_is_named(pair: tuple[Node, Node, str]) -> None:
     _, ir, _ = pair
     with pytest.raises(NotFound, match="no peer 'XX' \\(registered: PK\\)"):
         get_peer(ir.db, "XX")
+
+
+def test_synced_records_go_through_the_alert_rules(pair: tuple[Node, Node, str]) -> None:
+    from sarhad.monitor.alerts import list_alerts
+    from sarhad.monitor.rules import Rule, add_rule
+
+    pk, ir, _ = pair
+    add_rule(ir.db, Rule(name="deadly", min_killed=5))
+    sync_peer(ir, get_peer(ir.db, "PK"))
+    alerts = list_alerts(ir.db)
+    expected = ir.db.fetchone("SELECT COUNT(*) FROM incidents WHERE origin = 'PK' AND killed_best >= 5")
+    assert expected is not None and expected[0] > 0
+    assert len(alerts) == expected[0]
+    assert {a.origin for a in alerts} == {"PK"}
