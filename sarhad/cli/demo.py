@@ -34,9 +34,7 @@ def demo(
     with node, resources.as_file(resources.files("sarhad.data") / SAMPLE) as sample:
         result = import_file(node, "ucdp", sample)
         console.print(result.summary(), highlight=False)
-        report = verify_log(
-            node.db, [node.signer.verifier], origin=node.settings.origin, party=node.settings.party
-        )
+        report = verify_log(node.db, [node.signer.verifier], origin=node.settings.origin, party=node.settings.party)
         console.print(f"transparency log verified: {report.summary()}", highlight=False)
         for by in ("year", "admin1"):
             out = stats(node.db, by)

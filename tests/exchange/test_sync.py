@@ -123,7 +123,7 @@ def test_synced_records_go_through_the_alert_rules(pair: tuple[Node, Node, str])
     from sarhad.monitor.alerts import list_alerts
     from sarhad.monitor.rules import Rule, add_rule
 
-    pk, ir, _ = pair
+    _pk, ir, _ = pair
     add_rule(ir.db, Rule(name="deadly", min_killed=5))
     sync_peer(ir, get_peer(ir.db, "PK"))
     alerts = list_alerts(ir.db)
