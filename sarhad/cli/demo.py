@@ -51,7 +51,6 @@ def _serving(node: Node, port: int) -> Iterator[str]:
     from sarhad.web.app import create_app
 
     server = uvicorn.Server(uvicorn.Config(create_app(node.settings), host="127.0.0.1", port=port, log_level="warning"))
-    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]  # Ctrl-C is ours
     thread = threading.Thread(target=server.run, name=f"serve-{node.settings.party}", daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
