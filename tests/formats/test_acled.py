@@ -333,7 +333,9 @@ _GARBAGE: dict[str, st.SearchStrategy[str]] = {
     "latitude": st.one_of(st.floats(90.0001, 1e9).map(str), st.text(alphabet="abc,;° ", min_size=1)),
     "longitude": st.one_of(st.floats(-1e9, -180.0001).map(str), st.text(alphabet="abc,;° ", min_size=1)),
     "geo_precision": st.text(min_size=1).filter(lambda s: s.strip() not in ("1", "2", "3")),
-    "fatalities": st.one_of(st.integers(-1000, -1).map(str), st.text(alphabet="abc -+x", min_size=1)),
+    "fatalities": st.one_of(  # blank is a valid "unknown"
+        st.integers(-1000, -1).map(str), st.text(alphabet="abc -+x", min_size=1).filter(lambda s: s.strip() != "")
+    ),
     "year": st.text(alphabet="abcdef", min_size=1),
     "civilian_targeting": st.text(alphabet="xyz ", min_size=1).filter(lambda s: s.strip() != ""),
     "disorder_type": st.text(alphabet="xyz", min_size=1),
