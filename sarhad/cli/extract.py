@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from sarhad.cli._shared import console, print_json
+from sarhad.cli._shared import console, err_console, print_json
 
 __all__ = ["extract_cmd", "register"]
 
@@ -64,7 +64,16 @@ def extract_cmd(files: list[Path] = _FILES, as_json: bool = _JSON, published: st
     """Propose incident records, commitments and figures from news articles, each value tied to its span."""
     from sarhad.extract import extract_file
 
-    entries = [extract_file(str(path), published).to_json() for path in files]
+    entries = []
+    for path in files:
+        extraction = extract_file(str(path), published)
+        if extraction.article.published is None:
+            err_console.print(
+                f"warning: {path}: no publication date (no header, no --published): relative dates stay unresolved",
+                highlight=False,
+                markup=False,
+            )
+        entries.append(extraction.to_json())
     if as_json:
         print_json(entries)
         return
