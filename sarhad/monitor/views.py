@@ -274,19 +274,16 @@ def options(db: Database, filters: Filters) -> dict[str, Any]:
     """What the filters can offer: parties, provinces (with country) and the 40 most frequent perpetrators,
     plus the date range of the data."""
     where, params = filters.where()
-    groups = _groups(db, filters, ("month", "reported_by", "country", "admin1", "perpetrator"))
-    if groups is None:
+    # Four small aggregates (each returns a handful of rows) rather than one over every group.
+    by_party = _groups(db, filters, ("reported_by",))
+    if by_party is None:
         return _options_from_rows(db, where, params)
-    parties: set[str] = set()
-    provinces: set[tuple[str, str]] = set()
-    perps: dict[str, int] = {}
-    months: set[str] = set()
-    for (month, party, country, admin1, perp), (n, _k) in groups.items():
-        months.add(month)
-        parties.add(party)
-        if admin1:
-            provinces.add((country, admin1))
-        perps[perp] = perps.get(perp, 0) + n
+    by_province = _groups(db, filters, ("country", "admin1")) or {}
+    by_perp = _groups(db, filters, ("perpetrator",)) or {}
+    months = {str(k[0]) for k in (_groups(db, filters, ("month",)) or {})}
+    parties = {str(k[0]) for k in by_party}
+    provinces = {(str(k[0]), str(k[1])) for k in by_province if k[1]}
+    perps = {str(k[0]): v[0] for k, v in by_perp.items()}
     first = last = None
     if months:
         # Only the first and the last month's rows, through the date index.
