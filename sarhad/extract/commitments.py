@@ -324,6 +324,18 @@ def _emit(
     if re.fullmatch(r"(?:it|this|that|which|there)", subject, re.I) or len(subject.split()) > 10:
         subject = ""
     found = actor_parties(subject, parties) if subject else list(parties)
+    bare = re.sub(r"\b(?:in|at|to|from|near|for|with)\s+[A-Z][\w']+", "", subject)
+    names_party = bool(subject) and (
+        _PARTY_WORDS.search(bare) is not None
+        or any(COUNTRY_WORDS.get(w.casefold()) for w in re.findall(r"[A-Za-z']+", bare))
+    )
+    if subject and not names_party and cue is not None and cue.re is not _HEADLINE_TO:
+        # "A bilateral summit in Tehran is slated for Q1 2026": the subject is the plan, not its actor
+        start = subject_start - sentence.start
+        whole = text[start:part_end].strip(" ,;.")
+        if whole and len(whole) < 200:
+            body = whole
+            part_start = start
     actor_text = subject or None
     actor = " and ".join(_NAMES.get(p, p) for p in found) if found else (subject or default_actor)
     if actor_text and actor and actor_text.casefold() != actor.casefold():
