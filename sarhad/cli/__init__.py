@@ -58,7 +58,7 @@ def _register() -> None:
     demo.register(app)
     # Command groups of the other components; each module adds its own commands.
     for name, attr in (("log", None), ("geo", "geo_app"), ("extract", None), ("framework", None),
-                       ("reconcile", None), ("exchange", None), ("monitor", None)):  # fmt: skip
+                       ("reconcile", None), ("exchange", None), ("monitor", None), ("audit", None)):  # fmt: skip
         try:
             module = importlib.import_module(f"sarhad.cli.{name}")
         except ModuleNotFoundError as exc:

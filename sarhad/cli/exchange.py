@@ -19,8 +19,11 @@ def serve(
     ctx: typer.Context,
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8470, "--port", help="Port to listen on."),
+    audit_flush: float = typer.Option(
+        60.0, "--audit-flush-seconds", min=1.0, help="How often audit rows are carried into the log."
+    ),
 ) -> None:
-    """Serve the TAXII 2.1, log and JSON APIs (every route needs a token except /health)."""
+    """Serve the TAXII 2.1, log and JSON APIs and the dashboard (the public paths are listed in docs/security.md)."""
     import uvicorn
 
     from sarhad.web.app import create_app
@@ -28,7 +31,7 @@ def serve(
     st = state(ctx)
     settings = st.node().settings
     st.close()
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(settings, audit_flush_seconds=audit_flush), host=host, port=port, log_level="warning")
 
 
 @token_app.command("create")

@@ -128,14 +128,17 @@ async def health(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
-def create_app(settings: Settings) -> Starlette:
-    """The node's ASGI app for ``settings``; the node is opened on startup and closed on shutdown."""
+def create_app(settings: Settings, *, audit_flush_seconds: float = audit.FLUSH_INTERVAL_S) -> Starlette:
+    """The node's ASGI app for ``settings``; the node is opened on startup and closed on shutdown.
+
+    ``audit_flush_seconds`` is how often the audit rows are carried into the log while serving.
+    """
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         node = Node.open(settings)
         app.state.sarhad = Context(node)
-        flusher = asyncio.get_running_loop().create_task(flush_periodically(node, audit.FLUSH_INTERVAL_S))
+        flusher = asyncio.get_running_loop().create_task(flush_periodically(node, audit_flush_seconds))
         try:
             yield
         finally:
