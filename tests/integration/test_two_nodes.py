@@ -76,7 +76,7 @@ def serve(home: Path, port: int) -> Iterator[str]:
             str(port),
             "--audit-flush-seconds",
             "3600",
-        ],  # fmt: skip
+        ],
         stdout=log,
         stderr=log,
         env=_env(),
