@@ -46,11 +46,10 @@ def _free_port() -> int:
 
 @contextmanager
 def _serving(node: Node, port: int) -> Iterator[str]:
-    import uvicorn
-
     from sarhad.web.app import create_app
+    from sarhad.web.server import Server, config
 
-    server = uvicorn.Server(uvicorn.Config(create_app(node.settings), host="127.0.0.1", port=port, log_level="warning"))
+    server = Server(config(create_app(node.settings), "127.0.0.1", port))
     thread = threading.Thread(target=server.run, name=f"serve-{node.settings.party}", daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

@@ -24,14 +24,13 @@ def serve(
     ),
 ) -> None:
     """Serve the TAXII 2.1, log and JSON APIs and the dashboard (the public paths are listed in docs/security.md)."""
-    import uvicorn
-
+    from sarhad.web import server
     from sarhad.web.app import create_app
 
     st = state(ctx)
     settings = st.node().settings
     st.close()
-    uvicorn.run(create_app(settings, audit_flush_seconds=audit_flush), host=host, port=port, log_level="warning")
+    server.run(create_app(settings, audit_flush_seconds=audit_flush), host, port)
 
 
 @token_app.command("create")

@@ -23,13 +23,14 @@ from sarhad.errors import SarhadError
 from sarhad.model.incident import Incident
 from sarhad.store.db import Database
 
-__all__ = ["Broadcaster", "Event", "Subscription", "Watcher", "wake_watchers"]
+__all__ = ["END", "Broadcaster", "Event", "Subscription", "Watcher", "close_streams", "wake_watchers"]
 
 log = logging.getLogger(__name__)
 
 _STATE_KEY: Final = "evaluated_seq"
 _BATCH: Final = 500
 _watchers: weakref.WeakSet[Watcher] = weakref.WeakSet()
+_broadcasters: weakref.WeakSet[Broadcaster] = weakref.WeakSet()
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,19 +47,35 @@ class Event:
         return f"event: {self.kind}\ndata: {json.dumps(self.data, ensure_ascii=False, separators=(',', ':'))}\n\n"
 
 
+END: Final = Event("end", {}, "CLEAR", "")
+"""The last event of a closed subscription; a stream that gets it stops (it is not sent to the client)."""
+
+
 @dataclass(eq=False)
 class Subscription:
     """One subscriber's queue; iterate with :meth:`get`. Slow subscribers lose the oldest events."""
 
     queue: asyncio.Queue[Event] = field(default_factory=lambda: asyncio.Queue(maxsize=1000))
 
+    closed: bool = False
+
     def put(self, event: Event) -> None:
         if self.queue.full():
             self.queue.get_nowait()
         self.queue.put_nowait(event)
 
+    def close(self) -> None:
+        """End the subscription: a waiting :meth:`get` returns the :data:`END` event at once."""
+        self.closed = True
+        self.put(END)
+
     async def get(self, timeout: float) -> Event | None:
-        """The next event, or None after ``timeout`` seconds (time for a keep-alive comment)."""
+        """The next event, or None after ``timeout`` seconds (time for a keep-alive comment).
+
+        Returns :data:`END` once the subscription is closed (the server is stopping).
+        """
+        if self.closed:
+            return END
         try:
             return await asyncio.wait_for(self.queue.get(), timeout)
         except TimeoutError:
@@ -70,11 +87,14 @@ class Broadcaster:
 
     def __init__(self) -> None:
         self._subscribers: set[Subscription] = set()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        _broadcasters.add(self)
 
     def __len__(self) -> int:
         return len(self._subscribers)
 
     def subscribe(self) -> Subscription:
+        self._loop = asyncio.get_running_loop()
         sub = Subscription()
         self._subscribers.add(sub)
         return sub
@@ -86,6 +106,12 @@ class Broadcaster:
         for sub in list(self._subscribers):
             for event in events:
                 sub.put(event)
+
+    def close(self) -> None:
+        """Close every subscription (the server is stopping): their streams end without another read."""
+        for sub in list(self._subscribers):
+            sub.close()
+        self._subscribers.clear()
 
 
 def _seq_state(db: Database) -> int | None:
@@ -219,6 +245,17 @@ class Watcher:
         """Make the watcher poll now (safe from any thread)."""
         if self._loop is not None and self._wake is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self._wake.set)
+
+
+def close_streams() -> None:
+    """End every live stream served by the running event loop (its server is stopping).
+
+    Streams of other event loops (another server in another thread) are left alone.
+    """
+    loop = asyncio.get_running_loop()
+    for broadcaster in list(_broadcasters):
+        if broadcaster._loop is loop:
+            broadcaster.close()
 
 
 def wake_watchers() -> None:

@@ -9,6 +9,7 @@ bearer token (TAXII also takes HTTP Basic with the token as password) except the
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -142,8 +143,13 @@ def create_app(settings: Settings, *, audit_flush_seconds: float = audit.FLUSH_I
         try:
             yield
         finally:
+            # Orderly shutdown: first everything that uses the database in the background, then the final
+            # audit flush, then the database itself (a poll after close would fail on a closed connection).
             flusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await flusher
             try:
+                await dashboard.stop_stream(app)
                 audit.flush_to_log(node)  # the audit rows of this run go into the log before the node closes
             finally:
                 node.close()

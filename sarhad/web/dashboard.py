@@ -22,6 +22,7 @@ The app factory must let ``/`` and ``/static/…`` through without a token: :dat
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gzip
 import hashlib
 import json
@@ -43,7 +44,7 @@ from sarhad.monitor import views
 from sarhad.monitor.alerts import list_alerts
 from sarhad.monitor.counterparts import Facts, counterparts
 from sarhad.monitor.rules import Rule, add_rule, list_rules, remove_rule
-from sarhad.monitor.stream import Broadcaster, Watcher
+from sarhad.monitor.stream import END, Broadcaster, Watcher
 from sarhad.store.incidents import Filters
 from sarhad.web.context import Context, principal_of
 
@@ -407,6 +408,26 @@ class _Hub:
             self.watcher.poll()  # set the marks now, so events from here on are not missed
             self.task = asyncio.get_running_loop().create_task(self.watcher.run())
 
+    async def stop(self) -> None:
+        """Cancel the watcher task and wait until it has ended (it then no longer touches the database)."""
+        self.broadcaster.close()
+        task, self.task = self.task, None
+        if task is None or task.done():
+            return
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def stop_stream(app: Starlette) -> None:
+    """Stop the live stream's watcher of ``app``, if it runs: call before the node's database closes.
+
+    Without this the watcher's next poll would run against a closed database during shutdown.
+    """
+    hub: _Hub | None = getattr(app.state, "sarhad_stream", None)
+    if hub is not None:
+        await hub.stop()
+
 
 def _hub(request: Request) -> _Hub:
     state = request.app.state
@@ -432,6 +453,8 @@ async def stream(request: Request) -> Response:
             deadline = loop.time() + _STREAM_MAX_S
             while loop.time() < deadline:
                 event = await sub.get(_KEEPALIVE_S)
+                if event is END:
+                    break  # the server is stopping: end before the database closes
                 if event is None:
                     yield ": keep-alive\n\n"
                 elif ctx.may_read(principal, event.tlp, event.origin):

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
-import uvicorn
 
 from sarhad.importer import import_file
 from sarhad.node import Node
 from sarhad.web.app import create_app
 from sarhad.web.auth import create_token
+from sarhad.web.server import Server, config
 from tests.conftest import UCDP_SAMPLE
 
 TAXII = {"Accept": "application/taxii+json;version=2.1"}
@@ -55,8 +55,15 @@ def _free_port() -> int:
 @contextmanager
 def serving(node: Node) -> Iterator[str]:
     """Run the node's app with uvicorn on a free loopback port in a thread; yield its base URL."""
+    with running(node) as (base, _server, _thread):
+        yield base
+
+
+@contextmanager
+def running(node: Node) -> Iterator[tuple[str, Server, threading.Thread]]:
+    """Like :func:`serving`, also yielding the server and its thread (to stop it from a test)."""
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(node.settings), host="127.0.0.1", port=port, log_level="warning"))
+    server = Server(config(create_app(node.settings), "127.0.0.1", port))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
@@ -65,7 +72,7 @@ def serving(node: Node) -> Iterator[str]:
             raise RuntimeError("the test server did not start")
         time.sleep(0.01)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", server, thread
     finally:
         server.should_exit = True
-        thread.join(10)
+        thread.join(15)
