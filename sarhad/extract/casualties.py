@@ -82,7 +82,7 @@ _NOUN_AFTER = re.compile(
     r"(?:[A-Za-z][\w'\u2019\-]*\s+){0,4}?)"
     rf"(?P<noun>{ATTACKER_NOUNS}|{VICTIM_NOUNS}|(?!(?:deaths|fatalities|injuries|wounds|lives|bodies|"
     rf"casualties)\b)[a-z]{{3,}}(?<!ss)s(?:-[a-z]+)*)(?![\w-])"
-    r"(?:\s+of\s+(?:the\s+)?[\w\-]+(?:\s+[\w\-]+){0,2}?(?=\s+(?:were|was|have|had|are|is)\b))?",
+    r"(?:\s+of\s+(?:the\s+)?[\w\-]+(?:\s+[\w\-]+){0,4}?(?:\s+\([^)]{1,20}\))?(?=\s+(?:were|was|have|had|are|is)\b))?",
     re.I,
 )
 _NOUN_ONE = re.compile(
@@ -103,6 +103,8 @@ _ONE_LONG = re.compile(
 )
 _VERB_AFTER = re.compile(
     r"(?:\s*,[^,.;]{0,60},)?\s*(?:\([^)]{0,40}\)\s*)?"
+    # "six militants who tried to storm the checkpoint … were killed"
+    r"(?:(?:who|which|that)\s+[^,.;]{0,70}?(?=\s+(?:were|was|have been|has been|had been)\s)\s*)?"
     r"(?:(?:were|was|have been|has been|had been|are|is|got|also|reportedly|allegedly|later|were also|have|had|"
     r"lay|were left|left)\s+){0,3}"
     r"(?:(?:[a-z][\w\-]*)\s+){0,2}?"

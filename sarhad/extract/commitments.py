@@ -373,6 +373,6 @@ def _emit(
 
 def _inside_quote(text: str, pos: int) -> bool:
     before = text[:pos]
-    opens = before.count("\u201c") + before.count('"') % 2
-    closes = before.count("\u201d")
-    return opens > closes and "\u201c" in before
+    if before.count('"') % 2 == 1:  # inside a straight-quoted passage
+        return True
+    return before.count("\u201c") > before.count("\u201d")

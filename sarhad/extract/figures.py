@@ -50,7 +50,12 @@ _CURRENCY_CODE = {
     "afghanis": "AFN",
 }
 _PER_YEAR = re.compile(
-    r"^[\s,]*(?:(?:\w+\s+){0,3}?)(?:annually|a year|per year|per annum|each year|every year|yearly)\b", re.I
+    r"^[\s,]*(?:(?:\w+\s+){0,3}?)(?:annually|a year(?!\s+(?:earlier|ago|before|later|back|on))|per year|"
+    r"per annum|each year|every year|yearly)\b",
+    re.I,
+)
+_TREND_TO = re.compile(
+    r"\bnumber of (?:[a-z\-]+\s+){0,2}?(?P<noun>[a-z\-]+s)\b[^,;.\d]{0,80}?\s(?:to|at|reached|reach|reaches)\s+$"
 )
 _MEASURE = re.compile(
     r"^\s*(?:-|\s)?(?P<u>kilomet(?:re|er)s?|km|kms|miles?|met(?:re|er)s?|m\b|kilograms?|kg|tonnes?|tons?|percent|pc\b|"
@@ -216,7 +221,13 @@ def normalise_unit(unit: str | None) -> str:
         return _UNIT_SYNONYMS[low]
     if u.isupper() or low in {"usd per year"}:
         return u
-    return _MEASURE_UNIT.get(low, low)
+    if low in _MEASURE_UNIT:
+        return _MEASURE_UNIT[low]
+    words = low.split()
+    if len(words) > 1 and words[-1].isalpha():
+        # a counted noun with modifiers compares by its head: "suicide attacks" ~ "attacks"
+        return normalise_unit(words[-1])
+    return low
 
 
 def _head_noun(after: str) -> tuple[str | None, int]:
@@ -234,6 +245,9 @@ def _head_noun(after: str) -> tuple[str | None, int]:
         low = word.casefold()
         if m.start() - pos > 3 and pos:
             break
+        if low == "more" and not re.match(r"\s+than\b", after[m.end() :]):
+            pos = m.end()  # "five more border markets"
+            continue
         if low in _SKIP_WORDS and low not in {"of"}:
             return None, 0
         if low == "of":
@@ -241,6 +255,8 @@ def _head_noun(after: str) -> tuple[str | None, int]:
             continue
         if low in {"killed", "dead", "injured", "wounded", "hurt"}:
             return low, m.end()
+        if low in {"memoranda", "mous"}:  # plurals the suffix rule below misses ("eight MoUs")
+            return word, m.end()
         if (
             re.search(r"(?:s|people|children|men|women|police|personnel|staff|militia|khawarij|khwarij)$", low)
             and not word[0].isupper()
@@ -326,6 +342,11 @@ def extract_figures(article: Article, features: list[SentenceFeatures], used: se
                 elif noun:
                     unit = noun.casefold()
                     end = n.end + consumed
+            if unit is None:
+                # "the number of suicide attacks had fallen to three", "attacks … had risen to 68"
+                trend = _TREND_TO.search(text[max(f.sentence.start, n.start - 160) : n.start])
+                if trend:
+                    unit = trend.group("noun").casefold()
             if unit is None and previous is not None and n.start - previous[0] < 90:
                 # "24 attacks and Khyber Pakhtunkhwa 35", "112 militants …, up from 86": the same unit
                 if re.match(

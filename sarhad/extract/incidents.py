@@ -82,7 +82,9 @@ _CUES: list[tuple[int, float, re.Pattern[str]]] = [
             r"\b(?:blasts?|explosions?|exploded|explosives?|IEDs?|improvised explosive|bomb(?:s|ing|ings|ed)?|"
             r"car bomb|VBIED|grenades?|"
             r"landmines?|mine blast|roadside bomb|remote[- ]control(?:led)?|detonated|detonation|rocket attack|mortar|"
-            r"magnetic bomb|"
+            r"magnetic bomb|missiles?|"
+            r"(?:missile|drone|air|aerial|artillery|rocket)\s+(?:and\s+(?:missile|drone|air)\s+)?strikes?|"
+            r"airstrikes?|air raids?|drone attacks?|shell(?:ing|ed)|mortar shells?|quadcopters?|"
             r"sticky bomb|blown up|blew up)\b",
             re.I,
         ),
@@ -216,6 +218,21 @@ _SUSPECT = re.compile(
     r"associated with|members of|militants of|terrorists of|fighters of|operatives of)\b",
     re.I,
 )
+_FACTION_OF = re.compile(
+    r"\b(?:faction|splinter(?: group)?|wing|offshoot|breakaway group|branch|chapter) of\s+(?:the\s+)?(?:banned\s+)?$",
+    re.I,
+)
+# "the strikes targeted two bases of the Jaish al-Adl group": the group is the target, not the perpetrator
+_TARGETED = re.compile(
+    r"\b(?:targeted|targeting|struck|hit|against)\s+(?:\w+\s+){0,3}?(?:bases?|hideouts?|camps?|positions?|"
+    r"strongholds?|targets?|compounds?|cells?|members|fighters|militants) of\s+(?:the\s+)?(?:so-called\s+)?$",
+    re.I,
+)
+_LED_BY = re.compile(
+    r"\s*,?\s*(?:which is\s+|that is\s+)?(?:led|headed|commanded|run) by\s+(?:the\s+)?(?:militant\s+)?"
+    r"(?:commander\s+)?",
+    re.I,
+)
 _DENY = re.compile(r"\b(?:denied|denies|deny|distanced|rejected (?:any )?involvement)\b", re.I)
 
 _NP_END = (
@@ -226,6 +243,7 @@ _NP_END = (
 _TARGET_PATTERNS = [
     re.compile(
         r"\b(?:attacked|ambushed|targeted|targeting|stormed|raided|struck|tore through|ripped through|fired (?:up)?on|"
+        r"rammed (?:[\w\-]+\s+){0,3}?into|"
         r"opened fire on|"
         r"exploded (?:near|close to|outside|at|inside)|went off (?:near|close to|at|outside|inside)|(?:attack|assault|"
         r"ambush|raid|strike)s?\s+(?:on|against|targeting))\s+"
@@ -644,9 +662,20 @@ def _attribution_of(f: SentenceFeatures, a: ActorMention | None, single: bool) -
         clause = _clause(text, rel_s, rel_e)
         clause_start = text.find(clause)
         # "X, an affiliate of Y, claimed …": the clause's first group is the subject; Y is only mentioned
-        earlier = [
-            o for o in f.actors if o.actor.id != a.actor.id and clause_start <= o.start - f.sentence.start < rel_s
-        ]
+        others = [o for o in f.actors if o.actor.id != a.actor.id]
+        earlier = [o for o in others if clause_start <= o.start - f.sentence.start < rel_s]
+        # "a faction of the Pakistani Taliban led by Hafiz Gul Bahadur claimed …": the faction is the subject
+        leader = [o for o in earlier if _LED_BY.fullmatch(text[o.end - f.sentence.start : rel_s])]
+        if leader:
+            earlier = [o for o in earlier if o not in leader]
+        if _TARGETED.search(text[:rel_s]):
+            return "target"
+        if _FACTION_OF.search(text[:rel_s]) and any(
+            _LED_BY.fullmatch(text[rel_e : o.start - f.sentence.start])
+            for o in others
+            if o.start - f.sentence.start >= rel_e
+        ):
+            return "mentioned"
         if earlier and not re.search(r"\bby\s+(?:the\s+)?(?:so-called\s+)?$", text[:rel_s]):
             return "mentioned"
         if _DENY.search(clause):
@@ -698,6 +727,8 @@ def _perpetrator(
                 if not anaphoric:
                     mentions.setdefault(a.actor.id, []).append(a)
             for actor_id, kind in by_actor.items():
+                if kind == "target":
+                    continue
                 if kind == "denied":
                     scores[actor_id] = scores.get(actor_id, 0) - 5
                     attribution[actor_id] = "denied"
@@ -912,6 +943,27 @@ def _place(
     }
 
 
+_SAME_PROVINCE = re.compile(r"\b(?:in|of) the same province\b", re.I)
+
+
+def _same_province(cluster: _Cluster, place: dict[str, Any], main_place: dict[str, Any]) -> dict[str, Any]:
+    """ "In Taftan county of the same province": a background incident in the main incident's province."""
+    if not any(_SAME_PROVINCE.search(f.sentence.text) for f in cluster.sentences):
+        return place
+    if place["admin1"] == main_place["admin1"]:
+        return place
+    out = dict(place)
+    for key in ("country", "admin1", "admin1_code"):
+        out[key] = main_place[key]
+    out["admin1_source"] = "text"
+    if place["country"] != main_place["country"]:
+        # the gazetteer's hit was a namesake in the other country: keep the name, not its coordinates
+        out["lat"] = out["lon"] = None
+        out["geo_precision"] = "admin1"
+    out["spans"] = {"place": place["spans"]["place"], "admin1": None}
+    return out
+
+
 def _date_fields(cluster: _Cluster, published: date | None) -> dict[str, Any]:
     d = cluster.date
     if d is None or d.value is None:
@@ -952,6 +1004,7 @@ def extract_incidents(article: Article, features: list[SentenceFeatures] | None 
     clusters = _cluster(features, published)
     stats_article = _is_stats_article(features)
     out: list[dict[str, Any]] = []
+    main_place: dict[str, Any] | None = None
     for cluster in clusters:
         if not cluster.sentences:
             continue
@@ -970,6 +1023,10 @@ def extract_incidents(article: Article, features: list[SentenceFeatures] | None 
         place = _place(
             cluster, features, country, dominant if cluster.main else _cluster_dominant(cluster, dominant), article
         )
+        if cluster.main:
+            main_place = place
+        elif main_place is not None and main_place["admin1"]:
+            place = _same_province(cluster, place, main_place)
         dates = _date_fields(cluster, published)
         if not cluster.main:
             if dates["date"] is None or dates["date_precision"] not in {"day", "week", "month"}:

@@ -234,6 +234,8 @@ _PLACE_PATTERNS = [
     ),
     re.compile(rf"(?P<name>{_NAME})'s\s+(?:railway station|airport|bazaar|market|outskirts|suburbs)"),
 ]
+_CAPITALS = {"islamabad", "tehran", "kabul"}
+_LOCATIVE = re.compile(r"(?:in|at|near|outside|on the outskirts of)\s", re.I)
 _NOT_PLACES = {
     "monday",
     "tuesday",
@@ -451,7 +453,12 @@ def find_place_mentions(text: str, offset: int = 0) -> list[PlaceMention]:
             if not words:
                 continue
             name = " ".join(words)
-            if _fold(name) in _NOT_PLACES or _fold(name) in COUNTRY_WORDS:
+            if _fold(name) in _NOT_PLACES:
+                continue
+            if _fold(name) in COUNTRY_WORDS and not (
+                # "outside the district courts in Islamabad": a capital after a place preposition is a place
+                _fold(name) in _CAPITALS and index == 1 and _LOCATIVE.match(m.group(0))
+            ):
                 continue
             start = m.start("name") + m.group("name").find(words[0])
             type_word = m.group("type") if index == 0 else None
