@@ -53,3 +53,21 @@ def test_ingesting_again_changes_nothing(node: Node) -> None:
 def test_missing_article_is_a_clear_error(node: Node, tmp_path: Path) -> None:
     with pytest.raises(NotFound, match="no such file"):
         ingest_article(node, tmp_path / "missing.txt")
+
+
+def test_no_person_is_stored_victims_are_counts(node: Node, tmp_path: Path) -> None:
+    article = tmp_path / "cleric.txt"
+    article.write_text(
+        "Cleric and driver shot dead in Chaman\n"
+        "https://www.example.com/chaman-cleric\n"
+        "2025-03-08\n\n"
+        "CHAMAN: Gunmen opened fire on the car of Maulana Abdul Rehman in Chaman on Friday, killing two people, "
+        "police said. Police officer Naveed Akhtar said an investigation was under way.\n",
+        encoding="utf-8",
+    )
+    result = ingest_article(node, article)
+    (main_id,) = result.incidents
+    inc = node.incident(main_id)
+    assert inc.summary == "car of a cleric" and inc.figures[0].best == 2
+    for (body,) in node.db.fetchall("SELECT body FROM objects"):
+        assert "Abdul Rehman" not in body and "Naveed Akhtar" not in body

@@ -820,11 +820,44 @@ def _target(cluster: _Cluster, text: str) -> tuple[str | None, tuple[int, int] |
                 continue
             start = f.sentence.start + m.start("t") + m.group("t").find(target[:5])
             ttype = _target_type(target)
-            return target, (start, start + len(target)), ttype
+            end = start + len(target)
+            plain = _depersonalise(target)
+            return plain, (start, end), ttype or _target_type(plain)
     victims = [c.noun for f in cluster.sentences for c in f.casualties if c.who == "victims" and c.noun]
     if victims:
         return None, None, _target_type(" ".join(victims))
     return None, None, None
+
+
+_HONORIFIC = re.compile(
+    r"\b(?P<h>Maulana|Mufti|Qari|Molavi|Mawlawi|Mullah|Sheikh|Imam|Dr\.?|Doctor|Mr\.?|Mrs\.?|Ms\.?|Malik|Sardar|"
+    r"Nawab|Haji|Syed|Mir|Khan Sahib)\s+(?:[A-Z][\w'\u2019\-]*\.?\s*){1,4}"
+)
+_CLERIC = {"maulana", "mufti", "qari", "molavi", "mawlawi", "mullah", "sheikh", "imam"}
+_NAME_RUN = re.compile(r"\b(?:[A-Z][a-z]+\s+){1,3}[A-Z][a-z]+\b")
+_NOT_A_PERSON = re.compile(
+    r"\b(?:Station|Road|Police|Camp|Post|Checkpost|Market|Bazaar|Hospital|School|College|University|Mosque|Court|"
+    r"Courthouse|Office|Headquarters|Cantonment|Corps|Army|Force|Forces|Guards|Levies|Rangers|Highway|Bank|Company|"
+    r"Project|Complex|Hotel|Airport|Port|Bridge|Dam|Plaza|Chowk|Colony|Town|City|District|Province|Party|Ministry|"
+    r"Department|Authority|Commission|Council|Assembly)\b"
+)
+
+
+def _depersonalise(target: str) -> str:
+    """Sarhad keeps no records of persons: a victim's name in a target becomes their role ("a cleric")."""
+
+    def role(m: re.Match[str]) -> str:
+        h = m.group("h").rstrip(".").casefold()
+        tail = " " if m.group(0).endswith(" ") else ""
+        return ("a cleric" if h in _CLERIC else "a doctor" if h in {"dr", "doctor"} else "a person") + tail
+
+    out = _HONORIFIC.sub(role, target)
+    for m in reversed(list(_NAME_RUN.finditer(out))):
+        name = m.group(0)
+        if _NOT_A_PERSON.search(name) or find_actor_mentions(name) or geocode_prefixes(name) is not None:
+            continue
+        out = out[: m.start()] + "a person" + out[m.end() :]
+    return re.sub(r"\s+", " ", out).strip()
 
 
 def _target_type(text: str) -> str | None:

@@ -156,3 +156,14 @@ def test_head_nouns_compare_as_units() -> None:
     assert normalise_unit("suicide attacks") == "attacks"
     assert normalise_unit("security personnel") == "personnel"
     assert normalise_unit("square kilometres") == "km2" and normalise_unit("USD per year") == "USD per year"
+
+
+def test_a_named_victim_in_a_target_becomes_a_role() -> None:
+    cases = {
+        "Gunmen opened fire on Malik Aslam Khan near his house in Chaman on Friday, killing two people.": "a person",
+        "Gunmen opened fire on Aslam Khan's car in Chaman on Friday, killing two people.": "a person's car",
+        "Gunmen attacked Dr Ali Raza in Quetta on Friday, killing two people.": "a doctor",
+        "A bomb exploded near Quetta Railway Station on Friday, killing two people.": "Quetta Railway Station",
+    }
+    for text, target in cases.items():
+        assert extract_article(text, published="2025-03-08").incidents[0]["target"] == target, text
