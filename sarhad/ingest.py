@@ -3,7 +3,8 @@
 Each extracted incident is published as an incident of dataset ``article`` asserted by the node's party, its
 figures with rule ``extracted`` asserted by the article's publisher. The article itself is published as a
 STIX ``report`` (title, source, URL, publication date, the text's SHA-256, references to the incidents) and
-each proposed commitment as a STIX ``note`` on that report, for the framework's secretary to accept. Ingesting
+each proposed commitment as a STIX ``note`` on that report (its actor, parties, due date and source sentence in
+``x_sarhad_commitment``), for the framework's secretary to accept: ``sarhad framework proposals`` lists them. Ingesting
 the same article again changes nothing.
 """
 
@@ -109,6 +110,21 @@ def incident_from_extraction(
     )
 
 
+def _proposal(commitment: dict[str, Any], text: str) -> dict[str, Any]:
+    """The structured proposal a note carries: who, what, by when, and the sentence it came from."""
+    sentence = (commitment.get("spans") or {}).get("sentence")
+    quote = text[sentence[0] : sentence[1]] if sentence else None
+    return {
+        "actor": commitment.get("actor"),
+        "parties": list(commitment.get("parties") or []),
+        "text": commitment.get("text") or "",
+        "due": commitment.get("due"),
+        "due_text": commitment.get("due_text"),
+        "recurrence": commitment.get("recurrence"),
+        "quote": quote,
+    }
+
+
 def ingest_article(node: Node, path: Path, *, published: str | None = None) -> IngestResult:
     """Extract ``path`` and publish its incidents, the article (a report) and its commitments (notes).
 
@@ -156,6 +172,7 @@ def ingest_article(node: Node, path: Path, *, published: str | None = None) -> I
                 "content": commitment.get("text") or "",
                 "object_refs": [report_id],
                 "labels": ["proposed-commitment", *([f"due:{commitment['due']}"] if commitment.get("due") else [])],
+                "x_sarhad_commitment": {"ordinal": i, **_proposal(commitment, extraction.article.text)},
             }
             pub.add_object(note)
             result.commitments += 1

@@ -92,6 +92,32 @@ def framework_list(
     )
 
 
+@framework_app.command("proposals")
+def framework_proposals(ctx: typer.Context, json_out: bool = _JSON) -> None:
+    """Commitments proposed by ingested news articles (`sarhad ingest article`), newest article first."""
+    from sarhad.framework.proposals import list_proposals
+
+    rows = list_proposals(state(ctx).node())
+    if json_out:
+        print_json(rows)
+        return
+    if not rows:
+        typer.echo("no proposed commitment: ingest articles with `sarhad ingest article FILE…`")
+        return
+    print_table(
+        ["actor", "commitment", "due", "article"],
+        [
+            [
+                r["actor"],
+                r["text"] if len(r["text"]) <= 70 else r["text"][:69] + "…",
+                r["due"] or (r["recurrence"] or "–"),
+                f"{r['article']['published'] or '?'} {r['article']['title'] or ''}"[:60],
+            ]
+            for r in rows
+        ],
+    )
+
+
 def _lvl(level: int | None) -> str:
     return "–" if level is None else str(level)
 

@@ -39,7 +39,8 @@ class _Gate:
 
 
 _CUE = re.compile(
-    r"\b(?:(?:have |has |had |also |further |jointly |on \w+ )*(?:agreed|agree|agrees)(?: to| on| that)?|"
+    r"\b(?:(?:have |has |had |also |further |jointly |on \w+ )*(?:agreed|agree|agrees)(?: on \w+day)?"
+    r"(?: to| on| that)?|"
     r"(?:renewed |reaffirmed |reiterated )?(?:a |their |its )?(?:(?:pledge|vow|promise|commitment)s? to|(?:pledged|"
     r"vowed|promised|pledging|vowing)(?: to)?)|"
     r"committed to|commit to|resolved to|decided(?: that| to)?|undertook to|will|shall|plan(?:s|ned)?(?: to)?|"
@@ -149,6 +150,10 @@ def _subject(text: str, cue_start: int) -> tuple[str, int]:
     )
     subject = re.sub(r"\s+(?:on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b", "", subject)
     subject = re.sub(r"\s+(?:had|have|has|also|further|jointly)$", "", subject.strip())
+    conj = re.match(r"(?:and|but|while|also|then)\b\s*", subject)
+    if conj:  # ", and agreed to …": the conjunction is not the subject
+        subject = subject[conj.end() :]
+        start += len(text[start:]) - len(text[start:].lstrip()) + conj.end()
     lead_ws = len(text[start:]) - len(text[start:].lstrip())
     return subject.strip(" ,\u2013-"), start + lead_ws
 
@@ -280,7 +285,34 @@ def extract_commitments(article: Article) -> list[dict[str, Any]]:
                     default_actor,
                     self_due,
                 )
-    return out
+    return _drop_restated_headlines(out, article)
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:5] for w in re.findall(r"[a-z]{3,}", text.casefold()) if w not in _FUNCTION_WORDS}
+
+
+_FUNCTION_WORDS = {"the", "and", "for", "with", "more", "from", "into", "their", "will", "agree", "agreed", "would"}
+
+
+def _drop_restated_headlines(out: list[dict[str, Any]], article: Article) -> list[dict[str, Any]]:
+    """A headline's commitment that the body states again in full ("X, Y agree on joint patrol SOPs") is
+    dropped: the body's version has the actor, the due date and the sentence."""
+    title = next((s for s in article.story() if s.role == "title"), None)
+    if title is None:
+        return out
+    in_title = [c for c in out if title.start <= c["spans"]["sentence"][0] < title.end]
+    body_words: set[str] = set()
+    for c in out:
+        if c not in in_title:
+            body_words |= _stems(c["text"])
+    kept = []
+    for c in out:
+        words = _stems(c["text"])
+        if c in in_title and words and len(words & body_words) >= max(2, (len(words) + 1) // 2):
+            continue
+        kept.append(c)
+    return kept
 
 
 def _split_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
