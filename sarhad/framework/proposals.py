@@ -42,7 +42,7 @@ def list_proposals(node: Node) -> list[dict[str, Any]]:
             (lab.split(":", 1)[1] for lab in note.get("labels") or [] if lab.startswith("due:")), None
         )
         report = next((reports[r] for r in note.get("object_refs") or [] if r in reports), {})
-        ref = next(iter(report.get("external_references") or []), {})
+        ref: dict[str, Any] = next(iter(report.get("external_references") or []), {})
         out.append(
             {
                 "_order": (
