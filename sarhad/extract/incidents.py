@@ -831,7 +831,7 @@ def _target(cluster: _Cluster, text: str) -> tuple[str | None, tuple[int, int] |
 
 _HONORIFIC = re.compile(
     r"\b(?P<h>Maulana|Mufti|Qari|Molavi|Mawlawi|Mullah|Sheikh|Imam|Dr\.?|Doctor|Mr\.?|Mrs\.?|Ms\.?|Malik|Sardar|"
-    r"Nawab|Haji|Syed|Mir|Khan Sahib)\s+(?:[A-Z][\w'\u2019\-]*\.?\s*){1,4}"
+    r"Nawab|Haji|Syed|Khan Sahib)\s+(?:[A-Z][\w'\u2019\-]*\.?\s*){1,4}"
 )
 _CLERIC = {"maulana", "mufti", "qari", "molavi", "mawlawi", "mullah", "sheikh", "imam"}
 _NAME_RUN = re.compile(r"\b(?:[A-Z][a-z]+\s+){1,3}[A-Z][a-z]+\b")
@@ -843,18 +843,48 @@ _NOT_A_PERSON = re.compile(
 )
 
 
+def _is_place(name: str) -> bool:
+    return geocode_prefixes(name.strip()) is not None
+
+
+_PLACE_NOUN_AFTER = re.compile(
+    r"\s*(?:checkpost|check post|post|market|bazaar|area|road|highway|town|village|mosque|madrassa|school|camp|"
+    r"chowk|colony|station|district|tehsil|crossing|border|bridge|dam|hospital|court|office|police|checkpoint)\b"
+)
+
+
+def _not_a_person(target: str, start: int, end: int) -> bool:
+    """Whether target[start:end], a capitalised run, names a place, a group or an institution."""
+    name = target[start:end].strip()
+    return bool(
+        _NOT_A_PERSON.search(name)
+        or _PLACE_NOUN_AFTER.match(target, end)
+        or find_actor_mentions(name)
+        or _is_place(name)
+    )
+
+
 def _depersonalise(target: str) -> str:
-    """Sarhad keeps no records of persons: a victim's name in a target becomes their role ("a cleric")."""
+    """Sarhad keeps no records of persons: a victim's name in a target becomes their role ("a cleric").
+
+    A name is replaced when it has a title ("Maulana …", "Dr …"), or when it is the whole target, a
+    possessor ("Aslam Khan's car") or what the target is "of" ("the car of Aslam Khan"), and is neither a
+    place the gazetteer knows, nor followed by a place noun ("Mir Ali checkpost"), nor a group or institution.
+    """
 
     def role(m: re.Match[str]) -> str:
+        if _not_a_person(target, m.start(), m.end()):
+            return m.group(0)
         h = m.group("h").rstrip(".").casefold()
         tail = " " if m.group(0).endswith(" ") else ""
         return ("a cleric" if h in _CLERIC else "a doctor" if h in {"dr", "doctor"} else "a person") + tail
 
     out = _HONORIFIC.sub(role, target)
     for m in reversed(list(_NAME_RUN.finditer(out))):
-        name = m.group(0)
-        if _NOT_A_PERSON.search(name) or find_actor_mentions(name) or geocode_prefixes(name) is not None:
+        whole = m.start() == 0 and m.end() == len(out)
+        possessor = out.startswith(("'s", "\u2019s"), m.end())
+        of_whom = out[: m.start()].endswith(" of ") and m.end() == len(out)
+        if not (whole or possessor or of_whom) or _not_a_person(out, m.start(), m.end()):
             continue
         out = out[: m.start()] + "a person" + out[m.end() :]
     return re.sub(r"\s+", " ", out).strip()

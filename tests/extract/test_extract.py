@@ -84,6 +84,9 @@ def test_every_span_points_at_its_words(path: Path) -> None:
         if spans["place"]:
             s, e = spans["place"]
             assert text[s:e] == inc["place"]
+        if spans["target"]:
+            s, e = spans["target"]
+            assert text[s:e] == inc["target"] or re.search(r"\ba (?:person|cleric|doctor)\b", inc["target"])
         if spans["date"]:
             s, e = spans["date"]
             assert 0 <= s < e <= len(text)

@@ -164,6 +164,8 @@ def test_a_named_victim_in_a_target_becomes_a_role() -> None:
         "Gunmen opened fire on Aslam Khan's car in Chaman on Friday, killing two people.": "a person's car",
         "Gunmen attacked Dr Ali Raza in Quetta on Friday, killing two people.": "a doctor",
         "A bomb exploded near Quetta Railway Station on Friday, killing two people.": "Quetta Railway Station",
+        "Militants attacked the Mir Ali checkpost on Friday, killing two soldiers.": "Mir Ali checkpost",
+        "Gunmen opened fire on the car of Aslam Khan in Chaman on Friday, killing two people.": "car of a person",
     }
     for text, target in cases.items():
         assert extract_article(text, published="2025-03-08").incidents[0]["target"] == target, text
