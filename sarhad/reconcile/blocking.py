@@ -21,11 +21,14 @@ from typing import Final
 import numpy as np
 
 from sarhad.reconcile.features import I64, Bool, Features
+from sarhad.reconcile.record import DATE_SLACK_DAYS
 
 __all__ = ["CELL_DEGREES", "LONG_SPAN_DAYS", "candidate_pairs"]
 
 CELL_DEGREES: Final = 0.25  # ~28 km: the 3x3 neighbourhood covers any two points within ~25 km
 LONG_SPAN_DAYS: Final = 7  # a record whose date range is longer than this is blocked by month
+
+_MIN_SLACK: Final = min(DATE_SLACK_DAYS.values())
 
 # Namespaces of the time and place parts of a key.
 _T_DAY, _T_MONTH_SHORT, _T_MONTH_LONG = 0, 1, 2
@@ -162,16 +165,20 @@ def candidate_pairs(f: Features, new: Bool | None = None) -> tuple[I64, I64]:
     """The distinct candidate pairs ``(a, b)``, ``a < b``, sorted; with ``new``, only pairs touching a new record.
 
     Incremental runs pass ``new`` (True for the records added since the last run): new records probe every
-    record, and the vaguer old records (the only ones that probe keys points never probe) probe the new.
+    record, and old records probe the new ones, so that the pairs are exactly those a run over everything
+    would find. Probing is not symmetric (a week-precise date probes three days either side, a day-precise
+    one day; points never probe provinces), but whatever a short, day-slack point finds also finds it, so
+    those old records (most of them) need not probe.
     """
     n = f.size
     everyone = np.ones(n, np.bool_)
     if new is None:
         a, b = _match(*_keys(f, everyone, everyone))
     else:
-        coarse = ~f.cell_point | ((f.day_end - f.day_start) > LONG_SPAN_DAYS)
+        short = (f.day_end - f.day_start) <= LONG_SPAN_DAYS
+        reciprocated = f.cell_point & short & (f.slack <= _MIN_SLACK)
         a1, b1 = _match(*_keys(f, everyone, new))
-        a2, b2 = _match(*_keys(f, new, coarse & ~new))
+        a2, b2 = _match(*_keys(f, new, ~new & ~reciprocated))
         a, b = np.concatenate([a1, a2]), np.concatenate([b1, b2])
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     keep = lo != hi

@@ -8,9 +8,16 @@ Best-first agglomeration with three guards, so that look-alikes do not chain:
 3. analyst decisions: records an analyst kept apart stay apart; records an analyst put together stay
    together (they are united before anything else).
 
-Deterministic: records are ordered by id, pairs by score then ids. Incremental: pass the previous run's
-labels as ``existing`` and only pairs that touch a new record are scored; the old clusters are the starting
-point and keep their ids.
+Deterministic: records are ordered by id, pairs by score then ids, so the clusters are a function of the
+records and the decisions alone, whatever the input order.
+
+Incremental, and exact: merges only ever follow *strong* pairs (scoring at least the threshold), so the
+clustering of one connected component of the strong-pair graph depends on that component alone. An
+incremental run (``existing`` = the previous run's labels) starts from the records that are new or changed,
+the other members of clusters that lost a record, and the records an analyst decision names; it widens
+that set along strong pairs until it is closed (each round scores only the pairs touching the records just
+added), and clusters the closed set afresh. Everything outside it keeps its previous cluster. The result is
+the same as a from-scratch run over all the records, at the cost of the neighbourhood of what changed.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from typing import Final
 import numpy as np
 
 from sarhad.reconcile.blocking import candidate_pairs
-from sarhad.reconcile.features import F64, I64, Features
+from sarhad.reconcile.features import F64, I64, Bool, Features
 from sarhad.reconcile.record import Record
 from sarhad.reconcile.score import Scoring, score_pairs
 
@@ -42,12 +49,17 @@ def cluster_id_for(member_ids: Iterable[str]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class ClusterResult:
-    """What a clustering run produced: ``labels`` maps every record id to its cluster id."""
+    """What a clustering run produced: ``labels`` maps every record id to its cluster id.
+
+    ``candidates``: pairs scored; ``new_records``: records new or changed since ``existing``;
+    ``reclustered``: records whose clusters were recomputed (all of them in a from-scratch run).
+    """
 
     labels: dict[str, str]
     candidates: int = 0
     linked: int = 0
     new_records: int = 0
+    reclustered: int = 0
     stats: dict[str, int] = field(default_factory=dict)
 
     def clusters(self) -> dict[str, list[str]]:
@@ -128,11 +140,11 @@ class _Groups:
         self._members.pop(rb, None)
         self._sources.pop(rb, None)
 
-    def groups(self) -> list[list[int]]:
-        """Every group's members, largest first, then by smallest member."""
+    def groups(self, active: Bool) -> list[list[int]]:
+        """Every group of ``active`` records, largest first, then by smallest member."""
         multi = list(self._members.values())
         grouped = {i for m in multi for i in m}
-        singles = [[i] for i in range(self.n) if i not in grouped]
+        singles = [[i] for i in np.flatnonzero(active).tolist() if i not in grouped]
         return sorted(multi, key=lambda m: (-len(m), min(m))) + singles
 
 
@@ -141,13 +153,17 @@ def cluster_records(
     *,
     scoring: Scoring | None = None,
     existing: Mapping[str, str] | None = None,
+    changed: Iterable[str] = (),
     must: Sequence[tuple[str, str]] = (),
     cannot: Iterable[tuple[str, str]] = (),
 ) -> ClusterResult:
     """Cluster ``records`` (any order; a repeated id keeps its last record).
 
-    ``existing``: record id → cluster id from the previous run; records not in it are the new ones, and
-    only pairs touching them are scored (all pairs when ``existing`` is None). ``must``/``cannot``: record
+    ``existing``: record id → cluster id from the previous run (None: cluster from scratch). Records not in
+    it are new; ``changed`` names records in it whose content changed since (their previous cluster is
+    recomputed too; ids in ``existing`` that are no longer among the records count as changed). Only the
+    neighbourhood of what is new or changed is scored and clustered again, and the result equals a
+    from-scratch run; clusters that keep most of their members keep their ids. ``must``/``cannot``: record
     id pairs an analyst put together / kept apart (ids not among the records are ignored).
     """
     # The run allocates millions of small objects that all live until it ends: pausing the cyclic garbage
@@ -155,16 +171,70 @@ def cluster_records(
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _cluster(records, scoring or Scoring(), existing, must, cannot)
+        return _cluster(records, scoring or Scoring(), existing, set(changed), must, cannot)
     finally:
         if paused:
             gc.enable()
+
+
+def _seeds(
+    ordered: Sequence[Record],
+    existing: Mapping[str, str],
+    changed: set[str],
+    decided: set[int],
+) -> tuple[Bool, Bool]:
+    """(new or changed records, every record whose cluster must be recomputed) as masks over ``ordered``."""
+    n = len(ordered)
+    new = np.fromiter((r.id not in existing or r.id in changed for r in ordered), np.bool_, n)
+    present = {r.id for r in ordered}
+    dirty = {existing[i] for i in changed if i in existing}
+    dirty |= {cid for rid, cid in existing.items() if rid not in present}
+    seeds = new | np.fromiter((existing.get(r.id) in dirty for r in ordered), np.bool_, n)
+    if decided:
+        seeds[np.fromiter(decided, np.int64, len(decided))] = True
+    return new, seeds
+
+
+def _closure(ordered: Sequence[Record], f: Features, seeds: Bool, scoring: Scoring) -> tuple[Bool, I64, I64, F64]:
+    """Widen ``seeds`` along strong pairs until closed; return the closed set and its scored pairs, sorted.
+
+    Each round scores the candidate pairs that touch the records added in the round before (a pair whose
+    other end joined earlier was scored then), so every pair inside the closed set is scored exactly once.
+    """
+    closure = seeds.copy()
+    frontier = seeds.copy()
+    found_a: list[I64] = []
+    found_b: list[I64] = []
+    found_s: list[F64] = []
+    while frontier.any():
+        a, b = candidate_pairs(f, frontier)
+        earlier = closure & ~frontier
+        fresh = ~(earlier[a] | earlier[b])
+        a, b = a[fresh], b[fresh]
+        s = score_pairs(ordered, f, a, b, scoring)
+        found_a.append(a)
+        found_b.append(b)
+        found_s.append(s)
+        strong = s >= scoring.threshold
+        reached = np.zeros(f.size, np.bool_)
+        reached[a[strong]] = True
+        reached[b[strong]] = True
+        frontier = reached & ~closure
+        closure |= frontier
+    if not found_a:
+        return closure, np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.float64)
+    a, b, s = np.concatenate(found_a), np.concatenate(found_b), np.concatenate(found_s)
+    inside = closure[a] & closure[b]
+    a, b, s = a[inside], b[inside], s[inside]
+    order = np.argsort(a * np.int64(f.size) + b, kind="stable")
+    return closure, a[order], b[order], s[order]
 
 
 def _cluster(
     records: Sequence[Record],
     scoring: Scoring,
     existing: Mapping[str, str] | None,
+    changed: set[str],
     must: Sequence[tuple[str, str]],
     cannot: Iterable[tuple[str, str]],
 ) -> ClusterResult:
@@ -172,38 +242,31 @@ def _cluster(
     ordered = [by_id[k] for k in sorted(by_id)]
     index = {r.id: i for i, r in enumerate(ordered)}
     f = Features.of(ordered)
-    new_mask = None
-    if existing is not None:
-        new_mask = np.fromiter((r.id not in existing for r in ordered), np.bool_, len(ordered))
-    a, b = candidate_pairs(f, new_mask)
-    s = score_pairs(ordered, f, a, b, scoring)
-
-    keep = s >= _KEEP_SCORE
-    codes = a[keep] * np.int64(len(ordered)) + b[keep]  # sorted: candidate_pairs returns pairs in code order
+    must_pairs = [(index[x], index[y]) for x, y in must if x in index and y in index and x != y]
     forbid = {
         (min(index[x], index[y]), max(index[x], index[y])) for x, y in cannot if x in index and y in index and x != y
     }
+    if existing is None:
+        active = np.ones(len(ordered), np.bool_)
+        new_count = len(ordered)
+        a, b = candidate_pairs(f)
+        s = score_pairs(ordered, f, a, b, scoring)
+    else:
+        decided = {i for pair in (*must_pairs, *forbid) for i in pair}
+        new, seeds = _seeds(ordered, existing, changed, decided)
+        new_count = int(new.sum())
+        active, a, b, s = _closure(ordered, f, seeds, scoring)
+
+    keep = s >= _KEEP_SCORE
+    codes = a[keep] * np.int64(len(ordered)) + b[keep]  # sorted: pairs come in code order
     groups = _Groups(f.source.tolist(), forbid, codes, s[keep])
 
-    # 1. the previous run's clusters (minus what an analyst has since kept apart), 2. analyst unions.
-    if existing:
-        by_cluster: dict[str, list[int]] = {}
-        for rid, cid in existing.items():
-            if rid in index:
-                by_cluster.setdefault(cid, []).append(index[rid])
-        for cid in sorted(by_cluster):
-            first, *rest = sorted(by_cluster[cid])
-            for i in rest:
-                ra, rb = groups.find(first), groups.find(i)
-                if ra != rb and not groups.forbidden(ra, rb):
-                    groups.union(ra, rb)
-    for x, y in must:
-        if x in index and y in index:
-            ra, rb = groups.find(index[x]), groups.find(index[y])
-            if ra != rb and not groups.forbidden(ra, rb):
-                groups.union(ra, rb)
-
-    # 3. best-first over the pairs above the threshold.
+    # 1. analyst unions (every record they name is in the recomputed set), 2. best-first over the pairs
+    # above the threshold.
+    for x, y in must_pairs:
+        ra, rb = groups.find(x), groups.find(y)
+        if ra != rb and not groups.forbidden(ra, rb):
+            groups.union(ra, rb)
     strong = np.nonzero(s >= scoring.threshold)[0]
     order = strong[np.lexsort((b[strong], a[strong], -s[strong]))]
     linked = 0
@@ -218,21 +281,22 @@ def _cluster(
         groups.union(ra, rb)
         linked += 1
 
-    labels = _label(ordered, groups, existing or {})
+    labels = _label(ordered, groups, existing or {}, active)
     return ClusterResult(
         labels=labels,
         candidates=int(a.shape[0]),
         linked=linked,
-        new_records=int(new_mask.sum()) if new_mask is not None else len(ordered),
+        new_records=new_count,
+        reclustered=int(active.sum()),
     )
 
 
-def _label(ordered: Sequence[Record], groups: _Groups, existing: Mapping[str, str]) -> dict[str, str]:
-    """Give each group an id: the previous id most of its members had, else a new one."""
-    comps = groups.groups()
-    used: set[str] = set()
-    labels: dict[str, str] = {}
-    for members in comps:
+def _label(ordered: Sequence[Record], groups: _Groups, existing: Mapping[str, str], active: Bool) -> dict[str, str]:
+    """Give each recomputed group an id: the previous id most of its members had, else a new one. Records
+    outside the recomputed set keep their previous ids."""
+    labels = {r.id: existing[r.id] for r, on in zip(ordered, active.tolist(), strict=True) if not on}
+    used = set(labels.values())
+    for members in groups.groups(active):
         ids = [ordered[i].id for i in members]
         votes = Counter(existing[i] for i in ids if i in existing)
         choice = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Final
+from typing import Any, Final
 
 from sarhad.errors import InvalidInput
 from sarhad.model.figures import Figure, Range, total
@@ -148,3 +148,30 @@ class Record:
             summary=inc.summary or ("" if inc.title.startswith("Incident of ") else inc.title),
             dataset=inc.dataset,
         )
+
+    def to_row(self) -> list[Any]:
+        """The record as a JSON-ready list (see :meth:`from_row`): what a node keeps between runs, so that
+        a run need not parse every incident's STIX body again."""
+        return [
+            self.id, self.reported_by, self.source_id, self.day_start, self.day_end, self.date_precision,
+            self.lat, self.lon, self.geo_precision, self.country, self.admin1, self.place, self.attack_type,
+            self.perpetrator, self.actor,
+            [[f.measure, f.category, f.low, f.best, f.high, f.rule, f.asserted_by, f.zero_ambiguous]
+             for f in self.figures],
+            self.summary, self.dataset,
+        ]  # fmt: skip
+
+    @classmethod
+    def from_row(cls, row: list[Any]) -> Record:
+        """The record :meth:`to_row` wrote. Raises InvalidInput when the row is malformed."""
+        try:
+            (rid, by, source_id, start, end, dprec, lat, lon, gprec, country, admin1, place, attack, perpetrator,
+             actor, figures, summary, dataset) = row  # fmt: skip
+            return cls(
+                id=rid, reported_by=by, source_id=source_id, day_start=start, day_end=end, date_precision=dprec,
+                lat=lat, lon=lon, geo_precision=gprec, country=country, admin1=admin1, place=place,
+                attack_type=attack, perpetrator=perpetrator, actor=actor,
+                figures=tuple(Figure(*f) for f in figures), summary=summary, dataset=dataset,
+            )  # fmt: skip
+        except (TypeError, ValueError) as exc:
+            raise InvalidInput(f"stored reconciliation record is malformed: {exc}") from exc

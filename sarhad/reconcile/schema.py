@@ -1,6 +1,7 @@
 """The reconciliation tables (migrations of the ``reconcile`` component, applied by ``sarhad.store.schema``).
 
-Both are views: ``sarhad reconcile`` rebuilds them from the incidents and the analysts' decision objects.
+All are views: ``sarhad reconcile --full`` rebuilds them from the incidents and the analysts' decision
+objects.
 """
 
 from __future__ import annotations
@@ -28,4 +29,11 @@ MIGRATIONS: Final[list[str]] = [
         version TEXT NOT NULL
     )""",
     "CREATE INDEX reconcile_members_cluster ON reconcile_members (cluster_id)",
+    # The comparison view of each incident at a version (Record.to_row as JSON), so that a run reads the
+    # records it already knows without parsing their STIX bodies again.
+    """CREATE TABLE reconcile_records (
+        incident_id TEXT PRIMARY KEY,
+        version TEXT NOT NULL,
+        record TEXT NOT NULL
+    )""",
 ]

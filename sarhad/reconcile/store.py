@@ -1,8 +1,10 @@
 """Reconciliation on a node: cluster the database's incidents, keep the clusters, answer questions on them.
 
-:func:`reconcile` reads every current incident, takes the previous run's clusters as the starting point
-(records that are new or changed since are the only ones compared) and the node's analyst decisions as
-constraints, and rewrites the ``reconcile_*`` rows of the clusters that changed, in one transaction.
+:func:`reconcile` reads every current incident (the ones it has seen before from ``reconcile_records``,
+without parsing their STIX bodies), reclusters only the neighbourhood of what is new or changed since the
+previous run (see :mod:`sarhad.reconcile.cluster`; the result equals a from-scratch run), applies the node's
+analyst decisions as constraints, and rewrites the ``reconcile_*`` rows of the clusters that changed, in one
+transaction.
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ from sarhad.reconcile.joint import JointView, joint_view
 from sarhad.reconcile.record import Record
 from sarhad.reconcile.score import Scoring
 from sarhad.store.db import Database
-from sarhad.store.incidents import iter_incidents
 
 __all__ = [
     "ReconcileSummary",
@@ -39,6 +40,7 @@ class ReconcileSummary:
 
     records: int
     new_records: int
+    reclustered: int
     clusters: int
     multi_source: int
     disagreements: int
@@ -49,6 +51,7 @@ class ReconcileSummary:
         return {
             "records": self.records,
             "new_records": self.new_records,
+            "reclustered": self.reclustered,
             "clusters": self.clusters,
             "multi_source": self.multi_source,
             "disagreements": self.disagreements,
@@ -58,7 +61,8 @@ class ReconcileSummary:
 
     def line(self) -> str:
         return (
-            f"reconciled {self.records} records ({self.new_records} new) into {self.clusters} incidents "
+            f"reconciled {self.records} records ({self.new_records} new or changed, {self.reclustered} "
+            f"reclustered) into {self.clusters} incidents "
             f"({self.multi_source} reported by several sources, {self.disagreements} with disagreements; "
             f"{self.changed} clusters changed) in {self.seconds:.1f} s"
         )
@@ -74,12 +78,46 @@ def load_decisions(db: Database, party: str) -> list[Decision]:
     return [Decision.from_stix(json.loads(body)) for (body,) in rows]
 
 
-def _records(db: Database) -> tuple[list[Record], dict[str, str]]:
-    records, versions = [], {}
-    for inc in iter_incidents(db):
-        records.append(Record.from_incident(inc))
-        versions[inc.id] = inc.modified
-    return records, versions
+def _records(db: Database, full: bool) -> tuple[list[Record], dict[str, str], list[tuple[str, str, str]]]:
+    """Every current incident as a Record, its version, and the rows to write into ``reconcile_records``.
+
+    Records of incidents whose current version is in ``reconcile_records`` come from there; only new and
+    changed incidents (all of them when ``full``) are parsed from their STIX bodies.
+    """
+    versions = {str(rid): str(modified) for rid, modified in db.iterate("SELECT id, modified FROM incidents")}
+    records: list[Record] = []
+    if not full:
+        for rid, version, row in db.iterate("SELECT incident_id, version, record FROM reconcile_records"):
+            if versions.get(rid) == version:
+                records.append(Record.from_row(json.loads(row)))
+    known = {r.id for r in records}
+    todo = sorted(rid for rid in versions if rid not in known)
+    fresh: list[tuple[str, str, str]] = []
+    for start in range(0, len(todo), 500):
+        chunk = todo[start : start + 500]
+        for (body,) in db.fetchall(
+            "SELECT o.body FROM incidents i JOIN objects o ON o.id = i.id AND o.modified = i.modified"
+            f" WHERE i.id IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        ):
+            rec = Record.from_incident(Incident.from_stix(json.loads(body)))
+            records.append(rec)
+            row = json.dumps(rec.to_row(), ensure_ascii=False, separators=(",", ":"))
+            fresh.append((rec.id, versions[rec.id], row))
+    return records, versions, fresh
+
+
+def _save_records(db: Database, fresh: list[tuple[str, str, str]], versions: dict[str, str], full: bool) -> None:
+    """Keep ``reconcile_records`` in step with the incidents: replace what was parsed, drop what is gone."""
+    if full:
+        db.execute("DELETE FROM reconcile_records")
+    else:
+        cached = [str(r[0]) for r in db.fetchall("SELECT incident_id FROM reconcile_records")]
+        drop = sorted({rid for rid in cached if rid not in versions} | {rid for rid, _, _ in fresh})
+        for start in range(0, len(drop), 500):
+            chunk = drop[start : start + 500]
+            db.execute(f"DELETE FROM reconcile_records WHERE incident_id IN ({', '.join('?' * len(chunk))})", chunk)
+    db.executemany("INSERT INTO reconcile_records (incident_id, version, record) VALUES (?, ?, ?)", fresh)
 
 
 def reconcile(db: Database, party: str, *, scoring: Scoring | None = None, full: bool = False) -> ReconcileSummary:
@@ -88,16 +126,15 @@ def reconcile(db: Database, party: str, *, scoring: Scoring | None = None, full:
     Raises StorageError when the database fails.
     """
     started = time.monotonic()
-    records, versions = _records(db)
+    records, versions, fresh = _records(db, full)
     previous: dict[str, tuple[str, str]] = {
         rid: (cid, version)
         for rid, cid, version in db.fetchall("SELECT incident_id, cluster_id, version FROM reconcile_members")
     }
-    existing = None
-    if not full:
-        existing = {rid: cid for rid, (cid, version) in previous.items() if versions.get(rid) == version}
+    existing = None if full else {rid: cid for rid, (cid, _) in previous.items()}
+    edited = {rid for rid, (_, version) in previous.items() if versions.get(rid) != version}
     must, cannot = constraints(load_decisions(db, party))
-    result = cluster_records(records, scoring=scoring, existing=existing, must=must, cannot=cannot)
+    result = cluster_records(records, scoring=scoring, existing=existing, changed=edited, must=must, cannot=cannot)
 
     old_clusters: dict[str, set[str]] = {}
     for rid, (cid, _) in previous.items():
@@ -129,11 +166,13 @@ def reconcile(db: Database, party: str, *, scoring: Scoring | None = None, full:
             "INSERT INTO reconcile_members (incident_id, cluster_id, version) VALUES (?, ?, ?)",
             [(m.id, cid, versions[m.id]) for cid, v in views.items() for m in v.members],
         )
+        _save_records(db, fresh, versions, full)
     multi = sum(1 for ids in new_clusters.values() if len({by_id[i].reported_by for i in ids}) > 1)
     disagreements = db.fetchone("SELECT COUNT(*) FROM reconcile_clusters WHERE flags LIKE '%disagree%'")
     return ReconcileSummary(
         records=len(records),
         new_records=result.new_records,
+        reclustered=result.reclustered,
         clusters=len(new_clusters),
         multi_source=multi,
         disagreements=int(disagreements[0]) if disagreements else 0,

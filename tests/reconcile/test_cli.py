@@ -49,7 +49,7 @@ def test_reconcile_json_summary_and_list_contract(home: Path, capsys: pytest.Cap
     disputed = clusters(capsys, home, "--disagreements")
     assert [sorted(m["source_id"] for m in r["members"]) for r in disputed] == [["IR-3", "PK-3"]]
     code, out, _ = run(capsys, home, "reconcile")
-    assert code == 0 and out.startswith("reconciled 6 records (0 new) into 3 incidents")
+    assert code == 0 and out.startswith("reconciled 6 records (0 new or changed, 0 reclustered) into 3 incidents")
 
 
 def test_show_puts_every_members_version_side_by_side(home: Path, capsys: pytest.CaptureFixture[str]) -> None:

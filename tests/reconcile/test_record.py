@@ -69,3 +69,16 @@ def test_province_names_and_codes_compare_equal() -> None:
                      source_id="n1", date_start="2024-01-01", date_end="2024-01-01",
                      place=Place(country="PK", admin1="Balochistan", precision="admin1"))  # fmt: skip
     assert Record.from_incident(named).admin1 == "PK-BA"
+
+
+def test_stored_row_round_trips_through_json_and_refuses_garbage() -> None:
+    import json
+
+    for rec in generate(300, seed=2).records:
+        assert Record.from_row(json.loads(json.dumps(rec.to_row()))) == rec
+    with pytest.raises(InvalidInput, match="stored reconciliation record is malformed"):
+        Record.from_row(["incident--x", "PK"])
+    row = generate(1, seed=2).records[0].to_row()
+    row[15] = [["killed", "total", -1, None, None, "reported", "PK", False]]
+    with pytest.raises(InvalidInput, match="must be a count"):
+        Record.from_row(row)

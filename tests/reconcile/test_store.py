@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 import pytest
 
 from sarhad.errors import InvalidInput, NotFound
 from sarhad.node import Node
 from sarhad.reconcile.stats import dedup_stats
 from sarhad.reconcile.store import cluster_view, list_clusters, reconcile
+from sarhad.reconcile.synth import as_incident, generate
 from sarhad.store.incidents import stats
 from tests.reconcile.conftest import quetta_day
 from tests.reconcile.helpers import report
@@ -110,3 +114,32 @@ def test_reconcile_and_dedup_stats_on_both_databases(any_node: Node) -> None:
          "wounded": {"low": 20, "best": 20, "high": 20, "unknown": 2}}
     ]  # fmt: skip
     assert reconcile(any_node.db, "PK", full=True).clusters == 3
+
+
+def _memberships(node: Node) -> set[frozenset[str]]:
+    return {frozenset(m["id"] for m in c["members"]) for c in list_clusters(node.db)}
+
+
+def test_incremental_runs_on_a_node_equal_a_full_run(tmp_path: Path) -> None:
+    synthetic = generate(2500, seed=4)
+    records = synthetic.records
+    node = Node.init(tmp_path / "pk", "PK")
+    try:
+        node.publish(as_incident(r) for r in records[:2000])
+        first = reconcile(node.db, "PK")
+        assert first.new_records == first.reclustered == 2000
+        # New reports, and new versions of old ones (a week later): only their neighbourhood is redone.
+        later = [replace(r, day_start=r.day_start + 7, day_end=r.day_end + 7) for r in records[:2000:40]]
+        node.publish([as_incident(r) for r in (*records[2000:], *later)])
+        second = reconcile(node.db, "PK")
+        assert second.records == 2500 and second.new_records == 500 + len(later)
+        assert second.reclustered < 1500
+        incremental = _memberships(node)
+        assert reconcile(node.db, "PK", full=True).reclustered == 2500
+        assert _memberships(node) == incremental
+        # Nothing new: nothing recomputed, nothing parsed again.
+        third = reconcile(node.db, "PK")
+        assert (third.new_records, third.reclustered, third.changed) == (0, 0, 0)
+        assert node.db.fetchone("SELECT COUNT(*) FROM reconcile_records") == (2500,)
+    finally:
+        node.close()
