@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -270,6 +271,9 @@ def stats_cmd(
     perpetrator: str = _PERP,
     near_border: float = _NEAR,
     reported_by: str = _REPORTED,
+    dedup: bool = typer.Option(
+        False, "--dedup", help="Count incidents (reconciled clusters, with consensus figures), not reports."
+    ),
     json_out: bool = _JSON,
 ) -> None:
     """Incidents, killed and wounded (low/best/high sums; incidents with the figure unknown)."""
@@ -277,7 +281,12 @@ def stats_cmd(
 
     node = state(ctx).node()
     filters = filters_from(since, until, country, admin1, perpetrator, None, near_border, None, reported_by)
-    out = stats(node.db, by, filters)
+    if dedup:
+        from sarhad.reconcile.stats import dedup_stats
+
+        out = dedup_stats(node.db, by, filters)
+    else:
+        out = stats(node.db, by, filters)
     if json_out:
         print_json(out)
         return
@@ -308,6 +317,9 @@ def export_cmd(
     side: str = _SIDE,
     reported_by: str = _REPORTED,
     for_peers: bool = typer.Option(False, "--for-peers", help="Leave out rows whose licence forbids sharing."),
+    dedup: bool = typer.Option(
+        False, "--dedup", help="One report per reconciled incident (its cluster's representative), not every report."
+    ),
     json_out: bool = _JSON,
 ) -> None:
     """Export incidents (lossless for rows imported from the same format)."""
@@ -316,10 +328,15 @@ def export_cmd(
     if fmt == "stix":
         from sarhad.cli.exchange import export_stix_cmd
 
+        if dedup:
+            raise InvalidInput("--dedup does not apply to stix: a bundle carries every report")
+
         export_stix_cmd(ctx, out)
         return
     node = state(ctx).node()
     filters = filters_from(since, until, country, admin1, perpetrator, bbox, near_border, side, reported_by)
+    if dedup:
+        filters = dataclasses.replace(filters, dedup=True)
     count = export(node, fmt, out, filters, for_peers=for_peers)
     if json_out:
         print_json({"format": fmt, "file": str(out), "incidents": count})

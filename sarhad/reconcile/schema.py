@@ -36,4 +36,7 @@ MIGRATIONS: Final[list[str]] = [
         version TEXT NOT NULL,
         record TEXT NOT NULL
     )""",
+    # The member that stands for its cluster in exports that count incidents, not reports (--dedup).
+    "ALTER TABLE reconcile_clusters ADD COLUMN representative TEXT",
+    "CREATE INDEX reconcile_clusters_representative ON reconcile_clusters (representative)",
 ]

@@ -31,6 +31,7 @@ __all__ = [
     "list_clusters",
     "load_decisions",
     "reconcile",
+    "representative",
 ]
 
 
@@ -143,6 +144,10 @@ def reconcile(db: Database, party: str, *, scoring: Scoring | None = None, full:
     changed = {cid for cid, ids in new_clusters.items() if old_clusters.get(cid) != ids}
     changed |= {rid for rid, ids in old_clusters.items() if rid not in new_clusters}
     changed |= {result.labels[rid] for rid in result.labels if previous.get(rid, ("", ""))[1] != versions[rid]}
+    # clusters written before representatives were kept get one now
+    changed |= {
+        str(r[0]) for r in db.fetchall("SELECT cluster_id FROM reconcile_clusters WHERE representative IS NULL")
+    }
     by_id = {r.id: r for r in records}
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     views = {cid: joint_view(cid, [by_id[i] for i in new_clusters[cid]]) for cid in changed if cid in new_clusters}
@@ -159,8 +164,9 @@ def reconcile(db: Database, party: str, *, scoring: Scoring | None = None, full:
             db.execute(f"DELETE FROM reconcile_members WHERE incident_id IN ({', '.join('?' * len(chunk))})", chunk)
         db.executemany(
             "INSERT INTO reconcile_clusters (cluster_id, size, date_start, killed_low, killed_best, killed_high,"
-            " wounded_low, wounded_best, wounded_high, flags, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [_cluster_row(v, stamp) for v in views.values()],
+            " wounded_low, wounded_best, wounded_high, flags, updated, representative)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [_cluster_row(v, stamp, party) for v in views.values()],
         )
         db.executemany(
             "INSERT INTO reconcile_members (incident_id, cluster_id, version) VALUES (?, ?, ?)",
@@ -181,7 +187,27 @@ def reconcile(db: Database, party: str, *, scoring: Scoring | None = None, full:
     )
 
 
-def _cluster_row(v: JointView, stamp: str) -> tuple[Any, ...]:
+# How precise a date or place is, most precise first (for choosing a cluster's representative).
+_DATE_RANK = {"day": 0, "days": 1, "week": 2, "month": 3, "year": 4, "unknown": 5}
+_GEO_RANK = {"exact": 0, "near": 1, "admin2": 2, "water": 3, "admin1": 4, "region": 5, "country": 6, "unknown": 7}
+
+
+def representative(members: Sequence[Record], party: str) -> Record:
+    """The member that stands for a cluster when reports are deduplicated: the node's own report, else a
+    party's, else the most precisely dated and placed one (then the smallest id)."""
+    return min(
+        members,
+        key=lambda m: (
+            m.reported_by != party,
+            m.dataset != "party",
+            _DATE_RANK.get(m.date_precision, 9),
+            _GEO_RANK.get(m.geo_precision, 9),
+            m.id,
+        ),
+    )
+
+
+def _cluster_row(v: JointView, stamp: str, party: str) -> tuple[Any, ...]:
     k, w = v.figure("killed"), v.figure("wounded")
     return (
         v.cluster_id,
@@ -195,6 +221,7 @@ def _cluster_row(v: JointView, stamp: str) -> tuple[Any, ...]:
         w.high if w else None,
         ",".join(v.flags),
         stamp,
+        representative(v.members, party).id,
     )
 
 

@@ -65,7 +65,7 @@ def upsert_incidents(db: Database, rows: Sequence[tuple[Any, ...]]) -> None:
 class Filters:
     """What to select. Dates are ISO ``YYYY-MM-DD`` (an incident matches when its start date is in range);
     ``bbox`` is ``(min_lon, min_lat, max_lon, max_lat)``; ``near_border`` a distance in km; ``side`` a
-    country code."""
+    country code; ``dedup`` keeps one report per reconciled incident (the cluster's representative)."""
 
     since: str | None = None
     until: str | None = None
@@ -79,6 +79,7 @@ class Filters:
     side: str | None = None
     tlp: tuple[str, ...] | None = None
     exclude_licences: tuple[str, ...] = ()
+    dedup: bool = False
 
     def where(self) -> tuple[str, list[Any]]:
         """The SQL ``WHERE`` clause (or empty) and its parameters."""
@@ -120,6 +121,13 @@ class Filters:
         if self.tlp is not None:
             clauses.append(f"tlp IN ({', '.join('?' * len(self.tlp))})" if self.tlp else "1 = 0")
             params += list(self.tlp)
+        if self.dedup:
+            # One report per incident: each cluster's representative (sarhad reconcile), and every report
+            # no run has clustered yet.
+            clauses.append(
+                "(id IN (SELECT representative FROM reconcile_clusters)"
+                " OR id NOT IN (SELECT incident_id FROM reconcile_members))"
+            )
         if self.exclude_licences:
             clauses.append(f"licence NOT IN ({', '.join('?' * len(self.exclude_licences))})")
             params += list(self.exclude_licences)

@@ -135,3 +135,33 @@ def _settings(home: Path) -> Any:
     from sarhad.config import load_settings
 
     return load_settings(home)
+
+
+def test_stats_and_exports_count_incidents_with_dedup(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import csv
+
+    _, out, _ = run(capsys, home, "stats", "--dedup", "--json")
+    assert json.loads(out)["incidents"] == 6  # nothing reconciled yet: every report is its own incident
+    run(capsys, home, "reconcile")
+    _, out, _ = run(capsys, home, "stats", "--json")
+    assert json.loads(out)["incidents"] == 6
+    code, out, _ = run(capsys, home, "stats", "--dedup", "--by", "country", "--json")
+    assert code == 0
+    dedup = json.loads(out)
+    assert dedup["incidents"] == 3
+    assert dedup["killed"] == {"low": 12, "best": 12, "high": 21, "unknown": 0}
+    assert [(g["key"], g["incidents"]) for g in dedup["groups"]] == [("IR", 1), ("PK", 2)]
+
+    every, one_each = home / "all.csv", home / "dedup.csv"
+    assert run(capsys, home, "export", "csv", "--out", str(every))[0] == 0
+    code, out, _ = run(capsys, home, "export", "csv", "--out", str(one_each), "--dedup", "--json")
+    assert code == 0 and json.loads(out)["incidents"] == 3
+    with every.open(encoding="utf-8") as fh:
+        assert len(list(csv.DictReader(fh))) == 6
+    with one_each.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    # Each incident once, by the node's own (PK) report, with PK's own figures untouched.
+    assert sorted(r["source_id"] for r in rows) == ["PK-1", "PK-2", "PK-3"]
+    assert {r["source_id"]: r["killed_best"] for r in rows}["PK-3"] == "12"
+    code, _, err = run(capsys, home, "export", "stix", "--out", str(home / "b.json"), "--dedup")
+    assert code == 1 and "--dedup does not apply to stix" in err
