@@ -191,6 +191,10 @@ def find(name: str, country: str | None = None, admin1: str | None = None, limit
         )  # fmt: skip
         share = weights[pos] / (weights[pos] + rivals)
         conf = round(min(1.0, fit * math.sqrt(share)), 3)
+        # The list is ranked by fit first: a candidate never claims more confidence than a better-fitting
+        # one above it, even when it is the more populous place.
+        if out:
+            conf = min(conf, out[-1].confidence)
         out.append(Candidate(e.name, e.country, names.get(e.admin1_code or ""), e.admin1_code, e.lat, e.lon,
                              e.population, e.kind, conf, e.geonameid))  # fmt: skip
     return out

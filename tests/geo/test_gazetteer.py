@@ -75,6 +75,24 @@ def test_admin1_hint_breaks_ties_within_a_country() -> None:
     assert sarbaz.admin1_code == "IR-11"
 
 
+@pytest.mark.parametrize(
+    ("name", "hint", "code"),
+    [("Pishin", "Balochistan", "PK-BA"), ("Pishin", "Sistan-Baluchestan", "IR-11"), ("Zahedan", "Fars", "IR-07"),
+     ("Iranshahr", "Kerman", "IR-08"), ("Khash", "Nimruz", "AF-NIM"), ("Khash", "Sistan and Baluchestan", "IR-11")],
+)  # fmt: skip
+def test_a_province_hint_picks_the_namesake_in_that_province(name: str, hint: str, code: str) -> None:
+    found = geo.find(name, admin1=hint)
+    assert found[0].admin1_code == code
+    assert found[0].confidence >= found[1].confidence
+
+
+@pytest.mark.parametrize("name", ["Mand", "Pishin", "Khash", "Zahedan", "Iranshahr", "Sarbaz", "Kalat", "Hub"])
+def test_confidence_never_rises_down_the_ranked_list(name: str) -> None:
+    for country in (None, "PK", "IR", "AF"):
+        confidences = [c.confidence for c in geo.find(name, country=country, limit=10)]
+        assert confidences == sorted(confidences, reverse=True), (name, country, confidences)
+
+
 def test_candidates_are_ranked_and_limited() -> None:
     found = geo.find("Pishin", limit=2)
     assert len(found) == 2
