@@ -95,7 +95,8 @@ _ONE_LONG = re.compile(
     r"\b(?P<a>[Aa]n?|[Oo]ne|[Hh]is|[Hh]er|[Tt]heir)\s+(?:[a-z][\w\-]*\s+){0,2}?"
     r"(?P<noun>policeman|police officer|officer|constable|soldier|"
     r"civilian|guard|official|worker|journalist|teacher|driver|cleric|student|child|woman|man|leader|"
-    r"politician|councillor|elder|labourer|laborer|shopkeeper|trader|passenger|son|brother|bodyguard)\b"
+    r"politician|councillor|elder|labourer|laborer|shopkeeper|trader|passenger|son|brother|bodyguard|member|"
+    r"volunteer|resident|villager|bystander|pedestrian|passer-by|girl|boy)\b"
     r"(?:[^.;]{5,70}?)?\s*\b(?:(?:was|has been|had been)\s+(?:also\s+)?"
     r"(?P<verb>shot dead|killed|martyred|gunned down|injured|wounded|abducted|kidnapped)|"
     r"(?P<verb2>escaped with (?:minor |serious )?injuries|(?:sustained|received|suffered) (?:minor |serious )?injuries|"
@@ -145,8 +146,40 @@ _GATE = _Gate(
 )
 
 
+_SURVIVORS = re.compile(
+    r"\b(?:(?P<n>two|three|four|five|six|seven|eight|nine|ten|\d+)|(?P<one>one)) of the "
+    r"(?P<m>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+) (?:injured|wounded)"
+    r"(?: \w+){0,2}? (?:later )?(?:succumbed|died|passed away)\b",
+    re.I,
+)
+
+
 def find_casualties(text: str, numbers: list[NumberMention], offset: int = 0) -> list[Casualty]:
-    """Casualty counts in a sentence ``text`` (spans shifted by ``offset``); ``numbers`` are its numbers."""
+    """Casualty counts in a sentence ``text`` (spans shifted by ``offset``); ``numbers`` are its numbers.
+
+    "two of the three injured succumbed" also gives the survivors: one wounded (non-fatal injuries).
+    """
+    out = _find_casualties(text, numbers, offset)
+    for m in _SURVIVORS.finditer(text):
+        died = 1 if m.group("one") else _small(m.group("n"))
+        injured = _small(m.group("m"))
+        if died is None or injured is None or injured <= died:
+            continue
+        left = float(injured - died)
+        number = NumberMention(m.start("m"), m.end("m"), m.group("m"), left, left, left, None, True)
+        out = [c for c in out if not (c.measure == "wounded" and c.start - offset == m.start("m"))]
+        out.append(Casualty(m.start("m") + offset, m.end() + offset, number, "wounded", "victims", "injured", True))
+    out.sort(key=lambda c: c.start)
+    return out
+
+
+def _small(word: str) -> int | None:
+    words = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+    low = word.casefold()
+    return words.index(low) + 1 if low in words else int(low) if low.isdigit() else None
+
+
+def _find_casualties(text: str, numbers: list[NumberMention], offset: int = 0) -> list[Casualty]:
     out: list[Casualty] = []
     taken_one: set[int] = set()
     if not _GATE.search(text):

@@ -49,9 +49,13 @@ _CUE = re.compile(
     r"propose[sd]?|proposing|to be (?:held|set up|established|launched|signed|deployed|appointed|posted|formed|"
     r"implemented)|"
     r"would be (?:appointed|deployed|posted|held|set up|established|formed|implemented|launched|signed)|"
-    r"would (?:meet|hold|host|set up|establish|launch|open|deploy|share|increase|expand|sign|implement|continue|"
-    r"cooperate|work|review|monitor|conduct|exchange|strengthen|complete|finish|build|construct|resume)|"
-    r"set (?:a|the) target(?: of)?|target(?:s|ed)? (?=\$|USD|Rs|PKR)|seek(?:s)? to|are to|is to|targeting(?=\s+(?:USD|"
+    r"would (?:also )?(?=(?:meet|hold|host|set up|establish|launch|open|reopen|deploy|share|increase|expand|sign|"
+    r"implement|continue|cooperate|work|review|monitor|conduct|exchange|strengthen|complete|finish|build|construct|"
+    r"resume|visit|finalise|finalize|supply|provide|start|begin|raise|boost|extend|train|send|allow|facilitate|"
+    r"restore|upgrade|operationali[sz]e|install|fence|connect|invest|release|hand over|coordinate|form|appoint|"
+    r"introduce|station|post|set)\b)|"
+    r"set (?=(?:a|an|the) (?:[\w\-]+\s+){0,3}?target\b)|target(?:s|ed)? (?=\$|USD|Rs|PKR)|seek(?:s)? to|are to|"
+    r"is to|targeting(?=\s+(?:USD|"
     r"US\$|\$|Rs|PKR|\d|an? (?:trade|target|volume)))|starts with|will begin|begins with|is planned|are planned|"
     r"envisages?|calls? for)\b",
     re.I,
@@ -249,6 +253,11 @@ def extract_commitments(article: Article) -> list[dict[str, Any]]:
                 if cue_start < last_end:
                     continue
                 subject, rel = _subject(text, cue_start)
+                cut = sentence.dateline_end - sentence.start if sentence.dateline_end is not None else -1
+                if rel < cut < cue_start:
+                    # "TEHRAN, Dec. 22 (IRNA) – Iran and Pakistan have agreed": the dateline is not the subject
+                    subject, rel = _subject(text[cut:], cue_start - cut)
+                    rel += cut
                 subject_start = sentence.start + rel
             joined = cue is not None and cue.group(0).rstrip().endswith("that")
             nxt = next(

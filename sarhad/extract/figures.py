@@ -54,6 +54,14 @@ _PER_YEAR = re.compile(
     r"per annum|each year|every year|yearly)\b",
     re.I,
 )
+_ANNUAL_BEFORE = re.compile(
+    r"\b(?:annual|yearly)\s+(?:[\w\-]+\s+){0,3}?(?:of\s+)?(?:about\s+|around\s+|some\s+|nearly\s+)?$", re.I
+)
+# "fatalities … rose by 34 percent in 2025 to 3,417": the subject counts the number
+_TREND_SUBJECT = re.compile(
+    r"\b(?P<noun>[a-z\-]+s)\s+(?:in\s+[A-Z][\w\-]*\s+)?(?:has |have |had )?(?:rose|risen|fell|fallen|increased|"
+    r"decreased|dropped|climbed|jumped|declined|grew|grown|went up|came down)\b[^;.]{0,50}?\sto\s+$"
+)
 _TREND_TO = re.compile(
     r"\bnumber of (?:[a-z\-]+\s+){0,2}?(?P<noun>[a-z\-]+s)\b[^,;.\d]{0,80}?\s(?:to|at|reached|reach|reaches)\s+$"
 )
@@ -184,6 +192,7 @@ _UNIT_SYNONYMS = {
     "khawarij": "militants",
     "khwarij": "militants",
     "assailants": "militants",
+    "outlaws": "militants",
     "gunmen": "militants",
     "fighters": "militants",
     "incidents": "attacks",
@@ -283,6 +292,8 @@ def extract_figures(article: Article, features: list[SentenceFeatures], used: se
                 continue
             if n.text.casefold() in {"one", "a couple", "a couple of", "several", "a few"}:
                 continue
+            if re.fullmatch(r"(?:dozens|scores|hundreds|thousands)(?: of)?", n.text.casefold()):
+                continue  # "dozens of attackers": a manner of speaking, not a count
             before = text[max(0, n.start - 12) : n.start]
             after = text[n.end : n.end + 100]
             if re.search(
@@ -312,6 +323,8 @@ def extract_figures(article: Article, features: list[SentenceFeatures], used: se
                 if rate:
                     unit = f"{unit} per year"
                     end += rate.end()
+                elif _ANNUAL_BEFORE.search(text[max(0, start - 50) : start]):
+                    unit = f"{unit} per year"  # "an annual trade target of $5 billion"
             if unit is None:
                 measure = _MEASURE.match(after)
                 if measure:
@@ -344,7 +357,8 @@ def extract_figures(article: Article, features: list[SentenceFeatures], used: se
                     end = n.end + consumed
             if unit is None:
                 # "the number of suicide attacks had fallen to three", "attacks … had risen to 68"
-                trend = _TREND_TO.search(text[max(f.sentence.start, n.start - 160) : n.start])
+                window = text[max(f.sentence.start, n.start - 160) : n.start]
+                trend = _TREND_TO.search(window) or _TREND_SUBJECT.search(window)
                 if trend:
                     unit = trend.group("noun").casefold()
             if unit is None and previous is not None and n.start - previous[0] < 90:

@@ -245,7 +245,8 @@ _TARGET_PATTERNS = [
         r"\b(?:attacked|ambushed|targeted|targeting|stormed|raided|struck|tore through|ripped through|fired (?:up)?on|"
         r"rammed (?:[\w\-]+\s+){0,3}?into|"
         r"opened fire on|"
-        r"exploded (?:near|close to|outside|at|inside)|went off (?:near|close to|at|outside|inside)|(?:attack|assault|"
+        r"exploded (?:near|close to|outside|at|inside|in)|went off (?:near|close to|at|outside|inside|in)|"
+        r"(?:attack|assault|"
         r"ambush|raid|strike)s?\s+(?:on|against|targeting))\s+"
         rf"(?P<t>(?!in\b|on\b|at\b|the province\b)(?:an?|the|two|three|several)?\s*[\w'\u2019\- ]{{3,70}}?){_NP_END}",
         re.I,
@@ -361,8 +362,17 @@ class SentenceFeatures:
             and d.precision != "none"
             and not _REPORTING.search(text[max(0, d.start - base - 40) : d.start - base])
             and not (self.sentence.dateline_end is not None and d.start < self.sentence.dateline_end)
+            and not _TOLL_UPDATE.search(text[max(0, d.start - base - 90) : d.start - base])
         ]
         return self._event_dates
+
+
+# "two of the injured succumbed to their wounds … on Tuesday": the date of a toll update, not of the event
+_TOLL_UPDATE = re.compile(
+    r"\b(?:succumbed|succumbing|died of (?:their|his|her) (?:injuries|wounds)|died in hospital|died at (?:a|the) "
+    r"hospital|(?:raising|taking|bringing) the (?:death )?toll|death toll (?:rose|climbed|reached|jumped))\b",
+    re.I,
+)
 
 
 @dataclass(slots=True)
@@ -757,6 +767,33 @@ def _perpetrator(
     return chosen, kind, mentions.get(best, [])
 
 
+_GROUP_WORDS = (
+    r"Jaish|Lashkar|Tehreek|Tehrik|Ittehad|Ittihad|Ansar|Harakat|Jamaat|Jama'at|Jabhat|Army|Front|Brigade|"
+    r"Mujahideen|Mujahidin|Taliban|Movement|Tanzeem|Sipah|Daesh|Liberation|Resistance|Fedayeen|Jihad|Hizb"
+)
+_NAMED_CLAIM = re.compile(
+    r"(?:\b(?:group|outfit|organi[sz]ation|faction|militant group|militant outfit),?\s+(?:called\s+|named\s+)?)?"
+    r"(?P<name>(?:[A-Z][\w'\u2019]*(?:[\s\-](?:al|ul|e|i|ut|al-|ud|wal)[\s\-])?[\s\-]?){2,6}?)"
+    r"(?:\s*\([A-Z]{2,6}\))?,?\s+(?:has\s+|had\s+|later\s+|quickly\s+)?claimed\s+(?:responsibility|credit)"
+)
+
+
+def _unknown_claimant(sentences: list[SentenceFeatures]) -> tuple[str, int, int] | None:
+    """A group the registry does not know, named as the claimant ("A little-known militant group,
+    Ittehad-ul-Mujahideen Pakistan, claimed responsibility"): its name as spelled, and its span."""
+    for f in sentences:
+        for m in _NAMED_CLAIM.finditer(f.sentence.text):
+            name = m.group("name").strip(" -,")
+            appositive = bool(m.group(0)[: m.start("name") - m.start()].strip())
+            if not (appositive or re.search(rf"\b(?:{_GROUP_WORDS})\b", name)):
+                continue
+            if _DENY.search(f.sentence.text[m.end() : m.end() + 20]) or find_actor_mentions(name):
+                continue
+            start = f.sentence.start + m.start("name")
+            return name, start, start + len(name)
+    return None
+
+
 def _attack_type(cluster: _Cluster) -> tuple[str, tuple[int, int] | None]:
     scores: dict[int, float] = {}
     spans: dict[int, tuple[int, int]] = {}
@@ -785,6 +822,9 @@ def _counts(cluster: _Cluster) -> dict[str, Any]:
         ]
         if victims:
             best = max(victims, key=lambda c: (c.value, c.toll, id(c) in in_body, -c.start))
+            updates = [c for c in victims if c.toll]
+            if measure == "wounded" and updates:
+                best = updates[-1]  # "two of the three injured succumbed": the survivors, not the first count
             # "killing at least 26" and "the toll climbed to 26": the same count, a lower bound
             same = [c for c in victims if c.value == best.value and c.number.qualifier]
             number = best.number if best.number.qualifier or not same else same[0].number
@@ -1006,24 +1046,35 @@ def _place(
     }
 
 
-_SAME_PROVINCE = re.compile(r"\b(?:in|of) the same province\b", re.I)
+_SAME_PLACE = re.compile(
+    r"\b(?:in|of|at|on) the same (?P<what>province|region|district|county|city|town|area|bazaar|market|village|place|"
+    r"spot|mosque|road|highway|checkpost|check post|station)\b",
+    re.I,
+)
 
 
 def _same_province(cluster: _Cluster, place: dict[str, Any], main_place: dict[str, Any]) -> dict[str, Any]:
-    """ "In Taftan county of the same province": a background incident in the main incident's province."""
-    if not any(_SAME_PROVINCE.search(f.sentence.text) for f in cluster.sentences):
-        return place
-    if place["admin1"] == main_place["admin1"]:
+    """ "In Taftan county of the same province", "a similar blast in the same bazaar": a background incident in
+    the main incident's province (and, for a district, town or spot, at its place)."""
+    m = next((m for f in cluster.sentences if (m := _SAME_PLACE.search(f.sentence.text))), None)
+    if m is None:
         return place
     out = dict(place)
+    if m.group("what").casefold() not in {"province", "region"} and main_place["place"]:
+        for key in ("place", "lat", "lon", "geo_precision"):
+            out[key] = main_place[key]
+        out["spans"] = {"place": main_place["spans"]["place"], "admin1": None}
+    elif place["admin1"] == main_place["admin1"]:
+        return place
+    else:
+        out["spans"] = {"place": place["spans"]["place"], "admin1": None}
+        if place["country"] != main_place["country"]:
+            # the gazetteer's hit was a namesake in the other country: keep the name, not its coordinates
+            out["lat"] = out["lon"] = None
+            out["geo_precision"] = "admin1"
     for key in ("country", "admin1", "admin1_code"):
         out[key] = main_place[key]
     out["admin1_source"] = "text"
-    if place["country"] != main_place["country"]:
-        # the gazetteer's hit was a namesake in the other country: keep the name, not its coordinates
-        out["lat"] = out["lon"] = None
-        out["geo_precision"] = "admin1"
-    out["spans"] = {"place": place["spans"]["place"], "admin1": None}
     return out
 
 
@@ -1097,6 +1148,15 @@ def extract_incidents(article: Article, features: list[SentenceFeatures] | None 
             if not (has_toll or place["admin1_source"] in {"text", "region"}):
                 continue
         actor, attribution, _ = _perpetrator(cluster, features)
+        unknown = None
+        if actor is None:
+            # a claim by a group the registry does not know joins no cluster: the main incident reads them all
+            loose = [
+                f
+                for f in features
+                if cluster.main and not f.actors and not f.event_dates and _CLAIM.search(f.sentence.text)
+            ]
+            unknown = _unknown_claimant([*cluster.sentences, *loose])
         attack_type, attack_span = _attack_type(cluster)
         target, target_span, target_type = _target(cluster, article.text)
         killed = counts.get("killed")
@@ -1105,7 +1165,7 @@ def extract_incidents(article: Article, features: list[SentenceFeatures] | None 
             "date": dates.pop("date_span"),
             "place": place["spans"]["place"],
             "admin1": place["spans"]["admin1"],
-            "perpetrator": [actor.start, actor.end] if actor else None,
+            "perpetrator": [actor.start, actor.end] if actor else ([unknown[1], unknown[2]] if unknown else None),
             "killed": killed["span"] if killed else None,
             "wounded": wounded["span"] if wounded else None,
             "attack_type": list(attack_span) if attack_span else None,
@@ -1126,10 +1186,10 @@ def extract_incidents(article: Article, features: list[SentenceFeatures] | None 
             "lon": place["lon"],
             "geo_precision": place["geo_precision"],
             "admin1_source": place["admin1_source"],
-            "perpetrator": actor.text if actor else None,
+            "perpetrator": actor.text if actor else (unknown[0] if unknown else None),
             "perpetrator_id": actor.actor.id if actor else None,
             "perpetrator_name": actor.actor.name if actor else None,
-            "attribution": attribution if actor else "unknown",
+            "attribution": attribution if actor else ("claimed" if unknown else "unknown"),
             "state_label": actor.state_label if actor else None,
             "killed": killed["best"] if killed else None,
             "killed_low": killed["low"] if killed else None,

@@ -272,6 +272,13 @@ def find_numbers(text: str) -> list[NumberMention]:
                 end = m.start("scale")
             value = _numeral(raw, scale)
             is_year = scale is None and re.fullmatch(r"(19|20)\d\d", raw) is not None
+            if m.group("num2") and _year_then_quantity(text, m):
+                # "rose by 34 percent in 2025 to 3,417": the year, then the quantity on its own
+                out.append(NumberMention(start, m.end("num"), m.group("num"), value, value, value, None, is_year=True))
+                s2 = m.start("num2")
+                v2 = _numeral(m.group("num2"), m.group("scale2"))
+                out.append(NumberMention(s2, m.end(), text[s2 : m.end()], v2, v2, v2, None))
+                continue
             if m.group("num2") and not _is_date_range(text, m):
                 high = _numeral(m.group("num2"), m.group("scale2") or scale)
                 low = value
@@ -317,6 +324,17 @@ def _bounds(value: float, qualifier: str | None) -> tuple[float | None, float | 
 def _money_before(text: str, start: int) -> bool:
     before = text[max(0, start - 6) : start]
     return re.search(r"(\$|USD|US\$|Rs\.?|PKR|€|£|EUR|IRR)\s*$", before, re.I) is not None
+
+
+def _year_then_quantity(text: str, m: re.Match[str]) -> bool:
+    """'in 2025 to 3,417': a year after a preposition, then a number that is not a year."""
+    first, second = m.group("num"), m.group("num2")
+    return bool(
+        re.fullmatch(r"(19|20)\d\d", first)
+        and not re.fullmatch(r"\d{2}|(19|20)\d\d", second)
+        and re.search(r"\b(?:in|since|during)\s+$", text[: m.start()])
+        and re.match(r"\s*to\b", text[m.end("num") :])
+    )
 
 
 def _is_date_range(text: str, m: re.Match[str]) -> bool:
