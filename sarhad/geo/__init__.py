@@ -31,10 +31,11 @@ from sarhad.geo.admin import locate_arrays, locate_ids, locate_many, normalise_a
 from sarhad.geo.border import BorderInfo, as_coords, border_index, border_info
 from sarhad.geo.crossings import Crossing, NearestCrossing, crossings, nearest_crossing
 from sarhad.geo.gazetteer import Candidate, find
-from sarhad.geo.layers import ATTRIBUTION, kashmir_policy, layers
+from sarhad.geo.layers import ATTRIBUTION, MAP_NOTE, kashmir_policy, layers
 
 __all__ = [
     "ATTRIBUTION",
+    "MAP_NOTE",
     "BorderInfo",
     "Candidate",
     "Crossing",

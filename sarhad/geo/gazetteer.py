@@ -182,7 +182,7 @@ def find(name: str, country: str | None = None, admin1: str | None = None, limit
         e = entries[i]
         weights.append((fit**4) * math.log10(e.population + 100.0))
     names = _province_names()
-    out = []
+    out: list[Candidate] = []
     for pos, (i, fit) in enumerate(ranked[: max(limit, 0)]):
         e = entries[i]
         rivals = sum(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["ATTRIBUTION", "kashmir_policy", "layers"]
+__all__ = ["ATTRIBUTION", "MAP_NOTE", "kashmir_policy", "layers"]
 
 ATTRIBUTION = "Borders © OpenStreetMap contributors (ODbL); Natural Earth (public domain); places: GeoNames (CC BY 4.0)"
+# The Kashmir map policy in one line, for the credits line of every map (the full text: kashmir_policy()).
+MAP_NOTE = "Kashmir shown as administered de facto (disputed; no position on sovereignty)"
 
 
 def kashmir_policy() -> str:
@@ -31,9 +33,10 @@ def layers() -> dict[str, Any]:
     - ``band``: the areas within 10 km and 50 km of the border (``band_km``);
     - ``crossings``: the official crossings as points, with ``confidence`` and sources;
 
-    plus ``attribution`` (show it on every map) and ``kashmir_policy`` (show or link it on maps that draw
-    Kashmir). The dict and the collections are new on each call; the features inside are shared with the
-    loaded data, so do not modify them in place (copy them first).
+    plus ``attribution`` (show it on every map: the licences' credits, then :data:`MAP_NOTE`, the Kashmir
+    policy in one line), ``map_note`` and ``kashmir_policy`` (the full policy, to show or link). The dict and
+    the collections are new on each call; the features inside are shared with the loaded data, so do not
+    modify them in place (copy them first).
     """
     from sarhad.geo._data import border_collection, display_collection
     from sarhad.geo.crossings import crossings
@@ -54,6 +57,7 @@ def layers() -> dict[str, Any]:
         "border": _fc([f for f in border if f["properties"]["layer"] == "border"]),
         "band": _fc([f for f in border if f["properties"]["layer"] == "band"]),
         "crossings": _fc(cross),
-        "attribution": ATTRIBUTION,
+        "attribution": f"{ATTRIBUTION} · {MAP_NOTE}",
+        "map_note": MAP_NOTE,
         "kashmir_policy": kashmir_policy(),
     }

@@ -61,6 +61,10 @@ def test_kashmir_policy_is_in_the_metadata_and_layers() -> None:
     assert "disputed" in policy and "de facto" in policy
     layers = geo.layers()
     assert layers["kashmir_policy"] == policy
+    # every map prints the attribution line, so the policy's one-line form rides on it
+    assert (
+        layers["attribution"].startswith(geo.ATTRIBUTION) and "Kashmir shown as administered" in layers["attribution"]
+    )
     assert any(f["properties"]["disputed"] for f in layers["provinces"]["features"])
     assert any(f["properties"]["disputed"] for f in layers["countries"]["features"])
 
