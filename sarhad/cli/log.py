@@ -21,7 +21,7 @@ from typing import Any
 
 import typer
 
-from sarhad.cli._shared import console, print_json, state
+from sarhad.cli._shared import console, err_console, print_json, progress_enabled, state
 from sarhad.errors import InvalidInput, NotFound, VerificationError
 
 __all__ = ["key_app", "log_app"]
@@ -145,7 +145,7 @@ def log_verify(
     checkpoint and cosignature. Exits non-zero naming the first bad entry."""
     from sarhad.log.cosignature import CosignatureVerifier
     from sarhad.log.note import Verifier
-    from sarhad.log.verify import verify_log
+    from sarhad.log.verify import Progress, VerifyReport, verify_log
 
     node = state(ctx).node()
     witnesses = []
@@ -154,14 +154,40 @@ def log_verify(
         if not isinstance(v, CosignatureVerifier):
             raise InvalidInput(f"--witness {vkey!r} is not a cosignature (type 0x04) key")
         witnesses.append(v)
-    report = verify_log(
-        node.db,
-        [node.signer.verifier],
-        origin=node.settings.origin,
-        party=node.settings.party,
-        witnesses=witnesses,
-        known=[path.read_text(encoding="utf-8") for path in known],
-    )
+
+    def run(progress: Progress | None = None) -> VerifyReport:
+        return verify_log(
+            node.db,
+            [node.signer.verifier],
+            origin=node.settings.origin,
+            party=node.settings.party,
+            witnesses=witnesses,
+            known=[path.read_text(encoding="utf-8") for path in known],
+            progress=progress,
+        )
+
+    if progress_enabled() and not json_out:
+        from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, TimeElapsedColumn
+        from rich.progress import Progress as Bars
+
+        with Bars(
+            TextColumn("checking {task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+        ) as bar:
+            tasks: dict[str, TaskID] = {}
+
+            def show(step: str, done: int, total: int) -> None:
+                if step not in tasks:
+                    tasks[step] = bar.add_task(step, total=total)
+                bar.update(tasks[step], completed=done, total=total)
+
+            report = run(show)
+    else:
+        report = run()
     if json_out:
         print_json(
             {
@@ -171,6 +197,7 @@ def log_verify(
                 "nodes": report.nodes,
                 "checkpoints": report.checkpoints,
                 "objects": report.objects,
+                "raw_rows": report.raw_rows,
                 "cosignatures": report.cosignatures,
             }
         )

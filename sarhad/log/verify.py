@@ -6,23 +6,29 @@ Nothing stored is trusted. The verifier
    canonical JSON whose leaf hash is the stored one, and that it matches its object row: same id and
    version, the object's body hashes to the envelope's SHA-256, same TLP, and the row's ``log_index`` points
    back at the leaf;
-2. checks that every object the node published itself (``origin`` = its party) is some leaf;
+2. checks that every object the node published itself (``origin`` = its party) is some leaf, and that every
+   stored source row (``raw_rows``, the verbatim GTD/ACLED/UCDP row of an imported incident) hashes, in its
+   canonical form, to the ``raw_sha256`` that the incident's latest logged version commits to;
 3. rebuilds the tree from the recomputed leaf hashes and compares every stored node with it;
 4. checks every stored checkpoint: the signature (by one of ``verifiers``), the origin, the root against
    the rebuilt tree, consistency with the previous checkpoint, and that the latest covers every leaf;
 5. checks every stored cosignature against its checkpoint, when witness keys are given.
 
 The first problem raises :class:`VerificationError` naming the entry, e.g.
-``leaf 17 (incident--…@2026-…): object body hash does not match the envelope``.
+``leaf 17 (incident--…@2026-…): object body hash does not match the envelope``. The work is linear in the
+size of the log (one pass over the leaves with their objects, one over the nodes, one over the checkpoints);
+``progress(step, done, total)``, if given, is called every few thousand rows.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from sarhad.canonical import canonical_text
 from sarhad.errors import InvalidInput, VerificationError
 from sarhad.log import merkle
 from sarhad.log.checkpoint import open_checkpoint
@@ -31,7 +37,13 @@ from sarhad.log.envelope import Envelope
 from sarhad.log.note import Verifier, parse_note
 from sarhad.store.db import Database
 
-__all__ = ["VerifyReport", "verify_log"]
+__all__ = ["Progress", "VerifyReport", "verify_log"]
+
+Progress = Callable[[str, int, int], None]
+"""``progress(step, done, total)``: ``step`` names the pass ("leaves", "raw rows", "nodes", "checkpoints")."""
+
+_EVERY = 5000  # rows between progress calls
+_RAW_KEY = '"raw_sha256":"'  # in canonical JSON this text can only be a key (quotes in strings are escaped)
 
 
 @dataclass
@@ -43,6 +55,7 @@ class VerifyReport:
     checkpoints: int = 0
     nodes: int = 0
     objects: int = 0
+    raw_rows: int = 0
     cosignatures: int = 0
     latest_note: str | None = None
     witnesses: dict[str, int] = field(default_factory=dict)
@@ -54,6 +67,8 @@ class VerifyReport:
             f"nodes: {self.nodes} stored subtree hashes match the leaves",
             f"checkpoints: {self.checkpoints} signed, mutually consistent; the latest covers every leaf",
         ]
+        if self.raw_rows:
+            lines.append(f"source rows: {self.raw_rows} match the raw_sha256 their incidents commit to")
         if self.cosignatures:
             lines.append(f"cosignatures: {self.cosignatures} verified")
         return "\n".join(lines)
@@ -84,25 +99,35 @@ def verify_log(
     party: str | None = None,
     witnesses: Sequence[CosignatureVerifier] = (),
     known: Sequence[str] = (),
+    progress: Progress | None = None,
 ) -> VerifyReport:
     """Recompute the whole log from the stored objects and check every checkpoint (see the module doc).
 
     ``verifiers`` are the log's keys; ``origin``, if given, is required of every checkpoint; ``party``, if
     given, selects the objects that must all be logged (``objects.origin = party``); ``known`` are signed
     checkpoints obtained earlier (from a witness, a peer or an auditor's notes): each must match the rebuilt
-    tree, which catches a log rolled back to an earlier state. Raises VerificationError naming the first bad
-    entry.
+    tree, which catches a log rolled back to an earlier state. ``progress`` is told how far each pass has
+    got. Raises VerificationError naming the first bad entry.
     """
     keys = list(verifiers)
     if not keys:
         raise InvalidInput("verify_log needs the log's verifier key")
     # One transaction: a consistent snapshot (a batch committed half-way through would look like tampering).
     if db.in_transaction:
-        return _verify(db, keys, origin, party, witnesses, known)
+        return _verify(db, keys, origin, party, witnesses, known, progress or _quiet)
     with db.transaction():
         if db.dialect == "postgresql":
             db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        return _verify(db, keys, origin, party, witnesses, known)
+        return _verify(db, keys, origin, party, witnesses, known, progress or _quiet)
+
+
+def _quiet(step: str, done: int, total: int) -> None:
+    """The default progress callback: silence."""
+
+
+def _count(db: Database, sql: str) -> int:
+    row = db.fetchone(sql)
+    return int(row[0]) if row and row[0] is not None else 0
 
 
 def _verify(
@@ -112,10 +137,15 @@ def _verify(
     party: str | None,
     witnesses: Sequence[CosignatureVerifier],
     known: Sequence[str],
+    progress: Progress,
 ) -> VerifyReport:
     report = VerifyReport()
     tree = merkle.MemoryTree()
     has_origin = _has_column(db, "objects", "origin")
+    # What each incident's latest logged version says about its source row (raw_sha256, or None).
+    raw_commitments: dict[str, str | None] = {}
+    total = _count(db, "SELECT COUNT(*) FROM log_leaves")
+    progress("leaves", 0, total)
 
     # 1. Leaves, in order, against their objects.
     expected = 0
@@ -154,10 +184,15 @@ def _verify(
             raise _fail(f"{label}: the object row points at log index {log_index}, not {idx}")
         if party is not None and has_origin and obj_origin != party:
             raise _fail(f"{label}: the object's origin is {obj_origin!r}, not this node's party {party!r}")
+        if object_id.startswith("incident--"):
+            raw_commitments[object_id] = _raw_sha256(str(body))
         tree.append_hash(computed)
         expected += 1
+        if not expected % _EVERY:
+            progress("leaves", expected, total)
     size = expected
     report.size = size
+    progress("leaves", size, total)
 
     # 2. Objects the node published that no leaf covers.
     if party is not None and has_origin:
@@ -172,6 +207,11 @@ def _verify(
         count = db.fetchone("SELECT COUNT(*) FROM objects WHERE origin = ?", (party,))
         report.objects = int(count[0]) if count else 0
 
+    # 2b. Source rows, against the raw_sha256 of the incident's latest logged version.
+    if _has_table(db, "raw_rows"):
+        report.raw_rows = _verify_raw_rows(db, raw_commitments, progress)
+    del raw_commitments
+
     # 3. Stored subtree hashes against the rebuilt tree: exactly the complete nodes above the leaves.
     def expected_nodes() -> Iterator[tuple[int, int]]:
         level = 1
@@ -181,6 +221,8 @@ def _verify(
             level += 1
 
     wanted = expected_nodes()
+    node_total = size - size.bit_count()  # complete nodes above the leaves of a tree of this size
+    progress("nodes", 0, node_total)
     for level, idx, h in db.iterate("SELECT level, idx, hash FROM log_nodes ORDER BY level, idx"):
         stored = (int(level), int(idx))
         want = next(wanted, None)
@@ -192,6 +234,9 @@ def _verify(
         if bytes(h) != tree.subtree(*stored):
             raise _fail(f"node (level {stored[0]}, index {stored[1]}) over leaves {lo}..{hi} does not match the leaves")
         report.nodes += 1
+        if not report.nodes % _EVERY:
+            progress("nodes", report.nodes, node_total)
+    progress("nodes", report.nodes, node_total)
     want = next(wanted, None)
     if want is not None:
         raise _fail(f"node (level {want[0]}, index {want[1]}) is missing")
@@ -199,6 +244,8 @@ def _verify(
     # 4. Checkpoints: signature, root, mutual consistency, coverage.
     previous: tuple[int, bytes] | None = None
     last_created = ""
+    checkpoint_total = _count(db, "SELECT COUNT(*) FROM log_checkpoints")
+    progress("checkpoints", 0, checkpoint_total)
     for cp_size, cp_root, note, created in db.iterate(
         "SELECT size, root, note, created FROM log_checkpoints ORDER BY size"
     ):
@@ -228,6 +275,9 @@ def _verify(
         previous = (cp_size, checkpoint.root)
         report.checkpoints += 1
         report.latest_note = str(note)
+        if not report.checkpoints % 500:
+            progress("checkpoints", report.checkpoints, checkpoint_total)
+    progress("checkpoints", report.checkpoints, checkpoint_total)
     latest = previous[0] if previous else None
     if latest is None:
         if size:
@@ -278,3 +328,67 @@ def _verify(
         report.cosignatures += 1
         report.witnesses[name] = report.witnesses.get(name, 0) + 1
     return report
+
+
+def _has_table(db: Database, table: str) -> bool:
+    if db.dialect == "sqlite":
+        sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+    else:
+        sql = "SELECT 1 FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()"
+    return db.fetchone(sql, (table,)) is not None
+
+
+def _raw_sha256(body: str) -> str | None:
+    """The ``raw_sha256`` an incident body (canonical JSON, already checked against its leaf) commits to.
+
+    sarhad writes that key only in its incident extension, so one occurrence is read in place; a body with
+    several is parsed.
+    """
+    at = body.find(_RAW_KEY)
+    if at < 0:
+        return None
+    if body.find(_RAW_KEY, at + 1) < 0:
+        start = at + len(_RAW_KEY)
+        return body[start : body.index('"', start)]
+    from sarhad.model.incident import SARHAD_EXTENSION
+
+    ext = json.loads(body).get("extensions", {}).get(SARHAD_EXTENSION, {})
+    value = ext.get("raw_sha256") if isinstance(ext, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def _verify_raw_rows(db: Database, commitments: dict[str, str | None], progress: Progress) -> int:
+    """Check every stored source row against the incident that commits to it; return how many were checked.
+
+    A row is kept only for records imported from a source file (not for records received in a STIX bundle),
+    so a row that is absent cannot be told from one that was deleted; a row that was changed, inserted or
+    left behind by a later version is caught.
+    """
+    total = _count(db, "SELECT COUNT(*) FROM raw_rows")
+    progress("raw rows", 0, total)
+    done = 0
+    for incident_id, dataset, stored_sha, text in db.iterate(
+        "SELECT id, dataset, sha256, row FROM raw_rows ORDER BY id"
+    ):
+        label = f"raw row {incident_id} ({dataset})"
+        if incident_id not in commitments:
+            raise _fail(f"{label}: no logged incident has this id")
+        committed = commitments[incident_id]
+        if committed is None:
+            raise _fail(f"{label}: the incident's latest logged version commits to no source row")
+        try:
+            row = json.loads(str(text))
+            digest = hashlib.sha256(canonical_text(row).encode("utf-8")).hexdigest()
+        except (ValueError, InvalidInput) as exc:
+            raise _fail(f"{label}: the stored row is not valid JSON: {exc}") from None
+        if not isinstance(row, dict):
+            raise _fail(f"{label}: the stored row is not a JSON object")
+        if digest != committed:
+            raise _fail(f"{label}: the row does not hash to the raw_sha256 its incident's latest version commits to")
+        if stored_sha != committed:
+            raise _fail(f"{label}: the row's sha256 column does not match its incident's raw_sha256")
+        done += 1
+        if not done % _EVERY:
+            progress("raw rows", done, total)
+    progress("raw rows", done, total)
+    return done

@@ -319,3 +319,80 @@ def test_rollback_is_caught_with_a_saved_checkpoint(dialect: str, request: pytes
     assert verify(logged).size == 9  # undetectable from the database alone …
     with pytest.raises(VerificationError, match="signed for 16 leaves but the log holds 9"):
         verify_log(logged.db, [logged.signer.verifier], party="PK", known=[saved.note])
+
+
+# Source rows (raw_rows) are committed through the raw_sha256 of their incident's logged body.
+
+
+@pytest.fixture
+def imported(any_node: Node) -> Node:
+    from sarhad.importer import import_file
+    from tests.conftest import UCDP_SAMPLE
+
+    import_file(any_node, "ucdp", UCDP_SAMPLE)
+    report = verify(any_node)
+    assert report.raw_rows == report.size == 37
+    return any_node
+
+
+def _first_raw(node: Node) -> str:
+    row = node.db.fetchone("SELECT MIN(id) FROM raw_rows")
+    assert row is not None
+    return str(row[0])
+
+
+RAW_CASES: dict[str, tuple[str, Callable[[str], tuple[object, ...]], str]] = {
+    "raw row byte": (
+        'UPDATE raw_rows SET row = replace(row, \'"best":"\', \'"best":"1\') WHERE id = ?',
+        lambda rid: (rid,),
+        "the row does not hash to the raw_sha256 its incident's latest version commits to",
+    ),
+    "raw row sha256 column": (
+        "UPDATE raw_rows SET sha256 = ? WHERE id = ?",
+        lambda rid: ("c" * 64, rid),
+        "the row's sha256 column does not match its incident's raw_sha256",
+    ),
+    "raw row not json": (
+        "UPDATE raw_rows SET row = substr(row, 2) WHERE id = ?",
+        lambda rid: (rid,),
+        "the stored row is not valid JSON",
+    ),
+    "raw row of another incident": (
+        "UPDATE raw_rows SET row = (SELECT r.row FROM raw_rows r WHERE r.id <> ? ORDER BY r.id LIMIT 1) WHERE id = ?",
+        lambda rid: (rid, rid),
+        "the row does not hash to the raw_sha256",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(RAW_CASES))
+def test_raw_row_tampering_is_detected(imported: Node, case: str) -> None:
+    sql, params, message = RAW_CASES[case]
+    rid = _first_raw(imported)
+    imported.db.execute(sql, params(rid))
+    with pytest.raises(VerificationError, match=re.escape(f"raw row {rid} (ucdp): {message}")):
+        verify(imported)
+
+
+def test_a_raw_row_without_a_logged_incident_is_detected(imported: Node) -> None:
+    stranger = "incident--00000000-0000-5000-8000-000000000000"
+    imported.db.execute(
+        "INSERT INTO raw_rows (id, dataset, sha256, row) SELECT ?, dataset, sha256, row FROM raw_rows WHERE id = ?",
+        (stranger, _first_raw(imported)),
+    )
+    with pytest.raises(
+        VerificationError, match=re.escape(f"raw row {stranger} (ucdp): no logged incident has this id")
+    ):
+        verify(imported)
+
+
+def test_progress_reports_every_pass(imported: Node) -> None:
+    seen: dict[str, tuple[int, int]] = {}
+    verify_log(
+        imported.db,
+        [imported.signer.verifier],
+        origin=imported.settings.origin,
+        party="PK",
+        progress=lambda step, done, total: seen.__setitem__(step, (done, total)),
+    )
+    assert seen == {"leaves": (37, 37), "raw rows": (37, 37), "nodes": (34, 34), "checkpoints": (1, 1)}
