@@ -292,6 +292,9 @@ def check_object(obj: Any, where: str) -> None:
         Incident.from_stix(obj)
     except InvalidInput as exc:
         raise InvalidInput(f"{label}: {exc}") from exc
+    except (TypeError, ValueError, AttributeError) as exc:
+        # a property of the wrong JSON type that the schemas do not cover (e.g. object_marking_refs: null)
+        raise InvalidInput(f"{label}: malformed incident: {exc}") from exc
 
 
 def load_bundle(path: Path) -> list[dict[str, Any]]:
