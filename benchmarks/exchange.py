@@ -139,7 +139,9 @@ def transfer(base: str, token: str, size: int) -> tuple[int, float]:
     with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=1800) as client:
         client.get("/log/checkpoint").raise_for_status()
         for pos in range(0, size, CHUNK):
-            r = client.get("/log/entries", params={"start": pos, "end": min(size, pos + CHUNK), "objects": 1})
+            r = client.get(
+                "/log/entries", params={"start": pos, "end": min(size, pos + CHUNK), "objects": 1, "bodies": "text"}
+            )
             r.raise_for_status()
             total += len(r.content)
             json.loads(r.content)

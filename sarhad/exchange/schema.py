@@ -4,6 +4,8 @@
 * ``peers``: the nodes this node pulls from: URL, the peer's log key (vkey), the token it gave us.
 * ``peer_checkpoints``: every checkpoint of a peer's log this node verified (by sync or as a witness).
 * ``peer_leaves``: a copy of each peer's log leaves (envelope and leaf hash), so its history can be checked.
+* ``peer_frontiers``: the frontier (compact range) of each peer's log at the size of its copied leaves, so a
+  sync appends the new leaves to it instead of rehashing every leaf held (see sarhad.exchange.frontier).
 * ``split_views``: evidence: two checkpoints signed by a peer that cannot both be true.
 * ``taxii_status``: the TAXII status resources of POSTs.
 * ``audit``: every write and every read of a non-CLEAR object by a principal; ``logged`` names the
@@ -70,4 +72,6 @@ MIGRATIONS: Final[list[str]] = [
     # Security layer (sarhad.web.auth, sarhad.audit): token expiry, and which logged batch carries an audit row.
     "ALTER TABLE tokens ADD COLUMN expires TEXT",
     "ALTER TABLE audit ADD COLUMN logged TEXT",
+    # Sync (sarhad.exchange.sync): the frontier of each peer's copied leaves; ``size`` = number of leaves.
+    "CREATE TABLE peer_frontiers (peer TEXT PRIMARY KEY, size {bigint} NOT NULL, hashes {blob} NOT NULL)",
 ]

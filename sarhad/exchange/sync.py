@@ -6,19 +6,31 @@ Steps (each failure stores nothing and says which step and which entry failed):
 2. Compare it with the last checkpoint of that peer this node verified: a smaller size (rollback) or the same
    size with another root (split view) is kept as evidence; otherwise verify the consistency proof between
    them. A failing proof is evidence too, and the entry the peer rewrote is located and named.
-3. Fetch the new entries (envelope + leaf hash) and the objects this node may read; recompute each leaf from
-   its envelope and each envelope's hash from its object.
-4. Check that all the peer's leaves (those held plus the new ones) hash to the checkpoint's root.
-5. In one transaction: store leaves, objects (``origin`` = the peer's party), incident rows and the
-   checkpoint; cosign the checkpoint and send the cosignature back (a refusal rolls everything back).
+3. Fetch the new entries (envelope + leaf hash) and the objects this node may read, chunk by chunk; recompute
+   each leaf from its envelope and each envelope's hash from its object (the bytes served, or their canonical
+   JSON when the peer sends parsed objects), and check the object's id and version against its envelope.
+4. Check that all the peer's leaves (those held, through the frontier kept from the last sync, plus the new
+   ones) hash to the checkpoint's root.
+5. Store leaves, the new frontier, objects (``origin`` = the peer's party), incident rows and the checkpoint;
+   cosign the checkpoint and send the cosignature back.
+
+Steps 3 to 5 run in one transaction: a chunk is written, uncommitted, once all of it checks, while the next
+chunk is on its way; the commit comes only after step 4 and the peer's acceptance of the cosignature, and any
+failure on the way rolls everything back.
 """
 
 from __future__ import annotations
 
+import base64
+import gc
 import hashlib
 import json
+import json.encoder
 import logging
 import time
+from collections.abc import Callable, Generator, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
@@ -27,11 +39,12 @@ import httpx
 
 from sarhad.canonical import canonical_text
 from sarhad.errors import ExchangeError, InvalidInput, SarhadError, VerificationError
+from sarhad.exchange.frontier import Frontier
 from sarhad.exchange.peers import Peer, node_cosigner
 from sarhad.framework.store import index_stored
 from sarhad.log.checkpoint import Checkpoint, open_checkpoint
 from sarhad.log.envelope import Envelope
-from sarhad.log.merkle import MemoryTree, verify_consistency
+from sarhad.log.merkle import leaf_hash, verify_consistency
 from sarhad.model.incident import SARHAD_EXTENSION, Incident, content_hash
 from sarhad.monitor import summary as incident_summaries
 from sarhad.monitor.evaluate import evaluate, notify_committed
@@ -45,6 +58,9 @@ __all__ = ["CHUNK", "SyncResult", "sync_peer"]
 log = logging.getLogger(__name__)
 
 CHUNK: Final = 10_000
+SQLITE_CACHE_KIB: Final = 256 * 1024
+# json's C string encoder (ensure_ascii=False) writes a string as RFC 8785 §3.2.2.2 does.
+_string: Final[Callable[[str], str]] = json.encoder.encode_basestring
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +140,18 @@ def _held(node: Node, peer: Peer) -> tuple[Checkpoint | None, int]:
     return (None if row is None else Checkpoint.parse(str(row[0])), leaves)
 
 
+def _frontier(node: Node, peer: Peer, held: int) -> Frontier:
+    """The frontier of the ``held`` leaves copied from ``peer``: stored by the last sync, else recomputed."""
+    row = node.db.fetchone("SELECT size, hashes FROM peer_frontiers WHERE peer = ?", (peer.name,))
+    if row is not None and int(row[0]) == held:
+        return Frontier.from_bytes(held, bytes(row[1]))
+    # A database synced before frontiers were kept: rehash the copied leaves once.
+    return Frontier.of_leaves(
+        bytes(r[0])
+        for r in node.db.iterate("SELECT leaf_hash FROM peer_leaves WHERE peer = ? ORDER BY idx", (peer.name,))
+    )
+
+
 def _evidence(node: Node, peer: Peer, reason: str, note_a: str, note_b: str) -> None:
     with node.db.transaction():
         node.db.execute(
@@ -132,14 +160,30 @@ def _evidence(node: Node, peer: Peer, reason: str, note_a: str, note_b: str) -> 
         )
 
 
-def _fetch_entries(http: _PeerHTTP, start: int, end: int, objects: bool) -> list[tuple[int, str, bytes, str | None]]:
-    import base64
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """One fetched log entry: its envelope text and leaf hash, and the object body if we may read it.
 
-    out: list[tuple[int, str, bytes, str | None]] = []
+    ``body`` is the object's JSON text as the peer serves it (``bodies=text``), or the parsed object from a
+    server that sends objects inline.
+    """
+
+    index: int
+    envelope: str
+    leaf: bytes
+    body: str | dict[str, Any] | None
+
+
+def _fetch_entries(http: _PeerHTTP, start: int, end: int, objects: bool) -> list[_Entry]:
+    """Entries ``start..end-1`` (with the bodies we may read if ``objects``), in as many requests as needed."""
+    out: list[_Entry] = []
     pos = start
     while pos < end:
-        stop = min(end, pos + CHUNK)
-        data = http.json("/log/entries", start=pos, end=stop, objects=1 if objects else 0)
+        params: dict[str, Any] = {"start": pos, "end": min(end, pos + CHUNK)}
+        if objects:
+            # Bodies as JSON strings: each is hashed as it arrives, with no re-serialisation (logapi.entries).
+            params.update(objects=1, bodies="text")
+        data = http.json("/log/entries", **params)
         bodies = data.get("objects", {}) if objects else {}
         got = data.get("entries", [])
         if not got:
@@ -148,13 +192,125 @@ def _fetch_entries(http: _PeerHTTP, start: int, end: int, objects: bool) -> list
             index = int(entry["index"])
             if index != pos:
                 raise VerificationError(f"peer {http.peer.name}: expected entry {pos}, the peer sent {index}")
-            body = bodies.get(str(index))
             out.append(
-                (index, str(entry["envelope"]), base64.b64decode(entry["leaf_hash"]),
-                 None if body is None else json.dumps(body, ensure_ascii=False))
-            )  # fmt: skip
+                _Entry(index, str(entry["envelope"]), base64.b64decode(entry["leaf_hash"]), bodies.get(str(index)))
+            )
             pos += 1
+            if pos == end:
+                break
     return out
+
+
+def _entry_chunks(http: _PeerHTTP, start: int, end: int) -> Generator[list[_Entry]]:
+    """Entries and bodies ``start..end-1`` chunk by chunk, the next chunk fetched while the caller checks one.
+
+    The peer prepares a chunk and the network carries it while this node verifies the previous one.
+    """
+    ranges = [(pos, min(end, pos + CHUNK)) for pos in range(start, end, CHUNK)]
+    if not ranges:
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sarhad-sync-fetch") as pool:
+        pending = pool.submit(_fetch_entries, http, *ranges[0], True)
+        for following in [*ranges[1:], None]:
+            chunk = pending.result()
+            if following is not None:
+                pending = pool.submit(_fetch_entries, http, *following, True)
+            yield chunk
+
+
+def _member(value: Any) -> str:
+    """The canonical JSON of a member's value; strings and lists of strings (the usual small members: name,
+    type, spec_version, object_marking_refs) written directly."""
+    if type(value) is str:
+        return _string(value)
+    if type(value) is list and all(type(v) is str for v in value):
+        return "[" + ",".join([_string(v) for v in value]) + "]"
+    return canonical_text(value)
+
+
+def _content_hash(obj: dict[str, Any], text: str | None) -> str:
+    """:func:`sarhad.model.incident.content_hash` of ``obj``, cut out of ``text``, its canonical JSON.
+
+    The hash is over the canonical JSON without the top-level ``created`` and ``modified`` members. Canonical
+    JSON sorts the members by key, so instead of serialising the object again the two members are cut out of
+    the text served, after checking that the members around them (re-serialised: the few small ones before
+    ``created`` and after ``modified``) sit exactly where canonical JSON puts them. Anything unexpected falls
+    back to serialising the object. (A peer whose log committed to a body that is not canonical gets the hash
+    of that body without its two timestamps.)
+    """
+    created, modified = obj.get("created"), obj.get("modified")
+    keys = sorted(obj)
+    if text is None or type(created) is not str or type(modified) is not str or not all(k.isascii() for k in keys):
+        return content_hash(obj)
+    first, last = keys.index("created"), keys.index("modified")
+    try:
+        before = [f"{_string(k)}:{_member(obj[k])}" for k in keys[:first]]
+        after = [f"{_string(k)}:{_member(obj[k])}" for k in keys[last + 1 :]]
+    except InvalidInput:
+        return content_hash(obj)
+    head = "{" + "".join(m + "," for m in before) + f'"created":{_string(created)},'
+    tail = f'"modified":{_string(modified)}' + "".join("," + m for m in after) + "}"
+    if last < first or len(text) < len(head) + len(tail) or not text.startswith(head) or not text.endswith(tail):
+        return content_hash(obj)
+    between = text[len(head) : len(text) - len(tail)]
+    if between and not between.endswith(","):
+        return content_hash(obj)
+    members = [*before, *([between[:-1]] if between else []), *after]
+    return hashlib.sha256(("{" + ",".join(members) + "}").encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """A fetched entry whose leaf and object were recomputed and match: ready to store."""
+
+    entry: _Entry
+    envelope: Envelope
+    text: str | None
+    obj: dict[str, Any] | None
+
+
+def _check_entry(name: str, entry: _Entry) -> _Checked:
+    """Recompute the leaf from the envelope and the envelope's hash from the object (step 3)."""
+    try:
+        env = Envelope.from_canonical(entry.envelope)
+    except InvalidInput as exc:
+        raise VerificationError(f"peer {name}: entry {entry.index}: {exc}") from exc
+    # from_canonical checked that the text is exactly the envelope's canonical form: hash the text as is.
+    if leaf_hash(entry.envelope.encode("utf-8")) != entry.leaf:
+        raise VerificationError(
+            f"peer {name}: entry {entry.index} ({env.ref}): the leaf hash does not match its envelope"
+        )
+    if entry.body is None:
+        return _Checked(entry, env, None, None)
+    mismatch = VerificationError(
+        f"peer {name}: entry {entry.index} ({env.ref}): the object served does not match the logged hash"
+    )
+    if isinstance(entry.body, str):
+        # The exact bytes the publisher hashed: check them before parsing anything.
+        text = entry.body
+        try:
+            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        except UnicodeEncodeError:
+            raise mismatch from None
+        if digest != env.sha256:
+            raise mismatch
+        try:
+            obj = json.loads(text)
+        except ValueError as exc:
+            raise VerificationError(f"peer {name}: entry {entry.index} ({env.ref}): the object is not JSON") from exc
+    else:
+        obj = entry.body
+        try:
+            text = canonical_text(obj)
+        except InvalidInput as exc:
+            raise VerificationError(f"peer {name}: entry {entry.index} ({env.ref}): {exc}") from exc
+        if hashlib.sha256(text.encode("utf-8")).hexdigest() != env.sha256:
+            raise mismatch
+    if not isinstance(obj, dict) or obj.get("id") != env.object_id or obj.get("modified") != env.version:
+        raise mismatch
+    if not isinstance(obj.get("type"), str):
+        raise VerificationError(f"peer {name}: entry {entry.index} ({env.ref}): the object has no type")
+    return _Checked(entry, env, text, obj)
 
 
 def _locate_rewrite(node: Node, http: _PeerHTTP, held: int) -> str:
@@ -164,11 +320,27 @@ def _locate_rewrite(node: Node, http: _PeerHTTP, held: int) -> str:
         (http.peer.name, held),
     )
     served = _fetch_entries(http, 0, held, objects=False)
-    for (idx, envelope, leaf), (_i, now_env, now_leaf, _b) in zip(stored, served, strict=False):
-        if bytes(leaf) != now_leaf or str(envelope) != now_env:
+    for (idx, envelope, leaf), now in zip(stored, served, strict=False):
+        if bytes(leaf) != now.leaf or str(envelope) != now.envelope:
             ref = Envelope.from_canonical(str(envelope)).ref
             return f"entry {idx} ({ref}) was rewritten"
     return "no stored entry differs; the peer's proof is wrong"
+
+
+@contextmanager
+def _write_cache(node: Node) -> Iterator[None]:
+    """A large SQLite page cache while the sync writes: a big first sync inserts into every index of
+    ``objects`` and ``incidents`` in random key order, and with the default 2 MB cache the same pages are
+    evicted and written to the WAL again and again inside the one transaction."""
+    if node.db.dialect != "sqlite":
+        yield
+        return
+    row = node.db.fetchone("PRAGMA cache_size")
+    node.db.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        node.db.execute(f"PRAGMA cache_size = {int(row[0]) if row else -2000}")
 
 
 def sync_peer(node: Node, peer: Peer) -> SyncResult:
@@ -179,10 +351,16 @@ def sync_peer(node: Node, peer: Peer) -> SyncResult:
     """
     started = time.perf_counter()
     http = _PeerHTTP(peer)
+    # The cyclic garbage collector would walk every object parsed so far again and again during a large
+    # sync, which allocates many small containers and frees them by reference counting; pause it meanwhile.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         return _sync(node, peer, http, started)
     finally:
         http.close()
+        if collecting:
+            gc.enable()
 
 
 def _sync(node: Node, peer: Peer, http: _PeerHTTP, started: float) -> SyncResult:
@@ -208,8 +386,6 @@ def _sync(node: Node, peer: Peer, http: _PeerHTTP, started: float) -> SyncResult
             raise VerificationError(f"peer {name}: {reason}; evidence kept")
         if checkpoint.size > last.size and last.size > 0:
             proof = http.json("/log/proof/consistency", old=last.size, new=checkpoint.size)
-            import base64
-
             hashes = [base64.b64decode(h) for h in proof.get("hashes", [])]
             try:
                 verify_consistency(last.size, checkpoint.size, hashes, last.root, checkpoint.root)
@@ -221,84 +397,34 @@ def _sync(node: Node, peer: Peer, http: _PeerHTTP, started: float) -> SyncResult
                 )
                 _evidence(node, peer, reason, last.note or "", note)
                 raise VerificationError(f"peer {name}: {reason}; evidence kept") from exc
-    # 3. New entries and the objects we may read; recompute leaves and object hashes.
-    fetched = _fetch_entries(http, held, checkpoint.size, objects=True)
-    envelopes: list[Envelope] = []
-    for index, text, leaf, body in fetched:
-        try:
-            env = Envelope.from_canonical(text)
-        except InvalidInput as exc:
-            raise VerificationError(f"peer {name}: entry {index}: {exc}") from exc
-        if env.leaf_hash() != leaf:
-            raise VerificationError(
-                f"peer {name}: entry {index} ({env.ref}): the leaf hash does not match its envelope"
-            )
-        if body is not None:
-            obj = json.loads(body)
-            digest = hashlib.sha256(canonical_text(obj).encode("utf-8")).hexdigest()
-            if digest != env.sha256 or obj.get("id") != env.object_id or obj.get("modified") != env.version:
-                raise VerificationError(
-                    f"peer {name}: entry {index} ({env.ref}): the object served does not match the logged hash"
-                )
-        envelopes.append(env)
-    # 4. All leaves hash to the checkpoint root.
-    tree = MemoryTree(
-        b"".join(bytes(r[0]) for r in node.db.iterate(
-            "SELECT leaf_hash FROM peer_leaves WHERE peer = ? ORDER BY idx", (name,)))
-    )  # fmt: skip
-    tree.extend_hashes([leaf for _i, _t, leaf, _b in fetched])
-    if tree.size != checkpoint.size or tree.root() != checkpoint.root:
-        where = _locate_rewrite(node, http, held) if held else "the new entries are wrong"
-        raise VerificationError(
-            f"peer {name}: its {tree.size} entries do not hash to the root of its checkpoint at size"
-            f" {checkpoint.size}; {where}"
-        )
-    # 5. Store everything, cosign, send the cosignature back.
+    # 3-5 in one transaction: each chunk of new entries is checked as it arrives (leaf from envelope, hash
+    # from object) and written while the next chunk is on its way; nothing is committed before the root
+    # check (4) and the peer's acceptance of our cosignature, and any failure rolls all of it back.
+    frontier = _frontier(node, peer, held)
     stamp = _now()
-    objects = 0
-    with node.db.transaction():
-        node.db.executemany(
-            "INSERT INTO peer_leaves (peer, idx, envelope, leaf_hash) VALUES (?, ?, ?, ?)",
-            [(name, i, t, leaf) for i, t, leaf, _b in fetched],
+    entries = objects = 0
+    with _write_cache(node), node.db.transaction():
+        # closing(): a failure here waits for the fetch in flight before the connection is closed.
+        with closing(_entry_chunks(http, held, checkpoint.size)) as chunks:
+            for chunk in chunks:
+                # 3. Recompute every leaf and object hash of the chunk before writing any of it.
+                checked = [_check_entry(name, entry) for entry in chunk]
+                frontier.extend(c.entry.leaf for c in checked)
+                objects += _store(node, peer, checked, stamp)
+                entries += len(checked)
+        # 4. The held leaves (through their frontier) and the new ones hash to the checkpoint root.
+        if frontier.size != checkpoint.size or frontier.root() != checkpoint.root:
+            where = _locate_rewrite(node, http, held) if held else "the new entries are wrong"
+            raise VerificationError(
+                f"peer {name}: its {frontier.size} entries do not hash to the root of its checkpoint at size"
+                f" {checkpoint.size}; {where}"
+            )
+        # 5. The frontier and the checkpoint; cosign it and send the cosignature back.
+        node.db.execute(
+            "INSERT INTO peer_frontiers (peer, size, hashes) VALUES (?, ?, ?)"
+            " ON CONFLICT (peer) DO UPDATE SET size = excluded.size, hashes = excluded.hashes",
+            (name, frontier.size, frontier.to_bytes()),
         )
-        seq_row = node.db.fetchone("SELECT MAX(seq) FROM objects")
-        seq = 1 if seq_row is None or seq_row[0] is None else int(seq_row[0]) + 1
-        rows: list[tuple[Any, ...]] = []
-        incidents: list[tuple[Any, ...]] = []
-        received: list[Incident] = []
-        for (index, _t, _leaf, body), env in zip(fetched, envelopes, strict=True):
-            if body is None:
-                continue
-            obj = json.loads(body)
-            text = canonical_text(obj)
-            csha = content_hash(obj)
-            licence = "PARTY-OWN"
-            if obj.get("type") == "incident":
-                try:
-                    inc = Incident.from_stix(obj)
-                except SarhadError as exc:
-                    raise VerificationError(f"peer {name}: entry {index} ({env.ref}): {exc}") from exc
-                licence = inc.licence
-                received.append(inc)
-                incidents.append(incident_row(inc, obj["created"], obj["modified"], peer.party, csha))
-            elif isinstance(obj.get("extensions"), dict) and SARHAD_EXTENSION in obj["extensions"]:
-                licence = str(obj["extensions"][SARHAD_EXTENSION].get("licence", licence))
-            rows.append((env.object_id, env.version, obj["type"], env.sha256, csha, env.tlp, licence,
-                         peer.party, stamp, seq, index, text))  # fmt: skip
-            seq += 1
-        node.db.executemany(
-            "INSERT INTO objects (id, modified, type, sha256, content_sha256, tlp, licence, origin, added, seq,"
-            " log_index, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id, modified) DO NOTHING",
-            rows,
-        )
-        objects = len(rows)
-        if incidents:
-            # upsert_incidents, plus the dashboard's summaries (sarhad.monitor.summary) in the same transaction.
-            incident_summaries.upsert(node.db, incidents)
-        # The same code paths as the node's own records: framework views, then the alert rules.
-        for row in rows:
-            index_stored(node.db, row[0], row[1])
-        evaluate(node.db, received, origin=peer.party)
         if checkpoint.size > old or last is None:
             node.db.execute(
                 "INSERT INTO peer_checkpoints (peer, size, root, note, verified, source) VALUES (?, ?, ?, ?, ?, ?)"
@@ -313,9 +439,59 @@ def _sync(node: Node, peer: Peer, http: _PeerHTTP, started: float) -> SyncResult
         peer=name,
         old_size=old,
         new_size=checkpoint.size,
-        entries=len(fetched),
+        entries=entries,
         objects=objects,
-        withheld=len(fetched) - objects,
+        withheld=entries - objects,
         cosigned=True,
         seconds=time.perf_counter() - started,
     )
+
+
+def _store(node: Node, peer: Peer, checked: list[_Checked], stamp: str) -> int:
+    """Write checked entries inside the caller's transaction: leaves, objects (``added`` = ``stamp``),
+    incident rows and summaries, framework views and alerts. Returns how many objects were stored."""
+    name = peer.name
+    node.db.executemany(
+        "INSERT INTO peer_leaves (peer, idx, envelope, leaf_hash) VALUES (?, ?, ?, ?)",
+        [(name, c.entry.index, c.entry.envelope, c.entry.leaf) for c in checked],
+    )
+    seq_row = node.db.fetchone("SELECT MAX(seq) FROM objects")
+    seq = 1 if seq_row is None or seq_row[0] is None else int(seq_row[0]) + 1
+    rows: list[tuple[Any, ...]] = []
+    incidents: list[tuple[Any, ...]] = []
+    received: list[Incident] = []
+    for c in checked:
+        obj, env = c.obj, c.envelope
+        if obj is None:
+            continue
+        try:
+            csha = _content_hash(obj, c.text)
+        except (InvalidInput, UnicodeEncodeError) as exc:
+            raise VerificationError(f"peer {name}: entry {c.entry.index} ({env.ref}): {exc}") from exc
+        licence = "PARTY-OWN"
+        if obj["type"] == "incident":
+            try:
+                inc = Incident.from_stix(obj)
+            except SarhadError as exc:
+                raise VerificationError(f"peer {name}: entry {c.entry.index} ({env.ref}): {exc}") from exc
+            licence = inc.licence
+            received.append(inc)
+            incidents.append(incident_row(inc, obj["created"], obj["modified"], peer.party, csha))
+        elif isinstance(obj.get("extensions"), dict) and SARHAD_EXTENSION in obj["extensions"]:
+            licence = str(obj["extensions"][SARHAD_EXTENSION].get("licence", licence))
+        rows.append((env.object_id, env.version, obj["type"], env.sha256, csha, env.tlp, licence,
+                     peer.party, stamp, seq, c.entry.index, c.text))  # fmt: skip
+        seq += 1
+    node.db.executemany(
+        "INSERT INTO objects (id, modified, type, sha256, content_sha256, tlp, licence, origin, added, seq,"
+        " log_index, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id, modified) DO NOTHING",
+        rows,
+    )
+    if incidents:
+        # upsert_incidents, plus the dashboard's summaries (sarhad.monitor.summary) in the same transaction.
+        incident_summaries.upsert(node.db, incidents)
+    # The same code paths as the node's own records: framework views, then the alert rules.
+    for row in rows:
+        index_stored(node.db, row[0], row[1])
+    evaluate(node.db, received, origin=peer.party)
+    return len(rows)

@@ -6,8 +6,10 @@
   with base64 hashes.
 * ``GET /log/proof/consistency?old=M&new=N``: ``{"old", "new", "hashes"}``.
 * ``GET /log/entries?start=A&end=B[&objects=1]``: the envelopes and leaf hashes of leaves ``A..B-1`` (at most
-  :data:`MAX_ENTRIES`), and with ``objects=1`` the bodies of those the principal may read. A withheld
-  object's envelope stays visible, so a peer still verifies the whole log.
+  :data:`MAX_ENTRIES`), and with ``objects=1`` the bodies of those the principal may read, by log index.
+  With ``bodies=text`` each body is a JSON string holding the object's stored canonical JSON, so a client
+  can hash the exact bytes the log committed to without re-serialising them. A withheld object's envelope
+  stays visible, so a peer still verifies the whole log.
 * ``POST /log/cosignatures``: a peer returns our checkpoint with its cosignature (peer or admin role).
 * ``POST /log/witness/add-checkpoint``: C2SP tlog-witness: a peer submits its own checkpoint with a
   consistency proof from the size this node last verified; the answer is this node's cosignature.
@@ -20,6 +22,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import json.encoder
+from collections.abc import Callable
 from typing import Final
 
 from starlette.requests import Request
@@ -34,6 +38,8 @@ from sarhad.web.context import Context, principal_of
 __all__ = ["MAX_ENTRIES", "routes"]
 
 MAX_ENTRIES: Final = 10_000
+# json's C string encoder (ensure_ascii=False): a JSON string literal of any text.
+_string: Final[Callable[[str], str]] = json.encoder.encode_basestring
 
 
 def _int(request: Request, name: str, default: int | None = None) -> int:
@@ -111,7 +117,10 @@ async def entries(request: Request) -> Response:
             f" AND (origin = ? OR tlp IN ({marks})) ORDER BY log_index",
             (ctx.party, start, end, principal.party, *levels),
         )
-        body += ',"objects":{' + ",".join(f'"{int(r[0])}":{r[1]}' for r in objs) + "}"
+        if request.query_params.get("bodies") == "text":
+            body += ',"objects":{' + ",".join(f'"{int(r[0])}":{_string(str(r[1]))}' for r in objs) + "}"
+        else:
+            body += ',"objects":{' + ",".join(f'"{int(r[0])}":{r[1]}' for r in objs) + "}"
     return Response(body + "}", media_type="application/json")
 
 

@@ -131,3 +131,60 @@ def test_synced_records_go_through_the_alert_rules(pair: tuple[Node, Node, str])
     assert expected is not None and expected[0] > 0
     assert len(alerts) == expected[0]
     assert {a.origin for a in alerts} == {"PK"}
+
+
+def _publish_note(pk: Node, n: int) -> None:
+    with pk.publisher() as pub:
+        note_id = f"note--6f1c2b5e-7c1a-4f9a-9a43-5e0e4a7f2b{n:02d}"
+        pub.add_object({"type": "note", "id": note_id, "spec_version": "2.1", "content": f"liaison note {n}",
+                        "object_refs": [note_id]})  # fmt: skip
+
+
+def test_incremental_sync_extends_the_stored_frontier(pair: tuple[Node, Node, str]) -> None:
+    from sarhad.exchange.frontier import Frontier
+    from sarhad.log.merkle import tree_hash
+
+    pk, ir, _ = pair
+    sync_peer(ir, get_peer(ir.db, "PK"))
+    _publish_note(pk, 1)
+    assert sync_peer(ir, get_peer(ir.db, "PK")).entries == 1
+    row = ir.db.fetchone("SELECT size, hashes FROM peer_frontiers WHERE peer = 'PK'")
+    assert row is not None and row[0] == 38
+    leaves = [bytes(r[0]) for r in ir.db.fetchall("SELECT leaf_hash FROM peer_leaves WHERE peer = 'PK' ORDER BY idx")]
+    assert Frontier.from_bytes(38, bytes(row[1])).root() == tree_hash(leaves) == pk.log.latest_checkpoint().root
+
+
+def test_a_damaged_frontier_fails_the_root_check_and_stores_nothing(pair: tuple[Node, Node, str]) -> None:
+    pk, ir, _ = pair
+    sync_peer(ir, get_peer(ir.db, "PK"))
+    with ir.db.transaction():
+        ir.db.execute("UPDATE peer_frontiers SET hashes = ? WHERE peer = 'PK'", (b"\x07" * 96,))
+    _publish_note(pk, 2)
+    before = ir.db.fetchone("SELECT COUNT(*) FROM objects")
+    with pytest.raises(VerificationError, match="peer PK: its 38 entries do not hash to the root of its checkpoint"):
+        sync_peer(ir, get_peer(ir.db, "PK"))
+    assert ir.db.fetchone("SELECT COUNT(*) FROM objects") == before
+    assert ir.db.fetchone("SELECT MAX(idx) FROM peer_leaves WHERE peer = 'PK'") == (36,)
+    assert ir.db.fetchone("SELECT MAX(size) FROM peer_checkpoints WHERE peer = 'PK'") == (37,)
+
+
+def test_a_node_without_a_stored_frontier_rebuilds_it_from_the_copied_leaves(pair: tuple[Node, Node, str]) -> None:
+    pk, ir, _ = pair
+    sync_peer(ir, get_peer(ir.db, "PK"))
+    with ir.db.transaction():
+        ir.db.execute("DELETE FROM peer_frontiers")
+    _publish_note(pk, 3)
+    assert sync_peer(ir, get_peer(ir.db, "PK")).new_size == 38
+    assert ir.db.fetchone("SELECT size FROM peer_frontiers WHERE peer = 'PK'") == (38,)
+
+
+def test_a_body_that_does_not_match_its_logged_hash_is_refused(pair: tuple[Node, Node, str]) -> None:
+    pk, ir, _ = pair
+    with pk.db.transaction():
+        row = pk.db.fetchone("SELECT body FROM objects WHERE log_index = 3")
+        assert row is not None
+        pk.db.execute("UPDATE objects SET body = ? WHERE log_index = 3", (str(row[0]).replace("}", " }", 1),))
+    with pytest.raises(VerificationError, match=r"peer PK: entry 3 \(incident--.*\): the object served does not match"):
+        sync_peer(ir, get_peer(ir.db, "PK"))
+    assert count_incidents(ir.db) == 0
+    assert ir.db.fetchone("SELECT COUNT(*) FROM peer_leaves") == (0,)
