@@ -8,6 +8,7 @@ Noto fonts of Debian's ``fonts-noto-core`` for Latin, Urdu (Nastaliq) and Persia
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
@@ -552,6 +553,27 @@ def build_context(
     return ctx
 
 
+_ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+_URDU_LETTERS = re.compile(r"[\u0679\u0688\u0691\u06ba\u06be\u06c1\u06d2\u06d3]")  # ٹ ڈ ڑ ں ھ ہ ے ۓ
+
+
+def right_to_left(value: Any) -> Any:
+    """Text written mostly in Urdu or Persian (a party's rationale, an evidence title, a dispute position) set
+    right to left in its own script's font; everything else unchanged. Used as the template's ``finalize``."""
+    from markupsafe import Markup
+
+    if not isinstance(value, str) or isinstance(value, Markup) or not _ARABIC_SCRIPT.search(value):
+        return value
+    if not re.search(r"\S\s+\S", value):
+        return value  # one word (a name): the template's own markup, or the bidi algorithm, places it
+    letters = [ch for ch in value if ch.isalpha()]
+    arabic = sum(1 for ch in letters if _ARABIC_SCRIPT.match(ch))
+    if arabic * 2 < len(letters):
+        return value  # an English sentence with a name in it: the bidi algorithm orders the name
+    lang = "ur" if _URDU_LETTERS.search(value) else "fa"
+    return Markup('<span class="rtl-text {0}" lang="{0}" dir="rtl">{1}</span>').format(lang, value)
+
+
 def render_html(ctx: dict[str, Any]) -> str:
     """The report as one self-contained HTML document (styles and charts inline)."""
     from importlib import resources
@@ -564,6 +586,7 @@ def render_html(ctx: dict[str, Any]) -> str:
         autoescape=jinja2.select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=right_to_left,
     )
     css = resources.files("sarhad.framework").joinpath("templates", "report.css").read_text(encoding="utf-8")
     safe = {k: Markup(v) for k, v in ctx.items() if k.startswith("chart_")}

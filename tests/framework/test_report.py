@@ -159,3 +159,35 @@ def test_report_rejects_a_bad_quarter(fw_node: Node, tmp_path: Path, quarter: st
     with pytest.raises(InvalidInput, match=match):
         write_report(fw_node, quarter, tmp_path / "r.html")
     assert not (tmp_path / "r.html").exists()
+
+
+def test_urdu_and_persian_text_is_set_right_to_left(fw_node: Node, tmp_path: Path) -> None:
+    from sarhad.framework import ops
+
+    minutes = tmp_path / "minutes.txt"
+    minutes.write_text("minutes", encoding="utf-8")
+    ev = ops.add_evidence(fw_node, str(minutes), "meeting", title="صورت‌جلسه کمیته فنی مرزی", language="fa")
+    ops.assess(fw_node, "C-02", "2026Q1", 3, "Both committees constituted.", evidence=[ev["id"]], party="PK")
+    persian = "کمیته‌ها تشکیل شدند، اما هنوز جلسه دوم برگزار نشده است."
+    urdu = "کمیٹی نے دو اجلاس کیے؛ معلومات کا تبادلہ ابھی شروع نہیں ہوا۔"
+    ops.assess(fw_node, "C-02", "2026Q1", 2, persian, party="IR")
+    ops.assess(fw_node, "C-08", "2026Q1", 1, urdu, party="PK")
+    page = render_html(build_context(fw_node, "2026Q1"))
+    assert f'<span class="rtl-text fa" lang="fa" dir="rtl">{persian}</span>' in page
+    assert f'<span class="rtl-text ur" lang="ur" dir="rtl">{urdu}</span>' in page
+    assert '<span class="rtl-text fa" lang="fa" dir="rtl">صورت‌جلسه کمیته فنی مرزی</span>' in page
+    assert "Both committees constituted." in page and 'dir="rtl">Both' not in page  # English stays as it is
+
+
+def test_right_to_left_leaves_english_with_a_name_alone() -> None:
+    from markupsafe import Markup
+
+    from sarhad.framework.report import right_to_left
+
+    assert (
+        right_to_left("Meeting held in Zahedan (زاهدان) on 22 January.")
+        == "Meeting held in Zahedan (زاهدان) on 22 January."
+    )
+    assert right_to_left(3) == 3 and right_to_left(Markup("<svg/>")) == Markup("<svg/>")
+    assert right_to_left("پاکستان") == "پاکستان"  # one word: the cover's own markup sets it
+    assert 'dir="rtl">&lt;b&gt;کمیته فنی' in right_to_left("<b>کمیته فنی</b>")  # escaped, never raw HTML
