@@ -356,6 +356,8 @@ def _emit(
     body = text[part_start:part_end].strip(" ,;.")
     body = re.sub(r"^(?:to|that|on|of)\s+", "", body)
     body = re.sub(r"\s+and(?:\s+(?:renewed|reaffirmed|also))?$", "", body)
+    # "… by mid-2026, and Pakistan [will export …]": the next clause's subject is not part of this one
+    body = re.sub(r",?\s+(?:and|while|but)\s+(?:the\s+)?(?:[A-Z][\w'\u2019\-]*\s*){1,4}$", "", body)
     if cue is None:
         body = text.strip()
     if len(body.split()) < 2:

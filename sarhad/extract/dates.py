@@ -66,6 +66,17 @@ _SMALL = {
     "several": 3,
     "a few": 3,
 }
+
+
+def _every_n(unit: str) -> str | None:
+    """ "two months" → P2M, "18 months" → P18M, "two weeks" → P2W: the period of "every N units"."""
+    m = re.fullmatch(r"(\w+)\s+(weeks|months|years)", unit)
+    if not m:
+        return None
+    n = int(m.group(1)) if m.group(1).isdigit() else _SMALL.get(m.group(1), {"eighteen": 18}.get(m.group(1)))
+    return f"P{n}{m.group(2)[0].upper()}" if n else None
+
+
 _ORDINAL_Q = {
     "first": 1,
     "1st": 1,
@@ -191,8 +202,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "recur",
         re.compile(
-            r"\b(?:every|each)\s+(?P<unit>quarter|month|year|week|six months|three months)\b|"
-            r"\b(?P<adv>quarterly|monthly|annually|biannually|biennially|weekly|twice a year|once a year|every year)\b",
+            r"\b(?:every|each)\s+(?P<unit>quarter|month|year|week|fortnight|(?:two|three|four|six|eight|nine|twelve|"
+            r"eighteen|\d{1,2})\s+(?:weeks|months|years))\b|"
+            r"\b(?P<adv>quarterly|monthly|annually|biannually|biennially|weekly|fortnightly|twice a year|once a year|"
+            r"every year|twice a month|once a month)\b",
             re.I,
         ),
     ),
@@ -343,6 +356,7 @@ _GATES: dict[str, tuple[str, ...]] = {
         "biannually",
         "biennially",
         "weekly",
+        "fortnight",
         "twice",
         "once",
     ),
@@ -646,7 +660,11 @@ def _build(kind: str, m: re.Match[str], anchor: date | None, direction: str, tex
             "biannually": "P6M",
             "twice a year": "P6M",
             "biennially": "P2Y",
-        }.get(unit)
+            "fortnight": "P2W",
+            "fortnightly": "P2W",
+            "once a month": "P1M",
+            "twice a month": "P2W",
+        }.get(unit) or _every_n(unit)
         return DateMention(s, e, t, "recurrence", "none", recurrence=code)
     if kind == "vague":
         return DateMention(s, e, t, "vague", "none")

@@ -114,3 +114,20 @@ def test_years_are_flagged_and_words_parse() -> None:
     assert parse_number_words("two hundred and five") == 205
     assert parse_number_words("three thousand") == 3000
     assert parse_number_words("many") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [
+        ("report every two months", "P2M"),
+        ("meet every six months", "P6M"),
+        ("every 18 months", "P18M"),
+        ("every two weeks", "P2W"),
+        ("fortnightly", "P2W"),
+        ("every quarter", "P3M"),
+        ("each year", "P1Y"),
+    ],
+)
+def test_every_n_units_is_a_recurrence(text: str, period: str) -> None:
+    found = [d for d in find_dates(text, date(2025, 11, 18), "future") if d.kind == "recurrence"]
+    assert [d.recurrence for d in found] == [period]

@@ -106,3 +106,14 @@ def test_an_operation_against_infiltrators_is_not_an_incident() -> None:
     result = _extract("608.txt")
     assert result["incidents"] == []
     assert {(30, "militants"), (2600, "km")} <= _figures(result)
+
+
+def test_a_commitment_stops_before_the_next_clauses_subject() -> None:
+    text = (
+        "Pakistan, Iran agree on new steps\n\n"
+        "ISLAMABAD: Iran will supply 1.2 million tonnes of LNG by mid-2026, and Pakistan will export 10,000 "
+        "tonnes of rice early next year.\n"
+    )
+    got = {(c["actor"], c["text"], c["due"]) for c in extract_article(text, published="2025-11-18").commitments}
+    assert ("Iran", "supply 1.2 million tonnes of LNG by mid-2026", "2026") in got
+    assert ("Pakistan", "export 10,000 tonnes of rice early next year", "2026") in got
