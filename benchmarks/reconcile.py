@@ -7,6 +7,12 @@ child process, so the peak memory (max RSS) is that size's alone. Generation is 
 Usage::
 
     python benchmarks/reconcile.py [--sizes 100000,200000,400000,800000] [--memory 1000000] [--seed S]
+    python benchmarks/reconcile.py --node 50000 [--database postgresql://…]
+
+``--node N`` times ``sarhad reconcile`` end to end on a node instead: N generated reports published on a
+fresh SQLite node (or a PostgreSQL database), then the first run (every record parsed from its STIX body),
+a rerun with nothing new, a run after 1% more reports (half new, half new versions of old ones), and
+``--full``; the in-memory clustering of the same records is timed beside them. Publishing is not timed.
 
 Prints a table (records, incidents, candidate pairs, seconds, records/s, peak RSS, pairwise precision,
 recall, F1, B-cubed F1) and checks the goals: F1 >= 0.95; time grows no faster than n log n (the ratio of
@@ -64,6 +70,57 @@ def run_child(size: int, seed: int, quality: bool = True) -> dict[str, Any]:
     return result
 
 
+def node_child(size: int, seed: int, database: str | None) -> list[dict[str, Any]]:
+    """Time the reconcile runs on a node holding ``size`` generated reports (see the module docstring)."""
+    import tempfile
+    from dataclasses import replace
+
+    sys.path.insert(0, str(ROOT))
+    from sarhad.node import Node
+    from sarhad.reconcile.cluster import cluster_records
+    from sarhad.reconcile.store import reconcile
+    from sarhad.reconcile.synth import as_incident, generate
+
+    synthetic = generate(size, seed=seed)
+    records = synthetic.records
+    out: list[dict[str, Any]] = []
+
+    def timed(label: str, run: Any) -> Any:
+        started, cpu_started = time.perf_counter(), time.process_time()
+        result = run()
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        out.append({"run": label, "seconds": seconds, "cpu_seconds": cpu,
+                    "records": getattr(result, "records", len(records)),
+                    "new": getattr(result, "new_records", len(records)),
+                    "reclustered": getattr(result, "reclustered", len(records))})  # fmt: skip
+        return result
+
+    with tempfile.TemporaryDirectory() as tmp:
+        node = Node.init(Path(tmp) / "node", "PK", database_url=database)
+        try:
+            extra = max(2, len(records) // 100)
+            for start in range(0, len(records) - extra // 2, 10_000):
+                node.publish([as_incident(r) for r in records[start : min(start + 10_000, len(records) - extra // 2)]])
+            timed("first run", lambda: reconcile(node.db, "PK"))
+            timed("rerun, nothing new", lambda: reconcile(node.db, "PK"))
+            later = [replace(r, day_start=r.day_start + 1, day_end=r.day_end + 1) for r in records[: extra // 2]]
+            node.publish([as_incident(r) for r in (*records[len(records) - extra // 2 :], *later)])
+            timed("after 1% more reports", lambda: reconcile(node.db, "PK"))
+            timed("--full", lambda: reconcile(node.db, "PK", full=True))
+        finally:
+            node.close()
+    timed("in memory (cluster_records)", lambda: cluster_records(records))
+    return out
+
+
+def node_table(rows: list[dict[str, Any]]) -> str:
+    lines = ["| run | records | new or changed | reclustered | wall s | CPU s |", "|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['run']} | {r['records']:,} | {r['new']:,} | {r['reclustered']:,} | {r['seconds']:.1f} | "
+                     f"{r['cpu_seconds']:.1f} |")  # fmt: skip
+    return "\n".join(lines)
+
+
 def table(rows: list[dict[str, Any]]) -> str:
     head = (
         "| records | incidents | candidate pairs | seconds | CPU seconds | records/s | peak RSS (MB) | precision "
@@ -84,11 +141,16 @@ def main() -> int:
     parser.add_argument("--sizes", default="100000,200000,400000,800000", help="comma-separated record counts")
     parser.add_argument("--memory", type=int, default=1_000_000, help="size for the 4 GB check (0 to skip)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--node", type=int, help="time `sarhad reconcile` on a node with this many reports")
+    parser.add_argument("--database", help="with --node: a PostgreSQL URL instead of the node's SQLite file")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--no-quality", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(args.child, args.seed, not args.no_quality)))
+        return 0
+    if args.node:
+        print(node_table(node_child(args.node, args.seed, args.database)), flush=True)
         return 0
 
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]

@@ -241,12 +241,12 @@ def _cluster(
     by_id = {r.id: r for r in records}
     ordered = [by_id[k] for k in sorted(by_id)]
     index = {r.id: i for i, r in enumerate(ordered)}
-    f = Features.of(ordered)
     must_pairs = [(index[x], index[y]) for x, y in must if x in index and y in index and x != y]
     forbid = {
         (min(index[x], index[y]), max(index[x], index[y])) for x, y in cannot if x in index and y in index and x != y
     }
     if existing is None:
+        f = Features.of(ordered)
         active = np.ones(len(ordered), np.bool_)
         new_count = len(ordered)
         a, b = candidate_pairs(f)
@@ -254,6 +254,9 @@ def _cluster(
     else:
         decided = {i for pair in (*must_pairs, *forbid) for i in pair}
         new, seeds = _seeds(ordered, existing, changed, decided)
+        if not seeds.any():  # nothing new, changed or decided: every record keeps its cluster
+            return ClusterResult(labels={r.id: existing[r.id] for r in ordered})
+        f = Features.of(ordered)
         new_count = int(new.sum())
         active, a, b, s = _closure(ordered, f, seeds, scoring)
 

@@ -127,14 +127,17 @@ def reconcile(db: Database, party: str, *, scoring: Scoring | None = None, full:
     Raises StorageError when the database fails.
     """
     started = time.monotonic()
-    records, versions, fresh = _records(db, full)
     previous: dict[str, tuple[str, str]] = {
         rid: (cid, version)
         for rid, cid, version in db.fetchall("SELECT incident_id, cluster_id, version FROM reconcile_members")
     }
+    decisions = load_decisions(db, party)
+    if not full and not decisions and _up_to_date(db, previous):
+        return _unchanged(db, len(previous), started)
+    records, versions, fresh = _records(db, full)
     existing = None if full else {rid: cid for rid, (cid, _) in previous.items()}
     edited = {rid for rid, (_, version) in previous.items() if versions.get(rid) != version}
-    must, cannot = constraints(load_decisions(db, party))
+    must, cannot = constraints(decisions)
     result = cluster_records(records, scoring=scoring, existing=existing, changed=edited, must=must, cannot=cannot)
 
     old_clusters: dict[str, set[str]] = {}
@@ -204,6 +207,38 @@ def representative(members: Sequence[Record], party: str) -> Record:
             _GEO_RANK.get(m.geo_precision, 9),
             m.id,
         ),
+    )
+
+
+def _up_to_date(db: Database, previous: dict[str, tuple[str, str]]) -> bool:
+    """True when the previous run saw every current incident at its current version, and no cluster lacks
+    its representative: then a run would change nothing (given no analyst decisions)."""
+    current = 0
+    for rid, modified in db.iterate("SELECT id, modified FROM incidents"):
+        current += 1
+        if previous.get(str(rid), ("", ""))[1] != str(modified):
+            return False
+    missing = db.fetchone("SELECT COUNT(*) FROM reconcile_clusters WHERE representative IS NULL")
+    return current == len(previous) and (missing is None or int(missing[0]) == 0)
+
+
+def _unchanged(db: Database, records: int, started: float) -> ReconcileSummary:
+    """The summary of a run that had nothing to do, from the tables."""
+    clusters = db.fetchone("SELECT COUNT(*) FROM reconcile_clusters")
+    disagreements = db.fetchone("SELECT COUNT(*) FROM reconcile_clusters WHERE flags LIKE '%disagree%'")
+    multi = db.fetchone(
+        "SELECT COUNT(*) FROM (SELECT m.cluster_id FROM reconcile_members m JOIN incidents i ON i.id = m.incident_id"
+        " GROUP BY m.cluster_id HAVING COUNT(DISTINCT i.reported_by) > 1) t"
+    )
+    return ReconcileSummary(
+        records=records,
+        new_records=0,
+        reclustered=0,
+        clusters=int(clusters[0]) if clusters else 0,
+        multi_source=int(multi[0]) if multi else 0,
+        disagreements=int(disagreements[0]) if disagreements else 0,
+        changed=0,
+        seconds=time.monotonic() - started,
     )
 
 

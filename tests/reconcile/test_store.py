@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -120,26 +119,26 @@ def _memberships(node: Node) -> set[frozenset[str]]:
     return {frozenset(m["id"] for m in c["members"]) for c in list_clusters(node.db)}
 
 
-def test_incremental_runs_on_a_node_equal_a_full_run(tmp_path: Path) -> None:
+def test_incremental_runs_on_a_node_equal_a_full_run(any_node: Node) -> None:
     synthetic = generate(2500, seed=4)
     records = synthetic.records
-    node = Node.init(tmp_path / "pk", "PK")
-    try:
-        node.publish(as_incident(r) for r in records[:2000])
-        first = reconcile(node.db, "PK")
-        assert first.new_records == first.reclustered == 2000
-        # New reports, and new versions of old ones (a week later): only their neighbourhood is redone.
-        later = [replace(r, day_start=r.day_start + 7, day_end=r.day_end + 7) for r in records[:2000:40]]
-        node.publish([as_incident(r) for r in (*records[2000:], *later)])
-        second = reconcile(node.db, "PK")
-        assert second.records == 2500 and second.new_records == 500 + len(later)
-        assert second.reclustered < 1500
-        incremental = _memberships(node)
-        assert reconcile(node.db, "PK", full=True).reclustered == 2500
-        assert _memberships(node) == incremental
-        # Nothing new: nothing recomputed, nothing parsed again.
-        third = reconcile(node.db, "PK")
-        assert (third.new_records, third.reclustered, third.changed) == (0, 0, 0)
-        assert node.db.fetchone("SELECT COUNT(*) FROM reconcile_records") == (2500,)
-    finally:
-        node.close()
+    node = any_node
+    node.publish(as_incident(r) for r in records[:2000])
+    first = reconcile(node.db, "PK")
+    assert first.new_records == first.reclustered == 2000
+    # New reports, and new versions of old ones (a week later): only their neighbourhood is redone.
+    later = [replace(r, day_start=r.day_start + 7, day_end=r.day_end + 7) for r in records[:2000:40]]
+    node.publish([as_incident(r) for r in (*records[2000:], *later)])
+    second = reconcile(node.db, "PK")
+    assert second.records == 2500 and second.new_records == 500 + len(later)
+    assert second.reclustered < 1500
+    incremental = _memberships(node)
+    full = reconcile(node.db, "PK", full=True)
+    assert full.reclustered == 2500
+    assert _memberships(node) == incremental
+    # Nothing new: nothing recomputed, nothing parsed again, the same picture.
+    third = reconcile(node.db, "PK")
+    assert (third.new_records, third.reclustered, third.changed) == (0, 0, 0)
+    assert (third.records, third.clusters, third.multi_source, third.disagreements) == (
+        full.records, full.clusters, full.multi_source, full.disagreements)  # fmt: skip
+    assert node.db.fetchone("SELECT COUNT(*) FROM reconcile_records") == (2500,)
