@@ -8,7 +8,6 @@ then the signed checkpoint. The witness state per peer is the latest checkpoint 
 from __future__ import annotations
 
 import base64
-import binascii
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -67,7 +66,7 @@ def add_checkpoint(node: Node, body: str, find: Callable[[str], Peer]) -> str:
     try:
         proof = [base64.b64decode(line, validate=True) for line in lines]
         checkpoint = Checkpoint.parse(note)
-    except (binascii.Error, InvalidInput) as exc:
+    except (ValueError, InvalidInput) as exc:  # ValueError: binascii.Error, or a non-ASCII proof line
         raise WitnessRejected(400, f"malformed request: {exc}\n") from exc
     try:
         peer = find(checkpoint.origin)

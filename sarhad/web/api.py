@@ -11,6 +11,7 @@ import json
 from dataclasses import replace
 from typing import Any, Final
 
+import jsonschema
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -20,22 +21,36 @@ from sarhad.model.figures import Figure
 from sarhad.model.incident import Incident, Perpetrator, Place, incident_id
 from sarhad.store.incidents import Filters, count_incidents, load_incident, query_incidents, stats
 from sarhad.web.context import Context, api_error, principal_of
+from sarhad.web.openapi import NEW_INCIDENT
 
-__all__ = ["routes"]
+__all__ = ["MAX_PAGE_NUMBER", "routes"]
 
 _MAX_LIMIT: Final = 1000
+MAX_PAGE_NUMBER: Final = 2**53 - 1
+"""The largest ``limit`` or ``offset`` taken (a database integer; larger ones are refused as invalid)."""
 _TEXT_FILTERS: Final = ("since", "until", "country", "admin1", "perpetrator", "reported_by", "dataset")
+
+
+def _known_parameters(request: Request, *extra: str) -> None:
+    """Refuse a query parameter the route does not take (a misspelt filter would silently match everything)."""
+    known = {*_TEXT_FILTERS, "near_border", *extra}
+    for name in request.query_params:
+        if name not in known:
+            raise InvalidInput(f"unknown query parameter {name!r}; expected one of {', '.join(sorted(known))}")
 
 
 def _filters(request: Request) -> Filters:
     ctx = Context.of(request)
     principal = principal_of(request)
     values: dict[str, Any] = {k: request.query_params[k] for k in _TEXT_FILTERS if request.query_params.get(k)}
-    if request.query_params.get("near_border"):
+    if "near_border" in request.query_params:
+        raw = request.query_params["near_border"]
         try:
-            values["near_border"] = float(request.query_params["near_border"])
+            values["near_border"] = float(raw)
         except ValueError:
-            raise InvalidInput(f"near_border {request.query_params['near_border']!r} is not a number") from None
+            raise InvalidInput(f"near_border {raw!r} is not a number") from None
+        if not 0 <= values["near_border"] < float("inf"):
+            raise InvalidInput(f"near_border {raw!r} must be a distance in km, 0 or more")
     filters = Filters(**values)
     levels = ctx.readable_levels(principal)
     return replace(filters, tlp=levels) if principal.party != ctx.party else filters
@@ -49,13 +64,14 @@ def _int(request: Request, name: str, default: int) -> int:
         value = int(raw)
     except ValueError:
         raise InvalidInput(f"{name} {raw!r} is not an integer") from None
-    if value < 0:
-        raise InvalidInput(f"{name} {value} is negative")
+    if not 0 <= value <= MAX_PAGE_NUMBER:
+        raise InvalidInput(f"{name} {value} is outside 0..{MAX_PAGE_NUMBER}")
     return value
 
 
 async def list_incidents(request: Request) -> Response:
     ctx = Context.of(request)
+    _known_parameters(request, "limit", "offset")
     filters = _filters(request)
     limit = min(_int(request, "limit", 100), _MAX_LIMIT)
     offset = _int(request, "offset", 0)
@@ -123,6 +139,24 @@ def _incident_from_json(data: dict[str, Any], party: str) -> Incident:
         raise InvalidInput(f"malformed incident: {exc}") from exc
 
 
+_BODY: Final = jsonschema.Draft7Validator(NEW_INCIDENT, format_checker=jsonschema.FormatChecker(["date"]))
+
+
+def _check_body(data: dict[str, Any]) -> tuple[str, str] | None:
+    """The first way ``data`` breaks the documented request schema, as (message, field); None when it fits."""
+    errors = sorted(_BODY.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    if not errors:
+        return None
+    first = errors[0]
+    if first.validator == "required" and not first.absolute_path:
+        missing = next(str(k) for k in first.validator_value if k not in data)
+        return f"{missing} is required", missing
+    path = "/".join(str(p) for p in first.absolute_path)
+    if first.validator == "format":
+        return f"{path} {first.instance!r} is not a date (YYYY-MM-DD)", str(first.absolute_path[0])
+    return f"{path}: {first.message}", str(first.absolute_path[0])
+
+
 async def create_incident(request: Request) -> Response:
     ctx = Context.of(request)
     principal = principal_of(request)
@@ -133,6 +167,9 @@ async def create_incident(request: Request) -> Response:
         return api_error(400, "invalid_json", f"the body is not JSON: {exc}")
     if not isinstance(data, dict):
         return api_error(400, "invalid_input", "expected a JSON object")
+    problem = _check_body(data)
+    if problem is not None:
+        return api_error(400, "invalid_input", *problem)
     try:
         inc = _incident_from_json(data, ctx.party)
     except _FieldError as exc:
@@ -145,6 +182,7 @@ async def create_incident(request: Request) -> Response:
 
 async def get_stats(request: Request) -> Response:
     ctx = Context.of(request)
+    _known_parameters(request, "by")
     return JSONResponse(stats(ctx.db, request.query_params.get("by"), _filters(request)))
 
 

@@ -121,7 +121,13 @@ async def _media_error(request: Request, exc: Exception) -> Response:
 
 async def _not_found(request: Request, exc: Exception) -> Response:
     status = getattr(exc, "status_code", 404)
-    return _render(request.url.path, status, "not_found" if status == 404 else "http_error", str(exc) or "not found")
+    response = _render(
+        request.url.path, status, "not_found" if status == 404 else "http_error", str(exc) or "not found"
+    )
+    headers = getattr(exc, "headers", None) or {}
+    if "Allow" in headers:  # RFC 9110 §15.5.6: a 405 lists the methods the resource supports
+        response.headers["Allow"] = headers["Allow"]
+    return response
 
 
 async def health(request: Request) -> Response:

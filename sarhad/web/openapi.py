@@ -16,7 +16,7 @@ from starlette.routing import Route
 
 from sarhad.store.incidents import GROUPINGS
 
-__all__ = ["OPENAPI_PATH", "description", "routes"]
+__all__ = ["NEW_INCIDENT", "OPENAPI_PATH", "description", "routes"]
 
 OPENAPI_PATH: Final = "/api/openapi.json"
 
@@ -55,15 +55,28 @@ _FILTERS: Final = [
 ] + [{"name": "near_border", "in": "query", "required": False, "schema": {"type": "number", "minimum": 0}}]
 
 _PAGE: Final = [
-    {"name": "limit", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0}},
-    {"name": "offset", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0}},
+    {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": {"type": "integer", "minimum": 0, "maximum": 2**53 - 1},
+        "description": text,
+    }
+    for name, text in [("limit", "page size (at most 1000 are returned)"), ("offset", "incidents to skip")]
 ]
 
-_COMMON_ERRORS: Final = {"400": _error("malformed input"), "401": _error("no token, or a wrong one")}
+_COMMON_ERRORS: Final = {
+    "400": _error("malformed input"),
+    "401": _error("no token, or a wrong one"),
+    "429": {
+        **_error("too many failed authentications from this address: wait and retry"),
+        "headers": {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer", "minimum": 1}}},
+    },
+}
 
 _FIGURES: Final = {"type": "object", "additionalProperties": True}
 
-_NEW_INCIDENT: Final = {
+NEW_INCIDENT: Final[dict[str, Any]] = {
     "type": "object",
     "required": ["source_id", "date_start"],
     "properties": {
@@ -98,7 +111,7 @@ def description() -> dict[str, Any]:
         "paths": {
             "/api/incidents": {
                 "get": {
-                    "summary": "Incidents the principal may read, newest first",
+                    "summary": "Incidents the principal may read, oldest first (then by id)",
                     "parameters": [*_FILTERS, *_PAGE],
                     "responses": {
                         "200": _json(
@@ -121,7 +134,7 @@ def description() -> dict[str, Any]:
                     "summary": "Publish an incident of this node's party (analyst or admin)",
                     "requestBody": {
                         "required": True,
-                        "content": {"application/json": {"schema": _NEW_INCIDENT}},
+                        "content": {"application/json": {"schema": NEW_INCIDENT}},
                     },
                     "responses": {
                         "201": _json(
