@@ -207,10 +207,12 @@ def _relationship(source: str, kind: str, target: str, base: Mapping[str, Any]) 
     }
 
 
-def _without_empty_lists(incident: Mapping[str, Any]) -> dict[str, Any]:
-    # STIX forbids empty lists (stix2-validator checks extension properties for them too); sarhad's stored
-    # form keeps them, and Incident.from_stix reads a missing list as empty, so dropping them loses nothing.
-    out = dict(incident)
+def _without_empty_lists(obj: Mapping[str, Any]) -> dict[str, Any]:
+    # STIX 2.1 §3.2 forbids empty lists (stix2-validator checks extension properties for them too); sarhad's
+    # stored form keeps them (a framework milestone's "changes", an incident's "attack_types"), and every
+    # reader takes a missing list as empty (Incident.from_stix, the framework views), so dropping them in an
+    # export loses nothing.
+    out = {k: v for k, v in obj.items() if v != []}
     extensions = dict(out.get("extensions") or {})
     ext = extensions.get(SARHAD_EXTENSION)
     if isinstance(ext, dict):
@@ -226,7 +228,7 @@ def bundle(objects: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     support: dict[str, dict[str, Any]] = {}
     parties: set[str] = {"SARHAD"}
     for obj in objects:
-        body.append(_without_empty_lists(obj) if obj.get("type") == "incident" else dict(obj))
+        body.append(_without_empty_lists(obj))
         if obj.get("type") == "incident":
             inc = Incident.from_stix(obj)
             parties.add(inc.reported_by)
