@@ -8,7 +8,8 @@ Nothing stored is trusted. The verifier
    back at the leaf;
 2. checks that every object the node published itself (``origin`` = its party) is some leaf, and that every
    stored source row (``raw_rows``, the verbatim GTD/ACLED/UCDP row of an imported incident) hashes, in its
-   canonical form, to the ``raw_sha256`` that the incident's latest logged version commits to;
+   canonical form, to the ``raw_sha256`` that the latest logged version of the incident carrying one
+   commits to;
 3. rebuilds the tree from the recomputed leaf hashes and compares every stored node with it;
 4. checks every stored checkpoint: the signature (by one of ``verifiers``), the origin, the root against
    the rebuilt tree, consistency with the previous checkpoint, and that the latest covers every leaf;
@@ -16,8 +17,8 @@ Nothing stored is trusted. The verifier
 
 The first problem raises :class:`VerificationError` naming the entry, e.g.
 ``leaf 17 (incident--…@2026-…): object body hash does not match the envelope``. The work is linear in the
-size of the log (one pass over the leaves with their objects, one over the nodes, one over the checkpoints);
-``progress(step, done, total)``, if given, is called every few thousand rows.
+size of the log (one pass over the leaves with their objects, one over the source rows, one over the nodes,
+one over the checkpoints); ``progress(step, done, total)``, if given, is called every few thousand rows.
 """
 
 from __future__ import annotations
@@ -142,8 +143,9 @@ def _verify(
     report = VerifyReport()
     tree = merkle.MemoryTree()
     has_origin = _has_column(db, "objects", "origin")
-    # What each incident's latest logged version says about its source row (raw_sha256, or None).
-    raw_commitments: dict[str, str | None] = {}
+    # The raw_sha256 of the latest logged version of each incident that carries one (a later version edited
+    # through the API or received in a bundle may carry none; the source row then stays that version's).
+    raw_commitments: dict[str, str] = {}
     total = _count(db, "SELECT COUNT(*) FROM log_leaves")
     progress("leaves", 0, total)
 
@@ -185,7 +187,9 @@ def _verify(
         if party is not None and has_origin and obj_origin != party:
             raise _fail(f"{label}: the object's origin is {obj_origin!r}, not this node's party {party!r}")
         if object_id.startswith("incident--"):
-            raw_commitments[object_id] = _raw_sha256(str(body))
+            raw_sha = _raw_sha256(str(body))
+            if raw_sha is not None:
+                raw_commitments[object_id] = raw_sha
         tree.append_hash(computed)
         expected += 1
         if not expected % _EVERY:
@@ -207,7 +211,7 @@ def _verify(
         count = db.fetchone("SELECT COUNT(*) FROM objects WHERE origin = ?", (party,))
         report.objects = int(count[0]) if count else 0
 
-    # 2b. Source rows, against the raw_sha256 of the incident's latest logged version.
+    # 2b. Source rows, against the raw_sha256 their incident's logged versions commit to.
     if _has_table(db, "raw_rows"):
         report.raw_rows = _verify_raw_rows(db, raw_commitments, progress)
     del raw_commitments
@@ -357,12 +361,12 @@ def _raw_sha256(body: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _verify_raw_rows(db: Database, commitments: dict[str, str | None], progress: Progress) -> int:
+def _verify_raw_rows(db: Database, commitments: dict[str, str], progress: Progress) -> int:
     """Check every stored source row against the incident that commits to it; return how many were checked.
 
     A row is kept only for records imported from a source file (not for records received in a STIX bundle),
-    so a row that is absent cannot be told from one that was deleted; a row that was changed, inserted or
-    left behind by a later version is caught.
+    so a row that is absent cannot be told from one that was deleted; a row that was changed, inserted, or
+    swapped for another version's or another incident's row is caught.
     """
     total = _count(db, "SELECT COUNT(*) FROM raw_rows")
     progress("raw rows", 0, total)
@@ -370,20 +374,18 @@ def _verify_raw_rows(db: Database, commitments: dict[str, str | None], progress:
     # In storage order: ordered by id, a large table would be read at random.
     for incident_id, dataset, stored_sha, text in db.iterate("SELECT id, dataset, sha256, row FROM raw_rows"):
         label = f"raw row {incident_id} ({dataset})"
-        if incident_id not in commitments:
-            raise _fail(f"{label}: no logged incident has this id")
-        committed = commitments[incident_id]
+        committed = commitments.get(incident_id)
         if committed is None:
-            raise _fail(f"{label}: the incident's latest logged version commits to no source row")
+            raise _fail(f"{label}: no logged version of an incident with this id commits to a source row")
         try:
             row = json.loads(str(text))
             digest = hashlib.sha256(canonical_text(row).encode("utf-8")).hexdigest()
         except (ValueError, InvalidInput) as exc:
-            raise _fail(f"{label}: the stored row is not valid JSON: {exc}") from None
+            raise _fail(f"{label}: the stored row cannot be read as JSON: {exc}") from None
         if not isinstance(row, dict):
             raise _fail(f"{label}: the stored row is not a JSON object")
         if digest != committed:
-            raise _fail(f"{label}: the row does not hash to the raw_sha256 its incident's latest version commits to")
+            raise _fail(f"{label}: the row does not hash to the raw_sha256 its incident commits to")
         if stored_sha != committed:
             raise _fail(f"{label}: the row's sha256 column does not match its incident's raw_sha256")
         done += 1

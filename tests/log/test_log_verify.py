@@ -347,7 +347,7 @@ RAW_CASES: dict[str, tuple[str, Callable[[str], tuple[object, ...]], str]] = {
     "raw row byte": (
         'UPDATE raw_rows SET row = replace(row, \'"best":"\', \'"best":"1\') WHERE id = ?',
         lambda rid: (rid,),
-        "the row does not hash to the raw_sha256 its incident's latest version commits to",
+        "the row does not hash to the raw_sha256 its incident commits to",
     ),
     "raw row sha256 column": (
         "UPDATE raw_rows SET sha256 = ? WHERE id = ?",
@@ -357,7 +357,7 @@ RAW_CASES: dict[str, tuple[str, Callable[[str], tuple[object, ...]], str]] = {
     "raw row not json": (
         "UPDATE raw_rows SET row = substr(row, 2) WHERE id = ?",
         lambda rid: (rid,),
-        "the stored row is not valid JSON",
+        "the stored row cannot be read as JSON",
     ),
     "raw row of another incident": (
         "UPDATE raw_rows SET row = (SELECT r.row FROM raw_rows r WHERE r.id <> ? ORDER BY r.id LIMIT 1) WHERE id = ?",
@@ -382,9 +382,22 @@ def test_a_raw_row_without_a_logged_incident_is_detected(imported: Node) -> None
         "INSERT INTO raw_rows (id, dataset, sha256, row) SELECT ?, dataset, sha256, row FROM raw_rows WHERE id = ?",
         (stranger, _first_raw(imported)),
     )
-    with pytest.raises(
-        VerificationError, match=re.escape(f"raw row {stranger} (ucdp): no logged incident has this id")
-    ):
+    message = f"raw row {stranger} (ucdp): no logged version of an incident with this id commits to a source row"
+    with pytest.raises(VerificationError, match=re.escape(message)):
+        verify(imported)
+
+
+def test_a_later_version_without_a_source_row_keeps_the_row_valid(imported: Node) -> None:
+    # An analyst's edit (API, bundle) publishes a version that carries no raw_sha256: the stored row stays the
+    # imported version's, and still checks against that version.
+    from dataclasses import replace
+
+    rid = _first_raw(imported)
+    edited = replace(imported.incident(rid), raw_sha256=None, raw=None, summary="Edited by an analyst.")
+    assert imported.publish([edited]).updated == 1
+    assert verify(imported).raw_rows == 37
+    imported.db.execute('UPDATE raw_rows SET row = replace(row, \'"best":"\', \'"best":"1\') WHERE id = ?', (rid,))
+    with pytest.raises(VerificationError, match=re.escape(f"raw row {rid} (ucdp): the row does not hash")):
         verify(imported)
 
 
