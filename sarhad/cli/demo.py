@@ -64,11 +64,24 @@ def _serving(node: Node, port: int) -> Iterator[str]:
         thread.join(15)
 
 
+def _rules(node: Node) -> None:
+    """The alert rules a border desk would start with; they are evaluated as each record arrives."""
+    from sarhad.monitor.rules import Rule, add_rule
+
+    for rule in (
+        Rule("within 50 km of the border", near_border_km=50),
+        Rule("Jaish al-Adl", perpetrators=("Jaish al-Adl",)),
+        Rule("peer disagrees", disagrees=True),
+    ):
+        add_rule(node.db, rule, replace=True)
+
+
 def _feed(node: Node, party: str) -> dict[str, Any]:
     from sarhad.framework.ops import assess, init_template
     from sarhad.importer import import_file
     from sarhad.ingest import ingest_article
 
+    _rules(node)
     with resources.as_file(resources.files("sarhad.data") / SAMPLE) as sample:
         imported = import_file(node, "ucdp", sample, reported_by=party if party == "PK" else None)
     articles = 0
@@ -112,7 +125,7 @@ def demo(
             fed = _feed(nodes[party], party)
             console.print(
                 f"{party}: node in {path} — {fed['imported']} UCDP rows imported, "
-                f"{fed['article_incidents']} incidents from news articles, framework with 3 assessments",
+                f"{fed['article_incidents']} incidents from news articles, framework with 3 assessments, 3 alert rules",
                 highlight=False,
             )
         urls = {p: stack.enter_context(_serving(n, _free_port())) for p, n in nodes.items()}

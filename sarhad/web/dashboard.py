@@ -295,13 +295,16 @@ async def framework(request: Request) -> Response:
         items = commitment_list(ctx.db)
     except NotFound:
         items = []
-    quarter = None
+    # The latest quarter that any party assessed (the current quarter is usually not assessed yet); with no
+    # assessment at all, the latest quarter known.
+    quarters = {q for c in items for q in c["status"]}
+    assessed = {q for c in items for q, s in c["status"].items() if s.get("state", "not-assessed") != "not-assessed"}
+    quarter = max(assessed or quarters) if quarters else None
     counts: dict[str, int] = {}
     summary = []
     for c in items:
-        if not c["status"]:
+        if quarter is None or quarter not in c["status"]:
             continue
-        quarter = max(c["status"])
         state = c["status"][quarter].get("state", "unknown")
         counts[state] = counts.get(state, 0) + 1
         summary.append({"id": c["id"], "text": c["text"], "focus_area": c["focus_area"], "state": state})

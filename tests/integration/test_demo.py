@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -30,3 +34,39 @@ def test_demo_builds_a_synced_federation_and_stops_cleanly(tmp_path: Path) -> No
             capture_output=True, text=True, timeout=120, check=True,
         )  # fmt: skip
         assert '"origin": "' + other + '"' in stats.stdout  # each holds the other's records
+
+
+def test_demo_stops_both_nodes_on_ctrl_c_while_a_dashboard_holds_the_live_stream(tmp_path: Path) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sarhad", "demo", "--demo-home", str(tmp_path / "demo")],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        printed = []
+        for line in proc.stdout:
+            printed.append(line)
+            if "press Ctrl-C" in line:
+                break
+        found = re.search(r"PK dashboard: (\S+)/\s+login token: (\S+)", "".join(printed))
+        assert found, "".join(printed)
+        base, token = found.groups()
+        with httpx.Client(base_url=base, timeout=30) as client:
+            assert client.get("/").status_code == 200  # the page
+            headers = {"Authorization": f"Bearer {token}"}
+            with client.stream("GET", "/api/stream", headers=headers) as stream:
+                assert next(stream.iter_lines()) == "retry: 1000"  # an open dashboard's live connection
+                started = time.monotonic()
+                proc.send_signal(signal.SIGINT)
+                rest = proc.stdout.read()
+                code = proc.wait(60)
+        took = time.monotonic() - started
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
+    assert code == 0, rest
+    assert "stopping both nodes" in rest and "Traceback" not in rest, rest
+    assert took < 15, f"Ctrl-C took {took:.1f} s"
