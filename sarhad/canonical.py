@@ -15,7 +15,7 @@ from typing import Any
 
 from sarhad.errors import InvalidInput
 
-__all__ = ["canonical_bytes", "canonical_text"]
+__all__ = ["canonical_bytes", "canonical_text", "number_text"]
 
 _MAX_SAFE = 2**53 - 1
 # json's C encoder escapes exactly what RFC 8785 asks for when ensure_ascii=False: '"', '\\' and the
@@ -23,7 +23,11 @@ _MAX_SAFE = 2**53 - 1
 _encode_str = json.JSONEncoder(ensure_ascii=False).encode
 
 
-def _number(value: float) -> str:
+def number_text(value: float) -> str:
+    """A float as RFC 8785 writes it (ECMAScript's shortest round-trip form, §3.2.2.3).
+
+    Raises InvalidInput for NaN and the infinities.
+    """
     if not math.isfinite(value):
         raise InvalidInput(f"canonical JSON cannot hold the number {value!r}")
     if value == 0:
@@ -86,7 +90,7 @@ def _write(value: Any, out: list[str]) -> None:
             raise InvalidInput(f"canonical JSON cannot hold the integer {value} (outside ±2**53)")
         out.append(str(value))
     elif isinstance(value, float):
-        out.append(_number(value))
+        out.append(number_text(value))
     elif isinstance(value, Mapping):
         for key in value:
             if not isinstance(key, str):

@@ -10,7 +10,8 @@ from __future__ import annotations
 import csv
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -18,7 +19,8 @@ from sarhad.errors import InvalidInput
 from sarhad.formats import table_format
 from sarhad.formats.base import RowContext, RowError
 from sarhad.formats.csvio import read_rows
-from sarhad.model.incident import Incident
+from sarhad.model.incident import Incident, Place
+from sarhad.monitor.rules import list_rules
 from sarhad.node import Node
 
 __all__ = ["MAX_REPORTED_ERRORS", "ImportResult", "import_file"]
@@ -72,22 +74,74 @@ class ImportResult:
         }
 
 
-def _enrich(batch: list[tuple[Incident, dict[str, str]]]) -> list[tuple[Incident, dict[str, str]]]:
-    """Fill the border distance (and a missing province) from the node's geography, in one vectorised call."""
+class _Geography:
+    """Border distances for an import's places, computed once per distinct place and in vectorised batches.
+
+    :meth:`locate` (the parsers' ``RowContext.locate``) returns the completed place when it is known and
+    otherwise notes it; :meth:`complete` then computes the noted places in one call and completes the rows
+    that carry them. A file repeats its places, so after the first rows almost every place is known.
+    """
+
+    _LIMIT = 200_000  # distinct places remembered (memory stays bounded whatever the file)
+
+    def __init__(self) -> None:
+        try:
+            from sarhad.geo import border_distances
+        except ImportError:  # geography data not installed
+            self._distances: Callable[[list[float], list[float]], Sequence[float]] | None = None
+        else:
+            self._distances = border_distances  # type: ignore[assignment]
+        self._known: dict[Place, Place] = {}
+        self._pending: set[Place] = set()
+
+    def locate(self, place: Place) -> Place:
+        if place.lat is None or place.lon is None or self._distances is None:
+            return place
+        found = self._known.get(place)
+        if found is None:
+            self._pending.add(place)
+            return place
+        return found
+
+    def complete(self, batch: list[tuple[Incident, dict[str, str]]]) -> list[tuple[Incident, dict[str, str]]]:
+        if not self._pending or self._distances is None:
+            return batch
+        if len(self._known) + len(self._pending) > self._LIMIT:
+            self._known.clear()
+        todo = list(self._pending)
+        self._pending.clear()
+        distances = self._distances([float(p.lat or 0.0) for p in todo], [float(p.lon or 0.0) for p in todo])
+        for place, km in zip(todo, distances, strict=True):
+            self._known[place] = replace(place, border_km=round(float(km), 3))
+        known = self._known
+        out = []
+        for inc, raw in batch:
+            found = known.get(inc.place) if inc.place.border_km is None else None
+            out.append((inc if found is None else inc.with_place(found), raw))
+        return out
+
+
+_DEFER_MIN_BYTES = 16 * 2**20
+_BYTES_PER_ROW = 1000  # more than any of the three formats' rows take: a low estimate of the rows in a file
+
+
+def _deferred_indexes(node: Node, path: Path) -> AbstractContextManager[object]:
+    """Build the record tables' secondary indexes after a large import instead of row by row, when sound.
+
+    Only when the file (at least 16 MiB) holds more rows than the node already has, since rebuilding costs
+    in proportion to the whole table; and only without alert rules, whose queries in the same transaction
+    need the indexes.
+    """
     try:
-        from sarhad.geo import border_distances
-    except ImportError:  # geography data not installed
-        return batch
-    located = [(i, inc) for i, (inc, _) in enumerate(batch) if inc.place.lat is not None]
-    if not located:
-        return batch
-    lats = [float(inc.place.lat or 0.0) for _, inc in located]
-    lons = [float(inc.place.lon or 0.0) for _, inc in located]
-    distances = border_distances(lats, lons)
-    out = list(batch)
-    for (i, inc), km in zip(located, distances, strict=True):
-        out[i] = (replace(inc, place=replace(inc.place, border_km=round(float(km), 3))), batch[i][1])
-    return out
+        size = path.stat().st_size
+    except OSError:
+        return nullcontext()
+    if size < _DEFER_MIN_BYTES or node.db.dialect != "sqlite" or list_rules(node.db):
+        return nullcontext()
+    row = node.db.fetchone("SELECT COUNT(*) FROM incidents")
+    if row is not None and int(row[0]) * _BYTES_PER_ROW > size:
+        return nullcontext()
+    return node.db.deferred_indexes("incidents", "objects")
 
 
 def import_file(
@@ -108,16 +162,17 @@ def import_file(
     """
     fmt = table_format(format_name)
     started = time.perf_counter()
-    ctx = RowContext(reported_by=reported_by or fmt.default_reporter, tlp=tlp)
+    geography = _Geography()
+    ctx = RowContext(reported_by=reported_by or fmt.default_reporter, tlp=tlp, locate=geography.locate)
     result = ImportResult(file=path.name, format=fmt.name)
     rejected_path = path.with_name(path.name + ".rejected.csv")
     rejected_rows: list[tuple[int, dict[str, str], str]] = []
     batch: list[tuple[Incident, dict[str, str]]] = []
 
-    with node.publisher() as pub:
+    with node.db.bulk(), node.publisher() as pub, _deferred_indexes(node, path):
 
         def flush() -> None:
-            for inc, raw in _enrich(batch):
+            for inc, raw in geography.complete(batch):
                 pub.add(inc, raw)
             batch.clear()
 

@@ -19,11 +19,13 @@ from typing import Any
 from sarhad.canonical import canonical_text
 from sarhad.config import Settings, default_database_url, write_settings
 from sarhad.errors import ConfigError, NotFound
+from sarhad.formats.base import row_json
 from sarhad.framework.store import index_stored
 from sarhad.log.envelope import Envelope
 from sarhad.log.note import Signer
 from sarhad.log.store import Log
-from sarhad.model.incident import Incident
+from sarhad.model.incident import Incident, identity_id
+from sarhad.model.stix_text import CREATED_PLACEHOLDER, MODIFIED_PLACEHOLDER, IncidentText, incident_text
 from sarhad.monitor import summary
 from sarhad.monitor.evaluate import evaluate, notify_committed
 from sarhad.store.db import Database, open_database
@@ -35,8 +37,8 @@ __all__ = ["Node", "PublishResult", "Publisher", "utc_timestamp"]
 log = logging.getLogger(__name__)
 
 # Placeholders for the timestamps while the content hash is computed; no valid timestamp looks like them.
-_CREATED = "@@sarhad:created@@"
-_MODIFIED = "@@sarhad:modified@@"
+_CREATED = CREATED_PLACEHOLDER
+_MODIFIED = MODIFIED_PLACEHOLDER
 _BATCH = 5000
 
 
@@ -44,9 +46,6 @@ def utc_timestamp(moment: datetime | None = None) -> str:
     """A STIX timestamp with millisecond precision: ``2026-12-01T20:19:36.123Z``."""
     moment = moment or datetime.now(UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-
-
-_dump_row = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _parse_timestamp(stamp: str) -> datetime:
@@ -80,6 +79,7 @@ class Publisher:
         self._now = now
         self._stamp = utc_timestamp(now)
         self._seq = node._next_seq()
+        self._text = IncidentText(identity_id(node.settings.party))
         self.result = PublishResult()
 
     def add(self, incident: Incident, raw: dict[str, str] | None = None) -> None:
@@ -109,62 +109,42 @@ class Publisher:
         db = self._node.db
         party = self._node.settings.party
         existing = self._node._existing([inc.id for inc, _ in items])
-        bodies: list[tuple[Incident, dict[str, str] | None, str, str, str, str]] = []
+        parts = self._text.parts
+        sha256 = hashlib.sha256
+        stamp = self._stamp
+        # (incident, raw row, body, content sha, created, modified, sha)
+        bodies: list[tuple[Incident, dict[str, str] | None, str, str, str, str, str]] = []
         for inc, raw in items:
-            stix = inc.to_stix(created_by=party)
-            stix["created"] = _CREATED
-            stix["modified"] = _MODIFIED
-            content_text = canonical_text(stix)
-            content_sha = hashlib.sha256(content_text.encode()).hexdigest()
+            head, middle, tail = parts(inc)
+            try:
+                content_sha = sha256((head + _CREATED + middle + _MODIFIED + tail).encode()).hexdigest()
+            except UnicodeEncodeError:
+                incident_text(inc, party)  # raises InvalidInput naming the lone surrogate
+                raise
             before = existing.get(inc.id)
-            if before is not None and before[0] == content_sha:
+            if before is None:
+                created = modified = stamp
+                self.result.added += 1
+            elif before[0] == content_sha:
                 self.result.unchanged += 1
                 continue
-            if before is None:
-                created = modified = self._stamp
-                self.result.added += 1
             else:
                 created = before[1]
-                modified = self._stamp
+                modified = stamp
                 if modified <= before[2]:  # keep versions strictly increasing
                     modified = utc_timestamp(_parse_timestamp(before[2]) + timedelta(milliseconds=1))
                 self.result.updated += 1
-            body = content_text.replace(_CREATED, created, 1).replace(_MODIFIED, modified, 1)
-            bodies.append((inc, raw, body, content_sha, created, modified))
+            body = head + created + middle + modified + tail
+            bodies.append((inc, raw, body, content_sha, created, modified, sha256(body.encode()).hexdigest()))
         if not bodies:
             return
-        envelopes = []
-        for inc, _raw, body, _csha, _created, modified in bodies:
-            sha = hashlib.sha256(body.encode()).hexdigest()
-            envelopes.append(Envelope(object_id=inc.id, version=modified, sha256=sha, tlp=inc.tlp, time=self._stamp))
-        first = self._node.log.append(envelopes)
+        first = self._node.log.append(
+            [Envelope(inc.id, modified, sha, inc.tlp, stamp) for inc, _r, _b, _c, _cr, modified, sha in bodies]
+        )
         if self.result.first_leaf is None:
             self.result.first_leaf = first
-        object_rows = []
-        incident_rows = []
-        raw_rows = []
-        for i, ((inc, raw, body, csha, created, modified), env) in enumerate(zip(bodies, envelopes, strict=True)):
-            object_rows.append(
-                (
-                    inc.id,
-                    modified,
-                    "incident",
-                    env.sha256,
-                    csha,
-                    inc.tlp,
-                    inc.licence,
-                    party,
-                    self._stamp,
-                    self._seq,
-                    first + i,
-                    body,
-                )
-            )
-            self._seq += 1
-            incident_rows.append(incident_row(inc, created, modified, party, csha))
-            if raw is not None and inc.raw_sha256:
-                # kept in the file's column order; raw_sha256 is over its canonical form
-                raw_rows.append((inc.id, inc.dataset, inc.raw_sha256, _dump_row(raw)))
+        seq = self._seq
+        self._seq += len(bodies)
         db.copy_rows(
             "objects",
             (
@@ -181,19 +161,36 @@ class Publisher:
                 "log_index",
                 "body",
             ),
-            object_rows,
+            [
+                (inc.id, modified, "incident", sha, csha, inc.tlp, inc.licence, party, stamp, seq + i, first + i, body)
+                for i, (inc, _raw, body, csha, _created, modified, sha) in enumerate(bodies)
+            ],
         )
+        incident_rows = [
+            incident_row(inc, created, modified, party, csha) for inc, _r, _b, csha, created, modified, _s in bodies
+        ]
         # upsert_incidents, plus the dashboard's summaries: the replaced rows' share out, the new rows' in.
-        summary.upsert(db, incident_rows)
+        replaced = [inc.id for inc, *_ in bodies if inc.id in existing]
+        summary.upsert(db, incident_rows, replaced=summary.current_rows(db, replaced) if replaced else [])
         # Alert rules see every new record in the same transaction (one code path for own and synced records).
         evaluate(db, [b[0] for b in bodies], origin=party)
+        # kept in the file's column order; raw_sha256 is over its canonical form
+        raw_rows = [
+            (inc.id, inc.dataset, inc.raw_sha256, row_json(raw))
+            for inc, raw, *_ in bodies
+            if raw is not None and inc.raw_sha256
+        ]
         if raw_rows:
-            db.executemany(
-                "INSERT INTO raw_rows (id, dataset, sha256, row) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (id) DO UPDATE SET dataset = excluded.dataset, sha256 = excluded.sha256,"
-                " row = excluded.row",
-                raw_rows,
-            )
+            # new records' rows in bulk (COPY on PostgreSQL); a new version's row replaces the old one
+            db.copy_rows("raw_rows", ("id", "dataset", "sha256", "row"), [r for r in raw_rows if r[0] not in existing])
+            replacing = [r for r in raw_rows if r[0] in existing]
+            if replacing:
+                db.executemany(
+                    "INSERT INTO raw_rows (id, dataset, sha256, row) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT (id) DO UPDATE SET dataset = excluded.dataset, sha256 = excluded.sha256,"
+                    " row = excluded.row",
+                    replacing,
+                )
 
 
 class Node:

@@ -26,8 +26,6 @@ The verbatim row travels beside the record for lossless re-export.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
@@ -355,20 +353,8 @@ def _is_perpetrator(actor: str, inter: int) -> bool:
     )
 
 
-_dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False).encode
-
-
 def row_digest(row: Mapping[str, str]) -> str:
-    """:func:`sarhad.formats.base.raw_digest` of a row of text, without its general-purpose type walk.
-
-    For text values under ASCII keys the RFC 8785 form is what json's C encoder writes with sorted keys (the
-    test suite checks that the two agree); anything else goes the general way.
-    """
-    if type(row) is dict and "".join(row).isascii():
-        try:
-            return hashlib.sha256(_dumps(row).encode("utf-8")).hexdigest()
-        except (UnicodeEncodeError, TypeError, ValueError):
-            pass  # a lone surrogate or a value that is not text: let raw_digest say what is wrong
+    """:func:`sarhad.formats.base.raw_digest` of a row (kept for callers of this module)."""
     return raw_digest(row)
 
 
@@ -408,6 +394,8 @@ def parse(row: Mapping[str, str], ctx: RowContext) -> Incident:
         country_name, get("iso", "").strip(), get("admin1", "").strip(), get("admin2", "").strip(), location,
         lat, lon, precision,
     )  # fmt: skip
+    if ctx.locate is not None:
+        place = ctx.locate(place)
     asserted = ctx.reported_by
     sub_event = sub_event.strip()
     try:
@@ -431,7 +419,7 @@ def parse(row: Mapping[str, str], ctx: RowContext) -> Incident:
             tlp=ctx.tlp,
             licence="ACLED-ToU",
             raw=None,
-            raw_sha256=row_digest(row),
+            raw_sha256=raw_digest(row),
         )
     except RowError:
         raise

@@ -305,6 +305,8 @@ def parse(row: Mapping[str, str], ctx: RowContext) -> Incident:
         lon=lon,
         precision=precision,
     )
+    if ctx.locate is not None:
+        place = ctx.locate(place)
     attack_types = _types(row, ("attacktype1", "attacktype2", "attacktype3"), codes, ATTACK_TYPES)
     target_types = _types(row, ("targtype1", "targtype2", "targtype3"), codes, TARGET_TYPES)
     weapon_types = _types(row, ("weaptype1", "weaptype2", "weaptype3", "weaptype4"), codes, WEAPON_TYPES)

@@ -122,6 +122,8 @@ def parse(row: Mapping[str, str], ctx: RowContext) -> Incident:
         lon=lon,
         precision=WHERE_PREC[where_prec],
     )
+    if ctx.locate is not None:
+        place = ctx.locate(place)
     sources = tuple(
         s
         for s in (

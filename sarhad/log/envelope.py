@@ -41,6 +41,14 @@ class Envelope:
     time: str
 
     def __post_init__(self) -> None:
+        # The common case in one expression (the publisher builds one envelope per record); the loop below
+        # only runs to say what is wrong.
+        o, v, s, t, m = self.object_id, self.version, self.sha256, self.tlp, self.time
+        if (
+            type(o) is str and o and type(v) is str and v and type(t) is str and t and type(m) is str and m
+            and type(s) is str and len(s) == 64 and _HEX64.fullmatch(s)
+        ):  # fmt: skip
+            return
         for name in FIELDS:
             value = getattr(self, name)
             if not isinstance(value, str) or not value:

@@ -11,7 +11,7 @@ import hashlib
 import re
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import lru_cache
 from typing import Any, Final
@@ -52,14 +52,24 @@ ATTRIBUTIONS: Final = ("confirmed", "suspected", "claimed", "blamed", "unknown")
 _NAMESPACE: Final = uuid.UUID("5a7268ad-0000-5000-8000-736172686164")  # sarhad's uuid5 namespace
 _ID = re.compile(r"^incident--[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
+_EPOCH: Final = "1970-01-01T00:00:00Z"  # the timestamps of a record not yet published
+
+
+_NAMESPACE_BYTES: Final = _NAMESPACE.bytes
+_sha1 = hashlib.sha1
 
 
 def incident_id(dataset: str, reported_by: str, source_id: str) -> str:
     """The stable id of the record ``source_id`` of ``dataset`` as asserted by ``reported_by``.
 
-    Importing the same row again gives the same id, so a re-import changes nothing.
+    Importing the same row again gives the same id, so a re-import changes nothing. It is the RFC 9562 §5.5
+    UUIDv5 of ``dataset|reported_by|source_id`` in sarhad's namespace, computed here without building a
+    ``uuid.UUID`` (the importer calls this for every row; a test checks it against ``uuid.uuid5``).
     """
-    return f"incident--{uuid.uuid5(_NAMESPACE, f'{dataset}|{reported_by}|{source_id}')}"
+    digest = _sha1(_NAMESPACE_BYTES + f"{dataset}|{reported_by}|{source_id}".encode()).digest()
+    # version 5 in the high nibble of byte 6, the RFC 4122 variant (10xx) in byte 8
+    h = (digest[:6] + bytes((digest[6] & 0x0F | 0x50, digest[7], digest[8] & 0x3F | 0x80)) + digest[9:16]).hex()
+    return f"incident--{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 @lru_cache(maxsize=1024)
@@ -122,12 +132,18 @@ class Place:
         }
 
 
-def _check_date(value: str, what: str) -> None:
+@lru_cache(maxsize=65536)
+def _is_date(value: str) -> bool:
     try:
         date.fromisoformat(value)
-    except (TypeError, ValueError) as exc:
-        raise InvalidInput(f"{what} {value!r} is not a date (YYYY-MM-DD)") from exc
-    if len(value) != 10:
+    except ValueError:
+        return False
+    return len(value) == 10
+
+
+def _check_date(value: str, what: str) -> None:
+    # cached: a dataset has a few thousand distinct dates, and every record checks two
+    if type(value) is not str or not _is_date(value):
         raise InvalidInput(f"{what} {value!r} is not a date (YYYY-MM-DD)")
 
 
@@ -164,8 +180,8 @@ class Incident:
     raw: Mapping[str, str] | None = None
     raw_sha256: str | None = None
     flags: tuple[str, ...] = ()
-    created: str = "1970-01-01T00:00:00Z"
-    modified: str = "1970-01-01T00:00:00Z"
+    created: str = _EPOCH
+    modified: str = _EPOCH
 
     def __post_init__(self) -> None:
         if not _ID.match(self.id):
@@ -181,8 +197,19 @@ class Incident:
         if not self.reported_by:
             raise InvalidInput("reported_by is empty")
         for stamp, what in ((self.created, "created"), (self.modified, "modified")):
-            if not _TIMESTAMP.match(stamp):
+            if stamp != _EPOCH and not _TIMESTAMP.match(stamp):
                 raise InvalidInput(f"{what} {stamp!r} is not a UTC timestamp (YYYY-MM-DDTHH:MM:SSZ)")
+
+    def with_place(self, place: Place) -> Incident:
+        """This record with ``place`` instead of its own (the importer adds the border distance this way).
+
+        Nothing else changes, so the record's checks are not run again: ``place`` is a valid Place, and no
+        check of an Incident involves its place. About ten times cheaper than ``dataclasses.replace``.
+        """
+        new = object.__new__(Incident)
+        for name in _SLOTS:
+            object.__setattr__(new, name, place if name == "place" else getattr(self, name))
+        return new
 
     # -- derived ---------------------------------------------------------------------------------------
     @property
@@ -295,6 +322,9 @@ class Incident:
             raise InvalidInput(f"{obj.get('id')}: the incident is missing {exc.args[0]!r}") from exc
         except TypeError as exc:
             raise InvalidInput(f"{obj.get('id')}: malformed incident: {exc}") from exc
+
+
+_SLOTS: Final = tuple(f.name for f in fields(Incident))
 
 
 def content_hash(stix: Mapping[str, Any]) -> str:

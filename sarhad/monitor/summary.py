@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
 from sarhad.store.db import Database
-from sarhad.store.incidents import INCIDENT_COLUMNS, upsert_incidents
+from sarhad.store.incidents import INCIDENT_COLUMNS, insert_incidents, upsert_incidents
 
 __all__ = ["BANDS", "SUMMARY_KEYS", "apply", "cell_size", "current_rows", "rebuild", "upsert"]
 
@@ -54,27 +54,29 @@ def cell_size(zoom: int) -> float:
     return 360.0 / float(1 << zoom) * CELL_PX / 256.0
 
 
+_DATE, _LAT, _LON = _COL["date_start"], _COL["lat"], _COL["lon"]
+_PARTY, _TLP = _COL["reported_by"], _COL["tlp"]
+_BEST, _LOW = _COL["killed_best"], _COL["killed_low"]
+_KEY_COLS: Final = tuple(_COL[k] for k in SUMMARY_KEYS)
+_CELL_SIZES: Final = tuple((band, cell_size(band)) for band in BANDS)
+
+
 def _killed(row: Sequence[Any]) -> int:
-    best = row[_COL["killed_best"]]
-    low = row[_COL["killed_low"]]
-    return int(best if best is not None else low if low is not None else 0)
+    best = row[_BEST]
+    if best is not None:
+        return int(best)
+    low = row[_LOW]
+    return 0 if low is None else int(low)
 
 
 def _summary_key(row: Sequence[Any]) -> tuple[str, ...]:
-    month = str(row[_COL["date_start"]])[:7]
-    return (month, *("" if row[_COL[k]] is None else str(row[_COL[k]]) for k in SUMMARY_KEYS))
+    return (str(row[_DATE])[:7], *("" if row[i] is None else str(row[i]) for i in _KEY_COLS))
 
 
-def _cell_keys(row: Sequence[Any]) -> list[tuple[int, int, int, str, str]]:
-    lat, lon = row[_COL["lat"]], row[_COL["lon"]]
-    if lat is None or lon is None:
-        return []
-    party, tlp = str(row[_COL["reported_by"]]), str(row[_COL["tlp"]])
-    out = []
-    for band in BANDS:
-        cell = cell_size(band)
-        out.append((band, math.floor(float(lon) / cell), math.floor(float(lat) / cell), party, tlp))
-    return out
+def _cell_keys(lat: Any, lon: Any, party: Any, tlp: Any) -> list[tuple[int, int, int, str, str]]:
+    """The grid cell of a point in every band."""
+    party, tlp, lat, lon = str(party), str(tlp), float(lat), float(lon)
+    return [(band, math.floor(lon / cell), math.floor(lat / cell), party, tlp) for band, cell in _CELL_SIZES]
 
 
 def apply(db: Database, old_rows: Iterable[Sequence[Any]], new_rows: Iterable[Sequence[Any]]) -> None:
@@ -84,19 +86,42 @@ def apply(db: Database, old_rows: Iterable[Sequence[Any]], new_rows: Iterable[Se
     caller's transaction.
     """
     summary: dict[tuple[str, ...], list[int]] = {}
-    cells: dict[tuple[int, int, int, str, str], list[float]] = {}
+    # Rows are first summed per point (coordinates, party, TLP), then each distinct point is placed in its
+    # cells once per band: an import repeats a few thousand points over a million rows.
+    points: dict[tuple[Any, ...], list[Any]] = {}
     for sign, rows in ((-1, old_rows), (1, new_rows)):
         for row in rows:
             killed = _killed(row)
-            s = summary.setdefault(_summary_key(row), [0, 0])
+            skey = _summary_key(row)
+            s = summary.get(skey)
+            if s is None:
+                s = summary[skey] = [0, 0]
             s[0] += sign
             s[1] += sign * killed
-            for key in _cell_keys(row):
-                c = cells.setdefault(key, [0, 0, 0.0, 0.0])
-                c[0] += sign
-                c[1] += sign * killed
-                c[2] += sign * float(row[_COL["lat"]])
-                c[3] += sign * float(row[_COL["lon"]])
+            lat, lon = row[_LAT], row[_LON]
+            if lat is None or lon is None:
+                continue
+            pkey = (lat, lon, row[_PARTY], row[_TLP])
+            p = points.get(pkey)
+            if p is None:
+                p = points[pkey] = [0, 0, 0.0, 0.0]
+            p[0] += sign
+            p[1] += sign * killed
+            p[2] += sign * float(lat)
+            p[3] += sign * float(lon)
+    cells: dict[tuple[int, int, int, str, str], list[float]] = {}
+    for pkey, (n, killed, lat_sum, lon_sum) in points.items():
+        if not (n or killed or lat_sum or lon_sum):
+            continue
+        for key in _cell_keys(*pkey):
+            c = cells.get(key)
+            if c is None:
+                cells[key] = [n, killed, lat_sum, lon_sum]
+            else:
+                c[0] += n
+                c[1] += killed
+                c[2] += lat_sum
+                c[3] += lon_sum
     summary_changes = [(*k, v[0], v[1]) for k, v in summary.items() if v[0] or v[1]]
     cell_changes = [(*k, int(v[0]), int(v[1]), v[2], v[3]) for k, v in cells.items() if v[0] or v[1] or v[2] or v[3]]
     if summary_changes:
@@ -117,16 +142,23 @@ def current_rows(db: Database, ids: Sequence[str]) -> list[tuple[Any, ...]]:
     return found
 
 
-def upsert(db: Database, rows: Sequence[tuple[Any, ...]]) -> None:
+def upsert(db: Database, rows: Sequence[tuple[Any, ...]], *, replaced: Sequence[Sequence[Any]] | None = None) -> None:
     """:func:`~sarhad.store.incidents.upsert_incidents` and the summaries' update, in the caller's transaction.
 
-    When ``rows`` holds several versions of one incident, the last one is what the table keeps.
+    When ``rows`` holds several versions of one incident, the last one is what the table keeps. ``replaced``
+    are the rows stored now for these ids, when the caller already knows them (the publisher knows which ids
+    are new); by default they are read here.
     """
     if not rows:
         return
-    old = current_rows(db, [str(r[0]) for r in rows])
-    upsert_incidents(db, rows)
+    old = current_rows(db, [str(r[0]) for r in rows]) if replaced is None else replaced
     latest = {r[0]: r for r in rows}
+    stored = {r[0] for r in old}
+    # Ids not stored yet are plainly inserted (PostgreSQL's COPY, no conflict handling); the others replace
+    # their row.
+    insert_incidents(db, [row for key, row in latest.items() if key not in stored])
+    if stored:
+        upsert_incidents(db, [row for row in rows if row[0] in stored])
     apply(db, old, latest.values())
 
 

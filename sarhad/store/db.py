@@ -135,6 +135,49 @@ class Database:
         marks = ", ".join("?" * len(columns))
         self.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
+    @contextmanager
+    def bulk(self, cache_mib: int = 128) -> Iterator[Database]:
+        """Run a large write with a larger SQLite page cache (``cache_mib`` MiB instead of 2), restored after.
+
+        An import inserts keys that are random (UUIDs) into several B-trees; once those outgrow the cache every
+        insert reads and spills pages, and the cost per row grows with the size of the node. PostgreSQL
+        manages its own buffers: there this does nothing.
+        """
+        if self.dialect != "sqlite":
+            yield self
+            return
+        row = self.fetchone("PRAGMA cache_size")
+        before = int(row[0]) if row else -2000
+        self.execute(f"PRAGMA cache_size = {-int(cache_mib) * 1024}")
+        try:
+            yield self
+        finally:
+            self.execute(f"PRAGMA cache_size = {before}")
+
+    @contextmanager
+    def deferred_indexes(self, *tables: str) -> Iterator[Database]:
+        """Drop the non-unique indexes of ``tables`` for a bulk insert and create them again at the end.
+
+        Must run inside the open transaction, so readers never see the tables without them and a failure
+        rolls the drop back. Building an index once from the finished table is cheaper than keeping it up
+        to date row by row once the table outgrows the page cache. SQLite only; elsewhere this does nothing.
+        """
+        if self.dialect != "sqlite" or not self.in_transaction or not tables:
+            yield self
+            return
+        marks = ", ".join("?" * len(tables))
+        indexes = self.fetchall(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ({marks})"
+            " AND sql IS NOT NULL AND UPPER(sql) NOT LIKE 'CREATE UNIQUE%' ORDER BY name",
+            tables,
+        )
+        for name, _sql in indexes:
+            self.execute(f'DROP INDEX "{name}"')
+        yield self
+        # only on success: after an error the transaction rolls back, and the drop with it
+        for _name, sql in indexes:
+            self.execute(str(sql))
+
     # -- transactions ----------------------------------------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[Database]:

@@ -21,6 +21,7 @@ __all__ = [
     "Filters",
     "count_incidents",
     "incident_row",
+    "insert_incidents",
     "iter_incidents",
     "load_incident",
     "query_incidents",
@@ -59,6 +60,13 @@ def incident_row(inc: Incident, created: str, modified: str, origin: str, conten
 def upsert_incidents(db: Database, rows: Sequence[tuple[Any, ...]]) -> None:
     """Insert or replace the current version of each incident."""
     db.executemany(_UPSERT, rows)
+
+
+def insert_incidents(db: Database, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Insert incidents the table does not hold yet (in bulk: COPY on PostgreSQL). Raises StorageError when
+    one is already there."""
+    if rows:
+        db.copy_rows("incidents", INCIDENT_COLUMNS, rows)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import sys
@@ -12,10 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sarhad.canonical import canonical_text
 from sarhad.errors import InvalidInput
 from sarhad.exporter import export
 from sarhad.formats import acled
-from sarhad.formats.base import RowContext, RowError, raw_digest
+from sarhad.formats.base import RowContext, RowError, raw_digest, raw_text, row_json
 from sarhad.importer import import_file
 from sarhad.model.incident import Incident, Place, incident_id
 from sarhad.node import Node
@@ -363,21 +365,28 @@ def test_garbage_in_a_field_raises_row_error_naming_it(field: str, data: st.Data
     assert caught.value.field == field, str(caught.value)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.dictionaries(st.text(max_size=12), st.text(max_size=40), max_size=12))
-def test_fast_row_digest_is_the_canonical_digest(row: dict[str, str]) -> None:
+def test_row_digest_and_texts_are_the_canonical_ones(row: dict[str, str]) -> None:
+    assert row_json(row) == json.dumps(row, ensure_ascii=False, separators=(",", ":"))
     try:
-        expected = raw_digest(row)
+        expected = canonical_text(row)
     except InvalidInput:
-        with pytest.raises(InvalidInput):
-            acled.row_digest(row)
+        with pytest.raises(InvalidInput, match="lone surrogate"):
+            raw_digest(row)
+        with pytest.raises(InvalidInput, match="lone surrogate"):
+            raw_text(row)
         return
-    assert acled.row_digest(row) == expected
+    assert raw_text(row) == expected
+    assert raw_digest(row) == acled.row_digest(row) == hashlib.sha256(expected.encode()).hexdigest()
 
 
-def test_fast_row_digest_on_the_fixture() -> None:
+def test_row_digest_on_the_fixture_and_rows_that_are_not_text() -> None:
     for row in _rows(SAMPLE):
-        assert acled.row_digest(row) == raw_digest(row)
+        assert raw_digest(row) == hashlib.sha256(canonical_text(row).encode()).hexdigest()
+    odd: dict[str, object] = {"b": "x", "a": 1, "c": None}  # not what a CSV gives, but still canonical JSON
+    assert raw_text(odd) == '{"a":1,"b":"x","c":null}'  # type: ignore[arg-type]
+    assert row_json(odd) == '{"b":"x","a":1,"c":null}'  # type: ignore[arg-type]
 
 
 # -- precise messages -----------------------------------------------------------------------------------

@@ -1,0 +1,107 @@
+"""Bulk-write helpers of the database: a larger page cache and secondary indexes built after the rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sarhad import importer
+from sarhad.errors import InvalidInput
+from sarhad.importer import import_file
+from sarhad.node import Node
+from sarhad.store.db import Database, open_database
+from sarhad.store.incidents import Filters, query_incidents, stats
+from sarhad.store.schema import migrate
+from tests.conftest import ASSETS
+
+ACLED = ASSETS / "synthetic" / "acled_synthetic.csv"
+
+
+def indexes(db: Database, table: str) -> list[tuple[str, str]]:
+    return [
+        (str(name), str(sql))
+        for name, sql in db.fetchall(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL"
+            " ORDER BY name",
+            (table,),
+        )
+    ]
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Database:
+    database = open_database(f"sqlite:///{tmp_path / 'node.db'}")
+    migrate(database)
+    return database
+
+
+def test_deferred_indexes_are_dropped_inside_and_the_same_after(db: Database) -> None:
+    before = indexes(db, "incidents")
+    assert len(before) >= 6
+    with db.transaction(), db.deferred_indexes("incidents"):
+        assert indexes(db, "incidents") == []
+        assert db.fetchone("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_autoindex_incidents_1'")  # the key stays
+    assert indexes(db, "incidents") == before
+    db.close()
+
+
+def test_a_failed_bulk_write_rolls_the_drop_back(db: Database) -> None:
+    before = indexes(db, "objects")
+    with pytest.raises(RuntimeError), db.transaction(), db.deferred_indexes("objects"):
+        raise RuntimeError("the import failed")
+    assert indexes(db, "objects") == before
+    db.close()
+
+
+def test_outside_a_transaction_nothing_is_dropped(db: Database) -> None:
+    before = indexes(db, "incidents")
+    with db.deferred_indexes("incidents"):
+        assert indexes(db, "incidents") == before
+    db.close()
+
+
+def test_bulk_raises_the_page_cache_and_restores_it(db: Database) -> None:
+    default = db.fetchone("PRAGMA cache_size")
+    with db.bulk(cache_mib=64):
+        assert db.fetchone("PRAGMA cache_size") == (-64 * 1024,)
+    assert db.fetchone("PRAGMA cache_size") == default
+    db.close()
+
+
+def test_a_large_import_builds_the_indexes_after_and_stores_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Node.init(tmp_path / "plain", "PK") as plain:
+        import_file(plain, "acled", ACLED)
+        expected = query_incidents(plain.db), stats(plain.db, "admin1")
+        expected_indexes = indexes(plain.db, "incidents"), indexes(plain.db, "objects")
+    monkeypatch.setattr(importer, "_DEFER_MIN_BYTES", 1)  # treat the fixture as a large file
+    dropped: list[str] = []
+    real = Database.deferred_indexes
+
+    def spy(self: Database, *tables: str):  # type: ignore[no-untyped-def]
+        dropped.extend(tables)
+        return real(self, *tables)
+
+    monkeypatch.setattr(Database, "deferred_indexes", spy)
+    with Node.init(tmp_path / "bulk", "PK") as bulk:
+        result = import_file(bulk, "acled", ACLED)
+        assert dropped == ["incidents", "objects"]
+        assert (indexes(bulk.db, "incidents"), indexes(bulk.db, "objects")) == expected_indexes
+        got = query_incidents(bulk.db), stats(bulk.db, "admin1")
+        strip = lambda rows: [{k: v for k, v in r.items() if k != "modified"} for r in rows]  # noqa: E731
+        assert strip(got[0]) == strip(expected[0]) and got[1] == expected[1]
+        assert result.added == len(expected[0])
+        # a second large file into a node that now holds as many rows keeps its indexes
+        dropped.clear()
+        import_file(bulk, "acled", ACLED)
+        assert dropped == []
+        # and a rejected large import leaves the indexes as they were
+        bad = tmp_path / "bad.csv"
+        bad.write_text(ACLED.read_text(encoding="utf-8").replace(",1,", ",9,", 1), encoding="utf-8")
+        with Node.init(tmp_path / "third", "PK") as third:
+            with pytest.raises(InvalidInput):
+                import_file(third, "acled", bad)
+            assert indexes(third.db, "incidents") == expected_indexes[0]
+            assert query_incidents(third.db, Filters()) == []
