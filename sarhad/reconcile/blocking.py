@@ -23,7 +23,7 @@ import numpy as np
 from sarhad.reconcile.features import I64, Bool, Features
 from sarhad.reconcile.record import DATE_SLACK_DAYS
 
-__all__ = ["CELL_DEGREES", "LONG_SPAN_DAYS", "candidate_pairs"]
+__all__ = ["CELL_DEGREES", "LONG_SPAN_DAYS", "Blocker", "candidate_pairs"]
 
 CELL_DEGREES: Final = 0.25  # ~28 km: the 3x3 neighbourhood covers any two points within ~25 km
 LONG_SPAN_DAYS: Final = 7  # a record whose date range is longer than this is blocked by month
@@ -136,29 +136,52 @@ def _keys(f: Features, index_mask: Bool, probe_mask: Bool) -> tuple[_Keys, _Keys
     return index, probe
 
 
+def _sorted(keys: I64, rows: I64) -> tuple[I64, I64]:
+    order = np.argsort(keys, kind="stable")
+    return keys[order], rows[order]
+
+
+def _lookup(skeys: I64, srows: I64, qkeys: I64, qrows: I64) -> tuple[I64, I64]:
+    """Every (query row, stored row) pair with a common key; ``skeys`` is sorted."""
+    # Sorted queries make the binary searches walk memory in order (several times faster than random).
+    qkeys, qrows = _sorted(qkeys, qrows)
+    left = np.searchsorted(skeys, qkeys, side="left")
+    counts = np.searchsorted(skeys, qkeys, side="right") - left
+    hit = counts > 0
+    qrows, left, counts = qrows[hit], left[hit], counts[hit]
+    a = np.repeat(qrows, counts)
+    starts = np.repeat(np.cumsum(counts) - counts, counts)
+    return a, srows[np.repeat(left, counts) + (np.arange(a.shape[0], dtype=np.int64) - starts)]
+
+
 def _match(index: _Keys, probe: _Keys) -> tuple[I64, I64]:
     """Every (probing row, indexed row) pair with a common key. Probes are matched chunk by chunk, so
     peak memory is the index plus one chunk, not every probe at once."""
-    ikeys, irows = index.arrays()
-    order = np.argsort(ikeys, kind="stable")
-    ikeys, irows = ikeys[order], irows[order]
+    ikeys, irows = _sorted(*index.arrays())
     found_a: list[I64] = []
     found_b: list[I64] = []
     for pkeys, prows in zip(probe.keys, probe.rows, strict=True):
-        # Sorted probes make the binary searches walk memory in order (several times faster than random).
-        porder = np.argsort(pkeys, kind="stable")
-        pkeys, prows = pkeys[porder], prows[porder]
-        left = np.searchsorted(ikeys, pkeys, side="left")
-        counts = np.searchsorted(ikeys, pkeys, side="right") - left
-        hit = counts > 0
-        prows, left, counts = prows[hit], left[hit], counts[hit]
-        a = np.repeat(prows, counts)
-        starts = np.repeat(np.cumsum(counts) - counts, counts)
+        a, b = _lookup(ikeys, irows, pkeys, prows)
         found_a.append(a)
-        found_b.append(irows[np.repeat(left, counts) + (np.arange(a.shape[0], dtype=np.int64) - starts)])
+        found_b.append(b)
     if not found_a:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     return np.concatenate(found_a), np.concatenate(found_b)
+
+
+def _distinct(a: I64, b: I64, n: int) -> tuple[I64, I64]:
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    keep = lo != hi
+    code = np.sort(lo[keep] * np.int64(n) + hi[keep])
+    if code.shape[0]:
+        code = code[np.concatenate(([True], code[1:] != code[:-1]))]
+    return (code // n).astype(np.int64), (code % n).astype(np.int64)
+
+
+def _reciprocated(f: Features) -> Bool:
+    """Records whose every match also finds them: short, day-slack points (see :func:`candidate_pairs`)."""
+    short = (f.day_end - f.day_start) <= LONG_SPAN_DAYS
+    return f.cell_point & short & (f.slack <= _MIN_SLACK)
 
 
 def candidate_pairs(f: Features, new: Bool | None = None) -> tuple[I64, I64]:
@@ -175,14 +198,29 @@ def candidate_pairs(f: Features, new: Bool | None = None) -> tuple[I64, I64]:
     if new is None:
         a, b = _match(*_keys(f, everyone, everyone))
     else:
-        short = (f.day_end - f.day_start) <= LONG_SPAN_DAYS
-        reciprocated = f.cell_point & short & (f.slack <= _MIN_SLACK)
         a1, b1 = _match(*_keys(f, everyone, new))
-        a2, b2 = _match(*_keys(f, new, ~new & ~reciprocated))
+        a2, b2 = _match(*_keys(f, new, ~new & ~_reciprocated(f)))
         a, b = np.concatenate([a1, a2]), np.concatenate([b1, b2])
-    lo, hi = np.minimum(a, b), np.maximum(a, b)
-    keep = lo != hi
-    code = np.sort(lo[keep] * np.int64(n) + hi[keep])
-    if code.shape[0]:
-        code = code[np.concatenate(([True], code[1:] != code[:-1]))]
-    return (code // n).astype(np.int64), (code % n).astype(np.int64)
+    return _distinct(a, b, n)
+
+
+class Blocker:
+    """:func:`candidate_pairs` for one set of records and many ``new`` sets in turn (the rounds of an
+    incremental run): everyone's index keys, and the probe keys of the records that must probe, are built
+    and sorted once."""
+
+    def __init__(self, f: Features) -> None:
+        self.f = f
+        n = f.size
+        nobody = np.zeros(n, np.bool_)
+        index, _ = _keys(f, np.ones(n, np.bool_), nobody)
+        self.index = _sorted(*index.arrays())
+        _, probe = _keys(f, nobody, ~_reciprocated(f))
+        self.probe = _sorted(*probe.arrays())
+
+    def touching(self, new: Bool) -> tuple[I64, I64]:
+        """The distinct candidate pairs that touch a record of ``new``, as :func:`candidate_pairs` gives them."""
+        index, probe = _keys(self.f, new, new)
+        a1, b1 = _lookup(*self.index, *probe.arrays())
+        b2, a2 = _lookup(*self.probe, *index.arrays())
+        return _distinct(np.concatenate([a1, a2]), np.concatenate([b1, b2]), self.f.size)

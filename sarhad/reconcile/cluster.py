@@ -31,7 +31,7 @@ from typing import Final
 
 import numpy as np
 
-from sarhad.reconcile.blocking import candidate_pairs
+from sarhad.reconcile.blocking import Blocker, candidate_pairs
 from sarhad.reconcile.features import F64, I64, Bool, Features
 from sarhad.reconcile.record import Record
 from sarhad.reconcile.score import Scoring, score_pairs
@@ -206,8 +206,9 @@ def _closure(ordered: Sequence[Record], f: Features, seeds: Bool, scoring: Scori
     found_a: list[I64] = []
     found_b: list[I64] = []
     found_s: list[F64] = []
-    while frontier.any():
-        a, b = candidate_pairs(f, frontier)
+    blocker = Blocker(f) if frontier.any() else None
+    while blocker is not None and frontier.any():
+        a, b = blocker.touching(frontier)
         earlier = closure & ~frontier
         fresh = ~(earlier[a] | earlier[b])
         a, b = a[fresh], b[fresh]

@@ -13,7 +13,7 @@ import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from sarhad.errors import NotFound
 from sarhad.model.incident import Incident
@@ -79,6 +79,9 @@ def load_decisions(db: Database, party: str) -> list[Decision]:
     return [Decision.from_stix(json.loads(body)) for (body,) in rows]
 
 
+_ROW_JSON: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def _records(db: Database, full: bool) -> tuple[list[Record], dict[str, str], list[tuple[str, str, str]]]:
     """Every current incident as a Record, its version, and the rows to write into ``reconcile_records``.
 
@@ -103,7 +106,7 @@ def _records(db: Database, full: bool) -> tuple[list[Record], dict[str, str], li
         ):
             rec = Record.from_incident(Incident.from_stix(json.loads(body)))
             records.append(rec)
-            row = json.dumps(rec.to_row(), ensure_ascii=False, separators=(",", ":"))
+            row = _ROW_JSON.encode(rec.to_row())
             fresh.append((rec.id, versions[rec.id], row))
     return records, versions, fresh
 
