@@ -78,6 +78,13 @@ def _register() -> None:
 _register()
 
 
+_VENDORED_CLICK_ERRORS: tuple[type[Exception], ...] = tuple(
+    e
+    for e in (getattr(typer, "TyperException", None),)
+    if isinstance(e, type) and not issubclass(click.ClickException, e)
+)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit status (0 on success)."""
     try:
@@ -91,6 +98,13 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
+    except _VENDORED_CLICK_ERRORS as exc:  # typer ≥ 0.2x vendors click: its usage errors are not click's
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            err_console.print(f"error: {exc}", style="red", highlight=False, markup=False)
+        return int(getattr(exc, "exit_code", 2) or 2)
     except SarhadError as exc:
         err_console.print(f"error: {exc}", style="red", highlight=False, markup=False)
         return 1

@@ -177,6 +177,9 @@ def framework_rebuild(ctx: typer.Context, json_out: bool = _JSON) -> None:
 def assess_cmd(
     ctx: typer.Context,
     commitment: str = typer.Argument(..., metavar="COMMITMENT_ID", help="e.g. C-08"),
+    more_evidence: list[str] = typer.Argument(
+        None, metavar="EVIDENCE_ID", help="More evidence ids after --evidence: `--evidence E-1 E-2`."
+    ),
     quarter: str = _QUARTER,
     level: int = typer.Option(
         ...,
@@ -199,6 +202,8 @@ def assess_cmd(
     """Record an assessment of a commitment for a quarter (as the node's party unless --party)."""
     from sarhad.framework.ops import assess
 
+    if more_evidence and not evidence:
+        raise InvalidInput(f"unexpected argument(s) {' '.join(more_evidence)}: evidence ids follow --evidence")
     out = assess(
         state(ctx).node(),
         commitment,
@@ -207,7 +212,7 @@ def assess_cmd(
         rationale,
         compliance=compliance,
         effectiveness=effectiveness,
-        evidence=evidence,
+        evidence=[*(evidence or []), *(more_evidence or [])],
         party=party,
         state="draft" if draft else "submitted",
         confidence=confidence,

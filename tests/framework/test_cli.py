@@ -173,3 +173,29 @@ def test_report_quarterly_html_from_the_cli(home: Path, tmp_path: Path, capsys: 
         capsys, "--home", str(home), "report", "quarterly", "--quarter", "2026Q1", "--out", str(tmp_path / "q1.docx")
     )
     assert code == 1 and ".pdf or .html" in err
+
+
+def test_assess_takes_several_evidence_ids_after_one_flag(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    h = str(home)
+    ids = []
+    for name in ("minutes.txt", "log.csv"):
+        (tmp_path / name).write_text(name, encoding="utf-8")
+        code, out, err = run(capsys, "--home", h, "evidence", "add", str(tmp_path / name), "--kind", "document")
+        assert code == 0, err
+        ids.append(out.strip())
+    args = ["--home", h, "assess", "C-08", "--quarter", "2026Q1", "--level", "1", "--rationale", "4 of 11"]
+    code, out, err = run(capsys, *args, "--evidence", *ids, "--json")
+    assert code == 0, err
+    assert json.loads(out)["evidence"] == ids
+    code, out, err = run(capsys, *args, "--evidence", ids[0], "--evidence", ids[1], "--json")
+    assert code == 0 and json.loads(out)["evidence"] == ids
+    code, _, err = run(capsys, *args, ids[0])
+    assert code == 1 and "evidence ids follow --evidence" in err
+
+
+def test_a_usage_error_is_a_message_not_a_traceback(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "--home", str(home), "framework", "list", "--no-such-option")
+    assert code == 2
+    assert "No such option: --no-such-option" in err and "Traceback" not in out + err
