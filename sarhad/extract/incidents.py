@@ -778,6 +778,12 @@ _NAMED_CLAIM = re.compile(
 )
 
 
+_STATE_FORCE = re.compile(
+    r"\b(?:Pakistan(?:i)? Army|Iranian Army|Afghan Army|National Army|Revolutionary Guards?|IRGC|Air Force|Navy|"
+    r"Frontier Corps|Levies|Police|Rangers|Government|Ministry|Forces|Military|Inter-Services|ISPR|Basij)\b"
+)
+
+
 def _unknown_claimant(sentences: list[SentenceFeatures]) -> tuple[str, int, int] | None:
     """A group the registry does not know, named as the claimant ("A little-known militant group,
     Ittehad-ul-Mujahideen Pakistan, claimed responsibility"): its name as spelled, and its span."""
@@ -789,6 +795,8 @@ def _unknown_claimant(sentences: list[SentenceFeatures]) -> tuple[str, int, int]
                 continue
             if _DENY.search(f.sentence.text[m.end() : m.end() + 20]) or find_actor_mentions(name):
                 continue
+            if _STATE_FORCE.search(name):
+                continue  # "the Pakistan Army claimed responsibility for the strikes": a state, not a group
             start = f.sentence.start + m.start("name")
             return name, start, start + len(name)
     return None

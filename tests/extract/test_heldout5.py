@@ -51,6 +51,7 @@ def test_a_group_the_registry_does_not_know_is_the_claimant() -> None:
         ("Jaish-ul-Mujahideen Pakistan claimed responsibility.", "Jaish-ul-Mujahideen Pakistan"),
         ("No group claimed responsibility.", None),
         ("Police chief Ahmed Khan said no one had claimed responsibility.", None),
+        ("The Pakistan Army claimed responsibility for the operation.", None),
     ):
         text = f"Gunmen killed four policemen in Bannu on Monday.\n\n{sentence}"
         assert extract_article(text, published="2025-03-04").incidents[0]["perpetrator"] == who, sentence
