@@ -158,8 +158,8 @@ def _subject(text: str, cue_start: int) -> tuple[str, int]:
     if conj:  # ", and agreed to …": the conjunction is not the subject
         subject = subject[conj.end() :]
         start += len(text[start:]) - len(text[start:].lstrip()) + conj.end()
-    lead_ws = len(text[start:]) - len(text[start:].lstrip())
-    return subject.strip(" ,\u2013-"), start + lead_ws
+    lead_ws = len(text[start:]) - len(text[start:].lstrip(' "\u201c'))
+    return subject.strip(' ,\u2013-"\u201c\u201d'), start + lead_ws
 
 
 def _due(
@@ -227,7 +227,7 @@ def extract_commitments(article: Article) -> list[dict[str, Any]]:
         if _past_agreement(sentence, anchor):
             continue
         # quotes and reported praise are not commitments
-        cues = [m for m in cues if not _inside_quote(text, m.start())]
+        cues = [m for m in cues if not _inside_quote(text, m.start()) or _quoted_pledge(text, m)]
         if sentence.role in {"title", "bullet"} or (sentence.paragraph <= 2 and sentence.role == "body"):
             h = _HEADLINE_TO.match(text)
             if h and (COUNTRY_WORDS.get(h.group("subj").split()[0].casefold()) or _PARTY_WORDS.search(h.group("subj"))):
@@ -354,6 +354,9 @@ def _emit(
 ) -> None:
     due, recurrence, due_span, due_text = due_info
     body = text[part_start:part_end].strip(" ,;.")
+    if cue is not None and _inside_quote(text, cue_start):
+        # a quoted pledge ends with the quotation: '… by June," the minister told the Senate'
+        body = re.split(r"[,.]?[\"\u201d]", body, maxsplit=1)[0].strip(" ,;.")
     body = re.sub(r"^(?:to|that|on|of)\s+", "", body)
     body = re.sub(r"\s+and(?:\s+(?:renewed|reaffirmed|also))?$", "", body)
     # "… by mid-2026, and Pakistan [will export …]": the next clause's subject is not part of this one
@@ -366,10 +369,15 @@ def _emit(
         subject = ""
     if re.fullmatch(r"(?:it|this|that|which|there)", subject, re.I) or len(subject.split()) > 10:
         subject = ""
-    found = actor_parties(subject, parties) if subject else list(parties)
+    first_person = bool(re.fullmatch(r"(?:we|our [a-z ]+)", subject, re.I))
+    if first_person and parties:
+        found = parties[:1]  # "We will deploy …" in an official's quote: the article's first party speaks
+    else:
+        found = actor_parties(subject, parties) if subject else list(parties)
     bare = re.sub(r"\b(?:in|at|to|from|near|for|with)\s+[A-Z][\w']+", "", subject)
     names_party = bool(subject) and (
-        _PARTY_WORDS.search(bare) is not None
+        first_person
+        or _PARTY_WORDS.search(bare) is not None
         or any(COUNTRY_WORDS.get(w.casefold()) for w in re.findall(r"[A-Za-z']+", bare))
     )
     if subject and not names_party and cue is not None and cue.re is not _HEADLINE_TO:
@@ -412,6 +420,22 @@ def _emit(
             "spans": spans,
         }
     )
+
+
+_QUOTED_PLEDGE = re.compile(
+    r"[\"\u201c]\s*(?:(?:and|so)\s+)?(?:We|Our [a-z]+(?: [a-z]+)?|Pakistan|Iran|Islamabad|Tehran|Both countries|"
+    r"The two countries|The two sides)\s+(?:will|shall|are going to|plan to|have agreed to|pledge to)\s+"
+    r"(?!not\b|never\b|be\b|lie\b|remain\b|continue to be\b|respond\b|retaliate\b|not\b)$"
+)
+
+
+def _quoted_pledge(text: str, cue: re.Match[str]) -> bool:
+    """'"We will deploy 1,000 more troops by June," the minister said': a pledge in a party's own words."""
+    head = text[: cue.end()]
+    verb = re.match(r"\s*([a-z]+)", text[cue.end() :])
+    if verb is None or verb.group(1) in {"not", "never", "be", "lie", "remain", "respond", "retaliate", "continue"}:
+        return False
+    return bool(_QUOTED_PLEDGE.search(head + " "))
 
 
 def _inside_quote(text: str, pos: int) -> bool:
