@@ -169,12 +169,16 @@ class Watcher:
         if rows:
             self._seq = int(rows[-1][0]) if len(rows) == _BATCH else max(newest, int(rows[-1][0]))
             self._evaluate(rows, evaluate)
-            ids = sorted({str(r[1]) for r in rows})
+            # in the order the records were stored (a page shows them as they arrive), each id once
+            order = {str(r[1]): i for i, r in reversed(list(enumerate(rows)))}
+            ids = sorted(order, key=order.__getitem__)
+            found: list[dict[str, Any]] = []
             for start in range(0, len(ids), 400):
                 chunk = ids[start : start + 400]
                 marks = ",".join("?" * len(chunk))
-                for item in _summaries(self.db, f"id IN ({marks})", chunk):
-                    events.append(Event("incident", item, item["tlp"], item["origin"]))
+                found += _summaries(self.db, f"id IN ({marks})", chunk)
+            for item in sorted(found, key=lambda item: order.get(str(item["id"]), len(order))):
+                events.append(Event("incident", item, item["tlp"], item["origin"]))
         else:
             self._seq = newest
         events += self._new_alerts()

@@ -1,21 +1,26 @@
 """TLP never leaks: for random markings and random principals, no response carries an object the principal
-may not read (TAXII objects, manifest and object-by-id, the JSON API, the dashboard API, and the log entries
-with objects that peers pull)."""
+may not read (TAXII objects, manifest and object-by-id, the JSON API, the dashboard API, the log entries with
+objects that peers pull, and the live stream's incident and alert events)."""
 
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from sarhad.exchange.peers import add_peer
 from sarhad.log.note import Signer
 from sarhad.model.incident import incident_id
+from sarhad.monitor.rules import Rule, add_rule
 from sarhad.node import Node
 from sarhad.web.auth import ROLES, Principal, create_token, readable_levels
 from tests.security.conftest import InProcess, in_process
+from tests.web.conftest import running
 
 LEVELS = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
 PARTIES = ("PK", "IR", "AF", "PUBLIC")
@@ -96,5 +101,57 @@ def test_no_response_carries_an_object_the_principal_may_not_read(node: Node, tm
                     assert object_id not in text, f"{role}@{party} got {published[object_id]} {object_id} from {path}"
             listed = app.request("GET", "/api/incidents?limit=1000", headers={"Authorization": f"Bearer {token}"})
             assert {i["id"] for i in listed.json()["incidents"]} >= set(allowed), "a readable object is missing"
+
+        check()
+
+
+def _events_until(lines: Iterator[str], sentinel: str) -> list[str]:
+    """The ``data:`` lines of a live stream up to the alert event of ``sentinel`` (inclusive)."""
+    seen = []
+    for line in lines:
+        if line.startswith("data:"):
+            seen.append(line)
+            if f'"incident_id":"{sentinel}"' in line:
+                return seen
+    raise AssertionError(f"the stream ended before the alert on {sentinel} arrived")
+
+
+def test_the_live_stream_carries_no_incident_or_alert_the_principal_may_not_read(node: Node) -> None:
+    ir = Signer.generate("sarhad.ir/log")
+    add_peer(node.db, "IR", "http://127.0.0.1:9", ir.vkey, "sarhad_000000000000_" + "p" * 43, "IR")
+    add_rule(node.db, Rule("everything near", near_border_km=5000))  # every new incident raises an alert too
+    admin = create_token(node.db, "root", "admin", "PK")
+    counter = iter(range(10_000))
+    with running(node) as (base, _server, _thread), httpx.Client(base_url=base, timeout=20) as client:
+
+        def publish(tlp: str) -> str:
+            source = f"live{next(counter)}"
+            body = {"source_id": source, "date_start": "2026-01-02", "tlp": tlp, "title": f"t-{source}",
+                    "place": {"country": "PK", "lat": 27.2, "lon": 62.9, "precision": "exact"}}  # fmt: skip
+            answer = client.post("/api/incidents", headers={"Authorization": f"Bearer {admin}"}, json=body)
+            assert answer.status_code == 201, answer.text
+            return str(answer.json()["id"])
+
+        @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), database=None,
+                  phases=[Phase.explicit, Phase.generate])  # fmt: skip
+        @given(new=NEW, role=ROLE, party=PARTY)
+        def check(new: list[str], role: str, party: str) -> None:
+            name = f"p{next(counter)}"
+            token = create_token(node.db, name, role, party)
+            levels = readable_levels(Principal(name, role, party), ("PK", "IR"))
+            headers = {"Authorization": f"Bearer {token}"}
+            with client.stream("GET", "/api/stream", headers=headers) as stream:
+                lines = stream.iter_lines()
+                assert next(lines) == "retry: 1000"  # subscribed: what is published from now on is streamed
+                published = {publish(tlp): tlp for tlp in new}
+                time.sleep(0.3)  # their events (incidents, then alerts) go out before the sentinel's
+                sentinel = publish("CLEAR")  # everyone may read it and its alert: it ends this example's reading
+                data = "\n".join(_events_until(lines, sentinel))
+            assert sentinel in data.split("\n")[-2], "the incident comes before its alert, in publication order"
+            for object_id, tlp in published.items():
+                if party != "PK" and tlp not in levels:
+                    assert object_id not in data, f"{role}@{party} was streamed {tlp} {object_id} or its alert"
+                else:
+                    assert data.count(object_id) >= 3, f"{role}@{party} missed {tlp} {object_id} or its alert"
 
         check()
