@@ -46,6 +46,7 @@ DEFAULT_DIRS = [
     ROOT / "tests/assets/articles/heldout3",
     ROOT / "tests/assets/articles/heldout4",
     ROOT / "tests/assets/articles/heldout5",
+    ROOT / "tests/assets/articles/heldout6",
 ]
 FIELDS = ("date", "admin1", "perpetrator", "killed", "wounded", "attack_type")
 _STOP = {

@@ -43,7 +43,8 @@ _CUE = re.compile(
     r"(?: to| on| that)?|"
     r"(?:renewed |reaffirmed |reiterated )?(?:a |their |its )?(?:(?:pledge|vow|promise|commitment)s? to|(?:pledged|"
     r"vowed|promised|pledging|vowing)(?: to)?)|"
-    r"committed to|commit to|resolved to|decided(?: that| to)?|undertook to|will|shall|plan(?:s|ned)?(?: to)?|"
+    r"committed to|commit to|resolved to|decided(?: that| to)?|undertook to|(?:has |have |also )?offer(?:ed|s)? to|"
+    r"will|shall|plan(?:s|ned)?(?: to)?|"
     r"intend(?:s|ed)? to|"
     r"aim(?:s|ed)? to|set to|is slated|are slated|slated (?:for|to)|scheduled (?:for|to)|due to (?!the\b)|expected to|"
     r"propose[sd]?|proposing|to be (?:held|set up|established|launched|signed|deployed|appointed|posted|formed|"
@@ -62,7 +63,8 @@ _CUE = re.compile(
 )
 _CUE_GATE = _Gate(
     "would|"
-    r"agree|pledge|vow|promise|commit|resolve|decide|undert|will|shall|plan|intend|aim|set to|slated|scheduled|due to|"
+    r"agree|pledge|vow|promise|commit|resolve|decide|undert|offer|will|shall|plan|intend|aim|set to|slated|scheduled|"
+    r"due to|"
     r"expected|propos|to be|would be|seek|are to|is to|target|starts|begin|envisag|call",
 )
 _FORWARD_HEADINGS = re.compile(
@@ -374,6 +376,14 @@ def _emit(
         found = parties[:1]  # "We will deploy …" in an official's quote: the article's first party speaks
     else:
         found = actor_parties(subject, parties) if subject else list(parties)
+        if len(found) < 2 and re.search(
+            r"\b(?:the two|both) (?:countries|sides|nations|governments|neighbours)\b", subject, re.I
+        ):
+            # "cooperation with Pakistan …, and the two countries would hold …": the sentence names the other one
+            for word in re.findall(r"[A-Za-z']+", sentence.text):
+                code = COUNTRY_WORDS.get(word.casefold())
+                if code and code not in found:
+                    found.append(code)
     bare = re.sub(r"\b(?:in|at|to|from|near|for|with)\s+[A-Z][\w']+", "", subject)
     names_party = bool(subject) and (
         first_person

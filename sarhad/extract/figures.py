@@ -54,6 +54,7 @@ _PER_YEAR = re.compile(
     r"per annum|each year|every year|yearly)\b",
     re.I,
 )
+_GENERIC_VICTIMS = {"people", "persons", "others", "individuals", "dead", "killed", "injured", "wounded", "hurt"}
 _ANNUAL_BEFORE = re.compile(
     r"\b(?:annual|yearly)\s+(?:[\w\-]+\s+){0,3}?(?:of\s+)?(?:about\s+|around\s+|some\s+|nearly\s+)?$", re.I
 )
@@ -341,6 +342,8 @@ def extract_figures(article: Article, features: list[SentenceFeatures], used: se
                 if casualty is not None and casualty.measure in {"killed", "wounded"}:
                     if casualty.who == "attackers" or (noun and re.fullmatch(ATTACKER_NOUNS, noun, re.I)):
                         unit = "militants"
+                    elif casualty.noun == "" and noun and noun.casefold() not in _GENERIC_VICTIMS:
+                        unit = noun.casefold()  # "killed 62 members of the security forces and 31 civilians"
                     elif casualty.noun in {"", "people", "persons", "others", "individuals"} or noun in {
                         "dead",
                         "killed",

@@ -128,7 +128,8 @@ _EVENT = re.compile(
     r"\b(?:attack(?:ed|s)?|assault|ambush(?:ed)?|blast|explosion|exploded|bomb(?:ing)?|suicide|opened fire|fired upon|"
     r"gunmen|killed|killing|kills|martyred|abducted|abduction|kidnapped|kidnapping|hijacked|stormed|clash(?:es)?|"
     r"gunfight|shot dead|"
-    r"wounded|injured|injuries|hurt|died|raid(?:ed)?|struck|blew up)\b",
+    r"wounded|injured|injuries|hurt|died|raid(?:ed)?|struck|blew up|torch(?:ed|es)?|set fire|set ablaze|arson|"
+    r"burnt down|burned down)\b",
     re.I,
 )
 _STAT = re.compile(
@@ -363,10 +364,18 @@ class SentenceFeatures:
             and not _REPORTING.search(text[max(0, d.start - base - 40) : d.start - base])
             and not (self.sentence.dateline_end is not None and d.start < self.sentence.dateline_end)
             and not _TOLL_UPDATE.search(text[max(0, d.start - base - 90) : d.start - base])
+            and not _RECOVERY_AFTER.search(text[d.end - base : d.end - base + 30])
         ]
         return self._event_dates
 
 
+# "recovered five employees who had been abducted on March 3 from Kalat": the clause is the incident
+_EMBEDDED_EVENT = re.compile(
+    r"\b(?:who|which|that)\s+(?:had\s+)?(?:been|were|was)\s+(?:abducted|kidnapped|taken hostage|attacked|"
+    r"injured|wounded)\b[^.;]{0,40}?\b(?:on|in)\s+(?:[A-Z]|\d)"
+)
+# "security forces on Thursday recovered …": the date of the recovery or arrest, not of the event
+_RECOVERY_AFTER = re.compile(r"^\W{0,3}(?:\w+\s+){0,1}(?:recovered|rescued|freed|released|arrested|recovery)\b", re.I)
 # "two of the injured succumbed to their wounds … on Tuesday": the date of a toll update, not of the event
 _TOLL_UPDATE = re.compile(
     r"\b(?:succumbed|succumbing|died of (?:their|his|her) (?:injuries|wounds)|died in hospital|died at (?:a|the) "
@@ -459,8 +468,10 @@ def analyse(article: Article) -> list[SentenceFeatures]:
                 and not any(d.precision == "day" for d in dates)
                 and not _DEFINITE_EVENT.search(text)
             )
-            is_counter = bool(_COUNTER.search(text) or _COUNTER_OP.search(text)) and not any(
-                c.who == "victims" for c in casualties
+            is_counter = (
+                bool(_COUNTER.search(text) or _COUNTER_OP.search(text))
+                and not any(c.who == "victims" for c in casualties)
+                and not _EMBEDDED_EVENT.search(text)
             )
         places = find_place_mentions(text, off) if is_event else []
         claim = blame = suspect = deny = False
@@ -632,7 +643,9 @@ def _cluster(features: list[SentenceFeatures], published: date | None) -> list[_
                 main.sentences.append(f)
                 active = main
                 continue
-            if not main.sentences and story_index <= 3 and d.precision == "day":
+            lead = all(m.sentence.role == "title" for m in main.sentences) and main.date is None
+            if lead and story_index <= 3 and d.precision == "day":
+                # the lead's own day ("abducted on March 3", reported on the 14th) is the main incident's
                 main.date = d
                 main.sentences.append(f)
                 active = main

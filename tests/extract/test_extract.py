@@ -14,7 +14,7 @@ from sarhad.extract.numbers import find_numbers
 from sarhad.model.codes import ATTACK_TYPES, DATE_PRECISIONS, GEO_PRECISIONS, TARGET_TYPES
 
 ARTICLES = Path(__file__).parents[1] / "assets" / "articles"
-SETS = [ARTICLES, ARTICLES / "own", *(ARTICLES / f"heldout{n}" for n in ("", "2", "3", "4", "5"))]
+SETS = [ARTICLES, ARTICLES / "own", *(ARTICLES / f"heldout{n}" for n in ("", "2", "3", "4", "5", "6"))]
 FILES = sorted(p for d in SETS if d.is_dir() for p in d.glob("*.txt"))
 
 
