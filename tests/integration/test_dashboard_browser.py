@@ -229,3 +229,60 @@ def test_bad_token_is_refused_at_the_login_form(server: dict[str, Any], browser_
     page.press("#token", "Enter")
     expect(page.locator("#login-msg")).to_contain_text("not accepted", timeout=5000)
     assert page.locator("#app").is_hidden()
+
+
+# WCAG 2.2 §1.4.3 contrast of every visible text element against the background it is drawn on.
+_CONTRAST_JS = """() => {
+  const rgb = s => { const m = s.match(/[\\d.]+/g) || []; return m.map(Number); };
+  const f = c => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+  const lum = ([r, g, b]) => 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  const background = el => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) return c.slice(0, 3);
+    }
+    return [11, 17, 24];
+  };
+  const out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    if (el.closest('.leaflet-pane, svg, canvas')) continue;
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    const box = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    if (!own || box.width === 0 || style.visibility === 'hidden' || style.opacity === '0') continue;
+    const a = lum(rgb(style.color).slice(0, 3)), b = lum(background(el));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    const size = parseFloat(style.fontSize), bold = Number(style.fontWeight) >= 700;
+    const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+    const what = `${el.tagName.toLowerCase()}.${el.className} "${el.textContent.trim().slice(0, 30)}"`;
+    if (ratio < need) out.push(`${what} ${ratio.toFixed(2)} < ${need}`);
+  }
+  return out;
+}"""
+
+
+def test_dashboard_fits_a_laptop_screen_reads_with_enough_contrast_and_works_by_keyboard(
+    server: dict[str, Any], browser_page: tuple[Page, list[str]]
+) -> None:
+    page, _ = browser_page
+    page.set_viewport_size({"width": 1366, "height": 768})
+    _sign_in(page, server["base"], server["analyst"])
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366, "the page scrolls sideways on a laptop"
+    for panel in ("#map", "#alert-list", "#f-party"):
+        assert page.locator(panel).is_visible(), f"{panel} is not on the first screen"
+    low = page.evaluate(_CONTRAST_JS)
+    assert not low, "text below the WCAG AA contrast ratio:\n" + "\n".join(low)
+    # Tab reaches the filters and the table; the focused element shows where the focus is.
+    reached: list[str] = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        focus = page.evaluate(
+            """() => { const e = document.activeElement, s = getComputedStyle(e);
+                       return [e.id || e.tagName.toLowerCase() + (e.dataset.id ? '[data-id]' : ''),
+                               s.outlineStyle !== 'none' || s.boxShadow !== 'none'] }"""
+        )
+        reached.append(focus[0])
+        # (after the last control the focus leaves the page for the browser: the body is then active)
+        assert focus[1] or focus[0] == "body", f"{focus[0]} has the focus but shows no focus ring"
+    assert {"f-party", "f-near", "tr[data-id]"} <= set(reached), reached
+    _shot(page, "dashboard-laptop.png")
