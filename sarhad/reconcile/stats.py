@@ -4,7 +4,8 @@
 counted once, with its consensus figures (the span's low and high and the consensus best, see
 :mod:`sarhad.reconcile.joint`). A cluster is counted when any of its members matches the filters, with the
 figures of the matching members; it falls in the group most of those members fall in (ties: the smallest
-key). Records that no run has clustered yet count as incidents of their own.
+key). Records that no run has clustered yet count as incidents of their own. As in the joint view, ACLED's
+0 killed (which may mean "no information") is not a count.
 """
 
 from __future__ import annotations
@@ -30,10 +31,20 @@ def _empty() -> dict[str, Any]:
     }
 
 
+def _figures(row: tuple[Any, ...], m: int) -> tuple[Any, Any, Any, Any]:
+    """(reported_by, low, best, high) of measure ``m`` of a member row; ACLED's 0, which may mean "no
+    information", is unknown here as in the joint view (it is the only count ACLED's rows give)."""
+    reported_by, dataset, *figures = row
+    low, best, high = figures[3 * m : 3 * m + 3]
+    if dataset == "acled" and best == 0 and not low and not high:
+        return reported_by, None, None, None
+    return reported_by, low, best, high
+
+
 def _add(acc: dict[str, Any], members: list[tuple[Any, ...]]) -> None:
     acc["incidents"] += 1
     for m, measure in enumerate(_MEASURES):
-        low, best, high, _, _ = combine((row[0], *row[1 + 3 * m : 4 + 3 * m]) for row in members)
+        low, best, high, _, _ = combine(_figures(row, m) for row in members)
         out = acc[measure]
         out["low"] += low or 0
         out["best"] += best or 0
@@ -60,7 +71,8 @@ def dedup_stats(db: Database, by: str | None = None, filters: Filters | None = N
     where, params = filters.where()
     expr = GROUPINGS[by] if by is not None else "NULL"
     sql = (
-        f"SELECT COALESCE(m.cluster_id, incidents.id), {expr}, reported_by, killed_low, killed_best, killed_high,"
+        f"SELECT COALESCE(m.cluster_id, incidents.id), {expr}, reported_by, dataset, killed_low, killed_best,"
+        " killed_high,"
         " wounded_low, wounded_best, wounded_high FROM incidents"
         " LEFT JOIN reconcile_members m ON m.incident_id = incidents.id"
         f"{where} ORDER BY 1"

@@ -142,3 +142,18 @@ def test_incremental_runs_on_a_node_equal_a_full_run(any_node: Node) -> None:
     assert (third.records, third.clusters, third.multi_source, third.disagreements) == (
         full.records, full.clusters, full.multi_source, full.disagreements)  # fmt: skip
     assert node.db.fetchone("SELECT COUNT(*) FROM reconcile_records") == (2500,)
+
+
+def test_dedup_stats_do_not_count_acleds_ambiguous_zero_as_a_toll(node: Node) -> None:
+    from sarhad.model.figures import Figure
+
+    pk = report("PK", "PK-9", "2024-07-01", attack="Armed Assault", perpetrator="BLA", killed=5)
+    acled = replace(
+        report("ACLED", "PAK-9", "2024-07-01", attack="Armed Assault", perpetrator="Baloch Liberation Army"),
+        figures=(Figure("killed", "total", None, 0, None, "lowest_reported", "ACLED", zero_ambiguous=True),),
+    )
+    node.publish([pk, acled])
+    reconcile(node.db, "PK")
+    [cluster] = list_clusters(node.db)
+    assert cluster["killed"] == {"low": 5, "best": 5, "high": 5}
+    assert dedup_stats(node.db)["killed"] == {"low": 5, "best": 5, "high": 5, "unknown": 0}
