@@ -82,6 +82,7 @@ class Results:
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     examples: list[str] = field(default_factory=list)
     rss: list[tuple[float, int]] = field(default_factory=list)
+    answered: int = 0  # every answer, warm-up included (the server's CPU time covers both)
 
     def error(self, kind: str, what: str) -> None:
         self.errors[kind] += 1
@@ -168,6 +169,7 @@ async def client(
                     out.error(kind, f"{type(exc).__name__}: {exc}")
                 continue
             took = (time.perf_counter() - started) * 1000
+            out.answered += 1
             if now < warm:
                 continue
             # A peer may not read AMBER+ of another party it is not named for: 404 by id is the right answer.
@@ -268,7 +270,8 @@ def report(
     if every:
         print(f"| **all** | {total:,} | {errors} | {pct(every, 0.5):.0f} | {pct(every, 0.99):.0f} | {max(every):.0f} |")
     print(f"\nthroughput: {total / args.seconds:,.0f} requests/s")
-    print(f"CPU: server {cpu_server:.1f} s, clients {cpu_client:.1f} s over {args.seconds + args.warmup:.0f} s")
+    print(f"CPU: server {cpu_server:.1f} s, clients {cpu_client:.1f} s over {args.seconds + args.warmup:.0f} s;"
+          f" server CPU per request {cpu_server / max(out.answered, 1) * 1000:.1f} ms")  # fmt: skip
     growth = 0.0
     if out.rss:
         values = [kib for _, kib in out.rss]

@@ -160,3 +160,15 @@ def test_failure_limiter_doubles_the_delay_forgets_on_success_and_bounds_memory(
     for _ in range(3):
         limiter.failed("e")
     assert limiter.retry_after("e") == 1
+
+
+def test_every_test_and_file_the_threat_model_names_exists() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    root = DOCS.parents[1]
+    files = set(re.findall(r"`((?:tests|sarhad|benchmarks)/[\w/.]+\.py)", text))
+    assert files, "docs/security.md names no test or module"
+    for name in sorted(files):
+        assert (root / name).is_file(), f"docs/security.md names {name}, which does not exist"
+    sources = "\n".join(p.read_text(encoding="utf-8") for p in (root / "tests").rglob("test_*.py"))
+    for test in sorted(set(re.findall(r"\b(test_\w+)\b(?!\.py)", text))):
+        assert f"def {test}(" in sources, f"docs/security.md names {test}, which no test defines"
