@@ -189,7 +189,9 @@ def _find_casualties(text: str, numbers: list[NumberMention], offset: int = 0) -
     for m in re.finditer(
         r"\b(?P<a>an?|one)\s+(?P<noun>(?:[a-z][\w\-]*\s+){0,2}?(?:policeman|police officer|officer|constable|soldier|"
         r"civilian|person|child|woman|man|guard|worker|passenger|cadet|sepoy|official|militant|terrorist|attacker|"
-        r"bomber|student|journalist|teacher|driver|labourer|laborer|jawan))\b",
+        r"bomber|student|journalist|teacher|driver|labourer|laborer|jawan|elder|shopkeeper|trader|cleric|leader|"
+        r"councillor|politician|lawyer|judge|doctor|engineer|member|volunteer|resident|villager|boy|girl|farmer|"
+        r"shepherd|vendor|pilgrim|soldier|guard))\b",
         text,
         re.I,
     ):
@@ -336,11 +338,16 @@ def _find_casualties(text: str, numbers: list[NumberMention], offset: int = 0) -
     return _coordinated(text, mentions, out, offset)
 
 
-_COORD_GAP = re.compile(r"^\s*(?:[A-Za-z][\w'\-]*\s+){0,3}?[A-Za-z][\w'\-]*\s*(?:,\s*(?:and\s+)?|\s+and\s+)$")
+_COORD_GAP = re.compile(
+    r"^\s*(?:[A-Za-z][\w'\-]*\s+){0,3}?[A-Za-z][\w'\-]*\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:his|her|their)?\s*$"
+)
 
 
+_ONE_NOUNS = r"elder|shopkeeper|trader|cleric|leader|councillor|politician|lawyer|judge|doctor|engineer|driver"
 _FOLLOW_GAP = re.compile(
-    rf"^\s*(?:[A-Za-z][\w'\-]*\s+){{0,3}}?(?:{VICTIM_NOUNS}|[a-z]{{3,}}s)\s*(?:,\s*(?:and\s+)?|\s+and\s+)$", re.I
+    rf"^\s*(?:[A-Za-z][\w'\-]*\s+){{0,3}}?(?:{VICTIM_NOUNS}|[a-z]{{3,}}s|{_ONE_NOUNS})\s*(?:,\s*(?:and\s+)?|\s+and\s+)"
+    r"(?:his|her|their)?\s*$",
+    re.I,
 )
 _FOLLOW_NOUN = re.compile(rf"^\s*(?:[A-Za-z][\w'\-]*\s+){{0,3}}?(?:{VICTIM_NOUNS}|[a-z]{{3,}}s)\b", re.I)
 

@@ -503,6 +503,11 @@ def analyse(article: Article) -> list[SentenceFeatures]:
     return out
 
 
+_BORDER_COMPOUND = re.compile(
+    r"\b(?:Pak|Pakistan|Iran|Afghan|Afghanistan)\s*[-\u2013/]\s*(?:Pak|Pakistan|Iran|Iranian|Afghan|Afghanistan)\b"
+)
+
+
 def article_country(article: Article, features: list[SentenceFeatures]) -> str | None:
     """The country the article is about: its source's country, province mentions and country words."""
     votes: Counter[str] = Counter()
@@ -513,7 +518,8 @@ def article_country(article: Article, features: list[SentenceFeatures]) -> str |
     for f in features:
         for p in f.provinces:
             votes[p.country] += 2
-        for word in re.findall(r"[A-Za-z']+", f.sentence.text):
+        # "the Pak-Iran border" names both countries: no vote
+        for word in re.findall(r"[A-Za-z']+", _BORDER_COMPOUND.sub(" ", f.sentence.text)):
             found = COUNTRY_WORDS.get(word.casefold())
             if found in {"PK", "IR", "AF"}:
                 votes[found] += 1

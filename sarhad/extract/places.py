@@ -235,6 +235,8 @@ _PLACE_PATTERNS = [
     re.compile(rf"(?P<name>{_NAME})'s\s+(?:railway station|airport|bazaar|market|outskirts|suburbs)"),
 ]
 _CAPITALS = {"islamabad", "tehran", "kabul"}
+# districts whose name begins with a direction ("South Waziristan", "North Waziristan", "Upper Dir")
+_DIRECTIONAL_DISTRICT = re.compile(r"(?:North|South|Upper|Lower|Central)\s+(?:Waziristan|Dir|Kohistan|Chitral)\b")
 _LOCATIVE = re.compile(r"(?:in|at|near|outside|on the outskirts of)\s", re.I)
 _NOT_PLACES = {
     "monday",
@@ -448,7 +450,7 @@ def find_place_mentions(text: str, offset: int = 0) -> list[PlaceMention]:
             name = m.group("name").strip(" -'\u2019")
             name = re.sub(r"'s$|\u2019s$", "", name)
             words = name.split()
-            while words and words[0].casefold() in _NOT_PLACES:
+            while words and words[0].casefold() in _NOT_PLACES and not _DIRECTIONAL_DISTRICT.match(" ".join(words)):
                 words = words[1:]
             if not words:
                 continue
@@ -462,6 +464,13 @@ def find_place_mentions(text: str, offset: int = 0) -> list[PlaceMention]:
                 continue
             start = m.start("name") + m.group("name").find(words[0])
             type_word = m.group("type") if index == 0 else None
+            owner = re.match(r"(.+?)(?:'s|\u2019s)\s+(?=[A-Z])", name)
+            if owner:
+                # "Bajaur's Mamund tehsil", "South Waziristan's Makeen area": the district, then the locality
+                okey = (start + offset, start + offset + len(owner.group(1)))
+                out.setdefault(okey, PlaceMention(okey[0], okey[1], owner.group(1), None))
+                start += owner.end()
+                name = name[owner.end() :]
             key = (start + offset, start + offset + len(name))
             if key not in out or type_word:
                 out[key] = PlaceMention(key[0], key[1], name, type_word)

@@ -1,0 +1,51 @@
+"""Idioms of the region's press the extractor must read: possessive districts, border compounds, a victim
+and his relatives, martyrdom verbs, a group's state label."""
+
+from __future__ import annotations
+
+from sarhad.extract import extract_article
+from sarhad.extract.places import find_place_mentions
+
+
+def _main(text: str, published: str) -> dict[str, object]:
+    return extract_article(text, published=published).incidents[0]
+
+
+def test_a_possessive_district_gives_the_province() -> None:
+    names = [(p.name, p.type_word) for p in find_place_mentions("in South Waziristan's Makeen area on Saturday")]
+    assert names == [("South Waziristan", None), ("Makeen", "area")]
+    inc = _main(
+        "At least 16 soldiers were martyred and eight injured as militants attacked a military post in South "
+        "Waziristan's Makeen area in the early hours of Saturday, the ISPR said.",
+        "2024-12-22",
+    )
+    assert (inc["admin1"], inc["killed"], inc["wounded"], inc["date"]) == ("Khyber Pakhtunkhwa", 16, 8, "2024-12-21")
+    inc = _main("A roadside bomb killed three people in Bajaur's Mamund tehsil on Friday morning.", "2025-06-07")
+    assert (inc["admin1"], inc["place"]) == ("Khyber Pakhtunkhwa", "Bajaur")
+
+
+def test_the_pak_iran_border_is_not_a_vote_for_iran() -> None:
+    inc = _main(
+        "Four FC soldiers embraced martyrdom when terrorists attacked their post near the Pak-Iran border in "
+        "Panjgur on Wednesday.",
+        "2025-06-05",
+    )
+    assert (inc["country"], inc["admin1"], inc["place"], inc["killed"]) == ("PK", "Balochistan", "Panjgur", 4)
+
+
+def test_a_victim_and_his_relatives_are_added_up() -> None:
+    inc = _main("A roadside bomb killed a tribal elder and his two sons in Bajaur on Friday.", "2025-06-07")
+    assert inc["killed"] == 3 and inc["attack_type"] == "Bombing/Explosion"
+    inc = _main("Gunmen shot dead a shopkeeper and his two brothers in Quetta on Friday.", "2025-06-07")
+    assert inc["killed"] == 3 and inc["admin1"] == "Balochistan"
+
+
+def test_martyred_as_an_active_verb_and_a_state_label() -> None:
+    inc = _main(
+        "Terrorists martyred two police officers in Zahedan on Saturday night, Tasnim reported. The Jaish al-Zolm "
+        "terrorist group was behind the attack.",
+        "2025-06-01",
+    )
+    assert (inc["killed"], inc["admin1"], inc["perpetrator_id"], inc["state_label"]) == (
+        2, "Sistan and Baluchestan", "jaish-al-adl", "IR",
+    )  # fmt: skip
