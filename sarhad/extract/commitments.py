@@ -44,7 +44,7 @@ _CUE = re.compile(
     r"(?:renewed |reaffirmed |reiterated )?(?:a |their |its )?(?:(?:pledge|vow|promise|commitment)s? to|(?:pledged|"
     r"vowed|promised|pledging|vowing)(?: to)?)|"
     r"committed to|commit to|resolved to|decided(?: that| to)?|undertook to|(?:has |have |also )?offer(?:ed|s)? to|"
-    r"will|shall|plan(?:s|ned)?(?: to)?|"
+    r"(?:will|shall)(?!\s+(?:remain|stay|be valid|lie|not|never|be remembered|go down)\b)|plan(?:s|ned)?(?: to)?|"
     r"intend(?:s|ed)? to|"
     r"aim(?:s|ed)? to|set to|is slated|are slated|slated (?:for|to)|scheduled (?:for|to)|due to (?!the\b)|expected to|"
     r"propose[sd]?|proposing|to be (?:held|set up|established|launched|signed|deployed|appointed|posted|formed|"

@@ -473,7 +473,13 @@ def _build(kind: str, m: re.Match[str], anchor: date | None, direction: str, tex
             return None
         prep = re.sub(r"\s+", " ", m.group("prep").casefold())
         mon_text = m.group("mon")
-        if mon_text in {"May", "March"} and prep in {"of", "by", "from", "on"}:
+        if (
+            mon_text in {"May", "March"}
+            and prep in {"of", "by", "from", "on"}
+            # "by the end of May", "operational by May." : the month, not the verb
+            and not re.search(r"\b(?:end|beginning|middle|start|half|week) of\s*$", text[: m.start("mon")])
+            and not re.match(r"\s*(?:[,.;)]|$)", text[m.end("mon") :])
+        ):
             return None
         mon = _month(mon_text)
         start = m.start("mon") if prep in {"of", "by", "from", "until", "till", "since", "on"} else s

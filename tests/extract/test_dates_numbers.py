@@ -131,3 +131,11 @@ def test_years_are_flagged_and_words_parse() -> None:
 def test_every_n_units_is_a_recurrence(text: str, period: str) -> None:
     found = [d for d in find_dates(text, date(2025, 11, 18), "future") if d.kind == "recurrence"]
     assert [d.recurrence for d in found] == [period]
+
+
+def test_may_and_march_are_months_after_end_of_and_before_punctuation() -> None:
+    anchor = date(2026, 4, 20)
+    assert [d.iso() for d in find_dates("operational by the end of May.", anchor, "future")] == ["2026-05"]
+    assert [d.iso() for d in find_dates("to be finished by May.", anchor, "future")] == ["2026-05"]
+    assert find_dates("the troops may march on", anchor, "future") == []
+    assert find_dates("the March of the workers", anchor, "future") == []

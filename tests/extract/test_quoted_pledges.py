@@ -34,3 +34,13 @@ def test_threats_refusals_and_statements_in_quotes_are_not_commitments() -> None
         '"Pakistan will never forget the sacrifices of its soldiers," he said.\n'
     )
     assert _commitments(body) == set()
+
+
+def test_a_state_of_affairs_is_not_a_commitment() -> None:
+    body = (
+        "ISLAMABAD: The MoU, which will remain valid for five years, was signed by the two interior ministers.\n\n"
+        "Both sides decided that a hotline between the border commanders would be operational by the end of May.\n"
+    )
+    got = _commitments(body)
+    assert [due for _, text, due in got if "hotline" in text] == ["2026-05"]
+    assert not any("valid" in text for _, text, _ in got)
