@@ -34,7 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import httpx
 
@@ -161,18 +161,45 @@ def _evidence(node: Node, peer: Peer, reason: str, note_a: str, note_b: str) -> 
         )
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
+class _Entry(NamedTuple):
     """One fetched log entry: its envelope text and leaf hash, and the object body if we may read it.
 
     ``body`` is the object's JSON text as the peer serves it (``bodies=text``), or the parsed object from a
-    server that sends objects inline.
+    server that sends objects inline. (A named tuple: one is built per entry, and a tuple is cheapest.)
     """
 
-    index: int
+    position: int
     envelope: str
     leaf: bytes
     body: str | dict[str, Any] | None
+
+
+def _params(start: int, end: int, objects: bool) -> dict[str, Any]:
+    params: dict[str, Any] = {"start": start, "end": end}
+    if objects:
+        # Bodies as JSON strings: each is hashed as it arrives, with no re-serialisation (logapi.entries).
+        params.update(objects=1, bodies="text")
+    return params
+
+
+def _read_entries(http: _PeerHTTP, data: Any, pos: int, end: int, out: list[_Entry]) -> int:
+    """Append the entries of one ``/log/entries`` answer (from ``pos``, before ``end``); return the next pos."""
+    try:
+        bodies = data.get("objects", {})
+        got = data.get("entries", [])
+    except AttributeError:
+        raise ExchangeError(f"peer {http.peer.name}: /log/entries did not answer a JSON object") from None
+    if not got:
+        raise ExchangeError(f"peer {http.peer.name}: no entries from {pos} although its checkpoint has {end}")
+    for entry in got:
+        index = int(entry["index"])
+        if index != pos:
+            raise VerificationError(f"peer {http.peer.name}: expected entry {pos}, the peer sent {index}")
+        out.append(_Entry(index, str(entry["envelope"]), base64.b64decode(entry["leaf_hash"]), bodies.get(str(index))))
+        pos += 1
+        if pos == end:
+            break
+    return pos
 
 
 def _fetch_entries(http: _PeerHTTP, start: int, end: int, objects: bool) -> list[_Entry]:
@@ -180,42 +207,40 @@ def _fetch_entries(http: _PeerHTTP, start: int, end: int, objects: bool) -> list
     out: list[_Entry] = []
     pos = start
     while pos < end:
-        params: dict[str, Any] = {"start": pos, "end": min(end, pos + CHUNK)}
-        if objects:
-            # Bodies as JSON strings: each is hashed as it arrives, with no re-serialisation (logapi.entries).
-            params.update(objects=1, bodies="text")
-        data = http.json("/log/entries", **params)
-        bodies = data.get("objects", {}) if objects else {}
-        got = data.get("entries", [])
-        if not got:
-            raise ExchangeError(f"peer {http.peer.name}: no entries from {pos} although its checkpoint has {end}")
-        for entry in got:
-            index = int(entry["index"])
-            if index != pos:
-                raise VerificationError(f"peer {http.peer.name}: expected entry {pos}, the peer sent {index}")
-            out.append(
-                _Entry(index, str(entry["envelope"]), base64.b64decode(entry["leaf_hash"]), bodies.get(str(index)))
-            )
-            pos += 1
-            if pos == end:
-                break
+        pos = _read_entries(
+            http, http.json("/log/entries", **_params(pos, min(end, pos + CHUNK), objects)), pos, end, out
+        )
     return out
 
 
 def _entry_chunks(http: _PeerHTTP, start: int, end: int) -> Generator[list[_Entry]]:
     """Entries and bodies ``start..end-1`` chunk by chunk, the next chunk fetched while the caller checks one.
 
-    The peer prepares a chunk and the network carries it while this node verifies the previous one.
+    The peer prepares a chunk and the network carries it while this node verifies the previous one. The
+    fetching thread only moves bytes: parsing them there would contend for the GIL with the checking and
+    writing here, and every row SQLite writes would wait for it.
     """
     ranges = [(pos, min(end, pos + CHUNK)) for pos in range(start, end, CHUNK)]
     if not ranges:
         return
+
+    def fetch(lo: int, hi: int) -> bytes:
+        return http.request("GET", "/log/entries", params=_params(lo, hi, True)).content
+
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sarhad-sync-fetch") as pool:
-        pending = pool.submit(_fetch_entries, http, *ranges[0], True)
-        for following in [*ranges[1:], None]:
-            chunk = pending.result()
+        pending = pool.submit(fetch, *ranges[0])
+        for (lo, hi), following in zip(ranges, [*ranges[1:], None], strict=True):
+            raw = pending.result()
             if following is not None:
-                pending = pool.submit(_fetch_entries, http, *following, True)
+                pending = pool.submit(fetch, *following)
+            try:
+                data = json.loads(raw)
+            except ValueError as exc:
+                raise ExchangeError(f"peer {http.peer.name}: GET /log/entries did not answer JSON") from exc
+            chunk: list[_Entry] = []
+            pos = _read_entries(http, data, lo, hi, chunk)
+            if pos < hi:  # a peer that answers fewer entries per request: fetch the rest of the range
+                chunk += _fetch_entries(http, pos, hi, objects=True)
             yield chunk
 
 
@@ -260,8 +285,7 @@ def _content_hash(obj: dict[str, Any], text: str | None) -> str:
     return hashlib.sha256(("{" + ",".join(members) + "}").encode("utf-8")).hexdigest()
 
 
-@dataclass(frozen=True, slots=True)
-class _Checked:
+class _Checked(NamedTuple):
     """A fetched entry whose leaf and object were recomputed and match: ready to store."""
 
     entry: _Entry
@@ -296,16 +320,16 @@ def _check_entry(name: str, entry: _Entry) -> _Checked:
         raw = entry.envelope.encode("utf-8")
         env = _envelope(entry.envelope)
     except (InvalidInput, UnicodeEncodeError) as exc:
-        raise VerificationError(f"peer {name}: entry {entry.index}: {exc}") from exc
+        raise VerificationError(f"peer {name}: entry {entry.position}: {exc}") from exc
     # The text is exactly the envelope's canonical form (checked above): hash the text as is.
     if leaf_hash(raw) != entry.leaf:
         raise VerificationError(
-            f"peer {name}: entry {entry.index} ({env.ref}): the leaf hash does not match its envelope"
+            f"peer {name}: entry {entry.position} ({env.ref}): the leaf hash does not match its envelope"
         )
     if entry.body is None:
         return _Checked(entry, env, None, None)
     mismatch = VerificationError(
-        f"peer {name}: entry {entry.index} ({env.ref}): the object served does not match the logged hash"
+        f"peer {name}: entry {entry.position} ({env.ref}): the object served does not match the logged hash"
     )
     if isinstance(entry.body, str):
         # The exact bytes the publisher hashed: check them before parsing anything.
@@ -319,19 +343,19 @@ def _check_entry(name: str, entry: _Entry) -> _Checked:
         try:
             obj = json.loads(text)
         except ValueError as exc:
-            raise VerificationError(f"peer {name}: entry {entry.index} ({env.ref}): the object is not JSON") from exc
+            raise VerificationError(f"peer {name}: entry {entry.position} ({env.ref}): the object is not JSON") from exc
     else:
         obj = entry.body
         try:
             text = canonical_text(obj)
         except InvalidInput as exc:
-            raise VerificationError(f"peer {name}: entry {entry.index} ({env.ref}): {exc}") from exc
+            raise VerificationError(f"peer {name}: entry {entry.position} ({env.ref}): {exc}") from exc
         if hashlib.sha256(text.encode("utf-8")).hexdigest() != env.sha256:
             raise mismatch
     if not isinstance(obj, dict) or obj.get("id") != env.object_id or obj.get("modified") != env.version:
         raise mismatch
     if not isinstance(obj.get("type"), str):
-        raise VerificationError(f"peer {name}: entry {entry.index} ({env.ref}): the object has no type")
+        raise VerificationError(f"peer {name}: entry {entry.position} ({env.ref}): the object has no type")
     return _Checked(entry, env, text, obj)
 
 
@@ -441,7 +465,7 @@ def _sync(node: Node, peer: Peer, http: _PeerHTTP, started: float) -> SyncResult
                 f"peer {name}: its {frontier.size} entries do not hash to the root of its checkpoint at size"
                 f" {checkpoint.size}; {where}"
             )
-        # 5. The frontier and the checkpoint; cosign it and send the cosignature back.
+        # 5. The frontier and the checkpoint; cosign it and send the cosignature back, then commit.
         node.db.execute(
             "INSERT INTO peer_frontiers (peer, size, hashes) VALUES (?, ?, ?)"
             " ON CONFLICT (peer) DO UPDATE SET size = excluded.size, hashes = excluded.hashes",
@@ -475,7 +499,7 @@ def _store(node: Node, peer: Peer, checked: list[_Checked], stamp: str) -> int:
     name = peer.name
     node.db.executemany(
         "INSERT INTO peer_leaves (peer, idx, envelope, leaf_hash) VALUES (?, ?, ?, ?)",
-        [(name, c.entry.index, c.entry.envelope, c.entry.leaf) for c in checked],
+        [(name, c.entry.position, c.entry.envelope, c.entry.leaf) for c in checked],
     )
     seq_row = node.db.fetchone("SELECT MAX(seq) FROM objects")
     seq = 1 if seq_row is None or seq_row[0] is None else int(seq_row[0]) + 1
@@ -489,20 +513,20 @@ def _store(node: Node, peer: Peer, checked: list[_Checked], stamp: str) -> int:
         try:
             csha = _content_hash(obj, c.text)
         except (InvalidInput, UnicodeEncodeError) as exc:
-            raise VerificationError(f"peer {name}: entry {c.entry.index} ({env.ref}): {exc}") from exc
+            raise VerificationError(f"peer {name}: entry {c.entry.position} ({env.ref}): {exc}") from exc
         licence = "PARTY-OWN"
         if obj["type"] == "incident":
             try:
                 inc = Incident.from_stix(obj)
             except SarhadError as exc:
-                raise VerificationError(f"peer {name}: entry {c.entry.index} ({env.ref}): {exc}") from exc
+                raise VerificationError(f"peer {name}: entry {c.entry.position} ({env.ref}): {exc}") from exc
             licence = inc.licence
             received.append(inc)
             incidents.append(incident_row(inc, obj["created"], obj["modified"], peer.party, csha))
         elif isinstance(obj.get("extensions"), dict) and SARHAD_EXTENSION in obj["extensions"]:
             licence = str(obj["extensions"][SARHAD_EXTENSION].get("licence", licence))
         rows.append((env.object_id, env.version, obj["type"], env.sha256, csha, env.tlp, licence,
-                     peer.party, stamp, seq, c.entry.index, c.text))  # fmt: skip
+                     peer.party, stamp, seq, c.entry.position, c.text))  # fmt: skip
         seq += 1
     node.db.executemany(
         "INSERT INTO objects (id, modified, type, sha256, content_sha256, tlp, licence, origin, added, seq,"
