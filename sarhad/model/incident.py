@@ -290,8 +290,9 @@ class Incident:
             ext = obj["extensions"][SARHAD_EXTENSION]
         except (KeyError, TypeError) as exc:
             raise InvalidInput(f"{obj.get('id')}: the incident has no sarhad extension ({SARHAD_EXTENSION})") from exc
-        markings = [m for m in obj.get("object_marking_refs", []) if m in _TLP_BY_ID]
         try:
+            # inside the try: a peer's object may carry any JSON here (null, numbers, objects)
+            markings = [m for m in obj.get("object_marking_refs") or () if isinstance(m, str) and m in _TLP_BY_ID]
             place = ext.get("place") or {}
             return cls(
                 id=obj["id"],
@@ -320,7 +321,7 @@ class Incident:
             )
         except KeyError as exc:
             raise InvalidInput(f"{obj.get('id')}: the incident is missing {exc.args[0]!r}") from exc
-        except TypeError as exc:
+        except (TypeError, ValueError, AttributeError) as exc:
             raise InvalidInput(f"{obj.get('id')}: malformed incident: {exc}") from exc
 
 

@@ -158,6 +158,10 @@ def test_a_stix_incident_with_any_property_replaced_or_removed_is_accepted_or_re
         del parent[path[-1]]
     else:
         parent[path[-1]] = value
+    try:  # what sync does with a peer's incident: InvalidInput or an incident, never another error
+        Incident.from_stix(obj)
+    except InvalidInput as exc:
+        assert str(exc)
     try:
         check_object(obj, "peer.json object 4")
     except InvalidInput as exc:
