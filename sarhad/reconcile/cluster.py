@@ -11,13 +11,14 @@ Best-first agglomeration with three guards, so that look-alikes do not chain:
 Deterministic: records are ordered by id, pairs by score then ids, so the clusters are a function of the
 records and the decisions alone, whatever the input order.
 
-Incremental, and exact: merges only ever follow *strong* pairs (scoring at least the threshold), so the
-clustering of one connected component of the strong-pair graph depends on that component alone. An
-incremental run (``existing`` = the previous run's labels) starts from the records that are new or changed,
-the other members of clusters that lost a record, and the records an analyst decision names; it widens
-that set along strong pairs until it is closed (each round scores only the pairs touching the records just
-added), and clusters the closed set afresh. Everything outside it keeps its previous cluster. The result is
-the same as a from-scratch run over all the records, at the cost of the neighbourhood of what changed.
+Incremental, and exact: merges only ever follow *strong* pairs (scoring at least the threshold) and
+analysts' must-links, so the clustering of one connected component of that graph depends on that component
+alone. An incremental run (``existing`` = the previous run's labels) starts from the records that are new or
+changed, the other members of clusters that lost a record, and the records that changed analyst decisions
+name; it widens that set along strong pairs and must-links until it is closed (each round scores only the
+pairs touching the records just added), and clusters the closed set afresh. Everything outside it keeps its
+previous cluster. The result is the same as a from-scratch run over all the records, at the cost of the
+neighbourhood of what changed.
 """
 
 from __future__ import annotations
@@ -156,6 +157,7 @@ def cluster_records(
     changed: Iterable[str] = (),
     must: Sequence[tuple[str, str]] = (),
     cannot: Iterable[tuple[str, str]] = (),
+    new_decisions: bool = True,
 ) -> ClusterResult:
     """Cluster ``records`` (any order; a repeated id keeps its last record).
 
@@ -164,14 +166,16 @@ def cluster_records(
     recomputed too; ids in ``existing`` that are no longer among the records count as changed). Only the
     neighbourhood of what is new or changed is scored and clustered again, and the result equals a
     from-scratch run; clusters that keep most of their members keep their ids. ``must``/``cannot``: record
-    id pairs an analyst put together / kept apart (ids not among the records are ignored).
+    id pairs an analyst put together / kept apart (ids not among the records are ignored);
+    ``new_decisions``: they may differ from the previous run's, so every record they name is recomputed
+    (pass False only when they are the very constraints ``existing`` was computed with).
     """
     # The run allocates millions of small objects that all live until it ends: pausing the cyclic garbage
     # collector keeps it from rescanning them again and again (which made time grow faster than n).
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _cluster(records, scoring or Scoring(), existing, set(changed), must, cannot)
+        return _cluster(records, scoring or Scoring(), existing, set(changed), must, cannot, new_decisions)
     finally:
         if paused:
             gc.enable()
@@ -195,12 +199,17 @@ def _seeds(
     return new, seeds
 
 
-def _closure(ordered: Sequence[Record], f: Features, seeds: Bool, scoring: Scoring) -> tuple[Bool, I64, I64, F64]:
-    """Widen ``seeds`` along strong pairs until closed; return the closed set and its scored pairs, sorted.
+def _closure(
+    ordered: Sequence[Record], f: Features, seeds: Bool, scoring: Scoring, must: Sequence[tuple[int, int]]
+) -> tuple[Bool, I64, I64, F64]:
+    """Widen ``seeds`` along strong pairs and analysts' must-links until closed; return the closed set and
+    its scored pairs, sorted.
 
     Each round scores the candidate pairs that touch the records added in the round before (a pair whose
     other end joined earlier was scored then), so every pair inside the closed set is scored exactly once.
     """
+    mx = np.fromiter((x for x, _ in must), np.int64, len(must))
+    my = np.fromiter((y for _, y in must), np.int64, len(must))
     closure = seeds.copy()
     frontier = seeds.copy()
     found_a: list[I64] = []
@@ -220,6 +229,8 @@ def _closure(ordered: Sequence[Record], f: Features, seeds: Bool, scoring: Scori
         reached = np.zeros(f.size, np.bool_)
         reached[a[strong]] = True
         reached[b[strong]] = True
+        reached[my[frontier[mx]]] = True
+        reached[mx[frontier[my]]] = True
         frontier = reached & ~closure
         closure |= frontier
     if not found_a:
@@ -238,6 +249,7 @@ def _cluster(
     changed: set[str],
     must: Sequence[tuple[str, str]],
     cannot: Iterable[tuple[str, str]],
+    new_decisions: bool,
 ) -> ClusterResult:
     by_id = {r.id: r for r in records}
     ordered = [by_id[k] for k in sorted(by_id)]
@@ -253,21 +265,23 @@ def _cluster(
         a, b = candidate_pairs(f)
         s = score_pairs(ordered, f, a, b, scoring)
     else:
-        decided = {i for pair in (*must_pairs, *forbid) for i in pair}
+        decided = {i for pair in (*must_pairs, *forbid) for i in pair} if new_decisions else set()
         new, seeds = _seeds(ordered, existing, changed, decided)
         if not seeds.any():  # nothing new, changed or decided: every record keeps its cluster
             return ClusterResult(labels={r.id: existing[r.id] for r in ordered})
         f = Features.of(ordered)
         new_count = int(new.sum())
-        active, a, b, s = _closure(ordered, f, seeds, scoring)
+        active, a, b, s = _closure(ordered, f, seeds, scoring, must_pairs)
 
     keep = s >= _KEEP_SCORE
     codes = a[keep] * np.int64(len(ordered)) + b[keep]  # sorted: pairs come in code order
     groups = _Groups(f.source.tolist(), forbid, codes, s[keep])
 
-    # 1. analyst unions (every record they name is in the recomputed set), 2. best-first over the pairs
-    # above the threshold.
+    # 1. analyst unions (the recomputed set is widened along must-links, so none leaves it), 2. best-first
+    # over the pairs above the threshold.
     for x, y in must_pairs:
+        if not (active[x] and active[y]):
+            continue
         ra, rb = groups.find(x), groups.find(y)
         if ra != rb and not groups.forbidden(ra, rb):
             groups.union(ra, rb)

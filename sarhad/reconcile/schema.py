@@ -39,4 +39,6 @@ MIGRATIONS: Final[list[str]] = [
     # The member that stands for its cluster in exports that count incidents, not reports (--dedup).
     "ALTER TABLE reconcile_clusters ADD COLUMN representative TEXT",
     "CREATE INDEX reconcile_clusters_representative ON reconcile_clusters (representative)",
+    # What the last run was computed with (key "constraints": a hash of the analysts' must/cannot pairs).
+    "CREATE TABLE reconcile_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 ]

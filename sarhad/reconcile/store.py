@@ -3,12 +3,14 @@
 :func:`reconcile` reads every current incident (the ones it has seen before from ``reconcile_records``,
 without parsing their STIX bodies), reclusters only the neighbourhood of what is new or changed since the
 previous run (see :mod:`sarhad.reconcile.cluster`; the result equals a from-scratch run), applies the node's
-analyst decisions as constraints, and rewrites the ``reconcile_*`` rows of the clusters that changed, in one
+analyst decisions as constraints (recomputing what they name when they changed since the previous run, which
+``reconcile_state`` remembers by a hash), and rewrites the ``reconcile_*`` rows of the clusters that changed, in one
 transaction.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Sequence
@@ -134,14 +136,18 @@ def reconcile(db: Database, party: str, *, scoring: Scoring | None = None, full:
         rid: (cid, version)
         for rid, cid, version in db.fetchall("SELECT incident_id, cluster_id, version FROM reconcile_members")
     }
-    decisions = load_decisions(db, party)
-    if not full and not decisions and _up_to_date(db, previous):
+    must, cannot = constraints(load_decisions(db, party))
+    fingerprint = hashlib.sha256(json.dumps([must, cannot]).encode()).hexdigest()
+    kept = db.fetchone("SELECT value FROM reconcile_state WHERE key = 'constraints'")
+    settled = kept[0] == fingerprint if kept is not None else not (must or cannot)
+    if not full and settled and _up_to_date(db, previous):
         return _unchanged(db, len(previous), started)
     records, versions, fresh = _records(db, full)
     existing = None if full else {rid: cid for rid, (cid, _) in previous.items()}
     edited = {rid for rid, (_, version) in previous.items() if versions.get(rid) != version}
-    must, cannot = constraints(decisions)
-    result = cluster_records(records, scoring=scoring, existing=existing, changed=edited, must=must, cannot=cannot)
+    result = cluster_records(
+        records, scoring=scoring, existing=existing, changed=edited, must=must, cannot=cannot, new_decisions=not settled
+    )
 
     old_clusters: dict[str, set[str]] = {}
     for rid, (cid, _) in previous.items():
@@ -179,6 +185,8 @@ def reconcile(db: Database, party: str, *, scoring: Scoring | None = None, full:
             [(m.id, cid, versions[m.id]) for cid, v in views.items() for m in v.members],
         )
         _save_records(db, fresh, versions, full)
+        db.execute("DELETE FROM reconcile_state WHERE key = 'constraints'")
+        db.execute("INSERT INTO reconcile_state (key, value) VALUES ('constraints', ?)", (fingerprint,))
     multi = sum(1 for ids in new_clusters.values() if len({by_id[i].reported_by for i in ids}) > 1)
     disagreements = db.fetchone("SELECT COUNT(*) FROM reconcile_clusters WHERE flags LIKE '%disagree%'")
     return ReconcileSummary(
@@ -215,7 +223,7 @@ def representative(members: Sequence[Record], party: str) -> Record:
 
 def _up_to_date(db: Database, previous: dict[str, tuple[str, str]]) -> bool:
     """True when the previous run saw every current incident at its current version, and no cluster lacks
-    its representative: then a run would change nothing (given no analyst decisions)."""
+    its representative: then a run would change nothing (given the same analyst decisions)."""
     current = 0
     for rid, modified in db.iterate("SELECT id, modified FROM incidents"):
         current += 1

@@ -229,3 +229,19 @@ def test_quality_on_generated_reports_reaches_the_goal() -> None:
     quality = measure(cluster_records(synthetic.records).labels, synthetic.truth)
     assert quality.f1 >= 0.95
     assert quality.bcubed_f1 >= 0.95
+
+
+def test_incremental_run_keeps_merged_records_together_without_redoing_old_decisions() -> None:
+    # An analyst merged two reports that blocking never pairs (a month and 40 km apart); later a third source
+    # reports the first one. The rerun is told the decisions did not change, yet must widen along the
+    # must-link to reach the merged partner, or it would split them.
+    a = record("PK", "X1", "2024-01-10", killed=3)
+    b = record("IR", "Y1", "2024-02-12", lat=30.5, lon=67.2, killed=3)
+    must = [(a.id, b.id)]
+    before = cluster_records([a, b], must=must).labels
+    assert before[a.id] == before[b.id]
+    c = record("ACLED", "Z1", "2024-01-10", killed=3)
+    after = cluster_records([a, b, c], existing=before, must=must, new_decisions=False)
+    assert _groups(after.labels) == _groups(cluster_records([a, b, c], must=must).labels)
+    assert after.labels[a.id] == after.labels[b.id]
+    assert after.reclustered == 3

@@ -157,3 +157,25 @@ def test_dedup_stats_do_not_count_acleds_ambiguous_zero_as_a_toll(node: Node) ->
     [cluster] = list_clusters(node.db)
     assert cluster["killed"] == {"low": 5, "best": 5, "high": 5}
     assert dedup_stats(node.db)["killed"] == {"low": 5, "best": 5, "high": 5, "unknown": 0}
+
+
+def test_decisions_are_applied_once_and_then_respected_by_incremental_runs(any_node: Node) -> None:
+    from sarhad.reconcile.decisions import Decision
+
+    synthetic = generate(1500, seed=6)
+    any_node.publish(as_incident(r) for r in synthetic.records[:1200])
+    reconcile(any_node.db, "PK")
+    big = max(list_clusters(any_node.db), key=lambda c: len(c["members"]))
+    first, *rest = sorted(m["id"] for m in big["members"])
+    with any_node.publisher() as pub:
+        pub.add_object(Decision("split", (first,), tuple(rest)).to_stix("PK"))
+    applied = reconcile(any_node.db, "PK")
+    assert 0 < applied.reclustered < 1200
+    assert reconcile(any_node.db, "PK").reclustered == 0  # the same decisions: nothing to redo
+    any_node.publish(as_incident(r) for r in synthetic.records[1200:])
+    later = reconcile(any_node.db, "PK")
+    assert later.new_records == 300 and later.reclustered < 1000
+    incremental = _memberships(any_node)
+    assert not any(first in g and set(rest) & g for g in incremental)
+    reconcile(any_node.db, "PK", full=True)
+    assert _memberships(any_node) == incremental
