@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import signal
 import subprocess
@@ -34,6 +35,15 @@ def test_demo_builds_a_synced_federation_and_stops_cleanly(tmp_path: Path) -> No
             capture_output=True, text=True, timeout=120, check=True,
         )  # fmt: skip
         assert '"origin": "' + other + '"' in stats.stdout  # each holds the other's records
+    # the demo's rules ran on the node's own records and on those synced from the peer, in one code path
+    listed = subprocess.run(
+        [sys.executable, "-m", "sarhad", "--home", str(home / "PK"), "alerts", "list", "--json"],
+        capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    alerts = json.loads(listed.stdout)
+    assert {a["origin"] for a in alerts} == {"PK", "IR"}
+    assert {a["rule"] for a in alerts} >= {"within 50 km of the border", "Jaish al-Adl"}
+    assert len({(a["rule"], a["incident_id"]) for a in alerts}) == len(alerts)  # no duplicates
 
 
 def test_demo_stops_both_nodes_on_ctrl_c_while_a_dashboard_holds_the_live_stream(tmp_path: Path) -> None:
