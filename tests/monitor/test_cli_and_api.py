@@ -44,6 +44,15 @@ def test_alerts_cli_contract(home: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert alerts[0]["rule"] == "near"
 
 
+def test_rule_changes_through_the_cli_are_in_the_audit_trail(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "--home", str(home), "alerts", "rules", "add", "--name", "b", "--near-border", "5")[0] == 0
+    assert run(capsys, "--home", str(home), "alerts", "rules", "remove", "b")[0] == 0
+    code, out, err = run(capsys, "--home", str(home), "audit", "list", "--json")
+    assert code == 0, err
+    rows = [(r["action"], r["target"]) for r in json.loads(out) if r["principal"].startswith("cli")]
+    assert rows == [("add-alert-rule", "b"), ("remove-alert-rule", "b")]
+
+
 def test_alerts_cli_errors_are_one_line(home: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, _, err = run(capsys, "--home", str(home), "alerts", "rules", "add", "--name", "empty")
     assert code == 1 and "has no condition" in err
