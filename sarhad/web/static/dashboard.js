@@ -149,17 +149,31 @@
     state.months = data.months;
     drawTimeline();
   }
+  function monthRange(first, last) {
+    // every "YYYY-MM" from first to last, so that the bars stand on a time axis (at most 1,200 months)
+    const out = [];
+    let [y, mo] = first.split("-").map(Number);
+    while (out.length < 1200) {
+      const key = `${y}-${String(mo).padStart(2, "0")}`;
+      out.push(key);
+      if (key >= last) break;
+      mo += 1;
+      if (mo > 12) { mo = 1; y += 1; }
+    }
+    return out;
+  }
   function drawTimeline() {
     const el = $("#timeline");
     const rows = state.months;
     const W = el.clientWidth || 800, H = el.clientHeight || 200, m = { l: 44, r: 8, t: 8, b: 22 };
-    const months = [...new Set(rows.map((r) => r.month))].sort();
-    if (!months.length) { el.innerHTML = `<p class="empty">No incidents match the filters.</p>`; return; }
+    const present = [...new Set(rows.map((r) => r.month))].sort();
+    if (!present.length) { el.innerHTML = `<p class="empty">No incidents match the filters.</p>`; return; }
+    const months = monthRange(present[0], present[present.length - 1]);  // a time axis: empty months too
     const parties = [...new Set(rows.map((r) => r.party))].sort();
     parties.forEach((p) => colourFor(p, state.parties, PARTY_COLOURS));
     const per = new Map();
     for (const r of rows) { const k = r.month; if (!per.has(k)) per.set(k, {}); per.get(k)[r.party] = r[state.measure]; }
-    const totals = months.map((mo) => Object.values(per.get(mo)).reduce((a, b) => a + b, 0));
+    const totals = months.map((mo) => Object.values(per.get(mo) || {}).reduce((a, b) => a + b, 0));
     const max = Math.max(1, ...totals);
     const iw = W - m.l - m.r, ih = H - m.t - m.b, bw = iw / months.length;
     let svg = `<svg viewBox="0 0 ${W} ${H}" xmlns="http://www.w3.org/2000/svg"><g class="grid">`;
@@ -178,7 +192,7 @@
     months.forEach((mo, i) => {
       let y = m.t + ih;
       for (const p of parties) {
-        const v = per.get(mo)[p] || 0;
+        const v = (per.get(mo) || {})[p] || 0;
         if (!v) continue;
         const h = (v / max) * ih;
         y -= h;
