@@ -192,10 +192,14 @@ def _read_entries(http: _PeerHTTP, data: Any, pos: int, end: int, out: list[_Ent
     if not got:
         raise ExchangeError(f"peer {http.peer.name}: no entries from {pos} although its checkpoint has {end}")
     for entry in got:
-        index = int(entry["index"])
-        if index != pos:
-            raise VerificationError(f"peer {http.peer.name}: expected entry {pos}, the peer sent {index}")
-        out.append(_Entry(index, str(entry["envelope"]), base64.b64decode(entry["leaf_hash"]), bodies.get(str(index))))
+        try:
+            index = int(entry["index"])
+            if index != pos:
+                raise VerificationError(f"peer {http.peer.name}: expected entry {pos}, the peer sent {index}")
+            leaf = base64.b64decode(entry["leaf_hash"], validate=True)
+            out.append(_Entry(index, str(entry["envelope"]), leaf, bodies.get(str(index))))
+        except (KeyError, TypeError, ValueError) as exc:  # binascii.Error is a ValueError
+            raise ExchangeError(f"peer {http.peer.name}: entry {pos} is malformed ({exc!r})") from exc
         pos += 1
         if pos == end:
             break

@@ -208,3 +208,19 @@ def test_sync_into_a_postgresql_node_keeps_the_frontier(tmp_path: Path, pg_schem
     finally:
         pk.close()
         ir.close()
+
+
+def test_a_malformed_entries_answer_is_an_exchange_error_naming_the_entry() -> None:
+    import httpx
+
+    from sarhad.errors import ExchangeError
+    from sarhad.exchange.peers import Peer
+    from sarhad.exchange.sync import _fetch_entries, _PeerHTTP
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"entries": [{"index": 0, "envelope": "{}", "leaf_hash": "not base64!"}]})
+
+    http = _PeerHTTP(Peer("PK", "http://pk.invalid", "vkey", "sarhad.pk/log", "token", "PK"))
+    http.client = httpx.Client(base_url="http://pk.invalid", transport=httpx.MockTransport(answer))
+    with pytest.raises(ExchangeError, match=r"peer PK: entry 0 is malformed"):
+        _fetch_entries(http, 0, 1, objects=True)
