@@ -229,6 +229,11 @@ _TARGETED = re.compile(
     r"strongholds?|targets?|compounds?|cells?|members|fighters|militants) of\s+(?:the\s+)?(?:so-called\s+)?$",
     re.I,
 )
+_AFFILIATE_LINK = re.compile(
+    r"(?:\s+group)?(?:'s|\u2019s)\s+(?:[a-z]+\s+){0,2}(?:affiliate|branch|wing|chapter|faction|offshoot|franchise)"
+    r"\s*,?\s*(?:the\s+)?",
+    re.I,
+)
 _LED_BY = re.compile(
     r"\s*,?\s*(?:which is\s+|that is\s+)?(?:led|headed|commanded|run) by\s+(?:the\s+)?(?:militant\s+)?"
     r"(?:commander\s+)?",
@@ -694,17 +699,23 @@ def _attribution_of(f: SentenceFeatures, a: ActorMention | None, single: bool) -
         others = [o for o in f.actors if o.actor.id != a.actor.id]
         earlier = [o for o in others if clause_start <= o.start - f.sentence.start < rel_s]
         # "a faction of the Pakistani Taliban led by Hafiz Gul Bahadur claimed …": the faction is the subject
-        leader = [o for o in earlier if _LED_BY.fullmatch(text[o.end - f.sentence.start : rel_s])]
+        leader = [
+            o
+            for o in earlier
+            if _LED_BY.fullmatch(text[o.end - f.sentence.start : rel_s])
+            or _AFFILIATE_LINK.fullmatch(text[o.end - f.sentence.start : rel_s])
+        ]
         if leader:
             earlier = [o for o in earlier if o not in leader]
         if _TARGETED.search(text[:rel_s]):
             return "target"
+        later = [o for o in others if o.start - f.sentence.start >= rel_e]
         if _FACTION_OF.search(text[:rel_s]) and any(
-            _LED_BY.fullmatch(text[rel_e : o.start - f.sentence.start])
-            for o in others
-            if o.start - f.sentence.start >= rel_e
+            _LED_BY.fullmatch(text[rel_e : o.start - f.sentence.start]) for o in later
         ):
             return "mentioned"
+        if any(_AFFILIATE_LINK.fullmatch(text[rel_e : o.start - f.sentence.start]) for o in later):
+            return "mentioned"  # "the Islamic State group's local affiliate, ISKP, claimed …": the affiliate did
         if earlier and not re.search(r"\bby\s+(?:the\s+)?(?:so-called\s+)?$", text[:rel_s]):
             return "mentioned"
         if _DENY.search(clause):

@@ -49,3 +49,14 @@ def test_martyred_as_an_active_verb_and_a_state_label() -> None:
     assert (inc["killed"], inc["admin1"], inc["perpetrator_id"], inc["state_label"]) == (
         2, "Sistan and Baluchestan", "jaish-al-adl", "IR",
     )  # fmt: skip
+
+
+def test_a_groups_local_affiliate_is_the_claimant() -> None:
+    inc = _main(
+        "A suicide bomber killed 11 people at a rally in Bajaur on Sunday. The Islamic State group's local "
+        "affiliate, ISKP, claimed the bombing through its Amaq news agency.",
+        "2025-06-02",
+    )
+    assert (inc["perpetrator_id"], inc["attribution"]) == ("iskp", "claimed")
+    inc = _main("A suicide bomber killed 11 people in Bajaur on Sunday. The Islamic State claimed it.", "2025-06-02")
+    assert inc["perpetrator_id"] == "islamic-state"
