@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-from tests.web.conftest import TAXII, Served
+import httpx
+import pytest
+
+from sarhad.canonical import canonical_text
+from sarhad.importer import import_file
+from sarhad.node import Node
+from sarhad.web.auth import create_token
+from tests.conftest import UCDP_SAMPLE
+from tests.web.conftest import TAXII, Served, serving
 
 ROOT = "/taxii2/sarhad"
 
@@ -146,3 +155,21 @@ def test_tlp_decides_what_each_principal_reads(served: Served) -> None:
         "/log/entries", params={"start": index, "end": index + 1, "objects": 1}, headers=served.auth("peer")
     ).json()
     assert entries["objects"] == {} and ids[2] in entries["entries"][0]["envelope"]
+
+
+@pytest.mark.postgres
+def test_objects_are_served_verbatim_from_postgresql(tmp_path: Path, pg_schema_url: str) -> None:
+    pg = Node.init(tmp_path / "pg", "PK", database_url=pg_schema_url)
+    try:
+        import_file(pg, "ucdp", UCDP_SAMPLE)
+        token = create_token(pg.db, "val", "viewer", "PK")
+        with serving(pg) as base, httpx.Client(base_url=base, timeout=30) as client:
+            r = client.get("/taxii2/sarhad/collections/incidents/objects/",
+                           headers={**TAXII, "Authorization": f"Bearer {token}"})  # fmt: skip
+        assert r.status_code == 200
+        served = r.json()["objects"]
+        stored = {str(b) for (b,) in pg.db.fetchall("SELECT body FROM objects WHERE type = 'incident'")}
+        assert len(served) == 37
+        assert {canonical_text(o) for o in served} == stored
+    finally:
+        pg.close()
