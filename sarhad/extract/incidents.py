@@ -181,6 +181,7 @@ _ANAPHORA = re.compile(
     re.I,
 )
 _CLAIM = re.compile(
+    r"\bclaimed it\b|"
     r"\b(?:claimed|claiming|claims|claim)\s+(?:responsibility|credit|the (?:attack|assault|bombing|blast|killing|"
     r"ambush))|"
     r"\bresponsibility\b[^.]{0,60}\bclaimed\b|\bclaimed\b[^.]{0,10}$|\bsaid (?:it|they) (?:had )?carried out\b|"
