@@ -81,16 +81,31 @@ def child_import(path: Path, home: Path, database_url: str | None) -> dict[str, 
 
     node = Node.init(home, "PK", database_url=database_url)
     base = _peak_mb()
+    # CPU seconds at every 100,000th row: whether the cost of a row grows with the size of the node
+    marks: list[tuple[int, float]] = []
+    done = [0]
+
+    def progress(n: int) -> None:
+        done[0] += n
+        if n and done[0] % 100_000 == 0:
+            marks.append((done[0], _cpu()))
+
     try:
         cpu, start = _cpu(), time.perf_counter()
-        result = import_file(node, "acled", path)
+        result = import_file(node, "acled", path, progress=progress)
         seconds = time.perf_counter() - start
-        cpu = _cpu() - cpu
+        end = _cpu()
         stored = count_incidents(node.db)
     finally:
         node.close()
-    return {"rows": result.rows, "added": result.added, "stored": stored, "seconds": seconds, "cpu": cpu,
-            "peak_mb": _peak_mb(), "base_mb": base, "tree_size": result.tree_size}  # fmt: skip
+    windows = [
+        (rows, round((c - c0) / (rows - r0) * 1e6, 1))
+        for (r0, c0), (rows, c) in zip([(0, cpu), *marks], marks, strict=False)
+    ]
+    return {"rows": result.rows, "added": result.added, "stored": stored, "seconds": seconds, "cpu": end - cpu,
+            "peak_mb": _peak_mb(), "base_mb": base, "tree_size": result.tree_size,
+            "cpu_us_per_row_by_100k": windows,
+            "finish_cpu": round(end - (marks[-1][1] if marks else cpu), 2)}  # fmt: skip
 
 
 def _child(kind: str, *args: str) -> dict[str, Any]:
@@ -228,6 +243,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {'':<28} {'wall':>11} {'CPU':>11} {'rows/s':>12} {'peak RSS':>12} {'vs pyarrow':>9}")
     for name, r in results.items():
         print(_fmt_row(name, r, baseline))
+    for name, r in results.items():
+        if r.get("cpu_us_per_row_by_100k"):
+            steps = ", ".join(f"{rows // 1000:,}k: {us:.0f}" for rows, us in r["cpu_us_per_row_by_100k"])
+            print(f"\n{name}: CPU µs per row by 100,000 rows ({steps}); after the last mark {r['finish_cpu']} s")
     for name, r in results.items():
         if not name.startswith("sarhad"):
             continue
