@@ -127,7 +127,7 @@ def _incident_from_json(data: dict[str, Any], party: str) -> Incident:
             weapon_types=tuple(_field(data, "weapon_types", list) or ()),
             perpetrators=tuple(Perpetrator(**p) for p in _field(data, "perpetrators", list) or ()),
             figures=tuple(
-                Figure.from_dict({"asserted_by": party, "rule": "party_official", **f})
+                Figure.from_dict({"rule": "party_official", **f, "asserted_by": party})
                 for f in _field(data, "figures", list) or ()
             ),
             sources=tuple(_field(data, "sources", list) or ()),
@@ -135,26 +135,33 @@ def _incident_from_json(data: dict[str, Any], party: str) -> Incident:
             summary=_field(data, "summary", str) or "",
             tlp=_field(data, "tlp", str) or "CLEAR",
         )
-    except TypeError as exc:
+    except (TypeError, ValueError, AttributeError) as exc:  # a backstop: the body schema is checked first
         raise InvalidInput(f"malformed incident: {exc}") from exc
 
 
 _BODY: Final = jsonschema.Draft7Validator(NEW_INCIDENT, format_checker=jsonschema.FormatChecker(["date"]))
 
 
-def _check_body(data: dict[str, Any]) -> tuple[str, str] | None:
+def _check_body(data: dict[str, Any]) -> tuple[str, str | None] | None:
     """The first way ``data`` breaks the documented request schema, as (message, field); None when it fits."""
     errors = sorted(_BODY.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     if not errors:
         return None
     first = errors[0]
-    if first.validator == "required" and not first.absolute_path:
-        missing = next(str(k) for k in first.validator_value if k not in data)
-        return f"{missing} is required", missing
+    if not first.absolute_path:  # the body as a whole: a required field missing, or one it does not take
+        if first.validator == "required":
+            missing = next(str(k) for k in first.validator_value if k not in data)
+            return f"{missing} is required", missing
+        if first.validator == "additionalProperties":
+            unknown = sorted(str(k) for k in data if k not in NEW_INCIDENT["properties"])
+            return f"unknown field {unknown[0]!r}; expected some of {', '.join(NEW_INCIDENT['properties'])}", unknown[0]
+        return first.message[:200], None
     path = "/".join(str(p) for p in first.absolute_path)
+    field_name = str(first.absolute_path[0])
     if first.validator == "format":
-        return f"{path} {first.instance!r} is not a date (YYYY-MM-DD)", str(first.absolute_path[0])
-    return f"{path}: {first.message}", str(first.absolute_path[0])
+        return f"{path} {str(first.instance)[:40]!r} is not a date (YYYY-MM-DD)", field_name
+    message = first.message if len(first.message) <= 200 else first.message[:200] + "…"  # never echo a huge value
+    return f"{path}: {message}", field_name
 
 
 async def create_incident(request: Request) -> Response:

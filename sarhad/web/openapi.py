@@ -8,12 +8,14 @@ create), ``/api/incidents/{incident_id}`` and ``/api/stats``; errors are the one
 
 from __future__ import annotations
 
+import copy
 from typing import Any, Final
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sarhad.formats.stix import extension_schema
 from sarhad.store.incidents import GROUPINGS
 
 __all__ = ["NEW_INCIDENT", "OPENAPI_PATH", "description", "routes"]
@@ -76,26 +78,74 @@ _COMMON_ERRORS: Final = {
 
 _FIGURES: Final = {"type": "object", "additionalProperties": True}
 
-NEW_INCIDENT: Final[dict[str, Any]] = {
-    "type": "object",
-    "required": ["source_id", "date_start"],
-    "properties": {
-        "source_id": {"type": "string", "minLength": 1},
-        "date_start": {"type": "string", "format": "date"},
-        "date_end": {"type": "string", "format": "date"},
-        "date_precision": {"type": "string", "enum": ["day", "month", "year"]},
-        "title": {"type": "string"},
-        "summary": {"type": "string"},
-        "tlp": {"type": "string", "enum": ["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"]},
-        "place": {"type": "object"},
-        "attack_types": {"type": "array", "items": {"type": "string"}},
-        "target_types": {"type": "array", "items": {"type": "string"}},
-        "weapon_types": {"type": "array", "items": {"type": "string"}},
-        "perpetrators": {"type": "array", "items": {"type": "object"}},
-        "figures": {"type": "array", "items": {"type": "object"}},
-        "sources": {"type": "array", "items": {"type": "object"}},
-    },
-}
+
+def _inline(node: Any, defs: dict[str, Any]) -> Any:
+    """``node`` with every ``{"$ref": "#/$defs/NAME"}`` replaced by the definition (OpenAPI 3.0 has no $defs)."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            return _inline(defs[ref.removeprefix("#/$defs/")], defs)
+        return {k: _inline(v, defs) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_inline(v, defs) for v in node]
+    return node
+
+
+def _new_incident() -> dict[str, Any]:
+    """The body of ``POST /api/incidents`` as JSON Schema, its nested parts taken from the extension's schema.
+
+    Figures are asserted by the node's party under the ``party_official`` rule unless another ``rule`` is given;
+    a body cannot assert a figure for someone else (``asserted_by`` is not accepted).
+    """
+    ext = extension_schema()
+    props = _inline(ext["properties"], ext.get("$defs", {}))
+    figure = copy.deepcopy(props["figures"]["items"])
+    figure["required"] = ["measure", "category"]
+    del figure["properties"]["asserted_by"]
+    perpetrator = copy.deepcopy(props["perpetrators"]["items"])
+    perpetrator["required"] = ["name"]
+    strings = {"type": "array", "items": {"type": "string", "minLength": 1}}
+    return {
+        "type": "object",
+        "required": ["source_id", "date_start"],
+        "additionalProperties": False,
+        "properties": {
+            "source_id": {"type": "string", "minLength": 1, "maxLength": 200},
+            "date_start": {"type": "string", "format": "date"},
+            "date_end": {"type": "string", "format": "date"},
+            "date_precision": props["date_precision"],
+            "title": {"type": "string"},
+            "summary": {"type": "string"},
+            "tlp": {"type": "string", "enum": ["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"]},
+            "place": props["place"],
+            "attack_types": strings,
+            "target_types": strings,
+            "weapon_types": strings,
+            "perpetrators": {"type": "array", "items": perpetrator},
+            "figures": {"type": "array", "items": figure},
+            "sources": strings,
+        },
+    }
+
+
+def _openapi30(node: Any) -> Any:
+    """A JSON Schema in OpenAPI 3.0's dialect: ``"type": [T, "null"]`` becomes ``"type": T, "nullable": true``."""
+    if isinstance(node, dict):
+        out = {k: _openapi30(v) for k, v in node.items()}
+        kind = out.get("type")
+        if isinstance(kind, list) and "null" in kind and len(kind) == 2:
+            out["type"] = next(k for k in kind if k != "null")
+            out["nullable"] = True
+        if "enum" in out and "type" not in out:
+            out["type"] = "string"
+        return out
+    if isinstance(node, list):
+        return [_openapi30(v) for v in node]
+    return node
+
+
+NEW_INCIDENT: Final[dict[str, Any]] = _new_incident()
+"""The JSON Schema a ``POST /api/incidents`` body must meet (the API checks it; the description publishes it)."""
 
 
 def description() -> dict[str, Any]:
@@ -134,7 +184,7 @@ def description() -> dict[str, Any]:
                     "summary": "Publish an incident of this node's party (analyst or admin)",
                     "requestBody": {
                         "required": True,
-                        "content": {"application/json": {"schema": NEW_INCIDENT}},
+                        "content": {"application/json": {"schema": _openapi30(NEW_INCIDENT)}},
                     },
                     "responses": {
                         "201": _json(

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import base64
 
+import pytest
+
 from sarhad.exchange.peers import add_peer
 from sarhad.log.checkpoint import Checkpoint
 from sarhad.log.merkle import MemoryTree
 from sarhad.log.note import Signer
+from sarhad.model.incident import SARHAD_EXTENSION
 from tests.web.conftest import Served
 
 
@@ -91,3 +94,35 @@ def test_witness_add_checkpoint_status_codes(served: Served) -> None:
     assert served.client.post(url, content=_request(0, [], unknown), headers=h).status_code == 404
     assert served.client.post(url, content=_request(9, [], cp8), headers=h).status_code == 400
     assert served.client.post(url, content=_request(0, [], cp4), headers=served.auth("viewer")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("extra", "field", "message"),
+    [
+        ({"place": {"lat": "x", "lon": 1}}, "place", "place/lat: 'x' is not of type"),
+        ({"perpetrators": [{"name": 5}]}, "perpetrators", "perpetrators/0/name: 5 is not of type 'string'"),
+        ({"figures": [{"measure": "killed", "category": "total", "best": 2, "asserted_by": "IR"}]}, "figures",
+         "figures/0: Additional properties are not allowed ('asserted_by' was unexpected)"),
+        ({"reported_by": "IR"}, "reported_by", "unknown field 'reported_by'; expected some of source_id"),
+        ({"source_id": "x" * 50_000}, "source_id", "source_id: "),
+    ],
+)  # fmt: skip
+def test_api_create_refuses_a_body_off_its_schema_naming_the_field(
+    served: Served, extra: dict[str, object], field: str, message: str
+) -> None:
+    body = {"source_id": "PK-2025-009", "date_start": "2025-11-20", **extra}
+    answer = served.client.post("/api/incidents", json=body, headers=served.auth("analyst"))
+    assert answer.status_code == 400, answer.text
+    error = answer.json()["error"]
+    assert error["field"] == field and error["message"].startswith(message), error
+    assert len(error["message"]) < 400  # a huge value is not echoed back
+
+
+def test_api_figures_are_asserted_by_the_nodes_party(served: Served) -> None:
+    body = {"source_id": "PK-2025-010", "date_start": "2025-11-20",
+            "figures": [{"measure": "killed", "category": "total", "best": 3}]}  # fmt: skip
+    created = served.client.post("/api/incidents", json=body, headers=served.auth("analyst"))
+    assert created.status_code == 201, created.text
+    stored = served.client.get(f"/api/incidents/{created.json()['id']}", headers=served.auth("analyst")).json()
+    [figure] = stored["incident"]["extensions"][SARHAD_EXTENSION]["figures"]
+    assert (figure["asserted_by"], figure["rule"], figure["best"]) == ("PK", "party_official", 3)
