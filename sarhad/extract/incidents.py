@@ -976,6 +976,9 @@ def _target_type(text: str) -> str | None:
     return None
 
 
+_OWNER_AFTER = re.compile(r"\s+(?:[a-z]+\s+)?(?:of|in)\s+(?:the\s+)?([A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){0,2})")
+
+
 def _place(
     cluster: _Cluster, features: list[SentenceFeatures], country: str | None, dominant: str | None, article: Article
 ) -> dict[str, Any]:
@@ -1000,6 +1003,14 @@ def _place(
             ):
                 continue
             hit = geocode_prefixes(pm.name, country) or geocode_prefixes(pm.name)
+            owner = _OWNER_AFTER.match(article.text, pm.end) if pm.type_word else None
+            if owner is not None:
+                # "the Shewa tehsil of North Waziristan": the district the text names is the place's container
+                owner_hit = geocode_prefixes(owner.group(1), country)
+                if owner_hit is not None and (
+                    hit is None or hit.country != owner_hit.country or hit.admin1 != owner_hit.admin1
+                ):
+                    hit = owner_hit
             if hit is None and pm.type_word is None:
                 continue
             if (

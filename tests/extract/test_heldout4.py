@@ -90,7 +90,7 @@ def test_captions_and_updated_lines_are_not_events() -> None:
     result = _extract("501.txt")
     main, bg = result["incidents"]
     assert (main["date"], main["killed"], main["wounded"], main["attackers_killed"]) == ("2025-10-12", 9, 4, 5)
-    assert (bg["date"], bg["place"], bg["killed"]) == ("2025-09", "Gwadar", 7)
+    assert (bg["date"], bg["place"], bg["admin1"], bg["killed"]) == ("2025-09", "Surbandar", "Balochistan", 7)
     text = (BATCH / "501.txt").read_text(encoding="utf-8")
     caption = text.index("Security personnel stand guard")
     updated = text.index("Updated October 13")

@@ -60,3 +60,15 @@ def test_a_groups_local_affiliate_is_the_claimant() -> None:
     assert (inc["perpetrator_id"], inc["attribution"]) == ("iskp", "claimed")
     inc = _main("A suicide bomber killed 11 people in Bajaur on Sunday. The Islamic State claimed it.", "2025-06-02")
     assert inc["perpetrator_id"] == "islamic-state"
+
+
+def test_a_locality_of_a_named_district_is_placed_in_that_district() -> None:
+    text = (
+        "MIRAMSHAH: Unidentified militants set fire to a government girls' primary school in the Shewa tehsil of "
+        "North Waziristan on Thursday night, officials said."
+    )
+    inc = _main(text, "2025-05-09")
+    # the gazetteer's only Shewa is in Nangarhar: the district the text names wins
+    assert (inc["place"], inc["country"], inc["admin1"], inc["geo_precision"]) == (
+        "Shewa", "PK", "Khyber Pakhtunkhwa", "admin2",
+    )  # fmt: skip
