@@ -436,7 +436,12 @@ def _sync(node: Node, peer: Peer, http: _PeerHTTP, started: float) -> SyncResult
             raise VerificationError(f"peer {name}: {reason}; evidence kept")
         if checkpoint.size > last.size and last.size > 0:
             proof = http.json("/log/proof/consistency", old=last.size, new=checkpoint.size)
-            hashes = [base64.b64decode(h) for h in proof.get("hashes", [])]
+            try:
+                hashes = [base64.b64decode(h, validate=True) for h in proof.get("hashes", [])]
+            except (AttributeError, TypeError, ValueError) as exc:  # binascii.Error is a ValueError
+                raise ExchangeError(
+                    f"peer {name}: its consistency proof from {last.size} to {checkpoint.size} is malformed ({exc!r})"
+                ) from exc
             try:
                 verify_consistency(last.size, checkpoint.size, hashes, last.root, checkpoint.root)
             except VerificationError as exc:

@@ -1,0 +1,84 @@
+"""A hostile peer: a real node's app on loopback whose consistency proof is replaced by garbage.
+
+Sync must refuse with a clear ``SarhadError`` naming the peer and what was wrong, store nothing new, and keep
+working once the peer answers honestly again.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.responses import JSONResponse
+from starlette.types import Receive, Scope, Send
+
+from sarhad.errors import ExchangeError
+from sarhad.exchange.peers import add_peer, get_peer
+from sarhad.exchange.sync import sync_peer
+from sarhad.node import Node
+from sarhad.web.app import create_app
+from sarhad.web.auth import create_token
+from sarhad.web.server import Server, config
+from tests.monitor.test_evaluate import make
+
+
+@contextmanager
+def serving_with_proof(node: Node, proof: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``node``'s app on a free loopback port, except that ``/log/proof/consistency`` answers ``proof["body"]``
+    while it is set (yields the base URL and ``proof``, which the test may change)."""
+    real = create_app(node.settings)
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] == "/log/proof/consistency" and "body" in proof:
+            await JSONResponse(proof["body"])(scope, receive, send)
+        else:
+            await real(scope, receive, send)
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    server = Server(config(app, "127.0.0.1", port))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "the hostile peer did not start"
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}", proof
+    finally:
+        server.should_exit = True
+        thread.join(15)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"hashes": ["not base64!"]}, {"hashes": [17]}, {"hashes": "AAAA"}, ["not", "an", "object"]],
+    ids=["not-base64", "not-strings", "not-a-list", "not-an-object"],
+)
+def test_a_malformed_consistency_proof_is_refused_naming_the_peer_and_nothing_is_stored(
+    tmp_path: Path, body: Any
+) -> None:
+    with Node.init(tmp_path / "ir", "IR") as ir, Node.init(tmp_path / "pk", "PK") as pk:
+        ir.publish([make("ir-1", party="IR"), make("ir-2", party="IR")])
+        token = create_token(ir.db, "pk-node", "peer", "PK")
+        add_peer(ir.db, "PK", "http://127.0.0.1:9", pk.signer.vkey, "unused")  # IR accepts PK's cosignatures
+        proof: dict[str, Any] = {}
+        with serving_with_proof(ir, proof) as (url, proof):
+            add_peer(pk.db, "IR", url, ir.signer.vkey, token)
+            first = sync_peer(pk, get_peer(pk.db, "IR"))  # nothing held yet: no proof needed
+            ir.publish([make("ir-3", party="IR")])
+            proof["body"] = body
+            held = pk.db.fetchone("SELECT COUNT(*) FROM incidents")
+            with pytest.raises(ExchangeError, match=r"peer IR: its consistency proof from \d+ to \d+ is malformed"):
+                sync_peer(pk, get_peer(pk.db, "IR"))
+            assert pk.db.fetchone("SELECT COUNT(*) FROM incidents") == held
+            del proof["body"]  # the peer answers honestly again: sync carries on from where it was
+            again = sync_peer(pk, get_peer(pk.db, "IR"))
+    assert again.old_size == first.new_size and again.new_size > first.new_size
