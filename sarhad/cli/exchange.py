@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from sarhad.cli._shared import console, print_json, print_table, state
+from sarhad.cli._shared import console, err_console, print_json, print_table, progress_enabled, state
+
+if TYPE_CHECKING:
+    from sarhad.exchange.peers import Peer
+    from sarhad.exchange.sync import SyncResult
+    from sarhad.node import Node
 
 __all__ = ["export_stix_cmd", "import_stix_cmd", "register"]
 
@@ -97,7 +103,6 @@ def sync(
     """Pull, verify, store and cosign each peer's new entries; exit 1 naming what failed."""
     from sarhad.errors import NotFound, SarhadError
     from sarhad.exchange.peers import get_peer, list_peers
-    from sarhad.exchange.sync import sync_peer
 
     node = state(ctx).node()
     peers = [get_peer(node.db, name)] if name else list_peers(node.db)
@@ -107,7 +112,7 @@ def sync(
     errors: list[SarhadError] = []
     for peer in peers:
         try:
-            result = sync_peer(node, peer)
+            result = _sync_one(node, peer, show_progress=progress_enabled() and not json_out)
         except SarhadError as exc:
             errors.append(exc)
             results.append({"peer": peer.name, "ok": False, "error": str(exc)})
@@ -120,6 +125,20 @@ def sync(
     if errors:
         # Raised (not typer.Exit) so that the CLI's one error handler prints it and exits 1.
         raise type(errors[0])("; ".join(str(e) for e in errors))
+
+
+def _sync_one(node: Node, peer: Peer, *, show_progress: bool) -> SyncResult:
+    """Sync one peer, with a progress bar of the entries checked and stored on a terminal."""
+    from sarhad.exchange.sync import sync_peer
+
+    if not show_progress:
+        return sync_peer(node, peer)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("syncing {task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task(peer.name, total=None)
+        return sync_peer(node, peer, progress=lambda done, total: bar.update(task, completed=done, total=total))
 
 
 @taxii_app.command("pull")

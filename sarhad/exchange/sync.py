@@ -393,9 +393,10 @@ def _write_cache(node: Node) -> Iterator[None]:
         node.db.execute(f"PRAGMA cache_size = {int(row[0]) if row else -2000}")
 
 
-def sync_peer(node: Node, peer: Peer) -> SyncResult:
+def sync_peer(node: Node, peer: Peer, progress: Callable[[int, int], None] | None = None) -> SyncResult:
     """Pull, verify, store and cosign ``peer``'s new entries (see the module doc).
 
+    ``progress(done, total)``, if given, is called after each chunk of new entries is checked and written.
     Raises VerificationError (a split view or rewritten history is also kept in ``split_views``) or
     ExchangeError when the peer cannot be reached or answers badly; nothing is stored then.
     """
@@ -406,14 +407,16 @@ def sync_peer(node: Node, peer: Peer) -> SyncResult:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _sync(node, peer, http, started)
+        return _sync(node, peer, http, started, progress)
     finally:
         http.close()
         if collecting:
             gc.enable()
 
 
-def _sync(node: Node, peer: Peer, http: _PeerHTTP, started: float) -> SyncResult:
+def _sync(
+    node: Node, peer: Peer, http: _PeerHTTP, started: float, progress: Callable[[int, int], None] | None
+) -> SyncResult:
     name = peer.name
     # 1. The peer's checkpoint, signed by its key for its origin.
     note = http.request("GET", "/log/checkpoint").text
@@ -467,6 +470,8 @@ def _sync(node: Node, peer: Peer, http: _PeerHTTP, started: float) -> SyncResult
                 frontier.extend(c.entry.leaf for c in checked)
                 objects += _store(node, peer, checked, stamp)
                 entries += len(checked)
+                if progress is not None:
+                    progress(entries, checkpoint.size - held)
         # 4. The held leaves (through their frontier) and the new ones hash to the checkpoint root.
         if frontier.size != checkpoint.size or frontier.root() != checkpoint.root:
             where = _locate_rewrite(node, http, held) if held else "the new entries are wrong"

@@ -224,3 +224,17 @@ def test_a_malformed_entries_answer_is_an_exchange_error_naming_the_entry() -> N
     http.client = httpx.Client(base_url="http://pk.invalid", transport=httpx.MockTransport(answer))
     with pytest.raises(ExchangeError, match=r"peer PK: entry 0 is malformed"):
         _fetch_entries(http, 0, 1, objects=True)
+
+
+def test_progress_is_reported_per_chunk_of_new_entries(
+    pair: tuple[Node, Node, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sarhad.exchange.sync as sync_module
+
+    _pk, ir, _ = pair
+    monkeypatch.setattr(sync_module, "CHUNK", 10)
+    calls: list[tuple[int, int]] = []
+    result = sync_peer(ir, get_peer(ir.db, "PK"), progress=lambda done, total: calls.append((done, total)))
+    assert result.entries == 37
+    assert calls == [(10, 37), (20, 37), (30, 37), (37, 37)]
+    assert count_incidents(ir.db) == 37
