@@ -51,6 +51,17 @@ def _date(text: str | None, flag: str) -> str | None:
         raise InvalidInput(f"{flag} {text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)") from None
 
 
+_TLP_ORDER = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
+
+
+def _levels_up_to(level: str) -> tuple[str, ...]:
+    """The TLP levels from CLEAR up to ``level`` (case-insensitive). Raises InvalidInput for an unknown level."""
+    wanted = level.strip().upper().removeprefix("TLP:")
+    if wanted not in _TLP_ORDER:
+        raise InvalidInput(f"--max-tlp {level!r}: expected one of {', '.join(_TLP_ORDER)}")
+    return _TLP_ORDER[: _TLP_ORDER.index(wanted) + 1]
+
+
 def filters_from(
     since: str | None = None,
     until: str | None = None,
@@ -320,6 +331,9 @@ def export_cmd(
     dedup: bool = typer.Option(
         False, "--dedup", help="One report per reconciled incident (its cluster's representative), not every report."
     ),
+    max_tlp: str = typer.Option(
+        None, "--max-tlp", help="Only rows marked up to this TLP level (CLEAR for a public file).", metavar="LEVEL"
+    ),
     json_out: bool = _JSON,
 ) -> None:
     """Export incidents (lossless for rows imported from the same format)."""
@@ -330,6 +344,8 @@ def export_cmd(
 
         if dedup:
             raise InvalidInput("--dedup does not apply to stix: a bundle carries every report")
+        if max_tlp:
+            raise InvalidInput("--max-tlp does not apply to stix yet: a bundle carries every object")
 
         export_stix_cmd(ctx, out)
         return
@@ -337,6 +353,8 @@ def export_cmd(
     filters = filters_from(since, until, country, admin1, perpetrator, bbox, near_border, side, reported_by)
     if dedup:
         filters = dataclasses.replace(filters, dedup=True)
+    if max_tlp:
+        filters = dataclasses.replace(filters, tlp=_levels_up_to(max_tlp))
     count = export(node, fmt, out, filters, for_peers=for_peers)
     if json_out:
         print_json({"format": fmt, "file": str(out), "incidents": count})

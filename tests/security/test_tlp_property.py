@@ -1,9 +1,10 @@
 """TLP never leaks: for random markings and random principals, no response carries an object the principal
 may not read (TAXII objects, manifest and object-by-id, the JSON API, the dashboard API, the log entries with
-objects that peers pull, and the live stream's incident and alert events)."""
+objects that peers pull, the live stream's incident and alert events, and exports made with ``--max-tlp``)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from collections.abc import Iterator
@@ -13,12 +14,14 @@ import httpx
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from sarhad.cli import main
 from sarhad.exchange.peers import add_peer
 from sarhad.log.note import Signer
 from sarhad.model.incident import incident_id
 from sarhad.monitor.rules import Rule, add_rule
 from sarhad.node import Node
 from sarhad.web.auth import ROLES, Principal, create_token, readable_levels
+from tests.monitor.test_evaluate import make
 from tests.security.conftest import InProcess, in_process
 from tests.web.conftest import running
 
@@ -155,3 +158,31 @@ def test_the_live_stream_carries_no_incident_or_alert_the_principal_may_not_read
                     assert data.count(object_id) >= 3, f"{role}@{party} missed {tlp} {object_id} or its alert"
 
         check()
+
+
+LEVEL = st.sampled_from(LEVELS)
+LEVEL.validate()
+
+
+def test_an_export_up_to_a_tlp_level_carries_nothing_above_it(node: Node, tmp_path: Path) -> None:
+    published: dict[str, str] = {}  # id -> tlp, across examples
+    counter = iter(range(10_000))
+
+    @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(new=NEW, level=LEVEL, fmt=st.sampled_from(["csv", "geojson"]))
+    def check(new: list[str], level: str, fmt: str) -> None:
+        records = [make(f"x{next(counter)}") for _ in new]
+        node.publish([dataclasses.replace(r, tlp=tlp) for r, tlp in zip(records, new, strict=True)])
+        published.update({r.id: tlp for r, tlp in zip(records, new, strict=True)})
+        out = tmp_path / f"export.{fmt}"
+        home = str(node.settings.home)
+        assert main(["--home", home, "export", fmt, "--out", str(out), "--max-tlp", level.lower()]) == 0
+        text = out.read_text(encoding="utf-8")
+        allowed = LEVELS[: LEVELS.index(level) + 1]
+        for object_id, tlp in published.items():
+            if tlp in allowed:
+                assert object_id in text, f"{tlp} {object_id} is missing from a --max-tlp {level} {fmt} export"
+            else:
+                assert object_id not in text, f"{tlp} {object_id} leaked into a --max-tlp {level} {fmt} export"
+
+    check()
