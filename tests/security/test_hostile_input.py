@@ -259,3 +259,37 @@ def test_article_text_of_any_shape_is_extracted_without_error_and_spans_stay_ins
     for incident in extraction.incidents:
         for start, end in incident["sentences"]:
             assert 0 <= start <= end <= len(extraction.article.text)
+
+
+# Built and validated at import: the running app may be importing numpy in another thread, which
+# hypothesis's sampled_from looks at.
+ENVELOPES = st.one_of(
+    json_values,
+    st.fixed_dictionaries({"objects": st.lists(json_values, max_size=3)}),
+    st.fixed_dictionaries({"objects": st.lists(st.dictionaries(st.sampled_from(sorted(INCIDENT)), json_values))}),
+)
+ENVELOPES.validate()
+
+
+def test_taxii_posts_of_any_json_are_answered_with_a_taxii_error_never_5xx(node: Node) -> None:
+    token = create_token(node.db, "ana", "analyst", "PK")
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "Accept": "application/taxii+json;version=2.1",
+        "Content-Type": "application/taxii+json;version=2.1",
+    }
+    url = "/taxii2/sarhad/collections/incidents/objects/"
+    with in_process(node) as app:
+
+        @settings(max_examples=80, deadline=None)
+        @given(ENVELOPES)
+        def check(envelope: Any) -> None:
+            answer = app.request("POST", url, content=json.dumps(envelope).encode(), headers=headers)
+            assert answer.status_code < 500, answer.text
+            if answer.status_code >= 400:
+                error = answer.json()
+                assert error["http_status"] == str(answer.status_code) and error["description"], error
+
+        check()
+        accepted = app.request("POST", url, content=json.dumps({"objects": [INCIDENT]}).encode(), headers=headers)
+        assert accepted.status_code == 202, accepted.text  # and a good envelope still goes in
