@@ -2,11 +2,34 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from sarhad.cli._shared import console, print_json, print_table, state
 
-__all__ = ["register"]
+if TYPE_CHECKING:
+    from sarhad.store.db import Database
+
+__all__ = ["operator", "record_cli_write", "register"]
+
+
+def operator() -> str:
+    """Who acts at the node's console, as the audit trail names them: ``cli:<os user>``."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no user name in the environment or the password database
+        return "cli"
+
+
+def record_cli_write(db: Database, action: str, target: str) -> None:
+    """Audit a write made through the CLI (in the caller's transaction when there is one). Never pass a secret."""
+    from sarhad.audit import record
+
+    record(db, operator(), action, target)
+
 
 audit_app = typer.Typer(help="The audit trail: who wrote, and who read what was not CLEAR.", no_args_is_help=True)
 

@@ -48,20 +48,28 @@ def token_create(
     expires: float = typer.Option(90, "--expires", help="Days until the token expires (0: never)."),
 ) -> None:
     """Create a token and print it alone on stdout (only its hash is kept: store it now)."""
+    from sarhad.cli.audit import record_cli_write
     from sarhad.web.auth import create_token
 
     node = state(ctx).node()
     days = expires if expires != 0 else None
-    token = create_token(node.db, principal, role, (party or node.settings.party).upper(), expires_days=days)
+    who = (party or node.settings.party).upper()
+    with node.db.transaction():
+        token = create_token(node.db, principal, role, who, expires_days=days)
+        record_cli_write(node.db, "create-token", f"{principal} ({role}, {who})")  # never the token
     typer.echo(token)
 
 
 @token_app.command("revoke")
 def token_revoke(ctx: typer.Context, principal: str = typer.Option(..., "--principal")) -> None:
     """Revoke every token of a principal."""
+    from sarhad.cli.audit import record_cli_write
     from sarhad.web.auth import revoke_token
 
-    count = revoke_token(state(ctx).node().db, principal)
+    db = state(ctx).node().db
+    with db.transaction():
+        count = revoke_token(db, principal)
+        record_cli_write(db, "revoke-token", f"{principal} ({count} token(s))")
     console.print(f"revoked {count} token(s) of {principal}")
 
 
@@ -75,9 +83,13 @@ def peer_add(
     party: str = typer.Option(None, "--party", help="The peer's party code [default: NAME in capitals]."),
 ) -> None:
     """Register a peer (replacing one of the same name)."""
+    from sarhad.cli.audit import record_cli_write
     from sarhad.exchange.peers import add_peer
 
-    peer = add_peer(state(ctx).node().db, name, url, vkey, token, party)
+    db = state(ctx).node().db
+    with db.transaction():
+        peer = add_peer(db, name, url, vkey, token, party)
+        record_cli_write(db, "add-peer", f"{peer.name} ({peer.party}) at {peer.url}")  # never the token
     console.print(f"added peer {peer.name} ({peer.party}) at {peer.url}, log {peer.origin}")
 
 

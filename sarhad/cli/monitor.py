@@ -15,16 +15,6 @@ rules_app = typer.Typer(help="Manage the alert rules evaluated on every new reco
 alerts_app.add_typer(rules_app, name="rules")
 
 
-def _operator() -> str:
-    """Who changes rules at the node's console, as the audit trail names them (``cli:<os user>``)."""
-    import getpass
-
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):  # no user name in the environment or the password database
-        return "cli"
-
-
 @rules_app.command("add")
 def rules_add(
     ctx: typer.Context,
@@ -56,12 +46,12 @@ def rules_add(
         perpetrators=tuple(perpetrator or ()), min_killed=min_killed, surge_window_days=surge_window,
         surge_factor=surge_factor, surge_baseline_days=surge_baseline, disagrees=disagrees,
     )  # fmt: skip
-    from sarhad.audit import record
+    from sarhad.cli.audit import record_cli_write
 
     db = state(ctx).node().db
     with db.transaction():  # the rule and its audit row together, like the dashboard's route
         add_rule(db, rule, replace=replace)
-        record(db, _operator(), "add-alert-rule", rule.name)
+        record_cli_write(db, "add-alert-rule", rule.name)
     console.print(f"added rule {rule.name}: {'; '.join(rule.conditions())}", highlight=False, markup=False)
 
 
@@ -72,7 +62,7 @@ def rules_load(
     replace: bool = typer.Option(False, "--replace", help="Replace rules of the same names."),
 ) -> None:
     """Add every rule of a rules file."""
-    from sarhad.audit import record
+    from sarhad.cli.audit import record_cli_write
     from sarhad.monitor.rules import add_rule, load_rules_file
 
     rules = load_rules_file(path)
@@ -80,7 +70,7 @@ def rules_load(
     with db.transaction():
         for rule in rules:
             add_rule(db, rule, replace=replace)
-            record(db, _operator(), "add-alert-rule", rule.name)
+            record_cli_write(db, "add-alert-rule", rule.name)
     console.print(f"loaded {len(rules)} rules from {path}", highlight=False, markup=False)
 
 
@@ -102,13 +92,13 @@ def rules_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json",
 @rules_app.command("remove")
 def rules_remove(ctx: typer.Context, name: str = typer.Argument(..., help="The rule's name.")) -> None:
     """Remove a rule (its alerts stay)."""
-    from sarhad.audit import record
+    from sarhad.cli.audit import record_cli_write
     from sarhad.monitor.rules import remove_rule
 
     db = state(ctx).node().db
     with db.transaction():
         remove_rule(db, name)
-        record(db, _operator(), "remove-alert-rule", name)
+        record_cli_write(db, "remove-alert-rule", name)
     console.print(f"removed rule {name}", highlight=False, markup=False)
 
 

@@ -4,6 +4,7 @@ editing a flushed record breaks log verification."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +14,7 @@ from sarhad.cli import main
 from sarhad.cli.audit import register
 from sarhad.errors import InvalidInput, VerificationError
 from sarhad.importer import import_file
-from sarhad.log.note import Verifier
+from sarhad.log.note import Signer, Verifier
 from sarhad.log.verify import verify_log
 from sarhad.node import Node
 from sarhad.web.auth import create_token
@@ -105,3 +106,25 @@ def test_audit_cli_lists_as_json_and_flushes(node: Node, capsys: pytest.CaptureF
     assert "flushed 1 audit record(s)" in capsys.readouterr().out
     assert main(["--home", home, "audit", "list", "--since", "not a date"]) != 0
     assert "is not an ISO 8601" in capsys.readouterr().err
+
+
+def test_token_peer_and_rule_changes_through_the_cli_are_audited_without_the_token(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = str(tmp_path / "pk")
+    assert main(["--home", home, "init", "--party", "PK"]) == 0
+    assert main(["--home", home, "token", "create", "--principal", "ir-node", "--role", "peer", "--party", "IR"]) == 0
+    token = capsys.readouterr().out.strip().splitlines()[-1]
+    vkey = Signer.generate("sarhad.ir/log").vkey
+    assert main(["--home", home, "peer", "add", "IR", "http://127.0.0.1:9", "--vkey", vkey, "--token", "t"]) == 0
+    assert main(["--home", home, "token", "revoke", "--principal", "ir-node"]) == 0
+    capsys.readouterr()
+    assert main(["--home", home, "audit", "list", "--json"]) == 0
+    out = capsys.readouterr().out
+    rows = [(r["action"], r["target"]) for r in json.loads(out) if r["principal"].startswith("cli")]
+    assert rows == [
+        ("create-token", "ir-node (peer, IR)"),
+        ("add-peer", "IR (IR) at http://127.0.0.1:9"),
+        ("revoke-token", "ir-node (1 token(s))"),
+    ]
+    assert token.split("_")[-1] not in out
