@@ -36,7 +36,7 @@ MODIFIED_PLACEHOLDER: Final = "@@sarhad:modified@@"
 _MAX_SAFE: Final = 2**53 - 1
 # json's C string encoder (ensure_ascii=False) escapes exactly what RFC 8785 §3.2.2.2 asks for.
 _str: Callable[[str], str] = json.encoder.encode_basestring
-_CACHE_LIMIT: Final = 100_000
+_CACHE_LIMIT: Final = 10_000  # entries per cache: bounded memory when records share few parts
 
 _CORE: Final = (
     f'{_str(INCIDENT_CORE_EXTENSION)}:{{"determination":"confirmed","extension_type":"property-extension",'
