@@ -44,7 +44,7 @@ def read_header(path: Path) -> list[str]:
         try:
             header = next(reader)
         except StopIteration:
-            raise InvalidInput(f"{path.name}: the file is empty (expected a header row)") from None
+            raise InvalidInput(f"{path.name}:1: header: the file is empty (expected a header row)") from None
         except csv.Error as exc:
             raise InvalidInput(f"{path.name}:1: {exc}") from exc
     return header
@@ -66,7 +66,7 @@ def read_rows(
         try:
             header = next(reader)
         except StopIteration:
-            raise InvalidInput(f"{name}: the file is empty (expected a header row)") from None
+            raise InvalidInput(f"{name}:1: header: the file is empty (expected a header row)") from None
         except csv.Error as exc:
             raise InvalidInput(f"{name}:1: {exc}") from exc
         header = [h.strip() for h in header]
@@ -90,7 +90,7 @@ def read_rows(
             except StopIteration:
                 return
             except csv.Error as exc:
-                raise InvalidInput(f"{name}:{start}: {exc} (an unterminated quote?)") from exc
+                raise InvalidInput(f"{name}:{start}: row: {exc} (an unterminated quote?)") from exc
             last = reader.line_num
             if not fields or (len(fields) == 1 and not fields[0].strip()):
                 continue  # blank line
