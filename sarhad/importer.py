@@ -141,7 +141,8 @@ def _deferred_indexes(node: Node, path: Path) -> AbstractContextManager[object]:
     row = node.db.fetchone("SELECT COUNT(*) FROM incidents")
     if row is not None and int(row[0]) * _BYTES_PER_ROW > size:
         return nullcontext()
-    return node.db.deferred_indexes("incidents", "objects")
+    # The log's (object_id, version) index too: a publish logs each new version once, so its rows are unique.
+    return node.db.deferred_indexes("incidents", "objects", unique=("log_leaves",))
 
 
 def import_file(

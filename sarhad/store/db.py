@@ -155,27 +155,35 @@ class Database:
             self.execute(f"PRAGMA cache_size = {before}")
 
     @contextmanager
-    def deferred_indexes(self, *tables: str) -> Iterator[Database]:
+    def deferred_indexes(self, *tables: str, unique: Sequence[str] = ()) -> Iterator[Database]:
         """Drop the non-unique indexes of ``tables`` for a bulk insert and create them again at the end.
 
         Must run inside the open transaction, so readers never see the tables without them and a failure
         rolls the drop back. Building an index once from the finished table is cheaper than keeping it up
-        to date row by row once the table outgrows the page cache. SQLite only; elsewhere this does nothing.
+        to date row by row once the table outgrows the page cache. The ``CREATE UNIQUE INDEX`` indexes of
+        the ``unique`` tables are deferred too (a duplicate then fails when the index is built, which rolls
+        the whole write back); keys declared in a table's definition always stay. SQLite only; elsewhere
+        this does nothing.
         """
-        if self.dialect != "sqlite" or not self.in_transaction or not tables:
+        if self.dialect != "sqlite" or not self.in_transaction or not (tables or unique):
             yield self
             return
-        marks = ", ".join("?" * len(tables))
-        indexes = self.fetchall(
-            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ({marks})"
-            " AND sql IS NOT NULL AND UPPER(sql) NOT LIKE 'CREATE UNIQUE%' ORDER BY name",
-            tables,
-        )
-        for name, _sql in indexes:
+        names = [*tables, *unique]
+        marks = ", ".join("?" * len(names))
+        indexes = [
+            (name, sql, table)
+            for name, sql, table in self.fetchall(
+                f"SELECT name, sql, tbl_name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ({marks})"
+                " AND sql IS NOT NULL ORDER BY name",
+                names,
+            )
+            if table in unique or not str(sql).upper().startswith("CREATE UNIQUE")
+        ]
+        for name, _sql, _table in indexes:
             self.execute(f'DROP INDEX "{name}"')
         yield self
         # only on success: after an error the transaction rolls back, and the drop with it
-        for _name, sql in indexes:
+        for _name, sql, _table in indexes:
             self.execute(str(sql))
 
     # -- transactions ----------------------------------------------------------------------------------

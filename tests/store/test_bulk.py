@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sarhad import importer
-from sarhad.errors import InvalidInput
+from sarhad.errors import InvalidInput, StorageError
 from sarhad.importer import import_file
 from sarhad.node import Node
 from sarhad.store.db import Database, open_database
@@ -54,6 +54,25 @@ def test_a_failed_bulk_write_rolls_the_drop_back(db: Database) -> None:
     db.close()
 
 
+def test_unique_indexes_are_deferred_only_when_asked_and_checked_when_rebuilt(db: Database) -> None:
+    before = indexes(db, "log_leaves")
+    assert any("UNIQUE" in sql for _name, sql in before)
+    with db.transaction(), db.deferred_indexes("log_leaves"):
+        assert indexes(db, "log_leaves") == before  # unique ones stay unless named in ``unique``
+    with db.transaction(), db.deferred_indexes(unique=("log_leaves",)):
+        assert indexes(db, "log_leaves") == []
+    assert indexes(db, "log_leaves") == before
+    row = (0, "incident--a", "v", "{}", b"x" * 32)
+    with pytest.raises(StorageError, match="UNIQUE"), db.transaction(), db.deferred_indexes(unique=("log_leaves",)):
+        db.executemany(
+            "INSERT INTO log_leaves (idx, object_id, version, envelope, leaf_hash) VALUES (?, ?, ?, ?, ?)",
+            [row, (1, *row[1:])],
+        )  # a duplicate (object_id, version) fails when the index is built, and nothing stays
+    assert db.fetchone("SELECT COUNT(*) FROM log_leaves") == (0,)
+    assert indexes(db, "log_leaves") == before
+    db.close()
+
+
 def test_outside_a_transaction_nothing_is_dropped(db: Database) -> None:
     before = indexes(db, "incidents")
     with db.deferred_indexes("incidents"):
@@ -76,19 +95,22 @@ def test_a_large_import_builds_the_indexes_after_and_stores_the_same(
         import_file(plain, "acled", ACLED)
         expected = query_incidents(plain.db), stats(plain.db, "admin1")
         expected_indexes = indexes(plain.db, "incidents"), indexes(plain.db, "objects")
+        log_indexes = indexes(plain.db, "log_leaves")
     monkeypatch.setattr(importer, "_DEFER_MIN_BYTES", 1)  # treat the fixture as a large file
     dropped: list[str] = []
     real = Database.deferred_indexes
 
-    def spy(self: Database, *tables: str):  # type: ignore[no-untyped-def]
-        dropped.extend(tables)
-        return real(self, *tables)
+    def spy(self: Database, *tables: str, unique: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
+        dropped.extend([*tables, *unique])
+        return real(self, *tables, unique=unique)
 
     monkeypatch.setattr(Database, "deferred_indexes", spy)
     with Node.init(tmp_path / "bulk", "PK") as bulk:
         result = import_file(bulk, "acled", ACLED)
-        assert dropped == ["incidents", "objects"]
+        assert dropped == ["incidents", "objects", "log_leaves"]
         assert (indexes(bulk.db, "incidents"), indexes(bulk.db, "objects")) == expected_indexes
+        assert indexes(bulk.db, "log_leaves") == log_indexes
+        assert bulk.log.find_object(expected[0][0]["id"]) >= 0  # the log's object index is back and answers
         got = query_incidents(bulk.db), stats(bulk.db, "admin1")
         strip = lambda rows: [{k: v for k, v in r.items() if k != "modified"} for r in rows]  # noqa: E731
         assert strip(got[0]) == strip(expected[0]) and got[1] == expected[1]
