@@ -29,9 +29,9 @@ import json.encoder
 import logging
 import re
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import closing, contextmanager
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
@@ -59,7 +59,7 @@ __all__ = ["CHUNK", "SyncResult", "sync_peer"]
 log = logging.getLogger(__name__)
 
 CHUNK: Final = 10_000
-SQLITE_CACHE_KIB: Final = 256 * 1024
+SQLITE_CACHE_MIB: Final = 256
 # json's C string encoder (ensure_ascii=False) writes a string as RFC 8785 §3.2.2.2 does.
 _string: Final[Callable[[str], str]] = json.encoder.encode_basestring
 
@@ -377,22 +377,6 @@ def _locate_rewrite(node: Node, http: _PeerHTTP, held: int) -> str:
     return "no stored entry differs; the peer's proof is wrong"
 
 
-@contextmanager
-def _write_cache(node: Node) -> Iterator[None]:
-    """A large SQLite page cache while the sync writes: a big first sync inserts into every index of
-    ``objects`` and ``incidents`` in random key order, and with the default 2 MB cache the same pages are
-    evicted and written to the WAL again and again inside the one transaction."""
-    if node.db.dialect != "sqlite":
-        yield
-        return
-    row = node.db.fetchone("PRAGMA cache_size")
-    node.db.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        node.db.execute(f"PRAGMA cache_size = {int(row[0]) if row else -2000}")
-
-
 def sync_peer(node: Node, peer: Peer, progress: Callable[[int, int], None] | None = None) -> SyncResult:
     """Pull, verify, store and cosign ``peer``'s new entries (see the module doc).
 
@@ -461,7 +445,9 @@ def _sync(
     frontier = _frontier(node, peer, held)
     stamp = _now()
     entries = objects = 0
-    with _write_cache(node), node.db.transaction():
+    # A larger SQLite page cache: a big first sync inserts into every index of objects and incidents in
+    # random key order, and with the default 2 MB the same pages would be spilled again and again.
+    with node.db.bulk(SQLITE_CACHE_MIB), node.db.transaction():
         # closing(): a failure here waits for the fetch in flight before the connection is closed.
         with closing(_entry_chunks(http, held, checkpoint.size)) as chunks:
             for chunk in chunks:
