@@ -39,7 +39,9 @@ __all__ = [
 
 AUDIT_TYPE: Final = "x-sarhad-audit"
 AUDIT_LABEL: Final = "sarhad-audit"
-AUDIT_TLP: Final = "AMBER"
+# RED: the trail names the node's own principals, so only they read it; a peer still receives each audit
+# object's envelope (its hash) and cosigns the log over it, so the trail stays tamper-evident across nodes.
+AUDIT_TLP: Final = "RED"
 FLUSH_INTERVAL_S: Final = 60.0
 MAX_BATCH: Final = 5000
 _NAMESPACE: Final = uuid.UUID("6f1f3c2e-5a0b-4c55-9b1e-8d2f0a7c4e11")
