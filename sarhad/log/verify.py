@@ -116,9 +116,7 @@ def verify_log(
     # One transaction: a consistent snapshot (a batch committed half-way through would look like tampering).
     if db.in_transaction:
         return _verify(db, keys, origin, party, witnesses, known, progress or _quiet)
-    with db.transaction():
-        if db.dialect == "postgresql":
-            db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+    with db.snapshot():
         return _verify(db, keys, origin, party, witnesses, known, progress or _quiet)
 
 

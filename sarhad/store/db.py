@@ -12,7 +12,7 @@ import logging
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
@@ -22,6 +22,10 @@ from sarhad.errors import StorageError
 __all__ = ["Database", "Dialect", "open_database"]
 
 log = logging.getLogger(__name__)
+# A transaction-scoped advisory lock per schema (each node has its own schema or database).
+_PG_WRITER_LOCK = "SELECT pg_advisory_xact_lock(hashtext('sarhad-writer:' || current_schema()))"
+# WAL gives SQLite readers a snapshot; PostgreSQL needs REPEATABLE READ for one across statements.
+_PG_SNAPSHOT = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 
 Dialect = Literal["sqlite", "postgresql"]
 Row = tuple[Any, ...]
@@ -193,6 +197,27 @@ class Database:
 
         Nested use joins the outer transaction. Only one writer holds it at a time.
         """
+        with self._open(self._begin) as db:
+            yield db
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Database]:
+        """Read in one consistent snapshot without holding the writer's lock (writers go on meanwhile).
+
+        Nested use joins the outer transaction. Meant for long reads such as ``log verify``.
+        """
+
+        def begin() -> None:
+            try:
+                self._conn.execute("BEGIN" if self.dialect == "sqlite" else _PG_SNAPSHOT)
+            except Exception as exc:
+                raise self._translate(exc, "BEGIN") from exc
+
+        with self._open(begin) as db:
+            yield db
+
+    @contextmanager
+    def _open(self, begin: Callable[[], None]) -> Iterator[Database]:
         with self._lock:
             if self._depth:
                 self._depth += 1
@@ -201,7 +226,7 @@ class Database:
                 finally:
                     self._depth -= 1
                 return
-            self._begin()
+            begin()
             self._depth = 1
             try:
                 yield self
@@ -223,6 +248,9 @@ class Database:
                 self._conn.execute("BEGIN IMMEDIATE")
             else:
                 self._conn.execute("BEGIN")
+                # One writer per node, as SQLite's BEGIN IMMEDIATE gives: without it two writers both read
+                # MAX(objects.seq) before either locks the log's head row, and one loses its whole batch.
+                self._conn.execute(_PG_WRITER_LOCK)
         except Exception as exc:
             raise self._translate(exc, "BEGIN") from exc
 
