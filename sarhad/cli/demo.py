@@ -105,6 +105,7 @@ def demo(
     from sarhad.exchange.peers import add_peer, get_peer
     from sarhad.exchange.sync import sync_peer
     from sarhad.log.verify import verify_log
+    from sarhad.reconcile.store import reconcile
     from sarhad.store.incidents import stats
     from sarhad.web.auth import create_token
 
@@ -140,11 +141,13 @@ def demo(
             console.print(
                 f"{party} log verified: {report.size} leaves, {report.checkpoints} checkpoints", highlight=False
             )
+        for party, node in nodes.items():  # the joint picture: each node's own, its peer's and the datasets' reports
+            console.print(f"{party}: {reconcile(node.db, party).line()}", highlight=False, markup=False)
         out = stats(nodes["PK"].db, "reported-by")
         print_table(
             ["reported by", "incidents", "killed (best)", "killed low–high", "killed unknown"],
             [_cells(g["key"] or "(unknown)", g) for g in out["groups"]] + [_cells("total", out)],
-            title="PK node: incidents and killed by who reports them (own, Iran's, UCDP, news)",
+            title="PK node: incidents and killed by who reports them (PK's own and news, UCDP rows synced from IR)",
         )
         if not serve:
             return
