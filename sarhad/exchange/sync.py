@@ -40,6 +40,7 @@ import httpx
 
 from sarhad.canonical import canonical_text
 from sarhad.errors import ExchangeError, InvalidInput, SarhadError, VerificationError
+from sarhad.exchange.client import MAX_RESPONSE_BYTES
 from sarhad.exchange.frontier import Frontier
 from sarhad.exchange.peers import Peer, node_cosigner
 from sarhad.framework.store import index_stored
@@ -109,10 +110,22 @@ class _PeerHTTP:
         self.client.close()
 
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One request; the answer is read as a stream and refused past :data:`MAX_RESPONSE_BYTES`."""
         try:
-            response = self.client.request(method, path, **kwargs)
+            with self.client.stream(method, path, **kwargs) as streamed:
+                body = bytearray()
+                for chunk in streamed.iter_bytes():
+                    body += chunk
+                    if len(body) > MAX_RESPONSE_BYTES:
+                        raise ExchangeError(
+                            f"peer {self.peer.name}: {method} {path} answered more than the limit of"
+                            f" {MAX_RESPONSE_BYTES:,} bytes"
+                        )
         except httpx.HTTPError as exc:
             raise ExchangeError(f"peer {self.peer.name}: {method} {path} failed: {exc}") from exc
+        # the body is decoded already: drop the headers that would have it decoded again
+        headers = [(k, v) for k, v in streamed.headers.items() if k not in ("content-encoding", "content-length")]
+        response = httpx.Response(streamed.status_code, headers=headers, content=bytes(body), request=streamed.request)
         if response.status_code >= 400:
             detail = response.text.strip()[:300]
             try:

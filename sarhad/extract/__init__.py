@@ -18,7 +18,11 @@ from sarhad.extract.commitments import extract_commitments
 from sarhad.extract.figures import extract_figures, normalise_unit
 from sarhad.extract.incidents import analyse, extract_incidents
 
-__all__ = ["Extraction", "extract_article", "extract_file", "normalise_unit"]
+__all__ = ["MAX_ARTICLE_CHARS", "Extraction", "extract_article", "extract_file", "normalise_unit"]
+
+# A long news article is some 20,000 characters; a text a hundred times longer is not an article, and the
+# extractor's sentence-level passes should not be handed one (hostile input, issue #10).
+MAX_ARTICLE_CHARS = 2_000_000
 
 
 @dataclass(slots=True)
@@ -65,8 +69,15 @@ def extract_article(text: str, published: date | str | None = None, file: str | 
     """Extract incidents, commitments and figures from one article's ``text``.
 
     ``published`` (a date or 'YYYY-MM-DD') overrides the header's date; plain text needs it for relative
-    dates ("on Saturday"). Raises InvalidInput for a malformed ``published``.
+    dates ("on Saturday"). Raises InvalidInput for a malformed ``published`` or a text longer than
+    :data:`MAX_ARTICLE_CHARS`.
     """
+    if len(text) > MAX_ARTICLE_CHARS:
+        from sarhad.errors import InvalidInput
+
+        raise InvalidInput(
+            f"{file or 'article'}: {len(text):,} characters, more than an article may have ({MAX_ARTICLE_CHARS:,})"
+        )
     article = parse_article(text, published)
     features = analyse(article)
     incidents = extract_incidents(article, features)
@@ -92,6 +103,9 @@ def extract_file(path: str, published: date | str | None = None) -> Extraction:
     p = Path(path)
     if not p.is_file():
         raise NotFound(f"{path}: no such file")
+    size = p.stat().st_size
+    if size > 4 * MAX_ARTICLE_CHARS:  # UTF-8 takes at most 4 bytes a character: too long whatever it holds
+        raise InvalidInput(f"{path}: {size:,} bytes, more than an article may have ({MAX_ARTICLE_CHARS:,} characters)")
     try:
         text = p.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:

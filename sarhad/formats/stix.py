@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DERIVED_TYPES",
+    "MAX_BUNDLE_BYTES",
     "TLP_EXTENSION",
     "ImportSummary",
     "bundle",
@@ -57,6 +58,8 @@ __all__ = [
 ]
 
 SCHEMA_FILE: Final = "sarhad-incident-extension.schema.json"
+# A bundle is parsed whole (about ten times its size in memory): larger exports are split by date.
+MAX_BUNDLE_BYTES: Final = 512 * 1024 * 1024
 # The TLP 2.0 marking extension (cti-stix-common-objects, tlp-2.0).
 TLP_EXTENSION: Final = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
 _TLP_CREATED: Final = "2022-10-01T00:00:00.000Z"
@@ -300,8 +303,15 @@ def check_object(obj: Any, where: str) -> None:
 
 
 def load_bundle(path: Path) -> list[dict[str, Any]]:
-    """Read a STIX bundle file and check every object in it. Raises InvalidInput naming the first bad one."""
+    """Read a STIX bundle file and check every object in it. Raises InvalidInput naming the first bad one,
+    or when the file is larger than :data:`MAX_BUNDLE_BYTES`."""
     try:
+        size = path.stat().st_size
+        if size > MAX_BUNDLE_BYTES:
+            raise InvalidInput(
+                f"{path}: {size:,} bytes, more than a bundle may have ({MAX_BUNDLE_BYTES:,}); split the export by"
+                " date (--since/--until)"
+            )
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise InvalidInput(f"{path}: not a readable JSON file: {exc}") from exc

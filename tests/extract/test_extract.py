@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from sarhad.extract import extract_article, extract_file
+from sarhad.errors import InvalidInput
+from sarhad.extract import MAX_ARTICLE_CHARS, extract_article, extract_file
 from sarhad.extract.numbers import find_numbers
 from sarhad.model.codes import ATTACK_TYPES, DATE_PRECISIONS, GEO_PRECISIONS, TARGET_TYPES
 
@@ -142,3 +143,14 @@ def test_figure_units_of_the_press() -> None:
     text = "Attacks rose 42pc in October to 85, while Rs500m and $1.2bn were pledged and a 2,640-km border was fenced."
     figures = {(f["value"], f["unit"]) for f in extract_article(text, "2025-11-02").to_json()["figures"]}
     assert {(42, "percent"), (500000000, "PKR"), (1200000000, "USD"), (2640, "km")} <= figures
+
+
+def test_a_text_longer_than_an_article_is_refused_with_its_size(tmp_path: Path) -> None:
+    text = "Militants attacked a checkpost in Kech district. " * (MAX_ARTICLE_CHARS // 49 + 1)
+    with pytest.raises(InvalidInput, match=r"long\.txt: 2,000,\d{3} characters, more than an article may have"):
+        extract_article(text, "2025-02-11", file="long.txt")
+    path = tmp_path / "big.txt"
+    with path.open("wb") as fh:  # sparse: refused by its size, before it is read
+        fh.truncate(4 * MAX_ARTICLE_CHARS + 1)
+    with pytest.raises(InvalidInput, match=r"big\.txt: 8,000,001 bytes, more than an article may have"):
+        extract_file(str(path))

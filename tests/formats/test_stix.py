@@ -10,6 +10,7 @@ from stix2validator import ValidationOptions, validate_file
 
 from sarhad.errors import InvalidInput
 from sarhad.formats.stix import (
+    MAX_BUNDLE_BYTES,
     bundle,
     check_object,
     derived_objects,
@@ -160,3 +161,13 @@ def test_report_objects_travel_as_stored(node: Node, tmp_path: Path) -> None:
     assert row == ("GREEN", "report")
     data = bundle([json.loads(node.db.fetchall("SELECT body FROM objects")[0][0])])
     assert TLP_MARKINGS["GREEN"] in {o["id"] for o in data["objects"]}
+
+
+def test_import_refuses_a_bundle_larger_than_the_limit_before_reading_it(node: Node, tmp_path: Path) -> None:
+    path = tmp_path / "huge.json"
+    with path.open("wb") as fh:  # sparse: its size is over the limit without writing 512 MiB
+        fh.truncate(MAX_BUNDLE_BYTES + 1)
+    before = count_incidents(node.db)
+    with pytest.raises(InvalidInput, match=r"huge\.json: 536,870,913 bytes, more than a bundle may have"):
+        import_stix(node, path)
+    assert count_incidents(node.db) == before

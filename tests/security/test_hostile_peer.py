@@ -9,16 +9,17 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from starlette.responses import JSONResponse
-from starlette.types import Receive, Scope, Send
+from starlette.responses import JSONResponse, StreamingResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sarhad.errors import ExchangeError
+from sarhad.exchange.client import MAX_RESPONSE_BYTES
 from sarhad.exchange.peers import add_peer, get_peer
 from sarhad.exchange.sync import sync_peer
 from sarhad.node import Node
@@ -32,11 +33,25 @@ from tests.monitor.test_evaluate import make
 def serving_with_proof(node: Node, proof: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     """``node``'s app on a free loopback port, except that ``/log/proof/consistency`` answers ``proof["body"]``
     while it is set (yields the base URL and ``proof``, which the test may change)."""
+
+    async def hostile(scope: Scope, receive: Receive, send: Send) -> None:
+        await JSONResponse(proof["body"])(scope, receive, send)
+
+    with serving_with_route(node, "/log/proof/consistency", hostile, when=lambda: "body" in proof) as url:
+        yield url, proof
+
+
+@contextmanager
+def serving_with_route(
+    node: Node, path: str, hostile: ASGIApp, when: Callable[[], bool] = lambda: True
+) -> Iterator[str]:
+    """``node``'s app on a free loopback port, except that ``path`` is answered by ``hostile`` while ``when()``
+    holds (yields the base URL)."""
     real = create_app(node.settings)
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"] == "/log/proof/consistency" and "body" in proof:
-            await JSONResponse(proof["body"])(scope, receive, send)
+        if scope["type"] == "http" and scope["path"] == path and when():
+            await hostile(scope, receive, send)
         else:
             await real(scope, receive, send)
 
@@ -51,7 +66,7 @@ def serving_with_proof(node: Node, proof: dict[str, Any]) -> Iterator[tuple[str,
         assert time.monotonic() < deadline, "the hostile peer did not start"
         time.sleep(0.01)
     try:
-        yield f"http://127.0.0.1:{port}", proof
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(15)
@@ -82,3 +97,23 @@ def test_a_malformed_consistency_proof_is_refused_naming_the_peer_and_nothing_is
             del proof["body"]  # the peer answers honestly again: sync carries on from where it was
             again = sync_peer(pk, get_peer(pk.db, "IR"))
     assert again.old_size == first.new_size and again.new_size > first.new_size
+
+
+def test_an_answer_larger_than_the_limit_is_refused_while_it_streams_and_nothing_is_stored(tmp_path: Path) -> None:
+    async def endless(scope: Scope, receive: Receive, send: Send) -> None:
+        async def chunks() -> AsyncIterator[bytes]:
+            block = b"x" * (1024 * 1024)
+            for _ in range(MAX_RESPONSE_BYTES // len(block) + 2):  # the limit and a bit more
+                yield block
+
+        await StreamingResponse(chunks(), media_type="text/plain")(scope, receive, send)
+
+    with Node.init(tmp_path / "ir", "IR") as ir, Node.init(tmp_path / "pk", "PK") as pk:
+        ir.publish([make("ir-1", party="IR")])
+        token = create_token(ir.db, "pk-node", "peer", "PK")
+        with serving_with_route(ir, "/log/checkpoint", endless) as url:
+            add_peer(pk.db, "IR", url, ir.signer.vkey, token)
+            with pytest.raises(ExchangeError, match=r"peer IR: GET /log/checkpoint answered more than the limit"):
+                sync_peer(pk, get_peer(pk.db, "IR"))
+        assert pk.db.fetchone("SELECT COUNT(*) FROM peer_leaves") == (0,)
+        assert pk.db.fetchone("SELECT COUNT(*) FROM incidents") == (0,)
