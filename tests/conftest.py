@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import uuid
 from collections.abc import Iterator
@@ -13,6 +14,19 @@ from sarhad.node import Node
 
 ASSETS = Path(__file__).parent / "assets"
 UCDP_SAMPLE = ASSETS / "ucdp" / "ucdp_ged231_sample_pak_irn.csv"
+
+
+def write_ucdp(path: Path, rows: int, first_id: int) -> None:
+    """Write a UCDP GED file of ``rows`` rows: the shipped sample's rows in turn, with ids from ``first_id``."""
+    with UCDP_SAMPLE.open(newline="", encoding="utf-8") as fh:
+        header, *sample = list(csv.reader(fh))
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh, lineterminator="\n")
+        out.writerow(header)
+        for i in range(rows):
+            row = list(sample[i % len(sample)])
+            row[0] = str(first_id + i)
+            out.writerow(row)
 
 
 def postgres_url() -> str | None:

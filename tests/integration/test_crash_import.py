@@ -8,7 +8,6 @@ kills land inside the work on an idle machine and under load alike.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import random
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import UCDP_SAMPLE
+from tests.conftest import write_ucdp
 
 pytestmark = [
     pytest.mark.integration,
@@ -37,18 +36,6 @@ def sarhad(home: Path, *args: str, timeout: float = 120) -> subprocess.Completed
         [sys.executable, "-m", "sarhad", "--home", str(home), *args],
         capture_output=True, text=True, timeout=timeout, check=False,
     )  # fmt: skip
-
-
-def write_ucdp(path: Path, rows: int, first_id: int) -> None:
-    with UCDP_SAMPLE.open(newline="", encoding="utf-8") as fh:
-        header, *sample = list(csv.reader(fh))
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        out = csv.writer(fh, lineterminator="\n")
-        out.writerow(header)
-        for i in range(rows):
-            row = list(sample[i % len(sample)])
-            row[0] = str(first_id + i)
-            out.writerow(row)
 
 
 def incidents(home: Path) -> int:

@@ -9,7 +9,6 @@ cosigning rather than after the process has finished.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import random
@@ -25,7 +24,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import UCDP_SAMPLE
+from tests.conftest import write_ucdp
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -55,18 +54,6 @@ def timed_sync(home: Path) -> float:
     [result] = json.loads(cli(home, "sync", "IR", "--json"))
     assert result["ok"], result
     return time.monotonic() - started
-
-
-def write_ucdp(path: Path, rows: int, first_id: int) -> None:
-    with UCDP_SAMPLE.open(newline="", encoding="utf-8") as fh:
-        header, *sample = list(csv.reader(fh))
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        out = csv.writer(fh, lineterminator="\n")
-        out.writerow(header)
-        for i in range(rows):
-            row = list(sample[i % len(sample)])
-            row[0] = str(first_id + i)
-            out.writerow(row)
 
 
 def incidents(home: Path) -> int:
