@@ -31,7 +31,7 @@ import re
 import time
 from collections.abc import Callable, Generator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import closing
+from contextlib import AbstractContextManager, closing, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
@@ -50,6 +50,7 @@ from sarhad.log.merkle import leaf_hash, verify_consistency
 from sarhad.model.incident import SARHAD_EXTENSION, Incident, content_hash
 from sarhad.monitor import summary as incident_summaries
 from sarhad.monitor.evaluate import evaluate, notify_committed
+from sarhad.monitor.rules import list_rules
 from sarhad.store.incidents import incident_row
 
 if TYPE_CHECKING:
@@ -60,6 +61,8 @@ __all__ = ["CHUNK", "SyncResult", "sync_peer"]
 log = logging.getLogger(__name__)
 
 CHUNK: Final = 10_000
+# Below this many new entries, keeping the indexes up to date row by row costs less than rebuilding them.
+DEFER_INDEXES_MIN: Final = 20_000
 SQLITE_CACHE_MIB: Final = 256
 # json's C string encoder (ensure_ascii=False) writes a string as RFC 8785 §3.2.2.2 does.
 _string: Final[Callable[[str], str]] = json.encoder.encode_basestring
@@ -283,7 +286,7 @@ def _content_hash(obj: dict[str, Any], text: str | None) -> str:
     """
     created, modified = obj.get("created"), obj.get("modified")
     keys = sorted(obj)
-    if text is None or type(created) is not str or type(modified) is not str or not all(k.isascii() for k in keys):
+    if text is None or type(created) is not str or type(modified) is not str or not "".join(keys).isascii():
         return content_hash(obj)
     first, last = keys.index("created"), keys.index("modified")
     try:
@@ -376,6 +379,22 @@ def _check_entry(name: str, entry: _Entry) -> _Checked:
     return _Checked(entry, env, text, obj)
 
 
+def _deferred_indexes(node: Node, new_entries: int) -> AbstractContextManager[object]:
+    """Build the secondary indexes of ``objects`` and ``incidents`` once after a large sync, when sound.
+
+    Only on SQLite, for at least :data:`DEFER_INDEXES_MIN` new entries that outnumber the objects already
+    stored (a rebuild costs in proportion to the whole table), and only without alert rules, whose queries
+    in the same transaction need the indexes. The unique index on ``objects.seq`` and the primary keys stay.
+    The drop and the rebuild are part of the sync's transaction: a failure rolls both back.
+    """
+    if node.db.dialect != "sqlite" or new_entries < DEFER_INDEXES_MIN or list_rules(node.db):
+        return nullcontext()
+    row = node.db.fetchone("SELECT COUNT(*) FROM objects")
+    if row is not None and int(row[0]) >= new_entries:
+        return nullcontext()
+    return node.db.deferred_indexes("incidents", "objects")
+
+
 def _locate_rewrite(node: Node, http: _PeerHTTP, held: int) -> str:
     """The first entry below ``held`` whose leaf the peer now serves differently, named for the message."""
     stored = node.db.fetchall(
@@ -462,7 +481,8 @@ def _sync(
     # random key order, and with the default 2 MB the same pages would be spilled again and again.
     with node.db.bulk(SQLITE_CACHE_MIB), node.db.transaction():
         # closing(): a failure here waits for the fetch in flight before the connection is closed.
-        with closing(_entry_chunks(http, held, checkpoint.size)) as chunks:
+        deferred = _deferred_indexes(node, checkpoint.size - held)
+        with deferred, closing(_entry_chunks(http, held, checkpoint.size)) as chunks:
             for chunk in chunks:
                 # 3. Recompute every leaf and object hash of the chunk before writing any of it.
                 checked = [_check_entry(name, entry) for entry in chunk]

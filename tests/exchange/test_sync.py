@@ -238,3 +238,53 @@ def test_progress_is_reported_per_chunk_of_new_entries(
     assert result.entries == 37
     assert calls == [(10, 37), (20, 37), (30, 37), (37, 37)]
     assert count_incidents(ir.db) == 37
+
+
+def _indexes(node: Node) -> list[tuple[str, str]]:
+    rows = node.db.fetchall(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('objects', 'incidents')"
+        " AND sql IS NOT NULL ORDER BY name"
+    )
+    return [(str(name), str(sql)) for name, sql in rows]
+
+
+def test_a_large_first_sync_builds_the_indexes_once_and_queries_use_them(
+    pair: tuple[Node, Node, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sarhad.exchange.sync as sync
+
+    pk, ir, _ = pair
+    indexes = _indexes(ir)
+    assert any(name == "incidents_date" for name, _ in indexes)
+    monkeypatch.setattr(sync, "DEFER_INDEXES_MIN", 10)  # 37 new entries into an empty node: deferred
+    result = sync_peer(ir, get_peer(ir.db, "PK"))
+    assert (result.entries, result.objects) == (37, 37)
+    assert _indexes(ir) == indexes
+    assert ir.db.fetchall("PRAGMA integrity_check") == [("ok",)]
+    plan = " ".join(
+        str(r[-1]) for r in ir.db.fetchall("EXPLAIN QUERY PLAN SELECT id FROM incidents WHERE date_start > '2000'")
+    )
+    assert "incidents_date" in plan
+    by_index = ir.db.fetchall("SELECT id FROM incidents INDEXED BY incidents_date WHERE date_start > '' ORDER BY id")
+    assert by_index == pk.db.fetchall("SELECT id FROM incidents ORDER BY id")
+
+
+def test_a_failing_large_sync_keeps_the_indexes_and_stores_nothing(
+    pair: tuple[Node, Node, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sarhad.exchange.sync as sync
+
+    pk, ir, _ = pair
+    indexes = _indexes(ir)
+    monkeypatch.setattr(sync, "DEFER_INDEXES_MIN", 10)
+    with pk.db.transaction():
+        row = pk.db.fetchone("SELECT body FROM objects WHERE log_index = 30")
+        assert row is not None
+        pk.db.execute("UPDATE objects SET body = ? WHERE log_index = 30", (str(row[0]).replace("}", " }", 1),))
+    with pytest.raises(
+        VerificationError, match=r"peer PK: entry 30 \(incident--.*\): the object served does not match"
+    ):
+        sync_peer(ir, get_peer(ir.db, "PK"))
+    assert _indexes(ir) == indexes
+    assert count_incidents(ir.db) == 0
+    assert ir.db.fetchone("SELECT COUNT(*) FROM objects") == (0,)
