@@ -13,9 +13,11 @@ from rich.console import Console
 from rich.table import Table
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
+
     from sarhad.node import Node
 
-__all__ = ["State", "console", "err_console", "print_json", "print_table", "state"]
+__all__ = ["State", "console", "err_console", "print_json", "print_table", "progress_bars", "state"]
 
 # On a terminal Rich fits its width; piped output gets wide tables that do not wrap mid-id.
 console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 220)
@@ -72,3 +74,11 @@ def print_table(columns: list[str], rows: list[list[Any]], title: str | None = N
 def progress_enabled() -> bool:
     """Show progress bars only on an interactive terminal."""
     return sys.stderr.isatty()
+
+
+def progress_bars(verb: str) -> Progress:
+    """Rich progress bars on stderr, each labelled ``<verb> <task description>``, gone when the work ends."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn(f"{verb} {{task.description}}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    return Progress(*columns, console=err_console, transient=True)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from sarhad.cli._shared import console, err_console, print_json, print_table, progress_enabled, state
+from sarhad.cli._shared import console, print_json, print_table, progress_bars, progress_enabled, state
 
 if TYPE_CHECKING:
     from sarhad.exchange.peers import Peer
@@ -145,10 +145,7 @@ def _sync_one(node: Node, peer: Peer, *, show_progress: bool) -> SyncResult:
 
     if not show_progress:
         return sync_peer(node, peer)
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    columns = (TextColumn("syncing {task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err_console, transient=True) as bar:
+    with progress_bars("syncing") as bar:
         task = bar.add_task(peer.name, total=None)
         return sync_peer(node, peer, progress=lambda done, total: bar.update(task, completed=done, total=total))
 

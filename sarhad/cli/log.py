@@ -21,7 +21,7 @@ from typing import Any
 
 import typer
 
-from sarhad.cli._shared import console, err_console, print_json, progress_enabled, state
+from sarhad.cli._shared import console, print_json, progress_bars, progress_enabled, state
 from sarhad.errors import InvalidInput, NotFound, VerificationError
 
 __all__ = ["key_app", "log_app"]
@@ -167,17 +167,9 @@ def log_verify(
         )
 
     if progress_enabled() and not json_out:
-        from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, TimeElapsedColumn
-        from rich.progress import Progress as Bars
+        from rich.progress import TaskID
 
-        with Bars(
-            TextColumn("checking {task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err_console,
-            transient=True,
-        ) as bar:
+        with progress_bars("checking") as bar:
             tasks: dict[str, TaskID] = {}
 
             def show(step: str, done: int, total: int) -> None:

@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from sarhad.cli._shared import console, err_console, print_json, print_table, progress_enabled, state
+from sarhad.cli._shared import console, err_console, print_json, print_table, progress_bars, progress_enabled, state
 from sarhad.errors import InvalidInput
 from sarhad.store.incidents import Filters
 
@@ -153,14 +152,7 @@ def import_(
         return
     node = state(ctx).node()
     if progress_enabled() and not json_out:
-        with Progress(
-            TextColumn("importing {task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err_console,
-            transient=True,
-        ) as bar:
+        with progress_bars("importing") as bar:
             task = bar.add_task(file.name, total=None)
             result = import_file(
                 node,
