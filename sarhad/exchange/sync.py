@@ -475,11 +475,16 @@ def _sync(
     # from object) and written while the next chunk is on its way; nothing is committed before the root
     # check (4) and the peer's acceptance of our cosignature, and any failure rolls all of it back.
     frontier = _frontier(node, peer, held)
+    # Into a node without incidents, the only rows a chunk can replace are those of earlier chunks of this
+    # sync: keep them here instead of reading them back for the summaries (None: read them back).
+    synced: dict[str, tuple[Any, ...]] | None = None
     stamp = _now()
     entries = objects = 0
     # A larger SQLite page cache: a big first sync inserts into every index of objects and incidents in
     # random key order, and with the default 2 MB the same pages would be spilled again and again.
     with node.db.bulk(SQLITE_CACHE_MIB), node.db.transaction():
+        if node.db.fetchone("SELECT 1 FROM incidents LIMIT 1") is None:
+            synced = {}
         # closing(): a failure here waits for the fetch in flight before the connection is closed.
         deferred = _deferred_indexes(node, checkpoint.size - held)
         with deferred, closing(_entry_chunks(http, held, checkpoint.size)) as chunks:
@@ -487,7 +492,7 @@ def _sync(
                 # 3. Recompute every leaf and object hash of the chunk before writing any of it.
                 checked = [_check_entry(name, entry) for entry in chunk]
                 frontier.extend(c.entry.leaf for c in checked)
-                objects += _store(node, peer, checked, stamp)
+                objects += _store(node, peer, checked, stamp, synced)
                 entries += len(checked)
                 if progress is not None:
                     progress(entries, checkpoint.size - held)
@@ -526,9 +531,15 @@ def _sync(
     )
 
 
-def _store(node: Node, peer: Peer, checked: list[_Checked], stamp: str) -> int:
+def _store(
+    node: Node, peer: Peer, checked: list[_Checked], stamp: str, synced: dict[str, tuple[Any, ...]] | None
+) -> int:
     """Write checked entries inside the caller's transaction: leaves, objects (``added`` = ``stamp``),
-    incident rows and summaries, framework views and alerts. Returns how many objects were stored."""
+    incident rows and summaries, framework views and alerts. Returns how many objects were stored.
+
+    ``synced``, when given, holds every incident row stored now (the node had none before this sync): the
+    rows this chunk replaces are taken from it, and it is brought up to date.
+    """
     name = peer.name
     node.db.executemany(
         "INSERT INTO peer_leaves (peer, idx, envelope, leaf_hash) VALUES (?, ?, ?, ?)",
@@ -568,7 +579,13 @@ def _store(node: Node, peer: Peer, checked: list[_Checked], stamp: str) -> int:
     )
     if incidents:
         # upsert_incidents, plus the dashboard's summaries (sarhad.monitor.summary) in the same transaction.
-        incident_summaries.upsert(node.db, incidents)
+        if synced is None:
+            incident_summaries.upsert(node.db, incidents)
+        else:
+            ids = dict.fromkeys(str(r[0]) for r in incidents)
+            replaced = [synced[i] for i in ids if i in synced]
+            incident_summaries.upsert(node.db, incidents, replaced=replaced)
+            synced.update((str(r[0]), r) for r in incidents)
     # The same code paths as the node's own records: framework views, then the alert rules.
     for row in rows:
         index_stored(node.db, row[0], row[1])

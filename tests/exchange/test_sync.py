@@ -288,3 +288,27 @@ def test_a_failing_large_sync_keeps_the_indexes_and_stores_nothing(
     assert _indexes(ir) == indexes
     assert count_incidents(ir.db) == 0
     assert ir.db.fetchone("SELECT COUNT(*) FROM objects") == (0,)
+
+
+def test_summaries_after_a_chunked_sync_with_new_versions_equal_a_rebuild(
+    pair: tuple[Node, Node, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sarhad.exchange.sync as sync
+    from tests.monitor.test_evaluate import make
+    from tests.monitor.test_summary import from_scratch, snapshot
+
+    pk, ir, _ = pair
+    pk.publish([make("a"), make("b", killed=3)])
+    # later versions, in later chunks: "a" moves month, province and grid cell, "b" changes its figure
+    pk.publish([make("a", day="2025-07-02", admin1="Khyber Pakhtunkhwa", lat=34.0, lon=71.5)])
+    pk.publish([make("b", killed=7)])
+    monkeypatch.setattr(sync, "CHUNK", 1)  # each entry in a chunk of its own
+    result = sync_peer(ir, get_peer(ir.db, "PK"))
+    assert result.objects == result.entries == pk.log.latest_checkpoint().size
+    incremental = snapshot(ir.db)
+    assert ("2025-07", "PK", "Khyber Pakhtunkhwa") in {(r[0], r[1], r[4]) for r in incremental[0]}
+    assert incremental == from_scratch(ir.db)
+    assert ir.db.fetchall("SELECT id, killed_best FROM incidents WHERE source_id IN ('a', 'b') ORDER BY source_id") == (
+        pk.db.fetchall("SELECT id, killed_best FROM incidents WHERE source_id IN ('a', 'b') ORDER BY source_id")
+    )
+    assert [r[1] for r in ir.db.fetchall("SELECT source_id, killed_best FROM incidents WHERE source_id = 'b'")] == [7]
