@@ -133,7 +133,10 @@ async def cosignatures(request: Request) -> Response:
     with ctx.db.transaction():
         added = ctx.node.log.add_cosignatures(note, witnesses)
     if not witnesses:
-        raise VerificationError("this node has no registered peer whose cosignature it could accept")
+        raise VerificationError(
+            f"node {ctx.party} has no registered peer whose cosignature it could accept; its operator registers the"
+            " cosigning node with 'sarhad peer add NAME URL --vkey VKEY --token TOKEN'"
+        )
     ctx.audit(principal, "cosignature", f"{added} new")
     return JSONResponse({"added": added})
 

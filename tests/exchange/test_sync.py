@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sarhad.errors import NotFound, VerificationError
+from sarhad.errors import ExchangeError, NotFound, VerificationError
 from sarhad.exchange.peers import add_peer, get_peer
 from sarhad.exchange.sync import sync_peer
 from sarhad.importer import import_file
@@ -53,6 +53,17 @@ def test_sync_copies_verifies_and_cosigns(pair: tuple[Node, Node, str]) -> None:
     verify_log(ir.db, [ir.signer.verifier])
     again = sync_peer(ir, get_peer(ir.db, "PK"))
     assert again.entries == 0
+
+
+def test_a_publisher_that_has_not_registered_us_refuses_the_cosignature_and_nothing_is_stored(tmp_path: Path) -> None:
+    with Node.init(tmp_path / "pk", "PK") as pk, Node.init(tmp_path / "ir", "IR") as ir:
+        import_file(pk, "ucdp", UCDP_SAMPLE)
+        with serving(pk) as pk_url:  # PK has no peers: it cannot accept IR's cosignature
+            add_peer(ir.db, "PK", pk_url, pk.signer.vkey, create_token(pk.db, "ir", "peer", "IR"))
+            with pytest.raises(ExchangeError, match=r"node PK has no registered peer .* 'sarhad peer add NAME URL"):
+                sync_peer(ir, get_peer(ir.db, "PK"))
+        assert count_incidents(ir.db) == 0
+        assert ir.db.fetchone("SELECT COUNT(*) FROM peer_leaves") == (0,)
 
 
 def test_incremental_sync_fetches_only_new_entries(pair: tuple[Node, Node, str]) -> None:
