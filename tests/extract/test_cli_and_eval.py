@@ -1,4 +1,4 @@
-"""``sarhad extract`` (registered on a root app as the lead's CLI does) and the evaluation script."""
+"""``sarhad extract`` (registered on a root app as sarhad's own CLI does) and the evaluation script."""
 
 from __future__ import annotations
 
