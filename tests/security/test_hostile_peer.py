@@ -6,9 +6,6 @@ working once the peer answers honestly again.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,8 +22,8 @@ from sarhad.exchange.sync import sync_peer
 from sarhad.node import Node
 from sarhad.web.app import create_app
 from sarhad.web.auth import create_token
-from sarhad.web.server import Server, config
 from tests.monitor.test_evaluate import make
+from tests.web.conftest import running
 
 
 @contextmanager
@@ -55,21 +52,8 @@ def serving_with_route(
         else:
             await real(scope, receive, send)
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    server = Server(config(app, "127.0.0.1", port))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "the hostile peer did not start"
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(15)
+    with running(node, app) as (base, _server, _thread):
+        yield base
 
 
 @pytest.mark.parametrize(

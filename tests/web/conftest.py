@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
+from starlette.types import ASGIApp
 
 from sarhad.importer import import_file
 from sarhad.node import Node
@@ -60,10 +61,12 @@ def serving(node: Node) -> Iterator[str]:
 
 
 @contextmanager
-def running(node: Node) -> Iterator[tuple[str, Server, threading.Thread]]:
-    """Like :func:`serving`, also yielding the server and its thread (to stop it from a test)."""
+def running(node: Node, app: ASGIApp | None = None) -> Iterator[tuple[str, Server, threading.Thread]]:
+    """Like :func:`serving`, also yielding the server and its thread (to stop it from a test).
+
+    ``app`` replaces the node's app (e.g. one that wraps it to misbehave on a route)."""
     port = _free_port()
-    server = Server(config(create_app(node.settings), "127.0.0.1", port))
+    server = Server(config(app or create_app(node.settings), "127.0.0.1", port))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
