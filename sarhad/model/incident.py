@@ -24,11 +24,15 @@ from sarhad.model.figures import Figure, Range, total
 __all__ = [
     "ATTRIBUTIONS",
     "INCIDENT_CORE_EXTENSION",
+    "MAX_RECIPIENTS",
+    "PARTY_CODE",
+    "PRINCIPAL_NAME",
     "SARHAD_EXTENSION",
     "TLP_MARKINGS",
     "Incident",
     "Perpetrator",
     "Place",
+    "check_recipient",
     "content_hash",
     "identity_id",
     "incident_id",
@@ -48,6 +52,11 @@ TLP_MARKINGS: Final[dict[str, str]] = {
 }
 _TLP_BY_ID: Final = {v: k for k, v in TLP_MARKINGS.items()}
 ATTRIBUTIONS: Final = ("confirmed", "suspected", "claimed", "blamed", "unknown")
+# A party code (``PK``, ``IR``) and a principal's name (``zahedan-desk``): a TLP:RED record's recipients are
+# ``PARTY:NAME`` references to principals, checked with these (sarhad.web.auth uses the same for tokens).
+PARTY_CODE: Final = re.compile(r"^[A-Z][A-Z0-9-]{1,15}$")
+PRINCIPAL_NAME: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+MAX_RECIPIENTS: Final = 100
 
 _NAMESPACE: Final = uuid.UUID("5a7268ad-0000-5000-8000-736172686164")  # sarhad's uuid5 namespace
 _ID = re.compile(r"^incident--[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -76,6 +85,21 @@ def incident_id(dataset: str, reported_by: str, source_id: str) -> str:
 def identity_id(party: str) -> str:
     """The STIX identity id of a party or dataset (``identity--…``), stable across nodes."""
     return f"identity--{uuid.uuid5(_NAMESPACE, f'party|{party}')}"
+
+
+def check_recipient(reference: object) -> str:
+    """``reference`` if it names a principal as ``PARTY:NAME`` (``IR:zahedan-desk``).
+
+    Raises InvalidInput saying what a recipient looks like otherwise.
+    """
+    if type(reference) is str:
+        party, sep, name = reference.partition(":")
+        if sep and PARTY_CODE.match(party) and PRINCIPAL_NAME.match(name):
+            return reference
+    raise InvalidInput(
+        f"recipient {str(reference)[:80]!r} is not PARTY:NAME (a party code such as IR, a colon, and a principal's"
+        " name such as zahedan-desk: letters, digits, '.', '_', '@', '-')"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,9 +178,11 @@ class Incident:
     ``reported_by`` is the party (``PK``) or dataset (``UCDP``) that asserts the record; ``dataset`` and
     ``source_id`` name the row it came from (``ucdp``/``193150``, ``party``/the party's own reference);
     ``raw`` keeps that row verbatim (column → text) for lossless re-export, with ``raw_sha256``.
+    ``recipients`` are the principals (``PARTY:NAME``) a TLP:RED record is for; none means the originating
+    party's own principals (see sarhad.web.auth).
 
     Raises InvalidInput when a field is malformed (a bad date, an end before the start, a TLP level sarhad
-    does not know, coordinates out of range…).
+    does not know, coordinates out of range, recipients on a record that is not TLP:RED…).
     """
 
     id: str
@@ -176,6 +202,7 @@ class Incident:
     title: str = ""
     summary: str = ""
     tlp: str = "CLEAR"
+    recipients: tuple[str, ...] = ()
     licence: str = "PARTY-OWN"
     raw: Mapping[str, str] | None = None
     raw_sha256: str | None = None
@@ -194,11 +221,29 @@ class Incident:
             raise InvalidInput(f"date precision {self.date_precision!r} is not one of {', '.join(DATE_PRECISIONS)}")
         if self.tlp not in TLP_LEVELS:
             raise InvalidInput(f"TLP {self.tlp!r} is not one of {', '.join(TLP_LEVELS)}")
+        if self.recipients:
+            self._check_recipients()
         if not self.reported_by:
             raise InvalidInput("reported_by is empty")
         for stamp, what in ((self.created, "created"), (self.modified, "modified")):
             if stamp != _EPOCH and not _TIMESTAMP.match(stamp):
                 raise InvalidInput(f"{what} {stamp!r} is not a UTC timestamp (YYYY-MM-DDTHH:MM:SSZ)")
+
+    def _check_recipients(self) -> None:
+        if type(self.recipients) is not tuple:
+            raise InvalidInput(f"recipients must be a list of PARTY:NAME, not {type(self.recipients).__name__}")
+        if self.tlp != "RED":
+            raise InvalidInput(
+                f"recipients are for TLP:RED records only; this record is TLP:{self.tlp} (mark it RED, or name no"
+                " recipients)"
+            )
+        if len(self.recipients) > MAX_RECIPIENTS:
+            raise InvalidInput(f"{len(self.recipients)} recipients; a record may name at most {MAX_RECIPIENTS}")
+        for reference in self.recipients:
+            check_recipient(reference)
+        if len(set(self.recipients)) != len(self.recipients):
+            twice = next(r for r in self.recipients if self.recipients.count(r) > 1)
+            raise InvalidInput(f"recipient {twice!r} is named twice")
 
     def with_place(self, place: Place) -> Incident:
         """This record with ``place`` instead of its own (the importer adds the border distance this way).
@@ -259,6 +304,8 @@ class Incident:
             ext["raw"] = dict(self.raw)
         if self.raw_sha256 is not None:
             ext["raw_sha256"] = self.raw_sha256
+        if self.recipients:
+            ext["recipients"] = list(self.recipients)
         obj: dict[str, Any] = {
             "type": "incident",
             "spec_version": "2.1",
@@ -312,6 +359,7 @@ class Incident:
                 title=obj.get("name", ""),
                 summary=obj.get("description", ""),
                 tlp=_TLP_BY_ID[markings[0]] if markings else "CLEAR",
+                recipients=tuple(ext.get("recipients", ())),
                 licence=ext.get("licence", "PARTY-OWN"),
                 raw=ext.get("raw"),
                 raw_sha256=ext.get("raw_sha256"),

@@ -160,6 +160,8 @@ class IncidentText:
             ext.append(f'"raw":{canonical_text(dict(inc.raw))},')
         if inc.raw_sha256 is not None:
             ext.append(f'"raw_sha256":{_str(inc.raw_sha256)},')
+        if inc.recipients:
+            ext.append(f'"recipients":[{_strings(inc.recipients)}],')
         ext.append(f'"reported_by":{_str(inc.reported_by)},"source_id":{_str(inc.source_id)}')
         if inc.sources:
             ext.append(f',"sources":[{self._cached(lists, inc.sources, _strings)}]')  # type: ignore[arg-type]
