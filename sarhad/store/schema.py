@@ -2,18 +2,23 @@
 
 Each component (``core``, ``log``, …) keeps an ordered list of DDL statements; applied ones are recorded in
 ``schema_migrations`` so that opening a node brings its database up to date, in one transaction. The same
-statements run on SQLite and PostgreSQL (``{blob}``, ``{bigint}``, ``{real}`` are filled per dialect).
+statements run on SQLite and PostgreSQL (``{blob}``, ``{bigint}``, ``{real}`` are filled per dialect); a
+statement that must differ (a trigger) is a mapping from dialect to statement.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 
+from sarhad.store import recipients
 from sarhad.store.db import Database
 
 __all__ = ["COMPONENTS", "migrate"]
 
-CORE: Final[list[str]] = [
+Statement = str | Mapping[str, str]
+
+CORE: Final[list[Statement]] = [
     # Every object the node holds, own or a peer's, each version once. ``body`` is the object's RFC 8785
     # canonical JSON; ``sha256`` its hash (what the log's envelope carries); ``content_sha256`` the hash
     # without timestamps (what re-imports compare); ``origin`` the party whose log holds it; ``seq`` the order
@@ -82,6 +87,8 @@ CORE: Final[list[str]] = [
     "CREATE INDEX incidents_latlon ON incidents (lat, lon)",
     # One row per key/value the node keeps about itself (e.g. the next object sequence number).
     "CREATE TABLE node_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    # The named recipients of TLP:RED objects, derived by triggers on objects (sarhad.store.recipients).
+    *recipients.MIGRATIONS,
 ]
 
 
@@ -95,10 +102,10 @@ _COMPONENT_MODULES: Final = {
 }
 
 
-def _components() -> dict[str, list[str]]:
+def _components() -> dict[str, list[Statement]]:
     import importlib
 
-    found = {"core": CORE}
+    found: dict[str, list[Statement]] = {"core": CORE}
     for name, module in _COMPONENT_MODULES.items():
         try:
             found[name] = list(importlib.import_module(module).MIGRATIONS)
@@ -124,7 +131,7 @@ def migrate(db: Database) -> int:
             for version, statement in enumerate(statements, start=1):
                 if (component, version) in done:
                     continue
-                db.execute(db.ddl(statement))
+                db.execute(db.ddl(statement if isinstance(statement, str) else statement[db.dialect]))
                 db.execute("INSERT INTO schema_migrations (component, version) VALUES (?, ?)", (component, version))
                 applied += 1
     return applied
