@@ -35,12 +35,14 @@ _broadcasters: weakref.WeakSet[Broadcaster] = weakref.WeakSet()
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """One stream event: ``kind`` is ``incident`` or ``alert``; ``tlp``/``origin`` decide who may see it."""
+    """One stream event: ``kind`` is ``incident`` or ``alert``; ``tlp``, ``origin`` and, for a TLP:RED record,
+    its named ``recipients`` decide who may see it (sarhad.web.auth.may_read)."""
 
     kind: str
     data: dict[str, Any]
     tlp: str
     origin: str
+    recipients: tuple[str, ...] = ()
 
     def to_sse(self) -> str:
         """The event as a ``text/event-stream`` frame (WHATWG HTML §9.2)."""
@@ -178,7 +180,8 @@ class Watcher:
                 marks = ",".join("?" * len(chunk))
                 found += _summaries(self.db, f"id IN ({marks})", chunk)
             for item in sorted(found, key=lambda item: order.get(str(item["id"]), len(order))):
-                events.append(Event("incident", item, item["tlp"], item["origin"]))
+                named = _recipients(self.db, str(item["id"])) if item["tlp"] == "RED" else ()
+                events.append(Event("incident", item, item["tlp"], item["origin"], named))
         else:
             self._seq = newest
         events += self._new_alerts()
@@ -218,7 +221,9 @@ class Watcher:
             found = _summaries(self.db, "id = ?", [str(r[2])])
             if found:
                 data["incident"] = found[0]
-            events.append(Event("alert", data, str(r[6] or "RED"), str(r[7] or r[3])))
+            tlp = str(r[6] or "RED")
+            named = _recipients(self.db, str(r[2])) if tlp == "RED" else ()
+            events.append(Event("alert", data, tlp, str(r[7] or r[3]), named))
         if rows:
             newest = str(rows[-1][5])
             self._alert_mark = (
@@ -272,3 +277,13 @@ def _summaries(db: Database, where: str, params: list[Any]) -> list[dict[str, An
     from sarhad.monitor.views import compact_rows
 
     return compact_rows(db, where, params)
+
+
+def _recipients(db: Database, incident_id: str) -> tuple[str, ...]:
+    """The named recipients of an incident's current version (empty when it names none)."""
+    rows = db.fetchall(
+        "SELECT r.recipient FROM incidents i JOIN object_recipients r ON r.object_id = i.id AND r.modified = i.modified"
+        " WHERE i.id = ? ORDER BY r.recipient",
+        (incident_id,),
+    )
+    return tuple(str(r[0]) for r in rows)

@@ -106,9 +106,37 @@ def _month_split(since: str | None, until: str | None) -> tuple[str | None, str 
     return first, last, edges
 
 
+def _beyond_levels(filters: Filters) -> Filters | None:
+    """The filters of the rows ``filters.readable`` admits besides the levels of ``filters.tlp`` (None when it
+    admits none besides: the summary tables, which know levels but not recipients, then answer alone)."""
+    if filters.readable is None or filters.tlp is None:
+        return None
+    clause, params = filters.readable
+    if filters.tlp:
+        clause = f"{clause} AND tlp NOT IN ({', '.join('?' * len(filters.tlp))})"
+        params = (*params, *filters.tlp)
+    return replace(filters, tlp=None, readable=(clause, params))
+
+
 def _groups(db: Database, filters: Filters, dims: tuple[str, ...]) -> dict[tuple[Any, ...], list[int]] | None:
     """Incidents and killed per value of ``dims`` (summary columns; '' for a missing value), from the summary
     table plus the partial months' rows; None when the summary cannot answer ``filters``."""
+    extra = _beyond_levels(filters)
+    if extra is not None:
+        # the summaries answer the readable levels; the rows the principal may read besides them (its TLP:RED
+        # records: a partial index finds them) are added from the rows
+        found = _groups(db, replace(filters, readable=None), dims)
+        if found is None:
+            return None
+        where, params = extra.where()
+        exprs = [("SUBSTR(date_start, 1, 7)" if d == "month" else f"COALESCE({d}, '')") for d in dims]
+        group = f" GROUP BY {', '.join(exprs)}" if dims else ""
+        sql = f"SELECT {''.join(f'{e}, ' for e in exprs)}COUNT(*), SUM({_KILLED}) FROM incidents{where}{group}"
+        for r in db.fetchall(sql, params):
+            g = found.setdefault(tuple(r[: len(dims)]), [0, 0])
+            g[0] += int(r[-2] or 0)
+            g[1] += int(r[-1] or 0)
+        return {k: v for k, v in found.items() if v[0] > 0}
     if not _only(filters, _SUMMARY_FIELDS):
         return None
     split = _month_split(filters.since, filters.until)
@@ -215,8 +243,9 @@ def markers(
         min_lon, min_lat, max_lon, max_lat = bbox
         where = _and(where, "lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?")
         params = [*params, min_lat, max_lat, min_lon, max_lon]
-    if zoom in BANDS and _only(filters, _CELL_FIELDS):
-        cwhere, cparams = filters.where()
+    levels_only = replace(filters, readable=None)
+    if zoom in BANDS and _only(levels_only, _CELL_FIELDS):
+        cwhere, cparams = levels_only.where()
         cwhere, cparams = _and(cwhere, "band = ?"), [*cparams, zoom]
         if bbox is not None:
             min_lon, min_lat, max_lon, max_lat = bbox
@@ -228,6 +257,19 @@ def markers(
             f" FROM incident_cells{cwhere} GROUP BY cy, cx, reported_by",
             cparams,
         )
+        extra = _beyond_levels(filters)
+        if extra is not None:  # the principal's TLP:RED records, which the cells do not tell apart
+            ewhere, eparams = extra.where()
+            ewhere = _and(ewhere, "lat IS NOT NULL AND lon IS NOT NULL")
+            if bbox is not None:
+                ewhere = _and(ewhere, "lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?")
+                eparams = [*eparams, min_lat, max_lat, min_lon, max_lon]
+            rows += db.fetchall(
+                f"SELECT CAST(FLOOR(lat / {cell!r}) AS INTEGER) AS gy, CAST(FLOOR(lon / {cell!r}) AS INTEGER) AS gx,"
+                f" reported_by, COUNT(*), SUM({_KILLED}), SUM(lat), SUM(lon) FROM incidents{ewhere}"
+                " GROUP BY gy, gx, reported_by",
+                eparams,
+            )
         if sum(int(r[3]) for r in rows) > limit:
             clusters = _clusters(rows)
             return {"mode": "clusters", "clusters": clusters, "total": sum(c["count"] for c in clusters), "cell": cell}

@@ -73,7 +73,11 @@ def insert_incidents(db: Database, rows: Sequence[tuple[Any, ...]]) -> None:
 class Filters:
     """What to select. Dates are ISO ``YYYY-MM-DD`` (an incident matches when its start date is in range);
     ``bbox`` is ``(min_lon, min_lat, max_lon, max_lat)``; ``near_border`` a distance in km; ``side`` a
-    country code; ``dedup`` keeps one report per reconciled incident (the cluster's representative)."""
+    country code; ``dedup`` keeps one report per reconciled incident (the cluster's representative).
+
+    ``tlp`` keeps the rows of those levels; ``readable``, an SQL condition over the ``incidents`` table with its
+    parameters, admits rows besides (a principal's own party's, the TLP:RED records it may read: see
+    sarhad.web.auth.beyond_levels_clause). Without ``tlp``, ``readable`` is the whole condition."""
 
     since: str | None = None
     until: str | None = None
@@ -86,6 +90,7 @@ class Filters:
     near_border: float | None = None
     side: str | None = None
     tlp: tuple[str, ...] | None = None
+    readable: tuple[str, tuple[Any, ...]] | None = None
     exclude_licences: tuple[str, ...] = ()
     dedup: bool = False
 
@@ -127,8 +132,13 @@ class Filters:
             clauses.append("border_km <= ?")
             params.append(self.near_border)
         if self.tlp is not None:
-            clauses.append(f"tlp IN ({', '.join('?' * len(self.tlp))})" if self.tlp else "1 = 0")
+            levels = f"tlp IN ({', '.join('?' * len(self.tlp))})" if self.tlp else "1 = 0"
+            clauses.append(f"({levels} OR {self.readable[0]})" if self.readable else levels)
             params += list(self.tlp)
+        if self.readable is not None:
+            if self.tlp is None:
+                clauses.append(self.readable[0])
+            params += list(self.readable[1])
         if self.dedup:
             # One report per incident: each cluster's representative (sarhad reconcile), and every report
             # no run has clustered yet.

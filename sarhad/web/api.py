@@ -8,7 +8,6 @@ Errors are one envelope: ``{"error": {"code", "message", "field"?}}``.
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from typing import Any, Final
 
 import jsonschema
@@ -18,7 +17,7 @@ from starlette.routing import Route
 
 from sarhad.errors import InvalidInput, NotFound
 from sarhad.model.figures import Figure
-from sarhad.model.incident import Incident, Perpetrator, Place, incident_id
+from sarhad.model.incident import Incident, Perpetrator, Place, check_recipient, incident_id
 from sarhad.store.incidents import Filters, count_incidents, load_incident, query_incidents, stats
 from sarhad.web.context import Context, api_error, principal_of
 from sarhad.web.openapi import NEW_INCIDENT
@@ -51,9 +50,7 @@ def _filters(request: Request) -> Filters:
             raise InvalidInput(f"near_border {raw!r} is not a number") from None
         if not 0 <= values["near_border"] < float("inf"):
             raise InvalidInput(f"near_border {raw!r} must be a distance in km, 0 or more")
-    filters = Filters(**values)
-    levels = ctx.readable_levels(principal)
-    return replace(filters, tlp=levels) if principal.party != ctx.party else filters
+    return ctx.incident_filters(principal, Filters(**values))
 
 
 def _int(request: Request, name: str, default: int) -> int:
@@ -84,11 +81,12 @@ async def get_incident(request: Request) -> Response:
     ctx = Context.of(request)
     principal = principal_of(request)
     incident_id_ = request.path_params["incident_id"]
-    row = ctx.db.fetchone("SELECT tlp, origin FROM incidents WHERE id = ?", (incident_id_,))
-    if row is None or not ctx.may_read(principal, str(row[0]), str(row[1])):
+    readable, params = ctx.read_clause(principal, "incidents")
+    row = ctx.db.fetchone(f"SELECT origin FROM incidents WHERE id = ? AND {readable}", (incident_id_, *params))
+    if row is None:
         raise NotFound(f"no incident {incident_id_} that this principal may read")
     inc = load_incident(ctx.db, incident_id_)
-    return JSONResponse({"incident": inc.to_stix(), "origin": row[1]})
+    return JSONResponse({"incident": inc.to_stix(), "origin": row[0], "recipients": list(inc.recipients)})
 
 
 def _field(data: dict[str, Any], name: str, kind: type, required: bool = False) -> Any:
@@ -112,6 +110,15 @@ def _incident_from_json(data: dict[str, Any], party: str) -> Incident:
     source_id = _field(data, "source_id", str, required=True)
     date_start = _field(data, "date_start", str, required=True)
     place = _field(data, "place", dict) or {}
+    tlp = _field(data, "tlp", str) or "CLEAR"
+    recipients = tuple(sorted(_field(data, "recipients", list) or ()))
+    if recipients and tlp != "RED":
+        raise _FieldError("recipients", f"recipients are for TLP:RED records only; this record is TLP:{tlp}")
+    try:
+        for reference in recipients:
+            check_recipient(reference)
+    except InvalidInput as exc:
+        raise _FieldError("recipients", str(exc)) from None
     try:
         return Incident(
             id=incident_id("party", party, source_id),
@@ -133,7 +140,8 @@ def _incident_from_json(data: dict[str, Any], party: str) -> Incident:
             sources=tuple(_field(data, "sources", list) or ()),
             title=_field(data, "title", str) or "",
             summary=_field(data, "summary", str) or "",
-            tlp=_field(data, "tlp", str) or "CLEAR",
+            tlp=tlp,
+            recipients=recipients,
         )
     except (TypeError, ValueError, AttributeError) as exc:  # a backstop: the body schema is checked first
         raise InvalidInput(f"malformed incident: {exc}") from exc

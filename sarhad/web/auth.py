@@ -15,9 +15,22 @@ TLP 2.0 decides what a principal may read of an object published by party ``orig
 * ``CLEAR``: everyone; ``GREEN``: the community (any principal of a party of the framework, i.e. this node's
   party or a registered peer's, and every peer);
 * ``AMBER`` and ``AMBER+STRICT``: the framework's parties (this node's party and its registered peers');
-* ``RED``: named recipients only, i.e. the originator's own principals.
+* ``RED``: named recipients only. A RED record may name its recipients (``PARTY:NAME``, e.g.
+  ``IR:zahedan-desk``; :attr:`sarhad.model.incident.Incident.recipients`). Then exactly these may read it:
+
+  - each principal it names (``f"{party}:{name}"``), on whichever node holds a copy;
+  - the originator's custodian: an ``admin`` of the originating party;
+  - a ``peer`` principal whose party is named: it is the transport that carries the record to the recipient's
+    node, which in turn shows it to the named principals only;
+
+  and nobody else: not the originating party's other principals, not the recipient party's other principals.
+  A RED record that names no one is for the originating party's own principals (as before recipients).
 
 A withheld object's envelope (its hash) stays visible in the log, so the log still verifies.
+
+The rule lives here once, twice spelled: :func:`may_read` for a record in memory, :func:`read_clause` for SQL
+over a table with ``id``, ``modified``, ``tlp`` and ``origin`` columns (``objects`` or ``incidents``), which
+finds the recipients in ``object_recipients`` (:mod:`sarhad.store.recipients`). A test checks that the two agree.
 """
 
 from __future__ import annotations
@@ -31,12 +44,13 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Final
+from typing import Any, Final
 
 from sarhad.errors import AccessDenied, InvalidInput, NotFound
+from sarhad.model.incident import PARTY_CODE, PRINCIPAL_NAME
 from sarhad.store.db import Database
 
 __all__ = [
@@ -45,8 +59,11 @@ __all__ = [
     "FailureLimiter",
     "Principal",
     "authenticate",
+    "beyond_levels_clause",
     "create_token",
+    "may_read",
     "parse_authorization",
+    "read_clause",
     "readable_levels",
     "revoke_token",
 ]
@@ -56,7 +73,8 @@ DEFAULT_EXPIRY_DAYS: Final = 90
 _WRITE: Final = frozenset({"admin", "analyst"})
 _COSIGN: Final = frozenset({"admin", "peer"})
 _TOKEN = re.compile(r"^sarhad_([0-9a-f]{12})_([A-Za-z0-9_-]{20,})$")
-_PARTY = re.compile(r"^[A-Z][A-Z0-9-]{1,15}$")
+_PARTY = PARTY_CODE
+_NOT_RED: Final = frozenset({"CLEAR", "GREEN", "AMBER", "AMBER+STRICT"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +84,11 @@ class Principal:
     name: str
     role: str
     party: str
+
+    @property
+    def reference(self) -> str:
+        """How a TLP:RED record names this principal among its recipients: ``PARTY:NAME``."""
+        return f"{self.party}:{self.name}"
 
     @property
     def may_write(self) -> bool:
@@ -112,6 +135,11 @@ def create_token(
         raise InvalidInput(f"role {role!r} is not one of {', '.join(ROLES)}")
     if not principal.strip():
         raise InvalidInput("principal name is empty")
+    if not PRINCIPAL_NAME.match(principal):
+        raise InvalidInput(
+            f"principal name {principal[:80]!r} is not 1-64 letters, digits, '.', '_', '@' or '-' (starting with a"
+            " letter or digit): a TLP:RED record names its recipients as PARTY:NAME"
+        )
     if not _PARTY.match(party):
         raise InvalidInput(f"party {party!r} is not a party code (2-16 capitals, digits or '-')")
     if expires_days is not None and not 0 < expires_days <= 3650:
@@ -246,3 +274,61 @@ def readable_levels(principal: Principal, parties: Iterable[str]) -> tuple[str, 
     if principal.role == "peer":
         return ("CLEAR", "GREEN")
     return ("CLEAR",)
+
+
+def may_read(principal: Principal, tlp: str, origin: str, recipients: Collection[str], parties: Iterable[str]) -> bool:
+    """Whether ``principal`` may read an object of party ``origin`` marked ``tlp`` (see the module's rules).
+
+    ``recipients`` are the object's named recipients (``PARTY:NAME``; empty when it names none); ``parties``
+    the framework's parties. :func:`read_clause` is the same rule in SQL.
+    """
+    if tlp != "RED":
+        return origin == principal.party or tlp in readable_levels(principal, parties)
+    if not recipients:
+        return origin == principal.party
+    if principal.reference in recipients:
+        return True
+    if origin == principal.party and principal.role == "admin":
+        return True
+    return principal.role == "peer" and any(r.partition(":")[0] == principal.party for r in recipients)
+
+
+def read_clause(principal: Principal, parties: Iterable[str], table: str = "o") -> tuple[str, list[Any]]:
+    """:func:`may_read` as an SQL condition over ``table`` (a name or alias with ``id``, ``modified``, ``tlp``
+    and ``origin``), and its parameters.
+
+    Records that are not RED cost a comparison with the readable levels; only RED rows look up
+    ``object_recipients`` (by its primary key: object id, version, recipient).
+    """
+    levels = readable_levels(principal, parties)
+    beyond, params = beyond_levels_clause(principal, parties, table)
+    return f"({table}.tlp IN ({', '.join('?' * len(levels))}) OR {beyond})", [*levels, *params]
+
+
+def beyond_levels_clause(principal: Principal, parties: Iterable[str], table: str = "o") -> tuple[str, list[Any]]:
+    """The part of :func:`read_clause` that admits rows whose level is not among :func:`readable_levels`:
+    the principal's own party's records and the RED records it may read.
+
+    For a principal of a framework party (whose levels are every level but RED) it admits RED rows only, and
+    says ``tlp = 'RED'`` so that the database can use the incidents' partial index on RED rows.
+    """
+    t = f"{table}."
+    listed = f"SELECT 1 FROM object_recipients r WHERE r.object_id = {t}id AND r.modified = {t}modified"
+    terms: list[str] = []
+    params: list[Any] = []
+    if set(readable_levels(principal, parties)) != _NOT_RED:
+        terms.append(f"({t}origin = ? AND {t}tlp <> 'RED')")
+        params.append(principal.party)
+    if principal.role == "peer":  # the transport of its party's recipients (which include its own name)
+        red = [f"EXISTS ({listed} AND r.party = ?)"]
+        params.append(principal.party)
+    else:
+        red = [f"EXISTS ({listed} AND r.recipient = ?)"]
+        params.append(principal.reference)
+    if principal.role == "admin":  # the originator's custodian
+        red.append(f"{t}origin = ?")
+    else:
+        red.append(f"({t}origin = ? AND NOT EXISTS ({listed}))")
+    params.append(principal.party)
+    terms.append(f"({t}tlp = 'RED' AND ({' OR '.join(red)}))")
+    return "(" + " OR ".join(terms) + ")", params

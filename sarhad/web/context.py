@@ -7,7 +7,8 @@ TAXII routes answer with the TAXII 2.1 error resource (``title``, ``description`
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,6 +17,8 @@ from starlette.responses import JSONResponse, Response
 
 from sarhad.node import Node
 from sarhad.store.db import Database
+from sarhad.store.incidents import Filters
+from sarhad.web import auth
 from sarhad.web.auth import Principal, readable_levels
 
 __all__ = ["Context", "api_error", "principal_of", "taxii_error"]
@@ -52,9 +55,29 @@ class Context:
         """The TLP levels ``principal`` may read of other parties' objects."""
         return readable_levels(principal, self.parties())
 
-    def may_read(self, principal: Principal, tlp: str, origin: str) -> bool:
-        """Whether ``principal`` may read an object of ``origin`` marked ``tlp``."""
-        return origin == principal.party or tlp in self.readable_levels(principal)
+    def may_read(self, principal: Principal, tlp: str, origin: str, recipients: Collection[str] = ()) -> bool:
+        """Whether ``principal`` may read an object of ``origin`` marked ``tlp`` naming ``recipients`` (the TLP
+        rules of :mod:`sarhad.web.auth`; a RED object's recipients must be given)."""
+        return auth.may_read(principal, tlp, origin, recipients, self.parties())
+
+    def read_clause(self, principal: Principal, table: str = "o") -> tuple[str, list[Any]]:
+        """The SQL condition (and parameters) for the rows of ``table`` (``objects`` or ``incidents``, or an
+        alias of one) that ``principal`` may read: the same rules as :meth:`may_read`."""
+        return auth.read_clause(principal, self.parties(), table)
+
+    def incident_filters(self, principal: Principal, filters: Filters) -> Filters:
+        """``filters`` narrowed to the incidents ``principal`` may read: its readable levels (which the
+        dashboard's summary tables answer) and, besides, the rows :func:`auth.beyond_levels_clause` admits."""
+        parties = self.parties()
+        beyond, params = auth.beyond_levels_clause(principal, parties, "incidents")
+        return replace(filters, tlp=readable_levels(principal, parties), readable=(beyond, tuple(params)))
+
+    def may_read_beyond_clear(self, principal: Principal) -> bool:
+        """Whether ``principal`` may read anything that is not TLP:CLEAR here (its reads are then audited)."""
+        if principal.party == self.party or self.readable_levels(principal) != ("CLEAR",):
+            return True
+        named = self.db.fetchone("SELECT 1 FROM object_recipients WHERE recipient = ? LIMIT 1", (principal.reference,))
+        return named is not None
 
     def audit(self, principal: Principal, action: str, target: str) -> None:
         """Record an action of ``principal`` in the audit table."""

@@ -28,7 +28,6 @@ import hashlib
 import json
 import tempfile
 import threading
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Final
 
@@ -82,12 +81,7 @@ def _filters(request: Request) -> Filters:
             raise InvalidInput(f"{key} {values[key]!r} is not a date (YYYY-MM-DD)")
     if q.get("near_border"):
         values["near_border"] = _float(q["near_border"], "near_border")
-    filters = Filters(**values)
-    ctx = Context.of(request)
-    principal = principal_of(request)
-    if principal.party != ctx.party:
-        filters = replace(filters, tlp=ctx.readable_levels(principal))
-    return filters
+    return Context.of(request).incident_filters(principal_of(request), Filters(**values))
 
 
 def _float(raw: str, name: str) -> float:
@@ -177,8 +171,9 @@ async def incident(request: Request) -> Response:
     ctx = Context.of(request)
     principal = principal_of(request)
     wanted = request.path_params["incident_id"]
-    rows = views.compact_rows(ctx.db, "id = ?", [wanted])
-    if not rows or not ctx.may_read(principal, rows[0]["tlp"], rows[0]["origin"]):
+    readable, params = ctx.read_clause(principal, "incidents")
+    rows = views.compact_rows(ctx.db, f"id = ? AND {readable}", [wanted, *params])
+    if not rows:
         raise NotFound(f"no incident {wanted} that this principal may read")
     row = rows[0]
     full = ctx.db.fetchone(
@@ -190,10 +185,16 @@ async def incident(request: Request) -> Response:
         row["id"], row["reported_by"], row["date_start"], row["lat"], row["lon"], full[3], full[4], full[5],
         full[0], full[1], full[2],
     )  # fmt: skip
+    found = counterparts(ctx.db, facts)
+    shown: set[str] = set()
+    if found:  # the versions this principal may read, by the same rule
+        marks = ", ".join("?" * len(found))
+        sql = f"SELECT id FROM incidents WHERE id IN ({marks}) AND {readable}"
+        shown = {str(r[0]) for r in ctx.db.fetchall(sql, [*(other["id"] for other, _ in found), *params])}
     versions = [
         {**{k: other[k] for k in views.COMPACT_COLUMNS}, "disagreements": diffs}
-        for other, diffs in counterparts(ctx.db, facts)
-        if ctx.may_read(principal, other["tlp"], other["origin"])
+        for other, diffs in found
+        if other["id"] in shown
     ]
     alerts = [a.to_dict() for a in list_alerts(ctx.db) if a.incident_id == wanted][:20]
     title = ctx.db.fetchone("SELECT body FROM objects WHERE id = ? ORDER BY modified DESC LIMIT 1", (wanted,))
@@ -209,17 +210,17 @@ async def alerts(request: Request) -> Response:
     ctx = Context.of(request)
     principal = principal_of(request)
     limit = min(max(_int(request, "limit", 50), 1), 500)
+    readable, params = ctx.read_clause(principal, "i")
     rows = ctx.db.fetchall(
         "SELECT a.id, a.rule, a.incident_id, a.origin, a.reason, a.created, i.tlp, i.origin, i.date_start,"
         " i.place, i.admin1, i.perpetrator, i.killed_best, i.reported_by, i.lat, i.lon"
-        " FROM alerts a LEFT JOIN incidents i ON i.id = a.incident_id ORDER BY a.created DESC, a.id LIMIT ?",
-        (limit * 4,),
+        f" FROM alerts a JOIN incidents i ON i.id = a.incident_id WHERE {readable}"
+        " ORDER BY a.created DESC, a.id LIMIT ?",
+        (*params, limit),
     )
     keys = ("id", "rule", "incident_id", "origin", "reason", "created")
     out = []
     for r in rows:
-        if r[6] is None or not ctx.may_read(principal, str(r[6]), str(r[7])):
-            continue
         out.append({**dict(zip(keys, r[:6], strict=True)), "incident": {
             "date_start": r[8], "place": r[9], "admin1": r[10], "perpetrator": r[11], "killed_best": r[12],
             "reported_by": r[13], "lat": r[14], "lon": r[15]}})  # fmt: skip
@@ -460,7 +461,7 @@ async def stream(request: Request) -> Response:
                     break  # the server is stopping: end before the database closes
                 if event is None:
                     yield ": keep-alive\n\n"
-                elif ctx.may_read(principal, event.tlp, event.origin):
+                elif ctx.may_read(principal, event.tlp, event.origin, event.recipients):
                     yield event.to_sse()
         finally:
             hub.broadcaster.unsubscribe(sub)

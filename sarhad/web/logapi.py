@@ -110,12 +110,11 @@ async def entries(request: Request) -> Response:
     ]
     body = '{"entries":[' + ",".join(parts) + "]"
     if with_objects:
-        levels = ctx.readable_levels(principal)
-        marks = ", ".join("?" * len(levels))
+        readable, params = ctx.read_clause(principal, "o")
         objs = ctx.db.fetchall(
-            "SELECT log_index, body FROM objects WHERE origin = ? AND log_index >= ? AND log_index < ?"
-            f" AND (origin = ? OR tlp IN ({marks})) ORDER BY log_index",
-            (ctx.party, start, end, principal.party, *levels),
+            "SELECT o.log_index, o.body FROM objects o WHERE o.origin = ? AND o.log_index >= ? AND o.log_index < ?"
+            f" AND {readable} ORDER BY o.log_index",
+            (ctx.party, start, end, *params),
         )
         if request.query_params.get("bodies") == "text":
             body += ',"objects":{' + ",".join(f'"{int(r[0])}":{_string(str(r[1]))}' for r in objs) + "}"

@@ -117,6 +117,7 @@ def _new_incident() -> dict[str, Any]:
             "title": {"type": "string"},
             "summary": {"type": "string"},
             "tlp": {"type": "string", "enum": ["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"]},
+            "recipients": props["recipients"],
             "place": props["place"],
             "attack_types": strings,
             "target_types": strings,

@@ -52,7 +52,7 @@ class AuditReads:
         async def watched(message: Message) -> None:
             if message["type"] == "http.response.start" and principal is not None and message["status"] < 300:
                 ctx: Context = scope["app"].state.sarhad
-                if ctx.readable_levels(principal) != ("CLEAR",) or principal.party == ctx.party:
+                if ctx.may_read_beyond_clear(principal):
                     query = scope.get("query_string", b"").decode("latin-1")
                     target = scope["path"] + (f"?{query}" if query else "")
                     record(ctx.db, principal.name, "read", target[:_MAX_TARGET])

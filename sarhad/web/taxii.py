@@ -140,9 +140,9 @@ def _query(ctx: Context, request: Request, coll: Collection, object_id: str | No
     principal = principal_of(request)
     clauses = [coll.where]
     params: list[Any] = []
-    levels = ctx.readable_levels(principal)
-    clauses.append(f"(o.origin = ? OR o.tlp IN ({', '.join('?' * len(levels))}))")
-    params += [principal.party, *levels]
+    readable, readable_params = ctx.read_clause(principal, "o")
+    clauses.append(readable)
+    params += readable_params
     ids = [object_id] if object_id else _values(request, "match[id]")
     if ids:
         clauses.append(f"o.id IN ({', '.join('?' * len(ids))})")
