@@ -20,7 +20,7 @@ from typing import Any, Final
 from sarhad.store.db import Database
 from sarhad.store.incidents import INCIDENT_COLUMNS, insert_incidents, upsert_incidents
 
-__all__ = ["BANDS", "SUMMARY_KEYS", "apply", "cell_size", "current_rows", "rebuild", "upsert"]
+__all__ = ["BANDS", "SUMMARY_KEYS", "Deltas", "apply", "cell_size", "current_rows", "rebuild", "upsert"]
 
 BANDS: Final = range(3, 12)  # zoom levels with precomputed cells (the page's map spans 3..13)
 CELL_PX: Final = 56  # a cluster cell, in screen pixels at its zoom level
@@ -79,57 +79,82 @@ def _cell_keys(lat: Any, lon: Any, party: Any, tlp: Any) -> list[tuple[int, int,
     return [(band, math.floor(lon / cell), math.floor(lat / cell), party, tlp) for band, cell in _CELL_SIZES]
 
 
+class Deltas:
+    """Changes to the summaries gathered over several batches of replaced rows, written once by :meth:`write`.
+
+    A long writer (a large sync) adds each batch and writes at the end of its transaction: a point or group
+    that recurs in every batch is then upserted once instead of once per batch. Nothing reads the summaries
+    inside the writer's transaction, so they need only be right when it commits.
+    """
+
+    def __init__(self) -> None:
+        self.summary: dict[tuple[str, ...], list[int]] = {}
+        # Rows are first summed per point (coordinates, party, TLP), then each distinct point is placed in its
+        # cells once per band: an import repeats a few thousand points over a million rows.
+        self.points: dict[tuple[Any, ...], list[Any]] = {}
+
+    def add(self, old_rows: Iterable[Sequence[Any]], new_rows: Iterable[Sequence[Any]]) -> None:
+        """Count ``old_rows`` out of the summaries and ``new_rows`` in (full ``incidents`` rows)."""
+        summary, points = self.summary, self.points
+        for sign, rows in ((-1, old_rows), (1, new_rows)):
+            for row in rows:
+                killed = _killed(row)
+                skey = _summary_key(row)
+                s = summary.get(skey)
+                if s is None:
+                    s = summary[skey] = [0, 0]
+                s[0] += sign
+                s[1] += sign * killed
+                lat, lon = row[_LAT], row[_LON]
+                if lat is None or lon is None:
+                    continue
+                pkey = (lat, lon, row[_PARTY], row[_TLP])
+                p = points.get(pkey)
+                if p is None:
+                    p = points[pkey] = [0, 0, 0.0, 0.0]
+                p[0] += sign
+                p[1] += sign * killed
+                p[2] += sign * float(lat)
+                p[3] += sign * float(lon)
+
+    def write(self, db: Database) -> None:
+        """Apply what was added to the summary tables (in the caller's transaction), and start again."""
+        summary, points = self.summary, self.points
+        self.summary, self.points = {}, {}
+        cells: dict[tuple[int, int, int, str, str], list[float]] = {}
+        for pkey, (n, killed, lat_sum, lon_sum) in points.items():
+            if not (n or killed or lat_sum or lon_sum):
+                continue
+            for key in _cell_keys(*pkey):
+                c = cells.get(key)
+                if c is None:
+                    cells[key] = [n, killed, lat_sum, lon_sum]
+                else:
+                    c[0] += n
+                    c[1] += killed
+                    c[2] += lat_sum
+                    c[3] += lon_sum
+        summary_changes = [(*k, v[0], v[1]) for k, v in summary.items() if v[0] or v[1]]
+        cell_changes = [
+            (*k, int(v[0]), int(v[1]), v[2], v[3]) for k, v in cells.items() if v[0] or v[1] or v[2] or v[3]
+        ]
+        if summary_changes:
+            db.executemany(_SUMMARY_UPSERT, summary_changes)
+            db.executemany(_SUMMARY_PRUNE, [k for k, v in summary.items() if v[0] < 0])
+        if cell_changes:
+            db.executemany(_CELLS_UPSERT, cell_changes)
+            db.executemany(_CELLS_PRUNE, [k for k, v in cells.items() if v[0] < 0])
+
+
 def apply(db: Database, old_rows: Iterable[Sequence[Any]], new_rows: Iterable[Sequence[Any]]) -> None:
     """Update the summaries for incident rows replaced: ``old_rows`` left ``incidents``, ``new_rows`` entered.
 
     Rows are full ``incidents`` rows (:data:`~sarhad.store.incidents.INCIDENT_COLUMNS` order). Runs inside the
     caller's transaction.
     """
-    summary: dict[tuple[str, ...], list[int]] = {}
-    # Rows are first summed per point (coordinates, party, TLP), then each distinct point is placed in its
-    # cells once per band: an import repeats a few thousand points over a million rows.
-    points: dict[tuple[Any, ...], list[Any]] = {}
-    for sign, rows in ((-1, old_rows), (1, new_rows)):
-        for row in rows:
-            killed = _killed(row)
-            skey = _summary_key(row)
-            s = summary.get(skey)
-            if s is None:
-                s = summary[skey] = [0, 0]
-            s[0] += sign
-            s[1] += sign * killed
-            lat, lon = row[_LAT], row[_LON]
-            if lat is None or lon is None:
-                continue
-            pkey = (lat, lon, row[_PARTY], row[_TLP])
-            p = points.get(pkey)
-            if p is None:
-                p = points[pkey] = [0, 0, 0.0, 0.0]
-            p[0] += sign
-            p[1] += sign * killed
-            p[2] += sign * float(lat)
-            p[3] += sign * float(lon)
-    cells: dict[tuple[int, int, int, str, str], list[float]] = {}
-    for pkey, (n, killed, lat_sum, lon_sum) in points.items():
-        if not (n or killed or lat_sum or lon_sum):
-            continue
-        for key in _cell_keys(*pkey):
-            c = cells.get(key)
-            if c is None:
-                cells[key] = [n, killed, lat_sum, lon_sum]
-            else:
-                c[0] += n
-                c[1] += killed
-                c[2] += lat_sum
-                c[3] += lon_sum
-    summary_changes = [(*k, v[0], v[1]) for k, v in summary.items() if v[0] or v[1]]
-    cell_changes = [(*k, int(v[0]), int(v[1]), v[2], v[3]) for k, v in cells.items() if v[0] or v[1] or v[2] or v[3]]
-    if summary_changes:
-        db.executemany(_SUMMARY_UPSERT, summary_changes)
-        db.executemany(_SUMMARY_PRUNE, [k for k, v in summary.items() if v[0] < 0])
-    if cell_changes:
-        db.executemany(_CELLS_UPSERT, cell_changes)
-        db.executemany(_CELLS_PRUNE, [k for k, v in cells.items() if v[0] < 0])
+    deltas = Deltas()
+    deltas.add(old_rows, new_rows)
+    deltas.write(db)
 
 
 def current_rows(db: Database, ids: Sequence[str]) -> list[tuple[Any, ...]]:
@@ -142,12 +167,19 @@ def current_rows(db: Database, ids: Sequence[str]) -> list[tuple[Any, ...]]:
     return found
 
 
-def upsert(db: Database, rows: Sequence[tuple[Any, ...]], *, replaced: Sequence[Sequence[Any]] | None = None) -> None:
+def upsert(
+    db: Database,
+    rows: Sequence[tuple[Any, ...]],
+    *,
+    replaced: Sequence[Sequence[Any]] | None = None,
+    deltas: Deltas | None = None,
+) -> None:
     """:func:`~sarhad.store.incidents.upsert_incidents` and the summaries' update, in the caller's transaction.
 
     When ``rows`` holds several versions of one incident, the last one is what the table keeps. ``replaced``
     are the rows stored now for these ids, when the caller already knows them (the publisher knows which ids
-    are new); by default they are read here.
+    are new); by default they are read here. With ``deltas``, the summaries' changes are added to it for the
+    caller to write later (:meth:`Deltas.write`) instead of being written now.
     """
     if not rows:
         return
@@ -159,7 +191,10 @@ def upsert(db: Database, rows: Sequence[tuple[Any, ...]], *, replaced: Sequence[
     insert_incidents(db, [row for key, row in latest.items() if key not in stored])
     if stored:
         upsert_incidents(db, [row for row in rows if row[0] in stored])
-    apply(db, old, latest.values())
+    if deltas is None:
+        apply(db, old, latest.values())
+    else:
+        deltas.add(old, latest.values())
 
 
 def rebuild(db: Database) -> None:

@@ -98,6 +98,27 @@ def test_summary_equals_an_aggregate_from_scratch_after_any_writes(batches: list
             db.close()
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(version, min_size=1, max_size=6), min_size=1, max_size=6))
+def test_deltas_written_once_after_many_batches_equal_an_aggregate_from_scratch(
+    batches: list[list[dict[str, Any]]],
+) -> None:
+    # A long writer (a large sync) gathers the batches' changes in one Deltas and writes them at the end.
+    with tempfile.TemporaryDirectory() as tmp:
+        db = open_database(f"sqlite:///{Path(tmp) / 'node.db'}")
+        try:
+            migrate(db)
+            with db.transaction():
+                deltas = summary.Deltas()
+                for batch in batches:
+                    summary.upsert(db, [row(v) for v in batch], deltas=deltas)
+                assert snapshot(db) == ([], [])  # nothing written before write()
+                deltas.write(db)
+            assert snapshot(db) == from_scratch(db)
+        finally:
+            db.close()
+
+
 @pytest.mark.parametrize(
     ("since", "until"),
     [(None, None), ("2025-01-01", None), ("2025-01-02", "2025-02-28"), ("2025-01-15", "2025-01-15"),
