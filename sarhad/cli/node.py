@@ -241,6 +241,7 @@ def incidents_show(
     console.print(f"[bold]{inc.title}[/]  {inc.id}")
     lines = [
         ("reported by", f"{inc.reported_by} ({inc.dataset} {inc.source_id}, licence {inc.licence}, TLP:{inc.tlp})"),
+        *([("recipients", ", ".join(inc.recipients))] if inc.recipients else []),
         ("date", f"{inc.date_start}" + (f" – {inc.date_end}" if inc.date_end != inc.date_start else "")
          + f" (precision: {inc.date_precision})"),
         ("place", ", ".join(x for x in (p.name, p.admin2, p.admin1, p.country) if x) + f" (precision: {p.precision})"),
@@ -260,6 +261,37 @@ def incidents_show(
     )
     for source in inc.sources:
         console.print(f"  source: {source}", highlight=False, markup=False)
+
+
+@incidents_app.command("mark")
+def incidents_mark(
+    ctx: typer.Context,
+    incident_id: str = typer.Argument(..., metavar="ID"),
+    tlp: str = typer.Option(..., "--tlp", help="TLP marking: CLEAR, GREEN, AMBER, AMBER+STRICT, RED."),
+    recipient: list[str] = typer.Option(
+        None,
+        "--recipient",
+        metavar="PARTY:NAME",
+        help="A principal a TLP:RED record is for (repeatable); none: this node's party's principals.",
+    ),
+    json_out: bool = _JSON,
+) -> None:
+    """Mark one of this node's own incidents (a new version), naming a TLP:RED record's recipients."""
+    from sarhad.cli.audit import record_cli_write
+    from sarhad.marking import mark_incident
+
+    node = state(ctx).node()
+    with node.db.transaction():
+        marked, result = mark_incident(node, incident_id, tlp, recipient or ())
+        if result.updated:
+            record_cli_write(node.db, "mark-incident", f"{incident_id} TLP:{marked.tlp}")
+    out = {"id": incident_id, "tlp": marked.tlp, "recipients": list(marked.recipients), "changed": bool(result.updated)}
+    if json_out:
+        print_json(out)
+        return
+    who = f" for {', '.join(marked.recipients)}" if marked.recipients else ""
+    state_ = "marked" if result.updated else "already marked"
+    console.print(f"{state_} {incident_id} TLP:{marked.tlp}{who}", highlight=False, markup=False)
 
 
 def stats_cmd(
