@@ -61,6 +61,7 @@ MAX_RECIPIENTS: Final = 100
 _NAMESPACE: Final = uuid.UUID("5a7268ad-0000-5000-8000-736172686164")  # sarhad's uuid5 namespace
 _ID = re.compile(r"^incident--[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
+_COUNTRY = re.compile(r"[A-Z]{2}")
 _EPOCH: Final = "1970-01-01T00:00:00Z"  # the timestamps of a record not yet published
 
 
@@ -131,7 +132,7 @@ class Place:
     border_km: float | None = None  # distance to the nearest shared border the node watches
 
     def __post_init__(self) -> None:
-        if self.country is not None and not re.fullmatch(r"[A-Z]{2}", self.country):
+        if self.country is not None and not _COUNTRY.fullmatch(self.country):
             raise InvalidInput(f"country {self.country!r} is not an ISO 3166-1 alpha-2 code")
         if (self.lat is None) != (self.lon is None):
             raise InvalidInput("latitude and longitude must be given together")
@@ -154,6 +155,27 @@ class Place:
             "precision": self.precision,
             "border_km": self.border_km,
         }
+
+
+# Places parsed from STIX, by their members with each value's type: records share a few thousand places, and
+# a Place is immutable, so one object serves them all.
+_PLACES: dict[tuple[tuple[str, type, Any], ...], Place] = {}
+_PLACES_MAX: Final = 65536
+
+
+def _place(data: Mapping[str, Any]) -> Place:
+    """``Place(**data)``, shared between equal ``data`` (the same members, values and value types)."""
+    try:
+        key = tuple([(k, v.__class__, v) for k, v in data.items()])
+        found = _PLACES.get(key)
+    except (TypeError, AttributeError):  # unhashable values (a list, an object): Place says what is wrong
+        return Place(**data)
+    if found is None:
+        found = Place(**data)
+        if len(_PLACES) >= _PLACES_MAX:
+            _PLACES.clear()
+        _PLACES[key] = found
+    return found
 
 
 @lru_cache(maxsize=65536)
@@ -349,7 +371,7 @@ class Incident:
                 date_start=ext["date_start"],
                 date_end=ext["date_end"],
                 date_precision=ext.get("date_precision", "day"),
-                place=Place(**place),
+                place=_place(place),
                 attack_types=tuple(ext.get("attack_types", ())),
                 target_types=tuple(ext.get("target_types", ())),
                 weapon_types=tuple(ext.get("weapon_types", ())),
