@@ -9,25 +9,22 @@ from __future__ import annotations
 
 import csv
 import logging
+import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from sarhad.errors import InvalidInput
 from sarhad.formats import table_format
-from sarhad.formats.base import RowContext, RowError
-from sarhad.formats.csvio import read_rows
-from sarhad.model.incident import Incident, Place
+from sarhad.formats.scan import MAX_REPORTED_ERRORS, Rejected, Tally, rejection, scan
+from sarhad.import_worker import WorkerSpec, prepared_batches
 from sarhad.monitor.rules import list_rules
 from sarhad.node import Node
 
-__all__ = ["MAX_REPORTED_ERRORS", "ImportResult", "import_file"]
+__all__ = ["MAX_REPORTED_ERRORS", "WORKER_MIN_BYTES", "ImportResult", "import_file"]
 
 log = logging.getLogger(__name__)
-MAX_REPORTED_ERRORS = 10
-_ENRICH_BATCH = 5000
 
 Progress = Callable[[int], None]
 
@@ -47,6 +44,7 @@ class ImportResult:
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
     tree_size: int | None = None
+    worker: bool = False  # read and prepared in a worker process
 
     def summary(self) -> str:
         """One line for the terminal."""
@@ -74,54 +72,9 @@ class ImportResult:
         }
 
 
-class _Geography:
-    """Border distances for an import's places, computed once per distinct place and in vectorised batches.
-
-    :meth:`locate` (the parsers' ``RowContext.locate``) returns the completed place when it is known and
-    otherwise notes it; :meth:`complete` then computes the noted places in one call and completes the rows
-    that carry them. A file repeats its places, so after the first rows almost every place is known.
-    """
-
-    _LIMIT = 200_000  # distinct places remembered (memory stays bounded whatever the file)
-
-    def __init__(self) -> None:
-        try:
-            from sarhad.geo import border_distances
-        except ImportError:  # geography data not installed
-            self._distances: Callable[[list[float], list[float]], Sequence[float]] | None = None
-        else:
-            self._distances = border_distances  # type: ignore[assignment]
-        self._known: dict[Place, Place] = {}
-        self._pending: set[Place] = set()
-
-    def locate(self, place: Place) -> Place:
-        if place.lat is None or place.lon is None or self._distances is None:
-            return place
-        found = self._known.get(place)
-        if found is None:
-            self._pending.add(place)
-            return place
-        return found
-
-    def complete(self, batch: list[tuple[Incident, dict[str, str]]]) -> list[tuple[Incident, dict[str, str]]]:
-        if not self._pending or self._distances is None:
-            return batch
-        if len(self._known) + len(self._pending) > self._LIMIT:
-            self._known.clear()
-        todo = list(self._pending)
-        self._pending.clear()
-        distances = self._distances([float(p.lat or 0.0) for p in todo], [float(p.lon or 0.0) for p in todo])
-        for place, km in zip(todo, distances, strict=True):
-            self._known[place] = replace(place, border_km=round(float(km), 3))
-        known = self._known
-        out = []
-        for inc, raw in batch:
-            found = known.get(inc.place) if inc.place.border_km is None else None
-            out.append((inc if found is None else inc.with_place(found), raw))
-        return out
-
-
 _DEFER_MIN_BYTES = 16 * 2**20
+# A worker process costs about half a second to start: worth it from about 20,000 ACLED rows.
+WORKER_MIN_BYTES = 8 * 2**20
 _BYTES_PER_ROW = 1000  # a rough size of a row (ACLED about 480 bytes, UCDP 550, GTD more): rows in a file
 
 
@@ -145,6 +98,20 @@ def _deferred_indexes(node: Node, path: Path) -> AbstractContextManager[object]:
     return node.db.deferred_indexes("incidents", "objects", unique=("log_leaves",))
 
 
+def _use_worker(node: Node, path: Path, min_bytes: int | None) -> bool:
+    """Whether to read and prepare the file in a worker process: a file of at least ``min_bytes`` (when
+    None, :data:`WORKER_MIN_BYTES`), a second CPU, and no alert rules (which need each record itself)."""
+    if min_bytes is None:
+        min_bytes = WORKER_MIN_BYTES
+    try:
+        if path.stat().st_size < min_bytes:
+            return False
+    except OSError:
+        return False  # the reader says why
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return cpus > 1 and not list_rules(node.db)
+
+
 def import_file(
     node: Node,
     format_name: str,
@@ -154,64 +121,44 @@ def import_file(
     tlp: str = "CLEAR",
     skip_invalid: bool = False,
     progress: Progress | None = None,
+    worker_min_bytes: int | None = None,
 ) -> ImportResult:
     """Import the CSV file ``path`` in format ``format_name`` (``ucdp``, ``gtd``, ``acled``).
 
     ``reported_by`` attributes the rows to a party (a party's own spreadsheet) instead of the dataset.
+    A file of ``worker_min_bytes`` or more (default :data:`WORKER_MIN_BYTES`) is read and prepared in a
+    worker process while this one writes (:mod:`sarhad.import_worker`); the result is the same.
     Raises InvalidInput listing the first errors as ``FILE:LINE: field: what is wrong`` when the file or a
     row is bad (and ``skip_invalid`` is off); nothing is stored then.
     """
     fmt = table_format(format_name)
     started = time.perf_counter()
-    geography = _Geography()
-    ctx = RowContext(reported_by=reported_by or fmt.default_reporter, tlp=tlp, locate=geography.locate)
     result = ImportResult(file=path.name, format=fmt.name)
     rejected_path = path.with_name(path.name + ".rejected.csv")
-    rejected_rows: list[tuple[int, dict[str, str], str]] = []
-    batch: list[tuple[Incident, dict[str, str]]] = []
+    rejected_rows: list[Rejected] = []
+    tally = Tally()
 
     with node.db.bulk(), node.publisher() as pub, _deferred_indexes(node, path):
-
-        def flush() -> None:
-            for inc, raw in geography.complete(batch):
-                pub.add(inc, raw)
-            batch.clear()
-
-        for line, row, problem in read_rows(path, fmt.required, known=fmt.columns):
-            result.rows += 1
-            if progress is not None and result.rows % 1000 == 0:
-                progress(1000)
-            if problem is None:
-                try:
-                    incident = fmt.parse(row, ctx)
-                except RowError as exc:
-                    problem = str(exc)
-                except InvalidInput as exc:
-                    problem = f"row: {exc}"
-            if problem is not None:
-                result.rejected += 1
-                if len(result.errors) < MAX_REPORTED_ERRORS:
-                    result.errors.append(f"{path.name}:{line}: {problem}")
-                if skip_invalid:
-                    rejected_rows.append((line, row, problem))
-                elif len(result.errors) >= MAX_REPORTED_ERRORS:
-                    break
-                continue
-            if result.errors and not skip_invalid:
-                continue  # the file will be rejected: only keep collecting errors
-            batch.append((incident, row))
-            if len(batch) >= _ENRICH_BATCH:
-                flush()
-        if result.errors and not skip_invalid:
-            more = "" if result.rejected < MAX_REPORTED_ERRORS else f" (showing the first {MAX_REPORTED_ERRORS})"
-            raise InvalidInput(
-                f"{path.name}: rejected, nothing was stored: {result.rejected} bad row"
-                f"{'s' if result.rejected != 1 else ''}{more}; use --skip-invalid to store the good rows\n  "
-                + "\n  ".join(result.errors)
-            )
-        flush()
-    if progress is not None:
-        progress(result.rows % 1000)
+        result.worker = _use_worker(node, path, worker_min_bytes)
+        if result.worker:
+            spec = WorkerSpec(
+                fmt.name, str(path), reported_by, tlp, skip_invalid, node.settings.party, pub.stamp
+            )  # fmt: skip
+            for records in prepared_batches(spec, tally, rejected_rows, progress):
+                pub.add_prepared(records)
+        else:
+            batches = scan(
+                fmt, path, reported_by=reported_by, tlp=tlp, skip_invalid=skip_invalid, tally=tally,
+                rejected=rejected_rows, progress=progress,
+            )  # fmt: skip
+            for batch in batches:
+                for inc, raw in batch:
+                    pub.add(inc, raw)
+            if progress is not None:
+                progress(tally.rows % 1000)
+        if tally.errors and not skip_invalid:
+            raise rejection(path.name, tally)
+    result.rows, result.rejected, result.errors = tally.rows, tally.rejected, tally.errors
     if rejected_rows:
         _write_rejected(rejected_path, rejected_rows)
         result.rejected_file = str(rejected_path)

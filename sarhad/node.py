@@ -19,17 +19,17 @@ from typing import Any
 from sarhad.canonical import canonical_text
 from sarhad.config import Settings, default_database_url, write_settings
 from sarhad.errors import ConfigError, NotFound
-from sarhad.formats.base import row_json
 from sarhad.framework.store import index_stored
 from sarhad.log.envelope import Envelope
 from sarhad.log.note import Signer
 from sarhad.log.store import Log
-from sarhad.model.incident import Incident, identity_id
-from sarhad.model.stix_text import CREATED_PLACEHOLDER, MODIFIED_PLACEHOLDER, IncidentText, incident_text
+from sarhad.model.incident import Incident
+from sarhad.model.stix_text import CREATED_PLACEHOLDER, MODIFIED_PLACEHOLDER
 from sarhad.monitor import summary
 from sarhad.monitor.evaluate import evaluate, notify_committed
+from sarhad.monitor.rules import list_rules
+from sarhad.prepare import BODY, CONTENT_SHA, INCIDENT, ROW, SHA, Prepared, Preparer, restamp
 from sarhad.store.db import Database, open_database
-from sarhad.store.incidents import incident_row
 from sarhad.store.schema import migrate
 
 __all__ = ["Node", "PublishResult", "Publisher", "utc_timestamp"]
@@ -75,18 +75,32 @@ class Publisher:
 
     def __init__(self, node: Node, now: datetime) -> None:
         self._node = node
-        self._pending: dict[str, tuple[Incident, dict[str, str] | None]] = {}
+        self._pending: dict[str, Prepared | tuple[Incident, dict[str, str] | None]] = {}
         self._now = now
         self._stamp = utc_timestamp(now)
         self._seq = node._next_seq()
-        self._text = IncidentText(identity_id(node.settings.party))
+        self._prepare = Preparer(node.settings.party, self._stamp)
         self.result = PublishResult()
+
+    @property
+    def stamp(self) -> str:
+        """The timestamp of this publish: every new record's ``created`` and ``modified``."""
+        return self._stamp
 
     def add(self, incident: Incident, raw: dict[str, str] | None = None) -> None:
         """Queue ``incident`` (and its verbatim source row) for publishing; a later copy of the same id wins."""
         self._pending[incident.id] = (incident, raw)
         if len(self._pending) >= _BATCH:
             self.flush()
+
+    def add_prepared(self, records: Iterable[Prepared]) -> None:
+        """Queue records prepared elsewhere for this publish (a :class:`~sarhad.prepare.Preparer` for this
+        node's party and :attr:`stamp`); as with :meth:`add`, a later copy of the same id wins."""
+        pending = self._pending
+        for rec in records:
+            pending[rec[0]] = rec
+            if len(pending) >= _BATCH:
+                self.flush()
 
     def add_all(self, incidents: Iterable[Incident]) -> None:
         for incident in incidents:
@@ -104,45 +118,38 @@ class Publisher:
         """Write what is queued (called automatically per batch and at the end)."""
         if not self._pending:
             return
-        items = list(self._pending.values())
+        prepare = self._prepare
+        items = [p if len(p) > 2 else prepare(*p) for p in self._pending.values()]
         self._pending.clear()
         db = self._node.db
         party = self._node.settings.party
-        existing = self._node._existing([inc.id for inc, _ in items])
-        parts = self._text.parts
-        sha256 = hashlib.sha256
+        existing = self._node._existing([rec[0] for rec in items])
         stamp = self._stamp
-        # (incident, raw row, body, content sha, created, modified, sha)
-        bodies: list[tuple[Incident, dict[str, str] | None, str, str, str, str, str]] = []
-        for inc, raw in items:
-            head, middle, tail = parts(inc)
-            try:
-                content_sha = sha256((head + _CREATED + middle + _MODIFIED + tail).encode()).hexdigest()
-            except UnicodeEncodeError:
-                incident_text(inc, party)  # raises InvalidInput naming the lone surrogate
-                raise
-            before = existing.get(inc.id)
+        result = self.result
+        # (record, body, sha, modified, incidents row)
+        bodies: list[tuple[Prepared, str, str, str, tuple[Any, ...]]] = []
+        for rec in items:
+            before = existing.get(rec[0])
             if before is None:
-                created = modified = stamp
-                self.result.added += 1
-            elif before[0] == content_sha:
-                self.result.unchanged += 1
+                result.added += 1
+                bodies.append((rec, rec[BODY], rec[SHA], stamp, rec[ROW]))
                 continue
-            else:
-                created = before[1]
-                modified = stamp
-                if modified <= before[2]:  # keep versions strictly increasing
-                    modified = utc_timestamp(_parse_timestamp(before[2]) + timedelta(milliseconds=1))
-                self.result.updated += 1
-            body = head + created + middle + modified + tail
-            bodies.append((inc, raw, body, content_sha, created, modified, sha256(body.encode()).hexdigest()))
+            if before[0] == rec[CONTENT_SHA]:
+                result.unchanged += 1
+                continue
+            modified = stamp
+            if modified <= before[2]:  # keep versions strictly increasing
+                modified = utc_timestamp(_parse_timestamp(before[2]) + timedelta(milliseconds=1))
+            result.updated += 1
+            body, sha, row = restamp(rec, stamp, before[1], modified)
+            bodies.append((rec, body, sha, modified, row))
         if not bodies:
             return
         first = self._node.log.append(
-            [Envelope(inc.id, modified, sha, inc.tlp, stamp) for inc, _r, _b, _c, _cr, modified, sha in bodies]
+            [Envelope(rec[0], modified, sha, rec[1], stamp) for rec, _b, sha, modified, _r in bodies]
         )
-        if self.result.first_leaf is None:
-            self.result.first_leaf = first
+        if result.first_leaf is None:
+            result.first_leaf = first
         seq = self._seq
         self._seq += len(bodies)
         db.copy_rows(
@@ -162,24 +169,18 @@ class Publisher:
                 "body",
             ),
             [
-                (inc.id, modified, "incident", sha, csha, inc.tlp, inc.licence, party, stamp, seq + i, first + i, body)
-                for i, (inc, _raw, body, csha, _created, modified, sha) in enumerate(bodies)
+                (rec[0], modified, "incident", sha, rec[6], rec[1], rec[2], party, stamp, seq + i, first + i, body)
+                for i, (rec, body, sha, modified, _row) in enumerate(bodies)
             ],
         )
-        incident_rows = [
-            incident_row(inc, created, modified, party, csha) for inc, _r, _b, csha, created, modified, _s in bodies
-        ]
         # upsert_incidents, plus the dashboard's summaries: the replaced rows' share out, the new rows' in.
-        replaced = [inc.id for inc, *_ in bodies if inc.id in existing]
-        summary.upsert(db, incident_rows, replaced=summary.current_rows(db, replaced) if replaced else [])
+        replaced = [b[0][0] for b in bodies if b[0][0] in existing]
+        summary.upsert(db, [b[4] for b in bodies], replaced=summary.current_rows(db, replaced) if replaced else [])
         # Alert rules see every new record in the same transaction (one code path for own and synced records).
-        evaluate(db, [b[0] for b in bodies], origin=party)
+        if list_rules(db):
+            evaluate(db, [_incident(b[0]) for b in bodies], origin=party)
         # kept in the file's column order; raw_sha256 is over its canonical form
-        raw_rows = [
-            (inc.id, inc.dataset, inc.raw_sha256, row_json(raw))
-            for inc, raw, *_ in bodies
-            if raw is not None and inc.raw_sha256
-        ]
+        raw_rows = [(rec[0], rec[3], rec[4], rec[5]) for rec, *_ in bodies if rec[5] is not None]
         if raw_rows:
             # new records' rows in bulk (COPY on PostgreSQL); a new version's row replaces the old one
             db.copy_rows("raw_rows", ("id", "dataset", "sha256", "row"), [r for r in raw_rows if r[0] not in existing])
@@ -191,6 +192,12 @@ class Publisher:
                     " row = excluded.row",
                     replacing,
                 )
+
+
+def _incident(rec: Prepared) -> Incident:
+    """The record of a prepared tuple (rebuilt from its body when it was prepared in another process)."""
+    inc = rec[INCIDENT]
+    return Incident.from_stix(json.loads(rec[BODY])) if inc is None else inc
 
 
 class Node:

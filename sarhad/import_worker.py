@@ -1,0 +1,185 @@
+"""An import's reading half in a second process: parse, validate and prepare the records while the importer writes.
+
+A large import costs about as much to read and prepare (CSV parsing, validation, the STIX text, the hashes,
+the verbatim row's JSON) as to write (SQLite or PostgreSQL, the log, the summaries). :func:`prepared_batches`
+starts a worker process that runs :func:`sarhad.formats.scan.scan` and a :class:`~sarhad.prepare.Preparer`
+and sends the prepared records, a batch at a time, through a pipe; the importing process, the single writer,
+publishes them as they come. The pipe holds about one batch, so memory stays bounded and the two processes
+overlap.
+
+The worker is a fresh interpreter (``python -m sarhad.import_worker``: nothing inherited from the parent, and
+no re-import of the parent's main module, so any script may import) and dies with the parent: the parent
+terminates it when it stops reading for any reason (an error, Ctrl-C), and a worker whose parent has gone
+fails on its next write to the pipe and exits. A file error or bad rows come
+back as the same tally and errors an import in one process produces; an unexpected failure in the worker
+comes back with its traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from sarhad.errors import InvalidInput, SarhadError
+from sarhad.formats.scan import Rejected, Tally
+
+__all__ = ["ImportWorkerError", "WorkerSpec", "prepared_batches"]
+
+# Records per message: as many as the publisher writes at once, so one batch is written while the next is prepared.
+BATCH = 5000
+
+
+class ImportWorkerError(SarhadError):
+    """The import's worker process failed or stopped unexpectedly (a bug, not bad input)."""
+
+
+@dataclass(frozen=True)
+class WorkerSpec:
+    """What the worker needs: the file and how to read it, and who publishes it when (for the STIX text)."""
+
+    format_name: str
+    path: str
+    reported_by: str | None
+    tlp: str
+    skip_invalid: bool
+    party: str
+    stamp: str
+
+
+def _work(conn: Any, spec: WorkerSpec) -> None:
+    """The worker process: scan and prepare, sending ``("batch", rows read, records, rejected)`` messages,
+    then ``("done", tally)``, or ``("invalid", message)`` / ``("crash", traceback)``."""
+    try:
+        from sarhad.formats import table_format
+        from sarhad.formats.scan import scan
+        from sarhad.prepare import Preparer
+
+        fmt = table_format(spec.format_name)
+        prepare = Preparer(spec.party, spec.stamp, keep_incident=False)
+        tally = Tally()
+        rejected: list[Rejected] = []
+        read = [0]
+
+        def progress(n: int) -> None:
+            read[0] += n
+
+        batches = scan(
+            fmt, Path(spec.path), reported_by=spec.reported_by, tlp=spec.tlp, skip_invalid=spec.skip_invalid,
+            tally=tally, rejected=rejected, batch_size=BATCH, progress=progress,
+        )  # fmt: skip
+        for batch in batches:
+            records = [prepare(inc, raw) for inc, raw in batch]
+            conn.send(("batch", read[0], records, rejected[:]))
+            read[0] = 0
+            rejected.clear()
+        conn.send(("done", read[0], tally, rejected))
+    except (BrokenPipeError, ConnectionResetError, KeyboardInterrupt):
+        return  # the parent has gone or is stopping: nothing to report to
+    except InvalidInput as exc:
+        _send(conn, ("invalid", str(exc)))
+    except BaseException:
+        _send(conn, ("crash", traceback.format_exc()))
+    finally:
+        conn.close()
+
+
+def _send(conn: Any, message: tuple[Any, ...]) -> None:
+    try:
+        conn.send(message)
+    except OSError:
+        pass  # the parent has gone
+
+
+def prepared_batches(
+    spec: WorkerSpec, tally: Tally, rejected: list[Rejected], progress: Callable[[int], None] | None = None
+) -> Iterator[list[Any]]:
+    """Yield the prepared records of ``spec``'s file in batches, read and prepared by a worker process.
+
+    Fills ``tally`` (and, with ``skip_invalid``, ``rejected``) as :func:`sarhad.formats.scan.scan` does and
+    calls ``progress`` with the rows read. Raises InvalidInput for an error in the file as a whole,
+    ImportWorkerError when the worker fails. The worker is stopped when the caller stops iterating.
+    """
+    read_fd, write_fd = os.pipe()
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "sarhad.import_worker", str(write_fd)],
+            stdin=subprocess.PIPE,
+            pass_fds=(write_fd,),
+            env=_environment(),
+        )
+    except BaseException:
+        os.close(read_fd)
+        raise
+    finally:
+        os.close(write_fd)  # the worker holds the only write end: reading gives EOFError once it has gone
+    reader = Connection(read_fd, writable=False)
+    try:
+        assert proc.stdin is not None
+        with proc.stdin:
+            proc.stdin.write(pickle.dumps(spec))
+        while True:
+            try:
+                message = reader.recv()
+            except EOFError:
+                raise ImportWorkerError(
+                    f"the import worker stopped unexpectedly (exit code {_exit_code(proc)})"
+                ) from None
+            kind = message[0]
+            if kind == "batch":
+                _, read, records, rejects = message
+                rejected.extend(rejects)
+                if progress is not None and read:
+                    progress(read)
+                yield records
+            elif kind == "done":
+                _, read, done, rejects = message
+                rejected.extend(rejects)
+                if progress is not None and read:
+                    progress(read)
+                tally.rows, tally.rejected, tally.errors = done.rows, done.rejected, done.errors
+                return
+            elif kind == "invalid":
+                raise InvalidInput(message[1])
+            else:
+                raise ImportWorkerError(f"the import worker failed:\n{message[1]}")
+    finally:
+        reader.close()
+        if proc.poll() is None:
+            proc.terminate()
+        proc.wait()
+
+
+def _environment() -> dict[str, str]:
+    """The worker's environment: this one, with the folder this ``sarhad`` package is in first on the path, so
+    that the worker runs the same code however this process found it."""
+    env = dict(os.environ)
+    root = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join([root, *filter(None, [env.get("PYTHONPATH")])])
+    return env
+
+
+def _exit_code(proc: subprocess.Popen[bytes]) -> int | None:
+    try:
+        return proc.wait(5)
+    except subprocess.TimeoutExpired:
+        return None
+
+
+def main(argv: list[str]) -> int:
+    """The worker's entry point: ``python -m sarhad.import_worker FD`` with the pickled WorkerSpec on stdin."""
+    conn = Connection(int(argv[0]), readable=False)
+    spec = pickle.loads(sys.stdin.buffer.read())
+    _work(conn, spec)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

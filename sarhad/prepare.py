@@ -1,0 +1,96 @@
+"""A record made ready to publish: its canonical STIX text, hashes and table rows, computed without the database.
+
+Most of what the publisher does per record does not depend on what the node already stores: the canonical
+text of the STIX body, its content hash, the body and hash of a first version, the ``incidents`` row and the
+verbatim source row as JSON. :class:`Preparer` computes these up front, as a plain tuple that pickles cheaply,
+so that an import can compute them in a second process (:mod:`sarhad.import_worker`) while the publisher
+writes. The publisher then only decides, against the store, whether a record is new, changed or unchanged,
+and :func:`restamp` rewrites the timestamps of a changed one.
+
+Every record is written as if it were new: ``created`` and ``modified`` are the publish stamp.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from typing import Any, Final
+
+from sarhad.formats.base import row_json
+from sarhad.model.incident import Incident, identity_id
+from sarhad.model.stix_text import CREATED_PLACEHOLDER, MODIFIED_PLACEHOLDER, IncidentText, incident_text
+from sarhad.store.incidents import incident_row
+
+__all__ = ["HEAD", "Prepared", "Preparer", "restamp"]
+
+# The canonical text always opens with the smallest key, "created" (see IncidentText.parts).
+HEAD: Final = '{"created":"'
+
+# (id, tlp, licence, dataset, raw_sha256, raw row JSON, content sha, body, sha, cut, incidents row, incident)
+# ``body`` and ``sha`` are those of a first version (created = modified = the stamp); ``cut`` is where the
+# ``modified`` stamp starts in ``body``; ``raw row JSON`` is None when no verbatim row is kept; ``incident``
+# is the record itself, or None when it was prepared in another process.
+Prepared = tuple[
+    str, str, str, str, str | None, str | None, str, str, str, int, tuple[Any, ...], Incident | None
+]  # fmt: skip
+ID: Final = 0
+TLP: Final = 1
+LICENCE: Final = 2
+DATASET: Final = 3
+RAW_SHA: Final = 4
+RAW_JSON: Final = 5
+CONTENT_SHA: Final = 6
+BODY: Final = 7
+SHA: Final = 8
+CUT: Final = 9
+ROW: Final = 10
+INCIDENT: Final = 11
+
+_sha256 = hashlib.sha256
+
+
+class Preparer:
+    """Prepares the records one publisher writes: party ``party`` publishing at ``stamp``.
+
+    ``keep_incident`` keeps the record itself in the tuple (the alert rules need it); a worker process
+    leaves it out, since the record would cost more to send than to rebuild.
+    """
+
+    def __init__(self, party: str, stamp: str, *, keep_incident: bool = True) -> None:
+        self._party = party
+        self._stamp = stamp
+        self._text = IncidentText(identity_id(party))
+        self._keep = keep_incident
+
+    def __call__(self, inc: Incident, raw: Mapping[str, str] | None) -> Prepared:
+        """Prepare ``inc`` with its verbatim source row ``raw`` (or None).
+
+        Raises InvalidInput when the record holds something canonical JSON cannot (a lone surrogate…).
+        """
+        head, middle, tail = self._text.parts(inc)
+        try:
+            content_sha = _sha256((head + CREATED_PLACEHOLDER + middle + MODIFIED_PLACEHOLDER + tail).encode())
+        except UnicodeEncodeError:
+            incident_text(inc, self._party)  # raises InvalidInput naming the lone surrogate
+            raise
+        if head != HEAD:  # pragma: no cover - parts() always opens with "created"
+            raise AssertionError(f"unexpected head of the canonical text: {head!r}")
+        stamp = self._stamp
+        body = head + stamp + middle + stamp + tail
+        csha = content_sha.hexdigest()
+        return (
+            inc.id, inc.tlp, inc.licence, inc.dataset, inc.raw_sha256,
+            row_json(raw) if raw is not None and inc.raw_sha256 else None,
+            csha, body, _sha256(body.encode()).hexdigest(), len(head) + len(stamp) + len(middle),
+            incident_row(inc, stamp, stamp, self._party, csha), inc if self._keep else None,
+        )  # fmt: skip
+
+
+def restamp(rec: Prepared, stamp: str, created: str, modified: str) -> tuple[str, str, tuple[Any, ...]]:
+    """``(body, sha, incidents row)`` of a prepared record (prepared at ``stamp``) as a version with these
+    timestamps."""
+    body, cut = rec[BODY], rec[CUT]
+    text = HEAD + created + body[len(HEAD) + len(stamp) : cut] + modified + body[cut + len(stamp) :]
+    row = rec[ROW]
+    # INCIDENT_COLUMNS opens with id, modified, created
+    return text, _sha256(text.encode()).hexdigest(), (row[0], modified, created, *row[3:])

@@ -1,0 +1,287 @@
+"""An import read and prepared in a worker process stores exactly what an import in one process stores.
+
+``worker_min_bytes=0`` forces the worker on the small fixtures; ``None`` leaves the size threshold to decide.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sarhad.errors import InvalidInput
+from sarhad.importer import WORKER_MIN_BYTES, ImportResult, import_file
+from sarhad.log.verify import verify_log
+from sarhad.monitor.rules import Rule, add_rule
+from sarhad.node import Node
+from sarhad.store.incidents import INCIDENT_COLUMNS, count_incidents
+from tests.conftest import ASSETS
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+import acled_synth
+
+ACLED = ASSETS / "synthetic" / "acled_synthetic.csv"
+GTD = ASSETS / "synthetic" / "gtd_synthetic.csv"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _stored(node: Node) -> dict[str, list[tuple[Any, ...]]]:
+    """Everything an import writes, with each publish's time replaced by its rank (0 for the first…)."""
+    stamps = [str(r[0]) for r in node.db.fetchall("SELECT DISTINCT added FROM objects ORDER BY added")]
+
+    def fix(value: Any) -> Any:
+        if isinstance(value, memoryview):
+            return bytes(value)
+        if isinstance(value, str):
+            for rank, stamp in enumerate(stamps):
+                value = value.replace(stamp, f"<stamp{rank}>")
+        return value
+
+    def rows(sql: str) -> list[tuple[Any, ...]]:
+        return [tuple(fix(v) for v in r) for r in node.db.fetchall(sql)]
+
+    return {
+        "objects": rows(
+            "SELECT id, modified, type, content_sha256, tlp, licence, origin, seq, log_index, body FROM objects"
+            " ORDER BY seq"
+        ),
+        "incidents": rows(f"SELECT {', '.join(INCIDENT_COLUMNS)} FROM incidents ORDER BY id"),
+        "raw_rows": rows("SELECT id, dataset, sha256, row FROM raw_rows ORDER BY id"),
+        "leaves": rows("SELECT idx, object_id, version FROM log_leaves ORDER BY idx"),
+        "summary": rows("SELECT * FROM incident_summary ORDER BY 1, 2, 3, 4, 5, 6, 7, 8"),
+        "cells": rows("SELECT band, cx, cy, reported_by, tlp, n, killed FROM incident_cells ORDER BY 1, 2, 3, 4, 5"),
+    }
+
+
+def _counts(result: ImportResult) -> tuple[int, int, int, int, int]:
+    return result.rows, result.added, result.updated, result.unchanged, result.rejected
+
+
+def _revised(src: Path, dst: Path) -> Path:
+    """``src`` with the notes of every third row changed: a new version of those records."""
+    with src.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows[::3]:
+        row["notes"] += " (revised)"
+    with dst.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return dst
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """6,000 ACLED rows: two worker batches."""
+    path = tmp_path_factory.mktemp("worker") / "acled.csv"
+    acled_synth.write(path, 6_000, seed=3)
+    return path
+
+
+def test_the_worker_stores_exactly_what_one_process_stores(tmp_path: Path, any_node: Node, big: Path) -> None:
+    """Same rows, log, summaries and counts, through a first import, an idle re-import and a revision: one
+    process on SQLite against the worker on SQLite and on PostgreSQL."""
+    revised = _revised(big, tmp_path / "revised.csv")
+    alone = Node.init(tmp_path / "alone", "PK")  # one process, SQLite
+    try:
+        results = []
+        for node, min_bytes in ((alone, 2**62), (any_node, 0)):
+            steps = [import_file(node, "acled", f, worker_min_bytes=min_bytes) for f in (big, big, revised)]
+            assert [r.worker for r in steps] == [min_bytes == 0] * 3
+            results.append([_counts(r) for r in steps])
+            time.sleep(0.002)  # the two nodes' publish times differ, which _stored must not mind
+        assert results[0] == results[1]
+        assert results[1][0] == (6_000, 6_000, 0, 0, 0)
+        assert results[1][1] == (6_000, 0, 0, 6_000, 0)
+        assert results[1][2][2] == 2_000  # every third row revised
+        assert _stored(alone) == _stored(any_node)
+        report = verify_log(
+            any_node.db, [any_node.signer.verifier], origin=any_node.settings.origin, party=any_node.settings.party
+        )
+        assert report.size == 8_000
+    finally:
+        alone.close()
+
+
+@pytest.mark.parametrize(("fmt", "path"), [("acled", ACLED), ("gtd", GTD)])
+def test_worker_and_one_process_agree_on_every_format(tmp_path: Path, fmt: str, path: Path) -> None:
+    nodes = [Node.init(tmp_path / name, "PK") for name in ("one", "two")]
+    try:
+        one = import_file(nodes[0], fmt, path, reported_by="PK")
+        two = import_file(nodes[1], fmt, path, reported_by="PK", worker_min_bytes=0)
+        assert (one.worker, two.worker) == (False, True)
+        assert _counts(one) == _counts(two)
+        assert _stored(nodes[0]) == _stored(nodes[1])
+    finally:
+        for n in nodes:
+            n.close()
+
+
+def test_a_file_at_the_threshold_goes_to_the_worker_a_smaller_one_does_not(tmp_path: Path, node: Node) -> None:
+    header = ACLED.read_bytes().split(b"\n", 1)[0] + b"\n"
+    path = tmp_path / "blank.csv"
+    path.write_bytes(header + b"\n" * (WORKER_MIN_BYTES - len(header)))  # only blank lines: nothing to store
+    assert import_file(node, "acled", path).worker
+    path.write_bytes(header + b"\n" * (WORKER_MIN_BYTES - len(header) - 1))
+    assert not import_file(node, "acled", path).worker
+
+
+def test_alert_rules_keep_the_import_in_one_process(node: Node, big: Path) -> None:
+    add_rule(node.db, Rule(name="many-killed", min_killed=1000))
+    result = import_file(node, "acled", big, worker_min_bytes=0)
+    assert not result.worker
+    assert result.added == 6_000
+
+
+def _broken(src: Path, dst: Path, lines: dict[int, tuple[str, str]]) -> Path:
+    """``src`` with ``column`` of the row on each ``line`` set to ``value`` (one line per row)."""
+    with src.open(encoding="utf-8", newline="") as fh:
+        table = list(csv.reader(fh))
+    for line, (column, value) in lines.items():
+        table[line - 1][table[0].index(column)] = value
+    with dst.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(table)
+    return dst
+
+
+def test_bad_rows_found_in_the_worker_reject_the_file_and_store_nothing(node: Node, tmp_path: Path, big: Path) -> None:
+    import_file(node, "acled", ACLED)
+    before = (count_incidents(node.db), node.log.size())
+    early, late = 10, 5_990  # in the first and the second batch
+    bad = _broken(big, tmp_path / "bad.csv", {early: ("latitude", "123.4"), late: ("event_date", "2024-13-01")})
+    messages = []
+    for min_bytes in (2**62, 0):
+        with pytest.raises(InvalidInput) as caught:
+            import_file(node, "acled", bad, worker_min_bytes=min_bytes)
+        messages.append(str(caught.value))
+        assert (count_incidents(node.db), node.log.size()) == before
+    assert messages[0] == messages[1]
+    assert f"bad.csv:{early}: latitude: 123.4 is outside -90..90" in messages[1]
+    assert f"bad.csv:{late}: event_date: '2024-13-01' is not a date" in messages[1]
+    assert "rejected, nothing was stored: 2 bad rows" in messages[1]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda data: b"id,date\n1,2\n", r"bad\.csv:1: header: missing columns"),
+        (lambda data: data + b'X1,"2024-01-01,never closed\n', r"bad\.csv:\d+: row: .*unterminated"),
+        (lambda data: b"", r"bad\.csv:1: header: the file is empty"),
+    ],
+    ids=["wrong header", "unterminated quote", "empty"],
+)
+def test_a_file_error_found_in_the_worker_is_the_same_error(
+    node: Node, tmp_path: Path, change: Any, message: str
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(change(ACLED.read_bytes()))
+    with pytest.raises(InvalidInput, match=message):
+        import_file(node, "acled", bad, worker_min_bytes=0)
+    assert (count_incidents(node.db), node.log.size()) == (0, 0)
+
+
+def test_skip_invalid_through_the_worker_writes_the_same_rejects(tmp_path: Path, big: Path) -> None:
+    rows = {n: ("fatalities", "a few") for n in (5, 2_500, 6_001)}
+    results, rejects, stored = [], [], []
+    for name, min_bytes in (("one", 2**62), ("two", 0)):
+        folder = tmp_path / name
+        folder.mkdir()
+        bad = _broken(big, folder / "bad.csv", rows)
+        node = Node.init(folder / "node", "PK")
+        try:
+            result = import_file(node, "acled", bad, skip_invalid=True, worker_min_bytes=min_bytes)
+            results.append((_counts(result), result.errors))
+            assert result.rejected_file == str(folder / "bad.csv.rejected.csv")
+            rejects.append(Path(result.rejected_file).read_bytes())
+            stored.append(_stored(node))
+        finally:
+            node.close()
+    assert results[0] == results[1]
+    assert results[1][0] == (6_000, 5_997, 0, 0, 3)
+    assert rejects[0] == rejects[1]
+    assert rejects[1].count(b"fatalities: 'a few' is not a number") == 3
+    assert stored[0] == stored[1]
+
+
+def test_progress_counts_every_row_read_by_the_worker(node: Node, big: Path) -> None:
+    seen: list[int] = []
+    import_file(node, "acled", big, worker_min_bytes=0, progress=seen.append)
+    assert sum(seen) == 6_000
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(p) for p in (task / "children").read_text().split()]
+    return found
+
+
+def _gone(pid: int, within: float) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (FileNotFoundError, ProcessLookupError):
+            return True
+        if state in ("Z", "X"):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+needs_proc = pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+
+
+@needs_proc
+def test_the_worker_stops_when_the_import_fails_in_the_writer(node: Node, big: Path) -> None:
+    workers: list[int] = []
+
+    def progress(n: int) -> None:
+        workers.extend(_children(os.getpid()))
+        raise RuntimeError("the writer fails")
+
+    with pytest.raises(RuntimeError, match="the writer fails"):
+        import_file(node, "acled", big, worker_min_bytes=0, progress=progress)
+    assert workers, "the import ran no worker process"
+    assert all(_gone(pid, 5) for pid in workers)
+    assert (count_incidents(node.db), node.log.size()) == (0, 0)
+
+
+@needs_proc
+def test_the_worker_dies_with_a_killed_parent(tmp_path: Path, big: Path) -> None:
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from sarhad.importer import import_file\n"
+        "from sarhad.node import Node\n"
+        "node = Node.init(Path(sys.argv[1]), 'PK')\n"
+        "def progress(n):\n"
+        "    print('running', flush=True)\n"
+        "    time.sleep(60)\n"
+        "import_file(node, 'acled', Path(sys.argv[2]), worker_min_bytes=0, progress=progress)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    parent = subprocess.Popen(
+        [sys.executable, "-c", script, str(tmp_path / "node"), str(big)], stdout=subprocess.PIPE, env=env
+    )
+    try:
+        assert parent.stdout is not None
+        assert parent.stdout.readline() == b"running\n"
+        workers = _children(parent.pid)
+        assert workers
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(10)
+        assert all(_gone(pid, 10) for pid in workers)
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait()
+        if parent.stdout is not None:
+            parent.stdout.close()
