@@ -27,16 +27,23 @@ import hashlib
 import json
 import json.encoder
 import logging
+import os
+import pickle
 import re
+import struct
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Generator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager, closing, nullcontext
+from contextlib import AbstractContextManager, closing, nullcontext, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Final, NamedTuple
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Final, NamedTuple
 
 import httpx
+import orjson
 
 from sarhad.canonical import canonical_text
 from sarhad.errors import ExchangeError, InvalidInput, SarhadError, VerificationError
@@ -56,14 +63,18 @@ from sarhad.store.incidents import incident_row
 if TYPE_CHECKING:
     from sarhad.node import Node
 
-__all__ = ["CHUNK", "SyncResult", "sync_peer"]
+__all__ = ["CHECKER_MIN", "CHUNK", "SyncResult", "sync_peer"]
 
 log = logging.getLogger(__name__)
 
 CHUNK: Final = 10_000
 # Below this many new entries, keeping the indexes up to date row by row costs less than rebuilding them.
 DEFER_INDEXES_MIN: Final = 20_000
+# From this many new entries, a second process fetches, checks and prepares chunks while this one writes.
+CHECKER_MIN: Final = 20_000
 SQLITE_CACHE_MIB: Final = 256
+_CHECKER_MODULE = "sarhad.exchange.checker"  # run with ``python -m``
+_FRAME: Final = struct.Struct(">Q")  # the length of each message from the checking process
 # json's C string encoder (ensure_ascii=False) writes a string as RFC 8785 §3.2.2.2 does.
 _string: Final[Callable[[str], str]] = json.encoder.encode_basestring
 
@@ -233,14 +244,14 @@ def _fetch_entries(http: _PeerHTTP, start: int, end: int, objects: bool) -> list
     return out
 
 
-def _entry_chunks(http: _PeerHTTP, start: int, end: int) -> Generator[list[_Entry]]:
+def _entry_chunks(http: _PeerHTTP, start: int, end: int, size: int) -> Generator[list[_Entry]]:
     """Entries and bodies ``start..end-1`` chunk by chunk, the next chunk fetched while the caller checks one.
 
     The peer prepares a chunk and the network carries it while this node verifies the previous one. The
     fetching thread only moves bytes: parsing them there would contend for the GIL with the checking and
     writing here, and every row SQLite writes would wait for it.
     """
-    ranges = [(pos, min(end, pos + CHUNK)) for pos in range(start, end, CHUNK)]
+    ranges = [(pos, min(end, pos + size)) for pos in range(start, end, size)]
     if not ranges:
         return
 
@@ -254,7 +265,7 @@ def _entry_chunks(http: _PeerHTTP, start: int, end: int) -> Generator[list[_Entr
             if following is not None:
                 pending = pool.submit(fetch, *following)
             try:
-                data = json.loads(raw)
+                data = _loads(raw)
             except ValueError as exc:
                 raise ExchangeError(f"peer {http.peer.name}: GET /log/entries did not answer JSON") from exc
             chunk: list[_Entry] = []
@@ -262,6 +273,18 @@ def _entry_chunks(http: _PeerHTTP, start: int, end: int) -> Generator[list[_Entr
             if pos < hi:  # a peer that answers fewer entries per request: fetch the rest of the range
                 chunk += _fetch_entries(http, pos, hi, objects=True)
             yield chunk
+
+
+def _loads(text: str | bytes) -> Any:
+    """Parse JSON: with orjson (about twice as fast on these bodies), else with json, whose answer stands.
+
+    json decides what orjson refuses (lone surrogates, integers beyond 64 bits, NaN), so a sync accepts and
+    refuses exactly what json would. Raises ValueError when json refuses it too.
+    """
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def _member(value: Any) -> str:
@@ -275,6 +298,34 @@ def _member(value: Any) -> str:
 
 
 def _content_hash(obj: dict[str, Any], text: str | None) -> str:
+    """:func:`sarhad.model.incident.content_hash` of ``obj``, cut out of ``text``, its canonical JSON.
+
+    The common case first: ``created`` is the first member (no other key sorts before it, as in every STIX
+    object sarhad writes) and ``modified`` the last member with that value whose tail (the members after it)
+    is a JSON object's members on their own, i.e. the top level: cutting the two members out needs no
+    serialisation. Anything else goes to :func:`_content_hash_general`.
+    """
+    created, modified = obj.get("created"), obj.get("modified")
+    if text is None or type(created) is not str or type(modified) is not str:
+        return content_hash(obj)
+    head = '{"created":' + _string(created) + ","
+    mark = ',"modified":' + _string(modified)
+    cut = text.rfind(mark)
+    if cut >= len(head) and text.startswith(head):
+        rest = text[cut + len(mark) :]
+        if rest == "}" or (rest[:1] == "," and _is_object("{" + rest[1:])):
+            return hashlib.sha256(("{" + text[len(head) : cut] + rest).encode("utf-8")).hexdigest()
+    return _content_hash_general(obj, text)
+
+
+def _is_object(text: str) -> bool:
+    try:
+        return type(orjson.loads(text)) is dict
+    except orjson.JSONDecodeError:
+        return False
+
+
+def _content_hash_general(obj: dict[str, Any], text: str | None) -> str:
     """:func:`sarhad.model.incident.content_hash` of ``obj``, cut out of ``text``, its canonical JSON.
 
     The hash is over the canonical JSON without the top-level ``created`` and ``modified`` members. Canonical
@@ -361,7 +412,7 @@ def _check_entry(name: str, entry: _Entry) -> _Checked:
         if digest != env.sha256:
             raise mismatch
         try:
-            obj = json.loads(text)
+            obj = _loads(text)
         except ValueError as exc:
             raise VerificationError(f"peer {name}: entry {entry.position} ({env.ref}): the object is not JSON") from exc
     else:
@@ -409,13 +460,20 @@ def _locate_rewrite(node: Node, http: _PeerHTTP, held: int) -> str:
     return "no stored entry differs; the peer's proof is wrong"
 
 
-def sync_peer(node: Node, peer: Peer, progress: Callable[[int, int], None] | None = None) -> SyncResult:
+def sync_peer(
+    node: Node, peer: Peer, progress: Callable[[int, int], None] | None = None, *, checker: str = "auto"
+) -> SyncResult:
     """Pull, verify, store and cosign ``peer``'s new entries (see the module doc).
 
     ``progress(done, total)``, if given, is called after each chunk of new entries is checked and written.
+    ``checker`` says where chunks are fetched, checked and prepared: ``"inline"`` in this process,
+    ``"process"`` in a second process while this one writes, ``"auto"`` (the default) in a second process
+    for at least :data:`CHECKER_MIN` new entries.
     Raises VerificationError (a split view or rewritten history is also kept in ``split_views``) or
     ExchangeError when the peer cannot be reached or answers badly; nothing is stored then.
     """
+    if checker not in ("auto", "process", "inline"):
+        raise ValueError(f"checker must be 'auto', 'process' or 'inline', not {checker!r}")
     started = time.perf_counter()
     http = _PeerHTTP(peer)
     # The cyclic garbage collector would walk every object parsed so far again and again during a large
@@ -423,7 +481,7 @@ def sync_peer(node: Node, peer: Peer, progress: Callable[[int, int], None] | Non
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _sync(node, peer, http, started, progress)
+        return _sync(node, peer, http, started, progress, checker)
     finally:
         http.close()
         if collecting:
@@ -431,7 +489,12 @@ def sync_peer(node: Node, peer: Peer, progress: Callable[[int, int], None] | Non
 
 
 def _sync(
-    node: Node, peer: Peer, http: _PeerHTTP, started: float, progress: Callable[[int, int], None] | None
+    node: Node,
+    peer: Peer,
+    http: _PeerHTTP,
+    started: float,
+    progress: Callable[[int, int], None] | None,
+    checker: str,
 ) -> SyncResult:
     name = peer.name
     # 1. The peer's checkpoint, signed by its key for its origin.
@@ -485,17 +548,26 @@ def _sync(
     with node.db.bulk(SQLITE_CACHE_MIB), node.db.transaction():
         if node.db.fetchone("SELECT 1 FROM incidents LIMIT 1") is None:
             synced = {}
-        # closing(): a failure here waits for the fetch in flight before the connection is closed.
-        deferred = _deferred_indexes(node, checkpoint.size - held)
-        with deferred, closing(_entry_chunks(http, held, checkpoint.size)) as chunks:
+        new_entries = checkpoint.size - held
+        # Alert rules are evaluated on the parsed incidents; without rules they need not be kept.
+        keep_incidents = bool(list_rules(node.db))
+        # 3. Every leaf and object hash of a chunk is recomputed before any of it is prepared and written:
+        # here, or for a large sync in a second process while this one writes the chunk before.
+        # closing(): a failure here stops the fetch in flight (or the checking process) before going on.
+        if _use_checker(checker, new_entries):
+            prepared = _checked_elsewhere(peer, held, checkpoint.size, keep_incidents, CHUNK)
+        else:
+            prepared = _prepared_chunks(http, held, checkpoint.size, keep_incidents, CHUNK)
+        # The summaries' changes of every chunk, written once (a point recurs in every chunk).
+        deltas = incident_summaries.Deltas()
+        with _deferred_indexes(node, new_entries), closing(prepared) as chunks:
             for chunk in chunks:
-                # 3. Recompute every leaf and object hash of the chunk before writing any of it.
-                checked = [_check_entry(name, entry) for entry in chunk]
-                frontier.extend(c.entry.leaf for c in checked)
-                objects += _store(node, peer, checked, stamp, synced)
-                entries += len(checked)
+                frontier.extend(leaf for _, _, leaf in chunk.leaves)
+                objects += _write(node, peer, chunk, stamp, synced, deltas)
+                entries += len(chunk.leaves)
                 if progress is not None:
-                    progress(entries, checkpoint.size - held)
+                    progress(entries, new_entries)
+            deltas.write(node.db)
         # 4. The held leaves (through their frontier) and the new ones hash to the checkpoint root.
         if frontier.size != checkpoint.size or frontier.root() != checkpoint.root:
             where = _locate_rewrite(node, http, held) if held else "the new entries are wrong"
@@ -531,23 +603,23 @@ def _sync(
     )
 
 
-def _store(
-    node: Node, peer: Peer, checked: list[_Checked], stamp: str, synced: dict[str, tuple[Any, ...]] | None
-) -> int:
-    """Write checked entries inside the caller's transaction: leaves, objects (``added`` = ``stamp``),
-    incident rows and summaries, framework views and alerts. Returns how many objects were stored.
+class _Prepared(NamedTuple):
+    """A checked chunk made ready to write: everything that needs no database, computed before any write.
 
-    ``synced``, when given, holds every incident row stored now (the node had none before this sync): the
-    rows this chunk replaces are taken from it, and it is brought up to date.
+    ``objects`` rows lack the node's ``added`` stamp and ``seq`` (the writer assigns them); ``received`` holds
+    the parsed incidents only when the node has alert rules to evaluate on them.
     """
-    name = peer.name
-    node.db.executemany(
-        "INSERT INTO peer_leaves (peer, idx, envelope, leaf_hash) VALUES (?, ?, ?, ?)",
-        [(name, c.entry.position, c.entry.envelope, c.entry.leaf) for c in checked],
-    )
-    seq_row = node.db.fetchone("SELECT MAX(seq) FROM objects")
-    seq = 1 if seq_row is None or seq_row[0] is None else int(seq_row[0]) + 1
-    rows: list[tuple[Any, ...]] = []
+
+    leaves: list[tuple[int, str, bytes]]
+    objects: list[tuple[Any, ...]]
+    incidents: list[tuple[Any, ...]]
+    received: list[Incident]
+
+
+def _prepare(peer: Peer, checked: list[_Checked], keep_incidents: bool) -> _Prepared:
+    """Content hashes, incident records and rows of a checked chunk. Raises VerificationError naming the entry."""
+    name, party = peer.name, peer.party
+    objects: list[tuple[Any, ...]] = []
     incidents: list[tuple[Any, ...]] = []
     received: list[Incident] = []
     for c in checked:
@@ -565,29 +637,152 @@ def _store(
             except SarhadError as exc:
                 raise VerificationError(f"peer {name}: entry {c.entry.position} ({env.ref}): {exc}") from exc
             licence = inc.licence
-            received.append(inc)
-            incidents.append(incident_row(inc, obj["created"], obj["modified"], peer.party, csha))
+            if keep_incidents:
+                received.append(inc)
+            incidents.append(incident_row(inc, obj["created"], obj["modified"], party, csha))
         elif isinstance(obj.get("extensions"), dict) and SARHAD_EXTENSION in obj["extensions"]:
             licence = str(obj["extensions"][SARHAD_EXTENSION].get("licence", licence))
-        rows.append((env.object_id, env.version, obj["type"], env.sha256, csha, env.tlp, licence,
-                     peer.party, stamp, seq, c.entry.position, c.text))  # fmt: skip
-        seq += 1
+        objects.append((env.object_id, env.version, obj["type"], env.sha256, csha, env.tlp, licence,
+                        c.entry.position, c.text))  # fmt: skip
+    leaves = [(c.entry.position, c.entry.envelope, c.entry.leaf) for c in checked]
+    return _Prepared(leaves, objects, incidents, received)
+
+
+def _write(
+    node: Node,
+    peer: Peer,
+    prepared: _Prepared,
+    stamp: str,
+    synced: dict[str, tuple[Any, ...]] | None,
+    deltas: incident_summaries.Deltas,
+) -> int:
+    """Write a prepared chunk inside the caller's transaction: leaves, objects (``added`` = ``stamp``),
+    incident rows, framework views and alerts; the summaries' changes are added to ``deltas`` (the caller
+    writes them once at the end). Returns how many objects were stored.
+
+    ``synced``, when given, holds every incident row stored now (the node had none before this sync): the
+    rows this chunk replaces are taken from it, and it is brought up to date.
+    """
+    name = peer.name
+    node.db.executemany(
+        "INSERT INTO peer_leaves (peer, idx, envelope, leaf_hash) VALUES (?, ?, ?, ?)",
+        [(name, idx, envelope, leaf) for idx, envelope, leaf in prepared.leaves],
+    )
+    seq_row = node.db.fetchone("SELECT MAX(seq) FROM objects")
+    seq = 1 if seq_row is None or seq_row[0] is None else int(seq_row[0]) + 1
+    party = peer.party
+    rows = [(*o[:7], party, stamp, seq + i, *o[7:]) for i, o in enumerate(prepared.objects)]
     node.db.executemany(
         "INSERT INTO objects (id, modified, type, sha256, content_sha256, tlp, licence, origin, added, seq,"
         " log_index, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id, modified) DO NOTHING",
         rows,
     )
+    incidents = prepared.incidents
     if incidents:
         # upsert_incidents, plus the dashboard's summaries (sarhad.monitor.summary) in the same transaction.
         if synced is None:
-            incident_summaries.upsert(node.db, incidents)
+            incident_summaries.upsert(node.db, incidents, deltas=deltas)
         else:
             ids = dict.fromkeys(str(r[0]) for r in incidents)
             replaced = [synced[i] for i in ids if i in synced]
-            incident_summaries.upsert(node.db, incidents, replaced=replaced)
+            incident_summaries.upsert(node.db, incidents, replaced=replaced, deltas=deltas)
             synced.update((str(r[0]), r) for r in incidents)
     # The same code paths as the node's own records: framework views, then the alert rules.
     for row in rows:
         index_stored(node.db, row[0], row[1])
-    evaluate(node.db, received, origin=peer.party)
+    evaluate(node.db, prepared.received, origin=peer.party)
     return len(rows)
+
+
+def _prepared_chunks(http: _PeerHTTP, start: int, end: int, keep_incidents: bool, size: int) -> Generator[_Prepared]:
+    """Fetch, check (step 3) and prepare entries ``start..end-1`` in chunks of ``size``, in this process."""
+    with closing(_entry_chunks(http, start, end, size)) as chunks:
+        for chunk in chunks:
+            # Recompute every leaf and object hash of the chunk before preparing (and writing) any of it.
+            checked = [_check_entry(http.peer.name, entry) for entry in chunk]
+            yield _prepare(http.peer, checked, keep_incidents)
+
+
+def run_checker(source: IO[bytes], sink: IO[bytes]) -> None:
+    """The checking process's side (``python -m sarhad.exchange.checker``): read the job from ``source``,
+    then fetch, check and prepare its chunks and write each to ``sink`` as soon as it is ready.
+
+    The job is a pickled ``(peer, start, end, keep_incidents, chunk size)``. Each message is a length-prefixed pickle:
+    ``("chunk", prepared)``, then ``("done", None)``, or ``("error", exception)`` after which nothing more
+    is sent. The pipe holds little: the checker runs at most about one chunk ahead of the writer.
+    """
+    gc.disable()  # the same reason as in the writer: a large sync allocates many small containers
+    peer, start, end, keep_incidents, size = pickle.loads(source.read())
+
+    def send(message: tuple[str, Any]) -> None:
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        sink.write(_FRAME.pack(len(data)))
+        sink.write(data)
+        sink.flush()
+
+    http = _PeerHTTP(peer)
+    try:
+        for prepared in _prepared_chunks(http, start, end, keep_incidents, size):
+            send(("chunk", prepared))
+        send(("done", None))
+    except (BrokenPipeError, ConnectionResetError):  # the writer gave up (a failure or Ctrl-C): just stop
+        pass
+    except BaseException as exc:  # every failure goes back to the writer, which reports it
+        if not isinstance(exc, SarhadError):
+            exc = ExchangeError(f"peer {peer.name}: checking its entries failed: {exc!r}")
+        with suppress(OSError, pickle.PicklingError):
+            send(("error", exc))
+    finally:
+        http.close()
+
+
+def _read_frame(stream: IO[bytes]) -> bytes | None:
+    head = stream.read(_FRAME.size)
+    if len(head) < _FRAME.size:
+        return None
+    (size,) = _FRAME.unpack(head)
+    data = stream.read(size)
+    return data if len(data) == size else None
+
+
+def _checked_elsewhere(peer: Peer, start: int, end: int, keep_incidents: bool, size: int) -> Generator[_Prepared]:
+    """:func:`_prepared_chunks` in a second process (:func:`run_checker`), so that fetching and checking the
+    next chunk overlaps with writing this one. The process is stopped when the generator is closed, whatever
+    happened. It is a fresh interpreter running this package, so it shares nothing with this one but the pipe.
+    """
+    root = str(Path(__file__).resolve().parents[2])  # the directory holding the sarhad package
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    process = subprocess.Popen(
+        [sys.executable, "-m", _CHECKER_MODULE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
+    )
+    assert process.stdin is not None and process.stdout is not None
+    try:
+        with process.stdin:
+            process.stdin.write(pickle.dumps((peer, start, end, keep_incidents, size)))
+        while True:
+            frame = _read_frame(process.stdout)
+            if frame is None:
+                raise ExchangeError(
+                    f"peer {peer.name}: the process checking its entries stopped unexpectedly"
+                    f" (exit code {process.wait(5)})"
+                )
+            kind, value = pickle.loads(frame)
+            if kind == "chunk":
+                yield value
+            elif kind == "done":
+                return
+            else:
+                raise value
+    finally:
+        if process.poll() is None:
+            process.terminate()
+        process.stdout.close()
+        try:
+            process.wait(5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _use_checker(mode: str, new_entries: int) -> bool:
+    return mode == "process" or (mode == "auto" and new_entries >= CHECKER_MIN)

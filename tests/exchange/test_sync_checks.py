@@ -64,3 +64,14 @@ def test_envelope_not_in_canonical_form_is_refused(junk: str) -> None:
             continue
         # Only a text that is itself canonical may parse, and then it says what it says.
         assert parsed.canonical().decode("utf-8") == bad
+
+
+def test_a_nested_modified_with_the_same_value_is_not_the_one_cut_out() -> None:
+    stamp = "2024-01-01T00:00:00.000Z"
+    for obj in (
+        {"created": stamp, "modified": stamp, "x_after": {"a": 1, "modified": stamp, "z": 2}},
+        {"created": stamp, "modified": stamp, "x_after": [{"modified": stamp}], "zz": {"b": 1, "modified": stamp}},
+        {"created": stamp, "extensions": {"e": {"k": 1, "modified": stamp}}, "id": "x--1", "modified": stamp},
+        {"created": stamp, "modified": stamp, "type": "x", "x_s": ',"modified":"' + stamp + '"'},
+    ):
+        assert _content_hash(obj, canonical_text(obj)) == content_hash(obj), obj

@@ -1,0 +1,96 @@
+"""A large sync checks and prepares its chunks in a second process while this one writes: the same result,
+the same refusals, and nothing stored when that process fails."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import sarhad.exchange.sync as sync
+from sarhad.errors import ExchangeError, VerificationError
+from sarhad.exchange.peers import add_peer, get_peer
+from sarhad.exchange.sync import sync_peer
+from sarhad.log.verify import verify_log
+from sarhad.node import Node
+from sarhad.store.incidents import count_incidents
+from sarhad.web.auth import create_token
+from tests.exchange.test_sync import pair  # noqa: F401 - the fixture
+from tests.monitor.test_summary import from_scratch, snapshot
+
+_TABLES = {
+    "objects": "SELECT id, modified, type, sha256, content_sha256, tlp, licence, origin, log_index, body FROM objects"
+    " ORDER BY seq",
+    "incidents": "SELECT * FROM incidents ORDER BY id",
+    "peer_leaves": "SELECT peer, idx, envelope, leaf_hash FROM peer_leaves ORDER BY idx",
+    "peer_frontiers": "SELECT * FROM peer_frontiers",
+}
+
+
+def _contents(node: Node) -> dict[str, list[tuple[object, ...]]]:
+    return {name: [tuple(r) for r in node.db.fetchall(sql)] for name, sql in _TABLES.items()}
+
+
+def test_the_checking_process_gives_what_the_inline_sync_gives(
+    pair: tuple[Node, Node, str],  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pk, ir, url = pair
+    monkeypatch.setattr(sync, "CHUNK", 8)  # several chunks: 37 entries in 5
+    calls: list[tuple[int, int]] = []
+    result = sync_peer(ir, get_peer(ir.db, "PK"), lambda done, total: calls.append((done, total)), checker="process")
+    assert (result.entries, result.objects) == (37, 37)
+    assert calls == [(8, 37), (16, 37), (24, 37), (32, 37), (37, 37)]
+    with Node.init(tmp_path / "ir-inline", "IR") as inline:
+        add_peer(inline.db, "PK", url, pk.signer.vkey, create_token(pk.db, "ir-inline", "peer", "IR"))
+        sync_peer(inline, get_peer(inline.db, "PK"), checker="inline")
+        assert _contents(ir) == _contents(inline)
+    assert snapshot(ir.db) == from_scratch(ir.db)
+    verify_log(ir.db, [ir.signer.verifier])
+    # The next sync (one new entry) stays in this process under "auto" and continues the same log.
+    with pk.publisher() as pub:
+        note = {"type": "note", "id": "note--6f1c2b5e-7c1a-4f9a-9a43-5e0e4a7f2b12", "spec_version": "2.1"}
+        pub.add_object({**note, "content": "liaison note", "object_refs": [note["id"]]})
+    assert sync_peer(ir, get_peer(ir.db, "PK")).entries == 1
+
+
+def test_a_tampered_object_found_by_the_checking_process_stores_nothing(
+    pair: tuple[Node, Node, str],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pk, ir, _ = pair
+    monkeypatch.setattr(sync, "CHUNK", 10)
+    with pk.db.transaction():
+        row = pk.db.fetchone("SELECT body FROM objects WHERE log_index = 30")
+        assert row is not None
+        pk.db.execute("UPDATE objects SET body = ? WHERE log_index = 30", (str(row[0]).replace("}", " }", 1),))
+    with pytest.raises(
+        VerificationError, match=r"^peer PK: entry 30 \(incident--.*\): the object served does not match"
+    ):
+        sync_peer(ir, get_peer(ir.db, "PK"), checker="process")
+    assert count_incidents(ir.db) == 0
+    assert ir.db.fetchone("SELECT COUNT(*) FROM objects") == (0,)
+    assert ir.db.fetchone("SELECT COUNT(*) FROM peer_leaves") == (0,)
+
+
+def test_a_checking_process_that_dies_fails_the_sync_clearly_and_stores_nothing(
+    pair: tuple[Node, Node, str],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _pk, ir, _ = pair
+    # An interpreter that exits at once with status 3 instead of running the checker.
+    monkeypatch.setattr(sync, "_CHECKER_MODULE", "tests.exchange.exit_three")
+    with pytest.raises(ExchangeError, match=r"^peer PK: the process checking its entries stopped unexpectedly \(exit"
+                       r" code 3\)$"):  # fmt: skip
+        sync_peer(ir, get_peer(ir.db, "PK"), checker="process")
+    assert count_incidents(ir.db) == 0
+    assert ir.db.fetchone("SELECT COUNT(*) FROM peer_leaves") == (0,)
+    assert ir.db.fetchone("SELECT COUNT(*) FROM peer_checkpoints") == (0,)
+
+
+def test_an_unknown_checker_mode_is_refused(pair: tuple[Node, Node, str]) -> None:  # noqa: F811
+    _pk, ir, _ = pair
+    with pytest.raises(ValueError, match="checker must be 'auto', 'process' or 'inline', not 'threads'"):
+        sync_peer(ir, get_peer(ir.db, "PK"), checker="threads")
+    assert count_incidents(ir.db) == 0
