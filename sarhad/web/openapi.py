@@ -105,6 +105,8 @@ def _new_incident() -> dict[str, Any]:
     perpetrator = copy.deepcopy(props["perpetrators"]["items"])
     perpetrator["required"] = ["name"]
     strings = {"type": "array", "items": {"type": "string", "minLength": 1}}
+    recipients = copy.deepcopy(props["recipients"])
+    del recipients["minItems"]  # an empty list names no one, as leaving it out does
     return {
         "type": "object",
         "required": ["source_id", "date_start"],
@@ -117,7 +119,7 @@ def _new_incident() -> dict[str, Any]:
             "title": {"type": "string"},
             "summary": {"type": "string"},
             "tlp": {"type": "string", "enum": ["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"]},
-            "recipients": props["recipients"],
+            "recipients": recipients,
             "place": props["place"],
             "attack_types": strings,
             "target_types": strings,
