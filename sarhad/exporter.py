@@ -15,7 +15,7 @@ from typing import Any, Final
 
 from sarhad.errors import InvalidInput
 from sarhad.formats import TABLE_FORMATS, table_format
-from sarhad.model.codes import RESTRICTED_LICENCES
+from sarhad.model.codes import RESTRICTED_LICENCES, TLP_LEVELS
 from sarhad.model.incident import Incident
 from sarhad.node import Node
 from sarhad.store.incidents import Filters
@@ -118,11 +118,15 @@ EXPORT_FORMATS: Final[dict[str, Callable[[Node, Path, Filters], int]]] = {
 def export(node: Node, format_name: str, out: Path, filters: Filters = Filters(), *, for_peers: bool = False) -> int:
     """Write the incidents matching ``filters`` to ``out`` in ``format_name``; return how many.
 
-    ``for_peers`` leaves out rows whose licence forbids redistribution, unless the node shares them.
-    Raises InvalidInput for an unknown format.
+    ``for_peers`` leaves out rows whose licence forbids redistribution, unless the node shares them, and
+    TLP:RED records: a file handed to another party is not addressed to a RED record's named recipients (they
+    read it through the node, which checks who they are). Raises InvalidInput for an unknown format.
     """
     if format_name not in EXPORT_FORMATS:
         raise InvalidInput(f"unknown export format {format_name!r}: expected one of {', '.join(EXPORT_FORMATS)}")
+    if for_peers:
+        levels = tuple(t for t in (filters.tlp if filters.tlp is not None else TLP_LEVELS) if t != "RED")
+        filters = Filters(**{**_fields(filters), "tlp": levels})
     if for_peers and not node.settings.share_restricted:
         filters = Filters(**{**_fields(filters), "exclude_licences": tuple(sorted(RESTRICTED_LICENCES))})
     return EXPORT_FORMATS[format_name](node, out, filters)

@@ -351,7 +351,9 @@ def export_cmd(
     near_border: float = _NEAR,
     side: str = _SIDE,
     reported_by: str = _REPORTED,
-    for_peers: bool = typer.Option(False, "--for-peers", help="Leave out rows whose licence forbids sharing."),
+    for_peers: bool = typer.Option(
+        False, "--for-peers", help="Leave out rows whose licence forbids sharing, and TLP:RED records."
+    ),
     dedup: bool = typer.Option(
         False, "--dedup", help="One report per reconciled incident (its cluster's representative), not every report."
     ),
@@ -370,6 +372,8 @@ def export_cmd(
             raise InvalidInput("--dedup does not apply to stix: a bundle carries every report")
         if max_tlp:
             raise InvalidInput("--max-tlp does not apply to stix yet: a bundle carries every object")
+        if for_peers:
+            raise InvalidInput("--for-peers does not apply to stix yet: a bundle carries every object")
 
         export_stix_cmd(ctx, out)
         return

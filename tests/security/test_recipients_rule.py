@@ -3,13 +3,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sarhad.cli import main
 from sarhad.errors import InvalidInput
 from sarhad.node import Node
 from sarhad.web.auth import ROLES, Principal, create_token, may_read, read_clause
+from tests.monitor.test_evaluate import make
 
 PARTIES = ("PK", "IR")  # this node's party and its peer's
 R = ("IR:desk-a", "PK:jtc-liaison")
@@ -101,3 +106,18 @@ def test_the_sql_clause_and_the_python_rule_agree(any_node: Node) -> None:
         assert got == expected, f"{who} on {rows}"
 
     check()
+
+
+def test_an_export_for_peers_leaves_out_red_records(node: Node, tmp_path: Path) -> None:
+    from sarhad.exporter import export
+
+    red = make("red-for-peers")
+    node.publish([dataclasses.replace(red, tlp="RED", recipients=("IR:desk-a",)), make("green-for-peers")])
+    for fmt in ("csv", "geojson"):
+        own = tmp_path / f"own.{fmt}"
+        shared = tmp_path / f"shared.{fmt}"
+        assert export(node, fmt, own) == 2
+        assert export(node, fmt, shared, for_peers=True) == 1
+        assert red.id in own.read_text(encoding="utf-8") and red.id not in shared.read_text(encoding="utf-8")
+    assert main(["--home", str(node.settings.home), "export", "stix", "--out", str(tmp_path / "b.json"),
+                 "--for-peers"]) != 0  # fmt: skip
