@@ -70,6 +70,8 @@ log = logging.getLogger(__name__)
 CHUNK: Final = 10_000
 # Below this many new entries, keeping the indexes up to date row by row costs less than rebuilding them.
 DEFER_INDEXES_MIN: Final = 20_000
+# Entries checked, prepared and written together (a fetched chunk holds several pieces).
+PIECE: Final = 2_500
 # From this many new entries, a second process fetches, checks and prepares chunks while this one writes.
 CHECKER_MIN: Final = 20_000
 SQLITE_CACHE_MIB: Final = 256
@@ -244,14 +246,17 @@ def _fetch_entries(http: _PeerHTTP, start: int, end: int, objects: bool) -> list
     return out
 
 
-def _entry_chunks(http: _PeerHTTP, start: int, end: int, size: int) -> Generator[list[_Entry]]:
+def _entry_chunks(http: _PeerHTTP, start: int, end: int, size: int, piece: int) -> Generator[list[_Entry]]:
     """Entries and bodies ``start..end-1`` chunk by chunk, the next chunk fetched while the caller checks one.
 
     The peer prepares a chunk and the network carries it while this node verifies the previous one. The
     fetching thread only moves bytes: parsing them there would contend for the GIL with the checking and
     writing here, and every row SQLite writes would wait for it.
     """
-    ranges = [(pos, min(end, pos + size)) for pos in range(start, end, size)]
+    # The first request is one piece long, so that checking starts while the peer prepares the next one.
+    first = min(end, start + min(size, piece))
+    ranges = [(start, first)] if start < end else []
+    ranges += [(pos, min(end, pos + size)) for pos in range(first, end, size)]
     if not ranges:
         return
 
@@ -555,9 +560,9 @@ def _sync(
         # here, or for a large sync in a second process while this one writes the chunk before.
         # closing(): a failure here stops the fetch in flight (or the checking process) before going on.
         if _use_checker(checker, new_entries):
-            prepared = _checked_elsewhere(peer, held, checkpoint.size, keep_incidents, CHUNK)
+            prepared = _checked_elsewhere(peer, held, checkpoint.size, keep_incidents, CHUNK, PIECE)
         else:
-            prepared = _prepared_chunks(http, held, checkpoint.size, keep_incidents, CHUNK)
+            prepared = _prepared_chunks(http, held, checkpoint.size, keep_incidents, CHUNK, PIECE)
         # The summaries' changes of every chunk, written once (a point recurs in every chunk).
         deltas = incident_summaries.Deltas()
         with _deferred_indexes(node, new_entries), closing(prepared) as chunks:
@@ -694,25 +699,33 @@ def _write(
     return len(rows)
 
 
-def _prepared_chunks(http: _PeerHTTP, start: int, end: int, keep_incidents: bool, size: int) -> Generator[_Prepared]:
-    """Fetch, check (step 3) and prepare entries ``start..end-1`` in chunks of ``size``, in this process."""
-    with closing(_entry_chunks(http, start, end, size)) as chunks:
+def _prepared_chunks(
+    http: _PeerHTTP, start: int, end: int, keep_incidents: bool, size: int, piece: int
+) -> Generator[_Prepared]:
+    """Fetch entries ``start..end-1`` in requests of ``size``; check (step 3) and prepare them in pieces of at
+    most ``piece``, each yielded as soon as it is ready (a writer in another process starts sooner and
+    finishes sooner after the last piece). In this process.
+    """
+    name = http.peer.name
+    with closing(_entry_chunks(http, start, end, size, piece)) as chunks:
         for chunk in chunks:
-            # Recompute every leaf and object hash of the chunk before preparing (and writing) any of it.
-            checked = [_check_entry(http.peer.name, entry) for entry in chunk]
-            yield _prepare(http.peer, checked, keep_incidents)
+            for at in range(0, len(chunk), piece):
+                # Recompute every leaf and object hash of the piece before preparing (and writing) any of it.
+                checked = [_check_entry(name, entry) for entry in chunk[at : at + piece]]
+                yield _prepare(http.peer, checked, keep_incidents)
 
 
 def run_checker(source: IO[bytes], sink: IO[bytes]) -> None:
     """The checking process's side (``python -m sarhad.exchange.checker``): read the job from ``source``,
     then fetch, check and prepare its chunks and write each to ``sink`` as soon as it is ready.
 
-    The job is a pickled ``(peer, start, end, keep_incidents, chunk size)``. Each message is a length-prefixed pickle:
-    ``("chunk", prepared)``, then ``("done", None)``, or ``("error", exception)`` after which nothing more
-    is sent. The pipe holds little: the checker runs at most about one chunk ahead of the writer.
+    The job is a pickled ``(peer, start, end, keep_incidents, chunk size, piece size)``. Each message is a
+    length-prefixed pickle: ``("chunk", prepared)``, then ``("done", None)``, or ``("error", exception)``
+    after which nothing more is sent. The pipe holds little: the checker runs about one piece ahead of the
+    writer.
     """
     gc.disable()  # the same reason as in the writer: a large sync allocates many small containers
-    peer, start, end, keep_incidents, size = pickle.loads(source.read())
+    peer, start, end, keep_incidents, size, piece = pickle.loads(source.read())
 
     def send(message: tuple[str, Any]) -> None:
         data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
@@ -722,7 +735,7 @@ def run_checker(source: IO[bytes], sink: IO[bytes]) -> None:
 
     http = _PeerHTTP(peer)
     try:
-        for prepared in _prepared_chunks(http, start, end, keep_incidents, size):
+        for prepared in _prepared_chunks(http, start, end, keep_incidents, size, piece):
             send(("chunk", prepared))
         send(("done", None))
     except (BrokenPipeError, ConnectionResetError):  # the writer gave up (a failure or Ctrl-C): just stop
@@ -745,7 +758,9 @@ def _read_frame(stream: IO[bytes]) -> bytes | None:
     return data if len(data) == size else None
 
 
-def _checked_elsewhere(peer: Peer, start: int, end: int, keep_incidents: bool, size: int) -> Generator[_Prepared]:
+def _checked_elsewhere(
+    peer: Peer, start: int, end: int, keep_incidents: bool, size: int, piece: int
+) -> Generator[_Prepared]:
     """:func:`_prepared_chunks` in a second process (:func:`run_checker`), so that fetching and checking the
     next chunk overlaps with writing this one. The process is stopped when the generator is closed, whatever
     happened. It is a fresh interpreter running this package, so it shares nothing with this one but the pipe.
@@ -758,7 +773,7 @@ def _checked_elsewhere(peer: Peer, start: int, end: int, keep_incidents: bool, s
     assert process.stdin is not None and process.stdout is not None
     try:
         with process.stdin:
-            process.stdin.write(pickle.dumps((peer, start, end, keep_incidents, size)))
+            process.stdin.write(pickle.dumps((peer, start, end, keep_incidents, size, piece)))
         while True:
             frame = _read_frame(process.stdout)
             if frame is None:

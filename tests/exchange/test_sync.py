@@ -202,7 +202,8 @@ def test_a_body_that_does_not_match_its_logged_hash_is_refused(pair: tuple[Node,
 
 
 @pytest.mark.postgres
-def test_sync_into_a_postgresql_node_keeps_the_frontier(tmp_path: Path, pg_schema_url: str) -> None:
+@pytest.mark.parametrize("checker", ["inline", "process"])
+def test_sync_into_a_postgresql_node_keeps_the_frontier(tmp_path: Path, pg_schema_url: str, checker: str) -> None:
     pk = Node.init(tmp_path / "pk", "PK")
     ir = Node.init(tmp_path / "ir", "IR", database_url=pg_schema_url)
     try:
@@ -210,7 +211,7 @@ def test_sync_into_a_postgresql_node_keeps_the_frontier(tmp_path: Path, pg_schem
         with serving(pk) as pk_url:
             add_peer(ir.db, "PK", pk_url, pk.signer.vkey, create_token(pk.db, "ir", "peer", "IR"))
             add_peer(pk.db, "IR", "http://127.0.0.1:9", ir.signer.vkey, "unused")
-            assert sync_peer(ir, get_peer(ir.db, "PK")).objects == 37
+            assert sync_peer(ir, get_peer(ir.db, "PK"), checker=checker).objects == 37
             _publish_note(pk, 4)
             assert sync_peer(ir, get_peer(ir.db, "PK")).entries == 1
         assert count_incidents(ir.db) == 37

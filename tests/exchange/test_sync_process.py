@@ -94,3 +94,20 @@ def test_an_unknown_checker_mode_is_refused(pair: tuple[Node, Node, str]) -> Non
     with pytest.raises(ValueError, match="checker must be 'auto', 'process' or 'inline', not 'threads'"):
         sync_peer(ir, get_peer(ir.db, "PK"), checker="threads")
     assert count_incidents(ir.db) == 0
+
+
+@pytest.mark.parametrize("checker", ["inline", "process"])
+def test_pieces_smaller_than_a_request_are_written_and_reported_in_order(
+    pair: tuple[Node, Node, str],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+    checker: str,
+) -> None:
+    pk, ir, _ = pair
+    monkeypatch.setattr(sync, "CHUNK", 10)
+    monkeypatch.setattr(sync, "PIECE", 4)  # the first request is one piece, then requests of 10 in pieces of 4
+    calls: list[int] = []
+    result = sync_peer(ir, get_peer(ir.db, "PK"), lambda done, _total: calls.append(done), checker=checker)
+    assert result.entries == 37
+    assert calls == [4, 8, 12, 14, 18, 22, 24, 28, 32, 34, 37]
+    assert ir.db.fetchall("SELECT idx FROM peer_leaves ORDER BY idx") == [(i,) for i in range(37)]
+    assert count_incidents(ir.db) == count_incidents(pk.db)
