@@ -183,7 +183,9 @@ class Publisher:
         raw_rows = [(rec[0], rec[3], rec[4], rec[5]) for rec, *_ in bodies if rec[5] is not None]
         if raw_rows:
             # new records' rows in bulk (COPY on PostgreSQL); a new version's row replaces the old one
-            db.copy_rows("raw_rows", ("id", "dataset", "sha256", "row"), [r for r in raw_rows if r[0] not in existing])
+            db.copy_rows(
+                "raw_rows", ("id", "dataset", "sha256", "row"), sorted(r for r in raw_rows if r[0] not in existing)
+            )
             replacing = [r for r in raw_rows if r[0] in existing]
             if replacing:
                 db.executemany(

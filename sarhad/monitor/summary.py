@@ -14,6 +14,7 @@ recomputes both from scratch. A missing key value (no province, no perpetrator) 
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
@@ -69,8 +70,21 @@ def _killed(row: Sequence[Any]) -> int:
     return 0 if low is None else int(low)
 
 
+_key_values = operator.itemgetter(*_KEY_COLS)
+
+
+_KEY_TEXT: dict[tuple[Any, ...], tuple[str, ...]] = {}  # a row's key values → as stored ('' for None)
+
+
 def _summary_key(row: Sequence[Any]) -> tuple[str, ...]:
-    return (str(row[_DATE])[:7], *("" if row[i] is None else str(row[i]) for i in _KEY_COLS))
+    values = _key_values(row)
+    text = _KEY_TEXT.get(values)
+    if text is None:
+        text = tuple("" if v is None else str(v) for v in values)
+        if len(_KEY_TEXT) >= 4096:  # bounded: rows repeat a few hundred combinations
+            _KEY_TEXT.clear()
+        _KEY_TEXT[values] = text
+    return (str(row[_DATE])[:7], *text)
 
 
 def _cell_keys(lat: Any, lon: Any, party: Any, tlp: Any) -> list[tuple[int, int, int, str, str]]:
@@ -188,7 +202,7 @@ def upsert(
     stored = {r[0] for r in old}
     # Ids not stored yet are plainly inserted (PostgreSQL's COPY, no conflict handling); the others replace
     # their row.
-    insert_incidents(db, [row for key, row in latest.items() if key not in stored])
+    insert_incidents(db, sorted(row for key, row in latest.items() if key not in stored))
     if stored:
         upsert_incidents(db, [row for row in rows if row[0] in stored])
     if deltas is None:
