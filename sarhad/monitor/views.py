@@ -260,9 +260,11 @@ def markers(
         extra = _beyond_levels(filters)
         if extra is not None:  # the principal's TLP:RED records, which the cells do not tell apart
             ewhere, eparams = extra.where()
-            ewhere = _and(ewhere, "lat IS NOT NULL AND lon IS NOT NULL")
+            # "+lat": not through the (lat, lon) index, which SQLite would rather take than the partial index on
+            # TLP:RED rows (a scan of every located row instead of a few)
+            ewhere = _and(ewhere, "+lat IS NOT NULL AND +lon IS NOT NULL")
             if bbox is not None:
-                ewhere = _and(ewhere, "lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?")
+                ewhere = _and(ewhere, "+lat BETWEEN ? AND ? AND +lon BETWEEN ? AND ?")
                 eparams = [*eparams, min_lat, max_lat, min_lon, max_lon]
             rows += db.fetchall(
                 f"SELECT CAST(FLOOR(lat / {cell!r}) AS INTEGER) AS gy, CAST(FLOOR(lon / {cell!r}) AS INTEGER) AS gx,"
