@@ -305,18 +305,21 @@ def read_clause(principal: Principal, parties: Iterable[str], table: str = "o") 
     return f"({table}.tlp IN ({', '.join('?' * len(levels))}) OR {beyond})", [*levels, *params]
 
 
-def beyond_levels_clause(principal: Principal, parties: Iterable[str], table: str = "o") -> tuple[str, list[Any]]:
+def beyond_levels_clause(
+    principal: Principal, parties: Iterable[str], table: str = "o", *, own_records: bool = True
+) -> tuple[str, list[Any]]:
     """The part of :func:`read_clause` that admits rows whose level is not among :func:`readable_levels`:
     the principal's own party's records and the RED records it may read.
 
-    For a principal of a framework party (whose levels are every level but RED) it admits RED rows only, and
-    says ``tlp = 'RED'`` so that the database can use the incidents' partial index on RED rows.
+    For a principal of a framework party (whose levels are every level but RED), or with ``own_records``
+    False (the caller knows the table holds no record of the principal's party), it admits RED rows only,
+    and says ``tlp = 'RED'`` so that the database can use the incidents' partial index on RED rows.
     """
     t = f"{table}."
     listed = f"SELECT 1 FROM object_recipients r WHERE r.object_id = {t}id AND r.modified = {t}modified"
     terms: list[str] = []
     params: list[Any] = []
-    if set(readable_levels(principal, parties)) != _NOT_RED:
+    if own_records and set(readable_levels(principal, parties)) != _NOT_RED:
         terms.append(f"({t}origin = ? AND {t}tlp <> 'RED')")
         params.append(principal.party)
     if principal.role == "peer":  # the transport of its party's recipients (which include its own name)
