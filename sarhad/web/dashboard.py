@@ -39,6 +39,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sarhad.errors import InvalidInput, NotFound
+from sarhad.model.incident import SARHAD_EXTENSION
 from sarhad.monitor import views
 from sarhad.monitor.alerts import list_alerts
 from sarhad.monitor.counterparts import Facts, counterparts
@@ -201,7 +202,8 @@ async def incident(request: Request) -> Response:
     extra: dict[str, Any] = {}
     if title is not None:
         body = json.loads(title[0])
-        extra = {"name": body.get("name"), "description": body.get("description")}
+        ext = (body.get("extensions") or {}).get(SARHAD_EXTENSION) or {}
+        extra = {"name": body.get("name"), "description": body.get("description"), "recipients": ext.get("recipients")}
     return _json({"incident": {**row, **extra}, "versions": versions, "alerts": alerts})
 
 

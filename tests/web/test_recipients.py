@@ -120,6 +120,8 @@ def test_dashboard_data_follows_the_recipients(pk: Node2) -> None:
         assert (RED_ID in json.dumps(markers)) is allowed, who
         one = pk.get(who, f"/api/dashboard/incidents/{RED_ID}")
         assert one.status_code == (200 if allowed else 404), who
+        if allowed:
+            assert one.json()["incident"]["recipients"] == ["IR:desk-a", "PK:jtc-liaison", "UN:observer"]
         options = pk.get(who, "/api/dashboard/options").json()
         assert (options["first"] == "2026-01-02") is allowed or not table["total"], who
 
