@@ -4,8 +4,8 @@ A large import costs about as much to read and prepare (CSV parsing, validation,
 the verbatim row's JSON) as to write (SQLite or PostgreSQL, the log, the summaries). :func:`prepared_batches`
 starts a worker process that runs :func:`sarhad.formats.scan.scan` and a :class:`~sarhad.prepare.Preparer`
 and sends the prepared records, a batch at a time, through a pipe; the importing process, the single writer,
-publishes them as they come. The pipe holds about one batch, so memory stays bounded and the two processes
-overlap.
+publishes them as they come. A thread of the importing process receives them into a queue of a few batches,
+so memory stays bounded and the two processes overlap.
 
 The worker is a fresh interpreter (``python -m sarhad.import_worker``: nothing inherited from the parent, and
 no re-import of the parent's main module, so any script may import) and dies with the parent: the parent
@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import os
 import pickle
+import queue
 import subprocess
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -33,8 +35,10 @@ from sarhad.formats.scan import Rejected, Tally
 
 __all__ = ["ImportWorkerError", "WorkerSpec", "prepared_batches"]
 
-# Records per message: as many as the publisher writes at once, so one batch is written while the next is prepared.
-BATCH = 5000
+BATCH = 1000  # records per message
+# Messages the importing process holds before the worker waits (about 3 MB each for ACLED): more than the
+# publisher writes at once, so that the worker goes on preparing while a batch is written.
+QUEUED = 8
 
 
 class ImportWorkerError(SarhadError):
@@ -121,17 +125,16 @@ def prepared_batches(
     finally:
         os.close(write_fd)  # the worker holds the only write end: reading gives EOFError once it has gone
     reader = Connection(read_fd, writable=False)
+    inbox: queue.Queue[tuple[Any, ...]] = queue.Queue(maxsize=QUEUED)
+    stop = threading.Event()
+    receiver = threading.Thread(target=_receive, args=(reader, inbox, stop), name="sarhad-import-receiver", daemon=True)
     try:
         assert proc.stdin is not None
         with proc.stdin:
             proc.stdin.write(pickle.dumps(spec))
+        receiver.start()
         while True:
-            try:
-                message = reader.recv()
-            except EOFError:
-                raise ImportWorkerError(
-                    f"the import worker stopped unexpectedly (exit code {_exit_code(proc)})"
-                ) from None
+            message = inbox.get()
             kind = message[0]
             if kind == "batch":
                 _, read, records, rejects = message
@@ -148,13 +151,36 @@ def prepared_batches(
                 return
             elif kind == "invalid":
                 raise InvalidInput(message[1])
+            elif kind == "eof":
+                raise ImportWorkerError(f"the import worker stopped unexpectedly (exit code {_exit_code(proc)})")
             else:
                 raise ImportWorkerError(f"the import worker failed:\n{message[1]}")
     finally:
-        reader.close()
+        stop.set()
         if proc.poll() is None:
             proc.terminate()
         proc.wait()
+        if receiver.is_alive():
+            receiver.join()
+        reader.close()
+
+
+def _receive(reader: Connection, inbox: queue.Queue[tuple[Any, ...]], stop: threading.Event) -> None:
+    """Move the worker's messages into ``inbox`` as they come (a thread of the importing process), so that the
+    worker never waits while the importer writes a batch; ``("eof",)`` when the worker has gone early."""
+    while not stop.is_set():
+        try:
+            message = reader.recv()
+        except (EOFError, OSError):
+            message = ("eof",)
+        while not stop.is_set():
+            try:
+                inbox.put(message, timeout=0.1)
+                break
+            except queue.Full:
+                continue
+        if message[0] != "batch":
+            return
 
 
 def _environment() -> dict[str, str]:
