@@ -73,8 +73,9 @@ class ImportResult:
 
 
 _DEFER_MIN_BYTES = 16 * 2**20
-# A worker process costs about half a second to start: worth it from about 20,000 ACLED rows.
-WORKER_MIN_BYTES = 8 * 2**20
+# A worker process costs about half a second to start and a little CPU per row to send the records: worth it
+# from about 35,000 ACLED rows (16 MiB), when a second CPU is free.
+WORKER_MIN_BYTES = 16 * 2**20
 _BYTES_PER_ROW = 1000  # a rough size of a row (ACLED about 480 bytes, UCDP 550, GTD more): rows in a file
 
 

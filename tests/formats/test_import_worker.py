@@ -127,9 +127,9 @@ def test_worker_and_one_process_agree_on_every_format(tmp_path: Path, fmt: str, 
 def test_a_file_at_the_threshold_goes_to_the_worker_a_smaller_one_does_not(tmp_path: Path, node: Node) -> None:
     header = ACLED.read_bytes().split(b"\n", 1)[0] + b"\n"
     path = tmp_path / "blank.csv"
-    path.write_bytes(header + b"\n" * (WORKER_MIN_BYTES - len(header)))  # only blank lines: nothing to store
+    path.write_bytes(header + b" " * (WORKER_MIN_BYTES - len(header) - 1) + b"\n")  # a blank line: nothing to store
     assert import_file(node, "acled", path).worker
-    path.write_bytes(header + b"\n" * (WORKER_MIN_BYTES - len(header) - 1))
+    path.write_bytes(header + b" " * (WORKER_MIN_BYTES - len(header) - 2) + b"\n")
     assert not import_file(node, "acled", path).worker
 
 
