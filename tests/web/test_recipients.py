@@ -14,7 +14,7 @@ import pytest
 from sarhad import audit
 from sarhad.exchange.peers import add_peer
 from sarhad.log.note import Signer
-from sarhad.model.incident import incident_id
+from sarhad.model.incident import SARHAD_EXTENSION, TLP_MARKINGS, Incident, incident_id
 from sarhad.node import Node
 from sarhad.web.auth import create_token
 from tests.web.conftest import TAXII, serving
@@ -150,4 +150,30 @@ def test_bad_recipients_are_refused_with_the_field_and_nothing_is_stored(
     assert answer.status_code == 400, answer.text
     error = answer.json()["error"]
     assert error["field"] == "recipients" and message in error["message"], error
+    assert pk.node.db.fetchone("SELECT COUNT(*) FROM objects") == before
+
+
+def _posted(pk: Node2, obj: dict[str, object]) -> httpx.Response:
+    headers = {"Authorization": f"Bearer {pk.tokens['root']}", **TAXII, "Content-Type": TAXII["Accept"]}
+    return pk.client.post(f"{COLLECTION}/objects/", headers=headers, json={"objects": [obj]})
+
+
+def test_taxii_post_keeps_the_recipients_of_a_red_object_and_refuses_them_on_another_level(pk: Node2) -> None:
+    red = Incident(id=incident_id("party", "PK", "taxii-red"), reported_by="PK", dataset="party",
+                   source_id="taxii-red", date_start="2026-01-05", date_end="2026-01-05", title="via taxii",
+                   tlp="RED", recipients=("IR:desk-a",)).to_stix()  # fmt: skip
+    assert _posted(pk, red).status_code == 202
+    assert pk.get("desk-a", f"/api/incidents/{red['id']}").status_code == 200
+    assert pk.get("jtc-liaison", f"/api/incidents/{red['id']}").status_code == 404
+    before = pk.node.db.fetchone("SELECT COUNT(*) FROM objects")
+    green = json.loads(json.dumps(red).replace("taxii-red", "taxii-green"))
+    green["id"] = incident_id("party", "PK", "taxii-green")
+    green["object_marking_refs"] = [TLP_MARKINGS["GREEN"]]
+    refused = _posted(pk, green)
+    assert refused.status_code == 400, refused.text
+    assert "recipients are for TLP:RED records only; this record is TLP:GREEN" in refused.json()["description"]
+    green["object_marking_refs"] = [TLP_MARKINGS["RED"]]
+    green["extensions"][SARHAD_EXTENSION]["recipients"] = ["IR:desk a"]
+    refused = _posted(pk, green)
+    assert refused.status_code == 400 and "recipients/0: 'IR:desk a' does not match" in refused.json()["description"]
     assert pk.node.db.fetchone("SELECT COUNT(*) FROM objects") == before
