@@ -300,6 +300,7 @@ def read_clause(principal: Principal, parties: Iterable[str], table: str = "o") 
     Records that are not RED cost a comparison with the readable levels; only RED rows look up
     ``object_recipients`` (by its primary key: object id, version, recipient).
     """
+    parties = tuple(parties)
     levels = readable_levels(principal, parties)
     beyond, params = beyond_levels_clause(principal, parties, table)
     return f"({table}.tlp IN ({', '.join('?' * len(levels))}) OR {beyond})", [*levels, *params]
