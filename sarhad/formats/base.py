@@ -126,21 +126,29 @@ def opt_float(row: Mapping[str, str], field: str, low: float, high: float) -> fl
 
 class _Shape:
     """The JSON pieces of one header (a row's keys in file order): each key encoded once, and the order in
-    which RFC 8785 sorts them (by UTF-16 code units, §3.2.3)."""
+    which RFC 8785 sorts them (by UTF-16 code units, §3.2.3). ``template`` and ``sorted_template`` write a
+    whole row whose values need no escaping with one ``%``; ``sort`` puts its values in the sorted order."""
 
-    __slots__ = ("order", "prefixes", "sorted_prefixes")
+    __slots__ = ("order", "prefixes", "sort", "sorted_prefixes", "sorted_template", "template")
 
     def __init__(self, keys: tuple[str, ...]) -> None:
         self.prefixes = tuple(f"{_encode_string(k)}:" for k in keys)
         self.order = sorted(range(len(keys)), key=lambda i: keys[i].encode("utf-16-be", "surrogatepass"))
         self.sorted_prefixes = tuple(self.prefixes[i] for i in self.order)
+        self.template = "{" + ",".join(f'{p.replace("%", "%%")}"%s"' for p in self.prefixes) + "}"
+        self.sorted_template = "{" + ",".join(f'{p.replace("%", "%%")}"%s"' for p in self.sorted_prefixes) + "}"
+        order = self.order
+        # itemgetter of two or more indexes gives a tuple (of one, the item itself)
+        self.sort: Callable[[tuple[str, ...]], tuple[str, ...]] = (
+            operator.itemgetter(*order) if len(order) > 1 else lambda values: tuple(values[i] for i in order)
+        )
 
 
 _SHAPES: dict[tuple[str, ...], _Shape] = {}
 
 
-def _encoded(row: Mapping[str, str]) -> tuple[_Shape, list[str]] | None:
-    """The row's header shape and its values as JSON strings, or None when the row is not a dict of text."""
+def _shape(row: Mapping[str, str]) -> _Shape | None:
+    """The shape of a row's header, or None when the row is not a dict with text keys."""
     if type(row) is not dict:
         return None
     keys = tuple(row)
@@ -151,6 +159,31 @@ def _encoded(row: Mapping[str, str]) -> tuple[_Shape, list[str]] | None:
         if len(_SHAPES) >= 64:
             _SHAPES.clear()
         shape = _SHAPES[keys] = _Shape(keys)
+    return shape
+
+
+def _plain(row: Mapping[str, str]) -> tuple[_Shape, tuple[str, ...]] | None:
+    """The row's shape and values when every value is text that JSON writes as it is (no quote, backslash or
+    control character: the common case), else None. Anything unusual (a non-ASCII format character…) goes
+    the general way too, which is always right."""
+    shape = _shape(row)
+    if shape is None:
+        return None
+    values = tuple(row.values())
+    try:
+        joined = "".join(values)
+    except TypeError:  # a value that is not text
+        return None
+    if '"' in joined or "\\" in joined or not joined.isprintable():
+        return None
+    return shape, values
+
+
+def _encoded(row: Mapping[str, str]) -> tuple[_Shape, list[str]] | None:
+    """The row's header shape and its values as JSON strings, or None when the row is not a dict of text."""
+    shape = _shape(row)
+    if shape is None:
+        return None
     try:
         return shape, list(map(_encode_string, row.values()))
     except TypeError:  # a value that is not text
@@ -164,11 +197,16 @@ def raw_text(row: Mapping[str, str]) -> str:
     test suite checks the result against :func:`sarhad.canonical.canonical_text`, which handles the rest.
     Raises InvalidInput when the row holds something canonical JSON cannot (a lone surrogate…).
     """
-    found = _encoded(row)
-    if found is None:
-        return canonical_text(dict(row))
-    shape, values = found
-    text = "{" + ",".join(map(_concat, shape.sorted_prefixes, map(values.__getitem__, shape.order))) + "}"
+    plain = _plain(row)
+    if plain is not None:
+        shape, texts = plain
+        text = shape.sorted_template % shape.sort(texts)
+    else:
+        found = _encoded(row)
+        if found is None:
+            return canonical_text(dict(row))
+        shape, values = found
+        text = "{" + ",".join(map(_concat, shape.sorted_prefixes, map(values.__getitem__, shape.order))) + "}"
     if not text.isascii():
         try:
             text.encode("utf-8")
@@ -179,11 +217,16 @@ def raw_text(row: Mapping[str, str]) -> str:
 
 def raw_digest(row: Mapping[str, str]) -> str:
     """SHA-256 (hex) of a source row's canonical JSON: what the record's ``raw_sha256`` holds."""
-    found = _encoded(row)
-    if found is None:
-        return hashlib.sha256(canonical_text(dict(row)).encode()).hexdigest()
-    shape, values = found
-    text = "{" + ",".join(map(_concat, shape.sorted_prefixes, map(values.__getitem__, shape.order))) + "}"
+    plain = _plain(row)
+    if plain is not None:
+        shape, texts = plain
+        text = shape.sorted_template % shape.sort(texts)
+    else:
+        found = _encoded(row)
+        if found is None:
+            return hashlib.sha256(canonical_text(dict(row)).encode()).hexdigest()
+        shape, values = found
+        text = "{" + ",".join(map(_concat, shape.sorted_prefixes, map(values.__getitem__, shape.order))) + "}"
     try:
         return hashlib.sha256(text.encode()).hexdigest()
     except UnicodeEncodeError:
@@ -196,6 +239,9 @@ def row_json(row: Mapping[str, str]) -> str:
 
     The same text as ``json.dumps(row, ensure_ascii=False, separators=(",", ":"))``, faster for rows of text.
     """
+    plain = _plain(row)
+    if plain is not None:
+        return plain[0].template % plain[1]
     found = _encoded(row)
     if found is None:
         return _dump_row(row)

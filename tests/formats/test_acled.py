@@ -381,6 +381,20 @@ def test_row_digest_and_texts_are_the_canonical_ones(row: dict[str, str]) -> Non
     assert raw_digest(row) == acled.row_digest(row) == hashlib.sha256(expected.encode()).hexdigest()
 
 
+_PRINTABLE = st.text(st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters='"\\'), max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(st.one_of(_PRINTABLE, st.sampled_from(["%", "%s", "%(a)s", "100%", "é"])), _PRINTABLE, max_size=12)
+)
+def test_rows_that_need_no_escaping_give_the_canonical_texts_too(row: dict[str, str]) -> None:
+    """The one-format-per-row path (values without quotes, backslashes or control characters), keys with %."""
+    assert row_json(row) == json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+    assert raw_text(row) == canonical_text(row)
+    assert raw_digest(row) == hashlib.sha256(canonical_text(row).encode()).hexdigest()
+
+
 def test_row_digest_on_the_fixture_and_rows_that_are_not_text() -> None:
     for row in _rows(SAMPLE):
         assert raw_digest(row) == hashlib.sha256(canonical_text(row).encode()).hexdigest()
