@@ -98,11 +98,13 @@ def read_rows(
             if len(fields) != width:
                 problem = f"row: has {len(fields)} fields, the header has {width}"
                 fields = (fields + [""] * width)[:width]
-            elif _bad_text("".join(fields)):
-                bad = next(i for i, value in enumerate(fields) if _bad_text(value))
-                problem = f"{header[bad]}: the bytes are not valid UTF-8"
-                fields = [v.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for v in fields]
-            elif max(map(len, fields)) > MAX_FIELD:
-                bad = next(i for i, value in enumerate(fields) if len(value) > MAX_FIELD)
-                problem = f"{header[bad]}: field longer than {MAX_FIELD} characters"
-            yield start, dict(zip(header, fields, strict=True)), problem
+            else:
+                joined = "".join(fields)  # ASCII (the common case) is valid UTF-8, and short rows have no long field
+                if not joined.isascii() and _bad_text(joined):
+                    bad = next(i for i, value in enumerate(fields) if _bad_text(value))
+                    problem = f"{header[bad]}: the bytes are not valid UTF-8"
+                    fields = [v.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for v in fields]
+                elif len(joined) > MAX_FIELD and max(map(len, fields)) > MAX_FIELD:
+                    bad = next(i for i, value in enumerate(fields) if len(value) > MAX_FIELD)
+                    problem = f"{header[bad]}: field longer than {MAX_FIELD} characters"
+            yield start, dict(zip(header, fields, strict=False)), problem  # fields has the header's width by now

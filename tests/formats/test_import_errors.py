@@ -213,3 +213,16 @@ def test_cli_bad_file_fails_with_the_errors(home: Path, tmp_path: Path, capsys: 
     data = json.loads(out)
     assert (data["added"], data["rejected"]) == (COUNTS["gtd"] - 1, 1)
     assert Path(data["rejected_file"]).is_file()
+
+
+def test_an_oversized_field_names_the_line_and_the_column(node: Node, tmp_path: Path) -> None:
+    from sarhad.formats.csvio import MAX_FIELD
+
+    table = _table(SAMPLES["acled"])
+    _set(table, 6, "notes", "x" * (MAX_FIELD + 1))
+    _set(table, 7, "notes", "x" * MAX_FIELD)  # at the limit: fine
+    bad = _save(tmp_path / "bad.csv", table)
+    with pytest.raises(InvalidInput, match=rf"bad\.csv:6: notes: field longer than {MAX_FIELD} characters") as caught:
+        import_file(node, "acled", bad)
+    assert "1 bad row" in str(caught.value)
+    assert count_incidents(node.db) == 0
