@@ -80,6 +80,8 @@ class Publisher:
         self._stamp = utc_timestamp(now)
         self._seq = node._next_seq()
         self._prepare = Preparer(node.settings.party, self._stamp)
+        # the dashboard summaries' changes, written once when the publish ends (see _finish)
+        self._deltas = summary.Deltas()
         self.result = PublishResult()
 
     @property
@@ -175,7 +177,12 @@ class Publisher:
         )
         # upsert_incidents, plus the dashboard's summaries: the replaced rows' share out, the new rows' in.
         replaced = [b[0][0] for b in bodies if b[0][0] in existing]
-        summary.upsert(db, [b[4] for b in bodies], replaced=summary.current_rows(db, replaced) if replaced else [])
+        summary.upsert(
+            db,
+            [b[4] for b in bodies],
+            replaced=summary.current_rows(db, replaced) if replaced else [],
+            deltas=self._deltas,
+        )
         # Alert rules see every new record in the same transaction (one code path for own and synced records).
         if list_rules(db):
             evaluate(db, [_incident(b[0]) for b in bodies], origin=party)
@@ -194,6 +201,11 @@ class Publisher:
                     " row = excluded.row",
                     replacing,
                 )
+
+    def _finish(self) -> None:
+        """Write what is queued, then the summaries' changes of the whole publish, once."""
+        self.flush()
+        self._deltas.write(self._node.db)
 
 
 def _incident(rec: Prepared) -> Incident:
@@ -287,7 +299,7 @@ class Node:
         with self.db.transaction():
             pub = Publisher(self, datetime.now(UTC))
             yield pub
-            pub.flush()
+            pub._finish()
             if pub.result.added or pub.result.updated:
                 checkpoint = self.log.sign_checkpoint(self.signer, self.settings.origin)
                 pub.result.tree_size = checkpoint.size
