@@ -14,12 +14,10 @@ def rebuild_views(db: Database) -> dict[str, int]:
     """
     from sarhad.framework.store import rebuild as rebuild_framework
     from sarhad.store.incidents import rebuild_incidents
-    from sarhad.store.recipients import rebuild_recipients
 
     counts: dict[str, int] = {}
     with db.transaction():
         counts["incidents"] = rebuild_incidents(db)
-        counts["recipients"] = rebuild_recipients(db)
         counts["framework objects"] = rebuild_framework(db)
         try:
             from sarhad.monitor.summary import rebuild as rebuild_summary

@@ -3,7 +3,7 @@
 Each component (``core``, ``log``, …) keeps an ordered list of DDL statements; applied ones are recorded in
 ``schema_migrations`` so that opening a node brings its database up to date, in one transaction. The same
 statements run on SQLite and PostgreSQL (``{blob}``, ``{bigint}``, ``{real}`` are filled per dialect); a
-statement that must differ (a trigger) is a mapping from dialect to statement.
+statement that must differ (a view over JSON) is a mapping from dialect to statement.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from sarhad.store import recipients
 from sarhad.store.db import Database
 
 __all__ = ["COMPONENTS", "migrate"]
@@ -87,8 +86,6 @@ CORE: Final[list[Statement]] = [
     "CREATE INDEX incidents_latlon ON incidents (lat, lon)",
     # One row per key/value the node keeps about itself (e.g. the next object sequence number).
     "CREATE TABLE node_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    # The named recipients of TLP:RED objects, derived by triggers on objects (sarhad.store.recipients).
-    *recipients.MIGRATIONS,
 ]
 
 
@@ -99,6 +96,7 @@ _COMPONENT_MODULES: Final = {
     "framework": "sarhad.framework.schema",
     "monitor": "sarhad.monitor.schema",
     "exchange": "sarhad.exchange.schema",
+    "recipients": "sarhad.store.recipients",
 }
 
 
