@@ -9,8 +9,8 @@ one parse of its body, for a RED row, and nothing for any other row.
 
 Why a view and not a table filled by triggers on ``objects`` (this round's first draft): on SQLite any trigger
 on ``objects`` makes every insert keep a statement journal, because the writers' inserts may abort on a unique
-key; that cost about 14 µs per inserted row, RED or not (+10% CPU for an import of 20,000 rows into a node of
-50,000). A view costs writers nothing and cannot drift from the bodies (every writer, publish, sync, a repair,
+key; that cost about 14 µs per inserted row, RED or not (about 5% of the CPU time of an import of 20,000 rows
+into a node of 50,000). A view costs writers nothing and cannot drift from the bodies (every writer, publish, sync, a repair,
 is covered). Its price is paid by readers, per RED row they look at; a partial index on the RED rows of
 ``objects`` lets a query find those without a scan.
 
