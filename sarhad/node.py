@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 _CREATED = CREATED_PLACEHOLDER
 _MODIFIED = MODIFIED_PLACEHOLDER
 _BATCH = 5000
+_DELTAS_MAX = 50_000  # summary groups and map points gathered before they are written
 
 
 def utc_timestamp(moment: datetime | None = None) -> str:
@@ -183,6 +184,8 @@ class Publisher:
             replaced=summary.current_rows(db, replaced) if replaced else [],
             deltas=self._deltas,
         )
+        if len(self._deltas.summary) + len(self._deltas.points) > _DELTAS_MAX:
+            self._deltas.write(db)  # memory stays bounded when the rows spread over very many groups or points
         # Alert rules see every new record in the same transaction (one code path for own and synced records).
         if list_rules(db):
             evaluate(db, [_incident(b[0]) for b in bodies], origin=party)

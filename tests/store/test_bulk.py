@@ -127,3 +127,33 @@ def test_a_large_import_builds_the_indexes_after_and_stores_the_same(
                 import_file(third, "acled", bad)
             assert indexes(third.db, "incidents") == expected_indexes[0]
             assert query_incidents(third.db, Filters()) == []
+
+
+def test_a_publish_over_many_map_points_writes_its_summaries_along_the_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The summaries' changes a publish gathers are written whenever they pass the bound: same summaries as a
+    rebuild from the stored incidents."""
+    import sarhad.node
+    from sarhad.monitor import summary
+    from tests.monitor.test_summary import from_scratch, snapshot
+
+    monkeypatch.setattr(sarhad.node, "_BATCH", 20)
+    monkeypatch.setattr(sarhad.node, "_DELTAS_MAX", 10)  # the fixture's 150 rows cover more points than that
+    written: list[int] = []
+    write = summary.Deltas.write
+
+    def counting(self: summary.Deltas, db: Database) -> None:
+        written.append(len(self.points))
+        write(self, db)
+
+    monkeypatch.setattr(summary.Deltas, "write", counting)
+    node = Node.init(tmp_path / "pk", "PK")
+    try:
+        import_file(node, "acled", ACLED)
+        assert len(written) > 2  # written along the way, not only at the end
+        gathered = snapshot(node.db)
+        assert gathered[0] and gathered[1]
+        assert gathered == from_scratch(node.db)
+    finally:
+        node.close()
