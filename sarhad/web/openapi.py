@@ -219,8 +219,16 @@ def description() -> dict[str, Any]:
                             "the incident",
                             {
                                 "type": "object",
-                                "required": ["incident", "origin"],
-                                "properties": {"incident": {"type": "object"}, "origin": {"type": "string"}},
+                                "required": ["incident", "origin", "recipients"],
+                                "properties": {
+                                    "incident": {"type": "object"},
+                                    "origin": {"type": "string"},
+                                    "recipients": {
+                                        "type": "array",
+                                        "items": {"type": "string"},
+                                        "description": "a TLP:RED record's named recipients (PARTY:NAME)",
+                                    },
+                                },
                             },
                         ),
                         **_COMMON_ERRORS,
