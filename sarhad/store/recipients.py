@@ -7,11 +7,11 @@ A TLP:RED incident may name the principals it is for (``PARTY:NAME``, in the sar
 ``EXISTS (… WHERE object_id = ? AND modified = ? …)``: a lookup of the row by the primary key of ``objects`` and
 one parse of its body, for a RED row, and nothing for any other row.
 
-Why a view and not a table filled by triggers on ``objects`` (this round's first draft): on SQLite any trigger
+Why a view and not a table filled by triggers on ``objects``: on SQLite any trigger
 on ``objects`` makes every insert keep a statement journal, because the writers' inserts may abort on a unique
 key; that cost about 14 µs per inserted row, RED or not (about 5% of the CPU time of an import of 20,000 rows
-into a node of 50,000). A view costs writers nothing and cannot drift from the bodies (every writer, publish, sync, a repair,
-is covered). Its price is paid by readers, per RED row they look at; a partial index on the RED rows of
+into a node of 50,000). A view costs writers nothing and cannot drift from the bodies (every writer, publish,
+sync, a repair, is covered). Its price is paid by readers, per RED row they look at; a partial index on the RED rows of
 ``objects`` lets a query find those without a scan.
 
 A ``recipients`` value that is not a list, and elements that are not strings with a party, give no row (a
@@ -36,21 +36,6 @@ _KEY: Final = "'\"recipients\":'"
 # runs on both dialects; a mapping gives each dialect its own. migrate() fills templates with str.format, so
 # literal braces are doubled.
 MIGRATIONS: Final[list[str | dict[str, str]]] = [
-    # A node that ran this round's first draft (a table filled by triggers) loses them; elsewhere no-ops.
-    {
-        "sqlite": "DROP TRIGGER IF EXISTS objects_recipients_insert",
-        "postgresql": "DROP TRIGGER IF EXISTS objects_recipients_insert ON objects",
-    },
-    {
-        "sqlite": "DROP TRIGGER IF EXISTS objects_recipients_update",
-        "postgresql": "DROP TRIGGER IF EXISTS objects_recipients_update ON objects",
-    },
-    {
-        "sqlite": "DROP TRIGGER IF EXISTS objects_recipients_delete",
-        "postgresql": "DROP FUNCTION IF EXISTS objects_recipients_insert()",
-    },
-    {"sqlite": "SELECT 1", "postgresql": "DROP FUNCTION IF EXISTS objects_recipients_update()"},
-    "DROP TABLE IF EXISTS object_recipients",
     {
         # json_each over an array gives its elements with integer keys (over a scalar, one row with a NULL key)
         "sqlite": "CREATE VIEW object_recipients AS SELECT o.id AS object_id, o.modified AS modified,"

@@ -10,7 +10,6 @@ import pytest
 from sarhad.model.incident import SARHAD_EXTENSION, Incident, incident_id
 from sarhad.node import Node
 from sarhad.store.recipients import MIGRATIONS, recipients_of
-from sarhad.store.schema import migrate
 
 
 def _incident(source: str, tlp: str = "RED", recipients: tuple[str, ...] = ()) -> Incident:
@@ -82,33 +81,3 @@ def test_updates_and_deletes_of_objects_are_seen_at_once(any_node: Node) -> None
 def test_every_migration_has_a_statement_for_each_dialect(dialect: str) -> None:
     for statement in MIGRATIONS:
         assert isinstance(statement, str) or statement[dialect]
-
-
-def test_a_node_of_the_first_draft_loses_its_table_and_triggers_and_gets_the_view(any_node: Node) -> None:
-    """This round's first draft kept a table filled by triggers (core migrations); opening drops them."""
-    db = any_node.db
-    pg = db.dialect == "postgresql"
-    a = _incident("a", recipients=("IR:desk-a",))
-    with db.transaction():
-        db.execute("DROP INDEX objects_red")
-        db.execute("DROP INDEX incidents_red")
-        db.execute("DROP VIEW object_recipients")
-        db.execute("CREATE TABLE object_recipients (object_id TEXT, modified TEXT, recipient TEXT, party TEXT)")
-        if pg:
-            db.execute(
-                "CREATE FUNCTION objects_recipients_insert() RETURNS trigger LANGUAGE plpgsql AS"
-                " $b$ BEGIN INSERT INTO object_recipients VALUES ('x', 'y', 'z', 'w'); RETURN NULL; END $b$"
-            )
-            db.execute(
-                "CREATE TRIGGER objects_recipients_insert AFTER INSERT ON objects FOR EACH ROW"
-                " EXECUTE FUNCTION objects_recipients_insert()"
-            )
-        else:
-            db.execute(
-                "CREATE TRIGGER objects_recipients_insert AFTER INSERT ON objects"
-                " BEGIN INSERT INTO object_recipients VALUES ('x', 'y', 'z', 'w'); END"
-            )
-        db.execute("DELETE FROM schema_migrations WHERE component = 'recipients'")
-    assert migrate(db) == len(MIGRATIONS)
-    any_node.publish([a])  # no trigger writes into a table any more
-    assert _rows(any_node) == [(a.id, "IR:desk-a", "IR")]
