@@ -66,6 +66,28 @@ def test_a_publisher_that_has_not_registered_us_refuses_the_cosignature_and_noth
         assert ir.db.fetchone("SELECT COUNT(*) FROM peer_leaves") == (0,)
 
 
+def test_a_publisher_with_other_peers_but_not_us_refuses_the_cosignature_and_nothing_is_stored(
+    tmp_path: Path,
+) -> None:
+    # The same refusal as with no peers at all: a cosignature by a key the publisher does not know is not kept,
+    # so the cosigner must not be told it was.
+    with Node.init(tmp_path / "pk", "PK") as pk, Node.init(tmp_path / "ir", "IR") as ir:
+        import_file(pk, "ucdp", UCDP_SAMPLE)
+        with Node.init(tmp_path / "af", "AF") as af:
+            add_peer(pk.db, "AF", "http://127.0.0.1:9", af.signer.vkey, "unused")
+        with serving(pk) as pk_url:
+            add_peer(ir.db, "PK", pk_url, pk.signer.vkey, create_token(pk.db, "ir", "peer", "IR"))
+            with pytest.raises(
+                ExchangeError,
+                match=r"node PK has no registered peer with the key of any cosignature on this note \(registered:"
+                r" sarhad.af/log\); its operator registers the cosigning node with 'sarhad peer add",
+            ):
+                sync_peer(ir, get_peer(ir.db, "PK"))
+        assert count_incidents(ir.db) == 0
+        assert ir.db.fetchone("SELECT COUNT(*) FROM peer_checkpoints") == (0,)
+        assert pk.db.fetchone("SELECT COUNT(*) FROM log_cosignatures") == (0,)
+
+
 def test_incremental_sync_fetches_only_new_entries(pair: tuple[Node, Node, str]) -> None:
     pk, ir, _ = pair
     sync_peer(ir, get_peer(ir.db, "PK"))
