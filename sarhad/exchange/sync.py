@@ -72,6 +72,8 @@ CHUNK: Final = 10_000
 DEFER_INDEXES_MIN: Final = 20_000
 # Entries checked, prepared and written together (a fetched chunk holds several pieces).
 PIECE: Final = 2_500
+# The summaries' gathered changes are written when they hold more groups and points than this.
+DELTAS_MAX: Final = 50_000
 # From this many new entries, a second process fetches, checks and prepares chunks while this one writes.
 CHECKER_MIN: Final = 20_000
 SQLITE_CACHE_MIB: Final = 256
@@ -692,6 +694,8 @@ def _write(
             replaced = [synced[i] for i in ids if i in synced]
             incident_summaries.upsert(node.db, incidents, replaced=replaced, deltas=deltas)
             synced.update((str(r[0]), r) for r in incidents)
+        if len(deltas.summary) + len(deltas.points) > DELTAS_MAX:
+            deltas.write(node.db)  # memory stays bounded when the rows spread over very many groups or points
     # The same code paths as the node's own records: framework views, then the alert rules.
     for row in rows:
         index_stored(node.db, row[0], row[1])

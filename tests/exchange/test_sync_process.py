@@ -111,3 +111,14 @@ def test_pieces_smaller_than_a_request_are_written_and_reported_in_order(
     assert calls == [4, 8, 12, 14, 18, 22, 24, 28, 32, 34, 37]
     assert ir.db.fetchall("SELECT idx FROM peer_leaves ORDER BY idx") == [(i,) for i in range(37)]
     assert count_incidents(ir.db) == count_incidents(pk.db)
+
+
+def test_summaries_written_in_several_rounds_when_the_changes_grow_equal_a_rebuild(
+    pair: tuple[Node, Node, str],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _pk, ir, _ = pair
+    monkeypatch.setattr(sync, "PIECE", 5)
+    monkeypatch.setattr(sync, "DELTAS_MAX", 3)  # written after nearly every piece
+    sync_peer(ir, get_peer(ir.db, "PK"))
+    assert snapshot(ir.db) == from_scratch(ir.db)
