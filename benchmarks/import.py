@@ -108,6 +108,7 @@ def child_import(path: Path, home: Path, database_url: str | None, worker_min_by
     ]
     return {"rows": result.rows, "added": result.added, "stored": stored, "seconds": seconds,
             "cpu": end - cpu + worker, "cpu_main": end - cpu, "cpu_worker": worker, "worker": result.worker,
+            "worker_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
             "peak_mb": _peak_mb(), "base_mb": base, "tree_size": result.tree_size,
             "cpu_us_per_row_by_100k": windows,
             "finish_cpu": round(end - (marks[-1][1] if marks else cpu), 2)}  # fmt: skip
@@ -258,8 +259,9 @@ def main(argv: list[str] | None = None) -> int:
         print(_fmt_row(name, r, baseline))
     for name, r in results.items():
         if "cpu_main" in r:
+            used = "used" if r["worker"] else "not used"
             print(f"\n{name}: CPU {r['cpu_main']:.2f} s in the importing process, {r['cpu_worker']:.2f} s in the "
-                  f"worker ({'used' if r['worker'] else 'not used'})")  # fmt: skip
+                  f"worker ({used}, peak RSS {r['worker_peak_mb']:.0f} MB)")  # fmt: skip
         if r.get("cpu_us_per_row_by_100k"):
             steps = ", ".join(f"{rows // 1000:,}k: {us:.0f}" for rows, us in r["cpu_us_per_row_by_100k"])
             print(f"{name}: the importing process's CPU µs per row by 100,000 rows ({steps}); after the last mark "
@@ -272,7 +274,8 @@ def main(argv: list[str] | None = None) -> int:
         assert r["stored"] == args.rows, f"{name}: stored {r['stored']} of {args.rows} rows"
         print(f"\n{name}: {rate:,.0f} rows/s (goal >= {GOAL_ROWS_PER_S:,}: {_met(rate >= GOAL_ROWS_PER_S)}); "
               f"{ratio:.1f} x the pyarrow read (goal <= {GOAL_RATIO:g} x: {_met(ratio <= GOAL_RATIO)}); "
-              f"peak {r['peak_mb']:.0f} MB (goal < {GOAL_PEAK_MB}: {_met(r['peak_mb'] < GOAL_PEAK_MB)})")  # fmt: skip
+              f"peak {r['peak_mb']:.0f} MB + worker {r.get('worker_peak_mb', 0):.0f} MB (goal < {GOAL_PEAK_MB}: "
+              f"{_met(r['peak_mb'] + r.get('worker_peak_mb', 0) < GOAL_PEAK_MB)})")  # fmt: skip
     if profile_text:
         print("\n" + profile_text)
     return 0

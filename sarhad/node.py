@@ -171,10 +171,11 @@ class Publisher:
                 "log_index",
                 "body",
             ),
-            [
+            # in id order (the primary key's order: fewer page jumps), each with its place in the log
+            sorted(
                 (rec[0], modified, "incident", sha, rec[6], rec[1], rec[2], party, stamp, seq + i, first + i, body)
                 for i, (rec, body, sha, modified, _row) in enumerate(bodies)
-            ],
+            ),
         )
         # upsert_incidents, plus the dashboard's summaries: the replaced rows' share out, the new rows' in.
         replaced = [b[0][0] for b in bodies if b[0][0] in existing]
