@@ -10,9 +10,8 @@ so memory stays bounded and the two processes overlap.
 The worker is a fresh interpreter (``python -m sarhad.import_worker``: nothing inherited from the parent, and
 no re-import of the parent's main module, so any script may import) and dies with the parent: the parent
 terminates it when it stops reading for any reason (an error, Ctrl-C), and a worker whose parent has gone
-fails on its next write to the pipe and exits. A file error or bad rows come
-back as the same tally and errors an import in one process produces; an unexpected failure in the worker
-comes back with its traceback.
+fails on its next write to the pipe and exits. A file error or bad rows come back as the same tally and
+errors an import in one process produces; an unexpected failure in the worker comes back with its traceback.
 """
 
 from __future__ import annotations
@@ -84,7 +83,7 @@ def _work(conn: Any, spec: WorkerSpec) -> None:
             conn.send(("batch", read[0], records, rejected[:]))
             read[0] = 0
             rejected.clear()
-        conn.send(("done", read[0], tally, rejected))
+        conn.send(("done", read[0] + tally.rows % 1000, tally, rejected))  # scan counts whole thousands
     except (BrokenPipeError, ConnectionResetError, KeyboardInterrupt):
         return  # the parent has gone or is stopping: nothing to report to
     except InvalidInput as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import logging
 import os
+import sys
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
@@ -110,7 +111,8 @@ def _use_worker(node: Node, path: Path, min_bytes: int | None) -> bool:
     except OSError:
         return False  # the reader says why
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return cpus > 1 and not list_rules(node.db)
+    # the worker is started as ``sys.executable -m sarhad.import_worker``: an embedded interpreter may have none
+    return cpus > 1 and bool(sys.executable) and not list_rules(node.db)
 
 
 def import_file(

@@ -210,10 +210,12 @@ def test_skip_invalid_through_the_worker_writes_the_same_rejects(tmp_path: Path,
     assert stored[0] == stored[1]
 
 
-def test_progress_counts_every_row_read_by_the_worker(node: Node, big: Path) -> None:
-    seen: list[int] = []
-    import_file(node, "acled", big, worker_min_bytes=0, progress=seen.append)
-    assert sum(seen) == 6_000
+@pytest.mark.parametrize("min_bytes", [0, 2**62], ids=["worker", "one process"])
+def test_progress_counts_every_row_read(node: Node, big: Path, min_bytes: int) -> None:
+    for path, rows in ((ACLED, 150), (big, 6_000)):  # not a multiple of a thousand, then one
+        seen: list[int] = []
+        import_file(node, "acled", path, worker_min_bytes=min_bytes, progress=seen.append)
+        assert sum(seen) == rows
 
 
 def _children(pid: int) -> list[int]:
