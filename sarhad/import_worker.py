@@ -32,16 +32,12 @@ from typing import Any
 from sarhad.errors import InvalidInput, SarhadError
 from sarhad.formats.scan import Rejected, Tally
 
-__all__ = ["ImportWorkerError", "WorkerSpec", "prepared_batches"]
+__all__ = ["WorkerSpec", "prepared_batches"]
 
 BATCH = 1000  # records per message
 # Messages the importing process holds before the worker waits (about 3 MB each for ACLED): more than the
 # publisher writes at once, so that the worker goes on preparing while a batch is written.
 QUEUED = 8
-
-
-class ImportWorkerError(SarhadError):
-    """The import's worker process failed or stopped unexpectedly (a bug, not bad input)."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +104,8 @@ def prepared_batches(
 
     Fills ``tally`` (and, with ``skip_invalid``, ``rejected``) as :func:`sarhad.formats.scan.scan` does and
     calls ``progress`` with the rows read. Raises InvalidInput for an error in the file as a whole,
-    ImportWorkerError when the worker fails. The worker is stopped when the caller stops iterating.
+    SarhadError when the worker fails or stops unexpectedly (a bug, not bad input). The worker is stopped
+    when the caller stops iterating.
     """
     read_fd, write_fd = os.pipe()
     try:
@@ -151,9 +148,9 @@ def prepared_batches(
             elif kind == "invalid":
                 raise InvalidInput(message[1])
             elif kind == "eof":
-                raise ImportWorkerError(f"the import worker stopped unexpectedly (exit code {_exit_code(proc)})")
+                raise SarhadError(f"the import worker stopped unexpectedly (exit code {_exit_code(proc)})")
             else:
-                raise ImportWorkerError(f"the import worker failed:\n{message[1]}")
+                raise SarhadError(f"the import worker failed (a bug; nothing was stored):\n{message[1]}")
     finally:
         stop.set()
         if proc.poll() is None:

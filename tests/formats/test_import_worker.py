@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from sarhad.errors import InvalidInput
+from sarhad.errors import InvalidInput, SarhadError
 from sarhad.importer import WORKER_MIN_BYTES, ImportResult, import_file
 from sarhad.log.verify import verify_log
 from sarhad.monitor.rules import Rule, add_rule
@@ -253,6 +253,17 @@ def test_the_worker_stops_when_the_import_fails_in_the_writer(node: Node, big: P
         import_file(node, "acled", big, worker_min_bytes=0, progress=progress)
     assert workers, "the import ran no worker process"
     assert all(_gone(pid, 5) for pid in workers)
+    assert (count_incidents(node.db), node.log.size()) == (0, 0)
+
+
+@needs_proc
+def test_a_worker_that_dies_fails_the_import_and_stores_nothing(node: Node, big: Path) -> None:
+    def progress(n: int) -> None:
+        for pid in _children(os.getpid()):
+            os.kill(pid, signal.SIGKILL)
+
+    with pytest.raises(SarhadError, match=r"the import worker stopped unexpectedly \(exit code -9\)"):
+        import_file(node, "acled", big, worker_min_bytes=0, progress=progress)
     assert (count_incidents(node.db), node.log.size()) == (0, 0)
 
 
