@@ -111,8 +111,9 @@ def _use_worker(node: Node, path: Path, min_bytes: int | None) -> bool:
     except OSError:
         return False  # the reader says why
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    # the worker is started as ``sys.executable -m sarhad.import_worker``: an embedded interpreter may have none
-    return cpus > 1 and bool(sys.executable) and not list_rules(node.db)
+    # the worker is started as ``sys.executable -m sarhad.import_worker`` with a pipe passed by descriptor
+    # (POSIX); an embedded interpreter may have no executable
+    return cpus > 1 and os.name == "posix" and bool(sys.executable) and not list_rules(node.db)
 
 
 def import_file(
