@@ -181,10 +181,13 @@ def _receive(reader: Connection, inbox: queue.Queue[tuple[Any, ...]], stop: thre
 
 def _environment() -> dict[str, str]:
     """The worker's environment: this one, with the folder this ``sarhad`` package is in first on the path, so
-    that the worker runs the same code however this process found it."""
+    that the worker runs the same code however this process found it (a source tree, a path added by a
+    script). An installed package is found by the interpreter anyway, and an installation folder put before
+    the standard library could shadow it, so that one is left where it is."""
     env = dict(os.environ)
-    root = str(Path(__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = os.pathsep.join([root, *filter(None, [env.get("PYTHONPATH")])])
+    root = Path(__file__).resolve().parent.parent
+    if root.name not in ("site-packages", "dist-packages"):
+        env["PYTHONPATH"] = os.pathsep.join([str(root), *filter(None, [env.get("PYTHONPATH")])])
     return env
 
 
