@@ -29,6 +29,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from sarhad._internal.child import child_environment
 from sarhad.errors import InvalidInput, SarhadError
 from sarhad.formats.scan import Rejected, Tally
 
@@ -113,7 +114,7 @@ def prepared_batches(
             [sys.executable, "-m", "sarhad.import_worker", str(write_fd)],
             stdin=subprocess.PIPE,
             pass_fds=(write_fd,),
-            env=_environment(),
+            env=child_environment(),
         )
     except BaseException:
         os.close(read_fd)
@@ -177,18 +178,6 @@ def _receive(reader: Connection, inbox: queue.Queue[tuple[Any, ...]], stop: thre
                 continue
         if message[0] != "batch":
             return
-
-
-def _environment() -> dict[str, str]:
-    """The worker's environment: this one, with the folder this ``sarhad`` package is in first on the path, so
-    that the worker runs the same code however this process found it (a source tree, a path added by a
-    script). An installed package is found by the interpreter anyway, and an installation folder put before
-    the standard library could shadow it, so that one is left where it is."""
-    env = dict(os.environ)
-    root = Path(__file__).resolve().parent.parent
-    if root.name not in ("site-packages", "dist-packages"):
-        env["PYTHONPATH"] = os.pathsep.join([str(root), *filter(None, [env.get("PYTHONPATH")])])
-    return env
 
 
 def _exit_code(proc: subprocess.Popen[bytes]) -> int | None:

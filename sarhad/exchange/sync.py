@@ -27,7 +27,6 @@ import hashlib
 import json
 import json.encoder
 import logging
-import os
 import pickle
 import re
 import struct
@@ -39,12 +38,12 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, closing, nullcontext, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Final, NamedTuple
 
 import httpx
 import orjson
 
+from sarhad._internal.child import child_environment
 from sarhad.canonical import canonical_text
 from sarhad.errors import ExchangeError, InvalidInput, SarhadError, VerificationError
 from sarhad.exchange.client import MAX_RESPONSE_BYTES
@@ -769,10 +768,11 @@ def _checked_elsewhere(
     next chunk overlaps with writing this one. The process is stopped when the generator is closed, whatever
     happened. It is a fresh interpreter running this package, so it shares nothing with this one but the pipe.
     """
-    root = str(Path(__file__).resolve().parents[2])  # the directory holding the sarhad package
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
     process = subprocess.Popen(
-        [sys.executable, "-m", _CHECKER_MODULE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
+        [sys.executable, "-m", _CHECKER_MODULE],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=child_environment(),
     )
     assert process.stdin is not None and process.stdout is not None
     try:
