@@ -74,7 +74,7 @@ PIECE: Final = 2_500
 # The summaries' gathered changes are written when they hold more groups and points than this.
 DELTAS_MAX: Final = 50_000
 # From this many new entries, a second process fetches, checks and prepares chunks while this one writes.
-CHECKER_MIN: Final = 20_000
+CHECKER_MIN: Final = 10_000
 SQLITE_CACHE_MIB: Final = 256
 _CHECKER_MODULE = "sarhad.exchange.checker"  # run with ``python -m``
 _FRAME: Final = struct.Struct(">Q")  # the length of each message from the checking process
