@@ -49,6 +49,7 @@ class WorkerSpec:
     path: str
     reported_by: str | None
     tlp: str
+    recipients: tuple[str, ...]
     skip_invalid: bool
     party: str
     stamp: str
@@ -72,8 +73,8 @@ def _work(conn: Any, spec: WorkerSpec) -> None:
             read[0] += n
 
         batches = scan(
-            fmt, Path(spec.path), reported_by=spec.reported_by, tlp=spec.tlp, skip_invalid=spec.skip_invalid,
-            tally=tally, rejected=rejected, batch_size=BATCH, progress=progress,
+            fmt, Path(spec.path), reported_by=spec.reported_by, tlp=spec.tlp, recipients=spec.recipients,
+            skip_invalid=spec.skip_invalid, tally=tally, rejected=rejected, batch_size=BATCH, progress=progress,
         )  # fmt: skip
         for batch in batches:
             records = [prepare(inc, raw) for inc, raw in batch]

@@ -17,9 +17,12 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sarhad.errors import InvalidInput
 from sarhad.formats import table_format
 from sarhad.formats.scan import MAX_REPORTED_ERRORS, Rejected, Tally, rejection, scan
 from sarhad.import_worker import WorkerSpec, prepared_batches
+from sarhad.model.codes import TLP_LEVELS
+from sarhad.model.incident import check_recipient
 from sarhad.monitor.rules import list_rules
 from sarhad.node import Node
 
@@ -123,6 +126,7 @@ def import_file(
     *,
     reported_by: str | None = None,
     tlp: str = "CLEAR",
+    recipients: tuple[str, ...] = (),
     skip_invalid: bool = False,
     progress: Progress | None = None,
     worker_min_bytes: int | None = None,
@@ -130,12 +134,21 @@ def import_file(
     """Import the CSV file ``path`` in format ``format_name`` (``ucdp``, ``gtd``, ``acled``).
 
     ``reported_by`` attributes the rows to a party (a party's own spreadsheet) instead of the dataset.
+    ``tlp`` marks every record; ``recipients`` (``PARTY:NAME``, TLP:RED only) names who may read them.
     A file of ``worker_min_bytes`` or more (default :data:`WORKER_MIN_BYTES`) is read and prepared in a
     worker process while this one writes (:mod:`sarhad.import_worker`); the result is the same.
     Raises InvalidInput listing the first errors as ``FILE:LINE: field: what is wrong`` when the file or a
     row is bad (and ``skip_invalid`` is off); nothing is stored then.
     """
     fmt = table_format(format_name)
+    if tlp not in TLP_LEVELS:
+        raise InvalidInput(f"TLP {tlp!r} is not one of {', '.join(TLP_LEVELS)}")
+    if recipients and tlp != "RED":
+        raise InvalidInput(f"recipients are for TLP:RED records only; this import is TLP:{tlp}")
+    for reference in recipients:
+        check_recipient(reference)
+    if len(set(recipients)) != len(recipients):
+        raise InvalidInput("a recipient is named twice")
     started = time.perf_counter()
     result = ImportResult(file=path.name, format=fmt.name)
     rejected_path = path.with_name(path.name + ".rejected.csv")
@@ -146,13 +159,14 @@ def import_file(
         result.worker = _use_worker(node, path, worker_min_bytes)
         if result.worker:
             spec = WorkerSpec(
-                fmt.name, str(path), reported_by, tlp, skip_invalid, node.settings.party, pub.stamp
+                fmt.name, str(path), reported_by, tlp, recipients, skip_invalid, node.settings.party, pub.stamp
             )  # fmt: skip
             for records in prepared_batches(spec, tally, rejected_rows, progress):
                 pub.add_prepared(records)
         else:
             batches = scan(
-                fmt, path, reported_by=reported_by, tlp=tlp, skip_invalid=skip_invalid, tally=tally,
+                fmt, path, reported_by=reported_by, tlp=tlp, recipients=recipients, skip_invalid=skip_invalid,
+                tally=tally,
                 rejected=rejected_rows, progress=progress,
             )  # fmt: skip
             for batch in batches:

@@ -135,6 +135,9 @@ def import_(
     file: Path = typer.Argument(..., exists=False, help="The CSV file."),
     reported_by: str = typer.Option(None, "--reported-by", help="Attribute the rows to this party."),
     tlp: str = typer.Option("CLEAR", "--tlp", help="TLP marking: CLEAR, GREEN, AMBER, AMBER+STRICT, RED."),
+    recipient: list[str] = typer.Option(
+        None, "--recipient", metavar="PARTY:NAME", help="With --tlp RED: a principal the records are for (repeatable)."
+    ),
     skip_invalid: bool = typer.Option(
         False, "--skip-invalid", help="Store the good rows; write the bad ones to FILE.rejected.csv."
     ),
@@ -160,11 +163,15 @@ def import_(
                 file,
                 reported_by=reported_by,
                 tlp=tlp.upper(),
+                recipients=tuple(recipient or ()),
                 skip_invalid=skip_invalid,
                 progress=lambda n: bar.advance(task, n),
             )
     else:
-        result = import_file(node, fmt, file, reported_by=reported_by, tlp=tlp.upper(), skip_invalid=skip_invalid)
+        result = import_file(
+            node, fmt, file, reported_by=reported_by, tlp=tlp.upper(), recipients=tuple(recipient or ()),
+            skip_invalid=skip_invalid,
+        )  # fmt: skip
     if json_out:
         print_json(result.to_json())
     else:

@@ -417,6 +417,7 @@ def parse(row: Mapping[str, str], ctx: RowContext) -> Incident:
             title=f"{sub_event} in {location}" if location else sub_event,
             summary=get("notes", "").strip(),
             tlp=ctx.tlp,
+            recipients=ctx.recipients,
             licence="ACLED-ToU",
             raw=None,
             raw_sha256=raw_digest(row),

@@ -51,6 +51,7 @@ class RowContext:
     reported_by: str
     tlp: str = "CLEAR"
     locate: Callable[[Place], Place] | None = None
+    recipients: tuple[str, ...] = ()  # the named recipients of TLP:RED records (``PARTY:NAME``)
 
 
 @dataclass(frozen=True, slots=True)

@@ -354,6 +354,7 @@ def parse(row: Mapping[str, str], ctx: RowContext) -> Incident:
             title=title,
             summary=row.get("summary", "").strip(),
             tlp=ctx.tlp,
+            recipients=ctx.recipients,
             licence="GTD-EUA",
             raw=None,
             raw_sha256=raw_digest(row),

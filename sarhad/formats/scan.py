@@ -87,6 +87,7 @@ def scan(
     *,
     reported_by: str | None,
     tlp: str,
+    recipients: tuple[str, ...] = (),
     skip_invalid: bool,
     tally: Tally,
     rejected: list[Rejected],
@@ -101,7 +102,9 @@ def scan(
     Raises InvalidInput for what breaks the whole file (see :func:`sarhad.formats.csvio.read_rows`).
     """
     geography = Geography()
-    ctx = RowContext(reported_by=reported_by or fmt.default_reporter, tlp=tlp, locate=geography.locate)
+    ctx = RowContext(
+        reported_by=reported_by or fmt.default_reporter, tlp=tlp, locate=geography.locate, recipients=recipients
+    )
     parse = fmt.parse
     errors = tally.errors
     batch: list[Parsed] = []

@@ -149,6 +149,7 @@ def parse(row: Mapping[str, str], ctx: RowContext) -> Incident:
             title=row.get("dyad_name", "").strip() or row.get("conflict_name", "").strip(),
             summary=row.get("where_description", "").strip(),
             tlp=ctx.tlp,
+            recipients=ctx.recipients,
             licence="CC-BY-4.0",
             raw=None,
             raw_sha256=raw_digest(row),
