@@ -16,6 +16,15 @@ ASSETS = Path(__file__).parent / "assets"
 UCDP_SAMPLE = ASSETS / "ucdp" / "ucdp_ged231_sample_pak_irn.csv"
 
 
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run the ``sarhad`` command line in this process; return (exit code, stdout, stderr)."""
+    from sarhad.cli import main
+
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 def write_ucdp(path: Path, rows: int, first_id: int) -> None:
     """Write a UCDP GED file of ``rows`` rows: the shipped sample's rows in turn, with ids from ``first_id``."""
     with UCDP_SAMPLE.open(newline="", encoding="utf-8") as fh:

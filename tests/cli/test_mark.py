@@ -8,16 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from sarhad.cli import main
 from sarhad.config import load_settings
 from sarhad.node import Node
 from tests.conftest import UCDP_SAMPLE
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.conftest import run_cli as run
 
 
 @pytest.fixture

@@ -12,12 +12,7 @@ import pytest
 
 from sarhad.cli import main
 from tests.conftest import UCDP_SAMPLE
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.conftest import run_cli as run
 
 
 @pytest.fixture

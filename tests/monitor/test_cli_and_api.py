@@ -9,17 +9,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from sarhad.cli import main
 from sarhad.config import load_settings
 from sarhad.node import Node
 from sarhad.web.auth import create_token
+from tests.conftest import run_cli as run
 from tests.monitor.test_evaluate import make
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
