@@ -23,6 +23,14 @@ from tests.conftest import UCDP_SAMPLE
 from tests.web.conftest import serving
 
 
+def serve_a_body_that_differs(pk: Node, index: int) -> None:
+    """Change the stored body of PK's log entry ``index`` by one space: it no longer matches the logged hash."""
+    with pk.db.transaction():
+        row = pk.db.fetchone("SELECT body FROM objects WHERE log_index = ?", (index,))
+        assert row is not None
+        pk.db.execute("UPDATE objects SET body = ? WHERE log_index = ?", (str(row[0]).replace("}", " }", 1), index))
+
+
 @pytest.fixture
 def pair(tmp_path: Path) -> Iterator[tuple[Node, Node, str]]:
     pk = Node.init(tmp_path / "pk", "PK")
@@ -213,10 +221,7 @@ def test_a_node_without_a_stored_frontier_rebuilds_it_from_the_copied_leaves(pai
 
 def test_a_body_that_does_not_match_its_logged_hash_is_refused(pair: tuple[Node, Node, str]) -> None:
     pk, ir, _ = pair
-    with pk.db.transaction():
-        row = pk.db.fetchone("SELECT body FROM objects WHERE log_index = 3")
-        assert row is not None
-        pk.db.execute("UPDATE objects SET body = ? WHERE log_index = 3", (str(row[0]).replace("}", " }", 1),))
+    serve_a_body_that_differs(pk, 3)
     with pytest.raises(VerificationError, match=r"peer PK: entry 3 \(incident--.*\): the object served does not match"):
         sync_peer(ir, get_peer(ir.db, "PK"))
     assert count_incidents(ir.db) == 0
@@ -311,10 +316,7 @@ def test_a_failing_large_sync_keeps_the_indexes_and_stores_nothing(
     pk, ir, _ = pair
     indexes = _indexes(ir)
     monkeypatch.setattr(sync, "DEFER_INDEXES_MIN", 10)
-    with pk.db.transaction():
-        row = pk.db.fetchone("SELECT body FROM objects WHERE log_index = 30")
-        assert row is not None
-        pk.db.execute("UPDATE objects SET body = ? WHERE log_index = 30", (str(row[0]).replace("}", " }", 1),))
+    serve_a_body_that_differs(pk, 30)
     with pytest.raises(
         VerificationError, match=r"peer PK: entry 30 \(incident--.*\): the object served does not match"
     ):

@@ -15,7 +15,7 @@ from sarhad.log.verify import verify_log
 from sarhad.node import Node
 from sarhad.store.incidents import count_incidents
 from sarhad.web.auth import create_token
-from tests.exchange.test_sync import pair  # noqa: F401 - the fixture
+from tests.exchange.test_sync import pair, serve_a_body_that_differs  # noqa: F401 - pair: the fixture
 from tests.monitor.test_summary import from_scratch, snapshot
 
 _TABLES = {
@@ -61,10 +61,7 @@ def test_a_tampered_object_found_by_the_checking_process_stores_nothing(
 ) -> None:
     pk, ir, _ = pair
     monkeypatch.setattr(sync, "CHUNK", 10)
-    with pk.db.transaction():
-        row = pk.db.fetchone("SELECT body FROM objects WHERE log_index = 30")
-        assert row is not None
-        pk.db.execute("UPDATE objects SET body = ? WHERE log_index = 30", (str(row[0]).replace("}", " }", 1),))
+    serve_a_body_that_differs(pk, 30)
     with pytest.raises(
         VerificationError, match=r"^peer PK: entry 30 \(incident--.*\): the object served does not match"
     ):
