@@ -191,6 +191,20 @@ def _encoded(row: Mapping[str, str]) -> tuple[_Shape, list[str]] | None:
         return None
 
 
+def _sorted_text(row: Mapping[str, str]) -> str | None:
+    """A row of text's canonical JSON written directly (keys sorted, each encoded once per header), or None
+    for a row the general writer must handle. The text may still hold a lone surrogate: callers check."""
+    plain = _plain(row)
+    if plain is not None:
+        shape, texts = plain
+        return shape.sorted_template % shape.sort(texts)
+    found = _encoded(row)
+    if found is None:
+        return None
+    shape, values = found
+    return "{" + ",".join(map(_concat, shape.sorted_prefixes, map(values.__getitem__, shape.order))) + "}"
+
+
 def raw_text(row: Mapping[str, str]) -> str:
     """A source row's canonical JSON text: what ``raw_sha256`` hashes.
 
@@ -198,16 +212,9 @@ def raw_text(row: Mapping[str, str]) -> str:
     test suite checks the result against :func:`sarhad.canonical.canonical_text`, which handles the rest.
     Raises InvalidInput when the row holds something canonical JSON cannot (a lone surrogate…).
     """
-    plain = _plain(row)
-    if plain is not None:
-        shape, texts = plain
-        text = shape.sorted_template % shape.sort(texts)
-    else:
-        found = _encoded(row)
-        if found is None:
-            return canonical_text(dict(row))
-        shape, values = found
-        text = "{" + ",".join(map(_concat, shape.sorted_prefixes, map(values.__getitem__, shape.order))) + "}"
+    text = _sorted_text(row)
+    if text is None:
+        return canonical_text(dict(row))
     if not text.isascii():
         try:
             text.encode("utf-8")
@@ -218,16 +225,9 @@ def raw_text(row: Mapping[str, str]) -> str:
 
 def raw_digest(row: Mapping[str, str]) -> str:
     """SHA-256 (hex) of a source row's canonical JSON: what the record's ``raw_sha256`` holds."""
-    plain = _plain(row)
-    if plain is not None:
-        shape, texts = plain
-        text = shape.sorted_template % shape.sort(texts)
-    else:
-        found = _encoded(row)
-        if found is None:
-            return hashlib.sha256(canonical_text(dict(row)).encode()).hexdigest()
-        shape, values = found
-        text = "{" + ",".join(map(_concat, shape.sorted_prefixes, map(values.__getitem__, shape.order))) + "}"
+    text = _sorted_text(row)
+    if text is None:
+        return hashlib.sha256(canonical_text(dict(row)).encode()).hexdigest()
     try:
         return hashlib.sha256(text.encode()).hexdigest()
     except UnicodeEncodeError:
