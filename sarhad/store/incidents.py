@@ -183,10 +183,24 @@ def _summary(row: Sequence[Any]) -> dict[str, Any]:
 
 
 def query_incidents(
-    db: Database, filters: Filters = Filters(), *, limit: int | None = None, offset: int = 0
+    db: Database,
+    filters: Filters = Filters(),
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+    after: tuple[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Incidents matching ``filters`` as summary dicts, oldest first (then by id, for a stable order)."""
+    """Incidents matching ``filters`` as summary dicts, oldest first (then by id, for a stable order).
+
+    ``after`` = (date_start, id) of the last incident of the previous page starts the page right after it
+    (keyset paging: a page costs the same however deep it is, and stays right while incidents are added);
+    ``offset`` skips that many rows instead (the cost grows with it).
+    """
     where, params = filters.where()
+    if after is not None:
+        where = f"{where} AND " if where else " WHERE "
+        where += "(date_start > ? OR (date_start = ? AND id > ?))"
+        params = [*params, after[0], after[0], after[1]]
     sql = f"SELECT {', '.join(INCIDENT_COLUMNS)} FROM incidents{where} ORDER BY date_start, id"
     if limit is not None:
         sql += " LIMIT ? OFFSET ?"

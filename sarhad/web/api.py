@@ -7,6 +7,8 @@ Errors are one envelope: ``{"error": {"code", "message", "field"?}}``.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from typing import Any, Final
 
@@ -66,15 +68,38 @@ def _int(request: Request, name: str, default: int) -> int:
     return value
 
 
+def _cursor(item: dict[str, Any]) -> str:
+    """The ``after`` value that continues after ``item``: its (date_start, id), opaque to clients."""
+    raw = json.dumps([item["date_start"], item["id"]], separators=(",", ":")).encode("utf-8")
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def _after(request: Request) -> tuple[str, str] | None:
+    raw = request.query_params.get("after")
+    if raw is None:
+        return None
+    try:
+        value = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode("utf-8"))
+    except (ValueError, binascii.Error):
+        value = None
+    if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)):
+        raise InvalidInput(f"after {raw[:80]!r} is not a cursor from this API's 'next'")
+    return value[0], value[1]
+
+
 async def list_incidents(request: Request) -> Response:
     ctx = Context.of(request)
-    _known_parameters(request, "limit", "offset")
+    _known_parameters(request, "limit", "offset", "after")
     filters = _filters(request)
     limit = min(_int(request, "limit", 100), _MAX_LIMIT)
     offset = _int(request, "offset", 0)
-    items = query_incidents(ctx.db, filters, limit=limit, offset=offset)
+    after = _after(request)
+    if after is not None and offset:
+        raise InvalidInput("give either after (a cursor from 'next') or offset, not both")
+    items = query_incidents(ctx.db, filters, limit=limit, offset=offset, after=after)
     total = count_incidents(ctx.db, filters)
-    return JSONResponse({"total": total, "limit": limit, "offset": offset, "incidents": items})
+    following = _cursor(items[-1]) if items and len(items) == limit else None
+    return JSONResponse({"total": total, "limit": limit, "offset": offset, "next": following, "incidents": items})
 
 
 async def get_incident(request: Request) -> Response:

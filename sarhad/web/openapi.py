@@ -65,6 +65,15 @@ _PAGE: Final = [
         "description": text,
     }
     for name, text in [("limit", "page size (at most 1000 are returned)"), ("offset", "incidents to skip")]
+] + [
+    {
+        "name": "after",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string", "maxLength": 1024},
+        "description": "the 'next' cursor of the previous page: the page right after it, at the same cost however"
+        " deep (not with offset)",
+    }
 ]
 
 _COMMON_ERRORS: Final = {
@@ -176,6 +185,11 @@ def description() -> dict[str, Any]:
                                     "total": {"type": "integer", "minimum": 0},
                                     "limit": {"type": "integer", "minimum": 0},
                                     "offset": {"type": "integer", "minimum": 0},
+                                    "next": {
+                                        "type": "string",
+                                        "nullable": True,
+                                        "description": "pass as 'after' for the next page; null on a short page",
+                                    },
                                     "incidents": {"type": "array", "items": {"type": "object"}},
                                 },
                             },
