@@ -199,7 +199,8 @@ def query_incidents(
     where, params = filters.where()
     if after is not None:
         where = f"{where} AND " if where else " WHERE "
-        where += "(date_start > ? OR (date_start = ? AND id > ?))"
+        # the bound on date_start alone first, so that the date index's range starts at the cursor
+        where += "date_start >= ? AND (date_start > ? OR id > ?)"
         params = [*params, after[0], after[0], after[1]]
     sql = f"SELECT {', '.join(INCIDENT_COLUMNS)} FROM incidents{where} ORDER BY date_start, id"
     if limit is not None:
