@@ -27,6 +27,7 @@ import hashlib
 import json
 import json.encoder
 import logging
+import os
 import pickle
 import re
 import struct
@@ -804,4 +805,7 @@ def _checked_elsewhere(
 
 
 def _use_checker(mode: str, new_entries: int) -> bool:
-    return mode == "process" or (mode == "auto" and new_entries >= CHECKER_MIN)
+    # "auto" needs an interpreter to start (an embedded Python may have no executable) and a second CPU
+    if mode != "auto":
+        return mode == "process"
+    return new_entries >= CHECKER_MIN and bool(sys.executable) and (os.cpu_count() or 1) > 1
