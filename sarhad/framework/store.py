@@ -210,10 +210,19 @@ def _norm_code(code: str) -> str:
     return code
 
 
-def _bodies(db: Database, table: str, where: str = "", params: Iterable[Any] = ()) -> list[dict[str, Any]]:
+def _bodies(
+    db: Database,
+    table: str,
+    where: str = "",
+    params: Iterable[Any] = (),
+    readable: tuple[str, list[Any]] | None = None,
+) -> list[dict[str, Any]]:
+    params = list(params)
+    if readable is not None:
+        where = f"{where} AND {readable[0]}" if where else f" WHERE {readable[0]}"
+        params += readable[1]
     rows = db.fetchall(
-        f"SELECT o.body FROM {table} v JOIN objects o ON o.id = v.id AND o.modified = v.modified{where}",
-        list(params),
+        f"SELECT o.body FROM {table} v JOIN objects o ON o.id = v.id AND o.modified = v.modified{where}", params
     )
     return [json.loads(r[0]) for r in rows]
 
@@ -223,9 +232,11 @@ def frameworks(db: Database) -> list[str]:
     return [r[0] for r in db.fetchall("SELECT code FROM fw_frameworks ORDER BY code")]
 
 
-def load(db: Database, code: str | None = None) -> FrameworkData:
+def load(db: Database, code: str | None = None, *, readable: tuple[str, list[Any]] | None = None) -> FrameworkData:
     """Every current record of framework ``code`` (the node's only framework when None).
 
+    ``readable``, an SQL condition over the stored object ``o`` and its parameters (a principal's TLP rules,
+    ``Context.read_clause``), keeps only the records it admits; the framework itself is always read.
     Raises NotFound when the node holds no framework (run ``sarhad framework init``) or not that one.
     """
     codes = frameworks(db)
@@ -237,19 +248,23 @@ def load(db: Database, code: str | None = None) -> FrameworkData:
         raise NotFound(f"no framework {code!r} on this node (it holds {', '.join(codes)})")
     fw = _bodies(db, "fw_frameworks", " WHERE v.code = ?", [code])[0]
     by = " WHERE v.framework = ?"
+
+    def bodies(table: str, where: str = "", params: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        return _bodies(db, table, where, params, readable)
+
     data = FrameworkData(
         framework=fw,
-        commitments=sorted(_bodies(db, "fw_commitments", by, [code]), key=lambda c: (c.get("ordinal", 0), c["code"])),
-        milestones=sorted(_bodies(db, "fw_milestones", by, [code]), key=lambda m: m["code"]),
-        indicators=sorted(_bodies(db, "fw_indicators", by, [code]), key=lambda i: i["code"]),
+        commitments=sorted(bodies("fw_commitments", by, [code]), key=lambda c: (c.get("ordinal", 0), c["code"])),
+        milestones=sorted(bodies("fw_milestones", by, [code]), key=lambda m: m["code"]),
+        indicators=sorted(bodies("fw_indicators", by, [code]), key=lambda i: i["code"]),
         values=sorted(
-            _bodies(db, "fw_indicator_values", by, [code]), key=lambda v: (v["indicator"], v["period"], v["party"])
+            bodies("fw_indicator_values", by, [code]), key=lambda v: (v["indicator"], v["period"], v["party"])
         ),
         assessments=sorted(
-            _bodies(db, "fw_assessments", by, [code]), key=lambda a: (a["commitment"], a["quarter"], a["assessor"])
+            bodies("fw_assessments", by, [code]), key=lambda a: (a["commitment"], a["quarter"], a["assessor"])
         ),
-        disputes=sorted(_bodies(db, "fw_disputes", by, [code]), key=lambda d: d["code"]),
-        recommendations=sorted(_bodies(db, "fw_recommendations", by, [code]), key=lambda r: r["code"]),
-        evidence=sorted(_bodies(db, "fw_evidence"), key=lambda e: (e.get("captured_at", ""), e["code"])),
+        disputes=sorted(bodies("fw_disputes", by, [code]), key=lambda d: d["code"]),
+        recommendations=sorted(bodies("fw_recommendations", by, [code]), key=lambda r: r["code"]),
+        evidence=sorted(bodies("fw_evidence"), key=lambda e: (e.get("captured_at", ""), e["code"])),
     )
     return data

@@ -20,12 +20,15 @@ def _status_quarters(data: FrameworkData, quarter: str | None) -> list[Quarter]:
     return quarters_of(data, Quarter.of(date.today()))
 
 
-def commitment_list(db: Database, quarter: str | None = None) -> list[dict[str, Any]]:
+def commitment_list(
+    db: Database, quarter: str | None = None, *, readable: tuple[str, list[Any]] | None = None
+) -> list[dict[str, Any]]:
     """``[{"id", "text", "focus_area", "due", "status": {QUARTER: {PARTY: level|None, …, "state"}}}]``.
 
     ``id`` is the commitment code (``C-01``); levels are the submitted assessments' implementation levels.
+    ``readable`` limits the records used to those a principal may read (see :func:`load`).
     """
-    data = load(db)
+    data = load(db, readable=readable)
     quarters = _status_quarters(data, quarter)
     out = []
     for c in data.commitments:

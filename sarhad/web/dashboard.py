@@ -38,7 +38,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from sarhad.errors import InvalidInput, NotFound
+from sarhad.errors import AccessDenied, InvalidInput, NotFound
 from sarhad.model.incident import SARHAD_EXTENSION
 from sarhad.monitor import views
 from sarhad.monitor.alerts import list_alerts
@@ -288,14 +288,15 @@ async def log_status(request: Request) -> Response:
 
 
 async def framework(request: Request) -> Response:
-    """Commitments and their status in the latest quarter, counted by state."""
+    """Commitments and their status in the latest quarter, counted by state, from the framework records the
+    principal may read (its TLP rules)."""
     ctx = Context.of(request)
     try:
         from sarhad.framework.views import commitment_list
     except ImportError:  # pragma: no cover - the framework component is part of the package
         return _json({"commitments": [], "counts": {}, "quarter": None})
     try:
-        items = commitment_list(ctx.db)
+        items = commitment_list(ctx.db, readable=ctx.read_clause(principal_of(request)))
     except NotFound:
         items = []
     # The latest quarter that any party assessed (the current quarter is usually not assessed yet); with no
@@ -315,10 +316,21 @@ async def framework(request: Request) -> Response:
 
 
 async def report(request: Request) -> Response:
-    """The quarterly report as HTML (``?quarter=YYYY-Qn``)."""
+    """The quarterly report as HTML (``?quarter=YYYY-Qn``), for this node's party's principals.
+
+    The report is written from every framework record the node holds, the party's drafts and TLP:RED evidence
+    included, so a principal of another party gets 403: that party reads the framework records it may read
+    through the panel, TAXII (collection ``framework``) or its own node's report.
+    """
     from sarhad.framework.report import write_report
 
     ctx = Context.of(request)
+    principal = principal_of(request)
+    if principal.party != ctx.party:
+        raise AccessDenied(
+            f"the quarterly report of node {ctx.party} is for its own principals ({principal.party} is another"
+            " party): read the framework records through the panel or TAXII, or your own node's report"
+        )
     quarter = request.query_params.get("quarter")
     if not quarter:
         raise InvalidInput("query parameter quarter is required (e.g. 2026-Q1)")

@@ -327,7 +327,9 @@
     $("#log").innerHTML = html;
   }
   async function loadFramework() {
-    const d = await api("/api/dashboard/framework");
+    let d;
+    try { d = await api("/api/dashboard/framework"); }
+    catch (err) { $("#framework").innerHTML = `<p class="muted">${esc(err.message)}</p>`; return; }
     if (!d.quarter) { $("#framework").innerHTML = `<p class="muted">No framework loaded. <code>sarhad framework load</code> adds one.</p>`; return; }
     const cls = { agreed: "ok", divergent: "warn", disputed: "bad" };
     $("#framework").innerHTML = `<p>${esc(d.commitments.length)} commitments · status in ${esc(d.quarter)}</p><div class="states">` +
@@ -335,6 +337,11 @@
       `</div><button class="btn ghost small" type="button" id="report-link">Open the ${esc(d.quarter)} quarterly report</button>`;
     $("#report-link").addEventListener("click", async () => {
       const res = await fetch("/api/dashboard/report?quarter=" + encodeURIComponent(d.quarter), { headers: { Authorization: "Bearer " + state.token } });
+      if (!res.ok) {
+        const body = await res.json().catch(() => ({}));
+        $("#framework").insertAdjacentHTML("beforeend", `<p class="muted">${esc((body.error && body.error.message) || res.statusText)}</p>`);
+        return;
+      }
       const blob = await res.blob();
       window.open(URL.createObjectURL(blob), "_blank", "noopener");
     });
