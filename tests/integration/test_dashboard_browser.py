@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -103,7 +104,7 @@ def server(tmp_path: Path) -> Iterator[dict[str, Any]]:
         assert time.monotonic() < deadline, "the server did not start"
         time.sleep(0.05)
     try:
-        yield {"base": f"http://127.0.0.1:{port}", "analyst": analyst, "viewer": viewer}
+        yield {"base": f"http://127.0.0.1:{port}", "analyst": analyst, "viewer": viewer, "home": home}
     finally:
         server.should_exit = True
         thread.join(10)
@@ -177,6 +178,24 @@ def test_dashboard_detail_shows_every_partys_version(
     detail = page.inner_text("#detail")
     assert "Jaish al-Adl" in detail
     assert "killed: PK 2, IR 6" in detail
+
+
+def test_a_red_records_detail_names_its_recipients(
+    server: dict[str, Any], browser_page: tuple[Page, list[str]]
+) -> None:
+    red = replace(
+        _incident("PK", "pk-red", "2025-04-01", "Gwadar", "Balochistan", "Gwadar", 25.13, 62.32, 160.0, None, 1),
+        tlp="RED", recipients=("IR:desk-a", "PK:desk"),
+    )  # fmt: skip
+    with Node.open(load_settings(server["home"])) as node:
+        node.publish([red])
+    page, _ = browser_page
+    _sign_in(page, server["base"], server["analyst"])  # the analyst "desk" of PK: PK:desk, a named recipient
+    page.locator("#incidents tbody tr", has_text="Gwadar").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[data-testid=recipients]", timeout=5000)
+    assert page.inner_text("[data-testid=recipients]") == "for IR:desk-a, PK:desk"
+    assert "TLP:RED" in page.inner_text("#detail")
 
 
 def test_posted_incident_appears_live_with_its_alert_within_2s(

@@ -263,7 +263,8 @@
       : diffs.length ? `<ul class="diff">${diffs.map((x) => `<li>${esc(x)}</li>`).join("")}</ul>` : `<p class="agree">The parties' versions agree.</p>`;
     const alerts = d.alerts.length ? `<p><b>Alerts:</b> ${d.alerts.map((a) => esc(a.rule)).join(", ")}</p>` : "";
     $("#detail").innerHTML = head + desc + `<table data-testid="versions"><thead><tr><th>Party</th><th>Date</th><th>Perpetrator</th><th class="num">Killed</th></tr></thead><tbody>${rows}</tbody></table>` +
-      `<h2 style="margin:10px 0 4px">Disagreements</h2>` + verdict + alerts + `<p class="muted hash">${esc(inc.id)} · TLP:${esc(inc.tlp)}</p>`;
+      `<h2 style="margin:10px 0 4px">Disagreements</h2>` + verdict + alerts + `<p class="muted hash">${esc(inc.id)} · TLP:${esc(inc.tlp)}` +
+      (inc.recipients && inc.recipients.length ? ` <span data-testid="recipients">for ${inc.recipients.map(esc).join(", ")}</span>` : "") + `</p>`;
   }
 
   // -- alerts, rules ----------------------------------------------------------------------------------------
