@@ -14,9 +14,10 @@ Steps (each failure stores nothing and says which step and which entry failed):
 5. Store leaves, the new frontier, objects (``origin`` = the peer's party), incident rows and the checkpoint;
    cosign the checkpoint and send the cosignature back.
 
-Steps 3 to 5 run in one transaction: a chunk is written, uncommitted, once all of it checks, while the next
-chunk is on its way; the commit comes only after step 4 and the peer's acceptance of the cosignature, and any
-failure on the way rolls everything back.
+Steps 3 to 5 run in one transaction: a piece of entries is written, uncommitted, once all of it checks, while
+the next request is on its way; the commit comes only after step 4 and the peer's acceptance of the
+cosignature, and any failure on the way rolls everything back. For a large sync, step 3 and the preparation of
+the rows run in a second process (:func:`run_checker`) while this one writes the piece before.
 """
 
 from __future__ import annotations
