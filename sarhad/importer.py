@@ -22,7 +22,7 @@ from sarhad.formats import table_format
 from sarhad.formats.scan import MAX_REPORTED_ERRORS, Rejected, Tally, rejection, scan
 from sarhad.import_worker import WorkerSpec, prepared_batches
 from sarhad.model.codes import TLP_LEVELS
-from sarhad.model.incident import check_recipient
+from sarhad.model.incident import check_recipients
 from sarhad.monitor.rules import list_rules
 from sarhad.node import Node
 
@@ -143,12 +143,8 @@ def import_file(
     fmt = table_format(format_name)
     if tlp not in TLP_LEVELS:
         raise InvalidInput(f"TLP {tlp!r} is not one of {', '.join(TLP_LEVELS)}")
-    if recipients and tlp != "RED":
-        raise InvalidInput(f"recipients are for TLP:RED records only; this import is TLP:{tlp}")
-    for reference in recipients:
-        check_recipient(reference)
-    if len(set(recipients)) != len(recipients):
-        raise InvalidInput("a recipient is named twice")
+    if recipients:
+        check_recipients(recipients, tlp, "import")
     started = time.perf_counter()
     result = ImportResult(file=path.name, format=fmt.name)
     rejected_path = path.with_name(path.name + ".rejected.csv")

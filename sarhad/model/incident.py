@@ -33,6 +33,7 @@ __all__ = [
     "Perpetrator",
     "Place",
     "check_recipient",
+    "check_recipients",
     "content_hash",
     "identity_id",
     "incident_id",
@@ -101,6 +102,24 @@ def check_recipient(reference: object) -> str:
         f"recipient {str(reference)[:80]!r} is not PARTY:NAME (a party code such as IR, a colon, and a principal's"
         " name such as zahedan-desk: letters, digits, '.', '_', '@', '-')"
     )
+
+
+def check_recipients(recipients: tuple[str, ...], tlp: str, what: str = "record") -> None:
+    """Check the named recipients of a ``what`` (a record, an import) marked ``tlp``: a tuple of at most
+    :data:`MAX_RECIPIENTS` distinct ``PARTY:NAME``, on TLP:RED only. Raises InvalidInput saying what is wrong."""
+    if type(recipients) is not tuple:
+        raise InvalidInput(f"recipients must be a list of PARTY:NAME, not {type(recipients).__name__}")
+    if tlp != "RED":
+        raise InvalidInput(
+            f"recipients are for TLP:RED records only; this {what} is TLP:{tlp} (mark it RED, or name no recipients)"
+        )
+    if len(recipients) > MAX_RECIPIENTS:
+        raise InvalidInput(f"{len(recipients)} recipients; a {what} may name at most {MAX_RECIPIENTS}")
+    for reference in recipients:
+        check_recipient(reference)
+    if len(set(recipients)) != len(recipients):
+        twice = next(r for r in recipients if recipients.count(r) > 1)
+        raise InvalidInput(f"recipient {twice!r} is named twice")
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,20 +271,7 @@ class Incident:
                 raise InvalidInput(f"{what} {stamp!r} is not a UTC timestamp (YYYY-MM-DDTHH:MM:SSZ)")
 
     def _check_recipients(self) -> None:
-        if type(self.recipients) is not tuple:
-            raise InvalidInput(f"recipients must be a list of PARTY:NAME, not {type(self.recipients).__name__}")
-        if self.tlp != "RED":
-            raise InvalidInput(
-                f"recipients are for TLP:RED records only; this record is TLP:{self.tlp} (mark it RED, or name no"
-                " recipients)"
-            )
-        if len(self.recipients) > MAX_RECIPIENTS:
-            raise InvalidInput(f"{len(self.recipients)} recipients; a record may name at most {MAX_RECIPIENTS}")
-        for reference in self.recipients:
-            check_recipient(reference)
-        if len(set(self.recipients)) != len(self.recipients):
-            twice = next(r for r in self.recipients if self.recipients.count(r) > 1)
-            raise InvalidInput(f"recipient {twice!r} is named twice")
+        check_recipients(self.recipients, self.tlp)
 
     def with_place(self, place: Place) -> Incident:
         """This record with ``place`` instead of its own (the importer adds the border distance this way).

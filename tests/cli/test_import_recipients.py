@@ -61,7 +61,7 @@ def test_the_import_worker_carries_the_recipients_too(tmp_path: Path) -> None:
     [
         (["--tlp", "GREEN", "--recipient", "IR:desk-a"], "recipients are for TLP:RED records only; this import is"),
         (["--tlp", "RED", "--recipient", "desk-a"], "recipient 'desk-a' is not PARTY:NAME"),
-        (["--tlp", "RED", "--recipient", "IR:a", "--recipient", "IR:a"], "a recipient is named twice"),
+        (["--tlp", "RED", "--recipient", "IR:a", "--recipient", "IR:a"], "recipient 'IR:a' is named twice"),
         (["--tlp", "PURPLE"], "TLP 'PURPLE' is not one of"),
     ],
 )  # fmt: skip
