@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import statistics
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,12 +28,28 @@ from sarhad.store.db import Database
 
 if TYPE_CHECKING:
     from sarhad.node import Node
+    from sarhad.store.incidents import Filters
 
-__all__ = ["build_context", "render_html", "render_pdf", "write_report"]
+__all__ = ["Readable", "build_context", "render_html", "render_pdf", "write_report"]
 
 _TLP_RANK = {name: i for i, name in enumerate(("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"))}
 _TLP_OF = {v: k for k, v in TLP_MARKINGS.items()}
 _CONTEXT_QUARTERS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Readable:
+    """What one principal may read, for a report written for that principal from nothing else.
+
+    ``objects`` is an SQL condition over the stored object ``o`` with its parameters (the principal's TLP rules,
+    ``sarhad.web.context.Context.read_clause``): it decides which framework records (assessments, drafts,
+    evidence, disputes, values …) the report uses. ``incidents`` narrows a query's incident filters to the
+    incidents the principal may read (``Context.incident_filters``): it decides the security context's figures,
+    map and list. Without a ``Readable`` the report is the node's own, written from every record it holds.
+    """
+
+    objects: tuple[str, list[Any]]
+    incidents: Callable[[Filters], Filters]
 
 
 def _tlp(obj: dict[str, Any]) -> str:
@@ -237,8 +255,11 @@ def _recommendations(
     return {"auto": auto, "recorded": recorded, "earlier": earlier}
 
 
-def _security(db: Database, data: FrameworkData, q: Quarter) -> dict[str, Any]:
+def _security(db: Database, data: FrameworkData, q: Quarter, readable: Readable | None) -> dict[str, Any]:
     from sarhad.store.incidents import Filters, query_incidents, stats
+
+    def readable_only(filters: Filters) -> Filters:
+        return filters if readable is None else readable.incidents(filters)
 
     quarters = [q]
     while len(quarters) < _CONTEXT_QUARTERS:
@@ -246,7 +267,7 @@ def _security(db: Database, data: FrameworkData, q: Quarter) -> dict[str, Any]:
     per_q = []
     provinces: dict[str, int] = defaultdict(int)
     for qq in quarters:
-        s = stats(db, by="admin1", filters=Filters(since=qq.start.isoformat(), until=qq.end.isoformat()))
+        s = stats(db, by="admin1", filters=readable_only(Filters(since=qq.start.isoformat(), until=qq.end.isoformat())))
         per_q.append(s)
         for g in s["groups"]:
             provinces[g["key"] or "(unknown)"] += g["incidents"]
@@ -271,18 +292,18 @@ def _security(db: Database, data: FrameworkData, q: Quarter) -> dict[str, Any]:
                 "by": {n: (by[n]["incidents"], by[n]["killed"]["best"]) if n in by else (0, 0) for n in top},
             }
         )
-    near = query_incidents(db, Filters(since=q.start.isoformat(), until=q.end.isoformat(), near_border=50), limit=5000)
+    near_filters = readable_only(Filters(since=q.start.isoformat(), until=q.end.isoformat(), near_border=50))
+    near = query_incidents(db, near_filters, limit=5000)
     near = [{**inc, "label": str(n)} for n, inc in enumerate(near, start=1)]
     share: dict[str, list[float | None]] = {}
     medians: dict[str, list[float | None]] = {}
     for p in data.parties:
         share[p], medians[p] = [], []
         for qq in quarters:
-            rows = db.fetchall(
-                "SELECT date_start, created FROM incidents"
-                " WHERE reported_by = ? AND date_start >= ? AND date_start <= ?",
-                (p, qq.start.isoformat(), qq.end.isoformat()),
-            )
+            where, params = readable_only(
+                Filters(since=qq.start.isoformat(), until=qq.end.isoformat(), reported_by=p)
+            ).where()
+            rows = db.fetchall(f"SELECT date_start, created FROM incidents{where}", params)
             delays = []
             for start, created in rows:
                 d0, d1 = _day(start), _day(created)
@@ -421,13 +442,25 @@ def _milestone_rows(data: FrameworkData) -> list[dict[str, Any]]:
 
 
 def build_context(
-    node: Node, quarter: str, *, version: str | None = None, joint: bool = False, today: date | None = None
+    node: Node,
+    quarter: str,
+    *,
+    version: str | None = None,
+    joint: bool = False,
+    today: date | None = None,
+    readable: Readable | None = None,
 ) -> dict[str, Any]:
-    """Everything the quarterly report shows for ``quarter``. Raises InvalidInput for a bad quarter."""
+    """Everything the quarterly report shows for ``quarter``.
+
+    With ``readable`` the report is one principal's: written only from the framework records and incidents
+    it may read (another party's principal gets no TLP:RED evidence or assessment and no draft of this node's
+    party); without, it is the node's own, from every record. Raises InvalidInput for a bad quarter.
+    """
     from sarhad.framework.views import dispute_table
 
     db = node.db
-    data = load(db)
+    may_read = None if readable is None else readable.objects
+    data = load(db, readable=may_read)
     q = Quarter.parse(quarter)
     first = Quarter.parse(data.framework.get("first_quarter") or "2025Q4")
     if q < first:
@@ -463,7 +496,7 @@ def build_context(
     due_now = [
         m for m in data.milestones if (d := _day(m.get("due_revised") or m.get("due"))) and q.start <= d <= q.end
     ]
-    disputes = dispute_table(db, today=today)
+    disputes = dispute_table(db, today=today, readable=may_read)
     register = [
         d
         for d in disputes
@@ -536,7 +569,7 @@ def build_context(
         "cards": _cards(data, cur, q),
         "indicators": _indicators(data, q),
         "recommendations": _recommendations(data, cur, q, register),
-        "security": _security(db, data, q),
+        "security": _security(db, data, q, readable),
         "evidence_by_id": data.evidence_by_id(),
         "evidence_index": ev_index,
         "chart_stacked": charts.stacked_levels(stacked, LEVELS),
@@ -618,13 +651,23 @@ def render_pdf(html: str, out: Path) -> None:
 
 
 def write_report(
-    node: Node, quarter: str, out: Path, *, version: str | None = None, joint: bool = False, today: date | None = None
+    node: Node,
+    quarter: str,
+    out: Path,
+    *,
+    version: str | None = None,
+    joint: bool = False,
+    today: date | None = None,
+    readable: Readable | None = None,
 ) -> dict[str, Any]:
-    """Write the quarterly report to ``out`` (.html or .pdf); returns a summary of what it holds."""
+    """Write the quarterly report to ``out`` (.html or .pdf); returns a summary of what it holds.
+
+    ``readable`` writes one principal's report (see :func:`build_context`); without, the node's own.
+    """
     suffix = out.suffix.lower()
     if suffix not in (".html", ".htm", ".pdf"):
         raise InvalidInput(f"{out}: the report is written as .html or .pdf, not {suffix or 'no extension'}")
-    ctx = build_context(node, quarter, version=version, joint=joint, today=today)
+    ctx = build_context(node, quarter, version=version, joint=joint, today=today, readable=readable)
     html = render_html(ctx)
     out.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".pdf":

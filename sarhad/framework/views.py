@@ -153,10 +153,18 @@ def indicator_table(db: Database) -> list[dict[str, Any]]:
 
 
 def dispute_table(
-    db: Database, *, quarter: str | None = None, open_only: bool = False, today: date | None = None
+    db: Database,
+    *,
+    quarter: str | None = None,
+    open_only: bool = False,
+    today: date | None = None,
+    readable: tuple[str, list[Any]] | None = None,
 ) -> list[dict[str, Any]]:
-    """The dispute register: subject, positions, level, reply deadline (and whether it is overdue)."""
-    data = load(db)
+    """The dispute register: subject, positions, level, reply deadline (and whether it is overdue).
+
+    ``readable`` limits the disputes to those a principal may read (see :func:`load`).
+    """
+    data = load(db, readable=readable)
     day = (today or date.today()).isoformat()
     q = str(Quarter.parse(quarter)) if quarter else None
     rows = []

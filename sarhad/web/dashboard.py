@@ -10,7 +10,8 @@ Routes (:func:`routes`):
   :mod:`sarhad.monitor.views`). Every one takes the token as ``Authorization: Bearer …`` and applies the
   principal's TLP rules.
 * ``POST /api/dashboard/rules``, ``DELETE /api/dashboard/rules/{name}``: manage alert rules (analyst or admin).
-* ``GET /api/dashboard/report?quarter=YYYY-Qn``: the framework's quarterly report (HTML).
+* ``GET /api/dashboard/report?quarter=YYYY-Qn``: the framework's quarterly report (HTML), written from the
+  records and incidents the principal may read.
 * ``GET /api/stream``: server-sent events (``text/event-stream``): ``incident`` and ``alert`` events. It takes
   the token in the ``Authorization`` header like every API route; the page reads it with ``fetch()`` and a
   stream reader (``EventSource`` cannot send headers, and a token in a URL would end up in logs).
@@ -38,7 +39,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from sarhad.errors import AccessDenied, InvalidInput, NotFound
+from sarhad.errors import InvalidInput, NotFound
 from sarhad.model.incident import SARHAD_EXTENSION
 from sarhad.monitor import views
 from sarhad.monitor.alerts import list_alerts
@@ -316,27 +317,27 @@ async def framework(request: Request) -> Response:
 
 
 async def report(request: Request) -> Response:
-    """The quarterly report as HTML (``?quarter=YYYY-Qn``), for this node's party's principals.
+    """The quarterly report as HTML (``?quarter=YYYY-Qn``), written for the principal who asks.
 
-    The report is written from every framework record the node holds, the party's drafts and TLP:RED evidence
-    included, so a principal of another party gets 403: that party reads the framework records it may read
-    through the panel, TAXII (collection ``framework``) or its own node's report.
+    It is written only from the framework records and incidents the principal may read (its TLP rules): a
+    principal of another party gets a report without this party's drafts and TLP:RED evidence and assessments;
+    this party's principals get those they may read. The node's full report is the CLI's
+    (``sarhad report quarterly``).
     """
-    from sarhad.framework.report import write_report
+    from sarhad.framework.report import Readable, write_report
 
     ctx = Context.of(request)
     principal = principal_of(request)
-    if principal.party != ctx.party:
-        raise AccessDenied(
-            f"the quarterly report of node {ctx.party} is for its own principals ({principal.party} is another"
-            " party): read the framework records through the panel or TAXII, or your own node's report"
-        )
     quarter = request.query_params.get("quarter")
     if not quarter:
         raise InvalidInput("query parameter quarter is required (e.g. 2026-Q1)")
+    readable = Readable(
+        objects=ctx.read_clause(principal, "o"),
+        incidents=lambda filters: ctx.incident_filters(principal, filters),
+    )
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "report.html"
-        write_report(ctx.node, quarter, out)
+        write_report(ctx.node, quarter, out, readable=readable)
         html = out.read_text(encoding="utf-8")
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 import shutil
 import subprocess
@@ -9,8 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from sarhad.framework.report import build_context, render_html, write_report
+from sarhad.framework.report import Readable, build_context, render_html, write_report
+from sarhad.importer import import_file
 from sarhad.node import Node
+from sarhad.web.auth import Principal
+from sarhad.web.context import Context
+from tests.conftest import UCDP_SAMPLE
 from tests.framework import scenario
 
 CHARTS = {
@@ -191,3 +196,33 @@ def test_right_to_left_leaves_english_with_a_name_alone() -> None:
     assert right_to_left(3) == 3 and right_to_left(Markup("<svg/>")) == Markup("<svg/>")
     assert right_to_left("پاکستان") == "پاکستان"  # one word: the cover's own markup sets it
     assert 'dir="rtl">&lt;b&gt;کمیته فنی' in right_to_left("<b>کمیته فنی</b>")  # escaped, never raw HTML
+
+
+def _one_incident(path: Path, day: str) -> Path:
+    """A UCDP file of the sample's first row, dated ``day``."""
+    with UCDP_SAMPLE.open(newline="", encoding="utf-8") as fh:
+        header, first, *_ = list(csv.reader(fh))
+    row = dict(zip(header, first, strict=True))
+    row.update(id="990001", year=day[:4], date_start=day, date_end=day)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh, lineterminator="\n")
+        out.writerow(header)
+        out.writerow([row[k] for k in header])
+    return path
+
+
+def test_a_principals_report_counts_only_the_incidents_it_may_read(fw_node: Node, tmp_path: Path) -> None:
+    import_file(fw_node, "ucdp", _one_incident(tmp_path / "red.csv", "2026-02-10"), reported_by="PK", tlp="RED")
+    ctx = Context(fw_node)
+
+    def reader(principal: Principal) -> Readable:
+        return Readable(ctx.read_clause(principal, "o"), lambda f: ctx.incident_filters(principal, f))
+
+    full = build_context(fw_node, "2026Q1")["security"]
+    pk = build_context(fw_node, "2026Q1", readable=reader(Principal("val", "viewer", "PK")))["security"]
+    ir = build_context(fw_node, "2026Q1", readable=reader(Principal("liaison", "viewer", "IR")))["security"]
+    assert full["table"][-1]["incidents"] == pk["table"][-1]["incidents"] == 1
+    assert full["timeliness"]["PK"][-1] is not None and pk["timeliness"]["PK"][-1] is not None
+    # IR's principal may not read PK's RED incident: no count, no timeliness, nothing on the map or list.
+    assert ir["table"][-1]["incidents"] == 0 and ir["timeliness"]["PK"][-1] is None
+    assert ir["near_count"] == 0
