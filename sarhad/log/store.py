@@ -23,7 +23,7 @@ from sarhad.log.envelope import Envelope
 from sarhad.log.note import Signer, add_signatures, parse_note
 from sarhad.store.db import Database
 
-__all__ = ["Leaf", "Log"]
+__all__ = ["CosignaturesAdded", "Leaf", "Log"]
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,15 @@ class Leaf:
     envelope: Envelope
     canonical: str
     leaf_hash: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class CosignaturesAdded:
+    """What :meth:`Log.add_cosignatures` made of a cosigned note: ``found`` cosignatures by known witnesses
+    (each verified), of which ``added`` were new (the others were stored before)."""
+
+    found: int
+    added: int
 
 
 def _now() -> str:
@@ -295,17 +304,24 @@ class Log:
         log.info("signed checkpoint %s at size %d", origin, size)
         return checkpoint
 
-    def add_cosignatures(self, note: str, witnesses: Sequence[CosignatureVerifier]) -> int:
+    def add_cosignatures(self, note: str, witnesses: Sequence[CosignatureVerifier]) -> CosignaturesAdded:
         """Store the cosignatures on ``note`` (a cosigned copy of one of our checkpoints) by known
-        ``witnesses``; return how many were new. Raises VerificationError when the note is not one of our
-        checkpoints or a known witness's cosignature does not verify."""
+        ``witnesses``; return how many it found (each verified once, here) and how many were new.
+
+        Cosignatures by unknown keys are ignored; when none is by a known witness nothing is stored and the
+        note is not compared with our checkpoints (``found`` is 0: a caller that must keep a statement
+        refuses then). Raises VerificationError when a known witness's cosignature does not verify or the
+        note is not one of our checkpoints."""
         self._require_transaction("log.add_cosignatures")
+        found = verify_cosignatures(note, witnesses)
+        if not found:
+            return CosignaturesAdded(found=0, added=0)
         cp = Checkpoint.parse(note)
         ours = self.checkpoint(cp.size)
         if ours.body() != cp.body():
             raise VerificationError(f"the cosigned checkpoint at size {cp.size} is not the one this log signed")
         added = 0
-        for cosig in verify_cosignatures(note, witnesses):
+        for cosig in found:
             exists = self.db.fetchone(
                 "SELECT 1 FROM log_cosignatures WHERE size = ? AND name = ? AND key_id = ?",
                 (cp.size, cosig.name, cosig.key_id),
@@ -318,4 +334,4 @@ class Log:
                 (cp.size, cosig.name, cosig.key_id, cosig.timestamp, cosig.signature.line(), _now()),
             )
             added += 1
-        return added
+        return CosignaturesAdded(found=len(found), added=added)

@@ -33,7 +33,6 @@ from starlette.routing import Route
 from sarhad.errors import InvalidInput, NotFound, VerificationError
 from sarhad.exchange.peers import Peer, cosigner_for, list_peers, peer_by_origin
 from sarhad.exchange.witness import WitnessRejected, add_checkpoint
-from sarhad.log.cosignature import verify_cosignatures
 from sarhad.web.context import Context, principal_of
 
 __all__ = ["MAX_ENTRIES", "routes"]
@@ -135,16 +134,17 @@ async def cosignatures(request: Request) -> Response:
             f"node {ctx.party} has no registered peer whose cosignature it could accept; its operator registers the"
             " cosigning node with 'sarhad peer add NAME URL --vkey VKEY --token TOKEN'"
         )
-    # A note whose cosignatures are all by keys this node does not know would add nothing: say so, as above,
-    # instead of answering success to a cosigner whose statement was not kept.
-    if not verify_cosignatures(note, witnesses):
-        raise VerificationError(
-            f"node {ctx.party} has no registered peer with the key of any cosignature on this note (registered:"
-            f" {', '.join(sorted(w.name for w in witnesses))}); its operator registers the cosigning node with"
-            " 'sarhad peer add NAME URL --vkey VKEY --token TOKEN'"
-        )
     with ctx.db.transaction():
-        added = ctx.node.log.add_cosignatures(note, witnesses)
+        result = ctx.node.log.add_cosignatures(note, witnesses)
+        # A note whose cosignatures are all by keys this node does not know would add nothing: say so, as above,
+        # instead of answering success to a cosigner whose statement was not kept.
+        if not result.found:
+            raise VerificationError(
+                f"node {ctx.party} has no registered peer with the key of any cosignature on this note (registered:"
+                f" {', '.join(sorted(w.name for w in witnesses))}); its operator registers the cosigning node with"
+                " 'sarhad peer add NAME URL --vkey VKEY --token TOKEN'"
+            )
+    added = result.added
     ctx.audit(principal, "cosignature", f"{added} new")
     return JSONResponse({"added": added})
 

@@ -12,6 +12,7 @@ from sarhad.log.checkpoint import Checkpoint, open_checkpoint
 from sarhad.log.cosignature import CosignatureSigner
 from sarhad.log.envelope import Envelope
 from sarhad.log.note import Signer
+from sarhad.log.store import CosignaturesAdded
 from sarhad.node import Node
 from tests.log.helpers import note_id, publish_notes, verify
 
@@ -156,8 +157,12 @@ def test_cosignatures_are_stored_and_verified(node: Node) -> None:
     assert cp is not None and cp.note is not None
     cosigned = witness.cosign_note(cp.note, 1767225600)
     with node.db.transaction():
-        assert node.log.add_cosignatures(cosigned, [witness.verifier]) == 1
-        assert node.log.add_cosignatures(cosigned, [witness.verifier]) == 0
+        assert node.log.add_cosignatures(cosigned, [witness.verifier]) == CosignaturesAdded(found=1, added=1)
+        assert node.log.add_cosignatures(cosigned, [witness.verifier]) == CosignaturesAdded(found=1, added=0)
+        # A note with no cosignature by a known witness: found none, stored nothing.
+        stranger = CosignatureSigner.generate("witness.example/unknown")
+        unknown = stranger.cosign_note(cp.note, 1767225600)
+        assert node.log.add_cosignatures(unknown, [witness.verifier]) == CosignaturesAdded(found=0, added=0)
     assert node.log.cosigned_note(4) == cosigned
     report = verify_with_witness(node, witness)
     assert report.cosignatures == 1
