@@ -19,6 +19,7 @@ from sarhad.model.codes import RESTRICTED_LICENCES, TLP_LEVELS
 from sarhad.model.incident import Incident
 from sarhad.node import Node
 from sarhad.store.incidents import Filters
+from sarhad.store.raw_rows import Headers
 
 __all__ = ["EXPORT_FORMATS", "FLAT_COLUMNS", "export"]
 
@@ -34,12 +35,16 @@ def _rows(node: Node, filters: Filters) -> Iterator[tuple[Incident, dict[str, st
     where, params = filters.where()
     # the filters name the incidents table's columns: apply them before the join
     sql = (
-        f"SELECT o.body, r.row FROM (SELECT id, modified FROM incidents{where}) i"
+        f"SELECT o.id, o.body, r.header, r.row FROM (SELECT id, modified FROM incidents{where}) i"
         " JOIN objects o ON o.id = i.id AND o.modified = i.modified"
         " LEFT JOIN raw_rows r ON r.id = i.id ORDER BY o.seq"
     )
-    for body, raw in node.db.iterate(sql, params):
-        yield Incident.from_stix(json.loads(body)), (None if raw is None else json.loads(raw))
+    headers = Headers(node.db)
+    for incident_id, body, header, raw in node.db.iterate(sql, params):
+        yield (
+            Incident.from_stix(json.loads(body)),
+            None if raw is None else headers.row(incident_id, int(header), str(raw)),
+        )
 
 
 def _n(value: Any) -> str:

@@ -28,8 +28,21 @@ from sarhad.model.stix_text import CREATED_PLACEHOLDER, MODIFIED_PLACEHOLDER
 from sarhad.monitor import summary
 from sarhad.monitor.evaluate import evaluate, notify_committed
 from sarhad.monitor.rules import list_rules
-from sarhad.prepare import BODY, CONTENT_SHA, INCIDENT, ROW, SHA, Prepared, Preparer, restamp
+from sarhad.prepare import (
+    BODY,
+    CONTENT_SHA,
+    DATASET,
+    INCIDENT,
+    RAW_HEADER,
+    RAW_VALUES,
+    ROW,
+    SHA,
+    Prepared,
+    Preparer,
+    restamp,
+)
 from sarhad.store.db import Database, open_database
+from sarhad.store.raw_rows import HeaderIds, raw_row
 from sarhad.store.schema import migrate
 
 __all__ = ["Node", "PublishResult", "Publisher", "utc_timestamp"]
@@ -81,6 +94,7 @@ class Publisher:
         self._stamp = utc_timestamp(now)
         self._seq = node._next_seq()
         self._prepare = Preparer(node.settings.party, self._stamp)
+        self._headers = HeaderIds(node.db)
         # the dashboard summaries' changes, written once when the publish ends (see _finish)
         self._deltas = summary.Deltas()
         self.result = PublishResult()
@@ -173,7 +187,20 @@ class Publisher:
             ),
             # in id order (the primary key's order: fewer page jumps), each with its place in the log
             sorted(
-                (rec[0], modified, "incident", sha, rec[6], rec[1], rec[2], party, stamp, seq + i, first + i, body)
+                (
+                    rec[0],
+                    modified,
+                    "incident",
+                    sha,
+                    rec[CONTENT_SHA],
+                    rec[1],
+                    rec[2],
+                    party,
+                    stamp,
+                    seq + i,
+                    first + i,
+                    body,
+                )
                 for i, (rec, body, sha, modified, _row) in enumerate(bodies)
             ),
         )
@@ -190,19 +217,22 @@ class Publisher:
         # Alert rules see every new record in the same transaction (one code path for own and synced records).
         if list_rules(db):
             evaluate(db, [_incident(b[0]) for b in bodies], origin=party)
-        # kept in the file's column order; raw_sha256 is over its canonical form
-        raw_rows = [(rec[0], rec[3], rec[4], rec[5]) for rec, *_ in bodies if rec[5] is not None]
+        # the verbatim rows: their values in the file's column order, under their header (raw_sha256 is over
+        # the canonical form of the row as an object)
+        header_id = self._headers
+        raw_rows = [
+            (rec[0], header_id(rec[DATASET], rec[RAW_HEADER]), rec[RAW_VALUES])
+            for rec, *_ in bodies
+            if rec[RAW_VALUES] is not None and rec[RAW_HEADER] is not None
+        ]
         if raw_rows:
             # new records' rows in bulk (COPY on PostgreSQL); a new version's row replaces the old one
-            db.copy_rows(
-                "raw_rows", ("id", "dataset", "sha256", "row"), sorted(r for r in raw_rows if r[0] not in existing)
-            )
+            db.copy_rows("raw_rows", ("id", "header", "row"), sorted(r for r in raw_rows if r[0] not in existing))
             replacing = [r for r in raw_rows if r[0] in existing]
             if replacing:
                 db.executemany(
-                    "INSERT INTO raw_rows (id, dataset, sha256, row) VALUES (?, ?, ?, ?)"
-                    " ON CONFLICT (id) DO UPDATE SET dataset = excluded.dataset, sha256 = excluded.sha256,"
-                    " row = excluded.row",
+                    "INSERT INTO raw_rows (id, header, row) VALUES (?, ?, ?)"
+                    " ON CONFLICT (id) DO UPDATE SET header = excluded.header, row = excluded.row",
                     replacing,
                 )
 
@@ -378,9 +408,9 @@ class Node:
         return load_incident(self.db, incident_id)
 
     def raw_row(self, incident_id: str) -> dict[str, Any] | None:
-        """The verbatim source row an incident was imported from, or None."""
-        row = self.db.fetchone("SELECT row FROM raw_rows WHERE id = ?", (incident_id,))
-        return None if row is None else dict(json.loads(row[0]))
+        """The verbatim source row an incident was imported from, or None. Raises StorageError when it
+        cannot be read."""
+        return raw_row(self.db, incident_id)
 
 
 _HAS_OBJECTS = {

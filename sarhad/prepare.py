@@ -2,10 +2,10 @@
 
 Most of what the publisher does per record does not depend on what the node already stores: the canonical
 text of the STIX body, its content hash, the body and hash of a first version, the ``incidents`` row and the
-verbatim source row as JSON. :class:`Preparer` computes these up front, as a plain tuple that pickles cheaply,
-so that an import can compute them in a second process (:mod:`sarhad.import_worker`) while the publisher
-writes. The publisher then only decides, against the store, whether a record is new, changed or unchanged,
-and :func:`restamp` rewrites the timestamps of a changed one.
+verbatim source row's column names and values as JSON. :class:`Preparer` computes these up front, as a plain
+tuple that pickles cheaply, so that an import can compute them in a second process
+(:mod:`sarhad.import_worker`) while the publisher writes. The publisher then only decides, against the store,
+whether a record is new, changed or unchanged, and :func:`restamp` rewrites the timestamps of a changed one.
 
 Every record is written as if it were new: ``created`` and ``modified`` are the publish stamp.
 """
@@ -16,7 +16,7 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any, Final
 
-from sarhad.formats.base import row_json
+from sarhad.formats.base import row_values
 from sarhad.model.incident import Incident, identity_id
 from sarhad.model.stix_text import CREATED_PLACEHOLDER, MODIFIED_PLACEHOLDER, IncidentText, incident_text
 from sarhad.store.incidents import incident_row
@@ -26,25 +26,27 @@ __all__ = ["HEAD", "Prepared", "Preparer", "restamp"]
 # The canonical text always opens with the smallest key, "created" (see IncidentText.parts).
 HEAD: Final = '{"created":"'
 
-# (id, tlp, licence, dataset, raw_sha256, raw row JSON, content sha, body, sha, cut, incidents row, incident)
-# ``body`` and ``sha`` are those of a first version (created = modified = the stamp); ``cut`` is where the
-# ``modified`` stamp starts in ``body``; ``raw row JSON`` is None when no verbatim row is kept; ``incident``
-# is the record itself, or None when it was prepared in another process.
+# (id, tlp, licence, dataset, raw_sha256, raw header, raw values, content sha, body, sha, cut, incidents row,
+# incident). ``body`` and ``sha`` are those of a first version (created = modified = the stamp); ``cut`` is
+# where the ``modified`` stamp starts in ``body``; ``raw header`` and ``raw values`` are the verbatim source
+# row's column names and values as JSON arrays (:mod:`sarhad.store.raw_rows`), both None when no row is kept;
+# ``incident`` is the record itself, or None when it was prepared in another process.
 Prepared = tuple[
-    str, str, str, str, str | None, str | None, str, str, str, int, tuple[Any, ...], Incident | None
+    str, str, str, str, str | None, str | None, str | None, str, str, str, int, tuple[Any, ...], Incident | None
 ]  # fmt: skip
 ID: Final = 0
 TLP: Final = 1
 LICENCE: Final = 2
 DATASET: Final = 3
 RAW_SHA: Final = 4
-RAW_JSON: Final = 5
-CONTENT_SHA: Final = 6
-BODY: Final = 7
-SHA: Final = 8
-CUT: Final = 9
-ROW: Final = 10
-INCIDENT: Final = 11
+RAW_HEADER: Final = 5
+RAW_VALUES: Final = 6
+CONTENT_SHA: Final = 7
+BODY: Final = 8
+SHA: Final = 9
+CUT: Final = 10
+ROW: Final = 11
+INCIDENT: Final = 12
 
 _sha256 = hashlib.sha256
 
@@ -78,9 +80,9 @@ class Preparer:
         stamp = self._stamp
         body = head + stamp + middle + stamp + tail
         csha = content_sha.hexdigest()
+        header, values = row_values(raw) if raw is not None and inc.raw_sha256 else (None, None)
         return (
-            inc.id, inc.tlp, inc.licence, inc.dataset, inc.raw_sha256,
-            row_json(raw) if raw is not None and inc.raw_sha256 else None,
+            inc.id, inc.tlp, inc.licence, inc.dataset, inc.raw_sha256, header, values,
             csha, body, _sha256(body.encode()).hexdigest(), len(head) + len(stamp) + len(middle),
             incident_row(inc, stamp, stamp, self._party, csha), inc if self._keep else None,
         )  # fmt: skip

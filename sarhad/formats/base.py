@@ -27,7 +27,7 @@ __all__ = [
     "raw_digest",
     "raw_text",
     "req",
-    "row_json",
+    "row_values",
 ]
 
 
@@ -127,16 +127,17 @@ def opt_float(row: Mapping[str, str], field: str, low: float, high: float) -> fl
 
 class _Shape:
     """The JSON pieces of one header (a row's keys in file order): each key encoded once, and the order in
-    which RFC 8785 sorts them (by UTF-16 code units, §3.2.3). ``template`` and ``sorted_template`` write a
-    whole row whose values need no escaping with one ``%``; ``sort`` puts its values in the sorted order."""
+    which RFC 8785 sorts them (by UTF-16 code units, §3.2.3). ``sorted_template`` writes a whole row whose
+    values need no escaping with one ``%``; ``sort`` puts its values in the sorted order; ``header`` is the
+    keys as a JSON array (one text object per header, so that a batch of records pickles it once)."""
 
-    __slots__ = ("order", "prefixes", "sort", "sorted_prefixes", "sorted_template", "template")
+    __slots__ = ("header", "order", "sort", "sorted_prefixes", "sorted_template")
 
     def __init__(self, keys: tuple[str, ...]) -> None:
-        self.prefixes = tuple(f"{_encode_string(k)}:" for k in keys)
+        encoded = [_encode_string(k) for k in keys]
+        self.header = "[" + ",".join(encoded) + "]"
         self.order = sorted(range(len(keys)), key=lambda i: keys[i].encode("utf-16-be", "surrogatepass"))
-        self.sorted_prefixes = tuple(self.prefixes[i] for i in self.order)
-        self.template = "{" + ",".join(f'{p.replace("%", "%%")}"%s"' for p in self.prefixes) + "}"
+        self.sorted_prefixes = tuple(f"{encoded[i]}:" for i in self.order)
         self.sorted_template = "{" + ",".join(f'{p.replace("%", "%%")}"%s"' for p in self.sorted_prefixes) + "}"
         order = self.order
         # itemgetter of two or more indexes gives a tuple (of one, the item itself)
@@ -235,16 +236,19 @@ def raw_digest(row: Mapping[str, str]) -> str:
         raise
 
 
-def row_json(row: Mapping[str, str]) -> str:
-    """A source row as compact JSON in its own column order: how ``raw_rows`` keeps the verbatim row.
+def row_values(row: Mapping[str, str]) -> tuple[str, str]:
+    """A source row as two compact JSON arrays, its keys and its values, each in the file's column order: how
+    ``raw_rows`` keeps the verbatim row (the keys once per header, the values once per row).
 
-    The same text as ``json.dumps(row, ensure_ascii=False, separators=(",", ":"))``, faster for rows of text.
+    The same texts as ``json.dumps(list(row), ensure_ascii=False, separators=(",", ":"))`` and the same of
+    ``list(row.values())``, faster for rows of text; the keys' text is the same object for every row of a
+    header.
     """
     plain = _plain(row)
     if plain is not None:
-        return plain[0].template % plain[1]
+        shape, values = plain
+        return shape.header, '["' + '","'.join(values) + '"]' if values else "[]"
     found = _encoded(row)
     if found is None:
-        return _dump_row(row)
-    shape, values = found
-    return "{" + ",".join(map(_concat, shape.prefixes, values)) + "}"
+        return _dump_row(list(row)), _dump_row(list(row.values()))
+    return found[0].header, "[" + ",".join(found[1]) + "]"

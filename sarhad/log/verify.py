@@ -7,9 +7,9 @@ Nothing stored is trusted. The verifier
    version, the object's body hashes to the envelope's SHA-256, same TLP, and the row's ``log_index`` points
    back at the leaf;
 2. checks that every object the node published itself (``origin`` = its party) is some leaf, and that every
-   stored source row (``raw_rows``, the verbatim GTD/ACLED/UCDP row of an imported incident) hashes, in its
-   canonical form, to the ``raw_sha256`` that the latest logged version of the incident carrying one
-   commits to;
+   stored source row (``raw_rows``, the verbatim GTD/ACLED/UCDP row of an imported incident, its values under
+   a header in ``raw_headers``) hashes, in its canonical form, to the ``raw_sha256`` that the latest logged
+   version of the incident carrying one commits to;
 3. rebuilds the tree from the recomputed leaf hashes and compares every stored node with it;
 4. checks every stored checkpoint: the signature (by one of ``verifiers``), the origin, the root against
    the rebuilt tree, consistency with the previous checkpoint, and that the latest covers every leaf;
@@ -37,6 +37,7 @@ from sarhad.log.cosignature import CosignatureVerifier
 from sarhad.log.envelope import Envelope
 from sarhad.log.note import Verifier, parse_note
 from sarhad.store.db import Database
+from sarhad.store.raw_rows import decode_row, parse_columns
 
 __all__ = ["Progress", "VerifyReport", "verify_log"]
 
@@ -362,30 +363,38 @@ def _raw_sha256(body: str) -> str | None:
 def _verify_raw_rows(db: Database, commitments: dict[str, str], progress: Progress) -> int:
     """Check every stored source row against the incident that commits to it; return how many were checked.
 
+    A row is stored as its values under a header that names the columns once (:mod:`sarhad.store.raw_rows`);
+    the digest is over the row as the JSON object it was imported as, names and values zipped back together.
     A row is kept only for records imported from a source file (not for records received in a STIX bundle),
     so a row that is absent cannot be told from one that was deleted; a row that was changed, inserted, or
-    swapped for another version's or another incident's row is caught.
+    swapped for another version's or another incident's row, or a header that was changed, is caught.
     """
+    headers: dict[int, tuple[str, tuple[str, ...]]] = {}
+    for header, dataset, columns in db.fetchall("SELECT id, dataset, columns FROM raw_headers"):
+        try:
+            headers[int(header)] = (str(dataset), parse_columns(str(columns)))
+        except ValueError as exc:
+            raise _fail(f"source row header {header} ({dataset}) cannot be read: {exc}") from None
     total = _count(db, "SELECT COUNT(*) FROM raw_rows")
     progress("raw rows", 0, total)
     done = 0
     # In storage order: ordered by id, a large table would be read at random.
-    for incident_id, dataset, stored_sha, text in db.iterate("SELECT id, dataset, sha256, row FROM raw_rows"):
+    for incident_id, header, text in db.iterate("SELECT id, header, row FROM raw_rows"):
+        found = headers.get(int(header))
+        if found is None:
+            raise _fail(f"raw row {incident_id}: its header {header} is not stored")
+        dataset, columns = found
         label = f"raw row {incident_id} ({dataset})"
         committed = commitments.get(incident_id)
         if committed is None:
             raise _fail(f"{label}: no logged version of an incident with this id commits to a source row")
         try:
-            row = json.loads(str(text))
+            row = decode_row(columns, str(text))
             digest = hashlib.sha256(canonical_text(row).encode("utf-8")).hexdigest()
         except (ValueError, InvalidInput) as exc:
-            raise _fail(f"{label}: the stored row cannot be read as JSON: {exc}") from None
-        if not isinstance(row, dict):
-            raise _fail(f"{label}: the stored row is not a JSON object")
+            raise _fail(f"{label}: the stored row cannot be read: {exc}") from None
         if digest != committed:
             raise _fail(f"{label}: the row does not hash to the raw_sha256 its incident commits to")
-        if stored_sha != committed:
-            raise _fail(f"{label}: the row's sha256 column does not match its incident's raw_sha256")
         done += 1
         if not done % _EVERY:
             progress("raw rows", done, total)

@@ -3,19 +3,20 @@
 Each component (``core``, ``log``, …) keeps an ordered list of DDL statements; applied ones are recorded in
 ``schema_migrations`` so that opening a node brings its database up to date, in one transaction. The same
 statements run on SQLite and PostgreSQL (``{blob}``, ``{bigint}``, ``{real}`` are filled per dialect); a
-statement that must differ (a view over JSON) is a mapping from dialect to statement.
+statement that must differ (a view over JSON) is a mapping from dialect to statement, and a step that moves
+data from one layout to another is a function of the database.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Final
 
 from sarhad.store.db import Database
 
-__all__ = ["COMPONENTS", "migrate"]
+__all__ = ["COMPONENTS", "Statement", "migrate"]
 
-Statement = str | Mapping[str, str]
+Statement = str | Mapping[str, str] | Callable[[Database], None]
 
 CORE: Final[list[Statement]] = [
     # Every object the node holds, own or a peer's, each version once. ``body`` is the object's RFC 8785
@@ -97,6 +98,7 @@ _COMPONENT_MODULES: Final = {
     "monitor": "sarhad.monitor.schema",
     "exchange": "sarhad.exchange.schema",
     "recipients": "sarhad.store.recipients",
+    "raw_rows": "sarhad.store.raw_rows",
 }
 
 
@@ -129,7 +131,10 @@ def migrate(db: Database) -> int:
             for version, statement in enumerate(statements, start=1):
                 if (component, version) in done:
                     continue
-                db.execute(db.ddl(statement if isinstance(statement, str) else statement[db.dialect]))
+                if callable(statement):
+                    statement(db)
+                else:
+                    db.execute(db.ddl(statement if isinstance(statement, str) else statement[db.dialect]))
                 db.execute("INSERT INTO schema_migrations (component, version) VALUES (?, ?)", (component, version))
                 applied += 1
     return applied

@@ -44,7 +44,10 @@ def stored(node: Node, stamp: str) -> dict[str, list[tuple[Any, ...]]]:
             "SELECT id, type, content_sha256, tlp, licence, origin, seq, log_index, body FROM objects ORDER BY seq"
         ),
         "incidents": rows(f"SELECT {incident_columns} FROM incidents ORDER BY id"),
-        "raw_rows": rows("SELECT id, dataset, sha256, row FROM raw_rows ORDER BY id"),
+        "raw_rows": rows(
+            "SELECT r.id, h.dataset, h.columns, r.row FROM raw_rows r JOIN raw_headers h ON h.id = r.header"
+            " ORDER BY r.id"
+        ),
         # the envelopes' sha256 covers the body with its real timestamps: verify_log checks it against the body
         "leaves": rows("SELECT idx, object_id, version FROM log_leaves ORDER BY idx"),
         "summary": rows("SELECT * FROM incident_summary ORDER BY 1, 2, 3, 4, 5, 6, 7, 8"),

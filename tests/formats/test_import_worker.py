@@ -53,7 +53,10 @@ def _stored(node: Node) -> dict[str, list[tuple[Any, ...]]]:
             " ORDER BY seq"
         ),
         "incidents": rows(f"SELECT {', '.join(INCIDENT_COLUMNS)} FROM incidents ORDER BY id"),
-        "raw_rows": rows("SELECT id, dataset, sha256, row FROM raw_rows ORDER BY id"),
+        "raw_rows": rows(
+            "SELECT r.id, h.dataset, h.columns, r.row FROM raw_rows r JOIN raw_headers h ON h.id = r.header"
+            " ORDER BY r.id"
+        ),
         "leaves": rows("SELECT idx, object_id, version FROM log_leaves ORDER BY idx"),
         "summary": rows("SELECT * FROM incident_summary ORDER BY 1, 2, 3, 4, 5, 6, 7, 8"),
         "cells": rows("SELECT band, cx, cy, reported_by, tlp, n, killed FROM incident_cells ORDER BY 1, 2, 3, 4, 5"),

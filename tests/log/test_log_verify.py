@@ -343,21 +343,24 @@ def _first_raw(node: Node) -> str:
     return str(row[0])
 
 
+# The first value of a stored row (its values as a JSON array: ["v1","v2",…]) with one more character.
+_CHANGE_A_VALUE = "UPDATE raw_rows SET row = substr(row, 1, 2) || 'X' || substr(row, 3) WHERE id = ?"
+
 RAW_CASES: dict[str, tuple[str, Callable[[str], tuple[object, ...]], str]] = {
     "raw row byte": (
-        'UPDATE raw_rows SET row = replace(row, \'"best":"\', \'"best":"1\') WHERE id = ?',
+        _CHANGE_A_VALUE,
         lambda rid: (rid,),
         "the row does not hash to the raw_sha256 its incident commits to",
-    ),
-    "raw row sha256 column": (
-        "UPDATE raw_rows SET sha256 = ? WHERE id = ?",
-        lambda rid: ("c" * 64, rid),
-        "the row's sha256 column does not match its incident's raw_sha256",
     ),
     "raw row not json": (
         "UPDATE raw_rows SET row = substr(row, 2) WHERE id = ?",
         lambda rid: (rid,),
-        "the stored row cannot be read as JSON",
+        "the stored row cannot be read",
+    ),
+    "raw row with values missing": (
+        """UPDATE raw_rows SET row = '["1","2"]' WHERE id = ?""",
+        lambda rid: (rid,),
+        "the stored row cannot be read: the stored row has 2 values for 49 columns",
     ),
     "raw row of another incident": (
         "UPDATE raw_rows SET row = (SELECT r.row FROM raw_rows r WHERE r.id <> ? ORDER BY r.id LIMIT 1) WHERE id = ?",
@@ -379,11 +382,29 @@ def test_raw_row_tampering_is_detected(imported: Node, case: str) -> None:
 def test_a_raw_row_without_a_logged_incident_is_detected(imported: Node) -> None:
     stranger = "incident--00000000-0000-5000-8000-000000000000"
     imported.db.execute(
-        "INSERT INTO raw_rows (id, dataset, sha256, row) SELECT ?, dataset, sha256, row FROM raw_rows WHERE id = ?",
+        "INSERT INTO raw_rows (id, header, row) SELECT ?, header, row FROM raw_rows WHERE id = ?",
         (stranger, _first_raw(imported)),
     )
     message = f"raw row {stranger} (ucdp): no logged version of an incident with this id commits to a source row"
     with pytest.raises(VerificationError, match=re.escape(message)):
+        verify(imported)
+
+
+def test_a_changed_header_is_detected(imported: Node) -> None:
+    # The column names are stored once for every row of a file: renaming one changes every row's digest.
+    imported.db.execute("""UPDATE raw_headers SET columns = replace(columns, '"best"', '"bets"')""")
+    with pytest.raises(VerificationError, match=r"raw row incident--\S+ \(ucdp\): the row does not hash to"):
+        verify(imported)
+
+
+def test_a_header_that_is_not_stored_or_not_a_header_is_detected(imported: Node) -> None:
+    rid = _first_raw(imported)
+    imported.db.execute("UPDATE raw_rows SET header = 99 WHERE id = ?", (rid,))
+    with pytest.raises(VerificationError, match=re.escape(f"raw row {rid}: its header 99 is not stored")):
+        verify(imported)
+    imported.db.execute("UPDATE raw_rows SET header = (SELECT MIN(id) FROM raw_headers)")
+    imported.db.execute("""UPDATE raw_headers SET columns = '["id","id"]'""")
+    with pytest.raises(VerificationError, match=r"source row header \d+ \(ucdp\) cannot be read: .* a column twice"):
         verify(imported)
 
 
@@ -396,7 +417,7 @@ def test_a_later_version_without_a_source_row_keeps_the_row_valid(imported: Node
     edited = replace(imported.incident(rid), raw_sha256=None, raw=None, summary="Edited by an analyst.")
     assert imported.publish([edited]).updated == 1
     assert verify(imported).raw_rows == 37
-    imported.db.execute('UPDATE raw_rows SET row = replace(row, \'"best":"\', \'"best":"1\') WHERE id = ?', (rid,))
+    imported.db.execute(_CHANGE_A_VALUE, (rid,))
     with pytest.raises(VerificationError, match=re.escape(f"raw row {rid} (ucdp): the row does not hash")):
         verify(imported)
 
