@@ -8,7 +8,8 @@ Output contract (other tools rely on it):
   ``envelope`` (the canonical envelope text), ``proof`` (base64 hashes) and ``checkpoint`` (the signed note
   for ``tree_size``).
 * ``log consistency OLD [NEW] --json`` prints ``old_size``, ``new_size`` and ``proof``.
-* ``log verify`` exits 0 only when the whole log checks.
+* ``log verify`` exits 0 only when the whole log, and the copy of each peer's log, checks; ``--json`` prints
+  the figures, with a section per peer under ``peers``.
 """
 
 from __future__ import annotations
@@ -142,9 +143,12 @@ def log_verify(
     json_out: bool = _JSON,
 ) -> None:
     """Recompute every leaf from the stored objects and the tree from the leaves, and check every signed
-    checkpoint and cosignature. Exits non-zero naming the first bad entry."""
+    checkpoint and cosignature; then the copy of each peer's log: every copied leaf, every stored object of
+    the peer against its leaf, and the peer's root at its last verified checkpoint. Exits non-zero naming the
+    first bad entry (and the peer)."""
     from sarhad.log.cosignature import CosignatureVerifier
     from sarhad.log.note import Verifier
+    from sarhad.log.peer_copies import PeerCopyReport, verify_peer_copies
     from sarhad.log.verify import Progress, VerifyReport, verify_log
 
     node = state(ctx).node()
@@ -155,8 +159,8 @@ def log_verify(
             raise InvalidInput(f"--witness {vkey!r} is not a cosignature (type 0x04) key")
         witnesses.append(v)
 
-    def run(progress: Progress | None = None) -> VerifyReport:
-        return verify_log(
+    def run(progress: Progress | None = None) -> tuple[VerifyReport, list[PeerCopyReport]]:
+        own = verify_log(
             node.db,
             [node.signer.verifier],
             origin=node.settings.origin,
@@ -165,6 +169,7 @@ def log_verify(
             known=[path.read_text(encoding="utf-8") for path in known],
             progress=progress,
         )
+        return own, verify_peer_copies(node.db, progress=progress)
 
     if progress_enabled() and not json_out:
         from rich.progress import TaskID
@@ -177,9 +182,9 @@ def log_verify(
                     tasks[step] = bar.add_task(step, total=total)
                 bar.update(tasks[step], completed=done, total=total)
 
-            report = run(show)
+            report, peers = run(show)
     else:
-        report = run()
+        report, peers = run()
     if json_out:
         print_json(
             {
@@ -191,10 +196,13 @@ def log_verify(
                 "objects": report.objects,
                 "raw_rows": report.raw_rows,
                 "cosignatures": report.cosignatures,
+                "peers": {p.peer: p.as_dict() for p in peers},
             }
         )
         return
     console.print(report.summary(), highlight=False)
+    for p in peers:
+        console.print(p.summary(), highlight=False)
     console.print("log verified", style="green", highlight=False)
 
 

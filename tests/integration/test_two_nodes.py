@@ -113,15 +113,20 @@ def hide_rewrite(home: Path, index: int) -> str:
     re-signed with the node's own key so that the node's own ``log verify`` still passes. Returns the id.
     """
     db_file = home / "sarhad.db"
+    # The node's own object: a copy of a peer's object has a log_index too (its entry in the peer's log).
+    own = (index, load_settings(home).party)
     with sqlite3.connect(db_file) as conn:
-        object_id, body = conn.execute("SELECT id, body FROM objects WHERE log_index = ?", (index,)).fetchone()
+        object_id, body = conn.execute(
+            "SELECT id, body FROM objects WHERE log_index = ? AND origin = ?", own
+        ).fetchone()
         obj = json.loads(body)
         obj["name"] = "a different story"
         text = canonical_text(obj)
         sha = hashlib.sha256(text.encode()).hexdigest()
         csha = content_hash(obj)
         conn.execute(
-            "UPDATE objects SET body = ?, sha256 = ?, content_sha256 = ? WHERE log_index = ?", (text, sha, csha, index)
+            "UPDATE objects SET body = ?, sha256 = ?, content_sha256 = ? WHERE log_index = ? AND origin = ?",
+            (text, sha, csha, *own),
         )
         conn.execute("UPDATE incidents SET content_sha256 = ? WHERE id = ?", (csha, object_id))
     with Node.open(load_settings(home)) as node, node.db.transaction():

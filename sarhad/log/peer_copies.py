@@ -1,0 +1,218 @@
+"""Audit this node's copies of its peers' logs: the peers' part of ``sarhad log verify``.
+
+A sync (:mod:`sarhad.exchange.sync`) keeps, for each peer, the leaves of the peer's log (``peer_leaves``:
+envelope and leaf hash), the objects it may read (``objects`` rows with ``origin`` = the peer's party and
+``log_index`` = the object's entry in the peer's log, the body exactly as the peer hashed it) and every
+checkpoint of the peer it verified (``peer_checkpoints``). These copies are what the node shows and
+re-publishes of the peer; nothing stored is trusted. For each registered peer the verifier
+
+1. reads the copied leaves in order and checks that the indexes run 0, 1, 2, … without gaps, that each
+   envelope is canonical and that its leaf hash (RFC 9162 §2.1.1, ``SHA-256(0x00 ‖ envelope)``) is the stored
+   one;
+2. checks every stored checkpoint of the peer that the copy reaches: its signature by the peer's registered
+   key and origin, the stored size and root against the signed note, and its root against the root
+   recomputed from the copied leaves at its size; the copy must reach every checkpoint a sync verified and
+   end at a verified checkpoint. Checkpoints beyond the copy that the node saw only as the peer's witness
+   cannot be checked here and are counted;
+3. recomputes the leaf of every stored object of the peer from its body (the envelope with the body's
+   SHA-256, the object's id, version and TLP, and the logged time) and compares it with the copied leaf at
+   the object's entry.
+
+The first problem raises :class:`VerificationError` naming the peer and the entry, e.g. ``peer IR: entry 17
+(incident--…@2026-…): the stored object's body does not hash to the SHA-256 the peer logged``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sarhad.errors import InvalidInput, VerificationError
+from sarhad.log import merkle
+from sarhad.log.checkpoint import open_checkpoint
+from sarhad.log.envelope import Envelope
+from sarhad.log.note import Verifier
+from sarhad.store.db import Database
+
+__all__ = ["PeerCopyReport", "verify_peer_copies"]
+
+Progress = Callable[[str, int, int], None]
+"""``progress(step, done, total)``: ``step`` is ``"peer NAME leaves"`` or ``"peer NAME objects"``."""
+
+_EVERY = 5000  # rows between progress calls
+
+
+@dataclass
+class PeerCopyReport:
+    """What the verification of one peer's copy covered."""
+
+    peer: str
+    party: str
+    leaves: int = 0
+    objects: int = 0
+    checkpoints: int = 0
+    beyond: int = 0
+    checkpoint_size: int | None = None
+    root: bytes = merkle.EMPTY_ROOT
+
+    def summary(self) -> str:
+        at = (
+            f"root at its last verified checkpoint ({self.checkpoint_size}) recomputed"
+            if self.checkpoint_size is not None
+            else "no verified checkpoint yet"
+        )
+        beyond = f", {self.beyond} beyond the copy" if self.beyond else ""
+        return (
+            f"peer {self.peer}: {self.leaves} leaves, {self.objects} objects match their leaves; {at};"
+            f" {self.checkpoints} checkpoints checked{beyond}"
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "party": self.party,
+            "leaves": self.leaves,
+            "objects": self.objects,
+            "checkpoints": self.checkpoints,
+            "checkpoints_beyond_copy": self.beyond,
+            "checkpoint_size": self.checkpoint_size,
+            "root": base64.b64encode(self.root).decode(),
+        }
+
+
+def verify_peer_copies(db: Database, *, progress: Progress | None = None) -> list[PeerCopyReport]:
+    """Check the copy of every registered peer's log and objects (see the module doc), in name order.
+
+    Raises VerificationError naming the peer and the first bad entry, object or checkpoint.
+    """
+    if db.in_transaction:
+        return _verify_all(db, progress or _quiet)
+    # One snapshot: a sync committing half-way through would look like tampering.
+    with db.snapshot():
+        return _verify_all(db, progress or _quiet)
+
+
+def _quiet(step: str, done: int, total: int) -> None:
+    """The default progress callback: silence."""
+
+
+def _verify_all(db: Database, progress: Progress) -> list[PeerCopyReport]:
+    peers = db.fetchall("SELECT name, party, vkey, origin FROM peers ORDER BY name")
+    return [_verify_peer(db, str(n), str(p), str(v), str(o), progress) for n, p, v, o in peers]
+
+
+def _count(db: Database, sql: str, params: tuple[object, ...]) -> int:
+    row = db.fetchone(sql, params)
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def _verify_peer(db: Database, name: str, party: str, vkey: str, origin: str, progress: Progress) -> PeerCopyReport:
+    report = PeerCopyReport(name, party)
+    tree = merkle.MemoryTree()
+
+    # 1. The copied leaves, in order.
+    step = f"peer {name} leaves"
+    total = _count(db, "SELECT COUNT(*) FROM peer_leaves WHERE peer = ?", (name,))
+    progress(step, 0, total)
+    expected = 0
+    for idx, text, stored in db.iterate(
+        "SELECT idx, envelope, leaf_hash FROM peer_leaves WHERE peer = ? ORDER BY idx", (name,)
+    ):
+        idx = int(idx)
+        if idx != expected:
+            if idx > expected:
+                raise VerificationError(f"peer {name}: entry {expected} is missing (the next copied entry is {idx})")
+            raise VerificationError(f"peer {name}: entry {idx} is out of order (expected entry {expected})")
+        try:
+            envelope = Envelope.from_canonical(str(text))
+        except InvalidInput as exc:
+            raise VerificationError(f"peer {name}: entry {idx}: the copied envelope is malformed: {exc}") from None
+        computed = merkle.leaf_hash(str(text).encode("utf-8"))
+        if bytes(stored) != computed:
+            raise VerificationError(
+                f"peer {name}: entry {idx} ({envelope.ref}): the copied leaf hash does not match its envelope"
+            )
+        tree.append_hash(computed)
+        expected += 1
+        if not expected % _EVERY:
+            progress(step, expected, total)
+    held = report.leaves = expected
+    progress(step, held, total)
+
+    # 2. The peer's checkpoints against the copy.
+    try:
+        key = Verifier.from_vkey(vkey)
+    except InvalidInput as exc:
+        raise VerificationError(f"peer {name}: the registered key cannot be read: {exc}") from None
+    for size, root, note, source in db.fetchall(
+        "SELECT size, root, note, source FROM peer_checkpoints WHERE peer = ? ORDER BY size", (name,)
+    ):
+        size = int(size)
+        label = f"peer {name}: checkpoint {size}"
+        try:
+            checkpoint, _opened = open_checkpoint(str(note), [key], origin)
+        except (InvalidInput, VerificationError) as exc:
+            raise VerificationError(f"{label}: {exc}") from None
+        if checkpoint.size != size or checkpoint.root != bytes(root):
+            raise VerificationError(f"{label}: the stored size or root does not match the signed note")
+        if size > held:
+            if source == "sync":  # a sync stores the leaves with the checkpoint, in one transaction
+                raise VerificationError(
+                    f"{label}: verified by a sync, but the copy holds {held} entries: entries were deleted"
+                )
+            report.beyond += 1  # seen as a witness only: the copy need not reach it
+            continue
+        if checkpoint.root != tree.root(size):
+            raise VerificationError(
+                f"{label}: the signed root does not match the root recomputed from the {size} copied leaves"
+            )
+        report.checkpoints += 1
+        report.checkpoint_size, report.root = size, checkpoint.root
+    if held and report.checkpoint_size != held:
+        covered = report.checkpoint_size or 0
+        raise VerificationError(
+            f"peer {name}: entries {covered}..{held - 1} of the copy are not covered by a verified checkpoint"
+        )
+
+    # 3. The peer's objects against the copied leaves.
+    step = f"peer {name} objects"
+    total = _count(db, "SELECT COUNT(*) FROM objects WHERE origin = ?", (party,))
+    progress(step, 0, total)
+    sha = hashlib.sha256
+    for object_id, version, tlp, obj_sha, log_index, body, text, stored in db.iterate(
+        "SELECT o.id, o.modified, o.tlp, o.sha256, o.log_index, o.body, p.envelope, p.leaf_hash FROM objects o"
+        " LEFT JOIN peer_leaves p ON p.peer = ? AND p.idx = o.log_index WHERE o.origin = ?",
+        (name, party),
+    ):
+        ref = f"{object_id}@{version}"
+        if text is None:
+            raise VerificationError(
+                f"peer {name}: object {ref} points at entry {log_index} of the peer's log, which the copy does"
+                f" not hold ({held} entries)"
+            )
+        label = f"peer {name}: entry {log_index} ({ref})"
+        logged = Envelope.from_canonical(str(text))  # checked in step 1
+        if (logged.object_id, logged.version) != (object_id, version):
+            raise VerificationError(f"{label}: the copied entry logs another object ({logged.ref})")
+        try:
+            digest = sha(str(body).encode("utf-8")).hexdigest()
+        except UnicodeEncodeError:
+            raise VerificationError(f"{label}: the stored object's body is not UTF-8 text") from None
+        # The leaf recomputed from what is stored of the object (its body's hash, id, version and TLP).
+        recomputed = Envelope(str(object_id), str(version), digest, str(tlp), logged.time)
+        if merkle.leaf_hash(recomputed.canonical()) != bytes(stored):
+            if digest != logged.sha256:
+                raise VerificationError(
+                    f"{label}: the stored object's body does not hash to the SHA-256 the peer logged"
+                )
+            raise VerificationError(
+                f"{label}: the stored object's TLP {tlp!r} does not match the peer's logged {logged.tlp!r}"
+            )
+        if obj_sha != logged.sha256:
+            raise VerificationError(f"{label}: the object row's sha256 does not match the peer's logged one")
+        report.objects += 1
+        if not report.objects % _EVERY:
+            progress(step, report.objects, total)
+    progress(step, report.objects, total)
+    return report

@@ -1,0 +1,147 @@
+"""``sarhad log verify`` checks this node's copies of its peers' logs and objects (two real nodes synced)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from sarhad.errors import VerificationError
+from sarhad.exchange.peers import add_peer, get_peer
+from sarhad.exchange.sync import sync_peer
+from sarhad.importer import import_file
+from sarhad.log.peer_copies import verify_peer_copies
+from sarhad.node import Node
+from sarhad.web.auth import create_token
+from tests.conftest import UCDP_SAMPLE, run_cli, write_ucdp
+from tests.web.conftest import serving
+
+PARAMS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture
+def synced(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Node, Node]]:
+    """PK (37 CLEAR incidents and 3 RED ones IR may not read) and IR, on SQLite or PostgreSQL, after IR synced."""
+    pk = Node.init(tmp_path / "pk", "PK")
+    ir_url = request.getfixturevalue("pg_schema_url") if request.param == "postgresql" else None
+    ir = Node.init(tmp_path / "ir", "IR", database_url=ir_url)
+    import_file(pk, "ucdp", UCDP_SAMPLE)
+    write_ucdp(tmp_path / "red.csv", 3, 990001)
+    import_file(pk, "ucdp", tmp_path / "red.csv", reported_by="PK", tlp="RED")
+    with serving(pk) as pk_url, serving(ir) as ir_url_served:
+        add_peer(ir.db, "PK", pk_url, pk.signer.vkey, create_token(pk.db, "ir", "peer", "IR"))
+        add_peer(pk.db, "IR", ir_url_served, ir.signer.vkey, create_token(ir.db, "pk", "peer", "PK"))
+        sync_peer(ir, get_peer(ir.db, "PK"))
+    yield pk, ir
+    pk.close()
+    ir.close()
+
+
+def _verify(capsys: pytest.CaptureFixture[str], node: Node, *extra: str) -> tuple[int, str, str]:
+    return run_cli(capsys, "--home", str(node.settings.home), "log", "verify", *extra)
+
+
+@pytest.mark.parametrize("synced", PARAMS, indirect=True)
+def test_log_verify_checks_an_untampered_copy_of_each_peer(
+    synced: tuple[Node, Node], capsys: pytest.CaptureFixture[str]
+) -> None:
+    pk, ir = synced
+    code, out, err = _verify(capsys, ir, "--json")
+    assert code == 0, err
+    peer = json.loads(out)["peers"]["PK"]
+    # Every leaf copied (the RED records' envelopes too), only the readable objects stored and checked.
+    assert peer["leaves"] == peer["checkpoint_size"] == 40
+    assert peer["objects"] == 37 and peer["party"] == "PK" and peer["checkpoints"] == 1
+    # (PK's log has grown since: the audit of IR's reads and cosignature was logged when it stopped serving.)
+    assert peer["root"] == base64.b64encode(pk.log.checkpoint(40).root).decode()
+    code, out, err = _verify(capsys, ir)
+    assert code == 0, err
+    assert "peer PK: 40 leaves, 37 objects match their leaves; root at its last verified checkpoint (40)" in out
+
+
+def _index_of_an_object(ir: Node) -> tuple[int, str]:
+    row = ir.db.fetchone("SELECT log_index, id FROM objects WHERE origin = 'PK' ORDER BY log_index LIMIT 1 OFFSET 5")
+    assert row is not None
+    return int(row[0]), str(row[1])
+
+
+def _edit_body(ir: Node, index: int) -> None:
+    with ir.db.transaction():
+        row = ir.db.fetchone("SELECT body FROM objects WHERE origin = 'PK' AND log_index = ?", (index,))
+        assert row is not None
+        body = str(row[0]).replace("}", " }", 1)  # one space: the same object, another hash
+        ir.db.execute("UPDATE objects SET body = ? WHERE origin = 'PK' AND log_index = ?", (body, index))
+
+
+def _edit_tlp(ir: Node, index: int) -> None:
+    with ir.db.transaction():
+        ir.db.execute("UPDATE objects SET tlp = 'GREEN' WHERE origin = 'PK' AND log_index = ?", (index,))
+
+
+def _edit_leaf(ir: Node, index: int) -> None:
+    with ir.db.transaction():
+        ir.db.execute(
+            'UPDATE peer_leaves SET envelope = REPLACE(envelope, \'"tlp":"CLEAR"\', \'"tlp":"GREEN"\')'
+            " WHERE peer = 'PK' AND idx = ?",
+            (index,),
+        )
+
+
+TAMPERING: list[tuple[Callable[[Node, int], None], str]] = [
+    (_edit_body, "the stored object's body does not hash to the SHA-256 the peer logged"),
+    (_edit_tlp, "the stored object's TLP 'GREEN' does not match the peer's logged 'CLEAR'"),
+    (_edit_leaf, "the copied leaf hash does not match its envelope"),
+]
+
+
+@pytest.mark.parametrize("synced", PARAMS, indirect=True)
+@pytest.mark.parametrize(("tamper", "reason"), TAMPERING, ids=["body", "tlp", "leaf"])
+def test_log_verify_fails_naming_the_peer_and_the_object_of_a_tampered_copy(
+    synced: tuple[Node, Node],
+    capsys: pytest.CaptureFixture[str],
+    tamper: Callable[[Node, int], None],
+    reason: str,
+) -> None:
+    _, ir = synced
+    index, object_id = _index_of_an_object(ir)
+    tamper(ir, index)
+    code, _out, err = _verify(capsys, ir)
+    assert code != 0
+    assert f"peer PK: entry {index} ({object_id}@" in err and reason in " ".join(err.split())
+
+
+@pytest.mark.parametrize("synced", ["sqlite"], indirect=True)
+def test_a_copy_that_lost_its_last_entries_falls_short_of_the_checkpoint_a_sync_verified(
+    synced: tuple[Node, Node],
+) -> None:
+    _, ir = synced
+    with ir.db.transaction():
+        ir.db.execute("DELETE FROM peer_leaves WHERE peer = 'PK' AND idx >= 38")  # two RED records' entries
+    with pytest.raises(
+        VerificationError, match=r"peer PK: checkpoint 40: verified by a sync, but the copy holds 38 entries"
+    ):
+        verify_peer_copies(ir.db)
+
+
+@pytest.mark.parametrize("synced", ["sqlite"], indirect=True)
+def test_a_checkpoint_whose_root_the_copy_does_not_give_is_named(synced: tuple[Node, Node]) -> None:
+    _, ir = synced
+    with ir.db.transaction():
+        row = ir.db.fetchone("SELECT envelope FROM peer_leaves WHERE peer = 'PK' AND idx = 39")
+        assert row is not None
+        # A leaf replaced consistently (envelope and hash): each entry checks, the tree no longer gives the root.
+        from sarhad.log.merkle import leaf_hash
+
+        changed = str(row[0]).replace('"tlp":"RED"', '"tlp":"AMBER"')
+        ir.db.execute(
+            "UPDATE peer_leaves SET envelope = ?, leaf_hash = ? WHERE peer = 'PK' AND idx = 39",
+            (changed, leaf_hash(changed.encode())),
+        )
+    with pytest.raises(
+        VerificationError,
+        match=r"peer PK: checkpoint 40: the signed root does not match the root recomputed from the 40 copied leaves",
+    ):
+        verify_peer_copies(ir.db)
