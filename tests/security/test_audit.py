@@ -127,4 +127,8 @@ def test_token_peer_and_rule_changes_through_the_cli_are_audited_without_the_tok
         ("add-peer", "IR (IR) at http://127.0.0.1:9"),
         ("revoke-token", "ir-node (1 token(s))"),
     ]
-    assert token.split("_")[-1] not in out
+    # The token is sarhad_<id>_<secret>, and the secret (URL-safe base64) may itself hold "_": split once at
+    # the id only. (Its part after the last "_", checked before, is 0 to a few characters in about 1 run of
+    # 100, and then found in any output.)
+    secret = token.split("_", 2)[2]
+    assert len(secret) >= 20 and secret not in out and token not in out
