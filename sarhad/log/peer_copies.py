@@ -14,7 +14,9 @@ re-publishes of the peer; nothing stored is trusted. For each registered peer th
    recomputed from the copied leaves at its size; the copy must reach every checkpoint a sync verified and
    end at a verified checkpoint. Checkpoints beyond the copy that the node saw only as the peer's witness
    cannot be checked here and are counted;
-3. recomputes the leaf of every stored object of the peer from its body (the envelope with the body's
+3. checks that the stored frontier of the copy (``peer_frontiers``, what the next sync extends) is the one
+   the copied leaves give;
+4. recomputes the leaf of every stored object of the peer from its body (the envelope with the body's
    SHA-256, the object's id, version and TLP, and the logged time) and compares it with the copied leaf at
    the object's entry.
 
@@ -175,7 +177,16 @@ def _verify_peer(db: Database, name: str, party: str, vkey: str, origin: str, pr
             f"peer {name}: entries {covered}..{held - 1} of the copy are not covered by a verified checkpoint"
         )
 
-    # 3. The peer's objects against the copied leaves.
+    # 3. The frontier the next sync extends (sarhad.exchange.frontier) against the copied leaves: a wrong one
+    # would make that sync fail as if the peer had rewritten its log.
+    frontier = db.fetchone("SELECT size, hashes FROM peer_frontiers WHERE peer = ?", (name,))
+    if frontier is not None and (int(frontier[0]) != held or bytes(frontier[1]) != _frontier(tree, held)):
+        raise VerificationError(
+            f"peer {name}: the stored frontier (for {int(frontier[0])} entries) is not the frontier of the {held}"
+            " copied entries"
+        )
+
+    # 4. The peer's objects against the copied leaves.
     step = f"peer {name} objects"
     total = _count(db, "SELECT COUNT(*) FROM objects WHERE origin = ?", (party,))
     progress(step, 0, total)
@@ -216,3 +227,15 @@ def _verify_peer(db: Database, name: str, party: str, vkey: str, origin: str, pr
             progress(step, report.objects, total)
     progress(step, report.objects, total)
     return report
+
+
+def _frontier(tree: merkle.MemoryTree, size: int) -> bytes:
+    """The hashes of the perfect subtrees that the binary digits of ``size`` cut the leaves into, largest
+    (leftmost) first, concatenated: the stored form of ``sarhad.exchange.frontier.Frontier``."""
+    out: list[bytes] = []
+    start = 0
+    for level in range(size.bit_length() - 1, -1, -1):
+        if size >> level & 1:
+            out.append(tree.subtree(level, start >> level))
+            start += 1 << level
+    return b"".join(out)

@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 
 from sarhad.errors import VerificationError
+from sarhad.exchange.frontier import Frontier
 from sarhad.exchange.peers import add_peer, get_peer
 from sarhad.exchange.sync import sync_peer
 from sarhad.importer import import_file
-from sarhad.log.peer_copies import verify_peer_copies
+from sarhad.log.merkle import MemoryTree, leaf_hash
+from sarhad.log.peer_copies import _frontier, verify_peer_copies
 from sarhad.node import Node
 from sarhad.web.auth import create_token
 from tests.conftest import UCDP_SAMPLE, run_cli, write_ucdp
@@ -133,8 +135,6 @@ def test_a_checkpoint_whose_root_the_copy_does_not_give_is_named(synced: tuple[N
         row = ir.db.fetchone("SELECT envelope FROM peer_leaves WHERE peer = 'PK' AND idx = 39")
         assert row is not None
         # A leaf replaced consistently (envelope and hash): each entry checks, the tree no longer gives the root.
-        from sarhad.log.merkle import leaf_hash
-
         changed = str(row[0]).replace('"tlp":"RED"', '"tlp":"AMBER"')
         ir.db.execute(
             "UPDATE peer_leaves SET envelope = ?, leaf_hash = ? WHERE peer = 'PK' AND idx = 39",
@@ -145,3 +145,23 @@ def test_a_checkpoint_whose_root_the_copy_does_not_give_is_named(synced: tuple[N
         match=r"peer PK: checkpoint 40: the signed root does not match the root recomputed from the 40 copied leaves",
     ):
         verify_peer_copies(ir.db)
+
+
+@pytest.mark.parametrize("synced", ["sqlite"], indirect=True)
+def test_a_frontier_that_is_not_the_copys_is_named(synced: tuple[Node, Node]) -> None:
+    _, ir = synced
+    with ir.db.transaction():
+        row = ir.db.fetchone("SELECT hashes FROM peer_frontiers WHERE peer = 'PK'")
+        assert row is not None
+        ir.db.execute("UPDATE peer_frontiers SET hashes = ? WHERE peer = 'PK'", (bytes(32) + bytes(row[0])[32:],))
+    with pytest.raises(
+        VerificationError, match=r"peer PK: the stored frontier \(for 40 entries\) is not the frontier of the 40"
+    ):
+        verify_peer_copies(ir.db)
+
+
+def test_the_frontier_recomputed_here_is_the_one_sync_keeps() -> None:
+    leaves = [leaf_hash(str(i).encode()) for i in range(70)]
+    tree = MemoryTree(leaves)
+    for size in range(71):
+        assert _frontier(tree, size) == Frontier.of_leaves(leaves[:size]).to_bytes(), size
