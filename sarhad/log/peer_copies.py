@@ -18,7 +18,8 @@ re-publishes of the peer; nothing stored is trusted. For each registered peer th
    the copied leaves give;
 4. recomputes the leaf of every stored object of the peer from its body (the envelope with the body's
    SHA-256, the object's id, version and TLP, and the logged time) and compares it with the copied leaf at
-   the object's entry.
+   the object's entry. Objects are stored by party, not by peer: when several registered peers share a
+   party, each object is checked against the one whose copied entry at its ``log_index`` logs it.
 
 The first problem raises :class:`VerificationError` naming the peer and the entry, e.g. ``peer IR: entry 17
 (incident--…@2026-…): the stored object's body does not hash to the SHA-256 the peer logged``.
@@ -30,6 +31,7 @@ import base64
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import groupby
 
 from sarhad.errors import InvalidInput, VerificationError
 from sarhad.log import merkle
@@ -41,7 +43,8 @@ from sarhad.store.db import Database
 __all__ = ["PeerCopyReport", "verify_peer_copies"]
 
 Progress = Callable[[str, int, int], None]
-"""``progress(step, done, total)``: ``step`` is ``"peer NAME leaves"`` or ``"peer NAME objects"``."""
+"""``progress(step, done, total)``: ``step`` is ``"peer NAME leaves"`` or ``"peer NAME objects"`` (``"party
+CODE (peers …) objects"`` when peers share a party)."""
 
 _EVERY = 5000  # rows between progress calls
 
@@ -101,7 +104,13 @@ def _quiet(step: str, done: int, total: int) -> None:
 
 def _verify_all(db: Database, progress: Progress) -> list[PeerCopyReport]:
     peers = db.fetchall("SELECT name, party, vkey, origin FROM peers ORDER BY name")
-    return [_verify_peer(db, str(n), str(p), str(v), str(o), progress) for n, p, v, o in peers]
+    reports = [_verify_log_copy(db, str(n), str(p), str(v), str(o), progress) for n, p, v, o in peers]
+    by_party: dict[str, list[PeerCopyReport]] = {}
+    for report in reports:
+        by_party.setdefault(report.party, []).append(report)
+    for party, copies in by_party.items():
+        _verify_objects(db, party, copies, progress)
+    return reports
 
 
 def _count(db: Database, sql: str, params: tuple[object, ...]) -> int:
@@ -109,7 +118,8 @@ def _count(db: Database, sql: str, params: tuple[object, ...]) -> int:
     return int(row[0]) if row and row[0] is not None else 0
 
 
-def _verify_peer(db: Database, name: str, party: str, vkey: str, origin: str, progress: Progress) -> PeerCopyReport:
+def _verify_log_copy(db: Database, name: str, party: str, vkey: str, origin: str, progress: Progress) -> PeerCopyReport:
+    """Steps 1 to 3 for the peer ``name``: its copied leaves, its checkpoints and the frontier."""
     report = PeerCopyReport(name, party)
     tree = merkle.MemoryTree()
 
@@ -185,34 +195,51 @@ def _verify_peer(db: Database, name: str, party: str, vkey: str, origin: str, pr
             f"peer {name}: the stored frontier (for {int(frontier[0])} entries) is not the frontier of the {held}"
             " copied entries"
         )
+    return report
 
-    # 4. The peer's objects against the copied leaves.
-    step = f"peer {name} objects"
+
+def _verify_objects(db: Database, party: str, copies: list[PeerCopyReport], progress: Progress) -> None:
+    """Step 4 for the objects of ``party`` against the copies of its peers' logs (usually one peer a party;
+    with several, each object belongs to the peer whose copied entry at its ``log_index`` logs it)."""
+    names = [c.peer for c in copies]
+    by_name = {c.peer: c for c in copies}
+    who = f"peer {names[0]}" if len(names) == 1 else f"party {party} (peers {', '.join(names)})"
+    step = f"{who} objects"
     total = _count(db, "SELECT COUNT(*) FROM objects WHERE origin = ?", (party,))
     progress(step, 0, total)
+    # One row an object with one peer; with several, one per peer holding the entry, an object's rows together.
+    rows = db.iterate(
+        "SELECT o.id, o.modified, o.tlp, o.sha256, o.log_index, o.body, p.peer, p.envelope, p.leaf_hash"
+        f" FROM objects o LEFT JOIN peer_leaves p ON p.peer IN ({', '.join('?' * len(names))})"
+        " AND p.idx = o.log_index WHERE o.origin = ?" + (" ORDER BY o.id, o.modified" if len(names) > 1 else ""),
+        (*names, party),
+    )
+    done = 0
     sha = hashlib.sha256
-    for object_id, version, tlp, obj_sha, log_index, body, text, stored in db.iterate(
-        "SELECT o.id, o.modified, o.tlp, o.sha256, o.log_index, o.body, p.envelope, p.leaf_hash FROM objects o"
-        " LEFT JOIN peer_leaves p ON p.peer = ? AND p.idx = o.log_index WHERE o.origin = ?",
-        (name, party),
-    ):
+    for (object_id, version), group in groupby(rows, key=lambda r: (r[0], r[1])):
+        candidates = list(group)
+        _, _, tlp, obj_sha, log_index, body, _, _, _ = candidates[0]
         ref = f"{object_id}@{version}"
-        if text is None:
+        held = [(str(r[6]), Envelope.from_canonical(str(r[7])), bytes(r[8])) for r in candidates if r[7] is not None]
+        if not held:
             raise VerificationError(
-                f"peer {name}: object {ref} points at entry {log_index} of the peer's log, which the copy does"
-                f" not hold ({held} entries)"
+                f"{who}: object {ref} points at entry {log_index} of the peer's log, which the copy does not hold"
             )
+        mine = [h for h in held if (h[1].object_id, h[1].version) == (object_id, version)]
+        if not mine:
+            name, logged, _ = held[0]
+            raise VerificationError(
+                f"peer {name}: entry {log_index} ({ref}): the copied entry logs another object ({logged.ref})"
+            )
+        name, logged, stored = mine[0]
         label = f"peer {name}: entry {log_index} ({ref})"
-        logged = Envelope.from_canonical(str(text))  # checked in step 1
-        if (logged.object_id, logged.version) != (object_id, version):
-            raise VerificationError(f"{label}: the copied entry logs another object ({logged.ref})")
         try:
             digest = sha(str(body).encode("utf-8")).hexdigest()
         except UnicodeEncodeError:
             raise VerificationError(f"{label}: the stored object's body is not UTF-8 text") from None
         # The leaf recomputed from what is stored of the object (its body's hash, id, version and TLP).
         recomputed = Envelope(str(object_id), str(version), digest, str(tlp), logged.time)
-        if merkle.leaf_hash(recomputed.canonical()) != bytes(stored):
+        if merkle.leaf_hash(recomputed.canonical()) != stored:
             if digest != logged.sha256:
                 raise VerificationError(
                     f"{label}: the stored object's body does not hash to the SHA-256 the peer logged"
@@ -222,11 +249,11 @@ def _verify_peer(db: Database, name: str, party: str, vkey: str, origin: str, pr
             )
         if obj_sha != logged.sha256:
             raise VerificationError(f"{label}: the object row's sha256 does not match the peer's logged one")
-        report.objects += 1
-        if not report.objects % _EVERY:
-            progress(step, report.objects, total)
-    progress(step, report.objects, total)
-    return report
+        by_name[name].objects += 1
+        done += 1
+        if not done % _EVERY:
+            progress(step, done, total)
+    progress(step, done, total)
 
 
 def _frontier(tree: merkle.MemoryTree, size: int) -> bytes:

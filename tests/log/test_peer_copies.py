@@ -165,3 +165,31 @@ def test_the_frontier_recomputed_here_is_the_one_sync_keeps() -> None:
     tree = MemoryTree(leaves)
     for size in range(71):
         assert _frontier(tree, size) == Frontier.of_leaves(leaves[:size]).to_bytes(), size
+
+
+def test_two_peers_of_one_party_each_have_their_objects_checked_against_their_own_log(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Objects are stored by party: PK's two nodes' objects sit side by side, each at its entry in its own log.
+    with Node.init(tmp_path / "pk-a", "PK") as a, Node.init(tmp_path / "pk-b", "PK") as b:
+        with Node.init(tmp_path / "ir", "IR") as ir:
+            import_file(a, "ucdp", UCDP_SAMPLE)
+            write_ucdp(tmp_path / "b.csv", 5, 990001)
+            import_file(b, "ucdp", tmp_path / "b.csv")
+            with serving(a) as a_url, serving(b) as b_url, serving(ir) as ir_url:
+                for name, pk, url in (("pk-a", a, a_url), ("pk-b", b, b_url)):
+                    add_peer(ir.db, name, url, pk.signer.vkey, create_token(pk.db, "ir", "peer", "IR"), "PK")
+                    add_peer(pk.db, "IR", ir_url, ir.signer.vkey, create_token(ir.db, name, "peer", "PK"))
+                    sync_peer(ir, get_peer(ir.db, name))
+            reports = {r.peer: r for r in verify_peer_copies(ir.db)}
+            assert (reports["pk-a"].objects, reports["pk-b"].objects) == (37, 5)
+            assert (reports["pk-a"].leaves, reports["pk-b"].leaves) == (37, 5)
+            # One of pk-b's objects, marked otherwise here: named with pk-b and its entry in pk-b's log.
+            row = ir.db.fetchone("SELECT envelope FROM peer_leaves WHERE peer = 'pk-b' AND idx = 3")
+            assert row is not None
+            object_id = json.loads(str(row[0]))["object_id"]
+            index = 3
+            with ir.db.transaction():
+                ir.db.execute("UPDATE objects SET tlp = 'AMBER' WHERE id = ?", (object_id,))
+            with pytest.raises(VerificationError, match=rf"peer pk-b: entry {index} \({object_id}@.*TLP 'AMBER'"):
+                verify_peer_copies(ir.db)
