@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,7 @@ from sarhad import importer
 from sarhad.errors import InvalidInput, StorageError
 from sarhad.importer import import_file
 from sarhad.node import Node
-from sarhad.store.db import Database, open_database
+from sarhad.store.db import SQLITE_PAGE_SIZE, Database, open_database
 from sarhad.store.incidents import Filters, query_incidents, stats
 from sarhad.store.schema import migrate
 from tests.conftest import ASSETS
@@ -157,3 +159,23 @@ def test_a_publish_over_many_map_points_writes_its_summaries_along_the_way(
         assert gathered == from_scratch(node.db)
     finally:
         node.close()
+
+
+def test_a_new_sqlite_database_gets_16_kib_pages_and_an_existing_one_keeps_its_own(tmp_path: Path) -> None:
+    fresh = open_database(f"sqlite:///{tmp_path / 'fresh.db'}")
+    migrate(fresh)
+    assert fresh.fetchone("PRAGMA page_size") == (SQLITE_PAGE_SIZE,) == (16384,)
+    fresh.close()
+    # a database made with SQLite's default pages (a node from before) is opened, migrated and written as it is
+    old = tmp_path / "old.db"
+    with closing(sqlite3.connect(old)) as conn:
+        conn.execute("PRAGMA page_size=4096")
+        conn.execute("CREATE TABLE before (x INTEGER)")
+    db = open_database(f"sqlite:///{old}")
+    migrate(db)
+    node_state = ("next", "1")
+    with db.transaction():
+        db.execute("INSERT INTO node_state (key, value) VALUES (?, ?)", node_state)
+    assert db.fetchone("PRAGMA page_size") == (4096,)
+    assert db.fetchone("SELECT key, value FROM node_state") == node_state
+    db.close()
