@@ -13,10 +13,10 @@ child process of its own so that its peak memory (RSS high-water, ``getrusage``)
 3. with ``--one-process``, imports it into another fresh SQLite node without the worker, for comparison;
 4. with ``--postgres URL``, imports it into a fresh PostgreSQL schema (dropped afterwards).
 
-It prints rows/s, wall and CPU seconds, peak memory and the ratio to the pyarrow read, and checks them against
-the goals (≥ 100,000 rows/s on SQLite, within 5 times the raw parse, peak under 500 MB). ``--profile`` runs
-cProfile over an import of ROWS rows (default 20,000) in one process and prints where the time goes, by module
-and by function.
+It prints rows/s, wall and CPU seconds, peak memory, the database's size and the ratio to the pyarrow read,
+and checks them against the goals (≥ 100,000 rows/s on SQLite, within 5 times the raw parse, peak under
+500 MB). ``--profile`` runs cProfile over an import of ROWS rows (default 20,000) in one process and prints
+where the time goes, by module and by function.
 This is a benchmark, not a test: it exits 0 whatever the figures.
 """
 
@@ -100,6 +100,7 @@ def child_import(path: Path, home: Path, database_url: str | None, worker_min_by
         end = _cpu()
         worker = _cpu(resource.RUSAGE_CHILDREN)  # the worker process, waited for by the end of the import
         stored = count_incidents(node.db)
+        db_bytes = _stored_bytes(node)
     finally:
         node.close()
     windows = [
@@ -109,9 +110,23 @@ def child_import(path: Path, home: Path, database_url: str | None, worker_min_by
     return {"rows": result.rows, "added": result.added, "stored": stored, "seconds": seconds,
             "cpu": end - cpu + worker, "cpu_main": end - cpu, "cpu_worker": worker, "worker": result.worker,
             "worker_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-            "peak_mb": _peak_mb(), "base_mb": base, "tree_size": result.tree_size,
+            "peak_mb": _peak_mb(), "base_mb": base, "tree_size": result.tree_size, "db_bytes": db_bytes,
             "cpu_us_per_row_by_100k": windows,
             "finish_cpu": round(end - (marks[-1][1] if marks else cpu), 2)}  # fmt: skip
+
+
+def _stored_bytes(node: Any) -> int:
+    """What the node's database takes: SQLite's pages (whether still in the WAL or already in the file), or the
+    PostgreSQL schema's tables with their indexes and TOAST."""
+    db = node.db
+    if db.dialect == "sqlite":
+        pages, size = db.fetchone("PRAGMA page_count"), db.fetchone("PRAGMA page_size")
+        return int(pages[0]) * int(size[0]) if pages and size else 0
+    row = db.fetchone(
+        "SELECT SUM(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE n.nspname = current_schema() AND c.relkind = 'r'"
+    )
+    return int(row[0]) if row and row[0] is not None else 0
 
 
 def _child(kind: str, *args: str) -> dict[str, Any]:
@@ -266,6 +281,9 @@ def main(argv: list[str] | None = None) -> int:
             steps = ", ".join(f"{rows // 1000:,}k: {us:.0f}" for rows, us in r["cpu_us_per_row_by_100k"])
             print(f"{name}: the importing process's CPU µs per row by 100,000 rows ({steps}); after the last mark "
                   f"{r['finish_cpu']} s")  # fmt: skip
+        if r.get("db_bytes"):
+            stored_mb, per_row = r["db_bytes"] / 2**20, r["db_bytes"] / r["rows"]
+            print(f"{name}: the database takes {stored_mb:,.0f} MB, {per_row:,.0f} bytes a row")
     for name, r in results.items():
         if not name.startswith("sarhad"):
             continue
