@@ -59,7 +59,7 @@ from sarhad.model.incident import SARHAD_EXTENSION, Incident, content_hash
 from sarhad.monitor import summary as incident_summaries
 from sarhad.monitor.evaluate import evaluate, notify_committed
 from sarhad.monitor.rules import list_rules
-from sarhad.store.incidents import incident_row
+from sarhad.store.incidents import incident_row, incident_row_from_stix
 
 if TYPE_CHECKING:
     from sarhad.node import Node
@@ -77,7 +77,7 @@ PIECE: Final = 2_500
 DELTAS_MAX: Final = 50_000
 # From this many new entries, a second process fetches, checks and prepares chunks while this one writes.
 CHECKER_MIN: Final = 10_000
-SQLITE_CACHE_MIB: Final = 256
+SQLITE_CACHE_MIB: Final = 64
 _CHECKER_MODULE = "sarhad.exchange.checker"  # run with ``python -m``
 _FRAME: Final = struct.Struct(">Q")  # the length of each message from the checking process
 # json's C string encoder (ensure_ascii=False) writes a string as RFC 8785 §3.2.2.2 does.
@@ -638,7 +638,6 @@ def _prepare(peer: Peer, checked: list[_Checked], keep_incidents: bool) -> _Prep
             csha = _content_hash(obj, c.text)
         except (InvalidInput, UnicodeEncodeError) as exc:
             raise VerificationError(f"peer {name}: entry {c.entry.position} ({env.ref}): {exc}") from exc
-        licence = "PARTY-OWN"
         if obj["type"] == "incident":
             try:
                 inc = Incident.from_stix(obj)
@@ -648,12 +647,80 @@ def _prepare(peer: Peer, checked: list[_Checked], keep_incidents: bool) -> _Prep
             if keep_incidents:
                 received.append(inc)
             incidents.append(incident_row(inc, obj["created"], obj["modified"], party, csha))
-        elif isinstance(obj.get("extensions"), dict) and SARHAD_EXTENSION in obj["extensions"]:
-            licence = str(obj["extensions"][SARHAD_EXTENSION].get("licence", licence))
+        else:
+            licence = _licence(obj)
         objects.append((env.object_id, env.version, obj["type"], env.sha256, csha, env.tlp, licence,
                         c.entry.position, c.text))  # fmt: skip
     leaves = [(c.entry.position, c.entry.envelope, c.entry.leaf) for c in checked]
     return _Prepared(leaves, objects, incidents, received)
+
+
+def _check_piece(peer: Peer, entries: list[_Entry], keep_incidents: bool) -> _Prepared:
+    """Check (step 3) and prepare a piece of entries: :func:`_check_entry` then :func:`_prepare`, fused.
+
+    The common entry goes the straight way (:func:`_check_straight`); any other entry, and any entry that
+    fails a check, goes the general way, which stores the same rows or raises the error naming the entry.
+    With alert rules the whole piece goes the general way (the rules need each :class:`Incident`).
+    """
+    if keep_incidents:
+        return _prepare(peer, [_check_entry(peer.name, entry) for entry in entries], keep_incidents)
+    party = peer.party
+    objects: list[tuple[Any, ...]] = []
+    incidents: list[tuple[Any, ...]] = []
+    for entry in entries:
+        rows = _check_straight(entry, party)
+        if rows is None:
+            general = _prepare(peer, [_check_entry(peer.name, entry)], keep_incidents)
+            objects += general.objects
+            incidents += general.incidents
+        else:
+            objects.append(rows[0])
+            if rows[1] is not None:
+                incidents.append(rows[1])
+    leaves = [(e.position, e.envelope, e.leaf) for e in entries]
+    return _Prepared(leaves, objects, incidents, [])
+
+
+def _check_straight(entry: _Entry, party: str) -> tuple[tuple[Any, ...], tuple[Any, ...] | None] | None:
+    """The ``objects`` row and, for an incident, the ``incidents`` row of a common entry; None for any other.
+
+    The common entry, every one sarhad serves: an envelope in canonical form with plain strings, the body
+    served as text, and for an incident the usual shape (:func:`incident_row_from_stix`). Its leaf and object
+    hash are recomputed before anything in the object is read, as on the general way, but no envelope,
+    checked entry or :class:`Incident` is built. None also when a check fails: the general way says which.
+    """
+    text = entry.body
+    form = _CANONICAL_ENVELOPE.fullmatch(entry.envelope)
+    if form is None or type(text) is not str:
+        return None
+    object_id, digest, stamp, tlp, version = form.groups()
+    if not (object_id and stamp and tlp and version):
+        return None
+    try:
+        if leaf_hash(entry.envelope.encode("utf-8")) != entry.leaf:
+            return None
+        if hashlib.sha256(text.encode("utf-8")).hexdigest() != digest:
+            return None
+        obj = _loads(text)
+        kind = obj.get("type") if type(obj) is dict else None
+        if type(kind) is not str or obj.get("id") != object_id or obj.get("modified") != version:
+            return None
+        csha = _content_hash(obj, text)
+    except (ValueError, InvalidInput, UnicodeEncodeError):
+        return None
+    if kind != "incident":
+        return (object_id, version, kind, digest, csha, tlp, _licence(obj), entry.position, text), None
+    row = incident_row_from_stix(obj, party, csha)
+    if row is None:
+        return None
+    return (object_id, version, kind, digest, csha, tlp, row[-2], entry.position, text), row
+
+
+def _licence(obj: dict[str, Any]) -> str:
+    """The licence of an object that is not an incident: its sarhad extension's, else PARTY-OWN."""
+    extensions = obj.get("extensions")
+    ours = extensions.get(SARHAD_EXTENSION) if isinstance(extensions, dict) else None
+    return str(ours.get("licence", "PARTY-OWN")) if isinstance(ours, dict) else "PARTY-OWN"
 
 
 def _write(
@@ -711,13 +778,10 @@ def _prepared_chunks(
     most ``piece``, each yielded as soon as it is ready (a writer in another process starts sooner and
     finishes sooner after the last piece). In this process.
     """
-    name = http.peer.name
     with closing(_entry_chunks(http, start, end, size, piece)) as chunks:
         for chunk in chunks:
             for at in range(0, len(chunk), piece):
-                # Recompute every leaf and object hash of the piece before preparing (and writing) any of it.
-                checked = [_check_entry(name, entry) for entry in chunk[at : at + piece]]
-                yield _prepare(http.peer, checked, keep_incidents)
+                yield _check_piece(http.peer, chunk[at : at + piece], keep_incidents)
 
 
 def run_checker(source: IO[bytes], sink: IO[bytes]) -> None:
