@@ -77,6 +77,8 @@ PIECE: Final = 2_500
 DELTAS_MAX: Final = 50_000
 # From this many new entries, a second process fetches, checks and prepares chunks while this one writes.
 CHECKER_MIN: Final = 10_000
+# A large sync checks this many entries itself while the checking process starts.
+LEAD: Final = 5_000
 SQLITE_CACHE_MIB: Final = 64
 _CHECKER_MODULE = "sarhad.exchange.checker"  # run with ``python -m``
 _FRAME: Final = struct.Struct(">Q")  # the length of each message from the checking process
@@ -563,7 +565,7 @@ def _sync(
         # here, or for a large sync in a second process while this one writes the chunk before.
         # closing(): a failure here stops the fetch in flight (or the checking process) before going on.
         if _use_checker(checker, new_entries):
-            prepared = _checked_elsewhere(peer, held, checkpoint.size, keep_incidents, CHUNK, PIECE)
+            prepared = _checked_elsewhere(http, held, checkpoint.size, keep_incidents, CHUNK, PIECE)
         else:
             prepared = _prepared_chunks(http, held, checkpoint.size, keep_incidents, CHUNK, PIECE)
         # The summaries' changes of every chunk, written once (a point recurs in every chunk).
@@ -828,12 +830,17 @@ def _read_frame(stream: IO[bytes]) -> bytes | None:
 
 
 def _checked_elsewhere(
-    peer: Peer, start: int, end: int, keep_incidents: bool, size: int, piece: int
+    http: _PeerHTTP, start: int, end: int, keep_incidents: bool, size: int, piece: int
 ) -> Generator[_Prepared]:
     """:func:`_prepared_chunks` in a second process (:func:`run_checker`), so that fetching and checking the
     next chunk overlaps with writing this one. The process is stopped when the generator is closed, whatever
     happened. It is a fresh interpreter running this package, so it shares nothing with this one but the pipe.
+
+    While it starts (a fraction of a second), this process fetches and checks the first :data:`LEAD` entries
+    itself, and the checking process begins after them.
     """
+    peer = http.peer
+    lead = min(LEAD, end - start)
     process = subprocess.Popen(
         [sys.executable, "-m", _CHECKER_MODULE],
         stdin=subprocess.PIPE,
@@ -843,7 +850,8 @@ def _checked_elsewhere(
     assert process.stdin is not None and process.stdout is not None
     try:
         with process.stdin:
-            process.stdin.write(pickle.dumps((peer, start, end, keep_incidents, size, piece)))
+            process.stdin.write(pickle.dumps((peer, start + lead, end, keep_incidents, size, piece)))
+        yield from _prepared_chunks(http, start, start + lead, keep_incidents, size, piece)
         while True:
             frame = _read_frame(process.stdout)
             if frame is None:

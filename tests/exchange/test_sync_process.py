@@ -27,6 +27,12 @@ _TABLES = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _short_lead(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This process checks the first 8 entries itself, the checking process the rest (both ways are used)."""
+    monkeypatch.setattr(sync, "LEAD", 8)
+
+
 def _contents(node: Node) -> dict[str, list[tuple[object, ...]]]:
     return {name: [tuple(r) for r in node.db.fetchall(sql)] for name, sql in _TABLES.items()}
 
@@ -93,11 +99,19 @@ def test_an_unknown_checker_mode_is_refused(pair: tuple[Node, Node, str]) -> Non
     assert count_incidents(ir.db) == 0
 
 
-@pytest.mark.parametrize("checker", ["inline", "process"])
+@pytest.mark.parametrize(
+    ("checker", "reported"),
+    [
+        ("inline", [4, 8, 12, 14, 18, 22, 24, 28, 32, 34, 37]),
+        # this process: 0-3, 4-7; the checking process from 8: a first piece, then requests of 10 in pieces of 4
+        ("process", [4, 8, 12, 16, 20, 22, 26, 30, 32, 36, 37]),
+    ],
+)
 def test_pieces_smaller_than_a_request_are_written_and_reported_in_order(
     pair: tuple[Node, Node, str],  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
     checker: str,
+    reported: list[int],
 ) -> None:
     pk, ir, _ = pair
     monkeypatch.setattr(sync, "CHUNK", 10)
@@ -105,7 +119,7 @@ def test_pieces_smaller_than_a_request_are_written_and_reported_in_order(
     calls: list[int] = []
     result = sync_peer(ir, get_peer(ir.db, "PK"), lambda done, _total: calls.append(done), checker=checker)
     assert result.entries == 37
-    assert calls == [4, 8, 12, 14, 18, 22, 24, 28, 32, 34, 37]
+    assert calls == reported
     assert ir.db.fetchall("SELECT idx FROM peer_leaves ORDER BY idx") == [(i,) for i in range(37)]
     assert count_incidents(ir.db) == count_incidents(pk.db)
 
