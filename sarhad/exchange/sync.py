@@ -30,10 +30,12 @@ import json.encoder
 import logging
 import os
 import pickle
+import queue
 import re
 import struct
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Generator
 from concurrent.futures import ThreadPoolExecutor
@@ -77,9 +79,11 @@ PIECE: Final = 2_500
 DELTAS_MAX: Final = 50_000
 # From this many new entries, a second process fetches, checks and prepares chunks while this one writes.
 CHECKER_MIN: Final = 10_000
+# Messages (prepared pieces) the syncing process holds from the checking process ahead of the writing.
+FRAMES_AHEAD: Final = 4
 # A large sync checks this many entries itself while the checking process starts.
 LEAD: Final = 5_000
-SQLITE_CACHE_MIB: Final = 64
+SQLITE_CACHE_MIB: Final = 256
 _CHECKER_MODULE = "sarhad.exchange.checker"  # run with ``python -m``
 _FRAME: Final = struct.Struct(">Q")  # the length of each message from the checking process
 # json's C string encoder (ensure_ascii=False) writes a string as RFC 8785 §3.2.2.2 does.
@@ -441,19 +445,21 @@ def _check_entry(name: str, entry: _Entry) -> _Checked:
 
 
 def _deferred_indexes(node: Node, new_entries: int) -> AbstractContextManager[object]:
-    """Build the secondary indexes of ``objects`` and ``incidents`` once after a large sync, when sound.
+    """Build the secondary indexes of ``incidents`` once after a large sync, when sound.
 
-    Only on SQLite, for at least :data:`DEFER_INDEXES_MIN` new entries that outnumber the objects already
+    Only on SQLite, for at least :data:`DEFER_INDEXES_MIN` new entries that outnumber the incidents already
     stored (a rebuild costs in proportion to the whole table), and only without alert rules, whose queries
-    in the same transaction need the indexes. The unique index on ``objects.seq`` and the primary keys stay.
-    The drop and the rebuild are part of the sync's transaction: a failure rolls both back.
+    in the same transaction need the indexes. The indexes of ``objects`` stay: their keys (``seq``, log
+    position, ``added`` then ``seq``) grow with every row a sync writes, so each row goes at the end of each
+    index, which costs less than reading the whole table and its bodies again to build them. The drop and the
+    rebuild are part of the sync's transaction: a failure rolls both back.
     """
     if node.db.dialect != "sqlite" or new_entries < DEFER_INDEXES_MIN or list_rules(node.db):
         return nullcontext()
-    row = node.db.fetchone("SELECT COUNT(*) FROM objects")
+    row = node.db.fetchone("SELECT COUNT(*) FROM incidents")
     if row is not None and int(row[0]) >= new_entries:
         return nullcontext()
-    return node.db.deferred_indexes("incidents", "objects")
+    return node.db.deferred_indexes("incidents")
 
 
 def _locate_rewrite(node: Node, http: _PeerHTTP, held: int) -> str:
@@ -848,12 +854,18 @@ def _checked_elsewhere(
         env=child_environment(),
     )
     assert process.stdin is not None and process.stdout is not None
+    frames: queue.Queue[bytes | None] = queue.Queue(maxsize=FRAMES_AHEAD)
+    stop = threading.Event()
+    receiver = threading.Thread(
+        target=_receive, args=(process.stdout, frames, stop), name="sarhad-sync-receiver", daemon=True
+    )
     try:
         with process.stdin:
             process.stdin.write(pickle.dumps((peer, start + lead, end, keep_incidents, size, piece)))
+        receiver.start()
         yield from _prepared_chunks(http, start, start + lead, keep_incidents, size, piece)
         while True:
-            frame = _read_frame(process.stdout)
+            frame = frames.get()
             if frame is None:
                 raise ExchangeError(
                     f"peer {peer.name}: the process checking its entries stopped unexpectedly"
@@ -867,14 +879,35 @@ def _checked_elsewhere(
             else:
                 raise value
     finally:
+        stop.set()
         if process.poll() is None:
             process.terminate()
-        process.stdout.close()
         try:
             process.wait(5)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        if receiver.is_alive():
+            receiver.join()  # the pipe is at its end now that the process has gone
+        process.stdout.close()
+
+
+def _receive(stream: IO[bytes], frames: queue.Queue[bytes | None], stop: threading.Event) -> None:
+    """Move the checking process's messages into ``frames`` as they come (a thread of the syncing process), so
+    that the checking process goes on with the next pieces while this one writes; None once it has gone."""
+    while not stop.is_set():
+        try:
+            frame = _read_frame(stream)
+        except (OSError, ValueError):  # the pipe was closed under us
+            frame = None
+        while not stop.is_set():
+            try:
+                frames.put(frame, timeout=0.1)
+                break
+            except queue.Full:
+                continue
+        if frame is None:
+            return
 
 
 def _use_checker(mode: str, new_entries: int) -> bool:
