@@ -179,3 +179,15 @@ def test_a_new_sqlite_database_gets_16_kib_pages_and_an_existing_one_keeps_its_o
     assert db.fetchone("PRAGMA page_size") == (4096,)
     assert db.fetchone("SELECT key, value FROM node_state") == node_state
     db.close()
+
+
+def test_none_is_still_stored_as_null_with_the_fast_adapter(db: Database) -> None:
+    # sarhad registers an adapter for None (a shortcut in Python's sqlite3); None must stay SQL NULL.
+    assert sqlite3.adapters[(type(None), sqlite3.PrepareProtocol)](None) is None
+    db.execute("CREATE TABLE t (a, b TEXT, c REAL)")
+    db.executemany("INSERT INTO t VALUES (?, ?, ?)", [(None, None, None), (1, "x", None)])
+    assert db.fetchall("SELECT typeof(a), typeof(b), typeof(c) FROM t ORDER BY rowid") == [
+        ("null", "null", "null"),
+        ("integer", "text", "null"),
+    ]
+    assert db.fetchone("SELECT COUNT(*) FROM t WHERE b IS NULL AND c IS NULL") == (1,)
