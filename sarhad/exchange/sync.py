@@ -28,6 +28,7 @@ import hashlib
 import json
 import json.encoder
 import logging
+import marshal
 import os
 import pickle
 import queue
@@ -82,7 +83,7 @@ CHECKER_MIN: Final = 10_000
 # Messages (prepared pieces) the syncing process holds from the checking process ahead of the writing.
 FRAMES_AHEAD: Final = 4
 # A large sync checks this many entries itself while the checking process starts.
-LEAD: Final = 5_000
+LEAD: Final = 12_500
 SQLITE_CACHE_MIB: Final = 256
 _CHECKER_MODULE = "sarhad.exchange.checker"  # run with ``python -m``
 _FRAME: Final = struct.Struct(">Q")  # the length of each message from the checking process
@@ -311,13 +312,14 @@ def _member(value: Any) -> str:
     return canonical_text(value)
 
 
-def _content_hash(obj: dict[str, Any], text: str | None) -> str:
+def _content_hash(obj: dict[str, Any], text: str | None, data: bytes | None = None) -> str:
     """:func:`sarhad.model.incident.content_hash` of ``obj``, cut out of ``text``, its canonical JSON.
 
     The common case first: ``created`` is the first member (no other key sorts before it, as in every STIX
     object sarhad writes) and ``modified`` the last member with that value whose tail (the members after it)
     is a JSON object's members on their own, i.e. the top level: cutting the two members out needs no
-    serialisation. Anything else goes to :func:`_content_hash_general`.
+    serialisation. Anything else goes to :func:`_content_hash_general`. ``data``, when given, is ``text`` in
+    UTF-8: for ASCII text (the same offsets) the two parts are hashed from it without copying them.
     """
     created, modified = obj.get("created"), obj.get("modified")
     if text is None or type(created) is not str or type(modified) is not str:
@@ -326,9 +328,16 @@ def _content_hash(obj: dict[str, Any], text: str | None) -> str:
     mark = ',"modified":' + _string(modified)
     cut = text.rfind(mark)
     if cut >= len(head) and text.startswith(head):
-        rest = text[cut + len(mark) :]
+        after = cut + len(mark)
+        rest = text[after:]
         if rest == "}" or (rest[:1] == "," and _is_object("{" + rest[1:])):
-            return hashlib.sha256(("{" + text[len(head) : cut] + rest).encode("utf-8")).hexdigest()
+            if data is None or len(data) != len(text):
+                return hashlib.sha256(("{" + text[len(head) : cut] + rest).encode("utf-8")).hexdigest()
+            view = memoryview(data)
+            digest = hashlib.sha256(b"{")
+            digest.update(view[len(head) : cut])
+            digest.update(view[after:])
+            return digest.hexdigest()
     return _content_hash_general(obj, text)
 
 
@@ -707,13 +716,14 @@ def _check_straight(entry: _Entry, party: str) -> tuple[tuple[Any, ...], tuple[A
     try:
         if leaf_hash(entry.envelope.encode("utf-8")) != entry.leaf:
             return None
-        if hashlib.sha256(text.encode("utf-8")).hexdigest() != digest:
+        data = text.encode("utf-8")
+        if hashlib.sha256(data).hexdigest() != digest:
             return None
-        obj = _loads(text)
+        obj = _loads(data)
         kind = obj.get("type") if type(obj) is dict else None
         if type(kind) is not str or obj.get("id") != object_id or obj.get("modified") != version:
             return None
-        csha = _content_hash(obj, text)
+        csha = _content_hash(obj, text, data)
     except (ValueError, InvalidInput, UnicodeEncodeError):
         return None
     if kind != "incident":
@@ -796,16 +806,15 @@ def run_checker(source: IO[bytes], sink: IO[bytes]) -> None:
     """The checking process's side (``python -m sarhad.exchange.checker``): read the job from ``source``,
     then fetch, check and prepare its chunks and write each to ``sink`` as soon as it is ready.
 
-    The job is a pickled ``(peer, start, end, keep_incidents, chunk size, piece size)``. Each message is a
-    length-prefixed pickle: ``("chunk", prepared)``, then ``("done", None)``, or ``("error", exception)``
-    after which nothing more is sent. The pipe holds little: the checker runs about one piece ahead of the
-    writer.
+    The job is a pickled ``(peer, start, end, keep_incidents, chunk size, piece size)``. Each message is
+    length-prefixed (:func:`_encode`): ``("chunk", prepared)``, then ``("done", None)``, or
+    ``("error", exception)`` after which nothing more is sent.
     """
     gc.disable()  # the same reason as in the writer: a large sync allocates many small containers
     peer, start, end, keep_incidents, size, piece = pickle.loads(source.read())
 
     def send(message: tuple[str, Any]) -> None:
-        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        data = _encode(message)
         sink.write(_FRAME.pack(len(data)))
         sink.write(data)
         sink.flush()
@@ -824,6 +833,25 @@ def run_checker(source: IO[bytes], sink: IO[bytes]) -> None:
             send(("error", exc))
     finally:
         http.close()
+
+
+def _encode(message: tuple[str, Any]) -> bytes:
+    """A message from the checking process: a prepared chunk of plain rows with ``marshal`` (about 40 % cheaper
+    than pickle for these tuples of strings and numbers; both processes run the same interpreter), anything
+    else (a chunk holding Incident records, the end, an error) with pickle. The first byte says which."""
+    kind, value = message
+    if kind == "chunk" and not value.received:
+        return b"m" + marshal.dumps((value.leaves, value.objects, value.incidents))
+    return b"p" + pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _decode(data: bytes) -> tuple[str, Any]:
+    """The message :func:`_encode` made."""
+    if data[:1] == b"m":
+        leaves, objects, incidents = marshal.loads(memoryview(data)[1:])
+        return "chunk", _Prepared(leaves, objects, incidents, [])
+    message: tuple[str, Any] = pickle.loads(memoryview(data)[1:])
+    return message
 
 
 def _read_frame(stream: IO[bytes]) -> bytes | None:
@@ -871,7 +899,7 @@ def _checked_elsewhere(
                     f"peer {peer.name}: the process checking its entries stopped unexpectedly"
                     f" (exit code {process.wait(5)})"
                 )
-            kind, value = pickle.loads(frame)
+            kind, value = _decode(frame)
             if kind == "chunk":
                 yield value
             elif kind == "done":

@@ -97,7 +97,7 @@ def incident_row_from_stix(obj: dict[str, Any], origin: str, content_sha: str) -
         or type(perpetrators) not in (list, tuple) or type(figures) not in (list, tuple)
     ):  # fmt: skip
         return None
-    for stamp in (created, modified):
+    for stamp in (created,) if created == modified else (created, modified):
         if stamp != _EPOCH and (type(stamp) is not str or not _TIMESTAMP.match(stamp)):
             return None
     try:

@@ -41,6 +41,8 @@ def test_cut_hash_equals_the_hash_of_the_object(members: dict[str, Any], created
     obj = {**members, "created": created, "modified": modified}
     text = canonical_text(obj)
     assert _content_hash(obj, text) == content_hash(obj)
+    # hashed from the UTF-8 bytes when the text is ASCII, as a sync does (and from the text otherwise)
+    assert _content_hash(obj, text, text.encode("utf-8")) == content_hash(obj)
 
 
 @given(st.dictionaries(_keys, _values, max_size=8), _stamps)
