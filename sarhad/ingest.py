@@ -102,12 +102,25 @@ def incident_from_extraction(
         perpetrators=perpetrators,
         figures=tuple(figures),
         sources=(citation,) if citation else (),
-        title=source.get("title") or "",
+        title=_title(entry, source.get("title") or ""),
         summary=entry.get("target") or "",
         tlp="CLEAR",
         licence="PARTY-OWN",
         flags=("extracted", *(("main",) if entry.get("main") else ())),
     )
+
+
+def _title(entry: dict[str, Any], headline: str) -> str:
+    """The title of an extracted incident: the article's headline for the incident the article is about; for
+    another incident it mentions (an earlier attack, say) what, where and when, since the headline is not
+    about it (``Armed Assault in Chabahar, Sistan and Baluchestan, 2024-04-04``). The headline stays in the
+    record's sources either way."""
+    if entry.get("main") and headline:
+        return headline
+    what = entry.get("attack_type") if entry.get("attack_type") not in (None, "", "Unknown") else "Incident"
+    where = ", ".join(dict.fromkeys(str(x) for x in (entry.get("place"), entry.get("admin1")) if x))
+    when = entry.get("date_start") or entry.get("date")
+    return f"{what}{f' in {where}' if where else ''}{f', {when}' if when else ''}"
 
 
 def _proposal(commitment: dict[str, Any], text: str) -> dict[str, Any]:

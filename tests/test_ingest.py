@@ -71,3 +71,14 @@ def test_no_person_is_stored_victims_are_counts(node: Node, tmp_path: Path) -> N
     assert inc.summary == "car of a cleric" and inc.figures[0].best == 2
     for (body,) in node.db.fetchall("SELECT body FROM objects"):
         assert "Abdul Rehman" not in body and "Naveed Akhtar" not in body
+
+
+def test_the_main_incident_keeps_the_headline_and_another_one_says_what_where_and_when(node: Node) -> None:
+    # 05.txt is about an attack in Sib and Soran, and recalls earlier ones in Chabahar and Rask
+    result = ingest_article(node, ARTICLES / "05.txt")
+    titles = [node.incident(i).title for i in result.incidents]
+    headline = "Terrorist attack in Sistan and Baluchestan kills 5 Iranian police officers"
+    assert titles[0] == headline
+    assert "Armed Assault in Chabahar, Sistan and Baluchestan, 2024-04-04" in titles[1:]
+    assert headline not in titles[1:] and len(set(titles)) == len(titles)
+    assert all(any(headline in s for s in node.incident(i).sources) for i in result.incidents)
