@@ -1,7 +1,9 @@
 """``sarhad demo``: a two-node federation (Pakistan and Iran) on 127.0.0.1 with the data sarhad ships.
 
-Both nodes are created in the demo folder, fed with the real UCDP GED rows (CC BY 4.0), the example news
-articles and the pk-ir-2025 framework with a few assessments; they serve on loopback, sync each other and
+Both nodes are created in the demo folder, fed with the real UCDP GED rows (CC BY 4.0; each node imports them
+as its own party's reports, standing in for each agency's own records, so that the joint picture puts
+Pakistan's account beside Iran's), the example news articles (on the PK node) and the pk-ir-2025 framework
+with a few assessments; they serve on loopback, sync each other and
 cosign each other's checkpoints. The command prints the statistics, the dashboard's address and a login
 token, then serves until Ctrl-C (or ``--seconds``); ``--no-serve`` stops after the statistics.
 """
@@ -83,7 +85,7 @@ def _feed(node: Node, party: str) -> dict[str, Any]:
 
     _rules(node)
     with resources.as_file(resources.files("sarhad.data") / SAMPLE) as sample:
-        imported = import_file(node, "ucdp", sample, reported_by=party if party == "PK" else None)
+        imported = import_file(node, "ucdp", sample, reported_by=party)
     articles = 0
     if party == "PK":
         with resources.as_file(resources.files("sarhad.data.articles")) as folder:
@@ -147,7 +149,7 @@ def demo(
         print_table(
             ["reported by", "incidents", "killed (best)", "killed low–high", "killed unknown"],
             [_cells(g["key"] or "(unknown)", g) for g in out["groups"]] + [_cells("total", out)],
-            title="PK node: incidents and killed by who reports them (PK's own and news, UCDP rows synced from IR)",
+            title="PK node: incidents and killed by who reports them (PK's own and news, IR's synced from IR)",
         )
         if not serve:
             return

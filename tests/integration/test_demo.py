@@ -31,7 +31,7 @@ def test_demo_builds_a_synced_federation_and_stops_cleanly(tmp_path: Path) -> No
     for party, other in (("PK", "IR"), ("IR", "PK")):
         stats = subprocess.run(
             [sys.executable, "-m", "sarhad", "--home", str(home / party), "incidents", "list", "--json",
-             "--reported-by", "UCDP" if party == "PK" else "PK"],
+             "--reported-by", other],
             capture_output=True, text=True, timeout=120, check=True,
         )  # fmt: skip
         assert '"origin": "' + other + '"' in stats.stdout  # each holds the other's records
