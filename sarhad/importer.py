@@ -16,13 +16,14 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from sarhad.errors import InvalidInput
 from sarhad.formats import table_format
 from sarhad.formats.scan import MAX_REPORTED_ERRORS, Rejected, Tally, rejection, scan
 from sarhad.import_worker import WorkerSpec, prepared_batches
 from sarhad.model.codes import TLP_LEVELS
-from sarhad.model.incident import check_recipients
+from sarhad.model.incident import Incident, check_recipients
 from sarhad.monitor.rules import list_rules
 from sarhad.node import Node
 
@@ -167,7 +168,7 @@ def import_file(
             )  # fmt: skip
             for batch in batches:
                 for inc, raw in batch:
-                    pub.add(inc, raw)
+                    pub.add(cast(Incident, inc), raw)  # records, not fields: this scan is not ``straight``
             if progress is not None:
                 progress(tally.rows % 1000)
         if tally.errors and not skip_invalid:

@@ -19,7 +19,7 @@ from typing import Any, Final
 from sarhad.formats.base import row_values
 from sarhad.model.incident import Incident, identity_id
 from sarhad.model.stix_text import CREATED_PLACEHOLDER, MODIFIED_PLACEHOLDER, IncidentText, incident_text
-from sarhad.store.incidents import incident_row
+from sarhad.store.incidents import incident_row, incident_row_of_fields
 
 __all__ = ["HEAD", "Prepared", "Preparer", "restamp"]
 
@@ -47,6 +47,11 @@ SHA: Final = 9
 CUT: Final = 10
 ROW: Final = 11
 INCIDENT: Final = 12
+
+# positions among an Incident's fields (sarhad.formats.acled.fields)
+_TLP: Final = 16
+_LICENCE: Final = 18
+_RAW_SHA: Final = 20
 
 _sha256 = hashlib.sha256
 
@@ -85,6 +90,32 @@ class Preparer:
             inc.id, inc.tlp, inc.licence, inc.dataset, inc.raw_sha256, header, values,
             csha, body, _sha256(body.encode()).hexdigest(), len(head) + len(stamp) + len(middle),
             incident_row(inc, stamp, stamp, self._party, csha), inc if self._keep else None,
+        )  # fmt: skip
+
+    def from_fields(self, fields: tuple[Any, ...], raw: Mapping[str, str] | None) -> Prepared:
+        """``self(Incident(*fields), raw)`` without building the record, for a worker: ``fields`` are the
+        record's fields as a parser checked them (:func:`sarhad.formats.acled.fields`). The same tuple, without
+        the record itself; anything unusual (a value the direct writer does not expect) takes the long way.
+
+        Raises InvalidInput as :meth:`__call__` does.
+        """
+        parts = self._text.parts_of(fields)
+        if parts is None:
+            return self(Incident(*fields), raw)
+        head, middle, tail = parts
+        try:
+            content_sha = _sha256((head + CREATED_PLACEHOLDER + middle + MODIFIED_PLACEHOLDER + tail).encode())
+        except UnicodeEncodeError:
+            return self(Incident(*fields), raw)  # raises InvalidInput naming the lone surrogate
+        stamp = self._stamp
+        body = head + stamp + middle + stamp + tail
+        csha = content_sha.hexdigest()
+        raw_sha = fields[_RAW_SHA]
+        header, values = row_values(raw) if raw is not None and raw_sha else (None, None)
+        return (
+            fields[0], fields[_TLP], fields[_LICENCE], fields[2], raw_sha, header, values,
+            csha, body, _sha256(body.encode()).hexdigest(), len(head) + len(stamp) + len(middle),
+            incident_row_of_fields(fields, stamp, stamp, self._party, csha), None,
         )  # fmt: skip
 
 

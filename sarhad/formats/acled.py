@@ -30,12 +30,12 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
-from typing import Final
+from typing import Any, Final
 
 from sarhad.formats.base import RowContext, RowError, TableFormat, raw_digest
 from sarhad.formats.places import admin1_of, country_code
 from sarhad.model.figures import Figure
-from sarhad.model.incident import Incident, Perpetrator, Place, incident_id
+from sarhad.model.incident import Incident, Perpetrator, Place, check_fields, incident_id
 
 __all__ = [
     "ACTOR_TYPES",
@@ -44,6 +44,7 @@ __all__ = [
     "FORMAT",
     "REQUIRED",
     "actor_type",
+    "fields",
     "parse",
     "row_digest",
     "to_row",
@@ -360,6 +361,30 @@ def row_digest(row: Mapping[str, str]) -> str:
 
 def parse(row: Mapping[str, str], ctx: RowContext) -> Incident:
     """One ACLED row as an Incident. Raises RowError naming the bad field."""
+    values = _fields(row, ctx)
+    try:
+        return Incident(*values)
+    except Exception as exc:  # the model's own checks
+        raise RowError("row", str(exc)) from exc
+
+
+def fields(row: Mapping[str, str], ctx: RowContext) -> tuple[Any, ...]:
+    """The fields of the Incident :func:`parse` gives for ``row``, without building it: the values of
+    :class:`Incident`'s fields in their order, from ``id`` to ``raw_sha256``, checked as the record checks them
+    (:func:`sarhad.model.incident.check_fields`), so ``Incident(*fields(row, ctx))`` is ``parse(row, ctx)``.
+
+    The import worker prepares records straight from these (:meth:`sarhad.prepare.Preparer.from_fields`).
+    Raises RowError naming the bad field, as :func:`parse` does.
+    """
+    values = _fields(row, ctx)
+    try:
+        check_fields(values[0], values[1], values[4], values[5], values[6], values[16], values[17])
+    except Exception as exc:  # the model's own checks, as parse reports them
+        raise RowError("row", str(exc)) from exc
+    return values
+
+
+def _fields(row: Mapping[str, str], ctx: RowContext) -> tuple[Any, ...]:
     get = row.get
     source_id = get("event_id_cnty", "").strip()
     if not source_id:
@@ -399,32 +424,17 @@ def parse(row: Mapping[str, str], ctx: RowContext) -> Incident:
     asserted = ctx.reported_by
     sub_event = sub_event.strip()
     try:
-        return Incident(
-            id=incident_id("acled", asserted, source_id),
-            reported_by=asserted,
-            dataset="acled",
-            source_id=source_id,
-            date_start=start,
-            date_end=end,
-            date_precision=date_precision,
-            place=place,
-            attack_types=attack_types,
-            target_types=target_types,
-            weapon_types=weapon_types,
-            perpetrators=perpetrators,
-            figures=_killed(_count(get("fatalities", ""), "fatalities"), asserted),
-            sources=_sources(get("source", "")),
-            title=f"{sub_event} in {location}" if location else sub_event,
-            summary=get("notes", "").strip(),
-            tlp=ctx.tlp,
-            recipients=ctx.recipients,
-            licence="ACLED-ToU",
-            raw=None,
-            raw_sha256=raw_digest(row),
-        )
+        # in the order of Incident's fields (id … raw_sha256)
+        return (
+            incident_id("acled", asserted, source_id), asserted, "acled", source_id, start, end, date_precision,
+            place, attack_types, target_types, weapon_types, perpetrators,
+            _killed(_count(get("fatalities", ""), "fatalities"), asserted), _sources(get("source", "")),
+            f"{sub_event} in {location}" if location else sub_event, get("notes", "").strip(), ctx.tlp,
+            ctx.recipients, "ACLED-ToU", None, raw_digest(row),
+        )  # fmt: skip
     except RowError:
         raise
-    except Exception as exc:  # the model's own checks
+    except Exception as exc:  # a lone surrogate in the row…
         raise RowError("row", str(exc)) from exc
 
 
@@ -515,4 +525,5 @@ FORMAT: Final = TableFormat(
     parse=parse,
     to_row=to_row,
     id_column="event_id_cnty",
+    fields=fields,
 )

@@ -13,7 +13,7 @@ import math
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from sarhad.canonical import canonical_text
 from sarhad.model.incident import Incident, Place
@@ -71,6 +71,8 @@ class TableFormat:
     parse: Callable[[Mapping[str, str], RowContext], Incident]
     to_row: Callable[[Incident, Mapping[str, str] | None], dict[str, str]]
     id_column: str
+    # what ``parse`` gives as the record's checked fields, without the record (see sarhad.formats.acled.fields)
+    fields: Callable[[Mapping[str, str], RowContext], tuple[Any, ...]] | None = None
 
 
 def req(row: Mapping[str, str], field: str) -> str:

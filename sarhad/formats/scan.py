@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from sarhad.errors import InvalidInput
 from sarhad.formats.base import RowContext, RowError, TableFormat
@@ -22,7 +23,9 @@ __all__ = ["MAX_REPORTED_ERRORS", "Geography", "Rejected", "Tally", "rejection",
 MAX_REPORTED_ERRORS = 10
 # (line, row, reason) of a rejected row, for the rejects file
 Rejected = tuple[int, dict[str, str], str]
-Parsed = tuple[Incident, dict[str, str]]
+# a record, or with ``straight`` its fields (Incident's, id … raw_sha256), and its source row
+Parsed = tuple[Incident | tuple[Any, ...], dict[str, str]]
+_PLACE = 7  # the place's position among an Incident's fields
 
 
 @dataclass
@@ -74,10 +77,15 @@ class Geography:
         for place, km in zip(todo, distances, strict=True):
             self._known[place] = replace(place, border_km=round(float(km), 3))
         known = self._known
-        out = []
-        for inc, raw in batch:
-            found = known.get(inc.place) if inc.place.border_km is None else None
-            out.append((inc if found is None else inc.with_place(found), raw))
+        out: list[Parsed] = []
+        for rec, raw in batch:
+            if isinstance(rec, tuple):  # a record's fields (see scan's ``straight``): the place is the eighth
+                place = rec[_PLACE]
+                found = known.get(place) if place.border_km is None else None
+                out.append((rec if found is None else (*rec[:_PLACE], found, *rec[_PLACE + 1 :]), raw))
+            else:
+                found = known.get(rec.place) if rec.place.border_km is None else None
+                out.append((rec if found is None else rec.with_place(found), raw))
         return out
 
 
@@ -93,8 +101,13 @@ def scan(
     rejected: list[Rejected],
     batch_size: int = 5000,
     progress: Callable[[int], None] | None = None,
+    straight: bool = False,
 ) -> Iterator[list[Parsed]]:
     """Yield the good rows of ``path`` as ``(incident, source row)`` in batches of up to ``batch_size``.
+
+    With ``straight``, a format that can (``fmt.fields``) gives each record's checked fields instead of the
+    record, for :meth:`sarhad.prepare.Preparer.from_fields`; the rows it accepts and rejects, and why, are the
+    same.
 
     Counts into ``tally``; with ``skip_invalid`` appends each bad row to ``rejected``. Without it, once a
     row is bad nothing more is yielded: the scan goes on only to collect the first errors, and the caller
@@ -105,7 +118,9 @@ def scan(
     ctx = RowContext(
         reported_by=reported_by or fmt.default_reporter, tlp=tlp, locate=geography.locate, recipients=recipients
     )
-    parse = fmt.parse
+    parse: Callable[..., Incident | tuple[Any, ...]] = fmt.parse
+    if straight and fmt.fields is not None:
+        parse = fmt.fields
     errors = tally.errors
     batch: list[Parsed] = []
     for line, row, problem in read_rows(path, fmt.required, known=fmt.columns):

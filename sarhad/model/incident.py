@@ -32,6 +32,7 @@ __all__ = [
     "Incident",
     "Perpetrator",
     "Place",
+    "check_fields",
     "check_recipient",
     "check_recipients",
     "content_hash",
@@ -212,6 +213,32 @@ def _check_date(value: str, what: str) -> None:
         raise InvalidInput(f"{what} {value!r} is not a date (YYYY-MM-DD)")
 
 
+def check_fields(
+    id: str, reported_by: str, date_start: str, date_end: str, date_precision: str, tlp: str,
+    recipients: tuple[str, ...],
+) -> None:  # fmt: skip
+    """The checks an :class:`Incident` makes of these fields when it is built (the others are checked by their
+    own types, or not at all), for a caller that writes a record's stored forms straight from its fields
+    (:meth:`sarhad.prepare.Preparer.from_fields`) and must accept exactly what the record accepts.
+
+    Raises InvalidInput saying what is wrong, as building the record would.
+    """
+    if not _ID.match(id):
+        raise InvalidInput(f"incident id {id!r} is not of the form incident--<uuid>")
+    _check_date(date_start, "start date")
+    _check_date(date_end, "end date")
+    if date_end < date_start:
+        raise InvalidInput(f"end date {date_end} is before start date {date_start}")
+    if date_precision not in DATE_PRECISIONS:
+        raise InvalidInput(f"date precision {date_precision!r} is not one of {', '.join(DATE_PRECISIONS)}")
+    if tlp not in TLP_LEVELS:
+        raise InvalidInput(f"TLP {tlp!r} is not one of {', '.join(TLP_LEVELS)}")
+    if recipients:
+        check_recipients(recipients, tlp)
+    if not reported_by:
+        raise InvalidInput("reported_by is empty")
+
+
 @dataclass(frozen=True, slots=True)
 class Incident:
     """One source's account of an incident. An Incident that exists is valid.
@@ -252,26 +279,12 @@ class Incident:
     modified: str = _EPOCH
 
     def __post_init__(self) -> None:
-        if not _ID.match(self.id):
-            raise InvalidInput(f"incident id {self.id!r} is not of the form incident--<uuid>")
-        _check_date(self.date_start, "start date")
-        _check_date(self.date_end, "end date")
-        if self.date_end < self.date_start:
-            raise InvalidInput(f"end date {self.date_end} is before start date {self.date_start}")
-        if self.date_precision not in DATE_PRECISIONS:
-            raise InvalidInput(f"date precision {self.date_precision!r} is not one of {', '.join(DATE_PRECISIONS)}")
-        if self.tlp not in TLP_LEVELS:
-            raise InvalidInput(f"TLP {self.tlp!r} is not one of {', '.join(TLP_LEVELS)}")
-        if self.recipients:
-            self._check_recipients()
-        if not self.reported_by:
-            raise InvalidInput("reported_by is empty")
+        check_fields(
+            self.id, self.reported_by, self.date_start, self.date_end, self.date_precision, self.tlp, self.recipients
+        )
         for stamp, what in ((self.created, "created"), (self.modified, "modified")):
             if stamp != _EPOCH and not _TIMESTAMP.match(stamp):
                 raise InvalidInput(f"{what} {stamp!r} is not a UTC timestamp (YYYY-MM-DDTHH:MM:SSZ)")
-
-    def _check_recipients(self) -> None:
-        check_recipients(self.recipients, self.tlp)
 
     def with_place(self, place: Place) -> Incident:
         """This record with ``place`` instead of its own (the importer adds the border distance this way).

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json.encoder
 from collections.abc import Callable
-from typing import Final
+from typing import Any, Final
 
 from sarhad.canonical import canonical_text, number_text
 from sarhad.model.figures import Figure
@@ -138,45 +138,69 @@ class IncidentText:
         except (_Unusual, TypeError):
             return _general_parts(inc, self._created_by_ref)
 
+    def parts_of(self, fields: tuple[Any, ...]) -> tuple[str, str, str] | None:
+        """:meth:`parts` of the record whose fields are ``fields``, without the record: the values of
+        :class:`Incident`'s fields in their order, from ``id`` to ``raw_sha256`` (no flags), as a parser
+        checked them (:func:`sarhad.model.incident.check_fields`). None for a value of an unexpected type:
+        the caller builds the record and calls :meth:`parts`, which takes the general way."""
+        try:
+            return self._write(*fields)
+        except (_Unusual, TypeError):
+            return None
+
     def _parts(self, inc: Incident) -> tuple[str, str, str]:
+        return self._write(
+            inc.id, inc.reported_by, inc.dataset, inc.source_id, inc.date_start, inc.date_end, inc.date_precision,
+            inc.place, inc.attack_types, inc.target_types, inc.weapon_types, inc.perpetrators, inc.figures,
+            inc.sources, inc.title, inc.summary, inc.tlp, inc.recipients, inc.licence, inc.raw, inc.raw_sha256,
+            flags=inc.flags,
+        )  # fmt: skip
+
+    def _write(
+        self, id: str, reported_by: str, dataset: str, source_id: str, date_start: str, date_end: str,
+        date_precision: str, place: Place, attack_types: tuple[str, ...], target_types: tuple[str, ...],
+        weapon_types: tuple[str, ...], perpetrators: tuple[Perpetrator, ...], figures: tuple[Figure, ...],
+        sources: tuple[str, ...], title: str, summary: str, tlp: str, recipients: tuple[str, ...], licence: str,
+        raw: Any, raw_sha256: str | None, *, flags: tuple[str, ...] = (),
+    ) -> tuple[str, str, str]:  # fmt: skip
         lists = self._lists
         ext = []
-        if inc.attack_types:
-            ext.append(f'"attack_types":[{self._cached(lists, inc.attack_types, _strings)}],')  # type: ignore[arg-type]
+        if attack_types:
+            ext.append(f'"attack_types":[{self._cached(lists, attack_types, _strings)}],')  # type: ignore[arg-type]
         ext.append(
-            f'"dataset":{_str(inc.dataset)},"date_end":{_str(inc.date_end)},'
-            f'"date_precision":{_str(inc.date_precision)},"date_start":{_str(inc.date_start)},'
+            f'"dataset":{_str(dataset)},"date_end":{_str(date_end)},'
+            f'"date_precision":{_str(date_precision)},"date_start":{_str(date_start)},'
             '"extension_type":"property-extension",'
         )
-        if inc.figures:
-            ext.append(f'"figures":[{self._cached(self._figures, inc.figures, _figures)}],')  # type: ignore[arg-type]
-        if inc.flags:
-            ext.append(f'"flags":[{self._cached(lists, inc.flags, _strings)}],')  # type: ignore[arg-type]
-        ext.append(f'"licence":{_str(inc.licence)},')
-        if inc.perpetrators:
-            ext.append(f'"perpetrators":[{self._cached(self._perps, inc.perpetrators, _perpetrators)}],')  # type: ignore[arg-type]
-        ext.append(f'"place":{self._cached(self._places, inc.place, _place)},')  # type: ignore[arg-type]
-        if inc.raw is not None:
-            ext.append(f'"raw":{canonical_text(dict(inc.raw))},')
-        if inc.raw_sha256 is not None:
-            ext.append(f'"raw_sha256":{_str(inc.raw_sha256)},')
-        if inc.recipients:
-            ext.append(f'"recipients":[{_strings(inc.recipients)}],')
-        ext.append(f'"reported_by":{_str(inc.reported_by)},"source_id":{_str(inc.source_id)}')
-        if inc.sources:
-            ext.append(f',"sources":[{self._cached(lists, inc.sources, _strings)}]')  # type: ignore[arg-type]
-        if inc.target_types:
-            ext.append(f',"target_types":[{self._cached(lists, inc.target_types, _strings)}]')  # type: ignore[arg-type]
-        if inc.weapon_types:
-            ext.append(f',"weapon_types":[{self._cached(lists, inc.weapon_types, _strings)}]')  # type: ignore[arg-type]
-        description = f',"description":{_str(inc.summary)}' if inc.summary else ""
+        if figures:
+            ext.append(f'"figures":[{self._cached(self._figures, figures, _figures)}],')  # type: ignore[arg-type]
+        if flags:
+            ext.append(f'"flags":[{self._cached(lists, flags, _strings)}],')  # type: ignore[arg-type]
+        ext.append(f'"licence":{_str(licence)},')
+        if perpetrators:
+            ext.append(f'"perpetrators":[{self._cached(self._perps, perpetrators, _perpetrators)}],')  # type: ignore[arg-type]
+        ext.append(f'"place":{self._cached(self._places, place, _place)},')  # type: ignore[arg-type]
+        if raw is not None:
+            ext.append(f'"raw":{canonical_text(dict(raw))},')
+        if raw_sha256 is not None:
+            ext.append(f'"raw_sha256":{_str(raw_sha256)},')
+        if recipients:
+            ext.append(f'"recipients":[{_strings(recipients)}],')
+        ext.append(f'"reported_by":{_str(reported_by)},"source_id":{_str(source_id)}')
+        if sources:
+            ext.append(f',"sources":[{self._cached(lists, sources, _strings)}]')  # type: ignore[arg-type]
+        if target_types:
+            ext.append(f',"target_types":[{self._cached(lists, target_types, _strings)}]')  # type: ignore[arg-type]
+        if weapon_types:
+            ext.append(f',"weapon_types":[{self._cached(lists, weapon_types, _strings)}]')  # type: ignore[arg-type]
+        description = f',"description":{_str(summary)}' if summary else ""
         middle = (
             f'"{self._created_by}{description},"extensions":{{{_str(SARHAD_EXTENSION)}:{{{"".join(ext)}}},{_CORE}}}'
-            f',"id":{_str(inc.id)},"modified":"'
+            f',"id":{_str(id)},"modified":"'
         )
         tail = (
-            f'","name":{_str(inc.title or f"Incident of {inc.date_start}")},'
-            f'"object_marking_refs":[{_str(TLP_MARKINGS[inc.tlp])}],"spec_version":"2.1","type":"incident"}}'
+            f'","name":{_str(title or f"Incident of {date_start}")},'
+            f'"object_marking_refs":[{_str(TLP_MARKINGS[tlp])}],"spec_version":"2.1","type":"incident"}}'
         )
         return '{"created":"', middle, tail
 

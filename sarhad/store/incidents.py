@@ -27,6 +27,7 @@ __all__ = [
     "count_incidents",
     "incident_row",
     "incident_row_from_stix",
+    "incident_row_of_fields",
     "insert_incidents",
     "iter_incidents",
     "load_incident",
@@ -60,6 +61,25 @@ def incident_row(inc: Incident, created: str, modified: str, origin: str, conten
         inc.date_end, inc.date_precision, p.country, p.admin1, p.admin1_code, p.admin2, p.name, p.lat, p.lon,
         p.precision, p.border_km, inc.perpetrator, inc.attack_types[0] if inc.attack_types else None,
         k.low, k.best, k.high, w.low, w.best, w.high, inc.tlp, inc.licence, content_sha,
+    )  # fmt: skip
+
+
+def incident_row_of_fields(
+    fields: tuple[Any, ...], created: str, modified: str, origin: str, content_sha: str
+) -> tuple[Any, ...]:
+    """``incident_row(Incident(*fields), …)`` without the record: ``fields`` are an Incident's fields in their
+    order, from ``id`` to ``raw_sha256``, as a parser checked them (see :func:`sarhad.formats.acled.fields`)."""
+    (
+        oid, reported_by, dataset, source_id, start, end, precision, p, attack_types, _, _, perpetrators,
+        figures, _, _, _, tlp, _, licence, *_,
+    ) = fields  # fmt: skip
+    k = total(figures, "killed") if figures else _NONE
+    w = total(figures, "wounded") if figures else _NONE
+    return (
+        oid, modified, created, origin, dataset, source_id, reported_by, start, end, precision, p.country,
+        p.admin1, p.admin1_code, p.admin2, p.name, p.lat, p.lon, p.precision, p.border_km,
+        perpetrators[0].name if perpetrators else None, attack_types[0] if attack_types else None,
+        k.low, k.best, k.high, w.low, w.best, w.high, tlp, licence, content_sha,
     )  # fmt: skip
 
 
