@@ -78,8 +78,10 @@ DEFER_INDEXES_MIN: Final = 20_000
 PIECE: Final = 2_500
 # The summaries' gathered changes are written when they hold more groups and points than this.
 DELTAS_MAX: Final = 50_000
-# From this many new entries, a second process fetches, checks and prepares chunks while this one writes.
-CHECKER_MIN: Final = 10_000
+# From this many new entries, a second process fetches, checks and prepares chunks while this one writes (this
+# one checks the first LEAD entries itself while that process starts: below about twice that, the second
+# process would have little or nothing left to do).
+CHECKER_MIN: Final = 20_000
 # Messages (prepared pieces) the syncing process holds from the checking process ahead of the writing.
 FRAMES_AHEAD: Final = 4
 # A large sync checks this many entries itself while the checking process starts.
