@@ -1,11 +1,18 @@
-"""Starting a second Python process that runs this package (the import worker, a sync's checking process)."""
+"""Starting a second Python process that runs this package (the import worker, a sync's checking process),
+and receiving its messages on a thread."""
 
 from __future__ import annotations
 
 import os
+import queue
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
-__all__ = ["child_environment"]
+__all__ = ["child_environment", "relay"]
+
+T = TypeVar("T")
 
 
 def child_environment() -> dict[str, str]:
@@ -18,3 +25,21 @@ def child_environment() -> dict[str, str]:
     if root.name not in ("site-packages", "dist-packages"):
         env["PYTHONPATH"] = os.pathsep.join([str(root), *filter(None, [env.get("PYTHONPATH")])])
     return env
+
+
+def relay(receive: Callable[[], T], inbox: queue.Queue[T], stop: threading.Event, more: Callable[[T], bool]) -> None:
+    """Put each message ``receive()`` gives into ``inbox`` until one for which ``more`` is false (the last one,
+    put too) or until ``stop`` is set. A thread of the parent runs it, so that the child process goes on
+    producing while the parent is busy with the message before; the bounded ``inbox`` holds it back when the
+    parent falls behind. ``receive`` turns a closed pipe into a last message of its own.
+    """
+    while not stop.is_set():
+        message = receive()
+        while not stop.is_set():
+            try:
+                inbox.put(message, timeout=0.1)
+                break
+            except queue.Full:
+                continue
+        if not more(message):
+            return

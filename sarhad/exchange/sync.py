@@ -48,7 +48,7 @@ from typing import IO, TYPE_CHECKING, Any, Final, NamedTuple
 import httpx
 import orjson
 
-from sarhad._internal.child import child_environment
+from sarhad._internal.child import child_environment, relay
 from sarhad.canonical import canonical_text
 from sarhad.errors import ExchangeError, InvalidInput, SarhadError, VerificationError
 from sarhad.exchange.client import MAX_RESPONSE_BYTES
@@ -886,8 +886,12 @@ def _checked_elsewhere(
     assert process.stdin is not None and process.stdout is not None
     frames: queue.Queue[bytes | None] = queue.Queue(maxsize=FRAMES_AHEAD)
     stop = threading.Event()
+    stdout = process.stdout
     receiver = threading.Thread(
-        target=_receive, args=(process.stdout, frames, stop), name="sarhad-sync-receiver", daemon=True
+        target=relay,
+        args=(lambda: _frame_or_none(stdout), frames, stop, lambda frame: frame is not None),
+        name="sarhad-sync-receiver",
+        daemon=True,
     )
     try:
         with process.stdin:
@@ -922,22 +926,12 @@ def _checked_elsewhere(
         process.stdout.close()
 
 
-def _receive(stream: IO[bytes], frames: queue.Queue[bytes | None], stop: threading.Event) -> None:
-    """Move the checking process's messages into ``frames`` as they come (a thread of the syncing process), so
-    that the checking process goes on with the next pieces while this one writes; None once it has gone."""
-    while not stop.is_set():
-        try:
-            frame = _read_frame(stream)
-        except (OSError, ValueError):  # the pipe was closed under us
-            frame = None
-        while not stop.is_set():
-            try:
-                frames.put(frame, timeout=0.1)
-                break
-            except queue.Full:
-                continue
-        if frame is None:
-            return
+def _frame_or_none(stream: IO[bytes]) -> bytes | None:
+    """The next message of the checking process; None once it has gone (or the pipe was closed under us)."""
+    try:
+        return _read_frame(stream)
+    except (OSError, ValueError):
+        return None
 
 
 def _use_checker(mode: str, new_entries: int) -> bool:
