@@ -412,6 +412,25 @@ def store_rebuild(ctx: typer.Context, json_out: bool = _JSON) -> None:
         )
 
 
+@store_app.command("compact")
+def store_compact(ctx: typer.Context, json_out: bool = _JSON) -> None:
+    """Rewrite an SQLite node's file: give back free pages and take the current page size (16 KiB).
+
+    Run it with the node otherwise idle (no `sarhad serve`, no sync): it needs the only connection to the file,
+    and refuses, changing nothing, when another one is open. It needs free disk space about the database's size.
+    """
+    node = state(ctx).node()
+    done = node.db.compact()
+    if json_out:
+        print_json(done.as_dict())
+    else:
+        console.print(
+            f"compacted {done.path}: {done.bytes_before / 1e6:,.1f} MB → {done.bytes_after / 1e6:,.1f} MB,"
+            f" pages of {done.page_size_before:,} → {done.page_size_after:,} bytes",
+            highlight=False,
+        )
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
     app.command("init")(init)

@@ -14,12 +14,13 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Literal
 
-from sarhad.errors import StorageError
+from sarhad.errors import InvalidInput, StorageError
 
-__all__ = ["SQLITE_PAGE_SIZE", "Database", "Dialect", "open_database"]
+__all__ = ["SQLITE_PAGE_SIZE", "Compacted", "Database", "Dialect", "open_database"]
 
 log = logging.getLogger(__name__)
 # A transaction-scoped advisory lock per schema (each node has its own schema or database).
@@ -286,6 +287,47 @@ class Database:
         except Exception as exc:
             raise self._translate(exc, "close") from exc
 
+    def compact(self) -> Compacted:
+        """Rewrite an SQLite database file: free pages are given back and it takes :data:`SQLITE_PAGE_SIZE`.
+
+        A node keeps the space of rows it deleted or moved (the source rows' migration to ``raw_headers``
+        leaves the old rows' pages free) and the page size it was created with; ``VACUUM`` copies the live
+        pages into a new file. The page size can change only outside WAL mode, so the rewrite leaves it and
+        comes back, which needs the only connection to the file: with another one open (``sarhad serve``, a
+        sync) this raises StorageError and nothing changes. ``VACUUM`` is one transaction: a failure (a full
+        disk) leaves the file as it was. Raises InvalidInput on PostgreSQL, which reclaims space with its own
+        ``VACUUM`` (autovacuum).
+        """
+        if self.dialect != "sqlite":
+            raise InvalidInput(
+                "store compact is for SQLite nodes; PostgreSQL gives space back with its own VACUUM (autovacuum"
+                " runs it; VACUUM FULL on the node's tables rewrites them)"
+            )
+        if self._depth:
+            raise StorageError("store compact cannot run inside a transaction")
+        path = Path(self.url.removeprefix("sqlite:///"))
+        size_before = _file_size(path)
+        page_before = int(self._conn.execute("PRAGMA page_size").fetchone()[0])
+        try:
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            mode = str(self._conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0])
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot compact {path}: {exc} (is another sarhad process using the node?)") from exc
+        if mode.lower() != "delete":
+            raise StorageError(
+                f"cannot compact {path}: another connection has the database open (is `sarhad serve` or a sync"
+                " running?); stop it and try again"
+            )
+        try:
+            self._conn.execute(f"PRAGMA page_size={SQLITE_PAGE_SIZE}")
+            self._conn.execute("VACUUM")
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot compact {path}: {exc}; the database is as it was") from exc
+        finally:
+            self._conn.execute("PRAGMA journal_mode=WAL")
+        page_after = int(self._conn.execute("PRAGMA page_size").fetchone()[0])
+        return Compacted(str(path), size_before, _file_size(path), page_before, page_after)
+
     def __enter__(self) -> Database:
         return self
 
@@ -297,6 +339,31 @@ class Database:
             return exc
         statement = " ".join(sql.split())[:120]
         return StorageError(f"{self.dialect} failed on '{statement}': {exc}")
+
+
+@dataclass(frozen=True)
+class Compacted:
+    """What :meth:`Database.compact` did: the file's size (with its WAL) and page size before and after."""
+
+    path: str
+    bytes_before: int
+    bytes_after: int
+    page_size_before: int
+    page_size_after: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "bytes_before": self.bytes_before,
+            "bytes_after": self.bytes_after,
+            "page_size_before": self.page_size_before,
+            "page_size_after": self.page_size_after,
+        }
+
+
+def _file_size(path: Path) -> int:
+    """The database file's bytes with its WAL's."""
+    return sum(p.stat().st_size for p in (path, path.with_name(path.name + "-wal")) if p.exists())
 
 
 def open_database(url: str) -> Database:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import json
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -119,3 +121,59 @@ def test_store_rebuild_recreates_the_views(home: Path, capsys: pytest.CaptureFix
     assert code == 0 and json.loads(out)["incidents"] == 37
     _, after, _ = run(capsys, "--home", str(home), "stats", "--by", "admin1", "--json")
     assert json.loads(after) == json.loads(before)
+
+
+def _to_small_pages(path: Path) -> None:
+    """Rewrite a node's database with SQLite's default 4 KiB pages, as a node made before 16 KiB pages has."""
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("PRAGMA journal_mode=DELETE")
+        conn.execute("PRAGMA page_size=4096")
+        conn.execute("VACUUM")
+        conn.execute("PRAGMA journal_mode=WAL")
+        assert conn.execute("PRAGMA page_size").fetchone() == (4096,)
+
+
+def test_store_compact_gives_an_old_node_large_pages_and_keeps_everything(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "--home", str(home), "import", "ucdp", str(UCDP_SAMPLE))
+    _to_small_pages(home / "sarhad.db")
+    _, before, _ = run(capsys, "--home", str(home), "stats", "--by", "admin1", "--json")
+    code, out, err = run(capsys, "--home", str(home), "store", "compact", "--json")
+    assert code == 0, err
+    done = json.loads(out)
+    assert (done["page_size_before"], done["page_size_after"]) == (4096, 16384)
+    assert done["path"] == str(home / "sarhad.db") and done["bytes_after"] > 0
+    with closing(sqlite3.connect(home / "sarhad.db")) as conn:
+        assert conn.execute("PRAGMA page_size").fetchone() == (16384,)
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    _, after, _ = run(capsys, "--home", str(home), "stats", "--by", "admin1", "--json")
+    assert json.loads(after) == json.loads(before)
+    code, _, err = run(capsys, "--home", str(home), "log", "verify")
+    assert code == 0, err
+    out_file = tmp_path / "again.csv"
+    assert run(capsys, "--home", str(home), "export", "ucdp", "--out", str(out_file))[0] == 0
+    assert out_file.read_bytes() == UCDP_SAMPLE.read_bytes()
+
+
+def test_store_compact_refuses_while_another_process_has_the_node_open(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "--home", str(home), "import", "ucdp", str(UCDP_SAMPLE))
+    _to_small_pages(home / "sarhad.db")
+    with closing(sqlite3.connect(home / "sarhad.db")) as other:  # as `sarhad serve` would hold it
+        assert other.execute("SELECT COUNT(*) FROM incidents").fetchone() == (37,)
+        code, out, err = run(capsys, "--home", str(home), "store", "compact")
+        assert code != 0 and out == ""
+        assert "cannot compact" in err and "another sarhad process" in err
+        assert other.execute("PRAGMA page_size").fetchone() == (4096,)
+        assert other.execute("SELECT COUNT(*) FROM incidents").fetchone() == (37,)
+
+
+def test_store_compact_is_for_sqlite(capsys: pytest.CaptureFixture[str], tmp_path: Path, pg_schema_url: str) -> None:
+    home = tmp_path / "pg"
+    code, _, err = run(capsys, "--home", str(home), "init", "--party", "PK", "--db", pg_schema_url)
+    assert code == 0, err
+    code, _, err = run(capsys, "--home", str(home), "store", "compact")
+    assert code != 0 and "store compact is for SQLite nodes" in err
