@@ -30,7 +30,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from sarhad._internal.child import child_environment
+from sarhad._internal.child import child_environment, relay
 from sarhad.errors import InvalidInput, SarhadError
 from sarhad.formats.scan import Rejected, Tally
 
@@ -149,7 +149,14 @@ def prepared_batches(
     reader = Connection(read_fd, writable=False)
     inbox: queue.Queue[tuple[Any, ...]] = queue.Queue(maxsize=QUEUED)
     stop = threading.Event()
-    receiver = threading.Thread(target=_receive, args=(reader, inbox, stop), name="sarhad-import-receiver", daemon=True)
+    # a thread moves the worker's messages into the inbox as they come, so the worker never waits while the
+    # importer writes a batch
+    receiver = threading.Thread(
+        target=relay,
+        args=(lambda: _message(reader), inbox, stop, lambda message: message[0] == "batch"),
+        name="sarhad-import-receiver",
+        daemon=True,
+    )
     try:
         assert proc.stdin is not None
         with proc.stdin:
@@ -187,22 +194,13 @@ def prepared_batches(
         reader.close()
 
 
-def _receive(reader: Connection, inbox: queue.Queue[tuple[Any, ...]], stop: threading.Event) -> None:
-    """Move the worker's messages into ``inbox`` as they come (a thread of the importing process), so that the
-    worker never waits while the importer writes a batch; ``("eof",)`` when the worker has gone early."""
-    while not stop.is_set():
-        try:
-            message = _decode(reader.recv_bytes())
-        except (EOFError, OSError):
-            message = ("eof",)
-        while not stop.is_set():
-            try:
-                inbox.put(message, timeout=0.1)
-                break
-            except queue.Full:
-                continue
-        if message[0] != "batch":
-            return
+def _message(reader: Connection) -> tuple[Any, ...]:
+    """The worker's next message; ``("eof",)`` when it has gone early."""
+    try:
+        message: tuple[Any, ...] = _decode(reader.recv_bytes())
+    except (EOFError, OSError):
+        return ("eof",)
+    return message
 
 
 def _exit_code(proc: subprocess.Popen[bytes]) -> int | None:
