@@ -52,6 +52,8 @@ INCIDENT: Final = 12
 _TLP: Final = 16
 _LICENCE: Final = 18
 _RAW_SHA: Final = 20
+_RAW_HEADER: Final = 21  # then the source row's header and values as JSON, after the record's fields
+_RAW_VALUES: Final = 22
 
 _sha256 = hashlib.sha256
 
@@ -92,28 +94,28 @@ class Preparer:
             incident_row(inc, stamp, stamp, self._party, csha), inc if self._keep else None,
         )  # fmt: skip
 
-    def from_fields(self, fields: tuple[Any, ...], raw: Mapping[str, str] | None) -> Prepared:
-        """``self(Incident(*fields), raw)`` without building the record, for a worker: ``fields`` are the
-        record's fields as a parser checked them (:func:`sarhad.formats.acled.fields`). The same tuple, without
-        the record itself; anything unusual (a value the direct writer does not expect) takes the long way.
+    def from_fields(self, fields: tuple[Any, ...], raw: Mapping[str, str]) -> Prepared:
+        """``self(Incident(*fields[:21]), raw)`` without building the record, for a worker: ``fields`` are the
+        record's fields as a parser checked them, then ``raw``'s column names and values as JSON arrays
+        (:func:`sarhad.formats.acled.fields`). The same tuple, without the record itself; anything unusual
+        (a value the direct writer does not expect) takes the long way.
 
         Raises InvalidInput as :meth:`__call__` does.
         """
         parts = self._text.parts_of(fields)
         if parts is None:
-            return self(Incident(*fields), raw)
+            return self(Incident(*fields[:_RAW_HEADER]), raw)
         head, middle, tail = parts
         try:
             content_sha = _sha256((head + CREATED_PLACEHOLDER + middle + MODIFIED_PLACEHOLDER + tail).encode())
         except UnicodeEncodeError:
-            return self(Incident(*fields), raw)  # raises InvalidInput naming the lone surrogate
+            return self(Incident(*fields[:_RAW_HEADER]), raw)  # raises InvalidInput naming the lone surrogate
         stamp = self._stamp
         body = head + stamp + middle + stamp + tail
         csha = content_sha.hexdigest()
         raw_sha = fields[_RAW_SHA]
-        header, values = row_values(raw) if raw is not None and raw_sha else (None, None)
         return (
-            fields[0], fields[_TLP], fields[_LICENCE], fields[2], raw_sha, header, values,
+            fields[0], fields[_TLP], fields[_LICENCE], fields[2], raw_sha, fields[_RAW_HEADER], fields[_RAW_VALUES],
             csha, body, _sha256(body.encode()).hexdigest(), len(head) + len(stamp) + len(middle),
             incident_row_of_fields(fields, stamp, stamp, self._party, csha), None,
         )  # fmt: skip

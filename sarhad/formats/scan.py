@@ -23,7 +23,8 @@ __all__ = ["MAX_REPORTED_ERRORS", "Geography", "Rejected", "Tally", "rejection",
 MAX_REPORTED_ERRORS = 10
 # (line, row, reason) of a rejected row, for the rejects file
 Rejected = tuple[int, dict[str, str], str]
-# a record, or with ``straight`` its fields (Incident's, id … raw_sha256), and its source row
+# a record, or with ``straight`` its fields (Incident's, id … raw_sha256, then what the format adds), and its
+# source row
 Parsed = tuple[Incident | tuple[Any, ...], dict[str, str]]
 _PLACE = 7  # the place's position among an Incident's fields
 

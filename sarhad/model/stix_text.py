@@ -36,6 +36,7 @@ MODIFIED_PLACEHOLDER: Final = "@@sarhad:modified@@"
 _MAX_SAFE: Final = 2**53 - 1
 # json's C string encoder (ensure_ascii=False) escapes exactly what RFC 8785 §3.2.2.2 asks for.
 _str: Callable[[str], str] = json.encoder.encode_basestring
+_FIELDS: Final = 21  # an Incident's fields from id to raw_sha256 (see IncidentText.parts_of)
 _CACHE_LIMIT: Final = 10_000  # entries per cache: bounded memory when records share few parts
 
 _CORE: Final = (
@@ -140,11 +141,12 @@ class IncidentText:
 
     def parts_of(self, fields: tuple[Any, ...]) -> tuple[str, str, str] | None:
         """:meth:`parts` of the record whose fields are ``fields``, without the record: the values of
-        :class:`Incident`'s fields in their order, from ``id`` to ``raw_sha256`` (no flags), as a parser
-        checked them (:func:`sarhad.model.incident.check_fields`). None for a value of an unexpected type:
-        the caller builds the record and calls :meth:`parts`, which takes the general way."""
+        :class:`Incident`'s fields in their order, from ``id`` to ``raw_sha256`` (no flags; anything after
+        them is ignored), as a parser checked them (:func:`sarhad.model.incident.check_fields`). None for a
+        value of an unexpected type: the caller builds the record and calls :meth:`parts`, which takes the
+        general way."""
         try:
-            return self._write(*fields)
+            return self._write(*fields[:_FIELDS])
         except (_Unusual, TypeError):
             return None
 

@@ -20,8 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sarhad.errors import InvalidInput
 from sarhad.formats import acled
-from sarhad.formats.base import RowContext, RowError
+from sarhad.formats.base import RowContext, RowError, raw_digest, raw_forms, row_values
 from sarhad.importer import import_file
 from sarhad.model.incident import Incident, Place
 from sarhad.node import Node
@@ -55,7 +56,7 @@ def _straight(row: dict[str, str], ctx: RowContext, prepare: Preparer) -> tuple[
         fields = acled.fields(row, ctx)
     except RowError as exc:
         return str(exc)
-    assert Incident(*fields) == acled.parse(row, ctx)  # the fields are the record's
+    assert Incident(*fields[:21]) == acled.parse(row, ctx)  # the fields are the record's
     try:
         return prepare.from_fields(fields, row)
     except Exception as exc:
@@ -92,6 +93,19 @@ def test_the_straight_path_prepares_what_the_record_path_prepares(
     for row in acled_synth.rows(3, seed, numeric_inter=numeric):
         row.update(changes)
         assert _straight(row, ctx, straight) == _long_way(row, ctx, long_way)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(max_size=12), st.one_of(st.text(max_size=40), _ANY_TEXT), max_size=12))
+def test_raw_forms_are_the_digest_and_the_stored_values(row: dict[str, str]) -> None:
+    try:
+        expected = (raw_digest(row), *row_values(row))
+    except InvalidInput as exc:
+        with pytest.raises(InvalidInput, match="lone surrogate") as caught:
+            raw_forms(row)
+        assert str(caught.value) == str(exc)
+        return
+    assert raw_forms(row) == expected
 
 
 def test_the_straight_path_on_the_generator_rows_is_the_record_path() -> None:
