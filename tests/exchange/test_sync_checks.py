@@ -230,20 +230,24 @@ def _variants() -> list[dict[str, Any]]:
     red["id"] = incident_id("party", "PK", "row-3")
     red["object_marking_refs"] = [TLP_MARKINGS["RED"]]
     red["extensions"][SARHAD_EXTENSION]["recipients"] = ["IR:desk-a"]  # the general way, and accepted
+    farsi = copy.deepcopy(_BASE_INCIDENT)  # not ASCII: hashed from the text, not from byte offsets
+    farsi["id"] = incident_id("party", "PK", "row-4")
+    farsi["name"] = "حمله در سراوان"
+    farsi["extensions"][SARHAD_EXTENSION]["place"]["name"] = "سراوان"
     note = {"type": "note", "spec_version": "2.1", "id": "note--6b5cf1ae-26d3-4d38-9a6e-5b4f2a2c1d10",
             "created": "2025-11-05T10:00:00.000Z", "modified": "2025-11-05T10:00:00.000Z", "content": "seen",
             "object_refs": [plain["id"]]}  # fmt: skip
-    return [plain, bare, red, note]
+    return [plain, bare, red, farsi, note]
 
 
 def test_a_piece_checked_straight_equals_the_general_way() -> None:
     entries = [_entry(i, obj) for i, obj in enumerate(_variants())]
-    entries.append(_entry(4, _BASE_INCIDENT, body=False))  # withheld: the envelope only
+    entries.append(_entry(5, _BASE_INCIDENT, body=False))  # withheld: the envelope only
     general = _prepare(_PEER, [_check_entry("PK", e) for e in entries], keep_incidents=False)
     straight = _check_piece(_PEER, entries, keep_incidents=False)
-    assert straight.leaves == general.leaves and len(straight.leaves) == 5
-    assert straight.objects == general.objects and len(straight.objects) == 4
-    assert straight.incidents == general.incidents and len(straight.incidents) == 3
+    assert straight.leaves == general.leaves and len(straight.leaves) == 6
+    assert straight.objects == general.objects and len(straight.objects) == 5
+    assert straight.incidents == general.incidents and len(straight.incidents) == 4
 
 
 @pytest.mark.parametrize("fault", ["body", "leaf", "json", "id"])
