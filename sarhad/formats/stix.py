@@ -66,6 +66,9 @@ _TLP_CREATED: Final = "2022-10-01T00:00:00.000Z"
 _TLP_BY_ID: Final = {v: k for k, v in TLP_MARKINGS.items()}
 # Timestamps of the objects sarhad defines once (its extension-definition, party identities, groups).
 _EPOCH: Final = "2025-11-01T00:00:00.000Z"
+# Version 1.1 of sarhad's incident extension added the optional ``recipients`` of a TLP:RED record (1.0, whose
+# schema allows no other properties, would refuse a record that names them).
+_EXTENSION_1_1: Final = "2026-12-06T00:00:00.000Z"
 _NAMESPACE: Final = uuid.UUID("5a7268ad-0001-5000-8000-737469780000")
 _SARHAD_IDENTITY: Final = identity_id("SARHAD")
 DERIVED_TYPES: Final = ("identity", "location", "threat-actor", "relationship", "marking-definition")
@@ -97,12 +100,12 @@ def extension_definition() -> dict[str, Any]:
         "spec_version": "2.1",
         "id": SARHAD_EXTENSION,
         "created": _EPOCH,
-        "modified": _EPOCH,
+        "modified": _EXTENSION_1_1,
         "created_by_ref": _SARHAD_IDENTITY,
         "name": "sarhad incident",
         "description": extension_schema()["description"],
         "schema": extension_schema()["$id"],
-        "version": "1.0",
+        "version": "1.1",
         "extension_types": ["property-extension"],
     }
 
