@@ -30,7 +30,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from sarhad._internal.child import child_environment, relay
+from sarhad._internal.child import child_environment, relay, take
 from sarhad.errors import InvalidInput, SarhadError
 from sarhad.formats.scan import Rejected, Tally
 
@@ -163,7 +163,7 @@ def prepared_batches(
             proc.stdin.write(pickle.dumps(spec))
         receiver.start()
         while True:
-            message = inbox.get()
+            message = take(inbox, receiver, ("eof",))
             kind = message[0]
             if kind == "batch":
                 _, read, records, rejects = message

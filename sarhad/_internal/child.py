@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-__all__ = ["child_environment", "relay"]
+__all__ = ["child_environment", "relay", "take"]
 
 T = TypeVar("T")
 
@@ -43,3 +43,15 @@ def relay(receive: Callable[[], T], inbox: queue.Queue[T], stop: threading.Event
                 continue
         if not more(message):
             return
+
+
+def take(inbox: queue.Queue[T], receiver: threading.Thread, gone: T) -> T:
+    """The next message :func:`relay` put into ``inbox``, or ``gone`` when the receiving thread has ended
+    without leaving one (it failed on an error of its own), so that the parent never waits for ever."""
+    while True:
+        try:
+            return inbox.get(timeout=0.5)
+        except queue.Empty:
+            # in this order: a thread that put its last message and ended leaves the inbox not empty
+            if not receiver.is_alive() and inbox.empty():
+                return gone

@@ -48,7 +48,7 @@ from typing import IO, TYPE_CHECKING, Any, Final, NamedTuple
 import httpx
 import orjson
 
-from sarhad._internal.child import child_environment, relay
+from sarhad._internal.child import child_environment, relay, take
 from sarhad.canonical import canonical_text
 from sarhad.errors import ExchangeError, InvalidInput, SarhadError, VerificationError
 from sarhad.exchange.client import MAX_RESPONSE_BYTES
@@ -899,7 +899,7 @@ def _checked_elsewhere(
         receiver.start()
         yield from _prepared_chunks(http, start, start + lead, keep_incidents, size, piece)
         while True:
-            frame = frames.get()
+            frame = take(frames, receiver, None)
             if frame is None:
                 raise ExchangeError(
                     f"peer {peer.name}: the process checking its entries stopped unexpectedly"
