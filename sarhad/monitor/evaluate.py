@@ -55,6 +55,27 @@ def _border_km(inc: Incident) -> float | None:
     return float(border_distances([p.lat], [p.lon])[0])
 
 
+def _border_kms(incidents: Sequence[Incident]) -> dict[str, float]:
+    """The border distance of each record that has coordinates but no distance yet, by id, in one vectorised
+    call (one call per record costs about a quarter of a millisecond, mostly in setting it up)."""
+    ids: list[str] = []
+    lats: list[float] = []
+    lons: list[float] = []
+    for inc in incidents:
+        p = inc.place
+        if p.border_km is None and p.lat is not None and p.lon is not None:
+            ids.append(inc.id)
+            lats.append(p.lat)
+            lons.append(p.lon)
+    if not ids:
+        return {}
+    try:
+        from sarhad.geo import border_distances  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        return {}
+    return {i: float(d) for i, d in zip(ids, border_distances(lats, lons), strict=True)}
+
+
 def _inside(lon: float, lat: float, ring: Sequence[tuple[float, float]]) -> bool:
     # Ray casting (even-odd rule) on the ring as given; enough for a desk's area of interest.
     inside = False
@@ -106,15 +127,16 @@ def _surge(db: Database, rule: Rule, inc: Incident) -> str | None:
     return None
 
 
-def match(db: Database, rule: Rule, inc: Incident) -> list[str] | None:
+def match(db: Database, rule: Rule, inc: Incident, *, border_km: float | None = None) -> list[str] | None:
     """Why ``inc`` matches ``rule`` (one reason per condition), or None when a condition fails.
 
     Cheap conditions are checked first; the database is asked only for surges and disagreements.
+    ``border_km``, when given, is the record's distance to the border, computed already (see :func:`evaluate`).
     """
     reasons: list[str] = []
     p = inc.place
     if rule.near_border_km is not None:
-        km = _border_km(inc)
+        km = _border_km(inc) if border_km is None else border_km
         if km is None or km > rule.near_border_km:
             return None
         reasons.append(f"{km:.1f} km from the border")
@@ -181,9 +203,10 @@ def evaluate(db: Database, incidents: Sequence[Incident], *, origin: str) -> lis
             return []
         stamp = _now()
         new: list[Alert] = []
+        distances = _border_kms(incidents) if any(r.near_border_km is not None for r in rules) else {}
         for inc in incidents:
             for rule in rules:
-                reasons = match(db, rule, inc)
+                reasons = match(db, rule, inc, border_km=distances.get(inc.id))
                 if reasons is None:
                     continue
                 alert = Alert(alert_id(rule.name, inc.id), rule.name, inc.id, origin, "; ".join(reasons), stamp)

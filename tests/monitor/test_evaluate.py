@@ -122,3 +122,20 @@ def test_synced_records_are_evaluated_with_their_origin(node: Node) -> None:
 def test_list_alerts_rejects_a_bad_limit(node: Node) -> None:
     with pytest.raises(InvalidInput, match="limit 0 is not positive"):
         list_alerts(node.db, limit=0)
+
+
+def test_border_distances_computed_for_a_batch_give_what_each_record_alone_gives(node: Node) -> None:
+    # Records without a stored distance (as a peer may send them) get it computed, for a batch in one call.
+    from sarhad.monitor.evaluate import match
+
+    rule = Rule(name="near", near_border_km=60)
+    add_rule(node.db, rule)
+    points = [(28.96, 61.59), (29.5, 60.9), (27.2, 62.4), (25.3, 62.3), (31.0, 66.5), (30.2, 71.5)]
+    batch = [make(f"p{i}", lat=lat, lon=lon, border_km=None) for i, (lat, lon) in enumerate(points)]
+    batch.append(make("preset", border_km=5.0))  # a stored distance is used as it is
+    batch.append(make("nowhere", border_km=None, lat=None, lon=None))  # type: ignore[arg-type]
+    alone = {inc.id: match(node.db, rule, inc) for inc in batch}
+    alerts = evaluate(node.db, batch, origin="IR")
+    notify_committed()
+    assert {a.incident_id: a.reason for a in alerts} == {i: "; ".join(r) for i, r in alone.items() if r is not None}
+    assert 2 <= len(alerts) < len(batch)  # some near, some not

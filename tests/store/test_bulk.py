@@ -191,3 +191,17 @@ def test_none_is_still_stored_as_null_with_the_fast_adapter(db: Database) -> Non
         ("integer", "text", "null"),
     ]
     assert db.fetchone("SELECT COUNT(*) FROM t WHERE b IS NULL AND c IS NULL") == (1,)
+
+
+def test_the_date_index_holds_party_and_place_for_the_counterparts_lookup(db: Database) -> None:
+    # sarhad.monitor.counterparts selects by date, then by party and place: all four are in the index
+    cols = [str(r[2]) for r in db.fetchall("PRAGMA index_info(incidents_date)")]
+    assert cols == ["date_start", "reported_by", "lat", "lon"]
+    plan = " ".join(
+        str(r[-1])
+        for r in db.fetchall(
+            "EXPLAIN QUERY PLAN SELECT id FROM incidents WHERE date_start BETWEEN ? AND ? AND reported_by <> ?",
+            ("2025-01-01", "2025-01-07", "PK"),
+        )
+    )
+    assert "incidents_date" in plan
