@@ -38,7 +38,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, closing, nullcontext, suppress
 from dataclasses import dataclass
@@ -60,8 +60,8 @@ from sarhad.log.envelope import Envelope
 from sarhad.log.merkle import leaf_hash, verify_consistency
 from sarhad.model.incident import SARHAD_EXTENSION, Incident, content_hash
 from sarhad.monitor import summary as incident_summaries
-from sarhad.monitor.evaluate import evaluate, notify_committed
-from sarhad.monitor.rules import list_rules
+from sarhad.monitor.evaluate import evaluate, may_alert, notify_committed
+from sarhad.monitor.rules import Rule, list_rules
 from sarhad.store.incidents import incident_row, incident_row_from_stix
 
 if TYPE_CHECKING:
@@ -455,17 +455,19 @@ def _check_entry(name: str, entry: _Entry) -> _Checked:
     return _Checked(entry, env, text, obj)
 
 
-def _deferred_indexes(node: Node, new_entries: int) -> AbstractContextManager[object]:
+def _deferred_indexes(node: Node, new_entries: int, rules: Sequence[Rule]) -> AbstractContextManager[object]:
     """Build the secondary indexes of ``incidents`` once after a large sync, when sound.
 
     Only on SQLite, for at least :data:`DEFER_INDEXES_MIN` new entries that outnumber the incidents already
-    stored (a rebuild costs in proportion to the whole table), and only without alert rules, whose queries
-    in the same transaction need the indexes. The indexes of ``objects`` stay: their keys (``seq``, log
+    stored (a rebuild costs in proportion to the whole table), and only without alert rules that query the
+    database in the same transaction (surges and disagreements need the indexes; rules on the record alone
+    do not). The indexes of ``objects`` stay: their keys (``seq``, log
     position, ``added`` then ``seq``) grow with every row a sync writes, so each row goes at the end of each
     index, which costs less than reading the whole table and its bodies again to build them. The drop and the
     rebuild are part of the sync's transaction: a failure rolls both back.
     """
-    if node.db.dialect != "sqlite" or new_entries < DEFER_INDEXES_MIN or list_rules(node.db):
+    querying = any(rule.surge_window_days is not None or rule.disagrees for rule in rules)
+    if node.db.dialect != "sqlite" or new_entries < DEFER_INDEXES_MIN or querying:
         return nullcontext()
     row = node.db.fetchone("SELECT COUNT(*) FROM incidents")
     if row is not None and int(row[0]) >= new_entries:
@@ -576,18 +578,18 @@ def _sync(
         if node.db.fetchone("SELECT 1 FROM incidents LIMIT 1") is None:
             synced = {}
         new_entries = checkpoint.size - held
-        # Alert rules are evaluated on the parsed incidents; without rules they need not be kept.
-        keep_incidents = bool(list_rules(node.db))
+        # Alert rules are evaluated on the parsed incidents that may raise an alert; without rules none are kept.
+        rules = tuple(list_rules(node.db))
         # 3. Every leaf and object hash of a chunk is recomputed before any of it is prepared and written:
         # here, or for a large sync in a second process while this one writes the chunk before.
         # closing(): a failure here stops the fetch in flight (or the checking process) before going on.
         if _use_checker(checker, new_entries):
-            prepared = _checked_elsewhere(http, held, checkpoint.size, keep_incidents, CHUNK, PIECE)
+            prepared = _checked_elsewhere(http, held, checkpoint.size, rules, CHUNK, PIECE)
         else:
-            prepared = _prepared_chunks(http, held, checkpoint.size, keep_incidents, CHUNK, PIECE)
+            prepared = _prepared_chunks(http, held, checkpoint.size, rules, CHUNK, PIECE)
         # The summaries' changes of every chunk, written once (a point recurs in every chunk).
         deltas = incident_summaries.Deltas()
-        with _deferred_indexes(node, new_entries), closing(prepared) as chunks:
+        with _deferred_indexes(node, new_entries, rules), closing(prepared) as chunks:
             for chunk in chunks:
                 frontier.extend(leaf for _, _, leaf in chunk.leaves)
                 objects += _write(node, peer, chunk, stamp, synced, deltas)
@@ -634,7 +636,8 @@ class _Prepared(NamedTuple):
     """A checked chunk made ready to write: everything that needs no database, computed before any write.
 
     ``objects`` rows lack the node's ``added`` stamp and ``seq`` (the writer assigns them); ``received`` holds
-    the parsed incidents only when the node has alert rules to evaluate on them.
+    the parsed incidents that the node's alert rules may alert on (:func:`sarhad.monitor.evaluate.may_alert`:
+    their conditions on the record alone hold), to be evaluated in the writer's transaction.
     """
 
     leaves: list[tuple[int, str, bytes]]
@@ -644,7 +647,8 @@ class _Prepared(NamedTuple):
 
 
 def _prepare(peer: Peer, checked: list[_Checked], keep_incidents: bool) -> _Prepared:
-    """Content hashes, incident records and rows of a checked chunk. Raises VerificationError naming the entry."""
+    """Content hashes, incident records and rows of a checked chunk (``received``: every incident record, when
+    ``keep_incidents``). Raises VerificationError naming the entry."""
     name, party = peer.name, peer.party
     objects: list[tuple[Any, ...]] = []
     incidents: list[tuple[Any, ...]] = []
@@ -674,34 +678,41 @@ def _prepare(peer: Peer, checked: list[_Checked], keep_incidents: bool) -> _Prep
     return _Prepared(leaves, objects, incidents, received)
 
 
-def _check_piece(peer: Peer, entries: list[_Entry], keep_incidents: bool) -> _Prepared:
+def _check_piece(peer: Peer, entries: list[_Entry], rules: Sequence[Rule]) -> _Prepared:
     """Check (step 3) and prepare a piece of entries: :func:`_check_entry` then :func:`_prepare`, fused.
 
     The common entry goes the straight way (:func:`_check_straight`); any other entry, and any entry that
     fails a check, goes the general way, which stores the same rows or raises the error naming the entry.
-    With alert rules the whole piece goes the general way (the rules need each :class:`Incident`).
+    With alert ``rules``, each incident is also parsed into an :class:`Incident`, and those some rule may alert
+    on (:func:`sarhad.monitor.evaluate.may_alert`) go with the piece, to be evaluated by the writer.
     """
-    if keep_incidents:
-        return _prepare(peer, [_check_entry(peer.name, entry) for entry in entries], keep_incidents)
     party = peer.party
     objects: list[tuple[Any, ...]] = []
     incidents: list[tuple[Any, ...]] = []
+    records: list[Incident] = []
     for entry in entries:
         rows = _check_straight(entry, party)
+        if rows is not None and rows[1] is not None and rules:
+            try:
+                records.append(Incident.from_stix(rows[2]))
+            except SarhadError:  # the general way says what is wrong
+                rows = None
         if rows is None:
-            general = _prepare(peer, [_check_entry(peer.name, entry)], keep_incidents)
+            general = _prepare(peer, [_check_entry(peer.name, entry)], bool(rules))
             objects += general.objects
             incidents += general.incidents
+            records += general.received
         else:
             objects.append(rows[0])
             if rows[1] is not None:
                 incidents.append(rows[1])
     leaves = [(e.position, e.envelope, e.leaf) for e in entries]
-    return _Prepared(leaves, objects, incidents, [])
+    return _Prepared(leaves, objects, incidents, may_alert(rules, records))
 
 
-def _check_straight(entry: _Entry, party: str) -> tuple[tuple[Any, ...], tuple[Any, ...] | None] | None:
-    """The ``objects`` row and, for an incident, the ``incidents`` row of a common entry; None for any other.
+def _check_straight(entry: _Entry, party: str) -> tuple[tuple[Any, ...], tuple[Any, ...] | None, dict[str, Any]] | None:
+    """The ``objects`` row, for an incident the ``incidents`` row, and the parsed object, of a common entry;
+    None for any other.
 
     The common entry, every one sarhad serves: an envelope in canonical form with plain strings, the body
     served as text, and for an incident the usual shape (:func:`incident_row_from_stix`). Its leaf and object
@@ -729,11 +740,11 @@ def _check_straight(entry: _Entry, party: str) -> tuple[tuple[Any, ...], tuple[A
     except (ValueError, InvalidInput, UnicodeEncodeError):
         return None
     if kind != "incident":
-        return (object_id, version, kind, digest, csha, tlp, _licence(obj), entry.position, text), None
+        return (object_id, version, kind, digest, csha, tlp, _licence(obj), entry.position, text), None, obj
     row = incident_row_from_stix(obj, party, csha)
     if row is None:
         return None
-    return (object_id, version, kind, digest, csha, tlp, row[-2], entry.position, text), row
+    return (object_id, version, kind, digest, csha, tlp, row[-2], entry.position, text), row, obj
 
 
 def _licence(obj: dict[str, Any]) -> str:
@@ -792,7 +803,7 @@ def _write(
 
 
 def _prepared_chunks(
-    http: _PeerHTTP, start: int, end: int, keep_incidents: bool, size: int, piece: int
+    http: _PeerHTTP, start: int, end: int, rules: Sequence[Rule], size: int, piece: int
 ) -> Generator[_Prepared]:
     """Fetch entries ``start..end-1`` in requests of ``size``; check (step 3) and prepare them in pieces of at
     most ``piece``, each yielded as soon as it is ready (a writer in another process starts sooner and
@@ -801,19 +812,19 @@ def _prepared_chunks(
     with closing(_entry_chunks(http, start, end, size, piece)) as chunks:
         for chunk in chunks:
             for at in range(0, len(chunk), piece):
-                yield _check_piece(http.peer, chunk[at : at + piece], keep_incidents)
+                yield _check_piece(http.peer, chunk[at : at + piece], rules)
 
 
 def run_checker(source: IO[bytes], sink: IO[bytes]) -> None:
     """The checking process's side (``python -m sarhad.exchange.checker``): read the job from ``source``,
     then fetch, check and prepare its chunks and write each to ``sink`` as soon as it is ready.
 
-    The job is a pickled ``(peer, start, end, keep_incidents, chunk size, piece size)``. Each message is
+    The job is a pickled ``(peer, start, end, alert rules, chunk size, piece size)``. Each message is
     length-prefixed (:func:`_encode`): ``("chunk", prepared)``, then ``("done", None)``, or
     ``("error", exception)`` after which nothing more is sent.
     """
     gc.disable()  # the same reason as in the writer: a large sync allocates many small containers
-    peer, start, end, keep_incidents, size, piece = pickle.loads(source.read())
+    peer, start, end, rules, size, piece = pickle.loads(source.read())
 
     def send(message: tuple[str, Any]) -> None:
         data = _encode(message)
@@ -823,7 +834,7 @@ def run_checker(source: IO[bytes], sink: IO[bytes]) -> None:
 
     http = _PeerHTTP(peer)
     try:
-        for prepared in _prepared_chunks(http, start, end, keep_incidents, size, piece):
+        for prepared in _prepared_chunks(http, start, end, rules, size, piece):
             send(("chunk", prepared))
         send(("done", None))
     except (BrokenPipeError, ConnectionResetError):  # the writer gave up (a failure or Ctrl-C): just stop
@@ -866,7 +877,7 @@ def _read_frame(stream: IO[bytes]) -> bytes | None:
 
 
 def _checked_elsewhere(
-    http: _PeerHTTP, start: int, end: int, keep_incidents: bool, size: int, piece: int
+    http: _PeerHTTP, start: int, end: int, rules: Sequence[Rule], size: int, piece: int
 ) -> Generator[_Prepared]:
     """:func:`_prepared_chunks` in a second process (:func:`run_checker`), so that fetching and checking the
     next chunk overlaps with writing this one. The process is stopped when the generator is closed, whatever
@@ -895,9 +906,9 @@ def _checked_elsewhere(
     )
     try:
         with process.stdin:
-            process.stdin.write(pickle.dumps((peer, start + lead, end, keep_incidents, size, piece)))
+            process.stdin.write(pickle.dumps((peer, start + lead, end, rules, size, piece)))
         receiver.start()
-        yield from _prepared_chunks(http, start, start + lead, keep_incidents, size, piece)
+        yield from _prepared_chunks(http, start, start + lead, rules, size, piece)
         while True:
             frame = take(frames, receiver, None)
             if frame is None:

@@ -23,7 +23,7 @@ from sarhad.monitor.counterparts import Facts, disagrees, haversine_km
 from sarhad.monitor.rules import Rule, list_rules
 from sarhad.store.db import Database
 
-__all__ = ["crossings", "evaluate", "match", "notify_committed", "take_pending"]
+__all__ = ["crossings", "evaluate", "match", "match_record", "may_alert", "notify_committed", "take_pending"]
 
 log = logging.getLogger(__name__)
 
@@ -130,9 +130,41 @@ def _surge(db: Database, rule: Rule, inc: Incident) -> str | None:
 def match(db: Database, rule: Rule, inc: Incident, *, border_km: float | None = None) -> list[str] | None:
     """Why ``inc`` matches ``rule`` (one reason per condition), or None when a condition fails.
 
-    Cheap conditions are checked first; the database is asked only for surges and disagreements.
-    ``border_km``, when given, is the record's distance to the border, computed already (see :func:`evaluate`).
+    Cheap conditions are checked first (:func:`match_record`); the database is asked only for surges and
+    disagreements. ``border_km``, when given, is the record's distance to the border, computed already (see
+    :func:`evaluate`).
     """
+    reasons = match_record(rule, inc, border_km=border_km)
+    if reasons is None:
+        return None
+    if rule.surge_window_days is not None:
+        surge = _surge(db, rule, inc)
+        if surge is None:
+            return None
+        reasons.append(surge)
+    if rule.disagrees:
+        diffs = disagrees(db, _facts(inc))
+        if not diffs:
+            return None
+        reasons.append("disagrees with " + " | ".join(diffs[:3]))
+    return reasons
+
+
+def may_alert(rules: Sequence[Rule], incidents: Sequence[Incident]) -> list[Incident]:
+    """The records for which some rule's conditions on the record alone (:func:`match_record`) hold: only
+    these can raise an alert, so a large sync's checking process sends only these to be evaluated."""
+    if not rules:
+        return []
+    distances = _border_kms(incidents) if any(r.near_border_km is not None for r in rules) else {}
+    return [
+        inc
+        for inc in incidents
+        if any(match_record(rule, inc, border_km=distances.get(inc.id)) is not None for rule in rules)
+    ]
+
+
+def match_record(rule: Rule, inc: Incident, *, border_km: float | None = None) -> list[str] | None:
+    """The part of :func:`match` that needs nothing but the record: place, group and killed conditions."""
     reasons: list[str] = []
     p = inc.place
     if rule.near_border_km is not None:
@@ -170,16 +202,6 @@ def match(db: Database, rule: Rule, inc: Incident, *, border_km: float | None = 
         if killed is None or killed < rule.min_killed:
             return None
         reasons.append(f"{killed} killed")
-    if rule.surge_window_days is not None:
-        surge = _surge(db, rule, inc)
-        if surge is None:
-            return None
-        reasons.append(surge)
-    if rule.disagrees:
-        diffs = disagrees(db, _facts(inc))
-        if not diffs:
-            return None
-        reasons.append("disagrees with " + " | ".join(diffs[:3]))
     return reasons
 
 

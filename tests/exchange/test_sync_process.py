@@ -133,3 +133,37 @@ def test_summaries_written_in_several_rounds_when_the_changes_grow_equal_a_rebui
     monkeypatch.setattr(sync, "DELTAS_MAX", 3)  # written after nearly every piece
     sync_peer(ir, get_peer(ir.db, "PK"))
     assert snapshot(ir.db) == from_scratch(ir.db)
+
+
+def test_alert_rules_raise_the_same_alerts_through_the_checking_process(
+    pair: tuple[Node, Node, str],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    # The checking process sends only the records some rule may alert on (their conditions on the record
+    # alone hold); the writer evaluates those. The alerts are those of the sync in one process.
+    from sarhad.monitor.alerts import list_alerts
+    from sarhad.monitor.rules import Rule, add_rule
+
+    pk, ir, url = pair
+    rules = [
+        Rule(name="deadly", min_killed=5),
+        Rule(name="near", near_border_km=100),
+        Rule(name="ttp", perpetrators=("ttp",)),
+        Rule(name="deadly-near", near_border_km=150, min_killed=1),
+        Rule(name="disagrees", disagrees=True),
+    ]
+    alerts = {}
+    for name, checker in (("ir", "process"), ("ir-inline", "inline")):
+        node = ir if name == "ir" else Node.init(tmp_path / name, "IR")
+        try:
+            for rule in rules:
+                add_rule(node.db, rule)
+            if name != "ir":
+                add_peer(node.db, "PK", url, pk.signer.vkey, create_token(pk.db, name, "peer", "IR"))
+            sync_peer(node, get_peer(node.db, "PK"), checker=checker)
+            alerts[checker] = sorted((a.rule, a.incident_id, a.reason) for a in list_alerts(node.db))
+        finally:
+            if node is not ir:
+                node.close()
+    assert alerts["process"] == alerts["inline"]
+    assert {rule for rule, _, _ in alerts["process"]} >= {"deadly", "near", "ttp"}

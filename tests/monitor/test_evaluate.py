@@ -139,3 +139,32 @@ def test_border_distances_computed_for_a_batch_give_what_each_record_alone_gives
     notify_committed()
     assert {a.incident_id: a.reason for a in alerts} == {i: "; ".join(r) for i, r in alone.items() if r is not None}
     assert 2 <= len(alerts) < len(batch)  # some near, some not
+
+
+def test_may_alert_keeps_every_record_a_rule_alerts_on(node: Node) -> None:
+    # A large sync's checking process sends only may_alert's records; none that would alert may be left out.
+    from sarhad.monitor.evaluate import match, may_alert
+
+    rules = [
+        Rule(name="near", near_border_km=20),
+        Rule(name="jaish-deadly", perpetrators=("jaish",), min_killed=3),
+        Rule(name="chagai", admin1=("Chagai",)),
+        Rule(name="disagrees", disagrees=True),
+    ]
+    records = [
+        make(f"r{i}", border_km=b, perpetrator=p, killed=k, admin2=a)
+        for i, (b, p, k, a) in enumerate(
+            [(5.0, "Jaish al-Adl", 4, "Kech"), (50.0, "Jaish al-Adl", 4, "Kech"), (50.0, "TTP", 9, "Chagai"),
+             (50.0, None, None, "Kech"), (None, "Jaish al-Adl", 1, "Panjgur")]
+        )
+    ]  # fmt: skip
+    kept = {inc.id for inc in may_alert(rules, records)}
+    for rule in rules:
+        for inc in records:
+            if match(node.db, rule, inc) is not None:
+                assert inc.id in kept, (rule.name, inc.source_id)
+    without_db_rule = {inc.id for inc in may_alert(rules[:3], records)}
+    # r3 (far, no group, no figure, not in Chagai) can alert on no rule but the database one; r4 has no stored
+    # distance: computed, it is near
+    assert without_db_rule == {records[i].id for i in (0, 1, 2, 4)}
+    assert may_alert([], records) == []
