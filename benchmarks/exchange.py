@@ -11,7 +11,8 @@ Run ``python benchmarks/exchange.py`` (default sizes 1,000, 10,000 and 100,000; 
    quadratic in N);
 3. fetches the same log entries and objects a sync fetches with plain httpx (transfer only), then runs a
    full verified sync of an empty IR node (goal: within 3× the transfer), then publishes 100 more incidents
-   and times the incremental sync (goal: under 1 s).
+   and times the incremental sync (goal: under 1 s). With ``--rules``, the same full sync also runs into a
+   second fresh IR node that has the demo's three alert rules (place, group, disagreement).
 
 The table goes in ``docs/benchmarks.md`` ("Exchange").
 """
@@ -41,6 +42,7 @@ from sarhad.config import load_settings
 from sarhad.exchange.peers import add_peer
 from sarhad.exchange.sync import CHUNK, sync_peer
 from sarhad.model.incident import Incident, Place, incident_id
+from sarhad.monitor.rules import Rule, add_rule
 from sarhad.node import Node
 from sarhad.web.auth import create_token
 
@@ -188,7 +190,16 @@ def transfer(base: str, token: str, size: int) -> tuple[int, float]:
     return total, time.perf_counter() - started
 
 
-def bench_sarhad(tmp: Path, n: int, limit: int) -> None:
+# The alert rules the demo starts a border desk with (sarhad.cli.demo): one on the place, one on the group, one
+# that asks the database for other parties' records of the same incident.
+DEMO_RULES = (
+    Rule("within 50 km of the border", near_border_km=50),
+    Rule("Jaish al-Adl", perpetrators=("Jaish al-Adl",)),
+    Rule("peer disagrees", disagrees=True),
+)
+
+
+def bench_sarhad(tmp: Path, n: int, limit: int, with_rules: bool = False) -> None:
     pk = tmp / f"pk-{n}"
     Node.init(pk, "PK").close()
     took = publish(pk, 0, n)
@@ -196,9 +207,18 @@ def bench_sarhad(tmp: Path, n: int, limit: int) -> None:
     ir_home = tmp / f"ir-{n}"
     with Node.init(ir_home, "IR") as ir:
         ir_vkey = ir.signer.vkey
+    rules_home = tmp / f"ir-rules-{n}" if with_rules else None
+    rules_vkey = None
+    if rules_home is not None:
+        with Node.init(rules_home, "IR") as ruled:
+            for rule in DEMO_RULES:
+                add_rule(ruled.db, rule)
+            rules_vkey = ruled.signer.vkey
     with Node.open(load_settings(pk)) as node:
         # PK accepts IR's cosignatures (IR's URL is not used here: PK does not pull).
         add_peer(node.db, "IR", "http://127.0.0.1:9", ir_vkey, "unused")
+        if rules_vkey is not None:  # a second IR node, with alert rules: it cosigns too
+            add_peer(node.db, "IR-rules", "http://127.0.0.1:9", rules_vkey, "unused")
         viewer = create_token(node.db, "bench", "viewer", "PK")
         peer_token = create_token(node.db, "ir-node", "peer", "IR")
         vkey = node.signer.vkey
@@ -227,6 +247,15 @@ def bench_sarhad(tmp: Path, n: int, limit: int) -> None:
                 result = sync_peer(ir, peer)
             assert result.objects == n, result
             record("full verified sync", n, m.wall, f"{m.wall / t.wall:.1f}× transfer", "goal ≤ 3×", m.cpu_text())
+            if rules_home is not None:  # the same sync into another fresh node that has the demo's alert rules
+                with Node.open(load_settings(rules_home)) as ruled:
+                    rpeer = add_peer(ruled.db, "PK", base, vkey, peer_token)
+                    with Meter(pid) as m:
+                        ruled_result = sync_peer(ruled, rpeer)
+                    assert ruled_result.objects == n, ruled_result
+                    alerts = ruled.db.fetchone("SELECT COUNT(*) FROM alerts")
+                record("full verified sync, the demo's 3 alert rules", n, m.wall, f"{m.wall / t.wall:.1f}× transfer",
+                       f"{alerts[0] if alerts else 0:,} alerts", m.cpu_text())  # fmt: skip
             publish(pk, n, 100)
             with Meter(pid) as m:
                 inc = sync_peer(ir, peer)
@@ -290,6 +319,7 @@ def main() -> None:
     parser.add_argument("--medallion-sizes", default="1000,2000", help="sizes for medallion (quadratic!)")
     parser.add_argument("--limit", type=int, default=1000, help="TAXII page size")
     parser.add_argument("--quick", action="store_true", help="sizes 1000,5000 and medallion 1000")
+    parser.add_argument("--rules", action="store_true", help="also a full sync into a node with the demo's alert rules")
     args = parser.parse_args()
     sizes = [1000, 5000] if args.quick else [int(s) for s in args.sizes.split(",") if s]
     msizes = [1000] if args.quick else [int(s) for s in args.medallion_sizes.split(",") if s]
@@ -299,7 +329,7 @@ def main() -> None:
         for n in msizes:
             bench_medallion(tmp, n, args.limit)
         for n in sizes:
-            bench_sarhad(tmp, n, args.limit)
+            bench_sarhad(tmp, n, args.limit, args.rules)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"\nPython {platform.python_version()}, {os.cpu_count()} CPUs, load average {start_load:.1f} at the start"
           f" and {load:.1f} at the end, loopback\n")  # fmt: skip
