@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from sarhad.errors import InvalidInput, NotFound, SarhadError
-from sarhad.model.codes import DATE_PRECISIONS
 from sarhad.model.figures import Figure, Range, total
-from sarhad.model.incident import SARHAD_EXTENSION, Incident, Perpetrator
+from sarhad.model.incident import SARHAD_EXTENSION, Incident, Perpetrator, check_fields
 
-# The checks Incident.from_stix runs, shared so that incident_row_from_stix accepts exactly what it accepts.
-from sarhad.model.incident import _EPOCH, _ID, _TIMESTAMP, _TLP_BY_ID, _check_date, _place  # isort: skip
+# Incident.from_stix's own pieces, shared so that incident_row_from_stix reads exactly what it reads.
+from sarhad.model.incident import _EPOCH, _TIMESTAMP, _TLP_BY_ID, _place  # isort: skip
 from sarhad.store.db import Database
 
 __all__ = [
@@ -90,10 +89,10 @@ _NONE: Final = Range()
 def incident_row_from_stix(obj: dict[str, Any], origin: str, content_sha: str) -> tuple[Any, ...] | None:
     """``incident_row(Incident.from_stix(obj), …)``, built straight from a STIX incident (a sync stores many).
 
-    It runs the same checks without building the record: the same ids, dates, place, TLP, perpetrators and
-    figures are accepted. Anything out of the ordinary (a value of an unexpected type, named recipients, a
-    check that fails) gives None, and the caller takes the long way, :meth:`Incident.from_stix`, which
-    accepts it or says what is wrong. (About three times cheaper than the long way.)
+    It runs the record's own checks (:func:`sarhad.model.incident.check_fields`, the place, perpetrators and
+    figures) without building the record, so the same incidents are accepted. Anything out of the ordinary (a
+    value of an unexpected type, a check that fails) gives None, and the caller takes the long way,
+    :meth:`Incident.from_stix`, which accepts it or says what is wrong. (About three times cheaper.)
     """
     try:
         ext = obj["extensions"][SARHAD_EXTENSION]
@@ -103,16 +102,16 @@ def incident_row_from_stix(obj: dict[str, Any], origin: str, content_sha: str) -
         start, end = ext["date_start"], ext["date_end"]
         precision = ext.get("date_precision", "day")
         licence = ext.get("licence", "PARTY-OWN")
+        recipients = ext.get("recipients", ())
         perpetrators = ext.get("perpetrators", ())
         figures = ext.get("figures", ())
     except (KeyError, TypeError, AttributeError):
         return None
     if (
-        obj.get("type") != "incident" or type(ext) is not dict or "recipients" in ext
-        or type(oid) is not str or not _ID.match(oid)
-        or type(reported_by) is not str or not reported_by or type(dataset) is not str or type(source_id) is not str
-        or type(start) is not str or type(end) is not str or end < start or precision not in DATE_PRECISIONS
-        or type(licence) is not str or type(refs) not in (list, tuple)
+        obj.get("type") != "incident" or type(ext) is not dict or type(oid) is not str
+        or type(reported_by) is not str or type(dataset) is not str or type(source_id) is not str
+        or type(start) is not str or type(end) is not str or type(licence) is not str
+        or type(refs) not in (list, tuple) or type(recipients) not in (list, tuple)
         or any(name in ext and type(ext[name]) is not list for name in _LISTS)
         or type(perpetrators) not in (list, tuple) or type(figures) not in (list, tuple)
     ):  # fmt: skip
@@ -120,23 +119,22 @@ def incident_row_from_stix(obj: dict[str, Any], origin: str, content_sha: str) -
     for stamp in (created,) if created == modified else (created, modified):
         if stamp != _EPOCH and (type(stamp) is not str or not _TIMESTAMP.match(stamp)):
             return None
+    markings = [m for m in refs if type(m) is str and m in _TLP_BY_ID]
+    tlp = _TLP_BY_ID[markings[0]] if markings else "CLEAR"
     try:
-        _check_date(start, "start date")
-        _check_date(end, "end date")
+        check_fields(oid, reported_by, start, end, precision, tlp, tuple(recipients))
         p = _place(ext.get("place") or {})
         named = [Perpetrator(**x) for x in perpetrators]
         stated = [Figure.from_dict(f) for f in figures] if figures else ()
     except (SarhadError, TypeError, ValueError, AttributeError, KeyError):
         return None
-    markings = [m for m in refs if type(m) is str and m in _TLP_BY_ID]
     attacks = ext.get("attack_types")
     k = total(stated, "killed") if stated else _NONE
     w = total(stated, "wounded") if stated else _NONE
     return (
         oid, modified, created, origin, dataset, source_id, reported_by, start, end, precision, p.country, p.admin1,
         p.admin1_code, p.admin2, p.name, p.lat, p.lon, p.precision, p.border_km, named[0].name if named else None,
-        attacks[0] if attacks else None, k.low, k.best, k.high, w.low, w.best, w.high,
-        _TLP_BY_ID[markings[0]] if markings else "CLEAR", licence, content_sha,
+        attacks[0] if attacks else None, k.low, k.best, k.high, w.low, w.best, w.high, tlp, licence, content_sha,
     )  # fmt: skip
 
 
