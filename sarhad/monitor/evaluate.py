@@ -202,6 +202,13 @@ def match_record(rule: Rule, inc: Incident, *, border_km: float | None = None) -
         if killed is None or killed < rule.min_killed:
             return None
         reasons.append(f"{killed} killed")
+    if rule.disagrees and not inc.perpetrator:
+        k = inc.killed
+        if k.low is None and k.best is None and k.high is None:
+            # Another party's record can contradict only a perpetrator or a killed figure
+            # (counterparts.disagreements; a different date alone is not a disagreement): this one states
+            # neither, so no other record can disagree with it, and the database need not be asked.
+            return None
     return reasons
 
 

@@ -168,3 +168,21 @@ def test_may_alert_keeps_every_record_a_rule_alerts_on(node: Node) -> None:
     # distance: computed, it is near
     assert without_db_rule == {records[i].id for i in (0, 1, 2, 4)}
     assert may_alert([], records) == []
+
+
+def test_a_record_that_states_no_group_and_no_killed_cannot_disagree(node: Node) -> None:
+    # It is not even looked up; a record that states either is, and its disagreement alerts.
+    from sarhad.monitor.evaluate import may_alert
+
+    rule = Rule(name="disagrees", disagrees=True)
+    add_rule(node.db, rule)
+    silent = make("silent", perpetrator=None, killed=None)
+    assert may_alert([rule], [silent]) == []
+    assert publish_and_evaluate(node, make("pk-1", killed=2)) == []  # PK's own record: no other party yet
+    ir_silent = make("ir-silent", party="IR", perpetrator=None, killed=None)
+    ir_loud = make("ir-loud", party="IR", perpetrator="TTP", killed=9)
+    assert may_alert([rule], [ir_silent, ir_loud]) == [ir_loud]
+    alerts = evaluate(node.db, [ir_silent, ir_loud], origin="IR")
+    notify_committed()
+    assert [a.incident_id for a in alerts] == [ir_loud.id]
+    assert "perpetrator" in alerts[0].reason and "killed" in alerts[0].reason
