@@ -461,10 +461,10 @@ def _deferred_indexes(node: Node, new_entries: int, rules: Sequence[Rule]) -> Ab
     Only on SQLite, for at least :data:`DEFER_INDEXES_MIN` new entries that outnumber the incidents already
     stored (a rebuild costs in proportion to the whole table), and only without alert rules that query the
     database in the same transaction (surges and disagreements need the indexes; rules on the record alone
-    do not). The indexes of ``objects`` stay: their keys (``seq``, log
-    position, ``added`` then ``seq``) grow with every row a sync writes, so each row goes at the end of each
-    index, which costs less than reading the whole table and its bodies again to build them. The drop and the
-    rebuild are part of the sync's transaction: a failure rolls both back.
+    do not). The indexes of ``objects`` stay: their keys (``seq``, log position, ``added`` then ``seq``) grow
+    with every row a sync writes, so each row goes at the end of each index, which costs less than reading the
+    whole table and its bodies again to build them. The drop and the rebuild are part of the sync's
+    transaction: a failure rolls both back.
     """
     querying = any(rule.surge_window_days is not None or rule.disagrees for rule in rules)
     if node.db.dialect != "sqlite" or new_entries < DEFER_INDEXES_MIN or querying:

@@ -13,6 +13,7 @@ import csv
 import functools
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
@@ -152,15 +153,17 @@ def match(db: Database, rule: Rule, inc: Incident, *, border_km: float | None = 
 
 def may_alert(rules: Sequence[Rule], incidents: Sequence[Incident]) -> list[Incident]:
     """The records for which some rule's conditions on the record alone (:func:`match_record`) hold: only
-    these can raise an alert, so a large sync's checking process sends only these to be evaluated."""
+    these can raise an alert, so a large sync's checking process sends only these to be evaluated. A border
+    distance computed here goes with the record (its place's ``border_km``), so it is not computed again."""
     if not rules:
         return []
     distances = _border_kms(incidents) if any(r.near_border_km is not None for r in rules) else {}
-    return [
-        inc
-        for inc in incidents
-        if any(match_record(rule, inc, border_km=distances.get(inc.id)) is not None for rule in rules)
-    ]
+    kept = []
+    for inc in incidents:
+        km = distances.get(inc.id)
+        if any(match_record(rule, inc, border_km=km) is not None for rule in rules):
+            kept.append(inc if km is None else inc.with_place(replace(inc.place, border_km=km)))
+    return kept
 
 
 def match_record(rule: Rule, inc: Incident, *, border_km: float | None = None) -> list[str] | None:

@@ -14,7 +14,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Final, Literal
 
@@ -352,13 +352,7 @@ class Compacted:
     page_size_after: int
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "bytes_before": self.bytes_before,
-            "bytes_after": self.bytes_after,
-            "page_size_before": self.page_size_before,
-            "page_size_after": self.page_size_after,
-        }
+        return asdict(self)
 
 
 def _file_size(path: Path) -> int:

@@ -167,6 +167,9 @@ def test_may_alert_keeps_every_record_a_rule_alerts_on(node: Node) -> None:
     # r3 (far, no group, no figure, not in Chagai) can alert on no rule but the database one; r4 has no stored
     # distance: computed, it is near
     assert without_db_rule == {records[i].id for i in (0, 1, 2, 4)}
+    # the distance computed for r4 goes with it, so the writer's evaluation does not compute it again
+    (r4,) = [inc for inc in may_alert(rules[:1], records) if inc.id == records[4].id]
+    assert r4.place.border_km is not None and r4.place.border_km < 20
     assert may_alert([], records) == []
 
 
