@@ -82,7 +82,8 @@ def peer_add(
     token: str = typer.Option(..., "--token", help="The token the peer issued to this node."),
     party: str = typer.Option(None, "--party", help="The peer's party code [default: NAME in capitals]."),
 ) -> None:
-    """Register a peer (replacing one of the same name)."""
+    """Register a peer (replacing one of the same name). A name that holds a copy of a peer's log keeps that
+    log's key and party; the same key and party as a removed peer take its copy back."""
     from sarhad.cli.audit import record_cli_write
     from sarhad.exchange.peers import add_peer
 
@@ -91,6 +92,28 @@ def peer_add(
         peer = add_peer(db, name, url, vkey, token, party)
         record_cli_write(db, "add-peer", f"{peer.name} ({peer.party}) at {peer.url}")  # never the token
     console.print(f"added peer {peer.name} ({peer.party}) at {peer.url}, log {peer.origin}")
+
+
+@peer_app.command("remove")
+def peer_remove(ctx: typer.Context, name: str = typer.Argument(..., help="The peer's name.")) -> None:
+    """Remove a peer: no more syncs from it, its URL and token are dropped. The copy of its log and the objects
+    it carried are kept, with the key they were checked with, and 'sarhad log verify' still checks them;
+    registering the same key and party again (under any name) takes the copy back."""
+    from sarhad.cli.audit import record_cli_write
+    from sarhad.exchange.peers import remove_peer
+
+    db = state(ctx).node().db
+    with db.transaction():
+        kept = remove_peer(db, name)
+        record_cli_write(db, "remove-peer", name)
+    if kept is None:
+        console.print(f"removed peer {name} (no copy of its log was held)", highlight=False, markup=False)
+    else:
+        console.print(
+            f"removed peer {name}; the copy of its log {kept.origin} is kept and checked by 'sarhad log verify'",
+            highlight=False,
+            markup=False,
+        )
 
 
 @peer_app.command("list")

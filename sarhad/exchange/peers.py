@@ -3,6 +3,14 @@
 A peer's log key (vkey) verifies its checkpoints; the same Ed25519 key, as a cosignature/v1 key (type 0x04)
 under the same name, verifies the cosignatures it returns for ours. A node cosigns with its own log key the
 same way (:func:`node_cosigner`), so registering a peer by its vkey is enough in both directions.
+
+The copy of a peer's log a sync keeps (``peer_leaves``, ``peer_checkpoints``, ``peer_frontiers``) is filed
+under the peer's name, and was checked with the key and party registered under that name. So a name that
+holds a copy keeps its log: registering another key or party under it is refused. Removing a peer
+(:func:`remove_peer`) drops its URL and token but keeps its copy, with the key, origin and party it was
+checked with (``removed_peers``), so ``sarhad log verify`` still checks it. Registering the same log again
+(the same vkey and party) under the removed name, or under a new name, takes the copy back: the next sync
+extends it instead of copying the log again.
 """
 
 from __future__ import annotations
@@ -20,11 +28,24 @@ from sarhad.store.db import Database
 if TYPE_CHECKING:
     from sarhad.node import Node
 
-__all__ = ["Peer", "add_peer", "cosigner_for", "get_peer", "list_peers", "node_cosigner", "peer_by_origin"]
+__all__ = [
+    "Peer",
+    "RemovedPeer",
+    "add_peer",
+    "cosigner_for",
+    "get_peer",
+    "list_peers",
+    "list_removed_peers",
+    "node_cosigner",
+    "peer_by_origin",
+    "remove_peer",
+]
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _PARTY = re.compile(r"^[A-Z][A-Z0-9-]{1,15}$")
 _COLUMNS = "name, url, vkey, origin, token, party"
+# The tables that file a peer's copy (and the evidence against it) under the peer's name.
+_COPY_TABLES = ("peer_leaves", "peer_checkpoints", "peer_frontiers", "split_views")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,14 +65,39 @@ class Peer:
         return Verifier.from_vkey(self.vkey)
 
 
+@dataclass(frozen=True, slots=True)
+class RemovedPeer:
+    """A peer removed from the registry whose copy this node keeps: the key, origin and party it was checked
+    with, and when it was removed (UTC, ISO 8601)."""
+
+    name: str
+    vkey: str
+    origin: str
+    party: str
+    removed: str
+
+
 def _peer(row: tuple[object, ...]) -> Peer:
     return Peer(*(str(v) for v in row))
+
+
+def _holds_copy(db: Database, name: str) -> bool:
+    """Whether a copy of a log (leaves or checkpoints) is filed under ``name``."""
+    return any(
+        db.fetchone(f"SELECT 1 FROM {table} WHERE peer = ? LIMIT 1", (name,)) is not None
+        for table in ("peer_leaves", "peer_checkpoints")
+    )
 
 
 def add_peer(db: Database, name: str, url: str, vkey: str, token: str, party: str | None = None) -> Peer:
     """Register (or replace) the peer ``name`` at ``url`` whose log key is ``vkey``.
 
-    ``party`` defaults to ``name`` in capitals. Raises InvalidInput for a malformed name, URL, vkey or party.
+    ``party`` defaults to ``name`` in capitals. A name that holds a copy of a log (registered or removed)
+    keeps that log's key and party; a removed peer's copy of the same log (same vkey and party) filed under
+    another name is taken over, so the next sync extends it (see the module doc).
+
+    Raises InvalidInput for a malformed name, URL, vkey or party, or for another key or party under a name
+    that holds a copy.
     """
     if not _NAME.match(name):
         raise InvalidInput(f"peer name {name!r} must be 1-64 letters, digits, '.', '_' or '-'")
@@ -66,6 +112,17 @@ def add_peer(db: Database, name: str, url: str, vkey: str, token: str, party: st
     peer = Peer(name, url.rstrip("/"), vkey, verifier.name, token, party)
     stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     with db.transaction():
+        before = db.fetchone("SELECT vkey, party FROM peers WHERE name = ?", (name,))
+        if before is None:
+            before = db.fetchone("SELECT vkey, party FROM removed_peers WHERE name = ?", (name,))
+        if before is not None and (str(before[0]), str(before[1])) != (vkey, party) and _holds_copy(db, name):
+            raise InvalidInput(
+                f"peer name {name!r} holds a copy of the log of key {before[0]!r} (party {before[1]}), checked"
+                f" with that key: it cannot take the key {vkey!r} (party {party}); register that under another name"
+            )
+        if before is None:
+            _take_over(db, name, vkey, party)
+        db.execute("DELETE FROM removed_peers WHERE name = ?", (name,))
         db.execute("DELETE FROM peers WHERE name = ?", (name,))
         db.execute(
             f"INSERT INTO peers ({_COLUMNS}, added) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -74,9 +131,53 @@ def add_peer(db: Database, name: str, url: str, vkey: str, token: str, party: st
     return peer
 
 
+def _take_over(db: Database, name: str, vkey: str, party: str) -> None:
+    """File under ``name`` the copy of a removed peer of the same log (``vkey``) and ``party``, if there is
+    one: it was checked with the same key, so the new name's next sync extends it."""
+    row = db.fetchone(
+        "SELECT name FROM removed_peers WHERE vkey = ? AND party = ? ORDER BY removed DESC, name LIMIT 1",
+        (vkey, party),
+    )
+    if row is None:
+        return
+    for table in _COPY_TABLES:
+        db.execute(f"UPDATE {table} SET peer = ? WHERE peer = ?", (name, str(row[0])))
+    db.execute("DELETE FROM removed_peers WHERE name = ?", (str(row[0]),))
+
+
+def remove_peer(db: Database, name: str) -> RemovedPeer | None:
+    """Remove the peer ``name`` from the registry: no more syncs, its URL and token are dropped.
+
+    The copy of its log stays, with its key, origin and party (returned), so ``sarhad log verify`` still
+    checks it and the objects it carried; None when it held no copy (nothing is kept).
+    Raises NotFound when no peer ``name`` is registered.
+    """
+    with db.transaction():
+        peer = get_peer(db, name)
+        db.execute("DELETE FROM peers WHERE name = ?", (name,))
+        if not _holds_copy(db, name):
+            return None
+        removed = RemovedPeer(
+            name, peer.vkey, peer.origin, peer.party, datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        )
+        db.execute(
+            "INSERT INTO removed_peers (name, vkey, origin, party, removed) VALUES (?, ?, ?, ?, ?)",
+            (removed.name, removed.vkey, removed.origin, removed.party, removed.removed),
+        )
+    return removed
+
+
 def list_peers(db: Database) -> list[Peer]:
     """Every registered peer, by name."""
     return [_peer(r) for r in db.fetchall(f"SELECT {_COLUMNS} FROM peers ORDER BY name")]
+
+
+def list_removed_peers(db: Database) -> list[RemovedPeer]:
+    """Every removed peer whose copy this node keeps, by name."""
+    return [
+        RemovedPeer(*(str(v) for v in r))
+        for r in db.fetchall("SELECT name, vkey, origin, party, removed FROM removed_peers ORDER BY name")
+    ]
 
 
 def get_peer(db: Database, name: str) -> Peer:

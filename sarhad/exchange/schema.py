@@ -6,6 +6,8 @@
 * ``peer_leaves``: a copy of each peer's log leaves (envelope and leaf hash), so its history can be checked.
 * ``peer_frontiers``: the frontier (compact range) of each peer's log at the size of its copied leaves, so a
   sync appends the new leaves to it instead of rehashing every leaf held (see sarhad.exchange.frontier).
+* ``removed_peers``: the peers removed from ``peers`` whose copy (leaves, checkpoints, frontier) is kept: the
+  key, origin and party it was checked with, so ``sarhad log verify`` still checks it.
 * ``split_views``: evidence: two checkpoints signed by a peer that cannot both be true.
 * ``taxii_status``: the TAXII status resources of POSTs.
 * ``audit``: every write and every read of a non-CLEAR object by a principal; ``logged`` names the
@@ -74,4 +76,12 @@ MIGRATIONS: Final[list[str]] = [
     "ALTER TABLE audit ADD COLUMN logged TEXT",
     # Sync (sarhad.exchange.sync): the frontier of each peer's copied leaves; ``size`` = number of leaves.
     "CREATE TABLE peer_frontiers (peer TEXT PRIMARY KEY, size {bigint} NOT NULL, hashes {blob} NOT NULL)",
+    # sarhad peer remove (sarhad.exchange.peers.remove_peer): the key a removed peer's kept copy was checked with.
+    """CREATE TABLE removed_peers (
+        name TEXT PRIMARY KEY,
+        vkey TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        party TEXT NOT NULL,
+        removed TEXT NOT NULL
+    )""",
 ]

@@ -4,22 +4,28 @@ A sync (:mod:`sarhad.exchange.sync`) keeps, for each peer, the leaves of the pee
 envelope and leaf hash), the objects it may read (``objects`` rows with ``origin`` = the peer's party and
 ``log_index`` = the object's entry in the peer's log, the body exactly as the peer hashed it) and every
 checkpoint of the peer it verified (``peer_checkpoints``). These copies are what the node shows and
-re-publishes of the peer; nothing stored is trusted. For each registered peer the verifier
+re-publishes of the peer; nothing stored is trusted. The copies checked are those of the registered peers
+and of the removed ones (``removed_peers``: ``sarhad peer remove`` keeps a peer's copy with the key, origin and
+party it was checked with; see :mod:`sarhad.exchange.peers`). A copy is filed under a name, and a name that
+holds a copy keeps its log's key and party, so each copy is checked with the key its checkpoints were
+verified with. A peer registered again under a new name with the same key and party takes over the removed
+copy of that log (filed under its new name), so it verifies before it syncs again. For each copy the verifier
 
 1. reads the copied leaves in order and checks that the indexes run 0, 1, 2, … without gaps, that each
    envelope is canonical and that its leaf hash (RFC 9162 §2.1.1, ``SHA-256(0x00 ‖ envelope)``) is the stored
    one;
-2. checks every stored checkpoint of the peer that the copy reaches: its signature by the peer's registered
-   key and origin, the stored size and root against the signed note, and its root against the root
-   recomputed from the copied leaves at its size; the copy must reach every checkpoint a sync verified and
-   end at a verified checkpoint. Checkpoints beyond the copy that the node saw only as the peer's witness
-   cannot be checked here and are counted;
+2. checks every stored checkpoint of the peer that the copy reaches: its signature by the peer's key (the
+   registered one, or the one kept at its removal) and origin, the stored size and root against the signed
+   note, and its root against the root recomputed from the copied leaves at its size; the copy must reach
+   every checkpoint a sync verified and end at a verified checkpoint. Checkpoints beyond the copy that the
+   node saw only as the peer's witness cannot be checked here and are counted;
 3. checks that the stored frontier of the copy (``peer_frontiers``, what the next sync extends) is the one
    the copied leaves give;
 4. recomputes the leaf of every stored object of the peer from its body (the envelope with the body's
    SHA-256, the object's id, version and TLP, and the logged time) and compares it with the copied leaf at
-   the object's entry. Objects are stored by party, not by peer: when several registered peers share a
-   party, each object is checked against the one whose copied entry at its ``log_index`` logs it.
+   the object's entry. Objects are stored by party, not by peer: when several copies (of registered or
+   removed peers) share a party, each object is checked against the one whose copied entry at its
+   ``log_index`` logs it.
 
 The first problem raises :class:`VerificationError` naming the peer and the entry, e.g. ``peer IR: entry 17
 (incident--…@2026-…): the stored object's body does not hash to the SHA-256 the peer logged``.
@@ -51,10 +57,13 @@ _EVERY = 5000  # rows between progress calls
 
 @dataclass
 class PeerCopyReport:
-    """What the verification of one peer's copy covered."""
+    """What the verification of one peer's copy covered; ``removed`` is when the peer was removed (its copy
+    checked with the key kept then), None for a registered peer."""
 
     peer: str
     party: str
+    origin: str = ""
+    removed: str | None = None
     leaves: int = 0
     objects: int = 0
     checkpoints: int = 0
@@ -69,14 +78,17 @@ class PeerCopyReport:
             else "no verified checkpoint yet"
         )
         beyond = f", {self.beyond} beyond the copy" if self.beyond else ""
+        removed = f" (removed {self.removed}; checked with the key kept then)" if self.removed else ""
         return (
-            f"peer {self.peer}: {self.leaves} leaves, {self.objects} objects match their leaves; {at};"
+            f"peer {self.peer}{removed}: {self.leaves} leaves, {self.objects} objects match their leaves; {at};"
             f" {self.checkpoints} checkpoints checked{beyond}"
         )
 
     def as_dict(self) -> dict[str, object]:
         return {
             "party": self.party,
+            "origin": self.origin,
+            "removed": self.removed,
             "leaves": self.leaves,
             "objects": self.objects,
             "checkpoints": self.checkpoints,
@@ -87,7 +99,7 @@ class PeerCopyReport:
 
 
 def verify_peer_copies(db: Database, *, progress: Progress | None = None) -> list[PeerCopyReport]:
-    """Check the copy of every registered peer's log and objects (see the module doc), in name order.
+    """Check the copy of every registered or removed peer's log and objects (see the module doc), in name order.
 
     Raises VerificationError naming the peer and the first bad entry, object or checkpoint.
     """
@@ -103,8 +115,14 @@ def _quiet(step: str, done: int, total: int) -> None:
 
 
 def _verify_all(db: Database, progress: Progress) -> list[PeerCopyReport]:
-    peers = db.fetchall("SELECT name, party, vkey, origin FROM peers ORDER BY name")
-    reports = [_verify_log_copy(db, str(n), str(p), str(v), str(o), progress) for n, p, v, o in peers]
+    peers = db.fetchall(
+        "SELECT name, party, vkey, origin, NULL FROM peers"
+        " UNION ALL SELECT name, party, vkey, origin, removed FROM removed_peers ORDER BY 1"
+    )
+    reports = [
+        _verify_log_copy(db, PeerCopyReport(str(n), str(p), str(o), None if r is None else str(r)), str(v), progress)
+        for n, p, v, o, r in peers
+    ]
     by_party: dict[str, list[PeerCopyReport]] = {}
     for report in reports:
         by_party.setdefault(report.party, []).append(report)
@@ -118,9 +136,10 @@ def _count(db: Database, sql: str, params: tuple[object, ...]) -> int:
     return int(row[0]) if row and row[0] is not None else 0
 
 
-def _verify_log_copy(db: Database, name: str, party: str, vkey: str, origin: str, progress: Progress) -> PeerCopyReport:
-    """Steps 1 to 3 for the peer ``name``: its copied leaves, its checkpoints and the frontier."""
-    report = PeerCopyReport(name, party)
+def _verify_log_copy(db: Database, report: PeerCopyReport, vkey: str, progress: Progress) -> PeerCopyReport:
+    """Steps 1 to 3 for the copy filed under ``report.peer``: its copied leaves, its checkpoints (with
+    ``vkey``, registered or kept at the peer's removal) and the frontier."""
+    name, origin = report.peer, report.origin
     tree = merkle.MemoryTree()
 
     # 1. The copied leaves, in order.
@@ -156,7 +175,8 @@ def _verify_log_copy(db: Database, name: str, party: str, vkey: str, origin: str
     try:
         key = Verifier.from_vkey(vkey)
     except InvalidInput as exc:
-        raise VerificationError(f"peer {name}: the registered key cannot be read: {exc}") from None
+        kept = "kept at its removal" if report.removed else "registered"
+        raise VerificationError(f"peer {name}: the {kept} key cannot be read: {exc}") from None
     for size, root, note, source in db.fetchall(
         "SELECT size, root, note, source FROM peer_checkpoints WHERE peer = ? ORDER BY size", (name,)
     ):

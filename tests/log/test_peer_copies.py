@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from sarhad.errors import VerificationError
+from sarhad.errors import InvalidInput, NotFound, VerificationError
 from sarhad.exchange.frontier import Frontier
-from sarhad.exchange.peers import add_peer, get_peer
+from sarhad.exchange.peers import add_peer, get_peer, list_peers, list_removed_peers, remove_peer
 from sarhad.exchange.sync import sync_peer
 from sarhad.importer import import_file
 from sarhad.log.merkle import MemoryTree, leaf_hash
@@ -193,3 +193,104 @@ def test_two_peers_of_one_party_each_have_their_objects_checked_against_their_ow
                 ir.db.execute("UPDATE objects SET tlp = 'AMBER' WHERE id = ?", (object_id,))
             with pytest.raises(VerificationError, match=rf"peer pk-b: entry {index} \({object_id}@.*TLP 'AMBER'"):
                 verify_peer_copies(ir.db)
+
+
+@pytest.mark.parametrize("synced", PARAMS, indirect=True)
+def test_a_removed_peers_copy_is_still_verified_with_the_key_kept_at_its_removal(
+    synced: tuple[Node, Node], capsys: pytest.CaptureFixture[str]
+) -> None:
+    pk, ir = synced
+    home = ("--home", str(ir.settings.home))
+    code, out, err = run_cli(capsys, *home, "peer", "remove", "PK")
+    assert code == 0, err
+    assert f"the copy of its log {pk.settings.origin} is kept" in out
+    assert [p.name for p in list_peers(ir.db)] == []
+    code, out, err = _verify(capsys, ir, "--json")
+    assert code == 0, err
+    peer = json.loads(out)["peers"]["PK"]
+    assert (peer["leaves"], peer["objects"], peer["checkpoint_size"]) == (40, 37, 40)
+    assert peer["removed"] is not None and peer["origin"] == pk.settings.origin
+    code, out, err = _verify(capsys, ir)
+    assert code == 0, err
+    assert "peer PK (removed " in out and "checked with the key kept then): 40 leaves, 37 objects" in out
+    # Still checked: an object the removed peer carried, edited, is named.
+    index, object_id = _index_of_an_object(ir)
+    _edit_body(ir, index)
+    with pytest.raises(VerificationError, match=rf"peer PK: entry {index} \({object_id}@"):
+        verify_peer_copies(ir.db)
+
+
+@pytest.mark.parametrize("synced", ["sqlite"], indirect=True)
+def test_a_removed_peers_copy_is_checked_with_its_kept_key_not_another(synced: tuple[Node, Node]) -> None:
+    _, ir = synced
+    remove_peer(ir.db, "PK")
+    other = Node.init(ir.settings.home.parent / "other", "PK")
+    with ir.db.transaction():  # the kept key swapped behind the node's back: the peer's signatures no longer check
+        ir.db.execute("UPDATE removed_peers SET vkey = ? WHERE name = 'PK'", (other.signer.vkey,))
+    other.close()
+    with pytest.raises(VerificationError, match=r"peer PK: checkpoint 40: "):
+        verify_peer_copies(ir.db)
+
+
+@pytest.mark.parametrize("synced", PARAMS, indirect=True)
+def test_a_peer_registered_again_under_a_new_name_verifies_and_syncs_on_from_the_removed_copy(
+    synced: tuple[Node, Node], capsys: pytest.CaptureFixture[str]
+) -> None:
+    pk, ir = synced
+    remove_peer(ir.db, "PK")
+    with serving(pk) as pk_url:
+        # The same log (its key) and party under a new name: the copy is the new name's, checked before any sync.
+        add_peer(ir.db, "pk-main", pk_url, pk.signer.vkey, create_token(pk.db, "ir2", "peer", "IR"), "PK")
+        assert list_removed_peers(ir.db) == []
+        reports = {r.peer: r for r in verify_peer_copies(ir.db)}
+        assert list(reports) == ["pk-main"]
+        assert (reports["pk-main"].leaves, reports["pk-main"].objects, reports["pk-main"].removed) == (40, 37, None)
+        # The next sync extends the copy (PK's log has grown by the audit of IR's reads) instead of starting over.
+        result = sync_peer(ir, get_peer(ir.db, "pk-main"))
+        assert result.old_size == 40 and result.new_size > 40
+    code, out, err = _verify(capsys, ir, "--json")
+    assert code == 0, err
+    assert json.loads(out)["peers"]["pk-main"]["leaves"] == result.new_size
+
+
+@pytest.mark.parametrize("synced", ["sqlite"], indirect=True)
+def test_a_new_name_with_another_party_leaves_the_removed_copy_where_it_is(synced: tuple[Node, Node]) -> None:
+    pk, ir = synced
+    remove_peer(ir.db, "PK")
+    # Its objects are filed under party PK: another party cannot take the copy over, which stays checked.
+    add_peer(ir.db, "pk2", "http://127.0.0.1:1", pk.signer.vkey, "token", "PK-B")
+    reports = {r.peer: r for r in verify_peer_copies(ir.db)}
+    assert (reports["PK"].leaves, reports["PK"].objects) == (40, 37) and reports["PK"].removed is not None
+    assert (reports["pk2"].leaves, reports["pk2"].removed) == (0, None)
+
+
+@pytest.mark.parametrize("synced", ["sqlite"], indirect=True)
+def test_a_name_that_holds_a_copy_keeps_its_logs_key_and_party(synced: tuple[Node, Node]) -> None:
+    pk, ir = synced
+    other = Node.init(ir.settings.home.parent / "other", "PK")
+    try:
+        with pytest.raises(InvalidInput, match=r"peer name 'PK' holds a copy of the log of key .* \(party PK\)"):
+            add_peer(ir.db, "PK", "http://127.0.0.1:1", other.signer.vkey, "token")
+        with pytest.raises(InvalidInput, match=r"cannot take the key .* \(party PK-B\)"):
+            add_peer(ir.db, "PK", "http://127.0.0.1:1", pk.signer.vkey, "token", "PK-B")
+        remove_peer(ir.db, "PK")
+        with pytest.raises(InvalidInput, match=r"peer name 'PK' holds a copy of the log"):
+            add_peer(ir.db, "PK", "http://127.0.0.1:1", other.signer.vkey, "token")
+    finally:
+        other.close()
+    # The same log and party: the removed name takes its copy back; the URL and token may change.
+    add_peer(ir.db, "PK", "http://127.0.0.1:2", pk.signer.vkey, "token")
+    assert list_removed_peers(ir.db) == [] and get_peer(ir.db, "PK").url == "http://127.0.0.1:2"
+    assert verify_peer_copies(ir.db)[0].leaves == 40
+
+
+def test_removing_a_peer_that_is_not_registered_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with Node.init(tmp_path / "ir", "IR") as ir:
+        with pytest.raises(NotFound, match=r"no peer 'PK' \(registered: none\)"):
+            remove_peer(ir.db, "PK")
+        # A peer that never synced leaves nothing behind.
+        add_peer(ir.db, "PK", "http://127.0.0.1:1", ir.signer.vkey, "token")
+        assert remove_peer(ir.db, "PK") is None
+        assert list_peers(ir.db) == [] and list_removed_peers(ir.db) == []
+        code, _out, err = run_cli(capsys, "--home", str(ir.settings.home), "peer", "remove", "PK")
+        assert code != 0 and "no peer 'PK'" in err
