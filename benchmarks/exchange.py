@@ -12,7 +12,13 @@ Run ``python benchmarks/exchange.py`` (default sizes 1,000, 10,000 and 100,000; 
 3. fetches the same log entries and objects a sync fetches with plain httpx (transfer only), then runs a
    full verified sync of an empty IR node (goal: within 3× the transfer), then publishes 100 more incidents
    and times the incremental sync (goal: under 1 s). With ``--rules``, the same full sync also runs into a
-   second fresh IR node that has the demo's three alert rules (place, group, disagreement).
+   second fresh IR node that has the demo's three alert rules (place, group, disagreement);
+4. with ``--rules`` only: publishes N records that, like most ACLED and UCDP rows, name a group (nine in ten)
+   and give a killed figure (two in three) on a second PK node, and times a full sync of them into a fresh IR
+   node without rules, into one with the demo's three rules, and into one with those rules that already holds
+   IR's own record of each incident (one in five naming another group). The records of 1-3 name no group and
+   give no figure, so the disagreement rule never looks anything up there; here it looks up every record that
+   states either, and in the last run finds IR's records and their disagreements.
 
 The table goes in ``docs/benchmarks.md`` ("Exchange").
 """
@@ -31,6 +37,8 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +49,8 @@ import httpx
 from sarhad.config import load_settings
 from sarhad.exchange.peers import add_peer
 from sarhad.exchange.sync import CHUNK, sync_peer
-from sarhad.model.incident import Incident, Place, incident_id
+from sarhad.model.figures import Figure
+from sarhad.model.incident import Incident, Perpetrator, Place, incident_id
 from sarhad.monitor.rules import Rule, add_rule
 from sarhad.node import Node
 from sarhad.web.auth import create_token
@@ -102,9 +111,26 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def synthetic(i: int, party: str = "PK") -> Incident:
-    """A small made-up incident record number ``i``."""
+# The groups a named synthetic record names, in turn (one of them is the demo's group rule's).
+GROUPS = ("Jaish al-Adl", "Tehrik-i-Taliban Pakistan", "Balochistan Liberation Army", "Islamic State Khorasan",
+          "Lashkar-e-Jhangvi", "Baloch Republican Army", "unidentified gunmen")  # fmt: skip
+
+
+def synthetic(i: int, party: str = "PK", named: bool = False) -> Incident:
+    """A small made-up incident record number ``i``; ``named``: one that names a group (unless ``i`` is a
+    multiple of 10) and gives a killed figure (unless ``i`` is a multiple of 3), as most real rows do, on one of
+    the 5,113 days of 2010-2023 (about 20 records a day at 100,000; the other records fall on 84 days only,
+    over a thousand a day, which would make the disagreement rule's lookup read far more rows than real data)."""
     day = f"20{10 + i % 14:02d}-{i % 12 + 1:02d}-{i % 28 + 1:02d}"
+    if named:
+        day = (date(2010, 1, 1) + timedelta(days=i % 5113)).isoformat()
+    perpetrators: tuple[Perpetrator, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    if named and i % 10:
+        perpetrators = (Perpetrator(GROUPS[i % len(GROUPS)]),)
+    if named and i % 3:
+        killed = i % 7
+        figures = (Figure("killed", "total", killed, killed, killed, "party_official", party),)
     return Incident(
         id=incident_id("party", party, f"bench-{i}"),
         reported_by=party,
@@ -115,13 +141,24 @@ def synthetic(i: int, party: str = "PK") -> Incident:
         date_precision="day",
         place=Place(country="PK", lat=25.0 + (i % 1000) / 200, lon=61.0 + (i % 700) / 200, precision="exact"),
         title=f"Synthetic incident {i}",
+        perpetrators=perpetrators,
+        figures=figures,
     )
 
 
-def publish(home: Path, start: int, count: int) -> float:
+def account(i: int) -> Incident:
+    """IR's own record of the incident of named synthetic record ``i``: the same day, place and figure, and
+    every fifth names another group."""
+    inc = synthetic(i, "IR", named=True)
+    if i % 5 == 0 and inc.perpetrators:
+        return replace(inc, perpetrators=(Perpetrator(GROUPS[(i + 1) % len(GROUPS)]),))
+    return inc
+
+
+def publish(home: Path, start: int, count: int, named: bool = False) -> float:
     started = time.perf_counter()
     with Node.open(load_settings(home)) as node, node.publisher() as pub:
-        pub.add_all(synthetic(i) for i in range(start, start + count))
+        pub.add_all(synthetic(i, named=named) for i in range(start, start + count))
     return time.perf_counter() - started
 
 
@@ -254,14 +291,70 @@ def bench_sarhad(tmp: Path, n: int, limit: int, with_rules: bool = False) -> Non
                         ruled_result = sync_peer(ruled, rpeer)
                     assert ruled_result.objects == n, ruled_result
                     alerts = ruled.db.fetchone("SELECT COUNT(*) FROM alerts")
-                record("full verified sync, the demo's 3 alert rules", n, m.wall, f"{m.wall / t.wall:.1f}× transfer",
-                       f"{alerts[0] if alerts else 0:,} alerts", m.cpu_text())  # fmt: skip
+                record("full verified sync, the demo's 3 alert rules (records name no group)", n, m.wall,
+                       f"{m.wall / t.wall:.1f}× transfer", f"{alerts[0] if alerts else 0:,} alerts",
+                       m.cpu_text())  # fmt: skip
             publish(pk, n, 100)
             with Meter(pid) as m:
                 inc = sync_peer(ir, peer)
             # Publishing may add derived records (e.g. monitor alerts), so count what the log grew by.
             assert inc.entries >= 100, inc
             record(f"incremental sync of 100 new records ({inc.entries} entries)", n, m.wall, "", "goal < 1 s",
+                   m.cpu_text())  # fmt: skip
+
+
+def bench_named_rules(tmp: Path, n: int) -> None:
+    """Step 4 (``--rules``): N records that name a group and give a killed figure, synced in full into a fresh
+    IR node without rules, into one with the demo's three alert rules, and into one with those rules that holds
+    IR's own record of each incident (:func:`account`; published before the rules are added)."""
+    pk = tmp / f"pk-named-{n}"
+    Node.init(pk, "PK").close()
+    took = publish(pk, 0, n, named=True)
+    record("publish named synthetic incidents (setup)", n, took, f"{n / took:,.0f} incidents/s", "")
+    runs: list[tuple[str, Path, tuple[Rule, ...], bool]] = [
+        ("full verified sync, records naming groups, no rules", tmp / f"ir-named-{n}", (), False),
+        ("full verified sync, records naming groups, the demo's 3 alert rules", tmp / f"ir-named-rules-{n}",
+         DEMO_RULES, False),
+        ("the same into a node holding its own record of each incident", tmp / f"ir-named-own-{n}", DEMO_RULES,
+         True),
+    ]  # fmt: skip
+    vkeys = []
+    for _, home, rules, own in runs:
+        with Node.init(home, "IR") as ir:
+            if own:
+                started = time.perf_counter()
+                with ir.publisher() as pub:
+                    pub.add_all(account(i) for i in range(n))
+                took = time.perf_counter() - started
+                record("publish IR's own records of them (setup)", n, took, f"{n / took:,.0f} incidents/s", "")
+            for rule in rules:
+                add_rule(ir.db, rule)
+            vkeys.append(ir.signer.vkey)
+    with Node.open(load_settings(pk)) as node:
+        for i, key in enumerate(vkeys):  # PK accepts each IR node's cosignatures
+            add_peer(node.db, f"IR-{i}", "http://127.0.0.1:9", key, "unused")
+        peer_token = create_token(node.db, "ir-node", "peer", "IR")
+        vkey = node.signer.vkey
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    args = [sys.executable, "-m", "sarhad", "--home", str(pk), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    with process(args, f"{base}/health", "sarhad serve") as pid:
+        transfers = []
+        for _ in range(2):
+            with Meter(pid) as t:
+                nbytes, _ = transfer(base, peer_token, n)
+            transfers.append(t)
+        t = min(transfers, key=lambda x: x.wall)
+        record("transfer only, records naming groups", n, t.wall, f"{nbytes / 1e6:,.1f} MB", "faster of 2",
+               t.cpu_text())  # fmt: skip
+        for what, home, _, _ in runs:
+            with Node.open(load_settings(home)) as ir:
+                peer = add_peer(ir.db, "PK", base, vkey, peer_token)
+                with Meter(pid) as m:
+                    result = sync_peer(ir, peer)
+                assert result.objects == n, result
+                alerts = ir.db.fetchone("SELECT COUNT(*) FROM alerts")
+            record(what, n, m.wall, f"{m.wall / t.wall:.1f}× transfer", f"{alerts[0] if alerts else 0:,} alerts",
                    m.cpu_text())  # fmt: skip
 
 
@@ -319,7 +412,7 @@ def main() -> None:
     parser.add_argument("--medallion-sizes", default="1000,2000", help="sizes for medallion (quadratic!)")
     parser.add_argument("--limit", type=int, default=1000, help="TAXII page size")
     parser.add_argument("--quick", action="store_true", help="sizes 1000,5000 and medallion 1000")
-    parser.add_argument("--rules", action="store_true", help="also a full sync into a node with the demo's alert rules")
+    parser.add_argument("--rules", action="store_true", help="syncs with the demo's alert rules too")
     args = parser.parse_args()
     sizes = [1000, 5000] if args.quick else [int(s) for s in args.sizes.split(",") if s]
     msizes = [1000] if args.quick else [int(s) for s in args.medallion_sizes.split(",") if s]
@@ -330,6 +423,8 @@ def main() -> None:
             bench_medallion(tmp, n, args.limit)
         for n in sizes:
             bench_sarhad(tmp, n, args.limit, args.rules)
+            if args.rules:
+                bench_named_rules(tmp, n)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"\nPython {platform.python_version()}, {os.cpu_count()} CPUs, load average {start_load:.1f} at the start"
           f" and {load:.1f} at the end, loopback\n")  # fmt: skip
