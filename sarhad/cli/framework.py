@@ -543,8 +543,8 @@ def dispute_list(
 def dispute_show(
     ctx: typer.Context, code: str = typer.Argument(..., metavar="DISPUTE_ID"), json_out: bool = _JSON
 ) -> None:
-    """One dispute with both positions and its history."""
-    from sarhad.framework.views import dispute_table
+    """One dispute with both positions (and the evidence each cites) and its history."""
+    from sarhad.framework.views import cited_text, dispute_table
 
     rows = [r for r in dispute_table(state(ctx).node().db) if r["code"].upper() == code.upper() or r["id"] == code]
     if not rows:
@@ -558,6 +558,8 @@ def dispute_show(
     console.print(f"[bold]{r['code']}[/] {r['summary']}  ({r['status']}, {r['level']} level)", highlight=False)
     for party, pos in r["positions"].items():
         console.print(f"  {party}: {pos['text']}", highlight=False, markup=False)
+        for item in pos["evidence"]:
+            console.print(f"    evidence: {cited_text(item, 'this node')}", highlight=False, markup=False)
     for h in r["history"]:
         console.print(f"  {h['on']} {h['by']}: {h['event']}", highlight=False, markup=False)
 

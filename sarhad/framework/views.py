@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -11,7 +13,7 @@ from sarhad.framework.quarter import Quarter
 from sarhad.framework.store import FrameworkData, load
 from sarhad.store.db import Database
 
-__all__ = ["commitment_detail", "commitment_list", "dispute_table", "indicator_table"]
+__all__ = ["cited_evidence", "cited_text", "commitment_detail", "commitment_list", "dispute_table", "indicator_table"]
 
 
 def _status_quarters(data: FrameworkData, quarter: str | None) -> list[Quarter]:
@@ -152,6 +154,74 @@ def indicator_table(db: Database) -> list[dict[str, Any]]:
     ]
 
 
+def cited_evidence(db: Database, refs: Iterable[str], readable: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The evidence a position (or assessment) cites, each as what the reader may be shown of it.
+
+    ``readable`` is the evidence the reader may read, by id (``FrameworkData.evidence_by_id`` of a ``load``
+    limited to the reader's records). A readable item is ``{"id", "readable": true, "code", "title", "kind",
+    "sha256" (of the file, or null for a link), "party", "tlp"}``. Any other is withheld: ``{"id", "readable":
+    false, "party", "tlp", "logged_sha256"}``, only what the log already shows every reader of it (the
+    envelope: the record's TLP and the SHA-256 of its body) and the party whose log holds it, found among the
+    stored objects or, for a record this node was not given, in the copies of its peers' logs; each is null
+    when this node holds neither (the id is all it knows).
+    """
+    refs = list(dict.fromkeys(refs))
+    known = _logged(db, refs)
+    out: list[dict[str, Any]] = []
+    for ref in refs:
+        party, tlp, logged = known.get(ref, (None, None, None))
+        e = readable.get(ref)
+        if e is not None:
+            out.append(
+                {
+                    "id": ref, "readable": True, "code": e.get("code"), "title": e.get("name"),
+                    "kind": e.get("kind"), "sha256": e.get("sha256"), "party": party, "tlp": tlp,
+                }
+            )  # fmt: skip
+            continue
+        out.append({"id": ref, "readable": False, "party": party, "tlp": tlp, "logged_sha256": logged})
+    return out
+
+
+def cited_text(item: dict[str, Any], reader: str = "you") -> str:
+    """One line for an item of :func:`cited_evidence`: ``E-1a2b3c4d5e Patrol log (document)``, or for a
+    withheld one ``withheld evidence x-sarhad-evidence--… (IR, marked RED, logged SHA-256 …): you may not read
+    it`` (``reader`` names who may not)."""
+    if item["readable"]:
+        return f"{item['code']} {item['title']} ({item['kind']})"
+    known = f" ({item['party']}, marked {item['tlp']}, logged SHA-256 {item['logged_sha256']})" if item["party"] else ""
+    return f"withheld evidence {item['id']}{known}: {reader} may not read it"
+
+
+def _logged(db: Database, ids: list[str]) -> dict[str, tuple[str, str, str]]:
+    """(party, TLP, logged SHA-256) of the latest version this node knows of each of ``ids``: from the stored
+    objects (any reader's, not the body), else from the envelopes of its peers' log copies."""
+    found: dict[str, tuple[str, str, str]] = {}
+    if not ids:
+        return found
+    marks = ", ".join("?" * len(ids))
+    for oid, origin, tlp, sha in db.fetchall(
+        f"SELECT id, origin, tlp, sha256 FROM objects WHERE id IN ({marks}) ORDER BY modified", ids
+    ):
+        found[str(oid)] = (str(origin), str(tlp), str(sha))
+    missing = [i for i in ids if i not in found]
+    if missing:
+        # Withheld from this node: only the envelope reached it. Envelopes are not indexed by object, so one
+        # scan of the copies for all the missing ids (a position cites a few).
+        where = " OR ".join("l.envelope LIKE ?" for _ in missing)
+        rows = db.fetchall(
+            "SELECT l.envelope, COALESCE(p.party, r.party) FROM peer_leaves l"
+            " LEFT JOIN peers p ON p.name = l.peer LEFT JOIN removed_peers r ON r.name = l.peer"
+            f" WHERE {where} ORDER BY l.idx",
+            [f"%{i}%" for i in missing],
+        )
+        for envelope, party in rows:
+            e = json.loads(str(envelope))
+            if e.get("object_id") in missing and party is not None:
+                found[str(e["object_id"])] = (str(party), str(e["tlp"]), str(e["sha256"]))
+    return found
+
+
 def dispute_table(
     db: Database,
     *,
@@ -162,11 +232,14 @@ def dispute_table(
 ) -> list[dict[str, Any]]:
     """The dispute register: subject, positions, level, reply deadline (and whether it is overdue).
 
-    ``readable`` limits the disputes to those a principal may read (see :func:`load`).
+    Each position carries, besides its ``evidence_refs``, ``evidence``: what the reader may be shown of each
+    item cited (:func:`cited_evidence`; evidence the reader may not read is marked withheld, not left out).
+    ``readable`` limits the disputes and the evidence to those a principal may read (see :func:`load`).
     """
     data = load(db, readable=readable)
     day = (today or date.today()).isoformat()
     q = str(Quarter.parse(quarter)) if quarter else None
+    evidence = data.evidence_by_id()
     rows = []
     for d in data.disputes:
         subject = d.get("subject", {})
@@ -186,7 +259,10 @@ def dispute_table(
                 "summary": d["summary"],
                 "raised_by": d["raised_by"],
                 "raised_on": d["raised_on"],
-                "positions": d.get("positions", {}),
+                "positions": {
+                    party: {**pos, "evidence": cited_evidence(db, pos.get("evidence_refs", []), evidence)}
+                    for party, pos in d.get("positions", {}).items()
+                },
                 "level": d["level"],
                 "status": d["status"],
                 "reply_due": d.get("reply_due", ""),

@@ -34,7 +34,7 @@ from sarhad.errors import (
     VerificationError,
 )
 from sarhad.node import Node
-from sarhad.web import api, dashboard, logapi, openapi, taxii
+from sarhad.web import api, dashboard, disputes, logapi, openapi, taxii
 from sarhad.web.auth import FailureLimiter, authenticate, parse_authorization
 from sarhad.web.context import Context, api_error, taxii_error
 from sarhad.web.limits import LimitBodySize
@@ -167,6 +167,7 @@ def create_app(settings: Settings, *, audit_flush_seconds: float = audit.FLUSH_I
             *taxii.routes,
             *logapi.routes,
             *api.routes,
+            *disputes.routes,
             *dashboard.routes(),
         ],
         exception_handlers={

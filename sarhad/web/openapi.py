@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from sarhad.formats.stix import extension_schema
 from sarhad.store.incidents import GROUPINGS
+from sarhad.web.disputes import QUARTER_PATTERN
 
 __all__ = ["NEW_INCIDENT", "OPENAPI_PATH", "description", "routes"]
 
@@ -86,6 +87,41 @@ _COMMON_ERRORS: Final = {
 }
 
 _FIGURES: Final = {"type": "object", "additionalProperties": True}
+
+_CITED: Final = {
+    "type": "object",
+    "required": ["id", "readable"],
+    "properties": {
+        "id": {"type": "string"},
+        "readable": {"type": "boolean", "description": "false: withheld, the principal may not read it"},
+        "party": {"type": "string", "nullable": True},
+        "tlp": {"type": "string", "nullable": True},
+        "code": {"type": "string", "description": "readable evidence: its code, title, kind and file SHA-256"},
+        "logged_sha256": {
+            "type": "string",
+            "nullable": True,
+            "description": "withheld evidence: the SHA-256 of its record as the log shows it",
+        },
+    },
+}
+
+_DISPUTE: Final = {
+    "type": "object",
+    "required": ["id", "code", "status", "positions"],
+    "properties": {
+        "id": {"type": "string"},
+        "code": {"type": "string"},
+        "status": {"type": "string"},
+        "positions": {
+            "type": "object",
+            "description": "by party: its position's text, date, evidence_refs and the evidence as cited",
+            "additionalProperties": {
+                "type": "object",
+                "properties": {"text": {"type": "string"}, "evidence": {"type": "array", "items": _CITED}},
+            },
+        },
+    },
+}
 
 
 def _inline(node: Any, defs: dict[str, Any]) -> Any:
@@ -263,6 +299,40 @@ def description() -> dict[str, Any]:
                         *_FILTERS,
                     ],
                     "responses": {"200": _json("the totals", _FIGURES), **_COMMON_ERRORS},
+                }
+            },
+            "/api/disputes": {
+                "get": {
+                    "summary": "The framework's disputes the principal may read, each position with the evidence it"
+                    " cites (evidence the principal may not read is marked withheld: id, party, marking and logged"
+                    " SHA-256 only)",
+                    "parameters": [
+                        {
+                            "name": "quarter",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "string", "pattern": QUARTER_PATTERN},
+                            "description": "only the disputes about this quarter (YYYYQn)",
+                        },
+                        {
+                            "name": "open",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "string", "enum": ["true", "false"]},
+                            "description": "true: only the disputes not resolved",
+                        },
+                    ],
+                    "responses": {
+                        "200": _json(
+                            "the disputes, by code",
+                            {
+                                "type": "object",
+                                "required": ["disputes"],
+                                "properties": {"disputes": {"type": "array", "items": _DISPUTE}},
+                            },
+                        ),
+                        **_COMMON_ERRORS,
+                    },
                 }
             },
         },

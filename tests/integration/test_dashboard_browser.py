@@ -305,3 +305,31 @@ def test_dashboard_fits_a_laptop_screen_reads_with_enough_contrast_and_works_by_
         assert focus[1] or focus[0] == "body", f"{focus[0]} has the focus but shows no focus ring"
     assert {"f-party", "f-near", "tr[data-id]"} <= set(reached), reached
     _shot(page, "dashboard-laptop.png")
+
+
+def test_the_framework_panel_shows_evidence_the_principal_may_not_read_as_withheld(
+    server: dict[str, Any], browser_page: tuple[Page, list[str]]
+) -> None:
+    from sarhad.exchange.peers import add_peer
+    from sarhad.framework.ops import add_evidence, init_template, open_dispute
+    from sarhad.log.note import Signer
+
+    with Node.open(load_settings(server["home"])) as node:
+        init_template(node, "pk-ir-2025")
+        red = add_evidence(node, "https://example.org/taftan", "document", title="Taftan account", tlp="RED")
+        clear = add_evidence(node, "https://example.org/minutes", "document", title="Published minutes", tlp="CLEAR")
+        open_dispute(node, "C-04", "2026Q1", "Meetings held", "Two were held.", evidence=[red["code"], clear["code"]])
+        add_peer(node.db, "IR", "http://127.0.0.1:9", Signer.generate("sarhad.ir/log").vkey, "unused")
+        liaison = create_token(node.db, "liaison", "viewer", "IR")
+        row = node.db.fetchone("SELECT sha256 FROM objects WHERE id = ?", (red["id"],))
+        assert row is not None
+    page, _ = browser_page
+    _sign_in(page, server["base"], liaison)
+    page.wait_for_selector("#disputes .dispute", timeout=5000)
+    panel = page.inner_text("#disputes")
+    assert "D-2026Q1-PK1" in panel and "Two were held." in panel and "Published minutes" in panel
+    assert page.inner_text("[data-testid=withheld-evidence]") == (
+        f"withheld evidence {red['id']} (PK, marked RED, logged SHA-256 {row[0]}): you may not read it"
+    )
+    assert "Taftan account" not in page.content()
+    _shot(page, "dashboard-withheld-evidence.png")

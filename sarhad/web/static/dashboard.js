@@ -335,7 +335,9 @@
     const cls = { agreed: "ok", divergent: "warn", disputed: "bad" };
     $("#framework").innerHTML = `<p>${esc(d.commitments.length)} commitments · status in ${esc(d.quarter)}</p><div class="states">` +
       Object.entries(d.counts).map(([k, v]) => `<span class="pill ${cls[k] || ""}">${esc(k)}: ${esc(v)}</span>`).join("") +
-      `</div><button class="btn ghost small" type="button" id="report-link">Open the ${esc(d.quarter)} quarterly report</button>`;
+      `</div><button class="btn ghost small" type="button" id="report-link">Open the ${esc(d.quarter)} quarterly report</button>` +
+      `<div id="disputes" class="disputes"></div>`;
+    loadDisputes();
     $("#report-link").addEventListener("click", async () => {
       const res = await fetch("/api/dashboard/report?quarter=" + encodeURIComponent(d.quarter), { headers: { Authorization: "Bearer " + state.token } });
       if (!res.ok) {
@@ -346,6 +348,22 @@
       const blob = await res.blob();
       window.open(URL.createObjectURL(blob), "_blank", "noopener");
     });
+  }
+  // One item a position cites (sarhad.framework.views.cited_evidence): readable, or withheld with what the log shows.
+  function citedEvidence(e) {
+    if (e.readable) return `<span class="hash">${esc(e.code)}</span> ${esc(e.title)}`;
+    const known = e.party ? ` (${esc(e.party)}, marked ${esc(e.tlp)}, logged SHA-256 <span class="hash">${esc(e.logged_sha256)}</span>)` : "";
+    return `<span class="withheld" data-testid="withheld-evidence">withheld evidence <span class="hash">${esc(e.id)}</span>${known}: you may not read it</span>`;
+  }
+  async function loadDisputes() {
+    let d;
+    try { d = await api("/api/disputes?open=true"); }
+    catch (err) { $("#disputes").innerHTML = `<p class="muted">${esc(err.message)}</p>`; return; }
+    if (!d.disputes.length) { $("#disputes").innerHTML = `<p class="muted">No open dispute.</p>`; return; }
+    $("#disputes").innerHTML = `<h3>Open disputes</h3>` + d.disputes.map((x) => `<div class="dispute"><b>${esc(x.code)}</b> ${esc(x.summary)} <span class="pill ${x.overdue ? "bad" : "warn"}">${esc(x.status)}</span>` +
+      Object.entries(x.positions).map(([party, p]) => `<p class="position"><b>${esc(party)}</b>: ${esc(p.text)}` +
+        (p.evidence.length ? `<br><span class="muted">evidence:</span> ${p.evidence.map(citedEvidence).join("; ")}` : "") + `</p>`).join("") +
+      `</div>`).join("");
   }
   function renderKpis(total) {
     const killed = state.months.reduce((a, r) => a + r.killed, 0);
