@@ -27,7 +27,8 @@ from sarhad.importer import import_file
 from sarhad.model.incident import Incident, Place
 from sarhad.node import Node
 from sarhad.prepare import Preparer
-from tests.formats.test_import_worker import _counts, _stored
+from tests.formats.test_import_worker import _counts
+from tests.store.helpers import stored_content
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import acled_synth
@@ -156,6 +157,6 @@ def test_the_worker_stores_unusual_rows_as_one_process_does(tmp_path: Path, any_
         two = import_file(any_node, "acled", path, tlp="AMBER", worker_min_bytes=0)
         assert (one.worker, two.worker) == (False, True)
         assert _counts(one) == _counts(two) == (300, 300, 0, 0, 0)
-        assert _stored(alone) == _stored(any_node)
+        assert stored_content(alone) == stored_content(any_node)
     finally:
         alone.close()

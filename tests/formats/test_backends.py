@@ -12,8 +12,8 @@ from sarhad.exporter import export
 from sarhad.importer import import_file
 from sarhad.log.verify import verify_log
 from sarhad.node import Node
-from sarhad.store.incidents import INCIDENT_COLUMNS
 from tests.conftest import ASSETS, UCDP_SAMPLE
+from tests.store.helpers import stored_content
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import acled_synth
@@ -28,31 +28,10 @@ FILES = {
 
 
 def stored(node: Node, stamp: str) -> dict[str, list[tuple[Any, ...]]]:
-    """What the import wrote, with this node's publish time replaced by a fixed marker."""
-
-    def fix(value: Any) -> Any:
-        if isinstance(value, str):
-            return value.replace(stamp, "<stamp>")
-        return bytes(value) if isinstance(value, memoryview) else value
-
-    def rows(sql: str) -> list[tuple[Any, ...]]:
-        return [tuple(fix(v) for v in r) for r in node.db.fetchall(sql)]
-
-    incident_columns = ", ".join(INCIDENT_COLUMNS)
-    return {
-        "objects": rows(
-            "SELECT id, type, content_sha256, tlp, licence, origin, seq, log_index, body FROM objects ORDER BY seq"
-        ),
-        "incidents": rows(f"SELECT {incident_columns} FROM incidents ORDER BY id"),
-        "raw_rows": rows(
-            "SELECT r.id, h.dataset, h.columns, r.row FROM raw_rows r JOIN raw_headers h ON h.id = r.header"
-            " ORDER BY r.id"
-        ),
-        # the envelopes' sha256 covers the body with its real timestamps: verify_log checks it against the body
-        "leaves": rows("SELECT idx, object_id, version FROM log_leaves ORDER BY idx"),
-        "summary": rows("SELECT * FROM incident_summary ORDER BY 1, 2, 3, 4, 5, 6, 7, 8"),
-        "cells": rows("SELECT band, cx, cy, reported_by, tlp, n, killed FROM incident_cells ORDER BY 1, 2, 3, 4, 5"),
-    }
+    """The node's stored content: :func:`tests.store.helpers.stored_content`, which replaces every publish time
+    itself (``stamp`` is not needed). Kept only for a caller that still imports it from here; call
+    ``stored_content`` instead."""
+    return stored_content(node)
 
 
 @pytest.mark.parametrize("fmt", sorted(FILES))
@@ -66,8 +45,7 @@ def test_sqlite_and_postgresql_store_the_same_bytes(tmp_path: Path, pg_schema_ur
             assert first.added == first.rows > 0
             again = import_file(node, fmt, FILES[fmt])
             assert (again.added, again.updated, again.unchanged) == (0, 0, first.rows)
-            stamp = str(node.db.fetchall("SELECT DISTINCT added FROM objects")[0][0])
-            snapshots.append(stored(node, stamp))
+            snapshots.append(stored_content(node))
             out = tmp_path / f"{node.db.dialect}.{fmt}"
             export(node, fmt, out)
             exports.append(out.read_bytes())
@@ -90,8 +68,7 @@ def test_a_batch_larger_than_one_flush_is_identical_too(tmp_path: Path, pg_schem
         for node in (lite, pg):
             result = import_file(node, "acled", path)
             assert result.added == 12_000 and result.tree_size == 12_000
-            stamp = str(node.db.fetchall("SELECT DISTINCT added FROM objects")[0][0])
-            snapshots.append(stored(node, stamp))
+            snapshots.append(stored_content(node))
         assert snapshots[0] == snapshots[1]
     finally:
         lite.close()

@@ -21,8 +21,9 @@ from sarhad.importer import WORKER_MIN_BYTES, ImportResult, import_file
 from sarhad.log.verify import verify_log
 from sarhad.monitor.rules import Rule, add_rule
 from sarhad.node import Node
-from sarhad.store.incidents import INCIDENT_COLUMNS, count_incidents
+from sarhad.store.incidents import count_incidents
 from tests.conftest import ASSETS
+from tests.store.helpers import stored_content
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import acled_synth
@@ -30,37 +31,6 @@ import acled_synth
 ACLED = ASSETS / "synthetic" / "acled_synthetic.csv"
 GTD = ASSETS / "synthetic" / "gtd_synthetic.csv"
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _stored(node: Node) -> dict[str, list[tuple[Any, ...]]]:
-    """Everything an import writes, with each publish's time replaced by its rank (0 for the first…)."""
-    stamps = [str(r[0]) for r in node.db.fetchall("SELECT DISTINCT added FROM objects ORDER BY added")]
-
-    def fix(value: Any) -> Any:
-        if isinstance(value, memoryview):
-            return bytes(value)
-        if isinstance(value, str):
-            for rank, stamp in enumerate(stamps):
-                value = value.replace(stamp, f"<stamp{rank}>")
-        return value
-
-    def rows(sql: str) -> list[tuple[Any, ...]]:
-        return [tuple(fix(v) for v in r) for r in node.db.fetchall(sql)]
-
-    return {
-        "objects": rows(
-            "SELECT id, modified, type, content_sha256, tlp, licence, origin, seq, log_index, body FROM objects"
-            " ORDER BY seq"
-        ),
-        "incidents": rows(f"SELECT {', '.join(INCIDENT_COLUMNS)} FROM incidents ORDER BY id"),
-        "raw_rows": rows(
-            "SELECT r.id, h.dataset, h.columns, r.row FROM raw_rows r JOIN raw_headers h ON h.id = r.header"
-            " ORDER BY r.id"
-        ),
-        "leaves": rows("SELECT idx, object_id, version FROM log_leaves ORDER BY idx"),
-        "summary": rows("SELECT * FROM incident_summary ORDER BY 1, 2, 3, 4, 5, 6, 7, 8"),
-        "cells": rows("SELECT band, cx, cy, reported_by, tlp, n, killed FROM incident_cells ORDER BY 1, 2, 3, 4, 5"),
-    }
 
 
 def _counts(result: ImportResult) -> tuple[int, int, int, int, int]:
@@ -99,12 +69,12 @@ def test_the_worker_stores_exactly_what_one_process_stores(tmp_path: Path, any_n
             steps = [import_file(node, "acled", f, worker_min_bytes=min_bytes) for f in (big, big, revised)]
             assert [r.worker for r in steps] == [min_bytes == 0] * 3
             results.append([_counts(r) for r in steps])
-            time.sleep(0.002)  # the two nodes' publish times differ, which _stored must not mind
+            time.sleep(0.002)  # the two nodes' publish times differ, which stored_content must not mind
         assert results[0] == results[1]
         assert results[1][0] == (6_000, 6_000, 0, 0, 0)
         assert results[1][1] == (6_000, 0, 0, 6_000, 0)
         assert results[1][2][2] == 2_000  # every third row revised
-        assert _stored(alone) == _stored(any_node)
+        assert stored_content(alone) == stored_content(any_node)
         report = verify_log(
             any_node.db, [any_node.signer.verifier], origin=any_node.settings.origin, party=any_node.settings.party
         )
@@ -121,7 +91,7 @@ def test_worker_and_one_process_agree_on_every_format(tmp_path: Path, fmt: str, 
         two = import_file(nodes[1], fmt, path, reported_by="PK", worker_min_bytes=0)
         assert (one.worker, two.worker) == (False, True)
         assert _counts(one) == _counts(two)
-        assert _stored(nodes[0]) == _stored(nodes[1])
+        assert stored_content(nodes[0]) == stored_content(nodes[1])
     finally:
         for n in nodes:
             n.close()
@@ -203,7 +173,7 @@ def test_skip_invalid_through_the_worker_writes_the_same_rejects(tmp_path: Path,
             results.append((_counts(result), result.errors))
             assert result.rejected_file == str(folder / "bad.csv.rejected.csv")
             rejects.append(Path(result.rejected_file).read_bytes())
-            stored.append(_stored(node))
+            stored.append(stored_content(node))
         finally:
             node.close()
     assert results[0] == results[1]
