@@ -1,7 +1,10 @@
 """Changing the TLP marking of one of the node's own records, and naming a TLP:RED record's recipients.
 
 The new marking is a new version of the record (stored, logged, signed like any other); earlier versions keep
-the marking they were published with. Only the originating node may change a record's marking.
+the marking they were published with, and are read only by those who may read the new one too
+(:func:`sarhad.web.auth.may_read`): marking a record stricter stops the disclosure of its earlier versions to
+those the new marking leaves out, though copies already pulled cannot be recalled. Only the originating node
+may change a record's marking.
 """
 
 from __future__ import annotations

@@ -106,7 +106,7 @@ async def get_incident(request: Request) -> Response:
     ctx = Context.of(request)
     principal = principal_of(request)
     incident_id_ = request.path_params["incident_id"]
-    readable, params = ctx.read_clause(principal, "incidents")
+    readable, params = ctx.read_clause(principal, "incidents", current_rows=True)
     row = ctx.db.fetchone(f"SELECT origin FROM incidents WHERE id = ? AND {readable}", (incident_id_, *params))
     if row is None:
         raise NotFound(f"no incident {incident_id_} that this principal may read")

@@ -26,11 +26,19 @@ TLP 2.0 decides what a principal may read of an object published by party ``orig
   and nobody else: not the originating party's other principals, not the recipient party's other principals.
   A RED record that names no one is for the originating party's own principals (as before recipients).
 
+Every version of an object is kept (the log cannot withdraw what it committed to), and each is read under its
+own marking, *and* under the marking of the object's current (latest) version: a principal reads an earlier
+version only if it may read the current one too. So marking a record stricter (CLEAR, then RED for
+``IR:desk-a``) stops the disclosure of its earlier, laxer versions to everyone the new marking does not admit,
+and marking it laxer (RED, then CLEAR) does not open its earlier RED versions. Copies already pulled by a peer
+or a client cannot be recalled.
+
 A withheld object's envelope (its hash) stays visible in the log, so the log still verifies.
 
 The rule lives here once, twice spelled: :func:`may_read` for a record in memory, :func:`read_clause` for SQL
 over a table with ``id``, ``modified``, ``tlp`` and ``origin`` columns (``objects`` or ``incidents``), which
-finds the recipients in ``object_recipients`` (:mod:`sarhad.store.recipients`). A test checks that the two agree.
+finds the recipients in ``object_recipients`` (:mod:`sarhad.store.recipients`) and the current version in
+``objects``. A test checks that the two agree.
 """
 
 from __future__ import annotations
@@ -47,7 +55,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from sarhad.errors import AccessDenied, InvalidInput, NotFound
 from sarhad.model.incident import PARTY_CODE, PRINCIPAL_NAME
@@ -57,6 +65,7 @@ __all__ = [
     "DEFAULT_EXPIRY_DAYS",
     "ROLES",
     "FailureLimiter",
+    "Marking",
     "Principal",
     "authenticate",
     "beyond_levels_clause",
@@ -276,12 +285,42 @@ def readable_levels(principal: Principal, parties: Iterable[str]) -> tuple[str, 
     return ("CLEAR",)
 
 
-def may_read(principal: Principal, tlp: str, origin: str, recipients: Collection[str], parties: Iterable[str]) -> bool:
-    """Whether ``principal`` may read an object of party ``origin`` marked ``tlp`` (see the module's rules).
+class Marking(NamedTuple):
+    """What decides who may read one object version: its TLP level, the party that published it and, for
+    TLP:RED, the principals it names (``PARTY:NAME``; empty when it names none)."""
 
-    ``recipients`` are the object's named recipients (``PARTY:NAME``; empty when it names none); ``parties``
-    the framework's parties. :func:`read_clause` is the same rule in SQL.
+    tlp: str
+    origin: str
+    recipients: Collection[str] = ()
+
+
+def may_read(
+    principal: Principal,
+    tlp: str,
+    origin: str,
+    recipients: Collection[str],
+    parties: Iterable[str],
+    *,
+    current: Marking | None = None,
+) -> bool:
+    """Whether ``principal`` may read an object version of party ``origin`` marked ``tlp`` (see the module's
+    rules).
+
+    ``recipients`` are the version's named recipients (``PARTY:NAME``; empty when it names none); ``parties``
+    the framework's parties. ``current`` is the marking of the object's current (latest) version when this one
+    is an earlier version (None when it is the current one): an earlier version is read only by those who may
+    read both it and the current one. :func:`read_clause` is the same rule in SQL.
     """
+    parties = tuple(parties)
+    if current is not None and not may_read(principal, *current, parties):
+        return False
+    return _may_read_version(principal, tlp, origin, recipients, parties)
+
+
+def _may_read_version(
+    principal: Principal, tlp: str, origin: str, recipients: Collection[str], parties: tuple[str, ...]
+) -> bool:
+    """The rule for one version under its own marking alone."""
     if tlp != "RED":
         return origin == principal.party or tlp in readable_levels(principal, parties)
     if not recipients:
@@ -293,14 +332,35 @@ def may_read(principal: Principal, tlp: str, origin: str, recipients: Collection
     return principal.role == "peer" and any(r.partition(":")[0] == principal.party for r in recipients)
 
 
-def read_clause(principal: Principal, parties: Iterable[str], table: str = "o") -> tuple[str, list[Any]]:
+def read_clause(
+    principal: Principal, parties: Iterable[str], table: str = "o", *, current_rows: bool = False
+) -> tuple[str, list[Any]]:
     """:func:`may_read` as an SQL condition over ``table`` (a name or alias with ``id``, ``modified``, ``tlp``
     and ``origin``), and its parameters.
 
     Records that are not RED cost a comparison with the readable levels; only RED rows look up
-    ``object_recipients`` (by its primary key: object id, version, recipient).
+    ``object_recipients`` (by its primary key: object id, version, recipient). Each row also costs one look in
+    the primary key of ``objects`` for a later version of its object; only a row that has one (an earlier
+    version) reads the current version's marking. ``current_rows`` says that ``table`` holds current versions
+    only (``incidents``), so that this look is left out.
     """
     parties = tuple(parties)
+    own, params = _version_clause(principal, parties, table)
+    if current_rows:
+        return own, params
+    # An earlier version is withheld when the object's current version (a later one with none after it) is
+    # one the principal may not read. The aliases are private to the subqueries.
+    newest, newest_params = _version_clause(principal, parties, "v_newest")
+    later = (
+        f"SELECT 1 FROM objects v_newest WHERE v_newest.id = {table}.id AND v_newest.modified > {table}.modified"
+        " AND NOT EXISTS (SELECT 1 FROM objects v_after WHERE v_after.id = v_newest.id"
+        f" AND v_after.modified > v_newest.modified) AND NOT {newest}"
+    )
+    return f"({own} AND NOT EXISTS ({later}))", [*params, *newest_params]
+
+
+def _version_clause(principal: Principal, parties: tuple[str, ...], table: str) -> tuple[str, list[Any]]:
+    """:func:`read_clause` for one version under its own marking alone."""
     levels = readable_levels(principal, parties)
     beyond, params = beyond_levels_clause(principal, parties, table)
     return f"({table}.tlp IN ({', '.join('?' * len(levels))}) OR {beyond})", [*levels, *params]
@@ -310,7 +370,8 @@ def beyond_levels_clause(
     principal: Principal, parties: Iterable[str], table: str = "o", *, own_records: bool = True
 ) -> tuple[str, list[Any]]:
     """The part of :func:`read_clause` that admits rows whose level is not among :func:`readable_levels`:
-    the principal's own party's records and the RED records it may read.
+    the principal's own party's records and the RED records it may read (each row under its own marking: for a
+    table of current versions, such as ``incidents``).
 
     For a principal of a framework party (whose levels are every level but RED), or with ``own_records``
     False (the caller knows the table holds no record of the principal's party), it admits RED rows only,

@@ -60,10 +60,13 @@ class Context:
         rules of :mod:`sarhad.web.auth`; a RED object's recipients must be given)."""
         return auth.may_read(principal, tlp, origin, recipients, self.parties())
 
-    def read_clause(self, principal: Principal, table: str = "o") -> tuple[str, list[Any]]:
+    def read_clause(
+        self, principal: Principal, table: str = "o", *, current_rows: bool = False
+    ) -> tuple[str, list[Any]]:
         """The SQL condition (and parameters) for the rows of ``table`` (``objects`` or ``incidents``, or an
-        alias of one) that ``principal`` may read: the same rules as :meth:`may_read`."""
-        return auth.read_clause(principal, self.parties(), table)
+        alias of one) that ``principal`` may read: the same rules as :meth:`may_read`. ``current_rows``: the
+        table holds current versions only (``incidents``), see :func:`auth.read_clause`."""
+        return auth.read_clause(principal, self.parties(), table, current_rows=current_rows)
 
     def incident_filters(self, principal: Principal, filters: Filters) -> Filters:
         """``filters`` narrowed to the incidents ``principal`` may read: its readable levels (which the

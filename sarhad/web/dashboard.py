@@ -173,7 +173,7 @@ async def incident(request: Request) -> Response:
     ctx = Context.of(request)
     principal = principal_of(request)
     wanted = request.path_params["incident_id"]
-    readable, params = ctx.read_clause(principal, "incidents")
+    readable, params = ctx.read_clause(principal, "incidents", current_rows=True)
     rows = views.compact_rows(ctx.db, f"id = ? AND {readable}", [wanted, *params])
     if not rows:
         raise NotFound(f"no incident {wanted} that this principal may read")
@@ -213,7 +213,7 @@ async def alerts(request: Request) -> Response:
     ctx = Context.of(request)
     principal = principal_of(request)
     limit = min(max(_int(request, "limit", 50), 1), 500)
-    readable, params = ctx.read_clause(principal, "i")
+    readable, params = ctx.read_clause(principal, "i", current_rows=True)
     rows = ctx.db.fetchall(
         "SELECT a.id, a.rule, a.incident_id, a.origin, a.reason, a.created, i.tlp, i.origin, i.date_start,"
         " i.place, i.admin1, i.perpetrator, i.killed_best, i.reported_by, i.lat, i.lon"

@@ -140,7 +140,10 @@ def _query(ctx: Context, request: Request, coll: Collection, object_id: str | No
     principal = principal_of(request)
     clauses = [coll.where]
     params: list[Any] = []
-    readable, readable_params = ctx.read_clause(principal, "o")
+    versions = _values(request, "match[version]") or (["all"] if request.url.path.endswith("/versions/") else ["last"])
+    # The rows of the latest versions alone (the default) are current versions: the read rule's look for a later
+    # version (whose marking an earlier version must also pass) would find none.
+    readable, readable_params = ctx.read_clause(principal, "o", current_rows=versions == ["last"])
     clauses.append(readable)
     params += readable_params
     ids = [object_id] if object_id else _values(request, "match[id]")
@@ -154,7 +157,6 @@ def _query(ctx: Context, request: Request, coll: Collection, object_id: str | No
     specs = _values(request, "match[spec_version]")
     if specs and "2.1" not in specs:
         clauses.append("1 = 0")
-    versions = _values(request, "match[version]") or (["all"] if request.url.path.endswith("/versions/") else ["last"])
     if "all" not in versions:
         parts: list[str] = []
         stamps = [v for v in versions if v not in ("first", "last")]
