@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from sarhad.errors import InvalidInput, SarhadError
+from sarhad.import_worker import BATCH, QUEUED
 from sarhad.importer import WORKER_MIN_BYTES, ImportResult, import_file
 from sarhad.log.verify import verify_log
 from sarhad.monitor.rules import Rule, add_rule
@@ -52,9 +53,23 @@ def _revised(src: Path, dst: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """6,000 ACLED rows: two worker batches."""
+    """6,000 ACLED rows: six worker batches."""
     path = tmp_path_factory.mktemp("worker") / "acled.csv"
     acled_synth.write(path, 6_000, seed=3)
+    return path
+
+
+@pytest.fixture(scope="module")
+def held_back(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """ACLED rows enough that the worker cannot finish while the importing process holds on to its first batch.
+
+    While the importer is busy with a batch (in ``progress``, say) the worker can have sent at most one message
+    the importer took, ``QUEUED`` waiting in the inbox and one the receiving thread holds while the inbox is
+    full; its next message (about 3 MB) does not fit in the pipe, so it waits there. With ``QUEUED + 4`` batches
+    it is still running, however the processes are scheduled.
+    """
+    path = tmp_path_factory.mktemp("worker") / "acled_held_back.csv"
+    acled_synth.write(path, BATCH * (QUEUED + 4), seed=5)
     return path
 
 
@@ -201,14 +216,18 @@ def _children(pid: int) -> list[int]:
 def _gone(pid: int, within: float) -> bool:
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except (FileNotFoundError, ProcessLookupError):
-            return True
-        if state in ("Z", "X"):
+        if _state(pid) in ("Z", "X", "-"):
             return True
         time.sleep(0.05)
     return False
+
+
+def _state(pid: int) -> str:
+    """The process state letter of ``pid`` (``R``, ``S``, … ; ``Z`` for a zombie), ``-`` when it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return "-"
 
 
 needs_proc = pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
@@ -230,18 +249,27 @@ def test_the_worker_stops_when_the_import_fails_in_the_writer(node: Node, big: P
 
 
 @needs_proc
-def test_a_worker_that_dies_fails_the_import_and_stores_nothing(node: Node, big: Path) -> None:
+def test_a_worker_that_dies_fails_the_import_and_stores_nothing(node: Node, held_back: Path) -> None:
+    killed: list[int] = []
+
     def progress(n: int) -> None:
-        for pid in _children(os.getpid()):
-            os.kill(pid, signal.SIGKILL)
+        # The first batch has arrived (the worker has started sending) and the importer holds on to it, so the
+        # worker cannot finish before the kill (see held_back): no race with a worker that is quicker.
+        if killed:
+            return
+        (worker,) = _children(os.getpid())
+        assert _state(worker) not in ("Z", "X", "-"), "the worker finished before it was killed"
+        os.kill(worker, signal.SIGKILL)
+        killed.append(worker)
 
     with pytest.raises(SarhadError, match=r"the import worker stopped unexpectedly \(exit code -9\)"):
-        import_file(node, "acled", big, worker_min_bytes=0, progress=progress)
+        import_file(node, "acled", held_back, worker_min_bytes=0, progress=progress)
+    assert killed and _gone(killed[0], 5)
     assert (count_incidents(node.db), node.log.size()) == (0, 0)
 
 
 @needs_proc
-def test_the_worker_dies_with_a_killed_parent(tmp_path: Path, big: Path) -> None:
+def test_the_worker_dies_with_a_killed_parent(tmp_path: Path, held_back: Path) -> None:
     script = (
         "import sys, time\n"
         "from pathlib import Path\n"
@@ -255,13 +283,14 @@ def test_the_worker_dies_with_a_killed_parent(tmp_path: Path, big: Path) -> None
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     parent = subprocess.Popen(
-        [sys.executable, "-c", script, str(tmp_path / "node"), str(big)], stdout=subprocess.PIPE, env=env
+        [sys.executable, "-c", script, str(tmp_path / "node"), str(held_back)], stdout=subprocess.PIPE, env=env
     )
     try:
         assert parent.stdout is not None
         assert parent.stdout.readline() == b"running\n"
         workers = _children(parent.pid)
-        assert workers
+        # still running (held back by the parent's first batch), so it is the parent's death that ends it
+        assert workers and all(_state(pid) not in ("Z", "X", "-") for pid in workers)
         parent.send_signal(signal.SIGKILL)
         parent.wait(10)
         assert all(_gone(pid, 10) for pid in workers)
