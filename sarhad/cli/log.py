@@ -143,9 +143,9 @@ def log_verify(
     json_out: bool = _JSON,
 ) -> None:
     """Recompute every leaf from the stored objects and the tree from the leaves, and check every signed
-    checkpoint and cosignature; then the copy of each peer's log: every copied leaf, every stored object of
-    the peer against its leaf, and the peer's root at its last verified checkpoint. Exits non-zero naming the
-    first bad entry (and the peer)."""
+    checkpoint and cosignature; then the copy of each peer's log (a removed peer's too, with the key kept at
+    its removal): every copied leaf, every stored object of the peer against its leaf, and the peer's root at
+    its last verified checkpoint. Exits non-zero naming the first bad entry (and the peer)."""
     from sarhad.log.cosignature import CosignatureVerifier
     from sarhad.log.note import Verifier
     from sarhad.log.peer_copies import PeerCopyReport, verify_peer_copies
