@@ -4,21 +4,24 @@ Two records are counterparts when different parties (``reported_by``) report the
 most :data:`DAYS` apart, and their places are at most :data:`KM` apart (or, without coordinates, they name
 the same district, else the same province). They *disagree* when both name a perpetrator and the names are
 unrelated, or both give killed figures whose ranges (low..high) do not overlap. This is a local, indexed
-lookup (dates first) for the dashboard's detail panel and the ``disagrees`` rule; the reconciler's clusters
-are the full answer for the joint view.
+lookup (dates first) for the dashboard's detail panel and the ``disagrees`` rule (for a batch of records,
+:func:`disagrees_many`: a few queries instead of one a record); the reconciler's clusters are the full answer
+for the joint view.
 """
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from sarhad.store.db import Database
 from sarhad.store.incidents import INCIDENT_COLUMNS
 
-__all__ = ["DAYS", "KM", "Facts", "counterparts", "disagreements", "disagrees", "haversine_km"]
+__all__ = ["DAYS", "KM", "Facts", "counterparts", "disagreements", "disagrees", "disagrees_many", "haversine_km"]
 
 DAYS: Final = 3
 KM: Final = 50.0
@@ -61,7 +64,9 @@ class Facts:
         return (min(values), max(values)) if values else None
 
 
+@functools.lru_cache(maxsize=4096)
 def _norm(name: str) -> str:
+    # Cached: a batch compares the same few names again and again (a few µs each).
     return " ".join("".join(c if c.isalnum() else " " for c in name.lower()).split())
 
 
@@ -92,40 +97,133 @@ def _near(a: Facts, b: Facts) -> bool:
     return bool(a.admin1 and b.admin1 and a.admin1.lower() == b.admin1.lower())
 
 
-def counterparts(db: Database, record: Facts, *, limit: int = 20) -> list[tuple[dict[str, Any], list[str]]]:
+# The lookup reads at most this many rows of a record's days and box (the dashboard's detail needs no more).
+_ROWS: Final = 500
+# The counterparts :func:`disagrees` compares: the nearest in time (the dashboard shows as many).
+_NEAREST: Final = 20
+# Records per query of :func:`disagrees_many`: 8 parameters each, well within SQLite's 32,766 and
+# PostgreSQL's 65,535, and few enough that one query's rows (every candidate of each) stay small.
+_BATCH: Final = 250
+# The Facts columns, in Facts' order, of the batched lookup's rows.
+_FACTS = ("id", "reported_by", "date_start", "lat", "lon", "admin1", "admin2", "perpetrator", "killed_low",
+          "killed_best", "killed_high")  # fmt: skip
+
+
+class _Window(NamedTuple):
+    """What the lookup reads for one record: start dates ``since..until`` (ISO text), rows of parties other
+    than ``party``, and, when the record has coordinates, rows without any or inside ``box`` (lat0, lat1,
+    lon0, lon1), which holds every point within :data:`KM`."""
+
+    day: date
+    since: str
+    until: str
+    party: str
+    box: tuple[float, float, float, float] | None
+
+
+def _window(record: Facts) -> _Window | None:
+    """The rows :func:`counterparts` reads for ``record``; None when its start date is not a date (it has none)."""
+    try:
+        day = date.fromisoformat(record.date_start)
+    except ValueError:
+        return None
+    since, until = (day - timedelta(days=DAYS)).isoformat(), (day + timedelta(days=DAYS)).isoformat()
+    box = None
+    if record.lat is not None and record.lon is not None:
+        dlat = KM / 111.0
+        dlon = KM / (111.0 * max(0.1, math.cos(math.radians(record.lat))))
+        box = (record.lat - dlat, record.lat + dlat, record.lon - dlon, record.lon + dlon)
+    return _Window(day, since, until, record.reported_by, box)
+
+
+def _nearest(record: Facts, day: date, others: Iterable[tuple[Facts, Any]], limit: int) -> list[tuple[Any, list[str]]]:
+    """Of the rows read for ``record`` (each as Facts, with what to return for it), its counterparts (other
+    records, near enough), nearest in time first (then by id), at most ``limit``, each with its disagreements."""
+    found = []
+    for other, data in others:
+        if other.id == record.id or not _near(record, other):
+            continue
+        found.append((abs((date.fromisoformat(other.date_start) - day).days), other.id, data, other))
+    found.sort(key=lambda t: (t[0], t[1]))
+    return [(data, disagreements(record, other)) for _, _, data, other in found[:limit]]
+
+
+def counterparts(db: Database, record: Facts, *, limit: int = _NEAREST) -> list[tuple[dict[str, Any], list[str]]]:
     """Other parties' records of ``record``'s incident, nearest in time first, each with its disagreements.
 
     Disagreement texts about the date only are not counted as a disagreement by :func:`disagrees`.
     """
-    try:
-        day = date.fromisoformat(record.date_start)
-    except ValueError:
+    window = _window(record)
+    if window is None:
         return []
-    since, until = (day - timedelta(days=DAYS)).isoformat(), (day + timedelta(days=DAYS)).isoformat()
     sql = f"SELECT {', '.join(INCIDENT_COLUMNS)} FROM incidents WHERE date_start BETWEEN ? AND ? AND reported_by <> ?"
-    params: list[Any] = [since, until, record.reported_by]
-    if record.lat is not None and record.lon is not None:
-        dlat = KM / 111.0
-        dlon = KM / (111.0 * max(0.1, math.cos(math.radians(record.lat))))
+    params: list[Any] = [window.since, window.until, window.party]
+    if window.box is not None:
         sql += " AND (lat IS NULL OR (lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?))"
-        params += [record.lat - dlat, record.lat + dlat, record.lon - dlon, record.lon + dlon]
-    sql += " LIMIT 500"
-    found = []
-    for row in db.fetchall(sql, params):
-        data = dict(zip(INCIDENT_COLUMNS, row, strict=True))
-        other = Facts.from_row(data)
-        if other.id == record.id or not _near(record, other):
-            continue
-        found.append((abs((date.fromisoformat(other.date_start) - day).days), data, disagreements(record, other)))
-    found.sort(key=lambda t: (t[0], t[1]["id"]))
-    return [(data, diffs) for _, data, diffs in found[:limit]]
+        params += window.box
+    sql += f" LIMIT {_ROWS}"
+    rows = [dict(zip(INCIDENT_COLUMNS, row, strict=True)) for row in db.fetchall(sql, params)]
+    return _nearest(record, window.day, ((Facts.from_row(data), data) for data in rows), limit)
+
+
+def _said(found: Iterable[tuple[str, str, list[str]]]) -> list[str]:
+    """The disagreements (not about the date alone) with each counterpart found (its party, its id, how they
+    differ), one text per counterpart that disagrees."""
+    out = []
+    for party, other, diffs in found:
+        real = [d for d in diffs if not d.startswith("date:")]
+        if real:
+            out.append(f"{party} {other}: " + "; ".join(real))
+    return out
 
 
 def disagrees(db: Database, record: Facts) -> list[str]:
     """The disagreements (perpetrator or killed) between ``record`` and any other party's record of it."""
-    out = []
-    for data, diffs in counterparts(db, record):
-        real = [d for d in diffs if not d.startswith("date:")]
-        if real:
-            out.append(f"{data['reported_by']} {data['id']}: " + "; ".join(real))
+    return _said((data["reported_by"], data["id"], diffs) for data, diffs in counterparts(db, record))
+
+
+def disagrees_many(db: Database, records: Sequence[Facts]) -> list[list[str]]:
+    """:func:`disagrees` for each of ``records``, in order, with one query for many records instead of one each.
+
+    Each query joins a list of the records' windows (dates, party, box: what :func:`counterparts` reads) with
+    the rows of ``incidents`` through its date index. The answer is the one :func:`disagrees` gives, record
+    by record, on the same rows: rows the caller wrote before the call (in its transaction) count, so records
+    written together find each other. A record with more rows in its window than :func:`counterparts` reads is
+    looked up alone, as :func:`disagrees` does (which of them it reads is then the database's choice).
+    """
+    out: list[list[str]] = [[] for _ in records]
+    windows = [(i, w) for i, w in enumerate(map(_window, records)) if w is not None]
+    real = db.ddl("{real}")
+    columns = ", ".join(f"i.{c}" for c in _FACTS)
+    for at in range(0, len(windows), _BATCH):
+        part = windows[at : at + _BATCH]
+        # The casts type the box's columns on PostgreSQL, where a column of NULLs would otherwise be text.
+        values = ", ".join([f"(?, ?, ?, ?, CAST(? AS {real}), CAST(? AS {real}), CAST(? AS {real}), CAST(? AS {real}))"]
+                           * len(part))  # fmt: skip
+        params: list[Any] = []
+        for i, w in part:
+            params += (i, w.since, w.until, w.party, *(w.box or (None, None, None, None)))
+        # CROSS JOIN: SQLite takes the windows as the outer loop (each a range of the date index), as written.
+        sql = (
+            f"WITH w (k, since, until, party, lat0, lat1, lon0, lon1) AS (VALUES {values})"
+            f" SELECT w.k, {columns} FROM w CROSS JOIN incidents i"
+            " WHERE i.date_start BETWEEN w.since AND w.until AND i.reported_by <> w.party"
+            " AND (w.lat0 IS NULL OR i.lat IS NULL"
+            " OR (i.lat BETWEEN w.lat0 AND w.lat1 AND i.lon BETWEEN w.lon0 AND w.lon1))"
+        )
+        read: dict[int, list[Facts]] = {i: [] for i, _ in part}
+        seen: dict[str, Facts] = {}  # a row in the windows of several records is made Facts once
+        for k, *row in db.fetchall(sql, params):
+            other = seen.get(row[0])
+            if other is None:
+                other = seen[row[0]] = Facts(*row)
+            read[k].append(other)
+        for i, w in part:
+            others = read[i]
+            record = records[i]
+            if len(others) > _ROWS:
+                out[i] = disagrees(db, record)
+            else:
+                found = _nearest(record, w.day, ((o, o) for o in others), _NEAREST)
+                out[i] = _said((o.reported_by, o.id, diffs) for o, diffs in found)
     return out

@@ -174,6 +174,58 @@ def test_synced_records_go_through_the_alert_rules(pair: tuple[Node, Node, str])
     assert {a.origin for a in alerts} == {"PK"}
 
 
+def _two_accounts(pk: Node) -> tuple[str, str]:
+    """Publish on ``pk`` two parties' records of one incident that disagree (group and killed); their ids."""
+    from sarhad.model.figures import Figure
+    from sarhad.model.incident import Incident, Perpetrator, Place, incident_id
+
+    ids = []
+    with pk.publisher() as pub:
+        for party, group, killed in (("PK", "Jaish al-Adl", 2), ("UCDP", "TTP", 9)):
+            inc = Incident(
+                id=incident_id("party", party, "taftan-1"), reported_by=party, dataset="party", source_id="taftan-1",
+                date_start="2025-06-01", date_end="2025-06-01",
+                place=Place(country="PK", admin1="Balochistan", lat=28.96, lon=61.59, precision="near"),
+                perpetrators=(Perpetrator(group),),
+                figures=(Figure("killed", "total", killed, killed, killed, "party_official", party),),
+            )  # fmt: skip
+            pub.add(inc)
+            ids.append(inc.id)
+    return ids[0], ids[1]
+
+
+@pytest.mark.parametrize("checker", ["inline", "process"])
+def test_synced_records_that_disagree_with_each_other_alert_as_written_together(
+    pair: tuple[Node, Node, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, checker: str
+) -> None:
+    # The rules see a piece of a sync once all of it is written, and every piece before it: two records of one
+    # piece that disagree both alert, each naming the other; across two pieces only the later one finds the
+    # earlier one (the later one is not written yet when the earlier one is evaluated).
+    from sarhad.exchange import sync
+    from sarhad.monitor.alerts import list_alerts
+    from sarhad.monitor.rules import Rule, add_rule
+
+    pk, ir, _ = pair
+    pk_id, ucdp_id = _two_accounts(pk)
+    add_rule(ir.db, Rule(name="disagrees", disagrees=True))
+    sync_peer(ir, get_peer(ir.db, "PK"), checker=checker)
+    reasons = {a.incident_id: a.reason for a in list_alerts(ir.db)}
+    assert reasons.keys() == {pk_id, ucdp_id}
+    assert f"UCDP {ucdp_id}: perpetrator" in reasons[pk_id] and "killed: PK 2, UCDP 9" in reasons[pk_id]
+    assert f"PK {pk_id}: perpetrator" in reasons[ucdp_id]
+    # The same records, one piece each, into another node.
+    monkeypatch.setattr(sync, "PIECE", 1)
+    other = Node.init(tmp_path / "ir-pieces", "IR")
+    try:
+        add_rule(other.db, Rule(name="disagrees", disagrees=True))
+        add_peer(pk.db, "IR-pieces", "http://127.0.0.1:9", other.signer.vkey, "unused")
+        add_peer(other.db, "PK", get_peer(ir.db, "PK").url, pk.signer.vkey, create_token(pk.db, "ir2", "peer", "IR"))
+        sync_peer(other, get_peer(other.db, "PK"), checker=checker)
+        assert len({a.incident_id for a in list_alerts(other.db)} & {pk_id, ucdp_id}) == 1
+    finally:
+        other.close()
+
+
 def _publish_note(pk: Node, n: int) -> None:
     with pk.publisher() as pub:
         note_id = f"note--6f1c2b5e-7c1a-4f9a-9a43-5e0e4a7f2b{n:02d}"
