@@ -60,7 +60,7 @@ from sarhad.log.envelope import Envelope
 from sarhad.log.merkle import leaf_hash, verify_consistency
 from sarhad.model.incident import SARHAD_EXTENSION, Incident, content_hash
 from sarhad.monitor import summary as incident_summaries
-from sarhad.monitor.evaluate import evaluate, may_alert, notify_committed
+from sarhad.monitor.evaluate import Subject, evaluate, may_alert_subjects, notify_committed
 from sarhad.monitor.rules import Rule, list_rules
 from sarhad.store.incidents import incident_row, incident_row_from_stix
 
@@ -636,23 +636,24 @@ class _Prepared(NamedTuple):
     """A checked chunk made ready to write: everything that needs no database, computed before any write.
 
     ``objects`` rows lack the node's ``added`` stamp and ``seq`` (the writer assigns them); ``received`` holds
-    the parsed incidents that the node's alert rules may alert on (:func:`sarhad.monitor.evaluate.may_alert`:
-    their conditions on the record alone hold), to be evaluated in the writer's transaction.
+    what the alert rules read (:class:`sarhad.monitor.evaluate.Subject`) of the incidents they may alert on
+    (:func:`sarhad.monitor.evaluate.may_alert_subjects`: their conditions on the record alone hold), to be
+    evaluated in the writer's transaction.
     """
 
     leaves: list[tuple[int, str, bytes]]
     objects: list[tuple[Any, ...]]
     incidents: list[tuple[Any, ...]]
-    received: list[Incident]
+    received: list[Subject]
 
 
 def _prepare(peer: Peer, checked: list[_Checked], keep_incidents: bool) -> _Prepared:
-    """Content hashes, incident records and rows of a checked chunk (``received``: every incident record, when
-    ``keep_incidents``). Raises VerificationError naming the entry."""
+    """Content hashes, incident records and rows of a checked chunk (``received``: the subject of every incident
+    record, when ``keep_incidents``). Raises VerificationError naming the entry."""
     name, party = peer.name, peer.party
     objects: list[tuple[Any, ...]] = []
     incidents: list[tuple[Any, ...]] = []
-    received: list[Incident] = []
+    received: list[Subject] = []
     for c in checked:
         obj, env = c.obj, c.envelope
         if obj is None:
@@ -668,7 +669,7 @@ def _prepare(peer: Peer, checked: list[_Checked], keep_incidents: bool) -> _Prep
                 raise VerificationError(f"peer {name}: entry {c.entry.position} ({env.ref}): {exc}") from exc
             licence = inc.licence
             if keep_incidents:
-                received.append(inc)
+                received.append(Subject.of(inc))
             incidents.append(incident_row(inc, obj["created"], obj["modified"], party, csha))
         else:
             licence = _licence(obj)
@@ -683,20 +684,22 @@ def _check_piece(peer: Peer, entries: list[_Entry], rules: Sequence[Rule]) -> _P
 
     The common entry goes the straight way (:func:`_check_straight`); any other entry, and any entry that
     fails a check, goes the general way, which stores the same rows or raises the error naming the entry.
-    With alert ``rules``, each incident is also parsed into an :class:`Incident`, and those some rule may alert
-    on (:func:`sarhad.monitor.evaluate.may_alert`) go with the piece, to be evaluated by the writer.
+    With alert ``rules``, what they read of each incident (its :class:`sarhad.monitor.evaluate.Subject`: on the
+    straight way from its row and the group names of its object, without an :class:`Incident`) is kept, and
+    the subjects some rule may alert on (:func:`sarhad.monitor.evaluate.may_alert_subjects`) go with the
+    piece, to be evaluated by the writer.
     """
     party = peer.party
     objects: list[tuple[Any, ...]] = []
     incidents: list[tuple[Any, ...]] = []
-    records: list[Incident] = []
+    records: list[Subject] = []
     for entry in entries:
         rows = _check_straight(entry, party)
         if rows is not None and rows[1] is not None and rules:
-            try:
-                records.append(Incident.from_stix(rows[2]))
-            except SarhadError:  # the general way says what is wrong
-                rows = None
+            # The row holds the first group only; the rules read every one. _check_straight built the row
+            # from this object's perpetrators, so each is a dict with a name.
+            names = rows[2]["extensions"][SARHAD_EXTENSION].get("perpetrators", ())
+            records.append(Subject.of_row(rows[1], tuple(p["name"] for p in names)))
         if rows is None:
             general = _prepare(peer, [_check_entry(peer.name, entry)], bool(rules))
             objects += general.objects
@@ -707,7 +710,7 @@ def _check_piece(peer: Peer, entries: list[_Entry], rules: Sequence[Rule]) -> _P
             if rows[1] is not None:
                 incidents.append(rows[1])
     leaves = [(e.position, e.envelope, e.leaf) for e in entries]
-    return _Prepared(leaves, objects, incidents, may_alert(rules, records))
+    return _Prepared(leaves, objects, incidents, may_alert_subjects(rules, records))
 
 
 def _check_straight(entry: _Entry, party: str) -> tuple[tuple[Any, ...], tuple[Any, ...] | None, dict[str, Any]] | None:
@@ -849,20 +852,21 @@ def run_checker(source: IO[bytes], sink: IO[bytes]) -> None:
 
 
 def _encode(message: tuple[str, Any]) -> bytes:
-    """A message from the checking process: a prepared chunk of plain rows with ``marshal`` (about 40 % cheaper
-    than pickle for these tuples of strings and numbers; both processes run the same interpreter), anything
-    else (a chunk holding Incident records, the end, an error) with pickle. The first byte says which."""
+    """A message from the checking process: a prepared chunk of plain rows and subjects (as plain tuples) with
+    ``marshal`` (about 40 % cheaper than pickle for these tuples of strings and numbers; both processes run the
+    same interpreter), anything else (the end, an error) with pickle. The first byte says which."""
     kind, value = message
-    if kind == "chunk" and not value.received:
-        return b"m" + marshal.dumps((value.leaves, value.objects, value.incidents))
+    if kind == "chunk":
+        received = [tuple(s) for s in value.received]
+        return b"m" + marshal.dumps((value.leaves, value.objects, value.incidents, received))
     return b"p" + pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _decode(data: bytes) -> tuple[str, Any]:
     """The message :func:`_encode` made."""
     if data[:1] == b"m":
-        leaves, objects, incidents = marshal.loads(memoryview(data)[1:])
-        return "chunk", _Prepared(leaves, objects, incidents, [])
+        leaves, objects, incidents, received = marshal.loads(memoryview(data)[1:])
+        return "chunk", _Prepared(leaves, objects, incidents, [Subject._make(s) for s in received])
     message: tuple[str, Any] = pickle.loads(memoryview(data)[1:])
     return message
 

@@ -5,6 +5,10 @@ stores an alert per matching (rule, incident) unless one exists, and returns the
 queued; after its commit the caller calls :func:`notify_committed`, which hands them to the process's stream
 (:mod:`sarhad.monitor.stream`) so that open dashboards hear of them at once. Records written by another
 process are caught up by the stream's watcher, which calls :func:`evaluate` too.
+
+The rules read a few facts of each record, its :class:`Subject`: from an :class:`Incident`, or in a sync from
+the record's ``incidents`` row and the group names of its STIX object, so that a sync need not build (nor send
+between its processes) an Incident per record.
 """
 
 from __future__ import annotations
@@ -15,21 +19,81 @@ import logging
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from operator import itemgetter
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from sarhad.model.incident import Incident
 from sarhad.monitor.alerts import Alert, alert_id, insert_alert
 from sarhad.monitor.counterparts import Facts, disagrees, disagrees_many, haversine_km
 from sarhad.monitor.rules import Rule, list_rules
 from sarhad.store.db import Database
+from sarhad.store.incidents import INCIDENT_COLUMNS
 
-__all__ = ["crossings", "evaluate", "match", "match_record", "may_alert", "notify_committed", "take_pending"]
+__all__ = [
+    "Subject",
+    "crossings",
+    "evaluate",
+    "match",
+    "match_record",
+    "may_alert",
+    "may_alert_subjects",
+    "notify_committed",
+    "take_pending",
+]
 
 log = logging.getLogger(__name__)
 
 _CROSSINGS: Final = Path(__file__).resolve().parent.parent / "geo" / "data" / "crossings.csv"
 _pending: list[Alert] = []
+# The row columns of a Subject's fields but the group names, in the Subject's order.
+_ROW_FIELDS: Final = itemgetter(*(INCIDENT_COLUMNS.index(c) for c in (
+    "id", "reported_by", "date_start", "country", "admin1", "admin1_code", "admin2", "lat", "lon", "border_km",
+)))  # fmt: skip
+_ROW_KILLED: Final = itemgetter(*(INCIDENT_COLUMNS.index(c) for c in ("killed_low", "killed_best", "killed_high")))
+
+
+class Subject(NamedTuple):
+    """What the alert rules read of a record: its place, every group it names, its total killed (low, best,
+    high), and for surges and disagreements its id, party and start date.
+
+    A plain tuple underneath, so a sync's checking process sends it with ``marshal``."""
+
+    id: str
+    reported_by: str
+    date_start: str
+    country: str | None
+    admin1: str | None
+    admin1_code: str | None
+    admin2: str | None
+    lat: float | None
+    lon: float | None
+    border_km: float | None
+    perpetrators: tuple[str, ...]
+    killed_low: int | None
+    killed_best: int | None
+    killed_high: int | None
+
+    @classmethod
+    def of(cls, inc: Incident) -> Subject:
+        """The subject of a record."""
+        p, k = inc.place, inc.killed
+        return cls(
+            inc.id, inc.reported_by, inc.date_start, p.country, p.admin1, p.admin1_code, p.admin2, p.lat, p.lon,
+            p.border_km, tuple(x.name for x in inc.perpetrators), k.low, k.best, k.high,
+        )  # fmt: skip
+
+    @classmethod
+    def of_row(cls, row: Sequence[Any], perpetrators: tuple[str, ...]) -> Subject:
+        """The subject of a record from its ``incidents`` row (:data:`INCIDENT_COLUMNS`) and the names of all the
+        groups it names, in order (the row holds the first only): ``Subject.of(inc)`` when the row is
+        ``incident_row(inc, …)`` and the names those of ``inc.perpetrators``."""
+        return cls._make((*_ROW_FIELDS(row), perpetrators, *_ROW_KILLED(row)))
+
+    @property
+    def perpetrator(self) -> str | None:
+        """The first group named (:attr:`Incident.perpetrator`)."""
+        return self.perpetrators[0] if self.perpetrators else None
 
 
 @functools.cache
@@ -43,31 +107,29 @@ def crossings() -> tuple[tuple[str, float, float], ...]:
     return tuple((r["name"], float(r["lat"]), float(r["lon"])) for r in csv.DictReader(lines))
 
 
-def _border_km(inc: Incident) -> float | None:
-    p = inc.place
-    if p.border_km is not None:
-        return p.border_km
-    if p.lat is None or p.lon is None:
+def _border_km(s: Subject) -> float | None:
+    if s.border_km is not None:
+        return s.border_km
+    if s.lat is None or s.lon is None:
         return None
     try:
         from sarhad.geo import border_distances  # type: ignore[attr-defined,unused-ignore]
     except ImportError:
         return None
-    return float(border_distances([p.lat], [p.lon])[0])
+    return float(border_distances([s.lat], [s.lon])[0])
 
 
-def _border_kms(incidents: Sequence[Incident]) -> dict[str, float]:
+def _border_kms(subjects: Sequence[Subject]) -> dict[str, float]:
     """The border distance of each record that has coordinates but no distance yet, by id, in one vectorised
     call (one call per record costs about a quarter of a millisecond, mostly in setting it up)."""
     ids: list[str] = []
     lats: list[float] = []
     lons: list[float] = []
-    for inc in incidents:
-        p = inc.place
-        if p.border_km is None and p.lat is not None and p.lon is not None:
-            ids.append(inc.id)
-            lats.append(p.lat)
-            lons.append(p.lon)
+    for s in subjects:
+        if s.border_km is None and s.lat is not None and s.lon is not None:
+            ids.append(s.id)
+            lats.append(s.lat)
+            lons.append(s.lon)
     if not ids:
         return {}
     try:
@@ -90,16 +152,18 @@ def _inside(lon: float, lat: float, ring: Sequence[tuple[float, float]]) -> bool
     return inside
 
 
-def _facts(inc: Incident) -> Facts:
-    k = inc.killed
-    p = inc.place
+def _facts(s: Subject) -> Facts:
     return Facts(
-        inc.id, inc.reported_by, inc.date_start, p.lat, p.lon, p.admin1, p.admin2, inc.perpetrator,
-        k.low, k.best, k.high,
+        s.id, s.reported_by, s.date_start, s.lat, s.lon, s.admin1, s.admin2, s.perpetrator,
+        s.killed_low, s.killed_best, s.killed_high,
     )  # fmt: skip
 
 
-def _surge(db: Database, rule: Rule, inc: Incident) -> str | None:
+def _subject(inc: Incident | Subject) -> Subject:
+    return inc if isinstance(inc, Subject) else Subject.of(inc)
+
+
+def _surge(db: Database, rule: Rule, inc: Subject) -> str | None:
     assert rule.surge_window_days is not None and rule.surge_factor is not None
     try:
         day = date.fromisoformat(inc.date_start)
@@ -107,10 +171,10 @@ def _surge(db: Database, rule: Rule, inc: Incident) -> str | None:
         return None
     window, base = rule.surge_window_days, rule.surge_baseline_days
     scope, params = "", []
-    if inc.place.admin1:
-        scope, params = " AND admin1 = ?", [inc.place.admin1]
-    elif inc.place.country:
-        scope, params = " AND country = ?", [inc.place.country]
+    if inc.admin1:
+        scope, params = " AND admin1 = ?", [inc.admin1]
+    elif inc.country:
+        scope, params = " AND country = ?", [inc.country]
 
     def count(first: date, last: date, exclude: str | None) -> int:
         extra = " AND id <> ?" if exclude else ""
@@ -123,7 +187,7 @@ def _surge(db: Database, rule: Rule, inc: Incident) -> str | None:
     baseline = count(end - timedelta(days=base - 1), end, None)
     expected = baseline * window / base
     if recent >= rule.surge_min_count and recent >= rule.surge_factor * expected:
-        where = inc.place.admin1 or inc.place.country or "all areas"
+        where = inc.admin1 or inc.country or "all areas"
         return f"surge in {where}: {recent} incidents in {window} days, expected {expected:.1f}"
     return None
 
@@ -131,7 +195,7 @@ def _surge(db: Database, rule: Rule, inc: Incident) -> str | None:
 def match(
     db: Database,
     rule: Rule,
-    inc: Incident,
+    inc: Incident | Subject,
     *,
     border_km: float | None = None,
     disagreements: Sequence[str] | None = None,
@@ -143,14 +207,15 @@ def match(
     :func:`evaluate`); ``disagreements``, when given, are the record's disagreements with other parties'
     records, looked up already (:func:`sarhad.monitor.counterparts.disagrees_many`).
     """
-    reasons = match_record(rule, inc, border_km=border_km)
+    subject = _subject(inc)
+    reasons = _match_record(rule, subject, border_km)
     if reasons is None:
         return None
-    return _match_database(db, rule, inc, reasons, disagreements)
+    return _match_database(db, rule, subject, reasons, disagreements)
 
 
 def _match_database(
-    db: Database, rule: Rule, inc: Incident, reasons: list[str], disagreements: Sequence[str] | None
+    db: Database, rule: Rule, inc: Subject, reasons: list[str], disagreements: Sequence[str] | None
 ) -> list[str] | None:
     """The rest of :func:`match` once :func:`match_record` gave ``reasons``: the conditions that ask the
     database (surges, disagreements), their reasons added to ``reasons``."""
@@ -169,25 +234,44 @@ def _match_database(
 
 def may_alert(rules: Sequence[Rule], incidents: Sequence[Incident]) -> list[Incident]:
     """The records for which some rule's conditions on the record alone (:func:`match_record`) hold: only
+    these can raise an alert. A border distance computed here goes with the record (its place's
+    ``border_km``), so it is not computed again. (:func:`may_alert_subjects` for subjects.)"""
+    out = []
+    for i, km in _may_alert(rules, [Subject.of(inc) for inc in incidents]):
+        inc = incidents[i]
+        out.append(inc if km is None else inc.with_place(replace(inc.place, border_km=km)))
+    return out
+
+
+def may_alert_subjects(rules: Sequence[Rule], subjects: Sequence[Subject]) -> list[Subject]:
+    """The subjects for which some rule's conditions on the record alone (:func:`match_record`) hold: only
     these can raise an alert, so a large sync's checking process sends only these to be evaluated. A border
-    distance computed here goes with the record (its place's ``border_km``), so it is not computed again."""
+    distance computed here goes with the subject (its ``border_km``), so it is not computed again."""
+    return [subjects[i] if km is None else subjects[i]._replace(border_km=km) for i, km in _may_alert(rules, subjects)]
+
+
+def _may_alert(rules: Sequence[Rule], subjects: Sequence[Subject]) -> list[tuple[int, float | None]]:
+    """The position of each subject some rule may alert on, with the border distance computed for it, if any."""
     if not rules:
         return []
-    distances = _border_kms(incidents) if any(r.near_border_km is not None for r in rules) else {}
+    distances = _border_kms(subjects) if any(r.near_border_km is not None for r in rules) else {}
     kept = []
-    for inc in incidents:
-        km = distances.get(inc.id)
-        if any(match_record(rule, inc, border_km=km) is not None for rule in rules):
-            kept.append(inc if km is None else inc.with_place(replace(inc.place, border_km=km)))
+    for i, s in enumerate(subjects):
+        km = distances.get(s.id)
+        if any(_match_record(rule, s, km) is not None for rule in rules):
+            kept.append((i, km))
     return kept
 
 
-def match_record(rule: Rule, inc: Incident, *, border_km: float | None = None) -> list[str] | None:
+def match_record(rule: Rule, inc: Incident | Subject, *, border_km: float | None = None) -> list[str] | None:
     """The part of :func:`match` that needs nothing but the record: place, group and killed conditions."""
+    return _match_record(rule, _subject(inc), border_km)
+
+
+def _match_record(rule: Rule, p: Subject, border_km: float | None) -> list[str] | None:
     reasons: list[str] = []
-    p = inc.place
     if rule.near_border_km is not None:
-        km = _border_km(inc) if border_km is None else border_km
+        km = _border_km(p) if border_km is None else border_km
         if km is None or km > rule.near_border_km:
             return None
         reasons.append(f"{km:.1f} km from the border")
@@ -210,20 +294,17 @@ def match_record(rule: Rule, inc: Incident, *, border_km: float | None = None) -
             return None
         reasons.append("inside the watched area")
     if rule.perpetrators:
-        names = [x.name for x in inc.perpetrators]
-        hit = next((n for n in names for w in rule.perpetrators if w.lower() in n.lower()), None)
+        hit = next((n for n in p.perpetrators for w in rule.perpetrators if w.lower() in n.lower()), None)
         if hit is None:
             return None
         reasons.append(f"perpetrator {hit}")
     if rule.min_killed is not None:
-        k = inc.killed
-        killed = k.best if k.best is not None else k.low
+        killed = p.killed_best if p.killed_best is not None else p.killed_low
         if killed is None or killed < rule.min_killed:
             return None
         reasons.append(f"{killed} killed")
-    if rule.disagrees and not inc.perpetrator:
-        k = inc.killed
-        if k.low is None and k.best is None and k.high is None:
+    if rule.disagrees and not p.perpetrator:
+        if p.killed_low is None and p.killed_best is None and p.killed_high is None:
             # Another party's record can contradict only a perpetrator or a killed figure
             # (counterparts.disagreements; a different date alone is not a disagreement): this one states
             # neither, so no other record can disagree with it, and the database need not be asked.
@@ -236,7 +317,7 @@ def _now() -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
-def evaluate(db: Database, incidents: Sequence[Incident], *, origin: str) -> list[Alert]:
+def evaluate(db: Database, incidents: Sequence[Incident | Subject], *, origin: str) -> list[Alert]:
     """Evaluate every rule on ``incidents`` (published by, or synced from, ``origin``); return new alerts.
 
     Runs in the caller's transaction (it opens a nested one when called alone). A rule that already alerted
@@ -251,18 +332,19 @@ def evaluate(db: Database, incidents: Sequence[Incident], *, origin: str) -> lis
             return []
         stamp = _now()
         new: list[Alert] = []
-        distances = _border_kms(incidents) if any(r.near_border_km is not None for r in rules) else {}
+        subjects = [_subject(inc) for inc in incidents]
+        distances = _border_kms(subjects) if any(r.near_border_km is not None for r in rules) else {}
         # The conditions on the record alone first, for every record; then the disagreements of the records
         # a disagreement rule still needs them for, looked up together (one query a record costs about 70 µs).
-        first = [[match_record(rule, inc, border_km=distances.get(inc.id)) for rule in rules] for inc in incidents]
+        first = [[_match_record(rule, s, distances.get(s.id)) for rule in rules] for s in subjects]
         asking = [
             i
             for i, reasons in enumerate(first)
             if any(r is not None and rule.disagrees for rule, r in zip(rules, reasons, strict=True))
         ]
-        looked_up = disagrees_many(db, [_facts(incidents[i]) for i in asking]) if asking else []
+        looked_up = disagrees_many(db, [_facts(subjects[i]) for i in asking]) if asking else []
         said = dict(zip(asking, looked_up, strict=True))
-        for i, inc in enumerate(incidents):
+        for i, inc in enumerate(subjects):
             for rule, record_reasons in zip(rules, first[i], strict=True):
                 if record_reasons is None:
                     continue

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from sarhad.errors import InvalidInput
 from sarhad.model.figures import Figure
-from sarhad.model.incident import Incident, Perpetrator, Place, incident_id
+from sarhad.model.incident import SARHAD_EXTENSION, Incident, Perpetrator, Place, incident_id
 from sarhad.monitor.alerts import count_alerts, list_alerts
 from sarhad.monitor.evaluate import evaluate, notify_committed, take_pending
 from sarhad.monitor.rules import Rule, add_rule
@@ -189,3 +190,27 @@ def test_a_record_that_states_no_group_and_no_killed_cannot_disagree(node: Node)
     notify_committed()
     assert [a.incident_id for a in alerts] == [ir_loud.id]
     assert "perpetrator" in alerts[0].reason and "killed" in alerts[0].reason
+
+
+def test_the_subject_from_a_records_row_is_the_subject_of_the_record() -> None:
+    # A sync's checking process builds what the rules read from the incidents row and the object's group names,
+    # without the Incident: it must be what the Incident gives, for every kind of place, group list and figure.
+    from sarhad.monitor.evaluate import Subject
+    from sarhad.store.incidents import incident_row_from_stix
+
+    records = [
+        make("plain"),
+        make("none", perpetrator=None, killed=None, border_km=None),
+        make("nowhere", lat=None, lon=None, border_km=None),  # type: ignore[arg-type]
+        replace(make("two"), perpetrators=(Perpetrator("TTP"), Perpetrator("Jaish al-Adl", "claimed"))),
+        replace(make("low"), figures=(Figure("killed", "total", 3, None, None, "party_official", "PK"),
+                                      Figure("wounded", "total", 7, 7, 7, "party_official", "PK"))),
+        replace(make("code"), place=Place(country="PK", admin1_code="PK-BA", precision="admin1")),
+    ]  # fmt: skip
+    for inc in records:
+        obj = inc.to_stix()
+        row = incident_row_from_stix(obj, "PK", "0" * 64)
+        assert row is not None
+        names = tuple(p["name"] for p in obj["extensions"][SARHAD_EXTENSION].get("perpetrators", ()))
+        assert Subject.of_row(row, names) == Subject.of(Incident.from_stix(obj)) == Subject.of(inc)
+    assert Subject.of(records[3]).perpetrators == ("TTP", "Jaish al-Adl")
