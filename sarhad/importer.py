@@ -84,6 +84,15 @@ WORKER_MIN_BYTES = 16 * 2**20
 _BYTES_PER_ROW = 1000  # a rough size of a row (ACLED about 480 bytes, UCDP 550, GTD more): rows in a file
 
 
+def _large(path: Path) -> bool:
+    """Whether ``path`` is large enough (16 MiB) for an SQLite node to take it with a rollback journal, which
+    writes the new pages once instead of twice (:meth:`~sarhad.store.db.Database.bulk`)."""
+    try:
+        return path.stat().st_size >= _DEFER_MIN_BYTES
+    except OSError:
+        return False  # the reader says why
+
+
 def _deferred_indexes(node: Node, path: Path) -> AbstractContextManager[object]:
     """Build the record tables' secondary indexes after a large import instead of row by row, when sound.
 
@@ -152,7 +161,7 @@ def import_file(
     rejected_rows: list[Rejected] = []
     tally = Tally()
 
-    with node.db.bulk(), node.publisher() as pub, _deferred_indexes(node, path):
+    with node.db.bulk(write_once=_large(path)), node.publisher() as pub, _deferred_indexes(node, path):
         result.worker = _use_worker(node, path, worker_min_bytes)
         if result.worker:
             spec = WorkerSpec(

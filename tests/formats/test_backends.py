@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -25,13 +24,6 @@ FILES = {
     "gtd": ASSETS / "synthetic" / "gtd_synthetic.csv",
     "acled": ASSETS / "synthetic" / "acled_synthetic.csv",
 }
-
-
-def stored(node: Node, stamp: str) -> dict[str, list[tuple[Any, ...]]]:
-    """The node's stored content: :func:`tests.store.helpers.stored_content`, which replaces every publish time
-    itself (``stamp`` is not needed). Kept only for a caller that still imports it from here; call
-    ``stored_content`` instead."""
-    return stored_content(node)
 
 
 @pytest.mark.parametrize("fmt", sorted(FILES))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from contextlib import closing
 from pathlib import Path
 
@@ -16,6 +18,8 @@ from sarhad.store.db import SQLITE_PAGE_SIZE, Database, open_database
 from sarhad.store.incidents import Filters, query_incidents, stats
 from sarhad.store.schema import migrate
 from tests.conftest import ASSETS
+from tests.log.helpers import verify
+from tests.store.helpers import stored_content
 
 ACLED = ASSETS / "synthetic" / "acled_synthetic.csv"
 
@@ -205,3 +209,104 @@ def test_the_date_index_holds_party_and_place_for_the_counterparts_lookup(db: Da
         )
     )
     assert "incidents_date" in plan
+
+
+def journal(db: Database) -> tuple[str, int]:
+    mode, sync = db.fetchone("PRAGMA journal_mode"), db.fetchone("PRAGMA synchronous")
+    assert mode is not None and sync is not None
+    return str(mode[0]), int(sync[0])
+
+
+def test_write_once_leaves_wal_for_a_rollback_journal_and_comes_back(db: Database) -> None:
+    assert journal(db) == ("wal", 1)  # NORMAL
+    with db.bulk(write_once=True):
+        assert journal(db) == ("delete", 2)  # FULL, as a rollback journal needs
+        with db.transaction():
+            db.execute("INSERT INTO node_state (key, value) VALUES ('k', 'v')")
+    assert journal(db) == ("wal", 1)
+    assert db.fetchone("SELECT value FROM node_state WHERE key = 'k'") == ("v",)
+    with db.bulk():
+        assert journal(db) == ("wal", 1)  # only when asked
+    db.close()
+
+
+def test_write_once_stays_in_wal_while_another_connection_has_the_file(db: Database, tmp_path: Path) -> None:
+    other = open_database(f"sqlite:///{tmp_path / 'node.db'}")
+    assert other.fetchone("SELECT COUNT(*) FROM node_state") == (0,)
+    with db.bulk(write_once=True):
+        assert journal(db) == ("wal", 1)
+        with db.transaction():
+            db.execute("INSERT INTO node_state (key, value) VALUES ('k', 'v')")
+        assert other.fetchone("SELECT value FROM node_state") == ("v",)  # WAL readers go on as ever
+    assert journal(db) == ("wal", 1)
+    other.close()
+    db.close()
+
+
+def test_a_failed_write_once_block_stores_nothing_and_returns_to_wal(db: Database) -> None:
+    with db.transaction():
+        db.execute("INSERT INTO node_state (key, value) VALUES ('before', '1')")
+    with pytest.raises(RuntimeError), db.bulk(write_once=True), db.transaction():
+        db.executemany("INSERT INTO node_state (key, value) VALUES (?, ?)", [(f"k{i}", "x" * 500) for i in range(5000)])
+        raise RuntimeError("a bad row")
+    assert journal(db) == ("wal", 1)
+    assert db.fetchall("SELECT key FROM node_state") == [("before",)]
+    db.close()
+
+
+def test_a_process_opening_the_node_during_a_write_once_block_reads_and_the_next_open_is_wal(
+    db: Database, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'node.db'}"
+    with db.transaction():
+        db.execute("INSERT INTO node_state (key, value) VALUES ('committed', '1')")
+    with db.bulk(write_once=True):
+        with db.transaction():
+            db.execute("INSERT INTO node_state (key, value) VALUES ('pending', '1')")
+            # a process that opens the node now cannot switch it to WAL: it works with the writer's journal and
+            # reads what was committed before (the writer has not needed the file for itself yet)
+            reader = subprocess.run(
+                [sys.executable, "-c", _READ_NODE_STATE, url], capture_output=True, text=True, timeout=60, check=False
+            )
+            assert reader.returncode == 0, reader.stderr
+            assert reader.stdout.split() == ["delete", "committed"]
+            held = open_database(url)
+            assert journal(held)[0] == "delete"
+        # a reader that holds the file when the block ends keeps it in rollback mode ...
+        held.execute("BEGIN")
+        held.fetchone("SELECT COUNT(*) FROM node_state")
+    assert journal(db)[0] == "delete"
+    held.execute("COMMIT")
+    held.close()
+    # ... until the next connection opens the node
+    again = open_database(url)
+    assert journal(again) == ("wal", 1)
+    assert again.fetchall("SELECT key FROM node_state ORDER BY key") == [("committed",), ("pending",)]
+    again.close()
+    db.close()
+
+
+_READ_NODE_STATE = """
+import sys
+from sarhad.store.db import open_database
+db = open_database(sys.argv[1])
+print(db.fetchone("PRAGMA journal_mode")[0])
+for (key,) in db.fetchall("SELECT key FROM node_state ORDER BY key"):
+    print(key)
+"""
+
+
+def test_a_large_import_writes_with_a_rollback_journal_and_stores_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Node.init(tmp_path / "plain", "PK") as plain:
+        import_file(plain, "acled", ACLED)
+        expected = stored_content(plain)
+    monkeypatch.setattr(importer, "_DEFER_MIN_BYTES", 1)  # treat the fixture as a large file
+    with Node.init(tmp_path / "large", "PK") as large:
+        modes: set[tuple[str, int]] = set()
+        import_file(large, "acled", ACLED, progress=lambda _n: modes.add(journal(large.db)))
+        assert modes == {("delete", 2)}
+        assert journal(large.db) == ("wal", 1)
+        assert stored_content(large) == expected
+        verify(large)  # raises on a bad log
