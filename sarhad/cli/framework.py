@@ -126,8 +126,9 @@ def _lvl(level: int | None) -> str:
 def framework_show(
     ctx: typer.Context, commitment: str = typer.Argument(..., metavar="ID"), json_out: bool = _JSON
 ) -> None:
-    """One commitment in full: text, source, milestones, indicators, every assessment, disputes."""
-    from sarhad.framework.views import commitment_detail
+    """One commitment in full: text, source, milestones, indicators, every assessment (and the evidence each
+    cites), disputes."""
+    from sarhad.framework.views import cited_text, commitment_detail
 
     d = commitment_detail(state(ctx).node().db, commitment)
     if json_out:
@@ -156,6 +157,13 @@ def framework_show(
         ],
         title="assessments",
     )
+    for a in d["assessments"]:
+        for item in a["evidence"]:
+            console.print(
+                f"  {a['quarter']} {a['assessor']} evidence: {cited_text(item, 'this node')}",
+                highlight=False,
+                markup=False,
+            )
     for q, s in d["status"].items():
         console.print(
             f"  {q}: {s['state']}" + (f" ({'; '.join(s['reasons'])})" if s["reasons"] else ""),

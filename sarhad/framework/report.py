@@ -87,8 +87,17 @@ def _agreed(values: dict[str, float | None], parties: list[str]) -> float | None
 
 
 # -- sections ----------------------------------------------------------------------------------------------
-def _cards(data: FrameworkData, cur: dict[str, CommitmentStatus], q: Quarter) -> list[dict[str, Any]]:
-    evidence = data.evidence_by_id()
+def _cards(db: Database, data: FrameworkData, cur: dict[str, CommitmentStatus], q: Quarter) -> list[dict[str, Any]]:
+    """One card per commitment. The evidence each rating cites is shown as :func:`~sarhad.framework.views.
+    cited_evidence` gives it: evidence the reader may not read (or this node was not given) is marked withheld,
+    not left out of the card."""
+    from sarhad.framework.views import cited_evidence
+
+    rated = [a for st in cur.values() for a in [*st.by_party.values(), st.joint] if a is not None]
+    cited = {
+        e["id"]: e
+        for e in cited_evidence(db, [r for a in rated for r in a.get("evidence_refs", [])], data.evidence_by_id())
+    }
     cards = []
     for c in data.commitments:
         st = cur[c["code"]]
@@ -105,7 +114,7 @@ def _cards(data: FrameworkData, cur: dict[str, CommitmentStatus], q: Quarter) ->
                     "level_label": None if a is None else LEVELS[a["implementation_level"]],
                     "compliance": None if a is None else a.get("compliance"),
                     "effectiveness": None if a is None else a.get("effectiveness"),
-                    "evidence": [] if a is None else [evidence[e] for e in a.get("evidence_refs", []) if e in evidence],
+                    "evidence": [] if a is None else [cited[e] for e in dict.fromkeys(a.get("evidence_refs", []))],
                 }
             )
         refs: dict[str, dict[str, Any]] = {}
@@ -566,7 +575,7 @@ def build_context(
         "divergences": divergences,
         "concerns": _concerns(data, cur, q, register),
         "changes": _changes(data, cur, prev, q),
-        "cards": _cards(data, cur, q),
+        "cards": _cards(db, data, cur, q),
         "indicators": _indicators(data, q),
         "recommendations": _recommendations(data, cur, q, register),
         "security": _security(db, data, q, readable),

@@ -64,11 +64,20 @@ def _fmt_baseline(b: dict[str, Any] | None) -> str:
 
 
 def commitment_detail(db: Database, code: str) -> dict[str, Any]:
-    """One commitment with its milestones, indicators, assessments (every assessor), disputes and status."""
+    """One commitment with its milestones, indicators, assessments (every assessor), disputes and status.
+
+    Each assessment carries its ``evidence_refs`` and ``evidence``: each item cited as :func:`cited_evidence`
+    shows it, so evidence this node was not given (a peer withheld it) is marked withheld, not left out.
+    """
     data = load(db)
     c = data.commitment(code)
     src = c.get("source_ref") or {}
-    quarters = sorted({Quarter.parse(a["quarter"]) for a in data.assessments if a["commitment"] == c["code"]})
+    assessments = [a for a in data.assessments if a["commitment"] == c["code"]]
+    cited = {
+        e["id"]: e
+        for e in cited_evidence(db, [r for a in assessments for r in a.get("evidence_refs", [])], data.evidence_by_id())
+    }
+    quarters = sorted({Quarter.parse(a["quarter"]) for a in assessments})
     st = {str(q): status(data, c["code"], q) for q in quarters}
     return {
         "id": c["code"],
@@ -109,12 +118,12 @@ def commitment_detail(db: Database, code: str) -> dict[str, Any]:
                 "effectiveness": a.get("effectiveness"),
                 "state": a["state"],
                 "rationale": a["rationale"],
-                "evidence": a.get("evidence_refs", []),
+                "evidence_refs": a.get("evidence_refs", []),
+                "evidence": [cited[r] for r in dict.fromkeys(a.get("evidence_refs", []))],
                 "recorded_by": a["recorded_by"],
                 "version": a["modified"],
             }
-            for a in data.assessments
-            if a["commitment"] == c["code"]
+            for a in assessments
         ],
         "disputes": [d["code"] for d in data.disputes if d.get("subject", {}).get("commitment") == c["code"]],
         "status": {

@@ -112,7 +112,8 @@ def test_evidence_add_prints_the_id_and_assess_uses_it(
     assert code == 0, err
     _, out, _ = run(capsys, "--home", str(home), "framework", "show", "C-02", "--json")
     (a,) = json.loads(out)["assessments"]
-    assert a["evidence"] == [evidence_id] and a["state"] == "draft"
+    assert a["evidence_refs"] == [evidence_id] and a["state"] == "draft"
+    assert [(e["id"], e["readable"], e["kind"]) for e in a["evidence"]] == [(evidence_id, True, "meeting")]
     code, _, err = run(capsys, "--home", str(home), "evidence", "add", str(f), "--kind", "video")
     assert code == 1 and "evidence kind 'video'" in err
 
