@@ -118,16 +118,32 @@ def peer_remove(ctx: typer.Context, name: str = typer.Argument(..., help="The pe
 
 @peer_app.command("list")
 def peer_list(ctx: typer.Context, json_out: bool = typer.Option(False, "--json")) -> None:
-    """List registered peers."""
-    from sarhad.exchange.peers import list_peers
+    """List registered peers, then removed peers whose log copy this node keeps (since when they were removed,
+    and the leaves of each copy: 'sarhad log verify' checks them)."""
+    from sarhad.exchange.peers import copied_leaves, list_peers, list_removed_peers
 
-    peers = list_peers(state(ctx).node().db)
+    db = state(ctx).node().db
+    rows: list[dict[str, object]] = [
+        {
+            "name": p.name, "url": p.url, "party": p.party, "origin": p.origin, "vkey": p.vkey,
+            "leaves": copied_leaves(db, p.name), "removed": None,
+        }
+        for p in list_peers(db)
+    ]  # fmt: skip
+    rows += [
+        {
+            "name": r.name, "url": None, "party": r.party, "origin": r.origin, "vkey": r.vkey,
+            "leaves": copied_leaves(db, r.name), "removed": r.removed,
+        }
+        for r in list_removed_peers(db)
+    ]  # fmt: skip
     if json_out:
-        print_json(
-            [{"name": p.name, "url": p.url, "party": p.party, "origin": p.origin, "vkey": p.vkey} for p in peers]
-        )
+        print_json(rows)
         return
-    print_table(["name", "party", "url", "origin"], [[p.name, p.party, p.url, p.origin] for p in peers])
+    print_table(
+        ["name", "party", "url", "origin", "leaves copied", "removed"],
+        [[r["name"], r["party"], r["url"] or "-", r["origin"], r["leaves"], r["removed"] or ""] for r in rows],
+    )
 
 
 def sync(

@@ -32,6 +32,7 @@ __all__ = [
     "Peer",
     "RemovedPeer",
     "add_peer",
+    "copied_leaves",
     "cosigner_for",
     "get_peer",
     "list_peers",
@@ -178,6 +179,13 @@ def list_removed_peers(db: Database) -> list[RemovedPeer]:
         RemovedPeer(*(str(v) for v in r))
         for r in db.fetchall("SELECT name, vkey, origin, party, removed FROM removed_peers ORDER BY name")
     ]
+
+
+def copied_leaves(db: Database, name: str) -> int:
+    """How many leaves of a peer's log the copy filed under ``name`` holds (registered or removed; 0 when
+    none): the size of the log this node keeps of it and checks with ``sarhad log verify``."""
+    row = db.fetchone("SELECT COUNT(*) FROM peer_leaves WHERE peer = ?", (name,))
+    return int(row[0]) if row else 0
 
 
 def get_peer(db: Database, name: str) -> Peer:

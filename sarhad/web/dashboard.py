@@ -40,12 +40,14 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sarhad.errors import InvalidInput, NotFound
+from sarhad.exchange.peers import copied_leaves, list_removed_peers
 from sarhad.model.incident import SARHAD_EXTENSION
 from sarhad.monitor import views
 from sarhad.monitor.alerts import list_alerts
 from sarhad.monitor.counterparts import Facts, counterparts
 from sarhad.monitor.rules import Rule, add_rule, list_rules, remove_rule
 from sarhad.monitor.stream import END, Broadcaster, Watcher
+from sarhad.store.db import Database
 from sarhad.store.incidents import Filters
 from sarhad.web.context import Context, principal_of
 
@@ -257,8 +259,24 @@ async def delete_rule(request: Request) -> Response:
     return _json({"removed": request.path_params["name"]})
 
 
+def _last_verified(db: Database, name: str) -> dict[str, Any]:
+    """The last checkpoint of the peer ``name``'s log this node verified (nulls when none), and the leaves of
+    the copy it keeps."""
+    last = db.fetchone(
+        "SELECT size, root, verified, source FROM peer_checkpoints WHERE peer = ? ORDER BY size DESC LIMIT 1",
+        (name,),
+    )
+    return {
+        "size": int(last[0]) if last else None, "root": bytes(last[1]).hex() if last else None,
+        "verified": last[2] if last else None, "source": last[3] if last else None,
+        "leaves": copied_leaves(db, name),
+    }  # fmt: skip
+
+
 async def log_status(request: Request) -> Response:
-    """The node's latest checkpoint with its cosignatures, and each peer's last verified checkpoint."""
+    """The node's latest checkpoint with its cosignatures, each peer's last verified checkpoint, and each
+    removed peer whose log copy the node keeps (``removed_peers``: when it was removed, its party and origin,
+    the leaves of the copy and its last verified checkpoint)."""
     db = Context.of(request).db
     own = db.fetchone("SELECT size, root, created FROM log_checkpoints ORDER BY size DESC LIMIT 1")
     checkpoint: dict[str, Any] | None = None
@@ -274,18 +292,23 @@ async def log_status(request: Request) -> Response:
         }
     peers = []
     for name, party, origin in db.fetchall("SELECT name, party, origin FROM peers ORDER BY name"):
-        last = db.fetchone(
-            "SELECT size, root, verified, source FROM peer_checkpoints WHERE peer = ? ORDER BY size DESC LIMIT 1",
-            (name,),
-        )
         split = db.fetchone("SELECT COUNT(*) FROM split_views WHERE peer = ?", (name,))
         peers.append({
-            "name": name, "party": party, "origin": origin,
-            "size": int(last[0]) if last else None, "root": bytes(last[1]).hex() if last else None,
-            "verified": last[2] if last else None, "source": last[3] if last else None,
+            "name": name, "party": party, "origin": origin, **_last_verified(db, str(name)),
             "split_views": int(split[0]) if split else 0,
         })  # fmt: skip
-    return _json({"origin": Context.of(request).node.settings.origin, "checkpoint": checkpoint, "peers": peers})
+    removed = [
+        {"name": r.name, "party": r.party, "origin": r.origin, "removed": r.removed, **_last_verified(db, r.name)}
+        for r in list_removed_peers(db)
+    ]
+    return _json(
+        {
+            "origin": Context.of(request).node.settings.origin,
+            "checkpoint": checkpoint,
+            "peers": peers,
+            "removed_peers": removed,
+        }
+    )
 
 
 async def framework(request: Request) -> Response:

@@ -333,3 +333,32 @@ def test_the_framework_panel_shows_evidence_the_principal_may_not_read_as_withhe
     )
     assert "Taftan account" not in page.content()
     _shot(page, "dashboard-withheld-evidence.png")
+
+
+def test_the_log_panel_shows_a_removed_peer_with_when_and_the_copy_kept(
+    server: dict[str, Any], browser_page: tuple[Page, list[str]], tmp_path: Path
+) -> None:
+    from sarhad.exchange.peers import add_peer, get_peer, remove_peer
+    from sarhad.exchange.sync import sync_peer
+    from tests.web.conftest import serving
+
+    with Node.init(tmp_path / "ir", "IR") as ir, Node.open(load_settings(server["home"])) as node:
+        ir.publish(_incident(*p) for p in PLACES if p[0] == "IR")
+        with serving(ir) as ir_url:
+            add_peer(node.db, "IR", ir_url, ir.signer.vkey, create_token(ir.db, "pk", "peer", "PK"))
+            add_peer(ir.db, "PK", server["base"], node.signer.vkey, create_token(node.db, "ir", "peer", "IR"))
+            synced = sync_peer(node, get_peer(node.db, "IR"))
+        kept = remove_peer(node.db, "IR")
+        origin = ir.settings.origin
+    size = synced.new_size
+    assert kept is not None and size >= 3  # the three IR incidents, at least
+    page, _ = browser_page
+    _sign_in(page, server["base"], server["viewer"])
+    page.wait_for_selector("[data-testid=removed-peer]", timeout=5000)
+    removed = " ".join(page.inner_text("[data-testid=removed-peer]").split())
+    assert removed == (
+        f"Peer IR (IR) removed Removed {kept.removed[:19].replace('T', ' ')} Log {origin}"
+        f" Copy kept {size} leaves · last verified size {size}"
+    )
+    assert "No peers registered." in page.inner_text("#log")
+    _shot(page, "dashboard-removed-peer.png")

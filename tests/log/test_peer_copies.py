@@ -1,4 +1,5 @@
-"""``sarhad log verify`` checks this node's copies of its peers' logs and objects (two real nodes synced)."""
+"""``sarhad log verify`` checks this node's copies of its peers' logs and objects (two real nodes synced);
+``sarhad peer list`` and the dashboard's log API show a removed peer's kept copy."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from sarhad.errors import InvalidInput, NotFound, VerificationError
@@ -19,7 +21,7 @@ from sarhad.log.peer_copies import _frontier, verify_peer_copies
 from sarhad.node import Node
 from sarhad.web.auth import create_token
 from tests.conftest import UCDP_SAMPLE, run_cli, write_ucdp
-from tests.web.conftest import serving
+from tests.web.conftest import running, serving
 
 PARAMS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
@@ -218,6 +220,51 @@ def test_a_removed_peers_copy_is_still_verified_with_the_key_kept_at_its_removal
     _edit_body(ir, index)
     with pytest.raises(VerificationError, match=rf"peer PK: entry {index} \({object_id}@"):
         verify_peer_copies(ir.db)
+
+
+@pytest.mark.parametrize("synced", PARAMS, indirect=True)
+def test_peer_list_shows_a_removed_peer_with_when_and_the_copy_kept(
+    synced: tuple[Node, Node], capsys: pytest.CaptureFixture[str]
+) -> None:
+    pk, ir = synced
+    home = ("--home", str(ir.settings.home))
+    code, out, err = run_cli(capsys, *home, "peer", "list", "--json")
+    assert code == 0, err
+    (registered,) = json.loads(out)
+    assert (registered["name"], registered["leaves"], registered["removed"]) == ("PK", 40, None)
+    assert registered["url"].startswith("http://127.0.0.1:")
+    code, _, err = run_cli(capsys, *home, "peer", "remove", "PK")
+    assert code == 0, err
+    (kept,) = list_removed_peers(ir.db)
+    code, out, err = run_cli(capsys, *home, "peer", "list", "--json")
+    assert code == 0, err
+    assert json.loads(out) == [
+        {
+            "name": "PK", "url": None, "party": "PK", "origin": pk.settings.origin, "vkey": pk.signer.vkey,
+            "leaves": 40, "removed": kept.removed,
+        }
+    ]  # fmt: skip
+    code, out, err = run_cli(capsys, *home, "peer", "list")
+    assert code == 0, err
+    (row,) = [cells for line in out.splitlines() if (cells := line.replace("│", " ").split())[:1] == ["PK"]]
+    assert row == ["PK", "PK", "-", pk.settings.origin, "40", kept.removed]
+
+
+@pytest.mark.parametrize("synced", ["sqlite"], indirect=True)
+def test_the_dashboards_log_api_shows_a_removed_peer_with_when_and_the_copy_kept(synced: tuple[Node, Node]) -> None:
+    pk, ir = synced
+    remove_peer(ir.db, "PK")
+    (kept,) = list_removed_peers(ir.db)
+    token = create_token(ir.db, "watch", "viewer", "IR")
+    with running(ir) as (base, _server, _thread), httpx.Client(base_url=base, timeout=30) as client:
+        log = client.get("/api/dashboard/log", headers={"Authorization": f"Bearer {token}"}).json()
+    assert log["peers"] == []
+    (removed,) = log["removed_peers"]
+    assert {k: removed[k] for k in ("name", "party", "origin", "removed", "leaves", "size", "source")} == {
+        "name": "PK", "party": "PK", "origin": pk.settings.origin, "removed": kept.removed, "leaves": 40,
+        "size": 40, "source": "sync",
+    }  # fmt: skip
+    assert removed["root"] == pk.log.checkpoint(40).root.hex()
 
 
 @pytest.mark.parametrize("synced", ["sqlite"], indirect=True)

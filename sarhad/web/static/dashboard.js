@@ -325,6 +325,12 @@
         (p.size != null ? `<dt>Last verified</dt><dd>size ${fmt.format(p.size)} · ${esc((p.verified || "").slice(0, 19).replace("T", " "))}</dd><dt>Root</dt><dd class="hash">${esc(p.root.slice(0, 32))}…</dd>` : "") + `</dl></div>`;
     }
     if (!d.peers.length) html += `<p class="muted">No peers registered.</p>`;
+    // A removed peer's copy of its log is kept and still checked by 'sarhad log verify'.
+    for (const p of d.removed_peers || []) {
+      html += `<div class="peer removed" data-testid="removed-peer"><dl class="kv"><dt>Peer</dt><dd>${esc(p.name)} (${esc(p.party)}) <span class="pill">removed</span></dd>` +
+        `<dt>Removed</dt><dd>${esc((p.removed || "").slice(0, 19).replace("T", " "))}</dd><dt>Log</dt><dd>${esc(p.origin)}</dd>` +
+        `<dt>Copy kept</dt><dd>${fmt.format(p.leaves)} leaves${p.size != null ? ` · last verified size ${fmt.format(p.size)}` : ""}</dd></dl></div>`;
+    }
     $("#log").innerHTML = html;
   }
   async function loadFramework() {
