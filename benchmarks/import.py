@@ -2,7 +2,8 @@
 
 Usage::
 
-    python benchmarks/import.py [--rows N] [--postgres URL] [--one-process] [--profile [ROWS]] [--keep DIR] [--json]
+    python benchmarks/import.py [--rows N] [--postgres URL] [--one-process] [--rules] [--profile [ROWS]] [--keep DIR]
+                                [--json]
 
 Generates ``--rows`` ACLED-format rows (default 1,000,000) with ``benchmarks/acled_synth.py``, then, each in a
 child process of its own so that its peak memory (RSS high-water, ``getrusage``) is its own:
@@ -12,6 +13,9 @@ child process of its own so that its peak memory (RSS high-water, ``getrusage``)
    a worker process; the CPU time shown is both processes', and each is shown apart);
 3. with ``--one-process``, imports it into another fresh SQLite node without the worker, for comparison;
 4. with ``--postgres URL``, imports it into a fresh PostgreSQL schema (dropped afterwards).
+
+With ``--rules``, every node gets the demo's three alert rules (place, group, disagreement: see
+``sarhad.cli.demo``) before the import, so the rules are evaluated on every record as it is written.
 
 It prints rows/s, wall and CPU seconds, peak memory, the database's size and the ratio to the pyarrow read,
 and checks them against the goals (≥ 100,000 rows/s on SQLite, within 5 times the raw parse, peak under
@@ -77,12 +81,23 @@ def child_csv(path: Path) -> dict[str, Any]:
     return {"rows": rows, "seconds": time.perf_counter() - start, "cpu": _cpu() - cpu, "peak_mb": _peak_mb()}
 
 
-def child_import(path: Path, home: Path, database_url: str | None, worker_min_bytes: int | None) -> dict[str, Any]:
+def child_import(
+    path: Path, home: Path, database_url: str | None, worker_min_bytes: int | None, with_rules: bool = False
+) -> dict[str, Any]:
     from sarhad.importer import import_file
+    from sarhad.monitor.rules import Rule, add_rule
     from sarhad.node import Node
     from sarhad.store.incidents import count_incidents
 
     node = Node.init(home, "PK", database_url=database_url)
+    if with_rules:  # the alert rules the demo starts a border desk with (sarhad.cli.demo)
+        for rule in (
+            Rule("within 50 km of the border", near_border_km=50),
+            Rule("Jaish al-Adl", perpetrators=("Jaish al-Adl",)),
+            Rule("peer disagrees", disagrees=True),
+        ):
+            add_rule(node.db, rule)
+    alerts_before = int(node.db.fetchone("SELECT COUNT(*) FROM alerts")[0])
     base = _peak_mb()
     # CPU seconds at every 100,000th row: whether the cost of a row grows with the size of the node
     marks: list[tuple[int, float]] = []
@@ -100,6 +115,7 @@ def child_import(path: Path, home: Path, database_url: str | None, worker_min_by
         end = _cpu()
         worker = _cpu(resource.RUSAGE_CHILDREN)  # the worker process, waited for by the end of the import
         stored = count_incidents(node.db)
+        alerts = int(node.db.fetchone("SELECT COUNT(*) FROM alerts")[0]) - alerts_before
         db_bytes = _stored_bytes(node)
     finally:
         node.close()
@@ -112,7 +128,7 @@ def child_import(path: Path, home: Path, database_url: str | None, worker_min_by
             "worker_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
             "peak_mb": _peak_mb(), "base_mb": base, "tree_size": result.tree_size, "db_bytes": db_bytes,
             "cpu_us_per_row_by_100k": windows,
-            "finish_cpu": round(end - (marks[-1][1] if marks else cpu), 2)}  # fmt: skip
+            "finish_cpu": round(end - (marks[-1][1] if marks else cpu), 2), "alerts": alerts}  # fmt: skip
 
 
 def _stored_bytes(node: Any) -> int:
@@ -203,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="profile an import of ROWS rows (default 20,000)")  # fmt: skip
     parser.add_argument("--one-process", action="store_true",
                         help="also import into SQLite without the worker process, for comparison")  # fmt: skip
+    parser.add_argument("--rules", action="store_true",
+                        help="give every node the demo's three alert rules before the import")  # fmt: skip
     parser.add_argument("--keep", type=Path, metavar="DIR", help="work in DIR and keep the file and the node")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
@@ -215,8 +233,9 @@ def main(argv: list[str] | None = None) -> int:
         elif kind == "csv":
             result = child_csv(Path(rest[0]))
         else:
-            url = rest[2] if len(rest) > 2 and rest[2] != "-" else None
-            result = child_import(Path(rest[0]), Path(rest[1]), url, int(rest[3]) if len(rest) > 3 else None)
+            url, min_bytes, rules = rest[2], rest[3], rest[4]  # "-" for none
+            result = child_import(Path(rest[0]), Path(rest[1]), None if url == "-" else url,
+                                  None if min_bytes == "-" else int(min_bytes), rules == "rules")  # fmt: skip
         print(json.dumps(result))
         return 0
 
@@ -238,19 +257,22 @@ def main(argv: list[str] | None = None) -> int:
         results["pyarrow.csv.read_csv"] = _child("pyarrow", str(path))
         results["csv.reader (Python)"] = _child("csv", str(path))
         print("read baselines done; importing into SQLite…", file=sys.stderr)
-        results["sarhad import (SQLite)"] = _child("import", str(path), str(work / f"home_{uuid.uuid4().hex[:8]}"))
+        rules = "rules" if args.rules else "-"
+        results["sarhad import (SQLite)"] = _child(
+            "import", str(path), str(work / f"home_{uuid.uuid4().hex[:8]}"), "-", "-", rules
+        )
         if args.one_process:
             print("importing into SQLite in one process…", file=sys.stderr)
             results["sarhad, one process (SQLite)"] = _child(
-                "import", str(path), str(work / f"home_{uuid.uuid4().hex[:8]}"), "-", str(2**62)
+                "import", str(path), str(work / f"home_{uuid.uuid4().hex[:8]}"), "-", str(2**62), rules
             )
         if args.postgres:
             print("importing into PostgreSQL…", file=sys.stderr)
             schema = f"bench_{uuid.uuid4().hex[:10]}"
-            sep = "&" if "?" in args.postgres else "?"
+            url = f"{args.postgres}{'&' if '?' in args.postgres else '?'}schema={schema}"
             try:
                 results["sarhad import (PostgreSQL)"] = _child(
-                    "import", str(path), str(work / f"home_{schema}"), f"{args.postgres}{sep}schema={schema}"
+                    "import", str(path), str(work / f"home_{schema}"), url, "-", rules
                 )
             finally:
                 import psycopg
@@ -267,7 +289,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"rows": args.rows, "file_mb": round(size_mb, 1), "results": results,
                           "profile": profile_text}, indent=2))  # fmt: skip
         return 0
-    print(f"\n{args.rows:,} ACLED rows ({size_mb:,.0f} MB), Python {sys.version.split()[0]}, "
+    with_rules = ", the demo's 3 alert rules" if args.rules else ""
+    print(f"\n{args.rows:,} ACLED rows ({size_mb:,.0f} MB){with_rules}, Python {sys.version.split()[0]}, "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")  # fmt: skip
     print(f"  {'':<28} {'wall':>11} {'CPU':>11} {'rows/s':>12} {'peak RSS':>12} {'vs pyarrow':>9}")
     for name, r in results.items():
@@ -281,6 +304,8 @@ def main(argv: list[str] | None = None) -> int:
             steps = ", ".join(f"{rows // 1000:,}k: {us:.0f}" for rows, us in r["cpu_us_per_row_by_100k"])
             print(f"{name}: the importing process's CPU µs per row by 100,000 rows ({steps}); after the last mark "
                   f"{r['finish_cpu']} s")  # fmt: skip
+        if "alerts" in r and args.rules:
+            print(f"{name}: {r['alerts']:,} alerts from the demo's three rules")
         if r.get("db_bytes"):
             stored_mb, per_row = r["db_bytes"] / 2**20, r["db_bytes"] / r["rows"]
             print(f"{name}: the database takes {stored_mb:,.0f} MB, {per_row:,.0f} bytes a row")
