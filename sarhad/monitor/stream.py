@@ -20,8 +20,10 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from sarhad.errors import SarhadError
-from sarhad.model.incident import Incident
+from sarhad.model.incident import SARHAD_EXTENSION, Incident
+from sarhad.monitor.evaluate import Subject
 from sarhad.store.db import Database
+from sarhad.store.incidents import incident_row_from_stix
 
 __all__ = ["END", "Broadcaster", "Event", "Subscription", "Watcher", "close_streams", "wake_watchers"]
 
@@ -192,10 +194,10 @@ class Watcher:
         todo = [r for r in rows if int(r[0]) > stored]
         if not todo:
             return
-        by_origin: dict[str, list[Incident]] = {}
+        by_origin: dict[str, list[Subject]] = {}
         for r in todo:
             try:
-                by_origin.setdefault(str(r[2]), []).append(Incident.from_stix(json.loads(r[3])))
+                by_origin.setdefault(str(r[2]), []).append(_subject(json.loads(r[3])))
             except (SarhadError, ValueError) as exc:
                 log.warning("cannot evaluate %s: %s", r[1], exc)
         with self.db.transaction():
@@ -271,6 +273,22 @@ def wake_watchers() -> None:
     """Wake every watcher of this process (after a commit that added records or alerts)."""
     for watcher in list(_watchers):
         watcher.wake()
+
+
+def _subject(obj: dict[str, Any]) -> Subject:
+    """What the alert rules read of a stored version of an incident (``obj``, its STIX object): from the row
+    :func:`~sarhad.store.incidents.incident_row_from_stix` builds of it (the record's own checks, without
+    building the record, as a sync does), else from the record itself, which says what is wrong with it.
+
+    The version's own row, not the ``incidents`` table's: a later version may have replaced it there.
+    Raises SarhadError when ``obj`` is not a valid incident.
+    """
+    row = incident_row_from_stix(obj, "", "")
+    if row is None:
+        return Subject.of(Incident.from_stix(obj))
+    # the row holds the first group only; incident_row_from_stix checked each is a group with a name
+    names = obj["extensions"][SARHAD_EXTENSION].get("perpetrators", ())
+    return Subject.of_row(row, tuple(p["name"] for p in names))
 
 
 def _summaries(db: Database, where: str, params: list[Any]) -> list[dict[str, Any]]:
