@@ -65,7 +65,7 @@ def _work(conn: Any, spec: WorkerSpec) -> None:
         from sarhad.prepare import Preparer
 
         fmt = table_format(spec.format_name)
-        prepare = Preparer(spec.party, spec.stamp, keep_incident=False)
+        prepare = Preparer(spec.party, spec.stamp)
         tally = Tally()
         rejected: list[Rejected] = []
         read = [0]

@@ -113,9 +113,10 @@ def _deferred_indexes(node: Node, path: Path) -> AbstractContextManager[object]:
     return node.db.deferred_indexes("incidents", "objects", unique=("log_leaves",))
 
 
-def _use_worker(node: Node, path: Path, min_bytes: int | None) -> bool:
+def _use_worker(path: Path, min_bytes: int | None) -> bool:
     """Whether to read and prepare the file in a worker process: a file of at least ``min_bytes`` (when
-    None, :data:`WORKER_MIN_BYTES`), a second CPU, and no alert rules (which need each record itself)."""
+    None, :data:`WORKER_MIN_BYTES`) and a second CPU. Alert rules do not matter: they read what the prepared
+    records hold (:class:`sarhad.monitor.evaluate.Subject`), wherever they were prepared."""
     if min_bytes is None:
         min_bytes = WORKER_MIN_BYTES
     try:
@@ -126,7 +127,7 @@ def _use_worker(node: Node, path: Path, min_bytes: int | None) -> bool:
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     # the worker is started as ``sys.executable -m sarhad.import_worker`` with a pipe passed by descriptor
     # (POSIX); an embedded interpreter may have no executable
-    return cpus > 1 and os.name == "posix" and bool(sys.executable) and not list_rules(node.db)
+    return cpus > 1 and os.name == "posix" and bool(sys.executable)
 
 
 def import_file(
@@ -162,7 +163,7 @@ def import_file(
     tally = Tally()
 
     with node.db.bulk(write_once=_large(path)), node.publisher() as pub, _deferred_indexes(node, path):
-        result.worker = _use_worker(node, path, worker_min_bytes)
+        result.worker = _use_worker(path, worker_min_bytes)
         if result.worker:
             spec = WorkerSpec(
                 fmt.name, str(path), reported_by, tlp, recipients, skip_invalid, node.settings.party, pub.stamp

@@ -7,7 +7,6 @@ their envelopes appended to the transparency log and a checkpoint signed. Nothin
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -26,13 +25,13 @@ from sarhad.log.store import Log
 from sarhad.model.incident import Incident
 from sarhad.model.stix_text import CREATED_PLACEHOLDER, MODIFIED_PLACEHOLDER
 from sarhad.monitor import summary
-from sarhad.monitor.evaluate import evaluate, notify_committed
+from sarhad.monitor.evaluate import Subject, evaluate, notify_committed
 from sarhad.monitor.rules import list_rules
 from sarhad.prepare import (
     BODY,
     CONTENT_SHA,
     DATASET,
-    INCIDENT,
+    GROUPS,
     RAW_HEADER,
     RAW_VALUES,
     ROW,
@@ -214,9 +213,11 @@ class Publisher:
         )
         if len(self._deltas.summary) + len(self._deltas.points) > _DELTAS_MAX:
             self._deltas.write(db)  # memory stays bounded when the rows spread over very many groups or points
-        # Alert rules see every new record in the same transaction (one code path for own and synced records).
+        # Alert rules see every new record in the same transaction (one code path for own and synced records),
+        # as what they read of it, from its row and its group names: the same whether the record was prepared
+        # here or in an import's worker process, which sends no record.
         if list_rules(db):
-            evaluate(db, [_incident(b[0]) for b in bodies], origin=party)
+            evaluate(db, [Subject.of_row(row, rec[GROUPS]) for rec, _b, _s, _m, row in bodies], origin=party)
         # the verbatim rows: their values in the file's column order, under their header (raw_sha256 is over
         # the canonical form of the row as an object)
         header_id = self._headers
@@ -240,12 +241,6 @@ class Publisher:
         """Write what is queued, then the summaries' changes of the whole publish, once."""
         self.flush()
         self._deltas.write(self._node.db)
-
-
-def _incident(rec: Prepared) -> Incident:
-    """The record of a prepared tuple (rebuilt from its body when it was prepared in another process)."""
-    inc = rec[INCIDENT]
-    return Incident.from_stix(json.loads(rec[BODY])) if inc is None else inc
 
 
 class Node:

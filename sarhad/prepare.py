@@ -27,12 +27,14 @@ __all__ = ["HEAD", "Prepared", "Preparer", "restamp"]
 HEAD: Final = '{"created":"'
 
 # (id, tlp, licence, dataset, raw_sha256, raw header, raw values, content sha, body, sha, cut, incidents row,
-# incident). ``body`` and ``sha`` are those of a first version (created = modified = the stamp); ``cut`` is
+# group names). ``body`` and ``sha`` are those of a first version (created = modified = the stamp); ``cut`` is
 # where the ``modified`` stamp starts in ``body``; ``raw header`` and ``raw values`` are the verbatim source
 # row's column names and values as JSON arrays (:mod:`sarhad.store.raw_rows`), both None when no row is kept;
-# ``incident`` is the record itself, or None when it was prepared in another process.
+# ``group names`` are the names of every group the record names, in order (the row holds the first only): with
+# the row, what the alert rules read (:meth:`sarhad.monitor.evaluate.Subject.of_row`), so no record need be
+# kept or rebuilt for them. Plain text, numbers and None throughout, so the tuple crosses a pipe with marshal.
 Prepared = tuple[
-    str, str, str, str, str | None, str | None, str | None, str, str, str, int, tuple[Any, ...], Incident | None
+    str, str, str, str, str | None, str | None, str | None, str, str, str, int, tuple[Any, ...], tuple[str, ...]
 ]  # fmt: skip
 ID: Final = 0
 TLP: Final = 1
@@ -46,9 +48,10 @@ BODY: Final = 8
 SHA: Final = 9
 CUT: Final = 10
 ROW: Final = 11
-INCIDENT: Final = 12
+GROUPS: Final = 12
 
 # positions among an Incident's fields (sarhad.formats.acled.fields)
+_PERPETRATORS: Final = 11
 _TLP: Final = 16
 _LICENCE: Final = 18
 _RAW_SHA: Final = 20
@@ -59,17 +62,12 @@ _sha256 = hashlib.sha256
 
 
 class Preparer:
-    """Prepares the records one publisher writes: party ``party`` publishing at ``stamp``.
+    """Prepares the records one publisher writes: party ``party`` publishing at ``stamp``."""
 
-    ``keep_incident`` keeps the record itself in the tuple (the alert rules need it); a worker process
-    leaves it out, since the record would cost more to send than to rebuild.
-    """
-
-    def __init__(self, party: str, stamp: str, *, keep_incident: bool = True) -> None:
+    def __init__(self, party: str, stamp: str) -> None:
         self._party = party
         self._stamp = stamp
         self._text = IncidentText(identity_id(party))
-        self._keep = keep_incident
 
     def __call__(self, inc: Incident, raw: Mapping[str, str] | None) -> Prepared:
         """Prepare ``inc`` with its verbatim source row ``raw`` (or None).
@@ -91,14 +89,14 @@ class Preparer:
         return (
             inc.id, inc.tlp, inc.licence, inc.dataset, inc.raw_sha256, header, values,
             csha, body, _sha256(body.encode()).hexdigest(), len(head) + len(stamp) + len(middle),
-            incident_row(inc, stamp, stamp, self._party, csha), inc if self._keep else None,
+            incident_row(inc, stamp, stamp, self._party, csha), tuple(p.name for p in inc.perpetrators),
         )  # fmt: skip
 
     def from_fields(self, fields: tuple[Any, ...], raw: Mapping[str, str]) -> Prepared:
         """``self(Incident(*fields[:21]), raw)`` without building the record, for a worker: ``fields`` are the
         record's fields as a parser checked them, then ``raw``'s column names and values as JSON arrays
-        (:func:`sarhad.formats.acled.fields`). The same tuple, without the record itself; anything unusual
-        (a value the direct writer does not expect) takes the long way.
+        (:func:`sarhad.formats.acled.fields`). The same tuple; anything unusual (a value the direct writer does
+        not expect) takes the long way.
 
         Raises InvalidInput as :meth:`__call__` does.
         """
@@ -117,7 +115,8 @@ class Preparer:
         return (
             fields[0], fields[_TLP], fields[_LICENCE], fields[2], raw_sha, fields[_RAW_HEADER], fields[_RAW_VALUES],
             csha, body, _sha256(body.encode()).hexdigest(), len(head) + len(stamp) + len(middle),
-            incident_row_of_fields(fields, stamp, stamp, self._party, csha), None,
+            incident_row_of_fields(fields, stamp, stamp, self._party, csha),
+            tuple(p.name for p in fields[_PERPETRATORS]),
         )  # fmt: skip
 
 

@@ -89,8 +89,8 @@ _CONTEXTS = st.builds(
 def test_the_straight_path_prepares_what_the_record_path_prepares(
     seed: int, numeric: bool, changes: dict[str, str], ctx: RowContext, party: str
 ) -> None:
-    long_way = Preparer(party, STAMP, keep_incident=False)
-    straight = Preparer(party, STAMP, keep_incident=False)
+    long_way = Preparer(party, STAMP)
+    straight = Preparer(party, STAMP)
     for row in acled_synth.rows(3, seed, numeric_inter=numeric):
         row.update(changes)
         assert _straight(row, ctx, straight) == _long_way(row, ctx, long_way)
@@ -112,7 +112,7 @@ def test_raw_forms_are_the_digest_and_the_stored_values(row: dict[str, str]) -> 
 def test_the_straight_path_on_the_generator_rows_is_the_record_path() -> None:
     """A thousand ordinary rows, located, under one context: the case an import meets most."""
     ctx = RowContext(reported_by="ACLED", tlp="AMBER", locate=_located)
-    long_way, straight = Preparer("PK", STAMP, keep_incident=False), Preparer("PK", STAMP, keep_incident=False)
+    long_way, straight = Preparer("PK", STAMP), Preparer("PK", STAMP)
     for row in acled_synth.rows(1000, seed=5):
         prepared = _straight(row, ctx, straight)
         assert isinstance(prepared, tuple)

@@ -121,11 +121,88 @@ def test_a_file_at_the_threshold_goes_to_the_worker_a_smaller_one_does_not(tmp_p
     assert not import_file(node, "acled", path).worker
 
 
-def test_alert_rules_keep_the_import_in_one_process(node: Node, big: Path) -> None:
-    add_rule(node.db, Rule(name="many-killed", min_killed=1000))
-    result = import_file(node, "acled", big, worker_min_bytes=0)
-    assert not result.worker
-    assert result.added == 6_000
+# Every kind of rule condition: on the place, the group, the figures, and those that ask the database.
+RULES = (
+    Rule("near", near_border_km=50),
+    Rule("crossing", crossing_km=40),
+    Rule("balochistan-area", admin1=("Balochistan",), polygon=((60.0, 24.0), (70.0, 24.0), (70.0, 32.0), (60.0, 32.0))),
+    Rule("jaish", perpetrators=("Jaish al-Adl",)),
+    Rule("killed", min_killed=5),
+    Rule("surge", admin1=("Sistan and Baluchestan",), surge_window_days=7, surge_factor=1.5, surge_baseline_days=90),
+    Rule("disagrees", disagrees=True),
+)
+
+
+def _changed(src: Path, dst: Path, every: int, more_killed: int) -> Path:
+    """``src`` with every ``every``-th row's notes changed and its fatalities raised by ``more_killed``."""
+    with src.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows[::every]:
+        row["notes"] += " (revised)"
+        row["fatalities"] = str(int(row["fatalities"]) + more_killed)
+    with dst.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return dst
+
+
+def _alerts(node: Node) -> set[tuple[str, str, str, str]]:
+    """Every alert as (rule, incident, origin, reason): all but the time it was raised."""
+    rows = node.db.fetchall("SELECT rule, incident_id, origin, reason FROM alerts")
+    return {(str(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in rows}
+
+
+def test_alert_rules_use_the_worker_and_raise_the_alerts_one_process_raises(
+    tmp_path: Path, any_node: Node, big: Path
+) -> None:
+    """The same imports into a node with rules of every kind, one process on SQLite against the worker on SQLite
+    and on PostgreSQL: another party's records of the same incidents with other figures (so records disagree),
+    then the file, the same file again (nothing new) and a revision (new versions, some now over the killed
+    threshold): the same alerts after each step, and the same stored content."""
+    counterpart = _changed(big, tmp_path / "ir.csv", every=2, more_killed=7)
+    revised = _changed(big, tmp_path / "revised.csv", every=3, more_killed=5)
+    alone = Node.init(tmp_path / "alone", "PK")  # one process, SQLite
+    try:
+        steps: list[list[set[tuple[str, str, str, str]]]] = []
+        for node, min_bytes in ((alone, 2**62), (any_node, 0)):
+            for rule in RULES:
+                add_rule(node.db, rule)
+            after = []
+            for path, reported_by in ((counterpart, "IR"), (big, None), (big, None), (revised, None)):
+                result = import_file(node, "acled", path, reported_by=reported_by, worker_min_bytes=min_bytes)
+                assert result.worker == (min_bytes == 0)
+                after.append(_alerts(node))
+            steps.append(after)
+        assert steps[0] == steps[1]
+        counterpart_alerts, first, again, revision = steps[1]
+        assert counterpart_alerts < first and first == again and again < revision
+        assert {a[0] for a in first - counterpart_alerts} == {r.name for r in RULES}  # every rule alerted
+        assert {a[0] for a in revision - again} >= {"killed"}  # a new version over the threshold
+        assert stored_content(alone) == stored_content(any_node)
+    finally:
+        alone.close()
+
+
+def test_a_rule_on_a_groups_second_name_alerts_through_the_worker(tmp_path: Path) -> None:
+    """A GTD record may name several groups; the incidents row holds the first only, and the rules read all."""
+    rule = Rule("furqan", perpetrators=("Ansar al-Furqan",))
+    alerted = []
+    for name, min_bytes in (("one", 2**62), ("two", 0)):
+        node = Node.init(tmp_path / name, "PK")
+        try:
+            add_rule(node.db, rule)
+            assert import_file(node, "gtd", GTD, reported_by="PK", worker_min_bytes=min_bytes).worker == (
+                min_bytes == 0
+            )
+            firsts = node.db.fetchall(
+                "SELECT i.perpetrator FROM alerts a JOIN incidents i ON i.id = a.incident_id ORDER BY a.incident_id"
+            )
+            alerted.append((_alerts(node), [r[0] for r in firsts]))
+        finally:
+            node.close()
+    assert alerted[0] == alerted[1]
+    assert any(first != "Ansar al-Furqan" for first in alerted[1][1])  # named second, and still alerted
 
 
 def _broken(src: Path, dst: Path, lines: dict[int, tuple[str, str]]) -> Path:
