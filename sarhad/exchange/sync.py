@@ -794,8 +794,7 @@ def _write(
         else:
             ids = dict.fromkeys(str(r[0]) for r in incidents)
             replaced = [synced[i] for i in ids if i in synced]
-            incident_summaries.upsert(node.db, incidents, replaced=replaced, deltas=deltas)
-            synced.update((str(r[0]), r) for r in incidents)
+            synced.update(incident_summaries.upsert(node.db, incidents, replaced=replaced, deltas=deltas))
         if len(deltas.summary) + len(deltas.points) > DELTAS_MAX:
             deltas.write(node.db)  # memory stays bounded when the rows spread over very many groups or points
     # The same code paths as the node's own records: framework views, then the alert rules.

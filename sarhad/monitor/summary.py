@@ -58,6 +58,7 @@ def cell_size(zoom: int) -> float:
 _DATE, _LAT, _LON = _COL["date_start"], _COL["lat"], _COL["lon"]
 _PARTY, _TLP = _COL["reported_by"], _COL["tlp"]
 _BEST, _LOW = _COL["killed_best"], _COL["killed_low"]
+_MODIFIED = _COL["modified"]
 _KEY_COLS: Final = tuple(_COL[k] for k in SUMMARY_KEYS)
 _CELL_SIZES: Final = tuple((band, cell_size(band)) for band in BANDS)
 
@@ -187,28 +188,41 @@ def upsert(
     *,
     replaced: Sequence[Sequence[Any]] | None = None,
     deltas: Deltas | None = None,
-) -> None:
+) -> dict[str, tuple[Any, ...]]:
     """:func:`~sarhad.store.incidents.upsert_incidents` and the summaries' update, in the caller's transaction.
 
-    When ``rows`` holds several versions of one incident, the last one is what the table keeps. ``replaced``
-    are the rows stored now for these ids, when the caller already knows them (the publisher knows which ids
-    are new); by default they are read here. With ``deltas``, the summaries' changes are added to it for the
-    caller to write later (:meth:`Deltas.write`) instead of being written now.
+    Each incident's row is its latest version (by ``modified``) among ``rows`` and the row stored now: a row of
+    an earlier version than the stored one (versions arriving out of order, an old version sent again) is left
+    out, and neither the table nor the summaries change for it. ``replaced`` are the rows stored now for these
+    ids, when the caller already knows them (the publisher knows which ids are new); by default they are read
+    here. With ``deltas``, the summaries' changes are added to it for the caller to write later
+    (:meth:`Deltas.write`) instead of being written now.
+
+    Returns the rows written, by incident id (a caller that keeps the stored rows updates them with these).
     """
     if not rows:
-        return
+        return {}
     old = current_rows(db, [str(r[0]) for r in rows]) if replaced is None else replaced
-    latest = {r[0]: r for r in rows}
-    stored = {r[0] for r in old}
+    stored = {r[0]: r for r in old}
+    latest: dict[Any, tuple[Any, ...]] = {}
+    for row in rows:
+        key = row[0]
+        kept = latest.get(key)
+        if kept is None or row[_MODIFIED] > kept[_MODIFIED]:
+            latest[key] = row
+    # Only later versions than the stored row replace it; the share of the rows they replace moves out.
+    written = {key: row for key, row in latest.items() if key not in stored or row[_MODIFIED] > stored[key][_MODIFIED]}
+    out = [stored[key] for key in written if key in stored]
     # Ids not stored yet are plainly inserted (PostgreSQL's COPY, no conflict handling); the others replace
     # their row.
-    insert_incidents(db, sorted(row for key, row in latest.items() if key not in stored))
-    if stored:
-        upsert_incidents(db, [row for row in rows if row[0] in stored])
+    insert_incidents(db, sorted(row for key, row in written.items() if key not in stored))
+    if out:
+        upsert_incidents(db, [row for key, row in written.items() if key in stored])
     if deltas is None:
-        apply(db, old, latest.values())
+        apply(db, out, written.values())
     else:
-        deltas.add(old, latest.values())
+        deltas.add(out, written.values())
+    return written
 
 
 def rebuild(db: Database) -> None:

@@ -43,10 +43,13 @@ INCIDENT_COLUMNS: Final = (
     "wounded_best", "wounded_high", "tlp", "licence", "content_sha256",
 )  # fmt: skip
 
+# A row replaces the stored one only when it is a later version: an earlier version written after a later one
+# (versions synced out of order, a peer sending an old version again) leaves the current version in place.
 _UPSERT: Final = (
     f"INSERT INTO incidents ({', '.join(INCIDENT_COLUMNS)}) VALUES ({', '.join('?' * len(INCIDENT_COLUMNS))})"
     " ON CONFLICT (id) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in INCIDENT_COLUMNS if c not in ("id", "created"))
+    + " WHERE excluded.modified > incidents.modified"
 )
 
 
@@ -139,7 +142,9 @@ def incident_row_from_stix(obj: dict[str, Any], origin: str, content_sha: str) -
 
 
 def upsert_incidents(db: Database, rows: Sequence[tuple[Any, ...]]) -> None:
-    """Insert or replace the current version of each incident."""
+    """Insert the row of each incident, or replace the stored row by a later version (by ``modified``): a row
+    of an earlier version than the stored one changes nothing, so the table keeps the current versions
+    whatever order they are written in. (:func:`sarhad.monitor.summary.upsert` keeps the summaries in step.)"""
     db.executemany(_UPSERT, rows)
 
 
