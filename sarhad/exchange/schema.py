@@ -8,6 +8,8 @@
   sync appends the new leaves to it instead of rehashing every leaf held (see sarhad.exchange.frontier).
 * ``removed_peers``: the peers removed from ``peers`` whose copy (leaves, checkpoints, frontier) is kept: the
   key, origin and party it was checked with, so ``sarhad log verify`` still checks it.
+* ``withheld_versions``: the versions of peers' logs whose bodies this node was refused (withheld by TLP): the
+  object id, version, TLP level and origin their envelopes give (see sarhad.exchange.withheld).
 * ``split_views``: evidence: two checkpoints signed by a peer that cannot both be true.
 * ``taxii_status``: the TAXII status resources of POSTs.
 * ``audit``: every write and every read of a non-CLEAR object by a principal; ``logged`` names the
@@ -18,9 +20,12 @@ from __future__ import annotations
 
 from typing import Final
 
+from sarhad.exchange.withheld import withheld_from_copies
+from sarhad.store.schema import Statement
+
 __all__ = ["MIGRATIONS"]
 
-MIGRATIONS: Final[list[str]] = [
+MIGRATIONS: Final[list[Statement]] = [
     """CREATE TABLE tokens (
         id TEXT PRIMARY KEY,
         principal TEXT NOT NULL,
@@ -84,4 +89,15 @@ MIGRATIONS: Final[list[str]] = [
         party TEXT NOT NULL,
         removed TEXT NOT NULL
     )""",
+    # Sync (sarhad.exchange.withheld): the versions whose bodies a peer withheld, known from their envelopes, so
+    # that a copy held of an earlier version is no longer taken for the current one; filled from the copies
+    # synced before.
+    """CREATE TABLE withheld_versions (
+        id TEXT NOT NULL,
+        modified TEXT NOT NULL,
+        tlp TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        PRIMARY KEY (id, modified)
+    )""",
+    withheld_from_copies,
 ]

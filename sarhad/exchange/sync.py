@@ -51,6 +51,7 @@ import orjson
 from sarhad._internal.child import child_environment, relay, take
 from sarhad.canonical import canonical_text
 from sarhad.errors import ExchangeError, InvalidInput, SarhadError, VerificationError
+from sarhad.exchange import withheld
 from sarhad.exchange.client import MAX_RESPONSE_BYTES
 from sarhad.exchange.frontier import Frontier
 from sarhad.exchange.peers import Peer, node_cosigner
@@ -596,6 +597,8 @@ def _sync(
                 entries += len(chunk.leaves)
                 if progress is not None:
                     progress(entries, new_entries)
+            # The incident rows whose object has a later version the peer withheld are not current any more.
+            withheld.drop_superseded(node.db, deltas)
             deltas.write(node.db)
         # 4. The held leaves (through their frontier) and the new ones hash to the checkpoint root.
         if frontier.size != checkpoint.size or frontier.root() != checkpoint.root:
@@ -786,6 +789,13 @@ def _write(
         " log_index, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id, modified) DO NOTHING",
         rows,
     )
+    if len(rows) < len(prepared.leaves):
+        # The versions whose bodies the peer withheld: what their envelopes say (checked in step 3) is kept, so
+        # that a copy held of an earlier version is no longer taken for the current one (drop_superseded at the
+        # end of the sync, and the read rule).
+        held = {row[10] for row in rows}
+        refused = [_envelope(envelope) for idx, envelope, _ in prepared.leaves if idx not in held]
+        withheld.record_withheld(node.db, refused, party)
     incidents = prepared.incidents
     if incidents:
         # upsert_incidents, plus the dashboard's summaries (sarhad.monitor.summary) in the same transaction.

@@ -377,7 +377,9 @@ def stats(db: Database, by: str | None = None, filters: Filters = Filters()) -> 
 def rebuild_incidents(db: Database) -> int:
     """Recreate the ``incidents`` table from the latest version of each incident in ``objects``.
 
-    Runs inside the caller's transaction; returns how many incidents it wrote.
+    An incident whose latest version a peer withheld (``withheld_versions``, see
+    :mod:`sarhad.exchange.withheld`) has no current version here, and no row. Runs inside the caller's
+    transaction; returns how many incidents it wrote.
     """
     db.execute("DELETE FROM incidents")
     rows = []
@@ -385,6 +387,7 @@ def rebuild_incidents(db: Database) -> int:
     sql = (
         "SELECT o.body, o.content_sha256, o.origin FROM objects o WHERE o.type = 'incident' AND o.modified = "
         "(SELECT MAX(p.modified) FROM objects p WHERE p.id = o.id)"
+        " AND NOT EXISTS (SELECT 1 FROM withheld_versions w WHERE w.id = o.id AND w.modified > o.modified)"
     )
     for body, csha, origin in db.iterate(sql):
         inc = Incident.from_stix(json.loads(body))

@@ -33,12 +33,20 @@ version only if it may read the current one too. So marking a record stricter (C
 and marking it laxer (RED, then CLEAR) does not open its earlier RED versions. Copies already pulled by a peer
 or a client cannot be recalled.
 
+On a node that syncs from the originator, the current version may be one the sync did not bring (withheld by
+TLP: :mod:`sarhad.exchange.withheld` keeps what its envelope says, the object's id, version, TLP level and
+origin). Its level and origin decide as for any version; a TLP:RED envelope does not say whom the version
+names, so under it only those admitted whatever it names may read an earlier version: the originator's
+custodian (an ``admin`` of the originating party). So a peer's copy of a version pulled before the record was
+marked stricter is read on the peer's node, on every read path (its TAXII server's included), only by those the
+stricter marking admits.
+
 A withheld object's envelope (its hash) stays visible in the log, so the log still verifies.
 
 The rule lives here once, twice spelled: :func:`may_read` for a record in memory, :func:`read_clause` for SQL
 over a table with ``id``, ``modified``, ``tlp`` and ``origin`` columns (``objects`` or ``incidents``), which
 finds the recipients in ``object_recipients`` (:mod:`sarhad.store.recipients`) and the current version in
-``objects``. A test checks that the two agree.
+``objects`` and ``withheld_versions``. A test checks that the two agree.
 """
 
 from __future__ import annotations
@@ -287,11 +295,16 @@ def readable_levels(principal: Principal, parties: Iterable[str]) -> tuple[str, 
 
 class Marking(NamedTuple):
     """What decides who may read one object version: its TLP level, the party that published it and, for
-    TLP:RED, the principals it names (``PARTY:NAME``; empty when it names none)."""
+    TLP:RED, the principals it names (``PARTY:NAME``; empty when it names none).
+
+    ``withheld``: the version is known from its log envelope alone (a sync did not bring its body), so for
+    TLP:RED whom it names is unknown and ``recipients`` is ignored: only the originator's custodian reads
+    under it."""
 
     tlp: str
     origin: str
     recipients: Collection[str] = ()
+    withheld: bool = False
 
 
 def may_read(
@@ -312,9 +325,21 @@ def may_read(
     read both it and the current one. :func:`read_clause` is the same rule in SQL.
     """
     parties = tuple(parties)
-    if current is not None and not may_read(principal, *current, parties):
-        return False
+    if current is not None:
+        if current.withheld:
+            if not _may_read_envelope(principal, current.tlp, current.origin, parties):
+                return False
+        elif not _may_read_version(principal, current.tlp, current.origin, current.recipients, parties):
+            return False
     return _may_read_version(principal, tlp, origin, recipients, parties)
+
+
+def _may_read_envelope(principal: Principal, tlp: str, origin: str, parties: tuple[str, ...]) -> bool:
+    """The rule for a version known from its envelope alone: a TLP:RED one names recipients the envelope does
+    not carry, so only those who may read it whatever it names (the originator's custodian) may."""
+    if tlp != "RED":
+        return _may_read_version(principal, tlp, origin, (), parties)
+    return origin == principal.party and principal.role == "admin"
 
 
 def _may_read_version(
@@ -340,23 +365,50 @@ def read_clause(
 
     Records that are not RED cost a comparison with the readable levels; only RED rows look up
     ``object_recipients`` (by its primary key: object id, version, recipient). Each row also costs one look in
-    the primary key of ``objects`` for a later version of its object; only a row that has one (an earlier
-    version) reads the current version's marking. ``current_rows`` says that ``table`` holds current versions
-    only (``incidents``), so that this look is left out.
+    the primary key of ``objects``, and one in that of ``withheld_versions`` (empty on a node that has never
+    been refused a body), for a later version of its object; only a row that has one (an earlier version) reads
+    the current version's marking. ``current_rows`` says that ``table`` holds current versions only
+    (``incidents``, or the latest versions of TAXII's default), so that these looks are left out.
     """
     parties = tuple(parties)
     own, params = _version_clause(principal, parties, table)
     if current_rows:
         return own, params
-    # An earlier version is withheld when the object's current version (a later one with none after it) is
-    # one the principal may not read. The aliases are private to the subqueries.
+    # An earlier version is withheld when the object's current version (a later one with none after it, held
+    # or known from its envelope) is one the principal may not read. A version both held and known from an
+    # envelope is the held one. The aliases are private to the subqueries.
     newest, newest_params = _version_clause(principal, parties, "v_newest")
+    envelope, envelope_params = _envelope_clause(principal, parties, "w_newest")
     later = (
         f"SELECT 1 FROM objects v_newest WHERE v_newest.id = {table}.id AND v_newest.modified > {table}.modified"
         " AND NOT EXISTS (SELECT 1 FROM objects v_after WHERE v_after.id = v_newest.id"
-        f" AND v_after.modified > v_newest.modified) AND NOT {newest}"
+        " AND v_after.modified > v_newest.modified)"
+        " AND NOT EXISTS (SELECT 1 FROM withheld_versions w_after WHERE w_after.id = v_newest.id"
+        f" AND w_after.modified > v_newest.modified) AND NOT {newest}"
     )
-    return f"({own} AND NOT EXISTS ({later}))", [*params, *newest_params]
+    later_withheld = (
+        f"SELECT 1 FROM withheld_versions w_newest WHERE w_newest.id = {table}.id"
+        f" AND w_newest.modified > {table}.modified"
+        " AND NOT EXISTS (SELECT 1 FROM objects v_after WHERE v_after.id = w_newest.id"
+        " AND v_after.modified >= w_newest.modified)"
+        " AND NOT EXISTS (SELECT 1 FROM withheld_versions w_after WHERE w_after.id = w_newest.id"
+        f" AND w_after.modified > w_newest.modified) AND NOT {envelope}"
+    )
+    return (
+        f"({own} AND NOT EXISTS ({later}) AND NOT EXISTS ({later_withheld}))",
+        [*params, *newest_params, *envelope_params],
+    )
+
+
+def _envelope_clause(principal: Principal, parties: tuple[str, ...], table: str) -> tuple[str, list[Any]]:
+    """:func:`_may_read_envelope` in SQL over ``table`` (``withheld_versions``: ``tlp`` and ``origin``)."""
+    levels = readable_levels(principal, parties)
+    terms = [f"{table}.tlp IN ({', '.join('?' * len(levels))})", f"({table}.origin = ? AND {table}.tlp <> 'RED')"]
+    params: list[Any] = [*levels, principal.party]
+    if principal.role == "admin":
+        terms.append(f"({table}.origin = ? AND {table}.tlp = 'RED')")
+        params.append(principal.party)
+    return "(" + " OR ".join(terms) + ")", params
 
 
 def _version_clause(principal: Principal, parties: tuple[str, ...], table: str) -> tuple[str, list[Any]]:

@@ -161,7 +161,12 @@ def _query(ctx: Context, request: Request, coll: Collection, object_id: str | No
         parts: list[str] = []
         stamps = [v for v in versions if v not in ("first", "last")]
         if "last" in versions:
-            parts.append("NOT EXISTS (SELECT 1 FROM objects n WHERE n.id = o.id AND n.modified > o.modified)")
+            # nor a later version known from its envelope alone (withheld from this node: the copy held is not
+            # the latest, see sarhad.exchange.withheld)
+            parts.append(
+                "(NOT EXISTS (SELECT 1 FROM objects n WHERE n.id = o.id AND n.modified > o.modified)"
+                " AND NOT EXISTS (SELECT 1 FROM withheld_versions w WHERE w.id = o.id AND w.modified > o.modified))"
+            )
         if "first" in versions:
             parts.append("NOT EXISTS (SELECT 1 FROM objects n WHERE n.id = o.id AND n.modified < o.modified)")
         if stamps:

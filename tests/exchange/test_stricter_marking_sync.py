@@ -1,7 +1,10 @@
 """A record synced as CLEAR and then marked RED, across real nodes on loopback: the next sync carries no body of
 it to a peer the RED version does not name (the peer's copy of what it already pulled stays, and its log still
 verifies), a peer that syncs for the first time afterwards gets neither the old CLEAR body nor the RED one, and
-a named peer gets the RED version as the record's current one."""
+a named peer gets the RED version as the record's current one. The peer that pulled the CLEAR version learns
+from the next sync's envelope that a later version exists: its copy is no longer current (its incidents view
+drops it, TAXII's latest versions skip it) and is read only by those the RED marking admits whatever it names
+(PK's admin), until a later version it may read arrives."""
 
 from __future__ import annotations
 
@@ -15,11 +18,14 @@ import pytest
 
 from sarhad.exchange.peers import add_peer, get_peer
 from sarhad.exchange.sync import sync_peer
+from sarhad.exchange.withheld import withheld_from_copies
 from sarhad.log.verify import verify_log
 from sarhad.marking import mark_incident
 from sarhad.model.incident import Incident, incident_id
 from sarhad.node import Node
+from sarhad.store.incidents import rebuild_incidents
 from sarhad.web.auth import create_token
+from tests.monitor.test_summary import from_scratch, snapshot
 from tests.web.conftest import TAXII, serving
 
 COLLECTION = "/taxii2/sarhad/collections/incidents"
@@ -135,3 +141,90 @@ def test_a_peer_that_syncs_afterwards_gets_no_body_of_either_record(nodes: Nodes
         verify_log(af.db, [af.signer.verifier])
     finally:
         af.close()
+
+
+def _current_row(node: Node, object_id: str) -> tuple[str, str] | None:
+    """The version and TLP the node's incidents view shows as ``object_id``'s current version (None: none)."""
+    row = node.db.fetchone("SELECT modified, tlp FROM incidents WHERE id = ?", (object_id,))
+    return None if row is None else (str(row[0]), str(row[1]))
+
+
+def test_the_peer_no_longer_takes_its_clear_copy_for_the_current_version(nodes: Nodes) -> None:
+    pk, ir = nodes.pk, nodes.ir
+    (clear, _), (red, _) = nodes.held(pk, FOR_PK_ONLY.id)
+    assert _current_row(ir, FOR_PK_ONLY.id) == (clear, "CLEAR")  # before the next sync: the copy is current
+    sync_peer(ir, get_peer(ir.db, "PK"))
+    # what the withheld version's envelope says is kept; the copy stays, but is no longer current
+    kept = [tuple(map(str, r)) for r in ir.db.fetchall("SELECT id, modified, tlp, origin FROM withheld_versions")]
+    assert kept == [(FOR_PK_ONLY.id, red, "RED", "PK")]
+    assert nodes.held(ir, FOR_PK_ONLY.id) == [(clear, "CLEAR")]
+    assert _current_row(ir, FOR_PK_ONLY.id) is None
+    assert _current_row(ir, SHARED.id) is not None
+    assert snapshot(ir.db) == from_scratch(ir.db)  # the summaries moved the dropped row's share out
+    with ir.db.transaction():
+        rebuild_incidents(ir.db)  # sarhad store rebuild does not bring it back
+    assert _current_row(ir, FOR_PK_ONLY.id) is None and _current_row(ir, SHARED.id) is not None
+    verify_log(ir.db, [ir.signer.verifier])
+
+
+def test_the_peers_taxii_and_api_serve_the_clear_copy_only_to_those_the_red_marking_admits(nodes: Nodes) -> None:
+    ir = nodes.ir
+    sync_peer(ir, get_peer(ir.db, "PK"))
+    principals = {  # name: (role, party); only PK's admin may read the RED version whatever it names
+        "viewer": ("viewer", "IR"), "desk-b": ("analyst", "IR"), "root": ("admin", "IR"),
+        "pk-ana": ("analyst", "PK"), "pk-root": ("admin", "PK"), "af-desk": ("viewer", "AF"),
+    }  # fmt: skip
+    with httpx.Client(base_url=nodes.ir_base, timeout=30) as client:
+        for who, (role, party) in principals.items():
+            headers = {"Authorization": f"Bearer {create_token(ir.db, who, role, party)}", **TAXII}
+            latest = client.get(f"{COLLECTION}/objects/", headers=headers)
+            assert latest.status_code == 200 and FOR_PK_ONLY.id not in latest.text, who  # not current for anyone
+            assert (SHARED.id in latest.text) is (party != "AF"), who  # GREEN: the community's
+            by_id = client.get(f"{COLLECTION}/objects/{FOR_PK_ONLY.id}/", headers=headers)
+            assert by_id.status_code == 404, who
+            versions = client.get(f"{COLLECTION}/objects/{FOR_PK_ONLY.id}/versions/", headers=headers)
+            if who == "pk-root":
+                assert versions.status_code == 200 and len(versions.json()["versions"]) == 1
+            else:
+                assert versions.status_code == 404, who
+            every = client.get(f"{COLLECTION}/objects/", headers=headers, params={"match[version]": "all"})
+            assert (FOR_PK_ONLY.id in every.text) is (who == "pk-root"), who
+            api = {"Authorization": headers["Authorization"]}
+            listed = client.get("/api/incidents", headers=api)
+            assert listed.status_code == 200 and FOR_PK_ONLY.id not in listed.text, who
+            assert client.get(f"/api/incidents/{FOR_PK_ONLY.id}", headers=api).status_code == 404, who
+
+
+def test_a_later_version_the_peer_may_read_is_current_again_and_opens_the_copy(nodes: Nodes) -> None:
+    pk, ir = nodes.pk, nodes.ir
+    sync_peer(ir, get_peer(ir.db, "PK"))
+    mark_incident(pk, FOR_PK_ONLY.id, "CLEAR")  # RED, then CLEAR again: the third version
+    result = sync_peer(ir, get_peer(ir.db, "PK"))
+    assert (result.objects, result.withheld) == (1, 0)
+    clear, _, again = (v for v, _ in nodes.held(pk, FOR_PK_ONLY.id))
+    assert nodes.held(ir, FOR_PK_ONLY.id) == [(clear, "CLEAR"), (again, "CLEAR")]
+    assert _current_row(ir, FOR_PK_ONLY.id) == (again, "CLEAR")
+    assert snapshot(ir.db) == from_scratch(ir.db)
+    headers = {"Authorization": f"Bearer {create_token(ir.db, 'viewer', 'viewer', 'IR')}", **TAXII}
+    with httpx.Client(base_url=nodes.ir_base, timeout=30) as client:
+        versions = client.get(f"{COLLECTION}/objects/{FOR_PK_ONLY.id}/versions/", headers=headers)
+        assert versions.status_code == 200 and versions.json()["versions"] == [clear, again]
+        by_id = client.get(f"{COLLECTION}/objects/{FOR_PK_ONLY.id}/", headers=headers)
+        assert [o["modified"] for o in by_id.json()["objects"]] == [again]
+    verify_log(ir.db, [ir.signer.verifier])
+
+
+def test_a_node_synced_before_learns_of_the_withheld_versions_from_its_copy_of_the_log(nodes: Nodes) -> None:
+    """The migration that made the table: what a node synced before it kept is found in its copy of the log."""
+    ir = nodes.ir
+    sync_peer(ir, get_peer(ir.db, "PK"))
+    expected = ir.db.fetchall("SELECT id, modified, tlp, origin FROM withheld_versions")
+    with ir.db.transaction():  # as a node synced before the table existed had it
+        ir.db.execute("DELETE FROM withheld_versions")
+        rebuild_incidents(ir.db)
+    assert _current_row(ir, FOR_PK_ONLY.id) is not None
+    with ir.db.transaction():
+        withheld_from_copies(ir.db)
+    assert ir.db.fetchall("SELECT id, modified, tlp, origin FROM withheld_versions") == expected
+    assert _current_row(ir, FOR_PK_ONLY.id) is None
+    assert snapshot(ir.db) == from_scratch(ir.db)

@@ -1,0 +1,84 @@
+"""Versions a peer's log holds whose bodies this node was refused: known from their envelopes alone.
+
+A sync copies every entry of a peer's log but receives the body only of the versions this node's peer principal
+may read there. For the others (withheld by TLP) the envelope still says which object and version, its
+SHA-256 and its TLP level; ``withheld_versions`` keeps the object id, version, level and origin (the peer's
+party) of each. When the withheld version is a later version of an object this node holds, the copy held is
+no longer the object's current version (the originator marked the record stricter, say CLEAR then RED), and:
+
+* the read rule (:func:`sarhad.web.auth.read_clause`, :func:`sarhad.web.auth.may_read`) reads the copy as an
+  earlier version: only those who may read the withheld version's marking read it (for TLP:RED, whose
+  recipients the envelope does not carry, the originator's custodian alone);
+* ``incidents`` (the current version of each incident) drops its row (:func:`drop_superseded`), so that the
+  incidents queries, the dashboard, the JSON API and exports do not show the copy as current, and the
+  summaries move its share out;
+* TAXII's latest versions (``match[version]=last``, the default) are not that copy.
+
+The log's copy (``peer_leaves``) is untouched and verifies as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Final
+
+from sarhad.log.envelope import Envelope
+from sarhad.monitor.summary import Deltas
+from sarhad.store.db import Database
+from sarhad.store.incidents import INCIDENT_COLUMNS
+
+__all__ = ["drop_superseded", "record_withheld", "withheld_from_copies"]
+
+_INSERT: Final = (
+    "INSERT INTO withheld_versions (id, modified, tlp, origin) VALUES (?, ?, ?, ?)"
+    " ON CONFLICT (id, modified) DO NOTHING"
+)
+
+
+def record_withheld(db: Database, envelopes: Sequence[Envelope], origin: str) -> None:
+    """Keep the versions of ``envelopes`` (whose bodies were withheld from this node) as published by party
+    ``origin``, in the caller's transaction. A version already kept is left as it is."""
+    if envelopes:
+        db.executemany(_INSERT, [(e.object_id, e.version, e.tlp, origin) for e in envelopes])
+
+
+def drop_superseded(db: Database, deltas: Deltas) -> list[str]:
+    """Remove from ``incidents`` each row that a later withheld version supersedes, in the caller's
+    transaction, and count it out of the summaries (``deltas``, for the caller to write). Returns the ids.
+
+    It reads ``withheld_versions`` whole (by each row's object id, in the primary key of ``incidents``): the
+    rows are few, and a superseded row is found whatever the order its versions arrived in.
+    """
+    columns = ", ".join(f"i.{c}" for c in INCIDENT_COLUMNS)
+    rows = db.fetchall(
+        f"SELECT {columns} FROM withheld_versions w JOIN incidents i ON i.id = w.id WHERE w.modified > i.modified"
+    )
+    gone = {str(r[0]): tuple(r) for r in rows}
+    if not gone:
+        return []
+    ids = list(gone)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        db.execute(f"DELETE FROM incidents WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
+    deltas.add(gone.values(), ())
+    return ids
+
+
+def withheld_from_copies(db: Database) -> None:
+    """Migration: fill ``withheld_versions`` from the copies of peers' logs synced before it existed (each
+    copied entry with no object stored at its position), and drop the incidents rows they supersede."""
+    parties: dict[str, Any] = {str(r[0]): r[1] for r in db.fetchall("SELECT name, party FROM removed_peers")}
+    parties.update((str(r[0]), r[1]) for r in db.fetchall("SELECT name, party FROM peers"))
+    for name, party in parties.items():
+        refused = [
+            Envelope.from_canonical(str(r[0]))
+            for r in db.fetchall(
+                "SELECT l.envelope FROM peer_leaves l WHERE l.peer = ? AND NOT EXISTS"
+                " (SELECT 1 FROM objects o WHERE o.origin = ? AND o.log_index = l.idx)",
+                (name, party),
+            )
+        ]
+        record_withheld(db, refused, str(party))
+    deltas = Deltas()
+    drop_superseded(db, deltas)
+    deltas.write(db)
