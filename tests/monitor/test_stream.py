@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import replace
 from pathlib import Path
+
+import pytest
 
 from sarhad.model.incident import Perpetrator
 from sarhad.monitor.rules import Rule, add_rule
@@ -61,6 +64,24 @@ def test_the_watcher_raises_on_each_version_the_alerts_the_publisher_raises(tmp_
         [("chagai", make("a").id), ("chagai", two.id), ("lej", two.id), ("many", make("a").id),
          ("near", make("a").id)]
     )  # fmt: skip
+
+
+def test_the_watcher_skips_a_stored_version_that_is_not_a_valid_incident(
+    node: Node, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A body no incident can be read from (damaged in the database) is logged and skipped; the other records
+    of the same look are evaluated."""
+    watcher = Watcher(node.db, Broadcaster())
+    assert watcher.poll() == []
+    bad, good = make("bad"), make("good")
+    node.publish([bad, good])
+    add_rule(node.db, Rule("near", near_border_km=10))
+    with node.db.transaction():
+        node.db.execute("UPDATE objects SET body = ? WHERE id = ?", ('{"type": "incident", "id": "x"}', bad.id))
+    with caplog.at_level(logging.WARNING, logger="sarhad.monitor.stream"):
+        events = watcher.poll()
+    assert [e.data["incident_id"] for e in events if e.kind == "alert"] == [good.id]
+    assert f"cannot evaluate {bad.id}" in caplog.text
 
 
 def test_closing_a_broadcaster_ends_its_subscriptions_at_once() -> None:
