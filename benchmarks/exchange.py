@@ -192,6 +192,16 @@ def process(args: list[str], probe: str, what: str) -> Iterator[int]:
             proc.wait(15)
 
 
+@contextmanager
+def served(home: Path) -> Iterator[tuple[str, int]]:
+    """``sarhad serve`` of the node at ``home`` on a free port of 127.0.0.1: yields its base URL and pid."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    args = [sys.executable, "-m", "sarhad", "--home", str(home), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    with process(args, f"{base}/health", "sarhad serve") as pid:
+        yield base, pid
+
+
 def page_through(
     url: str, headers: dict[str, str], limit: int, auth: httpx.BasicAuth | None = None
 ) -> tuple[int, float]:
@@ -259,10 +269,7 @@ def bench_sarhad(tmp: Path, n: int, limit: int, with_rules: bool = False) -> Non
         viewer = create_token(node.db, "bench", "viewer", "PK")
         peer_token = create_token(node.db, "ir-node", "peer", "IR")
         vkey = node.signer.vkey
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    args = [sys.executable, "-m", "sarhad", "--home", str(pk), "serve", "--host", "127.0.0.1", "--port", str(port)]
-    with process(args, f"{base}/health", "sarhad serve") as pid:
+    with served(pk) as (base, pid):
         url = f"{base}/taxii2/sarhad/collections/incidents/objects/"
         with Meter(pid) as m:
             count, _ = page_through(url, {"Authorization": f"Bearer {viewer}"}, limit)
@@ -335,10 +342,7 @@ def bench_named_rules(tmp: Path, n: int) -> None:
             add_peer(node.db, f"IR-{i}", "http://127.0.0.1:9", key, "unused")
         peer_token = create_token(node.db, "ir-node", "peer", "IR")
         vkey = node.signer.vkey
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    args = [sys.executable, "-m", "sarhad", "--home", str(pk), "serve", "--host", "127.0.0.1", "--port", str(port)]
-    with process(args, f"{base}/health", "sarhad serve") as pid:
+    with served(pk) as (base, pid):
         transfers = []
         for _ in range(2):
             with Meter(pid) as t:

@@ -24,6 +24,7 @@ from sarhad.log.note import Signer
 from sarhad.marking import mark_incident
 from sarhad.model.incident import SARHAD_EXTENSION
 from sarhad.node import Node
+from sarhad.store.db import Database
 from sarhad.web.auth import ROLES, Marking, Principal, create_token, may_read, read_clause
 from tests.monitor.test_evaluate import make
 from tests.security.conftest import InProcess, in_process
@@ -71,41 +72,61 @@ for _strategy in (VERSIONS, WHO):
     _strategy.validate()
 
 
+# A version drawn for the agreement tests: (object id, version, tlp, origin, recipients, kind), where kind says
+# whether the node holds its body ("held"), knows it from its envelope only ("withheld") or both ("both").
+Drawn = tuple[str, str, str, str, list[str], str]
+_COLUMNS = "id, modified, type, sha256, content_sha256, tlp, licence, origin, added, seq, body"
+
+
+def drawn_versions(versions: list[tuple[str, str, tuple[str, list[str]]]], kinds: list[str]) -> list[Drawn]:
+    """The versions of a draw (one object's versions all from one party), each of its kind."""
+    return [
+        (object_id, f"v{seq:02d}", tlp, "PK" if object_id == "x0" else origin, named if tlp == "RED" else [], kind)
+        for seq, ((object_id, origin, (tlp, named)), kind) in enumerate(zip(versions, kinds, strict=False))
+    ]
+
+
+def assert_rule_and_clause_agree(db: Database, rows: list[Drawn], who: Principal) -> None:
+    """Store ``rows`` (a held version in ``objects``, a withheld one in ``withheld_versions``) and check that the
+    versions read_clause admits are exactly those may_read admits given each object's current version (a
+    version both held and withheld counts as held)."""
+    with db.transaction():
+        db.execute("DELETE FROM objects")
+        db.execute("DELETE FROM withheld_versions")
+        for seq, (object_id, modified, tlp, origin, named, kind) in enumerate(rows):
+            if kind != "withheld":
+                body = {"extensions": {SARHAD_EXTENSION: {"recipients": named}}} if named else {}
+                db.execute(
+                    f"INSERT INTO objects ({_COLUMNS}) VALUES (?, ?, 'incident', 's', 'c', ?, 'L', ?, 'a', ?, ?)",
+                    (object_id, modified, tlp, origin, seq, json.dumps(body)),
+                )
+            if kind != "held":
+                db.execute(
+                    "INSERT INTO withheld_versions (id, modified, tlp, origin) VALUES (?, ?, ?, ?)",
+                    (object_id, modified, tlp, origin),
+                )
+    current = {}
+    for object_id, modified, tlp, origin, named, kind in rows:  # in order of modified: the last one wins
+        current[object_id] = (modified, Marking(tlp, origin, tuple(named), withheld=kind == "withheld"))
+    expected = set()
+    for object_id, modified, tlp, origin, named, kind in rows:
+        latest, marking = current[object_id]
+        earlier = None if modified == latest else marking
+        if kind != "withheld" and may_read(who, tlp, origin, named, PARTIES, current=earlier):
+            expected.add((object_id, modified))
+    clause, params = read_clause(who, PARTIES, "t")
+    got = {(str(r[0]), str(r[1])) for r in db.fetchall(f"SELECT id, modified FROM objects t WHERE {clause}", params)}
+    assert got == expected, f"{who} on {rows}"
+
+
 def test_the_sql_clause_and_the_python_rule_agree_on_every_version(any_node: Node) -> None:
     """Objects with several versions, each marked its own way: the rows read_clause admits are exactly the
     versions may_read admits given the object's current version."""
-    db = any_node.db
-    columns = "id, modified, type, sha256, content_sha256, tlp, licence, origin, added, seq, body"
 
     @settings(max_examples=150, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(versions=VERSIONS, who=WHO)
     def check(versions: list[tuple[str, str, tuple[str, list[str]]]], who: Principal) -> None:
-        rows = []
-        for seq, (object_id, origin, (tlp, named)) in enumerate(versions):
-            origin = "PK" if object_id == "x0" else origin  # one object's versions all from one party
-            rows.append((object_id, f"v{seq:02d}", tlp, origin, named if tlp == "RED" else []))
-        with db.transaction():
-            db.execute("DELETE FROM objects")
-            for seq, (object_id, modified, tlp, origin, named) in enumerate(rows):
-                body = {"extensions": {SARHAD_EXTENSION: {"recipients": named}}} if named else {}
-                db.execute(
-                    f"INSERT INTO objects ({columns}) VALUES (?, ?, 'incident', 's', 'c', ?, 'L', ?, 'a', ?, ?)",
-                    (object_id, modified, tlp, origin, seq, json.dumps(body)),
-                )
-        current = {}
-        for object_id, modified, tlp, origin, named in rows:  # in order of modified: the last one wins
-            current[object_id] = (modified, Marking(tlp, origin, tuple(named)))
-        expected = set()
-        for object_id, modified, tlp, origin, named in rows:
-            latest, marking = current[object_id]
-            earlier = None if modified == latest else marking
-            if may_read(who, tlp, origin, named, PARTIES, current=earlier):
-                expected.add((object_id, modified))
-        clause, params = read_clause(who, PARTIES, "t")
-        got = {
-            (str(r[0]), str(r[1])) for r in db.fetchall(f"SELECT id, modified FROM objects t WHERE {clause}", params)
-        }
-        assert got == expected, f"{who} on {rows}"
+        assert_rule_and_clause_agree(any_node.db, drawn_versions(versions, ["held"] * len(versions)), who)
 
     check()
 

@@ -5,15 +5,12 @@ agree on SQLite and PostgreSQL. (Across real nodes: tests/exchange/test_stricter
 
 from __future__ import annotations
 
-import json
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sarhad.model.incident import SARHAD_EXTENSION
 from sarhad.node import Node
-from sarhad.web.auth import Marking, Principal, may_read, read_clause
-from tests.security.test_stricter_marking import PARTIES, VERSIONS, WHO
+from sarhad.web.auth import Marking, Principal, may_read
+from tests.security.test_stricter_marking import PARTIES, VERSIONS, WHO, assert_rule_and_clause_agree, drawn_versions
 
 
 def test_under_a_withheld_red_version_only_the_originators_admin_reads_the_earlier_copy() -> None:
@@ -43,44 +40,10 @@ def test_the_sql_clause_and_the_python_rule_agree_with_versions_known_from_envel
     """Objects with several versions, some held, some known from their envelopes only, some both: the rows of
     ``objects`` read_clause admits are exactly the versions may_read admits given the object's current
     version (a version both held and withheld counts as held)."""
-    db = any_node.db
-    columns = "id, modified, type, sha256, content_sha256, tlp, licence, origin, added, seq, body"
 
     @settings(max_examples=150, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(versions=VERSIONS, kinds=KINDS, who=WHO)
     def check(versions: list[tuple[str, str, tuple[str, list[str]]]], kinds: list[str], who: Principal) -> None:
-        rows = []
-        for seq, ((object_id, origin, (tlp, named)), kind) in enumerate(zip(versions, kinds, strict=False)):
-            origin = "PK" if object_id == "x0" else origin
-            rows.append((object_id, f"v{seq:02d}", tlp, origin, named if tlp == "RED" else [], kind))
-        with db.transaction():
-            db.execute("DELETE FROM objects")
-            db.execute("DELETE FROM withheld_versions")
-            for seq, (object_id, modified, tlp, origin, named, kind) in enumerate(rows):
-                if kind != "withheld":
-                    body = {"extensions": {SARHAD_EXTENSION: {"recipients": named}}} if named else {}
-                    db.execute(
-                        f"INSERT INTO objects ({columns}) VALUES (?, ?, 'incident', 's', 'c', ?, 'L', ?, 'a', ?, ?)",
-                        (object_id, modified, tlp, origin, seq, json.dumps(body)),
-                    )
-                if kind != "held":
-                    db.execute(
-                        "INSERT INTO withheld_versions (id, modified, tlp, origin) VALUES (?, ?, ?, ?)",
-                        (object_id, modified, tlp, origin),
-                    )
-        current = {}
-        for object_id, modified, tlp, origin, named, kind in rows:  # in order of modified: the last one wins
-            current[object_id] = (modified, Marking(tlp, origin, tuple(named), withheld=kind == "withheld"))
-        expected = set()
-        for object_id, modified, tlp, origin, named, kind in rows:
-            latest, marking = current[object_id]
-            earlier = None if modified == latest else marking
-            if kind != "withheld" and may_read(who, tlp, origin, named, PARTIES, current=earlier):
-                expected.add((object_id, modified))
-        clause, params = read_clause(who, PARTIES, "t")
-        got = {
-            (str(r[0]), str(r[1])) for r in db.fetchall(f"SELECT id, modified FROM objects t WHERE {clause}", params)
-        }
-        assert got == expected, f"{who} on {rows}"
+        assert_rule_and_clause_agree(any_node.db, drawn_versions(versions, kinds), who)
 
     check()
