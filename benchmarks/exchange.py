@@ -192,6 +192,18 @@ def process(args: list[str], probe: str, what: str) -> Iterator[int]:
             proc.wait(15)
 
 
+def best_transfer(base: str, pid: int, token: str, n: int, what: str) -> Meter:
+    """The faster of two plain transfers of the log entries a sync fetches (recorded as ``what``)."""
+    transfers = []
+    for _ in range(2):
+        with Meter(pid) as t:
+            nbytes, _ = transfer(base, token, n)
+        transfers.append(t)
+    best = min(transfers, key=lambda x: x.wall)
+    record(what, n, best.wall, f"{nbytes / 1e6:,.1f} MB", "faster of 2", best.cpu_text())
+    return best
+
+
 @contextmanager
 def served(home: Path) -> Iterator[tuple[str, int]]:
     """``sarhad serve`` of the node at ``home`` on a free port of 127.0.0.1: yields its base URL and pid."""
@@ -277,14 +289,7 @@ def bench_sarhad(tmp: Path, n: int, limit: int, with_rules: bool = False) -> Non
         record("sarhad TAXII GET objects (all pages)", n, m.wall, f"{n / m.wall:,.0f} objects/s", f"limit {limit}",
                m.cpu_text())  # fmt: skip
         # The faster of two transfers: the baseline the sync is held to.
-        transfers = []
-        for _ in range(2):
-            with Meter(pid) as t:
-                nbytes, _ = transfer(base, peer_token, n)
-            transfers.append(t)
-        t = min(transfers, key=lambda x: x.wall)
-        record("transfer only: /log/entries?objects=1&bodies=text", n, t.wall, f"{nbytes / 1e6:,.1f} MB",
-               "faster of 2", t.cpu_text())  # fmt: skip
+        t = best_transfer(base, pid, peer_token, n, "transfer only: /log/entries?objects=1&bodies=text")
         with Node.open(load_settings(ir_home)) as ir:
             peer = add_peer(ir.db, "PK", base, vkey, peer_token)
             with Meter(pid) as m:
@@ -343,14 +348,7 @@ def bench_named_rules(tmp: Path, n: int) -> None:
         peer_token = create_token(node.db, "ir-node", "peer", "IR")
         vkey = node.signer.vkey
     with served(pk) as (base, pid):
-        transfers = []
-        for _ in range(2):
-            with Meter(pid) as t:
-                nbytes, _ = transfer(base, peer_token, n)
-            transfers.append(t)
-        t = min(transfers, key=lambda x: x.wall)
-        record("transfer only, records naming groups", n, t.wall, f"{nbytes / 1e6:,.1f} MB", "faster of 2",
-               t.cpu_text())  # fmt: skip
+        t = best_transfer(base, pid, peer_token, n, "transfer only, records naming groups")
         for what, home, _, _ in runs:
             with Node.open(load_settings(home)) as ir:
                 peer = add_peer(ir.db, "PK", base, vkey, peer_token)
