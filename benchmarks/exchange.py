@@ -204,6 +204,18 @@ def best_transfer(base: str, pid: int, token: str, n: int, what: str) -> Meter:
     return best
 
 
+def first_sync(home: Path, base: str, vkey: str, token: str, pid: int, n: int) -> tuple[Meter, int]:
+    """A full verified sync of the N records served at ``base`` into the fresh node at ``home``: its meter and
+    the alerts the node's rules raised."""
+    with Node.open(load_settings(home)) as node:
+        peer = add_peer(node.db, "PK", base, vkey, token)
+        with Meter(pid) as m:
+            result = sync_peer(node, peer)
+        assert result.objects == n, result
+        alerts = node.db.fetchone("SELECT COUNT(*) FROM alerts")
+    return m, int(alerts[0]) if alerts else 0
+
+
 @contextmanager
 def served(home: Path) -> Iterator[tuple[str, int]]:
     """``sarhad serve`` of the node at ``home`` on a free port of 127.0.0.1: yields its base URL and pid."""
@@ -297,15 +309,9 @@ def bench_sarhad(tmp: Path, n: int, limit: int, with_rules: bool = False) -> Non
             assert result.objects == n, result
             record("full verified sync", n, m.wall, f"{m.wall / t.wall:.1f}× transfer", "goal ≤ 3×", m.cpu_text())
             if rules_home is not None:  # the same sync into another fresh node that has the demo's alert rules
-                with Node.open(load_settings(rules_home)) as ruled:
-                    rpeer = add_peer(ruled.db, "PK", base, vkey, peer_token)
-                    with Meter(pid) as m:
-                        ruled_result = sync_peer(ruled, rpeer)
-                    assert ruled_result.objects == n, ruled_result
-                    alerts = ruled.db.fetchone("SELECT COUNT(*) FROM alerts")
+                m, alerts = first_sync(rules_home, base, vkey, peer_token, pid, n)
                 record("full verified sync, the demo's 3 alert rules (records name no group)", n, m.wall,
-                       f"{m.wall / t.wall:.1f}× transfer", f"{alerts[0] if alerts else 0:,} alerts",
-                       m.cpu_text())  # fmt: skip
+                       f"{m.wall / t.wall:.1f}× transfer", f"{alerts:,} alerts", m.cpu_text())  # fmt: skip
             publish(pk, n, 100)
             with Meter(pid) as m:
                 inc = sync_peer(ir, peer)
@@ -350,14 +356,8 @@ def bench_named_rules(tmp: Path, n: int) -> None:
     with served(pk) as (base, pid):
         t = best_transfer(base, pid, peer_token, n, "transfer only, records naming groups")
         for what, home, _, _ in runs:
-            with Node.open(load_settings(home)) as ir:
-                peer = add_peer(ir.db, "PK", base, vkey, peer_token)
-                with Meter(pid) as m:
-                    result = sync_peer(ir, peer)
-                assert result.objects == n, result
-                alerts = ir.db.fetchone("SELECT COUNT(*) FROM alerts")
-            record(what, n, m.wall, f"{m.wall / t.wall:.1f}× transfer", f"{alerts[0] if alerts else 0:,} alerts",
-                   m.cpu_text())  # fmt: skip
+            m, alerts = first_sync(home, base, vkey, peer_token, pid, n)
+            record(what, n, m.wall, f"{m.wall / t.wall:.1f}× transfer", f"{alerts:,} alerts", m.cpu_text())
 
 
 def medallion_data(n: int, base: str) -> dict[str, Any]:

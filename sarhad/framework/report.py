@@ -579,7 +579,6 @@ def build_context(
         "indicators": _indicators(data, q),
         "recommendations": _recommendations(data, cur, q, register),
         "security": _security(db, data, q, readable),
-        "evidence_by_id": data.evidence_by_id(),
         "evidence_index": ev_index,
         "chart_stacked": charts.stacked_levels(stacked, LEVELS),
         "chart_index": charts.index_line([str(x) for x in quarters], series, colours),
