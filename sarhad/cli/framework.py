@@ -126,8 +126,8 @@ def _lvl(level: int | None) -> str:
 def framework_show(
     ctx: typer.Context, commitment: str = typer.Argument(..., metavar="ID"), json_out: bool = _JSON
 ) -> None:
-    """One commitment in full: text, source, milestones, indicators, every assessment (and the evidence each
-    cites), disputes."""
+    """One commitment in full: text, source, milestones, indicators and their values, every assessment (and the
+    evidence each value and assessment cites), disputes."""
     from sarhad.framework.views import cited_text, commitment_detail
 
     d = commitment_detail(state(ctx).node().db, commitment)
@@ -149,6 +149,20 @@ def framework_show(
             ["indicator", "title", "baseline", "target"],
             [[i["code"], i["title"], i["baseline"], i["target"]] for i in d["indicators"]],
         )
+    values = [(i["code"], v) for i in d["indicators"] for v in i["values"]]
+    if values:
+        print_table(
+            ["indicator", "quarter", "party", "value", "comment"],
+            [[code, v["period"], v["party"], v["value"], v["comment"]] for code, v in values],
+            title="indicator values",
+        )
+        for code, v in values:
+            for item in v["evidence"]:
+                console.print(
+                    f"  {code} {v['period']} {v['party']} evidence: {cited_text(item, 'this node')}",
+                    highlight=False,
+                    markup=False,
+                )
     print_table(
         ["quarter", "assessor", "level", "compliance", "effectiveness", "state", "rationale"],
         [

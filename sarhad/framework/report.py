@@ -350,12 +350,28 @@ def _geo_layers() -> dict[str, Any] | None:
         return None
 
 
-def _indicators(data: FrameworkData, q: Quarter) -> dict[str, Any]:
+def _indicators(db: Database, data: FrameworkData, q: Quarter) -> dict[str, Any]:
+    """The indicators' rows for ``q`` and their bullet chart. Each row's ``evidence`` lists, per party (and the
+    joint committee) that recorded a value citing evidence, the items cited as :func:`~sarhad.framework.views.
+    cited_evidence` shows them (withheld ones marked, not left out)."""
+    from sarhad.framework.views import cited_evidence
+
     prev = q.previous()
+    recorded = [v for v in data.values if v["period"] == str(q)]
+    cited = {
+        e["id"]: e
+        for e in cited_evidence(db, [r for v in recorded for r in v.get("evidence_refs", [])], data.evidence_by_id())
+    }
     rows = []
     bullets = []
     for i in data.indicators:
         values = _value(data, i["code"], str(q))
+        by_party = {v["party"]: v for v in recorded if v["indicator"] == i["code"]}
+        evidence = [
+            (who, [cited[r] for r in dict.fromkeys(v["evidence_refs"])])
+            for who in [*data.parties, JOINT]
+            if (v := by_party.get(who)) is not None and v.get("evidence_refs")
+        ]
         before = _value(data, i["code"], str(prev))
         agreed = _agreed(values, data.parties)
         per: dict[str, dict[str, Any]] = {}
@@ -370,6 +386,7 @@ def _indicators(data: FrameworkData, q: Quarter) -> dict[str, Any]:
                 "agreed": agreed,
                 "agreed_status": agreed_st,
                 "differs": agreed is None and sum(values.get(p) is not None for p in data.parties) == 2,
+                "evidence": evidence,
             }
         )
         target = (i.get("target") or {}).get("value")
@@ -576,7 +593,7 @@ def build_context(
         "concerns": _concerns(data, cur, q, register),
         "changes": _changes(data, cur, prev, q),
         "cards": _cards(db, data, cur, q),
-        "indicators": _indicators(data, q),
+        "indicators": _indicators(db, data, q),
         "recommendations": _recommendations(data, cur, q, register),
         "security": _security(db, data, q, readable),
         "evidence_index": ev_index,

@@ -67,16 +67,18 @@ def commitment_detail(db: Database, code: str) -> dict[str, Any]:
     """One commitment with its milestones, indicators, assessments (every assessor), disputes and status.
 
     Each assessment carries its ``evidence_refs`` and ``evidence``: each item cited as :func:`cited_evidence`
-    shows it, so evidence this node was not given (a peer withheld it) is marked withheld, not left out.
+    shows it, so evidence this node was not given (a peer withheld it) is marked withheld, not left out. Each
+    indicator carries its ``values`` (period, party, value, comment), each with its ``evidence_refs`` and
+    ``evidence`` shown the same way.
     """
     data = load(db)
     c = data.commitment(code)
     src = c.get("source_ref") or {}
     assessments = [a for a in data.assessments if a["commitment"] == c["code"]]
-    cited = {
-        e["id"]: e
-        for e in cited_evidence(db, [r for a in assessments for r in a.get("evidence_refs", [])], data.evidence_by_id())
-    }
+    indicators = [i for i in data.indicators if i["commitment"] == c["code"]]
+    codes = {i["code"] for i in indicators}
+    values = [v for v in data.values if v["indicator"] in codes]
+    cited = _cited_by_id(db, [*assessments, *values], data.evidence_by_id())
     quarters = sorted({Quarter.parse(a["quarter"]) for a in assessments})
     st = {str(q): status(data, c["code"], q) for q in quarters}
     return {
@@ -104,9 +106,9 @@ def commitment_detail(db: Database, code: str) -> dict[str, Any]:
                 "title": i["name"],
                 "baseline": _fmt_baseline(i.get("baseline")),
                 "target": _fmt_target(i.get("target")),
+                "values": [_value_row(v, cited) for v in values if v["indicator"] == i["code"]],
             }
-            for i in data.indicators
-            if i["commitment"] == c["code"]
+            for i in indicators
         ],
         "assessments": [
             {
@@ -119,7 +121,7 @@ def commitment_detail(db: Database, code: str) -> dict[str, Any]:
                 "state": a["state"],
                 "rationale": a["rationale"],
                 "evidence_refs": a.get("evidence_refs", []),
-                "evidence": [cited[r] for r in dict.fromkeys(a.get("evidence_refs", []))],
+                "evidence": _cites(a, cited),
                 "recorded_by": a["recorded_by"],
                 "version": a["modified"],
             }
@@ -140,8 +142,13 @@ def commitment_detail(db: Database, code: str) -> dict[str, Any]:
 
 
 def indicator_table(db: Database) -> list[dict[str, Any]]:
-    """Every indicator with baseline, target and the values recorded."""
+    """Every indicator with baseline, target and the values recorded.
+
+    Each value carries its ``evidence_refs`` and ``evidence``: each item cited as :func:`cited_evidence` shows
+    it (evidence this node was not given is marked withheld, not left out).
+    """
     data = load(db)
+    cited = _cited_by_id(db, data.values, data.evidence_by_id())
     return [
         {
             "code": i["code"],
@@ -153,14 +160,35 @@ def indicator_table(db: Database) -> list[dict[str, Any]]:
             "target": _fmt_target(i.get("target")),
             "baseline_detail": i.get("baseline"),
             "target_detail": i.get("target"),
-            "values": [
-                {"period": v["period"], "party": v["party"], "value": v.get("value"), "comment": v.get("comment")}
-                for v in data.values
-                if v["indicator"] == i["code"]
-            ],
+            "values": [_value_row(v, cited) for v in data.values if v["indicator"] == i["code"]],
         }
         for i in data.indicators
     ]
+
+
+def _value_row(v: dict[str, Any], cited: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """An indicator value as the views show it: the value, and the evidence it cites (see :func:`_cites`)."""
+    return {
+        "period": v["period"],
+        "party": v["party"],
+        "value": v.get("value"),
+        "comment": v.get("comment"),
+        "evidence_refs": v.get("evidence_refs", []),
+        "evidence": _cites(v, cited),
+    }
+
+
+def _cited_by_id(
+    db: Database, records: Iterable[dict[str, Any]], readable: dict[str, dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """What :func:`cited_evidence` shows of every item the ``records`` cite (their ``evidence_refs``), by id:
+    one look-up for all of them, not one per record."""
+    return {e["id"]: e for e in cited_evidence(db, [r for x in records for r in x.get("evidence_refs", [])], readable)}
+
+
+def _cites(record: dict[str, Any], cited: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The items ``record`` cites, in its order, each once, from ``cited`` (:func:`_cited_by_id`)."""
+    return [cited[r] for r in dict.fromkeys(record.get("evidence_refs", []))]
 
 
 def cited_evidence(db: Database, refs: Iterable[str], readable: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -202,33 +230,57 @@ def cited_text(item: dict[str, Any], reader: str = "you") -> str:
     return f"withheld evidence {item['id']}{known}: {reader} may not read it"
 
 
+_CHUNK = 500
+"""Ids per query of :func:`_logged` (well under SQLite's and PostgreSQL's limits on parameters)."""
+
+
 def _logged(db: Database, ids: list[str]) -> dict[str, tuple[str, str, str]]:
     """(party, TLP, logged SHA-256) of the latest version this node knows of each of ``ids``: from the stored
-    objects (any reader's, not the body), else from the envelopes of its peers' log copies."""
+    objects (any reader's, not the body), else from the envelopes of its peers' log copies.
+
+    One query per :data:`_CHUNK` ids for the objects, and for the copies one scan per chunk of the ids that
+    ``withheld_versions`` holds, whatever the number of records citing them.
+    """
     found: dict[str, tuple[str, str, str]] = {}
-    if not ids:
-        return found
-    marks = ", ".join("?" * len(ids))
-    for oid, origin, tlp, sha in db.fetchall(
-        f"SELECT id, origin, tlp, sha256 FROM objects WHERE id IN ({marks}) ORDER BY modified", ids
-    ):
-        found[str(oid)] = (str(origin), str(tlp), str(sha))
+    for chunk in _chunks(ids):
+        for oid, origin, tlp, sha in db.fetchall(
+            f"SELECT id, origin, tlp, sha256 FROM objects WHERE id IN ({_marks(chunk)}) ORDER BY modified", chunk
+        ):
+            found[str(oid)] = (str(origin), str(tlp), str(sha))
     missing = [i for i in ids if i not in found]
-    if missing:
-        # Withheld from this node: only the envelope reached it. Envelopes are not indexed by object, so one
-        # scan of the copies for all the missing ids (a position cites a few).
-        where = " OR ".join("l.envelope LIKE ?" for _ in missing)
+    # Withheld from this node: only the envelope reached it. A sync records every copied entry whose object it
+    # did not store in withheld_versions (by id, its primary key), so an id that table does not hold is in no
+    # copy (the id is all this node knows) and needs no scan. It holds no SHA-256, and envelopes are not
+    # indexed by object, so the rest are found by one scan of the copies per chunk.
+    withheld: list[str] = []
+    for chunk in _chunks(missing):
+        held = {
+            str(r[0])
+            for r in db.fetchall(f"SELECT DISTINCT id FROM withheld_versions WHERE id IN ({_marks(chunk)})", chunk)
+        }
+        withheld.extend(i for i in chunk if i in held)
+    for chunk in _chunks(withheld):
+        wanted = set(chunk)
+        where = " OR ".join("l.envelope LIKE ?" for _ in chunk)
         rows = db.fetchall(
             "SELECT l.envelope, COALESCE(p.party, r.party) FROM peer_leaves l"
             " LEFT JOIN peers p ON p.name = l.peer LEFT JOIN removed_peers r ON r.name = l.peer"
             f" WHERE {where} ORDER BY l.idx",
-            [f"%{i}%" for i in missing],
+            [f"%{i}%" for i in chunk],
         )
         for envelope, party in rows:
             e = json.loads(str(envelope))
-            if e.get("object_id") in missing and party is not None:
+            if e.get("object_id") in wanted and party is not None:
                 found[str(e["object_id"])] = (str(party), str(e["tlp"]), str(e["sha256"]))
     return found
+
+
+def _chunks(ids: list[str]) -> list[list[str]]:
+    return [ids[start : start + _CHUNK] for start in range(0, len(ids), _CHUNK)]
+
+
+def _marks(chunk: list[str]) -> str:
+    return ", ".join("?" * len(chunk))
 
 
 def dispute_table(
@@ -242,21 +294,24 @@ def dispute_table(
     """The dispute register: subject, positions, level, reply deadline (and whether it is overdue).
 
     Each position carries, besides its ``evidence_refs``, ``evidence``: what the reader may be shown of each
-    item cited (:func:`cited_evidence`; evidence the reader may not read is marked withheld, not left out).
+    item cited (:func:`cited_evidence`; evidence the reader may not read is marked withheld, not left out),
+    looked up once for every position listed.
     ``readable`` limits the disputes and the evidence to those a principal may read (see :func:`load`).
     """
     data = load(db, readable=readable)
     day = (today or date.today()).isoformat()
     q = str(Quarter.parse(quarter)) if quarter else None
-    evidence = data.evidence_by_id()
+    listed = [
+        d
+        for d in data.disputes
+        if not (q and d.get("subject", {}).get("quarter") != q)
+        and not (open_only and d["status"].startswith("resolved"))
+    ]
+    cited = _cited_by_id(db, [pos for d in listed for pos in d.get("positions", {}).values()], data.evidence_by_id())
     rows = []
-    for d in data.disputes:
+    for d in listed:
         subject = d.get("subject", {})
-        if q and subject.get("quarter") != q:
-            continue
         resolved = d["status"].startswith("resolved")
-        if open_only and resolved:
-            continue
         others = [p for p in data.parties if p not in d.get("positions", {})]
         rows.append(
             {
@@ -269,8 +324,7 @@ def dispute_table(
                 "raised_by": d["raised_by"],
                 "raised_on": d["raised_on"],
                 "positions": {
-                    party: {**pos, "evidence": cited_evidence(db, pos.get("evidence_refs", []), evidence)}
-                    for party, pos in d.get("positions", {}).items()
+                    party: {**pos, "evidence": _cites(pos, cited)} for party, pos in d.get("positions", {}).items()
                 },
                 "level": d["level"],
                 "status": d["status"],

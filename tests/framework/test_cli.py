@@ -145,7 +145,9 @@ def test_dispute_indicator_milestone_commands(home: Path, capsys: pytest.Capture
     assert run(capsys, "--home", h, "indicator", "record", "I-02.1", "--quarter", "2026Q1", "--value", "2")[0] == 0
     _, out, _ = run(capsys, "--home", h, "indicator", "list", "--json")
     i021 = next(r for r in json.loads(out) if r["code"] == "I-02.1")
-    assert i021["values"] == [{"period": "2026Q1", "party": "PK", "value": 2.0, "comment": None}]
+    assert i021["values"] == [
+        {"period": "2026Q1", "party": "PK", "value": 2.0, "comment": None, "evidence_refs": [], "evidence": []}
+    ]
     assert (
         run(capsys, "--home", h, "milestone", "update", "M-03.1", "--status", "met", "--date-met", "2026-02-24")[0] == 0
     )
