@@ -62,7 +62,12 @@ def print_json(value: Any) -> None:
 
 
 def print_table(columns: list[str], rows: list[list[Any]], title: str | None = None) -> None:
-    """Print rows as a table on a terminal (plain aligned text when piped)."""
+    """Print rows as a Rich table with box-drawing borders, on a terminal and when piped alike.
+
+    On a terminal it fits the terminal's width; piped, it is laid out for 220 columns (see ``console``), so
+    long ids stay on one line unless the table is wider than that (a cell then folds). Scripts should read
+    ``--json`` rather than parse the table.
+    """
     table = Table(title=title, show_lines=False, header_style="bold")
     for col in columns:
         table.add_column(col, overflow="fold")
