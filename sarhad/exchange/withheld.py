@@ -11,23 +11,31 @@ no longer the object's current version (the originator marked the record stricte
   recipients the envelope does not carry, the originator's custodian alone);
 * ``incidents`` (the current version of each incident) drops its row (:func:`drop_superseded`), so that the
   incidents queries, the dashboard, the JSON API and exports do not show the copy as current, and the
-  summaries move its share out;
+  summaries move its share out; the alerts raised on the incident are not listed while it has no current
+  version (:func:`sarhad.monitor.alerts.list_alerts`);
+* the framework's query tables drop its row likewise (:func:`sarhad.framework.store.drop_superseded`), so that a
+  peer's framework record (an assessment, evidence, an indicator value…) marked stricter is not shown as
+  current by ``framework show|list``, the quarterly report or the dashboard;
 * TAXII's latest versions (``match[version]=last``, the default) are not that copy.
+
+What is current is decided in one place, :mod:`sarhad.store.current`.
 
 The log's copy (``peer_leaves``) is untouched and verifies as before.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any, Final
 
+from sarhad.framework import store as framework_store
 from sarhad.log.envelope import Envelope
 from sarhad.monitor.summary import Deltas
+from sarhad.store.current import superseded
 from sarhad.store.db import Database
 from sarhad.store.incidents import INCIDENT_COLUMNS
 
-__all__ = ["drop_superseded", "record_withheld", "withheld_from_copies"]
+__all__ = ["drop_superseded", "record_withheld", "superseded_since", "withheld_from_copies"]
 
 _INSERT: Final = (
     "INSERT INTO withheld_versions (id, modified, tlp, origin) VALUES (?, ?, ?, ?)"
@@ -42,31 +50,60 @@ def record_withheld(db: Database, envelopes: Sequence[Envelope], origin: str) ->
         db.executemany(_INSERT, [(e.object_id, e.version, e.tlp, origin) for e in envelopes])
 
 
-def drop_superseded(db: Database, deltas: Deltas) -> list[str]:
+def drop_superseded(db: Database, deltas: Deltas, ids: Collection[str] | None = None) -> list[str]:
     """Remove from ``incidents`` each row that a later withheld version supersedes, in the caller's
-    transaction, and count it out of the summaries (``deltas``, for the caller to write). Returns the ids.
+    transaction, and count it out of the summaries (``deltas``, for the caller to write); remove the
+    framework's query table rows so superseded too. Returns the incidents' ids.
 
-    It reads ``withheld_versions`` whole (by each row's object id, in the primary key of ``incidents``): the
-    rows are few, and a superseded row is found whatever the order its versions arrived in.
+    ``ids`` are the objects to look at: for a sync, those of the envelopes it recorded and of the objects it
+    wrote (:func:`superseded_since`), which finds a superseded row whatever the order its versions arrived in
+    (the later version's envelope now and the copy before, or the copy now and the envelope before). Each is
+    looked up in the primary keys. None looks at every row of ``withheld_versions`` (the migration's pass).
     """
     columns = ", ".join(f"i.{c}" for c in INCIDENT_COLUMNS)
-    rows = db.fetchall(
-        f"SELECT {columns} FROM withheld_versions w JOIN incidents i ON i.id = w.id WHERE w.modified > i.modified"
-    )
+    rows: list[Any] = []
+    if ids is None:
+        rows = db.fetchall(
+            f"SELECT {columns} FROM withheld_versions w JOIN incidents i ON i.id = w.id WHERE w.modified > i.modified"
+        )
+    else:
+        listed = sorted(set(ids))
+        for at in range(0, len(listed), 500):
+            chunk = listed[at : at + 500]
+            rows += db.fetchall(
+                f"SELECT {columns} FROM incidents i WHERE i.id IN ({', '.join('?' * len(chunk))})"
+                f" AND {superseded('i')}",
+                chunk,
+            )
+    framework_store.drop_superseded(db, ids)
     gone = {str(r[0]): tuple(r) for r in rows}
     if not gone:
         return []
-    ids = list(gone)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    dropped = list(gone)
+    for start in range(0, len(dropped), 500):
+        chunk = dropped[start : start + 500]
         db.execute(f"DELETE FROM incidents WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
     deltas.add(gone.values(), ())
-    return ids
+    return dropped
+
+
+def superseded_since(db: Database, seq: int) -> list[str]:
+    """The ids of the objects stored at position ``seq`` (``objects.seq``) or after, such as a sync's, that a
+    later withheld version supersedes: a copy that arrived after the envelope of its later version.
+
+    Reads the positions from ``seq`` on (the index of ``seq``), each with a look in the primary key of
+    ``withheld_versions``; nothing when that table is empty.
+    """
+    if db.fetchone("SELECT 1 FROM withheld_versions LIMIT 1") is None:
+        return []
+    rows = db.fetchall(f"SELECT DISTINCT o.id FROM objects o WHERE o.seq >= ? AND {superseded('o')}", (seq,))
+    return [str(r[0]) for r in rows]
 
 
 def withheld_from_copies(db: Database) -> None:
     """Migration: fill ``withheld_versions`` from the copies of peers' logs synced before it existed (each
-    copied entry with no object stored at its position), and drop the incidents rows they supersede."""
+    copied entry with no object stored at its position), and drop the incidents rows (and framework query table
+    rows) they supersede."""
     parties: dict[str, Any] = {str(r[0]): r[1] for r in db.fetchall("SELECT name, party FROM removed_peers")}
     parties.update((str(r[0]), r[1]) for r in db.fetchall("SELECT name, party FROM peers"))
     for name, party in parties.items():

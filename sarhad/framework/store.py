@@ -3,21 +3,29 @@
 :func:`index_object` updates the view row of one framework object (the node's own, written by
 :mod:`sarhad.framework.ops`, or a peer's arriving through an exchange); :func:`rebuild` recreates every view
 row from ``objects``; :func:`load` reads the current version of every record into a :class:`FrameworkData`.
+
+The tables hold current versions only (:mod:`sarhad.store.current`): a peer's record whose later version this
+node was refused (withheld by TLP, say marked RED after the node pulled it as GREEN) has no row, as in
+``incidents``; :func:`index_stored` does not index such a version and :func:`drop_superseded` removes the row
+when the later version's envelope arrives. The copy stays in ``objects``, an earlier version that only those the
+read rule admits may read (TAXII's versions, the log's entries), so the framework's show and list commands, the
+quarterly report and the dashboard show it to no one as current.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sarhad.errors import NotFound
 from sarhad.framework.model import KIND_OF_TYPE
 from sarhad.framework.schema import TABLES
+from sarhad.store.current import current, superseded
 from sarhad.store.db import Database
 
-__all__ = ["FrameworkData", "index_object", "index_stored", "load", "rebuild"]
+__all__ = ["FrameworkData", "drop_superseded", "index_object", "index_stored", "load", "rebuild"]
 
 # kind → (table, columns after id; each taken from the body by the function in _COLUMNS)
 _TABLE = {
@@ -126,19 +134,59 @@ def index_stored(db: Database, object_id: str, version: str | None) -> bool:
     """Index the stored version ``version`` of ``object_id`` (as returned by ``Publisher.add_object``).
 
     For any component that publishes objects it received (a pull from a peer): call it for each object in
-    the publishing transaction; it does nothing for a None version (unchanged) or a non-framework object.
+    the publishing transaction; it does nothing for a None version (unchanged), a non-framework object, or a
+    version a later withheld version supersedes (it is not current, see the module's docstring).
+    Raises NotFound when that version is not stored.
     """
     if version is None or not object_id.startswith("x-sarhad-"):
         return False
-    row = db.fetchone("SELECT body, origin FROM objects WHERE id = ? AND modified = ?", (object_id, version))
+    row = db.fetchone(
+        f"SELECT o.body, o.origin, CASE WHEN {superseded('o')} THEN 1 ELSE 0 END FROM objects o"
+        " WHERE o.id = ? AND o.modified = ?",
+        (object_id, version),
+    )
     if row is None:
         raise NotFound(f"{object_id} has no stored version {version}")
+    if row[2]:
+        return False
     return index_object(db, json.loads(row[0]), str(row[1]))
 
 
-def rebuild(db: Database) -> int:
-    """Recreate every framework view table from the latest version of each object; return the count.
+def drop_superseded(db: Database, ids: Collection[str] | None = None) -> int:
+    """Remove from the query tables each row that a later withheld version supersedes (of the objects ``ids``,
+    or of every object when None), in the caller's transaction; return how many rows.
 
+    The rows are looked up by id (the tables' primary keys), so a sync pays for the objects it touched only.
+    """
+    if ids is None:
+        return _drop(db, "", "", [])
+    listed = sorted(set(ids))
+    count = 0
+    for at in range(0, len(listed), 500):
+        chunk = listed[at : at + 500]
+        marks = ", ".join("?" * len(chunk))
+        count += _drop(db, f"id IN ({marks}) AND ", f"evidence_id IN ({marks}) AND ", chunk)
+    return count
+
+
+def _drop(db: Database, by_id: str, by_evidence: str, params: list[str]) -> int:
+    count = 0
+    for table in TABLES:
+        if table != "fw_evidence_incidents":
+            count += db.execute(f"DELETE FROM {table} WHERE {by_id}{superseded(table)}", params).rowcount
+    # The incidents that a dropped item of evidence cites go with it.
+    db.execute(
+        f"DELETE FROM fw_evidence_incidents WHERE {by_evidence}NOT EXISTS"
+        " (SELECT 1 FROM fw_evidence e WHERE e.id = fw_evidence_incidents.evidence_id)",
+        params,
+    )
+    return count
+
+
+def rebuild(db: Database) -> int:
+    """Recreate every framework view table from the current version of each object; return the count.
+
+    A peer's record whose later version was withheld from this node gets no row (see the module's docstring).
     Runs inside the caller's transaction (or its own).
     """
     with db.transaction():
@@ -146,10 +194,7 @@ def rebuild(db: Database) -> int:
             db.execute(f"DELETE FROM {table}")
         types = tuple(KIND_OF_TYPE)
         marks = ", ".join("?" * len(types))
-        sql = (
-            f"SELECT o.body, o.origin FROM objects o WHERE o.type IN ({marks}) AND o.modified = "
-            "(SELECT MAX(p.modified) FROM objects p WHERE p.id = o.id) ORDER BY o.seq"
-        )
+        sql = f"SELECT o.body, o.origin FROM objects o WHERE o.type IN ({marks}) AND {current('o')} ORDER BY o.seq"
         count = 0
         for body, origin in db.iterate(sql, types):
             count += index_object(db, json.loads(body), origin)

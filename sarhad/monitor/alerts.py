@@ -1,4 +1,10 @@
-"""Alerts: a rule matched a record. One per (rule, incident), stored with the record's id and the reason."""
+"""Alerts: a rule matched a record. One per (rule, incident), stored with the record's id and the reason.
+
+An alert is listed while its incident has a current version on this node (a row in ``incidents``,
+:func:`listed`): when a peer withholds a later version of the incident (marked stricter, see
+:mod:`sarhad.exchange.withheld`), the alerts raised on the copy held stay stored but are listed nowhere (the
+CLI, the dashboard's list, count and live stream), and are listed again once a current version arrives.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ from typing import Any, Final
 from sarhad.errors import InvalidInput
 from sarhad.store.db import Database
 
-__all__ = ["Alert", "alert_id", "count_alerts", "insert_alert", "list_alerts"]
+__all__ = ["Alert", "alert_id", "count_alerts", "insert_alert", "list_alerts", "listed"]
 
 _NAMESPACE: Final = uuid.UUID("5a7268ad-0000-5000-8000-616c65727473")
 
@@ -45,6 +51,12 @@ class Alert:
 _COLUMNS: Final = "id, rule, incident_id, origin, reason, created"
 
 
+def listed(table: str = "alerts") -> str:
+    """An SQL condition: the alert in row ``table`` (a name or alias of ``alerts``) is listed, its incident
+    having a current version here (a row in ``incidents``)."""
+    return f"EXISTS (SELECT 1 FROM incidents i_now WHERE i_now.id = {table}.incident_id)"
+
+
 def insert_alert(db: Database, alert: Alert) -> bool:
     """Store ``alert`` unless that rule already alerted on that incident; True when it was new."""
     cur = db.execute(
@@ -57,20 +69,20 @@ def insert_alert(db: Database, alert: Alert) -> bool:
 def list_alerts(
     db: Database, *, rule: str | None = None, since: str | None = None, limit: int | None = None
 ) -> list[Alert]:
-    """Stored alerts, newest first; ``since`` keeps those created after that timestamp.
+    """The alerts listed (:func:`listed`), newest first; ``since`` keeps those created after that timestamp.
 
     Raises InvalidInput when ``limit`` is not positive.
     """
     if limit is not None and limit < 1:
         raise InvalidInput(f"limit {limit} is not positive")
-    clauses, params = [], []
+    clauses, params = [listed()], []
     if rule:
         clauses.append("rule = ?")
         params.append(rule)
     if since:
         clauses.append("created > ?")
         params.append(since)
-    sql = f"SELECT {_COLUMNS} FROM alerts" + (" WHERE " + " AND ".join(clauses) if clauses else "")
+    sql = f"SELECT {_COLUMNS} FROM alerts WHERE " + " AND ".join(clauses)
     sql += " ORDER BY created DESC, id"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
@@ -78,6 +90,6 @@ def list_alerts(
 
 
 def count_alerts(db: Database) -> int:
-    """How many alerts are stored."""
-    row = db.fetchone("SELECT COUNT(*) FROM alerts")
+    """How many alerts are listed (:func:`listed`)."""
+    row = db.fetchone(f"SELECT COUNT(*) FROM alerts WHERE {listed()}")
     return int(row[0]) if row else 0

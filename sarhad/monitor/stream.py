@@ -21,6 +21,7 @@ from typing import Any, Final
 
 from sarhad.errors import SarhadError
 from sarhad.model.incident import SARHAD_EXTENSION, Incident
+from sarhad.monitor.alerts import listed
 from sarhad.monitor.evaluate import Subject
 from sarhad.store.db import Database
 from sarhad.store.incidents import incident_row_from_stix
@@ -212,7 +213,8 @@ class Watcher:
         latest, seen = self._alert_mark
         rows = self.db.fetchall(
             "SELECT a.id, a.rule, a.incident_id, a.origin, a.reason, a.created, i.tlp, i.origin FROM alerts a"
-            " LEFT JOIN incidents i ON i.id = a.incident_id WHERE a.created >= ? ORDER BY a.created, a.id",
+            f" LEFT JOIN incidents i ON i.id = a.incident_id WHERE a.created >= ? AND {listed('a')}"
+            " ORDER BY a.created, a.id",
             (latest,),
         )
         events = []

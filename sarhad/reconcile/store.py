@@ -24,6 +24,7 @@ from sarhad.reconcile.decisions import DECISION_TYPE, Decision, constraints
 from sarhad.reconcile.joint import JointView, joint_view
 from sarhad.reconcile.record import Record
 from sarhad.reconcile.score import Scoring
+from sarhad.store.current import current
 from sarhad.store.db import Database
 
 __all__ = [
@@ -72,10 +73,13 @@ class ReconcileSummary:
 
 
 def load_decisions(db: Database, party: str) -> list[Decision]:
-    """The node's own decisions (latest version of each), oldest first."""
+    """The node's own decisions (the current version of each, :mod:`sarhad.store.current`), oldest first.
+
+    A decision whose latest version this node knows from a peer's log envelope alone (withheld from it) has no
+    current version here, and does not constrain the clustering.
+    """
     rows = db.fetchall(
-        "SELECT o.body FROM objects o WHERE o.type = ? AND o.origin = ? AND o.modified = "
-        "(SELECT MAX(p.modified) FROM objects p WHERE p.id = o.id) ORDER BY o.seq",
+        f"SELECT o.body FROM objects o WHERE o.type = ? AND o.origin = ? AND {current('o')} ORDER BY o.seq",
         (DECISION_TYPE, party),
     )
     return [Decision.from_stix(json.loads(body)) for (body,) in rows]

@@ -17,6 +17,7 @@ from sarhad.model.incident import SARHAD_EXTENSION, Incident, Perpetrator, check
 
 # Incident.from_stix's own pieces, shared so that incident_row_from_stix reads exactly what it reads.
 from sarhad.model.incident import _EPOCH, _TIMESTAMP, _TLP_BY_ID, _place  # isort: skip
+from sarhad.store.current import current
 from sarhad.store.db import Database
 
 __all__ = [
@@ -384,11 +385,7 @@ def rebuild_incidents(db: Database) -> int:
     db.execute("DELETE FROM incidents")
     rows = []
     count = 0
-    sql = (
-        "SELECT o.body, o.content_sha256, o.origin FROM objects o WHERE o.type = 'incident' AND o.modified = "
-        "(SELECT MAX(p.modified) FROM objects p WHERE p.id = o.id)"
-        " AND NOT EXISTS (SELECT 1 FROM withheld_versions w WHERE w.id = o.id AND w.modified > o.modified)"
-    )
+    sql = f"SELECT o.body, o.content_sha256, o.origin FROM objects o WHERE o.type = 'incident' AND {current('o')}"
     for body, csha, origin in db.iterate(sql):
         inc = Incident.from_stix(json.loads(body))
         rows.append(incident_row(inc, inc.created, inc.modified, origin, csha))

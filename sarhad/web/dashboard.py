@@ -43,7 +43,7 @@ from sarhad.errors import InvalidInput, NotFound
 from sarhad.exchange.peers import copied_leaves, list_removed_peers
 from sarhad.model.incident import SARHAD_EXTENSION
 from sarhad.monitor import views
-from sarhad.monitor.alerts import list_alerts
+from sarhad.monitor.alerts import count_alerts, list_alerts
 from sarhad.monitor.counterparts import Facts, counterparts
 from sarhad.monitor.rules import Rule, add_rule, list_rules, remove_rule
 from sarhad.monitor.stream import END, Broadcaster, Watcher
@@ -211,7 +211,8 @@ async def incident(request: Request) -> Response:
 
 
 async def alerts(request: Request) -> Response:
-    """The newest alerts the principal may see, each with its incident's summary."""
+    """The newest alerts the principal may see, each with its incident's summary; ``total``: the alerts listed
+    (of incidents with a current version, :func:`sarhad.monitor.alerts.listed`)."""
     ctx = Context.of(request)
     principal = principal_of(request)
     limit = min(max(_int(request, "limit", 50), 1), 500)
@@ -231,8 +232,7 @@ async def alerts(request: Request) -> Response:
             "reported_by": r[13], "lat": r[14], "lon": r[15]}})  # fmt: skip
         if len(out) >= limit:
             break
-    total = ctx.db.fetchone("SELECT COUNT(*) FROM alerts")
-    return _json({"alerts": out, "total": int(total[0]) if total else 0})
+    return _json({"alerts": out, "total": count_alerts(ctx.db)})
 
 
 async def rules(request: Request) -> Response:

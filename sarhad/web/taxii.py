@@ -27,6 +27,7 @@ from starlette.routing import Route
 from sarhad.errors import InvalidInput, NotFound
 from sarhad.formats.stix import check_object, tlp_of
 from sarhad.model.incident import Incident
+from sarhad.store.current import current
 from sarhad.web.context import Context, principal_of, taxii_error
 
 __all__ = ["MEDIA_TYPE", "STIX_MEDIA_TYPE", "routes"]
@@ -161,12 +162,9 @@ def _query(ctx: Context, request: Request, coll: Collection, object_id: str | No
         parts: list[str] = []
         stamps = [v for v in versions if v not in ("first", "last")]
         if "last" in versions:
-            # nor a later version known from its envelope alone (withheld from this node: the copy held is not
-            # the latest, see sarhad.exchange.withheld)
-            parts.append(
-                "(NOT EXISTS (SELECT 1 FROM objects n WHERE n.id = o.id AND n.modified > o.modified)"
-                " AND NOT EXISTS (SELECT 1 FROM withheld_versions w WHERE w.id = o.id AND w.modified > o.modified))"
-            )
+            # the current version: no later version held, nor one known from its envelope alone (withheld from
+            # this node, see sarhad.exchange.withheld)
+            parts.append(f"({current('o')})")
         if "first" in versions:
             parts.append("NOT EXISTS (SELECT 1 FROM objects n WHERE n.id = o.id AND n.modified < o.modified)")
         if stamps:
