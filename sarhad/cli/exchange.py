@@ -83,7 +83,8 @@ def peer_add(
     party: str = typer.Option(None, "--party", help="The peer's party code [default: NAME in capitals]."),
 ) -> None:
     """Register a peer (replacing one of the same name). A name that holds a copy of a peer's log keeps that
-    log's key and party; the same key and party as a removed peer take its copy back."""
+    log's key and party; the same key and party as a removed peer take its copy back. A key registered under
+    another name, or kept by a removed peer of another party, is refused (one log is one peer)."""
     from sarhad.cli.audit import record_cli_write
     from sarhad.exchange.peers import add_peer
 
@@ -114,6 +115,33 @@ def peer_remove(ctx: typer.Context, name: str = typer.Argument(..., help="The pe
             highlight=False,
             markup=False,
         )
+
+
+@peer_app.command("former-key")
+def peer_former_key(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="The name the copy is filed under (a registered or removed peer)."),
+    vkey: str = typer.Option(..., "--vkey", help="The former log verifier key (name+id+key)."),
+) -> None:
+    """Record a former key of a peer's log, so 'sarhad log verify' checks the checkpoints of its copy signed
+    with it: those of a peer registered again with another key (before 'peer add' refused that), reported as
+    key_not_held. The key must sign checkpoints of the copy, and each of them must verify with it."""
+    from sarhad.cli.audit import record_cli_write
+    from sarhad.exchange.peers import add_former_key
+    from sarhad.log.note import Verifier
+
+    db = state(ctx).node().db
+    verifier = Verifier.from_vkey(vkey)
+    fingerprint = f"{verifier.name}+{verifier.key_id:08x}"
+    with db.transaction():
+        signed = add_former_key(db, name, vkey)
+        record_cli_write(db, "add-former-key", f"{name} {fingerprint}")
+    console.print(
+        f"recorded {fingerprint} as a former key of the log copied under {name}: it signs {signed} of its"
+        " checkpoints, which 'sarhad log verify' now checks with it",
+        highlight=False,
+        markup=False,
+    )
 
 
 @peer_app.command("list")

@@ -9,7 +9,9 @@ Output contract (other tools rely on it):
   for ``tree_size``).
 * ``log consistency OLD [NEW] --json`` prints ``old_size``, ``new_size`` and ``proof``.
 * ``log verify`` exits 0 only when the whole log, and the copy of each peer's log, checks; ``--json`` prints
-  the figures, with a section per peer under ``peers``.
+  the figures, with a section per peer under ``peers``. It exits 3 when everything checks except copies
+  whose checkpoints are signed by a key the node no longer holds (``status`` ``key_not_held``, ``ok`` false),
+  and 1 at the first problem found.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any
 
 import typer
 
-from sarhad.cli._shared import console, print_json, progress_bars, progress_enabled, state
+from sarhad.cli._shared import console, err_console, print_json, progress_bars, progress_enabled, state
 from sarhad.errors import InvalidInput, NotFound, VerificationError
 
 __all__ = ["key_app", "log_app"]
@@ -145,7 +147,9 @@ def log_verify(
     """Recompute every leaf from the stored objects and the tree from the leaves, and check every signed
     checkpoint and cosignature; then the copy of each peer's log (a removed peer's too, with the key kept at
     its removal): every copied leaf, every stored object of the peer against its leaf, and the peer's root at
-    its last verified checkpoint. Exits non-zero naming the first bad entry (and the peer)."""
+    its last verified checkpoint. Exits 1 naming the first bad entry (and the peer); exits 3, naming the peer
+    and the key, when a copy's checkpoints are signed by a key this node no longer holds (see 'peer
+    former-key')."""
     from sarhad.log.cosignature import CosignatureVerifier
     from sarhad.log.note import Verifier
     from sarhad.log.peer_copies import PeerCopyReport, verify_peer_copies
@@ -185,10 +189,14 @@ def log_verify(
             report, peers = run(show)
     else:
         report, peers = run()
+    # A copy whose checkpoints are signed by a key this node no longer holds is not verified, but it is no
+    # tampering found either: everything else is checked, the copy is named with what to do, and the exit
+    # status (3) tells it apart from a failure (1).
+    warnings = [w for p in peers if (w := p.key_warning()) is not None]
     if json_out:
         print_json(
             {
-                "ok": True,
+                "ok": not warnings,
                 "size": report.size,
                 "root": _b64(report.root),
                 "nodes": report.nodes,
@@ -199,11 +207,24 @@ def log_verify(
                 "peers": {p.peer: p.as_dict() for p in peers},
             }
         )
-        return
-    console.print(report.summary(), highlight=False)
-    for p in peers:
-        console.print(p.summary(), highlight=False)
-    console.print("log verified", style="green", highlight=False)
+    else:
+        console.print(report.summary(), highlight=False)
+        for p in peers:
+            console.print(p.summary(), highlight=False)
+    for warning in warnings:
+        err_console.print(f"warning: {warning}", style="yellow", highlight=False, markup=False)
+    if warnings:
+        if not json_out:
+            console.print(
+                f"log verified, except the copies of {', '.join(p.peer for p in peers if p.not_held)}:"
+                " signed by a key this node no longer holds",
+                style="yellow",
+                highlight=False,
+                markup=False,
+            )
+        raise typer.Exit(code=3)
+    if not json_out:
+        console.print("log verified", style="green", highlight=False)
 
 
 @log_app.command("check-proof")

@@ -11,6 +11,15 @@ holds a copy keeps its log: registering another key or party under it is refused
 checked with (``removed_peers``), so ``sarhad log verify`` still checks it. Registering the same log again
 (the same vkey and party) under the removed name, or under a new name, takes the copy back: the next sync
 extends it instead of copying the log again.
+
+One log is one peer: a log (its vkey) registered under one name is refused under another, and a removed
+peer's log is refused under another party (its copy and objects are filed under its own party), so a node
+never keeps two copies of one log.
+
+Before a name that held a copy kept its key, a peer registered again with a new key left its copy's
+checkpoints signed by a key the node no longer held. The key cannot be recovered from the notes (a signature
+names its key by name and a 4-byte hash only); :func:`add_former_key` records it once the peer's operators
+give it, and ``sarhad log verify`` checks those checkpoints with it.
 """
 
 from __future__ import annotations
@@ -20,9 +29,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from sarhad.errors import InvalidInput, NotFound
+from sarhad.errors import InvalidInput, NotFound, VerificationError
+from sarhad.log.checkpoint import open_checkpoint
 from sarhad.log.cosignature import CosignatureSigner, CosignatureVerifier
-from sarhad.log.note import Verifier
+from sarhad.log.note import Verifier, parse_note
 from sarhad.store.db import Database
 
 if TYPE_CHECKING:
@@ -31,6 +41,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Peer",
     "RemovedPeer",
+    "add_former_key",
     "add_peer",
     "copied_leaves",
     "cosigner_for",
@@ -46,7 +57,7 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _PARTY = re.compile(r"^[A-Z][A-Z0-9-]{1,15}$")
 _COLUMNS = "name, url, vkey, origin, token, party"
 # The tables that file a peer's copy (and the evidence against it) under the peer's name.
-_COPY_TABLES = ("peer_leaves", "peer_checkpoints", "peer_frontiers", "split_views")
+_COPY_TABLES = ("peer_leaves", "peer_checkpoints", "peer_frontiers", "peer_former_keys", "split_views")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,8 +108,9 @@ def add_peer(db: Database, name: str, url: str, vkey: str, token: str, party: st
     keeps that log's key and party; a removed peer's copy of the same log (same vkey and party) filed under
     another name is taken over, so the next sync extends it (see the module doc).
 
-    Raises InvalidInput for a malformed name, URL, vkey or party, or for another key or party under a name
-    that holds a copy.
+    Raises InvalidInput for a malformed name, URL, vkey or party, for another key or party under a name
+    that holds a copy, for a vkey registered under another name, or for the vkey of a removed peer of
+    another party; nothing is changed then.
     """
     if not _NAME.match(name):
         raise InvalidInput(f"peer name {name!r} must be 1-64 letters, digits, '.', '_' or '-'")
@@ -121,6 +133,7 @@ def add_peer(db: Database, name: str, url: str, vkey: str, token: str, party: st
                 f"peer name {name!r} holds a copy of the log of key {before[0]!r} (party {before[1]}), checked"
                 f" with that key: it cannot take the key {vkey!r} (party {party}); register that under another name"
             )
+        _refuse_another_registration(db, name, vkey, party)
         if before is None:
             _take_over(db, name, vkey, party)
         db.execute("DELETE FROM removed_peers WHERE name = ?", (name,))
@@ -130,6 +143,29 @@ def add_peer(db: Database, name: str, url: str, vkey: str, token: str, party: st
             (peer.name, peer.url, peer.vkey, peer.origin, peer.token, peer.party, stamp),
         )
     return peer
+
+
+def _refuse_another_registration(db: Database, name: str, vkey: str, party: str) -> None:
+    """Refuse the log of ``vkey`` under ``name`` when another name already holds it: a registered peer (any
+    party: its syncs would keep a second copy of the same log), or a removed one under another party (its
+    copy and objects are filed under that party; under the same party the copy is taken over instead)."""
+    row = db.fetchone("SELECT name, party FROM peers WHERE vkey = ? AND name <> ? ORDER BY name LIMIT 1", (vkey, name))
+    if row is not None:
+        raise InvalidInput(
+            f"the log of key {vkey!r} is already registered as peer {row[0]!r} (party {row[1]}): one log is one"
+            f" peer; change its URL or token with 'sarhad peer add {row[0]} …', or remove it first"
+        )
+    row = db.fetchone(
+        "SELECT name, party, removed FROM removed_peers WHERE vkey = ? AND party <> ? AND name <> ?"
+        " ORDER BY removed DESC, name LIMIT 1",
+        (vkey, party, name),
+    )
+    if row is not None:
+        raise InvalidInput(
+            f"the log of key {vkey!r} is kept as removed peer {row[0]!r} (party {row[1]}, removed {row[2]}), whose"
+            f" copy and objects are filed under party {row[1]}: it cannot be registered under party {party};"
+            f" register it with --party {row[1]} to take the copy back"
+        )
 
 
 def _take_over(db: Database, name: str, vkey: str, party: str) -> None:
@@ -166,6 +202,47 @@ def remove_peer(db: Database, name: str) -> RemovedPeer | None:
             (removed.name, removed.vkey, removed.origin, removed.party, removed.removed),
         )
     return removed
+
+
+def add_former_key(db: Database, name: str, vkey: str) -> int:
+    """Record ``vkey`` as a former key of the log whose copy is filed under ``name`` (registered or removed).
+
+    Before ``peer add`` refused another key under a name that holds a copy, a peer registered again with a
+    new key left its copy's checkpoints signed by a key the node no longer held, and ``sarhad log verify``
+    cannot check them (status ``key_not_held``). A signed note names its key by name and a 4-byte hash only,
+    so the key itself must come from the peer's operators; it is recorded only if it signs checkpoints of the
+    copy, and every one of them verifies with it. Returns how many checkpoints it signs.
+
+    Raises NotFound when no copy is filed under ``name``, InvalidInput for a malformed key or one that signs
+    none of the copy's checkpoints, VerificationError when a checkpoint it names does not verify with it.
+    """
+    verifier = Verifier.from_vkey(vkey)
+    with db.transaction():
+        if not _holds_copy(db, name):
+            raise NotFound(f"no copy of a peer's log is filed under {name!r} (see 'sarhad peer list')")
+        signed = 0
+        seen: set[str] = set()
+        for size, note in db.fetchall("SELECT size, note FROM peer_checkpoints WHERE peer = ? ORDER BY size", (name,)):
+            sigs = parse_note(str(note)).signatures
+            seen.update(f"{s.name}+{s.key_id:08x}" for s in sigs)
+            if not any((s.name, s.key_id) == (verifier.name, verifier.key_id) for s in sigs):
+                continue
+            try:
+                open_checkpoint(str(note), [verifier], verifier.name)
+            except VerificationError as exc:
+                raise VerificationError(f"peer {name}: checkpoint {size}: {exc}") from None
+            signed += 1
+        if not signed:
+            raise InvalidInput(
+                f"the key {verifier.name}+{verifier.key_id:08x} signs none of the checkpoints of the copy filed under"
+                f" {name!r} (they are signed by: {', '.join(sorted(seen)) or 'none'})"
+            )
+        db.execute("DELETE FROM peer_former_keys WHERE peer = ? AND vkey = ?", (name, vkey))
+        db.execute(
+            "INSERT INTO peer_former_keys (peer, vkey, added) VALUES (?, ?, ?)",
+            (name, vkey, datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")),
+        )
+    return signed
 
 
 def list_peers(db: Database) -> list[Peer]:

@@ -8,6 +8,8 @@
   sync appends the new leaves to it instead of rehashing every leaf held (see sarhad.exchange.frontier).
 * ``removed_peers``: the peers removed from ``peers`` whose copy (leaves, checkpoints, frontier) is kept: the
   key, origin and party it was checked with, so ``sarhad log verify`` still checks it.
+* ``peer_former_keys``: the former keys of a peer's log whose copy is filed under that peer (registered or
+  removed): keys its checkpoints were signed with before the peer was registered again with another key.
 * ``withheld_versions``: the versions of peers' logs whose bodies this node was refused (withheld by TLP): the
   object id, version, TLP level and origin their envelopes give (see sarhad.exchange.withheld).
 * ``split_views``: evidence: two checkpoints signed by a peer that cannot both be true.
@@ -100,4 +102,12 @@ MIGRATIONS: Final[list[Statement]] = [
         PRIMARY KEY (id, modified)
     )""",
     withheld_from_copies,
+    # sarhad peer former-key (sarhad.exchange.peers.add_former_key): a key a peer's copied log was signed with
+    # before the peer was registered again with another key, so that 'sarhad log verify' checks those checkpoints.
+    """CREATE TABLE peer_former_keys (
+        peer TEXT NOT NULL,
+        vkey TEXT NOT NULL,
+        added TEXT NOT NULL,
+        PRIMARY KEY (peer, vkey)
+    )""",
 ]

@@ -18,7 +18,13 @@ copy of that log (filed under its new name), so it verifies before it syncs agai
    registered one, or the one kept at its removal) and origin, the stored size and root against the signed
    note, and its root against the root recomputed from the copied leaves at its size; the copy must reach
    every checkpoint a sync verified and end at a verified checkpoint. Checkpoints beyond the copy that the
-   node saw only as the peer's witness cannot be checked here and are counted;
+   node saw only as the peer's witness cannot be checked here and are counted. A checkpoint signed by a key
+   the node no longer holds (a peer registered again with a new key before ``peer add`` refused that, and no
+   former key recorded for the copy with ``sarhad peer former-key``) is not passed: its signature cannot be
+   checked, so it is counted, its key named by the name and key ID of its signature line (a note does not
+   carry the key itself, and an Ed25519 key cannot be recovered from its signatures), the copy's status is
+   ``key_not_held`` and the CLI says what to do; the rest of the copy (its size, its root against the copy,
+   the frontier, the objects) is still checked. A signature by a key it holds that does not verify fails;
 3. checks that the stored frontier of the copy (``peer_frontiers``, what the next sync extends) is the one
    the copied leaves give;
 4. recomputes the leaf of every stored object of the peer from its body (the envelope with the body's
@@ -36,14 +42,14 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import groupby
 
 from sarhad.errors import InvalidInput, VerificationError
 from sarhad.log import merkle
-from sarhad.log.checkpoint import open_checkpoint
+from sarhad.log.checkpoint import Checkpoint, open_checkpoint
 from sarhad.log.envelope import Envelope
-from sarhad.log.note import Verifier
+from sarhad.log.note import Verifier, parse_note
 from sarhad.store.db import Database
 
 __all__ = ["PeerCopyReport", "verify_peer_copies"]
@@ -70,6 +76,27 @@ class PeerCopyReport:
     beyond: int = 0
     checkpoint_size: int | None = None
     root: bytes = merkle.EMPTY_ROOT
+    not_held: int = 0
+    keys_not_held: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        """``"verified"``, or ``"key_not_held"`` when checkpoints of the copy are signed by a key this node no
+        longer holds (``keys_not_held``): their signatures, so the copy's roots, could not be checked."""
+        return "key_not_held" if self.not_held else "verified"
+
+    def key_warning(self) -> str | None:
+        """What a ``"key_not_held"`` copy lacks and what to do about it; None for a verified copy."""
+        if not self.not_held:
+            return None
+        keys = ", ".join(self.keys_not_held)
+        return (
+            f"peer {self.peer}: {self.not_held} checkpoints of the copy are signed by {keys}, a key this node no"
+            f" longer holds (the peer was registered again with another key): their signatures and the copy's"
+            f" roots at them are not checked, so the copy is not verified. A signed note names its key only by"
+            f" name and a 4-byte hash, from which the key cannot be recovered: ask the peer's operators for that"
+            f" verifier key and record it with 'sarhad peer former-key {self.peer} --vkey VKEY'"
+        )
 
     def summary(self) -> str:
         at = (
@@ -79,13 +106,15 @@ class PeerCopyReport:
         )
         beyond = f", {self.beyond} beyond the copy" if self.beyond else ""
         removed = f" (removed {self.removed}; checked with the key kept then)" if self.removed else ""
+        not_held = f", {self.not_held} NOT CHECKED (signed by a key this node no longer holds)" if self.not_held else ""
         return (
             f"peer {self.peer}{removed}: {self.leaves} leaves, {self.objects} objects match their leaves; {at};"
-            f" {self.checkpoints} checkpoints checked{beyond}"
+            f" {self.checkpoints} checkpoints checked{beyond}{not_held}"
         )
 
     def as_dict(self) -> dict[str, object]:
         return {
+            "status": self.status,
             "party": self.party,
             "origin": self.origin,
             "removed": self.removed,
@@ -93,6 +122,8 @@ class PeerCopyReport:
             "objects": self.objects,
             "checkpoints": self.checkpoints,
             "checkpoints_beyond_copy": self.beyond,
+            "checkpoints_key_not_held": self.not_held,
+            "keys_not_held": self.keys_not_held,
             "checkpoint_size": self.checkpoint_size,
             "root": base64.b64encode(self.root).decode(),
         }
@@ -138,7 +169,8 @@ def _count(db: Database, sql: str, params: tuple[object, ...]) -> int:
 
 def _verify_log_copy(db: Database, report: PeerCopyReport, vkey: str, progress: Progress) -> PeerCopyReport:
     """Steps 1 to 3 for the copy filed under ``report.peer``: its copied leaves, its checkpoints (with
-    ``vkey``, registered or kept at the peer's removal) and the frontier."""
+    ``vkey``, registered or kept at the peer's removal, or a former key recorded for the copy) and the
+    frontier."""
     name, origin = report.peer, report.origin
     tree = merkle.MemoryTree()
 
@@ -171,19 +203,31 @@ def _verify_log_copy(db: Database, report: PeerCopyReport, vkey: str, progress: 
     held = report.leaves = expected
     progress(step, held, total)
 
-    # 2. The peer's checkpoints against the copy.
-    try:
-        key = Verifier.from_vkey(vkey)
-    except InvalidInput as exc:
-        kept = "kept at its removal" if report.removed else "registered"
-        raise VerificationError(f"peer {name}: the {kept} key cannot be read: {exc}") from None
+    # 2. The peer's checkpoints against the copy, each with the key that signed it: the registered one (or the
+    # one kept at its removal), or a former key of the same log recorded with 'sarhad peer former-key'.
+    keys = _keys(db, report, vkey)
+    registered = keys[0]
+    by_id = {(k.name, k.key_id): k for k in keys}
+    covered = 0  # the largest checkpoint the copy reaches, its signature checked or not
     for size, root, note, source in db.fetchall(
         "SELECT size, root, note, source FROM peer_checkpoints WHERE peer = ? ORDER BY size", (name,)
     ):
         size = int(size)
         label = f"peer {name}: checkpoint {size}"
         try:
-            checkpoint, _opened = open_checkpoint(str(note), [key], origin)
+            parsed = parse_note(str(note))
+            signers = [by_id[(s.name, s.key_id)] for s in parsed.signatures if (s.name, s.key_id) in by_id]
+            if signers:
+                want = origin if signers[0] is registered else signers[0].name
+                checkpoint, _opened = open_checkpoint(str(note), signers, want)
+            else:
+                # Signed by a key this node no longer holds (a peer registered again with another key before
+                # 'peer add' refused that): named by the signature whose key name is the log's origin (the
+                # others are witnesses' cosignatures), counted, and the copy still checked against the note.
+                checkpoint = Checkpoint.from_body(parsed.text)
+                for sig in [s for s in parsed.signatures if s.name == checkpoint.origin] or parsed.signatures:
+                    if (fingerprint := f"{sig.name}+{sig.key_id:08x}") not in report.keys_not_held:
+                        report.keys_not_held.append(fingerprint)
         except (InvalidInput, VerificationError) as exc:
             raise VerificationError(f"{label}: {exc}") from None
         if checkpoint.size != size or checkpoint.root != bytes(root):
@@ -194,15 +238,20 @@ def _verify_log_copy(db: Database, report: PeerCopyReport, vkey: str, progress: 
                     f"{label}: verified by a sync, but the copy holds {held} entries: entries were deleted"
                 )
             report.beyond += 1  # seen as a witness only: the copy need not reach it
+            if not signers:
+                report.not_held += 1
             continue
         if checkpoint.root != tree.root(size):
             raise VerificationError(
                 f"{label}: the signed root does not match the root recomputed from the {size} copied leaves"
             )
+        covered = size
+        if not signers:
+            report.not_held += 1
+            continue
         report.checkpoints += 1
         report.checkpoint_size, report.root = size, checkpoint.root
-    if held and report.checkpoint_size != held:
-        covered = report.checkpoint_size or 0
+    if held and covered != held:
         raise VerificationError(
             f"peer {name}: entries {covered}..{held - 1} of the copy are not covered by a verified checkpoint"
         )
@@ -216,6 +265,22 @@ def _verify_log_copy(db: Database, report: PeerCopyReport, vkey: str, progress: 
             " copied entries"
         )
     return report
+
+
+def _keys(db: Database, report: PeerCopyReport, vkey: str) -> list[Verifier]:
+    """The keys the copy filed under ``report.peer`` is checked with: ``vkey`` (registered, or kept at the
+    peer's removal) first, then the former keys of its log recorded for it (``peer_former_keys``)."""
+    kept = "kept at its removal" if report.removed else "registered"
+    keys: list[Verifier] = []
+    rows = [(kept, vkey)] + [
+        ("former", str(v)) for (v,) in db.fetchall("SELECT vkey FROM peer_former_keys WHERE peer = ?", (report.peer,))
+    ]
+    for what, text in rows:
+        try:
+            keys.append(Verifier.from_vkey(text))
+        except InvalidInput as exc:
+            raise VerificationError(f"peer {report.peer}: the {what} key cannot be read: {exc}") from None
+    return keys
 
 
 def _verify_objects(db: Database, party: str, copies: list[PeerCopyReport], progress: Progress) -> None:

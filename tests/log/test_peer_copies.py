@@ -269,13 +269,26 @@ def test_the_dashboards_log_api_shows_a_removed_peer_with_when_and_the_copy_kept
 
 @pytest.mark.parametrize("synced", ["sqlite"], indirect=True)
 def test_a_removed_peers_copy_is_checked_with_its_kept_key_not_another(synced: tuple[Node, Node]) -> None:
-    _, ir = synced
+    pk, ir = synced
     remove_peer(ir.db, "PK")
     other = Node.init(ir.settings.home.parent / "other", "PK")
     with ir.db.transaction():  # the kept key swapped behind the node's back: the peer's signatures no longer check
         ir.db.execute("UPDATE removed_peers SET vkey = ? WHERE name = 'PK'", (other.signer.vkey,))
     other.close()
-    with pytest.raises(VerificationError, match=r"peer PK: checkpoint 40: "):
+    # Not passed: its checkpoint is named as signed by a key the node does not hold, and left unchecked.
+    (report,) = verify_peer_copies(ir.db)
+    assert (report.status, report.checkpoints, report.not_held) == ("key_not_held", 0, 1)
+    assert report.keys_not_held == [f"{pk.signer.name}+{pk.signer.key_id:08x}"]
+    # A signature by the kept key that does not verify is no unknown key: it fails.
+    with ir.db.transaction():
+        ir.db.execute("UPDATE removed_peers SET vkey = ? WHERE name = 'PK'", (pk.signer.vkey,))
+        row = ir.db.fetchone("SELECT note FROM peer_checkpoints WHERE peer = 'PK'")
+        assert row is not None
+        note = str(row[0])
+        cut = note.rindex(f"— {pk.signer.name} ") + len(f"— {pk.signer.name} ") + 12
+        forged = note[:cut] + ("A" if note[cut] != "A" else "B") + note[cut + 1 :]
+        ir.db.execute("UPDATE peer_checkpoints SET note = ? WHERE peer = 'PK'", (forged,))
+    with pytest.raises(VerificationError, match=r"peer PK: checkpoint 40: invalid signature by "):
         verify_peer_copies(ir.db)
 
 
@@ -300,15 +313,128 @@ def test_a_peer_registered_again_under_a_new_name_verifies_and_syncs_on_from_the
     assert json.loads(out)["peers"]["pk-main"]["leaves"] == result.new_size
 
 
-@pytest.mark.parametrize("synced", ["sqlite"], indirect=True)
-def test_a_new_name_with_another_party_leaves_the_removed_copy_where_it_is(synced: tuple[Node, Node]) -> None:
+@pytest.mark.parametrize("synced", PARAMS, indirect=True)
+def test_peer_add_refuses_a_log_another_name_holds_under_another_party_and_changes_nothing(
+    synced: tuple[Node, Node], capsys: pytest.CaptureFixture[str]
+) -> None:
     pk, ir = synced
+    home = ("--home", str(ir.settings.home))
+    again = ("peer", "add", "pk2", "http://127.0.0.1:1", "--vkey", pk.signer.vkey, "--token", "t", "--party", "PK-B")
+
+    def state() -> object:
+        return (
+            ir.db.fetchall("SELECT name, url, vkey, origin, party, added FROM peers ORDER BY name"),
+            ir.db.fetchall("SELECT * FROM removed_peers ORDER BY name"),
+            ir.db.fetchall("SELECT peer, COUNT(*) FROM peer_leaves GROUP BY peer ORDER BY peer"),
+            ir.db.fetchall("SELECT peer, size FROM peer_checkpoints ORDER BY peer, size"),
+        )
+
+    # Registered: the same log under another name and party would be a second copy, its objects under PK-B.
+    before = state()
+    code, _out, err = run_cli(capsys, *home, *again)
+    assert code != 0
+    assert f"the log of key {pk.signer.vkey!r} is already registered as peer 'PK' (party PK)" in " ".join(err.split())
+    assert state() == before
+    # Removed: its copy and objects are filed under party PK; under another party the log is refused too.
+    code, _out, err = run_cli(capsys, *home, "peer", "remove", "PK")
+    assert code == 0, err
+    (kept,) = list_removed_peers(ir.db)
+    before = state()
+    code, _out, err = run_cli(capsys, *home, *again)
+    assert code != 0
+    assert f"is kept as removed peer 'PK' (party PK, removed {kept.removed})" in " ".join(err.split())
+    assert "register it with --party PK" in " ".join(err.split())
+    assert state() == before
+    code, out, err = _verify(capsys, ir, "--json")
+    assert code == 0, err
+    assert json.loads(out)["peers"]["PK"]["removed"] == kept.removed
+    # The same party takes the copy back, as before.
+    code, _out, err = run_cli(capsys, *home, *again[:-1], "PK")
+    assert code == 0, err
+    assert [p.name for p in list_peers(ir.db)] == ["pk2"] and list_removed_peers(ir.db) == []
+    code, out, err = _verify(capsys, ir, "--json")
+    assert code == 0, err
+    assert json.loads(out)["peers"]["pk2"]["leaves"] == 40
+
+
+def _key_replaced_before_it_was_refused(pk: Node, ir: Node) -> Node:
+    """IR's registration of PK as 'peer add' left it when PK registered again with a new key (of the same
+    origin), before a name holding a copy kept its key: the copy checked with the old key, the new key
+    registered. Returns the node of the new key (to be closed)."""
+    other = Node.init(ir.settings.home.parent / "pk-new-key", "PK")
+    assert other.settings.origin == pk.settings.origin and other.signer.vkey != pk.signer.vkey
+    with ir.db.transaction():
+        ir.db.execute("UPDATE peers SET vkey = ?, origin = ? WHERE name = 'PK'", (other.signer.vkey, other.signer.name))
+    return other
+
+
+@pytest.mark.parametrize("synced", PARAMS, indirect=True)
+def test_a_copy_signed_by_a_key_the_node_no_longer_holds_is_named_not_passed_and_the_rest_checked(
+    synced: tuple[Node, Node], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    pk, ir = synced
+    write_ucdp(tmp_path / "ir.csv", 3, 980001)
+    import_file(ir, "ucdp", tmp_path / "ir.csv")  # a log of IR's own, checked as well
+    _key_replaced_before_it_was_refused(pk, ir).close()
+    old = f"{pk.signer.name}+{pk.signer.key_id:08x}"
+    code, out, err = _verify(capsys, ir, "--json")
+    assert code == 3, err
+    result = json.loads(out)
+    assert result["ok"] is False and result["size"] == 3 and result["checkpoints"] >= 1  # the node's own log
+    peer = result["peers"]["PK"]
+    assert peer["status"] == "key_not_held" and peer["keys_not_held"] == [old]
+    assert (peer["leaves"], peer["objects"], peer["checkpoints"], peer["checkpoints_key_not_held"]) == (40, 37, 0, 1)
+    assert peer["checkpoint_size"] is None
+    text = " ".join(err.split())
+    assert f"warning: peer PK: 1 checkpoints of the copy are signed by {old}, a key this node no longer holds" in text
+    assert "sarhad peer former-key PK --vkey VKEY" in text
+    code, out, err = _verify(capsys, ir)
+    assert code == 3
+    assert "1 NOT CHECKED (signed by a key this node no longer holds)" in out
+    assert "log verified, except the copies of PK" in " ".join(out.split())
+    # Removed, the copy keeps the key it was registered with: still named, not passed.
     remove_peer(ir.db, "PK")
-    # Its objects are filed under party PK: another party cannot take the copy over, which stays checked.
-    add_peer(ir.db, "pk2", "http://127.0.0.1:1", pk.signer.vkey, "token", "PK-B")
-    reports = {r.peer: r for r in verify_peer_copies(ir.db)}
-    assert (reports["PK"].leaves, reports["PK"].objects) == (40, 37) and reports["PK"].removed is not None
-    assert (reports["pk2"].leaves, reports["pk2"].removed) == (0, None)
+    code, out, err = _verify(capsys, ir, "--json")
+    assert code == 3 and json.loads(out)["peers"]["PK"]["status"] == "key_not_held"
+    # Its leaves and objects are still checked against each other: an edited object fails (status 1).
+    index, object_id = _index_of_an_object(ir)
+    _edit_body(ir, index)
+    code, _out, err = _verify(capsys, ir)
+    assert code == 1 and f"peer PK: entry {index} ({object_id}@" in err
+
+
+@pytest.mark.parametrize("synced", PARAMS, indirect=True)
+def test_a_former_key_recorded_for_the_copy_verifies_it_and_no_other_key_is_taken(
+    synced: tuple[Node, Node], capsys: pytest.CaptureFixture[str]
+) -> None:
+    pk, ir = synced
+    new = _key_replaced_before_it_was_refused(pk, ir)
+    home = ("--home", str(ir.settings.home))
+    try:
+        # The registered (new) key signs none of the copy's checkpoints: refused, nothing recorded.
+        code, _out, err = run_cli(capsys, *home, "peer", "former-key", "PK", "--vkey", new.signer.vkey)
+        assert code != 0
+        assert f"signs none of the checkpoints of the copy filed under 'PK' (they are signed by: {pk.signer.name}+" in (
+            " ".join(err.split())
+        )
+    finally:
+        new.close()
+    code, _out, err = run_cli(capsys, *home, "peer", "former-key", "nobody", "--vkey", pk.signer.vkey)
+    assert code != 0 and "no copy of a peer's log is filed under 'nobody'" in err
+    assert ir.db.fetchall("SELECT * FROM peer_former_keys") == []
+    code, out, err = run_cli(capsys, *home, "peer", "former-key", "PK", "--vkey", pk.signer.vkey)
+    assert code == 0, err
+    assert f"recorded {pk.signer.name}+{pk.signer.key_id:08x} as a former key" in out
+    code, out, err = _verify(capsys, ir, "--json")
+    assert code == 0, err
+    peer = json.loads(out)["peers"]["PK"]
+    assert (peer["status"], peer["checkpoints"], peer["checkpoint_size"]) == ("verified", 1, 40)
+    assert peer["keys_not_held"] == [] and peer["checkpoints_key_not_held"] == 0
+    # The former key follows the copy when the peer is removed.
+    remove_peer(ir.db, "PK")
+    code, out, err = _verify(capsys, ir, "--json")
+    assert code == 0, err
+    assert json.loads(out)["peers"]["PK"]["status"] == "verified"
 
 
 @pytest.mark.parametrize("synced", ["sqlite"], indirect=True)
