@@ -142,10 +142,10 @@ def _statements(synced: Synced) -> list[str]:
 def test_dispute_table_looks_up_the_evidence_of_all_positions_at_once(synced: Synced) -> None:
     ran = _statements(synced)
     dispute_table(synced.ir.db)
-    # Five positions cite evidence, three of them evidence this node does not hold: one query of the objects,
-    # one of withheld_versions, one scan of the log copies.
-    assert sum("FROM objects WHERE id IN" in s for s in ran) == 1
-    assert sum("FROM peer_leaves" in s for s in ran) == 1
+    # Four positions cite PK's CLEAR item and two its RED one (which this node does not hold): the objects are
+    # asked about the CLEAR item once, and the log copies are scanned once.
+    assert sum(synced.clear["id"] in s for s in ran) == 1
+    assert sum("peer_leaves" in s for s in ran) == 1
 
 
 def test_cited_evidence_does_not_scan_the_log_copies_for_an_id_no_copy_holds(synced: Synced) -> None:
