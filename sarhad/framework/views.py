@@ -11,6 +11,7 @@ from sarhad.framework.derive import quarters_of, status
 from sarhad.framework.model import LEVELS
 from sarhad.framework.quarter import Quarter
 from sarhad.framework.store import FrameworkData, load
+from sarhad.store.current import current
 from sarhad.store.db import Database
 
 __all__ = ["cited_evidence", "cited_text", "commitment_detail", "commitment_list", "dispute_table", "indicator_table"]
@@ -236,7 +237,8 @@ _CHUNK = 500
 
 def _logged(db: Database, ids: list[str]) -> dict[str, tuple[str, str, str]]:
     """(party, TLP, logged SHA-256) of the latest version this node knows of each of ``ids``: from the stored
-    objects (any reader's, not the body), else from the envelopes of its peers' log copies.
+    objects (any reader's, not the body) when it holds the current version (:mod:`sarhad.store.current`), else
+    from the envelopes of its peers' log copies (a later version withheld from it, or every version).
 
     One query per :data:`_CHUNK` ids for the objects, and for the copies one scan per chunk of the ids that
     ``withheld_versions`` holds, whatever the number of records citing them.
@@ -244,7 +246,8 @@ def _logged(db: Database, ids: list[str]) -> dict[str, tuple[str, str, str]]:
     found: dict[str, tuple[str, str, str]] = {}
     for chunk in _chunks(ids):
         for oid, origin, tlp, sha in db.fetchall(
-            f"SELECT id, origin, tlp, sha256 FROM objects WHERE id IN ({_marks(chunk)}) ORDER BY modified", chunk
+            f"SELECT id, origin, tlp, sha256 FROM objects WHERE id IN ({_marks(chunk)}) AND {current('objects')}",
+            chunk,
         ):
             found[str(oid)] = (str(origin), str(tlp), str(sha))
     missing = [i for i in ids if i not in found]

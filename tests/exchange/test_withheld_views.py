@@ -3,9 +3,10 @@ only in ``incidents``: PK's GREEN assessment of a commitment and its CLEAR incid
 RED for PK alone. After IR's next sync (which brings their envelopes only) the framework views (``framework
 show|list``, the quarterly report, the dashboard's framework panel, ``store rebuild``) no longer show the
 assessment, and the alert IR's rule raised on the incident is listed nowhere (``alerts list``, the dashboard's
-list and count), though it stays stored and is listed again once IR may read a later version. A copy that
-arrives after the envelope of its later version is not current either, and a node's decision whose later
-version it knows from an envelope alone does not constrain its clustering."""
+list and count), though it stays stored and is listed again once IR may read a later version; evidence marked
+stricter is cited as withheld under its later marking. A copy that arrives after the envelope of its later
+version is not current either, and a node's decision whose later version it knows from an envelope alone does
+not constrain its clustering."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ import pytest
 from sarhad.exchange.peers import add_peer, get_peer
 from sarhad.exchange.sync import sync_peer
 from sarhad.exchange.withheld import record_withheld
-from sarhad.framework.ops import assess, init_template
+from sarhad.framework.ops import add_evidence, assess, init_template
 from sarhad.log.envelope import Envelope
 from sarhad.marking import mark_incident
 from sarhad.monitor.rules import Rule, add_rule
@@ -30,6 +31,7 @@ from sarhad.reconcile.store import load_decisions
 from sarhad.store.rebuild import rebuild_views
 from sarhad.web.auth import create_token
 from tests.conftest import run_cli
+from tests.framework.test_withheld_evidence import _logged_sha256
 from tests.monitor.test_evaluate import make
 from tests.monitor.test_summary import from_scratch, snapshot
 from tests.web.conftest import serving
@@ -209,3 +211,28 @@ def test_a_decision_whose_later_version_was_withheld_does_not_constrain_the_clus
     with node.db.transaction():
         record_withheld(node.db, [later], "PK")
     assert load_decisions(node.db, "PK") == []
+
+
+def test_evidence_marked_stricter_is_cited_as_withheld_under_its_later_marking(
+    nodes: Nodes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """PK's current assessment cites evidence PK then marked RED: IR shows the item as withheld with what PK's
+    log shows of the RED version, not its copy of the GREEN one as readable, nor under its GREEN marking."""
+    pk = nodes.pk
+    url = "https://example.org/taftan-minutes"
+    evidence = add_evidence(pk, url, "document", title="Minutes of the Taftan meeting", tlp="GREEN")
+    assess(pk, "C-05", "2026Q1", 1, RATIONALE, evidence=[evidence["code"]], tlp="GREEN")
+    nodes.sync()
+
+    def cited() -> dict[str, object]:
+        shown = json.loads(nodes.cli(capsys, "framework", "show", "C-05", "--json"))["assessments"]
+        ((item,),) = [a["evidence"] for a in shown if a["assessor"] == "PK"]
+        return dict(item)
+
+    assert (cited()["readable"], cited()["tlp"]) == (True, "GREEN")
+    add_evidence(pk, url, "document", incidents=[ALERTED.id], tlp="RED")  # a later version, marked RED
+    nodes.sync()
+    assert cited() == {
+        "id": evidence["id"], "readable": False, "party": "PK", "tlp": "RED",
+        "logged_sha256": _logged_sha256(pk, evidence["id"]),
+    }  # fmt: skip
