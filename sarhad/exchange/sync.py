@@ -590,20 +590,20 @@ def _sync(
             prepared = _prepared_chunks(http, held, checkpoint.size, rules, CHUNK, PIECE)
         # The summaries' changes of every chunk, written once (a point recurs in every chunk).
         deltas = incident_summaries.Deltas()
-        # The ids of the withheld versions recorded, and where the objects this sync writes start.
-        recorded: set[str] = set()
-        first_seq = _next_seq(node)
+        # The objects whose rows a withheld version may supersede: those of the withheld versions this sync
+        # records, and those it writes of which a withheld version is known (looked up only on a node that was
+        # refused a body before: one this sync refuses is recorded).
+        touched: set[str] = set()
+        refused_before = node.db.fetchone("SELECT 1 FROM withheld_versions LIMIT 1") is not None
         with _deferred_indexes(node, new_entries, rules), closing(prepared) as chunks:
             for chunk in chunks:
                 frontier.extend(leaf for _, _, leaf in chunk.leaves)
-                objects += _write(node, peer, chunk, stamp, synced, deltas, recorded)
+                objects += _write(node, peer, chunk, stamp, synced, deltas, touched, refused_before)
                 entries += len(chunk.leaves)
                 if progress is not None:
                     progress(entries, new_entries)
             # The incident and framework rows whose object has a later version a peer withheld are not current
-            # any more: of the objects whose withheld versions were recorded now, and of those written now that
-            # a version recorded before supersedes.
-            touched = recorded.union(withheld.superseded_since(node.db, first_seq))
+            # any more, whatever the order the versions arrived in.
             withheld.drop_superseded(node.db, deltas, touched)
             deltas.write(node.db)
         # 4. The held leaves (through their frontier) and the new ones hash to the checkpoint root.
@@ -773,12 +773,16 @@ def _write(
     stamp: str,
     synced: dict[str, tuple[Any, ...]] | None,
     deltas: incident_summaries.Deltas,
-    recorded: set[str],
+    touched: set[str],
+    refused_before: bool,
 ) -> int:
     """Write a prepared chunk inside the caller's transaction: leaves, objects (``added`` = ``stamp``),
     incident rows, framework views and alerts; the summaries' changes are added to ``deltas`` (the caller
-    writes them once at the end), and the ids of the withheld versions recorded to ``recorded``. Returns how
-    many objects were stored.
+    writes them once at the end). Returns how many objects were stored.
+
+    ``touched`` gets the ids of the withheld versions recorded and, when ``refused_before`` (the node held
+    withheld versions before this sync), of the objects written of which a withheld version is known: the
+    objects whose rows a later withheld version may supersede.
 
     ``synced``, when given, holds every incident row stored now (the node had none before this sync): the
     rows this chunk replaces are taken from it, and it is brought up to date.
@@ -788,7 +792,8 @@ def _write(
         "INSERT INTO peer_leaves (peer, idx, envelope, leaf_hash) VALUES (?, ?, ?, ?)",
         [(name, idx, envelope, leaf) for idx, envelope, leaf in prepared.leaves],
     )
-    seq = _next_seq(node)
+    seq_row = node.db.fetchone("SELECT MAX(seq) FROM objects")
+    seq = 1 if seq_row is None or seq_row[0] is None else int(seq_row[0]) + 1
     party = peer.party
     rows = [(*o[:7], party, stamp, seq + i, *o[7:]) for i, o in enumerate(prepared.objects)]
     node.db.executemany(
@@ -803,7 +808,9 @@ def _write(
         held = {row[10] for row in rows}
         refused = [_envelope(envelope) for idx, envelope, _ in prepared.leaves if idx not in held]
         withheld.record_withheld(node.db, refused, party)
-        recorded.update(e.object_id for e in refused)
+        touched.update(e.object_id for e in refused)
+    if refused_before and rows:
+        touched.update(withheld.known(node.db, [str(row[0]) for row in rows]))
     incidents = prepared.incidents
     if incidents:
         # upsert_incidents, plus the dashboard's summaries (sarhad.monitor.summary) in the same transaction.
@@ -820,12 +827,6 @@ def _write(
         index_stored(node.db, row[0], row[1])
     evaluate(node.db, prepared.received, origin=peer.party)
     return len(rows)
-
-
-def _next_seq(node: Node) -> int:
-    """The ``seq`` the next object stored gets."""
-    row = node.db.fetchone("SELECT MAX(seq) FROM objects")
-    return 1 if row is None or row[0] is None else int(row[0]) + 1
 
 
 def _prepared_chunks(

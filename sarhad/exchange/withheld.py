@@ -35,7 +35,7 @@ from sarhad.store.current import superseded
 from sarhad.store.db import Database
 from sarhad.store.incidents import INCIDENT_COLUMNS
 
-__all__ = ["drop_superseded", "record_withheld", "superseded_since", "withheld_from_copies"]
+__all__ = ["drop_superseded", "known", "record_withheld", "withheld_from_copies"]
 
 _INSERT: Final = (
     "INSERT INTO withheld_versions (id, modified, tlp, origin) VALUES (?, ?, ?, ?)"
@@ -55,10 +55,11 @@ def drop_superseded(db: Database, deltas: Deltas, ids: Collection[str] | None = 
     transaction, and count it out of the summaries (``deltas``, for the caller to write); remove the
     framework's query table rows so superseded too. Returns the incidents' ids.
 
-    ``ids`` are the objects to look at: for a sync, those of the envelopes it recorded and of the objects it
-    wrote (:func:`superseded_since`), which finds a superseded row whatever the order its versions arrived in
-    (the later version's envelope now and the copy before, or the copy now and the envelope before). Each is
-    looked up in the primary keys. None looks at every row of ``withheld_versions`` (the migration's pass).
+    ``ids`` are the objects to look at: for a sync, those of the envelopes it recorded and those of the objects
+    it wrote that ``withheld_versions`` holds a version of (:func:`known`), which finds a superseded row
+    whatever the order its versions arrived in (the later version's envelope now and the copy before, or the
+    copy now and the envelope before). Each is looked up in the primary keys. None looks at every row of
+    ``withheld_versions`` (the migration's pass).
     """
     columns = ", ".join(f"i.{c}" for c in INCIDENT_COLUMNS)
     rows: list[Any] = []
@@ -87,17 +88,20 @@ def drop_superseded(db: Database, deltas: Deltas, ids: Collection[str] | None = 
     return dropped
 
 
-def superseded_since(db: Database, seq: int) -> list[str]:
-    """The ids of the objects stored at position ``seq`` (``objects.seq``) or after, such as a sync's, that a
-    later withheld version supersedes: a copy that arrived after the envelope of its later version.
+def known(db: Database, ids: Sequence[str]) -> set[str]:
+    """Those of ``ids`` of which ``withheld_versions`` holds a version (by its primary key, 500 ids a query).
 
-    Reads the positions from ``seq`` on (the index of ``seq``), each with a look in the primary key of
-    ``withheld_versions``; nothing when that table is empty.
+    A sync asks it of the objects it writes, on a node that was refused a body before: such an object may be a
+    copy that arrived after the envelope of its later version.
     """
-    if db.fetchone("SELECT 1 FROM withheld_versions LIMIT 1") is None:
-        return []
-    rows = db.fetchall(f"SELECT DISTINCT o.id FROM objects o WHERE o.seq >= ? AND {superseded('o')}", (seq,))
-    return [str(r[0]) for r in rows]
+    found: set[str] = set()
+    for at in range(0, len(ids), 500):
+        chunk = ids[at : at + 500]
+        marks = ", ".join("?" * len(chunk))
+        found.update(
+            str(r[0]) for r in db.fetchall(f"SELECT DISTINCT id FROM withheld_versions WHERE id IN ({marks})", chunk)
+        )
+    return found
 
 
 def withheld_from_copies(db: Database) -> None:
