@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from sarhad.exchange.withheld import withheld_from_copies
+from sarhad.exchange.withheld import framework_superseded, withheld_from_copies
 from sarhad.store.schema import Statement
 
 __all__ = ["MIGRATIONS"]
@@ -110,4 +110,7 @@ MIGRATIONS: Final[list[Statement]] = [
         added TEXT NOT NULL,
         PRIMARY KEY (peer, vkey)
     )""",
+    # Sync (sarhad.exchange.withheld): a peer's framework record whose later version was withheld is not current
+    # either; the rows a node synced before kept go.
+    framework_superseded,
 ]

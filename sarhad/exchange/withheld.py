@@ -35,7 +35,7 @@ from sarhad.store.current import superseded
 from sarhad.store.db import Database
 from sarhad.store.incidents import INCIDENT_COLUMNS
 
-__all__ = ["drop_superseded", "known", "record_withheld", "withheld_from_copies"]
+__all__ = ["drop_superseded", "framework_superseded", "known", "record_withheld", "withheld_from_copies"]
 
 _INSERT: Final = (
     "INSERT INTO withheld_versions (id, modified, tlp, origin) VALUES (?, ?, ?, ?)"
@@ -123,3 +123,9 @@ def withheld_from_copies(db: Database) -> None:
     deltas = Deltas()
     drop_superseded(db, deltas)
     deltas.write(db)
+
+
+def framework_superseded(db: Database) -> None:
+    """Migration: drop the framework's query table rows that a withheld version supersedes, on a node that
+    filled ``withheld_versions`` (a sync, or :func:`withheld_from_copies`) before the sync dropped them too."""
+    framework_store.drop_superseded(db)

@@ -19,9 +19,11 @@ import httpx
 import pytest
 
 from sarhad.exchange.peers import add_peer, get_peer
+from sarhad.exchange.schema import MIGRATIONS as EXCHANGE
 from sarhad.exchange.sync import sync_peer
 from sarhad.exchange.withheld import record_withheld
 from sarhad.framework.ops import add_evidence, assess, init_template
+from sarhad.framework.store import index_object
 from sarhad.log.envelope import Envelope
 from sarhad.marking import mark_incident
 from sarhad.monitor.rules import Rule, add_rule
@@ -29,6 +31,7 @@ from sarhad.node import Node
 from sarhad.reconcile.decisions import Decision
 from sarhad.reconcile.store import load_decisions
 from sarhad.store.rebuild import rebuild_views
+from sarhad.store.schema import migrate
 from sarhad.web.auth import create_token
 from tests.conftest import run_cli
 from tests.framework.test_withheld_evidence import _logged_sha256
@@ -132,6 +135,25 @@ def test_the_framework_views_no_longer_show_a_peers_record_marked_stricter(
     assert _pk_level(nodes, capsys) is None
     assert RATIONALE not in _report(nodes, capsys, tmp_path / "after.html")
     rebuild_views(nodes.ir.db)  # sarhad store rebuild does not bring it back
+    assert _pk_assessments(nodes, capsys) == [] and _pk_level(nodes, capsys) is None
+
+
+def test_a_node_synced_before_drops_the_stale_framework_rows_when_next_opened(
+    nodes: Nodes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A node that synced the withheld version before the sync dropped framework rows kept the stale row."""
+    _mark_red(nodes.pk)
+    nodes.sync()
+    ir = nodes.ir
+    row = ir.db.fetchone("SELECT body FROM objects WHERE type = 'x-sarhad-assessment' AND origin = 'PK'")
+    assert row is not None
+    with ir.db.transaction():  # as such a node has it: the row indexed, the migration not yet applied
+        index_object(ir.db, json.loads(row[0]), "PK")
+        ir.db.execute("DELETE FROM schema_migrations WHERE component = 'exchange' AND version = ?", (len(EXCHANGE),))
+    stale = "SELECT COUNT(*) FROM fw_assessments WHERE origin = 'PK'"
+    assert ir.db.fetchone(stale) == (1,)
+    assert migrate(ir.db) == 1  # as opening the node does
+    assert ir.db.fetchone(stale) == (0,)
     assert _pk_assessments(nodes, capsys) == [] and _pk_level(nodes, capsys) is None
 
 
