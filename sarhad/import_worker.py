@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from sarhad._internal.child import child_environment, relay, take
+from sarhad._internal.collector import paused_collector
 from sarhad.errors import InvalidInput, SarhadError
 from sarhad.formats.scan import Rejected, Tally
 
@@ -80,11 +81,12 @@ def _work(conn: Any, spec: WorkerSpec) -> None:
         )  # fmt: skip
         # the straight path where the format has one: the stored forms from the checked fields, no record
         straight, general = prepare.from_fields, prepare
-        for batch in batches:
-            records = [straight(rec, raw) if isinstance(rec, tuple) else general(rec, raw) for rec, raw in batch]
-            conn.send_bytes(_encode(("batch", read[0], records, rejected[:])))
-            read[0] = 0
-            rejected.clear()
+        with paused_collector():
+            for batch in batches:
+                records = [straight(rec, raw) if isinstance(rec, tuple) else general(rec, raw) for rec, raw in batch]
+                conn.send_bytes(_encode(("batch", read[0], records, rejected[:])))
+                read[0] = 0
+                rejected.clear()
         conn.send_bytes(_encode(("done", read[0] + tally.rows % 1000, tally, rejected)))  # scan counts thousands
     except (BrokenPipeError, ConnectionResetError, KeyboardInterrupt):
         return  # the parent has gone or is stopping: nothing to report to

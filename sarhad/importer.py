@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
+from sarhad._internal.collector import paused_collector
 from sarhad.errors import InvalidInput
 from sarhad.formats import table_format
 from sarhad.formats.scan import MAX_REPORTED_ERRORS, Rejected, Tally, rejection, scan
@@ -162,7 +163,12 @@ def import_file(
     rejected_rows: list[Rejected] = []
     tally = Tally()
 
-    with node.db.bulk(write_once=_large(path)), node.publisher() as pub, _deferred_indexes(node, path):
+    with (
+        paused_collector(),
+        node.db.bulk(write_once=_large(path)),
+        node.publisher() as pub,
+        _deferred_indexes(node, path),
+    ):
         result.worker = _use_worker(path, worker_min_bytes)
         if result.worker:
             spec = WorkerSpec(

@@ -49,6 +49,7 @@ import httpx
 import orjson
 
 from sarhad._internal.child import child_environment, relay, take
+from sarhad._internal.collector import paused_collector
 from sarhad.canonical import canonical_text
 from sarhad.errors import ExchangeError, InvalidInput, SarhadError, VerificationError
 from sarhad.exchange import withheld
@@ -508,14 +509,11 @@ def sync_peer(
     http = _PeerHTTP(peer)
     # The cyclic garbage collector would walk every object parsed so far again and again during a large
     # sync, which allocates many small containers and frees them by reference counting; pause it meanwhile.
-    collecting = gc.isenabled()
-    gc.disable()
     try:
-        return _sync(node, peer, http, started, progress, checker)
+        with paused_collector():
+            return _sync(node, peer, http, started, progress, checker)
     finally:
         http.close()
-        if collecting:
-            gc.enable()
 
 
 def _sync(
@@ -850,7 +848,7 @@ def run_checker(source: IO[bytes], sink: IO[bytes]) -> None:
     length-prefixed (:func:`_encode`): ``("chunk", prepared)``, then ``("done", None)``, or
     ``("error", exception)`` after which nothing more is sent.
     """
-    gc.disable()  # the same reason as in the writer: a large sync allocates many small containers
+    gc.disable()  # for the life of this process: the same reason as in the writer (see paused_collector)
     peer, start, end, rules, size, piece = pickle.loads(source.read())
 
     def send(message: tuple[str, Any]) -> None:

@@ -23,7 +23,6 @@ neighbourhood of what changed.
 
 from __future__ import annotations
 
-import gc
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -32,6 +31,7 @@ from typing import Final
 
 import numpy as np
 
+from sarhad._internal.collector import paused_collector
 from sarhad.reconcile.blocking import Blocker, candidate_pairs
 from sarhad.reconcile.features import F64, I64, Bool, Features
 from sarhad.reconcile.record import Record
@@ -172,13 +172,8 @@ def cluster_records(
     """
     # The run allocates millions of small objects that all live until it ends: pausing the cyclic garbage
     # collector keeps it from rescanning them again and again (which made time grow faster than n).
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_collector():
         return _cluster(records, scoring or Scoring(), existing, set(changed), must, cannot, new_decisions)
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _seeds(
