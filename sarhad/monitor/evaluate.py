@@ -119,24 +119,25 @@ def _border_km(s: Subject) -> float | None:
     return float(border_distances([s.lat], [s.lon])[0])
 
 
-def _border_kms(subjects: Sequence[Subject]) -> dict[str, float]:
-    """The border distance of each record that has coordinates but no distance yet, by id, in one vectorised
+def _border_kms(subjects: Sequence[Subject]) -> dict[int, float]:
+    """The border distance of each record that has coordinates but no distance yet, by its position in
+    ``subjects`` (two versions of one incident in a batch may stand in different places), in one vectorised
     call (one call per record costs about a quarter of a millisecond, mostly in setting it up)."""
-    ids: list[str] = []
+    at: list[int] = []
     lats: list[float] = []
     lons: list[float] = []
-    for s in subjects:
+    for i, s in enumerate(subjects):
         if s.border_km is None and s.lat is not None and s.lon is not None:
-            ids.append(s.id)
+            at.append(i)
             lats.append(s.lat)
             lons.append(s.lon)
-    if not ids:
+    if not at:
         return {}
     try:
         from sarhad.geo import border_distances  # type: ignore[attr-defined,unused-ignore]
     except ImportError:
         return {}
-    return {i: float(d) for i, d in zip(ids, border_distances(lats, lons), strict=True)}
+    return {i: float(d) for i, d in zip(at, border_distances(lats, lons), strict=True)}
 
 
 def _inside(lon: float, lat: float, ring: Sequence[tuple[float, float]]) -> bool:
@@ -257,7 +258,7 @@ def _may_alert(rules: Sequence[Rule], subjects: Sequence[Subject]) -> list[tuple
     distances = _border_kms(subjects) if any(r.near_border_km is not None for r in rules) else {}
     kept = []
     for i, s in enumerate(subjects):
-        km = distances.get(s.id)
+        km = distances.get(i)
         if any(_match_record(rule, s, km) is not None for rule in rules):
             kept.append((i, km))
     return kept
@@ -336,7 +337,7 @@ def evaluate(db: Database, incidents: Sequence[Incident | Subject], *, origin: s
         distances = _border_kms(subjects) if any(r.near_border_km is not None for r in rules) else {}
         # The conditions on the record alone first, for every record; then the disagreements of the records
         # a disagreement rule still needs them for, looked up together (one query a record costs about 70 µs).
-        first = [[_match_record(rule, s, distances.get(s.id)) for rule in rules] for s in subjects]
+        first = [[_match_record(rule, s, distances.get(i)) for rule in rules] for i, s in enumerate(subjects)]
         asking = [
             i
             for i, reasons in enumerate(first)

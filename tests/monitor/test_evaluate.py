@@ -142,6 +142,22 @@ def test_border_distances_computed_for_a_batch_give_what_each_record_alone_gives
     assert 2 <= len(alerts) < len(batch)  # some near, some not
 
 
+def test_two_versions_of_one_incident_in_a_batch_each_get_their_own_border_distance(node: Node) -> None:
+    # A sync piece may carry two versions of one incident, the later one moved (a corrected place): each is
+    # judged by its own place, not by the distance computed for the other.
+    from sarhad.monitor.evaluate import may_alert
+
+    near = make("moved", lat=28.96, lon=61.59, border_km=None)  # a few km from the border
+    far = replace(near, place=replace(near.place, lat=30.2, lon=71.5))  # Punjab, hundreds of km away
+    rule = Rule(name="near", near_border_km=20)
+    (kept,) = may_alert([rule], [near, far])
+    assert kept.place.lat == near.place.lat and kept.place.border_km is not None and kept.place.border_km < 20
+    add_rule(node.db, rule)
+    alerts = evaluate(node.db, [near, far], origin="IR")
+    notify_committed()
+    assert [a.incident_id for a in alerts] == [near.id]
+
+
 def test_may_alert_keeps_every_record_a_rule_alerts_on(node: Node) -> None:
     # A large sync's checking process sends only may_alert's records; none that would alert may be left out.
     from sarhad.monitor.evaluate import match, may_alert
