@@ -30,7 +30,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from sarhad._internal.child import child_environment, relay, take
+from sarhad._internal.child import child_environment, relay, take, widen_pipe
 from sarhad._internal.collector import paused_collector
 from sarhad.errors import InvalidInput, SarhadError
 from sarhad.formats.scan import Rejected, Tally
@@ -136,6 +136,7 @@ def prepared_batches(
     when the caller stops iterating.
     """
     read_fd, write_fd = os.pipe()
+    widen_pipe(read_fd)
     try:
         proc = subprocess.Popen(
             [sys.executable, "-m", "sarhad.import_worker", str(write_fd)],

@@ -1,14 +1,18 @@
-"""Receiving a child process's messages on a thread: relay() and take()."""
+"""Receiving a child process's messages on a thread: relay() and take(); the pipe's buffer: widen_pipe()."""
 
 from __future__ import annotations
 
+import fcntl
+import os
 import queue
+import sys
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
-from sarhad._internal.child import relay, take
+from sarhad._internal.child import PIPE_BYTES, relay, take, widen_pipe
 
 
 def _receiver(
@@ -49,3 +53,34 @@ def test_stop_ends_the_thread_while_the_inbox_is_full() -> None:
     stop.set()
     thread.join(5)
     assert not thread.is_alive()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pipe sizes are set on Linux only")
+def test_a_widened_pipe_holds_a_megabyte_and_still_carries_everything() -> None:
+    read_fd, write_fd = os.pipe()
+    try:
+        default = fcntl.fcntl(read_fd, fcntl.F_GETPIPE_SZ)
+        widen_pipe(read_fd)
+        assert fcntl.fcntl(write_fd, fcntl.F_GETPIPE_SZ) == PIPE_BYTES > default
+        # a megabyte fits without a reader (the default 64 KiB pipe would block the writer here)
+        os.set_blocking(write_fd, False)
+        data = os.urandom(PIPE_BYTES)
+        assert os.write(write_fd, data) == PIPE_BYTES
+        got = b""
+        while len(got) < PIPE_BYTES:
+            got += os.read(read_fd, PIPE_BYTES)
+        assert got == data
+    finally:
+        os.close(read_fd)
+        os.close(write_fd)
+
+
+def test_widening_a_descriptor_that_is_not_a_pipe_changes_nothing_and_raises_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "file"
+    path.write_bytes(b"x")
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        widen_pipe(fd)
+        assert os.read(fd, 10) == b"x"
+    finally:
+        os.close(fd)

@@ -3,6 +3,7 @@ and receiving its messages on a thread."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import queue
 import threading
@@ -10,9 +11,31 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-__all__ = ["child_environment", "relay", "take"]
+__all__ = ["child_environment", "relay", "take", "widen_pipe"]
 
 T = TypeVar("T")
+
+# Linux's F_SETPIPE_SZ (the fcntl module has it on Linux only)
+_SETPIPE_SZ: int | None = getattr(fcntl, "F_SETPIPE_SZ", None)
+PIPE_BYTES = 2**20  # the largest pipe an unprivileged process may ask for by default (/proc/sys/fs/pipe-max-size)
+
+
+def widen_pipe(fd: int) -> None:
+    """Give the pipe ``fd`` (either end) a 1 MiB buffer instead of 64 KiB where the system allows it.
+
+    A child process sends megabytes a message (an import's worker about 2.5 GB for a million ACLED rows); with
+    the default buffer every message crosses in 64 KiB pieces, each a wake-up of the other side. Moving 3 MB
+    messages between two processes, a 1 MiB pipe took 40 % less CPU on the receiving side and 65 % less on
+    the sending side; in a 300,000-row import, whose CPU is spent mostly elsewhere, the wall time was 2-6 %
+    shorter in two alternating pairs. Elsewhere (not Linux, or a lower limit) the pipe keeps its size:
+    nothing else depends on it.
+    """
+    if _SETPIPE_SZ is None:
+        return
+    try:
+        fcntl.fcntl(fd, _SETPIPE_SZ, PIPE_BYTES)
+    except OSError:
+        pass  # a lower limit (pipe-max-size) or too many pipes of this user already large: the default size
 
 
 def child_environment() -> dict[str, str]:

@@ -48,7 +48,7 @@ from typing import IO, TYPE_CHECKING, Any, Final, NamedTuple
 import httpx
 import orjson
 
-from sarhad._internal.child import child_environment, relay, take
+from sarhad._internal.child import child_environment, relay, take, widen_pipe
 from sarhad._internal.collector import paused_collector
 from sarhad.canonical import canonical_text
 from sarhad.errors import ExchangeError, InvalidInput, SarhadError, VerificationError
@@ -921,6 +921,7 @@ def _checked_elsewhere(
         env=child_environment(),
     )
     assert process.stdin is not None and process.stdout is not None
+    widen_pipe(process.stdout.fileno())
     frames: queue.Queue[bytes | None] = queue.Queue(maxsize=FRAMES_AHEAD)
     stop = threading.Event()
     stdout = process.stdout
