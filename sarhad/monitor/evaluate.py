@@ -3,8 +3,10 @@
 :func:`evaluate` runs inside the caller's open transaction (the publisher's or the sync's): it reads the rules,
 stores an alert per matching (rule, incident) unless one exists, and returns the new alerts. They are also
 queued; after its commit the caller calls :func:`notify_committed`, which hands them to the process's stream
-(:mod:`sarhad.monitor.stream`) so that open dashboards hear of them at once. Records written by another
-process are caught up by the stream's watcher, which calls :func:`evaluate` too.
+(:mod:`sarhad.monitor.stream`) so that open dashboards hear of them at once. It runs there only: the rules that
+read the database (a surge, a disagreement) then see it as it was when the record was written, so the same
+records raise the same alerts whenever a server's watcher, which only streams them, notices them. A rule
+applies to the records written after it is added (a sync, to those of the rules held when it started).
 
 The rules read a few facts of each record, its :class:`Subject`: from an :class:`Incident`, or in a sync from
 the record's ``incidents`` row and the group names of its STIX object, so that a sync need not build (nor send

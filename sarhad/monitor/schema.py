@@ -26,8 +26,8 @@ MIGRATIONS: Final[list[str]] = [
         UNIQUE (rule, incident_id)
     )""",
     "CREATE INDEX alerts_created ON alerts (created)",
-    # How far the watcher has evaluated the ``objects`` stream (by ``seq``), for records written by another
-    # process (a CLI import, a sync) while the server runs.
+    # No longer written: the stream's watcher kept here how far it had evaluated the ``objects`` stream, when it
+    # evaluated the rules on records written by another process; only their writers do now (sarhad.monitor.stream).
     "CREATE TABLE monitor_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     # The dashboard's summaries of ``incidents`` (see sarhad.monitor.summary), kept in the writer's transaction.
     # Counts per month and the dimensions the filters use; a missing value is stored as '' (keys are NOT NULL).

@@ -2,11 +2,11 @@
 
 A :class:`Watcher` follows the node's ``objects`` stream by sequence number, so it sees every new incident
 however it arrived: published through the API in this process, imported by the CLI or synced by another
-process. For records not yet evaluated (written by a process without the hook) it runs
-:func:`sarhad.monitor.evaluate.evaluate` (the one code path; a second evaluation adds nothing). It then
-broadcasts each incident and each new alert to the subscribers of its :class:`Broadcaster`.
-:func:`wake_watchers` (called by ``notify_committed()`` after a commit) makes it look at once instead of at
-its next poll.
+process. It broadcasts each incident and each new alert to the subscribers of its :class:`Broadcaster`.
+It evaluates no rule: every writer (the publisher, the sync) runs :func:`sarhad.monitor.evaluate.evaluate` in
+the transaction that writes the records, so an alert says what the database held when its record was written,
+whenever the watcher looks. :func:`wake_watchers` (called by ``notify_committed()`` after a commit) makes it
+look at once instead of at its next poll.
 """
 
 from __future__ import annotations
@@ -15,22 +15,17 @@ import asyncio
 import json
 import logging
 import weakref
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from sarhad.errors import SarhadError
-from sarhad.model.incident import SARHAD_EXTENSION, Incident
 from sarhad.monitor.alerts import listed
-from sarhad.monitor.evaluate import Subject
 from sarhad.store.db import Database
-from sarhad.store.incidents import incident_row_from_stix
 
 __all__ = ["END", "Broadcaster", "Event", "Subscription", "Watcher", "close_streams", "wake_watchers"]
 
 log = logging.getLogger(__name__)
 
-_STATE_KEY: Final = "evaluated_seq"
 _BATCH: Final = 500
 _watchers: weakref.WeakSet[Watcher] = weakref.WeakSet()
 _broadcasters: weakref.WeakSet[Broadcaster] = weakref.WeakSet()
@@ -119,16 +114,12 @@ class Broadcaster:
         self._subscribers.clear()
 
 
-def _seq_state(db: Database) -> int | None:
-    row = db.fetchone("SELECT value FROM monitor_state WHERE key = ?", (_STATE_KEY,))
-    return None if row is None else int(row[0])
-
-
 class Watcher:
     """Polls the node's database for new incidents and alerts and publishes them to a broadcaster.
 
-    ``db`` must be used only from the event loop's thread (the app's connection is). Records that existed
-    before the first poll are neither evaluated nor streamed.
+    ``db`` must be used only from the event loop's thread (the app's connection is). Records and alerts that
+    existed before the first poll are not streamed. It only reads: the alerts it streams were stored by the
+    writers of their records (see the module's docstring).
     """
 
     def __init__(self, db: Database, broadcaster: Broadcaster, *, interval: float = 0.25) -> None:
@@ -143,37 +134,26 @@ class Watcher:
 
     def _start_marks(self) -> None:
         row = self.db.fetchone("SELECT MAX(seq) FROM objects")
-        current = int(row[0]) if row and row[0] is not None else 0
-        stored = _seq_state(self.db)
-        if stored is None:
-            with self.db.transaction():
-                self.db.execute(
-                    "INSERT INTO monitor_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
-                    (_STATE_KEY, str(current)),
-                )
-        self._seq = current
+        self._seq = int(row[0]) if row and row[0] is not None else 0
         row = self.db.fetchone("SELECT MAX(created) FROM alerts")
         latest = str(row[0]) if row and row[0] is not None else ""
         seen = {str(r[0]) for r in self.db.fetchall("SELECT id FROM alerts WHERE created = ?", (latest,))}
         self._alert_mark = (latest, frozenset(seen))
 
     def poll(self) -> list[Event]:
-        """One look: evaluate records not yet evaluated, and return the events for everything new."""
-        from sarhad.monitor.evaluate import evaluate
-
+        """One look: the events for the incidents stored and the alerts raised since the last."""
         if self._seq is None or self._alert_mark is None:
             self._start_marks()
             return []
         events: list[Event] = []
         rows = self.db.fetchall(
-            "SELECT seq, id, origin, body FROM objects WHERE seq > ? AND type = 'incident' ORDER BY seq LIMIT ?",
+            "SELECT seq, id FROM objects WHERE seq > ? AND type = 'incident' ORDER BY seq LIMIT ?",
             (self._seq, _BATCH),
         )
         top = self.db.fetchone("SELECT MAX(seq) FROM objects")
         newest = int(top[0]) if top and top[0] is not None else self._seq
         if rows:
             self._seq = int(rows[-1][0]) if len(rows) == _BATCH else max(newest, int(rows[-1][0]))
-            self._evaluate(rows, evaluate)
             # in the order the records were stored (a page shows them as they arrive), each id once
             order = {str(r[1]): i for i, r in reversed(list(enumerate(rows)))}
             ids = sorted(order, key=order.__getitem__)
@@ -189,24 +169,6 @@ class Watcher:
             self._seq = newest
         events += self._new_alerts()
         return events
-
-    def _evaluate(self, rows: list[tuple[Any, ...]], evaluate: Callable[..., Any]) -> None:
-        stored = _seq_state(self.db) or 0
-        todo = [r for r in rows if int(r[0]) > stored]
-        if not todo:
-            return
-        by_origin: dict[str, list[Subject]] = {}
-        for r in todo:
-            try:
-                by_origin.setdefault(str(r[2]), []).append(_subject(json.loads(r[3])))
-            except (SarhadError, ValueError) as exc:
-                log.warning("cannot evaluate %s: %s", r[1], exc)
-        with self.db.transaction():
-            for origin, incidents in by_origin.items():
-                evaluate(self.db, incidents, origin=origin)
-            self.db.execute(
-                "UPDATE monitor_state SET value = ? WHERE key = ?", (str(max(int(r[0]) for r in todo)), _STATE_KEY)
-            )
 
     def _new_alerts(self) -> list[Event]:
         assert self._alert_mark is not None
@@ -275,22 +237,6 @@ def wake_watchers() -> None:
     """Wake every watcher of this process (after a commit that added records or alerts)."""
     for watcher in list(_watchers):
         watcher.wake()
-
-
-def _subject(obj: dict[str, Any]) -> Subject:
-    """What the alert rules read of a stored version of an incident (``obj``, its STIX object): from the row
-    :func:`~sarhad.store.incidents.incident_row_from_stix` builds of it (the record's own checks, without
-    building the record, as a sync does), else from the record itself, which says what is wrong with it.
-
-    The version's own row, not the ``incidents`` table's: a later version may have replaced it there.
-    Raises SarhadError when ``obj`` is not a valid incident.
-    """
-    row = incident_row_from_stix(obj, "", "")
-    if row is None:
-        return Subject.of(Incident.from_stix(obj))
-    # the row holds the first group only; incident_row_from_stix checked each is a group with a name
-    names = obj["extensions"][SARHAD_EXTENSION].get("perpetrators", ())
-    return Subject.of_row(row, tuple(p["name"] for p in names))
 
 
 def _summaries(db: Database, where: str, params: list[Any]) -> list[dict[str, Any]]:
