@@ -15,16 +15,19 @@ copy of that log (filed under its new name), so it verifies before it syncs agai
    envelope is canonical and that its leaf hash (RFC 9162 §2.1.1, ``SHA-256(0x00 ‖ envelope)``) is the stored
    one;
 2. checks every stored checkpoint of the peer that the copy reaches: its signature by the peer's key (the
-   registered one, or the one kept at its removal) and origin, the stored size and root against the signed
-   note, and its root against the root recomputed from the copied leaves at its size; the copy must reach
-   every checkpoint a sync verified and end at a verified checkpoint. Checkpoints beyond the copy that the
-   node saw only as the peer's witness cannot be checked here and are counted. A checkpoint signed by a key
-   the node no longer holds (a peer registered again with a new key before ``peer add`` refused that, and no
-   former key recorded for the copy with ``sarhad peer former-key``) is not passed: its signature cannot be
-   checked, so it is counted, its key named by the name and key ID of its signature line (a note does not
-   carry the key itself, and an Ed25519 key cannot be recovered from its signatures), the copy's status is
-   ``key_not_held`` and the CLI says what to do; the rest of the copy (its size, its root against the copy,
-   the frontier, the objects) is still checked. A signature by a key it holds that does not verify fails;
+   registered one, or the one kept at its removal) and origin, the stored size and root against the signed note,
+   and its root against the root recomputed from the copied leaves at its size; the copy must reach every
+   checkpoint a sync verified and end at a verified checkpoint. Checkpoints beyond the copy that the node saw only
+   as the peer's witness cannot be checked against it and are counted (their signatures are checked). Each
+   checkpoint is checked with the key its signature line names, so a copy synced again after the peer's key was
+   replaced has checkpoints of both keys, each checked with its own. A checkpoint signed by a key the node no
+   longer holds (a peer registered again with a new key before ``peer add`` refused that, and no former key
+   recorded for the copy with ``sarhad peer former-key``) is not passed: its signature cannot be checked, so it is
+   counted (one beyond the copy too: nothing of it could be checked), its key named by the name and key ID of its
+   signature line (a note does not carry the key itself, and an Ed25519 key cannot be recovered from its
+   signatures), the copy's status is ``key_not_held`` and the CLI says what to do; the rest of the copy (its size,
+   its root against the copy, the frontier, the objects) is still checked. A signature by a key it holds that does
+   not verify fails;
 3. checks that the stored frontier of the copy (``peer_frontiers``, what the next sync extends) is the one
    the copied leaves give;
 4. recomputes the leaf of every stored object of the peer from its body (the envelope with the body's
@@ -77,6 +80,7 @@ class PeerCopyReport:
     checkpoint_size: int | None = None
     root: bytes = merkle.EMPTY_ROOT
     not_held: int = 0
+    not_held_beyond: int = 0
     keys_not_held: list[str] = field(default_factory=list)
 
     @property
@@ -89,13 +93,17 @@ class PeerCopyReport:
         """What a ``"key_not_held"`` copy lacks and what to do about it; None for a verified copy."""
         if not self.not_held:
             return None
+        n, beyond = self.not_held, self.not_held_beyond
+        which = f" ({beyond} of them beyond it)" if beyond and n > 1 else " (beyond it)" if beyond else ""
         keys = ", ".join(self.keys_not_held)
+        held = "a key" if len(self.keys_not_held) == 1 else "keys"
+        signatures = "its signature is" if n == 1 else "their signatures are"
         return (
-            f"peer {self.peer}: {self.not_held} checkpoints of the copy are signed by {keys}, a key this node no"
-            f" longer holds (the peer was registered again with another key): their signatures and the copy's"
-            f" roots at them are not checked, so the copy is not verified. A signed note names its key only by"
-            f" name and a 4-byte hash, from which the key cannot be recovered: ask the peer's operators for that"
-            f" verifier key and record it with 'sarhad peer former-key {self.peer} --vkey VKEY'"
+            f"peer {self.peer}: {_counted(n, 'checkpoint')} of the copy{which} {'is' if n == 1 else 'are'} signed by"
+            f" {keys}, {held} this node no longer holds (the peer was registered again with another key):"
+            f" {signatures} not checked, so the copy is not verified. A signed note names its key only by name and"
+            f" a 4-byte hash, from which the key cannot be recovered: ask the peer's operators for that verifier"
+            f" key and record it with 'sarhad peer former-key {self.peer} --vkey VKEY'"
         )
 
     def summary(self) -> str:
@@ -107,9 +115,10 @@ class PeerCopyReport:
         beyond = f", {self.beyond} beyond the copy" if self.beyond else ""
         removed = f" (removed {self.removed}; checked with the key kept then)" if self.removed else ""
         not_held = f", {self.not_held} NOT CHECKED (signed by a key this node no longer holds)" if self.not_held else ""
+        match = "matches its leaf" if self.objects == 1 else "match their leaves"
         return (
-            f"peer {self.peer}{removed}: {self.leaves} leaves, {self.objects} objects match their leaves; {at};"
-            f" {self.checkpoints} checkpoints checked{beyond}{not_held}"
+            f"peer {self.peer}{removed}: {_counted(self.leaves, 'leaf', 'leaves')}, {_counted(self.objects, 'object')}"
+            f" {match}; {at}; {_counted(self.checkpoints, 'checkpoint')} checked{beyond}{not_held}"
         )
 
     def as_dict(self) -> dict[str, object]:
@@ -127,6 +136,11 @@ class PeerCopyReport:
             "checkpoint_size": self.checkpoint_size,
             "root": base64.b64encode(self.root).decode(),
         }
+
+
+def _counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` and ``noun``, in the plural unless ``n`` is 1: ``1 checkpoint``, ``2 checkpoints``, ``0 leaves``."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
 
 def verify_peer_copies(db: Database, *, progress: Progress | None = None) -> list[PeerCopyReport]:
@@ -239,7 +253,10 @@ def _verify_log_copy(db: Database, report: PeerCopyReport, vkey: str, progress: 
                 )
             report.beyond += 1  # seen as a witness only: the copy need not reach it
             if not signers:
+                # Nothing of it is checked, not even its signature: counted as not held too, so the copy is not
+                # passed (the peer's key signed it when this node cosigned it; 'peer former-key' records that key).
                 report.not_held += 1
+                report.not_held_beyond += 1
             continue
         if checkpoint.root != tree.root(size):
             raise VerificationError(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -17,6 +18,7 @@ from sarhad.exchange.peers import add_peer, get_peer, list_peers, list_removed_p
 from sarhad.exchange.sync import sync_peer
 from sarhad.importer import import_file
 from sarhad.log.merkle import MemoryTree, leaf_hash
+from sarhad.log.note import Signer, parse_note
 from sarhad.log.peer_copies import _frontier, verify_peer_copies
 from sarhad.node import Node
 from sarhad.web.auth import create_token
@@ -386,7 +388,7 @@ def test_a_copy_signed_by_a_key_the_node_no_longer_holds_is_named_not_passed_and
     assert (peer["leaves"], peer["objects"], peer["checkpoints"], peer["checkpoints_key_not_held"]) == (40, 37, 0, 1)
     assert peer["checkpoint_size"] is None
     text = " ".join(err.split())
-    assert f"warning: peer PK: 1 checkpoints of the copy are signed by {old}, a key this node no longer holds" in text
+    assert f"warning: peer PK: 1 checkpoint of the copy is signed by {old}, a key this node no longer holds" in text
     assert "sarhad peer former-key PK --vkey VKEY" in text
     code, out, err = _verify(capsys, ir)
     assert code == 3
@@ -467,3 +469,110 @@ def test_removing_a_peer_that_is_not_registered_is_refused(tmp_path: Path, capsy
         assert list_peers(ir.db) == [] and list_removed_peers(ir.db) == []
         code, _out, err = run_cli(capsys, "--home", str(ir.settings.home), "peer", "remove", "PK")
         assert code != 0 and "no peer 'PK'" in err
+
+
+def _peer_replaced_its_key(pk: Node, ir: Node, url: str) -> Signer:
+    """PK replaced its log key (the same origin; the served node signs with the new one from now on), and IR
+    registered the new key over the old under the same name, as 'peer add' did before it refused that (directly
+    in the database: it now refuses). Returns the former key."""
+    former, new = pk.signer, Signer.generate(pk.settings.origin)
+    new.write_key_file(pk.settings.key_path)
+    pk.signer = new
+    with ir.db.transaction():
+        ir.db.execute("UPDATE peers SET vkey = ?, url = ? WHERE name = 'PK'", (new.vkey, url))
+    return former
+
+
+@pytest.mark.parametrize("synced", PARAMS, indirect=True)
+def test_a_copy_synced_again_after_the_peers_key_was_replaced_is_checked_with_the_key_of_each_checkpoint(
+    synced: tuple[Node, Node], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The copy's first checkpoint is signed by the peer's former key, the one a sync after the replacement
+    verified by its current key: only the first is not checked until the former key is recorded."""
+    pk, ir = synced
+    write_ucdp(tmp_path / "more.csv", 3, 970001)
+    with serving(pk) as url:
+        former = _peer_replaced_its_key(pk, ir, url)
+        import_file(pk, "ucdp", tmp_path / "more.csv")
+        size = sync_peer(ir, get_peer(ir.db, "PK")).new_size
+    notes = [str(r[0]) for r in ir.db.fetchall("SELECT note FROM peer_checkpoints WHERE peer = 'PK' ORDER BY size")]
+    signed_by = [[g.key_id for g in parse_note(n).signatures if g.name == pk.signer.name] for n in notes]
+    assert signed_by == [[former.key_id], [pk.signer.key_id]]
+    old = f"{former.name}+{former.key_id:08x}"
+    code, out, err = _verify(capsys, ir, "--json")
+    assert code == 3, err
+    peer = json.loads(out)["peers"]["PK"]
+    assert (peer["status"], peer["keys_not_held"], peer["checkpoints"], peer["checkpoints_key_not_held"]) == (
+        "key_not_held", [old], 1, 1
+    )  # fmt: skip
+    assert (peer["leaves"], peer["checkpoint_size"], peer["checkpoints_beyond_copy"]) == (size, size, 0)
+    text = " ".join(err.split())
+    assert f"warning: peer PK: 1 checkpoint of the copy is signed by {old}, a key this node no longer holds" in text
+    code, out, _err = _verify(capsys, ir)
+    assert "1 checkpoint checked, 1 NOT CHECKED (signed by a key this node no longer holds)" in " ".join(out.split())
+    # The registered key signs the later checkpoint only, the former key the first only.
+    code, out, err = run_cli(capsys, "--home", str(ir.settings.home), "peer", "former-key", "PK", "--vkey", former.vkey)
+    assert code == 0, err
+    assert f"recorded {old} as a former key" in out
+    code, out, err = _verify(capsys, ir, "--json")
+    assert code == 0, err
+    peer = json.loads(out)["peers"]["PK"]
+    assert (peer["status"], peer["checkpoints"], peer["checkpoints_key_not_held"], peer["checkpoint_size"]) == (
+        "verified", 2, 0, size
+    )  # fmt: skip
+    code, out, err = _verify(capsys, ir)
+    assert code == 0 and "2 checkpoints checked" in out
+    # Each checkpoint is checked with the key its signature line names: the current key's signature on the later
+    # one, put under the former key's ID, fails (status 1), though both keys are held now.
+    [current] = [g for g in parse_note(notes[1]).signatures if g.key_id == pk.signer.key_id]
+    relabelled = replace(current, key_id=former.key_id).line()
+    with ir.db.transaction():
+        ir.db.execute(
+            "UPDATE peer_checkpoints SET note = ? WHERE peer = 'PK' AND size = ?",
+            (notes[1].replace(current.line(), relabelled), size),
+        )
+    code, _out, err = _verify(capsys, ir)
+    assert code == 1 and f"peer PK: checkpoint {size}: " in err
+
+
+@pytest.mark.parametrize("synced", PARAMS, indirect=True)
+def test_a_checkpoint_beyond_the_copy_signed_by_a_key_not_held_is_counted_as_not_held(
+    synced: tuple[Node, Node], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """IR cosigned, as PK's witness, a checkpoint beyond its copy; PK's key was then replaced. That checkpoint
+    cannot be checked against the copy at all, and its signature not either: it is counted beyond the copy and
+    as not held, so the copy is not passed, until the former key is recorded."""
+    pk, ir = synced
+    held = verify_peer_copies(ir.db)[0].leaves
+    write_ucdp(tmp_path / "more.csv", 3, 970001)
+    import_file(pk, "ucdp", tmp_path / "more.csv")
+    checkpoint = pk.log.latest_checkpoint()
+    assert checkpoint is not None and checkpoint.note is not None and checkpoint.size > held
+    proof = "".join(base64.b64encode(h).decode() + "\n" for h in pk.log.consistency_proof(held, checkpoint.size))
+    with serving(ir) as ir_url:
+        token = create_token(ir.db, "pk-witness", "peer", "PK")
+        answer = httpx.post(
+            f"{ir_url}/log/witness/add-checkpoint",
+            content=f"old {held}\n{proof}\n{checkpoint.note}",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert answer.status_code == 200, answer.text
+    former = _peer_replaced_its_key(pk, ir, "http://127.0.0.1:1")
+    old = f"{former.name}+{former.key_id:08x}"
+    code, out, err = _verify(capsys, ir, "--json")
+    assert code == 3, err
+    peer = json.loads(out)["peers"]["PK"]
+    assert (peer["status"], peer["keys_not_held"], peer["leaves"]) == ("key_not_held", [old], held)
+    assert (peer["checkpoints"], peer["checkpoints_beyond_copy"], peer["checkpoints_key_not_held"]) == (0, 1, 2)
+    text = " ".join(err.split())
+    assert f"warning: peer PK: 2 checkpoints of the copy (1 of them beyond it) are signed by {old}" in text
+    code, out, err = run_cli(capsys, "--home", str(ir.settings.home), "peer", "former-key", "PK", "--vkey", former.vkey)
+    assert code == 0 and f"recorded {old} as a former key" in out, err
+    code, out, err = _verify(capsys, ir, "--json")
+    assert code == 0, err
+    peer = json.loads(out)["peers"]["PK"]
+    assert (peer["status"], peer["checkpoints"], peer["checkpoints_beyond_copy"], peer["checkpoints_key_not_held"]) == (
+        "verified", 1, 1, 0
+    )  # fmt: skip
+    code, out, _err = _verify(capsys, ir)
+    assert "1 checkpoint checked, 1 beyond the copy" in " ".join(out.split())
