@@ -11,7 +11,7 @@
 * ``peer_former_keys``: the former keys of a peer's log whose copy is filed under that peer (registered or
   removed): keys its checkpoints were signed with before the peer was registered again with another key.
 * ``withheld_versions``: the versions of peers' logs whose bodies this node was refused (withheld by TLP): the
-  object id, version, TLP level and origin their envelopes give (see sarhad.exchange.withheld).
+  object id, version, TLP level, origin and SHA-256 their envelopes give (see sarhad.exchange.withheld).
 * ``split_views``: evidence: two checkpoints signed by a peer that cannot both be true.
 * ``taxii_status``: the TAXII status resources of POSTs.
 * ``audit``: every write and every read of a non-CLEAR object by a principal; ``logged`` names the
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from sarhad.exchange.withheld import framework_superseded, withheld_from_copies
+from sarhad.exchange.withheld import framework_superseded, withheld_from_copies, withheld_sha256
 from sarhad.store.schema import Statement
 
 __all__ = ["MIGRATIONS"]
@@ -113,4 +113,8 @@ MIGRATIONS: Final[list[Statement]] = [
     # Sync (sarhad.exchange.withheld): a peer's framework record whose later version was withheld is not current
     # either; the rows a node synced before kept go.
     framework_superseded,
+    # Evidence look-up (sarhad.framework.views.cited_evidence): the SHA-256 a withheld version's envelope logs,
+    # read by primary key instead of searching the copies of peers' logs; filled from them for the rows there.
+    "ALTER TABLE withheld_versions ADD COLUMN sha256 TEXT",
+    withheld_sha256,
 ]

@@ -2,9 +2,11 @@
 
 A sync copies every entry of a peer's log but receives the body only of the versions this node's peer principal
 may read there. For the others (withheld by TLP) the envelope still says which object and version, its
-SHA-256 and its TLP level; ``withheld_versions`` keeps the object id, version, level and origin (the peer's
-party) of each. When the withheld version is a later version of an object this node holds, the copy held is
-no longer the object's current version (the originator marked the record stricter, say CLEAR then RED), and:
+SHA-256 and its TLP level; ``withheld_versions`` keeps the object id, version, level, origin (the peer's
+party) and SHA-256 of each, so that evidence cited but withheld shows what the log shows of it
+(:func:`sarhad.framework.views.cited_evidence`) without a search of the log's copies. When the withheld
+version is a later version of an object this node holds, the copy held is no longer the object's current
+version (the originator marked the record stricter, say CLEAR then RED), and:
 
 * the read rule (:func:`sarhad.web.auth.read_clause`, :func:`sarhad.web.auth.may_read`) reads the copy as an
   earlier version: only those who may read the withheld version's marking read it (for TLP:RED, whose
@@ -25,7 +27,7 @@ The log's copy (``peer_leaves``) is untouched and verifies as before.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any, Final
 
 from sarhad.framework import store as framework_store
@@ -35,19 +37,28 @@ from sarhad.store.current import superseded
 from sarhad.store.db import Database
 from sarhad.store.incidents import INCIDENT_COLUMNS
 
-__all__ = ["drop_superseded", "framework_superseded", "known", "record_withheld", "withheld_from_copies"]
+__all__ = [
+    "drop_superseded",
+    "framework_superseded",
+    "known",
+    "record_withheld",
+    "withheld_from_copies",
+    "withheld_sha256",
+]
 
 _INSERT: Final = (
-    "INSERT INTO withheld_versions (id, modified, tlp, origin) VALUES (?, ?, ?, ?)"
+    "INSERT INTO withheld_versions (id, modified, tlp, origin, sha256) VALUES (?, ?, ?, ?, ?)"
     " ON CONFLICT (id, modified) DO NOTHING"
 )
 
 
 def record_withheld(db: Database, envelopes: Sequence[Envelope], origin: str) -> None:
     """Keep the versions of ``envelopes`` (whose bodies were withheld from this node) as published by party
-    ``origin``, in the caller's transaction. A version already kept is left as it is."""
+    ``origin``, with the SHA-256 each envelope logs, in the caller's transaction. A version already kept is
+    left as it is: ``(id, modified)`` is the table's key, so of two peers' envelopes of one version (an object
+    has one origin: it should not happen) the first recorded stays."""
     if envelopes:
-        db.executemany(_INSERT, [(e.object_id, e.version, e.tlp, origin) for e in envelopes])
+        db.executemany(_INSERT, [(e.object_id, e.version, e.tlp, origin, e.sha256) for e in envelopes])
 
 
 def drop_superseded(db: Database, deltas: Deltas, ids: Collection[str] | None = None) -> list[str]:
@@ -104,10 +115,9 @@ def known(db: Database, ids: Sequence[str]) -> set[str]:
     return found
 
 
-def withheld_from_copies(db: Database) -> None:
-    """Migration: fill ``withheld_versions`` from the copies of peers' logs synced before it existed (each
-    copied entry with no object stored at its position), and drop the incidents rows (and framework query table
-    rows) they supersede."""
+def _refused_in_copies(db: Database) -> Iterator[tuple[str, list[Envelope]]]:
+    """Each party whose log this node holds a copy of (a registered or removed peer) and the envelopes of that
+    copy with no object stored at their position: the versions whose bodies a sync was refused."""
     parties: dict[str, Any] = {str(r[0]): r[1] for r in db.fetchall("SELECT name, party FROM removed_peers")}
     parties.update((str(r[0]), r[1]) for r in db.fetchall("SELECT name, party FROM peers"))
     for name, party in parties.items():
@@ -119,10 +129,44 @@ def withheld_from_copies(db: Database) -> None:
                 (name, party),
             )
         ]
-        record_withheld(db, refused, str(party))
+        yield str(party), refused
+
+
+def withheld_from_copies(db: Database) -> None:
+    """Migration: fill ``withheld_versions`` from the copies of peers' logs synced before it existed (each
+    copied entry with no object stored at its position), and drop the incidents rows (and framework query table
+    rows) they supersede.
+
+    The table has no ``sha256`` column yet at this step of the migrations: :func:`withheld_sha256`, a later
+    step, fills it."""
+    for party, refused in _refused_in_copies(db):
+        if refused:
+            db.executemany(
+                "INSERT INTO withheld_versions (id, modified, tlp, origin) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (id, modified) DO NOTHING",
+                [(e.object_id, e.version, e.tlp, party) for e in refused],
+            )
     deltas = Deltas()
     drop_superseded(db, deltas)
     deltas.write(db)
+
+
+def withheld_sha256(db: Database) -> None:
+    """Migration: fill the ``sha256`` of the rows of ``withheld_versions`` recorded before the column existed,
+    from the envelopes of the copies of peers' logs they were recorded from (the origin's copy, an entry with no
+    object stored at its position). A row whose envelope none holds keeps NULL (the evidence look-up then
+    searches the copies for it, as it did for every row before).
+
+    A node never refused a body (the table empty) reads no copy."""
+    if db.fetchone("SELECT 1 FROM withheld_versions WHERE sha256 IS NULL LIMIT 1") is None:
+        return
+    for party, refused in _refused_in_copies(db):
+        if refused:
+            db.executemany(
+                "UPDATE withheld_versions SET sha256 = ? WHERE id = ? AND modified = ? AND origin = ?"
+                " AND sha256 IS NULL",
+                [(e.sha256, e.object_id, e.version, party) for e in refused],
+            )
 
 
 def framework_superseded(db: Database) -> None:

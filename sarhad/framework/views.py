@@ -200,8 +200,8 @@ def cited_evidence(db: Database, refs: Iterable[str], readable: dict[str, dict[s
     "sha256" (of the file, or null for a link), "party", "tlp"}``. Any other is withheld: ``{"id", "readable":
     false, "party", "tlp", "logged_sha256"}``, only what the log already shows every reader of it (the
     envelope: the record's TLP and the SHA-256 of its body) and the party whose log holds it, found among the
-    stored objects or, for a record this node was not given, in the copies of its peers' logs; each is null
-    when this node holds neither (the id is all it knows).
+    stored objects or, for a record this node was not given, among the withheld versions its syncs recorded
+    from the envelopes of its peers' logs; each is null when this node holds neither (the id is all it knows).
     """
     refs = list(dict.fromkeys(refs))
     known = _logged(db, refs)
@@ -238,10 +238,18 @@ _CHUNK = 500
 def _logged(db: Database, ids: list[str]) -> dict[str, tuple[str, str, str]]:
     """(party, TLP, logged SHA-256) of the latest version this node knows of each of ``ids``: from the stored
     objects (any reader's, not the body) when it holds the current version (:mod:`sarhad.store.current`), else
-    from the envelopes of its peers' log copies (a later version withheld from it, or every version).
+    from ``withheld_versions``, which keeps what the envelope of each version withheld from it says.
 
-    One query per :data:`_CHUNK` ids for the objects, and for the copies one scan per chunk of the ids that
-    ``withheld_versions`` holds, whatever the number of records citing them.
+    One query per :data:`_CHUNK` ids for the objects and one for the withheld versions, by their primary keys,
+    whatever the number of records citing them. Of the withheld versions of an id, the latest (by ``modified``)
+    is its latest version: a version held and current is found among the objects first, and any other held
+    version is earlier than a withheld one. Should two peers' copies both hold an id withheld (an object has one
+    origin: it should not happen), the latest version is taken whichever peer's it is; two of the same version
+    cannot both be kept (the table's key is ``(id, modified)``; the first recorded stays), and the origin,
+    first by name, would break a tie.
+
+    Only a row recorded before the table kept the SHA-256 and whose envelope the migration did not find in the
+    copies (``sha256`` NULL) is searched for in the copies of peers' logs, one scan per chunk of such ids.
     """
     found: dict[str, tuple[str, str, str]] = {}
     for chunk in _chunks(ids):
@@ -252,18 +260,24 @@ def _logged(db: Database, ids: list[str]) -> dict[str, tuple[str, str, str]]:
             found[str(oid)] = (str(origin), str(tlp), str(sha))
     missing = [i for i in ids if i not in found]
     # Withheld from this node: only the envelope reached it. A sync records every copied entry whose object it
-    # did not store in withheld_versions (by id, its primary key), so an id that table does not hold is in no
-    # copy (the id is all this node knows) and needs no scan. It holds no SHA-256, and envelopes are not
-    # indexed by object, so the rest are found by one scan of the copies per chunk.
-    withheld: list[str] = []
+    # did not store in withheld_versions, so an id that table does not hold is in no copy (the id is all this
+    # node knows).
+    latest: dict[str, tuple[str, str, str, str | None]] = {}
     for chunk in _chunks(missing):
-        held = {
-            str(r[0])
-            for r in db.fetchall(f"SELECT DISTINCT id FROM withheld_versions WHERE id IN ({_marks(chunk)})", chunk)
-        }
-        withheld.extend(i for i in chunk if i in held)
-    for chunk in _chunks(withheld):
-        wanted = set(chunk)
+        for oid, modified, origin, tlp, sha in db.fetchall(
+            "SELECT id, modified, origin, tlp, sha256 FROM withheld_versions"
+            f" WHERE id IN ({_marks(chunk)}) ORDER BY id, modified DESC, origin",
+            chunk,
+        ):
+            latest.setdefault(str(oid), (str(modified), str(origin), str(tlp), None if sha is None else str(sha)))
+    unlogged: dict[str, str] = {}
+    for oid, (modified, origin, tlp, sha) in latest.items():
+        if sha is None:
+            unlogged[oid] = modified
+        else:
+            found[oid] = (origin, tlp, sha)
+    # Envelopes are not indexed by object: a chunk of such ids costs one scan of the copies.
+    for chunk in _chunks(list(unlogged)):
         where = " OR ".join("l.envelope LIKE ?" for _ in chunk)
         rows = db.fetchall(
             "SELECT l.envelope, COALESCE(p.party, r.party) FROM peer_leaves l"
@@ -273,8 +287,9 @@ def _logged(db: Database, ids: list[str]) -> dict[str, tuple[str, str, str]]:
         )
         for envelope, party in rows:
             e = json.loads(str(envelope))
-            if e.get("object_id") in wanted and party is not None:
-                found[str(e["object_id"])] = (str(party), str(e["tlp"]), str(e["sha256"]))
+            oid = str(e.get("object_id"))
+            if unlogged.get(oid) == e.get("version") and party is not None:
+                found[oid] = (latest[oid][1], latest[oid][2], str(e["sha256"]))
     return found
 
 

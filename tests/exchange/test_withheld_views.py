@@ -21,7 +21,7 @@ import pytest
 from sarhad.exchange.peers import add_peer, get_peer
 from sarhad.exchange.schema import MIGRATIONS as EXCHANGE
 from sarhad.exchange.sync import sync_peer
-from sarhad.exchange.withheld import record_withheld
+from sarhad.exchange.withheld import framework_superseded, record_withheld
 from sarhad.framework.ops import add_evidence, assess, init_template
 from sarhad.framework.store import index_object
 from sarhad.log.envelope import Envelope
@@ -149,7 +149,8 @@ def test_a_node_synced_before_drops_the_stale_framework_rows_when_next_opened(
     assert row is not None
     with ir.db.transaction():  # as such a node has it: the row indexed, the migration not yet applied
         index_object(ir.db, json.loads(row[0]), "PK")
-        ir.db.execute("DELETE FROM schema_migrations WHERE component = 'exchange' AND version = ?", (len(EXCHANGE),))
+        version = EXCHANGE.index(framework_superseded) + 1
+        ir.db.execute("DELETE FROM schema_migrations WHERE component = 'exchange' AND version = ?", (version,))
     stale = "SELECT COUNT(*) FROM fw_assessments WHERE origin = 'PK'"
     assert ir.db.fetchone(stale) == (1,)
     assert migrate(ir.db) == 1  # as opening the node does

@@ -6,6 +6,7 @@ all the records shown. Dispute positions (the dispute register) and indicator va
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -17,12 +18,16 @@ import httpx
 import pytest
 
 from sarhad.exchange.peers import add_peer, get_peer
+from sarhad.exchange.schema import MIGRATIONS as EXCHANGE
 from sarhad.exchange.sync import sync_peer
+from sarhad.exchange.withheld import record_withheld, withheld_sha256
 from sarhad.framework.ops import add_evidence, init_template, open_dispute, record_indicator, reply_dispute
 from sarhad.framework.store import index_stored, load
 from sarhad.framework.views import cited_evidence, dispute_table
+from sarhad.log.envelope import Envelope
 from sarhad.log.note import Signer
 from sarhad.node import Node
+from sarhad.store.schema import migrate
 from sarhad.web.auth import create_token
 from tests.conftest import run_cli
 from tests.web.conftest import running, serving
@@ -143,9 +148,86 @@ def test_dispute_table_looks_up_the_evidence_of_all_positions_at_once(synced: Sy
     ran = _statements(synced)
     dispute_table(synced.ir.db)
     # Four positions cite PK's CLEAR item and two its RED one (which this node does not hold): the objects are
-    # asked about the CLEAR item once, and the log copies are scanned once.
+    # asked about each once, the withheld versions about the RED one once, and the log copies are not scanned
+    # (the withheld version's SHA-256 is in withheld_versions).
     assert sum(synced.clear["id"] in s for s in ran) == 1
-    assert sum("peer_leaves" in s for s in ran) == 1
+    assert sum(synced.red["id"] in s for s in ran) == 2
+    assert not [s for s in ran if "peer_leaves" in s]
+
+
+def test_cited_evidence_takes_the_logged_sha256_of_withheld_evidence_from_withheld_versions(synced: Synced) -> None:
+    ran = _statements(synced)
+    refs = [synced.red["id"], synced.own["id"], UNKNOWN]
+    got = cited_evidence(synced.ir.db, refs, load(synced.ir.db).evidence_by_id())
+    assert got == [synced.shown("red"), synced.shown("own"), synced.shown("unknown")]
+    assert not [s for s in ran if "peer_leaves" in s or " LIKE " in s]
+
+
+def test_cited_evidence_scans_the_log_copies_only_for_a_withheld_version_recorded_without_its_sha256(
+    synced: Synced,
+) -> None:
+    """A row whose SHA-256 the migration found no envelope for (NULL) is looked up in the copies, as before."""
+    with synced.ir.db.transaction():
+        synced.ir.db.execute("UPDATE withheld_versions SET sha256 = NULL WHERE id = ?", (synced.red["id"],))
+    ran = _statements(synced)
+    got = cited_evidence(synced.ir.db, [synced.red["id"], synced.own["id"]], load(synced.ir.db).evidence_by_id())
+    assert got == [synced.shown("red"), synced.shown("own")]
+    assert len([s for s in ran if "peer_leaves" in s]) == 1
+
+
+def _withheld(object_id: str, version: str, tlp: str = "RED") -> Envelope:
+    """The envelope of a version of ``object_id`` whose body a sync was refused (its SHA-256 made up)."""
+    sha = hashlib.sha256(f"{object_id}@{version}".encode()).hexdigest()
+    return Envelope(object_id=object_id, version=version, sha256=sha, tlp=tlp, time=version)
+
+
+def test_cited_evidence_withheld_in_two_peers_copies_shows_the_latest_version(synced: Synced) -> None:
+    """An object has one origin, so two peers' copies should not both hold it withheld; if they do, the latest
+    version is shown (whichever copy it came from, in whatever order they were synced), and of one version the
+    copy recorded first."""
+    db, red = synced.ir.db, synced.red["id"]
+    (pk_version,) = db.fetchone("SELECT modified FROM withheld_versions WHERE id = ?", (red,)) or ("",)
+    readable = load(db).evidence_by_id()
+    earlier, later = _withheld(red, "2000-01-01T00:00:00.000Z"), _withheld(red, "2099-01-01T00:00:00.000Z", "AMBER")
+    with db.transaction():  # a version before PK's, in a third party's copy: PK's is still the latest
+        record_withheld(db, [earlier], "AF")
+    assert cited_evidence(db, [red], readable) == [synced.shown("red")]
+    with db.transaction():  # the same version as PK's, recorded after it: PK's stays
+        record_withheld(db, [_withheld(red, str(pk_version), "GREEN")], "AF")
+    assert cited_evidence(db, [red], readable) == [synced.shown("red")]
+    with db.transaction():  # a later version: it is the latest, though recorded after an earlier one
+        record_withheld(db, [later], "AF")
+    shown = {"id": red, "readable": False, "party": "AF", "tlp": "AMBER", "logged_sha256": later.sha256}
+    assert cited_evidence(db, [red], readable) == [shown]
+
+
+def test_a_node_synced_before_the_table_kept_the_sha256_finds_it_in_its_copies_when_next_opened(
+    synced: Synced,
+) -> None:
+    """The migration: a node whose withheld_versions has no sha256 column gets it, filled from the envelopes of
+    its copies of peers' logs (NULL for a row whose envelope no copy holds), and cites withheld evidence with
+    the same logged SHA-256 as a node that synced after it, without scanning the copies."""
+    db = synced.ir.db
+    stray = _withheld("x-sarhad-evidence--00000000-0000-4000-8000-0000000000aa", "2026-01-01T00:00:00.000Z")
+    with db.transaction():
+        record_withheld(db, [stray], "PK")  # in no copy: the migration finds no envelope of it
+    expected = db.fetchall("SELECT id, modified, tlp, origin, sha256 FROM withheld_versions ORDER BY id")
+    assert (synced.red["id"], synced.logged_sha256(synced.red["id"])) in {(r[0], r[4]) for r in expected}
+    fill = EXCHANGE.index(withheld_sha256) + 1
+    assert EXCHANGE[fill - 2] == "ALTER TABLE withheld_versions ADD COLUMN sha256 TEXT"
+    with db.transaction():  # as a node synced before had it: the column not there, its migrations not applied
+        db.execute("ALTER TABLE withheld_versions DROP COLUMN sha256")
+        for version in (fill - 1, fill):
+            db.execute("DELETE FROM schema_migrations WHERE component = 'exchange' AND version = ?", (version,))
+    assert migrate(db) == 2  # as opening the node does
+    got = db.fetchall("SELECT id, modified, tlp, origin, sha256 FROM withheld_versions ORDER BY id")
+    assert got == [(*r[:4], None if r[0] == stray.object_id else r[4]) for r in expected]
+    ran = _statements(synced) if db.dialect == "sqlite" else []
+    refs = [synced.red["id"], synced.clear["id"], synced.own["id"], UNKNOWN]
+    assert cited_evidence(db, refs, load(db).evidence_by_id()) == [
+        synced.shown(n) for n in ("red", "clear", "own", "unknown")
+    ]
+    assert not [s for s in ran if "peer_leaves" in s]
 
 
 def test_cited_evidence_does_not_scan_the_log_copies_for_an_id_no_copy_holds(synced: Synced) -> None:
