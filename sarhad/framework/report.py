@@ -87,17 +87,34 @@ def _agreed(values: dict[str, float | None], parties: list[str]) -> float | None
 
 
 # -- sections ----------------------------------------------------------------------------------------------
-def _cards(db: Database, data: FrameworkData, cur: dict[str, CommitmentStatus], q: Quarter) -> list[dict[str, Any]]:
-    """One card per commitment. The evidence each rating cites is shown as :func:`~sarhad.framework.views.
-    cited_evidence` gives it: evidence the reader may not read (or this node was not given) is marked withheld,
-    not left out of the card."""
-    from sarhad.framework.views import cited_evidence
+def _rated(cur: dict[str, CommitmentStatus]) -> list[dict[str, Any]]:
+    """The assessments the cards show: each party's and the joint committee's rating of each commitment."""
+    return [a for st in cur.values() for a in [*st.by_party.values(), st.joint] if a is not None]
 
-    rated = [a for st in cur.values() for a in [*st.by_party.values(), st.joint] if a is not None]
-    cited = {
-        e["id"]: e
-        for e in cited_evidence(db, [r for a in rated for r in a.get("evidence_refs", [])], data.evidence_by_id())
-    }
+
+def _recorded(data: FrameworkData, q: Quarter) -> list[dict[str, Any]]:
+    """The indicator values recorded for ``q`` (the indicators table's)."""
+    return [v for v in data.values if v["period"] == str(q)]
+
+
+def _cited(
+    db: Database, data: FrameworkData, cur: dict[str, CommitmentStatus], q: Quarter
+) -> dict[str, dict[str, Any]]:
+    """What the report shows of every item of evidence it cites, by id (:func:`~sarhad.framework.views.
+    cited_by_id`): the cards' ratings', the dispute register's positions' and the indicator values', in one
+    look-up for the whole report rather than one per part."""
+    from sarhad.framework.views import cited_by_id
+
+    positions = [pos for d in data.disputes for pos in d.get("positions", {}).values()]
+    return cited_by_id(db, [*_rated(cur), *positions, *_recorded(data, q)], data.evidence_by_id())
+
+
+def _cards(
+    data: FrameworkData, cur: dict[str, CommitmentStatus], q: Quarter, cited: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """One card per commitment. The evidence each rating cites is shown as :func:`~sarhad.framework.views.
+    cited_evidence` gives it (from ``cited``, :func:`_cited`): evidence the reader may not read (or this node was
+    not given) is marked withheld, not left out of the card."""
     cards = []
     for c in data.commitments:
         st = cur[c["code"]]
@@ -350,18 +367,12 @@ def _geo_layers() -> dict[str, Any] | None:
         return None
 
 
-def _indicators(db: Database, data: FrameworkData, q: Quarter) -> dict[str, Any]:
+def _indicators(data: FrameworkData, q: Quarter, cited: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """The indicators' rows for ``q`` and their bullet chart. Each row's ``evidence`` lists, per party (and the
     joint committee) that recorded a value citing evidence, the items cited as :func:`~sarhad.framework.views.
-    cited_evidence` shows them (withheld ones marked, not left out)."""
-    from sarhad.framework.views import cited_evidence
-
+    cited_evidence` shows them (from ``cited``, :func:`_cited`; withheld ones marked, not left out)."""
     prev = q.previous()
-    recorded = [v for v in data.values if v["period"] == str(q)]
-    cited = {
-        e["id"]: e
-        for e in cited_evidence(db, [r for v in recorded for r in v.get("evidence_refs", [])], data.evidence_by_id())
-    }
+    recorded = _recorded(data, q)
     rows = []
     bullets = []
     for i in data.indicators:
@@ -482,7 +493,7 @@ def build_context(
     it may read (another party's principal gets no TLP:RED evidence or assessment and no draft of this node's
     party); without, it is the node's own, from every record. Raises InvalidInput for a bad quarter.
     """
-    from sarhad.framework.views import dispute_table
+    from sarhad.framework.views import dispute_rows
 
     db = node.db
     may_read = None if readable is None else readable.objects
@@ -522,7 +533,8 @@ def build_context(
     due_now = [
         m for m in data.milestones if (d := _day(m.get("due_revised") or m.get("due"))) and q.start <= d <= q.end
     ]
-    disputes = dispute_table(db, today=today, readable=may_read)
+    cited = _cited(db, data, cur, q)
+    disputes = dispute_rows(data, cited, today=today)
     register = [
         d
         for d in disputes
@@ -592,8 +604,8 @@ def build_context(
         "divergences": divergences,
         "concerns": _concerns(data, cur, q, register),
         "changes": _changes(data, cur, prev, q),
-        "cards": _cards(db, data, cur, q),
-        "indicators": _indicators(db, data, q),
+        "cards": _cards(data, cur, q, cited),
+        "indicators": _indicators(data, q, cited),
         "recommendations": _recommendations(data, cur, q, register),
         "security": _security(db, data, q, readable),
         "evidence_index": ev_index,

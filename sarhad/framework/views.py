@@ -14,7 +14,16 @@ from sarhad.framework.store import FrameworkData, load
 from sarhad.store.current import current
 from sarhad.store.db import Database
 
-__all__ = ["cited_evidence", "cited_text", "commitment_detail", "commitment_list", "dispute_table", "indicator_table"]
+__all__ = [
+    "cited_by_id",
+    "cited_evidence",
+    "cited_text",
+    "commitment_detail",
+    "commitment_list",
+    "dispute_rows",
+    "dispute_table",
+    "indicator_table",
+]
 
 
 def _status_quarters(data: FrameworkData, quarter: str | None) -> list[Quarter]:
@@ -79,7 +88,7 @@ def commitment_detail(db: Database, code: str) -> dict[str, Any]:
     indicators = [i for i in data.indicators if i["commitment"] == c["code"]]
     codes = {i["code"] for i in indicators}
     values = [v for v in data.values if v["indicator"] in codes]
-    cited = _cited_by_id(db, [*assessments, *values], data.evidence_by_id())
+    cited = cited_by_id(db, [*assessments, *values], data.evidence_by_id())
     quarters = sorted({Quarter.parse(a["quarter"]) for a in assessments})
     st = {str(q): status(data, c["code"], q) for q in quarters}
     return {
@@ -149,7 +158,7 @@ def indicator_table(db: Database) -> list[dict[str, Any]]:
     it (evidence this node was not given is marked withheld, not left out).
     """
     data = load(db)
-    cited = _cited_by_id(db, data.values, data.evidence_by_id())
+    cited = cited_by_id(db, data.values, data.evidence_by_id())
     return [
         {
             "code": i["code"],
@@ -179,16 +188,17 @@ def _value_row(v: dict[str, Any], cited: dict[str, dict[str, Any]]) -> dict[str,
     }
 
 
-def _cited_by_id(
+def cited_by_id(
     db: Database, records: Iterable[dict[str, Any]], readable: dict[str, dict[str, Any]]
 ) -> dict[str, dict[str, Any]]:
     """What :func:`cited_evidence` shows of every item the ``records`` cite (their ``evidence_refs``), by id:
-    one look-up for all of them, not one per record."""
+    one look-up for all of them, not one per record. A record of any kind that cites evidence (an assessment,
+    a dispute position, an indicator value) may be among them."""
     return {e["id"]: e for e in cited_evidence(db, [r for x in records for r in x.get("evidence_refs", [])], readable)}
 
 
 def _cites(record: dict[str, Any], cited: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """The items ``record`` cites, in its order, each once, from ``cited`` (:func:`_cited_by_id`)."""
+    """The items ``record`` cites, in its order, each once, from ``cited`` (:func:`cited_by_id`)."""
     return [cited[r] for r in dict.fromkeys(record.get("evidence_refs", []))]
 
 
@@ -317,17 +327,37 @@ def dispute_table(
     ``readable`` limits the disputes and the evidence to those a principal may read (see :func:`load`).
     """
     data = load(db, readable=readable)
-    day = (today or date.today()).isoformat()
+    listed = _listed_disputes(data, quarter, open_only)
+    cited = cited_by_id(db, [pos for d in listed for pos in d.get("positions", {}).values()], data.evidence_by_id())
+    return dispute_rows(data, cited, quarter=quarter, open_only=open_only, today=today)
+
+
+def _listed_disputes(data: FrameworkData, quarter: str | None, open_only: bool) -> list[dict[str, Any]]:
     q = str(Quarter.parse(quarter)) if quarter else None
-    listed = [
+    return [
         d
         for d in data.disputes
         if not (q and d.get("subject", {}).get("quarter") != q)
         and not (open_only and d["status"].startswith("resolved"))
     ]
-    cited = _cited_by_id(db, [pos for d in listed for pos in d.get("positions", {}).values()], data.evidence_by_id())
+
+
+def dispute_rows(
+    data: FrameworkData,
+    cited: dict[str, dict[str, Any]],
+    *,
+    quarter: str | None = None,
+    open_only: bool = False,
+    today: date | None = None,
+) -> list[dict[str, Any]]:
+    """:func:`dispute_table` of ``data`` (a :func:`load`) with the evidence its positions cite taken from
+    ``cited`` (:func:`cited_by_id` of records among which are those positions), for a caller that looks up the
+    evidence of other records at the same time (the quarterly report). Raises KeyError when ``cited`` lacks an
+    item a listed position cites.
+    """
+    day = (today or date.today()).isoformat()
     rows = []
-    for d in listed:
+    for d in _listed_disputes(data, quarter, open_only):
         subject = d.get("subject", {})
         resolved = d["status"].startswith("resolved")
         others = [p for p in data.parties if p not in d.get("positions", {})]

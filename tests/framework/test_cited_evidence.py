@@ -11,6 +11,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +22,11 @@ from sarhad.exchange.peers import add_peer, get_peer
 from sarhad.exchange.schema import MIGRATIONS as EXCHANGE
 from sarhad.exchange.sync import sync_peer
 from sarhad.exchange.withheld import record_withheld, withheld_sha256
-from sarhad.framework.ops import add_evidence, init_template, open_dispute, record_indicator, reply_dispute
+from sarhad.framework import report
+from sarhad.framework.ops import add_evidence, assess, init_template, open_dispute, record_indicator, reply_dispute
+from sarhad.framework.quarter import Quarter
 from sarhad.framework.store import index_stored, load
-from sarhad.framework.views import cited_evidence, dispute_table
+from sarhad.framework.views import cited_by_id, cited_evidence, dispute_table
 from sarhad.log.envelope import Envelope
 from sarhad.log.note import Signer
 from sarhad.node import Node
@@ -79,10 +82,10 @@ def _ir_node(request: pytest.FixtureRequest, home: Path) -> Node:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def synced(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Synced]:
-    """PK (SQLite) opens two disputes and records I-04.1, citing its RED and CLEAR evidence; IR (SQLite, then
-    PostgreSQL) syncs them, replies citing its own and PK's CLEAR evidence, records I-04.1 citing the same, and
-    holds a dispute whose position cites all four kinds of item (one received off-line, naming an id IR knows
-    nothing of)."""
+    """PK (SQLite) opens two disputes, records I-04.1 and assesses C-04, citing its RED and CLEAR evidence; IR
+    (SQLite, then PostgreSQL) syncs them, replies citing its own and PK's CLEAR evidence, records I-04.1 citing
+    the same, and holds a dispute position and an assessment of C-04 that cite all four kinds of item (received
+    off-line, naming an id IR knows nothing of)."""
     pk = Node.init(tmp_path / "pk", "PK")
     ir = _ir_node(request, tmp_path / "ir")
     init_template(pk, "pk-ir-2025")
@@ -91,6 +94,7 @@ def synced(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Synced]:
     open_dispute(pk, "C-04", "2026Q1", "Meetings held", "Two meetings.", evidence=[red["code"], clear["code"]])
     open_dispute(pk, "C-05", "2026Q1", "Patrols", "Joint patrols began.", evidence=[clear["code"]])
     record_indicator(pk, "I-04.1", "2026Q1", 2, evidence=[red["code"], clear["code"]])
+    assess(pk, "C-04", "2026Q1", 2, "Two meetings held.", evidence=[red["code"], clear["code"]], tlp="GREEN")
     init_template(ir, "pk-ir-2025")
     own = add_evidence(ir, "https://example.org/roster", "document", title="Border post roster")
     with serving(pk) as pk_url, serving(ir) as ir_url:
@@ -101,10 +105,14 @@ def synced(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Synced]:
     reply_dispute(ir, "D-2026Q1-PK1", "One meeting.", evidence=[own["code"], clear["code"]])
     record_indicator(ir, "I-04.1", "2026Q1", 1, evidence=[own["code"], clear["code"]])
     open_dispute(ir, "C-06", "2026Q1", "Hotline", "Not staffed.", evidence=[own["code"]])
+    assessed = assess(ir, "C-04", "2026Q1", 1, "One meeting held.", evidence=[own["code"]], tlp="GREEN")
     (d,) = [d for d in load(ir.db).disputes if d["code"] == "D-2026Q1-IR1"]
     d["positions"]["IR"]["evidence_refs"] = [own["id"], UNKNOWN, red["id"], clear["id"], own["id"]]
+    (a,) = [a for a in load(ir.db).assessments if a["id"] == assessed["id"]]
+    a["evidence_refs"] = [own["id"], UNKNOWN, red["id"], clear["id"]]
     with ir.publisher() as pub:
         index_stored(ir.db, d["id"], pub.add_object(d, tlp="GREEN"))
+        index_stored(ir.db, a["id"], pub.add_object(a, tlp="GREEN"))
     yield Synced(pk, ir, red, clear, own)
     pk.close()
     ir.close()
@@ -317,3 +325,47 @@ def test_the_dashboard_report_shows_a_principal_the_evidence_of_indicator_values
     assert f'<span class="code">{clear["code"]}</span> Published minutes' in lines["IR"]
     assert SECRET not in reports["IR"].text
     assert f'<span class="code">{red["code"]}</span> {SECRET}' in lines["PK"] and "withheld" not in lines["PK"]
+
+
+def test_the_quarterly_report_looks_up_its_evidence_once_and_shows_what_each_part_looked_up_alone_shows(
+    synced: Synced,
+) -> None:
+    """The cards, the dispute register and the indicators table cite evidence of every kind (own, a peer's
+    readable and withheld, unknown): the report looks it up once for all three, and its HTML is the one built
+    from a look-up per part (as the report did before)."""
+    db, day, q = synced.ir.db, date(2026, 4, 2), Quarter.parse("2026Q1")
+    ran = _statements(synced) if db.dialect == "sqlite" else []
+    ctx = report.build_context(synced.ir, str(q), today=day)
+    if db.dialect == "sqlite":
+        # Asked about once, not once per part: the objects (the CLEAR item), and the objects and the withheld
+        # versions (the RED one).
+        assert sum(synced.clear["id"] in s for s in ran) == 1
+        assert sum(synced.red["id"] in s for s in ran) == 2
+    html = report.render_html(ctx)
+    data, cur = load(db), ctx["cur"]
+    readable = data.evidence_by_id()
+    disputes = dispute_table(db, today=day)
+    register = {d["code"] for d in ctx["register"]}
+    alone = {
+        **ctx,
+        "cards": report._cards(data, cur, q, cited_by_id(db, report._rated(cur), readable)),
+        "indicators": report._indicators(data, q, cited_by_id(db, report._recorded(data, q), readable)),
+        "open_disputes": [d for d in disputes if not d["status"].startswith("resolved")],
+        "register": [d for d in disputes if d["code"] in register],
+    }
+    assert report.render_html(alone) == html
+    sha = synced.logged_sha256(synced.red["id"])
+    withheld = f'withheld evidence <span class="code">{synced.red["id"]}</span> (PK, marked RED, logged SHA-256'
+    unknown = f'withheld evidence <span class="code">{UNKNOWN}</span>: the reader of this report may not read it'
+    for part, start, end in (
+        ("cards", '<section id="commitments">', '<section id="milestones"'),
+        ("disputes", '<section id="register">', '<section id="recommendations"'),
+        ("indicators", '<section id="indicators">', '<section id="security">'),
+    ):
+        section = html[html.index(start) : html.index(end)]
+        assert withheld in section and sha in section, part
+        assert f'<span class="code">{synced.clear["code"]}</span> Published minutes' in section, part
+        assert f'<span class="code">{synced.own["code"]}</span> Border post roster' in section, part
+        if part != "indicators":  # no value cites it
+            assert unknown in section, part
+    assert SECRET not in html
