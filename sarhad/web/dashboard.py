@@ -43,7 +43,7 @@ from sarhad.errors import InvalidInput, NotFound
 from sarhad.exchange.peers import copied_leaves, list_removed_peers
 from sarhad.model.incident import SARHAD_EXTENSION
 from sarhad.monitor import views
-from sarhad.monitor.alerts import count_alerts, list_alerts
+from sarhad.monitor.alerts import list_alerts
 from sarhad.monitor.counterparts import Facts, counterparts
 from sarhad.monitor.rules import Rule, add_rule, list_rules, remove_rule
 from sarhad.monitor.stream import END, Broadcaster, Watcher
@@ -211,19 +211,25 @@ async def incident(request: Request) -> Response:
 
 
 async def alerts(request: Request) -> Response:
-    """The newest alerts the principal may see, each with its incident's summary; ``total``: the alerts listed
-    (of incidents with a current version, :func:`sarhad.monitor.alerts.listed`)."""
+    """The newest alerts the principal may see, each with its incident's summary; ``total``: how many alerts
+    the principal may see, listed or not for ``limit``.
+
+    An alert is seen when it is listed (its incident has a current version, :func:`sarhad.monitor.alerts.
+    listed`) and the principal may read that version (the read rule); the list and ``total`` take the same
+    condition, so ``total`` counts no alert the principal may not read."""
     ctx = Context.of(request)
     principal = principal_of(request)
     limit = min(max(_int(request, "limit", 50), 1), 500)
     readable, params = ctx.read_clause(principal, "i", current_rows=True)
+    # The join with incidents is listed(): only an incident with a current version has a row there.
+    seen = f"FROM alerts a JOIN incidents i ON i.id = a.incident_id WHERE {readable}"
     rows = ctx.db.fetchall(
         "SELECT a.id, a.rule, a.incident_id, a.origin, a.reason, a.created, i.tlp, i.origin, i.date_start,"
-        " i.place, i.admin1, i.perpetrator, i.killed_best, i.reported_by, i.lat, i.lon"
-        f" FROM alerts a JOIN incidents i ON i.id = a.incident_id WHERE {readable}"
+        f" i.place, i.admin1, i.perpetrator, i.killed_best, i.reported_by, i.lat, i.lon {seen}"
         " ORDER BY a.created DESC, a.id LIMIT ?",
         (*params, limit),
     )
+    counted = ctx.db.fetchone(f"SELECT COUNT(*) {seen}", params)
     keys = ("id", "rule", "incident_id", "origin", "reason", "created")
     out = []
     for r in rows:
@@ -232,7 +238,7 @@ async def alerts(request: Request) -> Response:
             "reported_by": r[13], "lat": r[14], "lon": r[15]}})  # fmt: skip
         if len(out) >= limit:
             break
-    return _json({"alerts": out, "total": count_alerts(ctx.db)})
+    return _json({"alerts": out, "total": int(counted[0]) if counted else 0})
 
 
 async def rules(request: Request) -> Response:

@@ -136,3 +136,40 @@ def test_dashboard_api_errors(client: tuple[httpx.Client, dict[str, str]]) -> No
     assert c.post("/api/dashboard/rules", json={"name": "x", "min_killed": 1}, headers=a).status_code == 400
     assert c.delete("/api/dashboard/rules/x", headers=a).status_code == 200
     assert c.delete("/api/dashboard/rules/x", headers=a).status_code == 404
+
+
+def test_dashboard_alerts_total_counts_only_the_alerts_the_principal_may_read(any_node: Node) -> None:
+    """PK's node alerts on four of its records, marked CLEAR, AMBER, RED for PK alone and RED naming IR:desk-a:
+    each principal's ``total`` is the number of alerts it is shown (over HTTP, on SQLite and PostgreSQL)."""
+    from dataclasses import replace
+
+    from sarhad.exchange.peers import add_peer
+    from sarhad.log.note import Signer
+    from sarhad.monitor.rules import Rule, add_rule
+    from tests.web.conftest import serving
+
+    node = any_node
+    add_peer(node.db, "IR", "http://127.0.0.1:9", Signer.generate("sarhad.ir/log").vkey, "unused")  # a party
+    add_rule(node.db, Rule(name="near", near_border_km=10))
+    marked = {
+        "clear": make("clear"),
+        "amber": replace(make("amber"), tlp="AMBER"),
+        "red": replace(make("red"), tlp="RED"),
+        "red-for-desk-a": replace(make("red-for-desk-a"), tlp="RED", recipients=("IR:desk-a",)),
+    }
+    node.publish(list(marked.values()))
+    shown = {
+        ("val", "viewer", "PK"): {"clear", "amber", "red"},  # its party's, but not the RED naming someone else
+        ("desk-a", "analyst", "IR"): {"clear", "amber", "red-for-desk-a"},  # another party's, and the one naming it
+        ("desk-b", "viewer", "IR"): {"clear", "amber"},
+    }
+    with serving(node) as base, httpx.Client(base_url=base, timeout=30) as c:
+        for (name, role, party), expected in shown.items():
+            h = _h(create_token(node.db, name, role, party))
+            answer = c.get("/api/dashboard/alerts", headers=h)
+            assert answer.status_code == 200, answer.text
+            listed = {a["incident_id"] for a in answer.json()["alerts"]}
+            assert listed == {marked[k].id for k in expected}, name
+            assert answer.json()["total"] == len(expected), name
+            page = c.get("/api/dashboard/alerts", params={"limit": 1}, headers=h).json()
+            assert (len(page["alerts"]), page["total"]) == (1, len(expected)), name  # the total, not the page's
