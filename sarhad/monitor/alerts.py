@@ -58,9 +58,15 @@ def listed(table: str = "alerts") -> str:
 
 
 def insert_alert(db: Database, alert: Alert) -> bool:
-    """Store ``alert`` unless that rule already alerted on that incident; True when it was new."""
+    """Store ``alert`` unless that rule already alerted on that incident; True when it was new.
+
+    Call it in the writer's transaction (:meth:`Database.transaction`): the alert takes the next ``seq``, the
+    order of storing the live stream follows (sarhad.monitor.stream), and writers take turns.
+    """
+    # INSERT … SELECT: SQLite needs a WHERE before ON CONFLICT there, to tell the upsert from a join's ON
     cur = db.execute(
-        f"INSERT INTO alerts ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (rule, incident_id) DO NOTHING",
+        f"INSERT INTO alerts ({_COLUMNS}, seq) SELECT ?, ?, ?, ?, ?, ?, COALESCE(MAX(seq), 0) + 1 FROM alerts"
+        " WHERE true ON CONFLICT (rule, incident_id) DO NOTHING",
         (alert.id, alert.rule, alert.incident_id, alert.origin, alert.reason, alert.created),
     )
     return bool(cur.rowcount)

@@ -58,4 +58,9 @@ MIGRATIONS: Final[list[str]] = [
         lon_sum {real} NOT NULL,
         PRIMARY KEY (band, cy, cx, reported_by, tlp)
     )""",
+    # The order alerts were stored in, as ``objects.seq`` for records: the live stream follows it (a writer's
+    # clock, which ``created`` comes from, may be behind the previous writer's). Alerts stored before have none;
+    # the stream only sends alerts stored after it starts.
+    "ALTER TABLE alerts ADD COLUMN seq {bigint}",
+    "CREATE UNIQUE INDEX alerts_seq ON alerts (seq)",
 ]

@@ -1,8 +1,9 @@
 """The live stream: new incidents and alerts, broadcast in-process to every open dashboard (server-sent events).
 
-A :class:`Watcher` follows the node's ``objects`` stream by sequence number, so it sees every new incident
-however it arrived: published through the API in this process, imported by the CLI or synced by another
-process. It broadcasts each incident and each new alert to the subscribers of its :class:`Broadcaster`.
+A :class:`Watcher` follows the node's ``objects`` and ``alerts`` by their sequence numbers (``seq``), so it sees
+every new incident and alert however it arrived: published through the API in this process, imported by the
+CLI or synced by another process, whatever the writer's clock said. It broadcasts each incident and each new
+alert to the subscribers of its :class:`Broadcaster`.
 It evaluates no rule: every writer (the publisher, the sync) runs :func:`sarhad.monitor.evaluate.evaluate` in
 the transaction that writes the records, so an alert says what the database held when its record was written,
 whenever the watcher looks. :func:`wake_watchers` (called by ``notify_committed()`` after a commit) makes it
@@ -126,63 +127,70 @@ class Watcher:
         self.db = db
         self.broadcaster = broadcaster
         self.interval = interval
+        # how far it has streamed: the ``seq`` of ``objects`` and of ``alerts``
         self._seq: int | None = None
-        self._alert_mark: tuple[str, frozenset[str]] | None = None
+        self._alert_seq: int | None = None
         self._wake: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         _watchers.add(self)
 
-    def _start_marks(self) -> None:
-        row = self.db.fetchone("SELECT MAX(seq) FROM objects")
-        self._seq = int(row[0]) if row and row[0] is not None else 0
-        row = self.db.fetchone("SELECT MAX(created) FROM alerts")
-        latest = str(row[0]) if row and row[0] is not None else ""
-        seen = {str(r[0]) for r in self.db.fetchall("SELECT id FROM alerts WHERE created = ?", (latest,))}
-        self._alert_mark = (latest, frozenset(seen))
+    def _tops(self) -> tuple[int, int]:
+        """The highest ``seq`` of ``objects`` and of ``alerts``, read in one statement (one snapshot)."""
+        row = self.db.fetchone("SELECT (SELECT MAX(seq) FROM objects), (SELECT MAX(seq) FROM alerts)")
+        assert row is not None
+        return int(row[0] or 0), int(row[1] or 0)
 
     def poll(self) -> list[Event]:
-        """One look: the events for the incidents stored and the alerts raised since the last."""
-        if self._seq is None or self._alert_mark is None:
-            self._start_marks()
+        """One look: the events for the incidents stored and the alerts raised since the last.
+
+        Records and alerts are followed by their ``seq``, not by a clock (writers' clocks need not agree). Writers
+        take turns (sarhad.store.db: SQLite's one writer, an advisory lock on PostgreSQL, released only once the
+        commit is visible) and number what they store after the highest number committed before them, so the
+        numbers become visible in order: once a number is seen, every lower one is. A look reads the highest
+        numbers first, in one statement, then only what lies at or below them: a commit landing meanwhile is left
+        whole to the next look, not skipped by a mark moved past it.
+        """
+        if self._seq is None or self._alert_seq is None:
+            self._seq, self._alert_seq = self._tops()
             return []
-        events: list[Event] = []
+        top, alert_top = self._tops()
+        return self._new_incidents(top) + self._new_alerts(alert_top)
+
+    def _new_incidents(self, top: int) -> list[Event]:
+        assert self._seq is not None
         rows = self.db.fetchall(
-            "SELECT seq, id FROM objects WHERE seq > ? AND type = 'incident' ORDER BY seq LIMIT ?",
-            (self._seq, _BATCH),
+            "SELECT seq, id FROM objects WHERE seq > ? AND seq <= ? AND type = 'incident' ORDER BY seq LIMIT ?",
+            (self._seq, top, _BATCH),
         )
-        top = self.db.fetchone("SELECT MAX(seq) FROM objects")
-        newest = int(top[0]) if top and top[0] is not None else self._seq
-        if rows:
-            self._seq = int(rows[-1][0]) if len(rows) == _BATCH else max(newest, int(rows[-1][0]))
-            # in the order the records were stored (a page shows them as they arrive), each id once
-            order = {str(r[1]): i for i, r in reversed(list(enumerate(rows)))}
-            ids = sorted(order, key=order.__getitem__)
-            found: list[dict[str, Any]] = []
-            for start in range(0, len(ids), 400):
-                chunk = ids[start : start + 400]
-                marks = ",".join("?" * len(chunk))
-                found += _summaries(self.db, f"id IN ({marks})", chunk)
-            for item in sorted(found, key=lambda item: order.get(str(item["id"]), len(order))):
-                named = _recipients(self.db, str(item["id"])) if item["tlp"] == "RED" else ()
-                events.append(Event("incident", item, item["tlp"], item["origin"], named))
-        else:
-            self._seq = newest
-        events += self._new_alerts()
+        # a full page leaves the rest to the next look; otherwise everything up to ``top`` has been read
+        self._seq = int(rows[-1][0]) if len(rows) == _BATCH else max(top, self._seq)
+        if not rows:
+            return []
+        # in the order the records were stored (a page shows them as they arrive), each id once
+        order = {str(r[1]): i for i, r in reversed(list(enumerate(rows)))}
+        ids = sorted(order, key=order.__getitem__)
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(ids), 400):
+            chunk = ids[start : start + 400]
+            marks = ",".join("?" * len(chunk))
+            found += _summaries(self.db, f"id IN ({marks})", chunk)
+        events = []
+        for item in sorted(found, key=lambda item: order.get(str(item["id"]), len(order))):
+            named = _recipients(self.db, str(item["id"])) if item["tlp"] == "RED" else ()
+            events.append(Event("incident", item, item["tlp"], item["origin"], named))
         return events
 
-    def _new_alerts(self) -> list[Event]:
-        assert self._alert_mark is not None
-        latest, seen = self._alert_mark
+    def _new_alerts(self, top: int) -> list[Event]:
+        assert self._alert_seq is not None
         rows = self.db.fetchall(
-            "SELECT a.id, a.rule, a.incident_id, a.origin, a.reason, a.created, i.tlp, i.origin FROM alerts a"
-            f" LEFT JOIN incidents i ON i.id = a.incident_id WHERE a.created >= ? AND {listed('a')}"
-            " ORDER BY a.created, a.id",
-            (latest,),
+            "SELECT a.id, a.rule, a.incident_id, a.origin, a.reason, a.created, i.tlp, i.origin, a.seq FROM alerts a"
+            f" LEFT JOIN incidents i ON i.id = a.incident_id WHERE a.seq > ? AND a.seq <= ? AND {listed('a')}"
+            " ORDER BY a.seq LIMIT ?",
+            (self._alert_seq, top, _BATCH),
         )
+        self._alert_seq = int(rows[-1][8]) if len(rows) == _BATCH else max(top, self._alert_seq)
         events = []
         for r in rows:
-            if str(r[0]) in seen:
-                continue
             data = dict(zip(("id", "rule", "incident_id", "origin", "reason", "created"), r[:6], strict=True))
             found = _summaries(self.db, "id = ?", [str(r[2])])
             if found:
@@ -190,12 +198,6 @@ class Watcher:
             tlp = str(r[6] or "RED")
             named = _recipients(self.db, str(r[2])) if tlp == "RED" else ()
             events.append(Event("alert", data, tlp, str(r[7] or r[3]), named))
-        if rows:
-            newest = str(rows[-1][5])
-            self._alert_mark = (
-                newest,
-                frozenset(str(r[0]) for r in rows if str(r[5]) == newest) | (seen if newest == latest else frozenset()),
-            )
         return events
 
     async def run(self) -> None:
