@@ -1,7 +1,9 @@
 """The ``sarhad`` command: a thin Typer shell over the library.
 
 Each command group lives in its own module and is added here. Errors that sarhad raises on purpose
-(``SarhadError``) are printed as one line without a traceback, with exit status 1.
+(``SarhadError``), and the operating system's errors on a file the user named (a missing folder for
+``--out``, a folder given as a file), are printed as one line without a traceback, with exit status 1
+(``--verbose`` logs the traceback). Ctrl-C prints ``interrupted`` and exits 130.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import Final
 
 import click
 import typer
@@ -18,6 +21,11 @@ from sarhad.cli._shared import State, err_console
 from sarhad.errors import SarhadError
 
 __all__ = ["app", "main"]
+
+logger = logging.getLogger(__name__)
+
+_INTERRUPTED: Final = 130
+"""The exit status after Ctrl-C (128 + SIGINT, as shells report it)."""
 
 app = typer.Typer(
     name="sarhad",
@@ -94,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.exit_code or 0)
     except click.exceptions.Abort:
         err_console.print("aborted")
-        return 130
+        return _INTERRUPTED
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
@@ -110,7 +118,17 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         err_console.print("interrupted")
-        return 130
+        return _INTERRUPTED
+    except OSError as exc:
+        # Typer handles a closed pipe (EPIPE) itself; what reaches here is mostly a path the user gave
+        # (a missing folder, a folder given as a file, a full disk): one line, like any other error.
+        logger.info("operating system error", exc_info=True)
+        where = f"{exc.filename}: " if exc.filename is not None else ""
+        err_console.print(f"error: {where}{exc.strerror or exc}", style="red", highlight=False, markup=False)
+        return 1
+    if code == _INTERRUPTED:
+        # Typer turns Ctrl-C (KeyboardInterrupt) into its Exit(130) before it reaches the handler above.
+        err_console.print("interrupted")
     return code if isinstance(code, int) else 0
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from sarhad.cli._shared import console, print_json, print_table, progress_bars, progress_enabled, state
+from sarhad.cli._shared import console, err_console, print_json, print_table, progress_bars, progress_enabled, state
 
 if TYPE_CHECKING:
     from sarhad.exchange.peers import Peer
@@ -36,7 +36,18 @@ def serve(
     st = state(ctx)
     settings = st.node().settings
     st.close()
-    server.run(create_app(settings, audit_flush_seconds=audit_flush), host, port)
+
+    address = f"[{host}]" if ":" in host else host  # an IPv6 address is bracketed in a URL (RFC 3986 §3.2.2)
+
+    def listening() -> None:
+        err_console.print(
+            f"serving node {settings.party} on http://{address}:{port}/ (dashboard at /, TAXII 2.1 at /taxii2/); "
+            "Ctrl-C stops",
+            highlight=False,
+            markup=False,
+        )
+
+    server.run(create_app(settings, audit_flush_seconds=audit_flush), host, port, on_started=listening)
 
 
 @token_app.command("create")

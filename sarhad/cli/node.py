@@ -38,13 +38,14 @@ def _date(text: str | None, flag: str) -> str | None:
     try:
         if len(text) == 4:
             return f"{int(text):04d}-01-01" if flag == "--since" else f"{int(text):04d}-12-31"
-        if len(text) == 7:
-            year, month = int(text[:4]), int(text[5:7])
+        if len(text) == 7 and text[4] == "-":
+            # date() checks the month: '2025-13' is refused, not read as an empty month.
+            first = date(int(text[:4]), int(text[5:7]), 1)
             if flag == "--since":
-                return f"{year:04d}-{month:02d}-01"
+                return first.isoformat()
             import calendar
 
-            return f"{year:04d}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
+            return first.replace(day=calendar.monthrange(first.year, first.month)[1]).isoformat()
         return date.fromisoformat(text).isoformat()
     except ValueError:
         raise InvalidInput(f"{flag} {text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)") from None
@@ -144,8 +145,13 @@ def import_(
     json_out: bool = _JSON,
 ) -> None:
     """Import a UCDP GED, GTD or ACLED CSV file, or a STIX 2.1 bundle (all or nothing unless --skip-invalid)."""
+    from sarhad.formats import TABLE_FORMATS
     from sarhad.importer import import_file
 
+    if fmt != "stix" and fmt not in TABLE_FORMATS:  # the importer knows the tables; stix goes elsewhere
+        raise InvalidInput(f"unknown format {fmt!r}: expected one of {', '.join(TABLE_FORMATS)} or stix")
+    if file.is_dir():
+        raise InvalidInput(f"{file}: a folder, not a file")
     if not file.is_file():
         raise InvalidInput(f"{file}: no such file")
     if fmt == "stix":
@@ -370,8 +376,10 @@ def export_cmd(
     json_out: bool = _JSON,
 ) -> None:
     """Export incidents (lossless for rows imported from the same format)."""
-    from sarhad.exporter import export
+    from sarhad.exporter import EXPORT_FORMATS, export
 
+    if fmt != "stix" and fmt not in EXPORT_FORMATS:  # the exporter knows the tables; stix goes elsewhere
+        raise InvalidInput(f"unknown export format {fmt!r}: expected one of {', '.join(EXPORT_FORMATS)} or stix")
     if fmt == "stix":
         from sarhad.cli.exchange import export_stix_cmd
 

@@ -66,7 +66,7 @@ def list_cmd(
         raise InvalidInput(f"--limit {limit}: expected a count >= 0")
     rows = list_clusters(state(ctx).node().db, disagreements=disagreements, limit=limit)
     if json_out:
-        print_json([{k: v for k, v in r.items() if k != "date_start"} for r in rows])
+        print_json(rows)  # every column of the table: the cluster, its date, members, figures, flags
         return
     print_table(
         ["cluster", "date", "reported by", "killed", "wounded", "flags"],

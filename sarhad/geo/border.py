@@ -94,12 +94,17 @@ def as_coords(lats: Sequence[float] | np.ndarray, lons: Sequence[float] | np.nda
     bad = ~((lat >= -90) & (lat <= 90))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise InvalidInput(f"point {i}: latitude {lat[i]} is outside -90..90")
+        raise InvalidInput(f"{_which(i, lat.size)}latitude {lat[i]} is outside -90..90")
     bad = ~((lon >= -180) & (lon <= 180))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise InvalidInput(f"point {i}: longitude {lon[i]} is outside -180..180")
+        raise InvalidInput(f"{_which(i, lon.size)}longitude {lon[i]} is outside -180..180")
     return lat, lon
+
+
+def _which(index: int, count: int) -> str:
+    """Name the bad point among several; a single point (``sarhad geo where``) needs no number."""
+    return f"point {index}: " if count > 1 else ""
 
 
 class BorderIndex:

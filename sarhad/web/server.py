@@ -11,6 +11,7 @@ stream's poller, flushes the audit trail and closes the node, in that order.
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
 from typing import Final
 
 import uvicorn
@@ -25,7 +26,19 @@ GRACE_S: Final = 10
 
 
 class Server(uvicorn.Server):
-    """uvicorn's server that ends the live streams before its graceful shutdown."""
+    """uvicorn's server that ends the live streams before its graceful shutdown.
+
+    ``on_started`` runs once the sockets listen (not when binding failed), so a caller can say where.
+    """
+
+    def __init__(self, config: uvicorn.Config, on_started: Callable[[], None] | None = None) -> None:
+        super().__init__(config)
+        self._on_started = on_started
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started and self._on_started is not None:
+            self._on_started()
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         close_streams()
@@ -37,6 +50,9 @@ def config(app: ASGIApp, host: str, port: int) -> uvicorn.Config:
     return uvicorn.Config(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=GRACE_S)
 
 
-def run(app: ASGIApp, host: str, port: int) -> None:
-    """Serve ``app`` on ``host:port`` until SIGINT or SIGTERM, then stop in order."""
-    Server(config(app, host, port)).run()
+def run(app: ASGIApp, host: str, port: int, on_started: Callable[[], None] | None = None) -> None:
+    """Serve ``app`` on ``host:port`` until SIGINT or SIGTERM, then stop in order.
+
+    ``on_started`` is called once the server listens (uvicorn's own startup line is below sarhad's log level).
+    """
+    Server(config(app, host, port), on_started).run()

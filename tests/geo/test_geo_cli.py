@@ -40,7 +40,7 @@ def test_where_human_line(capsys: pytest.CaptureFixture[str]) -> None:
 def test_where_rejects_bad_latitude(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["geo", "where", "95", "61"])
     _, err = capsys.readouterr()
-    assert code == 1 and "latitude 95.0 is outside -90..90" in err
+    assert code == 1 and "error: latitude 95.0 is outside -90..90" in err  # one point: no "point 0:"
 
 
 def test_find_json_contract(capsys: pytest.CaptureFixture[str]) -> None:

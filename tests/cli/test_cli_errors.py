@@ -1,0 +1,161 @@
+"""What an analyst sees when a command goes wrong: one line naming what and where, a non-zero exit status."""
+
+from __future__ import annotations
+
+import json
+import select
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sarhad.cli import app, main
+from tests.conftest import UCDP_SAMPLE
+from tests.conftest import run_cli as run
+
+
+def _filled(home: Path, capsys: pytest.CaptureFixture[str], *db: str) -> Path:
+    code, _, err = run(capsys, "--home", str(home), "init", "--party", "PK", *db)
+    assert code == 0, err
+    code, _, err = run(capsys, "--home", str(home), "import", "ucdp", str(UCDP_SAMPLE))
+    assert code == 0, err
+    return home
+
+
+@pytest.fixture
+def home(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """A PK node on SQLite with the UCDP sample."""
+    return _filled(tmp_path / "pk", capsys)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_home(request: pytest.FixtureRequest, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """A PK node with the UCDP sample, once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return _filled(tmp_path / "pk", capsys)
+    return _filled(tmp_path / "pk", capsys, "--db", request.getfixturevalue("pg_schema_url"))
+
+
+def test_export_into_a_missing_folder_names_the_path_without_a_traceback(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "no-such-folder" / "incidents.geojson"
+    code, _, err = run(capsys, "--home", str(home), "export", "geojson", "--out", str(out))
+    assert code == 1
+    assert f"error: {out}: No such file or directory" in err
+    assert "Traceback" not in err
+
+
+def test_export_onto_a_folder_says_so(home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "--home", str(home), "export", "csv", "--out", str(tmp_path))
+    assert code == 1 and f"error: {tmp_path}: Is a directory" in err
+
+
+def test_check_proof_of_a_missing_file_names_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "proof.json"
+    code, _, err = run(capsys, "log", "check-proof", str(missing), "--vkey", "sarhad.pk/log+00000000+AA")
+    assert code == 1 and f"error: {missing}: No such file or directory" in err
+
+
+def test_import_of_a_folder_says_it_is_a_folder(home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "--home", str(home), "import", "acled", str(tmp_path))
+    assert code == 1 and f"error: {tmp_path}: a folder, not a file" in err
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        (("import", "kml", str(UCDP_SAMPLE)), "unknown format 'kml': expected one of ucdp, gtd, acled or stix"),
+        (
+            ("export", "kml", "--out", "x.kml"),
+            "unknown export format 'kml': expected one of csv, geojson, ucdp, gtd, acled or stix",
+        ),
+    ],
+)
+def test_an_unknown_format_lists_every_format_the_help_names(
+    home: Path, command: tuple[str, ...], expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "--home", str(home), *command)
+    assert code == 1 and expected in err
+
+
+@pytest.mark.parametrize("flag", ["--since", "--until"])
+@pytest.mark.parametrize("month", ["2025-13", "2025-00", "2025/11"])
+def test_a_month_that_does_not_exist_is_refused_not_read_as_empty(
+    any_home: Path, flag: str, month: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "--home", str(any_home), "stats", flag, month, "--json")
+    assert code == 1 and out == ""
+    assert f"{flag} {month!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)" in err
+
+
+def test_a_month_selects_that_month(any_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--home", str(any_home), "incidents", "list", "--since", "2010-02", "--until", "2010-02",
+                       "--json")  # fmt: skip
+    dates = {r["date_start"][:7] for r in json.loads(out)}
+    assert code == 0 and dates <= {"2010-02"}
+
+
+def test_ctrl_c_says_interrupted_and_exits_130(capsys: pytest.CaptureFixture[str]) -> None:
+    @app.command("interrupt-probe", hidden=True)
+    def probe() -> None:
+        raise KeyboardInterrupt
+
+    try:
+        code = main(["interrupt-probe"])
+    finally:
+        app.registered_commands = [c for c in app.registered_commands if c.name != "interrupt-probe"]
+    _, err = capsys.readouterr()
+    assert code == 130 and "interrupted" in err
+
+
+def test_clusters_list_json_carries_the_date_the_table_shows(
+    any_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = any_home
+    run(capsys, "--home", str(home), "reconcile")
+    code, out, _ = run(capsys, "--home", str(home), "clusters", "list", "--limit", "3", "--json")
+    rows = json.loads(out)
+    assert code == 0 and len(rows) == 3
+    for r in rows:
+        assert set(r) == {"cluster_id", "date_start", "members", "killed", "wounded", "flags"}
+    code, table, _ = run(capsys, "--home", str(home), "clusters", "list", "--limit", "3")
+    assert all(r["date_start"] in table for r in rows)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def serving(home: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sarhad", "--home", str(home), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        yield proc, port
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate(timeout=30)
+
+
+def test_serve_says_where_it_listens_and_stops_on_ctrl_c(serving: tuple[subprocess.Popen[str], int]) -> None:
+    proc, port = serving
+    assert proc.stderr is not None
+    # The line comes once the server listens; wait for it a bounded time (a silent server fails here).
+    assert select.select([proc.stderr], [], [], 60)[0], "serve printed nothing within 60 s"
+    line = proc.stderr.readline()
+    assert line.startswith(f"serving node PK on http://127.0.0.1:{port}/"), line
+    with socket.create_connection(("127.0.0.1", port), timeout=10):
+        pass
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=30) == 130
