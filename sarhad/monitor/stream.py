@@ -182,9 +182,11 @@ class Watcher:
 
     def _new_alerts(self, top: int) -> list[Event]:
         assert self._alert_seq is not None
+        # A listed alert's incident has its row in incidents (listed() says so, in the same statement, so on the
+        # same snapshot), so the join finds it: the event is marked with its current version's TLP and origin.
         rows = self.db.fetchall(
             "SELECT a.id, a.rule, a.incident_id, a.origin, a.reason, a.created, i.tlp, i.origin, a.seq FROM alerts a"
-            f" LEFT JOIN incidents i ON i.id = a.incident_id WHERE a.seq > ? AND a.seq <= ? AND {listed('a')}"
+            f" JOIN incidents i ON i.id = a.incident_id WHERE a.seq > ? AND a.seq <= ? AND {listed('a')}"
             " ORDER BY a.seq LIMIT ?",
             (self._alert_seq, top, _BATCH),
         )
@@ -195,9 +197,9 @@ class Watcher:
             found = _summaries(self.db, "id = ?", [str(r[2])])
             if found:
                 data["incident"] = found[0]
-            tlp = str(r[6] or "RED")
+            tlp = str(r[6])
             named = _recipients(self.db, str(r[2])) if tlp == "RED" else ()
-            events.append(Event("alert", data, tlp, str(r[7] or r[3]), named))
+            events.append(Event("alert", data, tlp, str(r[7]), named))
         return events
 
     async def run(self) -> None:
