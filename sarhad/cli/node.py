@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,10 @@ def _levels_up_to(level: str) -> tuple[str, ...]:
     return _TLP_ORDER[: _TLP_ORDER.index(wanted) + 1]
 
 
+_SIDES = ("PK", "IR")
+_PARTY_CODE = re.compile(r"[A-Z0-9-]{2,16}")
+
+
 def filters_from(
     since: str | None = None,
     until: str | None = None,
@@ -76,6 +81,8 @@ def filters_from(
     """Filters from the command-line options shared by list, stats and export."""
     if near_border is not None and near_border < 0:
         raise InvalidInput(f"--near-border {near_border}: expected a distance in km ≥ 0")
+    if side is not None and side.upper() not in _SIDES:
+        raise InvalidInput(f"--side {side!r}: expected one of {', '.join(_SIDES)} (the two sides of the border)")
     return Filters(
         since=_date(since, "--since"),
         until=_date(until, "--until"),
@@ -150,6 +157,14 @@ def import_(
 
     if fmt != "stix" and fmt not in TABLE_FORMATS:  # the importer knows the tables; stix goes elsewhere
         raise InvalidInput(f"unknown format {fmt!r}: expected one of {', '.join(TABLE_FORMATS)} or stix")
+    if reported_by is not None:
+        # A party code, as 'init --party' takes it: 'pk' and 'PK' are one party, not two sets of records.
+        reported_by = reported_by.strip().upper()
+        if not _PARTY_CODE.fullmatch(reported_by):
+            raise InvalidInput(
+                f"--reported-by {reported_by!r} is not a party code: expected 2-16 capitals, digits or '-'"
+                " (e.g. PK, IR)"
+            )
     if file.is_dir():
         raise InvalidInput(f"{file}: a folder, not a file")
     if not file.is_file():

@@ -204,8 +204,9 @@ class Filters:
             clauses.append("LOWER(perpetrator) LIKE LOWER(?)")
             params.append(f"%{self.perpetrator}%")
         if self.reported_by:
-            clauses.append("reported_by = ?")
-            params.append(self.reported_by)
+            # Party and dataset codes are capitals; 'ucdp' or 'pk' typed by an analyst means them too.
+            clauses.append("UPPER(reported_by) = ?")
+            params.append(self.reported_by.upper())
         if self.dataset:
             clauses.append("dataset = ?")
             params.append(self.dataset)

@@ -159,3 +159,26 @@ def test_serve_says_where_it_listens_and_stops_on_ctrl_c(serving: tuple[subproce
         pass
     proc.send_signal(signal.SIGINT)
     assert proc.wait(timeout=30) == 130
+
+
+def test_side_other_than_the_two_sides_is_refused(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "--home", str(home), "incidents", "list", "--side", "XX", "--json")
+    assert code == 1 and out == "" and "--side 'XX': expected one of PK, IR" in err
+    code, out, _ = run(capsys, "--home", str(home), "incidents", "list", "--side", "ir", "--json")
+    assert code == 0 and {r["country"] for r in json.loads(out)} == {"IR"}
+
+
+def test_reported_by_filter_ignores_case(any_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, upper, _ = run(capsys, "--home", str(any_home), "stats", "--reported-by", "UCDP", "--json")
+    _, lower, _ = run(capsys, "--home", str(any_home), "stats", "--reported-by", "ucdp", "--json")
+    assert json.loads(upper)["incidents"] == json.loads(lower)["incidents"] == 37
+
+
+def test_import_reported_by_is_one_party_whatever_its_case(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "--home", str(home), "import", "ucdp", str(UCDP_SAMPLE), "--reported-by", "pk")
+    assert code == 0, err
+    code, out, err = run(capsys, "--home", str(home), "import", "ucdp", str(UCDP_SAMPLE), "--reported-by", "PK",
+                         "--json")  # fmt: skip
+    assert code == 0 and json.loads(out)["unchanged"] == 37, err  # the same records, not 37 more
+    code, _, err = run(capsys, "--home", str(home), "import", "ucdp", str(UCDP_SAMPLE), "--reported-by", "P K")
+    assert code == 1 and "--reported-by 'P K' is not a party code" in err
