@@ -263,11 +263,16 @@ def export_stix_cmd(ctx: typer.Context, out: Path) -> None:
     console.print(f"exported {count} STIX objects to {out}")
 
 
-def import_stix_cmd(ctx: typer.Context, file: Path) -> None:
+def import_stix_cmd(ctx: typer.Context, file: Path, json_out: bool = False) -> None:
     """Body of ``sarhad import stix FILE``: publish a bundle (all or nothing)."""
+    import dataclasses
+
     from sarhad.formats.stix import import_stix
 
     s = import_stix(state(ctx).node(), file)
+    if json_out:
+        print_json({"file": str(file), "format": "stix", **dataclasses.asdict(s)})
+        return
     console.print(
         f"imported {s.incidents} incidents and {s.objects} other objects ({s.added} added, {s.updated} updated,"
         f" {s.unchanged} unchanged; {s.derived} derived objects recomputed)"
@@ -285,9 +290,10 @@ def _export_stix(
 def _import_stix(
     ctx: typer.Context,
     file: Path = typer.Argument(..., help="A STIX 2.1 bundle."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
 ) -> None:
     """Import a STIX 2.1 bundle through the publish path (nothing stored when any object is bad)."""
-    import_stix_cmd(ctx, file)
+    import_stix_cmd(ctx, file, json_out)
 
 
 def register(app: typer.Typer) -> None:

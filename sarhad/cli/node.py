@@ -172,7 +172,17 @@ def import_(
     if fmt == "stix":
         from sarhad.cli.exchange import import_stix_cmd
 
-        import_stix_cmd(ctx, file)
+        # A bundle's objects carry their own attribution and marking, and it is stored all or nothing.
+        given = [flag for flag, value in (("--reported-by", reported_by), ("--recipient", recipient),
+                                          ("--skip-invalid", skip_invalid)) if value]  # fmt: skip
+        if tlp.upper() != "CLEAR":
+            given.append("--tlp")
+        if given:
+            raise InvalidInput(
+                f"{', '.join(given)}: not for stix (a bundle's objects carry their own attribution and marking,"
+                " and a bundle is stored whole)"
+            )
+        import_stix_cmd(ctx, file, json_out)
         return
     node = state(ctx).node()
     if progress_enabled() and not json_out:

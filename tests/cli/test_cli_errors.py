@@ -182,3 +182,21 @@ def test_import_reported_by_is_one_party_whatever_its_case(home: Path, capsys: p
     assert code == 0 and json.loads(out)["unchanged"] == 37, err  # the same records, not 37 more
     code, _, err = run(capsys, "--home", str(home), "import", "ucdp", str(UCDP_SAMPLE), "--reported-by", "P K")
     assert code == 1 and "--reported-by 'P K' is not a party code" in err
+
+
+def test_import_stix_prints_json_and_refuses_csv_options(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bundle = tmp_path / "bundle.json"
+    code, _, err = run(capsys, "--home", str(home), "stix-export", "--out", str(bundle))
+    assert code == 0, err
+    other = tmp_path / "ir"
+    run(capsys, "--home", str(other), "init", "--party", "IR")
+    code, out, err = run(capsys, "--home", str(other), "import", "stix", str(bundle), "--json")
+    assert code == 0, err
+    summary = json.loads(out)
+    assert summary["format"] == "stix" and summary["incidents"] == 37 and summary["added"] >= 37
+    code, out, _ = run(capsys, "--home", str(other), "stix-import", str(bundle), "--json")
+    assert code == 0 and json.loads(out)["unchanged"] == summary["added"]
+    code, _, err = run(capsys, "--home", str(other), "import", "stix", str(bundle), "--tlp", "RED", "--skip-invalid")
+    assert code == 1 and "--skip-invalid, --tlp: not for stix" in err
