@@ -15,7 +15,7 @@ from typing import Any, Final
 from sarhad.errors import InvalidInput
 from sarhad.store.db import Database
 
-__all__ = ["Alert", "alert_id", "count_alerts", "insert_alert", "list_alerts", "listed"]
+__all__ = ["Alert", "alert_id", "count_alerts", "insert_alert", "list_alerts", "listed", "next_alert_seq"]
 
 _NAMESPACE: Final = uuid.UUID("5a7268ad-0000-5000-8000-616c65727473")
 
@@ -57,17 +57,22 @@ def listed(table: str = "alerts") -> str:
     return f"EXISTS (SELECT 1 FROM incidents i_now WHERE i_now.id = {table}.incident_id)"
 
 
-def insert_alert(db: Database, alert: Alert) -> bool:
-    """Store ``alert`` unless that rule already alerted on that incident; True when it was new.
+def next_alert_seq(db: Database) -> int:
+    """The ``seq`` the next alert stored takes: one more than the highest stored (see :func:`insert_alert`)."""
+    row = db.fetchone("SELECT MAX(seq) FROM alerts")
+    return 1 if row is None or row[0] is None else int(row[0]) + 1
 
-    Call it in the writer's transaction (:meth:`Database.transaction`): the alert takes the next ``seq``, the
-    order of storing the live stream follows (sarhad.monitor.stream), and writers take turns.
+
+def insert_alert(db: Database, alert: Alert, seq: int) -> bool:
+    """Store ``alert`` as number ``seq`` unless that rule already alerted on that incident; True when it was new.
+
+    ``seq`` is the order of storing, which the live stream follows (sarhad.monitor.stream): take it from
+    :func:`next_alert_seq` in the same write transaction (:meth:`Database.transaction`, where writers take
+    turns), and count on from it for each alert stored.
     """
-    # INSERT … SELECT: SQLite needs a WHERE before ON CONFLICT there, to tell the upsert from a join's ON
     cur = db.execute(
-        f"INSERT INTO alerts ({_COLUMNS}, seq) SELECT ?, ?, ?, ?, ?, ?, COALESCE(MAX(seq), 0) + 1 FROM alerts"
-        " WHERE true ON CONFLICT (rule, incident_id) DO NOTHING",
-        (alert.id, alert.rule, alert.incident_id, alert.origin, alert.reason, alert.created),
+        f"INSERT INTO alerts ({_COLUMNS}, seq) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (rule, incident_id) DO NOTHING",
+        (alert.id, alert.rule, alert.incident_id, alert.origin, alert.reason, alert.created, seq),
     )
     return bool(cur.rowcount)
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Final, NamedTuple
 
 from sarhad.model.incident import Incident
-from sarhad.monitor.alerts import Alert, alert_id, insert_alert
+from sarhad.monitor.alerts import Alert, alert_id, insert_alert, next_alert_seq
 from sarhad.monitor.counterparts import Facts, disagrees, disagrees_many, haversine_km
 from sarhad.monitor.rules import Rule, list_rules
 from sarhad.store.db import Database
@@ -334,6 +334,7 @@ def evaluate(db: Database, incidents: Sequence[Incident | Subject], *, origin: s
         if not rules:
             return []
         stamp = _now()
+        seq: int | None = None  # the next alert's number (alerts.seq), in this transaction where writers take turns
         new: list[Alert] = []
         subjects = [_subject(inc) for inc in incidents]
         distances = _border_kms(subjects) if any(r.near_border_km is not None for r in rules) else {}
@@ -355,8 +356,11 @@ def evaluate(db: Database, incidents: Sequence[Incident | Subject], *, origin: s
                 if reasons is None:
                     continue
                 alert = Alert(alert_id(rule.name, inc.id), rule.name, inc.id, origin, "; ".join(reasons), stamp)
-                if insert_alert(db, alert):
+                if seq is None:
+                    seq = next_alert_seq(db)  # once, when the first alert is stored: it costs a query
+                if insert_alert(db, alert, seq):
                     new.append(alert)
+                    seq += 1
     _pending.extend(new)
     return new
 
