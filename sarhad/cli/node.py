@@ -185,30 +185,53 @@ def import_(
         import_stix_cmd(ctx, file, json_out)
         return
     node = state(ctx).node()
-    if progress_enabled() and not json_out:
-        with progress_bars("importing") as bar:
-            task = bar.add_task(file.name, total=None)
+    try:
+        if progress_enabled() and not json_out:
+            with progress_bars("importing") as bar:
+                task = bar.add_task(file.name, total=None)
+                result = import_file(
+                    node,
+                    fmt,
+                    file,
+                    reported_by=reported_by,
+                    tlp=tlp.upper(),
+                    recipients=tuple(recipient or ()),
+                    skip_invalid=skip_invalid,
+                    progress=lambda n: bar.advance(task, n),
+                )
+        else:
             result = import_file(
-                node,
-                fmt,
-                file,
-                reported_by=reported_by,
-                tlp=tlp.upper(),
-                recipients=tuple(recipient or ()),
+                node, fmt, file, reported_by=reported_by, tlp=tlp.upper(), recipients=tuple(recipient or ()),
                 skip_invalid=skip_invalid,
-                progress=lambda n: bar.advance(task, n),
-            )
-    else:
-        result = import_file(
-            node, fmt, file, reported_by=reported_by, tlp=tlp.upper(), recipients=tuple(recipient or ()),
-            skip_invalid=skip_invalid,
-        )  # fmt: skip
+            )  # fmt: skip
+    except InvalidInput as exc:
+        if json_out:  # a script gets the rejection on stdout too; the message still goes to stderr, exit 1
+            print_json(_rejected_json(file, fmt, exc))
+        raise
     if json_out:
         print_json(result.to_json())
     else:
         console.print(result.summary(), highlight=False)
         for error in result.errors:
             err_console.print(f"  {error}", highlight=False, markup=False)
+
+
+def _rejected_json(file: Path, fmt: str, exc: InvalidInput) -> dict[str, object]:
+    """``import --json``'s output for a file rejected with nothing stored: the first error line, and for bad
+    rows how many rows were read and rejected and the first errors (``FILE:LINE: field: what is wrong``)."""
+    from sarhad.formats.scan import RejectedFile
+
+    message = str(exc)
+    rows = exc if isinstance(exc, RejectedFile) else None
+    return {
+        "file": file.name,
+        "format": fmt,
+        "stored": False,
+        "error": message.splitlines()[0] if message else "",
+        "rows": rows.rows if rows else None,
+        "rejected": rows.rejected if rows else None,
+        "errors": rows.errors if rows else [message],
+    }
 
 
 @incidents_app.command("list")

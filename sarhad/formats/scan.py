@@ -18,7 +18,7 @@ from sarhad.formats.base import RowContext, RowError, TableFormat
 from sarhad.formats.csvio import read_rows
 from sarhad.model.incident import Incident, Place
 
-__all__ = ["MAX_REPORTED_ERRORS", "Geography", "Rejected", "Tally", "rejection", "scan"]
+__all__ = ["MAX_REPORTED_ERRORS", "Geography", "Rejected", "RejectedFile", "Tally", "rejection", "scan"]
 
 MAX_REPORTED_ERRORS = 10
 # (line, row, reason) of a rejected row, for the rejects file
@@ -154,11 +154,25 @@ def scan(
         yield geography.complete(batch)
 
 
-def rejection(name: str, tally: Tally) -> InvalidInput:
+class RejectedFile(InvalidInput):
+    """A file rejected whole for its bad rows: the message lists the first errors; ``rows``, ``rejected`` and
+    ``errors`` (``FILE:LINE: field: what is wrong``) say the same for a script (``import --json``)."""
+
+    def __init__(self, message: str, rows: int, rejected: int, errors: Sequence[str]) -> None:
+        super().__init__(message)
+        self.rows = rows
+        self.rejected = rejected
+        self.errors = list(errors)
+
+
+def rejection(name: str, tally: Tally) -> RejectedFile:
     """The error that rejects the file ``name`` whole, listing the first errors."""
     more = "" if tally.rejected < MAX_REPORTED_ERRORS else f" (showing the first {MAX_REPORTED_ERRORS})"
-    return InvalidInput(
+    return RejectedFile(
         f"{name}: rejected, nothing was stored: {tally.rejected} bad row"
         f"{'s' if tally.rejected != 1 else ''}{more}; use --skip-invalid to store the good rows\n  "
-        + "\n  ".join(tally.errors)
+        + "\n  ".join(tally.errors),
+        tally.rows,
+        tally.rejected,
+        tally.errors,
     )

@@ -215,6 +215,35 @@ def test_cli_bad_file_fails_with_the_errors(home: Path, tmp_path: Path, capsys: 
     assert Path(data["rejected_file"]).is_file()
 
 
+def test_cli_json_says_why_a_file_was_rejected(home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A script asking for --json gets the rejection as JSON on stdout (and the message on stderr, exit 1).
+    table = _table(SAMPLES["acled"])
+    _set(table, 4, "latitude", "123.4")
+    _set(table, 9, "fatalities", "a few")
+    bad = _save(tmp_path / "bad.csv", table)
+    code, out, err = _run(capsys, "--home", str(home), "import", "acled", str(bad), "--json")
+    assert code == 1
+    assert "bad.csv:4: latitude" in err
+    assert json.loads(out) == {
+        "file": "bad.csv", "format": "acled", "stored": False,
+        "error": "bad.csv: rejected, nothing was stored: 2 bad rows; use --skip-invalid to store the good rows",
+        "rows": COUNTS["acled"], "rejected": 2,
+        "errors": ["bad.csv:4: latitude: 123.4 is outside -90..90", "bad.csv:9: fatalities: 'a few' is not a number"],
+    }  # fmt: skip
+    # an error in the file as a whole: no row counts, the error itself
+    (tmp_path / "empty.csv").write_bytes(b"")
+    code, out, _ = _run(capsys, "--home", str(home), "import", "acled", str(tmp_path / "empty.csv"), "--json")
+    assert code == 1
+    data = json.loads(out)
+    assert (data["stored"], data["rows"], data["rejected"]) == (False, None, None)
+    assert data["error"].startswith("empty.csv:1: header: the file is empty") and data["errors"] == [data["error"]]
+    node = Node.open(load_settings(home))
+    try:
+        assert count_incidents(node.db) == 0
+    finally:
+        node.close()
+
+
 def test_an_oversized_field_names_the_line_and_the_column(node: Node, tmp_path: Path) -> None:
     from sarhad.formats.csvio import MAX_FIELD
 
