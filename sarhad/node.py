@@ -55,6 +55,32 @@ _BATCH = 5000
 _DELTAS_MAX = 50_000  # summary groups and map points gathered before they are written
 
 
+def _topmost_missing(folder: Path) -> Path | None:
+    """The outermost of ``folder`` and its parents that does not exist (what ``mkdir(parents=True)`` makes
+    first), or None when ``folder`` exists."""
+    missing = None
+    for path in (folder, *folder.parents):
+        if path.exists():
+            break
+        missing = path
+    return missing
+
+
+def _remove_made(home: Path, made: Path | None, present: set[Path]) -> None:
+    """Undo a failed :meth:`Node.init`: remove the folders it made (``made`` and everything in it), or, in a
+    ``home`` that existed before, only the entries not ``present`` then. A folder that existed is never removed."""
+    import shutil
+
+    if made is not None:
+        shutil.rmtree(made, ignore_errors=True)
+        return
+    for entry in set(home.iterdir()) - present:
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+
+
 def utc_timestamp(moment: datetime | None = None) -> str:
     """A STIX timestamp with millisecond precision: ``2026-12-01T20:19:36.123Z``."""
     moment = moment or datetime.now(UTC)
@@ -267,6 +293,10 @@ class Node:
     ) -> Node:
         """Create a node home: settings, a new Ed25519 key (mode 0600) and the database schema.
 
+        A failed init leaves nothing it created behind: the folders it made are removed, and in a folder that
+        existed before only the files it added (a SQLite database begun in it), so the same command can be
+        run again once the cause is fixed.
+
         Raises ConfigError when ``home`` already holds a node, StorageError when the database fails.
         """
         home = home.resolve()
@@ -279,20 +309,26 @@ class Node:
         )
         if (home / "sarhad.toml").exists():
             raise ConfigError(f"{home} already holds a sarhad node; choose another --home")
+        made = _topmost_missing(home)
+        present = set() if made is not None else set(home.iterdir())
         home.mkdir(parents=True, exist_ok=True)
-        signer = Signer.generate(settings.origin)
-        db = open_database(settings.database_url)
         try:
-            if db.fetchone(_HAS_OBJECTS[db.dialect]) is not None:
-                raise ConfigError(
-                    "the database already holds a sarhad node; give each node its own database (or schema)"
-                )
-            migrate(db)
+            signer = Signer.generate(settings.origin)
+            db = open_database(settings.database_url)
+            try:
+                if db.fetchone(_HAS_OBJECTS[db.dialect]) is not None:
+                    raise ConfigError(
+                        "the database already holds a sarhad node; give each node its own database (or schema)"
+                    )
+                migrate(db)
+                signer.write_key_file(settings.key_path)
+                write_settings(settings)
+            except BaseException:
+                db.close()
+                raise
         except BaseException:
-            db.close()
+            _remove_made(home, made, present)
             raise
-        signer.write_key_file(settings.key_path)
-        write_settings(settings)
         return cls(settings, db, signer)
 
     @classmethod

@@ -3,11 +3,14 @@
 Each command group lives in its own module and is added here. Errors that sarhad raises on purpose
 (``SarhadError``), and the operating system's errors on a file the user named (a missing folder for
 ``--out``, a folder given as a file), are printed as one line without a traceback, with exit status 1
-(``--verbose`` logs the traceback). Ctrl-C prints ``interrupted`` and exits 130.
+(``--verbose`` logs the traceback). Ctrl-C prints ``interrupted`` and exits 130. A reader that stops
+reading (``sarhad incidents list | head``) ends the command quietly with exit status 0, as ``git log | head``
+does, whatever printed the output (a table, JSON, help).
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import sys
@@ -93,11 +96,56 @@ _VENDORED_CLICK_ERRORS: tuple[type[Exception], ...] = tuple(
 )
 
 
+def _closed_pipe(exc: BaseException) -> bool:
+    """Whether ``exc`` is, or was raised while handling, a write to a pipe whose reader has gone (EPIPE).
+
+    Rich answers a closed pipe with ``SystemExit(1)`` raised in its ``except BrokenPipeError``, and typer
+    answers it with ``sys.exit(1)`` in its ``except OSError``: either way the broken pipe is the context.
+    """
+    return any(
+        isinstance(e, OSError) and e.errno == errno.EPIPE  # BrokenPipeError is the OSError of EPIPE
+        for e in (exc, exc.__context__)
+    )
+
+
+def _reader_gone() -> int:
+    """End quietly after the reader of stdout went away: the exit status of a command whose output was cut.
+
+    Python's advice (the note on SIGPIPE in the ``signal`` docs): point stdout at devnull, so the interpreter's
+    last flush of what is still buffered does not fail again and print a traceback at exit.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout is not a file (captured in a test): nothing will flush to the pipe
+        pass
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; return the exit status (0 on success)."""
+    """Run the CLI; return the exit status (0 on success, also when the reader of stdout stopped reading)."""
+    code = _run(argv)
+    try:
+        # What is still buffered (a short --json document) meets a reader that went away here, not in the
+        # interpreter's last flush; the command's own status stands.
+        sys.stdout.flush()
+    except OSError as exc:
+        if not _closed_pipe(exc):
+            raise
+        _reader_gone()
+    return code
+
+
+def _run(argv: list[str] | None) -> int:
+    """Run the command; every way it can end, as an exit status (see the module doc)."""
     try:
         # Without standalone mode, click returns a command's typer.Exit code instead of raising it.
         code = app(args=argv, prog_name="sarhad", standalone_mode=False)
+    except SystemExit as exc:
+        if _closed_pipe(exc):
+            return _reader_gone()
+        raise
     except click.exceptions.Exit as exc:
         return int(exc.exit_code or 0)
     except click.exceptions.Abort:
@@ -120,8 +168,10 @@ def main(argv: list[str] | None = None) -> int:
         err_console.print("interrupted")
         return _INTERRUPTED
     except OSError as exc:
-        # Typer handles a closed pipe (EPIPE) itself; what reaches here is mostly a path the user gave
-        # (a missing folder, a folder given as a file, a full disk): one line, like any other error.
+        if _closed_pipe(exc):
+            return _reader_gone()
+        # Besides a closed pipe, what reaches here is mostly a path the user gave (a missing folder, a folder
+        # given as a file, a full disk): one line, like any other error.
         logger.info("operating system error", exc_info=True)
         where = f"{exc.filename}: " if exc.filename is not None else ""
         err_console.print(f"error: {where}{exc.strerror or exc}", style="red", highlight=False, markup=False)

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from sarhad.node import Node
 
-__all__ = ["State", "console", "err_console", "print_json", "print_table", "progress_bars", "state"]
+__all__ = ["State", "console", "country_code", "err_console", "print_json", "print_table", "progress_bars", "state"]
 
 # On a terminal Rich fits its width; piped output gets wide tables that do not wrap mid-id.
 console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 220)
@@ -54,6 +54,31 @@ def state(ctx: typer.Context) -> State:
     if not isinstance(obj, State):
         raise RuntimeError("the sarhad CLI was not started through its root command")
     return obj
+
+
+def country_code(text: str | None, flag: str = "--country") -> str | None:
+    """The ISO 3166-1 alpha-2 code a ``--country`` option names (None when not given).
+
+    Takes a two-letter code in any case (records may come from anywhere), or a country name or alpha-3 code
+    that sarhad.geo's normaliser knows ("pakistan", "IRN"). Raises InvalidInput for anything else, listing
+    what is accepted: a filter on a value no record holds would otherwise find nothing without a word.
+    """
+    if text is None:
+        return None
+    from sarhad.errors import InvalidInput
+    from sarhad.geo.admin import COUNTRY_NAMES, normalise_country
+
+    code = normalise_country(text)
+    if code is not None:
+        return code
+    stripped = text.strip()
+    if len(stripped) == 2 and stripped.isascii() and stripped.isalpha():
+        return stripped.upper()
+    names = ", ".join(sorted(names[0] for names in COUNTRY_NAMES.values()))
+    raise InvalidInput(
+        f"{flag} {text!r} is not a country: expected an ISO 3166-1 alpha-2 code in any case (PK, ir) or one of"
+        f" these names (or their alpha-3 codes): {names}"
+    )
 
 
 def print_json(value: Any) -> None:

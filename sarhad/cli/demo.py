@@ -134,7 +134,8 @@ def demo(
         urls = {p: stack.enter_context(_serving(n, _free_port())) for p, n in nodes.items()}
         for party, other in (("PK", "IR"), ("IR", "PK")):
             token = create_token(nodes[other].db, f"{party.lower()}-node", "peer", party)
-            add_peer(nodes[party].db, other, urls[other], nodes[other].signer.vkey, token)
+            own = nodes[party].settings.origin
+            add_peer(nodes[party].db, other, urls[other], nodes[other].signer.vkey, token, own_origin=own)
         for party, other in (("IR", "PK"), ("PK", "IR"), ("IR", "PK")):
             result = sync_peer(nodes[party], get_peer(nodes[party].db, other))
             console.print(f"{party}: {result.summary()}", highlight=False)

@@ -95,13 +95,15 @@ def peer_add(
 ) -> None:
     """Register a peer (replacing one of the same name). A name that holds a copy of a peer's log keeps that
     log's key and party; the same key and party as a removed peer take its copy back. A key registered under
-    another name, or kept by a removed peer of another party, is refused (one log is one peer)."""
+    another name, or kept by a removed peer of another party, is refused (one log is one peer), and so is a key
+    of this node's own log origin (its own key, or another node set up under the same party)."""
     from sarhad.cli.audit import record_cli_write
     from sarhad.exchange.peers import add_peer
 
-    db = state(ctx).node().db
+    node = state(ctx).node()
+    db = node.db
     with db.transaction():
-        peer = add_peer(db, name, url, vkey, token, party)
+        peer = add_peer(db, name, url, vkey, token, party, own_origin=node.settings.origin)
         record_cli_write(db, "add-peer", f"{peer.name} ({peer.party}) at {peer.url}")  # never the token
     console.print(f"added peer {peer.name} ({peer.party}) at {peer.url}, log {peer.origin}")
 

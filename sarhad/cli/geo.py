@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sarhad.cli._shared import console, print_json, print_table
+from sarhad.cli._shared import console, country_code, print_json, print_table
 
 __all__ = ["geo_app"]
 
@@ -49,7 +49,7 @@ def find_cmd(
     """Geocode a place name: ranked candidates with a confidence."""
     from sarhad.geo import find
 
-    found = find(name, country=country, admin1=admin1, limit=limit)
+    found = find(name, country=country_code(country), admin1=admin1, limit=limit)
     if as_json:
         print_json([c.to_dict() for c in found])
         return

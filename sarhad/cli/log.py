@@ -9,9 +9,10 @@ Output contract (other tools rely on it):
   for ``tree_size``).
 * ``log consistency OLD [NEW] --json`` prints ``old_size``, ``new_size`` and ``proof``.
 * ``log verify`` exits 0 only when the whole log, and the copy of each peer's log, checks; ``--json`` prints
-  the figures, with a section per peer under ``peers``. It exits 3 when everything checks except copies
-  whose checkpoints are signed by a key the node no longer holds (``status`` ``key_not_held``, ``ok`` false),
-  and 1 at the first problem found.
+  the figures (``cosignatures``: those verified, ``cosignatures_stored``, ``cosignatures_not_checked``: by a
+  key neither a known peer's nor given with ``--witness``), with a section per peer under ``peers``. It exits
+  3 when everything checks except copies whose checkpoints are signed by a key the node no longer holds
+  (``status`` ``key_not_held``, ``ok`` false), and 1 at the first problem found.
 """
 
 from __future__ import annotations
@@ -36,10 +37,29 @@ _JSON = typer.Option(False, "--json", help="Print JSON (for scripts).")
 _KNOWN = typer.Option(
     [], "--checkpoint", metavar="FILE", help="A signed checkpoint saved earlier that the log must still contain."
 )
-_WITNESS = typer.Option([], "--witness", metavar="VKEY", help="A witness's cosignature verifier key (repeatable).")
+_WITNESS = typer.Option(
+    [],
+    "--witness",
+    metavar="VKEY",
+    help="A witness's cosignature verifier key, or a sarhad node's log key ('sarhad key show'), which it cosigns"
+    " with (repeatable).",
+)
 _PROOF_FILE = typer.Argument(..., metavar="PROOF.json", help="The output of 'log prove --json' ('-': stdin).")
 _VKEY = typer.Option(..., "--vkey", help="The log's verifier key (from 'sarhad key show').")
 _BODY = typer.Option(None, "--body", help="The object's canonical JSON: also check that the envelope commits to it.")
+
+
+# What 'log prove --json' prints and 'log check-proof' reads (object_id is informative: the envelope names it).
+_PROOF_FIELDS: dict[str, type] = {
+    "checkpoint": str, "envelope": str, "leaf_index": int, "tree_size": int, "leaf_hash": str, "proof": list,
+}  # fmt: skip
+_JSON_TYPES = {str: "a string", int: "an integer", list: "a list", dict: "an object", bool: "true or false",
+               float: "a number", type(None): "null"}  # fmt: skip
+_PROOF_DOCUMENT = (
+    "the file should hold what 'sarhad log prove OBJECT_ID --json' prints: a JSON object with checkpoint (the"
+    " signed note), envelope (the canonical envelope text), leaf_index, tree_size, leaf_hash (base64) and proof"
+    " (a list of base64 hashes)"
+)
 
 
 def _b64(h: bytes) -> str:
@@ -145,23 +165,25 @@ def log_verify(
     json_out: bool = _JSON,
 ) -> None:
     """Recompute every leaf from the stored objects and the tree from the leaves, and check every signed
-    checkpoint and cosignature; then the copy of each peer's log (a removed peer's too, with the key kept at
-    its removal): every copied leaf, every stored object of the peer against its leaf, and the peer's root at
-    its last verified checkpoint. Exits 1 naming the first bad entry (and the peer); exits 3, naming the peer
-    and the key, when a copy's checkpoints are signed by a key this node no longer holds (see 'peer
-    former-key')."""
+    checkpoint, and every stored cosignature with the keys of the peers this node knows (each peer is a witness
+    of this log) and the --witness keys (a cosignature by another key is counted, not checked); then the copy
+    of each peer's log (a removed peer's too, with the key kept at its removal): every copied leaf, every
+    stored object of the peer against its leaf, and the peer's root at its last verified checkpoint. Exits 1
+    naming the first bad entry (and the peer); exits 3, naming the peer and the key, when a copy's checkpoints
+    are signed by a key this node no longer holds (see 'peer former-key')."""
+    from sarhad.exchange.peers import witness_keys
     from sarhad.log.cosignature import CosignatureVerifier
     from sarhad.log.note import Verifier
     from sarhad.log.peer_copies import PeerCopyReport, verify_peer_copies
     from sarhad.log.verify import Progress, VerifyReport, verify_log
 
     node = state(ctx).node()
-    witnesses = []
+    witnesses = witness_keys(node.db)
     for vkey in witness:
         v = Verifier.from_vkey(vkey)
-        if not isinstance(v, CosignatureVerifier):
-            raise InvalidInput(f"--witness {vkey!r} is not a cosignature (type 0x04) key")
-        witnesses.append(v)
+        # A sarhad node cosigns with its log key as a cosignature/v1 key (sarhad.exchange.peers), so the log
+        # key 'sarhad key show' prints on the witness's node names it as well.
+        witnesses.append(v if isinstance(v, CosignatureVerifier) else CosignatureVerifier(v.name, v.public_key))
 
     def run(progress: Progress | None = None) -> tuple[VerifyReport, list[PeerCopyReport]]:
         own = verify_log(
@@ -204,6 +226,8 @@ def log_verify(
                 "objects": report.objects,
                 "raw_rows": report.raw_rows,
                 "cosignatures": report.cosignatures,
+                "cosignatures_stored": report.cosignatures_stored,
+                "cosignatures_not_checked": report.cosignatures_not_checked,
                 "peers": {p.peer: p.as_dict() for p in peers},
             }
         )
@@ -243,11 +267,28 @@ def log_check_proof(
     text = sys.stdin.read() if str(proof_file) == "-" else proof_file.read_text(encoding="utf-8")
     try:
         data = json.loads(text)
+    except ValueError as exc:
+        raise InvalidInput(f"{proof_file}: not JSON ({exc}); {_PROOF_DOCUMENT}") from None
+    missing = [key for key in _PROOF_FIELDS if key not in data] if isinstance(data, dict) else None
+    if missing is None:
+        raise InvalidInput(
+            f"{proof_file}: {_JSON_TYPES.get(type(data), 'a value')}, not a JSON object; {_PROOF_DOCUMENT}"
+        )
+    if missing:
+        fields = ", ".join(repr(k) for k in missing)
+        raise InvalidInput(f"{proof_file}: missing field{'s' if len(missing) > 1 else ''} {fields}; {_PROOF_DOCUMENT}")
+    for key, kind in _PROOF_FIELDS.items():
+        if type(data[key]) is not kind:  # not isinstance: true is no leaf index
+            found = _JSON_TYPES.get(type(data[key]), type(data[key]).__name__)
+            raise InvalidInput(
+                f"{proof_file}: field {key!r} is {found}, expected {_JSON_TYPES[kind]}; {_PROOF_DOCUMENT}"
+            )
+    try:
         checkpoint, _ = open_checkpoint(data["checkpoint"], [Verifier.from_vkey(vkey)])
         envelope = Envelope.from_canonical(data["envelope"])
         proof = [base64.b64decode(h, validate=True) for h in data["proof"]]
         index, size = int(data["leaf_index"]), int(data["tree_size"])
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, TypeError) as exc:
         raise InvalidInput(f"{proof_file}: not a 'log prove --json' document: {exc}") from None
     if checkpoint.size != size:
         raise VerificationError(f"the proof is for size {size} but the checkpoint is for {checkpoint.size}")

@@ -9,7 +9,16 @@ from typing import Any
 
 import typer
 
-from sarhad.cli._shared import console, err_console, print_json, print_table, progress_bars, progress_enabled, state
+from sarhad.cli._shared import (
+    console,
+    country_code,
+    err_console,
+    print_json,
+    print_table,
+    progress_bars,
+    progress_enabled,
+    state,
+)
 from sarhad.errors import InvalidInput
 from sarhad.store.incidents import Filters
 
@@ -86,7 +95,7 @@ def filters_from(
     return Filters(
         since=_date(since, "--since"),
         until=_date(until, "--until"),
-        country=country,
+        country=country_code(country),
         admin1=admin1,
         perpetrator=perpetrator,
         bbox=_bbox(bbox),
@@ -98,7 +107,7 @@ def filters_from(
 
 _SINCE = typer.Option(None, "--since", help="From this date (YYYY, YYYY-MM or YYYY-MM-DD).")
 _UNTIL = typer.Option(None, "--until", help="Up to this date (inclusive).")
-_COUNTRY = typer.Option(None, "--country", help="ISO country code, e.g. PK.")
+_COUNTRY = typer.Option(None, "--country", help="ISO country code (any case) or name, e.g. PK, ir, Pakistan.")
 _ADMIN1 = typer.Option(None, "--admin1", help="Province name or ISO 3166-2 code, e.g. Balochistan or PK-BA.")
 _PERP = typer.Option(None, "--perpetrator", help="Perpetrator name contains this text.")
 _BBOX = typer.Option(None, "--bbox", help="MINLON,MINLAT,MAXLON,MAXLAT")
@@ -461,10 +470,13 @@ def store_rebuild(ctx: typer.Context, json_out: bool = _JSON) -> None:
     node = state(ctx).node()
     counts = rebuild_views(node.db)
     if json_out:
-        print_json(counts)
+        # "framework objects" (with a space) was this document's key before the snake_case one; kept for the
+        # scripts that read it, to be dropped in a later release.
+        print_json({**counts, "framework objects": counts["framework_objects"]})
     else:
         console.print(
-            "rebuilt from the stored objects: " + ", ".join(f"{v} {k}" for k, v in counts.items()), highlight=False
+            "rebuilt from the stored objects: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()),
+            highlight=False,
         )
 
 

@@ -51,6 +51,7 @@ __all__ = [
     "node_cosigner",
     "peer_by_origin",
     "remove_peer",
+    "witness_keys",
 ]
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -101,22 +102,40 @@ def _holds_copy(db: Database, name: str) -> bool:
     )
 
 
-def add_peer(db: Database, name: str, url: str, vkey: str, token: str, party: str | None = None) -> Peer:
+def add_peer(
+    db: Database,
+    name: str,
+    url: str,
+    vkey: str,
+    token: str,
+    party: str | None = None,
+    *,
+    own_origin: str | None = None,
+) -> Peer:
     """Register (or replace) the peer ``name`` at ``url`` whose log key is ``vkey``.
 
     ``party`` defaults to ``name`` in capitals. A name that holds a copy of a log (registered or removed)
     keeps that log's key and party; a removed peer's copy of the same log (same vkey and party) filed under
-    another name is taken over, so the next sync extends it (see the module doc).
+    another name is taken over, so the next sync extends it (see the module doc). ``own_origin``, this node's
+    log origin, is refused as a peer's: a log is known by its origin (the cosignatures on this node's
+    checkpoints, the objects it publishes), so a peer of the same origin, this node's own key or another node
+    set up under the same party, would be taken for this node.
 
-    Raises InvalidInput for a malformed name, URL, vkey or party, for another key or party under a name
-    that holds a copy, for a vkey registered under another name, or for the vkey of a removed peer of
-    another party; nothing is changed then.
+    Raises InvalidInput for a malformed name, URL, vkey or party, for a vkey whose origin is ``own_origin``,
+    for another key or party under a name that holds a copy, for a vkey registered under another name, or for
+    the vkey of a removed peer of another party; nothing is changed then.
     """
     if not _NAME.match(name):
         raise InvalidInput(f"peer name {name!r} must be 1-64 letters, digits, '.', '_' or '-'")
     if not url.startswith(("http://", "https://")):
         raise InvalidInput(f"peer URL {url!r} must start with http:// or https://")
     verifier = Verifier.from_vkey(vkey)
+    if own_origin is not None and verifier.name == own_origin:
+        raise InvalidInput(
+            f"the key {vkey!r} signs the log {own_origin!r}, this node's own log's origin: a peer is another node"
+            " with a log of its own (give the peer's key from 'sarhad key show' on that node; a second node of"
+            " the same party needs its own origin, 'sarhad init --origin')"
+        )
     party = party or name.upper()
     if not _PARTY.match(party):
         raise InvalidInput(f"peer party {party!r} is not a party code (2-16 capitals, digits or '-'); give --party")
@@ -286,6 +305,25 @@ def cosigner_for(peer: Peer) -> CosignatureVerifier:
     """The verifier of the cosignatures ``peer`` makes (its log key as a cosignature/v1 key)."""
     v = peer.verifier
     return CosignatureVerifier(v.name, v.public_key)
+
+
+def witness_keys(db: Database) -> list[CosignatureVerifier]:
+    """The cosignature keys of every peer this node knows, each a witness of this node's log: the registered
+    peers', the removed peers' whose copy is kept, and the former keys recorded with :func:`add_former_key`.
+
+    A cosignature is stored only when a registered peer's key verifies it (``POST /log/cosignatures``), so
+    ``sarhad log verify`` checks the stored ones with these; one by a peer removed without a copy, or by a key
+    replaced before, is by none of them.
+    """
+    rows = db.fetchall(
+        "SELECT vkey FROM peers UNION SELECT vkey FROM removed_peers UNION SELECT vkey FROM peer_former_keys"
+    )
+    keys: dict[tuple[str, int], CosignatureVerifier] = {}
+    for (vkey,) in rows:
+        v = Verifier.from_vkey(str(vkey))
+        cosigner = CosignatureVerifier(v.name, v.public_key)
+        keys[(cosigner.name, cosigner.key_id)] = cosigner
+    return [keys[k] for k in sorted(keys)]
 
 
 def node_cosigner(node: Node) -> CosignatureSigner:

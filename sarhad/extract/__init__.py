@@ -95,12 +95,17 @@ def extract_article(text: str, published: date | str | None = None, file: str | 
 
 
 def extract_file(path: str, published: date | str | None = None) -> Extraction:
-    """Read ``path`` (UTF-8) and extract it; the entry's ``file`` is the path as given."""
+    """Read ``path`` (UTF-8) and extract it; the entry's ``file`` is the path as given.
+
+    Raises NotFound for a missing file, InvalidInput for a folder, a file too long or not UTF-8.
+    """
     from pathlib import Path
 
     from sarhad.errors import InvalidInput, NotFound
 
     p = Path(path)
+    if p.is_dir():
+        raise InvalidInput(f"{path}: a folder, not a file")
     if not p.is_file():
         raise NotFound(f"{path}: no such file")
     size = p.stat().st_size

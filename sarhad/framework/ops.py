@@ -365,8 +365,8 @@ def add_evidence(
     """Add a file (copied, read-only, into the node home's ``evidence/`` folder) or a link as evidence.
 
     A file's SHA-256 and size are stored; the id is stable from the hash, so adding the same file again adds
-    the new incident links only. Raises InvalidInput for an unknown kind or a missing file, NotFound for an
-    unknown incident.
+    the new incident links only. Raises InvalidInput for an unknown kind, a missing file or a folder, NotFound
+    for an unknown incident.
     """
     kind = kind.strip().lower()
     if kind not in EVIDENCE_KINDS:
@@ -385,6 +385,8 @@ def add_evidence(
     size: int | None = None
     if url is None:
         path = Path(text)
+        if path.is_dir():
+            raise InvalidInput(f"{path}: a folder, not a file")
         if not path.is_file():
             raise InvalidInput(f"{path}: no such file")
         digest, size = _sha256(path)

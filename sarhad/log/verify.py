@@ -13,7 +13,9 @@ Nothing stored is trusted. The verifier
 3. rebuilds the tree from the recomputed leaf hashes and compares every stored node with it;
 4. checks every stored checkpoint: the signature (by one of ``verifiers``), the origin, the root against
    the rebuilt tree, consistency with the previous checkpoint, and that the latest covers every leaf;
-5. checks every stored cosignature against its checkpoint, when witness keys are given.
+5. checks that every stored cosignature is a well-formed line on a stored checkpoint, and verifies those by
+   the ``witnesses`` given (``sarhad log verify`` gives the keys of the peers it knows, each a witness of this
+   node's log, and ``--witness`` keys); the others are counted as stored but not checked.
 
 The first problem raises :class:`VerificationError` naming the entry, e.g.
 ``leaf 17 (incident--…@2026-…): object body hash does not match the envelope``. The work is linear in the
@@ -59,6 +61,9 @@ class VerifyReport:
     objects: int = 0
     raw_rows: int = 0
     cosignatures: int = 0
+    """Stored cosignatures verified with a witness key given."""
+    cosignatures_stored: int = 0
+    """Every stored cosignature: the verified ones and those by a key not given, not checked."""
     latest_note: str | None = None
     witnesses: dict[str, int] = field(default_factory=dict)
 
@@ -72,8 +77,18 @@ class VerifyReport:
         if self.raw_rows:
             lines.append(f"source rows: {self.raw_rows} match the raw_sha256 their incidents commit to")
         if self.cosignatures:
-            lines.append(f"cosignatures: {self.cosignatures} verified")
+            by = ", ".join(f"{count} by {name}" for name, count in sorted(self.witnesses.items()))
+            lines.append(f"cosignatures: {self.cosignatures} verified ({by})")
+        if unchecked := self.cosignatures_not_checked:
+            which = f"{unchecked} " if self.cosignatures else ""  # all of them when none was verified
+            hint = "give --witness KEY to check them"
+            lines.append(f"stored cosignatures: {self.cosignatures_stored} ({which}not checked: {hint})")
         return "\n".join(lines)
+
+    @property
+    def cosignatures_not_checked(self) -> int:
+        """Stored cosignatures by a key not given: their lines are well formed, their signatures not checked."""
+        return self.cosignatures_stored - self.cosignatures
 
 
 def _fail(message: str) -> VerificationError:
@@ -323,6 +338,7 @@ def _verify(
             raise _fail(f"{label}: malformed: {exc}") from None
         if (sig.name, sig.key_id) != (name, int(key_id)) or int.from_bytes(sig.signature[:8], "big") != int(timestamp):
             raise _fail(f"{label}: the stored columns do not match the signature line")
+        report.cosignatures_stored += 1
         witness = witness_keys.get((sig.name, sig.key_id))
         if witness is None:
             continue
