@@ -3,7 +3,7 @@
 An import, a sync or a clustering run allocates millions of small containers (tuples, lists, dicts), which
 reference counting frees as soon as a row is done; none of them forms a cycle worth collecting. Each few
 hundred allocations, though, the cyclic collector runs, and every so often it walks every object the process
-holds (the parsed geography, the modules, what is queued), again and again: 5-7 % of the CPU of an import's
+holds (the parsed geography, the modules, what is queued), again and again: 4-8 % of the CPU of an import's
 worker process (100,000 ACLED rows). :func:`paused_collector` turns it off for such a block and back on
 after; a cycle formed meanwhile is collected then, by the collector's next run.
 """
