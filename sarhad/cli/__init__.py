@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import select
 import sys
 from pathlib import Path
 from typing import Final
@@ -96,16 +97,48 @@ _VENDORED_CLICK_ERRORS: tuple[type[Exception], ...] = tuple(
 )
 
 
-def _closed_pipe(exc: BaseException) -> bool:
-    """Whether ``exc`` is, or was raised while handling, a write to a pipe whose reader has gone (EPIPE).
+def _epipe(exc: BaseException) -> OSError | None:
+    """The write to a pipe whose reader has gone (EPIPE) that ``exc`` is, or was raised while handling; None if
+    neither. Rich answers a closed stdout with ``SystemExit(1)`` raised in its ``except BrokenPipeError``, and
+    click answers any EPIPE in a command with ``sys.exit(1)`` in its ``except OSError``: either way the broken
+    pipe is the context."""
+    for e in (exc, exc.__context__):
+        if isinstance(e, OSError) and e.errno == errno.EPIPE:  # BrokenPipeError is the OSError of EPIPE
+            return e
+    return None
 
-    Rich answers a closed pipe with ``SystemExit(1)`` raised in its ``except BrokenPipeError``, and typer
-    answers it with ``sys.exit(1)`` in its ``except OSError``: either way the broken pipe is the context.
-    """
-    return any(
-        isinstance(e, OSError) and e.errno == errno.EPIPE  # BrokenPipeError is the OSError of EPIPE
-        for e in (exc, exc.__context__)
-    )
+
+def _identity(fd: int) -> tuple[int, int, int] | None:
+    try:
+        st = os.fstat(fd)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_rdev
+
+
+def _stdout_fd() -> int | None:
+    try:
+        return sys.stdout.fileno()
+    except (OSError, ValueError, AttributeError):  # stdout is not a file (captured in a test)
+        return None
+
+
+def _stdout_reader_gone(before: tuple[int, int, int] | None) -> bool:
+    """Whether the EPIPE just met was stdout's: stdout is a pipe whose reading end is closed (``poll`` reports an
+    error on its writing end), or stdout is no longer the file it was when the command started (``before``):
+    rich, meeting a closed stdout, points it at devnull itself. Any other pipe (an import's worker that died, a
+    peer's socket) breaking is a failure of the command, not a reader that stopped reading."""
+    fd = _stdout_fd()
+    if fd is None:
+        return False
+    if before is not None and _identity(fd) != before:
+        return True
+    try:
+        poller = select.poll()
+    except AttributeError:  # no poll on this system
+        return False
+    poller.register(fd, select.POLLOUT)
+    return any(events & select.POLLERR for _fd, events in poller.poll(0))
 
 
 def _reader_gone() -> int:
@@ -123,29 +156,41 @@ def _reader_gone() -> int:
     return 0
 
 
+def _os_error(exc: OSError) -> int:
+    """An operating system error as one line (mostly a path the user gave: a missing folder, a folder given
+    as a file, a full disk; or a pipe other than stdout that broke), like any other error."""
+    logger.info("operating system error", exc_info=exc)
+    where = f"{exc.filename}: " if exc.filename is not None else ""
+    err_console.print(f"error: {where}{exc.strerror or exc}", style="red", highlight=False, markup=False)
+    return 1
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit status (0 on success, also when the reader of stdout stopped reading)."""
-    code = _run(argv)
+    fd = _stdout_fd()
+    before = _identity(fd) if fd is not None else None
+    code = _run(argv, before)
     try:
         # What is still buffered (a short --json document) meets a reader that went away here, not in the
         # interpreter's last flush; the command's own status stands.
         sys.stdout.flush()
     except OSError as exc:
-        if not _closed_pipe(exc):
+        if _epipe(exc) is None or not _stdout_reader_gone(before):
             raise
         _reader_gone()
     return code
 
 
-def _run(argv: list[str] | None) -> int:
+def _run(argv: list[str] | None, stdout_before: tuple[int, int, int] | None) -> int:
     """Run the command; every way it can end, as an exit status (see the module doc)."""
     try:
         # Without standalone mode, click returns a command's typer.Exit code instead of raising it.
         code = app(args=argv, prog_name="sarhad", standalone_mode=False)
     except SystemExit as exc:
-        if _closed_pipe(exc):
-            return _reader_gone()
-        raise
+        broken = _epipe(exc)
+        if broken is None:
+            raise
+        return _reader_gone() if _stdout_reader_gone(stdout_before) else _os_error(broken)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code or 0)
     except click.exceptions.Abort:
@@ -168,14 +213,9 @@ def _run(argv: list[str] | None) -> int:
         err_console.print("interrupted")
         return _INTERRUPTED
     except OSError as exc:
-        if _closed_pipe(exc):
+        if _epipe(exc) is not None and _stdout_reader_gone(stdout_before):
             return _reader_gone()
-        # Besides a closed pipe, what reaches here is mostly a path the user gave (a missing folder, a folder
-        # given as a file, a full disk): one line, like any other error.
-        logger.info("operating system error", exc_info=True)
-        where = f"{exc.filename}: " if exc.filename is not None else ""
-        err_console.print(f"error: {where}{exc.strerror or exc}", style="red", highlight=False, markup=False)
-        return 1
+        return _os_error(exc)
     if code == _INTERRUPTED:
         # Typer turns Ctrl-C (KeyboardInterrupt) into its Exit(130) before it reaches the handler above.
         err_console.print("interrupted")

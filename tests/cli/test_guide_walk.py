@@ -76,6 +76,28 @@ def test_a_failing_command_keeps_its_status_when_the_reader_is_gone(tmp_path: Pa
     assert done.returncode == 1 and "error:" in done.stderr
 
 
+def test_a_broken_pipe_that_is_not_stdout_is_a_failure_not_a_reader_gone(tmp_path: Path) -> None:
+    # An import whose worker died (its pipe broken) must not end quietly with status 0 because the error is an
+    # EPIPE too: only stdout's reader going away ends a command quietly.
+    script = (
+        "import sys, sarhad.importer as imp\n"
+        "def broken(*args, **kwargs):\n"
+        "    raise BrokenPipeError(32, 'Broken pipe')\n"
+        "imp.import_file = broken\n"
+        "from sarhad.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    home = tmp_path / "pk"
+    assert subprocess.run([sys.executable, "-m", "sarhad", "--home", str(home), "init", "--party", "PK"],
+                          capture_output=True, timeout=120).returncode == 0  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", script, "--home", str(home), "import", "ucdp", str(UCDP_SAMPLE)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 1, (done.returncode, done.stderr)
+    assert "Broken pipe" in done.stderr
+
+
 # -- 2. a failed init leaves nothing behind -----------------------------------------------------------------
 
 
