@@ -49,12 +49,27 @@ def pg_schema_url() -> Iterator[str]:
     base = postgres_url()
     if base is None:
         pytest.skip("SARHAD_TEST_POSTGRES_URL is not set (the PostgreSQL server is needed)")
+    url = f"{base}?schema=t_{uuid.uuid4().hex[:12]}"
+    yield url
+    drop_schema(url)
+
+
+def drop_schema(url: str) -> None:
+    """Drop the schema of a ``postgresql://…?schema=NAME`` URL and everything in it."""
     import psycopg
 
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    yield f"{base}?schema={schema}"
+    base, _, schema = url.partition("?schema=")
     with psycopg.connect(base, autocommit=True) as conn:
         conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+def filled_home(capsys: pytest.CaptureFixture[str], home: Path, *db: str) -> Path:
+    """``home`` made a PK node (``db``: init's database options) holding the UCDP sample, through the CLI."""
+    code, _, err = run_cli(capsys, "--home", str(home), "init", "--party", "PK", *db)
+    assert code == 0, err
+    code, _, err = run_cli(capsys, "--home", str(home), "import", "ucdp", str(UCDP_SAMPLE))
+    assert code == 0, err
+    return home
 
 
 @pytest.fixture

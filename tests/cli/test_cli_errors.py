@@ -14,30 +14,22 @@ from pathlib import Path
 import pytest
 
 from sarhad.cli import app, main
-from tests.conftest import UCDP_SAMPLE
+from tests.conftest import UCDP_SAMPLE, filled_home
 from tests.conftest import run_cli as run
-
-
-def _filled(home: Path, capsys: pytest.CaptureFixture[str], *db: str) -> Path:
-    code, _, err = run(capsys, "--home", str(home), "init", "--party", "PK", *db)
-    assert code == 0, err
-    code, _, err = run(capsys, "--home", str(home), "import", "ucdp", str(UCDP_SAMPLE))
-    assert code == 0, err
-    return home
 
 
 @pytest.fixture
 def home(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     """A PK node on SQLite with the UCDP sample."""
-    return _filled(tmp_path / "pk", capsys)
+    return filled_home(capsys, tmp_path / "pk")
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def any_home(request: pytest.FixtureRequest, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     """A PK node with the UCDP sample, once on SQLite and once on PostgreSQL."""
     if request.param == "sqlite":
-        return _filled(tmp_path / "pk", capsys)
-    return _filled(tmp_path / "pk", capsys, "--db", request.getfixturevalue("pg_schema_url"))
+        return filled_home(capsys, tmp_path / "pk")
+    return filled_home(capsys, tmp_path / "pk", "--db", request.getfixturevalue("pg_schema_url"))
 
 
 def test_export_into_a_missing_folder_names_the_path_without_a_traceback(

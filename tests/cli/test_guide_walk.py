@@ -13,18 +13,10 @@ import pytest
 from sarhad.config import load_settings
 from sarhad.exchange.peers import cosigner_for, get_peer
 from sarhad.node import Node
-from tests.conftest import UCDP_SAMPLE
+from tests.conftest import UCDP_SAMPLE, filled_home
 from tests.conftest import run_cli as run
 
 UNREACHABLE_POSTGRES = "postgresql://postgres@127.0.0.1:1/nothing"  # port 1: nothing listens, refused at once
-
-
-def _filled(home: Path, capsys: pytest.CaptureFixture[str], *db: str) -> Path:
-    code, _, err = run(capsys, "--home", str(home), "init", "--party", "PK", *db)
-    assert code == 0, err
-    code, _, err = run(capsys, "--home", str(home), "import", "ucdp", str(UCDP_SAMPLE))
-    assert code == 0, err
-    return home
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -38,7 +30,7 @@ def db_args(request: pytest.FixtureRequest) -> tuple[str, ...]:
 @pytest.fixture
 def any_home(db_args: tuple[str, ...], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     """A PK node with the UCDP sample, once on SQLite and once on PostgreSQL."""
-    return _filled(tmp_path / "pk", capsys, *db_args)
+    return filled_home(capsys, tmp_path / "pk", *db_args)
 
 
 # -- 1. a reader that stops reading -------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from sarhad.model.incident import Incident, incident_id
 from sarhad.node import Node
 from sarhad.store.incidents import rebuild_incidents
 from sarhad.web.auth import create_token
+from tests.conftest import drop_schema
 from tests.monitor.test_summary import from_scratch, snapshot
 from tests.web.conftest import TAXII, serving
 
@@ -76,15 +77,7 @@ def nodes(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Nodes]:
     pk.close()
     ir.close()
     if urls[1] is not None:
-        _drop_schema(urls[1])
-
-
-def _drop_schema(url: str) -> None:
-    import psycopg
-
-    base, _, schema = url.partition("?schema=")
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        drop_schema(urls[1])
 
 
 def test_the_next_sync_carries_no_body_to_a_peer_the_red_version_does_not_name(nodes: Nodes) -> None:

@@ -33,7 +33,7 @@ from sarhad.reconcile.store import load_decisions
 from sarhad.store.rebuild import rebuild_views
 from sarhad.store.schema import migrate
 from sarhad.web.auth import create_token
-from tests.conftest import run_cli
+from tests.conftest import drop_schema, run_cli
 from tests.framework.test_withheld_evidence import _logged_sha256
 from tests.monitor.test_evaluate import make
 from tests.monitor.test_summary import from_scratch, snapshot
@@ -85,15 +85,7 @@ def nodes(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Nodes]:
         pk.close()
         ir.close()
         if urls[1] is not None:
-            _drop_schema(urls[1])
-
-
-def _drop_schema(url: str) -> None:
-    import psycopg
-
-    base, _, schema = url.partition("?schema=")
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+            drop_schema(urls[1])
 
 
 def _mark_red(pk: Node) -> None:
