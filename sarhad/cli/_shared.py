@@ -17,7 +17,17 @@ if TYPE_CHECKING:
 
     from sarhad.node import Node
 
-__all__ = ["State", "console", "country_code", "err_console", "print_json", "print_table", "progress_bars", "state"]
+__all__ = [
+    "State",
+    "console",
+    "country_code",
+    "err_console",
+    "print_json",
+    "print_listing",
+    "print_table",
+    "progress_bars",
+    "state",
+]
 
 # On a terminal Rich fits its width; piped output gets wide tables that do not wrap mid-id.
 console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 220)
@@ -99,6 +109,24 @@ def print_table(columns: list[str], rows: list[list[Any]], title: str | None = N
     for row in rows:
         table.add_row(*["" if v is None else str(v) for v in row])
     console.print(table)
+
+
+def print_listing(
+    columns: list[str], rows: list[list[Any]], empty: str, title: str | None = None, summary: str | None = None
+) -> None:
+    """Print a listing's rows as a table (:func:`print_table`) then the line ``summary`` (a count) if given, or
+    only the line ``empty`` when there are no rows.
+
+    An empty table frame says nothing a reader can act on: ``empty`` names what is missing and, where one
+    command adds it, that command ("no peers: add one with 'sarhad peer add …'"), or, for a filtered listing,
+    that nothing matched. ``--json`` is unaffected (it stays ``[]``): callers print JSON before this.
+    """
+    if not rows:
+        console.print(empty, highlight=False, markup=False)
+        return
+    print_table(columns, rows, title=title)
+    if summary is not None:
+        console.print(summary, highlight=False, markup=False)
 
 
 def progress_enabled() -> bool:

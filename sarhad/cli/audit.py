@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from sarhad.cli._shared import console, print_json, print_table, state
+from sarhad.cli._shared import console, print_json, print_listing, state
 
 if TYPE_CHECKING:
     from sarhad.store.db import Database
@@ -49,11 +49,12 @@ def audit_list(
     if json_out:
         print_json([r.as_dict() for r in rows])
         return
-    print_table(
+    print_listing(
         ["time", "principal", "action", "target", "logged"],
         [[r.time, r.principal, r.action, r.target, r.logged or "(not yet)"] for r in rows],
+        empty="no audited actions match" if principal or since else "no audited actions",
+        summary=f"{len(rows)} audit record(s)",
     )
-    console.print(f"{len(rows)} audit record(s)", highlight=False)
 
 
 @audit_app.command("flush")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from sarhad.cli._shared import console, err_console, print_json, print_table, progress_bars, progress_enabled, state
+from sarhad.cli._shared import console, err_console, print_json, print_listing, progress_bars, progress_enabled, state
 
 if TYPE_CHECKING:
     from sarhad.exchange.peers import Peer
@@ -181,9 +181,10 @@ def peer_list(ctx: typer.Context, json_out: bool = typer.Option(False, "--json")
     if json_out:
         print_json(rows)
         return
-    print_table(
+    print_listing(
         ["name", "party", "url", "origin", "leaves copied", "removed"],
         [[r["name"], r["party"], r["url"] or "-", r["origin"], r["leaves"], r["removed"] or ""] for r in rows],
+        empty="no peers: add one with 'sarhad peer add NAME URL --vkey KEY --token TOKEN'",
     )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from sarhad.cli._shared import console, print_json, print_table, state
+from sarhad.cli._shared import console, print_json, print_listing, print_table, state
 from sarhad.errors import InvalidInput
 
 __all__ = ["register"]
@@ -76,7 +76,7 @@ def framework_list(
     assessed = sorted(q for r in rows for q, st in r["status"].items() if st["state"] != "not-assessed")
     last = quarter.upper().replace("-", "") if quarter else (assessed[-1] if assessed else None)
     parties = [k for k in (rows[0]["status"][last] if rows and last else {}) if k != "state"]
-    print_table(
+    print_listing(
         ["id", "focus area", "due", *parties, *([f"state {last}"] if last else []), "commitment"],
         [
             [
@@ -88,6 +88,7 @@ def framework_list(
             ]
             for r in rows
         ],
+        empty="no commitments: the framework holds none",
         title=None if last else "no assessment yet",
     )
 
@@ -101,10 +102,7 @@ def framework_proposals(ctx: typer.Context, json_out: bool = _JSON) -> None:
     if json_out:
         print_json(rows)
         return
-    if not rows:
-        typer.echo("no proposed commitment: ingest articles with `sarhad ingest article FILE…`")
-        return
-    print_table(
+    print_listing(
         ["actor", "commitment", "due", "article"],
         [
             [
@@ -115,6 +113,7 @@ def framework_proposals(ctx: typer.Context, json_out: bool = _JSON) -> None:
             ]
             for r in rows
         ],
+        empty="no proposed commitments: ingest articles with 'sarhad ingest article FILE…'",
     )
 
 
@@ -163,12 +162,13 @@ def framework_show(
                     highlight=False,
                     markup=False,
                 )
-    print_table(
+    print_listing(
         ["quarter", "assessor", "level", "compliance", "effectiveness", "state", "rationale"],
         [
             [a["quarter"], a["assessor"], a["level"], a["compliance"], a["effectiveness"], a["state"], a["rationale"]]
             for a in d["assessments"]
         ],
+        empty=f"no assessments: record one with 'sarhad assess {d['id']} --quarter Q --level N --rationale TEXT'",
         title="assessments",
     )
     for a in d["assessments"]:
@@ -307,9 +307,10 @@ def evidence_list(ctx: typer.Context, json_out: bool = _JSON) -> None:
     if json_out:
         print_json(rows)
         return
-    print_table(
+    print_listing(
         ["code", "kind", "name", "sha256", "size", "by"],
         [[r["code"], r["kind"], r["name"], (r["sha256"] or "")[:16] + "…", r["size"], r["submitted_by"]] for r in rows],
+        empty="no evidence: add a file or link with 'sarhad evidence add FILE --kind KIND'",
     )
 
 
@@ -323,7 +324,7 @@ def evidence_verify(ctx: typer.Context, json_out: bool = _JSON) -> None:
     if json_out:
         print_json(rows)
     else:
-        print_table(["code", "result"], [[r["code"], r["result"]] for r in rows])
+        print_listing(["code", "result"], [[r["code"], r["result"]] for r in rows], empty="no evidence to verify")
     bad = [r["code"] for r in rows if r["result"] in ("missing", "altered")]
     if bad:
         raise VerificationError(f"evidence missing or altered: {', '.join(bad)}")
@@ -339,7 +340,7 @@ def indicator_list(ctx: typer.Context, json_out: bool = _JSON) -> None:
     if json_out:
         print_json(rows)
         return
-    print_table(
+    print_listing(
         ["indicator", "commitment", "title", "baseline", "target", "values"],
         [
             [
@@ -352,6 +353,7 @@ def indicator_list(ctx: typer.Context, json_out: bool = _JSON) -> None:
             ]
             for r in rows
         ],
+        empty="no indicators: the framework holds none",
     )
 
 
@@ -425,7 +427,7 @@ def milestone_list(ctx: typer.Context, json_out: bool = _JSON) -> None:
     if json_out:
         print_json(rows)
         return
-    print_table(
+    print_listing(
         ["milestone", "commitment", "title", "due", "revised", "status", "met"],
         [
             [
@@ -439,6 +441,7 @@ def milestone_list(ctx: typer.Context, json_out: bool = _JSON) -> None:
             ]
             for r in rows
         ],
+        empty="no milestones: the framework holds none",
     )
 
 
@@ -543,7 +546,11 @@ def dispute_list(
     if json_out:
         print_json(rows)
         return
-    print_table(
+    if quarter or open_only:
+        empty = "no disputes match"
+    else:
+        empty = "no disputes: open one with 'sarhad dispute open'"
+    print_listing(
         ["dispute", "commitment", "quarter", "raised by", "level", "status", "reply due", "subject"],
         [
             [
@@ -558,6 +565,7 @@ def dispute_list(
             ]
             for r in rows
         ],
+        empty=empty,
     )
 
 

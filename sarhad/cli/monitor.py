@@ -83,10 +83,10 @@ def rules_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json",
     if as_json:
         print_json([{**r.to_dict(), "conditions": r.conditions()} for r in rules])
         return
+    if not rules:
+        console.print("no rules: add one with 'sarhad alerts rules add' or 'sarhad alerts rules load'", highlight=False)
     for r in rules:
         console.print(f"{r.name}: {'; '.join(r.conditions())}", highlight=False, markup=False)
-    if not rules:
-        console.print("no rules", highlight=False)
 
 
 @rules_app.command("remove")
@@ -116,10 +116,10 @@ def alerts_list(
     if as_json:
         print_json([a.to_dict() for a in alerts])
         return
+    if not alerts:
+        console.print(f"no alerts of rule {rule!r}" if rule else "no alerts", highlight=False, markup=False)
     for a in alerts:
         console.print(f"{a.created}  {a.rule}  {a.incident_id}  {a.reason}", highlight=False, markup=False)
-    if not alerts:
-        console.print("no alerts", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

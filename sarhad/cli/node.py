@@ -14,6 +14,7 @@ from sarhad.cli._shared import (
     country_code,
     err_console,
     print_json,
+    print_listing,
     print_table,
     progress_bars,
     progress_enabled,
@@ -276,7 +277,11 @@ def incidents_list(
             return f"{best} ({r['low']}–{r['high']})"
         return str(best)
 
-    print_table(
+    if filters != Filters():
+        empty = "no incidents match"
+    else:
+        empty = "no incidents: import some with 'sarhad import FORMAT FILE' or sync a peer with 'sarhad sync'"
+    print_listing(
         ["id", "date", "reported by", "place", "admin1", "perpetrator", "killed", "wounded"],
         [
             [
@@ -291,8 +296,9 @@ def incidents_list(
             ]
             for r in rows
         ],
+        empty=empty,
+        summary=f"{len(rows)} incidents",
     )
-    console.print(f"{len(rows)} incidents", highlight=False)
 
 
 @incidents_app.command("show")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from sarhad.cli._shared import console, err_console, print_json, print_table, progress_enabled, state
+from sarhad.cli._shared import console, err_console, print_json, print_listing, print_table, progress_enabled, state
 from sarhad.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -68,7 +68,11 @@ def list_cmd(
     if json_out:
         print_json(rows)  # every column of the table: the cluster, its date, members, figures, flags
         return
-    print_table(
+    if disagreements:
+        empty = "no clusters whose parties disagree"
+    else:
+        empty = "no clusters: run 'sarhad reconcile' to group the node's incidents"
+    print_listing(
         ["cluster", "date", "reported by", "killed", "wounded", "flags"],
         [
             [
@@ -81,8 +85,9 @@ def list_cmd(
             ]
             for r in rows
         ],
+        empty=empty,
+        summary=f"{len(rows)} clusters",
     )
-    console.print(f"{len(rows)} clusters", highlight=False, markup=False)
 
 
 def _cell(value: Any) -> str:
