@@ -15,7 +15,7 @@ from typing import Any, Final
 from sarhad.errors import InvalidInput
 from sarhad.store.db import Database
 
-__all__ = ["Alert", "alert_id", "count_alerts", "insert_alert", "list_alerts", "listed", "next_alert_seq"]
+__all__ = ["Alert", "alert_id", "insert_alert", "list_alerts", "listed", "next_alert_seq"]
 
 _NAMESPACE: Final = uuid.UUID("5a7268ad-0000-5000-8000-616c65727473")
 
@@ -98,9 +98,3 @@ def list_alerts(
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
     return [Alert(*(str(v) for v in row)) for row in db.fetchall(sql, params)]
-
-
-def count_alerts(db: Database) -> int:
-    """How many alerts are listed (:func:`listed`)."""
-    row = db.fetchone(f"SELECT COUNT(*) FROM alerts WHERE {listed()}")
-    return int(row[0]) if row else 0

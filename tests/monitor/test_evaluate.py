@@ -11,7 +11,7 @@ import pytest
 from sarhad.errors import InvalidInput
 from sarhad.model.figures import Figure
 from sarhad.model.incident import SARHAD_EXTENSION, Incident, Perpetrator, Place, incident_id
-from sarhad.monitor.alerts import count_alerts, list_alerts
+from sarhad.monitor.alerts import list_alerts
 from sarhad.monitor.evaluate import evaluate, notify_committed, take_pending
 from sarhad.monitor.rules import Rule, add_rule
 from sarhad.node import Node
@@ -82,7 +82,18 @@ def test_one_alert_per_rule_and_incident(node: Node) -> None:
     assert publish_and_evaluate(node, inc) == ["near"]
     assert publish_and_evaluate(node, inc) == []
     assert publish_and_evaluate(node, make("a", killed=7)) == []  # a new version of the same incident
-    assert count_alerts(node.db) == 1
+    assert [(a.rule, a.incident_id) for a in list_alerts(node.db)] == [("near", inc.id)]
+    # The dashboard's total, over HTTP, counts it once too.
+    import httpx
+
+    from sarhad.web.auth import create_token
+    from tests.web.conftest import serving
+
+    token = create_token(node.db, "root", "admin", "PK")
+    with serving(node) as base:
+        answer = httpx.get(base + "/api/dashboard/alerts", headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["total"] == 1
 
 
 def test_surge_rule_compares_the_window_with_the_baseline(node: Node) -> None:
