@@ -1,4 +1,4 @@
-"""The monitor's tables: alert rules, the alerts they raised, and the watcher's position in the object stream.
+"""The monitor's tables: alert rules, the alerts they raised, and the dashboard's summaries of the incidents.
 
 ``alerts`` has one row per (rule, incident): evaluating a record twice, or a new version of it, never raises
 a second alert for the same rule.
@@ -26,8 +26,8 @@ MIGRATIONS: Final[list[str]] = [
         UNIQUE (rule, incident_id)
     )""",
     "CREATE INDEX alerts_created ON alerts (created)",
-    # No longer written: the stream's watcher kept here how far it had evaluated the ``objects`` stream, when it
-    # evaluated the rules on records written by another process; only their writers do now (sarhad.monitor.stream).
+    # The stream's watcher kept here how far it had evaluated the ``objects`` stream, when it evaluated the rules
+    # on records written by another process; only their writers do now (sarhad.monitor.stream): dropped below.
     "CREATE TABLE monitor_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     # The dashboard's summaries of ``incidents`` (see sarhad.monitor.summary), kept in the writer's transaction.
     # Counts per month and the dimensions the filters use; a missing value is stored as '' (keys are NOT NULL).
@@ -63,4 +63,6 @@ MIGRATIONS: Final[list[str]] = [
     # the stream only sends alerts stored after it starts.
     "ALTER TABLE alerts ADD COLUMN seq {bigint}",
     "CREATE UNIQUE INDEX alerts_seq ON alerts (seq)",
+    # Nothing reads or writes the watcher's position since the watcher stopped evaluating the rules.
+    "DROP TABLE monitor_state",
 ]
