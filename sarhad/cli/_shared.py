@@ -67,28 +67,16 @@ def state(ctx: typer.Context) -> State:
 
 
 def country_code(text: str | None, flag: str = "--country") -> str | None:
-    """The ISO 3166-1 alpha-2 code a ``--country`` option names (None when not given).
+    """The ISO 3166-1 alpha-2 code a ``--country`` option names (None when not given), by the rule the JSON
+    API's ``country`` filter follows too (:func:`sarhad.geo.admin.parse_country`).
 
-    Takes a two-letter code in any case (records may come from anywhere), or a country name or alpha-3 code
-    that sarhad.geo's normaliser knows ("pakistan", "IRN"). Raises InvalidInput for anything else, listing
-    what is accepted: a filter on a value no record holds would otherwise find nothing without a word.
+    Raises InvalidInput when ``text`` names no country, listing what is accepted.
     """
     if text is None:
         return None
-    from sarhad.errors import InvalidInput
-    from sarhad.geo.admin import COUNTRY_NAMES, normalise_country
+    from sarhad.geo.admin import parse_country
 
-    code = normalise_country(text)
-    if code is not None:
-        return code
-    stripped = text.strip()
-    if len(stripped) == 2 and stripped.isascii() and stripped.isalpha():
-        return stripped.upper()
-    names = ", ".join(sorted(names[0] for names in COUNTRY_NAMES.values()))
-    raise InvalidInput(
-        f"{flag} {text!r} is not a country: expected an ISO 3166-1 alpha-2 code in any case (PK, ir) or one of"
-        f" these names (or their alpha-3 codes): {names}"
-    )
+    return parse_country(text, flag)
 
 
 def print_json(value: Any) -> None:

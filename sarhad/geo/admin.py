@@ -15,6 +15,7 @@ from functools import cache
 import numpy as np
 import shapely
 
+from sarhad.errors import InvalidInput
 from sarhad.geo._data import regions
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "normalise_admin1",
     "normalise_country",
     "normalise_text",
+    "parse_country",
 ]
 
 # Countries of the coverage, by ISO alpha-2: English name first, then other names and codes.
@@ -135,6 +137,29 @@ def normalise_country(name: str | None) -> str | None:
         return None
     key = normalise_text(name)
     return _country_table().get(key) or _country_table().get(_strip_generic(key))
+
+
+def parse_country(text: str, parameter: str) -> str:
+    """The ISO 3166-1 alpha-2 code a country filter names (the CLI's ``--country``, the API's ``country``).
+
+    Takes a two-letter code in any case (records may come from anywhere), or a country name or alpha-3 code
+    that :func:`normalise_country` knows ("pakistan", "IRN"). ``parameter`` is the option or query parameter
+    the error names.
+
+    Raises InvalidInput for anything else, listing what is accepted: a filter on a value no record holds would
+    otherwise find nothing without a word.
+    """
+    code = normalise_country(text)
+    if code is not None:
+        return code
+    stripped = text.strip()
+    if len(stripped) == 2 and stripped.isascii() and stripped.isalpha():
+        return stripped.upper()
+    names = ", ".join(sorted(names[0] for names in COUNTRY_NAMES.values()))
+    raise InvalidInput(
+        f"{parameter} {text!r} is not a country: expected an ISO 3166-1 alpha-2 code in any case (PK, ir) or one"
+        f" of these names (or their alpha-3 codes): {names}"
+    )
 
 
 def normalise_admin1(name: str | None, country: str | None = None) -> tuple[str, str] | None:

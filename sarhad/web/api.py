@@ -44,6 +44,10 @@ def _filters(request: Request) -> Filters:
     ctx = Context.of(request)
     principal = principal_of(request)
     values: dict[str, Any] = {k: request.query_params[k] for k in _TEXT_FILTERS if request.query_params.get(k)}
+    if "country" in values:  # the CLI's --country rule; 400 for a value that names no country
+        from sarhad.geo.admin import parse_country  # loads the region's outlines: only when the filter is given
+
+        values["country"] = parse_country(values["country"], "country")
     if "near_border" in request.query_params:
         raw = request.query_params["near_border"]
         try:

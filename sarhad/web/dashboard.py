@@ -83,6 +83,10 @@ def _filters(request: Request) -> Filters:
     for key in ("since", "until"):
         if key in values and not (len(values[key]) == 10 and values[key][4] == "-" and values[key][7] == "-"):
             raise InvalidInput(f"{key} {values[key]!r} is not a date (YYYY-MM-DD)")
+    if "country" in values:  # the CLI's --country rule; 400 for a value that names no country
+        from sarhad.geo.admin import parse_country  # loads the region's outlines: only when the filter is given
+
+        values["country"] = parse_country(values["country"], "country")
     if q.get("near_border"):
         values["near_border"] = _float(q["near_border"], "near_border")
     return Context.of(request).incident_filters(principal_of(request), Filters(**values))

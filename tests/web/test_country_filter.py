@@ -1,0 +1,68 @@
+"""The JSON API's ``country`` filter follows the CLI's ``--country`` rule: an ISO alpha-2 code in any case or a
+known name or alpha-3 code, and 400 naming the parameter and what is accepted for anything else (over HTTP,
+on SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from sarhad.importer import import_file
+from sarhad.node import Node
+from sarhad.web.auth import create_token
+from tests.conftest import UCDP_SAMPLE
+from tests.web.conftest import serving
+
+# Every route that takes the incident filters.
+ROUTES = (
+    "/api/incidents",
+    "/api/stats",
+    "/api/dashboard/options",
+    "/api/dashboard/timeline",
+    "/api/dashboard/markers",
+    "/api/dashboard/table",
+)
+
+
+@pytest.fixture
+def client(any_node: Node) -> Iterator[httpx.Client]:
+    """A served node holding the UCDP sample (incidents in PK and IR), with a viewer's token."""
+    import_file(any_node, "ucdp", UCDP_SAMPLE)
+    token = create_token(any_node.db, "val", "viewer", "PK")
+    with (
+        serving(any_node) as base,
+        httpx.Client(base_url=base, timeout=30, headers={"Authorization": f"Bearer {token}"}) as c,
+    ):
+        yield c
+
+
+def _get(client: httpx.Client, route: str, country: str) -> httpx.Response:
+    return client.get(route, params={"country": country, **({"limit": 1000} if route == "/api/incidents" else {})})
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_a_country_that_names_no_country_is_refused_naming_the_parameter(client: httpx.Client, route: str) -> None:
+    answer = _get(client, route, "Narnia")
+    assert answer.status_code == 400, answer.text
+    error = answer.json()["error"]
+    assert error["code"] == "invalid_input"
+    assert error["message"].startswith(
+        "country 'Narnia' is not a country: expected an ISO 3166-1 alpha-2 code in any case (PK, ir) or one of"
+        " these names (or their alpha-3 codes): "
+    )
+    assert "Afghanistan" in error["message"] and "Pakistan" in error["message"]
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_a_country_name_alpha3_code_or_lower_case_code_filters_as_its_code(client: httpx.Client, route: str) -> None:
+    for code, others in (("PK", ("pk", "pakistan", "PAK", " Pakistan ")), ("IR", ("ir", "Iran", "irn"))):
+        expected = _get(client, route, code)
+        assert expected.status_code == 200, expected.text
+        for other in others:
+            answer = _get(client, route, other)
+            assert answer.status_code == 200, (other, answer.text)
+            assert answer.json() == expected.json(), (route, other)
+    totals = {code: _get(client, "/api/incidents", code).json()["total"] for code in ("PK", "IR")}
+    assert totals["PK"] > 0 and totals["IR"] > 0  # the filters compared above each selected something
