@@ -40,7 +40,7 @@ from sarhad.prepare import (
     Preparer,
     restamp,
 )
-from sarhad.store.db import Database, open_database
+from sarhad.store.db import Database, open_database, sqlite_path
 from sarhad.store.raw_rows import HeaderIds, raw_row
 from sarhad.store.schema import migrate
 
@@ -79,6 +79,50 @@ def _remove_made(home: Path, made: Path | None, present: set[Path]) -> None:
             shutil.rmtree(entry, ignore_errors=True)
         else:
             entry.unlink(missing_ok=True)
+
+
+def _sqlite_files(path: Path) -> list[Path]:
+    """A SQLite database's file and the files SQLite keeps beside it while it is open."""
+    return [path, *(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal"))]
+
+
+class _Made:
+    """What :meth:`Node.init` may create, noted before it starts, so that a failed init removes that and only
+    that: the home's folders (or, in a home that existed, what it adds), and a SQLite database elsewhere
+    (``--db sqlite:///elsewhere/x.db``): the folders made for it, or the files added to a folder that existed."""
+
+    def __init__(self, home: Path, database_url: str) -> None:
+        self.home = home
+        self.home_made = _topmost_missing(home)
+        self.home_present = set() if self.home_made is not None else set(home.iterdir())
+        path = sqlite_path(database_url)
+        self.db_file = path.absolute() if path is not None else None
+        self.db_made = _topmost_missing(self.db_file.parent) if self.db_file is not None else None
+        self.db_existed = self.db_file is not None and self.db_file.exists()
+
+    def remove(self) -> None:
+        """Remove what the init created (its database connection closed first)."""
+        import shutil
+
+        _remove_made(self.home, self.home_made, self.home_present)
+        if self.db_file is None or self.db_existed:  # an existing database's side files are SQLite's to manage
+            return
+        if self.db_made is not None:
+            shutil.rmtree(self.db_made, ignore_errors=True)
+            return
+        for f in _sqlite_files(self.db_file):
+            f.unlink(missing_ok=True)
+
+
+def _drop_created_schema(db: Database) -> None:
+    """Drop the PostgreSQL schema that opening ``db`` created, after a failed init (which left it empty: the
+    schema's tables are made last, in one transaction). Only logged when it cannot be dropped."""
+    if not db.created_schema:
+        return
+    try:
+        db.execute(f"DROP SCHEMA {db.schema}")  # no CASCADE: whatever another connection put there stays
+    except Exception:
+        log.warning("could not drop schema %s that a failed init created", db.schema, exc_info=True)
 
 
 def utc_timestamp(moment: datetime | None = None) -> str:
@@ -293,9 +337,11 @@ class Node:
     ) -> Node:
         """Create a node home: settings, a new Ed25519 key (mode 0600) and the database schema.
 
-        A failed init leaves nothing it created behind: the folders it made are removed, and in a folder that
-        existed before only the files it added (a SQLite database begun in it), so the same command can be
-        run again once the cause is fixed.
+        A failed init leaves nothing it created behind: the folders it made are removed (the home's, and those
+        of a SQLite database elsewhere), in a folder that existed before only the files it added (a SQLite
+        database begun in it), and a PostgreSQL schema it created (``?schema=NAME``) is dropped, so the same
+        command can be run again once the cause is fixed. What existed before is never removed. The database's
+        tables are made last, in one transaction, so a failure never leaves them behind either.
 
         Raises ConfigError when ``home`` already holds a node, StorageError when the database fails.
         """
@@ -309,8 +355,7 @@ class Node:
         )
         if (home / "sarhad.toml").exists():
             raise ConfigError(f"{home} already holds a sarhad node; choose another --home")
-        made = _topmost_missing(home)
-        present = set() if made is not None else set(home.iterdir())
+        made = _Made(home, settings.database_url)
         home.mkdir(parents=True, exist_ok=True)
         try:
             signer = Signer.generate(settings.origin)
@@ -320,16 +365,17 @@ class Node:
                     raise ConfigError(
                         "the database already holds a sarhad node; give each node its own database (or schema)"
                     )
-                migrate(db)
                 signer.write_key_file(settings.key_path)
                 write_settings(settings)
+                migrate(db)  # last: a failure before leaves no table, and migrate itself is one transaction
+                return cls(settings, db, signer)
             except BaseException:
+                _drop_created_schema(db)
                 db.close()
                 raise
         except BaseException:
-            _remove_made(home, made, present)
+            made.remove()
             raise
-        return cls(settings, db, signer)
 
     @classmethod
     def open(cls, settings: Settings) -> Node:

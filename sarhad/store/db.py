@@ -21,7 +21,7 @@ from typing import Any, Final, Literal
 
 from sarhad.errors import InvalidInput, StorageError
 
-__all__ = ["SQLITE_PAGE_SIZE", "Compacted", "Database", "Dialect", "open_database"]
+__all__ = ["SQLITE_PAGE_SIZE", "Compacted", "Database", "Dialect", "open_database", "sqlite_path"]
 
 log = logging.getLogger(__name__)
 # A transaction-scoped advisory lock per schema (each node has its own schema or database).
@@ -59,12 +59,17 @@ class Database:
     """A connection to the node's database with one API for both dialects.
 
     Create one with :func:`open_database`. Not thread-safe: give each thread its own ``Database``.
+    ``created_schema`` is True when opening it created its PostgreSQL ``schema`` (a failed ``Node.init`` drops
+    what it created, and only that).
     """
 
-    def __init__(self, url: str, conn: Any, dialect: Dialect, schema: str | None = None) -> None:
+    def __init__(
+        self, url: str, conn: Any, dialect: Dialect, schema: str | None = None, *, created_schema: bool = False
+    ) -> None:
         self.url = url
         self.dialect: Dialect = dialect
         self.schema = schema
+        self.created_schema = created_schema
         self._conn = conn
         self._depth = 0
         self._lock = threading.RLock()
@@ -435,14 +440,19 @@ def _wal(conn: sqlite3.Connection) -> None:
         log.debug("%s: staying with the rollback journal a writer uses: %s", conn, exc)
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The file of a ``sqlite:///PATH`` URL, as :func:`open_database` opens it; None for another database."""
+    return Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+
+
 def open_database(url: str) -> Database:
     """Open ``sqlite:///PATH`` or ``postgresql://…`` (optionally ``?schema=NAME``).
 
     SQLite runs in WAL mode with autocommit handled by sarhad (explicit BEGIN/COMMIT). Raises StorageError
     when the database cannot be opened.
     """
-    if url.startswith("sqlite:///"):
-        path = Path(url.removeprefix("sqlite:///"))
+    path = sqlite_path(url)
+    if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
@@ -460,6 +470,7 @@ def open_database(url: str) -> Database:
 
         base, _, query = url.partition("?")
         schema = None
+        created = False
         rest = []
         for part in query.split("&") if query else []:
             key, _, value = part.partition("=")
@@ -473,9 +484,14 @@ def open_database(url: str) -> Database:
             if schema:
                 if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", schema):
                     raise StorageError(f"schema name {schema!r} is not a plain lower-case identifier")
-                pg.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+                if pg.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone() is None:
+                    try:
+                        pg.execute(f"CREATE SCHEMA {schema}")
+                        created = True
+                    except psycopg.errors.DuplicateSchema:
+                        pass  # another connection created it meanwhile (autocommit: nothing is left failed)
                 pg.execute(f"SET search_path TO {schema}")
         except psycopg.Error as exc:
             raise StorageError(f"cannot connect to PostgreSQL: {exc}") from exc
-        return Database(url, pg, "postgresql", schema)
+        return Database(url, pg, "postgresql", schema, created_schema=created)
     raise StorageError(f"unsupported database URL {url!r}: expected sqlite:///PATH or postgresql://…")
