@@ -33,7 +33,8 @@ def test_a_failed_init_removes_the_folder_it_made_for_a_sqlite_database_elsewher
     home = _blocked_home(tmp_path)
     url = f"sqlite:///{tmp_path / 'elsewhere' / 'deeper' / 'x.db'}"
     code, _, err = run_cli(capsys, "--home", str(home), "init", "--party", "PK", "--db", url)
-    assert code == 1 and "Is a directory" in err
+    assert code == 1 and f"{home / 'node.key'}: cannot write the signing key: Is a directory" in err
+    assert "node.key.tmp" not in err
     assert not (tmp_path / "elsewhere").exists()
     assert sorted(p.name for p in home.iterdir()) == ["node.key"]  # the home held that folder: it stays
     _unblock(home)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 import os
 import stat
@@ -290,18 +291,28 @@ class Signer:
             raise ConfigError(f"signing key {path} is malformed: {exc}") from None
 
     def write_key_file(self, path: Path | str) -> Path:
-        """Write the key to ``path`` with mode 0600 (replacing an existing file) and return the path."""
+        """Write the key to ``path`` with mode 0600 (replacing an existing file) and return the path.
+
+        The key is written to a temporary file beside ``path`` and renamed over it, so a reader never finds
+        half a key. Raises OSError (of the failure's kind) naming ``path``, the file the user knows, not the
+        temporary one, which is removed.
+        """
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
-            os.fchmod(fd, 0o600)
-            os.write(fd, (self.private_key_text() + "\n").encode("ascii"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            try:
+                os.fchmod(fd, 0o600)
+                os.write(fd, (self.private_key_text() + "\n").encode("ascii"))
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(tmp, path)
+        except OSError as exc:
+            with contextlib.suppress(OSError):  # not there, or not ours to remove (a folder of that name)
+                tmp.unlink()
+            raise OSError(exc.errno, f"cannot write the signing key: {exc.strerror or exc}", str(path)) from exc
         return path
 
     @property

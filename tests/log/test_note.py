@@ -233,3 +233,22 @@ def test_cosignature_signer_cannot_sign_plain_notes() -> None:
     with pytest.raises(InvalidInput):
         w.sign("x\n")
     assert Verifier.from_vkey(w.vkey) == w.verifier
+
+
+def test_a_key_file_that_cannot_be_written_is_named_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    # root may write anywhere, but not over a folder: the key's place is taken by one
+    key = tmp_path / "node.key"
+    key.mkdir()
+    with pytest.raises(IsADirectoryError) as exc:
+        Signer.generate("sarhad.pk/log").write_key_file(key)
+    assert str(exc.value) == f"[Errno 21] cannot write the signing key: Is a directory: '{key}'"
+    assert exc.value.filename == str(key)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["node.key"]  # no node.key.tmp
+
+
+def test_a_key_file_under_a_file_is_named(tmp_path: Path) -> None:
+    (tmp_path / "home").write_text("a file, not a folder")
+    key = tmp_path / "home" / "node.key"
+    with pytest.raises(FileExistsError) as exc:
+        Signer.generate("sarhad.pk/log").write_key_file(key)
+    assert exc.value.filename == str(key) and "cannot write the signing key" in str(exc.value)
