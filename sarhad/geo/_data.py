@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import gzip
+import io
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -15,6 +17,7 @@ import shapely
 __all__ = [
     "Regions",
     "border_collection",
+    "country_codes",
     "display_collection",
     "gazetteer_data",
     "manifest",
@@ -33,6 +36,13 @@ def manifest() -> dict[str, Any]:
     """``data/manifest.json``: sources, licences, attribution, the Kashmir policy, output hashes."""
     value: dict[str, Any] = json.loads(_read("manifest.json"))
     return value
+
+
+@cache
+def country_codes() -> frozenset[str]:
+    """``data/countries.csv``: every assigned ISO 3166-1 alpha-2 code (from Debian iso-codes, LGPL-2.1)."""
+    rows = csv.DictReader(io.StringIO(_read("countries.csv").decode("utf-8")))
+    return frozenset(row["alpha_2"] for row in rows)
 
 
 @dataclass(frozen=True, slots=True)

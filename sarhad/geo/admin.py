@@ -16,7 +16,7 @@ import numpy as np
 import shapely
 
 from sarhad.errors import InvalidInput
-from sarhad.geo._data import regions
+from sarhad.geo._data import country_codes, regions
 
 __all__ = [
     "COUNTRY_NAMES",
@@ -142,23 +142,27 @@ def normalise_country(name: str | None) -> str | None:
 def parse_country(text: str, parameter: str) -> str:
     """The ISO 3166-1 alpha-2 code a country filter names (the CLI's ``--country``, the API's ``country``).
 
-    Takes a two-letter code in any case (records may come from anywhere), or a country name or alpha-3 code
-    that :func:`normalise_country` knows ("pakistan", "IRN"). ``parameter`` is the option or query parameter
-    the error names.
+    Takes any assigned ISO 3166-1 alpha-2 code in any case (records may come from anywhere; the codes ship in
+    ``data/countries.csv``), or a country name or alpha-3 code that :func:`normalise_country` knows
+    ("pakistan", "IRN"). ``parameter`` is the option or query parameter the error names.
 
     Raises InvalidInput for anything else, listing what is accepted: a filter on a value no record holds would
-    otherwise find nothing without a word.
+    otherwise find nothing without a word (``xx`` and ``UK``, which ISO has not assigned, included).
     """
     code = normalise_country(text)
     if code is not None:
         return code
     stripped = text.strip()
-    if len(stripped) == 2 and stripped.isascii() and stripped.isalpha():
-        return stripped.upper()
     names = ", ".join(sorted(names[0] for names in COUNTRY_NAMES.values()))
+    accepted = f"(PK, ir) or one of these names (or their alpha-3 codes): {names}"
+    if len(stripped) == 2 and stripped.isascii() and stripped.isalpha():
+        if stripped.upper() in country_codes():
+            return stripped.upper()
+        raise InvalidInput(
+            f"{parameter} {text!r} is not an assigned ISO 3166-1 alpha-2 code: expected one in any case {accepted}"
+        )
     raise InvalidInput(
-        f"{parameter} {text!r} is not a country: expected an ISO 3166-1 alpha-2 code in any case (PK, ir) or one"
-        f" of these names (or their alpha-3 codes): {names}"
+        f"{parameter} {text!r} is not a country: expected an ISO 3166-1 alpha-2 code in any case {accepted}"
     )
 
 

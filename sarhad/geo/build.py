@@ -24,7 +24,9 @@ Steps (each deterministic for the same inputs and the same GEOS version, recorde
    their alternate names, the province each falls in, plus the curated ``aliases.csv`` and ``crossings.csv``.
 5. ``locate.npz`` (ODbL): a 0.05° raster over the coverage that answers most point-in-polygon queries with an
    array lookup; cells that straddle an edge are marked and answered exactly at run time.
-6. ``manifest.json``: sources, versions, licences, attribution, the Kashmir map policy and the SHA-256 of
+6. ``countries.csv`` (LGPL-2.1): the assigned ISO 3166-1 codes (alpha-2, alpha-3, English name) from
+   ``pycountry``'s copy of Debian's iso-codes, so a country filter can refuse a code no record can hold.
+7. ``manifest.json``: sources, versions, licences, attribution, the Kashmir map policy and the SHA-256 of
    every output.
 """
 
@@ -32,8 +34,10 @@ from __future__ import annotations
 
 import argparse
 import base64
+import csv
 import gzip
 import hashlib
+import io
 import json
 import logging
 import math
@@ -123,8 +127,8 @@ SOURCES: tuple[Source, ...] = (
         "pycountry",
         "26.2.16",
         "sha256:see-manifest",
-        "LGPL-2.1 (package); ISO 3166-2 codes are facts",
-        "ISO 3166-2 subdivision codes, used to check the code table below",
+        "LGPL-2.1 (package and its data, from Debian iso-codes); ISO 3166 codes are facts",
+        "ISO 3166-1 country codes (countries.csv); ISO 3166-2 subdivision codes, used to check the code table below",
     ),
 )
 
@@ -743,6 +747,9 @@ def build(cache: Path, out: Path) -> dict[str, Any]:
     raster = locate_raster(regions)
     blob, arrays = ragged_blob([g for _, _, g in regions])
 
+    # 6. country codes
+    countries_csv = country_codes(paths["iso3166"])
+
     files = {
         "regions.json": dump_json({"properties": [f["properties"] for f in region_feats], "arrays": arrays}),
         "regions.bin.gz": gz(blob),
@@ -750,6 +757,7 @@ def build(cache: Path, out: Path) -> dict[str, Any]:
         "display.geojson.gz": gz(dump_json({"type": "FeatureCollection", "features": display})),
         "gazetteer.json.gz": gz(dump_json(gazetteer)),
         "locate.u8.gz": gz(raster.tobytes()),
+        "countries.csv": countries_csv,
     }
     out.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
@@ -799,6 +807,7 @@ OUTPUT_LICENCES = {
     "gazetteer.json.gz": "CC BY 4.0 (GeoNames); curated rows and crossings: Apache-2.0 (sarhad); crossing "
     "points snapped to the ODbL border line",
     "locate.u8.gz": "ODbL-1.0 (derived from regions.geojson.gz)",
+    "countries.csv": "LGPL-2.1 (Debian iso-codes, via pycountry)",
 }
 
 
@@ -816,6 +825,16 @@ def check_codes(pycountry_whl: Path, provinces: dict[str, Any]) -> dict[str, str
         raise SystemExit(f"ISO 3166-2 mismatch: missing {sorted(iso - ours)}, unknown {sorted(ours - iso)}, "
                          f"no polygon {sorted(iso - set(provinces))}")  # fmt: skip
     return iso_names
+
+
+def country_codes(pycountry_whl: Path) -> bytes:
+    """``countries.csv``: every assigned ISO 3166-1 code (alpha_2, alpha_3, name), sorted by alpha-2."""
+    db = json.loads(read_member(pycountry_whl, "pycountry/databases/iso3166-1.json"))["3166-1"]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(("alpha_2", "alpha_3", "name"))
+    writer.writerows(sorted((d["alpha_2"], d["alpha_3"], d["name"]) for d in db))
+    return out.getvalue().encode()
 
 
 def main(argv: list[str] | None = None) -> int:

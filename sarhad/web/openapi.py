@@ -49,7 +49,7 @@ _FILTERS: Final = [
     for name, text in [
         ("since", "first start date, YYYY-MM-DD"),
         ("until", "last start date, YYYY-MM-DD"),
-        ("country", "ISO 3166-1 alpha-2 code in any case, or a country name or alpha-3 code (400 otherwise)"),
+        ("country", "assigned ISO 3166-1 alpha-2 code in any case, or a country name or alpha-3 code (400 otherwise)"),
         ("admin1", "ISO 3166-2 code or province name"),
         ("perpetrator", "armed group"),
         ("reported_by", "party code"),

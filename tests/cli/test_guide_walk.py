@@ -246,6 +246,9 @@ def test_country_filter_refuses_what_is_not_a_country(
     assert code == 1 and out == ""
     assert "--country 'narnia' is not a country: expected an ISO 3166-1 alpha-2 code in any case" in err
     assert "Iran" in err and "Pakistan" in err and "Afghanistan" in err
+    code, out, err = run(capsys, "--home", str(any_home), *command, "--country", "qq")
+    assert code == 1 and out == ""
+    assert "--country 'qq' is not an assigned ISO 3166-1 alpha-2 code: " in err
 
 
 # -- 8. log verify and the stored cosignatures --------------------------------------------------------------

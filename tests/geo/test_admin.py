@@ -58,3 +58,28 @@ def test_normalise_country(name: str, code: str) -> None:
 def test_normalise_country_unknown() -> None:
     assert normalise_country("Ruritania") is None
     assert normalise_country("") is None
+
+
+def test_parse_country_takes_every_assigned_iso_code_in_any_case() -> None:
+    from sarhad.geo.admin import parse_country
+
+    for text, code in (("de", "DE"), ("Br", "BR"), (" nz ", "NZ"), ("ZW", "ZW"), ("pk", "PK"), ("ir", "IR")):
+        assert parse_country(text, "--country") == code
+
+
+@pytest.mark.parametrize("text", ["xx", "QQ", "UK", "zz"])
+def test_parse_country_refuses_a_two_letter_code_iso_has_not_assigned(text: str) -> None:
+    from sarhad.errors import InvalidInput
+    from sarhad.geo.admin import parse_country
+
+    with pytest.raises(InvalidInput, match=rf"^--country '{text}' is not an assigned ISO 3166-1 alpha-2 code: "):
+        parse_country(text, "--country")
+
+
+def test_the_shipped_country_codes_are_iso_3166_1s() -> None:
+    import pycountry
+
+    from sarhad.geo._data import country_codes
+
+    assert country_codes() == frozenset(c.alpha_2 for c in pycountry.countries)
+    assert len(country_codes()) == 249

@@ -66,3 +66,11 @@ def test_a_country_name_alpha3_code_or_lower_case_code_filters_as_its_code(clien
             assert answer.json() == expected.json(), (route, other)
     totals = {code: _get(client, "/api/incidents", code).json()["total"] for code in ("PK", "IR")}
     assert totals["PK"] > 0 and totals["IR"] > 0  # the filters compared above each selected something
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_a_two_letter_code_iso_has_not_assigned_is_refused(client: httpx.Client, route: str) -> None:
+    answer = _get(client, route, "xx")
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["error"]["message"].startswith("country 'xx' is not an assigned ISO 3166-1 alpha-2 code: ")
+    assert _get(client, route, "de").status_code == 200  # any assigned code: records may come from anywhere
