@@ -448,8 +448,9 @@ def sqlite_path(url: str) -> Path | None:
 def open_database(url: str) -> Database:
     """Open ``sqlite:///PATH`` or ``postgresql://…`` (optionally ``?schema=NAME``).
 
-    SQLite runs in WAL mode with autocommit handled by sarhad (explicit BEGIN/COMMIT). Raises StorageError
-    when the database cannot be opened.
+    SQLite runs in WAL mode with autocommit handled by sarhad (explicit BEGIN/COMMIT). On PostgreSQL the
+    schema is created when missing and made the connection's search path. Raises StorageError when the
+    database cannot be opened or the schema cannot be used (the connection then closed).
     """
     path = sqlite_path(url)
     if path is not None:
@@ -479,11 +480,14 @@ def open_database(url: str) -> Database:
             else:
                 rest.append(part)
         conninfo = base + ("?" + "&".join(rest) if rest else "")
+        if schema and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", schema):
+            raise StorageError(f"schema name {schema!r} is not a plain lower-case identifier")
         try:
             pg: Any = psycopg.connect(conninfo, autocommit=True)
+        except psycopg.Error as exc:
+            raise StorageError(f"cannot connect to PostgreSQL: {exc}") from exc
+        try:
             if schema:
-                if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", schema):
-                    raise StorageError(f"schema name {schema!r} is not a plain lower-case identifier")
                 if pg.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone() is None:
                     try:
                         pg.execute(f"CREATE SCHEMA {schema}")
@@ -492,6 +496,10 @@ def open_database(url: str) -> Database:
                         pass  # another connection created it meanwhile (autocommit: nothing is left failed)
                 pg.execute(f"SET search_path TO {schema}")
         except psycopg.Error as exc:
-            raise StorageError(f"cannot connect to PostgreSQL: {exc}") from exc
+            pg.close()  # the connection is not handed out: nothing else would close it
+            raise StorageError(f"cannot use PostgreSQL schema {schema!r}: {exc}") from exc
+        except BaseException:
+            pg.close()
+            raise
         return Database(url, pg, "postgresql", schema, created_schema=created)
     raise StorageError(f"unsupported database URL {url!r}: expected sqlite:///PATH or postgresql://…")

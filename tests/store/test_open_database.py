@@ -1,0 +1,58 @@
+"""``open_database`` on PostgreSQL leaves no connection open when the schema of the URL cannot be used."""
+
+from __future__ import annotations
+
+import gc
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+
+from sarhad.errors import StorageError
+from sarhad.store.db import open_database
+from tests.conftest import postgres_url
+
+
+@pytest.fixture
+def pg_base() -> Iterator[str]:
+    base = postgres_url()
+    if base is None:
+        pytest.skip("SARHAD_TEST_POSTGRES_URL is not set (the PostgreSQL server is needed)")
+    yield base
+
+
+def _open_connections(application_name: str) -> list[psycopg.Connection[object]]:
+    """This process's PostgreSQL connections of ``application_name`` that are still open."""
+    return [
+        c
+        for c in gc.get_objects()
+        if isinstance(c, psycopg.Connection) and not c.closed and f"application_name={application_name}" in c.info.dsn
+    ]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("existing", [True, False], ids=["schema-exists", "schema-created"])
+def test_a_schema_postgresql_refuses_leaves_no_connection_open(pg_base: str, existing: bool) -> None:
+    # "select" passes the plain-identifier check but is a reserved word: CREATE SCHEMA (or, when a quoted
+    # "select" exists, SET search_path) fails after the connection is made
+    name = f"sarhad_{uuid.uuid4().hex[:12]}"
+    sep = "&" if "?" in pg_base else "?"
+    url = f"{pg_base}{sep}application_name={name}&schema=select"
+    with psycopg.connect(pg_base, autocommit=True) as admin:
+        if existing:
+            admin.execute('CREATE SCHEMA "select"')
+        try:
+            with pytest.raises(StorageError, match=r"^cannot use PostgreSQL schema 'select': syntax error"):
+                open_database(url)
+            assert _open_connections(name) == []
+        finally:
+            admin.execute('DROP SCHEMA IF EXISTS "select"')
+
+
+@pytest.mark.postgres
+def test_a_schema_name_that_is_not_plain_is_refused_before_connecting(pg_base: str) -> None:
+    name = f"sarhad_{uuid.uuid4().hex[:12]}"
+    with pytest.raises(StorageError, match=r"^schema name 'Mixed' is not a plain lower-case identifier"):
+        open_database(f"{pg_base}?application_name={name}&schema=Mixed")
+    assert _open_connections(name) == []
