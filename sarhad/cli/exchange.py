@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import typer
 
@@ -14,11 +14,16 @@ if TYPE_CHECKING:
     from sarhad.exchange.sync import SyncResult
     from sarhad.node import Node
 
-__all__ = ["export_stix_cmd", "import_stix_cmd", "register"]
+__all__ = ["COSIGNATURE_OWED", "export_stix_cmd", "import_stix_cmd", "register"]
 
 token_app = typer.Typer(help="Access tokens for the node's HTTP APIs.", no_args_is_help=True)
 peer_app = typer.Typer(help="The peers this node syncs with.", no_args_is_help=True)
 taxii_app = typer.Typer(help="Talk to any TAXII 2.1 server.", no_args_is_help=True)
+
+COSIGNATURE_OWED: Final = 4
+"""sync's exit status when every peer's entries were verified and stored but a peer did not take this node's
+cosignature (refused, or the answer was lost): it is owed, and the next sync sends it again. A failed sync (1)
+takes precedence."""
 
 
 def serve(
@@ -160,30 +165,38 @@ def peer_former_key(
 @peer_app.command("list")
 def peer_list(ctx: typer.Context, json_out: bool = typer.Option(False, "--json")) -> None:
     """List registered peers, then removed peers whose log copy this node keeps (since when they were removed,
-    and the leaves of each copy: 'sarhad log verify' checks them)."""
-    from sarhad.exchange.peers import copied_leaves, list_peers, list_removed_peers
+    and the leaves of each copy: 'sarhad log verify' checks them), and the cosignature owed to a peer that did
+    not take it at the last sync (the next sync sends it again)."""
+    import dataclasses
+
+    from sarhad.exchange.peers import copied_leaves, list_peers, list_removed_peers, owed_cosignature
 
     db = state(ctx).node().db
-    rows: list[dict[str, object]] = [
-        {
+    rows: list[dict[str, object]] = []
+    owed: list[str] = []
+    for p in list_peers(db):
+        debt = owed_cosignature(db, p.name)
+        rows.append({
             "name": p.name, "url": p.url, "party": p.party, "origin": p.origin, "vkey": p.vkey,
             "leaves": copied_leaves(db, p.name), "removed": None,
-        }
-        for p in list_peers(db)
-    ]  # fmt: skip
-    rows += [
-        {
+            "cosignature_owed": None if debt is None else dataclasses.asdict(debt),
+        })  # fmt: skip
+        owed.append("" if debt is None else f"owed for size {debt.size}")
+    for r in list_removed_peers(db):
+        rows.append({
             "name": r.name, "url": None, "party": r.party, "origin": r.origin, "vkey": r.vkey,
-            "leaves": copied_leaves(db, r.name), "removed": r.removed,
-        }
-        for r in list_removed_peers(db)
-    ]  # fmt: skip
+            "leaves": copied_leaves(db, r.name), "removed": r.removed, "cosignature_owed": None,
+        })  # fmt: skip
+        owed.append("")
     if json_out:
         print_json(rows)
         return
     print_listing(
-        ["name", "party", "url", "origin", "leaves copied", "removed"],
-        [[r["name"], r["party"], r["url"] or "-", r["origin"], r["leaves"], r["removed"] or ""] for r in rows],
+        ["name", "party", "url", "origin", "leaves copied", "cosignature", "removed"],
+        [
+            [r["name"], r["party"], r["url"] or "-", r["origin"], r["leaves"], debt, r["removed"] or ""]
+            for r, debt in zip(rows, owed, strict=True)
+        ],
         empty="no peers: add one with 'sarhad peer add NAME URL --vkey KEY --token TOKEN'",
     )
 
@@ -193,7 +206,10 @@ def sync(
     name: str = typer.Argument(None, help="The peer to sync [default: every peer]."),
     json_out: bool = typer.Option(False, "--json", help="Print the results as JSON."),
 ) -> None:
-    """Pull, verify, store and cosign each peer's new entries; exit 1 naming what failed."""
+    """Pull, verify, store and cosign each peer's new entries; exit 1 naming what failed (nothing of that peer's
+    sync is stored), or 4 when everything was stored but a peer did not take the cosignature of its checkpoint
+    (refused: it has not registered this node yet; or the answer was lost): it is owed, shown by 'peer list',
+    and the next sync sends it again."""
     from sarhad.errors import NotFound, SarhadError
     from sarhad.exchange.peers import get_peer, list_peers
 
@@ -203,21 +219,25 @@ def sync(
         raise NotFound("no peers registered; add one with 'sarhad peer add'")
     results: list[dict[str, object]] = []
     errors: list[SarhadError] = []
+    owed = False
     for peer in peers:
         try:
             result = _sync_one(node, peer, show_progress=progress_enabled() and not json_out)
         except SarhadError as exc:
             errors.append(exc)
-            results.append({"peer": peer.name, "ok": False, "error": str(exc)})
+            results.append({"peer": peer.name, "ok": False, "stored": False, "error": str(exc)})
             continue
-        results.append({"ok": True, **result.as_dict()})
+        owed = owed or not result.cosigned
+        results.append({"ok": result.cosigned, **result.as_dict()})
         if not json_out:
-            console.print(result.summary(), highlight=False)
+            console.print(result.summary(), style=None if result.cosigned else "yellow", highlight=False, markup=False)
     if json_out:
         print_json(results)
     if errors:
         # Raised (not typer.Exit) so that the CLI's one error handler prints it and exits 1.
         raise type(errors[0])("; ".join(str(e) for e in errors))
+    if owed:
+        raise typer.Exit(code=COSIGNATURE_OWED)
 
 
 def _sync_one(node: Node, peer: Peer, *, show_progress: bool) -> SyncResult:

@@ -20,6 +20,9 @@ Before a name that held a copy kept its key, a peer registered again with a new 
 checkpoints signed by a key the node no longer held. The key cannot be recovered from the notes (a signature
 names its key by name and a 4-byte hash only); :func:`add_former_key` records it once the peer's operators
 give it, and ``sarhad log verify`` checks those checkpoints with it.
+
+A cosignature a peer refused, or whose answer was lost, is owed to it (:func:`owed_cosignature`) until a later
+sync delivers one; removing the peer drops what it is owed, since no sync can deliver it any more.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ if TYPE_CHECKING:
     from sarhad.node import Node
 
 __all__ = [
+    "OwedCosignature",
     "Peer",
     "RemovedPeer",
     "add_former_key",
@@ -49,6 +53,7 @@ __all__ = [
     "list_peers",
     "list_removed_peers",
     "node_cosigner",
+    "owed_cosignature",
     "peer_by_origin",
     "remove_peer",
     "witness_keys",
@@ -88,6 +93,16 @@ class RemovedPeer:
     origin: str
     party: str
     removed: str
+
+
+@dataclass(frozen=True, slots=True)
+class OwedCosignature:
+    """The cosignature of a peer's checkpoint that this node still owes it: the checkpoint's size, why the peer
+    did not take it (its answer, or what broke the connection), and when it was last sent (UTC, ISO 8601)."""
+
+    size: int
+    reason: str
+    attempted: str
 
 
 def _peer(row: tuple[object, ...]) -> Peer:
@@ -205,12 +220,14 @@ def remove_peer(db: Database, name: str) -> RemovedPeer | None:
     """Remove the peer ``name`` from the registry: no more syncs, its URL and token are dropped.
 
     The copy of its log stays, with its key, origin and party (returned), so ``sarhad log verify`` still
-    checks it and the objects it carried; None when it held no copy (nothing is kept).
+    checks it and the objects it carried; None when it held no copy (nothing is kept). A cosignature owed to it
+    is dropped: no sync will deliver it.
     Raises NotFound when no peer ``name`` is registered.
     """
     with db.transaction():
         peer = get_peer(db, name)
         db.execute("DELETE FROM peers WHERE name = ?", (name,))
+        db.execute("DELETE FROM owed_cosignatures WHERE peer = ?", (name,))
         if not _holds_copy(db, name):
             return None
         removed = RemovedPeer(
@@ -282,6 +299,13 @@ def copied_leaves(db: Database, name: str) -> int:
     none): the size of the log this node keeps of it and checks with ``sarhad log verify``."""
     row = db.fetchone("SELECT COUNT(*) FROM peer_leaves WHERE peer = ?", (name,))
     return int(row[0]) if row else 0
+
+
+def owed_cosignature(db: Database, name: str) -> OwedCosignature | None:
+    """The cosignature this node owes the peer ``name`` (a sync stored its checkpoint, the peer did not take the
+    cosignature), or None when nothing is owed. The next sync of that peer sends it again."""
+    row = db.fetchone("SELECT size, reason, attempted FROM owed_cosignatures WHERE peer = ?", (name,))
+    return None if row is None else OwedCosignature(int(row[0]), str(row[1]), str(row[2]))
 
 
 def get_peer(db: Database, name: str) -> Peer:

@@ -12,6 +12,8 @@
   removed): keys its checkpoints were signed with before the peer was registered again with another key.
 * ``withheld_versions``: the versions of peers' logs whose bodies this node was refused (withheld by TLP): the
   object id, version, TLP level, origin and SHA-256 their envelopes give (see sarhad.exchange.withheld).
+* ``owed_cosignatures``: per peer, the size of its checkpoint whose cosignature this node still owes it (the
+  peer refused it, or the answer never came) and why; the next sync sends it again (see sarhad.exchange.sync).
 * ``split_views``: evidence: two checkpoints signed by a peer that cannot both be true.
 * ``taxii_status``: the TAXII status resources of POSTs.
 * ``audit``: every write and every read of a non-CLEAR object by a principal; ``logged`` names the
@@ -117,4 +119,12 @@ MIGRATIONS: Final[list[Statement]] = [
     # read by primary key instead of searching the copies of peers' logs; filled from them for the rows there.
     "ALTER TABLE withheld_versions ADD COLUMN sha256 TEXT",
     withheld_sha256,
+    # Sync (sarhad.exchange.sync): a verified sync is kept when the peer refuses this node's cosignature or its
+    # answer is lost; the cosignature is owed until a later sync delivers one of that size or larger.
+    """CREATE TABLE owed_cosignatures (
+        peer TEXT PRIMARY KEY,
+        size {bigint} NOT NULL,
+        reason TEXT NOT NULL,
+        attempted TEXT NOT NULL
+    )""",
 ]

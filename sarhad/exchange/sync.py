@@ -11,13 +11,19 @@ Steps (each failure stores nothing and says which step and which entry failed):
    JSON when the peer sends parsed objects), and check the object's id and version against its envelope.
 4. Check that all the peer's leaves (those held, through the frontier kept from the last sync, plus the new
    ones) hash to the checkpoint's root.
-5. Store leaves, the new frontier, objects (``origin`` = the peer's party), incident rows and the checkpoint;
-   cosign the checkpoint and send the cosignature back.
+5. Store leaves, the new frontier, objects (``origin`` = the peer's party), incident rows and the checkpoint,
+   and record its cosignature as owed to the peer (``owed_cosignatures``).
+6. Cosign the checkpoint and send the cosignature back; once the peer accepts it, nothing is owed.
 
 Steps 3 to 5 run in one transaction: a piece of entries is written, uncommitted, once all of it checks, while
-the next request is on its way; the commit comes only after step 4 and the peer's acceptance of the
-cosignature, and any failure on the way rolls everything back. For a large sync, step 3 and the preparation of
-the rows run in a second process (:func:`run_checker`) while this one writes the piece before.
+the next request is on its way; the commit comes only after step 4, and any failure on the way rolls
+everything back. For a large sync, step 3 and the preparation of the rows run in a second process
+(:func:`run_checker`) while this one writes the piece before. Step 6 comes after the commit, so a peer that
+refuses the cosignature (it has not registered this node yet) or an answer that is lost does not undo what was
+verified: the cosignature stays owed, with the reason, and every sync sends that of the peer's latest
+checkpoint, even with nothing new to pull. Cosigning the latest is enough: a witness cosigns a checkpoint only
+once it is consistent with those it verified before, so it vouches for every earlier one (C2SP
+tlog-cosignature).
 """
 
 from __future__ import annotations
@@ -105,13 +111,26 @@ class SyncResult:
     entries: int
     objects: int
     withheld: int
-    cosigned: bool
     seconds: float
+    # Why the peer did not take this node's cosignature (refused, or the answer was lost): it is owed, and the
+    # next sync sends it again. None once the peer accepted it.
+    cosignature_error: str | None = None
+
+    @property
+    def cosigned(self) -> bool:
+        """Whether the peer accepted the cosignature of its checkpoint (everything is stored either way)."""
+        return self.cosignature_error is None
 
     def summary(self) -> str:
-        return (
+        synced = (
             f"synced {self.peer}: log {self.old_size} → {self.new_size}, {self.entries} new entries,"
-            f" {self.objects} objects ({self.withheld} withheld by TLP), cosigned, in {self.seconds:.2f} s"
+            f" {self.objects} objects ({self.withheld} withheld by TLP)"
+        )
+        if self.cosigned:
+            return f"{synced}, cosigned, in {self.seconds:.2f} s"
+        return (
+            f"{synced}, in {self.seconds:.2f} s: stored, but the cosignature was not delivered (it is sent again"
+            f" with the next sync): {self.cosignature_error}"
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -122,7 +141,9 @@ class SyncResult:
             "entries": self.entries,
             "objects": self.objects,
             "withheld": self.withheld,
+            "stored": True,
             "cosigned": self.cosigned,
+            "cosignature_error": self.cosignature_error,
             "seconds": round(self.seconds, 3),
         }
 
@@ -496,6 +517,10 @@ def sync_peer(
 ) -> SyncResult:
     """Pull, verify, store and cosign ``peer``'s new entries (see the module doc).
 
+    A cosignature the peer refuses or whose answer is lost does not undo the sync: the result's
+    ``cosignature_error`` says why, the cosignature stays owed (``owed_cosignatures``), and the next sync sends
+    it again.
+
     ``progress(done, total)``, if given, is called after each chunk of new entries is checked and written.
     ``checker`` says where chunks are fetched, checked and prepared: ``"inline"`` in this process,
     ``"process"`` in a second process while this one writes, ``"auto"`` (the default) in a second process
@@ -564,7 +589,7 @@ def _sync(
                 raise VerificationError(f"peer {name}: {reason}; evidence kept") from exc
     # 3-5 in one transaction: each chunk of new entries is checked as it arrives (leaf from envelope, hash
     # from object) and written while the next chunk is on its way; nothing is committed before the root
-    # check (4) and the peer's acceptance of our cosignature, and any failure rolls all of it back.
+    # check (4), and any failure rolls all of it back.
     frontier = _frontier(node, peer, held)
     # Into a node without incidents, the only rows a chunk can replace are those of earlier chunks of this
     # sync: keep them here instead of reading them back for the summaries (None: read them back).
@@ -611,7 +636,7 @@ def _sync(
                 f"peer {name}: its {frontier.size} entries do not hash to the root of its checkpoint at size"
                 f" {checkpoint.size}; {where}"
             )
-        # 5. The frontier and the checkpoint; cosign it and send the cosignature back, then commit.
+        # 5. The frontier and the checkpoint, and its cosignature owed until the peer accepts it (6).
         node.db.execute(
             "INSERT INTO peer_frontiers (peer, size, hashes) VALUES (?, ?, ?)"
             " ON CONFLICT (peer) DO UPDATE SET size = excluded.size, hashes = excluded.hashes",
@@ -623,10 +648,16 @@ def _sync(
                 " ON CONFLICT (peer, size) DO NOTHING",
                 (name, checkpoint.size, checkpoint.root, note, stamp, "sync"),
             )
-        cosigned = node_cosigner(node).cosign_note(note)
-        http.request("POST", "/log/cosignatures", content=cosigned.encode("utf-8"),
-                     headers={"Content-Type": "text/plain; charset=utf-8"})  # fmt: skip
+        # Written with what it is owed for: a sync stopped before step 6 has an answer leaves it owed.
+        node.db.execute(
+            "INSERT INTO owed_cosignatures (peer, size, reason, attempted) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (peer) DO UPDATE SET size = excluded.size, reason = excluded.reason,"
+            " attempted = excluded.attempted",
+            (name, checkpoint.size, "the sync stopped before the peer answered", stamp),
+        )
     notify_committed()
+    # 6. Cosign the checkpoint and send the cosignature back.
+    error = _deliver_cosignature(node, http, note, checkpoint.size)
     return SyncResult(
         peer=name,
         old_size=old,
@@ -634,9 +665,33 @@ def _sync(
         entries=entries,
         objects=objects,
         withheld=entries - objects,
-        cosigned=True,
         seconds=time.perf_counter() - started,
+        cosignature_error=error,
     )
+
+
+def _deliver_cosignature(node: Node, http: _PeerHTTP, note: str, size: int) -> str | None:
+    """Cosign the peer's checkpoint ``note`` of ``size`` (stored) and send the cosignature back; None once the
+    peer accepts it (nothing is owed then), else why it was not delivered (recorded with the owed cosignature).
+
+    A refusal or a lost connection is not a failure of the sync, which is committed: the peer may not have
+    registered this node yet, and it has a verified copy either way.
+    """
+    name = http.peer.name
+    cosigned = node_cosigner(node).cosign_note(note)
+    try:
+        http.request("POST", "/log/cosignatures", content=cosigned.encode("utf-8"),
+                     headers={"Content-Type": "text/plain; charset=utf-8"})  # fmt: skip
+    except ExchangeError as exc:
+        log.info("the cosignature of %s's checkpoint of size %d is owed: %s", name, size, exc)
+        with node.db.transaction():
+            node.db.execute(
+                "UPDATE owed_cosignatures SET reason = ?, attempted = ? WHERE peer = ?", (str(exc), _now(), name)
+            )
+        return str(exc)
+    with node.db.transaction():
+        node.db.execute("DELETE FROM owed_cosignatures WHERE peer = ? AND size <= ?", (name, size))
+    return None
 
 
 class _Prepared(NamedTuple):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from sarhad.errors import ExchangeError, NotFound, VerificationError
+from sarhad.errors import NotFound, VerificationError
 from sarhad.exchange.peers import add_peer, get_peer
 from sarhad.exchange.sync import sync_peer
 from sarhad.importer import import_file
@@ -63,20 +64,22 @@ def test_sync_copies_verifies_and_cosigns(pair: tuple[Node, Node, str]) -> None:
     assert again.entries == 0
 
 
-def test_a_publisher_that_has_not_registered_us_refuses_the_cosignature_and_nothing_is_stored(tmp_path: Path) -> None:
+def test_a_publisher_that_has_not_registered_us_refuses_the_cosignature_and_the_sync_is_kept(tmp_path: Path) -> None:
     with Node.init(tmp_path / "pk", "PK") as pk, Node.init(tmp_path / "ir", "IR") as ir:
         import_file(pk, "ucdp", UCDP_SAMPLE)
         with serving(pk) as pk_url:  # PK has no peers: it cannot accept IR's cosignature
             add_peer(ir.db, "PK", pk_url, pk.signer.vkey, create_token(pk.db, "ir", "peer", "IR"))
-            with pytest.raises(ExchangeError, match=r"node PK has no registered peer .* 'sarhad peer add NAME URL"):
-                sync_peer(ir, get_peer(ir.db, "PK"))
-        assert count_incidents(ir.db) == 0
-        assert ir.db.fetchone("SELECT COUNT(*) FROM peer_leaves") == (0,)
+            result = sync_peer(ir, get_peer(ir.db, "PK"))
+        assert not result.cosigned
+        assert result.cosignature_error is not None
+        assert re.search(r"node PK has no registered peer .* 'sarhad peer add NAME URL", result.cosignature_error)
+        # What was verified is kept; the cosignature is owed.
+        assert count_incidents(ir.db) == 37
+        assert ir.db.fetchone("SELECT COUNT(*) FROM peer_leaves") == (37,)
+        assert ir.db.fetchone("SELECT peer, size FROM owed_cosignatures") == ("PK", 37)
 
 
-def test_a_publisher_with_other_peers_but_not_us_refuses_the_cosignature_and_nothing_is_stored(
-    tmp_path: Path,
-) -> None:
+def test_a_publisher_with_other_peers_but_not_us_refuses_the_cosignature_and_keeps_none(tmp_path: Path) -> None:
     # The same refusal as with no peers at all: a cosignature by a key the publisher does not know is not kept,
     # so the cosigner must not be told it was.
     with Node.init(tmp_path / "pk", "PK") as pk, Node.init(tmp_path / "ir", "IR") as ir:
@@ -85,14 +88,14 @@ def test_a_publisher_with_other_peers_but_not_us_refuses_the_cosignature_and_not
             add_peer(pk.db, "AF", "http://127.0.0.1:9", af.signer.vkey, "unused")
         with serving(pk) as pk_url:
             add_peer(ir.db, "PK", pk_url, pk.signer.vkey, create_token(pk.db, "ir", "peer", "IR"))
-            with pytest.raises(
-                ExchangeError,
-                match=r"node PK has no registered peer with the key of any cosignature on this note \(registered:"
-                r" sarhad.af/log\); its operator registers the cosigning node with 'sarhad peer add",
-            ):
-                sync_peer(ir, get_peer(ir.db, "PK"))
-        assert count_incidents(ir.db) == 0
-        assert ir.db.fetchone("SELECT COUNT(*) FROM peer_checkpoints") == (0,)
+            result = sync_peer(ir, get_peer(ir.db, "PK"))
+        assert result.cosignature_error is not None
+        assert re.search(
+            r"node PK has no registered peer with the key of any cosignature on this note \(registered:"
+            r" sarhad.af/log\); its operator registers the cosigning node with 'sarhad peer add",
+            result.cosignature_error,
+        )
+        assert ir.db.fetchone("SELECT COUNT(*) FROM peer_checkpoints") == (1,)
         assert pk.db.fetchone("SELECT COUNT(*) FROM log_cosignatures") == (0,)
 
 
