@@ -11,6 +11,7 @@ from sarhad.framework.derive import quarters_of, status
 from sarhad.framework.model import LEVELS
 from sarhad.framework.quarter import Quarter
 from sarhad.framework.store import FrameworkData, load
+from sarhad.log.envelope import LIKE_ESCAPE, like_pattern
 from sarhad.store.current import current
 from sarhad.store.db import Database
 
@@ -288,12 +289,12 @@ def _logged(db: Database, ids: list[str]) -> dict[str, tuple[str, str, str]]:
             found[oid] = (origin, tlp, sha)
     # Envelopes are not indexed by object: a chunk of such ids costs one scan of the copies.
     for chunk in _chunks(list(unlogged)):
-        where = " OR ".join("l.envelope LIKE ?" for _ in chunk)
+        where = " OR ".join(f"l.envelope LIKE ? ESCAPE '{LIKE_ESCAPE}'" for _ in chunk)
         rows = db.fetchall(
             "SELECT l.envelope, COALESCE(p.party, r.party) FROM peer_leaves l"
             " LEFT JOIN peers p ON p.name = l.peer LEFT JOIN removed_peers r ON r.name = l.peer"
             f" WHERE {where} ORDER BY l.idx",
-            [f"%{i}%" for i in chunk],
+            [like_pattern(i) for i in chunk],
         )
         for envelope, party in rows:
             e = json.loads(str(envelope))

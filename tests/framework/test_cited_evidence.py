@@ -27,7 +27,7 @@ from sarhad.framework.ops import add_evidence, assess, init_template, open_dispu
 from sarhad.framework.quarter import Quarter
 from sarhad.framework.store import index_stored, load
 from sarhad.framework.views import cited_by_id, cited_evidence, dispute_table
-from sarhad.log.envelope import Envelope
+from sarhad.log.envelope import LIKE_ESCAPE, Envelope, like_pattern
 from sarhad.log.note import Signer
 from sarhad.node import Node
 from sarhad.store.schema import migrate
@@ -369,3 +369,39 @@ def test_the_quarterly_report_looks_up_its_evidence_once_and_shows_what_each_par
         if part != "indicators":  # no value cites it
             assert unknown in section, part
     assert SECRET not in html
+
+
+# An id as a peer's log may hold it (an envelope's object_id is any string): JSON escapes its quote and
+# backslash, and % and _ are LIKE's wildcards.
+HOSTILE = 'x-sarhad-evidence--"quoted"\\back%slash_'
+
+
+def test_cited_evidence_finds_in_the_copies_a_withheld_id_that_json_escapes(synced: Synced) -> None:
+    """The copies hold envelopes as canonical JSON writes them: an id with a quote or a backslash is looked for
+    escaped as they are."""
+    db = synced.ir.db
+    envelope = _withheld(HOSTILE, "2026-01-01T00:00:00.000Z")
+    (top,) = db.fetchone("SELECT MAX(idx) FROM peer_leaves WHERE peer = 'PK'") or (None,)
+    with db.transaction():
+        record_withheld(db, [envelope], "PK")
+        db.execute("UPDATE withheld_versions SET sha256 = NULL WHERE id = ?", (HOSTILE,))  # as recorded before
+        db.execute(
+            "INSERT INTO peer_leaves (peer, idx, envelope, leaf_hash) VALUES ('PK', ?, ?, ?)",
+            (int(top) + 1, envelope.canonical().decode(), hashlib.sha256(envelope.canonical()).digest()),
+        )
+    shown = {"id": HOSTILE, "readable": False, "party": "PK", "tlp": "RED", "logged_sha256": envelope.sha256}
+    assert cited_evidence(db, [HOSTILE], load(db).evidence_by_id()) == [shown]
+
+
+def test_the_envelope_pattern_matches_only_the_envelope_of_its_id(synced: Synced) -> None:
+    db = synced.ir.db
+    pattern = like_pattern(HOSTILE)
+    for object_id, matches in (
+        (HOSTILE, True),
+        ('x-sarhad-evidence--"quoted"\\backXslashY', False),  # what % and _ would match as wildcards
+        ('x-sarhad-evidence--"quoted"\\back%slash_--longer', False),
+        ('y-x-sarhad-evidence--"quoted"\\back%slash_', False),
+    ):
+        text = _withheld(object_id, "2026-01-01T00:00:00.000Z").canonical().decode()
+        row = db.fetchone(f"SELECT CASE WHEN ? LIKE ? ESCAPE '{LIKE_ESCAPE}' THEN 1 ELSE 0 END", (text, pattern))
+        assert row is not None and bool(row[0]) is matches, object_id
