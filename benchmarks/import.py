@@ -2,8 +2,8 @@
 
 Usage::
 
-    python benchmarks/import.py [--rows N] [--postgres URL] [--one-process] [--rules] [--profile [ROWS]] [--keep DIR]
-                                [--json]
+    python benchmarks/import.py [--rows N] [--postgres URL] [--one-process] [--rules] [--floor] [--profile [ROWS]]
+                                [--keep DIR] [--json]
 
 Generates ``--rows`` ACLED-format rows (default 1,000,000) with ``benchmarks/acled_synth.py``, then, each in a
 child process of its own so that its peak memory (RSS high-water, ``getrusage``) is its own:
@@ -13,6 +13,11 @@ child process of its own so that its peak memory (RSS high-water, ``getrusage``)
    a worker process; the CPU time shown is both processes', and each is shown apart);
 3. with ``--one-process``, imports it into another fresh SQLite node without the worker, for comparison;
 4. with ``--postgres URL``, imports it into a fresh PostgreSQL schema (dropped afterwards).
+
+With ``--floor``, the rows the SQLite import stored are copied into yet another fresh node by SQLite alone
+(``INSERT … SELECT`` per table, with the import's settings: larger cache, rollback journal, indexes built at the
+end), which is what storing this layout costs with no Python at all per row: a lower bound for the importing
+process. It also times writing as many bytes as the database takes to a file with ``fsync``: the disk's own bound.
 
 With ``--rules``, every node gets the demo's three alert rules (place, group, disagreement: see
 ``sarhad.cli.demo``) before the import, so the rules are evaluated on every record as it is written.
@@ -131,6 +136,56 @@ def child_import(
             "finish_cpu": round(end - (marks[-1][1] if marks else cpu), 2), "alerts": alerts}  # fmt: skip
 
 
+# The tables an import writes, in the order the floor copies them (the rest hold a few rows).
+_FLOOR_TABLES = ("objects", "raw_headers", "raw_rows", "incidents", "log_leaves", "log_nodes")
+
+
+def child_floor(source: Path, home: Path) -> dict[str, Any]:
+    """What SQLite alone costs to store what an import stored: the node at ``source`` (an imported SQLite home)
+    copied table by table into a fresh node at ``home`` with ``INSERT … SELECT``, under the import's own
+    settings (:meth:`~sarhad.store.db.Database.bulk` with a rollback journal, the same indexes built at the
+    end), then the same bytes written to a plain file with ``fsync``."""
+    from sarhad.node import Node
+
+    source_db = source / "sarhad.db"
+    node = Node.init(home, "PK")
+    db = node.db
+    per_table: dict[str, float] = {}
+    try:
+        db.execute("ATTACH DATABASE ? AS source", (str(source_db),))
+        cpu, start = _cpu(), time.perf_counter()
+        with (
+            db.bulk(write_once=True),
+            db.transaction(),
+            db.deferred_indexes("incidents", "objects", unique=("log_leaves",)),
+        ):
+            for table in _FLOOR_TABLES:
+                began = _cpu()
+                columns = ", ".join(str(r[1]) for r in db.fetchall(f"PRAGMA source.table_info({table})"))
+                db.execute(f"DELETE FROM main.{table}")  # a fresh node's few rows (none but raw_headers')
+                db.execute(f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM source.{table} ORDER BY rowid")
+                per_table[table] = round(_cpu() - began, 2)
+            began = _cpu()
+        finish = _cpu() - began  # the deferred index builds and the commit
+        seconds, used = time.perf_counter() - start, _cpu() - cpu
+        rows = int(db.fetchone("SELECT COUNT(*) FROM incidents")[0])
+        db_bytes = _stored_bytes(node)
+    finally:
+        node.close()
+    # the disk: as many bytes as the database takes, written in 1 MiB blocks and made durable once
+    block = os.urandom(2**20)
+    plain = home / "plain.bin"
+    disk_start = time.perf_counter()
+    with plain.open("wb", buffering=0) as fh:
+        for _ in range(max(1, db_bytes // len(block))):
+            fh.write(block)
+        os.fsync(fh.fileno())
+    disk_seconds = time.perf_counter() - disk_start
+    plain.unlink()
+    return {"rows": rows, "seconds": seconds, "cpu": used, "per_table_cpu": per_table, "finish_cpu": round(finish, 2),
+            "db_bytes": db_bytes, "disk_seconds": disk_seconds}  # fmt: skip
+
+
 def _stored_bytes(node: Any) -> int:
     """What the node's database takes: SQLite's pages (whether still in the WAL or already in the file), or the
     PostgreSQL schema's tables with their indexes and TOAST."""
@@ -221,6 +276,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="also import into SQLite without the worker process, for comparison")  # fmt: skip
     parser.add_argument("--rules", action="store_true",
                         help="give every node the demo's three alert rules before the import")  # fmt: skip
+    parser.add_argument("--floor", action="store_true",
+                        help="also time SQLite alone storing what the import stored, and the disk")  # fmt: skip
     parser.add_argument("--keep", type=Path, metavar="DIR", help="work in DIR and keep the file and the node")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
@@ -232,6 +289,8 @@ def main(argv: list[str] | None = None) -> int:
             result = child_pyarrow(Path(rest[0]))
         elif kind == "csv":
             result = child_csv(Path(rest[0]))
+        elif kind == "floor":
+            result = child_floor(Path(rest[0]), Path(rest[1]))
         else:
             url, min_bytes, rules = rest[2], rest[3], rest[4]  # "-" for none
             result = child_import(Path(rest[0]), Path(rest[1]), None if url == "-" else url,
@@ -258,9 +317,12 @@ def main(argv: list[str] | None = None) -> int:
         results["csv.reader (Python)"] = _child("csv", str(path))
         print("read baselines done; importing into SQLite…", file=sys.stderr)
         rules = "rules" if args.rules else "-"
-        results["sarhad import (SQLite)"] = _child(
-            "import", str(path), str(work / f"home_{uuid.uuid4().hex[:8]}"), "-", "-", rules
-        )
+        sqlite_home = work / f"home_{uuid.uuid4().hex[:8]}"
+        results["sarhad import (SQLite)"] = _child("import", str(path), str(sqlite_home), "-", "-", rules)
+        floor = None
+        if args.floor:
+            print("copying the stored rows with SQLite alone, then writing as many bytes to a file…", file=sys.stderr)
+            floor = _child("floor", str(sqlite_home), str(work / f"home_{uuid.uuid4().hex[:8]}"))
         if args.one_process:
             print("importing into SQLite in one process…", file=sys.stderr)
             results["sarhad, one process (SQLite)"] = _child(
@@ -286,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
 
     baseline = results["pyarrow.csv.read_csv"]["seconds"]
     if args.json:
-        print(json.dumps({"rows": args.rows, "file_mb": round(size_mb, 1), "results": results,
+        print(json.dumps({"rows": args.rows, "file_mb": round(size_mb, 1), "results": results, "floor": floor,
                           "profile": profile_text}, indent=2))  # fmt: skip
         return 0
     with_rules = ", the demo's 3 alert rules" if args.rules else ""
@@ -319,9 +381,29 @@ def main(argv: list[str] | None = None) -> int:
               f"{ratio:.1f} x the pyarrow read (goal <= {GOAL_RATIO:g} x: {_met(ratio <= GOAL_RATIO)}); "
               f"peak {r['peak_mb']:.0f} MB + worker {r.get('worker_peak_mb', 0):.0f} MB (goal < {GOAL_PEAK_MB}: "
               f"{_met(r['peak_mb'] + r.get('worker_peak_mb', 0) < GOAL_PEAK_MB)})")  # fmt: skip
+    if floor is not None:
+        _print_floor(floor, results["sarhad import (SQLite)"])
     if profile_text:
         print("\n" + profile_text)
     return 0
+
+
+def _print_floor(floor: dict[str, Any], imported: dict[str, Any]) -> None:
+    """The bounds the stored layout sets, beside what the import's own process used."""
+    rows = floor["rows"]
+    per_row = floor["cpu"] / rows * 1e6
+    tables = ", ".join(f"{name} {cpu:.1f}" for name, cpu in floor["per_table_cpu"].items())
+    disk_rate = floor["db_bytes"] / floor["disk_seconds"] / 2**20
+    print(f"\nSQLite alone, storing the same {rows:,} rows ({floor['db_bytes'] / rows:,.0f} bytes a row): "
+          f"{floor['seconds']:.1f} s wall, {floor['cpu']:.1f} s CPU = {per_row:.1f} µs a row, at most "
+          f"{1e6 / per_row:,.0f} rows/s on one CPU (CPU s by table: {tables}; index builds and commit "
+          f"{floor['finish_cpu']:.1f})")  # fmt: skip
+    print(f"the importing process used {imported['cpu_main'] / imported['rows'] * 1e6:.1f} µs a row: "
+          f"{imported['cpu_main'] / floor['cpu']:.1f} x that bound")  # fmt: skip
+    print(
+        f"the disk: {floor['db_bytes'] / 2**20:,.0f} MB written and synced in {floor['disk_seconds']:.1f} s "
+        f"({disk_rate:,.0f} MB/s), at most {rows / floor['disk_seconds']:,.0f} rows/s at this many bytes a row"
+    )
 
 
 if __name__ == "__main__":
