@@ -7,7 +7,8 @@ Output contract (other tools rely on it):
 * ``log prove OBJECT_ID --json`` prints ``object_id``, ``leaf_index``, ``tree_size``, ``leaf_hash`` (base64),
   ``envelope`` (the canonical envelope text), ``proof`` (base64 hashes) and ``checkpoint`` (the signed note
   for ``tree_size``).
-* ``log consistency OLD [NEW] --json`` prints ``old_size``, ``new_size`` and ``proof``.
+* ``log consistency OLD [NEW] --json`` prints ``old_size``, ``new_size``, ``proof`` and ``old_checkpoint`` and
+  ``new_checkpoint`` (the signed notes at those sizes; null where the node signed none).
 * ``log verify`` exits 0 only when the whole log, and the copy of each peer's log, checks; ``--json`` prints
   the figures (``cosignatures``: those verified, ``cosignatures_stored``, ``cosignatures_not_checked``: by a
   key neither a known peer's nor given with ``--witness``), with a section per peer under ``peers``. It exits
@@ -71,6 +72,15 @@ def _latest_size(log: Any) -> int:
     if cp is None:
         raise NotFound("the log has no signed checkpoint yet (publish something first)")
     return int(cp.size)
+
+
+def _signed_note(log: Any, size: int) -> str | None:
+    """The checkpoint the node signed at ``size``, or None when it signed none there (a size between batches)."""
+    try:
+        note: str | None = log.checkpoint(size).note
+    except NotFound:
+        return None
+    return note
 
 
 @key_app.command("show")
@@ -148,7 +158,15 @@ def log_consistency(
     new_size = _latest_size(log) if new is None else new
     proof = log.consistency_proof(old, new_size)
     hashes = [_b64(h) for h in proof]
-    out = {"old_size": old, "new_size": new_size, "proof": hashes}
+    # The signed roots travel with the proof, as with 'log prove': a proof checked against roots fetched at
+    # another moment proves nothing, and an auditor can take these away and check them offline.
+    out = {
+        "old_size": old,
+        "new_size": new_size,
+        "proof": hashes,
+        "old_checkpoint": _signed_note(log, old),
+        "new_checkpoint": _signed_note(log, new_size),
+    }
     if json_out:
         print_json(out)
         return

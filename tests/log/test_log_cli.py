@@ -87,16 +87,23 @@ def test_consistency_json_contract(capsys: pytest.CaptureFixture[str], home: Pat
     code, out, _ = run(capsys, home, "log", "consistency", "6", "--json")
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"old_size", "new_size", "proof"}
+    assert set(data) == {"old_size", "new_size", "proof", "old_checkpoint", "new_checkpoint"}
     assert (data["old_size"], data["new_size"]) == (6, 11)
     _, six, _ = run(capsys, home, "log", "checkpoint", "--size", "6")
     _, eleven, _ = run(capsys, home, "log", "checkpoint")
-    from sarhad.log.checkpoint import Checkpoint
-
-    old, new = Checkpoint.parse(six), Checkpoint.parse(eleven)
+    assert (data["old_checkpoint"], data["new_checkpoint"]) == (six, eleven)
+    # The document alone is enough to check offline: both roots are signed by the node's key.
+    _, vkey, _ = run(capsys, home, "key", "show")
+    verifier = Verifier.from_vkey(vkey.strip())
+    old, _ = open_checkpoint(data["old_checkpoint"], [verifier], origin="sarhad.pk/log")
+    new, _ = open_checkpoint(data["new_checkpoint"], [verifier], origin="sarhad.pk/log")
+    assert (old.size, new.size) == (6, 11)
     merkle.verify_consistency(6, 11, [base64.b64decode(h) for h in data["proof"]], old.root, new.root)
+    # A size the node signed no checkpoint at has none to carry.
     code, out, _ = run(capsys, home, "log", "consistency", "2", "6", "--json")
-    assert code == 0 and json.loads(out)["new_size"] == 6
+    data = json.loads(out)
+    assert code == 0 and data["new_size"] == 6
+    assert data["old_checkpoint"] is None and data["new_checkpoint"] == six
 
 
 def test_verify_exit_status(capsys: pytest.CaptureFixture[str], home: Path) -> None:
