@@ -11,7 +11,8 @@ Output contract (other tools rely on it):
   ``new_checkpoint`` (the signed notes at those sizes; null where the node signed none).
 * ``log verify`` exits 0 only when the whole log, and the copy of each peer's log, checks; ``--json`` prints
   the figures (``cosignatures``: those verified, ``cosignatures_stored``, ``cosignatures_not_checked``: by a
-  key neither a known peer's nor given with ``--witness``), with a section per peer under ``peers``. It exits
+  key neither a known peer's nor given with ``--witness``; ``saved_checkpoints``: each ``--checkpoint`` file
+  with the size it signs), with a section per peer under ``peers``. It exits
   3 when everything checks except copies whose checkpoints are signed by a key the node no longer holds
   (``status`` ``key_not_held``, ``ok`` false), and 1 at the first problem found.
 """
@@ -210,7 +211,7 @@ def log_verify(
             origin=node.settings.origin,
             party=node.settings.party,
             witnesses=witnesses,
-            known=[path.read_text(encoding="utf-8") for path in known],
+            known={str(path): path.read_text(encoding="utf-8") for path in known},
             progress=progress,
         )
         return own, verify_peer_copies(node.db, progress=progress)
@@ -246,6 +247,7 @@ def log_verify(
                 "cosignatures": report.cosignatures,
                 "cosignatures_stored": report.cosignatures_stored,
                 "cosignatures_not_checked": report.cosignatures_not_checked,
+                "saved_checkpoints": report.known,
                 "peers": {p.peer: p.as_dict() for p in peers},
             }
         )

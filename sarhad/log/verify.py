@@ -28,7 +28,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sarhad.canonical import canonical_text
@@ -66,6 +66,8 @@ class VerifyReport:
     """Every stored cosignature: the verified ones and those by a key not given, not checked."""
     latest_note: str | None = None
     witnesses: dict[str, int] = field(default_factory=dict)
+    known: dict[str, int] = field(default_factory=dict)
+    """The checkpoints kept elsewhere that the log contains: where each came from, and its size."""
 
     def summary(self) -> str:
         lines = [
@@ -74,6 +76,9 @@ class VerifyReport:
             f"nodes: {self.nodes} stored subtree hashes match the leaves",
             f"checkpoints: {self.checkpoints} signed, mutually consistent; the latest covers every leaf",
         ]
+        if self.known:
+            sizes = ", ".join(f"{name}: size {size}" for name, size in self.known.items())
+            lines.append(f"saved checkpoints: {len(self.known)} contained in the log ({sizes})")
         if self.raw_rows:
             lines.append(f"source rows: {self.raw_rows} match the raw_sha256 their incidents commit to")
         if self.cosignatures:
@@ -115,15 +120,16 @@ def verify_log(
     origin: str | None = None,
     party: str | None = None,
     witnesses: Sequence[CosignatureVerifier] = (),
-    known: Sequence[str] = (),
+    known: Mapping[str, str] | None = None,
     progress: Progress | None = None,
 ) -> VerifyReport:
     """Recompute the whole log from the stored objects and check every checkpoint (see the module doc).
 
     ``verifiers`` are the log's keys; ``origin``, if given, is required of every checkpoint; ``party``, if
-    given, selects the objects that must all be logged (``objects.origin = party``); ``known`` are signed
-    checkpoints obtained earlier (from a witness, a peer or an auditor's notes): each must match the rebuilt
-    tree, which catches a log rolled back to an earlier state. ``progress`` is told how far each pass has
+    given, selects the objects that must all be logged (``objects.origin = party``); ``known`` maps where each
+    came from (a file name, which the messages use) to a signed checkpoint obtained earlier (from a witness, a
+    peer or an auditor's notes): each must match the rebuilt tree, which catches a log rolled back to an
+    earlier state. ``progress`` is told how far each pass has
     got. Raises VerificationError naming the first bad entry.
     """
     keys = list(verifiers)
@@ -131,9 +137,9 @@ def verify_log(
         raise InvalidInput("verify_log needs the log's verifier key")
     # One transaction: a consistent snapshot (a batch committed half-way through would look like tampering).
     if db.in_transaction:
-        return _verify(db, keys, origin, party, witnesses, known, progress or _quiet)
+        return _verify(db, keys, origin, party, witnesses, known or {}, progress or _quiet)
     with db.snapshot():
-        return _verify(db, keys, origin, party, witnesses, known, progress or _quiet)
+        return _verify(db, keys, origin, party, witnesses, known or {}, progress or _quiet)
 
 
 def _quiet(step: str, done: int, total: int) -> None:
@@ -151,7 +157,7 @@ def _verify(
     origin: str | None,
     party: str | None,
     witnesses: Sequence[CosignatureVerifier],
-    known: Sequence[str],
+    known: Mapping[str, str],
     progress: Progress,
 ) -> VerifyReport:
     report = VerifyReport()
@@ -309,18 +315,19 @@ def _verify(
     report.root = tree.root()
 
     # 4b. Checkpoints kept elsewhere: the log must still contain the trees they sign.
-    for number, note in enumerate(known, start=1):
+    for name, note in known.items():
         try:
             checkpoint, _opened = open_checkpoint(note, keys, origin)
         except (InvalidInput, VerificationError) as exc:
-            raise _fail(f"known checkpoint {number}: {exc}") from None
+            raise _fail(f"saved checkpoint {name}: {exc}") from None
         if checkpoint.size > size:
             raise _fail(
-                f"known checkpoint {number} is signed for {checkpoint.size} leaves but the log holds {size}:"
+                f"saved checkpoint {name} is signed for {checkpoint.size} leaves but the log holds {size}:"
                 " the log was truncated or rolled back"
             )
         if checkpoint.root != tree.root(checkpoint.size):
-            raise _fail(f"known checkpoint {number} (size {checkpoint.size}) does not match the log: a fork")
+            raise _fail(f"saved checkpoint {name} (size {checkpoint.size}) does not match the log: a fork")
+        report.known[name] = checkpoint.size
 
     # 5. Cosignatures.
     witness_keys = {(w.name, w.key_id): w for w in witnesses}

@@ -122,6 +122,34 @@ def test_verify_exit_status(capsys: pytest.CaptureFixture[str], home: Path) -> N
     assert f"leaf 4 ({note_id(4)}@" in err and "object body hash does not match the envelope" in err
 
 
+def test_verify_names_each_saved_checkpoint_it_checked_and_the_one_that_fails(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
+) -> None:
+    six, eleven = tmp_path / "six.txt", tmp_path / "eleven.txt"
+    six.write_text(run(capsys, home, "log", "checkpoint", "--size", "6")[1])
+    eleven.write_text(run(capsys, home, "log", "checkpoint")[1])
+    code, out, _ = run(capsys, home, "log", "verify", "--checkpoint", str(six), "--checkpoint", str(eleven))
+    assert code == 0 and f"saved checkpoints: 2 contained in the log ({six}: size 6, {eleven}: size 11)" in out
+    code, out, _ = run(capsys, home, "log", "verify", "--checkpoint", str(eleven), "--json")
+    assert code == 0 and json.loads(out)["saved_checkpoints"] == {str(eleven): 11}
+    code, out, _ = run(capsys, home, "log", "verify", "--json")
+    assert code == 0 and json.loads(out)["saved_checkpoints"] == {}
+    # Roll the log back to size 6, consistently: only the saved checkpoint of size 11 shows it, by its file.
+    import sqlite3
+
+    conn = sqlite3.connect(home / "sarhad.db")
+    conn.executescript(
+        "DELETE FROM objects WHERE log_index >= 6; DELETE FROM log_leaves WHERE idx >= 6;"
+        " DELETE FROM log_nodes WHERE (idx + 1) * (1 << level) > 6; DELETE FROM log_checkpoints WHERE size > 6;"
+        " UPDATE log_head SET size = 6;"
+    )
+    conn.close()
+    assert run(capsys, home, "log", "verify", "--checkpoint", str(six))[0] == 0
+    code, _, err = run(capsys, home, "log", "verify", "--checkpoint", str(six), "--checkpoint", str(eleven))
+    assert code == 1
+    assert f"saved checkpoint {eleven} is signed for 11 leaves but the log holds 6" in err
+
+
 def test_empty_log(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     Node.init(tmp_path / "ir", "IR").close()
     code, _, err = run(capsys, tmp_path / "ir", "log", "checkpoint")

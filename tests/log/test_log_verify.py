@@ -320,7 +320,7 @@ def test_rollback_is_caught_with_a_saved_checkpoint(dialect: str, request: pytes
         db.execute("UPDATE log_head SET size = 9")
     assert verify(logged).size == 9  # undetectable from the database alone …
     with pytest.raises(VerificationError, match="signed for 16 leaves but the log holds 9"):
-        verify_log(logged.db, [logged.signer.verifier], party="PK", known=[saved.note])
+        verify_log(logged.db, [logged.signer.verifier], party="PK", known={"saved.txt": saved.note})
 
 
 # Source rows (raw_rows) are committed through the raw_sha256 of their incident's logged body.
