@@ -34,4 +34,8 @@ def test_by_hand_script(node: Node, tmp_path: Path, capsys: pytest.CaptureFixtur
     data = json.loads(proof)
     data["envelope"] = data["envelope"].replace("GREEN", "CLEAR")
     path.write_text(json.dumps(data))
-    assert subprocess.run(run, capture_output=True, text=True, check=False).returncode != 0
+    done = subprocess.run(run, capture_output=True, text=True, check=False)
+    assert done.returncode != 0 and "FAILED: leaf_hash is not SHA-256(0x00 || envelope)" in done.stderr
+    # The checks are not asserts: python -O, which drops every assert, still refuses the tampered proof.
+    optimised = [sys.executable, "-O", *run[1:]]
+    assert subprocess.run(optimised, capture_output=True, text=True, check=False).returncode != 0
