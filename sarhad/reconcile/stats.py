@@ -2,7 +2,8 @@
 
 :func:`dedup_stats` answers in the shape of :func:`sarhad.store.incidents.stats`, but each cluster is
 counted once, with its consensus figures (the span's low and high and the consensus best, see
-:mod:`sarhad.reconcile.joint`). A cluster is counted when any of its members matches the filters, with the
+:mod:`sarhad.reconcile.joint`); a cluster's range runs from the smallest to the largest of the three, as an
+incident's does in ``stats``. A cluster is counted when any of its members matches the filters, with the
 figures of the matching members; it falls in the group most of those members fall in (ties: the smallest
 key). Records that no run has clustered yet count as incidents of their own. As in the joint view, ACLED's
 0 killed (which may mean "no information") is not a count.
@@ -26,8 +27,8 @@ _MEASURES = ("killed", "wounded")
 def _empty() -> dict[str, Any]:
     return {
         "incidents": 0,
-        "killed": {"low": 0, "best": 0, "high": 0, "unknown": 0},
-        "wounded": {"low": 0, "best": 0, "high": 0, "unknown": 0},
+        "killed": {"low": 0, "best": 0, "high": 0, "unknown": 0, "range": {"low": 0, "high": 0}},
+        "wounded": {"low": 0, "best": 0, "high": 0, "unknown": 0, "range": {"low": 0, "high": 0}},
     }
 
 
@@ -51,6 +52,10 @@ def _add(acc: dict[str, Any], members: list[tuple[Any, ...]]) -> None:
         out["high"] += high or 0
         if best is None:
             out["unknown"] += 1
+        known = [v for v in (low, best, high) if v is not None]
+        if known:  # the consensus best may lie outside the span when a member's own did
+            out["range"]["low"] += min(known)
+            out["range"]["high"] += max(known)
 
 
 def _key(values: list[Any]) -> Any:

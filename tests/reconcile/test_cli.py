@@ -149,7 +149,7 @@ def test_stats_and_exports_count_incidents_with_dedup(home: Path, capsys: pytest
     assert code == 0
     dedup = json.loads(out)
     assert dedup["incidents"] == 3
-    assert dedup["killed"] == {"low": 12, "best": 12, "high": 21, "unknown": 0}
+    assert dedup["killed"] == {"low": 12, "best": 12, "high": 21, "unknown": 0, "range": {"low": 12, "high": 21}}
     assert [(g["key"], g["incidents"]) for g in dedup["groups"]] == [("IR", 1), ("PK", 2)]
 
     every, one_each = home / "all.csv", home / "dedup.csv"

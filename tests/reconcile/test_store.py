@@ -72,7 +72,8 @@ def test_dedup_stats_count_incidents_once_with_consensus_figures(reports_node: N
     reconcile(reports_node.db, "PK")
     plain, dedup = stats(reports_node.db), dedup_stats(reports_node.db)
     assert plain["incidents"] == 6 and dedup["incidents"] == 3
-    assert dedup["killed"] == {"low": 7 + 2 + 3, "best": 7 + 2 + 3, "high": 7 + 2 + 12, "unknown": 0}
+    assert dedup["killed"] == {"low": 7 + 2 + 3, "best": 7 + 2 + 3, "high": 7 + 2 + 12, "unknown": 0,
+                               "range": {"low": 7 + 2 + 3, "high": 7 + 2 + 12}}  # fmt: skip
     by_country = dedup_stats(reports_node.db, "country")
     assert [(g["key"], g["incidents"]) for g in by_country["groups"]] == [("IR", 1), ("PK", 2)]
     assert set(by_country) == set(stats(reports_node.db, "country"))
@@ -109,8 +110,9 @@ def test_reconcile_and_dedup_stats_on_both_databases(any_node: Node) -> None:
         ["IR-3", "PK-3"]
     ]
     assert dedup_stats(any_node.db, "year")["groups"] == [
-        {"key": "2024", "incidents": 3, "killed": {"low": 12, "best": 12, "high": 21, "unknown": 0},
-         "wounded": {"low": 20, "best": 20, "high": 20, "unknown": 2}}
+        {"key": "2024", "incidents": 3,
+         "killed": {"low": 12, "best": 12, "high": 21, "unknown": 0, "range": {"low": 12, "high": 21}},
+         "wounded": {"low": 20, "best": 20, "high": 20, "unknown": 2, "range": {"low": 20, "high": 20}}}
     ]  # fmt: skip
     assert reconcile(any_node.db, "PK", full=True).clusters == 3
 
@@ -156,7 +158,8 @@ def test_dedup_stats_do_not_count_acleds_ambiguous_zero_as_a_toll(node: Node) ->
     reconcile(node.db, "PK")
     [cluster] = list_clusters(node.db)
     assert cluster["killed"] == {"low": 5, "best": 5, "high": 5}
-    assert dedup_stats(node.db)["killed"] == {"low": 5, "best": 5, "high": 5, "unknown": 0}
+    assert dedup_stats(node.db)["killed"] == {"low": 5, "best": 5, "high": 5, "unknown": 0,
+                                              "range": {"low": 5, "high": 5}}  # fmt: skip
 
 
 def test_decisions_are_applied_once_and_then_respected_by_incremental_runs(any_node: Node) -> None:
