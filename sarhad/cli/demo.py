@@ -175,7 +175,8 @@ def _wait(seconds: float | None) -> None:
 
 def _cells(key: str, group: dict[str, Any]) -> list[Any]:
     killed = group["killed"]
-    return [key, group["incidents"], killed["best"], f"{killed['low']}–{killed['high']}", killed["unknown"]]
+    span = killed["range"]
+    return [key, group["incidents"], killed["best"], f"{span['low']}–{span['high']}", killed["unknown"]]
 
 
 def register(app: typer.Typer) -> None:

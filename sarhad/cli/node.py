@@ -387,7 +387,7 @@ def stats_cmd(
     ),
     json_out: bool = _JSON,
 ) -> None:
-    """Incidents, killed and wounded (low/best/high sums; incidents with the figure unknown)."""
+    """Incidents, killed and wounded (best, the range low–high, incidents with the figure unknown)."""
     from sarhad.store.incidents import stats
 
     node = state(ctx).node()
@@ -404,8 +404,9 @@ def stats_cmd(
 
     def cells(g: dict[str, Any]) -> list[Any]:
         k, w = g["killed"], g["wounded"]
-        return [g["incidents"], k["best"], f"{k['low']}–{k['high']}", k["unknown"], w["best"],
-                f"{w['low']}–{w['high']}", w["unknown"]]  # fmt: skip
+        kr, wr = k["range"], w["range"]  # each incident's smallest to largest figure, summed
+        return [g["incidents"], k["best"], f"{kr['low']}–{kr['high']}", k["unknown"], w["best"],
+                f"{wr['low']}–{wr['high']}", w["unknown"]]  # fmt: skip
 
     columns = ["incidents", "killed", "killed low–high", "killed unknown", "wounded", "wounded low–high",
                "wounded unknown"]  # fmt: skip
