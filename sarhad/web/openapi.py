@@ -86,7 +86,44 @@ _COMMON_ERRORS: Final = {
     },
 }
 
-_FIGURES: Final = {"type": "object", "additionalProperties": True}
+_COUNT: Final = {"type": "integer", "minimum": 0}
+
+_MEASURE: Final = {
+    "type": "object",
+    "required": ["low", "best", "high", "unknown", "range"],
+    "properties": {
+        "low": {**_COUNT, "description": "the sum of the stored lows (a source giving one figure gives none)"},
+        "best": {**_COUNT, "description": "the sum of the stored bests"},
+        "high": {**_COUNT, "description": "the sum of the stored highs (a source giving one figure gives none)"},
+        "unknown": {**_COUNT, "description": "incidents with no best (in no sum when they give no figure)"},
+        "range": {
+            "type": "object",
+            "required": ["low", "high"],
+            "properties": {"low": _COUNT, "high": _COUNT},
+            "description": "the range of the total: the sums of each incident's smallest and largest figure (a"
+            " single figure is its own low and high)",
+        },
+    },
+}
+
+_TOTALS: Final = {"incidents": _COUNT, "killed": _MEASURE, "wounded": _MEASURE}
+
+_STATS: Final = {
+    "type": "object",
+    "required": ["incidents", "killed", "wounded"],
+    "properties": {
+        **_TOTALS,
+        "by": {"type": "string", "description": "the grouping asked for"},
+        "groups": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["key", "incidents", "killed", "wounded"],
+                "properties": {"key": {"type": "string", "nullable": True}, **_TOTALS},
+            },
+        },
+    },
+}
 
 _CITED: Final = {
     "type": "object",
@@ -298,7 +335,7 @@ def description() -> dict[str, Any]:
                         },
                         *_FILTERS,
                     ],
-                    "responses": {"200": _json("the totals", _FIGURES), **_COMMON_ERRORS},
+                    "responses": {"200": _json("the totals, and with by, the groups", _STATS), **_COMMON_ERRORS},
                 }
             },
             "/api/disputes": {
