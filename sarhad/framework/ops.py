@@ -38,6 +38,7 @@ from sarhad.framework.model import (
 from sarhad.framework.quarter import Quarter
 from sarhad.framework.store import FrameworkData, index_stored, load
 from sarhad.model.incident import identity_id
+from sarhad.store.like import LIKE_ESCAPE, like_literal
 
 if TYPE_CHECKING:
     from sarhad.node import Node
@@ -213,13 +214,23 @@ def _quarter(data: FrameworkData, text: str) -> Quarter:
 
 
 def resolve_evidence(node: Node, ids: list[str] | None) -> list[str]:
-    """Evidence STIX ids from ids, codes (``E-…``) or unique prefixes. Raises NotFound."""
+    """Evidence STIX ids from ids, codes (``E-…``) or unique prefixes (of the id's UUID, or 8+ hex digits of
+    the SHA-256).
+
+    What the user typed is a prefix as written: its ``%`` and ``_`` are not wildcards, so ``--evidence %`` finds
+    nothing rather than whatever evidence the node holds. Raises InvalidInput for an empty reference or a prefix
+    of several items (naming them), NotFound when nothing matches.
+    """
     out: list[str] = []
     for ref in ids or []:
         ref = ref.strip()
+        if not ref:
+            raise InvalidInput("an evidence reference is empty: give an evidence id, code (E-…) or id prefix")
+        sha_prefix = like_literal(ref.lower()) + "%" if len(ref) >= 8 else None  # NULL: no match
         rows = node.db.fetchall(
-            "SELECT id FROM fw_evidence WHERE id = ? OR UPPER(code) = UPPER(?) OR id LIKE ? OR sha256 LIKE ?",
-            (ref, ref, f"x-sarhad-evidence--{ref}%", f"{ref.lower()}%" if len(ref) >= 8 else "-"),
+            "SELECT id FROM fw_evidence WHERE id = ? OR UPPER(code) = UPPER(?)"
+            f" OR id LIKE ? ESCAPE '{LIKE_ESCAPE}' OR sha256 LIKE ? ESCAPE '{LIKE_ESCAPE}'",
+            (ref, ref, like_literal(f"x-sarhad-evidence--{ref}") + "%", sha_prefix),
         )
         ids_found = sorted({r[0] for r in rows})
         if not ids_found:

@@ -21,6 +21,7 @@ from typing import Any
 from sarhad.canonical import canonical_bytes
 from sarhad.errors import InvalidInput
 from sarhad.log.merkle import leaf_hash
+from sarhad.store.like import LIKE_ESCAPE, like_literal
 
 __all__ = ["FIELDS", "LIKE_ESCAPE", "Envelope", "like_pattern"]
 
@@ -28,9 +29,6 @@ FIELDS = ("object_id", "sha256", "time", "tlp", "version")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 # json's C string encoder (ensure_ascii=False) escapes exactly '"', '\\' and U+0000..U+001F, as RFC 8785 does.
 _encode_string: Callable[[str], str] = json.encoder.encode_basestring
-
-LIKE_ESCAPE = "!"
-"""The escape character of :func:`like_pattern`'s patterns: ``envelope LIKE ? ESCAPE '!'``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,10 +114,7 @@ def like_pattern(object_id: str) -> str:
 
     The id is written as :meth:`Envelope.canonical` writes it (JSON-escaped: a quote or backslash in it is
     stored escaped), as the first field, so the id of another object that contains it does not match; its
-    ``%`` and ``_`` are escaped so that they match only themselves. SQLite's ``LIKE`` ignores the case of ASCII
-    letters, so a caller compares the id of each envelope found.
+    ``%`` and ``_`` are escaped (:func:`sarhad.store.like.like_literal`) so that they match only themselves.
+    SQLite's ``LIKE`` ignores the case of ASCII letters, so a caller compares the id of each envelope found.
     """
-    literal = f'{{"object_id":{_encode_string(object_id)},'
-    for char in (LIKE_ESCAPE, "%", "_"):  # the escape character first, or its own escapes would be doubled
-        literal = literal.replace(char, LIKE_ESCAPE + char)
-    return literal + "%"
+    return like_literal(f'{{"object_id":{_encode_string(object_id)},') + "%"

@@ -19,6 +19,7 @@ from sarhad.model.incident import SARHAD_EXTENSION, Incident, Perpetrator, check
 from sarhad.model.incident import _EPOCH, _TIMESTAMP, _TLP_BY_ID, _place  # isort: skip
 from sarhad.store.current import current
 from sarhad.store.db import Database, Dialect
+from sarhad.store.like import LIKE_ESCAPE, like_literal
 
 __all__ = [
     "GROUPINGS",
@@ -201,8 +202,9 @@ class Filters:
             clauses.append("(LOWER(admin1) = LOWER(?) OR admin1_code = ?)")
             params += [self.admin1, self.admin1.upper()]
         if self.perpetrator:
-            clauses.append("LOWER(perpetrator) LIKE LOWER(?)")
-            params.append(f"%{self.perpetrator}%")
+            # a name containing the text typed: its % and _ are letters, not wildcards
+            clauses.append(f"LOWER(perpetrator) LIKE LOWER(?) ESCAPE '{LIKE_ESCAPE}'")
+            params.append(f"%{like_literal(self.perpetrator)}%")
         if self.reported_by:
             # Party and dataset codes are capitals; 'ucdp' or 'pk' typed by an analyst means them too.
             clauses.append("UPPER(reported_by) = ?")

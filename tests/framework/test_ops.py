@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import stat
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -123,6 +124,36 @@ def test_evidence_add_hashes_and_copies_read_only(fw_node: Node, tmp_path: Path)
     assert again["id"] == out["id"] and again["changed"] is False
     assert ops.resolve_evidence(fw_node, [out["code"], digest[:12], out["id"]]) == [out["id"]] * 3
     assert ops.verify_evidence(fw_node)[0]["result"] == "ok"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_fw_node(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Node]:
+    """A PK node holding the founding framework, once on SQLite and once on PostgreSQL."""
+    url = None if request.param == "sqlite" else request.getfixturevalue("pg_schema_url")
+    n = Node.init(tmp_path / "pk", "PK", database_url=url)
+    ops.init_template(n, "pk-ir-2025")
+    yield n
+    n.close()
+
+
+@pytest.mark.parametrize("ref", ["%", "_", "%%%%%%%%", "________", "x%", "", "  "])
+def test_an_evidence_reference_takes_wildcards_as_text(any_fw_node: Node, tmp_path: Path, ref: str) -> None:
+    """``--evidence %`` (or ``_``) cited whatever evidence the node held when it held one: a LIKE wildcard."""
+    f = tmp_path / "minutes.txt"
+    f.write_bytes(b"minutes of the first meeting\n")
+    ops.add_evidence(any_fw_node, f, "meeting")
+    error, match = (InvalidInput, "an evidence reference is empty") if not ref.strip() else (NotFound, "no evidence")
+    with pytest.raises(error, match=match):
+        ops.resolve_evidence(any_fw_node, [ref])
+
+
+def test_an_evidence_prefix_of_several_items_is_ambiguous_and_lists_them(any_fw_node: Node) -> None:
+    one = ops.add_evidence(any_fw_node, "https://example.org/a.pdf", "document", sha256="ab" * 32)
+    two = ops.add_evidence(any_fw_node, "https://example.org/b.pdf", "document", sha256="ab" * 31 + "cd")
+    ids = sorted([one["id"], two["id"]])
+    with pytest.raises(InvalidInput, match=f"^evidence 'abababab' is ambiguous: {ids[0]}, {ids[1]}$"):
+        ops.resolve_evidence(any_fw_node, ["abababab"])
+    assert ops.resolve_evidence(any_fw_node, ["ab" * 31 + "c"]) == [two["id"]]
 
 
 @pytest.mark.parametrize(
