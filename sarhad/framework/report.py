@@ -174,13 +174,14 @@ def _changes(
         changed = before.state != now.state
         for p in data.parties:
             a, b = now.level(p), before.level(p)
-            arrow = "" if a == b else "●" if b is None else "▲" if a is not None and a > b else "▼"
+            # A level last quarter and none now is no downgrade: the party has not (yet) submitted one.
+            arrow = "" if a == b else "●" if b is None else "○" if a is None else "▲" if a > b else "▼"
             changed = changed or a != b
             cells[p] = {
                 "from": b,
                 "to": a,
                 "arrow": arrow,
-                "direction": {"▲": "up", "▼": "down", "●": "new"}.get(arrow, "same"),
+                "direction": {"▲": "up", "▼": "down", "●": "new", "○": "none"}.get(arrow, "same"),
             }
         if changed:
             moves.append(

@@ -1,0 +1,32 @@
+"""What a reader of the quarterly report must not misread: a party's level, a disagreement, how an index or a
+point arising was reached."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sarhad.framework import ops
+from sarhad.framework.report import build_context, render_html
+from sarhad.node import Node
+
+TODAY = date(2026, 4, 14)
+
+
+def _changes_of(node: Node, code: str) -> dict[str, dict[str, object]]:
+    moves = build_context(node, "2026Q1", today=TODAY)["changes"]["moves"]
+    (move,) = [m for m in moves if m["code"] == code]
+    cells: dict[str, dict[str, object]] = move["cells"]
+    return cells
+
+
+def test_changes_do_not_show_a_missing_assessment_as_a_downgrade(fw_node: Node) -> None:
+    ops.assess(fw_node, "C-10", "2025Q4", 2, "patrols on two sectors", party="PK")
+    ops.assess(fw_node, "C-10", "2025Q4", 2, "patrols on two sectors", party="IR")
+    ops.assess(fw_node, "C-10", "2026Q1", 2, "patrols on two sectors", party="IR")
+
+    pk = _changes_of(fw_node, "C-10")["PK"]
+
+    assert (pk["from"], pk["to"]) == (2, None)
+    assert pk["arrow"] != "▼" and pk["direction"] == "none"
+    html = render_html(build_context(fw_node, "2026Q1", today=TODAY))
+    assert "○ no submitted assessment this quarter" in html
