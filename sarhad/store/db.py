@@ -445,27 +445,46 @@ def sqlite_path(url: str) -> Path | None:
     return Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
 
 
+def _open_sqlite(path: Path) -> sqlite3.Connection:
+    """A connection to the SQLite file ``path`` (created when missing), set up as :func:`open_database` says.
+
+    SQLite opens any file; only the first statement reads it, so a file that is not a database, or one this
+    process may not write, fails after the connection is made. The connection is then closed here: the error's
+    traceback would otherwise keep it, and the file, open for as long as the error lives.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+    except (sqlite3.Error, OSError) as exc:
+        raise StorageError(f"cannot open SQLite database {path}: {exc}") from exc
+    try:
+        # before anything is written: the first write fixes the page size (later, in WAL mode, it is ignored)
+        conn.execute(f"PRAGMA page_size={SQLITE_PAGE_SIZE}")
+        _wal(conn)
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    except BaseException as exc:
+        conn.close()
+        if not isinstance(exc, sqlite3.Error):
+            raise
+        if exc.sqlite_errorname == "SQLITE_NOTADB":
+            raise StorageError(f"{path} is not an SQLite database ({exc})") from exc
+        raise StorageError(f"cannot open SQLite database {path}: {exc}") from exc
+    return conn
+
+
 def open_database(url: str) -> Database:
     """Open ``sqlite:///PATH`` or ``postgresql://…`` (optionally ``?schema=NAME``).
 
     SQLite runs in WAL mode with autocommit handled by sarhad (explicit BEGIN/COMMIT). On PostgreSQL the
     schema is created when missing and made the connection's search path. Raises StorageError when the
-    database cannot be opened or the schema cannot be used (the connection then closed).
+    database cannot be opened, is not a database (an SQLite URL naming another kind of file) or the schema
+    cannot be used; a connection made before the failure is closed.
     """
     path = sqlite_path(url)
     if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
-            # before anything is written: the first write fixes the page size (later, in WAL mode, it is ignored)
-            conn.execute(f"PRAGMA page_size={SQLITE_PAGE_SIZE}")
-            _wal(conn)
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        except (sqlite3.Error, OSError) as exc:
-            raise StorageError(f"cannot open SQLite database {path}: {exc}") from exc
-        return Database(url, conn, "sqlite")
+        return Database(url, _open_sqlite(path), "sqlite")
     if url.startswith(("postgresql://", "postgres://")):
         import psycopg
 

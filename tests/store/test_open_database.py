@@ -1,10 +1,14 @@
-"""``open_database`` on PostgreSQL leaves no connection open when the schema of the URL cannot be used."""
+"""``open_database`` leaves no connection open when it fails after connecting: a PostgreSQL schema that cannot be
+used, an SQLite file that is not a database."""
 
 from __future__ import annotations
 
 import gc
+import os
+import re
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -12,6 +16,8 @@ import pytest
 from sarhad.errors import StorageError
 from sarhad.store.db import open_database
 from tests.conftest import postgres_url
+
+PROC_FDS = Path("/proc/self/fd")
 
 
 @pytest.fixture
@@ -56,3 +62,31 @@ def test_a_schema_name_that_is_not_plain_is_refused_before_connecting(pg_base: s
     with pytest.raises(StorageError, match=r"^schema name 'Mixed' is not a plain lower-case identifier"):
         open_database(f"{pg_base}?application_name={name}&schema=Mixed")
     assert _open_connections(name) == []
+
+
+def _open_files(path: Path) -> list[str]:
+    """This process's file descriptors open on ``path`` (or on a file beside it: its ``-wal``, ``-journal``)."""
+    if not PROC_FDS.is_dir():
+        pytest.skip("needs /proc/self/fd to see which files the process holds open")
+    found = []
+    for fd in os.listdir(PROC_FDS):
+        try:
+            target = os.readlink(PROC_FDS / fd)
+        except OSError:  # the descriptor listdir itself used, closed since
+            continue
+        if target.startswith(str(path.resolve())):
+            found.append(target)
+    return found
+
+
+def test_a_file_that_is_not_an_sqlite_database_is_named_and_left_closed(tmp_path: Path) -> None:
+    path = tmp_path / "sarhad.db"
+    path.write_text("name,killed\nsomewhere,3\n")
+    with pytest.raises(
+        StorageError, match=f"^{re.escape(str(path))} is not an SQLite database \\(file is not a database\\)"
+    ) as caught:
+        open_database(f"sqlite:///{path}")
+    # while the error is alive (a CLI printing it, a server logging it), its traceback holds the frames of
+    # open_database: their connection must be closed, not left for the garbage collector
+    assert caught.value is not None and _open_files(path) == []
+    assert path.read_text() == "name,killed\nsomewhere,3\n"
