@@ -203,7 +203,9 @@ def index_line(quarters: Sequence[str], series: Mapping[str, Sequence[float | No
 def dumbbell(rows: Sequence[dict[str, Any]], parties: Sequence[str]) -> str:
     """Each commitment's level by the two parties on one 0–3 axis, joined; disagreements highlighted.
 
-    ``rows``: ``{"code", "title", "levels": {party: level|None}, "state"}``.
+    ``rows``: ``{"code", "title", "levels": {party: level|None}, "joint": level|None, "state"}``. A row is
+    shaded wherever the parties' levels differ, also when the joint committee's reconciled rating (drawn as a
+    ring) made the state *agreed*: the reader still sees that the parties themselves disagree.
     """
     label_w, axis_w, row_h, top = 210.0, 300.0, 15.0, 30.0
     svg = _Svg(label_w + axis_w + 130, top + row_h * len(rows) + 22, "Pakistan and Iran ratings per commitment")
@@ -224,23 +226,28 @@ def dumbbell(rows: Sequence[dict[str, Any]], parties: Sequence[str]) -> str:
     for i, r in enumerate(rows):
         y = top + 6 + i * row_h
         state = r["state"]
-        if state in ("divergent", "disputed"):
+        present = [(p, lvl) for p in parties if (lvl := r["levels"].get(p)) is not None]
+        apart = len(present) == 2 and present[0][1] != present[1][1]
+        if state in ("divergent", "disputed") or apart:
             svg.rect(0, y - 7, label_w + axis_w + 128, row_h - 1, "#fff5f5" if state == "disputed" else "#fffbeb")
         title = r["title"] if len(r["title"]) <= 34 else r["title"][:33] + "…"
         svg.text(4, y + 2.5, r["code"], 7.2, weight="bold")
         svg.text(30, y + 2.5, title, 7.2)
-        levels = [(p, r["levels"].get(p)) for p in parties]
-        present = [(p, lvl) for p, lvl in levels if lvl is not None]
         if len(present) == 2:
             svg.line(x_of[present[0][1]], y, x_of[present[1][1]], y, "#9aa5b1", 2.2)
         for j, (p, lvl) in enumerate(present):
             same = len(present) == 2 and present[0][1] == present[1][1]
             dy = (-2.2 if j == 0 else 2.2) if same else 0
             svg.circle(x_of[lvl], y + dy, 3.6, _party_colour(p, parties), "#ffffff", 0.8)
+        if r.get("joint") is not None:
+            svg.circle(x_of[r["joint"]], y, 5.6, "none", PARTY_COLOURS["JOINT"], 1.3)
         svg.text(label_w + axis_w + 6, y + 2.5, state, 7, fill=STATE_COLOURS.get(state, MUTED), weight="bold")
-    _legend(
-        svg, label_w + 14, top + row_h * len(rows) + 14, [(p, _party_colour(p, parties)) for p in parties], square=False
-    )
+    legend_y = top + row_h * len(rows) + 14
+    _legend(svg, label_w + 14, legend_y, [(p, _party_colour(p, parties)) for p in parties], square=False)
+    if any(r.get("joint") is not None for r in rows):
+        x = label_w + 14 + sum(14 + 4.4 * len(p) for p in parties)
+        svg.circle(x + 3.5, legend_y - 2.5, 3.6, "none", PARTY_COLOURS["JOINT"], 1.3)
+        svg.text(x + 10, legend_y, "joint committee", 7, fill=MUTED)
     return svg.done()
 
 

@@ -563,6 +563,7 @@ def build_context(
             "code": c["code"],
             "title": c["name"],
             "levels": {p: cur[c["code"]].level(p) for p in data.parties},
+            "joint": cur[c["code"]].agreed_level if cur[c["code"]].joint is not None else None,
             "state": cur[c["code"]].state,
         }
         for c in data.commitments

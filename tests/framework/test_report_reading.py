@@ -30,3 +30,17 @@ def test_changes_do_not_show_a_missing_assessment_as_a_downgrade(fw_node: Node) 
     assert pk["arrow"] != "▼" and pk["direction"] == "none"
     html = render_html(build_context(fw_node, "2026Q1", today=TODAY))
     assert "○ no submitted assessment this quarter" in html
+
+
+def test_ratings_chart_shades_parties_apart_and_draws_the_joint_committees_level(fw_node: Node) -> None:
+    ops.assess(fw_node, "C-10", "2026Q1", 2, "patrols on two sectors", party="PK")
+    ops.assess(fw_node, "C-10", "2026Q1", 0, "no joint patrol took place", party="IR")
+    ops.assess(fw_node, "C-10", "2026Q1", 1, "reconciled at the joint committee", party="JOINT")
+
+    svg = build_context(fw_node, "2026Q1", today=TODAY)["chart_dumbbell"]
+
+    # The joint committee settled the state (agreed), but PK 2 and IR 0 still disagree: the row is shaded and
+    # the committee's level 1 is drawn between them, with a legend entry saying what the ring is.
+    assert svg.count('fill="#fffbeb"') == 1
+    assert 'fill="none" stroke="#4c1d95"' in svg
+    assert "joint committee" in svg
