@@ -44,3 +44,13 @@ def test_ratings_chart_shades_parties_apart_and_draws_the_joint_committees_level
     assert svg.count('fill="#fffbeb"') == 1
     assert 'fill="none" stroke="#4c1d95"' in svg
     assert "joint committee" in svg
+
+
+def test_method_annex_says_a_single_partys_level_counts_in_the_joint_index(fw_node: Node) -> None:
+    ops.assess(fw_node, "C-11", "2026Q1", 3, "data exchanged", party="PK")
+
+    ctx = build_context(fw_node, "2026Q1", today=TODAY)
+
+    # Only PK rated C-11, and the joint index counts its 3: the method annex must say so.
+    assert ctx["index"]["overall"].percent == "100%"
+    assert "where only one party has assessed a commitment, that party's level" in render_html(ctx)
