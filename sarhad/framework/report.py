@@ -244,7 +244,8 @@ def _recommendations(
         st = cur[c["code"]]
         if st.state in ("divergent", "disputed") and st.joint is None:
             levels = ", ".join(f"{p} {st.level(p)}" for p in data.parties if st.level(p) is not None)
-            apart.append(f"{c['code']} ({levels})")
+            # The reasons too: equal levels are disputed for a claim without evidence or an open dispute.
+            apart.append(f"{c['code']} ({'; '.join([levels, *st.reasons])})")
     if apart:
         auto.append(
             f"Technical committee to reconcile the ratings of {', '.join(apart)} and record a joint rating "

@@ -54,3 +54,14 @@ def test_method_annex_says_a_single_partys_level_counts_in_the_joint_index(fw_no
     # Only PK rated C-11, and the joint index counts its 3: the method annex must say so.
     assert ctx["index"]["overall"].percent == "100%"
     assert "where only one party has assessed a commitment, that party's level" in render_html(ctx)
+
+
+def test_points_arising_say_why_ratings_at_the_same_level_need_reconciling(fw_node: Node) -> None:
+    ev = ops.add_evidence(fw_node, __file__, "document")["id"]
+    ops.assess(fw_node, "C-02", "2026Q1", 3, "both committees met", party="PK", evidence=[ev])
+    ops.assess(fw_node, "C-02", "2026Q1", 3, "committees operating", party="IR")
+
+    (point,) = [p for p in build_context(fw_node, "2026Q1", today=TODAY)["recommendations"]["auto"] if "C-02" in p]
+
+    # "reconcile the ratings of C-02 (PK 3, IR 3)" asked to reconcile two equal levels without saying why.
+    assert "C-02 (PK 3, IR 3; full implementation claimed without evidence by IR)" in point
