@@ -427,7 +427,9 @@ def trade_path(
     note: str,
 ) -> str:
     """Trade (USD bn a year) per quarter against the USD 5 bn target and, when a target year is set, the
-    straight path to it; ``path`` is the value the path needs in each quarter (None: no target year)."""
+    straight path to it; ``path`` is the value the path needs in each quarter (None: no target year).
+    ``baseline`` is the bilateral trade's (date, value), labelled as such: the zone's own path starts from the
+    zone's baseline, and an unnamed 2.5 beside it read as the zone's."""
     left, top, w, h = 40.0, 14.0, 470.0, 120.0
     svg = _Svg(left + w + 150, top + h + 34, "Trade against the path to the USD 5 bn target")
     if not quarters:
@@ -456,7 +458,13 @@ def trade_path(
             svg.text(pts[-1][0] + 6, pts[-1][1] + 12, "path to target", 6.8, fill="#9f7aea")
     if baseline:
         svg.line(left, y_of(baseline[1]), left + 30, y_of(baseline[1]), MUTED, 1.0)
-        svg.text(left + 2, y_of(baseline[1]) + 9, f"baseline {baseline[1]:g} ({baseline[0]})", 6.5, fill=MUTED)
+        svg.text(
+            left + 2,
+            y_of(baseline[1]) + 9,
+            f"bilateral trade baseline {baseline[1]:g} ({baseline[0]})",
+            6.5,
+            fill=MUTED,
+        )
     k = 0
     for name, series in actuals.items():
         pts = [(left + i * step, y_of(v)) for i, v in enumerate(series) if v is not None]

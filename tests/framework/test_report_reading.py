@@ -65,3 +65,10 @@ def test_points_arising_say_why_ratings_at_the_same_level_need_reconciling(fw_no
 
     # "reconcile the ratings of C-02 (PK 3, IR 3)" asked to reconcile two equal levels without saying why.
     assert "C-02 (PK 3, IR 3; full implementation claimed without evidence by IR)" in point
+
+
+def test_trade_chart_names_whose_baseline_it_draws(fw_node: Node) -> None:
+    svg = build_context(fw_node, "2026Q1", today=TODAY)["chart_trade"]
+
+    # The 2.5 is the bilateral trade of 2024 (I-12.2), not the free-trade zone's, whose path starts at 0.
+    assert "bilateral trade baseline 2.5 (2024)" in svg
