@@ -42,6 +42,7 @@ __all__ = [
     "range_hash",
     "root",
     "root_from_inclusion",
+    "roots_from_consistency",
     "tree_hash",
     "verify_consistency",
     "verify_inclusion",
@@ -332,23 +333,26 @@ def _verify_trivial_consistency(
         raise VerificationError(f"trees of equal size {old_size} have different roots")
 
 
-def verify_consistency(old_size: int, new_size: int, proof: Sequence[bytes], old_root: bytes, new_root: bytes) -> None:
-    """Check that the tree of ``old_size`` with ``old_root`` is a prefix of the tree of ``new_size`` with
-    ``new_root``. Raises VerificationError naming the failure.
+def roots_from_consistency(
+    old_size: int, new_size: int, proof: Sequence[bytes], old_root: bytes
+) -> tuple[bytes, bytes]:
+    """The old and the new root a consistency proof from ``old_size`` to ``new_size`` leads to (RFC 9162
+    §2.1.4.2, steps 1-7, without the final comparisons), for 0 < ``old_size`` < ``new_size``.
 
-    Equal sizes need an empty proof and equal roots; size 0 follows the module's size-0 policy.
+    ``old_root`` is used only when ``old_size`` is a power of two: the proof leaves that subtree out, so the old
+    root is its first hash. When the new root is the one signed, the hashes are that tree's, so the old root
+    computed is the root of its first ``old_size`` leaves: another signed root at that size is a second
+    history (sarhad.log.conflict). Raises VerificationError when the proof has the wrong length or shape.
     """
     if not 0 < old_size < new_size <= MAX_TREE_SIZE:
         _check_consistency_sizes(old_size, new_size)
-        _verify_trivial_consistency(old_size, new_size, proof, old_root, new_root)
-        return
+        raise VerificationError(f"no consistency proof has hashes from size {old_size} to {new_size}")
     want = consistency_proof_size(old_size, new_size)
     if len(proof) != want:
         raise VerificationError(
             f"consistency proof has {len(proof)} hashes, expected {want} from size {old_size} to {new_size}"
         )
     _check_hashes("consistency proof", proof)
-    # RFC 9162 §2.1.4.2, steps 1-7.
     if not proof:
         raise VerificationError(f"consistency proof from size {old_size} to {new_size} is empty")
     path = iter(proof)
@@ -383,6 +387,20 @@ def verify_consistency(old_size: int, new_size: int, proof: Sequence[bytes], old
         sn >>= 1
     if sn != 0:
         raise VerificationError(f"consistency proof from size {old_size} to {new_size} is too short")
+    return fr, sr
+
+
+def verify_consistency(old_size: int, new_size: int, proof: Sequence[bytes], old_root: bytes, new_root: bytes) -> None:
+    """Check that the tree of ``old_size`` with ``old_root`` is a prefix of the tree of ``new_size`` with
+    ``new_root``. Raises VerificationError naming the failure.
+
+    Equal sizes need an empty proof and equal roots; size 0 follows the module's size-0 policy.
+    """
+    if not 0 < old_size < new_size <= MAX_TREE_SIZE:
+        _check_consistency_sizes(old_size, new_size)
+        _verify_trivial_consistency(old_size, new_size, proof, old_root, new_root)
+        return
+    fr, sr = roots_from_consistency(old_size, new_size, proof, old_root)
     if fr != old_root:
         raise VerificationError(
             f"consistency proof from size {old_size} to {new_size} does not lead to the old root "
