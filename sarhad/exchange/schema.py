@@ -14,7 +14,8 @@
   object id, version, TLP level, origin and SHA-256 their envelopes give (see sarhad.exchange.withheld).
 * ``owed_cosignatures``: per peer, the size of its checkpoint whose cosignature this node still owes it (the
   peer refused it, or the answer never came) and why; the next sync sends it again (see sarhad.exchange.sync).
-* ``split_views``: evidence: two checkpoints signed by a peer that cannot both be true.
+* ``split_views``: evidence: two checkpoints signed by a peer that cannot both be true, and the consistency
+  proof it served between them when that did not verify (sarhad.exchange.evidence).
 * ``taxii_status``: the TAXII status resources of POSTs.
 * ``audit``: every write and every read of a non-CLEAR object by a principal; ``logged`` names the
   ``x-sarhad-audit`` object that carried the row into the log (NULL until flushed, see sarhad.audit).
@@ -127,4 +128,7 @@ MIGRATIONS: Final[list[Statement]] = [
         reason TEXT NOT NULL,
         attempted TEXT NOT NULL
     )""",
+    # Sync (sarhad.exchange.sync): the consistency proof a peer served that did not verify (JSON, a list of base64
+    # hashes), kept with the evidence so that an auditor can check offline what it shows (sarhad.log.conflict).
+    "ALTER TABLE split_views ADD COLUMN proof TEXT",
 ]

@@ -217,11 +217,13 @@ def _frontier(node: Node, peer: Peer, held: int) -> Frontier:
     )
 
 
-def _evidence(node: Node, peer: Peer, reason: str, note_a: str, note_b: str) -> None:
+def _evidence(node: Node, peer: Peer, reason: str, note_a: str, note_b: str, proof: list[str] | None = None) -> None:
+    """Keep the checkpoint verified before (``note_a``), the one the peer serves now (``note_b``), both as
+    received, and the consistency proof between them that did not verify (base64 hashes), if any."""
     with node.db.transaction():
         node.db.execute(
-            "INSERT INTO split_views (peer, detected, reason, note_a, note_b) VALUES (?, ?, ?, ?, ?)",
-            (peer.name, _now(), reason, note_a, note_b),
+            "INSERT INTO split_views (peer, detected, reason, note_a, note_b, proof) VALUES (?, ?, ?, ?, ?, ?)",
+            (peer.name, _now(), reason, note_a, note_b, None if proof is None else json.dumps(proof)),
         )
 
 
@@ -585,7 +587,9 @@ def _sync(
                     f"rewritten history: size {checkpoint.size} is not consistent with size {last.size}"
                     f" ({exc}); {where}"
                 )
-                _evidence(node, peer, reason, last.note or "", note)
+                _evidence(
+                    node, peer, reason, last.note or "", note, [base64.b64encode(h).decode("ascii") for h in hashes]
+                )
                 raise VerificationError(f"peer {name}: {reason}; evidence kept") from exc
     # 3-5 in one transaction: each chunk of new entries is checked as it arrives (leaf from envelope, hash
     # from object) and written while the next chunk is on its way; nothing is committed before the root
