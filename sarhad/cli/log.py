@@ -12,9 +12,14 @@ Output contract (other tools rely on it):
 * ``log verify`` exits 0 only when the whole log, and the copy of each peer's log, checks; ``--json`` prints
   the figures (``cosignatures``: those verified, ``cosignatures_stored``, ``cosignatures_not_checked``: by a
   key neither a known peer's nor given with ``--witness``; ``saved_checkpoints``: each ``--checkpoint`` file
-  with the size it signs), with a section per peer under ``peers``. It exits
-  3 when everything checks except copies whose checkpoints are signed by a key the node no longer holds
-  (``status`` ``key_not_held``, ``ok`` false), and 1 at the first problem found.
+  with the size it signs), with a section per peer under ``peers`` and the evidence held under ``evidence``. It
+  exits 3 when everything checks except copies whose checkpoints are signed by a key the node no longer holds
+  (``status`` ``key_not_held``), 5 when everything checks but the node holds evidence that a peer rewrote its
+  log, and 1 at the first problem found (``--json``: ``ok`` false and ``error``); 1 before 3 before 5, and
+  ``ok`` is true only with 0.
+* ``log evidence --json`` prints a list of pieces (``peer``, ``kind``, ``detected``, ``reason``,
+  ``earlier_size``, ``earlier_root``, ``later_size``, ``later_root``, ``folder``).
+* ``log check-proof`` reads what ``log prove --json`` or ``log consistency --json`` prints, or an evidence.json.
 """
 
 from __future__ import annotations
@@ -23,12 +28,23 @@ import base64
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from sarhad.cli._shared import console, err_console, print_json, progress_bars, progress_enabled, state
-from sarhad.errors import InvalidInput, NotFound, VerificationError
+from sarhad.cli._shared import (
+    console,
+    err_console,
+    print_json,
+    print_listing,
+    progress_bars,
+    progress_enabled,
+    state,
+)
+from sarhad.errors import InvalidInput, NotFound, SarhadError, VerificationError
+
+if TYPE_CHECKING:
+    from sarhad.log.note import Verifier
 
 __all__ = ["key_app", "log_app"]
 
@@ -46,7 +62,11 @@ _WITNESS = typer.Option(
     help="A witness's cosignature verifier key, or a sarhad node's log key ('sarhad key show'), which it cosigns"
     " with (repeatable).",
 )
-_PROOF_FILE = typer.Argument(..., metavar="PROOF.json", help="The output of 'log prove --json' ('-': stdin).")
+_PROOF_FILE = typer.Argument(
+    ...,
+    metavar="PROOF.json",
+    help="The output of 'log prove --json' or 'log consistency --json', or an evidence.json ('-': stdin).",
+)
 _VKEY = typer.Option(..., "--vkey", help="The log's verifier key (from 'sarhad key show').")
 _BODY = typer.Option(None, "--body", help="The object's canonical JSON: also check that the envelope commits to it.")
 
@@ -61,6 +81,25 @@ _PROOF_DOCUMENT = (
     "the file should hold what 'sarhad log prove OBJECT_ID --json' prints: a JSON object with checkpoint (the"
     " signed note), envelope (the canonical envelope text), leaf_index, tree_size, leaf_hash (base64) and proof"
     " (a list of base64 hashes)"
+)
+
+
+# What 'log consistency --json' prints, and what 'log evidence --out' writes as evidence.json, for check-proof.
+_CONSISTENCY_FIELDS: dict[str, tuple[type, ...]] = {
+    "old_size": (int,), "new_size": (int,), "proof": (list,), "old_checkpoint": (str, type(None)),
+    "new_checkpoint": (str, type(None)),
+}  # fmt: skip
+_CONSISTENCY_DOCUMENT = (
+    "a consistency proof is what 'sarhad log consistency OLD NEW --json' prints: old_size, new_size, proof (a list"
+    " of base64 hashes), old_checkpoint and new_checkpoint (the signed notes)"
+)
+_EVIDENCE_FIELDS: dict[str, tuple[type, ...]] = {
+    "earlier_checkpoint": (str,), "later_checkpoint": (str,), "proof": (list, type(None)),
+    "prefix_root": (str, type(None)),
+}  # fmt: skip
+_EVIDENCE_DOCUMENT = (
+    "evidence is the evidence.json 'sarhad log evidence --out DIR' writes: earlier_checkpoint, later_checkpoint"
+    " (the signed notes), proof (a list of base64 hashes, or null) and prefix_root (base64, or null)"
 )
 
 
@@ -157,6 +196,11 @@ def log_consistency(
     """Prove that the tree of size OLD is a prefix of the tree of size NEW (RFC 9162 consistency proof)."""
     log = state(ctx).node().log
     new_size = _latest_size(log) if new is None else new
+    if new is not None and old > new:
+        raise InvalidInput(
+            f"old size {old} is larger than new size {new}: the sizes are the wrong way round"
+            f" (log consistency {new} {old})"
+        )
     proof = log.consistency_proof(old, new_size)
     hashes = [_b64(h) for h in proof]
     # The signed roots travel with the proof, as with 'log prove': a proof checked against roots fetched at
@@ -189,7 +233,10 @@ def log_verify(
     of each peer's log (a removed peer's too, with the key kept at its removal): every copied leaf, every
     stored object of the peer against its leaf, and the peer's root at its last verified checkpoint. Exits 1
     naming the first bad entry (and the peer); exits 3, naming the peer and the key, when a copy's checkpoints
-    are signed by a key this node no longer holds (see 'peer former-key')."""
+    are signed by a key this node no longer holds (see 'peer former-key'); exits 5 when everything checks but
+    this node holds evidence that a peer rewrote its log (a sync found it; see 'log evidence'). 1 comes before
+    3, and 3 before 5; the evidence is listed whatever the status."""
+    from sarhad.exchange.evidence import list_evidence
     from sarhad.exchange.peers import witness_keys
     from sarhad.log.cosignature import CosignatureVerifier
     from sarhad.log.note import Verifier
@@ -204,6 +251,8 @@ def log_verify(
         # key 'sarhad key show' prints on the witness's node names it as well.
         witnesses.append(v if isinstance(v, CosignatureVerifier) else CosignatureVerifier(v.name, v.public_key))
 
+    evidence = list_evidence(node.db)
+
     def run(progress: Progress | None = None) -> tuple[VerifyReport, list[PeerCopyReport]]:
         own = verify_log(
             node.db,
@@ -216,20 +265,25 @@ def log_verify(
         )
         return own, verify_peer_copies(node.db, progress=progress)
 
-    if progress_enabled() and not json_out:
-        from rich.progress import TaskID
+    try:
+        if progress_enabled() and not json_out:
+            from rich.progress import TaskID
 
-        with progress_bars("checking") as bar:
-            tasks: dict[str, TaskID] = {}
+            with progress_bars("checking") as bar:
+                tasks: dict[str, TaskID] = {}
 
-            def show(step: str, done: int, total: int) -> None:
-                if step not in tasks:
-                    tasks[step] = bar.add_task(step, total=total)
-                bar.update(tasks[step], completed=done, total=total)
+                def show(step: str, done: int, total: int) -> None:
+                    if step not in tasks:
+                        tasks[step] = bar.add_task(step, total=total)
+                    bar.update(tasks[step], completed=done, total=total)
 
-            report, peers = run(show)
-    else:
-        report, peers = run()
+                report, peers = run(show)
+        else:
+            report, peers = run()
+    except SarhadError as exc:
+        if json_out:  # a script gets the failure on stdout too; the message still goes to stderr, exit 1
+            print_json({"ok": False, "error": str(exc), "evidence": [e.as_dict() for e in evidence]})
+        raise
     # A copy whose checkpoints are signed by a key this node no longer holds is not verified, but it is no
     # tampering found either: everything else is checked, the copy is named with what to do, and the exit
     # status (3) tells it apart from a failure (1).
@@ -237,7 +291,7 @@ def log_verify(
     if json_out:
         print_json(
             {
-                "ok": not warnings,
+                "ok": not warnings and not evidence,
                 "size": report.size,
                 "root": _b64(report.root),
                 "nodes": report.nodes,
@@ -249,12 +303,15 @@ def log_verify(
                 "cosignatures_not_checked": report.cosignatures_not_checked,
                 "saved_checkpoints": report.known,
                 "peers": {p.peer: p.as_dict() for p in peers},
+                "evidence": [e.as_dict() for e in evidence],
             }
         )
     else:
         console.print(report.summary(), highlight=False)
         for p in peers:
             console.print(p.summary(), highlight=False)
+        for e in evidence:
+            console.print(f"evidence: {e.summary()}: {e.reason}", style="red", highlight=False, markup=False)
     for warning in warnings:
         err_console.print(f"warning: {warning}", style="yellow", highlight=False, markup=False)
     if warnings:
@@ -267,8 +324,59 @@ def log_verify(
                 markup=False,
             )
         raise typer.Exit(code=3)
+    if evidence:
+        if not json_out:
+            console.print(
+                "log verified, but this node holds evidence that a peer rewrote its log:"
+                f" {', '.join(sorted({e.peer for e in evidence}))} (see 'sarhad log evidence')",
+                style="red",
+                highlight=False,
+                markup=False,
+            )
+        raise typer.Exit(code=5)
     if not json_out:
         console.print("log verified", style="green", highlight=False)
+
+
+@log_app.command("evidence")
+def log_evidence(
+    ctx: typer.Context,
+    out: Path = typer.Option(
+        None, "--out", metavar="DIR", help="Write, per piece, the files an auditor checks offline, under DIR."
+    ),
+    json_out: bool = _JSON,
+) -> None:
+    """List the evidence a sync kept that a peer rewrote its log (a rollback, a split view or a consistency
+    proof that failed): the peer, when it was found, and the two signed checkpoints. With --out, write per
+    piece a folder with both checkpoints as received, the peer's key, the proof, evidence.json (for
+    'log check-proof') and a README.txt saying what they show and what they cannot."""
+    from sarhad.exchange.evidence import list_evidence, write_evidence
+
+    node = state(ctx).node()
+    evidence = list_evidence(node.db)
+    folders = [] if out is None else write_evidence(node.db, evidence, out)
+    if json_out:
+        paths = [str(f) for f in folders] if out is not None else [None] * len(evidence)
+        print_json([{**e.as_dict(), "folder": path} for e, path in zip(evidence, paths, strict=True)])
+        return
+    print_listing(
+        ["peer", "kind", "found", "verified before", "then signed", "reason"],
+        [
+            [
+                e.peer,
+                e.kind,
+                e.detected,
+                f"{e.earlier.size} {_b64(e.earlier.root)}",
+                f"{e.later.size} {_b64(e.later.root)}",
+                e.reason,
+            ]
+            for e in evidence
+        ],
+        "no evidence: no sync found a peer's log rewritten",
+        summary=f"{len(evidence)} piece{'s' if len(evidence) != 1 else ''} of evidence",
+    )
+    for folder in folders:
+        console.print(f"wrote {folder}", highlight=False, markup=False)
 
 
 @log_app.command("check-proof")
@@ -277,11 +385,12 @@ def log_check_proof(
     vkey: str = _VKEY,
     body: Path = _BODY,
 ) -> None:
-    """Check an inclusion proof offline, without the node: the checkpoint's signature, the envelope's leaf
-    hash and the proof up to the signed root."""
-    from sarhad.log import merkle
-    from sarhad.log.checkpoint import open_checkpoint
-    from sarhad.log.envelope import Envelope
+    """Check a proof offline, without the node. An inclusion proof ('log prove --json'): the checkpoint's
+    signature, the envelope's leaf hash and the proof up to the signed root. A consistency proof ('log
+    consistency --json'): both checkpoints' signatures and the proof between their roots. Evidence
+    ('log evidence --out', evidence.json): that the two checkpoints, both signed by the key, cannot both be
+    true (the same size with different roots, or a proof that leads to the larger root and not to the
+    smaller); it fails, saying why, when the files do not show that."""
     from sarhad.log.note import Verifier
 
     text = sys.stdin.read() if str(proof_file) == "-" else proof_file.read_text(encoding="utf-8")
@@ -289,22 +398,47 @@ def log_check_proof(
         data = json.loads(text)
     except ValueError as exc:
         raise InvalidInput(f"{proof_file}: not JSON ({exc}); {_PROOF_DOCUMENT}") from None
-    missing = [key for key in _PROOF_FIELDS if key not in data] if isinstance(data, dict) else None
-    if missing is None:
+    if not isinstance(data, dict):
         raise InvalidInput(
             f"{proof_file}: {_JSON_TYPES.get(type(data), 'a value')}, not a JSON object; {_PROOF_DOCUMENT}"
         )
+    verifier = Verifier.from_vkey(vkey)
+    if "earlier_checkpoint" in data:
+        _check_evidence(proof_file, data, verifier)
+    elif "old_checkpoint" in data or "old_size" in data:
+        _check_consistency(proof_file, data, verifier)
+    else:
+        _check_inclusion(proof_file, data, verifier, body)
+
+
+def _fields(proof_file: Path, data: dict[str, Any], fields: dict[str, tuple[type, ...]], document: str) -> None:
+    """Refuse a document that lacks one of ``fields`` or has one of another JSON type, naming it."""
+    missing = [key for key in fields if key not in data]
     if missing:
-        fields = ", ".join(repr(k) for k in missing)
-        raise InvalidInput(f"{proof_file}: missing field{'s' if len(missing) > 1 else ''} {fields}; {_PROOF_DOCUMENT}")
-    for key, kind in _PROOF_FIELDS.items():
-        if type(data[key]) is not kind:  # not isinstance: true is no leaf index
+        names = ", ".join(repr(k) for k in missing)
+        raise InvalidInput(f"{proof_file}: missing field{'s' if len(missing) > 1 else ''} {names}; {document}")
+    for key, kinds in fields.items():
+        if type(data[key]) not in kinds:  # not isinstance: true is no leaf index
             found = _JSON_TYPES.get(type(data[key]), type(data[key]).__name__)
-            raise InvalidInput(
-                f"{proof_file}: field {key!r} is {found}, expected {_JSON_TYPES[kind]}; {_PROOF_DOCUMENT}"
-            )
+            expected = " or ".join(_JSON_TYPES[k] for k in kinds)
+            raise InvalidInput(f"{proof_file}: field {key!r} is {found}, expected {expected}; {document}")
+
+
+def _hashes(proof_file: Path, values: list[Any]) -> list[bytes]:
     try:
-        checkpoint, _ = open_checkpoint(data["checkpoint"], [Verifier.from_vkey(vkey)])
+        return [base64.b64decode(h, validate=True) for h in values]
+    except (ValueError, TypeError) as exc:  # binascii.Error is a ValueError
+        raise InvalidInput(f"{proof_file}: a proof hash is not base64 ({exc})") from None
+
+
+def _check_inclusion(proof_file: Path, data: dict[str, Any], verifier: Verifier, body: Path | None) -> None:
+    from sarhad.log import merkle
+    from sarhad.log.checkpoint import open_checkpoint
+    from sarhad.log.envelope import Envelope
+
+    _fields(proof_file, data, {k: (v,) for k, v in _PROOF_FIELDS.items()}, _PROOF_DOCUMENT)
+    try:
+        checkpoint, _ = open_checkpoint(data["checkpoint"], [verifier])
         envelope = Envelope.from_canonical(data["envelope"])
         proof = [base64.b64decode(h, validate=True) for h in data["proof"]]
         index, size = int(data["leaf_index"]), int(data["tree_size"])
@@ -324,4 +458,43 @@ def log_check_proof(
             raise VerificationError(f"{body}: SHA-256 {digest} is not the envelope's {envelope.sha256}")
     console.print(
         f"ok: {envelope.ref} is leaf {index} of the tree of {size} signed by {checkpoint.origin}", highlight=False
+    )
+
+
+def _check_consistency(proof_file: Path, data: dict[str, Any], verifier: Verifier) -> None:
+    from sarhad.log import merkle
+    from sarhad.log.checkpoint import open_checkpoint
+
+    _fields(proof_file, data, _CONSISTENCY_FIELDS, _CONSISTENCY_DOCUMENT)
+    old, new = data["old_size"], data["new_size"]
+    roots = []
+    for key, size in (("old_checkpoint", old), ("new_checkpoint", new)):
+        if data[key] is None:
+            if size == 0:  # the empty tree's root needs no signature (the size-0 policy)
+                roots.append(merkle.EMPTY_ROOT)
+                continue
+            raise VerificationError(
+                f"{proof_file}: {key} is null: the node signed no checkpoint at size {size}, so there is no signed"
+                " root to check the proof against (ask for a consistency proof between two signed sizes)"
+            )
+        checkpoint, _ = open_checkpoint(data[key], [verifier])
+        if checkpoint.size != size:
+            raise VerificationError(f"{proof_file}: {key} is for size {checkpoint.size}, the proof for {size}")
+        roots.append(checkpoint.root)
+    merkle.verify_consistency(old, new, _hashes(proof_file, data["proof"]), roots[0], roots[1])
+    console.print(f"ok: the tree of {old} is a prefix of the tree of {new} signed by {verifier.name}", highlight=False)
+
+
+def _check_evidence(proof_file: Path, data: dict[str, Any], verifier: Verifier) -> None:
+    from sarhad.log.conflict import verify_conflict
+
+    _fields(proof_file, data, _EVIDENCE_FIELDS, _EVIDENCE_DOCUMENT)
+    proof = None if data["proof"] is None else _hashes(proof_file, data["proof"])
+    prefix = None if data["prefix_root"] is None else _hashes(proof_file, [data["prefix_root"]])[0]
+    conflict = verify_conflict(data["earlier_checkpoint"], data["later_checkpoint"], verifier, proof, prefix)
+    console.print(
+        f"ok: two checkpoints of {conflict.origin}, both signed by {verifier.name}, cannot both be true:"
+        f" {conflict.what}",
+        highlight=False,
+        markup=False,
     )

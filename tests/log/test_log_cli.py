@@ -156,3 +156,37 @@ def test_empty_log(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert code == 1 and "no signed checkpoint" in err
     code, _, _ = run(capsys, tmp_path / "ir", "log", "verify")
     assert code == 0
+
+
+def test_consistency_with_the_sizes_the_wrong_way_round_says_so(capsys: pytest.CaptureFixture[str], home: Path) -> None:
+    code, _, err = run(capsys, home, "log", "consistency", "11", "6")
+    assert code == 1
+    assert "old size 11 is larger than new size 6: the sizes are the wrong way round (log consistency 6 11)" in err
+    code, _, err = run(capsys, home, "log", "consistency", "12")
+    assert code == 1 and "old size 12 is outside 0..11" in err
+
+
+def test_check_proof_checks_a_consistency_proof_offline(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
+) -> None:
+    vkey = run(capsys, home, "key", "show")[1].strip()
+    path = tmp_path / "consistency.json"
+
+    def check(document: str) -> tuple[int, str, str]:
+        path.write_text(document)
+        return run(capsys, home, "log", "check-proof", str(path), "--vkey", vkey)
+
+    code, out, _ = run(capsys, home, "log", "consistency", "6", "11", "--json")
+    assert code == 0
+    assert check(out)[:2] == (0, "ok: the tree of 6 is a prefix of the tree of 11 signed by sarhad.pk/log\n")
+    data = json.loads(out)
+    code, _, err = check(json.dumps({**data, "proof": data["proof"][::-1]}))
+    assert code == 1 and "consistency proof from size 6 to 11 does not lead to the old root" in err
+    code, _, err = check(json.dumps({**data, "new_checkpoint": data["old_checkpoint"]}))
+    assert code == 1 and "new_checkpoint is for size 6, the proof for 11" in err
+    code, _, err = check(json.dumps({k: v for k, v in data.items() if k != "proof"}))
+    assert code == 1 and "missing field 'proof'; a consistency proof is what 'sarhad log consistency" in err
+    # A size the node signed no checkpoint at has no signed root to check against.
+    code, out, _ = run(capsys, home, "log", "consistency", "2", "6", "--json")
+    code, _, err = check(out)
+    assert code == 1 and "old_checkpoint is null: the node signed no checkpoint at size 2" in err
