@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import gzip
 import hashlib
 import json
@@ -40,7 +41,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sarhad.errors import InvalidInput, NotFound
-from sarhad.exchange.peers import copied_leaves, list_removed_peers
+from sarhad.exchange.peers import copied_leaves, list_removed_peers, owed_cosignature
 from sarhad.model.incident import SARHAD_EXTENSION
 from sarhad.monitor import views
 from sarhad.monitor.alerts import list_alerts
@@ -284,9 +285,11 @@ def _last_verified(db: Database, name: str) -> dict[str, Any]:
 
 
 async def log_status(request: Request) -> Response:
-    """The node's latest checkpoint with its cosignatures, each peer's last verified checkpoint, and each
-    removed peer whose log copy the node keeps (``removed_peers``: when it was removed, its party and origin,
-    the leaves of the copy and its last verified checkpoint)."""
+    """The node's latest checkpoint with its cosignatures, each peer's last verified checkpoint and the
+    cosignature this node owes it (``cosignature_owed``: the size of the peer's checkpoint, why the peer did
+    not take it, when it was last sent; null when none is owed), and each removed peer whose log copy the node
+    keeps (``removed_peers``: when it was removed, its party and origin, the leaves of the copy and its last
+    verified checkpoint)."""
     db = Context.of(request).db
     own = db.fetchone("SELECT size, root, created FROM log_checkpoints ORDER BY size DESC LIMIT 1")
     checkpoint: dict[str, Any] | None = None
@@ -303,9 +306,12 @@ async def log_status(request: Request) -> Response:
     peers = []
     for name, party, origin in db.fetchall("SELECT name, party, origin FROM peers ORDER BY name"):
         split = db.fetchone("SELECT COUNT(*) FROM split_views WHERE peer = ?", (name,))
+        # a sync stored the peer's data but the peer did not take this node's cosignature (peer list shows it too)
+        owed = owed_cosignature(db, str(name))
         peers.append({
             "name": name, "party": party, "origin": origin, **_last_verified(db, str(name)),
             "split_views": int(split[0]) if split else 0,
+            "cosignature_owed": None if owed is None else dataclasses.asdict(owed),
         })  # fmt: skip
     removed = [
         {"name": r.name, "party": r.party, "origin": r.origin, "removed": r.removed, **_last_verified(db, r.name)}

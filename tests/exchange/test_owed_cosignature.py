@@ -8,13 +8,15 @@ cosignature of the latest checkpoint even when there is nothing new to pull.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from starlette.types import Message, Receive, Scope, Send
 
-from sarhad.exchange.peers import add_peer, cosigner_for, get_peer, remove_peer
+from sarhad.exchange.peers import add_peer, cosigner_for, get_peer, owed_cosignature, remove_peer
 from sarhad.exchange.sync import sync_peer
 from sarhad.importer import import_file
 from sarhad.log.cosignature import verify_cosignatures
@@ -151,3 +153,35 @@ def test_a_peer_removed_while_a_cosignature_is_owed_owes_nothing(tmp_path: Path,
         assert not sync_peer(ir, get_peer(ir.db, "PK")).cosigned
         remove_peer(ir.db, "PK")
         assert ir.db.fetchone("SELECT COUNT(*) FROM owed_cosignatures") == (0,)
+
+
+def _dashboard_peers(node: Node) -> list[dict[str, object]]:
+    """The ``peers`` of the dashboard's transparency-log panel (``GET /api/dashboard/log``), as a viewer of it."""
+    token = create_token(node.db, f"watch-{uuid.uuid4().hex[:8]}", "viewer", node.settings.party)
+    with running(node) as (base, _server, _thread), httpx.Client(base_url=base, timeout=30) as client:
+        answer = client.get("/api/dashboard/log", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200, answer.text
+    peers: list[dict[str, object]] = answer.json()["peers"]
+    return peers
+
+
+def test_the_dashboards_log_api_shows_the_cosignature_owed_to_a_peer_until_it_is_delivered(
+    tmp_path: Path, ir_db: list[str], pk: Node
+) -> None:
+    with Node.init(tmp_path / "ir", "IR", database_url=ir_db[1] if ir_db else None) as ir, serving(pk) as pk_url:
+        add_peer(ir.db, "PK", pk_url, pk.signer.vkey, create_token(pk.db, "ir", "peer", "IR"))
+        assert not sync_peer(ir, get_peer(ir.db, "PK")).cosigned  # PK has not registered IR: it refuses
+        owed = owed_cosignature(ir.db, "PK")
+        assert owed is not None
+        [peer] = _dashboard_peers(ir)
+        assert peer["cosignature_owed"] == {"size": 37, "reason": owed.reason, "attempted": owed.attempted}
+        assert "node PK has no registered peer whose cosignature it could accept" in owed.reason
+        # the fields the panel already read are kept beside it
+        assert {k: peer[k] for k in ("name", "party", "origin", "size", "leaves", "split_views")} == {
+            "name": "PK", "party": "PK", "origin": pk.settings.origin, "size": 37, "leaves": 37, "split_views": 0,
+        }  # fmt: skip
+        # PK registers IR: the next sync delivers the cosignature, and nothing is owed any more
+        add_peer(pk.db, "IR", "http://127.0.0.1:9", ir.signer.vkey, "unused")
+        assert sync_peer(ir, get_peer(ir.db, "PK")).cosigned
+        [peer] = _dashboard_peers(ir)
+        assert peer["cosignature_owed"] is None

@@ -362,3 +362,29 @@ def test_the_log_panel_shows_a_removed_peer_with_when_and_the_copy_kept(
     )
     assert "No peers registered." in page.inner_text("#log")
     _shot(page, "dashboard-removed-peer.png")
+
+
+def test_the_log_panel_shows_the_cosignature_owed_to_a_peer(
+    server: dict[str, Any], browser_page: tuple[Page, list[str]], tmp_path: Path
+) -> None:
+    from sarhad.exchange.peers import add_peer, get_peer, owed_cosignature
+    from sarhad.exchange.sync import sync_peer
+    from tests.web.conftest import serving
+
+    with Node.init(tmp_path / "ir", "IR") as ir, Node.open(load_settings(server["home"])) as node:
+        ir.publish(_incident(*p) for p in PLACES if p[0] == "IR")
+        with serving(ir) as ir_url:  # IR has not registered PK: it stores nothing of PK's cosignature
+            add_peer(node.db, "IR", ir_url, ir.signer.vkey, create_token(ir.db, "pk", "peer", "PK"))
+            synced = sync_peer(node, get_peer(node.db, "IR"))
+        owed = owed_cosignature(node.db, "IR")
+    assert not synced.cosigned and owed is not None and owed.size == synced.new_size
+    page, _ = browser_page
+    _sign_in(page, server["base"], server["viewer"])
+    page.wait_for_selector("[data-testid=owed-cosignature]", timeout=5000)
+    shown = " ".join(page.inner_text("[data-testid=owed-cosignature]").split())
+    tried = owed.attempted[:19].replace("T", " ")
+    assert shown == f"owed for size {owed.size} · last tried {tried} {' '.join(owed.reason.split())}"
+    assert "no registered peer whose cosignature it could accept" in shown
+    peer = " ".join(page.inner_text("#log .peer").split())
+    assert peer.startswith(f"Peer IR (IR) verified Last verified size {owed.size}")
+    _shot(page, "dashboard-owed-cosignature.png")

@@ -312,6 +312,13 @@
   });
 
   // -- log and framework ------------------------------------------------------------------------------------
+  // The cosignature a sync stored the peer's data without delivering (the peer refused it, or its answer was
+  // lost): the next sync sends it again; 'sarhad peer list' shows the same.
+  function owedCosignature(o) {
+    if (!o) return "";
+    return `<dt>Cosignature</dt><dd data-testid="owed-cosignature"><span class="pill warn">owed</span> for size ${fmt.format(o.size)}` +
+      ` · last tried ${esc((o.attempted || "").slice(0, 19).replace("T", " "))}<br><span class="muted">${esc(o.reason)}</span></dd>`;
+  }
   async function loadLog() {
     const d = await api("/api/dashboard/log");
     const c = d.checkpoint;
@@ -322,7 +329,8 @@
     html += `</dl>`;
     for (const p of d.peers) {
       html += `<div class="peer"><dl class="kv"><dt>Peer</dt><dd>${esc(p.name)} (${esc(p.party)}) ${p.split_views ? `<span class="pill bad">split view</span>` : p.size != null ? `<span class="pill ok">verified</span>` : `<span class="pill warn">not synced</span>`}</dd>` +
-        (p.size != null ? `<dt>Last verified</dt><dd>size ${fmt.format(p.size)} · ${esc((p.verified || "").slice(0, 19).replace("T", " "))}</dd><dt>Root</dt><dd class="hash">${esc(p.root.slice(0, 32))}…</dd>` : "") + `</dl></div>`;
+        (p.size != null ? `<dt>Last verified</dt><dd>size ${fmt.format(p.size)} · ${esc((p.verified || "").slice(0, 19).replace("T", " "))}</dd><dt>Root</dt><dd class="hash">${esc(p.root.slice(0, 32))}…</dd>` : "") +
+        owedCosignature(p.cosignature_owed) + `</dl></div>`;
     }
     if (!d.peers.length) html += `<p class="muted">No peers registered.</p>`;
     // A removed peer's copy of its log is kept and still checked by 'sarhad log verify'.
