@@ -18,7 +18,7 @@ from typing import Any
 from sarhad.canonical import canonical_text
 from sarhad.config import Settings, default_database_url, write_settings
 from sarhad.errors import ConfigError, NotFound
-from sarhad.framework.store import index_stored
+from sarhad.framework.store import check_not_withdrawn, index_stored
 from sarhad.log.envelope import Envelope
 from sarhad.log.note import Signer
 from sarhad.log.store import Log
@@ -428,6 +428,7 @@ class Node:
         kind, object_id = stix.get("type"), stix.get("id")
         if not isinstance(kind, str) or not isinstance(object_id, str) or not object_id.startswith(f"{kind}--"):
             raise InvalidInput(f"object id {object_id!r} does not match its type {kind!r}")
+        check_not_withdrawn(self.db, stix, self.settings.party)
         body = {**stix, "created": _CREATED, "modified": _MODIFIED}
         content_text = canonical_text(body)
         content_sha = hashlib.sha256(content_text.encode()).hexdigest()

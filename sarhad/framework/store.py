@@ -19,13 +19,22 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sarhad.errors import NotFound
-from sarhad.framework.model import KIND_OF_TYPE
+from sarhad.errors import InvalidInput, NotFound
+from sarhad.framework.model import KIND_OF_TYPE, TYPES
 from sarhad.framework.schema import TABLES
+from sarhad.model.incident import identity_id
 from sarhad.store.current import current, superseded
 from sarhad.store.db import Database
 
-__all__ = ["FrameworkData", "drop_superseded", "index_object", "index_stored", "load", "rebuild"]
+__all__ = [
+    "FrameworkData",
+    "check_not_withdrawn",
+    "drop_superseded",
+    "index_object",
+    "index_stored",
+    "load",
+    "rebuild",
+]
 
 # kind → (table, columns after id; each taken from the body by the function in _COLUMNS)
 _TABLE = {
@@ -128,6 +137,32 @@ def index_object(db: Database, body: dict[str, Any], origin: str) -> bool:
             [(body["id"], ref) for ref in sorted(set(body.get("incident_refs", [])))],
         )
     return True
+
+
+def check_not_withdrawn(db: Database, body: dict[str, Any], party: str) -> None:
+    """Refuse a draft that would replace a submitted assessment: neither side can withdraw what it shared.
+
+    Called by the node's write path (:meth:`sarhad.node.Node.publisher`) for every object it publishes, so the
+    rule holds for ``sarhad assess``, a TAXII POST, a pull and an import alike; ``party`` is this node's. A
+    submitted assessment is changed by submitting a revised one, a new version the report shows as current. A
+    peer's own later version of its own assessment (created by the assessor, who is not this node's party) is
+    that peer's business. Raises InvalidInput naming what exists and what to do instead.
+    """
+    if body.get("type") != TYPES["assessment"] or body.get("state") != "draft":
+        return
+    assessor = str(body.get("assessor"))
+    if assessor != party and body.get("created_by_ref") == identity_id(assessor):
+        return
+    row = db.fetchone("SELECT body FROM objects WHERE id = ? ORDER BY modified DESC LIMIT 1", (body["id"],))
+    current = None if row is None else json.loads(row[0])
+    if current is None or current.get("state") != "submitted":
+        return
+    raise InvalidInput(
+        f"{assessor}'s assessment of {current['commitment']} for {current['quarter']} was submitted on "
+        f"{current['modified']} (level {current['implementation_level']}): it is shared and cannot be withdrawn "
+        "or made a draft again; submit a revised assessment instead (without --draft), a new version that the "
+        "report shows as the current one"
+    )
 
 
 def index_stored(db: Database, object_id: str, version: str | None) -> bool:
