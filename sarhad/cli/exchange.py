@@ -278,11 +278,14 @@ def taxii_pull(
         console.print(result.summary(), highlight=False)
 
 
-def export_stix_cmd(ctx: typer.Context, out: Path) -> None:
+def export_stix_cmd(ctx: typer.Context, out: Path, json_out: bool = False) -> None:
     """Body of ``sarhad export stix --out FILE``: write one STIX 2.1 bundle."""
     from sarhad.formats.stix import export_stix
 
     count = export_stix(state(ctx).node(), out)
+    if json_out:
+        print_json({"format": "stix", "file": str(out), "objects": count})
+        return
     console.print(f"exported {count} STIX objects to {out}")
 
 

@@ -453,8 +453,19 @@ def export_cmd(
             raise InvalidInput("--max-tlp does not apply to stix yet: a bundle carries every object")
         if for_peers:
             raise InvalidInput("--for-peers does not apply to stix yet: a bundle carries every object")
-
-        export_stix_cmd(ctx, out)
+        filtering = {
+            "--since": since, "--until": until, "--country": country, "--admin1": admin1,
+            "--perpetrator": perpetrator, "--bbox": bbox, "--near-border": near_border, "--side": side,
+            "--reported-by": reported_by,
+        }  # fmt: skip
+        named = [flag for flag, value in filtering.items() if value is not None]
+        if named:
+            # A bundle written without them would hold every object while the analyst believes it filtered.
+            raise InvalidInput(
+                f"{', '.join(named)} {'does' if len(named) == 1 else 'do'} not apply to stix yet: a bundle carries"
+                " every object (filter with csv, geojson, ucdp, gtd or acled)"
+            )
+        export_stix_cmd(ctx, out, json_out)
         return
     node = state(ctx).node()
     filters = filters_from(since, until, country, admin1, perpetrator, bbox, near_border, side, reported_by)

@@ -1,0 +1,47 @@
+"""A researcher's walk through the data: filters that apply or say they do not, exports read back as data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import filled_home
+from tests.conftest import run_cli as run
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_home(request: pytest.FixtureRequest, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """A PK node with the UCDP sample, once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return filled_home(capsys, tmp_path / "pk")
+    return filled_home(capsys, tmp_path / "pk", "--db", request.getfixturevalue("pg_schema_url"))
+
+
+@pytest.mark.parametrize(
+    ("options", "named"),
+    [
+        (("--country", "IR"), "--country does not apply"),
+        (("--since", "2020", "--near-border", "25"), "--since, --near-border do not apply"),
+        (("--bbox", "60,25,70,35"), "--bbox does not apply"),
+    ],
+)
+def test_export_stix_refuses_filters_instead_of_writing_every_object(
+    any_home: Path, tmp_path: Path, options: tuple[str, ...], named: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "bundle.json"
+    code, _, err = run(capsys, "--home", str(any_home), "export", "stix", "--out", str(out), *options)
+    assert code == 1 and f"error: {named} to stix yet" in err
+    assert not out.exists()
+
+
+def test_export_stix_json_gives_what_it_wrote(
+    any_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "bundle.json"
+    code, stdout, err = run(capsys, "--home", str(any_home), "export", "stix", "--out", str(out), "--json")
+    assert code == 0, err
+    answer = json.loads(stdout)
+    bundle = json.loads(out.read_text(encoding="utf-8"))
+    assert answer == {"format": "stix", "file": str(out), "objects": len(bundle["objects"])}
