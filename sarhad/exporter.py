@@ -65,6 +65,26 @@ def _flat(inc: Incident) -> list[str]:
     ]  # fmt: skip
 
 
+def _properties(inc: Incident) -> dict[str, Any]:
+    """A GeoJSON feature's properties: the flat CSV's columns (but the point's coordinates), with JSON's types.
+
+    A reader of JSON takes a number for a number and null for unknown: the CSV's text ("460.244", "" for an
+    unknown figure) read as strings, so a sum or a comparison failed or took "" for a value.
+    """
+    p = inc.place
+    k = inc.killed
+    w = inc.wounded
+    props: dict[str, Any] = dict(zip(FLAT_COLUMNS, _flat(inc), strict=True))
+    for key in ("lat", "lon"):
+        props.pop(key)
+    props.update(
+        country=p.country, admin1=p.admin1, admin1_code=p.admin1_code, admin2=p.admin2, place=p.name,
+        border_km=p.border_km, killed_low=k.low, killed_best=k.best, killed_high=k.high, wounded_low=w.low,
+        wounded_best=w.best, wounded_high=w.high, killed=k.to_dict(), wounded=w.to_dict(),
+    )  # fmt: skip
+    return props
+
+
 def _export_table(name: str) -> Callable[[Node, Path, Filters], int]:
     fmt = table_format(name)
 
@@ -98,11 +118,7 @@ def _export_geojson(node: Node, out: Path, filters: Filters) -> int:
     with out.open("w", encoding="utf-8") as fh:
         fh.write('{"type":"FeatureCollection","features":[\n')
         for inc, _raw in _rows(node, filters):
-            props: dict[str, Any] = dict(zip(FLAT_COLUMNS, _flat(inc), strict=True))
-            for key in ("lat", "lon"):
-                props.pop(key)
-            props["killed"] = inc.killed.to_dict()
-            props["wounded"] = inc.wounded.to_dict()
+            props = _properties(inc)
             geometry = (
                 None if inc.place.lat is None else {"type": "Point", "coordinates": [inc.place.lon, inc.place.lat]}
             )

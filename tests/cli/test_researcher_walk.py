@@ -45,3 +45,22 @@ def test_export_stix_json_gives_what_it_wrote(
     answer = json.loads(stdout)
     bundle = json.loads(out.read_text(encoding="utf-8"))
     assert answer == {"format": "stix", "file": str(out), "objects": len(bundle["objects"])}
+
+
+def test_geojson_properties_are_numbers_and_null_not_text(
+    any_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "incidents.geojson"
+    code, _, err = run(capsys, "--home", str(any_home), "export", "geojson", "--out", str(out))
+    assert code == 0, err
+    features = json.loads(out.read_text(encoding="utf-8"))["features"]
+    assert len(features) == 37
+    for feature in features:
+        props = feature["properties"]
+        lon, lat = feature["geometry"]["coordinates"]
+        assert isinstance(props["border_km"], float)
+        assert isinstance(props["killed_best"], int) and props["killed_best"] == props["killed"]["best"]
+        # the UCDP sample gives no wounded: unknown, not "" and not 0
+        assert props["wounded_best"] is None and props["wounded"]["best"] is None
+        assert props["admin2"] is None or isinstance(props["admin2"], str)
+        assert isinstance(lat, float | int) and isinstance(lon, float | int) and "lat" not in props
