@@ -388,3 +388,32 @@ def test_the_log_panel_shows_the_cosignature_owed_to_a_peer(
     peer = " ".join(page.inner_text("#log .peer").split())
     assert peer.startswith(f"Peer IR (IR) verified Last verified size {owed.size}")
     _shot(page, "dashboard-owed-cosignature.png")
+
+
+def test_signing_in_again_in_the_same_tab_shows_the_new_principals_data_and_goes_live(
+    server: dict[str, Any], browser_page: tuple[Page, list[str]]
+) -> None:
+    page, _ = browser_page
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    _sign_in(page, server["base"], server["analyst"])
+    page.wait_for_selector("#live[data-state='on']", timeout=5000)
+    page.locator("#incidents tbody tr", has_text="Taftan").click()
+    page.wait_for_selector("[data-testid=versions]", timeout=5000)
+    page.click("#logout")
+    # Nothing of the analyst's session stays in the page for whoever signs in next.
+    expect(page.locator("#live")).to_have_attribute("data-state", "off")
+    assert page.locator("#incidents tbody tr").count() == 0
+    assert page.locator("[data-testid=versions]").count() == 0
+    assert page.locator("#f-party option").all_inner_texts() == ["All"]
+    _sign_in(page, server["base"], server["viewer"])
+    assert page.inner_text("#whoami") == "watch · viewer · PK"
+    page.wait_for_selector("#live[data-state='on']", timeout=5000)
+    expect(page.locator("#incidents tbody tr")).to_have_count(len(PLACES))
+    assert page.locator("#f-party option").all_inner_texts() == ["All", "IR", "PK"]
+    # The new session's stream is open: a record published now reaches the page.
+    with Node.open(load_settings(server["home"])) as node:
+        node.publish([_incident("PK", "pk-again", "2025-07-02", "Mand", "Balochistan", "Kech", 26.1, 62.0, 6.0,
+                                None, 1)])  # fmt: skip
+    expect(page.locator("#incidents tbody tr", has_text="Mand")).to_have_count(1, timeout=5000)
+    assert errors == []

@@ -33,11 +33,31 @@
   function logout(msg) {
     sessionStorage.removeItem(TOKEN_KEY);
     state.token = null;
+    state.me = null;
     if (state.live) state.live.abort();
+    state.live = null;
+    setLive("off", "offline");
+    clearSession();
     $("#login").hidden = false; $("#app").hidden = true; $("#filters").hidden = true; $("#foot").hidden = true;
     $("#logout").hidden = true; $("#whoami").textContent = "";
     $("#login-msg").textContent = msg || "";
     $("#token").focus();
+  }
+  // Whoever signs in next in this tab sees nothing of the session that ended: its records, filter lists,
+  // detail, alerts and panels are taken out of the page, and start() loads the new principal's.
+  const EMPTY_DETAIL = $("#detail").innerHTML;
+  function clearSession() {
+    delete document.documentElement.dataset.ready;
+    window.sarhadReady = false;
+    state.offset = 0; state.selected = null; state.months = [];
+    for (const sel of ["#f-admin1", "#f-perpetrator", "#f-party"]) { while ($(sel).options.length > 1) $(sel).remove(1); }
+    for (const el of $("#filters").elements) { if (el.name && el.name !== "colour") el.value = ""; }
+    if (map) { markerLayer.clearLayers(); liveLayer.clearLayers(); }
+    $("#incidents tbody").innerHTML = "";
+    for (const sel of ["#table-total", "#page-label", "#kpis", "#timeline", "#rule-list", "#rule-msg", "#log", "#framework", "#toasts"]) $(sel).innerHTML = "";
+    $("#alert-list").innerHTML = "";
+    $("#alert-count").textContent = "0";
+    $("#detail").innerHTML = EMPTY_DETAIL;
   }
   $("#login-form").addEventListener("submit", async (ev) => {
     ev.preventDefault();
@@ -483,7 +503,8 @@
     }
     if (!state.token) return;
     setLive("retry", "reconnecting");
-    setTimeout(connectStream, 1000);
+    // A sign-out (and perhaps a new sign-in) meanwhile replaced this stream: then it is not reopened.
+    setTimeout(() => { if (state.live === ctrl) connectStream(); }, 1000);
   }
 
   // -- start ---------------------------------------------------------------------------------------------
@@ -495,11 +516,15 @@
     $("#whoami").textContent = `${state.me.name} · ${state.me.role} · ${state.me.party}`;
     $("#rule-form").hidden = !state.me.may_write;
     document.title = `sarhad · ${state.me.node} border monitoring`;
-    initMap();
+    // The map and its layers are made once per page: a sign-in after a sign-out reuses them.
+    const first = !map;
+    if (first) {
+      initMap();
+      window.addEventListener("resize", debounce(drawTimeline, 150));
+    }
     connectStream();
     // Everything at once: the filter lists, the map's layers and the data do not wait for one another.
-    await Promise.all([loadOptions(), loadLayers(), loadTimeline().then(loadTable), loadMarkers(), loadAlerts(), loadRules(), loadLog(), loadFramework()]);
-    window.addEventListener("resize", debounce(drawTimeline, 150));
+    await Promise.all([loadOptions(), first ? loadLayers() : null, loadTimeline().then(loadTable), loadMarkers(), loadAlerts(), loadRules(), loadLog(), loadFramework()]);
     window.sarhadReady = true;
     document.documentElement.dataset.ready = "true";
   }
