@@ -417,3 +417,23 @@ def test_signing_in_again_in_the_same_tab_shows_the_new_principals_data_and_goes
                                 None, 1)])  # fmt: skip
     expect(page.locator("#incidents tbody tr", has_text="Mand")).to_have_count(1, timeout=5000)
     assert errors == []
+
+
+def test_a_live_record_updates_the_totals_the_table_and_the_log(
+    server: dict[str, Any], browser_page: tuple[Page, list[str]]
+) -> None:
+    page, _ = browser_page
+    _sign_in(page, server["base"], server["analyst"])
+    page.wait_for_selector("#live[data-state='on']", timeout=5000)
+    assert page.inner_text("[data-testid=kpi-incidents]") == str(len(PLACES))
+    size = int(page.inner_text("#log dd:nth-of-type(2)").split()[1])
+    # An old record, synced late: it belongs at its date in the table (newest first), not on top.
+    with Node.open(load_settings(server["home"])) as node:
+        node.publish([_incident("IR", "ir-late", "2025-03-20", "Pishin", "Sistan and Baluchestan", "Sarbaz", 26.4,
+                                61.75, 5.0, None, 7)])  # fmt: skip
+    expect(page.locator("[data-testid=kpi-incidents]")).to_have_text(str(len(PLACES) + 1), timeout=5000)
+    assert page.inner_text("[data-testid=kpi-killed]") == str(sum(p[-1] for p in PLACES) + 7)
+    expect(page.locator("#table-total")).to_have_text(f"· {len(PLACES) + 1}")
+    dates = page.locator("#incidents tbody tr td:first-child").all_inner_texts()
+    assert dates == sorted(dates, reverse=True) and len(dates) == len(PLACES) + 1
+    expect(page.locator("#log dd:nth-of-type(2)")).to_contain_text(f"size {size + 1} ")

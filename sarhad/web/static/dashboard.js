@@ -5,7 +5,8 @@
   const PARTY_COLOURS = ["#5aa9e6", "#e5a54b", "#5fd39a", "#c792ea", "#ff7a6b", "#7fd1d8", "#f2d17b", "#9aa5ff"];
   const PERP_COLOURS = ["#ff7a6b", "#e5a54b", "#c792ea", "#5aa9e6", "#5fd39a", "#f2d17b", "#7fd1d8", "#ff9ecf", "#b8c4d0"];
   const state = { token: sessionStorage.getItem(TOKEN_KEY), me: null, offset: 0, limit: 25, selected: null,
-    measure: "incidents", colourBy: "party", parties: [], perps: [], months: [], live: null, loads: 0 };
+    measure: "incidents", colourBy: "party", parties: [], perps: [], months: [], live: null, loads: 0,
+    fresh: new Set() };
   const $ = (sel) => document.querySelector(sel);
   const esc = (v) => String(v == null ? "" : v).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
   const fmt = new Intl.NumberFormat("en");
@@ -49,7 +50,7 @@
   function clearSession() {
     delete document.documentElement.dataset.ready;
     window.sarhadReady = false;
-    state.offset = 0; state.selected = null; state.months = [];
+    state.offset = 0; state.selected = null; state.months = []; state.fresh.clear();
     for (const sel of ["#f-admin1", "#f-perpetrator", "#f-party"]) { while ($(sel).options.length > 1) $(sel).remove(1); }
     for (const el of $("#filters").elements) { if (el.name && el.name !== "colour") el.value = ""; }
     if (map) { markerLayer.clearLayers(); liveLayer.clearLayers(); }
@@ -233,12 +234,15 @@
   }
 
   // -- table and detail ---------------------------------------------------------------------------------
-  async function loadTable() {
+  // keepRows: only the total, the pager and the figures change (a live record while a later page is read).
+  async function loadTable(keepRows) {
     const data = await api("/api/dashboard/table?" + filterQuery({ limit: state.limit, offset: state.offset }));
-    const tbody = $("#incidents tbody");
-    tbody.innerHTML = "";
-    for (const row of data.rows) tbody.appendChild(tableRow(row));
-    if (!data.rows.length) tbody.innerHTML = `<tr><td colspan="7" class="muted">No incidents match the filters.</td></tr>`;
+    if (keepRows !== true) {
+      const tbody = $("#incidents tbody");
+      tbody.innerHTML = "";
+      for (const row of data.rows) tbody.appendChild(tableRow(row));
+      if (!data.rows.length) tbody.innerHTML = `<tr><td colspan="7" class="muted">No incidents match the filters.</td></tr>`;
+    }
     $("#table-total").textContent = `· ${fmt.format(data.total)}`;
     const page = Math.floor(state.offset / state.limit) + 1, pages = Math.max(1, Math.ceil(data.total / state.limit));
     $("#page-label").textContent = `page ${fmt.format(page)} of ${fmt.format(pages)}`;
@@ -251,6 +255,7 @@
     tr.tabIndex = 0;
     tr.dataset.id = row.id;
     tr.setAttribute("aria-selected", String(row.id === state.selected));
+    if (state.fresh.has(row.id)) tr.classList.add("fresh");
     tr.innerHTML = `<td>${esc(row.date_start)}</td><td><span class="sw" style="background:${colourFor(row.reported_by, state.parties, PARTY_COLOURS)}"></span>${esc(row.reported_by)}</td>` +
       `<td>${esc(row.place || row.admin2 || "—")}</td><td>${esc(row.admin1 || "—")}</td><td>${esc(row.perpetrator || "—")}</td>` +
       `<td class="num">${row.killed_best == null ? "—" : esc(row.killed_best)}</td><td class="num">${row.border_km == null ? "—" : Number(row.border_km).toFixed(0)}</td>`;
@@ -402,7 +407,7 @@
   function renderKpis(total) {
     const killed = state.months.reduce((a, r) => a + r.killed, 0);
     $("#kpis").innerHTML = `<span class="kpi"><b data-testid="kpi-incidents">${fmt.format(total)}</b><span>incidents</span></span>` +
-      `<span class="kpi"><b>${fmt.format(killed)}</b><span>killed</span></span>`;
+      `<span class="kpi"><b data-testid="kpi-killed">${fmt.format(killed)}</b><span>killed</span></span>`;
   }
 
   // -- options and filters -------------------------------------------------------------------------------
@@ -440,6 +445,8 @@
   function setLive(s, label) { $("#live").dataset.state = s; $("#live .label").textContent = label; }
   function onIncident(row) {
     window.sarhadEvents.push({ kind: "incident", id: row.id, at: Date.now() });
+    state.fresh.add(row.id);
+    debouncedLiveRefresh();
     if (!matchesFilters(row)) return;
     if (row.lat != null) {
       const m = L.circleMarker([row.lat, row.lon], { radius: radiusFor(row.killed_best) + 2, color: "#ffffff", weight: 2, fillColor: colourOf(row), fillOpacity: .95, className: "pulse" })
@@ -450,11 +457,8 @@
       const tbody = $("#incidents tbody");
       const old = tbody.querySelector(`tr[data-id="${CSS.escape(row.id)}"]`);
       if (old) old.remove();
-      const tr = tableRow(row);
-      tr.classList.add("fresh");
-      tbody.insertBefore(tr, tbody.firstChild);
+      tbody.insertBefore(tableRow(row), tbody.firstChild);
     }
-    debouncedTimeline();
   }
   function onAlert(a) {
     window.sarhadEvents.push({ kind: "alert", id: a.id, at: Date.now() });
@@ -509,7 +513,15 @@
 
   // -- start ---------------------------------------------------------------------------------------------
   function debounce(fn, ms) { let t; return (...a) => { clearTimeout(t); t = setTimeout(() => fn(...a), ms); }; }
-  const debouncedTimeline = debounce(loadTimeline, 1000);
+  // A live record is shown at once on top of the table; a moment later (once for a burst of records) the
+  // timeline, the totals and the table page are read again, so that the figures agree with the node's (and
+  // 'sarhad stats') and a late record of an old date moves to its place, and the log panel shows the
+  // checkpoint that took it in.
+  const debouncedLiveRefresh = debounce(async () => {
+    if (!state.token) return;
+    await Promise.all([loadTimeline().then(() => loadTable(state.offset > 0)), loadLog()]);
+    state.fresh.clear();
+  }, 1000);
   async function start() {
     $("#login").hidden = true; $("#app").hidden = false; $("#filters").hidden = false; $("#foot").hidden = false;
     $("#logout").hidden = false;
