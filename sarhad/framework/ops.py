@@ -35,7 +35,7 @@ from sarhad.framework.model import (
     object_id,
     stix_object,
 )
-from sarhad.framework.quarter import Quarter
+from sarhad.framework.quarter import Quarter, utc_today
 from sarhad.framework.store import FrameworkData, index_stored, load
 from sarhad.model.incident import identity_id
 from sarhad.store.like import LIKE_ESCAPE, like_literal
@@ -213,6 +213,14 @@ def _quarter(data: FrameworkData, text: str) -> Quarter:
     return q
 
 
+def _started(q: Quarter, what: str, today: date | None) -> None:
+    """Refuse a record of a quarter that has not started (by the UTC date): nothing can be assessed or measured
+    yet. The current quarter is allowed, as parties assess during it."""
+    now = Quarter.of(today or utc_today())
+    if q > now:
+        raise InvalidInput(f"quarter {q} has not started yet: {what} may be for the current quarter {now} or earlier")
+
+
 def resolve_evidence(node: Node, ids: list[str] | None) -> list[str]:
     """Evidence STIX ids from ids, codes (``E-…``) or unique prefixes (of the id's UUID, or 8+ hex digits of
     the SHA-256).
@@ -274,15 +282,17 @@ def assess(
     confidence: str | None = None,
     next_step: str | None = None,
     tlp: str | None = None,
+    today: date | None = None,
 ) -> dict[str, Any]:
     """Record one assessor's assessment of a commitment for a quarter (a new version replaces their earlier one).
 
-    Raises InvalidInput for a level outside 0–3, an unknown rating, a bad quarter or an empty rationale;
-    NotFound for an unknown commitment or evidence.
+    Raises InvalidInput for a level outside 0–3, an unknown rating, a bad quarter (or one that has not started
+    by ``today``, the UTC date by default) or an empty rationale; NotFound for an unknown commitment or evidence.
     """
     data = load(node.db)
     c = data.commitment(commitment)
     q = _quarter(data, quarter)
+    _started(q, "an assessment", today)
     if not isinstance(level, int) or level not in LEVELS:
         raise InvalidInput(f"implementation level {level!r} is outside 0..3 (0 not initiated … 3 full)")
     comp = compliance.strip().upper() if compliance else None
@@ -511,11 +521,17 @@ def record_indicator(
     source: str | None = None,
     evidence: list[str] | None = None,
     tlp: str = "GREEN",
+    today: date | None = None,
 ) -> dict[str, Any]:
-    """Record one party's actual value of an indicator for a quarter. Raises InvalidInput or NotFound."""
+    """Record one party's actual value of an indicator for a quarter.
+
+    Raises InvalidInput for a bad value or quarter (or one that has not started by ``today``, the UTC date by
+    default), NotFound for an unknown indicator or evidence.
+    """
     data = load(node.db)
     ind = data.indicator(indicator)
     q = _quarter(data, quarter)
+    _started(q, "an indicator value", today)
     who = _party(data, node, party, joint=True)
     if value is None and not comment:
         raise InvalidInput("give a --value (or, for a qualitative indicator, a --comment)")

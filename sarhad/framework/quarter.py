@@ -1,14 +1,21 @@
-"""Calendar quarters, the framework's reporting period: ``2026Q1`` … ``2026Q4``."""
+"""Calendar quarters, the framework's reporting period: ``2026Q1`` … ``2026Q4``, and the day it is (UTC)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sarhad.errors import InvalidInput
 
-__all__ = ["Quarter"]
+__all__ = ["Quarter", "utc_today"]
+
+
+def utc_today() -> date:
+    """Today's date in UTC: the framework stamps every day and tells the current quarter by it, as the report's
+    "generated" time, so that the machine's time zone changes neither."""
+    return datetime.now(UTC).date()
+
 
 _QUARTER = re.compile(r"^(\d{4})-?Q(\d+)$", re.IGNORECASE)
 

@@ -196,3 +196,19 @@ def test_a_usage_error_is_a_message_not_a_traceback(home: Path, capsys: pytest.C
     code, out, err = run(capsys, "--home", str(home), "framework", "list", "--no-such-option")
     assert code == 2
     assert "No such option: --no-such-option" in err and "Traceback" not in out + err
+
+
+def test_assess_for_a_future_quarter_fails_and_list_stays_at_the_current_one(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from datetime import UTC, datetime
+
+    from sarhad.framework.quarter import Quarter
+
+    h = str(home)
+    code, _, err = run(capsys, "--home", h, "assess", "C-02", "--quarter", "2030Q1", "--level", "1", "--rationale", "x")
+    assert code == 1 and "quarter 2030Q1 has not started yet" in err
+    code, _, err = run(capsys, "--home", h, "indicator", "record", "I-02.1", "--quarter", "2030Q1", "--value", "1")
+    assert code == 1 and "quarter 2030Q1 has not started yet" in err
+    code, out, _ = run(capsys, "--home", h, "framework", "list", "--json")
+    assert max(json.loads(out)[0]["status"]) == str(Quarter.of(datetime.now(UTC).date()))

@@ -285,3 +285,25 @@ def test_two_nodes_exchange_framework_records(tmp_path: Path) -> None:
     finally:
         pk.close()
         ir.close()
+
+
+def test_a_quarter_that_has_not_started_is_refused_for_assessments_and_values(any_fw_node: Node) -> None:
+    before = objects_count(any_fw_node)
+    mid_q1 = date(2026, 2, 10)
+    with pytest.raises(InvalidInput, match=r"^quarter 2026Q2 has not started yet: .* the current quarter 2026Q1 "):
+        ops.assess(any_fw_node, "C-02", "2026Q2", 1, "too early", today=mid_q1)
+    with pytest.raises(InvalidInput, match="quarter 2026Q2 has not started yet: an indicator value may be for the"):
+        ops.record_indicator(any_fw_node, "I-02.1", "2026Q2", 2, today=mid_q1)
+    assert objects_count(any_fw_node) == before
+    # The current quarter is open: the parties assess during it.
+    ops.assess(any_fw_node, "C-02", "2026Q1", 1, "under way", today=mid_q1)
+    ops.record_indicator(any_fw_node, "I-02.1", "2026Q1", 1, today=mid_q1)
+
+
+def test_a_future_quarter_is_refused_by_the_utc_clock(any_fw_node: Node) -> None:
+    from sarhad.framework.quarter import Quarter, utc_today
+
+    now = Quarter.of(utc_today())
+    with pytest.raises(InvalidInput, match=f"quarter {now.next()} has not started yet: .* current quarter {now} "):
+        ops.assess(any_fw_node, "C-02", str(now.next()), 1, "too early")
+    ops.assess(any_fw_node, "C-02", str(now), 1, "under way")
