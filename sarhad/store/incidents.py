@@ -199,8 +199,14 @@ class Filters:
             clauses.append("country = ?")
             params.append(self.side.upper())
         if self.admin1:
+            from sarhad.geo.admin import normalise_admin1  # the gazetteer's tables: only when the filter is given
+
+            # Any spelling the importers normalise ("Sistan va Baluchestan", "Baluchistan", "KPK") finds the
+            # province they stored it under; a name the tables do not know is matched as typed.
+            known = normalise_admin1(self.admin1, self.country)
+            name, code = known if known else (self.admin1, self.admin1.upper())
             clauses.append("(LOWER(admin1) = LOWER(?) OR admin1_code = ?)")
-            params += [self.admin1, self.admin1.upper()]
+            params += [name, code]
         if self.perpetrator:
             # a name containing the text typed: its % and _ are letters, not wildcards
             clauses.append(f"LOWER(perpetrator) LIKE LOWER(?) ESCAPE '{LIKE_ESCAPE}'")

@@ -64,3 +64,29 @@ def test_geojson_properties_are_numbers_and_null_not_text(
         assert props["wounded_best"] is None and props["wounded"]["best"] is None
         assert props["admin2"] is None or isinstance(props["admin2"], str)
         assert isinstance(lat, float | int) and isinstance(lon, float | int) and "lat" not in props
+
+
+def _listed(capsys: pytest.CaptureFixture[str], home: Path, *options: str) -> int:
+    code, stdout, err = run(capsys, "--home", str(home), "incidents", "list", *options, "--json")
+    assert code == 0, err
+    return len(json.loads(stdout))
+
+
+@pytest.mark.parametrize(
+    ("spelling", "code"),
+    [
+        ("Sistan va Baluchestan", "IR-11"),
+        ("Sīstān va Balūchestān", "IR-11"),
+        ("Baluchistan", "PK-BA"),
+        ("KPK", "PK-KP"),
+    ],
+)
+def test_admin1_filter_takes_the_spellings_the_importers_normalise(
+    any_home: Path, spelling: str, code: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    expected = _listed(capsys, any_home, "--admin1", code)
+    assert expected > 0
+    assert _listed(capsys, any_home, "--admin1", spelling) == expected
+    status, stdout, err = run(capsys, "--home", str(any_home), "stats", "--admin1", spelling, "--json")
+    assert status == 0, err
+    assert json.loads(stdout)["incidents"] == expected
