@@ -437,3 +437,18 @@ def test_a_live_record_updates_the_totals_the_table_and_the_log(
     dates = page.locator("#incidents tbody tr td:first-child").all_inner_texts()
     assert dates == sorted(dates, reverse=True) and len(dates) == len(PLACES) + 1
     expect(page.locator("#log dd:nth-of-type(2)")).to_contain_text(f"size {size + 1} ")
+
+
+def test_the_login_form_says_why_a_token_was_refused(
+    server: dict[str, Any], browser_page: tuple[Page, list[str]]
+) -> None:
+    with Node.open(load_settings(server["home"])) as node:
+        expiring = create_token(node.db, "night-shift", "analyst", "PK", expires_days=0.05 / 86400)
+    time.sleep(0.1)  # until the token has expired (it was made to last a twentieth of a second)
+    page, _ = browser_page
+    page.goto(server["base"] + "/")
+    page.fill("#token", expiring)
+    page.press("#token", "Enter")
+    expect(page.locator("#login-msg")).to_contain_text("not accepted", timeout=5000)
+    assert "the token of principal 'night-shift' expired at" in page.inner_text("#login-msg")
+    assert "ask an admin for a new one" in page.inner_text("#login-msg")

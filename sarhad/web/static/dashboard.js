@@ -16,11 +16,15 @@
   // -- API ---------------------------------------------------------------------------------------------
   async function api(path, opts) {
     const res = await fetch(path, Object.assign({ headers: { Authorization: "Bearer " + state.token, "Content-Type": "application/json" } }, opts || {}));
-    if (res.status === 401) { logout("Your session has ended: sign in again."); throw new Error("unauthenticated"); }
     const body = await res.json().catch(() => ({}));
-    if (!res.ok) throw new Error((body.error && body.error.message) || res.statusText);
+    const why = (body.error && body.error.message) || res.statusText;
+    if (res.status === 401) { logout(sessionEnded(why)); throw new Error(why); }
+    if (!res.ok) throw new Error(why);
     return body;
   }
+  // The server says why it refused the token (expired when, revoked, unknown): an analyst can then tell a
+  // token to renew from one mistyped.
+  function sessionEnded(why) { return `Your session has ended: ${why}. Sign in again.`; }
   function filterQuery(extra) {
     const p = new URLSearchParams();
     for (const el of $("#filters").elements) {
@@ -65,7 +69,7 @@
     state.token = $("#token").value.trim();
     try {
       state.me = await api("/api/dashboard/whoami");
-    } catch (e) { $("#login-msg").textContent = "That token was not accepted."; return; }
+    } catch (e) { $("#login-msg").textContent = `That token was not accepted: ${e.message}.`; return; }
     sessionStorage.setItem(TOKEN_KEY, state.token);
     $("#token").value = "";
     start();
@@ -479,7 +483,11 @@
     state.live = ctrl;
     try {
       const res = await fetch("/api/stream", { headers: { Authorization: "Bearer " + state.token, Accept: "text/event-stream" }, signal: ctrl.signal });
-      if (res.status === 401) { logout("Your session has ended: sign in again."); return; }
+      if (res.status === 401) {
+        const body = await res.json().catch(() => ({}));
+        logout(sessionEnded((body.error && body.error.message) || res.statusText));
+        return;
+      }
       if (!res.ok || !res.body) throw new Error("stream failed");
       setLive("on", "live");
       const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
