@@ -470,7 +470,9 @@ def dispute_open(
     quarter: str = _QUARTER,
     subject: str = typer.Option(..., "--subject", help="What is disputed, in a sentence."),
     position: str = typer.Option(..., "--position", help="The raising party's position."),
-    indicator: str = typer.Option(None, "--indicator", help="When an indicator value is disputed."),
+    indicator: str = typer.Option(
+        None, "--indicator", help="When a value of an indicator of that commitment is disputed."
+    ),
     evidence: list[str] = _EVIDENCE,
     party: str = _PARTY,
     level: str = typer.Option("technical", "--level", help="technical, joint-committee or ministerial."),

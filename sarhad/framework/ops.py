@@ -688,7 +688,8 @@ def open_dispute(
     """Open a dispute about a commitment's assessment (or an indicator value) in a quarter.
 
     The raising party's position is recorded; the other party has ``reply_days`` to reply (a timed right of
-    reply, as CTED's 30 days). Raises InvalidInput or NotFound.
+    reply, as CTED's 30 days). Raises InvalidInput (for an indicator of another commitment, among others) or
+    NotFound.
     """
     data = load(node.db)
     c = data.commitment(commitment)
@@ -700,7 +701,15 @@ def open_dispute(
         raise InvalidInput("a dispute needs a --subject and the raising party's --position")
     if not 1 <= reply_days <= 365:
         raise InvalidInput(f"--reply-days {reply_days} is outside 1..365")
-    ind = data.indicator(indicator)["code"] if indicator else None
+    ind = None
+    if indicator:
+        found = data.indicator(indicator)
+        if found["commitment"] != c["code"]:
+            raise InvalidInput(
+                f"indicator {found['code']} belongs to commitment {found['commitment']}, not {c['code']}: "
+                f"open the dispute with --commitment {found['commitment']}"
+            )
+        ind = found["code"]
     refs = resolve_evidence(node, evidence)
     day = today or date.today()
     n = 1 + sum(1 for d in data.disputes if d["code"].startswith(f"D-{q}-{raised_by}"))

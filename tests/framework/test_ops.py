@@ -307,3 +307,12 @@ def test_a_future_quarter_is_refused_by_the_utc_clock(any_fw_node: Node) -> None
     with pytest.raises(InvalidInput, match=f"quarter {now.next()} has not started yet: .* current quarter {now} "):
         ops.assess(any_fw_node, "C-02", str(now.next()), 1, "too early")
     ops.assess(any_fw_node, "C-02", str(now), 1, "under way")
+
+
+def test_open_dispute_refuses_an_indicator_of_another_commitment(any_fw_node: Node) -> None:
+    before = objects_count(any_fw_node)
+    with pytest.raises(InvalidInput, match=r"^indicator I-02.1 belongs to commitment C-02, not C-08: .*C-02$"):
+        ops.open_dispute(any_fw_node, "C-08", "2026Q1", "timeliness", "late", indicator="i-02.1")
+    assert objects_count(any_fw_node) == before
+    d = ops.open_dispute(any_fw_node, "C-02", "2026Q1", "meetings", "one only", indicator="I-02.1")
+    assert load(any_fw_node.db).disputes[0]["subject"]["indicator"] == "I-02.1" and d["commitment"] == "C-02"
