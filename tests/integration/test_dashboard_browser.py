@@ -452,3 +452,22 @@ def test_the_login_form_says_why_a_token_was_refused(
     expect(page.locator("#login-msg")).to_contain_text("not accepted", timeout=5000)
     assert "the token of principal 'night-shift' expired at" in page.inner_text("#login-msg")
     assert "ask an admin for a new one" in page.inner_text("#login-msg")
+
+
+def test_the_timeline_labels_do_not_overlap_in_a_narrow_window(
+    server: dict[str, Any], browser_page: tuple[Page, list[str]]
+) -> None:
+    with Node.open(load_settings(server["home"])) as node:  # thirty years of months on the axis
+        node.publish([_incident("PK", "pk-old", "1995-01-10", "Quetta", "Balochistan", "Quetta", 30.18, 66.97,
+                                420.0, None, 1)])  # fmt: skip
+    page, _ = browser_page
+    page.set_viewport_size({"width": 420, "height": 800})
+    _sign_in(page, server["base"], server["analyst"])
+    boxes = page.eval_on_selector_all(
+        "#timeline .axis text[text-anchor=middle]",
+        "els => els.map(e => { const b = e.getBoundingClientRect(); return [b.left, b.right]; })",
+    )
+    assert len(boxes) >= 2
+    overlaps = [(a, b) for a, b in zip(boxes, boxes[1:], strict=False) if b[0] < a[1]]
+    assert not overlaps, f"month labels overlap: {overlaps}"
+    _shot(page, "dashboard-narrow.png")

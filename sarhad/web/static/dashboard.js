@@ -209,7 +209,8 @@
     }
     svg += `</g><g class="axis">`;
     for (let i = 0; i <= ticks; i++) svg += `<text x="${m.l - 6}" y="${m.t + ih - (ih * i) / ticks + 3}" text-anchor="end">${fmt.format(Math.round((max * i) / ticks))}</text>`;
-    const step = Math.max(1, Math.ceil(months.length / 12));
+    // At most 12 month labels, and fewer where a narrow window leaves less than 48 px for each ("2025-03" is 36).
+    const step = Math.max(1, Math.ceil(months.length / 12), Math.ceil((months.length * 48) / iw));
     months.forEach((mo, i) => {
       if (i % step === 0) svg += `<text x="${m.l + i * bw + bw / 2}" y="${H - 6}" text-anchor="middle">${mo}</text>`;
     });
