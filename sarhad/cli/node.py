@@ -380,7 +380,9 @@ def stats_cmd(
     country: str = _COUNTRY,
     admin1: str = _ADMIN1,
     perpetrator: str = _PERP,
+    bbox: str = _BBOX,
     near_border: float = _NEAR,
+    side: str = _SIDE,
     reported_by: str = _REPORTED,
     dedup: bool = typer.Option(
         False, "--dedup", help="Count incidents (reconciled clusters, with consensus figures), not reports."
@@ -391,7 +393,7 @@ def stats_cmd(
     from sarhad.store.incidents import stats
 
     node = state(ctx).node()
-    filters = filters_from(since, until, country, admin1, perpetrator, None, near_border, None, reported_by)
+    filters = filters_from(since, until, country, admin1, perpetrator, bbox, near_border, side, reported_by)
     if dedup:
         from sarhad.reconcile.stats import dedup_stats
 

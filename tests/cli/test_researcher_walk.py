@@ -90,3 +90,17 @@ def test_admin1_filter_takes_the_spellings_the_importers_normalise(
     status, stdout, err = run(capsys, "--home", str(any_home), "stats", "--admin1", spelling, "--json")
     assert status == 0, err
     assert json.loads(stdout)["incidents"] == expected
+
+
+@pytest.mark.parametrize(
+    "options", [("--bbox", "60,25,70,35"), ("--side", "IR"), ("--bbox", "60,25,70,35", "--side", "PK")]
+)
+@pytest.mark.parametrize("dedup", [(), ("--dedup",)])
+def test_stats_take_the_bbox_and_side_filters_that_list_and_export_take(
+    any_home: Path, options: tuple[str, ...], dedup: tuple[str, ...], capsys: pytest.CaptureFixture[str]
+) -> None:
+    listed = _listed(capsys, any_home, *options)
+    assert 0 < listed < 37
+    status, stdout, err = run(capsys, "--home", str(any_home), "stats", *options, *dedup, "--json")
+    assert status == 0, err
+    assert json.loads(stdout)["incidents"] == listed  # nothing reconciled yet: each report is an incident
