@@ -632,6 +632,31 @@ def recommend_update(
     _done(json_out, out, f"{out['code']}: {out['status']}")
 
 
+@recommend_app.command("list")
+def recommend_list(
+    ctx: typer.Context,
+    quarter: str = typer.Option(None, "--quarter", help="Only recommendations made in this quarter."),
+    commitment: str = typer.Option(None, "--commitment", help="Only recommendations about this commitment."),
+    json_out: bool = _JSON,
+) -> None:
+    """The recommendations with their owner, due date and follow-up status."""
+    from sarhad.framework.views import recommendation_table
+
+    rows = recommendation_table(state(ctx).node().db, quarter=quarter, commitment=commitment)
+    if json_out:
+        print_json(rows)
+        return
+    if quarter or commitment:
+        empty = "no recommendations match"
+    else:
+        empty = "no recommendations: record one with 'sarhad recommend add --quarter Q --text TEXT'"
+    print_listing(
+        ["recommendation", "quarter", "commitment", "owner", "due", "status", "text"],
+        [[r["code"], r["quarter"], r["commitment"], r["owner"], r["due"], r["status"], r["text"]] for r in rows],
+        empty=empty,
+    )
+
+
 # -- report ------------------------------------------------------------------------------------------------
 @report_app.command("quarterly")
 def report_quarterly(

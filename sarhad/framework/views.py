@@ -24,6 +24,7 @@ __all__ = [
     "dispute_rows",
     "dispute_table",
     "indicator_table",
+    "recommendation_table",
 ]
 
 
@@ -331,6 +332,39 @@ def dispute_table(
     listed = _listed_disputes(data, quarter, open_only)
     cited = cited_by_id(db, [pos for d in listed for pos in d.get("positions", {}).values()], data.evidence_by_id())
     return dispute_rows(data, cited, quarter=quarter, open_only=open_only, today=today)
+
+
+def recommendation_table(
+    db: Database,
+    *,
+    quarter: str | None = None,
+    commitment: str | None = None,
+    readable: tuple[str, list[Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """The committees' recommendations, by code: ``[{"id", "code", "quarter", "text", "owner", "due",
+    "commitment", "status", "history"}]``, of ``quarter`` (the one they were made in) or about ``commitment``
+    when given. ``readable`` limits them to those a principal may read (see :func:`load`).
+
+    Raises InvalidInput for a malformed quarter, NotFound for an unknown commitment.
+    """
+    data = load(db, readable=readable)
+    q = str(Quarter.parse(quarter)) if quarter else None
+    c = data.commitment(commitment)["code"] if commitment else None
+    return [
+        {
+            "id": r["id"],
+            "code": r["code"],
+            "quarter": r["quarter"],
+            "text": r["text"],
+            "owner": r.get("owner"),
+            "due": r.get("due"),
+            "commitment": r.get("commitment"),
+            "status": r["status"],
+            "history": r.get("history", []),
+        }
+        for r in data.recommendations
+        if not (q and r["quarter"] != q) and not (c and r.get("commitment") != c)
+    ]
 
 
 def _listed_disputes(data: FrameworkData, quarter: str | None, open_only: bool) -> list[dict[str, Any]]:

@@ -212,3 +212,22 @@ def test_assess_for_a_future_quarter_fails_and_list_stays_at_the_current_one(
     assert code == 1 and "quarter 2030Q1 has not started yet" in err
     code, out, _ = run(capsys, "--home", h, "framework", "list", "--json")
     assert max(json.loads(out)[0]["status"]) == str(Quarter.of(datetime.now(UTC).date()))
+
+
+def test_recommend_list_prints_rows_and_json(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    h = str(home)
+    code, out, _ = run(capsys, "--home", h, "recommend", "list")
+    assert (
+        code == 0
+        and out.strip() == "no recommendations: record one with 'sarhad recommend add --quarter Q --text TEXT'"
+    )
+    add = ["--home", h, "recommend", "add", "--quarter", "2026Q1", "--text", "Agree a 72-hour protocol"]
+    assert run(capsys, *add, "--commitment", "C-08", "--owner", "TC")[0] == 0
+    code, out, _ = run(capsys, "--home", h, "recommend", "list")
+    assert code == 0 and "R-2026Q1-PK1" in out and "Agree a 72-hour protocol" in out
+    code, out, _ = run(capsys, "--home", h, "recommend", "list", "--json", "--quarter", "2026Q1")
+    (row,) = json.loads(out)
+    assert (row["code"], row["commitment"], row["owner"], row["status"]) == ("R-2026Q1-PK1", "C-08", "TC", "open")
+    code, out, _ = run(capsys, "--home", h, "recommend", "list", "--commitment", "C-02")
+    assert code == 0 and out.strip() == "no recommendations match"
+    assert run(capsys, "--home", h, "recommend", "list", "--json", "--commitment", "C-02")[1].strip() == "[]"

@@ -316,3 +316,24 @@ def test_open_dispute_refuses_an_indicator_of_another_commitment(any_fw_node: No
     assert objects_count(any_fw_node) == before
     d = ops.open_dispute(any_fw_node, "C-02", "2026Q1", "meetings", "one only", indicator="I-02.1")
     assert load(any_fw_node.db).disputes[0]["subject"]["indicator"] == "I-02.1" and d["commitment"] == "C-02"
+
+
+def test_recommendation_table_lists_and_filters_by_quarter_and_commitment(any_fw_node: Node) -> None:
+    from sarhad.framework.views import recommendation_table
+
+    ops.add_recommendation(
+        any_fw_node, "2026Q1", "Agree a 72-hour protocol", owner="TC", due="2026Q2", commitment="c-8"
+    )
+    ops.add_recommendation(any_fw_node, "2026Q2", "Hold the summit")
+    ops.update_recommendation(any_fw_node, "R-2026Q1-PK1", "implemented", note="signed")
+    rows = recommendation_table(any_fw_node.db)
+    assert [(r["code"], r["commitment"], r["due"], r["status"]) for r in rows] == [
+        ("R-2026Q1-PK1", "C-08", "2026-06-30", "implemented"),
+        ("R-2026Q2-PK1", None, None, "open"),
+    ]
+    assert rows[0]["history"][0]["note"] == "signed" and rows[0]["owner"] == "TC"
+    assert [r["code"] for r in recommendation_table(any_fw_node.db, quarter="2026q2")] == ["R-2026Q2-PK1"]
+    assert [r["code"] for r in recommendation_table(any_fw_node.db, commitment="C-8")] == ["R-2026Q1-PK1"]
+    assert recommendation_table(any_fw_node.db, quarter="2026Q2", commitment="C-08") == []
+    with pytest.raises(NotFound, match="no commitment 'C-99'"):
+        recommendation_table(any_fw_node.db, commitment="C-99")
