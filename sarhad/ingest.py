@@ -58,6 +58,19 @@ def _count(entry: dict[str, Any], key: str) -> tuple[int | None, int | None, int
     return low, best, high
 
 
+def _border_km(lat: float | None, lon: float | None) -> float | None:
+    """The place's distance to the border, rounded as an import's (:class:`sarhad.formats.scan.Geography`):
+    without it the record is missing from every near-border filter and shows no distance, while a rule, which
+    computes a missing distance, alerts on it as near the border."""
+    if lat is None or lon is None:
+        return None
+    try:
+        from sarhad.geo import border_distances
+    except ImportError:  # geography data not installed
+        return None
+    return round(float(border_distances([lat], [lon])[0]), 3)
+
+
 def incident_from_extraction(
     entry: dict[str, Any], extraction: Extraction, index: int, *, party: str, text_sha: str
 ) -> Incident:
@@ -96,6 +109,7 @@ def incident_from_extraction(
             lat=entry.get("lat"),
             lon=entry.get("lon"),
             precision=entry.get("geo_precision") or "unknown",
+            border_km=_border_km(entry.get("lat"), entry.get("lon")),
         ),
         attack_types=(entry["attack_type"],) if entry.get("attack_type") else (),
         target_types=(entry["target_type"],) if entry.get("target_type") else (),

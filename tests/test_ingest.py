@@ -9,8 +9,10 @@ import pytest
 
 from sarhad.errors import NotFound
 from sarhad.ingest import ingest_article
+from sarhad.monitor.alerts import list_alerts
+from sarhad.monitor.rules import Rule, add_rule
 from sarhad.node import Node
-from sarhad.store.incidents import query_incidents
+from sarhad.store.incidents import Filters, query_incidents
 
 ARTICLES = Path(__file__).parent / "assets" / "articles"
 
@@ -82,3 +84,16 @@ def test_the_main_incident_keeps_the_headline_and_another_one_says_what_where_an
     assert "Armed Assault in Chabahar, Sistan and Baluchestan, 2024-04-04" in titles[1:]
     assert headline not in titles[1:] and len(set(titles)) == len(titles)
     assert all(any(headline in s for s in node.incident(i).sources) for i in result.incidents)
+
+
+def test_an_extracted_incident_with_coordinates_has_its_border_distance(any_node: Node) -> None:
+    # 05.txt recalls an attack in Rask, about 47 km from the border: a near-border rule alerts on it, so the
+    # near-border filter (dashboard, incidents list, stats) must find it too
+    add_rule(any_node.db, Rule(name="border-50", near_border_km=50))
+    result = ingest_article(any_node, ARTICLES / "05.txt")
+    rows = {r["place"]: r for r in query_incidents(any_node.db) if r["id"] in result.incidents}
+    rask = rows["Rask"]
+    assert rask["border_km"] == pytest.approx(46.6, abs=0.1)
+    near = {r["id"] for r in query_incidents(any_node.db, Filters(near_border=50))}
+    alerted = {a.incident_id for a in list_alerts(any_node.db, rule="border-50")}
+    assert rask["id"] in alerted and alerted <= near
