@@ -592,13 +592,13 @@ def set_indicator_target(
         "value": value,
         "by": _date(by, "--by"),
         "per_period": per_quarter or None,
-        "source": source or f"set by {node.settings.party} on {date.today().isoformat()}",
+        "source": source or f"set by {node.settings.party} on {utc_today().isoformat()}",
     }
     ind["target"] = {k: v for k, v in ind["target"].items() if v is not None}
     if baseline is not None:
         ind["baseline"] = {
             "value": baseline,
-            "date": baseline_date or date.today().isoformat(),
+            "date": baseline_date or utc_today().isoformat(),
             "source": source or f"set by {node.settings.party}",
         }
     if ind.get("measure") not in MEASURES:  # pragma: no cover - template data
@@ -647,10 +647,10 @@ def update_milestone(
                 "to": new_due,
                 "reason": reason,
                 "by": node.settings.party,
-                "on": (today or date.today()).isoformat(),
+                "on": (today or utc_today()).isoformat(),
             },
         ]
-    m["date_modified"] = (today or date.today()).isoformat()
+    m["date_modified"] = (today or utc_today()).isoformat()
     (version,) = _publish(node, [(m, "CLEAR")])
     return {
         "milestone": m["code"],
@@ -711,7 +711,7 @@ def open_dispute(
             )
         ind = found["code"]
     refs = resolve_evidence(node, evidence)
-    day = today or date.today()
+    day = today or utc_today()
     n = 1 + sum(1 for d in data.disputes if d["code"].startswith(f"D-{q}-{raised_by}"))
     code = f"D-{q}-{raised_by}{n}"
     stix = stix_object(
@@ -766,7 +766,7 @@ def reply_dispute(
     if not position.strip():
         raise InvalidInput("a reply needs a --position")
     refs = resolve_evidence(node, evidence)
-    day = (today or date.today()).isoformat()
+    day = (today or utc_today()).isoformat()
     d["positions"] = {**d.get("positions", {}), who: {"text": position.strip(), "evidence_refs": refs, "on": day}}
     if d["status"] == "open":
         d["status"] = "under-review"
@@ -787,7 +787,7 @@ def update_dispute(
     """Escalate a dispute or record its outcome (resolved-agreed or resolved-disagreement-noted)."""
     data = load(node.db)
     d = _dispute(data, code)
-    day = (today or date.today()).isoformat()
+    day = (today or utc_today()).isoformat()
     events = []
     if level is not None:
         if level not in DISPUTE_LEVELS:
@@ -866,7 +866,7 @@ def update_recommendation(node: Node, code: str, status: str, *, note: str | Non
     r["history"] = [
         *r.get("history", []),
         {
-            "on": date.today().isoformat(),
+            "on": utc_today().isoformat(),
             "by": node.settings.party,
             "status": status,
             **({"note": note} if note else {}),

@@ -21,7 +21,7 @@ from sarhad.errors import ConfigError, InvalidInput
 from sarhad.framework import charts
 from sarhad.framework.derive import CommitmentStatus, implementation_index, indicator_status, status_matrix
 from sarhad.framework.model import COMPLIANCE, EFFECTIVENESS, JOINT, LEVELS
-from sarhad.framework.quarter import Quarter
+from sarhad.framework.quarter import Quarter, utc_today
 from sarhad.framework.store import FrameworkData, load
 from sarhad.model.incident import TLP_MARKINGS
 from sarhad.store.db import Database
@@ -504,7 +504,7 @@ def build_context(
     first = Quarter.parse(data.framework.get("first_quarter") or "2025Q4")
     if q < first:
         raise InvalidInput(f"quarter {q} is before the framework's first quarter {first}")
-    today = today or date.today()
+    today = today or utc_today()
     quarters = first.range_to(q)
     matrix = status_matrix(data, quarters)
     cur = {code: per[str(q)] for code, per in matrix.items()}

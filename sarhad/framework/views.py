@@ -9,7 +9,7 @@ from typing import Any
 
 from sarhad.framework.derive import quarters_of, status
 from sarhad.framework.model import LEVELS
-from sarhad.framework.quarter import Quarter
+from sarhad.framework.quarter import Quarter, utc_today
 from sarhad.framework.store import FrameworkData, load
 from sarhad.log.envelope import LIKE_ESCAPE, like_pattern
 from sarhad.store.current import current
@@ -31,7 +31,7 @@ __all__ = [
 def _status_quarters(data: FrameworkData, quarter: str | None) -> list[Quarter]:
     if quarter:
         return [Quarter.parse(quarter)]
-    return quarters_of(data, Quarter.of(date.today()))
+    return quarters_of(data, Quarter.of(utc_today()))
 
 
 def commitment_list(
@@ -390,7 +390,7 @@ def dispute_rows(
     evidence of other records at the same time (the quarterly report). Raises KeyError when ``cited`` lacks an
     item a listed position cites.
     """
-    day = (today or date.today()).isoformat()
+    day = (today or utc_today()).isoformat()
     rows = []
     for d in _listed_disputes(data, quarter, open_only):
         subject = d.get("subject", {})

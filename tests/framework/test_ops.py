@@ -337,3 +337,43 @@ def test_recommendation_table_lists_and_filters_by_quarter_and_commitment(any_fw
     assert recommendation_table(any_fw_node.db, quarter="2026Q2", commitment="C-08") == []
     with pytest.raises(NotFound, match="no commitment 'C-99'"):
         recommendation_table(any_fw_node.db, commitment="C-99")
+
+
+@pytest.fixture
+def local_date_not_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A local time zone whose date differs from the UTC date now (UTC+14 in the UTC afternoon, UTC-12 in the
+    morning); yields the UTC date."""
+    import time
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC)
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati" if now.hour >= 11 else "Etc/GMT+12")
+    time.tzset()
+    try:
+        assert date.today() != now.date()
+        yield now.date().isoformat()
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_the_framework_stamps_days_in_utc(any_fw_node: Node, local_date_not_utc: str) -> None:
+    from sarhad.framework.report import build_context
+
+    day = local_date_not_utc
+    n = any_fw_node
+    assert ops.update_milestone(n, "M-03.1", due="2026-06-30", reason="after the summit")["changed"]
+    m = next(m for m in load(n.db).milestones if m["code"] == "M-03.1")
+    assert m["changes"][-1]["on"] == day and m["date_modified"] == day
+    ops.set_indicator_target(n, "I-12.1", 5, by="2030Q4", baseline=2.5)
+    i = load(n.db).indicator("I-12.1")
+    assert i["target"]["source"] == f"set by PK on {day}" and i["baseline"]["date"] == day
+    d = ops.open_dispute(n, "C-08", "2026Q1", "timeliness", "late")
+    ops.reply_dispute(n, d["code"], "on time", party="IR")
+    ops.update_dispute(n, d["code"], note="raised at the JC")
+    (dispute,) = load(n.db).disputes
+    assert dispute["raised_on"] == day and [h["on"] for h in dispute["history"]] == [day, day, day]
+    ops.add_recommendation(n, "2026Q1", "Agree a protocol")
+    ops.update_recommendation(n, "R-2026Q1-PK1", "in-progress")
+    assert load(n.db).recommendations[0]["history"][0]["on"] == day
+    assert build_context(n, "2026Q1")["version"] == day
