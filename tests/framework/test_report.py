@@ -83,7 +83,7 @@ def test_html_report_cards_show_both_ratings_and_the_agreed_one(html: str) -> No
     assert "none · reconciled 1" in card
     card10 = html[html.index('id="card-C-10"') : html.index('id="card-C-11"')]
     assert "Joint committee" in card10 and 'chip-l1">1</span> minimal</td>\n' not in card10
-    assert "due: unspecified" in card
+    assert '<th>Due</th><td><span class="flag">unspecified</span></td>' in card and "due: unspecified" not in html
 
 
 def test_html_report_register_and_sections(html: str) -> None:
@@ -107,6 +107,9 @@ def test_html_report_register_and_sections(html: str) -> None:
     evidence = _section(html, "annexes")
     assert all(len(m) == 64 for m in re.findall(r'class="hash">([0-9a-f]{64})<', evidence))
     assert len(re.findall(r'class="hash">([0-9a-f]{64})<', evidence)) == len(scenario.EVIDENCE)
+    # The method annex names each level once: its chip, then its words.
+    assert 'chip-l3">3</span> full</td>' in evidence and 'chip-l0">0</span> not initiated</td>' in evidence
+    assert not re.search(r"</span> \d (full|intermediate|minimal|not initiated)", evidence)
 
 
 def test_pdf_report_holds_ratings_disputes_and_charts(pdf: tuple[Path, dict[str, object]]) -> None:
