@@ -201,6 +201,29 @@ def _changes(
     return {"moves": moves, "new_evidence": new_evidence, "slipped": slipped, "has_previous": prev is not None}
 
 
+def _moved_out(data: FrameworkData, q: Quarter) -> list[dict[str, Any]]:
+    """The milestones that were due in ``q`` and whose date was moved out of it (a change's ``from`` in the
+    quarter, the current date outside): "due this quarter, met n/m" counts the current dates only, so these are
+    named beside it, from the date in the quarter (of the last move out) to the current one."""
+    out = []
+    for m in data.milestones:
+        now = _day(m.get("due_revised") or m.get("due"))
+        if now is not None and q.start <= now <= q.end:
+            continue
+        left = [ch for ch in m.get("changes", []) if (d := _day(ch.get("from"))) and q.start <= d <= q.end]
+        if left:
+            out.append(
+                {
+                    "code": m["code"],
+                    "title": m["name"],
+                    "from": left[-1]["from"],
+                    "to": now,
+                    "reason": left[-1]["reason"],
+                }
+            )
+    return out
+
+
 def _concerns(
     data: FrameworkData, cur: dict[str, CommitmentStatus], q: Quarter, disputes: list[dict[str, Any]]
 ) -> list[str]:
@@ -602,6 +625,7 @@ def build_context(
         "drafts": drafts,
         "due_now": due_now,
         "due_met": sum(1 for m in due_now if m["status"] == "met"),
+        "due_moved": _moved_out(data, q),
         "open_disputes": [d for d in disputes if not d["status"].startswith("resolved")],
         "register": register,
         "divergences": divergences,

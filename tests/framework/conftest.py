@@ -21,6 +21,16 @@ def fw_node(tmp_path: Path) -> Iterator[Node]:
     n.close()
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_fw_node(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Node]:
+    """A PK node holding the founding framework, once on SQLite and once on PostgreSQL."""
+    url = None if request.param == "sqlite" else request.getfixturevalue("pg_schema_url")
+    n = Node.init(tmp_path / "pk", "PK", database_url=url)
+    ops.init_template(n, "pk-ir-2025")
+    yield n
+    n.close()
+
+
 @pytest.fixture(scope="module")
 def scenario_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
     """A PK node filled with the two-party scenario (built once per module: it takes a few seconds)."""

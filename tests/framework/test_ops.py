@@ -126,16 +126,6 @@ def test_evidence_add_hashes_and_copies_read_only(fw_node: Node, tmp_path: Path)
     assert ops.verify_evidence(fw_node)[0]["result"] == "ok"
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def any_fw_node(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Node]:
-    """A PK node holding the founding framework, once on SQLite and once on PostgreSQL."""
-    url = None if request.param == "sqlite" else request.getfixturevalue("pg_schema_url")
-    n = Node.init(tmp_path / "pk", "PK", database_url=url)
-    ops.init_template(n, "pk-ir-2025")
-    yield n
-    n.close()
-
-
 @pytest.mark.parametrize("ref", ["%", "_", "%%%%%%%%", "________", "x%", "", "  "])
 def test_an_evidence_reference_takes_wildcards_as_text(any_fw_node: Node, tmp_path: Path, ref: str) -> None:
     """``--evidence %`` (or ``_``) cited whatever evidence the node held when it held one: a LIKE wildcard."""

@@ -229,3 +229,26 @@ def test_a_principals_report_counts_only_the_incidents_it_may_read(fw_node: Node
     # IR's principal may not read PK's RED incident: no count, no timeliness, nothing on the map or list.
     assert ir["table"][-1]["incidents"] == 0 and ir["timeliness"]["PK"][-1] is None
     assert ir["near_count"] == 0
+
+
+def test_the_dashboard_names_a_milestone_moved_out_of_the_quarter(html: str) -> None:
+    tile = _section(html, "dashboard").split("milestones due this quarter met")[1].split("</div>")[0]
+    assert "M-05.1 was due 2026-03-31, moved to 2026-04-15" in tile
+
+
+def test_a_milestone_moved_out_is_named_only_in_the_quarter_it_left(any_fw_node: Node) -> None:
+    from datetime import date
+
+    from sarhad.framework import ops
+
+    ops.update_milestone(any_fw_node, "M-03.1", due="2026-05-10", reason="the summit moved", today=date(2026, 3, 1))
+    ops.update_milestone(any_fw_node, "M-03.1", due="2026-08-01", reason="again", today=date(2026, 5, 1))
+    q1 = build_context(any_fw_node, "2026Q1", today=date(2026, 4, 14))
+    assert [(m["code"], m["from"], str(m["to"])) for m in q1["due_moved"]] == [("M-03.1", "2026-03-31", "2026-08-01")]
+    assert "M-03.1" not in [m["code"] for m in q1["due_now"]]
+    q2 = build_context(any_fw_node, "2026Q2", today=date(2026, 7, 14))
+    assert [(m["code"], m["from"], str(m["to"])) for m in q2["due_moved"]] == [("M-03.1", "2026-05-10", "2026-08-01")]
+    html = render_html(q2)
+    assert "M-03.1 was due 2026-05-10, moved to 2026-08-01" in html
+    q3 = build_context(any_fw_node, "2026Q3", today=date(2026, 10, 14))
+    assert q3["due_moved"] == [] and "M-03.1" in [m["code"] for m in q3["due_now"]]

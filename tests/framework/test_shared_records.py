@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -19,16 +18,6 @@ from sarhad.web.auth import create_token
 from tests.conftest import run_cli
 from tests.framework.conftest import objects_count
 from tests.web.conftest import TAXII, serving
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def any_fw_node(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Node]:
-    """A PK node holding the founding framework, once on SQLite and once on PostgreSQL."""
-    url = None if request.param == "sqlite" else request.getfixturevalue("pg_schema_url")
-    n = Node.init(tmp_path / "pk", "PK", database_url=url)
-    ops.init_template(n, "pk-ir-2025")
-    yield n
-    n.close()
 
 
 def _stored(node: Node) -> tuple[int, int, list[tuple[object, ...]]]:
