@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -468,6 +469,27 @@ def test_the_timeline_labels_do_not_overlap_in_a_narrow_window(
         "els => els.map(e => { const b = e.getBoundingClientRect(); return [b.left, b.right]; })",
     )
     assert len(boxes) >= 2
-    overlaps = [(a, b) for a, b in zip(boxes, boxes[1:], strict=False) if b[0] < a[1]]
+    overlaps = [(a, b) for a, b in pairwise(boxes) if b[0] < a[1]]
     assert not overlaps, f"month labels overlap: {overlaps}"
     _shot(page, "dashboard-narrow.png")
+
+
+def test_an_answer_to_filters_no_longer_chosen_does_not_replace_the_newer_one(
+    server: dict[str, Any], browser_page: tuple[Page, list[str]]
+) -> None:
+    from playwright.sync_api import Route
+
+    page, _ = browser_page
+    _sign_in(page, server["base"], server["analyst"])
+    held: list[Route] = []
+    page.route("**/api/dashboard/table?*party=IR*", lambda route: held.append(route))
+    page.select_option("#f-party", "IR")  # its table answer is held back, as a slow query's would be
+    page.select_option("#f-party", "PK")
+    expect(page.locator("#incidents tbody tr")).to_have_count(3, timeout=5000)
+    assert len(held) == 1
+    with page.expect_event("requestfinished", lambda r: "party=IR" in r.url):
+        held[0].continue_()
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    parties = page.locator("#incidents tbody tr td:nth-child(2)").all_inner_texts()
+    assert [p.strip() for p in parties] == ["PK", "PK", "PK"]
+    assert page.inner_text("#table-total") == "· 3"

@@ -134,10 +134,17 @@
     return `<b>${esc(row.place || row.admin2 || row.admin1 || "Unknown place")}</b><br>${esc(row.date_start)} · ${esc(row.reported_by)}<br>` +
       `${esc(row.perpetrator || "perpetrator unknown")}<br>killed ${esc(row.killed_best == null ? "unknown" : row.killed_best)}`;
   }
-  async function loadMarkers() {
+  function markersQuery() {
     const b = map.getBounds();
     const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(3)).join(",");
-    const data = await api("/api/dashboard/markers?" + filterQuery({ zoom: map.getZoom(), bbox }));
+    return filterQuery({ zoom: map.getZoom(), bbox });
+  }
+  // Each loader shows its answer only if the filters (and the view or page) it asked for are still the page's:
+  // a slow answer to filters since changed would otherwise replace the newer one.
+  async function loadMarkers() {
+    const query = markersQuery();
+    const data = await api("/api/dashboard/markers?" + query);
+    if (query !== markersQuery()) return;
     markerLayer.clearLayers();
     if (data.mode === "points") {
       for (const row of data.points) {
@@ -170,7 +177,9 @@
 
   // -- timeline (hand-made SVG) -----------------------------------------------------------------------------
   async function loadTimeline() {
-    const data = await api("/api/dashboard/timeline?" + filterQuery());
+    const query = filterQuery();
+    const data = await api("/api/dashboard/timeline?" + query);
+    if (query !== filterQuery()) return;
     state.months = data.months;
     drawTimeline();
   }
@@ -241,7 +250,10 @@
   // -- table and detail ---------------------------------------------------------------------------------
   // keepRows: only the total, the pager and the figures change (a live record while a later page is read).
   async function loadTable(keepRows) {
-    const data = await api("/api/dashboard/table?" + filterQuery({ limit: state.limit, offset: state.offset }));
+    const asked = () => filterQuery({ limit: state.limit, offset: state.offset });
+    const query = asked();
+    const data = await api("/api/dashboard/table?" + query);
+    if (query !== asked()) return;
     if (keepRows !== true) {
       const tbody = $("#incidents tbody");
       tbody.innerHTML = "";
