@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from sarhad.extract import Extraction, extract_file
+from sarhad.geo import border_km
 from sarhad.model.figures import Figure
 from sarhad.model.incident import Incident, Perpetrator, Place, identity_id, incident_id
 from sarhad.node import Node
@@ -58,19 +59,6 @@ def _count(entry: dict[str, Any], key: str) -> tuple[int | None, int | None, int
     return low, best, high
 
 
-def _border_km(lat: float | None, lon: float | None) -> float | None:
-    """The place's distance to the border, rounded as an import's (:class:`sarhad.formats.scan.Geography`):
-    without it the record is missing from every near-border filter and shows no distance, while a rule, which
-    computes a missing distance, alerts on it as near the border."""
-    if lat is None or lon is None:
-        return None
-    try:
-        from sarhad.geo import border_distances
-    except ImportError:  # geography data not installed
-        return None
-    return round(float(border_distances([lat], [lon])[0]), 3)
-
-
 def incident_from_extraction(
     entry: dict[str, Any], extraction: Extraction, index: int, *, party: str, text_sha: str
 ) -> Incident:
@@ -92,6 +80,7 @@ def incident_from_extraction(
     date_end = str(entry.get("date_end") or date_start)
     precision = entry.get("date_precision") or "day"
     source_id = f"{text_sha[:16]}#{index}"
+    lat, lon = entry.get("lat"), entry.get("lon")
     citation = "; ".join(x for x in (source.get("title"), source.get("url"), source.get("published")) if x)
     return Incident(
         id=incident_id("article", party, source_id),
@@ -106,10 +95,10 @@ def incident_from_extraction(
             admin1=entry.get("admin1"),
             admin1_code=entry.get("admin1_code"),
             name=entry.get("place"),
-            lat=entry.get("lat"),
-            lon=entry.get("lon"),
+            lat=lat,
+            lon=lon,
             precision=entry.get("geo_precision") or "unknown",
-            border_km=_border_km(entry.get("lat"), entry.get("lon")),
+            border_km=None if lat is None or lon is None else border_km(lat, lon),
         ),
         attack_types=(entry["attack_type"],) if entry.get("attack_type") else (),
         target_types=(entry["target_type"],) if entry.get("target_type") else (),

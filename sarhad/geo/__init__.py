@@ -5,7 +5,8 @@ sarhad.geo.build``), loaded lazily on first use and cached for the process. Noth
 
 - :func:`where` — one point: country, province, side of and distance to the PK-IR border, nearest crossing.
 - :func:`border_distances`, :func:`signed_border_distances`, :func:`locate_many` — the same for arrays of
-  points (vectorised; for importers of million-row files).
+  points (vectorised; for importers of million-row files); :func:`border_km` — one point's distance as a
+  record stores it.
 - :func:`find` — geocode a place name with an optional country/province context.
 - :func:`normalise_admin1`, :func:`normalise_country` — dataset spellings to canonical names and ISO codes.
 - :func:`layers` — GeoJSON layers and attribution for maps.
@@ -43,6 +44,7 @@ __all__ = [
     "Where",
     "border_distances",
     "border_info",
+    "border_km",
     "crossings",
     "find",
     "kashmir_policy",
@@ -140,6 +142,17 @@ def border_distances(lats: Sequence[float] | np.ndarray, lons: Sequence[float] |
     la, lo = as_coords(lats, lons)
     km, _ = border_index().distances_km(la, lo)
     return km
+
+
+def border_km(lat: float, lon: float) -> float:
+    """One point's distance (km) to the PK-IR land border as a record's place stores it: rounded to the metre,
+    as an import rounds (:class:`sarhad.formats.scan.Geography`). For a record made one at a time (an article's
+    incident, one posted to the API) whose place has coordinates but no distance: without it the record is
+    missing from every near-border filter, while a rule, which computes a missing distance, alerts on it.
+
+    Raises InvalidInput on out-of-range coordinates.
+    """
+    return round(float(border_distances([lat], [lon])[0]), 3)
 
 
 def signed_border_distances(lats: Sequence[float] | np.ndarray, lons: Sequence[float] | np.ndarray) -> np.ndarray:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 
+import httpx
 import pytest
 
 from sarhad.exchange.peers import add_peer
@@ -11,7 +12,11 @@ from sarhad.log.checkpoint import Checkpoint
 from sarhad.log.merkle import MemoryTree
 from sarhad.log.note import Signer
 from sarhad.model.incident import SARHAD_EXTENSION
-from tests.web.conftest import Served
+from sarhad.monitor.alerts import list_alerts
+from sarhad.monitor.rules import Rule, add_rule
+from sarhad.node import Node
+from sarhad.web.auth import create_token
+from tests.web.conftest import Served, serving
 
 
 def test_api_lists_filters_and_shows_incidents(served: Served) -> None:
@@ -126,3 +131,24 @@ def test_api_figures_are_asserted_by_the_nodes_party(served: Served) -> None:
     stored = served.client.get(f"/api/incidents/{created.json()['id']}", headers=served.auth("analyst")).json()
     [figure] = stored["incident"]["extensions"][SARHAD_EXTENSION]["figures"]
     assert (figure["asserted_by"], figure["rule"], figure["best"]) == ("PK", "party_official", 3)
+
+
+def test_api_create_gives_a_place_with_coordinates_its_border_distance(any_node: Node) -> None:
+    # Mashkel, 39 km from the border: the near-border rule alerts on it, so the near-border filter finds it
+    add_rule(any_node.db, Rule(name="border-50", near_border_km=50))
+    token = create_token(any_node.db, "ana", "analyst", "PK")
+    body = {
+        "source_id": "PK-2026-014", "date_start": "2026-12-02", "title": "Attack near Mashkel",
+        "place": {"country": "PK", "admin1": "Balochistan", "name": "Mashkel", "lat": 27.9, "lon": 63.2},
+    }  # fmt: skip
+    with serving(any_node) as base, httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}) as c:
+        created = c.post("/api/incidents", json=body)
+        assert created.status_code == 201, created.text
+        near = c.get("/api/incidents", params={"near_border": 50}).json()["incidents"]
+        given = c.post("/api/incidents", json={**body, "source_id": "PK-2026-015",
+                                              "place": {**body["place"], "border_km": 12.5}})  # fmt: skip
+        assert given.status_code == 201, given.text
+    new_id = created.json()["id"]
+    assert [(i["id"], i["border_km"]) for i in near] == [(new_id, pytest.approx(39.0, abs=0.1))]
+    assert [a.incident_id for a in list_alerts(any_node.db, rule="border-50")][-1] == new_id
+    assert any_node.incident(given.json()["id"]).place.border_km == 12.5  # a distance given is kept
