@@ -16,6 +16,7 @@ from typing import Any
 from sarhad.errors import InvalidInput
 from sarhad.formats.base import RowContext, RowError, TableFormat
 from sarhad.formats.csvio import read_rows
+from sarhad.formats.seen_ids import SeenIds
 from sarhad.model.incident import Incident, Place
 
 __all__ = ["MAX_REPORTED_ERRORS", "Geography", "Rejected", "RejectedFile", "Tally", "rejection", "scan"]
@@ -27,6 +28,9 @@ Rejected = tuple[int, dict[str, str], str]
 # source row
 Parsed = tuple[Incident | tuple[Any, ...], dict[str, str]]
 _PLACE = 7  # the place's position among an Incident's fields
+# Rows read between two checks for repeated ids: the same in one process and in a worker (whatever their
+# batches), so that both find the same bad rows and stop at the same row.
+_CHUNK = 1000
 
 
 @dataclass
@@ -110,6 +114,9 @@ def scan(
     record, for :meth:`sarhad.prepare.Preparer.from_fields`; the rows it accepts and rejects, and why, are the
     same.
 
+    A row that repeats the record id of an earlier row is bad (``ID_COLUMN: ID repeats line N``): a file
+    gives each record once (:class:`~sarhad.formats.seen_ids.SeenIds`).
+
     Counts into ``tally``; with ``skip_invalid`` appends each bad row to ``rejected``. Without it, once a
     row is bad nothing more is yielded: the scan goes on only to collect the first errors, and the caller
     rejects the file (:func:`rejection`). ``progress`` is called with 1000 for every thousand rows read.
@@ -123,7 +130,33 @@ def scan(
     if straight and fmt.fields is not None:
         parse = fmt.fields
     errors = tally.errors
+    seen = SeenIds()
+    # the rows of the chunk being read: the good ones (line, record, row) wait for the check of their ids, and
+    # the bad ones are counted with the repeats, in line order
+    chunk: list[tuple[int, Incident | tuple[Any, ...], dict[str, str]]] = []
+    bad: list[Rejected] = []
     batch: list[Parsed] = []
+
+    def settle() -> None:
+        """Reject the chunk's rows that repeat an earlier row's id, count its bad rows, batch its good rows."""
+        ids = [rec[0] if isinstance(rec, tuple) else rec.id for _, rec, _ in chunk]
+        for (line, rec, row), earlier in zip(chunk, seen.earlier_lines(ids, [c[0] for c in chunk]), strict=True):
+            if earlier is None:
+                batch.append((rec, row))
+            else:
+                bad.append((line, row, f"{fmt.id_column}: {row[fmt.id_column].strip()} repeats line {earlier}"))
+        chunk.clear()
+        bad.sort(key=lambda rejected: rejected[0])
+        for line, row, problem in bad:
+            tally.rejected += 1
+            if len(errors) < MAX_REPORTED_ERRORS:
+                errors.append(f"{path.name}:{line}: {problem}")
+            if skip_invalid:
+                rejected.append((line, row, problem))
+        bad.clear()
+        if errors and not skip_invalid:
+            batch.clear()  # the file will be rejected: only keep collecting errors
+
     for line, row, problem in read_rows(path, fmt.required, known=fmt.columns):
         tally.rows += 1
         if progress is not None and tally.rows % 1000 == 0:
@@ -136,22 +169,23 @@ def scan(
             except InvalidInput as exc:
                 problem = f"row: {exc}"
         if problem is not None:
-            tally.rejected += 1
-            if len(errors) < MAX_REPORTED_ERRORS:
-                errors.append(f"{path.name}:{line}: {problem}")
-            if skip_invalid:
-                rejected.append((line, row, problem))
-            elif len(errors) >= MAX_REPORTED_ERRORS:
+            bad.append((line, row, problem))
+            if not skip_invalid and len(errors) + len(bad) >= MAX_REPORTED_ERRORS:
                 break
-            continue
-        if errors and not skip_invalid:
-            continue  # the file will be rejected: only keep collecting errors
-        batch.append((incident, row))
-        if len(batch) >= batch_size:
-            yield geography.complete(batch)
-            batch = []
-    if batch and not (errors and not skip_invalid):
-        yield geography.complete(batch)
+        else:
+            chunk.append((line, incident, row))
+        if tally.rows % _CHUNK == 0:
+            settle()
+            if len(batch) >= batch_size:
+                batch[:] = geography.complete(batch)  # all of it: its places are computed now
+                while len(batch) >= batch_size:
+                    yield batch[:batch_size]
+                    del batch[:batch_size]
+    settle()
+    batch[:] = geography.complete(batch)
+    while batch:
+        yield batch[:batch_size]
+        del batch[:batch_size]
 
 
 class RejectedFile(InvalidInput):
