@@ -151,7 +151,11 @@ def import_(
     ctx: typer.Context,
     fmt: str = typer.Argument(..., metavar="FORMAT", help="ucdp, gtd, acled or stix."),
     file: Path = typer.Argument(..., exists=False, help="The CSV file."),
-    reported_by: str = typer.Option(None, "--reported-by", help="Attribute the rows to this party."),
+    reported_by: str = typer.Option(
+        None,
+        "--reported-by",
+        help="Attribute the rows to this party (a code; a country's name is its code: Pakistan is PK).",
+    ),
     tlp: str = typer.Option("CLEAR", "--tlp", help="TLP marking: CLEAR, GREEN, AMBER, AMBER+STRICT, RED."),
     recipient: list[str] = typer.Option(
         None, "--recipient", metavar="PARTY:NAME", help="With --tlp RED: a principal the records are for (repeatable)."
@@ -168,8 +172,11 @@ def import_(
     if fmt != "stix" and fmt not in TABLE_FORMATS:  # the importer knows the tables; stix goes elsewhere
         raise InvalidInput(f"unknown format {fmt!r}: expected one of {', '.join(TABLE_FORMATS)} or stix")
     if reported_by is not None:
-        # A party code, as 'init --party' takes it: 'pk' and 'PK' are one party, not two sets of records.
-        reported_by = reported_by.strip().upper()
+        from sarhad.geo.admin import normalise_country
+
+        # A party code, as 'init --party' takes it: 'pk' and 'PK' are one party, not two sets of records; and
+        # a country's name or alpha-3 code is that country's party ('Pakistan', 'PAK': PK), not a party of its own.
+        reported_by = normalise_country(reported_by) or reported_by.strip().upper()
         if not _PARTY_CODE.fullmatch(reported_by):
             raise InvalidInput(
                 f"--reported-by {reported_by!r} is not a party code: expected 2-16 capitals, digits or '-'"

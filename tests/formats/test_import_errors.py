@@ -255,3 +255,30 @@ def test_an_oversized_field_names_the_line_and_the_column(node: Node, tmp_path: 
         import_file(node, "acled", bad)
     assert "1 bad row" in str(caught.value)
     assert count_incidents(node.db) == 0
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_home(request: pytest.FixtureRequest, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """A PK node's home, on SQLite and on PostgreSQL."""
+    db = [] if request.param == "sqlite" else ["--db", request.getfixturevalue("pg_schema_url")]
+    code, _, err = _run(capsys, "--home", str(tmp_path / "home"), "init", "--party", "PK", *db)
+    assert code == 0, err
+    return tmp_path / "home"
+
+
+@pytest.mark.parametrize(("given", "party"), [("Pakistan", "PK"), ("pak", "PK"), ("Iran", "IR"), ("pips", "PIPS")])
+def test_cli_reported_by_a_country_is_its_code(
+    any_home: Path, capsys: pytest.CaptureFixture[str], given: str, party: str
+) -> None:
+    """A country's name or alpha-3 code is the country's party (PK), not a new party PAKISTAN; any other name
+    (a think tank) is a party code of its own."""
+    home = any_home
+    code, _, err = _run(capsys, "--home", str(home), "import", "acled", str(SAMPLES["acled"]), "--reported-by",
+                          given, "--json")  # fmt: skip
+    assert code == 0, err
+    node = Node.open(load_settings(home))
+    try:
+        assert count_incidents(node.db, Filters(reported_by=party)) == COUNTS["acled"]
+        assert count_incidents(node.db) == COUNTS["acled"]
+    finally:
+        node.close()
