@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
@@ -81,15 +82,21 @@ def _free_port() -> int:
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[dict[str, Any]]:
     """A node with a few incidents and a rule, served by uvicorn on a free loopback port."""
+    with _serve(tmp_path / "pk", PLACES) as served:
+        yield served
+
+
+@contextmanager
+def _serve(home: Path, places: list[tuple[Any, ...]]) -> Iterator[dict[str, Any]]:
+    """A PK node at ``home`` holding ``places`` (the IR ones stand for a synced peer's records), with an
+    analyst, a viewer and a rule, served by uvicorn on a free loopback port."""
     import uvicorn
 
     from sarhad.web.app import create_app
     from sarhad.web.dashboard import compose
 
-    home = tmp_path / "pk"
     with Node.init(home, "PK") as node:
-        # The IR records stand for a synced peer's: stored here through the same publisher for the test.
-        node.publish(_incident(*p) for p in PLACES)
+        node.publish(_incident(*p) for p in places)
         analyst = create_token(node.db, "desk", "analyst", "PK")
         viewer = create_token(node.db, "watch", "viewer", "PK")
         add_rule(node.db, Rule(name="border-25km", near_border_km=25))
@@ -493,3 +500,39 @@ def test_an_answer_to_filters_no_longer_chosen_does_not_replace_the_newer_one(
     parties = page.locator("#incidents tbody tr td:nth-child(2)").all_inner_texts()
     assert [p.strip() for p in parties] == ["PK", "PK", "PK"]
     assert page.inner_text("#table-total") == "· 3"
+
+
+def _party_colours(page: Page) -> dict[str, list[str]]:
+    """Each party's colours as drawn in the table's swatches, the legend and the timeline's bars."""
+    return page.evaluate(
+        """() => {
+          const out = {};
+          const add = (party, el, prop) => (out[party] ||= new Set()).add(getComputedStyle(el)[prop]);
+          for (const tr of document.querySelectorAll('#incidents tbody tr'))
+            add(tr.children[1].innerText.trim(), tr.querySelector('.sw'), 'backgroundColor');
+          for (const row of document.querySelectorAll('#legend .row[data-party]'))
+            add(row.dataset.party, row.querySelector('.sw'), 'backgroundColor');
+          for (const bar of document.querySelectorAll('#timeline rect[data-party]'))
+            add(bar.dataset.party, bar, 'fill');
+          return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, [...v]]));
+        }"""
+    )
+
+
+def test_a_partys_colour_is_the_same_on_every_node_whatever_the_parties_held(
+    tmp_path: Path, browser_page: tuple[Page, list[str]]
+) -> None:
+    """PK's colour follows from its code: on a node holding IR's records too and on one holding PK's alone
+    (where PK is the first party the page meets), the same in the table, the legend and the timeline."""
+    page, _ = browser_page
+    seen: list[dict[str, set[str]]] = []
+    for home, places in ((tmp_path / "both", PLACES), (tmp_path / "pk-only", [p for p in PLACES if p[0] == "PK"])):
+        with _serve(home, places) as served:
+            _sign_in(page, served["base"], served["analyst"])
+            seen.append({party: set(colours) for party, colours in _party_colours(page).items()})
+            _shot(page, f"dashboard-party-colours-{home.name}.png")
+            page.click("#logout")
+    both, pk_only = seen
+    assert len(both["PK"]) == 1, f"PK is drawn in several colours: {both['PK']}"
+    assert pk_only["PK"] == both["PK"]
+    assert both["IR"] != both["PK"]

@@ -2,10 +2,13 @@
 (function () {
   "use strict";
   const TOKEN_KEY = "sarhad.token";
-  const PARTY_COLOURS = ["#5aa9e6", "#e5a54b", "#5fd39a", "#c792ea", "#ff7a6b", "#7fd1d8", "#f2d17b", "#9aa5ff"];
+  // A party's colour follows from its code alone, never from the order the page met the parties in: PK is the
+  // same on every node, every day, and in the map, the timeline, the legend and the table. The framework's
+  // parties and the datasets sarhad imports have fixed colours; any other code gets a hue computed from it.
+  const PARTY_COLOURS = { PK: "#5fd39a", IR: "#5aa9e6", ACLED: "#e5a54b", UCDP: "#c792ea", GTD: "#f2d17b" };
   const PERP_COLOURS = ["#ff7a6b", "#e5a54b", "#c792ea", "#5aa9e6", "#5fd39a", "#f2d17b", "#7fd1d8", "#ff9ecf", "#b8c4d0"];
   const state = { token: sessionStorage.getItem(TOKEN_KEY), me: null, offset: 0, limit: 25, selected: null,
-    measure: "incidents", colourBy: "party", parties: [], perps: [], months: [], live: null, loads: 0,
+    measure: "incidents", colourBy: "party", parties: new Set(), perps: [], months: [], live: null, loads: 0,
     fresh: new Set() };
   const $ = (sel) => document.querySelector(sel);
   const esc = (v) => String(v == null ? "" : v).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
@@ -54,7 +57,7 @@
   function clearSession() {
     delete document.documentElement.dataset.ready;
     window.sarhadReady = false;
-    state.offset = 0; state.selected = null; state.months = []; state.fresh.clear();
+    state.offset = 0; state.selected = null; state.months = []; state.fresh.clear(); state.parties.clear();
     for (const sel of ["#f-admin1", "#f-perpetrator", "#f-party"]) { while ($(sel).options.length > 1) $(sel).remove(1); }
     for (const el of $("#filters").elements) { if (el.name && el.name !== "colour") el.value = ""; }
     if (map) { markerLayer.clearLayers(); liveLayer.clearLayers(); }
@@ -78,6 +81,14 @@
 
   // -- map ---------------------------------------------------------------------------------------------
   let map, markerLayer, liveLayer;
+  function partyColour(code) {
+    if (!code) return "#8a97a5";
+    state.parties.add(code);  // for the legend
+    if (Object.hasOwn(PARTY_COLOURS, code)) return PARTY_COLOURS[code];
+    let hash = 0;
+    for (const ch of String(code)) hash = (Math.imul(hash, 31) + ch.codePointAt(0)) >>> 0;
+    return `hsl(${hash % 360}, 60%, 68%)`;  // light enough to read on the dark panels
+  }
   function colourFor(value, list, palette) {
     let i = list.indexOf(value);
     if (i < 0) { list.push(value); i = list.length - 1; }
@@ -85,7 +96,7 @@
   }
   function colourOf(row) {
     if (state.colourBy === "perpetrator") return row.perpetrator ? colourFor(row.perpetrator, state.perps, PERP_COLOURS) : "#8a97a5";
-    return colourFor(row.reported_by || row.party, state.parties, PARTY_COLOURS);
+    return partyColour(row.reported_by || row.party);
   }
   function styleFor(name) {
     const n = name.toLowerCase();
@@ -154,7 +165,7 @@
     } else {
       for (const c of data.clusters) {
         const size = Math.round(22 + Math.min(34, Math.log10(c.count + 1) * 12));
-        const colour = state.colourBy === "party" ? colourFor(c.party, state.parties, PARTY_COLOURS) : "#b8c4d0";
+        const colour = state.colourBy === "party" ? partyColour(c.party) : "#b8c4d0";
         const icon = L.divIcon({ className: "", iconSize: [size, size],
           html: `<div class="cluster" style="width:${size}px;height:${size}px;background:${colour}">${c.count >= 1000 ? Math.round(c.count / 1000) + "k" : c.count}</div>` });
         L.marker([c.lat, c.lon], { icon, keyboard: false, title: `${c.count} incidents, ${c.killed} killed` })
@@ -166,10 +177,11 @@
     renderLegend();
   }
   function renderLegend() {
-    const list = state.colourBy === "party" ? state.parties : state.perps.slice(0, 8);
-    const palette = state.colourBy === "party" ? PARTY_COLOURS : PERP_COLOURS;
-    $("#legend").innerHTML = `<h3>${state.colourBy === "party" ? "Reported by" : "Perpetrator"}</h3>` +
-      list.map((p, i) => `<div class="row"><span class="sw" style="background:${palette[i % palette.length]}"></span>${esc(p)}</div>`).join("") +
+    const byParty = state.colourBy === "party";
+    const list = byParty ? [...state.parties].sort() : state.perps.slice(0, 8);
+    const colour = (p, i) => byParty ? partyColour(p) : PERP_COLOURS[i % PERP_COLOURS.length];
+    $("#legend").innerHTML = `<h3>${byParty ? "Reported by" : "Perpetrator"}</h3>` +
+      list.map((p, i) => `<div class="row" data-party="${byParty ? esc(p) : ""}"><span class="sw" style="background:${colour(p, i)}"></span>${esc(p)}</div>`).join("") +
       `<h3 style="margin-top:6px">Map</h3><div class="row"><span class="line"></span>Pakistan–Iran border</div>` +
       `<div class="row"><span class="band"></span>Near-border band</div><div class="row"><span class="cross"></span>Official crossing</div>` +
       `<div class="row muted">Circle size: killed · numbers: clusters</div>`;
@@ -204,7 +216,6 @@
     if (!present.length) { el.innerHTML = `<p class="empty">No incidents match the filters.</p>`; return; }
     const months = monthRange(present[0], present[present.length - 1]);  // a time axis: empty months too
     const parties = [...new Set(rows.map((r) => r.party))].sort();
-    parties.forEach((p) => colourFor(p, state.parties, PARTY_COLOURS));
     const per = new Map();
     for (const r of rows) { const k = r.month; if (!per.has(k)) per.set(k, {}); per.get(k)[r.party] = r[state.measure]; }
     const totals = months.map((mo) => Object.values(per.get(mo) || {}).reduce((a, b) => a + b, 0));
@@ -231,7 +242,7 @@
         if (!v) continue;
         const h = (v / max) * ih;
         y -= h;
-        svg += `<rect x="${(m.l + i * bw + 0.5).toFixed(1)}" y="${y.toFixed(1)}" width="${Math.max(0.8, bw - 1).toFixed(1)}" height="${h.toFixed(1)}" fill="${colourFor(p, state.parties, PARTY_COLOURS)}"><title>${esc(mo)} · ${esc(p)}: ${fmt.format(v)} ${state.measure}</title></rect>`;
+        svg += `<rect x="${(m.l + i * bw + 0.5).toFixed(1)}" y="${y.toFixed(1)}" width="${Math.max(0.8, bw - 1).toFixed(1)}" height="${h.toFixed(1)}" fill="${partyColour(p)}" data-party="${esc(p)}"><title>${esc(mo)} · ${esc(p)}: ${fmt.format(v)} ${state.measure}</title></rect>`;
       }
     });
     svg += `</g></svg>`;
@@ -273,7 +284,7 @@
     tr.dataset.id = row.id;
     tr.setAttribute("aria-selected", String(row.id === state.selected));
     if (state.fresh.has(row.id)) tr.classList.add("fresh");
-    tr.innerHTML = `<td>${esc(row.date_start)}</td><td><span class="sw" style="background:${colourFor(row.reported_by, state.parties, PARTY_COLOURS)}"></span>${esc(row.reported_by)}</td>` +
+    tr.innerHTML = `<td>${esc(row.date_start)}</td><td><span class="sw" style="background:${partyColour(row.reported_by)}"></span>${esc(row.reported_by)}</td>` +
       `<td>${esc(row.place || row.admin2 || "—")}</td><td>${esc(row.admin1 || "—")}</td><td>${esc(row.perpetrator || "—")}</td>` +
       `<td class="num">${row.killed_best == null ? "—" : esc(row.killed_best)}</td><td class="num">${row.border_km == null ? "—" : Number(row.border_km).toFixed(0)}</td>`;
     tr.addEventListener("click", () => showDetail(row.id));
@@ -434,7 +445,7 @@
     fill($("#f-admin1"), o.provinces.map((p) => [p.admin1, `${p.admin1} (${p.country})`]));
     fill($("#f-perpetrator"), o.perpetrators.map((p) => [p.name, p.name]));
     fill($("#f-party"), o.parties.map((p) => [p, p]));
-    o.parties.forEach((p) => colourFor(p, state.parties, PARTY_COLOURS));
+    o.parties.forEach(partyColour);
     o.perpetrators.forEach((p) => colourFor(p.name, state.perps, PERP_COLOURS));
   }
   function refresh() {
