@@ -9,6 +9,9 @@ Steps (each failure stores nothing and says which step and which entry failed):
 3. Fetch the new entries (envelope + leaf hash) and the objects this node may read, chunk by chunk; recompute
    each leaf from its envelope and each envelope's hash from its object (the bytes served, or their canonical
    JSON when the peer sends parsed objects), and check the object's id and version against its envelope.
+   Refuse an object that names this node's party as its author (an incident it reported, a figure it asserted,
+   an assessment or indicator value of it, evidence it submitted): ids derive from those names, so a peer's
+   later version would replace this node's own record in its views.
 4. Check that all the peer's leaves (those held, through the frontier kept from the last sync, plus the new
    ones) hash to the checkpoint's root.
 5. Store leaves, the new frontier, objects (``origin`` = the peer's party), incident rows and the checkpoint,
@@ -62,6 +65,7 @@ from sarhad.exchange import withheld
 from sarhad.exchange.client import MAX_RESPONSE_BYTES
 from sarhad.exchange.frontier import Frontier
 from sarhad.exchange.peers import Peer, node_cosigner
+from sarhad.framework.model import TYPES
 from sarhad.framework.store import index_stored
 from sarhad.log.checkpoint import Checkpoint, open_checkpoint
 from sarhad.log.envelope import Envelope
@@ -611,10 +615,11 @@ def _sync(
         # 3. Every leaf and object hash of a chunk is recomputed before any of it is prepared and written:
         # here, or for a large sync in a second process while this one writes the chunk before.
         # closing(): a failure here stops the fetch in flight (or the checking process) before going on.
+        own = node.settings.party
         if _use_checker(checker, new_entries):
-            prepared = _checked_elsewhere(http, held, checkpoint.size, rules, CHUNK, PIECE)
+            prepared = _checked_elsewhere(http, own, held, checkpoint.size, rules, CHUNK, PIECE)
         else:
-            prepared = _prepared_chunks(http, held, checkpoint.size, rules, CHUNK, PIECE)
+            prepared = _prepared_chunks(http, own, held, checkpoint.size, rules, CHUNK, PIECE)
         # The summaries' changes of every chunk, written once (a point recurs in every chunk).
         deltas = incident_summaries.Deltas()
         # The objects whose rows a withheld version may supersede: those of the withheld versions this sync
@@ -745,7 +750,62 @@ def _prepare(peer: Peer, checked: list[_Checked], keep_incidents: bool) -> _Prep
     return _Prepared(leaves, objects, incidents, received)
 
 
-def _check_piece(peer: Peer, entries: list[_Entry], rules: Sequence[Rule]) -> _Prepared:
+# The fields of a framework record that name the one party whose record it is (its key, and so its id,
+# includes that party): a peer's version naming this node's party would pass for this node's own record.
+# Records both parties edit (disputes, milestones, recommendations) carry the other party's name legitimately.
+_AUTHOR_FIELDS: Final[dict[str, tuple[str, ...]]] = {
+    TYPES["assessment"]: ("assessor", "recorded_by"),
+    TYPES["indicator-value"]: ("party", "recorded_by"),
+    TYPES["evidence"]: ("submitted_by",),
+}
+
+
+def _claimed_field(obj: dict[str, Any], own: str) -> tuple[str, Any] | None:
+    """The field of a peer's object, and its value, that names ``own`` (this node's party) as the party that
+    reported, asserted or assessed it; None when no field does.
+
+    An incident's id is derived from its reporter (``uuid5(dataset|reported_by|source_id)``) and an assessment's
+    from its assessor, so a peer's later version of such a record would replace this node's own in every view
+    (the incidents, the framework's tables, the report): the log proves what the peer published, not that this
+    node's party said it. Party names are compared without regard to case or surrounding space.
+    """
+    mine = own.strip().casefold()
+
+    def names_own(value: Any) -> bool:
+        return isinstance(value, str) and value.strip().casefold() == mine
+
+    kind = obj.get("type")
+    if kind == "incident":
+        extensions = obj.get("extensions")
+        ext = extensions.get(SARHAD_EXTENSION) if isinstance(extensions, dict) else None
+        if not isinstance(ext, dict):
+            return None
+        if names_own(ext.get("reported_by")):
+            return "reported_by", ext["reported_by"]
+        figures = ext.get("figures")
+        for i, figure in enumerate(figures if isinstance(figures, list) else ()):
+            if isinstance(figure, dict) and names_own(figure.get("asserted_by")):
+                return f"figures[{i}].asserted_by", figure["asserted_by"]
+        return None
+    for name in _AUTHOR_FIELDS.get(kind, ()) if isinstance(kind, str) else ():
+        if names_own(obj.get(name)):
+            return name, obj[name]
+    return None
+
+
+def _refuse_claim(peer: str, position: int, ref: str, obj: dict[str, Any], own: str) -> None:
+    """Refuse (step 3) a peer's object that names this node's party ``own`` as its author
+    (:func:`_claimed_field`). Raises VerificationError naming the entry, the field and its value."""
+    claim = _claimed_field(obj, own)
+    if claim is not None:
+        field, value = claim
+        raise VerificationError(
+            f"peer {peer}: entry {position} ({ref}): {field} is {value!r}, this node's party: a peer cannot"
+            f" publish a record as {own}'s"
+        )
+
+
+def _check_piece(peer: Peer, entries: list[_Entry], rules: Sequence[Rule], own: str) -> _Prepared:
     """Check (step 3) and prepare a piece of entries: :func:`_check_entry` then :func:`_prepare`, fused.
 
     The common entry goes the straight way (:func:`_check_straight`); any other entry, and any entry that
@@ -753,7 +813,8 @@ def _check_piece(peer: Peer, entries: list[_Entry], rules: Sequence[Rule]) -> _P
     With alert ``rules``, what they read of each incident (its :class:`sarhad.monitor.evaluate.Subject`: on the
     straight way from its row and the group names of its object, without an :class:`Incident`) is kept, and
     the subjects some rule may alert on (:func:`sarhad.monitor.evaluate.may_alert_subjects`) go with the
-    piece, to be evaluated by the writer.
+    piece, to be evaluated by the writer. An object that names ``own``, this node's party, as its author is
+    refused (:func:`_refuse_claim`).
     """
     party = peer.party
     objects: list[tuple[Any, ...]] = []
@@ -767,11 +828,15 @@ def _check_piece(peer: Peer, entries: list[_Entry], rules: Sequence[Rule]) -> _P
             names = rows[2]["extensions"][SARHAD_EXTENSION].get("perpetrators", ())
             records.append(Subject.of_row(rows[1], tuple(p["name"] for p in names)))
         if rows is None:
-            general = _prepare(peer, [_check_entry(peer.name, entry)], bool(rules))
+            checked = _check_entry(peer.name, entry)
+            if checked.obj is not None:
+                _refuse_claim(peer.name, entry.position, checked.envelope.ref, checked.obj, own)
+            general = _prepare(peer, [checked], bool(rules))
             objects += general.objects
             incidents += general.incidents
             records += general.received
         else:
+            _refuse_claim(peer.name, entry.position, f"{rows[0][0]}@{rows[0][1]}", rows[2], own)
             objects.append(rows[0])
             if rows[1] is not None:
                 incidents.append(rows[1])
@@ -887,28 +952,28 @@ def _write(
 
 
 def _prepared_chunks(
-    http: _PeerHTTP, start: int, end: int, rules: Sequence[Rule], size: int, piece: int
+    http: _PeerHTTP, own: str, start: int, end: int, rules: Sequence[Rule], size: int, piece: int
 ) -> Generator[_Prepared]:
-    """Fetch entries ``start..end-1`` in requests of ``size``; check (step 3) and prepare them in pieces of at
-    most ``piece``, each yielded as soon as it is ready (a writer in another process starts sooner and
-    finishes sooner after the last piece). In this process.
+    """Fetch entries ``start..end-1`` in requests of ``size``; check (step 3, for a node of party ``own``) and
+    prepare them in pieces of at most ``piece``, each yielded as soon as it is ready (a writer in another
+    process starts sooner and finishes sooner after the last piece). In this process.
     """
     with closing(_entry_chunks(http, start, end, size, piece)) as chunks:
         for chunk in chunks:
             for at in range(0, len(chunk), piece):
-                yield _check_piece(http.peer, chunk[at : at + piece], rules)
+                yield _check_piece(http.peer, chunk[at : at + piece], rules, own)
 
 
 def run_checker(source: IO[bytes], sink: IO[bytes]) -> None:
     """The checking process's side (``python -m sarhad.exchange.checker``): read the job from ``source``,
     then fetch, check and prepare its chunks and write each to ``sink`` as soon as it is ready.
 
-    The job is a pickled ``(peer, start, end, alert rules, chunk size, piece size)``. Each message is
+    The job is a pickled ``(peer, this node's party, start, end, alert rules, chunk size, piece size)``. Each message is
     length-prefixed (:func:`_encode`): ``("chunk", prepared)``, then ``("done", None)``, or
     ``("error", exception)`` after which nothing more is sent.
     """
     gc.disable()  # for the life of this process: the same reason as in the writer (see paused_collector)
-    peer, start, end, rules, size, piece = pickle.loads(source.read())
+    peer, own, start, end, rules, size, piece = pickle.loads(source.read())
 
     def send(message: tuple[str, Any]) -> None:
         data = _encode(message)
@@ -918,7 +983,7 @@ def run_checker(source: IO[bytes], sink: IO[bytes]) -> None:
 
     http = _PeerHTTP(peer)
     try:
-        for prepared in _prepared_chunks(http, start, end, rules, size, piece):
+        for prepared in _prepared_chunks(http, own, start, end, rules, size, piece):
             send(("chunk", prepared))
         send(("done", None))
     except (BrokenPipeError, ConnectionResetError):  # the writer gave up (a failure or Ctrl-C): just stop
@@ -962,7 +1027,7 @@ def _read_frame(stream: IO[bytes]) -> bytes | None:
 
 
 def _checked_elsewhere(
-    http: _PeerHTTP, start: int, end: int, rules: Sequence[Rule], size: int, piece: int
+    http: _PeerHTTP, own: str, start: int, end: int, rules: Sequence[Rule], size: int, piece: int
 ) -> Generator[_Prepared]:
     """:func:`_prepared_chunks` in a second process (:func:`run_checker`), so that fetching and checking the
     next chunk overlaps with writing this one. The process is stopped when the generator is closed, whatever
@@ -992,9 +1057,9 @@ def _checked_elsewhere(
     )
     try:
         with process.stdin:
-            process.stdin.write(pickle.dumps((peer, start + lead, end, rules, size, piece)))
+            process.stdin.write(pickle.dumps((peer, own, start + lead, end, rules, size, piece)))
         receiver.start()
-        yield from _prepared_chunks(http, start, start + lead, rules, size, piece)
+        yield from _prepared_chunks(http, own, start, start + lead, rules, size, piece)
         while True:
             frame = take(frames, receiver, None)
             if frame is None:

@@ -1,0 +1,148 @@
+"""A hostile peer publishes, in its own signed log, records that claim to be this node's: an incident reported
+by this node's party (same id as this node's own record, a later version), a figure asserted by it, an
+assessment or indicator value by it. IR is a real node on loopback whose log verifies; PK's sync must refuse
+the entry, naming it, store nothing of that sync, and keep showing its own records.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import sarhad.exchange.sync as sync
+from sarhad.errors import VerificationError
+from sarhad.exchange.peers import add_peer, get_peer
+from sarhad.exchange.sync import sync_peer
+from sarhad.framework.ops import assess, init_template, record_indicator
+from sarhad.model.figures import Figure
+from sarhad.node import Node
+from sarhad.web.auth import create_token
+from tests.conftest import drop_schema, run_cli
+from tests.monitor.test_evaluate import make
+from tests.web.conftest import serving
+
+RATIONALE = "Two of four joint border meetings held at Taftan."
+
+
+@dataclass
+class Nodes:
+    pk: Node
+    ir: Node
+
+    def sync(self, checker: str = "auto") -> None:
+        sync_peer(self.pk, get_peer(self.pk.db, "IR"), checker=checker)
+
+    def cli(self, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+        return run_cli(capsys, "--home", str(self.pk.settings.home), *args)
+
+    def stored(self) -> dict[str, list[tuple[object, ...]]]:
+        """What PK holds that a sync writes or that PK's views show."""
+        queries = {
+            "objects": "SELECT id, modified, origin FROM objects ORDER BY seq",
+            "incidents": "SELECT * FROM incidents ORDER BY id",
+            "assessments": "SELECT * FROM fw_assessments ORDER BY id",
+            "values": "SELECT * FROM fw_indicator_values ORDER BY id",
+            "peer_leaves": "SELECT idx FROM peer_leaves",
+            "peer_checkpoints": "SELECT size FROM peer_checkpoints",
+        }
+        return {name: [tuple(r) for r in self.pk.db.fetchall(sql)] for name, sql in queries.items()}
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def nodes(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Nodes]:
+    """PK and IR, both holding the framework; PK has IR registered as a peer, IR serves on loopback (and takes
+    PK's cosignatures). On PostgreSQL each node has a schema of its own."""
+    urls: list[str | None] = [None, None]
+    if request.param == "postgresql":
+        base = request.getfixturevalue("pg_schema_url")
+        urls = [base, base + "_ir"]
+    pk = Node.init(tmp_path / "pk", "PK", database_url=urls[0])
+    ir = Node.init(tmp_path / "ir", "IR", database_url=urls[1])
+    init_template(pk, "pk-ir-2025")
+    init_template(ir, "pk-ir-2025")
+    try:
+        with serving(ir) as ir_url:
+            add_peer(pk.db, "IR", ir_url, ir.signer.vkey, create_token(ir.db, "pk", "peer", "PK"))
+            add_peer(ir.db, "PK", "http://127.0.0.1:9", pk.signer.vkey, "unused")
+            yield Nodes(pk, ir)
+    finally:
+        pk.close()
+        ir.close()
+        if urls[1] is not None:
+            drop_schema(urls[1])
+
+
+def test_an_incident_reported_by_this_node_in_a_peers_log_is_refused(
+    nodes: Nodes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    nodes.pk.publish([make("pk-1", party="PK", killed=2)])
+    # IR publishes, under PK's name and the same id, a later version that says 40 were killed.
+    nodes.ir.publish([make("ir-1", party="IR"), make("pk-1", party="PK", killed=40)])
+    forged = make("pk-1", party="PK").id
+    before = nodes.stored()
+    code, _out, err = nodes.cli(capsys, "sync", "IR")
+    assert code == 1
+    assert re.search(rf"^error: peer IR: entry \d+ \({forged}@[^)]+\): reported_by is 'PK'", err)
+    assert "reported_by is 'PK', this node's party: a peer cannot publish a record as PK's" in err
+    assert nodes.stored() == before  # nothing of that sync, not even IR's own incident
+    row = nodes.pk.db.fetchone("SELECT killed_best, origin FROM incidents WHERE id = ?", (forged,))
+    assert tuple(row or ()) == (2, "PK")
+
+
+def test_a_figure_asserted_by_this_node_in_a_peers_incident_is_refused(nodes: Nodes) -> None:
+    ir_own = make("ir-1", party="IR")
+    claimed = Figure("killed", "total", 9, 9, 9, "party_official", "PK")
+    nodes.ir.publish([dataclasses.replace(ir_own, figures=(*ir_own.figures, claimed))])
+    before = nodes.stored()
+    with pytest.raises(
+        VerificationError,
+        match=rf"^peer IR: entry \d+ \({ir_own.id}@[^)]+\): figures\[1\]\.asserted_by is 'PK', this node's party",
+    ):
+        nodes.sync()
+    assert nodes.stored() == before
+
+
+def test_an_assessment_by_this_node_in_a_peers_log_is_refused_and_the_report_unchanged(
+    nodes: Nodes, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assess(nodes.pk, "C-04", "2026Q1", 2, RATIONALE)
+    # IR records "PK's" assessment of C-04 as not initiated: the same id (framework, C-04, 2026Q1, PK), later.
+    assess(nodes.ir, "C-04", "2026Q1", 0, "Nothing was done.", party="PK")
+    code, _, err = nodes.cli(capsys, "report", "quarterly", "--quarter", "2026Q1", "--out", str(tmp_path / "a.html"))
+    assert code == 0, err
+    before = nodes.stored()
+    with pytest.raises(
+        VerificationError, match=r"^peer IR: entry \d+ \(x-sarhad-assessment--[^)]+\): assessor is 'PK', this node's"
+    ):
+        nodes.sync()
+    assert nodes.stored() == before
+    code, out, err = nodes.cli(capsys, "framework", "show", "C-04", "--json")
+    assert code == 0, err
+    (shown,) = [a for a in json.loads(out)["assessments"] if a["assessor"] == "PK"]
+    assert shown["level"] == 2 and shown["rationale"] == RATIONALE
+    code, _, err = nodes.cli(capsys, "report", "quarterly", "--quarter", "2026Q1", "--out", str(tmp_path / "b.html"))
+    assert code == 0, err
+    assert (tmp_path / "b.html").read_bytes() == (tmp_path / "a.html").read_bytes()
+
+
+def test_an_indicator_value_of_this_node_checked_in_the_second_process_is_refused(
+    nodes: Nodes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Several entries, of which the syncing process checks the first itself and the checking process the rest.
+    monkeypatch.setattr(sync, "LEAD", 1)
+    nodes.ir.publish([make(f"ir-{i}", party="IR") for i in range(3)])
+    data = nodes.pk.db.fetchone("SELECT code FROM fw_indicators ORDER BY code LIMIT 1")
+    assert data is not None
+    record_indicator(nodes.ir, str(data[0]), "2026Q1", 1.0, party="PK")
+    before = nodes.stored()
+    with pytest.raises(
+        VerificationError, match=r"^peer IR: entry \d+ \(x-sarhad-indicator-value--[^)]+\): party is 'PK', this node"
+    ):
+        nodes.sync(checker="process")
+    assert nodes.stored() == before
