@@ -284,24 +284,43 @@ def _last_verified(db: Database, name: str) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _cosignatures(db: Database, size: int) -> list[dict[str, Any]]:
+    """The cosignatures on this node's checkpoint at ``size``: the witness's name (a peer's log origin), when
+    it arrived, and the peer and party of that origin (null for a witness that is no registered peer)."""
+    rows = db.fetchall(
+        "SELECT c.name, c.received, p.name, p.party FROM log_cosignatures c LEFT JOIN peers p ON p.origin = c.name"
+        " WHERE c.size = ? ORDER BY c.name",
+        (size,),
+    )
+    return [{"name": r[0], "received": r[1], "peer": r[2], "party": r[3]} for r in rows]
+
+
 async def log_status(request: Request) -> Response:
     """The node's latest checkpoint with its cosignatures, each peer's last verified checkpoint and the
     cosignature this node owes it (``cosignature_owed``: the size of the peer's checkpoint, why the peer did
     not take it, when it was last sent; null when none is owed), and each removed peer whose log copy the node
     keeps (``removed_peers``: when it was removed, its party and origin, the leaves of the copy and its last
-    verified checkpoint)."""
+    verified checkpoint).
+
+    ``latest_cosigned`` is the newest checkpoint that any witness cosigned, with its cosignatures: the newest
+    checkpoint is often not cosigned yet (the peers cosign it at their next sync), and an auditor must still
+    see that, and by whom, the log was cosigned up to that size."""
     db = Context.of(request).db
     own = db.fetchone("SELECT size, root, created FROM log_checkpoints ORDER BY size DESC LIMIT 1")
     checkpoint: dict[str, Any] | None = None
     if own is not None:
-        cosigs = db.fetchall("SELECT name, received FROM log_cosignatures WHERE size = ? ORDER BY name", (own[0],))
-        latest_cosigned = db.fetchone("SELECT MAX(size) FROM log_cosignatures")
+        last = db.fetchone(
+            "SELECT k.size, k.created FROM log_checkpoints k WHERE k.size = (SELECT MAX(size) FROM log_cosignatures)"
+        )
         checkpoint = {
             "size": int(own[0]),
             "root": bytes(own[1]).hex(),
             "created": own[2],
-            "cosignatures": [{"name": c[0], "received": c[1]} for c in cosigs],
-            "latest_cosigned_size": int(latest_cosigned[0]) if latest_cosigned and latest_cosigned[0] else None,
+            "cosignatures": _cosignatures(db, int(own[0])),
+            "latest_cosigned_size": int(last[0]) if last else None,
+            "latest_cosigned": None
+            if last is None
+            else {"size": int(last[0]), "created": last[1], "cosignatures": _cosignatures(db, int(last[0]))},
         }
     peers = []
     for name, party, origin in db.fetchall("SELECT name, party, origin FROM peers ORDER BY name"):

@@ -536,3 +536,28 @@ def test_a_partys_colour_is_the_same_on_every_node_whatever_the_parties_held(
     assert len(both["PK"]) == 1, f"PK is drawn in several colours: {both['PK']}"
     assert pk_only["PK"] == both["PK"]
     assert both["IR"] != both["PK"]
+
+
+def test_the_log_panel_shows_the_latest_cosigned_checkpoint_when_the_newest_is_not_cosigned(
+    server: dict[str, Any], browser_page: tuple[Page, list[str]]
+) -> None:
+    from sarhad.exchange.peers import add_peer
+    from sarhad.log.note import Signer
+
+    ir = Signer.generate("sarhad.ir/log")
+    with Node.open(load_settings(server["home"])) as node:
+        add_peer(node.db, "IR", "http://127.0.0.1:9", ir.vkey, "unused")
+        cp = node.log.latest_checkpoint()
+        assert cp is not None and cp.note is not None
+        with node.db.transaction():
+            node.log.add_cosignatures(ir.cosigner().cosign_note(cp.note, 1767225600), [ir.cosigner().verifier])
+        received = node.db.fetchone("SELECT received FROM log_cosignatures WHERE size = ?", (cp.size,))
+        assert received is not None
+        node.publish([_incident("PK", "pk-after", "2025-07-02", "Mand", "Balochistan", "Kech", 26.1, 62.0, 6.0,
+                                None, 1)])  # fmt: skip
+    page, _ = browser_page
+    _sign_in(page, server["base"], server["viewer"])
+    shown = " ".join(page.inner_text("#log dt:text-is('Cosigned by') + dd").split())
+    when = received[0][:16].replace("T", " ")
+    assert shown == f"latest checkpoint {cp.size + 1}: not cosigned yet · {cp.size} cosigned by IR ({when})"
+    _shot(page, "dashboard-latest-cosigned.png")

@@ -372,12 +372,24 @@
     return `<dt>Cosignature</dt><dd data-testid="owed-cosignature"><span class="pill warn">owed</span> for size ${fmt.format(o.size)}` +
       ` · last tried ${esc((o.attempted || "").slice(0, 19).replace("T", " "))}<br><span class="muted">${esc(o.reason)}</span></dd>`;
   }
+  // A witness is named by its peer's party when it is a registered peer, else by its log origin.
+  const witnesses = (list) => list.map((s) => `<span class="pill ok" title="${esc(s.name)}">${esc(s.party || s.name)}</span>`).join(" ");
+  // The newest checkpoint is usually not cosigned yet (the peers cosign it at their next sync): the panel then
+  // also names the newest one that was, by whom and when, so "not yet" never reads as "never".
+  function cosignedBy(c) {
+    if (c.cosignatures.length) return witnesses(c.cosignatures);
+    const last = c.latest_cosigned;
+    if (!last) return `<span class="pill warn">none yet</span>`;
+    const when = last.cosignatures.map((s) => s.received || "").sort().pop().slice(0, 16).replace("T", " ");
+    return `latest checkpoint ${fmt.format(c.size)}: <span class="pill warn">not cosigned yet</span> · ` +
+      `${fmt.format(last.size)} cosigned by ${witnesses(last.cosignatures)} (${esc(when)})`;
+  }
   async function loadLog() {
     const d = await api("/api/dashboard/log");
     const c = d.checkpoint;
     let html = `<dl class="kv"><dt>Origin</dt><dd>${esc(d.origin)}</dd>`;
     html += c ? `<dt>Checkpoint</dt><dd>size ${fmt.format(c.size)} · ${esc((c.created || "").slice(0, 19).replace("T", " "))}</dd><dt>Root</dt><dd class="hash">${esc(c.root.slice(0, 32))}…</dd>` +
-      `<dt>Cosigned by</dt><dd>${c.cosignatures.length ? c.cosignatures.map((s) => `<span class="pill ok">${esc(s.name)}</span>`).join(" ") : `<span class="pill warn">none yet</span>`}</dd>`
+      `<dt>Cosigned by</dt><dd data-testid="cosigned">${cosignedBy(c)}</dd>`
       : `<dt>Checkpoint</dt><dd><span class="pill warn">nothing published yet</span></dd>`;
     html += `</dl>`;
     for (const p of d.peers) {

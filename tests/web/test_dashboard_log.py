@@ -1,0 +1,49 @@
+"""The dashboard's transparency-log panel (``GET /api/dashboard/log``) on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import httpx
+
+from sarhad.exchange.peers import add_peer
+from sarhad.log.note import Signer
+from sarhad.node import Node
+from sarhad.web.auth import create_token
+from tests.log.helpers import publish_notes
+from tests.web.conftest import serving
+
+
+def test_the_log_panel_names_the_latest_cosigned_checkpoint_when_the_newest_is_not_cosigned(any_node: Node) -> None:
+    """IR cosigned the checkpoint at size 2; the node has since signed one at size 3, not cosigned yet. The panel
+    still says the log was cosigned up to size 2, by IR's log (peer IR, party IR), and when."""
+    node = any_node
+    ir = Signer.generate("sarhad.ir/log")
+    add_peer(node.db, "IR", "http://127.0.0.1:9", ir.vkey, "unused")
+    publish_notes(node, 0, 2)
+    cp = node.log.latest_checkpoint()
+    assert cp is not None and cp.note is not None and cp.size == 2
+    cosigner = ir.cosigner()
+    with node.db.transaction():
+        node.log.add_cosignatures(cosigner.cosign_note(cp.note, 1767225600), [cosigner.verifier])
+    publish_notes(node, 2, 1)
+    token = create_token(node.db, "auditor", "viewer", "PK")
+    with serving(node) as base, httpx.Client(base_url=base, timeout=30) as client:
+        answer = client.get("/api/dashboard/log", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200, answer.text
+    checkpoint = answer.json()["checkpoint"]
+    assert (checkpoint["size"], checkpoint["cosignatures"]) == (3, [])
+    assert checkpoint["latest_cosigned_size"] == 2
+    latest = checkpoint["latest_cosigned"]
+    assert latest["size"] == 2 and latest["created"]
+    [cosignature] = latest["cosignatures"]
+    assert (cosignature["name"], cosignature["peer"], cosignature["party"]) == ("sarhad.ir/log", "IR", "IR")
+    assert cosignature["received"]
+
+
+def test_the_log_panel_has_no_latest_cosigned_checkpoint_before_any_cosignature(any_node: Node) -> None:
+    node = any_node
+    publish_notes(node, 0, 1)
+    token = create_token(node.db, "auditor", "viewer", "PK")
+    with serving(node) as base, httpx.Client(base_url=base, timeout=30) as client:
+        checkpoint = client.get("/api/dashboard/log", headers={"Authorization": f"Bearer {token}"}).json()["checkpoint"]
+    assert checkpoint["size"] == 1
+    assert checkpoint["latest_cosigned_size"] is None and checkpoint["latest_cosigned"] is None
