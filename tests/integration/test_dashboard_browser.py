@@ -561,3 +561,33 @@ def test_the_log_panel_shows_the_latest_cosigned_checkpoint_when_the_newest_is_n
     when = received[0][:16].replace("T", " ")
     assert shown == f"latest checkpoint {cp.size + 1}: not cosigned yet · {cp.size} cosigned by IR ({when})"
     _shot(page, "dashboard-latest-cosigned.png")
+
+
+def test_an_alert_pop_up_covers_no_figure_is_announced_and_goes_on_escape(
+    server: dict[str, Any], browser_page: tuple[Page, list[str]]
+) -> None:
+    page, _ = browser_page
+    _sign_in(page, server["base"], server["analyst"])
+    page.wait_for_selector("#live[data-state='on']", timeout=5000)
+    with Node.open(load_settings(server["home"])) as node:  # 6 km from the border: the rule border-25km alerts
+        node.publish([_incident("PK", "pk-toast", "2025-07-02", "Mand", "Balochistan", "Kech", 26.1, 62.0, 6.0,
+                                None, 1)])  # fmt: skip
+    # The boxes are read in the same moment the pop-up is found, before it could go by itself.
+    covered = page.wait_for_function(
+        """() => {
+          const toast = document.querySelector('#toasts .toast');
+          if (!toast) return null;
+          const t = toast.getBoundingClientRect();
+          const figures = ['#kpis .kpi', '#alert-count', '#live'].flatMap((s) => [...document.querySelectorAll(s)]);
+          return figures.filter((el) => {
+            const b = el.getBoundingClientRect();
+            return b.left < t.right && t.left < b.right && b.top < t.bottom && t.top < b.bottom;
+          }).map((el) => el.id || el.innerText);
+        }""",
+        timeout=5000,
+    ).json_value()
+    assert covered == [], f"the alert pop-up covers {covered}"
+    assert page.get_attribute("#toasts", "aria-live") == "assertive"
+    _shot(page, "dashboard-alert-pop-up.png")
+    page.keyboard.press("Escape")
+    expect(page.locator("#toasts .toast")).to_have_count(0)

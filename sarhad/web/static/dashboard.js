@@ -508,12 +508,17 @@
     if (ol.querySelector(`li[data-id="${CSS.escape(a.id)}"]`)) return;
     ol.insertBefore(alertItem(a, true), ol.firstChild);
     $("#alert-count").textContent = fmt.format(Number($("#alert-count").textContent.replace(/,/g, "")) + 1);
+    // A pop-up at the foot of the window, clear of the totals and the alert count; the alerts list keeps the
+    // alert, so the pop-up goes after 4 s, or at once on a click or Escape.
     const t = document.createElement("div");
     t.className = "toast";
     t.textContent = `Alert · ${a.rule}: ${a.reason}`;
+    t.title = "Click or press Escape to dismiss";
+    t.addEventListener("click", () => t.remove());
     $("#toasts").appendChild(t);
-    setTimeout(() => t.remove(), 6000);
+    setTimeout(() => t.remove(), 4000);
   }
+  document.addEventListener("keydown", (e) => { if (e.key === "Escape") $("#toasts").innerHTML = ""; });
   async function connectStream() {
     const ctrl = new AbortController();
     state.live = ctrl;
