@@ -591,3 +591,40 @@ def test_an_alert_pop_up_covers_no_figure_is_announced_and_goes_on_escape(
     _shot(page, "dashboard-alert-pop-up.png")
     page.keyboard.press("Escape")
     expect(page.locator("#toasts .toast")).to_have_count(0)
+
+
+_BOX_JS = "el => { const b = el.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; }"
+
+
+def _overlap(a: list[float], b: list[float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_in_a_narrow_window_the_legend_folds_behind_a_button_and_the_attribution_stays_visible(
+    server: dict[str, Any], browser_page: tuple[Page, list[str]]
+) -> None:
+    page, _ = browser_page
+    page.set_viewport_size({"width": 420, "height": 800})
+    _sign_in(page, server["base"], server["analyst"])
+    attribution = page.locator(".leaflet-control-attribution")
+    assert "OpenStreetMap contributors" in attribution.inner_text() and attribution.is_visible()
+    assert not page.locator("#legend").is_visible(), "the legend covers the map in a narrow window"
+    _shot(page, "dashboard-narrow-legend-folded.png")
+    # The button is reached by keyboard and opens the legend, clear of the attribution.
+    toggle = page.locator("#legend-toggle")
+    reached: list[str] = []
+    for _ in range(40):
+        reached.append(page.evaluate("document.activeElement.id || document.activeElement.className"))
+        if reached[-1] == "legend-toggle":
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "legend-toggle", reached
+    page.keyboard.press("Enter")
+    expect(page.locator("#legend")).to_be_visible()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert "REPORTED BY" in page.inner_text("#legend")
+    legend, credits = page.eval_on_selector("#legend", _BOX_JS), attribution.evaluate(_BOX_JS)
+    assert not _overlap(legend, credits), f"the legend {legend} covers the attribution {credits}"
+    _shot(page, "dashboard-narrow-legend-open.png")
+    page.keyboard.press("Enter")
+    expect(page.locator("#legend")).to_be_hidden()

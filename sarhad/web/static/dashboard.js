@@ -187,6 +187,12 @@
       `<div class="row muted">Circle size: killed · numbers: clusters</div>`;
   }
 
+  // In a narrow window the legend would cover most of the map: it folds behind a button there (see the CSS).
+  $("#legend-toggle").addEventListener("click", () => {
+    const open = $("#legend").classList.toggle("open");
+    $("#legend-toggle").setAttribute("aria-expanded", String(open));
+  });
+
   // -- timeline (hand-made SVG) -----------------------------------------------------------------------------
   async function loadTimeline() {
     const query = filterQuery();
