@@ -628,3 +628,23 @@ def test_in_a_narrow_window_the_legend_folds_behind_a_button_and_the_attribution
     _shot(page, "dashboard-narrow-legend-open.png")
     page.keyboard.press("Enter")
     expect(page.locator("#legend")).to_be_hidden()
+
+
+@pytest.mark.parametrize("measure", ["incidents", "killed"])
+def test_the_timelines_ticks_are_round_steps(
+    server: dict[str, Any], browser_page: tuple[Page, list[str]], measure: str
+) -> None:
+    """The axis is labelled 0, s, 2s … with s one of 1, 2, 5 × 10^n, up to at least the tallest bar (9 killed in
+    2025-05: before, the labels were its quarters, 0, 2, 5, 7, 9)."""
+    page, _ = browser_page
+    _sign_in(page, server["base"], server["analyst"])
+    page.click(f".seg button[data-measure={measure}]")
+    expect(page.locator(".seg button[aria-checked=true]")).to_have_attribute("data-measure", measure)
+    ticks = page.locator("#timeline .axis text[text-anchor=end]").all_text_contents()
+    labels = [int(t.replace(",", "")) for t in ticks]
+    step = labels[1]
+    assert labels == [step * i for i in range(len(labels))], f"uneven ticks {labels}"
+    assert any(step == f * 10**n for f in (1, 2, 5) for n in range(7)), f"{step} is not a round step: {labels}"
+    tallest = 9 if measure == "killed" else 2
+    assert labels[-1] >= tallest and labels[-2] < tallest, labels
+    _shot(page, f"dashboard-timeline-{measure}.png")

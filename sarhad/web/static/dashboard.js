@@ -214,6 +214,11 @@
     }
     return out;
   }
+  // The smallest of 1, 2, 5 × 10^n (n ≥ 0: the counts are whole) that is at least `raw`.
+  function niceStep(raw) {
+    const power = 10 ** Math.max(0, Math.floor(Math.log10(Math.max(1, raw))));
+    return [1, 2, 5, 10].map((f) => f * power).find((s) => s >= raw);
+  }
   function drawTimeline() {
     const el = $("#timeline");
     const rows = state.months;
@@ -225,20 +230,23 @@
     const per = new Map();
     for (const r of rows) { const k = r.month; if (!per.has(k)) per.set(k, {}); per.get(k)[r.party] = r[state.measure]; }
     const totals = months.map((mo) => Object.values(per.get(mo) || {}).reduce((a, b) => a + b, 0));
-    const max = Math.max(1, ...totals);
+    // The axis runs to a whole number of round steps (1, 2 or 5 × 10^n, about 4 of them), so the ticks read
+    // 0, 50, 100 rather than the quarters of the tallest bar (0, 91, 182 …).
+    const step = niceStep(Math.max(1, ...totals) / 4);
+    const ticks = Math.max(1, Math.ceil(Math.max(1, ...totals) / step));
+    const max = ticks * step;
     const iw = W - m.l - m.r, ih = H - m.t - m.b, bw = iw / months.length;
     let svg = `<svg viewBox="0 0 ${W} ${H}" xmlns="http://www.w3.org/2000/svg"><g class="grid">`;
-    const ticks = Math.min(4, max);
     for (let i = 0; i <= ticks; i++) {
       const y = m.t + ih - (ih * i) / ticks;
       svg += `<line x1="${m.l}" x2="${W - m.r}" y1="${y}" y2="${y}"/>`;
     }
     svg += `</g><g class="axis">`;
-    for (let i = 0; i <= ticks; i++) svg += `<text x="${m.l - 6}" y="${m.t + ih - (ih * i) / ticks + 3}" text-anchor="end">${fmt.format(Math.round((max * i) / ticks))}</text>`;
+    for (let i = 0; i <= ticks; i++) svg += `<text x="${m.l - 6}" y="${m.t + ih - (ih * i) / ticks + 3}" text-anchor="end">${fmt.format(step * i)}</text>`;
     // At most 12 month labels, and fewer where a narrow window leaves less than 48 px for each ("2025-03" is 36).
-    const step = Math.max(1, Math.ceil(months.length / 12), Math.ceil((months.length * 48) / iw));
+    const every = Math.max(1, Math.ceil(months.length / 12), Math.ceil((months.length * 48) / iw));
     months.forEach((mo, i) => {
-      if (i % step === 0) svg += `<text x="${m.l + i * bw + bw / 2}" y="${H - 6}" text-anchor="middle">${mo}</text>`;
+      if (i % every === 0) svg += `<text x="${m.l + i * bw + bw / 2}" y="${H - 6}" text-anchor="middle">${mo}</text>`;
     });
     svg += `</g><g>`;
     months.forEach((mo, i) => {
