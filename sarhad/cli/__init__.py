@@ -46,10 +46,10 @@ def _root(
     home: Path = typer.Option(
         None,
         "--home",
-        help="The node home folder [env SARHAD_HOME; default ./sarhad-home]",
+        help="The node home folder (env SARHAD_HOME; default ./sarhad-home)",
         show_default=False,
     ),
-    db: str = typer.Option(None, "--db", help="Database URL overriding the home's setting [env SARHAD_DATABASE_URL]"),
+    db: str = typer.Option(None, "--db", help="Database URL overriding the home's setting (env SARHAD_DATABASE_URL)"),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what happens on stderr."),
 ) -> None:
     logging.basicConfig(

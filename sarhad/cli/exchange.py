@@ -60,7 +60,7 @@ def token_create(
     ctx: typer.Context,
     principal: str = typer.Option(..., "--principal", help="Who the token is for."),
     role: str = typer.Option(..., "--role", help="admin, analyst, peer or viewer."),
-    party: str = typer.Option(None, "--party", help="The principal's party [default: this node's party]."),
+    party: str = typer.Option(None, "--party", help="The principal's party (default: this node's party)."),
     expires: float = typer.Option(90, "--expires", help="Days until the token expires (0: never)."),
 ) -> None:
     """Create a token and print it alone on stdout (only its hash is kept: store it now)."""
@@ -96,7 +96,7 @@ def peer_add(
     url: str = typer.Argument(..., help="The peer's base URL (http://host:port)."),
     vkey: str = typer.Option(..., "--vkey", help="The peer's log verifier key (name+id+key)."),
     token: str = typer.Option(..., "--token", help="The token the peer issued to this node."),
-    party: str = typer.Option(None, "--party", help="The peer's party code [default: NAME in capitals]."),
+    party: str = typer.Option(None, "--party", help="The peer's party code (default: NAME in capitals)."),
 ) -> None:
     """Register a peer (replacing one of the same name). A name that holds a copy of a peer's log keeps that
     log's key and party; the same key and party as a removed peer take its copy back. A key registered under
@@ -203,7 +203,7 @@ def peer_list(ctx: typer.Context, json_out: bool = typer.Option(False, "--json")
 
 def sync(
     ctx: typer.Context,
-    name: str = typer.Argument(None, help="The peer to sync [default: every peer]."),
+    name: str = typer.Argument(None, help="The peer to sync (default: every peer)."),
     json_out: bool = typer.Option(False, "--json", help="Print the results as JSON."),
 ) -> None:
     """Pull, verify, store and cosign each peer's new entries; exit 1 naming what failed (nothing of that peer's
@@ -256,7 +256,7 @@ def taxii_pull(
     ctx: typer.Context,
     url: str = typer.Argument(..., help="The server's discovery URL (http://host/taxii2/)."),
     collection: str = typer.Option(..., "--collection", help="The collection's id, alias or title."),
-    api_root: str = typer.Option(None, "--api-root", help="The API root URL [default: the server's default]."),
+    api_root: str = typer.Option(None, "--api-root", help="The API root URL (default: the server's default)."),
     user: str = typer.Option(None, "--user", help="User for HTTP Basic."),
     password: str = typer.Option(None, "--password", envvar="SARHAD_TAXII_PASSWORD", help="Password for HTTP Basic."),
     token: str = typer.Option(None, "--token", envvar="SARHAD_TAXII_TOKEN", help="Bearer token (instead of --user)."),

@@ -58,7 +58,7 @@ def rules_add(
 @rules_app.command("load")
 def rules_load(
     ctx: typer.Context,
-    path: Path = typer.Argument(..., help="A rules file: TOML with [[rule]] tables, or JSON."),
+    path: Path = typer.Argument(..., help="A rules file: TOML (an array of tables named rule), or JSON."),
     replace: bool = typer.Option(False, "--replace", help="Replace rules of the same names."),
 ) -> None:
     """Add every rule of a rules file."""
