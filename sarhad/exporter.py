@@ -145,6 +145,7 @@ def export(node: Node, format_name: str, out: Path, filters: Filters = Filters()
     """
     if format_name not in EXPORT_FORMATS:
         raise InvalidInput(f"unknown export format {format_name!r}: expected one of {', '.join(EXPORT_FORMATS)}")
+    filters = filters.resolved(node.db)  # a perpetrator filter's group: its stored spellings
     if for_peers:
         levels = tuple(t for t in (filters.tlp if filters.tlp is not None else TLP_LEVELS) if t != "RED")
         filters = Filters(**{**_fields(filters), "tlp": levels})

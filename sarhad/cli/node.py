@@ -110,7 +110,12 @@ _SINCE = typer.Option(None, "--since", help="From this date (YYYY, YYYY-MM or YY
 _UNTIL = typer.Option(None, "--until", help="Up to this date (inclusive).")
 _COUNTRY = typer.Option(None, "--country", help="ISO country code (any case) or name, e.g. PK, ir, Pakistan.")
 _ADMIN1 = typer.Option(None, "--admin1", help="Province name or ISO 3166-2 code, e.g. Balochistan or PK-BA.")
-_PERP = typer.Option(None, "--perpetrator", help="Perpetrator name contains this text.")
+_PERP = typer.Option(
+    None,
+    "--perpetrator",
+    help="An armed group: every stored spelling of a group the alias registry knows (BLA: Baloch Liberation Army);"
+    " other text: perpetrator names containing it.",
+)
 _BBOX = typer.Option(None, "--bbox", help="MINLON,MINLAT,MAXLON,MAXLAT")
 _NEAR = typer.Option(None, "--near-border", help="Within this many km of the border.")
 _SIDE = typer.Option(None, "--side", help="On this side of the border (PK or IR).")

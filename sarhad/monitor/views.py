@@ -29,7 +29,7 @@ from typing import Any, Final
 from sarhad.errors import InvalidInput
 from sarhad.monitor.summary import BANDS, cell_size
 from sarhad.store.db import Database
-from sarhad.store.incidents import Filters
+from sarhad.store.incidents import Filters, perpetrator_group
 
 __all__ = ["COMPACT_COLUMNS", "compact_rows", "markers", "options", "table", "timeline"]
 
@@ -41,7 +41,18 @@ COMPACT_COLUMNS: Final = (
 _SELECT: Final = ", ".join(COMPACT_COLUMNS)
 _SAMPLE: Final = 200_000  # at most this many rows feed clusters computed from the rows
 _SUMMARY_FIELDS: Final = frozenset(
-    {"since", "until", "country", "side", "admin1", "perpetrator", "reported_by", "dataset", "tlp"}
+    {
+        "since",
+        "until",
+        "country",
+        "side",
+        "admin1",
+        "perpetrator",
+        "perpetrator_spellings",
+        "reported_by",
+        "dataset",
+        "tlp",
+    }
 )
 _CELL_FIELDS: Final = frozenset({"reported_by", "tlp"})
 _DAY: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -310,8 +321,16 @@ def table(db: Database, filters: Filters, *, limit: int = 50, offset: int = 0) -
 
 
 def _top_perpetrators(counts: dict[str, int]) -> list[dict[str, Any]]:
-    top = sorted(((n, name) for name, n in counts.items() if name), key=lambda t: (-t[0], t[1]))[:40]
-    return [{"name": name, "incidents": n} for n, name in top]
+    """The 40 groups with the most incidents, each under the alias registry's name with its stored spellings
+    (the perpetrator filter's rule, :class:`~sarhad.store.incidents.Filters`: the page's live rows follow it)."""
+    groups: dict[str, list[Any]] = {}
+    for name, n in counts.items():
+        if name:
+            group = groups.setdefault(perpetrator_group(name) or name, [0, []])
+            group[0] += n
+            group[1].append(name)
+    top = sorted(groups.items(), key=lambda g: (-g[1][0], g[0]))[:40]
+    return [{"name": name, "incidents": n, "spellings": sorted(spellings)} for name, (n, spellings) in top]
 
 
 def options(db: Database, filters: Filters) -> dict[str, Any]:

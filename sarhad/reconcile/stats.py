@@ -17,7 +17,7 @@ from typing import Any
 from sarhad.errors import InvalidInput
 from sarhad.reconcile.joint import combine
 from sarhad.store.db import Database
-from sarhad.store.incidents import GROUPINGS, Filters
+from sarhad.store.incidents import GROUPINGS, Filters, perpetrator_group
 
 __all__ = ["dedup_stats"]
 
@@ -73,7 +73,7 @@ def dedup_stats(db: Database, by: str | None = None, filters: Filters | None = N
     filters = filters or Filters()
     if by is not None and by not in GROUPINGS:
         raise InvalidInput(f"cannot group by {by!r}: expected one of {', '.join(GROUPINGS)}")
-    where, params = filters.where()
+    where, params = filters.resolved(db).where()
     expr = GROUPINGS[by] if by is not None else "NULL"
     sql = (
         f"SELECT COALESCE(m.cluster_id, incidents.id), {expr}, reported_by, dataset, killed_low, killed_best,"
@@ -85,7 +85,7 @@ def dedup_stats(db: Database, by: str | None = None, filters: Filters | None = N
     clusters: dict[str, tuple[list[Any], list[tuple[Any, ...]]]] = {}
     for cid, key, *rest in db.iterate(sql, params):
         keys, members = clusters.setdefault(cid, ([], []))
-        keys.append(key)
+        keys.append(perpetrator_group(key) if by == "perpetrator" else key)  # a group's spellings are one group
         members.append(tuple(rest))
     total = _empty()
     groups: dict[Any, dict[str, Any]] = {}

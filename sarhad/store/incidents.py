@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any, Final
 
 from sarhad.errors import InvalidInput, NotFound, SarhadError
@@ -32,6 +33,7 @@ __all__ = [
     "insert_incidents",
     "iter_incidents",
     "load_incident",
+    "perpetrator_group",
     "query_incidents",
     "rebuild_incidents",
     "stats",
@@ -163,6 +165,11 @@ class Filters:
     ``bbox`` is ``(min_lon, min_lat, max_lon, max_lat)``; ``near_border`` a distance in km; ``side`` a
     country code; ``dedup`` keeps one report per reconciled incident (the cluster's representative).
 
+    ``perpetrator`` names an armed group: when the alias registry (:func:`sarhad.model.actors.resolve_actor`)
+    knows the name, it matches every stored spelling of that group ("Jaish ul-Adl" finds "Jaish al-Adl",
+    "BLA" finds "Baloch Liberation Army"), which :meth:`resolved` looks up in the database into
+    ``perpetrator_spellings``; a name the registry does not know matches the perpetrators containing it.
+
     ``tlp`` keeps the rows of those levels; ``readable``, an SQL condition over the ``incidents`` table with its
     parameters, admits rows besides (a principal's own party's, the TLP:RED records it may read: see
     sarhad.web.auth.beyond_levels_clause). Without ``tlp``, ``readable`` is the whole condition."""
@@ -181,6 +188,22 @@ class Filters:
     readable: tuple[str, tuple[Any, ...]] | None = None
     exclude_licences: tuple[str, ...] = ()
     dedup: bool = False
+    perpetrator_spellings: tuple[str, ...] | None = None
+
+    def resolved(self, db: Database) -> Filters:
+        """These filters with the stored spellings of the group ``perpetrator`` names (see the class), or
+        unchanged when there is no such filter, the registry does not know the name, or it is done already."""
+        if not self.perpetrator or self.perpetrator_spellings is not None:
+            return self
+        from sarhad.model.actors import resolve_actor
+
+        actor = resolve_actor(self.perpetrator)
+        if actor is None:
+            return self
+        # the distinct names are few (the perpetrator index answers), and the registry maps spellings loosely
+        stored = db.fetchall("SELECT DISTINCT perpetrator FROM incidents WHERE perpetrator IS NOT NULL")
+        spellings = tuple(sorted(str(name) for (name,) in stored if perpetrator_group(name) == actor.name))
+        return replace(self, perpetrator_spellings=spellings)
 
     def where(self) -> tuple[str, list[Any]]:
         """The SQL ``WHERE`` clause (or empty) and its parameters."""
@@ -207,7 +230,11 @@ class Filters:
             name, code = known if known else (self.admin1, self.admin1.upper())
             clauses.append("(LOWER(admin1) = LOWER(?) OR admin1_code = ?)")
             params += [name, code]
-        if self.perpetrator:
+        if self.perpetrator_spellings is not None:
+            spellings = self.perpetrator_spellings
+            clauses.append(f"perpetrator IN ({', '.join('?' * len(spellings))})" if spellings else "1 = 0")
+            params += list(spellings)
+        elif self.perpetrator:
             # a name containing the text typed: its % and _ are letters, not wildcards
             clauses.append(f"LOWER(perpetrator) LIKE LOWER(?) ESCAPE '{LIKE_ESCAPE}'")
             params.append(f"%{like_literal(self.perpetrator)}%")
@@ -246,6 +273,18 @@ class Filters:
             clauses.append(f"licence NOT IN ({', '.join('?' * len(self.exclude_licences))})")
             params += list(self.exclude_licences)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+@lru_cache(maxsize=4096)  # a store holds few distinct names, each asked for once per row
+def perpetrator_group(name: str | None) -> str | None:
+    """The group a stored perpetrator name stands for: the alias registry's canonical name for the spellings
+    it knows ("BLA", "Baloch Liberation Army (BLA)": "Baloch Liberation Army"), else the name as stored."""
+    if not name:
+        return name
+    from sarhad.model.actors import resolve_actor
+
+    actor = resolve_actor(name)
+    return actor.name if actor is not None else name
 
 
 def _summary(row: Sequence[Any]) -> dict[str, Any]:
@@ -292,7 +331,7 @@ def query_incidents(
     (keyset paging: a page costs the same however deep it is, and stays right while incidents are added);
     ``offset`` skips that many rows instead (the cost grows with it).
     """
-    where, params = filters.where()
+    where, params = filters.resolved(db).where()
     if after is not None:
         where = f"{where} AND " if where else " WHERE "
         # the bound on date_start alone first, so that the date index's range starts at the cursor
@@ -307,14 +346,14 @@ def query_incidents(
 
 def count_incidents(db: Database, filters: Filters = Filters()) -> int:
     """How many incidents match ``filters``."""
-    where, params = filters.where()
+    where, params = filters.resolved(db).where()
     row = db.fetchone(f"SELECT COUNT(*) FROM incidents{where}", params)
     return int(row[0]) if row else 0
 
 
 def iter_incidents(db: Database, filters: Filters = Filters()) -> Iterator[Incident]:
     """Stream the full current version of each matching incident (for exports), oldest first."""
-    where, params = filters.where()
+    where, params = filters.resolved(db).where()
     sql = (
         f"SELECT o.body FROM (SELECT id, modified, date_start FROM incidents{where}) i"
         " JOIN objects o ON o.id = i.id AND o.modified = i.modified ORDER BY i.date_start, i.id"
@@ -401,9 +440,11 @@ def stats(db: Database, by: str | None = None, filters: Filters = Filters()) -> 
     (UCDP) and one (ACLED, GTD) are added together.
 
     Without ``by``: one total. With ``by`` (a key of GROUPINGS): ``{"groups": [{"key", …}, …]}`` ordered by
-    key, plus the total. Raises InvalidInput for an unknown grouping.
+    key, plus the total. By ``perpetrator``, the key is the group's canonical name (:func:`perpetrator_group`):
+    the spellings of one group are one group, ordered by that name, unknown first.
+    Raises InvalidInput for an unknown grouping.
     """
-    where, params = filters.where()
+    where, params = filters.resolved(db).where()
     aggregates = _aggregates(db.dialect)
     total_row = db.fetchone(f"SELECT {aggregates} FROM incidents{where}", params)
     out = _figures(total_row or (0,) * 13)
@@ -414,7 +455,34 @@ def stats(db: Database, by: str | None = None, filters: Filters = Filters()) -> 
     expr = GROUPINGS[by]
     rows = db.fetchall(f"SELECT {expr} AS k, {aggregates} FROM incidents{where} GROUP BY k ORDER BY k", params)
     out["by"] = by
-    out["groups"] = [{"key": row[0], **_figures(row[1:])} for row in rows]
+    groups = [{"key": row[0], **_figures(row[1:])} for row in rows]
+    if by == "perpetrator":
+        groups = _merged_groups(groups)
+    out["groups"] = groups
+    return out
+
+
+def _merged_groups(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Perpetrator groups keyed by the group each spelling stands for, the figures of one group's spellings
+    added up; ordered by key, unknown first."""
+    merged: dict[str | None, dict[str, Any]] = {}
+    for group in groups:
+        key = perpetrator_group(group["key"])
+        into = merged.get(key)
+        merged[key] = {**group, "key": key} if into is None else _added(into, group)
+    return [merged[k] for k in sorted(merged, key=lambda k: (k is not None, k or ""))]
+
+
+def _added(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """The figures of :func:`_figures` ``a`` and ``b`` added up (``a``'s key)."""
+    out: dict[str, Any] = {}
+    for name, value in a.items():
+        if name == "key":
+            out[name] = value
+        elif isinstance(value, dict):
+            out[name] = _added(value, b[name])
+        else:
+            out[name] = value + b[name]
     return out
 
 

@@ -76,7 +76,9 @@ class Context:
         # published anything here, so that a principal of a party that did not costs no scan
         own = self.db.fetchone("SELECT 1 FROM objects WHERE origin = ? LIMIT 1", (principal.party,)) is not None
         beyond, params = auth.beyond_levels_clause(principal, parties, "incidents", own_records=own)
-        return replace(filters, tlp=readable_levels(principal, parties), readable=(beyond, tuple(params)))
+        # a perpetrator filter's group, as its stored spellings: the API's lists and the dashboard's views alike
+        resolved = filters.resolved(self.db)
+        return replace(resolved, tlp=readable_levels(principal, parties), readable=(beyond, tuple(params)))
 
     def may_read_beyond_clear(self, principal: Principal) -> bool:
         """Whether ``principal`` may read anything that is not TLP:CLEAR here (its reads are then audited)."""

@@ -9,7 +9,7 @@
   const PERP_COLOURS = ["#ff7a6b", "#e5a54b", "#c792ea", "#5aa9e6", "#5fd39a", "#f2d17b", "#7fd1d8", "#ff9ecf", "#b8c4d0"];
   const state = { token: sessionStorage.getItem(TOKEN_KEY), me: null, offset: 0, limit: 25, selected: null,
     measure: "incidents", colourBy: "party", parties: new Set(), perps: [], months: [], live: null, loads: 0,
-    fresh: new Set() };
+    fresh: new Set(), perpGroups: new Map() };
   const $ = (sel) => document.querySelector(sel);
   const esc = (v) => String(v == null ? "" : v).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
   const fmt = new Intl.NumberFormat("en");
@@ -470,6 +470,7 @@
     const fill = (sel, values) => { for (const [v, label] of values) { const opt = document.createElement("option"); opt.value = v; opt.textContent = label; sel.appendChild(opt); } };
     fill($("#f-admin1"), o.provinces.map((p) => [p.admin1, `${p.admin1} (${p.country})`]));
     fill($("#f-perpetrator"), o.perpetrators.map((p) => [p.name, p.name]));
+    state.perpGroups = new Map(o.perpetrators.map((p) => [p.name, p.spellings]));
     fill($("#f-party"), o.parties.map((p) => [p, p]));
     o.parties.forEach(partyColour);
     o.perpetrators.forEach((p) => colourFor(p.name, state.perps, PERP_COLOURS));
@@ -486,13 +487,20 @@
   $("#filters").addEventListener("submit", (ev) => ev.preventDefault());
 
   // -- live stream (server-sent events over fetch, so the token travels in a header) ----------------------
+  // The server's rule: a group the options list (the alias registry's name) matches its stored spellings;
+  // other text, the names containing it.
+  function matchesPerpetrator(name, wanted) {
+    const group = state.perpGroups.get(wanted);
+    if (group) return group.includes(name);
+    return (name || "").toLowerCase().includes(wanted.toLowerCase());
+  }
   function matchesFilters(row) {
     const f = Object.fromEntries(new URLSearchParams(filterQuery()));
     if (f.since && row.date_start < f.since) return false;
     if (f.until && row.date_start > f.until) return false;
     if (f.admin1 && row.admin1 !== f.admin1) return false;
     if (f.party && row.reported_by !== f.party) return false;
-    if (f.perpetrator && !(row.perpetrator || "").toLowerCase().includes(f.perpetrator.toLowerCase())) return false;
+    if (f.perpetrator && !matchesPerpetrator(row.perpetrator, f.perpetrator)) return false;
     if (f.near_border && !(row.border_km != null && row.border_km <= Number(f.near_border))) return false;
     return true;
   }
