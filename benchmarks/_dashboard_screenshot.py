@@ -2,13 +2,13 @@
 
 Usage::
 
-    python benchmarks/dashboard_screenshot.py [--out docs/dashboard.png] [--chromium /usr/bin/chromium]
+    python benchmarks/_dashboard_screenshot.py [--out docs/dashboard.png] [--chromium /usr/bin/chromium]
 
 Runs ``sarhad demo`` (the Pakistan–Iran federation on 127.0.0.1, in a temporary folder) for as long as it takes,
 signs in to PK's dashboard with the login token the demo prints, waits until the page says it is ready and
 live, and saves a 1440×900 screenshot. Needs Chromium and Playwright's Python package (the development extras);
-nothing is fetched from the internet. It lives beside the benchmarks because it drives the same demo, but it
-measures nothing.
+nothing is fetched from the internet. It lives beside the benchmarks, but it
+measures nothing: its leading underscore keeps ``make bench`` from running it.
 """
 
 from __future__ import annotations
