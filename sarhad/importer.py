@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import cast
 
 from sarhad._internal.collector import paused_collector
+from sarhad._internal.words import counted
 from sarhad.errors import InvalidInput
 from sarhad.formats import table_format
 from sarhad.formats.scan import MAX_REPORTED_ERRORS, Rejected, Tally, rejection, scan
@@ -55,8 +56,9 @@ class ImportResult:
     def summary(self) -> str:
         """One line for the terminal."""
         text = (
-            f"imported {self.rows - self.rejected} {self.format} rows from {self.file}: {self.added} added, "
-            f"{self.updated} updated, {self.unchanged} unchanged, {self.rejected} rejected in {self.seconds:.1f} s"
+            f"imported {counted(self.rows - self.rejected, f'{self.format} row')} from {self.file}: "
+            f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, {self.rejected} rejected"
+            f" in {self.seconds:.1f} s"
         )
         if self.rejected_file:
             text += f" (rejected rows in {self.rejected_file})"

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Final
 
 import typer
 
+from sarhad._internal.words import counted
 from sarhad.cli._shared import console, err_console, print_json, print_listing, progress_bars, progress_enabled, state
 
 if TYPE_CHECKING:
@@ -300,7 +301,8 @@ def import_stix_cmd(ctx: typer.Context, file: Path, json_out: bool = False) -> N
         print_json({"file": str(file), "format": "stix", **dataclasses.asdict(s)})
         return
     console.print(
-        f"imported {s.incidents} incidents and {s.objects} other objects ({s.added} added, {s.updated} updated,"
+        f"imported {counted(s.incidents, 'incident')} and {counted(s.objects, 'other object')} ({s.added} added,"
+        f" {s.updated} updated,"
         f" {s.unchanged} unchanged; {s.derived} derived objects recomputed)"
     )
 

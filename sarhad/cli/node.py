@@ -9,6 +9,7 @@ from typing import Any
 
 import typer
 
+from sarhad._internal.words import counted
 from sarhad.cli._shared import (
     console,
     country_code,
@@ -38,7 +39,15 @@ def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
         raise InvalidInput(f"--bbox {text!r}: expected four numbers MINLON,MINLAT,MAXLON,MAXLAT") from None
     if len(parts) != 4:
         raise InvalidInput(f"--bbox {text!r}: expected four numbers MINLON,MINLAT,MAXLON,MAXLAT")
-    return parts[0], parts[1], parts[2], parts[3]
+    min_lon, min_lat, max_lon, max_lat = parts
+    for name, value, bound in (("longitude", min_lon, 180), ("latitude", min_lat, 90), ("longitude", max_lon, 180),
+                               ("latitude", max_lat, 90)):  # fmt: skip
+        if not -bound <= value <= bound:
+            raise InvalidInput(f"--bbox {text!r}: {name} {value:g} is outside -{bound}..{bound}")
+    for name, low, high in (("longitude", min_lon, max_lon), ("latitude", min_lat, max_lat)):
+        if low > high:
+            raise InvalidInput(f"--bbox {text!r}: the minimum {name} {low:g} is greater than the maximum {high:g}")
+    return min_lon, min_lat, max_lon, max_lat
 
 
 def _date(text: str | None, flag: str) -> str | None:
@@ -309,7 +318,7 @@ def incidents_list(
             for r in rows
         ],
         empty=empty,
-        summary=f"{len(rows)} incidents",
+        summary=counted(len(rows), "incident"),
     )
 
 
@@ -491,7 +500,7 @@ def export_cmd(
     if json_out:
         print_json({"format": fmt, "file": str(out), "incidents": count})
     else:
-        console.print(f"exported {count} incidents as {fmt} to {out}", highlight=False)
+        console.print(f"exported {counted(count, 'incident')} as {fmt} to {out}", highlight=False)
 
 
 @store_app.command("rebuild")
@@ -562,7 +571,7 @@ def ingest_article_cmd(
         return
     for r in results:
         console.print(
-            f"{r.file}: {len(r.incidents)} incidents, {r.commitments} proposed commitments "
-            f"({r.added} records added, {r.unchanged} unchanged); report {r.report_id}",
+            f"{r.file}: {counted(len(r.incidents), 'incident')}, {counted(r.commitments, 'proposed commitment')} "
+            f"({counted(r.added, 'record')} added, {r.unchanged} unchanged); report {r.report_id}",
             highlight=False,
         )

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from sarhad._internal.words import counted
 from sarhad.cli._shared import console, err_console, print_json, print_listing, print_table, progress_enabled, state
 from sarhad.errors import InvalidInput
 
@@ -62,8 +63,8 @@ def list_cmd(
     """List clusters: members, joint killed and wounded, flags."""
     from sarhad.reconcile.store import list_clusters
 
-    if limit is not None and limit < 0:
-        raise InvalidInput(f"--limit {limit}: expected a count >= 0")
+    if limit is not None and limit < 1:
+        raise InvalidInput(f"--limit {limit}: expected a count >= 1")
     rows = list_clusters(state(ctx).node().db, disagreements=disagreements, limit=limit)
     if json_out:
         print_json(rows)  # every column of the table: the cluster, its date, members, figures, flags
@@ -86,7 +87,7 @@ def list_cmd(
             for r in rows
         ],
         empty=empty,
-        summary=f"{len(rows)} clusters",
+        summary=counted(len(rows), "cluster"),
     )
 
 
@@ -130,6 +131,9 @@ def show_cmd(
     rows.append(["summary", *(m.summary for m in members)])
     rows.append(["id", *(m.id for m in members)])
     print_table(["", *(f"{m.reported_by} {m.source_id}" for m in members)], rows, title="members")
+    if not view.figures:
+        console.print("joint figures: no figures", highlight=False, markup=False)
+        return
     parties = sorted({p for f in view.figures for p, *_ in f.by_party})
     table = []
     for f in view.figures:

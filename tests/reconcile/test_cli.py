@@ -115,7 +115,7 @@ def test_decision_errors_exit_non_zero_with_a_message(home: Path, capsys: pytest
     code, _, err = run(capsys, home, "clusters", "split", a, *(m["id"] for m in members))
     assert code == 1 and "a split must leave at least one record in the cluster" in err
     code, _, err = run(capsys, home, "clusters", "list", "--limit", "-1")
-    assert code == 1 and "--limit -1: expected a count >= 0" in err
+    assert code == 1 and "--limit -1: expected a count >= 1" in err
 
 
 def test_new_report_joins_its_cluster_on_the_next_run(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
