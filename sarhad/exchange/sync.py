@@ -74,6 +74,7 @@ from sarhad.model.incident import SARHAD_EXTENSION, Incident, content_hash
 from sarhad.monitor import summary as incident_summaries
 from sarhad.monitor.evaluate import Subject, evaluate, may_alert_subjects, notify_committed
 from sarhad.monitor.rules import Rule, list_rules
+from sarhad.store.current import own_ids
 from sarhad.store.incidents import incident_row, incident_row_from_stix
 
 if TYPE_CHECKING:
@@ -627,10 +628,11 @@ def _sync(
         # refused a body before: one this sync refuses is recorded).
         touched: set[str] = set()
         refused_before = node.db.fetchone("SELECT 1 FROM withheld_versions LIMIT 1") is not None
+        own_log = node.db.fetchone("SELECT 1 FROM log_leaves LIMIT 1") is not None
         with _deferred_indexes(node, new_entries, rules), closing(prepared) as chunks:
             for chunk in chunks:
                 frontier.extend(leaf for _, _, leaf in chunk.leaves)
-                objects += _write(node, peer, chunk, stamp, synced, deltas, touched, refused_before)
+                objects += _write(node, peer, chunk, stamp, synced, deltas, touched, refused_before, own_log)
                 entries += len(chunk.leaves)
                 if progress is not None:
                     progress(entries, new_entries)
@@ -897,6 +899,7 @@ def _write(
     deltas: incident_summaries.Deltas,
     touched: set[str],
     refused_before: bool,
+    own_log: bool,
 ) -> int:
     """Write a prepared chunk inside the caller's transaction: leaves, objects (``added`` = ``stamp``),
     incident rows, framework views and alerts; the summaries' changes are added to ``deltas`` (the caller
@@ -905,6 +908,10 @@ def _write(
     ``touched`` gets the ids of the withheld versions recorded and, when ``refused_before`` (the node held
     withheld versions before this sync), of the objects written of which a withheld version is known: the
     objects whose rows a later withheld version may supersede.
+
+    ``own_log`` says whether this node's own log holds any entry: then the incidents of the chunk of which it
+    holds a version of its own (:func:`sarhad.store.current.own_ids`) are left out of ``incidents`` and the alert
+    rules.
 
     ``synced``, when given, holds every incident row stored now (the node had none before this sync): the
     rows this chunk replaces are taken from it, and it is brought up to date.
@@ -933,7 +940,14 @@ def _write(
         touched.update(e.object_id for e in refused)
     if refused_before and rows:
         touched.update(withheld.known(node.db, [str(row[0]) for row in rows]))
-    incidents = prepared.incidents
+    incidents, received = prepared.incidents, prepared.received
+    if own_log and incidents:
+        # This node's own incidents stay current whatever a peer's log holds of them (sarhad.store.current):
+        # the peer's version is stored above, as the peer's, but gets no row, and raises no alert.
+        mine = own_ids(node.db, list(dict.fromkeys(str(r[0]) for r in incidents)))
+        if mine:
+            incidents = [r for r in incidents if r[0] not in mine]
+            received = [s for s in received if s.id not in mine]
     if incidents:
         # upsert_incidents, plus the dashboard's summaries (sarhad.monitor.summary) in the same transaction.
         if synced is None:
@@ -947,7 +961,7 @@ def _write(
     # The same code paths as the node's own records: framework views, then the alert rules.
     for row in rows:
         index_stored(node.db, row[0], row[1])
-    evaluate(node.db, prepared.received, origin=peer.party)
+    evaluate(node.db, received, origin=peer.party)
     return len(rows)
 
 

@@ -33,7 +33,7 @@ from typing import Any, Final
 from sarhad.framework import store as framework_store
 from sarhad.log.envelope import Envelope
 from sarhad.monitor.summary import Deltas
-from sarhad.store.current import superseded
+from sarhad.store.current import held_own, superseded
 from sarhad.store.db import Database
 from sarhad.store.incidents import INCIDENT_COLUMNS
 
@@ -64,7 +64,8 @@ def record_withheld(db: Database, envelopes: Sequence[Envelope], origin: str) ->
 def drop_superseded(db: Database, deltas: Deltas, ids: Collection[str] | None = None) -> list[str]:
     """Remove from ``incidents`` each row that a later withheld version supersedes, in the caller's
     transaction, and count it out of the summaries (``deltas``, for the caller to write); remove the
-    framework's query table rows so superseded too. Returns the incidents' ids.
+    framework's query table rows so superseded too. Returns the incidents' ids. An incident this node published
+    itself is never removed: a peer's version does not supersede its own (:mod:`sarhad.store.current`).
 
     ``ids`` are the objects to look at: for a sync, those of the envelopes it recorded and those of the objects
     it wrote that ``withheld_versions`` holds a version of (:func:`known`), which finds a superseded row
@@ -77,6 +78,7 @@ def drop_superseded(db: Database, deltas: Deltas, ids: Collection[str] | None = 
     if ids is None:
         rows = db.fetchall(
             f"SELECT {columns} FROM withheld_versions w JOIN incidents i ON i.id = w.id WHERE w.modified > i.modified"
+            f" AND NOT {held_own('i')}"
         )
     else:
         listed = sorted(set(ids))

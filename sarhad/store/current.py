@@ -6,32 +6,86 @@ refused the body). So a held version is current when no later version is held an
 envelope; when the latest version was withheld, the object has no current version here, and the versions held
 are earlier versions, read only by those the read rule admits (:func:`sarhad.web.auth.read_clause`).
 
+Except for an incident this node published itself (a version in its own log, ``log_leaves``): there only this
+node's own later versions supersede its own. Ids are deterministic, so a peer's log can hold a version of one of
+this node's incidents that the sync's claims check cannot refuse: a record both imported from the same dataset
+(its id derives from the dataset, not the node), changed by the peer, or the peer's TLP:RED version of this
+node's id, of which this node sees the envelope alone. Such a version is kept (``objects``,
+``withheld_versions``, the log's copy) but is never current here, and does not take this node's own record out
+of its views. Framework records are left to the rule above: disputes, milestones, recommendations and the joint
+committee's records are edited by both parties under one id, and a peer's later version of them is current.
+
 Every view of current versions takes them through these conditions: ``incidents``
 (:func:`sarhad.store.incidents.rebuild_incidents`, :func:`sarhad.exchange.withheld.drop_superseded`), the
 framework's query tables (:mod:`sarhad.framework.store`), the node's reconciliation decisions
 (:func:`sarhad.reconcile.store.load_decisions`), the evidence a framework record cites and TAXII's latest
 versions. Each costs a look in the primary key of ``objects`` and one in that of ``withheld_versions`` (empty on
-a node that has never been refused a body) per row.
+a node that has never been refused a body) per row, and for an incident one or two in the log's index
+``log_leaves_object`` (object id, version).
 """
 
 from __future__ import annotations
 
-__all__ = ["current", "superseded"]
+from collections.abc import Sequence
+
+from sarhad.store.db import Database
+
+__all__ = ["OWN_KINDS", "current", "held_own", "own_ids", "superseded"]
+
+# The id prefixes of the objects whose own versions only this node's later versions supersede (see above).
+OWN_KINDS = ("incident--",)
+
+
+def _own_kind(table: str) -> str:
+    return "(" + " OR ".join(f"{table}.id LIKE '{prefix}%'" for prefix in OWN_KINDS) + ")"
+
+
+def held_own(table: str = "o") -> str:
+    """An SQL condition: the object of row ``table`` (a name or alias with ``id``) is an incident of which this
+    node's own log holds a version (one look in ``log_leaves_object``)."""
+    return f"({_own_kind(table)} AND EXISTS (SELECT 1 FROM log_leaves l_own WHERE l_own.object_id = {table}.id))"
 
 
 def superseded(table: str = "o") -> str:
     """An SQL condition: the version in row ``table`` (a name or alias with ``id`` and ``modified``: a row of
-    ``objects`` or of a view of it) has a later version this node knows from its envelope alone."""
+    ``objects`` or of a view of it) has a later version this node knows from its envelope alone, and the object
+    is not one of this node's own incidents (:func:`held_own`), which a peer's version never supersedes."""
     return (
-        f"EXISTS (SELECT 1 FROM withheld_versions w_later WHERE w_later.id = {table}.id"
-        f" AND w_later.modified > {table}.modified)"
+        f"(EXISTS (SELECT 1 FROM withheld_versions w_later WHERE w_later.id = {table}.id"
+        f" AND w_later.modified > {table}.modified) AND NOT {held_own(table)})"
     )
 
 
 def current(table: str = "o") -> str:
     """An SQL condition: the version in row ``table`` (a name or alias with ``id`` and ``modified``) is its
-    object's current version: no later version is held in ``objects`` and none is :func:`superseded`."""
-    return (
-        f"NOT EXISTS (SELECT 1 FROM objects o_later WHERE o_later.id = {table}.id"
-        f" AND o_later.modified > {table}.modified) AND NOT {superseded(table)}"
+    object's current version. For an incident of which this node's own log holds a version: this version is in
+    the log and no later one is; for any other object: no later version is held in ``objects`` and none is
+    :func:`superseded`."""
+    own = (
+        f"EXISTS (SELECT 1 FROM log_leaves l_this WHERE l_this.object_id = {table}.id"
+        f" AND l_this.version = {table}.modified)"
+        f" AND NOT EXISTS (SELECT 1 FROM log_leaves l_later WHERE l_later.object_id = {table}.id"
+        f" AND l_later.version > {table}.modified)"
     )
+    latest = (
+        f"NOT EXISTS (SELECT 1 FROM objects o_later WHERE o_later.id = {table}.id"
+        f" AND o_later.modified > {table}.modified)"
+        f" AND NOT EXISTS (SELECT 1 FROM withheld_versions w_later WHERE w_later.id = {table}.id"
+        f" AND w_later.modified > {table}.modified)"
+    )
+    return f"CASE WHEN {held_own(table)} THEN ({own}) ELSE ({latest}) END"
+
+
+def own_ids(db: Database, ids: Sequence[str]) -> set[str]:
+    """Those of ``ids`` that are incidents of which this node's own log holds a version (:func:`held_own`), by
+    the log's index ``log_leaves_object``, 500 ids a query: a sync writes no row of a view for them."""
+    wanted = [i for i in ids if i.startswith(OWN_KINDS)]
+    found: set[str] = set()
+    for at in range(0, len(wanted), 500):
+        chunk = wanted[at : at + 500]
+        marks = ", ".join("?" * len(chunk))
+        found.update(
+            str(r[0])
+            for r in db.fetchall(f"SELECT DISTINCT object_id FROM log_leaves WHERE object_id IN ({marks})", chunk)
+        )
+    return found

@@ -67,6 +67,7 @@ from typing import Any, Final, NamedTuple
 
 from sarhad.errors import AccessDenied, InvalidInput, NotFound
 from sarhad.model.incident import PARTY_CODE, PRINCIPAL_NAME
+from sarhad.store.current import held_own
 from sarhad.store.db import Database
 
 __all__ = [
@@ -367,8 +368,10 @@ def read_clause(
     ``object_recipients`` (by its primary key: object id, version, recipient). Each row also costs one look in
     the primary key of ``objects``, and one in that of ``withheld_versions`` (empty on a node that has never
     been refused a body), for a later version of its object; only a row that has one (an earlier version) reads
-    the current version's marking. ``current_rows`` says that ``table`` holds current versions only
-    (``incidents``, or the latest versions of TAXII's default), so that these looks are left out.
+    the current version's marking. An incident this node published itself looks in the log's index
+    ``log_leaves_object`` instead: only its own later versions make a version earlier. ``current_rows`` says
+    that ``table`` holds current versions only (``incidents``, or the latest versions of TAXII's default), so
+    that these looks are left out.
     """
     parties = tuple(parties)
     own, params = _version_clause(principal, parties, table)
@@ -394,9 +397,19 @@ def read_clause(
         " AND NOT EXISTS (SELECT 1 FROM withheld_versions w_after WHERE w_after.id = w_newest.id"
         f" AND w_after.modified > w_newest.modified) AND NOT {envelope}"
     )
+    # Of an incident this node published itself only its own later versions count (sarhad.store.current): a
+    # peer's version, held or withheld, is never its current one, so it hides none of the node's own.
+    later_own = (
+        f"SELECT 1 FROM objects v_newest WHERE v_newest.id = {table}.id AND v_newest.modified > {table}.modified"
+        " AND EXISTS (SELECT 1 FROM log_leaves l_newest WHERE l_newest.object_id = v_newest.id"
+        " AND l_newest.version = v_newest.modified)"
+        " AND NOT EXISTS (SELECT 1 FROM log_leaves l_after WHERE l_after.object_id = v_newest.id"
+        f" AND l_after.version > v_newest.modified) AND NOT {newest}"
+    )
     return (
-        f"({own} AND NOT EXISTS ({later}) AND NOT EXISTS ({later_withheld}))",
-        [*params, *newest_params, *envelope_params],
+        f"({own} AND CASE WHEN {held_own(table)} THEN NOT EXISTS ({later_own})"
+        f" ELSE (NOT EXISTS ({later}) AND NOT EXISTS ({later_withheld})) END)",
+        [*params, *newest_params, *newest_params, *envelope_params],
     )
 
 

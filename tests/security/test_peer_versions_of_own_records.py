@@ -1,0 +1,173 @@
+"""A peer's log holds a version of an incident this node published itself, which the claims check cannot refuse:
+a record both imported from the same dataset (the same id on both nodes), changed by the peer later, or the
+peer's TLP:RED version of this node's own id, whose body this node never sees. IR is a real node on loopback
+whose log verifies; PK's sync keeps the peer's version (``objects``, ``withheld_versions``, the log's copy) but
+PK's own version stays the current one in every view of PK, and ``store rebuild`` agrees.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from sarhad.exchange.peers import add_peer, get_peer
+from sarhad.exchange.sync import sync_peer
+from sarhad.importer import import_file
+from sarhad.model.incident import Incident
+from sarhad.node import Node
+from sarhad.web.auth import create_token
+from tests.conftest import UCDP_SAMPLE, drop_schema, run_cli
+from tests.monitor.test_evaluate import make
+from tests.web.conftest import TAXII, serving
+
+_VIEWS = {
+    "incidents": "SELECT * FROM incidents ORDER BY id",
+    "summary": "SELECT * FROM incident_summary ORDER BY 1, 2, 3, 4, 5, 6, 7, 8",
+    "cells": "SELECT band, cx, cy, reported_by, tlp, n, killed FROM incident_cells ORDER BY 1, 2, 3, 4, 5",
+}
+
+
+@dataclass
+class Nodes:
+    pk: Node
+    ir: Node
+    pk_url: str
+    token: str
+
+    def sync(self) -> None:
+        sync_peer(self.pk, get_peer(self.pk.db, "IR"))
+
+    def cli(self, capsys: pytest.CaptureFixture[str], *args: str) -> str:
+        code, out, err = run_cli(capsys, "--home", str(self.pk.settings.home), *args)
+        assert code == 0, err
+        return out
+
+    def views(self) -> dict[str, list[tuple[object, ...]]]:
+        """PK's incidents and the dashboard's summaries of them."""
+        return {name: [tuple(r) for r in self.pk.db.fetchall(sql)] for name, sql in _VIEWS.items()}
+
+    def dashboard(self, incident_id: str) -> dict[str, object]:
+        """What PK's dashboard and JSON API show of one incident (the table row, the detail, the API)."""
+        auth = {"Authorization": f"Bearer {self.token}"}
+        with httpx.Client(base_url=self.pk_url, headers=auth, timeout=30) as client:
+            detail = client.get(f"/api/dashboard/incidents/{incident_id}")
+            api = client.get(f"/api/incidents/{incident_id}")
+            assert detail.status_code == api.status_code == 200, (detail.text, api.text)
+            # the log's bodies and TAXII's versions read the rule of earlier versions: PK's own is no earlier one
+            size = self.pk.log.size()
+            entries = client.get("/log/entries", params={"objects": "1", "start": "0", "end": str(size)})
+            versions = client.get(
+                f"/taxii2/sarhad/collections/incidents/objects/{incident_id}/versions/", headers=TAXII
+            )
+            assert entries.status_code == versions.status_code == 200, (entries.text, versions.text)
+            return {
+                "detail": detail.json()["incident"],
+                "api": api.json(),
+                "bodies": entries.json()["objects"],
+                "versions": versions.json()["versions"],
+            }
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def nodes(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Nodes]:
+    """PK and IR; PK has IR registered as a peer, both serve on loopback. On PostgreSQL each node has a schema of
+    its own."""
+    urls: list[str | None] = [None, None]
+    if request.param == "postgresql":
+        base = request.getfixturevalue("pg_schema_url")
+        urls = [base, base + "_ir"]
+    pk = Node.init(tmp_path / "pk", "PK", database_url=urls[0])
+    ir = Node.init(tmp_path / "ir", "IR", database_url=urls[1])
+    try:
+        with serving(ir) as ir_url, serving(pk) as pk_url:
+            add_peer(pk.db, "IR", ir_url, ir.signer.vkey, create_token(ir.db, "pk", "peer", "PK"))
+            add_peer(ir.db, "PK", "http://127.0.0.1:9", pk.signer.vkey, "unused")
+            yield Nodes(pk, ir, pk_url, create_token(pk.db, "ana", "analyst", "PK"))
+    finally:
+        pk.close()
+        ir.close()
+        if urls[1] is not None:
+            drop_schema(urls[1])
+
+
+def _ucdp_with_deaths(path: Path, best: int) -> Path:
+    """The UCDP sample with the first event's best estimate of deaths changed to ``best``."""
+    with UCDP_SAMPLE.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    column = rows[0].index("best")
+    rows[1][column] = str(best)
+    rows[1][rows[0].index("high")] = str(max(best, int(rows[1][rows[0].index("high")])))
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    return path
+
+
+def _rebuilt_views_agree(nodes: Nodes, capsys: pytest.CaptureFixture[str]) -> None:
+    synced = nodes.views()
+    nodes.cli(capsys, "store", "rebuild")
+    assert nodes.views() == synced
+
+
+def test_a_peers_later_version_of_a_shared_dataset_record_does_not_replace_this_nodes_own(
+    nodes: Nodes, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import_file(nodes.pk, "ucdp", UCDP_SAMPLE)
+    import_file(nodes.ir, "ucdp", UCDP_SAMPLE)
+    # IR re-publishes the first event later, with 400 killed: the same id (UCDP's), reported_by UCDP.
+    import_file(nodes.ir, "ucdp", _ucdp_with_deaths(tmp_path / "changed.csv", 400))
+    changed = nodes.ir.db.fetchone("SELECT id, modified FROM incidents WHERE killed_best = 400")
+    assert changed is not None
+    oid, ir_version = str(changed[0]), str(changed[1])
+    own = nodes.pk.db.fetchone("SELECT modified, killed_best, origin FROM incidents WHERE id = ?", (oid,))
+    assert own is not None and own[1] != 400 and own[2] == "PK"
+    before, shown = nodes.views(), nodes.dashboard(oid)
+    shown_json = nodes.cli(capsys, "incidents", "show", oid, "--json")
+
+    nodes.sync()
+
+    # IR's version is kept, as IR's, but PK's own stays current in every view of PK.
+    kept = nodes.pk.db.fetchone("SELECT origin FROM objects WHERE id = ? AND modified = ?", (oid, ir_version))
+    assert kept == ("IR",)
+    assert nodes.views() == before
+    after = nodes.dashboard(oid)
+    irs = [str(r[0]) for r in nodes.ir.db.fetchall("SELECT modified FROM objects WHERE id = ?", (oid,))]
+    assert after.pop("versions") == sorted([*shown.pop("versions"), *irs])  # IR's readable, as IR's
+    assert after == shown
+    assert nodes.cli(capsys, "incidents", "show", oid, "--json") == shown_json
+    assert json.loads(shown_json)["incident"]["modified"] == own[0]
+    _rebuilt_views_agree(nodes, capsys)
+    # PK's own later version is current again, over IR's.
+    import_file(nodes.pk, "ucdp", _ucdp_with_deaths(tmp_path / "pk.csv", 7))
+    row = nodes.pk.db.fetchone("SELECT killed_best, origin FROM incidents WHERE id = ?", (oid,))
+    assert tuple(row or ()) == (7, "PK")
+    _rebuilt_views_agree(nodes, capsys)
+
+
+def test_a_peers_withheld_version_of_this_nodes_incident_does_not_remove_it(
+    nodes: Nodes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mine = make("pk-1", party="PK", killed=2)
+    nodes.pk.publish([mine, make("pk-2", party="PK")])
+    # IR's log holds a later TLP:RED version of PK's incident: PK receives its envelope alone.
+    forged: Incident = dataclasses.replace(make("pk-1", party="PK", killed=40), tlp="RED")
+    nodes.ir.publish([make("ir-1", party="IR"), forged])
+    before, shown = nodes.views(), nodes.dashboard(mine.id)
+
+    nodes.sync()
+
+    withheld = nodes.pk.db.fetchall("SELECT id, tlp, origin FROM withheld_versions")
+    assert [tuple(r) for r in withheld] == [(mine.id, "RED", "IR")]
+    after = nodes.views()
+    assert [r for r in after["incidents"] if r[0] != make("ir-1", party="IR").id] == before["incidents"]
+    assert nodes.dashboard(mine.id) == shown
+    assert json.loads(nodes.cli(capsys, "incidents", "show", mine.id, "--json"))["incident"]["modified"] == str(
+        before["incidents"][[r[0] for r in before["incidents"]].index(mine.id)][1]
+    )
+    _rebuilt_views_agree(nodes, capsys)
