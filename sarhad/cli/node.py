@@ -111,8 +111,14 @@ def filters_from(
         bbox=_bbox(bbox),
         near_border=near_border,
         side=side,
-        reported_by=reported_by,
+        reported_by=None if reported_by is None else _party(reported_by),
     )
+
+
+def _party(text: str) -> str:
+    from sarhad.geo.admin import party_code
+
+    return party_code(text)
 
 
 _SINCE = typer.Option(None, "--since", help="From this date (YYYY, YYYY-MM or YYYY-MM-DD).")
@@ -128,7 +134,11 @@ _PERP = typer.Option(
 _BBOX = typer.Option(None, "--bbox", help="MINLON,MINLAT,MAXLON,MAXLAT")
 _NEAR = typer.Option(None, "--near-border", help="Within this many km of the border.")
 _SIDE = typer.Option(None, "--side", help="On this side of the border (PK or IR).")
-_REPORTED = typer.Option(None, "--reported-by", help="Only records asserted by this party or dataset.")
+_REPORTED = typer.Option(
+    None,
+    "--reported-by",
+    help="Only records asserted by this party or dataset (a code in any case, or a country's name).",
+)
 _JSON = typer.Option(False, "--json", help="Print JSON for scripts.")
 
 
@@ -186,11 +196,11 @@ def import_(
     if fmt != "stix" and fmt not in TABLE_FORMATS:  # the importer knows the tables; stix goes elsewhere
         raise InvalidInput(f"unknown format {fmt!r}: expected one of {', '.join(TABLE_FORMATS)} or stix")
     if reported_by is not None:
-        from sarhad.geo.admin import normalise_country
+        from sarhad.geo.admin import party_code
 
         # A party code, as 'init --party' takes it: 'pk' and 'PK' are one party, not two sets of records; and
         # a country's name or alpha-3 code is that country's party ('Pakistan', 'PAK': PK), not a party of its own.
-        reported_by = normalise_country(reported_by) or reported_by.strip().upper()
+        reported_by = party_code(reported_by)
         if not _PARTY_CODE.fullmatch(reported_by):
             raise InvalidInput(
                 f"--reported-by {reported_by!r} is not a party code: expected 2-16 capitals, digits or '-'"

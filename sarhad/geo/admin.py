@@ -26,6 +26,7 @@ __all__ = [
     "normalise_country",
     "normalise_text",
     "parse_country",
+    "party_code",
 ]
 
 # Countries of the coverage, by ISO alpha-2: English name first, then other names and codes.
@@ -164,6 +165,14 @@ def parse_country(text: str, parameter: str) -> str:
     raise InvalidInput(
         f"{parameter} {text!r} is not a country: expected an ISO 3166-1 alpha-2 code in any case {accepted}"
     )
+
+
+def party_code(text: str) -> str:
+    """The party or dataset code ``text`` names: a country's name or alpha-3 code that
+    :func:`normalise_country` knows is that country's alpha-2 code ("Pakistan", "PAK": PK), anything else its
+    capitals ("ucdp": UCDP; a think tank's code as given). What ``import --reported-by`` stores and what the
+    ``--reported-by`` filter and the API's ``reported_by`` match, so that one party is never two."""
+    return normalise_country(text) or text.strip().upper()
 
 
 def normalise_admin1(name: str | None, country: str | None = None) -> tuple[str, str] | None:

@@ -50,6 +50,10 @@ def _filters(request: Request) -> Filters:
         from sarhad.geo.admin import parse_country  # loads the region's outlines: only when the filter is given
 
         values["country"] = parse_country(values["country"], "country")
+    if "reported_by" in values:  # the CLI's rule: 'Pakistan' is PK, as 'import --reported-by' stores it
+        from sarhad.geo.admin import party_code
+
+        values["reported_by"] = party_code(values["reported_by"])
     if "near_border" in request.query_params:
         raw = request.query_params["near_border"]
         try:

@@ -166,6 +166,22 @@ def test_reported_by_filter_ignores_case(any_home: Path, capsys: pytest.CaptureF
     assert json.loads(upper)["incidents"] == json.loads(lower)["incidents"] == 37
 
 
+def test_reported_by_filter_takes_a_country_name_as_import_does(
+    any_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 'import --reported-by Pakistan' stores PK: the filter must find those records by the same words.
+    code, _, err = run(capsys, "--home", str(any_home), "import", "ucdp", str(UCDP_SAMPLE), "--reported-by", "Pakistan")
+    assert code == 0, err
+    counts = {}
+    for given in ("PK", "pk", "Pakistan", "PAK"):
+        for command in (("stats", "--json"), ("incidents", "list", "--json")):
+            code, out, err = run(capsys, "--home", str(any_home), *command, "--reported-by", given)
+            assert code == 0, err
+            answer = json.loads(out)
+            counts[(given, command[0])] = answer["incidents"] if command[0] == "stats" else len(answer)
+    assert set(counts.values()) == {37}, counts
+
+
 def test_import_reported_by_is_one_party_whatever_its_case(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "--home", str(home), "import", "ucdp", str(UCDP_SAMPLE), "--reported-by", "pk")
     assert code == 0, err

@@ -74,3 +74,15 @@ def test_a_two_letter_code_iso_has_not_assigned_is_refused(client: httpx.Client,
     assert answer.status_code == 400, answer.text
     assert answer.json()["error"]["message"].startswith("country 'xx' is not an assigned ISO 3166-1 alpha-2 code: ")
     assert _get(client, route, "de").status_code == 200  # any assigned code: records may come from anywhere
+
+
+def test_reported_by_takes_a_country_name_as_the_cli_does(any_node: Node) -> None:
+    import_file(any_node, "ucdp", UCDP_SAMPLE, reported_by="PK")
+    token = create_token(any_node.db, "val", "viewer", "PK")
+    with (
+        serving(any_node) as base,
+        httpx.Client(base_url=base, timeout=30, headers={"Authorization": f"Bearer {token}"}) as c,
+    ):
+        counts = {given: c.get("/api/stats", params={"reported_by": given}).json()["incidents"]
+                  for given in ("PK", "pk", "pakistan", "PAK")}  # fmt: skip
+    assert set(counts.values()) == {37}, counts
