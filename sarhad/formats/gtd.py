@@ -278,7 +278,11 @@ def parse(row: Mapping[str, str], ctx: RowContext) -> Incident:
     if not source_id:
         raise RowError("eventid", "is empty")
     if not _SOURCE_ID.fullmatch(source_id):
-        raise RowError("eventid", f"{source_id!r} is not a GTD event id (12 digits, e.g. 201801010004)")
+        raise RowError(
+            "eventid",
+            f"{source_id!r} is not an event id: up to 64 letters, digits and _ . : - starting with a letter or"
+            " digit (GTD's own are 12 digits, e.g. 201801010004; a party's sheet may use its own, e.g. PAK11934)",
+        )
     codes = _coded(row)
     start, end, date_precision = _dates(row, codes["extended"])
     lat = opt_float(row, "latitude", -90, 90)
