@@ -688,12 +688,14 @@ def open_dispute(
     """Open a dispute about a commitment's assessment (or an indicator value) in a quarter.
 
     The raising party's position is recorded; the other party has ``reply_days`` to reply (a timed right of
-    reply, as CTED's 30 days). Raises InvalidInput (for an indicator of another commitment, among others) or
-    NotFound.
+    reply, as CTED's 30 days). ``today`` (the UTC date by default) is the day it is raised on. Raises
+    InvalidInput (for an indicator of another commitment or a quarter that has not started by ``today``, among
+    others) or NotFound.
     """
     data = load(node.db)
     c = data.commitment(commitment)
     q = _quarter(data, quarter)
+    _started(q, "a dispute", today)
     raised_by = _party(data, node, party)
     if level not in DISPUTE_LEVELS:
         raise InvalidInput(f"dispute level {level!r} is not one of {', '.join(DISPUTE_LEVELS)}")
@@ -825,10 +827,16 @@ def add_recommendation(
     owner: str | None = None,
     due: str | None = None,
     commitment: str | None = None,
+    today: date | None = None,
 ) -> dict[str, Any]:
-    """Record a recommendation of the committees for the next quarter (followed up in later reports)."""
+    """Record a recommendation of the committees for the next quarter (followed up in later reports).
+
+    ``quarter`` is the one it is made in. Raises InvalidInput for a bad quarter (or one that has not started by
+    ``today``, the UTC date by default) or an empty text, NotFound for an unknown commitment.
+    """
     data = load(node.db)
     q = _quarter(data, quarter)
+    _started(q, "a recommendation", today)
     if not text.strip():
         raise InvalidInput("a recommendation needs its --text")
     c = data.commitment(commitment)["code"] if commitment else None

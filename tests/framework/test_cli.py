@@ -198,7 +198,7 @@ def test_a_usage_error_is_a_message_not_a_traceback(home: Path, capsys: pytest.C
     assert "No such option: --no-such-option" in err and "Traceback" not in out + err
 
 
-def test_assess_for_a_future_quarter_fails_and_list_stays_at_the_current_one(
+def test_a_record_for_a_future_quarter_fails_and_list_stays_at_the_current_one(
     home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from datetime import UTC, datetime
@@ -212,6 +212,11 @@ def test_assess_for_a_future_quarter_fails_and_list_stays_at_the_current_one(
     assert code == 1 and "quarter 2030Q1 has not started yet" in err
     code, out, _ = run(capsys, "--home", h, "framework", "list", "--json")
     assert max(json.loads(out)[0]["status"]) == str(Quarter.of(datetime.now(UTC).date()))
+    dispute = ["dispute", "open", "--commitment", "C-08", "--quarter", "2030Q1", "--subject", "s", "--position", "p"]
+    code, _, err = run(capsys, "--home", h, *dispute)
+    assert code == 1 and "quarter 2030Q1 has not started yet: a dispute may be for the current quarter" in err
+    code, _, err = run(capsys, "--home", h, "recommend", "add", "--quarter", "2030Q1", "--text", "Agree a protocol")
+    assert code == 1 and "quarter 2030Q1 has not started yet: a recommendation may be for the current quarter" in err
 
 
 def test_recommend_list_prints_rows_and_json(home: Path, capsys: pytest.CaptureFixture[str]) -> None:

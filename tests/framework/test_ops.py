@@ -290,6 +290,19 @@ def test_a_quarter_that_has_not_started_is_refused_for_assessments_and_values(an
     ops.record_indicator(any_fw_node, "I-02.1", "2026Q1", 1, today=mid_q1)
 
 
+def test_a_quarter_that_has_not_started_is_refused_for_disputes_and_recommendations(any_fw_node: Node) -> None:
+    before = objects_count(any_fw_node)
+    mid_q1 = date(2026, 2, 10)
+    with pytest.raises(InvalidInput, match=r"^quarter 2026Q2 has not started yet: a dispute .* quarter 2026Q1 "):
+        ops.open_dispute(any_fw_node, "C-08", "2026Q2", "timeliness", "late", today=mid_q1)
+    with pytest.raises(InvalidInput, match="quarter 2026Q2 has not started yet: a recommendation may be for the"):
+        ops.add_recommendation(any_fw_node, "2026Q2", "Agree a protocol", today=mid_q1)
+    assert objects_count(any_fw_node) == before
+    # The current quarter is open, as for assessments.
+    assert ops.open_dispute(any_fw_node, "C-08", "2026Q1", "timeliness", "late", today=mid_q1)["quarter"] == "2026Q1"
+    assert ops.add_recommendation(any_fw_node, "2026Q1", "Agree a protocol", today=mid_q1)["quarter"] == "2026Q1"
+
+
 def test_a_future_quarter_is_refused_by_the_utc_clock(any_fw_node: Node) -> None:
     from sarhad.framework.quarter import Quarter, utc_today
 
