@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sarhad.errors import ConfigError, NotFound
 
-__all__ = ["SETTINGS_FILE", "Settings", "load_settings", "write_settings"]
+__all__ = ["SETTINGS_FILE", "Settings", "load_settings", "settings_text", "write_settings"]
 
 SETTINGS_FILE = "sarhad.toml"
 _PARTY = re.compile(r"^[A-Z][A-Z0-9-]{1,15}$")
@@ -94,16 +94,22 @@ def _toml_str(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def settings_text(settings: Settings, *, database: bool = True) -> str:
+    """The text of ``sarhad.toml`` for ``settings``; without ``database`` the node uses the SQLite file in
+    whatever home the file is put in (a backup's copy: the database it names would be the original's)."""
+    line = f"database = {_toml_str(settings.database_url)}\n" if database else ""
+    return (
+        "# sarhad node settings\n[node]\n"
+        f"party = {_toml_str(settings.party)}\n"
+        f"{line}"
+        f"origin = {_toml_str(settings.origin)}\n"
+        f"share_restricted = {'true' if settings.share_restricted else 'false'}\n"
+    )
+
+
 def write_settings(settings: Settings) -> Path:
     """Write ``sarhad.toml`` for ``settings`` into its home and return the path."""
     settings.home.mkdir(parents=True, exist_ok=True)
     path = settings.home / SETTINGS_FILE
-    text = (
-        "# sarhad node settings\n[node]\n"
-        f"party = {_toml_str(settings.party)}\n"
-        f"database = {_toml_str(settings.database_url)}\n"
-        f"origin = {_toml_str(settings.origin)}\n"
-        f"share_restricted = {'true' if settings.share_restricted else 'false'}\n"
-    )
-    path.write_text(text, encoding="utf-8")
+    path.write_text(settings_text(settings), encoding="utf-8")
     return path

@@ -550,6 +550,72 @@ def store_compact(ctx: typer.Context, json_out: bool = _JSON) -> None:
         )
 
 
+@store_app.command("backup")
+def store_backup(
+    ctx: typer.Context,
+    out: Path = typer.Option(..., "--out", help="A new or empty folder for the backup."),
+    with_key: bool = typer.Option(
+        False, "--with-key", help="Copy the signing key node.key too (mode 0600); keep such a backup apart."
+    ),
+    json_out: bool = _JSON,
+) -> None:
+    """Back up the node into a folder while it runs: a consistent copy of an SQLite database, checked, and the
+    settings; for PostgreSQL the pg_dump command to run.
+
+    The copy holds what was committed when it began (an import or sync still running is not in it). The key is
+    left out unless --with-key: store it apart from the database backups. Restore: see the guide.
+    """
+    from sarhad.config import load_settings
+    from sarhad.store.backup import backup_node
+
+    st = state(ctx)
+    settings = load_settings(st.home, database_url=st.database_url)
+    if progress_enabled() and not json_out:
+        with progress_bars("backing up") as bar:
+            task = bar.add_task("pages", total=None)
+            done = backup_node(
+                settings, out, with_key=with_key, progress=lambda n, total: bar.update(task, completed=n, total=total)
+            )
+    else:
+        done = backup_node(settings, out, with_key=with_key)
+    if json_out:
+        print_json(done.as_dict())
+        return
+    if done.command is not None:
+        import shlex
+
+        console.print(
+            f"wrote {', '.join(done.copied)} to {out}; the database is PostgreSQL's to copy: run (one consistent"
+            " snapshot, while the node runs)",
+            highlight=False,
+        )
+        console.print(f"  {shlex.join(done.command)}", highlight=False, markup=False)
+        if done.password:
+            console.print(
+                "  the node's URL holds a password, left out here: give it in PGPASSWORD or ~/.pgpass",
+                highlight=False,
+            )
+    else:
+        console.print(
+            f"backed up {settings.home} to {out} in {done.seconds:.1f} s: {', '.join(done.copied)}; sarhad.db"
+            f" {(done.bytes or 0) / 1e6:,.1f} MB, log of {counted(done.log_size or 0, 'entry', 'entries')},"
+            f" checkpoint {done.checkpoint_size}, quick_check {done.check}",
+            highlight=False,
+        )
+    if "node.key" in done.copied:
+        console.print(
+            "node.key copied (0600): keep it apart from the database backups, as safe as the node itself (with it"
+            " anyone signs checkpoints as this node)",
+            highlight=False,
+        )
+    else:
+        console.print(
+            "node.key was not copied (--with-key copies it): keep a copy of the key apart, in a safe place; a"
+            " restore needs it",
+            highlight=False,
+        )
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
     app.command("init")(init)

@@ -21,7 +21,15 @@ from typing import Any, Final, Literal
 
 from sarhad.errors import InvalidInput, StorageError
 
-__all__ = ["SQLITE_PAGE_SIZE", "Compacted", "Database", "Dialect", "open_database", "sqlite_path"]
+__all__ = [
+    "SQLITE_PAGE_SIZE",
+    "Compacted",
+    "Database",
+    "Dialect",
+    "open_database",
+    "postgres_conninfo",
+    "sqlite_path",
+]
 
 log = logging.getLogger(__name__)
 # A transaction-scoped advisory lock per schema (each node has its own schema or database).
@@ -474,6 +482,24 @@ def _open_sqlite(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def postgres_conninfo(url: str) -> tuple[str, str | None]:
+    """A ``postgresql://…`` URL as libpq takes it, and the node's schema: sarhad's own ``schema=NAME`` parameter
+    is taken out (libpq refuses parameters it does not know). Raises StorageError for a schema name that is
+    not a plain lower-case identifier (it is written into SQL and commands unquoted)."""
+    base, _, query = url.partition("?")
+    schema = None
+    rest = []
+    for part in query.split("&") if query else []:
+        key, _, value = part.partition("=")
+        if key == "schema":
+            schema = value
+        else:
+            rest.append(part)
+    if schema and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", schema):
+        raise StorageError(f"schema name {schema!r} is not a plain lower-case identifier")
+    return base + ("?" + "&".join(rest) if rest else ""), schema
+
+
 def open_database(url: str) -> Database:
     """Open ``sqlite:///PATH`` or ``postgresql://…`` (optionally ``?schema=NAME``).
 
@@ -488,19 +514,8 @@ def open_database(url: str) -> Database:
     if url.startswith(("postgresql://", "postgres://")):
         import psycopg
 
-        base, _, query = url.partition("?")
-        schema = None
+        conninfo, schema = postgres_conninfo(url)
         created = False
-        rest = []
-        for part in query.split("&") if query else []:
-            key, _, value = part.partition("=")
-            if key == "schema":
-                schema = value
-            else:
-                rest.append(part)
-        conninfo = base + ("?" + "&".join(rest) if rest else "")
-        if schema and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", schema):
-            raise StorageError(f"schema name {schema!r} is not a plain lower-case identifier")
         try:
             pg: Any = psycopg.connect(conninfo, autocommit=True)
         except psycopg.Error as exc:
