@@ -120,7 +120,7 @@ def backup_node(settings: Settings, out: Path, *, with_key: bool = False, progre
         size, log_size, checkpoint_size, check = checked
         return Backup(str(out), "sqlite", tuple(copied), tuple(left_out), seconds, size, log_size, checkpoint_size,
                       check)  # fmt: skip
-    command, password = pg_dump_command(settings.database_url, out / DUMP_FILE)
+    command, password = pg_dump_command(settings.database_url, out.absolute() / DUMP_FILE)
     return Backup(str(out), "postgresql", tuple(copied), tuple(left_out), seconds, command=tuple(command),
                   password=password)  # fmt: skip
 
