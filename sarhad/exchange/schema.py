@@ -11,7 +11,8 @@
 * ``peer_former_keys``: the former keys of a peer's log whose copy is filed under that peer (registered or
   removed): keys its checkpoints were signed with before the peer was registered again with another key.
 * ``withheld_versions``: the versions of peers' logs whose bodies this node was refused (withheld by TLP): the
-  object id, version, TLP level, origin and SHA-256 their envelopes give (see sarhad.exchange.withheld).
+  object id, version, TLP level, origin and SHA-256 their envelopes give, and when each arrived (see
+  sarhad.exchange.withheld).
 * ``owed_cosignatures``: per peer, the size of its checkpoint whose cosignature this node still owes it (the
   peer refused it, or the answer never came) and why; the next sync sends it again (see sarhad.exchange.sync).
 * ``split_views``: evidence: two checkpoints signed by a peer that cannot both be true, and the consistency
@@ -131,4 +132,8 @@ MIGRATIONS: Final[list[Statement]] = [
     # Sync (sarhad.exchange.sync): the consistency proof a peer served that did not verify (JSON, a list of base64
     # hashes), kept with the evidence so that an auditor can check offline what it shows (sarhad.log.conflict).
     "ALTER TABLE split_views ADD COLUMN proof TEXT",
+    # Sync (sarhad.exchange.withheld): when each withheld version's envelope arrived (UTC), which the quarterly
+    # report and the framework's views give for a shared record superseded by a version this node cannot read;
+    # NULL for the rows recorded before.
+    "ALTER TABLE withheld_versions ADD COLUMN recorded TEXT",
 ]

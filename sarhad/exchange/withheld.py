@@ -3,7 +3,7 @@
 A sync copies every entry of a peer's log but receives the body only of the versions this node's peer principal
 may read there. For the others (withheld by TLP) the envelope still says which object and version, its
 SHA-256 and its TLP level; ``withheld_versions`` keeps the object id, version, level, origin (the peer's
-party) and SHA-256 of each, so that evidence cited but withheld shows what the log shows of it
+party), SHA-256 and arrival of each, so that evidence cited but withheld shows what the log shows of it
 (:func:`sarhad.framework.views.cited_evidence`) without a search of the log's copies. When the withheld
 version is a later version of an object this node holds, the copy held is no longer the object's current
 version (the originator marked the record stricter, say CLEAR then RED), and:
@@ -28,6 +28,7 @@ The log's copy (``peer_leaves``) is untouched and verifies as before.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
+from datetime import UTC, datetime
 from typing import Any, Final
 
 from sarhad.framework import store as framework_store
@@ -47,18 +48,21 @@ __all__ = [
 ]
 
 _INSERT: Final = (
-    "INSERT INTO withheld_versions (id, modified, tlp, origin, sha256) VALUES (?, ?, ?, ?, ?)"
+    "INSERT INTO withheld_versions (id, modified, tlp, origin, sha256, recorded) VALUES (?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (id, modified) DO NOTHING"
 )
 
 
 def record_withheld(db: Database, envelopes: Sequence[Envelope], origin: str) -> None:
     """Keep the versions of ``envelopes`` (whose bodies were withheld from this node) as published by party
-    ``origin``, with the SHA-256 each envelope logs, in the caller's transaction. A version already kept is
-    left as it is: ``(id, modified)`` is the table's key, so of two peers' envelopes of one version (an object
-    has one origin: it should not happen) the first recorded stays."""
+    ``origin``, with the SHA-256 each envelope logs and the time (UTC) they arrived, in the caller's
+    transaction. A version already kept is left as it is: ``(id, modified)`` is the table's key, so of two
+    peers' envelopes of one version (an object has one origin: it should not happen) the first recorded stays,
+    with its arrival."""
     if envelopes:
-        db.executemany(_INSERT, [(e.object_id, e.version, e.tlp, origin, e.sha256) for e in envelopes])
+        now = datetime.now(UTC)
+        arrived = now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+        db.executemany(_INSERT, [(e.object_id, e.version, e.tlp, origin, e.sha256, arrived) for e in envelopes])
 
 
 def drop_superseded(db: Database, deltas: Deltas, ids: Collection[str] | None = None) -> list[str]:
