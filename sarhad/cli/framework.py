@@ -65,8 +65,10 @@ def framework_list(
     quarter: str = typer.Option(None, "--quarter", help="Only this quarter's status."),
     json_out: bool = _JSON,
 ) -> None:
-    """The commitments with each party's level and the derived state per quarter."""
+    """The commitments with each party's level and the derived state per quarter, and the shared records whose
+    later version this node may not read (counted nowhere)."""
     from sarhad.framework.views import commitment_list
+    from sarhad.framework.withheld import withheld_text
 
     rows = commitment_list(state(ctx).node().db, quarter)
     if json_out:
@@ -91,6 +93,9 @@ def framework_list(
         empty="no commitments: the framework holds none",
         title=None if last else "no assessment yet",
     )
+    # Shared records whose later version this node was refused count nowhere above: say so, not nothing.
+    for w in (w for r in rows for w in r["withheld"] if w["quarter"] == last):
+        console.print(f"  {withheld_text(w)}", highlight=False, markup=False)
 
 
 @framework_app.command("proposals")
@@ -126,8 +131,10 @@ def framework_show(
     ctx: typer.Context, commitment: str = typer.Argument(..., metavar="ID"), json_out: bool = _JSON
 ) -> None:
     """One commitment in full: text, source, milestones, indicators and their values, every assessment (and the
-    evidence each value and assessment cites), disputes."""
+    evidence each value and assessment cites), disputes, and the shared records whose later version this node may
+    not read."""
     from sarhad.framework.views import cited_text, commitment_detail
+    from sarhad.framework.withheld import withheld_text
 
     d = commitment_detail(state(ctx).node().db, commitment)
     if json_out:
@@ -178,6 +185,8 @@ def framework_show(
                 highlight=False,
                 markup=False,
             )
+    for w in d["withheld"]:
+        console.print(f"  {withheld_text(w)}", highlight=False, markup=False)
     for q, s in d["status"].items():
         console.print(
             f"  {q}: {s['state']}" + (f" ({'; '.join(s['reasons'])})" if s["reasons"] else ""),
@@ -681,7 +690,9 @@ def report_quarterly(
         json_out,
         info,
         f"wrote the {info['quarter']} report to {out} ({info['format']}, "
-        f"{info['assessments']} assessments, {info['disputes']} disputes) in {info['seconds']} s",
+        f"{info['assessments']} assessments, {info['disputes']} disputes"
+        + (f", {info['not_readable']} not readable on this node" if info["not_readable"] else "")
+        + f") in {info['seconds']} s",
     )
 
 

@@ -23,6 +23,7 @@ from sarhad.framework.derive import CommitmentStatus, implementation_index, indi
 from sarhad.framework.model import COMPLIANCE, EFFECTIVENESS, JOINT, LEVELS
 from sarhad.framework.quarter import Quarter, utc_today
 from sarhad.framework.store import FrameworkData, load
+from sarhad.framework.withheld import withheld_records
 from sarhad.model.incident import TLP_MARKINGS
 from sarhad.store.db import Database
 
@@ -110,11 +111,18 @@ def _cited(
 
 
 def _cards(
-    data: FrameworkData, cur: dict[str, CommitmentStatus], q: Quarter, cited: dict[str, dict[str, Any]]
+    data: FrameworkData,
+    cur: dict[str, CommitmentStatus],
+    q: Quarter,
+    cited: dict[str, dict[str, Any]],
+    withheld: list[dict[str, Any]],
 ) -> list[dict[str, Any]]:
     """One card per commitment. The evidence each rating cites is shown as :func:`~sarhad.framework.views.
     cited_evidence` gives it (from ``cited``, :func:`_cited`): evidence the reader may not read (or this node was
-    not given) is marked withheld, not left out of the card."""
+    not given) is marked withheld, not left out of the card. A party's rating whose latest version the reader may
+    not read (``withheld``, :func:`~sarhad.framework.withheld.withheld_records`) is shown as superseded, not as
+    "not assessed"."""
+    superseded = {(w["commitment"], w["party"]): w for w in withheld if w["kind"] == "assessment"}
     cards = []
     for c in data.commitments:
         st = cur[c["code"]]
@@ -132,6 +140,7 @@ def _cards(
                     "compliance": None if a is None else a.get("compliance"),
                     "effectiveness": None if a is None else a.get("effectiveness"),
                     "evidence": [] if a is None else [cited[e] for e in dict.fromkeys(a.get("evidence_refs", []))],
+                    "withheld": None if a is not None else superseded.get((c["code"], who)),
                 }
             )
         refs: dict[str, dict[str, Any]] = {}
@@ -259,7 +268,11 @@ def _concerns(
 
 
 def _recommendations(
-    data: FrameworkData, cur: dict[str, CommitmentStatus], q: Quarter, disputes: list[dict[str, Any]]
+    data: FrameworkData,
+    cur: dict[str, CommitmentStatus],
+    q: Quarter,
+    disputes: list[dict[str, Any]],
+    withheld: list[dict[str, Any]],
 ) -> dict[str, Any]:
     auto: list[str] = []
     apart = []
@@ -280,11 +293,20 @@ def _recommendations(
                 f"{', '.join(d['awaiting'])} to reply to dispute {d['code']}, whose reply was due on "
                 f"{d['reply_due']}; otherwise escalate it to the next level."
             )
+    # A party whose assessment was superseded by a version the reader cannot read did assess: it is asked to
+    # share the current version, not to submit one.
+    superseded = {(w["commitment"], w["party"]): w for w in withheld if w["kind"] == "assessment"}
     for c in data.commitments:
         st = cur[c["code"]]
         if st.state == "single-party":
-            missing = [p for p in data.parties if st.level(p) is None]
-            auto.append(f"{', '.join(missing)} to submit its assessment of {c['code']} for {q.label}.")
+            missing = [p for p in data.parties if st.level(p) is None and (c["code"], p) not in superseded]
+            if missing:
+                auto.append(f"{', '.join(missing)} to submit its assessment of {c['code']} for {q.label}.")
+    for (code, party), w in superseded.items():
+        auto.append(
+            f"{party} to share its current assessment of {code} for {q.label}, which replaced the one it shared "
+            f"with a version marked {w['tlp']}, or to say why it is withheld."
+        )
     unverifiable = [c["code"] for c in data.commitments if c.get("verifiable") is False]
     if unverifiable:
         auto.append(
@@ -559,6 +581,9 @@ def build_context(
         m for m in data.milestones if (d := _day(m.get("due_revised") or m.get("due"))) and q.start <= d <= q.end
     ]
     cited = _cited(db, data, cur, q)
+    # Shared records of the quarter whose later version this node (or the reader) may not read: counted nowhere,
+    # listed beside the counts and on the cards so that a party's rating does not simply vanish.
+    withheld = withheld_records(db, data, [str(q)], readable=may_read)
     disputes = dispute_rows(data, cited, today=today)
     register = [
         d
@@ -631,9 +656,12 @@ def build_context(
         "divergences": divergences,
         "concerns": _concerns(data, cur, q, register),
         "changes": _changes(data, cur, prev, q),
-        "cards": _cards(data, cur, q, cited),
+        "cards": _cards(data, cur, q, cited, withheld),
+        "withheld": withheld,
+        "withheld_assessments": sum(1 for w in withheld if w["kind"] == "assessment"),
+        "reader": "this node" if readable is None else "the reader of this report",
         "indicators": _indicators(data, q, cited),
-        "recommendations": _recommendations(data, cur, q, register),
+        "recommendations": _recommendations(data, cur, q, register, withheld),
         "security": _security(db, data, q, readable),
         "evidence_index": ev_index,
         "chart_stacked": charts.stacked_levels(stacked, LEVELS),
@@ -743,6 +771,7 @@ def write_report(
         "file": str(out),
         "format": "pdf" if suffix == ".pdf" else "html",
         "assessments": len(ctx["assessed"]),
+        "not_readable": len(ctx["withheld"]),
         "disputes": len(ctx["register"]),
         "index": ctx["index"]["overall"].value,
         "states": ctx["counts"],

@@ -11,6 +11,7 @@ from sarhad.framework.derive import quarters_of, status
 from sarhad.framework.model import LEVELS
 from sarhad.framework.quarter import Quarter, utc_today
 from sarhad.framework.store import FrameworkData, load
+from sarhad.framework.withheld import withheld_records
 from sarhad.log.envelope import LIKE_ESCAPE, like_pattern
 from sarhad.store.current import current
 from sarhad.store.db import Database
@@ -37,13 +38,17 @@ def _status_quarters(data: FrameworkData, quarter: str | None) -> list[Quarter]:
 def commitment_list(
     db: Database, quarter: str | None = None, *, readable: tuple[str, list[Any]] | None = None
 ) -> list[dict[str, Any]]:
-    """``[{"id", "text", "focus_area", "due", "status": {QUARTER: {PARTY: level|None, …, "state"}}}]``.
+    """``[{"id", "text", "focus_area", "due", "status": {QUARTER: {PARTY: level|None, …, "state"}}, "withheld"}]``.
 
     ``id`` is the commitment code (``C-01``); levels are the submitted assessments' implementation levels.
+    ``withheld`` lists the commitment's assessments, indicator values and disputes of those quarters whose
+    latest version this node was refused (:func:`~sarhad.framework.withheld.withheld_records`): they count in no
+    level and no state, and are listed so that a party's shared rating does not vanish without a word.
     ``readable`` limits the records used to those a principal may read (see :func:`load`).
     """
     data = load(db, readable=readable)
     quarters = _status_quarters(data, quarter)
+    withheld = withheld_records(db, data, [str(q) for q in quarters], readable=readable)
     out = []
     for c in data.commitments:
         per_q: dict[str, dict[str, Any]] = {}
@@ -57,6 +62,7 @@ def commitment_list(
                 "focus_area": c["focus_area"],
                 "due": c["due"],
                 "status": per_q,
+                "withheld": [w for w in withheld if w["commitment"] == c["code"]],
             }
         )
     return out
@@ -81,7 +87,9 @@ def commitment_detail(db: Database, code: str) -> dict[str, Any]:
     Each assessment carries its ``evidence_refs`` and ``evidence``: each item cited as :func:`cited_evidence`
     shows it, so evidence this node was not given (a peer withheld it) is marked withheld, not left out. Each
     indicator carries its ``values`` (period, party, value, comment), each with its ``evidence_refs`` and
-    ``evidence`` shown the same way.
+    ``evidence`` shown the same way. ``withheld`` lists the commitment's assessments, indicator values and
+    disputes whose latest version this node was refused, with the last version it could read
+    (:func:`~sarhad.framework.withheld.withheld_records`), which no other part shows as current.
     """
     data = load(db)
     c = data.commitment(code)
@@ -140,6 +148,7 @@ def commitment_detail(db: Database, code: str) -> dict[str, Any]:
             for a in assessments
         ],
         "disputes": [d["code"] for d in data.disputes if d.get("subject", {}).get("commitment") == c["code"]],
+        "withheld": [w for w in withheld_records(db, data) if w["commitment"] == c["code"]],
         "status": {
             q: {
                 "state": s.state,

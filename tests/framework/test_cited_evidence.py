@@ -348,7 +348,7 @@ def test_the_quarterly_report_looks_up_its_evidence_once_and_shows_what_each_par
     register = {d["code"] for d in ctx["register"]}
     alone = {
         **ctx,
-        "cards": report._cards(data, cur, q, cited_by_id(db, report._rated(cur), readable)),
+        "cards": report._cards(data, cur, q, cited_by_id(db, report._rated(cur), readable), ctx["withheld"]),
         "indicators": report._indicators(data, q, cited_by_id(db, report._recorded(data, q), readable)),
         "open_disputes": [d for d in disputes if not d["status"].startswith("resolved")],
         "register": [d for d in disputes if d["code"] in register],

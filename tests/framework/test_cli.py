@@ -49,7 +49,8 @@ def test_framework_list_json_contract(home: Path, capsys: pytest.CaptureFixture[
     code, out, _ = run(capsys, "--home", h, "framework", "list", "--json")
     rows = json.loads(out)
     assert [r["id"] for r in rows] == [f"C-{n:02d}" for n in range(1, 14)]
-    assert set(rows[0]) == {"id", "text", "focus_area", "due", "status"}
+    assert set(rows[0]) == {"id", "text", "focus_area", "due", "status", "withheld"}
+    assert all(r["withheld"] == [] for r in rows)  # nothing shared was superseded unseen
     c2 = rows[1]
     assert c2["due"] == "2025-12-31" and c2["focus_area"] == "governance"
     assert c2["status"]["2026Q1"] == {"PK": 2, "IR": 3, "state": "disputed"}  # full claimed without evidence
