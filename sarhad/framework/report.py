@@ -593,7 +593,9 @@ def build_context(
     ]
     divergences = [cur[c["code"]] for c in data.commitments if cur[c["code"]].state in ("divergent", "disputed")]
     objects = [*assessed, *[e for e in data.evidence], *[d for d in data.disputes]]
-    tlp = max([_tlp(o) for o in objects] or ["GREEN"], key=lambda t: _TLP_RANK[t])
+    # The last readable versions the "not readable" box shows say what they said: the report is shared as they are.
+    held = [w["last_readable"]["tlp"] for w in withheld]
+    tlp = max([*(_tlp(o) for o in objects), *held] or ["GREEN"], key=lambda t: _TLP_RANK[t])
     mstart = Quarter.of(min([first.start, *[d for m in data.milestones if (d := _day(m.get("due")))]])).start
     mend = max(
         [

@@ -1,5 +1,5 @@
 """A party's shared assessment (and indicator value) whose later version this node was refused is current nowhere,
-yet never vanishes without a word: IR shares its GREEN assessment of C-04 for 2026Q1 and its value of I-04.1, PK
+yet never vanishes without a word: IR shares its GREEN assessment of C-04 for 2026Q1 and its AMBER value of I-04.1, PK
 syncs them, IR publishes later versions marked RED, PK syncs again (their envelopes only). PK's quarterly report
 counts neither, and says so beside the counts, on the card and in a "Not readable on this node" box; ``framework
 list|show --json`` give the same in ``withheld``. On SQLite and PostgreSQL, between real nodes on loopback.
@@ -41,7 +41,7 @@ class Nodes:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def nodes(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Nodes]:
-    """IR assessed C-04 for 2026Q1 at level 2 and recorded I-04.1 (both GREEN); PK synced both, then IR published
+    """IR assessed C-04 for 2026Q1 at level 2 (GREEN) and recorded I-04.1 (AMBER); PK synced both, then IR published
     later versions of both marked RED and PK synced again."""
     urls: list[str | None] = [None, None]
     if request.param == "postgresql":
@@ -52,7 +52,7 @@ def nodes(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Nodes]:
     init_template(pk, "pk-ir-2025")
     init_template(ir, "pk-ir-2025")
     assess(ir, "C-04", "2026Q1", 2, RATIONALE, tlp="GREEN")
-    record_indicator(ir, "I-04.1", "2026Q1", 2, tlp="GREEN")
+    record_indicator(ir, "I-04.1", "2026Q1", 2, tlp="AMBER")
     try:
         with serving(pk) as pk_url, serving(ir) as ir_url:
             add_peer(pk.db, "IR", ir_url, ir.signer.vkey, create_token(ir.db, "pk", "peer", "PK"))
@@ -116,7 +116,8 @@ def test_the_quarterly_report_lists_what_it_cannot_count_beside_the_counts_and_o
         and ": superseded by a version this node cannot read</td></tr>" in box
     )
     assert '<td>indicator value <span class="code">I-04.1</span></td><td>C-04</td>' in box
-    assert "<td>value 2, TLP:GREEN, " in box
+    assert "<td>value 2, TLP:AMBER, " in box
+    assert '<span class="tlp tlp-amber">TLP:AMBER</span>' in html  # shared as the copies it shows
     # The card of C-04 says IR's rating was superseded, not "not assessed".
     start = html.index('id="card-C-04"')
     card = html[start : html.index("</article>", start)]
