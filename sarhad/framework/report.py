@@ -60,6 +60,15 @@ def _tlp(obj: dict[str, Any]) -> str:
     return "CLEAR"
 
 
+def _up_to(period: Any, q: Quarter) -> bool:
+    """Whether a record of ``period`` (a quarter such as 2026Q1) falls in or before ``q``; a period that is not a
+    quarter counts as shown (the marking errs towards the stricter)."""
+    try:
+        return Quarter.parse(str(period)) <= q
+    except InvalidInput:
+        return True
+
+
 def _day(text: str | None) -> date | None:
     if not text:
         return None
@@ -592,7 +601,15 @@ def build_context(
         or (not d["status"].startswith("resolved") and d["quarter"] and Quarter.parse(d["quarter"]) < q)
     ]
     divergences = [cur[c["code"]] for c in data.commitments if cur[c["code"]].state in ("divergent", "disputed")]
-    objects = [*assessed, *[e for e in data.evidence], *[d for d in data.disputes]]
+    # Marked with the highest TLP of everything the report shows: ratings, evidence, disputes, the indicator values
+    # of the quarter and before (the table and the paths), every milestone (the chart spans them all), the
+    # recommendations up to the quarter, and the definitions.
+    shown_values = [v for v in data.values if _up_to(v.get("period"), q)]
+    shown_recommendations = [r for r in data.recommendations if _up_to(r.get("quarter"), q)]
+    objects = [
+        *assessed, *data.evidence, *data.disputes, *shown_values, *data.milestones, *shown_recommendations,
+        *data.commitments, *data.indicators,
+    ]  # fmt: skip
     # The last readable versions the "not readable" box shows say what they said: the report is shared as they are.
     held = [w["last_readable"]["tlp"] for w in withheld]
     tlp = max([*(_tlp(o) for o in objects), *held] or ["GREEN"], key=lambda t: _TLP_RANK[t])
