@@ -11,7 +11,10 @@ Steps (each failure stores nothing and says which step and which entry failed):
    JSON when the peer sends parsed objects), and check the object's id and version against its envelope.
    Refuse an object that names this node's party as its author (an incident it reported, a figure it asserted,
    an assessment or indicator value of it, evidence it submitted): ids derive from those names, so a peer's
-   later version would replace this node's own record in its views.
+   later version would replace this node's own record in its views. Refuse too a peer's version of a record
+   both parties edit (a dispute, a recommendation, a milestone) in which an entry attributed to this node's
+   party (a position, a history entry, a change of date) is not one this node published
+   (:mod:`sarhad.exchange.authorship`).
 4. Check that all the peer's leaves (those held, through the frontier kept from the last sync, plus the new
    ones) hash to the checkpoint's root.
 5. Store leaves, the new frontier, objects (``origin`` = the peer's party), incident rows and the checkpoint,
@@ -32,6 +35,7 @@ tlog-cosignature).
 from __future__ import annotations
 
 import base64
+import functools
 import gc
 import hashlib
 import json
@@ -62,6 +66,7 @@ from sarhad._internal.collector import paused_collector
 from sarhad.canonical import canonical_text
 from sarhad.errors import ExchangeError, InvalidInput, SarhadError, VerificationError
 from sarhad.exchange import withheld
+from sarhad.exchange.authorship import SHARED_TYPES, OwnVersions, attributed, own_versions, refuse_rewritten
 from sarhad.exchange.client import MAX_RESPONSE_BYTES
 from sarhad.exchange.frontier import Frontier
 from sarhad.exchange.peers import Peer, node_cosigner
@@ -75,6 +80,7 @@ from sarhad.monitor import summary as incident_summaries
 from sarhad.monitor.evaluate import Subject, evaluate, may_alert_subjects, notify_committed
 from sarhad.monitor.rules import Rule, list_rules
 from sarhad.store.current import own_ids
+from sarhad.store.db import Database, open_database
 from sarhad.store.incidents import incident_row, incident_row_from_stix
 
 if TYPE_CHECKING:
@@ -617,10 +623,11 @@ def _sync(
         # here, or for a large sync in a second process while this one writes the chunk before.
         # closing(): a failure here stops the fetch in flight (or the checking process) before going on.
         own = node.settings.party
+        published = functools.partial(own_versions, node.db, own)
         if _use_checker(checker, new_entries):
-            prepared = _checked_elsewhere(http, own, held, checkpoint.size, rules, CHUNK, PIECE)
+            prepared = _checked_elsewhere(http, own, published, node.db.url, held, checkpoint.size, rules, CHUNK, PIECE)
         else:
-            prepared = _prepared_chunks(http, own, held, checkpoint.size, rules, CHUNK, PIECE)
+            prepared = _prepared_chunks(http, own, published, held, checkpoint.size, rules, CHUNK, PIECE)
         # The summaries' changes of every chunk, written once (a point recurs in every chunk).
         deltas = incident_summaries.Deltas()
         # The objects whose rows a withheld version may supersede: those of the withheld versions this sync
@@ -807,7 +814,9 @@ def _refuse_claim(peer: str, position: int, ref: str, obj: dict[str, Any], own: 
         )
 
 
-def _check_piece(peer: Peer, entries: list[_Entry], rules: Sequence[Rule], own: str) -> _Prepared:
+def _check_piece(
+    peer: Peer, entries: list[_Entry], rules: Sequence[Rule], own: str, published: OwnVersions
+) -> _Prepared:
     """Check (step 3) and prepare a piece of entries: :func:`_check_entry` then :func:`_prepare`, fused.
 
     The common entry goes the straight way (:func:`_check_straight`); any other entry, and any entry that
@@ -816,12 +825,15 @@ def _check_piece(peer: Peer, entries: list[_Entry], rules: Sequence[Rule], own: 
     straight way from its row and the group names of its object, without an :class:`Incident`) is kept, and
     the subjects some rule may alert on (:func:`sarhad.monitor.evaluate.may_alert_subjects`) go with the
     piece, to be evaluated by the writer. An object that names ``own``, this node's party, as its author is
-    refused (:func:`_refuse_claim`).
+    refused (:func:`_refuse_claim`), and so is a version of a shared record with an entry attributed to ``own``
+    that none of this node's own versions holds (:func:`sarhad.exchange.authorship.refuse_rewritten`): those
+    versions are looked up once for the piece (``published``), for the shared records that have such entries.
     """
     party = peer.party
     objects: list[tuple[Any, ...]] = []
     incidents: list[tuple[Any, ...]] = []
     records: list[Subject] = []
+    shared: list[tuple[int, str, dict[str, Any]]] = []  # versions of shared records with entries of ``own``
     for entry in entries:
         rows = _check_straight(entry, party)
         if rows is not None and rows[1] is not None and rules:
@@ -833,15 +845,24 @@ def _check_piece(peer: Peer, entries: list[_Entry], rules: Sequence[Rule], own: 
             checked = _check_entry(peer.name, entry)
             if checked.obj is not None:
                 _refuse_claim(peer.name, entry.position, checked.envelope.ref, checked.obj, own)
+                if checked.obj.get("type") in SHARED_TYPES and next(attributed(checked.obj, own), None):
+                    shared.append((entry.position, checked.envelope.ref, checked.obj))
             general = _prepare(peer, [checked], bool(rules))
             objects += general.objects
             incidents += general.incidents
             records += general.received
         else:
-            _refuse_claim(peer.name, entry.position, f"{rows[0][0]}@{rows[0][1]}", rows[2], own)
+            ref = f"{rows[0][0]}@{rows[0][1]}"
+            _refuse_claim(peer.name, entry.position, ref, rows[2], own)
+            if rows[0][2] in SHARED_TYPES and next(attributed(rows[2], own), None):
+                shared.append((entry.position, ref, rows[2]))
             objects.append(rows[0])
             if rows[1] is not None:
                 incidents.append(rows[1])
+    if shared:
+        mine = published([obj["id"] for _, _, obj in shared])
+        for position, ref, obj in shared:
+            refuse_rewritten(peer.name, position, ref, obj, own, mine.get(obj["id"], []))
     leaves = [(e.position, e.envelope, e.leaf) for e in entries]
     return _Prepared(leaves, objects, incidents, may_alert_subjects(rules, records))
 
@@ -966,28 +987,44 @@ def _write(
 
 
 def _prepared_chunks(
-    http: _PeerHTTP, own: str, start: int, end: int, rules: Sequence[Rule], size: int, piece: int
+    http: _PeerHTTP,
+    own: str,
+    published: OwnVersions,
+    start: int,
+    end: int,
+    rules: Sequence[Rule],
+    size: int,
+    piece: int,
 ) -> Generator[_Prepared]:
-    """Fetch entries ``start..end-1`` in requests of ``size``; check (step 3, for a node of party ``own``) and
-    prepare them in pieces of at most ``piece``, each yielded as soon as it is ready (a writer in another
-    process starts sooner and finishes sooner after the last piece). In this process.
+    """Fetch entries ``start..end-1`` in requests of ``size``; check (step 3, for a node of party ``own`` whose
+    own versions of shared records ``published`` looks up) and prepare them in pieces of at most ``piece``, each
+    yielded as soon as it is ready (a writer in another process starts sooner and finishes sooner after the last
+    piece). In this process.
     """
     with closing(_entry_chunks(http, start, end, size, piece)) as chunks:
         for chunk in chunks:
             for at in range(0, len(chunk), piece):
-                yield _check_piece(http.peer, chunk[at : at + piece], rules, own)
+                yield _check_piece(http.peer, chunk[at : at + piece], rules, own, published)
 
 
 def run_checker(source: IO[bytes], sink: IO[bytes]) -> None:
     """The checking process's side (``python -m sarhad.exchange.checker``): read the job from ``source``,
     then fetch, check and prepare its chunks and write each to ``sink`` as soon as it is ready.
 
-    The job is a pickled ``(peer, this node's party, start, end, alert rules, chunk size, piece size)``. Each message is
-    length-prefixed (:func:`_encode`): ``("chunk", prepared)``, then ``("done", None)``, or
-    ``("error", exception)`` after which nothing more is sent.
+    The job is a pickled ``(peer, this node's party, its database URL, start, end, alert rules, chunk size, piece
+    size)``. The database is opened only when a piece holds a shared record with an entry of this node's party,
+    to read this node's own versions of it (committed before the sync began: the writer's uncommitted rows are
+    the peer's). Each message is length-prefixed (:func:`_encode`): ``("chunk", prepared)``, then
+    ``("done", None)``, or ``("error", exception)`` after which nothing more is sent.
     """
     gc.disable()  # for the life of this process: the same reason as in the writer (see paused_collector)
-    peer, own, start, end, rules, size, piece = pickle.loads(source.read())
+    peer, own, url, start, end, rules, size, piece = pickle.loads(source.read())
+    opened: list[Database] = []
+
+    def published(ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        if not opened:
+            opened.append(open_database(url))
+        return own_versions(opened[0], own, ids)
 
     def send(message: tuple[str, Any]) -> None:
         data = _encode(message)
@@ -997,7 +1034,7 @@ def run_checker(source: IO[bytes], sink: IO[bytes]) -> None:
 
     http = _PeerHTTP(peer)
     try:
-        for prepared in _prepared_chunks(http, own, start, end, rules, size, piece):
+        for prepared in _prepared_chunks(http, own, published, start, end, rules, size, piece):
             send(("chunk", prepared))
         send(("done", None))
     except (BrokenPipeError, ConnectionResetError):  # the writer gave up (a failure or Ctrl-C): just stop
@@ -1009,6 +1046,8 @@ def run_checker(source: IO[bytes], sink: IO[bytes]) -> None:
             send(("error", exc))
     finally:
         http.close()
+        for db in opened:
+            db.close()
 
 
 def _encode(message: tuple[str, Any]) -> bytes:
@@ -1041,7 +1080,15 @@ def _read_frame(stream: IO[bytes]) -> bytes | None:
 
 
 def _checked_elsewhere(
-    http: _PeerHTTP, own: str, start: int, end: int, rules: Sequence[Rule], size: int, piece: int
+    http: _PeerHTTP,
+    own: str,
+    published: OwnVersions,
+    url: str,
+    start: int,
+    end: int,
+    rules: Sequence[Rule],
+    size: int,
+    piece: int,
 ) -> Generator[_Prepared]:
     """:func:`_prepared_chunks` in a second process (:func:`run_checker`), so that fetching and checking the
     next chunk overlaps with writing this one. The process is stopped when the generator is closed, whatever
@@ -1071,9 +1118,9 @@ def _checked_elsewhere(
     )
     try:
         with process.stdin:
-            process.stdin.write(pickle.dumps((peer, own, start + lead, end, rules, size, piece)))
+            process.stdin.write(pickle.dumps((peer, own, url, start + lead, end, rules, size, piece)))
         receiver.start()
-        yield from _prepared_chunks(http, own, start, start + lead, rules, size, piece)
+        yield from _prepared_chunks(http, own, published, start, start + lead, rules, size, piece)
         while True:
             frame = take(frames, receiver, None)
             if frame is None:

@@ -244,7 +244,7 @@ def test_a_piece_checked_straight_equals_the_general_way() -> None:
     entries = [_entry(i, obj) for i, obj in enumerate(_variants())]
     entries.append(_entry(5, _BASE_INCIDENT, body=False))  # withheld: the envelope only
     general = _prepare(_PEER, [_check_entry("PK", e) for e in entries], keep_incidents=False)
-    straight = _check_piece(_PEER, entries, rules=(), own="IR")
+    straight = _check_piece(_PEER, entries, rules=(), own="IR", published=lambda ids: {})
     assert straight.leaves == general.leaves and len(straight.leaves) == 6
     assert straight.objects == general.objects and len(straight.objects) == 5
     assert straight.incidents == general.incidents and len(straight.incidents) == 4
@@ -268,4 +268,4 @@ def test_a_piece_with_a_wrong_entry_is_refused_naming_it(fault: str) -> None:
         bad = _Entry(2, env.canonical().decode(), env.leaf_hash(), text)
     entries[2] = bad
     with pytest.raises(VerificationError, match="entry 2 "):
-        _check_piece(_PEER, entries, rules=(), own="IR")
+        _check_piece(_PEER, entries, rules=(), own="IR", published=lambda ids: {})

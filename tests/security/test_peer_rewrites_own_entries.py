@@ -1,0 +1,251 @@
+"""A hostile peer rewrites this node's words inside a record both parties edit: PK's position in a dispute PK
+opened, PK's follow-up of a recommendation, PK's reason for moving a milestone. IR's version of the record is a
+later one, so PK's node would take it as current and show PK's words as IR wrote them. PK and IR are real nodes
+on loopback, each syncing from the other; PK's sync must refuse IR's version, naming the entry and the field,
+store nothing of that sync, and keep its report; IR's honest reply must still be taken.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+import sarhad.exchange.sync as sync
+from sarhad.errors import VerificationError
+from sarhad.exchange.peers import add_peer, get_peer
+from sarhad.exchange.sync import sync_peer
+from sarhad.framework.ops import (
+    add_recommendation,
+    init_template,
+    open_dispute,
+    reply_dispute,
+    update_dispute,
+    update_milestone,
+    update_recommendation,
+)
+from sarhad.node import Node
+from sarhad.web.auth import create_token
+from tests.conftest import drop_schema, run_cli
+from tests.monitor.test_evaluate import make
+from tests.web.conftest import serving
+
+PK_POSITION = "4 of 11 requests were answered within 72 hours."
+IR_POSITION = "All were answered through the liaison channel."
+
+
+@dataclass
+class Nodes:
+    pk: Node
+    ir: Node
+
+    def pk_syncs(self, checker: str = "auto") -> None:
+        sync_peer(self.pk, get_peer(self.pk.db, "IR"), checker=checker)
+
+    def ir_syncs(self) -> None:
+        sync_peer(self.ir, get_peer(self.ir.db, "PK"))
+
+    def cli(self, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+        return run_cli(capsys, "--home", str(self.pk.settings.home), *args)
+
+    def stored(self) -> dict[str, list[tuple[object, ...]]]:
+        """What PK holds that a sync writes or that PK's views show."""
+        queries = {
+            "objects": "SELECT id, modified, origin FROM objects ORDER BY seq",
+            "disputes": "SELECT * FROM fw_disputes ORDER BY id",
+            "recommendations": "SELECT * FROM fw_recommendations ORDER BY id",
+            "milestones": "SELECT * FROM fw_milestones ORDER BY id",
+            "peer_leaves": "SELECT idx FROM peer_leaves",
+            "peer_checkpoints": "SELECT size FROM peer_checkpoints",
+        }
+        return {name: [tuple(r) for r in self.pk.db.fetchall(sql)] for name, sql in queries.items()}
+
+    def ir_publishes_changed(self, object_id: str, change: Callable[[dict[str, Any]], None]) -> None:
+        """IR publishes, in its own log, a later version of its current copy of ``object_id``, changed."""
+        row = self.ir.db.fetchone("SELECT body FROM objects WHERE id = ? ORDER BY modified DESC LIMIT 1", (object_id,))
+        assert row is not None
+        body = orjson.loads(row[0])
+        forged = copy.deepcopy(body)
+        change(forged)
+        assert forged != body
+        with self.ir.publisher() as pub:
+            assert pub.add_object(forged, tlp="GREEN") is not None
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def nodes(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Nodes]:
+    """PK and IR, both holding the framework, both serving on loopback, each registered as the other's peer. On
+    PostgreSQL each node has a schema of its own."""
+    urls: list[str | None] = [None, None]
+    if request.param == "postgresql":
+        base = request.getfixturevalue("pg_schema_url")
+        urls = [base, base + "_ir"]
+    pk = Node.init(tmp_path / "pk", "PK", database_url=urls[0])
+    ir = Node.init(tmp_path / "ir", "IR", database_url=urls[1])
+    init_template(pk, "pk-ir-2025")
+    init_template(ir, "pk-ir-2025")
+    try:
+        with serving(ir) as ir_url, serving(pk) as pk_url:
+            add_peer(pk.db, "IR", ir_url, ir.signer.vkey, create_token(ir.db, "pk", "peer", "PK"))
+            add_peer(ir.db, "PK", pk_url, pk.signer.vkey, create_token(pk.db, "ir", "peer", "IR"))
+            yield Nodes(pk, ir)
+    finally:
+        pk.close()
+        ir.close()
+        if urls[1] is not None:
+            drop_schema(urls[1])
+
+
+def _pk_dispute(nodes: Nodes) -> dict[str, Any]:
+    """PK opens a dispute about C-08 with its position; IR copies it by syncing from PK."""
+    opened = open_dispute(nodes.pk, "C-08", "2026Q1", "Were requests answered in time?", PK_POSITION)
+    nodes.ir_syncs()
+    return opened
+
+
+def _shown_dispute(nodes: Nodes, capsys: pytest.CaptureFixture[str], code: str) -> dict[str, Any]:
+    status, out, err = nodes.cli(capsys, "dispute", "show", code, "--json")
+    assert status == 0, err
+    shown: dict[str, Any] = json.loads(out)
+    return shown
+
+
+def _report(nodes: Nodes, capsys: pytest.CaptureFixture[str], out: Path) -> bytes:
+    status, _, err = nodes.cli(capsys, "report", "quarterly", "--quarter", "2026Q1", "--out", str(out))
+    assert status == 0, err
+    return out.read_bytes()
+
+
+def test_a_peers_version_rewriting_this_nodes_dispute_position_is_refused_and_the_report_unchanged(
+    nodes: Nodes, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    opened = _pk_dispute(nodes)
+
+    def rewrite(d: dict[str, Any]) -> None:  # IR's "reply": its own position, and PK's made to concede
+        d["positions"]["PK"]["text"] = "All requests were answered in time."
+        d["positions"]["IR"] = {"text": IR_POSITION, "evidence_refs": [], "on": d["raised_on"]}
+
+    nodes.ir_publishes_changed(opened["id"], rewrite)
+    nodes.ir.publish([make("ir-1", party="IR")])  # IR's own record in the same sync is not stored either
+    report = _report(nodes, capsys, tmp_path / "a.html")
+    before = nodes.stored()
+    code, _, err = nodes.cli(capsys, "sync", "IR")
+    assert code == 1
+    assert re.search(
+        rf"^error: peer IR: entry \d+ \({opened['id']}@[^)]+\): positions\['PK'\] is attributed to PK, this node's"
+        r" party, but it differs from what PK published \(text\): a peer cannot write or rewrite PK's words",
+        err,
+    ), err
+    assert nodes.stored() == before
+    assert _shown_dispute(nodes, capsys, opened["code"])["positions"]["PK"]["text"] == PK_POSITION
+    assert _report(nodes, capsys, tmp_path / "b.html") == report
+
+
+@pytest.mark.parametrize("checker", ["inline", "process"])
+def test_a_peers_honest_reply_keeping_this_nodes_position_is_taken(
+    nodes: Nodes, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, checker: str
+) -> None:
+    # In the second process (all entries but the first), the check reads PK's own versions from PK's database.
+    monkeypatch.setattr(sync, "LEAD", 1)
+    opened = _pk_dispute(nodes)
+    nodes.ir.publish([make("ir-1", party="IR")])
+    reply_dispute(nodes.ir, opened["code"], IR_POSITION)
+    update_dispute(nodes.ir, opened["code"], level="joint-committee", note="not settled at the technical level")
+    nodes.pk_syncs(checker=checker)
+    shown = _shown_dispute(nodes, capsys, opened["code"])
+    assert shown["positions"]["PK"]["text"] == PK_POSITION
+    assert shown["positions"]["IR"]["text"] == IR_POSITION
+    assert shown["level"] == "joint-committee"
+
+
+def test_a_position_by_this_node_that_it_never_published_is_refused(nodes: Nodes) -> None:
+    # IR records "PK's" position in a dispute IR opens in PK's name: PK never published that record.
+    nodes.ir.publish([make("ir-1", party="IR")])
+    forged = open_dispute(nodes.ir, "C-08", "2026Q1", "Were requests answered?", "PK has no complaint.", party="PK")
+    before = nodes.stored()
+    with pytest.raises(
+        VerificationError,
+        match=rf"^peer IR: entry \d+ \({forged['id']}@[^)]+\): positions\['PK'\] is attributed to PK, this node's"
+        r" party, but PK never published an entry of this record's positions",
+    ):
+        nodes.pk_syncs(checker="process")
+    assert nodes.stored() == before
+
+
+def test_a_peers_version_rewriting_this_nodes_dispute_position_is_refused_in_the_second_process(
+    nodes: Nodes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sync, "LEAD", 1)
+    opened = _pk_dispute(nodes)
+    nodes.ir.publish([make(f"ir-{i}", party="IR") for i in range(3)])
+
+    def rewrite(d: dict[str, Any]) -> None:  # PK's evidence and date changed, its text kept
+        d["positions"]["PK"]["evidence_refs"] = ["x-sarhad-evidence--00000000-0000-5000-8000-000000000000"]
+        d["positions"]["PK"]["on"] = "2026-01-01"
+
+    nodes.ir_publishes_changed(opened["id"], rewrite)
+    before = nodes.stored()
+    with pytest.raises(
+        VerificationError, match=r"positions\['PK'\] .* differs from what PK published \(evidence_refs, on\)"
+    ):
+        nodes.pk_syncs(checker="process")
+    assert nodes.stored() == before
+
+
+def test_a_peers_version_rewriting_this_nodes_recommendation_follow_up_is_refused(nodes: Nodes) -> None:
+    made = add_recommendation(nodes.pk, "2026Q1", "Agree a 72-hour protocol", owner="TC (intelligence)")
+    update_recommendation(nodes.pk, made["code"], "in-progress", note="draft protocol sent to IR")
+    nodes.ir_syncs()
+
+    def rewrite(r: dict[str, Any]) -> None:
+        r["history"][0]["note"] = "PK withdrew the protocol"
+
+    nodes.ir_publishes_changed(made["id"], rewrite)
+    before = nodes.stored()
+    with pytest.raises(
+        VerificationError,
+        match=rf"^peer IR: entry \d+ \({made['id']}@[^)]+\): history\[0\] is attributed to PK, this node's party,"
+        r" but it differs from what PK published \(note\)",
+    ):
+        nodes.pk_syncs()
+    assert nodes.stored() == before
+
+
+def test_a_peers_honest_follow_up_of_this_nodes_recommendation_is_taken(
+    nodes: Nodes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    made = add_recommendation(nodes.pk, "2026Q1", "Agree a 72-hour protocol")
+    update_recommendation(nodes.pk, made["code"], "in-progress", note="draft protocol sent to IR")
+    nodes.ir_syncs()
+    update_recommendation(nodes.ir, made["code"], "implemented", note="signed on both sides")
+    nodes.pk_syncs()
+    code, out, err = nodes.cli(capsys, "recommend", "list", "--json")
+    assert code == 0, err
+    (shown,) = json.loads(out)
+    assert [(h["by"], h["status"], h.get("note")) for h in shown["history"]] == [
+        ("PK", "in-progress", "draft protocol sent to IR"),
+        ("IR", "implemented", "signed on both sides"),
+    ]
+
+
+def test_a_peers_version_rewriting_this_nodes_reason_for_a_new_milestone_date_is_refused(nodes: Nodes) -> None:
+    update_milestone(nodes.pk, "M-05.1", due="2026-04-15", reason="moved to after the summit")
+    nodes.ir_syncs()
+    milestone = nodes.pk.db.fetchone("SELECT id FROM fw_milestones WHERE code = 'M-05.1'")
+    assert milestone is not None
+
+    def rewrite(m: dict[str, Any]) -> None:
+        m["changes"][0]["reason"] = "PK was not ready"
+
+    nodes.ir_publishes_changed(str(milestone[0]), rewrite)
+    with pytest.raises(
+        VerificationError, match=r"changes\[0\] is attributed to PK, .* differs from what PK published \(reason\)"
+    ):
+        nodes.pk_syncs()
