@@ -37,7 +37,7 @@ OWN_KINDS = ("incident--",)
 
 
 def _own_kind(table: str) -> str:
-    return "(" + " OR ".join(f"{table}.id LIKE '{prefix}%'" for prefix in OWN_KINDS) + ")"
+    return "(" + " OR ".join(f"SUBSTR({table}.id, 1, {len(p)}) = '{p}'" for p in OWN_KINDS) + ")"
 
 
 def held_own(table: str = "o") -> str:
