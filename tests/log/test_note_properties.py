@@ -22,12 +22,19 @@ SIGNERS = [Signer.from_seed(f"example.org/key-{i}", bytes([i]) * 32) for i in ra
 line = st.text(
     alphabet=st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="\n\x7f"), min_size=1, max_size=30
 )
-note_text = st.lists(line, min_size=1, max_size=5).map(lambda lines: "".join(f"{x}\n" for x in lines))
+# Texts beginning like a cosignature's message ("cosignature/", "subtree/") are refused by the signer on purpose
+# (test_note.py checks that): the notes and origins drawn here are the ones a signer takes.
+RESERVED = ("cosignature/", "subtree/")
+note_text = (
+    st.lists(line, min_size=1, max_size=5)
+    .map(lambda lines: "".join(f"{x}\n" for x in lines))
+    .filter(lambda text: not text.startswith(RESERVED))
+)
 origin = st.text(
     alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zs", "Zl", "Zp"), blacklist_characters="\x7f"),
     min_size=1,
     max_size=40,
-)
+).filter(lambda text: not text.startswith(RESERVED))
 checkpoints = st.builds(
     Checkpoint,
     origin=origin,
