@@ -490,7 +490,10 @@ def test_an_answer_to_filters_no_longer_chosen_does_not_replace_the_newer_one(
     _sign_in(page, server["base"], server["analyst"])
     held: list[Route] = []
     page.route("**/api/dashboard/table?*party=IR*", lambda route: held.append(route))
-    page.select_option("#f-party", "IR")  # its table answer is held back, as a slow query's would be
+    # its table answer is held back, as a slow query's would be; PK is chosen only once that request is out (the
+    # page may gather quick changes of the filters into one request, and then there would be nothing to hold)
+    with page.expect_request(lambda r: "/api/dashboard/table" in r.url and "party=IR" in r.url):
+        page.select_option("#f-party", "IR")
     page.select_option("#f-party", "PK")
     expect(page.locator("#incidents tbody tr")).to_have_count(3, timeout=5000)
     assert len(held) == 1
