@@ -308,8 +308,9 @@ def test_a_malformed_entries_answer_is_an_exchange_error_naming_the_entry() -> N
     import httpx
 
     from sarhad.errors import ExchangeError
+    from sarhad.exchange.entries import _fetch_entries
+    from sarhad.exchange.peer_http import _PeerHTTP
     from sarhad.exchange.peers import Peer
-    from sarhad.exchange.sync import _fetch_entries, _PeerHTTP
 
     def answer(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, json={"entries": [{"index": 0, "envelope": "{}", "leaf_hash": "not base64!"}]})

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from sarhad.canonical import canonical_text
 from sarhad.errors import InvalidInput, VerificationError
+from sarhad.exchange.entries import _check_entry, _check_piece, _content_hash, _Entry, _envelope, _prepare
 from sarhad.exchange.peers import Peer
-from sarhad.exchange.sync import _check_entry, _check_piece, _content_hash, _Entry, _envelope, _prepare
 from sarhad.log.envelope import Envelope
 from sarhad.model.figures import Figure
 from sarhad.model.incident import (

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import sarhad.exchange.checking as checking
 import sarhad.exchange.sync as sync
 from sarhad.errors import ExchangeError, VerificationError
 from sarhad.exchange.peers import add_peer, get_peer
@@ -30,7 +31,7 @@ _TABLES = {
 @pytest.fixture(autouse=True)
 def _short_lead(monkeypatch: pytest.MonkeyPatch) -> None:
     """This process checks the first 8 entries itself, the checking process the rest (both ways are used)."""
-    monkeypatch.setattr(sync, "LEAD", 8)
+    monkeypatch.setattr(checking, "LEAD", 8)
 
 
 def _contents(node: Node) -> dict[str, list[tuple[object, ...]]]:
@@ -83,7 +84,7 @@ def test_a_checking_process_that_dies_fails_the_sync_clearly_and_stores_nothing(
 ) -> None:
     _pk, ir, _ = pair
     # An interpreter that exits at once with status 3 instead of running the checker.
-    monkeypatch.setattr(sync, "_CHECKER_MODULE", "tests.exchange.exit_three")
+    monkeypatch.setattr(checking, "_CHECKER_MODULE", "tests.exchange.exit_three")
     with pytest.raises(ExchangeError, match=r"^peer PK: the process checking its entries stopped unexpectedly \(exit"
                        r" code 3\)$"):  # fmt: skip
         sync_peer(ir, get_peer(ir.db, "PK"), checker="process")

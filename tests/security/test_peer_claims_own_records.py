@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-import sarhad.exchange.sync as sync
+import sarhad.exchange.checking as checking
 from sarhad.errors import VerificationError
 from sarhad.exchange.peers import add_peer, get_peer
 from sarhad.exchange.sync import sync_peer
@@ -135,7 +135,7 @@ def test_an_indicator_value_of_this_node_checked_in_the_second_process_is_refuse
     nodes: Nodes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Several entries, of which the syncing process checks the first itself and the checking process the rest.
-    monkeypatch.setattr(sync, "LEAD", 1)
+    monkeypatch.setattr(checking, "LEAD", 1)
     nodes.ir.publish([make(f"ir-{i}", party="IR") for i in range(3)])
     data = nodes.pk.db.fetchone("SELECT code FROM fw_indicators ORDER BY code LIMIT 1")
     assert data is not None

@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 import pytest
 
-import sarhad.exchange.sync as sync
+import sarhad.exchange.checking as checking
 from sarhad.errors import VerificationError
 from sarhad.exchange.peers import add_peer, get_peer
 from sarhad.exchange.sync import sync_peer
@@ -153,7 +153,7 @@ def test_a_peers_honest_reply_keeping_this_nodes_position_is_taken(
     nodes: Nodes, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, checker: str
 ) -> None:
     # In the second process (all entries but the first), the check reads PK's own versions from PK's database.
-    monkeypatch.setattr(sync, "LEAD", 1)
+    monkeypatch.setattr(checking, "LEAD", 1)
     opened = _pk_dispute(nodes)
     nodes.ir.publish([make("ir-1", party="IR")])
     reply_dispute(nodes.ir, opened["code"], IR_POSITION)
@@ -182,7 +182,7 @@ def test_a_position_by_this_node_that_it_never_published_is_refused(nodes: Nodes
 def test_a_peers_version_rewriting_this_nodes_dispute_position_is_refused_in_the_second_process(
     nodes: Nodes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sync, "LEAD", 1)
+    monkeypatch.setattr(checking, "LEAD", 1)
     opened = _pk_dispute(nodes)
     nodes.ir.publish([make(f"ir-{i}", party="IR") for i in range(3)])
 

@@ -1,0 +1,61 @@
+"""A peer's log API over HTTP with this node's token, as a sync uses it (:mod:`sarhad.exchange.sync`).
+
+Each answer is bounded in size; every failure is an :class:`ExchangeError` that names the request.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from sarhad.errors import ExchangeError
+from sarhad.exchange.client import MAX_RESPONSE_BYTES
+from sarhad.exchange.peers import Peer
+
+__all__: list[str] = []
+
+
+class _PeerHTTP:
+    """The peer's log API over HTTP with our token; errors become ExchangeError naming the request."""
+
+    def __init__(self, peer: Peer, timeout: float = 60.0) -> None:
+        self.peer = peer
+        self.client = httpx.Client(
+            base_url=peer.url, headers={"Authorization": f"Bearer {peer.token}"}, timeout=timeout
+        )
+
+    def close(self) -> None:
+        self.client.close()
+
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One request; the answer is read as a stream and refused past :data:`MAX_RESPONSE_BYTES`."""
+        try:
+            with self.client.stream(method, path, **kwargs) as streamed:
+                body = bytearray()
+                for chunk in streamed.iter_bytes():
+                    body += chunk
+                    if len(body) > MAX_RESPONSE_BYTES:
+                        raise ExchangeError(
+                            f"peer {self.peer.name}: {method} {path} answered more than the limit of"
+                            f" {MAX_RESPONSE_BYTES:,} bytes"
+                        )
+        except httpx.HTTPError as exc:
+            raise ExchangeError(f"peer {self.peer.name}: {method} {path} failed: {exc}") from exc
+        # the body is decoded already: drop the headers that would have it decoded again
+        headers = [(k, v) for k, v in streamed.headers.items() if k not in ("content-encoding", "content-length")]
+        response = httpx.Response(streamed.status_code, headers=headers, content=bytes(body), request=streamed.request)
+        if response.status_code >= 400:
+            detail = response.text.strip()[:300]
+            try:
+                detail = str(response.json()["error"]["message"])
+            except (ValueError, KeyError, TypeError):
+                pass
+            raise ExchangeError(f"peer {self.peer.name}: {method} {path} answered {response.status_code}: {detail}")
+        return response
+
+    def json(self, path: str, **params: Any) -> Any:
+        try:
+            return self.request("GET", path, params=params).json()
+        except ValueError as exc:
+            raise ExchangeError(f"peer {self.peer.name}: GET {path} did not answer JSON") from exc
