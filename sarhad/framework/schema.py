@@ -1,7 +1,8 @@
 """The framework's query tables: views of the ``objects`` table, rebuilt by :func:`sarhad.framework.store.rebuild`.
 
 Each holds the current version (``modified``) of one kind of record with the columns queries filter on; the
-full record is the STIX body in ``objects`` (joined on ``id`` and ``modified``).
+full record is the STIX body in ``objects`` (joined on ``id`` and ``modified``). The view ``fw_record_parties``
+names the party each stored version of a one-party record belongs to, for :mod:`sarhad.store.current`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,27 @@ TABLES: Final = (
     "fw_recommendations",
 )
 
-MIGRATIONS: Final[list[str]] = [
+# The one-party records and the property that names their party: an assessment's assessor (JOINT for the joint
+# committee), an indicator value's party, evidence's submitter.
+_PARTY_OF: Final = {
+    "x-sarhad-assessment": "assessor",
+    "x-sarhad-indicator-value": "party",
+    "x-sarhad-evidence": "submitted_by",
+}
+
+
+def _record_parties(extract: str) -> str:
+    """The view of the party of every stored version of a one-party record; ``extract`` is the dialect's
+    expression of a top-level string property of ``o.body``, with ``{key}`` for the property's name."""
+    cases = " ".join(f"WHEN '{t}' THEN {extract.format(key=k)}" for t, k in _PARTY_OF.items())
+    types = ", ".join(f"'{t}'" for t in _PARTY_OF)
+    return (
+        "CREATE VIEW fw_record_parties AS SELECT o.id AS object_id, o.modified AS modified, o.origin AS origin,"
+        f" CASE o.type {cases} END AS party FROM objects o WHERE o.type IN ({types})"
+    )
+
+
+MIGRATIONS: Final[list[str | dict[str, str]]] = [
     """CREATE TABLE fw_frameworks (
         id TEXT PRIMARY KEY, code TEXT NOT NULL, modified TEXT NOT NULL, origin TEXT NOT NULL
     )""",
@@ -67,4 +88,11 @@ MIGRATIONS: Final[list[str]] = [
         id TEXT PRIMARY KEY, framework TEXT NOT NULL, code TEXT NOT NULL, quarter TEXT NOT NULL,
         status TEXT NOT NULL, modified TEXT NOT NULL, origin TEXT NOT NULL
     )""",
+    # Read by sarhad.store.current to tell this node's own one-party records (the party is the one whose log
+    # holds the version) from the records both parties publish versions of (JOINT's among them). Per row of
+    # objects, by its primary key, one parse of the body.
+    {
+        "sqlite": _record_parties("json_extract(o.body, '$.{key}')"),
+        "postgresql": _record_parties("(o.body::jsonb ->> '{key}')"),
+    },
 ]

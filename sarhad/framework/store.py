@@ -9,7 +9,9 @@ node was refused (withheld by TLP, say marked RED after the node pulled it as GR
 ``incidents``; :func:`index_stored` does not index such a version and :func:`drop_superseded` removes the row
 when the later version's envelope arrives. The copy stays in ``objects``, an earlier version that only those the
 read rule admits may read (TAXII's versions, the log's entries), so the framework's show and list commands, the
-quarterly report and the dashboard show it to no one as current.
+quarterly report and the dashboard show it to no one as current. This node's own assessments, indicator values
+and evidence are superseded by its own later versions only: a peer's version of them, held or withheld, changes
+no row.
 """
 
 from __future__ import annotations
@@ -170,13 +172,14 @@ def index_stored(db: Database, object_id: str, version: str | None) -> bool:
 
     For any component that publishes objects it received (a pull from a peer): call it for each object in
     the publishing transaction; it does nothing for a None version (unchanged), a non-framework object, or a
-    version a later withheld version supersedes (it is not current, see the module's docstring).
+    version that is not current (:mod:`sarhad.store.current`): one a later withheld version supersedes, or a
+    peer's version of one of this node's own assessments, indicator values or evidence.
     Raises NotFound when that version is not stored.
     """
     if version is None or not object_id.startswith("x-sarhad-"):
         return False
     row = db.fetchone(
-        f"SELECT o.body, o.origin, CASE WHEN {superseded('o')} THEN 1 ELSE 0 END FROM objects o"
+        f"SELECT o.body, o.origin, CASE WHEN {current('o')} THEN 0 ELSE 1 END FROM objects o"
         " WHERE o.id = ? AND o.modified = ?",
         (object_id, version),
     )

@@ -17,6 +17,7 @@ from typing import Any, Final
 
 from sarhad.framework.model import TYPES
 from sarhad.framework.store import FrameworkData
+from sarhad.store.current import held_own
 from sarhad.store.db import Database
 
 __all__ = ["withheld_records", "withheld_text"]
@@ -52,14 +53,15 @@ def withheld_records(
     if readable is not None:
         where, params = f"{where} AND {readable[0]}", [*params, *readable[1]]
     # The latest version held (o) and the latest refused (w), when w is the later: one look per row of
-    # withheld_versions (the table is empty on a node that was never refused a body) in the primary keys.
+    # withheld_versions (the table is empty on a node that was never refused a body) in the primary keys. A
+    # peer's version never supersedes this node's own assessment or value (sarhad.store.current): not listed.
     rows = db.fetchall(
         "SELECT o.body, o.tlp, w.modified, w.tlp, w.origin, w.recorded FROM withheld_versions w"
         " JOIN objects o ON o.id = w.id AND o.modified < w.modified"
         " WHERE NOT EXISTS (SELECT 1 FROM withheld_versions w_later WHERE w_later.id = w.id"
         " AND w_later.modified > w.modified)"
         " AND NOT EXISTS (SELECT 1 FROM objects o_later WHERE o_later.id = o.id AND o_later.modified > o.modified)"
-        f" AND {where}",
+        f" AND NOT {held_own('o')} AND {where}",
         params,
     )
     of_indicator = {i["code"]: i["commitment"] for i in data.indicators}

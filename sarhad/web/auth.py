@@ -368,8 +368,9 @@ def read_clause(
     ``object_recipients`` (by its primary key: object id, version, recipient). Each row also costs one look in
     the primary key of ``objects``, and one in that of ``withheld_versions`` (empty on a node that has never
     been refused a body), for a later version of its object; only a row that has one (an earlier version) reads
-    the current version's marking. An incident this node published itself looks in the log's index
-    ``log_leaves_object`` instead: only its own later versions make a version earlier. ``current_rows`` says
+    the current version's marking. An incident, assessment, indicator value or evidence this node published
+    itself (:func:`sarhad.store.current.held_own`) looks in the log's index ``log_leaves_object`` instead: only
+    its own later versions make a version earlier. ``current_rows`` says
     that ``table`` holds current versions only (``incidents``, or the latest versions of TAXII's default), so
     that these looks are left out.
     """
@@ -397,8 +398,9 @@ def read_clause(
         " AND NOT EXISTS (SELECT 1 FROM withheld_versions w_after WHERE w_after.id = w_newest.id"
         f" AND w_after.modified > w_newest.modified) AND NOT {envelope}"
     )
-    # Of an incident this node published itself only its own later versions count (sarhad.store.current): a
-    # peer's version, held or withheld, is never its current one, so it hides none of the node's own.
+    # Of an incident or one-party record this node published itself only its own later versions count
+    # (sarhad.store.current): a peer's version, held or withheld, is never its current one, so it hides none of
+    # the node's own.
     later_own = (
         f"SELECT 1 FROM objects v_newest WHERE v_newest.id = {table}.id AND v_newest.modified > {table}.modified"
         " AND EXISTS (SELECT 1 FROM log_leaves l_newest WHERE l_newest.object_id = v_newest.id"

@@ -2,7 +2,9 @@
 a record both imported from the same dataset (the same id on both nodes), changed by the peer later, or the
 peer's TLP:RED version of this node's own id, whose body this node never sees. IR is a real node on loopback
 whose log verifies; PK's sync keeps the peer's version (``objects``, ``withheld_versions``, the log's copy) but
-PK's own version stays the current one in every view of PK, and ``store rebuild`` agrees.
+PK's own version stays the current one in every view of PK, and ``store rebuild`` agrees. The same holds for PK's
+own assessments (and indicator values and evidence), not for the records both parties publish versions of (a
+dispute).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import pytest
 
 from sarhad.exchange.peers import add_peer, get_peer
 from sarhad.exchange.sync import sync_peer
+from sarhad.framework.ops import add_evidence, assess, init_template, open_dispute, record_indicator
+from sarhad.framework.schema import TABLES
 from sarhad.importer import import_file
 from sarhad.model.incident import Incident
 from sarhad.node import Node
@@ -43,6 +47,9 @@ class Nodes:
 
     def sync(self) -> None:
         sync_peer(self.pk, get_peer(self.pk.db, "IR"))
+
+    def sync_ir(self) -> None:
+        sync_peer(self.ir, get_peer(self.ir.db, "PK"))
 
     def cli(self, capsys: pytest.CaptureFixture[str], *args: str) -> str:
         code, out, err = run_cli(capsys, "--home", str(self.pk.settings.home), *args)
@@ -74,10 +81,20 @@ class Nodes:
                 "versions": versions.json()["versions"],
             }
 
+    def framework(self, capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
+        """What PK shows of C-01: its query tables, ``framework show --json``, the dashboard's framework panel."""
+        auth = {"Authorization": f"Bearer {self.token}"}
+        with httpx.Client(base_url=self.pk_url, headers=auth, timeout=30) as client:
+            panel = client.get("/api/dashboard/framework")
+            assert panel.status_code == 200, panel.text
+        tables = {t: [tuple(r) for r in self.pk.db.fetchall(f"SELECT * FROM {t} ORDER BY 1, 2")] for t in TABLES}
+        show = json.loads(self.cli(capsys, "framework", "show", "C-01", "--json"))
+        return {"tables": tables, "show": show, "panel": panel.json()}
+
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def nodes(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Nodes]:
-    """PK and IR; PK has IR registered as a peer, both serve on loopback. On PostgreSQL each node has a schema of
+    """PK and IR, each registered as the other's peer, both serving on loopback. On PostgreSQL each node has a schema of
     its own."""
     urls: list[str | None] = [None, None]
     if request.param == "postgresql":
@@ -88,7 +105,7 @@ def nodes(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Nodes]:
     try:
         with serving(ir) as ir_url, serving(pk) as pk_url:
             add_peer(pk.db, "IR", ir_url, ir.signer.vkey, create_token(ir.db, "pk", "peer", "PK"))
-            add_peer(ir.db, "PK", "http://127.0.0.1:9", pk.signer.vkey, "unused")
+            add_peer(ir.db, "PK", pk_url, pk.signer.vkey, create_token(pk.db, "ir", "peer", "IR"))
             yield Nodes(pk, ir, pk_url, create_token(pk.db, "ana", "analyst", "PK"))
     finally:
         pk.close()
@@ -171,3 +188,70 @@ def test_a_peers_withheld_version_of_this_nodes_incident_does_not_remove_it(
         before["incidents"][[r[0] for r in before["incidents"]].index(mine.id)][1]
     )
     _rebuilt_views_agree(nodes, capsys)
+
+
+def _framework_from_pk(nodes: Nodes) -> None:
+    """PK holds the framework, IR has it from PK (IR's log holds none of it)."""
+    init_template(nodes.pk, "pk-ir-2025")
+    nodes.sync_ir()
+
+
+def test_a_peers_withheld_versions_of_this_nodes_assessment_value_and_evidence_do_not_remove_them(
+    nodes: Nodes, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    _framework_from_pk(nodes)
+    link = "https://example.org/patrols-2026q1.pdf"
+    evidence = add_evidence(nodes.pk, link, "document", tlp="GREEN")
+    mine = assess(nodes.pk, "C-01", "2026Q1", 2, "Four joint patrols held.", evidence=[evidence["id"]], tlp="GREEN")
+    record_indicator(nodes.pk, "I-01.1", "2026Q1", 1, tlp="GREEN")
+    # IR's log holds later TLP:RED versions of PK's three records (the same ids): PK receives their envelopes alone.
+    forged = [
+        add_evidence(nodes.ir, link, "document", party="PK", tlp="RED")["id"],
+        assess(nodes.ir, "C-01", "2026Q1", 0, "No patrol held.", party="PK", tlp="RED")["id"],
+        record_indicator(nodes.ir, "I-01.1", "2026Q1", 0, party="PK", tlp="RED")["id"],
+    ]
+    assert forged[:2] == [evidence["id"], mine["id"]]
+    before = nodes.framework(capsys)
+    (shown,) = before["show"]["assessments"]  # type: ignore[index]
+    assert (shown["level"], [e["id"] for e in shown["evidence"]]) == (2, [evidence["id"]])
+    values = [(v["party"], v["value"]) for i in before["show"]["indicators"] for v in i["values"]]  # type: ignore[index]
+    assert values == [("PK", 1)]
+
+    nodes.sync()
+
+    withheld = nodes.pk.db.fetchall("SELECT id, tlp, origin FROM withheld_versions ORDER BY id")
+    assert [tuple(r) for r in withheld] == sorted((oid, "RED", "IR") for oid in forged)
+    # PK's records are current, their evidence is not cited as withheld, nothing is listed as not readable.
+    assert nodes.framework(capsys) == before
+    report = tmp_path / "q1.html"
+    summary = nodes.cli(capsys, "report", "quarterly", "--quarter", "2026Q1", "--out", str(report))
+    assert "not readable" not in summary
+    html = report.read_text(encoding="utf-8")
+    assert "Four joint patrols held." in html and 'id="not-readable"' not in html
+    nodes.cli(capsys, "store", "rebuild")
+    assert nodes.framework(capsys) == before
+
+
+def test_a_peers_withheld_version_of_a_dispute_this_node_opened_still_supersedes_it(
+    nodes: Nodes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A dispute is one record that both parties publish versions of: the later version is current, whichever
+    log holds it, so PK's own is no longer current once IR's later version is withheld from PK."""
+    _framework_from_pk(nodes)
+    opened = open_dispute(nodes.pk, "C-01", "2026Q1", "Patrol count", "Four joint patrols were held.")
+    nodes.sync_ir()
+    (dispute,) = [
+        json.loads(str(r[0])) for r in nodes.ir.db.fetchall("SELECT body FROM objects WHERE id = ?", (opened["id"],))
+    ]
+    with nodes.ir.publisher() as pub:
+        version = pub.add_object({**dispute, "status": "under-review"}, tlp="RED")
+    assert version is not None and version > dispute["modified"]
+
+    nodes.sync()
+
+    assert nodes.pk.db.fetchall("SELECT id FROM fw_disputes") == []
+    shown = json.loads(nodes.cli(capsys, "framework", "show", "C-01", "--json"))
+    assert shown["disputes"] == []
+    assert [(w["kind"], w["party"], w["tlp"]) for w in shown["withheld"]] == [("dispute", "IR", "RED")]
+    nodes.cli(capsys, "store", "rebuild")
+    assert nodes.pk.db.fetchall("SELECT id FROM fw_disputes") == []
