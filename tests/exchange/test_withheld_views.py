@@ -18,11 +18,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from sarhad.exchange.peers import add_peer, get_peer
+from sarhad.exchange.peers import get_peer
 from sarhad.exchange.schema import MIGRATIONS as EXCHANGE
 from sarhad.exchange.sync import sync_peer
 from sarhad.exchange.withheld import framework_superseded, record_withheld
-from sarhad.framework.ops import add_evidence, assess, init_template
+from sarhad.framework.ops import add_evidence, assess
 from sarhad.framework.store import index_object
 from sarhad.log.envelope import Envelope
 from sarhad.marking import mark_incident
@@ -33,11 +33,11 @@ from sarhad.reconcile.store import load_decisions
 from sarhad.store.rebuild import rebuild_views
 from sarhad.store.schema import migrate
 from sarhad.web.auth import create_token
-from tests.conftest import drop_schema, run_cli
+from tests.conftest import run_cli
 from tests.framework.test_withheld_evidence import _logged_sha256
 from tests.monitor.test_evaluate import make
 from tests.monitor.test_summary import from_scratch, snapshot
-from tests.web.conftest import serving
+from tests.node_pair import peered, pk_and_ir
 
 RATIONALE = "Two of four joint border meetings held at Taftan."
 ALERTED = make("alerted")  # CLEAR, by PK, naming Jaish al-Adl
@@ -63,29 +63,14 @@ class Nodes:
 def nodes(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Nodes]:
     """PK assessed C-04 for 2026Q1 (GREEN) and published a CLEAR incident; IR, with a rule on the incident's
     group, synced both (and raised an alert). On PostgreSQL each node has a schema of its own."""
-    urls: list[str | None] = [None, None]
-    if request.param == "postgresql":
-        base = request.getfixturevalue("pg_schema_url")
-        urls = [base, base + "_ir"]
-    pk = Node.init(tmp_path / "pk", "PK", database_url=urls[0])
-    ir = Node.init(tmp_path / "ir", "IR", database_url=urls[1])
-    init_template(pk, "pk-ir-2025")
-    init_template(ir, "pk-ir-2025")
-    assess(pk, "C-04", "2026Q1", 2, RATIONALE, tlp="GREEN")
-    pk.publish([ALERTED])
-    add_rule(ir.db, Rule(name="jaish", perpetrators=("Jaish",)))
-    try:
-        with serving(pk) as pk_url, serving(ir) as ir_url:
-            add_peer(ir.db, "PK", pk_url, pk.signer.vkey, create_token(pk.db, "ir", "peer", "IR"))
-            add_peer(pk.db, "IR", ir_url, ir.signer.vkey, create_token(ir.db, "pk", "peer", "PK"))
+    with pk_and_ir(tmp_path, request, framework="pk-ir-2025") as (pk, ir):
+        assess(pk, "C-04", "2026Q1", 2, RATIONALE, tlp="GREEN")
+        pk.publish([ALERTED])
+        add_rule(ir.db, Rule(name="jaish", perpetrators=("Jaish",)))
+        with peered(pk, ir) as (pk_url, ir_url):
             nodes = Nodes(pk, ir, pk_url, ir_url)
             nodes.sync()
             yield nodes
-    finally:
-        pk.close()
-        ir.close()
-        if urls[1] is not None:
-            drop_schema(urls[1])
 
 
 def _mark_red(pk: Node) -> None:

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from sarhad.exchange.peers import add_peer, get_peer
+from sarhad.exchange.peers import get_peer
 from sarhad.exchange.sync import sync_peer
-from sarhad.framework.ops import assess, init_template, record_indicator
+from sarhad.framework.ops import assess, record_indicator
 from sarhad.node import Node
-from sarhad.web.auth import create_token
-from tests.conftest import drop_schema, run_cli
+from tests.conftest import run_cli
+from tests.node_pair import peered, pk_and_ir
 from tests.web.conftest import serving
 
 RATIONALE = "Two of four joint border meetings held at Taftan."
@@ -43,31 +43,16 @@ class Nodes:
 def nodes(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Nodes]:
     """IR assessed C-04 for 2026Q1 at level 2 (GREEN) and recorded I-04.1 (AMBER); PK synced both, then IR published
     later versions of both marked RED and PK synced again."""
-    urls: list[str | None] = [None, None]
-    if request.param == "postgresql":
-        base = request.getfixturevalue("pg_schema_url")
-        urls = [base, base + "_ir"]
-    pk = Node.init(tmp_path / "pk", "PK", database_url=urls[0])
-    ir = Node.init(tmp_path / "ir", "IR", database_url=urls[1])
-    init_template(pk, "pk-ir-2025")
-    init_template(ir, "pk-ir-2025")
-    assess(ir, "C-04", "2026Q1", 2, RATIONALE, tlp="GREEN")
-    record_indicator(ir, "I-04.1", "2026Q1", 2, tlp="AMBER")
-    try:
-        with serving(pk) as pk_url, serving(ir) as ir_url:
-            add_peer(pk.db, "IR", ir_url, ir.signer.vkey, create_token(ir.db, "pk", "peer", "PK"))
-            add_peer(ir.db, "PK", pk_url, pk.signer.vkey, create_token(pk.db, "ir", "peer", "IR"))
+    with pk_and_ir(tmp_path, request, framework="pk-ir-2025") as (pk, ir):
+        assess(ir, "C-04", "2026Q1", 2, RATIONALE, tlp="GREEN")
+        record_indicator(ir, "I-04.1", "2026Q1", 2, tlp="AMBER")
+        with peered(pk, ir):
             nodes = Nodes(pk, ir)
             nodes.sync()
             assess(ir, "C-04", "2026Q1", 0, "Withdrawn: no meeting counted.", tlp="RED")
             record_indicator(ir, "I-04.1", "2026Q1", 0, tlp="RED")
             nodes.sync()
             yield nodes
-    finally:
-        pk.close()
-        ir.close()
-        if urls[1] is not None:
-            drop_schema(urls[1])
 
 
 def test_framework_list_and_show_name_the_assessment_superseded_by_a_version_the_node_cannot_read(

@@ -19,12 +19,13 @@ import sarhad.exchange.checking as checking
 from sarhad.errors import VerificationError
 from sarhad.exchange.peers import add_peer, get_peer
 from sarhad.exchange.sync import sync_peer
-from sarhad.framework.ops import assess, init_template, record_indicator
+from sarhad.framework.ops import assess, record_indicator
 from sarhad.model.figures import Figure
 from sarhad.node import Node
 from sarhad.web.auth import create_token
-from tests.conftest import drop_schema, run_cli
+from tests.conftest import run_cli
 from tests.monitor.test_evaluate import make
+from tests.node_pair import pk_and_ir
 from tests.web.conftest import serving
 
 RATIONALE = "Two of four joint border meetings held at Taftan."
@@ -58,24 +59,10 @@ class Nodes:
 def nodes(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Nodes]:
     """PK and IR, both holding the framework; PK has IR registered as a peer, IR serves on loopback (and takes
     PK's cosignatures). On PostgreSQL each node has a schema of its own."""
-    urls: list[str | None] = [None, None]
-    if request.param == "postgresql":
-        base = request.getfixturevalue("pg_schema_url")
-        urls = [base, base + "_ir"]
-    pk = Node.init(tmp_path / "pk", "PK", database_url=urls[0])
-    ir = Node.init(tmp_path / "ir", "IR", database_url=urls[1])
-    init_template(pk, "pk-ir-2025")
-    init_template(ir, "pk-ir-2025")
-    try:
-        with serving(ir) as ir_url:
-            add_peer(pk.db, "IR", ir_url, ir.signer.vkey, create_token(ir.db, "pk", "peer", "PK"))
-            add_peer(ir.db, "PK", "http://127.0.0.1:9", pk.signer.vkey, "unused")
-            yield Nodes(pk, ir)
-    finally:
-        pk.close()
-        ir.close()
-        if urls[1] is not None:
-            drop_schema(urls[1])
+    with pk_and_ir(tmp_path, request, framework="pk-ir-2025") as (pk, ir), serving(ir) as ir_url:
+        add_peer(pk.db, "IR", ir_url, ir.signer.vkey, create_token(ir.db, "pk", "peer", "PK"))
+        add_peer(ir.db, "PK", "http://127.0.0.1:9", pk.signer.vkey, "unused")
+        yield Nodes(pk, ir)
 
 
 def test_an_incident_reported_by_this_node_in_a_peers_log_is_refused(

@@ -20,11 +20,10 @@ import pytest
 
 import sarhad.exchange.checking as checking
 from sarhad.errors import VerificationError
-from sarhad.exchange.peers import add_peer, get_peer
+from sarhad.exchange.peers import get_peer
 from sarhad.exchange.sync import sync_peer
 from sarhad.framework.ops import (
     add_recommendation,
-    init_template,
     open_dispute,
     reply_dispute,
     update_dispute,
@@ -32,10 +31,9 @@ from sarhad.framework.ops import (
     update_recommendation,
 )
 from sarhad.node import Node
-from sarhad.web.auth import create_token
-from tests.conftest import drop_schema, run_cli
+from tests.conftest import run_cli
 from tests.monitor.test_evaluate import make
-from tests.web.conftest import serving
+from tests.node_pair import peered, pk_and_ir
 
 PK_POSITION = "4 of 11 requests were answered within 72 hours."
 IR_POSITION = "All were answered through the liaison channel."
@@ -83,24 +81,8 @@ class Nodes:
 def nodes(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Nodes]:
     """PK and IR, both holding the framework, both serving on loopback, each registered as the other's peer. On
     PostgreSQL each node has a schema of its own."""
-    urls: list[str | None] = [None, None]
-    if request.param == "postgresql":
-        base = request.getfixturevalue("pg_schema_url")
-        urls = [base, base + "_ir"]
-    pk = Node.init(tmp_path / "pk", "PK", database_url=urls[0])
-    ir = Node.init(tmp_path / "ir", "IR", database_url=urls[1])
-    init_template(pk, "pk-ir-2025")
-    init_template(ir, "pk-ir-2025")
-    try:
-        with serving(ir) as ir_url, serving(pk) as pk_url:
-            add_peer(pk.db, "IR", ir_url, ir.signer.vkey, create_token(ir.db, "pk", "peer", "PK"))
-            add_peer(ir.db, "PK", pk_url, pk.signer.vkey, create_token(pk.db, "ir", "peer", "IR"))
-            yield Nodes(pk, ir)
-    finally:
-        pk.close()
-        ir.close()
-        if urls[1] is not None:
-            drop_schema(urls[1])
+    with pk_and_ir(tmp_path, request, framework="pk-ir-2025") as (pk, ir), peered(pk, ir):
+        yield Nodes(pk, ir)
 
 
 def _pk_dispute(nodes: Nodes) -> dict[str, Any]:

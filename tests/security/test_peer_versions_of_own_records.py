@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from sarhad.exchange.peers import add_peer, get_peer
+from sarhad.exchange.peers import get_peer
 from sarhad.exchange.sync import sync_peer
 from sarhad.framework.ops import add_evidence, assess, init_template, open_dispute, record_indicator
 from sarhad.framework.schema import TABLES
@@ -27,9 +27,10 @@ from sarhad.importer import import_file
 from sarhad.model.incident import Incident
 from sarhad.node import Node
 from sarhad.web.auth import create_token
-from tests.conftest import UCDP_SAMPLE, drop_schema, run_cli
+from tests.conftest import UCDP_SAMPLE, run_cli
 from tests.monitor.test_evaluate import make
-from tests.web.conftest import TAXII, serving
+from tests.node_pair import peered, pk_and_ir
+from tests.web.conftest import TAXII
 
 _VIEWS = {
     "incidents": "SELECT * FROM incidents ORDER BY id",
@@ -96,22 +97,8 @@ class Nodes:
 def nodes(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Nodes]:
     """PK and IR, each registered as the other's peer, both serving on loopback. On PostgreSQL each node has a schema of
     its own."""
-    urls: list[str | None] = [None, None]
-    if request.param == "postgresql":
-        base = request.getfixturevalue("pg_schema_url")
-        urls = [base, base + "_ir"]
-    pk = Node.init(tmp_path / "pk", "PK", database_url=urls[0])
-    ir = Node.init(tmp_path / "ir", "IR", database_url=urls[1])
-    try:
-        with serving(ir) as ir_url, serving(pk) as pk_url:
-            add_peer(pk.db, "IR", ir_url, ir.signer.vkey, create_token(ir.db, "pk", "peer", "PK"))
-            add_peer(ir.db, "PK", pk_url, pk.signer.vkey, create_token(pk.db, "ir", "peer", "IR"))
-            yield Nodes(pk, ir, pk_url, create_token(pk.db, "ana", "analyst", "PK"))
-    finally:
-        pk.close()
-        ir.close()
-        if urls[1] is not None:
-            drop_schema(urls[1])
+    with pk_and_ir(tmp_path, request) as (pk, ir), peered(pk, ir) as (pk_url, _ir_url):
+        yield Nodes(pk, ir, pk_url, create_token(pk.db, "ana", "analyst", "PK"))
 
 
 def _ucdp_with_deaths(path: Path, best: int) -> Path:

@@ -1,0 +1,55 @@
+"""Two real nodes, PK and IR, for the tests in which one syncs from the other (a hostile or honest peer).
+
+:func:`pk_and_ir` makes the nodes (on PostgreSQL each has a schema of its own) and closes them afterwards;
+:func:`peered` serves them on loopback and registers each as the other's peer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from sarhad.exchange.peers import add_peer
+from sarhad.framework.ops import init_template
+from sarhad.node import Node
+from sarhad.web.auth import create_token
+from tests.conftest import drop_schema
+from tests.web.conftest import serving
+
+
+@contextmanager
+def pk_and_ir(
+    tmp_path: Path, request: pytest.FixtureRequest, *, framework: str | None = None
+) -> Iterator[tuple[Node, Node]]:
+    """PK and IR under ``tmp_path``, on SQLite, or on PostgreSQL when the fixture's ``request.param`` is
+    "postgresql" (PK in the test's schema, IR in one of its own, dropped at the end); with ``framework``, both
+    hold that template."""
+    urls: list[str | None] = [None, None]
+    if request.param == "postgresql":
+        base = request.getfixturevalue("pg_schema_url")
+        urls = [base, base + "_ir"]
+    pk = Node.init(tmp_path / "pk", "PK", database_url=urls[0])
+    ir = Node.init(tmp_path / "ir", "IR", database_url=urls[1])
+    try:
+        if framework is not None:
+            init_template(pk, framework)
+            init_template(ir, framework)
+        yield pk, ir
+    finally:
+        pk.close()
+        ir.close()
+        if urls[1] is not None:
+            drop_schema(urls[1])
+
+
+@contextmanager
+def peered(pk: Node, ir: Node) -> Iterator[tuple[str, str]]:
+    """Both nodes served on loopback, each registered as the other's peer (with a peer token of the other):
+    yields their URLs, PK's first."""
+    with serving(ir) as ir_url, serving(pk) as pk_url:
+        add_peer(pk.db, "IR", ir_url, ir.signer.vkey, create_token(ir.db, "pk", "peer", "PK"))
+        add_peer(ir.db, "PK", pk_url, pk.signer.vkey, create_token(pk.db, "ir", "peer", "IR"))
+        yield pk_url, ir_url
