@@ -167,10 +167,11 @@ def peer_former_key(
 def peer_list(ctx: typer.Context, json_out: bool = typer.Option(False, "--json")) -> None:
     """List registered peers, then removed peers whose log copy this node keeps (since when they were removed,
     and the leaves of each copy: 'sarhad log verify' checks them), and the cosignature owed to a peer that did
-    not take it at the last sync (the next sync sends it again)."""
+    not take it at the last sync (the next sync sends it again). Names that hold copies of one log (the same key,
+    registered before that was refused) are named in a warning and in --json's same_log_as."""
     import dataclasses
 
-    from sarhad.exchange.peers import copied_leaves, list_peers, list_removed_peers, owed_cosignature
+    from sarhad.exchange.peers import copied_leaves, list_peers, list_removed_peers, owed_cosignature, shared_logs
 
     db = state(ctx).node().db
     rows: list[dict[str, object]] = []
@@ -189,6 +190,10 @@ def peer_list(ctx: typer.Context, json_out: bool = typer.Option(False, "--json")
             "leaves": copied_leaves(db, r.name), "removed": r.removed, "cosignature_owed": None,
         })  # fmt: skip
         owed.append("")
+    # names holding copies of one log (registered before 'peer add' refused a second name for a key)
+    shared = {name: [other for other in names if other != name] for names in shared_logs(db) for name in names}
+    for row in rows:
+        row["same_log_as"] = shared.get(str(row["name"]), [])
     if json_out:
         print_json(rows)
         return
@@ -200,6 +205,13 @@ def peer_list(ctx: typer.Context, json_out: bool = typer.Option(False, "--json")
         ],
         empty="no peers: add one with 'sarhad peer add NAME URL --vkey KEY --token TOKEN'",
     )
+    for names in sorted({tuple(sorted([name, *others])) for name, others in shared.items()}):
+        err_console.print(
+            f"warning: {' and '.join(names)} hold copies of one log (the same key); keep one ('sarhad peer remove')",
+            style="yellow",
+            highlight=False,
+            markup=False,
+        )
 
 
 def sync(

@@ -235,9 +235,10 @@ def log_verify(
     naming the first bad entry (and the peer); exits 3, naming the peer and the key, when a copy's checkpoints
     are signed by a key this node no longer holds (see 'peer former-key'); exits 5 when everything checks but
     this node holds evidence that a peer rewrote its log (a sync found it; see 'log evidence'). 1 comes before
-    3, and 3 before 5; the evidence is listed whatever the status."""
+    3, and 3 before 5; the evidence is listed whatever the status. Names that hold copies of one log (the same
+    key, registered before that was refused) are named in a warning and in --json's shared_logs."""
     from sarhad.exchange.evidence import list_evidence
-    from sarhad.exchange.peers import witness_keys
+    from sarhad.exchange.peers import shared_logs, witness_keys
     from sarhad.log.cosignature import CosignatureVerifier
     from sarhad.log.note import Verifier
     from sarhad.log.peer_copies import PeerCopyReport, verify_peer_copies
@@ -288,6 +289,8 @@ def log_verify(
     # tampering found either: everything else is checked, the copy is named with what to do, and the exit
     # status (3) tells it apart from a failure (1).
     warnings = [w for p in peers if (w := p.key_warning()) is not None]
+    # Two names holding copies of one log (registered before 'peer add' refused that) verify apart: said, not failed.
+    shared = shared_logs(node.db)
     if json_out:
         print_json(
             {
@@ -304,6 +307,7 @@ def log_verify(
                 "saved_checkpoints": report.known,
                 "peers": {p.peer: p.as_dict() for p in peers},
                 "evidence": [e.as_dict() for e in evidence],
+                "shared_logs": shared,
             }
         )
     else:
@@ -314,6 +318,14 @@ def log_verify(
             console.print(f"evidence: {e.summary()}: {e.reason}", style="red", highlight=False, markup=False)
     for warning in warnings:
         err_console.print(f"warning: {warning}", style="yellow", highlight=False, markup=False)
+    for names in shared:
+        err_console.print(
+            f"warning: {' and '.join(names)} hold copies of one log (the same key), each verified apart; keep one"
+            " ('sarhad peer remove NAME')",
+            style="yellow",
+            highlight=False,
+            markup=False,
+        )
     if warnings:
         if not json_out:
             console.print(

@@ -56,6 +56,7 @@ __all__ = [
     "owed_cosignature",
     "peer_by_origin",
     "remove_peer",
+    "shared_logs",
     "witness_keys",
 ]
 
@@ -292,6 +293,18 @@ def list_removed_peers(db: Database) -> list[RemovedPeer]:
         RemovedPeer(*(str(v) for v in r))
         for r in db.fetchall("SELECT name, vkey, origin, party, removed FROM removed_peers ORDER BY name")
     ]
+
+
+def shared_logs(db: Database) -> list[list[str]]:
+    """The names, registered or removed, that hold copies of one log (the same key): each group sorted, groups in
+    order. ``add_peer`` refuses a second name for a key, but a node that registered one before that rule may hold
+    two copies of a log, each synced and verified apart; ``sarhad log verify`` and ``peer list`` name them so that
+    an operator keeps one (``peer remove``)."""
+    by_key: dict[str, list[str]] = {}
+    rows = db.fetchall("SELECT name, vkey FROM peers UNION ALL SELECT name, vkey FROM removed_peers")
+    for name, vkey in rows:
+        by_key.setdefault(str(vkey), []).append(str(name))
+    return sorted(sorted(names) for names in by_key.values() if len(names) > 1)
 
 
 def copied_leaves(db: Database, name: str) -> int:

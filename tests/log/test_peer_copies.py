@@ -243,7 +243,7 @@ def test_peer_list_shows_a_removed_peer_with_when_and_the_copy_kept(
     assert json.loads(out) == [
         {
             "name": "PK", "url": None, "party": "PK", "origin": pk.settings.origin, "vkey": pk.signer.vkey,
-            "leaves": 40, "removed": kept.removed, "cosignature_owed": None,
+            "leaves": 40, "removed": kept.removed, "cosignature_owed": None, "same_log_as": [],
         }
     ]  # fmt: skip
     code, out, err = run_cli(capsys, *home, "peer", "list")
@@ -576,3 +576,31 @@ def test_a_checkpoint_beyond_the_copy_signed_by_a_key_not_held_is_counted_as_not
     )  # fmt: skip
     code, out, _err = _verify(capsys, ir)
     assert "1 checkpoint checked, 1 beyond the copy" in " ".join(out.split())
+
+
+@pytest.mark.parametrize("synced", PARAMS, indirect=True)
+def test_two_names_holding_copies_of_one_log_are_named_by_log_verify_and_peer_list(
+    synced: tuple[Node, Node], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A node that registered PK's log under a second name before 'peer add' refused that (as it does now).
+    _pk, ir = synced
+    with ir.db.transaction():
+        ir.db.execute(
+            "INSERT INTO peers (name, url, vkey, origin, token, party, added)"
+            " SELECT 'PK-old', url, vkey, origin, token, party, added FROM peers WHERE name = 'PK'"
+        )
+    code, out, err = _verify(capsys, ir, "--json")
+    assert code == 0, err  # each copy verifies apart: said, not failed
+    assert json.loads(out)["shared_logs"] == [["PK", "PK-old"]]
+    code, out, err = _verify(capsys, ir)
+    assert code == 0 and "warning: PK and PK-old hold copies of one log (the same key)" in err
+    code, out, err = run_cli(capsys, "--home", str(ir.settings.home), "peer", "list", "--json")
+    assert code == 0, err
+    assert {r["name"]: r["same_log_as"] for r in json.loads(out)} == {"PK": ["PK-old"], "PK-old": ["PK"]}
+    code, out, err = run_cli(capsys, "--home", str(ir.settings.home), "peer", "list")
+    assert code == 0 and "warning: PK and PK-old hold copies of one log" in err
+    # one kept: nothing more to say
+    code, _, err = run_cli(capsys, "--home", str(ir.settings.home), "peer", "remove", "PK-old")
+    assert code == 0, err
+    code, out, err = _verify(capsys, ir, "--json")
+    assert code == 0 and json.loads(out)["shared_logs"] == [], err
