@@ -47,6 +47,7 @@ DEFAULT_DIRS = [
     ROOT / "tests/assets/articles/heldout4",
     ROOT / "tests/assets/articles/heldout5",
     ROOT / "tests/assets/articles/heldout6",
+    ROOT / "tests/assets/articles/heldout7",
 ]
 FIELDS = ("date", "admin1", "perpetrator", "killed", "wounded", "attack_type")
 _STOP = {

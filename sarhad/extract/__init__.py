@@ -9,10 +9,12 @@ registry :mod:`sarhad.model.actors`) modules beside this one. See ``docs/extract
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from sarhad.errors import InvalidInput
 from sarhad.extract.article import Article, parse_article
 from sarhad.extract.commitments import extract_commitments
 from sarhad.extract.figures import extract_figures, normalise_unit
@@ -73,12 +75,13 @@ def extract_article(text: str, published: date | str | None = None, file: str | 
     :data:`MAX_ARTICLE_CHARS`.
     """
     if len(text) > MAX_ARTICLE_CHARS:
-        from sarhad.errors import InvalidInput
-
         raise InvalidInput(
             f"{file or 'article'}: {len(text):,} characters, more than an article may have ({MAX_ARTICLE_CHARS:,})"
         )
-    article = parse_article(text, published)
+    try:
+        article = parse_article(text, published)
+    except InvalidInput as exc:
+        raise InvalidInput(f"{file}: {exc}" if file else str(exc)) from exc
     features = analyse(article)
     incidents = extract_incidents(article, features)
     in_incidents = {tuple(s) for inc in incidents for s in inc["sentences"]}
@@ -115,4 +118,27 @@ def extract_file(path: str, published: date | str | None = None) -> Extraction:
         text = p.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise InvalidInput(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    _check_text(text, path)
     return extract_article(text, published, file=path)
+
+
+# a saved web page rather than its text: the markup would be read as words ("<title>Two killed …")
+_HTML = re.compile(r"\A\s*(?:<!doctype\s+html|<html\b|<\?xml\b)|<(?:head|body|article|script)\b[^>]*>", re.I)
+
+
+def _check_text(text: str, path: str) -> None:
+    """Refuse what is not an article's text, saying what was found: empty, binary or an HTML page."""
+    from sarhad.errors import InvalidInput
+
+    if not text.strip():
+        raise InvalidInput(f"{path}: empty, no article text")
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise InvalidInput(f"{path}: binary data, not text (a NUL character at character {nul})")
+    html = _HTML.search(text)
+    if html:
+        line = text.count("\n", 0, html.start()) + 1
+        raise InvalidInput(
+            f"{path}: an HTML page, not article text ({html.group(0).strip()!r} on line {line}); save the article's "
+            "text as title, source, date, a blank line and the body"
+        )

@@ -218,6 +218,17 @@ def parse_article(text: str, published: date | str | None = None) -> Article:
         and len(lines[2].strip()) <= 40
         and lines[3].strip() == ""
     )
+    if not header and published is None and len(lines) >= 4 and lines[0].strip() and lines[3].strip() == "":
+        # title, source, a short line, blank line: the header's shape with a date that is not one, when the source
+        # is a URL or the third line has figures ("2024-13-01", "9 Nov 2024")
+        third = lines[2].strip()
+        if 0 < len(third) <= 40 and (re.match(r"\s*https?://\S+\s*$", lines[1]) or re.search(r"\d", third)):
+            from sarhad.errors import InvalidInput
+
+            raise InvalidInput(
+                f"line 3: {lines[2].strip()[:40]!r} is not a publication date (YYYY-MM-DD); fix the header "
+                "or give --published"
+            )
     if header:
         article.title = lines[0].strip()
         article.title_span = (starts[0], starts[0] + len(lines[0].rstrip()))

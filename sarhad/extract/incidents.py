@@ -241,6 +241,21 @@ _LED_BY = re.compile(
     re.I,
 )
 _DENY = re.compile(r"\b(?:denied|denies|deny|distanced|rejected (?:any )?involvement)\b", re.I)
+# "No group has claimed responsibility, but the BLA has carried out similar attacks": nobody claimed this one,
+# and a group named beside that statement without a cue of its own is only mentioned
+_NO_CLAIM = re.compile(
+    r"\b(?:no (?:group|one|organi[sz]ation|outfit|militant group)|nobody|none of the groups)\b[^.;]{0,40}?"
+    r"\bclaim(?:ed|s)?\b|\bno (?:immediate )?claim\b|\b(?:has|have|had|did) not (?:yet )?claimed?\b",
+    re.I,
+)
+# "An earlier version of this story said 11", "Earlier reports had put the toll at seven": a count the article
+# itself supersedes, kept out of the incident's figures when the article gives another
+_SUPERSEDED = re.compile(
+    r"\b(?:an? (?:earlier|previous) (?:version|report|story|toll|figure)|earlier (?:reports?|figures?|tolls?)|"
+    r"initial (?:reports?|figures?|tolls?)|(?:was|were|had been) initially (?:put|reported|given)|"
+    r"had (?:earlier|initially|previously) (?:put|given|said|reported))\b",
+    re.I,
+)
 
 _NP_END = (
     r"(?=\s+(?:in|on|at|near|when|while|as|during|along|late|early|killing|wounding|injuring|with|from|located|which|"
@@ -423,10 +438,27 @@ def _is_stat_sentence(text: str, dates: list[DateMention], casualties: list[Casu
     return counted and any(d.precision in {"year", "month", "quarter"} for d in dates)
 
 
+def _dateline_date(article: Article) -> date | None:
+    """The day a dateline gives ("TURBAT, Jan 5:"), which "yesterday" and "on Sunday" count back from: a print
+    edition dates its stories the day before the paper. Only a day up to a week before publication counts."""
+    published = article.published
+    if published is None:
+        return None
+    for sentence in article.story():
+        if sentence.dateline_end is None:
+            continue
+        head = article.text[sentence.start : sentence.dateline_end]
+        for d in find_dates(head, published, "past"):
+            if d.precision == "day" and d.value is not None and timedelta(0) < published - d.value <= timedelta(7):
+                return d.value
+        return None
+    return None
+
+
 def analyse(article: Article) -> list[SentenceFeatures]:
     """Features of every story sentence of ``article``."""
     out: list[SentenceFeatures] = []
-    anchor = article.published
+    anchor = _dateline_date(article) or article.published
     for sentence in article.story():
         text = sentence.text
         off = sentence.start
@@ -730,7 +762,7 @@ def _attribution_of(f: SentenceFeatures, a: ActorMention | None, single: bool) -
     if single:
         if f.deny:
             return "denied"
-        if f.claim:
+        if f.claim and not _NO_CLAIM.search(text):
             return "claimed"
         if f.blame:
             return "blamed"
@@ -774,7 +806,9 @@ def _perpetrator(
                     scores[actor_id] = scores.get(actor_id, 0) - 5
                     attribution[actor_id] = "denied"
                     continue
-                if kind == "mentioned" and not (f.sentence.role == "title" or f.casualties or f.cues):
+                if kind == "mentioned" and (
+                    not (f.sentence.role == "title" or f.casualties or f.cues) or _NO_CLAIM.search(f.sentence.text)
+                ):
                     continue
                 weight = {"claimed": 3.0, "blamed": 2.0, "suspected": 1.5, "mentioned": 1.0}[kind]
                 scores[actor_id] = scores.get(actor_id, 0) + weight
@@ -856,6 +890,16 @@ def _counts(cluster: _Cluster) -> dict[str, Any]:
     for measure in ("killed", "wounded", "kidnapped"):
         in_body = {id(c) for f in cluster.sentences if f.sentence.role != "title" for c in f.casualties}
         victims = [c for f in cluster.sentences for c in f.casualties if c.measure == measure and c.who == "victims"]
+        stated = [
+            c
+            for f in cluster.sentences
+            if not _SUPERSEDED.search(f.sentence.text)
+            for c in f.casualties
+            if c.measure == measure and c.who == "victims"
+        ]
+        # a count the article corrects or updates gives way to the others; a vague "dozens" gives way to a count
+        victims = stated or victims
+        victims = [c for c in victims if c.number.qualifier != "vague"] or victims
         attackers = [
             c for f in cluster.sentences for c in f.casualties if c.measure == measure and c.who == "attackers"
         ]

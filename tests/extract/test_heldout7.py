@@ -1,0 +1,123 @@
+"""The seventh held-out batch (a border desk's reading: corrections, vague headline counts, no-claim
+statements, print datelines, non-incident articles) and the odd files a desk is handed: each rule checked on
+its article and on a sentence of its own."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sarhad.errors import InvalidInput
+from sarhad.extract import extract_article, extract_file
+
+ROOT = Path(__file__).parents[2]
+BATCH = ROOT / "tests" / "assets" / "articles" / "heldout7"
+
+
+def _extract(name: str) -> dict[str, Any]:
+    return extract_file(str(BATCH / name)).to_json()
+
+
+def test_a_corrected_toll_gives_way_to_the_correction() -> None:
+    (main,) = _extract("907.txt")["incidents"]
+    assert (main["killed"], main["killed_low"], main["wounded"]) == (8, 8, 3)
+    text = (
+        "A bomb killed four people at a market in Kharan on Monday, police said. "
+        "An earlier version of this story said that 12 people had been killed."
+    )
+    (inc,) = extract_article(text, published="2026-02-03").incidents
+    assert inc["killed"] == 4
+
+
+def test_a_vague_headline_count_gives_way_to_the_bodys_count() -> None:
+    (main,) = _extract("906.txt")["incidents"]
+    assert (main["killed"], main["killed_low"], main["killed_qualifier"]) == (14, 14, "at least")
+    assert main["wounded_low"] == 24 and main["wounded_high"] is None  # "dozens" alone stays a lower bound
+    text = "Scores killed in Khuzdar blast\nsrc\n2026-02-03\n\nA bomb killed 17 people in Khuzdar on Monday."
+    (inc,) = extract_article(text).incidents
+    assert inc["killed"] == 17
+
+
+def test_no_claim_leaves_a_group_named_for_past_attacks_out() -> None:
+    (main,) = _extract("910.txt")["incidents"]
+    assert (main["perpetrator"], main["attribution"], main["attackers_killed"]) == (None, "unknown", 3)
+    text = (
+        "Gunmen killed three policemen in Mastung on Monday. No group has claimed responsibility, but the "
+        "Balochistan Liberation Front has carried out similar attacks in the district."
+    )
+    (inc,) = extract_article(text, published="2026-02-03").incidents
+    assert (inc["perpetrator"], inc["attribution"]) == (None, "unknown")
+    claimed = "Gunmen killed three policemen in Mastung on Monday. The Balochistan Liberation Front claimed the attack."
+    (inc,) = extract_article(claimed, published="2026-02-03").incidents
+    assert (inc["perpetrator_id"], inc["attribution"]) == ("blf", "claimed")
+
+
+def test_a_print_dateline_day_is_what_yesterday_counts_from() -> None:
+    (main,) = _extract("914.txt")["incidents"]
+    assert (main["date"], main["date_precision"]) == ("2026-01-04", "day")
+    text = "Title\nDawn\n2026-03-11\n\nKHUZDAR, March 9: Two people were shot dead in Khuzdar on Sunday, police said."
+    (inc,) = extract_article(text).incidents
+    assert inc["date"] == "2026-03-08"  # the Sunday before the dateline's Monday, not the one before publication
+    same_day = "Title\nDawn\n2026-03-10\n\nKHUZDAR, March 10: Two people were shot dead in Khuzdar yesterday."
+    assert extract_article(same_day).incidents[0]["date"] == "2026-03-09"
+
+
+@pytest.mark.parametrize("name", ["904.txt", "905.txt"])
+def test_a_trade_fair_or_a_meeting_about_attacks_is_no_incident(name: str) -> None:
+    entry = _extract(name)
+    assert entry["incidents"] == [] and entry["commitments"]
+
+
+def test_two_incidents_in_one_article_keep_their_own_day_place_and_claim() -> None:
+    main, other = _extract("903.txt")["incidents"]
+    assert (main["date"], main["place"], main["state_label"], main["killed"]) == ("2026-03-09", "Saravan", "IR", 2)
+    assert (other["date"], other["place"], other["perpetrator"], other["wounded"]) == ("2026-03-10", "Rask", None, 1)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty, no article text"),
+        (b"  \n\n \n", "empty, no article text"),
+        (b"Two killed\x00\x00\x01", "binary data, not text"),
+        (
+            b"<!DOCTYPE html>\n<html><head><title>Two killed in Panjgur</title></head><body><p>Gunmen killed two.</p>",
+            r"an HTML page, not article text \('<!DOCTYPE html' on line 1\)",
+        ),
+        (
+            b"Two killed in Panjgur\nhttps://news.example/a\nyesterday\n\nGunmen killed two people in Panjgur.\n",
+            r"line 3: 'yesterday' is not a publication date \(YYYY-MM-DD\)",
+        ),
+        (
+            b"Two killed in Panjgur\nDawn\n2026-13-40\n\nGunmen killed two people in Panjgur.\n",
+            r"line 3: '2026-13-40' is not a publication date",
+        ),
+    ],
+)
+def test_a_file_that_is_not_an_article_gets_a_clear_error(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "odd.txt"
+    path.write_bytes(content)
+    with pytest.raises(InvalidInput, match=f"^{path}: {message}"):
+        extract_file(str(path))
+
+
+def test_a_header_with_a_bad_date_is_read_with_published_given(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("Two killed in Panjgur\nDawn\n2026-13-40\n\nGunmen killed two people in Panjgur on Monday.\n")
+    (inc,) = extract_file(str(path), published="2026-02-04").incidents
+    assert inc["date"] == "2026-02-02"
+
+
+def test_the_cli_names_the_odd_file_and_exits_non_zero(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><p>Gunmen killed two people in Panjgur.</p></body></html>")
+    done = subprocess.run(
+        [sys.executable, "-m", "sarhad", "extract", str(page)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode != 0
+    assert f"{page}: an HTML page, not article text" in done.stderr
+    assert "Traceback" not in done.stderr
