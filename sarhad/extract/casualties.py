@@ -97,10 +97,17 @@ _ONE_LONG = re.compile(
     r"civilian|guard|official|worker|journalist|teacher|driver|cleric|student|child|woman|man|leader|"
     r"politician|councillor|elder|labourer|laborer|shopkeeper|trader|passenger|son|brother|bodyguard|member|"
     r"volunteer|resident|villager|bystander|pedestrian|passer-by|girl|boy)\b"
-    r"(?:[^.;]{5,70}?)?\s*\b(?:(?:was|has been|had been)\s+(?:also\s+)?"
+    # the gap before the verb is the noun's own words, never another clause ("… was shot dead and his guard was
+    # injured" gives the guard the injury, not the official)
+    r"(?:(?:(?!\b(?:was|were|has been|had been)\b)[^.;]){5,70}?)?\s*\b(?:(?:was|has been|had been)\s+(?:also\s+)?"
     r"(?P<verb>shot dead|killed|martyred|gunned down|injured|wounded|abducted|kidnapped)|"
     r"(?P<verb2>escaped with (?:minor |serious )?injuries|(?:sustained|received|suffered) (?:minor |serious )?injuries|"
     r"died|succumbed))\b"
+)
+_ONE_ELLIPTIC = re.compile(
+    r"\b(?:was|were)\s+(?:also\s+)?(?:shot dead|killed|martyred|gunned down)\s+and\s+"
+    r"(?P<a>another|one other|his|her|their)\s+(?:(?P<noun>[a-z][\w\-]*)\s+)?(?P<verb>injured|wounded|hurt)\b",
+    re.I,
 )
 _VERB_AFTER = re.compile(
     r"(?:\s*,[^,.;]{0,60},)?\s*(?:\([^)]{0,40}\)\s*)?"
@@ -215,6 +222,15 @@ def _find_casualties(text: str, numbers: list[NumberMention], offset: int = 0) -
         )
         mentions.append(one)
         taken_one.add(m.start())
+    # "two men were shot dead and another injured": the verb of the second half left out, one person
+    for m in _ONE_ELLIPTIC.finditer(text):
+        if m.start("a") in taken_one:
+            continue
+        one = NumberMention(m.start("a"), m.end("a"), m.group("a"), 1.0, 1.0, 1.0, None, True)
+        noun = m.group("noun") or ""
+        out.append(Casualty(m.start("a") + offset, m.end() + offset, one, "wounded", "victims", noun))
+        mentions = [n for n in mentions if n.start != m.start("a")]
+        taken_one.add(m.start("a"))
     mentions.sort(key=lambda n: n.start)
     mentions = [
         n

@@ -121,3 +121,18 @@ def test_the_cli_names_the_odd_file_and_exits_non_zero(tmp_path: Path) -> None:
     assert done.returncode != 0
     assert f"{page}: an HTML page, not article text" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_one_wounded_in_a_second_half_without_its_verb() -> None:
+    for name, killed in (("909.txt", 1), ("914.txt", 2)):
+        (main,) = _extract(name)["incidents"]
+        assert (main["killed"], main["wounded"]) == (killed, 1)
+    text = "Three soldiers were martyred and another injured when militants attacked a post in Zhob on Monday."
+    (inc,) = extract_article(text, published="2026-02-03").incidents
+    assert (inc["killed"], inc["wounded"]) == (3, 1)
+
+
+def test_a_killed_person_is_not_wounded_by_the_next_clause() -> None:
+    text = "A customs official was shot dead and his guard was injured by gunmen in Taftan on Monday."
+    (inc,) = extract_article(text, published="2026-02-03").incidents
+    assert (inc["killed"], inc["wounded"]) == (1, 1)
