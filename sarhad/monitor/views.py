@@ -21,6 +21,7 @@ over the rows; the clusters then aggregate at most the newest 200,000 matching r
 from __future__ import annotations
 
 import calendar
+import functools
 import math
 import re
 from dataclasses import fields, replace
@@ -60,7 +61,15 @@ _KILLED: Final = "COALESCE(killed_best, killed_low, 0)"
 
 
 def _compact(row: tuple[Any, ...]) -> dict[str, Any]:
-    return dict(zip(COMPACT_COLUMNS, row, strict=True))
+    """A row's columns, and ``perpetrator_group``: the alias registry's name for its perpetrator (or the name as
+    stored), so that the page colours every spelling of a group alike, as the perpetrator filter groups them."""
+    compact = dict(zip(COMPACT_COLUMNS, row, strict=True))
+    compact["perpetrator_group"] = _group_of(compact["perpetrator"])
+    return compact
+
+
+# A page of markers names a handful of spellings many times over: each is resolved once.
+_group_of = functools.lru_cache(maxsize=4096)(perpetrator_group)
 
 
 def compact_rows(db: Database, where: str, params: list[Any]) -> list[dict[str, Any]]:

@@ -9,7 +9,7 @@
   const PERP_COLOURS = ["#ff7a6b", "#e5a54b", "#c792ea", "#5aa9e6", "#5fd39a", "#f2d17b", "#7fd1d8", "#ff9ecf", "#b8c4d0"];
   const state = { token: sessionStorage.getItem(TOKEN_KEY), me: null, offset: 0, limit: 25, selected: null,
     measure: "incidents", colourBy: "party", parties: new Set(), perps: [], months: [], live: null, loads: 0,
-    fresh: new Set(), perpGroups: new Map() };
+    fresh: new Set(), perpGroups: new Map(), groupOf: new Map(), drawn: [], linked: false, optionsReady: Promise.resolve() };
   const $ = (sel) => document.querySelector(sel);
   const esc = (v) => String(v == null ? "" : v).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
   const fmt = new Intl.NumberFormat("en");
@@ -58,6 +58,7 @@
     delete document.documentElement.dataset.ready;
     window.sarhadReady = false;
     state.offset = 0; state.selected = null; state.months = []; state.fresh.clear(); state.parties.clear();
+    state.linked = false; state.drawn = [];
     for (const sel of ["#f-admin1", "#f-perpetrator", "#f-party"]) { while ($(sel).options.length > 1) $(sel).remove(1); }
     for (const el of $("#filters").elements) { if (el.name && el.name !== "colour") el.value = ""; }
     if (map) { markerLayer.clearLayers(); liveLayer.clearLayers(); }
@@ -81,6 +82,7 @@
 
   // -- map ---------------------------------------------------------------------------------------------
   let map, markerLayer, liveLayer;
+  const HOME = { center: [28.2, 63.0], zoom: 6 };
   function partyColour(code) {
     if (!code) return "#8a97a5";
     state.parties.add(code);  // for the legend
@@ -94,8 +96,15 @@
     if (i < 0) { list.push(value); i = list.length - 1; }
     return palette[i % palette.length];
   }
+  // The group a row's perpetrator stands for: the alias registry's name, which the server sends with each row
+  // (perpetrator_group) and the filter list groups the spellings under; 'BLA' and 'Baloch Liberation Army' are
+  // one group, with one colour and one legend entry.
+  function groupOf(row) {
+    if (!row.perpetrator) return null;
+    return row.perpetrator_group || state.groupOf.get(row.perpetrator) || row.perpetrator;
+  }
   function colourOf(row) {
-    if (state.colourBy === "perpetrator") return row.perpetrator ? colourFor(row.perpetrator, state.perps, PERP_COLOURS) : "#8a97a5";
+    if (state.colourBy === "perpetrator") { const g = groupOf(row); return g ? colourFor(g, state.perps, PERP_COLOURS) : "#8a97a5"; }
     return partyColour(row.reported_by || row.party);
   }
   function styleFor(name) {
@@ -112,7 +121,7 @@
   let layersControl;
   function initMap() {
     map = L.map("map", { zoomControl: true, attributionControl: true, preferCanvas: true, minZoom: 3, maxZoom: 13, keyboard: true })
-      .setView([28.2, 63.0], 6);
+      .setView(HOME.center, HOME.zoom);
     map.attributionControl.setPrefix("Leaflet");
     // The GeoJSON layers draw in their own pane, under the incidents, whenever they arrive.
     map.createPane("base").style.zIndex = 350;
@@ -122,6 +131,7 @@
     layersControl = L.control.layers(null, { incidents: markerLayer, live: liveLayer }, { collapsed: true, position: "topright" }).addTo(map);
     L.control.scale({ imperial: false }).addTo(map);
     map.on("moveend", debounce(loadMarkers, 200));
+    map.on("moveend", writeLink);
   }
   async function loadLayers() {
     const layers = await api("/api/dashboard/layers");
@@ -155,11 +165,16 @@
   async function loadMarkers() {
     const query = markersQuery();
     const data = await api("/api/dashboard/markers?" + query);
+    // The groups' colours follow the filter list's order (most incidents first), not the order markers arrive in.
+    if (state.colourBy === "perpetrator") await state.optionsReady.catch(() => null);
     if (query !== markersQuery()) return;
     markerLayer.clearLayers();
+    state.drawn = [];
     if (data.mode === "points") {
       for (const row of data.points) {
-        L.circleMarker([row.lat, row.lon], { radius: radiusFor(row.killed_best), color: "#0b1118", weight: 1, fillColor: colourOf(row), fillOpacity: .85 })
+        const colour = colourOf(row);
+        state.drawn.push({ id: row.id, party: row.reported_by, perpetrator: row.perpetrator, group: groupOf(row), colour });
+        L.circleMarker([row.lat, row.lon], { radius: radiusFor(row.killed_best), color: "#0b1118", weight: 1, fillColor: colour, fillOpacity: .85 })
           .bindPopup(popup(row)).on("click", () => showDetail(row.id)).addTo(markerLayer);
       }
     } else {
@@ -176,12 +191,22 @@
     $("#map").dataset.mode = data.mode;
     renderLegend();
   }
+  // By perpetrator, the legend names each group drawn on the map once (or, with clusters drawn, the groups with
+  // the most incidents), in the colour its markers have: data-group and data-colour say which, for tests.
+  function legendRows() {
+    if (state.colourBy === "party") {
+      return [...state.parties].sort().map((p) => `<div class="row" data-party="${esc(p)}"><span class="sw" style="background:${partyColour(p)}"></span>${esc(p)}</div>`);
+    }
+    const drawn = [...new Set(state.drawn.map((m) => m.group).filter(Boolean))];
+    const groups = (drawn.length ? drawn : state.perps).slice().sort((a, b) => state.perps.indexOf(a) - state.perps.indexOf(b)).slice(0, PERP_COLOURS.length);
+    return groups.map((g) => {
+      const colour = colourFor(g, state.perps, PERP_COLOURS);
+      return `<div class="row" data-group="${esc(g)}" data-colour="${esc(colour)}"><span class="sw" style="background:${colour}"></span>${esc(g)}</div>`;
+    });
+  }
   function renderLegend() {
     const byParty = state.colourBy === "party";
-    const list = byParty ? [...state.parties].sort() : state.perps.slice(0, 8);
-    const colour = (p, i) => byParty ? partyColour(p) : PERP_COLOURS[i % PERP_COLOURS.length];
-    $("#legend").innerHTML = `<h3>${byParty ? "Reported by" : "Perpetrator"}</h3>` +
-      list.map((p, i) => `<div class="row" data-party="${byParty ? esc(p) : ""}"><span class="sw" style="background:${colour(p, i)}"></span>${esc(p)}</div>`).join("") +
+    $("#legend").innerHTML = `<h3>${byParty ? "Reported by" : "Perpetrator"}</h3>` + legendRows().join("") +
       `<h3 style="margin-top:6px">Map</h3><div class="row"><span class="line"></span>Pakistan–Iran border</div>` +
       `<div class="row"><span class="band"></span>Near-border band</div><div class="row"><span class="cross"></span>Official crossing</div>` +
       `<div class="row muted">Circle size: killed · numbers: clusters</div>`;
@@ -263,13 +288,13 @@
     el.innerHTML = svg;
     el.setAttribute("aria-label", `${state.measure} per month per party, ${months[0]} to ${months[months.length - 1]}`);
   }
+  function setMeasure(measure) {
+    state.measure = measure;
+    for (const o of document.querySelectorAll(".seg button")) o.setAttribute("aria-checked", String(o.dataset.measure === measure));
+    $("#timeline-h").textContent = measure === "killed" ? "Killed per month" : "Incidents per month";
+  }
   for (const b of document.querySelectorAll(".seg button")) {
-    b.addEventListener("click", () => {
-      state.measure = b.dataset.measure;
-      for (const o of document.querySelectorAll(".seg button")) o.setAttribute("aria-checked", String(o === b));
-      $("#timeline-h").textContent = state.measure === "killed" ? "Killed per month" : "Incidents per month";
-      drawTimeline();
-    });
+    b.addEventListener("click", () => { setMeasure(b.dataset.measure); drawTimeline(); writeLink(); });
   }
 
   // -- table and detail ---------------------------------------------------------------------------------
@@ -471,6 +496,7 @@
     fill($("#f-admin1"), o.provinces.map((p) => [p.admin1, `${p.admin1} (${p.country})`]));
     fill($("#f-perpetrator"), o.perpetrators.map((p) => [p.name, p.name]));
     state.perpGroups = new Map(o.perpetrators.map((p) => [p.name, p.spellings]));
+    state.groupOf = new Map(o.perpetrators.flatMap((p) => p.spellings.map((s) => [s, p.name])));
     fill($("#f-party"), o.parties.map((p) => [p, p]));
     o.parties.forEach(partyColour);
     o.perpetrators.forEach((p) => colourFor(p.name, state.perps, PERP_COLOURS));
@@ -480,11 +506,107 @@
     return Promise.all([loadTimeline().then(() => loadTable()), loadMarkers()]);
   }
   $("#filters").addEventListener("change", (ev) => {
+    writeLink();
     if (ev.target.name === "colour") { state.colourBy = ev.target.value; loadMarkers(); return; }
     refresh();
   });
-  $("#filters").addEventListener("reset", () => setTimeout(() => { state.colourBy = "party"; refresh(); }, 0));
+  $("#filters").addEventListener("reset", () => setTimeout(() => { state.colourBy = "party"; writeLink(); refresh(); }, 0));
   $("#filters").addEventListener("submit", (ev) => ev.preventDefault());
+
+  // -- the link: the page's state in the URL's fragment ---------------------------------------------------
+  // The filters, the colour mode, the timeline's measure and the map's view are kept in the fragment
+  // (#since=2025-03-01&perpetrator=…&map=7/26.500/62.900), so the address is a link to what the page shows.
+  // The fragment never reaches the server, its logs or a proxy; the page is read the same without it; and
+  // signing in happens within the page, so a link opened before signing in keeps its state. A change is
+  // written with history.replaceState (no reload, no history entry); opening another link in the tab (a new
+  // entry) or going Back or Forward to one shows that link's state. Only known keys with valid values are
+  // read, into form fields (never into HTML); anything else is dropped and the defaults are kept.
+  const DAY = /^\d{4}-\d{2}-\d{2}$/;
+  const VIEW = /^(\d{1,2})\/(-?\d{1,2}(?:\.\d{1,6})?)\/(-?\d{1,3}(?:\.\d{1,6})?)$/;
+  function validDay(v) {
+    if (!DAY.test(v)) return false;
+    const d = new Date(v + "T00:00:00Z");
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
+  }
+  function readLink() {
+    const p = new URLSearchParams(location.hash.slice(1));
+    const out = {};
+    for (const key of ["since", "until"]) { const v = p.get(key); if (v && validDay(v)) out[key] = v; }
+    // Checked against the lists the server offers when they are filled (applyFilters).
+    for (const key of ["admin1", "perpetrator", "party", "near_border", "colour"]) {
+      const v = p.get(key);
+      if (v && v.length <= 200) out[key] = v;
+    }
+    if (["incidents", "killed"].includes(p.get("measure"))) out.measure = p.get("measure");
+    const view = VIEW.exec(p.get("map") || "");
+    if (view) {
+      const [zoom, lat, lon] = [Number(view[1]), Number(view[2]), Number(view[3])];
+      if (zoom >= map.getMinZoom() && zoom <= map.getMaxZoom() && Math.abs(lat) <= 85 && Math.abs(lon) <= 180) out.map = { zoom, lat, lon };
+    }
+    return out;
+  }
+  // A select takes only a value it offers (an unknown province or group is dropped); a date, a valid day.
+  function applyFilters(wanted) {
+    for (const el of $("#filters").elements) {
+      if (!el.name) continue;
+      const v = wanted[el.name] || "";
+      if (el.tagName === "SELECT") el.value = [...el.options].some((o) => o.value === v) ? v : el.options[0].value;
+      else el.value = v;
+    }
+    state.colourBy = $("#f-colour").value;
+    setMeasure(wanted.measure || "incidents");
+  }
+  function applyView(wanted) {
+    if (wanted.map) map.setView([wanted.map.lat, wanted.map.lon], wanted.map.zoom);
+    else map.setView(HOME.center, HOME.zoom);
+  }
+  function linkOf() {
+    const p = new URLSearchParams();
+    for (const el of $("#filters").elements) {
+      if (el.name && el.value && !(el.name === "colour" && el.value === "party")) p.set(el.name, el.value);
+    }
+    if (state.measure !== "incidents") p.set("measure", state.measure);
+    const c = map.getCenter();
+    p.set("map", `${map.getZoom()}/${c.lat.toFixed(3)}/${c.lng.toFixed(3)}`);
+    return "#" + p.toString().replace(/%2F/g, "/");  // "/" may stand in a fragment: map=7/26.500/62.900
+  }
+  // Written only while signed in and once the link's state is applied: a sign-out or the sign-in form leave the
+  // link as it is, for the next sign-in.
+  function writeLink() {
+    if (!state.linked) return;
+    const link = linkOf();
+    if (location.hash !== link) history.replaceState(history.state, "", link);
+  }
+  window.addEventListener("hashchange", async () => {
+    if (!state.linked || location.hash === linkOf()) return;
+    const wanted = readLink();
+    await state.optionsReady.catch(() => null);  // the lists that offer a link's province, group and party
+    if (!state.linked) return;
+    applyFilters(wanted);
+    applyView(wanted);
+    drawTimeline();
+    refresh();
+    writeLink();
+  });
+  $("#f-copy").addEventListener("click", async () => {
+    const b = $("#f-copy");
+    try { await navigator.clipboard.writeText(location.href); b.textContent = "Link copied"; }
+    catch (e) { b.textContent = "Copy the address bar"; }
+    setTimeout(() => { b.textContent = "Copy link"; }, 2000);
+  });
+  // The skip link moves the focus without changing the fragment, which holds the page's state.
+  $(".skip").addEventListener("click", (ev) => { ev.preventDefault(); $("#table-panel").focus(); });
+  // A read-only view of what the map draws, for tests and scripts (the markers are drawn on a canvas, so their
+  // colours are not in the DOM): copies of the drawn markers ({id, party, perpetrator, group, colour}) and the
+  // map's view. Neither changes the page.
+  window.sarhad = Object.freeze({
+    markers: () => state.drawn.map((m) => Object.assign({}, m)),
+    view: () => {
+      if (!map) return null;
+      const c = map.getCenter();
+      return { zoom: map.getZoom(), lat: Number(c.lat.toFixed(3)), lon: Number(c.lng.toFixed(3)) };
+    },
+  });
 
   // -- live stream (server-sent events over fetch, so the token travels in a header) ----------------------
   // The server's rule: a group the options list (the alias registry's name) matches its stored spellings;
@@ -605,9 +727,20 @@
       initMap();
       window.addEventListener("resize", debounce(drawTimeline, 150));
     }
+    // The link's state first: its view at once, and its province, group or party once the lists that offer
+    // them are read (a value they do not offer is dropped).
+    const wanted = readLink();
+    const options = loadOptions();
+    state.optionsReady = options;
+    applyView(wanted);
+    if (wanted.admin1 || wanted.perpetrator || wanted.party) await options.catch(() => null);
+    if (!state.token) return;  // the session ended meanwhile
+    applyFilters(wanted);
+    state.linked = true;
+    writeLink();
     connectStream();
-    // Everything at once: the filter lists, the map's layers and the data do not wait for one another.
-    await Promise.all([loadOptions(), first ? loadLayers() : null, loadTimeline().then(loadTable), loadMarkers(), loadAlerts(), loadRules(), loadLog(), loadFramework()]);
+    // Everything else at once: the map's layers and the data do not wait for one another.
+    await Promise.all([options, first ? loadLayers() : null, loadTimeline().then(loadTable), loadMarkers(), loadAlerts(), loadRules(), loadLog(), loadFramework()]);
     window.sarhadReady = true;
     document.documentElement.dataset.ready = "true";
   }
