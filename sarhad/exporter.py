@@ -1,6 +1,11 @@
 """Export incidents: to a dataset's own CSV format (lossless for rows imported from it), sarhad's flat CSV,
 or GeoJSON.
 
+A dataset format's file holds every incident: records from other sources (another dataset, a party's report,
+an article, a peer) are converted into rows that format's importer accepts, each under an id of that format
+derived from the record's id; a second record with the source id of a row already written (another party's
+copy of the same dataset row) keeps its row but gets such an id, so the file imports again whole.
+
 Exports stream in constant memory. Rows under licences that forbid redistribution (GTD, ACLED) are left
 out when the export is meant for others (``for_peers``), unless the node is configured to share them.
 """
@@ -14,9 +19,11 @@ from pathlib import Path
 from typing import Any, Final
 
 from sarhad.errors import InvalidInput
-from sarhad.formats import TABLE_FORMATS, table_format
+from sarhad.formats import TABLE_FORMATS, TableFormat, table_format
+from sarhad.formats.seen_ids import SeenIds
 from sarhad.model.codes import RESTRICTED_LICENCES, TLP_LEVELS
 from sarhad.model.incident import Incident
+from sarhad.model.incident import incident_id as uuid_of
 from sarhad.node import Node
 from sarhad.store.incidents import Filters
 from sarhad.store.raw_rows import Headers
@@ -85,21 +92,59 @@ def _properties(inc: Incident) -> dict[str, Any]:
     return props
 
 
+_CHUNK: Final = 5000  # rows whose ids are checked at once
+
+
 def _export_table(name: str) -> Callable[[Node, Path, Filters], int]:
     fmt = table_format(name)
 
     def run(node: Node, out: Path, filters: Filters) -> int:
         count = 0
+        seen = SeenIds()  # the ids written, about 20 bytes each
         with out.open("w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh, lineterminator="\n")
             writer.writerow(fmt.columns)
+            chunk: list[tuple[Incident, dict[str, str]]] = []
             for inc, raw in _rows(node, filters):
-                row = fmt.to_row(inc, raw)
-                writer.writerow([row.get(c, "") for c in fmt.columns])
-                count += 1
+                chunk.append((inc, fmt.to_row(inc, raw)))
+                if len(chunk) == _CHUNK:
+                    count = _write_chunk(fmt, writer, seen, chunk, count)
+                    chunk = []
+            count = _write_chunk(fmt, writer, seen, chunk, count)
         return count
 
     return run
+
+
+def _write_chunk(
+    fmt: TableFormat, writer: Any, seen: SeenIds, chunk: list[tuple[Incident, dict[str, str]]], count: int
+) -> int:
+    """Write ``chunk``'s rows after the ``count`` written, each under an id no earlier row has; return the new
+    count. A repeated id (two parties' copies of one dataset row) becomes the format's converted id.
+
+    Raises InvalidInput in the (astronomically unlikely) case that a converted id repeats too.
+    """
+    column = fmt.id_column
+    lines = list(range(count + 2, count + 2 + len(chunk)))  # the file's lines: the header is line 1
+
+    def keys(rows: list[dict[str, str]]) -> list[str]:  # SeenIds compares UUIDs: one for each id text
+        return [uuid_of(fmt.name, "", row[column]) for row in rows]
+
+    rows = [row for _inc, row in chunk]
+    repeats = [i for i, line in enumerate(seen.earlier_lines(keys(rows), lines)) if line is not None]
+    if repeats and fmt.converted_id is not None:
+        for i in repeats:
+            rows[i] = {**rows[i], column: fmt.converted_id(chunk[i][0])}
+        again = seen.earlier_lines(keys([rows[i] for i in repeats]), [lines[i] for i in repeats])
+        for i, line in zip(repeats, again, strict=True):
+            if line is not None:
+                raise InvalidInput(
+                    f"{fmt.name} export: the id {rows[i][column]} of record {chunk[i][0].id} (line {lines[i]})"
+                    f" repeats line {line}"
+                )
+    for row in rows:
+        writer.writerow([row.get(c, "") for c in fmt.columns])
+    return count + len(rows)
 
 
 def _export_csv(node: Node, out: Path, filters: Filters) -> int:

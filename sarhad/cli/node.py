@@ -448,6 +448,9 @@ def stats_cmd(
     print_table([by or "", *columns], rows, title="incidents and casualties")
 
 
+_DATASETS = ("ucdp", "gtd", "acled", "article", "party")  # where a record came from (its ``dataset``)
+
+
 def export_cmd(
     ctx: typer.Context,
     fmt: str = typer.Argument(..., metavar="FORMAT", help="csv, geojson, ucdp, gtd, acled or stix."),
@@ -461,6 +464,11 @@ def export_cmd(
     near_border: float = _NEAR,
     side: str = _SIDE,
     reported_by: str = _REPORTED,
+    dataset: str = typer.Option(
+        None,
+        "--dataset",
+        help="Only records from this source: ucdp, gtd, acled, article (news) or party (a party's own posts).",
+    ),
     for_peers: bool = typer.Option(
         False, "--for-peers", help="Leave out rows whose licence forbids sharing, and TLP:RED records."
     ),
@@ -472,7 +480,13 @@ def export_cmd(
     ),
     json_out: bool = _JSON,
 ) -> None:
-    """Export incidents (lossless for rows imported from the same format)."""
+    """Export incidents (lossless for rows imported from the same format).
+
+    ucdp, gtd and acled write every incident the filters keep: records from other sources (another dataset, a
+    party's report, a news article, a peer) are converted into rows that format's import accepts, under ids
+    derived from the record's (docs/formats.md has the mapping). Such rows import as the dataset's own, or
+    as --reported-by's; --dataset keeps one source's records only.
+    """
     from sarhad.exporter import EXPORT_FORMATS, export
 
     if fmt != "stix" and fmt not in EXPORT_FORMATS:  # the exporter knows the tables; stix goes elsewhere
@@ -489,7 +503,7 @@ def export_cmd(
         filtering = {
             "--since": since, "--until": until, "--country": country, "--admin1": admin1,
             "--perpetrator": perpetrator, "--bbox": bbox, "--near-border": near_border, "--side": side,
-            "--reported-by": reported_by,
+            "--reported-by": reported_by, "--dataset": dataset,
         }  # fmt: skip
         named = [flag for flag, value in filtering.items() if value is not None]
         if named:
@@ -504,6 +518,10 @@ def export_cmd(
     filters = filters_from(since, until, country, admin1, perpetrator, bbox, near_border, side, reported_by)
     if dedup:
         filters = dataclasses.replace(filters, dedup=True)
+    if dataset is not None:
+        if dataset.strip().lower() not in _DATASETS:
+            raise InvalidInput(f"--dataset {dataset!r}: expected one of {', '.join(_DATASETS)}")
+        filters = dataclasses.replace(filters, dataset=dataset.strip().lower())
     if max_tlp:
         filters = dataclasses.replace(filters, tlp=_levels_up_to(max_tlp))
     count = export(node, fmt, out, filters, for_peers=for_peers)

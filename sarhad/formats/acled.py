@@ -32,7 +32,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Final
 
-from sarhad.formats.base import RowContext, RowError, TableFormat, raw_digest, raw_forms
+from sarhad.formats.base import RowContext, RowError, TableFormat, derived_digits, origin_note, raw_digest, raw_forms
 from sarhad.formats.places import admin1_of, country_code
 from sarhad.model.figures import Figure
 from sarhad.model.incident import Incident, Perpetrator, Place, check_fields, incident_id
@@ -44,6 +44,7 @@ __all__ = [
     "FORMAT",
     "REQUIRED",
     "actor_type",
+    "converted_id",
     "fields",
     "parse",
     "row_digest",
@@ -461,14 +462,27 @@ def _unix(stamp: str) -> str:
     return str(int(moment.timestamp()))
 
 
-def to_row(inc: Incident, raw: Mapping[str, str] | None) -> dict[str, str]:
-    """The ACLED row for ``inc``: its verbatim source row when it came from ACLED, else one built from it.
+_ISO3: Final = {"PK": "PAK", "IR": "IRN", "AF": "AFG", "IN": "IND"}
 
-    A record with no killed figure gets ``fatalities`` 0, as ACLED writes it.
+
+def converted_id(inc: Incident) -> str:
+    """An ACLED event id for a record that has none of its own: the country's ISO 3166 alpha-3 prefix, as
+    ACLED's own ids have (``XXX`` when the country is not known), and 15 digits from the record's id where
+    ACLED's own have at most 6, the same in every export."""
+    return _ISO3.get(inc.place.country or "", "XXX") + derived_digits(inc, 15)
+
+
+def to_row(inc: Incident, raw: Mapping[str, str] | None) -> dict[str, str]:
+    """The ACLED row for ``inc``: its verbatim source row when it came from ACLED, else one built from it that
+    ``parse`` accepts (see docs/formats.md for what fills each column).
+
+    A record with no killed figure gets ``fatalities`` 0, as ACLED writes it for "no information" (the
+    importer keeps such a 0 as ambiguous).
     """
     if raw is not None and inc.dataset == "acled":
         return {c: raw.get(c, "") for c in COLUMNS}
     row = dict.fromkeys(COLUMNS, "")
+    own = inc.dataset == "acled" and _SOURCE_ID.fullmatch(inc.source_id) is not None
     start, end = date.fromisoformat(inc.date_start), date.fromisoformat(inc.date_end)
     middle = start + (end - start) // 2
     if inc.date_precision == "day" and start == end:
@@ -477,7 +491,7 @@ def to_row(inc: Incident, raw: Mapping[str, str] | None) -> dict[str, str]:
         precision = "2"
     else:
         precision = "3"
-    row["event_id_cnty"] = inc.source_id
+    row["event_id_cnty"] = inc.source_id if own else converted_id(inc)
     row["event_date"] = middle.isoformat()
     row["year"] = str(middle.year)
     row["time_precision"] = precision
@@ -515,6 +529,8 @@ def to_row(inc: Incident, raw: Mapping[str, str] | None) -> dict[str, str]:
     killed = inc.killed.best
     row["fatalities"] = "0" if killed is None else str(killed)
     row["timestamp"] = _unix(inc.modified)
+    if not own:
+        row["tags"] = origin_note(inc).replace(";", ",")
     return row
 
 
@@ -528,4 +544,5 @@ FORMAT: Final = TableFormat(
     to_row=to_row,
     id_column="event_id_cnty",
     fields=fields,
+    converted_id=converted_id,
 )

@@ -22,8 +22,10 @@ __all__ = [
     "RowContext",
     "RowError",
     "TableFormat",
+    "derived_digits",
     "opt_float",
     "opt_int",
+    "origin_note",
     "raw_digest",
     "raw_text",
     "req",
@@ -73,6 +75,21 @@ class TableFormat:
     id_column: str
     # what ``parse`` gives as the record's checked fields, without the record (see sarhad.formats.acled.fields)
     fields: Callable[[Mapping[str, str], RowContext], tuple[Any, ...]] | None = None
+    # the id a record gets in ``id_column`` when its own source id cannot serve: a record from another dataset,
+    # or a second record of this dataset with the same source id (another party's copy of a row)
+    converted_id: Callable[[Incident], str] | None = None
+
+
+def derived_digits(inc: Incident, count: int) -> str:
+    """``count`` decimal digits derived from the record's id (a UUID): the same for every export of the record,
+    and, at 15 digits or more, as good as unique for the ids of one file."""
+    return str(int(inc.id[-36:].replace("-", ""), 16) % 10**count).zfill(count)
+
+
+def origin_note(inc: Incident) -> str:
+    """Where a converted row came from, for a free-text column: the record's dataset, source id and who
+    reported it (the importer reads rows as the dataset's own, or ``--reported-by``'s)."""
+    return f"sarhad: {inc.dataset} record {inc.source_id} reported by {inc.reported_by} ({inc.id})"
 
 
 def req(row: Mapping[str, str], field: str) -> str:

@@ -31,13 +31,13 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Final
 
-from sarhad.formats.base import RowContext, RowError, TableFormat, opt_float, raw_digest
+from sarhad.formats.base import RowContext, RowError, TableFormat, derived_digits, opt_float, origin_note, raw_digest
 from sarhad.formats.places import admin1_of, country_code
 from sarhad.model.codes import ATTACK_TYPES, TARGET_TYPES, WEAPON_TYPES, code_for
 from sarhad.model.figures import Figure
 from sarhad.model.incident import Incident, Perpetrator, Place, incident_id
 
-__all__ = ["COLUMNS", "FORMAT", "REQUIRED", "SENTINELS", "parse", "to_row"]
+__all__ = ["COLUMNS", "FORMAT", "REQUIRED", "SENTINELS", "converted_id", "parse", "to_row"]
 
 COLUMNS: Final = (
     "eventid", "iyear", "imonth", "iday", "approxdate", "extended", "resolution", "country", "country_txt",
@@ -386,13 +386,21 @@ def _whole_span(day: date, month: bool) -> tuple[str, str]:
     return f"{year:04d}-01-01", f"{year:04d}-12-31"
 
 
+def converted_id(inc: Incident) -> str:
+    """A GTD event id for a record that has none of its own: the start date (YYYYMMDD, as GTD's own ids begin)
+    and 10 digits from the record's id, 18 digits in all where GTD's own have 12, the same in every export."""
+    return inc.date_start.replace("-", "") + derived_digits(inc, 10)
+
+
 def to_row(inc: Incident, raw: Mapping[str, str] | None) -> dict[str, str]:
-    """The GTD row for ``inc``: its verbatim source row when it came from GTD, else one built from it."""
+    """The GTD row for ``inc``: its verbatim source row when it came from GTD, else one built from it that
+    ``parse`` accepts (see docs/formats.md for what fills each column)."""
     if raw is not None and inc.dataset == "gtd":
         return {c: raw.get(c, "") for c in COLUMNS}
     row = dict.fromkeys(COLUMNS, "")
     start = date.fromisoformat(inc.date_start)
-    row["eventid"] = inc.source_id
+    own = inc.dataset == "gtd" and _SOURCE_ID.fullmatch(inc.source_id) is not None
+    row["eventid"] = inc.source_id if own else converted_id(inc)
     row["iyear"] = str(start.year)
     row["extended"] = "0"
     if inc.date_precision == "day":
@@ -430,6 +438,12 @@ def to_row(inc: Incident, raw: Mapping[str, str] | None) -> dict[str, str]:
         code = code_for(WEAPON_TYPES, name)
         if code is not None:
             row[f"weaptype{i}"], row[f"weaptype{i}_txt"] = str(code), WEAPON_TYPES[code]
+    # the first of each kind is never blank in GTD: its codebook's "Unknown" when the record names none
+    for column, table in (("attacktype1", ATTACK_TYPES), ("targtype1", TARGET_TYPES), ("weaptype1", WEAPON_TYPES)):
+        if not row[column]:
+            code = code_for(table, "Unknown")
+            if code is not None:
+                row[column], row[f"{column}_txt"] = str(code), table[code]
     perps = inc.perpetrators[:3]
     if not perps:
         row["gname"] = "Unknown"
@@ -452,6 +466,8 @@ def to_row(inc: Incident, raw: Mapping[str, str] | None) -> dict[str, str]:
     for i, source in enumerate(inc.sources[:3], start=1):
         row[f"scite{i}"] = source
     row["dbsource"] = f"sarhad ({inc.dataset})"
+    if not own:
+        row["addnotes"] = origin_note(inc)
     return row
 
 
@@ -464,4 +480,5 @@ FORMAT: Final = TableFormat(
     parse=parse,
     to_row=to_row,
     id_column="eventid",
+    converted_id=converted_id,
 )

@@ -12,12 +12,22 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Final
 
-from sarhad.formats.base import RowContext, RowError, TableFormat, opt_float, opt_int, raw_digest, req
+from sarhad.formats.base import (
+    RowContext,
+    RowError,
+    TableFormat,
+    derived_digits,
+    opt_float,
+    opt_int,
+    origin_note,
+    raw_digest,
+    req,
+)
 from sarhad.formats.places import admin1_of, country_code
 from sarhad.model.figures import Figure
 from sarhad.model.incident import Incident, Perpetrator, Place, incident_id
 
-__all__ = ["COLUMNS", "FORMAT"]
+__all__ = ["COLUMNS", "COUNTRIES", "FORMAT", "converted_id", "to_row"]
 
 COLUMNS: Final = (
     "id", "relid", "year", "active_year", "code_status", "type_of_violence", "conflict_dset_id",
@@ -163,22 +173,45 @@ def _n(value: int | None) -> str:
     return "" if value is None else str(value)
 
 
+# country → (UCDP country name, Gleditsch-Ward number, UCDP region), for rows built from other records.
+COUNTRIES: Final = {
+    "PK": ("Pakistan", "770", "Asia"),
+    "IR": ("Iran", "630", "Middle East"),
+    "AF": ("Afghanistan", "700", "Asia"),
+    "IN": ("India", "750", "Asia"),
+}
+
+
+def converted_id(inc: Incident) -> str:
+    """A GED id for a record that has none of its own: 18 digits from the record's id, starting with 9 (GED's
+    own ids are far shorter), the same in every export."""
+    return "9" + derived_digits(inc, 17)
+
+
 def to_row(inc: Incident, raw: Mapping[str, str] | None) -> dict[str, str]:
-    """The GED row for ``inc``: its verbatim source row when it came from GED, else one built from it."""
+    """The GED row for ``inc``: its verbatim source row when it came from GED, else one built from it that
+    ``parse`` accepts (see docs/formats.md for what fills each column)."""
     if raw is not None and inc.dataset == "ucdp":
         return {c: raw.get(c, "") for c in COLUMNS}
     by_cat = {f.category: f for f in inc.figures if f.measure == "killed"}
     tot = by_cat.get("total")
     p = inc.place
     perps = [x.name for x in inc.perpetrators]
+    country, country_id, region = COUNTRIES.get(p.country or "", (p.country or "", "", ""))
+    own = inc.dataset == "ucdp" and inc.source_id.isdigit()
     row = dict.fromkeys(COLUMNS, "")
     row.update(
-        id=inc.source_id,
+        id=inc.source_id if own else converted_id(inc),
         year=inc.date_start[:4],
-        type_of_violence="3" if perps else "",
+        # GED has no "unknown" kind of violence: an attack on people by an organised group is one-sided
+        # violence (3), the perpetrator, if known, its side A
+        type_of_violence="3",
         side_a=perps[0] if perps else "",
-        side_b="Civilians" if perps else "",
+        side_b="Civilians",
         dyad_name=inc.title,
+        number_of_sources=str(len(inc.sources)) if inc.sources else "",
+        source_headline="; ".join(inc.sources),
+        source_original="" if own else origin_note(inc),
         where_prec=WHERE_PREC_CODE.get(p.precision, "6"),
         where_coordinates=p.name or "",
         where_description=inc.summary,
@@ -186,7 +219,9 @@ def to_row(inc: Incident, raw: Mapping[str, str] | None) -> dict[str, str]:
         adm_2=p.admin2 or "",
         latitude="" if p.lat is None else repr(p.lat),
         longitude="" if p.lon is None else repr(p.lon),
-        country=p.country or "",
+        country=country,
+        country_id=country_id,
+        region=region,
         date_prec=DATE_PREC_CODE.get(inc.date_precision, "5"),
         date_start=inc.date_start + " 00:00:00.000",
         date_end=inc.date_end + " 00:00:00.000",
@@ -194,7 +229,7 @@ def to_row(inc: Incident, raw: Mapping[str, str] | None) -> dict[str, str]:
         deaths_b=_n(by_cat["side_b"].best) if "side_b" in by_cat else "",
         deaths_civilians=_n(by_cat["civilians"].best) if "civilians" in by_cat else "",
         deaths_unknown=_n(by_cat["unknown"].best) if "unknown" in by_cat else "",
-        best=_n(tot.best) if tot else "",
+        best=_n(tot.best) if tot else "",  # blank: GED's reader takes it as unknown, never 0
         high=_n(tot.high) if tot else "",
         low=_n(tot.low) if tot else "",
     )
@@ -210,4 +245,5 @@ FORMAT: Final = TableFormat(
     parse=parse,
     to_row=to_row,
     id_column="id",
+    converted_id=converted_id,
 )

@@ -281,7 +281,13 @@ def test_record_from_elsewhere_exports_with_fatalities_zero_for_unknown(node: No
     assert export(node, "acled", out) == 1
     [row] = _rows(out)
     assert row["fatalities"] == "0"  # ACLED writes 0 when nothing is known
-    assert (row["event_id_cnty"], row["event_date"], row["time_precision"]) == ("PK-2024-17", "2024-05-02", "1")
+    # an id of ACLED's shape derived from the record's, which names where the row came from
+    assert (row["event_id_cnty"], row["event_date"], row["time_precision"]) == (
+        acled.converted_id(inc),
+        "2024-05-02",
+        "1",
+    )
+    assert row["event_id_cnty"].startswith("PAK") and "party record PK-2024-17 reported by PK" in row["tags"]
     assert (row["country"], row["iso"], row["location"], row["geo_precision"]) == ("Pakistan", "586", "Turbat", "1")
     assert row["event_type"] == "Explosions/Remote violence"
     back = acled.parse(row, RowContext("PK"))

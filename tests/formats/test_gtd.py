@@ -15,7 +15,7 @@ from sarhad.exporter import export
 from sarhad.formats import gtd
 from sarhad.formats.base import RowContext, RowError, raw_digest
 from sarhad.importer import import_file
-from sarhad.model.incident import incident_id
+from sarhad.model.incident import Incident, incident_id
 from sarhad.node import Node
 from sarhad.store.incidents import Filters, count_incidents, query_incidents
 
@@ -246,7 +246,8 @@ def test_a_record_from_elsewhere_exports_as_a_gtd_row_that_imports_again(node: N
     other = Node.init(tmp_path / "other", "IR")
     try:
         assert import_file(other, "gtd", out).added == 37
-        a = {r["source_id"]: r for r in query_incidents(node.db)}
+        # each under a GTD event id derived from the record's id
+        a = {gtd.converted_id(inc): r for r in query_incidents(node.db) for inc in [_record(node, r["id"])]}
         b = {r["source_id"]: r for r in query_incidents(other.db)}
         for key in a:
             assert (a[key]["lat"], a[key]["lon"], a[key]["killed"]["best"], a[key]["country"]) == (
@@ -255,6 +256,12 @@ def test_a_record_from_elsewhere_exports_as_a_gtd_row_that_imports_again(node: N
             assert b[key]["date_start"] <= a[key]["date_start"] <= a[key]["date_end"] <= b[key]["date_end"]
     finally:
         other.close()
+
+
+def _record(node: Node, record_id: str) -> Incident:
+    row = node.db.fetchone("SELECT body FROM objects WHERE id = ? ORDER BY seq DESC", [record_id])
+    assert row is not None
+    return Incident.from_stix(json.loads(row[0]))
 
 
 # -- property tests ------------------------------------------------------------------------------------
