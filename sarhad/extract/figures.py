@@ -255,6 +255,8 @@ def _head_noun(after: str) -> tuple[str | None, int]:
         low = word.casefold()
         if m.start() - pos > 3 and pos:
             break
+        if re.search(r"[,;:.()]", after[pos : m.start()]):
+            break  # "revised the count to five, officials said": the next clause's noun is not what was counted
         if low == "more" and not re.match(r"\s+than\b", after[m.end() :]):
             pos = m.end()  # "five more border markets"
             continue
@@ -296,7 +298,7 @@ def extract_figures(article: Article, features: list[SentenceFeatures], used: se
             if re.fullmatch(r"(?:dozens|scores|hundreds|thousands)(?: of)?", n.text.casefold()):
                 continue  # "dozens of attackers": a manner of speaking, not a count
             before = text[max(0, n.start - 12) : n.start]
-            after = text[n.end : n.end + 100]
+            after = text[n.end : min(n.end + 100, f.sentence.end)]  # a title's next line is the source's URL
             if re.search(
                 r"(?:\bNo\.|\b[Nn]umber|#|\bQ|\bH|\bFY|\b[Pp]age|\bArticle|\bSection|\bMi-|\bF-|\bJF-)\s*$", before
             ):

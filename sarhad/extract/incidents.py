@@ -202,6 +202,13 @@ _ORIGIN = re.compile(
     r"originally from|home towns? in)\s+"
     r"(?:[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*(?:\s+province)?\s*(?:,|and|or)\s+)*$"
 )
+# "The area borders Iran's Sistan and Baluchestan province": what a place lies next to, not where it is
+_NEIGHBOUR = re.compile(
+    r"\b(?:borders?|bordering|adjoining|adjacent to|next to|neighbou?ring|across the border (?:in|from)|"
+    r"(?:near|along|on) the border with|close to the border with)\s+"
+    r"(?:(?:the\s+)?(?:Iran|Pakistan|Afghanistan)(?:'s|\u2019s)?\s+)?(?:the\s+)?$",
+    re.I,
+)
 _REPORTING = re.compile(
     r"\b(?:said|says|told|added|confirmed|announced|stated|reported|claimed|tweeted|wrote|noted|"
     r"informed)\s+(?:\w+\s+){0,2}?(?:late\s+|early\s+)?(?:on\s+)?$",
@@ -386,6 +393,7 @@ class SentenceFeatures:
             and not (self.sentence.dateline_end is not None and d.start < self.sentence.dateline_end)
             and not _TOLL_UPDATE.search(text[max(0, d.start - base - 90) : d.start - base])
             and not _RECOVERY_AFTER.search(text[d.end - base : d.end - base + 30])
+            and not _REVISION_AFTER.search(text[d.end - base : d.end - base + 60])
         ]
         return self._event_dates
 
@@ -397,6 +405,12 @@ _EMBEDDED_EVENT = re.compile(
 )
 # "security forces on Thursday recovered …": the date of the recovery or arrest, not of the event
 _RECOVERY_AFTER = re.compile(r"^\W{0,3}(?:\w+\s+){0,1}(?:recovered|rescued|freed|released|arrested|recovery)\b", re.I)
+# "the provincial government on Wednesday revised the death toll …": the date of the revision, not of the event
+_REVISION_AFTER = re.compile(
+    r"^\W{0,3}(?:\w+\s+){0,1}(?:revised|updated|corrected|raised|lowered)\s+(?:the|its)\s+(?:\w+\s+){0,2}?"
+    r"(?:toll|figure|count)\b",
+    re.I,
+)
 # "two of the injured succumbed to their wounds … on Tuesday": the date of a toll update, not of the event
 _TOLL_UPDATE = re.compile(
     r"\b(?:succumbed|succumbing|died of (?:their|his|her) (?:injuries|wounds)|died in hospital|died at (?:a|the) "
@@ -494,7 +508,10 @@ def analyse(article: Article) -> list[SentenceFeatures]:
             ActorMention(a.start + off, a.end + off, a.text, a.actor, a.state_label) for a in find_actor_mentions(text)
         ]
         provinces = [
-            p for p in find_provinces(text, off) if not _ORIGIN.search(text[max(0, p.start - off - 60) : p.start - off])
+            p
+            for p in find_provinces(text, off)
+            if not _ORIGIN.search(text[max(0, p.start - off - 60) : p.start - off])
+            and not _NEIGHBOUR.search(text[max(0, p.start - off - 60) : p.start - off])
         ]
         has_victims = any(c.who == "victims" and c.measure in {"killed", "wounded", "kidnapped"} for c in casualties)
         is_event = gated and bool(_EVENT.search(text)) and (has_victims or bool(cues) or bool(casualties))
@@ -885,17 +902,40 @@ def _attack_type(cluster: _Cluster) -> tuple[str, tuple[int, int] | None]:
     return ATTACK_TYPES[code], spans.get(code)
 
 
+def _elsewhen(f: SentenceFeatures, c: Casualty, day: date | None) -> bool:
+    """Whether casualty ``c`` sits in a ';'-clause of its sentence dated away from ``day``: the headline "Gunmen
+    kill police officer in Zahedan; toll from last week's Khash attack rises to four" counts four for last
+    week's attack, not for this one."""
+    if day is None:
+        return False
+    text, base = f.sentence.text, f.sentence.start
+    rel = c.start - base
+    left = text.rfind(";", 0, rel) + 1
+    right = text.find(";", rel)
+    right = len(text) if right < 0 else right
+    if left == 0 and right == len(text):
+        return False  # one clause: its dates are the toll's own ("died on Tuesday, raising the toll to six")
+    dates = [d for d in f.dates if left <= d.start - base < right and d.earliest is not None and d.latest is not None]
+    return bool(dates) and all(not (d.earliest <= day <= d.latest) for d in dates if d.earliest and d.latest)
+
+
 def _counts(cluster: _Cluster) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    day = cluster.date.value if cluster.date is not None and cluster.date.precision == "day" else None
     for measure in ("killed", "wounded", "kidnapped"):
         in_body = {id(c) for f in cluster.sentences if f.sentence.role != "title" for c in f.casualties}
-        victims = [c for f in cluster.sentences for c in f.casualties if c.measure == measure and c.who == "victims"]
+        victims = [
+            c
+            for f in cluster.sentences
+            for c in f.casualties
+            if c.measure == measure and c.who == "victims" and not _elsewhen(f, c, day)
+        ]
         stated = [
             c
             for f in cluster.sentences
             if not _SUPERSEDED.search(f.sentence.text)
             for c in f.casualties
-            if c.measure == measure and c.who == "victims"
+            if c.measure == measure and c.who == "victims" and not _elsewhen(f, c, day)
         ]
         # a count the article corrects or updates gives way to the others; a vague "dozens" gives way to a count
         victims = stated or victims

@@ -136,3 +136,42 @@ def test_a_killed_person_is_not_wounded_by_the_next_clause() -> None:
     text = "A customs official was shot dead and his guard was injured by gunmen in Taftan on Monday."
     (inc,) = extract_article(text, published="2026-02-03").incidents
     assert (inc["killed"], inc["wounded"]) == (1, 1)
+
+
+def test_a_province_the_area_borders_is_not_where_it_is() -> None:
+    main = _extract("917.txt")["incidents"][0]
+    assert (main["country"], main["admin1"], main["place"]) == ("PK", "Balochistan", "Mashkel")
+    text = (
+        "A soldier was killed when militants attacked a post in Zhob on Monday. "
+        "The district borders Afghanistan's Paktika province."
+    )
+    (inc,) = extract_article(text, published="2026-02-03").incidents
+    assert (inc["country"], inc["admin1"]) == ("PK", "Balochistan")
+
+
+def test_a_headline_toll_in_another_dated_clause_is_that_incidents() -> None:
+    main, khash = _extract("920.txt")["incidents"]
+    assert (main["place"], main["killed"], main["toll_updated"]) == ("Zahedan", 1, False)
+    assert (khash["place"], khash["date"], khash["killed"], khash["toll_updated"]) == ("Khash", "2026-09", 4, True)
+
+
+def test_a_revised_toll_and_its_day_are_not_the_attacks() -> None:
+    (main,) = _extract("916.txt")["incidents"]
+    assert (main["date"], main["killed"], main["wounded"]) == ("2026-04-06", 5, 7)
+    text = (
+        "Police on Thursday revised the death toll from Tuesday's bombing in Quetta to nine, "
+        "saying two of the injured had died."
+    )
+    (inc,) = extract_article(text, published="2026-02-06").incidents
+    assert (inc["date"], inc["killed"]) == ("2026-02-03", 9)
+
+
+def test_a_figures_counted_noun_is_in_its_own_clause_and_sentence() -> None:
+    text = (
+        "Toll in Jiwani attack revised down to five\nhttps://news.example/jiwani\n2026-04-09\n\n"
+        "The number of crossings rose to five.\n\n"
+        "The provincial government on Wednesday revised the count to seven, officials said."
+    )
+    units = {(f["value"], f["unit"]) for f in extract_article(text).figures}
+    assert (5, "crossings") in units
+    assert not {u for _, u in units} & {"https", "officials"}  # the URL line, the next clause
