@@ -38,7 +38,9 @@ _KILL = (
 _WOUND = (
     r"(?:wounded|wounding|wounds?|injured|injuring|injuries|injures?|hurt|sustained injuries|"
     r"received injuries|were injured|suffered injuries|"
-    r"escaped with (?:minor |serious )?injuries)"
+    r"escaped with (?:minor |serious )?injuries|"
+    # "fourteen people remain under treatment", "others were admitted to hospital": the wounded, by their care
+    r"under treatment|being treated|admitted to (?:the |a )?hospitals?|hospitali[sz]ed)"
 )
 _KIDNAP = r"(?:kidnapped|abducted|taken hostage|held hostage|hostages?|abducting|kidnapping)"
 
@@ -153,7 +155,7 @@ def _kind(verb: str) -> str:
 
 _GATE = _Gate(
     r"kill|dead|die|death|martyr|wound|injur|hurt|kidnap|abduct|hostage|bod|lives|life|slain|slew|shot|gunned|perish|"
-    r"fatal|neutrali|eliminat|hell|lost|losing|toll|succumb",
+    r"fatal|neutrali|eliminat|hell|lost|losing|toll|succumb|treat|hospital",
 )
 
 

@@ -129,7 +129,7 @@ _EVENT = re.compile(
     r"gunmen|killed|killing|kills|martyred|abducted|abduction|kidnapped|kidnapping|hijacked|stormed|clash(?:es)?|"
     r"gunfight|shot dead|"
     r"wounded|injured|injuries|hurt|died|raid(?:ed)?|struck|blew up|torch(?:ed|es)?|set fire|set ablaze|arson|"
-    r"burnt down|burned down)\b",
+    r"burnt down|burned down|under treatment|being treated|hospitali[sz]ed|admitted to (?:the |a )?hospitals?)\b",
     re.I,
 )
 _STAT = re.compile(
@@ -431,7 +431,7 @@ _EVENT_GATE = _Gate(
     r"storm|"
     r"clash|raid|struck|strike|blew|blown|detonat|grenade|IED|mine|mortar|rocket|assassin|torch|arson|ablaze|stone|"
     r"lynch|"
-    r"wound|injur|hurt|dead|died|death|sniper|siege|barricad|holed|target|vandal|burn",
+    r"wound|injur|hurt|dead|died|death|sniper|siege|barricad|holed|target|vandal|burn|treat|hospital",
 )
 _REGION_GATE = _Gate("west|east")
 _ATTACKS_COUNT = re.compile(r"\b\d[\d,]*\s+(?:\w+\s+){0,2}?(?:attacks|incidents)\b")

@@ -175,3 +175,12 @@ def test_a_figures_counted_noun_is_in_its_own_clause_and_sentence() -> None:
     units = {(f["value"], f["unit"]) for f in extract_article(text).figures}
     assert (5, "crossings") in units
     assert not {u for _, u in units} & {"https", "officials"}  # the URL line, the next clause
+
+
+def test_the_wounded_are_counted_by_their_care() -> None:
+    (main,) = _extract("902.txt")["incidents"]
+    assert (main["killed"], main["wounded"]) == (9, 14)
+    for care in ("remain under treatment", "were admitted to hospital", "are being treated", "were hospitalised"):
+        text = f"A bomb killed nine people in Turbat on Monday. Fourteen others {care}."
+        (inc,) = extract_article(text, published="2026-03-04").incidents
+        assert (inc["killed"], inc["wounded"]) == (9, 14), care
