@@ -469,11 +469,56 @@ def _dateline_date(article: Article) -> date | None:
     return None
 
 
+_MONTHS_DAYS = (
+    r"January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|"
+    r"Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|week|month|year"
+)
+# "In April, 11 people were killed in Panjgur, and in May three border guards were killed in Mirjaveh": a
+# round-up sentence whose second clause opens with its own date is two incidents' sentences
+_ROUNDUP_SPLIT = re.compile(
+    rf"(?:,\s+(?:and|while|whereas)|;\s+(?:and\s+)?)\s*(?=(?:in|on|last|earlier in|earlier on)\s+(?:the\s+)?"
+    rf"(?:{_MONTHS_DAYS})\b)",
+    re.I,
+)
+
+
+_CASUALTY_GATE = re.compile(r"\b(?:killed|martyred|died|dead|wounded|injured|abducted|kidnapped)\b", re.I)
+
+
+def _clauses(sentence: Sentence, anchor: date | None) -> list[Sentence]:
+    """``sentence``, or its round-up clauses when each has its own date and casualty words (not the lead's)."""
+    if sentence.role != "body" or sentence.dateline is not None:
+        return [sentence]
+    text = sentence.text
+    cuts = list(_ROUNDUP_SPLIT.finditer(text))
+    if not cuts:
+        return [sentence]
+    bounds = [0, *(m.start() for m in cuts), len(text)]
+    starts = [0, *(m.end() for m in cuts)]
+    parts = [(starts[i], bounds[i + 1]) for i in range(len(starts))]
+
+    def dated_event(a: int, b: int) -> bool:
+        part = text[a:b]
+        return bool(_CASUALTY_GATE.search(part)) and any(
+            d.precision != "none" and d.kind in {"absolute", "relative", "weekday"}
+            for d in find_dates(part, anchor, "past")
+        )
+
+    if not all(dated_event(a, b) for a, b in parts):
+        return [sentence]
+    base = sentence.start
+    return [
+        Sentence(base + a, base + b, text[a:b], sentence.role, sentence.paragraph, sentence.index, sentence.section)
+        for a, b in parts
+    ]
+
+
 def analyse(article: Article) -> list[SentenceFeatures]:
     """Features of every story sentence of ``article``."""
     out: list[SentenceFeatures] = []
     anchor = _dateline_date(article) or article.published
-    for sentence in article.story():
+    story = [part for sentence in article.story() for part in _clauses(sentence, anchor)]
+    for sentence in story:
         text = sentence.text
         off = sentence.start
         dates = [

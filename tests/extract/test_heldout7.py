@@ -184,3 +184,19 @@ def test_the_wounded_are_counted_by_their_care() -> None:
         text = f"A bomb killed nine people in Turbat on Monday. Fourteen others {care}."
         (inc,) = extract_article(text, published="2026-03-04").incidents
         assert (inc["killed"], inc["wounded"]) == (9, 14), care
+
+
+def test_a_round_up_sentence_with_two_dated_clauses_is_two_incidents() -> None:
+    panjgur, mirjaveh = _extract("918.txt")["incidents"]
+    assert (panjgur["date"], panjgur["place"], panjgur["killed"]) == ("2026-04", "Panjgur", 11)
+    assert (mirjaveh["date"], mirjaveh["country"], mirjaveh["killed"]) == ("2026-05", "IR", 3)
+    text = (
+        "Gunmen killed two policemen in Turbat on Monday, officials said. Last month, four people were "
+        "killed in a blast in Kharan, while in December six labourers were abducted in Washuk."
+    )
+    incidents = extract_article(text, published="2026-02-04").incidents
+    assert [(i["date"], i["killed"], i["kidnapped"]) for i in incidents] == [
+        ("2026-02-02", 2, None),
+        ("2026-01", 4, None),
+        ("2025-12", None, 6),
+    ]
