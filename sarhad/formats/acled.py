@@ -34,6 +34,7 @@ from typing import Any, Final
 
 from sarhad.formats.base import RowContext, RowError, TableFormat, derived_digits, origin_note, raw_digest, raw_forms
 from sarhad.formats.places import admin1_of, country_code
+from sarhad.formats.places import country_name as english_name
 from sarhad.model.figures import Figure
 from sarhad.model.incident import Incident, Perpetrator, Place, check_fields, incident_id
 
@@ -502,25 +503,26 @@ def to_row(inc: Incident, raw: Mapping[str, str] | None) -> dict[str, str]:
             break
     row["disorder_type"], row["event_type"], row["sub_event_type"] = disorder, event_type, sub_event
     p = inc.place
-    iso, country_name, region = COUNTRIES.get(p.country or "", ("", p.country or "", ""))
+    # ACLED's country is never blank, and it has no "unknown" country: Unknown reads back as none
+    iso, country, region = COUNTRIES.get(p.country or "", ("", english_name(p.country) or "Unknown", ""))
     perps = inc.perpetrators
     if perps:
         row["actor1"], row["inter1"] = perps[0].name, "Rebel group"
     else:
-        row["actor1"], row["inter1"] = f"Unidentified Armed Group ({country_name or 'unknown'})", "Political militia"
+        row["actor1"], row["inter1"] = f"Unidentified Armed Group ({country})", "Political militia"
     if len(perps) > 1:
         row["actor2"], row["inter2"] = perps[1].name, "Rebel group"
         row["interaction"] = f"{row['inter1']}-{row['inter2']}"
     elif "Private Citizens & Property" in inc.target_types:
-        row["actor2"], row["inter2"] = f"Civilians ({country_name})", "Civilians"
+        row["actor2"], row["inter2"] = f"Civilians ({country})", "Civilians"
         row["interaction"] = f"{row['inter1']}-Civilians"
         row["civilian_targeting"] = "Civilians targeted"
     else:
         row["interaction"] = f"{row['inter1']} only"
-    row["iso"], row["country"], row["region"] = iso, country_name, region
+    row["iso"], row["country"], row["region"] = iso, country, region
     row["admin1"] = p.admin1 or ""
     row["admin2"] = p.admin2 or ""
-    row["location"] = p.name or p.admin2 or p.admin1 or country_name
+    row["location"] = p.name or p.admin2 or p.admin1 or country
     row["latitude"] = "" if p.lat is None else repr(p.lat)
     row["longitude"] = "" if p.lon is None else repr(p.lon)
     row["geo_precision"] = GEO_PRECISION_CODE.get(p.precision, "3")

@@ -32,7 +32,7 @@ from functools import lru_cache
 from typing import Final
 
 from sarhad.formats.base import RowContext, RowError, TableFormat, derived_digits, opt_float, origin_note, raw_digest
-from sarhad.formats.places import admin1_of, country_code
+from sarhad.formats.places import admin1_of, country_code, country_name
 from sarhad.model.codes import ATTACK_TYPES, TARGET_TYPES, WEAPON_TYPES, code_for
 from sarhad.model.figures import Figure
 from sarhad.model.incident import Incident, Perpetrator, Place, incident_id
@@ -419,7 +419,7 @@ def to_row(inc: Incident, raw: Mapping[str, str] | None) -> dict[str, str]:
     if p.country in COUNTRIES:
         row["country"], row["country_txt"], row["region"], row["region_txt"] = COUNTRIES[p.country]
     elif p.country:
-        row["country_txt"] = p.country
+        row["country_txt"] = country_name(p.country)
     row["provstate"] = p.admin1 or ""
     row["city"] = p.name or p.admin2 or ""
     row["latitude"], row["longitude"] = _coord(p.lat), _coord(p.lon)

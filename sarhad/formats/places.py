@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Final
 
-__all__ = ["admin1_of", "country_code"]
+__all__ = ["admin1_of", "country_code", "country_name"]
 
 # Gleditsch-Ward numbers (UCDP country_id, gwno*), ISO numeric (ACLED iso) and GTD country codes.
 GW_CODES: Final = {"770": "PK", "630": "IR", "700": "AF", "750": "IN", "2": "US", "710": "CN", "698": "OM"}
@@ -62,3 +62,16 @@ def admin1_of(name: str, country: str | None) -> tuple[str | None, str | None]:
     for suffix in (" province", " Province", " ostan", " Ostan"):
         text = text.removesuffix(suffix)
     return text, None
+
+
+def country_name(code: str | None) -> str:
+    """The English name of an ISO alpha-2 country code, as the datasets write it (``IR`` → Iran); the code
+    itself for a country outside sarhad's region, and blank for None."""
+    if not code:
+        return ""
+    try:
+        from sarhad.geo.admin import COUNTRY_NAMES
+    except ImportError:  # the geography data is not installed
+        return code
+    names = COUNTRY_NAMES.get(code)
+    return names[0] if names else code

@@ -23,7 +23,7 @@ from sarhad.formats.base import (
     raw_digest,
     req,
 )
-from sarhad.formats.places import admin1_of, country_code
+from sarhad.formats.places import admin1_of, country_code, country_name
 from sarhad.model.figures import Figure
 from sarhad.model.incident import Incident, Perpetrator, Place, incident_id
 
@@ -197,7 +197,7 @@ def to_row(inc: Incident, raw: Mapping[str, str] | None) -> dict[str, str]:
     tot = by_cat.get("total")
     p = inc.place
     perps = [x.name for x in inc.perpetrators]
-    country, country_id, region = COUNTRIES.get(p.country or "", (p.country or "", "", ""))
+    country, country_id, region = COUNTRIES.get(p.country or "", (country_name(p.country), "", ""))
     own = inc.dataset == "ucdp" and inc.source_id.isdigit()
     row = dict.fromkeys(COLUMNS, "")
     row.update(

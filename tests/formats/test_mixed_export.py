@@ -1,7 +1,8 @@
 """A node holding several sources exports each dataset format as a file that format's importer accepts whole.
 
 The mixed node holds the UCDP sample (as UCDP's and, like the demo's nodes, as PK's own reports, the same ids),
-the synthetic GTD and ACLED files, the incidents of a news article and a party's record published directly;
+IR's copy of it from IR's STIX bundle (a peer's records, without their source rows), the synthetic GTD and
+ACLED files, the incidents of a news article and a party's record published directly;
 each of the three formats' export imports into a fresh node with the same incidents, dates, places and figures
 as far as the format carries them, on SQLite and PostgreSQL.
 """
@@ -22,6 +23,7 @@ from sarhad.exporter import _rows as export_order
 from sarhad.exporter import export
 from sarhad.formats import acled, gtd, table_format, ucdp
 from sarhad.formats.base import RowContext
+from sarhad.formats.stix import export_stix, import_stix
 from sarhad.importer import import_file
 from sarhad.ingest import ingest_article
 from sarhad.model.figures import Figure
@@ -59,10 +61,24 @@ def _csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+@pytest.fixture(scope="module")
+def peer_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """IR's node's STIX bundle, holding the UCDP sample as IR's reports."""
+    base = tmp_path_factory.mktemp("ir")
+    ir = Node.init(base / "ir", "IR")
+    try:
+        import_file(ir, "ucdp", UCDP_SAMPLE, reported_by="IR")
+        export_stix(ir, base / "ir.json")
+    finally:
+        ir.close()
+    return base / "ir.json"
+
+
 @pytest.fixture
-def mixed(any_node: Node) -> Iterator[Node]:
+def mixed(any_node: Node, peer_bundle: Path) -> Iterator[Node]:
     import_file(any_node, "ucdp", UCDP_SAMPLE)
     import_file(any_node, "ucdp", UCDP_SAMPLE, reported_by="PK")  # the same rows as PK's reports
+    import_stix(any_node, peer_bundle)  # IR's records of the same rows, without the rows
     import_file(any_node, "gtd", GTD_SAMPLE)
     import_file(any_node, "acled", ACLED_SAMPLE)
     ingest_article(any_node, ASSETS / "articles" / "05.txt")  # ids like 1a2b…#0
@@ -168,21 +184,30 @@ def test_export_dataset_option_keeps_one_datasets_rows(
     home = str(tmp_path / "pk")  # the mixed node's home
     code, _, err = run_cli(capsys, "--home", home, "export", "ucdp", "--dataset", "ucdp", "--out", str(out))
     assert code == 0, err
-    assert len(_csv(out)) == 74  # UCDP's and PK's copies of the sample
+    assert len(_csv(out)) == 111  # UCDP's, PK's and IR's copies of the sample
     code, _, err = run_cli(capsys, "--home", home, "export", "ucdp", "--dataset", "UCDPX", "--out", str(out))
     assert code != 0 and "--dataset" in err
 
 
 # -- property test: any record another dataset gave becomes a valid row of each format --------------------
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.integers(0, 2**32 - 1), source=st.sampled_from(["gtd", "acled"]))
-def test_any_record_from_elsewhere_converts_to_rows_each_format_parses(seed: int, source: str) -> None:
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    source=st.sampled_from(["gtd", "acled"]),
+    country=st.sampled_from(["as read", None, "OM", "TM"]),
+)
+def test_any_record_from_elsewhere_converts_to_rows_each_format_parses(
+    seed: int, source: str, country: str | None
+) -> None:
     parse = gtd.parse if source == "gtd" else acled.parse
     rows = gtd_synth.rows(4, seed) if source == "gtd" else acled_synth.rows(4, seed)
     for i, row in enumerate(rows):
         inc = parse(row, RowContext(source.upper()))
         # the same record as an article's incident: an id no dataset would accept
-        inc = dataclasses.replace(inc, dataset="article", source_id=f"0123456789abcdef#{i}", reported_by="PK")
+        place = inc.place if country == "as read" else dataclasses.replace(inc.place, country=country, admin1=None)
+        inc = dataclasses.replace(
+            inc, dataset="article", source_id=f"0123456789abcdef#{i}", reported_by="PK", place=place
+        )
         for module in (ucdp, gtd, acled):
             fmt = module.FORMAT
             out = fmt.to_row(inc, None)
