@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from sarhad.exchange.sync import SyncResult
     from sarhad.node import Node
 
-__all__ = ["COSIGNATURE_OWED", "export_stix_cmd", "import_stix_cmd", "register"]
+__all__ = ["COSIGNATURE_OWED", "REFUSED_ENTRIES", "export_stix_cmd", "import_stix_cmd", "register"]
 
 token_app = typer.Typer(help="Access tokens for the node's HTTP APIs.", no_args_is_help=True)
 peer_app = typer.Typer(help="The peers this node syncs with.", no_args_is_help=True)
@@ -24,7 +24,13 @@ taxii_app = typer.Typer(help="Talk to any TAXII 2.1 server.", no_args_is_help=Tr
 COSIGNATURE_OWED: Final = 4
 """sync's exit status when every peer's entries were verified and stored but a peer did not take this node's
 cosignature (refused, or the answer was lost): it is owed, and the next sync sends it again. A failed sync (1)
-takes precedence."""
+and refused entries (6) take precedence."""
+
+REFUSED_ENTRIES: Final = 6
+"""sync's exit status when every peer's log was verified and stored but some of its entries were refused (an
+object speaking for this node's party, or rewriting its words): the rest is applied, the refused objects are
+kept apart (``refused_entries``, counted by 'peer list'). A failed sync (1) takes precedence; it takes
+precedence over an owed cosignature (4), which the next sync settles by itself."""
 
 
 def serve(
@@ -166,12 +172,14 @@ def peer_former_key(
 @peer_app.command("list")
 def peer_list(ctx: typer.Context, json_out: bool = typer.Option(False, "--json")) -> None:
     """List registered peers, then removed peers whose log copy this node keeps (since when they were removed,
-    and the leaves of each copy: 'sarhad log verify' checks them), and the cosignature owed to a peer that did
-    not take it at the last sync (the next sync sends it again). Names that hold copies of one log (the same key,
+    and the leaves of each copy: 'sarhad log verify' checks them), the entries of each log a sync refused (kept
+    apart, not applied), and the cosignature owed to a peer that did not take it at the last sync (the next sync
+    sends it again). Names that hold copies of one log (the same key,
     registered before that was refused) are named in a warning and in --json's same_log_as."""
     import dataclasses
 
     from sarhad.exchange.peers import copied_leaves, list_peers, list_removed_peers, owed_cosignature, shared_logs
+    from sarhad.exchange.refused import refused_count
 
     db = state(ctx).node().db
     rows: list[dict[str, object]] = []
@@ -180,14 +188,15 @@ def peer_list(ctx: typer.Context, json_out: bool = typer.Option(False, "--json")
         debt = owed_cosignature(db, p.name)
         rows.append({
             "name": p.name, "url": p.url, "party": p.party, "origin": p.origin, "vkey": p.vkey,
-            "leaves": copied_leaves(db, p.name), "removed": None,
+            "leaves": copied_leaves(db, p.name), "refused_entries": refused_count(db, p.name), "removed": None,
             "cosignature_owed": None if debt is None else dataclasses.asdict(debt),
         })  # fmt: skip
         owed.append("" if debt is None else f"owed for size {debt.size}")
     for r in list_removed_peers(db):
         rows.append({
             "name": r.name, "url": None, "party": r.party, "origin": r.origin, "vkey": r.vkey,
-            "leaves": copied_leaves(db, r.name), "removed": r.removed, "cosignature_owed": None,
+            "leaves": copied_leaves(db, r.name), "refused_entries": refused_count(db, r.name),
+            "removed": r.removed, "cosignature_owed": None,
         })  # fmt: skip
         owed.append("")
     # names holding copies of one log (registered before 'peer add' refused a second name for a key)
@@ -197,11 +206,12 @@ def peer_list(ctx: typer.Context, json_out: bool = typer.Option(False, "--json")
     if json_out:
         print_json(rows)
         return
+    refused = [f"{r['refused_entries']} refused" if r["refused_entries"] else "" for r in rows]
     print_listing(
-        ["name", "party", "url", "origin", "leaves copied", "cosignature", "removed"],
+        ["name", "party", "url", "origin", "leaves copied", "entries refused", "cosignature", "removed"],
         [
-            [r["name"], r["party"], r["url"] or "-", r["origin"], r["leaves"], debt, r["removed"] or ""]
-            for r, debt in zip(rows, owed, strict=True)
+            [r["name"], r["party"], r["url"] or "-", r["origin"], r["leaves"], kept, debt, r["removed"] or ""]
+            for r, kept, debt in zip(rows, refused, owed, strict=True)
         ],
         empty="no peers: add one with 'sarhad peer add NAME URL --vkey KEY --token TOKEN'",
     )
@@ -220,9 +230,11 @@ def sync(
     json_out: bool = typer.Option(False, "--json", help="Print the results as JSON."),
 ) -> None:
     """Pull, verify, store and cosign each peer's new entries; exit 1 naming what failed (nothing of that peer's
-    sync is stored), or 4 when everything was stored but a peer did not take the cosignature of its checkpoint
-    (refused: it has not registered this node yet; or the answer was lost): it is owed, shown by 'peer list',
-    and the next sync sends it again."""
+    sync is stored); 6 when the logs verified and were stored but entries were refused (an object speaking for
+    this node's party, or rewriting its words: kept apart, not applied, each named; 'peer list' counts them);
+    or 4 when everything was stored but a peer did not take the cosignature of its checkpoint (refused: it has
+    not registered this node yet; or the answer was lost): it is owed, shown by 'peer list', and the next sync
+    sends it again."""
     from sarhad.errors import NotFound, SarhadError
     from sarhad.exchange.peers import get_peer, list_peers
 
@@ -232,7 +244,7 @@ def sync(
         raise NotFound("no peers registered; add one with 'sarhad peer add'")
     results: list[dict[str, object]] = []
     errors: list[SarhadError] = []
-    owed = False
+    owed = refused = False
     for peer in peers:
         try:
             result = _sync_one(node, peer, show_progress=progress_enabled() and not json_out)
@@ -241,14 +253,19 @@ def sync(
             results.append({"peer": peer.name, "ok": False, "stored": False, "error": str(exc)})
             continue
         owed = owed or not result.cosigned
-        results.append({"ok": result.cosigned, **result.as_dict()})
+        refused = refused or bool(result.refused)
+        results.append({"ok": result.cosigned and not result.refused, **result.as_dict()})
         if not json_out:
             console.print(result.summary(), style=None if result.cosigned else "yellow", highlight=False, markup=False)
+            for refusal in result.refused:
+                console.print(f"refused: {refusal.message}", style="yellow", highlight=False, markup=False)
     if json_out:
         print_json(results)
     if errors:
         # Raised (not typer.Exit) so that the CLI's one error handler prints it and exits 1.
         raise type(errors[0])("; ".join(str(e) for e in errors))
+    if refused:
+        raise typer.Exit(code=REFUSED_ENTRIES)
     if owed:
         raise typer.Exit(code=COSIGNATURE_OWED)
 

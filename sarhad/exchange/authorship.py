@@ -1,5 +1,6 @@
 """Who wrote which entry of a record both parties edit: the sync's check (step 3) that a peer's version of a
-shared record keeps this node's party's entries as this node published them.
+shared record keeps this node's party's entries as this node published them (a version that does not is
+refused: kept apart, not applied, see :mod:`sarhad.exchange.refused`).
 
 A dispute is one object: the party that opens it publishes it with its position, the other replies by
 publishing a later version that carries both positions, and each party appends to its history; a
@@ -21,11 +22,11 @@ from typing import Any, Final
 import orjson
 
 from sarhad.canonical import canonical_text
-from sarhad.errors import InvalidInput, VerificationError
+from sarhad.errors import InvalidInput
 from sarhad.framework.model import TYPES
 from sarhad.store.db import Database
 
-__all__ = ["SHARED_TYPES", "OwnVersions", "attributed", "own_versions", "refuse_rewritten"]
+__all__ = ["SHARED_TYPES", "OwnVersions", "attributed", "own_versions", "rewrite_refusal"]
 
 # The entries of each kind of shared record that name the party that wrote them: a dispute's positions (an
 # object keyed by party) and history, a recommendation's follow-up history and a milestone's changes of date
@@ -95,15 +96,13 @@ def _differing(entry: Any, published: Any) -> list[str]:
     return sorted(k for k in entry.keys() | published.keys() if _text(entry.get(k)) != _text(published.get(k)))
 
 
-def refuse_rewritten(
-    peer: str, position: int, ref: str, obj: dict[str, Any], party: str, published: list[dict[str, Any]]
-) -> None:
-    """Refuse (step 3) the peer's version ``obj`` of a shared record when an entry of it attributed to
-    ``party``, this node's, equals no entry of the same field in ``published``, the versions of that record this
-    node published itself.
+def rewrite_refusal(obj: dict[str, Any], party: str, published: list[dict[str, Any]]) -> str | None:
+    """Why step 3 refuses the peer's version ``obj`` of a shared record: an entry of it attributed to ``party``,
+    this node's, equals no entry of the same field in ``published``, the versions of that record this node
+    published itself. None when every such entry does.
 
-    Raises VerificationError naming the entry (its log index and ``ref``), the record's entry and, against the
-    nearest entry this node published, the fields that differ.
+    The reason names the record's entry and, against the nearest entry this node published, the fields that
+    differ (the caller names the log entry).
     """
     mine: dict[str, list[Any]] = {}
     for version in published:
@@ -119,7 +118,8 @@ def refuse_rewritten(
         else:
             fields = min((_differing(entry, c) for c in candidates), key=len)
             said = f"it differs from what {party} published ({', '.join(fields) or 'its form'})"
-        raise VerificationError(
-            f"peer {peer}: entry {position} ({ref}): {where} is attributed to {party}, this node's party, but {said}:"
-            f" a peer cannot write or rewrite {party}'s words"
+        return (
+            f"{where} is attributed to {party}, this node's party, but {said}: a peer cannot write or rewrite"
+            f" {party}'s words"
         )
+    return None

@@ -94,15 +94,15 @@ def _encode(message: tuple[str, Any]) -> bytes:
     kind, value = message
     if kind == "chunk":
         received = [tuple(s) for s in value.received]
-        return b"m" + marshal.dumps((value.leaves, value.objects, value.incidents, received))
+        return b"m" + marshal.dumps((value.leaves, value.objects, value.incidents, received, value.refused))
     return b"p" + pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _decode(data: bytes) -> tuple[str, Any]:
     """The message :func:`_encode` made."""
     if data[:1] == b"m":
-        leaves, objects, incidents, received = marshal.loads(memoryview(data)[1:])
-        return "chunk", _Prepared(leaves, objects, incidents, [Subject._make(s) for s in received])
+        leaves, objects, incidents, received, refused = marshal.loads(memoryview(data)[1:])
+        return "chunk", _Prepared(leaves, objects, incidents, [Subject._make(s) for s in received], refused)
     message: tuple[str, Any] = pickle.loads(memoryview(data)[1:])
     return message
 

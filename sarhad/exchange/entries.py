@@ -3,11 +3,12 @@
 Entries come chunk by chunk (:func:`_entry_chunks`, the next chunk fetched while one is checked). Each entry's
 leaf is recomputed from its envelope and the envelope's hash from its object (the bytes served, or their
 canonical JSON when the peer sends parsed objects), and the object's id and version are checked against its
-envelope. An object that names this node's party as its author is refused (:func:`_refuse_claim`), and so is a
-peer's version of a shared record that rewrites an entry of this node's party
-(:mod:`sarhad.exchange.authorship`). A checked piece is prepared (:class:`_Prepared`): its rows, computed
-without the database, so that all of it can run in a second process (:mod:`sarhad.exchange.checking`) while
-the sync writes the piece before.
+envelope. Any mismatch fails the sync: the log itself is wrong. An object that is correctly logged but names this
+node's party as its author (:func:`_claim_refusal`), or a peer's version of a shared record that rewrites an
+entry of this node's party (:mod:`sarhad.exchange.authorship`), is refused instead: its leaf goes with the rest,
+its object is kept apart (:mod:`sarhad.exchange.refused`) and not applied. A checked piece is prepared
+(:class:`_Prepared`): its rows, computed without the database, so that all of it can run in a second process
+(:mod:`sarhad.exchange.checking`) while the sync writes the piece before.
 
 The common entry (every one sarhad serves) goes a straight way that builds no envelope or :class:`Incident`
 (:func:`_check_straight`); any other, and any that fails a check, goes the general way (:func:`_check_entry`,
@@ -30,9 +31,10 @@ import orjson
 
 from sarhad.canonical import canonical_text
 from sarhad.errors import ExchangeError, InvalidInput, SarhadError, VerificationError
-from sarhad.exchange.authorship import SHARED_TYPES, OwnVersions, attributed, refuse_rewritten
+from sarhad.exchange.authorship import SHARED_TYPES, OwnVersions, attributed, rewrite_refusal
 from sarhad.exchange.peer_http import _PeerHTTP
 from sarhad.exchange.peers import Peer
+from sarhad.exchange.refused import RefusedRow
 from sarhad.framework.model import TYPES
 from sarhad.log.envelope import Envelope
 from sarhad.log.merkle import leaf_hash
@@ -307,13 +309,15 @@ class _Prepared(NamedTuple):
     ``objects`` rows lack the node's ``added`` stamp and ``seq`` (the writer assigns them); ``received`` holds
     what the alert rules read (:class:`sarhad.monitor.evaluate.Subject`) of the incidents they may alert on
     (:func:`sarhad.monitor.evaluate.may_alert_subjects`: their conditions on the record alone hold), to be
-    evaluated in the writer's transaction.
+    evaluated in the writer's transaction. ``refused`` holds the entries whose object was refused (their leaves
+    are among ``leaves``; nothing else of them is anywhere): :data:`sarhad.exchange.refused.RefusedRow`.
     """
 
     leaves: list[tuple[int, str, bytes]]
     objects: list[tuple[Any, ...]]
     incidents: list[tuple[Any, ...]]
     received: list[Subject]
+    refused: list[RefusedRow]
 
 
 def _prepare(peer: Peer, checked: list[_Checked], keep_incidents: bool) -> _Prepared:
@@ -345,7 +349,7 @@ def _prepare(peer: Peer, checked: list[_Checked], keep_incidents: bool) -> _Prep
         objects.append((env.object_id, env.version, obj["type"], env.sha256, csha, env.tlp, licence,
                         c.entry.position, c.text))  # fmt: skip
     leaves = [(c.entry.position, c.entry.envelope, c.entry.leaf) for c in checked]
-    return _Prepared(leaves, objects, incidents, received)
+    return _Prepared(leaves, objects, incidents, received, [])
 
 
 # The fields of a framework record that name the one party whose record it is (its key, and so its id,
@@ -391,16 +395,14 @@ def _claimed_field(obj: dict[str, Any], own: str) -> tuple[str, Any] | None:
     return None
 
 
-def _refuse_claim(peer: str, position: int, ref: str, obj: dict[str, Any], own: str) -> None:
-    """Refuse (step 3) a peer's object that names this node's party ``own`` as its author
-    (:func:`_claimed_field`). Raises VerificationError naming the entry, the field and its value."""
+def _claim_refusal(obj: dict[str, Any], own: str) -> str | None:
+    """Why step 3 refuses a peer's object that names this node's party ``own`` as its author
+    (:func:`_claimed_field`): the field and its value; None when it does not."""
     claim = _claimed_field(obj, own)
-    if claim is not None:
-        field, value = claim
-        raise VerificationError(
-            f"peer {peer}: entry {position} ({ref}): {field} is {value!r}, this node's party: a peer cannot"
-            f" publish a record as {own}'s"
-        )
+    if claim is None:
+        return None
+    field, value = claim
+    return f"{field} is {value!r}, this node's party: a peer cannot publish a record as {own}'s"
 
 
 def _check_piece(
@@ -413,47 +415,64 @@ def _check_piece(
     With alert ``rules``, what they read of each incident (its :class:`sarhad.monitor.evaluate.Subject`: on the
     straight way from its row and the group names of its object, without an :class:`Incident`) is kept, and
     the subjects some rule may alert on (:func:`sarhad.monitor.evaluate.may_alert_subjects`) go with the
-    piece, to be evaluated by the writer. An object that names ``own``, this node's party, as its author is
-    refused (:func:`_refuse_claim`), and so is a version of a shared record with an entry attributed to ``own``
-    that none of this node's own versions holds (:func:`sarhad.exchange.authorship.refuse_rewritten`): those
-    versions are looked up once for the piece (``published``), for the shared records that have such entries.
+    piece, to be evaluated by the writer. An object that names ``own``, this node's party, as its author
+    (:func:`_claim_refusal`), and a version of a shared record with an entry attributed to ``own`` that none of
+    this node's own versions holds (:func:`sarhad.exchange.authorship.rewrite_refusal`), is refused: its leaf
+    stays in the piece, the object only in ``refused``. Those own versions are looked up once for the piece
+    (``published``), for the shared records that have such entries.
     """
     party = peer.party
     objects: list[tuple[Any, ...]] = []
     incidents: list[tuple[Any, ...]] = []
     records: list[Subject] = []
-    shared: list[tuple[int, str, dict[str, Any]]] = []  # versions of shared records with entries of ``own``
+    refused: list[RefusedRow] = []
+    shared: list[tuple[_Entry, str, dict[str, Any], str]] = []  # versions of shared records with entries of ``own``
     for entry in entries:
         rows = _check_straight(entry, party)
-        if rows is not None and rows[1] is not None and rules:
-            # The row holds the first group only; the rules read every one. _check_straight built the row
-            # from this object's perpetrators, so each is a dict with a name.
-            names = rows[2]["extensions"][SARHAD_EXTENSION].get("perpetrators", ())
-            records.append(Subject.of_row(rows[1], tuple(p["name"] for p in names)))
         if rows is None:
             checked = _check_entry(peer.name, entry)
-            if checked.obj is not None:
-                _refuse_claim(peer.name, entry.position, checked.envelope.ref, checked.obj, own)
+            env = checked.envelope
+            if checked.obj is not None and checked.text is not None:
+                reason = _claim_refusal(checked.obj, own)
+                if reason is not None:
+                    refused.append((entry.position, env.object_id, env.version, env.sha256, reason, checked.text))
+                    continue
                 if checked.obj.get("type") in SHARED_TYPES and next(attributed(checked.obj, own), None):
-                    shared.append((entry.position, checked.envelope.ref, checked.obj))
+                    shared.append((entry, env.sha256, checked.obj, checked.text))
             general = _prepare(peer, [checked], bool(rules))
             objects += general.objects
             incidents += general.incidents
             records += general.received
-        else:
-            ref = f"{rows[0][0]}@{rows[0][1]}"
-            _refuse_claim(peer.name, entry.position, ref, rows[2], own)
-            if rows[0][2] in SHARED_TYPES and next(attributed(rows[2], own), None):
-                shared.append((entry.position, ref, rows[2]))
-            objects.append(rows[0])
-            if rows[1] is not None:
-                incidents.append(rows[1])
+            continue
+        row, incident, obj = rows
+        reason = _claim_refusal(obj, own)
+        text = str(entry.body)  # the straight way takes only bodies served as text
+        if reason is not None:
+            refused.append((entry.position, str(row[0]), str(row[1]), str(row[3]), reason, text))
+            continue
+        if row[2] in SHARED_TYPES and next(attributed(obj, own), None):
+            shared.append((entry, str(row[3]), obj, text))
+        objects.append(row)
+        if incident is not None:
+            incidents.append(incident)
+            if rules:
+                # The row holds the first group only; the rules read every one. _check_straight built the row
+                # from this object's perpetrators, so each is a dict with a name.
+                names = obj["extensions"][SARHAD_EXTENSION].get("perpetrators", ())
+                records.append(Subject.of_row(incident, tuple(p["name"] for p in names)))
     if shared:
-        mine = published([obj["id"] for _, _, obj in shared])
-        for position, ref, obj in shared:
-            refuse_rewritten(peer.name, position, ref, obj, own, mine.get(obj["id"], []))
+        mine = published([obj["id"] for _, _, obj, _ in shared])
+        rewritten: set[int] = set()
+        for entry, sha, obj, text in shared:
+            reason = rewrite_refusal(obj, own, mine.get(obj["id"], []))
+            if reason is not None:
+                refused.append((entry.position, obj["id"], obj["modified"], sha, reason, text))
+                rewritten.add(entry.position)
+        if rewritten:  # a shared record is no incident: its objects row is all there is of it
+            objects = [o for o in objects if o[7] not in rewritten]
+            refused.sort()
     leaves = [(e.position, e.envelope, e.leaf) for e in entries]
-    return _Prepared(leaves, objects, incidents, may_alert_subjects(rules, records))
+    return _Prepared(leaves, objects, incidents, may_alert_subjects(rules, records), refused)
 
 
 def _check_straight(entry: _Entry, party: str) -> tuple[tuple[Any, ...], tuple[Any, ...] | None, dict[str, Any]] | None:

@@ -4,9 +4,10 @@ A peer's log key (vkey) verifies its checkpoints; the same Ed25519 key, as a cos
 under the same name, verifies the cosignatures it returns for ours. A node cosigns with its own log key the
 same way (:func:`node_cosigner`), so registering a peer by its vkey is enough in both directions.
 
-The copy of a peer's log a sync keeps (``peer_leaves``, ``peer_checkpoints``, ``peer_frontiers``) is filed
-under the peer's name, and was checked with the key and party registered under that name. So a name that
-holds a copy keeps its log: registering another key or party under it is refused. Removing a peer
+The copy of a peer's log a sync keeps (``peer_leaves``, ``peer_checkpoints``, ``peer_frontiers``, and the
+entries it refused, ``refused_entries``) is filed under the peer's name, and was checked with the key and
+party registered under that name. So a name that holds a copy keeps its log: registering another key or party
+under it is refused. Removing a peer
 (:func:`remove_peer`) drops its URL and token but keeps its copy, with the key, origin and party it was
 checked with (``removed_peers``), so ``sarhad log verify`` still checks it. Registering the same log again
 (the same vkey and party) under the removed name, or under a new name, takes the copy back: the next sync
@@ -64,7 +65,14 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _PARTY = re.compile(r"^[A-Z][A-Z0-9-]{1,15}$")
 _COLUMNS = "name, url, vkey, origin, token, party"
 # The tables that file a peer's copy (and the evidence against it) under the peer's name.
-_COPY_TABLES = ("peer_leaves", "peer_checkpoints", "peer_frontiers", "peer_former_keys", "split_views")
+_COPY_TABLES = (
+    "peer_leaves",
+    "peer_checkpoints",
+    "peer_frontiers",
+    "peer_former_keys",
+    "split_views",
+    "refused_entries",
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,9 @@
   sarhad.exchange.withheld).
 * ``owed_cosignatures``: per peer, the size of its checkpoint whose cosignature this node still owes it (the
   peer refused it, or the answer never came) and why; the next sync sends it again (see sarhad.exchange.sync).
+* ``refused_entries``: the entries of a peer's verified log whose object a sync did not apply (it speaks for
+  this node's party, or rewrites this node's words): the log index, object id, version, SHA-256, the reason,
+  when, and the body served (see sarhad.exchange.refused).
 * ``split_views``: evidence: two checkpoints signed by a peer that cannot both be true, and the consistency
   proof it served between them when that did not verify (sarhad.exchange.evidence).
 * ``taxii_status``: the TAXII status resources of POSTs.
@@ -136,4 +139,17 @@ MIGRATIONS: Final[list[Statement]] = [
     # report and the framework's views give for a shared record superseded by a version this node cannot read;
     # NULL for the rows recorded before.
     "ALTER TABLE withheld_versions ADD COLUMN recorded TEXT",
+    # Sync (sarhad.exchange.refused): the entries of a peer's verified log whose object this node refused (it
+    # speaks for this node's party, or rewrites its words): kept apart with the reason and the body served.
+    """CREATE TABLE refused_entries (
+        peer TEXT NOT NULL,
+        idx {bigint} NOT NULL,
+        object_id TEXT NOT NULL,
+        version TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        refused TEXT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (peer, idx)
+    )""",
 ]

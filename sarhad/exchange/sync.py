@@ -1,6 +1,7 @@
 """Verified sync: pull a peer's new log entries and objects, check everything, store it, cosign.
 
-Steps (each failure stores nothing and says which step and which entry failed):
+Steps (each failure stores nothing and says which step and which entry failed; a refused object, step 3, is no
+failure):
 
 1. Fetch the peer's latest checkpoint and verify its signature with the peer's registered key and origin.
 2. Compare it with the last checkpoint of that peer this node verified: a smaller size (rollback) or the same
@@ -14,11 +15,14 @@ Steps (each failure stores nothing and says which step and which entry failed):
    later version would replace this node's own record in its views. Refuse too a peer's version of a record
    both parties edit (a dispute, a recommendation, a milestone) in which an entry attributed to this node's
    party (a position, a history entry, a change of date) is not one this node published
-   (:mod:`sarhad.exchange.authorship`). This step is :mod:`sarhad.exchange.entries`.
+   (:mod:`sarhad.exchange.authorship`). A refused object is correctly logged: its leaf goes on with the others
+   (the log is verified, stored and cosigned all the same), the object is kept apart with the reason
+   (:mod:`sarhad.exchange.refused`) and enters no view, and the sync reports it. This step is
+   :mod:`sarhad.exchange.entries`.
 4. Check that all the peer's leaves (those held, through the frontier kept from the last sync, plus the new
    ones) hash to the checkpoint's root.
-5. Store leaves, the new frontier, objects (``origin`` = the peer's party), incident rows and the checkpoint,
-   and record its cosignature as owed to the peer (``owed_cosignatures``).
+5. Store leaves, the new frontier, objects (``origin`` = the peer's party), incident rows, the refused entries
+   and the checkpoint, and record its cosignature as owed to the peer (``owed_cosignatures``).
 6. Cosign the checkpoint and send the cosignature back; once the peer accepts it, nothing is owed.
 
 Steps 3 to 5 run in one transaction: a piece of entries is written, uncommitted, once all of it checks, while
@@ -54,6 +58,7 @@ from sarhad.exchange.entries import CHUNK, _envelope, _fetch_entries, _Prepared,
 from sarhad.exchange.frontier import Frontier
 from sarhad.exchange.peer_http import _PeerHTTP
 from sarhad.exchange.peers import Peer, node_cosigner
+from sarhad.exchange.refused import Refusal, record_refused
 from sarhad.framework.store import index_stored
 from sarhad.log.checkpoint import Checkpoint, open_checkpoint
 from sarhad.log.envelope import Envelope
@@ -93,6 +98,8 @@ class SyncResult:
     # Why the peer did not take this node's cosignature (refused, or the answer was lost): it is owed, and the
     # next sync sends it again. None once the peer accepted it.
     cosignature_error: str | None = None
+    # The entries this sync verified and stored in the log's copy but whose objects it refused to apply.
+    refused: tuple[Refusal, ...] = ()
 
     @property
     def cosigned(self) -> bool:
@@ -102,7 +109,9 @@ class SyncResult:
     def summary(self) -> str:
         synced = (
             f"synced {self.peer}: log {self.old_size} → {self.new_size}, {self.entries} new entries,"
-            f" {self.objects} objects ({self.withheld} withheld by TLP)"
+            f" {self.objects} objects ({self.withheld} withheld by TLP"
+            + (f", {len(self.refused)} refused" if self.refused else "")
+            + ")"
         )
         if self.cosigned:
             return f"{synced}, cosigned, in {self.seconds:.2f} s"
@@ -122,6 +131,7 @@ class SyncResult:
             "stored": True,
             "cosigned": self.cosigned,
             "cosignature_error": self.cosignature_error,
+            "refused": [r.as_dict() for r in self.refused],
             "seconds": round(self.seconds, 3),
         }
 
@@ -207,6 +217,8 @@ def sync_peer(
     ``checker`` says where chunks are fetched, checked and prepared: ``"inline"`` in this process,
     ``"process"`` in a second process while this one writes, ``"auto"`` (the default) in a second process
     for at least :data:`CHECKER_MIN` new entries.
+    An entry whose object is refused (it speaks for this node's party or rewrites its words) does not fail the
+    sync: it is kept in ``refused_entries`` and named in the result's ``refused``.
     Raises VerificationError (a split view or rewritten history is also kept in ``split_views``) or
     ExchangeError when the peer cannot be reached or answers badly; nothing is stored then.
     """
@@ -280,6 +292,7 @@ def _sync(
     synced: dict[str, tuple[Any, ...]] | None = None
     stamp = _now()
     entries = objects = 0
+    refusals: list[Refusal] = []
     # A larger SQLite page cache: a big first sync inserts into every index of objects and incidents in
     # random key order, and with the default 2 MB the same pages would be spilled again and again.
     with node.db.bulk(SQLITE_CACHE_MIB), node.db.transaction():
@@ -309,6 +322,7 @@ def _sync(
             for chunk in chunks:
                 frontier.extend(leaf for _, _, leaf in chunk.leaves)
                 objects += _write(node, peer, chunk, stamp, synced, deltas, touched, refused_before, own_log)
+                refusals += record_refused(node.db, name, chunk.refused, stamp)
                 entries += len(chunk.leaves)
                 if progress is not None:
                     progress(entries, new_entries)
@@ -351,9 +365,10 @@ def _sync(
         new_size=checkpoint.size,
         entries=entries,
         objects=objects,
-        withheld=entries - objects,
+        withheld=entries - objects - len(refusals),
         seconds=time.perf_counter() - started,
         cosignature_error=error,
+        refused=tuple(refusals),
     )
 
 
@@ -421,14 +436,14 @@ def _write(
         " log_index, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id, modified) DO NOTHING",
         rows,
     )
-    if len(rows) < len(prepared.leaves):
+    if len(rows) + len(prepared.refused) < len(prepared.leaves):
         # The versions whose bodies the peer withheld: what their envelopes say (checked in step 3) is kept, so
         # that a copy held of an earlier version is no longer taken for the current one (drop_superseded at the
-        # end of the sync, and the read rule).
-        held = {row[10] for row in rows}
-        refused = [_envelope(envelope) for idx, envelope, _ in prepared.leaves if idx not in held]
-        withheld.record_withheld(node.db, refused, party)
-        touched.update(e.object_id for e in refused)
+        # end of the sync, and the read rule). A refused version (served, not applied) is not one of them.
+        held = {row[10] for row in rows} | {r[0] for r in prepared.refused}
+        bodiless = [_envelope(envelope) for idx, envelope, _ in prepared.leaves if idx not in held]
+        withheld.record_withheld(node.db, bodiless, party)
+        touched.update(e.object_id for e in bodiless)
     if refused_before and rows:
         touched.update(withheld.known(node.db, [str(row[0]) for row in rows]))
     incidents, received = prepared.incidents, prepared.received

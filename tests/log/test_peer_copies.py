@@ -243,7 +243,8 @@ def test_peer_list_shows_a_removed_peer_with_when_and_the_copy_kept(
     assert json.loads(out) == [
         {
             "name": "PK", "url": None, "party": "PK", "origin": pk.settings.origin, "vkey": pk.signer.vkey,
-            "leaves": 40, "removed": kept.removed, "cosignature_owed": None, "same_log_as": [],
+            "leaves": 40, "refused_entries": 0, "removed": kept.removed, "cosignature_owed": None,
+            "same_log_as": [],
         }
     ]  # fmt: skip
     code, out, err = run_cli(capsys, *home, "peer", "list")

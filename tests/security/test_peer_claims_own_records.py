@@ -1,7 +1,8 @@
 """A hostile peer publishes, in its own signed log, records that claim to be this node's: an incident reported
 by this node's party (same id as this node's own record, a later version), a figure asserted by it, an
 assessment or indicator value by it. IR is a real node on loopback whose log verifies; PK's sync must refuse
-the entry, naming it, store nothing of that sync, and keep showing its own records.
+the entry, naming it, keep it apart (``refused_entries``) without applying it, and keep showing its own records;
+IR's log is verified and copied all the same (see tests/exchange/test_refused_entries.py for the rest of it).
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from pathlib import Path
 import pytest
 
 import sarhad.exchange.checking as checking
-from sarhad.errors import VerificationError
 from sarhad.exchange.peers import add_peer, get_peer
-from sarhad.exchange.sync import sync_peer
+from sarhad.exchange.refused import Refusal
+from sarhad.exchange.sync import SyncResult, sync_peer
 from sarhad.framework.ops import assess, record_indicator
 from sarhad.model.figures import Figure
 from sarhad.node import Node
@@ -36,23 +37,37 @@ class Nodes:
     pk: Node
     ir: Node
 
-    def sync(self, checker: str = "auto") -> None:
-        sync_peer(self.pk, get_peer(self.pk.db, "IR"), checker=checker)
+    def sync(self, checker: str = "auto") -> SyncResult:
+        return sync_peer(self.pk, get_peer(self.pk.db, "IR"), checker=checker)
 
     def cli(self, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
         return run_cli(capsys, "--home", str(self.pk.settings.home), *args)
 
     def stored(self) -> dict[str, list[tuple[object, ...]]]:
-        """What PK holds that a sync writes or that PK's views show."""
+        """What PK holds of its own records, and shows in its views, that a forged entry could change."""
         queries = {
-            "objects": "SELECT id, modified, origin FROM objects ORDER BY seq",
-            "incidents": "SELECT * FROM incidents ORDER BY id",
+            "objects": "SELECT id, modified, origin FROM objects WHERE origin = 'PK' ORDER BY seq",
+            "incidents": "SELECT * FROM incidents WHERE origin = 'PK' ORDER BY id",
             "assessments": "SELECT * FROM fw_assessments ORDER BY id",
             "values": "SELECT * FROM fw_indicator_values ORDER BY id",
-            "peer_leaves": "SELECT idx FROM peer_leaves",
-            "peer_checkpoints": "SELECT size FROM peer_checkpoints",
         }
         return {name: [tuple(r) for r in self.pk.db.fetchall(sql)] for name, sql in queries.items()}
+
+    def refused(self, result: SyncResult, pattern: str) -> Refusal:
+        """The one entry ``result`` refused, whose message matches ``pattern``: kept apart with its reason, not
+        applied, while IR's whole log was copied."""
+        (refusal,) = result.refused
+        assert re.search(pattern, refusal.message), refusal.message
+        kept = self.pk.db.fetchone("SELECT reason FROM refused_entries WHERE peer = 'IR' AND idx = ?", (refusal.index,))
+        assert kept is not None and kept[0] == refusal.reason
+        version = (refusal.object_id, refusal.version)
+        assert self.pk.db.fetchone("SELECT 1 FROM objects WHERE id = ? AND modified = ?", version) is None
+        size, copied = (
+            self.ir.db.fetchone("SELECT COUNT(*) FROM log_leaves"),
+            self.pk.db.fetchone("SELECT COUNT(*) FROM peer_leaves WHERE peer = 'IR'"),
+        )
+        assert size is not None and copied is not None and int(copied[0]) == int(size[0])
+        return refusal
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -73,11 +88,14 @@ def test_an_incident_reported_by_this_node_in_a_peers_log_is_refused(
     nodes.ir.publish([make("ir-1", party="IR"), make("pk-1", party="PK", killed=40)])
     forged = make("pk-1", party="PK").id
     before = nodes.stored()
-    code, _out, err = nodes.cli(capsys, "sync", "IR")
-    assert code == 1
-    assert re.search(rf"^error: peer IR: entry \d+ \({forged}@[^)]+\): reported_by is 'PK'", err)
-    assert "reported_by is 'PK', this node's party: a peer cannot publish a record as PK's" in err
-    assert nodes.stored() == before  # nothing of that sync, not even IR's own incident
+    code, out, err = nodes.cli(capsys, "sync", "IR")
+    assert code == 6, err
+    assert re.search(rf"^refused: peer IR: entry \d+ \({forged}@[^)]+\): reported_by is 'PK'", out, re.MULTILINE)
+    assert "reported_by is 'PK', this node's party: a peer cannot publish a record as PK's" in out
+    assert nodes.stored() == before  # the forged version is kept apart; IR's own incident is taken
+    assert nodes.pk.db.fetchone("SELECT 1 FROM incidents WHERE id = ?", (make("ir-1", party="IR").id,)) is not None
+    (kept,) = nodes.pk.db.fetchall("SELECT object_id, reason FROM refused_entries")
+    assert tuple(kept) == (forged, "reported_by is 'PK', this node's party: a peer cannot publish a record as PK's")
     row = nodes.pk.db.fetchone("SELECT killed_best, origin FROM incidents WHERE id = ?", (forged,))
     assert tuple(row or ()) == (2, "PK")
 
@@ -87,12 +105,12 @@ def test_a_figure_asserted_by_this_node_in_a_peers_incident_is_refused(nodes: No
     claimed = Figure("killed", "total", 9, 9, 9, "party_official", "PK")
     nodes.ir.publish([dataclasses.replace(ir_own, figures=(*ir_own.figures, claimed))])
     before = nodes.stored()
-    with pytest.raises(
-        VerificationError,
-        match=rf"^peer IR: entry \d+ \({ir_own.id}@[^)]+\): figures\[1\]\.asserted_by is 'PK', this node's party",
-    ):
-        nodes.sync()
+    nodes.refused(
+        nodes.sync(),
+        rf"^peer IR: entry \d+ \({ir_own.id}@[^)]+\): figures\[1\]\.asserted_by is 'PK', this node's party",
+    )
     assert nodes.stored() == before
+    assert nodes.pk.db.fetchone("SELECT 1 FROM incidents WHERE id = ?", (ir_own.id,)) is None
 
 
 def test_an_assessment_by_this_node_in_a_peers_log_is_refused_and_the_report_unchanged(
@@ -104,10 +122,7 @@ def test_an_assessment_by_this_node_in_a_peers_log_is_refused_and_the_report_unc
     code, _, err = nodes.cli(capsys, "report", "quarterly", "--quarter", "2026Q1", "--out", str(tmp_path / "a.html"))
     assert code == 0, err
     before = nodes.stored()
-    with pytest.raises(
-        VerificationError, match=r"^peer IR: entry \d+ \(x-sarhad-assessment--[^)]+\): assessor is 'PK', this node's"
-    ):
-        nodes.sync()
+    nodes.refused(nodes.sync(), r"^peer IR: entry \d+ \(x-sarhad-assessment--[^)]+\): assessor is 'PK', this node's")
     assert nodes.stored() == before
     code, out, err = nodes.cli(capsys, "framework", "show", "C-04", "--json")
     assert code == 0, err
@@ -128,8 +143,8 @@ def test_an_indicator_value_of_this_node_checked_in_the_second_process_is_refuse
     assert data is not None
     record_indicator(nodes.ir, str(data[0]), "2026Q1", 1.0, party="PK")
     before = nodes.stored()
-    with pytest.raises(
-        VerificationError, match=r"^peer IR: entry \d+ \(x-sarhad-indicator-value--[^)]+\): party is 'PK', this node"
-    ):
-        nodes.sync(checker="process")
+    nodes.refused(
+        nodes.sync(checker="process"),
+        r"^peer IR: entry \d+ \(x-sarhad-indicator-value--[^)]+\): party is 'PK', this node",
+    )
     assert nodes.stored() == before

@@ -2,7 +2,8 @@
 opened, PK's follow-up of a recommendation, PK's reason for moving a milestone. IR's version of the record is a
 later one, so PK's node would take it as current and show PK's words as IR wrote them. PK and IR are real nodes
 on loopback, each syncing from the other; PK's sync must refuse IR's version, naming the entry and the field,
-store nothing of that sync, and keep its report; IR's honest reply must still be taken.
+keep it apart (``refused_entries``) without applying it, and keep its report, while IR's log is copied and its
+other entries taken; IR's honest reply must still be taken.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ import orjson
 import pytest
 
 import sarhad.exchange.checking as checking
-from sarhad.errors import VerificationError
 from sarhad.exchange.peers import get_peer
-from sarhad.exchange.sync import sync_peer
+from sarhad.exchange.refused import Refusal
+from sarhad.exchange.sync import SyncResult, sync_peer
 from sarhad.framework.ops import (
     add_recommendation,
     open_dispute,
@@ -44,8 +45,8 @@ class Nodes:
     pk: Node
     ir: Node
 
-    def pk_syncs(self, checker: str = "auto") -> None:
-        sync_peer(self.pk, get_peer(self.pk.db, "IR"), checker=checker)
+    def pk_syncs(self, checker: str = "auto") -> SyncResult:
+        return sync_peer(self.pk, get_peer(self.pk.db, "IR"), checker=checker)
 
     def ir_syncs(self) -> None:
         sync_peer(self.ir, get_peer(self.ir.db, "PK"))
@@ -54,16 +55,30 @@ class Nodes:
         return run_cli(capsys, "--home", str(self.pk.settings.home), *args)
 
     def stored(self) -> dict[str, list[tuple[object, ...]]]:
-        """What PK holds that a sync writes or that PK's views show."""
+        """What PK holds of its own records, and shows in its views, that a rewritten version could change."""
         queries = {
-            "objects": "SELECT id, modified, origin FROM objects ORDER BY seq",
+            "objects": "SELECT id, modified, origin FROM objects WHERE origin = 'PK' ORDER BY seq",
             "disputes": "SELECT * FROM fw_disputes ORDER BY id",
             "recommendations": "SELECT * FROM fw_recommendations ORDER BY id",
             "milestones": "SELECT * FROM fw_milestones ORDER BY id",
-            "peer_leaves": "SELECT idx FROM peer_leaves",
-            "peer_checkpoints": "SELECT size FROM peer_checkpoints",
         }
         return {name: [tuple(r) for r in self.pk.db.fetchall(sql)] for name, sql in queries.items()}
+
+    def refused(self, result: SyncResult, pattern: str) -> Refusal:
+        """The one entry ``result`` refused, whose message matches ``pattern``: kept apart with its reason, not
+        applied, while IR's whole log was copied."""
+        (refusal,) = result.refused
+        assert re.search(pattern, refusal.message), refusal.message
+        kept = self.pk.db.fetchone("SELECT reason FROM refused_entries WHERE peer = 'IR' AND idx = ?", (refusal.index,))
+        assert kept is not None and kept[0] == refusal.reason
+        version = (refusal.object_id, refusal.version)
+        assert self.pk.db.fetchone("SELECT 1 FROM objects WHERE id = ? AND modified = ?", version) is None
+        size, copied = (
+            self.ir.db.fetchone("SELECT COUNT(*) FROM log_leaves"),
+            self.pk.db.fetchone("SELECT COUNT(*) FROM peer_leaves WHERE peer = 'IR'"),
+        )
+        assert size is not None and copied is not None and int(copied[0]) == int(size[0])
+        return refusal
 
     def ir_publishes_changed(self, object_id: str, change: Callable[[dict[str, Any]], None]) -> None:
         """IR publishes, in its own log, a later version of its current copy of ``object_id``, changed."""
@@ -80,9 +95,13 @@ class Nodes:
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def nodes(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Nodes]:
     """PK and IR, both holding the framework, both serving on loopback, each registered as the other's peer. On
-    PostgreSQL each node has a schema of its own."""
+    PostgreSQL each node has a schema of its own. Each has synced the other's framework once, so that a later
+    sync brings only what the test publishes."""
     with pk_and_ir(tmp_path, request, framework="pk-ir-2025") as (pk, ir), peered(pk, ir):
-        yield Nodes(pk, ir)
+        nodes = Nodes(pk, ir)
+        nodes.pk_syncs()
+        nodes.ir_syncs()
+        yield nodes
 
 
 def _pk_dispute(nodes: Nodes) -> dict[str, Any]:
@@ -114,18 +133,22 @@ def test_a_peers_version_rewriting_this_nodes_dispute_position_is_refused_and_th
         d["positions"]["PK"]["text"] = "All requests were answered in time."
         d["positions"]["IR"] = {"text": IR_POSITION, "evidence_refs": [], "on": d["raised_on"]}
 
+    nodes.ir.publish([make("ir-1", party="IR")])  # IR's own record, taken (it is in the report before too)
+    nodes.pk_syncs()
     nodes.ir_publishes_changed(opened["id"], rewrite)
-    nodes.ir.publish([make("ir-1", party="IR")])  # IR's own record in the same sync is not stored either
+    nodes.ir.publish([make("ir-2", party="IR", day="2024-01-05")])  # and one after it, in the same sync
     report = _report(nodes, capsys, tmp_path / "a.html")
     before = nodes.stored()
-    code, _, err = nodes.cli(capsys, "sync", "IR")
-    assert code == 1
+    code, out, err = nodes.cli(capsys, "sync", "IR")
+    assert code == 6, err
     assert re.search(
-        rf"^error: peer IR: entry \d+ \({opened['id']}@[^)]+\): positions\['PK'\] is attributed to PK, this node's"
-        r" party, but it differs from what PK published \(text\): a peer cannot write or rewrite PK's words",
-        err,
-    ), err
+        rf"^refused: peer IR: entry \d+ \({opened['id']}@[^)]+\): positions\['PK'\] is attributed to PK, this"
+        r" node's party, but it differs from what PK published \(text\): a peer cannot write or rewrite PK's words",
+        out,
+        re.MULTILINE,
+    ), out
     assert nodes.stored() == before
+    assert nodes.pk.db.fetchone("SELECT 1 FROM incidents WHERE id = ?", (make("ir-2", party="IR").id,)) is not None
     assert _shown_dispute(nodes, capsys, opened["code"])["positions"]["PK"]["text"] == PK_POSITION
     assert _report(nodes, capsys, tmp_path / "b.html") == report
 
@@ -152,12 +175,11 @@ def test_a_position_by_this_node_that_it_never_published_is_refused(nodes: Nodes
     nodes.ir.publish([make("ir-1", party="IR")])
     forged = open_dispute(nodes.ir, "C-08", "2026Q1", "Were requests answered?", "PK has no complaint.", party="PK")
     before = nodes.stored()
-    with pytest.raises(
-        VerificationError,
-        match=rf"^peer IR: entry \d+ \({forged['id']}@[^)]+\): positions\['PK'\] is attributed to PK, this node's"
+    nodes.refused(
+        nodes.pk_syncs(checker="process"),
+        rf"^peer IR: entry \d+ \({forged['id']}@[^)]+\): positions\['PK'\] is attributed to PK, this node's"
         r" party, but PK never published an entry of this record's positions",
-    ):
-        nodes.pk_syncs(checker="process")
+    )
     assert nodes.stored() == before
 
 
@@ -174,10 +196,9 @@ def test_a_peers_version_rewriting_this_nodes_dispute_position_is_refused_in_the
 
     nodes.ir_publishes_changed(opened["id"], rewrite)
     before = nodes.stored()
-    with pytest.raises(
-        VerificationError, match=r"positions\['PK'\] .* differs from what PK published \(evidence_refs, on\)"
-    ):
-        nodes.pk_syncs(checker="process")
+    nodes.refused(
+        nodes.pk_syncs(checker="process"), r"positions\['PK'\] .* differs from what PK published \(evidence_refs, on\)"
+    )
     assert nodes.stored() == before
 
 
@@ -191,12 +212,11 @@ def test_a_peers_version_rewriting_this_nodes_recommendation_follow_up_is_refuse
 
     nodes.ir_publishes_changed(made["id"], rewrite)
     before = nodes.stored()
-    with pytest.raises(
-        VerificationError,
-        match=rf"^peer IR: entry \d+ \({made['id']}@[^)]+\): history\[0\] is attributed to PK, this node's party,"
+    nodes.refused(
+        nodes.pk_syncs(),
+        rf"^peer IR: entry \d+ \({made['id']}@[^)]+\): history\[0\] is attributed to PK, this node's party,"
         r" but it differs from what PK published \(note\)",
-    ):
-        nodes.pk_syncs()
+    )
     assert nodes.stored() == before
 
 
@@ -227,7 +247,6 @@ def test_a_peers_version_rewriting_this_nodes_reason_for_a_new_milestone_date_is
         m["changes"][0]["reason"] = "PK was not ready"
 
     nodes.ir_publishes_changed(str(milestone[0]), rewrite)
-    with pytest.raises(
-        VerificationError, match=r"changes\[0\] is attributed to PK, .* differs from what PK published \(reason\)"
-    ):
-        nodes.pk_syncs()
+    before = nodes.stored()
+    nodes.refused(nodes.pk_syncs(), r"changes\[0\] is attributed to PK, .* differs from what PK published \(reason\)")
+    assert nodes.stored() == before
