@@ -1132,6 +1132,10 @@ def _place(
             ):
                 continue
             hit = geocode_prefixes(pm.name, country) or geocode_prefixes(pm.name)
+            if hit is None and pm.type_word:
+                # a spelling the gazetteer's curated aliases know only with its type word ("Gawadar district")
+                typed = f"{pm.name} {pm.type_word}"
+                hit = geocode(typed, country) or geocode(typed)
             owner = _OWNER_AFTER.match(article.text, pm.end) if pm.type_word else None
             if owner is not None:
                 # "the Shewa tehsil of North Waziristan": the district the text names is the place's container

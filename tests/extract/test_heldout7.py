@@ -200,3 +200,11 @@ def test_a_round_up_sentence_with_two_dated_clauses_is_two_incidents() -> None:
         ("2026-01", 4, None),
         ("2025-12", None, 6),
     ]
+
+
+def test_a_spelling_known_only_with_its_type_word_is_placed() -> None:
+    (main,) = _extract("901.txt")["incidents"]  # "the Paroom area of Panjgoor district"
+    assert (main["admin1"], main["lat"], main["lon"]) == ("Balochistan", 26.97186, 64.09459)
+    text = "Gunmen killed two fishermen in Gawadar district on Monday."
+    (inc,) = extract_article(text, published="2026-03-04").incidents
+    assert (inc["country"], inc["admin1"], inc["lat"], inc["lon"]) == ("PK", "Balochistan", 25.12163, 62.32541)
