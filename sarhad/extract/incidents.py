@@ -187,7 +187,8 @@ _CLAIM = re.compile(
     r"\bresponsibility\b[^.]{0,60}\bclaimed\b|\bclaimed\b[^.]{0,10}$|\bsaid (?:it|they) (?:had )?carried out\b|"
     r"\bstatement saying (?:it|they) had carried out\b|\bsaying (?:it|they) (?:had )?carried out\b|\b(?:say|said|"
     r"says) (?:they|it) (?:had )?killed\b|"
-    r"\b(?:said|says|saying)\b[^.;]{0,60}\b(?:had |have )?(?:carried out|conducted|launched|staged)\b|"
+    # "the ISPR said the attack was carried out by …" is a blame (below), not a claim
+    r"\b(?:said|says|saying)\b[^.;]{0,60}\b(?:had |have )?(?:carried out|conducted|launched|staged)\b(?!\s+by\b)|"
     r"\btook responsibility\b|\bowned (?:up )?(?:the )?(?:attack|responsibility)\b|\blater claimed\b|\bclaimed by\b",
     re.I,
 )
@@ -211,7 +212,8 @@ _NEIGHBOUR = re.compile(
 )
 _REPORTING = re.compile(
     r"\b(?:said|says|told|added|confirmed|announced|stated|reported|claimed|tweeted|wrote|noted|"
-    r"informed)\s+(?:\w+\s+){0,2}?(?:late\s+|early\s+)?(?:on\s+)?$",
+    r"informed)\s+(?:(?:in|through|via) (?:a|an|its|their) (?:\w+\s+)?(?:statement|message|post|video|audio|"
+    r"press release)\s+)?(?:\w+\s+){0,2}?(?:late\s+|early\s+)?(?:on\s+)?$",
     re.I,
 )
 _DEFINITE_EVENT = re.compile(
@@ -1373,7 +1375,10 @@ def extract_incidents(article: Article, features: list[SentenceFeatures] | None 
             "perpetrator_id": actor.actor.id if actor else None,
             "perpetrator_name": actor.actor.name if actor else None,
             "attribution": attribution if actor else ("claimed" if unknown else "unknown"),
-            "state_label": actor.state_label if actor else None,
+            # an umbrella label ("Fitna al-Hindustan") is an entry of its own, a state's word all the same
+            "state_label": (actor.state_label or (actor.actor.label_by if actor.actor.kind == "state_label" else None))
+            if actor
+            else None,
             "killed": killed["best"] if killed else None,
             "killed_low": killed["low"] if killed else None,
             "killed_high": killed["high"] if killed else None,

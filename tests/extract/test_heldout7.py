@@ -208,3 +208,22 @@ def test_a_spelling_known_only_with_its_type_word_is_placed() -> None:
     text = "Gunmen killed two fishermen in Gawadar district on Monday."
     (inc,) = extract_article(text, published="2026-03-04").incidents
     assert (inc["country"], inc["admin1"], inc["lat"], inc["lon"]) == ("PK", "Balochistan", 25.12163, 62.32541)
+
+
+def test_carried_out_by_in_an_officials_words_is_a_blame_with_the_states_label() -> None:
+    (main,) = _extract("921.txt")["incidents"]
+    assert (main["perpetrator"], main["attribution"], main["state_label"]) == ("Fitna al-Hindustan", "blamed", "PK")
+    text = "Gunmen killed two policemen in Kharan on Monday. Police said the attack was carried out by the BLF."
+    (inc,) = extract_article(text, published="2026-02-04").incidents
+    assert (inc["perpetrator_id"], inc["attribution"]) == ("blf", "blamed")
+
+
+def test_the_day_a_statement_was_issued_is_not_the_attacks() -> None:
+    (main,) = _extract("922.txt")["incidents"]
+    assert (main["date"], main["killed"], main["attackers_killed"]) == ("2026-10-17", 5, 3)
+    text = (
+        "The BLA said in a statement on Tuesday that it had attacked a checkpost in Kalat on Sunday, "
+        "killing four soldiers."
+    )
+    (inc,) = extract_article(text, published="2026-02-04").incidents
+    assert inc["date"] == "2026-02-01"
