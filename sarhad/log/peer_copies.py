@@ -29,7 +29,9 @@ copy of that log (filed under its new name), so it verifies before it syncs agai
    its root against the copy, the frontier, the objects) is still checked. A signature by a key it holds that does
    not verify fails;
 3. checks that the stored frontier of the copy (``peer_frontiers``, what the next sync extends) is the one
-   the copied leaves give;
+   the copied leaves give, and that every entry a sync refused and kept apart (``refused_entries``, see
+   :mod:`sarhad.exchange.refused`) is in the copy, with the object id, version and SHA-256 its envelope logs,
+   and a kept body that hashes to that SHA-256 (they are counted);
 4. recomputes the leaf of every stored object of the peer from its body (the envelope with the body's
    SHA-256, the object's id, version and TLP, and the logged time) and compares it with the copied leaf at
    the object's entry. Objects are stored by party, not by peer: when several copies (of registered or
@@ -82,6 +84,7 @@ class PeerCopyReport:
     not_held: int = 0
     not_held_beyond: int = 0
     keys_not_held: list[str] = field(default_factory=list)
+    refused: int = 0
 
     @property
     def status(self) -> str:
@@ -116,9 +119,10 @@ class PeerCopyReport:
         removed = f" (removed {self.removed}; checked with the key kept then)" if self.removed else ""
         not_held = f", {self.not_held} NOT CHECKED (signed by a key this node no longer holds)" if self.not_held else ""
         match = "matches its leaf" if self.objects == 1 else "match their leaves"
+        refused = f", {_counted(self.refused, 'refused entry', 'refused entries')} kept apart" if self.refused else ""
         return (
             f"peer {self.peer}{removed}: {_counted(self.leaves, 'leaf', 'leaves')}, {_counted(self.objects, 'object')}"
-            f" {match}; {at}; {_counted(self.checkpoints, 'checkpoint')} checked{beyond}{not_held}"
+            f" {match}{refused}; {at}; {_counted(self.checkpoints, 'checkpoint')} checked{beyond}{not_held}"
         )
 
     def as_dict(self) -> dict[str, object]:
@@ -129,6 +133,7 @@ class PeerCopyReport:
             "removed": self.removed,
             "leaves": self.leaves,
             "objects": self.objects,
+            "refused_entries": self.refused,
             "checkpoints": self.checkpoints,
             "checkpoints_beyond_copy": self.beyond,
             "checkpoints_key_not_held": self.not_held,
@@ -281,6 +286,22 @@ def _verify_log_copy(db: Database, report: PeerCopyReport, vkey: str, progress: 
             f"peer {name}: the stored frontier (for {int(frontier[0])} entries) is not the frontier of the {held}"
             " copied entries"
         )
+    # ... and the entries a sync refused (sarhad.exchange.refused): each is the copy's entry at its index, and
+    # the body kept for an auditor is the one that entry logs.
+    for idx, object_id, version, sha, body, text in db.iterate(
+        "SELECT r.idx, r.object_id, r.version, r.sha256, r.body, l.envelope FROM refused_entries r"
+        " LEFT JOIN peer_leaves l ON l.peer = r.peer AND l.idx = r.idx WHERE r.peer = ? ORDER BY r.idx",
+        (name,),
+    ):
+        label = f"peer {name}: refused entry {idx} ({object_id}@{version})"
+        if text is None:
+            raise VerificationError(f"{label} is not in the copy")
+        logged = Envelope.from_canonical(str(text))  # checked in step 1
+        if (logged.object_id, logged.version, logged.sha256) != (object_id, version, sha):
+            raise VerificationError(f"{label}: the copied entry logs {logged.ref} with SHA-256 {logged.sha256}")
+        if hashlib.sha256(str(body).encode("utf-8")).hexdigest() != sha:
+            raise VerificationError(f"{label}: the body kept does not hash to the SHA-256 the peer logged")
+        report.refused += 1
     return report
 
 

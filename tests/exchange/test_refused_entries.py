@@ -211,3 +211,25 @@ def test_sync_json_reports_each_refused_entry(nodes: Nodes, capsys: pytest.Captu
     assert refused["object_id"] == make("pk-1", party="PK").id
     assert refused["reason"].startswith("reported_by is 'PK', this node's party")
     assert set(refused) == {"index", "object_id", "version", "sha256", "reason"}
+
+
+def test_log_verify_counts_the_refused_entries_and_checks_their_bodies(
+    nodes: Nodes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    nodes.ir.publish([make("pk-1", party="PK"), make("ir-1", party="IR")])
+    assert len(nodes.pk_syncs().refused) == 1
+    code, out, err = nodes.cli(capsys, "log", "verify", "--json")
+    assert code == 0, err
+    assert json.loads(out)["peers"]["IR"]["refused_entries"] == 1
+    code, out, err = nodes.cli(capsys, "log", "verify")
+    assert code == 0, err
+    assert "1 refused entry kept apart" in out
+    # A body kept that is not the one the peer logged is found, naming the entry.
+    (idx,) = [r[1] for r in nodes.refused()]
+    with nodes.pk.db.transaction():
+        nodes.pk.db.execute("UPDATE refused_entries SET body = ? WHERE idx = ?", ('{"type":"incident"}', idx))
+    code, _, err = nodes.cli(capsys, "log", "verify")
+    assert code == 1
+    assert re.search(
+        rf"peer IR: refused entry {idx} \(incident--[^)]+\): the body kept does not hash to the SHA-256", err
+    ), err
