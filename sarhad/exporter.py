@@ -26,7 +26,7 @@ from sarhad.model.incident import Incident
 from sarhad.model.incident import incident_id as uuid_of
 from sarhad.node import Node
 from sarhad.store.incidents import Filters
-from sarhad.store.raw_rows import Headers
+from sarhad.store.raw_rows import Headers, parse_columns
 
 __all__ = ["EXPORT_FORMATS", "FLAT_COLUMNS", "export"]
 
@@ -101,26 +101,54 @@ def _export_table(name: str) -> Callable[[Node, Path, Filters], int]:
     def run(node: Node, out: Path, filters: Filters) -> int:
         count = 0
         seen = SeenIds()  # the ids written, about 20 bytes each
+        extra = _extra_columns(node, fmt)
+        columns = (*fmt.columns, *extra)
         with out.open("w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh, lineterminator="\n")
-            writer.writerow(fmt.columns)
+            writer.writerow(columns)
             chunk: list[tuple[Incident, dict[str, str]]] = []
             for inc, raw in _rows(node, filters):
-                chunk.append((inc, fmt.to_row(inc, raw)))
+                row = fmt.to_row(inc, raw)
+                if extra and raw is not None and inc.dataset == fmt.name:  # a verbatim row: its own columns too
+                    row.update((c, raw[c]) for c in extra if c in raw)
+                chunk.append((inc, row))
                 if len(chunk) == _CHUNK:
-                    count = _write_chunk(fmt, writer, seen, chunk, count)
+                    count = _write_chunk(fmt, writer, seen, chunk, count, columns)
                     chunk = []
-            count = _write_chunk(fmt, writer, seen, chunk, count)
+            count = _write_chunk(fmt, writer, seen, chunk, count, columns)
         return count
 
     return run
 
 
+def _extra_columns(node: Node, fmt: TableFormat) -> tuple[str, ...]:
+    """The columns beyond ``fmt``'s that the node's imported files of that dataset had, in the order first met:
+    an older ACLED export's ``data_id``, ``event_id_no_cnty`` and ``iso3``, a later GED release's additions.
+
+    An export writes them after the format's own columns, so that a row imported from such a file comes back
+    with all its values (blank where a row's file lacked the column).
+    """
+    known = set(fmt.columns)
+    extra: list[str] = []
+    for (text,) in node.db.fetchall("SELECT columns FROM raw_headers WHERE dataset = ? ORDER BY id", (fmt.name,)):
+        for column in parse_columns(str(text)):
+            if column not in known:
+                known.add(column)
+                extra.append(column)
+    return tuple(extra)
+
+
 def _write_chunk(
-    fmt: TableFormat, writer: Any, seen: SeenIds, chunk: list[tuple[Incident, dict[str, str]]], count: int
+    fmt: TableFormat,
+    writer: Any,
+    seen: SeenIds,
+    chunk: list[tuple[Incident, dict[str, str]]],
+    count: int,
+    columns: tuple[str, ...],
 ) -> int:
-    """Write ``chunk``'s rows after the ``count`` written, each under an id no earlier row has; return the new
-    count. A repeated id (two parties' copies of one dataset row) becomes the format's converted id.
+    """Write ``chunk``'s rows (their ``columns``) after the ``count`` written, each under an id no earlier row
+    has; return the new count. A repeated id (two parties' copies of one dataset row) becomes the format's
+    converted id.
 
     Raises InvalidInput in the (astronomically unlikely) case that a converted id repeats too.
     """
@@ -143,7 +171,7 @@ def _write_chunk(
                     f" repeats line {line}"
                 )
     for row in rows:
-        writer.writerow([row.get(c, "") for c in fmt.columns])
+        writer.writerow([row.get(c, "") for c in columns])
     return count + len(rows)
 
 

@@ -55,6 +55,7 @@ class WorkerSpec:
     skip_invalid: bool
     party: str
     stamp: str
+    encoding: str = "utf-8"
 
 
 def _work(conn: Any, spec: WorkerSpec) -> None:
@@ -77,7 +78,7 @@ def _work(conn: Any, spec: WorkerSpec) -> None:
         batches = scan(
             fmt, Path(spec.path), reported_by=spec.reported_by, tlp=spec.tlp, recipients=spec.recipients,
             skip_invalid=spec.skip_invalid, tally=tally, rejected=rejected, batch_size=BATCH, progress=progress,
-            straight=True,
+            straight=True, encoding=spec.encoding,
         )  # fmt: skip
         # the straight path where the format has one: the stored forms from the checked fields, no record
         straight, general = prepare.from_fields, prepare

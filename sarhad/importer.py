@@ -22,6 +22,7 @@ from sarhad._internal.collector import paused_collector
 from sarhad._internal.words import counted
 from sarhad.errors import InvalidInput
 from sarhad.formats import table_format
+from sarhad.formats.csvio import check_encoding
 from sarhad.formats.scan import MAX_REPORTED_ERRORS, Rejected, Tally, rejection, scan
 from sarhad.import_worker import WorkerSpec, prepared_batches
 from sarhad.model.codes import TLP_LEVELS
@@ -144,6 +145,7 @@ def import_file(
     skip_invalid: bool = False,
     progress: Progress | None = None,
     worker_min_bytes: int | None = None,
+    encoding: str = "utf-8",
 ) -> ImportResult:
     """Import the CSV file ``path`` in format ``format_name`` (``ucdp``, ``gtd``, ``acled``).
 
@@ -151,10 +153,13 @@ def import_file(
     ``tlp`` marks every record; ``recipients`` (``PARTY:NAME``, TLP:RED only) names who may read them.
     A file of ``worker_min_bytes`` or more (default :data:`WORKER_MIN_BYTES`) is read and prepared in a
     worker process while this one writes (:mod:`sarhad.import_worker`); the result is the same.
+    ``encoding`` is the file's text encoding (``cp1252`` for a CSV file Excel saved on Windows); a UTF-8
+    byte-order mark is dropped. The source rows are kept, and re-exported, as text (UTF-8).
     Raises InvalidInput listing the first errors as ``FILE:LINE: field: what is wrong`` when the file or a
     row is bad (and ``skip_invalid`` is off); nothing is stored then.
     """
     fmt = table_format(format_name)
+    encoding = check_encoding(encoding)
     if tlp not in TLP_LEVELS:
         raise InvalidInput(f"TLP {tlp!r} is not one of {', '.join(TLP_LEVELS)}")
     if recipients:
@@ -174,7 +179,8 @@ def import_file(
         result.worker = _use_worker(path, worker_min_bytes)
         if result.worker:
             spec = WorkerSpec(
-                fmt.name, str(path), reported_by, tlp, recipients, skip_invalid, node.settings.party, pub.stamp
+                fmt.name, str(path), reported_by, tlp, recipients, skip_invalid, node.settings.party, pub.stamp,
+                encoding,
             )  # fmt: skip
             for records in prepared_batches(spec, tally, rejected_rows, progress):
                 pub.add_prepared(records)
@@ -182,7 +188,7 @@ def import_file(
             batches = scan(
                 fmt, path, reported_by=reported_by, tlp=tlp, recipients=recipients, skip_invalid=skip_invalid,
                 tally=tally,
-                rejected=rejected_rows, progress=progress,
+                rejected=rejected_rows, progress=progress, encoding=encoding,
             )  # fmt: skip
             for batch in batches:
                 for inc, raw in batch:

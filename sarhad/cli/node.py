@@ -187,9 +187,19 @@ def import_(
     skip_invalid: bool = typer.Option(
         False, "--skip-invalid", help="Store the good rows; write the bad ones to FILE.rejected.csv."
     ),
+    encoding: str = typer.Option(
+        "utf-8",
+        "--encoding",
+        metavar="NAME",
+        help="The CSV file's text encoding: cp1252 for a CSV file Excel saved on Windows (not as CSV UTF-8).",
+    ),
     json_out: bool = _JSON,
 ) -> None:
-    """Import a UCDP GED, GTD or ACLED CSV file, or a STIX 2.1 bundle (all or nothing unless --skip-invalid)."""
+    """Import a UCDP GED, GTD or ACLED CSV file, or a STIX 2.1 bundle (all or nothing unless --skip-invalid).
+
+    A UTF-8 byte-order mark (Excel's "CSV UTF-8") and Windows line ends are fine; the source rows are kept, and
+    exported again, in UTF-8 whatever --encoding read them.
+    """
     from sarhad.formats import TABLE_FORMATS
     from sarhad.importer import import_file
 
@@ -206,6 +216,9 @@ def import_(
                 f"--reported-by {reported_by!r} is not a party code: expected 2-16 capitals, digits or '-'"
                 " (e.g. PK, IR)"
             )
+    from sarhad.formats.csvio import check_encoding
+
+    encoding = check_encoding(encoding)
     if file.is_dir():
         raise InvalidInput(f"{file}: a folder, not a file")
     if not file.is_file():
@@ -213,6 +226,8 @@ def import_(
     if fmt == "stix":
         from sarhad.cli.exchange import import_stix_cmd
 
+        if encoding != "utf-8":
+            raise InvalidInput("--encoding: not for stix (a STIX bundle is JSON, which is always UTF-8)")
         # A bundle's objects carry their own attribution and marking, and it is stored all or nothing.
         given = [flag for flag, value in (("--reported-by", reported_by), ("--recipient", recipient),
                                           ("--skip-invalid", skip_invalid)) if value]  # fmt: skip
@@ -239,11 +254,12 @@ def import_(
                     recipients=tuple(recipient or ()),
                     skip_invalid=skip_invalid,
                     progress=lambda n: bar.advance(task, n),
+                    encoding=encoding,
                 )
         else:
             result = import_file(
                 node, fmt, file, reported_by=reported_by, tlp=tlp.upper(), recipients=tuple(recipient or ()),
-                skip_invalid=skip_invalid,
+                skip_invalid=skip_invalid, encoding=encoding,
             )  # fmt: skip
     except InvalidInput as exc:
         if json_out:  # a script gets the rejection on stdout too; the message still goes to stderr, exit 1

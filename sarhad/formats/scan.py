@@ -107,6 +107,7 @@ def scan(
     batch_size: int = 5000,
     progress: Callable[[int], None] | None = None,
     straight: bool = False,
+    encoding: str = "utf-8",
 ) -> Iterator[list[Parsed]]:
     """Yield the good rows of ``path`` as ``(incident, source row)`` in batches of up to ``batch_size``.
 
@@ -120,6 +121,7 @@ def scan(
     Counts into ``tally``; with ``skip_invalid`` appends each bad row to ``rejected``. Without it, once a
     row is bad nothing more is yielded: the scan goes on only to collect the first errors, and the caller
     rejects the file (:func:`rejection`). ``progress`` is called with 1000 for every thousand rows read.
+    ``encoding`` is the file's text encoding (a name :func:`~sarhad.formats.csvio.check_encoding` accepts).
     Raises InvalidInput for what breaks the whole file (see :func:`sarhad.formats.csvio.read_rows`).
     """
     geography = Geography()
@@ -157,7 +159,7 @@ def scan(
         if errors and not skip_invalid:
             batch.clear()  # the file will be rejected: only keep collecting errors
 
-    for line, row, problem in read_rows(path, fmt.required, known=fmt.columns):
+    for line, row, problem in read_rows(path, fmt.required, known=fmt.columns, encoding=encoding):
         tally.rows += 1
         if progress is not None and tally.rows % 1000 == 0:
             progress(1000)
