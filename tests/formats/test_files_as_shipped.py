@@ -182,7 +182,7 @@ def test_an_older_acled_export_re_exports_with_its_own_columns_after_acleds(any_
     ]
     assert {row["civilian_targeting"] + row["tags"] for row in written} == {""}
     again = import_file(any_node, "acled", out)  # the file imports again: the same records, one more column set
-    assert (again.added, again.rejected, count_incidents(any_node.db)) == (0, 0, 40)
+    assert (again.added, again.updated, again.rejected, count_incidents(any_node.db)) == (0, 40, 0, 40)
 
 
 def test_an_older_acled_export_without_a_needed_column_names_it(node: Node, tmp_path: Path) -> None:
