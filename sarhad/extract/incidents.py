@@ -712,6 +712,20 @@ def _cluster(features: list[SentenceFeatures], published: date | None) -> list[_
         if role == "title":
             main.sentences.append(f)
             continue
+        if (
+            _SEPARATE.match(f.sentence.text)
+            and main.date is not None
+            and f.places
+            and any(c.who == "victims" for c in f.casualties)
+            and not _shares_place(f, _Cluster([m for m in main.sentences if m.sentence.role != "title"]))
+            and all(d.kind == "offset" or _same_period(main.date, d) for d in dated)
+        ):
+            # "Hours later, gunmen opened fire on a car in Panjgur town, killing three men": another incident
+            # the same day, somewhere else
+            active = _Cluster(date=main.date)
+            active.sentences.append(f)
+            clusters.append(active)
+            continue
         if not dated:
             if (
                 active is not None
@@ -765,6 +779,19 @@ def _cluster(features: list[SentenceFeatures], published: date | None) -> list[_
         target.sentences.append(f)
         active = target
     return clusters
+
+
+_SEPARATE = re.compile(
+    r"(?:Hours|Minutes) later\b|Later (?:that|the same) (?:day|night|evening|morning)\b|Separately\b|"
+    r"In (?:a )?separate (?:incidents?|attacks?)\b|In another (?:incident|attack)\b|Elsewhere\b",
+    re.I,
+)
+# "Seven people were killed in two separate attacks": a count over several incidents, not one's
+_TOTAL = re.compile(
+    r"\bin (?:two|three|four|five|several|\d+) (?:separate |different |coordinated )?"
+    r"(?:attacks|incidents|blasts|explosions|shootings)\b",
+    re.I,
+)
 
 
 def _shares_place(f: SentenceFeatures, cluster: _Cluster) -> bool:
@@ -966,8 +993,15 @@ def _elsewhen(f: SentenceFeatures, c: Casualty, day: date | None) -> bool:
     return bool(dates) and all(not (d.earliest <= day <= d.latest) for d in dates if d.earliest and d.latest)
 
 
-def _counts(cluster: _Cluster) -> dict[str, Any]:
+def _counts(cluster: _Cluster, elsewhere: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The cluster's victim and attacker counts. ``elsewhere`` holds the places of the article's other
+    incidents: a sentence naming one of them as well ("Blast in Turbat, firing in Panjgur leave seven dead")
+    counts for more than this incident."""
     out: dict[str, Any] = {}
+
+    def summed(f: SentenceFeatures) -> bool:
+        return bool(_TOTAL.search(f.sentence.text)) or any(p.name.casefold() in elsewhere for p in f.places)
+
     day = cluster.date.value if cluster.date is not None and cluster.date.precision == "day" else None
     for measure in ("killed", "wounded", "kidnapped"):
         in_body = {id(c) for f in cluster.sentences if f.sentence.role != "title" for c in f.casualties}
@@ -980,7 +1014,7 @@ def _counts(cluster: _Cluster) -> dict[str, Any]:
         stated = [
             c
             for f in cluster.sentences
-            if not _SUPERSEDED.search(f.sentence.text)
+            if not _SUPERSEDED.search(f.sentence.text) and not summed(f)
             for c in f.casualties
             if c.measure == measure and c.who == "victims" and not _elsewhen(f, c, day)
         ]
@@ -1307,7 +1341,15 @@ def extract_incidents(article: Article, features: list[SentenceFeatures] | None 
     for cluster in clusters:
         if not cluster.sentences:
             continue
-        counts = _counts(cluster)
+        elsewhere = frozenset(
+            p.name.casefold()
+            for other in clusters
+            if other is not cluster
+            for f in other.sentences
+            if f.sentence.role != "title"  # a headline names every incident it sums
+            for p in f.places
+        )
+        counts = _counts(cluster, elsewhere)
         has_toll = "killed" in counts or "wounded" in counts or "kidnapped" in counts
         body = [f for f in cluster.sentences if f.sentence.role != "title"]
         if cluster.main:

@@ -227,3 +227,16 @@ def test_the_day_a_statement_was_issued_is_not_the_attacks() -> None:
     )
     (inc,) = extract_article(text, published="2026-02-04").incidents
     assert inc["date"] == "2026-02-01"
+
+
+def test_a_separate_attack_the_same_day_elsewhere_is_its_own_incident() -> None:
+    turbat, panjgur = _extract("923.txt")["incidents"]
+    assert (turbat["place"], turbat["killed"], turbat["attack_type"]) == ("Turbat", 4, "Bombing/Explosion")
+    assert (panjgur["place"], panjgur["date"], panjgur["killed"]) == ("Panjgur", "2026-11-02", 3)
+    text = (
+        "Five people were killed in two attacks in Balochistan on Monday. A bomb killed three people in Kharan, "
+        "police said. Separately, gunmen shot dead two labourers in Washuk."
+    )
+    kharan, washuk = extract_article(text, published="2026-02-03").incidents
+    assert (kharan["place"], kharan["killed"]) == ("Kharan", 3)
+    assert (washuk["place"], washuk["date"], washuk["killed"]) == ("Washuk", "2026-02-02", 2)
