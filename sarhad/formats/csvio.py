@@ -153,6 +153,12 @@ def read_rows(
             raise InvalidInput(f"{name}:1: header: {_not_text(encoding)}")
         missing = sorted(required - set(header))
         if missing:
+            separator = next((sep for sep in ";\t|" if len(written) == 1 and sep in written[0]), None)
+            if separator is not None:  # Excel's "CSV" where the decimal mark is a comma separates by ';'
+                raise InvalidInput(
+                    f"{name}:1: header: the columns are separated by {separator!r}, not by commas: save the file"
+                    ' as "CSV UTF-8 (Comma delimited)", or with commas between the columns'
+                )
             hint = f" (expected the {len(known)} columns of this format)" if known else ""
             named = ", ".join(m + _near_miss(m, written) for m in missing)
             raise InvalidInput(f"{name}:1: header: missing column{'s' if len(missing) > 1 else ''} {named}{hint}")

@@ -302,3 +302,15 @@ def test_utf16_csv_reads_when_asked_for(node: Node, tmp_path: Path) -> None:
     path = tmp_path / "utf16.csv"
     path.write_bytes(SAMPLES["gtd"].read_text(encoding="utf-8").encode("utf-16"))
     assert import_file(node, "gtd", path, encoding="utf-16").added == COUNTS["gtd"]
+
+
+@pytest.mark.parametrize(("separator", "shown"), [(";", "';'"), ("\t", "'\\\\t'")], ids=["semicolon", "tab"])
+def test_a_file_separated_by_semicolons_says_so(node: Node, tmp_path: Path, separator: str, shown: str) -> None:
+    """Excel's "CSV" in a locale whose decimal mark is a comma separates columns by ';'."""
+    path = tmp_path / "semicolons.csv"
+    out = io.StringIO()
+    csv.writer(out, delimiter=separator, lineterminator="\r\n").writerows(_table(SAMPLES["acled"]))
+    path.write_text(out.getvalue(), encoding="utf-8")
+    with pytest.raises(InvalidInput, match=rf"semicolons\.csv:1: header: the columns are separated by {shown}, not"
+                       r" by commas: save the file as \"CSV UTF-8 \(Comma delimited\)\""):  # fmt: skip
+        import_file(node, "acled", path)
