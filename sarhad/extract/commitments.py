@@ -178,6 +178,8 @@ def _due(
             continue
         if d.kind in {"time", "vague", "offset"} or d.value is None:
             continue
+        if sentence.dateline_end is not None and sentence.start + d.start < sentence.dateline_end:
+            continue  # "ISLAMABAD, Nov. 20 (IRNA) –": the story's day, not a due date
         if anchor is not None and d.latest is not None and d.latest < anchor - timedelta(days=1):
             continue  # a past date: when something was agreed, not when it is due
         if d.kind == "weekday" and not re.match(r"(?:next|coming)\b", d.text, re.I):
@@ -361,6 +363,8 @@ def _emit(
         body = re.split(r"[,.]?[\"\u201d]", body, maxsplit=1)[0].strip(" ,;.")
     body = re.sub(r"^(?:to|that|on|of)\s+", "", body)
     body = re.sub(r"\s+and(?:\s+(?:renewed|reaffirmed|also))?$", "", body)
+    # "set up a joint border commission that [will meet every three months]": the next cue's clause
+    body = re.sub(r",?\s+(?:that|which|who)$", "", body)
     # "… by mid-2026, and Pakistan [will export …]": the next clause's subject is not part of this one
     body = re.sub(r",?\s+(?:and|while|but)\s+(?:the\s+)?(?:[A-Z][\w'\u2019\-]*\s*){1,4}$", "", body)
     if cue is None:

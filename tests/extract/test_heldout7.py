@@ -240,3 +240,14 @@ def test_a_separate_attack_the_same_day_elsewhere_is_its_own_incident() -> None:
     kharan, washuk = extract_article(text, published="2026-02-03").incidents
     assert (kharan["place"], kharan["killed"]) == ("Kharan", 3)
     assert (washuk["place"], washuk["date"], washuk["killed"]) == ("Washuk", "2026-02-02", 2)
+
+
+def test_a_datelines_day_is_not_a_commitments_due_date() -> None:
+    first = _extract("924.txt")["commitments"][0]
+    assert (first["text"], first["due"]) == ("set up a joint border commission", None)
+    text = (
+        "Title\nIRNA\n2026-11-20\n\nTEHRAN, Nov. 20 (IRNA) – Iran and Pakistan agreed to open a new crossing "
+        "at Gabd, the ministry said."
+    )
+    (c,) = extract_article(text).commitments
+    assert c["due"] is None
