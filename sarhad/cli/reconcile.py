@@ -54,6 +54,21 @@ def _range(r: dict[str, Any]) -> str:
     return f"{r['best']} ({r['low']}-{r['high']})"
 
 
+def _reporters(members: list[dict[str, Any]]) -> str:
+    """Who reported a cluster's members, naming the kind of report where one party gave several (its own
+    report and a news article its node read): "IR, PK, PK (article), UCDP"."""
+    counts: dict[str, int] = {}
+    for m in members:
+        counts[m["reported_by"]] = counts.get(m["reported_by"], 0) + 1
+    names = [
+        m["reported_by"]
+        if counts[m["reported_by"]] == 1 or m["dataset"] == "party"
+        else f"{m['reported_by']} ({m['dataset']})"
+        for m in members
+    ]
+    return ", ".join(sorted(names))
+
+
 def list_cmd(
     ctx: typer.Context,
     disagreements: bool = typer.Option(False, "--disagreements", help="Only clusters whose parties disagree."),
@@ -79,7 +94,7 @@ def list_cmd(
             [
                 r["cluster_id"],
                 r["date_start"],
-                ", ".join(m["reported_by"] for m in r["members"]),
+                _reporters(r["members"]),
                 _range(r["killed"]),
                 _range(r["wounded"]),
                 ", ".join(r["flags"]),

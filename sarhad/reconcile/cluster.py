@@ -158,6 +158,7 @@ def cluster_records(
     must: Sequence[tuple[str, str]] = (),
     cannot: Iterable[tuple[str, str]] = (),
     new_decisions: bool = True,
+    names: Mapping[str, str] | None = None,
 ) -> ClusterResult:
     """Cluster ``records`` (any order; a repeated id keeps its last record).
 
@@ -169,11 +170,13 @@ def cluster_records(
     id pairs an analyst put together / kept apart (ids not among the records are ignored);
     ``new_decisions``: they may differ from the previous run's, so every record they name is recomputed
     (pass False only when they are the very constraints ``existing`` was computed with).
+    ``names``: for a from-scratch run (no ``existing``), record id → cluster id of an earlier run, so that
+    the clusters are recomputed but keep the ids most of their members had, as an incremental run's do.
     """
     # The run allocates millions of small objects that all live until it ends: pausing the cyclic garbage
     # collector keeps it from rescanning them again and again (which made time grow faster than n).
     with paused_collector():
-        return _cluster(records, scoring or Scoring(), existing, set(changed), must, cannot, new_decisions)
+        return _cluster(records, scoring or Scoring(), existing, set(changed), must, cannot, new_decisions, names)
 
 
 def _seeds(
@@ -245,6 +248,7 @@ def _cluster(
     must: Sequence[tuple[str, str]],
     cannot: Iterable[tuple[str, str]],
     new_decisions: bool,
+    names: Mapping[str, str] | None = None,
 ) -> ClusterResult:
     by_id = {r.id: r for r in records}
     ordered = [by_id[k] for k in sorted(by_id)]
@@ -294,7 +298,7 @@ def _cluster(
         groups.union(ra, rb)
         linked += 1
 
-    labels = _label(ordered, groups, existing or {}, active)
+    labels = _label(ordered, groups, existing if existing is not None else (names or {}), active)
     return ClusterResult(
         labels=labels,
         candidates=int(a.shape[0]),

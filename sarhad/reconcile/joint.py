@@ -5,8 +5,9 @@ members), a consensus best, and what the parties disagree on.
 
 * ``consensus`` best: the value every member that gives a best agrees on; else the median of the bests
   (the lower middle one for an even count, so the consensus is always a figure some source gave);
-* ``figures_disagree``: two parties' intervals for a figure do not overlap (each party's interval runs
-  from the lowest low to the highest high of its own records; a missing low or high is its best; ACLED's
+* ``figures_disagree``: two sources' intervals for a figure do not overlap (a source is the party or
+  dataset that reported a member, or the outlet a news article quotes: :func:`source_of`; each source's
+  interval runs from the lowest low to the highest high of its own records; a missing low or high is its best; ACLED's
   ambiguous 0 counts as unknown);
 * ``perpetrator_disagree``: members name groups that are neither the same actor nor related ones
   (a group and the state label or umbrella it belongs to, or its predecessor, do not count);
@@ -23,10 +24,20 @@ from dataclasses import dataclass
 from statistics import median_low
 from typing import Any, Final
 
+from sarhad.model.figures import Figure
 from sarhad.reconcile.actor import actors_related
 from sarhad.reconcile.record import Record
 
-__all__ = ["FLAGS", "JointFigure", "JointView", "combine", "consensus", "intervals_disagree", "joint_view"]
+__all__ = [
+    "FLAGS",
+    "JointFigure",
+    "JointView",
+    "combine",
+    "consensus",
+    "intervals_disagree",
+    "joint_view",
+    "source_of",
+]
 
 FLAGS: Final = ("figures_disagree", "perpetrator_disagree", "location_disagree", "single_source")
 _EARTH_KM: Final = 6371.0
@@ -34,7 +45,8 @@ _EARTH_KM: Final = 6371.0
 
 @dataclass(frozen=True, slots=True)
 class JointFigure:
-    """One figure (measure x category) across a cluster, with each party's own ``(low, best, high)``."""
+    """One figure (measure x category) across a cluster, with each source's own ``(low, best, high)``
+    (``by_party``, keyed by :func:`source_of`)."""
 
     measure: str
     category: str
@@ -85,7 +97,10 @@ class JointView:
 
         return {
             "cluster_id": self.cluster_id,
-            "members": [{"id": m.id, "source_id": m.source_id, "reported_by": m.reported_by} for m in self.members],
+            "members": [
+                {"id": m.id, "source_id": m.source_id, "reported_by": m.reported_by, "dataset": m.dataset}
+                for m in self.members
+            ],
             "killed": triple("killed"),
             "wounded": triple("wounded"),
             "flags": list(self.flags),
@@ -175,13 +190,21 @@ def combine(
     )
 
 
+def source_of(member: Record, figure: Figure) -> str:
+    """Who a member's figure is from, as the joint view names it: the party or dataset that reported it, or,
+    for a figure the report quotes from someone else (the outlet of a news article a party's node ingested),
+    that source and the kind of report ("Tasnim (article)"), so that it is never taken for the party's own."""
+    by = figure.asserted_by.strip()
+    return member.reported_by if by in ("", member.reported_by) else f"{by} ({member.dataset})"
+
+
 def _joint_figures(members: Sequence[Record]) -> tuple[JointFigure, ...]:
     by_key: dict[tuple[str, str], list[tuple[str, int | None, int | None, int | None]]] = {}
     for m in members:
         for fig in m.figures:
             if fig.zero_ambiguous and not fig.low and not fig.best and not fig.high:
                 continue  # "0" that may mean "no information": not a count to compare
-            by_key.setdefault((fig.measure, fig.category), []).append((m.reported_by, fig.low, fig.best, fig.high))
+            by_key.setdefault((fig.measure, fig.category), []).append((source_of(m, fig), fig.low, fig.best, fig.high))
     out = []
     for (measure, category), reports in sorted(by_key.items()):
         low, best, high, disagree, by_party = combine(reports)

@@ -149,8 +149,17 @@ def reconcile(db: Database, party: str, *, scoring: Scoring | None = None, full:
     records, versions, fresh = _records(db, full)
     existing = None if full else {rid: cid for rid, (cid, _) in previous.items()}
     edited = {rid for rid, (_, version) in previous.items() if versions.get(rid) != version}
+    # --full recomputes every cluster but keeps the ids analysts and reports already cite
+    names = {rid: cid for rid, (cid, _) in previous.items()} if full else None
     result = cluster_records(
-        records, scoring=scoring, existing=existing, changed=edited, must=must, cannot=cannot, new_decisions=not settled
+        records,
+        scoring=scoring,
+        existing=existing,
+        changed=edited,
+        must=must,
+        cannot=cannot,
+        new_decisions=not settled,
+        names=names,
     )
 
     old_clusters: dict[str, set[str]] = {}
@@ -160,6 +169,8 @@ def reconcile(db: Database, party: str, *, scoring: Scoring | None = None, full:
     changed = {cid for cid, ids in new_clusters.items() if old_clusters.get(cid) != ids}
     changed |= {rid for rid, ids in old_clusters.items() if rid not in new_clusters}
     changed |= {result.labels[rid] for rid in result.labels if previous.get(rid, ("", ""))[1] != versions[rid]}
+    if full:  # the scoring or the joint view may have changed since the clusters were written
+        changed |= set(new_clusters)
     # clusters written before representatives were kept get one now
     changed |= {
         str(r[0]) for r in db.fetchall("SELECT cluster_id FROM reconcile_clusters WHERE representative IS NULL")
@@ -278,7 +289,8 @@ def _cluster_row(v: JointView, stamp: str, party: str) -> tuple[Any, ...]:
 def list_clusters(
     db: Database, *, disagreements: bool = False, limit: int | None = None, offset: int = 0
 ) -> list[dict[str, Any]]:
-    """Clusters as ``{"cluster_id", "members", "killed", "wounded", "flags"}``, oldest first.
+    """Clusters as ``{"cluster_id", "date_start", "members", "killed", "wounded", "flags"}``, oldest first;
+    each member as ``{"id", "source_id", "reported_by", "dataset"}``.
 
     ``disagreements``: only clusters flagged ``figures_disagree``, ``perpetrator_disagree`` or
     ``location_disagree``.
@@ -308,13 +320,14 @@ def list_clusters(
     ids = list(out)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        for cid, rid, source_id, reported_by in db.fetchall(
-            "SELECT m.cluster_id, m.incident_id, i.source_id, i.reported_by FROM reconcile_members m"
+        for cid, rid, source_id, reported_by, dataset in db.fetchall(
+            "SELECT m.cluster_id, m.incident_id, i.source_id, i.reported_by, i.dataset FROM reconcile_members m"
             f" JOIN incidents i ON i.id = m.incident_id WHERE m.cluster_id IN ({', '.join('?' * len(chunk))})"
             " ORDER BY m.cluster_id, i.reported_by, m.incident_id",
             chunk,
         ):
-            out[cid]["members"].append({"id": rid, "source_id": source_id, "reported_by": reported_by})
+            member = {"id": rid, "source_id": source_id, "reported_by": reported_by, "dataset": dataset}
+            out[cid]["members"].append(member)
     return list(out.values())
 
 

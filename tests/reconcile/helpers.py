@@ -28,12 +28,14 @@ def report(
     wounded: int | None = None,
     summary: str = "",
     dataset: str | None = None,
+    asserted_by: str | None = None,
 ) -> Incident:
-    """One party's or dataset's report of an incident."""
+    """One party's or dataset's report of an incident; ``asserted_by``: whose killed figure it quotes (a news
+    outlet for an article a party ingested), by default the reporter's own."""
     figures = []
     if killed is not None:
         low, best, high = (None, killed, None) if isinstance(killed, int) else killed
-        figures.append(Figure("killed", "total", low, best, high, "reported", who))
+        figures.append(Figure("killed", "total", low, best, high, "reported", asserted_by or who))
     if wounded is not None:
         figures.append(Figure("wounded", "total", None, wounded, None, "reported", who))
     ds = dataset or ("party" if who in ("PK", "IR") else who.lower())

@@ -1,0 +1,121 @@
+"""The joint committee's cases: one night attack reported by both parties, UCDP and a news article, a
+look-alike attack the same day, a later correction, and analyst decisions, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from sarhad.cli import main
+from sarhad.model.incident import Incident
+from sarhad.node import Node
+from sarhad.reconcile.store import cluster_view, list_clusters, reconcile
+from tests.reconcile.helpers import report
+
+_IR = {"country": "IR", "admin1": "IR-11"}
+
+
+def jaleq_and_rask() -> list[Incident]:
+    """A night attack on the border post at Jaleq (Saravan county), 6/7 March 2025: PK dates it the 6th and
+    places it at the county's centre, IR dates it the 7th at the village; UCDP 9/11/14; an article PK's node
+    ingested quotes Tasnim's 9. The same day two other attacks, in Rask and 30 km away near Sarbaz, each
+    reported by both parties."""
+    return [
+        report("PK", "PK-77", "2025-03-06", lat=27.37, lon=62.33, geo="admin2", place="Saravan county", **_IR,
+               attack="Armed Assault", perpetrator="Jaish ul-Adl", killed=12, summary="Night attack on a border post"),
+        report("IR", "IR-41", "2025-03-07", lat=27.59, lon=62.70, place="Jaleq", **_IR, attack="Armed Assault",
+               perpetrator="Jaish al-Adl", killed=9, summary="Terrorists attacked the border post at Jaleq"),
+        report("UCDP", "3001", "2025-03-07", lat=27.59, lon=62.70, geo="near", place="Jaleq", **_IR,
+               attack=None, perpetrator="Jaish al-Adl", killed=(9, 11, 14)),
+        report("PK", "tasnim-1", "2025-03-07", lat=27.59, lon=62.70, geo="near", place="Jaleq", **_IR,
+               attack="Armed Assault", perpetrator="Jaish al-Adl", killed=9, dataset="article",
+               asserted_by="Tasnim", summary="Nine border guards killed in an attack on a post near Jaleq"),
+        report("PK", "PK-78", "2025-03-07", lat=26.236, lon=61.40, place="Rask", **_IR, attack="Bombing/Explosion",
+               perpetrator="Jaish ul-Adl", killed=3),
+        report("IR", "IR-42", "2025-03-07", lat=26.236, lon=61.40, place="Rask", **_IR, attack="Bombing/Explosion",
+               perpetrator="Jaish al-Adl", killed=2),
+        report("PK", "PK-79", "2025-03-07", lat=26.50, lon=61.30, place="Sarbaz", **_IR, attack="Bombing/Explosion",
+               perpetrator="Jaish ul-Adl", killed=1),
+        report("IR", "IR-43", "2025-03-07", lat=26.50, lon=61.30, place="Sarbaz", **_IR, attack="Bombing/Explosion",
+               perpetrator="Jaish al-Adl", killed=1),
+    ]  # fmt: skip
+
+
+def _cli(capsys: pytest.CaptureFixture[str], node: Node, *args: str) -> str:
+    code = main(["--home", str(node.settings.home), *args])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    return out
+
+
+def _groups(node: Node) -> dict[frozenset[str], str]:
+    return {frozenset(m["source_id"] for m in c["members"]): c["cluster_id"] for c in list_clusters(node.db)}
+
+
+@pytest.fixture
+def committee(any_node: Node) -> Node:
+    any_node.publish(jaleq_and_rask())
+    reconcile(any_node.db, "PK")
+    return any_node
+
+
+def test_night_attack_reports_form_one_cluster_and_look_alikes_stay_apart(committee: Node) -> None:
+    assert set(_groups(committee)) == {
+        frozenset({"PK-77", "IR-41", "3001", "tasnim-1"}),
+        frozenset({"PK-78", "IR-42"}),
+        frozenset({"PK-79", "IR-43"}),
+    }
+
+
+def test_party_figure_is_kept_apart_from_an_article_its_node_ingested(
+    committee: Node, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cid = _groups(committee)[frozenset({"PK-77", "IR-41", "3001", "tasnim-1"})]
+    killed = cluster_view(committee.db, cid).figure("killed")
+    assert killed is not None
+    # PK says 12, not the article's 9: an outlet quoted in an article PK's node read is not PK's figure.
+    assert {p: (lo, be, hi) for p, lo, be, hi in killed.by_party} == {
+        "IR": (9, 9, 9),
+        "PK": (12, 12, 12),
+        "Tasnim (article)": (9, 9, 9),
+        "UCDP": (9, 11, 14),
+    }
+    assert (killed.low, killed.best, killed.high) == (9, 9, 14)
+    assert killed.disagree  # PK's 12 and IR's 9 do not overlap, whatever the article says
+    out = _cli(capsys, committee, "clusters", "show", cid)
+    assert "Tasnim (article)" in out and "figures_disagree" in out
+    row = next(r for r in json.loads(_cli(capsys, committee, "clusters", "list", "--json")) if r["cluster_id"] == cid)
+    assert sorted((m["reported_by"], m["dataset"]) for m in row["members"]) == [
+        ("IR", "party"), ("PK", "article"), ("PK", "party"), ("UCDP", "ucdp")]  # fmt: skip
+    assert "IR, PK, PK (article), UCDP" in _cli(capsys, committee, "clusters", "list")
+
+
+def _after_split(node: Node, capsys: pytest.CaptureFixture[str]) -> tuple[str, dict[str, Any]]:
+    cid = _groups(node)[frozenset({"PK-77", "IR-41", "3001", "tasnim-1"})]
+    article = next(m["id"] for c in list_clusters(node.db) for m in c["members"] if m["source_id"] == "tasnim-1")
+    _cli(capsys, node, "clusters", "split", cid, article, "--note", "the article is about another raid")
+    return cid, {"article": article}
+
+
+def test_full_run_keeps_the_cluster_ids_an_incremental_run_gave(
+    committee: Node, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _after_split(committee, capsys)
+    committee.publish([report("IR", "IR-44", "2025-03-07", lat=27.40, lon=62.35, place="Saravan", **_IR,
+                              attack="Armed Assault", perpetrator="Jaish al-Adl", killed=1)])  # fmt: skip
+    reconcile(committee.db, "PK")
+    before = _groups(committee)
+    assert not any({"tasnim-1", "PK-77"} <= group for group in before)  # the split survives a new report
+    _cli(capsys, committee, "reconcile", "--full")
+    assert _groups(committee) == before
+
+
+def test_full_run_rewrites_every_clusters_joint_figures_and_flags(committee: Node) -> None:
+    # As an older sarhad may have written them: PK's figure blended with the article's, no disagreement.
+    cid = _groups(committee)[frozenset({"PK-77", "IR-41", "3001", "tasnim-1"})]
+    committee.db.execute("UPDATE reconcile_clusters SET flags = '', killed_best = 12 WHERE cluster_id = ?", (cid,))
+    reconcile(committee.db, "PK", full=True)
+    row = next(c for c in list_clusters(committee.db) if c["cluster_id"] == cid)
+    assert row["flags"] == ["figures_disagree"] and row["killed"] == {"low": 9, "best": 9, "high": 14}
