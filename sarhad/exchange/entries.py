@@ -3,12 +3,13 @@
 Entries come chunk by chunk (:func:`_entry_chunks`, the next chunk fetched while one is checked). Each entry's
 leaf is recomputed from its envelope and the envelope's hash from its object (the bytes served, or their
 canonical JSON when the peer sends parsed objects), and the object's id and version are checked against its
-envelope. Any mismatch fails the sync: the log itself is wrong. An object that is correctly logged but names this
-node's party as its author (:func:`_claim_refusal`), or a peer's version of a shared record that rewrites an
-entry of this node's party (:mod:`sarhad.exchange.authorship`), is refused instead: its leaf goes with the rest,
-its object is kept apart (:mod:`sarhad.exchange.refused`) and not applied. A checked piece is prepared
-(:class:`_Prepared`): its rows, computed without the database, so that all of it can run in a second process
-(:mod:`sarhad.exchange.checking`) while the sync writes the piece before.
+envelope. Any mismatch fails the sync: the log itself is wrong. An object that is correctly logged but names
+this node's party as its author (:func:`_claim_refusal`), a peer's version of a shared record that rewrites an
+entry of this node's party (:mod:`sarhad.exchange.authorship`), or an incident that is no valid incident record
+(:func:`_prepare`), is refused instead: its leaf goes with the rest, its object is kept apart
+(:mod:`sarhad.exchange.refused`) and not applied. A checked piece is prepared (:class:`_Prepared`): its rows,
+computed without the database, so that all of it can run in a second process (:mod:`sarhad.exchange.checking`)
+while the sync writes the piece before.
 
 The common entry (every one sarhad serves) goes a straight way that builds no envelope or :class:`Incident`
 (:func:`_check_straight`); any other, and any that fails a check, goes the general way (:func:`_check_entry`,
@@ -322,11 +323,13 @@ class _Prepared(NamedTuple):
 
 def _prepare(peer: Peer, checked: list[_Checked], keep_incidents: bool) -> _Prepared:
     """Content hashes, incident records and rows of a checked chunk (``received``: the subject of every incident
-    record, when ``keep_incidents``). Raises VerificationError naming the entry."""
+    record, when ``keep_incidents``). An incident that is correctly logged but is no valid incident record is
+    refused (``refused``: its hash is right, so the peer's log is). Raises VerificationError naming the entry."""
     name, party = peer.name, peer.party
     objects: list[tuple[Any, ...]] = []
     incidents: list[tuple[Any, ...]] = []
     received: list[Subject] = []
+    refused: list[RefusedRow] = []
     for c in checked:
         obj, env = c.obj, c.envelope
         if obj is None:
@@ -339,7 +342,9 @@ def _prepare(peer: Peer, checked: list[_Checked], keep_incidents: bool) -> _Prep
             try:
                 inc = Incident.from_stix(obj)
             except SarhadError as exc:
-                raise VerificationError(f"peer {name}: entry {c.entry.position} ({env.ref}): {exc}") from exc
+                reason = f"the object is not a valid incident record: {exc}"
+                refused.append((c.entry.position, env.object_id, env.version, env.sha256, reason, str(c.text)))
+                continue
             licence = inc.licence
             if keep_incidents:
                 received.append(Subject.of(inc))
@@ -349,7 +354,7 @@ def _prepare(peer: Peer, checked: list[_Checked], keep_incidents: bool) -> _Prep
         objects.append((env.object_id, env.version, obj["type"], env.sha256, csha, env.tlp, licence,
                         c.entry.position, c.text))  # fmt: skip
     leaves = [(c.entry.position, c.entry.envelope, c.entry.leaf) for c in checked]
-    return _Prepared(leaves, objects, incidents, received, [])
+    return _Prepared(leaves, objects, incidents, received, refused)
 
 
 # The fields of a framework record that name the one party whose record it is (its key, and so its id,
@@ -443,6 +448,7 @@ def _check_piece(
             objects += general.objects
             incidents += general.incidents
             records += general.received
+            refused += general.refused
             continue
         row, incident, obj = rows
         reason = _claim_refusal(obj, own)

@@ -23,6 +23,7 @@ import sarhad.exchange.checking as checking
 from sarhad.exchange.peers import get_peer
 from sarhad.exchange.sync import SyncResult, sync_peer
 from sarhad.framework.ops import assess, open_dispute
+from sarhad.model.incident import SARHAD_EXTENSION
 from sarhad.node import Node
 from tests.conftest import run_cli
 from tests.monitor.test_evaluate import make
@@ -233,3 +234,26 @@ def test_log_verify_counts_the_refused_entries_and_checks_their_bodies(
     assert re.search(
         rf"peer IR: refused entry {idx} \(incident--[^)]+\): the body kept does not hash to the SHA-256", err
     ), err
+
+
+@pytest.mark.parametrize("checker", ["inline", "process"])
+def test_an_incident_that_is_no_valid_record_is_refused_and_the_rest_applied(
+    nodes: Nodes, monkeypatch: pytest.MonkeyPatch, checker: str
+) -> None:
+    monkeypatch.setattr(checking, "LEAD", 1)
+    nodes.ir.publish([make("ir-1", party="IR")])
+    # IR's log holds an incident of its own whose latitude is off the globe: correctly logged, never readable.
+    bad = orjson.loads(_ir_body(nodes, make("ir-1", party="IR").id)[2])
+    bad["id"] = make("ir-bad", party="IR").id
+    bad["extensions"][SARHAD_EXTENSION]["place"]["lat"] = 123.4
+    with nodes.ir.publisher() as pub:
+        assert pub.add_object(bad, tlp="GREEN") is not None
+    nodes.ir.publish([make("ir-2", party="IR")])
+    result = nodes.pk_syncs(checker=checker)
+    ((refusal),) = result.refused
+    assert refusal.object_id == bad["id"]
+    assert refusal.reason.startswith("the object is not a valid incident record: ")
+    assert "123.4" in refusal.reason
+    assert nodes.incidents_of_ir() == {make("ir-1", party="IR").id, make("ir-2", party="IR").id}
+    assert nodes.pk.db.fetchone("SELECT 1 FROM objects WHERE id = ?", (bad["id"],)) is None
+    nodes.assert_log_kept_and_cosigned()
