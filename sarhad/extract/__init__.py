@@ -115,7 +115,7 @@ def extract_file(path: str, published: date | str | None = None) -> Extraction:
     if size > 4 * MAX_ARTICLE_CHARS:  # UTF-8 takes at most 4 bytes a character: too long whatever it holds
         raise InvalidInput(f"{path}: {size:,} bytes, more than an article may have ({MAX_ARTICLE_CHARS:,} characters)")
     try:
-        text = p.read_text(encoding="utf-8")
+        text = p.read_text(encoding="utf-8-sig")  # a byte-order mark (Windows editors) is not the title
     except UnicodeDecodeError as exc:
         raise InvalidInput(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     _check_text(text, path)

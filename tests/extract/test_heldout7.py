@@ -251,3 +251,11 @@ def test_a_datelines_day_is_not_a_commitments_due_date() -> None:
     )
     (c,) = extract_article(text).commitments
     assert c["due"] is None
+
+
+def test_a_byte_order_mark_is_not_part_of_the_title(tmp_path: Path) -> None:
+    path = tmp_path / "bom.txt"
+    path.write_text((BATCH / "907.txt").read_text(), encoding="utf-8-sig")
+    entry = extract_file(str(path)).to_json()
+    assert entry["source"]["title"] == "Eight killed as gunmen attack labourers in Washuk"
+    assert entry["incidents"][0]["killed"] == 8
