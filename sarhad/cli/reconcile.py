@@ -124,6 +124,8 @@ def show_cmd(
         return
     console.print(f"cluster {view.cluster_id}", style="bold", highlight=False, markup=False)
     console.print(f"flags: {', '.join(view.flags) or 'none'}", highlight=False, markup=False)
+    for flag, detail in view.details:
+        console.print(f"  {flag}: {detail}", highlight=False, markup=False, soft_wrap=True)
     members = view.members
     fields: list[tuple[str, Callable[[Record], str]]] = [
         ("reported by", lambda m: f"{m.reported_by} ({m.dataset})"),

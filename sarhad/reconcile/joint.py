@@ -70,12 +70,14 @@ class JointFigure:
 
 @dataclass(frozen=True, slots=True)
 class JointView:
-    """A cluster's joint picture. ``members`` are the records as reported (ordered by party, then id)."""
+    """A cluster's joint picture. ``members`` are the records as reported (ordered by party, then id);
+    ``details``: ``(flag, what it means here)`` for each flag, in words (who said what)."""
 
     cluster_id: str
     members: tuple[Record, ...]
     figures: tuple[JointFigure, ...]
     flags: tuple[str, ...]
+    details: tuple[tuple[str, str], ...] = ()
 
     def figure(self, measure: str, category: str = "total") -> JointFigure | None:
         """The joint figure for ``measure``/``category``, or None when no member gives it."""
@@ -109,6 +111,7 @@ class JointView:
     def to_dict(self) -> dict[str, Any]:
         """Everything: the list form plus every figure and every member's own fields."""
         out = self.summary_dict()
+        out["flag_details"] = [{"flag": flag, "detail": text} for flag, text in self.details]
         out["figures"] = [f.to_dict() for f in self.figures]
         out["records"] = [_member_dict(m) for m in self.members]
         return out
@@ -219,40 +222,80 @@ def _distance_km(a: Record, b: Record) -> float:
     return 2 * _EARTH_KM * math.asin(math.sqrt(min(1.0, h)))
 
 
-def _location_disagree(members: Sequence[Record]) -> bool:
+def _who(m: Record) -> str:
+    return m.reported_by if m.dataset in ("party", m.reported_by.lower()) else f"{m.reported_by} ({m.dataset})"
+
+
+def _where(m: Record) -> str:
+    name = ", ".join(x for x in (m.place, m.admin1, m.country) if x) or "no place"
+    return f"{_who(m)}: {name} ({m.geo_precision})"
+
+
+def _location_disagree(members: Sequence[Record]) -> str | None:
+    """In words, the first two members whose places cannot be one place, or None."""
     for i, a in enumerate(members):
         for b in members[i + 1 :]:
             if a.country and b.country and a.country != b.country:
-                return True
+                return f"in different countries: {_where(a)}; {_where(b)}"
             if a.admin1 and b.admin1 and a.country == b.country and a.admin1.lower() != b.admin1.lower():
-                return True
+                return f"in different provinces: {_where(a)}; {_where(b)}"
             if a.lat is not None and b.lat is not None:
                 # Three times the combined radius: beyond that, the places are not one place.
-                if _distance_km(a, b) > 3 * math.hypot(a.radius_km, b.radius_km) + 1.0:
-                    return True
-    return False
+                km = _distance_km(a, b)
+                if km > 3 * math.hypot(a.radius_km, b.radius_km) + 1.0:
+                    return (
+                        f"{km:.0f} km apart, more than how precisely they are placed allows: {_where(a)}; {_where(b)}"
+                    )
+    return None
 
 
-def _perpetrator_disagree(members: Sequence[Record]) -> bool:
+def _perpetrator_disagree(members: Sequence[Record]) -> str | None:
+    """In words, who names which unrelated groups, or None."""
     keys = sorted({m.actor for m in members if m.actor is not None})
     for i, x in enumerate(keys):
         for y in keys[i + 1 :]:
             if not actors_related(x, y):
-                return True
-    return False
+                named = "; ".join(f"{_who(m)}: {m.perpetrator}" for m in members if m.actor is not None)
+                return f"the reports blame groups that are neither the same nor related: {named}"
+    return None
+
+
+def _figure_text(low: int | None, best: int | None, high: int | None) -> str:
+    if best is None and low is None and high is None:
+        return "unknown"
+    if low == high and (best is None or best == low):
+        return str(low)
+    lo = "?" if low is None else str(low)
+    hi = "?" if high is None else str(high)
+    return f"{'?' if best is None else best} ({lo}-{hi})"
+
+
+def _figures_detail(fig: JointFigure) -> str:
+    """Which two sources' figures are furthest apart (the one whose interval ends lowest and the one whose
+    interval starts highest), then what every source says."""
+    known = [(p, lo, be, hi) for p, lo, be, hi in fig.by_party if lo is not None and hi is not None]
+    below = min(known, key=lambda x: (x[3], x[0]))
+    above = max(known, key=lambda x: (x[1], x[0]))
+    said = ", ".join(f"{p} {_figure_text(lo, be, hi)}" for p, lo, be, hi in fig.by_party)
+    return (
+        f"{fig.measure} ({fig.category}): {below[0]} says {_figure_text(*below[1:])},"
+        f" {above[0]} {_figure_text(*above[1:])} (every source: {said})"
+    )
 
 
 def joint_view(cluster_id: str, members: Iterable[Record]) -> JointView:
     """The joint view of one cluster from its member records."""
     ordered = tuple(sorted(members, key=lambda m: (m.reported_by, m.day_start, m.id)))
     figures = _joint_figures(ordered)
-    flags = []
-    if any(f.disagree for f in figures):
-        flags.append("figures_disagree")
-    if _perpetrator_disagree(ordered):
-        flags.append("perpetrator_disagree")
-    if _location_disagree(ordered):
-        flags.append("location_disagree")
+    details: list[tuple[str, str]] = [("figures_disagree", _figures_detail(f)) for f in figures if f.disagree]
+    perpetrators = _perpetrator_disagree(ordered)
+    if perpetrators:
+        details.append(("perpetrator_disagree", perpetrators))
+    places = _location_disagree(ordered)
+    if places:
+        details.append(("location_disagree", places))
     if len({(m.reported_by, m.dataset) for m in ordered}) <= 1:
-        flags.append("single_source")
-    return JointView(cluster_id=cluster_id, members=ordered, figures=figures, flags=tuple(flags))
+        only = _who(ordered[0]) if ordered else "none"
+        details.append(("single_source", f"only one source reports it: {only}"))
+    flags = tuple(dict.fromkeys(flag for flag, _ in details))
+    return JointView(cluster_id=cluster_id, members=ordered, figures=figures, flags=flags, details=tuple(details))

@@ -11,8 +11,9 @@ import pytest
 from sarhad.cli import main
 from sarhad.model.incident import Incident
 from sarhad.node import Node
+from sarhad.reconcile.joint import joint_view
 from sarhad.reconcile.store import cluster_view, list_clusters, reconcile
-from tests.reconcile.helpers import report
+from tests.reconcile.helpers import record, report
 
 _IR = {"country": "IR", "admin1": "IR-11"}
 
@@ -119,3 +120,35 @@ def test_full_run_rewrites_every_clusters_joint_figures_and_flags(committee: Nod
     reconcile(committee.db, "PK", full=True)
     row = next(c for c in list_clusters(committee.db) if c["cluster_id"] == cid)
     assert row["flags"] == ["figures_disagree"] and row["killed"] == {"low": 9, "best": 9, "high": 14}
+
+
+def test_show_says_in_words_who_disagrees_with_whom(committee: Node, capsys: pytest.CaptureFixture[str]) -> None:
+    cid = _groups(committee)[frozenset({"PK-77", "IR-41", "3001", "tasnim-1"})]
+    out = _cli(capsys, committee, "clusters", "show", cid)
+    said = "killed (total): IR says 9, PK 12 (every source: IR 9, PK 12, Tasnim (article) 9, UCDP 11 (9-14))"
+    assert f"figures_disagree: {said}" in out
+    details = json.loads(_cli(capsys, committee, "clusters", "show", cid, "--json"))["flag_details"]
+    assert details == [{"flag": "figures_disagree", "detail": said}]
+
+
+def test_flag_details_name_the_places_and_groups_in_dispute() -> None:
+    view = joint_view("c", [
+        record("PK", "A", "2025-03-07", lat=26.236, lon=61.40, country="IR", admin1="IR-11", place="Rask",
+               perpetrator="Jaish ul-Adl"),
+        record("IR", "B", "2025-03-07", lat=26.50, lon=61.30, country="IR", admin1="IR-11", place="Sarbaz",
+               perpetrator="BLA"),
+        record("PK", "C", "2025-03-07", dataset="article", place="Rask", country="IR", admin1="IR-11", lat=None,
+               lon=None, geo="admin1", perpetrator="Jaish al-Adl"),
+    ])  # fmt: skip
+    details = dict(view.details)
+    assert view.flags == ("perpetrator_disagree", "location_disagree")
+    assert details["perpetrator_disagree"] == (
+        "the reports blame groups that are neither the same nor related:"
+        " IR: BLA; PK: Jaish ul-Adl; PK (article): Jaish al-Adl"
+    )
+    assert details["location_disagree"] == (
+        "31 km apart, more than how precisely they are placed allows:"
+        " IR: Sarbaz, IR-11, IR (exact); PK: Rask, IR-11, IR (exact)"
+    )
+    alone = joint_view("c", [record("PK", "A", "2025-03-07", dataset="article")])
+    assert alone.details == (("single_source", "only one source reports it: PK (article)"),)
