@@ -116,11 +116,13 @@ def show_cmd(
     json_out: bool = _JSON,
 ) -> None:
     """Show a cluster: every member's version side by side, each party's figures, the flags."""
-    from sarhad.reconcile.store import cluster_view
+    from sarhad.reconcile.store import cluster_view, decisions_about
 
-    view = cluster_view(state(ctx).node().db, ident)
+    node = state(ctx).node()
+    view = cluster_view(node.db, ident)
+    decisions = decisions_about(node.db, node.settings.party, [m.id for m in view.members])
     if json_out:
-        print_json(view.to_dict())
+        print_json({**view.to_dict(), "decisions": decisions})
         return
     console.print(f"cluster {view.cluster_id}", style="bold", highlight=False, markup=False)
     console.print(f"flags: {', '.join(view.flags) or 'none'}", highlight=False, markup=False)
@@ -148,6 +150,7 @@ def show_cmd(
     rows.append(["summary", *(m.summary for m in members)])
     rows.append(["id", *(m.id for m in members)])
     print_table(["", *(f"{m.reported_by} {m.source_id}" for m in members)], rows, title="members")
+    _print_decisions(decisions, {m.id: f"{m.reported_by} {m.source_id}" for m in members})
     if not view.figures:
         console.print("joint figures: no figures", highlight=False, markup=False)
         return
@@ -158,6 +161,26 @@ def show_cmd(
         table.append([f"{f.measure} / {f.category}", _cell(f.low), _cell(f.best), _cell(f.high),
                       *(own.get(p, "") for p in parties), "yes" if f.disagree else ""])  # fmt: skip
     print_table(["figure", "low", "consensus", "high", *parties, "disagree"], table, title="joint figures")
+
+
+def _print_decisions(decisions: list[dict[str, Any]], names: dict[str, str]) -> None:
+    """One line a decision: who decided what about which records, and whether it shapes this node's clusters."""
+    if not decisions:
+        return
+
+    def named(ids: list[str]) -> str:
+        return ", ".join(names.get(i, i) for i in ids)
+
+    console.print("analyst decisions:", highlight=False, markup=False)
+    for d in decisions:
+        if d["decision"] == "split":
+            what = f"split {named(d['records'])} from {named(d['kept'])}"
+        else:
+            what = f"{d['decision']} {named(d['records'])} as one incident"
+        applied = "applied" if d["applied"] else f"{d['party']}'s decision: not applied on this node"
+        note = f' "{d["note"]}"' if d["note"] else ""
+        console.print(f"  {d['created'][:10]} {d['party']} {what}{note} ({applied})", highlight=False, markup=False,
+                      soft_wrap=True)  # fmt: skip
 
 
 def _decide(ctx: typer.Context, decision: Any, tlp: str) -> dict[str, Any]:

@@ -31,6 +31,7 @@ __all__ = [
     "ReconcileSummary",
     "cluster_of",
     "cluster_view",
+    "decisions_about",
     "list_clusters",
     "load_decisions",
     "reconcile",
@@ -357,6 +358,38 @@ def cluster_view(db: Database, ident: str) -> JointView:
     """The joint view of the cluster ``ident`` (or of the cluster holding incident ``ident``). Raises NotFound."""
     cid = cluster_of(db, ident)
     return joint_view(cid, [Record.from_incident(inc) for inc in cluster_members(db, cid)])
+
+
+def decisions_about(db: Database, party: str, records: Sequence[str]) -> list[dict[str, Any]]:
+    """Every analyst decision this node holds, its own and its peers', that names one of ``records``, oldest
+    first, as ``{"id", "party", "decision", "records", "kept", "note", "created", "applied"}``.
+
+    ``applied`` is true for the node's own decisions only: a peer's decision travels with the peer's log and
+    can be read here, but does not shape this node's clusters (the node's analysts decide for it).
+    """
+    wanted = set(records)
+    rows = db.fetchall(
+        f"SELECT o.origin, o.body FROM objects o WHERE o.type = ? AND {current('o')} ORDER BY o.seq",
+        (DECISION_TYPE,),
+    )
+    out = []
+    for origin, body in rows:
+        d = Decision.from_stix(json.loads(body))
+        if wanted.isdisjoint(d.members) and wanted.isdisjoint(d.rest):
+            continue
+        out.append(
+            {
+                "id": d.id,
+                "party": str(origin),
+                "decision": d.kind,
+                "records": list(d.members),
+                "kept": list(d.rest),
+                "note": d.note,
+                "created": d.created,
+                "applied": origin == party,
+            }
+        )
+    return sorted(out, key=lambda x: (x["created"], x["id"]))
 
 
 def member_ids(db: Database, cluster_ids: Sequence[str]) -> dict[str, list[str]]:

@@ -4,15 +4,20 @@ look-alike attack the same day, a later correction, and analyst decisions, on SQ
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from sarhad.cli import main
+from sarhad.exchange.peers import get_peer
+from sarhad.exchange.sync import sync_peer
 from sarhad.model.incident import Incident
 from sarhad.node import Node
 from sarhad.reconcile.joint import joint_view
 from sarhad.reconcile.store import cluster_view, list_clusters, reconcile
+from tests.node_pair import peered, pk_and_ir
 from tests.reconcile.helpers import record, report
 
 _IR = {"country": "IR", "admin1": "IR-11"}
@@ -152,3 +157,39 @@ def test_flag_details_name_the_places_and_groups_in_dispute() -> None:
     )
     alone = joint_view("c", [record("PK", "A", "2025-03-07", dataset="article")])
     assert alone.details == (("single_source", "only one source reports it: PK (article)"),)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def pair(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Node, Node]]:
+    """PK and IR, each the other's peer, served on loopback; each holds its own reports of the committee's
+    cases (PK also the UCDP row and the article)."""
+    with pk_and_ir(tmp_path, request) as (pk, ir), peered(pk, ir):
+        reports = jaleq_and_rask()
+        pk.publish([r for r in reports if r.reported_by != "IR"])
+        ir.publish([r for r in reports if r.reported_by == "IR"])
+        yield pk, ir
+
+
+def test_a_decision_on_pk_travels_to_ir_which_shows_it_without_applying_it(
+    pair: tuple[Node, Node], capsys: pytest.CaptureFixture[str]
+) -> None:
+    pk, ir = pair
+    sync_peer(pk, get_peer(pk.db, "IR"))
+    reconcile(pk.db, "PK")
+    _after_split(pk, capsys)
+    sync_peer(ir, get_peer(ir.db, "PK"))
+    reconcile(ir.db, "IR")
+    # IR's clusters are IR's analysts' to decide: PK's split does not move the article on IR's node ...
+    cid = _groups(ir)[frozenset({"PK-77", "IR-41", "3001", "tasnim-1"})]
+    # ... but IR sees it, with PK's note, on the cluster it concerns.
+    [decision] = json.loads(_cli(capsys, ir, "clusters", "show", cid, "--json"))["decisions"]
+    assert (decision["party"], decision["decision"], decision["applied"]) == ("PK", "split", False)
+    assert decision["note"] == "the article is about another raid"
+    out = _cli(capsys, ir, "clusters", "show", cid)
+    line = next(x for x in out.splitlines() if " PK split PK tasnim-1 from " in x)
+    assert all(name in line for name in ("IR IR-41", "PK PK-77", "UCDP 3001", '"the article is about another raid"'))
+    assert line.endswith("(PK's decision: not applied on this node)")
+    [own] = json.loads(_cli(capsys, pk, "clusters", "show", "--json", _groups(pk)[frozenset({"tasnim-1"})]))[
+        "decisions"
+    ]
+    assert own["applied"] is True
