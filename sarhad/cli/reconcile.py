@@ -202,7 +202,7 @@ def _after(ctx: typer.Context, out: dict[str, Any], json_out: bool) -> None:
         print_json(out)
     else:
         console.print(
-            f"{out['decision']}: {len(out['records'])} records now in {', '.join(out['clusters'])}",
+            f"{out['decision']}: {counted(len(out['records']), 'record')} now in {', '.join(out['clusters'])}",
             highlight=False,
             markup=False,
         )
@@ -222,6 +222,11 @@ def confirm_cmd(
     db = state(ctx).node().db
     cid = cluster_of(db, cluster)
     members = member_ids(db, [cid])[cid]
+    if len(members) < 2:
+        raise InvalidInput(
+            f"cluster {cid} holds one record ({members[0]}): there is nothing to confirm"
+            " (`clusters merge` joins it to another cluster)"
+        )
     out = _decide(ctx, Decision("confirm", tuple(members), clusters=(cid,), note=note), tlp)
     _after(ctx, out, json_out)
 

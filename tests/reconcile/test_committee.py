@@ -193,3 +193,19 @@ def test_a_decision_on_pk_travels_to_ir_which_shows_it_without_applying_it(
         "decisions"
     ]
     assert own["applied"] is True
+
+
+def test_confirming_a_cluster_of_one_record_is_refused_and_nothing_is_published(
+    committee: Node, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _after_split(committee, capsys)
+    alone = _groups(committee)[frozenset({"tasnim-1"})]
+    decisions = committee.db.fetchone("SELECT COUNT(*) FROM objects WHERE type = 'x-sarhad-cluster-decision'")
+    code = main(["--home", str(committee.settings.home), "clusters", "confirm", alone])
+    _, err = capsys.readouterr()
+    assert code == 1 and f"cluster {alone} holds one record" in err and "nothing to confirm" in err
+    assert committee.db.fetchone("SELECT COUNT(*) FROM objects WHERE type = 'x-sarhad-cluster-decision'") == decisions
+    rask = _groups(committee)[frozenset({"PK-78", "IR-42"})]
+    ir_report = next(m["id"] for c in list_clusters(committee.db) for m in c["members"] if m["source_id"] == "IR-42")
+    out = _cli(capsys, committee, "clusters", "split", rask, ir_report)
+    assert out.startswith("split: 1 record now in cluster--")
