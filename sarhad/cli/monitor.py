@@ -23,7 +23,9 @@ def rules_add(
     crossing_km: float = typer.Option(None, "--crossing-km", help="Within KM of an official crossing.", metavar="KM"),
     admin1: list[str] = typer.Option(None, "--admin1", help="In this province or district (repeatable)."),
     polygon: str = typer.Option(None, "--polygon", help="Inside this polygon: 'lon,lat;lon,lat;…'."),
-    perpetrator: list[str] = typer.Option(None, "--perpetrator", help="Perpetrator name contains (repeatable)."),
+    perpetrator: list[str] = typer.Option(
+        None, "--perpetrator", help="A group it names is this one, under any alias (repeatable)."
+    ),
     min_killed: int = typer.Option(None, "--min-killed", help="At least K killed.", metavar="K"),
     surge_window: int = typer.Option(None, "--surge-window", help="Surge: window in days.", metavar="DAYS"),
     surge_factor: float = typer.Option(None, "--surge-factor", help="Surge: count ≥ FACTOR x the baseline."),
@@ -33,7 +35,7 @@ def rules_add(
 ) -> None:
     """Add a rule; every condition given must hold for an alert."""
     from sarhad.errors import InvalidInput
-    from sarhad.monitor.rules import Rule, add_rule
+    from sarhad.monitor.rules import Rule, add_rule, check_groups
 
     points: tuple[tuple[float, float], ...] = ()
     if polygon:
@@ -46,6 +48,7 @@ def rules_add(
         perpetrators=tuple(perpetrator or ()), min_killed=min_killed, surge_window_days=surge_window,
         surge_factor=surge_factor, surge_baseline_days=surge_baseline, disagrees=disagrees,
     )  # fmt: skip
+    check_groups(rule)
     from sarhad.cli.audit import record_cli_write
 
     db = state(ctx).node().db

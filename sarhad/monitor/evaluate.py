@@ -297,10 +297,11 @@ def _match_record(rule: Rule, p: Subject, border_km: float | None) -> list[str] 
             return None
         reasons.append("inside the watched area")
     if rule.perpetrators:
-        hit = next((n for n in p.perpetrators for w in rule.perpetrators if w.lower() in n.lower()), None)
+        hit = next(((n, w) for n in p.perpetrators for w in rule.perpetrators if _same_group(w, n)), None)
         if hit is None:
             return None
-        reasons.append(f"perpetrator {hit}")
+        named, watched = hit
+        reasons.append(f"perpetrator {named}" if named == watched else f"perpetrator {named} ({watched})")
     if rule.min_killed is not None:
         killed = p.killed_best if p.killed_best is not None else p.killed_low
         if killed is None or killed < rule.min_killed:
@@ -313,6 +314,25 @@ def _match_record(rule: Rule, p: Subject, border_km: float | None) -> list[str] 
             # neither, so no other record can disagree with it, and the database need not be asked.
             return None
     return reasons
+
+
+@functools.lru_cache(maxsize=4096)
+def _actor_id(name: str) -> str | None:
+    from sarhad.model.actors import resolve_actor
+
+    actor = resolve_actor(name)
+    return actor.id if actor else None
+
+
+@functools.lru_cache(maxsize=16384)
+def _same_group(watched: str, named: str) -> bool:
+    """Whether the group a record names (``named``) is the one a rule watches (``watched``): the same actor of
+    the alias registry under any spelling; for a name the registry does not know (a rule stored before rules were
+    checked), a name that contains it."""
+    actor = _actor_id(watched)
+    if actor is None:
+        return watched.lower() in named.lower()
+    return _actor_id(named) == actor or named.lower() == watched.lower()
 
 
 def _now() -> str:

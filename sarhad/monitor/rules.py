@@ -6,7 +6,10 @@ A :class:`Rule` is a named conjunction of conditions; an incident matches when e
 * ``crossing_km``: the place is at most this far from an official border crossing;
 * ``admin1``: the province or district (name or ISO 3166-2 code) is one of these;
 * ``polygon``: the point lies inside this polygon (``[[lon, lat], …]``, one outer ring);
-* ``perpetrators``: the perpetrator's name contains one of these (case-insensitive);
+* ``perpetrators``: a group the record names is one of these, under any of its spellings in the alias registry
+  (:mod:`sarhad.model.actors`: "Jaish al-Zolm" is Jaish al-Adl); a rule names only groups the registry knows
+  (:func:`check_groups`). A rule stored before that check whose name the registry does not know matches a group
+  whose name contains it (case-insensitive);
 * ``min_killed``: the best (else low) figure of killed is at least this;
 * ``surge_window_days`` / ``surge_factor``: in the incident's province, the count of incidents in the window
   ending on its date is at least ``surge_factor`` times the count expected from the ``surge_baseline_days``
@@ -31,7 +34,16 @@ from sarhad.canonical import canonical_text
 from sarhad.errors import InvalidInput, NotFound
 from sarhad.store.db import Database
 
-__all__ = ["Rule", "add_rule", "get_rule", "list_rules", "load_rules_file", "remove_rule"]
+__all__ = [
+    "Rule",
+    "add_rule",
+    "check_groups",
+    "get_rule",
+    "list_rules",
+    "load_rules_file",
+    "remove_rule",
+    "unknown_groups",
+]
 
 _NAME_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_. ")
 
@@ -116,32 +128,79 @@ class Rule:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Rule:
-        """Build a rule from data (a file entry, a request body). Raises InvalidInput on unknown keys or types."""
+        """Build a rule from data (a file entry, a request body).
+
+        Raises InvalidInput on unknown keys, or a value of the wrong type, naming the field.
+        """
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise InvalidInput(f"rule {data.get('name')!r}: unknown field(s) {', '.join(unknown)}")
+            raise InvalidInput(
+                f"rule {data.get('name')!r}: unknown field(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+            )
         if not isinstance(data.get("name"), str):
             raise InvalidInput("rule: 'name' is required and must be text")
-        values = dict(data)
-        try:
-            for key in ("admin1", "perpetrators"):
-                if key in values:
-                    raw = values[key]
-                    values[key] = (raw,) if isinstance(raw, str) else tuple(str(v) for v in raw)
-            if "polygon" in values:
-                values["polygon"] = tuple((float(p[0]), float(p[1])) for p in values["polygon"])
-            for key in ("near_border_km", "crossing_km", "surge_factor"):
-                if values.get(key) is not None:
-                    values[key] = float(values[key])
-            for key in ("min_killed", "surge_window_days", "surge_baseline_days", "surge_min_count"):
-                if values.get(key) is not None:
-                    values[key] = int(values[key])
-            if "disagrees" in values:
-                values["disagrees"] = bool(values["disagrees"])
-        except (TypeError, ValueError, IndexError) as exc:
-            raise InvalidInput(f"rule {data['name']!r}: {exc}") from exc
+        values: dict[str, Any] = {"name": data["name"]}
+        for key, raw in data.items():
+            if key != "name" and raw is not None:
+                values[key] = _value(str(data["name"]), key, raw)
         return cls(**values)
+
+
+def _value(rule: str, key: str, raw: Any) -> Any:
+    """The value of field ``key`` of a rule given as data, or InvalidInput naming the field and what it holds."""
+
+    def wrong(expected: str) -> InvalidInput:
+        return InvalidInput(f"rule {rule!r}: field {key} must be {expected}, found {raw!r}")
+
+    def number(value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise wrong("a number")
+        return float(value)
+
+    if key in ("admin1", "perpetrators"):
+        items = [raw] if isinstance(raw, str) else raw
+        if not isinstance(items, list | tuple) or not all(isinstance(v, str) and v.strip() for v in items):
+            raise wrong("a name or a list of names")
+        return tuple(items)
+    if key == "polygon":
+        if not isinstance(raw, list | tuple) or not all(isinstance(p, list | tuple) and len(p) == 2 for p in raw):
+            raise wrong("a list of [lon, lat] points")
+        return tuple((number(p[0]), number(p[1])) for p in raw)
+    if key in ("near_border_km", "crossing_km", "surge_factor"):
+        return number(raw)
+    if key in ("min_killed", "surge_window_days", "surge_baseline_days", "surge_min_count"):
+        if isinstance(raw, bool) or not isinstance(raw, int | float) or raw != int(raw):
+            raise wrong("a whole number")
+        return int(raw)
+    if key == "disagrees":
+        if not isinstance(raw, bool):
+            raise wrong("true or false")
+        return raw
+    return raw
+
+
+def unknown_groups(rule: Rule) -> list[str]:
+    """The group names of ``rule`` that name no armed group of the alias registry (:mod:`sarhad.model.actors`)."""
+    from sarhad.model.actors import resolve_actor
+
+    return [name for name in rule.perpetrators if resolve_actor(name) is None]
+
+
+def check_groups(rule: Rule) -> Rule:
+    """``rule``, when every group it names is in the alias registry (any of a group's spellings).
+
+    Raises InvalidInput naming the unknown group: a rule on a misspelt group would never alert. Applied where a
+    rule is given (``alerts rules add|load``, the dashboard), not to rules already stored.
+    """
+    unknown = unknown_groups(rule)
+    if unknown:
+        raise InvalidInput(
+            f"rule {rule.name!r}: perpetrators: no armed group in the alias registry is called "
+            + ", ".join(repr(n) for n in unknown)
+            + " (give a group's name, short name or any alias, e.g. 'Jaish al-Adl', 'TTP', 'BLA')"
+        )
+    return rule
 
 
 def _now() -> str:
@@ -186,29 +245,45 @@ def remove_rule(db: Database, name: str) -> None:
 
 
 def load_rules_file(path: Path) -> list[Rule]:
-    """Parse a rules file: TOML with ``[[rule]]`` tables, or JSON (a list of rules or ``{"rule": [...]}``).
+    """Parse a rules file: TOML (``.toml``) with ``[[rule]]`` tables, or JSON (``.json``: a list of rules or
+    ``{"rule": [...]}``).
 
-    Raises InvalidInput when the file is missing, malformed, or a rule in it is invalid (naming the rule).
+    Raises InvalidInput when the file is missing, of another kind, malformed, holds a rule that is invalid or
+    names a group the alias registry does not know (naming the rule, its place in the file and the field), or
+    names a rule twice.
     """
+    kind = path.suffix.lower()
+    if kind not in (".toml", ".json"):
+        raise InvalidInput(f"rules file {path}: expected a .toml or .json file, found {kind or 'no extension'!r}")
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise InvalidInput(f"cannot read rules file {path}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"rules file {path} is not UTF-8 text: {exc}") from exc
     try:
-        data: Any = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
+        data: Any = json.loads(text) if kind == ".json" else tomllib.loads(text)
     except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise InvalidInput(
-            f"rules file {path} is not valid {path.suffix.lstrip('.').upper() or 'TOML'}: {exc}"
-        ) from exc
+        raise InvalidInput(f"rules file {path} is not valid {kind.lstrip('.').upper()}: {exc}") from exc
     entries: Sequence[Any] = data.get("rule", []) if isinstance(data, dict) else data
     if not isinstance(entries, list) or not entries:
         raise InvalidInput(f"rules file {path} holds no rules: expected [[rule]] tables")
-    rules = []
+    # where each [[rule]] table starts, for the messages (JSON: the rule's place in the list)
+    headers = [n for n, line in enumerate(text.splitlines(), start=1) if line.strip().startswith("[[rule]]")]
+    rules: list[Rule] = []
+    seen: dict[str, int] = {}
     for i, entry in enumerate(entries, start=1):
+        where = f"rules file {path}, rule {i}" + (
+            f" (line {headers[i - 1]})" if kind == ".toml" and len(headers) == len(entries) else ""
+        )
         if not isinstance(entry, dict):
-            raise InvalidInput(f"rules file {path}: rule {i} is not a table")
-        rules.append(Rule.from_dict(entry))
-    names = [r.name for r in rules]
-    if len(set(names)) != len(names):
-        raise InvalidInput(f"rules file {path} names a rule twice")
+            raise InvalidInput(f"{where} is not a table")
+        try:
+            rule = check_groups(Rule.from_dict(entry))
+        except InvalidInput as exc:
+            raise InvalidInput(f"{where}: {exc}") from exc
+        if rule.name in seen:
+            raise InvalidInput(f"{where}: the name {rule.name!r} is already that of rule {seen[rule.name]}")
+        seen[rule.name] = i
+        rules.append(rule)
     return rules

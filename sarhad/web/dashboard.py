@@ -46,7 +46,7 @@ from sarhad.model.incident import SARHAD_EXTENSION
 from sarhad.monitor import views
 from sarhad.monitor.alerts import list_alerts
 from sarhad.monitor.counterparts import Facts, counterparts
-from sarhad.monitor.rules import Rule, add_rule, list_rules, remove_rule
+from sarhad.monitor.rules import Rule, add_rule, check_groups, list_rules, remove_rule
 from sarhad.monitor.stream import END, Broadcaster, Watcher
 from sarhad.store.db import Database
 from sarhad.store.incidents import Filters
@@ -256,7 +256,7 @@ async def rules(request: Request) -> Response:
             raise InvalidInput(f"the body is not JSON: {exc}") from None
         if not isinstance(data, dict):
             raise InvalidInput("expected a JSON object (a rule)")
-        rule = add_rule(ctx.db, Rule.from_dict(data))
+        rule = add_rule(ctx.db, check_groups(Rule.from_dict(data)))
         ctx.audit(principal_of(request), "add-alert-rule", rule.name)
         return _json({"rule": {**rule.to_dict(), "conditions": rule.conditions()}}, 201)
     return _json({"rules": [{**r.to_dict(), "conditions": r.conditions()} for r in list_rules(ctx.db)]})

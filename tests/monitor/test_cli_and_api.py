@@ -25,7 +25,7 @@ def home(tmp_path: Path) -> Path:
 
 def test_alerts_cli_contract(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "--home", str(home), "alerts", "rules", "add", "--name", "near", "--near-border",
-                         "25", "--perpetrator", "Jaish", "--min-killed", "1")  # fmt: skip
+                         "25", "--perpetrator", "Jaish al-Adl", "--min-killed", "1")  # fmt: skip
     assert code == 0, err
     assert "added rule near" in out
     code, out, _ = run(capsys, "--home", str(home), "alerts", "rules", "list", "--json")

@@ -58,7 +58,7 @@ def test_near_border_and_perpetrator_and_killed_rules(node: Node) -> None:
     assert publish_and_evaluate(node, make("b", border_km=80, killed=1)) == []
     reasons = {a.rule: a.reason for a in list_alerts(node.db)}
     assert reasons["near"] == "2.5 km from the border"
-    assert reasons["jaish-2"] == "perpetrator Jaish al-Adl; 2 killed"
+    assert reasons["jaish-2"] == "perpetrator Jaish al-Adl (jaish); 2 killed"
 
 
 def test_incident_without_figures_or_distance_does_not_match(node: Node) -> None:

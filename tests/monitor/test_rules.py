@@ -80,8 +80,8 @@ def test_rules_file_in_toml_and_json(tmp_path: Path) -> None:
         ("[[rule]]\nname = ", "is not valid TOML"),
         ("title = 'x'\n", "holds no rules"),
         ('[[rule]]\nname = "a"\nbogus = 1\n', "unknown field"),
-        ('[[rule]]\nname = "a"\nmin_killed = 1\n[[rule]]\nname = "a"\nmin_killed = 2\n', "names a rule twice"),
-        ('[[rule]]\nname = "a"\nmin_killed = "many"\n', "invalid literal"),
+        ('[[rule]]\nname = "a"\nmin_killed = 1\n[[rule]]\nname = "a"\nmin_killed = 2\n', "is already that of rule 1"),
+        ('[[rule]]\nname = "a"\nmin_killed = "many"\n', "must be a whole number"),
     ],
 )
 def test_rules_file_errors_name_the_problem(tmp_path: Path, text: str, message: str) -> None:
