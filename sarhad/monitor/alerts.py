@@ -3,7 +3,8 @@
 An alert is listed while its incident has a current version on this node (a row in ``incidents``,
 :func:`listed`): when a peer withholds a later version of the incident (marked stricter, see
 :mod:`sarhad.exchange.withheld`), the alerts raised on the copy held stay stored but are listed nowhere (the
-CLI, the dashboard's list, count and live stream), and are listed again once a current version arrives.
+CLI, the dashboard's list, count and live stream), and are listed again once a current version arrives (the live
+stream sends such an alert then, see :class:`sarhad.monitor.stream.Watcher`).
 """
 
 from __future__ import annotations

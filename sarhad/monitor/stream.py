@@ -28,6 +28,8 @@ __all__ = ["END", "Broadcaster", "Event", "Subscription", "Watcher", "close_stre
 log = logging.getLogger(__name__)
 
 _BATCH: Final = 500
+_ALERT_COLUMNS: Final = "a.id, a.rule, a.incident_id, a.origin, a.reason, a.created, i.tlp, i.origin, a.seq"
+_HELD: Final = 10_000  # at most this many alerts held until their incident is current again (Watcher._hold)
 _watchers: weakref.WeakSet[Watcher] = weakref.WeakSet()
 _broadcasters: weakref.WeakSet[Broadcaster] = weakref.WeakSet()
 
@@ -119,8 +121,9 @@ class Watcher:
     """Polls the node's database for new incidents and alerts and publishes them to a broadcaster.
 
     ``db`` must be used only from the event loop's thread (the app's connection is). Records and alerts that
-    existed before the first poll are not streamed. It only reads: the alerts it streams were stored by the
-    writers of their records (see the module's docstring).
+    existed before the first poll are not streamed. An alert whose incident has no current version when it looks
+    is held (at most ``_HELD``) and streamed once a current version of that incident is stored. It only reads:
+    the alerts it streams were stored by the writers of their records (see the module's docstring).
     """
 
     def __init__(self, db: Database, broadcaster: Broadcaster, *, interval: float = 0.25) -> None:
@@ -130,6 +133,9 @@ class Watcher:
         # how far it has streamed: the ``seq`` of ``objects`` and of ``alerts``
         self._seq: int | None = None
         self._alert_seq: int | None = None
+        # alerts passed while their incident had no current version, by incident: their ``seq``
+        self._held: dict[str, set[int]] = {}
+        self._held_count = 0
         self._wake: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         _watchers.add(self)
@@ -178,19 +184,53 @@ class Watcher:
         for item in sorted(found, key=lambda item: order.get(str(item["id"]), len(order))):
             named = _recipients(self.db, str(item["id"])) if item["tlp"] == "RED" else ()
             events.append(Event("incident", item, item["tlp"], item["origin"], named))
-        return events
+        return events + self._released(ids) if self._held else events
 
     def _new_alerts(self, top: int) -> list[Event]:
         assert self._alert_seq is not None
-        # A listed alert's incident has its row in incidents (listed() says so, in the same statement, so on the
-        # same snapshot), so the join finds it: the event is marked with its current version's TLP and origin.
+        # An alert whose incident has no current version (a row in incidents) is not listed (alerts.listed): it is
+        # held, by its incident, and streamed when a current version of that incident arrives (_new_incidents).
         rows = self.db.fetchall(
-            "SELECT a.id, a.rule, a.incident_id, a.origin, a.reason, a.created, i.tlp, i.origin, a.seq FROM alerts a"
-            f" JOIN incidents i ON i.id = a.incident_id WHERE a.seq > ? AND a.seq <= ? AND {listed('a')}"
-            " ORDER BY a.seq LIMIT ?",
+            f"SELECT {_ALERT_COLUMNS} FROM alerts a LEFT JOIN incidents i ON i.id = a.incident_id"
+            " WHERE a.seq > ? AND a.seq <= ? ORDER BY a.seq LIMIT ?",
             (self._alert_seq, top, _BATCH),
         )
         self._alert_seq = int(rows[-1][8]) if len(rows) == _BATCH else max(top, self._alert_seq)
+        for r in rows:
+            if r[6] is None:
+                self._hold(str(r[2]), int(r[8]))
+        return self._alert_events([r for r in rows if r[6] is not None])
+
+    def _hold(self, incident_id: str, seq: int) -> None:
+        self._held.setdefault(incident_id, set()).add(seq)
+        self._held_count += 1
+        while self._held_count > _HELD and self._held:  # the oldest incident's first: a bound, not a queue
+            self._held_count -= len(self._held.pop(next(iter(self._held))))
+
+    def _released(self, incident_ids: list[str]) -> list[Event]:
+        """The held alerts of these incidents (a version of each has just been stored) that are listed now."""
+        seqs = [seq for i in incident_ids for seq in self._held.get(i, ())]
+        if not seqs:
+            return []
+        rows: list[Any] = []
+        for start in range(0, len(seqs), 400):
+            chunk = seqs[start : start + 400]
+            rows += self.db.fetchall(
+                f"SELECT {_ALERT_COLUMNS} FROM alerts a JOIN incidents i ON i.id = a.incident_id"
+                f" WHERE a.seq IN ({','.join('?' * len(chunk))}) AND {listed('a')}",
+                chunk,
+            )
+        for r in rows:
+            held = self._held.get(str(r[2]))
+            if held is not None and int(r[8]) in held:
+                held.discard(int(r[8]))
+                self._held_count -= 1
+                if not held:
+                    del self._held[str(r[2])]
+        return self._alert_events(sorted(rows, key=lambda r: int(r[8])))
+
+    def _alert_events(self, rows: list[Any]) -> list[Event]:
+        """The events of alert rows (alert columns, then the current version's TLP and origin, then ``seq``)."""
         events = []
         for r in rows:
             data = dict(zip(("id", "rule", "incident_id", "origin", "reason", "created"), r[:6], strict=True))

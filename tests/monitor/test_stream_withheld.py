@@ -1,0 +1,53 @@
+"""An alert whose incident is not current when the live stream looks (a later version the peer withheld from this
+node arrived after the alert, before the look) is streamed once a current version arrives, not lost: across real
+PK and IR nodes on loopback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sarhad.exchange.peers import get_peer
+from sarhad.exchange.sync import sync_peer
+from sarhad.marking import mark_incident
+from sarhad.monitor.alerts import alert_id, list_alerts
+from sarhad.monitor.rules import Rule, add_rule
+from sarhad.monitor.stream import Broadcaster, Watcher
+from sarhad.node import Node
+from tests.monitor.test_evaluate import make
+from tests.node_pair import peered, pk_and_ir
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def pair(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Node, Node]]:
+    with pk_and_ir(tmp_path, request) as (pk, ir), peered(pk, ir):
+        yield pk, ir
+
+
+def test_an_alert_on_an_incident_withheld_when_the_stream_looks_is_streamed_when_a_current_version_arrives(
+    pair: tuple[Node, Node],
+) -> None:
+    pk, ir = pair
+    add_rule(ir.db, Rule("jaish", perpetrators=("Jaish al-Adl",)))
+    watcher = Watcher(ir.db, Broadcaster())
+    assert watcher.poll() == []  # the first look only sets the marks
+    record = make("withheld-then-cleared")
+    pk.publish([record])
+    sync_peer(ir, get_peer(ir.db, "PK"))  # the first version, which alerts
+    mark_incident(pk, record.id, "RED")  # a later version IR's peer principal may not read
+    sync_peer(ir, get_peer(ir.db, "PK"))  # its envelope only, before the stream looks
+    assert ir.db.fetchone("SELECT COUNT(*) FROM alerts WHERE incident_id = ?", (record.id,)) == (1,)
+    assert list_alerts(ir.db) == []  # stored, not listed: the incident has no current version on IR
+    assert [e for e in watcher.poll() if e.kind == "alert"] == []
+    mark_incident(pk, record.id, "CLEAR")  # a later version IR may read: current again
+    sync_peer(ir, get_peer(ir.db, "PK"))
+    alerts = [e for e in watcher.poll() if e.kind == "alert"]
+    assert [(e.data["id"], e.data["rule"], e.tlp) for e in alerts] == [(alert_id("jaish", record.id), "jaish", "CLEAR")]
+    assert alerts[0].data["reason"] == "perpetrator Jaish al-Adl"
+    assert alerts[0].data["incident"]["id"] == record.id
+    assert [e for e in watcher.poll() if e.kind == "alert"] == []  # once
+    mark_incident(pk, record.id, "GREEN")  # a further version: the alert is not streamed again
+    sync_peer(ir, get_peer(ir.db, "PK"))
+    assert [e.kind for e in watcher.poll()] == ["incident"]
