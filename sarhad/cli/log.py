@@ -17,9 +17,16 @@ Output contract (other tools rely on it):
   (``status`` ``key_not_held``), 5 when everything checks but the node holds evidence that a peer rewrote its
   log, and 1 at the first problem found (``--json``: ``ok`` false and ``error``); 1 before 3 before 5, and
   ``ok`` is true only with 0.
-* ``log evidence --json`` prints a list of pieces (``peer``, ``kind``, ``detected``, ``reason``,
-  ``earlier_size``, ``earlier_root``, ``later_size``, ``later_root``, ``folder``).
-* ``log check-proof`` reads what ``log prove --json`` or ``log consistency --json`` prints, or an evidence.json.
+* ``log evidence --json`` prints a list of pieces (``name``, ``peer``, ``kind``, ``detected``, ``reason``,
+  ``earlier_size``, ``earlier_root``, ``later_size``, ``later_root``, ``folder``); ``log verify --json``'s
+  ``evidence`` holds the same pieces with ``file`` (``NAME/evidence.json`` under ``log evidence --out DIR``)
+  instead of ``folder``.
+* ``log check-proof`` reads what ``log prove --json`` or ``log consistency --json`` prints (with
+  ``--cosigned``: the checkpoints carry their stored cosignatures), an evidence.json, or a signed checkpoint
+  (``log checkpoint --cosigned``); ``--json`` prints ``ok``, ``kind``, ``result`` or ``error`` and
+  ``checkpoints`` (per checkpoint: ``field``, ``origin``, ``size``, ``root``, ``signatures`` with ``role``,
+  ``name``, ``key_id``, ``status``, ``timestamp``, ``detail``; ``witnesses``, ``witnessed``, ``quorum``, ``ok``,
+  ``problems``).
 """
 
 from __future__ import annotations
@@ -44,6 +51,7 @@ from sarhad.cli._shared import (
 from sarhad.errors import InvalidInput, NotFound, SarhadError, VerificationError
 
 if TYPE_CHECKING:
+    from sarhad.log.cosignature import CosignatureVerifier
     from sarhad.log.note import Verifier
 
 __all__ = ["key_app", "log_app"]
@@ -68,6 +76,21 @@ _PROOF_FILE = typer.Argument(
     help="The output of 'log prove --json' or 'log consistency --json', or an evidence.json ('-': stdin).",
 )
 _VKEY = typer.Option(..., "--vkey", help="The log's verifier key (from 'sarhad key show').")
+_WITNESS_KEY = typer.Option(
+    [],
+    "--witness-key",
+    metavar="FILE",
+    help="A file of witnesses' verifier keys, one a line ('sarhad key show' on a witness's node, or a"
+    " cosignature/v1 key); each checkpoint's cosignatures are checked with them (repeatable).",
+)
+_QUORUM = typer.Option(
+    None,
+    "--quorum",
+    metavar="N",
+    help="How many of the --witness-key witnesses must have cosigned each checkpoint (default: every one; for"
+    " evidence: none).",
+)
+_COSIGNED = typer.Option(False, "--cosigned", help="The checkpoints with the witnesses' stored cosignatures.")
 _BODY = typer.Option(None, "--body", help="The object's canonical JSON: also check that the envelope commits to it.")
 
 
@@ -114,10 +137,11 @@ def _latest_size(log: Any) -> int:
     return int(cp.size)
 
 
-def _signed_note(log: Any, size: int) -> str | None:
-    """The checkpoint the node signed at ``size``, or None when it signed none there (a size between batches)."""
+def _signed_note(log: Any, size: int, cosigned: bool = False) -> str | None:
+    """The checkpoint the node signed at ``size`` (with its stored cosignatures when ``cosigned``), or None when
+    it signed none there (a size between batches)."""
     try:
-        note: str | None = log.checkpoint(size).note
+        note: str | None = log.cosigned_note(size) if cosigned else log.checkpoint(size).note
     except NotFound:
         return None
     return note
@@ -152,9 +176,11 @@ def log_prove(
     object_id: str = typer.Argument(..., metavar="OBJECT_ID"),
     version: str = typer.Option(None, "--version", help="The object version (its 'modified'); default: latest."),
     size: int = typer.Option(None, "--size", help="Prove against the checkpoint at this size (default: latest)."),
+    cosigned: bool = _COSIGNED,
     json_out: bool = _JSON,
 ) -> None:
-    """Prove that an object version is in the log: its leaf, the inclusion proof and the signed checkpoint."""
+    """Prove that an object version is in the log: its leaf, the inclusion proof and the signed checkpoint
+    (with --cosigned, its witnesses' cosignatures too, for 'log check-proof --witness-key')."""
     log = state(ctx).node().log
     tree_size = _latest_size(log) if size is None else size
     checkpoint = log.checkpoint(tree_size)
@@ -171,7 +197,7 @@ def log_prove(
         "leaf_hash": _b64(leaf.leaf_hash),
         "envelope": leaf.canonical,
         "proof": hashes,
-        "checkpoint": checkpoint.note,
+        "checkpoint": log.cosigned_note(tree_size) if cosigned else checkpoint.note,
     }
     if json_out:
         print_json(out)
@@ -183,7 +209,7 @@ def log_prove(
     for h in hashes:
         console.print(f"  {h}", highlight=False)
     console.print("checkpoint:", highlight=False)
-    sys.stdout.write(checkpoint.note or "")
+    sys.stdout.write(out["checkpoint"] or "")
 
 
 @log_app.command("consistency")
@@ -191,6 +217,7 @@ def log_consistency(
     ctx: typer.Context,
     old: int = typer.Argument(..., metavar="OLD"),
     new: int = typer.Argument(None, metavar="[NEW]", help="Default: the latest checkpoint's size."),
+    cosigned: bool = _COSIGNED,
     json_out: bool = _JSON,
 ) -> None:
     """Prove that the tree of size OLD is a prefix of the tree of size NEW (RFC 9162 consistency proof)."""
@@ -209,8 +236,8 @@ def log_consistency(
         "old_size": old,
         "new_size": new_size,
         "proof": hashes,
-        "old_checkpoint": _signed_note(log, old),
-        "new_checkpoint": _signed_note(log, new_size),
+        "old_checkpoint": _signed_note(log, old, cosigned),
+        "new_checkpoint": _signed_note(log, new_size, cosigned),
     }
     if json_out:
         print_json(out)
@@ -237,7 +264,7 @@ def log_verify(
     this node holds evidence that a peer rewrote its log (a sync found it; see 'log evidence'). 1 comes before
     3, and 3 before 5; the evidence is listed whatever the status. Names that hold copies of one log (the same
     key, registered before that was refused) are named in a warning and in --json's shared_logs."""
-    from sarhad.exchange.evidence import list_evidence
+    from sarhad.exchange.evidence import folder_name, list_evidence
     from sarhad.exchange.peers import shared_logs, witness_keys
     from sarhad.log.cosignature import CosignatureVerifier
     from sarhad.log.note import Verifier
@@ -253,6 +280,11 @@ def log_verify(
         witnesses.append(v if isinstance(v, CosignatureVerifier) else CosignatureVerifier(v.name, v.public_key))
 
     evidence = list_evidence(node.db)
+    # Each piece with the name 'log evidence --out DIR' writes it under, which an auditor passes to check-proof.
+    pieces = [
+        {"name": name, "file": f"{name}/evidence.json", **e.as_dict()}
+        for name, e in ((folder_name(n, e), e) for n, e in enumerate(evidence, 1))
+    ]
 
     def run(progress: Progress | None = None) -> tuple[VerifyReport, list[PeerCopyReport]]:
         own = verify_log(
@@ -283,7 +315,7 @@ def log_verify(
             report, peers = run()
     except SarhadError as exc:
         if json_out:  # a script gets the failure on stdout too; the message still goes to stderr, exit 1
-            print_json({"ok": False, "error": str(exc), "evidence": [e.as_dict() for e in evidence]})
+            print_json({"ok": False, "error": str(exc), "evidence": pieces})
         raise
     # A copy whose checkpoints are signed by a key this node no longer holds is not verified, but it is no
     # tampering found either: everything else is checked, the copy is named with what to do, and the exit
@@ -306,7 +338,7 @@ def log_verify(
                 "cosignatures_not_checked": report.cosignatures_not_checked,
                 "saved_checkpoints": report.known,
                 "peers": {p.peer: p.as_dict() for p in peers},
-                "evidence": [e.as_dict() for e in evidence],
+                "evidence": pieces,
                 "shared_logs": shared,
             }
         )
@@ -314,8 +346,14 @@ def log_verify(
         console.print(report.summary(), highlight=False)
         for p in peers:
             console.print(p.summary(), highlight=False)
-        for e in evidence:
-            console.print(f"evidence: {e.summary()}: {e.reason}", style="red", highlight=False, markup=False)
+        for e, piece in zip(evidence, pieces, strict=True):
+            console.print(
+                f"evidence {piece['name']} (log evidence --out DIR writes DIR/{piece['file']}): {e.summary()}:"
+                f" {e.reason}",
+                style="red",
+                highlight=False,
+                markup=False,
+            )
     for warning in warnings:
         err_console.print(f"warning: {warning}", style="yellow", highlight=False, markup=False)
     for names in shared:
@@ -362,19 +400,25 @@ def log_evidence(
     proof that failed): the peer, when it was found, and the two signed checkpoints. With --out, write per
     piece a folder with both checkpoints as received, the peer's key, the proof, evidence.json (for
     'log check-proof') and a README.txt saying what they show and what they cannot."""
-    from sarhad.exchange.evidence import list_evidence, write_evidence
+    from sarhad.exchange.evidence import folder_name, list_evidence, write_evidence
 
     node = state(ctx).node()
     evidence = list_evidence(node.db)
     folders = [] if out is None else write_evidence(node.db, evidence, out)
     if json_out:
         paths = [str(f) for f in folders] if out is not None else [None] * len(evidence)
-        print_json([{**e.as_dict(), "folder": path} for e, path in zip(evidence, paths, strict=True)])
+        print_json(
+            [
+                {"name": folder_name(n, e), **e.as_dict(), "folder": path}
+                for n, (e, path) in enumerate(zip(evidence, paths, strict=True), 1)
+            ]
+        )
         return
     print_listing(
-        ["peer", "kind", "found", "verified before", "then signed", "reason"],
+        ["name", "peer", "kind", "found", "verified before", "then signed", "reason"],
         [
             [
+                folder_name(n, e),
                 e.peer,
                 e.kind,
                 e.detected,
@@ -382,7 +426,7 @@ def log_evidence(
                 f"{e.later.size} {_b64(e.later.root)}",
                 e.reason,
             ]
-            for e in evidence
+            for n, e in enumerate(evidence, 1)
         ],
         "no evidence: no sync found a peer's log rewritten",
         summary=f"{len(evidence)} piece{'s' if len(evidence) != 1 else ''} of evidence",
@@ -396,31 +440,150 @@ def log_check_proof(
     proof_file: Path = _PROOF_FILE,
     vkey: str = _VKEY,
     body: Path = _BODY,
+    witness_key: list[Path] = _WITNESS_KEY,
+    quorum: int = _QUORUM,
+    json_out: bool = _JSON,
 ) -> None:
-    """Check a proof offline, without the node. An inclusion proof ('log prove --json'): the checkpoint's
-    signature, the envelope's leaf hash and the proof up to the signed root. A consistency proof ('log
-    consistency --json'): both checkpoints' signatures and the proof between their roots. Evidence
-    ('log evidence --out', evidence.json): that the two checkpoints, both signed by the key, cannot both be
-    true (the same size with different roots, or a proof that leads to the larger root and not to the
-    smaller); it fails, saying why, when the files do not show that."""
+    """Check a proof or a checkpoint offline, without the node. A signed checkpoint ('log checkpoint
+    --cosigned'): its signature. An inclusion proof ('log prove --json'): the checkpoint's signature, the
+    envelope's leaf hash and the proof up to the signed root. A consistency proof ('log consistency --json'):
+    both checkpoints' signatures and the proof between their roots. Evidence ('log evidence --out',
+    evidence.json): that the two checkpoints, both signed by the key, cannot both be true (the same size with
+    different roots, or a proof that leads to the larger root and not to the smaller); it fails, saying why,
+    when the files do not show that. Every checkpoint's signatures are reported: the log's, checked with
+    --vkey, and each cosignature, checked with the --witness-key keys (valid, invalid, unknown key, missing;
+    one dated in the future or under another name than its key's is refused). Exits 1 when a proof or the
+    log's signature fails, a given witness's cosignature is invalid, or fewer than --quorum witnesses
+    cosigned (default: every one given; for evidence, none, since a conflict needs only the log's
+    signatures)."""
+    import time
+
+    from sarhad.log.cosigned import check_cosigned
     from sarhad.log.note import Verifier
 
     text = sys.stdin.read() if str(proof_file) == "-" else proof_file.read_text(encoding="utf-8")
+    verifier = Verifier.from_vkey(vkey)
+    witnesses = _witness_keys(witness_key)
+    kind, data = _document(proof_file, text)
+    # 1. The proof (or the bare checkpoint) with the log's key, as before: its failure comes first.
+    try:
+        if kind == "evidence":
+            result = _check_evidence(proof_file, data, verifier)
+        elif kind == "consistency":
+            result = _check_consistency(proof_file, data, verifier)
+        elif kind == "inclusion":
+            result = _check_inclusion(proof_file, data, verifier, body)
+        else:
+            result = _check_checkpoint(data["checkpoint"], verifier)
+    except SarhadError as exc:
+        if json_out:
+            print_json({"ok": False, "kind": kind, "error": str(exc), "checkpoints": []})
+        raise
+    # 2. Every checkpoint's signatures, line by line, with the witnesses' keys and the quorum.
+    fields = _NOTE_FIELDS[kind]
+    need = quorum if quorum is not None else (0 if kind == "evidence" else None)
+    now = int(time.time())
+    reports = [
+        (field, check_cosigned(data[field], verifier, witnesses, now=now, quorum=need))
+        for field in fields
+        if isinstance(data.get(field), str)
+    ]
+    where = {field: f"{proof_file}: {field}: " if kind != "checkpoint" else f"{proof_file}: " for field in fields}
+    problems = [where[field] + p for field, report in reports for p in report.problems()]
+    if json_out:
+        print_json(
+            {
+                "ok": not problems,
+                "kind": kind,
+                **({"error": "; ".join(problems)} if problems else {"result": result}),
+                "checkpoints": [
+                    {"field": field if kind != "checkpoint" else None, **r.as_dict()} for field, r in reports
+                ],
+            }
+        )
+    else:
+        if not problems:
+            console.print(result, highlight=False, markup=False)
+        # A checkpoint signed by the log alone, checked without witness keys, needs no more than the line above.
+        plain = not witnesses and all(len(r.signatures) == 1 for _, r in reports)
+        for field, report in [] if plain and not problems else reports:
+            label = f"{field}: " if kind != "checkpoint" else ""
+            console.print(f"{label}{report.summary()}", highlight=False, markup=False)
+            for sig in report.signatures:
+                console.print(f"  {sig.summary()}", highlight=False, markup=False)
+    if problems:
+        raise VerificationError("; ".join(problems))
+
+
+# The fields of each kind of document that hold signed checkpoints ("checkpoint": a bare signed note).
+_NOTE_FIELDS = {
+    "checkpoint": ("checkpoint",),
+    "inclusion": ("checkpoint",),
+    "consistency": ("old_checkpoint", "new_checkpoint"),
+    "evidence": ("earlier_checkpoint", "later_checkpoint"),
+}
+
+
+def _document(proof_file: Path, text: str) -> tuple[str, dict[str, Any]]:
+    """The kind of document (see ``_NOTE_FIELDS``) and its fields; a signed note is a bare checkpoint."""
+    from sarhad.log.note import parse_note
+
     try:
         data = json.loads(text)
     except ValueError as exc:
-        raise InvalidInput(f"{proof_file}: not JSON ({exc}); {_PROOF_DOCUMENT}") from None
+        try:
+            parse_note(text)
+        except InvalidInput:
+            raise InvalidInput(
+                f"{proof_file}: not JSON ({exc}) nor a signed checkpoint; {_PROOF_DOCUMENT}, or the signed"
+                " checkpoint 'sarhad log checkpoint --cosigned' prints"
+            ) from None
+        return "checkpoint", {"checkpoint": text}
     if not isinstance(data, dict):
         raise InvalidInput(
             f"{proof_file}: {_JSON_TYPES.get(type(data), 'a value')}, not a JSON object; {_PROOF_DOCUMENT}"
         )
-    verifier = Verifier.from_vkey(vkey)
     if "earlier_checkpoint" in data:
-        _check_evidence(proof_file, data, verifier)
-    elif "old_checkpoint" in data or "old_size" in data:
-        _check_consistency(proof_file, data, verifier)
-    else:
-        _check_inclusion(proof_file, data, verifier, body)
+        return "evidence", data
+    if "old_checkpoint" in data or "old_size" in data:
+        return "consistency", data
+    return "inclusion", data
+
+
+def _witness_keys(paths: list[Path]) -> list[CosignatureVerifier]:
+    """The witnesses' cosignature keys in the files ``paths``: one verifier key a line (blank lines and lines
+    starting with '#' skipped). A node's log key ('sarhad key show') names the cosignature/v1 key it cosigns
+    with (sarhad.exchange.peers). Raises InvalidInput naming the file and line of a key that cannot be read."""
+    from sarhad.log.cosignature import CosignatureVerifier
+    from sarhad.log.note import Verifier
+
+    keys: dict[str, CosignatureVerifier] = {}
+    for path in paths:
+        found = 0
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            try:
+                v = Verifier.from_vkey(line)
+            except InvalidInput as exc:
+                raise InvalidInput(f"{path} line {number}: {exc}") from None
+            w = v if isinstance(v, CosignatureVerifier) else CosignatureVerifier(v.name, v.public_key)
+            keys.setdefault(w.vkey, w)
+            found += 1
+        if not found:
+            raise InvalidInput(f"{path} holds no verifier key (one name+keyid+key a line, as 'sarhad key show' prints)")
+    return list(keys.values())
+
+
+def _check_checkpoint(note: str, verifier: Verifier) -> str:
+    from sarhad.log.checkpoint import open_checkpoint
+
+    checkpoint, _ = open_checkpoint(note, [verifier])
+    return (
+        f"ok: the checkpoint of size {checkpoint.size} of {checkpoint.origin} is signed by {verifier.name}"
+        f" (root {_b64(checkpoint.root)})"
+    )
 
 
 def _fields(proof_file: Path, data: dict[str, Any], fields: dict[str, tuple[type, ...]], document: str) -> None:
@@ -443,7 +606,7 @@ def _hashes(proof_file: Path, values: list[Any]) -> list[bytes]:
         raise InvalidInput(f"{proof_file}: a proof hash is not base64 ({exc})") from None
 
 
-def _check_inclusion(proof_file: Path, data: dict[str, Any], verifier: Verifier, body: Path | None) -> None:
+def _check_inclusion(proof_file: Path, data: dict[str, Any], verifier: Verifier, body: Path | None) -> str:
     from sarhad.log import merkle
     from sarhad.log.checkpoint import open_checkpoint
     from sarhad.log.envelope import Envelope
@@ -468,12 +631,10 @@ def _check_inclusion(proof_file: Path, data: dict[str, Any], verifier: Verifier,
         digest = hashlib.sha256(body.read_bytes()).hexdigest()
         if digest != envelope.sha256:
             raise VerificationError(f"{body}: SHA-256 {digest} is not the envelope's {envelope.sha256}")
-    console.print(
-        f"ok: {envelope.ref} is leaf {index} of the tree of {size} signed by {checkpoint.origin}", highlight=False
-    )
+    return f"ok: {envelope.ref} is leaf {index} of the tree of {size} signed by {checkpoint.origin}"
 
 
-def _check_consistency(proof_file: Path, data: dict[str, Any], verifier: Verifier) -> None:
+def _check_consistency(proof_file: Path, data: dict[str, Any], verifier: Verifier) -> str:
     from sarhad.log import merkle
     from sarhad.log.checkpoint import open_checkpoint
 
@@ -494,19 +655,17 @@ def _check_consistency(proof_file: Path, data: dict[str, Any], verifier: Verifie
             raise VerificationError(f"{proof_file}: {key} is for size {checkpoint.size}, the proof for {size}")
         roots.append(checkpoint.root)
     merkle.verify_consistency(old, new, _hashes(proof_file, data["proof"]), roots[0], roots[1])
-    console.print(f"ok: the tree of {old} is a prefix of the tree of {new} signed by {verifier.name}", highlight=False)
+    return f"ok: the tree of {old} is a prefix of the tree of {new} signed by {verifier.name}"
 
 
-def _check_evidence(proof_file: Path, data: dict[str, Any], verifier: Verifier) -> None:
+def _check_evidence(proof_file: Path, data: dict[str, Any], verifier: Verifier) -> str:
     from sarhad.log.conflict import verify_conflict
 
     _fields(proof_file, data, _EVIDENCE_FIELDS, _EVIDENCE_DOCUMENT)
     proof = None if data["proof"] is None else _hashes(proof_file, data["proof"])
     prefix = None if data["prefix_root"] is None else _hashes(proof_file, [data["prefix_root"]])[0]
     conflict = verify_conflict(data["earlier_checkpoint"], data["later_checkpoint"], verifier, proof, prefix)
-    console.print(
+    return (
         f"ok: two checkpoints of {conflict.origin}, both signed by {verifier.name}, cannot both be true:"
-        f" {conflict.what}",
-        highlight=False,
-        markup=False,
+        f" {conflict.what}"
     )

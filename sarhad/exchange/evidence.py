@@ -21,7 +21,7 @@ from sarhad.log.checkpoint import Checkpoint, open_checkpoint
 from sarhad.log.note import Verifier
 from sarhad.store.db import Database
 
-__all__ = ["Evidence", "list_evidence", "write_evidence"]
+__all__ = ["Evidence", "folder_name", "list_evidence", "write_evidence"]
 
 _KINDS = {-1: "rollback", 0: "split view", 1: "rewritten history"}
 
@@ -84,6 +84,13 @@ def list_evidence(db: Database) -> list[Evidence]:
             raise InvalidInput(f"{where} is damaged: {exc}") from exc
         out.append(Evidence(str(peer), str(detected), str(reason), earlier, later, hashes))
     return out
+
+
+def folder_name(number: int, item: Evidence) -> str:
+    """The name of the ``number``-th piece (from 1, in :func:`list_evidence`'s order, which new pieces only
+    extend): ``1-PK``, the folder :func:`write_evidence` writes it to, which ``sarhad log verify`` names so that
+    an auditor finds ``DIR/1-PK/evidence.json`` after ``sarhad log evidence --out DIR``."""
+    return f"{number}-{item.peer}"
 
 
 def _peer_keys(db: Database, peer: str) -> list[str]:
@@ -173,7 +180,7 @@ def write_evidence(db: Database, items: list[Evidence], out: Path) -> list[Path]
         raise InvalidInput(f"{out} is not a folder")
     folders = []
     for n, item in enumerate(items, 1):
-        folder = out / f"{n}-{item.peer}"
+        folder = out / folder_name(n, item)
         folder.mkdir(parents=True, exist_ok=True)
         vkey = _signing_key(db, item)
         proof: list[str] | None = None if item.proof is None else list(item.proof)

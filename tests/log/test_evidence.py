@@ -17,6 +17,7 @@ from sarhad.exchange.peers import add_peer, get_peer
 from sarhad.exchange.sync import sync_peer
 from sarhad.importer import import_file
 from sarhad.log.envelope import Envelope
+from sarhad.log.note import Signature, parse_note
 from sarhad.log.store import Log
 from sarhad.node import Node
 from sarhad.web.auth import create_token
@@ -88,16 +89,21 @@ def test_log_verify_reports_the_evidence_it_holds_and_exits_5(
     # The copy kept is the one verified before, which still checks: the evidence is what verify must show.
     code, out, err = _cli(capsys, ir, "log", "verify")
     assert code == 5, err
-    assert "evidence: peer PK: split view found 20" in out and "size 37 (root " in out and "entry 5" in out
+    assert "peer PK: split view found 20" in out and "size 37 (root " in out and "entry 5" in out
     assert "log verified, but this node holds evidence that a peer rewrote its log: PK" in out
+    text_out = out
     code, out, _ = _cli(capsys, ir, "log", "verify", "--json")
     assert code == 5
     data = json.loads(out)
     assert data["ok"] is False and data["peers"]["PK"]["status"] == "verified" and "cosignatures" in data
     [piece] = data["evidence"]
     assert set(piece) == {
-        "peer", "kind", "detected", "reason", "earlier_size", "earlier_root", "later_size", "later_root",
+        "name", "file", "peer", "kind", "detected", "reason", "earlier_size", "earlier_root", "later_size",
+        "later_root",
     }  # fmt: skip
+    # The name an auditor finds it under: 'log evidence --out DIR' writes DIR/1-PK/evidence.json.
+    assert (piece["name"], piece["file"]) == ("1-PK", "1-PK/evidence.json")
+    assert "evidence 1-PK (log evidence --out DIR writes DIR/1-PK/evidence.json): peer PK: split view" in text_out
     assert (piece["peer"], piece["kind"], piece["earlier_size"], piece["later_size"]) == ("PK", "split view", 37, 37)
     assert piece["earlier_root"] == data["peers"]["PK"]["root"] != piece["later_root"]
 
@@ -181,3 +187,55 @@ def test_log_evidence_writes_what_check_proof_shows_for_each_kind(
     # The table lists the same four pieces.
     code, out, _ = _cli(capsys, ir, "log", "evidence")
     assert code == 0 and out.count("rollback") >= 2 and "4 pieces of evidence" in out
+
+
+@pytest.mark.parametrize("synced", PARAMS, indirect=True)
+def test_evidence_files_round_trip_with_their_checkpoints_cosignatures(
+    synced: tuple[Node, Node], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    pk, ir = synced
+    _resign(pk, _envelopes(pk), 37, rewrite=5)
+    _sync_fails(ir, r"split view")
+    code, out, err = _cli(capsys, ir, "log", "evidence", "--out", str(tmp_path / "ev"), "--json")
+    assert code == 0, err
+    [piece] = json.loads(out)
+    assert piece["name"] == "1-PK" and piece["folder"] == str(tmp_path / "ev" / "1-PK")
+    path = Path(piece["folder"]) / "evidence.json"
+    keys = tmp_path / "witness.vkey"
+    keys.write_text(ir.signer.vkey + "\n")
+
+    def check(*args: str) -> tuple[int, str, str]:
+        return run_cli(capsys, "log", "check-proof", str(path), "--vkey", pk.signer.vkey, *args)
+
+    # As written: both checkpoints signed by PK's key, neither cosigned; the signatures are reported.
+    code, out, err = check("--witness-key", str(keys))
+    assert code == 0, err
+    assert out.startswith("ok: two checkpoints of sarhad.pk/log")
+    assert "earlier_checkpoint: the checkpoint of size 37" in out and "later_checkpoint" in out
+    assert "0 of 1 witness cosigned (quorum 0)" in out
+    # A witness shown both (here IR's real key cosigning each): the cosignatures check, and a quorum of 1 holds.
+    document = json.loads(path.read_text())
+    cosigner = ir.signer.cosigner()
+    for field in ("earlier_checkpoint", "later_checkpoint"):
+        document[field] = cosigner.cosign_note(document[field], 1767225600)
+    path.write_text(json.dumps(document))
+    code, out, err = check("--witness-key", str(keys), "--quorum", "1", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["ok"] is True and data["kind"] == "evidence"
+    assert [(c["field"], c["witnessed"]) for c in data["checkpoints"]] == [
+        ("earlier_checkpoint", 1),
+        ("later_checkpoint", 1),
+    ]
+    # One altered byte in the later checkpoint's cosignature: refused, naming the file and the checkpoint.
+    parsed = parse_note(document["later_checkpoint"])
+    sig = parsed.signatures[-1]
+    raw = bytearray(sig.signature)
+    raw[-1] ^= 0x80
+    lines = [s.line() for s in parsed.signatures[:-1]] + [Signature(sig.name, sig.key_id, bytes(raw)).line()]
+    document["later_checkpoint"] = parsed.text + "\n" + "".join(lines)
+    path.write_text(json.dumps(document))
+    code, _, err = check("--witness-key", str(keys))
+    assert (
+        code == 1 and "evidence.json: later_checkpoint: the checkpoint of size 37: cosignature by sarhad.ir/log" in err
+    )
