@@ -39,3 +39,42 @@ def test_by_hand_script(node: Node, tmp_path: Path, capsys: pytest.CaptureFixtur
     # The checks are not asserts: python -O, which drops every assert, still refuses the tampered proof.
     optimised = [sys.executable, "-O", *run[1:]]
     assert subprocess.run(optimised, capture_output=True, text=True, check=False).returncode != 0
+
+
+def test_by_hand_cosignature_script(node: Node, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The second script checks the log's signature and each witness's cosignature of a real cosigned
+    checkpoint, and refuses an altered byte, a witness that did not cosign and a cosignature dated tomorrow."""
+    import time
+
+    from sarhad.cli import main
+    from sarhad.log.note import Signature, parse_note
+
+    script = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)[1]
+    publish_notes(node, 0, 5)
+    note = node.log.checkpoint(5).note
+    assert note is not None
+    with Node.init(tmp_path / "ir", "IR") as ir, Node.init(tmp_path / "af", "AF") as af:
+        witness, other = ir.signer, af.signer
+    with node.db.transaction():
+        node.log.add_cosignatures(witness.cosigner().cosign_note(note), [witness.cosigner().verifier])
+    assert main(["--home", str(node.settings.home), "log", "checkpoint", "--cosigned"]) == 0
+    cosigned = capsys.readouterr().out
+    path = tmp_path / "checkpoint.txt"
+
+    def run(text: str, *keys: str) -> subprocess.CompletedProcess[str]:
+        path.write_text(text, encoding="utf-8")
+        command = [sys.executable, "-c", script, str(path), node.signer.vkey, *keys]
+        return subprocess.run(command, capture_output=True, text=True, check=False)
+
+    done = run(cosigned, witness.vkey)
+    assert done.returncode == 0, done.stderr
+    assert "ok: cosigned by sarhad.ir/log at 20" in done.stdout and "is signed by sarhad.pk/log" in done.stdout
+    parsed = parse_note(cosigned)
+    sig = parsed.signatures[-1]
+    raw = bytearray(sig.signature)
+    raw[30] ^= 0x01
+    altered = parsed.text + "\n" + parsed.signatures[0].line() + Signature(sig.name, sig.key_id, bytes(raw)).line()
+    assert "FAILED: the cosignature by sarhad.ir/log does not verify" in run(altered, witness.vkey).stderr
+    assert "FAILED: no cosignature by witness sarhad.af/log" in run(cosigned, witness.vkey, other.vkey).stderr
+    tomorrow = witness.cosigner().cosign_note(note, int(time.time()) + 86400)
+    assert "in the future" in run(tomorrow, witness.vkey).stderr
