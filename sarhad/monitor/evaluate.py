@@ -287,11 +287,15 @@ def _match_record(rule: Rule, p: Subject, border_km: float | None) -> list[str] 
         km, name = min(near)
         reasons.append(f"{km:.1f} km from the {name} crossing")
     if rule.admin1:
-        wanted = {a.lower() for a in rule.admin1}
         have = {v.lower() for v in (p.admin1, p.admin1_code, p.admin2) if v}
-        if not wanted & have:
+        watched = next((a for a in rule.admin1 if a.lower() in have), None)
+        if watched is None:
             return None
-        reasons.append(f"in {p.admin2 or p.admin1 or p.admin1_code}")
+        # the area as the rule named it, with the record's own place when that is another (its district)
+        where = p.admin2 or p.admin1 or p.admin1_code
+        reasons.append(
+            f"in {where or watched}" if where is None or where.lower() == watched.lower() else f"in {watched} ({where})"
+        )
     if rule.polygon:
         if p.lat is None or p.lon is None or not _inside(p.lon, p.lat, rule.polygon):
             return None

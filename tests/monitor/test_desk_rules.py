@@ -109,3 +109,14 @@ def test_a_rule_on_an_unknown_group_is_refused_by_the_command_line(
     assert list_rules(any_node.db) == []
     code, _, err = run_cli(capsys, "--home", home, "alerts", "rules", "add", "--name", "x", "--perpetrator", "BLA")
     assert code == 0, err
+
+
+def test_a_province_rule_says_the_province_it_watched_and_the_district_of_the_record(any_node: Node) -> None:
+    add_rule(any_node.db, Rule("balochistan", admin1=("Balochistan",)))
+    add_rule(any_node.db, Rule("chagai", admin1=("chagai",)))
+    record = make("province", admin1="Balochistan", admin2="Chagai")
+    any_node.publish([record])
+    assert {a.rule: a.reason for a in list_alerts(any_node.db)} == {
+        "balochistan": "in Balochistan (Chagai)",
+        "chagai": "in Chagai",
+    }
