@@ -1176,8 +1176,11 @@ def _place(
             if owner is not None:
                 # "the Shewa tehsil of North Waziristan": the district the text names is the place's container
                 owner_hit = geocode_prefixes(owner.group(1), country)
-                if owner_hit is not None and (
-                    hit is None or hit.country != owner_hit.country or hit.admin1 != owner_hit.admin1
+                # "Taftan county in Iran": a country is no container that places the county
+                if (
+                    owner_hit is not None
+                    and owner_hit.kind != "country"
+                    and (hit is None or hit.country != owner_hit.country or hit.admin1 != owner_hit.admin1)
                 ):
                     hit = owner_hit
             if hit is None and pm.type_word is None:

@@ -67,7 +67,8 @@ def test_the_same_province_keeps_the_main_incidents_province() -> None:
         "Sistan and Baluchestan", "jaish-al-adl", 3,
     )  # fmt: skip
     assert (bg["date"], bg["country"], bg["admin1"], bg["killed"]) == ("2024-10", "IR", "Sistan and Baluchestan", 10)
-    assert bg["lat"] is None  # the gazetteer's Taftan is the Pakistani town: its coordinates are not this place's
+    # Taftan county of Iran, at its seat (the gazetteer knows it besides the Pakistani town of Taftan)
+    assert (bg["place"], bg["lat"], bg["lon"]) == ("Taftan", 28.5989, 61.1378)
 
 
 def test_captions_and_updated_lines_are_not_events() -> None:

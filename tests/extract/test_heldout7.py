@@ -203,8 +203,8 @@ def test_a_round_up_sentence_with_two_dated_clauses_is_two_incidents() -> None:
 
 
 def test_a_spelling_known_only_with_its_type_word_is_placed() -> None:
-    (main,) = _extract("901.txt")["incidents"]  # "the Paroom area of Panjgoor district"
-    assert (main["admin1"], main["lat"], main["lon"]) == ("Balochistan", 26.97186, 64.09459)
+    (main,) = _extract("901.txt")["incidents"]  # "the Paroom area of Panjgoor district": Parom, in Panjgur
+    assert (main["admin1"], main["place"], main["lat"], main["lon"]) == ("Balochistan", "Paroom", 26.9, 63.55)
     text = "Gunmen killed two fishermen in Gawadar district on Monday."
     (inc,) = extract_article(text, published="2026-03-04").incidents
     assert (inc["country"], inc["admin1"], inc["lat"], inc["lon"]) == ("PK", "Balochistan", 25.12163, 62.32541)
