@@ -1217,7 +1217,9 @@ def _place(
             admin1 = hit.admin1
         if hit is not None:
             lat, lon = hit.lat, hit.lon
-            precision = "exact" if hit.kind in {"city", "town", "village", "place", "populated place"} else "admin2"
+            point = hit.kind in {"city", "town", "village", "place", "populated place"}
+            # a curated place whose coordinates are known only roughly is "near", never "exact"
+            precision = ("near" if hit.approximate else "exact") if point else "admin2"
         elif chosen_pm.type_word and chosen_pm.type_word.casefold().startswith(("district", "count", "tehsil")):
             precision = "admin2"
     if admin1 is None and province_votes:

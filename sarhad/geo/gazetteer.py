@@ -14,18 +14,23 @@ import math
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Final
 
 from sarhad.geo.admin import ADMIN1_EXTRA, COUNTRY_NAMES, normalise_admin1, normalise_country, normalise_text
 
-__all__ = ["Candidate", "find"]
+__all__ = ["APPROXIMATE_NOTE", "Candidate", "find"]
+
+APPROXIMATE_NOTE: Final = "(approximate)"
+"""How a note in ``aliases.csv`` ends when the row's coordinates are known only to a few tens of kilometres."""
 
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """One possible place for a name. ``confidence`` (0..1) is how sure sarhad is that this is the place
     meant, given the hints; ``kind`` is "city" (any GeoNames populated place), "district", "county",
-    "province", "country" or "crossing"."""
+    "province", "country" or "crossing". ``approximate`` marks a curated place whose coordinates are known only to
+    a few tens of kilometres (its note in ``aliases.csv`` ends "(approximate)"): a record placed there is
+    "near", not "exact"."""
 
     name: str
     country: str | None
@@ -37,6 +42,7 @@ class Candidate:
     kind: str
     confidence: float
     geonameid: int | None = None
+    approximate: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -50,6 +56,7 @@ class Candidate:
             "kind": self.kind,
             "confidence": self.confidence,
             "geonameid": self.geonameid,
+            "approximate": self.approximate,
         }
 
 
@@ -63,6 +70,7 @@ class _Entry:
     population: int
     kind: str
     geonameid: int | None
+    approximate: bool = False
 
 
 # Qualifiers: the words peeled off a phrase, and the kinds of place each one asks for.
@@ -104,8 +112,9 @@ def _index() -> tuple[list[_Entry], dict[str, list[tuple[int, float]]]]:
 
     for gid, name, cc, code, lat, lon, pop, alts in g["places"]:  # alternates are stored folded
         add(_Entry(name, cc, code, lat, lon, pop, "city", gid), [name], alts, folded=True)
-    for name, kind, cc, code, lat, lon, pop, alts, _note in g["aliases"]:
-        add(_Entry(name, cc, code, lat, lon, pop, kind, None), [name], alts)
+    for name, kind, cc, code, lat, lon, pop, alts, note in g["aliases"]:
+        approximate = str(note or "").rstrip().endswith(APPROXIMATE_NOTE)
+        add(_Entry(name, cc, code, lat, lon, pop, kind, None, approximate), [name], alts)
     for row in g["crossings"]:
         name, pk, ir, lat, lon, _conf, _st, _op, _d, _c, aliases = row[:11]
         add(_Entry(name, None, None, lat, lon, 0, "crossing", None), [name], [f"{pk}-{ir}", f"{ir}-{pk}", *aliases])
@@ -196,7 +205,7 @@ def find(name: str, country: str | None = None, admin1: str | None = None, limit
         if out:
             conf = min(conf, out[-1].confidence)
         out.append(Candidate(e.name, e.country, names.get(e.admin1_code or ""), e.admin1_code, e.lat, e.lon,
-                             e.population, e.kind, conf, e.geonameid))  # fmt: skip
+                             e.population, e.kind, conf, e.geonameid, e.approximate))  # fmt: skip
     return out
 
 

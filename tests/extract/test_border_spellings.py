@@ -30,3 +30,19 @@ def test_a_press_spelling_places_the_incident(text: str, country: str, admin1: s
     (inc,) = extract_article(text, published="2026-02-03").incidents
     assert (inc["country"], inc["admin1"]) == (country, admin1)
     assert inc["lat"] is not None and abs(inc["lat"] - lat) < 0.1 and abs(inc["lon"] - lon) < 0.1
+
+
+@pytest.mark.parametrize(
+    ("text", "precision"),
+    [
+        # Jakigur's coordinates are a curated estimate ("(approximate)" in aliases.csv): the record says so
+        ("Two Revolutionary Guards were killed in a clash with militants near Jakigur on Friday, state media said.",
+         "near"),
+        ("Gunmen killed a shopkeeper in Tump on Friday, police said.", "near"),
+        # GeoNames places keep their exact point
+        ("Gunmen shot dead two labourers in Panjgoor on Wednesday, police said.", "exact"),
+    ],
+)  # fmt: skip
+def test_a_place_known_only_roughly_is_near_not_exact(text: str, precision: str) -> None:
+    (inc,) = extract_article(text, published="2026-02-03").incidents
+    assert inc["geo_precision"] == precision

@@ -59,3 +59,12 @@ def test_zaboli_is_mehrestan_not_zabol() -> None:
     best = geo.find("Zaboli")[0]
     assert best.name == "Mehrestān"
     assert all(c.name != "Zabol" for c in geo.find("Zaboli", limit=10))
+
+
+def test_a_curated_estimate_says_it_is_approximate() -> None:
+    from sarhad.geo.gazetteer import find
+
+    (tump, *_) = find("Tump", "PK")
+    (turbat, *_) = find("Turbat", "PK")
+    assert (tump.name, tump.approximate, tump.to_dict()["approximate"]) == ("Tump", True, True)
+    assert (turbat.approximate, turbat.to_dict()["approximate"]) == (False, False)
