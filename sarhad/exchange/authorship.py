@@ -12,10 +12,25 @@ quarterly report. The log proves what the peer published, not that this node's p
 So every entry of a peer's version attributed to this node's party must equal, field for field, an entry of the
 same record that this node published itself (one of its own versions, ``objects.origin`` = its party). Entries
 of the peer's party and of the joint committee are the peer's to write.
+
+The rest of the record is owned field by field (:func:`field_refusal`):
+
+* the fields fixed when the record is created (:data:`FIXED`: a dispute's subject, summary and ``raised_by``, a
+  recommendation's text, quarter and owner, a milestone's commitment and original date, and who created each)
+  never change in any version; a peer's version whose value differs from the one in a version this node
+  published is refused, naming the field and both values;
+* the state (a dispute's level and status, a recommendation's status, a milestone's revised date) is changed by
+  either party, but only with the history entry that records the change and names who made it: a version whose
+  state is not the one its own history arrives at is refused (:func:`state_refusal`).
+
+An entry of this node's party that a peer's later version leaves out is not refused: an honest peer replying to
+a version this node has since revised leaves it out too. The framework's views put this node's latest entries
+back into the peer's version instead (:func:`merge_own`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Final
 
@@ -26,7 +41,17 @@ from sarhad.errors import InvalidInput
 from sarhad.framework.model import TYPES
 from sarhad.store.db import Database
 
-__all__ = ["SHARED_TYPES", "OwnVersions", "attributed", "own_versions", "rewrite_refusal"]
+__all__ = [
+    "FIXED",
+    "SHARED_TYPES",
+    "OwnVersions",
+    "attributed",
+    "field_refusal",
+    "merge_own",
+    "own_versions",
+    "rewrite_refusal",
+    "state_refusal",
+]
 
 # The entries of each kind of shared record that name the party that wrote them: a dispute's positions (an
 # object keyed by party) and history, a recommendation's follow-up history and a milestone's changes of date
@@ -37,6 +62,19 @@ _ENTRIES: Final[dict[str, tuple[str, ...]]] = {
     TYPES["milestone"]: ("changes",),
 }
 SHARED_TYPES: Final = frozenset(_ENTRIES)
+# The properties of each kind of shared record fixed when it is created: no version changes them (sarhad's own
+# commands never do), whichever party publishes it.
+FIXED: Final[dict[str, tuple[str, ...]]] = {
+    TYPES["dispute"]: (
+        "created", "created_by_ref", "framework", "code", "subject", "summary", "raised_by", "raised_on",
+        "recorded_by",
+    ),
+    TYPES["recommendation"]: (
+        "created", "created_by_ref", "framework", "code", "quarter", "text", "owner", "due", "commitment",
+    ),
+    TYPES["milestone"]: ("created_by_ref", "framework", "code", "commitment", "name", "due"),
+}  # fmt: skip
+_MISSING: Final = object()
 # Ids per query: well under SQLite's limit of host parameters.
 _BATCH: Final = 500
 
@@ -67,14 +105,15 @@ def attributed(obj: dict[str, Any], party: str) -> Iterator[tuple[str, str, Any]
 
 
 def own_versions(db: Database, party: str, ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
-    """The versions of ``ids`` this node (of ``party``) published itself, parsed, by id: one query per 500 ids."""
+    """The versions of ``ids`` this node (of ``party``) published itself, parsed, by id, oldest first: one query
+    per 500 ids."""
     found: dict[str, list[dict[str, Any]]] = {}
     unique = list(dict.fromkeys(ids))
     for start in range(0, len(unique), _BATCH):
         batch = unique[start : start + _BATCH]
         rows = db.fetchall(
             f"SELECT id, body FROM objects WHERE origin = ? AND id IN ({','.join('?' * len(batch))})"
-            " AND body IS NOT NULL",
+            " AND body IS NOT NULL ORDER BY modified",
             (party, *batch),
         )
         for object_id, body in rows:
@@ -123,3 +162,103 @@ def rewrite_refusal(obj: dict[str, Any], party: str, published: list[dict[str, A
             f" {party}'s words"
         )
     return None
+
+
+def _shown(value: Any) -> str:
+    if value is _MISSING:
+        return "none"
+    return _text(value) or repr(value)
+
+
+def field_refusal(obj: dict[str, Any], party: str, published: list[dict[str, Any]]) -> str | None:
+    """Why step 3 refuses the peer's version ``obj`` of a shared record for a field fixed at creation
+    (:data:`FIXED`) whose value differs from the one in ``published``, the versions of that record this node (of
+    ``party``) published itself: the field and both values. None when none differs, or this node published none."""
+    if not published:
+        return None
+    mine = published[0]
+    for name in FIXED.get(str(obj.get("type")), ()):
+        theirs, ours = obj.get(name, _MISSING), mine.get(name, _MISSING)
+        if (_MISSING if theirs is _MISSING else _text(theirs)) != (_MISSING if ours is _MISSING else _text(ours)):
+            return (
+                f"{name} is {_shown(theirs)} but {party} published {_shown(ours)}: {name} is fixed when the record"
+                " is created, and a peer cannot change it"
+            )
+    return None
+
+
+_LEVEL_EVENT: Final = re.compile(r"(?:opened at|escalated to|moved to) (\S+) level")
+_STATUS_EVENT: Final = re.compile(r"status (\S+)")
+
+
+def _dispute_state(history: list[Any]) -> tuple[str | None, str]:
+    """The level and status a dispute's history arrives at (as :mod:`sarhad.framework.ops` records them)."""
+    level: str | None = None
+    status = "open"
+    for entry in history:
+        event = entry.get("event") if isinstance(entry, dict) else None
+        for part in str(event or "").split("; "):
+            if (found := _LEVEL_EVENT.fullmatch(part)) is not None:
+                level = found.group(1)
+            elif (found := _STATUS_EVENT.fullmatch(part)) is not None:
+                status = found.group(1)
+            elif part == "position recorded" and status == "open":
+                status = "under-review"
+    return level, status
+
+
+def state_refusal(obj: dict[str, Any]) -> str | None:
+    """Why step 3 refuses the peer's version ``obj`` of a shared record whose state is not the one its history
+    arrives at (a change of level or status, or of a milestone's date, that no entry records and attributes to
+    the party that made it); None when it is, or ``obj`` is of another kind."""
+    kind = obj.get("type")
+    history = obj.get("changes" if kind == TYPES["milestone"] else "history")
+    entries = history if isinstance(history, list) else []
+    expected: list[tuple[str, Any]] = []
+    if kind == TYPES["dispute"]:
+        level, status = _dispute_state(entries)
+        expected = [("level", level), ("status", status)]
+    elif kind == TYPES["recommendation"]:
+        last = next((e["status"] for e in reversed(entries) if isinstance(e, dict) and "status" in e), "open")
+        expected = [("status", last)]
+    elif kind == TYPES["milestone"]:
+        last = entries[-1].get("to") if entries and isinstance(entries[-1], dict) else None
+        expected = [("due_revised", last)]
+    for name, value in expected:
+        if obj.get(name) != value:
+            said = "none" if value is None else repr(value)
+            return (
+                f"{name} is {_shown(obj.get(name, _MISSING))} but its history records {said}: a change of state is"
+                " made with the history entry that names the party that made it"
+            )
+    return None
+
+
+def merge_own(current: dict[str, Any], party: str, published: list[dict[str, Any]]) -> dict[str, Any]:
+    """The peer's version ``current`` of a shared record as this node shows it: with ``party``'s entries (this
+    node's) as in ``published``, its own versions, oldest first. Its latest position in a dispute replaces the
+    one ``current`` holds or is added, and each of its history entries (or a milestone's changes) that
+    ``current`` lacks is added, in date order. ``current`` itself is not changed."""
+    if not published:
+        return current
+    merged = dict(current)
+    for name in _ENTRIES.get(str(current.get("type")), ()):
+        ours = [(where, entry) for version in published for where, field, entry in attributed(version, party)
+                if field == name]  # fmt: skip
+        value = current.get(name)
+        if isinstance(value, dict):
+            if ours:
+                keys = [k for k in value if _names(k, party)]
+                merged[name] = {**{k: v for k, v in value.items() if k not in keys}, party: ours[-1][1]}
+        elif isinstance(value, list):
+            held = {_text(e) for e in value}
+            added = []
+            for _where, entry in ours:
+                text = _text(entry)
+                if text not in held:
+                    held.add(text)
+                    added.append(entry)
+            if added:
+                both = [*value, *added]
+                merged[name] = sorted(both, key=lambda e: str(e.get("on", "")) if isinstance(e, dict) else "")
+    return merged

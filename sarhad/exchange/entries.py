@@ -5,7 +5,8 @@ leaf is recomputed from its envelope and the envelope's hash from its object (th
 canonical JSON when the peer sends parsed objects), and the object's id and version are checked against its
 envelope. Any mismatch fails the sync: the log itself is wrong. An object that is correctly logged but names
 this node's party as its author (:func:`_claim_refusal`), a peer's version of a shared record that rewrites an
-entry of this node's party (:mod:`sarhad.exchange.authorship`), or an incident that is no valid incident record
+entry of this node's party, a field fixed at its creation or its state without the history entry that records
+who changed it (:mod:`sarhad.exchange.authorship`), or an incident that is no valid incident record
 (:func:`_prepare`), is refused instead: its leaf goes with the rest, its object is kept apart
 (:mod:`sarhad.exchange.refused`) and not applied. A checked piece is prepared (:class:`_Prepared`): its rows,
 computed without the database, so that all of it can run in a second process (:mod:`sarhad.exchange.checking`)
@@ -32,7 +33,7 @@ import orjson
 
 from sarhad.canonical import canonical_text
 from sarhad.errors import ExchangeError, InvalidInput, SarhadError, VerificationError
-from sarhad.exchange.authorship import SHARED_TYPES, OwnVersions, attributed, rewrite_refusal
+from sarhad.exchange.authorship import SHARED_TYPES, OwnVersions, field_refusal, rewrite_refusal, state_refusal
 from sarhad.exchange.peer_http import _PeerHTTP
 from sarhad.exchange.peers import Peer
 from sarhad.exchange.refused import RefusedRow
@@ -422,16 +423,18 @@ def _check_piece(
     the subjects some rule may alert on (:func:`sarhad.monitor.evaluate.may_alert_subjects`) go with the
     piece, to be evaluated by the writer. An object that names ``own``, this node's party, as its author
     (:func:`_claim_refusal`), and a version of a shared record with an entry attributed to ``own`` that none of
-    this node's own versions holds (:func:`sarhad.exchange.authorship.rewrite_refusal`), is refused: its leaf
+    this node's own versions holds (:func:`sarhad.exchange.authorship.rewrite_refusal`), a field fixed at creation
+    that differs from this node's own versions (:func:`~sarhad.exchange.authorship.field_refusal`) or a state its
+    own history does not arrive at (:func:`~sarhad.exchange.authorship.state_refusal`), is refused: its leaf
     stays in the piece, the object only in ``refused``. Those own versions are looked up once for the piece
-    (``published``), for the shared records that have such entries.
+    (``published``), for the shared records in it.
     """
     party = peer.party
     objects: list[tuple[Any, ...]] = []
     incidents: list[tuple[Any, ...]] = []
     records: list[Subject] = []
     refused: list[RefusedRow] = []
-    shared: list[tuple[_Entry, str, dict[str, Any], str]] = []  # versions of shared records with entries of ``own``
+    shared: list[tuple[_Entry, str, dict[str, Any], str]] = []  # versions of shared records
     for entry in entries:
         rows = _check_straight(entry, party)
         if rows is None:
@@ -442,7 +445,7 @@ def _check_piece(
                 if reason is not None:
                     refused.append((entry.position, env.object_id, env.version, env.sha256, reason, checked.text))
                     continue
-                if checked.obj.get("type") in SHARED_TYPES and next(attributed(checked.obj, own), None):
+                if checked.obj.get("type") in SHARED_TYPES:
                     shared.append((entry, env.sha256, checked.obj, checked.text))
             general = _prepare(peer, [checked], bool(rules))
             objects += general.objects
@@ -456,7 +459,7 @@ def _check_piece(
         if reason is not None:
             refused.append((entry.position, str(row[0]), str(row[1]), str(row[3]), reason, text))
             continue
-        if row[2] in SHARED_TYPES and next(attributed(obj, own), None):
+        if row[2] in SHARED_TYPES:
             shared.append((entry, str(row[3]), obj, text))
         objects.append(row)
         if incident is not None:
@@ -470,7 +473,8 @@ def _check_piece(
         mine = published([obj["id"] for _, _, obj, _ in shared])
         rewritten: set[int] = set()
         for entry, sha, obj, text in shared:
-            reason = rewrite_refusal(obj, own, mine.get(obj["id"], []))
+            ours = mine.get(obj["id"], [])
+            reason = rewrite_refusal(obj, own, ours) or field_refusal(obj, own, ours) or state_refusal(obj)
             if reason is not None:
                 refused.append((entry.position, obj["id"], obj["modified"], sha, reason, text))
                 rewritten.add(entry.position)

@@ -14,9 +14,10 @@ failure):
    an assessment or indicator value of it, evidence it submitted): ids derive from those names, so a peer's
    later version would replace this node's own record in its views. Refuse too a peer's version of a record
    both parties edit (a dispute, a recommendation, a milestone) in which an entry attributed to this node's
-   party (a position, a history entry, a change of date) is not one this node published
-   (:mod:`sarhad.exchange.authorship`). A refused object is correctly logged: its leaf goes on with the others
-   (the log is verified, stored and cosigned all the same), the object is kept apart with the reason
+   party (a position, a history entry, a change of date) is not one this node published, a field fixed when the
+   record was created differs from this node's, or the state (level, status, revised date) is not the one its
+   history records (:mod:`sarhad.exchange.authorship`). A refused object is correctly logged: its leaf goes on
+   with the others (the log is verified, stored and cosigned all the same), the object is kept apart with the reason
    (:mod:`sarhad.exchange.refused`) and enters no view, and the sync reports it. This step is
    :mod:`sarhad.exchange.entries`.
 4. Check that all the peer's leaves (those held, through the frontier kept from the last sync, plus the new

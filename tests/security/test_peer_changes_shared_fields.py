@@ -1,0 +1,211 @@
+"""A hostile peer changes the rest of a record both parties edit: the fields fixed when PK created it (a
+dispute's summary or ``raised_by``, a recommendation's text, a milestone's original date), or its state (a
+dispute settled or escalated, a milestone's date moved) with no history entry saying who did it. PK's sync must
+refuse each such version of IR's, naming the record, the field and both values, and keep it apart; IR's
+honest versions (a reply, a reply to a version PK has since revised, a settlement recorded in the history) are
+taken. A version of IR's that leaves PK's position out is taken too, but PK's views and report still show PK's
+words: they put PK's latest entries back.
+
+PK and IR are real nodes on loopback (SQLite, and PostgreSQL with a schema each).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sarhad.framework.ops import add_recommendation, open_dispute, reply_dispute, update_dispute
+from tests.monitor.test_evaluate import make
+from tests.node_pair import peered, pk_and_ir
+from tests.security.test_peer_rewrites_own_entries import IR_POSITION, PK_POSITION, Nodes
+
+PK_REVISED = "5 of 11 requests were answered within 72 hours; one more came late."
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def pair(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Nodes]:
+    """PK and IR holding the framework, served on loopback, each the other's peer, each synced once."""
+    with pk_and_ir(tmp_path, request, framework="pk-ir-2025") as (pk, ir), peered(pk, ir):
+        nodes = Nodes(pk, ir)
+        nodes.pk_syncs()
+        nodes.ir_syncs()
+        yield nodes
+
+
+def _dispute(nodes: Nodes) -> dict[str, Any]:
+    opened = open_dispute(nodes.pk, "C-08", "2026Q1", "Were requests answered in time?", PK_POSITION)
+    nodes.ir_syncs()
+    return opened
+
+
+def _shown(nodes: Nodes, capsys: pytest.CaptureFixture[str], code: str) -> dict[str, Any]:
+    status, out, err = nodes.cli(capsys, "dispute", "show", code, "--json")
+    assert status == 0, err
+    shown: dict[str, Any] = json.loads(out)
+    return shown
+
+
+def _report(nodes: Nodes, capsys: pytest.CaptureFixture[str], out: Path) -> str:
+    status, _, err = nodes.cli(capsys, "report", "quarterly", "--quarter", "2026Q1", "--out", str(out))
+    assert status == 0, err
+    return out.read_text(encoding="utf-8")
+
+
+def _summary(d: dict[str, Any]) -> None:
+    d["summary"] = "Did PK withdraw its complaint?"
+
+
+def _raised_by(d: dict[str, Any]) -> None:
+    d["raised_by"] = "IR"
+
+
+def _settled(d: dict[str, Any]) -> None:  # settled with no history entry saying who settled it
+    d["status"] = "resolved-agreed"
+    d["resolution"] = "PK agreed that all requests were answered."
+
+
+def _escalated(d: dict[str, Any]) -> None:
+    d["level"] = "ministerial"
+
+
+def _moved(d: dict[str, Any]) -> None:  # the entry of the dispute's history that says who escalated it, changed
+    d["history"] = [*d["history"], {"on": d["raised_on"], "by": "IR", "event": "position recorded"}]
+    d["level"] = "ministerial"
+
+
+REWRITES: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
+    "summary": (
+        _summary,
+        r"summary is \"Did PK withdraw its complaint\?\" but PK published \"Were requests answered in time\?\": summary"
+        r" is fixed when the record is created, and a peer cannot change it",
+    ),
+    "raised_by": (_raised_by, r"raised_by is \"IR\" but PK published \"PK\""),
+    "settled": (
+        _settled,
+        r"status is \"resolved-agreed\" but its history records 'open': a change of state is made with the"
+        r" history entry that names the party that made it",
+    ),
+    "escalated": (_escalated, r"level is \"ministerial\" but its history records 'technical'"),
+    "escalated-with-another-entry": (_moved, r"level is \"ministerial\" but its history records 'technical'"),
+}
+
+
+@pytest.mark.parametrize("rewrite", sorted(REWRITES))
+def test_a_peers_version_changing_a_dispute_this_node_raised_is_refused_and_kept_apart(
+    pair: Nodes, capsys: pytest.CaptureFixture[str], tmp_path: Path, rewrite: str
+) -> None:
+    change, reason = REWRITES[rewrite]
+    opened = _dispute(pair)
+    pair.ir.publish([make("ir-1", party="IR")])
+    pair.pk_syncs()
+    pair.ir_publishes_changed(opened["id"], change)
+    pair.ir.publish([make("ir-2", party="IR", day="2024-01-05")])  # after it, in the same sync: taken
+    report = _report(pair, capsys, tmp_path / "a.html")
+    before = pair.stored()
+    result = pair.pk_syncs()
+    pair.refused(result, rf"^peer IR: entry \d+ \({opened['id']}@[^)]+\): {reason}")
+    assert pair.stored() == before
+    assert pair.pk.db.fetchone("SELECT 1 FROM incidents WHERE id = ?", (make("ir-2", party="IR").id,)) is not None
+    shown = _shown(pair, capsys, opened["code"])
+    assert (shown["summary"], shown["raised_by"], shown["status"], shown["level"]) == (
+        "Were requests answered in time?",
+        "PK",
+        "open",
+        "technical",
+    )
+    assert _report(pair, capsys, tmp_path / "b.html") == report
+
+
+def test_a_peers_version_rewriting_a_recommendation_this_node_made_is_refused(
+    pair: Nodes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    made = add_recommendation(pair.pk, "2026Q1", "Agree a 72-hour protocol", owner="TC (intelligence)")
+    pair.ir_syncs()
+
+    def rewrite(r: dict[str, Any]) -> None:
+        r["text"] = "Drop the 72-hour protocol"
+
+    pair.ir_publishes_changed(made["id"], rewrite)
+    before = pair.stored()
+    pair.refused(
+        pair.pk_syncs(checker="process"),
+        r"text is \"Drop the 72-hour protocol\" but PK published \"Agree a 72-hour protocol\"",
+    )
+    assert pair.stored() == before
+    status, out, err = pair.cli(capsys, "recommend", "list", "--json")
+    assert status == 0, err
+    assert [r["text"] for r in json.loads(out)] == ["Agree a 72-hour protocol"]
+
+
+def test_a_peers_version_moving_a_milestones_original_date_is_refused(pair: Nodes) -> None:
+    milestone = pair.ir.db.fetchone("SELECT id FROM fw_milestones WHERE code = 'M-05.1'")
+    assert milestone is not None
+
+    def rewrite(m: dict[str, Any]) -> None:  # the date it slipped from, moved so that it did not slip
+        m["due"] = "2030-12-31"
+
+    pair.ir_publishes_changed(str(milestone[0]), rewrite)
+    pair.refused(pair.pk_syncs(), r"due is \"2030-12-31\" but PK published \"20\d\d-\d\d-\d\d\"")
+
+
+def test_a_peers_version_leaving_this_nodes_position_out_is_taken_but_the_views_show_it(
+    pair: Nodes, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    opened = _dispute(pair)
+
+    def drop(d: dict[str, Any]) -> None:  # IR's reply, with PK's position and history entry left out
+        d["positions"] = {"IR": {"text": IR_POSITION, "evidence_refs": [], "on": d["raised_on"]}}
+        d["history"] = [{"on": d["raised_on"], "by": "IR", "event": "position recorded"}]
+        d["history"].insert(0, {"on": d["raised_on"], "by": "JOINT", "event": "opened at technical level"})
+        d["status"] = "under-review"
+
+    pair.ir_publishes_changed(opened["id"], drop)
+    result = pair.pk_syncs()
+    assert not result.refused
+    shown = _shown(pair, capsys, opened["code"])
+    assert shown["positions"]["PK"]["text"] == PK_POSITION
+    assert shown["positions"]["IR"]["text"] == IR_POSITION
+    assert {"by": "PK", "event": "opened at technical level", "on": shown["raised_on"]} in shown["history"]
+    report = _report(pair, capsys, tmp_path / "r.html")
+    assert PK_POSITION in report and IR_POSITION in report
+
+
+def test_a_peers_honest_reply_to_a_version_this_node_has_since_revised_is_taken_with_both_positions(
+    pair: Nodes, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    opened = _dispute(pair)
+    reply_dispute(pair.pk, opened["code"], PK_REVISED)  # IR has not synced this yet
+    reply_dispute(pair.ir, opened["code"], IR_POSITION)  # IR replies to PK's first version
+    result = pair.pk_syncs()
+    assert not result.refused
+    shown = _shown(pair, capsys, opened["code"])
+    assert shown["positions"]["PK"]["text"] == PK_REVISED
+    assert shown["positions"]["IR"]["text"] == IR_POSITION
+    assert sorted(e["by"] for e in shown["history"]) == ["IR", "PK", "PK"]
+    report = _report(pair, capsys, tmp_path / "r.html")
+    assert PK_REVISED in report and IR_POSITION in report
+    # PK's next step carries both; IR takes it.
+    update_dispute(pair.pk, opened["code"], level="joint-committee", note="not settled at the technical level")
+    pair.ir_syncs()
+    assert pair.ir.db.fetchone("SELECT COUNT(*) FROM refused_entries") == (0,)
+
+
+def test_a_settlement_or_escalation_the_peer_records_in_the_history_is_taken_naming_the_peer(
+    pair: Nodes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    opened = _dispute(pair)
+    reply_dispute(pair.ir, opened["code"], IR_POSITION)
+    update_dispute(pair.ir, opened["code"], level="joint-committee", note="not settled at the technical level")
+    update_dispute(pair.ir, opened["code"], status="resolved-disagreement-noted", note="both positions noted")
+    result = pair.pk_syncs(checker="process")
+    assert not result.refused
+    shown = _shown(pair, capsys, opened["code"])
+    assert (shown["status"], shown["level"]) == ("resolved-disagreement-noted", "joint-committee")
+    assert shown["positions"]["PK"]["text"] == PK_POSITION
+    last = shown["history"][-1]
+    assert last["by"] == "IR" and re.match("status resolved-disagreement-noted", last["event"])
