@@ -21,6 +21,7 @@ __all__ = [
     "State",
     "console",
     "country_code",
+    "date_option",
     "err_console",
     "print_json",
     "print_listing",
@@ -77,6 +78,34 @@ def country_code(text: str | None, flag: str = "--country") -> str | None:
     from sarhad.geo.admin import parse_country
 
     return parse_country(text, flag)
+
+
+def date_option(text: str | None, flag: str) -> str | None:
+    """The ISO date a date option (``--since``, ``--until``) names, None when not given: YYYY, YYYY-MM or
+    YYYY-MM-DD; a year or a month stands for its first day after ``--since`` and for its last day otherwise.
+
+    Raises InvalidInput when ``text`` is not such a date (a month 13, a 30 February), naming the option.
+    """
+    if text is None:
+        return None
+    from datetime import date
+
+    from sarhad.errors import InvalidInput
+
+    try:
+        if len(text) == 4:
+            return f"{int(text):04d}-01-01" if flag == "--since" else f"{int(text):04d}-12-31"
+        if len(text) == 7 and text[4] == "-":
+            # date() checks the month: '2025-13' is refused, not read as an empty month.
+            first = date(int(text[:4]), int(text[5:7]), 1)
+            if flag == "--since":
+                return first.isoformat()
+            import calendar
+
+            return first.replace(day=calendar.monthrange(first.year, first.month)[1]).isoformat()
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise InvalidInput(f"{flag} {text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)") from None
 
 
 def print_json(value: Any) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from sarhad.cli._shared import console, print_json, state
+from sarhad.cli._shared import console, date_option, print_json, state
 
 __all__ = ["register"]
 
@@ -110,12 +110,20 @@ def alerts_list(
     ctx: typer.Context,
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     rule: str = typer.Option(None, "--rule", help="Only this rule's alerts."),
+    since: str = typer.Option(None, "--since", help="Raised on or after this date (YYYY, YYYY-MM or YYYY-MM-DD)."),
+    until: str = typer.Option(None, "--until", help="Raised on or before this date (inclusive)."),
     limit: int = typer.Option(None, "--limit", help="At most N alerts (newest first)."),
 ) -> None:
     """List the alerts, newest first."""
     from sarhad.monitor.alerts import list_alerts
+    from sarhad.monitor.rules import check_rule_named
 
-    alerts = list_alerts(state(ctx).node().db, rule=rule, limit=limit)
+    db = state(ctx).node().db
+    alerts = list_alerts(
+        db, rule=rule, since=date_option(since, "--since"), until=date_option(until, "--until"), limit=limit
+    )
+    if rule and not alerts:
+        check_rule_named(db, rule)
     if as_json:
         print_json([a.to_dict() for a in alerts])
         return

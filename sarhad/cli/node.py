@@ -13,6 +13,7 @@ from sarhad._internal.words import counted
 from sarhad.cli._shared import (
     console,
     country_code,
+    date_option,
     err_console,
     print_json,
     print_listing,
@@ -50,27 +51,6 @@ def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
     return min_lon, min_lat, max_lon, max_lat
 
 
-def _date(text: str | None, flag: str) -> str | None:
-    if text is None:
-        return None
-    from datetime import date
-
-    try:
-        if len(text) == 4:
-            return f"{int(text):04d}-01-01" if flag == "--since" else f"{int(text):04d}-12-31"
-        if len(text) == 7 and text[4] == "-":
-            # date() checks the month: '2025-13' is refused, not read as an empty month.
-            first = date(int(text[:4]), int(text[5:7]), 1)
-            if flag == "--since":
-                return first.isoformat()
-            import calendar
-
-            return first.replace(day=calendar.monthrange(first.year, first.month)[1]).isoformat()
-        return date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise InvalidInput(f"{flag} {text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)") from None
-
-
 _TLP_ORDER = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
 
 
@@ -103,8 +83,8 @@ def filters_from(
     if side is not None and side.upper() not in _SIDES:
         raise InvalidInput(f"--side {side!r}: expected one of {', '.join(_SIDES)} (the two sides of the border)")
     return Filters(
-        since=_date(since, "--since"),
-        until=_date(until, "--until"),
+        since=date_option(since, "--since"),
+        until=date_option(until, "--until"),
         country=country_code(country),
         admin1=admin1,
         perpetrator=perpetrator,

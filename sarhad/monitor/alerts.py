@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any, Final
 
 from sarhad.errors import InvalidInput
@@ -79,11 +80,17 @@ def insert_alert(db: Database, alert: Alert, seq: int) -> bool:
 
 
 def list_alerts(
-    db: Database, *, rule: str | None = None, since: str | None = None, limit: int | None = None
+    db: Database,
+    *,
+    rule: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int | None = None,
 ) -> list[Alert]:
-    """The alerts listed (:func:`listed`), newest first; ``since`` keeps those created after that timestamp.
+    """The alerts listed (:func:`listed`), newest first; ``since`` keeps those created after that timestamp (a
+    day, YYYY-MM-DD, keeps that day's), ``until`` those created on or before that day (YYYY-MM-DD).
 
-    Raises InvalidInput when ``limit`` is not positive.
+    Raises InvalidInput when ``limit`` is not positive or ``until`` is not a day.
     """
     if limit is not None and limit < 1:
         raise InvalidInput(f"limit {limit} is not positive")
@@ -94,6 +101,14 @@ def list_alerts(
     if since:
         clauses.append("created > ?")
         params.append(since)
+    if until:
+        # ``created`` is an ISO 8601 UTC timestamp: on or before a day is before the next day's first instant.
+        try:
+            after = date.fromisoformat(until) + timedelta(days=1)
+        except ValueError:
+            raise InvalidInput(f"until {until!r} is not a day (YYYY-MM-DD)") from None
+        clauses.append("created < ?")
+        params.append(after.isoformat())
     sql = f"SELECT {_COLUMNS} FROM alerts WHERE " + " AND ".join(clauses)
     sql += " ORDER BY created DESC, id"
     if limit is not None:

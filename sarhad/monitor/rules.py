@@ -38,6 +38,7 @@ __all__ = [
     "Rule",
     "add_rule",
     "check_groups",
+    "check_rule_named",
     "get_rule",
     "list_rules",
     "load_rules_file",
@@ -235,6 +236,19 @@ def get_rule(db: Database, name: str) -> Rule:
     if row is None:
         raise NotFound(f"no alert rule named {name!r}")
     return Rule.from_dict(json.loads(row[0]))
+
+
+def check_rule_named(db: Database, name: str) -> None:
+    """Check that ``name`` is a rule's name, or was one: a rule removed keeps its alerts, listed under its name.
+
+    Raises NotFound, listing the rules' names, when no rule and no stored alert has that name.
+    """
+    if db.fetchone("SELECT 1 FROM alert_rules WHERE name = ?", (name,)) is not None:
+        return
+    if db.fetchone("SELECT 1 FROM alerts WHERE rule = ? LIMIT 1", (name,)) is not None:
+        return
+    names = [str(n) for (n,) in db.fetchall("SELECT name FROM alert_rules ORDER BY name")]
+    raise NotFound(f"no alert rule named {name!r}; rules: {', '.join(names) if names else 'none yet'}")
 
 
 def remove_rule(db: Database, name: str) -> None:
