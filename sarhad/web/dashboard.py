@@ -9,6 +9,8 @@ Routes (:func:`routes`):
   ``GET /api/dashboard/incidents/{id}``: aggregates for the page, computed in the database (see
   :mod:`sarhad.monitor.views`). Every one takes the token as ``Authorization: Bearer …`` and applies the
   principal's TLP rules.
+* ``GET /api/dashboard/clusters`` and ``GET /api/dashboard/clusters/{id}``: the joint picture (reconciliation's
+  clusters as the principal may read them), :mod:`sarhad.web.clusters`.
 * ``POST /api/dashboard/rules``, ``DELETE /api/dashboard/rules/{name}``: manage alert rules (analyst or admin).
 * ``GET /api/dashboard/report?quarter=YYYY-Qn``: the framework's quarterly report (HTML), written from the
   records and incidents the principal may read.
@@ -50,9 +52,10 @@ from sarhad.monitor.rules import Rule, add_rule, check_groups, list_rules, remov
 from sarhad.monitor.stream import END, Broadcaster, Watcher
 from sarhad.store.db import Database
 from sarhad.store.incidents import Filters
+from sarhad.web import clusters
 from sarhad.web.context import Context, principal_of
 
-__all__ = ["PUBLIC_PATHS", "PUBLIC_PREFIXES", "compose", "is_public", "routes"]
+__all__ = ["PUBLIC_PATHS", "PUBLIC_PREFIXES", "compose", "is_public", "request_filters", "routes"]
 
 PUBLIC_PATHS: Final = frozenset({"/", "/favicon.ico"})
 PUBLIC_PREFIXES: Final = ("/static/",)
@@ -74,7 +77,9 @@ def _leaflet_dir() -> Path:
 
 
 # -- request helpers ---------------------------------------------------------------------------------------
-def _filters(request: Request) -> Filters:
+def request_filters(request: Request) -> Filters:
+    """The dashboard's filters of ``request`` (its query parameters), narrowed to what the principal may read.
+    Raises InvalidInput naming a bad parameter."""
     q = request.query_params
     values: dict[str, Any] = {}
     for key, name in (("since", "since"), ("until", "until"), ("admin1", "admin1"), ("country", "country"),
@@ -155,24 +160,24 @@ async def whoami(request: Request) -> Response:
 
 
 async def options(request: Request) -> Response:
-    return _json(views.options(Context.of(request).db, _filters(request)))
+    return _json(views.options(Context.of(request).db, request_filters(request)))
 
 
 async def timeline(request: Request) -> Response:
-    return _json({"months": views.timeline(Context.of(request).db, _filters(request))})
+    return _json({"months": views.timeline(Context.of(request).db, request_filters(request))})
 
 
 async def markers(request: Request) -> Response:
     zoom = _int(request, "zoom", 5)
     bbox = _bbox(request.query_params.get("bbox"))
     limit = min(max(_int(request, "limit", 1500), 1), 5000)
-    return _json(views.markers(Context.of(request).db, _filters(request), zoom=zoom, bbox=bbox, limit=limit))
+    return _json(views.markers(Context.of(request).db, request_filters(request), zoom=zoom, bbox=bbox, limit=limit))
 
 
 async def table(request: Request) -> Response:
     limit = _int(request, "limit", 50)
     offset = _int(request, "offset", 0)
-    return _json(views.table(Context.of(request).db, _filters(request), limit=limit, offset=offset))
+    return _json(views.table(Context.of(request).db, request_filters(request), limit=limit, offset=offset))
 
 
 async def incident(request: Request) -> Response:
@@ -212,6 +217,8 @@ async def incident(request: Request) -> Response:
         body = json.loads(title[0])
         ext = (body.get("extensions") or {}).get(SARHAD_EXTENSION) or {}
         extra = {"name": body.get("name"), "description": body.get("description"), "recipients": ext.get("recipients")}
+    cluster = ctx.db.fetchone("SELECT cluster_id FROM reconcile_members WHERE incident_id = ?", (wanted,))
+    extra["cluster_id"] = str(cluster[0]) if cluster else None  # the joint picture's cluster (this one is read)
     return _json({"incident": {**row, **extra}, "versions": versions, "alerts": alerts})
 
 
@@ -573,6 +580,7 @@ def api_routes() -> list[BaseRoute]:
         Route("/api/dashboard/framework", framework),
         Route("/api/dashboard/report", report),
         Route("/api/dashboard/layers", layers),
+        *clusters.routes(),
         Route("/api/stream", stream),
     ]
 

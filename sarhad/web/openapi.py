@@ -161,6 +161,48 @@ _DISPUTE: Final = {
 }
 
 
+_TRIPLE: Final = {
+    "type": "object",
+    "properties": {k: {"type": "integer", "nullable": True} for k in ("low", "best", "high")},
+    "description": "low, best and high; null: unknown (no source gave it)",
+}
+
+_CLUSTER: Final[dict[str, Any]] = {
+    "type": "object",
+    "required": ["cluster_id", "date_start", "members", "killed", "wounded", "flags", "flag_details"],
+    "properties": {
+        "cluster_id": {"type": "string"},
+        "date_start": {"type": "string"},
+        "members": {"type": "array", "items": {"type": "object"}, "description": "the reports the principal may read"},
+        "parties": {"type": "array", "items": {"type": "string"}},
+        "killed": {**_TRIPLE, "description": "the joint figure: the range across the sources, the consensus best"},
+        "wounded": _TRIPLE,
+        "killed_by_party": {"type": "object", "additionalProperties": _TRIPLE},
+        "flags": {"type": "array", "items": {"type": "string"}},
+        "flag_details": {"type": "array", "items": {"type": "object"}, "description": "each flag in words"},
+    },
+}
+
+_CLUSTER_FILTERS: Final = [
+    {"name": name, "in": "query", "required": False, "schema": {"type": "string"}, "description": text}
+    for name, text in [
+        ("since", "first start date, YYYY-MM-DD"),
+        ("until", "last start date, YYYY-MM-DD"),
+        ("country", "country code or name"),
+        ("admin1", "ISO 3166-2 code or province name"),
+        ("perpetrator", "armed group"),
+        ("party", "party code: clusters with a report of that party"),
+    ]
+] + [
+    {"name": "near_border", "in": "query", "required": False, "schema": {"type": "number", "minimum": 0}},
+    {"name": "disagreements", "in": "query", "required": False, "schema": {"type": "string", "enum": ["true", "false"]},
+     "description": "true: only clusters whose sources disagree"},
+    {"name": "limit", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
+    {"name": "offset", "in": "query", "required": False,
+     "schema": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}},
+]  # fmt: skip
+
+
 def _inline(node: Any, defs: dict[str, Any]) -> Any:
     """``node`` with every ``{"$ref": "#/$defs/NAME"}`` replaced by the definition (OpenAPI 3.0 has no $defs)."""
     if isinstance(node, dict):
@@ -336,6 +378,58 @@ def description() -> dict[str, Any]:
                         *_FILTERS,
                     ],
                     "responses": {"200": _json("the totals, and with by, the groups", _STATS), **_COMMON_ERRORS},
+                }
+            },
+            "/api/dashboard/clusters": {
+                "get": {
+                    "summary": "The joint picture: reconciliation's clusters with a report the principal may read,"
+                    " disagreements first, then newest first; each shows only the reports the principal may read,"
+                    " and its figures and flags are computed from those alone",
+                    "parameters": _CLUSTER_FILTERS,
+                    "responses": {
+                        "200": _json(
+                            "one page of clusters; reconciled false (and a hint) when `sarhad reconcile` has not run",
+                            {
+                                "type": "object",
+                                "required": ["reconciled", "total", "clusters"],
+                                "properties": {
+                                    "reconciled": {"type": "boolean"},
+                                    "hint": {"type": "string"},
+                                    "total": _COUNT,
+                                    "limit": _COUNT,
+                                    "offset": _COUNT,
+                                    "clusters": {"type": "array", "items": _CLUSTER},
+                                },
+                            },
+                        ),
+                        **_COMMON_ERRORS,
+                    },
+                }
+            },
+            "/api/dashboard/clusters/{cluster_id}": {
+                "get": {
+                    "summary": "One cluster (by its id or one of its incidents' ids) as the principal may read it:"
+                    " each report, each source's figures, the joint figures, the flags in words, the decisions",
+                    "parameters": [
+                        {"name": "cluster_id", "in": "path", "required": True, "schema": {"type": "string"}}
+                    ],
+                    "responses": {
+                        "200": _json(
+                            "the cluster",
+                            {
+                                **_CLUSTER,
+                                "required": [*_CLUSTER["required"], "records", "figures", "decisions"],
+                                "properties": {
+                                    **_CLUSTER["properties"],
+                                    "records": {"type": "array", "items": {"type": "object"}},
+                                    "figures": {"type": "array", "items": {"type": "object"}},
+                                    "decisions": {"type": "array", "items": {"type": "object"}},
+                                },
+                            },
+                        ),
+                        "404": _error("no such cluster, or none of its reports may be read by the principal"),
+                        **_COMMON_ERRORS,
+                    },
                 }
             },
             "/api/disputes": {

@@ -1,0 +1,236 @@
+"""The joint picture on the JSON API: reconciliation's clusters as one principal may read them.
+
+Routes (added to the dashboard's, :func:`sarhad.web.dashboard.api_routes`):
+
+* ``GET /api/dashboard/clusters``: the clusters with a member matching the dashboard's filters (``since``,
+  ``until``, ``admin1``, ``country``, ``perpetrator``, ``party``, ``near_border``), ``disagreements=true`` for
+  those whose parties disagree only; clusters with a disagreement first, then newest first; ``limit`` (1..200)
+  and ``offset`` page them. ``reconciled`` is false when ``sarhad reconcile`` has not run on the node.
+* ``GET /api/dashboard/clusters/{id}``: one cluster (a cluster id, or the id of one of its incidents): each
+  member's version, each party's figures, the joint figures, the flags in words, the analyst decisions.
+
+The read rule: a principal sees a cluster's members it may read (TLP, and a TLP:RED record's named recipients,
+as for the incidents), and the figures, flags and words are computed from those members alone
+(:func:`sarhad.reconcile.joint.joint_view`, the function behind ``sarhad clusters list/show``). A member it may
+not read is not mentioned at all: that reconciliation put it with the others tells where and when it happened,
+which the read rule withholds. A cluster with no member the principal may read does not exist for it (404, as an
+unknown id).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any, Final
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from sarhad.errors import InvalidInput, NotFound
+from sarhad.model.incident import Incident
+from sarhad.reconcile.joint import JointView, joint_view
+from sarhad.reconcile.record import Record
+from sarhad.reconcile.store import cluster_of, decisions_about, representative
+from sarhad.web.auth import Principal
+from sarhad.web.context import Context, api_error, principal_of
+
+__all__ = ["HOW_TO_RECONCILE", "MAX_LIMIT", "routes"]
+
+MAX_LIMIT: Final = 200
+HOW_TO_RECONCILE: Final = "run `sarhad reconcile` on the node to group its incidents into clusters"
+_DISAGREE: Final = ("figures_disagree", "perpetrator_disagree", "location_disagree")
+
+
+class _ParameterError(InvalidInput):
+    """A bad query parameter: the answer's envelope names it as ``field``."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _int(request: Request, name: str, default: int, low: int, high: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise _ParameterError(name, f"{name} {raw!r} is not an integer") from None
+    if not low <= value <= high:
+        raise _ParameterError(name, f"{name} {value} is outside {low}..{high}")
+    return value
+
+
+def _flag(request: Request, name: str) -> bool:
+    raw = request.query_params.get(name, "false")
+    if raw not in ("true", "false"):
+        raise _ParameterError(name, f"{name} {raw!r} must be true or false")
+    return raw == "true"
+
+
+def _reconciled(ctx: Context) -> bool:
+    """Whether ``sarhad reconcile`` has run on the node (every run writes its state)."""
+    ran = ctx.db.fetchone("SELECT 1 FROM reconcile_state WHERE key = 'constraints'")
+    return ran is not None or ctx.db.fetchone("SELECT 1 FROM reconcile_clusters LIMIT 1") is not None
+
+
+def _readable_members(ctx: Context, principal: Principal, where: str, params: Sequence[Any]) -> dict[str, list[str]]:
+    """Cluster id → the ids of its members ``principal`` may read, for the members meeting ``where`` (an SQL
+    condition over ``incidents i``)."""
+    readable, read_params = ctx.read_clause(principal, "i", current_rows=True)
+    rows = ctx.db.fetchall(
+        "SELECT m.cluster_id, m.incident_id FROM reconcile_members m JOIN incidents i ON i.id = m.incident_id"
+        f" WHERE {readable} AND {where} ORDER BY m.cluster_id, m.incident_id",
+        [*read_params, *params],
+    )
+    out: dict[str, list[str]] = {}
+    for cid, rid in rows:
+        out.setdefault(str(cid), []).append(str(rid))
+    return out
+
+
+def _view(ctx: Context, cluster_id: str, member_ids: Sequence[str]) -> JointView:
+    """The joint view of ``cluster_id`` from the current version of ``member_ids`` alone."""
+    marks = ", ".join("?" * len(member_ids))
+    rows = ctx.db.fetchall(
+        "SELECT o.body FROM incidents i JOIN objects o ON o.id = i.id AND o.modified = i.modified"
+        f" WHERE i.id IN ({marks}) ORDER BY i.id",
+        list(member_ids),
+    )
+    return joint_view(cluster_id, [Record.from_incident(Incident.from_stix(json.loads(b))) for (b,) in rows])
+
+
+def _disagrees(view: JointView) -> bool:
+    return any(f in _DISAGREE for f in view.flags)
+
+
+def _place(view: JointView, party: str) -> dict[str, Any]:
+    """Where and when the cluster happened, as its representative member (of those shown) reports it."""
+    rep = representative(view.members, party)
+    return {"date_start": min(m.date_start for m in view.members), "place": rep.place, "admin1": rep.admin1,
+            "country": rep.country, "lat": rep.lat, "lon": rep.lon}  # fmt: skip
+
+
+def _killed_by_party(view: JointView) -> dict[str, dict[str, int | None]]:
+    fig = view.figure("killed")
+    if fig is None:
+        return {}
+    return {p: {"low": lo, "best": be, "high": hi} for p, lo, be, hi in fig.by_party}
+
+
+def _summary(view: JointView, party: str) -> dict[str, Any]:
+    return {
+        **view.summary_dict(),
+        **_place(view, party),
+        "parties": sorted({m.reported_by for m in view.members}),
+        "killed_by_party": _killed_by_party(view),
+        "flag_details": [{"flag": flag, "detail": text} for flag, text in view.details],
+    }
+
+
+async def clusters(request: Request) -> Response:
+    """One page of the clusters the principal may read that match the filters."""
+    from sarhad.web.dashboard import request_filters
+
+    try:
+        try:
+            filters = request_filters(request)
+        except InvalidInput as exc:  # the message starts with the parameter's name
+            name = str(exc).split(" ", 1)[0]
+            raise _ParameterError(name if name in request.query_params else "", str(exc)) from None
+        if (filters.near_border or 0) < 0:
+            raise _ParameterError("near_border", f"near_border {filters.near_border} is negative")
+        disagreements = _flag(request, "disagreements")
+        limit = _int(request, "limit", 50, 1, MAX_LIMIT)
+        offset = _int(request, "offset", 0, 0, 2**31 - 1)
+    except _ParameterError as exc:
+        return api_error(400, "invalid_input", str(exc), exc.field)
+    ctx = Context.of(request)
+    principal = principal_of(request)
+    if not _reconciled(ctx):
+        return _json({"reconciled": False, "hint": HOW_TO_RECONCILE, "total": 0, "clusters": []})
+    where, params = filters.where()
+    matching = f"i.id IN (SELECT id FROM incidents{where})" if where else "1 = 1"
+    wanted = _readable_members(ctx, principal, matching, params)
+    readable = _readable_members(ctx, principal, "1 = 1", []) if wanted else {}
+    rows = ctx.db.fetchall("SELECT cluster_id, size, date_start, flags FROM reconcile_clusters")
+    stored = {str(r[0]): (int(r[1]), str(r[2]), str(r[3] or "")) for r in rows}
+    order: list[tuple[bool, str, str, list[str]]] = []
+    views: dict[str, JointView] = {}
+    for cid in wanted:
+        members = readable.get(cid, wanted[cid])
+        if cid not in stored:
+            continue  # a member of a cluster being rewritten: the next request sees it
+        size, day, flags = stored[cid]
+        if len(members) == size:  # every member readable: the stored row says it
+            disagree = any(f in _DISAGREE for f in flags.split(","))
+        else:
+            views[cid] = _view(ctx, cid, members)
+            disagree, day = _disagrees(views[cid]), min(m.date_start for m in views[cid].members)
+        if disagreements and not disagree:
+            continue
+        order.append((disagree, day, cid, members))
+    order.sort(key=lambda x: x[2])
+    order.sort(key=lambda x: x[1], reverse=True)  # newest first
+    order.sort(key=lambda x: not x[0])  # disagreements first (the sorts are stable)
+    page = order[offset : offset + limit]
+    out = [_summary(views.get(cid) or _view(ctx, cid, members), ctx.party) for _, _, cid, members in page]
+    return _json({"reconciled": True, "total": len(order), "limit": limit, "offset": offset, "clusters": out})
+
+
+async def cluster(request: Request) -> Response:
+    """One cluster the principal may read, by its id or the id of one of its incidents."""
+    ctx = Context.of(request)
+    principal = principal_of(request)
+    ident = request.path_params["cluster_id"]
+    unknown = NotFound(f"no cluster {ident} that this principal may read")
+    if not ident.startswith("cluster--"):  # an incident's id: only one the principal may read leads anywhere
+        readable, params = ctx.read_clause(principal, "incidents", current_rows=True)
+        if ctx.db.fetchone(f"SELECT 1 FROM incidents WHERE id = ? AND {readable}", [ident, *params]) is None:
+            raise unknown
+    try:
+        cid = cluster_of(ctx.db, ident)
+    except NotFound:
+        if not _reconciled(ctx):
+            raise NotFound(f"no cluster {ident}: {HOW_TO_RECONCILE}") from None
+        raise unknown from None
+    members = _readable_members(ctx, principal, "m.cluster_id = ?", [cid]).get(cid)
+    if not members:
+        raise unknown
+    view = _view(ctx, cid, members)
+    return _json({**view.to_dict(), **_summary(view, ctx.party), "decisions": _decisions(ctx, principal, members)})
+
+
+def _decisions(ctx: Context, principal: Principal, members: Sequence[str]) -> list[dict[str, Any]]:
+    """The analyst decisions about ``members`` that the principal may read, naming only records it may read."""
+    found = decisions_about(ctx.db, ctx.party, members)
+    if not found:
+        return []
+    clause, params = ctx.read_clause(principal, "o")
+    marks = ", ".join("?" * len(found))
+    rows = ctx.db.fetchall(f"SELECT DISTINCT o.id FROM objects o WHERE o.id IN ({marks}) AND {clause}",
+                           [*(d["id"] for d in found), *params])  # fmt: skip
+    shown = {str(r[0]) for r in rows}
+    named = {r for d in found for r in (*d["records"], *d["kept"])}
+    readable, read_params = ctx.read_clause(principal, "incidents", current_rows=True)
+    marks = ", ".join("?" * len(named))
+    visible = {str(r[0]) for r in ctx.db.fetchall(f"SELECT id FROM incidents WHERE id IN ({marks}) AND {readable}",
+                                                  [*named, *read_params])}  # fmt: skip
+    return [
+        {**d, "records": [r for r in d["records"] if r in visible], "kept": [r for r in d["kept"] if r in visible]}
+        for d in found
+        if d["id"] in shown
+    ]
+
+
+def _json(value: Any) -> Response:
+    return JSONResponse(value, headers={"Cache-Control": "no-store"})
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        Route("/api/dashboard/clusters", clusters),
+        Route("/api/dashboard/clusters/{cluster_id}", cluster),
+    ]

@@ -1,0 +1,158 @@
+"""The joint picture on the JSON API (``/api/dashboard/clusters``), over real HTTP on SQLite and PostgreSQL: each
+principal sees a cluster's members it may read (TLP, TLP:RED named recipients) and figures computed from them
+alone, a cluster with none of them is 404 like an unknown id, and bad parameters are 400 naming the field."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+import httpx
+import pytest
+
+from sarhad.exchange.peers import add_peer
+from sarhad.log.note import Signer
+from sarhad.model.incident import Incident
+from sarhad.node import Node
+from sarhad.reconcile.store import reconcile
+from sarhad.web.auth import create_token
+from tests.reconcile.helpers import report
+from tests.web.conftest import serving
+
+WHO = {
+    "root": ("admin", "PK"),  # the originator's custodian: reads everything here
+    "ana": ("analyst", "PK"),  # not named on the RED records
+    "desk-a": ("analyst", "IR"),  # named on the RED report of Quetta
+    "desk-b": ("admin", "IR"),  # named on nothing
+    "anyone": ("viewer", "PUBLIC"),  # reads TLP:CLEAR only
+}
+
+
+def _marked(inc: Incident, tlp: str, recipients: tuple[str, ...] = ()) -> Incident:
+    return replace(inc, tlp=tlp, recipients=recipients)
+
+
+# Quetta, one incident: PK says 5 killed (GREEN), IR 12 (GREEN), ACLED 30 (RED, for IR:desk-a only).
+QUETTA = [
+    _marked(report("PK", "PK-1", "2026-01-10", killed=5, perpetrator="BLA"), "GREEN"),
+    _marked(report("IR", "IR-1", "2026-01-10", killed=12, perpetrator="BLA"), "GREEN"),
+    _marked(report("ACLED", "AC-1", "2026-01-10", killed=30, perpetrator="BLA"), "RED", ("IR:desk-a",)),
+]
+# Turbat, a month later: one RED report naming no recipient, for the originating party's principals only.
+TURBAT = [_marked(report("PK", "PK-2", "2026-02-14", lat=26.0, lon=63.05, place="Turbat", killed=2), "RED")]
+# Gwadar: a CLEAR report, which everyone reads.
+GWADAR = [_marked(report("PK", "PK-3", "2026-03-01", lat=25.12, lon=62.32, place="Gwadar", killed=1), "CLEAR")]
+
+
+@dataclass
+class Api:
+    node: Node
+    client: httpx.Client
+    tokens: dict[str, str]
+
+    def get(self, who: str, path: str, **params: str) -> httpx.Response:
+        return self.client.get(path, headers={"Authorization": f"Bearer {self.tokens[who]}"}, params=params)
+
+    def readable(self, who: str) -> set[str]:
+        """The incident ids ``who`` may read, as the dashboard's table lists them."""
+        rows = self.get(who, "/api/dashboard/table", limit="500").json()["rows"]
+        return {r["id"] for r in rows}
+
+
+@pytest.fixture
+def api(any_node: Node) -> Iterator[Api]:
+    add_peer(any_node.db, "IR", "http://127.0.0.1:9", Signer.generate("sarhad.ir/log").vkey,
+             "sarhad_000000000000_" + "p" * 43, "IR")  # fmt: skip
+    tokens = {name: create_token(any_node.db, name, role, party) for name, (role, party) in WHO.items()}
+    any_node.publish([*QUETTA, *TURBAT, *GWADAR])
+    with serving(any_node) as base, httpx.Client(base_url=base, timeout=30) as client:
+        yield Api(any_node, client, tokens)
+
+
+def test_before_reconcile_the_list_says_how_to_run_it(api: Api) -> None:
+    answer = api.get("root", "/api/dashboard/clusters")
+    assert answer.status_code == 200
+    assert answer.json()["reconciled"] is False
+    assert "sarhad reconcile" in answer.json()["hint"]
+    missing = api.get("root", f"/api/dashboard/clusters/{QUETTA[0].id}")
+    assert missing.status_code == 404 and "sarhad reconcile" in missing.json()["error"]["message"]
+
+
+def test_each_principal_sees_the_members_it_may_read_and_their_figures_only(api: Api) -> None:
+    reconcile(api.node.db, "PK")
+    quetta_ids = {i.id for i in QUETTA}
+    for who in WHO:
+        readable = api.readable(who)
+        listed = api.get(who, "/api/dashboard/clusters").json()
+        assert listed["reconciled"] is True
+        shown = {m["id"] for c in listed["clusters"] for m in c["members"]}
+        assert shown == readable, who  # every readable record is in some cluster; nothing else is shown
+        assert listed["total"] == len(listed["clusters"]), who
+        one = api.get(who, f"/api/dashboard/clusters/{QUETTA[0].id}")
+        if not readable & quetta_ids:
+            assert one.status_code == 404, who
+            continue
+        assert one.status_code == 200, who
+        body = one.json()
+        assert {r["id"] for r in body["records"]} == readable & quetta_ids, who
+        killed = body["killed_by_party"]
+        assert ("ACLED" in killed) is (QUETTA[2].id in readable), who
+        assert "hidden" not in one.text, who  # an unreadable member is not even mentioned
+        if QUETTA[2].id not in readable:
+            assert "30" not in str(body["killed"]) and "AC-1" not in one.text, who
+    # the RED Turbat report: the originating party sees its cluster, the others get 404 as for an unknown id
+    turbat = api.get("root", f"/api/dashboard/clusters/{TURBAT[0].id}").json()["cluster_id"]
+    assert api.get("ana", f"/api/dashboard/clusters/{turbat}").status_code == 200
+    for who in ("desk-a", "desk-b", "anyone"):
+        by_cluster = api.get(who, f"/api/dashboard/clusters/{turbat}")
+        by_incident = api.get(who, f"/api/dashboard/clusters/{TURBAT[0].id}")
+        unknown = api.get(who, "/api/dashboard/clusters/cluster--00000000-0000-0000-0000-000000000000")
+        assert by_cluster.status_code == by_incident.status_code == unknown.status_code == 404, who
+        assert by_cluster.json()["error"]["code"] == "not_found"
+
+
+def test_the_named_recipient_sees_the_disagreement_the_others_cannot(api: Api) -> None:
+    reconcile(api.node.db, "PK")
+    named = api.get("desk-a", f"/api/dashboard/clusters/{QUETTA[0].id}").json()
+    assert named["killed"] == {"low": 5, "best": 12, "high": 30}
+    assert named["killed_by_party"]["ACLED"] == {"low": 30, "best": 30, "high": 30}
+    assert "figures_disagree" in named["flags"]
+    assert any("ACLED" in d["detail"] for d in named["flag_details"])
+    other = api.get("desk-b", f"/api/dashboard/clusters/{QUETTA[0].id}").json()
+    assert other["killed"] == {"low": 5, "best": 5, "high": 12}
+    assert set(other["killed_by_party"]) == {"PK", "IR"}
+    assert all("ACLED" not in d["detail"] for d in other["flag_details"])
+    # disagreements first, and the filter keeps only them
+    first = api.get("desk-a", "/api/dashboard/clusters").json()["clusters"][0]
+    assert first["cluster_id"] == named["cluster_id"]
+    only = api.get("desk-a", "/api/dashboard/clusters", disagreements="true").json()
+    assert [c["cluster_id"] for c in only["clusters"]] == [named["cluster_id"]]
+
+
+def test_the_dashboards_filters_and_the_pages_apply(api: Api) -> None:
+    reconcile(api.node.db, "PK")
+    everything = api.get("root", "/api/dashboard/clusters").json()
+    assert everything["total"] == 3
+    since = api.get("root", "/api/dashboard/clusters", since="2026-02-01").json()
+    assert {c["date_start"] for c in since["clusters"]} == {"2026-02-14", "2026-03-01"}
+    by_party = api.get("root", "/api/dashboard/clusters", party="IR").json()
+    assert [c["date_start"] for c in by_party["clusters"]] == ["2026-01-10"]
+    assert {m["reported_by"] for m in by_party["clusters"][0]["members"]} == {"PK", "IR", "ACLED"}
+    page = api.get("root", "/api/dashboard/clusters", limit="1", offset="1").json()
+    assert page["total"] == 3 and len(page["clusters"]) == 1
+    assert page["clusters"][0]["cluster_id"] == everything["clusters"][1]["cluster_id"]
+    incident = api.get("root", f"/api/dashboard/incidents/{QUETTA[1].id}").json()["incident"]
+    assert incident["cluster_id"] == everything["clusters"][0]["cluster_id"]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("limit", "0"), ("limit", "many"), ("limit", "201"), ("offset", "-1"), ("since", "yesterday"),
+     ("near_border", "far"), ("disagreements", "perhaps")],
+)  # fmt: skip
+def test_a_bad_parameter_is_refused_naming_it(api: Api, name: str, value: str) -> None:
+    reconcile(api.node.db, "PK")
+    answer = api.get("root", "/api/dashboard/clusters", **{name: value})
+    assert answer.status_code == 400
+    assert answer.json()["error"]["field"] == name
+    assert name in answer.json()["error"]["message"]
