@@ -651,3 +651,35 @@ def test_the_timelines_ticks_are_round_steps(
     tallest = 9 if measure == "killed" else 2
     assert labels[-1] >= tallest and labels[-2] < tallest, labels
     _shot(page, f"dashboard-timeline-{measure}.png")
+
+
+def test_the_joint_picture_says_how_to_reconcile_then_lists_clusters_and_shows_one(
+    server: dict[str, Any], browser_page: tuple[Page, list[str]]
+) -> None:
+    from sarhad.reconcile.store import reconcile
+
+    page, _ = browser_page
+    _sign_in(page, server["base"], server["analyst"])
+    page.focus("#joint-toggle")
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-testid=not-reconciled]")).to_contain_text("sarhad reconcile", timeout=5000)
+    node = Node.open(load_settings(server["home"]))
+    try:
+        reconcile(node.db, "PK")
+    finally:
+        node.close()
+    page.keyboard.press("Enter")  # back to the incidents
+    page.keyboard.press("Enter")  # and to the joint picture again, now grouped
+    first = page.locator("#clusters tbody tr").first
+    expect(first).to_contain_text("IR 1", timeout=5000)  # no disagreement here: the newest first, Saravan
+    expect(first).to_contain_text("one source only")
+    first.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-testid=cluster-members]")).to_contain_text("Saravan", timeout=5000)
+    assert "Killed, jointly: 1" in page.inner_text("#detail")
+    # the incident detail links to its cluster
+    page.click("#joint-toggle")
+    page.locator("#incidents tbody tr", has_text="Quetta").click()
+    page.click("#to-cluster")
+    expect(page.locator("[data-testid=cluster-members]")).to_contain_text("Quetta", timeout=5000)
+    expect(page.locator("#detail")).to_contain_text("one source only")

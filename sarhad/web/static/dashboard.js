@@ -315,7 +315,7 @@
     $("#page-label").textContent = `page ${fmt.format(page)} of ${fmt.format(pages)}`;
     $("#prev").disabled = state.offset === 0;
     $("#next").disabled = state.offset + state.limit >= data.total;
-    renderKpis(data.total);
+    renderKpis(data.total, data.killed_known);
   }
   function tableRow(row) {
     const tr = document.createElement("tr");
@@ -353,11 +353,77 @@
     const diffs = d.versions.flatMap((v) => v.disagreements);
     const verdict = !d.versions.length ? `<p class="muted">No other party has reported this incident.</p>`
       : diffs.length ? `<ul class="diff">${diffs.map((x) => `<li>${esc(x)}</li>`).join("")}</ul>` : `<p class="agree">The parties' versions agree.</p>`;
-    const alerts = d.alerts.length ? `<p><b>Alerts:</b> ${d.alerts.map((a) => esc(a.rule)).join(", ")}</p>` : "";
+    const alerts = (d.alerts.length ? `<p><b>Alerts:</b> ${d.alerts.map((a) => esc(a.rule)).join(", ")}</p>` : "") +
+      (inc.cluster_id ? `<p><button class="btn ghost small" type="button" id="to-cluster" data-id="${esc(inc.cluster_id)}">Joint picture of this incident</button></p>` : "");
     $("#detail").innerHTML = head + desc + `<table data-testid="versions"><thead><tr><th>Party</th><th>Date</th><th>Perpetrator</th><th class="num">Killed</th></tr></thead><tbody>${rows}</tbody></table>` +
       `<h2 style="margin:10px 0 4px">Disagreements</h2>` + verdict + alerts + `<p class="muted hash">${esc(inc.id)} · TLP:${esc(inc.tlp)}` +
       (inc.recipients && inc.recipients.length ? ` <span data-testid="recipients">for ${inc.recipients.map(esc).join(", ")}</span>` : "") + `</p>`;
+    const link = $("#to-cluster");
+    if (link) link.addEventListener("click", () => showCluster(link.dataset.id));
   }
+
+  // -- joint picture: reconciliation's clusters (no live updates: it follows the filters and the toggle) -------
+  const FLAG_WORDS = { figures_disagree: "figures disagree", perpetrator_disagree: "perpetrators disagree",
+    location_disagree: "places disagree", single_source: "one source only" };
+  function killedByParty(c) {
+    const parts = Object.entries(c.killed_by_party || {}).map(([p, r]) => `${p} ${range(r.low, r.best, r.high)}`);
+    return parts.length ? parts.join(", ") : "unknown";
+  }
+  async function loadJoint() {
+    if ($("#joint").hidden) return;
+    const asked = () => filterQuery({ limit: 100 });
+    const query = asked();
+    const data = await api("/api/dashboard/clusters?" + query);
+    if (query !== asked()) return;
+    const tbody = $("#clusters tbody");
+    tbody.innerHTML = "";
+    if (!data.reconciled) {
+      tbody.innerHTML = `<tr><td colspan="5" class="muted" data-testid="not-reconciled">Reports are not grouped yet on this node: run <code>sarhad reconcile</code> on it, then reload.</td></tr>`;
+      return;
+    }
+    $("#table-total").textContent = `· ${fmt.format(data.total)} clusters`;
+    for (const c of data.clusters) {
+      const tr = document.createElement("tr");
+      tr.tabIndex = 0;
+      tr.dataset.id = c.cluster_id;
+      const flags = c.flags.map((f) => FLAG_WORDS[f] || f).join(", ") || "—";
+      tr.innerHTML = `<td>${esc(c.date_start)}</td><td>${esc([c.place, c.admin1].filter(Boolean).join(", ") || "—")}</td>` +
+        `<td>${c.parties.map((p) => `<span class="sw" style="background:${partyColour(p)}"></span>${esc(p)}`).join(" ")}</td>` +
+        `<td>${esc(killedByParty(c))}</td><td>${esc(flags)}</td>`;
+      tr.addEventListener("click", () => showCluster(c.cluster_id));
+      tr.addEventListener("keydown", (e) => {
+        if (e.key === "Enter" || e.key === " ") { e.preventDefault(); showCluster(c.cluster_id); }
+        if (e.key === "ArrowDown" && tr.nextElementSibling) { e.preventDefault(); tr.nextElementSibling.focus(); }
+        if (e.key === "ArrowUp" && tr.previousElementSibling) { e.preventDefault(); tr.previousElementSibling.focus(); }
+      });
+      tbody.appendChild(tr);
+    }
+    if (!data.clusters.length) tbody.innerHTML = `<tr><td colspan="5" class="muted">No clusters match the filters.</td></tr>`;
+  }
+  async function showCluster(id) {
+    const c = await api("/api/dashboard/clusters/" + encodeURIComponent(id));
+    const rows = c.records.map((m) => {
+      const k = (m.figures || []).find((f) => f.measure === "killed" && f.category === "total");
+      return `<tr><td>${esc(m.reported_by)} <span class="muted">${esc(m.dataset)}</span></td><td>${esc(m.date_start)}</td>` +
+        `<td>${esc([m.place, m.admin1].filter(Boolean).join(", ") || "—")}</td><td>${esc(m.perpetrator || "—")}</td>` +
+        `<td class="num">${k ? esc(range(k.low, k.best, k.high)) : "unknown"}</td></tr>`;
+    }).join("");
+    const flags = c.flag_details.length ? `<ul class="diff">${c.flag_details.map((f) => `<li><b>${esc(FLAG_WORDS[f.flag] || f.flag)}:</b> ${esc(f.detail)}</li>`).join("")}</ul>`
+      : `<p class="agree">The sources agree.</p>`;
+    const decisions = c.decisions.length ? `<p><b>Analyst decisions:</b> ${c.decisions.map((d) => esc(`${d.created.slice(0, 10)} ${d.party} ${d.decision}${d.note ? ` "${d.note}"` : ""}${d.applied ? "" : " (not applied here)"}`)).join("; ")}</p>` : "";
+    $("#detail").innerHTML = `<h3>Joint picture</h3><p class="muted">${esc(c.date_start)} · ${esc([c.place, c.admin1, c.country].filter(Boolean).join(", "))}</p>` +
+      `<p><b>Killed, jointly:</b> ${esc(range(c.killed.low, c.killed.best, c.killed.high))} <span class="muted">(${esc(killedByParty(c))})</span></p>` +
+      `<table data-testid="cluster-members"><thead><tr><th>Source</th><th>Date</th><th>Place</th><th>Perpetrator</th><th class="num">Killed</th></tr></thead><tbody>${rows}</tbody></table>` +
+      `<h2 style="margin:10px 0 4px">Flags</h2>` + flags + decisions + `<p class="muted hash">${esc(c.cluster_id)}</p>`;
+  }
+  $("#joint-toggle").addEventListener("click", () => {
+    const on = $("#joint").hidden;
+    $("#joint").hidden = !on;
+    $("#incidents").closest(".table-wrap").hidden = on;
+    $(".pager").hidden = on;
+    $("#joint-toggle").setAttribute("aria-pressed", String(on));
+    if (on) loadJoint(); else loadTable();
+  });
 
   // -- alerts, rules ----------------------------------------------------------------------------------------
   function alertItem(a, fresh) {
@@ -483,10 +549,12 @@
         (p.evidence.length ? `<br><span class="muted">evidence:</span> ${p.evidence.map(citedEvidence).join("; ")}` : "") + `</p>`).join("") +
       `</div>`).join("");
   }
-  function renderKpis(total) {
+  // killedKnown false: no incident gives a killed figure, so the sum is unknown (a 0 would read as a count).
+  function renderKpis(total, killedKnown) {
     const killed = state.months.reduce((a, r) => a + r.killed, 0);
+    const shown = total > 0 && killedKnown === false ? "unknown" : fmt.format(killed);
     $("#kpis").innerHTML = `<span class="kpi"><b data-testid="kpi-incidents">${fmt.format(total)}</b><span>incidents</span></span>` +
-      `<span class="kpi"><b data-testid="kpi-killed">${fmt.format(killed)}</b><span>killed</span></span>`;
+      `<span class="kpi"><b data-testid="kpi-killed">${shown}</b><span>killed</span></span>`;
   }
 
   // -- options and filters -------------------------------------------------------------------------------
@@ -503,7 +571,7 @@
   }
   function refresh() {
     state.offset = 0;
-    return Promise.all([loadTimeline().then(() => loadTable()), loadMarkers()]);
+    return Promise.all([loadTimeline().then(() => ($("#joint").hidden ? loadTable() : loadJoint())), loadMarkers()]);
   }
   $("#filters").addEventListener("change", (ev) => {
     writeLink();
