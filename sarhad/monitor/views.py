@@ -58,6 +58,7 @@ _SUMMARY_FIELDS: Final = frozenset(
 _CELL_FIELDS: Final = frozenset({"reported_by", "tlp"})
 _DAY: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 _KILLED: Final = "COALESCE(killed_best, killed_low, 0)"
+_KILLED_GIVEN: Final = "(killed_best IS NOT NULL OR killed_low IS NOT NULL)"  # the incidents _KILLED counts
 
 
 def _compact(row: tuple[Any, ...]) -> dict[str, Any]:
@@ -310,7 +311,9 @@ def markers(
 
 
 def table(db: Database, filters: Filters, *, limit: int = 50, offset: int = 0) -> dict[str, Any]:
-    """One page of matching incidents, newest first, and how many match. Raises InvalidInput on a bad page."""
+    """One page of matching incidents, newest first, how many match, and whether any of them gives a killed
+    figure (``killed_known``: when none does, the killed totals are unknown, not 0). Raises InvalidInput on a
+    bad page."""
     if not 1 <= limit <= 500:
         raise InvalidInput(f"limit {limit} is outside 1..500")
     if offset < 0:
@@ -326,7 +329,15 @@ def table(db: Database, filters: Filters, *, limit: int = 50, offset: int = 0) -
     else:
         found = db.fetchone(f"SELECT COUNT(*) FROM incidents{where}", params)
         total = int(found[0]) if found else 0
-    return {"total": total, "limit": limit, "offset": offset, "rows": [_compact(r) for r in rows]}
+    # The totals add the killed figures given; when no incident gives one, the sum is unknown, not 0.
+    known = total > 0 and db.fetchone(f"SELECT 1 FROM incidents{_and(where, _KILLED_GIVEN)} LIMIT 1", params)
+    return {
+        "total": total,
+        "killed_known": bool(known),
+        "limit": limit,
+        "offset": offset,
+        "rows": [_compact(r) for r in rows],
+    }
 
 
 def _top_perpetrators(counts: dict[str, int]) -> list[dict[str, Any]]:
