@@ -6,18 +6,56 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from sarhad.exchange.peers import add_peer
+from sarhad.exchange.peers import add_peer, get_peer
+from sarhad.exchange.refused import Refusal
+from sarhad.exchange.sync import SyncResult, sync_peer
 from sarhad.framework.ops import init_template
 from sarhad.node import Node
 from sarhad.web.auth import create_token
-from tests.conftest import drop_schema
+from tests.conftest import drop_schema, run_cli
 from tests.web.conftest import serving
+
+
+@dataclass
+class Pair:
+    """PK and IR, each the other's peer (:func:`peered`): PK's syncs of IR and back, and PK's command line."""
+
+    pk: Node
+    ir: Node
+
+    def pk_syncs(self, checker: str = "auto") -> SyncResult:
+        return sync_peer(self.pk, get_peer(self.pk.db, "IR"), checker=checker)
+
+    def ir_syncs(self) -> SyncResult:
+        return sync_peer(self.ir, get_peer(self.ir.db, "PK"))
+
+    def cli(self, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+        return run_cli(capsys, "--home", str(self.pk.settings.home), *args)
+
+
+def refused_apart(pk: Node, ir: Node, result: SyncResult, pattern: str) -> Refusal:
+    """The one entry of IR's log that PK's sync ``result`` refused, whose message matches ``pattern``: kept apart
+    on PK with its reason, not applied, while IR's whole log was copied."""
+    (refusal,) = result.refused
+    assert re.search(pattern, refusal.message), refusal.message
+    kept = pk.db.fetchone("SELECT reason FROM refused_entries WHERE peer = 'IR' AND idx = ?", (refusal.index,))
+    assert kept is not None and kept[0] == refusal.reason
+    version = (refusal.object_id, refusal.version)
+    assert pk.db.fetchone("SELECT 1 FROM objects WHERE id = ? AND modified = ?", version) is None
+    size, copied = (
+        ir.db.fetchone("SELECT COUNT(*) FROM log_leaves"),
+        pk.db.fetchone("SELECT COUNT(*) FROM peer_leaves WHERE peer = 'IR'"),
+    )
+    assert size is not None and copied is not None and int(copied[0]) == int(size[0])
+    return refusal
 
 
 @contextmanager

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,30 +20,18 @@ import pytest
 
 import sarhad.exchange.checking as checking
 from sarhad.exchange.peers import get_peer
-from sarhad.exchange.sync import SyncResult, sync_peer
+from sarhad.exchange.sync import sync_peer
 from sarhad.framework.ops import assess, open_dispute
 from sarhad.model.incident import SARHAD_EXTENSION
-from sarhad.node import Node
-from tests.conftest import run_cli
 from tests.monitor.test_evaluate import make
-from tests.node_pair import peered, pk_and_ir
+from tests.node_pair import Pair, peered, pk_and_ir
 
 REFUSED = 6  # sarhad sync's exit status when a peer's log verified but some of its entries were refused
 RATIONALE = "Two of four joint border meetings held at Taftan."
 PK_POSITION = "4 of 11 requests were answered within 72 hours."
 
 
-@dataclass
-class Nodes:
-    pk: Node
-    ir: Node
-
-    def pk_syncs(self, checker: str = "auto") -> SyncResult:
-        return sync_peer(self.pk, get_peer(self.pk.db, "IR"), checker=checker)
-
-    def cli(self, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-        return run_cli(capsys, "--home", str(self.pk.settings.home), *args)
-
+class Nodes(Pair):
     def ir_size(self) -> int:
         row = self.ir.db.fetchone("SELECT COUNT(*) FROM log_leaves")
         assert row is not None

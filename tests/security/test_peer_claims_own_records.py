@@ -11,37 +11,27 @@ import dataclasses
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 import sarhad.exchange.checking as checking
-from sarhad.exchange.peers import add_peer, get_peer
+from sarhad.exchange.peers import add_peer
 from sarhad.exchange.refused import Refusal
-from sarhad.exchange.sync import SyncResult, sync_peer
+from sarhad.exchange.sync import SyncResult
 from sarhad.framework.ops import assess, record_indicator
 from sarhad.model.figures import Figure
-from sarhad.node import Node
 from sarhad.web.auth import create_token
-from tests.conftest import run_cli
 from tests.monitor.test_evaluate import make
-from tests.node_pair import pk_and_ir
+from tests.node_pair import Pair, pk_and_ir, refused_apart
 from tests.web.conftest import serving
 
 RATIONALE = "Two of four joint border meetings held at Taftan."
 
 
-@dataclass
-class Nodes:
-    pk: Node
-    ir: Node
-
+class Nodes(Pair):
     def sync(self, checker: str = "auto") -> SyncResult:
-        return sync_peer(self.pk, get_peer(self.pk.db, "IR"), checker=checker)
-
-    def cli(self, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-        return run_cli(capsys, "--home", str(self.pk.settings.home), *args)
+        return self.pk_syncs(checker)
 
     def stored(self) -> dict[str, list[tuple[object, ...]]]:
         """What PK holds of its own records, and shows in its views, that a forged entry could change."""
@@ -56,18 +46,7 @@ class Nodes:
     def refused(self, result: SyncResult, pattern: str) -> Refusal:
         """The one entry ``result`` refused, whose message matches ``pattern``: kept apart with its reason, not
         applied, while IR's whole log was copied."""
-        (refusal,) = result.refused
-        assert re.search(pattern, refusal.message), refusal.message
-        kept = self.pk.db.fetchone("SELECT reason FROM refused_entries WHERE peer = 'IR' AND idx = ?", (refusal.index,))
-        assert kept is not None and kept[0] == refusal.reason
-        version = (refusal.object_id, refusal.version)
-        assert self.pk.db.fetchone("SELECT 1 FROM objects WHERE id = ? AND modified = ?", version) is None
-        size, copied = (
-            self.ir.db.fetchone("SELECT COUNT(*) FROM log_leaves"),
-            self.pk.db.fetchone("SELECT COUNT(*) FROM peer_leaves WHERE peer = 'IR'"),
-        )
-        assert size is not None and copied is not None and int(copied[0]) == int(size[0])
-        return refusal
+        return refused_apart(self.pk, self.ir, result, pattern)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -12,7 +12,6 @@ import copy
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +19,8 @@ import orjson
 import pytest
 
 import sarhad.exchange.checking as checking
-from sarhad.exchange.peers import get_peer
 from sarhad.exchange.refused import Refusal
-from sarhad.exchange.sync import SyncResult, sync_peer
+from sarhad.exchange.sync import SyncResult
 from sarhad.framework.ops import (
     add_recommendation,
     open_dispute,
@@ -31,29 +29,14 @@ from sarhad.framework.ops import (
     update_milestone,
     update_recommendation,
 )
-from sarhad.node import Node
-from tests.conftest import run_cli
 from tests.monitor.test_evaluate import make
-from tests.node_pair import peered, pk_and_ir
+from tests.node_pair import Pair, peered, pk_and_ir, refused_apart
 
 PK_POSITION = "4 of 11 requests were answered within 72 hours."
 IR_POSITION = "All were answered through the liaison channel."
 
 
-@dataclass
-class Nodes:
-    pk: Node
-    ir: Node
-
-    def pk_syncs(self, checker: str = "auto") -> SyncResult:
-        return sync_peer(self.pk, get_peer(self.pk.db, "IR"), checker=checker)
-
-    def ir_syncs(self) -> None:
-        sync_peer(self.ir, get_peer(self.ir.db, "PK"))
-
-    def cli(self, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-        return run_cli(capsys, "--home", str(self.pk.settings.home), *args)
-
+class Nodes(Pair):
     def stored(self) -> dict[str, list[tuple[object, ...]]]:
         """What PK holds of its own records, and shows in its views, that a rewritten version could change."""
         queries = {
@@ -67,18 +50,7 @@ class Nodes:
     def refused(self, result: SyncResult, pattern: str) -> Refusal:
         """The one entry ``result`` refused, whose message matches ``pattern``: kept apart with its reason, not
         applied, while IR's whole log was copied."""
-        (refusal,) = result.refused
-        assert re.search(pattern, refusal.message), refusal.message
-        kept = self.pk.db.fetchone("SELECT reason FROM refused_entries WHERE peer = 'IR' AND idx = ?", (refusal.index,))
-        assert kept is not None and kept[0] == refusal.reason
-        version = (refusal.object_id, refusal.version)
-        assert self.pk.db.fetchone("SELECT 1 FROM objects WHERE id = ? AND modified = ?", version) is None
-        size, copied = (
-            self.ir.db.fetchone("SELECT COUNT(*) FROM log_leaves"),
-            self.pk.db.fetchone("SELECT COUNT(*) FROM peer_leaves WHERE peer = 'IR'"),
-        )
-        assert size is not None and copied is not None and int(copied[0]) == int(size[0])
-        return refusal
+        return refused_apart(self.pk, self.ir, result, pattern)
 
     def ir_publishes_changed(self, object_id: str, change: Callable[[dict[str, Any]], None]) -> None:
         """IR publishes, in its own log, a later version of its current copy of ``object_id``, changed."""
