@@ -431,11 +431,17 @@ def stats_cmd(
         print_json(out)
         return
 
+    def figures(m: dict[str, Any], incidents: int) -> list[Any]:
+        r = m["range"]  # each incident's smallest to largest figure, summed
+        if incidents and m["unknown"] == incidents:
+            # No incident gave a best: the sum's 0 would read like a count. The range stays if some gave a
+            # low or high (a range of 0–0 then cannot be told from none given, and reads as unknown too).
+            span = "unknown" if r["low"] == r["high"] == 0 else f"{r['low']}–{r['high']}"
+            return ["unknown", span, m["unknown"]]
+        return [m["best"], f"{r['low']}–{r['high']}", m["unknown"]]
+
     def cells(g: dict[str, Any]) -> list[Any]:
-        k, w = g["killed"], g["wounded"]
-        kr, wr = k["range"], w["range"]  # each incident's smallest to largest figure, summed
-        return [g["incidents"], k["best"], f"{kr['low']}–{kr['high']}", k["unknown"], w["best"],
-                f"{wr['low']}–{wr['high']}", w["unknown"]]  # fmt: skip
+        return [g["incidents"], *figures(g["killed"], g["incidents"]), *figures(g["wounded"], g["incidents"])]
 
     columns = ["incidents", "killed", "killed low–high", "killed unknown", "wounded", "wounded low–high",
                "wounded unknown"]  # fmt: skip
