@@ -173,8 +173,8 @@ def write_clusters(db: Any, n: int, seed: int = 11) -> int:
     with db.transaction():
         db.executemany(
             "INSERT INTO reconcile_clusters (cluster_id, size, date_start, killed_low, killed_best, killed_high,"
-            " wounded_low, wounded_best, wounded_high, flags, updated, representative)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " wounded_low, wounded_best, wounded_high, flags, updated, representative, disagree)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
         db.executemany("INSERT INTO reconcile_members (incident_id, cluster_id, version) VALUES (?, ?, ?)", members)

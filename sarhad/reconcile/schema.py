@@ -41,4 +41,11 @@ MIGRATIONS: Final[list[str]] = [
     "CREATE INDEX reconcile_clusters_representative ON reconcile_clusters (representative)",
     # What the last run was computed with (key "constraints": a hash of the analysts' must/cannot pairs).
     "CREATE TABLE reconcile_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    # Whether the cluster's parties disagree (a figures_, perpetrator_ or location_disagree flag: 1, else 0), and
+    # the joint picture's order (disagreements first, then newest first), so that a page of the clusters is read
+    # from this index instead of sorting them all.
+    "ALTER TABLE reconcile_clusters ADD COLUMN disagree INTEGER NOT NULL DEFAULT 0",
+    """UPDATE reconcile_clusters SET disagree = 1 WHERE ',' || flags || ',' LIKE '%,figures_disagree,%'
+        OR ',' || flags || ',' LIKE '%,perpetrator_disagree,%' OR ',' || flags || ',' LIKE '%,location_disagree,%'""",
+    "CREATE INDEX reconcile_clusters_order ON reconcile_clusters (disagree DESC, date_start DESC, cluster_id)",
 ]

@@ -28,6 +28,7 @@ from sarhad.store.current import current
 from sarhad.store.db import Database
 
 __all__ = [
+    "DISAGREE_FLAGS",
     "ReconcileSummary",
     "cluster_of",
     "cluster_view",
@@ -86,6 +87,8 @@ def load_decisions(db: Database, party: str) -> list[Decision]:
     return [Decision.from_stix(json.loads(body)) for (body,) in rows]
 
 
+# The flags that make a cluster's parties disagree (its row's ``disagree`` column, which orders the joint picture).
+DISAGREE_FLAGS: Final = ("figures_disagree", "perpetrator_disagree", "location_disagree")
 _ROW_JSON: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
@@ -192,8 +195,8 @@ def reconcile(db: Database, party: str, *, scoring: Scoring | None = None, full:
             db.execute(f"DELETE FROM reconcile_members WHERE incident_id IN ({', '.join('?' * len(chunk))})", chunk)
         db.executemany(
             "INSERT INTO reconcile_clusters (cluster_id, size, date_start, killed_low, killed_best, killed_high,"
-            " wounded_low, wounded_best, wounded_high, flags, updated, representative)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " wounded_low, wounded_best, wounded_high, flags, updated, representative, disagree)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [_cluster_row(v, stamp, party) for v in views.values()],
         )
         db.executemany(
@@ -284,6 +287,7 @@ def _cluster_row(v: JointView, stamp: str, party: str) -> tuple[Any, ...]:
         ",".join(v.flags),
         stamp,
         representative(v.members, party).id,
+        1 if any(f in DISAGREE_FLAGS for f in v.flags) else 0,
     )
 
 

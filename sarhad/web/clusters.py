@@ -28,10 +28,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from sarhad.errors import InvalidInput, NotFound
+from sarhad.model.codes import TLP_LEVELS
 from sarhad.model.incident import Incident
 from sarhad.reconcile.joint import JointView, joint_view
 from sarhad.reconcile.record import Record
-from sarhad.reconcile.store import cluster_of, decisions_about, representative
+from sarhad.reconcile.store import DISAGREE_FLAGS, cluster_of, decisions_about, representative
 from sarhad.web.auth import Principal
 from sarhad.web.context import Context, api_error, principal_of
 
@@ -39,7 +40,6 @@ __all__ = ["HOW_TO_RECONCILE", "MAX_LIMIT", "routes"]
 
 MAX_LIMIT: Final = 200
 HOW_TO_RECONCILE: Final = "run `sarhad reconcile` on the node to group its incidents into clusters"
-_DISAGREE: Final = ("figures_disagree", "perpetrator_disagree", "location_disagree")
 
 
 class _ParameterError(InvalidInput):
@@ -76,18 +76,23 @@ def _reconciled(ctx: Context) -> bool:
     return ran is not None or ctx.db.fetchone("SELECT 1 FROM reconcile_clusters LIMIT 1") is not None
 
 
-def _readable_members(ctx: Context, principal: Principal, where: str, params: Sequence[Any]) -> dict[str, list[str]]:
-    """Cluster id → the ids of its members ``principal`` may read, for the members meeting ``where`` (an SQL
-    condition over ``incidents i``)."""
+def _readable_members(
+    ctx: Context, principal: Principal, where: str, params: Sequence[Any], clusters: Sequence[str]
+) -> dict[str, list[str]]:
+    """Cluster id → the ids of its members ``principal`` may read, for the members of ``clusters`` meeting
+    ``where`` (an SQL condition over ``reconcile_members m`` and ``incidents i``)."""
     readable, read_params = ctx.read_clause(principal, "i", current_rows=True)
-    rows = ctx.db.fetchall(
-        "SELECT m.cluster_id, m.incident_id FROM reconcile_members m JOIN incidents i ON i.id = m.incident_id"
-        f" WHERE {readable} AND {where} ORDER BY m.cluster_id, m.incident_id",
-        [*read_params, *params],
-    )
     out: dict[str, list[str]] = {}
-    for cid, rid in rows:
-        out.setdefault(str(cid), []).append(str(rid))
+    for start in range(0, len(clusters), 500):
+        chunk = clusters[start : start + 500]
+        rows = ctx.db.fetchall(
+            "SELECT m.cluster_id, m.incident_id FROM reconcile_members m JOIN incidents i ON i.id = m.incident_id"
+            f" WHERE m.cluster_id IN ({', '.join('?' * len(chunk))}) AND {readable} AND {where}"
+            " ORDER BY m.cluster_id, m.incident_id",
+            [*chunk, *read_params, *params],
+        )
+        for cid, rid in rows:
+            out.setdefault(str(cid), []).append(str(rid))
     return out
 
 
@@ -103,7 +108,7 @@ def _view(ctx: Context, cluster_id: str, member_ids: Sequence[str]) -> JointView
 
 
 def _disagrees(view: JointView) -> bool:
-    return any(f in _DISAGREE for f in view.flags)
+    return any(f in DISAGREE_FLAGS for f in view.flags)
 
 
 def _place(view: JointView, party: str) -> dict[str, Any]:
@@ -152,32 +157,86 @@ async def clusters(request: Request) -> Response:
     if not _reconciled(ctx):
         return _json({"reconciled": False, "hint": HOW_TO_RECONCILE, "total": 0, "clusters": []})
     where, params = filters.where()
-    matching = f"i.id IN (SELECT id FROM incidents{where})" if where else "1 = 1"
-    wanted = _readable_members(ctx, principal, matching, params)
-    readable = _readable_members(ctx, principal, "1 = 1", []) if wanted else {}
-    rows = ctx.db.fetchall("SELECT cluster_id, size, date_start, flags FROM reconcile_clusters")
-    stored = {str(r[0]): (int(r[1]), str(r[2]), str(r[3] or "")) for r in rows}
-    order: list[tuple[bool, str, str, list[str]]] = []
-    views: dict[str, JointView] = {}
-    for cid in wanted:
-        members = readable.get(cid, wanted[cid])
-        if cid not in stored:
-            continue  # a member of a cluster being rewritten: the next request sees it
-        size, day, flags = stored[cid]
-        if len(members) == size:  # every member readable: the stored row says it
-            disagree = any(f in _DISAGREE for f in flags.split(","))
-        else:
-            views[cid] = _view(ctx, cid, members)
-            disagree, day = _disagrees(views[cid]), min(m.date_start for m in views[cid].members)
-        if disagreements and not disagree:
-            continue
-        order.append((disagree, day, cid, members))
+    page, total = _page(ctx, principal, where, params, disagreements, limit, offset)
+    out = [_summary(view or _view(ctx, cid, _members(ctx, principal, cid)), ctx.party) for cid, view in page]
+    return _json({"reconciled": True, "total": total, "limit": limit, "offset": offset, "clusters": out})
+
+
+def _page(
+    ctx: Context, principal: Principal, where: str, params: Sequence[Any], disagreements: bool, limit: int, offset: int
+) -> tuple[list[tuple[str, JointView | None]], int]:
+    """The clusters on the page asked for (with the joint view when it is already computed) and how many there
+    are in all.
+
+    A cluster whose members the principal may all read is answered by its stored row: the database filters,
+    orders (``reconcile_clusters_order``) and counts those. The others (:func:`_partial`) are computed from
+    their readable members alone and merged in.
+    """
+    hidden, hidden_params = _partial(ctx, principal)
+    conds, cond_params = [f"c.cluster_id NOT IN ({hidden})"], [*hidden_params]
+    if disagreements:
+        conds.append("c.disagree = 1")
+    matching = f"m.incident_id IN (SELECT id FROM incidents{where})" if where else ""
+    if matching:
+        conds.append(f"c.cluster_id IN (SELECT m.cluster_id FROM reconcile_members m WHERE {matching})")
+        cond_params += params
+    cond = " AND ".join(conds)
+    row = ctx.db.fetchone(f"SELECT COUNT(*) FROM reconcile_clusters c WHERE {cond}", cond_params)
+    total = int(row[0]) if row else 0
+    # (disagree first, then newest first, then by id), as the index orders them
+    order: list[tuple[bool, str, str, JointView | None]] = [
+        (bool(d), str(day), str(cid), None)
+        for cid, d, day in ctx.db.fetchall(
+            f"SELECT c.cluster_id, c.disagree, c.date_start FROM reconcile_clusters c WHERE {cond}"
+            " ORDER BY c.disagree DESC, c.date_start DESC, c.cluster_id LIMIT ?",
+            [*cond_params, offset + limit],
+        )
+    ]
+    partial = [
+        str(r[0])  # a cluster being rewritten (members without a row yet) is left for the next request
+        for r in ctx.db.fetchall(
+            f"SELECT DISTINCT h.cluster_id FROM ({hidden}) h JOIN reconcile_clusters c ON c.cluster_id = h.cluster_id",
+            hidden_params,
+        )
+    ]
+    if partial:
+        wanted = _readable_members(ctx, principal, matching or "1 = 1", params if matching else [], partial)
+        readable = _readable_members(ctx, principal, "1 = 1", [], list(wanted))
+        for cid in sorted(wanted):
+            view = _view(ctx, cid, readable.get(cid, wanted[cid]))
+            disagree = _disagrees(view)
+            if disagreements and not disagree:
+                continue
+            order.append((disagree, min(m.date_start for m in view.members), cid, view))
+            total += 1
     order.sort(key=lambda x: x[2])
     order.sort(key=lambda x: x[1], reverse=True)  # newest first
     order.sort(key=lambda x: not x[0])  # disagreements first (the sorts are stable)
-    page = order[offset : offset + limit]
-    out = [_summary(views.get(cid) or _view(ctx, cid, members), ctx.party) for _, _, cid, members in page]
-    return _json({"reconciled": True, "total": len(order), "limit": limit, "offset": offset, "clusters": out})
+    return [(cid, view) for _, _, cid, view in order[offset : offset + limit]], total
+
+
+def _partial(ctx: Context, principal: Principal) -> tuple[str, list[Any]]:
+    """An SQL query of the ids of the clusters with a member ``principal`` may not read (with repeats), and its
+    parameters: one indexed look at the incidents of the levels it does not read everywhere (for a framework
+    party's principal, the RED ones, by the incidents' partial index), and at the members whose incident's body
+    was withheld since the clusters were written (``withheld_versions``, empty on most nodes)."""
+    levels = ctx.readable_levels(principal)
+    hidden = [level for level in TLP_LEVELS if level not in levels]
+    # a principal reads every row of its levels (the others by the read clause): only the rest are looked at
+    tlp = "i.tlp = 'RED'" if hidden == ["RED"] else "i.tlp IN (" + ", ".join(f"'{t}'" for t in hidden) + ")"
+    readable, params = ctx.read_clause(principal, "i", current_rows=True)
+    sql = (
+        "SELECT m.cluster_id FROM incidents i JOIN reconcile_members m ON m.incident_id = i.id"
+        f" WHERE {tlp} AND CASE WHEN {readable} THEN 0 ELSE 1 END = 1"
+        " UNION ALL SELECT m.cluster_id FROM withheld_versions w JOIN reconcile_members m ON m.incident_id = w.id"
+        " WHERE NOT EXISTS (SELECT 1 FROM incidents x WHERE x.id = w.id)"
+    )
+    return sql, params
+
+
+def _members(ctx: Context, principal: Principal, cluster_id: str) -> list[str]:
+    """The ids of the members of ``cluster_id`` that ``principal`` may read."""
+    return _readable_members(ctx, principal, "1 = 1", [], [cluster_id]).get(cluster_id, [])
 
 
 async def cluster(request: Request) -> Response:
@@ -196,7 +255,7 @@ async def cluster(request: Request) -> Response:
         if not _reconciled(ctx):
             raise NotFound(f"no cluster {ident}: {HOW_TO_RECONCILE}") from None
         raise unknown from None
-    members = _readable_members(ctx, principal, "m.cluster_id = ?", [cid]).get(cid)
+    members = _members(ctx, principal, cid)
     if not members:
         raise unknown
     view = _view(ctx, cid, members)

@@ -156,3 +156,39 @@ def test_a_bad_parameter_is_refused_naming_it(api: Api, name: str, value: str) -
     assert answer.status_code == 400
     assert answer.json()["error"]["field"] == name
     assert name in answer.json()["error"]["message"]
+
+
+def test_pages_merge_the_clusters_each_principal_reads_whole_with_the_others(api: Api) -> None:
+    """Clusters whose members a principal all reads come in the database's order, the others are computed from
+    their readable members: walking the pages one by one gives the whole list, in order (disagreements first,
+    then newest first), with the same total, for every principal and with the disagreements filter."""
+    more = [
+        _marked(report("PK", f"PK-{n}", day, lat=lat, lon=63.0, place=f"P{n}", killed=1), "CLEAR")
+        for n, (day, lat) in enumerate((("2026-01-20", 26.5), ("2026-02-20", 27.5), ("2026-04-01", 28.5)), 10)
+    ]
+    # a disagreement everyone reads, older than Quetta's
+    more += [
+        _marked(report("PK", "PK-20", "2025-12-01", lat=29.5, lon=66.0, place="Kalat", killed=1), "CLEAR"),
+        _marked(report("IR", "IR-20", "2025-12-01", lat=29.5, lon=66.0, place="Kalat", killed=40), "CLEAR"),
+    ]
+    api.node.publish(more)
+    reconcile(api.node.db, "PK")
+    for who in WHO:
+        for only in ("false", "true"):
+            whole = api.get(who, "/api/dashboard/clusters", disagreements=only, limit="200").json()
+            ids = [c["cluster_id"] for c in whole["clusters"]]
+            assert whole["total"] == len(ids), who
+            keys = [("disagree" not in " ".join(c["flags"]), c["date_start"]) for c in whole["clusters"]]
+            assert keys == sorted(keys, key=lambda k: (k[0], _negated(k[1]))), who
+            pages = [
+                api.get(who, "/api/dashboard/clusters", disagreements=only, limit="1", offset=str(at)).json()
+                for at in range(len(ids) + 1)
+            ]
+            assert {page["total"] for page in pages} == {len(ids)}, (who, only)
+            walked = [c["cluster_id"] for page in pages for c in page["clusters"]]
+            assert walked == ids, (who, only)
+        assert len(api.get(who, "/api/dashboard/clusters", disagreements="true").json()["clusters"]) >= 1, who
+
+
+def _negated(day: str) -> tuple[int, ...]:
+    return tuple(-ord(ch) for ch in day)
