@@ -21,11 +21,12 @@ A background incident is kept only with at least a month and a province or a tol
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Final
 
 from sarhad.extract.article import Article, Sentence
 from sarhad.extract.casualties import Casualty, find_casualties
@@ -1142,6 +1143,22 @@ def _target_type(text: str) -> str | None:
 
 
 _OWNER_AFTER = re.compile(r"\s+(?:[a-z]+\s+)?(?:of|in)\s+(?:the\s+)?([A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){0,2})")
+_ADMIN2_WORDS: Final = ("district", "count", "tehsil")  # a type word naming a district, county or tehsil
+_INSIDE = re.compile(r"\s+(?:in|of)\s+(?:the\s+)?")
+
+
+def _admin2_word(pm: PlaceMention) -> bool:
+    return bool(pm.type_word and pm.type_word.casefold().startswith(_ADMIN2_WORDS))
+
+
+def _inner_places(mentions: list[PlaceMention], text: str) -> dict[PlaceMention, PlaceMention]:
+    """ "The village of Jaleq in Saravan county": each county, district or tehsil mention that a smaller place's
+    mention names as its container (the text between them "in" or "of"), with that smaller place."""
+    inner: dict[PlaceMention, PlaceMention] = {}
+    for small, big in itertools.pairwise(sorted(mentions, key=lambda m: m.start)):
+        if _admin2_word(big) and not _admin2_word(small) and _INSIDE.fullmatch(text, small.end, big.start):
+            inner[big] = small
+    return inner
 
 
 def _place(
@@ -1161,7 +1178,9 @@ def _place(
     region = next((f.region for f in cluster.sentences if f.region), None)
     best_place_score = -1
     best_index = 0
+    inside: dict[PlaceMention, PlaceMention] = {}  # the county or district mentions chosen for a place in them
     for i, f in enumerate(cluster.sentences):
+        inner = _inner_places(f.places, article.text)
         for pm in f.places:
             if re.search(
                 r"\b(?:Police|Army|Corps|Guards|Ministry|Department|News|Agency|School of|Institute)\b", pm.name
@@ -1193,6 +1212,13 @@ def _place(
             ):
                 continue
             score = (hit is not None) * 2 + (pm.type_word is not None) + (f.sentence.role != "title")
+            small = inner.get(pm)
+            if small is not None:
+                small_hit = geocode_prefixes(small.name, country) or geocode_prefixes(small.name)
+                if small_hit is not None and (hit is None or small_hit.admin1 == hit.admin1):
+                    # "the village of Jaleq in Saravan county": the village, which the gazetteer knows, not its county
+                    continue
+                inside[pm] = small
             if best_place is None or score > best_place_score:
                 best_place = (pm, hit)
                 best_place_score = score
@@ -1208,8 +1234,9 @@ def _place(
     hit = None
     if best_place is not None:
         chosen_pm, hit = best_place
-        place_name = re.sub(r"\s+(?:district|county|counties|town|city|tehsil|area)$", "", chosen_pm.name, flags=re.I)
-        place_span = (chosen_pm.start, chosen_pm.start + len(place_name))
+        named = inside.get(chosen_pm, chosen_pm)  # a place the gazetteer does not know is named, at its county
+        place_name = re.sub(r"\s+(?:district|county|counties|town|city|tehsil|area)$", "", named.name, flags=re.I)
+        place_span = (named.start, named.start + len(place_name))
         explicit = same_sentence_province.get(best_index)
         if explicit:
             admin1 = explicit
@@ -1217,10 +1244,11 @@ def _place(
             admin1 = hit.admin1
         if hit is not None:
             lat, lon = hit.lat, hit.lon
-            point = hit.kind in {"city", "town", "village", "place", "populated place"}
+            # "Saravan county" is the county, which the gazetteer may find as its seat, the town: not a point
+            point = hit.kind in {"city", "town", "village", "place", "populated place"} and not _admin2_word(chosen_pm)
             # a curated place whose coordinates are known only roughly is "near", never "exact"
             precision = ("near" if hit.approximate else "exact") if point else "admin2"
-        elif chosen_pm.type_word and chosen_pm.type_word.casefold().startswith(("district", "count", "tehsil")):
+        elif _admin2_word(chosen_pm):
             precision = "admin2"
     if admin1 is None and province_votes:
         admin1 = province_votes.most_common(1)[0][0]
