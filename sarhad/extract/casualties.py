@@ -182,8 +182,28 @@ def find_casualties(text: str, numbers: list[NumberMention], offset: int = 0) ->
         number = NumberMention(m.start("m"), m.end("m"), m.group("m"), left, left, left, None, True)
         out = [c for c in out if not (c.measure == "wounded" and c.start - offset == m.start("m"))]
         out.append(Casualty(m.start("m") + offset, m.end() + offset, number, "wounded", "victims", "injured", True))
+    for m in _TOLL_ELLIPSIS.finditer(text):
+        # "hospital officials put the toll at 14, police at 11": the second sayer's toll, its verb left out
+        first = next((c for c in out if c.toll and c.start - offset == m.start("n")), None)
+        if first is None:
+            continue
+        e = _ELLIPTIC_TOLL.match(text, m.end("n"))
+        while e is not None:
+            also = next((n for n in numbers if n.start == e.start("n")), None)
+            if also is None or any(c.number.start == also.start for c in out):
+                break
+            out.append(Casualty(also.start + offset, also.end + offset, also, first.measure, "victims", "", True))
+            e = _ELLIPTIC_TOLL.match(text, also.end)
     out.sort(key=lambda c: c.start)
     return out
+
+
+_TOLL_ELLIPSIS = re.compile(r"\bput the (?:death )?toll at (?P<n>(?:at least |more than |over |about )?\w+)", re.I)
+_ELLIPTIC_TOLL = re.compile(
+    r",\s*(?:and\s+|while\s+|but\s+)?(?:the\s+)?(?:[A-Za-z][\w'\u2019\-]*\s+){1,3}?at\s+"
+    r"(?P<n>(?:at least |more than |over |about )?\w+)",
+    re.I,
+)
 
 
 def _small(word: str) -> int | None:

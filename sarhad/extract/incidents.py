@@ -44,6 +44,7 @@ from sarhad.extract.places import (
     province,
     region_province,
 )
+from sarhad.extract.sayers import find_sayer
 from sarhad.model.actors import ActorMention, find_actor_mentions
 from sarhad.model.codes import ATTACK_TYPES
 
@@ -707,6 +708,9 @@ def _cluster(features: list[SentenceFeatures], published: date | None) -> list[_
                 and not f.event_dates
             ):
                 (active or main).sentences.append(f)
+            elif any(c.toll and c.who == "victims" for c in f.casualties) and not f.event_dates:
+                # "Hospital officials put the toll at 14, police at 11": the toll of the incident at hand
+                (active or main).sentences.append(f)
             continue
         own = _pick_main_date(f, published)
         dated = [d for d in f.event_dates if d.value is not None or d.kind == "offset"]
@@ -1021,6 +1025,7 @@ def _counts(cluster: _Cluster, elsewhere: frozenset[str] = frozenset()) -> dict[
         ]
         # a count the article corrects or updates gives way to the others; a vague "dozens" gives way to a count
         victims = stated or victims
+        said = victims
         victims = [c for c in victims if c.number.qualifier != "vague"] or victims
         attackers = [
             c for f in cluster.sentences for c in f.casualties if c.measure == measure and c.who == "attackers"
@@ -1042,10 +1047,84 @@ def _counts(cluster: _Cluster, elsewhere: frozenset[str] = frozenset()) -> dict[
                 "qualifier": number.qualifier,
                 "span": [best.start, best.end],
                 "toll_update": any(c.toll for c in victims),
+                "said": said,
             }
         if attackers and measure == "killed":
             best_a = max(attackers, key=lambda c: c.value)
             out["attackers_killed"] = {"best": best_a.value, "span": [best_a.start, best_a.end]}
+    return out
+
+
+def _assertions(
+    cluster: _Cluster, counts: dict[str, Any], country: str | None, claimant: str | None
+) -> list[dict[str, Any]]:
+    """One count per sayer where the article gives a measure's count from different sayers ("the BLA claimed it
+    killed a dozen soldiers; the military said five soldiers were martyred"): the main count (``main``, the
+    one :func:`_counts` chose, with its sayer or None when the article states it itself) and each other
+    sayer's largest count; a sayer None is the article itself (a count it states without naming who gave it).
+    Empty when no two sayers give a measure's count."""
+    sentence_of = {id(c): f.sentence for f in cluster.sentences for c in f.casualties}
+    out: list[dict[str, Any]] = []
+    for measure in ("killed", "wounded", "kidnapped"):
+        main = counts.get(measure)
+        if main is None:
+            continue
+
+        def sayer(c: Casualty) -> str | None:
+            s = sentence_of[id(c)]
+            return find_sayer(s.text, c.start - s.start, c.end - s.start, country, claimant)
+
+        chosen = next((c for c in main["said"] if [c.start, c.end] == main["span"]), None)
+        main_sayer = sayer(chosen) if chosen is not None else None
+        others: dict[str | None, Casualty] = {}
+        for c in main["said"]:
+            if c is chosen:
+                continue
+            who = sayer(c)
+            if who == main_sayer:
+                continue
+            if who is None and (
+                main["toll_update"]
+                or c.value == main["best"]
+                or c.number.qualifier == "vague"
+                or sentence_of[id(c)].role == "title"
+            ):
+                # the article's own count: superseded by a toll update, the same as the main one, a vague
+                # "dozens" or the headline's summary ("kills five Chinese engineers and their driver")
+                continue
+            if main_sayer is None and c.value == main["best"]:
+                continue  # the article's own count, told again by a sayer: nothing competes
+            known = others.get(who)
+            rank = (c.number.qualifier != "vague", c.value, c.toll)
+            if known is None or rank > (known.number.qualifier != "vague", known.value, known.toll):
+                others[who] = c
+        if not others:
+            continue
+        out.append(
+            {
+                "measure": measure,
+                "asserted_by": main_sayer,
+                "best": main["best"],
+                "low": main["low"],
+                "high": main["high"],
+                "qualifier": main["qualifier"],
+                "span": main["span"],
+                "main": True,
+            }
+        )
+        for who, c in sorted(others.items(), key=lambda kv: kv[1].start):
+            out.append(
+                {
+                    "measure": measure,
+                    "asserted_by": who,
+                    "best": c.value,
+                    "low": int(c.number.low) if c.number.low is not None else None,
+                    "high": int(c.number.high) if c.number.high is not None else None,
+                    "qualifier": c.number.qualifier,
+                    "span": [c.start, c.end],
+                    "main": False,
+                }
+            )
     return out
 
 
@@ -1465,6 +1544,9 @@ def extract_incidents(article: Article, features: list[SentenceFeatures] | None 
             "kidnapped": counts["kidnapped"]["best"] if "kidnapped" in counts else None,
             "attackers_killed": counts["attackers_killed"]["best"] if "attackers_killed" in counts else None,
             "toll_updated": bool(killed and killed["toll_update"]),
+            "assertions": _assertions(
+                cluster, counts, place["country"] or country, actor.actor.short or actor.actor.name if actor else None
+            ),
             "attack_type": attack_type,
             "target": target,
             "target_type": target_type,
