@@ -88,24 +88,9 @@ def date_option(text: str | None, flag: str) -> str | None:
     """
     if text is None:
         return None
-    from datetime import date
+    from sarhad._internal.dates import window_day
 
-    from sarhad.errors import InvalidInput
-
-    try:
-        if len(text) == 4:
-            return f"{int(text):04d}-01-01" if flag == "--since" else f"{int(text):04d}-12-31"
-        if len(text) == 7 and text[4] == "-":
-            # date() checks the month: '2025-13' is refused, not read as an empty month.
-            first = date(int(text[:4]), int(text[5:7]), 1)
-            if flag == "--since":
-                return first.isoformat()
-            import calendar
-
-            return first.replace(day=calendar.monthrange(first.year, first.month)[1]).isoformat()
-        return date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise InvalidInput(f"{flag} {text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)") from None
+    return window_day(text, flag, first=flag == "--since")
 
 
 def print_json(value: Any) -> None:

@@ -32,6 +32,7 @@ import hashlib
 import json
 import tempfile
 import threading
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Final
 
@@ -42,6 +43,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from sarhad._internal.dates import window_day
 from sarhad.errors import InvalidInput, NotFound
 from sarhad.exchange.peers import copied_leaves, list_removed_peers, owed_cosignature
 from sarhad.model.incident import SARHAD_EXTENSION
@@ -53,9 +55,18 @@ from sarhad.monitor.stream import END, Broadcaster, Watcher
 from sarhad.store.db import Database
 from sarhad.store.incidents import Filters
 from sarhad.web import clusters
-from sarhad.web.context import Context, principal_of
+from sarhad.web.context import Context, api_error, principal_of
 
-__all__ = ["PUBLIC_PATHS", "PUBLIC_PREFIXES", "compose", "is_public", "request_filters", "routes"]
+__all__ = [
+    "DATE_PATTERN",
+    "MAX_OFFSET",
+    "PUBLIC_PATHS",
+    "PUBLIC_PREFIXES",
+    "compose",
+    "is_public",
+    "request_filters",
+    "routes",
+]
 
 PUBLIC_PATHS: Final = frozenset({"/", "/favicon.ico"})
 PUBLIC_PREFIXES: Final = ("/static/",)
@@ -63,6 +74,10 @@ STATIC: Final = Path(__file__).resolve().parent / "static"
 TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
 _KEEPALIVE_S: Final = 15.0
 _STREAM_MAX_S: Final = 300.0  # the page reconnects; bounds a connection's life (and a revoked token's)
+DATE_PATTERN: Final = "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$"
+"""``since`` and ``until``: a date, YYYY-MM-DD, or empty (no filter), as the description publishes them."""
+MAX_OFFSET: Final = 2**53 - 1
+"""The largest ``offset`` the table takes (a database integer, as the JSON API's)."""
 
 
 def is_public(path: str) -> bool:
@@ -228,13 +243,29 @@ async def alerts(request: Request) -> Response:
 
     An alert is seen when it is listed (its incident has a current version, :func:`sarhad.monitor.alerts.
     listed`) and the principal may read that version (the read rule); the list and ``total`` take the same
-    condition, so ``total`` counts no alert the principal may not read."""
+    condition, so ``total`` counts no alert the principal may not read. ``since`` and ``until`` (YYYY, YYYY-MM
+    or YYYY-MM-DD, as ``sarhad alerts list`` takes them) keep the alerts raised on or after, on or before, that
+    date; 400 naming the parameter otherwise."""
     ctx = Context.of(request)
     principal = principal_of(request)
     limit = min(max(_int(request, "limit", 50), 1), 500)
+    window: list[str] = []
+    window_params: list[Any] = []
+    for name in ("since", "until"):
+        raw = request.query_params.get(name)
+        if not raw:
+            continue
+        try:
+            day = window_day(raw, name, first=name == "since")
+        except InvalidInput as exc:
+            return api_error(400, "invalid_input", str(exc), name)
+        # ``created`` is an ISO 8601 UTC timestamp: on or before a day is before the next day's first instant.
+        window.append("a.created >= ?" if name == "since" else "a.created < ?")
+        window_params.append(day if name == "since" else (date.fromisoformat(day) + timedelta(days=1)).isoformat())
     readable, params = ctx.read_clause(principal, "i", current_rows=True)
+    params = [*params, *window_params]
     # The join with incidents is listed(): only an incident with a current version has a row there.
-    seen = f"FROM alerts a JOIN incidents i ON i.id = a.incident_id WHERE {readable}"
+    seen = f"FROM alerts a JOIN incidents i ON i.id = a.incident_id WHERE {' AND '.join([readable, *window])}"
     rows = ctx.db.fetchall(
         "SELECT a.id, a.rule, a.incident_id, a.origin, a.reason, a.created, i.tlp, i.origin, i.date_start,"
         f" i.place, i.admin1, i.perpetrator, i.killed_best, i.reported_by, i.lat, i.lon {seen}"

@@ -1,0 +1,31 @@
+"""The dates a user gives to bound a window (``--since``/``--until`` on the command line, ``since``/``until``
+in the dashboard's query): a year, a month or a day."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+from sarhad.errors import InvalidInput
+
+__all__ = ["window_day"]
+
+
+def window_day(text: str, name: str, *, first: bool) -> str:
+    """The ISO day ``text`` names: YYYY, YYYY-MM or YYYY-MM-DD; a year or a month stands for its first day when
+    ``first`` (the window's start) and for its last day otherwise.
+
+    Raises InvalidInput when ``text`` is not such a date (a month 13, a 30 February), naming ``name``.
+    """
+    try:
+        if len(text) == 4:
+            return f"{int(text):04d}-01-01" if first else f"{int(text):04d}-12-31"
+        if len(text) == 7 and text[4] == "-":
+            # date() checks the month: '2025-13' is refused, not read as an empty month.
+            start = date(int(text[:4]), int(text[5:7]), 1)
+            if first:
+                return start.isoformat()
+            return start.replace(day=calendar.monthrange(start.year, start.month)[1]).isoformat()
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise InvalidInput(f"{name} {text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)") from None
