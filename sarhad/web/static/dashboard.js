@@ -299,11 +299,14 @@
 
   // -- table and detail ---------------------------------------------------------------------------------
   // keepRows: only the total, the pager and the figures change (a live record while a later page is read).
+  // While the joint picture is shown, only the figures change: the header counts its clusters (loadJoint).
   async function loadTable(keepRows) {
     const asked = () => filterQuery({ limit: state.limit, offset: state.offset });
     const query = asked();
     const data = await api("/api/dashboard/table?" + query);
     if (query !== asked()) return;
+    renderKpis(data.total, data.killed_known);
+    if (!$("#joint").hidden) return;
     if (keepRows !== true) {
       const tbody = $("#incidents tbody");
       tbody.innerHTML = "";
@@ -315,7 +318,6 @@
     $("#page-label").textContent = `page ${fmt.format(page)} of ${fmt.format(pages)}`;
     $("#prev").disabled = state.offset === 0;
     $("#next").disabled = state.offset + state.limit >= data.total;
-    renderKpis(data.total, data.killed_known);
   }
   function tableRow(row) {
     const tr = document.createElement("tr");
