@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, Final
 
 from starlette.requests import Request
@@ -156,7 +157,8 @@ async def clusters(request: Request) -> Response:
     principal = principal_of(request)
     if not _reconciled(ctx):
         return _json({"reconciled": False, "hint": HOW_TO_RECONCILE, "total": 0, "clusters": []})
-    where, params = filters.where()
+    # the read rules are applied per cluster (:func:`_page`): the incidents' filters are the dashboard's alone
+    where, params = replace(filters, tlp=None, readable=None).where()
     page, total = _page(ctx, principal, where, params, disagreements, limit, offset)
     out = [_summary(view or _view(ctx, cid, _members(ctx, principal, cid)), ctx.party) for cid, view in page]
     return _json({"reconciled": True, "total": total, "limit": limit, "offset": offset, "clusters": out})
@@ -228,8 +230,8 @@ def _partial(ctx: Context, principal: Principal) -> tuple[str, list[Any]]:
     sql = (
         "SELECT m.cluster_id FROM incidents i JOIN reconcile_members m ON m.incident_id = i.id"
         f" WHERE {tlp} AND CASE WHEN {readable} THEN 0 ELSE 1 END = 1"
-        " UNION ALL SELECT m.cluster_id FROM withheld_versions w JOIN reconcile_members m ON m.incident_id = w.id"
-        " WHERE NOT EXISTS (SELECT 1 FROM incidents x WHERE x.id = w.id)"
+        " UNION ALL SELECT m.cluster_id FROM reconcile_members m WHERE m.incident_id IN"
+        " (SELECT w.id FROM withheld_versions w WHERE NOT EXISTS (SELECT 1 FROM incidents x WHERE x.id = w.id))"
     )
     return sql, params
 
