@@ -1,11 +1,12 @@
 """Ingest news articles: the extractor's proposals become the node's records, the article their source.
 
 Each extracted incident is published as an incident of dataset ``article`` asserted by the node's party, its
-figures with rule ``extracted`` asserted by the article's publisher. The article itself is published as a
-STIX ``report`` (title, source, URL, publication date, the text's SHA-256, references to the incidents) and
-each proposed commitment as a STIX ``note`` on that report (its actor, parties, due date and source sentence in
-``x_sarhad_commitment``), for the framework's secretary to accept: ``sarhad framework proposals`` lists them. Ingesting
-the same article again changes nothing.
+figures with rule ``extracted`` asserted by the article's publisher, or, where the article gives a count from
+different sayers, one figure per sayer asserted by that sayer (``police``, ``BLA (claim)``), the main one
+first. The article itself is published as a STIX ``report`` (title, source, URL, publication date, the text's
+SHA-256, references to the incidents) and each proposed commitment as a STIX ``note`` on that report (its
+actor, parties, due date and source sentence in ``x_sarhad_commitment``), for the framework's secretary to
+accept: ``sarhad framework proposals`` lists them. Ingesting the same article again changes nothing.
 """
 
 from __future__ import annotations
@@ -65,14 +66,23 @@ def incident_from_extraction(
     """One extracted incident as an Incident record. Raises InvalidInput when the proposal is unusable."""
     source = extraction.source
     publisher = source.get("domain") or source.get("source") or "news"
+    # the article's count of each measure first (what the record's totals and statistics read); where the article
+    # gives a measure's count from different sayers, the main count is its sayer's and each other sayer's count
+    # follows as a figure of its own ("BLA (claim)" beside "Pakistan military (ISPR)")
+    assertions = [a for a in entry.get("assertions") or () if isinstance(a, dict)]
+    main_sayer = {a["measure"]: a.get("asserted_by") for a in assertions if a.get("main")}
     figures = []
     for measure, key in (("killed", "killed"), ("wounded", "wounded"), ("kidnapped", "kidnapped")):
         low, best, high = _count(entry, key)
         if best is not None or low is not None:
-            figures.append(Figure(measure, "total", low, best, high, "extracted", publisher))
+            figures.append(Figure(measure, "total", low, best, high, "extracted", main_sayer.get(measure) or publisher))
     if entry.get("attackers_killed") is not None:
         n = int(entry["attackers_killed"])
         figures.append(Figure("killed", "perpetrators", n, n, n, "extracted", publisher))
+    for a in assertions:
+        if not a.get("main"):
+            figures.append(Figure(a["measure"], "total", a.get("low"), a.get("best"), a.get("high"), "extracted",
+                                  a.get("asserted_by") or publisher))  # fmt: skip
     perpetrators: tuple[Perpetrator, ...] = ()
     if entry.get("perpetrator"):
         perpetrators = (Perpetrator(entry["perpetrator"], _ATTRIBUTION.get(entry.get("attribution") or "", "unknown")),)

@@ -5,14 +5,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from sarhad.errors import NotFound
+from sarhad.formats import gtd, ucdp
+from sarhad.formats.stix import extension_schema
 from sarhad.ingest import ingest_article
+from sarhad.model.incident import SARHAD_EXTENSION
 from sarhad.monitor.alerts import list_alerts
 from sarhad.monitor.rules import Rule, add_rule
 from sarhad.node import Node
 from sarhad.store.incidents import Filters, query_incidents
+from tests.conftest import run_cli
 
 ARTICLES = Path(__file__).parent / "assets" / "articles"
 
@@ -97,3 +102,49 @@ def test_an_extracted_incident_with_coordinates_has_its_border_distance(any_node
     near = {r["id"] for r in query_incidents(any_node.db, Filters(near_border=50))}
     alerted = {a.incident_id for a in list_alerts(any_node.db, rule="border-50")}
     assert rask["id"] in alerted and alerted <= near
+
+
+COMPETING = (
+    "Militants attack army post in Kech\n"
+    "https://www.dawn.com/news/kech-post\n"
+    "2025-11-08\n\n"
+    "Militants attacked an army post in Kech district of Balochistan on Friday. The Baloch Liberation Army "
+    "claimed it killed a dozen soldiers; the military said five soldiers were martyred.\n"
+)
+
+
+def test_competing_tolls_are_stored_as_one_figure_per_sayer(
+    any_node: Node, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    article = tmp_path / "kech.txt"
+    article.write_text(COMPETING, encoding="utf-8")
+    (main_id,) = ingest_article(any_node, article).incidents
+    inc = any_node.incident(main_id)
+    assert [(f.measure, f.category, f.best, f.rule, f.asserted_by) for f in inc.figures] == [
+        ("killed", "total", 5, "extracted", "Pakistan military (ISPR)"),
+        ("killed", "total", 12, "extracted", "BLA (claim)"),
+    ]
+    # the record's total, the statistics and the dataset exports read the main count, not the claim
+    (row,) = [r for r in query_incidents(any_node.db) if r["id"] == main_id]
+    assert row["killed"]["best"] == 5
+    assert gtd.to_row(inc, None)["nkill"] == "5" and ucdp.to_row(inc, None)["best"] == "5"
+    # the STIX extension carries both, and its JSON Schema accepts them
+    ext = inc.to_stix()["extensions"][SARHAD_EXTENSION]
+    assert [f["asserted_by"] for f in ext["figures"]] == ["Pakistan military (ISPR)", "BLA (claim)"]
+    assert jsonschema.validators.validator_for(extension_schema())(extension_schema()).is_valid(ext)
+    code, out, err = run_cli(capsys, "--home", str(any_node.settings.home), "incidents", "show", main_id)
+    assert code == 0, err
+    assert "BLA (claim)" in out and "Pakistan military (ISPR)" in out and "12" in out
+    # reconciliation puts each sayer's count side by side
+    home = str(any_node.settings.home)
+    assert run_cli(capsys, "--home", home, "reconcile")[0] == 0
+    code, out, err = run_cli(capsys, "--home", home, "clusters", "list", "--json")
+    assert code == 0, err
+    (cluster,) = json.loads(out)
+    code, out, err = run_cli(capsys, "--home", home, "clusters", "show", cluster["cluster_id"], "--json")
+    assert code == 0, err
+    (killed,) = json.loads(out)["figures"]
+    assert {k: v["best"] for k, v in killed["by_party"].items()} == {
+        "BLA (claim) (article)": 12,
+        "Pakistan military (ISPR) (article)": 5,
+    }

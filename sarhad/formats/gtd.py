@@ -452,7 +452,9 @@ def to_row(inc: Incident, raw: Mapping[str, str] | None) -> dict[str, str]:
         row[f"gname{suffix}"] = perp.name
         row[f"guncertain{i}"] = "1" if perp.attribution == "suspected" else "0"
         row["claimed" if i == 1 else f"claim{i}"] = "1" if perp.attribution == "claimed" else "0"
-    figures = {(f.measure, f.category): f.best for f in inc.figures}
+    figures: dict[tuple[str, str], int | None] = {}
+    for f in inc.figures:  # the first of a measure and category is the record's own (later ones: other sayers')
+        figures.setdefault((f.measure, f.category), f.best)
     row["nkill"] = _n(figures.get(("killed", "total")))
     row["nkillter"] = _n(figures.get(("killed", "perpetrators")))
     row["nwound"] = _n(figures.get(("wounded", "total")))

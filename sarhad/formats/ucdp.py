@@ -193,7 +193,10 @@ def to_row(inc: Incident, raw: Mapping[str, str] | None) -> dict[str, str]:
     ``parse`` accepts (see docs/formats.md for what fills each column)."""
     if raw is not None and inc.dataset == "ucdp":
         return {c: raw.get(c, "") for c in COLUMNS}
-    by_cat = {f.category: f for f in inc.figures if f.measure == "killed"}
+    by_cat: dict[str, Figure] = {}
+    for f in inc.figures:  # the first of a category is the record's own (later ones: other sayers')
+        if f.measure == "killed":
+            by_cat.setdefault(f.category, f)
     tot = by_cat.get("total")
     p = inc.place
     perps = [x.name for x in inc.perpetrators]
