@@ -6,8 +6,10 @@ canonical JSON when the peer sends parsed objects), and the object's id and vers
 envelope. Any mismatch fails the sync: the log itself is wrong. An object that is correctly logged but names
 this node's party as its author (:func:`_claim_refusal`), a peer's version of a shared record that rewrites an
 entry of this node's party, a field fixed at its creation or its state without the history entry that records
-who changed it (:mod:`sarhad.exchange.authorship`), or an incident that is no valid incident record
-(:func:`_prepare`), is refused instead: its leaf goes with the rest, its object is kept apart
+who changed it (:mod:`sarhad.exchange.authorship`), an incident that is no valid incident record
+(:func:`_prepare`), or any other object this node cannot apply (no type, a content hash that cannot be
+computed, a string no database takes, a framework record without the fields of its view row: :func:`_unusable`),
+is refused instead: its leaf goes with the rest, its object is kept apart
 (:mod:`sarhad.exchange.refused`) and not applied. A checked piece is prepared (:class:`_Prepared`): its rows,
 computed without the database, so that all of it can run in a second process (:mod:`sarhad.exchange.checking`)
 while the sync writes the piece before.
@@ -37,7 +39,8 @@ from sarhad.exchange.authorship import SHARED_TYPES, OwnVersions, field_refusal,
 from sarhad.exchange.peer_http import _PeerHTTP
 from sarhad.exchange.peers import Peer
 from sarhad.exchange.refused import RefusedRow
-from sarhad.framework.model import TYPES
+from sarhad.framework.model import KIND_OF_TYPE, TYPES
+from sarhad.framework.store import row_problem
 from sarhad.log.envelope import Envelope
 from sarhad.log.merkle import leaf_hash
 from sarhad.model.incident import SARHAD_EXTENSION, Incident, content_hash
@@ -300,9 +303,51 @@ def _check_entry(name: str, entry: _Entry) -> _Checked:
             raise mismatch
     if not isinstance(obj, dict) or obj.get("id") != env.object_id or obj.get("modified") != env.version:
         raise mismatch
-    if not isinstance(obj.get("type"), str):
-        raise VerificationError(f"peer {name}: entry {entry.position} ({env.ref}): the object has no type")
     return _Checked(entry, env, text, obj)
+
+
+def _unusable(obj: dict[str, Any], text: str) -> str | None:
+    """Why this node cannot apply a peer's correctly logged object ``obj`` (served as ``text``): it has no type,
+    a string in it holds a character no database column takes, or it is a framework record whose view row
+    cannot be written (:func:`sarhad.framework.store.row_problem`); None when it can be applied.
+
+    Such an object proves only that the peer published it, as a refused claim does: it is refused, not a
+    failure of the sync (a failure would stop every later sync at the same entry, since logs are append-only).
+    A type this node does not know is no reason: the object is kept, in no view, as a newer node may write it.
+    """
+    kind = obj.get("type")
+    if type(kind) is not str or not kind:
+        return "the object has no type"
+    # A NUL or a lone surrogate reaches a parsed string only through a \u escape (the text is UTF-8).
+    if "\\u" in text:
+        where = _unstorable(obj, "$")
+        if where is not None:
+            return where
+    return row_problem(obj) if kind in KIND_OF_TYPE else None
+
+
+def _unstorable(value: Any, path: str) -> str | None:
+    """Where ``value`` (at ``path``) holds a string PostgreSQL cannot store (a NUL) or no database can (a lone
+    surrogate, which is no UTF-8), and which; None when nowhere."""
+    if type(value) is str:
+        if "\x00" in value:
+            return f"{path} holds a NUL character, which this node's database cannot store"
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return f"{path} holds a lone surrogate ({value!a}), which is no UTF-8 text"
+        return None
+    if type(value) is dict:
+        for key, item in value.items():
+            where = _unstorable(key, f"{path} (a key)") or _unstorable(item, f"{path}.{key}")
+            if where is not None:
+                return where
+    elif type(value) is list:
+        for i, item in enumerate(value):
+            where = _unstorable(item, f"{path}[{i}]")
+            if where is not None:
+                return where
+    return None
 
 
 class _Prepared(NamedTuple):
@@ -324,9 +369,10 @@ class _Prepared(NamedTuple):
 
 def _prepare(peer: Peer, checked: list[_Checked], keep_incidents: bool) -> _Prepared:
     """Content hashes, incident records and rows of a checked chunk (``received``: the subject of every incident
-    record, when ``keep_incidents``). An incident that is correctly logged but is no valid incident record is
-    refused (``refused``: its hash is right, so the peer's log is). Raises VerificationError naming the entry."""
-    name, party = peer.name, peer.party
+    record, when ``keep_incidents``). An object that is correctly logged but whose content hash cannot be
+    computed (canonical JSON cannot hold a number in it), or an incident that is no valid incident record, is
+    refused (``refused``: its hash is right, so the peer's log is)."""
+    party = peer.party
     objects: list[tuple[Any, ...]] = []
     incidents: list[tuple[Any, ...]] = []
     received: list[Subject] = []
@@ -338,7 +384,9 @@ def _prepare(peer: Peer, checked: list[_Checked], keep_incidents: bool) -> _Prep
         try:
             csha = _content_hash(obj, c.text)
         except (InvalidInput, UnicodeEncodeError) as exc:
-            raise VerificationError(f"peer {name}: entry {c.entry.position} ({env.ref}): {exc}") from exc
+            reason = f"its content hash cannot be computed: {exc}"
+            refused.append((c.entry.position, env.object_id, env.version, env.sha256, reason, str(c.text)))
+            continue
         if obj["type"] == "incident":
             try:
                 inc = Incident.from_stix(obj)
@@ -441,7 +489,7 @@ def _check_piece(
             checked = _check_entry(peer.name, entry)
             env = checked.envelope
             if checked.obj is not None and checked.text is not None:
-                reason = _claim_refusal(checked.obj, own)
+                reason = _unusable(checked.obj, checked.text) or _claim_refusal(checked.obj, own)
                 if reason is not None:
                     refused.append((entry.position, env.object_id, env.version, env.sha256, reason, checked.text))
                     continue
@@ -454,8 +502,8 @@ def _check_piece(
             refused += general.refused
             continue
         row, incident, obj = rows
-        reason = _claim_refusal(obj, own)
         text = str(entry.body)  # the straight way takes only bodies served as text
+        reason = _claim_refusal(obj, own) or _unusable(obj, text)
         if reason is not None:
             refused.append((entry.position, str(row[0]), str(row[1]), str(row[3]), reason, text))
             continue

@@ -51,7 +51,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from sarhad._internal.collector import paused_collector
-from sarhad.errors import ExchangeError, InvalidInput, VerificationError
+from sarhad.errors import ExchangeError, InvalidInput, StorageError, VerificationError
 from sarhad.exchange import withheld
 from sarhad.exchange.authorship import own_versions
 from sarhad.exchange.checking import CHECKER_MIN, _checked_elsewhere, _use_checker
@@ -59,7 +59,7 @@ from sarhad.exchange.entries import CHUNK, _envelope, _fetch_entries, _Prepared,
 from sarhad.exchange.frontier import Frontier
 from sarhad.exchange.peer_http import _PeerHTTP
 from sarhad.exchange.peers import Peer, node_cosigner
-from sarhad.exchange.refused import Refusal, record_refused
+from sarhad.exchange.refused import Refusal, RefusedRow, record_refused
 from sarhad.framework.store import index_stored
 from sarhad.log.checkpoint import Checkpoint, open_checkpoint
 from sarhad.log.envelope import Envelope
@@ -83,6 +83,10 @@ PIECE: Final = 2_500
 # The summaries' gathered changes are written when they hold more groups and points than this.
 DELTAS_MAX: Final = 50_000
 SQLITE_CACHE_MIB: Final = 256
+_INSERT_OBJECT: Final = (
+    "INSERT INTO objects (id, modified, type, sha256, content_sha256, tlp, licence, origin, added, seq, log_index,"
+    " body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id, modified) DO NOTHING"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,8 +326,9 @@ def _sync(
         with _deferred_indexes(node, new_entries, rules), closing(prepared) as chunks:
             for chunk in chunks:
                 frontier.extend(leaf for _, _, leaf in chunk.leaves)
-                objects += _write(node, peer, chunk, stamp, synced, deltas, touched, refused_before, own_log)
-                refusals += record_refused(node.db, name, chunk.refused, stamp)
+                stored, rejected = _write(node, peer, chunk, stamp, synced, deltas, touched, refused_before, own_log)
+                objects += stored
+                refusals += record_refused(node.db, name, sorted(chunk.refused + rejected), stamp)
                 entries += len(chunk.leaves)
                 if progress is not None:
                     progress(entries, new_entries)
@@ -407,10 +412,11 @@ def _write(
     touched: set[str],
     refused_before: bool,
     own_log: bool,
-) -> int:
+) -> tuple[int, list[RefusedRow]]:
     """Write a prepared chunk inside the caller's transaction: leaves, objects (``added`` = ``stamp``),
     incident rows, framework views and alerts; the summaries' changes are added to ``deltas`` (the caller
-    writes them once at the end). Returns how many objects were stored.
+    writes them once at the end). Returns how many objects were stored, and the framework records refused
+    because the view tables would not take them (:func:`_apply_record`), to be kept apart with the others.
 
     ``touched`` gets the ids of the withheld versions recorded and, when ``refused_before`` (the node held
     withheld versions before this sync), of the objects written of which a withheld version is known: the
@@ -432,10 +438,10 @@ def _write(
     seq = 1 if seq_row is None or seq_row[0] is None else int(seq_row[0]) + 1
     party = peer.party
     rows = [(*o[:7], party, stamp, seq + i, *o[7:]) for i, o in enumerate(prepared.objects)]
+    # Framework records are written one by one below, each with its view row or not at all.
+    records = [row for row in rows if str(row[0]).startswith("x-sarhad-")]
     node.db.executemany(
-        "INSERT INTO objects (id, modified, type, sha256, content_sha256, tlp, licence, origin, added, seq,"
-        " log_index, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id, modified) DO NOTHING",
-        rows,
+        _INSERT_OBJECT, [row for row in rows if not str(row[0]).startswith("x-sarhad-")] if records else rows
     )
     if len(rows) + len(prepared.refused) < len(prepared.leaves):
         # The versions whose bodies the peer withheld: what their envelopes say (checked in step 3) is kept, so
@@ -466,7 +472,32 @@ def _write(
         if len(deltas.summary) + len(deltas.points) > DELTAS_MAX:
             deltas.write(node.db)  # memory stays bounded when the rows spread over very many groups or points
     # The same code paths as the node's own records: framework views, then the alert rules.
-    for row in rows:
-        index_stored(node.db, row[0], row[1])
+    refused: list[RefusedRow] = []
+    for row in records:
+        reason = _apply_record(node, row)
+        if reason is not None:
+            refused.append((int(row[10]), str(row[0]), str(row[1]), str(row[3]), reason, str(row[11])))
     evaluate(node.db, received, origin=peer.party)
-    return len(rows)
+    return len(rows) - len(refused), refused
+
+
+def _apply_record(node: Node, row: tuple[Any, ...]) -> str | None:
+    """Store a peer's framework record (its ``objects`` row) and its view row, in the caller's transaction; None
+    once done, else why the database would not take the view row (a code the framework already has under
+    another id, say), and nothing of the record is stored.
+
+    Checking (step 3) refuses the records whose view row cannot be made (:func:`sarhad.framework.store.row_problem`);
+    this refuses the ones the tables themselves reject, inside a savepoint so that the rest of the sync stands.
+    """
+    db = node.db
+    db.execute("SAVEPOINT sarhad_record")
+    try:
+        db.execute(_INSERT_OBJECT, row)
+        index_stored(db, row[0], row[1])
+    except StorageError as exc:
+        db.execute("ROLLBACK TO SAVEPOINT sarhad_record")
+        db.execute("RELEASE SAVEPOINT sarhad_record")
+        cause = str(exc.__cause__ or exc).strip().splitlines()
+        return f"its view row cannot be written: {cause[0] if cause else exc}"
+    db.execute("RELEASE SAVEPOINT sarhad_record")
+    return None

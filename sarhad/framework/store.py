@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from sarhad.errors import InvalidInput, NotFound
 from sarhad.exchange.authorship import merge_own
@@ -37,6 +37,7 @@ __all__ = [
     "index_stored",
     "load",
     "rebuild",
+    "row_problem",
 ]
 
 # kind → (table, columns after id; each taken from the body by the function in _COLUMNS)
@@ -114,6 +115,49 @@ def _columns(kind: str, b: dict[str, Any]) -> dict[str, Any]:
             "reply_due": b.get("reply_due"),
         }
     return {"framework": b["framework"], "code": b["code"], "quarter": b["quarter"], "status": b["status"]}
+
+
+# The view columns that may be empty, and those that hold numbers; every other column holds a string.
+_NULLABLE: Final = frozenset({"due", "value", "sha256", "size", "path", "compliance", "effectiveness", "commitment",
+                              "quarter", "reply_due"})  # fmt: skip
+_NUMBERS: Final = {
+    ("commitment", "ordinal"),
+    ("indicator-value", "value"),
+    ("evidence", "size"),
+    ("assessment", "level"),
+}
+_INT64: Final = 2**63
+
+
+def row_problem(body: dict[str, Any]) -> str | None:
+    """Why the view row of the framework record ``body`` cannot be written (a field missing, or not a string or
+    number where its column needs one); None when it can, or when ``body`` is no framework record.
+
+    A sync asks before it applies a peer's record (:mod:`sarhad.exchange.entries`): the record is refused then,
+    instead of failing the whole sync in :func:`index_object`. Needs no database.
+    """
+    kind = KIND_OF_TYPE.get(str(body.get("type")))
+    if kind is None:
+        return None
+    try:
+        cols = _columns(kind, body)
+    except KeyError as exc:
+        return f"the {kind} record has no {exc.args[0]!r}"
+    except (AttributeError, TypeError, ValueError, OverflowError) as exc:
+        return f"the {kind} record has a field of the wrong kind ({exc})"
+    for name, value in cols.items():
+        if value is None:
+            if name not in _NULLABLE:
+                return f"the {kind} record's {name} is empty"
+        elif (kind, name) in _NUMBERS:
+            if type(value) not in (int, float) or not -_INT64 <= value < _INT64:
+                return f"the {kind} record's {name} is {value!r}, not a number this node can store"
+        elif type(value) is not str:
+            return f"the {kind} record's {name} is {value!r}, not a string"
+    refs = body.get("incident_refs", [])
+    if kind == "evidence" and (type(refs) is not list or not all(type(r) is str for r in refs)):
+        return f"the evidence record's incident_refs is {refs!r}, not a list of incident ids"
+    return None
 
 
 def index_object(db: Database, body: dict[str, Any], origin: str) -> bool:
