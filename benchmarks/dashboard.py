@@ -11,7 +11,9 @@ The joint picture's calls (``/api/dashboard/clusters``) need reconciliation's ta
 reconcile`` over the generated incidents would take far longer than the benchmark itself, so it writes them
 as the reconcile store does from clusters it makes up: reports of the same day and district, one to three
 each, every cluster's row computed by the store's own joint view (:func:`sarhad.reconcile.store._cluster_row`)
-from its members' STIX bodies, which it also writes into ``objects`` (the joint picture reads them).
+from its members' STIX bodies, which it also writes into ``objects`` (the joint picture reads them), and its rows
+for the audiences below the framework's (:func:`sarhad.reconcile.store.audience_rows`). The joint picture's list
+is also timed for a principal who reads TLP:CLEAR only (a parliamentary monitor or researcher: "CLEAR only").
 
 Usage::
 
@@ -136,10 +138,11 @@ def write_clusters(db: Any, n: int, seed: int = 11) -> int:
 
     from sarhad.reconcile.joint import joint_view
     from sarhad.reconcile.record import Record
-    from sarhad.reconcile.store import _cluster_row
+    from sarhad.reconcile.store import _cluster_row, audience_rows
 
     rnd = random.Random(seed)
     records: dict[str, Any] = {}
+    tlps: dict[str, str] = {}
     keyed: list[tuple[str, str, str]] = []
     objects = []
     for seq, row in enumerate(synthetic_rows(n), start=1):
@@ -150,6 +153,7 @@ def write_clusters(db: Any, n: int, seed: int = 11) -> int:
         objects.append((inc.id, inc.modified, "incident", sha, values["content_sha256"], inc.tlp, inc.licence,
                         values["origin"], inc.modified, seq, None, body))  # fmt: skip
         records[inc.id] = Record.from_incident(inc)
+        tlps[inc.id] = inc.tlp
         keyed.append((inc.date_start, values["admin2"], inc.id))
         if len(objects) == 50_000:
             _insert_objects(db, objects)
@@ -165,10 +169,12 @@ def write_clusters(db: Any, n: int, seed: int = 11) -> int:
             clusters.append([rid])
         place = (day, admin2)
     stamp = "2026-01-02T00:00:00Z"
-    rows, members = [], []
+    rows, members, audiences = [], [], []
     for ids in clusters:
         cid = f"cluster--{rnd.getrandbits(32):08x}-0000-4000-8000-{rnd.getrandbits(48):012x}"
-        rows.append(_cluster_row(joint_view(cid, [records[i] for i in ids]), stamp, "PK"))
+        view = joint_view(cid, [records[i] for i in ids])
+        rows.append(_cluster_row(view, stamp, "PK"))
+        audiences += audience_rows(view, tlps)
         members += [(i, cid, "2026-01-01T00:00:00.000Z") for i in ids]  # the version: incidents.modified
     with db.transaction():
         db.executemany(
@@ -178,6 +184,12 @@ def write_clusters(db: Any, n: int, seed: int = 11) -> int:
             rows,
         )
         db.executemany("INSERT INTO reconcile_members (incident_id, cluster_id, version) VALUES (?, ?, ?)", members)
+        db.executemany(
+            "INSERT INTO reconcile_audiences (audience, cluster_id, size, date_start, flags, disagree)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            audiences,
+        )
+        db.execute("INSERT INTO reconcile_state (key, value) VALUES ('audiences', '1')")
     return len(clusters)
 
 
@@ -190,8 +202,9 @@ def _insert_objects(db: Any, rows: list[tuple[Any, ...]]) -> None:
         )
 
 
-def populate(home: Path, n: int) -> tuple[Any, str]:
-    """Create a node in ``home`` holding ``n`` synthetic incidents; return its settings and an analyst token."""
+def populate(home: Path, n: int) -> tuple[Any, dict[str, str]]:
+    """Create a node in ``home`` holding ``n`` synthetic incidents; return its settings and the tokens: an
+    analyst of the node's party (``""``) and a principal who reads TLP:CLEAR only (``"clear"``)."""
     from sarhad.config import load_settings
     from sarhad.monitor import summary
     from sarhad.node import Node
@@ -219,10 +232,11 @@ def populate(home: Path, n: int) -> tuple[Any, str]:
         made = write_clusters(node.db, n)
         node.db.execute("ANALYZE")
         print(f"wrote {made:,} clusters and the members' bodies in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
-        token = create_token(node.db, "bench", "analyst", "PK")
+        tokens = {"": create_token(node.db, "bench", "analyst", "PK"),
+                  "clear": create_token(node.db, "monitor", "viewer", "PUBLIC")}  # fmt: skip
     finally:
         node.close()
-    return load_settings(home), token
+    return load_settings(home), tokens
 
 
 def free_port() -> int:
@@ -245,24 +259,29 @@ DEFAULT_VIEW: Final = (
     "/api/dashboard/clusters?limit=50",
     "/api/dashboard/clusters?limit=50&disagreements=true",
 )
+# The joint picture's list for a principal who reads TLP:CLEAR only (the call is made with that principal's token).
+AS_CLEAR: Final = ("/api/dashboard/clusters?limit=50", "/api/dashboard/clusters?limit=50&disagreements=true")
 
 
-def time_calls(base: str, token: str, rounds: int) -> list[tuple[str, list[float], list[float]]]:
+def time_calls(base: str, tokens: dict[str, str], rounds: int) -> list[tuple[str, list[float], list[float]]]:
     """Per call: wall-clock ms and CPU ms (this process: the client and the server's threads) of each round."""
     import httpx
 
     out = []
-    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60) as client:
+    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {tokens['']}"}, timeout=60) as client:
         first = client.get("/api/dashboard/clusters?limit=1").json()["clusters"][0]["cluster_id"]
-        for path in (*DEFAULT_VIEW, f"/api/dashboard/clusters/{first}"):
-            client.get(path).raise_for_status()  # warm the page cache once
+        calls = [(p, "") for p in (*DEFAULT_VIEW, f"/api/dashboard/clusters/{first}")]
+        calls += [(p, "clear") for p in AS_CLEAR]
+        for path, as_who in calls:
+            who = {"Authorization": f"Bearer {tokens[as_who]}"}
+            client.get(path, headers=who).raise_for_status()  # warm the page cache once
             times, cpu = [], []
             for _ in range(rounds):
                 t0, c0 = time.perf_counter(), time.process_time()
-                client.get(path).raise_for_status()
+                client.get(path, headers=who).raise_for_status()
                 times.append((time.perf_counter() - t0) * 1000)
                 cpu.append((time.process_time() - c0) * 1000)
-            out.append((path, times, cpu))
+            out.append((f"{path} (CLEAR only)" if as_who else path, times, cpu))
     return out
 
 
@@ -307,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         home = args.home or Path(tmp) / "home"
-        settings, token = populate(home, args.incidents)
+        settings, tokens = populate(home, args.incidents)
         port = free_port()
         server = uvicorn.Server(
             uvicorn.Config(compose(create_app(settings)), host="127.0.0.1", port=port, log_level="warning")
@@ -318,8 +337,8 @@ def main(argv: list[str] | None = None) -> int:
             time.sleep(0.05)
         base = f"http://127.0.0.1:{port}"
         try:
-            results = time_calls(base, token, args.rounds)
-            ready = page_ready_ms(base, token, args.screenshot) if args.browser else None
+            results = time_calls(base, tokens, args.rounds)
+            ready = page_ready_ms(base, tokens[""], args.screenshot) if args.browser else None
         finally:
             server.should_exit = True
             thread.join(10)

@@ -48,4 +48,19 @@ MIGRATIONS: Final[list[str]] = [
     """UPDATE reconcile_clusters SET disagree = 1 WHERE ',' || flags || ',' LIKE '%,figures_disagree,%'
         OR ',' || flags || ',' LIKE '%,perpetrator_disagree,%' OR ',' || flags || ',' LIKE '%,location_disagree,%'""",
     "CREATE INDEX reconcile_clusters_order ON reconcile_clusters (disagree DESC, date_start DESC, cluster_id)",
+    # Each cluster as the audiences below the framework's see it (audience "CLEAR": those who read TLP:CLEAR only;
+    # "GREEN": a peer of a party outside the framework, which reads CLEAR and GREEN): its joint view from the members
+    # of those levels alone (no row when it has none), so that the joint picture pages their clusters in SQL too.
+    # The next ``sarhad reconcile`` writes them for the clusters written before (reconcile_state key "audiences").
+    """CREATE TABLE reconcile_audiences (
+        audience TEXT NOT NULL,
+        cluster_id TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        date_start TEXT NOT NULL,
+        flags TEXT NOT NULL,
+        disagree INTEGER NOT NULL,
+        PRIMARY KEY (audience, cluster_id)
+    )""",
+    "CREATE INDEX reconcile_audiences_order"
+    " ON reconcile_audiences (audience, disagree DESC, date_start DESC, cluster_id)",
 ]

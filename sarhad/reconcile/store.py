@@ -28,8 +28,10 @@ from sarhad.store.current import current
 from sarhad.store.db import Database
 
 __all__ = [
+    "AUDIENCES",
     "DISAGREE_FLAGS",
     "ReconcileSummary",
+    "audience_rows",
     "cluster_of",
     "cluster_view",
     "decisions_about",
@@ -89,6 +91,9 @@ def load_decisions(db: Database, party: str) -> list[Decision]:
 
 # The flags that make a cluster's parties disagree (its row's ``disagree`` column, which orders the joint picture).
 DISAGREE_FLAGS: Final = ("figures_disagree", "perpetrator_disagree", "location_disagree")
+# The audiences below the framework's (sarhad.web.auth.readable_levels) by the TLP levels they read, each with the
+# cluster rows it sees (reconcile_audiences): "CLEAR" for anyone else, "GREEN" for a peer of a party outside it.
+AUDIENCES: Final = {"CLEAR": ("CLEAR",), "GREEN": ("CLEAR", "GREEN")}
 _ROW_JSON: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
@@ -148,7 +153,9 @@ def reconcile(db: Database, party: str, *, scoring: Scoring | None = None, full:
     fingerprint = hashlib.sha256(json.dumps([must, cannot]).encode()).hexdigest()
     kept = db.fetchone("SELECT value FROM reconcile_state WHERE key = 'constraints'")
     settled = kept[0] == fingerprint if kept is not None else not (must or cannot)
-    if not full and settled and _up_to_date(db, previous):
+    # clusters written before the audiences' rows were kept get them now (the key says every cluster has them)
+    audiences = db.fetchone("SELECT 1 FROM reconcile_state WHERE key = 'audiences'") is not None
+    if not full and settled and audiences and _up_to_date(db, previous):
         return _unchanged(db, len(previous), started)
     records, versions, fresh = _records(db, full)
     existing = None if full else {rid: cid for rid, (cid, _) in previous.items()}
@@ -173,7 +180,7 @@ def reconcile(db: Database, party: str, *, scoring: Scoring | None = None, full:
     changed = {cid for cid, ids in new_clusters.items() if old_clusters.get(cid) != ids}
     changed |= {rid for rid, ids in old_clusters.items() if rid not in new_clusters}
     changed |= {result.labels[rid] for rid in result.labels if previous.get(rid, ("", ""))[1] != versions[rid]}
-    if full:  # the scoring or the joint view may have changed since the clusters were written
+    if full or not audiences:  # the scoring or the joint view may have changed since the clusters were written
         changed |= set(new_clusters)
     # clusters written before representatives were kept get one now
     changed |= {
@@ -182,6 +189,7 @@ def reconcile(db: Database, party: str, *, scoring: Scoring | None = None, full:
     by_id = {r.id: r for r in records}
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     views = {cid: joint_view(cid, [by_id[i] for i in new_clusters[cid]]) for cid in changed if cid in new_clusters}
+    tlps = {str(rid): str(tlp) for rid, tlp in db.iterate("SELECT id, tlp FROM incidents")} if views else {}
     with db.transaction():
         gone = sorted(changed)
         for start in range(0, len(gone), 500):
@@ -189,6 +197,7 @@ def reconcile(db: Database, party: str, *, scoring: Scoring | None = None, full:
             marks = ", ".join("?" * len(chunk))
             db.execute(f"DELETE FROM reconcile_clusters WHERE cluster_id IN ({marks})", chunk)
             db.execute(f"DELETE FROM reconcile_members WHERE cluster_id IN ({marks})", chunk)
+            db.execute(f"DELETE FROM reconcile_audiences WHERE cluster_id IN ({marks})", chunk)
         stale = sorted(rid for rid in previous if rid not in versions or result.labels.get(rid) in changed)
         for start in range(0, len(stale), 500):
             chunk = stale[start : start + 500]
@@ -203,9 +212,16 @@ def reconcile(db: Database, party: str, *, scoring: Scoring | None = None, full:
             "INSERT INTO reconcile_members (incident_id, cluster_id, version) VALUES (?, ?, ?)",
             [(m.id, cid, versions[m.id]) for cid, v in views.items() for m in v.members],
         )
+        db.executemany(
+            "INSERT INTO reconcile_audiences (audience, cluster_id, size, date_start, flags, disagree)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [row for v in views.values() for row in audience_rows(v, tlps)],
+        )
         _save_records(db, fresh, versions, full)
         db.execute("DELETE FROM reconcile_state WHERE key = 'constraints'")
         db.execute("INSERT INTO reconcile_state (key, value) VALUES ('constraints', ?)", (fingerprint,))
+        if not audiences:
+            db.execute("INSERT INTO reconcile_state (key, value) VALUES ('audiences', '1')")
     multi = sum(1 for ids in new_clusters.values() if len({by_id[i].reported_by for i in ids}) > 1)
     disagreements = db.fetchone("SELECT COUNT(*) FROM reconcile_clusters WHERE flags LIKE '%disagree%'")
     return ReconcileSummary(
@@ -289,6 +305,20 @@ def _cluster_row(v: JointView, stamp: str, party: str) -> tuple[Any, ...]:
         representative(v.members, party).id,
         1 if any(f in DISAGREE_FLAGS for f in v.flags) else 0,
     )
+
+
+def audience_rows(view: JointView, tlps: dict[str, str]) -> list[tuple[Any, ...]]:
+    """The ``reconcile_audiences`` rows of a cluster: for each of :data:`AUDIENCES`, the joint view of the members
+    whose TLP level (``tlps``: incident id → level) it reads, none when there is no such member."""
+    rows: list[tuple[Any, ...]] = []
+    for audience, levels in AUDIENCES.items():
+        seen = [m for m in view.members if tlps.get(m.id) in levels]
+        if seen:
+            v = joint_view(view.cluster_id, seen)
+            disagree = 1 if any(f in DISAGREE_FLAGS for f in v.flags) else 0
+            day = min(m.date_start for m in seen)
+            rows.append((audience, v.cluster_id, len(seen), day, ",".join(v.flags), disagree))
+    return rows
 
 
 def list_clusters(

@@ -33,8 +33,8 @@ from sarhad.model.codes import TLP_LEVELS
 from sarhad.model.incident import Incident
 from sarhad.reconcile.joint import JointView, joint_view
 from sarhad.reconcile.record import Record
-from sarhad.reconcile.store import DISAGREE_FLAGS, cluster_of, decisions_about, representative
-from sarhad.web.auth import Principal
+from sarhad.reconcile.store import AUDIENCES, DISAGREE_FLAGS, cluster_of, decisions_about, representative
+from sarhad.web.auth import Principal, beyond_levels_clause
 from sarhad.web.context import Context, api_error, principal_of
 
 __all__ = ["HOW_TO_RECONCILE", "MAX_LIMIT", "routes"]
@@ -53,7 +53,7 @@ class _ParameterError(InvalidInput):
 
 def _int(request: Request, name: str, default: int, low: int, high: int) -> int:
     raw = request.query_params.get(name)
-    if raw is None or raw == "":
+    if raw is None:  # empty is not an integer, as on the JSON API
         return default
     try:
         value = int(raw)
@@ -170,26 +170,39 @@ def _page(
     """The clusters on the page asked for (with the joint view when it is already computed) and how many there
     are in all.
 
-    A cluster whose members the principal may all read is answered by its stored row: the database filters,
-    orders (``reconcile_clusters_order``) and counts those. The others (:func:`_partial`) are computed from
-    their readable members alone and merged in.
+    A cluster is answered by its stored row when that row is the cluster as the principal sees it: its
+    ``reconcile_clusters`` row when the principal may read every member, or, for a principal of an audience
+    below the framework's (:data:`AUDIENCES`), its ``reconcile_audiences`` row when the principal reads exactly
+    the members of the audience's levels. The database filters, orders (``reconcile_clusters_order``,
+    ``reconcile_audiences_order``) and counts those. The others (:func:`_partial`, :func:`_beyond`) are computed
+    from their readable members alone and merged in.
     """
-    hidden, hidden_params = _partial(ctx, principal)
-    conds, cond_params = [f"c.cluster_id NOT IN ({hidden})"], [*hidden_params]
+    audience = _audience(ctx, principal)
+    matching = f"m.incident_id IN (SELECT id FROM incidents{where})" if where else ""
+    if audience is None:
+        hidden, hidden_params = _partial(ctx, principal)
+        table, conds, cond_params = "reconcile_clusters c", [f"c.cluster_id NOT IN ({hidden})"], [*hidden_params]
+        stored_matching = matching
+    else:
+        hidden, hidden_params = _beyond(ctx, principal)
+        table = "reconcile_audiences c"
+        conds, cond_params = ["c.audience = ?", f"c.cluster_id NOT IN ({hidden})"], [audience, *hidden_params]
+        # such a cluster matches by the members the audience reads
+        levels = ", ".join(f"'{t}'" for t in AUDIENCES[audience])
+        stored_matching = f"m.incident_id IN (SELECT id FROM incidents{where} AND tlp IN ({levels}))"
     if disagreements:
         conds.append("c.disagree = 1")
-    matching = f"m.incident_id IN (SELECT id FROM incidents{where})" if where else ""
     if matching:
-        conds.append(f"c.cluster_id IN (SELECT m.cluster_id FROM reconcile_members m WHERE {matching})")
+        conds.append(f"c.cluster_id IN (SELECT m.cluster_id FROM reconcile_members m WHERE {stored_matching})")
         cond_params += params
     cond = " AND ".join(conds)
-    row = ctx.db.fetchone(f"SELECT COUNT(*) FROM reconcile_clusters c WHERE {cond}", cond_params)
+    row = ctx.db.fetchone(f"SELECT COUNT(*) FROM {table} WHERE {cond}", cond_params)
     total = int(row[0]) if row else 0
     # (disagree first, then newest first, then by id), as the index orders them
     order: list[tuple[bool, str, str, JointView | None]] = [
         (bool(d), str(day), str(cid), None)
         for cid, d, day in ctx.db.fetchall(
-            f"SELECT c.cluster_id, c.disagree, c.date_start FROM reconcile_clusters c WHERE {cond}"
+            f"SELECT c.cluster_id, c.disagree, c.date_start FROM {table} WHERE {cond}"
             " ORDER BY c.disagree DESC, c.date_start DESC, c.cluster_id LIMIT ?",
             [*cond_params, offset + limit],
         )
@@ -215,6 +228,34 @@ def _page(
     order.sort(key=lambda x: x[1], reverse=True)  # newest first
     order.sort(key=lambda x: not x[0])  # disagreements first (the sorts are stable)
     return [(cid, view) for _, _, cid, view in order[offset : offset + limit]], total
+
+
+def _audience(ctx: Context, principal: Principal) -> str | None:
+    """The audience of :data:`AUDIENCES` whose stored rows answer ``principal`` (one reading below the framework's
+    levels), or None: for the framework's principals, or before ``sarhad reconcile`` has written those rows."""
+    levels = ctx.readable_levels(principal)
+    audience = next((name for name, read in AUDIENCES.items() if read == levels), None)
+    if audience is None or ctx.db.fetchone("SELECT 1 FROM reconcile_state WHERE key = 'audiences'") is None:
+        return None
+    return audience
+
+
+def _beyond(ctx: Context, principal: Principal) -> tuple[str, list[Any]]:
+    """For a principal of an audience (:func:`_audience`): an SQL query of the ids of the clusters whose stored
+    audience row is not the cluster as it sees it (with repeats), and its parameters. Those hold a member it
+    reads beyond the audience's levels (its own party's records, a TLP:RED record naming it:
+    :func:`sarhad.web.auth.beyond_levels_clause`), a member whose body was withheld since the clusters were
+    written, or a member changed since then (whose level may have changed with it)."""
+    # incidents has no index on origin: a party that published nothing here has no records of its own to look for
+    own = ctx.db.fetchone("SELECT 1 FROM objects WHERE origin = ? LIMIT 1", (principal.party,)) is not None
+    beyond, params = beyond_levels_clause(principal, ctx.parties(), "i", own_records=own)
+    sql = (
+        "SELECT m.cluster_id FROM incidents i JOIN reconcile_members m ON m.incident_id = i.id"
+        f" WHERE {beyond} OR i.modified <> m.version"
+        " UNION ALL SELECT m.cluster_id FROM reconcile_members m WHERE m.incident_id IN"
+        " (SELECT w.id FROM withheld_versions w WHERE NOT EXISTS (SELECT 1 FROM incidents x WHERE x.id = w.id))"
+    )
+    return sql, params
 
 
 def _partial(ctx: Context, principal: Principal) -> tuple[str, list[Any]]:

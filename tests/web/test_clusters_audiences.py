@@ -1,0 +1,145 @@
+"""The joint picture for the audiences below the framework's (``reconcile_audiences``), over real HTTP on SQLite and
+PostgreSQL: a principal who reads TLP:CLEAR only and a peer of a party outside the framework (CLEAR and GREEN) get,
+page by page, exactly the answers of the path that computes every cluster from its readable members, after a run,
+while members changed since the run, after an incremental run, after ``--full`` and before any run wrote the rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+import httpx
+import pytest
+
+from sarhad.exchange.peers import add_peer
+from sarhad.log.note import Signer
+from sarhad.model.incident import Incident
+from sarhad.node import Node
+from sarhad.reconcile.store import reconcile
+from sarhad.web.auth import create_token
+from tests.reconcile.helpers import report
+from tests.web.conftest import serving
+
+WHO = {
+    "anyone": ("viewer", "PUBLIC"),  # reads TLP:CLEAR only
+    "outsider": ("peer", "XX"),  # a peer of a party outside the framework: CLEAR and GREEN, RED naming XX
+}
+
+
+def _marked(inc: Incident, tlp: str, recipients: tuple[str, ...] = ()) -> Incident:
+    return replace(inc, tlp=tlp, recipients=recipients)
+
+
+def _incidents() -> list[Incident]:
+    """Clusters whose members' levels differ: what each audience sees of them differs too."""
+    out: list[Incident] = []
+    for n, (day, lat) in enumerate(
+        (("2026-01-10", 25.5), ("2026-01-20", 26.5), ("2026-02-20", 27.5), ("2026-04-01", 28.5), ("2025-12-01", 29.5))
+    ):
+        place = {"lat": lat, "lon": 63.0 + n, "place": f"P{n}"}
+        out += [
+            _marked(report("PK", f"PK-{n}", day, **place, killed=1, perpetrator="BLA"), "CLEAR"),
+            _marked(report("IR", f"IR-{n}", day, **place, killed=10 + n, perpetrator="BLA"), "GREEN"),
+            _marked(report("ACLED", f"AC-{n}", day, **place, killed=40 + n, perpetrator="TTP"), "AMBER"),
+        ]
+    # one the outside peer reads as a named recipient only, one all GREEN, one all CLEAR disagreeing
+    out += [
+        _marked(report("PK", "PK-20", "2026-03-03", lat=30.5, lon=66.0, place="Kalat", killed=2), "CLEAR"),
+        _marked(report("IR", "IR-20", "2026-03-03", lat=30.5, lon=66.0, place="Kalat", killed=9), "RED", ("XX:desk",)),
+        _marked(report("IR", "IR-21", "2026-03-05", lat=31.5, lon=66.0, place="Zhob", killed=3), "GREEN"),
+        _marked(report("PK", "PK-22", "2026-03-07", lat=32.5, lon=66.0, place="Bannu", killed=1), "CLEAR"),
+        _marked(report("IR", "IR-22", "2026-03-07", lat=32.5, lon=66.0, place="Bannu", killed=30), "CLEAR"),
+    ]
+    return out
+
+
+@pytest.fixture
+def served(any_node: Node) -> Iterator[tuple[Node, httpx.Client, dict[str, str]]]:
+    add_peer(any_node.db, "IR", "http://127.0.0.1:9", Signer.generate("sarhad.ir/log").vkey,
+             "sarhad_000000000000_" + "p" * 43, "IR")  # fmt: skip
+    tokens = {name: create_token(any_node.db, name, role, party) for name, (role, party) in WHO.items()}
+    any_node.publish(_incidents())
+    with serving(any_node) as base, httpx.Client(base_url=base, timeout=30) as client:
+        yield any_node, client, tokens
+
+
+QUERIES: list[dict[str, str]] = [{}, {"disagreements": "true"}, {"since": "2026-02-01"}, {"perpetrator": "TTP"}]
+
+
+def _walk(client: httpx.Client, token: str) -> list[Any]:
+    """Every answer of a walk over the pages (one cluster a page, then all at once) for each query."""
+    out: list[Any] = []
+    for query in QUERIES:
+
+        def get(query: dict[str, str] = query, **more: str) -> httpx.Response:
+            params = {**query, **more}
+            return client.get("/api/dashboard/clusters", headers={"Authorization": f"Bearer {token}"}, params=params)
+
+        whole = get(limit="200")
+        assert whole.status_code == 200, whole.text
+        out.append(whole.json())
+        out += [get(limit="1", offset=str(at)).json() for at in range(whole.json()["total"] + 1)]
+    return out
+
+
+def _same_as_computed(node: Node, client: httpx.Client, tokens: dict[str, str]) -> None:
+    """The answers from the stored rows equal those computed from the readable members (the rows set aside)."""
+    stored = {who: _walk(client, token) for who, token in tokens.items()}
+    built = node.db.fetchone("SELECT value FROM reconcile_state WHERE key = 'audiences'")
+    with node.db.transaction():
+        node.db.execute("DELETE FROM reconcile_state WHERE key = 'audiences'")
+    computed = {who: _walk(client, token) for who, token in tokens.items()}
+    if built is not None:
+        with node.db.transaction():
+            node.db.execute("INSERT INTO reconcile_state (key, value) VALUES ('audiences', ?)", (built[0],))
+    for who in tokens:
+        assert stored[who] == computed[who], who
+        assert stored[who][0]["total"] >= 2, who
+
+
+def test_the_audiences_stored_rows_answer_as_the_computed_path(
+    served: tuple[Node, httpx.Client, dict[str, str]],
+) -> None:
+    node, client, tokens = served
+    reconcile(node.db, "PK")
+    for audience in ("CLEAR", "GREEN"):
+        rows = node.db.fetchone("SELECT COUNT(*) FROM reconcile_audiences WHERE audience = ?", (audience,))
+        assert rows is not None and int(rows[0]) >= 2, audience
+    _same_as_computed(node, client, tokens)
+    # the audiences see different clusters: GREEN's sees the all-GREEN one, CLEAR's does not
+    clear = {c["cluster_id"] for c in _walk(client, tokens["anyone"])[0]["clusters"]}
+    green = {c["cluster_id"] for c in _walk(client, tokens["outsider"])[0]["clusters"]}
+    assert clear < green
+    # members changed since the run: a CLEAR one now GREEN, a GREEN one now CLEAR, a new one
+    by_ref = {i.source_id: i for i in _incidents()}
+    later = "2026-06-01T00:00:00.000Z"
+    node.publish(
+        [
+            replace(by_ref["PK-1"], tlp="GREEN", modified=later),
+            replace(by_ref["IR-21"], tlp="CLEAR", modified=later),
+            _marked(report("PK", "PK-30", "2026-03-05", lat=31.5, lon=66.0, place="Zhob", killed=7), "CLEAR"),
+        ]
+    )
+    _same_as_computed(node, client, tokens)
+    reconcile(node.db, "PK")
+    _same_as_computed(node, client, tokens)
+    reconcile(node.db, "PK", full=True)
+    _same_as_computed(node, client, tokens)
+
+
+def test_clusters_written_before_the_audiences_rows_get_them_at_the_next_run(
+    served: tuple[Node, httpx.Client, dict[str, str]],
+) -> None:
+    node, client, tokens = served
+    reconcile(node.db, "PK")
+    with node.db.transaction():  # as a database reconciled before the table existed
+        node.db.execute("DELETE FROM reconcile_audiences")
+        node.db.execute("DELETE FROM reconcile_state WHERE key = 'audiences'")
+    before = {who: _walk(client, token) for who, token in tokens.items()}
+    assert reconcile(node.db, "PK").changed > 0  # nothing new, yet the rows are written
+    assert node.db.fetchone("SELECT value FROM reconcile_state WHERE key = 'audiences'") is not None
+    rows = node.db.fetchone("SELECT COUNT(*) FROM reconcile_audiences")
+    assert rows is not None and int(rows[0]) > 0
+    assert {who: _walk(client, token) for who, token in tokens.items()} == before
+    _same_as_computed(node, client, tokens)
