@@ -1,7 +1,9 @@
 """The dashboard's summary tables: what the default view aggregates, kept per group rather than per row.
 
-* ``incident_summary``: incidents and killed per month, reporting party, dataset, country, province,
-  perpetrator and TLP level (the timeline, the filter lists and the table's total read it);
+* ``incident_summary``: incidents, killed and how many of those incidents give a killed figure
+  (``killed_known``: a group none of whose incidents gives one has killed unknown, not 0) per month, reporting
+  party, dataset, country, province, perpetrator and TLP level (the timeline, the filter lists and the table's
+  total read it);
 * ``incident_cells``: per zoom level in :data:`BANDS`, the map's grid cells (count, killed, coordinate sums)
   per reporting party and TLP level (the clusters read it).
 
@@ -21,7 +23,17 @@ from typing import Any, Final
 from sarhad.store.db import Database
 from sarhad.store.incidents import INCIDENT_COLUMNS, insert_incidents, upsert_incidents
 
-__all__ = ["BANDS", "SUMMARY_KEYS", "Deltas", "apply", "cell_size", "current_rows", "rebuild", "upsert"]
+__all__ = [
+    "BANDS",
+    "SUMMARY_KEYS",
+    "Deltas",
+    "apply",
+    "cell_size",
+    "current_rows",
+    "rebuild",
+    "rebuild_summary",
+    "upsert",
+]
 
 BANDS: Final = range(3, 12)  # zoom levels with precomputed cells (the page's map spans 3..13)
 CELL_PX: Final = 56  # a cluster cell, in screen pixels at its zoom level
@@ -29,12 +41,14 @@ SUMMARY_KEYS: Final = ("reported_by", "dataset", "country", "admin1", "admin1_co
 _COL: Final = {c: i for i, c in enumerate(INCIDENT_COLUMNS)}
 _SELECT_ROWS: Final = f"SELECT {', '.join(INCIDENT_COLUMNS)} FROM incidents WHERE id IN "
 _KILLED_SQL: Final = "COALESCE(killed_best, killed_low, 0)"
+_KNOWN_SQL: Final = "CASE WHEN killed_best IS NOT NULL OR killed_low IS NOT NULL THEN 1 ELSE 0 END"
 
 _SUMMARY_UPSERT: Final = (
-    f"INSERT INTO incident_summary (month, {', '.join(SUMMARY_KEYS)}, n, killed)"
-    f" VALUES ({', '.join('?' * (len(SUMMARY_KEYS) + 3))})"
+    f"INSERT INTO incident_summary (month, {', '.join(SUMMARY_KEYS)}, n, killed, killed_known)"
+    f" VALUES ({', '.join('?' * (len(SUMMARY_KEYS) + 4))})"
     f" ON CONFLICT (month, {', '.join(SUMMARY_KEYS)}) DO UPDATE SET"
-    " n = incident_summary.n + excluded.n, killed = incident_summary.killed + excluded.killed"
+    " n = incident_summary.n + excluded.n, killed = incident_summary.killed + excluded.killed,"
+    " killed_known = incident_summary.killed_known + excluded.killed_known"
 )
 _SUMMARY_PRUNE: Final = (
     f"DELETE FROM incident_summary WHERE month = ? AND {' AND '.join(f'{k} = ?' for k in SUMMARY_KEYS)} AND n <= 0"
@@ -69,6 +83,11 @@ def _killed(row: Sequence[Any]) -> int:
         return int(best)
     low = row[_LOW]
     return 0 if low is None else int(low)
+
+
+def _killed_known(row: Sequence[Any]) -> int:
+    """1 when the row gives a killed figure (best or low: what :func:`_killed` adds), else 0."""
+    return 0 if row[_BEST] is None and row[_LOW] is None else 1
 
 
 _key_values = operator.itemgetter(*_KEY_COLS)
@@ -117,9 +136,10 @@ class Deltas:
                 skey = _summary_key(row)
                 s = summary.get(skey)
                 if s is None:
-                    s = summary[skey] = [0, 0]
+                    s = summary[skey] = [0, 0, 0]
                 s[0] += sign
                 s[1] += sign * killed
+                s[2] += sign * _killed_known(row)
                 lat, lon = row[_LAT], row[_LON]
                 if lat is None or lon is None:
                     continue
@@ -149,7 +169,7 @@ class Deltas:
                     c[1] += killed
                     c[2] += lat_sum
                     c[3] += lon_sum
-        summary_changes = [(*k, v[0], v[1]) for k, v in summary.items() if v[0] or v[1]]
+        summary_changes = [(*k, v[0], v[1], v[2]) for k, v in summary.items() if v[0] or v[1] or v[2]]
         cell_changes = [
             (*k, int(v[0]), int(v[1]), v[2], v[3]) for k, v in cells.items() if v[0] or v[1] or v[2] or v[3]
         ]
@@ -225,16 +245,21 @@ def upsert(
     return written
 
 
-def rebuild(db: Database) -> None:
-    """Recompute both summaries from ``incidents`` (inside the caller's transaction)."""
+def rebuild_summary(db: Database) -> None:
+    """Recompute ``incident_summary`` from ``incidents`` (inside the caller's transaction)."""
     db.execute("DELETE FROM incident_summary")
-    db.execute("DELETE FROM incident_cells")
     keys = ", ".join(f"COALESCE({k}, '')" for k in SUMMARY_KEYS)
     db.execute(
-        f"INSERT INTO incident_summary (month, {', '.join(SUMMARY_KEYS)}, n, killed)"
-        f" SELECT SUBSTR(date_start, 1, 7), {keys}, COUNT(*), SUM({_KILLED_SQL}) FROM incidents"
+        f"INSERT INTO incident_summary (month, {', '.join(SUMMARY_KEYS)}, n, killed, killed_known)"
+        f" SELECT SUBSTR(date_start, 1, 7), {keys}, COUNT(*), SUM({_KILLED_SQL}), SUM({_KNOWN_SQL}) FROM incidents"
         f" GROUP BY SUBSTR(date_start, 1, 7), {keys}"
     )
+
+
+def rebuild(db: Database) -> None:
+    """Recompute both summaries from ``incidents`` (inside the caller's transaction)."""
+    rebuild_summary(db)
+    db.execute("DELETE FROM incident_cells")
     for band in BANDS:
         cell = cell_size(band)
         cx, cy = f"CAST(FLOOR(lon / {cell!r}) AS INTEGER)", f"CAST(FLOOR(lat / {cell!r}) AS INTEGER)"

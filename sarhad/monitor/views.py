@@ -1,6 +1,6 @@
 """The dashboard's read models: aggregates computed in the database, so the page never loads every record.
 
-* :func:`timeline`: incidents and killed per month per reporting party;
+* :func:`timeline`: incidents and killed per month per reporting party, and how many give a killed figure;
 * :func:`markers`: the map's points, or, when more than ``limit`` match the view, grid clusters sized to the
   zoom level (count, killed, the dominant party);
 * :func:`table`: one page of incidents, newest first, with the total;
@@ -59,6 +59,7 @@ _CELL_FIELDS: Final = frozenset({"reported_by", "tlp"})
 _DAY: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 _KILLED: Final = "COALESCE(killed_best, killed_low, 0)"
 _KILLED_GIVEN: Final = "(killed_best IS NOT NULL OR killed_low IS NOT NULL)"  # the incidents _KILLED counts
+_KNOWN: Final = f"SUM(CASE WHEN {_KILLED_GIVEN} THEN 1 ELSE 0 END)"
 
 
 def _compact(row: tuple[Any, ...]) -> dict[str, Any]:
@@ -139,9 +140,19 @@ def _beyond_levels(filters: Filters) -> Filters | None:
     return replace(filters, tlp=None, readable=(clause, params))
 
 
+def _add(out: dict[tuple[Any, ...], list[int]], rows: list[tuple[Any, ...]], width: int) -> None:
+    """Add (dims..., incidents, killed, incidents giving a killed figure) rows to ``out``, by their dims."""
+    for r in rows:
+        g = out.setdefault(tuple(r[:width]), [0, 0, 0])
+        g[0] += int(r[-3] or 0)
+        g[1] += int(r[-2] or 0)
+        g[2] += int(r[-1] or 0)
+
+
 def _groups(db: Database, filters: Filters, dims: tuple[str, ...]) -> dict[tuple[Any, ...], list[int]] | None:
-    """Incidents and killed per value of ``dims`` (summary columns; '' for a missing value), from the summary
-    table plus the partial months' rows; None when the summary cannot answer ``filters``."""
+    """Incidents, killed and the incidents giving a killed figure per value of ``dims`` (summary columns; '' for
+    a missing value), from the summary table plus the partial months' rows; None when the summary cannot answer
+    ``filters``."""
     extra = _beyond_levels(filters)
     if extra is not None:
         # the summaries answer the readable levels; the rows the principal may read besides them (its TLP:RED
@@ -152,11 +163,9 @@ def _groups(db: Database, filters: Filters, dims: tuple[str, ...]) -> dict[tuple
         where, params = extra.where()
         exprs = [("SUBSTR(date_start, 1, 7)" if d == "month" else f"COALESCE({d}, '')") for d in dims]
         group = f" GROUP BY {', '.join(exprs)}" if dims else ""
-        sql = f"SELECT {''.join(f'{e}, ' for e in exprs)}COUNT(*), SUM({_KILLED}) FROM incidents{where}{group}"
-        for r in db.fetchall(sql, params):
-            g = found.setdefault(tuple(r[: len(dims)]), [0, 0])
-            g[0] += int(r[-2] or 0)
-            g[1] += int(r[-1] or 0)
+        cols = "".join(f"{e}, " for e in exprs)
+        sql = f"SELECT {cols}COUNT(*), SUM({_KILLED}), {_KNOWN} FROM incidents{where}{group}"
+        _add(found, db.fetchall(sql, params), len(dims))
         return {k: v for k, v in found.items() if v[0] > 0}
     if not _only(filters, _SUMMARY_FIELDS):
         return None
@@ -165,13 +174,6 @@ def _groups(db: Database, filters: Filters, dims: tuple[str, ...]) -> dict[tuple
         return None
     first, last, edges = split
     out: dict[tuple[Any, ...], list[int]] = {}
-
-    def add(rows: list[tuple[Any, ...]]) -> None:
-        for r in rows:
-            g = out.setdefault(tuple(r[: len(dims)]), [0, 0])
-            g[0] += int(r[-2] or 0)
-            g[1] += int(r[-1] or 0)
-
     cols = "".join(f"{d}, " for d in dims)
     group = f" GROUP BY {', '.join(dims)}" if dims else ""
     if first is None or last is None or first <= last:
@@ -180,28 +182,40 @@ def _groups(db: Database, filters: Filters, dims: tuple[str, ...]) -> dict[tuple
             where, params = _and(where, "month >= ?"), [*params, first]
         if last:
             where, params = _and(where, "month <= ?"), [*params, last]
-        add(db.fetchall(f"SELECT {cols}SUM(n), SUM(killed) FROM incident_summary{where}{group}", params))
+        sql = f"SELECT {cols}SUM(n), SUM(killed), SUM(killed_known) FROM incident_summary{where}{group}"
+        _add(out, db.fetchall(sql, params), len(dims))
     exprs = [("SUBSTR(date_start, 1, 7)" if d == "month" else f"COALESCE({d}, '')") for d in dims]
     row_cols = "".join(f"{e}, " for e in exprs)
     row_group = f" GROUP BY {', '.join(exprs)}" if dims else ""
     for lo, hi in edges:
         where, params = replace(filters, since=lo, until=hi).where()
-        add(db.fetchall(f"SELECT {row_cols}COUNT(*), SUM({_KILLED}) FROM incidents{where}{row_group}", params))
+        sql = f"SELECT {row_cols}COUNT(*), SUM({_KILLED}), {_KNOWN} FROM incidents{where}{row_group}"
+        _add(out, db.fetchall(sql, params), len(dims))
     return {k: v for k, v in out.items() if v[0] > 0}
 
 
 def timeline(db: Database, filters: Filters) -> list[dict[str, Any]]:
-    """Incidents and killed (best, else low) per month and reporting party, oldest month first."""
+    """Incidents and killed (best, else low) per month and reporting party, oldest month first.
+
+    ``killed`` adds the figures given; ``killed_known`` says how many of the incidents give one: at 0 the
+    killed figure of that month and party is unknown (``killed`` then reads 0), not none."""
     groups = _groups(db, filters, ("month", "reported_by"))
-    if groups is not None:
-        return [{"month": k[0], "party": k[1], "incidents": v[0], "killed": v[1]} for k, v in sorted(groups.items())]
-    where, params = filters.where()
-    rows = db.fetchall(
-        f"SELECT SUBSTR(date_start, 1, 7) AS m, reported_by, COUNT(*), SUM({_KILLED})"
-        f" FROM incidents{where} GROUP BY m, reported_by ORDER BY m, reported_by",
-        params,
-    )
-    return [{"month": r[0], "party": r[1], "incidents": int(r[2]), "killed": int(r[3] or 0)} for r in rows]
+    if groups is None:
+        where, params = filters.where()
+        groups = {}
+        _add(
+            groups,
+            db.fetchall(
+                f"SELECT SUBSTR(date_start, 1, 7) AS m, reported_by, COUNT(*), SUM({_KILLED}), {_KNOWN}"
+                f" FROM incidents{where} GROUP BY m, reported_by",
+                params,
+            ),
+            2,
+        )
+    return [
+        {"month": k[0], "party": k[1], "incidents": v[0], "killed": v[1], "killed_known": v[2]}
+        for k, v in sorted(groups.items())
+    ]
 
 
 def _clusters(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:

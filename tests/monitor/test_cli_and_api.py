@@ -106,8 +106,8 @@ def test_dashboard_api_aggregates(client: tuple[httpx.Client, dict[str, str]]) -
     assert "default-src 'self'" in c.get("/").headers["content-security-policy"]
     assert c.get("/static/leaflet/leaflet.js").status_code == 200
     months = c.get("/api/dashboard/timeline", headers=h).json()["months"]
-    assert months == [{"month": "2025-04", "party": "IR", "incidents": 1, "killed": 6},
-                      {"month": "2025-04", "party": "PK", "incidents": 1, "killed": 2}]  # fmt: skip
+    assert months == [{"month": "2025-04", "party": "IR", "incidents": 1, "killed": 6, "killed_known": 1},
+                      {"month": "2025-04", "party": "PK", "incidents": 1, "killed": 2, "killed_known": 1}]  # fmt: skip
     page = c.get("/api/dashboard/table?party=IR", headers=h).json()
     assert page["total"] == 1 and page["rows"][0]["reported_by"] == "IR"
     points = c.get("/api/dashboard/markers?zoom=6&bbox=58,23,72,36", headers=h).json()

@@ -26,7 +26,7 @@ def test_opening_a_database_that_holds_monitor_state_drops_it(any_node: Node) ->
     """A database migrated before the drop (the table there, with the watcher's last position) loses the table
     and only it when migrated, as opening the node does; the alerts' tables keep their rows."""
     db = any_node.db
-    version = len(MIGRATIONS)  # the drop is the monitor's last step
+    version = MIGRATIONS.index("DROP TABLE monitor_state") + 1  # the drop's step
     with db.transaction():
         db.execute("INSERT INTO alert_rules (name, spec, created) VALUES ('near', '{}', '2026-01-01T00:00:00Z')")
         if "monitor_state" not in _tables(db):

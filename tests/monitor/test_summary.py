@@ -58,7 +58,7 @@ def row(v: dict[str, Any]) -> tuple[Any, ...]:
 def snapshot(db: Database) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """Both summary tables, ordered, with the coordinate sums rounded."""
     keys = ", ".join(("month", *summary.SUMMARY_KEYS))
-    s = [tuple(r) for r in db.fetchall(f"SELECT {keys}, n, killed FROM incident_summary ORDER BY {keys}")]
+    s = [tuple(r) for r in db.fetchall(f"SELECT {keys}, n, killed, killed_known FROM incident_summary ORDER BY {keys}")]
     c = [
         (*r[:7], round(float(r[7]), 6), round(float(r[8]), 6))
         for r in db.fetchall(
@@ -86,7 +86,7 @@ def test_summary_equals_an_aggregate_from_scratch_after_any_writes(batches: list
                 with db.transaction():
                     summary.upsert(db, [row(v) for v in batch])
             incremental = snapshot(db)
-            assert all(r[-2] > 0 for r in incremental[0]) and all(r[5] > 0 for r in incremental[1])
+            assert all(r[-3] > 0 for r in incremental[0]) and all(r[5] > 0 for r in incremental[1])
             assert incremental == from_scratch(db)
             # and what the views answer from it equals what the rows say
             for f in (Filters(), Filters(since="2025-01-10"), Filters(until="2025-02-28", reported_by="PK")):
@@ -163,8 +163,8 @@ def test_publisher_keeps_summaries_when_a_new_version_moves_an_incident(tmp_path
         node.publish([make("a", day="2025-07-02", admin1="Khyber Pakhtunkhwa", lat=34.0, lon=71.5),
                       make("b", killed=7)])  # fmt: skip
         incremental = snapshot(node.db)
-        months = [(r[0], r[1], r[4], r[-2], r[-1]) for r in incremental[0]]
-        assert months == [("2025-04", "PK", "Balochistan", 1, 7), ("2025-07", "PK", "Khyber Pakhtunkhwa", 1, 2)]
+        months = [(r[0], r[1], r[4], r[-3], r[-2], r[-1]) for r in incremental[0]]
+        assert months == [("2025-04", "PK", "Balochistan", 1, 7, 1), ("2025-07", "PK", "Khyber Pakhtunkhwa", 1, 2, 1)]
         assert incremental == from_scratch(node.db)
         with node.db.transaction():
             node.db.execute("DELETE FROM incident_summary")

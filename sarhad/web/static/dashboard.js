@@ -254,6 +254,14 @@
     const parties = [...new Set(rows.map((r) => r.party))].sort();
     const per = new Map();
     for (const r of rows) { const k = r.month; if (!per.has(k)) per.set(k, {}); per.get(k)[r.party] = r[state.measure]; }
+    // Killed per month: a month none of whose incidents gives a killed figure (killed_known 0 for every party)
+    // has killed unknown, not 0; it gets a mark of its own on the axis instead of no bar.
+    const given = new Map(), counted = new Map();
+    for (const r of rows) {
+      given.set(r.month, (given.get(r.month) || 0) + r.killed_known);
+      counted.set(r.month, (counted.get(r.month) || 0) + r.incidents);
+    }
+    const unknown = new Set(state.measure === "killed" ? present.filter((mo) => given.get(mo) === 0) : []);
     const totals = months.map((mo) => Object.values(per.get(mo) || {}).reduce((a, b) => a + b, 0));
     // The axis runs to a whole number of round steps (1, 2 or 5 × 10^n, about 4 of them), so the ticks read
     // 0, 50, 100 rather than the quarters of the tallest bar (0, 91, 182 …).
@@ -283,10 +291,15 @@
         y -= h;
         svg += `<rect x="${(m.l + i * bw + 0.5).toFixed(1)}" y="${y.toFixed(1)}" width="${Math.max(0.8, bw - 1).toFixed(1)}" height="${h.toFixed(1)}" fill="${partyColour(p)}" data-party="${esc(p)}"><title>${esc(mo)} · ${esc(p)}: ${fmt.format(v)} ${state.measure}</title></rect>`;
       }
+      if (unknown.has(mo)) {
+        const n = counted.get(mo);
+        svg += `<rect class="unknown" data-month="${esc(mo)}" x="${(m.l + i * bw + 0.5).toFixed(1)}" y="${(m.t + ih - 6).toFixed(1)}" width="${Math.max(0.8, bw - 1).toFixed(1)}" height="6"><title>${esc(mo)}: killed unknown (${fmt.format(n)} incident${n === 1 ? "" : "s"}, none gives a figure)</title></rect>`;
+      }
     });
     svg += `</g></svg>`;
     el.innerHTML = svg;
-    el.setAttribute("aria-label", `${state.measure} per month per party, ${months[0]} to ${months[months.length - 1]}`);
+    const gaps = unknown.size ? `; killed unknown in ${[...unknown].join(", ")}` : "";
+    el.setAttribute("aria-label", `${state.measure} per month per party, ${months[0]} to ${months[months.length - 1]}${gaps}`);
   }
   function setMeasure(measure) {
     state.measure = measure;
