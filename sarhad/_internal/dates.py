@@ -4,11 +4,17 @@ in the dashboard's query): a year, a month or a day."""
 from __future__ import annotations
 
 import calendar
+import re
 from datetime import date
+from typing import Final
 
 from sarhad.errors import InvalidInput
 
-__all__ = ["window_day"]
+__all__ = ["WINDOW_DAY_PATTERN", "window_day"]
+
+WINDOW_DAY_PATTERN: Final = "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+"""A window's day as a user writes it: YYYY, YYYY-MM or YYYY-MM-DD (the description publishes it)."""
+_WINDOW_DAY: Final = re.compile(WINDOW_DAY_PATTERN)
 
 
 def window_day(text: str, name: str, *, first: bool) -> str:
@@ -17,9 +23,13 @@ def window_day(text: str, name: str, *, first: bool) -> str:
 
     Raises InvalidInput when ``text`` is not such a date (a month 13, a 30 February), naming ``name``.
     """
+    # Digits only: int() and fromisoformat() would also take ' 202', '+202', '20250101' or '2025-W01-1'.
+    if not _WINDOW_DAY.fullmatch(text):
+        raise InvalidInput(f"{name} {text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
     try:
         if len(text) == 4:
-            return f"{int(text):04d}-01-01" if first else f"{int(text):04d}-12-31"
+            year = date(int(text), 1, 1).year  # date() checks the year: '0000' is refused
+            return f"{year:04d}-01-01" if first else f"{year:04d}-12-31"
         if len(text) == 7 and text[4] == "-":
             # date() checks the month: '2025-13' is refused, not read as an empty month.
             start = date(int(text[:4]), int(text[5:7]), 1)

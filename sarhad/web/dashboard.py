@@ -30,6 +30,8 @@ import dataclasses
 import gzip
 import hashlib
 import json
+import math
+import re
 import tempfile
 import threading
 from datetime import date, timedelta
@@ -102,27 +104,44 @@ def request_filters(request: Request) -> Filters:
         if q.get(key):
             values[name] = q[key]
     for key in ("since", "until"):
-        if key in values and not (len(values[key]) == 10 and values[key][4] == "-" and values[key][7] == "-"):
+        if key in values and not _is_day(values[key]):
             raise InvalidInput(f"{key} {values[key]!r} is not a date (YYYY-MM-DD)")
     if "country" in values:  # the CLI's --country rule; 400 for a value that names no country
         from sarhad.geo.admin import parse_country  # loads the region's outlines: only when the filter is given
 
         values["country"] = parse_country(values["country"], "country")
-    if q.get("near_border"):
+    if "near_border" in q:  # empty is not a number either, as on the JSON API
         values["near_border"] = _float(q["near_border"], "near_border")
+        if not 0 <= values["near_border"]:  # the JSON API's rule: nan, inf and negatives are no distance
+            raise InvalidInput(f"near_border {q['near_border']!r} must be a distance in km, 0 or more")
     return Context.of(request).incident_filters(principal_of(request), Filters(**values))
 
 
-def _float(raw: str, name: str) -> float:
+def _is_day(text: str) -> bool:
+    """Whether ``text`` is a day that exists, written YYYY-MM-DD (a month 13 would reach the month arithmetic)."""
+    if not re.fullmatch(DATE_PATTERN, text):
+        return False
     try:
-        return float(raw)
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _float(raw: str, name: str) -> float:
+    """``raw`` as a finite number (nan and infinities reach no comparison or grid). Raises InvalidInput."""
+    try:
+        value = float(raw)
     except ValueError:
         raise InvalidInput(f"{name} {raw!r} is not a number") from None
+    if not math.isfinite(value):
+        raise InvalidInput(f"{name} {raw!r} is not a finite number")
+    return value
 
 
 def _int(request: Request, name: str, default: int) -> int:
     raw = request.query_params.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
     try:
         return int(raw)
@@ -192,6 +211,8 @@ async def markers(request: Request) -> Response:
 async def table(request: Request) -> Response:
     limit = _int(request, "limit", 50)
     offset = _int(request, "offset", 0)
+    if offset > MAX_OFFSET:  # beyond a database integer (views.table refuses a negative one)
+        raise InvalidInput(f"offset {offset} is outside 0..{MAX_OFFSET}")
     return _json(views.table(Context.of(request).db, request_filters(request), limit=limit, offset=offset))
 
 

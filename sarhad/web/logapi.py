@@ -35,9 +35,11 @@ from sarhad.exchange.peers import Peer, cosigner_for, list_peers, peer_by_origin
 from sarhad.exchange.witness import WitnessRejected, add_checkpoint
 from sarhad.web.context import Context, principal_of
 
-__all__ = ["MAX_ENTRIES", "routes"]
+__all__ = ["MAX_ENTRIES", "MAX_LOG_NUMBER", "routes"]
 
 MAX_ENTRIES: Final = 10_000
+MAX_LOG_NUMBER: Final = 2**63 - 1
+"""The largest leaf index or tree size a query parameter may give (a database integer)."""
 # json's C string encoder (ensure_ascii=False): a JSON string literal of any text.
 _string: Final[Callable[[str], str]] = json.encoder.encode_basestring
 
@@ -52,8 +54,8 @@ def _int(request: Request, name: str, default: int | None = None) -> int:
         value = int(raw)
     except ValueError:
         raise InvalidInput(f"{name} {raw!r} is not an integer") from None
-    if value < 0:
-        raise InvalidInput(f"{name} {value} is negative")
+    if not 0 <= value <= MAX_LOG_NUMBER:
+        raise InvalidInput(f"{name} {value} is outside 0..{MAX_LOG_NUMBER}")
     return value
 
 
@@ -97,7 +99,7 @@ async def consistency(request: Request) -> Response:
 async def entries(request: Request) -> Response:
     ctx = Context.of(request)
     start = _int(request, "start", 0)
-    end = min(_int(request, "end", start + MAX_ENTRIES), start + MAX_ENTRIES)
+    end = min(_int(request, "end", start + MAX_ENTRIES), start + MAX_ENTRIES, MAX_LOG_NUMBER)
     with_objects = request.query_params.get("objects") in ("1", "true")
     principal = principal_of(request)
     rows = ctx.db.fetchall(
