@@ -1,9 +1,13 @@
 """The OpenAPI 3.0 description of the JSON API, served at ``GET /api/openapi.json``.
 
 The description is public (it is in :data:`sarhad.web.app.PUBLIC_PATHS`): it says what the API takes and
-answers and holds no data; every path it describes needs a bearer token. It covers ``/api/incidents`` (list,
-create), ``/api/incidents/{incident_id}`` and ``/api/stats``; errors are the one envelope
-``{"error": {"code", "message", "field"?}}``. Schemathesis runs against it in ``tests/security``.
+answers and holds no data; every path it describes needs a bearer token except ``/health``. It covers every
+JSON route: ``/api/incidents`` (list, create), ``/api/incidents/{incident_id}``, ``/api/stats``,
+``/api/disputes``, the log's proofs, entries and cosignatures, and the dashboard's ``/api/dashboard/…``
+(:mod:`sarhad.web.openapi_dashboard`). Errors are the one envelope ``{"error": {"code", "message", "field"?}}``.
+Schemathesis runs against it in ``tests/security``, and a test there fails when the app serves a route the
+description does not name (TAXII, the page, the event stream and the text routes are left out, each with its
+reason).
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from starlette.routing import Route
 
 from sarhad.formats.stix import extension_schema
 from sarhad.store.incidents import GROUPINGS
+from sarhad.web import openapi_dashboard
 from sarhad.web.disputes import QUARTER_PATTERN
+from sarhad.web.logapi import MAX_LOG_NUMBER
 
 __all__ = ["NEW_INCIDENT", "OPENAPI_PATH", "description", "routes"]
 
@@ -275,6 +281,145 @@ NEW_INCIDENT: Final[dict[str, Any]] = _new_incident()
 """The JSON Schema a ``POST /api/incidents`` body must meet (the API checks it; the description publishes it)."""
 
 
+def _size(name: str, text: str, required: bool = False) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": required,
+        "schema": {"type": "integer", "minimum": 0, "maximum": MAX_LOG_NUMBER},
+        "description": text,
+    }
+
+
+_HASHES: Final = {"type": "array", "items": {"type": "string", "format": "byte"}, "description": "base64"}
+
+
+def _log_paths() -> dict[str, Any]:
+    """The log's JSON routes (:mod:`sarhad.web.logapi`); its signed notes are text, not described here."""
+    return {
+        "/log/proof/inclusion": {
+            "get": {
+                "summary": "The inclusion proof of a leaf (by index, or by object id and version) in a tree size",
+                "parameters": [
+                    _size("index", "the leaf's index (required unless id is given)"),
+                    _size("size", "the tree's size (default: the latest checkpoint's)"),
+                    {
+                        "name": "id",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "string"},
+                        "description": "an object's id: its latest logged version's leaf (instead of index)",
+                    },
+                    {
+                        "name": "version",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "string"},
+                        "description": "with id: that version's leaf",
+                    },
+                ],
+                "responses": {
+                    "200": _json(
+                        "the proof",
+                        {
+                            "type": "object",
+                            "required": ["index", "size", "hashes"],
+                            "properties": {"index": _COUNT, "size": _COUNT, "hashes": _HASHES},
+                        },
+                    ),
+                    "404": _error("no signed checkpoint yet, or the object is not in the log"),
+                    **_COMMON_ERRORS,
+                },
+            }
+        },
+        "/log/proof/consistency": {
+            "get": {
+                "summary": "The consistency proof between two tree sizes",
+                "parameters": [_size("old", "the older size", True), _size("new", "the newer size", True)],
+                "responses": {
+                    "200": _json(
+                        "the proof",
+                        {
+                            "type": "object",
+                            "required": ["old", "new", "hashes"],
+                            "properties": {"old": _COUNT, "new": _COUNT, "hashes": _HASHES},
+                        },
+                    ),
+                    **_COMMON_ERRORS,
+                },
+            }
+        },
+        "/log/entries": {
+            "get": {
+                "summary": "The envelopes and leaf hashes of the leaves start..end-1 (at most 10000), and with"
+                " objects the bodies the principal may read, by log index",
+                "parameters": [
+                    _size("start", "the first leaf (default 0)"),
+                    _size("end", "after the last leaf (default and at most start + 10000)"),
+                    {
+                        "name": "objects",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "string"},
+                        "description": "1 or true: the bodies too (any other value: not)",
+                    },
+                    {
+                        "name": "bodies",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "string"},
+                        "description": "text: each body as a JSON string of its stored canonical JSON",
+                    },
+                ],
+                "responses": {
+                    "200": _json(
+                        "the entries",
+                        {
+                            "type": "object",
+                            "required": ["entries"],
+                            "properties": {
+                                "entries": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "required": ["index", "envelope", "leaf_hash"],
+                                        "properties": {
+                                            "index": _COUNT,
+                                            "envelope": {"type": "string"},
+                                            "leaf_hash": {"type": "string", "format": "byte"},
+                                        },
+                                    },
+                                },
+                                "objects": {"type": "object"},
+                            },
+                        },
+                    ),
+                    **_COMMON_ERRORS,
+                },
+            }
+        },
+        "/log/cosignatures": {
+            "post": {
+                "summary": "A peer returns this node's checkpoint with its cosignature (peer or admin)",
+                "requestBody": {
+                    "required": True,
+                    "content": {"text/plain": {"schema": {"type": "string"}}},
+                },
+                "responses": {
+                    "200": _json(
+                        "the cosignatures kept",
+                        {"type": "object", "required": ["added"], "properties": {"added": _COUNT}},
+                    ),
+                    "403": _error("the principal may not cosign"),
+                    "413": _error("the body is too large"),
+                    "422": _error("no registered peer's key signed the note, or the note does not verify"),
+                    **_COMMON_ERRORS,
+                },
+            }
+        },
+    }
+
+
 def description() -> dict[str, Any]:
     """The OpenAPI document (a fresh dict each call)."""
     return {
@@ -286,6 +431,20 @@ def description() -> dict[str, Any]:
         },
         "security": [{"bearer": []}],
         "paths": {
+            "/health": {
+                "get": {
+                    "summary": "Public: the node is up (says nothing else)",
+                    "security": [],
+                    "responses": {
+                        "200": _json(
+                            "up",
+                            {"type": "object", "required": ["status"], "properties": {"status": {"enum": ["ok"]}}},
+                        )
+                    },
+                }
+            },
+            **_log_paths(),
+            **openapi_dashboard.paths(),
             "/api/incidents": {
                 "get": {
                     "summary": "Incidents the principal may read, oldest first (then by id)",

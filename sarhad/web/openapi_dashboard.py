@@ -1,0 +1,486 @@
+"""The OpenAPI description of the dashboard's JSON routes (``/api/dashboard/…``), merged into the node's one
+description by :func:`sarhad.web.openapi.description`.
+
+Each parameter is described as the route's code takes it (:mod:`sarhad.web.dashboard`): a bound the code
+enforces is a bound here, and a value the code clamps (the markers' and alerts' ``limit``) is any integer. The
+joint picture's two routes are described in :mod:`sarhad.web.openapi` with the clusters' schema.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from sarhad._internal.dates import WINDOW_DAY_PATTERN
+from sarhad.web.dashboard import DATE_PATTERN, MAX_OFFSET
+
+__all__ = ["FILTERS", "paths"]
+
+
+def _error(text: str) -> dict[str, Any]:
+    return {"description": text, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def _json(text: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": text, "content": {"application/json": {"schema": schema}}}
+
+
+def _query(name: str, schema: dict[str, Any], text: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": text}
+
+
+_STRING: Final = {"type": "string"}
+_TEXT: Final = {"type": "string", "nullable": True}
+_NUMBER: Final = {"type": "number", "nullable": True}
+_INT: Final = {"type": "integer", "nullable": True}
+_COUNT: Final = {"type": "integer", "minimum": 0}
+_WINDOW_DAY: Final = {
+    "type": "string",
+    "pattern": f"^$|{WINDOW_DAY_PATTERN}",
+    "description": "YYYY, YYYY-MM or YYYY-MM-DD (empty: none)",
+}
+
+FILTERS: Final = [
+    _query("since", {"type": "string", "pattern": DATE_PATTERN}, "first start date, YYYY-MM-DD (empty: none)"),
+    _query("until", {"type": "string", "pattern": DATE_PATTERN}, "last start date, YYYY-MM-DD (empty: none)"),
+    _query("country", _STRING, "ISO 3166-1 alpha-2 or alpha-3 code, or a country name (400 otherwise)"),
+    _query("admin1", _STRING, "ISO 3166-2 code or province name"),
+    _query("perpetrator", _STRING, "armed group (any of its spellings)"),
+    _query("party", _STRING, "reporting party's code"),
+    _query("near_border", {"type": "number", "minimum": 0}, "within this many km of the border"),
+]
+"""The dashboard's filters (:func:`sarhad.web.dashboard.request_filters`); an empty value is no filter."""
+
+_ERRORS: Final = {
+    "400": _error("malformed input"),
+    "401": _error("no token, or a wrong one"),
+    "429": {
+        **_error("too many failed authentications from this address: wait and retry"),
+        "headers": {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer", "minimum": 1}}},
+    },
+}
+
+_ROW: Final[dict[str, Any]] = {
+    "type": "object",
+    "required": ["id", "date_start", "reported_by", "tlp", "origin"],
+    "properties": {
+        "id": _STRING,
+        "date_start": _STRING,
+        "reported_by": _STRING,
+        "dataset": _TEXT,
+        "country": _TEXT,
+        "admin1": _TEXT,
+        "admin2": _TEXT,
+        "place": _TEXT,
+        "lat": _NUMBER,
+        "lon": _NUMBER,
+        "border_km": _NUMBER,
+        "perpetrator": _TEXT,
+        "perpetrator_group": _TEXT,
+        "attack_type": _TEXT,
+        "killed_low": _INT,
+        "killed_best": _INT,
+        "killed_high": _INT,
+        "wounded_best": _INT,
+        "tlp": _STRING,
+        "origin": _STRING,
+    },
+    "description": "an incident's current version, compact",
+}
+
+_MARKER_CLUSTER: Final = {
+    "type": "object",
+    "required": ["lat", "lon", "count", "killed", "party", "parties"],
+    "properties": {
+        "lat": {"type": "number"},
+        "lon": {"type": "number"},
+        "count": _COUNT,
+        "killed": _COUNT,
+        "party": _STRING,
+        "parties": {"type": "object", "additionalProperties": _COUNT},
+    },
+}
+
+_RULE_NAME: Final = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": 80,
+    "pattern": "^[A-Za-z0-9._ -]*[A-Za-z0-9._-][A-Za-z0-9._ -]*$",
+    "description": "1-80 letters, digits, spaces or '-', '_', '.', not only spaces",
+}
+_POSITIVE: Final = {"type": "number", "exclusiveMinimum": True, "minimum": 0, "nullable": True}
+_NAMES: Final = {
+    "nullable": True,
+    "oneOf": [
+        {"type": "string", "pattern": "[^\\s]"},
+        {"type": "array", "items": {"type": "string", "pattern": "[^\\s]"}},
+    ],
+    "description": "a name or a list of names, none blank",
+}
+
+NEW_RULE: Final[dict[str, Any]] = {
+    "type": "object",
+    "required": ["name"],
+    "additionalProperties": False,
+    "description": "an alert rule: at least one condition; a surge needs both surge_window_days and surge_factor;"
+    " perpetrators must name armed groups of the alias registry; a polygon's points are [lon, lat] within"
+    " -180..180 and -90..90",
+    "properties": {
+        "name": _RULE_NAME,
+        "near_border_km": _POSITIVE,
+        "crossing_km": _POSITIVE,
+        "admin1": _NAMES,
+        "polygon": {
+            "type": "array",
+            "nullable": True,
+            "items": {"type": "array", "minItems": 2, "maxItems": 2, "items": {"type": "number"}},
+        },
+        "perpetrators": _NAMES,
+        "min_killed": {"type": "integer", "minimum": 0, "nullable": True},
+        "surge_window_days": {"type": "integer", "minimum": 1, "nullable": True},
+        "surge_factor": _POSITIVE,
+        "surge_baseline_days": {"type": "integer", "minimum": 1, "nullable": True},
+        "surge_min_count": {"type": "integer", "minimum": 0, "nullable": True},
+        "disagrees": {"type": "boolean", "nullable": True},
+    },
+}
+"""The body of ``POST /api/dashboard/rules`` (:meth:`sarhad.monitor.rules.Rule.from_dict` checks it)."""
+
+_RULE: Final = {
+    "type": "object",
+    "required": ["name", "conditions"],
+    "properties": {"name": _STRING, "conditions": {"type": "array", "items": _STRING}},
+}
+
+_CHECKPOINT_SEEN: Final = {
+    "size": _INT,
+    "root": _TEXT,
+    "verified": _TEXT,
+    "source": _TEXT,
+    "leaves": _COUNT,
+}
+
+
+def _get(summary: str, response: dict[str, Any], parameters: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    return {"get": {"summary": summary, "parameters": parameters or [], "responses": {"200": response, **_ERRORS}}}
+
+
+def paths() -> dict[str, Any]:
+    """The dashboard's routes as OpenAPI path items (a fresh dict each call)."""
+    return {
+        "/api/dashboard/whoami": _get(
+            "The principal of the token, and the node's party",
+            _json(
+                "who asks",
+                {
+                    "type": "object",
+                    "required": ["name", "role", "party", "may_write", "node"],
+                    "properties": {
+                        "name": _STRING,
+                        "role": _STRING,
+                        "party": _TEXT,
+                        "may_write": {"type": "boolean"},
+                        "node": _STRING,
+                    },
+                },
+            ),
+        ),
+        "/api/dashboard/options": _get(
+            "What the filters can offer for the matching incidents: parties, provinces, perpetrators, date range",
+            _json(
+                "the choices",
+                {
+                    "type": "object",
+                    "required": ["parties", "provinces", "perpetrators", "first", "last"],
+                    "properties": {
+                        "parties": {"type": "array", "items": _STRING},
+                        "provinces": {
+                            "type": "array",
+                            "items": {"type": "object", "properties": {"country": _TEXT, "admin1": _TEXT}},
+                        },
+                        "perpetrators": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["name", "incidents"],
+                                "properties": {
+                                    "name": _STRING,
+                                    "incidents": _COUNT,
+                                    "spellings": {"type": "array", "items": _STRING},
+                                },
+                            },
+                        },
+                        "first": _TEXT,
+                        "last": _TEXT,
+                    },
+                },
+            ),
+            FILTERS,
+        ),
+        "/api/dashboard/timeline": _get(
+            "Incidents and killed (best, else low) per month and reporting party, oldest month first",
+            _json(
+                "the months",
+                {
+                    "type": "object",
+                    "required": ["months"],
+                    "properties": {
+                        "months": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["month", "party", "incidents", "killed"],
+                                "properties": {
+                                    "month": _STRING,
+                                    "party": _STRING,
+                                    "incidents": _COUNT,
+                                    "killed": {**_COUNT, "nullable": True},
+                                },
+                            },
+                        }
+                    },
+                },
+            ),
+            FILTERS,
+        ),
+        "/api/dashboard/markers": _get(
+            "The map's markers: the matching located incidents as points, or beyond limit as grid clusters",
+            _json(
+                "points or clusters",
+                {
+                    "type": "object",
+                    "required": ["mode", "total"],
+                    "properties": {
+                        "mode": {"type": "string", "enum": ["points", "clusters"]},
+                        "total": _COUNT,
+                        "points": {"type": "array", "items": _ROW},
+                        "clusters": {"type": "array", "items": _MARKER_CLUSTER},
+                        "cell": {"type": "number", "description": "the grid's cell in degrees"},
+                        "sampled": {"type": "boolean", "description": "clusters of the newest rows only"},
+                    },
+                },
+            ),
+            [
+                *FILTERS,
+                _query("zoom", {"type": "integer", "minimum": 0, "maximum": 18}, "the map's zoom (default 5)"),
+                _query(
+                    "bbox",
+                    {"type": "string", "maxLength": 200},
+                    "MINLON,MINLAT,MAXLON,MAXLAT: four finite numbers, each min at most its max",
+                ),
+                _query("limit", {"type": "integer"}, "points at most before clusters (default 1500; kept to 1..5000)"),
+            ],
+        ),
+        "/api/dashboard/table": _get(
+            "One page of the matching incidents, newest first",
+            _json(
+                "the page",
+                {
+                    "type": "object",
+                    "required": ["total", "killed_known", "limit", "offset", "rows"],
+                    "properties": {
+                        "total": _COUNT,
+                        "killed_known": {"type": "boolean", "description": "whether any match gives a killed figure"},
+                        "limit": _COUNT,
+                        "offset": _COUNT,
+                        "rows": {"type": "array", "items": _ROW},
+                    },
+                },
+            ),
+            [
+                *FILTERS,
+                _query("limit", {"type": "integer", "minimum": 1, "maximum": 500}, "page size (default 50)"),
+                _query("offset", {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET}, "rows to skip"),
+            ],
+        ),
+        "/api/dashboard/incidents/{incident_id}": {
+            "get": {
+                "summary": "One incident the principal may read, every other party's version of it it may read"
+                " with where they disagree, its alerts and its joint picture's cluster",
+                "parameters": [{"name": "incident_id", "in": "path", "required": True, "schema": _STRING}],
+                "responses": {
+                    "200": _json(
+                        "the incident",
+                        {
+                            "type": "object",
+                            "required": ["incident", "versions", "alerts"],
+                            "properties": {
+                                "incident": {
+                                    **_ROW,
+                                    "required": [*_ROW["required"], "cluster_id"],
+                                    "properties": {
+                                        **_ROW["properties"],
+                                        "name": _TEXT,
+                                        "description": _TEXT,
+                                        "recipients": {"type": "array", "nullable": True, "items": _STRING},
+                                        "cluster_id": _TEXT,
+                                    },
+                                },
+                                "versions": {"type": "array", "items": {"type": "object"}},
+                                "alerts": {"type": "array", "items": {"type": "object"}},
+                            },
+                        },
+                    ),
+                    "404": _error("no such incident, or the principal may not read it"),
+                    **_ERRORS,
+                },
+            }
+        },
+        "/api/dashboard/alerts": _get(
+            "The newest alerts on incidents the principal may read",
+            _json(
+                "the alerts, and how many the principal may see in all",
+                {
+                    "type": "object",
+                    "required": ["alerts", "total"],
+                    "properties": {
+                        "alerts": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["id", "rule", "incident_id", "reason", "created", "incident"],
+                                "properties": {"incident": {"type": "object"}},
+                            },
+                        },
+                        "total": _COUNT,
+                    },
+                },
+            ),
+            [
+                _query("limit", {"type": "integer"}, "alerts at most (default 50; kept to 1..500)"),
+                _query("since", _WINDOW_DAY, "alerts raised on or after this day (a year or month: its first day)"),
+                _query("until", _WINDOW_DAY, "alerts raised on or before this day (a year or month: its last day)"),
+            ],
+        ),
+        "/api/dashboard/rules": {
+            **_get(
+                "The alert rules, each with its conditions in words",
+                _json(
+                    "the rules",
+                    {
+                        "type": "object",
+                        "required": ["rules"],
+                        "properties": {"rules": {"type": "array", "items": _RULE}},
+                    },
+                ),
+            ),
+            "post": {
+                "summary": "Add an alert rule (analyst or admin)",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": NEW_RULE}}},
+                "responses": {
+                    "201": _json("added", {"type": "object", "required": ["rule"], "properties": {"rule": _RULE}}),
+                    "403": _error("the principal may not write"),
+                    "413": _error("the body is too large"),
+                    **_ERRORS,
+                },
+            },
+        },
+        "/api/dashboard/rules/{name}": {
+            "delete": {
+                "summary": "Remove an alert rule (analyst or admin)",
+                "parameters": [{"name": "name", "in": "path", "required": True, "schema": _STRING}],
+                "responses": {
+                    "200": _json(
+                        "removed", {"type": "object", "required": ["removed"], "properties": {"removed": _STRING}}
+                    ),
+                    "403": _error("the principal may not write"),
+                    "404": _error("no rule of that name"),
+                    **_ERRORS,
+                },
+            }
+        },
+        "/api/dashboard/log": _get(
+            "The log's latest checkpoint and its cosignatures, each peer's last verified checkpoint and the"
+            " cosignature owed to it, and the removed peers whose log copy the node keeps",
+            _json(
+                "the log's state",
+                {
+                    "type": "object",
+                    "required": ["origin", "checkpoint", "peers", "removed_peers"],
+                    "properties": {
+                        "origin": _STRING,
+                        "checkpoint": {
+                            "type": "object",
+                            "nullable": True,
+                            "required": ["size", "root", "created", "cosignatures"],
+                            "properties": {
+                                "size": _COUNT,
+                                "root": _STRING,
+                                "created": _STRING,
+                                "cosignatures": {"type": "array", "items": {"type": "object"}},
+                                "latest_cosigned_size": _INT,
+                                "latest_cosigned": {"type": "object", "nullable": True},
+                            },
+                        },
+                        "peers": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["name", "party", "origin", "split_views", "cosignature_owed"],
+                                "properties": {
+                                    "name": _STRING,
+                                    **_CHECKPOINT_SEEN,
+                                    "split_views": _COUNT,
+                                    "cosignature_owed": {"type": "object", "nullable": True},
+                                },
+                            },
+                        },
+                        "removed_peers": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["name", "removed"],
+                                "properties": {"name": _STRING, "removed": _STRING, **_CHECKPOINT_SEEN},
+                            },
+                        },
+                    },
+                },
+            ),
+        ),
+        "/api/dashboard/framework": _get(
+            "The framework's commitments and their state in the latest assessed quarter, counted by state",
+            _json(
+                "the commitments",
+                {
+                    "type": "object",
+                    "required": ["quarter", "counts", "commitments"],
+                    "properties": {
+                        "quarter": _TEXT,
+                        "counts": {"type": "object", "additionalProperties": _COUNT},
+                        "commitments": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["id", "text", "state"],
+                                "properties": {
+                                    "id": _STRING,
+                                    "text": _STRING,
+                                    "focus_area": _TEXT,
+                                    "state": _STRING,
+                                },
+                            },
+                        },
+                    },
+                },
+            ),
+        ),
+        "/api/dashboard/layers": {
+            "get": {
+                "summary": "The map's GeoJSON layers with their attributions (gzip when accepted; an ETag)",
+                "parameters": [
+                    {"name": "If-None-Match", "in": "header", "required": False, "schema": _STRING},
+                ],
+                "responses": {
+                    "200": _json(
+                        "the layers",
+                        {
+                            "type": "object",
+                            "required": ["crossings", "attribution"],
+                            "properties": {"crossings": {"type": "object"}, "attribution": _STRING},
+                        },
+                    ),
+                    "304": {"description": "unchanged since the ETag given"},
+                    **_ERRORS,
+                },
+            }
+        },
+    }
