@@ -46,3 +46,23 @@ def test_a_live_record_leaves_the_joint_pictures_cluster_count_in_the_header(
         # Back to the incidents: their count again, with the live record.
         page.click("#joint-toggle")
         expect(page.locator("#table-total")).to_have_text(f"· {len(PLACES) + 1}", timeout=5000)
+
+
+def test_a_filter_changed_while_the_joint_picture_is_on_updates_the_totals(
+    tmp_path: Path, browser_page: tuple[Any, list[str]]
+) -> None:
+    from sarhad.reconcile.store import reconcile
+
+    page, _ = browser_page
+    with _serve(tmp_path / "pk", PLACES) as served:
+        with Node.open(load_settings(served["home"])) as node:
+            reconcile(node.db, "PK")
+        _sign_in(page, served["base"], served["analyst"])
+        page.click("#joint-toggle")
+        expect(page.locator("#table-total")).to_contain_text("clusters", timeout=5000)
+        page.select_option("#f-party", "IR")
+        # The totals follow the filter as the clusters do; the header still counts the clusters.
+        ir = sum(1 for p in PLACES if p[0] == "IR")
+        expect(page.locator("[data-testid=kpi-incidents]")).to_have_text(str(ir), timeout=5000)
+        expect(page.locator("[data-testid=kpi-killed]")).to_have_text(str(sum(p[-1] for p in PLACES if p[0] == "IR")))
+        expect(page.locator("#table-total")).to_contain_text("clusters")

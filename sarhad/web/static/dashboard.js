@@ -586,7 +586,8 @@
   }
   function refresh() {
     state.offset = 0;
-    return Promise.all([loadTimeline().then(() => ($("#joint").hidden ? loadTable() : loadJoint())), loadMarkers()]);
+    // loadTable only updates the totals while the joint picture is shown; loadJoint does nothing while it is not.
+    return Promise.all([loadTimeline().then(() => Promise.all([loadTable(), loadJoint()])), loadMarkers()]);
   }
   $("#filters").addEventListener("change", (ev) => {
     writeLink();
