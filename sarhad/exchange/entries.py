@@ -307,9 +307,10 @@ def _check_entry(name: str, entry: _Entry) -> _Checked:
 
 
 def _unusable(obj: dict[str, Any], text: str) -> str | None:
-    """Why this node cannot apply a peer's correctly logged object ``obj`` (served as ``text``): it has no type,
-    a string in it holds a character no database column takes, or it is a framework record whose view row
-    cannot be written (:func:`sarhad.framework.store.row_problem`); None when it can be applied.
+    """Why this node cannot apply a peer's correctly logged object ``obj`` (served as ``text``): it has no type
+    or an id of another type, a string in it holds a character no database column takes, or it is a framework
+    record whose view row cannot be written (:func:`sarhad.framework.store.row_problem`); None when it can be
+    applied.
 
     Such an object proves only that the peer published it, as a refused claim does: it is refused, not a
     failure of the sync (a failure would stop every later sync at the same entry, since logs are append-only).
@@ -318,6 +319,10 @@ def _unusable(obj: dict[str, Any], text: str) -> str | None:
     kind = obj.get("type")
     if type(kind) is not str or not kind:
         return "the object has no type"
+    if not str(obj.get("id")).startswith(kind + "--"):
+        # STIX 2.1 §2.9: an id is its type, "--" and a UUID. Another type under an id would replace that
+        # record's current version here with an object that no check of that record's type has seen.
+        return f"its id {obj.get('id')!r} is not one of a {kind!r} object (STIX ids are '{kind}--' and a UUID)"
     # A NUL or a lone surrogate reaches a parsed string only through a \u escape (the text is UTF-8).
     if "\\u" in text:
         where = _unstorable(obj, "$")

@@ -129,3 +129,12 @@ def test_a_framework_record_the_view_tables_reject_is_refused(pair: Pair, checke
     publish_text(pair.ir, str(commitment["id"]), body, kind=str(commitment["type"]))
     refuses_then_goes_on(pair, checker, r"its view row cannot be written: ")
     assert pair.pk.db.fetchone("SELECT 1 FROM objects WHERE id = ?", (commitment["id"],)) is None
+
+
+def test_an_object_whose_id_is_of_another_type_is_refused(pair: Pair, checker: str) -> None:
+    pair.ir.publish([make("ir-1", party="IR")])
+    # A note under the id of an incident: it would pass for that incident's current version.
+    target = make("ir-1", party="IR").id
+    text = f'{{"created":"{VERSION}","id":"{target}","modified":"{VERSION}","type":"x-sarhad-note"}}'
+    publish_text(pair.ir, target, text)
+    refuses_then_goes_on(pair, checker, r"its id 'incident--[^']+' is not one of a 'x-sarhad-note' object")
