@@ -48,6 +48,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from sarhad._internal.dates import window_day
 from sarhad.errors import InvalidInput, NotFound
 from sarhad.exchange.peers import copied_leaves, list_removed_peers, owed_cosignature
+from sarhad.exchange.refused import refused_count
 from sarhad.model.incident import SARHAD_EXTENSION
 from sarhad.monitor import views
 from sarhad.monitor.alerts import list_alerts
@@ -357,9 +358,11 @@ def _cosignatures(db: Database, size: int) -> list[dict[str, Any]]:
 async def log_status(request: Request) -> Response:
     """The node's latest checkpoint with its cosignatures, each peer's last verified checkpoint and the
     cosignature this node owes it (``cosignature_owed``: the size of the peer's checkpoint, why the peer did
-    not take it, when it was last sent; null when none is owed), and each removed peer whose log copy the node
-    keeps (``removed_peers``: when it was removed, its party and origin, the leaves of the copy and its last
-    verified checkpoint).
+    not take it, when it was last sent; null when none is owed), how many of its entries a sync refused
+    (``refused_entries``, kept apart: ``sarhad peer list``) and how many pieces of evidence of a rewritten log
+    this node holds against it (``evidence``, also ``split_views``: ``sarhad log evidence``), and each removed
+    peer whose log copy the node keeps (``removed_peers``: when it was removed, its party and origin, the
+    leaves of the copy and its last verified checkpoint).
 
     ``latest_cosigned`` is the newest checkpoint that any witness cosigned, with its cosignatures: the newest
     checkpoint is often not cosigned yet (the peers cosign it at their next sync), and an auditor must still
@@ -386,9 +389,13 @@ async def log_status(request: Request) -> Response:
         split = db.fetchone("SELECT COUNT(*) FROM split_views WHERE peer = ?", (name,))
         # a sync stored the peer's data but the peer did not take this node's cosignature (peer list shows it too)
         owed = owed_cosignature(db, str(name))
+        evidence = int(split[0]) if split else 0
         peers.append({
             "name": name, "party": party, "origin": origin, **_last_verified(db, str(name)),
-            "split_views": int(split[0]) if split else 0,
+            "split_views": evidence,
+            # what an operator must take up with the peer's: entries kept apart, and evidence of a rewritten log
+            "refused_entries": refused_count(db, str(name)),
+            "evidence": evidence,
             "cosignature_owed": None if owed is None else dataclasses.asdict(owed),
         })  # fmt: skip
     removed = [

@@ -415,11 +415,21 @@ def paths() -> dict[str, Any]:
                             "type": "array",
                             "items": {
                                 "type": "object",
-                                "required": ["name", "party", "origin", "split_views", "cosignature_owed"],
+                                "required": [
+                                    "name",
+                                    "party",
+                                    "origin",
+                                    "split_views",
+                                    "refused_entries",
+                                    "evidence",
+                                    "cosignature_owed",
+                                ],
                                 "properties": {
                                     "name": _STRING,
                                     **_CHECKPOINT_SEEN,
                                     "split_views": _COUNT,
+                                    "refused_entries": _COUNT,
+                                    "evidence": _COUNT,
                                     "cosignature_owed": {"type": "object", "nullable": True},
                                 },
                             },

@@ -683,3 +683,34 @@ def test_the_joint_picture_says_how_to_reconcile_then_lists_clusters_and_shows_o
     page.click("#to-cluster")
     expect(page.locator("[data-testid=cluster-members]")).to_contain_text("Quetta", timeout=5000)
     expect(page.locator("#detail")).to_contain_text("one source only")
+
+
+def test_the_log_panel_says_in_words_how_many_entries_of_a_peer_were_refused_and_what_evidence_is_held(
+    server: dict[str, Any], browser_page: tuple[Page, list[str]], tmp_path: Path
+) -> None:
+    from sarhad.exchange.peers import add_peer, get_peer
+    from sarhad.exchange.sync import sync_peer
+    from tests.web.conftest import serving
+
+    with Node.init(tmp_path / "ir", "IR") as ir, Node.open(load_settings(server["home"])) as node:
+        # IR's log holds two incidents "reported by PK" among its own: PK's sync refuses them, applies the rest.
+        ir.publish(_incident(*p) for p in PLACES if p[0] == "IR")
+        ir.publish([_incident("PK", "pk-8", *PLACES[0][2:]), _incident("PK", "pk-9", *PLACES[1][2:])])
+        with serving(ir) as ir_url:
+            add_peer(node.db, "IR", ir_url, ir.signer.vkey, create_token(ir.db, "pk", "peer", "PK"))
+            add_peer(ir.db, "PK", server["base"], node.signer.vkey, create_token(node.db, "ir", "peer", "IR"))
+            synced = sync_peer(node, get_peer(node.db, "IR"))
+        with node.db.transaction():  # a piece of evidence against IR, as a sync keeps it (a rollback)
+            node.db.execute(
+                "INSERT INTO split_views (peer, detected, reason, note_a, note_b, proof) VALUES (?, ?, ?, ?, ?, ?)",
+                ("IR", "2026-03-01T10:00:00.000Z", "rollback: size 3 after size 5", "a", "b", None),
+            )
+    assert len(synced.refused) == 2
+    page, _ = browser_page
+    _sign_in(page, server["base"], server["viewer"])
+    page.wait_for_selector("[data-testid=refused-entries]", timeout=5000)
+    refused = " ".join(page.inner_text("[data-testid=refused-entries]").split())
+    assert refused == "IR: 2 entries refused — run sarhad peer list"
+    evidence = " ".join(page.inner_text("[data-testid=peer-evidence]").split())
+    assert evidence == "IR: 1 piece of evidence held — run sarhad log evidence"
+    _shot(page, "dashboard-refused-entries.png")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 
 from sarhad.exchange.peers import add_peer
+from sarhad.exchange.refused import record_refused
 from sarhad.log.note import Signer
 from sarhad.node import Node
 from sarhad.web.auth import create_token
@@ -47,3 +48,28 @@ def test_the_log_panel_has_no_latest_cosigned_checkpoint_before_any_cosignature(
         checkpoint = client.get("/api/dashboard/log", headers={"Authorization": f"Bearer {token}"}).json()["checkpoint"]
     assert checkpoint["size"] == 1
     assert checkpoint["latest_cosigned_size"] is None and checkpoint["latest_cosigned"] is None
+
+
+def test_the_log_panel_counts_each_peers_refused_entries_and_evidence_held(any_node: Node) -> None:
+    """PK refused two of IR's entries and holds one piece of evidence against IR, none against AF: the log
+    panel's answer counts them per peer, for any principal that may see the panel."""
+    node = any_node
+    add_peer(node.db, "IR", "http://127.0.0.1:9", Signer.generate("sarhad.ir/log").vkey, "unused")
+    add_peer(node.db, "AF", "http://127.0.0.1:9", Signer.generate("sarhad.af/log").vkey, "unused")
+    stamp = "2026-03-01T10:00:00.000Z"
+    refused = [
+        (4, "incident--a", stamp, "0" * 64, "reported_by is 'PK', this node's party", "{}"),
+        (9, "x-sarhad-note--b", stamp, "1" * 64, "the object has no type", "{}"),
+    ]
+    with node.db.transaction():
+        record_refused(node.db, "IR", refused, stamp)
+        node.db.execute(
+            "INSERT INTO split_views (peer, detected, reason, note_a, note_b, proof) VALUES (?, ?, ?, ?, ?, ?)",
+            ("IR", stamp, "rollback: the peer now signs size 3, after size 5 was verified", "a", "b", None),
+        )
+    token = create_token(node.db, "auditor", "viewer", "PK")
+    with serving(node) as base, httpx.Client(base_url=base, timeout=30) as client:
+        answer = client.get("/api/dashboard/log", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200, answer.text
+    counts = {p["name"]: (p["refused_entries"], p["evidence"]) for p in answer.json()["peers"]}
+    assert counts == {"AF": (0, 0), "IR": (2, 1)}

@@ -492,6 +492,21 @@
     return `<dt>Cosignature</dt><dd data-testid="owed-cosignature"><span class="pill warn">owed</span> for size ${fmt.format(o.size)}` +
       ` · last tried ${esc((o.attempted || "").slice(0, 19).replace("T", " "))}<br><span class="muted">${esc(o.reason)}</span></dd>`;
   }
+  // What the operators must take up with a peer's, in words, with the command that lists it: the entries of its
+  // log a sync kept apart (correctly logged, not applied) and the evidence of a rewritten log held against it.
+  const counted = (n, one, many) => `${fmt.format(n)} ${n === 1 ? one : many}`;
+  function takeUp(p) {
+    let html = "";
+    if (p.refused_entries) {
+      html += `<dt>Refused</dt><dd data-testid="refused-entries"><span class="pill warn">${esc(p.name)}: ${counted(p.refused_entries, "entry", "entries")} refused</span>` +
+        ` — run <code>sarhad peer list</code></dd>`;
+    }
+    if (p.evidence) {
+      html += `<dt>Evidence</dt><dd data-testid="peer-evidence"><span class="pill bad">${esc(p.name)}: ${counted(p.evidence, "piece", "pieces")} of evidence held</span>` +
+        ` — run <code>sarhad log evidence</code></dd>`;
+    }
+    return html;
+  }
   // A witness is named by its peer's party when it is a registered peer, else by its log origin.
   const witnesses = (list) => list.map((s) => `<span class="pill ok" title="${esc(s.name)}">${esc(s.party || s.name)}</span>`).join(" ");
   // The newest checkpoint is usually not cosigned yet (the peers cosign it at their next sync): the panel then
@@ -515,7 +530,7 @@
     for (const p of d.peers) {
       html += `<div class="peer"><dl class="kv"><dt>Peer</dt><dd>${esc(p.name)} (${esc(p.party)}) ${p.split_views ? `<span class="pill bad">split view</span>` : p.size != null ? `<span class="pill ok">verified</span>` : `<span class="pill warn">not synced</span>`}</dd>` +
         (p.size != null ? `<dt>Last verified</dt><dd>size ${fmt.format(p.size)} · ${esc((p.verified || "").slice(0, 19).replace("T", " "))}</dd><dt>Root</dt><dd class="hash">${esc(p.root.slice(0, 32))}…</dd>` : "") +
-        owedCosignature(p.cosignature_owed) + `</dl></div>`;
+        owedCosignature(p.cosignature_owed) + takeUp(p) + `</dl></div>`;
     }
     if (!d.peers.length) html += `<p class="muted">No peers registered.</p>`;
     // A removed peer's copy of its log is kept and still checked by 'sarhad log verify'.
