@@ -83,6 +83,8 @@ class Rule:
         _positive("surge_window_days", self.surge_window_days)
         _positive("surge_factor", self.surge_factor)
         _positive("surge_baseline_days", self.surge_baseline_days)
+        if self.surge_min_count < 0:
+            raise InvalidInput(f"rule {self.name}: surge_min_count {self.surge_min_count} is negative")
         if self.min_killed is not None and self.min_killed < 0:
             raise InvalidInput(f"rule {self.name}: min_killed {self.min_killed} is negative")
         if (self.surge_window_days is None) != (self.surge_factor is None):

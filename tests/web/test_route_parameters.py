@@ -103,3 +103,9 @@ def test_the_alerts_window_refuses_what_is_not_yyyy_yyyy_mm_or_yyyy_mm_dd(client
         answer = client.get("/api/dashboard/alerts", params={name: value})
         _refused(answer, name, "YYYY, YYYY-MM or YYYY-MM-DD")
         assert answer.json()["error"]["field"] == name
+
+
+def test_a_rule_with_a_negative_surge_minimum_is_refused_and_not_stored(client: httpx.Client) -> None:
+    rule = {"name": "surge", "surge_window_days": 7, "surge_factor": 2.0, "surge_min_count": -1}
+    _refused(client.post("/api/dashboard/rules", json=rule), "surge_min_count")
+    assert client.get("/api/dashboard/rules").json() == {"rules": []}
