@@ -1,7 +1,8 @@
 """Framework report benchmark: the time to draw up the quarterly report of the two-party scenario.
 
 Builds the scenario of ``tests/framework/scenario.py`` (13 commitments, 26 submitted assessments, 2 disputes,
-6 evidence files, indicator series, 96 incidents) in a fresh node, then renders the 2026Q1 report ``--rounds``
+6 evidence files, indicator series, 96 incidents) in a fresh node and reconciles its incidents (so that the report
+draws its joint picture), then renders the 2026Q1 report ``--rounds``
 times as HTML and as PDF (WeasyPrint), reporting wall-clock and CPU seconds (median and max) and the PDF's pages.
 
 Usage::
@@ -22,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sarhad.framework.report import build_context, render_html, render_pdf
 from sarhad.node import Node
+from sarhad.reconcile.store import reconcile
 from tests.framework import scenario
 
 
@@ -40,6 +42,7 @@ def main() -> int:
         node = Node.init(root / "pk", "PK")
         wall, cpu = _timed(lambda: scenario.build(node, root / "files"))
         print(f"scenario built in {wall:.1f} s ({cpu:.1f} s CPU)")
+        print(reconcile(node.db, "PK").line())
         html_times, pdf_times = [], []
         html = ""
         for _ in range(args.rounds):

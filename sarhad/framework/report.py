@@ -337,7 +337,8 @@ def _recommendations(
     return {"auto": auto, "recorded": recorded, "earlier": earlier}
 
 
-def _security(db: Database, data: FrameworkData, q: Quarter, readable: Readable | None) -> dict[str, Any]:
+def _security(db: Database, data: FrameworkData, q: Quarter, readable: Readable | None, party: str) -> dict[str, Any]:
+    from sarhad.framework.joint_picture import joint_picture
     from sarhad.store.incidents import Filters, query_incidents, stats
 
     def readable_only(filters: Filters) -> Filters:
@@ -406,6 +407,7 @@ def _security(db: Database, data: FrameworkData, q: Quarter, readable: Readable 
         "chart_map": charts.incident_map(near, layers),
         "chart_timeliness": charts.timeliness([str(x) for x in quarters], share, data.parties),
         "has_basemap": layers is not None,
+        "joint": joint_picture(db, q, data.parties, party, None if readable is None else readable.incidents),
     }
 
 
@@ -603,7 +605,7 @@ def build_context(
     divergences = [cur[c["code"]] for c in data.commitments if cur[c["code"]].state in ("divergent", "disputed")]
     # Marked with the highest TLP of everything the report shows: ratings, evidence, disputes, the indicator values
     # of the quarter and before (the table and the paths), every milestone (the chart spans them all), the
-    # recommendations up to the quarter, and the definitions.
+    # recommendations up to the quarter, the definitions, and the incidents the joint picture counts (below).
     shown_values = [v for v in data.values if _up_to(v.get("period"), q)]
     shown_recommendations = [r for r in data.recommendations if _up_to(r.get("quarter"), q)]
     objects = [
@@ -612,7 +614,10 @@ def build_context(
     ]  # fmt: skip
     # The last readable versions the "not readable" box shows say what they said: the report is shared as they are.
     held = [w["last_readable"]["tlp"] for w in withheld]
-    tlp = max([*(_tlp(o) for o in objects), *held] or ["GREEN"], key=lambda t: _TLP_RANK[t])
+    # The joint picture counts (and lists) the quarter's reconciled incidents: the report is shared as they are.
+    security = _security(db, data, q, readable, node.settings.party)
+    counted = sorted(security["joint"]["tlps"])
+    tlp = max([*(_tlp(o) for o in objects), *held, *counted] or ["GREEN"], key=lambda t: _TLP_RANK[t])
     mstart = Quarter.of(min([first.start, *[d for m in data.milestones if (d := _day(m.get("due")))]])).start
     mend = max(
         [
@@ -681,7 +686,7 @@ def build_context(
         "reader": "this node" if readable is None else "the reader of this report",
         "indicators": _indicators(data, q, cited),
         "recommendations": _recommendations(data, cur, q, register, withheld),
-        "security": _security(db, data, q, readable),
+        "security": security,
         "evidence_index": ev_index,
         "chart_stacked": charts.stacked_levels(stacked, LEVELS),
         "chart_index": charts.index_line([str(x) for x in quarters], series, colours),
