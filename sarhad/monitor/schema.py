@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from sarhad.monitor.summary import rebuild_summary
+from sarhad.monitor.summary import rebuild_cells, rebuild_summary
 from sarhad.store.schema import Statement
 
 __all__ = ["MIGRATIONS"]
@@ -72,4 +72,8 @@ MIGRATIONS: Final[list[Statement]] = [
     # unknown, where ``killed`` alone reads 0. Filled from ``incidents`` at once (one pass, grouped like the rest).
     "ALTER TABLE incident_summary ADD COLUMN killed_known {bigint} NOT NULL DEFAULT 0",
     rebuild_summary,
+    # The same for the map's grid cells: a cluster none of whose incidents gives a killed figure has killed
+    # unknown, not 0 killed. Filled from ``incidents`` at once (one pass per zoom level, as the rebuild does).
+    "ALTER TABLE incident_cells ADD COLUMN killed_known {bigint} NOT NULL DEFAULT 0",
+    rebuild_cells,
 ]

@@ -4,8 +4,8 @@
   (``killed_known``: a group none of whose incidents gives one has killed unknown, not 0) per month, reporting
   party, dataset, country, province, perpetrator and TLP level (the timeline, the filter lists and the table's
   total read it);
-* ``incident_cells``: per zoom level in :data:`BANDS`, the map's grid cells (count, killed, coordinate sums)
-  per reporting party and TLP level (the clusters read it).
+* ``incident_cells``: per zoom level in :data:`BANDS`, the map's grid cells (count, killed, how many give a
+  killed figure, coordinate sums) per reporting party and TLP level (the clusters read it).
 
 Both are views of the ``incidents`` table. Whoever writes ``incidents`` keeps them in step, in the same
 transaction: :func:`upsert` replaces incident rows and applies the difference; :func:`apply` takes the flat
@@ -31,6 +31,7 @@ __all__ = [
     "cell_size",
     "current_rows",
     "rebuild",
+    "rebuild_cells",
     "rebuild_summary",
     "upsert",
 ]
@@ -54,9 +55,10 @@ _SUMMARY_PRUNE: Final = (
     f"DELETE FROM incident_summary WHERE month = ? AND {' AND '.join(f'{k} = ?' for k in SUMMARY_KEYS)} AND n <= 0"
 )
 _CELLS_UPSERT: Final = (
-    "INSERT INTO incident_cells (band, cx, cy, reported_by, tlp, n, killed, lat_sum, lon_sum)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (band, cy, cx, reported_by, tlp) DO UPDATE SET"
+    "INSERT INTO incident_cells (band, cx, cy, reported_by, tlp, n, killed, killed_known, lat_sum, lon_sum)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (band, cy, cx, reported_by, tlp) DO UPDATE SET"
     " n = incident_cells.n + excluded.n, killed = incident_cells.killed + excluded.killed,"
+    " killed_known = incident_cells.killed_known + excluded.killed_known,"
     " lat_sum = incident_cells.lat_sum + excluded.lat_sum, lon_sum = incident_cells.lon_sum + excluded.lon_sum"
 )
 _CELLS_PRUNE: Final = (
@@ -133,45 +135,50 @@ class Deltas:
         for sign, rows in ((-1, old_rows), (1, new_rows)):
             for row in rows:
                 killed = _killed(row)
+                known = _killed_known(row)
                 skey = _summary_key(row)
                 s = summary.get(skey)
                 if s is None:
                     s = summary[skey] = [0, 0, 0]
                 s[0] += sign
                 s[1] += sign * killed
-                s[2] += sign * _killed_known(row)
+                s[2] += sign * known
                 lat, lon = row[_LAT], row[_LON]
                 if lat is None or lon is None:
                     continue
                 pkey = (lat, lon, row[_PARTY], row[_TLP])
                 p = points.get(pkey)
                 if p is None:
-                    p = points[pkey] = [0, 0, 0.0, 0.0]
+                    p = points[pkey] = [0, 0, 0, 0.0, 0.0]
                 p[0] += sign
                 p[1] += sign * killed
-                p[2] += sign * float(lat)
-                p[3] += sign * float(lon)
+                p[2] += sign * known
+                p[3] += sign * float(lat)
+                p[4] += sign * float(lon)
 
     def write(self, db: Database) -> None:
         """Apply what was added to the summary tables (in the caller's transaction), and start again."""
         summary, points = self.summary, self.points
         self.summary, self.points = {}, {}
         cells: dict[tuple[int, int, int, str, str], list[float]] = {}
-        for pkey, (n, killed, lat_sum, lon_sum) in points.items():
-            if not (n or killed or lat_sum or lon_sum):
+        for pkey, (n, killed, known, lat_sum, lon_sum) in points.items():
+            if not (n or killed or known or lat_sum or lon_sum):
                 continue
             for key in _cell_keys(*pkey):
                 c = cells.get(key)
                 if c is None:
-                    cells[key] = [n, killed, lat_sum, lon_sum]
+                    cells[key] = [n, killed, known, lat_sum, lon_sum]
                 else:
                     c[0] += n
                     c[1] += killed
-                    c[2] += lat_sum
-                    c[3] += lon_sum
+                    c[2] += known
+                    c[3] += lat_sum
+                    c[4] += lon_sum
         summary_changes = [(*k, v[0], v[1], v[2]) for k, v in summary.items() if v[0] or v[1] or v[2]]
         cell_changes = [
-            (*k, int(v[0]), int(v[1]), v[2], v[3]) for k, v in cells.items() if v[0] or v[1] or v[2] or v[3]
+            (*k, int(v[0]), int(v[1]), int(v[2]), v[3], v[4])
+            for k, v in cells.items()
+            if v[0] or v[1] or v[2] or v[3] or v[4]
         ]
         if summary_changes:
             db.executemany(_SUMMARY_UPSERT, summary_changes)
@@ -256,15 +263,21 @@ def rebuild_summary(db: Database) -> None:
     )
 
 
-def rebuild(db: Database) -> None:
-    """Recompute both summaries from ``incidents`` (inside the caller's transaction)."""
-    rebuild_summary(db)
+def rebuild_cells(db: Database) -> None:
+    """Recompute ``incident_cells`` from ``incidents`` (inside the caller's transaction)."""
     db.execute("DELETE FROM incident_cells")
     for band in BANDS:
         cell = cell_size(band)
         cx, cy = f"CAST(FLOOR(lon / {cell!r}) AS INTEGER)", f"CAST(FLOOR(lat / {cell!r}) AS INTEGER)"
         db.execute(
-            "INSERT INTO incident_cells (band, cx, cy, reported_by, tlp, n, killed, lat_sum, lon_sum)"
-            f" SELECT {band}, {cx}, {cy}, reported_by, tlp, COUNT(*), SUM({_KILLED_SQL}), SUM(lat), SUM(lon)"
-            f" FROM incidents WHERE lat IS NOT NULL AND lon IS NOT NULL GROUP BY {cx}, {cy}, reported_by, tlp"
+            "INSERT INTO incident_cells (band, cx, cy, reported_by, tlp, n, killed, killed_known, lat_sum, lon_sum)"
+            f" SELECT {band}, {cx}, {cy}, reported_by, tlp, COUNT(*), SUM({_KILLED_SQL}), SUM({_KNOWN_SQL}),"
+            f" SUM(lat), SUM(lon) FROM incidents WHERE lat IS NOT NULL AND lon IS NOT NULL"
+            f" GROUP BY {cx}, {cy}, reported_by, tlp"
         )
+
+
+def rebuild(db: Database) -> None:
+    """Recompute both summaries from ``incidents`` (inside the caller's transaction)."""
+    rebuild_summary(db)
+    rebuild_cells(db)

@@ -2,7 +2,7 @@
 
 * :func:`timeline`: incidents and killed per month per reporting party, and how many give a killed figure;
 * :func:`markers`: the map's points, or, when more than ``limit`` match the view, grid clusters sized to the
-  zoom level (count, killed, the dominant party);
+  zoom level (count, killed and how many give a killed figure, the dominant party);
 * :func:`table`: one page of incidents, newest first, with the total;
 * :func:`options`: the values the filters offer (parties, provinces, perpetrators).
 
@@ -219,16 +219,21 @@ def timeline(db: Database, filters: Filters) -> list[dict[str, Any]]:
 
 
 def _clusters(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
-    """Clusters from (gy, gx, party, count, killed, lat_sum, lon_sum) rows, largest first."""
+    """Clusters from (gy, gx, party, count, killed, killed_known, lat_sum, lon_sum) rows, largest first.
+
+    ``killed`` adds the figures given; ``killed_known`` says how many of the cluster's incidents give one: at 0
+    the cluster's killed figure is unknown (``killed`` then reads 0), not none."""
     cells: dict[tuple[int, int], dict[str, Any]] = {}
-    for gy, gx, party, n, killed, lat_sum, lon_sum in rows:
+    for gy, gx, party, n, killed, known, lat_sum, lon_sum in rows:
         if not n:
             continue
         c = cells.setdefault(
-            (int(gy), int(gx)), {"count": 0, "killed": 0, "lat_sum": 0.0, "lon_sum": 0.0, "parties": {}}
+            (int(gy), int(gx)),
+            {"count": 0, "killed": 0, "killed_known": 0, "lat_sum": 0.0, "lon_sum": 0.0, "parties": {}},
         )
         c["count"] += int(n)
         c["killed"] += int(killed or 0)
+        c["killed_known"] += int(known or 0)
         c["lat_sum"] += float(lat_sum)
         c["lon_sum"] += float(lon_sum)
         c["parties"][party] = c["parties"].get(party, 0) + int(n)
@@ -238,6 +243,7 @@ def _clusters(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
             "lon": round(c["lon_sum"] / c["count"], 4),
             "count": c["count"],
             "killed": c["killed"],
+            "killed_known": c["killed_known"],
             "party": max(c["parties"].items(), key=lambda kv: (kv[1], kv[0]))[0],
             "parties": c["parties"],
         }
@@ -288,7 +294,7 @@ def markers(
             cparams += [math.floor(min_lat / cell), math.floor(max_lat / cell)]
             cparams += [math.floor(min_lon / cell), math.floor(max_lon / cell)]
         rows = db.fetchall(
-            "SELECT cy, cx, reported_by, SUM(n), SUM(killed), SUM(lat_sum), SUM(lon_sum)"
+            "SELECT cy, cx, reported_by, SUM(n), SUM(killed), SUM(killed_known), SUM(lat_sum), SUM(lon_sum)"
             f" FROM incident_cells{cwhere} GROUP BY cy, cx, reported_by",
             cparams,
         )
@@ -303,7 +309,7 @@ def markers(
                 eparams = [*eparams, min_lat, max_lat, min_lon, max_lon]
             rows += db.fetchall(
                 f"SELECT CAST(FLOOR(lat / {cell!r}) AS INTEGER) AS gy, CAST(FLOOR(lon / {cell!r}) AS INTEGER) AS gx,"
-                f" reported_by, COUNT(*), SUM({_KILLED}), SUM(lat), SUM(lon) FROM incidents{ewhere}"
+                f" reported_by, COUNT(*), SUM({_KILLED}), {_KNOWN}, SUM(lat), SUM(lon) FROM incidents{ewhere}"
                 " GROUP BY gy, gx, reported_by",
                 eparams,
             )
@@ -315,7 +321,8 @@ def markers(
         return {"mode": "points", "points": [_compact(r) for r in head], "total": len(head)}
     rows = db.fetchall(
         f"SELECT CAST(FLOOR(lat / {cell!r}) AS INTEGER) AS gy, CAST(FLOOR(lon / {cell!r}) AS INTEGER) AS gx,"
-        f" reported_by, COUNT(*), SUM(k), SUM(lat), SUM(lon) FROM (SELECT lat, lon, reported_by, {_KILLED} AS k"
+        f" reported_by, COUNT(*), SUM(k), SUM(g), SUM(lat), SUM(lon) FROM (SELECT lat, lon, reported_by,"
+        f" {_KILLED} AS k, CASE WHEN {_KILLED_GIVEN} THEN 1 ELSE 0 END AS g"
         f" FROM incidents{where} ORDER BY date_start DESC LIMIT {_SAMPLE}) s GROUP BY gy, gx, reported_by",
         params,
     )

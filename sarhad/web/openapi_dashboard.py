@@ -89,12 +89,16 @@ _ROW: Final[dict[str, Any]] = {
 
 _MARKER_CLUSTER: Final = {
     "type": "object",
-    "required": ["lat", "lon", "count", "killed", "party", "parties"],
+    "required": ["lat", "lon", "count", "killed", "killed_known", "party", "parties"],
     "properties": {
         "lat": {"type": "number"},
         "lon": {"type": "number"},
         "count": _COUNT,
-        "killed": _COUNT,
+        "killed": {**_COUNT, "description": "the sum of the killed figures the cluster's incidents give"},
+        "killed_known": {
+            **_COUNT,
+            "description": "how many of the cluster's incidents give a killed figure: at 0, killed is unknown",
+        },
         "party": _STRING,
         "parties": {"type": "object", "additionalProperties": _COUNT},
     },

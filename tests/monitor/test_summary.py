@@ -60,9 +60,9 @@ def snapshot(db: Database) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]
     keys = ", ".join(("month", *summary.SUMMARY_KEYS))
     s = [tuple(r) for r in db.fetchall(f"SELECT {keys}, n, killed, killed_known FROM incident_summary ORDER BY {keys}")]
     c = [
-        (*r[:7], round(float(r[7]), 6), round(float(r[8]), 6))
+        (*r[:8], round(float(r[8]), 6), round(float(r[9]), 6))
         for r in db.fetchall(
-            "SELECT band, cx, cy, reported_by, tlp, n, killed, lat_sum, lon_sum FROM incident_cells"
+            "SELECT band, cx, cy, reported_by, tlp, n, killed, killed_known, lat_sum, lon_sum FROM incident_cells"
             " ORDER BY band, cx, cy, reported_by, tlp"
         )
     ]

@@ -35,7 +35,8 @@ from tests.web.conftest import TAXII
 _VIEWS = {
     "incidents": "SELECT * FROM incidents ORDER BY id",
     "summary": "SELECT * FROM incident_summary ORDER BY 1, 2, 3, 4, 5, 6, 7, 8",
-    "cells": "SELECT band, cx, cy, reported_by, tlp, n, killed FROM incident_cells ORDER BY 1, 2, 3, 4, 5",
+    "cells": "SELECT band, cx, cy, reported_by, tlp, n, killed, killed_known FROM incident_cells"
+    " ORDER BY 1, 2, 3, 4, 5",
 }
 
 

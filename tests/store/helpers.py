@@ -44,5 +44,7 @@ def stored_content(node: Node) -> dict[str, list[tuple[Any, ...]]]:
         ),
         "leaves": rows("SELECT idx, object_id, version FROM log_leaves ORDER BY idx"),
         "summary": rows("SELECT * FROM incident_summary ORDER BY 1, 2, 3, 4, 5, 6, 7, 8"),
-        "cells": rows("SELECT band, cx, cy, reported_by, tlp, n, killed FROM incident_cells ORDER BY 1, 2, 3, 4, 5"),
+        "cells": rows(
+            "SELECT band, cx, cy, reported_by, tlp, n, killed, killed_known FROM incident_cells ORDER BY 1, 2, 3, 4, 5"
+        ),
     }
