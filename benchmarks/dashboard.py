@@ -189,7 +189,7 @@ def write_clusters(db: Any, n: int, seed: int = 11) -> int:
             " VALUES (?, ?, ?, ?, ?, ?)",
             audiences,
         )
-        db.execute("INSERT INTO reconcile_state (key, value) VALUES ('audiences', '1')")
+        db.execute("INSERT INTO reconcile_state (key, value) VALUES ('audiences', (SELECT MAX(seq) FROM objects))")
     return len(clusters)
 
 

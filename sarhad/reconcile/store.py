@@ -155,6 +155,9 @@ def reconcile(db: Database, party: str, *, scoring: Scoring | None = None, full:
     settled = kept[0] == fingerprint if kept is not None else not (must or cannot)
     # clusters written before the audiences' rows were kept get them now (the key says every cluster has them)
     audiences = db.fetchone("SELECT 1 FROM reconcile_state WHERE key = 'audiences'") is not None
+    # the last object this run may see (the audiences' rows hold for the incident versions that came up to it)
+    last = db.fetchone("SELECT MAX(seq) FROM objects")
+    seen = str(last[0]) if last and last[0] is not None else "0"
     if not full and settled and audiences and _up_to_date(db, previous):
         return _unchanged(db, len(previous), started)
     records, versions, fresh = _records(db, full)
@@ -220,8 +223,8 @@ def reconcile(db: Database, party: str, *, scoring: Scoring | None = None, full:
         _save_records(db, fresh, versions, full)
         db.execute("DELETE FROM reconcile_state WHERE key = 'constraints'")
         db.execute("INSERT INTO reconcile_state (key, value) VALUES ('constraints', ?)", (fingerprint,))
-        if not audiences:
-            db.execute("INSERT INTO reconcile_state (key, value) VALUES ('audiences', '1')")
+        db.execute("DELETE FROM reconcile_state WHERE key = 'audiences'")
+        db.execute("INSERT INTO reconcile_state (key, value) VALUES ('audiences', ?)", (seen,))
     multi = sum(1 for ids in new_clusters.values() if len({by_id[i].reported_by for i in ids}) > 1)
     disagreements = db.fetchone("SELECT COUNT(*) FROM reconcile_clusters WHERE flags LIKE '%disagree%'")
     return ReconcileSummary(

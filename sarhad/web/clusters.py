@@ -177,14 +177,14 @@ def _page(
     ``reconcile_audiences_order``) and counts those. The others (:func:`_partial`, :func:`_beyond`) are computed
     from their readable members alone and merged in.
     """
-    audience = _audience(ctx, principal)
+    audience, seen = _audience(ctx, principal)
     matching = f"m.incident_id IN (SELECT id FROM incidents{where})" if where else ""
     if audience is None:
         hidden, hidden_params = _partial(ctx, principal)
         table, conds, cond_params = "reconcile_clusters c", [f"c.cluster_id NOT IN ({hidden})"], [*hidden_params]
         stored_matching = matching
     else:
-        hidden, hidden_params = _beyond(ctx, principal)
+        hidden, hidden_params = _beyond(ctx, principal, seen)
         table = "reconcile_audiences c"
         conds, cond_params = ["c.audience = ?", f"c.cluster_id NOT IN ({hidden})"], [audience, *hidden_params]
         # such a cluster matches by the members the audience reads
@@ -230,32 +230,37 @@ def _page(
     return [(cid, view) for _, _, cid, view in order[offset : offset + limit]], total
 
 
-def _audience(ctx: Context, principal: Principal) -> str | None:
+def _audience(ctx: Context, principal: Principal) -> tuple[str | None, int]:
     """The audience of :data:`AUDIENCES` whose stored rows answer ``principal`` (one reading below the framework's
-    levels), or None: for the framework's principals, or before ``sarhad reconcile`` has written those rows."""
+    levels), or None: for the framework's principals, or before ``sarhad reconcile`` has written those rows; and
+    the sequence number of the last object the run that wrote them could see."""
     levels = ctx.readable_levels(principal)
     audience = next((name for name, read in AUDIENCES.items() if read == levels), None)
-    if audience is None or ctx.db.fetchone("SELECT 1 FROM reconcile_state WHERE key = 'audiences'") is None:
-        return None
-    return audience
+    seen = ctx.db.fetchone("SELECT value FROM reconcile_state WHERE key = 'audiences'")
+    if audience is None or seen is None:
+        return None, 0
+    return audience, int(seen[0])
 
 
-def _beyond(ctx: Context, principal: Principal) -> tuple[str, list[Any]]:
+def _beyond(ctx: Context, principal: Principal, seen: int) -> tuple[str, list[Any]]:
     """For a principal of an audience (:func:`_audience`): an SQL query of the ids of the clusters whose stored
     audience row is not the cluster as it sees it (with repeats), and its parameters. Those hold a member it
     reads beyond the audience's levels (its own party's records, a TLP:RED record naming it:
     :func:`sarhad.web.auth.beyond_levels_clause`), a member whose body was withheld since the clusters were
-    written, or a member changed since then (whose level may have changed with it)."""
+    written, or a member with a version newer than the run that wrote the rows (``seen``: the last object it could
+    see; its level may have changed), found by the objects' index on (type, seq)."""
     # incidents has no index on origin: a party that published nothing here has no records of its own to look for
     own = ctx.db.fetchone("SELECT 1 FROM objects WHERE origin = ? LIMIT 1", (principal.party,)) is not None
     beyond, params = beyond_levels_clause(principal, ctx.parties(), "i", own_records=own)
     sql = (
         "SELECT m.cluster_id FROM incidents i JOIN reconcile_members m ON m.incident_id = i.id"
-        f" WHERE {beyond} OR i.modified <> m.version"
+        f" WHERE {beyond}"
+        " UNION ALL SELECT m.cluster_id FROM objects o JOIN reconcile_members m ON m.incident_id = o.id"
+        " WHERE o.type = 'incident' AND o.seq > ?"
         " UNION ALL SELECT m.cluster_id FROM reconcile_members m WHERE m.incident_id IN"
         " (SELECT w.id FROM withheld_versions w WHERE NOT EXISTS (SELECT 1 FROM incidents x WHERE x.id = w.id))"
     )
-    return sql, params
+    return sql, [*params, seen]
 
 
 def _partial(ctx: Context, principal: Principal) -> tuple[str, list[Any]]:
