@@ -183,7 +183,10 @@
         const colour = state.colourBy === "party" ? partyColour(c.party) : "#b8c4d0";
         const icon = L.divIcon({ className: "", iconSize: [size, size],
           html: `<div class="cluster" style="width:${size}px;height:${size}px;background:${colour}">${c.count >= 1000 ? Math.round(c.count / 1000) + "k" : c.count}</div>` });
-        L.marker([c.lat, c.lon], { icon, keyboard: false, title: `${c.count} incidents, ${c.killed} killed` })
+        // A cluster none of whose incidents gives a killed figure has killed unknown, not 0 killed.
+        const title = `${c.count} incidents, ${c.killed_known ? `${c.killed} killed` : "killed unknown"}`;
+        state.drawn.push({ cluster: true, lat: c.lat, lon: c.lon, count: c.count, killed: c.killed, killed_known: c.killed_known, party: c.party, title });
+        L.marker([c.lat, c.lon], { icon, keyboard: false, title })
           .on("click", () => map.setView([c.lat, c.lon], Math.min(map.getZoom() + 2, 13))).addTo(markerLayer);
       }
     }
@@ -255,13 +258,22 @@
     const per = new Map();
     for (const r of rows) { const k = r.month; if (!per.has(k)) per.set(k, {}); per.get(k)[r.party] = r[state.measure]; }
     // Killed per month: a month none of whose incidents gives a killed figure (killed_known 0 for every party)
-    // has killed unknown, not 0; it gets a mark of its own on the axis instead of no bar.
-    const given = new Map(), counted = new Map();
+    // has killed unknown, not 0; it gets a mark of its own on the axis instead of no bar. In a month where some
+    // parties give figures, a party none of whose incidents gives one gets a hollow mark of its own on the stack.
+    const given = new Map(), counted = new Map(), partyUnknown = new Map();
     for (const r of rows) {
       given.set(r.month, (given.get(r.month) || 0) + r.killed_known);
       counted.set(r.month, (counted.get(r.month) || 0) + r.incidents);
     }
     const unknown = new Set(state.measure === "killed" ? present.filter((mo) => given.get(mo) === 0) : []);
+    if (state.measure === "killed") {
+      for (const r of rows) {
+        if (r.incidents > 0 && r.killed_known === 0 && !unknown.has(r.month)) {
+          if (!partyUnknown.has(r.month)) partyUnknown.set(r.month, []);
+          partyUnknown.get(r.month).push(r);
+        }
+      }
+    }
     const totals = months.map((mo) => Object.values(per.get(mo) || {}).reduce((a, b) => a + b, 0));
     // The axis runs to a whole number of round steps (1, 2 or 5 × 10^n, about 4 of them), so the ticks read
     // 0, 50, 100 rather than the quarters of the tallest bar (0, 91, 182 …).
@@ -291,6 +303,11 @@
         y -= h;
         svg += `<rect x="${(m.l + i * bw + 0.5).toFixed(1)}" y="${y.toFixed(1)}" width="${Math.max(0.8, bw - 1).toFixed(1)}" height="${h.toFixed(1)}" fill="${partyColour(p)}" data-party="${esc(p)}"><title>${esc(mo)} · ${esc(p)}: ${fmt.format(v)} ${state.measure}</title></rect>`;
       }
+      for (const r of (partyUnknown.get(mo) || []).sort((a, b) => (a.party < b.party ? -1 : 1))) {
+        y -= 6;
+        const n = r.incidents;
+        svg += `<rect class="unknown" data-month="${esc(mo)}" data-unknown-party="${esc(r.party)}" x="${(m.l + i * bw + 0.5).toFixed(1)}" y="${y.toFixed(1)}" width="${Math.max(0.8, bw - 1).toFixed(1)}" height="6" style="stroke:${partyColour(r.party)}"><title>${esc(mo)} · ${esc(r.party)}: killed unknown (${fmt.format(n)} incident${n === 1 ? "" : "s"}, none gives a figure)</title></rect>`;
+      }
       if (unknown.has(mo)) {
         const n = counted.get(mo);
         svg += `<rect class="unknown" data-month="${esc(mo)}" x="${(m.l + i * bw + 0.5).toFixed(1)}" y="${(m.t + ih - 6).toFixed(1)}" width="${Math.max(0.8, bw - 1).toFixed(1)}" height="6"><title>${esc(mo)}: killed unknown (${fmt.format(n)} incident${n === 1 ? "" : "s"}, none gives a figure)</title></rect>`;
@@ -298,7 +315,8 @@
     });
     svg += `</g></svg>`;
     el.innerHTML = svg;
-    const gaps = unknown.size ? `; killed unknown in ${[...unknown].join(", ")}` : "";
+    let gaps = unknown.size ? `; killed unknown in ${[...unknown].join(", ")}` : "";
+    for (const [mo, list] of [...partyUnknown].sort()) gaps += `; killed unknown for ${list.map((r) => r.party).sort().join(", ")} in ${mo}`;
     el.setAttribute("aria-label", `${state.measure} per month per party, ${months[0]} to ${months[months.length - 1]}${gaps}`);
   }
   function setMeasure(measure) {
@@ -696,7 +714,8 @@
   // The skip link moves the focus without changing the fragment, which holds the page's state.
   $(".skip").addEventListener("click", (ev) => { ev.preventDefault(); $("#table-panel").focus(); });
   // A read-only view of what the map draws, for tests and scripts (the markers are drawn on a canvas, so their
-  // colours are not in the DOM): copies of the drawn markers ({id, party, perpetrator, group, colour}) and the
+  // colours are not in the DOM): copies of the drawn markers ({id, party, perpetrator, group, colour}; a cluster
+  // as {cluster: true, lat, lon, count, killed, killed_known, party, title}, its title what its tooltip says) and the
   // map's view. Neither changes the page.
   window.sarhad = Object.freeze({
     markers: () => state.drawn.map((m) => Object.assign({}, m)),
