@@ -338,8 +338,14 @@ def _recommendations(
 
 
 def _security(db: Database, data: FrameworkData, q: Quarter, readable: Readable | None, party: str) -> dict[str, Any]:
+    """The security context: incidents and killed per quarter by province, the quarter's incidents near the
+    border (map and list), data-exchange timeliness and the joint picture, from the incidents the reader may read.
+
+    ``tlps`` holds, for each of the first three parts, the highest TLP of the incidents it counts or lists (None
+    when it shows none), each taken from the part's own query; the joint picture keeps its own ``tlps``. The
+    report's marking takes them all."""
     from sarhad.framework.joint_picture import joint_picture
-    from sarhad.store.incidents import Filters, query_incidents, stats
+    from sarhad.store.incidents import Filters, highest_tlp, query_incidents, stats
 
     def readable_only(filters: Filters) -> Filters:
         return filters if readable is None else readable.incidents(filters)
@@ -350,7 +356,8 @@ def _security(db: Database, data: FrameworkData, q: Quarter, readable: Readable 
     per_q = []
     provinces: dict[str, int] = defaultdict(int)
     for qq in quarters:
-        s = stats(db, by="admin1", filters=readable_only(Filters(since=qq.start.isoformat(), until=qq.end.isoformat())))
+        quarter = readable_only(Filters(since=qq.start.isoformat(), until=qq.end.isoformat()))
+        s = stats(db, by="admin1", filters=quarter, marking=True)
         per_q.append(s)
         for g in s["groups"]:
             provinces[g["key"] or "(unknown)"] += g["incidents"]
@@ -378,6 +385,7 @@ def _security(db: Database, data: FrameworkData, q: Quarter, readable: Readable 
     near_filters = readable_only(Filters(since=q.start.isoformat(), until=q.end.isoformat(), near_border=50))
     near = query_incidents(db, near_filters, limit=5000)
     near = [{**inc, "label": str(n)} for n, inc in enumerate(near, start=1)]
+    exchanged: list[str] = []
     share: dict[str, list[float | None]] = {}
     medians: dict[str, list[float | None]] = {}
     for p in data.parties:
@@ -386,9 +394,10 @@ def _security(db: Database, data: FrameworkData, q: Quarter, readable: Readable 
             where, params = readable_only(
                 Filters(since=qq.start.isoformat(), until=qq.end.isoformat(), reported_by=p)
             ).where()
-            rows = db.fetchall(f"SELECT date_start, created FROM incidents{where}", params)
+            rows = db.fetchall(f"SELECT date_start, created, tlp FROM incidents{where}", params)
             delays = []
-            for start, created in rows:
+            for start, created, level in rows:
+                exchanged.append(str(level))
                 d0, d1 = _day(start), _day(created)
                 if d0 and d1:
                     delays.append(max((d1 - d0).days, 0))
@@ -408,6 +417,11 @@ def _security(db: Database, data: FrameworkData, q: Quarter, readable: Readable 
         "chart_timeliness": charts.timeliness([str(x) for x in quarters], share, data.parties),
         "has_basemap": layers is not None,
         "joint": joint_picture(db, q, data.parties, party, None if readable is None else readable.incidents),
+        "tlps": {
+            "table": highest_tlp(s["tlp"] for s in per_q if s["tlp"] is not None),
+            "near": highest_tlp(inc["tlp"] for inc in near),
+            "timeliness": highest_tlp(exchanged),
+        },
     }
 
 
@@ -605,7 +619,8 @@ def build_context(
     divergences = [cur[c["code"]] for c in data.commitments if cur[c["code"]].state in ("divergent", "disputed")]
     # Marked with the highest TLP of everything the report shows: ratings, evidence, disputes, the indicator values
     # of the quarter and before (the table and the paths), every milestone (the chart spans them all), the
-    # recommendations up to the quarter, the definitions, and the incidents the joint picture counts (below).
+    # recommendations up to the quarter, the definitions, and the incidents the security context counts or lists
+    # (below).
     shown_values = [v for v in data.values if _up_to(v.get("period"), q)]
     shown_recommendations = [r for r in data.recommendations if _up_to(r.get("quarter"), q)]
     objects = [
@@ -614,9 +629,10 @@ def build_context(
     ]  # fmt: skip
     # The last readable versions the "not readable" box shows say what they said: the report is shared as they are.
     held = [w["last_readable"]["tlp"] for w in withheld]
-    # The joint picture counts (and lists) the quarter's reconciled incidents: the report is shared as they are.
+    # The security context counts and lists incidents (the province table, the border map and list, timeliness,
+    # the joint picture's reconciled incidents): the report is shared as they are.
     security = _security(db, data, q, readable, node.settings.party)
-    counted = sorted(security["joint"]["tlps"])
+    counted = sorted({*security["joint"]["tlps"], *(t for t in security["tlps"].values() if t is not None)})
     tlp = max([*(_tlp(o) for o in objects), *held, *counted] or ["GREEN"], key=lambda t: _TLP_RANK[t])
     mstart = Quarter.of(min([first.start, *[d for m in data.milestones if (d := _day(m.get("due")))]])).start
     mend = max(

@@ -7,12 +7,13 @@ transaction and answers the CLI's and the API's questions from it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Final
 
 from sarhad.errors import InvalidInput, NotFound, SarhadError
+from sarhad.model.codes import TLP_LEVELS
 from sarhad.model.figures import Figure, Range, total
 from sarhad.model.incident import SARHAD_EXTENSION, Incident, Perpetrator, check_fields
 
@@ -27,6 +28,7 @@ __all__ = [
     "INCIDENT_COLUMNS",
     "Filters",
     "count_incidents",
+    "highest_tlp",
     "incident_row",
     "incident_row_from_stix",
     "incident_row_of_fields",
@@ -430,7 +432,20 @@ def _figures(row: Sequence[Any]) -> dict[str, Any]:
     return {"incidents": num(row[0]), "killed": measure(*row[1:7]), "wounded": measure(*row[7:13])}
 
 
-def stats(db: Database, by: str | None = None, filters: Filters = Filters()) -> dict[str, Any]:
+# The rank of a row's TLP level (CLEAR lowest, RED highest): the levels' names do not sort in that order.
+_TLP_RANK_SQL: Final = (
+    "CASE tlp " + " ".join(f"WHEN '{level}' THEN {rank}" for rank, level in enumerate(TLP_LEVELS)) + " END"
+)
+
+
+def highest_tlp(levels: Iterable[str]) -> str | None:
+    """The highest of TLP ``levels`` (CLEAR < GREEN < AMBER < AMBER+STRICT < RED), or None when there are none."""
+    return max(levels, key=TLP_LEVELS.index, default=None)
+
+
+def stats(
+    db: Database, by: str | None = None, filters: Filters = Filters(), *, marking: bool = False
+) -> dict[str, Any]:
     """Incidents, killed and wounded: for each measure the sums of the stored ``low``/``best``/``high``, how
     many incidents have no ``best`` (``unknown``), and the ``range`` of the total (``{"low", "high"}``).
 
@@ -442,12 +457,19 @@ def stats(db: Database, by: str | None = None, filters: Filters = Filters()) -> 
     Without ``by``: one total. With ``by`` (a key of GROUPINGS): ``{"groups": [{"key", …}, …]}`` ordered by
     key, plus the total. By ``perpetrator``, the key is the group's canonical name (:func:`perpetrator_group`):
     the spellings of one group are one group, ordered by that name, unknown first.
+
+    With ``marking``, ``tlp`` is the highest TLP level of the incidents counted (None when none is): what a
+    document showing these figures is marked with at least. It is a MAX over the total's own rows, no second query.
     Raises InvalidInput for an unknown grouping.
     """
     where, params = filters.resolved(db).where()
     aggregates = _aggregates(db.dialect)
-    total_row = db.fetchone(f"SELECT {aggregates} FROM incidents{where}", params)
+    highest = f", MAX({_TLP_RANK_SQL})" if marking else ""
+    total_row = db.fetchone(f"SELECT {aggregates}{highest} FROM incidents{where}", params)
     out = _figures(total_row or (0,) * 13)
+    if marking:
+        rank = total_row[13] if total_row else None
+        out["tlp"] = None if rank is None else TLP_LEVELS[int(rank)]
     if by is None:
         return out
     if by not in GROUPINGS:
