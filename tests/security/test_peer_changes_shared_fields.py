@@ -21,7 +21,7 @@ import pytest
 
 from sarhad.framework.ops import add_recommendation, open_dispute, reply_dispute, update_dispute
 from tests.monitor.test_evaluate import make
-from tests.node_pair import peered, pk_and_ir
+from tests.node_pair import peered, pk_and_ir, report_bytes
 from tests.security.test_peer_rewrites_own_entries import IR_POSITION, PK_POSITION, Nodes
 
 PK_REVISED = "5 of 11 requests were answered within 72 hours; one more came late."
@@ -51,9 +51,10 @@ def _shown(nodes: Nodes, capsys: pytest.CaptureFixture[str], code: str) -> dict[
 
 
 def _report(nodes: Nodes, capsys: pytest.CaptureFixture[str], out: Path) -> str:
+    """The report PK renders, without the minute it was generated in (two renders may straddle a minute)."""
     status, _, err = nodes.cli(capsys, "report", "quarterly", "--quarter", "2026Q1", "--out", str(out))
     assert status == 0, err
-    return out.read_text(encoding="utf-8")
+    return report_bytes(out).decode("utf-8")
 
 
 def _summary(d: dict[str, Any]) -> None:

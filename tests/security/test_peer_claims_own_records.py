@@ -23,7 +23,7 @@ from sarhad.framework.ops import assess, record_indicator
 from sarhad.model.figures import Figure
 from sarhad.web.auth import create_token
 from tests.monitor.test_evaluate import make
-from tests.node_pair import Pair, pk_and_ir, refused_apart
+from tests.node_pair import Pair, pk_and_ir, refused_apart, report_bytes
 from tests.web.conftest import serving
 
 RATIONALE = "Two of four joint border meetings held at Taftan."
@@ -109,7 +109,7 @@ def test_an_assessment_by_this_node_in_a_peers_log_is_refused_and_the_report_unc
     assert shown["level"] == 2 and shown["rationale"] == RATIONALE
     code, _, err = nodes.cli(capsys, "report", "quarterly", "--quarter", "2026Q1", "--out", str(tmp_path / "b.html"))
     assert code == 0, err
-    assert (tmp_path / "b.html").read_bytes() == (tmp_path / "a.html").read_bytes()
+    assert report_bytes(tmp_path / "b.html") == report_bytes(tmp_path / "a.html")
 
 
 def test_an_indicator_value_of_this_node_checked_in_the_second_process_is_refused(
