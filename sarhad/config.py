@@ -108,8 +108,13 @@ def settings_text(settings: Settings, *, database: bool = True) -> str:
 
 
 def write_settings(settings: Settings) -> Path:
-    """Write ``sarhad.toml`` for ``settings`` into its home and return the path."""
+    """Write ``sarhad.toml`` for ``settings`` into its home and return the path.
+
+    The default database (``sarhad.db`` in the home) is not named in the file, so a copy of the home (``cp -r``,
+    a restored archive, a moved folder) uses the database beside it, never the original's; a database given
+    elsewhere (``init --db``) is named."""
     settings.home.mkdir(parents=True, exist_ok=True)
     path = settings.home / SETTINGS_FILE
-    path.write_text(settings_text(settings), encoding="utf-8")
+    default = settings.database_url == default_database_url(settings.home)
+    path.write_text(settings_text(settings, database=not default), encoding="utf-8")
     return path

@@ -6,6 +6,7 @@ home holds a folder named ``node.key``)."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -130,3 +131,36 @@ def test_a_failed_init_keeps_a_postgresql_schema_that_existed_and_adds_no_table_
         assert _tables(pg_base, schema) == {"mine"}
     finally:
         drop_schema(url)
+
+
+def test_a_copied_home_uses_the_database_beside_it_not_the_original(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``sarhad.toml`` does not name the default database, so a copy of the home (``cp -r``, a moved folder)
+    writes to its own ``sarhad.db``; the original stays as it was."""
+    import shutil
+
+    home = tmp_path / "pk"
+    code, _, err = run_cli(capsys, "--home", str(home), "init", "--party", "PK")
+    assert code == 0, err
+    assert "database" not in (home / "sarhad.toml").read_text(encoding="utf-8")
+    copy = tmp_path / "copy"
+    shutil.copytree(home, copy)
+    sample = Path(__file__).parent / "assets" / "ucdp" / "ucdp_ged231_sample_pak_irn.csv"
+    code, _, err = run_cli(capsys, "--home", str(copy), "import", "ucdp", str(sample))
+    assert code == 0, err
+    counts = []
+    for h in (home, copy):
+        code, out, err = run_cli(capsys, "--home", str(h), "stats", "--json")
+        assert code == 0, err
+        counts.append(json.loads(out)["incidents"])
+    assert counts == [0, 37]
+
+
+def test_a_database_given_elsewhere_is_named_in_the_settings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home, db_file = tmp_path / "pk", tmp_path / "data" / "pk.db"
+    code, _, err = run_cli(capsys, "--home", str(home), "init", "--party", "PK", "--db", f"sqlite:///{db_file}")
+    assert code == 0, err
+    assert f'database = "sqlite:///{db_file}"' in (home / "sarhad.toml").read_text(encoding="utf-8")
