@@ -314,10 +314,15 @@ def audience_rows(view: JointView, tlps: dict[str, str]) -> list[tuple[Any, ...]
     """The ``reconcile_audiences`` rows of a cluster: for each of :data:`AUDIENCES`, the joint view of the members
     whose TLP level (``tlps``: incident id → level) it reads, none when there is no such member."""
     rows: list[tuple[Any, ...]] = []
+    # joint_view is a function of the members alone, and the audiences' levels are nested (each reads what the one
+    # before it reads, and more), so as many members means the same members: an audience that reads every member,
+    # or the same members as the audience before it, takes that view instead of deriving it again
+    known: dict[int, JointView] = {len(view.members): view}
     for audience, levels in AUDIENCES.items():
         seen = [m for m in view.members if tlps.get(m.id) in levels]
         if seen:
-            v = joint_view(view.cluster_id, seen)
+            v = known.get(len(seen)) or joint_view(view.cluster_id, seen)
+            known[len(seen)] = v
             disagree = 1 if any(f in DISAGREE_FLAGS for f in v.flags) else 0
             day = min(m.date_start for m in seen)
             rows.append((audience, v.cluster_id, len(seen), day, ",".join(v.flags), disagree))
