@@ -43,6 +43,7 @@ from sarhad.extract.places import (
     geocode_prefixes,
     province,
     region_province,
+    unit_country,
 )
 from sarhad.extract.sayers import find_sayer
 from sarhad.model.actors import ActorMention, find_actor_mentions
@@ -1222,8 +1223,21 @@ def _target_type(text: str) -> str | None:
 
 
 _OWNER_AFTER = re.compile(r"\s+(?:[a-z]+\s+)?(?:of|in)\s+(?:the\s+)?([A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){0,2})")
-_ADMIN2_WORDS: Final = ("district", "count", "tehsil")  # a type word naming a district, county or tehsil
+# a type word naming a district, county (shahrestan) or tehsil
+_ADMIN2_WORDS: Final = ("district", "count", "tehsil", "shahrestan")
 _INSIDE = re.compile(r"\s+(?:in|of)\s+(?:the\s+)?")
+
+
+def _geocode_mention(pm: PlaceMention, country: str | None) -> GeoHit | None:
+    """The gazetteer's place for ``pm``: in the article's ``country`` when it has one, else on the side of the
+    border its administrative word names ("Taftan county" is Iran's, the town of Taftan Pakistan's), else
+    anywhere."""
+    cue = unit_country(pm.type_word) if country is None else None
+    if cue is not None:
+        hit = geocode_prefixes(pm.name, cue)
+        if hit is not None:
+            return hit
+    return geocode_prefixes(pm.name, country) or geocode_prefixes(pm.name)
 
 
 def _admin2_word(pm: PlaceMention) -> bool:
@@ -1265,7 +1279,7 @@ def _place(
                 r"\b(?:Police|Army|Corps|Guards|Ministry|Department|News|Agency|School of|Institute)\b", pm.name
             ):
                 continue
-            hit = geocode_prefixes(pm.name, country) or geocode_prefixes(pm.name)
+            hit = _geocode_mention(pm, country)
             if hit is None and pm.type_word:
                 # a spelling the gazetteer's curated aliases know only with its type word ("Gawadar district")
                 typed = f"{pm.name} {pm.type_word}"
@@ -1314,7 +1328,9 @@ def _place(
     if best_place is not None:
         chosen_pm, hit = best_place
         named = inside.get(chosen_pm, chosen_pm)  # a place the gazetteer does not know is named, at its county
-        place_name = re.sub(r"\s+(?:district|county|counties|town|city|tehsil|area)$", "", named.name, flags=re.I)
+        place_name = re.sub(
+            r"\s+(?:district|county|counties|shahrestan|bakhsh|town|city|tehsil|area)$", "", named.name, flags=re.I
+        )
         place_span = (named.start, named.start + len(place_name))
         explicit = same_sentence_province.get(best_index)
         if explicit:

@@ -26,6 +26,7 @@ __all__ = [
     "geocode_prefixes",
     "province",
     "region_province",
+    "unit_country",
 ]
 
 # (canonical name, country, ISO 3166-2 code, spellings). FATA merged into Khyber Pakhtunkhwa in 2018.
@@ -223,7 +224,7 @@ _REGIONS: list[tuple[re.Pattern[str], str]] = [
 _TYPE_WORDS = (
     r"district|districts|tehsil|town|city|village|area|areas|county|counties|region|subdivision|sub-division|"
     r"neighbourhood|neighborhood|valley|bazaar|market|cantonment|agency|border crossing|crossing|port|"
-    r"province|locality|outskirts|road|highway|station|camp"
+    r"province|locality|outskirts|road|highway|station|camp|shahrestan|bakhsh"
 )
 _CAP = r"[A-Z][a-zA-Z'\u2019\-]+"
 _NAME = rf"{_CAP}(?:\s+(?:{_CAP}|[A-Z]\.))*"
@@ -234,6 +235,24 @@ _PLACE_PATTERNS = [
     ),
     re.compile(rf"(?P<name>{_NAME})'s\s+(?:railway station|airport|bazaar|market|outskirts|suburbs)"),
 ]
+# "in Sib and Suran": a place whose own name holds "and", read whole beside its first word (which the
+# pattern above finds); the whole is a place only where the gazetteer knows it, "Quetta and Peshawar" is not.
+_JOINT_NAME = re.compile(
+    rf"\b(?:in|at|near|from|outside|into|across|through|on the outskirts of)\s+(?:the\s+)?"
+    rf"(?P<name>{_CAP}\s+and\s+{_CAP})(?!\s+(?:{_TYPE_WORDS})\b)"
+)
+# The administrative word beside a name tells its side of the border where the name exists on both
+# ("Taftan county" is Iran's, the town of Taftan is Pakistan's): a county (shahrestan) and its bakhsh are Iran's
+# units, a district and its tehsil Pakistan's.
+_UNIT_COUNTRY: dict[str, str] = {
+    "county": "IR",
+    "counties": "IR",
+    "shahrestan": "IR",
+    "bakhsh": "IR",
+    "district": "PK",
+    "districts": "PK",
+    "tehsil": "PK",
+}
 _CAPITALS = {"islamabad", "tehran", "kabul"}
 # districts whose name begins with a direction ("South Waziristan", "North Waziristan", "Upper Dir")
 _DIRECTIONAL_DISTRICT = re.compile(r"(?:North|South|Upper|Lower|Central)\s+(?:Waziristan|Dir|Kohistan|Chitral)\b")
@@ -481,11 +500,19 @@ def find_place_mentions(text: str, offset: int = 0) -> list[PlaceMention]:
                     pkey = (pos, pos + len(part))
                     out.setdefault(pkey, PlaceMention(pkey[0], pkey[1], part, type_word))
                     pos += len(part) + 5
+    for m in _JOINT_NAME.finditer(text):
+        key = (m.start("name") + offset, m.end("name") + offset)
+        out.setdefault(key, PlaceMention(key[0], key[1], m.group("name"), None))
     provinces = find_provinces(text, offset)
     return sorted(
         (p for p in out.values() if not any(q.start < p.end and p.start < q.end for q in provinces)),
         key=lambda p: p.start,
     )
+
+
+def unit_country(type_word: str | None) -> str | None:
+    """The country whose administrative unit ``type_word`` names ("county" → IR, "district" → PK), or None."""
+    return _UNIT_COUNTRY.get(type_word.casefold()) if type_word else None
 
 
 _FACILITY = re.compile(
@@ -530,7 +557,7 @@ def geocode(name: str, country: str | None = None, admin1: str | None = None) ->
     city list as a stand-in.
     """
     full = name.strip()
-    name = re.sub(r"\s+(?:district|city|town|tehsil|county|area|village)$", "", full, flags=re.I)
+    name = re.sub(r"\s+(?:district|city|town|tehsil|county|shahrestan|bakhsh|area|village)$", "", full, flags=re.I)
     if not name:
         return None
     if name != full:
