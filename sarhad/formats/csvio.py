@@ -22,13 +22,14 @@ from typing import IO
 
 from sarhad.errors import InvalidInput
 
-__all__ = ["check_encoding", "read_header", "read_rows"]
+__all__ = ["EXCEL_HINT", "NOT_UTF8", "check_encoding", "read_header", "read_rows"]
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 MAX_FIELD = 1_000_000  # characters; a longer field is hostile or broken
 
 
-_EXCEL_HINT = "if the file was saved by Excel, try --encoding cp1252"
+EXCEL_HINT = "if the file was saved by Excel, try --encoding cp1252"
+NOT_UTF8 = "the bytes are not valid UTF-8"  # a row's problem; the caller gives EXCEL_HINT once for the file
 _UTF8 = "utf-8"
 # What a file that is not CSV text starts with, and what to do with it.
 _SAVE_AS_CSV = (
@@ -89,9 +90,10 @@ def _open(path: Path, encoding: str = _UTF8) -> IO[str]:
 
 
 def _not_text(encoding: str) -> str:
-    """What a field or header that ``encoding`` cannot decode is told."""
+    """What a field that ``encoding`` cannot decode is told (without :data:`EXCEL_HINT`: a file rejected for
+    many such rows gives it once, see :func:`sarhad.formats.scan.rejection`)."""
     if codecs.lookup(encoding).name == _UTF8:
-        return f"the bytes are not valid UTF-8; {_EXCEL_HINT}"
+        return NOT_UTF8
     return f"the bytes are not valid {encoding}"
 
 
@@ -150,7 +152,8 @@ def read_rows(
         written = header
         header = [h.strip() for h in header]
         if any(_bad_text(h) for h in header):
-            raise InvalidInput(f"{name}:1: header: {_not_text(encoding)}")
+            hint = f"; {EXCEL_HINT}" if _not_text(encoding) == NOT_UTF8 else ""
+            raise InvalidInput(f"{name}:1: header: {_not_text(encoding)}{hint}")
         missing = sorted(required - set(header))
         if missing:
             separator = next((sep for sep in ";\t|" if len(written) == 1 and sep in written[0]), None)

@@ -15,7 +15,7 @@ from typing import Any
 
 from sarhad.errors import InvalidInput
 from sarhad.formats.base import RowContext, RowError, TableFormat
-from sarhad.formats.csvio import read_rows
+from sarhad.formats.csvio import EXCEL_HINT, NOT_UTF8, read_rows
 from sarhad.formats.seen_ids import SeenIds
 from sarhad.model.incident import Incident, Place
 
@@ -202,12 +202,15 @@ class RejectedFile(InvalidInput):
 
 
 def rejection(name: str, tally: Tally) -> RejectedFile:
-    """The error that rejects the file ``name`` whole, listing the first errors."""
+    """The error that rejects the file ``name`` whole, listing the first errors, then, once, what to try when
+    some rows are not UTF-8 (an Excel file) rather than after each such row."""
     more = "" if tally.rejected < MAX_REPORTED_ERRORS else f" (showing the first {MAX_REPORTED_ERRORS})"
+    not_utf8 = any(error.endswith(NOT_UTF8) for error in tally.errors)
     return RejectedFile(
         f"{name}: rejected, nothing was stored: {tally.rejected} bad row"
         f"{'s' if tally.rejected != 1 else ''}{more}; use --skip-invalid to store the good rows\n  "
-        + "\n  ".join(tally.errors),
+        + "\n  ".join(tally.errors)
+        + (f"\n{NOT_UTF8} on some rows: {EXCEL_HINT}" if not_utf8 else ""),
         tally.rows,
         tally.rejected,
         tally.errors,
