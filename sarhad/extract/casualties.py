@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sarhad.extract.numbers import NumberMention
 
-__all__ = ["ATTACKER_NOUNS", "VICTIM_NOUNS", "Casualty", "find_casualties"]
+__all__ = ["ATTACKER_NOUNS", "VICTIM_NOUNS", "Casualty", "find_casualties", "may_rise"]
 
 
 class _Gate:
@@ -470,3 +470,33 @@ def _coordinated(text: str, mentions: list[NumberMention], out: list[Casualty], 
         break
     out.sort(key=lambda c: c.start)
     return out
+
+
+# "the toll could rise", "is expected to rise", "the number of dead may climb": a count with no upper bound yet
+_MAY_RISE = re.compile(
+    r"\b(?:could|may|might|(?:is|are|was|were)\s+(?:likely|expected|feared|set)\s+to|likely\s+to|expected\s+to)"
+    r"\s+(?:further\s+|still\s+)?(?:rise|climb|increase|go\s+up|mount|grow)\b",
+    re.I,
+)
+_NEGATED = re.compile(r"(?:\bnot|n't|\bnever)\s+(?:be\s+)?$", re.I)
+_RISING_WOUNDED = re.compile(r"\b(?:injur\w*|wounded|hurt)\b", re.I)
+_RISING_KILLED = re.compile(r"\b(?:dead|deaths?|fatalit(?:y|ies)|killed|lives|casualt(?:y|ies))\b", re.I)
+_RISING_TOLL = re.compile(r"\btoll\b", re.I)
+
+
+def may_rise(text: str) -> frozenset[str]:
+    """The measures (``killed``, ``wounded``) whose count ``text`` says may still rise: "the toll could rise" and
+    "the number of dead is expected to climb" → killed, "the number of injured may rise" → wounded, "casualties
+    could rise" → both. Empty where nothing is said to rise or the rise is denied ("not expected to rise")."""
+    out: set[str] = set()
+    for m in _MAY_RISE.finditer(text):
+        if _NEGATED.search(text, max(0, m.start() - 12), m.start()):
+            continue
+        subject = text[max(0, m.start() - 60) : m.start()]
+        subject = re.split(r"[.;:]\s|,\s+(?:and|but|while)\s", subject)[-1]
+        wounded = bool(_RISING_WOUNDED.search(subject))
+        if wounded or re.search(r"\bcasualt", subject, re.I):
+            out.add("wounded")
+        if _RISING_KILLED.search(subject) or (_RISING_TOLL.search(subject) and not wounded):
+            out.add("killed")
+    return frozenset(out)

@@ -29,7 +29,7 @@ from datetime import date, timedelta
 from typing import Any, Final
 
 from sarhad.extract.article import Article, Sentence
-from sarhad.extract.casualties import Casualty, find_casualties
+from sarhad.extract.casualties import Casualty, find_casualties, may_rise
 from sarhad.extract.dates import DateMention, find_dates
 from sarhad.extract.numbers import NumberMention, find_numbers
 from sarhad.extract.places import (
@@ -999,10 +999,26 @@ def _elsewhen(f: SentenceFeatures, c: Casualty, day: date | None) -> bool:
     return bool(dates) and all(not (d.earliest <= day <= d.latest) for d in dates if d.earliest and d.latest)
 
 
-def _counts(cluster: _Cluster, elsewhere: frozenset[str] = frozenset()) -> dict[str, Any]:
+def _rising(cluster: _Cluster, features: list[SentenceFeatures], clustered: set[int]) -> frozenset[str]:
+    """The measures whose count the cluster's sentences, or a sentence of no incident right after one of them
+    ("… killing nine people. The toll could rise, officials said."), say may still rise."""
+    own = {f.sentence.start for f in cluster.sentences}
+    texts = [f.sentence.text for f in cluster.sentences]
+    texts += [
+        after.sentence.text
+        for before, after in itertools.pairwise(features)
+        if before.sentence.start in own and after.sentence.start not in clustered
+    ]
+    return frozenset().union(*map(may_rise, texts))
+
+
+def _counts(
+    cluster: _Cluster, elsewhere: frozenset[str] = frozenset(), rising: frozenset[str] = frozenset()
+) -> dict[str, Any]:
     """The cluster's victim and attacker counts. ``elsewhere`` holds the places of the article's other
     incidents: a sentence naming one of them as well ("Blast in Turbat, firing in Panjgur leave seven dead")
-    counts for more than this incident."""
+    counts for more than this incident. A measure in ``rising`` ("the toll could rise") has no upper bound:
+    its ``high`` is None."""
     out: dict[str, Any] = {}
 
     def summed(f: SentenceFeatures) -> bool:
@@ -1040,7 +1056,7 @@ def _counts(cluster: _Cluster, elsewhere: frozenset[str] = frozenset()) -> dict[
             same = [c for c in victims if c.value == best.value and c.number.qualifier]
             number = best.number if best.number.qualifier or not same else same[0].number
             low = number.low
-            high = number.high
+            high = None if measure in rising else number.high
             out[measure] = {
                 "best": best.value,
                 "low": int(low) if low is not None else None,
@@ -1466,6 +1482,7 @@ def extract_incidents(article: Article, features: list[SentenceFeatures] | None 
     stats_article = _is_stats_article(features)
     out: list[dict[str, Any]] = []
     main_place: dict[str, Any] | None = None
+    clustered = {f.sentence.start for cluster in clusters for f in cluster.sentences}
     for cluster in clusters:
         if not cluster.sentences:
             continue
@@ -1477,7 +1494,7 @@ def extract_incidents(article: Article, features: list[SentenceFeatures] | None 
             if f.sentence.role != "title"  # a headline names every incident it sums
             for p in f.places
         )
-        counts = _counts(cluster, elsewhere)
+        counts = _counts(cluster, elsewhere, _rising(cluster, features, clustered))
         has_toll = "killed" in counts or "wounded" in counts or "kidnapped" in counts
         body = [f for f in cluster.sentences if f.sentence.role != "title"]
         if cluster.main:
