@@ -10,7 +10,7 @@ import hashlib
 import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -150,6 +150,18 @@ class PublishResult:
         return self.added + self.updated + self.unchanged
 
 
+def _located(incident: Incident) -> Incident:
+    """``incident`` with its place's distance to the border filled when it has coordinates but no distance, as an
+    import computes it (:func:`sarhad.geo.border_km`): without it the record is missing from every near-border
+    filter, while a near-border alert rule, which computes a missing distance, fires on it."""
+    place = incident.place
+    if place.border_km is not None or place.lat is None or place.lon is None:
+        return incident
+    from sarhad.geo import border_km
+
+    return replace(incident, place=replace(place, border_km=border_km(place.lat, place.lon)))
+
+
 class Publisher:
     """Collects records and writes them in batches inside the node's open transaction.
 
@@ -174,8 +186,13 @@ class Publisher:
         return self._stamp
 
     def add(self, incident: Incident, raw: dict[str, str] | None = None) -> None:
-        """Queue ``incident`` (and its verbatim source row) for publishing; a later copy of the same id wins."""
-        self._pending[incident.id] = (incident, raw)
+        """Queue ``incident`` (and its verbatim source row) for publishing; a later copy of the same id wins.
+
+        A record whose place has coordinates but no distance to the border gets it here (see :func:`_located`),
+        whichever path made it (``Node.publish``, the API, TAXII, an article): imports prepare theirs in bulk.
+        Raises InvalidInput on out-of-range coordinates.
+        """
+        self._pending[incident.id] = (_located(incident), raw)
         if len(self._pending) >= _BATCH:
             self.flush()
 
