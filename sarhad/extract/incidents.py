@@ -1072,8 +1072,22 @@ def _counts(
     return out
 
 
+def _neighbours(story: list[Sentence], index_of: dict[int, int], sentence: Sentence) -> tuple[str | None, str | None]:
+    """The texts of the sentences before and after ``sentence`` in its paragraph (None where there is none);
+    ``index_of`` maps each sentence's start to its place in ``story``."""
+    at = index_of.get(sentence.start)
+    if at is None or story[at].end != sentence.end:
+        return None, None  # a clause of a round-up sentence: its neighbours are its sentence's other clauses
+    before = story[at - 1] if at > 0 else None
+    after = story[at + 1] if at + 1 < len(story) else None
+    return (
+        before.text if before is not None and before.paragraph == sentence.paragraph else None,
+        after.text if after is not None and after.paragraph == sentence.paragraph else None,
+    )
+
+
 def _assertions(
-    cluster: _Cluster, counts: dict[str, Any], country: str | None, claimant: str | None
+    cluster: _Cluster, counts: dict[str, Any], country: str | None, claimant: str | None, article: Article
 ) -> list[dict[str, Any]]:
     """One count per sayer where the article gives a measure's count from different sayers ("the BLA claimed it
     killed a dozen soldiers; the military said five soldiers were martyred"): the main count (``main``, the
@@ -1081,6 +1095,7 @@ def _assertions(
     sayer's largest count; a sayer None is the article itself (a count it states without naming who gave it).
     Empty when no two sayers give a measure's count."""
     sentence_of = {id(c): f.sentence for f in cluster.sentences for c in f.casualties}
+    index_of = {s.start: i for i, s in enumerate(article.sentences)}
     out: list[dict[str, Any]] = []
     for measure in ("killed", "wounded", "kidnapped"):
         main = counts.get(measure)
@@ -1089,7 +1104,10 @@ def _assertions(
 
         def sayer(c: Casualty) -> str | None:
             s = sentence_of[id(c)]
-            return find_sayer(s.text, c.start - s.start, c.end - s.start, country, claimant)
+            previous, following = _neighbours(article.sentences, index_of, s)
+            return find_sayer(
+                s.text, c.start - s.start, c.end - s.start, country, claimant, previous=previous, following=following
+            )
 
         chosen = next((c for c in main["said"] if [c.start, c.end] == main["span"]), None)
         main_sayer = sayer(chosen) if chosen is not None else None
@@ -1578,7 +1596,11 @@ def extract_incidents(article: Article, features: list[SentenceFeatures] | None 
             "attackers_killed": counts["attackers_killed"]["best"] if "attackers_killed" in counts else None,
             "toll_updated": bool(killed and killed["toll_update"]),
             "assertions": _assertions(
-                cluster, counts, place["country"] or country, actor.actor.short or actor.actor.name if actor else None
+                cluster,
+                counts,
+                place["country"] or country,
+                actor.actor.short or actor.actor.name if actor else None,
+                article,
             ),
             "attack_type": attack_type,
             "target": target,

@@ -74,6 +74,25 @@ _SAYERS: Final[tuple[tuple[re.Pattern[str], str, str, str], ...]] = tuple(
         (r"relatives|family|families", "relatives", "relatives", "relatives"),
     )
 )  # fmt: skip
+# A sentence or ';'-clause that ends on its sayer: "…, the provincial police said." / "…, according to police;".
+_ENDS_ON_SAYER = re.compile(
+    rf",\s*(?P<who>(?:[\w'\u2019\-]+\s+){{1,6}}?){_VERB}\s*[.;]?\s*$"
+    r"|,\s*according to\s+(?P<according>(?:[\w'\u2019\-]+\s*){1,6}?)\s*[.;]?\s*$",
+    re.I,
+)
+# The sentence after that vouches for the count without a count of its own: "Police confirmed the toll."
+_CONFIRMS = re.compile(
+    r"^\s*(?P<who>(?:[\w'\u2019\-]+\s+){1,6}?)(?:confirmed|gave|released|verified)\s+(?:the|this|that|these)\s+"
+    r"(?:death\s+)?(?:toll|figures?|numbers?|casualt(?:y|ies)(?:\s+figures?)?)\s*(?:[.;]|$)",
+    re.I,
+)
+# A sentence that turns to something else than what the sentence before said.
+_TURN = re.compile(
+    r"^\W*(?:separately|elsewhere|meanwhile|however|but|earlier|later|in (?:a |another )?(?:separate|other)|"
+    r"in another|last (?:week|month|year)|the (?:previous|day before))\b",
+    re.I,
+)
+_ANY_SAYER = re.compile(rf"\b{_VERB}\b|\baccording to\b", re.I)
 # "the group", "the outfit", "the militants": the claimant named before in the article.
 _GROUP_WORDS = re.compile(r"\b(?:the|this|that)\s+(?:\w+\s+)?(?:group|outfit|organi[sz]ation|militants)\b", re.I)
 
@@ -106,13 +125,78 @@ def _name(who: str, country: str | None, claimant: str | None) -> str | None:
     return None
 
 
-def find_sayer(text: str, start: int, end: int, country: str | None, claimant: str | None = None) -> str | None:
+def find_sayer(
+    text: str,
+    start: int,
+    end: int,
+    country: str | None,
+    claimant: str | None = None,
+    *,
+    previous: str | None = None,
+    following: str | None = None,
+) -> str | None:
     """Who the sentence ``text`` says gave the count at ``text[start:end]``: the sayer in the count's clause
     before it ("the military said five …"), after it ("…, police said"), in "according to …", or left out
     ("hospital officials put the toll at 14, police at 11" gives 11 to the police). ``country`` chooses the
     names ("the army" in a Pakistani article is the Pakistan military, ISPR); ``claimant`` is the group
-    "the group said it killed" means. None when no sayer is named, or the words name none sarhad knows.
+    "the group said it killed" means.
+
+    Where the count's sentence names no sayer at all, the adjacent ones of its paragraph (``previous``,
+    ``following``, None where there is none) may: "…, the provincial police said. Eleven people were killed."
+    and "Eleven people were killed. Police confirmed the toll." are the police's, as is the ';'-clause
+    "…, police said; eleven people were killed". See :func:`_adjacent_sayer` for what is never carried.
+    None when no sayer is named, or the words name none sarhad knows.
     """
+    own = _own_sayer(text, start, end, country, claimant)
+    if own is not None:
+        return own
+    return _adjacent_sayer(text, start, country, previous, following)
+
+
+def _adjacent_sayer(
+    text: str, start: int, country: str | None, previous: str | None, following: str | None
+) -> str | None:
+    """The sayer of the clause or sentence before the count's, when it ends on its attribution, or of the sentence
+    after, when it confirms the toll. Never carried: into a sentence that names a sayer of its own (for
+    something else) or turns elsewhere ("Separately, …"), from a group's words (a claim is no source of the
+    article's count), across a count of the sentence after ("Police put the toll at 14")."""
+    a, _b = _clause(text, start)
+    before, rest = text[:a], text[a:]
+    if _ANY_SAYER.search(rest):
+        return None
+    if before.strip():
+        # the count's clause follows another of its sentence: only a ';'-clause ending on its sayer is carried
+        return _state_sayer(_ends_on_sayer(before), country) if before.rstrip().endswith(";") else None
+    if _TURN.match(text):
+        return None
+    if previous is not None:
+        named = _state_sayer(_ends_on_sayer(previous), country)
+        if named is not None:
+            return named
+    if following is not None:
+        confirms = _CONFIRMS.match(following)
+        if confirms:
+            return _state_sayer(confirms.group("who"), country)
+    return None
+
+
+def _ends_on_sayer(text: str) -> str | None:
+    """The words naming the sayer an attribution at the end of ``text`` gives ("…, police said." → "police ")."""
+    m = _ENDS_ON_SAYER.search(text)
+    if m is None:
+        return None
+    return m.group("who") or m.group("according")
+
+
+def _state_sayer(who: str | None, country: str | None) -> str | None:
+    """The sayer ``who`` names, unless it is a group (whose words are its claim) or nobody sarhad knows."""
+    if who is None or find_actor_mentions(who) or _GROUP_WORDS.search(who):
+        return None
+    return _name(who, country, None)
+
+
+def _own_sayer(text: str, start: int, end: int, country: str | None, claimant: str | None) -> str | None:
+    """The sayer the count's own clause names (see :func:`find_sayer`)."""
     ellipsis = _ELLIPSIS.search(text[max(0, start - 60) : start])
     if ellipsis and re.search(r"\bput the (?:death )?toll at\b", text[:start], re.I):
         named = _name(ellipsis.group("who"), country, claimant)
