@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import typer
 
 from sarhad.cli._shared import console, err_console, print_json
+from sarhad.errors import InvalidInput, SarhadError
 
 __all__ = ["extract_cmd", "register"]
 
@@ -54,31 +56,74 @@ def _summary(entry: dict[str, Any]) -> None:
 
 
 _FILES = typer.Argument(..., help="Article files: title, source, date, blank line, body.")
-_JSON = typer.Option(False, "--json", help="Print a JSON list, one entry per file.")
+_JSON = typer.Option(
+    False, "--json", help="Print a JSON list, one entry per file, in order; a file that failed has only file and error."
+)
 _PUBLISHED = typer.Option(
     None, "--published", help="Publication date (YYYY-MM-DD) for plain text or to override the header."
 )
 
 
 def extract_cmd(files: list[Path] = _FILES, as_json: bool = _JSON, published: str = _PUBLISHED) -> None:
-    """Propose incident records, commitments and figures from news articles, each value tied to its span."""
-    from sarhad.extract import extract_file
+    """Propose incident records, commitments and figures from news articles, each value tied to its span.
 
-    entries = []
-    for path in files:
-        extraction = extract_file(str(path), published)
-        if extraction.article.published is None:
-            err_console.print(
-                f"warning: {path}: no publication date (no header, no --published): relative dates stay unresolved",
-                highlight=False,
-                markup=False,
-            )
-        entries.append(extraction.to_json())
+    A file that cannot be extracted (missing, unreadable, not UTF-8, empty, not an article) is named on stderr
+    with the reason, and the other files are extracted all the same; the exit status is then 1. Nothing is
+    stored: 'sarhad ingest article' publishes articles."""
+    day = _published_day(published)  # a bad date is the command's error, not each file's
+    entries = [_extract_one(path, day) for path in files]
     if as_json:
         print_json(entries)
-        return
-    for entry in entries:
-        _summary(entry)
+    else:
+        for entry in entries:
+            if entry["error"] is None:
+                _summary(entry)
+    failed = [str(entry["file"]) for entry in entries if entry["error"] is not None]
+    if failed:
+        extracted = len(files) - len(failed)
+        raise InvalidInput(
+            f"{len(failed)} of {len(files)} files could not be extracted ({', '.join(failed)});"
+            f" {extracted} {'was' if extracted == 1 else 'were'}"
+        )
+
+
+def _published_day(published: str | None) -> date | None:
+    """The day ``--published`` names (None when not given). Raises InvalidInput when it is not YYYY-MM-DD."""
+    from sarhad.extract.dates import parse_iso_date
+
+    if published is None:
+        return None
+    day = parse_iso_date(published)
+    if day is None:
+        raise InvalidInput(f"--published {published!r} is not a date (YYYY-MM-DD)")
+    return day
+
+
+def _extract_one(path: Path, published: date | None) -> dict[str, Any]:
+    """The entry of one file: its extraction with ``error`` None, or only ``file`` and ``error`` (the reason, also
+    printed on stderr) when it cannot be read or is no article."""
+    from sarhad.extract import extract_file
+
+    try:
+        extraction = extract_file(str(path), published)
+    except (SarhadError, OSError) as exc:
+        reason = _reason(path, exc)
+        err_console.print(f"error: {path}: {reason}", style="red", highlight=False, markup=False)
+        return {"file": str(path), "error": reason}
+    if extraction.article.published is None:
+        err_console.print(
+            f"warning: {path}: no publication date (no header, no --published): relative dates stay unresolved",
+            highlight=False,
+            markup=False,
+        )
+    return {**extraction.to_json(), "error": None}
+
+
+def _reason(path: Path, exc: SarhadError | OSError) -> str:
+    """Why ``path`` could not be extracted, without the path the message may start with."""
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    return str(exc).removeprefix(f"{path}: ")
 
 
 def register(app: typer.Typer) -> None:
