@@ -1065,6 +1065,7 @@ def _counts(
                 "span": [best.start, best.end],
                 "toll_update": any(c.toll for c in victims),
                 "said": said,
+                "rising": measure in rising,
             }
         if attackers and measure == "killed":
             best_a = max(attackers, key=lambda c: c.value)
@@ -1154,7 +1155,8 @@ def _assertions(
                     "asserted_by": who,
                     "best": c.value,
                     "low": int(c.number.low) if c.number.low is not None else None,
-                    "high": int(c.number.high) if c.number.high is not None else None,
+                    # "the toll could rise" leaves every sayer's count open above
+                    "high": int(c.number.high) if c.number.high is not None and not main["rising"] else None,
                     "qualifier": c.number.qualifier,
                     "span": [c.start, c.end],
                     "main": False,

@@ -45,3 +45,12 @@ def test_a_toll_that_did_rise_keeps_its_bound() -> None:
 def test_a_toll_said_not_to_rise_keeps_its_bound() -> None:
     inc = _main("A bomb killed four people in Quetta on Monday. Officials said the toll was not expected to rise.")
     assert inc["killed_high"] == 4
+
+
+def test_every_sayers_count_of_a_toll_that_may_rise_has_an_open_high() -> None:
+    inc = _main(
+        "A bomb exploded in a market in Quetta on Monday. Hospital officials put the toll at 14, police at 11. "
+        "Rescue officials said the toll could rise."
+    )
+    said = [(a["asserted_by"], a["low"], a["best"], a["high"]) for a in inc["assertions"] if a["measure"] == "killed"]
+    assert said == [("hospital officials", 14, 14, None), ("police", 11, 11, None)]
