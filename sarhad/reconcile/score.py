@@ -7,8 +7,11 @@ part        weight agreement
 =========== ====== ==================================================================================
 date        0.25   1 for overlapping dates, 0.75 one day apart (night attacks), 0.35 within the slack;
                    scaled down for vague dates (a month overlaps many incidents)
-place       0.25   for two coordinates: ``exp(-d²/2s²)`` with s the combined precision radius; else the
-                   province (same 0.6, different 0.05); different countries 0.1
+place       0.25   for two coordinates: ``exp(-d²/2s²)`` with s the combined precision radius, at most 1
+                   for two exact points and 0.7 for a town's; a coarse position (a district's or a
+                   province's centroid) is an uncertain place: at most 0.5, as if the place were unknown,
+                   and less as the other point lies beyond its radius; without coordinates the
+                   province (same 0.5, different 0.05); different countries 0.1
 attack type 0.12   same 1, different 0
 perpetrator 0.15   same actor (through the alias registry) 1, related groups 0.7, different 0.1
 killed      0.15   1 when the ranges overlap, falling with the relative difference of the bests
@@ -86,8 +89,14 @@ def _date(f: Features, a: I64, b: I64) -> F64:
     return np.asarray(base * vague, dtype=np.float64)
 
 
+# The most a position of each precision can say for "same place": an exact point (radius up to 2 km) all of it,
+# a town's point (up to 10 km) less; a coarser one (a district's centroid, 40 km) says only that the place may be
+# anywhere in that district, which is no evidence either way: 0.5, the score of an unknown place.
+_COARSE_KM: Final = 10.0
+
+
 def _cap(radius: F64) -> F64:
-    return np.where(radius <= 2, 1.0, np.where(radius <= 10, 0.7, np.where(radius <= 50, 0.6, 0.5)))
+    return np.where(radius <= 2, 1.0, np.where(radius <= _COARSE_KM, 0.7, 0.5))
 
 
 def _place(f: Features, a: I64, b: I64) -> F64:

@@ -1,0 +1,52 @@
+"""The pairwise score: what a place of each precision says for "the same incident"."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from sarhad.reconcile.cluster import cluster_records
+from sarhad.reconcile.features import Features
+from sarhad.reconcile.record import Record
+from sarhad.reconcile.score import score_pairs
+from tests.reconcile.helpers import record
+
+# Zahedan county's centroid, and a point 30 km north of it (0.27 degrees of latitude)
+_CENTROID = (29.50, 60.86)
+_NORTH_30KM = (29.77, 60.86)
+
+
+def _place(geo: str, at: tuple[float, float], ref: str, **kwargs: object) -> Record:
+    return record("IR" if geo != "exact" else "PK", ref, "2024-05-02", lat=at[0], lon=at[1], geo=geo,
+                  country="IR", admin1="IR-11", place="Zahedan", attack="Armed Assault", **kwargs)  # fmt: skip
+
+
+def _score(a: Record, b: Record) -> float:
+    records = [a, b]
+    return float(score_pairs(records, Features.of(records), np.array([0]), np.array([1]))[0])
+
+
+def test_a_district_centroid_is_an_uncertain_place_not_a_near_match() -> None:
+    exact = _place("exact", _NORTH_30KM, "E")
+    district = _score(_place("admin2", _CENTROID, "D"), exact)
+    unknown = _score(replace(_place("admin2", _CENTROID, "U"), lat=None, lon=None, geo_precision="unknown"), exact)
+    same_point = _score(_place("exact", _NORTH_30KM, "S"), exact)
+    apart = _score(_place("exact", _CENTROID, "A"), exact)
+    # a centroid whose district holds the other point says no more than an unknown place ...
+    assert district == unknown
+    # ... which is less than an exact match, and more than two exact points 30 km apart
+    assert apart < district < same_point
+    # beyond the district's radius it counts against
+    far = _score(_place("admin2", (_CENTROID[0] - 0.6, _CENTROID[1]), "F"), exact)
+    assert far < district
+
+
+def test_a_district_centroid_does_not_pull_in_a_different_attack_30_km_away() -> None:
+    # IR places its attack at the county's centroid; ACLED reports another attack of the same day, 30 km away,
+    # with other figures: nothing but the day, the kind of attack and the county ties them
+    district = _place("admin2", _CENTROID, "IR-9", killed=6)
+    other = record("ACLED", "A-9", "2024-05-02", lat=_NORTH_30KM[0], lon=_NORTH_30KM[1], geo="exact", country="IR",
+                   admin1="IR-11", place="Zahedan", attack="Armed Assault", killed=2)  # fmt: skip
+    result = cluster_records([district, other])
+    assert result.labels[district.id] != result.labels[other.id]
