@@ -39,7 +39,8 @@ PLACES = [
     ("IR", "ir-1", "2025-04-12", "Mirjaveh", "Sistan and Baluchestan", "Mirjaveh", 29.02, 61.45, 9, "Jaish al-Adl", 6),
     ("IR", "ir-2", "2025-06-01", "Saravan", "Sistan and Baluchestan", "Saravan", 27.37, 62.33, 12.0, None, 1),
 ]  # fmt: skip
-DEFAULTS = dict.fromkeys(("since", "until", "admin1", "perpetrator", "party", "near_border"), "") | {"colour": "party"}
+FILTERS = ("since", "until", "country", "admin1", "perpetrator", "party", "near_border")
+DEFAULTS = dict.fromkeys(FILTERS, "") | {"colour": "party"}
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@
   const PERP_COLOURS = ["#ff7a6b", "#e5a54b", "#c792ea", "#5aa9e6", "#5fd39a", "#f2d17b", "#7fd1d8", "#ff9ecf", "#b8c4d0"];
   const state = { token: sessionStorage.getItem(TOKEN_KEY), me: null, offset: 0, limit: 25, selected: null,
     measure: "incidents", colourBy: "party", parties: new Set(), perps: [], months: [], live: null, loads: 0,
-    fresh: new Set(), perpGroups: new Map(), groupOf: new Map(), drawn: [], linked: false, optionsReady: Promise.resolve() };
+    fresh: new Set(), perpGroups: new Map(), groupOf: new Map(), drawn: [], linked: false, optionsReady: Promise.resolve(), pageFromLink: null, notApplied: [] };
   const $ = (sel) => document.querySelector(sel);
   const esc = (v) => String(v == null ? "" : v).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
   const fmt = new Intl.NumberFormat("en");
@@ -58,8 +58,9 @@
     delete document.documentElement.dataset.ready;
     window.sarhadReady = false;
     state.offset = 0; state.selected = null; state.months = []; state.fresh.clear(); state.parties.clear();
-    state.linked = false; state.drawn = [];
-    for (const sel of ["#f-admin1", "#f-perpetrator", "#f-party"]) { while ($(sel).options.length > 1) $(sel).remove(1); }
+    state.linked = false; state.drawn = []; state.pageFromLink = null;
+    showNotApplied([]);
+    for (const sel of ["#f-country", "#f-admin1", "#f-perpetrator", "#f-party"]) { while ($(sel).options.length > 1) $(sel).remove(1); }
     for (const el of $("#filters").elements) { if (el.name && el.name !== "colour") el.value = ""; }
     if (map) { markerLayer.clearLayers(); liveLayer.clearLayers(); }
     $("#incidents tbody").innerHTML = "";
@@ -336,6 +337,9 @@
     const query = asked();
     const data = await api("/api/dashboard/table?" + query);
     if (query !== asked()) return;
+    const linkedPage = state.pageFromLink;
+    state.pageFromLink = null;
+    if (data.total > 0 && state.offset >= data.total) return lastPage(data.total, linkedPage, keepRows);
     renderKpis(data.total, data.killed_known);
     if (!$("#joint").hidden) return;
     if (keepRows !== true) {
@@ -349,6 +353,13 @@
     $("#page-label").textContent = `page ${fmt.format(page)} of ${fmt.format(pages)}`;
     $("#prev").disabled = state.offset === 0;
     $("#next").disabled = state.offset + state.limit >= data.total;
+  }
+  // A page past the last one (a link's, or the last page emptied meanwhile) shows the last page; a link's says so.
+  function lastPage(total, linkedPage, keepRows) {
+    state.offset = Math.floor((total - 1) / state.limit) * state.limit;
+    if (linkedPage) notApplied(`page ${linkedPage} (the last is ${fmt.format(state.offset / state.limit + 1)})`);
+    writeLink();
+    return loadTable(keepRows);
   }
   function tableRow(row) {
     const tr = document.createElement("tr");
@@ -367,17 +378,34 @@
     });
     return tr;
   }
-  $("#prev").addEventListener("click", () => { state.offset = Math.max(0, state.offset - state.limit); loadTable(); });
-  $("#next").addEventListener("click", () => { state.offset += state.limit; loadTable(); });
+  $("#prev").addEventListener("click", () => { state.offset = Math.max(0, state.offset - state.limit); writeLink(); loadTable(); });
+  $("#next").addEventListener("click", () => { state.offset += state.limit; writeLink(); loadTable(); });
   function range(l, b, h) {
     if (b == null && l == null) return "unknown";
     if (l != null && h != null && l !== h) return `${b == null ? "" : b + " "}(${l}–${h})`;
     return String(b == null ? l : b);
   }
-  async function showDetail(id) {
-    state.selected = id;
+  function markSelected(id) {
     for (const tr of document.querySelectorAll("#incidents tbody tr")) tr.setAttribute("aria-selected", String(tr.dataset.id === id));
-    const d = await api("/api/dashboard/incidents/" + encodeURIComponent(id));
+  }
+  // fromLink: the incident a link selects. One the reader may not read, or that no longer exists, is not shown:
+  // the detail panel says so quietly, the notice names it, and the link drops it.
+  async function showDetail(id, fromLink) {
+    state.selected = id;
+    markSelected(id);
+    writeLink();
+    let d;
+    try { d = await api("/api/dashboard/incidents/" + encodeURIComponent(id)); }
+    catch (err) {
+      if (!state.token || state.selected !== id) return;
+      state.selected = null;
+      markSelected(null);
+      writeLink();
+      $("#detail").innerHTML = `<p class="muted" data-testid="detail-unavailable">${fromLink ? "The incident this link selects" : "That incident"} is not available to you: it may no longer exist, or not be shared with you.</p>`;
+      if (fromLink) notApplied(`incident "${shorten(id)}"`);
+      return;
+    }
+    if (state.selected !== id) return;  // another incident was chosen meanwhile
     const inc = d.incident;
     const all = [inc, ...d.versions];
     const head = `<h3>${esc(inc.name || inc.place || inc.admin2 || "Incident")}</h3><p class="muted">${esc(inc.date_start)} · ${esc([inc.place, inc.admin2, inc.admin1, inc.country].filter(Boolean).join(", "))}</p>`;
@@ -397,7 +425,7 @@
 
   // -- joint picture: reconciliation's clusters (no live updates: it follows the filters and the toggle) -------
   const FLAG_WORDS = { figures_disagree: "figures disagree", perpetrator_disagree: "perpetrators disagree",
-    location_disagree: "places disagree", single_source: "one source only" };
+    location_disagree: "places disagree", date_disagree: "dates disagree", single_source: "one source only" };
   function killedByParty(c) {
     const parts = Object.entries(c.killed_by_party || {}).map(([p, r]) => `${p} ${range(r.low, r.best, r.high)}`);
     return parts.length ? parts.join(", ") : "unknown";
@@ -434,10 +462,13 @@
     if (!data.clusters.length) tbody.innerHTML = `<tr><td colspan="5" class="muted">No clusters match the filters.</td></tr>`;
   }
   async function showCluster(id) {
+    state.selected = null;
+    markSelected(null);
+    writeLink();
     const c = await api("/api/dashboard/clusters/" + encodeURIComponent(id));
     const rows = c.records.map((m) => {
       const k = (m.figures || []).find((f) => f.measure === "killed" && f.category === "total");
-      return `<tr><td>${esc(m.reported_by)} <span class="muted">${esc(m.dataset)}</span></td><td>${esc(m.date_start)}</td>` +
+      return `<tr><td>${esc(m.label || m.reported_by)}</td><td>${esc(m.date_start)}</td>` +
         `<td>${esc([m.place, m.admin1].filter(Boolean).join(", ") || "—")}</td><td>${esc(m.perpetrator || "—")}</td>` +
         `<td class="num">${k ? esc(range(k.low, k.best, k.high)) : "unknown"}</td></tr>`;
     }).join("");
@@ -609,6 +640,8 @@
   async function loadOptions() {
     const o = await api("/api/dashboard/options");
     const fill = (sel, values) => { for (const [v, label] of values) { const opt = document.createElement("option"); opt.value = v; opt.textContent = label; sel.appendChild(opt); } };
+    const countries = [...new Set(o.provinces.map((p) => p.country).filter(Boolean))].sort();
+    fill($("#f-country"), countries.map((c) => [c, c]));
     fill($("#f-admin1"), o.provinces.map((p) => [p.admin1, `${p.admin1} (${p.country})`]));
     fill($("#f-perpetrator"), o.perpetrators.map((p) => [p.name, p.name]));
     state.perpGroups = new Map(o.perpetrators.map((p) => [p.name, p.spellings]));
@@ -617,27 +650,32 @@
     o.parties.forEach(partyColour);
     o.perpetrators.forEach((p) => colourFor(p.name, state.perps, PERP_COLOURS));
   }
-  function refresh() {
-    state.offset = 0;
+  // offset: the table's first row (a link's page; a changed filter starts again at the first page).
+  function refresh(offset) {
+    state.offset = offset || 0;
     // loadTable only updates the totals while the joint picture is shown; loadJoint does nothing while it is not.
     return Promise.all([loadTimeline().then(() => Promise.all([loadTable(), loadJoint()])), loadMarkers()]);
   }
   $("#filters").addEventListener("change", (ev) => {
+    if (ev.target.name === "colour") { state.colourBy = ev.target.value; writeLink(); loadMarkers(); return; }
+    state.offset = 0;
     writeLink();
-    if (ev.target.name === "colour") { state.colourBy = ev.target.value; loadMarkers(); return; }
     refresh();
   });
-  $("#filters").addEventListener("reset", () => setTimeout(() => { state.colourBy = "party"; writeLink(); refresh(); }, 0));
+  $("#filters").addEventListener("reset", () => setTimeout(() => { state.colourBy = "party"; state.offset = 0; writeLink(); refresh(); }, 0));
   $("#filters").addEventListener("submit", (ev) => ev.preventDefault());
 
   // -- the link: the page's state in the URL's fragment ---------------------------------------------------
-  // The filters, the colour mode, the timeline's measure and the map's view are kept in the fragment
-  // (#since=2025-03-01&perpetrator=…&map=7/26.500/62.900), so the address is a link to what the page shows.
+  // The filters, the colour mode, the timeline's measure, the map's view, the table's page and the selected
+  // incident are kept in the fragment (#since=2025-03-01&perpetrator=…&map=7/26.500/62.900&page=2&incident=…),
+  // so the address is a link to what the page shows.
   // The fragment never reaches the server, its logs or a proxy; the page is read the same without it; and
   // signing in happens within the page, so a link opened before signing in keeps its state. A change is
   // written with history.replaceState (no reload, no history entry); opening another link in the tab (a new
   // entry) or going Back or Forward to one shows that link's state. Only known keys with valid values are
-  // read, into form fields (never into HTML); anything else is dropped and the defaults are kept.
+  // read, into form fields (never into HTML); anything else is dropped and the defaults are kept. A known key whose
+  // value is not applied (not a valid value, not among the reader's choices, a page past the last, an incident
+  // the reader cannot read) is named in a notice above the panels, as text.
   const DAY = /^\d{4}-\d{2}-\d{2}$/;
   const VIEW = /^(\d{1,2})\/(-?\d{1,2}(?:\.\d{1,6})?)\/(-?\d{1,3}(?:\.\d{1,6})?)$/;
   function validDay(v) {
@@ -645,34 +683,59 @@
     const d = new Date(v + "T00:00:00Z");
     return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
   }
+  const PAGE = /^[1-9]\d{0,6}$/;
+  const INCIDENT = /^[\w.:-]{1,200}$/;
   function readLink() {
     const p = new URLSearchParams(location.hash.slice(1));
-    const out = {};
-    for (const key of ["since", "until"]) { const v = p.get(key); if (v && validDay(v)) out[key] = v; }
+    const out = { rejected: [] };
+    const reject = (key) => { if (p.get(key)) out.rejected.push(`${key} "${shorten(p.get(key))}"`); };
+    for (const key of ["since", "until"]) { const v = p.get(key); if (v && validDay(v)) out[key] = v; else reject(key); }
     // Checked against the lists the server offers when they are filled (applyFilters).
-    for (const key of ["admin1", "perpetrator", "party", "near_border", "colour"]) {
+    for (const key of ["country", "admin1", "perpetrator", "party", "near_border", "colour"]) {
       const v = p.get(key);
-      if (v && v.length <= 200) out[key] = v;
+      if (v && v.length <= 200) out[key] = v; else reject(key);
     }
-    if (["incidents", "killed"].includes(p.get("measure"))) out.measure = p.get("measure");
+    if (["incidents", "killed"].includes(p.get("measure"))) out.measure = p.get("measure"); else reject("measure");
     const view = VIEW.exec(p.get("map") || "");
     if (view) {
       const [zoom, lat, lon] = [Number(view[1]), Number(view[2]), Number(view[3])];
       if (zoom >= map.getMinZoom() && zoom <= map.getMaxZoom() && Math.abs(lat) <= 85 && Math.abs(lon) <= 180) out.map = { zoom, lat, lon };
     }
+    if (!out.map) reject("map");
+    if (PAGE.test(p.get("page") || "")) out.page = Number(p.get("page")); else reject("page");
+    if (INCIDENT.test(p.get("incident") || "")) out.incident = p.get("incident"); else reject("incident");
     return out;
   }
-  // A select takes only a value it offers (an unknown province or group is dropped); a date, a valid day.
+  // A link's value as the notice quotes it: at most 60 characters.
+  function shorten(value) { return value.length > 60 ? value.slice(0, 59) + "…" : value; }
+  // A select takes only a value it offers (an unknown province or group is dropped, and named in the notice);
+  // a date, a valid day. The table's page and the selected incident are checked when they are read.
   function applyFilters(wanted) {
+    const rejected = [...wanted.rejected];
     for (const el of $("#filters").elements) {
       if (!el.name) continue;
       const v = wanted[el.name] || "";
-      if (el.tagName === "SELECT") el.value = [...el.options].some((o) => o.value === v) ? v : el.options[0].value;
-      else el.value = v;
+      if (el.tagName !== "SELECT") { el.value = v; continue; }
+      const offered = [...el.options].some((o) => o.value === v);
+      el.value = offered ? v : el.options[0].value;
+      if (!offered && v) rejected.push(`${el.name} "${shorten(v)}"`);
     }
     state.colourBy = $("#f-colour").value;
     setMeasure(wanted.measure || "incidents");
+    state.offset = wanted.page ? (wanted.page - 1) * state.limit : 0;
+    state.pageFromLink = wanted.page || null;
+    state.selected = wanted.incident || null;
+    showNotApplied(rejected);
   }
+  // The notice names the parts of the link not applied; it goes with a dismissal, a sign-out or another link.
+  function showNotApplied(parts) {
+    state.notApplied = parts;
+    const box = $("#link-notice");
+    box.hidden = !parts.length;
+    box.querySelector(".text").textContent = parts.length ? `Not applied from this link: ${parts.join(", ")}. The page shows the defaults for these instead.` : "";
+  }
+  function notApplied(part) { showNotApplied([...state.notApplied, part]); }
+  $("#link-notice button").addEventListener("click", () => showNotApplied([]));
   function applyView(wanted) {
     if (wanted.map) map.setView([wanted.map.lat, wanted.map.lon], wanted.map.zoom);
     else map.setView(HOME.center, HOME.zoom);
@@ -685,6 +748,8 @@
     if (state.measure !== "incidents") p.set("measure", state.measure);
     const c = map.getCenter();
     p.set("map", `${map.getZoom()}/${c.lat.toFixed(3)}/${c.lng.toFixed(3)}`);
+    if (state.offset > 0) p.set("page", String(Math.floor(state.offset / state.limit) + 1));
+    if (state.selected) p.set("incident", state.selected);
     return "#" + p.toString().replace(/%2F/g, "/");  // "/" may stand in a fragment: map=7/26.500/62.900
   }
   // Written only while signed in and once the link's state is applied: a sign-out or the sign-in form leave the
@@ -702,8 +767,9 @@
     applyFilters(wanted);
     applyView(wanted);
     drawTimeline();
-    refresh();
+    refresh(state.offset);
     writeLink();
+    if (wanted.incident) showDetail(wanted.incident, true); else $("#detail").innerHTML = EMPTY_DETAIL;
   });
   $("#f-copy").addEventListener("click", async () => {
     const b = $("#f-copy");
@@ -738,6 +804,7 @@
     const f = Object.fromEntries(new URLSearchParams(filterQuery()));
     if (f.since && row.date_start < f.since) return false;
     if (f.until && row.date_start > f.until) return false;
+    if (f.country && row.country !== f.country) return false;
     if (f.admin1 && row.admin1 !== f.admin1) return false;
     if (f.party && row.reported_by !== f.party) return false;
     if (f.perpetrator && !matchesPerpetrator(row.perpetrator, f.perpetrator)) return false;
@@ -851,14 +918,15 @@
     const options = loadOptions();
     state.optionsReady = options;
     applyView(wanted);
-    if (wanted.admin1 || wanted.perpetrator || wanted.party) await options.catch(() => null);
+    if (wanted.country || wanted.admin1 || wanted.perpetrator || wanted.party) await options.catch(() => null);
     if (!state.token) return;  // the session ended meanwhile
     applyFilters(wanted);
     state.linked = true;
     writeLink();
     connectStream();
     // Everything else at once: the map's layers and the data do not wait for one another.
-    await Promise.all([options, first ? loadLayers() : null, loadTimeline().then(loadTable), loadMarkers(), loadAlerts(), loadRules(), loadLog(), loadFramework()]);
+    const detail = wanted.incident ? showDetail(wanted.incident, true) : null;
+    await Promise.all([options, first ? loadLayers() : null, loadTimeline().then(loadTable), loadMarkers(), loadAlerts(), loadRules(), loadLog(), loadFramework(), detail]);
     window.sarhadReady = true;
     document.documentElement.dataset.ready = "true";
   }

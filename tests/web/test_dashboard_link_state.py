@@ -1,0 +1,141 @@
+"""More of the dashboard's state in its link, and what the page says when a link asks for what it cannot show.
+
+A real Chromium against a real server on loopback (as in test_dashboard_links): the country filter, the
+incident table's page and the selected incident travel in the link; a link's value the reader's lists do not
+offer, a page past the last one, or an incident the reader cannot read (or that no longer exists) leaves the
+defaults and a visible notice naming the part of the link not applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.integration.test_dashboard_browser import ARGS, CHROMIUM, _serve, sync_playwright
+from tests.web.test_dashboard_links import PLACES, pytestmark
+
+if sync_playwright is not None:
+    from playwright.sync_api import Browser, Page, expect
+
+__all__ = ["pytestmark"]  # the browser tests' markers
+
+# Thirty PK incidents on thirty days, then the seven of test_dashboard_links: the table has two pages of 25.
+MANY = [
+    ("PK", f"pk-m{i}", f"2024-01-{i + 1:02d}", "Turbat", "Balochistan", "Kech", 26.00, 63.05, 40.0, "TTP", 1)
+    for i in range(30)
+] + PLACES  # fmt: skip
+MISSING = "incident--00000000-0000-5000-8000-000000000000"
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    assert sync_playwright is not None
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[dict[str, Any]]:
+    with _serve(tmp_path / "pk", PLACES) as served:
+        yield served
+
+
+@pytest.fixture
+def many(tmp_path: Path) -> Iterator[dict[str, Any]]:
+    with _serve(tmp_path / "pk", MANY) as served:
+        yield served
+
+
+def _open(browser: Browser, link: str, token: str) -> Page:
+    """``link`` opened in a fresh browser context (a colleague's), signed in with ``token``."""
+    page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+    page.goto(link)
+    page.fill("#token", token)
+    page.press("#token", "Enter")
+    page.wait_for_selector("html[data-ready='true']", timeout=15_000)
+    return page
+
+
+def _fragment(page: Page) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(page.url).fragment)
+
+
+def test_the_country_filter_is_in_the_panel_and_in_the_link(server: dict[str, Any], browser: Browser) -> None:
+    page = _open(browser, server["base"] + "/", server["analyst"])
+    assert page.locator("#f-country option").all_inner_texts() == ["All", "IR", "PK"]
+    page.select_option("#f-country", "IR")
+    expect(page.locator("#table-total")).to_have_text("· 2", timeout=5000)
+    page.wait_for_function("() => location.hash.includes('country=IR')", timeout=5000)
+    colleague = _open(browser, page.url, server["viewer"])
+    expect(colleague.locator("#table-total")).to_have_text("· 2", timeout=5000)
+    assert colleague.input_value("#f-country") == "IR"
+    parties = colleague.locator("#incidents tbody tr td:nth-child(2)").all_inner_texts()
+    assert [p.strip() for p in parties] == ["IR", "IR"]
+    expect(colleague.locator("#link-notice")).to_be_hidden()
+
+
+def test_a_link_carries_the_tables_page_and_the_selected_incident(many: dict[str, Any], browser: Browser) -> None:
+    page = _open(browser, many["base"] + "/", many["analyst"])
+    expect(page.locator("#page-label")).to_have_text("page 1 of 2", timeout=5000)
+    page.click("#next")
+    expect(page.locator("#page-label")).to_have_text("page 2 of 2", timeout=5000)
+    row = page.locator("#incidents tbody tr").nth(3)
+    chosen = row.get_attribute("data-id") or ""
+    row.click()
+    expect(page.locator("[data-testid=versions]")).to_be_visible(timeout=5000)
+    page.wait_for_function("() => location.hash.includes('incident=')", timeout=5000)
+    assert _fragment(page)["page"] == ["2"] and _fragment(page)["incident"] == [chosen]
+
+    colleague = _open(browser, page.url, many["viewer"])
+    expect(colleague.locator("#page-label")).to_have_text("page 2 of 2", timeout=5000)
+    expect(colleague.locator(f"#incidents tbody tr[data-id='{chosen}']")).to_have_attribute("aria-selected", "true")
+    expect(colleague.locator("#detail .hash")).to_contain_text(chosen, timeout=5000)
+    assert colleague.url == page.url
+    expect(colleague.locator("#link-notice")).to_be_hidden()
+    # A filter changed starts again at the first page: the link then names none.
+    colleague.select_option("#f-party", "IR")
+    expect(colleague.locator("#page-label")).to_have_text("page 1 of 1", timeout=5000)
+    colleague.wait_for_function("() => !location.hash.includes('page=')", timeout=5000)
+
+
+def test_an_incident_or_page_the_link_names_that_cannot_be_shown_is_said_quietly(
+    many: dict[str, Any], browser: Browser
+) -> None:
+    page = _open(browser, many["base"] + f"/#page=9&incident={MISSING}", many["analyst"])
+    expect(page.locator("#table-total")).to_have_text(f"· {len(MANY)}", timeout=5000)
+    expect(page.locator("#page-label")).to_have_text("page 2 of 2", timeout=5000)  # the last page there is
+    notice = page.locator("#link-notice")
+    expect(notice).to_be_visible(timeout=5000)
+    expect(notice).to_contain_text("page 9")
+    expect(notice).to_contain_text("incident")
+    expect(page.locator("#detail")).to_contain_text("not available to you", timeout=5000)
+    page.wait_for_function("() => !location.hash.includes('incident=')", timeout=5000)
+    assert _fragment(page)["page"] == ["2"]
+    page.click("#link-notice button")
+    expect(notice).to_be_hidden()
+
+
+def test_a_link_value_the_reader_is_not_offered_is_named_in_a_notice(server: dict[str, Any], browser: Browser) -> None:
+    link = server["base"] + "/#perpetrator=Nobody%20Known&party=XX&since=2025-02-30&country=IR&near_border=7"
+    page = _open(browser, link, server["viewer"])
+    expect(page.locator("#table-total")).to_have_text("· 2", timeout=5000)  # the country applied, IR's two
+    notice = page.locator("#link-notice")
+    expect(notice).to_be_visible()
+    text = notice.inner_text()
+    for part in ('perpetrator "Nobody Known"', 'party "XX"', 'since "2025-02-30"', 'near_border "7"'):
+        assert part in text, text
+    assert "country" not in text
+    assert page.input_value("#f-perpetrator") == "" and page.input_value("#f-party") == ""
+    # A hostile value is shown as text, never as markup.
+    hostile = server["base"] + "/#perpetrator=%3Cimg%20src%3Dx%20onerror%3D%22window.pwned%3D1%22%3E"
+    other = _open(browser, hostile, server["viewer"])
+    expect(other.locator("#link-notice")).to_contain_text('perpetrator "<img src=x')
+    assert other.locator("img[src=x]").count() == 0 and other.evaluate("window.pwned") is None
