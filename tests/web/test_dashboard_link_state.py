@@ -3,19 +3,24 @@
 A real Chromium against a real server on loopback (as in test_dashboard_links): the country filter, the
 incident table's page and the selected incident travel in the link; a link's value the reader's lists do not
 offer, a page past the last one, or an incident the reader cannot read (or that no longer exists) leaves the
-defaults and a visible notice naming the part of the link not applied.
+defaults and a visible notice naming the part of the link not applied. A map cluster where only some incidents
+give a killed figure says of how many; the joint picture names a party whose killed figure is unknown, and
+follows new records while it is shown.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.integration.test_dashboard_browser import ARGS, CHROMIUM, _serve, sync_playwright
+from sarhad.config import load_settings
+from sarhad.node import Node
+from tests.integration.test_dashboard_browser import ARGS, CHROMIUM, _incident, _serve, sync_playwright
 from tests.web.test_dashboard_links import PLACES, pytestmark
 
 if sync_playwright is not None:
@@ -139,3 +144,56 @@ def test_a_link_value_the_reader_is_not_offered_is_named_in_a_notice(server: dic
     other = _open(browser, hostile, server["viewer"])
     expect(other.locator("#link-notice")).to_contain_text('perpetrator "<img src=x')
     assert other.locator("img[src=x]").count() == 0 and other.evaluate("window.pwned") is None
+
+
+def test_a_map_cluster_where_some_incidents_give_no_killed_figure_says_of_how_many(
+    tmp_path: Path, browser: Browser
+) -> None:
+    # Near Dalbandin: three IR incidents, two give 2 and 3 killed, one gives none.
+    dalbandin = [
+        _incident(
+            "IR", f"ir-d{i}", "2025-07-01", "Dalbandin", "Balochistan", "Chagai", 28.89, 64.41, 60.0, None, killed
+        )
+        for i, killed in enumerate((2, 3, 0))
+    ]
+    dalbandin[2] = replace(dalbandin[2], figures=())
+    with _serve(tmp_path / "pk", PLACES) as served:
+        with Node.open(load_settings(served["home"])) as node:
+            node.publish(dalbandin)
+        page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+        page.route("**/api/dashboard/markers?*", lambda route: route.continue_(url=route.request.url + "&limit=1"))
+        page.goto(served["base"] + "/")
+        page.fill("#token", served["analyst"])
+        page.press("#token", "Enter")
+        expect(page.locator("#map")).to_have_attribute("data-mode", "clusters", timeout=15_000)
+        drawn = page.evaluate("window.sarhad.markers()")
+        near = [m for m in drawn if abs(m["lat"] - 28.89) < 0.01 and abs(m["lon"] - 64.41) < 0.01]
+        assert [m["title"] for m in near] == ["3 incidents, 5 killed (2 of 3 give a figure)"], drawn
+        expect(
+            page.locator('.leaflet-marker-icon[title="3 incidents, 5 killed (2 of 3 give a figure)"]')
+        ).to_have_count(1)
+
+
+def test_the_joint_picture_names_a_party_whose_killed_figure_is_unknown_and_follows_new_records(
+    server: dict[str, Any], browser: Browser
+) -> None:
+    from sarhad.reconcile.store import reconcile
+
+    # IR's report of the Turbat attack gives no killed figure; PK's gives 4.
+    turbat = replace(_incident("IR", "ir-t", *PLACES[0][2:]), figures=())
+    with Node.open(load_settings(server["home"])) as node:
+        node.publish([turbat])
+        reconcile(node.db, "PK")
+    page = _open(browser, server["base"] + "/", server["analyst"])
+    page.click("#joint-toggle")
+    row = page.locator("#clusters tbody tr", has_text="Turbat")
+    expect(row).to_contain_text("IR unknown, PK 4", timeout=5000)
+    row.click()
+    expect(page.locator("#detail")).to_contain_text("1 of 2 reports give a figure", timeout=5000)
+    # A record arriving while the joint picture is shown appears in it without a reload.
+    expect(page.locator("#clusters tbody tr", has_text="Zahedan")).to_have_count(0)
+    with Node.open(load_settings(server["home"])) as node:
+        node.publish([_incident("IR", "ir-z", "2025-08-01", "Zahedan", "Sistan and Baluchestan", "Zahedan",
+                                29.50, 60.86, 30.0, None, 2)])  # fmt: skip
+        reconcile(node.db, "PK")
+    expect(page.locator("#clusters tbody tr", has_text="Zahedan")).to_have_count(1, timeout=10_000)

@@ -184,8 +184,7 @@
         const colour = state.colourBy === "party" ? partyColour(c.party) : "#b8c4d0";
         const icon = L.divIcon({ className: "", iconSize: [size, size],
           html: `<div class="cluster" style="width:${size}px;height:${size}px;background:${colour}">${c.count >= 1000 ? Math.round(c.count / 1000) + "k" : c.count}</div>` });
-        // A cluster none of whose incidents gives a killed figure has killed unknown, not 0 killed.
-        const title = `${c.count} incidents, ${c.killed_known ? `${c.killed} killed` : "killed unknown"}`;
+        const title = `${c.count} incidents, ${clusterKilled(c)}`;
         state.drawn.push({ cluster: true, lat: c.lat, lon: c.lon, count: c.count, killed: c.killed, killed_known: c.killed_known, party: c.party, title });
         L.marker([c.lat, c.lon], { icon, keyboard: false, title })
           .on("click", () => map.setView([c.lat, c.lon], Math.min(map.getZoom() + 2, 13))).addTo(markerLayer);
@@ -194,6 +193,13 @@
     $("#map").dataset.markers = String(data.mode === "points" ? data.points.length : data.clusters.length);
     $("#map").dataset.mode = data.mode;
     renderLegend();
+  }
+  // A cluster none of whose incidents gives a killed figure has killed unknown, not 0 killed; one where only some
+  // do says of how many, as the timeline does ("killed unknown (2 incidents, none gives a figure)").
+  function clusterKilled(c) {
+    if (!c.killed_known) return "killed unknown";
+    const killed = `${c.killed} killed`;
+    return c.killed_known < c.count ? `${killed} (${c.killed_known} of ${c.count} give a figure)` : killed;
   }
   // By perpetrator, the legend names each group drawn on the map once (or, with clusters drawn, the groups with
   // the most incidents), in the colour its markers have: data-group and data-colour say which, for tests.
@@ -423,12 +429,23 @@
     if (link) link.addEventListener("click", () => showCluster(link.dataset.id));
   }
 
-  // -- joint picture: reconciliation's clusters (no live updates: it follows the filters and the toggle) -------
+  // -- joint picture: reconciliation's clusters (it follows the filters, the toggle and the live stream) ------
   const FLAG_WORDS = { figures_disagree: "figures disagree", perpetrator_disagree: "perpetrators disagree",
     location_disagree: "places disagree", date_disagree: "dates disagree", single_source: "one source only" };
+  // Each party of the cluster with its killed figure, "unknown" for a party none of whose reports gives one.
   function killedByParty(c) {
-    const parts = Object.entries(c.killed_by_party || {}).map(([p, r]) => `${p} ${range(r.low, r.best, r.high)}`);
-    return parts.length ? parts.join(", ") : "unknown";
+    const given = c.killed_by_party || {};
+    if (!Object.keys(given).length) return "unknown";
+    const parties = [...new Set([...(c.parties || []), ...Object.keys(given)])].sort();
+    return parties.map((p) => `${p} ${given[p] ? range(given[p].low, given[p].best, given[p].high) : "unknown"}`).join(", ");
+  }
+  function killedFigure(record) {
+    return (record.figures || []).find((f) => f.measure === "killed" && f.category === "total");
+  }
+  // When only some reports give a killed figure, the joint figure says of how many, as the totals do.
+  function reportsGiving(records) {
+    const given = records.filter(killedFigure).length;
+    return given > 0 && given < records.length ? ` · ${fmt.format(given)} of ${fmt.format(records.length)} reports give a figure` : "";
   }
   async function loadJoint() {
     if ($("#joint").hidden) return;
@@ -467,7 +484,7 @@
     writeLink();
     const c = await api("/api/dashboard/clusters/" + encodeURIComponent(id));
     const rows = c.records.map((m) => {
-      const k = (m.figures || []).find((f) => f.measure === "killed" && f.category === "total");
+      const k = killedFigure(m);
       return `<tr><td>${esc(m.label || m.reported_by)}</td><td>${esc(m.date_start)}</td>` +
         `<td>${esc([m.place, m.admin1].filter(Boolean).join(", ") || "—")}</td><td>${esc(m.perpetrator || "—")}</td>` +
         `<td class="num">${k ? esc(range(k.low, k.best, k.high)) : "unknown"}</td></tr>`;
@@ -476,7 +493,7 @@
       : `<p class="agree">The sources agree.</p>`;
     const decisions = c.decisions.length ? `<p><b>Analyst decisions:</b> ${c.decisions.map((d) => esc(`${d.created.slice(0, 10)} ${d.party} ${d.decision}${d.note ? ` "${d.note}"` : ""}${d.applied ? "" : " (not applied here)"}`)).join("; ")}</p>` : "";
     $("#detail").innerHTML = `<h3>Joint picture</h3><p class="muted">${esc(c.date_start)} · ${esc([c.place, c.admin1, c.country].filter(Boolean).join(", "))}</p>` +
-      `<p><b>Killed, jointly:</b> ${esc(range(c.killed.low, c.killed.best, c.killed.high))} <span class="muted">(${esc(killedByParty(c))})</span></p>` +
+      `<p><b>Killed, jointly:</b> ${esc(range(c.killed.low, c.killed.best, c.killed.high))} <span class="muted">(${esc(killedByParty(c))}${esc(reportsGiving(c.records))})</span></p>` +
       `<table data-testid="cluster-members"><thead><tr><th>Source</th><th>Date</th><th>Place</th><th>Perpetrator</th><th class="num">Killed</th></tr></thead><tbody>${rows}</tbody></table>` +
       `<h2 style="margin:10px 0 4px">Flags</h2>` + flags + decisions + `<p class="muted hash">${esc(c.cluster_id)}</p>`;
   }
@@ -894,10 +911,10 @@
   // A live record is shown at once on top of the table; a moment later (once for a burst of records) the
   // timeline, the totals and the table page are read again, so that the figures agree with the node's (and
   // 'sarhad stats') and a late record of an old date moves to its place, and the log panel shows the
-  // checkpoint that took it in.
+  // checkpoint that took it in. The joint picture, when shown, is read again too.
   const debouncedLiveRefresh = debounce(async () => {
     if (!state.token) return;
-    await Promise.all([loadTimeline().then(() => loadTable(state.offset > 0)), loadLog()]);
+    await Promise.all([loadTimeline().then(() => Promise.all([loadTable(state.offset > 0), loadJoint()])), loadLog()]);
     state.fresh.clear();
   }, 1000);
   async function start() {
