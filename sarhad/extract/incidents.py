@@ -999,16 +999,17 @@ def _elsewhen(f: SentenceFeatures, c: Casualty, day: date | None) -> bool:
     return bool(dates) and all(not (d.earliest <= day <= d.latest) for d in dates if d.earliest and d.latest)
 
 
-def _rising(cluster: _Cluster, features: list[SentenceFeatures], clustered: set[int]) -> frozenset[str]:
-    """The measures whose count the cluster's sentences, or a sentence of no incident right after one of them
-    ("… killing nine people. The toll could rise, officials said."), say may still rise."""
-    own = {f.sentence.start for f in cluster.sentences}
+def _rising(cluster: _Cluster, features: list[SentenceFeatures], owner: dict[int, int]) -> frozenset[str]:
+    """The measures whose count the cluster's sentences, or a sentence of no incident after them and before any
+    other incident's ("… killing nine people. … The toll could rise, officials said."), say may still rise.
+    ``owner`` maps each clustered sentence's start to the ``id`` of its cluster."""
     texts = [f.sentence.text for f in cluster.sentences]
-    texts += [
-        after.sentence.text
-        for before, after in itertools.pairwise(features)
-        if before.sentence.start in own and after.sentence.start not in clustered
-    ]
+    last: int | None = None  # the cluster of the last clustered sentence so far
+    for f in features:
+        if f.sentence.start in owner:
+            last = owner[f.sentence.start]
+        elif last == id(cluster):
+            texts.append(f.sentence.text)
     return frozenset().union(*map(may_rise, texts))
 
 
@@ -1502,7 +1503,7 @@ def extract_incidents(article: Article, features: list[SentenceFeatures] | None 
     stats_article = _is_stats_article(features)
     out: list[dict[str, Any]] = []
     main_place: dict[str, Any] | None = None
-    clustered = {f.sentence.start for cluster in clusters for f in cluster.sentences}
+    owner = {f.sentence.start: id(cluster) for cluster in clusters for f in cluster.sentences}
     for cluster in clusters:
         if not cluster.sentences:
             continue
@@ -1514,7 +1515,7 @@ def extract_incidents(article: Article, features: list[SentenceFeatures] | None 
             if f.sentence.role != "title"  # a headline names every incident it sums
             for p in f.places
         )
-        counts = _counts(cluster, elsewhere, _rising(cluster, features, clustered))
+        counts = _counts(cluster, elsewhere, _rising(cluster, features, owner))
         has_toll = "killed" in counts or "wounded" in counts or "kidnapped" in counts
         body = [f for f in cluster.sentences if f.sentence.role != "title"]
         if cluster.main:

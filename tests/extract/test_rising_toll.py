@@ -54,3 +54,12 @@ def test_every_sayers_count_of_a_toll_that_may_rise_has_an_open_high() -> None:
     )
     said = [(a["asserted_by"], a["low"], a["best"], a["high"]) for a in inc["assertions"] if a["measure"] == "killed"]
     assert said == [("hospital officials", 14, 14, None), ("police", 11, 11, None)]
+
+
+def test_a_toll_said_to_rise_at_the_end_of_the_article_opens_the_incident_before_it() -> None:
+    inc = _main(
+        "Gunmen killed three guards at a border post in Saravan on Monday, officials said.\n\n"
+        "The attackers escaped across the border before troops arrived.\n\n"
+        "The death toll may rise, as the wounded guard is in a serious condition, a hospital official said."
+    )
+    assert (inc["killed"], inc["killed_low"], inc["killed_high"]) == (3, 3, None)
