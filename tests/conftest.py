@@ -7,13 +7,22 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from sarhad.node import Node
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
 ASSETS = Path(__file__).parent / "assets"
 UCDP_SAMPLE = ASSETS / "ucdp" / "ucdp_ged231_sample_pak_irn.csv"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -90,3 +99,30 @@ def any_node(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Node]:
         n = Node.init(tmp_path / "pk", "PK", database_url=url)
     yield n
     n.close()
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    """Debian's headless Chromium, launched once for a test module's browser tests.
+
+    A launch costs a second or more on a loaded machine; tests share the browser but not its state: each opens
+    contexts of its own (cookies, storage, cache), which :func:`browser` closes after the test. Not shared more
+    widely: while Playwright's sync API is open it marks its event loop as running in this thread, so a later
+    module's ``asyncio.run()`` (or its own ``sync_playwright()``) would fail.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def browser(chromium: Browser) -> Iterator[Browser]:
+    """The module's shared Chromium; every context the test opened in it is closed afterwards."""
+    yield chromium
+    for context in list(chromium.contexts):
+        context.close()

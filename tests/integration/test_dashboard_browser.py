@@ -28,16 +28,13 @@ from sarhad.model.incident import Incident, Perpetrator, Place, incident_id
 from sarhad.monitor.rules import Rule, add_rule
 from sarhad.node import Node
 from sarhad.web.auth import create_token
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+ARGS = CHROMIUM_ARGS
 
 try:
-    from playwright.sync_api import Page, expect, sync_playwright
+    from playwright.sync_api import Browser, Page, expect, sync_playwright
 except ImportError:  # pragma: no cover - the dev extra installs it
     sync_playwright = None  # type: ignore[assignment]
 
@@ -119,18 +116,12 @@ def _serve(home: Path, places: list[tuple[Any, ...]]) -> Iterator[dict[str, Any]
 
 
 @pytest.fixture
-def browser_page() -> Iterator[tuple[Page, list[str]]]:
-    """A Chromium page that records the URL of every request it makes."""
-    assert sync_playwright is not None
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1440, "height": 900})
-            requests: list[str] = []
-            page.on("request", lambda req: requests.append(req.url))
-            yield page, requests
-        finally:
-            browser.close()
+def browser_page(browser: Browser) -> tuple[Page, list[str]]:
+    """A page in a fresh context of the shared Chromium that records the URL of every request it makes."""
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    requests: list[str] = []
+    page.on("request", lambda req: requests.append(req.url))
+    return page, requests
 
 
 def _sign_in(page: Page, base: str, token: str) -> None:

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.integration.test_dashboard_browser import ARGS, CHROMIUM, _serve, _sign_in, sync_playwright
+from tests.integration.test_dashboard_browser import CHROMIUM, _serve, _sign_in, sync_playwright
 
 if sync_playwright is not None:
     from playwright.sync_api import Browser, Page, expect
@@ -47,17 +47,6 @@ DEFAULTS = dict.fromkeys(FILTERS, "") | {"colour": "party"}
 def server(tmp_path: Path) -> Iterator[dict[str, Any]]:
     with _serve(tmp_path / "pk", PLACES) as served:
         yield served
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    assert sync_playwright is not None
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def _page(browser: Browser) -> Page:
