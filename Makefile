@@ -4,6 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
+# `make test` runs the suite on every CPU (pytest-xdist). A test file's tests stay on one worker, so the fixtures
+# a module builds once (a served node, a built scenario, a browser) are built once. PYTEST_ARGS come last and
+# win: `make test PYTEST_ARGS="-n 0"` runs serially, `PYTEST_WORKERS=4` sets the count.
+PYTEST_WORKERS ?= auto
 
 .PHONY: demo test lint bench format clean
 
@@ -18,7 +22,7 @@ demo: $(STAMP)
 	$(VENV)/bin/sarhad demo
 
 test: $(STAMP)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check sarhad tests benchmarks
