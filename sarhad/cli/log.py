@@ -68,7 +68,7 @@ _WITNESS = typer.Option(
     "--witness",
     metavar="VKEY",
     help="A witness's cosignature verifier key, or a sarhad node's log key ('sarhad key show'), which it cosigns"
-    " with (repeatable).",
+    " with (repeatable; --witness-key FILE gives several from a file).",
 )
 _PROOF_FILE = typer.Argument(
     ...,
@@ -81,7 +81,14 @@ _WITNESS_KEY = typer.Option(
     "--witness-key",
     metavar="FILE",
     help="A file of witnesses' verifier keys, one a line ('sarhad key show' on a witness's node, or a"
-    " cosignature/v1 key); each checkpoint's cosignatures are checked with them (repeatable).",
+    " cosignature/v1 key), as --witness takes one (repeatable).",
+)
+_NOW = typer.Option(
+    None,
+    "--now",
+    metavar="TIMESTAMP",
+    help="Judge the cosignatures' times as of this moment, not this machine's clock: ISO 8601 / RFC 3339 with its"
+    " offset (2025-06-01T12:00:00Z), or a date (its first second, UTC).",
 )
 _QUORUM = typer.Option(
     None,
@@ -251,12 +258,14 @@ def log_consistency(
 def log_verify(
     ctx: typer.Context,
     witness: list[str] = _WITNESS,
+    witness_key: list[Path] = _WITNESS_KEY,
     known: list[Path] = _KNOWN,
     json_out: bool = _JSON,
 ) -> None:
     """Recompute every leaf from the stored objects and the tree from the leaves, and check every signed
     checkpoint, and every stored cosignature with the keys of the peers this node knows (each peer is a witness
-    of this log) and the --witness keys (a cosignature by another key is counted, not checked); then the copy
+    of this log) and the --witness / --witness-key keys (a cosignature by another key is counted, not checked);
+    then the copy
     of each peer's log (a removed peer's too, with the key kept at its removal): every copied leaf, every
     stored object of the peer against its leaf, and the peer's root at its last verified checkpoint. Exits 1
     naming the first bad entry (and the peer); exits 3, naming the peer and the key, when a copy's checkpoints
@@ -266,18 +275,12 @@ def log_verify(
     key, registered before that was refused) are named in a warning and in --json's shared_logs."""
     from sarhad.exchange.evidence import folder_name, list_evidence
     from sarhad.exchange.peers import shared_logs, witness_keys
-    from sarhad.log.cosignature import CosignatureVerifier
-    from sarhad.log.note import Verifier
     from sarhad.log.peer_copies import PeerCopyReport, verify_peer_copies
     from sarhad.log.verify import Progress, VerifyReport, verify_log
 
+    given = _witness_keys(witness, witness_key)
     node = state(ctx).node()
-    witnesses = witness_keys(node.db)
-    for vkey in witness:
-        v = Verifier.from_vkey(vkey)
-        # A sarhad node cosigns with its log key as a cosignature/v1 key (sarhad.exchange.peers), so the log
-        # key 'sarhad key show' prints on the witness's node names it as well.
-        witnesses.append(v if isinstance(v, CosignatureVerifier) else CosignatureVerifier(v.name, v.public_key))
+    witnesses = witness_keys(node.db) + given
 
     evidence = list_evidence(node.db)
     # Each piece with the name 'log evidence --out DIR' writes it under, which an auditor passes to check-proof.
@@ -440,8 +443,10 @@ def log_check_proof(
     proof_file: Path = _PROOF_FILE,
     vkey: str = _VKEY,
     body: Path = _BODY,
+    witness: list[str] = _WITNESS,
     witness_key: list[Path] = _WITNESS_KEY,
     quorum: int = _QUORUM,
+    now: str = _NOW,
     json_out: bool = _JSON,
 ) -> None:
     """Check a proof or a checkpoint offline, without the node. A signed checkpoint ('log checkpoint
@@ -451,19 +456,20 @@ def log_check_proof(
     evidence.json): that the two checkpoints, both signed by the key, cannot both be true (the same size with
     different roots, or a proof that leads to the larger root and not to the smaller); it fails, saying why,
     when the files do not show that. Every checkpoint's signatures are reported: the log's, checked with
-    --vkey, and each cosignature, checked with the --witness-key keys (valid, invalid, unknown key, missing;
-    one dated in the future or under another name than its key's is refused). Exits 1 when a proof or the
-    log's signature fails, a given witness's cosignature is invalid, or fewer than --quorum witnesses
-    cosigned (default: every one given; for evidence, none, since a conflict needs only the log's
-    signatures)."""
+    --vkey, and each cosignature, checked with the --witness and --witness-key keys (valid, invalid, unknown
+    key, missing; one dated after --now, default this machine's clock, or under another name than its key's is
+    refused). Exits 1 when a proof or the log's signature fails, a given witness's cosignature is invalid, or
+    fewer than --quorum witnesses cosigned (default: every one given; for evidence, none, since a conflict needs
+    only the log's signatures)."""
     import time
 
     from sarhad.log.cosigned import check_cosigned
     from sarhad.log.note import Verifier
 
-    text = sys.stdin.read() if str(proof_file) == "-" else proof_file.read_text(encoding="utf-8")
     verifier = Verifier.from_vkey(vkey)
-    witnesses = _witness_keys(witness_key)
+    witnesses = _witness_keys(witness, witness_key)
+    as_of = int(time.time()) if now is None else _moment(now, "--now")
+    text = sys.stdin.read() if str(proof_file) == "-" else proof_file.read_text(encoding="utf-8")
     kind, data = _document(proof_file, text)
     # 1. The proof (or the bare checkpoint) with the log's key, as before: its failure comes first.
     try:
@@ -482,9 +488,8 @@ def log_check_proof(
     # 2. Every checkpoint's signatures, line by line, with the witnesses' keys and the quorum.
     fields = _NOTE_FIELDS[kind]
     need = quorum if quorum is not None else (0 if kind == "evidence" else None)
-    now = int(time.time())
     reports = [
-        (field, check_cosigned(data[field], verifier, witnesses, now=now, quorum=need))
+        (field, check_cosigned(data[field], verifier, witnesses, now=as_of, quorum=need))
         for field in fields
         if isinstance(data.get(field), str)
     ]
@@ -550,14 +555,42 @@ def _document(proof_file: Path, text: str) -> tuple[str, dict[str, Any]]:
     return "inclusion", data
 
 
-def _witness_keys(paths: list[Path]) -> list[CosignatureVerifier]:
-    """The witnesses' cosignature keys in the files ``paths``: one verifier key a line (blank lines and lines
-    starting with '#' skipped). A node's log key ('sarhad key show') names the cosignature/v1 key it cosigns
-    with (sarhad.exchange.peers). Raises InvalidInput naming the file and line of a key that cannot be read."""
-    from sarhad.log.cosignature import CosignatureVerifier
-    from sarhad.log.note import Verifier
+def _moment(text: str, flag: str) -> int:
+    """The seconds since 1970 that ``text`` names: an ISO 8601 / RFC 3339 date-time with its UTC offset, or a
+    date (its first second, UTC). Raises InvalidInput naming ``flag`` when it is neither, or has no offset."""
+    from datetime import UTC, date, datetime
 
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(
+            f"{flag} {text!r} is not an ISO 8601 date-time (expected e.g. 2025-06-01T12:00:00Z, or 2025-06-01)"
+        ) from None
+    if moment.tzinfo is None:
+        try:
+            day = date.fromisoformat(text.strip())
+        except ValueError:
+            raise InvalidInput(
+                f"{flag} {text!r} has no UTC offset: add Z or +HH:MM (e.g. {text.strip()}Z), so the moment is"
+                " the same on every auditor's machine"
+            ) from None
+        moment = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    return int(moment.timestamp())
+
+
+def _witness_keys(vkeys: list[str], paths: list[Path]) -> list[CosignatureVerifier]:
+    """The witnesses' cosignature keys given inline (``--witness VKEY``) and in the files ``paths``
+    (``--witness-key FILE``: one verifier key a line, blank lines and lines starting with '#' skipped), each
+    once. A node's log key ('sarhad key show') names the cosignature/v1 key it cosigns with
+    (sarhad.exchange.peers). Raises InvalidInput naming the option, or the file and line, of a key that cannot
+    be read."""
     keys: dict[str, CosignatureVerifier] = {}
+    for vkey in vkeys:
+        try:
+            w = _cosignature_key(vkey)
+        except InvalidInput as exc:
+            raise InvalidInput(f"--witness: {exc}") from None
+        keys.setdefault(w.vkey, w)
     for path in paths:
         found = 0
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -565,15 +598,24 @@ def _witness_keys(paths: list[Path]) -> list[CosignatureVerifier]:
             if not line or line.startswith("#"):
                 continue
             try:
-                v = Verifier.from_vkey(line)
+                w = _cosignature_key(line)
             except InvalidInput as exc:
                 raise InvalidInput(f"{path} line {number}: {exc}") from None
-            w = v if isinstance(v, CosignatureVerifier) else CosignatureVerifier(v.name, v.public_key)
             keys.setdefault(w.vkey, w)
             found += 1
         if not found:
             raise InvalidInput(f"{path} holds no verifier key (one name+keyid+key a line, as 'sarhad key show' prints)")
     return list(keys.values())
+
+
+def _cosignature_key(vkey: str) -> CosignatureVerifier:
+    """The cosignature/v1 key ``vkey`` names: itself, or the one a sarhad node cosigns with when it is a node's
+    log key (sarhad.exchange.peers). Raises InvalidInput when it is no verifier key."""
+    from sarhad.log.cosignature import CosignatureVerifier
+    from sarhad.log.note import Verifier
+
+    v = Verifier.from_vkey(vkey)
+    return v if isinstance(v, CosignatureVerifier) else CosignatureVerifier(v.name, v.public_key)
 
 
 def _check_checkpoint(note: str, verifier: Verifier) -> str:

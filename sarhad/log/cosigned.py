@@ -217,8 +217,8 @@ def _line(
         assert timestamp is not None  # a verified cosignature/v1 has its 8-byte time
         if timestamp > now + CLOCK_SKEW:
             why = (
-                f"it is dated {_when(timestamp)}, {timestamp - now} s in the future of this machine's clock"
-                f" ({_when(now)}): refused"
+                f"it is dated {_when(timestamp)}, {timestamp - now} s in the future of {_when(now)}, the time it"
+                " is checked at: refused"
             )
             return SignatureStatus("witness", sig.name, sig.key_id, "future", timestamp, why), None
         return SignatureStatus("witness", sig.name, sig.key_id, "valid", timestamp), None

@@ -198,3 +198,49 @@ def test_inclusion_and_consistency_proofs_carry_and_check_cosignatures(
         ("new_checkpoint", 38, 0),
     ]
     assert base64.b64decode(data["checkpoints"][0]["root"]) == pk.log.checkpoint(37).root
+
+
+@pytest.mark.parametrize("pair", PARAMS, indirect=True)
+def test_check_proof_now_judges_cosignature_times_as_of_the_given_date(
+    pair: tuple[Node, Node], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    pk, ir = pair
+    checkpoint = _cosigned(capsys, pk, tmp_path)
+    keys = _key_file(tmp_path / "witnesses.txt", ir)
+    # As of 2001, IR's cosignature (made today) is dated in the future: refused, saying as of when.
+    code, out, err = _check(capsys, pk, checkpoint, "--witness-key", str(keys), "--now", "2001-02-03T04:05:06Z")
+    assert code == 1
+    assert "cosignature by sarhad.ir/log" in err and "in the future of 2001-02-03T04:05:06Z" in err
+    assert ": FUTURE" in out
+    # As of a later date (an offset, or a bare date: its first second, UTC) it is valid.
+    for later in ("2999-01-01T00:00:00+05:00", "2999-01-01"):
+        code, out, err = _check(capsys, pk, checkpoint, "--witness-key", str(keys), "--now", later)
+        assert code == 0, err
+        assert "1 of 1 witness cosigned (quorum 1)" in out
+    # A value that is no date-time, or one without its offset, is refused before any check, naming the option.
+    for bad, why in (("yesterday", "not an ISO 8601 date-time"), ("2024-05-01T10:00:00", "no UTC offset")):
+        code, out, err = _check(capsys, pk, checkpoint, "--witness-key", str(keys), "--now", bad)
+        assert code == 1 and out == ""
+        assert f"--now {bad!r}" in err and why in err
+
+
+@pytest.mark.parametrize("pair", PARAMS, indirect=True)
+def test_check_proof_and_log_verify_both_take_witness_and_witness_key(
+    pair: tuple[Node, Node], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    pk, ir = pair
+    checkpoint = _cosigned(capsys, pk, tmp_path)
+    # check-proof: a witness's key given inline (--witness VKEY), as 'log verify' takes it.
+    code, out, err = _check(capsys, pk, checkpoint, "--witness", ir.signer.vkey)
+    assert code == 0, err
+    assert "1 of 1 witness cosigned (quorum 1)" in out
+    code, _, err = _check(capsys, pk, checkpoint, "--witness", "not a key")
+    assert code == 1 and "--witness: verifier key 'not a key' is not name+keyid+key" in err
+    # log verify: a file of witnesses' keys (--witness-key FILE), as 'log check-proof' takes it.
+    keys = _key_file(tmp_path / "witnesses.txt", ir)
+    code, out, err = _cli(capsys, pk, "log", "verify", "--witness-key", str(keys), "--json")
+    assert code == 0, err
+    assert json.loads(out)["cosignatures"] >= 1
+    (tmp_path / "junk.txt").write_text("# IR\nnot a key\n", encoding="utf-8")
+    code, _, err = _cli(capsys, pk, "log", "verify", "--witness-key", str(tmp_path / "junk.txt"))
+    assert code == 1 and "junk.txt line 2: verifier key 'not a key' is not name+keyid+key" in err
