@@ -48,6 +48,7 @@ DEFAULT_DIRS = [
     ROOT / "tests/assets/articles/heldout5",
     ROOT / "tests/assets/articles/heldout6",
     ROOT / "tests/assets/articles/heldout7",
+    ROOT / "tests/assets/articles/heldout8",
 ]
 FIELDS = ("date", "admin1", "perpetrator", "killed", "wounded", "attack_type")
 _STOP = {
