@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from sarhad.config import load_settings
+from sarhad.model.incident import incident_id
 from sarhad.node import Node
 from tests.integration.test_dashboard_browser import ARGS, CHROMIUM, _incident, _serve, sync_playwright
 from tests.web.test_dashboard_links import PLACES, pytestmark
@@ -109,6 +110,18 @@ def test_a_link_carries_the_tables_page_and_the_selected_incident(many: dict[str
     colleague.select_option("#f-party", "IR")
     expect(colleague.locator("#page-label")).to_have_text("page 1 of 1", timeout=5000)
     colleague.wait_for_function("() => !location.hash.includes('page=')", timeout=5000)
+
+
+def test_another_link_opened_in_the_tab_shows_its_page_and_incident(many: dict[str, Any], browser: Browser) -> None:
+    page = _open(browser, many["base"] + "/", many["analyst"])
+    expect(page.locator("#page-label")).to_have_text("page 1 of 2", timeout=5000)
+    pk3 = incident_id("party", "PK", "pk-3")
+    page.goto(many["base"] + f"/#page=2&incident={pk3}")  # the same document: a new entry in the tab's history
+    expect(page.locator("#page-label")).to_have_text("page 2 of 2", timeout=5000)
+    expect(page.locator("#detail .hash")).to_contain_text(pk3, timeout=5000)
+    page.go_back()
+    expect(page.locator("#page-label")).to_have_text("page 1 of 2", timeout=5000)
+    expect(page.locator("#detail")).to_contain_text("Select an incident", timeout=5000)
 
 
 def test_an_incident_or_page_the_link_names_that_cannot_be_shown_is_said_quietly(
