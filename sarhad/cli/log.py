@@ -466,10 +466,10 @@ def log_check_proof(
     from sarhad.log.cosigned import check_cosigned
     from sarhad.log.note import Verifier
 
+    text = sys.stdin.read() if str(proof_file) == "-" else proof_file.read_text(encoding="utf-8")
     verifier = Verifier.from_vkey(vkey)
     witnesses = _witness_keys(witness, witness_key)
     as_of = int(time.time()) if now is None else _moment(now, "--now")
-    text = sys.stdin.read() if str(proof_file) == "-" else proof_file.read_text(encoding="utf-8")
     kind, data = _document(proof_file, text)
     # 1. The proof (or the bare checkpoint) with the log's key, as before: its failure comes first.
     try:
