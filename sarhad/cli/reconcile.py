@@ -55,17 +55,19 @@ def _range(r: dict[str, Any]) -> str:
 
 
 def _reporters(members: list[dict[str, Any]]) -> str:
-    """Who reported a cluster's members, naming the kind of report where one party gave several (its own
-    report and a news article its node read): "IR, PK, PK (article), UCDP"."""
+    """Who reported a cluster's members (:func:`~sarhad.reconcile.joint.reporter`), naming the kind of report
+    where one party gave several (its own report and a news article its node read): "IR, PK, PK (article),
+    UCDP"; a party's own report in a dataset's format stays the party's: "PK (UCDP format)"."""
+    from sarhad.reconcile.joint import PRESS_DATASETS
+
     counts: dict[str, int] = {}
     for m in members:
         counts[m["reported_by"]] = counts.get(m["reported_by"], 0) + 1
-    names = [
-        m["reported_by"]
-        if counts[m["reported_by"]] == 1 or m["dataset"] == "party"
-        else f"{m['reported_by']} ({m['dataset']})"
-        for m in members
-    ]
+    names = []
+    for m in members:
+        label = m["label"]
+        alone = counts[m["reported_by"]] == 1 and m["dataset"] not in PRESS_DATASETS
+        names.append(m["reported_by"] if alone or m["dataset"] == "party" else label)
     return ", ".join(sorted(names))
 
 
@@ -116,6 +118,7 @@ def show_cmd(
     json_out: bool = _JSON,
 ) -> None:
     """Show a cluster: every member's version side by side, each party's figures, the flags."""
+    from sarhad.reconcile.joint import reporter
     from sarhad.reconcile.store import cluster_view, decisions_about
 
     node = state(ctx).node()
@@ -130,7 +133,8 @@ def show_cmd(
         console.print(f"  {flag}: {detail}", highlight=False, markup=False, soft_wrap=True)
     members = view.members
     fields: list[tuple[str, Callable[[Record], str]]] = [
-        ("reported by", lambda m: f"{m.reported_by} ({m.dataset})"),
+        ("reported by", reporter),
+        ("dataset", lambda m: m.dataset),
         ("source id", lambda m: m.source_id),
         ("date", lambda m: m.date_start if m.date_start == m.date_end else f"{m.date_start}..{m.date_end}"),
         ("date precision", lambda m: m.date_precision),

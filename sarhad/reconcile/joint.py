@@ -13,7 +13,14 @@ members), a consensus best, and what the parties disagree on.
   (a group and the state label or umbrella it belongs to, or its predecessor, do not count);
 * ``location_disagree``: two members' places are further apart than their precisions allow, or in
   different provinces or countries;
+* ``date_disagree``: two sources' dates do not overlap, each date taken as the whole span its precision
+  allows (a month-precision date covers its month, so it never disagrees with a day inside it); a day apart
+  counts, and the words say that a night attack may explain it;
 * ``single_source``: all members come from one party or dataset.
+
+Members are named by :func:`reporter`: the party or dataset alone for its own report ("PK", "UCDP"), the
+format beside a party's own report imported from a dataset's file ("PK (UCDP format)": PK's report, not
+UCDP's), and the kind beside a report a party's node only ingested ("PK (article)").
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from statistics import median_low
 from typing import Any, Final
 
@@ -30,17 +38,24 @@ from sarhad.reconcile.record import Record
 
 __all__ = [
     "FLAGS",
+    "PRESS_DATASETS",
     "JointFigure",
     "JointView",
     "combine",
     "consensus",
     "intervals_disagree",
     "joint_view",
+    "reporter",
+    "reporter_label",
     "source_of",
 ]
 
-FLAGS: Final = ("figures_disagree", "perpetrator_disagree", "location_disagree", "single_source")
+FLAGS: Final = ("figures_disagree", "perpetrator_disagree", "location_disagree", "date_disagree", "single_source")
 _EARTH_KM: Final = 6371.0
+# Datasets that are what a party's node read (the press), not a report the party made.
+PRESS_DATASETS: Final = frozenset({"article"})
+# How the datasets sarhad imports are spelled in words.
+_DATASET_NAMES: Final = {"acled": "ACLED", "gtd": "GTD", "ucdp": "UCDP"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +115,13 @@ class JointView:
         return {
             "cluster_id": self.cluster_id,
             "members": [
-                {"id": m.id, "source_id": m.source_id, "reported_by": m.reported_by, "dataset": m.dataset}
+                {
+                    "id": m.id,
+                    "source_id": m.source_id,
+                    "reported_by": m.reported_by,
+                    "dataset": m.dataset,
+                    "label": reporter(m),
+                }
                 for m in self.members
             ],
             "killed": triple("killed"),
@@ -122,6 +143,7 @@ def _member_dict(m: Record) -> dict[str, Any]:
         "id": m.id,
         "reported_by": m.reported_by,
         "dataset": m.dataset,
+        "label": reporter(m),
         "source_id": m.source_id,
         "date_start": m.date_start,
         "date_end": m.date_end,
@@ -222,13 +244,26 @@ def _distance_km(a: Record, b: Record) -> float:
     return 2 * _EARTH_KM * math.asin(math.sqrt(min(1.0, h)))
 
 
-def _who(m: Record) -> str:
-    return m.reported_by if m.dataset in ("party", m.reported_by.lower()) else f"{m.reported_by} ({m.dataset})"
+def reporter(m: Record) -> str:
+    """Who reported a member, in words: "PK" or "UCDP" for a party's or dataset's own report; "PK (UCDP format)"
+    for PK's own report imported from a file in UCDP's format (``import ucdp FILE --reported-by PK``): it is
+    PK's report, and the format only says which importer read it; "PK (article)" for a news article PK's node
+    ingested, which is the press's account, not PK's."""
+    return reporter_label(m.reported_by, m.dataset)
+
+
+def reporter_label(reported_by: str, dataset: str) -> str:
+    """:func:`reporter` from a record's ``reported_by`` and ``dataset`` alone."""
+    if dataset in ("party", reported_by.lower()):
+        return reported_by
+    if dataset in PRESS_DATASETS:
+        return f"{reported_by} ({dataset})"
+    return f"{reported_by} ({_DATASET_NAMES.get(dataset, dataset)} format)"
 
 
 def _where(m: Record) -> str:
     name = ", ".join(x for x in (m.place, m.admin1, m.country) if x) or "no place"
-    return f"{_who(m)}: {name} ({m.geo_precision})"
+    return f"{reporter(m)}: {name} ({m.geo_precision})"
 
 
 def _location_disagree(members: Sequence[Record]) -> str | None:
@@ -249,13 +284,54 @@ def _location_disagree(members: Sequence[Record]) -> str | None:
     return None
 
 
+def _date_span(m: Record) -> tuple[int, int]:
+    """The days (proleptic ordinals) a member's date may be, by its precision: a month-precision date is its
+    whole month and a year-precision one its whole year, whether the report gave the first day or the span."""
+    first, last = date.fromordinal(m.day_start), date.fromordinal(m.day_end)
+    if m.date_precision == "year":
+        return date(first.year, 1, 1).toordinal(), max(m.day_end, date(first.year, 12, 31).toordinal())
+    if m.date_precision == "month":
+        following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        return date(first.year, first.month, 1).toordinal(), max(m.day_end, following.toordinal() - 1)
+    return first.toordinal(), last.toordinal()
+
+
+def _when(m: Record) -> str:
+    """A member's date as reported, with its precision when it is not a day."""
+    when = m.date_start if m.day_start == m.day_end else f"{m.date_start}..{m.date_end}"
+    return when if m.date_precision == "day" else f"{when} ({m.date_precision})"
+
+
+def _date_disagree(members: Sequence[Record]) -> str | None:
+    """In words, how far apart the sources' dates are and what each source says, or None when they overlap.
+
+    A source's dates run from the first to the last day its members' spans (:func:`_date_span`) allow; a member
+    of unknown date says nothing."""
+    spans: dict[str, tuple[int, int]] = {}
+    said: dict[str, list[str]] = {}
+    for m in members:
+        if m.date_precision == "unknown":
+            continue
+        lo, hi = _date_span(m)
+        who = reporter(m)
+        old = spans.get(who, (lo, hi))
+        spans[who] = (min(old[0], lo), max(old[1], hi))
+        said.setdefault(who, []).append(_when(m))
+    if not intervals_disagree(list(spans.values())):
+        return None
+    gap = max(lo for lo, _ in spans.values()) - min(hi for _, hi in spans.values())
+    apart = "a day apart (a night attack may be dated on either side of midnight)" if gap == 1 else f"{gap} days apart"
+    every = "; ".join(f"{who}: {', '.join(dict.fromkeys(said[who]))}" for who in sorted(said))
+    return f"the reports are dated {apart}: {every}"
+
+
 def _perpetrator_disagree(members: Sequence[Record]) -> str | None:
     """In words, who names which unrelated groups, or None."""
     keys = sorted({m.actor for m in members if m.actor is not None})
     for i, x in enumerate(keys):
         for y in keys[i + 1 :]:
             if not actors_related(x, y):
-                named = "; ".join(f"{_who(m)}: {m.perpetrator}" for m in members if m.actor is not None)
+                named = "; ".join(f"{reporter(m)}: {m.perpetrator}" for m in members if m.actor is not None)
                 return f"the reports blame groups that are neither the same nor related: {named}"
     return None
 
@@ -294,8 +370,11 @@ def joint_view(cluster_id: str, members: Iterable[Record]) -> JointView:
     places = _location_disagree(ordered)
     if places:
         details.append(("location_disagree", places))
+    dates = _date_disagree(ordered)
+    if dates:
+        details.append(("date_disagree", dates))
     if len({(m.reported_by, m.dataset) for m in ordered}) <= 1:
-        only = _who(ordered[0]) if ordered else "none"
+        only = reporter(ordered[0]) if ordered else "none"
         details.append(("single_source", f"only one source reports it: {only}"))
     flags = tuple(dict.fromkeys(flag for flag, _ in details))
     return JointView(cluster_id=cluster_id, members=ordered, figures=figures, flags=flags, details=tuple(details))

@@ -21,7 +21,7 @@ from sarhad.errors import NotFound
 from sarhad.model.incident import Incident
 from sarhad.reconcile.cluster import cluster_records
 from sarhad.reconcile.decisions import DECISION_TYPE, Decision, constraints
-from sarhad.reconcile.joint import JointView, joint_view
+from sarhad.reconcile.joint import JointView, joint_view, reporter_label
 from sarhad.reconcile.record import Record
 from sarhad.reconcile.score import Scoring
 from sarhad.store.current import current
@@ -90,7 +90,7 @@ def load_decisions(db: Database, party: str) -> list[Decision]:
 
 
 # The flags that make a cluster's parties disagree (its row's ``disagree`` column, which orders the joint picture).
-DISAGREE_FLAGS: Final = ("figures_disagree", "perpetrator_disagree", "location_disagree")
+DISAGREE_FLAGS: Final = ("figures_disagree", "perpetrator_disagree", "location_disagree", "date_disagree")
 # The audiences below the framework's (sarhad.web.auth.readable_levels) by the TLP levels they read, each with the
 # cluster rows it sees (reconcile_audiences): "CLEAR" for anyone else, "GREEN" for a peer of a party outside it.
 AUDIENCES: Final = {"CLEAR": ("CLEAR",), "GREEN": ("CLEAR", "GREEN")}
@@ -333,10 +333,11 @@ def list_clusters(
     db: Database, *, disagreements: bool = False, limit: int | None = None, offset: int = 0
 ) -> list[dict[str, Any]]:
     """Clusters as ``{"cluster_id", "date_start", "members", "killed", "wounded", "flags"}``, oldest first;
-    each member as ``{"id", "source_id", "reported_by", "dataset"}``.
+    each member as ``{"id", "source_id", "reported_by", "dataset", "label"}`` (``label``: who reported it, in
+    words: :func:`~sarhad.reconcile.joint.reporter`).
 
-    ``disagreements``: only clusters flagged ``figures_disagree``, ``perpetrator_disagree`` or
-    ``location_disagree``.
+    ``disagreements``: only clusters flagged ``figures_disagree``, ``perpetrator_disagree``,
+    ``location_disagree`` or ``date_disagree``.
     """
     sql = (
         "SELECT cluster_id, killed_low, killed_best, killed_high, wounded_low, wounded_best, wounded_high, flags,"
@@ -369,7 +370,13 @@ def list_clusters(
             " ORDER BY m.cluster_id, i.reported_by, m.incident_id",
             chunk,
         ):
-            member = {"id": rid, "source_id": source_id, "reported_by": reported_by, "dataset": dataset}
+            member = {
+                "id": rid,
+                "source_id": source_id,
+                "reported_by": reported_by,
+                "dataset": dataset,
+                "label": reporter_label(reported_by, dataset),
+            }
             out[cid]["members"].append(member)
     return list(out.values())
 

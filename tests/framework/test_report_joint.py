@@ -80,7 +80,12 @@ def test_joint_picture_counts_who_reported_the_quarters_incidents(any_fw_node: N
     assert joint["incidents"] == 5
     assert joint["reported"] == {"both": 2, "PK": 1, "IR": 1, "neither": 1}
     assert joint["disagreements"] == 1
-    assert joint["by_flag"] == {"figures_disagree": 1, "perpetrator_disagree": 0, "location_disagree": 0}
+    assert joint["by_flag"] == {
+        "figures_disagree": 1,
+        "perpetrator_disagree": 0,
+        "location_disagree": 0,
+        "date_disagree": 0,
+    }
 
 
 def test_joint_picture_lists_the_largest_disagreements_with_each_partys_figure(any_fw_node: Node) -> None:

@@ -44,7 +44,7 @@ def test_reconcile_json_summary_and_list_contract(home: Path, capsys: pytest.Cap
     assert len(rows) == 3
     for row in rows:
         assert set(row) == {"cluster_id", "date_start", "members", "killed", "wounded", "flags"}
-        assert all(set(m) == {"id", "source_id", "reported_by", "dataset"} for m in row["members"])
+        assert all(set(m) == {"id", "source_id", "reported_by", "dataset", "label"} for m in row["members"])
         assert set(row["killed"]) == {"low", "best", "high"}
     disputed = clusters(capsys, home, "--disagreements")
     assert [sorted(m["source_id"] for m in r["members"]) for r in disputed] == [["IR-3", "PK-3"]]

@@ -124,7 +124,9 @@ def test_full_run_rewrites_every_clusters_joint_figures_and_flags(committee: Nod
     committee.db.execute("UPDATE reconcile_clusters SET flags = '', killed_best = 12 WHERE cluster_id = ?", (cid,))
     reconcile(committee.db, "PK", full=True)
     row = next(c for c in list_clusters(committee.db) if c["cluster_id"] == cid)
-    assert row["flags"] == ["figures_disagree"] and row["killed"] == {"low": 9, "best": 9, "high": 14}
+    # PK dates it the 6th, the others the 7th
+    assert row["flags"] == ["figures_disagree", "date_disagree"]
+    assert row["killed"] == {"low": 9, "best": 9, "high": 14}
 
 
 def test_show_says_in_words_who_disagrees_with_whom(committee: Node, capsys: pytest.CaptureFixture[str]) -> None:
@@ -133,7 +135,12 @@ def test_show_says_in_words_who_disagrees_with_whom(committee: Node, capsys: pyt
     said = "killed (total): IR says 9, PK 12 (every source: IR 9, PK 12, Tasnim (article) 9, UCDP 11 (9-14))"
     assert f"figures_disagree: {said}" in out
     details = json.loads(_cli(capsys, committee, "clusters", "show", cid, "--json"))["flag_details"]
-    assert details == [{"flag": "figures_disagree", "detail": said}]
+    dated = (
+        "the reports are dated a day apart (a night attack may be dated on either side of midnight):"
+        " IR: 2025-03-07; PK: 2025-03-06; PK (article): 2025-03-07; UCDP: 2025-03-07"
+    )
+    assert f"date_disagree: {dated}" in " ".join(out.split())
+    assert details == [{"flag": "figures_disagree", "detail": said}, {"flag": "date_disagree", "detail": dated}]
 
 
 def test_flag_details_name_the_places_and_groups_in_dispute() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sarhad.model.figures import Figure
-from sarhad.reconcile.joint import consensus, joint_view
+from sarhad.reconcile.joint import consensus, joint_view, reporter
 from tests.reconcile.helpers import record
 
 
@@ -83,3 +83,46 @@ def test_list_form_has_the_contract_keys() -> None:
     assert out["members"][0]["source_id"] == "A" and out["members"][0]["reported_by"] == "PK"
     assert out["killed"] == {"low": 2, "best": 2, "high": 2}
     assert out["wounded"]["best"] == 5
+
+
+def test_parties_dating_one_incident_on_different_days_flag_date_disagree() -> None:
+    pk = record("PK", "A", "2024-03-14", killed=3)
+    ir = record("IR", "B", "2024-03-15", killed=3)
+    view = joint_view("cluster--x", [pk, ir])
+    assert view.flags == ("date_disagree",)
+    assert dict(view.details)["date_disagree"] == (
+        "the reports are dated a day apart (a night attack may be dated on either side of midnight):"
+        " IR: 2024-03-15; PK: 2024-03-14"
+    )
+    three = joint_view("cluster--x", [pk, record("IR", "B", "2024-03-17", killed=3)])
+    assert dict(three.details)["date_disagree"] == "the reports are dated 3 days apart: IR: 2024-03-17; PK: 2024-03-14"
+
+
+def test_a_vague_date_that_contains_the_other_day_does_not_disagree() -> None:
+    pk = record("PK", "A", "2024-03-14")
+    # a month-precision date given as the month's span, or as its first day only: either way it holds the 14th
+    month_span = record("UCDP", "B", "2024-03-01", end="2024-03-31", precision="month")
+    month_first = record("GTD", "C", "2024-03-01", precision="month")
+    week = record("ACLED", "D", "2024-03-11", end="2024-03-17", precision="week")
+    assert "date_disagree" not in joint_view("c", [pk, month_span, month_first, week]).flags
+    april = record("IR", "E", "2024-04-01", precision="month")
+    detail = dict(joint_view("c", [pk, april]).details)["date_disagree"]
+    assert detail == "the reports are dated 18 days apart: IR: 2024-04-01 (month); PK: 2024-03-14"
+    # a report of unknown date says nothing about the day
+    assert "date_disagree" not in joint_view("c", [pk, record("IR", "F", "2024-01-01", precision="unknown")]).flags
+
+
+def test_a_partys_report_in_a_datasets_format_is_named_as_the_partys() -> None:
+    own_ucdp = record("PK", "A", "2024-03-14", dataset="ucdp", killed=3)
+    ucdp = record("UCDP", "B", "2024-03-14", killed=3)
+    article = record("PK", "C", "2024-03-14", dataset="article", killed=3)
+    assert [reporter(m) for m in (own_ucdp, ucdp, article)] == ["PK (UCDP format)", "UCDP", "PK (article)"]
+    alone = joint_view("c", [own_ucdp])
+    assert alone.details == (("single_source", "only one source reports it: PK (UCDP format)"),)
+    assert [m["label"] for m in joint_view("c", [own_ucdp, ucdp]).summary_dict()["members"]] == [
+        "PK (UCDP format)",
+        "UCDP",
+    ]
+    # its figures are PK's own
+    killed = joint_view("c", [own_ucdp, ucdp]).figure("killed")
+    assert killed is not None and [p for p, *_ in killed.by_party] == ["PK", "UCDP"]

@@ -35,7 +35,7 @@ def test_synced_peer_report_joins_the_nodes_own_report_of_the_incident(tmp_path:
         [cluster] = list_clusters(ir.db, disagreements=True)
         assert sorted(m["reported_by"] for m in cluster["members"]) == ["IR", "PK"]
         assert cluster["killed"] == {"low": 3, "best": 3, "high": 12}
-        assert cluster["flags"] == ["figures_disagree"]
+        assert cluster["flags"] == ["figures_disagree", "date_disagree"]  # PK dates it a day before IR
         killed = cluster_view(ir.db, cluster["cluster_id"]).figure("killed")
         assert killed is not None and {p: best for p, _, best, _ in killed.by_party} == {"IR": 3, "PK": 12}
     finally:

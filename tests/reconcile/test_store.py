@@ -35,7 +35,7 @@ def test_saravan_cluster_shows_both_parties_figures_and_their_disagreement(repor
     disputed = list_clusters(reports_node.db, disagreements=True)
     assert [sorted(m["reported_by"] for m in c["members"]) for c in disputed] == [["IR", "PK"]]
     assert disputed[0]["killed"] == {"low": 3, "best": 3, "high": 12}
-    assert disputed[0]["flags"] == ["figures_disagree"]
+    assert disputed[0]["flags"] == ["figures_disagree", "date_disagree"]  # PK dates it a day before IR
     view = cluster_view(reports_node.db, disputed[0]["cluster_id"])
     killed = view.figure("killed")
     assert killed is not None

@@ -431,7 +431,7 @@
 
   // -- joint picture: reconciliation's clusters (it follows the filters, the toggle and the live stream) ------
   const FLAG_WORDS = { figures_disagree: "figures disagree", perpetrator_disagree: "perpetrators disagree",
-    location_disagree: "places disagree", single_source: "one source only" };
+    location_disagree: "places disagree", date_disagree: "dates disagree", single_source: "one source only" };
   // Each party of the cluster with its killed figure, "unknown" for a party none of whose reports gives one.
   function killedByParty(c) {
     const given = c.killed_by_party || {};
@@ -485,7 +485,7 @@
     const c = await api("/api/dashboard/clusters/" + encodeURIComponent(id));
     const rows = c.records.map((m) => {
       const k = killedFigure(m);
-      return `<tr><td>${esc(m.reported_by)} <span class="muted">${esc(m.dataset)}</span></td><td>${esc(m.date_start)}</td>` +
+      return `<tr><td>${esc(m.label || m.reported_by)}</td><td>${esc(m.date_start)}</td>` +
         `<td>${esc([m.place, m.admin1].filter(Boolean).join(", ") || "—")}</td><td>${esc(m.perpetrator || "—")}</td>` +
         `<td class="num">${k ? esc(range(k.low, k.best, k.high)) : "unknown"}</td></tr>`;
     }).join("");
