@@ -8,19 +8,15 @@ other entries taken; IR's honest reply must still be taken.
 
 from __future__ import annotations
 
-import copy
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import orjson
 import pytest
 
 import sarhad.exchange.checking as checking
-from sarhad.exchange.refused import Refusal
-from sarhad.exchange.sync import SyncResult
 from sarhad.framework.ops import (
     add_recommendation,
     open_dispute,
@@ -30,77 +26,29 @@ from sarhad.framework.ops import (
     update_recommendation,
 )
 from tests.monitor.test_evaluate import make
-from tests.node_pair import Pair, peered, pk_and_ir, refused_apart, report_bytes
-
-PK_POSITION = "4 of 11 requests were answered within 72 hours."
-IR_POSITION = "All were answered through the liaison channel."
-
-
-class Nodes(Pair):
-    def stored(self) -> dict[str, list[tuple[object, ...]]]:
-        """What PK holds of its own records, and shows in its views, that a rewritten version could change."""
-        queries = {
-            "objects": "SELECT id, modified, origin FROM objects WHERE origin = 'PK' ORDER BY seq",
-            "disputes": "SELECT * FROM fw_disputes ORDER BY id",
-            "recommendations": "SELECT * FROM fw_recommendations ORDER BY id",
-            "milestones": "SELECT * FROM fw_milestones ORDER BY id",
-        }
-        return {name: [tuple(r) for r in self.pk.db.fetchall(sql)] for name, sql in queries.items()}
-
-    def refused(self, result: SyncResult, pattern: str) -> Refusal:
-        """The one entry ``result`` refused, whose message matches ``pattern``: kept apart with its reason, not
-        applied, while IR's whole log was copied."""
-        return refused_apart(self.pk, self.ir, result, pattern)
-
-    def ir_publishes_changed(self, object_id: str, change: Callable[[dict[str, Any]], None]) -> None:
-        """IR publishes, in its own log, a later version of its current copy of ``object_id``, changed."""
-        row = self.ir.db.fetchone("SELECT body FROM objects WHERE id = ? ORDER BY modified DESC LIMIT 1", (object_id,))
-        assert row is not None
-        body = orjson.loads(row[0])
-        forged = copy.deepcopy(body)
-        change(forged)
-        assert forged != body
-        with self.ir.publisher() as pub:
-            assert pub.add_object(forged, tlp="GREEN") is not None
+from tests.security.shared_records import (
+    BACKENDS,
+    IR_POSITION,
+    PK_POSITION,
+    Nodes,
+    framework_nodes,
+    pk_dispute,
+    quarterly_report,
+    shown_dispute,
+)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BACKENDS)
 def nodes(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Nodes]:
-    """PK and IR, both holding the framework, both serving on loopback, each registered as the other's peer. On
-    PostgreSQL each node has a schema of its own. Each has synced the other's framework once, so that a later
-    sync brings only what the test publishes."""
-    with pk_and_ir(tmp_path, request, framework="pk-ir-2025") as (pk, ir), peered(pk, ir):
-        nodes = Nodes(pk, ir)
-        nodes.pk_syncs()
-        nodes.ir_syncs()
-        yield nodes
-
-
-def _pk_dispute(nodes: Nodes) -> dict[str, Any]:
-    """PK opens a dispute about C-08 with its position; IR copies it by syncing from PK."""
-    opened = open_dispute(nodes.pk, "C-08", "2026Q1", "Were requests answered in time?", PK_POSITION)
-    nodes.ir_syncs()
-    return opened
-
-
-def _shown_dispute(nodes: Nodes, capsys: pytest.CaptureFixture[str], code: str) -> dict[str, Any]:
-    status, out, err = nodes.cli(capsys, "dispute", "show", code, "--json")
-    assert status == 0, err
-    shown: dict[str, Any] = json.loads(out)
-    return shown
-
-
-def _report(nodes: Nodes, capsys: pytest.CaptureFixture[str], out: Path) -> bytes:
-    """The report PK renders, without the minute it was generated in (two renders may straddle a minute)."""
-    status, _, err = nodes.cli(capsys, "report", "quarterly", "--quarter", "2026Q1", "--out", str(out))
-    assert status == 0, err
-    return report_bytes(out)
+    """PK and IR holding the framework, each the other's peer (:func:`framework_nodes`)."""
+    with framework_nodes(tmp_path, request) as pair:
+        yield pair
 
 
 def test_a_peers_version_rewriting_this_nodes_dispute_position_is_refused_and_the_report_unchanged(
     nodes: Nodes, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    opened = _pk_dispute(nodes)
+    opened = pk_dispute(nodes)
 
     def rewrite(d: dict[str, Any]) -> None:  # IR's "reply": its own position, and PK's made to concede
         d["positions"]["PK"]["text"] = "All requests were answered in time."
@@ -110,7 +58,7 @@ def test_a_peers_version_rewriting_this_nodes_dispute_position_is_refused_and_th
     nodes.pk_syncs()
     nodes.ir_publishes_changed(opened["id"], rewrite)
     nodes.ir.publish([make("ir-2", party="IR", day="2024-01-05")])  # and one after it, in the same sync
-    report = _report(nodes, capsys, tmp_path / "a.html")
+    report = quarterly_report(nodes, capsys, tmp_path / "a.html")
     before = nodes.stored()
     code, out, err = nodes.cli(capsys, "sync", "IR")
     assert code == 6, err
@@ -122,8 +70,8 @@ def test_a_peers_version_rewriting_this_nodes_dispute_position_is_refused_and_th
     ), out
     assert nodes.stored() == before
     assert nodes.pk.db.fetchone("SELECT 1 FROM incidents WHERE id = ?", (make("ir-2", party="IR").id,)) is not None
-    assert _shown_dispute(nodes, capsys, opened["code"])["positions"]["PK"]["text"] == PK_POSITION
-    assert _report(nodes, capsys, tmp_path / "b.html") == report
+    assert shown_dispute(nodes, capsys, opened["code"])["positions"]["PK"]["text"] == PK_POSITION
+    assert quarterly_report(nodes, capsys, tmp_path / "b.html") == report
 
 
 @pytest.mark.parametrize("checker", ["inline", "process"])
@@ -132,12 +80,12 @@ def test_a_peers_honest_reply_keeping_this_nodes_position_is_taken(
 ) -> None:
     # In the second process (all entries but the first), the check reads PK's own versions from PK's database.
     monkeypatch.setattr(checking, "LEAD", 1)
-    opened = _pk_dispute(nodes)
+    opened = pk_dispute(nodes)
     nodes.ir.publish([make("ir-1", party="IR")])
     reply_dispute(nodes.ir, opened["code"], IR_POSITION)
     update_dispute(nodes.ir, opened["code"], level="joint-committee", note="not settled at the technical level")
     nodes.pk_syncs(checker=checker)
-    shown = _shown_dispute(nodes, capsys, opened["code"])
+    shown = shown_dispute(nodes, capsys, opened["code"])
     assert shown["positions"]["PK"]["text"] == PK_POSITION
     assert shown["positions"]["IR"]["text"] == IR_POSITION
     assert shown["level"] == "joint-committee"
@@ -160,7 +108,7 @@ def test_a_peers_version_rewriting_this_nodes_dispute_position_is_refused_in_the
     nodes: Nodes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(checking, "LEAD", 1)
-    opened = _pk_dispute(nodes)
+    opened = pk_dispute(nodes)
     nodes.ir.publish([make(f"ir-{i}", party="IR") for i in range(3)])
 
     def rewrite(d: dict[str, Any]) -> None:  # PK's evidence and date changed, its text kept
