@@ -25,7 +25,7 @@ The rest of the record is owned field by field (:func:`field_refusal`):
 
 An entry of this node's party that a peer's later version leaves out is not refused: an honest peer replying to
 a version this node has since revised leaves it out too. The framework's views put this node's latest entries
-back into the peer's version instead (:func:`merge_own`).
+back into the peer's version instead, and the record's state follows the merged history (:func:`merge_versions`).
 """
 
 from __future__ import annotations
@@ -43,11 +43,13 @@ from sarhad.store.db import Database
 
 __all__ = [
     "FIXED",
+    "MILESTONE_CREATED",
     "SHARED_TYPES",
     "OwnVersions",
     "attributed",
     "field_refusal",
-    "merge_own",
+    "history_state",
+    "merge_versions",
     "own_versions",
     "rewrite_refusal",
     "state_refusal",
@@ -55,11 +57,11 @@ __all__ = [
 
 # The entries of each kind of shared record that name the party that wrote them: a dispute's positions (an
 # object keyed by party) and history, a recommendation's follow-up history and a milestone's changes of date
-# (lists whose entries name their party in ``by``).
+# and changes of status (lists whose entries name their party in ``by``).
 _ENTRIES: Final[dict[str, tuple[str, ...]]] = {
     TYPES["dispute"]: ("positions", "history"),
     TYPES["recommendation"]: ("history",),
-    TYPES["milestone"]: ("changes",),
+    TYPES["milestone"]: ("changes", "status_changes"),
 }
 SHARED_TYPES: Final = frozenset(_ENTRIES)
 # The properties of each kind of shared record fixed when it is created: no version changes them (sarhad's own
@@ -74,6 +76,9 @@ FIXED: Final[dict[str, tuple[str, ...]]] = {
     ),
     TYPES["milestone"]: ("created_by_ref", "framework", "code", "commitment", "name", "due"),
 }  # fmt: skip
+MILESTONE_CREATED: Final = "scheduled"
+"""The status every milestone is created with; a change of it is made with an entry of ``status_changes``."""
+
 _MISSING: Final = object()
 # Ids per query: well under SQLite's limit of host parameters.
 _BATCH: Final = 500
@@ -191,7 +196,7 @@ _LEVEL_EVENT: Final = re.compile(r"(?:opened at|escalated to|moved to) (\S+) lev
 _STATUS_EVENT: Final = re.compile(r"status (\S+)")
 
 
-def _dispute_state(history: list[Any]) -> tuple[str | None, str]:
+def _dispute_state(history: list[Any]) -> dict[str, Any]:
     """The level and status a dispute's history arrives at (as :mod:`sarhad.framework.ops` records them)."""
     level: str | None = None
     status = "open"
@@ -204,27 +209,58 @@ def _dispute_state(history: list[Any]) -> tuple[str | None, str]:
                 status = found.group(1)
             elif part == "position recorded" and status == "open":
                 status = "under-review"
-    return level, status
+    return {"level": level, "status": status}
+
+
+def _recommendation_state(history: list[Any]) -> dict[str, Any]:
+    """The status a recommendation's follow-up arrives at: its latest entry's, or open."""
+    last = next((e["status"] for e in reversed(history) if isinstance(e, dict) and "status" in e), "open")
+    return {"status": last}
+
+
+def _milestone_date(changes: list[Any]) -> dict[str, Any]:
+    """The revised date a milestone's changes of date arrive at: the latest one's, or none."""
+    last = next((e.get("to") for e in reversed(changes) if isinstance(e, dict)), None)
+    return {"due_revised": last}
+
+
+def _milestone_status(changes: list[Any]) -> dict[str, Any]:
+    """The status and date met a milestone's changes of status arrive at: the latest one's, or ``scheduled`` and
+    none, as every milestone is created (``sarhad framework init``)."""
+    last = next((e for e in reversed(changes) if isinstance(e, dict)), {})
+    return {"status": last.get("status", MILESTONE_CREATED), "date_met": last.get("date_met")}
+
+
+# Per kind of shared record, per list of entries, the state that list arrives at (field name → value).
+_STATE: Final[dict[str, dict[str, Callable[[list[Any]], dict[str, Any]]]]] = {
+    TYPES["dispute"]: {"history": _dispute_state},
+    TYPES["recommendation"]: {"history": _recommendation_state},
+    TYPES["milestone"]: {"changes": _milestone_date, "status_changes": _milestone_status},
+}
+
+
+def _entries(obj: dict[str, Any], name: str) -> list[Any]:
+    value = obj.get(name)
+    return value if isinstance(value, list) else []
+
+
+def history_state(obj: dict[str, Any], lists: Sequence[str] | None = None) -> dict[str, Any]:
+    """The state the history of the shared record ``obj`` arrives at, by field: a dispute's level and status, a
+    recommendation's status, a milestone's revised date, status and date met (of the lists of entries ``lists``,
+    every one when None). Empty for an object of another kind."""
+    state: dict[str, Any] = {}
+    for name, arrives_at in _STATE.get(str(obj.get("type")), {}).items():
+        if lists is None or name in lists:
+            state.update(arrives_at(_entries(obj, name)))
+    return state
 
 
 def state_refusal(obj: dict[str, Any]) -> str | None:
     """Why step 3 refuses the peer's version ``obj`` of a shared record whose state is not the one its history
-    arrives at (a change of level or status, or of a milestone's date, that no entry records and attributes to
-    the party that made it); None when it is, or ``obj`` is of another kind."""
-    kind = obj.get("type")
-    history = obj.get("changes" if kind == TYPES["milestone"] else "history")
-    entries = history if isinstance(history, list) else []
-    expected: list[tuple[str, Any]] = []
-    if kind == TYPES["dispute"]:
-        level, status = _dispute_state(entries)
-        expected = [("level", level), ("status", status)]
-    elif kind == TYPES["recommendation"]:
-        last = next((e["status"] for e in reversed(entries) if isinstance(e, dict) and "status" in e), "open")
-        expected = [("status", last)]
-    elif kind == TYPES["milestone"]:
-        last = entries[-1].get("to") if entries and isinstance(entries[-1], dict) else None
-        expected = [("due_revised", last)]
-    for name, value in expected:
+    arrives at (:func:`history_state`: a change of level or status, of a milestone's date, status or date met,
+    that no entry records and attributes to the party that made it); None when it is, or ``obj`` is of another
+    kind."""
+    for name, value in history_state(obj).items():
         if obj.get(name) != value:
             said = "none" if value is None else repr(value)
             return (
@@ -234,31 +270,124 @@ def state_refusal(obj: dict[str, Any]) -> str | None:
     return None
 
 
-def merge_own(current: dict[str, Any], party: str, published: list[dict[str, Any]]) -> dict[str, Any]:
-    """The peer's version ``current`` of a shared record as this node shows it: with ``party``'s entries (this
-    node's) as in ``published``, its own versions, oldest first. Its latest position in a dispute replaces the
-    one ``current`` holds or is added, and each of its history entries (or a milestone's changes) that
-    ``current`` lacks is added, in date order. ``current`` itself is not changed."""
-    if not published:
+def merge_versions(current: dict[str, Any], versions: Sequence[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """The current version ``current`` of a shared record as the framework's views show it, merged with
+    ``versions``, the versions of it this node holds as ``(party that published it, body)``, oldest first
+    (``current`` among them). ``current`` itself is not changed.
+
+    Each party's entries are taken from its own versions, as it last published them: its latest position in a
+    dispute replaces the one ``current`` holds or is added, and each of its history entries (or a milestone's
+    changes) that ``current`` lacks is added. So a later version that replies to one its author had not yet seen
+    revised, and leaves the other party's latest entries out, is shown with them, and both nodes, holding the
+    same versions, show the same record whichever is current on each.
+
+    Entries are ordered by their day (``on``), then by when the first version carrying them was published (its
+    ``modified``), then by their place in that version: the order they were made in, the same on every node that
+    holds those versions. The state follows the merged history (:func:`history_state`): the latest change of
+    level, status or date, whoever made it, even when it is an entry put back.
+    """
+    kind = str(current.get("type"))
+    names = _ENTRIES.get(kind, ())
+    if not names:
         return current
+    first = _first_published(versions, names)
     merged = dict(current)
-    for name in _ENTRIES.get(str(current.get("type")), ()):
-        ours = [(where, entry) for version in published for where, field, entry in attributed(version, party)
-                if field == name]  # fmt: skip
-        value = current.get(name)
+    by_party: dict[str, list[dict[str, Any]]] = {}
+    for party, version in versions:
+        by_party.setdefault(party, []).append(version)
+    for party, published in by_party.items():
+        merged = _with_entries_of(merged, party, published, names)
+    for name in names:
+        value = merged.get(name)
+        if isinstance(value, list):
+            merged[name] = sorted(value, key=lambda e: _order(e, first))
+    changed = [name for name in names if _text(merged.get(name)) != _text(current.get(name))]
+    if changed:
+        _follow_history(merged, current, changed)
+    return merged
+
+
+_Order = tuple[str, str, int]
+
+
+def _first_published(versions: Sequence[tuple[str, dict[str, Any]]], names: Sequence[str]) -> dict[str, _Order]:
+    """Each entry (by its canonical text) of the lists ``names`` in ``versions``: the day it names, the
+    ``modified`` of the first version carrying it, and its place in that version."""
+    first: dict[str, _Order] = {}
+    for _party, version in sorted(versions, key=lambda v: str(v[1].get("modified", ""))):
+        for name in names:
+            for place, entry in enumerate(_entries(version, name)):
+                text = _text(entry)
+                if text is not None and text not in first:
+                    first[text] = (_day(entry), str(version.get("modified", "")), place)
+    return first
+
+
+def _day(entry: Any) -> str:
+    return str(entry.get("on", "")) if isinstance(entry, dict) else ""
+
+
+def _order(entry: Any, first: dict[str, _Order]) -> _Order:
+    """Where ``entry`` goes in its list (see :func:`merge_versions`); one no held version carries goes last of
+    its day."""
+    return first.get(_text(entry) or "", (_day(entry), "\uffff", 0))
+
+
+def _with_entries_of(
+    record: dict[str, Any], party: str, published: list[dict[str, Any]], names: Sequence[str]
+) -> dict[str, Any]:
+    """``record`` with ``party``'s entries (of the lists and positions ``names``) as in ``published``, its own
+    versions, oldest first: its latest position replaces the one ``record`` holds, and each entry ``record``
+    lacks is added."""
+    merged = dict(record)
+    for name in names:
+        ours = [entry for version in published for _where, field, entry in attributed(version, party) if field == name]
+        value = record.get(name)
         if isinstance(value, dict):
             if ours:
                 keys = [k for k in value if _names(k, party)]
-                merged[name] = {**{k: v for k, v in value.items() if k not in keys}, party: ours[-1][1]}
+                merged[name] = {**{k: v for k, v in value.items() if k not in keys}, party: ours[-1]}
         elif isinstance(value, list):
             held = {_text(e) for e in value}
             added = []
-            for _where, entry in ours:
+            for entry in ours:
                 text = _text(entry)
                 if text not in held:
                     held.add(text)
                     added.append(entry)
             if added:
-                both = [*value, *added]
-                merged[name] = sorted(both, key=lambda e: str(e.get("on", "")) if isinstance(e, dict) else "")
+                merged[name] = [*value, *added]
     return merged
+
+
+def _follow_history(merged: dict[str, Any], current: dict[str, Any], changed: list[str]) -> None:
+    """Set ``merged``'s state to the one its merged lists ``changed`` arrive at; a dispute's outcome (its date and
+    note) is the one of the entry that resolved it, and none while it is not resolved."""
+    state = history_state(merged, changed)
+    if state.get("level", "") is None:
+        del state["level"]  # a history that opens it at no level: the level it holds stays
+    merged.update(state)
+    if "date_met" in state and state["date_met"] is None:
+        del merged["date_met"]  # not met: no date, as a milestone is created
+    if merged.get("type") != TYPES["dispute"] or merged.get("status") == current.get("status"):
+        return
+    resolving = _resolving_entry(merged)
+    if resolving is None:
+        merged.pop("resolved_on", None)
+        merged.pop("resolution", None)
+        return
+    merged["resolved_on"] = resolving.get("on")
+    _, _, note = str(resolving.get("event", "")).partition(f"status {merged['status']}; ")
+    if note:
+        merged["resolution"] = note
+
+
+def _resolving_entry(dispute: dict[str, Any]) -> dict[str, Any] | None:
+    """The entry of ``dispute``'s history that recorded its resolved status, when that is its status."""
+    status = str(dispute.get("status"))
+    if not status.startswith("resolved"):
+        return None
+    for entry in reversed(_entries(dispute, "history")):
+        if isinstance(entry, dict) and f"status {status}" in str(entry.get("event", "")).split("; "):
+            return entry
+    return None

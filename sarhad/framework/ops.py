@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sarhad.errors import ConfigError, InvalidInput, NotFound
+from sarhad.exchange.authorship import history_state
 from sarhad.framework.model import (
     COMPLIANCE,
     CONFIDENCE,
@@ -622,18 +623,27 @@ def update_milestone(
     reason: str | None = None,
     today: date | None = None,
 ) -> dict[str, Any]:
-    """Change a milestone's status or due date. A new due date needs a reason; the original date is kept."""
+    """Change a milestone's status, date met or due date. A new due date needs a reason; the original date is kept.
+
+    Each change adds an entry naming this node's party, on ``today`` (the UTC date by default): a change of status
+    or date met to ``status_changes`` (the status and date met after it), a new due date to ``changes``; a peer
+    refuses a version whose status, date met or revised date its entries do not record.
+    """
     data = load(node.db)
     found = [m for m in data.milestones if m["code"].upper() == milestone.strip().upper()]
     if not found:
         raise NotFound(f"no milestone {milestone!r} (known: {', '.join(m['code'] for m in data.milestones)})")
     m = dict(found[0])
-    if status is not None:
-        if status not in MILESTONE_STATUSES:
-            raise InvalidInput(f"milestone status {status!r} is not one of {', '.join(MILESTONE_STATUSES)}")
-        m["status"] = status
-    if date_met is not None:
-        m["date_met"] = _date(date_met, "--date-met")
+    day = (today or utc_today()).isoformat()
+    if status is not None and status not in MILESTONE_STATUSES:
+        raise InvalidInput(f"milestone status {status!r} is not one of {', '.join(MILESTONE_STATUSES)}")
+    met = None if date_met is None else _date(date_met, "--date-met")
+    if status is not None or met is not None or _unrecorded_status(m):
+        m["status"] = status or m["status"]
+        if met is not None:
+            m["date_met"] = met
+        entry = {"on": day, "by": node.settings.party, "status": m["status"]}
+        m["status_changes"] = [*m.get("status_changes", []), {**entry, **_met_on(m)}]
     if due is not None:
         new_due = _date(due, "--due")
         if not reason:
@@ -647,10 +657,10 @@ def update_milestone(
                 "to": new_due,
                 "reason": reason,
                 "by": node.settings.party,
-                "on": (today or utc_today()).isoformat(),
+                "on": day,
             },
         ]
-    m["date_modified"] = (today or utc_today()).isoformat()
+    m["date_modified"] = day
     (version,) = _publish(node, [(m, "CLEAR")])
     return {
         "milestone": m["code"],
@@ -660,6 +670,19 @@ def update_milestone(
         "date_met": m.get("date_met"),
         "changed": version is not None,
     }
+
+
+def _met_on(milestone: dict[str, Any]) -> dict[str, Any]:
+    """``{"date_met": …}`` of a milestone met on a date, else nothing."""
+    return {"date_met": milestone["date_met"]} if milestone.get("date_met") else {}
+
+
+def _unrecorded_status(milestone: dict[str, Any]) -> bool:
+    """Whether ``milestone``'s status or date met is not the one its ``status_changes`` arrive at: set by a release
+    that recorded no entry for them. This node's next change records them, in its party's name, so that a peer
+    takes the version."""
+    state = history_state(milestone, ["status_changes"])
+    return bool(milestone.get("status") != state["status"] or milestone.get("date_met") != state["date_met"])
 
 
 # -- disputes ----------------------------------------------------------------------------------------------
@@ -861,8 +884,11 @@ def add_recommendation(
     return {"id": stix["id"], "code": code, "quarter": str(q), "status": "open"}
 
 
-def update_recommendation(node: Node, code: str, status: str, *, note: str | None = None) -> dict[str, Any]:
-    """Record the follow-up of a recommendation: in-progress, implemented or not-accepted."""
+def update_recommendation(
+    node: Node, code: str, status: str, *, note: str | None = None, today: date | None = None
+) -> dict[str, Any]:
+    """Record the follow-up of a recommendation: in-progress, implemented or not-accepted, on ``today`` (the UTC
+    date by default)."""
     data = load(node.db)
     found = [r for r in data.recommendations if r["code"].upper() == code.strip().upper()]
     if not found:
@@ -874,7 +900,7 @@ def update_recommendation(node: Node, code: str, status: str, *, note: str | Non
     r["history"] = [
         *r.get("history", []),
         {
-            "on": utc_today().isoformat(),
+            "on": (today or utc_today()).isoformat(),
             "by": node.settings.party,
             "status": status,
             **({"note": note} if note else {}),

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from sarhad.errors import InvalidInput, NotFound
-from sarhad.exchange.authorship import merge_own
+from sarhad.exchange.authorship import merge_versions
 from sarhad.framework.model import KIND_OF_TYPE, TYPES
 from sarhad.framework.schema import TABLES
 from sarhad.model.incident import identity_id
@@ -395,34 +395,28 @@ def load(db: Database, code: str | None = None, *, readable: tuple[str, list[Any
         recommendations=sorted(bodies("fw_recommendations", by, [code]), key=lambda r: r["code"]),
         evidence=sorted(bodies("fw_evidence"), key=lambda e: (e.get("captured_at", ""), e["code"])),
     )
-    data.disputes = _with_own_entries(db, "fw_disputes", data.disputes, readable)
-    data.recommendations = _with_own_entries(db, "fw_recommendations", data.recommendations, readable)
-    data.milestones = _with_own_entries(db, "fw_milestones", data.milestones, readable)
+    data.disputes = _merged(db, "fw_disputes", data.disputes, readable)
+    data.recommendations = _merged(db, "fw_recommendations", data.recommendations, readable)
+    data.milestones = _merged(db, "fw_milestones", data.milestones, readable)
     return data
 
 
-def _with_own_entries(
+def _merged(
     db: Database, table: str, records: list[dict[str, Any]], readable: tuple[str, list[Any]] | None
 ) -> list[dict[str, Any]]:
-    """``records`` (of a table of records both parties edit), each whose current version is a peer's given this
-    node's own entries as this node last published them (:func:`sarhad.exchange.authorship.merge_own`): a peer's
-    later version, replying to a version this node has since revised (or leaving this node's entry out), does not
-    take this node's words out of its views and report. This node's versions are those in its own log; only
-    those ``readable`` admits are read."""
+    """``records`` (of a table of records both parties edit), each merged with every version of it this node holds
+    (:func:`sarhad.exchange.authorship.merge_versions`): each party's entries as that party last published them,
+    in an order both nodes share, and the state the merged history arrives at. So a version replying to one its
+    author had not yet seen revised (leaving the other party's latest entries out) does not take those entries, or
+    the change of state they record, out of the views and the report, on either node. Only the versions
+    ``readable`` admits are read."""
     where, params = ("", []) if readable is None else (f" AND {readable[0]}", list(readable[1]))
     rows = db.fetchall(
         f"SELECT o.id, o.origin, o.body FROM {table} v JOIN objects o ON o.id = v.id"
-        " JOIN log_leaves l ON l.object_id = o.id AND l.version = o.modified"
-        f" WHERE v.origin <> o.origin{where} ORDER BY o.id, o.modified",
+        f" WHERE o.body IS NOT NULL{where} ORDER BY o.id, o.modified",
         params,
     )
-    if not rows:
-        return records
-    own: dict[str, tuple[str, list[dict[str, Any]]]] = {}
+    versions: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for object_id, origin, body in rows:
-        own.setdefault(str(object_id), (str(origin), []))[1].append(json.loads(body))
-    merged = []
-    for record in records:
-        found = own.get(record["id"])
-        merged.append(record if found is None else merge_own(record, found[0], found[1]))
-    return merged
+        versions.setdefault(str(object_id), []).append((str(origin), json.loads(body)))
+    return [merge_versions(record, versions.get(record["id"], [])) for record in records]

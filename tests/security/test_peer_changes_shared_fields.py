@@ -19,42 +19,27 @@ from typing import Any
 
 import pytest
 
-from sarhad.framework.ops import add_recommendation, open_dispute, reply_dispute, update_dispute
+from sarhad.framework.ops import add_recommendation, reply_dispute, update_dispute, update_milestone
 from tests.monitor.test_evaluate import make
-from tests.node_pair import peered, pk_and_ir, report_bytes
-from tests.security.test_peer_rewrites_own_entries import IR_POSITION, PK_POSITION, Nodes
+from tests.security.shared_records import (
+    BACKENDS,
+    IR_POSITION,
+    PK_POSITION,
+    Nodes,
+    framework_nodes,
+    pk_dispute,
+    quarterly_report,
+    shown_dispute,
+)
 
 PK_REVISED = "5 of 11 requests were answered within 72 hours; one more came late."
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BACKENDS)
 def pair(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Nodes]:
-    """PK and IR holding the framework, served on loopback, each the other's peer, each synced once."""
-    with pk_and_ir(tmp_path, request, framework="pk-ir-2025") as (pk, ir), peered(pk, ir):
-        nodes = Nodes(pk, ir)
-        nodes.pk_syncs()
-        nodes.ir_syncs()
+    """PK and IR holding the framework, each the other's peer (:func:`framework_nodes`)."""
+    with framework_nodes(tmp_path, request) as nodes:
         yield nodes
-
-
-def _dispute(nodes: Nodes) -> dict[str, Any]:
-    opened = open_dispute(nodes.pk, "C-08", "2026Q1", "Were requests answered in time?", PK_POSITION)
-    nodes.ir_syncs()
-    return opened
-
-
-def _shown(nodes: Nodes, capsys: pytest.CaptureFixture[str], code: str) -> dict[str, Any]:
-    status, out, err = nodes.cli(capsys, "dispute", "show", code, "--json")
-    assert status == 0, err
-    shown: dict[str, Any] = json.loads(out)
-    return shown
-
-
-def _report(nodes: Nodes, capsys: pytest.CaptureFixture[str], out: Path) -> str:
-    """The report PK renders, without the minute it was generated in (two renders may straddle a minute)."""
-    status, _, err = nodes.cli(capsys, "report", "quarterly", "--quarter", "2026Q1", "--out", str(out))
-    assert status == 0, err
-    return report_bytes(out).decode("utf-8")
 
 
 def _summary(d: dict[str, Any]) -> None:
@@ -101,25 +86,25 @@ def test_a_peers_version_changing_a_dispute_this_node_raised_is_refused_and_kept
     pair: Nodes, capsys: pytest.CaptureFixture[str], tmp_path: Path, rewrite: str
 ) -> None:
     change, reason = REWRITES[rewrite]
-    opened = _dispute(pair)
+    opened = pk_dispute(pair)
     pair.ir.publish([make("ir-1", party="IR")])
     pair.pk_syncs()
     pair.ir_publishes_changed(opened["id"], change)
     pair.ir.publish([make("ir-2", party="IR", day="2024-01-05")])  # after it, in the same sync: taken
-    report = _report(pair, capsys, tmp_path / "a.html")
+    report = quarterly_report(pair, capsys, tmp_path / "a.html")
     before = pair.stored()
     result = pair.pk_syncs()
     pair.refused(result, rf"^peer IR: entry \d+ \({opened['id']}@[^)]+\): {reason}")
     assert pair.stored() == before
     assert pair.pk.db.fetchone("SELECT 1 FROM incidents WHERE id = ?", (make("ir-2", party="IR").id,)) is not None
-    shown = _shown(pair, capsys, opened["code"])
+    shown = shown_dispute(pair, capsys, opened["code"])
     assert (shown["summary"], shown["raised_by"], shown["status"], shown["level"]) == (
         "Were requests answered in time?",
         "PK",
         "open",
         "technical",
     )
-    assert _report(pair, capsys, tmp_path / "b.html") == report
+    assert quarterly_report(pair, capsys, tmp_path / "b.html") == report
 
 
 def test_a_peers_version_rewriting_a_recommendation_this_node_made_is_refused(
@@ -154,10 +139,56 @@ def test_a_peers_version_moving_a_milestones_original_date_is_refused(pair: Node
     pair.refused(pair.pk_syncs(), r"due is \"2030-12-31\" but PK published \"20\d\d-\d\d-\d\d\"")
 
 
+def _met(m: dict[str, Any]) -> None:  # met, with no entry saying who recorded it
+    m["status"] = "met"
+    m["date_met"] = "2026-03-20"
+
+
+def _met_earlier(m: dict[str, Any]) -> None:  # the date met of IR's own recorded change, moved with no entry
+    m["date_met"] = "2026-01-02"
+
+
+MILESTONE_CHANGES: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
+    "met": (_met, r"status is \"met\" but its history records 'scheduled'"),
+    "date met": (_met_earlier, r"date_met is \"2026-01-02\" but its history records '2026-03-20'"),
+}
+
+
+@pytest.mark.parametrize("change", sorted(MILESTONE_CHANGES))
+def test_a_peers_version_changing_a_milestones_status_or_date_met_without_an_entry_is_refused(
+    pair: Nodes, capsys: pytest.CaptureFixture[str], change: str
+) -> None:
+    if change == "date met":
+        update_milestone(pair.ir, "M-05.1", status="met", date_met="2026-03-20")
+        assert not pair.pk_syncs().refused
+    milestone = pair.pk.db.fetchone("SELECT id FROM fw_milestones WHERE code = 'M-05.1'")
+    assert milestone is not None
+    rewrite, reason = MILESTONE_CHANGES[change]
+    pair.ir_publishes_changed(str(milestone[0]), rewrite)
+    before = pair.stored()
+    pair.refused(pair.pk_syncs(), rf"^peer IR: entry \d+ \({milestone[0]}@[^)]+\): {reason}")
+    assert pair.stored() == before
+
+
+def test_a_milestone_met_by_the_peer_is_taken_with_the_entry_naming_it(
+    pair: Nodes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    update_milestone(pair.ir, "M-05.1", status="met", date_met="2026-03-20")
+    assert not pair.pk_syncs().refused
+    (shown,) = [m for m in pair.node_cli(pair.pk, capsys, "framework", "show", "C-05")["milestones"]
+                if m["code"] == "M-05.1"]  # fmt: skip
+    assert shown["status"] == "met"
+    row = pair.pk.db.fetchone("SELECT body FROM objects o JOIN fw_milestones v ON v.id = o.id"
+                              " AND v.modified = o.modified WHERE v.code = 'M-05.1'")  # fmt: skip
+    assert row is not None
+    entries = json.loads(row[0])["status_changes"]
+    assert [(e["by"], e["status"], e["date_met"]) for e in entries] == [("IR", "met", "2026-03-20")]
+
+
 def test_a_peers_version_leaving_this_nodes_position_out_is_taken_but_the_views_show_it(
     pair: Nodes, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    opened = _dispute(pair)
+    opened = pk_dispute(pair)
 
     def drop(d: dict[str, Any]) -> None:  # IR's reply, with PK's position and history entry left out
         d["positions"] = {"IR": {"text": IR_POSITION, "evidence_refs": [], "on": d["raised_on"]}}
@@ -168,27 +199,27 @@ def test_a_peers_version_leaving_this_nodes_position_out_is_taken_but_the_views_
     pair.ir_publishes_changed(opened["id"], drop)
     result = pair.pk_syncs()
     assert not result.refused
-    shown = _shown(pair, capsys, opened["code"])
+    shown = shown_dispute(pair, capsys, opened["code"])
     assert shown["positions"]["PK"]["text"] == PK_POSITION
     assert shown["positions"]["IR"]["text"] == IR_POSITION
     assert {"by": "PK", "event": "opened at technical level", "on": shown["raised_on"]} in shown["history"]
-    report = _report(pair, capsys, tmp_path / "r.html")
+    report = quarterly_report(pair, capsys, tmp_path / "r.html")
     assert PK_POSITION in report and IR_POSITION in report
 
 
 def test_a_peers_honest_reply_to_a_version_this_node_has_since_revised_is_taken_with_both_positions(
     pair: Nodes, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    opened = _dispute(pair)
+    opened = pk_dispute(pair)
     reply_dispute(pair.pk, opened["code"], PK_REVISED)  # IR has not synced this yet
     reply_dispute(pair.ir, opened["code"], IR_POSITION)  # IR replies to PK's first version
     result = pair.pk_syncs()
     assert not result.refused
-    shown = _shown(pair, capsys, opened["code"])
+    shown = shown_dispute(pair, capsys, opened["code"])
     assert shown["positions"]["PK"]["text"] == PK_REVISED
     assert shown["positions"]["IR"]["text"] == IR_POSITION
     assert sorted(e["by"] for e in shown["history"]) == ["IR", "PK", "PK"]
-    report = _report(pair, capsys, tmp_path / "r.html")
+    report = quarterly_report(pair, capsys, tmp_path / "r.html")
     assert PK_REVISED in report and IR_POSITION in report
     # PK's next step carries both; IR takes it.
     update_dispute(pair.pk, opened["code"], level="joint-committee", note="not settled at the technical level")
@@ -199,13 +230,13 @@ def test_a_peers_honest_reply_to_a_version_this_node_has_since_revised_is_taken_
 def test_a_settlement_or_escalation_the_peer_records_in_the_history_is_taken_naming_the_peer(
     pair: Nodes, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    opened = _dispute(pair)
+    opened = pk_dispute(pair)
     reply_dispute(pair.ir, opened["code"], IR_POSITION)
     update_dispute(pair.ir, opened["code"], level="joint-committee", note="not settled at the technical level")
     update_dispute(pair.ir, opened["code"], status="resolved-disagreement-noted", note="both positions noted")
     result = pair.pk_syncs(checker="process")
     assert not result.refused
-    shown = _shown(pair, capsys, opened["code"])
+    shown = shown_dispute(pair, capsys, opened["code"])
     assert (shown["status"], shown["level"]) == ("resolved-disagreement-noted", "joint-committee")
     assert shown["positions"]["PK"]["text"] == PK_POSITION
     last = shown["history"][-1]
