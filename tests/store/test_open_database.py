@@ -46,6 +46,9 @@ def test_a_schema_postgresql_refuses_leaves_no_connection_open(pg_base: str, exi
     sep = "&" if "?" in pg_base else "?"
     url = f"{pg_base}{sep}application_name={name}&schema=select"
     with psycopg.connect(pg_base, autocommit=True) as admin:
+        # The schema's name is fixed (a reserved word), so runs of this test in other processes (xdist workers,
+        # another run on the same server) take turns; the lock ends with this connection.
+        admin.execute("SELECT pg_advisory_lock(hashtext('sarhad tests: the schema named select'))")
         if existing:
             admin.execute('CREATE SCHEMA "select"')
         try:
