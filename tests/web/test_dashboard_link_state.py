@@ -21,7 +21,7 @@ import pytest
 from sarhad.config import load_settings
 from sarhad.model.incident import incident_id
 from sarhad.node import Node
-from tests.integration.test_dashboard_browser import ARGS, CHROMIUM, _incident, _serve, sync_playwright
+from tests.integration.test_dashboard_browser import _incident, _serve, sync_playwright
 from tests.web.test_dashboard_links import PLACES, pytestmark
 
 if sync_playwright is not None:
@@ -35,17 +35,6 @@ MANY = [
     for i in range(30)
 ] + PLACES  # fmt: skip
 MISSING = "incident--00000000-0000-5000-8000-000000000000"
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    assert sync_playwright is not None
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture
