@@ -3,9 +3,12 @@
 Each command group lives in its own module and is added here. Errors that sarhad raises on purpose
 (``SarhadError``), and the operating system's errors on a file the user named (a missing folder for
 ``--out``, a folder given as a file), are printed as one line without a traceback, with exit status 1
-(``--verbose`` logs the traceback). Ctrl-C prints ``interrupted`` and exits 130. A reader that stops
-reading (``sarhad incidents list | head``) ends the command quietly with exit status 0, as ``git log | head``
-does, whatever printed the output (a table, JSON, help).
+(``--verbose`` logs the traceback). Ctrl-C prints ``interrupted`` and exits 130. A reader that stops reading
+(``sarhad sync | head -1``, ``sarhad incidents list | head``) does not stop the command: what it prints from
+then on is discarded, whatever prints it (a table, JSON, help), and the work goes on to its end (every peer's
+sync, every file of an extract or an import), so that no work on the store is cut short by a closed pipe. The
+exit status is the command's own: 0 when everything went well (as ``git log | head``), else its error's.
+The same holds for stderr (``2>&1 | head``).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import os
 import select
 import sys
 from pathlib import Path
-from typing import Final
+from typing import Any, Final, TextIO, cast
 
 import click
 import typer
@@ -124,13 +127,16 @@ def _stdout_fd() -> int | None:
 
 
 def _stdout_reader_gone(before: tuple[int, int, int] | None) -> bool:
-    """Whether the EPIPE just met was stdout's: stdout is a pipe whose reading end is closed (``poll`` reports an
-    error on its writing end), or stdout is no longer the file it was when the command started (``before``):
-    rich, meeting a closed stdout, points it at devnull itself. Any other pipe (an import's worker that died, a
-    peer's socket) breaking is a failure of the command, not a reader that stopped reading."""
+    """Whether the EPIPE just met was stdout's (see :func:`_reader_gone_on`)."""
     fd = _stdout_fd()
-    if fd is None:
-        return False
+    return fd is not None and _reader_gone_on(fd, before)
+
+
+def _reader_gone_on(fd: int, before: tuple[int, int, int] | None) -> bool:
+    """Whether the EPIPE just met was the standard stream ``fd``'s: it is a pipe whose reading end is closed
+    (``poll`` reports an error on its writing end), or it is no longer the file it was when the command started
+    (``before``): rich, meeting a closed stdout, points it at devnull itself. Any other pipe (an import's worker
+    that died, a peer's socket) breaking is a failure of the command, not a reader that stopped reading."""
     if before is not None and _identity(fd) != before:
         return True
     try:
@@ -147,13 +153,82 @@ def _reader_gone() -> int:
     Python's advice (the note on SIGPIPE in the ``signal`` docs): point stdout at devnull, so the interpreter's
     last flush of what is still buffered does not fail again and print a traceback at exit.
     """
+    fd = _stdout_fd()
+    if fd is not None:  # else stdout is not a file (captured in a test): nothing will flush to the pipe
+        _point_at_devnull(fd)
+    return 0
+
+
+def _point_at_devnull(fd: int) -> None:
+    """Make ``fd`` write to devnull from now on (what is still buffered for it too)."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(devnull, fd)
         os.close(devnull)
-    except (OSError, ValueError):  # stdout is not a file (captured in a test): nothing will flush to the pipe
+    except OSError:
         pass
-    return 0
+
+
+class _ReaderGuard:
+    """A standard stream (stdout, stderr) that does not fail when its reader goes away.
+
+    The first write or flush that meets EPIPE because the pipe's reader closed it (``| head -1`` has its line)
+    points the stream's file at devnull, and this and every later write is discarded instead of raising: a
+    command that prints as it goes (a sync's line per peer, an extract's summary per file) goes on to its end
+    rather than stopping between two steps of its work. Any other error of the stream is raised as before.
+    Everything else is the wrapped stream's (``isatty``, ``encoding``, ``fileno``…), for rich and click alike.
+    """
+
+    def __init__(self, stream: TextIO, fd: int) -> None:
+        self._stream = stream
+        self._fd = fd
+        self._identity = _identity(fd)
+        self.reader_gone = False
+
+    def write(self, text: str) -> int:
+        """Write ``text``, or discard it once the reader has gone."""
+        if not self.reader_gone:
+            try:
+                return self._stream.write(text)
+            except OSError as exc:
+                self._settle(exc)
+        return len(text)
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        """Flush, or do nothing once the reader has gone."""
+        if not self.reader_gone:
+            try:
+                self._stream.flush()
+            except OSError as exc:
+                self._settle(exc)
+
+    def _settle(self, exc: OSError) -> None:
+        """Raise ``exc`` unless it is this stream's reader that went away; then discard from now on."""
+        if _epipe(exc) is None or not _reader_gone_on(self._fd, self._identity):
+            raise exc
+        self.reader_gone = True
+        logger.info("the reader of file descriptor %d went away: its output is discarded", self._fd)
+        _point_at_devnull(self._fd)
+        try:
+            self._stream.flush()  # what was buffered for the pipe goes to devnull now, not at exit
+        except OSError:
+            pass
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _guarded(stream: TextIO) -> TextIO:
+    """``stream`` behind a :class:`_ReaderGuard` when it is a file (not one a test captures), else itself."""
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError, AttributeError):
+        return stream
+    return cast(TextIO, _ReaderGuard(stream, fd))
 
 
 def _os_error(exc: OSError) -> int:
@@ -169,7 +244,12 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit status (0 on success, also when the reader of stdout stopped reading)."""
     fd = _stdout_fd()
     before = _identity(fd) if fd is not None else None
-    code = _run(argv, before)
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _guarded(stdout), _guarded(stderr)
+    try:
+        code = _run(argv, before)
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
     try:
         # What is still buffered (a short --json document) meets a reader that went away here, not in the
         # interpreter's last flush; the command's own status stands.
