@@ -95,30 +95,50 @@ def _properties(inc: Incident) -> dict[str, Any]:
 _CHUNK: Final = 5000  # rows whose ids are checked at once
 
 
-def _export_table(name: str) -> Callable[[Node, Path, Filters], int]:
+Notes = list[str]  # what an export tells its user beside the file: a fallback it took
+
+
+def _export_table(name: str) -> Callable[[Node, Path, Filters, Notes], int]:
     fmt = table_format(name)
 
-    def run(node: Node, out: Path, filters: Filters) -> int:
+    def run(node: Node, out: Path, filters: Filters, notes: Notes) -> int:
         count = 0
         seen = SeenIds()  # the ids written, about 20 bytes each
         extra = _extra_columns(node, fmt)
         columns = (*fmt.columns, *extra)
+        uncoded: dict[str, int] = {}  # country → converted rows written without the format's country code
         with out.open("w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh, lineterminator="\n")
             writer.writerow(columns)
             chunk: list[tuple[Incident, dict[str, str]]] = []
             for inc, raw in _rows(node, filters):
                 row = fmt.to_row(inc, raw)
-                if extra and raw is not None and inc.dataset == fmt.name:  # a verbatim row: its own columns too
+                verbatim = raw is not None and inc.dataset == fmt.name
+                if extra and raw is not None and verbatim:  # a verbatim row: its own columns too
                     row.update((c, raw[c]) for c in extra if c in raw)
+                if not verbatim and fmt.country_code and inc.place.country and not row[fmt.country_code[0]]:
+                    uncoded[inc.place.country] = uncoded.get(inc.place.country, 0) + 1
                 chunk.append((inc, row))
                 if len(chunk) == _CHUNK:
                     count = _write_chunk(fmt, writer, seen, chunk, count, columns)
                     chunk = []
             count = _write_chunk(fmt, writer, seen, chunk, count, columns)
+        if uncoded and fmt.country_code:
+            notes.append(_uncoded_note(fmt, uncoded))
         return count
 
     return run
+
+
+def _uncoded_note(fmt: TableFormat, uncoded: dict[str, int]) -> str:
+    """What an export says of the rows it wrote without the format's country code (``fmt.country_code``)."""
+    column, what = fmt.country_code or ("", "")
+    rows = sum(uncoded.values())
+    countries = ", ".join(f"{code} ({n})" for code, n in sorted(uncoded.items()))
+    return (
+        f"{fmt.name}: sarhad knows no {what} for {countries}: {rows} row{'s' if rows != 1 else ''} left {column}"
+        f" blank and name the country in words, which sarhad's import reads back"
+    )
 
 
 def _extra_columns(node: Node, fmt: TableFormat) -> tuple[str, ...]:
@@ -175,7 +195,7 @@ def _write_chunk(
     return count + len(rows)
 
 
-def _export_csv(node: Node, out: Path, filters: Filters) -> int:
+def _export_csv(node: Node, out: Path, filters: Filters, notes: Notes) -> int:
     count = 0
     with out.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
@@ -186,7 +206,7 @@ def _export_csv(node: Node, out: Path, filters: Filters) -> int:
     return count
 
 
-def _export_geojson(node: Node, out: Path, filters: Filters) -> int:
+def _export_geojson(node: Node, out: Path, filters: Filters, notes: Notes) -> int:
     count = 0
     with out.open("w", encoding="utf-8") as fh:
         fh.write('{"type":"FeatureCollection","features":[\n')
@@ -202,15 +222,26 @@ def _export_geojson(node: Node, out: Path, filters: Filters) -> int:
     return count
 
 
-EXPORT_FORMATS: Final[dict[str, Callable[[Node, Path, Filters], int]]] = {
+EXPORT_FORMATS: Final[dict[str, Callable[[Node, Path, Filters, Notes], int]]] = {
     "csv": _export_csv,
     "geojson": _export_geojson,
     **{name: _export_table(name) for name in TABLE_FORMATS},
 }
 
 
-def export(node: Node, format_name: str, out: Path, filters: Filters = Filters(), *, for_peers: bool = False) -> int:
+def export(
+    node: Node,
+    format_name: str,
+    out: Path,
+    filters: Filters = Filters(),
+    *,
+    for_peers: bool = False,
+    notes: Notes | None = None,
+) -> int:
     """Write the incidents matching ``filters`` to ``out`` in ``format_name``; return how many.
+
+    ``notes`` gets what the user should know of the file beside the count: a dataset format's rows written
+    without that format's country code (a country sarhad has no Gleditsch-Ward number or GTD code for).
 
     ``for_peers`` leaves out rows whose licence forbids redistribution, unless the node shares them, and
     TLP:RED records: a file handed to another party is not addressed to a RED record's named recipients (they
@@ -224,7 +255,7 @@ def export(node: Node, format_name: str, out: Path, filters: Filters = Filters()
         filters = Filters(**{**_fields(filters), "tlp": levels})
     if for_peers and not node.settings.share_restricted:
         filters = Filters(**{**_fields(filters), "exclude_licences": tuple(sorted(RESTRICTED_LICENCES))})
-    return EXPORT_FORMATS[format_name](node, out, filters)
+    return EXPORT_FORMATS[format_name](node, out, filters, [] if notes is None else notes)
 
 
 def _fields(filters: Filters) -> dict[str, Any]:

@@ -526,11 +526,14 @@ def export_cmd(
         filters = dataclasses.replace(filters, dataset=dataset.strip().lower())
     if max_tlp:
         filters = dataclasses.replace(filters, tlp=_levels_up_to(max_tlp))
-    count = export(node, fmt, out, filters, for_peers=for_peers)
+    notes: list[str] = []
+    count = export(node, fmt, out, filters, for_peers=for_peers, notes=notes)
     if json_out:
-        print_json({"format": fmt, "file": str(out), "incidents": count})
+        print_json({"format": fmt, "file": str(out), "incidents": count, "notes": notes})
     else:
         console.print(f"exported {counted(count, 'incident')} as {fmt} to {out}", highlight=False)
+        for note in notes:
+            err_console.print(f"note: {note}", highlight=False, markup=False)
 
 
 @store_app.command("rebuild")

@@ -33,7 +33,7 @@ from functools import lru_cache
 from typing import Any, Final
 
 from sarhad.formats.base import RowContext, RowError, TableFormat, derived_digits, origin_note, raw_digest, raw_forms
-from sarhad.formats.places import admin1_of, country_code
+from sarhad.formats.places import admin1_of, country_code, iso_numeric
 from sarhad.formats.places import country_name as english_name
 from sarhad.model.figures import Figure
 from sarhad.model.incident import Incident, Perpetrator, Place, check_fields, incident_id
@@ -504,7 +504,9 @@ def to_row(inc: Incident, raw: Mapping[str, str] | None) -> dict[str, str]:
     row["disorder_type"], row["event_type"], row["sub_event_type"] = disorder, event_type, sub_event
     p = inc.place
     # ACLED's country is never blank, and it has no "unknown" country: Unknown reads back as none
-    iso, country, region = COUNTRIES.get(p.country or "", ("", english_name(p.country) or "Unknown", ""))
+    iso, country, region = COUNTRIES.get(
+        p.country or "", (iso_numeric(p.country), english_name(p.country) or "Unknown", "")
+    )
     perps = inc.perpetrators
     if perps:
         row["actor1"], row["inter1"] = perps[0].name, "Rebel group"
@@ -547,4 +549,5 @@ FORMAT: Final = TableFormat(
     id_column="event_id_cnty",
     fields=fields,
     converted_id=converted_id,
+    country_code=("iso", "ISO 3166 numeric code"),
 )

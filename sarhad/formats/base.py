@@ -78,6 +78,9 @@ class TableFormat:
     # the id a record gets in ``id_column`` when its own source id cannot serve: a record from another dataset,
     # or a second record of this dataset with the same source id (another party's copy of a row)
     converted_id: Callable[[Incident], str] | None = None
+    # the column holding the format's country code and what that code is: a converted row leaves it blank for a
+    # country sarhad has no such code for (the export says so), naming the country in words
+    country_code: tuple[str, str] | None = None
 
 
 def derived_digits(inc: Incident, count: int) -> str:

@@ -1,14 +1,20 @@
 """Country and province names as datasets write them, onto ISO codes and sarhad's canonical names.
 
 Thin wrappers over :mod:`sarhad.geo` with a per-process cache: importers call them for every row.
+
+A country is known by the names and codes of the region's countries (:data:`sarhad.geo.admin.COUNTRY_NAMES`)
+and, for any other country, by its ISO 3166-1 English name and numeric code (``sarhad/geo/data/countries.csv``,
+from Debian iso-codes). The Gleditsch-Ward numbers (UCDP) and GTD country codes below are the region's only:
+no openly licensed list of either ships with sarhad, so an export leaves them blank for other countries and
+names the country instead (see docs/formats.md).
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any, Final
 
-__all__ = ["admin1_of", "country_code", "country_name"]
+__all__ = ["admin1_of", "country_code", "country_name", "gtd_number", "gw_number", "iso_numeric"]
 
 # Gleditsch-Ward numbers (UCDP country_id, gwno*), ISO numeric (ACLED iso) and GTD country codes.
 GW_CODES: Final = {"770": "PK", "630": "IR", "700": "AF", "750": "IN", "2": "US", "710": "CN", "698": "OM"}
@@ -31,19 +37,69 @@ def _geo(name: str) -> Any:
         return lambda text, country: None
 
 
+@cache
+def _iso_countries() -> dict[str, Any]:
+    """Every ISO 3166-1 country by alpha-2 (``sarhad.geo``'s ``countries.csv``); empty without the geography
+    data."""
+    try:
+        from sarhad.geo._data import iso_countries
+    except ImportError:
+        return {}
+    return iso_countries()
+
+
+@cache
+def _iso_by_numeric() -> dict[str, str]:
+    """ISO numeric code without leading zeros ("4", as ACLED writes it) → alpha-2."""
+    table = {str(int(c.numeric)): code for code, c in _iso_countries().items()}
+    return table | {str(int(number)): code for number, code in ISO_NUMERIC.items()}
+
+
+@cache
+def _iso_by_name() -> dict[str, str]:
+    """ISO English name, folded as :func:`sarhad.geo.admin.normalise_text` folds it → alpha-2."""
+    try:
+        from sarhad.geo.admin import normalise_text
+    except ImportError:
+        return {}
+    return {normalise_text(c.name): code for code, c in _iso_countries().items()}
+
+
+def _iso_name_code(name: str) -> str | None:
+    """The alpha-2 code of a country's ISO English name ("Germany", "Korea, Republic of"), or None."""
+    try:
+        from sarhad.geo.admin import normalise_text
+    except ImportError:
+        return None
+    return _iso_by_name().get(normalise_text(name))
+
+
+def _numeric_code(text: str) -> str | None:
+    """The alpha-2 code of an ISO numeric code ("4", "004"), or None."""
+    return _iso_by_numeric().get(str(int(text))) if text.isascii() and text.isdigit() else None
+
+
 @lru_cache(maxsize=4096)
 def country_code(name: str, *, gw: str = "", iso_numeric: str = "", gtd: str = "") -> str | None:
-    """ISO alpha-2 for a dataset's country name or code, or None when unknown."""
+    """ISO alpha-2 for a dataset's country name or code, or None when unknown.
+
+    Codes first (a Gleditsch-Ward number of the region, any ISO numeric code, a GTD code of the region), then
+    the name: the region's names and spellings, then any country's ISO English name (what an export writes for
+    a country outside the region).
+    """
     normalise_country = _geo("normalise_country")
-    for table, code in ((GW_CODES, gw), (ISO_NUMERIC, iso_numeric), (GTD_CODES, gtd)):
+    for table, code in ((GW_CODES, gw), (GTD_CODES, gtd)):
         code = code.strip()
         if code in table:
             return table[code]
+    found: str | None = _numeric_code(iso_numeric.strip())
+    if found is not None:
+        return found
     text = name.strip()
     if not text:
         return None
-    found: str | None = normalise_country(text)
-    return found
+    found = normalise_country(text)
+    return found if found is not None else _iso_name_code(text)
 
 
 @lru_cache(maxsize=16384)
@@ -65,8 +121,9 @@ def admin1_of(name: str, country: str | None) -> tuple[str | None, str | None]:
 
 
 def country_name(code: str | None) -> str:
-    """The English name of an ISO alpha-2 country code, as the datasets write it (``IR`` → Iran); the code
-    itself for a country outside sarhad's region, and blank for None."""
+    """The English name of an ISO alpha-2 country code, as the datasets write it (``IR`` → Iran): the region's
+    usual name, else ISO's (``DE`` → Germany), which :func:`country_code` reads back; the code itself for one
+    ISO has not assigned (``XK``), and blank for None."""
     if not code:
         return ""
     try:
@@ -74,4 +131,28 @@ def country_name(code: str | None) -> str:
     except ImportError:  # the geography data is not installed
         return code
     names = COUNTRY_NAMES.get(code)
-    return names[0] if names else code
+    if names:
+        return names[0]
+    iso = _iso_countries().get(code)
+    return str(iso.name) if iso is not None else code
+
+
+def iso_numeric(code: str | None) -> str:
+    """ACLED's ``iso`` for an ISO alpha-2 code: the ISO 3166 numeric code without leading zeros (``AF`` → 4),
+    blank when unknown (a code ISO has not assigned)."""
+    iso = _iso_countries().get(code or "")
+    if iso is not None:
+        return str(int(iso.numeric))
+    return next((number for number, alpha_2 in ISO_NUMERIC.items() if alpha_2 == code and code), "")
+
+
+def gw_number(code: str | None) -> str:
+    """The Gleditsch-Ward number (UCDP's ``country_id``) of an ISO alpha-2 code, blank when sarhad's list
+    (:data:`GW_CODES`) lacks the country."""
+    return next((number for number, alpha_2 in GW_CODES.items() if alpha_2 == code and code), "")
+
+
+def gtd_number(code: str | None) -> str:
+    """GTD's ``country`` code of an ISO alpha-2 code, blank when sarhad's list (:data:`GTD_CODES`) lacks the
+    country."""
+    return next((number for number, alpha_2 in GTD_CODES.items() if alpha_2 == code and code), "")

@@ -15,11 +15,13 @@ import numpy as np
 import shapely
 
 __all__ = [
+    "IsoCountry",
     "Regions",
     "border_collection",
     "country_codes",
     "display_collection",
     "gazetteer_data",
+    "iso_countries",
     "manifest",
     "regions",
     "regions_geojson",
@@ -43,6 +45,23 @@ def country_codes() -> frozenset[str]:
     """``data/countries.csv``: every assigned ISO 3166-1 alpha-2 code (from Debian iso-codes, LGPL-2.1)."""
     rows = csv.DictReader(io.StringIO(_read("countries.csv").decode("utf-8")))
     return frozenset(row["alpha_2"] for row in rows)
+
+
+@dataclass(frozen=True, slots=True)
+class IsoCountry:
+    """One row of ``data/countries.csv``: a country's ISO 3166-1 codes and English name."""
+
+    alpha_2: str
+    alpha_3: str
+    name: str
+    numeric: str  # three digits, as ISO writes it: "004"
+
+
+@cache
+def iso_countries() -> dict[str, IsoCountry]:
+    """``data/countries.csv`` by alpha-2 code: every assigned ISO 3166-1 country (Debian iso-codes, LGPL-2.1)."""
+    rows = csv.DictReader(io.StringIO(_read("countries.csv").decode("utf-8")))
+    return {row["alpha_2"]: IsoCountry(row["alpha_2"], row["alpha_3"], row["name"], row["numeric"]) for row in rows}
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,8 +24,9 @@ Steps (each deterministic for the same inputs and the same GEOS version, recorde
    their alternate names, the province each falls in, plus the curated ``aliases.csv`` and ``crossings.csv``.
 5. ``locate.npz`` (ODbL): a 0.05° raster over the coverage that answers most point-in-polygon queries with an
    array lookup; cells that straddle an edge are marked and answered exactly at run time.
-6. ``countries.csv`` (LGPL-2.1): the assigned ISO 3166-1 codes (alpha-2, alpha-3, English name) from
-   ``pycountry``'s copy of Debian's iso-codes, so a country filter can refuse a code no record can hold.
+6. ``countries.csv`` (LGPL-2.1): the assigned ISO 3166-1 codes (alpha-2, alpha-3, English name, numeric) from
+   ``pycountry``'s copy of Debian's iso-codes, so a country filter can refuse a code no record can hold and a
+   dataset export can name any country (and give ACLED its numeric code).
 7. ``manifest.json``: sources, versions, licences, attribution, the Kashmir map policy and the SHA-256 of
    every output.
 """
@@ -828,12 +829,16 @@ def check_codes(pycountry_whl: Path, provinces: dict[str, Any]) -> dict[str, str
 
 
 def country_codes(pycountry_whl: Path) -> bytes:
-    """``countries.csv``: every assigned ISO 3166-1 code (alpha_2, alpha_3, name), sorted by alpha-2."""
+    """``countries.csv``: every assigned ISO 3166-1 code (alpha_2, alpha_3, name, numeric), sorted by alpha-2.
+
+    The numeric code (three digits, ``004``) is what ACLED's ``iso`` column holds: an export writes it for a
+    record in any country.
+    """
     db = json.loads(read_member(pycountry_whl, "pycountry/databases/iso3166-1.json"))["3166-1"]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(("alpha_2", "alpha_3", "name"))
-    writer.writerows(sorted((d["alpha_2"], d["alpha_3"], d["name"]) for d in db))
+    writer.writerow(("alpha_2", "alpha_3", "name", "numeric"))
+    writer.writerows(sorted((d["alpha_2"], d["alpha_3"], d["name"], d["numeric"]) for d in db))
     return out.getvalue().encode()
 
 
