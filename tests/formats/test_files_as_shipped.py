@@ -335,3 +335,27 @@ def test_a_file_separated_by_semicolons_says_so(node: Node, tmp_path: Path, sepa
     with pytest.raises(InvalidInput, match=rf"semicolons\.csv:1: header: the columns are separated by {shown}, not"
                        r" by commas: save the file as \"CSV UTF-8 \(Comma delimited\)\""):  # fmt: skip
         import_file(node, "acled", path)
+
+
+def test_ucdp_ged_25_1_writes_active_year_as_true_or_false_and_imports_and_exports_as_written(
+    any_node: Node, tmp_path: Path
+) -> None:
+    """GED 20.1 to 26.1 have 23.1's 49 columns; 25.1's and 26.1's CSV write ``active_year`` as true/false (1/0
+    before), and ``gwnoa`` may list several states (``2;200;900``). Such a file imports whole, again without
+    change, and exports as written."""
+    table = _table(UCDP_SAMPLE)
+    header = table[0]
+    active, gwnoa = header.index("active_year"), header.index("gwnoa")
+    for row in table[1:]:
+        row[active] = {"1": "true", "0": "false"}.get(row[active], row[active])
+    table[1][gwnoa] = "2;200;900"
+    release = tmp_path / "GEDEvent_v25_1.csv"
+    release.write_text(_text(table), encoding="utf-8")
+    assert {row[active] for row in table[1:]} <= {"true", "false"}
+    result = import_file(any_node, "ucdp", release)
+    assert (result.added, result.rejected) == (COUNTS["ucdp"], 0)
+    again = import_file(any_node, "ucdp", release)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, COUNTS["ucdp"])
+    out = tmp_path / "out.csv"
+    export(any_node, "ucdp", out)
+    assert _table(out) == table
