@@ -23,6 +23,7 @@ from sarhad.cli._shared import (
     state,
 )
 from sarhad.errors import InvalidInput
+from sarhad.formats.csvio import EXCEL_HINT, NOT_UTF8
 from sarhad.store.incidents import Filters
 
 __all__ = ["register"]
@@ -251,6 +252,8 @@ def import_(
         console.print(result.summary(), highlight=False)
         for error in result.errors:
             err_console.print(f"  {error}", highlight=False, markup=False)
+        if any(error.endswith(NOT_UTF8) for error in result.errors):  # once, not on each such row
+            err_console.print(f"{NOT_UTF8} on some rows: {EXCEL_HINT}", highlight=False, markup=False)
 
 
 def _rejected_json(file: Path, fmt: str, exc: InvalidInput) -> dict[str, object]:

@@ -295,6 +295,21 @@ def home(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     return h
 
 
+def test_cli_import_skip_invalid_of_an_excel_file_gives_the_encoding_hint_once(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = _table(SAMPLES["gtd"])
+    summary = table[0].index("summary")
+    for row in table[1:4]:
+        row[summary] = _SUMMARY
+    excel = tmp_path / "gtd_excel.csv"
+    excel.write_bytes(_text(table, "\r\n").encode("cp1252"))
+    code, _, err = _run(capsys, "--home", str(home), "import", "gtd", str(excel), "--skip-invalid")
+    assert code == 0, err
+    assert [f"gtd_excel.csv:{line}: summary: the bytes are not valid UTF-8" in err for line in (2, 3, 4)] == [True] * 3
+    assert err.count("if the file was saved by Excel, try --encoding cp1252") == 1
+
+
 def test_cli_import_encoding_reads_excels_file(home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     excel = _cp1252_gtd(tmp_path)
     code, _, err = _run(capsys, "--home", str(home), "import", "gtd", str(excel))
