@@ -15,7 +15,7 @@ from typing import Any
 
 from sarhad.extract.article import Article
 from sarhad.extract.casualties import ATTACKER_NOUNS, Casualty
-from sarhad.extract.incidents import SentenceFeatures
+from sarhad.extract.features import SentenceFeatures
 
 __all__ = ["extract_figures", "normalise_unit"]
 

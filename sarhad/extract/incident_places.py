@@ -1,0 +1,286 @@
+"""Where an incident happened: the article's country and dominant province, and an incident's province and
+most specific place (province mentions, the gazetteer, regional phrases, the article's dominant province,
+the dateline); a background incident "in the same province" takes the main incident's.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from typing import Any, Final
+
+from sarhad.extract.article import Article
+from sarhad.extract.clusters import Cluster
+from sarhad.extract.features import SentenceFeatures
+from sarhad.extract.places import (
+    COUNTRY_WORDS,
+    GeoHit,
+    PlaceMention,
+    geocode,
+    geocode_prefixes,
+    province,
+    unit_country,
+)
+
+__all__ = ["article_country", "dominant_province", "place_of", "same_province"]
+
+
+_DOMAIN_COUNTRY = [
+    (
+        re.compile(
+            r"(?:\.pk$|dawn\.com|thenews\.com\.pk|tribune\.com\.pk|geo\.tv|dunyanews|samaa|arynews|brecorder|"
+            r"nation\.com\.pk|app\.com\.pk|radio\.gov\.pk)"
+        ),
+        "PK",
+    ),
+    (
+        re.compile(
+            r"(?:\.ir$|presstv|tehrantimes|irna|mehrnews|tasnim|ifpnews|kayhan|iranintl|iranwire|farsnews|habilian)"
+        ),
+        "IR",
+    ),
+    (re.compile(r"(?:\.af$|tolonews|khaama|pajhwok|ariananews|amu\.tv)"), "AF"),
+]
+
+
+_BORDER_COMPOUND = re.compile(
+    r"\b(?:Pak|Pakistan|Iran|Afghan|Afghanistan)\s*[-\u2013/]\s*(?:Pak|Pakistan|Iran|Iranian|Afghan|Afghanistan)\b"
+)
+
+
+def article_country(article: Article, features: list[SentenceFeatures]) -> str | None:
+    """The country the article is about: its source's country, province mentions and country words."""
+    votes: Counter[str] = Counter()
+    if article.domain:
+        for pattern, code in _DOMAIN_COUNTRY:
+            if pattern.search(article.domain):
+                votes[code] += 2
+    for f in features:
+        for p in f.provinces:
+            votes[p.country] += 2
+        # "the Pak-Iran border" names both countries: no vote
+        for word in re.findall(r"[A-Za-z']+", _BORDER_COMPOUND.sub(" ", f.sentence.text)):
+            found = COUNTRY_WORDS.get(word.casefold())
+            if found in {"PK", "IR", "AF"}:
+                votes[found] += 1
+    if not votes:
+        return None
+    return votes.most_common(1)[0][0]
+
+
+def dominant_province(features: list[SentenceFeatures], country: str | None) -> str | None:
+    """The province the article names most (in ``country`` when given), event sentences counting double."""
+    counts: Counter[str] = Counter()
+    for f in features:
+        for p in f.provinces:
+            if country is None or p.country == country:
+                counts[p.admin1] += 2 if f.is_event else 1
+        if f.region:
+            counts[f.region] += 1
+    return counts.most_common(1)[0][0] if counts else None
+
+
+_OWNER_AFTER = re.compile(r"\s+(?:[a-z]+\s+)?(?:of|in)\s+(?:the\s+)?([A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){0,2})")
+# a type word naming a district, county (shahrestan) or tehsil
+_ADMIN2_WORDS: Final = ("district", "count", "tehsil", "shahrestan")
+_INSIDE = re.compile(r"\s+(?:in|of)\s+(?:the\s+)?")
+
+
+def _geocode_mention(pm: PlaceMention, country: str | None) -> GeoHit | None:
+    """The gazetteer's place for ``pm``: in the article's ``country`` when it has one, else on the side of the
+    border its administrative word names ("Taftan county" is Iran's, the town of Taftan Pakistan's), else
+    anywhere."""
+    cue = unit_country(pm.type_word) if country is None else None
+    if cue is not None:
+        hit = geocode_prefixes(pm.name, cue)
+        if hit is not None:
+            return hit
+    return geocode_prefixes(pm.name, country) or geocode_prefixes(pm.name)
+
+
+def _admin2_word(pm: PlaceMention) -> bool:
+    return bool(pm.type_word and pm.type_word.casefold().startswith(_ADMIN2_WORDS))
+
+
+def _inner_places(mentions: list[PlaceMention], text: str) -> dict[PlaceMention, PlaceMention]:
+    """ "The village of Jaleq in Saravan county": each county, district or tehsil mention that a smaller place's
+    mention names as its container (the text between them "in" or "of"), with that smaller place."""
+    inner: dict[PlaceMention, PlaceMention] = {}
+    for small, big in itertools.pairwise(sorted(mentions, key=lambda m: m.start)):
+        if _admin2_word(big) and not _admin2_word(small) and _INSIDE.fullmatch(text, small.end, big.start):
+            inner[big] = small
+    return inner
+
+
+def place_of(
+    cluster: Cluster, features: list[SentenceFeatures], country: str | None, dominant: str | None, article: Article
+) -> dict[str, Any]:
+    """Where the cluster's incident happened: country, province (and how it was found: ``admin1_source``), the
+    most specific place with its coordinates and precision, and the spans of the place and province words."""
+    best_place: tuple[PlaceMention, GeoHit | None] | None = None
+    province_votes: Counter[str] = Counter()
+    province_span: dict[str, tuple[int, int]] = {}
+    same_sentence_province: dict[int, str] = {}
+    for i, f in enumerate(cluster.sentences):
+        for p in f.provinces:
+            if country and p.country != country and cluster.main:
+                continue
+            province_votes[p.admin1] += 3 if f.is_event else 1
+            province_span.setdefault(p.admin1, (p.start, p.end))
+            same_sentence_province.setdefault(i, p.admin1)
+    region = next((f.region for f in cluster.sentences if f.region), None)
+    best_place_score = -1
+    best_index = 0
+    inside: dict[PlaceMention, PlaceMention] = {}  # the county or district mentions chosen for a place in them
+    for i, f in enumerate(cluster.sentences):
+        inner = _inner_places(f.places, article.text)
+        for pm in f.places:
+            if re.search(
+                r"\b(?:Police|Army|Corps|Guards|Ministry|Department|News|Agency|School of|Institute)\b", pm.name
+            ):
+                continue
+            hit = _geocode_mention(pm, country)
+            if hit is None and pm.type_word:
+                # a spelling the gazetteer's curated aliases know only with its type word ("Gawadar district")
+                typed = f"{pm.name} {pm.type_word}"
+                hit = geocode(typed, country) or geocode(typed)
+            owner = _OWNER_AFTER.match(article.text, pm.end) if pm.type_word else None
+            if owner is not None:
+                # "the Shewa tehsil of North Waziristan": the district the text names is the place's container
+                owner_hit = geocode_prefixes(owner.group(1), country)
+                # "Taftan county in Iran": a country is no container that places the county
+                if (
+                    owner_hit is not None
+                    and owner_hit.kind != "country"
+                    and (hit is None or hit.country != owner_hit.country or hit.admin1 != owner_hit.admin1)
+                ):
+                    hit = owner_hit
+            if hit is None and pm.type_word is None:
+                continue
+            if (
+                hit is not None
+                and country
+                and hit.country != country
+                and (cluster.main or (pm.type_word is None and len(pm.name) < 4))
+            ):
+                continue
+            score = (hit is not None) * 2 + (pm.type_word is not None) + (f.sentence.role != "title")
+            small = inner.get(pm)
+            if small is not None:
+                small_hit = geocode_prefixes(small.name, country) or geocode_prefixes(small.name)
+                if small_hit is not None and (hit is None or small_hit.admin1 == hit.admin1):
+                    # "the village of Jaleq in Saravan county": the village, which the gazetteer knows, not its county
+                    continue
+                inside[pm] = small
+            if best_place is None or score > best_place_score:
+                best_place = (pm, hit)
+                best_place_score = score
+                best_index = i
+        if best_place is not None and best_place[1] is not None:
+            break
+    admin1 = None
+    admin1_span = None
+    place_name = None
+    place_span = None
+    lat = lon = None
+    precision = "unknown"
+    hit = None
+    if best_place is not None:
+        chosen_pm, hit = best_place
+        named = inside.get(chosen_pm, chosen_pm)  # a place the gazetteer does not know is named, at its county
+        place_name = re.sub(
+            r"\s+(?:district|county|counties|shahrestan|bakhsh|town|city|tehsil|area)$", "", named.name, flags=re.I
+        )
+        place_span = (named.start, named.start + len(place_name))
+        explicit = same_sentence_province.get(best_index)
+        if explicit:
+            admin1 = explicit
+        elif hit is not None and hit.admin1:
+            admin1 = hit.admin1
+        if hit is not None:
+            lat, lon = hit.lat, hit.lon
+            # "Saravan county" is the county, which the gazetteer may find as its seat, the town: not a point
+            point = hit.kind in {"city", "town", "village", "place", "populated place"} and not _admin2_word(chosen_pm)
+            # a curated place whose coordinates are known only roughly is "near", never "exact"
+            precision = ("near" if hit.approximate else "exact") if point else "admin2"
+        elif _admin2_word(chosen_pm):
+            precision = "admin2"
+    if admin1 is None and province_votes:
+        admin1 = province_votes.most_common(1)[0][0]
+        admin1_span = province_span.get(admin1)
+    source = "text" if admin1 is not None else None
+    if admin1 is None and region:
+        admin1, source = region, "region"
+    if admin1 is None and dominant:
+        admin1, source = dominant, "article"
+    if admin1 is None and cluster.main:
+        for f in features:
+            if f.sentence.dateline:
+                s, e = f.sentence.dateline
+                name = article.text[s:e].split(",")[0].strip().title()
+                dl = geocode(name, country)
+                if dl is not None and dl.admin1:
+                    admin1, source = dl.admin1, "dateline"
+                    break
+    if admin1 is not None and admin1_span is None:
+        admin1_span = province_span.get(admin1)
+    ctry = None
+    code = None
+    if admin1 is not None:
+        norm = province(admin1, None)
+        if norm:
+            admin1, code = norm
+            ctry = code.split("-")[0]
+    if ctry is None:
+        ctry = hit.country if hit is not None else country
+    if precision == "unknown" and admin1:
+        precision = "admin1"
+    elif precision == "unknown" and ctry:
+        precision = "country"
+    return {
+        "country": ctry,
+        "admin1": admin1,
+        "admin1_code": code,
+        "place": place_name,
+        "lat": lat,
+        "lon": lon,
+        "geo_precision": precision,
+        "admin1_source": source,
+        "spans": {
+            "place": list(place_span) if place_span else None,
+            "admin1": list(admin1_span) if admin1_span else None,
+        },
+    }
+
+
+_SAME_PLACE = re.compile(
+    r"\b(?:in|of|at|on) the same (?P<what>province|region|district|county|city|town|area|bazaar|market|village|place|"
+    r"spot|mosque|road|highway|checkpost|check post|station)\b",
+    re.I,
+)
+
+
+def same_province(cluster: Cluster, place: dict[str, Any], main_place: dict[str, Any]) -> dict[str, Any]:
+    """ "In Taftan county of the same province", "a similar blast in the same bazaar": a background incident in
+    the main incident's province (and, for a district, town or spot, at its place)."""
+    m = next((m for f in cluster.sentences if (m := _SAME_PLACE.search(f.sentence.text))), None)
+    if m is None:
+        return place
+    out = dict(place)
+    if m.group("what").casefold() not in {"province", "region"} and main_place["place"]:
+        for key in ("place", "lat", "lon", "geo_precision"):
+            out[key] = main_place[key]
+        out["spans"] = {"place": main_place["spans"]["place"], "admin1": None}
+    elif place["admin1"] == main_place["admin1"]:
+        return place
+    else:
+        out["spans"] = {"place": place["spans"]["place"], "admin1": None}
+        if place["country"] != main_place["country"]:
+            # the gazetteer's hit was a namesake in the other country: keep the name, not its coordinates
+            out["lat"] = out["lon"] = None
+            out["geo_precision"] = "admin1"
+    for key in ("country", "admin1", "admin1_code"):
+        out[key] = main_place[key]
+    out["admin1_source"] = "text"
+    return out
