@@ -107,9 +107,7 @@ def extract_incidents(article: Article, features: list[SentenceFeatures] | None 
                 continue
             if stats_article and (cluster.date is None or cluster.date.precision != "day"):
                 continue
-        place = place_of(
-            cluster, features, country, dominant if cluster.main else _cluster_dominant(cluster, dominant), article
-        )
+        place = place_of(cluster, features, country, dominant, article)
         if cluster.main:
             main_place = place
         elif main_place is not None and main_place["admin1"]:
@@ -131,7 +129,7 @@ def extract_incidents(article: Article, features: list[SentenceFeatures] | None 
             ]
             unknown = unknown_claimant([*cluster.sentences, *loose])
         attack_type, attack_span = attack_type_of(cluster)
-        target, target_span, target_type = target_of(cluster, article.text)
+        target, target_span, target_type = target_of(cluster)
         killed = counts.get("killed")
         wounded = counts.get("wounded")
         spans: dict[str, Any] = {
@@ -194,10 +192,7 @@ def extract_incidents(article: Article, features: list[SentenceFeatures] | None 
             "confidence": confidence,
         }
         out.append(incident)
-    if out and not out[0]["main"]:
-        # no main incident: the first background incident is not promoted; the list keeps its order
-        pass
-    return out
+    return out  # without a main incident, no background incident is promoted: the list keeps its order
 
 
 _STATS_WORDS = re.compile(
@@ -217,10 +212,6 @@ def _is_stats_article(features: list[SentenceFeatures]) -> bool:
         ):
             return True
     return False
-
-
-def _cluster_dominant(cluster: Cluster, dominant: str | None) -> str | None:
-    return dominant
 
 
 def _confidence(cluster: Cluster, dates: dict[str, Any], place: dict[str, Any], killed: Any, actor: Any) -> float:

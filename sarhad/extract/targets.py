@@ -112,7 +112,7 @@ _TARGET_TYPES: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
-def target_of(cluster: Cluster, text: str) -> tuple[str | None, tuple[int, int] | None, str | None]:
+def target_of(cluster: Cluster) -> tuple[str | None, tuple[int, int] | None, str | None]:
     """The cluster's target phrase (persons' names replaced by their roles), its span and its GTD target type;
     without a phrase, the type the victims' nouns give."""
     for f in cluster.sentences:
