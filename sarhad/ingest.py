@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any, Final
 
 from sarhad.extract import Extraction, extract_file
-from sarhad.geo import border_km
 from sarhad.model.figures import Figure
 from sarhad.model.incident import Incident, Perpetrator, Place, identity_id, incident_id
 from sarhad.node import Node
@@ -63,7 +62,10 @@ def _count(entry: dict[str, Any], key: str) -> tuple[int | None, int | None, int
 def incident_from_extraction(
     entry: dict[str, Any], extraction: Extraction, index: int, *, party: str, text_sha: str
 ) -> Incident:
-    """One extracted incident as an Incident record. Raises InvalidInput when the proposal is unusable."""
+    """One extracted incident as an Incident record, its place's ``border_km`` left for ``Publisher.add`` to fill.
+
+    Raises InvalidInput when the proposal is unusable.
+    """
     source = extraction.source
     publisher = source.get("domain") or source.get("source") or "news"
     # the article's count of each measure first (what the record's totals and statistics read); where the article
@@ -108,8 +110,7 @@ def incident_from_extraction(
             lat=lat,
             lon=lon,
             precision=entry.get("geo_precision") or "unknown",
-            border_km=None if lat is None or lon is None else border_km(lat, lon),
-        ),
+        ),  # its distance to the border: Publisher.add fills it, as for every record made one at a time
         attack_types=(entry["attack_type"],) if entry.get("attack_type") else (),
         target_types=(entry["target_type"],) if entry.get("target_type") else (),
         perpetrators=perpetrators,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from dataclasses import replace
 from typing import Any, Final
 
 import jsonschema
@@ -19,7 +18,6 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from sarhad.errors import InvalidInput, NotFound
-from sarhad.geo import border_km
 from sarhad.model.figures import Figure
 from sarhad.model.incident import Incident, Perpetrator, Place, check_recipient, incident_id
 from sarhad.store.incidents import Filters, count_incidents, load_incident, query_incidents, stats
@@ -141,14 +139,6 @@ class _FieldError(InvalidInput):
         self.field = field
 
 
-def _located(place: Place) -> Place:
-    """The place with its border distance when it has coordinates but no distance (see
-    :func:`sarhad.geo.border_km`: the near-border filters then find the record a near-border rule alerts on)."""
-    if place.border_km is not None or place.lat is None or place.lon is None:
-        return place
-    return replace(place, border_km=border_km(place.lat, place.lon))
-
-
 def _incident_from_json(data: dict[str, Any], party: str) -> Incident:
     source_id = _field(data, "source_id", str, required=True)
     date_start = _field(data, "date_start", str, required=True)
@@ -171,7 +161,7 @@ def _incident_from_json(data: dict[str, Any], party: str) -> Incident:
             date_start=date_start,
             date_end=_field(data, "date_end", str) or date_start,
             date_precision=_field(data, "date_precision", str) or "day",
-            place=_located(Place(**place)),
+            place=Place(**place),  # Publisher.add fills a missing distance to the border
             attack_types=tuple(_field(data, "attack_types", list) or ()),
             target_types=tuple(_field(data, "target_types", list) or ()),
             weapon_types=tuple(_field(data, "weapon_types", list) or ()),
