@@ -114,7 +114,8 @@ def alerts_list(
     until: str = typer.Option(None, "--until", help="Raised on or before this date (inclusive)."),
     limit: int = typer.Option(None, "--limit", help="At most N alerts (newest first)."),
 ) -> None:
-    """List the alerts, newest first."""
+    """List the alerts, newest first, each with its state: a later version of its incident may have updated it
+    (what changed, old -> new) or no longer match its rule (since which version)."""
     from sarhad.monitor.alerts import list_alerts
     from sarhad.monitor.rules import check_rule_named
 
@@ -130,7 +131,9 @@ def alerts_list(
     if not alerts:
         console.print(f"no alerts of rule {rule!r}" if rule else "no alerts", highlight=False, markup=False)
     for a in alerts:
-        console.print(f"{a.created}  {a.rule}  {a.incident_id}  {a.reason}", highlight=False, markup=False)
+        life = a.state_text()
+        line = f"{a.created}  {a.rule}  {a.incident_id}  {a.reason}" + (f"  [{life}]" if life else "")
+        console.print(line, highlight=False, markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -477,7 +477,10 @@ def _write(
         reason = _apply_record(node, row)
         if reason is not None:
             refused.append((int(row[10]), str(row[0]), str(row[1]), str(row[3]), reason, str(row[11])))
-    evaluate(node.db, received, origin=peer.party)
+    # The versions no rule may alert on (left out of ``received``) still end the alerts of the earlier ones.
+    alerting = {(s.id, s.modified) for s in received}
+    others = [(str(r[0]), str(r[1])) for r in incidents if (r[0], r[1]) not in alerting]
+    evaluate(node.db, received, origin=peer.party, unmatched=others)
     return len(rows) - len(refused), refused
 
 

@@ -1,5 +1,13 @@
 """Alerts: a rule matched a record. One per (rule, incident), stored with the record's id and the reason.
 
+An alert has a life, kept on its row and, change by change, in ``alert_events`` (in order, for the live stream):
+the first version of an incident that matches a rule raises the alert; a later version that still matches and
+changes what the rule looks at (its :func:`facts`: the killed figure, the groups named, the place…) *updates*
+it (``updated``, with the old and new figures); a later version that does not match leaves it stored but *no
+longer matching* since that version (``lapsed``), and a version after that which matches again makes it match
+again. An earlier version arriving late, or a version a peer withheld (known from its envelope only, never
+evaluated), changes nothing.
+
 An alert is listed while its incident has a current version on this node (a row in ``incidents``,
 :func:`listed`): when a peer withholds a later version of the incident (marked stricter, see
 :mod:`sarhad.exchange.withheld`), the alerts raised on the copy held stay stored but are listed nowhere (the
@@ -9,7 +17,9 @@ stream sends such an alert then, see :class:`sarhad.monitor.stream.Watcher`).
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Final
@@ -17,7 +27,22 @@ from typing import Any, Final
 from sarhad.errors import InvalidInput
 from sarhad.store.db import Database
 
-__all__ = ["Alert", "alert_id", "insert_alert", "list_alerts", "listed", "next_alert_seq"]
+__all__ = [
+    "COLUMNS",
+    "EVENTS",
+    "Alert",
+    "Change",
+    "StoredAlert",
+    "alert_id",
+    "change_alert",
+    "describe_changes",
+    "insert_alert",
+    "list_alerts",
+    "listed",
+    "next_alert_seq",
+    "next_event_seq",
+    "stored_alerts",
+]
 
 _NAMESPACE: Final = uuid.UUID("5a7268ad-0000-5000-8000-616c65727473")
 
@@ -27,9 +52,20 @@ def alert_id(rule: str, incident_id: str) -> str:
     return f"alert--{uuid.uuid5(_NAMESPACE, f'{rule}|{incident_id}')}"
 
 
+Change = dict[str, Any]
+"""One fact an alert's rule looks at that a newer version changed: ``{"fact": …, "old": …, "new": …}``."""
+
+EVENTS: Final = ("updated", "no_longer_matches", "matches_again")
+"""The changes of an alert's life after it is raised (``alert_events.event``)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Alert:
-    """A stored alert: which rule matched which incident, why, and when."""
+    """A stored alert: which rule matched which incident, why, and when; and its life since (see the module).
+
+    ``version`` is the incident's version that last matched (None for an alert stored before versions were
+    kept), ``lapsed`` the version since which it no longer matches (None while it matches), ``updated`` when it
+    last changed and ``changes`` what that change changed."""
 
     id: str
     rule: str
@@ -37,6 +73,23 @@ class Alert:
     origin: str
     reason: str
     created: str
+    version: str | None = None
+    lapsed: str | None = None
+    updated: str | None = None
+    changes: tuple[Change, ...] = ()
+
+    @property
+    def state(self) -> str:
+        """``matches``, or ``no_longer_matches`` once a newer version of its incident stopped matching."""
+        return "matches" if self.lapsed is None else "no_longer_matches"
+
+    def state_text(self) -> str:
+        """The state in words, for the table: empty while it matches and never changed."""
+        if self.lapsed is not None:
+            return f"no longer matches (since version {self.lapsed})"
+        if self.updated is not None and self.changes:
+            return f"updated {self.updated}: {describe_changes(self.changes)}; matches version {self.version}"
+        return ""
 
     def to_dict(self) -> dict[str, Any]:
         """The alert as JSON (the CLI's and the stream's shape)."""
@@ -47,9 +100,35 @@ class Alert:
             "origin": self.origin,
             "reason": self.reason,
             "created": self.created,
+            "state": self.state,
+            "version": self.version,
+            "lapsed_since": self.lapsed,
+            "updated": self.updated,
+            "changes": list(self.changes),
         }
 
+    @classmethod
+    def of_row(cls, row: Sequence[Any]) -> Alert:
+        """The alert of a row of :data:`COLUMNS`."""
+        id_, rule, incident_id, origin, reason, created = (str(v) for v in row[:6])
+        version, lapsed, updated = (None if v is None else str(v) for v in row[6:9])
+        changes = tuple(json.loads(row[9])) if row[9] else ()
+        return cls(id_, rule, incident_id, origin, reason, created, version, lapsed, updated, changes)
 
+
+def describe_changes(changes: Sequence[Change]) -> str:
+    """Changes in words: ``killed 7 -> 30; perpetrators Jaish al-Adl -> Jaish al-Adl, BLA``."""
+
+    def shown(value: Any) -> str:
+        if value is None:
+            return "none"
+        return ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+
+    return "; ".join(f"{c['fact']} {shown(c['old'])} -> {shown(c['new'])}" for c in changes)
+
+
+COLUMNS: Final = "id, rule, incident_id, origin, reason, created, version, lapsed, updated, changes"
+"""The columns of ``alerts`` an :class:`Alert` is made of (:meth:`Alert.of_row`)."""
 _COLUMNS: Final = "id, rule, incident_id, origin, reason, created"
 
 
@@ -65,18 +144,92 @@ def next_alert_seq(db: Database) -> int:
     return 1 if row is None or row[0] is None else int(row[0]) + 1
 
 
-def insert_alert(db: Database, alert: Alert, seq: int) -> bool:
+def insert_alert(db: Database, alert: Alert, seq: int, facts: str | None = None) -> bool:
     """Store ``alert`` as number ``seq`` unless that rule already alerted on that incident; True when it was new.
+    ``facts`` is what the rule looked at in the version that raised it (canonical JSON, see :func:`facts`).
 
     ``seq`` is the order of storing, which the live stream follows (sarhad.monitor.stream): take it from
     :func:`next_alert_seq` in the same write transaction (:meth:`Database.transaction`, where writers take
     turns), and count on from it for each alert stored.
     """
     cur = db.execute(
-        f"INSERT INTO alerts ({_COLUMNS}, seq) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (rule, incident_id) DO NOTHING",
-        (alert.id, alert.rule, alert.incident_id, alert.origin, alert.reason, alert.created, seq),
+        f"INSERT INTO alerts ({_COLUMNS}, version, facts, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (rule, incident_id) DO NOTHING",
+        (alert.id, alert.rule, alert.incident_id, alert.origin, alert.reason, alert.created, alert.version, facts, seq),
     )
     return bool(cur.rowcount)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAlert:
+    """What a new version of an incident is compared with: an alert's rule, version, facts and lapse."""
+
+    id: str
+    rule: str
+    incident_id: str
+    version: str | None
+    facts: str | None
+    lapsed: str | None
+
+
+def stored_alerts(db: Database, incident_ids: Sequence[str]) -> dict[tuple[str, str], StoredAlert]:
+    """The alerts raised on these incidents, by (rule, incident)."""
+    found: dict[tuple[str, str], StoredAlert] = {}
+    ids = list(dict.fromkeys(incident_ids))
+    for start in range(0, len(ids), 400):
+        chunk = ids[start : start + 400]
+        rows = db.fetchall(
+            "SELECT id, rule, incident_id, version, facts, lapsed FROM alerts"
+            f" WHERE incident_id IN ({','.join('?' * len(chunk))})",
+            chunk,
+        )
+        for r in rows:
+            a = StoredAlert(*(None if v is None else str(v) for v in r))  # type: ignore[arg-type]
+            found[(a.rule, a.incident_id)] = a
+    return found
+
+
+def next_event_seq(db: Database) -> int:
+    """The ``seq`` the next alert event stored takes (see :func:`change_alert`), as :func:`next_alert_seq`."""
+    row = db.fetchone("SELECT MAX(seq) FROM alert_events")
+    return 1 if row is None or row[0] is None else int(row[0]) + 1
+
+
+def change_alert(
+    db: Database,
+    alert: StoredAlert,
+    event: str,
+    version: str,
+    changes: Sequence[Change],
+    at: str,
+    seq: int,
+    *,
+    reason: str | None = None,
+    facts: str | None = None,
+) -> StoredAlert:
+    """Record ``event`` (one of :data:`EVENTS`) of ``alert``, made by its incident's ``version``, as alert event
+    number ``seq`` (from :func:`next_event_seq` in the same write transaction), at ``at``; return the alert as
+    stored now. A version that matches (``updated``, ``matches_again``) gives its ``reason`` and ``facts``."""
+    assert event in EVENTS
+    changed = json.dumps(list(changes), ensure_ascii=False, separators=(",", ":"))
+    if event == "no_longer_matches":
+        db.execute(
+            "UPDATE alerts SET lapsed = ?, updated = ?, changes = ? WHERE id = ?", (version, at, changed, alert.id)
+        )
+        now = StoredAlert(alert.id, alert.rule, alert.incident_id, alert.version, alert.facts, version)
+    else:
+        assert reason is not None and facts is not None
+        db.execute(
+            "UPDATE alerts SET version = ?, facts = ?, reason = ?, lapsed = NULL, updated = ?, changes = ?"
+            " WHERE id = ?",
+            (version, facts, reason, at, changed, alert.id),
+        )
+        now = StoredAlert(alert.id, alert.rule, alert.incident_id, version, facts, None)
+    db.execute(
+        "INSERT INTO alert_events (seq, alert_id, event, version, changes, at) VALUES (?, ?, ?, ?, ?, ?)",
+        (seq, alert.id, event, version, changed, at),
+    )
+    return now
 
 
 def list_alerts(
@@ -109,8 +262,8 @@ def list_alerts(
             raise InvalidInput(f"until {until!r} is not a day (YYYY-MM-DD)") from None
         clauses.append("created < ?")
         params.append(after.isoformat())
-    sql = f"SELECT {_COLUMNS} FROM alerts WHERE " + " AND ".join(clauses)
+    sql = f"SELECT {COLUMNS} FROM alerts WHERE " + " AND ".join(clauses)
     sql += " ORDER BY created DESC, id"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    return [Alert(*(str(v) for v in row)) for row in db.fetchall(sql, params)]
+    return [Alert.of_row(row) for row in db.fetchall(sql, params)]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import json
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
@@ -25,8 +26,19 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, Final, NamedTuple
 
+from sarhad.canonical import canonical_text
 from sarhad.model.incident import Incident
-from sarhad.monitor.alerts import Alert, alert_id, insert_alert, next_alert_seq
+from sarhad.monitor.alerts import (
+    Alert,
+    Change,
+    StoredAlert,
+    alert_id,
+    change_alert,
+    insert_alert,
+    next_alert_seq,
+    next_event_seq,
+    stored_alerts,
+)
 from sarhad.monitor.counterparts import Facts, disagrees, disagrees_many, haversine_km
 from sarhad.monitor.rules import Rule, list_rules
 from sarhad.store.db import Database
@@ -36,6 +48,7 @@ __all__ = [
     "Subject",
     "crossings",
     "evaluate",
+    "looked_at",
     "match",
     "match_record",
     "may_alert",
@@ -52,6 +65,7 @@ _pending: list[Alert] = []
 _ROW_FIELDS: Final = itemgetter(*(INCIDENT_COLUMNS.index(c) for c in (
     "id", "reported_by", "date_start", "country", "admin1", "admin1_code", "admin2", "lat", "lon", "border_km",
 )))  # fmt: skip
+_ROW_MODIFIED: Final = INCIDENT_COLUMNS.index("modified")
 _ROW_KILLED: Final = itemgetter(*(INCIDENT_COLUMNS.index(c) for c in ("killed_low", "killed_best", "killed_high")))
 
 
@@ -75,6 +89,7 @@ class Subject(NamedTuple):
     killed_low: int | None
     killed_best: int | None
     killed_high: int | None
+    modified: str | None = None  # the record's version (an alert's life follows it); None: not known
 
     @classmethod
     def of(cls, inc: Incident) -> Subject:
@@ -82,7 +97,7 @@ class Subject(NamedTuple):
         p, k = inc.place, inc.killed
         return cls(
             inc.id, inc.reported_by, inc.date_start, p.country, p.admin1, p.admin1_code, p.admin2, p.lat, p.lon,
-            p.border_km, tuple(x.name for x in inc.perpetrators), k.low, k.best, k.high,
+            p.border_km, tuple(x.name for x in inc.perpetrators), k.low, k.best, k.high, inc.modified,
         )  # fmt: skip
 
     @classmethod
@@ -90,7 +105,7 @@ class Subject(NamedTuple):
         """The subject of a record from its ``incidents`` row (:data:`INCIDENT_COLUMNS`) and the names of all the
         groups it names, in order (the row holds the first only): ``Subject.of(inc)`` when the row is
         ``incident_row(inc, …)`` and the names those of ``inc.perpetrators``."""
-        return cls._make((*_ROW_FIELDS(row), perpetrators, *_ROW_KILLED(row)))
+        return cls._make((*_ROW_FIELDS(row), perpetrators, *_ROW_KILLED(row), row[_ROW_MODIFIED]))
 
     @property
     def perpetrator(self) -> str | None:
@@ -344,14 +359,122 @@ def _now() -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
-def evaluate(db: Database, incidents: Sequence[Incident | Subject], *, origin: str) -> list[Alert]:
+def looked_at(rule: Rule, s: Subject, border_km: float | None = None) -> dict[str, Any]:
+    """What ``rule`` looks at in the record ``s``, as plain values: what an update of its alert compares (an
+    alert is updated when a newer version changes one of these, not when it changes anything else).
+
+    Distances are rounded to 0.1 km and points to 4 decimals (about 10 m), as the reasons give them, so that
+    placing a record again on the same spot is not a change."""
+    out: dict[str, Any] = {}
+    if rule.near_border_km is not None:
+        km = _border_km(s) if border_km is None else border_km
+        out["border_km"] = None if km is None else round(km, 1)
+    if rule.crossing_km is not None and s.lat is not None and s.lon is not None:
+        near = [(haversine_km(s.lat, s.lon, lat, lon), name) for name, lat, lon in crossings()]
+        if near:
+            km, name = min(near)
+            out["crossing"], out["crossing_km"] = name, round(km, 1)
+    if rule.admin1:
+        out["place"] = s.admin2 or s.admin1 or s.admin1_code
+    if rule.polygon:
+        out["lat"] = None if s.lat is None else round(s.lat, 4)
+        out["lon"] = None if s.lon is None else round(s.lon, 4)
+    if rule.surge_window_days is not None:
+        out["area"] = s.admin1 or s.country
+        out["date_start"] = s.date_start
+    if rule.perpetrators or rule.disagrees:
+        out["perpetrators"] = list(s.perpetrators)
+    if rule.min_killed is not None or rule.disagrees:
+        out["killed"] = s.killed_best if s.killed_best is not None else s.killed_low
+    return out
+
+
+def _changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    """The facts ``new`` gives otherwise than ``old``, in ``new``'s order (then those only ``old`` gives)."""
+    keys = [*new, *(k for k in old if k not in new)]
+    return [{"fact": k, "old": old.get(k), "new": new.get(k)} for k in keys if old.get(k) != new.get(k)]
+
+
+def _instant(version: str) -> datetime | str:
+    """A version (a STIX timestamp) to compare; the text itself when it is not one."""
+    try:
+        return datetime.fromisoformat(version.replace("Z", "+00:00"))
+    except ValueError:
+        return version
+
+
+def _newer(version: str | None, alert: StoredAlert) -> bool:
+    """Whether ``version`` of an incident is newer than every version that changed ``alert`` (an unknown
+    version is not; any is newer than none known, as for an alert stored before versions were kept)."""
+    if version is None:
+        return False
+    known = [v for v in (alert.version, alert.lapsed) if v is not None]
+    try:
+        return all(_instant(version) > _instant(v) for v in known)  # type: ignore[operator]
+    except TypeError:  # one is not a timestamp: as text
+        return all(version > v for v in known)
+
+
+class _Life:
+    """The alerts of the records one :func:`evaluate` looks at, and the changes it makes to them, in order."""
+
+    def __init__(self, db: Database, stamp: str, alerts: dict[tuple[str, str], StoredAlert]) -> None:
+        self.db = db
+        self.stamp = stamp
+        self.alerts = alerts
+        self._seq: int | None = None  # the next event's number (alert_events.seq), taken when first needed
+
+    def _next(self) -> int:
+        if self._seq is None:
+            self._seq = next_event_seq(self.db)
+        self._seq += 1
+        return self._seq - 1
+
+    def _change(self, alert: StoredAlert, event: str, version: str, changes: list[Change], **kw: str) -> None:
+        self.alerts[(alert.rule, alert.incident_id)] = change_alert(
+            self.db, alert, event, version, changes, self.stamp, self._next(), **kw
+        )
+
+    def matched(self, alert: StoredAlert, version: str | None, reason: str, facts: dict[str, Any]) -> None:
+        """A version of the alert's incident matches its rule: updated when newer and its facts changed,
+        matching again when it had stopped."""
+        if not _newer(version, alert):
+            return
+        assert version is not None
+        text = canonical_text(facts)
+        old = json.loads(alert.facts) if alert.facts else None
+        if alert.lapsed is not None:
+            self._change(alert, "matches_again", version, _changes(old or {}, facts), reason=reason, facts=text)
+        elif old is not None and old != facts:
+            self._change(alert, "updated", version, _changes(old, facts), reason=reason, facts=text)
+        else:  # nothing the rule looks at changed (or it was not kept): only the version that last matched
+            self.db.execute("UPDATE alerts SET version = ?, facts = ? WHERE id = ?", (version, text, alert.id))
+            self.alerts[(alert.rule, alert.incident_id)] = replace(alert, version=version, facts=text)
+
+    def unmatched(self, alert: StoredAlert, version: str | None) -> None:
+        """A version of the alert's incident does not match its rule: no longer matching, when newer."""
+        if alert.lapsed is None and _newer(version, alert):
+            assert version is not None
+            self._change(alert, "no_longer_matches", version, [])
+
+
+def evaluate(
+    db: Database,
+    incidents: Sequence[Incident | Subject],
+    *,
+    origin: str,
+    unmatched: Sequence[tuple[str, str]] = (),
+) -> list[Alert]:
     """Evaluate every rule on ``incidents`` (published by, or synced from, ``origin``); return new alerts.
 
     Runs in the caller's transaction (it opens a nested one when called alone). A rule that already alerted
-    on an incident does not alert again, so evaluating a record twice, or a new version of it, is harmless.
-    The new alerts are queued for :func:`notify_committed`.
+    on an incident does not alert again, so evaluating a record twice is harmless; a newer version of the
+    incident changes that alert's life instead (:mod:`sarhad.monitor.alerts`): updated, no longer matching,
+    matching again. ``unmatched`` are the (incident id, version) of records written besides ``incidents`` that
+    no rule's conditions on the record alone hold for (:func:`may_alert_subjects` left them out): their alerts
+    no longer match. The new alerts are queued for :func:`notify_committed`.
     """
-    if not incidents:
+    if not incidents and not unmatched:
         return []
     with db.transaction():
         rules = list_rules(db)
@@ -361,6 +484,7 @@ def evaluate(db: Database, incidents: Sequence[Incident | Subject], *, origin: s
         seq: int | None = None  # the next alert's number (alerts.seq), in this transaction where writers take turns
         new: list[Alert] = []
         subjects = [_subject(inc) for inc in incidents]
+        life = _Life(db, stamp, stored_alerts(db, [s.id for s in subjects] + [i for i, _ in unmatched]))
         distances = _border_kms(subjects) if any(r.near_border_km is not None for r in rules) else {}
         # The conditions on the record alone first, for every record; then the disagreements of the records
         # a disagreement rule still needs them for, looked up together (one query a record costs about 70 µs).
@@ -374,17 +498,34 @@ def evaluate(db: Database, incidents: Sequence[Incident | Subject], *, origin: s
         said = dict(zip(asking, looked_up, strict=True))
         for i, inc in enumerate(subjects):
             for rule, record_reasons in zip(rules, first[i], strict=True):
-                if record_reasons is None:
-                    continue
-                reasons = _match_database(db, rule, inc, record_reasons, said.get(i))
+                reasons = None
+                if record_reasons is not None:
+                    reasons = _match_database(db, rule, inc, record_reasons, said.get(i))
+                stored = life.alerts.get((rule.name, inc.id))
                 if reasons is None:
+                    if stored is not None:
+                        life.unmatched(stored, inc.modified)
                     continue
-                alert = Alert(alert_id(rule.name, inc.id), rule.name, inc.id, origin, "; ".join(reasons), stamp)
+                facts = looked_at(rule, inc, distances.get(i))
+                if stored is not None:
+                    life.matched(stored, inc.modified, "; ".join(reasons), facts)
+                    continue
+                alert = Alert(
+                    alert_id(rule.name, inc.id), rule.name, inc.id, origin, "; ".join(reasons), stamp, inc.modified
+                )
                 if seq is None:
                     seq = next_alert_seq(db)  # once, when the first alert is stored: it costs a query
-                if insert_alert(db, alert, seq):
+                if insert_alert(db, alert, seq, canonical_text(facts)):
                     new.append(alert)
                     seq += 1
+                    life.alerts[(rule.name, inc.id)] = StoredAlert(
+                        alert.id, rule.name, inc.id, inc.modified, canonical_text(facts), None
+                    )
+        for incident_id, version in unmatched:
+            for rule in rules:
+                stored = life.alerts.get((rule.name, incident_id))
+                if stored is not None:
+                    life.unmatched(stored, version)
     _pending.extend(new)
     return new
 

@@ -1,7 +1,9 @@
 """The monitor's tables: alert rules, the alerts they raised, and the dashboard's summaries of the incidents.
 
 ``alerts`` has one row per (rule, incident): evaluating a record twice, or a new version of it, never raises
-a second alert for the same rule.
+a second alert for the same rule. A new version changes the alert's row instead (the version that last matched,
+what the rule looked at then, or the version since which it no longer matches), and ``alert_events`` keeps each
+such change, in order, for the list and the live stream (sarhad.monitor.alerts).
 """
 
 from __future__ import annotations
@@ -76,4 +78,27 @@ MIGRATIONS: Final[list[Statement]] = [
     # unknown, not 0 killed. Filled from ``incidents`` at once (one pass per zoom level, as the rebuild does).
     "ALTER TABLE incident_cells ADD COLUMN killed_known {bigint} NOT NULL DEFAULT 0",
     rebuild_cells,
+    # An alert's life (sarhad.monitor.alerts): the version of its incident that last matched its rule (``version``;
+    # none for the alerts stored before), what the rule looked at in it (``facts``, canonical JSON), the version
+    # since which it no longer matches (``lapsed``; none while it matches), and its latest change: when
+    # (``updated``) and what (``changes``, JSON: [{"fact", "old", "new"}]).
+    "ALTER TABLE alerts ADD COLUMN version TEXT",
+    "ALTER TABLE alerts ADD COLUMN facts TEXT",
+    "ALTER TABLE alerts ADD COLUMN lapsed TEXT",
+    "ALTER TABLE alerts ADD COLUMN updated TEXT",
+    "ALTER TABLE alerts ADD COLUMN changes TEXT",
+    # Each change of an alert in the order stored (``seq``, as alerts.seq), which the live stream follows:
+    # ``event`` is updated, no_longer_matches or matches_again; ``version`` the incident's version that made it.
+    """CREATE TABLE alert_events (
+        seq {bigint} PRIMARY KEY,
+        alert_id TEXT NOT NULL,
+        event TEXT NOT NULL,
+        version TEXT NOT NULL,
+        changes TEXT NOT NULL,
+        at TEXT NOT NULL
+    )""",
+    "CREATE INDEX alert_events_alert ON alert_events (alert_id, seq)",
+    # A new version of an incident looks up the alerts raised on it (evaluate, and the live stream when an
+    # incident withheld has a current version again).
+    "CREATE INDEX alerts_incident ON alerts (incident_id)",
 ]

@@ -1,9 +1,11 @@
 """The live stream: new incidents and alerts, broadcast in-process to every open dashboard (server-sent events).
 
-A :class:`Watcher` follows the node's ``objects`` and ``alerts`` by their sequence numbers (``seq``), so it sees
-every new incident and alert however it arrived: published through the API in this process, imported by the
-CLI or synced by another process, whatever the writer's clock said. It broadcasts each incident and each new
-alert to the subscribers of its :class:`Broadcaster`.
+A :class:`Watcher` follows the node's ``objects``, ``alerts`` and ``alert_events`` by their sequence numbers
+(``seq``), so it sees every new incident, alert and change of an alert however it arrived: published through the
+API in this process, imported by the CLI or synced by another process, whatever the writer's clock said. It
+broadcasts each incident (``incident`` events), each new alert (``alert``) and each change of an alert's life
+(``alert_update``: updated, no longer matches, matches again; see :mod:`sarhad.monitor.alerts`) to the
+subscribers of its :class:`Broadcaster`.
 It evaluates no rule: every writer (the publisher, the sync) runs :func:`sarhad.monitor.evaluate.evaluate` in
 the transaction that writes the records, so an alert says what the database held when its record was written,
 whenever the watcher looks. :func:`wake_watchers` (called by ``notify_committed()`` after a commit) makes it
@@ -20,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from sarhad.errors import SarhadError
-from sarhad.monitor.alerts import listed
+from sarhad.monitor.alerts import Alert
 from sarhad.store.db import Database
 
 __all__ = ["END", "Broadcaster", "Event", "Subscription", "Watcher", "close_streams", "wake_watchers"]
@@ -28,8 +30,19 @@ __all__ = ["END", "Broadcaster", "Event", "Subscription", "Watcher", "close_stre
 log = logging.getLogger(__name__)
 
 _BATCH: Final = 500
-_ALERT_COLUMNS: Final = "a.id, a.rule, a.incident_id, a.origin, a.reason, a.created, i.tlp, i.origin, a.seq"
-_HELD: Final = 10_000  # at most this many alerts held until their incident is current again (Watcher._hold)
+# an alert's columns (Alert.of_row), then its current version's TLP and origin, then its seq
+_ALERT_COLUMNS: Final = (
+    "a.id, a.rule, a.incident_id, a.origin, a.reason, a.created, a.version, a.lapsed, a.updated, a.changes,"
+    " i.tlp, i.origin, a.seq"
+)
+_TLP, _ORIGIN, _SEQ = 10, 11, 12
+# The version before an incident's current one (``i``) is one a peer withheld: until the current one arrived,
+# the incident had no current version here, and its alerts were listed nowhere (sarhad.monitor.alerts.listed).
+_WAS_WITHHELD: Final = (
+    "EXISTS (SELECT 1 FROM withheld_versions w WHERE w.id = i.id AND w.modified < i.modified"
+    " AND NOT EXISTS (SELECT 1 FROM objects o WHERE o.id = i.id AND o.modified >= w.modified"
+    " AND o.modified < i.modified))"
+)
 _watchers: weakref.WeakSet[Watcher] = weakref.WeakSet()
 _broadcasters: weakref.WeakSet[Broadcaster] = weakref.WeakSet()
 
@@ -118,36 +131,41 @@ class Broadcaster:
 
 
 class Watcher:
-    """Polls the node's database for new incidents and alerts and publishes them to a broadcaster.
+    """Polls the node's database for new incidents, alerts and changes of alerts and publishes them to a
+    broadcaster.
 
     ``db`` must be used only from the event loop's thread (the app's connection is). Records and alerts that
-    existed before the first poll are not streamed. An alert whose incident has no current version when it looks
-    is held (at most ``_HELD``) and streamed once a current version of that incident is stored. It only reads:
-    the alerts it streams were stored by the writers of their records (see the module's docstring).
+    existed before the first poll are not streamed. An alert, or a change of one, whose incident has no current
+    version when it looks (a peer withheld a later version) is not streamed then; once a current version of that
+    incident arrives, every alert on it is streamed again (``"listed_again": true``), as the alerts' list shows
+    them again. That is read from the store (the incident's version before the current one was withheld), not
+    kept in memory, so a restarted server streams them too. It only reads: the alerts it streams were stored by
+    the writers of their records (see the module's docstring).
     """
 
     def __init__(self, db: Database, broadcaster: Broadcaster, *, interval: float = 0.25) -> None:
         self.db = db
         self.broadcaster = broadcaster
         self.interval = interval
-        # how far it has streamed: the ``seq`` of ``objects`` and of ``alerts``
+        # how far it has streamed: the ``seq`` of ``objects``, of ``alerts`` and of ``alert_events``
         self._seq: int | None = None
         self._alert_seq: int | None = None
-        # alerts passed while their incident had no current version, by incident: their ``seq``
-        self._held: dict[str, set[int]] = {}
-        self._held_count = 0
+        self._event_seq: int | None = None
         self._wake: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         _watchers.add(self)
 
-    def _tops(self) -> tuple[int, int]:
-        """The highest ``seq`` of ``objects`` and of ``alerts``, read in one statement (one snapshot)."""
-        row = self.db.fetchone("SELECT (SELECT MAX(seq) FROM objects), (SELECT MAX(seq) FROM alerts)")
+    def _tops(self) -> tuple[int, int, int]:
+        """The highest ``seq`` of ``objects``, ``alerts`` and ``alert_events``, read in one statement (one
+        snapshot)."""
+        row = self.db.fetchone(
+            "SELECT (SELECT MAX(seq) FROM objects), (SELECT MAX(seq) FROM alerts), (SELECT MAX(seq) FROM alert_events)"
+        )
         assert row is not None
-        return int(row[0] or 0), int(row[1] or 0)
+        return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
 
     def poll(self) -> list[Event]:
-        """One look: the events for the incidents stored and the alerts raised since the last.
+        """One look: the events for the incidents stored, the alerts raised and the alerts changed since the last.
 
         Records and alerts are followed by their ``seq``, not by a clock (writers' clocks need not agree). Writers
         take turns (sarhad.store.db: SQLite's one writer, an advisory lock on PostgreSQL, released only once the
@@ -156,11 +174,11 @@ class Watcher:
         numbers first, in one statement, then only what lies at or below them: a commit landing meanwhile is left
         whole to the next look, not skipped by a mark moved past it.
         """
-        if self._seq is None or self._alert_seq is None:
-            self._seq, self._alert_seq = self._tops()
+        if self._seq is None or self._alert_seq is None or self._event_seq is None:
+            self._seq, self._alert_seq, self._event_seq = self._tops()
             return []
-        top, alert_top = self._tops()
-        return self._new_incidents(top) + self._new_alerts(alert_top)
+        top, alert_top, event_top = self._tops()
+        return self._new_incidents(top) + self._new_alerts(alert_top) + self._new_changes(event_top)
 
     def _new_incidents(self, top: int) -> list[Event]:
         assert self._seq is not None
@@ -184,62 +202,68 @@ class Watcher:
         for item in sorted(found, key=lambda item: order.get(str(item["id"]), len(order))):
             named = _recipients(self.db, str(item["id"])) if item["tlp"] == "RED" else ()
             events.append(Event("incident", item, item["tlp"], item["origin"], named))
-        return events + self._released(ids) if self._held else events
+        return events + self._listed_again([str(item["id"]) for item in found])
 
     def _new_alerts(self, top: int) -> list[Event]:
         assert self._alert_seq is not None
         # An alert whose incident has no current version (a row in incidents) is not listed (alerts.listed): it is
-        # held, by its incident, and streamed when a current version of that incident arrives (_new_incidents).
+        # streamed when a current version of that incident arrives (_listed_again).
         rows = self.db.fetchall(
             f"SELECT {_ALERT_COLUMNS} FROM alerts a LEFT JOIN incidents i ON i.id = a.incident_id"
             " WHERE a.seq > ? AND a.seq <= ? ORDER BY a.seq LIMIT ?",
             (self._alert_seq, top, _BATCH),
         )
-        self._alert_seq = int(rows[-1][8]) if len(rows) == _BATCH else max(top, self._alert_seq)
-        for r in rows:
-            if r[6] is None:
-                self._hold(str(r[2]), int(r[8]))
-        return self._alert_events([r for r in rows if r[6] is not None])
+        self._alert_seq = int(rows[-1][_SEQ]) if len(rows) == _BATCH else max(top, self._alert_seq)
+        return self._alert_events([r for r in rows if r[_TLP] is not None])
 
-    def _hold(self, incident_id: str, seq: int) -> None:
-        self._held.setdefault(incident_id, set()).add(seq)
-        self._held_count += 1
-        while self._held_count > _HELD and self._held:  # the oldest incident's first: a bound, not a queue
-            self._held_count -= len(self._held.pop(next(iter(self._held))))
-
-    def _released(self, incident_ids: list[str]) -> list[Event]:
-        """The held alerts of these incidents (a version of each has just been stored) that are listed now."""
-        seqs = [seq for i in incident_ids for seq in self._held.get(i, ())]
-        if not seqs:
-            return []
-        rows: list[Any] = []
-        for start in range(0, len(seqs), 400):
-            chunk = seqs[start : start + 400]
-            rows += self.db.fetchall(
-                f"SELECT {_ALERT_COLUMNS} FROM alerts a JOIN incidents i ON i.id = a.incident_id"
-                f" WHERE a.seq IN ({','.join('?' * len(chunk))}) AND {listed('a')}",
-                chunk,
-            )
-        for r in rows:
-            held = self._held.get(str(r[2]))
-            if held is not None and int(r[8]) in held:
-                held.discard(int(r[8]))
-                self._held_count -= 1
-                if not held:
-                    del self._held[str(r[2])]
-        return self._alert_events(sorted(rows, key=lambda r: int(r[8])))
-
-    def _alert_events(self, rows: list[Any]) -> list[Event]:
-        """The events of alert rows (alert columns, then the current version's TLP and origin, then ``seq``)."""
+    def _new_changes(self, top: int) -> list[Event]:
+        """The ``alert_update`` events of the changes of alerts stored since the last look (those whose incident
+        has no current version now are streamed with the alert when it has one again, :meth:`_listed_again`)."""
+        assert self._event_seq is not None
+        rows = self.db.fetchall(
+            f"SELECT {_ALERT_COLUMNS}, e.seq, e.event, e.version, e.changes, e.at FROM alert_events e"
+            " JOIN alerts a ON a.id = e.alert_id LEFT JOIN incidents i ON i.id = a.incident_id"
+            " WHERE e.seq > ? AND e.seq <= ? ORDER BY e.seq LIMIT ?",
+            (self._event_seq, top, _BATCH),
+        )
+        self._event_seq = int(rows[-1][_SEQ + 1]) if len(rows) == _BATCH else max(top, self._event_seq)
         events = []
         for r in rows:
-            data = dict(zip(("id", "rule", "incident_id", "origin", "reason", "created"), r[:6], strict=True))
+            if r[_TLP] is None:
+                continue
+            change = {"event": str(r[_SEQ + 2]), "version": str(r[_SEQ + 3]), "changes": json.loads(r[_SEQ + 4]),
+                      "at": str(r[_SEQ + 5])}  # fmt: skip
+            events += self._alert_events([r], kind="alert_update", extra={"change": change})
+        return events
+
+    def _listed_again(self, incident_ids: list[str]) -> list[Event]:
+        """The alerts, raised before this look, on those of these incidents (a version of each has just been
+        stored) that had no current version before it: the version before the current one was withheld."""
+        assert self._alert_seq is not None
+        if not incident_ids:
+            return []
+        rows: list[Any] = []
+        for start in range(0, len(incident_ids), 400):
+            chunk = incident_ids[start : start + 400]
+            rows += self.db.fetchall(
+                f"SELECT {_ALERT_COLUMNS} FROM alerts a JOIN incidents i ON i.id = a.incident_id"
+                f" WHERE a.incident_id IN ({','.join('?' * len(chunk))}) AND a.seq <= ? AND {_WAS_WITHHELD}",
+                [*chunk, self._alert_seq],
+            )
+        return self._alert_events(sorted(rows, key=lambda r: int(r[_SEQ])), extra={"listed_again": True})
+
+    def _alert_events(self, rows: list[Any], kind: str = "alert", extra: dict[str, Any] | None = None) -> list[Event]:
+        """The events of alert rows (:data:`_ALERT_COLUMNS`): the alert (:meth:`Alert.to_dict`), ``extra``, and
+        its incident's summary."""
+        events = []
+        for r in rows:
+            data = {**Alert.of_row(r[:10]).to_dict(), **(extra or {})}
             found = _summaries(self.db, "id = ?", [str(r[2])])
             if found:
                 data["incident"] = found[0]
-            tlp = str(r[6])
+            tlp = str(r[_TLP])
             named = _recipients(self.db, str(r[2])) if tlp == "RED" else ()
-            events.append(Event("alert", data, tlp, str(r[7]), named))
+            events.append(Event(kind, data, tlp, str(r[_ORIGIN]), named))
         return events
 
     async def run(self) -> None:

@@ -14,9 +14,9 @@ Routes (:func:`routes`):
 * ``POST /api/dashboard/rules``, ``DELETE /api/dashboard/rules/{name}``: manage alert rules (analyst or admin).
 * ``GET /api/dashboard/report?quarter=YYYY-Qn``: the framework's quarterly report (HTML), written from the
   records and incidents the principal may read.
-* ``GET /api/stream``: server-sent events (``text/event-stream``): ``incident`` and ``alert`` events. It takes
-  the token in the ``Authorization`` header like every API route; the page reads it with ``fetch()`` and a
-  stream reader (``EventSource`` cannot send headers, and a token in a URL would end up in logs).
+* ``GET /api/stream``: server-sent events (``text/event-stream``): ``incident``, ``alert`` and ``alert_update``
+  events. It takes the token in the ``Authorization`` header like every API route; the page reads it with
+  ``fetch()`` and a stream reader (``EventSource`` cannot send headers, and a token in a URL would end up in logs).
 
 The app factory must let ``/`` and ``/static/…`` through without a token: :data:`PUBLIC_PATHS` and
 :data:`PUBLIC_PREFIXES`; until it does, :func:`compose` wraps an app so that they are served before it.
@@ -51,7 +51,7 @@ from sarhad.exchange.peers import copied_leaves, list_removed_peers, owed_cosign
 from sarhad.exchange.refused import refused_count
 from sarhad.model.incident import SARHAD_EXTENSION
 from sarhad.monitor import views
-from sarhad.monitor.alerts import list_alerts
+from sarhad.monitor.alerts import Alert, list_alerts
 from sarhad.monitor.counterparts import Facts, counterparts
 from sarhad.monitor.rules import Rule, add_rule, check_groups, list_rules, remove_rule
 from sarhad.monitor.stream import END, Broadcaster, Watcher
@@ -260,8 +260,9 @@ async def incident(request: Request) -> Response:
 
 
 async def alerts(request: Request) -> Response:
-    """The newest alerts the principal may see, each with its incident's summary; ``total``: how many alerts
-    the principal may see, listed or not for ``limit``.
+    """The newest alerts the principal may see, each with its state (:meth:`sarhad.monitor.alerts.Alert.to_dict`:
+    ``state``, ``version``, ``lapsed_since``, ``updated``, ``changes``) and its incident's summary; ``total``: how
+    many alerts the principal may see, listed or not for ``limit``.
 
     An alert is seen when it is listed (its incident has a current version, :func:`sarhad.monitor.alerts.
     listed`) and the principal may read that version (the read rule); the list and ``total`` take the same
@@ -289,18 +290,17 @@ async def alerts(request: Request) -> Response:
     # The join with incidents is listed(): only an incident with a current version has a row there.
     seen = f"FROM alerts a JOIN incidents i ON i.id = a.incident_id WHERE {' AND '.join([readable, *window])}"
     rows = ctx.db.fetchall(
-        "SELECT a.id, a.rule, a.incident_id, a.origin, a.reason, a.created, i.tlp, i.origin, i.date_start,"
-        f" i.place, i.admin1, i.perpetrator, i.killed_best, i.reported_by, i.lat, i.lon {seen}"
-        " ORDER BY a.created DESC, a.id LIMIT ?",
+        "SELECT a.id, a.rule, a.incident_id, a.origin, a.reason, a.created, a.version, a.lapsed, a.updated,"
+        " a.changes, i.date_start, i.place, i.admin1, i.perpetrator, i.killed_best, i.reported_by, i.lat, i.lon"
+        f" {seen} ORDER BY a.created DESC, a.id LIMIT ?",
         (*params, limit),
     )
     counted = ctx.db.fetchone(f"SELECT COUNT(*) {seen}", params)
-    keys = ("id", "rule", "incident_id", "origin", "reason", "created")
     out = []
     for r in rows:
-        out.append({**dict(zip(keys, r[:6], strict=True)), "incident": {
-            "date_start": r[8], "place": r[9], "admin1": r[10], "perpetrator": r[11], "killed_best": r[12],
-            "reported_by": r[13], "lat": r[14], "lon": r[15]}})  # fmt: skip
+        out.append({**Alert.of_row(r[:10]).to_dict(), "incident": {
+            "date_start": r[10], "place": r[11], "admin1": r[12], "perpetrator": r[13], "killed_best": r[14],
+            "reported_by": r[15], "lat": r[16], "lon": r[17]}})  # fmt: skip
         if len(out) >= limit:
             break
     return _json({"alerts": out, "total": int(counted[0]) if counted else 0})
@@ -583,7 +583,7 @@ def _hub(request: Request) -> _Hub:
 
 
 async def stream(request: Request) -> Response:
-    """Server-sent events: ``incident`` and ``alert`` (only those the principal may read)."""
+    """Server-sent events: ``incident``, ``alert`` and ``alert_update`` (only those the principal may read)."""
     ctx = Context.of(request)
     principal = principal_of(request)
     hub = _hub(request)

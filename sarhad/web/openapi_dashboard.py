@@ -341,8 +341,49 @@ def paths() -> dict[str, Any]:
                             "type": "array",
                             "items": {
                                 "type": "object",
-                                "required": ["id", "rule", "incident_id", "reason", "created", "incident"],
-                                "properties": {"incident": {"type": "object"}},
+                                "required": [
+                                    "id",
+                                    "rule",
+                                    "incident_id",
+                                    "reason",
+                                    "created",
+                                    "state",
+                                    "version",
+                                    "lapsed_since",
+                                    "updated",
+                                    "changes",
+                                    "incident",
+                                ],
+                                "properties": {
+                                    "state": {
+                                        "enum": ["matches", "no_longer_matches"],
+                                        "description": "no_longer_matches once a newer version of the incident"
+                                        " stopped matching the rule",
+                                    },
+                                    "version": {
+                                        "type": ["string", "null"],
+                                        "description": "the incident's version that last matched (null: raised"
+                                        " before versions were kept)",
+                                    },
+                                    "lapsed_since": {
+                                        "type": ["string", "null"],
+                                        "description": "the version since which it no longer matches",
+                                    },
+                                    "updated": {
+                                        "type": ["string", "null"],
+                                        "description": "when a newer version last changed the alert",
+                                    },
+                                    "changes": {
+                                        "type": "array",
+                                        "description": "what that change changed of what the rule looks at",
+                                        "items": {
+                                            "type": "object",
+                                            "required": ["fact", "old", "new"],
+                                            "properties": {"fact": {"type": "string"}},
+                                        },
+                                    },
+                                    "incident": {"type": "object"},
+                                },
                             },
                         },
                         "total": _COUNT,

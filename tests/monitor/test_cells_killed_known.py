@@ -58,8 +58,11 @@ def test_the_migration_fills_killed_known_of_the_cells(any_node: Node) -> None:
     first = next(i for i, s in enumerate(monitor) if isinstance(s, str) and "incident_cells ADD COLUMN" in s) + 1
     with db.transaction():
         db.execute("ALTER TABLE incident_cells DROP COLUMN killed_known")
-        db.execute("DELETE FROM schema_migrations WHERE component = 'monitor' AND version >= ?", (first,))
-    assert migrate(db) == len(monitor) - first + 1
+        # the column's step and the rebuild after it (the steps after those are not undone)
+        db.execute(
+            "DELETE FROM schema_migrations WHERE component = 'monitor' AND version IN (?, ?)", (first, first + 1)
+        )
+    assert migrate(db) == 2
     assert snapshot(db) == before
     assert _clusters(views.markers(db, Filters(), zoom=6, bbox=BBOX, limit=1)) == EXPECTED
 

@@ -1,0 +1,169 @@
+"""An alert's life: one alert per (rule, incident), which a later version of the incident updates (what the rule
+looks at changed: old -> new), ends (no longer matches, since that version) or makes match again; an earlier
+version arriving late changes nothing. Shown by ``alerts list`` (table and JSON), the dashboard's alerts route
+and the live stream; on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+
+import httpx
+import pytest
+
+from sarhad.model.incident import Incident, Perpetrator
+from sarhad.monitor.alerts import Alert, alert_id, list_alerts
+from sarhad.monitor.evaluate import Subject, evaluate
+from sarhad.monitor.rules import Rule, add_rule
+from sarhad.monitor.stream import Broadcaster, Watcher
+from sarhad.node import Node
+from sarhad.web.auth import create_token
+from tests.conftest import run_cli
+from tests.monitor.test_evaluate import make
+from tests.web.conftest import serving
+
+
+def _version(node: Node, incident_id: str) -> str:
+    row = node.db.fetchone("SELECT modified FROM incidents WHERE id = ?", (incident_id,))
+    assert row is not None
+    return str(row[0])
+
+
+def _publish(node: Node, record: Incident) -> str:
+    """Publish ``record`` (a new version when its content changed); the version now current."""
+    node.publish([record])
+    return _version(node, record.id)
+
+
+def _alert(node: Node, rule: str, incident_id: str) -> Alert:
+    (alert,) = [a for a in list_alerts(node.db, rule=rule) if a.incident_id == incident_id]
+    return alert
+
+
+def _events(node: Node) -> list[tuple[str, str, str]]:
+    rows = node.db.fetchall("SELECT e.event, e.version, e.changes FROM alert_events e ORDER BY e.seq")
+    return [(str(r[0]), str(r[1]), str(r[2])) for r in rows]
+
+
+def test_a_later_version_with_a_higher_toll_updates_the_alert_it_raised_and_raises_no_second(any_node: Node) -> None:
+    add_rule(any_node.db, Rule("deadly", min_killed=5))
+    first = _publish(any_node, make("toll", killed=7))
+    raised = _alert(any_node, "deadly", make("toll").id)
+    assert (raised.state, raised.version, raised.updated, raised.changes) == ("matches", first, None, ())
+    later = _publish(any_node, make("toll", killed=30))
+    assert later > first
+    (alert,) = list_alerts(any_node.db)  # one alert, not two
+    assert alert.id == raised.id and alert.created == raised.created
+    assert alert.state == "matches" and alert.version == later and alert.reason == "30 killed"
+    assert alert.changes == ({"fact": "killed", "old": 7, "new": 30},)
+    assert alert.updated is not None
+    assert [(e, v) for e, v, _ in _events(any_node)] == [("updated", later)]
+
+
+def test_a_new_perpetrator_or_a_moved_place_updates_the_rules_that_look_at_them_only(any_node: Node) -> None:
+    add_rule(any_node.db, Rule("jaish", perpetrators=("Jaish al-Adl",)))
+    add_rule(any_node.db, Rule("near", near_border_km=25))
+    record = make("moving", border_km=2.5)
+    _publish(any_node, record)
+    two = replace(record, perpetrators=(Perpetrator("Jaish al-Adl"), Perpetrator("BLA")))
+    second = _publish(any_node, two)
+    assert _alert(any_node, "jaish", record.id).changes == (
+        {"fact": "perpetrators", "old": ["Jaish al-Adl"], "new": ["Jaish al-Adl", "BLA"]},
+    )
+    near = _alert(any_node, "near", record.id)
+    assert near.updated is None and near.version == second  # the groups are nothing the distance rule looks at
+    moved = replace(two, place=replace(two.place, lat=29.1, lon=61.4, border_km=12.0))
+    third = _publish(any_node, moved)
+    near = _alert(any_node, "near", record.id)
+    assert near.changes == ({"fact": "border_km", "old": 2.5, "new": 12.0},)
+    assert near.version == third and near.reason == "12.0 km from the border"
+    assert _alert(any_node, "jaish", record.id).version == third  # still matching, nothing it looks at changed
+    assert [e for e, _, _ in _events(any_node)] == ["updated", "updated"]
+
+
+def test_a_version_that_no_longer_matches_ends_the_alert_and_a_later_match_brings_it_back(any_node: Node) -> None:
+    add_rule(any_node.db, Rule("deadly", min_killed=5))
+    first = _publish(any_node, make("ebb", killed=30))
+    ended = _publish(any_node, make("ebb", killed=2))
+    alert = _alert(any_node, "deadly", make("ebb").id)  # still listed, with its state
+    assert (alert.state, alert.lapsed, alert.version) == ("no_longer_matches", ended, first)
+    assert alert.reason == "30 killed"  # why it matched, when it last did
+    again = _publish(any_node, make("ebb", killed=40))
+    alert = _alert(any_node, "deadly", make("ebb").id)
+    assert (alert.state, alert.lapsed, alert.version, alert.reason) == ("matches", None, again, "40 killed")
+    assert alert.changes == ({"fact": "killed", "old": 30, "new": 40},)
+    assert [(e, v) for e, v, _ in _events(any_node)] == [("no_longer_matches", ended), ("matches_again", again)]
+
+
+def test_an_earlier_version_evaluated_late_changes_nothing(any_node: Node) -> None:
+    add_rule(any_node.db, Rule("deadly", min_killed=5))
+    first = _publish(any_node, make("late", killed=7))
+    later = _publish(any_node, make("late", killed=30))
+    stale = Subject.of(replace(make("late", killed=1), modified=first))
+    with any_node.db.transaction():
+        assert evaluate(any_node.db, [stale], origin="PK") == []
+    alert = _alert(any_node, "deadly", make("late").id)
+    assert (alert.state, alert.version) == ("matches", later)
+    assert [e for e, _, _ in _events(any_node)] == ["updated"]
+
+
+def test_alerts_list_the_api_and_the_stream_show_the_state_and_the_changes(
+    any_node: Node, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_rule(any_node.db, Rule("deadly", min_killed=5))
+    add_rule(any_node.db, Rule("near", near_border_km=25))
+    watcher = Watcher(any_node.db, Broadcaster())
+    assert watcher.poll() == []
+    _publish(any_node, make("shown", killed=7))
+    latest = _publish(any_node, make("shown", killed=30))
+    ended = _publish(any_node, make("shown", killed=30, border_km=80, lat=27.5, lon=63.0))
+    home = str(any_node.settings.home)
+
+    code, out, err = run_cli(capsys, "--home", home, "alerts", "list")
+    assert code == 0, err
+    lines = {line.split()[1]: line for line in out.splitlines()}
+    updated = _alert(any_node, "deadly", make("shown").id).updated
+    # the version the update came with, and the latest that matches (the last changed nothing the rule reads)
+    assert lines["deadly"].endswith(f"30 killed  [updated {updated}: killed 7 -> 30; matches version {ended}]")
+    assert lines["near"].endswith(f"[no longer matches (since version {ended})]")
+    code, out, err = run_cli(capsys, "--home", home, "alerts", "list", "--json")
+    assert code == 0, err
+    listed = {a["rule"]: a for a in json.loads(out)}
+    assert listed["deadly"]["state"] == "matches" and listed["deadly"]["version"] == ended
+    assert listed["deadly"]["changes"] == [{"fact": "killed", "old": 7, "new": 30}]
+    assert (listed["near"]["state"], listed["near"]["lapsed_since"]) == ("no_longer_matches", ended)
+
+    token = create_token(any_node.db, "desk", "viewer", "PK")
+    with serving(any_node) as base:
+        answer = httpx.get(f"{base}/api/dashboard/alerts", headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    assert answer.status_code == 200, answer.text
+    served = {a["rule"]: a for a in answer.json()["alerts"]}
+    for rule in ("deadly", "near"):
+        assert {k: served[rule][k] for k in listed[rule]} == listed[rule]
+
+    events = watcher.poll()
+    updates: list[dict[str, Any]] = [e.data for e in events if e.kind == "alert_update"]
+    assert [(u["rule"], u["change"]["event"], u["change"]["version"]) for u in updates] == [
+        ("deadly", "updated", latest),
+        ("near", "no_longer_matches", ended),
+    ]
+    assert updates[0]["change"]["changes"] == [{"fact": "killed", "old": 7, "new": 30}]
+    assert updates[0]["incident"]["id"] == make("shown").id
+    assert [e.data["rule"] for e in events if e.kind == "alert"] == ["deadly", "near"]  # raised once each
+    assert watcher.poll() == []
+
+
+def test_an_alert_stored_before_its_life_was_kept_ends_or_records_its_version(any_node: Node) -> None:
+    """An alert of the previous release has no version nor facts: a newer version that matches records them
+    (nothing to compare with, so no update), one that does not ends it."""
+    add_rule(any_node.db, Rule("deadly", min_killed=5))
+    add_rule(any_node.db, Rule("near", near_border_km=25))
+    _publish(any_node, make("old", killed=7))
+    with any_node.db.transaction():
+        any_node.db.execute("UPDATE alerts SET version = NULL, facts = NULL")
+    newer = _publish(any_node, make("old", killed=9, border_km=80, lat=27.5, lon=63.0))
+    deadly, near = _alert(any_node, "deadly", make("old").id), _alert(any_node, "near", make("old").id)
+    assert (deadly.state, deadly.version, deadly.updated) == ("matches", newer, None)
+    assert (near.state, near.lapsed) == ("no_longer_matches", newer)
+    assert alert_id("near", make("old").id) == near.id
