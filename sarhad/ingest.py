@@ -7,22 +7,28 @@ first. The article itself is published as a STIX ``report`` (title, source, URL,
 SHA-256, references to the incidents) and each proposed commitment as a STIX ``note`` on that report (its
 actor, parties, due date and source sentence in ``x_sarhad_commitment``), for the framework's secretary to
 accept: ``sarhad framework proposals`` lists them. Ingesting the same article again changes nothing.
+
+Each article is published in a transaction of its own (:func:`ingest_articles`): a file that is not an article
+stores nothing and does not stop the others.
 """
 
 from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
+from sarhad.errors import InvalidInput, NotFound
 from sarhad.extract import Extraction, extract_file
 from sarhad.model.figures import Figure
 from sarhad.model.incident import Incident, Perpetrator, Place, identity_id, incident_id
 from sarhad.node import Node
 
-__all__ = ["IngestResult", "incident_from_extraction", "ingest_article"]
+__all__ = ["IngestFailure", "IngestResult", "incident_from_extraction", "ingest_article", "ingest_articles"]
 
 _NAMESPACE: Final = uuid.UUID("5a7268ad-0000-5000-8000-61727469636c")
 _ATTRIBUTION: Final = {"claimed": "claimed", "blamed": "blamed", "suspected": "suspected", "confirmed": "confirmed"}
@@ -47,7 +53,19 @@ class IngestResult:
             "commitments": self.commitments,
             "added": self.added,
             "unchanged": self.unchanged,
+            "error": None,
         }
+
+
+@dataclass(frozen=True)
+class IngestFailure:
+    """A file that could not be ingested (and stored nothing): the path as given and why."""
+
+    file: str
+    error: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "error": self.error}
 
 
 def _count(entry: dict[str, Any], key: str) -> tuple[int | None, int | None, int | None]:
@@ -152,9 +170,48 @@ def _proposal(commitment: dict[str, Any], text: str) -> dict[str, Any]:
     }
 
 
-def ingest_article(node: Node, path: Path, *, published: str | None = None) -> IngestResult:
+def ingest_articles(
+    node: Node, paths: Iterable[Path], *, published: str | None = None
+) -> Iterator[IngestResult | IngestFailure]:
+    """Ingest each of ``paths`` in turn (see :func:`ingest_article`), yielding its result as it is published.
+
+    A file that cannot be ingested (missing, a folder, unreadable, not UTF-8, not an article) yields an
+    IngestFailure and stores nothing; the files after it are ingested all the same. Raises InvalidInput before
+    any file is read when ``published`` is not a date (YYYY-MM-DD).
+    """
+    day = _published_day(published)
+    for path in paths:
+        outcome: IngestResult | IngestFailure
+        try:
+            outcome = ingest_article(node, path, published=day)
+        except (InvalidInput, NotFound, OSError) as exc:  # the file's fault; a database error stops the run
+            outcome = IngestFailure(str(path), _reason(path, exc))
+        yield outcome
+
+
+def _published_day(published: str | None) -> date | None:
+    """The day ``published`` names (None when not given). Raises InvalidInput when it is not YYYY-MM-DD."""
+    from sarhad.extract.dates import parse_iso_date
+
+    if published is None:
+        return None
+    day = parse_iso_date(published)
+    if day is None:
+        raise InvalidInput(f"--published {published!r} is not a date (YYYY-MM-DD)")
+    return day
+
+
+def _reason(path: Path, exc: Exception) -> str:
+    """Why ``path`` could not be ingested, without the path the message may start with."""
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    return str(exc).removeprefix(f"{path}: ")
+
+
+def ingest_article(node: Node, path: Path, *, published: date | str | None = None) -> IngestResult:
     """Extract ``path`` and publish its incidents, the article (a report) and its commitments (notes).
 
+    All of it in one transaction: when publishing fails part way, nothing of the article is stored.
     Raises NotFound / InvalidInput when the file is missing or not an article.
     """
     extraction = extract_file(str(path), published)

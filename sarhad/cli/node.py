@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -25,6 +25,9 @@ from sarhad.cli._shared import (
 from sarhad.errors import InvalidInput
 from sarhad.formats.csvio import EXCEL_HINT, NOT_UTF8
 from sarhad.store.incidents import Filters
+
+if TYPE_CHECKING:
+    from sarhad.ingest import IngestResult
 
 __all__ = ["register"]
 
@@ -656,24 +659,49 @@ def register(app: typer.Typer) -> None:
 ingest_app = typer.Typer(help="Turn news articles into the node's records.", no_args_is_help=True)
 
 
+_INGEST_JSON = typer.Option(
+    False, "--json", help="Print a JSON list, one entry per file, in order; a file that failed has only file and error."
+)
+
+
 @ingest_app.command("article")
 def ingest_article_cmd(
     ctx: typer.Context,
     files: list[Path] = typer.Argument(..., metavar="FILE...", help="Article text files (title, source, date, body)."),
     published: str = typer.Option(None, "--published", help="Publication date (YYYY-MM-DD) for plain text."),
-    json_out: bool = _JSON,
+    json_out: bool = _INGEST_JSON,
 ) -> None:
-    """Extract incidents and commitments from articles and publish them (the article as their source)."""
-    from sarhad.ingest import ingest_article
+    """Extract incidents and commitments from articles and publish them (the article as their source).
+
+    Each article is published on its own: a file that cannot be ingested (missing, unreadable, not UTF-8, not an
+    article) is named on stderr with the reason and stores nothing, and the other files are published all the
+    same; the exit status is then 1."""
+    from sarhad.ingest import IngestFailure, ingest_articles
 
     node = state(ctx).node()
-    results = [ingest_article(node, f, published=published) for f in files]
+    entries = []
+    for entry in ingest_articles(node, files, published=published):
+        entries.append(entry)
+        if isinstance(entry, IngestFailure):
+            err_console.print(f"error: {entry.file}: {entry.error}", style="red", highlight=False, markup=False)
+        elif not json_out:
+            _print_ingested(entry)
     if json_out:
-        print_json([r.to_json() for r in results])
-        return
-    for r in results:
-        console.print(
-            f"{r.file}: {counted(len(r.incidents), 'incident')}, {counted(r.commitments, 'proposed commitment')} "
-            f"({counted(r.added, 'record')} added, {r.unchanged} unchanged); report {r.report_id}",
-            highlight=False,
+        print_json([entry.to_json() for entry in entries])
+    failed = [entry.file for entry in entries if isinstance(entry, IngestFailure)]
+    if failed:
+        ingested = len(entries) - len(failed)
+        raise InvalidInput(
+            f"{len(failed)} of {len(entries)} files could not be ingested ({', '.join(failed)});"
+            f" the other {ingested} {'was' if ingested == 1 else 'were'} ingested"
         )
+
+
+def _print_ingested(result: IngestResult) -> None:
+    """One line for an article published: what it gave and what that changed."""
+    console.print(
+        f"{result.file}: {counted(len(result.incidents), 'incident')}, "
+        f"{counted(result.commitments, 'proposed commitment')} "
+        f"({counted(result.added, 'record')} added, {result.unchanged} unchanged); report {result.report_id}",
+        highlight=False,
+    )
