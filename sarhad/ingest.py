@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from sarhad.errors import InvalidInput, NotFound
-from sarhad.extract import Extraction, extract_file
+from sarhad.extract import Extraction, extract_file, failure_reason, published_day
 from sarhad.model.figures import Figure
 from sarhad.model.incident import Incident, Perpetrator, Place, identity_id, incident_id
 from sarhad.node import Node
@@ -179,33 +179,14 @@ def ingest_articles(
     IngestFailure and stores nothing; the files after it are ingested all the same. Raises InvalidInput before
     any file is read when ``published`` is not a date (YYYY-MM-DD).
     """
-    day = _published_day(published)
+    day = published_day(published)
     for path in paths:
         outcome: IngestResult | IngestFailure
         try:
             outcome = ingest_article(node, path, published=day)
         except (InvalidInput, NotFound, OSError) as exc:  # the file's fault; a database error stops the run
-            outcome = IngestFailure(str(path), _reason(path, exc))
+            outcome = IngestFailure(str(path), failure_reason(path, exc))
         yield outcome
-
-
-def _published_day(published: str | None) -> date | None:
-    """The day ``published`` names (None when not given). Raises InvalidInput when it is not YYYY-MM-DD."""
-    from sarhad.extract.dates import parse_iso_date
-
-    if published is None:
-        return None
-    day = parse_iso_date(published)
-    if day is None:
-        raise InvalidInput(f"--published {published!r} is not a date (YYYY-MM-DD)")
-    return day
-
-
-def _reason(path: Path, exc: Exception) -> str:
-    """Why ``path`` could not be ingested, without the path the message may start with."""
-    if isinstance(exc, OSError):
-        return exc.strerror or str(exc)
-    return str(exc).removeprefix(f"{path}: ")
 
 
 def ingest_article(node: Node, path: Path, *, published: date | str | None = None) -> IngestResult:

@@ -70,7 +70,9 @@ def extract_cmd(files: list[Path] = _FILES, as_json: bool = _JSON, published: st
     A file that cannot be extracted (missing, unreadable, not UTF-8, empty, not an article) is named on stderr
     with the reason, and the other files are extracted all the same; the exit status is then 1. Nothing is
     stored: 'sarhad ingest article' publishes articles."""
-    day = _published_day(published)  # a bad date is the command's error, not each file's
+    from sarhad.extract import published_day
+
+    day = published_day(published)  # a bad date is the command's error, not each file's
     entries = [_extract_one(path, day) for path in files]
     if as_json:
         print_json(entries)
@@ -83,31 +85,19 @@ def extract_cmd(files: list[Path] = _FILES, as_json: bool = _JSON, published: st
         extracted = len(files) - len(failed)
         raise InvalidInput(
             f"{len(failed)} of {len(files)} files could not be extracted ({', '.join(failed)});"
-            f" {extracted} {'was' if extracted == 1 else 'were'}"
+            f" the other {extracted} {'was' if extracted == 1 else 'were'} extracted"
         )
-
-
-def _published_day(published: str | None) -> date | None:
-    """The day ``--published`` names (None when not given). Raises InvalidInput when it is not YYYY-MM-DD."""
-    from sarhad.extract.dates import parse_iso_date
-
-    if published is None:
-        return None
-    day = parse_iso_date(published)
-    if day is None:
-        raise InvalidInput(f"--published {published!r} is not a date (YYYY-MM-DD)")
-    return day
 
 
 def _extract_one(path: Path, published: date | None) -> dict[str, Any]:
     """The entry of one file: its extraction with ``error`` None, or only ``file`` and ``error`` (the reason, also
     printed on stderr) when it cannot be read or is no article."""
-    from sarhad.extract import extract_file
+    from sarhad.extract import extract_file, failure_reason
 
     try:
         extraction = extract_file(str(path), published)
     except (SarhadError, OSError) as exc:
-        reason = _reason(path, exc)
+        reason = failure_reason(path, exc)
         err_console.print(f"error: {path}: {reason}", style="red", highlight=False, markup=False)
         return {"file": str(path), "error": reason}
     if extraction.article.published is None:
@@ -117,13 +107,6 @@ def _extract_one(path: Path, published: date | None) -> dict[str, Any]:
             markup=False,
         )
     return {**extraction.to_json(), "error": None}
-
-
-def _reason(path: Path, exc: SarhadError | OSError) -> str:
-    """Why ``path`` could not be extracted, without the path the message may start with."""
-    if isinstance(exc, OSError):
-        return exc.strerror or str(exc)
-    return str(exc).removeprefix(f"{path}: ")
 
 
 def register(app: typer.Typer) -> None:

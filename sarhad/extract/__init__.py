@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sarhad.errors import InvalidInput
@@ -20,7 +21,15 @@ from sarhad.extract.commitments import extract_commitments
 from sarhad.extract.figures import extract_figures, normalise_unit
 from sarhad.extract.incidents import analyse, extract_incidents
 
-__all__ = ["MAX_ARTICLE_CHARS", "Extraction", "extract_article", "extract_file", "normalise_unit"]
+__all__ = [
+    "MAX_ARTICLE_CHARS",
+    "Extraction",
+    "extract_article",
+    "extract_file",
+    "failure_reason",
+    "normalise_unit",
+    "published_day",
+]
 
 # A long news article is some 20,000 characters; a text a hundred times longer is not an article, and the
 # extractor's sentence-level passes should not be handed one (hostile input, issue #10).
@@ -124,6 +133,26 @@ def extract_file(path: str, published: date | str | None = None) -> Extraction:
 
 # a saved web page rather than its text: the markup would be read as words ("<title>Two killed …")
 _HTML = re.compile(r"\A\s*(?:<!doctype\s+html|<html\b|<\?xml\b)|<(?:head|body|article|script)\b[^>]*>", re.I)
+
+
+def published_day(published: str | None) -> date | None:
+    """The day a ``--published`` option names (None when not given). Raises InvalidInput when it is not
+    YYYY-MM-DD: a bad date is the command's error, not each file's."""
+    from sarhad.extract.dates import parse_iso_date
+
+    if published is None:
+        return None
+    day = parse_iso_date(published)
+    if day is None:
+        raise InvalidInput(f"--published {published!r} is not a date (YYYY-MM-DD)")
+    return day
+
+
+def failure_reason(path: Path, exc: Exception) -> str:
+    """Why the article at ``path`` could not be read, without the path the message may start with."""
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    return str(exc).removeprefix(f"{path}: ")
 
 
 def _check_text(text: str, path: str) -> None:
