@@ -26,7 +26,6 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, Final, NamedTuple
 
-from sarhad.canonical import canonical_text
 from sarhad.model.incident import Incident
 from sarhad.monitor.alerts import (
     Alert,
@@ -389,6 +388,11 @@ def looked_at(rule: Rule, s: Subject, border_km: float | None = None) -> dict[st
     return out
 
 
+def _facts_text(facts: dict[str, Any]) -> str:
+    """``facts`` as stored (``alerts.facts``): JSON, keys sorted, so that equal facts give equal text."""
+    return json.dumps(facts, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def _changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     """The facts ``new`` gives otherwise than ``old``, in ``new``'s order (then those only ``old`` gives)."""
     keys = [*new, *(k for k in old if k not in new)]
@@ -441,7 +445,7 @@ class _Life:
         if not _newer(version, alert):
             return
         assert version is not None
-        text = canonical_text(facts)
+        text = _facts_text(facts)
         old = json.loads(alert.facts) if alert.facts else None
         if alert.lapsed is not None:
             self._change(alert, "matches_again", version, _changes(old or {}, facts), reason=reason, facts=text)
@@ -515,11 +519,12 @@ def evaluate(
                 )
                 if seq is None:
                     seq = next_alert_seq(db)  # once, when the first alert is stored: it costs a query
-                if insert_alert(db, alert, seq, canonical_text(facts)):
+                text = _facts_text(facts)
+                if insert_alert(db, alert, seq, text):
                     new.append(alert)
                     seq += 1
                     life.alerts[(rule.name, inc.id)] = StoredAlert(
-                        alert.id, rule.name, inc.id, inc.modified, canonical_text(facts), None
+                        alert.id, rule.name, inc.id, inc.modified, text, None
                     )
         for incident_id, version in unmatched:
             for rule in rules:

@@ -79,7 +79,7 @@ MIGRATIONS: Final[list[Statement]] = [
     "ALTER TABLE incident_cells ADD COLUMN killed_known {bigint} NOT NULL DEFAULT 0",
     rebuild_cells,
     # An alert's life (sarhad.monitor.alerts): the version of its incident that last matched its rule (``version``;
-    # none for the alerts stored before), what the rule looked at in it (``facts``, canonical JSON), the version
+    # none for the alerts stored before), what the rule looked at in it (``facts``, JSON), the version
     # since which it no longer matches (``lapsed``; none while it matches), and its latest change: when
     # (``updated``) and what (``changes``, JSON: [{"fact", "old", "new"}]).
     "ALTER TABLE alerts ADD COLUMN version TEXT",
