@@ -4,30 +4,39 @@ Incidents happen in and around the cities of Balochistan, Khyber Pakhtunkhwa and
 is reported by some of: the party on whose side it happened (``PK`` or ``IR``), the other party when it is
 near the border, ACLED and UCDP rows, and a news article. Every report is perturbed the way real ones are:
 
-* dates a day off (a night attack), ranges ("days", "week"), or only the month;
-* coordinates jittered, snapped to the city centre, or only the province (centroid or none);
+* dates a day off (a night attack), a party's a few days off (announced or found later), ranges ("days",
+  "week"), or only the month;
+* coordinates jittered, snapped to the city centre, the district's (a county's in Iran) or only the province
+  (centroid or none), at the positions sarhad's gazetteer gives those areas;
 * perpetrators in each source's spelling (``Fitna al-Khawarij`` for the TTP in Pakistan's reports,
   ``Jaish al-Zolm`` for Jaish al-Adl in Iran's, ``Jaish ul-Adl`` in a dataset), omitted, or another group
   blamed;
 * figures that differ by a few, a dataset's lowest reported count, missing wounded, missing attack types.
 
-Some incidents get a *look-alike*: a second attack in the same city on the same day, a few km away.
+Some incidents get a *look-alike*: a second attack on the same day nearby, in the same city (a few km away) or
+elsewhere in its district (up to ~30 km).
+
+The defaults reflect real reporting: about 15% of reports name only the district and 7% only the province
+(ACLED's and UCDP's coarser precision codes, a party's "in Kech district"); the other party dates about 30% of
+the incidents both report a day later, and a party's report is 2-5 days off in about 3%.
 """
 
 from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Final
 
+from sarhad.geo import find
 from sarhad.model.figures import Figure
 from sarhad.model.incident import Incident, Perpetrator, Place, incident_id
 from sarhad.reconcile.actor import actor_key
 from sarhad.reconcile.record import Record
 
-__all__ = ["CITIES", "Synthetic", "as_incident", "generate"]
+__all__ = ["CITIES", "DISTRICTS", "Synthetic", "TrueIncident", "as_incident", "generate"]
 
 # name, country, ISO 3166-2, province, lat, lon, near the PK-IR border
 CITIES: Final[tuple[tuple[str, str, str, str, float, float, bool], ...]] = (
@@ -49,7 +58,14 @@ CITIES: Final[tuple[tuple[str, str, str, str, float, float, bool], ...]] = (
     ("Khash", "IR", "IR-11", "Sistan and Baluchestan", 28.22, 61.21, True),
     ("Iranshahr", "IR", "IR-11", "Sistan and Baluchestan", 27.20, 60.68, False),
 )
-_PROVINCE_CENTRE: Final = {"PK-BA": (28.49, 65.10), "PK-KP": (34.50, 72.00), "IR-11": (27.53, 60.58)}
+# The district (a county in Iran) of each city, as sarhad's gazetteer names it.
+DISTRICTS: Final[dict[str, str]] = {
+    "Quetta": "Quetta", "Turbat": "Kech", "Gwadar": "Gwadar", "Panjgur": "Panjgur", "Khuzdar": "Khuzdar",
+    "Mastung": "Mastung", "Taftan": "Chagai", "Peshawar": "Peshawar", "Bannu": "Bannu",
+    "Dera Ismail Khan": "Dera Ismail Khan", "Miranshah": "North Waziristan", "Zahedan": "Zahedan",
+    "Saravan": "Saravan", "Chabahar": "Chabahar", "Rask": "Rask", "Khash": "Khash", "Iranshahr": "Iranshahr",
+}  # fmt: skip
+_AREA_KINDS: Final = {"admin2": ("district", "county"), "admin1": ("province",)}
 _ATTACKS: Final = (
     "Bombing/Explosion",
     "Armed Assault",
@@ -97,16 +113,10 @@ _START: Final = date(1990, 1, 1).toordinal()
 
 
 @dataclass(frozen=True, slots=True)
-class Synthetic:
-    """Generated reports and the truth: ``truth[record id]`` is the number of the incident it reports."""
+class TrueIncident:
+    """What really happened: ``day`` a proleptic ordinal, ``city`` an index into :data:`CITIES`, ``lat``/``lon``
+    the true place; ``lookalike_of`` the number of the incident this one is a look-alike of, if any."""
 
-    records: list[Record]
-    truth: dict[str, int]
-    incidents: int
-
-
-@dataclass(frozen=True, slots=True)
-class _Truth:
     number: int
     day: int
     city: int
@@ -117,6 +127,55 @@ class _Truth:
     killed: int
     wounded: int
     target: str
+    lookalike_of: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Synthetic:
+    """Generated reports and the truth: ``truth[record id]`` is the number of the incident it reports,
+    ``incident_truth[number]`` that incident."""
+
+    records: list[Record]
+    truth: dict[str, int]
+    incidents: int
+    incident_truth: dict[int, TrueIncident] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class _Area:
+    """An admin area as a coarse report places an incident: its name and the gazetteer's position."""
+
+    name: str
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Shares:
+    """How often a report is coarse or misdated (see :func:`generate`)."""
+
+    districts: float
+    provinces: float
+    night: float
+    slips: float
+
+
+def _gazetteer_area(name: str, country: str, code: str, precision: str) -> _Area:
+    """The district, county or province ``name`` as sarhad's gazetteer places it."""
+    for c in find(name, country, code):
+        if c.kind in _AREA_KINDS[precision] and c.admin1_code == code:
+            return _Area(name, c.lat, c.lon)
+    raise LookupError(f"sarhad's gazetteer has no {precision} area {name!r} in {code}")
+
+
+@cache
+def _areas(city: int) -> tuple[_Area, _Area]:
+    """The district (county) and the province of a city of :data:`CITIES`."""
+    name, country, code, province, *_ = CITIES[city]
+    return (
+        _gazetteer_area(DISTRICTS[name], country, code, "admin2"),
+        _gazetteer_area(province, country, code, "admin1"),
+    )
 
 
 def _offset(lat: float, lon: float, km: float, rng: random.Random) -> tuple[float, float]:
@@ -126,19 +185,24 @@ def _offset(lat: float, lon: float, km: float, rng: random.Random) -> tuple[floa
     return round(lat + dlat, 5), round(lon + dlon, 5)
 
 
-def _incident(number: int, day: int, city: int, rng: random.Random, near: _Truth | None = None) -> _Truth:
+def _incident(number: int, day: int, city: int, rng: random.Random, near: TrueIncident | None = None) -> TrueIncident:
+    """A true incident in and around a city; with ``near``, a look-alike of it: another attack the same day in
+    the same city (2.5-8 km away) or, one time in three, elsewhere in its district (10-30 km away)."""
     _, _, code, _, clat, clon, _ = CITIES[city]
     if near is None:
         lat, lon = _offset(clat, clon, abs(rng.gauss(0, 8)), rng)
     else:
-        lat, lon = _offset(near.lat, near.lon, rng.uniform(2.5, 8), rng)
+        km = rng.uniform(2.5, 8) if rng.random() < 2 / 3 else rng.uniform(10, 30)
+        lat, lon = _offset(near.lat, near.lon, km, rng)
     killed = 0 if rng.random() < 0.2 else max(1, int(rng.lognormvariate(1.0, 1.0)))
     wounded = 0 if rng.random() < 0.3 else max(1, int(rng.lognormvariate(1.3, 1.0)))
     actor = None if rng.random() < 0.25 else rng.choice(_GROUPS[code])
-    return _Truth(number, day, city, lat, lon, rng.choice(_ATTACKS), actor, killed, wounded, rng.choice(_TARGETS))
+    attack, target = rng.choice(_ATTACKS), rng.choice(_TARGETS)
+    lookalike_of = None if near is None else near.number
+    return TrueIncident(number, day, city, lat, lon, attack, actor, killed, wounded, target, lookalike_of)
 
 
-def _reporters(t: _Truth, rng: random.Random) -> list[str]:
+def _reporters(t: TrueIncident, rng: random.Random) -> list[str]:
     country, border = CITIES[t.city][1], CITIES[t.city][6]
     other = "IR" if country == "PK" else "PK"
     out = []
@@ -171,33 +235,47 @@ def _count(true: int, who: str, party: str, rng: random.Random, spread: float) -
     return (None, best, None)
 
 
-def _report(t: _Truth, who: str, serial: int, rng: random.Random) -> Record:
-    name, country, code, _, clat, clon, _ = CITIES[t.city]
-    # dates
+def _dates(t: TrueIncident, who: str, shares: _Shares, rng: random.Random) -> tuple[int, int, str]:
+    """(first day, last day, precision) as ``who`` dates ``t``."""
+    country = CITIES[t.city][1]
     day, end, precision = t.day, t.day, "day"
-    if who in ("PK", "IR") and who != country and rng.random() < 0.3:
+    if who in ("PK", "IR") and who != country and rng.random() < shares.night:
         day = end = t.day + 1  # the other side's timezone / a night attack counted on the next day
     elif rng.random() < 0.12:
         day = end = t.day + rng.choice((-1, 1))
+    if who in ("PK", "IR") and rng.random() < shares.slips:
+        day = end = t.day + rng.choice((-2, 2, 2, 3, 3, 4, 5))  # mostly later: announced, or the bodies found
     if who == "UCDP" and rng.random() < 0.15:
         day, end, precision = t.day - 1, t.day + 1, "days"
     elif who == "NEWS" and rng.random() < 0.1:
         day, end, precision = t.day - 3, t.day + 3, "week"
     elif who == "NEWS" and rng.random() < 0.03:
         day, end, precision = (t.day // 30) * 30, (t.day // 30) * 30 + 29, "month"
-    # places
-    lat: float | None
-    lon: float | None
+    return day, end, precision
+
+
+def _place(
+    t: TrueIncident, who: str, shares: _Shares, rng: random.Random
+) -> tuple[float | None, float | None, str, str | None]:
+    """(lat, lon, geo precision, place name) as ``who`` places ``t``: jittered, the city centre, the district's
+    position or the province's centroid (none for news, which names the province alone)."""
+    name, _, _, _, clat, clon, _ = CITIES[t.city]
+    district, province = _areas(t.city)
     roll = rng.random()
-    if roll < 0.6 and who != "NEWS":
+    if roll < shares.districts:
+        return district.lat, district.lon, "admin2", district.name
+    if roll < shares.districts + shares.provinces:
+        return (None, None, "admin1", None) if who == "NEWS" else (province.lat, province.lon, "admin1", None)
+    if who != "NEWS" and rng.random() < 0.7:
         lat, lon = _offset(t.lat, t.lon, abs(rng.gauss(0, 0.6)), rng)
-        geo = "exact"
-    elif roll < 0.85:
-        lat, lon, geo = clat, clon, "near"
-    elif roll < 0.95 or who == "NEWS":
-        lat, lon, geo = (*_PROVINCE_CENTRE[code], "admin1") if who != "NEWS" else (None, None, "admin1")
-    else:
-        lat, lon, geo = clat, clon, "near"
+        return lat, lon, "exact", name
+    return clat, clon, "near", name
+
+
+def _report(t: TrueIncident, who: str, serial: int, shares: _Shares, rng: random.Random) -> Record:
+    name, country, code, _, _, _, _ = CITIES[t.city]
+    day, end, precision = _dates(t, who, shares, rng)
+    lat, lon, geo, place = _place(t, who, shares, rng)
     # what and who
     attack: str | None = t.attack
     if rng.random() < 0.15:
@@ -218,7 +296,8 @@ def _report(t: _Truth, who: str, serial: int, rng: random.Random) -> Record:
         if best is not None:
             figures.append(Figure(measure, "total", low, best, high, _RULE[who], who))
     verb = rng.choice(_VERBS[t.attack])
-    summary = f"{verb.capitalize()} on a {t.target} in {name}"
+    where = f"{place} district" if geo == "admin2" else name
+    summary = f"{verb.capitalize()} on a {t.target} in {where}"
     if t.killed:
         summary += f"; {t.killed} killed"
     source_id = f"{who.lower()}-{serial:08d}"
@@ -234,7 +313,7 @@ def _report(t: _Truth, who: str, serial: int, rng: random.Random) -> Record:
         geo_precision=geo,
         country=country,
         admin1=code,
-        place=name if geo != "admin1" else None,
+        place=place,
         attack_type=attack,
         perpetrator=perpetrator,
         actor=actor_key(perpetrator),
@@ -244,17 +323,43 @@ def _report(t: _Truth, who: str, serial: int, rng: random.Random) -> Record:
     )
 
 
-def generate(records: int, *, seed: int = 0, per_day: float = 6.0, lookalikes: float = 0.12) -> Synthetic:
+def _check_share(name: str, value: float) -> None:
+    """Raise ValueError naming the option when ``value`` is not a share from 0 to 1."""
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"{name} must be a share from 0 to 1, not {value:g}")
+
+
+def generate(
+    records: int,
+    *,
+    seed: int = 0,
+    per_day: float = 6.0,
+    lookalikes: float = 0.12,
+    districts: float = 0.15,
+    provinces: float = 0.07,
+    night: float = 0.3,
+    slips: float = 0.03,
+) -> Synthetic:
     """About ``records`` reports of ``records / 2.3`` incidents, ``per_day`` incidents a day on average.
 
-    ``lookalikes``: the share of incidents that get a second attack in the same city on the same day.
-    Deterministic for a given seed.
+    Shares, each from 0 to 1: ``lookalikes`` of incidents get a second attack nearby on the same day;
+    ``districts`` of reports are placed at their district's (county's) position and ``provinces`` at their
+    province's centroid; ``night`` of the other party's reports date the incident a day later; ``slips`` of
+    a party's reports are 2-5 days off. Deterministic for a given seed. Raises ValueError for a share outside
+    0..1, or district and province shares adding up to more than 1.
     """
+    for name, value in (("lookalikes", lookalikes), ("districts", districts), ("provinces", provinces),
+                        ("night", night), ("slips", slips)):  # fmt: skip
+        _check_share(name, value)
+    if districts + provinces > 1.0:
+        raise ValueError(f"districts and provinces together must be at most 1, not {districts + provinces:g}")
+    shares = _Shares(districts, provinces, night, slips)
     rng = random.Random(seed)
     n_incidents = max(1, round(records / 2.3))
     days = max(30, round(n_incidents / per_day))
     out: list[Record] = []
     truth: dict[str, int] = {}
+    incident_truth: dict[int, TrueIncident] = {}
     number = 0
     serial = 0
     while len(out) < records:
@@ -264,13 +369,17 @@ def generate(records: int, *, seed: int = 0, per_day: float = 6.0, lookalikes: f
         if rng.random() < lookalikes:
             group.append(_incident(number + 1, day, city, rng, near=group[0]))
         for t in group:
+            incident_truth[t.number] = t
             for who in _reporters(t, rng):
                 serial += 1
-                rec = _report(t, who, serial, rng)
+                rec = _report(t, who, serial, shares, rng)
                 out.append(rec)
                 truth[rec.id] = t.number
         number += len(group)
-    return Synthetic(records=out[:records], truth={r.id: truth[r.id] for r in out[:records]}, incidents=number)
+    kept = out[:records]
+    return Synthetic(
+        records=kept, truth={r.id: truth[r.id] for r in kept}, incidents=number, incident_truth=incident_truth
+    )
 
 
 def as_incident(rec: Record) -> Incident:
