@@ -6,7 +6,10 @@ default that the generator documents.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 
@@ -119,3 +122,17 @@ def test_shares_are_options_and_refused_outside_zero_to_one() -> None:
         generate(100, slips=-0.1)
     with pytest.raises(ValueError, match="districts and provinces together must be at most 1"):
         generate(100, districts=0.6, provinces=0.6)
+
+
+def test_the_benchmark_prints_date_disagreements_flagged_against_the_truth() -> None:
+    script = Path(__file__).resolve().parents[2] / "benchmarks" / "reconcile.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--sizes", "3000", "--memory", "0", "--seed", "2"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    lines = done.stdout.splitlines()
+    assert lines[0].endswith("| B-cubed F1 | date_disagree flagged / true / flagged exactly |"), done.stdout
+    flagged, true, exactly = (int(n.replace(",", "")) for n in lines[2].split("|")[-2].split("/"))
+    assert 0 < exactly <= min(flagged, true) and true > 0.1 * int(lines[2].split("|")[2].replace(",", ""))
