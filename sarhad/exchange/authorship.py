@@ -19,9 +19,14 @@ The rest of the record is owned field by field (:func:`field_refusal`):
   recommendation's text, quarter and owner, a milestone's commitment and original date, and who created each)
   never change in any version; a peer's version whose value differs from the one in a version this node
   published is refused, naming the field and both values;
-* the state (a dispute's level and status, a recommendation's status, a milestone's revised date) is changed by
-  either party, but only with the history entry that records the change and names who made it: a version whose
-  state is not the one its own history arrives at is refused (:func:`state_refusal`).
+* the state (a dispute's level and status, a recommendation's status, a milestone's revised date, status and date
+  met) is changed by either party, but only with the history entry that records the change and names who made it:
+  a version whose state is not the one its own history arrives at is refused (:func:`state_refusal`).
+
+A milestone version of an older release (0.1.0) has no ``status_changes`` at all: that release recorded a change of
+status or date met with no entry. Such a version is taken, its change explained by an entry in the name of the
+party that published it, dated by its ``modified`` (:func:`older_release_entry`); a version that has the field
+must explain its state with it.
 
 An entry of this node's party that a peer's later version leaves out is not refused: an honest peer replying to
 a version this node has since revised leaves it out too. The framework's views put this node's latest entries
@@ -50,6 +55,7 @@ __all__ = [
     "field_refusal",
     "history_state",
     "merge_versions",
+    "older_release_entry",
     "own_versions",
     "rewrite_refusal",
     "state_refusal",
@@ -143,14 +149,16 @@ def _differing(entry: Any, published: Any) -> list[str]:
 def rewrite_refusal(obj: dict[str, Any], party: str, published: list[dict[str, Any]]) -> str | None:
     """Why step 3 refuses the peer's version ``obj`` of a shared record: an entry of it attributed to ``party``,
     this node's, equals no entry of the same field in ``published``, the versions of that record this node
-    published itself. None when every such entry does.
+    published itself. None when every such entry does. A version of an older release this node published counts
+    with the entry that explains its status (:func:`older_release_entry`, in ``party``'s name): the one a peer
+    records for it when it next changes the milestone.
 
     The reason names the record's entry and, against the nearest entry this node published, the fields that
     differ (the caller names the log entry).
     """
     mine: dict[str, list[Any]] = {}
     for version in published:
-        for _where, name, entry in attributed(version, party):
+        for _where, name, entry in attributed(_explained(version, party), party):
             mine.setdefault(name, []).append(entry)
     for where, name, entry in attributed(obj, party):
         text = _text(entry)
@@ -255,12 +263,54 @@ def history_state(obj: dict[str, Any], lists: Sequence[str] | None = None) -> di
     return state
 
 
+def older_release_entry(version: dict[str, Any], author: str) -> dict[str, Any] | None:
+    """The entry of ``status_changes`` that explains the status and date met of ``version``, a milestone version of
+    an older release (0.1.0 wrote none, and no ``status_changes`` field): ``author``, the party that published it,
+    made the change on the day of the version's ``modified``. None for a version that has the field, one still as
+    every milestone is created (scheduled, no date met), or a record of another kind."""
+    if version.get("type") != TYPES["milestone"] or "status_changes" in version:
+        return None
+    status, met = version.get("status", MILESTONE_CREATED), version.get("date_met")
+    if status == MILESTONE_CREATED and not met:
+        return None
+    entry = {"on": str(version.get("modified", ""))[:10], "by": author, "status": status}
+    return {**entry, "date_met": met} if met else entry
+
+
+def _explained(version: dict[str, Any], author: str) -> dict[str, Any]:
+    """``version`` with the ``status_changes`` of :func:`older_release_entry` when it is a milestone version of an
+    older release that changed its status; else ``version`` itself."""
+    entry = older_release_entry(version, author)
+    return version if entry is None else {**version, "status_changes": [entry]}
+
+
+def _with_older_release_entries(versions: Sequence[tuple[str, dict[str, Any]]]) -> list[tuple[str, dict[str, Any]]]:
+    """``versions`` (party that published it, body), oldest first, each milestone version of an older release given
+    the ``status_changes`` that explain its status: the entry of the first of them that carried that status and
+    date met, in the name of the party that published that one (a later version keeping the status made no
+    change)."""
+    first: dict[tuple[Any, Any], dict[str, Any]] = {}
+    explained = []
+    for party, version in versions:
+        entry = older_release_entry(version, party)
+        if entry is not None:
+            entry = first.setdefault((entry["status"], entry.get("date_met")), entry)
+            version = {**version, "status_changes": [entry]}
+        explained.append((party, version))
+    return explained
+
+
+# Who made the change does not decide whether an entry explains a state; this names no party.
+_ANY_AUTHOR: Final = ""
+
+
 def state_refusal(obj: dict[str, Any]) -> str | None:
     """Why step 3 refuses the peer's version ``obj`` of a shared record whose state is not the one its history
     arrives at (:func:`history_state`: a change of level or status, of a milestone's date, status or date met,
     that no entry records and attributes to the party that made it); None when it is, or ``obj`` is of another
-    kind."""
-    for name, value in history_state(obj).items():
+    kind. A milestone version of an older release, with no ``status_changes`` field, is explained by the entry
+    :func:`older_release_entry` gives it (in the name of the party that published it)."""
+    for name, value in history_state(_explained(obj, _ANY_AUTHOR)).items():
         if obj.get(name) != value:
             said = "none" if value is None else repr(value)
             return (
@@ -285,11 +335,17 @@ def merge_versions(current: dict[str, Any], versions: Sequence[tuple[str, dict[s
     ``modified``), then by their place in that version: the order they were made in, the same on every node that
     holds those versions. The state follows the merged history (:func:`history_state`): the latest change of
     level, status or date, whoever made it, even when it is an entry put back.
+
+    A milestone version of an older release (no ``status_changes``) is merged with the entry that explains its
+    status: in the name of the party that published the first version carrying that status, dated by its
+    ``modified``.
     """
     kind = str(current.get("type"))
     names = _ENTRIES.get(kind, ())
     if not names:
         return current
+    versions = _with_older_release_entries(versions)
+    current = next((v for _, v in versions if _is_version(v, current)), current)
     first = _first_published(versions, names)
     merged = dict(current)
     by_party: dict[str, list[dict[str, Any]]] = {}
@@ -305,6 +361,13 @@ def merge_versions(current: dict[str, Any], versions: Sequence[tuple[str, dict[s
     if changed:
         _follow_history(merged, current, changed)
     return merged
+
+
+def _is_version(explained: dict[str, Any], current: dict[str, Any]) -> bool:
+    """Whether ``explained`` is ``current`` (the same version), perhaps given entries that explain its status."""
+    return explained.get("modified") == current.get("modified") and _text(
+        {k: v for k, v in explained.items() if k != "status_changes"}
+    ) == _text({k: v for k, v in current.items() if k != "status_changes"})
 
 
 _Order = tuple[str, str, int]

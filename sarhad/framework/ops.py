@@ -627,7 +627,9 @@ def update_milestone(
 
     Each change adds an entry naming this node's party, on ``today`` (the UTC date by default): a change of status
     or date met to ``status_changes`` (the status and date met after it), a new due date to ``changes``; a peer
-    refuses a version whose status, date met or revised date its entries do not record.
+    refuses a version whose status, date met or revised date its entries do not record. A status an older release
+    set without an entry is recorded first, in the name of the party that published the version first carrying
+    it (:func:`_unrecorded_entry`).
     """
     data = load(node.db)
     found = [m for m in data.milestones if m["code"].upper() == milestone.strip().upper()]
@@ -638,7 +640,10 @@ def update_milestone(
     if status is not None and status not in MILESTONE_STATUSES:
         raise InvalidInput(f"milestone status {status!r} is not one of {', '.join(MILESTONE_STATUSES)}")
     met = None if date_met is None else _date(date_met, "--date-met")
-    if status is not None or met is not None or _unrecorded_status(m):
+    unrecorded = _unrecorded_entry(node, m, day)
+    if unrecorded is not None:
+        m["status_changes"] = [*m.get("status_changes", []), unrecorded]
+    if status is not None or met is not None:
         m["status"] = status or m["status"]
         if met is not None:
             m["date_met"] = met
@@ -677,12 +682,25 @@ def _met_on(milestone: dict[str, Any]) -> dict[str, Any]:
     return {"date_met": milestone["date_met"]} if milestone.get("date_met") else {}
 
 
-def _unrecorded_status(milestone: dict[str, Any]) -> bool:
-    """Whether ``milestone``'s status or date met is not the one its ``status_changes`` arrive at: set by a release
-    that recorded no entry for them. This node's next change records them, in its party's name, so that a peer
-    takes the version."""
+def _unrecorded_entry(node: Node, milestone: dict[str, Any], today: str) -> dict[str, Any] | None:
+    """The entry of ``status_changes`` that records ``milestone``'s status and date met when its entries do not
+    (set by a release that recorded none): in the name of the party that published the first version of it this
+    node holds carrying them, on the day of that version's ``modified`` (this node's party on ``today`` when none
+    does). None when its entries record them. Recorded at this node's next change, so that a peer takes it."""
     state = history_state(milestone, ["status_changes"])
-    return bool(milestone.get("status") != state["status"] or milestone.get("date_met") != state["date_met"])
+    shown = {"status": milestone.get("status"), "date_met": milestone.get("date_met")}
+    if shown == state:
+        return None
+    rows = node.db.fetchall(
+        "SELECT origin, body FROM objects WHERE id = ? AND body IS NOT NULL ORDER BY modified", (milestone["id"],)
+    )
+    author, day = node.settings.party, today
+    for origin, body in rows:
+        version = json.loads(body)
+        if {"status": version.get("status"), "date_met": version.get("date_met")} == shown:
+            author, day = str(origin), str(version.get("modified", day))[:10]
+            break
+    return {"on": day, "by": author, "status": shown["status"], **_met_on(milestone)}
 
 
 # -- disputes ----------------------------------------------------------------------------------------------

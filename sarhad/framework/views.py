@@ -84,6 +84,9 @@ def _fmt_baseline(b: dict[str, Any] | None) -> str:
 def commitment_detail(db: Database, code: str) -> dict[str, Any]:
     """One commitment with its milestones, indicators, assessments (every assessor), disputes and status.
 
+    Each milestone carries its ``status_changes``: who changed its status or date met, and when (for a status an
+    older release set without an entry, the party that published the version first carrying it).
+
     Each assessment carries its ``evidence_refs`` and ``evidence``: each item cited as :func:`cited_evidence`
     shows it, so evidence this node was not given (a peer withheld it) is marked withheld, not left out. Each
     indicator carries its ``values`` (period, party, value, comment), each with its ``evidence_refs`` and
@@ -116,7 +119,13 @@ def commitment_detail(db: Database, code: str) -> dict[str, Any]:
         "note": c.get("note"),
         "source": f"{src.get('source_name', '')} {src.get('url', '')}".strip(),
         "milestones": [
-            {"code": m["code"], "title": m["name"], "due": m.get("due_revised") or m.get("due"), "status": m["status"]}
+            {
+                "code": m["code"],
+                "title": m["name"],
+                "due": m.get("due_revised") or m.get("due"),
+                "status": m["status"],
+                "status_changes": m.get("status_changes", []),
+            }
             for m in data.milestones
             if m["commitment"] == c["code"]
         ],

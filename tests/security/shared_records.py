@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import copy
 import json
+import sqlite3
+import tarfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +30,22 @@ PK_POSITION = "4 of 11 requests were answered within 72 hours."
 IR_POSITION = "All were answered through the liaison channel."
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 """The fixture parameters of :func:`framework_nodes`: each test runs on SQLite and on PostgreSQL."""
+UPGRADE_FIXTURE = Path(__file__).parents[1] / "assets" / "upgrade" / "node-0.1.0.tar.gz"
+"""The home of a PK node written by sarhad 0.1.0 (see ``tests/assets/upgrade/README.md``)."""
+
+
+def release_0_1_0_milestone_met(tmp_path: Path) -> dict[str, Any]:
+    """The version of milestone M-03.1 that sarhad 0.1.0 published when PK recorded it met (``milestone update
+    --status met --date-met 2026-01-10``), read from the upgrade fixture unpacked under ``tmp_path``."""
+    with tarfile.open(UPGRADE_FIXTURE) as tar:
+        tar.extract("pk/sarhad.db", tmp_path / "release-0.1.0", filter="data")
+    with sqlite3.connect(tmp_path / "release-0.1.0" / "pk" / "sarhad.db") as con:
+        rows = con.execute(
+            "SELECT body FROM objects WHERE type = 'x-sarhad-milestone' AND origin = 'PK' ORDER BY modified"
+        ).fetchall()
+    (met,) = [b for b in (json.loads(r[0]) for r in rows) if b["code"] == "M-03.1" and b["status"] == "met"]
+    assert isinstance(met, dict)
+    return met
 
 
 class Nodes(Pair):

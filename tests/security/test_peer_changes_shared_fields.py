@@ -14,12 +14,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from sarhad.framework.ops import add_recommendation, reply_dispute, update_dispute, update_milestone
+from sarhad.node import Node
 from tests.monitor.test_evaluate import make
 from tests.security.shared_records import (
     BACKENDS,
@@ -29,6 +31,7 @@ from tests.security.shared_records import (
     framework_nodes,
     pk_dispute,
     quarterly_report,
+    release_0_1_0_milestone_met,
     shown_dispute,
 )
 
@@ -139,9 +142,10 @@ def test_a_peers_version_moving_a_milestones_original_date_is_refused(pair: Node
     pair.refused(pair.pk_syncs(), r"due is \"2030-12-31\" but PK published \"20\d\d-\d\d-\d\d\"")
 
 
-def _met(m: dict[str, Any]) -> None:  # met, with no entry saying who recorded it
+def _met(m: dict[str, Any]) -> None:  # met, with no entry saying who recorded it, in this release's form
     m["status"] = "met"
     m["date_met"] = "2026-03-20"
+    m["status_changes"] = []
 
 
 def _met_earlier(m: dict[str, Any]) -> None:  # the date met of IR's own recorded change, moved with no entry
@@ -183,6 +187,58 @@ def test_a_milestone_met_by_the_peer_is_taken_with_the_entry_naming_it(
     assert row is not None
     entries = json.loads(row[0])["status_changes"]
     assert [(e["by"], e["status"], e["date_met"]) for e in entries] == [("IR", "met", "2026-03-20")]
+
+
+def _met_by_release_0_1_0(m: dict[str, Any]) -> None:
+    """What 0.1.0's ``milestone update --status met --date-met`` changed: status, date met and date modified, with
+    no entry and no ``status_changes`` at all."""
+    m.pop("status_changes", None)
+    m.update(status="met", date_met="2026-03-20", date_modified="2026-03-20")
+
+
+def _milestone_shown(pair: Nodes, capsys: pytest.CaptureFixture[str], node: Node, code: str) -> dict[str, Any]:
+    """The milestone ``code`` of C-05 as ``node``'s ``framework show --json`` prints it."""
+    shown = pair.node_cli(node, capsys, "framework", "show", "C-05")["milestones"]
+    (found,) = [m for m in shown if m["code"] == code]
+    assert isinstance(found, dict)
+    return found
+
+
+def _current_milestone(node: Node, code: str) -> dict[str, Any]:
+    row = node.db.fetchone(
+        "SELECT o.body FROM objects o JOIN fw_milestones v ON v.id = o.id AND v.modified = o.modified WHERE v.code = ?",
+        (code,),
+    )
+    assert row is not None
+    body: dict[str, Any] = json.loads(row[0])
+    return body
+
+
+def test_a_milestone_met_by_a_peer_of_release_0_1_0_is_taken_naming_that_peer(
+    pair: Nodes, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    milestone = pair.pk.db.fetchone("SELECT id FROM fw_milestones WHERE code = 'M-05.1'")
+    assert milestone is not None
+    pair.ir_publishes_changed(str(milestone[0]), _met_by_release_0_1_0)
+    published = _current_milestone(pair.ir, "M-05.1")
+    assert published.keys() == release_0_1_0_milestone_met(tmp_path).keys()  # the form 0.1.0 wrote
+
+    assert not pair.pk_syncs().refused
+    assert _current_milestone(pair.pk, "M-05.1") == published  # stored as IR published it
+    ir_met = {"on": published["modified"][:10], "by": "IR", "status": "met", "date_met": "2026-03-20"}
+    shown = _milestone_shown(pair, capsys, pair.pk, "M-05.1")
+    assert (shown["status"], shown["status_changes"]) == ("met", [ir_met])
+
+    # PK's next change of it records the status as IR's, not PK's, and IR takes PK's version
+    update_milestone(pair.pk, "M-05.1", due="2026-09-30", reason="the liaison office moved")
+    assert _current_milestone(pair.pk, "M-05.1")["status_changes"] == [ir_met]
+    assert not pair.ir_syncs().refused
+    assert _milestone_shown(pair, capsys, pair.ir, "M-05.1")["status_changes"] == [ir_met]
+    update_milestone(pair.ir, "M-05.1", status="partiallyMet", today=date(2026, 12, 31))
+    assert not pair.pk_syncs().refused
+    shown = _milestone_shown(pair, capsys, pair.pk, "M-05.1")
+    assert shown["status"] == "partiallyMet"
+    assert [(e["by"], e["status"]) for e in shown["status_changes"]] == [("IR", "met"), ("IR", "partiallyMet")]
 
 
 def test_a_peers_version_leaving_this_nodes_position_out_is_taken_but_the_views_show_it(

@@ -90,3 +90,34 @@ def test_migrating_a_node_of_release_0_1_0_again_changes_nothing(old_home: Path)
         assert migrate(db) == 0
     finally:
         db.close()
+
+
+def _milestone(home: Path, capsys: pytest.CaptureFixture[str], code: str) -> dict[str, object]:
+    """The milestone ``code`` of C-03 as the node at ``home`` shows it (``framework show --json``)."""
+    status, out, err = run_cli(capsys, "--home", str(home), "framework", "show", "C-03", "--json")
+    assert status == 0, err
+    (found,) = [m for m in json.loads(out)["milestones"] if m["code"] == code]
+    assert isinstance(found, dict)
+    return found
+
+
+def test_a_milestone_met_under_release_0_1_0_shows_and_keeps_who_met_it(
+    old_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 0.1.0 recorded `milestone update M-03.1 --status met --date-met 2026-01-10` with no entry; the version it
+    # published that day explains it, in the name of PK, which published it
+    met_by_pk = {"on": "2026-12-06", "by": "PK", "status": "met", "date_met": "2026-01-10"}
+    shown = _milestone(old_home, capsys, "M-03.1")
+    assert (shown["status"], shown["status_changes"]) == ("met", [met_by_pk])
+
+    args = ("milestone", "update", "M-03.1", "--due", "2027-03-31", "--reason", "the training centre opens later")
+    status, _, err = run_cli(capsys, "--home", str(old_home), *args)
+    assert status == 0, err
+    with sqlite3.connect(old_home / "sarhad.db") as con:
+        (body,) = con.execute(
+            "SELECT o.body FROM objects o JOIN fw_milestones v ON v.id = o.id AND v.modified = o.modified"
+            " WHERE v.code = 'M-03.1'"
+        ).fetchone()
+    published = json.loads(body)
+    assert (published["status"], published["status_changes"]) == ("met", [met_by_pk])  # dated as 0.1.0 made it
+    assert _milestone(old_home, capsys, "M-03.1")["due"] == "2027-03-31"
