@@ -4,7 +4,7 @@
 * :func:`markers`: the map's points, or, when more than ``limit`` match the view, grid clusters sized to the
   zoom level (count, killed and how many give a killed figure, the dominant party);
 * :func:`table`: one page of incidents, newest first, with the total;
-* :func:`options`: the values the filters offer (parties, provinces, perpetrators).
+* :func:`options`: the values the filters offer (parties, countries, provinces, perpetrators).
 
 All take the store's :class:`~sarhad.store.incidents.Filters` (with the principal's TLP levels applied by the
 caller).
@@ -375,8 +375,11 @@ def _top_perpetrators(counts: dict[str, int]) -> list[dict[str, Any]]:
 
 
 def options(db: Database, filters: Filters) -> dict[str, Any]:
-    """What the filters can offer: parties, provinces (with country) and the 40 most frequent perpetrators,
-    plus the date range of the data."""
+    """What the filters can offer: parties, countries, provinces (with country) and the 40 most frequent
+    perpetrators, plus the date range of the data.
+
+    ``countries`` names every country of the matching incidents, those whose incidents give no province too
+    (the provinces alone would leave them out of the page's Country list)."""
     where, params = filters.where()
     # Four small aggregates (each returns a handful of rows) rather than one over every group.
     by_party = _groups(db, filters, ("reported_by",))
@@ -386,6 +389,7 @@ def options(db: Database, filters: Filters) -> dict[str, Any]:
     by_perp = _groups(db, filters, ("perpetrator",)) or {}
     months = {str(k[0]) for k in (_groups(db, filters, ("month",)) or {})}
     parties = {str(k[0]) for k in by_party}
+    countries = {str(k[0]) for k in by_province if k[0]}
     provinces = {(str(k[0]), str(k[1])) for k in by_province if k[1]}
     perps = {str(k[0]): v[0] for k, v in by_perp.items()}
     first = last = None
@@ -403,6 +407,7 @@ def options(db: Database, filters: Filters) -> dict[str, Any]:
         first, last = (low[0] if low else None), (high[0] if high else None)
     return {
         "parties": sorted(parties),
+        "countries": sorted(countries),
         "provinces": [{"country": c or None, "admin1": a} for c, a in sorted(provinces)],
         "perpetrators": _top_perpetrators(perps),
         "first": first,
@@ -412,6 +417,12 @@ def options(db: Database, filters: Filters) -> dict[str, Any]:
 
 def _options_from_rows(db: Database, where: str, params: list[Any]) -> dict[str, Any]:
     parties = [str(r[0]) for r in db.fetchall(f"SELECT DISTINCT reported_by FROM incidents{where} ORDER BY 1", params)]
+    countries = [
+        str(r[0])
+        for r in db.fetchall(
+            f"SELECT DISTINCT country FROM incidents{_and(where, 'country IS NOT NULL')} ORDER BY 1", params
+        )
+    ]
     provinces = [
         {"country": r[0], "admin1": r[1]}
         for r in db.fetchall(
@@ -431,6 +442,7 @@ def _options_from_rows(db: Database, where: str, params: list[Any]) -> dict[str,
     span = db.fetchone(f"SELECT MIN(date_start), MAX(date_start) FROM incidents{where}", params)
     return {
         "parties": parties,
+        "countries": countries,
         "provinces": provinces,
         "perpetrators": perps,
         "first": span[0] if span else None,

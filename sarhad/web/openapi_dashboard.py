@@ -189,14 +189,21 @@ def paths() -> dict[str, Any]:
             ),
         ),
         "/api/dashboard/options": _get(
-            "What the filters can offer for the matching incidents: parties, provinces, perpetrators, date range",
+            "What the filters can offer for the matching incidents: parties, countries, provinces, perpetrators,"
+            " date range",
             _json(
                 "the choices",
                 {
                     "type": "object",
-                    "required": ["parties", "provinces", "perpetrators", "first", "last"],
+                    "required": ["parties", "countries", "provinces", "perpetrators", "first", "last"],
                     "properties": {
                         "parties": {"type": "array", "items": _STRING},
+                        "countries": {
+                            "type": "array",
+                            "items": _STRING,
+                            "description": "ISO 3166-1 alpha-2 codes of the matching incidents, with a province"
+                            " or without",
+                        },
                         "provinces": {
                             "type": "array",
                             "items": {"type": "object", "properties": {"country": _TEXT, "admin1": _TEXT}},

@@ -657,8 +657,8 @@
   async function loadOptions() {
     const o = await api("/api/dashboard/options");
     const fill = (sel, values) => { for (const [v, label] of values) { const opt = document.createElement("option"); opt.value = v; opt.textContent = label; sel.appendChild(opt); } };
-    const countries = [...new Set(o.provinces.map((p) => p.country).filter(Boolean))].sort();
-    fill($("#f-country"), countries.map((c) => [c, c]));
+    // The server names every country the reader may read, those whose incidents give no province too.
+    fill($("#f-country"), o.countries.map((c) => [c, c]));
     fill($("#f-admin1"), o.provinces.map((p) => [p.admin1, `${p.admin1} (${p.country})`]));
     fill($("#f-perpetrator"), o.perpetrators.map((p) => [p.name, p.name]));
     state.perpGroups = new Map(o.perpetrators.map((p) => [p.name, p.spellings]));
