@@ -507,14 +507,30 @@
   });
 
   // -- alerts, rules ----------------------------------------------------------------------------------------
+  // What a change changed, as `sarhad alerts list` says it: "killed 7 -> 30; perpetrators BLA -> BLA, TTP".
+  function describeChanges(changes) {
+    const shown = (v) => (v == null ? "none" : Array.isArray(v) ? v.join(", ") : String(v));
+    return (changes || []).map((c) => `${c.fact} ${shown(c.old)} -> ${shown(c.new)}`).join("; ");
+  }
+  // An alert's state after a later version of its incident: no longer matching (since that version), or
+  // updated (what changed, old -> new); "" for an alert as it was raised.
+  function alertState(a) {
+    if (a.state === "no_longer_matches") return `no longer matches since version ${a.lapsed_since}`;
+    if (a.updated && a.changes && a.changes.length) return `updated: ${describeChanges(a.changes)}`;
+    return "";
+  }
   function alertItem(a, fresh) {
     const li = document.createElement("li");
     li.tabIndex = 0;
     li.dataset.id = a.id;
     li.dataset.incident = a.incident_id;
-    if (fresh) li.className = "fresh";
+    li.dataset.state = a.state || "matches";
+    li.classList.toggle("fresh", Boolean(fresh));
+    li.classList.toggle("lapsed", a.state === "no_longer_matches");
     const inc = a.incident || {};
-    li.innerHTML = `<div class="rule">${esc(a.rule)}</div><div class="reason">${esc(a.reason)}</div>` +
+    const said = alertState(a);
+    const stateLine = said ? `<div class="state" title="${esc(a.updated ? "changed " + a.updated : "")}">${esc(said)}</div>` : "";
+    li.innerHTML = `<div class="rule">${esc(a.rule)}</div><div class="reason">${esc(a.reason)}</div>${stateLine}` +
       `<div class="meta">${esc(inc.date_start || "")} ${esc(inc.place || inc.admin1 || "")} · ${esc(a.origin)} · ${esc((a.created || "").replace("T", " ").slice(0, 19))} UTC</div>`;
     const open = () => { showDetail(a.incident_id); if (inc.lat != null) map.setView([inc.lat, inc.lon], Math.max(map.getZoom(), 8)); };
     li.addEventListener("click", open);
@@ -846,19 +862,46 @@
       tbody.insertBefore(tableRow(row), tbody.firstChild);
     }
   }
-  function onAlert(a) {
-    window.sarhadEvents.push({ kind: "alert", id: a.id, at: Date.now() });
+  // One row per alert: an alert the list shows already (sent again when its incident became current,
+  // "listed_again", or changed by a later version) is updated where it stands; one it does not show goes on
+  // top. Whether it is new to the count: see onAlert and onAlertUpdate.
+  function showAlert(a) {
     const ol = $("#alert-list");
     const empty = ol.querySelector(".empty");
     if (empty) empty.remove();
-    if (ol.querySelector(`li[data-id="${CSS.escape(a.id)}"]`)) return;
-    ol.insertBefore(alertItem(a, true), ol.firstChild);
+    const shown = ol.querySelector(`li[data-id="${CSS.escape(a.id)}"]`);
+    const item = alertItem(a, true);
+    if (!shown) { ol.insertBefore(item, ol.firstChild); return true; }
+    const focused = document.activeElement === shown;
+    shown.replaceWith(item);
+    if (focused) item.focus();  // a keyboard user reading the alert keeps their place
+    return false;
+  }
+  function addToAlertCount() {
     $("#alert-count").textContent = fmt.format(Number($("#alert-count").textContent.replace(/,/g, "")) + 1);
+  }
+  function onAlert(a) {
+    window.sarhadEvents.push({ kind: "alert", id: a.id, listed_again: Boolean(a.listed_again), at: Date.now() });
+    const known = $("#alert-list").querySelector(`li[data-id="${CSS.escape(a.id)}"]`);
+    if (known && !a.listed_again) return;  // the same alert once more (a reconnection): nothing new
+    if (showAlert(a)) addToAlertCount();
+    if (!known) toast(`Alert · ${a.rule}: ${a.reason}`);
+  }
+  // A later version of the alert's incident updated it, ended it or made it match again: the row says so. An
+  // alert the list does not show (past its first 50) is counted already.
+  const CHANGE_WORDS = { updated: "Alert updated", no_longer_matches: "Alert no longer matches", matches_again: "Alert matches again" };
+  function onAlertUpdate(a) {
+    const event = (a.change && a.change.event) || "updated";
+    window.sarhadEvents.push({ kind: "alert_update", id: a.id, event, at: Date.now() });
+    showAlert(a);
+    toast(`${CHANGE_WORDS[event] || "Alert changed"} · ${a.rule}: ${alertState(a) || a.reason}`);
+  }
+  function toast(text) {
     // A pop-up at the foot of the window, clear of the totals and the alert count; the alerts list keeps the
     // alert, so the pop-up goes after 4 s, or at once on a click or Escape.
     const t = document.createElement("div");
     t.className = "toast";
-    t.textContent = `Alert · ${a.rule}: ${a.reason}`;
+    t.textContent = text;
     t.title = "Click or press Escape to dismiss";
     t.addEventListener("click", () => t.remove());
     $("#toasts").appendChild(t);
@@ -894,7 +937,9 @@
           }
           if (!data) continue;
           const payload = JSON.parse(data);
-          if (kind === "incident") onIncident(payload); else if (kind === "alert") onAlert(payload);
+          if (kind === "incident") onIncident(payload);
+          else if (kind === "alert") onAlert(payload);
+          else if (kind === "alert_update") onAlertUpdate(payload);
         }
       }
     } catch (e) {

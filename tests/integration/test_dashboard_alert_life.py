@@ -1,0 +1,124 @@
+"""The alerts panel follows an alert's life while the page is open: a later version of an alerted incident
+updates the alert's row in place (killed 7 -> 30), one that no longer matches marks it so (since that version),
+and an alert sent again when its incident becomes current is still listed once (real Chromium against a real
+server on loopback, as in test_dashboard_browser)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sarhad.config import load_settings
+from sarhad.exchange.peers import get_peer
+from sarhad.exchange.sync import sync_peer
+from sarhad.marking import mark_incident
+from sarhad.monitor.rules import Rule, add_rule
+from sarhad.node import Node
+from sarhad.web.auth import create_token
+from tests.integration.test_dashboard_browser import (
+    PLACES,
+    _incident,
+    _serve,
+    _sign_in,
+    browser_page,
+    expect,
+    pytestmark,
+)
+from tests.monitor.test_evaluate import make
+from tests.node_pair import peered, pk_and_ir
+
+__all__ = ["browser_page", "pytestmark"]  # the fixture and the markers, taken from the dashboard's browser tests
+
+TOLL = ("PK", "pk-toll", "2025-06-20", "Panjgur", "Balochistan", "Panjgur", 26.97, 64.09, 60.0, "BLA", 7)
+"""An incident far from the border, so that only the toll rule alerts on it."""
+
+
+def _publish(home: Path, killed: int) -> str:
+    """Publish a version of TOLL with ``killed``; the version now current."""
+    with Node.open(load_settings(home)) as node:
+        record = _incident(*TOLL[:-1], killed)
+        node.publish([record])
+        row = node.db.fetchone("SELECT modified FROM incidents WHERE id = ?", (record.id,))
+    assert row is not None
+    return str(row[0])
+
+
+def test_a_new_version_updates_the_alerts_row_in_place_then_marks_it_no_longer_matching(
+    tmp_path: Path, browser_page: tuple[Any, list[str]]
+) -> None:
+    page, _ = browser_page
+    with _serve(tmp_path / "pk", PLACES) as served:
+        with Node.open(load_settings(served["home"])) as node:
+            add_rule(node.db, Rule(name="deadly", min_killed=5))
+        _publish(served["home"], 7)
+        _sign_in(page, served["base"], served["analyst"])
+        page.wait_for_selector("#live[data-state='on']", timeout=5000)
+        row = page.locator("#alert-list li", has_text="deadly")
+        expect(row).to_have_count(1)
+        expect(row).to_have_attribute("data-state", "matches")
+        count = page.inner_text("#alert-count")
+        edge = row.evaluate("e => getComputedStyle(e).borderLeftColor")
+
+        _publish(served["home"], 30)
+        expect(row.locator(".state")).to_have_text("updated: killed 7 -> 30", timeout=5000)
+        expect(row).to_have_count(1)  # the same alert, updated where it stands: not listed a second time
+        expect(row.locator(".reason")).to_have_text("30 killed")
+        assert page.inner_text("#alert-count") == count
+
+        ended = _publish(served["home"], 2)
+        expect(row).to_have_attribute("data-state", "no_longer_matches", timeout=5000)
+        expect(row.locator(".state")).to_have_text(f"no longer matches since version {ended}")
+        expect(row).to_have_count(1)
+        assert page.inner_text("#alert-count") == count
+        # Visibly set apart from an alert that holds: another edge colour.
+        assert row.evaluate("e => getComputedStyle(e).borderLeftColor") != edge
+
+        again = _publish(served["home"], 40)
+        expect(row).to_have_attribute("data-state", "matches", timeout=5000)
+        expect(row.locator(".state")).to_have_text("updated: killed 30 -> 40")
+        assert again > ended
+        events = page.evaluate("window.sarhadEvents.filter(e => e.kind === 'alert_update').map(e => e.event)")
+        assert events == ["updated", "no_longer_matches", "matches_again"]
+
+
+@pytest.fixture(params=["sqlite"])
+def pair(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Node, Node, str]]:
+    """PK and IR on loopback, each the other's peer; IR's URL."""
+    with pk_and_ir(tmp_path, request) as (pk, ir), peered(pk, ir) as (_, ir_url):
+        yield pk, ir, ir_url
+
+
+def test_an_alert_sent_again_when_its_incident_is_current_again_is_listed_once_with_its_state(
+    pair: tuple[Node, Node, str], browser_page: tuple[Any, list[str]]
+) -> None:
+    """IR's page lists the alert; PK withholds a later version (TLP:RED, 2 killed), then clears it: the stream
+    sends the alert again (listed_again) and its change (no longer matches), and the page shows one row, so
+    marked, and counts it once."""
+    pk, ir, ir_url = pair
+    page, _ = browser_page
+    add_rule(ir.db, Rule("deadly", min_killed=5))
+    record = make("withheld-toll", killed=30)
+    pk.publish([record])
+    sync_peer(ir, get_peer(ir.db, "PK"))
+    _sign_in(page, ir_url, create_token(ir.db, "desk", "analyst", "IR"))
+    page.wait_for_selector("#live[data-state='on']", timeout=5000)
+    row = page.locator("#alert-list li", has_text="deadly")
+    expect(row).to_have_count(1)
+    expect(page.locator("#alert-count")).to_have_text("1")
+
+    pk.publish([replace(make("withheld-toll", killed=2), tlp="RED")])  # IR may not read it
+    sync_peer(ir, get_peer(ir.db, "PK"))
+    mark_incident(pk, record.id, "CLEAR")  # the same facts, readable: current on IR again
+    sync_peer(ir, get_peer(ir.db, "PK"))
+    current = ir.db.fetchone("SELECT modified FROM incidents WHERE id = ?", (record.id,))
+    assert current is not None
+
+    expect(row).to_have_attribute("data-state", "no_longer_matches", timeout=5000)
+    expect(row.locator(".state")).to_have_text(f"no longer matches since version {current[0]}")
+    page.wait_for_function("window.sarhadEvents.some(e => e.kind === 'alert' && e.listed_again)", timeout=5000)
+    expect(row).to_have_count(1)
+    expect(page.locator("#alert-count")).to_have_text("1")
