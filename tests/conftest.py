@@ -7,14 +7,14 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from sarhad.node import Node
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, BrowserContext
 
 ASSETS = Path(__file__).parent / "assets"
 UCDP_SAMPLE = ASSETS / "ucdp" / "ucdp_ged231_sample_pak_irn.csv"
@@ -23,6 +23,11 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
+BROWSER_WAIT_MS = 60_000
+"""How long a browser test waits for the page to show something (Playwright's default is 30 s for actions and 5 s
+for ``expect``). What it waits for takes under a second on a quiet machine, but the suite runs on every CPU at
+once and a sign-in has taken over 15 s there; a wait costs time only when it fails, so it is generous and the
+same everywhere. Set on every context made by :func:`browser_context` and on ``expect`` by :func:`chromium`."""
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -110,8 +115,9 @@ def chromium() -> Iterator[Browser]:
     widely: while Playwright's sync API is open it marks its event loop as running in this thread, so a later
     module's ``asyncio.run()`` (or its own ``sync_playwright()``) would fail.
     """
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=BROWSER_WAIT_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
@@ -126,3 +132,11 @@ def browser(chromium: Browser) -> Iterator[Browser]:
     yield chromium
     for context in list(chromium.contexts):
         context.close()
+
+
+def browser_context(browser: Browser, **options: Any) -> BrowserContext:
+    """A fresh context of ``browser`` (``options``: Playwright's, e.g. ``viewport``) whose pages wait up to
+    :data:`BROWSER_WAIT_MS` for a selector, a function, an action or a navigation."""
+    context = browser.new_context(**options)
+    context.set_default_timeout(BROWSER_WAIT_MS)
+    return context

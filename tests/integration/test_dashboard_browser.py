@@ -2,7 +2,8 @@
 
 Checks issue #9's promises: the page loads with no request outside 127.0.0.1, the map draws its layers and
 markers, a filter changes the table, and an incident posted through the API appears on the open page and
-raises an alert within 2 s. Screenshots go to ``artifacts/``.
+raises an alert. How fast (issue #9 promises 2 s) is measured by ``benchmarks/dashboard.py --browser``, not
+here: these tests share the machine with the rest of the suite. Screenshots go to ``artifacts/``.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from sarhad.model.incident import Incident, Perpetrator, Place, incident_id
 from sarhad.monitor.rules import Rule, add_rule
 from sarhad.node import Node
 from sarhad.web.auth import create_token
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, browser_context
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 ARGS = CHROMIUM_ARGS
@@ -104,9 +105,9 @@ def _serve(home: Path, places: list[tuple[Any, ...]]) -> Iterator[dict[str, Any]
     )  # fmt: skip
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 60  # a liveness bound: it starts in well under a second on a quiet machine
     while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
+        assert time.monotonic() < deadline, "the server did not start within 60 s"
         time.sleep(0.05)
     try:
         yield {"base": f"http://127.0.0.1:{port}", "analyst": analyst, "viewer": viewer, "home": home}
@@ -118,7 +119,7 @@ def _serve(home: Path, places: list[tuple[Any, ...]]) -> Iterator[dict[str, Any]
 @pytest.fixture
 def browser_page(browser: Browser) -> tuple[Page, list[str]]:
     """A page in a fresh context of the shared Chromium that records the URL of every request it makes."""
-    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    page = browser_context(browser, viewport={"width": 1440, "height": 900}).new_page()
     requests: list[str] = []
     page.on("request", lambda req: requests.append(req.url))
     return page, requests
@@ -128,7 +129,7 @@ def _sign_in(page: Page, base: str, token: str) -> None:
     page.goto(base + "/")
     page.fill("#token", token)
     page.press("#token", "Enter")
-    page.wait_for_selector("html[data-ready='true']", timeout=15_000)
+    page.wait_for_selector("html[data-ready='true']")
 
 
 def _shot(page: Page, name: str) -> None:
@@ -141,7 +142,7 @@ def test_dashboard_loads_with_no_outside_request_and_draws_the_map(
 ) -> None:
     page, requests = browser_page
     _sign_in(page, server["base"], server["analyst"])
-    page.wait_for_selector("#live[data-state='on']", timeout=5000)
+    page.wait_for_selector("#live[data-state='on']")
     hosts = {urlsplit(u).hostname for u in requests if not u.startswith(("data:", "blob:"))}
     assert hosts == {"127.0.0.1"}, f"requests left loopback: {sorted(h or '' for h in hosts)}"
     layers = page.get_attribute("#map", "data-layers") or ""
@@ -157,11 +158,11 @@ def test_dashboard_filter_changes_the_table(server: dict[str, Any], browser_page
     page, _ = browser_page
     _sign_in(page, server["base"], server["analyst"])
     page.select_option("#f-party", "IR")
-    expect(page.locator("#incidents tbody tr")).to_have_count(3, timeout=5000)
+    expect(page.locator("#incidents tbody tr")).to_have_count(3)
     parties = page.locator("#incidents tbody tr td:nth-child(2)").all_inner_texts()
     assert [p.strip() for p in parties] == ["IR", "IR", "IR"]
     page.select_option("#f-near", "10")
-    expect(page.locator("#incidents tbody tr")).to_have_count(1, timeout=5000)
+    expect(page.locator("#incidents tbody tr")).to_have_count(1)
     assert "Mirjaveh" in page.inner_text("#incidents tbody")
     _shot(page, "dashboard-filtered.png")
 
@@ -173,7 +174,7 @@ def test_dashboard_detail_shows_every_partys_version(
     _sign_in(page, server["base"], server["analyst"])
     page.locator("#incidents tbody tr", has_text="Taftan").focus()
     page.keyboard.press("Enter")
-    page.wait_for_selector("[data-testid=versions]", timeout=5000)
+    page.wait_for_selector("[data-testid=versions]")
     detail = page.inner_text("#detail")
     assert "Jaish al-Adl" in detail
     assert "killed: PK 2, IR 6" in detail
@@ -192,17 +193,17 @@ def test_a_red_records_detail_names_its_recipients(
     _sign_in(page, server["base"], server["analyst"])  # the analyst "desk" of PK: PK:desk, a named recipient
     page.locator("#incidents tbody tr", has_text="Gwadar").focus()
     page.keyboard.press("Enter")
-    page.wait_for_selector("[data-testid=recipients]", timeout=5000)
+    page.wait_for_selector("[data-testid=recipients]")
     assert page.inner_text("[data-testid=recipients]") == "for IR:desk-a, PK:desk"
     assert "TLP:RED" in page.inner_text("#detail")
 
 
-def test_posted_incident_appears_live_with_its_alert_within_2s(
+def test_posted_incident_appears_live_with_its_alert(
     server: dict[str, Any], browser_page: tuple[Page, list[str]]
 ) -> None:
     page, requests = browser_page
     _sign_in(page, server["base"], server["analyst"])
-    page.wait_for_selector("#live[data-state='on']", timeout=5000)
+    page.wait_for_selector("#live[data-state='on']")
     body = {
         "source_id": "pk-live-1", "date_start": "2025-07-01", "title": "Attack on a patrol near Mashkel",
         "place": {"country": "PK", "admin1": "Balochistan", "admin2": "Washuk", "name": "Mashkel", "lat": 27.9,
@@ -210,16 +211,13 @@ def test_posted_incident_appears_live_with_its_alert_within_2s(
         "perpetrators": [{"name": "Jaish al-Adl", "attribution": "claimed"}],
         "figures": [{"measure": "killed", "category": "total", "best": 3}],
     }  # fmt: skip
-    posted = time.monotonic()
     res = httpx.post(server["base"] + "/api/incidents", json=body,
                      headers={"Authorization": f"Bearer {server['analyst']}"})  # fmt: skip
     assert res.status_code == 201, res.text
     new_id = res.json()["id"]
-    page.wait_for_selector(f"#incidents tbody tr[data-id='{new_id}']", timeout=2000)
-    page.wait_for_selector(
-        f"#alert-list li[data-incident='{new_id}']", timeout=max(1, int(2000 - (time.monotonic() - posted) * 1000))
-    )
-    assert time.monotonic() - posted <= 2.0
+    # without reloading: the live stream brings the row and its alert
+    page.wait_for_selector(f"#incidents tbody tr[data-id='{new_id}']")
+    page.wait_for_selector(f"#alert-list li[data-incident='{new_id}']")
     assert "border-25km" in page.inner_text("#alert-list")
     assert {urlsplit(u).hostname for u in requests} == {"127.0.0.1"}
     _shot(page, "dashboard-live-alert.png")
@@ -245,7 +243,7 @@ def test_bad_token_is_refused_at_the_login_form(server: dict[str, Any], browser_
     page.goto(server["base"] + "/")
     page.fill("#token", "sarhad_000000000000_wrongwrongwrongwrongwrong")
     page.press("#token", "Enter")
-    expect(page.locator("#login-msg")).to_contain_text("not accepted", timeout=5000)
+    expect(page.locator("#login-msg")).to_contain_text("not accepted")
     assert page.locator("#app").is_hidden()
 
 
@@ -324,7 +322,7 @@ def test_the_framework_panel_shows_evidence_the_principal_may_not_read_as_withhe
         assert row is not None
     page, _ = browser_page
     _sign_in(page, server["base"], liaison)
-    page.wait_for_selector("#disputes .dispute", timeout=5000)
+    page.wait_for_selector("#disputes .dispute")
     panel = page.inner_text("#disputes")
     assert "D-2026Q1-PK1" in panel and "Two were held." in panel and "Published minutes" in panel
     assert page.inner_text("[data-testid=withheld-evidence]") == (
@@ -353,7 +351,7 @@ def test_the_log_panel_shows_a_removed_peer_with_when_and_the_copy_kept(
     assert kept is not None and size >= 3  # the three IR incidents, at least
     page, _ = browser_page
     _sign_in(page, server["base"], server["viewer"])
-    page.wait_for_selector("[data-testid=removed-peer]", timeout=5000)
+    page.wait_for_selector("[data-testid=removed-peer]")
     removed = " ".join(page.inner_text("[data-testid=removed-peer]").split())
     assert removed == (
         f"Peer IR (IR) removed Removed {kept.removed[:19].replace('T', ' ')} Log {origin}"
@@ -379,7 +377,7 @@ def test_the_log_panel_shows_the_cosignature_owed_to_a_peer(
     assert not synced.cosigned and owed is not None and owed.size == synced.new_size
     page, _ = browser_page
     _sign_in(page, server["base"], server["viewer"])
-    page.wait_for_selector("[data-testid=owed-cosignature]", timeout=5000)
+    page.wait_for_selector("[data-testid=owed-cosignature]")
     shown = " ".join(page.inner_text("[data-testid=owed-cosignature]").split())
     tried = owed.attempted[:19].replace("T", " ")
     assert shown == f"owed for size {owed.size} · last tried {tried} {' '.join(owed.reason.split())}"
@@ -396,9 +394,9 @@ def test_signing_in_again_in_the_same_tab_shows_the_new_principals_data_and_goes
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     _sign_in(page, server["base"], server["analyst"])
-    page.wait_for_selector("#live[data-state='on']", timeout=5000)
+    page.wait_for_selector("#live[data-state='on']")
     page.locator("#incidents tbody tr", has_text="Taftan").click()
-    page.wait_for_selector("[data-testid=versions]", timeout=5000)
+    page.wait_for_selector("[data-testid=versions]")
     page.click("#logout")
     # Nothing of the analyst's session stays in the page for whoever signs in next.
     expect(page.locator("#live")).to_have_attribute("data-state", "off")
@@ -407,14 +405,14 @@ def test_signing_in_again_in_the_same_tab_shows_the_new_principals_data_and_goes
     assert page.locator("#f-party option").all_inner_texts() == ["All"]
     _sign_in(page, server["base"], server["viewer"])
     assert page.inner_text("#whoami") == "watch · viewer · PK"
-    page.wait_for_selector("#live[data-state='on']", timeout=5000)
+    page.wait_for_selector("#live[data-state='on']")
     expect(page.locator("#incidents tbody tr")).to_have_count(len(PLACES))
     assert page.locator("#f-party option").all_inner_texts() == ["All", "IR", "PK"]
     # The new session's stream is open: a record published now reaches the page.
     with Node.open(load_settings(server["home"])) as node:
         node.publish([_incident("PK", "pk-again", "2025-07-02", "Mand", "Balochistan", "Kech", 26.1, 62.0, 6.0,
                                 None, 1)])  # fmt: skip
-    expect(page.locator("#incidents tbody tr", has_text="Mand")).to_have_count(1, timeout=5000)
+    expect(page.locator("#incidents tbody tr", has_text="Mand")).to_have_count(1)
     assert errors == []
 
 
@@ -423,14 +421,14 @@ def test_a_live_record_updates_the_totals_the_table_and_the_log(
 ) -> None:
     page, _ = browser_page
     _sign_in(page, server["base"], server["analyst"])
-    page.wait_for_selector("#live[data-state='on']", timeout=5000)
+    page.wait_for_selector("#live[data-state='on']")
     assert page.inner_text("[data-testid=kpi-incidents]") == str(len(PLACES))
     size = int(page.inner_text("#log dd:nth-of-type(2)").split()[1])
     # An old record, synced late: it belongs at its date in the table (newest first), not on top.
     with Node.open(load_settings(server["home"])) as node:
         node.publish([_incident("IR", "ir-late", "2025-03-20", "Pishin", "Sistan and Baluchestan", "Sarbaz", 26.4,
                                 61.75, 5.0, None, 7)])  # fmt: skip
-    expect(page.locator("[data-testid=kpi-incidents]")).to_have_text(str(len(PLACES) + 1), timeout=5000)
+    expect(page.locator("[data-testid=kpi-incidents]")).to_have_text(str(len(PLACES) + 1))
     assert page.inner_text("[data-testid=kpi-killed]") == str(sum(p[-1] for p in PLACES) + 7)
     expect(page.locator("#table-total")).to_have_text(f"· {len(PLACES) + 1}")
     dates = page.locator("#incidents tbody tr td:first-child").all_inner_texts()
@@ -448,7 +446,7 @@ def test_the_login_form_says_why_a_token_was_refused(
     page.goto(server["base"] + "/")
     page.fill("#token", expiring)
     page.press("#token", "Enter")
-    expect(page.locator("#login-msg")).to_contain_text("not accepted", timeout=5000)
+    expect(page.locator("#login-msg")).to_contain_text("not accepted")
     assert "the token of principal 'night-shift' expired at" in page.inner_text("#login-msg")
     assert "ask an admin for a new one" in page.inner_text("#login-msg")
 
@@ -486,7 +484,7 @@ def test_an_answer_to_filters_no_longer_chosen_does_not_replace_the_newer_one(
     with page.expect_request(lambda r: "/api/dashboard/table" in r.url and "party=IR" in r.url):
         page.select_option("#f-party", "IR")
     page.select_option("#f-party", "PK")
-    expect(page.locator("#incidents tbody tr")).to_have_count(3, timeout=5000)
+    expect(page.locator("#incidents tbody tr")).to_have_count(3)
     assert len(held) == 1
     with page.expect_event("requestfinished", lambda r: "party=IR" in r.url):
         held[0].continue_()
@@ -562,7 +560,7 @@ def test_an_alert_pop_up_covers_no_figure_is_announced_and_goes_on_escape(
 ) -> None:
     page, _ = browser_page
     _sign_in(page, server["base"], server["analyst"])
-    page.wait_for_selector("#live[data-state='on']", timeout=5000)
+    page.wait_for_selector("#live[data-state='on']")
     with Node.open(load_settings(server["home"])) as node:  # 6 km from the border: the rule border-25km alerts
         node.publish([_incident("PK", "pk-toast", "2025-07-02", "Mand", "Balochistan", "Kech", 26.1, 62.0, 6.0,
                                 None, 1)])  # fmt: skip
@@ -578,7 +576,6 @@ def test_an_alert_pop_up_covers_no_figure_is_announced_and_goes_on_escape(
             return b.left < t.right && t.left < b.right && b.top < t.bottom && t.top < b.bottom;
           }).map((el) => el.id || el.innerText);
         }""",
-        timeout=5000,
     ).json_value()
     assert covered == [], f"the alert pop-up covers {covered}"
     assert page.get_attribute("#toasts", "aria-live") == "assertive"
@@ -653,7 +650,7 @@ def test_the_joint_picture_says_how_to_reconcile_then_lists_clusters_and_shows_o
     _sign_in(page, server["base"], server["analyst"])
     page.focus("#joint-toggle")
     page.keyboard.press("Enter")
-    expect(page.locator("[data-testid=not-reconciled]")).to_contain_text("sarhad reconcile", timeout=5000)
+    expect(page.locator("[data-testid=not-reconciled]")).to_contain_text("sarhad reconcile")
     node = Node.open(load_settings(server["home"]))
     try:
         reconcile(node.db, "PK")
@@ -662,17 +659,17 @@ def test_the_joint_picture_says_how_to_reconcile_then_lists_clusters_and_shows_o
     page.keyboard.press("Enter")  # back to the incidents
     page.keyboard.press("Enter")  # and to the joint picture again, now grouped
     first = page.locator("#clusters tbody tr").first
-    expect(first).to_contain_text("IR 1", timeout=5000)  # no disagreement here: the newest first, Saravan
+    expect(first).to_contain_text("IR 1")  # no disagreement here: the newest first, Saravan
     expect(first).to_contain_text("one source only")
     first.focus()
     page.keyboard.press("Enter")
-    expect(page.locator("[data-testid=cluster-members]")).to_contain_text("Saravan", timeout=5000)
+    expect(page.locator("[data-testid=cluster-members]")).to_contain_text("Saravan")
     assert "Killed, jointly: 1" in page.inner_text("#detail")
     # the incident detail links to its cluster
     page.click("#joint-toggle")
     page.locator("#incidents tbody tr", has_text="Quetta").click()
     page.click("#to-cluster")
-    expect(page.locator("[data-testid=cluster-members]")).to_contain_text("Quetta", timeout=5000)
+    expect(page.locator("[data-testid=cluster-members]")).to_contain_text("Quetta")
     expect(page.locator("#detail")).to_contain_text("one source only")
 
 
@@ -699,7 +696,7 @@ def test_the_log_panel_says_in_words_how_many_entries_of_a_peer_were_refused_and
     assert len(synced.refused) == 2
     page, _ = browser_page
     _sign_in(page, server["base"], server["viewer"])
-    page.wait_for_selector("[data-testid=refused-entries]", timeout=5000)
+    page.wait_for_selector("[data-testid=refused-entries]")
     refused = " ".join(page.inner_text("[data-testid=refused-entries]").split())
     assert refused == "IR: 2 entries refused — run sarhad peer list"
     evidence = " ".join(page.inner_text("[data-testid=peer-evidence]").split())

@@ -53,7 +53,7 @@ def test_the_timeline_marks_a_month_whose_killed_figure_is_unknown(
         with Node.open(load_settings(served["home"])) as node:
             node.publish([_incident("PK", "pk-k", "2025-07-09", "Taftan", "Balochistan", "Chagai", 28.96, 61.59, 2.5,
                                     None, 4)])  # fmt: skip
-        expect(page.locator("#timeline rect.unknown")).to_have_count(0, timeout=5000)
+        expect(page.locator("#timeline rect.unknown")).to_have_count(0)
         expect(page.locator("#timeline rect[data-party=PK] title", has_text="2025-07")).to_have_text(
             "2025-07 · PK: 4 killed"
         )

@@ -41,6 +41,6 @@ def test_the_killed_total_reads_unknown_when_no_incident_gives_the_figure(
         with Node.open(load_settings(served["home"])) as node:
             node.publish([_incident("PK", "pk-k", "2025-04-12", "Taftan", "Balochistan", "Chagai", 28.96, 61.59, 2.5,
                                     None, 3)])  # fmt: skip
-        page.wait_for_selector("#live[data-state='on']", timeout=5000)
-        expect(page.locator("[data-testid=kpi-incidents]")).to_have_text("3", timeout=5000)
+        page.wait_for_selector("#live[data-state='on']")
+        expect(page.locator("[data-testid=kpi-incidents]")).to_have_text("3")
         expect(page.locator("[data-testid=kpi-killed]")).to_have_text("3")

@@ -21,6 +21,7 @@ import pytest
 from sarhad.config import load_settings
 from sarhad.model.incident import incident_id
 from sarhad.node import Node
+from tests.conftest import browser_context
 from tests.integration.test_dashboard_browser import _incident, _serve, sync_playwright
 from tests.web.test_dashboard_links import PLACES, pytestmark
 
@@ -51,11 +52,11 @@ def many(tmp_path: Path) -> Iterator[dict[str, Any]]:
 
 def _open(browser: Browser, link: str, token: str) -> Page:
     """``link`` opened in a fresh browser context (a colleague's), signed in with ``token``."""
-    page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+    page = browser_context(browser, viewport={"width": 1440, "height": 900}).new_page()
     page.goto(link)
     page.fill("#token", token)
     page.press("#token", "Enter")
-    page.wait_for_selector("html[data-ready='true']", timeout=15_000)
+    page.wait_for_selector("html[data-ready='true']")
     return page
 
 
@@ -67,10 +68,10 @@ def test_the_country_filter_is_in_the_panel_and_in_the_link(server: dict[str, An
     page = _open(browser, server["base"] + "/", server["analyst"])
     assert page.locator("#f-country option").all_inner_texts() == ["All", "IR", "PK"]
     page.select_option("#f-country", "IR")
-    expect(page.locator("#table-total")).to_have_text("· 2", timeout=5000)
-    page.wait_for_function("() => location.hash.includes('country=IR')", timeout=5000)
+    expect(page.locator("#table-total")).to_have_text("· 2")
+    page.wait_for_function("() => location.hash.includes('country=IR')")
     colleague = _open(browser, page.url, server["viewer"])
-    expect(colleague.locator("#table-total")).to_have_text("· 2", timeout=5000)
+    expect(colleague.locator("#table-total")).to_have_text("· 2")
     assert colleague.input_value("#f-country") == "IR"
     parties = colleague.locator("#incidents tbody tr td:nth-child(2)").all_inner_texts()
     assert [p.strip() for p in parties] == ["IR", "IR"]
@@ -79,52 +80,52 @@ def test_the_country_filter_is_in_the_panel_and_in_the_link(server: dict[str, An
 
 def test_a_link_carries_the_tables_page_and_the_selected_incident(many: dict[str, Any], browser: Browser) -> None:
     page = _open(browser, many["base"] + "/", many["analyst"])
-    expect(page.locator("#page-label")).to_have_text("page 1 of 2", timeout=5000)
+    expect(page.locator("#page-label")).to_have_text("page 1 of 2")
     page.click("#next")
-    expect(page.locator("#page-label")).to_have_text("page 2 of 2", timeout=5000)
+    expect(page.locator("#page-label")).to_have_text("page 2 of 2")
     row = page.locator("#incidents tbody tr").nth(3)
     chosen = row.get_attribute("data-id") or ""
     row.click()
-    expect(page.locator("[data-testid=versions]")).to_be_visible(timeout=5000)
-    page.wait_for_function("() => location.hash.includes('incident=')", timeout=5000)
+    expect(page.locator("[data-testid=versions]")).to_be_visible()
+    page.wait_for_function("() => location.hash.includes('incident=')")
     assert _fragment(page)["page"] == ["2"] and _fragment(page)["incident"] == [chosen]
 
     colleague = _open(browser, page.url, many["viewer"])
-    expect(colleague.locator("#page-label")).to_have_text("page 2 of 2", timeout=5000)
+    expect(colleague.locator("#page-label")).to_have_text("page 2 of 2")
     expect(colleague.locator(f"#incidents tbody tr[data-id='{chosen}']")).to_have_attribute("aria-selected", "true")
-    expect(colleague.locator("#detail .hash")).to_contain_text(chosen, timeout=5000)
+    expect(colleague.locator("#detail .hash")).to_contain_text(chosen)
     assert colleague.url == page.url
     expect(colleague.locator("#link-notice")).to_be_hidden()
     # A filter changed starts again at the first page: the link then names none.
     colleague.select_option("#f-party", "IR")
-    expect(colleague.locator("#page-label")).to_have_text("page 1 of 1", timeout=5000)
-    colleague.wait_for_function("() => !location.hash.includes('page=')", timeout=5000)
+    expect(colleague.locator("#page-label")).to_have_text("page 1 of 1")
+    colleague.wait_for_function("() => !location.hash.includes('page=')")
 
 
 def test_another_link_opened_in_the_tab_shows_its_page_and_incident(many: dict[str, Any], browser: Browser) -> None:
     page = _open(browser, many["base"] + "/", many["analyst"])
-    expect(page.locator("#page-label")).to_have_text("page 1 of 2", timeout=5000)
+    expect(page.locator("#page-label")).to_have_text("page 1 of 2")
     pk3 = incident_id("party", "PK", "pk-3")
     page.goto(many["base"] + f"/#page=2&incident={pk3}")  # the same document: a new entry in the tab's history
-    expect(page.locator("#page-label")).to_have_text("page 2 of 2", timeout=5000)
-    expect(page.locator("#detail .hash")).to_contain_text(pk3, timeout=5000)
+    expect(page.locator("#page-label")).to_have_text("page 2 of 2")
+    expect(page.locator("#detail .hash")).to_contain_text(pk3)
     page.go_back()
-    expect(page.locator("#page-label")).to_have_text("page 1 of 2", timeout=5000)
-    expect(page.locator("#detail")).to_contain_text("Select an incident", timeout=5000)
+    expect(page.locator("#page-label")).to_have_text("page 1 of 2")
+    expect(page.locator("#detail")).to_contain_text("Select an incident")
 
 
 def test_an_incident_or_page_the_link_names_that_cannot_be_shown_is_said_quietly(
     many: dict[str, Any], browser: Browser
 ) -> None:
     page = _open(browser, many["base"] + f"/#page=9&incident={MISSING}", many["analyst"])
-    expect(page.locator("#table-total")).to_have_text(f"· {len(MANY)}", timeout=5000)
-    expect(page.locator("#page-label")).to_have_text("page 2 of 2", timeout=5000)  # the last page there is
+    expect(page.locator("#table-total")).to_have_text(f"· {len(MANY)}")
+    expect(page.locator("#page-label")).to_have_text("page 2 of 2")  # the last page there is
     notice = page.locator("#link-notice")
-    expect(notice).to_be_visible(timeout=5000)
+    expect(notice).to_be_visible()
     expect(notice).to_contain_text("page 9")
     expect(notice).to_contain_text("incident")
-    expect(page.locator("#detail")).to_contain_text("not available to you", timeout=5000)
-    page.wait_for_function("() => !location.hash.includes('incident=')", timeout=5000)
+    expect(page.locator("#detail")).to_contain_text("not available to you")
+    page.wait_for_function("() => !location.hash.includes('incident=')")
     assert _fragment(page)["page"] == ["2"]
     page.click("#link-notice button")
     expect(notice).to_be_hidden()
@@ -133,7 +134,7 @@ def test_an_incident_or_page_the_link_names_that_cannot_be_shown_is_said_quietly
 def test_a_link_value_the_reader_is_not_offered_is_named_in_a_notice(server: dict[str, Any], browser: Browser) -> None:
     link = server["base"] + "/#perpetrator=Nobody%20Known&party=XX&since=2025-02-30&country=IR&near_border=7"
     page = _open(browser, link, server["viewer"])
-    expect(page.locator("#table-total")).to_have_text("· 2", timeout=5000)  # the country applied, IR's two
+    expect(page.locator("#table-total")).to_have_text("· 2")  # the country applied, IR's two
     notice = page.locator("#link-notice")
     expect(notice).to_be_visible()
     text = notice.inner_text()
@@ -162,12 +163,12 @@ def test_a_map_cluster_where_some_incidents_give_no_killed_figure_says_of_how_ma
     with _serve(tmp_path / "pk", PLACES) as served:
         with Node.open(load_settings(served["home"])) as node:
             node.publish(dalbandin)
-        page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+        page = browser_context(browser, viewport={"width": 1440, "height": 900}).new_page()
         page.route("**/api/dashboard/markers?*", lambda route: route.continue_(url=route.request.url + "&limit=1"))
         page.goto(served["base"] + "/")
         page.fill("#token", served["analyst"])
         page.press("#token", "Enter")
-        expect(page.locator("#map")).to_have_attribute("data-mode", "clusters", timeout=15_000)
+        expect(page.locator("#map")).to_have_attribute("data-mode", "clusters")
         drawn = page.evaluate("window.sarhad.markers()")
         near = [m for m in drawn if abs(m["lat"] - 28.89) < 0.01 and abs(m["lon"] - 64.41) < 0.01]
         assert [m["title"] for m in near] == ["3 incidents, 5 killed (2 of 3 give a figure)"], drawn
@@ -189,13 +190,13 @@ def test_the_joint_picture_names_a_party_whose_killed_figure_is_unknown_and_foll
     page = _open(browser, server["base"] + "/", server["analyst"])
     page.click("#joint-toggle")
     row = page.locator("#clusters tbody tr", has_text="Turbat")
-    expect(row).to_contain_text("IR unknown, PK 4", timeout=5000)
+    expect(row).to_contain_text("IR unknown, PK 4")
     row.click()
-    expect(page.locator("#detail")).to_contain_text("1 of 2 reports give a figure", timeout=5000)
+    expect(page.locator("#detail")).to_contain_text("1 of 2 reports give a figure")
     # A record arriving while the joint picture is shown appears in it without a reload.
     expect(page.locator("#clusters tbody tr", has_text="Zahedan")).to_have_count(0)
     with Node.open(load_settings(server["home"])) as node:
         node.publish([_incident("IR", "ir-z", "2025-08-01", "Zahedan", "Sistan and Baluchestan", "Zahedan",
                                 29.50, 60.86, 30.0, None, 2)])  # fmt: skip
         reconcile(node.db, "PK")
-    expect(page.locator("#clusters tbody tr", has_text="Zahedan")).to_have_count(1, timeout=10_000)
+    expect(page.locator("#clusters tbody tr", has_text="Zahedan")).to_have_count(1)

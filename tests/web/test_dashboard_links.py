@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.conftest import browser_context
 from tests.integration.test_dashboard_browser import CHROMIUM, _serve, _sign_in, sync_playwright
 
 if sync_playwright is not None:
@@ -51,7 +52,7 @@ def server(tmp_path: Path) -> Iterator[dict[str, Any]]:
 
 def _page(browser: Browser) -> Page:
     """A page in a context of its own: no token in its session storage, as in a colleague's browser."""
-    return browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+    return browser_context(browser, viewport={"width": 1440, "height": 900}).new_page()
 
 
 def _fragment(page: Page) -> dict[str, list[str]]:
@@ -60,7 +61,7 @@ def _fragment(page: Page) -> dict[str, list[str]]:
 
 def _settled(page: Page, total: int, markers: int | None = None) -> None:
     """Wait until the table shows ``total`` incidents and the map ``markers`` (by default all of them)."""
-    expect(page.locator("#table-total")).to_have_text(f"· {total}", timeout=5000)
+    expect(page.locator("#table-total")).to_have_text(f"· {total}")
     expect(page.locator("#map")).to_have_attribute("data-markers", str(total if markers is None else markers))
 
 
@@ -99,7 +100,7 @@ def test_a_link_opens_the_same_filters_view_rows_and_totals_in_a_colleagues_brow
     with page.expect_response(lambda r: "/api/dashboard/markers" in r.url and "zoom=7" in r.url):
         page.click(".leaflet-control-zoom-in")
     page.evaluate(_FRAMES)
-    page.wait_for_function("() => location.hash.includes('map=7')", timeout=5000)
+    page.wait_for_function("() => location.hash.includes('map=7')")
     in_view = page.get_attribute("#map", "data-markers")
     history = page.evaluate("history.length")
     sent = _shown(page)
@@ -115,7 +116,7 @@ def test_a_link_opens_the_same_filters_view_rows_and_totals_in_a_colleagues_brow
     expect(colleague.locator("#login")).to_be_visible()
     colleague.fill("#token", server["viewer"])
     colleague.press("#token", "Enter")
-    colleague.wait_for_selector("html[data-ready='true']", timeout=15_000)
+    colleague.wait_for_selector("html[data-ready='true']")
     _settled(colleague, 2, int(in_view or 0))
     assert _shown(colleague) == sent
     assert colleague.url == link
@@ -133,7 +134,7 @@ def test_a_malformed_or_hostile_link_is_ignored_with_the_defaults(server: dict[s
     page.goto(server["base"] + "/" + hostile)
     page.fill("#token", server["analyst"])
     page.press("#token", "Enter")
-    page.wait_for_selector("html[data-ready='true']", timeout=15_000)
+    page.wait_for_selector("html[data-ready='true']")
     _settled(page, len(PLACES))
     shown = _shown(page)
     assert shown["filters"] == DEFAULTS
@@ -142,7 +143,7 @@ def test_a_malformed_or_hostile_link_is_ignored_with_the_defaults(server: dict[s
     assert page.evaluate("window.pwned") is None and not dialogs
     assert page.locator("img[src=x]").count() == 0 and "<script>" not in page.inner_html("#filters")
     # The page says only what it shows: the bad keys are gone from its link.
-    page.wait_for_function("() => !location.hash.includes('evil')", timeout=5000)
+    page.wait_for_function("() => !location.hash.includes('evil')")
     assert not set(_fragment(page)) - {"map"}, page.url
 
 
@@ -154,7 +155,7 @@ def test_back_and_forward_move_between_links_and_show_each_ones_filters(
     page.goto(base + "#party=IR")
     page.fill("#token", server["analyst"])
     page.press("#token", "Enter")
-    page.wait_for_selector("html[data-ready='true']", timeout=15_000)
+    page.wait_for_selector("html[data-ready='true']")
     _settled(page, 2)
     page.goto(base + "#party=PK&near_border=10")  # the same document: a new entry in the tab's history
     _settled(page, 2)
@@ -191,7 +192,7 @@ def test_signing_in_and_out_keeps_the_links_state(server: dict[str, Any], browse
 def _sign_in_here(page: Page, token: str) -> None:
     page.fill("#token", token)
     page.press("#token", "Enter")
-    page.wait_for_selector("html[data-ready='true']", timeout=15_000)
+    page.wait_for_selector("html[data-ready='true']")
 
 
 def test_a_groups_spellings_share_one_colour_and_one_legend_entry(server: dict[str, Any], browser: Browser) -> None:
@@ -227,7 +228,7 @@ def test_a_groups_spellings_share_one_colour_and_one_legend_entry(server: dict[s
 
 
 def test_copy_link_puts_the_pages_link_on_the_clipboard(server: dict[str, Any], browser: Browser) -> None:
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    context = browser_context(browser, viewport={"width": 1440, "height": 900})
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server["base"])
     page = context.new_page()
     _sign_in(page, server["base"], server["analyst"])
