@@ -81,21 +81,21 @@ def test_layers_are_geojson_with_attribution() -> None:
     assert "OpenStreetMap" in layers["attribution"]
 
 
-def test_loading_is_fast_in_a_fresh_process() -> None:
+def test_loading_in_a_fresh_process_takes_under_100_mb() -> None:
+    """The memory a first lookup costs a fresh process. How fast it loads (goal 0.5 s) is a speed goal:
+    ``benchmarks/geo.py`` measures it ("load geography"), not this test, which shares the machine with the suite."""
     import subprocess
     import sys
 
     # numpy, shapely and pyproj are imported first: any process that does geometry pays for them anyway
     code = (
-        "import resource, time; import numpy, shapely, pyproj; import sarhad.geo as g\n"
-        "m0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024; t = time.perf_counter()\n"
+        "import resource; import numpy, shapely, pyproj; import sarhad.geo as g\n"
+        "m0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
         "g.where(28.95, 61.59)\n"
-        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - m0)"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - m0)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    seconds, rss_mb = map(float, out.split())
-    assert seconds < 1.5  # goal 0.5 s on an idle machine (docs/benchmarks.md); generous: CI machines are shared
-    assert rss_mb < 100
+    assert float(out) < 100
 
 
 def _cache_complete() -> bool:
