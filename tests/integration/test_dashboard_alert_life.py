@@ -56,7 +56,7 @@ def test_a_new_version_updates_the_alerts_row_in_place_then_marks_it_no_longer_m
             add_rule(node.db, Rule(name="deadly", min_killed=5))
         _publish(served["home"], 7)
         _sign_in(page, served["base"], served["analyst"])
-        page.wait_for_selector("#live[data-state='on']", timeout=5000)
+        page.wait_for_selector("#live[data-state='on']")
         row = page.locator("#alert-list li", has_text="deadly")
         expect(row).to_have_count(1)
         expect(row).to_have_attribute("data-state", "matches")
@@ -64,13 +64,13 @@ def test_a_new_version_updates_the_alerts_row_in_place_then_marks_it_no_longer_m
         edge = row.evaluate("e => getComputedStyle(e).borderLeftColor")
 
         _publish(served["home"], 30)
-        expect(row.locator(".state")).to_have_text("updated: killed 7 -> 30", timeout=5000)
+        expect(row.locator(".state")).to_have_text("updated: killed 7 -> 30")
         expect(row).to_have_count(1)  # the same alert, updated where it stands: not listed a second time
         expect(row.locator(".reason")).to_have_text("30 killed")
         assert page.inner_text("#alert-count") == count
 
         ended = _publish(served["home"], 2)
-        expect(row).to_have_attribute("data-state", "no_longer_matches", timeout=5000)
+        expect(row).to_have_attribute("data-state", "no_longer_matches")
         expect(row.locator(".state")).to_have_text(f"no longer matches since version {ended}")
         expect(row).to_have_count(1)
         assert page.inner_text("#alert-count") == count
@@ -80,12 +80,12 @@ def test_a_new_version_updates_the_alerts_row_in_place_then_marks_it_no_longer_m
         assert page.evaluate(updates) == ["updated", "no_longer_matches"]
         # The page opened afresh shows the state the alerts route gives.
         page.reload()
-        page.wait_for_selector("html[data-ready='true']", timeout=15_000)
-        page.wait_for_selector("#live[data-state='on']", timeout=5000)
+        page.wait_for_selector("html[data-ready='true']")
+        page.wait_for_selector("#live[data-state='on']")
         expect(row.locator(".state")).to_have_text(f"no longer matches since version {ended}")
 
         again = _publish(served["home"], 40)
-        expect(row).to_have_attribute("data-state", "matches", timeout=5000)
+        expect(row).to_have_attribute("data-state", "matches")
         expect(row.locator(".state")).to_have_text("updated: killed 30 -> 40")
         assert again > ended
         assert page.evaluate(updates) == ["matches_again"]  # since the reload
@@ -111,7 +111,7 @@ def test_an_alert_sent_again_when_its_incident_is_current_again_is_listed_once_w
     pk.publish([record])
     sync_peer(ir, get_peer(ir.db, "PK"))
     _sign_in(page, ir_url, create_token(ir.db, "desk", "analyst", "IR"))
-    page.wait_for_selector("#live[data-state='on']", timeout=5000)
+    page.wait_for_selector("#live[data-state='on']")
     row = page.locator("#alert-list li", has_text="deadly")
     expect(row).to_have_count(1)
     expect(page.locator("#alert-count")).to_have_text("1")
@@ -123,8 +123,8 @@ def test_an_alert_sent_again_when_its_incident_is_current_again_is_listed_once_w
     current = ir.db.fetchone("SELECT modified FROM incidents WHERE id = ?", (record.id,))
     assert current is not None
 
-    expect(row).to_have_attribute("data-state", "no_longer_matches", timeout=5000)
+    expect(row).to_have_attribute("data-state", "no_longer_matches")
     expect(row.locator(".state")).to_have_text(f"no longer matches since version {current[0]}")
-    page.wait_for_function("window.sarhadEvents.some(e => e.kind === 'alert' && e.listed_again)", timeout=5000)
+    page.wait_for_function("window.sarhadEvents.some(e => e.kind === 'alert' && e.listed_again)")
     expect(row).to_have_count(1)
     expect(page.locator("#alert-count")).to_have_text("1")

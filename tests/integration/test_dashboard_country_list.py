@@ -26,8 +26,8 @@ def test_a_link_to_a_country_whose_incidents_give_no_province_is_applied(
         page.goto(served["base"] + "/#country=AF")
         page.fill("#token", served["analyst"])
         page.press("#token", "Enter")
-        page.wait_for_selector("html[data-ready='true']", timeout=15_000)
+        page.wait_for_selector("html[data-ready='true']")
         assert page.eval_on_selector_all("#f-country option", "os => os.map(o => o.value)") == ["", "AF", "IR", "PK"]
         expect(page.locator("#f-country")).to_have_value("AF")
         expect(page.locator("#link-notice")).to_be_hidden()
-        expect(page.locator("[data-testid=kpi-incidents]")).to_have_text("1", timeout=5000)
+        expect(page.locator("[data-testid=kpi-incidents]")).to_have_text("1")
