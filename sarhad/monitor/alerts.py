@@ -146,7 +146,8 @@ def next_alert_seq(db: Database) -> int:
 
 def insert_alert(db: Database, alert: Alert, seq: int, facts: str | None = None) -> bool:
     """Store ``alert`` as number ``seq`` unless that rule already alerted on that incident; True when it was new.
-    ``facts`` is what the rule looked at in the version that raised it (JSON, see :func:`sarhad.monitor.evaluate.looked_at`).
+    ``facts`` is what the rule looked at in the version that raised it (JSON, see
+    :func:`sarhad.monitor.evaluate.looked_at`).
 
     ``seq`` is the order of storing, which the live stream follows (sarhad.monitor.stream): take it from
     :func:`next_alert_seq` in the same write transaction (:meth:`Database.transaction`, where writers take

@@ -399,8 +399,10 @@ def _changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     return [{"fact": k, "old": old.get(k), "new": new.get(k)} for k in keys if old.get(k) != new.get(k)]
 
 
+@functools.lru_cache(maxsize=4096)
 def _instant(version: str) -> datetime | str:
-    """A version (a STIX timestamp) to compare; the text itself when it is not one."""
+    """A version (a STIX timestamp) to compare; the text itself when it is not one. Cached: the records of one
+    publish share its timestamp, and their alerts mostly that of the publish before."""
     try:
         return datetime.fromisoformat(version.replace("Z", "+00:00"))
     except ValueError:
@@ -446,14 +448,17 @@ class _Life:
             return
         assert version is not None
         text = _facts_text(facts)
-        old = json.loads(alert.facts) if alert.facts else None
-        if alert.lapsed is not None:
-            self._change(alert, "matches_again", version, _changes(old or {}, facts), reason=reason, facts=text)
-        elif old is not None and old != facts:
-            self._change(alert, "updated", version, _changes(old, facts), reason=reason, facts=text)
-        else:  # nothing the rule looks at changed (or it was not kept): only the version that last matched
+        if alert.lapsed is None and (not alert.facts or alert.facts == text or json.loads(alert.facts) == facts):
+            # nothing the rule looks at changed (or it was not kept): only the version that last matched (the
+            # same text is the same facts, without reading the JSON: the common case of a re-import)
             self.db.execute("UPDATE alerts SET version = ?, facts = ? WHERE id = ?", (version, text, alert.id))
-            self.alerts[(alert.rule, alert.incident_id)] = replace(alert, version=version, facts=text)
+            self.alerts[(alert.rule, alert.incident_id)] = StoredAlert(
+                alert.id, alert.rule, alert.incident_id, version, text, None
+            )
+            return
+        old = json.loads(alert.facts) if alert.facts else {}
+        event = "updated" if alert.lapsed is None else "matches_again"
+        self._change(alert, event, version, _changes(old, facts), reason=reason, facts=text)
 
     def unmatched(self, alert: StoredAlert, version: str | None) -> None:
         """A version of the alert's incident does not match its rule: no longer matching, when newer."""
