@@ -323,7 +323,7 @@ def test_the_worker_stops_when_the_import_fails_in_the_writer(node: Node, big: P
     with pytest.raises(RuntimeError, match="the writer fails"):
         import_file(node, "acled", big, worker_min_bytes=0, progress=progress)
     assert workers, "the import ran no worker process"
-    assert all(_gone(pid, 5) for pid in workers)
+    assert all(_gone(pid, 30) for pid in workers)
     assert (count_incidents(node.db), node.log.size()) == (0, 0)
 
 
@@ -343,7 +343,7 @@ def test_a_worker_that_dies_fails_the_import_and_stores_nothing(node: Node, held
 
     with pytest.raises(SarhadError, match=r"the import worker stopped unexpectedly \(exit code -9\)"):
         import_file(node, "acled", held_back, worker_min_bytes=0, progress=progress)
-    assert killed and _gone(killed[0], 5)
+    assert killed and _gone(killed[0], 30)
     assert (count_incidents(node.db), node.log.size()) == (0, 0)
 
 
@@ -372,7 +372,7 @@ def test_the_worker_dies_with_a_killed_parent(tmp_path: Path, held_back: Path) -
         assert workers and all(_state(pid) not in ("Z", "X", "-") for pid in workers)
         parent.send_signal(signal.SIGKILL)
         parent.wait(10)
-        assert all(_gone(pid, 10) for pid in workers)
+        assert all(_gone(pid, 30) for pid in workers)
     finally:
         if parent.poll() is None:
             parent.kill()

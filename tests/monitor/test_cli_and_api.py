@@ -83,7 +83,7 @@ def client(home: Path) -> Iterator[tuple[httpx.Client, dict[str, str]]]:
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 60  # a liveness bound: generous, the suite shares the CPUs
     while not server.started:
         assert time.monotonic() < deadline, "the server did not start"
         time.sleep(0.02)
