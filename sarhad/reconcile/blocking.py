@@ -4,7 +4,8 @@ Each record is *indexed* under a few keys and *probes* a few keys; two records a
 probes a key the other is indexed under. A key is a time bucket and a place bucket:
 
 * time: the day, for records whose date is known to within a week; the month, for vaguer ones. A record
-  probes every bucket of its own date range widened by its precision's slack (``DATE_SLACK_DAYS``);
+  probes every bucket of its own date range widened by its precision's slack (``DATE_SLACK_DAYS``), and
+  a record of a short range at least by ``DATE_REACH_DAYS`` (a party may date an incident days late);
 * place: a grid cell of ``CELL_DEGREES`` for coordinates that are a point (probing the 3x3 cells around
   it); the province for province-level places; the country, or nothing, for the vaguest.
 
@@ -20,7 +21,7 @@ from typing import Final
 
 import numpy as np
 
-from sarhad.reconcile.features import I64, Bool, Features
+from sarhad.reconcile.features import DATE_REACH_DAYS, I64, Bool, Features
 from sarhad.reconcile.record import DATE_SLACK_DAYS
 
 __all__ = ["CELL_DEGREES", "LONG_SPAN_DAYS", "Blocker", "candidate_pairs"]
@@ -110,8 +111,9 @@ def _keys(f: Features, index_mask: Bool, probe_mask: Bool) -> tuple[_Keys, _Keys
     area_admin = ~point & has_admin
     area_country = ~point & ~has_admin & has_country
     nowhere = ~point & ~has_admin & ~has_country
-    lo_day = f.day_start - f.slack
-    hi_day = f.day_end + f.slack
+    reach = np.where(short, np.maximum(f.slack, DATE_REACH_DAYS), f.slack)
+    lo_day = f.day_start - reach
+    hi_day = f.day_end + reach
     time_probes: list[tuple[Bool, list[int], I64, I64]] = [
         (short, [_T_DAY], lo_day, hi_day),
         (~short, [_T_MONTH_SHORT, _T_MONTH_LONG], _month(lo_day) - 1, _month(hi_day) + 1),
@@ -189,9 +191,10 @@ def candidate_pairs(f: Features, new: Bool | None = None) -> tuple[I64, I64]:
 
     Incremental runs pass ``new`` (True for the records added since the last run): new records probe every
     record, and old records probe the new ones, so that the pairs are exactly those a run over everything
-    would find. Probing is not symmetric (a week-precise date probes three days either side, a day-precise
-    one day; points never probe provinces), but whatever a short, day-slack point finds also finds it, so
-    those old records (most of them) need not probe.
+    would find. Probing is not symmetric (a week-precise date probes its week and ``DATE_REACH_DAYS`` either
+    side, a day-precise one its day and as many; a vaguer one whole months around its own; points never
+    probe provinces), but whatever a short, day-slack point finds also finds it, so those old records (most of
+    them) need not probe.
     """
     n = f.size
     everyone = np.ones(n, np.bool_)

@@ -8,14 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
 
 from sarhad.reconcile.record import DATE_SLACK_DAYS, Record
 
-__all__ = ["Features", "tokens"]
+__all__ = ["DATE_REACH_DAYS", "Features", "tokens"]
+
+# How many days either side of its own [start, end] a record with a short date range looks for other reports of
+# its incident: beyond the date slack, a party may date an incident days late (announced later, the bodies found
+# later). Such pairs are candidates, scored lower the further apart they are (see :mod:`sarhad.reconcile.score`).
+DATE_REACH_DAYS: Final = 5
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]

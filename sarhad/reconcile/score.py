@@ -5,8 +5,10 @@ The score is a weighted mean of six agreements, each from 0 to 1, with 0.5 where
 =========== ====== ==================================================================================
 part        weight agreement
 =========== ====== ==================================================================================
-date        0.25   1 for overlapping dates, 0.75 one day apart (night attacks), 0.35 within the slack;
-                   scaled down for vague dates (a month overlaps many incidents)
+date        0.25   1 for overlapping dates, 0.75 one day apart (night attacks), 0.35 within the slack and
+                   the day after it, then 0.1 less each further day (day-precise dates: 0.35 two days
+                   apart, 0.05 five days apart, 0 beyond); scaled down for vague dates (a month overlaps
+                   many incidents)
 place       0.25   for two coordinates: ``exp(-d²/2s²)`` with s the combined precision radius, at most 1
                    for two exact points and 0.7 for a town's; a coarse position (a district's or a
                    province's centroid) is an uncertain place: at most 0.5, as if the place were unknown,
@@ -19,6 +21,11 @@ wounded     0.08   the same, on the bests
 =========== ====== ==================================================================================
 
 Pairs whose score falls near the threshold are refined with the summaries' word overlap (Jaccard).
+
+A pair dated further apart than the slack allows (a party that announced an incident days late, or counted it
+from when the bodies were found) is the same incident only if the rest agrees strongly: unless its place,
+attack type, perpetrator and figures together reach ``Scoring.late_agreement`` of full agreement, it scores
+0, whatever its summaries say, so that different attacks in one district a few days apart stay apart.
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sarhad.reconcile.actor import actors_related
-from sarhad.reconcile.features import F64, I64, Features, tokens
+from sarhad.reconcile.features import F64, I64, Bool, Features, tokens
 from sarhad.reconcile.record import Record
 
 __all__ = ["WEIGHTS", "Scoring", "score_pairs"]
@@ -52,12 +59,15 @@ class Scoring:
     """The thresholds of a run: pairs scoring ``threshold`` or more may join one cluster; two clusters merge
     only when the mean score over all their cross pairs (unscored pairs count 0) is ``linkage`` or more,
     which keeps a chain A-B-C of look-alikes from pulling A and C together. ``text_band``: pairs within
-    this distance of the threshold are refined with the summaries' words (``text_weight``)."""
+    this distance of the threshold are refined with the summaries' words (``text_weight``).
+    ``late_agreement``: the least agreement of the parts other than the date (as a share of their weight)
+    for a pair dated further apart than the slack allows to score anything."""
 
     threshold: float = 0.64
     linkage: float = 0.45
     text_band: float = 0.2
     text_weight: float = 0.3
+    late_agreement: float = 0.6
 
 
 def _same(a: I64, b: I64, equal: float, differ: float) -> F64:
@@ -80,10 +90,26 @@ def _distance_km(f: Features, a: I64, b: I64) -> F64:
     return np.asarray(2 * _EARTH_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))), dtype=np.float64)
 
 
-def _date(f: Features, a: I64, b: I64) -> F64:
+_WITHIN_SLACK: Final = 0.35  # the date agreement of two dates further apart than a day but within the slack
+_PER_LATE_DAY: Final = 0.1  # how much less each further day beyond the slack agrees
+
+
+def _gap_days(f: Features, a: I64, b: I64) -> I64:
+    """The days between the two records' date ranges (0 when they overlap)."""
     gap = np.maximum(0, np.maximum(f.day_start[a], f.day_start[b]) - np.minimum(f.day_end[a], f.day_end[b]))
+    return np.asarray(gap, dtype=np.int64)
+
+
+def _beyond_slack(f: Features, a: I64, b: I64) -> Bool:
+    """Whether each pair is dated further apart than the vaguer record's slack allows."""
+    return np.asarray(_gap_days(f, a, b) > np.maximum(f.slack[a], f.slack[b]), dtype=np.bool_)
+
+
+def _date(f: Features, a: I64, b: I64) -> F64:
+    gap = _gap_days(f, a, b)
     slack = np.maximum(f.slack[a], f.slack[b])
-    base = np.where(gap == 0, 1.0, np.where(gap == 1, 0.75, np.where(gap <= slack, 0.35, 0.0)))
+    late = np.clip(_WITHIN_SLACK - _PER_LATE_DAY * (gap - slack - 1), 0.0, None)
+    base = np.where(gap == 0, 1.0, np.where(gap == 1, 0.75, np.where(gap <= slack, _WITHIN_SLACK, late)))
     span = np.maximum(f.day_end[a] - f.day_start[a], f.day_end[b] - f.day_start[b])
     vague = np.where(span == 0, 1.0, np.where(span <= 7, 0.8, 0.6))
     return np.asarray(base * vague, dtype=np.float64)
@@ -158,14 +184,17 @@ def score_pairs(records: Sequence[Record], f: Features, a: I64, b: I64, scoring:
     scoring = scoring or Scoring()
     if a.shape[0] == 0:
         return np.empty(0, np.float64)
-    s = (
-        WEIGHTS["date"] * _date(f, a, b)
-        + WEIGHTS["place"] * _place(f, a, b)
+    rest = (
+        WEIGHTS["place"] * _place(f, a, b)
         + WEIGHTS["attack"] * _same(f.attack[a], f.attack[b], 1.0, 0.0)
         + WEIGHTS["actor"] * _actor(f, a, b)
         + WEIGHTS["killed"] * _killed(f, a, b)
         + WEIGHTS["wounded"] * _counts(f.wounded_best[a], f.wounded_best[b])
     )
+    s = WEIGHTS["date"] * _date(f, a, b) + rest
+    # A pair dated late that the rest does not strongly support scores 0 (its words are not even read).
+    weak_late = _beyond_slack(f, a, b) & (rest < scoring.late_agreement * (1.0 - WEIGHTS["date"]))
+    s[weak_late] = 0.0
     band = np.nonzero(np.abs(s - scoring.threshold) <= scoring.text_band)[0]
     if band.shape[0]:
         jaccard, known = _jaccard(records, a[band], b[band])
