@@ -1,0 +1,102 @@
+"""What the framework's record-writing modules share: the one write path (:meth:`sarhad.node.Node.publisher`,
+with the query tables indexed in the same transaction) and the checks of a party, a quarter and a date that every
+kind of record makes before anything is written.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sarhad.errors import InvalidInput
+from sarhad.framework.model import JOINT
+from sarhad.framework.quarter import Quarter, utc_today
+from sarhad.framework.store import FrameworkData, index_stored
+
+if TYPE_CHECKING:
+    from sarhad.node import Node
+
+__all__ = [
+    "current_version",
+    "date_or_quarter_end",
+    "framework_quarter",
+    "now_stamp",
+    "publish",
+    "require_started",
+    "resolve_party",
+    "tlp_label",
+]
+
+
+def now_stamp() -> str:
+    """The UTC time now, to the second (``2026-04-14T09:30:00Z``), as a record's own time stamps write it."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def publish(node: Node, objects: list[tuple[dict[str, Any], str]]) -> list[str | None]:
+    """Publish objects in one transaction and index each new version; returns the versions (None = unchanged)."""
+    versions: list[str | None] = []
+    with node.publisher() as pub:
+        for stix, tlp in objects:
+            version = pub.add_object(stix, tlp=tlp)
+            index_stored(node.db, stix["id"], version)
+            versions.append(version)
+    return versions
+
+
+def tlp_label(tlp: str) -> str:
+    """A TLP label as given (``green``, `` Clear``) in the form stored (``GREEN``, ``CLEAR``)."""
+    return tlp.strip().upper()
+
+
+def resolve_party(data: FrameworkData, node: Node, party: str | None, *, joint: bool = False) -> str:
+    """The party a record is in the name of: ``party`` (this node's party by default), upper-cased.
+
+    Raises InvalidInput when it is not a party to the framework (or the joint committee, with ``joint``).
+    """
+    value = (party or node.settings.party).strip().upper()
+    allowed = [*data.parties, *([JOINT] if joint else [])]
+    if value not in allowed:
+        raise InvalidInput(f"party {value!r} is not one of {', '.join(allowed)}")
+    return value
+
+
+def framework_quarter(data: FrameworkData, text: str) -> Quarter:
+    """The quarter ``text`` names (``2026Q1``). Raises InvalidInput for a bad quarter or one before the
+    framework's first quarter."""
+    q = Quarter.parse(text)
+    first = Quarter.parse(data.framework.get("first_quarter") or "2025Q4")
+    if q < first:
+        raise InvalidInput(f"quarter {q} is before the framework's first quarter {first}")
+    return q
+
+
+def require_started(q: Quarter, what: str, today: date | None) -> None:
+    """Refuse a record of a quarter that has not started (by the UTC date): nothing can be assessed or measured
+    yet. The current quarter is allowed, as parties assess during it."""
+    now = Quarter.of(today or utc_today())
+    if q > now:
+        raise InvalidInput(f"quarter {q} has not started yet: {what} may be for the current quarter {now} or earlier")
+
+
+def date_or_quarter_end(text: str | None, flag: str) -> str | None:
+    """An ISO date from a date (``2026-03-31``) or a quarter (its last day); None for None.
+
+    Raises InvalidInput naming ``flag`` for anything else.
+    """
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        try:
+            return Quarter.parse(text).end.isoformat()
+        except InvalidInput:
+            raise InvalidInput(f"{flag} {text!r} is not a date (YYYY-MM-DD) or a quarter (YYYYQn)") from None
+
+
+def current_version(node: Node, object_id_: str) -> dict[str, Any] | None:
+    """The latest stored version of an object (by ``modified``), or None when this node holds none."""
+    row = node.db.fetchone("SELECT body FROM objects WHERE id = ? ORDER BY modified DESC LIMIT 1", (object_id_,))
+    return None if row is None else dict(json.loads(row[0]))

@@ -1,0 +1,175 @@
+"""Disputes: opened by a party about a commitment's assessment (or an indicator value) in a quarter, the other
+party's timed right of reply, escalation and outcome.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sarhad.errors import InvalidInput, NotFound
+from sarhad.framework._write import framework_quarter, publish, require_started, resolve_party, tlp_label
+from sarhad.framework.evidence import resolve_evidence
+from sarhad.framework.model import DISPUTE_LEVELS, DISPUTE_STATUSES, stix_object
+from sarhad.framework.quarter import utc_today
+from sarhad.framework.store import FrameworkData, load
+
+if TYPE_CHECKING:
+    from sarhad.node import Node
+
+__all__ = ["open_dispute", "reply_dispute", "update_dispute"]
+
+
+def _dispute(data: FrameworkData, code: str) -> dict[str, Any]:
+    for d in data.disputes:
+        if d["code"].upper() == code.strip().upper() or d["id"] == code.strip():
+            return dict(d)
+    raise NotFound(f"no dispute {code!r} (known: {', '.join(d['code'] for d in data.disputes) or 'none'})")
+
+
+def open_dispute(
+    node: Node,
+    commitment: str,
+    quarter: str,
+    summary: str,
+    position: str,
+    *,
+    indicator: str | None = None,
+    evidence: list[str] | None = None,
+    party: str | None = None,
+    level: str = "technical",
+    reply_days: int = 30,
+    today: date | None = None,
+    tlp: str = "GREEN",
+) -> dict[str, Any]:
+    """Open a dispute about a commitment's assessment (or an indicator value) in a quarter.
+
+    The raising party's position is recorded; the other party has ``reply_days`` to reply (a timed right of
+    reply, as CTED's 30 days). ``today`` (the UTC date by default) is the day it is raised on. Raises
+    InvalidInput (for an indicator of another commitment or a quarter that has not started by ``today``, among
+    others) or NotFound.
+    """
+    data = load(node.db)
+    c = data.commitment(commitment)
+    q = framework_quarter(data, quarter)
+    require_started(q, "a dispute", today)
+    raised_by = resolve_party(data, node, party)
+    if level not in DISPUTE_LEVELS:
+        raise InvalidInput(f"dispute level {level!r} is not one of {', '.join(DISPUTE_LEVELS)}")
+    if not summary.strip() or not position.strip():
+        raise InvalidInput("a dispute needs a --subject and the raising party's --position")
+    if not 1 <= reply_days <= 365:
+        raise InvalidInput(f"--reply-days {reply_days} is outside 1..365")
+    ind = None
+    if indicator:
+        found = data.indicator(indicator)
+        if found["commitment"] != c["code"]:
+            raise InvalidInput(
+                f"indicator {found['code']} belongs to commitment {found['commitment']}, not {c['code']}: "
+                f"open the dispute with --commitment {found['commitment']}"
+            )
+        ind = found["code"]
+    refs = resolve_evidence(node, evidence)
+    day = today or utc_today()
+    n = 1 + sum(1 for d in data.disputes if d["code"].startswith(f"D-{q}-{raised_by}"))
+    code = f"D-{q}-{raised_by}{n}"
+    stix = stix_object(
+        "dispute",
+        (data.code, code),
+        node.settings.party,
+        tlp_label(tlp),
+        framework=data.code,
+        code=code,
+        subject={
+            "kind": "indicator" if ind else "assessment",
+            "commitment": c["code"],
+            "quarter": str(q),
+            **({"indicator": ind} if ind else {}),
+        },
+        summary=summary.strip(),
+        raised_by=raised_by,
+        raised_on=day.isoformat(),
+        positions={raised_by: {"text": position.strip(), "evidence_refs": refs, "on": day.isoformat()}},
+        level=level,
+        status="open",
+        reply_due=(day + timedelta(days=reply_days)).isoformat(),
+        history=[{"on": day.isoformat(), "by": raised_by, "event": f"opened at {level} level"}],
+        recorded_by=node.settings.party,
+    )
+    publish(node, [(stix, tlp_label(tlp))])
+    return {
+        "id": stix["id"],
+        "code": code,
+        "commitment": c["code"],
+        "quarter": str(q),
+        "raised_by": raised_by,
+        "reply_due": stix["reply_due"],
+        "status": "open",
+        "level": level,
+    }
+
+
+def reply_dispute(
+    node: Node,
+    code: str,
+    position: str,
+    *,
+    evidence: list[str] | None = None,
+    party: str | None = None,
+    today: date | None = None,
+) -> dict[str, Any]:
+    """Record a party's position in a dispute (its reply, or a revised position). Raises NotFound."""
+    data = load(node.db)
+    d = _dispute(data, code)
+    who = resolve_party(data, node, party)
+    if not position.strip():
+        raise InvalidInput("a reply needs a --position")
+    refs = resolve_evidence(node, evidence)
+    day = (today or utc_today()).isoformat()
+    d["positions"] = {**d.get("positions", {}), who: {"text": position.strip(), "evidence_refs": refs, "on": day}}
+    if d["status"] == "open":
+        d["status"] = "under-review"
+    d["history"] = [*d.get("history", []), {"on": day, "by": who, "event": "position recorded"}]
+    publish(node, [(d, "GREEN")])
+    return {"code": d["code"], "status": d["status"], "positions": sorted(d["positions"])}
+
+
+def update_dispute(
+    node: Node,
+    code: str,
+    *,
+    status: str | None = None,
+    level: str | None = None,
+    note: str | None = None,
+    today: date | None = None,
+) -> dict[str, Any]:
+    """Escalate a dispute or record its outcome (resolved-agreed or resolved-disagreement-noted)."""
+    data = load(node.db)
+    d = _dispute(data, code)
+    day = (today or utc_today()).isoformat()
+    events = []
+    if level is not None:
+        if level not in DISPUTE_LEVELS:
+            raise InvalidInput(f"dispute level {level!r} is not one of {', '.join(DISPUTE_LEVELS)}")
+        events.append(
+            f"escalated to {level} level"
+            if DISPUTE_LEVELS.index(level) > DISPUTE_LEVELS.index(d["level"])
+            else f"moved to {level} level"
+        )
+        d["level"] = level
+    if status is not None:
+        if status not in DISPUTE_STATUSES:
+            raise InvalidInput(f"dispute status {status!r} is not one of {', '.join(DISPUTE_STATUSES)}")
+        events.append(f"status {status}")
+        d["status"] = status
+        if status.startswith("resolved"):
+            d["resolved_on"] = day
+    if not events and not note:
+        raise InvalidInput("nothing to change: give --status, --level or --note")
+    if note:
+        d["resolution"] = note if status and status.startswith("resolved") else d.get("resolution")
+        events.append(note)
+    d = {k: v for k, v in d.items() if v is not None}
+    d["history"] = [*d.get("history", []), {"on": day, "by": node.settings.party, "event": "; ".join(events)}]
+    publish(node, [(d, "GREEN")])
+    return {"code": d["code"], "status": d["status"], "level": d["level"]}
