@@ -11,8 +11,8 @@
 * ``peer_former_keys``: the former keys of a peer's log whose copy is filed under that peer (registered or
   removed): keys its checkpoints were signed with before the peer was registered again with another key.
 * ``withheld_versions``: the versions of peers' logs whose bodies this node was refused (withheld by TLP): the
-  object id, version, TLP level, origin and SHA-256 their envelopes give, and when each arrived (see
-  sarhad.exchange.withheld).
+  object id, version, TLP level, origin and SHA-256 their envelopes give, when each arrived and in which order
+  (``seq``, which the live stream follows; see sarhad.exchange.withheld).
 * ``owed_cosignatures``: per peer, the size of its checkpoint whose cosignature this node still owes it (the
   peer refused it, or the answer never came) and why; the next sync sends it again (see sarhad.exchange.sync).
 * ``refused_entries``: the entries of a peer's verified log whose object a sync did not apply (it speaks for
@@ -152,4 +152,9 @@ MIGRATIONS: Final[list[Statement]] = [
         body TEXT NOT NULL,
         PRIMARY KEY (peer, idx)
     )""",
+    # Live stream (sarhad.monitor.stream): the order withheld versions were recorded in, as ``objects.seq``, which
+    # the stream follows to tell open pages that an incident (and its alerts) is no longer listed; NULL for the
+    # rows recorded before.
+    "ALTER TABLE withheld_versions ADD COLUMN seq {bigint}",
+    "CREATE UNIQUE INDEX withheld_versions_seq ON withheld_versions (seq)",
 ]

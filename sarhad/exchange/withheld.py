@@ -48,21 +48,30 @@ __all__ = [
 ]
 
 _INSERT: Final = (
-    "INSERT INTO withheld_versions (id, modified, tlp, origin, sha256, recorded) VALUES (?, ?, ?, ?, ?, ?)"
+    "INSERT INTO withheld_versions (id, modified, tlp, origin, sha256, recorded, seq) VALUES (?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (id, modified) DO NOTHING"
 )
 
 
 def record_withheld(db: Database, envelopes: Sequence[Envelope], origin: str) -> None:
     """Keep the versions of ``envelopes`` (whose bodies were withheld from this node) as published by party
-    ``origin``, with the SHA-256 each envelope logs and the time (UTC) they arrived, in the caller's
-    transaction. A version already kept is left as it is: ``(id, modified)`` is the table's key, so of two
-    peers' envelopes of one version (an object has one origin: it should not happen) the first recorded stays,
-    with its arrival."""
+    ``origin``, with the SHA-256 each envelope logs, the time (UTC) they arrived and their order, in the
+    caller's transaction. A version already kept is left as it is: ``(id, modified)`` is the table's key, so of
+    two peers' envelopes of one version (an object has one origin: it should not happen) the first recorded
+    stays, with its arrival.
+
+    The order (``seq``) follows the highest committed, as ``objects.seq`` does: the caller's write transaction
+    is the only writer (sarhad.store.db), so the live stream (sarhad.monitor.stream) sees the numbers in order.
+    """
     if envelopes:
         now = datetime.now(UTC)
         arrived = now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
-        db.executemany(_INSERT, [(e.object_id, e.version, e.tlp, origin, e.sha256, arrived) for e in envelopes])
+        top = db.fetchone("SELECT MAX(seq) FROM withheld_versions")
+        first = int(top[0] or 0) + 1 if top is not None else 1
+        db.executemany(
+            _INSERT,
+            [(e.object_id, e.version, e.tlp, origin, e.sha256, arrived, first + n) for n, e in enumerate(envelopes)],
+        )
 
 
 def drop_superseded(db: Database, deltas: Deltas, ids: Collection[str] | None = None) -> list[str]:

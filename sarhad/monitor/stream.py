@@ -4,8 +4,9 @@ A :class:`Watcher` follows the node's ``objects``, ``alerts`` and ``alert_events
 (``seq``), so it sees every new incident, alert and change of an alert however it arrived: published through the
 API in this process, imported by the CLI or synced by another process, whatever the writer's clock said. It
 broadcasts each incident (``incident`` events), each new alert (``alert``) and each change of an alert's life
-(``alert_update``: updated, no longer matches, matches again; see :mod:`sarhad.monitor.alerts`) to the
-subscribers of its :class:`Broadcaster`.
+(``alert_update``: updated, no longer matches, matches again; see :mod:`sarhad.monitor.alerts`) and each incident
+no longer listed because a peer withheld a later version of it (``withheld``, followed by ``withheld_versions``'
+sequence numbers) to the subscribers of its :class:`Broadcaster`.
 It evaluates no rule: every writer (the publisher, the sync) runs :func:`sarhad.monitor.evaluate.evaluate` in
 the transaction that writes the records, so an alert says what the database held when its record was written,
 whenever the watcher looks. :func:`wake_watchers` (called by ``notify_committed()`` after a commit) makes it
@@ -43,14 +44,29 @@ _WAS_WITHHELD: Final = (
     " AND NOT EXISTS (SELECT 1 FROM objects o WHERE o.id = i.id AND o.modified >= w.modified"
     " AND o.modified < i.modified))"
 )
+# The withheld versions recorded since the last look (``w``) that ended their incident's listing: the incident has
+# no current version now (no row in incidents; an incident of this node's own always has one), ``w`` is the first
+# version withheld after the latest copy held (``h``, the version the incident was listed with) and no copy held is
+# later than ``w``. Read: the incident's id, the copy's version, TLP and origin, ``w``'s version and its seq.
+_NEWLY_WITHHELD: Final = (
+    "SELECT w.id, h.modified, h.tlp, h.origin, w.modified, w.seq FROM withheld_versions w JOIN objects h ON h.id = w.id"
+    " AND h.modified = (SELECT MAX(o.modified) FROM objects o WHERE o.id = w.id AND o.modified < w.modified)"
+    " WHERE w.seq > ? AND w.seq <= ? AND h.type = 'incident'"
+    " AND NOT EXISTS (SELECT 1 FROM incidents i WHERE i.id = w.id)"
+    " AND NOT EXISTS (SELECT 1 FROM objects o WHERE o.id = w.id AND o.modified > w.modified)"
+    " AND NOT EXISTS (SELECT 1 FROM withheld_versions e WHERE e.id = w.id AND e.modified > h.modified"
+    " AND e.modified < w.modified)"
+    " ORDER BY w.seq LIMIT ?"
+)
 _watchers: weakref.WeakSet[Watcher] = weakref.WeakSet()
 _broadcasters: weakref.WeakSet[Broadcaster] = weakref.WeakSet()
 
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """One stream event: ``kind`` is ``incident`` or ``alert``; ``tlp``, ``origin`` and, for a TLP:RED record,
-    its named ``recipients`` decide who may see it (sarhad.web.auth.may_read)."""
+    """One stream event: ``kind`` is ``incident``, ``alert``, ``alert_update`` or ``withheld``; ``tlp``,
+    ``origin`` and, for a TLP:RED record, its named ``recipients`` decide who may see it
+    (sarhad.web.auth.may_read)."""
 
     kind: str
     data: dict[str, Any]
@@ -139,30 +155,34 @@ class Watcher:
     version when it looks (a peer withheld a later version) is not streamed then; once a current version of that
     incident arrives, every alert on it is streamed again (``"listed_again": true``), as the alerts' list shows
     them again. That is read from the store (the incident's version before the current one was withheld), not
-    kept in memory, so a restarted server streams them too. It only reads: the alerts it streams were stored by
-    the writers of their records (see the module's docstring).
+    kept in memory, so a restarted server streams them too. Likewise, when a peer withholds a later version of an
+    incident listed until then, so that it and its alerts are no longer listed, it streams a ``withheld`` event
+    (:meth:`_new_withheld`), read from the store (the versions withheld, in the order recorded). It only reads:
+    the alerts it streams were stored by the writers of their records (see the module's docstring).
     """
 
     def __init__(self, db: Database, broadcaster: Broadcaster, *, interval: float = 0.25) -> None:
         self.db = db
         self.broadcaster = broadcaster
         self.interval = interval
-        # how far it has streamed: the ``seq`` of ``objects``, of ``alerts`` and of ``alert_events``
+        # how far it has streamed: the ``seq`` of ``objects``, ``alerts``, ``alert_events`` and ``withheld_versions``
         self._seq: int | None = None
         self._alert_seq: int | None = None
         self._event_seq: int | None = None
+        self._withheld_seq: int | None = None
         self._wake: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         _watchers.add(self)
 
-    def _tops(self) -> tuple[int, int, int]:
-        """The highest ``seq`` of ``objects``, ``alerts`` and ``alert_events``, read in one statement (one
-        snapshot)."""
+    def _tops(self) -> tuple[int, int, int, int]:
+        """The highest ``seq`` of ``objects``, ``alerts``, ``alert_events`` and ``withheld_versions``, read in one
+        statement (one snapshot)."""
         row = self.db.fetchone(
-            "SELECT (SELECT MAX(seq) FROM objects), (SELECT MAX(seq) FROM alerts), (SELECT MAX(seq) FROM alert_events)"
+            "SELECT (SELECT MAX(seq) FROM objects), (SELECT MAX(seq) FROM alerts), (SELECT MAX(seq) FROM alert_events),"
+            " (SELECT MAX(seq) FROM withheld_versions)"
         )
         assert row is not None
-        return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
+        return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0), int(row[3] or 0)
 
     def poll(self) -> list[Event]:
         """One look: the events for the incidents stored, the alerts raised and the alerts changed since the last.
@@ -174,11 +194,13 @@ class Watcher:
         numbers first, in one statement, then only what lies at or below them: a commit landing meanwhile is left
         whole to the next look, not skipped by a mark moved past it.
         """
-        if self._seq is None or self._alert_seq is None or self._event_seq is None:
-            self._seq, self._alert_seq, self._event_seq = self._tops()
+        if self._seq is None or self._alert_seq is None or self._event_seq is None or self._withheld_seq is None:
+            self._seq, self._alert_seq, self._event_seq, self._withheld_seq = self._tops()
             return []
-        top, alert_top, event_top = self._tops()
-        return self._new_incidents(top) + self._new_alerts(alert_top) + self._new_changes(event_top)
+        top, alert_top, event_top, withheld_top = self._tops()
+        # the withheld first, while the alerts' mark still says which alerts were streamed before this look
+        withheld = self._new_withheld(withheld_top)
+        return withheld + self._new_incidents(top) + self._new_alerts(alert_top) + self._new_changes(event_top)
 
     def _new_incidents(self, top: int) -> list[Event]:
         assert self._seq is not None
@@ -234,6 +256,32 @@ class Watcher:
             change = {"event": str(r[_SEQ + 2]), "version": str(r[_SEQ + 3]), "changes": json.loads(r[_SEQ + 4]),
                       "at": str(r[_SEQ + 5])}  # fmt: skip
             events += self._alert_events([r], kind="alert_update", extra={"change": change})
+        return events
+
+    def _new_withheld(self, top: int) -> list[Event]:
+        """The ``withheld`` events of the incidents no longer listed since the last look: a peer withheld a later
+        version of each (recorded since, :data:`_NEWLY_WITHHELD`), so neither the incident nor its alerts are
+        listed (sarhad.monitor.alerts.listed) until a current version arrives (:meth:`_listed_again`).
+
+        Each names the incident (``id``), the version held that is no longer current (``version``), the version
+        withheld (``withheld_version``) and the alerts on the incident streamed before this look (``alerts``, newest
+        first), which a page showed and counted. It goes to those who may read the version held (its TLP, origin
+        and named recipients): those who were shown the incident.
+        """
+        assert self._withheld_seq is not None and self._alert_seq is not None
+        rows = self.db.fetchall(_NEWLY_WITHHELD, (self._withheld_seq, top, _BATCH))
+        self._withheld_seq = int(rows[-1][5]) if len(rows) == _BATCH else max(top, self._withheld_seq)
+        events = []
+        for incident_id, version, tlp, origin, withheld_version, _ in rows:
+            alerts = self.db.fetchall(
+                # an alert stored before alerts were numbered (no seq) was listed, never streamed: a page counted it
+                "SELECT id FROM alerts WHERE incident_id = ? AND (seq <= ? OR seq IS NULL) ORDER BY created DESC, id",
+                (incident_id, self._alert_seq),
+            )
+            data = {"id": str(incident_id), "version": str(version), "withheld_version": str(withheld_version),
+                    "alerts": [str(a[0]) for a in alerts]}  # fmt: skip
+            named = _recipients_of(self.db, str(incident_id), str(version)) if tlp == "RED" else ()
+            events.append(Event("withheld", data, str(tlp), str(origin), named))
         return events
 
     def _listed_again(self, incident_ids: list[str]) -> list[Event]:
@@ -311,6 +359,15 @@ def _summaries(db: Database, where: str, params: list[Any]) -> list[dict[str, An
     from sarhad.monitor.views import compact_rows
 
     return compact_rows(db, where, params)
+
+
+def _recipients_of(db: Database, object_id: str, modified: str) -> tuple[str, ...]:
+    """The named recipients of version ``modified`` of object ``object_id`` (empty when it names none)."""
+    rows = db.fetchall(
+        "SELECT recipient FROM object_recipients WHERE object_id = ? AND modified = ? ORDER BY recipient",
+        (object_id, modified),
+    )
+    return tuple(str(r[0]) for r in rows)
 
 
 def _recipients(db: Database, incident_id: str) -> tuple[str, ...]:

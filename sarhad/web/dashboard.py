@@ -14,9 +14,10 @@ Routes (:func:`routes`):
 * ``POST /api/dashboard/rules``, ``DELETE /api/dashboard/rules/{name}``: manage alert rules (analyst or admin).
 * ``GET /api/dashboard/report?quarter=YYYY-Qn``: the framework's quarterly report (HTML), written from the
   records and incidents the principal may read.
-* ``GET /api/stream``: server-sent events (``text/event-stream``): ``incident``, ``alert`` and ``alert_update``
-  events. It takes the token in the ``Authorization`` header like every API route; the page reads it with
-  ``fetch()`` and a stream reader (``EventSource`` cannot send headers, and a token in a URL would end up in logs).
+* ``GET /api/stream``: server-sent events (``text/event-stream``): ``incident``, ``alert``, ``alert_update`` and
+  ``withheld`` events (see :mod:`sarhad.monitor.stream`). It takes the token in the ``Authorization`` header like
+  every API route; the page reads it with ``fetch()`` and a stream reader (``EventSource`` cannot send headers,
+  and a token in a URL would end up in logs).
 
 The app factory must let ``/`` and ``/static/…`` through without a token: :data:`PUBLIC_PATHS` and
 :data:`PUBLIC_PREFIXES`; until it does, :func:`compose` wraps an app so that they are served before it.
@@ -583,7 +584,8 @@ def _hub(request: Request) -> _Hub:
 
 
 async def stream(request: Request) -> Response:
-    """Server-sent events: ``incident``, ``alert`` and ``alert_update`` (only those the principal may read)."""
+    """Server-sent events: ``incident``, ``alert``, ``alert_update`` and ``withheld`` (only those the principal may
+    read)."""
     ctx = Context.of(request)
     principal = principal_of(request)
     hub = _hub(request)

@@ -141,3 +141,29 @@ def test_an_alert_withheld_is_streamed_by_the_restarted_server_when_a_current_ve
     alert = events[-1][1]
     assert (alert["rule"], alert["incident_id"], alert["listed_again"]) == ("jaish", record.id, True)
     assert alert["state"] == "matches"
+
+
+def test_an_incident_withheld_is_streamed_by_the_restarted_server_as_withheld(pair: tuple[Node, Node]) -> None:
+    """The alert is raised while no server runs; the server starts, then PK withholds a later version: the stream
+    says the incident is no longer listed, with its alert, as the alerts' list no longer shows it."""
+    pk, ir = pair
+    add_rule(ir.db, Rule("jaish", perpetrators=("Jaish al-Adl",)))
+    token = create_token(ir.db, "desk", "viewer", "IR")
+    record = make("withheld-after-restart")
+    pk.publish([record])
+    _sync(pk, ir)  # the first version, which alerts
+    (listed,) = list_alerts(ir.db)
+    with (
+        serving(ir) as base,
+        httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client,
+        client.stream("GET", "/api/stream") as stream,
+    ):
+        lines = stream.iter_lines()
+        assert next(lines) == "retry: 1000"  # subscribed: the watcher has set its marks
+        mark_incident(pk, record.id, "RED")  # a later version IR's peer principal may not read
+        _sync(pk, ir)
+        events = _events_until(lines, record.id)
+    assert list_alerts(ir.db) == []
+    assert [kind for kind, _ in events] == ["withheld"]
+    withheld = events[0][1]
+    assert (withheld["id"], withheld["alerts"], withheld["version"]) == (record.id, [listed.id], listed.version)

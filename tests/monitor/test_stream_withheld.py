@@ -5,6 +5,7 @@ PK and IR nodes on loopback."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,37 @@ def test_an_alert_on_an_incident_withheld_when_the_stream_looks_is_streamed_when
     mark_incident(pk, record.id, "GREEN")  # a further version: the alert is not streamed again
     sync_peer(ir, get_peer(ir.db, "PK"))
     assert [e.kind for e in watcher.poll()] == ["incident"]
+
+
+def test_an_incident_withheld_while_the_stream_looks_is_streamed_as_withheld_once_then_listed_again(
+    pair: tuple[Node, Node],
+) -> None:
+    """The incident and its alert are listed; a later version PK withholds from IR makes them unlisted: a watcher
+    started after the alert was raised (a restarted server) streams that once, with the alert, to those who read
+    the copy IR holds; a current version then brings the alert back (listed_again)."""
+    pk, ir = pair
+    add_rule(ir.db, Rule("jaish", perpetrators=("Jaish al-Adl",)))
+    record = make("listed-then-withheld")
+    pk.publish([record])
+    sync_peer(ir, get_peer(ir.db, "PK"))  # the first version, which alerts, before the server (re)starts
+    held = ir.db.fetchone("SELECT modified FROM incidents WHERE id = ?", (record.id,))
+    assert held is not None
+    watcher = Watcher(ir.db, Broadcaster())
+    assert watcher.poll() == []  # the first look only sets the marks
+    mark_incident(pk, record.id, "RED")  # a later version IR's peer principal may not read
+    sync_peer(ir, get_peer(ir.db, "PK"))
+    assert list_alerts(ir.db) == []
+    (event,) = watcher.poll()
+    assert (event.kind, event.tlp, event.origin) == ("withheld", "CLEAR", "PK")
+    assert event.data["id"] == record.id
+    assert event.data["alerts"] == [alert_id("jaish", record.id)]
+    assert event.data["version"] == str(held[0])  # the version held, no longer current
+    assert event.data["withheld_version"] > event.data["version"]
+    assert watcher.poll() == []  # once
+    pk.publish([replace(make("listed-then-withheld", killed=3), tlp="RED")])  # withheld too: nothing new
+    sync_peer(ir, get_peer(ir.db, "PK"))
+    assert watcher.poll() == []
+    mark_incident(pk, record.id, "CLEAR")  # current again: the alert is listed again
+    sync_peer(ir, get_peer(ir.db, "PK"))
+    events = watcher.poll()
+    assert [(e.kind, e.data.get("listed_again")) for e in events] == [("incident", None), ("alert", True)]
