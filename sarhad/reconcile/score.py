@@ -144,10 +144,16 @@ def _actor(f: Features, a: I64, b: I64) -> F64:
     xa, xb = f.actor[a], f.actor[b]
     out = _same(xa, xb, 1.0, 0.1)
     differ = np.nonzero((xa >= 0) & (xb >= 0) & (xa != xb))[0]
+    # Many pairs share a pair of actors: ask the registry once per distinct pair of actors, not per record pair.
+    actor_pairs = xa[differ] * np.int64(len(f.actor_names)) + xb[differ]
+    distinct, which = np.unique(actor_pairs, return_inverse=True)
     names = f.actor_names
-    for k in differ.tolist():
-        if actors_related(names[int(xa[k])], names[int(xb[k])]):
-            out[k] = 0.7
+    related = np.fromiter(
+        (actors_related(names[code // len(names)], names[code % len(names)]) for code in distinct.tolist()),
+        np.bool_,
+        distinct.shape[0],
+    )
+    out[differ[related[which]]] = 0.7
     return out
 
 
@@ -159,19 +165,33 @@ def _killed(f: Features, a: I64, b: I64) -> F64:
 _MAX_TOKENS: Final = 16
 
 
+def _word_codes(records: Sequence[Record], needed: I64) -> npt.NDArray[np.int64]:
+    """One row per record of ``needed``: the codes of its first ``_MAX_TOKENS`` summary words in sorted order,
+    padded with -1, as wide as the longest row. Each record's words are read once, whatever its pair count."""
+    vocabulary: dict[str, int] = {}
+    codes: list[int] = []
+    lengths: list[int] = []
+    for i in needed.tolist():
+        words = sorted(tokens(records[i].summary))[:_MAX_TOKENS]
+        codes.extend([vocabulary.setdefault(w, len(vocabulary)) for w in words])
+        lengths.append(len(words))
+    counts = np.array(lengths, dtype=np.int64)
+    matrix = np.full((needed.shape[0], max(lengths, default=0)), -1, dtype=np.int64)
+    # Fill every row at once: word k of row r goes to column (k - the row's first word's place in ``codes``).
+    starts = np.repeat(np.cumsum(counts) - counts, counts)
+    matrix[np.repeat(np.arange(needed.shape[0]), counts), np.arange(len(codes)) - starts] = codes
+    return matrix
+
+
 def _jaccard(records: Sequence[Record], a: I64, b: I64) -> tuple[F64, npt.NDArray[np.bool_]]:
     """Word-set Jaccard of the summaries of each pair, and whether both summaries have words."""
     needed = np.unique(np.concatenate([a, b]))
-    vocabulary: dict[str, int] = {}
-    matrix = np.full((needed.shape[0], _MAX_TOKENS), -1, dtype=np.int64)
-    for row, i in enumerate(needed.tolist()):
-        words = sorted(tokens(records[i].summary))[:_MAX_TOKENS]
-        matrix[row, : len(words)] = [vocabulary.setdefault(w, len(vocabulary)) for w in words]
+    matrix = _word_codes(records, needed)
     ta = matrix[np.searchsorted(needed, a)]
     tb = matrix[np.searchsorted(needed, b)]
     la, lb = (ta >= 0).sum(axis=1), (tb >= 0).sum(axis=1)
     inter = np.zeros(a.shape[0], dtype=np.int64)
-    for k in range(_MAX_TOKENS):  # tokens are distinct within a row: count the matches column by column
+    for k in range(matrix.shape[1]):  # tokens are distinct within a row: count the matches column by column
         col = tb[:, k : k + 1]
         inter += ((ta == col) & (col >= 0)).sum(axis=1)
     union = la + lb - inter

@@ -5,11 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
+from sarhad.reconcile.actor import actors_related
+from sarhad.reconcile.blocking import candidate_pairs
 from sarhad.reconcile.cluster import cluster_records
 from sarhad.reconcile.features import Features
 from sarhad.reconcile.record import Record
-from sarhad.reconcile.score import score_pairs
+from sarhad.reconcile.score import Scoring, score_pairs
+from sarhad.reconcile.synth import generate
 from tests.reconcile.helpers import record
 
 # Zahedan county's centroid, and a point 30 km north of it (0.27 degrees of latitude)
@@ -50,3 +54,33 @@ def test_a_district_centroid_does_not_pull_in_a_different_attack_30_km_away() ->
                    admin1="IR-11", place="Zahedan", attack="Armed Assault", killed=2)  # fmt: skip
     result = cluster_records([district, other])
     assert result.labels[district.id] != result.labels[other.id]
+
+
+def test_scoring_many_pairs_at_once_gives_each_pair_its_own_score() -> None:
+    # Words and related perpetrators are worked out once per record and once per pair of actors for a whole
+    # batch: every pair must still score exactly what it scores alone.
+    records = sorted(generate(400, seed=3).records, key=lambda r: r.id)
+    f = Features.of(records)
+    a, b = candidate_pairs(f)
+    wordy = Scoring(text_band=1.0)  # every pair is refined with its summaries' words
+    together = score_pairs(records, f, a, b, wordy)
+    sample = range(0, a.shape[0], 3)
+    alone = [float(score_pairs(records, f, a[k : k + 1], b[k : k + 1], wordy)[0]) for k in sample]
+    assert [float(together[k]) for k in sample] == alone
+    # the batch holds what the shortcuts group: related perpetrators, and summaries with words
+    names = [(records[x].actor, records[y].actor) for x, y in zip(a.tolist(), b.tolist(), strict=True)]
+    assert any(p and q and p != q and actors_related(p, q) for p, q in names)
+    assert len({r.summary for r in records}) > 100
+
+
+def test_a_related_group_agrees_more_than_another_group_and_less_than_the_same() -> None:
+    claimed = record("PK", "P", "2024-05-02", perpetrator="Jaish al-Adl", killed=3)
+    named = (("SAME", "Jaish ul-Adl"), ("RELATED", "Jundallah"), ("OTHER", "TTP"), ("RELATED2", "Jundallah"))
+    others = [record("IR", ref, "2024-05-02", perpetrator=name, killed=3) for ref, name in named]
+    records = [claimed, *others]
+    same, related, other, related_again = score_pairs(
+        records, Features.of(records), np.zeros(4, np.int64), np.arange(1, 5)
+    )
+    assert related == related_again
+    assert same - related == pytest.approx(0.15 * (1.0 - 0.7))
+    assert related - other == pytest.approx(0.15 * (0.7 - 0.1))
