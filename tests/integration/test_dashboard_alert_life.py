@@ -101,9 +101,10 @@ def pair(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Node,
 def test_an_alert_sent_again_when_its_incident_is_current_again_is_listed_once_with_its_state(
     pair: tuple[Node, Node, str], browser_page: tuple[Any, list[str]]
 ) -> None:
-    """IR's page lists the alert; PK withholds a later version (TLP:RED, 2 killed), then clears it: the stream
-    sends the alert again (listed_again) and its change (no longer matches), and the page shows one row, so
-    marked, and counts it once."""
+    """IR's page lists the alert; PK withholds a later version (TLP:RED, 2 killed): the stream says so
+    (withheld) and the page drops the alert and the incident's row and counts them out; PK then clears it: the
+    stream sends the alert again (listed_again) and its change (no longer matches), and the page shows one row,
+    so marked, and counts it once."""
     pk, ir, ir_url = pair
     page, _ = browser_page
     add_rule(ir.db, Rule("deadly", min_killed=5))
@@ -116,8 +117,20 @@ def test_an_alert_sent_again_when_its_incident_is_current_again_is_listed_once_w
     expect(row).to_have_count(1)
     expect(page.locator("#alert-count")).to_have_text("1")
 
+    incident_row = page.locator(f"#incidents tbody tr[data-id='{record.id}']")
+    expect(incident_row).to_have_count(1)
+    total = page.inner_text("[data-testid='kpi-incidents']")
+
     pk.publish([replace(make("withheld-toll", killed=2), tlp="RED")])  # IR may not read it
     sync_peer(ir, get_peer(ir.db, "PK"))
+    # No longer listed: the page drops the alert and the incident's row live and counts them out.
+    expect(row).to_have_count(0)
+    expect(page.locator("#alert-count")).to_have_text("0")
+    expect(incident_row).to_have_count(0)
+    expect(page.locator("[data-testid='kpi-incidents']")).not_to_have_text(total)
+    withheld = "window.sarhadEvents.filter(e => e.kind === 'withheld').map(e => [e.id, e.alerts.length])"
+    assert page.evaluate(withheld) == [[record.id, 1]]
+
     mark_incident(pk, record.id, "CLEAR")  # the same facts, readable: current on IR again
     sync_peer(ir, get_peer(ir.db, "PK"))
     current = ir.db.fetchone("SELECT modified FROM incidents WHERE id = ?", (record.id,))
@@ -128,3 +141,30 @@ def test_an_alert_sent_again_when_its_incident_is_current_again_is_listed_once_w
     page.wait_for_function("window.sarhadEvents.some(e => e.kind === 'alert' && e.listed_again)")
     expect(row).to_have_count(1)
     expect(page.locator("#alert-count")).to_have_text("1")
+    expect(incident_row).to_have_count(1)
+
+
+def test_a_change_of_an_alert_past_the_50_shown_leaves_the_list_newest_first(
+    tmp_path: Path, browser_page: tuple[Any, list[str]]
+) -> None:
+    """51 alerts, the page shows the newest 50; a later version of the oldest alert's incident updates that alert:
+    it is older than every alert shown, so it stays unshown (the list stays newest first) and counted once."""
+    page, _ = browser_page
+    with _serve(tmp_path / "pk", PLACES) as served:
+        with Node.open(load_settings(served["home"])) as node:
+            add_rule(node.db, Rule(name="deadly", min_killed=5))
+            oldest = _incident("PK", "oldest-toll", *TOLL[2:-1], 7)
+            node.publish([oldest])  # raised first: the oldest alert
+            node.publish([_incident("PK", f"toll-{n}", *TOLL[2:-1], 7) for n in range(50)])
+        _sign_in(page, served["base"], served["analyst"])
+        page.wait_for_selector("#live[data-state='on']")
+        items = page.locator("#alert-list li[data-id]")
+        expect(items).to_have_count(50)
+        expect(page.locator("#alert-count")).to_have_text("51")
+        shown = items.evaluate_all("els => els.map(e => e.dataset.id)")
+
+        with Node.open(load_settings(served["home"])) as node:
+            node.publish([_incident("PK", "oldest-toll", *TOLL[2:-1], 30)])
+        page.wait_for_function("window.sarhadEvents.some(e => e.kind === 'alert_update')")
+        assert items.evaluate_all("els => els.map(e => e.dataset.id)") == shown
+        expect(page.locator("#alert-count")).to_have_text("51")

@@ -9,7 +9,7 @@
   const PERP_COLOURS = ["#ff7a6b", "#e5a54b", "#c792ea", "#5aa9e6", "#5fd39a", "#f2d17b", "#7fd1d8", "#ff9ecf", "#b8c4d0"];
   const state = { token: sessionStorage.getItem(TOKEN_KEY), me: null, offset: 0, limit: 25, selected: null,
     measure: "incidents", colourBy: "party", parties: new Set(), perps: [], months: [], live: null, loads: 0,
-    fresh: new Set(), perpGroups: new Map(), groupOf: new Map(), drawn: [], linked: false, optionsReady: Promise.resolve(), pageFromLink: null, notApplied: [] };
+    fresh: new Set(), withheld: new Set(), perpGroups: new Map(), groupOf: new Map(), drawn: [], linked: false, optionsReady: Promise.resolve(), pageFromLink: null, notApplied: [] };
   const $ = (sel) => document.querySelector(sel);
   const esc = (v) => String(v == null ? "" : v).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
   const fmt = new Intl.NumberFormat("en");
@@ -524,6 +524,7 @@
     li.tabIndex = 0;
     li.dataset.id = a.id;
     li.dataset.incident = a.incident_id;
+    li.dataset.created = a.created || "";
     li.dataset.state = a.state || "matches";
     li.classList.toggle("fresh", Boolean(fresh));
     li.classList.toggle("lapsed", a.state === "no_longer_matches");
@@ -537,12 +538,13 @@
     li.addEventListener("keydown", (e) => { if (e.key === "Enter") open(); });
     return li;
   }
+  const NO_ALERTS = `<li class="empty" tabindex="-1">No alerts yet. Rules raise alerts as records arrive.</li>`;
   async function loadAlerts() {
     const data = await api("/api/dashboard/alerts?limit=50");
     const ol = $("#alert-list");
     ol.innerHTML = "";
     for (const a of data.alerts) ol.appendChild(alertItem(a, false));
-    if (!data.alerts.length) ol.innerHTML = `<li class="empty" tabindex="-1">No alerts yet. Rules raise alerts as records arrive.</li>`;
+    if (!data.alerts.length) ol.innerHTML = NO_ALERTS;
     $("#alert-count").textContent = fmt.format(data.total);
   }
   async function loadRules() {
@@ -847,12 +849,14 @@
   function setLive(s, label) { $("#live").dataset.state = s; $("#live .label").textContent = label; }
   function onIncident(row) {
     window.sarhadEvents.push({ kind: "incident", id: row.id, at: Date.now() });
+    state.withheld.delete(row.id);
     state.fresh.add(row.id);
     debouncedLiveRefresh();
     if (!matchesFilters(row)) return;
     if (row.lat != null) {
       const m = L.circleMarker([row.lat, row.lon], { radius: radiusFor(row.killed_best) + 2, color: "#ffffff", weight: 2, fillColor: colourOf(row), fillOpacity: .95, className: "pulse" })
         .bindPopup(popup(row)).on("click", () => showDetail(row.id)).addTo(liveLayer);
+      m.sarhadIncident = row.id;
       m.getElement && m.getElement();
     }
     if (state.offset === 0) {
@@ -862,30 +866,70 @@
       tbody.insertBefore(tableRow(row), tbody.firstChild);
     }
   }
+  // The list is newest first, as the alerts route orders it (created descending, then id). The row an alert
+  // goes before: the first shown raised before it; null for the end of the list. An alert older than every
+  // alert shown goes at the end only when the list shows every alert counted; otherwise it lies past the 50 the
+  // list loaded, where it stays unshown (undefined).
+  function placeOf(a) {
+    const ol = $("#alert-list");
+    const items = ol.querySelectorAll("li[data-id]");
+    for (const li of items) {
+      if (li.dataset.created < a.created || (li.dataset.created === a.created && li.dataset.id > a.id)) return li;
+    }
+    return items.length >= alertCount() ? null : undefined;
+  }
   // One row per alert: an alert the list shows already (sent again when its incident became current,
-  // "listed_again", or changed by a later version) is updated where it stands; one it does not show goes on
-  // top. Whether it is new to the count: see onAlert and onAlertUpdate.
+  // "listed_again", or changed by a later version) is updated where it stands; one it does not show goes where
+  // its time puts it (placeOf), or nowhere when that lies past the alerts shown. Whether it is new to the count:
+  // see onAlert and onAlertUpdate.
   function showAlert(a) {
     const ol = $("#alert-list");
-    const empty = ol.querySelector(".empty");
-    if (empty) empty.remove();
     const shown = ol.querySelector(`li[data-id="${CSS.escape(a.id)}"]`);
     const item = alertItem(a, true);
-    if (!shown) { ol.insertBefore(item, ol.firstChild); return true; }
-    const focused = document.activeElement === shown;
-    shown.replaceWith(item);
-    if (focused) item.focus();  // a keyboard user reading the alert keeps their place
-    return false;
+    if (shown) {
+      const focused = document.activeElement === shown;
+      shown.replaceWith(item);
+      if (focused) item.focus();  // a keyboard user reading the alert keeps their place
+      return;
+    }
+    const before = placeOf(a);
+    if (before === undefined) return;
+    const empty = ol.querySelector(".empty");
+    if (empty) empty.remove();
+    ol.insertBefore(item, before);
   }
-  function addToAlertCount() {
-    $("#alert-count").textContent = fmt.format(Number($("#alert-count").textContent.replace(/,/g, "")) + 1);
-  }
+  function alertCount() { return Number($("#alert-count").textContent.replace(/,/g, "")); }
+  function addToAlertCount(n) { $("#alert-count").textContent = fmt.format(Math.max(0, alertCount() + n)); }
   function onAlert(a) {
     window.sarhadEvents.push({ kind: "alert", id: a.id, listed_again: Boolean(a.listed_again), at: Date.now() });
     const known = $("#alert-list").querySelector(`li[data-id="${CSS.escape(a.id)}"]`);
     if (known && !a.listed_again) return;  // the same alert once more (a reconnection): nothing new
-    if (showAlert(a)) addToAlertCount();
+    if (a.listed_again) state.withheld.delete(a.incident_id);
+    showAlert(a);  // before it is counted: placeOf compares the alerts shown with those counted before it
+    if (!known) addToAlertCount(1);
     if (!known) toast(`Alert · ${a.rule}: ${a.reason}`);
+  }
+  // A peer withheld a later version of an incident the page may show: neither it nor its alerts are listed any
+  // more (until a current version arrives: "incident", then "alert" with listed_again). Its table row, its live
+  // marker and its alerts go, and the alert count loses its alerts (those past the 50 shown too: it counted
+  // them); the totals, the timeline and the markers are read again. An incident already told of is left alone.
+  function onWithheld(w) {
+    window.sarhadEvents.push({ kind: "withheld", id: w.id, alerts: w.alerts, at: Date.now() });
+    if (state.withheld.has(w.id)) return;
+    state.withheld.add(w.id);
+    state.fresh.delete(w.id);
+    const tr = $("#incidents tbody").querySelector(`tr[data-id="${CSS.escape(w.id)}"]`);
+    if (tr) tr.remove();
+    if (liveLayer) liveLayer.eachLayer((m) => { if (m.sarhadIncident === w.id) liveLayer.removeLayer(m); });
+    const ol = $("#alert-list");
+    for (const id of w.alerts) {
+      const li = ol.querySelector(`li[data-id="${CSS.escape(id)}"]`);
+      if (li) li.remove();
+    }
+    addToAlertCount(-w.alerts.length);
+    if (!ol.querySelector("li[data-id]")) ol.innerHTML = NO_ALERTS;
+    debouncedLiveRefresh();
+    if (map) loadMarkers();
   }
   // A later version of the alert's incident updated it, ended it or made it match again: the row says so. An
   // alert the list does not show (past its first 50) is counted already.
@@ -940,6 +984,7 @@
           if (kind === "incident") onIncident(payload);
           else if (kind === "alert") onAlert(payload);
           else if (kind === "alert_update") onAlertUpdate(payload);
+          else if (kind === "withheld") onWithheld(payload);
         }
       }
     } catch (e) {
