@@ -29,6 +29,24 @@ for ``expect``). What it waits for takes under a second on a quiet machine, but 
 once and a sign-in has taken over 15 s there; a wait costs time only when it fails, so it is generous and the
 same everywhere. Set on every context made by :func:`browser_context` and on ``expect`` by :func:`chromium`."""
 
+# The longest test files, longest first. `make test` runs a file's tests on one worker (pytest-xdist, loadfile),
+# and hands out files in collection order: these start at once instead of ending the run on one worker while
+# the others idle. Each took minutes on a loaded machine (`--durations`): crash tests that kill processes
+# twenty times, a backup taken while serving, the import worker against both databases.
+LONGEST_FIRST = (
+    "integration/test_crash_sync.py",
+    "integration/test_crash_import.py",
+    "integration/test_backup_restore.py",
+    "formats/test_import_worker.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put the files of :data:`LONGEST_FIRST` first, in that order; every other test keeps its place."""
+    tests = Path(__file__).parent
+    rank = {tests / name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path, len(rank)))  # a stable sort
+
 
 def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     """Run the ``sarhad`` command line in this process; return (exit code, stdout, stderr)."""
