@@ -5,8 +5,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 # `make test` runs the suite on every CPU (pytest-xdist). A test file's tests stay on one worker, so the fixtures
-# a module builds once (a served node, a built scenario, a browser) are built once. PYTEST_ARGS come last and
-# win: `make test PYTEST_ARGS="-n 0"` runs serially, `PYTEST_WORKERS=4` sets the count.
+# a module builds once (a served node, a built scenario, a browser) are built once; files are handed out in the
+# order tests/conftest.py collects them (the longest first), not reordered by their number of tests. PYTEST_ARGS
+# come last and win: `make test PYTEST_ARGS="-n 0"` runs serially, `PYTEST_WORKERS=4` sets the count.
 PYTEST_WORKERS ?= auto
 
 .PHONY: demo test lint bench format clean
@@ -22,7 +23,7 @@ demo: $(STAMP)
 	$(VENV)/bin/sarhad demo
 
 test: $(STAMP)
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check sarhad tests benchmarks

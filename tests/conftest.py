@@ -29,10 +29,11 @@ for ``expect``). What it waits for takes under a second on a quiet machine, but 
 once and a sign-in has taken over 15 s there; a wait costs time only when it fails, so it is generous and the
 same everywhere. Set on every context made by :func:`browser_context` and on ``expect`` by :func:`chromium`."""
 
-# The longest test files, longest first. `make test` runs a file's tests on one worker (pytest-xdist, loadfile),
-# and hands out files in collection order: these start at once instead of ending the run on one worker while
-# the others idle. Each took minutes on a loaded machine (`--durations`): crash tests that kill processes
-# twenty times, a backup taken while serving, the import worker against both databases.
+# The longest test files, longest first. `make test` runs a file's tests on one worker (pytest-xdist, loadfile)
+# and hands out files in collection order (the Makefile turns off xdist's reordering by number of tests): these
+# start at once instead of ending the run on one worker while the others idle. Each took minutes on a loaded
+# machine (`--durations`): crash tests that kill processes twenty times, a backup taken while serving, the
+# import worker against both databases.
 LONGEST_FIRST = (
     "integration/test_crash_sync.py",
     "integration/test_crash_import.py",
