@@ -138,7 +138,7 @@ def test_an_alert_sent_again_when_its_incident_is_current_again_is_listed_once_w
 
     expect(row).to_have_attribute("data-state", "no_longer_matches")
     expect(row.locator(".state")).to_have_text(f"no longer matches since version {current[0]}")
-    page.wait_for_function("window.sarhadEvents.some(e => e.kind === 'alert' && e.listed_again)")
+    page.wait_for_function("() => window.sarhadEvents.some(e => e.kind === 'alert' && e.listed_again)")
     expect(row).to_have_count(1)
     expect(page.locator("#alert-count")).to_have_text("1")
     expect(incident_row).to_have_count(1)
@@ -165,6 +165,6 @@ def test_a_change_of_an_alert_past_the_50_shown_leaves_the_list_newest_first(
 
         with Node.open(load_settings(served["home"])) as node:
             node.publish([_incident("PK", "oldest-toll", *TOLL[2:-1], 30)])
-        page.wait_for_function("window.sarhadEvents.some(e => e.kind === 'alert_update')")
+        page.wait_for_function("() => window.sarhadEvents.some(e => e.kind === 'alert_update')")
         assert items.evaluate_all("els => els.map(e => e.dataset.id)") == shown
         expect(page.locator("#alert-count")).to_have_text("51")
