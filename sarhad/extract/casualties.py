@@ -11,22 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from sarhad.extract.gate import Gate
 from sarhad.extract.numbers import NumberMention
 
 __all__ = ["ATTACKER_NOUNS", "VICTIM_NOUNS", "Casualty", "find_casualties", "may_rise"]
-
-
-class _Gate:
-    """A fast keyword gate: any of the stems in the lower-cased text (substring search, no regex)."""
-
-    __slots__ = ("stems",)
-
-    def __init__(self, pattern: str) -> None:
-        self.stems = tuple(stem.lower() for stem in pattern.split("|") if stem)
-
-    def search(self, text: str) -> bool:
-        low = text.lower()
-        return any(map(low.__contains__, self.stems))
 
 
 _KILL = (
@@ -153,7 +141,7 @@ def _kind(verb: str) -> str:
     return "killed"
 
 
-_GATE = _Gate(
+_GATE = Gate(
     r"kill|dead|die|death|martyr|wound|injur|hurt|kidnap|abduct|hostage|bod|lives|life|slain|slew|shot|gunned|perish|"
     r"fatal|neutrali|eliminat|hell|lost|losing|toll|succumb|treat|hospital",
 )

@@ -20,22 +20,10 @@ from typing import Any
 from sarhad.extract.article import Article, Sentence
 from sarhad.extract.dates import DateMention
 from sarhad.extract.dates import find_dates as _find_dates_uncached
+from sarhad.extract.gate import Gate
 from sarhad.extract.places import COUNTRY_WORDS
 
 __all__ = ["actor_parties", "article_parties", "extract_commitments"]
-
-
-class _Gate:
-    """A fast keyword gate: any of the stems in the lower-cased text (substring search, no regex)."""
-
-    __slots__ = ("stems",)
-
-    def __init__(self, pattern: str) -> None:
-        self.stems = tuple(stem.lower() for stem in pattern.split("|") if stem)
-
-    def search(self, text: str) -> bool:
-        low = text.lower()
-        return any(map(low.__contains__, self.stems))
 
 
 _CUE = re.compile(
@@ -61,7 +49,7 @@ _CUE = re.compile(
     r"envisages?|calls? for)\b",
     re.I,
 )
-_CUE_GATE = _Gate(
+_CUE_GATE = Gate(
     "would|"
     r"agree|pledge|vow|promise|commit|resolve|decide|undert|offer|will|shall|plan|intend|aim|set to|slated|scheduled|"
     r"due to|"

@@ -15,6 +15,7 @@ from sarhad.extract.article import Article, Sentence
 from sarhad.extract.casualties import Casualty, find_casualties
 from sarhad.extract.cues import ANAPHORA, ATTACK_CUES, BLAME, CLAIM, DENY, SUSPECT
 from sarhad.extract.dates import DateMention, find_dates
+from sarhad.extract.gate import Gate
 from sarhad.extract.numbers import NumberMention, find_numbers
 from sarhad.extract.places import (
     PlaceMention,
@@ -26,19 +27,6 @@ from sarhad.extract.places import (
 from sarhad.model.actors import ActorMention, find_actor_mentions
 
 __all__ = ["SentenceFeatures", "analyse"]
-
-
-class _Gate:
-    """A fast keyword gate: any of the stems in the lower-cased text (substring search, no regex)."""
-
-    __slots__ = ("stems",)
-
-    def __init__(self, pattern: str) -> None:
-        self.stems = tuple(stem.lower() for stem in pattern.split("|") if stem)
-
-    def search(self, text: str) -> bool:
-        low = text.lower()
-        return any(map(low.__contains__, self.stems))
 
 
 _EVENT = re.compile(
@@ -173,14 +161,14 @@ _TOLL_UPDATE = re.compile(
 )
 
 
-_EVENT_GATE = _Gate(
+_EVENT_GATE = Gate(
     r"attack|assault|ambush|blast|explo|bomb|suicide|fire|gun|shoot|shot|kill|martyr|abduct|kidnap|hostage|hijack|"
     r"storm|"
     r"clash|raid|struck|strike|blew|blown|detonat|grenade|IED|mine|mortar|rocket|assassin|torch|arson|ablaze|stone|"
     r"lynch|"
     r"wound|injur|hurt|dead|died|death|sniper|siege|barricad|holed|target|vandal|burn|treat|hospital",
 )
-_REGION_GATE = _Gate("west|east")
+_REGION_GATE = Gate("west|east")
 _ATTACKS_COUNT = re.compile(r"\b\d[\d,]*\s+(?:\w+\s+){0,2}?(?:attacks|incidents)\b")
 
 
