@@ -3,7 +3,7 @@
 Usage::
 
     python benchmarks/import.py [--rows N] [--postgres URL] [--one-process] [--rules] [--floor] [--profile [ROWS]]
-                                [--keep DIR] [--json]
+                                [--reimport [--changed FRACTION]] [--keep DIR] [--json]
 
 Generates ``--rows`` ACLED-format rows (default 1,000,000) with ``benchmarks/acled_synth.py``, then, each in a
 child process of its own so that its peak memory (RSS high-water, ``getrusage``) is its own:
@@ -19,13 +19,17 @@ With ``--floor``, the rows the SQLite import stored are copied into yet another 
 end), which is what storing this layout costs with no Python at all per row: a lower bound for the importing
 process. It also times writing as many bytes as the database takes to a file with ``fsync``: the disk's own bound.
 
+With ``--reimport``, the file is then imported again into the node the SQLite import made (and the PostgreSQL
+one): first as it is, which changes nothing, then as a copy with the ``fatalities`` of ``--changed`` of its rows
+(default 10 %, chosen at random) one higher, which stores a new version of each of those records.
+
 With ``--rules``, every node gets the demo's three alert rules (place, group, disagreement: see
 ``sarhad.cli.demo``) before the import, so the rules are evaluated on every record as it is written.
 
 It prints rows/s, wall and CPU seconds, peak memory, the database's size and the ratio to the pyarrow read,
 and checks them against the goals (≥ 100,000 rows/s on SQLite, within 5 times the raw parse, peak under
 500 MB). ``--profile`` runs cProfile over an import of ROWS rows (default 20,000) in one process and prints
-where the time goes, by module and by function.
+where the time goes, by module and by function; with ``--reimport`` also over the two imports again.
 This is a benchmark, not a test: it exits 0 whatever the figures.
 """
 
@@ -89,19 +93,39 @@ def child_csv(path: Path) -> dict[str, Any]:
 def child_import(
     path: Path, home: Path, database_url: str | None, worker_min_bytes: int | None, with_rules: bool = False
 ) -> dict[str, Any]:
-    from sarhad.importer import import_file
-    from sarhad.monitor.rules import Rule, add_rule
     from sarhad.node import Node
-    from sarhad.store.incidents import count_incidents
 
     node = Node.init(home, "PK", database_url=database_url)
-    if with_rules:  # the alert rules the demo starts a border desk with (sarhad.cli.demo)
-        for rule in (
-            Rule("within 50 km of the border", near_border_km=50),
-            Rule("Jaish al-Adl", perpetrators=("Jaish al-Adl",)),
-            Rule("peer disagrees", disagrees=True),
-        ):
-            add_rule(node.db, rule)
+    if with_rules:
+        _add_demo_rules(node)
+    return _measured_import(node, path, worker_min_bytes)
+
+
+def _add_demo_rules(node: Any) -> None:
+    """The alert rules the demo starts a border desk with (:mod:`sarhad.cli.demo`)."""
+    from sarhad.monitor.rules import Rule, add_rule
+
+    for rule in (
+        Rule("within 50 km of the border", near_border_km=50),
+        Rule("Jaish al-Adl", perpetrators=("Jaish al-Adl",)),
+        Rule("peer disagrees", disagrees=True),
+    ):
+        add_rule(node.db, rule)
+
+
+def child_reimport(path: Path, home: Path, worker_min_bytes: int | None) -> dict[str, Any]:
+    """Import ``path`` again into the node at ``home`` (made by :func:`child_import`, its rules kept)."""
+    from sarhad.config import load_settings
+    from sarhad.node import Node
+
+    return _measured_import(Node.open(load_settings(home)), path, worker_min_bytes)
+
+
+def _measured_import(node: Any, path: Path, worker_min_bytes: int | None) -> dict[str, Any]:
+    """Import ``path`` into ``node`` (closed after) and measure it."""
+    from sarhad.importer import import_file
+    from sarhad.store.incidents import count_incidents
+
     alerts_before = int(node.db.fetchone("SELECT COUNT(*) FROM alerts")[0])
     base = _peak_mb()
     # CPU seconds at every 100,000th row: whether the cost of a row grows with the size of the node
@@ -128,12 +152,35 @@ def child_import(
         (rows, round((c - c0) / (rows - r0) * 1e6, 1))
         for (r0, c0), (rows, c) in zip([(0, cpu), *marks], marks, strict=False)
     ]
-    return {"rows": result.rows, "added": result.added, "stored": stored, "seconds": seconds,
+    return {"rows": result.rows, "added": result.added, "updated": result.updated, "unchanged": result.unchanged,
+            "stored": stored, "seconds": seconds,
             "cpu": end - cpu + worker, "cpu_main": end - cpu, "cpu_worker": worker, "worker": result.worker,
             "worker_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
             "peak_mb": _peak_mb(), "base_mb": base, "tree_size": result.tree_size, "db_bytes": db_bytes,
             "cpu_us_per_row_by_100k": windows,
             "finish_cpu": round(end - (marks[-1][1] if marks else cpu), 2), "alerts": alerts}  # fmt: skip
+
+
+def changed_copy(path: Path, out: Path, fraction: float, seed: int) -> int:
+    """Write ``path`` to ``out`` with the ``fatalities`` of about ``fraction`` of the rows (chosen at random,
+    ``seed``) one higher: a newer edition of the file. Returns how many rows changed."""
+    import csv
+    import random
+
+    rnd = random.Random(seed)
+    changed = 0
+    with path.open(encoding="utf-8", newline="") as src, out.open("w", encoding="utf-8", newline="") as dst:
+        reader = csv.reader(src)
+        writer = csv.writer(dst, lineterminator="\n")  # the generator's dialect
+        header = next(reader)
+        column = header.index("fatalities")
+        writer.writerow(header)
+        for fields in reader:
+            if rnd.random() < fraction:
+                fields[column] = str(int(fields[column]) + 1)
+                changed += 1
+            writer.writerow(fields)
+    return changed
 
 
 # The tables an import writes, in the order the floor copies them (the rest hold a few rows).
@@ -209,11 +256,19 @@ def _child(kind: str, *args: str) -> dict[str, Any]:
     return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
 
 
-# -- profiling -----------------------------------------------------------------------------------------
-def profile(path: Path, rows: int, work: Path) -> str:
-    """cProfile over an import of the first ``rows`` rows: time by module, then the top functions."""
-    import io
+def _reimports(path: Path, changed: Path, home: Path, fraction: float, store: str) -> dict[str, dict[str, Any]]:
+    """Import ``path`` again into the node at ``home``, then ``changed`` (``fraction`` of its rows changed)."""
+    return {
+        f"re-import, unchanged ({store})": _child("reimport", str(path), str(home), "-"),
+        f"re-import, {fraction:.0%} changed ({store})": _child("reimport", str(changed), str(home), "-"),
+    }
 
+
+# -- profiling -----------------------------------------------------------------------------------------
+def profile(path: Path, rows: int, work: Path, *, with_rules: bool = False, changed: float | None = None) -> str:
+    """cProfile over an import of the first ``rows`` rows: time by module, then the top functions. With
+    ``changed``, the same over importing those rows again unchanged, then with that fraction of them changed
+    (each into the node the import before made)."""
     from sarhad.importer import import_file
     from sarhad.node import Node
 
@@ -223,14 +278,30 @@ def profile(path: Path, rows: int, work: Path) -> str:
             if i > rows:
                 break
             dst.write(line)
+    runs = [("importing", small)]
+    if changed is not None:
+        edited = work / f"profile_{rows}_changed.csv"
+        changed_copy(small, edited, changed, seed=1)
+        runs += [("importing again, unchanged,", small), (f"importing again, {changed:.0%} changed,", edited)]
     node = Node.init(work / f"profile_home_{uuid.uuid4().hex[:8]}", "PK")
-    profiler = cProfile.Profile(time.process_time)
+    if with_rules:
+        _add_demo_rules(node)
+    texts = []
     try:
-        profiler.enable()
-        import_file(node, "acled", small, worker_min_bytes=2**62)  # in one process: all of a row's work
-        profiler.disable()
+        for what, file in runs:
+            profiler = cProfile.Profile(time.process_time)
+            profiler.enable()
+            import_file(node, "acled", file, worker_min_bytes=2**62)  # in one process: all of a row's work
+            profiler.disable()
+            texts.append(_profile_text(profiler, what, rows))
     finally:
         node.close()
+    return "\n\n".join(texts)
+
+
+def _profile_text(profiler: cProfile.Profile, what: str, rows: int) -> str:
+    import io
+
     stats = pstats.Stats(profiler)
     total = sum(v[2] for v in stats.stats.values())  # type: ignore[attr-defined]
     by_module: dict[str, float] = {}
@@ -243,7 +314,7 @@ def profile(path: Path, rows: int, work: Path) -> str:
             key = "/".join(filename.rsplit("/", 2)[-2:])
         by_module[key] = by_module.get(key, 0.0) + tottime
     out = io.StringIO()
-    out.write(f"cProfile (CPU time) of importing {rows:,} rows: {total:.2f} s in all, {rows / total:,.0f} rows/s "
+    out.write(f"cProfile (CPU time) of {what} {rows:,} rows: {total:.2f} s in all, {rows / total:,.0f} rows/s "
               "under the profiler\n\nOwn time by module or builtin:\n")  # fmt: skip
     for key, seconds in sorted(by_module.items(), key=lambda kv: -kv[1])[:22]:
         out.write(f"  {100 * seconds / total:5.1f} %  {seconds / rows * 1e6:7.1f} µs/row  {key}\n")
@@ -262,7 +333,7 @@ def _met(ok: bool) -> str:
 def _fmt_row(name: str, r: dict[str, Any], baseline: float | None) -> str:
     rate = r["rows"] / r["seconds"] if r["seconds"] else float("inf")
     ratio = "" if baseline is None else f"{r['seconds'] / baseline:8.1f} x"
-    return f"  {name:<28} {r['seconds']:9.2f} s {r['cpu']:9.2f} s {rate:>12,.0f} {r['peak_mb']:9.0f} MB {ratio}"
+    return f"  {name:<36} {r['seconds']:9.2f} s {r['cpu']:9.2f} s {rate:>12,.0f} {r['peak_mb']:9.0f} MB {ratio}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -278,6 +349,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="give every node the demo's three alert rules before the import")  # fmt: skip
     parser.add_argument("--floor", action="store_true",
                         help="also time SQLite alone storing what the import stored, and the disk")  # fmt: skip
+    parser.add_argument("--reimport", action="store_true",
+                        help="then import it again, unchanged, and with --changed of its rows changed")  # fmt: skip
+    parser.add_argument("--changed", type=float, default=0.1, metavar="FRACTION",
+                        help="with --reimport: the fraction of rows whose fatalities change (default 0.1)")  # fmt: skip
     parser.add_argument("--keep", type=Path, metavar="DIR", help="work in DIR and keep the file and the node")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
@@ -291,6 +366,8 @@ def main(argv: list[str] | None = None) -> int:
             result = child_csv(Path(rest[0]))
         elif kind == "floor":
             result = child_floor(Path(rest[0]), Path(rest[1]))
+        elif kind == "reimport":
+            result = child_reimport(Path(rest[0]), Path(rest[1]), None if rest[2] == "-" else int(rest[2]))
         else:
             url, min_bytes, rules = rest[2], rest[3], rest[4]  # "-" for none
             result = child_import(Path(rest[0]), Path(rest[1]), None if url == "-" else url,
@@ -323,6 +400,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.floor:
             print("copying the stored rows with SQLite alone, then writing as many bytes to a file…", file=sys.stderr)
             floor = _child("floor", str(sqlite_home), str(work / f"home_{uuid.uuid4().hex[:8]}"))
+        changed_path, changed_rows = work / f"acled_{args.rows}_{args.seed}_changed_{args.changed:g}.csv", None
+        if args.reimport:
+            changed_rows = changed_copy(path, changed_path, args.changed, args.seed + 1)
+            print(f"importing again into SQLite, unchanged, then {changed_rows:,} rows changed…", file=sys.stderr)
+            results.update(_reimports(path, changed_path, sqlite_home, args.changed, "SQLite"))
         if args.one_process:
             print("importing into SQLite in one process…", file=sys.stderr)
             results["sarhad, one process (SQLite)"] = _child(
@@ -336,12 +418,18 @@ def main(argv: list[str] | None = None) -> int:
                 results["sarhad import (PostgreSQL)"] = _child(
                     "import", str(path), str(work / f"home_{schema}"), url, "-", rules
                 )
+                if args.reimport:
+                    print("importing again into PostgreSQL…", file=sys.stderr)
+                    results.update(_reimports(path, changed_path, work / f"home_{schema}", args.changed, "PostgreSQL"))
             finally:
                 import psycopg
 
                 with psycopg.connect(args.postgres, autocommit=True) as conn:
                     conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-        profile_text = profile(path, min(args.profile, args.rows), work) if args.profile else None
+        profile_text = None
+        if args.profile:
+            profile_text = profile(path, min(args.profile, args.rows), work, with_rules=args.rules,
+                                   changed=args.changed if args.reimport else None)  # fmt: skip
     finally:
         if work_ctx is not None:
             work_ctx.cleanup()
@@ -349,12 +437,12 @@ def main(argv: list[str] | None = None) -> int:
     baseline = results["pyarrow.csv.read_csv"]["seconds"]
     if args.json:
         print(json.dumps({"rows": args.rows, "file_mb": round(size_mb, 1), "results": results, "floor": floor,
-                          "profile": profile_text}, indent=2))  # fmt: skip
+                          "changed_rows": changed_rows, "profile": profile_text}, indent=2))  # fmt: skip
         return 0
     with_rules = ", the demo's 3 alert rules" if args.rules else ""
     print(f"\n{args.rows:,} ACLED rows ({size_mb:,.0f} MB){with_rules}, Python {sys.version.split()[0]}, "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")  # fmt: skip
-    print(f"  {'':<28} {'wall':>11} {'CPU':>11} {'rows/s':>12} {'peak RSS':>12} {'vs pyarrow':>9}")
+    print(f"  {'':<36} {'wall':>11} {'CPU':>11} {'rows/s':>12} {'peak RSS':>12} {'vs pyarrow':>9}")
     for name, r in results.items():
         print(_fmt_row(name, r, baseline))
     for name, r in results.items():
@@ -372,6 +460,11 @@ def main(argv: list[str] | None = None) -> int:
             stored_mb, per_row = r["db_bytes"] / 2**20, r["db_bytes"] / r["rows"]
             print(f"{name}: the database takes {stored_mb:,.0f} MB, {per_row:,.0f} bytes a row")
     for name, r in results.items():
+        if name.startswith("re-import"):
+            assert r["stored"] == args.rows, f"{name}: stored {r['stored']} of {args.rows} rows"
+            print(f"\n{name}: {r['added']:,} added, {r['updated']:,} updated, {r['unchanged']:,} unchanged; "
+                  f"{r['rows'] / r['seconds']:,.0f} rows/s, {r['seconds'] / baseline:.1f} x the pyarrow read, "
+                  f"{r['cpu'] / r['rows'] * 1e6:.1f} CPU µs a row")  # fmt: skip
         if not name.startswith("sarhad"):
             continue
         rate = r["rows"] / r["seconds"]
