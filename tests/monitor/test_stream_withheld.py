@@ -4,10 +4,14 @@ PK and IR nodes on loopback."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
 from sarhad.exchange.peers import get_peer
@@ -17,6 +21,7 @@ from sarhad.monitor.alerts import alert_id, list_alerts
 from sarhad.monitor.rules import Rule, add_rule
 from sarhad.monitor.stream import Broadcaster, Watcher
 from sarhad.node import Node
+from sarhad.web.auth import create_token
 from tests.monitor.test_evaluate import make
 from tests.node_pair import peered, pk_and_ir
 
@@ -86,3 +91,58 @@ def test_an_incident_withheld_while_the_stream_looks_is_streamed_as_withheld_onc
     sync_peer(ir, get_peer(ir.db, "PK"))
     events = watcher.poll()
     assert [(e.kind, e.data.get("listed_again")) for e in events] == [("incident", None), ("alert", True)]
+
+
+def _events(lines: Iterator[str], until: str) -> list[tuple[str, dict[str, Any]]]:
+    """The events of a ``text/event-stream`` up to and including the first whose data holds ``until``."""
+    seen: list[tuple[str, dict[str, Any]]] = []
+    kind = ""
+    for line in lines:
+        if line.startswith("event:"):
+            kind = line.removeprefix("event:").strip()
+        elif line.startswith("data:"):
+            data = json.loads(line.removeprefix("data:"))
+            seen.append((kind, data))
+            if until in json.dumps(data):
+                return seen
+    raise AssertionError(f"the stream ended before an event naming {until}: {seen}")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def served_pair(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Node, Node, str]]:
+    """PK and IR on loopback, each the other's peer; IR's URL."""
+    with pk_and_ir(tmp_path, request) as (pk, ir), peered(pk, ir) as (_, ir_url):
+        yield pk, ir, ir_url
+
+
+def test_the_withheld_event_of_a_red_copy_goes_only_to_its_named_recipient(
+    served_pair: tuple[Node, Node, str],
+) -> None:
+    """PK's TLP:RED incident names IR:desk-a; IR holds that copy. PK withholds a later version from IR: over IR's
+    live stream, desk-a (named) is told the incident is withheld; desk-b (IR's too, not named, never shown it)
+    is not, though both are then sent a CLEAR incident that follows."""
+    pk, ir, ir_url = served_pair
+    red = replace(make("red-for-desk-a"), tlp="RED", recipients=("IR:desk-a",))
+    pk.publish([red])
+    sync_peer(ir, get_peer(ir.db, "PK"))  # IR's peer principal reads a RED record naming an IR recipient
+    assert ir.db.fetchone("SELECT tlp FROM incidents WHERE id = ?", (red.id,)) == ("RED",)
+    tokens = {name: create_token(ir.db, name, "analyst", "IR") for name in ("desk-a", "desk-b")}
+    after = make("clear-after")
+    with httpx.Client(base_url=ir_url, timeout=60) as client, contextlib.ExitStack() as streams:
+        lines = {}
+        for name, token in tokens.items():
+            answer = streams.enter_context(
+                client.stream("GET", "/api/stream", headers={"Authorization": f"Bearer {token}"})
+            )
+            assert answer.status_code == 200, name
+            lines[name] = answer.iter_lines()
+            assert next(lines[name]) == "retry: 1000"  # subscribed: every event from here on is queued for it
+        mark_incident(pk, red.id, "RED")  # RED for PK alone: IR's peer principal may not read it
+        sync_peer(ir, get_peer(ir.db, "PK"))
+        assert ir.db.fetchone("SELECT 1 FROM incidents WHERE id = ?", (red.id,)) is None  # withheld from IR
+        pk.publish([after])  # a CLEAR incident every IR principal is sent, after the withheld one
+        sync_peer(ir, get_peer(ir.db, "PK"))
+        told = {name: _events(lines[name], after.id) for name in tokens}
+    assert [(k, d["id"]) for k, d in told["desk-a"] if k == "withheld"] == [("withheld", red.id)]
+    assert [k for k, _ in told["desk-b"] if k == "withheld"] == []
+    assert ("incident", after.id) in [(k, d.get("id")) for k, d in told["desk-b"]]
