@@ -87,16 +87,27 @@ _ADMIN2_WORDS: Final = ("district", "count", "tehsil", "shahrestan")
 _INSIDE = re.compile(r"\s+(?:in|of)\s+(?:the\s+)?")
 
 
-def _geocode_mention(pm: PlaceMention, country: str | None) -> GeoHit | None:
-    """The gazetteer's place for ``pm``: in the article's ``country`` when it has one, else on the side of the
-    border its administrative word names ("Taftan county" is Iran's, the town of Taftan Pakistan's), else
-    anywhere."""
-    cue = unit_country(pm.type_word) if country is None else None
-    if cue is not None:
-        hit = geocode_prefixes(pm.name, cue)
+def _sentence_side(pm: PlaceMention, text: str, country: str | None) -> str | None:
+    """The side of the border the sentence itself gives a place: a country named as its container ("Kalat
+    district of Pakistan", "Taftan county in Iran"), else its administrative word (:func:`unit_country`: "Saravan
+    county" is Iran's even in a Pakistani article), else None."""
+    owner = _OWNER_AFTER.match(text, pm.end) if pm.type_word else None
+    if owner is not None:
+        named = COUNTRY_WORDS.get(owner.group(1).casefold())
+        if named in {"PK", "IR", "AF"}:
+            return named
+    return unit_country(pm.type_word, country)
+
+
+def _geocode_mention(pm: PlaceMention, country: str | None, side: str | None) -> tuple[GeoHit | None, bool]:
+    """The gazetteer's place for ``pm`` and whether it lies across the border from the article: on the ``side``
+    the sentence gives it where the gazetteer knows it there (the sentence's own word is more specific than the
+    article's country), else in the article's ``country`` when it has one, else anywhere."""
+    if side is not None and side != country:
+        hit = geocode_prefixes(pm.name, side)
         if hit is not None:
-            return hit
-    return geocode_prefixes(pm.name, country) or geocode_prefixes(pm.name)
+            return hit, country is not None
+    return geocode_prefixes(pm.name, country) or geocode_prefixes(pm.name), False
 
 
 def _admin2_word(pm: PlaceMention) -> bool:
@@ -122,6 +133,7 @@ def place_of(
     province_votes: Counter[str] = Counter()
     province_span: dict[str, tuple[int, int]] = {}
     same_sentence_province: dict[int, str] = {}
+    province_country: dict[str, str] = {}
     for i, f in enumerate(cluster.sentences):
         for p in f.provinces:
             if country and p.country != country and cluster.main:
@@ -129,9 +141,11 @@ def place_of(
             province_votes[p.admin1] += 3 if f.is_event else 1
             province_span.setdefault(p.admin1, (p.start, p.end))
             same_sentence_province.setdefault(i, p.admin1)
+            province_country[p.admin1] = p.country
     region = next((f.region for f in cluster.sentences if f.region), None)
     best_place_score = -1
     best_index = 0
+    best_across = False  # the chosen place lies across the border from the article, as its sentence says
     inside: dict[PlaceMention, PlaceMention] = {}  # the county or district mentions chosen for a place in them
     for i, f in enumerate(cluster.sentences):
         inner = _inner_places(f.places, article.text)
@@ -140,7 +154,7 @@ def place_of(
                 r"\b(?:Police|Army|Corps|Guards|Ministry|Department|News|Agency|School of|Institute)\b", pm.name
             ):
                 continue
-            hit = _geocode_mention(pm, country)
+            hit, across = _geocode_mention(pm, country, _sentence_side(pm, article.text, country))
             if hit is None and pm.type_word:
                 # a spelling the gazetteer's curated aliases know only with its type word ("Gawadar district")
                 typed = f"{pm.name} {pm.type_word}"
@@ -155,26 +169,30 @@ def place_of(
                     and owner_hit.kind != "country"
                     and (hit is None or hit.country != owner_hit.country or hit.admin1 != owner_hit.admin1)
                 ):
-                    hit = owner_hit
+                    hit, across = owner_hit, False
             if hit is None and pm.type_word is None:
                 continue
             if (
                 hit is not None
                 and country
                 and hit.country != country
+                and not across
                 and (cluster.main or (pm.type_word is None and len(pm.name) < 4))
             ):
                 continue
             score = (hit is not None) * 2 + (pm.type_word is not None) + (f.sentence.role != "title")
             small = inner.get(pm)
             if small is not None:
-                small_hit = geocode_prefixes(small.name, country) or geocode_prefixes(small.name)
+                # "the village of Jaleq in Saravan county" in a Pakistani article: the village is on the county's side
+                near = hit.country if across and hit is not None else country
+                small_hit = geocode_prefixes(small.name, near) or geocode_prefixes(small.name)
                 if small_hit is not None and (hit is None or small_hit.admin1 == hit.admin1):
                     # "the village of Jaleq in Saravan county": the village, which the gazetteer knows, not its county
                     continue
                 inside[pm] = small
             if best_place is None or score > best_place_score:
                 best_place = (pm, hit)
+                best_across = across
                 best_place_score = score
                 best_index = i
         if best_place is not None and best_place[1] is not None:
@@ -194,6 +212,9 @@ def place_of(
         )
         place_span = (named.start, named.start + len(place_name))
         explicit = same_sentence_province.get(best_index)
+        if explicit and best_across and hit is not None and province_country[explicit] != hit.country:
+            # "attacked border guards in Saravan county …, had fled towards Panjgur district of Balochistan"
+            explicit = None
         if explicit:
             admin1 = explicit
         elif hit is not None and hit.admin1:

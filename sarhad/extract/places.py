@@ -243,7 +243,8 @@ _JOINT_NAME = re.compile(
 )
 # The administrative word beside a name tells its side of the border where the name exists on both
 # ("Taftan county" is Iran's, the town of Taftan is Pakistan's): a county (shahrestan) and its bakhsh are Iran's
-# units, a district and its tehsil Pakistan's.
+# units, a district and its tehsil Pakistan's. Iran's English-language press calls its counties and bakhsh
+# "districts" too ("Rask district"), so "district" is a weaker word than the others (see unit_country).
 _UNIT_COUNTRY: dict[str, str] = {
     "county": "IR",
     "counties": "IR",
@@ -510,9 +511,22 @@ def find_place_mentions(text: str, offset: int = 0) -> list[PlaceMention]:
     )
 
 
-def unit_country(type_word: str | None) -> str | None:
-    """The country whose administrative unit ``type_word`` names ("county" → IR, "district" → PK), or None."""
-    return _UNIT_COUNTRY.get(type_word.casefold()) if type_word else None
+_SHARED_UNIT_WORDS = frozenset({"district", "districts"})
+
+
+def unit_country(type_word: str | None, article_country: str | None = None) -> str | None:
+    """The country whose administrative unit ``type_word`` names ("county" → IR, "district" → PK), or None.
+
+    With the article's country known, only a word that country's press does not use for its own units names a
+    country: "county", "shahrestan", "bakhsh" (Iran) and "tehsil" (Pakistan) always do, "district" only in an
+    article whose country is unknown.
+    """
+    if not type_word:
+        return None
+    word = type_word.casefold()
+    if article_country is not None and word in _SHARED_UNIT_WORDS:
+        return None
+    return _UNIT_COUNTRY.get(word)
 
 
 _FACILITY = re.compile(

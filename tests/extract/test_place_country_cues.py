@@ -48,3 +48,41 @@ def test_the_administrative_word_chooses_the_side_of_a_name_on_both_sides(text: 
 def test_the_articles_country_still_wins_over_the_administrative_word() -> None:
     inc = _main("Pakistani officials said two Levies men were killed in Taftan county of Balochistan on Thursday.")
     assert (inc["country"], inc["admin1"]) == ("PK", "Balochistan")
+
+
+# A place across the border from the article's country: the sentence's own word for the place wins over the
+# article's country. "County", "shahrestan" and "bakhsh" are Iran's units and "tehsil" Pakistan's, in any
+# article; "district" names Pakistan only where the article's country is unknown (Iran's English-language press
+# calls its counties and bakhsh "districts" too); "of Pakistan" or "in Iran" after the name names its country.
+ACROSS_THE_BORDER = [
+    ("Pakistan's Foreign Office condemned the attack on Thursday in which gunmen killed four border guards in"
+     " Taftan county.", "IR", "Sistan and Baluchestan", "Taftan"),
+    ("Pakistani officials said militants who attacked Iranian border guards in Saravan county on Thursday,"
+     " killing four, had fled towards Panjgur district of Balochistan.", "IR", "Sistan and Baluchestan", "Saravan"),
+    ("Islamabad condemned Thursday's attack in the Mirjaveh shahrestan in which militants killed two Iranian"
+     " border guards.", "IR", "Sistan and Baluchestan", "Mirjaveh"),
+    ("Iranian police said gunmen killed two Levies men in Kalat district of Pakistan on Thursday.", "PK",
+     "Balochistan", "Kalat"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "country", "admin1", "place"), ACROSS_THE_BORDER, ids=["county", "county-fled",
+                         "shahrestan", "of-pakistan"])  # fmt: skip
+def test_the_sentences_own_word_for_a_place_wins_over_the_articles_country(
+    text: str, country: str, admin1: str, place: str
+) -> None:
+    inc = _main(text)
+    assert (inc["country"], inc["admin1"], inc["place"]) == (country, admin1, place)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Iran's IRNA said gunmen killed two border guards in Rask district on Thursday.",
+        "Iranian officials said gunmen killed two border guards in Saravan district on Thursday.",
+    ],
+    ids=["rask", "saravan"],
+)
+def test_district_in_an_iranian_article_stays_in_iran(text: str) -> None:
+    inc = _main(text)
+    assert (inc["country"], inc["admin1"]) == ("IR", "Sistan and Baluchestan")
