@@ -6,7 +6,8 @@ A country is known by the names and codes of the region's countries (:data:`sarh
 and, for any other country, by its ISO 3166-1 English name and numeric code (``sarhad/geo/data/countries.csv``,
 from Debian iso-codes). The Gleditsch-Ward numbers (UCDP) and GTD country codes below are the region's only:
 no openly licensed list of either ships with sarhad, so an export leaves them blank for other countries and
-names the country instead (see docs/formats.md).
+names the country instead (see docs/formats.md). UCDP's GED names some countries in its own way (the state's
+earlier name in brackets, "Yemen (North Yemen)", or a short name, "Syria"): :data:`GED_COUNTRIES` reads those.
 """
 
 from __future__ import annotations
@@ -14,13 +15,36 @@ from __future__ import annotations
 from functools import cache, lru_cache
 from typing import Any, Final
 
-__all__ = ["admin1_of", "country_code", "country_name", "gtd_number", "gw_number", "iso_numeric"]
+__all__ = [
+    "GED_COUNTRIES",
+    "admin1_of",
+    "alpha_3",
+    "country_code",
+    "country_name",
+    "ged_country_name",
+    "gtd_number",
+    "gw_number",
+    "iso_numeric",
+]
 
 # Gleditsch-Ward numbers (UCDP country_id, gwno*), ISO numeric (ACLED iso) and GTD country codes.
 GW_CODES: Final = {"770": "PK", "630": "IR", "700": "AF", "750": "IN", "2": "US", "710": "CN", "698": "OM"}
 ISO_NUMERIC: Final = {"586": "PK", "364": "IR", "4": "AF", "004": "AF", "356": "IN"}
 GTD_CODES: Final = {"153": "PK", "94": "IR", "4": "AF", "92": "IN"}
 
+# GED's ``country`` where it is neither ISO 3166's English name nor one sarhad.geo knows: UCDP's names of
+# Gleditsch-Ward states, with the state's earlier name in brackets where the GW state spans both (GED 23.1 to
+# 25.1 write these; the codebook points to the GW list for ``country_id``).
+GED_COUNTRIES: Final = {
+    "Bolivia": "BO", "Bosnia-Herzegovina": "BA", "Cambodia (Kampuchea)": "KH", "DR Congo (Zaire)": "CD",
+    "Ivory Coast": "CI", "Kingdom of eSwatini (Swaziland)": "SZ", "Laos": "LA", "Macedonia, FYR": "MK",
+    "Madagascar (Malagasy)": "MG", "Moldova": "MD", "Myanmar (Burma)": "MM", "North Korea": "KP",
+    "Russia (Soviet Union)": "RU", "Serbia (Yugoslavia)": "RS", "South Korea": "KR", "Syria": "SY",
+    "Tanzania": "TZ", "United States of America": "US", "Venezuela": "VE", "Vietnam (North Vietnam)": "VN",
+    "Yemen (North Yemen)": "YE", "Zimbabwe (Rhodesia)": "ZW",
+}  # fmt: skip
+# what an export writes: GED's present names (its later releases write "North Macedonia", as ISO does)
+_GED_NAMES: Final = {code: name for name, code in GED_COUNTRIES.items() if name != "Macedonia, FYR"}
 
 _FALLBACK_COUNTRIES: Final = {"pakistan": "PK", "iran": "IR", "afghanistan": "AF", "india": "IN"}
 
@@ -65,13 +89,25 @@ def _iso_by_name() -> dict[str, str]:
     return {normalise_text(c.name): code for code, c in _iso_countries().items()}
 
 
-def _iso_name_code(name: str) -> str | None:
-    """The alpha-2 code of a country's ISO English name ("Germany", "Korea, Republic of"), or None."""
+@cache
+def _ged_by_name() -> dict[str, str]:
+    """:data:`GED_COUNTRIES`, folded as :func:`sarhad.geo.admin.normalise_text` folds a name → alpha-2."""
     try:
         from sarhad.geo.admin import normalise_text
     except ImportError:
-        return None
-    return _iso_by_name().get(normalise_text(name))
+        return {name.casefold(): code for name, code in GED_COUNTRIES.items()}
+    return {normalise_text(name): code for name, code in GED_COUNTRIES.items()}
+
+
+def _iso_name_code(name: str) -> str | None:
+    """The alpha-2 code of a country's ISO English name ("Germany", "Korea, Republic of") or of GED's name for it
+    ("Russia (Soviet Union)"), or None."""
+    try:
+        from sarhad.geo.admin import normalise_text
+    except ImportError:
+        return _ged_by_name().get(name.casefold())
+    key = normalise_text(name)
+    return _iso_by_name().get(key) or _ged_by_name().get(key)
 
 
 def _numeric_code(text: str) -> str | None:
@@ -85,7 +121,7 @@ def country_code(name: str, *, gw: str = "", iso_numeric: str = "", gtd: str = "
 
     Codes first (a Gleditsch-Ward number of the region, any ISO numeric code, a GTD code of the region), then
     the name: the region's names and spellings, then any country's ISO English name (what an export writes for
-    a country outside the region).
+    a country outside the region) or GED's name for it (:data:`GED_COUNTRIES`).
     """
     normalise_country = _geo("normalise_country")
     for table, code in ((GW_CODES, gw), (GTD_CODES, gtd)):
@@ -156,3 +192,15 @@ def gtd_number(code: str | None) -> str:
     """GTD's ``country`` code of an ISO alpha-2 code, blank when sarhad's list (:data:`GTD_CODES`) lacks the
     country."""
     return next((number for number, alpha_2 in GTD_CODES.items() if alpha_2 == code and code), "")
+
+
+def ged_country_name(code: str | None) -> str:
+    """GED's name of an ISO alpha-2 country code (``YE`` → Yemen (North Yemen), ``US`` → United States of America)
+    when GED names it its own way, else :func:`country_name`; :func:`country_code` reads either back."""
+    return _GED_NAMES.get(code or "") or country_name(code)
+
+
+def alpha_3(code: str | None) -> str | None:
+    """The ISO 3166-1 alpha-3 code of an alpha-2 code (``SY`` → SYR), or None for one ISO has not assigned."""
+    iso = _iso_countries().get(code or "")
+    return str(iso.alpha_3) if iso is not None else None

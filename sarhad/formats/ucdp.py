@@ -23,7 +23,7 @@ from sarhad.formats.base import (
     raw_digest,
     req,
 )
-from sarhad.formats.places import admin1_of, country_code, country_name, gw_number
+from sarhad.formats.places import admin1_of, country_code, ged_country_name, gw_number
 from sarhad.model.figures import Figure
 from sarhad.model.incident import Incident, Perpetrator, Place, incident_id
 
@@ -200,8 +200,10 @@ def to_row(inc: Incident, raw: Mapping[str, str] | None) -> dict[str, str]:
     tot = by_cat.get("total")
     p = inc.place
     perps = [x.name for x in inc.perpetrators]
-    # a country outside the region: its name (which parse reads back) and, when sarhad knows it, its GW number
-    country, country_id, region = COUNTRIES.get(p.country or "", (country_name(p.country), gw_number(p.country), ""))
+    # a country outside the region: its name as GED writes it (which parse reads back) and, when sarhad knows it,
+    # its GW number
+    outside = (ged_country_name(p.country), gw_number(p.country), "")
+    country, country_id, region = COUNTRIES.get(p.country or "", outside)
     own = inc.dataset == "ucdp" and inc.source_id.isdigit()
     row = dict.fromkeys(COLUMNS, "")
     row.update(
