@@ -65,6 +65,8 @@ _ROW_FIELDS: Final = itemgetter(*(INCIDENT_COLUMNS.index(c) for c in (
     "id", "reported_by", "date_start", "country", "admin1", "admin1_code", "admin2", "lat", "lon", "border_km",
 )))  # fmt: skip
 _ROW_MODIFIED: Final = INCIDENT_COLUMNS.index("modified")
+# The facts a surge's alert keeps of its counts (see _surge): an alert stored before they were kept has none.
+_COUNTED: Final = ("incidents", "expected")
 _ROW_KILLED: Final = itemgetter(*(INCIDENT_COLUMNS.index(c) for c in ("killed_low", "killed_best", "killed_high")))
 
 
@@ -180,7 +182,9 @@ def _subject(inc: Incident | Subject) -> Subject:
     return inc if isinstance(inc, Subject) else Subject.of(inc)
 
 
-def _surge(db: Database, rule: Rule, inc: Subject) -> str | None:
+def _surge(db: Database, rule: Rule, inc: Subject) -> tuple[str, dict[str, Any]] | None:
+    """Whether ``inc`` is part of a surge in its area: the reason, and the counts it gives as facts (``incidents``
+    in the window, ``expected`` from the baseline, as the reason rounds it), or None."""
     assert rule.surge_window_days is not None and rule.surge_factor is not None
     try:
         day = date.fromisoformat(inc.date_start)
@@ -205,7 +209,8 @@ def _surge(db: Database, rule: Rule, inc: Subject) -> str | None:
     expected = baseline * window / base
     if recent >= rule.surge_min_count and recent >= rule.surge_factor * expected:
         where = inc.admin1 or inc.country or "all areas"
-        return f"surge in {where}: {recent} incidents in {window} days, expected {expected:.1f}"
+        reason = f"surge in {where}: {recent} incidents in {window} days, expected {expected:.1f}"
+        return reason, {"incidents": recent, "expected": float(f"{expected:.1f}")}
     return None
 
 
@@ -232,15 +237,23 @@ def match(
 
 
 def _match_database(
-    db: Database, rule: Rule, inc: Subject, reasons: list[str], disagreements: Sequence[str] | None
+    db: Database,
+    rule: Rule,
+    inc: Subject,
+    reasons: list[str],
+    disagreements: Sequence[str] | None,
+    facts: dict[str, Any] | None = None,
 ) -> list[str] | None:
     """The rest of :func:`match` once :func:`match_record` gave ``reasons``: the conditions that ask the
-    database (surges, disagreements), their reasons added to ``reasons``."""
+    database (surges, disagreements), their reasons added to ``reasons`` and, when ``facts`` is given, what
+    they counted (a surge's counts, see :func:`looked_at`) added to it."""
     if rule.surge_window_days is not None:
         surge = _surge(db, rule, inc)
         if surge is None:
             return None
-        reasons.append(surge)
+        reasons.append(surge[0])
+        if facts is not None:
+            facts.update(surge[1])
     if rule.disagrees:
         diffs = disagrees(db, _facts(inc)) if disagreements is None else disagreements
         if not diffs:
@@ -363,7 +376,8 @@ def looked_at(rule: Rule, s: Subject, border_km: float | None = None) -> dict[st
     alert is updated when a newer version changes one of these, not when it changes anything else).
 
     Distances are rounded to 0.1 km and points to 4 decimals (about 10 m), as the reasons give them, so that
-    placing a record again on the same spot is not a change."""
+    placing a record again on the same spot is not a change. A surge's counts, which its reason gives too, are
+    read from the database: :func:`evaluate` adds them (``incidents``, ``expected``)."""
     out: dict[str, Any] = {}
     if rule.near_border_km is not None:
         km = _border_km(s) if border_km is None else border_km
@@ -448,17 +462,22 @@ class _Life:
             return
         assert version is not None
         text = _facts_text(facts)
-        if alert.lapsed is None and (not alert.facts or alert.facts == text or json.loads(alert.facts) == facts):
-            # nothing the rule looks at changed (or it was not kept): only the version that last matched (the
-            # same text is the same facts, without reading the JSON: the common case of a re-import)
+        # the same text is the same facts, without reading the JSON: the common case of a re-import
+        same = not alert.facts or alert.facts == text
+        old = {} if same or not alert.facts else json.loads(alert.facts)
+        changes = [] if same else _changes(old, facts)
+        # A surge's counts are kept since a later release than the alert's other facts: an alert stored before
+        # has none, which is no change (its reason is kept until a count, or another fact, changes).
+        changes = [c for c in changes if c["fact"] in old or c["fact"] not in _COUNTED]
+        if alert.lapsed is None and not changes:
+            # nothing the rule looks at changed (or it was not kept): only the version that last matched
             self.db.execute("UPDATE alerts SET version = ?, facts = ? WHERE id = ?", (version, text, alert.id))
             self.alerts[(alert.rule, alert.incident_id)] = StoredAlert(
                 alert.id, alert.rule, alert.incident_id, version, text, None
             )
             return
-        old = json.loads(alert.facts) if alert.facts else {}
         event = "updated" if alert.lapsed is None else "matches_again"
-        self._change(alert, event, version, _changes(old, facts), reason=reason, facts=text)
+        self._change(alert, event, version, changes, reason=reason, facts=text)
 
     def unmatched(self, alert: StoredAlert, version: str | None) -> None:
         """A version of the alert's incident does not match its rule: no longer matching, when newer."""
@@ -508,14 +527,15 @@ def evaluate(
         for i, inc in enumerate(subjects):
             for rule, record_reasons in zip(rules, first[i], strict=True):
                 reasons = None
+                counted: dict[str, Any] = {}  # what the database conditions counted (a surge's counts)
                 if record_reasons is not None:
-                    reasons = _match_database(db, rule, inc, record_reasons, said.get(i))
+                    reasons = _match_database(db, rule, inc, record_reasons, said.get(i), counted)
                 stored = life.alerts.get((rule.name, inc.id))
                 if reasons is None:
                     if stored is not None:
                         life.unmatched(stored, inc.modified)
                     continue
-                facts = looked_at(rule, inc, distances.get(i))
+                facts = {**looked_at(rule, inc, distances.get(i)), **counted}
                 if stored is not None:
                     life.matched(stored, inc.modified, "; ".join(reasons), facts)
                     continue

@@ -167,3 +167,59 @@ def test_an_alert_stored_before_its_life_was_kept_ends_or_records_its_version(an
     assert (deadly.state, deadly.version, deadly.updated) == ("matches", newer, None)
     assert (near.state, near.lapsed) == ("no_longer_matches", newer)
     assert alert_id("near", make("old").id) == near.id
+
+
+def _surge_area(node: Node) -> None:
+    """A surge rule and the baseline of its area: three incidents in February, then two in April."""
+    add_rule(node.db, Rule("surge", surge_window_days=7, surge_factor=3, surge_baseline_days=70))
+    node.publish([make(f"old{i}", day=f"2025-02-{10 + i:02d}") for i in range(3)])
+    node.publish([make("n1", day="2025-04-01"), make("n2", day="2025-04-02")])
+
+
+def test_a_surges_counts_changing_in_a_later_version_update_its_alert_and_the_stream_says_so(any_node: Node) -> None:
+    """A surge alert's reason gives its counts: a later version of its incident judged on more incidents in the
+    window updates the alert (incidents 3 -> 4), recorded and streamed as the other rules' updates are; a later
+    version on the same counts changes nothing."""
+    _surge_area(any_node)
+    watcher = Watcher(any_node.db, Broadcaster())
+    assert watcher.poll() == []
+    _publish(any_node, make("n3", day="2025-04-03"))
+    raised = _alert(any_node, "surge", make("n3").id)
+    assert raised.reason.endswith("3 incidents in 7 days, expected 0.3")
+    _publish(any_node, make("n4", day="2025-04-03"))  # a fourth in the window, alerting on its own
+    later = _publish(any_node, make("n3", day="2025-04-03", killed=5))  # nothing else the rule reads changed
+    alert = _alert(any_node, "surge", make("n3").id)
+    assert alert.reason.endswith("4 incidents in 7 days, expected 0.3")
+    assert (alert.state, alert.version, alert.changes) == (
+        "matches",
+        later,
+        ({"fact": "incidents", "old": 3, "new": 4},),
+    )
+    assert [(e, v) for e, v, _ in _events(any_node)] == [("updated", later)]
+    updates = [e.data for e in watcher.poll() if e.kind == "alert_update"]
+    assert [(u["id"], u["change"]["event"], u["change"]["version"]) for u in updates] == [(raised.id, "updated", later)]
+    assert updates[0]["reason"] == alert.reason
+    assert updates[0]["change"]["changes"] == [{"fact": "incidents", "old": 3, "new": 4}]
+
+    again = _publish(any_node, make("n3", day="2025-04-03", killed=6))  # the same counts
+    assert _alert(any_node, "surge", make("n3").id).version == again
+    assert len(_events(any_node)) == 1
+    assert [e for e in watcher.poll() if e.kind == "alert_update"] == []
+
+
+def test_a_surge_alert_stored_before_its_counts_were_kept_is_not_updated_by_them_alone(any_node: Node) -> None:
+    """An alert stored before a surge's counts were facts: a later version on the same area and day records them
+    without an update; one whose count changes then is updated."""
+    _surge_area(any_node)
+    _publish(any_node, make("n3", day="2025-04-03"))
+    with any_node.db.transaction():  # as stored before: the area and the day only
+        any_node.db.execute(
+            "UPDATE alerts SET facts = ? WHERE rule = 'surge'", ('{"area":"Balochistan","date_start":"2025-04-03"}',)
+        )
+    _publish(any_node, make("n3", day="2025-04-03", killed=5))
+    assert _events(any_node) == []
+    _publish(any_node, make("n4", day="2025-04-03"))
+    later = _publish(any_node, make("n3", day="2025-04-03", killed=6))
+    assert [(e, v, json.loads(c)) for e, v, c in _events(any_node)] == [
+        ("updated", later, [{"fact": "incidents", "old": 3, "new": 4}])
+    ]
