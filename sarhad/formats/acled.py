@@ -33,7 +33,7 @@ from functools import lru_cache
 from typing import Any, Final
 
 from sarhad.formats.base import RowContext, RowError, TableFormat, derived_digits, origin_note, raw_digest, raw_forms
-from sarhad.formats.places import admin1_of, country_code, iso_numeric
+from sarhad.formats.places import admin1_of, alpha_3, country_code, iso_numeric
 from sarhad.formats.places import country_name as english_name
 from sarhad.model.figures import Figure
 from sarhad.model.incident import Incident, Perpetrator, Place, check_fields, incident_id
@@ -463,14 +463,11 @@ def _unix(stamp: str) -> str:
     return str(int(moment.timestamp()))
 
 
-_ISO3: Final = {"PK": "PAK", "IR": "IRN", "AF": "AFG", "IN": "IND"}
-
-
 def converted_id(inc: Incident) -> str:
-    """An ACLED event id for a record that has none of its own: the country's ISO 3166 alpha-3 prefix, as
-    ACLED's own ids have (``XXX`` when the country is not known), and 15 digits from the record's id where
-    ACLED's own have at most 6, the same in every export."""
-    return _ISO3.get(inc.place.country or "", "XXX") + derived_digits(inc, 15)
+    """An ACLED event id for a record that has none of its own: the country's ISO 3166 alpha-3 code, which ACLED's
+    own ids begin with (``SYR``, ``DEU``; ``XXX`` for no country or one ISO has not assigned), and 15 digits from
+    the record's id where ACLED's own have at most 6, the same in every export."""
+    return (alpha_3(inc.place.country) or "XXX") + derived_digits(inc, 15)
 
 
 def to_row(inc: Incident, raw: Mapping[str, str] | None) -> dict[str, str]:

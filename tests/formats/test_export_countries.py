@@ -129,3 +129,26 @@ def test_cli_export_json_carries_the_notes(capsys: pytest.CaptureFixture[str], t
             " country in words, which sarhad's import reads back"
         ],
     }
+
+
+def test_acled_ids_of_converted_rows_begin_with_the_countrys_alpha_3(any_node: Node, tmp_path: Path) -> None:
+    # ACLED's own ids begin with the country's ISO alpha-3 code (PAK1234), whatever the country
+    any_node.publish([_report(c) for c in (*COUNTRIES, "XK")])
+    out = tmp_path / "acled.csv"
+    export(any_node, "acled", out)
+    with out.open(encoding="utf-8", newline="") as fh:
+        ids = {
+            row["notes"].removeprefix("An attack in ").rstrip("."): row["event_id_cnty"] for row in csv.DictReader(fh)
+        }
+    prefixes = {country: event_id[:3] for country, event_id in ids.items()}
+    assert prefixes == {"DE": "DEU", "US": "USA", "BD": "BGD", "IQ": "IRQ", "NG": "NGA", "KR": "KOR", "CI": "CIV",
+                        "AF": "AFG", "IN": "IND", "XK": "XXX"}  # fmt: skip
+    assert all(len(event_id) == 18 and event_id[3:].isdigit() for event_id in ids.values())
+    result = import_file(any_node, "acled", out)
+    assert (result.added, result.rejected) == (len(COUNTRIES) + 1, 0)
+    back = {inc.source_id: inc.place.country for inc, _raw in export_order(any_node, Filters(dataset="acled"))}
+    assert back.keys() == set(ids.values())
+    # (XK, which ISO has not assigned, has no ISO name or number to read back: only the others keep their country)
+    assert {country: back[event_id] for country, event_id in ids.items() if country != "XK"} == {
+        country: country for country in COUNTRIES
+    }
