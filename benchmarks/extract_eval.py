@@ -10,6 +10,12 @@ Reported:
 - commitment recall: a gold commitment is found when a predicted one has the same due, compatible actor
   (same set of countries, "both sides" = the article's parties) and shares content words with its text;
 - figure recall: value (relative tolerance 1e-6) and normalised unit;
+- bounds accuracy: the ``killed_low``/``killed_high``/``wounded_low``/``wounded_high`` of ``incidents[0]``,
+  each scored where the gold gives that key (null is an open bound or no count), exact;
+- sayer precision and recall: the gold's ``sayers`` of ``incidents[0]`` (each sayer's count where the article
+  gives a measure's count from two or more sayers; an empty list where it does not) against the predicted
+  ``assertions``, matching on measure, value and sayer (a group's claim through the alias registry), scored
+  on the articles whose gold has ``sayers``;
 - throughput: articles per CPU second of one process (one core), the best of repeated passes over the
   folder, with the mean per CPU second and per wall-clock second beside it.
 
@@ -51,6 +57,8 @@ DEFAULT_DIRS = [
     ROOT / "tests/assets/articles/heldout8",
 ]
 FIELDS = ("date", "admin1", "perpetrator", "killed", "wounded", "attack_type")
+BOUNDS = ("killed_low", "killed_high", "wounded_low", "wounded_high")
+_CLAIM = " (claim)"
 _STOP = {
     "the",
     "a",
@@ -163,6 +171,19 @@ def figure_match(gold: dict[str, Any], pred: dict[str, Any]) -> bool:
     return normalise_unit(gold.get("unit")) == normalise_unit(pred.get("unit"))
 
 
+def sayer_match(gold: dict[str, Any], pred: dict[str, Any]) -> bool:
+    """A gold sayer's count against a predicted assertion: the same measure and value, and the same sayer
+    (case aside; a group's claim, ``<group> (claim)``, through the alias registry; null is the article)."""
+    if gold.get("measure") != pred.get("measure") or gold.get("value") != pred.get("best"):
+        return False
+    g, p = gold.get("asserted_by"), pred.get("asserted_by")
+    if g is None or p is None:
+        return g == p
+    if g.endswith(_CLAIM) and p.endswith(_CLAIM):
+        return perpetrator_match(g.removesuffix(_CLAIM), p.removesuffix(_CLAIM))
+    return bool(g.casefold() == p.casefold())
+
+
 def _greedy(gold: list[dict[str, Any]], pred: list[dict[str, Any]], match: Any) -> int:
     used: set[int] = set()
     found = 0
@@ -183,6 +204,8 @@ def evaluate(gold_dir: Path, tolerance: int = 0, min_seconds: float = 1.0) -> di
     inc_tp = inc_pred = inc_gold = 0
     com_found = com_total = 0
     fig_found = fig_total = 0
+    bound_right = bound_total = bound_articles = 0
+    say_tp = say_pred = say_gold = say_articles = 0
     per_file = []
     for g in gold_entries:
         extraction = extract_article(texts[g["file"]], file=g["file"])
@@ -198,6 +221,22 @@ def evaluate(gold_dir: Path, tolerance: int = 0, min_seconds: float = 1.0) -> di
                 ok = bool(pm) and field_match(name, gm.get(name), pm.get(name), tolerance)
                 field_hits[name] += ok
                 row["fields"][name] = ok if ok else {"gold": gm.get(name), "pred": pm.get(name) if pm else None}
+            scored = [name for name in BOUNDS if name in gm]
+            bound_articles += bool(scored)
+            for name in scored:
+                ok = bool(pm) and gm[name] == pm.get(name)
+                bound_right += ok
+                bound_total += 1
+                if not ok:
+                    row["fields"][name] = {"gold": gm[name], "pred": pm.get(name) if pm else None}
+            if "sayers" in gm:
+                said = pm.get("assertions") or []
+                found = _greedy(gm["sayers"], said, sayer_match)
+                say_articles += 1
+                say_tp += found
+                say_pred += len(said)
+                say_gold += len(gm["sayers"])
+                row["sayers"] = f"{found}/{len(gm['sayers'])} gold, {len(said)} predicted"
         tp = _greedy(
             gold_inc,
             pred_inc,
@@ -260,6 +299,11 @@ def evaluate(gold_dir: Path, tolerance: int = 0, min_seconds: float = 1.0) -> di
         "commitments": {"found": com_found, "gold": com_total},
         "figure_recall": fig_found / fig_total if fig_total else None,
         "figures": {"found": fig_found, "gold": fig_total},
+        "bound_accuracy": bound_right / bound_total if bound_total else None,
+        "bounds": {"right": bound_right, "gold": bound_total, "articles": bound_articles},
+        "sayer_precision": say_tp / say_pred if say_pred else None,
+        "sayer_recall": say_tp / say_gold if say_gold else None,
+        "sayers": {"matched": say_tp, "predicted": say_pred, "gold": say_gold, "articles": say_articles},
         "articles_per_second": len(texts) / min(passes),
         "articles_per_second_mean_cpu": n / cpu if cpu > 0 else None,
         "articles_per_second_mean_wall": n / elapsed,
@@ -302,6 +346,16 @@ def main(argv: list[str] | None = None) -> int:
             f"({r['commitments']['found']}/{r['commitments']['gold']})"
         )
         print(f"  figure recall     {_fmt(r['figure_recall'])}  ({r['figures']['found']}/{r['figures']['gold']})")
+        b, say = r["bounds"], r["sayers"]
+        if b["gold"]:
+            print(
+                f"  bounds            {_fmt(r['bound_accuracy'])}  ({b['right']}/{b['gold']}, {b['articles']} articles)"
+            )
+        if say["articles"]:
+            print(
+                f"  sayers P / R      {_fmt(r['sayer_precision'])} / {_fmt(r['sayer_recall'])}  ({say['matched']} "
+                f"matched, {say['predicted']} predicted, {say['gold']} gold, {say['articles']} articles)"
+            )
         print(
             f"  articles/s        {r['articles_per_second']:.0f} (best of {r['passes']} passes; mean "
             f"{r['articles_per_second_mean_cpu']:.0f} per CPU second, {r['articles_per_second_mean_wall']:.0f} wall)"
@@ -311,7 +365,9 @@ def main(argv: list[str] | None = None) -> int:
                 bad = {k: v for k, v in row["fields"].items() if v is not True}
                 print(
                     f"    {row['file']}: incidents {row['incidents']}; commitments {row['commitments']}; "
-                    f"figures {row['figures']}" + (f"; wrong {bad}" if bad else "")
+                    f"figures {row['figures']}"
+                    + (f"; sayers {row['sayers']}" if "sayers" in row else "")
+                    + (f"; wrong {bad}" if bad else "")
                 )
     return 0
 
