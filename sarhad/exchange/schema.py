@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from sarhad.exchange.withheld import framework_superseded, withheld_from_copies, withheld_sha256
+from sarhad.exchange.withheld import framework_superseded, withheld_from_copies, withheld_seq, withheld_sha256
 from sarhad.store.schema import Statement
 
 __all__ = ["MIGRATIONS"]
@@ -154,7 +154,9 @@ MIGRATIONS: Final[list[Statement]] = [
     )""",
     # Live stream (sarhad.monitor.stream): the order withheld versions were recorded in, as ``objects.seq``, which
     # the stream follows to tell open pages that an incident (and its alerts) is no longer listed; NULL for the
-    # rows recorded before.
+    # rows recorded before, until the next step numbers them.
     "ALTER TABLE withheld_versions ADD COLUMN seq {bigint}",
     "CREATE UNIQUE INDEX withheld_versions_seq ON withheld_versions (seq)",
+    # The rows recorded before seq existed get numbers too, in the order they arrived, below those given since.
+    withheld_seq,
 ]

@@ -44,6 +44,7 @@ __all__ = [
     "known",
     "record_withheld",
     "withheld_from_copies",
+    "withheld_seq",
     "withheld_sha256",
 ]
 
@@ -182,6 +183,23 @@ def withheld_sha256(db: Database) -> None:
                 " AND sha256 IS NULL",
                 [(e.sha256, e.object_id, e.version, party) for e in refused],
             )
+
+
+def withheld_seq(db: Database) -> None:
+    """Migration: number the rows of ``withheld_versions`` recorded before ``seq`` existed, in the order they
+    arrived (``recorded``; the rows from before that column first, by version, then id), below the rows numbered
+    since (from 1 when there are none). The numbers given since stay as they are: a live stream's watcher follows
+    them. Every row then has a number, so its readers need not allow for a missing one."""
+    rows = db.fetchall("SELECT id, modified, recorded FROM withheld_versions WHERE seq IS NULL")
+    if not rows:
+        return
+    low = db.fetchone("SELECT MIN(seq) FROM withheld_versions")
+    first = (len(rows) + 1 if low is None or low[0] is None else int(low[0])) - len(rows)
+    ordered = sorted(rows, key=lambda r: (r[2] is not None, str(r[2] or ""), str(r[1]), str(r[0])))
+    db.executemany(
+        "UPDATE withheld_versions SET seq = ? WHERE id = ? AND modified = ?",
+        [(first + n, r[0], r[1]) for n, r in enumerate(ordered)],
+    )
 
 
 def framework_superseded(db: Database) -> None:
