@@ -26,8 +26,13 @@ _VERB = (
 _BEFORE = re.compile(rf"(?P<who>(?:[\w'\u2019\-]+\s+){{1,6}}?){_VERB}\b(?!.*\b{_VERB}\b)", re.I)
 # "…, police at 11": the verb of the clause before left out.
 _ELLIPSIS = re.compile(r",\s*(?:and\s+|while\s+|but\s+)?(?P<who>(?:[\w'\u2019\-]+\s+){1,4}?)at\s+$", re.I)
+# A group claiming the act, not a count: "…, Jaish al-Adl claims attack", "…, the BLA claimed responsibility".
+_CLAIMS_THE_ACT = (
+    r"(?!\s+(?:responsibility|credit|(?:(?:the|an?|this)\s+)?(?:attack|bombing|blast|killing|kidnapping|abduction|"
+    r"assault|ambush|raid|explosion)s?)\b)"
+)
 # After the count: "five soldiers were martyred, the military said".
-_AFTER = re.compile(rf"^[^;]*?,\s*(?P<who>(?:[\w'\u2019\-]+\s+){{1,6}}?){_VERB}\b", re.I)
+_AFTER = re.compile(rf"^[^;]*?,\s*(?P<who>(?:[\w'\u2019\-]+\s+){{1,6}}?){_VERB}\b{_CLAIMS_THE_ACT}", re.I)
 _ACCORDING = re.compile(r"\baccording to\s+(?P<who>(?:[\w'\u2019\-]+\s*){1,6})", re.I)
 # Where a clause starts and stops: the count's own clause holds its sayer.
 _CLAUSE_START = re.compile(r";|\.\s|,\s+(?:while|whereas|but)\s+|\s+while\s+|\s+whereas\s+|\bbut\s+", re.I)

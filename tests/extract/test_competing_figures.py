@@ -85,3 +85,33 @@ def test_the_articles_own_count_stays_main_beside_a_claim() -> None:
 def test_a_sayer_is_an_organisation_or_a_kind_of_source_never_a_person(sentence: str, expected: str | None) -> None:
     at = sentence.index("four")
     assert find_sayer(sentence, at, at + 4, "PK", claimant="TTP") == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Gunmen kill five Revolutionary Guards in southeast Iran, Jaish al-Adl claims attack",
+        "Two Levies officials abducted in Dera Bugti, BRAS claims responsibility",
+        "Gunmen killed five guards on Saturday, Jaish al-Adl claimed responsibility for the attack.",
+        "Gunmen killed five guards on Saturday, and Jaish al-Adl claimed the attack.",
+    ],
+)
+def test_a_group_claiming_the_attack_after_a_count_is_no_sayer_of_the_count(sentence: str) -> None:
+    at = sentence.index("five") if "five" in sentence else sentence.index("Two")
+    assert find_sayer(sentence, at, at + 4, "IR") is None
+
+
+def test_a_group_claiming_the_count_after_it_is_still_its_sayer() -> None:
+    sentence = "Five soldiers were killed, the BLA claimed."
+    assert find_sayer(sentence, 0, 4, "PK") == "BLA (claim)"
+
+
+def test_a_headline_claim_of_the_attack_adds_no_competing_count() -> None:
+    text = (
+        "Gunmen kill five Revolutionary Guards in southeast Iran, Jaish al-Adl claims attack\n"
+        "https://www.example-wire.com/world/iran-guards\n2025-05-03\n\n"
+        "DUBAI, May 3 (Wire) - Gunmen killed five members of Iran's Revolutionary Guards in an attack on their "
+        "vehicle in Sistan-Baluchistan on Saturday, state media reported."
+    )
+    inc = extract_article(text).incidents[0]
+    assert inc["killed"] == 5 and inc["assertions"] == []
