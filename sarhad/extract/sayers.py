@@ -18,19 +18,19 @@ __all__ = ["find_sayer", "group_claim"]
 
 # The reporting verb after the sayer: "the military said", "police put the toll at", "Tasnim reported".
 _VERB = (
-    r"(?:said|says|saying|claimed|claims|reported|reports|told|confirmed|confirms|announced|stated|added|"
+    r"(?:said|says|say|saying|claimed|claims|reported|reports|told|confirmed|confirms|announced|stated|added|"
     r"put the (?:death )?toll at|put the number of (?:dead|deaths|injured|wounded) at|put the figure at|"
     r"gave the toll as)"
 )
-# The sayer and its verb before the count, in the count's clause: "Iranian state media said three guards died".
-_BEFORE = re.compile(rf"(?P<who>(?:[\w'\u2019\-]+\s+){{1,6}}?){_VERB}\b(?!.*\b{_VERB}\b)", re.I)
-# "…, police at 11": the verb of the clause before left out.
-_ELLIPSIS = re.compile(r",\s*(?:and\s+|while\s+|but\s+)?(?P<who>(?:[\w'\u2019\-]+\s+){1,4}?)at\s+$", re.I)
 # A group claiming the act, not a count: "…, Jaish al-Adl claims attack", "…, the BLA claimed responsibility".
 _CLAIMS_THE_ACT = (
     r"(?!\s+(?:responsibility|credit|(?:(?:the|an?|this)\s+)?(?:attack|bombing|blast|killing|kidnapping|abduction|"
     r"assault|ambush|raid|explosion)s?)\b)"
 )
+# The sayer and its verb before the count, in the count's clause: "Iranian state media said three guards died".
+_BEFORE = re.compile(rf"(?P<who>(?:[\w'\u2019\-]+\s+){{1,6}}?){_VERB}\b{_CLAIMS_THE_ACT}(?!.*\b{_VERB}\b)", re.I)
+# "…, police at 11": the verb of the clause before left out.
+_ELLIPSIS = re.compile(r",\s*(?:and\s+|while\s+|but\s+)?(?P<who>(?:[\w'\u2019\-]+\s+){1,4}?)at\s+$", re.I)
 # After the count: "five soldiers were martyred, the military said".
 _AFTER = re.compile(rf"^[^;]*?,\s*(?P<who>(?:[\w'\u2019\-]+\s+){{1,6}}?){_VERB}\b{_CLAIMS_THE_ACT}", re.I)
 _ACCORDING = re.compile(r"\baccording to\s+(?P<who>(?:[\w'\u2019\-]+\s*){1,6})", re.I)

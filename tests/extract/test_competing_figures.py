@@ -115,3 +115,21 @@ def test_a_headline_claim_of_the_attack_adds_no_competing_count() -> None:
     )
     inc = extract_article(text).incidents[0]
     assert inc["killed"] == 5 and inc["assertions"] == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Pakistani Taliban say they killed two policemen in northwestern district", "TTP (claim)"),
+        ("Two policemen killed in Lakki Marwat, police say", "police"),
+    ],
+)
+def test_a_headlines_present_tense_say_names_the_sayer(sentence: str, expected: str) -> None:
+    at = sentence.index("two") if "two" in sentence else sentence.index("Two")
+    assert find_sayer(sentence, at, at + 3, "PK") == expected
+
+
+def test_a_group_claiming_the_attack_that_killed_a_count_is_no_sayer_of_it() -> None:
+    sentence = "The TTP claims attack that killed four soldiers in Khyber district"
+    at = sentence.index("four")
+    assert find_sayer(sentence, at, at + 4, "PK") is None
