@@ -8,32 +8,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.bad_articles import write_bad_articles
 from tests.conftest import ASSETS, run_cli
 
 ARTICLES = ASSETS / "articles"
 
 
-def _bad_files(folder: Path) -> dict[str, str]:
-    """Files that are no article, each with (part of) the reason extract gives."""
-    (folder / "latin1.txt").write_bytes(
-        "Quetta attack\n\nSix killed in Mastung, said the caf\xe9 owner.".encode("latin-1")
-    )
-    (folder / "empty.txt").write_text("", encoding="utf-8")
-    (folder / "page.html").write_text("<!doctype html><html><body>news</body></html>", encoding="utf-8")
-    (folder / "a-folder").mkdir()
-    return {
-        str(folder / "latin1.txt"): "not UTF-8 text",
-        str(folder / "empty.txt"): "empty, no article text",
-        str(folder / "page.html"): "HTML",
-        str(folder / "missing.txt"): "no such file",
-        str(folder / "a-folder"): "a folder, not a file",
-    }
-
-
 def test_extract_goes_on_past_bad_files_and_names_each_with_its_reason(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    bad = _bad_files(tmp_path)
+    bad = write_bad_articles(tmp_path)
     good = [str(ARTICLES / "07.txt"), str(ARTICLES / "00.txt")]
     files = [good[0], *bad, good[1]]
     code, out, err = run_cli(capsys, "extract", *files)
@@ -50,7 +34,7 @@ def test_extract_goes_on_past_bad_files_and_names_each_with_its_reason(
 def test_extract_json_lists_each_failed_file_with_its_error_in_order(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    bad = _bad_files(tmp_path)
+    bad = write_bad_articles(tmp_path)
     good = [str(ARTICLES / "07.txt"), str(ARTICLES / "00.txt")]
     files = [good[0], *bad, good[1]]
     code, out, err = run_cli(capsys, "extract", *files, "--json")

@@ -9,24 +9,10 @@ from pathlib import Path
 import pytest
 
 from sarhad.node import Node
+from tests.cli.bad_articles import write_bad_articles
 from tests.conftest import ASSETS, run_cli
 
 ARTICLES = ASSETS / "articles"
-
-
-def _bad_files(folder: Path) -> dict[str, str]:
-    """Files that are no article, each with (part of) the reason ingest gives."""
-    (folder / "latin1.txt").write_bytes(
-        "Quetta attack\n\nSix killed in Mastung, said the caf\xe9 owner.".encode("latin-1")
-    )
-    (folder / "page.html").write_text("<!doctype html><html><body>news</body></html>", encoding="utf-8")
-    (folder / "a-folder").mkdir()
-    return {
-        str(folder / "latin1.txt"): "not UTF-8 text",
-        str(folder / "page.html"): "HTML",
-        str(folder / "missing.txt"): "no such file",
-        str(folder / "a-folder"): "a folder, not a file",
-    }
 
 
 def _stored_ids(node: Node) -> set[str]:
@@ -36,7 +22,7 @@ def _stored_ids(node: Node) -> set[str]:
 def test_ingest_goes_on_past_bad_files_and_stores_only_the_good_ones(
     any_node: Node, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    bad = _bad_files(tmp_path)
+    bad = write_bad_articles(tmp_path, leave_out={"empty.txt"})
     good = [str(ARTICLES / "07.txt"), str(ARTICLES / "00.txt")]
     files = [good[0], *bad, good[1]]
     before = _stored_ids(any_node)
