@@ -249,7 +249,7 @@ def export(
     """
     if format_name not in EXPORT_FORMATS:
         raise InvalidInput(f"unknown export format {format_name!r}: expected one of {', '.join(EXPORT_FORMATS)}")
-    filters = filters.resolved(node.db)  # a perpetrator filter's group: its stored spellings
+    filters = filters.resolved(node.db)  # the stored names its perpetrator and province filters find
     if for_peers:
         levels = tuple(t for t in (filters.tlp if filters.tlp is not None else TLP_LEVELS) if t != "RED")
         filters = Filters(**{**_fields(filters), "tlp": levels})

@@ -21,7 +21,7 @@ from sarhad.model.incident import SARHAD_EXTENSION, Incident, Perpetrator, check
 from sarhad.model.incident import _EPOCH, _TIMESTAMP, _TLP_BY_ID, _place  # isort: skip
 from sarhad.store.current import current
 from sarhad.store.db import Database, Dialect
-from sarhad.store.like import LIKE_ESCAPE, like_literal
+from sarhad.store.like import LIKE_ESCAPE, case_blind_matches, like_literal
 
 __all__ = [
     "GROUPINGS",
@@ -169,8 +169,11 @@ class Filters:
 
     ``perpetrator`` names an armed group: when the alias registry (:func:`sarhad.model.actors.resolve_actor`)
     knows the name, it matches every stored spelling of that group ("Jaish ul-Adl" finds "Jaish al-Adl",
-    "BLA" finds "Baloch Liberation Army"), which :meth:`resolved` looks up in the database into
-    ``perpetrator_spellings``; a name the registry does not know matches the perpetrators containing it.
+    "BLA" finds "Baloch Liberation Army"); a name the registry does not know matches the perpetrators containing
+    it. ``admin1`` matches a province by its name or any spelling the gazetteer knows ("KPK"), and the rows
+    stored under the name typed. Both ignore case by Unicode's rules ("SĪSTĀN" finds "Sīstān"), alike on SQLite
+    and PostgreSQL: :meth:`resolved` looks the names up among the stored ones (:mod:`sarhad.store.like`) into
+    ``perpetrator_spellings`` and ``admin1_spellings``, which the query then selects.
 
     ``tlp`` keeps the rows of those levels; ``readable``, an SQL condition over the ``incidents`` table with its
     parameters, admits rows besides (a principal's own party's, the TLP:RED records it may read: see
@@ -191,21 +194,17 @@ class Filters:
     exclude_licences: tuple[str, ...] = ()
     dedup: bool = False
     perpetrator_spellings: tuple[str, ...] | None = None
+    admin1_spellings: tuple[str, ...] | None = None
 
     def resolved(self, db: Database) -> Filters:
-        """These filters with the stored spellings of the group ``perpetrator`` names (see the class), or
-        unchanged when there is no such filter, the registry does not know the name, or it is done already."""
-        if not self.perpetrator or self.perpetrator_spellings is not None:
-            return self
-        from sarhad.model.actors import resolve_actor
-
-        actor = resolve_actor(self.perpetrator)
-        if actor is None:
-            return self
-        # the distinct names are few (the perpetrator index answers), and the registry maps spellings loosely
-        stored = db.fetchall("SELECT DISTINCT perpetrator FROM incidents WHERE perpetrator IS NOT NULL")
-        spellings = tuple(sorted(str(name) for (name,) in stored if perpetrator_group(name) == actor.name))
-        return replace(self, perpetrator_spellings=spellings)
+        """These filters with the stored names their ``perpetrator`` and ``admin1`` filters find (see the class),
+        or unchanged when there are no such filters or it is done already."""
+        found = self
+        if self.perpetrator and self.perpetrator_spellings is None:
+            found = replace(found, perpetrator_spellings=_perpetrators(db, self.perpetrator))
+        if self.admin1 and self.admin1_spellings is None:
+            found = replace(found, admin1_spellings=_provinces(db, self.admin1, self.country))
+        return found
 
     def where(self) -> tuple[str, list[Any]]:
         """The SQL ``WHERE`` clause (or empty) and its parameters."""
@@ -230,14 +229,21 @@ class Filters:
             # province they stored it under; a name the tables do not know is matched as typed.
             known = normalise_admin1(self.admin1, self.country)
             name, code = known if known else (self.admin1, self.admin1.upper())
-            clauses.append("(LOWER(admin1) = LOWER(?) OR admin1_code = ?)")
-            params += [name, code]
+            if self.admin1_spellings is not None:  # resolved: the same rows on both dialects
+                names = self.admin1_spellings
+                spelled = f"admin1 IN ({', '.join('?' * len(names))}) OR " if names else ""
+                clauses.append(f"({spelled}admin1_code = ?)")
+                params += [*names, code]
+            else:  # SQLite's LOWER folds ASCII letters only
+                clauses.append("(LOWER(admin1) = LOWER(?) OR admin1_code = ?)")
+                params += [name, code]
         if self.perpetrator_spellings is not None:
             spellings = self.perpetrator_spellings
             clauses.append(f"perpetrator IN ({', '.join('?' * len(spellings))})" if spellings else "1 = 0")
             params += list(spellings)
         elif self.perpetrator:
-            # a name containing the text typed: its % and _ are letters, not wildcards
+            # not resolved: a name containing the text typed (its % and _ are letters, not wildcards), its case
+            # ignored as the dialect's LOWER ignores it
             clauses.append(f"LOWER(perpetrator) LIKE LOWER(?) ESCAPE '{LIKE_ESCAPE}'")
             params.append(f"%{like_literal(self.perpetrator)}%")
         if self.reported_by:
@@ -275,6 +281,33 @@ class Filters:
             clauses.append(f"licence NOT IN ({', '.join('?' * len(self.exclude_licences))})")
             params += list(self.exclude_licences)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _perpetrators(db: Database, text: str) -> tuple[str, ...]:
+    """The stored perpetrator names a ``perpetrator`` filter of ``text`` finds: every spelling of the group when
+    the alias registry knows the name, else the names containing ``text`` but for case."""
+    from sarhad.model.actors import resolve_actor
+
+    # the distinct names are few (the perpetrator index answers), and the registry maps spellings loosely
+    stored = [
+        str(name) for (name,) in db.fetchall("SELECT DISTINCT perpetrator FROM incidents WHERE perpetrator IS NOT NULL")
+    ]
+    actor = resolve_actor(text)
+    if actor is None:
+        return case_blind_matches(stored, text, contains=True)
+    return tuple(sorted(name for name in stored if perpetrator_group(name) == actor.name))
+
+
+def _provinces(db: Database, text: str, country: str | None) -> tuple[str, ...]:
+    """The stored province names an ``admin1`` filter of ``text`` finds (besides the rows of the province's code):
+    the name typed and, when the gazetteer knows it, the province's own name, but for case."""
+    from sarhad.geo.admin import normalise_admin1
+
+    known = normalise_admin1(text, country)
+    # few distinct names, and the (country, admin1) index answers
+    sql = "SELECT DISTINCT admin1 FROM incidents WHERE admin1 IS NOT NULL"
+    stored = db.fetchall(sql + " AND country = ?", (country.upper(),)) if country else db.fetchall(sql)
+    return case_blind_matches((str(name) for (name,) in stored), text, *(known[:1] if known else ()))
 
 
 @lru_cache(maxsize=4096)  # a store holds few distinct names, each asked for once per row
