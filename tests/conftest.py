@@ -32,13 +32,16 @@ same everywhere. Set on every context made by :func:`browser_context` and on ``e
 # The longest test files, longest first. `make test` runs a file's tests on one worker (pytest-xdist, loadfile)
 # and hands out files in collection order (the Makefile turns off xdist's reordering by number of tests): these
 # start at once instead of ending the run on one worker while the others idle. Each took minutes on a loaded
-# machine (`--durations`): crash tests that kill processes twenty times, a backup taken while serving, the
-# import worker against both databases.
+# machine (`--durations`): crash tests that kill an import or a sync ten to twenty times (the import's split by
+# what it is doing when killed, so that they spread over the workers), a backup taken while serving, the import
+# worker against both databases. tests/test_longest_first.py checks that each of them exists.
 LONGEST_FIRST = (
-    "integration/test_crash_sync.py",
-    "integration/test_crash_import.py",
-    "integration/test_backup_restore.py",
+    "integration/test_crash_import_committing.py",
+    "integration/test_crash_import_journal.py",
+    "integration/test_crash_import_parsing.py",
     "formats/test_import_worker.py",
+    "integration/test_backup_restore.py",
+    "integration/test_crash_sync.py",
 )
 
 
