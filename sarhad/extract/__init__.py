@@ -133,6 +133,11 @@ def extract_file(path: str, published: date | str | None = None) -> Extraction:
 
 # a saved web page rather than its text: the markup would be read as words ("<title>Two killed …")
 _HTML = re.compile(r"\A\s*(?:<!doctype\s+html|<html\b|<\?xml\b)|<(?:head|body|article|script)\b[^>]*>", re.I)
+# A dataset's file (UCDP GED, GTD, ACLED, or any table) given instead of to `sarhad import`: its header row is
+# column names, each one word, where an article has its title. Its rows would be read as sentences and every
+# number in them as a figure ("ged.csv: 9 incidents"). Five names at least: a title is not five bare words
+# joined by commas.
+_CSV_HEADER = re.compile(r'"?[A-Za-z_][A-Za-z0-9_.]*"?(?:[,;\t]"?[A-Za-z_][A-Za-z0-9_.]*"?){4,}')
 
 
 def published_day(published: str | None) -> date | None:
@@ -156,7 +161,8 @@ def failure_reason(path: Path, exc: Exception) -> str:
 
 
 def _check_text(text: str, path: str) -> None:
-    """Refuse what is not an article's text, saying what was found: empty, binary or an HTML page."""
+    """Refuse what is not an article's text, saying what was found: empty, binary, a CSV table, JSON or an HTML
+    page."""
     from sarhad.errors import InvalidInput
 
     if not text.strip():
@@ -164,6 +170,17 @@ def _check_text(text: str, path: str) -> None:
     nul = text.find("\x00")
     if nul >= 0:
         raise InvalidInput(f"{path}: binary data, not text (a NUL character at character {nul})")
+    first = text.lstrip().split("\n", 1)[0].strip()
+    if _CSV_HEADER.fullmatch(first):
+        shown = first if len(first) <= 40 else first[:40] + "…"
+        raise InvalidInput(
+            f"{path}: a CSV table (header {shown}), not article text; import a dataset's file with "
+            "'sarhad import ucdp|gtd|acled FILE'"
+        )
+    if first.startswith(("{", "[")) and _is_json(text):
+        raise InvalidInput(
+            f"{path}: a JSON document, not article text; import a STIX 2.1 bundle with 'sarhad import stix FILE'"
+        )
     html = _HTML.search(text)
     if html:
         line = text.count("\n", 0, html.start()) + 1
@@ -171,3 +188,14 @@ def _check_text(text: str, path: str) -> None:
             f"{path}: an HTML page, not article text ({html.group(0).strip()!r} on line {line}); save the article's "
             "text as title, source, date, a blank line and the body"
         )
+
+
+def _is_json(text: str) -> bool:
+    """Whether ``text`` is one JSON document (a title may begin with '[', an article is never valid JSON)."""
+    import json
+
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
