@@ -36,10 +36,10 @@ same everywhere. Set on every context made by :func:`browser_context` and on ``e
 # what it is doing when killed, so that they spread over the workers), a backup taken while serving, the import
 # worker against both databases. tests/test_longest_first.py checks that each of them exists.
 LONGEST_FIRST = (
+    "formats/test_import_worker.py",
     "integration/test_crash_import_committing.py",
     "integration/test_crash_import_journal.py",
     "integration/test_crash_import_parsing.py",
-    "formats/test_import_worker.py",
     "integration/test_backup_restore.py",
     "integration/test_crash_sync.py",
 )
