@@ -36,7 +36,7 @@ _ATTRIBUTION: Final = {"claimed": "claimed", "blamed": "blamed", "suspected": "s
 
 @dataclass
 class IngestResult:
-    """What ingesting one article stored."""
+    """What ingesting one article stored (``file``: its path as given, like a failure's)."""
 
     file: str
     report_id: str
@@ -205,7 +205,7 @@ def ingest_article(node: Node, path: Path, *, published: date | str | None = Non
     ]
     source = extraction.source
     report_id = f"report--{uuid.uuid5(_NAMESPACE, text_sha)}"
-    result = IngestResult(file=path.name, report_id=report_id, incidents=[i.id for i in incidents])
+    result = IngestResult(file=str(path), report_id=report_id, incidents=[i.id for i in incidents])
     report: dict[str, Any] = {
         "type": "report",
         "spec_version": "2.1",
