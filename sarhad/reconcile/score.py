@@ -10,10 +10,12 @@ date        0.25   1 for overlapping dates, 0.75 one day apart (night attacks), 
                    apart, 0.05 five days apart, 0 beyond); scaled down for vague dates (a month overlaps
                    many incidents)
 place       0.25   for two coordinates: ``exp(-d²/2s²)`` with s the combined precision radius, at most 1
-                   for two exact points and 0.7 for a town's; a coarse position (a district's or a
-                   province's centroid) is an uncertain place: at most 0.5, as if the place were unknown,
-                   and less as the other point lies beyond its radius; without coordinates the
-                   province (same 0.5, different 0.05); different countries 0.1
+                   for two exact points and 0.7 for a town's; a point within 20 km of a district's
+                   (county's) position lies in the district the other report names: 0.8; further from
+                   it, in the same province, the district may still hold the point: 0.3 to 0.5; two
+                   reports at one district's position 0.5, as an unknown place; a province's centroid
+                   says only the province (same 0.5, different 0.05), as do no coordinates; different
+                   countries 0.1
 attack type 0.12   same 1, different 0
 perpetrator 0.15   same actor (through the alias registry) 1, related groups 0.7, different 0.1
 killed      0.15   1 when the ranges overlap, falling with the relative difference of the bests
@@ -39,7 +41,7 @@ import numpy.typing as npt
 
 from sarhad.reconcile.actor import actors_related
 from sarhad.reconcile.features import F64, I64, Bool, Features, tokens
-from sarhad.reconcile.record import Record
+from sarhad.reconcile.record import GEO_RADIUS_KM, Record
 
 __all__ = ["WEIGHTS", "Scoring", "score_pairs"]
 
@@ -116,9 +118,20 @@ def _date(f: Features, a: I64, b: I64) -> F64:
 
 
 # The most a position of each precision can say for "same place": an exact point (radius up to 2 km) all of it,
-# a town's point (up to 10 km) less; a coarser one (a district's centroid, 40 km) says only that the place may be
-# anywhere in that district, which is no evidence either way: 0.5, the score of an unknown place.
+# a town's point (up to 10 km) less; a coarser one says only that the place may be anywhere around it: 0.5, the
+# score of an unknown place.
 _COARSE_KM: Final = 10.0
+
+# A district's (an Iranian county's) position is its seat, and the incident may be anywhere in the district:
+# districts here reach 300 km across (Taftan is 280 km from Chagai district's seat at Dalbandin). Without district
+# boundaries, a point this close to the seat is taken to lie in the district, which agrees with the report that
+# names the district (less than two exact points, more than two town centres). Further from the seat, in the
+# same province, the point may still lie in the district: the distance counts against the pair, but only down to
+# _DISTRICT_FLOOR, not as a contradiction.
+_DISTRICT_KM: Final = GEO_RADIUS_KM["admin2"]
+_IN_DISTRICT_KM: Final = 20.0
+_IN_DISTRICT: Final = 0.8
+_DISTRICT_FLOOR: Final = 0.3
 
 
 def _cap(radius: F64) -> F64:
@@ -133,8 +146,16 @@ def _place(f: Features, a: I64, b: I64) -> F64:
     cap = np.minimum(_cap(f.radius[a]), _cap(f.radius[b]))
     by_point = np.minimum(np.exp(-(d**2) / (2 * sigma2)), cap)
     by_admin = _same(f.admin1[a], f.admin1[b], 0.5, 0.05)
-    # Coordinates decide when both are points; a province centroid says no more than the province.
+    # Coordinates decide when both are points or districts' seats; a province centroid says no more than the
+    # province.
     points = both & (f.radius[a] <= 50) & (f.radius[b] <= 50)
+    seat_a, seat_b = f.radius[a] == _DISTRICT_KM, f.radius[b] == _DISTRICT_KM
+    district = points & (seat_a | seat_b)
+    # (Two reports placed at one seat say only "the same district", as good as an unknown place: 0.5.)
+    inside = district & (seat_a != seat_b) & (d <= _IN_DISTRICT_KM)
+    by_point = np.where(inside, _IN_DISTRICT, by_point)
+    same_admin1 = (f.admin1[a] >= 0) & (f.admin1[a] == f.admin1[b])
+    by_point = np.where(district & same_admin1, np.fmax(by_point, _DISTRICT_FLOOR), by_point)
     place = np.where(points, by_point, np.where(both, np.fmax(by_admin, np.minimum(by_point, 0.5)), by_admin))
     other_country = (f.country[a] >= 0) & (f.country[b] >= 0) & (f.country[a] != f.country[b])
     return np.asarray(np.where(other_country, 0.1, place), dtype=np.float64)

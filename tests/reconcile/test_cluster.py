@@ -233,12 +233,13 @@ def test_quality_on_generated_reports_reaches_the_goal() -> None:
 
 
 def test_quality_with_district_places_and_multi_day_slips_stays_above_its_floor() -> None:
-    # A district's position counts as an uncertain place and dates 2-5 days apart score no date agreement:
-    # some reports of one incident stay apart (pairwise F1 about 0.93 at the generator's defaults).
+    # A point near a district's seat agrees with the report naming the district, one far from it in the same
+    # province only counts against; dates 2-5 days apart score little date agreement, so some reports of one
+    # incident still stay apart (pairwise F1 0.948 here, 0.939 when a district's seat was an unknown place).
     synthetic = generate(6000, seed=11)
     quality = measure(cluster_records(synthetic.records).labels, synthetic.truth)
-    assert quality.f1 >= 0.9
-    assert quality.bcubed_f1 >= 0.94
+    assert quality.f1 >= 0.945
+    assert quality.bcubed_f1 >= 0.968
 
 
 def test_incremental_run_keeps_merged_records_together_without_redoing_old_decisions() -> None:

@@ -16,8 +16,9 @@ from sarhad.reconcile.score import Scoring, score_pairs
 from sarhad.reconcile.synth import generate
 from tests.reconcile.helpers import record
 
-# Zahedan county's centroid, and a point 30 km north of it (0.27 degrees of latitude)
+# Zahedan county's seat, and points 10 and 30 km north of it (0.09 and 0.27 degrees of latitude)
 _CENTROID = (29.50, 60.86)
+_NORTH_10KM = (29.59, 60.86)
 _NORTH_30KM = (29.77, 60.86)
 
 
@@ -31,19 +32,49 @@ def _score(a: Record, b: Record) -> float:
     return float(score_pairs(records, Features.of(records), np.array([0]), np.array([1]))[0])
 
 
-def test_a_district_centroid_is_an_uncertain_place_not_a_near_match() -> None:
-    exact = _place("exact", _NORTH_30KM, "E")
+def test_a_point_near_a_district_seat_agrees_with_the_report_naming_the_district() -> None:
+    exact = _place("exact", _NORTH_10KM, "E")
     district = _score(_place("admin2", _CENTROID, "D"), exact)
     unknown = _score(replace(_place("admin2", _CENTROID, "U"), lat=None, lon=None, geo_precision="unknown"), exact)
-    same_point = _score(_place("exact", _NORTH_30KM, "S"), exact)
-    apart = _score(_place("exact", _CENTROID, "A"), exact)
-    # a centroid whose district holds the other point says no more than an unknown place ...
-    assert district == unknown
-    # ... which is less than an exact match, and more than two exact points 30 km apart
-    assert apart < district < same_point
-    # beyond the district's radius it counts against
+    same_point = _score(_place("exact", _NORTH_10KM, "S"), exact)
+    town = _score(_place("near", _CENTROID, "T"), _place("near", _CENTROID, "T2"))
+    # a point 10 km from the county's seat lies in the county the other report names: more than an unknown place
+    # or two town centres, less than an exact match
+    assert unknown < town < district < same_point
+    # 30 km from the seat it may lie in the county or not: as if the place were unknown
+    assert _score(_place("admin2", _CENTROID, "D30"), _place("exact", _NORTH_30KM, "E30")) == unknown
+    # two reports placed at the seat say only "the same county": no more than an unknown place
+    assert _score(_place("admin2", _CENTROID, "D2"), _place("admin2", _CENTROID, "D3")) == unknown
+
+
+def test_a_district_seat_far_from_a_point_of_its_province_counts_against_but_does_not_contradict() -> None:
+    exact = _place("exact", _NORTH_10KM, "E")
+    unknown = _score(replace(_place("admin2", _CENTROID, "U"), lat=None, lon=None, geo_precision="unknown"), exact)
     far = _score(_place("admin2", (_CENTROID[0] - 0.6, _CENTROID[1]), "F"), exact)
-    assert far < district
+    very_far = _score(_place("admin2", (_CENTROID[0] - 2.5, _CENTROID[1]), "VF"), exact)
+    other_province = _score(replace(_place("admin2", (_CENTROID[0] - 2.5, _CENTROID[1]), "O"), admin1="IR-08"), exact)
+    assert other_province < very_far == far < unknown
+
+
+def test_a_report_at_chagai_district_seat_joins_the_same_attack_at_taftan() -> None:
+    # Chagai district reaches from Dalbandin, its seat, to Taftan on the Iranian border, 280 km west: ACLED's
+    # district-level row and Pakistan's report of the same attack, with the same figures, are one incident
+    seat = record("ACLED", "A-1", "2024-05-02", lat=28.88846, lon=64.40616, geo="admin2", place="Chagai",
+                  attack="Armed Assault", killed=3)  # fmt: skip
+    taftan = record("PK", "P-1", "2024-05-02", lat=28.9608, lon=61.5902, geo="exact", place="Taftan",
+                    attack="Armed Assault", killed=3)  # fmt: skip
+    labels = cluster_records([seat, taftan]).labels
+    assert labels[seat.id] == labels[taftan.id]
+
+
+def test_a_next_day_district_report_joins_the_point_inside_its_district() -> None:
+    # IR names only the county, a day later (a night attack); ACLED's point lies 10 km from the county's seat
+    district = _place("admin2", _CENTROID, "IR-7", killed=3)
+    district = replace(district, day_start=district.day_start + 1, day_end=district.day_end + 1, attack_type=None)
+    point = record("ACLED", "A-7", "2024-05-02", lat=_NORTH_10KM[0], lon=_NORTH_10KM[1], geo="exact", country="IR",
+                   admin1="IR-11", place="Zahedan", attack="Armed Assault", killed=4)  # fmt: skip
+    labels = cluster_records([district, point]).labels
+    assert labels[district.id] == labels[point.id]
 
 
 def test_a_district_centroid_does_not_pull_in_a_different_attack_30_km_away() -> None:
