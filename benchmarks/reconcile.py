@@ -7,13 +7,15 @@ size runs in a child process, so the peak memory (max RSS) is that size's alone.
 
 Usage::
 
-    python benchmarks/reconcile.py [--sizes 100000,200000,400000,800000] [--memory 1000000] [--seed S]
+    python benchmarks/reconcile.py [--sizes 100000,200000,400000,800000] [--memory 1000000] [--seed S] [--earlier]
     python benchmarks/reconcile.py --node 50000 [--database postgresql://…]
 
 ``--node N`` times ``sarhad reconcile`` end to end on a node instead: N generated reports published on a
 fresh SQLite node (or a PostgreSQL database), then the first run (every record parsed from its STIX body),
 a rerun with nothing new, a run after 1% more reports (half new, half new versions of old ones), and
 ``--full``; the in-memory clustering of the same records is timed beside them. Publishing is not timed.
+``--earlier`` generates the data of earlier rounds instead of the defaults: every report at a point or a province,
+no party's report days late (``generate(districts=0, slips=0)``).
 
 Prints a table (records, incidents, candidate pairs, seconds, records/s, peak RSS, pairwise precision,
 recall, F1, B-cubed F1, and date disagreements: the clusters flagged ``date_disagree``, the true
@@ -63,13 +65,17 @@ def date_disagreements(records: list[Any], labels: dict[str, str], truth: dict[s
     }
 
 
-def child(size: int, seed: int, quality: bool) -> dict[str, Any]:
+# The generator's settings of earlier rounds (see --earlier).
+EARLIER: dict[str, float] = {"districts": 0.0, "slips": 0.0}
+
+
+def child(size: int, seed: int, quality: bool, earlier: bool = False) -> dict[str, Any]:
     sys.path.insert(0, str(ROOT))
     from sarhad.reconcile.cluster import cluster_records
     from sarhad.reconcile.quality import measure
     from sarhad.reconcile.synth import generate
 
-    synthetic = generate(size, seed=seed)
+    synthetic = generate(size, seed=seed, **(EARLIER if earlier else {}))
     started, cpu_started = time.perf_counter(), time.process_time()
     result = cluster_records(synthetic.records)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
@@ -89,10 +95,12 @@ def child(size: int, seed: int, quality: bool) -> dict[str, Any]:
     return out
 
 
-def run_child(size: int, seed: int, quality: bool = True) -> dict[str, Any]:
+def run_child(size: int, seed: int, quality: bool = True, earlier: bool = False) -> dict[str, Any]:
     args = [sys.executable, __file__, "--child", str(size), "--seed", str(seed)]
     if not quality:
         args.append("--no-quality")
+    if earlier:
+        args.append("--earlier")
     done = subprocess.run(args, check=True, capture_output=True, text=True)
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
@@ -171,13 +179,14 @@ def main() -> int:
     parser.add_argument("--sizes", default="100000,200000,400000,800000", help="comma-separated record counts")
     parser.add_argument("--memory", type=int, default=1_000_000, help="size for the 4 GB check (0 to skip)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--earlier", action="store_true", help="the generator's data of earlier rounds")
     parser.add_argument("--node", type=int, help="time `sarhad reconcile` on a node with this many reports")
     parser.add_argument("--database", help="with --node: a PostgreSQL URL instead of the node's SQLite file")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--no-quality", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.child, args.seed, not args.no_quality)))
+        print(json.dumps(child(args.child, args.seed, not args.no_quality, args.earlier)))
         return 0
     if args.node:
         print(node_table(node_child(args.node, args.seed, args.database)), flush=True)
@@ -186,7 +195,7 @@ def main() -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     rows = []
     for size in sizes:
-        rows.append(run_child(size, args.seed))
+        rows.append(run_child(size, args.seed, earlier=args.earlier))
         print(f"  {size:,} records: {rows[-1]['cpu_seconds']:.1f} s CPU", file=sys.stderr, flush=True)
     print(table(rows), flush=True)
     ok = True
@@ -208,7 +217,7 @@ def main() -> int:
             print("FAIL: the 8x larger size took more than 10x the time")
             ok = False
     if args.memory:
-        mem = run_child(args.memory, args.seed, quality=False)
+        mem = run_child(args.memory, args.seed, quality=False, earlier=args.earlier)
         verdict = "within" if mem["rss_mb"] <= MEMORY_LIMIT_MB else "ABOVE"
         print(
             f"memory: {mem['records']:,} records clustered in {mem['seconds']:.1f} s with peak RSS "
