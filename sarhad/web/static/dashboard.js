@@ -9,7 +9,7 @@
   const PERP_COLOURS = ["#ff7a6b", "#e5a54b", "#c792ea", "#5aa9e6", "#5fd39a", "#f2d17b", "#7fd1d8", "#ff9ecf", "#b8c4d0"];
   const state = { token: sessionStorage.getItem(TOKEN_KEY), me: null, offset: 0, limit: 25, selected: null,
     measure: "incidents", colourBy: "party", parties: new Set(), perps: [], months: [], live: null, loads: 0,
-    fresh: new Set(), withheld: new Set(), perpGroups: new Map(), groupOf: new Map(), drawn: [], linked: false, optionsReady: Promise.resolve(), pageFromLink: null, notApplied: [] };
+    fresh: new Set(), withheld: new Set(), held: null, perpGroups: new Map(), groupOf: new Map(), drawn: [], linked: false, optionsReady: Promise.resolve(), pageFromLink: null, notApplied: [] };
   const $ = (sel) => document.querySelector(sel);
   const esc = (v) => String(v == null ? "" : v).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
   const fmt = new Intl.NumberFormat("en");
@@ -58,7 +58,7 @@
     delete document.documentElement.dataset.ready;
     window.sarhadReady = false;
     state.offset = 0; state.selected = null; state.months = []; state.fresh.clear(); state.parties.clear();
-    state.linked = false; state.drawn = []; state.pageFromLink = null;
+    state.linked = false; state.drawn = []; state.pageFromLink = null; state.held = null;
     showNotApplied([]);
     for (const sel of ["#f-country", "#f-admin1", "#f-perpetrator", "#f-party"]) { while ($(sel).options.length > 1) $(sel).remove(1); }
     for (const el of $("#filters").elements) { if (el.name && el.name !== "colour") el.value = ""; }
@@ -952,7 +952,35 @@
     setTimeout(() => t.remove(), 4000);
   }
   document.addEventListener("keydown", (e) => { if (e.key === "Escape") $("#toasts").innerHTML = ""; });
-  async function connectStream() {
+  function onEvent(kind, payload) {
+    if (kind === "incident") onIncident(payload);
+    else if (kind === "alert") onAlert(payload);
+    else if (kind === "alert_update") onAlertUpdate(payload);
+    else if (kind === "withheld") onWithheld(payload);
+  }
+  // While the page was not connected (a server restarted, a network gone) nothing told it what changed: records,
+  // alerts, their states and counts, withheld incidents. Once connected again it reads them all again from the
+  // API instead of trusting what it shows; the events that arrive meanwhile wait, and follow in order (an alert
+  // the new list shows already is not listed twice).
+  async function readAgain(ctrl) {
+    const held = [];
+    state.held = held;
+    try {
+      if (liveLayer) liveLayer.clearLayers();
+      state.fresh.clear();
+      state.withheld.clear();
+      await Promise.all([loadAlerts(), loadTimeline().then(() => Promise.all([loadTable(), loadJoint()])),
+        map ? loadMarkers() : null, loadRules(), loadLog(), loadFramework()]);
+    } catch (e) {
+      // a failed read leaves the page as it was; the events still follow
+    } finally {
+      if (state.held === held) state.held = null;
+    }
+    if (state.live !== ctrl) return;  // signed out meanwhile
+    window.sarhadEvents.push({ kind: "read_again", at: Date.now() });
+    for (const [kind, payload] of held) onEvent(kind, payload);
+  }
+  async function connectStream(again) {
     const ctrl = new AbortController();
     state.live = ctrl;
     try {
@@ -964,6 +992,7 @@
       }
       if (!res.ok || !res.body) throw new Error("stream failed");
       setLive("on", "live");
+      if (again) readAgain(ctrl);
       const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
       let buf = "";
       for (;;) {
@@ -981,10 +1010,8 @@
           }
           if (!data) continue;
           const payload = JSON.parse(data);
-          if (kind === "incident") onIncident(payload);
-          else if (kind === "alert") onAlert(payload);
-          else if (kind === "alert_update") onAlertUpdate(payload);
-          else if (kind === "withheld") onWithheld(payload);
+          if (state.held) state.held.push([kind, payload]);
+          else onEvent(kind, payload);
         }
       }
     } catch (e) {
@@ -993,7 +1020,7 @@
     if (!state.token) return;
     setLive("retry", "reconnecting");
     // A sign-out (and perhaps a new sign-in) meanwhile replaced this stream: then it is not reopened.
-    setTimeout(() => { if (state.live === ctrl) connectStream(); }, 1000);
+    setTimeout(() => { if (state.live === ctrl) connectStream(true); }, 1000);
   }
 
   // -- start ---------------------------------------------------------------------------------------------
