@@ -482,8 +482,12 @@ def log_check_proof(
         else:
             result = _check_checkpoint(data["checkpoint"], verifier)
     except SarhadError as exc:
+        # Name the file: a checkpoint's signature is checked before the fields that name it already.
+        error = str(exc) if str(exc).startswith(f"{proof_file}:") else f"{proof_file}: {exc}"
         if json_out:
-            print_json({"ok": False, "kind": kind, "error": str(exc), "checkpoints": []})
+            print_json({"ok": False, "kind": kind, "error": error, "checkpoints": []})
+        if type(exc) in (InvalidInput, VerificationError):
+            raise type(exc)(error) from exc
         raise
     # 2. Every checkpoint's signatures, line by line, with the witnesses' keys and the quorum.
     fields = _NOTE_FIELDS[kind]

@@ -179,7 +179,8 @@ def check_cosigned(
             0,
             SignatureStatus(
                 "log", log_key.name, log_key.key_id, "missing", None,
-                f"note is not signed by a known key (signed by: {names})",
+                f"note is not signed by a known key (signed by: {names}; expected: {log_key.name}"
+                f" ({log_key.key_id:08x}))",
             ),
         )  # fmt: skip
     for (name, kid), _w in given.items():

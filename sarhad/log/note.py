@@ -399,5 +399,6 @@ def open_note(note: str, verifiers: Iterable[Verifier]) -> Note:
         verified.append(sig)
     if not verified:
         names = ", ".join(sorted({f"{s.name} ({s.key_id:08x})" for s in parsed.signatures})) or "none"
-        raise VerificationError(f"note is not signed by a known key (signed by: {names})")
+        expected = ", ".join(sorted(f"{name} ({kid:08x})" for name, kid in known)) or "none"
+        raise VerificationError(f"note is not signed by a known key (signed by: {names}; expected: {expected})")
     return Note(parsed.text, parsed.signatures, tuple(verified), tuple(unverified))

@@ -12,7 +12,7 @@ from sarhad.cli import main
 from sarhad.log import merkle
 from sarhad.log.checkpoint import open_checkpoint
 from sarhad.log.envelope import Envelope
-from sarhad.log.note import Verifier
+from sarhad.log.note import Signer, Verifier
 from sarhad.node import Node
 from tests.log.helpers import note_id, publish_notes
 
@@ -81,6 +81,24 @@ def test_prove_json_contract(capsys: pytest.CaptureFixture[str], home: Path, tmp
     assert code == 1 and "not yet covered" in err
     code, _, err = run(capsys, home, "log", "prove", note_id(99), "--json")
     assert code == 1 and "is not in the log" in err
+
+
+def test_check_proof_with_another_logs_key_names_the_file_the_signer_and_the_key_given(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
+) -> None:
+    # The auditor passed the other party's key: the error says which file, which key signed, which was given.
+    _, vkey, _ = run(capsys, home, "key", "show")
+    signer = Verifier.from_vkey(vkey.strip())
+    other = Signer.generate("sarhad.ir/log").verifier
+    _, out, _ = run(capsys, home, "log", "prove", note_id(3), "--json")
+    path = tmp_path / "proof.json"
+    path.write_text(out)
+    code, _, err = run(capsys, home, "log", "check-proof", str(path), "--vkey", other.vkey)
+    assert code == 1
+    assert err == (
+        f"error: {path}: note is not signed by a known key (signed by: sarhad.pk/log ({signer.key_id:08x}); "
+        f"expected: sarhad.ir/log ({other.key_id:08x}))\n"
+    )
 
 
 def test_consistency_json_contract(capsys: pytest.CaptureFixture[str], home: Path) -> None:

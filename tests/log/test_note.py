@@ -61,6 +61,17 @@ def test_spec_example_rejects_tampering() -> None:
         open_note(SPEC_NOTE, [same_name])
 
 
+def test_note_signed_by_another_key_names_the_key_found_and_the_keys_expected() -> None:
+    # An operator who passed the wrong --vkey (the other party's) is told which key signed and which was given.
+    other = Signer.from_seed("example.com/bar", LOG_SEED).verifier
+    with pytest.raises(
+        VerificationError,
+        match=rf"^note is not signed by a known key \(signed by: example\.com/foo \(530d903a\); "
+        rf"expected: example\.com/bar \({other.key_id:08x}\)\)$",
+    ):
+        open_note(SPEC_NOTE, [other])
+
+
 def test_derived_checkpoint_vector_is_reproduced() -> None:
     log = Signer.from_seed("example.org/sarhad-test", LOG_SEED)
     witness = CosignatureSigner.from_seed("witness.example.org/w1", WITNESS_SEED)
