@@ -406,6 +406,10 @@ def _with_entries_of(
     for name in names:
         ours = [entry for version in published for _where, field, entry in attributed(version, party) if field == name]
         value = record.get(name)
+        if value is None and ours:
+            # A list the record has no field for until its first entry (a milestone's status_changes before any
+            # change of status): the party's entries are added all the same.
+            value = {} if any(isinstance(version.get(name), dict) for version in published) else []
         if isinstance(value, dict):
             if ours:
                 keys = [k for k in value if _names(k, party)]

@@ -1,13 +1,20 @@
 """The framework's query tables: views of the ``objects`` table, rebuilt by :func:`sarhad.framework.store.rebuild`.
 
 Each holds the current version (``modified``) of one kind of record with the columns queries filter on; the
-full record is the STIX body in ``objects`` (joined on ``id`` and ``modified``). The view ``fw_record_parties``
+full record is the STIX body in ``objects`` (joined on ``id`` and ``modified``). The rows of the records both
+parties edit (disputes, recommendations, milestones) hold the state of the record merged with every version of
+it the node holds, as the views show it (:func:`sarhad.framework.store.index_merged`): a dispute's ``status``
+and ``level``, a recommendation's ``status``, a milestone's ``status`` and ``due``. The view ``fw_record_parties``
 names the party each stored version of a one-party record belongs to, for :mod:`sarhad.store.current`.
 """
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from sarhad.store.db import Database
 
 __all__ = ["MIGRATIONS", "TABLES"]
 
@@ -44,7 +51,15 @@ def _record_parties(extract: str) -> str:
     )
 
 
-MIGRATIONS: Final[list[str | dict[str, str]]] = [
+def _merged_state(db: Database) -> None:
+    """Write the merged state into the rows of the records both parties edit: earlier versions of sarhad (0.1.0
+    among them) wrote the state of the current version alone (:func:`sarhad.framework.store.index_merged`)."""
+    from sarhad.framework.store import index_merged  # the store imports this module
+
+    index_merged(db)
+
+
+MIGRATIONS: Final[list[str | dict[str, str] | Callable[[Database], None]]] = [
     """CREATE TABLE fw_frameworks (
         id TEXT PRIMARY KEY, code TEXT NOT NULL, modified TEXT NOT NULL, origin TEXT NOT NULL
     )""",
@@ -95,4 +110,5 @@ MIGRATIONS: Final[list[str | dict[str, str]]] = [
         "sqlite": _record_parties("json_extract(o.body, '$.{key}')"),
         "postgresql": _record_parties("(o.body::jsonb ->> '{key}')"),
     },
+    _merged_state,
 ]

@@ -12,6 +12,9 @@ read rule admits may read (TAXII's versions, the log's entries), so the framewor
 quarterly report and the dashboard show it to no one as current. This node's own assessments, indicator values
 and evidence are superseded by its own later versions only: a peer's version of them, held or withheld, changes
 no row.
+
+The rows of the records both parties edit (disputes, recommendations, milestones) hold the state of the record
+merged with every version of it held (:func:`index_merged`), as :func:`load` and the views show it.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ __all__ = [
     "FrameworkData",
     "check_not_withdrawn",
     "drop_superseded",
+    "index_merged",
     "index_object",
     "index_stored",
     "load",
@@ -41,7 +45,7 @@ __all__ = [
 ]
 
 # kind → (table, columns after id; each taken from the body by the function in _COLUMNS)
-_TABLE = {
+_TABLE: Final = {
     "framework": "fw_frameworks",
     "commitment": "fw_commitments",
     "milestone": "fw_milestones",
@@ -52,6 +56,9 @@ _TABLE = {
     "dispute": "fw_disputes",
     "recommendation": "fw_recommendations",
 }
+
+# The records both parties edit: their rows hold the state of the merged record (:func:`index_merged`).
+_SHARED: Final = frozenset({"dispute", "recommendation", "milestone"})
 
 
 def _columns(kind: str, b: dict[str, Any]) -> dict[str, Any]:
@@ -183,7 +190,45 @@ def index_object(db: Database, body: dict[str, Any], origin: str) -> bool:
             "INSERT INTO fw_evidence_incidents (evidence_id, incident_id) VALUES (?, ?)",
             [(body["id"], ref) for ref in sorted(set(body.get("incident_refs", [])))],
         )
+    if kind in _SHARED:
+        index_merged(db, [body["id"]])
     return True
+
+
+def index_merged(db: Database, ids: Collection[str] | None = None) -> int:
+    """Write into the row of each record both parties edit (of the objects ``ids``, or every one when None) the
+    columns of the record merged with every version of it this node holds (:func:`_merged`), in the caller's
+    transaction; return how many rows.
+
+    So the state columns (a dispute's ``status`` and ``level``, a recommendation's ``status``, a milestone's
+    ``status`` and ``due``) hold the state the merged history arrives at, the one :func:`load` (every version, no
+    ``readable``) and the views show, not the state of the current version alone: an SQL filter on them gives the
+    same answer on both nodes. Called for every version stored, current or not (an earlier version of this
+    node's party, arriving after the peer's later one, can change the merged state). A row whose merged record
+    cannot be written (:func:`row_problem`) keeps its current version's columns.
+    """
+    count = 0
+    for kind in sorted(_SHARED):
+        table = _TABLE[kind]
+        select = f"SELECT o.body FROM {table} v JOIN objects o ON o.id = v.id AND o.modified = v.modified"
+        if ids is None:
+            batches: list[list[str] | None] = [None]
+        else:
+            listed = sorted(i for i in set(ids) if i.startswith(f"{TYPES[kind]}--"))
+            batches = [listed[at : at + 500] for at in range(0, len(listed), 500)]
+        for batch in batches:
+            where = "" if batch is None else f" WHERE v.id IN ({', '.join('?' * len(batch))})"
+            records = [json.loads(r[0]) for r in db.fetchall(select + where, batch or [])]
+            for merged in _merged(db, table, records, None, batch):
+                if row_problem(merged) is not None:
+                    continue
+                cols = _columns(kind, merged)
+                db.execute(
+                    f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ?",
+                    [*cols.values(), merged["id"]],
+                )
+                count += 1
+    return count
 
 
 def check_not_withdrawn(db: Database, body: dict[str, Any], party: str) -> None:
@@ -231,6 +276,8 @@ def index_stored(db: Database, object_id: str, version: str | None) -> bool:
     if row is None:
         raise NotFound(f"{object_id} has no stored version {version}")
     if row[2]:
+        # Not current, but the merged state of a record both parties edit takes every version held.
+        index_merged(db, [object_id])
         return False
     return index_object(db, json.loads(row[0]), str(row[1]))
 
@@ -402,15 +449,24 @@ def load(db: Database, code: str | None = None, *, readable: tuple[str, list[Any
 
 
 def _merged(
-    db: Database, table: str, records: list[dict[str, Any]], readable: tuple[str, list[Any]] | None
+    db: Database,
+    table: str,
+    records: list[dict[str, Any]],
+    readable: tuple[str, list[Any]] | None,
+    ids: list[str] | None = None,
 ) -> list[dict[str, Any]]:
     """``records`` (of a table of records both parties edit), each merged with every version of it this node holds
     (:func:`sarhad.exchange.authorship.merge_versions`): each party's entries as that party last published them,
     in an order both nodes share, and the state the merged history arrives at. So a version replying to one its
     author had not yet seen revised (leaving the other party's latest entries out) does not take those entries, or
     the change of state they record, out of the views and the report, on either node. Only the versions
-    ``readable`` admits are read."""
+    ``readable`` admits are read, and only those of ``ids`` (the ids of ``records``) when given."""
     where, params = ("", []) if readable is None else (f" AND {readable[0]}", list(readable[1]))
+    if ids is not None:
+        if not ids:
+            return []
+        where += f" AND v.id IN ({', '.join('?' * len(ids))})"
+        params += ids
     rows = db.fetchall(
         f"SELECT o.id, o.origin, o.body FROM {table} v JOIN objects o ON o.id = v.id"
         f" WHERE o.body IS NOT NULL{where} ORDER BY o.id, o.modified",
