@@ -443,6 +443,9 @@ class _Life:
         self.stamp = stamp
         self.alerts = alerts
         self._seq: int | None = None  # the next event's number (alert_events.seq), taken when first needed
+        # (version, facts, id) of the alerts whose incident's new version changed nothing the rule looks at:
+        # written together (:meth:`write`), since a re-import that makes new versions may touch many
+        self._versions: list[tuple[str, str, str]] = []
 
     def _next(self) -> int:
         if self._seq is None:
@@ -451,6 +454,7 @@ class _Life:
         return self._seq - 1
 
     def _change(self, alert: StoredAlert, event: str, version: str, changes: list[Change], **kw: str) -> None:
+        self.write()  # an alert's writes stay in order: a version noted before, then this change
         self.alerts[(alert.rule, alert.incident_id)] = change_alert(
             self.db, alert, event, version, changes, self.stamp, self._next(), **kw
         )
@@ -471,13 +475,19 @@ class _Life:
         changes = [c for c in changes if c["fact"] in old or c["fact"] not in _COUNTED]
         if alert.lapsed is None and not changes:
             # nothing the rule looks at changed (or it was not kept): only the version that last matched
-            self.db.execute("UPDATE alerts SET version = ?, facts = ? WHERE id = ?", (version, text, alert.id))
+            self._versions.append((version, text, alert.id))
             self.alerts[(alert.rule, alert.incident_id)] = StoredAlert(
                 alert.id, alert.rule, alert.incident_id, version, text, None
             )
             return
         event = "updated" if alert.lapsed is None else "matches_again"
         self._change(alert, event, version, changes, reason=reason, facts=text)
+
+    def write(self) -> None:
+        """Write the versions noted so far (one statement for all, not one each)."""
+        if self._versions:
+            self.db.executemany("UPDATE alerts SET version = ?, facts = ? WHERE id = ?", self._versions)
+            self._versions.clear()
 
     def unmatched(self, alert: StoredAlert, version: str | None) -> None:
         """A version of the alert's incident does not match its rule: no longer matching, when newer."""
@@ -556,6 +566,7 @@ def evaluate(
                 stored = life.alerts.get((rule.name, incident_id))
                 if stored is not None:
                     life.unmatched(stored, version)
+        life.write()
     _pending.extend(new)
     return new
 

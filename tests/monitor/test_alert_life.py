@@ -223,3 +223,29 @@ def test_a_surge_alert_stored_before_its_counts_were_kept_is_not_updated_by_them
     assert [(e, v, json.loads(c)) for e, v, c in _events(any_node)] == [
         ("updated", later, [{"fact": "incidents", "old": 3, "new": 4}])
     ]
+
+
+def test_two_versions_in_one_evaluation_leave_the_alert_at_the_later_one_whichever_changed_what(
+    any_node: Node,
+) -> None:
+    # A version that changes nothing the rule looks at only moves the alert's version; those moves are written
+    # together, so a change that follows in the same evaluation (a sync brings both) must still come out last.
+    add_rule(any_node.db, Rule("deadly", min_killed=5))
+    _publish(any_node, make("pair", killed=7))
+    same = Subject.of(replace(make("pair", killed=7), modified="2099-01-01T00:00:00.000Z"))
+    more = Subject.of(replace(make("pair", killed=30), modified="2099-01-02T00:00:00.000Z"))
+    with any_node.db.transaction():
+        assert evaluate(any_node.db, [same, more], origin="PK") == []
+    alert = _alert(any_node, "deadly", make("pair").id)
+    assert (alert.state, alert.version, alert.reason) == ("matches", more.modified, "30 killed")
+    assert alert.changes == ({"fact": "killed", "old": 7, "new": 30},)
+    later = Subject.of(replace(make("pair", killed=30), modified="2099-01-03T00:00:00.000Z"))
+    fewer = Subject.of(replace(make("pair", killed=2), modified="2099-01-04T00:00:00.000Z"))
+    with any_node.db.transaction():
+        assert evaluate(any_node.db, [later, fewer], origin="PK") == []
+    alert = _alert(any_node, "deadly", make("pair").id)
+    assert (alert.state, alert.version, alert.lapsed) == ("no_longer_matches", later.modified, fewer.modified)
+    assert [(e, v) for e, v, _ in _events(any_node)] == [
+        ("updated", more.modified),
+        ("no_longer_matches", fewer.modified),
+    ]
