@@ -36,6 +36,7 @@ from sarhad.prepare import (
     RAW_VALUES,
     ROW,
     SHA,
+    Content,
     Prepared,
     Preparer,
     restamp,
@@ -222,23 +223,32 @@ class Publisher:
         if not self._pending:
             return
         prepare = self._prepare
-        items = [p if len(p) > 2 else prepare(*p) for p in self._pending.values()]
+        # (id, content hash, the prepared record or what makes it): a record made here is prepared in two
+        # steps, its content hash first and the rest only when it is written, which an unchanged one is not
+        items: list[tuple[str, str, Prepared | tuple[Incident, dict[str, str] | None, Content]]] = []
+        for p in self._pending.values():
+            if len(p) > 2:
+                items.append((p[0], p[CONTENT_SHA], p))
+            else:
+                content = prepare.content(p[0])
+                items.append((p[0].id, content[-1], (p[0], p[1], content)))
         self._pending.clear()
         db = self._node.db
         party = self._node.settings.party
-        existing = self._node._existing([rec[0] for rec in items])
+        existing = self._node._existing([item[0] for item in items])
         stamp = self._stamp
         result = self.result
         # (record, body, sha, modified, incidents row)
         bodies: list[tuple[Prepared, str, str, str, tuple[Any, ...]]] = []
-        for rec in items:
-            before = existing.get(rec[0])
+        for object_id, content_sha, made in items:
+            before = existing.get(object_id)
+            if before is not None and before[0] == content_sha:
+                result.unchanged += 1
+                continue
+            rec = made if len(made) > 3 else prepare.complete(*made)
             if before is None:
                 result.added += 1
                 bodies.append((rec, rec[BODY], rec[SHA], stamp, rec[ROW]))
-                continue
-            if before[0] == rec[CONTENT_SHA]:
-                result.unchanged += 1
                 continue
             modified = stamp
             if modified <= before[2]:  # keep versions strictly increasing

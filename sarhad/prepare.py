@@ -21,7 +21,7 @@ from sarhad.model.incident import Incident, identity_id
 from sarhad.model.stix_text import CREATED_PLACEHOLDER, MODIFIED_PLACEHOLDER, IncidentText, incident_text
 from sarhad.store.incidents import incident_row, incident_row_of_fields
 
-__all__ = ["HEAD", "Prepared", "Preparer", "restamp"]
+__all__ = ["HEAD", "Content", "Prepared", "Preparer", "restamp"]
 
 # The canonical text always opens with the smallest key, "created" (see IncidentText.parts).
 HEAD: Final = '{"created":"'
@@ -36,6 +36,9 @@ HEAD: Final = '{"created":"'
 Prepared = tuple[
     str, str, str, str, str | None, str | None, str | None, str, str, str, int, tuple[Any, ...], tuple[str, ...]
 ]  # fmt: skip
+# (head, middle, tail, content sha): a record's canonical text around its timestamps, and its content hash
+# (:meth:`Preparer.content`)
+Content = tuple[str, str, str, str]
 ID: Final = 0
 TLP: Final = 1
 LICENCE: Final = 2
@@ -74,6 +77,14 @@ class Preparer:
 
         Raises InvalidInput when the record holds something canonical JSON cannot (a lone surrogate…).
         """
+        return self.complete(inc, raw, self.content(inc))
+
+    def content(self, inc: Incident) -> Content:
+        """The first step of :meth:`__call__`: the parts of ``inc``'s canonical text and its content hash, all a
+        publisher needs to tell that the stored version is the same (then :meth:`complete` need not run).
+
+        Raises InvalidInput as :meth:`__call__` does.
+        """
         head, middle, tail = self._text.parts(inc)
         try:
             content_sha = _sha256((head + CREATED_PLACEHOLDER + middle + MODIFIED_PLACEHOLDER + tail).encode())
@@ -82,9 +93,13 @@ class Preparer:
             raise
         if head != HEAD:  # pragma: no cover - parts() always opens with "created"
             raise AssertionError(f"unexpected head of the canonical text: {head!r}")
+        return head, middle, tail, content_sha.hexdigest()
+
+    def complete(self, inc: Incident, raw: Mapping[str, str] | None, content: Content) -> Prepared:
+        """The rest of :meth:`__call__`, from what :meth:`content` gave for ``inc``."""
+        head, middle, tail, csha = content
         stamp = self._stamp
         body = head + stamp + middle + stamp + tail
-        csha = content_sha.hexdigest()
         header, values = row_values(raw) if raw is not None and inc.raw_sha256 else (None, None)
         return (
             inc.id, inc.tlp, inc.licence, inc.dataset, inc.raw_sha256, header, values,
