@@ -334,7 +334,8 @@ def merge_versions(current: dict[str, Any], versions: Sequence[tuple[str, dict[s
     Entries are ordered by their day (``on``), then by when the first version carrying them was published (its
     ``modified``), then by their place in that version: the order they were made in, the same on every node that
     holds those versions. The state follows the merged history (:func:`history_state`): the latest change of
-    level, status or date, whoever made it, even when it is an entry put back.
+    level, status or date, whoever made it, even when it is an entry put back. A dispute's outcome
+    (``resolved_on``, ``resolution``) is always the one of the entry that resolved it (:func:`_take_outcome`).
 
     A milestone version of an older release (no ``status_changes``) is merged with the entry that explains its
     status: in the name of the party that published the first version carrying that status, dated by its
@@ -359,7 +360,9 @@ def merge_versions(current: dict[str, Any], versions: Sequence[tuple[str, dict[s
             merged[name] = sorted(value, key=lambda e: _order(e, first))
     changed = [name for name in names if _text(merged.get(name)) != _text(current.get(name))]
     if changed:
-        _follow_history(merged, current, changed)
+        _follow_history(merged, changed)
+    if kind == TYPES["dispute"]:
+        _take_outcome(merged)
     return merged
 
 
@@ -427,26 +430,34 @@ def _with_entries_of(
     return merged
 
 
-def _follow_history(merged: dict[str, Any], current: dict[str, Any], changed: list[str]) -> None:
-    """Set ``merged``'s state to the one its merged lists ``changed`` arrive at; a dispute's outcome (its date and
-    note) is the one of the entry that resolved it, and none while it is not resolved."""
+def _follow_history(merged: dict[str, Any], changed: list[str]) -> None:
+    """Set ``merged``'s state to the one its merged lists ``changed`` arrive at."""
     state = history_state(merged, changed)
     if state.get("level", "") is None:
         del state["level"]  # a history that opens it at no level: the level it holds stays
     merged.update(state)
     if "date_met" in state and state["date_met"] is None:
         del merged["date_met"]  # not met: no date, as a milestone is created
-    if merged.get("type") != TYPES["dispute"] or merged.get("status") == current.get("status"):
-        return
-    resolving = _resolving_entry(merged)
+
+
+def _take_outcome(dispute: dict[str, Any]) -> None:
+    """Set the outcome of ``dispute`` (merged) to the one of the history entry that resolved it: its day
+    (``resolved_on``) and its note (``resolution``); none while it is not resolved.
+
+    Taken from the entry, not the version's own fields, whichever version is current: the merged history may
+    resolve it by a later entry (both parties resolved it apart), and the entry, unlike those fields, names the
+    party whose words the note is (a peer's version that rewrote another party's note in ``resolution`` alone
+    would otherwise be shown).
+    """
+    resolving = _resolving_entry(dispute)
+    dispute.pop("resolved_on", None)
+    dispute.pop("resolution", None)
     if resolving is None:
-        merged.pop("resolved_on", None)
-        merged.pop("resolution", None)
         return
-    merged["resolved_on"] = resolving.get("on")
-    _, _, note = str(resolving.get("event", "")).partition(f"status {merged['status']}; ")
+    dispute["resolved_on"] = resolving.get("on")
+    _, _, note = str(resolving.get("event", "")).partition(f"status {dispute['status']}; ")
     if note:
-        merged["resolution"] = note
+        dispute["resolution"] = note
 
 
 def _resolving_entry(dispute: dict[str, Any]) -> dict[str, Any] | None:

@@ -143,7 +143,13 @@ def update_dispute(
     note: str | None = None,
     today: date | None = None,
 ) -> dict[str, Any]:
-    """Escalate a dispute or record its outcome (resolved-agreed or resolved-disagreement-noted)."""
+    """Escalate a dispute or record its outcome (resolved-agreed or resolved-disagreement-noted).
+
+    The outcome is the one of the history entry that resolves it: ``resolved_on`` is its day (``today``, the UTC
+    date by default) and ``resolution`` its ``note`` (none without one); a dispute given a status that is not
+    resolved has neither. A ``note`` alone is recorded in the history and leaves the outcome as it is. Raises
+    InvalidInput for an unknown status or level, or nothing to change; NotFound for an unknown dispute.
+    """
     data = load(node.db)
     d = _dispute(data, code)
     day = (today or utc_today()).isoformat()
@@ -162,12 +168,14 @@ def update_dispute(
             raise InvalidInput(f"dispute status {status!r} is not one of {', '.join(DISPUTE_STATUSES)}")
         events.append(f"status {status}")
         d["status"] = status
-        if status.startswith("resolved"):
-            d["resolved_on"] = day
+        # The outcome is the resolving entry's (as the views merge it, sarhad.exchange.authorship): a dispute
+        # resolved again, or reopened, keeps nothing of an earlier outcome.
+        resolved = status.startswith("resolved")
+        d["resolved_on"] = day if resolved else None
+        d["resolution"] = note if resolved else None
     if not events and not note:
         raise InvalidInput("nothing to change: give --status, --level or --note")
     if note:
-        d["resolution"] = note if status and status.startswith("resolved") else d.get("resolution")
         events.append(note)
     d = {k: v for k, v in d.items() if v is not None}
     d["history"] = [*d.get("history", []), {"on": day, "by": node.settings.party, "event": "; ".join(events)}]

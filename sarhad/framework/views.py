@@ -432,6 +432,7 @@ def dispute_rows(
                 "reply_due": d.get("reply_due", ""),
                 "overdue": bool(not resolved and others and d.get("reply_due") and d["reply_due"] < day),
                 "awaiting": others,
+                "resolved_on": d.get("resolved_on"),
                 "resolution": d.get("resolution"),
                 "history": d.get("history", []),
             }
