@@ -397,9 +397,15 @@ def indicator_target(
     baseline: float = typer.Option(None, "--baseline", help="Set the baseline value too."),
     baseline_date: str = typer.Option(None, "--baseline-date", help="The baseline's date."),
     source: str = typer.Option(None, "--source", help="Who agreed the target, where."),
+    allow_past: bool = typer.Option(
+        False, "--allow-past", help="Accept a --by date before today (a target agreed earlier, recorded late)."
+    ),
     json_out: bool = _JSON,
 ) -> None:
-    """Set an indicator's target (and optionally its baseline)."""
+    """Set an indicator's target (and optionally its baseline).
+
+    A --by date before today (UTC) is refused unless --allow-past.
+    """
     from sarhad.framework.ops import set_indicator_target
 
     out = set_indicator_target(
@@ -411,6 +417,7 @@ def indicator_target(
         source=source,
         baseline=baseline,
         baseline_date=baseline_date,
+        allow_past=allow_past,
     )
     _done(json_out, out, f"{out['indicator']}: target {out['target']}")
 

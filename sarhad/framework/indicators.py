@@ -99,23 +99,39 @@ def set_indicator_target(
     source: str | None = None,
     baseline: float | None = None,
     baseline_date: str | None = None,
+    allow_past: bool = False,
+    today: date | None = None,
 ) -> dict[str, Any]:
-    """Set (or change) an indicator's target, and optionally its baseline, as agreed by the committees."""
+    """Set (or change) an indicator's target, and optionally its baseline, as agreed by the committees.
+
+    ``by`` (a date, or a quarter for its last day) is a date to come: one before ``today`` (the UTC date by
+    default) is refused unless ``allow_past``, for a target the committees agreed for a date now past (recorded
+    late, so that the reports of the quarters before it measure against it). Raises InvalidInput for a bad or
+    past date, or a target both per quarter and by a date; NotFound for an unknown indicator.
+    """
     data = load(node.db)
     ind = dict(data.indicator(indicator))
     if by is not None and per_quarter:
         raise InvalidInput("a target is either per quarter or by a date, not both")
+    day = today or utc_today()
+    by_date = date_or_quarter_end(by, "--by")
+    if by_date is not None and by_date < day.isoformat() and not allow_past:
+        named = "" if by == by_date else f" ({by_date})"
+        raise InvalidInput(
+            f"--by {by}{named} is before today ({day.isoformat()}, UTC): a target is for a date to come; give"
+            " --allow-past to record one the committees agreed for a date now past"
+        )
     ind["target"] = {
         "value": value,
-        "by": date_or_quarter_end(by, "--by"),
+        "by": by_date,
         "per_period": per_quarter or None,
-        "source": source or f"set by {node.settings.party} on {utc_today().isoformat()}",
+        "source": source or f"set by {node.settings.party} on {day.isoformat()}",
     }
     ind["target"] = {k: v for k, v in ind["target"].items() if v is not None}
     if baseline is not None:
         ind["baseline"] = {
             "value": baseline,
-            "date": baseline_date or utc_today().isoformat(),
+            "date": baseline_date or day.isoformat(),
             "source": source or f"set by {node.settings.party}",
         }
     if ind.get("measure") not in MEASURES:  # pragma: no cover - template data
