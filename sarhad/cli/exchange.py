@@ -110,14 +110,19 @@ def peer_add(
     another name, or kept by a removed peer of another party, is refused (one log is one peer), and so is a key
     of this node's own log origin (its own key, or another node set up under the same party)."""
     from sarhad.cli.audit import record_cli_write
-    from sarhad.exchange.peers import add_peer
+    from sarhad.exchange.peers import add_peer, list_peers
 
     node = state(ctx).node()
     db = node.db
     with db.transaction():
+        # Changing a registered peer's URL or token is this same command: say which it did.
+        known = any(p.name == name for p in list_peers(db))
         peer = add_peer(db, name, url, vkey, token, party, own_origin=node.settings.origin)
         record_cli_write(db, "add-peer", f"{peer.name} ({peer.party}) at {peer.url}")  # never the token
-    console.print(f"added peer {peer.name} ({peer.party}) at {peer.url}, log {peer.origin}")
+    if known:
+        console.print(f"updated peer {peer.name} ({peer.party}): now at {peer.url}, log {peer.origin}")
+    else:
+        console.print(f"added peer {peer.name} ({peer.party}) at {peer.url}, log {peer.origin}")
 
 
 @peer_app.command("remove")
