@@ -48,6 +48,7 @@ _SUMMARY_FIELDS: Final = frozenset(
         "country",
         "side",
         "admin1",
+        "admin1_spellings",
         "perpetrator",
         "perpetrator_spellings",
         "reported_by",

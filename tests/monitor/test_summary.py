@@ -182,3 +182,27 @@ def test_markers_from_cells_cluster_like_the_rows(tmp_path: Path) -> None:
         assert "sampled" not in fast and slow["sampled"] is False
         points = views.markers(node.db, Filters(), zoom=6, bbox=(58, 23, 72, 36), limit=30)
         assert points["mode"] == "points" and points["total"] == 30
+
+
+@pytest.mark.parametrize("admin1", ["BALOCHISTAN", "sistan and baluchestan", "Nowhere"])
+def test_a_province_filter_is_answered_from_the_summary_like_the_rows(tmp_path: Path, admin1: str) -> None:
+    db = open_database(f"sqlite:///{tmp_path / 'node.db'}")
+    try:
+        migrate(db)
+        versions = [
+            {"id": i, "day": MONTHS[i % 5], "place": i % 5, "jitter": i, "party": ["PK", "IR"][i % 2],
+             "perpetrator": None, "killed_best": i % 4 or None, "killed_low": 1, "tlp": "CLEAR"}
+            for i in range(10)
+        ]  # fmt: skip
+        with db.transaction():
+            summary.upsert(db, [row(v) for v in versions])
+        f = Filters(admin1=admin1).resolved(db)
+        found = views._groups(db, f, ("country",))
+        assert found is not None, "a resolved province filter should not fall back to the rows"
+        where, params = f.where()
+        expected = db.fetchall(
+            f"SELECT COALESCE(country, ''), COUNT(*) FROM incidents{where} GROUP BY 1 ORDER BY 1", params
+        )
+        assert sorted((k[0], v[0]) for k, v in found.items()) == [tuple(r) for r in expected]
+    finally:
+        db.close()
