@@ -344,9 +344,10 @@ def import_stix_cmd(ctx: typer.Context, file: Path, json_out: bool = False) -> N
 def _export_stix(
     ctx: typer.Context,
     out: Path = typer.Option(..., "--out", help="The bundle file to write."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
 ) -> None:
     """Export the node's objects as one STIX 2.1 bundle."""
-    export_stix_cmd(ctx, out)
+    export_stix_cmd(ctx, out, json_out)
 
 
 def _import_stix(

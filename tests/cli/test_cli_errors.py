@@ -208,3 +208,16 @@ def test_import_stix_prints_json_and_refuses_csv_options(
     assert code == 0 and json.loads(out)["unchanged"] == summary["added"]
     code, _, err = run(capsys, "--home", str(other), "import", "stix", str(bundle), "--tlp", "RED", "--skip-invalid")
     assert code == 1 and "--skip-invalid, --tlp: not for stix" in err
+
+
+def test_stix_export_prints_json_as_export_stix_does(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # stix-import takes --json; its pair stix-export gives the same summary as 'export stix --json'.
+    code, out, err = run(capsys, "--home", str(home), "export", "stix", "--out", str(tmp_path / "a.json"), "--json")
+    assert code == 0, err
+    expected = json.loads(out)
+    code, out, err = run(capsys, "--home", str(home), "stix-export", "--out", str(tmp_path / "b.json"), "--json")
+    assert code == 0, err
+    assert json.loads(out) == {**expected, "file": str(tmp_path / "b.json")}
+    assert expected["format"] == "stix" and expected["objects"] > 37
