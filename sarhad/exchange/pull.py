@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sarhad._internal.words import counted
 from sarhad.exchange.client import TaxiiClient
 from sarhad.formats.stix import check_object, derived_objects, tlp_of
 from sarhad.model.incident import SARHAD_EXTENSION, Incident, identity_id
@@ -43,14 +44,15 @@ class PullResult:
     def summary(self) -> str:
         """A one-line summary for the CLI."""
         return (
-            f"pulled {self.fetched} objects in {self.pages} pages from {self.collection}: {self.incidents} incidents,"
-            f" {self.objects} other objects ({self.added} added, {self.updated} updated, {self.unchanged} unchanged;"
-            f" {self.derived} derived objects recomputed) in {self.seconds:.2f} s"
+            f"pulled {counted(self.fetched, 'object')} in {counted(self.pages, 'page')} from {self.collection}:"
+            f" {counted(self.incidents, 'incident')}, {counted(self.objects, 'other object')} ({self.added} added,"
+            f" {self.updated} updated, {self.unchanged} unchanged; {counted(self.derived, 'derived object')}"
+            f" recomputed) in {self.seconds:.2f} s"
         )
 
     def as_dict(self) -> dict[str, Any]:
-        """The result as JSON-ready values."""
-        return {name: getattr(self, name) for name in self.__slots__}
+        """The result as JSON-ready values (seconds to the millisecond, as import's and sync's)."""
+        return {name: round(self.seconds, 3) if name == "seconds" else getattr(self, name) for name in self.__slots__}
 
 
 def _is_derived(obj: Mapping[str, Any], derived_ids: set[str]) -> bool:
