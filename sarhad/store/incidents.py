@@ -247,9 +247,14 @@ class Filters:
             clauses.append(f"LOWER(perpetrator) LIKE LOWER(?) ESCAPE '{LIKE_ESCAPE}'")
             params.append(f"%{like_literal(self.perpetrator)}%")
         if self.reported_by:
-            # Party and dataset codes are capitals; 'ucdp' or 'pk' typed by an analyst means them too.
-            clauses.append("UPPER(reported_by) = ?")
-            params.append(self.reported_by.upper())
+            # Party and dataset codes are capitals, so 'ucdp' or 'pk' typed by an analyst means them: the text is
+            # put in capitals here (Unicode's), not the column in SQL, whose UPPER folds ASCII letters only on
+            # SQLite and follows the locale on PostgreSQL. A value stored otherwise (a peer's own) is found as
+            # typed. Exact comparisons find the same rows on both.
+            typed = self.reported_by.strip()
+            codes = list(dict.fromkeys((typed.upper(), typed)))
+            clauses.append(f"reported_by IN ({', '.join('?' * len(codes))})")
+            params += codes
         if self.dataset:
             clauses.append("dataset = ?")
             params.append(self.dataset)
