@@ -65,8 +65,9 @@ _ROW_FIELDS: Final = itemgetter(*(INCIDENT_COLUMNS.index(c) for c in (
     "id", "reported_by", "date_start", "country", "admin1", "admin1_code", "admin2", "lat", "lon", "border_km",
 )))  # fmt: skip
 _ROW_MODIFIED: Final = INCIDENT_COLUMNS.index("modified")
-# The facts a surge's alert keeps of its counts (see _surge): an alert stored before they were kept has none.
-_COUNTED: Final = ("incidents", "expected")
+# The facts an alert keeps of what its rule read in the database (a surge's counts, see _surge; a disagreement's
+# counterparts, see _match_database): an alert stored before they were kept has none.
+_COUNTED: Final = ("incidents", "expected", "disagreements")
 _ROW_KILLED: Final = itemgetter(*(INCIDENT_COLUMNS.index(c) for c in ("killed_low", "killed_best", "killed_high")))
 
 
@@ -246,7 +247,7 @@ def _match_database(
 ) -> list[str] | None:
     """The rest of :func:`match` once :func:`match_record` gave ``reasons``: the conditions that ask the
     database (surges, disagreements), their reasons added to ``reasons`` and, when ``facts`` is given, what
-    they counted (a surge's counts, see :func:`looked_at`) added to it."""
+    they read (a surge's counts; the disagreements the reason gives, see :func:`looked_at`) added to it."""
     if rule.surge_window_days is not None:
         surge = _surge(db, rule, inc)
         if surge is None:
@@ -258,7 +259,12 @@ def _match_database(
         diffs = disagrees(db, _facts(inc)) if disagreements is None else disagreements
         if not diffs:
             return None
-        reasons.append("disagrees with " + " | ".join(diffs[:3]))
+        shown = list(diffs[:3])
+        reasons.append("disagrees with " + " | ".join(shown))
+        if facts is not None:
+            # which party gives which figure or group, as the reason says it: another party's record that changes
+            # while this one stays the same changes the reason, and so the alert is updated when it is next judged
+            facts["disagreements"] = shown
     return reasons
 
 
@@ -376,8 +382,9 @@ def looked_at(rule: Rule, s: Subject, border_km: float | None = None) -> dict[st
     alert is updated when a newer version changes one of these, not when it changes anything else).
 
     Distances are rounded to 0.1 km and points to 4 decimals (about 10 m), as the reasons give them, so that
-    placing a record again on the same spot is not a change. A surge's counts, which its reason gives too, are
-    read from the database: :func:`evaluate` adds them (``incidents``, ``expected``)."""
+    placing a record again on the same spot is not a change. A surge's counts and a disagreement's counterparts,
+    which their reasons give too, are read from the database: :func:`evaluate` adds them (``incidents``,
+    ``expected``; ``disagreements``, the texts the reason gives)."""
     out: dict[str, Any] = {}
     if rule.near_border_km is not None:
         km = _border_km(s) if border_km is None else border_km
@@ -470,8 +477,9 @@ class _Life:
         same = not alert.facts or alert.facts == text
         old = {} if same or not alert.facts else json.loads(alert.facts)
         changes = [] if same else _changes(old, facts)
-        # A surge's counts are kept since a later release than the alert's other facts: an alert stored before
-        # has none, which is no change (its reason is kept until a count, or another fact, changes).
+        # A surge's counts and a disagreement's texts are kept since a later release than the alert's other facts:
+        # an alert stored before has none, which is no change (its reason is kept until one, or another fact,
+        # changes).
         changes = [c for c in changes if c["fact"] in old or c["fact"] not in _COUNTED]
         if alert.lapsed is None and not changes:
             # nothing the rule looks at changed (or it was not kept): only the version that last matched
@@ -537,7 +545,7 @@ def evaluate(
         for i, inc in enumerate(subjects):
             for rule, record_reasons in zip(rules, first[i], strict=True):
                 reasons = None
-                counted: dict[str, Any] = {}  # what the database conditions counted (a surge's counts)
+                counted: dict[str, Any] = {}  # what the database conditions read (a surge's counts, disagreements)
                 if record_reasons is not None:
                     reasons = _match_database(db, rule, inc, record_reasons, said.get(i), counted)
                 stored = life.alerts.get((rule.name, inc.id))

@@ -249,3 +249,76 @@ def test_two_versions_in_one_evaluation_leave_the_alert_at_the_later_one_whichev
         ("updated", more.modified),
         ("no_longer_matches", fewer.modified),
     ]
+
+
+def _disputed(node: Node) -> tuple[Incident, Incident]:
+    """A disagreement rule, PK's record of an incident (2 killed) and IR's (6 killed), whose alert it raises."""
+    add_rule(node.db, Rule("disputed", disagrees=True))
+    pk = make("pk", killed=2)
+    ir = make("ir", party="IR", day="2025-04-12", lat=29.02, lon=61.45, killed=6)
+    node.publish([pk])
+    node.publish([ir])
+    return pk, ir
+
+
+def test_a_disagreement_whose_other_party_changes_its_figure_updates_the_alert_and_the_stream_says_so(
+    any_node: Node,
+) -> None:
+    """A disagreement alert's reason says which party gives which figure: when the other party's record changes
+    its figure and a later version of the alert's own record (the same groups, the same killed) is judged, the
+    alert is updated (reason and event, recorded and streamed); a later version on the same disagreement changes
+    nothing but the alert's version."""
+    pk, ir = _disputed(any_node)
+    raised = _alert(any_node, "disputed", ir.id)
+    before = f"PK {pk.id}: killed: IR 6, PK 2"
+    assert raised.reason == f"disagrees with {before}"
+    watcher = Watcher(any_node.db, Broadcaster())
+    watcher.poll()
+    _publish(any_node, make("pk", killed=3))  # PK revises its figure: still no overlap with IR's 6
+    later = _publish(any_node, replace(ir, place=replace(ir.place, lat=29.03)))  # nothing the rule reads of it
+    alert = _alert(any_node, "disputed", ir.id)
+    after = f"PK {pk.id}: killed: IR 6, PK 3"
+    assert alert.reason == f"disagrees with {after}"
+    assert (alert.state, alert.version, alert.changes) == (
+        "matches",
+        later,
+        ({"fact": "disagreements", "old": [before], "new": [after]},),
+    )
+    assert [(e, v) for e, v, _ in _events(any_node)] == [("updated", later)]
+    updates = [e.data for e in watcher.poll() if e.kind == "alert_update"]
+    assert [(u["id"], u["change"]["event"], u["change"]["version"]) for u in updates] == [(raised.id, "updated", later)]
+    assert updates[0]["reason"] == alert.reason
+
+    again = _publish(any_node, replace(ir, place=replace(ir.place, lat=29.04)))  # the same disagreement
+    assert _alert(any_node, "disputed", ir.id).version == again
+    assert len(_events(any_node)) == 1
+    assert [e for e in watcher.poll() if e.kind == "alert_update"] == []
+
+
+def test_a_disagreement_alert_stored_before_its_counterparts_were_kept_is_not_updated_by_them_alone(
+    any_node: Node,
+) -> None:
+    """An alert stored before a disagreement's texts were facts: a later version records them without an update;
+    one after the other party's figure changed is then updated."""
+    pk, ir = _disputed(any_node)
+    with any_node.db.transaction():  # as stored before: the groups and the killed figure only
+        any_node.db.execute(
+            "UPDATE alerts SET facts = ? WHERE rule = 'disputed'", ('{"killed":6,"perpetrators":["Jaish al-Adl"]}',)
+        )
+    _publish(any_node, replace(ir, place=replace(ir.place, lat=29.03)))
+    assert _events(any_node) == []
+    _publish(any_node, make("pk", killed=3))
+    later = _publish(any_node, replace(ir, place=replace(ir.place, lat=29.04)))
+    assert [(e, v, json.loads(c)) for e, v, c in _events(any_node)] == [
+        (
+            "updated",
+            later,
+            [
+                {
+                    "fact": "disagreements",
+                    "old": [f"PK {pk.id}: killed: IR 6, PK 2"],
+                    "new": [f"PK {pk.id}: killed: IR 6, PK 3"],
+                }
+            ],
+        )
+    ]
