@@ -8,6 +8,8 @@ from Debian iso-codes). The Gleditsch-Ward numbers (UCDP) and GTD country codes 
 no openly licensed list of either ships with sarhad, so an export leaves them blank for other countries and
 names the country instead (see docs/formats.md). UCDP's GED names some countries in its own way (the state's
 earlier name in brackets, "Yemen (North Yemen)", or a short name, "Syria"): :data:`GED_COUNTRIES` reads those.
+GTD names the states of its time ("Soviet Union", "Zaire", "West Germany (FRG)") and some countries by short
+names ("Russia", "Vietnam"): :data:`GTD_COUNTRIES` reads those.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any, Final
 
 __all__ = [
     "GED_COUNTRIES",
+    "GTD_COUNTRIES",
     "admin1_of",
     "alpha_3",
     "country_code",
@@ -45,6 +48,26 @@ GED_COUNTRIES: Final = {
 }  # fmt: skip
 # what an export writes: GED's present names (its later releases write "North Macedonia", as ISO does)
 _GED_NAMES: Final = {code: name for name, code in GED_COUNTRIES.items() if name != "Macedonia, FYR"}
+
+# GTD's ``country_txt`` where it is neither ISO 3166's English name, nor GED's, nor one sarhad.geo knows (GTD
+# 1970-2020 and earlier releases). A state that no longer exists is read as its successor, the state that
+# continues it as UCDP's Gleditsch-Ward list and the UN do: the Soviet Union as Russia, Yugoslavia and
+# Serbia-Montenegro as Serbia, both Germanys as Germany, both Yemens as Yemen, South Vietnam as Vietnam, Zaire
+# and the People's Republic of the Congo as the two Congos, Rhodesia as Zimbabwe, the New Hebrides as Vanuatu;
+# Czechoslovakia, which left no continuing state, as the Czech Republic, as its records are usually carried on.
+# Kosovo has no ISO code: XK, the code the EU and the IMF use. GTD's names of no country ("International",
+# "Multinational", "Asian") are not here, and "St. Martin", an island of two ISO territories (MF, SX), is not.
+GTD_COUNTRIES: Final = {
+    "Brunei": "BN", "Congo (Brazzaville)": "CG", "Congo (Kinshasa)": "CD", "Corsica": "FR", "Czech Republic": "CZ",
+    "Czechoslovakia": "CZ", "Democratic Republic of the Congo": "CD", "East Germany (GDR)": "DE", "East Timor": "TL",
+    "Falkland Islands": "FK", "Great Britain": "GB", "Kosovo": "XK", "Macau": "MO", "Macedonia": "MK",
+    "Man, Isle of": "IM", "New Hebrides": "VU", "North Yemen": "YE", "Northern Ireland": "GB",
+    "People's Republic of the Congo": "CG", "Republic of the Congo": "CG", "Rhodesia": "ZW", "Russia": "RU",
+    "Serbia-Montenegro": "RS", "Slovak Republic": "SK", "South Vietnam": "VN", "South Yemen": "YE",
+    "Soviet Union": "RU", "St. Kitts and Nevis": "KN", "St. Lucia": "LC", "Swaziland": "SZ", "Taiwan": "TW",
+    "Vatican City": "VA", "Vietnam": "VN", "West Bank and Gaza Strip": "PS", "West Germany (FRG)": "DE",
+    "Yugoslavia": "RS", "Zaire": "CD",
+}  # fmt: skip
 
 _FALLBACK_COUNTRIES: Final = {"pakistan": "PK", "iran": "IR", "afghanistan": "AF", "india": "IN"}
 
@@ -90,24 +113,26 @@ def _iso_by_name() -> dict[str, str]:
 
 
 @cache
-def _ged_by_name() -> dict[str, str]:
-    """:data:`GED_COUNTRIES`, folded as :func:`sarhad.geo.admin.normalise_text` folds a name → alpha-2."""
+def _dataset_names() -> dict[str, str]:
+    """:data:`GED_COUNTRIES` and :data:`GTD_COUNTRIES`, folded as :func:`sarhad.geo.admin.normalise_text` folds a
+    name → alpha-2."""
+    names = GED_COUNTRIES | GTD_COUNTRIES
     try:
         from sarhad.geo.admin import normalise_text
     except ImportError:
-        return {name.casefold(): code for name, code in GED_COUNTRIES.items()}
-    return {normalise_text(name): code for name, code in GED_COUNTRIES.items()}
+        return {name.casefold(): code for name, code in names.items()}
+    return {normalise_text(name): code for name, code in names.items()}
 
 
 def _iso_name_code(name: str) -> str | None:
-    """The alpha-2 code of a country's ISO English name ("Germany", "Korea, Republic of") or of GED's name for it
-    ("Russia (Soviet Union)"), or None."""
+    """The alpha-2 code of a country's ISO English name ("Germany", "Korea, Republic of") or of GED's or GTD's
+    name for it ("Russia (Soviet Union)", "Soviet Union"), or None."""
     try:
         from sarhad.geo.admin import normalise_text
     except ImportError:
-        return _ged_by_name().get(name.casefold())
+        return _dataset_names().get(name.casefold())
     key = normalise_text(name)
-    return _iso_by_name().get(key) or _ged_by_name().get(key)
+    return _iso_by_name().get(key) or _dataset_names().get(key)
 
 
 def _numeric_code(text: str) -> str | None:
@@ -121,7 +146,7 @@ def country_code(name: str, *, gw: str = "", iso_numeric: str = "", gtd: str = "
 
     Codes first (a Gleditsch-Ward number of the region, any ISO numeric code, a GTD code of the region), then
     the name: the region's names and spellings, then any country's ISO English name (what an export writes for
-    a country outside the region) or GED's name for it (:data:`GED_COUNTRIES`).
+    a country outside the region) or GED's or GTD's name for it (:data:`GED_COUNTRIES`, :data:`GTD_COUNTRIES`).
     """
     normalise_country = _geo("normalise_country")
     for table, code in ((GW_CODES, gw), (GTD_CODES, gtd)):

@@ -1,0 +1,106 @@
+"""GTD names the states of its time ("Soviet Union", "Zaire", "West Germany (FRG)") and some countries by short
+names ("Russia", "Vietnam"). The import reads them to the ISO code of the country or of its successor state, none
+for GTD's "International", and a GTD file with them exports byte for byte as it came in. On SQLite and
+PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from pathlib import Path
+
+import pytest
+
+from sarhad.exporter import export
+from sarhad.formats import gtd
+from sarhad.formats.base import RowContext
+from sarhad.formats.places import country_code
+from sarhad.importer import import_file
+from sarhad.node import Node
+from sarhad.store.incidents import Filters, query_incidents
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+import gtd_synth
+
+# GTD's country_txt, its country code and region (as GTD's releases write them), a place (lat, lon), ISO code
+GTD_ROWS = [
+    ("Soviet Union", "359", "9", "Eastern Europe", 55.75, 37.62, "RU"),
+    ("Russia", "167", "9", "Eastern Europe", 43.32, 45.69, "RU"),
+    ("Zaire", "604", "11", "Sub-Saharan Africa", -4.32, 15.31, "CD"),
+    ("Democratic Republic of the Congo", "229", "11", "Sub-Saharan Africa", -1.68, 29.22, "CD"),
+    ("People's Republic of the Congo", "605", "11", "Sub-Saharan Africa", -4.27, 15.28, "CG"),
+    ("Republic of the Congo", "47", "11", "Sub-Saharan Africa", -4.79, 11.86, "CG"),
+    ("West Germany (FRG)", "362", "8", "Western Europe", 50.94, 6.96, "DE"),
+    ("East Germany (GDR)", "499", "9", "Eastern Europe", 52.52, 13.4, "DE"),
+    ("Yugoslavia", "235", "9", "Eastern Europe", 44.82, 20.46, "RS"),
+    ("Serbia-Montenegro", "175", "9", "Eastern Europe", 42.44, 19.26, "RS"),
+    ("Czechoslovakia", "236", "9", "Eastern Europe", 50.08, 14.44, "CZ"),
+    ("Czech Republic", "54", "9", "Eastern Europe", 49.2, 16.61, "CZ"),
+    ("Slovak Republic", "179", "9", "Eastern Europe", 48.15, 17.11, "SK"),
+    ("North Yemen", "377", "10", "Middle East & North Africa", 15.35, 44.2, "YE"),
+    ("South Yemen", "406", "10", "Middle East & North Africa", 12.79, 45.03, "YE"),
+    ("South Vietnam", "428", "5", "Southeast Asia", 10.82, 106.63, "VN"),
+    ("Vietnam", "223", "5", "Southeast Asia", 21.03, 105.85, "VN"),
+    ("Rhodesia", "403", "11", "Sub-Saharan Africa", -17.83, 31.05, "ZW"),
+    ("New Hebrides", "532", "12", "Australasia & Oceania", -17.73, 168.32, "VU"),
+    ("West Bank and Gaza Strip", "155", "10", "Middle East & North Africa", 31.5, 34.47, "PS"),
+    ("Kosovo", "1003", "9", "Eastern Europe", 42.66, 21.17, "XK"),
+    ("Macedonia", "118", "9", "Eastern Europe", 42.0, 21.43, "MK"),
+    ("Swaziland", "197", "11", "Sub-Saharan Africa", -26.31, 31.14, "SZ"),
+    ("Taiwan", "201", "4", "East Asia", 25.03, 121.56, "TW"),
+    ("East Timor", "347", "5", "Southeast Asia", -8.56, 125.57, "TL"),
+    ("Northern Ireland", "233", "8", "Western Europe", 54.6, -5.93, "GB"),
+    ("Vatican City", "221", "8", "Western Europe", 41.9, 12.45, "VA"),
+    ("St. Lucia", "190", "2", "Central America & Caribbean", 14.01, -60.99, "LC"),
+    ("International", "422", "", "", None, None, None),
+]
+
+
+def _gtd_file(path: Path) -> bytes:
+    """A GTD file of one row per country above, each a generated row moved there, written as GTD's CSV is."""
+    template = next(gtd_synth.rows(1, seed=4))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(gtd.COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    for n, (name, code, region, region_txt, lat, lon, _iso) in enumerate(GTD_ROWS):
+        row = dict(template)
+        row.update(
+            eventid=f"19{80 + n % 20:02d}01010{n:03d}", country=code, country_txt=name, region=region,
+            region_txt=region_txt, provstate="", city=f"a town in {name}" if lat is not None else "",
+            latitude="" if lat is None else repr(lat), longitude="" if lon is None else repr(lon),
+            specificity="1" if lat is not None else "5", vicinity="0",
+        )  # fmt: skip
+        writer.writerow(row)
+    data = out.getvalue().encode("utf-8")
+    path.write_bytes(data)
+    return data
+
+
+@pytest.mark.parametrize(("name", "code"), [(row[0], row[6]) for row in GTD_ROWS])
+def test_gtds_country_names_read_to_the_iso_code_of_the_country_or_its_successor(name: str, code: str | None) -> None:
+    assert country_code(name) == code
+    assert country_code(name.upper()) == code  # as other sources write them: folded like any country name
+
+
+@pytest.mark.parametrize(("name", "number", "code"), [(row[0], row[1], row[6]) for row in GTD_ROWS])
+def test_a_gtd_row_gets_the_country_of_its_country_txt(name: str, number: str, code: str | None) -> None:
+    row = {c: "" for c in gtd.COLUMNS} | next(gtd_synth.rows(1, seed=4))
+    row.update(country=number, country_txt=name, provstate="", latitude="", longitude="", specificity="5")
+    assert gtd.parse(row, RowContext("GTD")).place.country == code
+
+
+def test_gtd_rows_of_these_countries_import_with_their_codes_and_export_byte_identical(
+    any_node: Node, tmp_path: Path
+) -> None:
+    source = tmp_path / "gtd.csv"
+    data = _gtd_file(source)
+    result = import_file(any_node, "gtd", source)
+    assert (result.added, result.rejected) == (len(GTD_ROWS), 0)
+    stored = {r["source_id"]: r["country"] for r in query_incidents(any_node.db, Filters(dataset="gtd"))}
+    assert stored == {f"19{80 + n % 20:02d}01010{n:03d}": row[6] for n, row in enumerate(GTD_ROWS)}
+    out = tmp_path / "out.csv"
+    assert export(any_node, "gtd", out) == len(GTD_ROWS)
+    assert out.read_bytes() == data  # the verbatim rows, byte for byte
+    again = import_file(any_node, "gtd", out)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, len(GTD_ROWS))
