@@ -419,7 +419,23 @@ def indicator_target(
         baseline_date=baseline_date,
         allow_past=allow_past,
     )
-    _done(json_out, out, f"{out['indicator']}: target {out['target']}")
+    set_baseline = out["baseline"] if baseline is not None else None
+    _done(json_out, out, f"{out['indicator']}: {_target_words(out['target'], set_baseline)}")
+
+
+def _target_words(target: dict[str, Any], baseline: dict[str, Any] | None) -> str:
+    """``target 5 by 2030-12-31 (agreed at the JC); baseline 2.5 on 2025-06-30``: an indicator's target as a
+    line says it."""
+    when = " every quarter" if target.get("per_period") else (f" by {target['by']}" if target.get("by") else "")
+    words = f"target {_number(target['value'])}{when} ({target['source']})"
+    if baseline:
+        words += f"; baseline {_number(baseline['value'])} on {baseline['date']}"
+    return words
+
+
+def _number(value: float) -> str:
+    """5.0 as ``5``, 2.5 as ``2.5``."""
+    return f"{value:g}"
 
 
 @milestone_app.command("list")

@@ -79,3 +79,15 @@ def test_the_cli_refuses_a_past_target_date_and_takes_it_with_allow_past(
     assert status == 0, err
     assert json.loads(out)["target"]["by"] == "2020-12-31"
     assert _target(any_fw_node) == json.loads(out)["target"]
+
+
+def test_the_cli_says_the_target_in_words(any_fw_node: Node, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ("--home", str(any_fw_node.settings.home), "indicator", "target", "I-12.1", "--value", "5")
+    status, out, err = run_cli(capsys, *args, "--by", "2030-12-31", "--source", "agreed at the JC")
+    assert status == 0, err
+    assert out.strip() == "I-12.1: target 5 by 2030-12-31 (agreed at the JC)"
+    status, out, err = run_cli(capsys, *args, "--per-quarter", "--baseline", "2.5", "--baseline-date", "2025-06-30")
+    assert status == 0, err
+    assert out.strip().startswith("I-12.1: target 5 every quarter (set by PK on ")
+    assert out.strip().endswith("); baseline 2.5 on 2025-06-30")
+    assert "{" not in out
