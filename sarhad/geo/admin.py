@@ -66,10 +66,31 @@ ADMIN1_EXTRA: dict[str, tuple[str, ...]] = {
     "IR-10": ("Esfahan", "Isfahan"),
 }  # fmt: skip
 
+# Persian, Urdu and Dari names that Natural Earth's name_fa and name_ur (which the build adds) lack; NE gives most
+# as "استان …", "صوبہ …", "ولایت …", which normalise_admin1 also reads without the word for province. Curated.
+ADMIN1_NATIVE: dict[str, tuple[str, ...]] = {
+    "PK-JK": ("آزاد کشمیر", "آزاد جموں و کشمیر"), "PK-KP": ("پختونخوا", "فاٹا"),
+    "IR-11": ("سیستان", "سیستان بلوچستان"), "IR-09": ("خراسان",),
+    "AF-DAY": ("دایکندی",), "AF-PAN": ("پنجشیر",),
+}  # fmt: skip
+
+# Provinces carved out of another (Daykundi out of Uruzgan in 2004, Panjshir out of Parwan): Natural Earth gives
+# the new province its parent's names too ("Uruzgan", "اروزگان", "Parwan"), which are the parent's alone.
+_CARVED: dict[str, str] = {"AF-DAY": "AF-URU", "AF-PAN": "AF-PAR"}
+
 _GENERIC = re.compile(
     r"^(?:the |ostan[- ]e |ostan |province of |state of |wilayat[- ]e |velayat[- ]e )|"
     r" (?:province|provinces|ostan|state|region|division|wilayat|velayat|area)$"
 )
+# The same words in Persian, Urdu and Pashto, as _native_fold leaves them: ostan, suba, wilayat, ayalat (province,
+# state), and Urdu's "ilaqa" (area) and "pravins" (province) after a name.
+_GENERIC_NATIVE = re.compile(r"^(?:استان|صوبه|ولایت|ایالت) | (?:استان|صوبه|ولایت|علاقه|پراونس)$")
+# Persian and Urdu write some letters differently (Urdu's ہ ھ ۃ where Persian writes ه, its ے for ی), and the
+# zero-width non-joiner inside a word (Persian's نیم‌فاصله) and direction marks come and go.
+_NATIVE_FOLD = str.maketrans(
+    {"ہ": "ه", "ھ": "ه", "ۃ": "ه", "ے": "ی", "\u200c": None, "\u200d": None, "\u200e": None, "\u200f": None,
+     "\u061c": None}
+)  # fmt: skip
 _PUNCT = re.compile(r"[\s\-‐‑–—_/,.;:()'’‘“”`ʻʼ\"]+")
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
@@ -93,6 +114,21 @@ def _strip_generic(key: str) -> str:
     return key
 
 
+def _admin1_keys(name: str) -> list[str]:
+    """The keys a province name is matched by: folded (:func:`normalise_text`), without the word for province;
+    a name in Arabic script also with Urdu's letters as Persian's and without its spaces ("خیبرپختونخوا")."""
+    key = normalise_text(name)
+    keys = [key, _strip_generic(key)]
+    if not key.isascii():
+        key = " ".join(key.translate(_NATIVE_FOLD).split())
+        bare = key
+        prev = None
+        while prev != bare:
+            prev, bare = bare, _GENERIC_NATIVE.sub("", _strip_generic(bare)).strip()
+        keys += [key, bare, key.replace(" ", ""), bare.replace(" ", "")]
+    return [k for k in dict.fromkeys(keys) if k]
+
+
 @cache
 def _admin1_table() -> tuple[dict[str, list[str]], dict[str, str]]:
     """normalised spelling -> codes; code -> canonical English name."""
@@ -103,15 +139,18 @@ def _admin1_table() -> tuple[dict[str, list[str]], dict[str, str]]:
     table: dict[str, list[str]] = {}
 
     def add(name: str, code: str) -> None:
-        for key in {normalise_text(name), _strip_generic(normalise_text(name))}:
-            if key and code not in table.setdefault(key, []):
+        for key in _admin1_keys(name):
+            if code not in table.setdefault(key, []):
                 table[key].append(code)
 
-    for code, names in g["admin1_names"].items():
+    names_of: dict[str, list[str]] = g["admin1_names"]
+    for code, ne_names in names_of.items():
         add(canonical[code], code)
-        for n in names:
-            add(n, code)
-    for code, names in ADMIN1_EXTRA.items():
+        parents = set(names_of.get(_CARVED.get(code, ""), ()))
+        for n in ne_names:
+            if n not in parents:
+                add(n, code)
+    for code, names in (*ADMIN1_EXTRA.items(), *ADMIN1_NATIVE.items()):
         for n in names:
             add(n, code)
     # "Punjab" alone is Pakistan's in this region (India's Punjab is not in the coverage's admin-1).
@@ -180,8 +219,10 @@ def normalise_admin1(name: str | None, country: str | None = None) -> tuple[str,
 
     Accepts dataset spellings such as "Khyber Pakhtunkwa province", "Federally Administered Tribal Areas"
     (merged into Khyber Pakhtunkhwa: PK-KP), "N.W.F.P.", "KPK", "Baluchistan", "Sīstān va Balūchestān",
-    "Sistan-Baluchestan province", and ISO codes ("PK-BA", "IR-11"). ``country`` (a name or code) settles
-    names that two countries share. Returns None when the name is not known.
+    "Sistan-Baluchestan province", ISO codes ("PK-BA", "IR-11"), and the Persian, Urdu and Dari names with or
+    without the word for province ("سیستان و بلوچستان", "استان کرمان", "بلوچستان", "خیبر پختونخوا", "صوبہ سندھ",
+    "ولایت هلمند"), Urdu's letters read as Persian's and spaces inside a name ignored. ``country`` (a name or
+    code) settles names that two countries share. Returns None when the name is not known.
     """
     if not name:
         return None
@@ -190,8 +231,7 @@ def normalise_admin1(name: str | None, country: str | None = None) -> tuple[str,
     if raw.upper() in canonical:
         code = raw.upper()
         return canonical[code], code
-    key = normalise_text(raw)
-    codes = table.get(key) or table.get(_strip_generic(key))
+    codes = next((table[key] for key in _admin1_keys(raw) if key in table), None)
     if not codes:
         return None
     cc = normalise_country(country) if country else None
