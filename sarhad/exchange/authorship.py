@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import orjson
 
@@ -47,11 +47,14 @@ from sarhad.framework.model import TYPES
 from sarhad.store.db import Database
 
 __all__ = [
+    "DISPUTE_EVENT_FIELDS",
     "FIXED",
     "MILESTONE_CREATED",
     "SHARED_TYPES",
+    "DisputeEvent",
     "OwnVersions",
     "attributed",
+    "dispute_event",
     "field_refusal",
     "history_state",
     "merge_versions",
@@ -202,21 +205,66 @@ def field_refusal(obj: dict[str, Any], party: str, published: list[dict[str, Any
 
 _LEVEL_EVENT: Final = re.compile(r"(?:opened at|escalated to|moved to) (\S+) level")
 _STATUS_EVENT: Final = re.compile(r"status (\S+)")
+_POSITION_EVENT: Final = "position recorded"
+# The fields of a dispute's history entry that say what it changed, beside its text (``event``), which says the
+# same in words for a node of release 0.1.0 (which keeps a peer's entries as published and reads the text only).
+DISPUTE_EVENT_FIELDS: Final = ("level", "status", "note")
+
+
+class DisputeEvent(NamedTuple):
+    """What one entry of a dispute's history records: the level and status it changes to (None: unchanged), its
+    note, and whether it is a party's position."""
+
+    level: str | None = None
+    status: str | None = None
+    note: str | None = None
+    position: bool = False
+
+
+def dispute_event(entry: Any) -> DisputeEvent:
+    """What the dispute history entry ``entry`` records.
+
+    An entry with any of :data:`DISPUTE_EVENT_FIELDS` is read from them alone, so a note says nothing else
+    whatever its words. One without (written by an older release, or opening the dispute, or a position) is read
+    from its text as the commands write it: a change of level, then of status, then the note, joined by ``; ``.
+    Only the parts in that order are a level and a status; whatever follows is the note, ``; `` and all. (Such an
+    entry that is a note alone reading like a change, ``status open``, is read as that change: its text cannot
+    tell them apart.)
+    """
+    if not isinstance(entry, dict):
+        return DisputeEvent()
+    if any(name in entry for name in DISPUTE_EVENT_FIELDS):
+        level, status, note = (entry.get(name) for name in DISPUTE_EVENT_FIELDS)
+        return DisputeEvent(
+            level if isinstance(level, str) else None,
+            status if isinstance(status, str) else None,
+            note if isinstance(note, str) else None,
+        )
+    event = str(entry.get("event") or "")
+    if event == _POSITION_EVENT:
+        return DisputeEvent(position=True)
+    parts = event.split("; ")
+    level = status = None
+    if (found := _LEVEL_EVENT.fullmatch(parts[0])) is not None:
+        level = found.group(1)
+        parts = parts[1:]
+    if parts and (found := _STATUS_EVENT.fullmatch(parts[0])) is not None:
+        status = found.group(1)
+        parts = parts[1:]
+    note = "; ".join(parts)
+    return DisputeEvent(level, status, note or None)
 
 
 def _dispute_state(history: list[Any]) -> dict[str, Any]:
-    """The level and status a dispute's history arrives at (as :mod:`sarhad.framework.ops` records them)."""
+    """The level and status a dispute's history arrives at (as :mod:`sarhad.framework.disputes` records them)."""
     level: str | None = None
     status = "open"
     for entry in history:
-        event = entry.get("event") if isinstance(entry, dict) else None
-        for part in str(event or "").split("; "):
-            if (found := _LEVEL_EVENT.fullmatch(part)) is not None:
-                level = found.group(1)
-            elif (found := _STATUS_EVENT.fullmatch(part)) is not None:
-                status = found.group(1)
-            elif part == "position recorded" and status == "open":
-                status = "under-review"
+        event = dispute_event(entry)
+        level = event.level or level
+        status = event.status or status
+        if event.position and status == "open":
+            status = "under-review"
     return {"level": level, "status": status}
 
 
@@ -455,7 +503,7 @@ def _take_outcome(dispute: dict[str, Any]) -> None:
     if resolving is None:
         return
     dispute["resolved_on"] = resolving.get("on")
-    _, _, note = str(resolving.get("event", "")).partition(f"status {dispute['status']}; ")
+    note = dispute_event(resolving).note
     if note:
         dispute["resolution"] = note
 
@@ -466,6 +514,6 @@ def _resolving_entry(dispute: dict[str, Any]) -> dict[str, Any] | None:
     if not status.startswith("resolved"):
         return None
     for entry in reversed(_entries(dispute, "history")):
-        if isinstance(entry, dict) and f"status {status}" in str(entry.get("event", "")).split("; "):
+        if isinstance(entry, dict) and dispute_event(entry).status == status:
             return entry
     return None

@@ -178,6 +178,10 @@ def update_dispute(
     if note:
         events.append(note)
     d = {k: v for k, v in d.items() if v is not None}
-    d["history"] = [*d.get("history", []), {"on": day, "by": node.settings.party, "event": "; ".join(events)}]
+    # What the entry changes, in fields (read by sarhad.exchange.authorship.dispute_event) beside the text that
+    # says it in words: a note is then a note, whatever it says ('status open', '…; escalated to … level').
+    said = {"level": level, "status": status, "note": note or None}
+    entry = {"on": day, "by": node.settings.party, "event": "; ".join(events)}
+    d["history"] = [*d.get("history", []), {**entry, **{k: v for k, v in said.items() if v is not None}}]
     publish(node, [(d, "GREEN")])
     return {"code": d["code"], "status": d["status"], "level": d["level"]}

@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from sarhad.exchange.authorship import history_state, merge_versions
+from sarhad.framework.model import TYPES
 from sarhad.framework.ops import open_dispute, reply_dispute, update_dispute
 from sarhad.framework.views import dispute_table
 from sarhad.node import Node
@@ -49,6 +51,8 @@ def test_resolving_records_the_day_and_the_note_of_the_resolving_entry(any_fw_no
         "on": PK_DAY.isoformat(),
         "by": "PK",
         "event": "status resolved-agreed; 72-hour protocol agreed",
+        "status": "resolved-agreed",
+        "note": "72-hour protocol agreed",
     }
 
 
@@ -157,4 +161,59 @@ def test_a_peers_version_that_rewrites_the_resolution_alone_shows_the_resolving_
     nodes.ir_publishes_changed(dispute_id, rewritten)
     _both_sync(nodes)
     expected = ("resolved-agreed", PK_DAY.isoformat(), "IR to answer within 72 hours")
+    assert _shown(nodes, capsys, code) == [expected, expected]
+
+
+# Notes that read like the parts of a history entry's text: a status, a level, another party's reply, or several
+# parts joined as the entry's text joins them.
+HOSTILE_NOTES = (
+    "status open",
+    "status resolved-agreed",
+    "escalated to ministerial level",
+    "position recorded",
+    "agreed; status under-review",
+    "moved to technical level; status open; position recorded",
+)
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_NOTES)
+def test_a_note_that_reads_like_a_status_or_a_level_is_a_note(any_fw_node: Node, hostile: str) -> None:
+    """A note is the note, whatever it says: neither the state nor the outcome is read from its words."""
+    code = _opened(any_fw_node)
+    update_dispute(any_fw_node, code, status="resolved-agreed", note=hostile, today=PK_DAY)
+    assert _outcome(any_fw_node) == ("resolved-agreed", PK_DAY.isoformat(), hostile)
+    update_dispute(any_fw_node, code, note=hostile, today=LATER)  # a note alone: no change of state or outcome
+    assert _outcome(any_fw_node) == ("resolved-agreed", PK_DAY.isoformat(), hostile)
+    (row,) = dispute_table(any_fw_node.db)
+    assert row["level"] == "technical"
+    assert [h["event"] for h in row["history"][-2:]] == [f"status resolved-agreed; {hostile}", hostile]
+
+
+def test_an_entry_of_an_older_release_is_read_from_its_text_with_the_note_last() -> None:
+    """A history entry that a node of an older release wrote has its text only: a level, then a status, then the
+    note, joined by '; ' (the note may hold '; ' and words like a status itself)."""
+    note = "a; status open"
+    entries = [
+        {"on": "2026-03-02", "by": "PK", "event": "opened at technical level"},
+        {"on": "2026-03-05", "by": "IR", "event": "position recorded"},
+        {"on": "2026-03-09", "by": "PK", "event": f"escalated to ministerial level; status resolved-agreed; {note}"},
+        {"on": "2026-03-20", "by": "IR", "event": "moved to technical level"},
+    ]  # fmt: skip
+    dispute = {"type": TYPES["dispute"], "modified": "2026-03-20T00:00:00.000Z", "status": "resolved-agreed",
+               "level": "technical", "history": entries}  # fmt: skip
+    assert history_state(dispute) == {"level": "technical", "status": "resolved-agreed"}
+    merged = merge_versions(dispute, [("PK", dispute)])
+    assert (merged["resolved_on"], merged["resolution"]) == ("2026-03-09", note)
+
+
+@pytest.mark.parametrize("hostile", ["status open", "agreed; status under-review"])
+def test_a_peers_note_that_reads_like_a_status_is_taken_and_shown_as_a_note_on_both_nodes(
+    nodes: Nodes, capsys: pytest.CaptureFixture[str], hostile: str
+) -> None:
+    code = _opened(nodes.pk)
+    update_dispute(nodes.pk, code, status="resolved-agreed", note="agreed", today=PK_DAY)
+    nodes.ir_syncs()
+    update_dispute(nodes.ir, code, note=hostile, today=LATER)  # IR's note alone: the dispute stays resolved
+    _both_sync(nodes)  # PK takes IR's version: its state is the one its history arrives at
+    expected = ("resolved-agreed", PK_DAY.isoformat(), "agreed")
     assert _shown(nodes, capsys, code) == [expected, expected]
