@@ -69,6 +69,9 @@ GTD_COUNTRIES: Final = {
     "Yugoslavia": "RS", "Zaire": "CD",
 }  # fmt: skip
 
+# names of codes in use that ISO has not assigned, which the datasets name as here and country_code reads back
+_UNASSIGNED_NAMES: Final = {"XK": "Kosovo"}
+
 _FALLBACK_COUNTRIES: Final = {"pakistan": "PK", "iran": "IR", "afghanistan": "AF", "india": "IN"}
 
 
@@ -183,10 +186,12 @@ def admin1_of(name: str, country: str | None) -> tuple[str | None, str | None]:
 
 def country_name(code: str | None) -> str:
     """The English name of an ISO alpha-2 country code, as the datasets write it (``IR`` → Iran): the region's
-    usual name, else ISO's (``DE`` → Germany), which :func:`country_code` reads back; the code itself for one
-    ISO has not assigned (``XK``), and blank for None."""
+    usual name, else ISO's (``DE`` → Germany), which :func:`country_code` reads back; Kosovo for ``XK``, which
+    ISO has not assigned, the code itself for any other such code, and blank for None."""
     if not code:
         return ""
+    if code in _UNASSIGNED_NAMES:
+        return _UNASSIGNED_NAMES[code]
     try:
         from sarhad.geo.admin import COUNTRY_NAMES
     except ImportError:  # the geography data is not installed

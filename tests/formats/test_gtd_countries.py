@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 
 from sarhad.exporter import export
-from sarhad.formats import gtd
+from sarhad.formats import acled, gtd, ucdp
 from sarhad.formats.base import RowContext
 from sarhad.formats.places import country_code
 from sarhad.importer import import_file
+from sarhad.model.incident import Incident, Place, incident_id
 from sarhad.node import Node
 from sarhad.store.incidents import Filters, query_incidents
 
@@ -104,3 +105,15 @@ def test_gtd_rows_of_these_countries_import_with_their_codes_and_export_byte_ide
     assert out.read_bytes() == data  # the verbatim rows, byte for byte
     again = import_file(any_node, "gtd", out)
     assert (again.added, again.updated, again.unchanged) == (0, 0, len(GTD_ROWS))
+
+
+@pytest.mark.parametrize("fmt", ["gtd", "ucdp", "acled"])
+def test_a_record_in_kosovo_exports_under_its_name_and_reads_back(fmt: str) -> None:
+    # XK is not ISO's (no ISO name or number): the row names the country as GTD does, which every import reads
+    module = {"gtd": gtd, "ucdp": ucdp, "acled": acled}[fmt]
+    place = Place(country="XK", precision="country")
+    inc = Incident(id=incident_id("party", "PK", "PK-XK"), reported_by="PK", dataset="party", source_id="PK-XK",
+                   date_start="2024-05-02", date_end="2024-05-02", place=place)  # fmt: skip
+    row = module.to_row(inc, None)
+    assert "Kosovo" in row.values()
+    assert module.parse(row, RowContext("PK")).place.country == "XK"
