@@ -7,7 +7,8 @@ sarhad.geo.build``), loaded lazily on first use and cached for the process. Noth
 - :func:`border_distances`, :func:`signed_border_distances`, :func:`locate_many` — the same for arrays of
   points (vectorised; for importers of million-row files); :func:`border_km` — one point's distance as a
   record stores it.
-- :func:`find` — geocode a place name with an optional country/province context.
+- :func:`find` — geocode a place name with an optional country/province context; :func:`district_seats` — the
+  districts and counties it knows, at their seats.
 - :func:`normalise_admin1`, :func:`normalise_country` — dataset spellings to canonical names and ISO codes.
 - :func:`layers` — GeoJSON layers and attribution for maps.
 
@@ -31,7 +32,7 @@ import numpy as np
 from sarhad.geo.admin import locate_arrays, locate_ids, locate_many, normalise_admin1, normalise_country
 from sarhad.geo.border import BorderInfo, as_coords, border_index, border_info
 from sarhad.geo.crossings import Crossing, NearestCrossing, crossings, nearest_crossing
-from sarhad.geo.gazetteer import Candidate, find
+from sarhad.geo.gazetteer import Candidate, DistrictSeat, district_seats, find
 from sarhad.geo.layers import ATTRIBUTION, MAP_NOTE, kashmir_policy, layers
 
 __all__ = [
@@ -40,12 +41,14 @@ __all__ = [
     "BorderInfo",
     "Candidate",
     "Crossing",
+    "DistrictSeat",
     "NearestCrossing",
     "Where",
     "border_distances",
     "border_info",
     "border_km",
     "crossings",
+    "district_seats",
     "find",
     "kashmir_policy",
     "layers",

@@ -18,7 +18,7 @@ from typing import Any, Final
 
 from sarhad.geo.admin import ADMIN1_EXTRA, COUNTRY_NAMES, normalise_admin1, normalise_country, normalise_text
 
-__all__ = ["APPROXIMATE_NOTE", "Candidate", "find"]
+__all__ = ["APPROXIMATE_NOTE", "Candidate", "DistrictSeat", "district_seats", "find"]
 
 APPROXIMATE_NOTE: Final = "(approximate)"
 """How a note in ``aliases.csv`` ends when the row's coordinates are known only to a few tens of kilometres."""
@@ -218,3 +218,33 @@ def _province_names() -> dict[str, str]:
     from sarhad.geo._data import gazetteer_data
 
     return {code: name for code, name, *_ in gazetteer_data()["provinces"]}
+
+
+@dataclass(frozen=True, slots=True)
+class DistrictSeat:
+    """Where the gazetteer places a district of Pakistan or a county of Iran: its seat (headquarters town).
+    ``kind`` is "district" or "county"; ``admin1_code`` the ISO 3166-2 code of its province."""
+
+    name: str
+    kind: str
+    country: str
+    admin1_code: str
+    lat: float
+    lon: float
+
+
+@cache
+def district_seats() -> tuple[DistrictSeat, ...]:
+    """Every district and county the gazetteer knows, at its seat, in the order of ``aliases.csv``.
+
+    No district boundaries ship (see docs/geography.md); the seats are what the gazetteer has. They cover the
+    provinces along the PK-IR border and Khyber Pakhtunkhwa, not every district of either country: a province
+    without seats here says nothing about its districts.
+    """
+    from sarhad.geo._data import gazetteer_data
+
+    return tuple(
+        DistrictSeat(name, kind, cc, code, lat, lon)
+        for name, kind, cc, code, lat, lon, *_ in gazetteer_data()["aliases"]
+        if kind in ("district", "county")
+    )

@@ -32,6 +32,18 @@ def test_district_aliases_point_at_their_headquarters() -> None:
     assert abs(nw.lat - 33.0) < 0.05 and abs(nw.lon - 70.07) < 0.05  # Miranshah
 
 
+def test_district_seats_are_the_districts_and_counties_find_knows() -> None:
+    seats = {(s.name, s.admin1_code): s for s in geo.district_seats()}
+    # Chagai district is placed at its seat, Dalbandin, where find places it too
+    chagai = seats["Chagai", "PK-BA"]
+    found = geo.find("Chagai district", "PK")[0]
+    assert (chagai.kind, chagai.country, chagai.lat, chagai.lon) == ("district", "PK", found.lat, found.lon)
+    assert seats["Zahedan", "IR-11"].kind == "county"
+    # districts and counties only: no towns, provinces or crossings
+    assert {s.kind for s in seats.values()} == {"district", "county"}
+    assert ("Turbat", "PK-BA") not in seats and ("Kech", "PK-BA") in seats
+
+
 def test_news_phrases_are_understood() -> None:
     assert geo.find("Kech district")[0].name == "Kech"
     taftan = geo.find("the Taftan border")[0]
