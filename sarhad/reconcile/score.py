@@ -10,9 +10,11 @@ date        0.25   1 for overlapping dates, 0.75 one day apart (night attacks), 
                    apart, 0.05 five days apart, 0 beyond); scaled down for vague dates (a month overlaps
                    many incidents)
 place       0.25   for two coordinates: ``exp(-d²/2s²)`` with s the combined precision radius, at most 1
-                   for two exact points and 0.7 for a town's; a point within 20 km of a district's
-                   (county's) position lies in the district the other report names: 0.8; further from
-                   it, in the same province, the district may still hold the point: 0.3 to 0.5; two
+                   for two exact points and 0.7 for a town's; a point whose nearest district seat of
+                   its province is that of the district (county) the other report names lies in it: 0.8
+                   within 20 km of the seat, 0.5 (as an unknown place) further; a point nearer another
+                   seat lies in another district: 0.2; where the gazetteer has no seats, 0.8 within
+                   20 km of the district's position, 0.3 to 0.5 further in the same province; two
                    reports at one district's position 0.5, as an unknown place; a province's centroid
                    says only the province (same 0.5, different 0.05), as do no coordinates; different
                    countries 0.1
@@ -123,14 +125,19 @@ def _date(f: Features, a: I64, b: I64) -> F64:
 _COARSE_KM: Final = 10.0
 
 # A district's (an Iranian county's) position is its seat, and the incident may be anywhere in the district:
-# districts here reach 300 km across (Taftan is 280 km from Chagai district's seat at Dalbandin). Without district
-# boundaries, a point this close to the seat is taken to lie in the district, which agrees with the report that
-# names the district (less than two exact points, more than two town centres). Further from the seat, in the
-# same province, the point may still lie in the district: the distance counts against the pair, but only down to
-# _DISTRICT_FLOOR, not as a contradiction.
+# districts here reach 300 km across (Taftan is 280 km from Chagai district's seat at Dalbandin). No district
+# boundaries ship: a point's district is taken to be the one whose seat, of those of its province, is nearest
+# (``Features.district``). A point of the district the other report names, within 20 km of its seat, agrees with
+# that report (less than two exact points, more than two town centres); further from the seat it is as good as an
+# unknown place, since another attack the same day elsewhere in a large district is as likely. A point nearer
+# another seat lies in another district: that counts against the pair. Where the gazetteer has no seats (a
+# province it does not cover, a report without a province), the distance alone decides: within 20 km of the seat
+# agrees, further in the same province counts against down to _DISTRICT_FLOOR, not as a contradiction.
 _DISTRICT_KM: Final = GEO_RADIUS_KM["admin2"]
 _IN_DISTRICT_KM: Final = 20.0
 _IN_DISTRICT: Final = 0.8
+_IN_DISTRICT_FAR: Final = 0.5
+_OTHER_DISTRICT: Final = 0.2
 _DISTRICT_FLOOR: Final = 0.3
 
 
@@ -152,10 +159,16 @@ def _place(f: Features, a: I64, b: I64) -> F64:
     seat_a, seat_b = f.radius[a] == _DISTRICT_KM, f.radius[b] == _DISTRICT_KM
     district = points & (seat_a | seat_b)
     # (Two reports placed at one seat say only "the same district", as good as an unknown place: 0.5.)
-    inside = district & (seat_a != seat_b) & (d <= _IN_DISTRICT_KM)
-    by_point = np.where(inside, _IN_DISTRICT, by_point)
+    one_seat = district & (seat_a != seat_b)
+    known = one_seat & (f.district[a] >= 0) & (f.district[b] >= 0)
+    held = known & (f.district[a] == f.district[b])
+    near_seat = d <= _IN_DISTRICT_KM
+    by_point = np.where(held, np.where(near_seat, _IN_DISTRICT, _IN_DISTRICT_FAR), by_point)
+    by_point = np.where(known & ~held, _OTHER_DISTRICT, by_point)
+    # Without seats to tell the district, the distance to the named district's seat alone decides.
     same_admin1 = (f.admin1[a] >= 0) & (f.admin1[a] == f.admin1[b])
-    by_point = np.where(district & same_admin1, np.fmax(by_point, _DISTRICT_FLOOR), by_point)
+    by_point = np.where(one_seat & ~known & near_seat, _IN_DISTRICT, by_point)
+    by_point = np.where(district & ~known & same_admin1, np.fmax(by_point, _DISTRICT_FLOOR), by_point)
     place = np.where(points, by_point, np.where(both, np.fmax(by_admin, np.minimum(by_point, 0.5)), by_admin))
     other_country = (f.country[a] >= 0) & (f.country[b] >= 0) & (f.country[a] != f.country[b])
     return np.asarray(np.where(other_country, 0.1, place), dtype=np.float64)

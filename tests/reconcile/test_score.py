@@ -115,3 +115,45 @@ def test_a_related_group_agrees_more_than_another_group_and_less_than_the_same()
     assert related == related_again
     assert same - related == pytest.approx(0.15 * (1.0 - 0.7))
     assert related - other == pytest.approx(0.15 * (0.7 - 0.1))
+
+
+# Chagai district's seat at Dalbandin, and Taftan 280 km west of it in the same district
+_DALBANDIN = (28.88846, 64.40616)
+_TAFTAN = (28.9608, 61.5902)
+
+
+def test_a_point_far_from_the_seat_of_the_district_holding_it_is_as_good_as_an_unknown_place() -> None:
+    seat = record("ACLED", "A-2", "2024-05-02", lat=_DALBANDIN[0], lon=_DALBANDIN[1], geo="admin2", place="Chagai",
+                  attack="Armed Assault")  # fmt: skip
+    taftan = record("PK", "P-2", "2024-05-02", lat=_TAFTAN[0], lon=_TAFTAN[1], geo="exact", place="Taftan",
+                    attack="Armed Assault")  # fmt: skip
+    unknown = replace(seat, lat=None, lon=None, geo_precision="unknown")
+    # Taftan's nearest district seat in Balochistan is Chagai's: the point lies in the district the report names
+    assert _score(seat, taftan) == _score(unknown, taftan)
+
+
+def test_the_next_days_report_at_taftan_with_another_count_joins_the_report_naming_chagai_district() -> None:
+    # ACLED's district-level row counts 3 killed; Pakistan dates the attack at Taftan a day later and counts 4
+    seat = record("ACLED", "A-3", "2024-05-02", lat=_DALBANDIN[0], lon=_DALBANDIN[1], geo="admin2", place="Chagai",
+                  attack="Armed Assault", killed=3)  # fmt: skip
+    taftan = record("PK", "P-3", "2024-05-03", lat=_TAFTAN[0], lon=_TAFTAN[1], geo="exact", place="Taftan",
+                    attack="Armed Assault", killed=4)  # fmt: skip
+    labels = cluster_records([seat, taftan]).labels
+    assert labels[seat.id] == labels[taftan.id]
+
+
+# Kachhi district's seat at Dhadar, and a point 16 km east of it, 7 km from Sibi, the seat of Sibi district
+_DHADAR = (29.47489, 67.65167)
+_NEAR_SIBI = (29.52, 67.81)
+
+
+def test_a_point_near_a_seat_but_nearer_another_districts_seat_is_not_in_the_named_district() -> None:
+    kachhi = record("ACLED", "A-4", "2024-05-02", lat=_DHADAR[0], lon=_DHADAR[1], geo="admin2", place="Kachhi",
+                    attack="Armed Assault", killed=2, wounded=1)  # fmt: skip
+    sibi = record("PK", "P-4", "2024-05-02", lat=_NEAR_SIBI[0], lon=_NEAR_SIBI[1], geo="exact", place="Sibi",
+                  attack="Armed Assault", killed=5, wounded=1)  # fmt: skip
+    unknown = replace(kachhi, lat=None, lon=None, geo_precision="unknown")
+    # another attack of the same day in the next district counts against the pair: it stays apart
+    assert _score(kachhi, sibi) < _score(unknown, sibi)
+    labels = cluster_records([kachhi, sibi]).labels
+    assert labels[kachhi.id] != labels[sibi.id]
