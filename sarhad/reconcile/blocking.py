@@ -5,7 +5,8 @@ probes a key the other is indexed under. A key is a time bucket and a place buck
 
 * time: the day, for records whose date is known to within a week; the month, for vaguer ones. A record
   probes every bucket of its own date range widened by its precision's slack (``DATE_SLACK_DAYS``), and
-  a record of a short range at least by ``DATE_REACH_DAYS`` (a party may date an incident days late);
+  a record of a short range at least by ``DATE_REACH_DAYS`` (a party may date an incident days late); a
+  record of a short range that is not a point also probes the months around it, for the vaguer records;
 * place: a grid cell of ``CELL_DEGREES`` for coordinates that are a point (probing the 3x3 cells around
   it); the province for province-level places; the country, or nothing, for the vaguest.
 
@@ -30,6 +31,7 @@ CELL_DEGREES: Final = 0.25  # ~28 km: the 3x3 neighbourhood covers any two point
 LONG_SPAN_DAYS: Final = 7  # a record whose date range is longer than this is blocked by month
 
 _MIN_SLACK: Final = min(DATE_SLACK_DAYS.values())
+_MAX_SLACK: Final = max(DATE_SLACK_DAYS.values())
 
 # Namespaces of the time and place parts of a key.
 _T_DAY, _T_MONTH_SHORT, _T_MONTH_LONG = 0, 1, 2
@@ -117,6 +119,10 @@ def _keys(f: Features, index_mask: Bool, probe_mask: Bool) -> tuple[_Keys, _Keys
     time_probes: list[tuple[Bool, list[int], I64, I64]] = [
         (short, [_T_DAY], lo_day, hi_day),
         (~short, [_T_MONTH_SHORT, _T_MONTH_LONG], _month(lo_day) - 1, _month(hi_day) + 1),
+        # A point dated vaguely (a month) never probes provinces, and a short date probes days only: the
+        # province-level and placeless records of a short date look for vague ones in the months of their own
+        # range widened by the largest slack a vague date allows.
+        (short & ~point, [_T_MONTH_LONG], _month(f.day_start - _MAX_SLACK), _month(f.day_end + _MAX_SLACK)),
     ]
     for sel, t_namespaces, lo, hi in time_probes:
         for t_ns in t_namespaces:

@@ -39,3 +39,32 @@ def test_week_precise_old_report_is_paired_with_a_new_day_precise_one() -> None:
         assert (a.tolist(), b.tolist()) == ([0], [1])
         a, b = Blocker(f).touching(np.array(new))
         assert (a.tolist(), b.tolist()) == ([0], [1])
+
+
+@pytest.mark.parametrize(
+    ("geo", "lat", "lon", "country", "admin1"),
+    [
+        ("admin2", 26.00122, 63.04849, "PK", "PK-BA"),  # Kech district, at its seat
+        ("admin1", 28.5, 65.0, "PK", "PK-BA"),  # Balochistan's centroid
+        ("admin1", None, None, "PK", None),  # only the country
+        ("unknown", None, None, None, None),  # nowhere
+    ],
+)
+def test_month_dated_point_is_paired_with_a_day_dated_report_of_an_area(
+    geo: str, lat: float | None, lon: float | None, country: str | None, admin1: str | None
+) -> None:
+    # A news article dates the attack at Turbat to May only; a party names the day and only the district, the
+    # province or nothing: a point dated vaguely probes no province and a day-dated area probed days only.
+    from tests.reconcile.helpers import record
+
+    month = record("NEWS", "N-1", "2024-05-01", end="2024-05-31", precision="month", lat=26.0031, lon=63.0544,
+                   geo="near", place="Turbat", killed=3)  # fmt: skip
+    area = record("PK", "P-1", "2024-05-14", lat=lat, lon=lon, geo=geo, country=country, admin1=admin1,
+                  place=None, killed=3)  # fmt: skip
+    f = Features.of([month, area])
+    assert candidate_pairs(f)[0].tolist() == [0]
+    for new in ([False, True], [True, False]):
+        a, b = candidate_pairs(f, np.array(new))
+        assert (a.tolist(), b.tolist()) == ([0], [1])
+        a, b = Blocker(f).touching(np.array(new))
+        assert (a.tolist(), b.tolist()) == ([0], [1])
