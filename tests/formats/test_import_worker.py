@@ -73,29 +73,50 @@ def held_back(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def test_the_worker_stores_exactly_what_one_process_stores(tmp_path: Path, any_node: Node, big: Path) -> None:
-    """Same rows, log, summaries and counts, through a first import, an idle re-import and a revision: one
-    process on SQLite against the worker on SQLite and on PostgreSQL."""
-    revised = _revised(big, tmp_path / "revised.csv")
-    alone = Node.init(tmp_path / "alone", "PK")  # one process, SQLite
+@pytest.fixture(scope="module")
+def revised(tmp_path_factory: pytest.TempPathFactory, big: Path) -> Path:
+    return _revised(big, tmp_path_factory.mktemp("revised") / "revised.csv")
+
+
+def _imports(node: Node, big: Path, revised: Path, min_bytes: int) -> list[tuple[int, int, int, int, int]]:
+    """The counts of a first import of ``big``, an idle re-import and a revision, with ``worker_min_bytes``."""
+    steps = [import_file(node, "acled", f, worker_min_bytes=min_bytes) for f in (big, big, revised)]
+    assert [r.worker for r in steps] == [min_bytes == 0] * 3
+    return [_counts(r) for r in steps]
+
+
+@pytest.fixture(scope="module")
+def stored_in_one_process(
+    tmp_path_factory: pytest.TempPathFactory, big: Path, revised: Path
+) -> tuple[list[tuple[int, int, int, int, int]], dict[str, list[tuple[Any, ...]]]]:
+    """The counts and the stored content of :func:`_imports` in one process on SQLite, made once for both
+    databases; made before, so at other publish times than the worker's, which stored_content must not mind."""
+    alone = Node.init(tmp_path_factory.mktemp("alone") / "node", "PK")
     try:
-        results = []
-        for node, min_bytes in ((alone, 2**62), (any_node, 0)):
-            steps = [import_file(node, "acled", f, worker_min_bytes=min_bytes) for f in (big, big, revised)]
-            assert [r.worker for r in steps] == [min_bytes == 0] * 3
-            results.append([_counts(r) for r in steps])
-            time.sleep(0.002)  # the two nodes' publish times differ, which stored_content must not mind
-        assert results[0] == results[1]
-        assert results[1][0] == (6_000, 6_000, 0, 0, 0)
-        assert results[1][1] == (6_000, 0, 0, 6_000, 0)
-        assert results[1][2][2] == 2_000  # every third row revised
-        assert stored_content(alone) == stored_content(any_node)
-        report = verify_log(
-            any_node.db, [any_node.signer.verifier], origin=any_node.settings.origin, party=any_node.settings.party
-        )
-        assert report.size == 8_000
+        return _imports(alone, big, revised, 2**62), stored_content(alone)
     finally:
         alone.close()
+
+
+def test_the_worker_stores_exactly_what_one_process_stores(
+    any_node: Node,
+    big: Path,
+    revised: Path,
+    stored_in_one_process: tuple[list[tuple[int, int, int, int, int]], dict[str, list[tuple[Any, ...]]]],
+) -> None:
+    """Same rows, log, summaries and counts, through a first import, an idle re-import and a revision: one
+    process on SQLite against the worker on SQLite and on PostgreSQL."""
+    alone_counts, alone_content = stored_in_one_process
+    counts = _imports(any_node, big, revised, 0)
+    assert counts == alone_counts
+    assert counts[0] == (6_000, 6_000, 0, 0, 0)
+    assert counts[1] == (6_000, 0, 0, 6_000, 0)
+    assert counts[2][2] == 2_000  # every third row revised
+    assert stored_content(any_node) == alone_content
+    report = verify_log(
+        any_node.db, [any_node.signer.verifier], origin=any_node.settings.origin, party=any_node.settings.party
+    )
+    assert report.size == 8_000
 
 
 @pytest.mark.parametrize(("fmt", "path"), [("acled", ACLED), ("gtd", GTD)])
@@ -147,43 +168,69 @@ def _changed(src: Path, dst: Path, every: int, more_killed: int) -> Path:
     return dst
 
 
-def _alerts(node: Node) -> set[tuple[str, str, str, str]]:
+Alerts = set[tuple[str, str, str, str]]
+
+
+def _alerts(node: Node) -> Alerts:
     """Every alert as (rule, incident, origin, reason): all but the time it was raised."""
     rows = node.db.fetchall("SELECT rule, incident_id, origin, reason FROM alerts")
     return {(str(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in rows}
 
 
-def test_alert_rules_use_the_worker_and_raise_the_alerts_one_process_raises(
-    tmp_path: Path, any_node: Node, big: Path
-) -> None:
-    """The same imports into a node with rules of every kind, one process on SQLite against the worker on SQLite
-    and on PostgreSQL: another party's records of the same incidents with other figures (so records disagree),
-    then the file, the same file again (nothing new) and a revision (new versions, some now over the killed
-    threshold): the same alerts after each step, and the same stored content."""
-    counterpart = _changed(big, tmp_path / "ir.csv", every=2, more_killed=7)
-    revised = _changed(big, tmp_path / "revised.csv", every=3, more_killed=5)
-    alone = Node.init(tmp_path / "alone", "PK")  # one process, SQLite
+@pytest.fixture(scope="module")
+def alert_steps(tmp_path_factory: pytest.TempPathFactory, big: Path) -> tuple[tuple[Path, str | None], ...]:
+    """The imports of the alert-rules test, in order: another party's records of the same incidents with other
+    figures (so records disagree), then the file, the same file again (nothing new) and a revision (new
+    versions, some now over the killed threshold)."""
+    folder = tmp_path_factory.mktemp("alerts")
+    counterpart = _changed(big, folder / "ir.csv", every=2, more_killed=7)
+    revised = _changed(big, folder / "revised.csv", every=3, more_killed=5)
+    return (counterpart, "IR"), (big, None), (big, None), (revised, None)
+
+
+def _alerts_after_each(node: Node, steps: tuple[tuple[Path, str | None], ...], min_bytes: int) -> list[Alerts]:
+    """Add every rule to ``node``, make the imports ``steps`` with ``worker_min_bytes=min_bytes``, and return the
+    alerts after each."""
+    for rule in RULES:
+        add_rule(node.db, rule)
+    after = []
+    for path, reported_by in steps:
+        result = import_file(node, "acled", path, reported_by=reported_by, worker_min_bytes=min_bytes)
+        assert result.worker == (min_bytes == 0)
+        after.append(_alerts(node))
+    return after
+
+
+@pytest.fixture(scope="module")
+def alerts_in_one_process(
+    tmp_path_factory: pytest.TempPathFactory, alert_steps: tuple[tuple[Path, str | None], ...]
+) -> tuple[list[Alerts], dict[str, list[tuple[Any, ...]]]]:
+    """The alerts after each of ``alert_steps`` and the stored content, imported in one process on SQLite: what
+    the worker must give on either database, made once for both (the same imports each time, so the same)."""
+    alone = Node.init(tmp_path_factory.mktemp("alone") / "node", "PK")
     try:
-        steps: list[list[set[tuple[str, str, str, str]]]] = []
-        for node, min_bytes in ((alone, 2**62), (any_node, 0)):
-            for rule in RULES:
-                add_rule(node.db, rule)
-            after = []
-            for path, reported_by in ((counterpart, "IR"), (big, None), (big, None), (revised, None)):
-                result = import_file(node, "acled", path, reported_by=reported_by, worker_min_bytes=min_bytes)
-                assert result.worker == (min_bytes == 0)
-                after.append(_alerts(node))
-            steps.append(after)
-        assert steps[0] == steps[1]
-        counterpart_alerts, first, again, revision = steps[1]
-        assert counterpart_alerts < first and first == again
-        assert {a[0] for a in first - counterpart_alerts} == {r.name for r in RULES}  # every rule alerted
-        # a revision adds alerts (a new version over the threshold) and updates the reasons of some (a new figure)
-        raised, raised_after = {a[:3] for a in again}, {a[:3] for a in revision}
-        assert raised < raised_after and {a[0] for a in raised_after - raised} >= {"killed"}
-        assert stored_content(alone) == stored_content(any_node)
+        return _alerts_after_each(alone, alert_steps, 2**62), stored_content(alone)
     finally:
         alone.close()
+
+
+def test_alert_rules_use_the_worker_and_raise_the_alerts_one_process_raises(
+    any_node: Node,
+    alert_steps: tuple[tuple[Path, str | None], ...],
+    alerts_in_one_process: tuple[list[Alerts], dict[str, list[tuple[Any, ...]]]],
+) -> None:
+    """The same imports (:func:`alert_steps`) into a node with rules of every kind, one process on SQLite against
+    the worker on SQLite and on PostgreSQL: the same alerts after each step, and the same stored content."""
+    alone_steps, alone_content = alerts_in_one_process
+    steps = _alerts_after_each(any_node, alert_steps, 0)
+    assert steps == alone_steps
+    counterpart_alerts, first, again, revision = steps
+    assert counterpart_alerts < first and first == again
+    assert {a[0] for a in first - counterpart_alerts} == {r.name for r in RULES}  # every rule alerted
+    # a revision adds alerts (a new version over the threshold) and updates the reasons of some (a new figure)
+    raised, raised_after = {a[:3] for a in again}, {a[:3] for a in revision}
+    assert raised < raised_after and {a[0] for a in raised_after - raised} >= {"killed"}
+    assert stored_content(any_node) == alone_content
 
 
 def test_a_rule_on_a_groups_second_name_alerts_through_the_worker(tmp_path: Path) -> None:
@@ -264,7 +311,8 @@ def test_skip_invalid_through_the_worker_writes_the_same_rejects(tmp_path: Path,
         node = Node.init(folder / "node", "PK")
         try:
             result = import_file(node, "acled", bad, skip_invalid=True, worker_min_bytes=min_bytes)
-            results.append((_counts(result), result.errors))
+            # the errors name the file as given (its folder differs): the same lines and reasons
+            results.append((_counts(result), [e.replace(str(folder), "FOLDER") for e in result.errors]))
             assert result.rejected_file == str(folder / "bad.csv.rejected.csv")
             rejects.append(Path(result.rejected_file).read_bytes())
             stored.append(stored_content(node))
