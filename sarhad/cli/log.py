@@ -296,7 +296,7 @@ def log_verify(
             origin=node.settings.origin,
             party=node.settings.party,
             witnesses=witnesses,
-            known={str(path): path.read_text(encoding="utf-8") for path in known},
+            known=_saved_checkpoints(known),
             progress=progress,
         )
         return own, verify_peer_copies(node.db, progress=progress)
@@ -531,6 +531,29 @@ _NOTE_FIELDS = {
     "consistency": ("old_checkpoint", "new_checkpoint"),
     "evidence": ("earlier_checkpoint", "later_checkpoint"),
 }
+
+
+def _saved_checkpoints(paths: list[Path]) -> dict[str, str]:
+    """The signed checkpoints in the ``--checkpoint`` files, by file name as given.
+
+    Raises InvalidInput naming the file when one is not a signed checkpoint at all (a CSV file given by
+    mistake), before the note's own complaint: the user learns which argument is wrong, then why.
+    """
+    from sarhad.log.checkpoint import Checkpoint
+
+    notes: dict[str, str] = {}
+    for path in paths:
+        what = f"{path} is not a signed checkpoint (a C2SP signed note)"
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise InvalidInput(f"{what}: it is not UTF-8 text") from None
+        try:
+            Checkpoint.parse(text)
+        except InvalidInput as exc:
+            raise InvalidInput(f"{what}: {exc}") from None
+        notes[str(path)] = text
+    return notes
 
 
 def _document(proof_file: Path, text: str) -> tuple[str, dict[str, Any]]:

@@ -168,6 +168,30 @@ def test_verify_names_each_saved_checkpoint_it_checked_and_the_one_that_fails(
     assert f"saved checkpoint {eleven} is signed for 11 leaves but the log holds 6" in err
 
 
+def test_verify_says_a_checkpoint_file_that_is_no_signed_note_is_not_a_checkpoint(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
+) -> None:
+    # A GED CSV file given by mistake: the user is told which argument is wrong first, then the note's complaint.
+    ged = tmp_path / "ged.csv"
+    ged.write_text("id\tyear\n52131\t2010\n\n1\t2\n", encoding="utf-8")
+    code, out, err = run(capsys, home, "log", "verify", "--checkpoint", str(ged), "--json")
+    assert code == 1
+    want = (
+        f"{ged} is not a signed checkpoint (a C2SP signed note): a note's text must hold no control characters"
+        " other than newline, found '\\t'"
+    )
+    assert json.loads(out)["error"] == want and f"error: {want}" in " ".join(err.split())
+    # bytes that are not text, and a signed note whose text is not a checkpoint
+    win = tmp_path / "win.csv"
+    win.write_bytes(b"id,where\n1,Qu\xe9tta\n")
+    code, _, err = run(capsys, home, "log", "verify", "--checkpoint", str(win))
+    assert code == 1 and f"{win} is not a signed checkpoint (a C2SP signed note): it is not UTF-8" in err
+    other = tmp_path / "note.txt"
+    other.write_text(Signer.generate("example.org/notes").sign("hello\n"))
+    code, _, err = run(capsys, home, "log", "verify", "--checkpoint", str(other))
+    assert code == 1 and f"{other} is not a signed checkpoint (a C2SP signed note): a checkpoint has at least 3" in err
+
+
 def test_empty_log(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     Node.init(tmp_path / "ir", "IR").close()
     code, _, err = run(capsys, tmp_path / "ir", "log", "checkpoint")
