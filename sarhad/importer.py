@@ -146,6 +146,7 @@ def import_file(
     progress: Progress | None = None,
     worker_min_bytes: int | None = None,
     encoding: str = "utf-8",
+    peer_party: bool = False,
 ) -> ImportResult:
     """Import the CSV file ``path`` in format ``format_name`` (``ucdp``, ``gtd``, ``acled``).
 
@@ -155,8 +156,11 @@ def import_file(
     worker process while this one writes (:mod:`sarhad.import_worker`); the result is the same.
     ``encoding`` is the file's text encoding (``cp1252`` for a CSV file Excel saved on Windows); a UTF-8
     byte-order mark is dropped. The source rows are kept, and re-exported, as text (UTF-8).
-    Raises InvalidInput listing the first errors as ``FILE:LINE: field: what is wrong`` when the file or a
-    row is bad (and ``skip_invalid`` is off); nothing is stored then.
+    ``reported_by`` may name a registered peer's party only with ``peer_party``: that peer refuses such rows
+    at every sync, and this node's log keeps them for good.
+    Raises InvalidInput listing the first errors as ``FILE:LINE: field: what is wrong`` (FILE as ``path`` is
+    given) when the file or a row is bad (and ``skip_invalid`` is off), or when ``reported_by`` is a peer's
+    party without ``peer_party``; nothing is stored then.
     """
     fmt = table_format(format_name)
     encoding = check_encoding(encoding)
@@ -164,8 +168,12 @@ def import_file(
         raise InvalidInput(f"TLP {tlp!r} is not one of {', '.join(TLP_LEVELS)}")
     if recipients:
         check_recipients(recipients, tlp, "import")
+    if reported_by is not None and not peer_party:
+        _check_not_a_peers_party(node, reported_by)
+    log.info("importing %s (%s)", path, fmt.name)
     started = time.perf_counter()
-    result = ImportResult(file=path.name, format=fmt.name)
+    # the file as the user named it, in every message (issue #2's FILE:LINE), as the rejects file beside it
+    result = ImportResult(file=str(path), format=fmt.name)
     rejected_path = path.with_name(path.name + ".rejected.csv")
     rejected_rows: list[Rejected] = []
     tally = Tally()
@@ -196,7 +204,7 @@ def import_file(
             if progress is not None:
                 progress(tally.rows % 1000)
         if tally.errors and not skip_invalid:
-            raise rejection(path.name, tally)
+            raise rejection(str(path), tally)
     result.rows, result.rejected, result.errors = tally.rows, tally.rejected, tally.errors
     if rejected_rows:
         _write_rejected(rejected_path, rejected_rows)
@@ -208,6 +216,22 @@ def import_file(
     result.seconds = time.perf_counter() - started
     log.info(result.summary())
     return result
+
+
+def _check_not_a_peers_party(node: Node, reported_by: str) -> None:
+    """Refuse ``reported_by`` when it is the party of a registered peer: rows this node publishes as another
+    node's party speak for that party, which refuses them at every sync (``refused:``, exit 6)."""
+    from sarhad.exchange.peers import list_peers
+
+    party = reported_by.strip().casefold()
+    for peer in list_peers(node.db):
+        if peer.party.casefold() == party:
+            raise InvalidInput(
+                f"--reported-by {peer.party} is the party of the peer {peer.name!r}: its node refuses the records"
+                f" this node publishes as {peer.party}'s, at every sync, and this node's log keeps them for good;"
+                f" import them as this node's ({node.settings.party}) or as the dataset's (without --reported-by),"
+                " or add --peer-party if they are meant to be published as that party's"
+            )
 
 
 def _write_rejected(path: Path, rows: list[tuple[int, dict[str, str], str]]) -> None:

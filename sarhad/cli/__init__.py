@@ -3,7 +3,8 @@
 Each command group lives in its own module and is added here. Errors that sarhad raises on purpose
 (``SarhadError``), and the operating system's errors on a file the user named (a missing folder for
 ``--out``, a folder given as a file), are printed as one line without a traceback, with exit status 1
-(``--verbose`` logs the traceback). Ctrl-C prints ``interrupted`` and exits 130. A reader that stops reading
+(``--verbose`` logs the traceback). Ctrl-C prints ``interrupted`` (or what a command said it means, see
+:func:`say_when_interrupted`) and exits 130. A reader that stops reading
 (``sarhad sync | head -1``, ``sarhad incidents list | head``) does not stop the command: what it prints from
 then on is discarded, whatever prints it (a table, JSON, help), and the work goes on to its end (every peer's
 sync, every file of an extract or an import), so that no work on the store is cut short by a closed pipe. The
@@ -27,12 +28,20 @@ import typer
 from sarhad.cli._shared import State, err_console
 from sarhad.errors import SarhadError
 
-__all__ = ["app", "main"]
+__all__ = ["app", "main", "say_when_interrupted"]
 
 logger = logging.getLogger(__name__)
 
 _INTERRUPTED: Final = 130
 """The exit status after Ctrl-C (128 + SIGINT, as shells report it)."""
+_interrupted_says = ["interrupted"]  # what Ctrl-C prints for the command running (one per main())
+
+
+def say_when_interrupted(message: str) -> None:
+    """Print ``message`` instead of ``interrupted`` if Ctrl-C stops the running command: what it means for
+    the user's work (an import: nothing stored, run it again)."""
+    _interrupted_says[0] = message
+
 
 app = typer.Typer(
     name="sarhad",
@@ -246,6 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     before = _identity(fd) if fd is not None else None
     stdout, stderr = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _guarded(stdout), _guarded(stderr)
+    _interrupted_says[0] = "interrupted"
     try:
         code = _run(argv, before)
     finally:
@@ -290,7 +300,7 @@ def _run(argv: list[str] | None, stdout_before: tuple[int, int, int] | None) -> 
         err_console.print(f"error: {exc}", style="red", highlight=False, markup=False)
         return 1
     except KeyboardInterrupt:
-        err_console.print("interrupted")
+        err_console.print(_interrupted_says[0], highlight=False, markup=False)
         return _INTERRUPTED
     except OSError as exc:
         if _epipe(exc) is not None and _stdout_reader_gone(stdout_before):
@@ -298,7 +308,7 @@ def _run(argv: list[str] | None, stdout_before: tuple[int, int, int] | None) -> 
         return _os_error(exc)
     if code == _INTERRUPTED:
         # Typer turns Ctrl-C (KeyboardInterrupt) into its Exit(130) before it reaches the handler above.
-        err_console.print("interrupted")
+        err_console.print(_interrupted_says[0], highlight=False, markup=False)
     return code if isinstance(code, int) else 0
 
 

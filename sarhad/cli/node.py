@@ -177,6 +177,11 @@ def import_(
         metavar="NAME",
         help="The CSV file's text encoding: cp1252 for a CSV file Excel saved on Windows (not as CSV UTF-8).",
     ),
+    peer_party: bool = typer.Option(
+        False,
+        "--peer-party",
+        help="Let --reported-by name a registered peer's party (that peer refuses such rows when it syncs).",
+    ),
     json_out: bool = _JSON,
 ) -> None:
     """Import a UCDP GED, GTD or ACLED CSV file, or a STIX 2.1 bundle (all or nothing unless --skip-invalid).
@@ -225,6 +230,13 @@ def import_(
         import_stix_cmd(ctx, file, json_out)
         return
     node = state(ctx).node()
+    from sarhad.cli import say_when_interrupted
+
+    # one publish: Ctrl-C rolls it all back (sarhad.importer)
+    say_when_interrupted(
+        f"interrupted: nothing of {file} was stored (an import is all or nothing); run the same command again to"
+        " import it"
+    )
     try:
         if progress_enabled() and not json_out:
             with progress_bars("importing") as bar:
@@ -239,11 +251,12 @@ def import_(
                     skip_invalid=skip_invalid,
                     progress=lambda n: bar.advance(task, n),
                     encoding=encoding,
+                    peer_party=peer_party,
                 )
         else:
             result = import_file(
                 node, fmt, file, reported_by=reported_by, tlp=tlp.upper(), recipients=tuple(recipient or ()),
-                skip_invalid=skip_invalid, encoding=encoding,
+                skip_invalid=skip_invalid, encoding=encoding, peer_party=peer_party,
             )  # fmt: skip
     except InvalidInput as exc:
         if json_out:  # a script gets the rejection on stdout too; the message still goes to stderr, exit 1
@@ -267,7 +280,7 @@ def _rejected_json(file: Path, fmt: str, exc: InvalidInput) -> dict[str, object]
     message = str(exc)
     rows = exc if isinstance(exc, RejectedFile) else None
     return {
-        "file": file.name,
+        "file": str(file),
         "format": fmt,
         "stored": False,
         "error": message.splitlines()[0] if message else "",

@@ -74,11 +74,11 @@ def _open(path: Path, encoding: str = _UTF8) -> IO[str]:
     for magic, what in _NOT_CSV:
         # UTF-16 text is readable when asked for (--encoding utf-16), if it is comma-separated
         if start.startswith(magic) and not (magic in _UTF16_BOMS and name.startswith("utf-16")):
-            raise InvalidInput(f"{path.name}: {what}")
+            raise InvalidInput(f"{path}: {what}")
     utf8 = name == _UTF8
     if start.startswith(codecs.BOM_UTF8) and not utf8:
         raise InvalidInput(
-            f"{path.name}: the file starts with a UTF-8 byte-order mark, so it is UTF-8, not {encoding}:"
+            f"{path}: the file starts with a UTF-8 byte-order mark, so it is UTF-8, not {encoding}:"
             " import it without --encoding"
         )
     try:
@@ -122,9 +122,9 @@ def read_header(path: Path, encoding: str = _UTF8) -> list[str]:
         try:
             header = next(reader)
         except StopIteration:
-            raise InvalidInput(f"{path.name}:1: header: the file is empty (expected a header row)") from None
+            raise InvalidInput(f"{path}:1: header: the file is empty (expected a header row)") from None
         except csv.Error as exc:
-            raise InvalidInput(f"{path.name}:1: {exc}") from exc
+            raise InvalidInput(f"{path}:1: {exc}") from exc
     return header
 
 
@@ -140,7 +140,7 @@ def read_rows(
     Raises InvalidInput for what breaks the whole file: it is not CSV text (see :func:`_open`), it is empty,
     the header lacks a ``required`` column or repeats one, or a quote is never closed.
     """
-    name = path.name
+    name = str(path)  # as the user gave it, in every message
     with _open(path, encoding) as fh:
         reader = csv.reader(fh, strict=True)
         try:

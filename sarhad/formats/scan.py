@@ -152,7 +152,7 @@ def scan(
         for line, row, problem in bad:
             tally.rejected += 1
             if len(errors) < MAX_REPORTED_ERRORS:
-                errors.append(f"{path.name}:{line}: {problem}")
+                errors.append(f"{path}:{line}: {problem}")
             if skip_invalid:
                 rejected.append((line, row, problem))
         bad.clear()
@@ -202,15 +202,24 @@ class RejectedFile(InvalidInput):
 
 
 def rejection(name: str, tally: Tally) -> RejectedFile:
-    """The error that rejects the file ``name`` whole, listing the first errors, then, once, what to try when
-    some rows are not UTF-8 (an Excel file) rather than after each such row."""
+    """The error that rejects the file ``name`` whole, listing the first errors.
+
+    When every error shown is bytes that are not UTF-8 (a file Excel saved as Windows-1252), the first line
+    says so and what to try (``--encoding cp1252``), and no --skip-invalid, which would drop exactly the rows
+    with accents; when only some are, the hint comes once, after the errors, not after each such row.
+    """
     more = "" if tally.rejected < MAX_REPORTED_ERRORS else f" (showing the first {MAX_REPORTED_ERRORS})"
-    not_utf8 = any(error.endswith(NOT_UTF8) for error in tally.errors)
+    many = tally.rejected != 1
+    not_utf8 = [error.endswith(NOT_UTF8) for error in tally.errors]
+    if not_utf8 and all(not_utf8):
+        rows = f"{tally.rejected} row{'s' if many else ''}{more} {'are' if many else 'is'}"
+        head = f"{rows} not valid UTF-8; {EXCEL_HINT}"
+        tail = ""
+    else:
+        head = f"{tally.rejected} bad row{'s' if many else ''}{more}; use --skip-invalid to store the good rows"
+        tail = f"\n{NOT_UTF8} on some rows: {EXCEL_HINT}" if any(not_utf8) else ""
     return RejectedFile(
-        f"{name}: rejected, nothing was stored: {tally.rejected} bad row"
-        f"{'s' if tally.rejected != 1 else ''}{more}; use --skip-invalid to store the good rows\n  "
-        + "\n  ".join(tally.errors)
-        + (f"\n{NOT_UTF8} on some rows: {EXCEL_HINT}" if not_utf8 else ""),
+        f"{name}: rejected, nothing was stored: {head}\n  " + "\n  ".join(tally.errors) + tail,
         tally.rows,
         tally.rejected,
         tally.errors,

@@ -82,4 +82,4 @@ def test_an_import_of_one_row_says_1_row(home_node: Node, tmp_path: Path, capsys
     one.write_text("\n".join(sample.splitlines()[:2]) + "\n", encoding="utf-8")
     code, out, err = _run(capsys, "--home", str(home_node.settings.home), "import", "acled", str(one))
     assert code == 0, err
-    assert out.startswith("imported 1 acled row from one.csv: 1 added")
+    assert out.startswith(f"imported 1 acled row from {one}: 1 added")

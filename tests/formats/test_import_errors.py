@@ -132,7 +132,7 @@ def test_many_bad_rows_report_the_first_ten(node: Node, tmp_path: Path) -> None:
     text = str(caught.value)
     assert f"(showing the first {MAX_REPORTED_ERRORS})" in text
     lines = [x.strip() for x in text.splitlines()[1:]]
-    assert lines == [f"bad.csv:{n}: latitude: 99 is outside -90..90" for n in range(2, 2 + MAX_REPORTED_ERRORS)]
+    assert lines == [f"{bad}:{n}: latitude: 99 is outside -90..90" for n in range(2, 2 + MAX_REPORTED_ERRORS)]
     assert count_incidents(node.db) == 0
 
 
@@ -225,10 +225,10 @@ def test_cli_json_says_why_a_file_was_rejected(home: Path, tmp_path: Path, capsy
     assert code == 1
     assert "bad.csv:4: latitude" in err
     assert json.loads(out) == {
-        "file": "bad.csv", "format": "acled", "stored": False,
-        "error": "bad.csv: rejected, nothing was stored: 2 bad rows; use --skip-invalid to store the good rows",
+        "file": str(bad), "format": "acled", "stored": False,
+        "error": f"{bad}: rejected, nothing was stored: 2 bad rows; use --skip-invalid to store the good rows",
         "rows": COUNTS["acled"], "rejected": 2,
-        "errors": ["bad.csv:4: latitude: 123.4 is outside -90..90", "bad.csv:9: fatalities: 'a few' is not a number"],
+        "errors": [f"{bad}:4: latitude: 123.4 is outside -90..90", f"{bad}:9: fatalities: 'a few' is not a number"],
     }  # fmt: skip
     # an error in the file as a whole: no row counts, the error itself
     (tmp_path / "empty.csv").write_bytes(b"")
@@ -236,7 +236,8 @@ def test_cli_json_says_why_a_file_was_rejected(home: Path, tmp_path: Path, capsy
     assert code == 1
     data = json.loads(out)
     assert (data["stored"], data["rows"], data["rejected"]) == (False, None, None)
-    assert data["error"].startswith("empty.csv:1: header: the file is empty") and data["errors"] == [data["error"]]
+    assert data["error"].startswith(f"{tmp_path / 'empty.csv'}:1: header: the file is empty")
+    assert data["errors"] == [data["error"]]
     node = Node.open(load_settings(home))
     try:
         assert count_incidents(node.db) == 0
