@@ -31,10 +31,10 @@ __all__ = [
     "COLUMNS",
     "EVENTS",
     "Alert",
+    "AlertWrites",
     "Change",
     "StoredAlert",
     "alert_id",
-    "change_alert",
     "describe_changes",
     "insert_alert",
     "list_alerts",
@@ -130,6 +130,17 @@ def describe_changes(changes: Sequence[Change]) -> str:
 COLUMNS: Final = "id, rule, incident_id, origin, reason, created, version, lapsed, updated, changes"
 """The columns of ``alerts`` an :class:`Alert` is made of (:meth:`Alert.of_row`)."""
 _COLUMNS: Final = "id, rule, incident_id, origin, reason, created"
+# What an evaluation writes (AlertWrites; insert_alert too)
+_INSERT: Final = (
+    f"INSERT INTO alerts ({_COLUMNS}, version, facts, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (rule, incident_id) DO NOTHING"
+)
+_VERSION: Final = "UPDATE alerts SET version = ?, facts = ? WHERE id = ?"
+_LAPSE: Final = "UPDATE alerts SET lapsed = ?, updated = ?, changes = ? WHERE id = ?"
+_MATCH: Final = (
+    "UPDATE alerts SET version = ?, facts = ?, reason = ?, lapsed = NULL, updated = ?, changes = ? WHERE id = ?"
+)
+_EVENT: Final = "INSERT INTO alert_events (seq, alert_id, event, version, changes, at) VALUES (?, ?, ?, ?, ?, ?)"
 
 
 def listed(table: str = "alerts") -> str:
@@ -154,8 +165,7 @@ def insert_alert(db: Database, alert: Alert, seq: int, facts: str | None = None)
     turns), and count on from it for each alert stored.
     """
     cur = db.execute(
-        f"INSERT INTO alerts ({_COLUMNS}, version, facts, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (rule, incident_id) DO NOTHING",
+        _INSERT,
         (alert.id, alert.rule, alert.incident_id, alert.origin, alert.reason, alert.created, alert.version, facts, seq),
     )
     return bool(cur.rowcount)
@@ -196,41 +206,74 @@ def next_event_seq(db: Database) -> int:
     return 1 if row is None or row[0] is None else int(row[0]) + 1
 
 
-def change_alert(
-    db: Database,
-    alert: StoredAlert,
-    event: str,
-    version: str,
-    changes: Sequence[Change],
-    at: str,
-    seq: int,
-    *,
-    reason: str | None = None,
-    facts: str | None = None,
-) -> StoredAlert:
-    """Record ``event`` (one of :data:`EVENTS`) of ``alert``, made by its incident's ``version``, as alert event
-    number ``seq`` (from :func:`next_event_seq` in the same write transaction), at ``at``; return the alert as
-    stored now. A version that matches (``updated``, ``matches_again``) gives its ``reason`` and ``facts``."""
-    assert event in EVENTS
-    changed = json.dumps(list(changes), ensure_ascii=False, separators=(",", ":"))
-    if event == "no_longer_matches":
-        db.execute(
-            "UPDATE alerts SET lapsed = ?, updated = ?, changes = ? WHERE id = ?", (version, at, changed, alert.id)
-        )
-        now = StoredAlert(alert.id, alert.rule, alert.incident_id, alert.version, alert.facts, version)
-    else:
-        assert reason is not None and facts is not None
-        db.execute(
-            "UPDATE alerts SET version = ?, facts = ?, reason = ?, lapsed = NULL, updated = ?, changes = ?"
-            " WHERE id = ?",
-            (version, facts, reason, at, changed, alert.id),
-        )
-        now = StoredAlert(alert.id, alert.rule, alert.incident_id, version, facts, None)
-    db.execute(
-        "INSERT INTO alert_events (seq, alert_id, event, version, changes, at) VALUES (?, ?, ?, ?, ?, ?)",
-        (seq, alert.id, event, version, changed, at),
-    )
-    return now
+class AlertWrites:
+    """The writes to ``alerts`` and ``alert_events`` of one evaluation, held and written together (:meth:`write`):
+    one statement per kind of write, not one per alert (an import raises thousands of alerts).
+
+    Each alert's writes are written in the order made: a write of another kind to an alert that has one held
+    writes those held first. Writes to different alerts do not depend on each other, nor do the events (each
+    has its number, ``seq``, and the stream reads them only once committed)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._rows: dict[str, list[tuple[Any, ...]]] = {}  # the rows held, by statement, in the order made
+        self._held: dict[str, str] = {}  # the statement of each alert's writes held, by the alert's id
+        self._events: list[tuple[Any, ...]] = []
+
+    def _hold(self, sql: str, alert_id: str, row: tuple[Any, ...]) -> None:
+        if self._held.get(alert_id, sql) != sql:
+            self.write()
+        self._held[alert_id] = sql
+        self._rows.setdefault(sql, []).append(row)
+
+    def insert(self, alert: Alert, seq: int, facts: str) -> None:
+        """Store the new ``alert`` as number ``seq`` (see :func:`insert_alert`; the caller knows that no alert of
+        its rule on its incident is stored)."""
+        a = alert
+        self._hold(_INSERT, a.id, (a.id, a.rule, a.incident_id, a.origin, a.reason, a.created, a.version, facts, seq))
+
+    def version(self, alert: StoredAlert, version: str, facts: str) -> StoredAlert:
+        """Only the version of ``alert``'s incident that last matched, and its facts, changed; the alert now."""
+        self._hold(_VERSION, alert.id, (version, facts, alert.id))
+        return StoredAlert(alert.id, alert.rule, alert.incident_id, version, facts, None)
+
+    def change(
+        self,
+        alert: StoredAlert,
+        event: str,
+        version: str,
+        changes: Sequence[Change],
+        at: str,
+        seq: int,
+        *,
+        reason: str | None = None,
+        facts: str | None = None,
+    ) -> StoredAlert:
+        """Record ``event`` (one of :data:`EVENTS`) of ``alert``, made by its incident's ``version``, as alert
+        event number ``seq`` (from :func:`next_event_seq` in the same write transaction), at ``at``; return the
+        alert as stored now. A version that matches (``updated``, ``matches_again``) gives its ``reason`` and
+        ``facts``."""
+        assert event in EVENTS
+        changed = json.dumps(list(changes), ensure_ascii=False, separators=(",", ":"))
+        if event == "no_longer_matches":
+            self._hold(_LAPSE, alert.id, (version, at, changed, alert.id))
+            now = StoredAlert(alert.id, alert.rule, alert.incident_id, alert.version, alert.facts, version)
+        else:
+            assert reason is not None and facts is not None
+            self._hold(_MATCH, alert.id, (version, facts, reason, at, changed, alert.id))
+            now = StoredAlert(alert.id, alert.rule, alert.incident_id, version, facts, None)
+        self._events.append((seq, alert.id, event, version, changed, at))
+        return now
+
+    def write(self) -> None:
+        """Write the writes held (one statement per kind)."""
+        for sql, rows in self._rows.items():
+            self.db.executemany(sql, rows)
+        if self._events:
+            self.db.executemany(_EVENT, self._events)
+        self._rows.clear()
+        self._held.clear()
+        self._events.clear()
 
 
 def list_alerts(

@@ -29,11 +29,10 @@ from typing import Any, Final, NamedTuple
 from sarhad.model.incident import Incident
 from sarhad.monitor.alerts import (
     Alert,
+    AlertWrites,
     Change,
     StoredAlert,
     alert_id,
-    change_alert,
-    insert_alert,
     next_alert_seq,
     next_event_seq,
     stored_alerts,
@@ -450,9 +449,8 @@ class _Life:
         self.stamp = stamp
         self.alerts = alerts
         self._seq: int | None = None  # the next event's number (alert_events.seq), taken when first needed
-        # (version, facts, id) of the alerts whose incident's new version changed nothing the rule looks at:
-        # written together (:meth:`write`), since a re-import that makes new versions may touch many
-        self._versions: list[tuple[str, str, str]] = []
+        # held and written together (AlertWrites.write): an import raises, or a re-import changes, many alerts
+        self.writes = AlertWrites(db)
 
     def _next(self) -> int:
         if self._seq is None:
@@ -461,9 +459,8 @@ class _Life:
         return self._seq - 1
 
     def _change(self, alert: StoredAlert, event: str, version: str, changes: list[Change], **kw: str) -> None:
-        self.write()  # an alert's writes stay in order: a version noted before, then this change
-        self.alerts[(alert.rule, alert.incident_id)] = change_alert(
-            self.db, alert, event, version, changes, self.stamp, self._next(), **kw
+        self.alerts[(alert.rule, alert.incident_id)] = self.writes.change(
+            alert, event, version, changes, self.stamp, self._next(), **kw
         )
 
     def matched(self, alert: StoredAlert, version: str | None, reason: str, facts: dict[str, Any]) -> None:
@@ -483,19 +480,10 @@ class _Life:
         changes = [c for c in changes if c["fact"] in old or c["fact"] not in _COUNTED]
         if alert.lapsed is None and not changes:
             # nothing the rule looks at changed (or it was not kept): only the version that last matched
-            self._versions.append((version, text, alert.id))
-            self.alerts[(alert.rule, alert.incident_id)] = StoredAlert(
-                alert.id, alert.rule, alert.incident_id, version, text, None
-            )
+            self.alerts[(alert.rule, alert.incident_id)] = self.writes.version(alert, version, text)
             return
         event = "updated" if alert.lapsed is None else "matches_again"
         self._change(alert, event, version, changes, reason=reason, facts=text)
-
-    def write(self) -> None:
-        """Write the versions noted so far (one statement for all, not one each)."""
-        if self._versions:
-            self.db.executemany("UPDATE alerts SET version = ?, facts = ? WHERE id = ?", self._versions)
-            self._versions.clear()
 
     def unmatched(self, alert: StoredAlert, version: str | None) -> None:
         """A version of the alert's incident does not match its rule: no longer matching, when newer."""
@@ -563,18 +551,17 @@ def evaluate(
                 if seq is None:
                     seq = next_alert_seq(db)  # once, when the first alert is stored: it costs a query
                 text = _facts_text(facts)
-                if insert_alert(db, alert, seq, text):
-                    new.append(alert)
-                    seq += 1
-                    life.alerts[(rule.name, inc.id)] = StoredAlert(
-                        alert.id, rule.name, inc.id, inc.modified, text, None
-                    )
+                # none is stored (life.alerts holds those of every incident here), so it is new
+                life.writes.insert(alert, seq, text)
+                new.append(alert)
+                seq += 1
+                life.alerts[(rule.name, inc.id)] = StoredAlert(alert.id, rule.name, inc.id, inc.modified, text, None)
         for incident_id, version in unmatched:
             for rule in rules:
                 stored = life.alerts.get((rule.name, incident_id))
                 if stored is not None:
                     life.unmatched(stored, version)
-        life.write()
+        life.writes.write()
     _pending.extend(new)
     return new
 

@@ -322,3 +322,27 @@ def test_a_disagreement_alert_stored_before_its_counterparts_were_kept_is_not_up
             ],
         )
     ]
+
+
+def test_versions_that_raise_update_end_and_renew_an_alert_in_one_evaluation_leave_it_as_the_last_one_says(
+    any_node: Node,
+) -> None:
+    # An evaluation holds its writes and writes them one statement per kind (new alerts, updates, ends, events):
+    # one alert's writes must still come out in the order of its versions, which a sync may bring together.
+    add_rule(any_node.db, Rule("deadly", min_killed=5))
+    _publish(any_node, make("run", killed=1))
+    v1, v2, v3, v4 = (
+        Subject.of(replace(make("run", killed=k), modified=f"2099-01-0{day}T00:00:00.000Z"))
+        for day, k in ((1, 7), (2, 30), (3, 2), (4, 40))
+    )
+    with any_node.db.transaction():
+        new = evaluate(any_node.db, [v1, v2, v3, v4], origin="PK")
+    assert [(a.reason, a.version) for a in new] == [("7 killed", v1.modified)]
+    alert = _alert(any_node, "deadly", make("run").id)
+    assert (alert.state, alert.version, alert.lapsed, alert.reason) == ("matches", v4.modified, None, "40 killed")
+    assert alert.changes == ({"fact": "killed", "old": 30, "new": 40},)
+    assert [(e, v, json.loads(c)) for e, v, c in _events(any_node)] == [
+        ("updated", v2.modified, [{"fact": "killed", "old": 7, "new": 30}]),
+        ("no_longer_matches", v3.modified, []),
+        ("matches_again", v4.modified, [{"fact": "killed", "old": 30, "new": 40}]),
+    ]
