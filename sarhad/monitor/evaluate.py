@@ -19,12 +19,13 @@ import csv
 import functools
 import json
 import logging
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Final, NamedTuple
+from typing import Any, Final, Literal, NamedTuple
 
 from sarhad.model.incident import Incident
 from sarhad.monitor.alerts import (
@@ -182,7 +183,13 @@ def _subject(inc: Incident | Subject) -> Subject:
     return inc if isinstance(inc, Subject) else Subject.of(inc)
 
 
-def _surge(db: Database, rule: Rule, inc: Subject) -> tuple[str, dict[str, Any]] | None:
+_Surge = tuple[str, dict[str, Any]] | None
+"""A surge's reason and the counts it gives as facts, or None: no surge (see :func:`_surge`)."""
+_Area = tuple[str, str | None] | None
+"""Where a surge counts: ``("admin1", name)``, ``("country", code)`` or None, everywhere."""
+
+
+def _surge(db: Database, rule: Rule, inc: Subject) -> _Surge:
     """Whether ``inc`` is part of a surge in its area: the reason, and the counts it gives as facts (``incidents``
     in the window, ``expected`` from the baseline, as the reason rounds it), or None."""
     assert rule.surge_window_days is not None and rule.surge_factor is not None
@@ -205,13 +212,100 @@ def _surge(db: Database, rule: Rule, inc: Subject) -> tuple[str, dict[str, Any]]
 
     recent = count(day - timedelta(days=window - 1), day, inc.id) + 1
     end = day - timedelta(days=window)
-    baseline = count(end - timedelta(days=base - 1), end, None)
-    expected = baseline * window / base
+    return _surge_of(rule, inc, recent, count(end - timedelta(days=base - 1), end, None))
+
+
+def _surge_of(rule: Rule, inc: Subject, recent: int, baseline: int) -> _Surge:
+    """:func:`_surge` once counted: ``recent`` incidents in the window (``inc`` among them), ``baseline`` in the
+    baseline's days before it."""
+    assert rule.surge_window_days is not None and rule.surge_factor is not None
+    window = rule.surge_window_days
+    expected = baseline * window / rule.surge_baseline_days
     if recent >= rule.surge_min_count and recent >= rule.surge_factor * expected:
         where = inc.admin1 or inc.country or "all areas"
         reason = f"surge in {where}: {recent} incidents in {window} days, expected {expected:.1f}"
         return reason, {"incidents": recent, "expected": float(f"{expected:.1f}")}
     return None
+
+
+def _surges(db: Database, rule: Rule, subjects: Sequence[Subject]) -> list[_Surge]:
+    """:func:`_surge` of each of ``subjects``, the same, from one grouped query for them all (the incidents per
+    day and area on the days their windows and baselines cover) and one for their stored rows, where
+    :func:`_surge` asks two queries a record."""
+    assert rule.surge_window_days is not None and rule.surge_factor is not None
+    window, base = rule.surge_window_days, rule.surge_baseline_days
+    days: list[date | None] = []
+    for s in subjects:
+        try:
+            days.append(date.fromisoformat(s.date_start))
+        except ValueError:
+            days.append(None)
+    spans: list[list[date]] = []  # the days counted, as non-overlapping [first, last] in order
+    for day in sorted(d for d in days if d is not None):
+        first = day - timedelta(days=window + base - 1)
+        if spans and first <= spans[-1][1] + timedelta(days=1):
+            spans[-1][1] = day
+        else:
+            spans.append([first, day])
+    # area -> date_start -> incidents that day in that area
+    per_day: dict[_Area, dict[str, int]] = {}
+    for start in range(0, len(spans), 200):
+        chunk = spans[start : start + 200]
+        rows = db.fetchall(
+            "SELECT date_start, admin1, country, COUNT(*) FROM incidents WHERE "
+            + " OR ".join(["date_start BETWEEN ? AND ?"] * len(chunk))
+            + " GROUP BY date_start, admin1, country",
+            [d.isoformat() for span in chunk for d in span],
+        )
+        for day_text, admin1, country, n in rows:
+            areas: tuple[_Area, ...] = (("admin1", admin1), ("country", country), None)
+            for counted in areas:
+                on_day = per_day.setdefault(counted, {})
+                on_day[str(day_text)] = on_day.get(str(day_text), 0) + int(n)
+    stored = _stored_places(db, [s.id for s, d in zip(subjects, days, strict=True) if d is not None])
+    sums: dict[_Area, tuple[list[str], list[int]]] = {}  # area -> its days in order and the running total
+
+    def count(area: _Area, first: date, last: date) -> int:
+        if area not in sums:
+            ordered = sorted(per_day.get(area, {}).items())
+            totals = [0]
+            for _, n in ordered:
+                totals.append(totals[-1] + n)
+            sums[area] = ([d for d, _ in ordered], totals)
+        keys, totals = sums[area]
+        return totals[bisect_right(keys, last.isoformat())] - totals[bisect_left(keys, first.isoformat())]
+
+    out: list[_Surge] = []
+    for s, on in zip(subjects, days, strict=True):
+        if on is None:
+            out.append(None)
+            continue
+        day = on
+        area: _Area = ("admin1", s.admin1) if s.admin1 else ("country", s.country) if s.country else None
+        first = day - timedelta(days=window - 1)
+        recent = count(area, first, day) + 1
+        # the record's own stored row is not counted (_surge asks ``id <> ?``)
+        place = stored.get(s.id)
+        if place is not None and first.isoformat() <= place[0] <= day.isoformat():
+            if area is None or place[1 if area[0] == "admin1" else 2] == area[1]:
+                recent -= 1
+        end = day - timedelta(days=window)
+        out.append(_surge_of(rule, s, recent, count(area, end - timedelta(days=base - 1), end)))
+    return out
+
+
+def _stored_places(db: Database, ids: Sequence[str]) -> dict[str, tuple[str, str | None, str | None]]:
+    """The (date_start, admin1, country) of the stored rows of these incidents, by id."""
+    found: dict[str, tuple[str, str | None, str | None]] = {}
+    unique = list(dict.fromkeys(ids))
+    for start in range(0, len(unique), 400):
+        chunk = unique[start : start + 400]
+        rows = db.fetchall(
+            f"SELECT id, date_start, admin1, country FROM incidents WHERE id IN ({','.join('?' * len(chunk))})", chunk
+        )
+        for id_, day, admin1, country in rows:
+            found[str(id_)] = (str(day), admin1, country)
+    return found
 
 
 def match(
@@ -243,12 +337,15 @@ def _match_database(
     reasons: list[str],
     disagreements: Sequence[str] | None,
     facts: dict[str, Any] | None = None,
+    surge: _Surge | Literal["ask"] = "ask",
 ) -> list[str] | None:
     """The rest of :func:`match` once :func:`match_record` gave ``reasons``: the conditions that ask the
     database (surges, disagreements), their reasons added to ``reasons`` and, when ``facts`` is given, what
-    they read (a surge's counts; the disagreements the reason gives, see :func:`looked_at`) added to it."""
+    they read (a surge's counts; the disagreements the reason gives, see :func:`looked_at`) added to it. ``surge``,
+    when given, is the record's surge, counted already (:func:`_surges`)."""
     if rule.surge_window_days is not None:
-        surge = _surge(db, rule, inc)
+        if surge == "ask":
+            surge = _surge(db, rule, inc)
         if surge is None:
             return None
         reasons.append(surge[0])
@@ -530,12 +627,21 @@ def evaluate(
         ]
         looked_up = disagrees_many(db, [_facts(subjects[i]) for i in asking]) if asking else []
         said = dict(zip(asking, looked_up, strict=True))
+        # The same for surges: counted together for the records a surge rule still needs them for.
+        surges: dict[tuple[int, int], _Surge] = {}
+        for r, rule in enumerate(rules):
+            if rule.surge_window_days is not None:
+                counting = [i for i, reasons in enumerate(first) if reasons[r] is not None]
+                if counting:
+                    found = _surges(db, rule, [subjects[i] for i in counting])
+                    surges.update(((r, i), surge) for i, surge in zip(counting, found, strict=True))
         for i, inc in enumerate(subjects):
-            for rule, record_reasons in zip(rules, first[i], strict=True):
+            for r, (rule, record_reasons) in enumerate(zip(rules, first[i], strict=True)):
                 reasons = None
                 counted: dict[str, Any] = {}  # what the database conditions read (a surge's counts, disagreements)
                 if record_reasons is not None:
-                    reasons = _match_database(db, rule, inc, record_reasons, said.get(i), counted)
+                    surge: _Surge | Literal["ask"] = surges[(r, i)] if (r, i) in surges else "ask"
+                    reasons = _match_database(db, rule, inc, record_reasons, said.get(i), counted, surge)
                 stored = life.alerts.get((rule.name, inc.id))
                 if reasons is None:
                     if stored is not None:

@@ -12,7 +12,7 @@ from sarhad.errors import InvalidInput
 from sarhad.model.figures import Figure
 from sarhad.model.incident import SARHAD_EXTENSION, Incident, Perpetrator, Place, incident_id
 from sarhad.monitor.alerts import list_alerts
-from sarhad.monitor.evaluate import evaluate, notify_committed, take_pending
+from sarhad.monitor.evaluate import Subject, evaluate, match, notify_committed, take_pending
 from sarhad.monitor.rules import Rule, add_rule
 from sarhad.node import Node
 
@@ -105,6 +105,38 @@ def test_surge_rule_compares_the_window_with_the_baseline(node: Node) -> None:
     assert publish_and_evaluate(node, make("n2", day="2025-04-02")) == []
     assert publish_and_evaluate(node, make("n3", day="2025-04-03")) == ["surge"]
     assert "3 incidents in 7 days, expected 0.3" in list_alerts(node.db, rule="surge")[0].reason
+
+
+def test_a_surge_counted_for_a_whole_batch_gives_each_record_the_reason_it_gives_alone(any_node: Node) -> None:
+    # An evaluation counts a surge rule's incidents for all its records at once: each record's reason must be what
+    # asking for that record alone gives, in its province, its country or everywhere, when its own stored row
+    # stands elsewhere (another version) or on another day, and on a day with no incident near.
+    places = [("Balochistan", "Chagai"), ("Sindh", "Karachi"), ("", "")]
+    stored = [
+        make(f"s{i}", day=f"2025-03-{1 + (i * 7) % 28:02d}", admin1=places[i % 3][0], admin2=places[i % 3][1])
+        for i in range(24)
+    ]
+    with any_node.publisher() as pub:
+        pub.add_all(stored)
+    subjects = [Subject.of(inc) for inc in stored]
+    subjects += [
+        Subject.of(replace(stored[0], date_start="2025-03-20", date_end="2025-03-20")),  # its stored row is earlier
+        Subject.of(stored[1])._replace(admin1="Balochistan"),  # its stored row is in Sindh
+        Subject.of(stored[2])._replace(country=None),  # counted everywhere
+        Subject.of(make("new", day="2025-03-09", admin1="Sindh")),  # not stored
+        Subject.of(make("far", day="2031-01-01")),  # no incident near
+    ]
+    rule = Rule("surge", surge_window_days=7, surge_factor=1.5, surge_baseline_days=14, surge_min_count=2)
+    add_rule(any_node.db, rule)
+    alone: dict[str, str] = {}
+    for s in subjects:
+        reasons = match(any_node.db, rule, s)
+        if reasons is not None:
+            alone.setdefault(s.id, "; ".join(reasons))
+    with any_node.db.transaction():
+        raised = {a.incident_id: a.reason for a in evaluate(any_node.db, subjects, origin="PK")}
+    assert raised == alone
+    assert 3 <= len(set(alone.values())) and len(alone) < len({s.id for s in subjects})
 
 
 def test_disagreement_with_another_partys_record(node: Node) -> None:
