@@ -91,11 +91,6 @@ def nodes(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Nodes]:
         yield pair
 
 
-def _both_sync(nodes: Nodes) -> None:
-    assert not nodes.pk_syncs().refused
-    assert not nodes.ir_syncs().refused
-
-
 def _shown(nodes: Nodes, capsys: pytest.CaptureFixture[str], code: str) -> list[tuple[Any, ...]]:
     """The outcome PK and IR show, each in ``dispute show --json`` and in its API."""
     shown = []
@@ -114,7 +109,7 @@ def test_a_resolution_put_back_into_a_peers_later_reply_is_the_outcome_on_both_n
     nodes.ir_syncs()
     update_dispute(nodes.pk, code, status="resolved-agreed", note="72-hour protocol agreed", today=PK_DAY)
     reply_dispute(nodes.ir, code, IR_POSITION, today=IR_DAY)  # published later, without PK's resolution
-    _both_sync(nodes)
+    nodes.both_sync()
     expected = ("resolved-agreed", PK_DAY.isoformat(), "72-hour protocol agreed")
     assert _shown(nodes, capsys, code) == [expected, expected]
     for node in (nodes.pk, nodes.ir):
@@ -129,7 +124,7 @@ def test_both_parties_resolving_apart_take_the_outcome_of_the_later_entry_on_bot
     nodes.ir_syncs()
     update_dispute(nodes.pk, code, status="resolved-agreed", note="agreed at the JC", today=PK_DAY)
     update_dispute(nodes.ir, code, status="resolved-agreed", note="agreed by letter", today=IR_DAY)  # later
-    _both_sync(nodes)
+    nodes.both_sync()
     # IR's version is current on both nodes, but PK's entry, of a later day, is the one that resolves it.
     expected = ("resolved-agreed", PK_DAY.isoformat(), "agreed at the JC")
     assert _shown(nodes, capsys, code) == [expected, expected]
@@ -142,7 +137,7 @@ def test_a_dispute_the_peer_reopened_has_no_outcome_on_either_node(
     update_dispute(nodes.pk, code, status="resolved-agreed", note="agreed", today=PK_DAY)
     nodes.ir_syncs()
     update_dispute(nodes.ir, code, status="under-review", note="the protocol was not signed", today=LATER)
-    _both_sync(nodes)
+    nodes.both_sync()
     assert _shown(nodes, capsys, code) == [("under-review", None, None)] * 2
 
 
@@ -159,7 +154,7 @@ def test_a_peers_version_that_rewrites_the_resolution_alone_shows_the_resolving_
         d["resolved_on"] = LATER.isoformat()
 
     nodes.ir_publishes_changed(dispute_id, rewritten)
-    _both_sync(nodes)
+    nodes.both_sync()
     expected = ("resolved-agreed", PK_DAY.isoformat(), "IR to answer within 72 hours")
     assert _shown(nodes, capsys, code) == [expected, expected]
 
@@ -214,6 +209,6 @@ def test_a_peers_note_that_reads_like_a_status_is_taken_and_shown_as_a_note_on_b
     update_dispute(nodes.pk, code, status="resolved-agreed", note="agreed", today=PK_DAY)
     nodes.ir_syncs()
     update_dispute(nodes.ir, code, note=hostile, today=LATER)  # IR's note alone: the dispute stays resolved
-    _both_sync(nodes)  # PK takes IR's version: its state is the one its history arrives at
+    nodes.both_sync()  # PK takes IR's version: its state is the one its history arrives at
     expected = ("resolved-agreed", PK_DAY.isoformat(), "agreed")
     assert _shown(nodes, capsys, code) == [expected, expected]

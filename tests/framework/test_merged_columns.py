@@ -37,11 +37,6 @@ def nodes(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Nodes]:
         yield pair
 
 
-def _both_sync(nodes: Nodes) -> None:
-    assert not nodes.pk_syncs().refused
-    assert not nodes.ir_syncs().refused
-
-
 def _changed_apart(nodes: Nodes) -> dict[str, str]:
     """PK resolves a dispute, implements a recommendation and meets a milestone (with a new date) on PK_DAY; IR,
     not having seen these, replies, follows up and moves the date on IR_DAY (earlier), published later. Both
@@ -56,7 +51,7 @@ def _changed_apart(nodes: Nodes) -> dict[str, str]:
     reply_dispute(nodes.ir, dispute["code"], IR_POSITION, today=IR_DAY)
     update_recommendation(nodes.ir, made["code"], "in-progress", note="draft sent", today=IR_DAY)
     update_milestone(nodes.ir, "M-05.1", due="2026-05-20", reason="after the budget", today=IR_DAY)
-    _both_sync(nodes)
+    nodes.both_sync()
     return {"dispute": dispute["code"], "recommendation": made["code"]}
 
 

@@ -63,6 +63,11 @@ class Nodes(Pair):
         }
         return {name: [tuple(r) for r in self.pk.db.fetchall(sql)] for name, sql in queries.items()}
 
+    def both_sync(self) -> None:
+        """PK pulls from IR, then IR from PK, and neither refuses anything."""
+        assert not self.pk_syncs().refused
+        assert not self.ir_syncs().refused
+
     def refused(self, result: SyncResult, pattern: str) -> Refusal:
         """The one entry ``result`` refused, whose message matches ``pattern``: kept apart with its reason, not
         applied, while IR's whole log was copied."""

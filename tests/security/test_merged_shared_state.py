@@ -42,11 +42,6 @@ def nodes(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Nodes]:
         yield pair
 
 
-def _both_sync(nodes: Nodes) -> None:
-    assert not nodes.pk_syncs().refused
-    assert not nodes.ir_syncs().refused
-
-
 def _opened(nodes: Nodes, day: date = OPENED) -> dict[str, Any]:
     opened = open_dispute(nodes.pk, "C-08", "2026Q1", "Were requests answered in time?", PK_POSITION, today=day)
     nodes.ir_syncs()
@@ -66,7 +61,7 @@ def test_this_nodes_later_escalation_put_back_into_a_peers_later_version_sets_th
     opened = _opened(nodes)
     update_dispute(nodes.pk, opened["code"], level="joint-committee", note="not settled", today=PK_DAY)
     reply_dispute(nodes.ir, opened["code"], IR_POSITION, today=IR_DAY)  # IR's later version, without PK's change
-    _both_sync(nodes)
+    nodes.both_sync()
     pk_shown, ir_shown = _disputes_shown(nodes, capsys, opened["code"])
     assert (pk_shown["level"], pk_shown["status"]) == ("joint-committee", "under-review")
     assert [(e["on"], e["by"]) for e in pk_shown["history"]] == [
@@ -92,7 +87,7 @@ def test_same_day_changes_are_ordered_as_they_were_published_and_both_nodes_agre
     for party in (first, second):  # neither has seen the other's change
         node, level = changes[party]
         update_dispute(node, opened["code"], level=level, note=f"{party} escalates", today=IR_DAY)
-    _both_sync(nodes)
+    nodes.both_sync()
     pk_shown, ir_shown = _disputes_shown(nodes, capsys, opened["code"])
     assert [e["by"] for e in pk_shown["history"]] == ["PK", first, second]
     assert pk_shown["level"] == changes[second][1]
@@ -106,7 +101,7 @@ def test_this_nodes_later_follow_up_put_back_into_a_peers_later_version_sets_the
     nodes.ir_syncs()
     update_recommendation(nodes.pk, made["code"], "implemented", note="signed", today=PK_DAY)
     update_recommendation(nodes.ir, made["code"], "in-progress", note="draft sent", today=IR_DAY)  # published later
-    _both_sync(nodes)
+    nodes.both_sync()
     shown = [nodes.node_cli(node, capsys, "recommend", "list") for node in (nodes.pk, nodes.ir)]
     ((pk_shown,), (ir_shown,)) = shown
     assert pk_shown["status"] == "implemented"
@@ -119,7 +114,7 @@ def test_this_nodes_later_new_date_put_back_into_a_peers_later_version_is_the_mi
 ) -> None:
     update_milestone(nodes.pk, "M-05.1", due="2026-04-15", reason="after the summit", today=PK_DAY)
     update_milestone(nodes.ir, "M-05.1", due="2026-05-20", reason="after the budget", today=IR_DAY)  # published later
-    _both_sync(nodes)
+    nodes.both_sync()
     shown = []
     for node in (nodes.pk, nodes.ir):
         (milestone,) = [m for m in nodes.node_cli(node, capsys, "framework", "show", "C-05")["milestones"]
