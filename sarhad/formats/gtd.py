@@ -32,7 +32,7 @@ from functools import lru_cache
 from typing import Final
 
 from sarhad.formats.base import RowContext, RowError, TableFormat, derived_digits, opt_float, origin_note, raw_digest
-from sarhad.formats.places import admin1_of, country_code, country_name, gtd_number
+from sarhad.formats.places import admin1_of, country_code, gtd_country_name, gtd_number
 from sarhad.model.codes import ATTACK_TYPES, TARGET_TYPES, WEAPON_TYPES, code_for
 from sarhad.model.figures import Figure
 from sarhad.model.incident import Incident, Perpetrator, Place, incident_id
@@ -418,8 +418,8 @@ def to_row(inc: Incident, raw: Mapping[str, str] | None) -> dict[str, str]:
     p = inc.place
     if p.country in COUNTRIES:
         row["country"], row["country_txt"], row["region"], row["region_txt"] = COUNTRIES[p.country]
-    elif p.country:  # outside the region: its name (which parse reads back) and, when sarhad knows it, its code
-        row["country"], row["country_txt"] = gtd_number(p.country), country_name(p.country)
+    elif p.country:  # outside the region: GTD's name (which parse reads back) and, when sarhad knows it, its code
+        row["country"], row["country_txt"] = gtd_number(p.country), gtd_country_name(p.country)
     row["provstate"] = p.admin1 or ""
     row["city"] = p.name or p.admin2 or ""
     row["latitude"], row["longitude"] = _coord(p.lat), _coord(p.lon)

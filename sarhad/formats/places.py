@@ -9,7 +9,8 @@ no openly licensed list of either ships with sarhad, so an export leaves them bl
 names the country instead (see docs/formats.md). UCDP's GED names some countries in its own way (the state's
 earlier name in brackets, "Yemen (North Yemen)", or a short name, "Syria"): :data:`GED_COUNTRIES` reads those.
 GTD names the states of its time ("Soviet Union", "Zaire", "West Germany (FRG)") and some countries by short
-names ("Russia", "Vietnam"): :data:`GTD_COUNTRIES` reads those.
+names ("Russia", "Vietnam"): :data:`GTD_COUNTRIES` reads those. An export writes each dataset's name of a
+present state (:func:`ged_country_name`, :func:`gtd_country_name`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ __all__ = [
     "country_code",
     "country_name",
     "ged_country_name",
+    "gtd_country_name",
     "gtd_number",
     "gw_number",
     "iso_numeric",
@@ -67,6 +69,17 @@ GTD_COUNTRIES: Final = {
     "Soviet Union": "RU", "St. Kitts and Nevis": "KN", "St. Lucia": "LC", "Swaziland": "SZ", "Taiwan": "TW",
     "Vatican City": "VA", "Vietnam": "VN", "West Bank and Gaza Strip": "PS", "West Germany (FRG)": "DE",
     "Yugoslavia": "RS", "Zaire": "CD",
+}  # fmt: skip
+
+# what an export writes: GTD's names of present states where they are not ISO's (never a former state's, nor a
+# part's, "Northern Ireland"; GTD's older "Macedonia" and "Swaziland" give way to ISO's present names)
+_GTD_NAMES: Final = {
+    GTD_COUNTRIES[name]: name
+    for name in (
+        "Brunei", "Czech Republic", "Democratic Republic of the Congo", "East Timor", "Falkland Islands", "Kosovo",
+        "Macau", "Man, Isle of", "Republic of the Congo", "Russia", "Slovak Republic", "St. Kitts and Nevis",
+        "St. Lucia", "Taiwan", "Vatican City", "Vietnam", "West Bank and Gaza Strip",
+    )
 }  # fmt: skip
 
 # names of codes in use that ISO has not assigned, which the datasets name as here and country_code reads back
@@ -228,6 +241,13 @@ def ged_country_name(code: str | None) -> str:
     """GED's name of an ISO alpha-2 country code (``YE`` → Yemen (North Yemen), ``US`` → United States of America)
     when GED names it its own way, else :func:`country_name`; :func:`country_code` reads either back."""
     return _GED_NAMES.get(code or "") or country_name(code)
+
+
+def gtd_country_name(code: str | None) -> str:
+    """GTD's name of an ISO alpha-2 country code (``RU`` → Russia, ``CZ`` → Czech Republic) when GTD names the
+    present state its own way, else :func:`country_name`; never a former state's name (``RU`` is not the Soviet
+    Union). :func:`country_code` reads either back."""
+    return _GTD_NAMES.get(code or "") or country_name(code)
 
 
 def alpha_3(code: str | None) -> str | None:

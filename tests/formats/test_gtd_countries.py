@@ -117,3 +117,57 @@ def test_a_record_in_kosovo_exports_under_its_name_and_reads_back(fmt: str) -> N
     row = module.to_row(inc, None)
     assert "Kosovo" in row.values()
     assert module.parse(row, RowContext("PK")).place.country == "XK"
+
+
+def _report(code: str) -> Incident:
+    """A party's own report of an incident in the country ``code``, placed only in the country."""
+    return Incident(
+        id=incident_id("party", "PK", f"PK-{code}"),
+        reported_by="PK",
+        dataset="party",
+        source_id=f"PK-{code}",
+        date_start="2024-05-02",
+        date_end="2024-05-02",
+        place=Place(country=code, precision="country"),
+        summary=f"An attack in {code}.",
+    )
+
+
+# a present state's code and the name a GTD row of a record from elsewhere gives it: GTD's own where it has one,
+# never the name of a former state GTD reads as its successor (RU is not the Soviet Union, CD not Zaire)
+GTD_NAMES = [
+    ("RU", "Russia"), ("VN", "Vietnam"), ("CZ", "Czech Republic"), ("SK", "Slovak Republic"),
+    ("CD", "Democratic Republic of the Congo"), ("CG", "Republic of the Congo"), ("TW", "Taiwan"),
+    ("TL", "East Timor"), ("PS", "West Bank and Gaza Strip"), ("LC", "St. Lucia"), ("VA", "Vatican City"),
+    ("XK", "Kosovo"), ("DE", "Germany"), ("RS", "Serbia"), ("YE", "Yemen"), ("ZW", "Zimbabwe"), ("VU", "Vanuatu"),
+    ("GB", "United Kingdom"), ("MK", "North Macedonia"), ("SZ", "Eswatini"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("code", "name"), GTD_NAMES)
+def test_a_record_from_elsewhere_exports_under_gtds_name_and_reads_back(code: str, name: str) -> None:
+    row = gtd.to_row(_report(code), None)
+    assert row["country_txt"] == name
+    assert gtd.parse(row, RowContext("PK")).place.country == code
+
+
+def test_gtd_export_names_records_from_elsewhere_as_gtd_and_keeps_gtds_rows_byte_identical(
+    any_node: Node, tmp_path: Path
+) -> None:
+    source = tmp_path / "gtd.csv"
+    data = _gtd_file(source)
+    assert import_file(any_node, "gtd", source).added == len(GTD_ROWS)
+    codes = [code for code, _name in GTD_NAMES]
+    any_node.publish([_report(code) for code in codes])
+    out = tmp_path / "out.csv"
+    assert export(any_node, "gtd", out) == len(GTD_ROWS) + len(codes)
+    lines = out.read_bytes().splitlines(keepends=True)
+    assert set(data.splitlines(keepends=True)) <= set(lines)  # GTD's own rows, byte for byte
+    with out.open(encoding="utf-8", newline="") as fh:
+        converted = {r["summary"]: r["country_txt"] for r in csv.DictReader(fh) if r["summary"].startswith("An ")}
+    assert converted == {f"An attack in {code}.": name for code, name in GTD_NAMES}
+    again = import_file(any_node, "gtd", out)  # the converted rows come in as GTD's, each in its country
+    assert (again.added, again.unchanged, again.rejected) == (len(codes), len(GTD_ROWS), 0)
+    stored = [r["country"] for r in query_incidents(any_node.db, Filters(dataset="gtd")) if r["source_id"] not in
+              {f"19{80 + n % 20:02d}01010{n:03d}" for n in range(len(GTD_ROWS))}]  # fmt: skip
+    assert sorted(stored) == sorted(codes)
