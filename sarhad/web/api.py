@@ -231,7 +231,11 @@ async def create_incident(request: Request) -> Response:
 async def get_stats(request: Request) -> Response:
     ctx = Context.of(request)
     _known_parameters(request, "by")
-    return JSONResponse(stats(ctx.db, request.query_params.get("by"), _filters(request)))
+    filters = _filters(request)
+    try:
+        return JSONResponse(stats(ctx.db, request.query_params.get("by"), filters))
+    except InvalidInput as exc:  # the one error stats() raises: a grouping it does not know
+        return api_error(400, "invalid_input", str(exc), "by")
 
 
 async def incidents(request: Request) -> Response:

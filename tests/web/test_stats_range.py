@@ -41,3 +41,14 @@ def test_api_stats_give_the_range_of_each_total(any_node: Node) -> None:
     assert wounded["range"] == {"low": 1, "high": 4}
     year_2026 = next(g for g in data["groups"] if g["key"] == "2026")
     assert year_2026["killed"]["range"] == {"low": 5, "high": 5} and year_2026["killed"]["unknown"] == 1
+
+
+def test_api_stats_refuse_an_unknown_grouping_naming_the_parameter(any_node: Node) -> None:
+    token = create_token(any_node.db, "val", "viewer", "PK")
+    with serving(any_node) as base, httpx.Client(base_url=base, timeout=30) as client:
+        answer = client.get("/api/stats", params={"by": "mnth"}, headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 400, answer.text
+    error = answer.json()["error"]
+    assert (error["code"], error["field"]) == ("invalid_input", "by"), error
+    assert error["message"].startswith("cannot group by 'mnth': expected one of "), error
+    assert "month" in error["message"], error
