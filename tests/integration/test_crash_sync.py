@@ -15,7 +15,6 @@ import random
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,24 +24,18 @@ import httpx
 import pytest
 
 from tests.conftest import write_ucdp
+from tests.serve_process import SARHAD, child_env, sarhad_serve
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-SARHAD = [sys.executable, "-m", "sarhad"]
 ROWS = 3000  # rows IR publishes per batch: a sync of them takes a few seconds
 KILLS = 20
-
-
-def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SARHAD_")}
-    env["PYTHONPATH"] = str(Path(__file__).parents[2])
-    return env
 
 
 def cli(home: Path, *args: str) -> str:
     """Run ``sarhad --home HOME ARGS``, assert exit 0 and return stdout."""
     done = subprocess.run(
-        [*SARHAD, "--home", str(home), *args], capture_output=True, text=True, timeout=180, env=_env(), check=False
+        [*SARHAD, "--home", str(home), *args], capture_output=True, text=True, timeout=180, env=child_env(), check=False
     )
     assert done.returncode == 0, f"sarhad {' '.join(args)} exited {done.returncode}: {done.stdout}{done.stderr}"
     return done.stdout
@@ -80,35 +73,9 @@ def free_port() -> int:
 @contextmanager
 def serve(home: Path, port: int) -> Iterator[str]:
     """``sarhad serve`` for ``home`` on 127.0.0.1:``port`` until the block ends (then SIGTERM, waited for)."""
-    out = (home / "serve.log").open("wb")
-    proc = subprocess.Popen(
-        # audit rows go into the log at shutdown only, so no audit batch signs a checkpoint PK has not cosigned
-        [*SARHAD, "--home", str(home), "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--audit-flush-seconds", "3600"],
-        stdout=out, stderr=out, env=_env(),
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, (home / "serve.log").read_text()
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "sarhad serve did not answer /health within 60 s"
-            time.sleep(0.1)
+    # audit rows go into the log at shutdown only, so no audit batch signs a checkpoint PK has not cosigned
+    with sarhad_serve(home, port, "--audit-flush-seconds", "3600", stops_cleanly=True) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            # uvicorn stops in order on SIGTERM, then re-raises the signal it caught
-            assert proc.wait(30) in (0, -signal.SIGTERM), (home / "serve.log").read_text()
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-            out.close()
 
 
 def test_sigkill_during_sync_keeps_both_logs_verifiable_stores_all_or_nothing_and_rerun_completes(
@@ -153,7 +120,7 @@ def test_sigkill_during_sync_keeps_both_logs_verifiable_stores_all_or_nothing_an
                 publish_batch()
             proc = subprocess.Popen(
                 [*SARHAD, "--home", str(pk), "sync", "IR"],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env(),
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=child_env(),
             )  # fmt: skip
             started = time.monotonic()
             kill_at = started + rng.uniform(0.8 * idle, idle + 0.9 * max(full - idle, 0.2))

@@ -5,17 +5,11 @@ serve`` process, on SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from sarhad.config import load_settings
@@ -37,46 +31,13 @@ from tests.integration.test_dashboard_browser import (
 )
 from tests.monitor.test_evaluate import make
 from tests.node_pair import pk_and_ir
+from tests.serve_process import sarhad_serve
 from tests.web.conftest import serving
 
 __all__ = ["browser_page", "pytestmark"]  # the fixture and the markers, taken from the dashboard's browser tests
 
 TAFTAN = PLACES[1]  # 2.5 km from the border: the border rule alerts on it
 NEW = ("PK", "pk-new", "2025-06-15", "Mashkel", "Balochistan", "Washuk", 27.90, 63.20, 4.0, "BLA", 3)
-
-
-@contextmanager
-def _sarhad_serve(home: Path, port: int) -> Iterator[str]:
-    """``sarhad serve`` for ``home`` on 127.0.0.1:``port`` in a process of its own until the block ends (then
-    stopped with SIGTERM and waited for)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SARHAD_")}
-    env["PYTHONPATH"] = str(Path(__file__).parents[2])
-    out = (home / "serve.log").open("ab")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "sarhad", "--home", str(home), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        stdout=out, stderr=out, env=env,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60  # a liveness bound: it answers in about a second on a quiet machine
-        while True:
-            assert proc.poll() is None, (home / "serve.log").read_text()
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "sarhad serve did not answer /health within 60 s"
-            time.sleep(0.1)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(30)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-            out.close()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -97,7 +58,7 @@ def test_a_page_reconnecting_to_a_restarted_server_shows_what_changed_while_it_w
     page, _ = browser_page
     port = _free_port()
     taftan = _incident(*TAFTAN)
-    with _sarhad_serve(path, port) as base:
+    with sarhad_serve(path, port) as base:
         _sign_in(page, base, token)
         page.wait_for_selector("#live[data-state='on']")
         alert = page.locator(f"#alert-list li[data-incident='{taftan.id}']")
@@ -116,7 +77,7 @@ def test_a_page_reconnecting_to_a_restarted_server_shows_what_changed_while_it_w
         node.publish([_incident(*NEW)])
     new = _incident(*NEW)
 
-    with _sarhad_serve(path, port):
+    with sarhad_serve(path, port):
         page.wait_for_selector("#live[data-state='on']")
         expect(alert).to_have_attribute("data-state", "no_longer_matches")
         expect(page.locator(f"#alert-list li[data-incident='{new.id}']")).to_have_count(1)
@@ -152,7 +113,7 @@ def test_an_alert_past_the_50_shown_withheld_while_the_server_was_down_is_counte
     assert len(listed) == 52
     past = listed[-1]  # newest first: the last is past the 50 the page shows
     port = _free_port()
-    with _sarhad_serve(ir_home, port) as base:
+    with sarhad_serve(ir_home, port) as base:
         _sign_in(page, base, create_token(ir.db, "desk", "analyst", "IR"))
         page.wait_for_selector("#live[data-state='on']")
         expect(page.locator("#alert-list li[data-id]")).to_have_count(50)
@@ -164,7 +125,7 @@ def test_an_alert_past_the_50_shown_withheld_while_the_server_was_down_is_counte
     sync_peer(ir, get_peer(ir.db, "PK"))
     assert len(list_alerts(ir.db)) == 51
 
-    with _sarhad_serve(ir_home, port):
+    with sarhad_serve(ir_home, port):
         page.wait_for_selector("#live[data-state='on']")
         expect(page.locator("#alert-count")).to_have_text("51")
         mark_incident(pk, past.incident_id, "CLEAR")  # readable again: the alert is listed again
