@@ -25,6 +25,16 @@ def test_pairs_touching_new_records_are_the_full_runs_pairs_touching_them(featur
         assert np.all(a < b)
 
 
+def _paired_whichever_is_new(f: Features) -> None:
+    """The two records of ``f`` are one candidate pair in a full run and whichever of them is the new one."""
+    assert candidate_pairs(f)[0].tolist() == [0]
+    for new in ([False, True], [True, False]):
+        a, b = candidate_pairs(f, np.array(new))
+        assert (a.tolist(), b.tolist()) == ([0], [1])
+        a, b = Blocker(f).touching(np.array(new))
+        assert (a.tolist(), b.tolist()) == ([0], [1])
+
+
 def test_week_precise_old_report_is_paired_with_a_new_day_precise_one() -> None:
     # Blocking is not symmetric: the week-precise report probes 3 days beyond its range, the day-precise one
     # only 1. The pair must be found whichever of the two is new.
@@ -32,13 +42,7 @@ def test_week_precise_old_report_is_paired_with_a_new_day_precise_one() -> None:
 
     week = record("PK", "W1", "2024-01-01", end="2024-01-07", precision="week", killed=3)
     day = record("IR", "D1", "2024-01-10", killed=3)
-    f = Features.of([week, day])
-    assert candidate_pairs(f)[0].tolist() == [0]
-    for new in ([False, True], [True, False]):
-        a, b = candidate_pairs(f, np.array(new))
-        assert (a.tolist(), b.tolist()) == ([0], [1])
-        a, b = Blocker(f).touching(np.array(new))
-        assert (a.tolist(), b.tolist()) == ([0], [1])
+    _paired_whichever_is_new(Features.of([week, day]))
 
 
 @pytest.mark.parametrize(
@@ -61,10 +65,4 @@ def test_month_dated_point_is_paired_with_a_day_dated_report_of_an_area(
                    geo="near", place="Turbat", killed=3)  # fmt: skip
     area = record("PK", "P-1", "2024-05-14", lat=lat, lon=lon, geo=geo, country=country, admin1=admin1,
                   place=None, killed=3)  # fmt: skip
-    f = Features.of([month, area])
-    assert candidate_pairs(f)[0].tolist() == [0]
-    for new in ([False, True], [True, False]):
-        a, b = candidate_pairs(f, np.array(new))
-        assert (a.tolist(), b.tolist()) == ([0], [1])
-        a, b = Blocker(f).touching(np.array(new))
-        assert (a.tolist(), b.tolist()) == ([0], [1])
+    _paired_whichever_is_new(Features.of([month, area]))
