@@ -22,7 +22,7 @@ from sarhad._internal.collector import paused_collector
 from sarhad._internal.words import counted
 from sarhad.errors import InvalidInput
 from sarhad.formats import table_format
-from sarhad.formats.csvio import check_encoding
+from sarhad.formats.csvio import EXCEL_HINT, NOT_UTF8, check_encoding
 from sarhad.formats.scan import MAX_REPORTED_ERRORS, Rejected, Tally, rejection, scan
 from sarhad.import_worker import WorkerSpec, prepared_batches
 from sarhad.model.codes import TLP_LEVELS
@@ -64,6 +64,24 @@ class ImportResult:
         if self.rejected_file:
             text += f" (rejected rows in {self.rejected_file})"
         return text
+
+    def encoding_hint(self) -> tuple[str, bool] | None:
+        """What to tell the user, once for the file, when rows were rejected (``skip_invalid``) for bytes that
+        are not UTF-8 (a file Excel saved as Windows-1252), and whether it leads, before the summary.
+
+        When every error shown is such bytes, the encoding is what to fix first: it leads, in the words of the
+        rejection without ``skip_invalid`` (:func:`sarhad.formats.scan.rejection`); when only some are, it comes
+        after the errors. None when no error is.
+        """
+        not_utf8 = [error.endswith(NOT_UTF8) for error in self.errors]
+        if not any(not_utf8):
+            return None
+        if not all(not_utf8):
+            return f"{NOT_UTF8} on some rows: {EXCEL_HINT}", False
+        many = self.rejected != 1
+        more = "" if self.rejected < MAX_REPORTED_ERRORS else f" (showing the first {MAX_REPORTED_ERRORS})"
+        rows = f"{self.rejected} rejected row{'s' if many else ''}{more} {'are' if many else 'is'}"
+        return f"{rows} not valid UTF-8; {EXCEL_HINT}", True
 
     def to_json(self) -> dict[str, object]:
         return {

@@ -23,7 +23,6 @@ from sarhad.cli._shared import (
     state,
 )
 from sarhad.errors import InvalidInput
-from sarhad.formats.csvio import EXCEL_HINT, NOT_UTF8
 from sarhad.store.incidents import Filters
 
 if TYPE_CHECKING:
@@ -265,11 +264,14 @@ def import_(
     if json_out:
         print_json(result.to_json())
     else:
+        hint = result.encoding_hint()  # once, not on each such row
+        if hint is not None and hint[1]:  # every rejected row is not UTF-8: the encoding first
+            err_console.print(hint[0], highlight=False, markup=False)
         console.print(result.summary(), highlight=False)
         for error in result.errors:
             err_console.print(f"  {error}", highlight=False, markup=False)
-        if any(error.endswith(NOT_UTF8) for error in result.errors):  # once, not on each such row
-            err_console.print(f"{NOT_UTF8} on some rows: {EXCEL_HINT}", highlight=False, markup=False)
+        if hint is not None and not hint[1]:
+            err_console.print(hint[0], highlight=False, markup=False)
 
 
 def _rejected_json(file: Path, fmt: str, exc: InvalidInput) -> dict[str, object]:

@@ -77,6 +77,31 @@ def test_mixed_bad_rows_still_offer_skip_invalid_and_the_hint_once(
     assert err.count("--encoding cp1252") == 1
 
 
+def test_skip_invalid_leads_with_the_encoding_hint_when_every_rejected_row_is_not_utf8(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    win = _windows_file(tmp_path / "win.csv", (2, 5, 7))
+    code, out, err = run_cli(capsys, "--home", str(home), "import", "gtd", str(win), "--skip-invalid")
+    assert code == 0 and " 3 rejected" in out, err
+    lines = err.splitlines()
+    assert lines[0] == "3 rejected rows are not valid UTF-8; if the file was saved by Excel, try --encoding cp1252"
+    assert lines[1:] == [f"  {win}:{line}: provstate: the bytes are not valid UTF-8" for line in (2, 5, 7)], err
+
+
+def test_skip_invalid_gives_the_encoding_hint_after_the_errors_when_some_rows_are_bad_otherwise(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = _gtd_table()
+    table[9][table[0].index("latitude")] = "123.4"
+    win = _windows_file(tmp_path / "win.csv", (2,), table)
+    code, out, err = run_cli(capsys, "--home", str(home), "import", "gtd", str(win), "--skip-invalid")
+    assert code == 0 and " 2 rejected" in out, err
+    lines = err.splitlines()
+    assert lines[0].startswith(f"  {win}:2: provstate:"), err
+    hint = "the bytes are not valid UTF-8 on some rows: if the file was saved by Excel, try --encoding cp1252"
+    assert lines[-1] == hint and err.count("--encoding cp1252") == 1, err
+
+
 def test_import_names_the_file_by_the_path_given(
     home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
