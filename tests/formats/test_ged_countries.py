@@ -11,15 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from sarhad.exporter import export
 from sarhad.formats import ucdp
 from sarhad.formats.base import RowContext
 from sarhad.formats.places import country_code
-from sarhad.importer import import_file
 from sarhad.model.incident import Incident, Place, incident_id
 from sarhad.node import Node
-from sarhad.store.incidents import Filters, query_incidents
 from tests.conftest import UCDP_SAMPLE
+from tests.formats.countries_round_trip import imports_with_countries_and_exports_verbatim
 
 # GED's country, its Gleditsch-Ward number (country_id), GED's region, a place in the country (lat, lon), ISO code
 GED_ROWS = [
@@ -76,16 +74,8 @@ def test_ged_rows_of_these_countries_import_with_their_codes_and_export_byte_ide
     any_node: Node, tmp_path: Path
 ) -> None:
     source = tmp_path / "ged.csv"
-    data = _ged_file(source)
-    result = import_file(any_node, "ucdp", source)
-    assert (result.added, result.rejected) == (len(GED_ROWS), 0)
-    stored = {r["source_id"]: r["country"] for r in query_incidents(any_node.db, Filters(dataset="ucdp"))}
-    assert stored == {str(900001 + n): row[5] for n, row in enumerate(GED_ROWS)}
-    out = tmp_path / "out.csv"
-    assert export(any_node, "ucdp", out) == len(GED_ROWS)
-    assert out.read_bytes() == data  # the verbatim rows, byte for byte
-    again = import_file(any_node, "ucdp", out)
-    assert (again.added, again.updated, again.unchanged) == (0, 0, len(GED_ROWS))
+    countries = {str(900001 + n): row[5] for n, row in enumerate(GED_ROWS)}
+    imports_with_countries_and_exports_verbatim(any_node, "ucdp", source, _ged_file(source), countries)
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ from sarhad.importer import import_file
 from sarhad.model.incident import Incident, Place, incident_id
 from sarhad.node import Node
 from sarhad.store.incidents import Filters, query_incidents
+from tests.formats.countries_round_trip import imports_with_countries_and_exports_verbatim
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import gtd_synth
@@ -95,16 +96,8 @@ def test_gtd_rows_of_these_countries_import_with_their_codes_and_export_byte_ide
     any_node: Node, tmp_path: Path
 ) -> None:
     source = tmp_path / "gtd.csv"
-    data = _gtd_file(source)
-    result = import_file(any_node, "gtd", source)
-    assert (result.added, result.rejected) == (len(GTD_ROWS), 0)
-    stored = {r["source_id"]: r["country"] for r in query_incidents(any_node.db, Filters(dataset="gtd"))}
-    assert stored == {f"19{80 + n % 20:02d}01010{n:03d}": row[6] for n, row in enumerate(GTD_ROWS)}
-    out = tmp_path / "out.csv"
-    assert export(any_node, "gtd", out) == len(GTD_ROWS)
-    assert out.read_bytes() == data  # the verbatim rows, byte for byte
-    again = import_file(any_node, "gtd", out)
-    assert (again.added, again.updated, again.unchanged) == (0, 0, len(GTD_ROWS))
+    countries = {f"19{80 + n % 20:02d}01010{n:03d}": row[6] for n, row in enumerate(GTD_ROWS)}
+    imports_with_countries_and_exports_verbatim(any_node, "gtd", source, _gtd_file(source), countries)
 
 
 @pytest.mark.parametrize("fmt", ["gtd", "ucdp", "acled"])
