@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
 import jsonschema
@@ -32,12 +34,33 @@ MAX_PAGE_NUMBER: Final = 2**53 - 1
 _TEXT_FILTERS: Final = ("since", "until", "country", "admin1", "perpetrator", "reported_by", "dataset")
 
 
+class _FieldError(InvalidInput):
+    """A bad body field or query parameter: the answer's envelope names it as ``field``."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _naming_the_field(handler: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
+    """``handler`` answering a :class:`_FieldError` with the 400 envelope that names its field."""
+
+    @functools.wraps(handler)
+    async def answer(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except _FieldError as exc:
+            return api_error(400, "invalid_input", str(exc), exc.field)
+
+    return answer
+
+
 def _known_parameters(request: Request, *extra: str) -> None:
     """Refuse a query parameter the route does not take (a misspelt filter would silently match everything)."""
     known = {*_TEXT_FILTERS, "near_border", *extra}
     for name in request.query_params:
         if name not in known:
-            raise InvalidInput(f"unknown query parameter {name!r}; expected one of {', '.join(sorted(known))}")
+            raise _FieldError(name, f"unknown query parameter {name!r}; expected one of {', '.join(sorted(known))}")
 
 
 def _filters(request: Request) -> Filters:
@@ -47,7 +70,10 @@ def _filters(request: Request) -> Filters:
     if "country" in values:  # the CLI's --country rule; 400 for a value that names no country
         from sarhad.geo.admin import parse_country  # loads the region's outlines: only when the filter is given
 
-        values["country"] = parse_country(values["country"], "country")
+        try:
+            values["country"] = parse_country(values["country"], "country")
+        except InvalidInput as exc:
+            raise _FieldError("country", str(exc)) from None
     if "reported_by" in values:  # the CLI's rule: 'Pakistan' is PK, as 'import --reported-by' stores it
         from sarhad.geo.admin import party_code
 
@@ -57,9 +83,9 @@ def _filters(request: Request) -> Filters:
         try:
             values["near_border"] = float(raw)
         except ValueError:
-            raise InvalidInput(f"near_border {raw!r} is not a number") from None
+            raise _FieldError("near_border", f"near_border {raw!r} is not a number") from None
         if not 0 <= values["near_border"] < float("inf"):
-            raise InvalidInput(f"near_border {raw!r} must be a distance in km, 0 or more")
+            raise _FieldError("near_border", f"near_border {raw!r} must be a distance in km, 0 or more")
     return ctx.incident_filters(principal, Filters(**values))
 
 
@@ -70,9 +96,9 @@ def _int(request: Request, name: str, default: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise InvalidInput(f"{name} {raw!r} is not an integer") from None
+        raise _FieldError(name, f"{name} {raw!r} is not an integer") from None
     if not 0 <= value <= MAX_PAGE_NUMBER:
-        raise InvalidInput(f"{name} {value} is outside 0..{MAX_PAGE_NUMBER}")
+        raise _FieldError(name, f"{name} {value} is outside 0..{MAX_PAGE_NUMBER}")
     return value
 
 
@@ -91,7 +117,7 @@ def _after(request: Request) -> tuple[str, str] | None:
     except (ValueError, binascii.Error):
         value = None
     if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)):
-        raise InvalidInput(f"after {raw[:80]!r} is not a cursor from this API's 'next'")
+        raise _FieldError("after", f"after {raw[:80]!r} is not a cursor from this API's 'next'")
     return value[0], value[1]
 
 
@@ -131,12 +157,6 @@ def _field(data: dict[str, Any], name: str, kind: type, required: bool = False) 
     if not isinstance(value, kind):
         raise _FieldError(name, f"{name} must be a {kind.__name__}, not {type(value).__name__}")
     return value
-
-
-class _FieldError(InvalidInput):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def _incident_from_json(data: dict[str, Any], party: str) -> Incident:
@@ -245,7 +265,7 @@ async def incidents(request: Request) -> Response:
 
 
 routes: Final = [
-    Route("/api/incidents", incidents, methods=["GET", "POST"]),
+    Route("/api/incidents", _naming_the_field(incidents), methods=["GET", "POST"]),
     Route("/api/incidents/{incident_id}", get_incident),
-    Route("/api/stats", get_stats),
+    Route("/api/stats", _naming_the_field(get_stats)),
 ]

@@ -109,3 +109,21 @@ def test_a_rule_with_a_negative_surge_minimum_is_refused_and_not_stored(client: 
     rule = {"name": "surge", "surge_window_days": 7, "surge_factor": 2.0, "surge_min_count": -1}
     _refused(client.post("/api/dashboard/rules", json=rule), "surge_min_count")
     assert client.get("/api/dashboard/rules").json() == {"rules": []}
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "field"),
+    [("/api/incidents", {"contry": "PK"}, "contry"), ("/api/stats", {"by": "year", "sinse": "2020"}, "sinse"),
+     ("/api/incidents", {"near_border": "far"}, "near_border"), ("/api/stats", {"near_border": "-5"}, "near_border"),
+     ("/api/incidents", {"country": "Narnia"}, "country"), ("/api/stats", {"country": "xx"}, "country"),
+     ("/api/incidents", {"limit": "ten"}, "limit"), ("/api/incidents", {"offset": str(2**63)}, "offset"),
+     ("/api/incidents", {"after": "not-a-cursor"}, "after"), ("/api/stats", {"by": "mnth"}, "by")],
+    ids=["unknown", "unknown-stats", "near_border-nan", "near_border-negative", "country-name", "country-code",
+         "limit", "offset", "after", "by"],
+)  # fmt: skip
+def test_the_json_api_names_the_one_parameter_at_fault(
+    client: httpx.Client, path: str, params: dict[str, str], field: str
+) -> None:
+    answer = client.get(path, params=params)
+    _refused(answer, field)
+    assert answer.json()["error"]["field"] == field
