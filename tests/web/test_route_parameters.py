@@ -127,3 +127,23 @@ def test_the_json_api_names_the_one_parameter_at_fault(
     answer = client.get(path, params=params)
     _refused(answer, field)
     assert answer.json()["error"]["field"] == field
+
+
+@pytest.mark.parametrize(
+    ("route", "params", "field"),
+    [("table", {"since": "2024-1x-05"}, "since"), ("timeline", {"until": "2024-02-30"}, "until"),
+     ("options", {"since": "2024/01/05"}, "since"), ("table", {"near_border": "far"}, "near_border"),
+     ("table", {"near_border": "-5"}, "near_border"), ("table", {"country": "Narnia"}, "country"),
+     ("table", {"limit": "ten"}, "limit"), ("table", {"offset": "ten"}, "offset"),
+     ("table", {"offset": str(2**63)}, "offset"), ("markers", {"zoom": "six"}, "zoom"),
+     ("markers", {"bbox": "0,0,1"}, "bbox"), ("markers", {"bbox": "nan,0,1,1"}, "bbox"),
+     ("markers", {"bbox": "1,0,0,1"}, "bbox"), ("alerts", {"limit": "ten"}, "limit")],
+    ids=["since-table", "until-timeline", "since-options", "near_border-nan", "near_border-negative", "country",
+         "limit", "offset-text", "offset-past", "zoom", "bbox-shape", "bbox-nan", "bbox-min-max", "alerts-limit"],
+)  # fmt: skip
+def test_dashboard_routes_name_the_one_parameter_at_fault(
+    client: httpx.Client, route: str, params: dict[str, str], field: str
+) -> None:
+    answer = client.get(f"/api/dashboard/{route}", params=params)
+    _refused(answer, field)
+    assert answer.json()["error"].get("field") == field
