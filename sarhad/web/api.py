@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-import functools
 import json
-from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
 import jsonschema
@@ -23,7 +21,7 @@ from sarhad.errors import InvalidInput, NotFound
 from sarhad.model.figures import Figure
 from sarhad.model.incident import Incident, Perpetrator, Place, check_recipient, incident_id
 from sarhad.store.incidents import Filters, count_incidents, load_incident, query_incidents, stats
-from sarhad.web.context import Context, api_error, principal_of
+from sarhad.web.context import Context, FieldError, api_error, naming_the_field, principal_of
 from sarhad.web.openapi import NEW_INCIDENT
 
 __all__ = ["MAX_PAGE_NUMBER", "routes"]
@@ -34,33 +32,12 @@ MAX_PAGE_NUMBER: Final = 2**53 - 1
 _TEXT_FILTERS: Final = ("since", "until", "country", "admin1", "perpetrator", "reported_by", "dataset")
 
 
-class _FieldError(InvalidInput):
-    """A bad body field or query parameter: the answer's envelope names it as ``field``."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-def _naming_the_field(handler: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
-    """``handler`` answering a :class:`_FieldError` with the 400 envelope that names its field."""
-
-    @functools.wraps(handler)
-    async def answer(request: Request) -> Response:
-        try:
-            return await handler(request)
-        except _FieldError as exc:
-            return api_error(400, "invalid_input", str(exc), exc.field)
-
-    return answer
-
-
 def _known_parameters(request: Request, *extra: str) -> None:
     """Refuse a query parameter the route does not take (a misspelt filter would silently match everything)."""
     known = {*_TEXT_FILTERS, "near_border", *extra}
     for name in request.query_params:
         if name not in known:
-            raise _FieldError(name, f"unknown query parameter {name!r}; expected one of {', '.join(sorted(known))}")
+            raise FieldError(name, f"unknown query parameter {name!r}; expected one of {', '.join(sorted(known))}")
 
 
 def _filters(request: Request) -> Filters:
@@ -73,7 +50,7 @@ def _filters(request: Request) -> Filters:
         try:
             values["country"] = parse_country(values["country"], "country")
         except InvalidInput as exc:
-            raise _FieldError("country", str(exc)) from None
+            raise FieldError("country", str(exc)) from None
     if "reported_by" in values:  # the CLI's rule: 'Pakistan' is PK, as 'import --reported-by' stores it
         from sarhad.geo.admin import party_code
 
@@ -83,9 +60,9 @@ def _filters(request: Request) -> Filters:
         try:
             values["near_border"] = float(raw)
         except ValueError:
-            raise _FieldError("near_border", f"near_border {raw!r} is not a number") from None
+            raise FieldError("near_border", f"near_border {raw!r} is not a number") from None
         if not 0 <= values["near_border"] < float("inf"):
-            raise _FieldError("near_border", f"near_border {raw!r} must be a distance in km, 0 or more")
+            raise FieldError("near_border", f"near_border {raw!r} must be a distance in km, 0 or more")
     return ctx.incident_filters(principal, Filters(**values))
 
 
@@ -96,9 +73,9 @@ def _int(request: Request, name: str, default: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise _FieldError(name, f"{name} {raw!r} is not an integer") from None
+        raise FieldError(name, f"{name} {raw!r} is not an integer") from None
     if not 0 <= value <= MAX_PAGE_NUMBER:
-        raise _FieldError(name, f"{name} {value} is outside 0..{MAX_PAGE_NUMBER}")
+        raise FieldError(name, f"{name} {value} is outside 0..{MAX_PAGE_NUMBER}")
     return value
 
 
@@ -117,7 +94,7 @@ def _after(request: Request) -> tuple[str, str] | None:
     except (ValueError, binascii.Error):
         value = None
     if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)):
-        raise _FieldError("after", f"after {raw[:80]!r} is not a cursor from this API's 'next'")
+        raise FieldError("after", f"after {raw[:80]!r} is not a cursor from this API's 'next'")
     return value[0], value[1]
 
 
@@ -152,10 +129,10 @@ def _field(data: dict[str, Any], name: str, kind: type, required: bool = False) 
     value = data.get(name)
     if value is None:
         if required:
-            raise _FieldError(name, f"{name} is required")
+            raise FieldError(name, f"{name} is required")
         return None
     if not isinstance(value, kind):
-        raise _FieldError(name, f"{name} must be a {kind.__name__}, not {type(value).__name__}")
+        raise FieldError(name, f"{name} must be a {kind.__name__}, not {type(value).__name__}")
     return value
 
 
@@ -166,12 +143,12 @@ def _incident_from_json(data: dict[str, Any], party: str) -> Incident:
     tlp = _field(data, "tlp", str) or "CLEAR"
     recipients = tuple(sorted(_field(data, "recipients", list) or ()))
     if recipients and tlp != "RED":
-        raise _FieldError("recipients", f"recipients are for TLP:RED records only; this record is TLP:{tlp}")
+        raise FieldError("recipients", f"recipients are for TLP:RED records only; this record is TLP:{tlp}")
     try:
         for reference in recipients:
             check_recipient(reference)
     except InvalidInput as exc:
-        raise _FieldError("recipients", str(exc)) from None
+        raise FieldError("recipients", str(exc)) from None
     try:
         return Incident(
             id=incident_id("party", party, source_id),
@@ -240,7 +217,7 @@ async def create_incident(request: Request) -> Response:
         return api_error(400, "invalid_input", *problem)
     try:
         inc = _incident_from_json(data, ctx.party)
-    except _FieldError as exc:
+    except FieldError as exc:
         return api_error(400, "invalid_input", str(exc), exc.field)
     with ctx.node.publisher() as pub:
         pub.add(inc)
@@ -265,7 +242,7 @@ async def incidents(request: Request) -> Response:
 
 
 routes: Final = [
-    Route("/api/incidents", _naming_the_field(incidents), methods=["GET", "POST"]),
+    Route("/api/incidents", naming_the_field(incidents), methods=["GET", "POST"]),
     Route("/api/incidents/{incident_id}", get_incident),
-    Route("/api/stats", _naming_the_field(get_stats)),
+    Route("/api/stats", naming_the_field(get_stats)),
 ]

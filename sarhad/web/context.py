@@ -6,8 +6,9 @@ TAXII routes answer with the TAXII 2.1 error resource (``title``, ``description`
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Collection
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -15,13 +16,14 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from sarhad.errors import InvalidInput
 from sarhad.node import Node
 from sarhad.store.db import Database
 from sarhad.store.incidents import Filters
 from sarhad.web import auth
 from sarhad.web.auth import Principal, readable_levels
 
-__all__ = ["Context", "api_error", "principal_of", "taxii_error"]
+__all__ = ["Context", "FieldError", "api_error", "naming_the_field", "principal_of", "taxii_error"]
 
 _TAXII_MEDIA = "application/taxii+json;version=2.1"
 
@@ -121,6 +123,28 @@ def api_error(status: int, code: str, message: str, field_name: str | None = Non
         err["field"] = field_name
     headers = {"WWW-Authenticate": 'Bearer realm="sarhad"'} if status == 401 else None
     return JSONResponse({"error": err}, status, headers)
+
+
+class FieldError(InvalidInput):
+    """A bad body field or query parameter: the answer's envelope names it as ``field``
+    (:func:`naming_the_field`)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def naming_the_field(handler: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
+    """``handler`` answering a :class:`FieldError` with the 400 envelope that names its field."""
+
+    @functools.wraps(handler)
+    async def answer(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except FieldError as exc:
+            return api_error(400, "invalid_input", str(exc), exc.field)
+
+    return answer
 
 
 _TITLES = {

@@ -28,7 +28,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import functools
 import gzip
 import hashlib
 import json
@@ -36,7 +35,6 @@ import math
 import re
 import tempfile
 import threading
-from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Final
@@ -61,7 +59,7 @@ from sarhad.monitor.stream import END, Broadcaster, Watcher
 from sarhad.store.db import Database
 from sarhad.store.incidents import Filters
 from sarhad.web import clusters
-from sarhad.web.context import Context, api_error, principal_of
+from sarhad.web.context import Context, FieldError, api_error, naming_the_field, principal_of
 
 __all__ = [
     "DATE_PATTERN",
@@ -98,29 +96,6 @@ def _leaflet_dir() -> Path:
 
 
 # -- request helpers ---------------------------------------------------------------------------------------
-class _ParameterError(InvalidInput):
-    """A bad query parameter: the answer's envelope names it as ``field`` (its message starts with the name)."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-def _naming_the_parameter(
-    handler: Callable[[Request], Awaitable[Response]],
-) -> Callable[[Request], Awaitable[Response]]:
-    """``handler`` answering a :class:`_ParameterError` with the 400 envelope that names its parameter."""
-
-    @functools.wraps(handler)
-    async def answer(request: Request) -> Response:
-        try:
-            return await handler(request)
-        except _ParameterError as exc:
-            return api_error(400, "invalid_input", str(exc), exc.field)
-
-    return answer
-
-
 def request_filters(request: Request) -> Filters:
     """The dashboard's filters of ``request`` (its query parameters), narrowed to what the principal may read.
     Raises InvalidInput naming a bad parameter (as ``field``; its message starts with the name)."""
@@ -132,20 +107,18 @@ def request_filters(request: Request) -> Filters:
             values[name] = q[key]
     for key in ("since", "until"):
         if key in values and not _is_day(values[key]):
-            raise _ParameterError(key, f"{key} {values[key]!r} is not a date (YYYY-MM-DD)")
+            raise FieldError(key, f"{key} {values[key]!r} is not a date (YYYY-MM-DD)")
     if "country" in values:  # the CLI's --country rule; 400 for a value that names no country
         from sarhad.geo.admin import parse_country  # loads the region's outlines: only when the filter is given
 
         try:
             values["country"] = parse_country(values["country"], "country")
         except InvalidInput as exc:
-            raise _ParameterError("country", str(exc)) from None
+            raise FieldError("country", str(exc)) from None
     if "near_border" in q:  # empty is not a number either, as on the JSON API
         values["near_border"] = _float(q["near_border"], "near_border")
         if not 0 <= values["near_border"]:  # the JSON API's rule: nan, inf and negatives are no distance
-            raise _ParameterError(
-                "near_border", f"near_border {q['near_border']!r} must be a distance in km, 0 or more"
-            )
+            raise FieldError("near_border", f"near_border {q['near_border']!r} must be a distance in km, 0 or more")
     return Context.of(request).incident_filters(principal_of(request), Filters(**values))
 
 
@@ -161,13 +134,13 @@ def _is_day(text: str) -> bool:
 
 
 def _float(raw: str, name: str) -> float:
-    """``raw`` as a finite number (nan and infinities reach no comparison or grid). Raises _ParameterError."""
+    """``raw`` as a finite number (nan and infinities reach no comparison or grid). Raises FieldError."""
     try:
         value = float(raw)
     except ValueError:
-        raise _ParameterError(name, f"{name} {raw!r} is not a number") from None
+        raise FieldError(name, f"{name} {raw!r} is not a number") from None
     if not math.isfinite(value):
-        raise _ParameterError(name, f"{name} {raw!r} is not a finite number")
+        raise FieldError(name, f"{name} {raw!r} is not a finite number")
     return value
 
 
@@ -178,7 +151,7 @@ def _int(request: Request, name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise _ParameterError(name, f"{name} {raw!r} is not an integer") from None
+        raise FieldError(name, f"{name} {raw!r} is not an integer") from None
 
 
 def _bbox(raw: str | None) -> tuple[float, float, float, float] | None:
@@ -186,10 +159,10 @@ def _bbox(raw: str | None) -> tuple[float, float, float, float] | None:
         return None
     parts = raw.split(",")
     if len(parts) != 4:
-        raise _ParameterError("bbox", f"bbox {raw!r} must be MINLON,MINLAT,MAXLON,MAXLAT")
+        raise FieldError("bbox", f"bbox {raw!r} must be MINLON,MINLAT,MAXLON,MAXLAT")
     a, b, c, d = (_float(p, "bbox") for p in parts)
     if a > c or b > d:
-        raise _ParameterError("bbox", f"bbox {raw!r} has min > max (expected MINLON,MINLAT,MAXLON,MAXLAT)")
+        raise FieldError("bbox", f"bbox {raw!r} has min > max (expected MINLON,MINLAT,MAXLON,MAXLAT)")
     return a, b, c, d
 
 
@@ -244,7 +217,7 @@ async def table(request: Request) -> Response:
     limit = _int(request, "limit", 50)
     offset = _int(request, "offset", 0)
     if offset > MAX_OFFSET:  # beyond a database integer (views.table refuses a negative one)
-        raise _ParameterError("offset", f"offset {offset} is outside 0..{MAX_OFFSET}")
+        raise FieldError("offset", f"offset {offset} is outside 0..{MAX_OFFSET}")
     return _json(views.table(Context.of(request).db, request_filters(request), limit=limit, offset=offset))
 
 
@@ -659,12 +632,12 @@ def api_routes() -> list[BaseRoute]:
     _warm_layers()
     return [
         Route("/api/dashboard/whoami", whoami),
-        Route("/api/dashboard/options", _naming_the_parameter(options)),
-        Route("/api/dashboard/timeline", _naming_the_parameter(timeline)),
-        Route("/api/dashboard/markers", _naming_the_parameter(markers)),
-        Route("/api/dashboard/table", _naming_the_parameter(table)),
+        Route("/api/dashboard/options", naming_the_field(options)),
+        Route("/api/dashboard/timeline", naming_the_field(timeline)),
+        Route("/api/dashboard/markers", naming_the_field(markers)),
+        Route("/api/dashboard/table", naming_the_field(table)),
         Route("/api/dashboard/incidents/{incident_id}", incident),
-        Route("/api/dashboard/alerts", _naming_the_parameter(alerts)),
+        Route("/api/dashboard/alerts", naming_the_field(alerts)),
         Route("/api/dashboard/rules", rules, methods=["GET", "POST"]),
         Route("/api/dashboard/rules/{name}", delete_rule, methods=["DELETE"]),
         Route("/api/dashboard/log", log_status),
