@@ -9,14 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import socket
 import sqlite3
 import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -29,10 +24,10 @@ from sarhad.log.store import Log
 from sarhad.model.incident import content_hash
 from sarhad.node import Node
 from tests.conftest import UCDP_SAMPLE
+from tests.serve_process import SARHAD, child_env, sarhad_serve
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-SARHAD = [sys.executable, "-m", "sarhad"]
 TIMEOUT = 120
 
 
@@ -45,65 +40,16 @@ def free_port() -> int:
 def cli(home: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     """Run ``sarhad --home HOME ARGS`` and return the finished process (asserting exit 0 unless told)."""
     done = subprocess.run(
-        [*SARHAD, "--home", str(home), *args], capture_output=True, text=True, timeout=TIMEOUT, env=_env()
+        [*SARHAD, "--home", str(home), *args], capture_output=True, text=True, timeout=TIMEOUT, env=child_env()
     )
     if check:
         assert done.returncode == 0, f"sarhad {' '.join(args)} exited {done.returncode}: {done.stderr}"
     return done
 
 
-def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SARHAD_")}
-    env["PYTHONPATH"] = str(Path(__file__).parents[2])
-    return env
-
-
-@contextmanager
-def serve(home: Path, port: int) -> Iterator[str]:
-    """Run ``sarhad serve`` for ``home`` on ``port``; wait for /health; always stop it (kill on timeout)."""
-    log = (home / f"serve-{port}.log").open("wb")
-    proc = subprocess.Popen(
-        # Audit rows are carried into the log at shutdown only, so that no audit batch signs a new checkpoint
-        # between a sync and the check that its cosignature is shown.
-        [
-            *SARHAD,
-            "--home",
-            str(home),
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--audit-flush-seconds",
-            "3600",
-        ],
-        stdout=log,
-        stderr=log,
-        env=_env(),
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"sarhad serve exited {proc.returncode}: {(home / f'serve-{port}.log').read_text()}")
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("sarhad serve did not answer /health within 60 s")
-            time.sleep(0.1)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(15)
-        log.close()
+# Audit rows are carried into the log at shutdown only, so that no audit batch signs a new checkpoint between a
+# sync and the check that its cosignature is shown.
+NO_AUDIT_BATCHES = ("--audit-flush-seconds", "3600")
 
 
 def hide_rewrite(home: Path, index: int) -> str:
@@ -155,7 +101,7 @@ def test_two_served_nodes_sync_cosign_and_catch_a_rewritten_record(tmp_path: Pat
                     home.name.upper()).stdout.strip()  # fmt: skip
         vkey = cli(other_home, "key", "show").stdout.strip()
         cli(home, "peer", "add", other, f"http://127.0.0.1:{port}", "--vkey", vkey, "--token", token)
-    with serve(pk, pk_port) as pk_url, serve(ir, ir_port):
+    with sarhad_serve(pk, pk_port, *NO_AUDIT_BATCHES) as pk_url, sarhad_serve(ir, ir_port, *NO_AUDIT_BATCHES):
         for home, other in ((ir, "PK"), (pk, "IR")):
             [result] = json.loads(cli(home, "sync", other, "--json").stdout)
             assert result["ok"] and (result["entries"], result["objects"]) == (37, 37)
@@ -173,7 +119,7 @@ def test_two_served_nodes_sync_cosign_and_catch_a_rewritten_record(tmp_path: Pat
     # PK's operator rewrites entry 5 while the node is down, hides it, and serves again.
     rewritten = hide_rewrite(pk, 5)
     assert "log verified" in cli(pk, "log", "verify").stdout
-    with serve(pk, pk_port):
+    with sarhad_serve(pk, pk_port, *NO_AUDIT_BATCHES):
         failed = cli(ir, "sync", "PK", "--json", check=False)
     assert failed.returncode == 1
     [result] = json.loads(failed.stdout)
