@@ -413,9 +413,13 @@ def load_incident(db: Database, incident_id: str) -> Incident:
     return Incident.from_stix(json.loads(row[0]))
 
 
+# A date known only to the year (GTD's imonth 0, UCDP's date_prec 5) has its range's first day as date_start:
+# by month it counts under the year alone ("2008", ordered before "2008-01"), never as January's (or as the
+# month its range happens to start in). A date known to the day, days, week or month counts in the month its
+# range starts in, the month --since and --until read.
 GROUPINGS: Final[dict[str, str]] = {
     "year": "SUBSTR(date_start, 1, 4)",
-    "month": "SUBSTR(date_start, 1, 7)",
+    "month": "CASE WHEN date_precision = 'year' THEN SUBSTR(date_start, 1, 4) ELSE SUBSTR(date_start, 1, 7) END",
     "country": "country",
     "admin1": "admin1",
     "perpetrator": "perpetrator",
@@ -493,8 +497,9 @@ def stats(
     (UCDP) and one (ACLED, GTD) are added together.
 
     Without ``by``: one total. With ``by`` (a key of GROUPINGS): ``{"groups": [{"key", …}, …]}`` ordered by
-    key, plus the total. By ``perpetrator``, the key is the group's canonical name (:func:`perpetrator_group`):
-    the spellings of one group are one group, ordered by that name, unknown first.
+    key, plus the total. By ``month`` the key is ``YYYY-MM``, or ``YYYY`` for the incidents whose date is known
+    only to the year (before that year's months). By ``perpetrator``, the key is the group's canonical name
+    (:func:`perpetrator_group`): the spellings of one group are one group, ordered by that name, unknown first.
 
     With ``marking``, ``tlp`` is the highest TLP level of the incidents counted (None when none is): what a
     document showing these figures is marked with at least. It is a MAX over the total's own rows, no second query.
