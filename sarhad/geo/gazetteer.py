@@ -222,8 +222,11 @@ def _province_names() -> dict[str, str]:
 
 @dataclass(frozen=True, slots=True)
 class DistrictSeat:
-    """Where the gazetteer places a district of Pakistan or a county of Iran: its seat (headquarters town).
-    ``kind`` is "district" or "county"; ``admin1_code`` the ISO 3166-2 code of its province."""
+    """Where sarhad places a district of Pakistan or Afghanistan or a county of Iran: its seat (headquarters
+    town). ``kind`` is "district" or "county"; ``admin1_code`` the ISO 3166-2 code of its province.
+    ``basis``: "curated" (a district of ``aliases.csv``, named as the district), "seat" (GeoNames marks the
+    town as the district's seat; named by the town), or "largest place" (GeoNames marks no seat: the
+    district's most populous place stands in, a point inside the district)."""
 
     name: str
     kind: str
@@ -231,20 +234,28 @@ class DistrictSeat:
     admin1_code: str
     lat: float
     lon: float
+    basis: str = "curated"
 
 
 @cache
 def district_seats() -> tuple[DistrictSeat, ...]:
-    """Every district and county the gazetteer knows, at its seat, in the order of ``aliases.csv``.
+    """Every district and county sarhad knows, at its seat: the curated ones in the order of ``aliases.csv``,
+    then those of ``seats.csv``.
 
-    No district boundaries ship (see docs/geography.md); the seats are what the gazetteer has. They cover the
-    provinces along the PK-IR border and Khyber Pakhtunkhwa, not every district of either country: a province
-    without seats here says nothing about its districts.
+    No district boundaries ship (see docs/geography.md). The border provinces (Balochistan, Khyber
+    Pakhtunkhwa, Gilgit-Baltistan; Sistan and Baluchestan, Kerman, Hormozgan, South and Razavi Khorasan; the 13
+    provinces of Afghanistan along Pakistan and Iran) have a seat for every district GeoNames knows there
+    (``manifest.json`` "seats" counts them); another province without seats here says nothing about its districts.
     """
-    from sarhad.geo._data import gazetteer_data
+    from sarhad.geo._data import gazetteer_data, seat_rows
 
-    return tuple(
+    curated = (
         DistrictSeat(name, kind, cc, code, lat, lon)
         for name, kind, cc, code, lat, lon, *_ in gazetteer_data()["aliases"]
         if kind in ("district", "county")
     )
+    added = (
+        DistrictSeat(r["name"], r["kind"], r["country"], r["admin1_code"], float(r["lat"]), float(r["lon"]), r["basis"])
+        for r in seat_rows()
+    )
+    return (*curated, *added)

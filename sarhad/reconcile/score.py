@@ -164,9 +164,11 @@ def _place(f: Features, a: I64, b: I64) -> F64:
     held = known & (f.district[a] == f.district[b])
     near_seat = d <= _IN_DISTRICT_KM
     by_point = np.where(held, np.where(near_seat, _IN_DISTRICT, _IN_DISTRICT_FAR), by_point)
-    by_point = np.where(known & ~held, _OTHER_DISTRICT, by_point)
-    # Without seats to tell the district, the distance to the named district's seat alone decides.
     same_admin1 = (f.admin1[a] >= 0) & (f.admin1[a] == f.admin1[b])
+    # A district of another province counts against at least as much, and the further the more.
+    other = np.where(same_admin1, _OTHER_DISTRICT, np.fmin(by_point, _OTHER_DISTRICT))
+    by_point = np.where(known & ~held, other, by_point)
+    # Without seats to tell the district, the distance to the named district's seat alone decides.
     by_point = np.where(one_seat & ~known & near_seat, _IN_DISTRICT, by_point)
     by_point = np.where(district & ~known & same_admin1, np.fmax(by_point, _DISTRICT_FLOOR), by_point)
     place = np.where(points, by_point, np.where(both, np.fmax(by_admin, np.minimum(by_point, 0.5)), by_admin))

@@ -157,3 +157,21 @@ def test_a_point_near_a_seat_but_nearer_another_districts_seat_is_not_in_the_nam
     assert _score(kachhi, sibi) < _score(unknown, sibi)
     labels = cluster_records([kachhi, sibi]).labels
     assert labels[kachhi.id] != labels[sibi.id]
+
+
+# Upper Dir district's seat, Dir (GeoNames), and a point 9 km north of it: nearer Dir than any other seat
+_DIR = (35.2074, 71.8768)
+_NORTH_OF_DIR = (35.2874, 71.8768)
+
+
+def test_a_point_near_the_seat_of_a_district_without_a_curated_row_agrees_with_the_report_naming_it() -> None:
+    named = record("ACLED", "A-5", "2024-05-02", lat=_DIR[0], lon=_DIR[1], geo="admin2", admin1="PK-KP",
+                   place="Upper Dir", attack="Armed Assault", killed=2)  # fmt: skip
+    point = record("PK", "P-5", "2024-05-02", lat=_NORTH_OF_DIR[0], lon=_NORTH_OF_DIR[1], geo="exact",
+                   admin1="PK-KP", place="Dir", attack="Armed Assault", killed=2)  # fmt: skip
+    unknown = replace(named, lat=None, lon=None, geo_precision="unknown")
+    # With seats for the curated districts only, Dir counted as in Bajaur and the point as in Chitral:
+    # "another district". Dir's own seat puts both in Upper Dir.
+    assert _score(named, point) > _score(unknown, point)
+    labels = cluster_records([named, point]).labels
+    assert labels[named.id] == labels[point.id]
