@@ -74,6 +74,14 @@ ADMIN1_NATIVE: dict[str, tuple[str, ...]] = {
     "AF-DAY": ("دایکندی",), "AF-PAN": ("پنجشیر",),
 }  # fmt: skip
 
+# Names that are a province only in the country given with them. Iran's press and datasets write Sistan and
+# Baluchestan as "Baluchestan" ("بلوچستان", "استان بلوچستان") alone, which elsewhere is Pakistan's Balochistan;
+# "Baluchestan" (Iran's romanisation) names no province without a country.
+ADMIN1_IN_COUNTRY: dict[str, tuple[str, ...]] = {
+    "PK-BA": ("Baluchestan",),
+    "IR-11": ("Baluchestan", "Baluchistan", "Balochistan", "Balochestan", "Beluchistan", "بلوچستان"),
+}  # fmt: skip
+
 # Provinces carved out of another (Daykundi out of Uruzgan in 2004, Panjshir out of Parwan): Natural Earth gives
 # the new province its parent's names too ("Uruzgan", "اروزگان", "Parwan"), which are the parent's alone.
 _CARVED: dict[str, str] = {"AF-DAY": "AF-URU", "AF-PAN": "AF-PAR"}
@@ -158,6 +166,18 @@ def _admin1_table() -> tuple[dict[str, list[str]], dict[str, str]]:
 
 
 @cache
+def _admin1_in_country_table() -> dict[str, list[str]]:
+    """normalised spelling -> codes, for the names of ADMIN1_IN_COUNTRY."""
+    table: dict[str, list[str]] = {}
+    for code, names in ADMIN1_IN_COUNTRY.items():
+        for n in names:
+            for key in _admin1_keys(n):
+                if code not in table.setdefault(key, []):
+                    table[key].append(code)
+    return table
+
+
+@cache
 def _country_table() -> dict[str, str]:
     table: dict[str, str] = {}
     for code, names in COUNTRY_NAMES.items():
@@ -222,7 +242,9 @@ def normalise_admin1(name: str | None, country: str | None = None) -> tuple[str,
     "Sistan-Baluchestan province", ISO codes ("PK-BA", "IR-11"), and the Persian, Urdu and Dari names with or
     without the word for province ("سیستان و بلوچستان", "استان کرمان", "بلوچستان", "خیبر پختونخوا", "صوبہ سندھ",
     "ولایت هلمند"), Urdu's letters read as Persian's and spaces inside a name ignored. ``country`` (a name or
-    code) settles names that two countries share. Returns None when the name is not known.
+    code) settles names that two countries share: "Baluchistan", "Balochistan" and "بلوچستان" are Pakistan's
+    Balochistan (PK-BA) without a country and with Pakistan, and Sistan and Baluchestan (IR-11) with Iran;
+    "Baluchestan" alone is either, and None without a country. Returns None when the name is not known.
     """
     if not name:
         return None
@@ -231,14 +253,16 @@ def normalise_admin1(name: str | None, country: str | None = None) -> tuple[str,
     if raw.upper() in canonical:
         code = raw.upper()
         return canonical[code], code
-    codes = next((table[key] for key in _admin1_keys(raw) if key in table), None)
+    cc = normalise_country(country) if country else None
+    keys = _admin1_keys(raw)
+    codes = next((table[key] for key in keys if key in table), None)
+    if cc:
+        # "Balochistan" with Iran: its own province of that name (ADMIN1_IN_COUNTRY), not Pakistan's
+        in_country = _admin1_in_country_table()
+        scoped = next((in_country[key] for key in keys if key in in_country), [])
+        codes = [c for c in (*(codes or ()), *scoped) if c.startswith(cc + "-")]
     if not codes:
         return None
-    cc = normalise_country(country) if country else None
-    if cc:
-        codes = [c for c in codes if c.startswith(cc + "-")]
-        if not codes:
-            return None
     code = codes[0]
     return canonical[code], code
 

@@ -37,8 +37,34 @@ def test_normalise_admin1_spellings(name: str, country: str | None, expected: tu
 
 
 def test_normalise_admin1_respects_the_country() -> None:
-    assert normalise_admin1("Balochistan", "IR") is None
+    assert normalise_admin1("Balochistan", "AF") is None
+    assert normalise_admin1("Sindh", "IR") is None
     assert normalise_admin1("Balochistan", "PK") == ("Balochistan", "PK-BA")
+
+
+BALUCHESTAN = ["Baluchestan", "Baluchistan", "Balochistan", "Baluchestan province", "Ostan-e Baluchestan",
+               "بلوچستان", "استان بلوچستان", "صوبہ بلوچستان"]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", BALUCHESTAN)
+def test_normalise_admin1_baluchestan_in_iran_is_sistan_and_baluchestan(name: str) -> None:
+    assert normalise_admin1(name, "IR") == ("Sistan and Baluchestan", "IR-11")
+    assert normalise_admin1(name, "Iran") == ("Sistan and Baluchestan", "IR-11")
+
+
+@pytest.mark.parametrize("name", BALUCHESTAN)
+def test_normalise_admin1_baluchestan_in_pakistan_is_balochistan(name: str) -> None:
+    assert normalise_admin1(name, "PK") == ("Balochistan", "PK-BA")
+    assert normalise_admin1(name, "AF") is None
+
+
+def test_normalise_admin1_baluchestan_without_a_country_is_as_before() -> None:
+    # Pakistan's spellings stay Pakistan's; Iran's romanisation alone names neither province
+    for name in ("Baluchistan", "Balochistan", "بلوچستان", "استان بلوچستان", "صوبہ بلوچستان"):
+        assert normalise_admin1(name) == ("Balochistan", "PK-BA")
+    for name in ("Baluchestan", "Baluchestan province", "Ostan-e Baluchestan"):
+        assert normalise_admin1(name) is None
+    assert normalise_admin1("Baluchestan (Pakistan)", "IR") is None
 
 
 def test_normalise_admin1_unknown() -> None:

@@ -93,3 +93,23 @@ def test_a_record_with_a_native_province_name_is_found_by_the_english_one(any_no
     for typed, country, source in [("Sistan and Baluchestan", "IR", "0"), ("KPK", None, "1"), ("IR-11", None, "0")]:
         found = query_incidents(any_node.db, Filters(admin1=typed, country=country).resolved(any_node.db))
         assert [r["source_id"] for r in found] == [source]
+
+
+def test_baluchestan_in_an_iranian_record_is_sistan_and_baluchestan(any_node: Node) -> None:
+    records = []
+    for n, (name, country) in enumerate([("بلوچستان", "IR"), ("Baluchestan province", "IR"), ("بلوچستان", "PK")]):
+        admin1, code = admin1_of(name, country)  # as the importers read a row's province
+        place = Place(country=country, admin1=admin1, admin1_code=code, precision="admin1")
+        record = Incident(id=incident_id("party", "PK", str(n)), reported_by="PK", dataset="party",
+                          source_id=str(n), date_start="2026-01-02", date_end="2026-01-02", place=place)  # fmt: skip
+        records.append(record)
+    assert [r.place.admin1_code for r in records] == ["IR-11", "IR-11", "PK-BA"]
+    any_node.publish(records)
+    for typed, where, sources in [
+        ("Balochistan", "IR", ["0", "1"]),
+        ("بلوچستان", "IR", ["0", "1"]),
+        ("Baluchestan", "PK", ["2"]),
+        ("Balochistan", None, ["2"]),
+    ]:
+        found = query_incidents(any_node.db, Filters(admin1=typed, country=where).resolved(any_node.db))
+        assert sorted(r["source_id"] for r in found) == sources, (typed, where)
