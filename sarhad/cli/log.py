@@ -133,6 +133,9 @@ _EVIDENCE_DOCUMENT = (
 )
 
 
+_KIND_NAMES = {"checkpoint": "a signed checkpoint", "consistency": "a consistency proof", "evidence": "evidence"}
+
+
 def _b64(h: bytes) -> str:
     return base64.b64encode(h).decode("ascii")
 
@@ -246,6 +249,19 @@ def log_consistency(
         "old_checkpoint": _signed_note(log, old, cosigned),
         "new_checkpoint": _signed_note(log, new_size, cosigned),
     }
+    for key, at in (("old_checkpoint", old), ("new_checkpoint", new_size)):
+        if out[key] is None and at > 0:
+            # Said, not refused: the proof itself is right, but an auditor needs a signed root to check it by.
+            try:
+                log.checkpoint(at)
+            except NotFound as exc:
+                null = f" ({key} is null)" if json_out else ""
+                err_console.print(
+                    f"warning: {exc}: there is no signed root at size {at} to check this proof against{null}",
+                    style="yellow",
+                    highlight=False,
+                    markup=False,
+                )
     if json_out:
         print_json(out)
         return
@@ -471,6 +487,11 @@ def log_check_proof(
     witnesses = _witness_keys(witness, witness_key)
     as_of = int(time.time()) if now is None else _moment(now, "--now")
     kind, data = _document(proof_file, text)
+    if body is not None and kind != "inclusion":
+        raise InvalidInput(
+            f"--body {body}: only an inclusion proof ('log prove --json') commits to an object; {proof_file} is"
+            f" {_KIND_NAMES[kind]}"
+        )
     # 1. The proof (or the bare checkpoint) with the log's key, as before: its failure comes first.
     try:
         if kind == "evidence":
@@ -695,12 +716,9 @@ def _check_inclusion(proof_file: Path, data: dict[str, Any], verifier: Verifier,
         raise VerificationError("leaf_hash is not SHA-256(0x00 || envelope)")
     merkle.verify_inclusion(leaf, index, size, proof, checkpoint.root)
     if body is not None:
-        import hashlib
-
-        digest = hashlib.sha256(body.read_bytes()).hexdigest()
-        if digest != envelope.sha256:
-            raise VerificationError(f"{body}: SHA-256 {digest} is not the envelope's {envelope.sha256}")
-    return f"ok: {envelope.ref} is leaf {index} of the tree of {size} signed by {checkpoint.origin}"
+        envelope.check_body(body.read_bytes(), str(body))
+    ok = f"ok: {envelope.ref} is leaf {index} of the tree of {size} signed by {checkpoint.origin}"
+    return ok if body is None else f"{ok}; {body} is that object version"
 
 
 def _check_consistency(proof_file: Path, data: dict[str, Any], verifier: Verifier) -> str:

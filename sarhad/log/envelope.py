@@ -11,6 +11,7 @@ An envelope is the RFC 8785 canonical JSON of five strings::
 
 from __future__ import annotations
 
+import hashlib
 import json
 import json.encoder
 import re
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sarhad.canonical import canonical_bytes
-from sarhad.errors import InvalidInput
+from sarhad.errors import InvalidInput, VerificationError
 from sarhad.log.merkle import leaf_hash
 from sarhad.store.like import LIKE_ESCAPE, like_literal
 
@@ -91,6 +92,49 @@ class Envelope:
         """``object_id@version``, how messages name the object."""
         return f"{self.object_id}@{self.version}"
 
+    def check_body(self, data: bytes, name: str) -> None:
+        """Check that ``data`` (a file's bytes; ``name`` names it in messages) is the object version this
+        envelope commits to.
+
+        The exact bytes the log hashed pass as they are. Anything else is read as JSON, one STIX object or a
+        bundle holding it ('sarhad stix-export'), and its RFC 8785 form is hashed: the same object printed
+        with a trailing newline (as the ``sqlite3`` shell prints a column) or indented is the same JSON value,
+        and only that value is committed to. A key given twice is refused, since readers of the file would
+        disagree on its value.
+
+        Raises InvalidInput when ``data`` is not JSON, or VerificationError when it holds no object whose
+        canonical JSON hashes to the envelope's ``sha256``.
+        """
+        if hashlib.sha256(data).hexdigest() == self.sha256:
+            return
+        try:
+            value = json.loads(data, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise InvalidInput(
+                f"{name}: not JSON ({exc}); give the object's JSON, one STIX object or a bundle that holds it"
+            ) from None
+        except ValueError as exc:  # from the hooks: a key given twice, NaN or Infinity
+            raise InvalidInput(f"{name}: {exc}") from None
+        if isinstance(value, dict) and value.get("type") == "bundle" and isinstance(value.get("objects"), list):
+            found = [o for o in value["objects"] if isinstance(o, dict) and o.get("id") == self.object_id]
+            if not found:
+                raise VerificationError(f"{name}: the bundle holds no object {self.object_id}")
+        else:
+            found = [value]
+        held = []
+        for candidate in found:
+            try:
+                digest = hashlib.sha256(canonical_bytes(candidate)).hexdigest()
+            except InvalidInput as exc:
+                raise InvalidInput(f"{name}: {exc}") from None
+            if digest == self.sha256:
+                return
+            held.append(f"{_what(candidate)} (SHA-256 {digest})")
+        raise VerificationError(
+            f"{name}: holds {'; '.join(held)}, whose canonical JSON (RFC 8785) is not the {self.ref} the log"
+            f" committed to (SHA-256 {self.sha256})"
+        )
+
     @classmethod
     def from_canonical(cls, data: bytes | str) -> Envelope:
         """Parse an envelope and check that ``data`` is exactly its canonical form (same keys, no extra
@@ -107,6 +151,29 @@ class Envelope:
         if env.canonical() != raw:
             raise InvalidInput("envelope is not in RFC 8785 canonical form")
         return env
+
+
+def _what(value: Any) -> str:
+    """How a message names a JSON value given as an object: ``id@modified`` when it has them."""
+    if not isinstance(value, dict):
+        return "a JSON " + {list: "array", str: "string", bool: "true or false"}.get(type(value), "number or null")
+    if not isinstance(value.get("id"), str):
+        return "a JSON object without an id"
+    modified = value.get("modified")
+    return str(value["id"]) + (f"@{modified}" if isinstance(modified, str) else "")
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    value: dict[str, Any] = {}
+    for key, item in pairs:
+        if key in value:
+            raise ValueError(f"key {key!r} is given twice (readers would disagree on its value)")
+        value[key] = item
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def like_pattern(object_id: str) -> str:

@@ -167,8 +167,20 @@ class Log:
         """The checkpoint signed at ``size``. Raises NotFound when the node signed none at that size."""
         row = self.db.fetchone("SELECT note FROM log_checkpoints WHERE size = ?", (size,))
         if row is None:
-            raise NotFound(f"the log signed no checkpoint at size {size}")
+            raise NotFound(f"the log signed no checkpoint at size {size}{self._signed_around(size)}")
         return Checkpoint.parse(str(row[0]))
+
+    def _signed_around(self, size: int) -> str:
+        """Where the signed sizes nearest ``size`` are, for a message: a checkpoint is signed once per batch,
+        so most sizes have none, and an auditor cannot guess which do."""
+        below = self.db.fetchone("SELECT MAX(size) FROM log_checkpoints WHERE size < ?", (size,))
+        above = self.db.fetchone("SELECT MIN(size) FROM log_checkpoints WHERE size > ?", (size,))
+        near = [int(row[0]) for row in (below, above) if row is not None and row[0] is not None]
+        if not near:
+            return " (it has signed none yet)"
+        if len(near) == 1:
+            return f" (the nearest size it signed is {near[0]}; it signs one checkpoint per batch)"
+        return f" (the nearest sizes it signed are {near[0]} and {near[1]}; it signs one checkpoint per batch)"
 
     def checkpoints(self) -> Iterator[Checkpoint]:
         """Every signed checkpoint, by size."""

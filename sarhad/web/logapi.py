@@ -82,8 +82,10 @@ async def inclusion(request: Request) -> Response:
     else:
         index = _int(request, "index")
     size = _int(request, "size", latest.size)
-    if not index < size <= log.size():
-        raise InvalidInput(f"index {index} is not in a tree of size {size} (the log holds {log.size()})")
+    if size > log.size():
+        raise InvalidInput(f"size {size} is larger than the log, which holds {log.size()} leaves")
+    if index >= size:
+        raise InvalidInput(f"index {index} is not in a tree of size {size} (leaves 0..{size - 1})")
     return JSONResponse({"index": index, "size": size, "hashes": _b64(log.inclusion_proof(index, size))})
 
 
@@ -91,8 +93,10 @@ async def consistency(request: Request) -> Response:
     ctx = Context.of(request)
     log = ctx.node.log
     old, new = _int(request, "old"), _int(request, "new")
-    if not old <= new <= log.size():
-        raise InvalidInput(f"sizes {old}..{new} are not within the log (size {log.size()})")
+    if old > new:
+        raise InvalidInput(f"old size {old} is larger than new size {new}: the sizes are the wrong way round")
+    if new > log.size():
+        raise InvalidInput(f"new size {new} is larger than the log, which holds {log.size()} leaves")
     return JSONResponse({"old": old, "new": new, "hashes": _b64(log.consistency_proof(old, new))})
 
 

@@ -1,0 +1,153 @@
+"""What an auditor who never used sarhad runs, as the log page says: the object behind a proof, signed sizes,
+and the log API's answers to a wrong request."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+
+from sarhad.cli import main
+from sarhad.node import Node
+from sarhad.web.auth import create_token
+from tests.log.helpers import note_id, publish_notes
+from tests.web.conftest import serving
+
+
+def run(capsys: pytest.CaptureFixture[str], home: Path, *args: str) -> tuple[int, str, str]:
+    code = main(["--home", str(home), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def published(any_node: Node) -> Node:
+    """A node with two batches: checkpoints signed at sizes 6 and 11 only."""
+    publish_notes(any_node, 0, 6)
+    publish_notes(any_node, 6, 5)
+    return any_node
+
+
+def _body(node: Node, index: int) -> tuple[str, str]:
+    row = node.db.fetchone("SELECT body, modified FROM objects WHERE id = ?", (note_id(index),))
+    assert row is not None
+    return str(row[0]), str(row[1])
+
+
+def test_check_proof_body_takes_the_object_as_printed_indented_or_in_a_bundle(
+    capsys: pytest.CaptureFixture[str], published: Node, tmp_path: Path
+) -> None:
+    home = published.settings.home
+    vkey = run(capsys, home, "key", "show")[1].strip()
+    proof = tmp_path / "proof.json"
+    proof.write_text(run(capsys, home, "log", "prove", note_id(3), "--json")[1])
+    body, _ = _body(published, 3)
+    exported = tmp_path / "bundle.json"
+    assert run(capsys, home, "stix-export", "--out", str(exported))[0] == 0
+    files = {
+        "exact.json": body,  # the bytes the log hashed
+        "shell.json": body + "\n",  # as the sqlite3 shell prints the column the log page names
+        "indented.json": json.dumps(json.loads(body), indent=2),
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    for path in [*(tmp_path / name for name in files), exported]:
+        code, out, err = run(capsys, home, "log", "check-proof", str(proof), "--vkey", vkey, "--body", str(path))
+        assert (code, err) == (0, ""), path.name
+        assert out == (
+            f"ok: {note_id(3)}@{_body(published, 3)[1]} is leaf 3 of the tree of 11 signed by sarhad.pk/log;"
+            f" {path} is that object version\n"
+        )
+
+
+def test_check_proof_body_refuses_another_object_an_edit_and_a_key_given_twice(
+    capsys: pytest.CaptureFixture[str], published: Node, tmp_path: Path
+) -> None:
+    home = published.settings.home
+    vkey = run(capsys, home, "key", "show")[1].strip()
+    proof = tmp_path / "proof.json"
+    proof.write_text(run(capsys, home, "log", "prove", note_id(3), "--json")[1])
+    body, modified = _body(published, 3)
+    other, other_modified = _body(published, 4)
+
+    def check(text: str) -> tuple[int, str]:
+        path = tmp_path / "body.json"
+        path.write_text(text)
+        code, _, err = run(capsys, home, "log", "check-proof", str(proof), "--vkey", vkey, "--body", str(path))
+        return code, " ".join(err.split())
+
+    code, err = check(other)
+    assert code == 1
+    assert f"body.json: holds {note_id(4)}@{other_modified} (SHA-256 " in err
+    assert f"is not the {note_id(3)}@{modified} the log committed to" in err
+    code, err = check(body.replace('"note 3"', '"note 33"'))
+    assert code == 1 and f"body.json: holds {note_id(3)}@{modified} (SHA-256 " in err
+    # Readers of a file with a key given twice disagree on its value: refused, whichever value counts.
+    code, err = check(body.replace('"content":"note 3"', '"content":"note 33","content":"note 3"'))
+    assert code == 1 and "body.json: key 'content' is given twice" in err
+    code, err = check("id,content\n")
+    assert code == 1 and "body.json: not JSON (" in err
+    bundle = {"type": "bundle", "id": "bundle--00000000-0000-4000-8000-000000000000", "objects": [json.loads(other)]}
+    code, err = check(json.dumps(bundle))
+    assert code == 1 and f"body.json: the bundle holds no object {note_id(3)}" in err
+
+
+def test_check_proof_refuses_body_with_a_document_that_commits_to_no_object(
+    capsys: pytest.CaptureFixture[str], published: Node, tmp_path: Path
+) -> None:
+    home = published.settings.home
+    vkey = run(capsys, home, "key", "show")[1].strip()
+    consistency = tmp_path / "consistency.json"
+    consistency.write_text(run(capsys, home, "log", "consistency", "6", "11", "--json")[1])
+    body = tmp_path / "body.json"
+    body.write_text(_body(published, 3)[0])
+    code, _, err = run(capsys, home, "log", "check-proof", str(consistency), "--vkey", vkey, "--body", str(body))
+    assert code == 1
+    assert (
+        f"--body {body}: only an inclusion proof ('log prove --json') commits to an object; {consistency} is a"
+        " consistency proof" in " ".join(err.split())
+    )
+
+
+def test_a_size_with_no_signed_checkpoint_names_the_nearest_signed_sizes(
+    capsys: pytest.CaptureFixture[str], published: Node
+) -> None:
+    home = published.settings.home
+    code, _, err = run(capsys, home, "log", "checkpoint", "--size", "8")
+    assert code == 1
+    assert "the log signed no checkpoint at size 8 (the nearest sizes it signed are 6 and 11;" in " ".join(err.split())
+    code, _, err = run(capsys, home, "log", "prove", note_id(1), "--size", "3")
+    assert code == 1 and "no checkpoint at size 3 (the nearest size it signed is 6;" in " ".join(err.split())
+    # The proof is printed all the same (its JSON has null there), with a warning that it cannot be checked.
+    code, out, err = run(capsys, home, "log", "consistency", "8", "--json")
+    assert code == 0 and json.loads(out)["old_checkpoint"] is None
+    assert (
+        "warning: the log signed no checkpoint at size 8 (the nearest sizes it signed are 6 and 11; it signs one"
+        " checkpoint per batch): there is no signed root at size 8 to check this proof against (old_checkpoint is"
+        " null)" in " ".join(err.split())
+    )
+    code, _, err = run(capsys, home, "log", "consistency", "6", "--json")
+    assert code == 0 and err == ""
+
+
+def test_log_api_says_which_size_is_wrong(published: Node) -> None:
+    token = create_token(published.db, "auditor", "viewer", "PK")
+    headers = {"Authorization": f"Bearer {token}"}
+    with serving(published) as base, httpx.Client(base_url=base, timeout=30, headers=headers) as client:
+
+        def message(path: str, **params: int) -> str:
+            answer = client.get(path, params=params)
+            assert answer.status_code == 400
+            return str(answer.json()["error"]["message"])
+
+        consistency = "/log/proof/consistency"
+        assert message(consistency, old=11, new=6) == (
+            "old size 11 is larger than new size 6: the sizes are the wrong way round"
+        )
+        assert message(consistency, old=6, new=12) == "new size 12 is larger than the log, which holds 11 leaves"
+        inclusion = "/log/proof/inclusion"
+        assert message(inclusion, index=3, size=12) == "size 12 is larger than the log, which holds 11 leaves"
+        assert message(inclusion, index=6, size=6) == "index 6 is not in a tree of size 6 (leaves 0..5)"
+        assert client.get(consistency, params={"old": 6, "new": 11}).status_code == 200
