@@ -156,6 +156,10 @@ The node's reason: {reason}
 
 Check it offline:  sarhad log check-proof evidence.json --vkey "$(cat peer.vkey)"
 
+First compare peer.vkey with the key {peer}'s operators publish for {origin} (their 'sarhad key show'),
+obtained from them, not from this folder: this node wrote peer.vkey, and a key of its own making under that
+name would sign anything. With the key obtained from them, the check passes only for their signatures.
+
 It passes only if both checkpoints are signed by that key and they cannot both be true: the same size with
 different roots, or a consistency proof between the two sizes that leads to the larger signed root and, at
 the smaller size, to another root than the one signed there. {proof_note}

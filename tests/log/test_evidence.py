@@ -159,6 +159,10 @@ def test_log_evidence_writes_what_check_proof_shows_for_each_kind(
         assert (folder / "peer.vkey").read_text() == pk.signer.vkey + "\n"
     assert (folders[3] / "later.checkpoint").read_text() == pk.log.checkpoint(38).note
     assert "What the files cannot show" in (folders[0] / "README.txt").read_text()
+    # The key in the folder is the accuser's copy: the reader is told to check it against the accused's own.
+    assert "First compare peer.vkey with the key PK's operators publish for sarhad.pk/log" in " ".join(
+        (folders[0] / "README.txt").read_text().split()
+    )
 
     def check(folder: Path) -> tuple[int, str, str]:
         return run_cli(capsys, "log", "check-proof", str(folder / "evidence.json"), "--vkey", pk.signer.vkey)
