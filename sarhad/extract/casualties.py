@@ -113,7 +113,8 @@ _VERB_BEFORE = re.compile(
     r"(?P<verb>(?:killed|kills?|killing|martyred|martyring|shot dead|shoot dead|shoots dead|shooting dead|gunned down|"
     r"guns? down|gunning down|killing of|killings of|murder of|massacre of|slew|wounded|wounding|injured|"
     r"injuring|hurt|hurting|claimed the lives of|claiming the lives of|took the lives of|left|leaving|losing|lost|"
-    r"kidnapped|abducted|abducting|kidnapping|taking|took|(?:death\s+)?toll\s+(?:has\s+|had\s+)?(?:rose|rises|risen|"
+    r"kidnapped|abducted|abducting|kidnapping|taking away|took away|taking|took|"
+    r"(?:death\s+)?toll\s+(?:has\s+|had\s+)?(?:rose|rises|risen|"
     r"climbed|climbs|jumped|jumps|"
     r"reached|reaches|increased|increases|mounted|mounts|went up|soared|stands|stood|now stands|has risen|climbing|"
     r"rising)\s+(?:to|at)|"
@@ -143,8 +144,12 @@ def _kind(verb: str) -> str:
 
 _GATE = Gate(
     r"kill|dead|die|death|martyr|wound|injur|hurt|kidnap|abduct|hostage|bod|lives|life|slain|slew|shot|gunned|perish|"
-    r"fatal|neutrali|eliminat|hell|lost|losing|toll|succumb|treat|hospital",
+    r"fatal|neutrali|eliminat|hell|lost|losing|toll|succumb|treat|hospital|with them|with him|took away|taking away|"
+    r"captive",
 )
+# After "took seven men" / "taking four passengers": the people were carried off ("with them", "away", "hostage",
+# "captive"), an abduction. Things taken ("took away weapons") are no count: the noun must be people.
+_TAKEN_OFF = re.compile(r"\s*(?:(?:\w+\s+){0,2}(?:hostage|captive)|away|with (?:them|him))\b", re.I)
 
 
 _SURVIVORS = re.compile(
@@ -332,7 +337,12 @@ def _find_casualties(text: str, numbers: list[NumberMention], offset: int = 0) -
                 va = _VERB_AFTER.match(rest)
                 measure = _kind(va.group("verb")) if va else "killed"
             elif verb in {"taking", "took"}:
-                if re.match(r"\s*(?:\w+\s+){0,2}hostage", rest, re.I):
+                if re.match(r"\s*(?:\w+\s+){0,2}hostage", rest, re.I) or (
+                    who == "victims" and re.fullmatch(VICTIM_NOUNS, noun, re.I) and _TAKEN_OFF.match(rest)
+                ):
+                    measure = "kidnapped"
+            elif verb in {"taking away", "took away"}:
+                if who == "victims" and re.fullmatch(VICTIM_NOUNS, noun, re.I):
                     measure = "kidnapped"
             elif verb.startswith(
                 (
