@@ -90,8 +90,8 @@ def test_a_record_with_a_native_province_name_is_found_by_the_english_one(any_no
                           source_id=str(n), date_start="2026-01-02", date_end="2026-01-02", place=place)  # fmt: skip
         records.append(record)
     any_node.publish(records)
-    for typed, country, source in [("Sistan and Baluchestan", "IR", "0"), ("KPK", None, "1"), ("IR-11", None, "0")]:
-        found = query_incidents(any_node.db, Filters(admin1=typed, country=country).resolved(any_node.db))
+    for typed, where, source in [("Sistan and Baluchestan", "IR", "0"), ("KPK", None, "1"), ("IR-11", None, "0")]:
+        found = query_incidents(any_node.db, Filters(admin1=typed, country=where).resolved(any_node.db))
         assert [r["source_id"] for r in found] == [source]
 
 
