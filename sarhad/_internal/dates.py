@@ -10,7 +10,7 @@ from typing import Final
 
 from sarhad.errors import InvalidInput
 
-__all__ = ["WINDOW_DAY_PATTERN", "window_day"]
+__all__ = ["WINDOW_DAY_PATTERN", "check_window", "window_day"]
 
 WINDOW_DAY_PATTERN: Final = "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 """A window's day as a user writes it: YYYY, YYYY-MM or YYYY-MM-DD (the description publishes it)."""
@@ -39,3 +39,14 @@ def window_day(text: str, name: str, *, first: bool) -> str:
         return date.fromisoformat(text).isoformat()
     except ValueError:
         raise InvalidInput(f"{name} {text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)") from None
+
+
+def check_window(since: str | None, until: str | None, since_name: str, until_name: str) -> None:
+    """Check that a window's first day ``since`` is not after its last day ``until`` (ISO days, as
+    :func:`window_day` gives them; None: open).
+
+    Raises InvalidInput naming both when it is: such a window holds no day, which is a mistake (the two
+    swapped, a year typed wrong) rather than a question whose answer is nothing.
+    """
+    if since and until and since > until:
+        raise InvalidInput(f"{since_name} {since} is after {until_name} {until}: the window holds no day")

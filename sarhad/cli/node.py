@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from sarhad._internal.dates import check_window
 from sarhad._internal.words import counted
 from sarhad.cli._shared import (
     console,
@@ -85,9 +86,11 @@ def filters_from(
         raise InvalidInput(f"--near-border {near_border}: expected a distance in km ≥ 0")
     if side is not None and side.upper() not in _SIDES:
         raise InvalidInput(f"--side {side!r}: expected one of {', '.join(_SIDES)} (the two sides of the border)")
+    first, last = date_option(since, "--since"), date_option(until, "--until")
+    check_window(first, last, "--since", "--until")  # as the JSON API: a window holding no day is refused
     return Filters(
-        since=date_option(since, "--since"),
-        until=date_option(until, "--until"),
+        since=first,
+        until=last,
         country=country_code(country),
         admin1=admin1,
         perpetrator=perpetrator,

@@ -1,7 +1,9 @@
 """The JSON API for the dashboard: incidents (list, one, create) and statistics.
 
 Lists take the CLI's filters (``since``, ``until``, ``country``, ``admin1``, ``perpetrator``,
-``reported_by``, ``dataset``, ``near_border``) and ``limit``/``offset``; the principal's TLP rules apply.
+``reported_by``, ``dataset``, ``near_border``) by the CLI's rules (``since``/``until``: YYYY, YYYY-MM or
+YYYY-MM-DD, a year or month standing for its first day after ``since`` and its last day before ``until``) and
+``limit``/``offset``; the principal's TLP rules apply. A query parameter a route does not take is refused.
 Errors are one envelope: ``{"error": {"code", "message", "field"?}}``.
 """
 
@@ -17,11 +19,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sarhad._internal.dates import check_window, window_day
 from sarhad.errors import InvalidInput, NotFound
 from sarhad.model.figures import Figure
 from sarhad.model.incident import Incident, Perpetrator, Place, check_recipient, incident_id
 from sarhad.store.incidents import Filters, count_incidents, load_incident, query_incidents, stats
-from sarhad.web.context import Context, FieldError, api_error, naming_the_field, principal_of
+from sarhad.web.context import Context, FieldError, api_error, check_parameters, naming_the_field, principal_of
 from sarhad.web.openapi import NEW_INCIDENT
 
 __all__ = ["MAX_PAGE_NUMBER", "routes"]
@@ -30,20 +33,25 @@ _MAX_LIMIT: Final = 1000
 MAX_PAGE_NUMBER: Final = 2**53 - 1
 """The largest ``limit`` or ``offset`` taken (a database integer; larger ones are refused as invalid)."""
 _TEXT_FILTERS: Final = ("since", "until", "country", "admin1", "perpetrator", "reported_by", "dataset")
-
-
-def _known_parameters(request: Request, *extra: str) -> None:
-    """Refuse a query parameter the route does not take (a misspelt filter would silently match everything)."""
-    known = {*_TEXT_FILTERS, "near_border", *extra}
-    for name in request.query_params:
-        if name not in known:
-            raise FieldError(name, f"unknown query parameter {name!r}; expected one of {', '.join(sorted(known))}")
+_FILTERS: Final = (*_TEXT_FILTERS, "near_border")
+"""The lists' filters; a route refuses a query parameter it does not take (a misspelt filter would silently
+match everything)."""
 
 
 def _filters(request: Request) -> Filters:
     ctx = Context.of(request)
     principal = principal_of(request)
     values: dict[str, Any] = {k: request.query_params[k] for k in _TEXT_FILTERS if request.query_params.get(k)}
+    for name in ("since", "until"):  # the CLI's --since/--until: YYYY, YYYY-MM or YYYY-MM-DD, as a first/last day
+        if name in values:
+            try:
+                values[name] = window_day(values[name], name, first=name == "since")
+            except InvalidInput as exc:
+                raise FieldError(name, str(exc)) from None
+    try:
+        check_window(values.get("since"), values.get("until"), "since", "until")
+    except InvalidInput as exc:
+        raise FieldError("since", str(exc)) from None
     if "country" in values:  # the CLI's --country rule; 400 for a value that names no country
         from sarhad.geo.admin import parse_country  # loads the region's outlines: only when the filter is given
 
@@ -100,7 +108,7 @@ def _after(request: Request) -> tuple[str, str] | None:
 
 async def list_incidents(request: Request) -> Response:
     ctx = Context.of(request)
-    _known_parameters(request, "limit", "offset", "after")
+    check_parameters(request, (*_FILTERS, "limit", "offset", "after"))
     filters = _filters(request)
     limit = min(_int(request, "limit", 100), _MAX_LIMIT)
     offset = _int(request, "offset", 0)
@@ -227,7 +235,7 @@ async def create_incident(request: Request) -> Response:
 
 async def get_stats(request: Request) -> Response:
     ctx = Context.of(request)
-    _known_parameters(request, "by")
+    check_parameters(request, (*_FILTERS, "by"))
     filters = _filters(request)
     try:
         return JSONResponse(stats(ctx.db, request.query_params.get("by"), filters))

@@ -36,7 +36,7 @@ from sarhad.errors import (
 from sarhad.node import Node
 from sarhad.web import api, dashboard, disputes, logapi, openapi, taxii
 from sarhad.web.auth import FailureLimiter, authenticate, parse_authorization
-from sarhad.web.context import Context, api_error, taxii_error
+from sarhad.web.context import Context, FieldError, api_error, taxii_error
 from sarhad.web.limits import LimitBodySize
 from sarhad.web.readaudit import AuditReads, flush_periodically
 
@@ -63,10 +63,12 @@ def _status(exc: SarhadError) -> tuple[int, str]:
     return 500, "error"
 
 
-def _render(path: str, status: int, code: str, message: str) -> Response:
+def _render(path: str, status: int, code: str, message: str, field: str | None = None) -> Response:
+    """The error in the route's shape: TAXII's error resource (a bad parameter in its ``details``) or the
+    JSON API's envelope (a bad parameter as its ``field``)."""
     if path.startswith("/taxii2"):
-        return taxii_error(status, message)
-    return api_error(status, code, message)
+        return taxii_error(status, message, details={"field": field} if field else None)
+    return api_error(status, code, message, field)
 
 
 class _Authenticate:
@@ -111,7 +113,7 @@ async def _sarhad_error(request: Request, exc: Exception) -> Response:
     status, code = _status(exc)
     if status >= 500:
         log.error("%s %s failed: %s", request.method, request.url.path, exc)
-    return _render(request.url.path, status, code, str(exc))
+    return _render(request.url.path, status, code, str(exc), exc.field if isinstance(exc, FieldError) else None)
 
 
 async def _media_error(request: Request, exc: Exception) -> Response:

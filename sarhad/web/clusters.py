@@ -28,27 +28,19 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from sarhad.errors import InvalidInput, NotFound
+from sarhad.errors import NotFound
 from sarhad.model.codes import TLP_LEVELS
 from sarhad.model.incident import Incident
 from sarhad.reconcile.joint import JointView, joint_view
 from sarhad.reconcile.record import Record
 from sarhad.reconcile.store import AUDIENCES, DISAGREE_FLAGS, cluster_of, decisions_about, representative
 from sarhad.web.auth import Principal, beyond_levels_clause
-from sarhad.web.context import Context, api_error, principal_of
+from sarhad.web.context import Context, FieldError, naming_the_field, principal_of
 
 __all__ = ["HOW_TO_RECONCILE", "MAX_LIMIT", "routes"]
 
 MAX_LIMIT: Final = 200
 HOW_TO_RECONCILE: Final = "run `sarhad reconcile` on the node to group its incidents into clusters"
-
-
-class _ParameterError(InvalidInput):
-    """A bad query parameter: the answer's envelope names it as ``field``."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def _int(request: Request, name: str, default: int, low: int, high: int) -> int:
@@ -58,16 +50,16 @@ def _int(request: Request, name: str, default: int, low: int, high: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise _ParameterError(name, f"{name} {raw!r} is not an integer") from None
+        raise FieldError(name, f"{name} {raw!r} is not an integer") from None
     if not low <= value <= high:
-        raise _ParameterError(name, f"{name} {value} is outside {low}..{high}")
+        raise FieldError(name, f"{name} {value} is outside {low}..{high}")
     return value
 
 
 def _flag(request: Request, name: str) -> bool:
     raw = request.query_params.get(name, "false")
     if raw not in ("true", "false"):
-        raise _ParameterError(name, f"{name} {raw!r} must be true or false")
+        raise FieldError(name, f"{name} {raw!r} must be true or false")
     return raw == "true"
 
 
@@ -140,19 +132,10 @@ async def clusters(request: Request) -> Response:
     """One page of the clusters the principal may read that match the filters."""
     from sarhad.web.dashboard import request_filters
 
-    try:
-        try:
-            filters = request_filters(request)
-        except InvalidInput as exc:  # the message starts with the parameter's name
-            name = str(exc).split(" ", 1)[0]
-            raise _ParameterError(name if name in request.query_params else "", str(exc)) from None
-        if (filters.near_border or 0) < 0:
-            raise _ParameterError("near_border", f"near_border {filters.near_border} is negative")
-        disagreements = _flag(request, "disagreements")
-        limit = _int(request, "limit", 50, 1, MAX_LIMIT)
-        offset = _int(request, "offset", 0, 0, 2**31 - 1)
-    except _ParameterError as exc:
-        return api_error(400, "invalid_input", str(exc), exc.field)
+    filters = request_filters(request)  # raises FieldError naming a bad filter, answered by naming_the_field
+    disagreements = _flag(request, "disagreements")
+    limit = _int(request, "limit", 50, 1, MAX_LIMIT)
+    offset = _int(request, "offset", 0, 0, 2**31 - 1)
     ctx = Context.of(request)
     principal = principal_of(request)
     if not _reconciled(ctx):
@@ -337,7 +320,14 @@ def _json(value: Any) -> Response:
 
 
 def routes() -> list[BaseRoute]:
+    """The joint picture's routes, each with its allow list of query parameters (another one is a 400 naming
+    it as ``field``)."""
+    from sarhad.web.dashboard import FILTER_PARAMETERS  # the dashboard imports this module
+
     return [
-        Route("/api/dashboard/clusters", clusters),
-        Route("/api/dashboard/clusters/{cluster_id}", cluster),
+        Route(
+            "/api/dashboard/clusters",
+            naming_the_field(clusters, takes=(*FILTER_PARAMETERS, "disagreements", "limit", "offset")),
+        ),
+        Route("/api/dashboard/clusters/{cluster_id}", naming_the_field(cluster, takes=())),
     ]

@@ -23,7 +23,15 @@ from sarhad.store.incidents import Filters
 from sarhad.web import auth
 from sarhad.web.auth import Principal, readable_levels
 
-__all__ = ["Context", "FieldError", "api_error", "naming_the_field", "principal_of", "taxii_error"]
+__all__ = [
+    "Context",
+    "FieldError",
+    "api_error",
+    "check_parameters",
+    "naming_the_field",
+    "principal_of",
+    "taxii_error",
+]
 
 _TAXII_MEDIA = "application/taxii+json;version=2.1"
 
@@ -105,13 +113,18 @@ def principal_of(request: Request) -> Principal:
     return principal
 
 
-def taxii_error(status: int, description: str, title: str | None = None) -> Response:
-    """A TAXII 2.1 error resource (§3.6.1)."""
+def taxii_error(
+    status: int, description: str, title: str | None = None, details: dict[str, Any] | None = None
+) -> Response:
+    """A TAXII 2.1 error resource (§3.6.1: ``title``, ``description``, ``http_status``, and ``details``, the
+    spec's dictionary of further details: ``{"field": NAME}`` for a bad query parameter)."""
     body: dict[str, Any] = {
         "title": title or _TITLES.get(status, "Error"),
         "description": description,
         "http_status": str(status),
     }
+    if details:
+        body["details"] = details
     headers = {"WWW-Authenticate": 'Bearer realm="sarhad", Basic realm="sarhad"'} if status == 401 else None
     return Response(json.dumps(body), status, headers, media_type=_TAXII_MEDIA)
 
@@ -134,16 +147,36 @@ class FieldError(InvalidInput):
         self.field = field
 
 
-def naming_the_field(handler: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
-    """``handler`` answering a :class:`FieldError` with the 400 envelope that names its field."""
+def check_parameters(request: Request, known: Collection[str]) -> None:
+    """Refuse a query parameter of ``request`` that is not in ``known`` (a misspelt filter would otherwise
+    silently match everything). Raises FieldError naming the first unknown one."""
+    for name in request.query_params:
+        if name not in known:
+            expected = f"expected one of {', '.join(sorted(known))}" if known else "this route takes none"
+            raise FieldError(name, f"unknown query parameter {name!r}; {expected}")
+
+
+_Handler = Callable[[Request], Awaitable[Response]]
+
+
+def naming_the_field(handler: _Handler, takes: Collection[str] | None = None) -> _Handler:
+    """``handler`` answering a :class:`FieldError` with the 400 envelope that names its field.
+
+    ``takes``: the route's query parameters, its allow list; another one is refused (:func:`check_parameters`)
+    before ``handler`` runs. The answer keeps the list as ``query_parameters`` (the OpenAPI description's test
+    compares the two)."""
+    known = None if takes is None else frozenset(takes)
 
     @functools.wraps(handler)
     async def answer(request: Request) -> Response:
         try:
+            if known is not None:
+                check_parameters(request, known)
             return await handler(request)
         except FieldError as exc:
             return api_error(400, "invalid_input", str(exc), exc.field)
 
+    answer.query_parameters = known  # type: ignore[attr-defined]
     return answer
 
 

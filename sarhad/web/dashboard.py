@@ -8,7 +8,8 @@ Routes (:func:`routes`):
 * ``GET /api/dashboard/{whoami,options,timeline,markers,table,alerts,rules,log,framework,layers}`` and
   ``GET /api/dashboard/incidents/{id}``: aggregates for the page, computed in the database (see
   :mod:`sarhad.monitor.views`). Every one takes the token as ``Authorization: Bearer …`` and applies the
-  principal's TLP rules.
+  principal's TLP rules. Each route has its allow list of query parameters (:func:`api_routes`); another one
+  is a 400 naming it as ``field``, as on the JSON API.
 * ``GET /api/dashboard/clusters`` and ``GET /api/dashboard/clusters/{id}``: the joint picture (reconciliation's
   clusters as the principal may read them), :mod:`sarhad.web.clusters`.
 * ``POST /api/dashboard/rules``, ``DELETE /api/dashboard/rules/{name}``: manage alert rules (analyst or admin).
@@ -63,6 +64,7 @@ from sarhad.web.context import Context, FieldError, api_error, naming_the_field,
 
 __all__ = [
     "DATE_PATTERN",
+    "FILTER_PARAMETERS",
     "MAX_OFFSET",
     "PUBLIC_PATHS",
     "PUBLIC_PREFIXES",
@@ -82,6 +84,9 @@ DATE_PATTERN: Final = "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$"
 """``since`` and ``until``: a date, YYYY-MM-DD, or empty (no filter), as the description publishes them."""
 MAX_OFFSET: Final = 2**53 - 1
 """The largest ``offset`` the table takes (a database integer, as the JSON API's)."""
+FILTER_PARAMETERS: Final = ("since", "until", "admin1", "country", "perpetrator", "party", "near_border")
+"""The dashboard's filters (:func:`request_filters`): every route that takes them takes them all; a route
+refuses a query parameter it does not take (400 naming it as ``field``), as the JSON API does."""
 
 
 def is_public(path: str) -> bool:
@@ -98,7 +103,7 @@ def _leaflet_dir() -> Path:
 # -- request helpers ---------------------------------------------------------------------------------------
 def request_filters(request: Request) -> Filters:
     """The dashboard's filters of ``request`` (its query parameters), narrowed to what the principal may read.
-    Raises InvalidInput naming a bad parameter (as ``field``; its message starts with the name)."""
+    Raises FieldError naming a bad parameter."""
     q = request.query_params
     values: dict[str, Any] = {}
     for key, name in (("since", "since"), ("until", "until"), ("admin1", "admin1"), ("country", "country"),
@@ -631,21 +636,21 @@ def api_routes() -> list[BaseRoute]:
     """The dashboard's API and the stream (the app's authentication applies)."""
     _warm_layers()
     return [
-        Route("/api/dashboard/whoami", whoami),
-        Route("/api/dashboard/options", naming_the_field(options)),
-        Route("/api/dashboard/timeline", naming_the_field(timeline)),
-        Route("/api/dashboard/markers", naming_the_field(markers)),
-        Route("/api/dashboard/table", naming_the_field(table)),
-        Route("/api/dashboard/incidents/{incident_id}", incident),
-        Route("/api/dashboard/alerts", naming_the_field(alerts)),
-        Route("/api/dashboard/rules", rules, methods=["GET", "POST"]),
-        Route("/api/dashboard/rules/{name}", delete_rule, methods=["DELETE"]),
-        Route("/api/dashboard/log", log_status),
-        Route("/api/dashboard/framework", framework),
-        Route("/api/dashboard/report", report),
-        Route("/api/dashboard/layers", layers),
+        Route("/api/dashboard/whoami", naming_the_field(whoami, takes=())),
+        Route("/api/dashboard/options", naming_the_field(options, takes=FILTER_PARAMETERS)),
+        Route("/api/dashboard/timeline", naming_the_field(timeline, takes=FILTER_PARAMETERS)),
+        Route("/api/dashboard/markers", naming_the_field(markers, takes=(*FILTER_PARAMETERS, "zoom", "bbox", "limit"))),
+        Route("/api/dashboard/table", naming_the_field(table, takes=(*FILTER_PARAMETERS, "limit", "offset"))),
+        Route("/api/dashboard/incidents/{incident_id}", naming_the_field(incident, takes=())),
+        Route("/api/dashboard/alerts", naming_the_field(alerts, takes=("limit", "since", "until"))),
+        Route("/api/dashboard/rules", naming_the_field(rules, takes=()), methods=["GET", "POST"]),
+        Route("/api/dashboard/rules/{name}", naming_the_field(delete_rule, takes=()), methods=["DELETE"]),
+        Route("/api/dashboard/log", naming_the_field(log_status, takes=())),
+        Route("/api/dashboard/framework", naming_the_field(framework, takes=())),
+        Route("/api/dashboard/report", naming_the_field(report, takes=("quarter",))),
+        Route("/api/dashboard/layers", naming_the_field(layers, takes=())),
         *clusters.routes(),
-        Route("/api/stream", stream),
+        Route("/api/stream", naming_the_field(stream, takes=())),
     ]
 
 

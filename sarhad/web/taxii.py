@@ -3,7 +3,8 @@
 Routes live under ``/taxii2/``: discovery, one API root (``/taxii2/sarhad/``), the collections ``incidents``,
 ``framework`` and ``reports``, their objects (GET with ``added_after``, ``limit``/``next``, ``match[id]``,
 ``match[type]``, ``match[version]``, ``match[spec_version]``; POST for principals that may write), manifest,
-object by id, versions, and status resources. Every error is a TAXII error resource (§3.6.1).
+object by id, versions, and status resources. Every error is a TAXII error resource (§3.6.1); for a bad query
+parameter (``added_after``, ``limit``, ``next``, ``match[version]``) its ``details`` are ``{"field": NAME}``.
 
 Paging is a cursor over ``objects.seq`` (the order of arrival), so it stays correct while objects are being
 added and each page is one index range scan: ``next`` is the last ``seq`` served. ``added_after`` is
@@ -15,9 +16,11 @@ unparsed.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Final
 
 from starlette.requests import Request
@@ -27,8 +30,9 @@ from starlette.routing import Route
 from sarhad.errors import InvalidInput, NotFound
 from sarhad.formats.stix import check_object, tlp_of
 from sarhad.model.incident import Incident
+from sarhad.node import utc_timestamp
 from sarhad.store.current import current
-from sarhad.web.context import Context, principal_of, taxii_error
+from sarhad.web.context import Context, FieldError, principal_of, taxii_error
 
 __all__ = ["MEDIA_TYPE", "STIX_MEDIA_TYPE", "routes"]
 
@@ -38,6 +42,10 @@ API_ROOT: Final = "sarhad"
 MAX_PAGE: Final = 1000
 MAX_CONTENT_LENGTH: Final = 50 * 1024 * 1024
 _REPORT_TYPES: Final = ("report", "note", "opinion")
+_TIMESTAMP: Final = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})"
+)
+"""An RFC 3339 date-time (TAXII 2.1 §3.2 timestamps); the digits are checked by :meth:`datetime.fromisoformat`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,10 +138,40 @@ def _int_param(request: Request, name: str, default: int, low: int, high: int) -
     try:
         value = int(raw)
     except ValueError:
-        raise InvalidInput(f"{name} {raw!r} is not an integer") from None
+        raise FieldError(name, f"{name} {raw!r} is not an integer") from None
     if not low <= value:
-        raise InvalidInput(f"{name} {value} is below {low}")
+        raise FieldError(name, f"{name} {value} is below {low}")
     return min(value, high)
+
+
+def _moment(raw: str) -> datetime | None:
+    """``raw`` as an instant when it is a TAXII timestamp (§3.2: RFC 3339, with its offset), else None."""
+    if not _TIMESTAMP.fullmatch(raw):
+        return None
+    try:
+        return datetime.fromisoformat(raw)  # checks the digits: a month 13, an hour 25
+    except ValueError:
+        return None
+
+
+def _timestamp(raw: str, name: str) -> str:
+    """``raw``, a TAXII timestamp, as ``objects.added`` stores one: UTC to the millisecond, so that comparing
+    the texts compares the instants. Raises FieldError naming ``name`` when it is none."""
+    moment = _moment(raw)
+    if moment is None:
+        raise FieldError(name, f"{name} {raw[:40]!r} is not a timestamp (RFC 3339, e.g. 2026-01-31T12:00:00Z)")
+    return utc_timestamp(moment.astimezone(UTC))
+
+
+def _versions(request: Request, default: str) -> list[str]:
+    """The ``match[version]`` values (§3.5.1: ``first``, ``last``, ``all`` or a version's timestamp), or
+    ``[default]``. Raises FieldError for any other."""
+    versions = _values(request, "match[version]")
+    for value in versions:
+        if value not in ("first", "last", "all") and _moment(value) is None:
+            raise FieldError("match[version]", f"match[version] {value[:40]!r}: expected first, last, all or a"
+                             " version's timestamp")  # fmt: skip
+    return versions or [default]
 
 
 def _query(ctx: Context, request: Request, coll: Collection, object_id: str | None = None) -> tuple[str, list[Any]]:
@@ -141,7 +179,7 @@ def _query(ctx: Context, request: Request, coll: Collection, object_id: str | No
     principal = principal_of(request)
     clauses = [coll.where]
     params: list[Any] = []
-    versions = _values(request, "match[version]") or (["all"] if request.url.path.endswith("/versions/") else ["last"])
+    versions = _versions(request, "all" if request.url.path.endswith("/versions/") else "last")
     # The rows of the latest versions alone (the default) are current versions: the read rule's look for a later
     # version (whose marking an earlier version must also pass) would find none.
     readable, readable_params = ctx.read_clause(principal, "o", current_rows=versions == ["last"])
@@ -181,10 +219,11 @@ def _start_seq(ctx: Context, request: Request) -> int:
         try:
             return int(cursor)
         except ValueError:
-            raise InvalidInput(f"next {cursor!r} is not a cursor this server issued") from None
-    after = request.query_params.get("added_after")
-    if after is None:
+            raise FieldError("next", f"next {cursor[:40]!r} is not a cursor this server issued") from None
+    raw = request.query_params.get("added_after")
+    if raw is None:
         return 0
+    after = _timestamp(raw, "added_after")
     row = ctx.db.fetchone("SELECT seq FROM objects WHERE added > ? ORDER BY added, seq LIMIT 1", (after,))
     if row is None:
         top = ctx.db.fetchone("SELECT MAX(seq) FROM objects")
