@@ -586,10 +586,14 @@ def _document(proof_file: Path, text: str) -> tuple[str, dict[str, Any]]:
     except ValueError as exc:
         try:
             parse_note(text)
-        except InvalidInput:
+        except InvalidInput as note_exc:
+            # Say first what the file looks like it was meant to be: a checkpoint whose signature lines were
+            # cut off learns that, not only that it is not JSON.
+            meant_json = text.lstrip()[:1] in ("{", "[")
+            why = f"not JSON ({exc}) nor" if meant_json else f"not a signed checkpoint ({note_exc}) nor JSON"
             raise InvalidInput(
-                f"{proof_file}: not JSON ({exc}) nor a signed checkpoint; {_PROOF_DOCUMENT}, or the signed"
-                " checkpoint 'sarhad log checkpoint --cosigned' prints"
+                f"{proof_file}: {why}{' a signed checkpoint' if meant_json else ''}; {_PROOF_DOCUMENT}, or the"
+                " signed checkpoint 'sarhad log checkpoint --cosigned' prints"
             ) from None
         return "checkpoint", {"checkpoint": text}
     if not isinstance(data, dict):
@@ -690,10 +694,17 @@ def _fields(proof_file: Path, data: dict[str, Any], fields: dict[str, tuple[type
 
 
 def _hashes(proof_file: Path, values: list[Any]) -> list[bytes]:
-    try:
-        return [base64.b64decode(h, validate=True) for h in values]
-    except (ValueError, TypeError) as exc:  # binascii.Error is a ValueError
-        raise InvalidInput(f"{proof_file}: a proof hash is not base64 ({exc})") from None
+    hashes = []
+    for n, h in enumerate(values):
+        if not isinstance(h, str):
+            raise InvalidInput(
+                f"{proof_file}: proof hash {n} is {_JSON_TYPES.get(type(h), 'a value')}, not a base64 string"
+            )
+        try:
+            hashes.append(base64.b64decode(h, validate=True))
+        except (ValueError, TypeError) as exc:  # binascii.Error is a ValueError
+            raise InvalidInput(f"{proof_file}: proof hash {n} ({h!r}) is not base64 ({exc})") from None
+    return hashes
 
 
 def _check_inclusion(proof_file: Path, data: dict[str, Any], verifier: Verifier, body: Path | None) -> str:
@@ -705,7 +716,7 @@ def _check_inclusion(proof_file: Path, data: dict[str, Any], verifier: Verifier,
     try:
         checkpoint, _ = open_checkpoint(data["checkpoint"], [verifier])
         envelope = Envelope.from_canonical(data["envelope"])
-        proof = [base64.b64decode(h, validate=True) for h in data["proof"]]
+        proof = _hashes(proof_file, data["proof"])
         index, size = int(data["leaf_index"]), int(data["tree_size"])
     except (ValueError, TypeError) as exc:
         raise InvalidInput(f"{proof_file}: not a 'log prove --json' document: {exc}") from None

@@ -151,3 +151,33 @@ def test_log_api_says_which_size_is_wrong(published: Node) -> None:
         assert message(inclusion, index=3, size=12) == "size 12 is larger than the log, which holds 11 leaves"
         assert message(inclusion, index=6, size=6) == "index 6 is not in a tree of size 6 (leaves 0..5)"
         assert client.get(consistency, params={"old": 6, "new": 11}).status_code == 200
+
+
+def test_check_proof_names_a_bad_proof_hash_and_a_checkpoint_cut_short(
+    capsys: pytest.CaptureFixture[str], published: Node, tmp_path: Path
+) -> None:
+    home = published.settings.home
+    vkey = run(capsys, home, "key", "show")[1].strip()
+    path = tmp_path / "doc"
+
+    def check(text: str) -> tuple[int, str]:
+        path.write_text(text)
+        code, _, err = run(capsys, home, "log", "check-proof", str(path), "--vkey", vkey)
+        return code, " ".join(err.split())
+
+    proof = json.loads(run(capsys, home, "log", "prove", note_id(3), "--json")[1])
+    assert check(json.dumps({**proof, "proof": [*proof["proof"][:2], "xx"]})) == (
+        1,
+        f"error: {path}: proof hash 2 ('xx') is not base64 (Incorrect padding)",
+    )
+    assert check(json.dumps({**proof, "proof": [proof["proof"][0], 5]})) == (
+        1,
+        f"error: {path}: proof hash 1 is an integer, not a base64 string",
+    )
+    # A checkpoint whose signature lines were lost is told so, not only that it is not JSON.
+    note = run(capsys, home, "log", "checkpoint")[1]
+    code, err = check(note[: note.index("\n\n") + 1])
+    assert code == 1
+    assert (
+        f"error: {path}: not a signed checkpoint (malformed note: no blank line before the signatures) nor JSON;" in err
+    )
