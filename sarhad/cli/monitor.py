@@ -48,10 +48,10 @@ def rules_add(
         perpetrators=tuple(perpetrator or ()), min_killed=min_killed, surge_window_days=surge_window,
         surge_factor=surge_factor, surge_baseline_days=surge_baseline, disagrees=disagrees,
     )  # fmt: skip
-    check_groups(rule)
+    db = state(ctx).node().db
+    check_groups(rule, db)
     from sarhad.cli.audit import record_cli_write
 
-    db = state(ctx).node().db
     with db.transaction():  # the rule and its audit row together, like the dashboard's route
         add_rule(db, rule, replace=replace)
         record_cli_write(db, "add-alert-rule", rule.name)
@@ -68,8 +68,8 @@ def rules_load(
     from sarhad.cli.audit import record_cli_write
     from sarhad.monitor.rules import add_rule, load_rules_file
 
-    rules = load_rules_file(path)
     db = state(ctx).node().db
+    rules = load_rules_file(path, db)
     with db.transaction():
         for rule in rules:
             add_rule(db, rule, replace=replace)

@@ -39,7 +39,7 @@ from sarhad.monitor.alerts import (
     stored_alerts,
 )
 from sarhad.monitor.counterparts import Facts, disagrees, disagrees_many, haversine_km
-from sarhad.monitor.rules import Rule, list_rules
+from sarhad.monitor.rules import Rule, area_keys, list_rules
 from sarhad.store.db import Database
 from sarhad.store.incidents import INCIDENT_COLUMNS
 
@@ -416,14 +416,17 @@ def _match_record(rule: Rule, p: Subject, border_km: float | None) -> list[str] 
         km, name = min(near)
         reasons.append(f"{km:.1f} km from the {name} crossing")
     if rule.admin1:
-        have = {v.lower() for v in (p.admin1, p.admin1_code, p.admin2) if v}
-        watched = next((a for a in rule.admin1 if a.lower() in have), None)
+        # an area matches however either side spells it ("Sibi" / "Sibi district", "Balochistan province" / PK-BA)
+        have = frozenset().union(*(area_keys(v) for v in (p.admin1, p.admin1_code, p.admin2) if v))
+        watched = next((a for a in rule.admin1 if area_keys(a) & have), None)
         if watched is None:
             return None
         # the area as the rule named it, with the record's own place when that is another (its district)
         where = p.admin2 or p.admin1 or p.admin1_code
         reasons.append(
-            f"in {where or watched}" if where is None or where.lower() == watched.lower() else f"in {watched} ({where})"
+            f"in {where or watched}"
+            if where is None or area_keys(where) & area_keys(watched)
+            else f"in {watched} ({where})"
         )
     if rule.polygon:
         if p.lat is None or p.lon is None or not _inside(p.lon, p.lat, rule.polygon):

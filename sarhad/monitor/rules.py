@@ -4,8 +4,11 @@ A :class:`Rule` is a named conjunction of conditions; an incident matches when e
 
 * ``near_border_km``: the place is at most this far from the border (``place.border_km``);
 * ``crossing_km``: the place is at most this far from an official border crossing;
-* ``admin1``: the province or district (name or ISO 3166-2 code) is one of these;
-* ``polygon``: the point lies inside this polygon (``[[lon, lat], …]``, one outer ring);
+* ``admin1``: the province or district (name or ISO 3166-2 code) is one of these, however either side spells it
+  (:func:`area_keys`: "Balochistan province" is Balochistan, PK-BA; "Sibi" is the datasets' "Sibi district",
+  "Kurram" their "Kurram agency"); a rule names only areas sarhad knows (:func:`check_groups`);
+* ``polygon``: the point lies inside this polygon (``[[lon, lat], …]``, one outer ring), which must reach into
+  the mapped region (a polygon given lat, lon lies far outside it);
 * ``perpetrators``: a group the record names is one of these, under any of its spellings in the alias registry
   (:mod:`sarhad.model.actors`: "Jaish al-Zolm" is Jaish al-Adl); a rule names only groups the registry knows
   (:func:`check_groups`). A rule stored before that check whose name the registry does not know matches a group
@@ -22,8 +25,11 @@ Rules are stored in ``alert_rules`` (spec as canonical JSON), added one by one o
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 import tomllib
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
@@ -37,12 +43,14 @@ from sarhad.store.db import Database
 __all__ = [
     "Rule",
     "add_rule",
+    "area_keys",
     "check_groups",
     "check_rule_named",
     "get_rule",
     "list_rules",
     "load_rules_file",
     "remove_rule",
+    "unknown_areas",
     "unknown_groups",
 ]
 
@@ -190,11 +198,84 @@ def unknown_groups(rule: Rule) -> list[str]:
     return [name for name in rule.perpetrators if resolve_actor(name) is None]
 
 
-def check_groups(rule: Rule) -> Rule:
-    """``rule``, when every group it names is in the alias registry (any of a group's spellings).
+# the words a dataset or a writer puts after an area's name: "Sibi district", "Kurram agency", "Taftan county"
+_AREA_WORDS: Final = re.compile(r"(?:\s+(?:district|agency|county|province|tehsil|division|shahrestan|ostan))+$")
+# the mapped region (docs/geography.md): a polygon with no corner in it watches nothing sarhad places
+_REGION_LON: Final = (43.0, 79.0)
+_REGION_LAT: Final = (22.0, 40.5)
 
-    Raises InvalidInput naming the unknown group: a rule on a misspelt group would never alert. Applied where a
-    rule is given (``alerts rules add|load``, the dashboard), not to rules already stored.
+
+@functools.lru_cache(maxsize=4096)
+def area_keys(name: str) -> frozenset[str]:
+    """The keys under which an area named ``name`` is the same area as another name with a key in common.
+
+    Case, accents and a trailing "district", "agency", "county", "province" (and the like) do not count; a
+    province's name in any spelling that :func:`sarhad.geo.normalise_admin1` knows also gives its conventional
+    name and ISO 3166-2 code. A district's name with its word ("Kerman county") is not read as a province.
+    """
+    _, core = _area_text(name)
+    keys = {core, name.strip().casefold()}
+    province = _province(name)
+    if province is not None:
+        keys |= {province[0].casefold(), province[1].casefold()}
+    return frozenset(keys)
+
+
+def _area_text(name: str) -> tuple[str, str]:
+    """``name`` folded (case, accents, hyphens, spaces), and without its trailing area words."""
+    folded = unicodedata.normalize("NFKD", name.casefold())
+    text = " ".join("".join(c for c in folded if not unicodedata.combining(c)).replace("-", " ").split())
+    return text, _AREA_WORDS.sub("", text) or text
+
+
+def _province(name: str) -> tuple[str, str] | None:
+    """The (name, ISO code) of the province ``name`` spells, unless it names a district ("Kerman county")."""
+    from sarhad.geo import normalise_admin1
+
+    text, core = _area_text(name)
+    if core != text and not text.endswith("province"):
+        return None
+    return normalise_admin1(name)
+
+
+@functools.lru_cache(maxsize=1)
+def _known_area_keys() -> frozenset[str]:
+    """The keys of every district and county sarhad's gazetteer places (see :func:`sarhad.geo.district_seats`)."""
+    from sarhad.geo import district_seats
+
+    return frozenset(k for seat in district_seats() for k in area_keys(seat.name))
+
+
+def unknown_areas(rule: Rule, db: Database | None = None) -> list[str]:
+    """The areas of ``rule`` (``admin1``) that sarhad cannot place: no province (name or ISO code), no district or
+    county of the gazetteer, and, given ``db``, no province or district a stored incident names."""
+    from sarhad.geo import find
+
+    stored: set[str] | None = None
+    out: list[str] = []
+    for name in rule.admin1:
+        keys = area_keys(name)
+        if _province(name) is not None or keys & _known_area_keys():
+            continue
+        if any(c.kind in ("province", "district", "county") for c in find(name)):
+            continue
+        if db is not None:
+            if stored is None:
+                rows = db.fetchall("SELECT DISTINCT admin1, admin2 FROM incidents")
+                stored = {k for row in rows for v in row if v for k in area_keys(str(v))}
+            if keys & stored:
+                continue
+        out.append(name)
+    return out
+
+
+def check_groups(rule: Rule, db: Database | None = None) -> Rule:
+    """``rule``, when every group and area it names is known and its polygon reaches the mapped region.
+
+    Raises InvalidInput naming the unknown group (a rule on a misspelt group would never alert), the area sarhad
+    cannot place (:func:`unknown_areas`; ``db`` adds the areas of the stored incidents), or a polygon with no
+    corner in the mapped region (43-79°E, 22-40.5°N: most likely given lat, lon instead of lon, lat). Applied
+    where a rule is given (``alerts rules add|load``, the dashboard), not to rules already stored.
     """
     unknown = unknown_groups(rule)
     if unknown:
@@ -202,6 +283,22 @@ def check_groups(rule: Rule) -> Rule:
             f"rule {rule.name!r}: perpetrators: no armed group in the alias registry is called "
             + ", ".join(repr(n) for n in unknown)
             + " (give a group's name, short name or any alias, e.g. 'Jaish al-Adl', 'TTP', 'BLA')"
+        )
+    places = unknown_areas(rule, db)
+    if places:
+        raise InvalidInput(
+            f"rule {rule.name!r}: admin1: no province or district is called "
+            + ", ".join(repr(n) for n in places)
+            + " (give a province's or district's name or an ISO 3166-2 code, e.g. 'Balochistan', 'PK-BA', 'Kech',"
+            " 'Sistan and Baluchestan'; 'sarhad geo find NAME' shows what sarhad knows)"
+        )
+    if rule.polygon and not any(
+        _REGION_LON[0] <= lon <= _REGION_LON[1] and _REGION_LAT[0] <= lat <= _REGION_LAT[1] for lon, lat in rule.polygon
+    ):
+        lon, lat = rule.polygon[0]
+        raise InvalidInput(
+            f"rule {rule.name!r}: polygon: no point lies in the mapped region (longitude 43 to 79, latitude 22 to"
+            f" 40.5): the first is longitude {lon:g}, latitude {lat:g}; give the points as lon,lat"
         )
     return rule
 
@@ -260,13 +357,13 @@ def remove_rule(db: Database, name: str) -> None:
             raise NotFound(f"no alert rule named {name!r}")
 
 
-def load_rules_file(path: Path) -> list[Rule]:
+def load_rules_file(path: Path, db: Database | None = None) -> list[Rule]:
     """Parse a rules file: TOML (``.toml``) with ``[[rule]]`` tables, or JSON (``.json``: a list of rules or
     ``{"rule": [...]}``).
 
     Raises InvalidInput when the file is missing, of another kind, malformed, holds a rule that is invalid or
-    names a group the alias registry does not know (naming the rule, its place in the file and the field), or
-    names a rule twice.
+    names a group or an area sarhad does not know (:func:`check_groups`; ``db`` adds the areas of its stored
+    incidents), naming the rule, its place in the file and the field, or names a rule twice.
     """
     kind = path.suffix.lower()
     if kind not in (".toml", ".json"):
@@ -295,7 +392,7 @@ def load_rules_file(path: Path) -> list[Rule]:
         if not isinstance(entry, dict):
             raise InvalidInput(f"{where} is not a table")
         try:
-            rule = check_groups(Rule.from_dict(entry))
+            rule = check_groups(Rule.from_dict(entry), db)
         except InvalidInput as exc:
             raise InvalidInput(f"{where}: {exc}") from exc
         if rule.name in seen:
