@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sarhad._internal.dates import WINDOW_DAY_PATTERN
 from sarhad.formats.stix import extension_schema
 from sarhad.store.incidents import GROUPINGS
 from sarhad.web import openapi_dashboard
@@ -50,18 +51,33 @@ def _json(text: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {"description": text, "content": {"application/json": {"schema": schema}}}
 
 
-_FILTERS: Final = [
-    {"name": name, "in": "query", "required": False, "schema": {"type": "string"}, "description": text}
+_WINDOW: Final = [
+    {"name": name, "in": "query", "required": False, "description": text,
+     "schema": {"type": "string", "pattern": f"^$|{WINDOW_DAY_PATTERN}"}}
     for name, text in [
-        ("since", "first start date, YYYY-MM-DD"),
-        ("until", "last start date, YYYY-MM-DD"),
-        ("country", "assigned ISO 3166-1 alpha-2 code in any case, or a country name or alpha-3 code (400 otherwise)"),
-        ("admin1", "ISO 3166-2 code or province name"),
-        ("perpetrator", "armed group"),
-        ("reported_by", "party code"),
-        ("dataset", "source dataset"),
+        ("since", "first start date: YYYY, YYYY-MM or YYYY-MM-DD (a year or month: its first day; empty: none)"
+         "; after until: 400"),
+        ("until", "last start date: YYYY, YYYY-MM or YYYY-MM-DD (a year or month: its last day; empty: none)"),
     ]
-] + [{"name": "near_border", "in": "query", "required": False, "schema": {"type": "number", "minimum": 0}}]
+]  # fmt: skip
+"""``since`` and ``until`` as the CLI's ``--since`` and ``--until`` take them."""
+_FILTERS: Final = (
+    _WINDOW
+    + [
+        {"name": name, "in": "query", "required": False, "schema": {"type": "string"}, "description": text}
+        for name, text in [
+            (
+                "country",
+                "assigned ISO 3166-1 alpha-2 code in any case, or a country name or alpha-3 code (400 otherwise)",
+            ),
+            ("admin1", "ISO 3166-2 code or province name"),
+            ("perpetrator", "armed group"),
+            ("reported_by", "party code"),
+            ("dataset", "source dataset"),
+        ]
+    ]
+    + [{"name": "near_border", "in": "query", "required": False, "schema": {"type": "number", "minimum": 0}}]
+)
 
 _PAGE: Final = [
     {
