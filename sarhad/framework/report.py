@@ -285,26 +285,37 @@ def _recommendations(
 ) -> dict[str, Any]:
     auto: list[str] = []
     apart = []
+    unrated = []
+    # A party whose assessment was superseded by a version the reader cannot read did assess: it is asked to
+    # share the current version, not to submit one.
+    superseded = {(w["commitment"], w["party"]): w for w in withheld if w["kind"] == "assessment"}
     for c in data.commitments:
         st = cur[c["code"]]
         if st.state in ("divergent", "disputed") and st.joint is None:
             levels = ", ".join(f"{p} {st.level(p)}" for p in data.parties if st.level(p) is not None)
-            # The reasons too: equal levels are disputed for a claim without evidence or an open dispute.
-            apart.append(f"{c['code']} ({'; '.join([levels, *st.reasons])})")
+            if levels:
+                # The reasons too: equal levels are disputed for a claim without evidence or an open dispute.
+                apart.append(f"{c['code']} ({'; '.join([levels, *st.reasons])})")
+                continue
+            # Disputed with no rating (a dispute is open): nothing to reconcile until the parties rate it.
+            missing = [p for p in data.parties if (c["code"], p) not in superseded]
+            if missing:
+                unrated.append(
+                    f"{', '.join(missing)} to submit {'their assessments' if len(missing) > 1 else 'its assessment'}"
+                    f" of {c['code']} for {q.label} ({'; '.join(st.reasons)})."
+                )
     if apart:
         auto.append(
             f"Technical committee to reconcile the ratings of {', '.join(apart)} and record a joint rating "
             "for each, or note the disagreement."
         )
+    auto += unrated
     for d in disputes:
         if d["overdue"]:
             auto.append(
                 f"{', '.join(d['awaiting'])} to reply to dispute {d['code']}, whose reply was due on "
                 f"{d['reply_due']}; otherwise escalate it to the next level."
             )
-    # A party whose assessment was superseded by a version the reader cannot read did assess: it is asked to
-    # share the current version, not to submit one.
-    superseded = {(w["commitment"], w["party"]): w for w in withheld if w["kind"] == "assessment"}
     for c in data.commitments:
         st = cur[c["code"]]
         if st.state == "single-party":
