@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from sarhad.cli._shared import console, date_option, print_json, state
+
+if TYPE_CHECKING:
+    from sarhad.store.db import Database
 
 __all__ = ["register"]
 
@@ -56,6 +60,7 @@ def rules_add(
         add_rule(db, rule, replace=replace)
         record_cli_write(db, "add-alert-rule", rule.name)
     console.print(f"added rule {rule.name}: {'; '.join(rule.conditions())}", highlight=False, markup=False)
+    _say_stored_not_checked(db, plural=False)
 
 
 @rules_app.command("load")
@@ -75,6 +80,22 @@ def rules_load(
             add_rule(db, rule, replace=replace)
             record_cli_write(db, "add-alert-rule", rule.name)
     console.print(f"loaded {len(rules)} rules from {path}", highlight=False, markup=False)
+    _say_stored_not_checked(db, plural=len(rules) > 1)
+
+
+def _say_stored_not_checked(db: Database, *, plural: bool) -> None:
+    """Say that a rule just given watches new records only, when the node already stores incidents: rules are
+    evaluated as records arrive (own, imported or synced), so "no alerts" must not read as "nothing matched"."""
+    row = db.fetchone("SELECT COUNT(*) FROM incidents")
+    stored = int(row[0]) if row else 0
+    if stored:
+        console.print(
+            f"{'they watch' if plural else 'it watches'} the records that arrive from now on: the {stored} incidents"
+            f" stored are not checked against {'them' if plural else 'it'}"
+            " ('sarhad incidents list --near-border, --admin1, --perpetrator' looks through them)",
+            highlight=False,
+            markup=False,
+        )
 
 
 @rules_app.command("list")
