@@ -56,6 +56,8 @@ class WorkerSpec:
     party: str
     stamp: str
     encoding: str = "utf-8"
+    # the rows the store holds as this import would derive them (KnownRows.state()): counted, not prepared
+    known: tuple[bytes, bytes, bytes] | None = None
 
 
 def _work(conn: Any, spec: WorkerSpec) -> None:
@@ -64,6 +66,7 @@ def _work(conn: Any, spec: WorkerSpec) -> None:
     try:
         from sarhad.formats import table_format
         from sarhad.formats.scan import scan
+        from sarhad.formats.unchanged import KnownRows
         from sarhad.prepare import Preparer
 
         fmt = table_format(spec.format_name)
@@ -79,6 +82,7 @@ def _work(conn: Any, spec: WorkerSpec) -> None:
             fmt, Path(spec.path), reported_by=spec.reported_by, tlp=spec.tlp, recipients=spec.recipients,
             skip_invalid=spec.skip_invalid, tally=tally, rejected=rejected, batch_size=BATCH, progress=progress,
             straight=True, encoding=spec.encoding,
+            known=None if spec.known is None else KnownRows.from_state(spec.known),
         )  # fmt: skip
         # the straight path where the format has one: the stored forms from the checked fields, no record
         straight, general = prepare.from_fields, prepare
@@ -181,6 +185,7 @@ def prepared_batches(
                 if progress is not None and read:
                     progress(read)
                 tally.rows, tally.rejected, tally.errors = done.rows, done.rejected, done.errors
+                tally.unchanged = done.unchanged
                 return
             elif kind == "invalid":
                 raise InvalidInput(message[1])

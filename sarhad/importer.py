@@ -24,11 +24,13 @@ from sarhad.errors import InvalidInput
 from sarhad.formats import table_format
 from sarhad.formats.csvio import EXCEL_HINT, NOT_UTF8, check_encoding
 from sarhad.formats.scan import MAX_REPORTED_ERRORS, Rejected, Tally, rejection, scan
+from sarhad.formats.unchanged import fingerprint
 from sarhad.import_worker import WorkerSpec, prepared_batches
 from sarhad.model.codes import TLP_LEVELS
 from sarhad.model.incident import Incident, check_recipients
 from sarhad.monitor.rules import list_rules
 from sarhad.node import Node
+from sarhad.store.derivations import known_rows
 
 __all__ = ["MAX_REPORTED_ERRORS", "WORKER_MIN_BYTES", "ImportResult", "import_file"]
 
@@ -53,6 +55,9 @@ class ImportResult:
     seconds: float = 0.0
     tree_size: int | None = None
     worker: bool = False  # read and prepared in a worker process
+    # of ``unchanged``, the rows only read and hashed: the store holds their records as this import would
+    # derive them (sarhad.formats.unchanged)
+    known: int = 0
 
     def summary(self) -> str:
         """One line for the terminal."""
@@ -202,19 +207,25 @@ def import_file(
         node.publisher() as pub,
         _deferred_indexes(node, path),
     ):
+        # the rows stored as this import would derive them again are only read, hashed and counted (see
+        # sarhad.formats.unchanged); every record derived is remembered for the next import
+        derived_by = fingerprint(fmt.name, reported_by or fmt.default_reporter, tlp, recipients, node.settings.party)
+        known = known_rows(node.db, fmt.name, derived_by)
+        pub.remember_derivations(derived_by)
         result.worker = _use_worker(path, worker_min_bytes)
         if result.worker:
             spec = WorkerSpec(
                 fmt.name, str(path), reported_by, tlp, recipients, skip_invalid, node.settings.party, pub.stamp,
-                encoding,
+                encoding, known.state() if len(known) else None,
             )  # fmt: skip
+            del known  # the worker has its copy
             for records in prepared_batches(spec, tally, rejected_rows, progress):
                 pub.add_prepared(records)
         else:
             batches = scan(
                 fmt, path, reported_by=reported_by, tlp=tlp, recipients=recipients, skip_invalid=skip_invalid,
                 tally=tally,
-                rejected=rejected_rows, progress=progress, encoding=encoding,
+                rejected=rejected_rows, progress=progress, encoding=encoding, known=known if len(known) else None,
             )  # fmt: skip
             for batch in batches:
                 for inc, raw in batch:
@@ -229,7 +240,8 @@ def import_file(
         result.rejected_file = str(rejected_path)
     result.added = pub.result.added
     result.updated = pub.result.updated
-    result.unchanged = pub.result.unchanged
+    result.unchanged = pub.result.unchanged + tally.unchanged
+    result.known = tally.unchanged
     result.tree_size = pub.result.tree_size
     result.seconds = time.perf_counter() - started
     log.info(result.summary())

@@ -18,6 +18,7 @@ from typing import Any
 from sarhad.canonical import canonical_text
 from sarhad.config import Settings, default_database_url, write_settings
 from sarhad.errors import ConfigError, NotFound
+from sarhad.formats.unchanged import derivation
 from sarhad.framework.store import check_not_withdrawn, index_stored
 from sarhad.log.envelope import Envelope
 from sarhad.log.note import Signer
@@ -33,6 +34,7 @@ from sarhad.prepare import (
     DATASET,
     GROUPS,
     RAW_HEADER,
+    RAW_SHA,
     RAW_VALUES,
     ROW,
     SHA,
@@ -42,6 +44,7 @@ from sarhad.prepare import (
     restamp,
 )
 from sarhad.store.db import Database, open_database, sqlite_path
+from sarhad.store.derivations import remember
 from sarhad.store.raw_rows import HeaderIds, raw_row
 from sarhad.store.schema import migrate
 
@@ -180,6 +183,7 @@ class Publisher:
         # the dashboard summaries' changes, written once when the publish ends (see _finish)
         self._deltas = summary.Deltas()
         self.result = PublishResult()
+        self._derived_by: bytes | None = None
 
     @property
     def stamp(self) -> str:
@@ -205,6 +209,12 @@ class Publisher:
             pending[rec[0]] = rec
             if len(pending) >= _BATCH:
                 self.flush()
+
+    def remember_derivations(self, fingerprint: bytes) -> None:
+        """Keep, for every record with a source row queued from now on (written or found unchanged), its
+        derivation under ``fingerprint`` (an import's, :func:`sarhad.formats.unchanged.fingerprint`) and its
+        content hash, so that the next import of its row need not derive it (:mod:`sarhad.store.derivations`)."""
+        self._derived_by = fingerprint
 
     def add_all(self, incidents: Iterable[Incident]) -> None:
         for incident in incidents:
@@ -235,6 +245,8 @@ class Publisher:
         self._pending.clear()
         db = self._node.db
         party = self._node.settings.party
+        if self._derived_by is not None:
+            self._remember(items)
         existing = self._node._existing([item[0] for item in items])
         stamp = self._stamp
         result = self.result
@@ -333,6 +345,18 @@ class Publisher:
                     " ON CONFLICT (id) DO UPDATE SET header = excluded.header, row = excluded.row",
                     replacing,
                 )
+
+    def _remember(
+        self, items: list[tuple[str, str, Prepared | tuple[Incident, dict[str, str] | None, Content]]]
+    ) -> None:
+        derived_by = self._derived_by
+        assert derived_by is not None
+        rows = []
+        for object_id, content_sha, made in items:
+            raw_sha = made[RAW_SHA] if len(made) > 3 else made[0].raw_sha256
+            if raw_sha is not None:
+                rows.append((object_id, derivation(derived_by, raw_sha), content_sha))
+        remember(self._node.db, rows)
 
     def _finish(self) -> None:
         """Write what is queued, then the summaries' changes of the whole publish, once."""

@@ -17,6 +17,7 @@ from sarhad.errors import InvalidInput
 from sarhad.formats.base import RowContext, RowError, TableFormat
 from sarhad.formats.csvio import EXCEL_HINT, NOT_UTF8, read_rows
 from sarhad.formats.seen_ids import SeenIds
+from sarhad.formats.unchanged import KnownRows
 from sarhad.model.incident import Incident, Place
 
 __all__ = ["MAX_REPORTED_ERRORS", "Geography", "Rejected", "RejectedFile", "Tally", "rejection", "scan"]
@@ -40,6 +41,18 @@ class Tally:
     rows: int = 0
     rejected: int = 0
     errors: list[str] = field(default_factory=list)
+    # rows whose record is stored as they would make it again (``known``), not parsed: the import counts them
+    # unchanged
+    unchanged: int = 0
+
+
+class _Known:
+    """A known row's record id, standing for its record among a chunk's rows (never batched)."""
+
+    __slots__ = ("id",)
+
+    def __init__(self, record_id: str) -> None:
+        self.id = record_id
 
 
 class Geography:
@@ -108,6 +121,7 @@ def scan(
     progress: Callable[[int], None] | None = None,
     straight: bool = False,
     encoding: str = "utf-8",
+    known: KnownRows | None = None,
 ) -> Iterator[list[Parsed]]:
     """Yield the good rows of ``path`` as ``(incident, source row)`` in batches of up to ``batch_size``.
 
@@ -122,6 +136,9 @@ def scan(
     row is bad nothing more is yielded: the scan goes on only to collect the first errors, and the caller
     rejects the file (:func:`rejection`). ``progress`` is called with 1000 for every thousand rows read.
     ``encoding`` is the file's text encoding (a name :func:`~sarhad.formats.csvio.check_encoding` accepts).
+    A row among ``known`` (:class:`~sarhad.formats.unchanged.KnownRows`, for these options) is not parsed, only
+    checked for a repeated id, and counted in ``tally.unchanged`` instead of yielded: the store holds its
+    record as parsing it would make it.
     Raises InvalidInput for what breaks the whole file (see :func:`sarhad.formats.csvio.read_rows`).
     """
     geography = Geography()
@@ -135,7 +152,7 @@ def scan(
     seen = SeenIds()
     # the rows of the chunk being read: the good ones (line, record, row) wait for the check of their ids, and
     # the bad ones are counted with the repeats, in line order
-    chunk: list[tuple[int, Incident | tuple[Any, ...], dict[str, str]]] = []
+    chunk: list[tuple[int, Incident | tuple[Any, ...] | _Known, dict[str, str]]] = []
     bad: list[Rejected] = []
     batch: list[Parsed] = []
 
@@ -144,7 +161,10 @@ def scan(
         ids = [rec[0] if isinstance(rec, tuple) else rec.id for _, rec, _ in chunk]
         for (line, rec, row), earlier in zip(chunk, seen.earlier_lines(ids, [c[0] for c in chunk]), strict=True):
             if earlier is None:
-                batch.append((rec, row))
+                if isinstance(rec, _Known):
+                    tally.unchanged += 1
+                else:
+                    batch.append((rec, row))
             else:
                 bad.append((line, row, f"{fmt.id_column}: {row[fmt.id_column].strip()} repeats line {earlier}"))
         chunk.clear()
@@ -164,18 +184,22 @@ def scan(
         if progress is not None and tally.rows % 1000 == 0:
             progress(1000)
         if problem is None:
-            try:
-                incident = parse(row, ctx)
-            except RowError as exc:
-                problem = str(exc)
-            except InvalidInput as exc:
-                problem = f"row: {exc}"
+            found = known.id_of(row) if known is not None else None
+            if found is not None:
+                chunk.append((line, _Known(found), row))
+            else:
+                try:
+                    incident = parse(row, ctx)
+                except RowError as exc:
+                    problem = str(exc)
+                except InvalidInput as exc:
+                    problem = f"row: {exc}"
+                else:
+                    chunk.append((line, incident, row))
         if problem is not None:
             bad.append((line, row, problem))
             if not skip_invalid and len(errors) + len(bad) >= MAX_REPORTED_ERRORS:
                 break
-        else:
-            chunk.append((line, incident, row))
         if tally.rows % _CHUNK == 0:
             settle()
             if len(batch) >= batch_size:

@@ -104,6 +104,7 @@ _COMPONENT_MODULES: Final = {
     "exchange": "sarhad.exchange.schema",
     "recipients": "sarhad.store.recipients",
     "raw_rows": "sarhad.store.raw_rows",
+    "import_derivations": "sarhad.store.derivations",
 }
 
 
