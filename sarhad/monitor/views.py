@@ -51,6 +51,7 @@ _SUMMARY_FIELDS: Final = frozenset(
         "admin1_spellings",
         "perpetrator",
         "perpetrator_spellings",
+        "dialect",  # of the spellings
         "reported_by",
         "dataset",
         "tlp",
