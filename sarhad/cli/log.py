@@ -191,10 +191,14 @@ def log_prove(
 ) -> None:
     """Prove that an object version is in the log: its leaf, the inclusion proof and the signed checkpoint
     (with --cosigned, its witnesses' cosignatures too, for 'log check-proof --witness-key')."""
-    log = state(ctx).node().log
+    node = state(ctx).node()
+    log = node.log
     tree_size = _latest_size(log) if size is None else size
     checkpoint = log.checkpoint(tree_size)
-    index = log.find_object(object_id, version)
+    try:
+        index = log.find_object(object_id, version)
+    except NotFound as exc:
+        raise NotFound(f"{exc}{_logged_by_peer(node, object_id, version)}") from None
     if index >= tree_size:
         raise NotFound(f"{object_id} is leaf {index}, not yet covered by the checkpoint at size {tree_size}")
     leaf = log.leaf(index)
@@ -220,6 +224,23 @@ def log_prove(
         console.print(f"  {h}", highlight=False)
     console.print("checkpoint:", highlight=False)
     sys.stdout.write(out["checkpoint"] or "")
+
+
+def _logged_by_peer(node: Any, object_id: str, version: str | None) -> str:
+    """Where a version missing from this node's log is logged, when a peer's sync brought it: both parties may
+    report under one object id, and each version is in the log of the party that published it."""
+    sql = "SELECT origin, modified FROM objects WHERE id = ? AND origin <> ?"
+    params: tuple[str, ...] = (object_id, node.settings.party)
+    if version is not None:
+        sql, params = sql + " AND modified = ?", (*params, version)
+    rows = node.db.fetchall(sql + " ORDER BY modified DESC LIMIT 1", params)
+    if not rows:
+        return ""
+    party, modified = str(rows[0][0]), str(rows[0][1])
+    return (
+        f"; this node holds {object_id}@{modified} from party {party}, whose own log holds it: ask {party}'s node"
+        f" for its proof ('sarhad log prove {object_id} --version {modified}' there)"
+    )
 
 
 @log_app.command("consistency")

@@ -4,15 +4,19 @@ and the log API's answers to a wrong request."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
 from sarhad.cli import main
+from sarhad.importer import import_file
 from sarhad.node import Node
 from sarhad.web.auth import create_token
+from tests.conftest import UCDP_SAMPLE
 from tests.log.helpers import note_id, publish_notes
+from tests.node_pair import Pair, peered, pk_and_ir
 from tests.web.conftest import serving
 
 
@@ -181,3 +185,36 @@ def test_check_proof_names_a_bad_proof_hash_and_a_checkpoint_cut_short(
     assert (
         f"error: {path}: not a signed checkpoint (malformed note: no blank line before the signatures) nor JSON;" in err
     )
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def pair(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Node, Node]]:
+    """PK and IR, each of which imported the same UCDP rows (so each reports under the same incident ids), and
+    PK synced IR's log over loopback."""
+    with pk_and_ir(tmp_path, request) as (pk, ir):
+        import_file(pk, "ucdp", UCDP_SAMPLE)
+        import_file(ir, "ucdp", UCDP_SAMPLE)
+        with peered(pk, ir):
+            Pair(pk, ir).pk_syncs()
+        yield pk, ir
+
+
+def test_prove_of_a_version_a_peer_logged_says_whose_log_holds_it(
+    capsys: pytest.CaptureFixture[str], pair: tuple[Node, Node]
+) -> None:
+    pk, _ = pair
+    row = pk.db.fetchone("SELECT id, modified FROM objects WHERE origin = 'IR' AND type = 'incident' ORDER BY id")
+    assert row is not None
+    object_id, modified = str(row[0]), str(row[1])
+    assert pk.db.fetchone("SELECT 1 FROM objects WHERE id = ? AND origin = 'PK'", (object_id,)) is not None
+    code, _, err = run(capsys, pk.settings.home, "log", "prove", object_id, "--version", modified)
+    assert code == 1
+    assert (
+        f"error: {object_id}@{modified} is not in the log; this node holds {object_id}@{modified} from party IR,"
+        f" whose own log holds it: ask IR's node for its proof ('sarhad log prove {object_id} --version {modified}'"
+        " there)"
+    ) in " ".join(err.split())
+    # PK's own version of the same incident is in PK's log, and an id no one logged is only said to be absent.
+    assert run(capsys, pk.settings.home, "log", "prove", object_id)[0] == 0
+    code, _, err = run(capsys, pk.settings.home, "log", "prove", "incident--00000000-0000-4000-8000-000000000000")
+    assert code == 1 and err.strip().endswith("is not in the log")
