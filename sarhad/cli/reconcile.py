@@ -258,9 +258,30 @@ def split_cmd(
     _after(ctx, out, json_out)
 
 
+def _reported_twice(db: Any, members: list[str]) -> list[tuple[str, list[str]]]:
+    """Each source (as the joint view names it) that reported two or more of ``members``, with their source ids."""
+    from sarhad.reconcile.joint import reporter_label
+
+    by_source: dict[str, list[str]] = {}
+    for start in range(0, len(members), 500):
+        chunk = members[start : start + 500]
+        rows = db.fetchall(
+            f"SELECT reported_by, dataset, source_id FROM incidents WHERE id IN ({','.join('?' * len(chunk))})",
+            tuple(chunk),
+        )
+        for reported_by, dataset, source_id in rows:
+            by_source.setdefault(reporter_label(str(reported_by), str(dataset)), []).append(str(source_id))
+    return [(who, sorted(sids)) for who, sids in sorted(by_source.items()) if len(sids) > 1]
+
+
 def merge_cmd(
     ctx: typer.Context,
     clusters: list[str] = _CLUSTERS,
+    same_source: bool = typer.Option(
+        False,
+        "--same-source",
+        help="Merge even when a source reported two of the records (one incident reported twice).",
+    ),
     note: str = _NOTE,
     tlp: str = _TLP,
     json_out: bool = _JSON,
@@ -274,6 +295,17 @@ def merge_cmd(
     if len(ids) < 2:
         raise InvalidInput(f"merge needs two or more different clusters, got {', '.join(ids)}")
     members = [m for ms in member_ids(db, ids).values() for m in ms]
+    twice = _reported_twice(db, members)
+    if twice and not same_source:
+        said = "; ".join(
+            f"{who} reported {len(sids)}" + (" of these records" if n == 0 else "") + f" ({', '.join(sids)})"
+            for n, (who, sids) in enumerate(twice)
+        )
+        raise InvalidInput(
+            f"merging {', '.join(ids)} would make one incident of {said}: a source reports an incident once, so"
+            " these are most likely different incidents, and nothing was published. If they are one incident that"
+            " a source reported more than once, merge again with --same-source"
+        )
     out = _decide(ctx, Decision("merge", tuple(members), clusters=tuple(ids), note=note), tlp)
     _after(ctx, out, json_out)
 

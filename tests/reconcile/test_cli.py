@@ -91,7 +91,7 @@ def test_merge_and_confirm_keep_records_together(home: Path, capsys: pytest.Capt
     run(capsys, home, "reconcile")
     groups = by_sources(clusters(capsys, home))
     a, b = groups[frozenset({"PK-1", "PAK-1"})], groups[frozenset({"PK-2", "PAK-2"})]
-    code, _, err = run(capsys, home, "clusters", "merge", a, b)
+    code, _, err = run(capsys, home, "clusters", "merge", a, b, "--same-source")
     assert code == 0, err
     groups = by_sources(clusters(capsys, home))
     assert frozenset({"PK-1", "PAK-1", "PK-2", "PAK-2"}) in groups
@@ -99,6 +99,38 @@ def test_merge_and_confirm_keep_records_together(home: Path, capsys: pytest.Capt
     merged = by_sources(clusters(capsys, home))[frozenset({"PK-1", "PAK-1", "PK-2", "PAK-2"})]
     code, out, _ = run(capsys, home, "clusters", "confirm", merged)
     assert code == 0 and "confirm: 4 records now in" in out
+
+
+def test_merging_two_incidents_of_one_source_is_refused_unless_said(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """PK and ACLED each reported both Quetta attacks: merging their clusters would make one incident that each
+    source reported twice, which is most likely a mistake, and a decision once published stays in the log. It is
+    refused before anything is published, naming the sources and their records, unless --same-source says so."""
+    run(capsys, home, "reconcile")
+    groups = by_sources(clusters(capsys, home))
+    a, b = groups[frozenset({"PK-1", "PAK-1"})], groups[frozenset({"PK-2", "PAK-2"})]
+    saravan = groups[frozenset({"PK-3", "IR-3"})]
+    decisions = len(_decision_objects(home))
+    code, _, err = run(capsys, home, "clusters", "merge", a, b)
+    assert code == 1, err
+    assert "ACLED reported 2 of these records (PAK-1, PAK-2); PK reported 2 (PK-1, PK-2)" in err, err
+    assert "--same-source" in err and "nothing was published" in err
+    assert len(_decision_objects(home)) == decisions
+    assert len(by_sources(clusters(capsys, home))) == len(groups)
+    # PK reported the Saravan attack and a Quetta one: still two reports of one source
+    code, _, err = run(capsys, home, "clusters", "merge", a, saravan)
+    assert code == 1 and "PK reported 2 of these records (PK-1, PK-3)" in err, err
+    code, out, err = run(capsys, home, "clusters", "merge", a, b, "--same-source")
+    assert code == 0 and "merge: 4 records now in" in out, err
+
+
+def _decision_objects(home: Path) -> list[str]:
+    node = Node.open(_settings(home))
+    try:
+        return [str(i) for (i,) in node.db.fetchall("SELECT id FROM objects WHERE type = ?", (DECISION_TYPE,))]
+    finally:
+        node.close()
 
 
 def test_decision_errors_exit_non_zero_with_a_message(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
