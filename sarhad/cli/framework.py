@@ -594,7 +594,8 @@ def dispute_list(
                 r["raised_by"],
                 r["level"],
                 r["status"],
-                r["reply_due"] + (" (overdue)" if r["overdue"] else ""),
+                # all positions in: the date is no longer a reply owed
+                r["reply_due"] + (" (overdue)" if r["overdue"] else "" if r["awaiting"] else " (replied)"),
                 r["summary"],
             ]
             for r in rows
