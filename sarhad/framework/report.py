@@ -276,6 +276,12 @@ def _concerns(
     return out[:5]
 
 
+def _province_cell(group: dict[str, Any]) -> tuple[int, int | None]:
+    """(incidents, killed best) of a province's stats group; killed is None when no incident gives a figure."""
+    killed = group["killed"]
+    return group["incidents"], (None if killed["unknown"] == group["incidents"] else killed["best"])
+
+
 def _recommendations(
     data: FrameworkData,
     cur: dict[str, CommitmentStatus],
@@ -390,7 +396,8 @@ def _security(db: Database, data: FrameworkData, q: Quarter, readable: Readable 
                 "incidents": s["incidents"],
                 "killed": s["killed"]["best"],
                 "killed_unknown": s["killed"]["unknown"],
-                "by": {n: (by[n]["incidents"], by[n]["killed"]["best"]) if n in by else (0, 0) for n in top},
+                # killed None: none of the province's incidents gives a figure, which a 0 would read as none killed
+                "by": {n: _province_cell(by[n]) if n in by else (0, 0) for n in top},
             }
         )
     near_filters = readable_only(Filters(since=q.start.isoformat(), until=q.end.isoformat(), near_border=50))
