@@ -131,6 +131,8 @@ def parse_note(note: str) -> Note:
     text = note[: split + 1]
     sigs = note[split + 2 :]
     _check_text(text)
+    if not sigs:
+        raise InvalidInput("malformed note: no signature line after the blank line (the note is not signed)")
     if not sigs.endswith("\n"):
         raise InvalidInput("malformed note: the signature lines must end with a newline")
     out: list[Signature] = []

@@ -185,6 +185,12 @@ def test_check_proof_names_a_bad_proof_hash_and_a_checkpoint_cut_short(
     assert (
         f"error: {path}: not a signed checkpoint (malformed note: no blank line before the signatures) nor JSON;" in err
     )
+    code, err = check(note[: note.index("\n\n") + 2])
+    assert code == 1
+    assert (
+        f"error: {path}: not a signed checkpoint (malformed note: no signature line after the blank line (the note is"
+        " not signed)) nor JSON;" in err
+    )
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
