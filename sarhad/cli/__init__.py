@@ -15,6 +15,7 @@ The same holds for stderr (``2>&1 | head``).
 from __future__ import annotations
 
 import errno
+import inspect
 import logging
 import os
 import select
@@ -24,6 +25,7 @@ from typing import Any, Final, TextIO, cast
 
 import click
 import typer
+import typer.main
 
 from sarhad.cli._shared import State, err_console
 from sarhad.errors import SarhadError
@@ -271,11 +273,28 @@ def main(argv: list[str] | None = None) -> int:
     return code
 
 
+def command() -> Any:
+    """The click command tree of :data:`app`, each help paragraph one flowing text: a docstring's single line
+    breaks are where its source wraps, and rich would keep them on the terminal ("(another dataset, a" alone on
+    a line). A paragraph that starts with ``\\b`` keeps its lines, as click's own rule has it."""
+    root = typer.main.get_command(app)
+    _reflow(root)
+    return root
+
+
+def _reflow(cmd: Any) -> None:
+    if cmd.help:
+        paragraphs = inspect.cleandoc(cmd.help).split("\n\n")
+        cmd.help = "\n\n".join(p if p.startswith("\b") else " ".join(p.split("\n")) for p in paragraphs)
+    for sub in getattr(cmd, "commands", {}).values():
+        _reflow(sub)
+
+
 def _run(argv: list[str] | None, stdout_before: tuple[int, int, int] | None) -> int:
     """Run the command; every way it can end, as an exit status (see the module doc)."""
     try:
         # Without standalone mode, click returns a command's typer.Exit code instead of raising it.
-        code = app(args=argv, prog_name="sarhad", standalone_mode=False)
+        code = command()(args=argv, prog_name="sarhad", standalone_mode=False)
     except SystemExit as exc:
         broken = _epipe(exc)
         if broken is None:

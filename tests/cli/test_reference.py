@@ -38,3 +38,17 @@ def test_no_help_text_loses_words_to_rich_markup() -> None:
 
     walk(typer.main.get_command(app), "sarhad")
     assert not lost, "help texts rich would cut:\n" + "\n".join(lost)
+
+
+def test_help_paragraphs_wrap_to_the_terminal_not_to_the_source() -> None:
+    """A docstring's line breaks are where its source wraps at 120 columns: ``export --help`` printed "(another
+    dataset, a" alone on a line of an 80-column terminal. Every paragraph reads as one flowing text."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "COLUMNS": "200", "TERM": "dumb"}
+    shown = subprocess.run(
+        [sys.executable, "-m", "sarhad", "export", "--help"], capture_output=True, text=True, env=env, check=True
+    ).stdout
+    assert "from other sources (another dataset, a party's report, a news article, a peer) are converted" in shown
