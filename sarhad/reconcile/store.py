@@ -381,12 +381,37 @@ def list_clusters(
     return list(out.values())
 
 
+def _merged_into(db: Database, ident: str) -> list[str]:
+    """The clusters that now hold the records of cluster ``ident`` when an analyst's merge named it, else []."""
+    if not ident.startswith("cluster--"):
+        return []
+    records: list[str] = []
+    rows = db.fetchall("SELECT body FROM objects WHERE type = ? AND body LIKE ?", (DECISION_TYPE, f"%{ident}%"))
+    for (body,) in rows:
+        obj = json.loads(body)
+        if obj.get("decision") == "merge" and ident in obj.get("cluster_ids", ()):
+            records += [str(r) for r in obj.get("object_refs", ())]
+    found: set[str] = set()
+    for start in range(0, len(records), 500):
+        chunk = records[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = db.fetchall(f"SELECT DISTINCT cluster_id FROM reconcile_members WHERE incident_id IN ({marks})", chunk)
+        found |= {str(c) for (c,) in rows}
+    return sorted(found)
+
+
 def cluster_of(db: Database, ident: str) -> str:
     """The cluster id for a cluster id or an incident id. Raises NotFound when neither is known."""
     if db.fetchone("SELECT 1 FROM reconcile_clusters WHERE cluster_id = ?", (ident,)) is not None:
         return ident
     row = db.fetchone("SELECT cluster_id FROM reconcile_members WHERE incident_id = ?", (ident,))
     if row is None:
+        now = _merged_into(db, ident)
+        if now:
+            raise NotFound(
+                f"no cluster {ident}: it was merged; its records are now in {', '.join(now)}"
+                " (a cluster's id may change as it grows: a member incident's id always finds its cluster)"
+            )
         raise NotFound(f"no cluster {ident} (run `sarhad reconcile` first, or check the id)")
     return str(row[0])
 

@@ -125,6 +125,26 @@ def test_merging_two_incidents_of_one_source_is_refused_unless_said(
     assert code == 0 and "merge: 4 records now in" in out, err
 
 
+def test_a_cluster_merged_away_says_where_its_records_went(any_node: Node, capsys: pytest.CaptureFixture[str]) -> None:
+    """After a merge, one of the two cluster ids is gone: the analyst who still holds it is told which cluster its
+    records are in now, not to run reconcile (which changes nothing)."""
+    from tests.reconcile.conftest import quetta_day
+
+    any_node.publish(quetta_day())
+    home = any_node.settings.home
+    run(capsys, home, "reconcile")
+    groups = by_sources(clusters(capsys, home))
+    a, b = groups[frozenset({"PK-1", "PAK-1"})], groups[frozenset({"PK-2", "PAK-2"})]
+    code, out, err = run(capsys, home, "clusters", "merge", a, b, "--same-source", "--json")
+    assert code == 0, err
+    (kept,) = json.loads(out)["clusters"]
+    gone = a if kept == b else b
+    code, _, err = run(capsys, home, "clusters", "show", gone)
+    assert code == 1 and f"no cluster {gone}: it was merged; its records are now in {kept}" in err, err
+    code, _, err = run(capsys, home, "clusters", "show", "cluster--missing")
+    assert code == 1 and "no cluster cluster--missing" in err and "merged" not in err
+
+
 def _decision_objects(home: Path) -> list[str]:
     node = Node.open(_settings(home))
     try:
