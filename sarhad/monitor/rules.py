@@ -57,9 +57,9 @@ __all__ = [
 _NAME_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_. ")
 
 
-def _positive(name: str, value: float | None) -> None:
+def _positive(rule: str, field: str, value: float | None) -> None:
     if value is not None and not value > 0:
-        raise InvalidInput(f"rule {name}: expected a positive number, found {value}")
+        raise InvalidInput(f"rule {rule!r}: {field}: expected a positive number, found {value:g}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,11 +86,11 @@ class Rule:
     def __post_init__(self) -> None:
         if not self.name.strip() or not set(self.name) <= _NAME_CHARS or len(self.name) > 80:
             raise InvalidInput(f"rule name {self.name!r} must be 1-80 letters, digits, spaces or '-', '_', '.'")
-        _positive("near_border_km", self.near_border_km)
-        _positive("crossing_km", self.crossing_km)
-        _positive("surge_window_days", self.surge_window_days)
-        _positive("surge_factor", self.surge_factor)
-        _positive("surge_baseline_days", self.surge_baseline_days)
+        _positive(self.name, "near_border_km", self.near_border_km)
+        _positive(self.name, "crossing_km", self.crossing_km)
+        _positive(self.name, "surge_window_days", self.surge_window_days)
+        _positive(self.name, "surge_factor", self.surge_factor)
+        _positive(self.name, "surge_baseline_days", self.surge_baseline_days)
         if self.surge_min_count < 0:
             raise InvalidInput(f"rule {self.name}: surge_min_count {self.surge_min_count} is negative")
         if self.min_killed is not None and self.min_killed < 0:

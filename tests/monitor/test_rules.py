@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from sarhad.node import Node
 
 
 @pytest.fixture
-def node(tmp_path: Path) -> Node:
+def node(tmp_path: Path) -> Iterator[Node]:
     n = Node.init(tmp_path / "pk", "PK")
     yield n
     n.close()
@@ -29,6 +30,10 @@ def test_rule_without_condition_is_refused() -> None:
         ({"name": ""}, "must be 1-80"),
         ({"name": "a/b", "min_killed": 1}, "must be 1-80"),
         ({"name": "x", "near_border_km": 0}, "expected a positive number"),
+        (
+            {"name": "border", "near_border_km": -5},
+            r"rule 'border': near_border_km: expected a positive number, found -5",
+        ),
         ({"name": "x", "min_killed": -1}, "is negative"),
         ({"name": "x", "surge_window_days": 7}, "needs both"),
         ({"name": "x", "polygon": ((61.0, 27.0), (62.0, 27.0))}, "at least 3 points"),
