@@ -5,8 +5,10 @@ counted once, with its consensus figures (the span's low and high and the consen
 :mod:`sarhad.reconcile.joint`); a cluster's range runs from the smallest to the largest of the three, as an
 incident's does in ``stats``. A cluster is counted when any of its members matches the filters, with the
 figures of the matching members; it falls in the group most of those members fall in (ties: the smallest
-key). Records that no run has clustered yet count as incidents of their own. As in the joint view, ACLED's
-0 killed (which may mean "no information") is not a count.
+key), except by ``reported-by`` and ``dataset``: a cluster that several sources reported counts under them
+together ("IR + PK"), since it is their joint report and no one source's. Records that no run has clustered
+yet count as incidents of their own. As in the joint view, ACLED's 0 killed (which may mean "no information")
+is not a count.
 """
 
 from __future__ import annotations
@@ -63,6 +65,15 @@ def _key(values: list[Any]) -> Any:
     return min(counts, key=lambda k: (-counts[k], k is not None, "" if k is None else str(k)))
 
 
+def _sources_key(values: list[Any]) -> Any:
+    """The key of a cluster grouped by who reported it: its one source, or its sources together ("IR + PK")."""
+    known = sorted({str(v) for v in values if v is not None})
+    return " + ".join(known) if known else None
+
+
+_BY_SOURCE = frozenset({"reported-by", "dataset"})
+
+
 def dedup_stats(db: Database, by: str | None = None, filters: Filters | None = None) -> dict[str, Any]:
     """Incidents, killed and wounded counting each cluster once (see the module docstring).
 
@@ -92,7 +103,8 @@ def dedup_stats(db: Database, by: str | None = None, filters: Filters | None = N
     for keys, members in clusters.values():
         _add(total, members)
         if by is not None:
-            _add(groups.setdefault(_key(keys), _empty()), members)
+            key = _sources_key(keys) if by in _BY_SOURCE else _key(keys)
+            _add(groups.setdefault(key, _empty()), members)
     if by is None:
         return total
     ordered = sorted(groups, key=lambda k: (k is not None, "" if k is None else str(k)))
