@@ -1,5 +1,6 @@
 """The dates a user gives to bound a window (``--since``/``--until`` on the command line, ``since``/``until``
-in the dashboard's query): a year, a month or a day."""
+in the dashboard's query): a year, a month or a day; and an incident's date as a listing shows it, no more
+exactly than it is known (:func:`shown_date`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Final
 
 from sarhad.errors import InvalidInput
 
-__all__ = ["WINDOW_DAY_PATTERN", "check_window", "window_day"]
+__all__ = ["WINDOW_DAY_PATTERN", "check_window", "shown_date", "window_day"]
 
 WINDOW_DAY_PATTERN: Final = "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 """A window's day as a user writes it: YYYY, YYYY-MM or YYYY-MM-DD (the description publishes it)."""
@@ -50,3 +51,29 @@ def check_window(since: str | None, until: str | None, since_name: str, until_na
     """
     if since and until and since > until:
         raise InvalidInput(f"{since_name} {since} is after {until_name} {until}: the window holds no day")
+
+
+def _month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def shown_date(start: str, end: str, precision: str) -> str:
+    """An incident's date range ``start``..``end`` (ISO days) with its precision, as exactly as it is known.
+
+    A date known only to the year (GTD's ``imonth`` 0, UCDP's ``date_prec`` 5) spans whole years, and one known
+    to the month whole months, whichever days the source gave as the range's first and last (a year-only date
+    runs from its first year's 1 January to its last year's 31 December); the range is then written in its
+    shortest exact form: ``2008`` for a whole year, ``2008-03`` for a whole month, ``2008-03-14`` for a day,
+    else ``first..last`` (years, months or days).
+    """
+    first, last = date.fromisoformat(start), date.fromisoformat(end)
+    if precision == "year":
+        first, last = first.replace(month=1, day=1), last.replace(month=12, day=31)
+    elif precision == "month":
+        first, last = first.replace(day=1), _month_end(last)
+    if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31):
+        return f"{first.year:04d}" if first.year == last.year else f"{first.year:04d}..{last.year:04d}"
+    if first.day == 1 and last == _month_end(last):
+        one, other = first.isoformat()[:7], last.isoformat()[:7]
+        return one if one == other else f"{one}..{other}"
+    return first.isoformat() if first == last else f"{first.isoformat()}..{last.isoformat()}"

@@ -310,7 +310,13 @@ def incidents_list(
     limit: int = typer.Option(None, "--limit", min=1, help="At most this many."),
     json_out: bool = _JSON,
 ) -> None:
-    """List incidents (oldest first) as a table or JSON."""
+    """List incidents (oldest first) as a table or JSON.
+
+    The table shows a date as exactly as it is known: 2008 for a date known only to the year, 2008-03 for one
+    known to the month, a range (2019-03-30..2019-04-05) for a span of days. --json gives the stored
+    date_start, date_end and date_precision.
+    """
+    from sarhad._internal.dates import shown_date
     from sarhad.store.incidents import query_incidents
 
     node = state(ctx).node()
@@ -337,7 +343,7 @@ def incidents_list(
         [
             [
                 r["id"],
-                r["date_start"],
+                shown_date(r["date_start"], r["date_end"], r["date_precision"]),
                 r["reported_by"],
                 r["place"] or "",
                 r["admin1"] or "",
