@@ -384,7 +384,8 @@ def indicator_record(
     out = record_indicator(
         state(ctx).node(), indicator, quarter, value, party=party, comment=comment, source=source, evidence=evidence
     )
-    _done(json_out, out, f"{out['party']} {out['indicator']} {out['quarter']} = {out['value']}")
+    given = "(no value)" if out["value"] is None else _number(out["value"])
+    _done(json_out, out, f"{out['party']} {out['indicator']} {out['quarter']} = {given}")
 
 
 @indicator_app.command("target")
@@ -434,8 +435,8 @@ def _target_words(target: dict[str, Any], baseline: dict[str, Any] | None) -> st
 
 
 def _number(value: float) -> str:
-    """5.0 as ``5``, 2.5 as ``2.5``."""
-    return f"{value:g}"
+    """5.0 as ``5``, 2.5 as ``2.5``, 1234567.0 as ``1234567`` (not ``1.23457e+06``)."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
 @milestone_app.command("list")
@@ -491,7 +492,12 @@ def milestone_update(
     from sarhad.framework.ops import update_milestone
 
     out = update_milestone(state(ctx).node(), milestone, status=status, date_met=date_met, due=due, reason=reason)
-    _done(json_out, out, f"{out['milestone']}: {out['status']}")
+    words = f"{out['milestone']}: {out['status']}"
+    if out.get("date_met") and (status is not None or date_met is not None):
+        words += f", met on {out['date_met']}"
+    if due is not None:
+        words += f"; due {out['due_revised']} (planned {out['due'] or 'unspecified'})"
+    _done(json_out, out, words)
 
 
 # -- disputes ----------------------------------------------------------------------------------------------
