@@ -16,9 +16,13 @@ look at once instead of at its next poll.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
+import secrets
 import weakref
+from collections import deque
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -26,11 +30,24 @@ from sarhad.errors import SarhadError
 from sarhad.monitor.alerts import Alert
 from sarhad.store.db import Database
 
-__all__ = ["END", "Broadcaster", "Event", "Subscription", "Watcher", "close_streams", "wake_watchers"]
+__all__ = [
+    "END",
+    "HISTORY",
+    "Broadcaster",
+    "Event",
+    "Subscription",
+    "Watcher",
+    "close_streams",
+    "frames",
+    "sequences",
+    "wake_watchers",
+]
 
 log = logging.getLogger(__name__)
 
 _BATCH: Final = 500
+HISTORY: Final = 2000
+"""How many of the latest events a :class:`Broadcaster` keeps to replay to a stream that reconnects."""
 # an alert's columns (Alert.of_row), then its current version's TLP and origin, then its seq
 _ALERT_COLUMNS: Final = (
     "a.id, a.rule, a.incident_id, a.origin, a.reason, a.created, a.version, a.lapsed, a.updated, a.changes,"
@@ -73,10 +90,14 @@ class Event:
     tlp: str
     origin: str
     recipients: tuple[str, ...] = ()
+    number: int = 0
+    """Its place in its broadcaster's order (1, 2, ...; 0 until published)."""
 
-    def to_sse(self) -> str:
-        """The event as a ``text/event-stream`` frame (WHATWG HTML §9.2)."""
-        return f"event: {self.kind}\ndata: {json.dumps(self.data, ensure_ascii=False, separators=(',', ':'))}\n\n"
+    def to_sse(self, event_id: str | None = None) -> str:
+        """The event as a ``text/event-stream`` frame (WHATWG HTML §9.2), with ``event_id`` as its ``id:``."""
+        head = f"id: {event_id}\n" if event_id else ""
+        data = json.dumps(self.data, ensure_ascii=False, separators=(",", ":"))
+        return f"{head}event: {self.kind}\ndata: {data}\n\n"
 
 
 END: Final = Event("end", {}, "CLEAR", "")
@@ -115,12 +136,46 @@ class Subscription:
 
 
 class Broadcaster:
-    """Fans events out to subscribers. Use from the event loop's thread."""
+    """Fans events out to subscribers. Use from the event loop's thread.
 
-    def __init__(self) -> None:
+    It numbers the events it publishes (1, 2, ... in the order published) and keeps the latest :data:`HISTORY` of
+    them, so that a stream that reconnects with the id of the last event it got (:meth:`event_id`, SSE's
+    ``Last-Event-ID``) is sent those it missed (:meth:`replay`). An id names the broadcaster too (``epoch``, random
+    per broadcaster): a restarted server's numbers are not those of the one before it.
+    """
+
+    def __init__(self, history: int = HISTORY) -> None:
         self._subscribers: set[Subscription] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self.epoch = secrets.token_hex(6)
+        self._history: deque[Event] = deque(maxlen=history)
+        self._last = 0
         _broadcasters.add(self)
+
+    @property
+    def last(self) -> int:
+        """The number of the latest event published (0 before the first)."""
+        return self._last
+
+    def event_id(self, number: int) -> str:
+        """The stream's ``id:`` of the place after event ``number``: ``EPOCH-NUMBER``."""
+        return f"{self.epoch}-{number}"
+
+    def position(self, event_id: str | None) -> int | None:
+        """The number named by ``event_id`` (a stream's ``Last-Event-ID``), or None when it names no place in this
+        broadcaster's order: absent, malformed, another broadcaster's (a server since restarted) or ahead of it."""
+        epoch, _, number = (event_id or "").strip().partition("-")
+        if epoch != self.epoch or not (number.isascii() and number.isdigit()) or int(number) > self._last:
+            return None
+        return int(number)
+
+    def replay(self, after: int) -> list[Event] | None:
+        """The events published after number ``after``, in order; None when some of them are no longer kept."""
+        if after >= self._last:
+            return []
+        if not self._history or self._history[0].number > after + 1:
+            return None
+        return [e for e in self._history if e.number > after]
 
     def __len__(self) -> int:
         return len(self._subscribers)
@@ -135,8 +190,14 @@ class Broadcaster:
         self._subscribers.discard(sub)
 
     def publish(self, events: list[Event]) -> None:
+        """Number ``events``, keep them for :meth:`replay` and send them to every subscriber."""
+        numbered = []
+        for event in events:
+            self._last += 1
+            numbered.append(dataclasses.replace(event, number=self._last))
+        self._history.extend(numbered)
         for sub in list(self._subscribers):
-            for event in events:
+            for event in numbered:
                 sub.put(event)
 
     def close(self) -> None:
@@ -144,6 +205,84 @@ class Broadcaster:
         for sub in list(self._subscribers):
             sub.close()
         self._subscribers.clear()
+
+
+async def frames(
+    broadcaster: Broadcaster,
+    last_event_id: str | None,
+    may_read: Callable[[Event], bool],
+    *,
+    lifetime: float,
+    keepalive: float,
+) -> AsyncGenerator[str, None]:
+    """One live stream's ``text/event-stream`` frames, for ``lifetime`` seconds (or until the server stops).
+
+    Each event goes with its ``id:`` (:meth:`Broadcaster.event_id`); an event the reader may not read
+    (``may_read``) is not sent, and a frame with only an ``id:`` tells the reader its place at the start and,
+    when events it may not read moved it, at a keep-alive and at the end, so that its place stays one the
+    broadcaster keeps. A stream opened with ``last_event_id`` (SSE's ``Last-Event-ID``) first gets the events published
+    after that id, and then the new ones: none is sent twice or skipped. When those events are no longer kept
+    (the id is another broadcaster's, a server since restarted, or the gap is longer than :data:`HISTORY`) its
+    first event is ``resync`` (``{"reason": "restarted"}`` or ``{"reason": "too_old"}``): the reader must read
+    again what it shows. So it is, too, when a reader this slow lost events from its queue meanwhile.
+    """
+    sub = broadcaster.subscribe()  # before the replay is read, in the same step: the two meet without a gap
+    sent, told = broadcaster.last, -1  # told: the place the reader was last told (by an event's id or alone)
+    missed: list[Event] | None = []
+    if last_event_id is not None:
+        after = broadcaster.position(last_event_id)
+        missed = None if after is None else broadcaster.replay(after)
+    try:
+        yield "retry: 1000\n: connected\n\n"
+        if missed is None:
+            mine = str(last_event_id).strip().startswith(broadcaster.epoch + "-")
+            told = sent
+            yield _resync(broadcaster, sent, "too_old" if mine else "restarted")
+        for event in missed or []:
+            if may_read(event):
+                told = event.number
+                yield event.to_sse(broadcaster.event_id(event.number))
+        if told != sent:
+            told = sent
+            yield _place(broadcaster, sent)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + lifetime
+        while loop.time() < deadline:
+            got = await sub.get(keepalive)
+            if got is END:
+                break  # the server is stopping: end before the database closes
+            if got is None:
+                yield ": keep-alive\n\n" if told == sent else _place(broadcaster, sent)
+                told = sent
+                continue
+            if got.number <= sent:
+                continue
+            batch = [got] if got.number == sent + 1 else broadcaster.replay(sent)  # the queue lost events
+            if batch is None:
+                sent = told = broadcaster.last
+                yield _resync(broadcaster, sent, "too_old")
+                continue
+            for item in batch:
+                if item.number > got.number:
+                    break  # the rest come from the queue
+                sent = item.number
+                if may_read(item):
+                    told = sent
+                    yield item.to_sse(broadcaster.event_id(sent))
+        if told != sent:
+            yield _place(broadcaster, sent)
+    finally:
+        broadcaster.unsubscribe(sub)
+
+
+def _resync(broadcaster: Broadcaster, number: int, reason: str) -> str:
+    """The ``resync`` frame: the events before ``number`` that the reader missed are not kept (``reason``)."""
+    return f"id: {broadcaster.event_id(number)}\nevent: resync\ndata: {json.dumps({'reason': reason})}\n\n"
+
+
+def _place(broadcaster: Broadcaster, number: int) -> str:
+    """A frame with an ``id:`` alone: the reader's place is after event ``number`` (no event is dispatched)."""
+    return f"id: {broadcaster.event_id(number)}\n\n"
 
 
 class Watcher:
@@ -177,12 +316,8 @@ class Watcher:
     def _tops(self) -> tuple[int, int, int, int]:
         """The highest ``seq`` of ``objects``, ``alerts``, ``alert_events`` and ``withheld_versions``, read in one
         statement (one snapshot)."""
-        row = self.db.fetchone(
-            "SELECT (SELECT MAX(seq) FROM objects), (SELECT MAX(seq) FROM alerts), (SELECT MAX(seq) FROM alert_events),"
-            " (SELECT MAX(seq) FROM withheld_versions)"
-        )
-        assert row is not None
-        return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0), int(row[3] or 0)
+        tops = sequences(self.db)
+        return tops["objects"], tops["alerts"], tops["alert_events"], tops["withheld_versions"]
 
     def poll(self) -> list[Event]:
         """One look: the events for the incidents stored, the alerts raised and the alerts changed since the last.
@@ -223,6 +358,7 @@ class Watcher:
         events = []
         for item in sorted(found, key=lambda item: order.get(str(item["id"]), len(order))):
             named = _recipients(self.db, str(item["id"])) if item["tlp"] == "RED" else ()
+            item = {**item, "seq": {"objects": _current_seq(self.db, str(item["id"]))}}
             events.append(Event("incident", item, item["tlp"], item["origin"], named))
         return events + self._listed_again([str(item["id"]) for item in found])
 
@@ -236,7 +372,7 @@ class Watcher:
             (self._alert_seq, top, _BATCH),
         )
         self._alert_seq = int(rows[-1][_SEQ]) if len(rows) == _BATCH else max(top, self._alert_seq)
-        return self._alert_events([r for r in rows if r[_TLP] is not None])
+        return self._alert_events([r for r in rows if r[_TLP] is not None], cause=lambda r: {"alerts": int(r[_SEQ])})
 
     def _new_changes(self, top: int) -> list[Event]:
         """The ``alert_update`` events of the changes of alerts stored since the last look (those whose incident
@@ -255,7 +391,12 @@ class Watcher:
                 continue
             change = {"event": str(r[_SEQ + 2]), "version": str(r[_SEQ + 3]), "changes": json.loads(r[_SEQ + 4]),
                       "at": str(r[_SEQ + 5])}  # fmt: skip
-            events += self._alert_events([r], kind="alert_update", extra={"change": change})
+            events += self._alert_events(
+                [r],
+                kind="alert_update",
+                extra={"change": change},
+                cause=lambda row: {"alert_events": int(row[_SEQ + 1])},
+            )
         return events
 
     def _new_withheld(self, top: int) -> list[Event]:
@@ -272,14 +413,14 @@ class Watcher:
         rows = self.db.fetchall(_NEWLY_WITHHELD, (self._withheld_seq, top, _BATCH))
         self._withheld_seq = int(rows[-1][5]) if len(rows) == _BATCH else max(top, self._withheld_seq)
         events = []
-        for incident_id, version, tlp, origin, withheld_version, _ in rows:
+        for incident_id, version, tlp, origin, withheld_version, seq in rows:
             alerts = self.db.fetchall(
                 # an alert stored before alerts were numbered (no seq) was listed, never streamed: a page counted it
                 "SELECT id FROM alerts WHERE incident_id = ? AND (seq <= ? OR seq IS NULL) ORDER BY created DESC, id",
                 (incident_id, self._alert_seq),
             )
             data = {"id": str(incident_id), "version": str(version), "withheld_version": str(withheld_version),
-                    "alerts": [str(a[0]) for a in alerts]}  # fmt: skip
+                    "alerts": [str(a[0]) for a in alerts], "seq": {"withheld_versions": int(seq)}}  # fmt: skip
             named = _recipients_of(self.db, str(incident_id), str(version)) if tlp == "RED" else ()
             events.append(Event("withheld", data, str(tlp), str(origin), named))
         return events
@@ -298,14 +439,27 @@ class Watcher:
                 f" WHERE a.incident_id IN ({','.join('?' * len(chunk))}) AND a.seq <= ? AND {_WAS_WITHHELD}",
                 [*chunk, self._alert_seq],
             )
-        return self._alert_events(sorted(rows, key=lambda r: int(r[_SEQ])), extra={"listed_again": True})
+        # what listed them again: the incident's current version (a page that read the alerts after it counts them)
+        current = {i: _current_seq(self.db, i) for i in {str(r[2]) for r in rows}}
+        return self._alert_events(
+            sorted(rows, key=lambda r: int(r[_SEQ])),
+            extra={"listed_again": True},
+            cause=lambda r: {"objects": current[str(r[2])]},
+        )
 
-    def _alert_events(self, rows: list[Any], kind: str = "alert", extra: dict[str, Any] | None = None) -> list[Event]:
-        """The events of alert rows (:data:`_ALERT_COLUMNS`): the alert (:meth:`Alert.to_dict`), ``extra``, and
-        its incident's summary."""
+    def _alert_events(
+        self,
+        rows: list[Any],
+        kind: str = "alert",
+        extra: dict[str, Any] | None = None,
+        *,
+        cause: Callable[[Any], dict[str, int]],
+    ) -> list[Event]:
+        """The events of alert rows (:data:`_ALERT_COLUMNS`): the alert (:meth:`Alert.to_dict`), ``extra``, its
+        incident's summary, and ``seq``: the stored row that caused the event (``cause`` of the row)."""
         events = []
         for r in rows:
-            data = {**Alert.of_row(r[:10]).to_dict(), **(extra or {})}
+            data = {**Alert.of_row(r[:10]).to_dict(), **(extra or {}), "seq": cause(r)}
             found = _summaries(self.db, "id = ?", [str(r[2])])
             if found:
                 data["incident"] = found[0]
@@ -353,6 +507,29 @@ def wake_watchers() -> None:
     """Wake every watcher of this process (after a commit that added records or alerts)."""
     for watcher in list(_watchers):
         watcher.wake()
+
+
+def sequences(db: Database) -> dict[str, int]:
+    """The highest ``seq`` of ``objects``, ``alerts``, ``alert_events`` and ``withheld_versions`` (0 for none),
+    read in one statement (one snapshot). Every event's ``seq`` names one of these tables and the number of the
+    row that caused it: a reader that read the store at these numbers has seen that row when its number is at
+    or below the table's here."""
+    row = db.fetchone(
+        "SELECT (SELECT MAX(seq) FROM objects), (SELECT MAX(seq) FROM alerts), (SELECT MAX(seq) FROM alert_events),"
+        " (SELECT MAX(seq) FROM withheld_versions)"
+    )
+    assert row is not None
+    names = ("objects", "alerts", "alert_events", "withheld_versions")
+    return {name: int(value or 0) for name, value in zip(names, row, strict=True)}
+
+
+def _current_seq(db: Database, incident_id: str) -> int:
+    """The ``seq`` of the incident's current version (0 when it has none)."""
+    row = db.fetchone(
+        "SELECT o.seq FROM incidents i JOIN objects o ON o.id = i.id AND o.modified = i.modified WHERE i.id = ?",
+        (incident_id,),
+    )
+    return int(row[0]) if row else 0
 
 
 def _summaries(db: Database, where: str, params: list[Any]) -> list[dict[str, Any]]:

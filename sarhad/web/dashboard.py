@@ -56,7 +56,7 @@ from sarhad.monitor import views
 from sarhad.monitor.alerts import Alert, list_alerts
 from sarhad.monitor.counterparts import Facts, counterparts
 from sarhad.monitor.rules import Rule, add_rule, check_groups, list_rules, remove_rule
-from sarhad.monitor.stream import END, Broadcaster, Watcher
+from sarhad.monitor.stream import Broadcaster, Event, Watcher, frames, sequences
 from sarhad.store.db import Database
 from sarhad.store.incidents import Filters
 from sarhad.web import clusters
@@ -277,7 +277,12 @@ async def alerts(request: Request) -> Response:
     listed`) and the principal may read that version (the read rule); the list and ``total`` take the same
     condition, so ``total`` counts no alert the principal may not read. ``since`` and ``until`` (YYYY, YYYY-MM
     or YYYY-MM-DD, as ``sarhad alerts list`` takes them) keep the alerts raised on or after, on or before, that
-    date; 400 naming the parameter otherwise."""
+    date; 400 naming the parameter otherwise.
+
+    ``seq``: the highest sequence number of ``objects``, ``alerts``, ``alert_events`` and ``withheld_versions``
+    that the list and ``total`` reflect (one snapshot, :func:`sarhad.monitor.stream.sequences`). A live event
+    carries the number of the row that caused it (its ``seq``, e.g. ``{"alerts": 41}``): at or below the answer's,
+    the answer shows it already, and a page applies it no more."""
     ctx = Context.of(request)
     principal = principal_of(request)
     limit = min(max(_int(request, "limit", 50), 1), 500)
@@ -298,13 +303,16 @@ async def alerts(request: Request) -> Response:
     params = [*params, *window_params]
     # The join with incidents is listed(): only an incident with a current version has a row there.
     seen = f"FROM alerts a JOIN incidents i ON i.id = a.incident_id WHERE {' AND '.join([readable, *window])}"
-    rows = ctx.db.fetchall(
-        "SELECT a.id, a.rule, a.incident_id, a.origin, a.reason, a.created, a.version, a.lapsed, a.updated,"
-        " a.changes, i.date_start, i.place, i.admin1, i.perpetrator, i.killed_best, i.reported_by, i.lat, i.lon"
-        f" {seen} ORDER BY a.created DESC, a.id LIMIT ?",
-        (*params, limit),
-    )
-    counted = ctx.db.fetchone(f"SELECT COUNT(*) {seen}", params)
+    # One snapshot for the list, the count and the sequences they reflect (see the docstring).
+    with ctx.db.snapshot() as db:
+        seq = sequences(db)
+        rows = db.fetchall(
+            "SELECT a.id, a.rule, a.incident_id, a.origin, a.reason, a.created, a.version, a.lapsed, a.updated,"
+            " a.changes, i.date_start, i.place, i.admin1, i.perpetrator, i.killed_best, i.reported_by, i.lat, i.lon"
+            f" {seen} ORDER BY a.created DESC, a.id LIMIT ?",
+            (*params, limit),
+        )
+        counted = db.fetchone(f"SELECT COUNT(*) {seen}", params)
     out = []
     for r in rows:
         out.append({**Alert.of_row(r[:10]).to_dict(), "incident": {
@@ -312,7 +320,7 @@ async def alerts(request: Request) -> Response:
             "reported_by": r[15], "lat": r[16], "lon": r[17]}})  # fmt: skip
         if len(out) >= limit:
             break
-    return _json({"alerts": out, "total": int(counted[0]) if counted else 0})
+    return _json({"alerts": out, "total": int(counted[0]) if counted else 0, "seq": seq})
 
 
 async def rules(request: Request) -> Response:
@@ -593,30 +601,18 @@ def _hub(request: Request) -> _Hub:
 
 async def stream(request: Request) -> Response:
     """Server-sent events: ``incident``, ``alert``, ``alert_update`` and ``withheld`` (only those the principal may
-    read)."""
+    read), each with its ``id:``; with ``Last-Event-ID``, those missed since that id first, or ``resync`` when the
+    server no longer keeps them (:func:`sarhad.monitor.stream.frames`). A stream ends after ``_STREAM_MAX_S``."""
     ctx = Context.of(request)
     principal = principal_of(request)
     hub = _hub(request)
-    sub = hub.broadcaster.subscribe()
-    loop = asyncio.get_running_loop()
 
-    async def body() -> Any:
-        try:
-            yield "retry: 1000\n: connected\n\n"
-            deadline = loop.time() + _STREAM_MAX_S
-            while loop.time() < deadline:
-                event = await sub.get(_KEEPALIVE_S)
-                if event is END:
-                    break  # the server is stopping: end before the database closes
-                if event is None:
-                    yield ": keep-alive\n\n"
-                elif ctx.may_read(principal, event.tlp, event.origin, event.recipients):
-                    yield event.to_sse()
-        finally:
-            hub.broadcaster.unsubscribe(sub)
+    def readable(event: Event) -> bool:
+        return ctx.may_read(principal, event.tlp, event.origin, event.recipients)
 
+    last_event_id = request.headers.get("last-event-id")
     return StreamingResponse(
-        body(),
+        frames(hub.broadcaster, last_event_id, readable, lifetime=_STREAM_MAX_S, keepalive=_KEEPALIVE_S),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )

@@ -342,7 +342,7 @@ def paths() -> dict[str, Any]:
                 "the alerts, and how many the principal may see in all",
                 {
                     "type": "object",
-                    "required": ["alerts", "total"],
+                    "required": ["alerts", "total", "seq"],
                     "properties": {
                         "alerts": {
                             "type": "array",
@@ -394,6 +394,19 @@ def paths() -> dict[str, Any]:
                             },
                         },
                         "total": _COUNT,
+                        "seq": {
+                            "type": "object",
+                            "description": "the highest sequence number of each table that the list and total"
+                            " reflect (one snapshot); a live event whose seq is at or below its table's here is"
+                            " shown already",
+                            "required": ["objects", "alerts", "alert_events", "withheld_versions"],
+                            "properties": {
+                                "objects": _COUNT,
+                                "alerts": _COUNT,
+                                "alert_events": _COUNT,
+                                "withheld_versions": _COUNT,
+                            },
+                        },
                     },
                 },
             ),

@@ -9,7 +9,8 @@
   const PERP_COLOURS = ["#ff7a6b", "#e5a54b", "#c792ea", "#5aa9e6", "#5fd39a", "#f2d17b", "#7fd1d8", "#ff9ecf", "#b8c4d0"];
   const state = { token: sessionStorage.getItem(TOKEN_KEY), me: null, offset: 0, limit: 25, selected: null,
     measure: "incidents", colourBy: "party", parties: new Set(), perps: [], months: [], live: null, loads: 0,
-    fresh: new Set(), withheld: new Set(), held: null, perpGroups: new Map(), groupOf: new Map(), drawn: [], linked: false, optionsReady: Promise.resolve(), pageFromLink: null, notApplied: [] };
+    fresh: new Set(), withheld: new Set(), held: null, perpGroups: new Map(), groupOf: new Map(), drawn: [], linked: false, optionsReady: Promise.resolve(), pageFromLink: null, notApplied: [],
+    lastId: null, alertsSeq: null };
   const $ = (sel) => document.querySelector(sel);
   const esc = (v) => String(v == null ? "" : v).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
   const fmt = new Intl.NumberFormat("en");
@@ -59,6 +60,7 @@
     window.sarhadReady = false;
     state.offset = 0; state.selected = null; state.months = []; state.fresh.clear(); state.parties.clear();
     state.linked = false; state.drawn = []; state.pageFromLink = null; state.held = null;
+    state.lastId = null; state.alertsSeq = null;
     showNotApplied([]);
     for (const sel of ["#f-country", "#f-admin1", "#f-perpetrator", "#f-party"]) { while ($(sel).options.length > 1) $(sel).remove(1); }
     for (const el of $("#filters").elements) { if (el.name && el.name !== "colour") el.value = ""; }
@@ -546,6 +548,15 @@
     for (const a of data.alerts) ol.appendChild(alertItem(a, false));
     if (!data.alerts.length) ol.innerHTML = NO_ALERTS;
     $("#alert-count").textContent = fmt.format(data.total);
+    state.alertsSeq = data.seq || null;  // what the list and count reflect: see reflected()
+  }
+  // Whether the alerts' list and count read last show what a live event tells already: the event's seq (the
+  // stored row that caused it) is at or below what that answer reflects. Such an event is not applied again (an
+  // alert past the 50 shown would be counted twice).
+  function reflected(payload) {
+    const seen = state.alertsSeq;
+    if (!seen || !payload.seq) return false;
+    return Object.entries(payload.seq).every(([table, n]) => seen[table] != null && n <= seen[table]);
   }
   async function loadRules() {
     const data = await api("/api/dashboard/rules");
@@ -901,7 +912,9 @@
   function alertCount() { return Number($("#alert-count").textContent.replace(/,/g, "")); }
   function addToAlertCount(n) { $("#alert-count").textContent = fmt.format(Math.max(0, alertCount() + n)); }
   function onAlert(a) {
-    window.sarhadEvents.push({ kind: "alert", id: a.id, listed_again: Boolean(a.listed_again), at: Date.now() });
+    const shown = reflected(a);
+    window.sarhadEvents.push({ kind: "alert", id: a.id, listed_again: Boolean(a.listed_again), reflected: shown, at: Date.now() });
+    if (shown) return;  // the list and count read show it already
     const known = $("#alert-list").querySelector(`li[data-id="${CSS.escape(a.id)}"]`);
     if (known && !a.listed_again) return;  // the same alert once more (a reconnection): nothing new
     if (a.listed_again) state.withheld.delete(a.incident_id);
@@ -914,7 +927,8 @@
   // marker and its alerts go, and the alert count loses its alerts (those past the 50 shown too: it counted
   // them); the totals, the timeline and the markers are read again. An incident already told of is left alone.
   function onWithheld(w) {
-    window.sarhadEvents.push({ kind: "withheld", id: w.id, alerts: w.alerts, at: Date.now() });
+    const shown = reflected(w);
+    window.sarhadEvents.push({ kind: "withheld", id: w.id, alerts: w.alerts, reflected: shown, at: Date.now() });
     if (state.withheld.has(w.id)) return;
     state.withheld.add(w.id);
     state.fresh.delete(w.id);
@@ -922,12 +936,14 @@
     if (tr) tr.remove();
     if (liveLayer) liveLayer.eachLayer((m) => { if (m.sarhadIncident === w.id) liveLayer.removeLayer(m); });
     const ol = $("#alert-list");
-    for (const id of w.alerts) {
-      const li = ol.querySelector(`li[data-id="${CSS.escape(id)}"]`);
-      if (li) li.remove();
+    if (!shown) {  // the list and count read last left these alerts out already
+      for (const id of w.alerts) {
+        const li = ol.querySelector(`li[data-id="${CSS.escape(id)}"]`);
+        if (li) li.remove();
+      }
+      addToAlertCount(-w.alerts.length);
+      if (!ol.querySelector("li[data-id]")) ol.innerHTML = NO_ALERTS;
     }
-    addToAlertCount(-w.alerts.length);
-    if (!ol.querySelector("li[data-id]")) ol.innerHTML = NO_ALERTS;
     debouncedLiveRefresh();
     if (map) loadMarkers();
   }
@@ -936,7 +952,9 @@
   const CHANGE_WORDS = { updated: "Alert updated", no_longer_matches: "Alert no longer matches", matches_again: "Alert matches again" };
   function onAlertUpdate(a) {
     const event = (a.change && a.change.event) || "updated";
-    window.sarhadEvents.push({ kind: "alert_update", id: a.id, event, at: Date.now() });
+    const shown = reflected(a);
+    window.sarhadEvents.push({ kind: "alert_update", id: a.id, event, reflected: shown, at: Date.now() });
+    if (shown) return;  // the list read shows this state already (or a later one)
     showAlert(a);
     toast(`${CHANGE_WORDS[event] || "Alert changed"} · ${a.rule}: ${alertState(a) || a.reason}`);
   }
@@ -958,10 +976,13 @@
     else if (kind === "alert_update") onAlertUpdate(payload);
     else if (kind === "withheld") onWithheld(payload);
   }
-  // While the page was not connected (a server restarted, a network gone) nothing told it what changed: records,
-  // alerts, their states and counts, withheld incidents. Once connected again it reads them all again from the
-  // API instead of trusting what it shows; the events that arrive meanwhile wait, and follow in order (an alert
-  // the new list shows already is not listed twice).
+  // The stream numbers its events (SSE's "id:"), and a page that reconnects sends the last id it got
+  // (Last-Event-ID): the server sends the events it missed first, and nothing is read again; the planned
+  // reconnection every 5 minutes costs no API call. When the server cannot send them (it restarted, or the gap is
+  // longer than it keeps) it says "resync" first: nothing told the page what changed meanwhile (records, alerts,
+  // their states and counts, withheld incidents), so it reads them all again from the API instead of trusting
+  // what it shows. The events that arrive meanwhile wait, and follow in order; those the alerts' answer shows
+  // already (reflected()) are not applied again.
   async function readAgain(ctrl) {
     const held = [];
     state.held = held;
@@ -984,7 +1005,11 @@
     const ctrl = new AbortController();
     state.live = ctrl;
     try {
-      const res = await fetch("/api/stream", { headers: { Authorization: "Bearer " + state.token, Accept: "text/event-stream" }, signal: ctrl.signal });
+      const headers = { Authorization: "Bearer " + state.token, Accept: "text/event-stream" };
+      const resume = again ? state.lastId : null;  // a new sign-in starts afresh
+      if (!again) state.lastId = null;
+      if (resume) headers["Last-Event-ID"] = resume;
+      const res = await fetch("/api/stream", { headers, signal: ctrl.signal });
       if (res.status === 401) {
         const body = await res.json().catch(() => ({}));
         logout(sessionEnded((body.error && body.error.message) || res.statusText));
@@ -992,7 +1017,8 @@
       }
       if (!res.ok || !res.body) throw new Error("stream failed");
       setLive("on", "live");
-      if (again) readAgain(ctrl);
+      window.sarhadEvents.push({ kind: "connected", again: Boolean(again), resume, at: Date.now() });
+      if (again && !resume) readAgain(ctrl);  // it never had a place in the stream: nothing to resume from
       const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
       let buf = "";
       for (;;) {
@@ -1003,15 +1029,21 @@
         while ((i = buf.indexOf("\n\n")) >= 0) {
           const frame = buf.slice(0, i);
           buf = buf.slice(i + 2);
-          let kind = "message", data = "";
+          let kind = "message", data = "", id = null;
           for (const line of frame.split("\n")) {
             if (line.startsWith("event:")) kind = line.slice(6).trim();
             else if (line.startsWith("data:")) data += line.slice(5).trim();
+            else if (line.startsWith("id:")) id = line.slice(3).trim();
           }
-          if (!data) continue;
-          const payload = JSON.parse(data);
-          if (state.held) state.held.push([kind, payload]);
-          else onEvent(kind, payload);
+          if (data) {
+            const payload = JSON.parse(data);
+            if (kind === "resync") {
+              window.sarhadEvents.push({ kind: "resync", reason: payload.reason, at: Date.now() });
+              readAgain(ctrl);
+            } else if (state.held) state.held.push([kind, payload]);
+            else onEvent(kind, payload);
+          }
+          if (id !== null && state.live === ctrl) state.lastId = id;  // a frame with an id alone moves the place too
         }
       }
     } catch (e) {
