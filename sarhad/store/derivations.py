@@ -47,8 +47,15 @@ def remember(db: Database, rows: Sequence[tuple[str, str, str]]) -> None:
     """Keep ``(record id, derivation, content hash)`` for records an import derived, replacing what was kept."""
     if not rows:
         return
-    ids = [r[0] for r in rows]
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        db.execute(f"DELETE FROM import_derivations WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
-    db.copy_rows("import_derivations", ("id", "derivation", "content_sha256"), sorted(rows))
+    if db.dialect == "postgresql":
+        # COPY cannot replace: the ids' old rows go first, in one statement a chunk
+        ids = [r[0] for r in rows]
+        for start in range(0, len(ids), 10_000):
+            db.execute("DELETE FROM import_derivations WHERE id = ANY(?)", (ids[start : start + 10_000],))
+        db.copy_rows("import_derivations", ("id", "derivation", "content_sha256"), sorted(rows))
+        return
+    db.executemany(
+        "INSERT INTO import_derivations (id, derivation, content_sha256) VALUES (?, ?, ?)"
+        " ON CONFLICT (id) DO UPDATE SET derivation = excluded.derivation, content_sha256 = excluded.content_sha256",
+        sorted(rows),
+    )
