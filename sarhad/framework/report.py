@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sarhad._internal.dates import shown_date
 from sarhad.errors import ConfigError, InvalidInput
 from sarhad.framework import charts
 from sarhad.framework.derive import CommitmentStatus, implementation_index, indicator_status, status_matrix
@@ -372,8 +373,10 @@ def _security(db: Database, data: FrameworkData, q: Quarter, readable: Readable 
         quarters.insert(0, quarters[0].previous())
     per_q = []
     provinces: dict[str, int] = defaultdict(int)
+    # An incident whose date is known only to the year (its range starting on 1 January, or wherever the source
+    # began it) is in no quarter's count: each year of the table says how many such incidents it had instead.
     for qq in quarters:
-        quarter = readable_only(Filters(since=qq.start.isoformat(), until=qq.end.isoformat()))
+        quarter = readable_only(Filters(since=qq.start.isoformat(), until=qq.end.isoformat(), year_only=False))
         s = stats(db, by="admin1", filters=quarter, marking=True)
         per_q.append(s)
         for g in s["groups"]:
@@ -400,9 +403,29 @@ def _security(db: Database, data: FrameworkData, q: Quarter, readable: Readable 
                 "by": {n: _province_cell(by[n]) if n in by else (0, 0) for n in top},
             }
         )
-    near_filters = readable_only(Filters(since=q.start.isoformat(), until=q.end.isoformat(), near_border=50))
+    year_only = []
+    year_tlps = []
+    for year in sorted({qq.start.year for qq in quarters}):
+        whole = readable_only(Filters(since=f"{year:04d}-01-01", until=f"{year:04d}-12-31", year_only=True))
+        y = stats(db, filters=whole, marking=True)
+        if y["incidents"]:
+            year_tlps.append(y["tlp"])
+            year_only.append(
+                {
+                    "year": f"{year:04d}",
+                    "incidents": y["incidents"],
+                    "killed": y["killed"]["best"],
+                    "killed_unknown": y["killed"]["unknown"],
+                }
+            )
+    near_filters = readable_only(
+        Filters(since=q.start.isoformat(), until=q.end.isoformat(), near_border=50, year_only=False)
+    )
     near = query_incidents(db, near_filters, limit=5000)
-    near = [{**inc, "label": str(n)} for n, inc in enumerate(near, start=1)]
+    near = [
+        {**inc, "label": str(n), "date_shown": shown_date(inc["date_start"], inc["date_end"], inc["date_precision"])}
+        for n, inc in enumerate(near, start=1)
+    ]
     exchanged: list[str] = []
     share: dict[str, list[float | None]] = {}
     medians: dict[str, list[float | None]] = {}
@@ -410,7 +433,7 @@ def _security(db: Database, data: FrameworkData, q: Quarter, readable: Readable 
         share[p], medians[p] = [], []
         for qq in quarters:
             where, params = readable_only(
-                Filters(since=qq.start.isoformat(), until=qq.end.isoformat(), reported_by=p)
+                Filters(since=qq.start.isoformat(), until=qq.end.isoformat(), reported_by=p, year_only=False)
             ).where()
             rows = db.fetchall(f"SELECT date_start, created, tlp FROM incidents{where}", params)
             delays = []
@@ -425,6 +448,7 @@ def _security(db: Database, data: FrameworkData, q: Quarter, readable: Readable 
     return {
         "quarters": [str(x) for x in quarters],
         "table": table,
+        "year_only": year_only,
         "provinces": top,
         "near": near,
         "near_count": len(near),
@@ -436,7 +460,7 @@ def _security(db: Database, data: FrameworkData, q: Quarter, readable: Readable 
         "has_basemap": layers is not None,
         "joint": joint_picture(db, q, data.parties, party, None if readable is None else readable.incidents),
         "tlps": {
-            "table": highest_tlp(s["tlp"] for s in per_q if s["tlp"] is not None),
+            "table": highest_tlp(t for t in [*(s["tlp"] for s in per_q), *year_tlps] if t is not None),
             "near": highest_tlp(inc["tlp"] for inc in near),
             "timeliness": highest_tlp(exchanged),
         },

@@ -178,7 +178,11 @@ class Filters:
 
     ``tlp`` keeps the rows of those levels; ``readable``, an SQL condition over the ``incidents`` table with its
     parameters, admits rows besides (a principal's own party's, the TLP:RED records it may read: see
-    sarhad.web.auth.beyond_levels_clause). Without ``tlp``, ``readable`` is the whole condition."""
+    sarhad.web.auth.beyond_levels_clause). Without ``tlp``, ``readable`` is the whole condition.
+
+    ``year_only`` True keeps the incidents whose date is known only to the year (GTD's ``imonth`` 0, UCDP's
+    ``date_prec`` 5), False leaves them out: a quarter's count, where such an incident's range starting on
+    1 January does not make it January's."""
 
     since: str | None = None
     until: str | None = None
@@ -197,6 +201,7 @@ class Filters:
     perpetrator_spellings: tuple[str, ...] | None = None
     admin1_spellings: tuple[str, ...] | None = None
     dialect: Dialect | None = None
+    year_only: bool | None = None
 
     def resolved(self, db: Database) -> Filters:
         """These filters with the stored names their ``perpetrator`` and ``admin1`` filters find (see the class),
@@ -293,6 +298,8 @@ class Filters:
         if self.exclude_licences:
             clauses.append(f"licence NOT IN ({', '.join('?' * len(self.exclude_licences))})")
             params += list(self.exclude_licences)
+        if self.year_only is not None:
+            clauses.append("date_precision = 'year'" if self.year_only else "date_precision <> 'year'")
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
