@@ -30,10 +30,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from sarhad.errors import InvalidInput, NotFound, VerificationError
+from sarhad.errors import NotFound, VerificationError
 from sarhad.exchange.peers import Peer, cosigner_for, list_peers, peer_by_origin
 from sarhad.exchange.witness import WitnessRejected, add_checkpoint
-from sarhad.web.context import Context, principal_of
+from sarhad.web.context import Context, FieldError, naming_the_field, principal_of
 
 __all__ = ["MAX_ENTRIES", "MAX_LOG_NUMBER", "routes"]
 
@@ -44,19 +44,31 @@ MAX_LOG_NUMBER: Final = 2**63 - 1
 _string: Final[Callable[[str], str]] = json.encoder.encode_basestring
 
 
-def _int(request: Request, name: str, default: int | None = None) -> int:
+def _int(request: Request, name: str, default: int | None = None, required: str = "") -> int:
+    """Query parameter ``name`` as a leaf index or tree size. Raises FieldError naming it."""
     raw = request.query_params.get(name)
     if raw is None:
         if default is None:
-            raise InvalidInput(f"query parameter {name} is required")
+            raise FieldError(name, f"query parameter {name} is required{required}")
         return default
     try:
         value = int(raw)
     except ValueError:
-        raise InvalidInput(f"{name} {raw!r} is not an integer") from None
+        raise FieldError(name, f"{name} {raw!r} is not an integer") from None
     if not 0 <= value <= MAX_LOG_NUMBER:
-        raise InvalidInput(f"{name} {value} is outside 0..{MAX_LOG_NUMBER}")
+        raise FieldError(name, f"{name} {value} is outside 0..{MAX_LOG_NUMBER}")
     return value
+
+
+def _choice(request: Request, name: str, choices: dict[str, bool], expected: str) -> bool:
+    """Query parameter ``name``, one of ``choices`` (absent: False). Raises FieldError naming it: a value a
+    client meant otherwise would silently answer something else."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return False
+    if raw not in choices:
+        raise FieldError(name, f"{name} {raw[:40]!r} must be {expected}")
+    return choices[raw]
 
 
 def _b64(hashes: list[bytes]) -> list[str]:
@@ -77,15 +89,25 @@ async def inclusion(request: Request) -> Response:
     latest = log.latest_checkpoint()
     if latest is None:
         raise NotFound("the log has no signed checkpoint yet")
-    if "id" in request.query_params:
-        index = log.find_object(request.query_params["id"], request.query_params.get("version"))
-    else:
-        index = _int(request, "index")
+    params = request.query_params
+    if "id" in params and "index" in params:
+        raise FieldError("index", "give the leaf as index or as id (and version), not both")
+    if "version" in params and "id" not in params:
+        raise FieldError("version", "version goes with id: it names a version of that object")
     size = _int(request, "size", latest.size)
+    if "id" in params:
+        index = log.find_object(params["id"], params.get("version"))
+        leaf = f"{params['id']} is leaf {index}, not"
+    else:
+        index = _int(request, "index", required=" (or id)")
+        leaf = f"index {index} is not"
     if size > log.size():
-        raise InvalidInput(f"size {size} is larger than the log, which holds {log.size()} leaves")
+        raise FieldError("size", f"size {size} is larger than the log, which holds {log.size()} leaves")
     if index >= size:
-        raise InvalidInput(f"index {index} is not in a tree of size {size} (leaves 0..{size - 1})")
+        # By id, the leaf is the object's: the size is what is too small.
+        raise FieldError(
+            "index" if "id" not in params else "size", f"{leaf} in a tree of size {size} (leaves 0..{size - 1})"
+        )
     return JSONResponse({"index": index, "size": size, "hashes": _b64(log.inclusion_proof(index, size))})
 
 
@@ -94,9 +116,9 @@ async def consistency(request: Request) -> Response:
     log = ctx.node.log
     old, new = _int(request, "old"), _int(request, "new")
     if old > new:
-        raise InvalidInput(f"old size {old} is larger than new size {new}: the sizes are the wrong way round")
+        raise FieldError("old", f"old size {old} is larger than new size {new}: the sizes are the wrong way round")
     if new > log.size():
-        raise InvalidInput(f"new size {new} is larger than the log, which holds {log.size()} leaves")
+        raise FieldError("new", f"new size {new} is larger than the log, which holds {log.size()} leaves")
     return JSONResponse({"old": old, "new": new, "hashes": _b64(log.consistency_proof(old, new))})
 
 
@@ -104,7 +126,13 @@ async def entries(request: Request) -> Response:
     ctx = Context.of(request)
     start = _int(request, "start", 0)
     end = min(_int(request, "end", start + MAX_ENTRIES), start + MAX_ENTRIES, MAX_LOG_NUMBER)
-    with_objects = request.query_params.get("objects") in ("1", "true")
+    with_objects = _choice(
+        request,
+        "objects",
+        {"1": True, "true": True, "0": False, "false": False},
+        "1 or true (the bodies too) or 0 or false",
+    )
+    as_text = _choice(request, "bodies", {"text": True, "json": False}, "text (each body as a JSON string) or json")
     principal = principal_of(request)
     rows = ctx.db.fetchall(
         "SELECT idx, envelope, leaf_hash FROM log_leaves WHERE idx >= ? AND idx < ? ORDER BY idx", (start, end)
@@ -122,7 +150,7 @@ async def entries(request: Request) -> Response:
             f" AND {readable} ORDER BY o.log_index",
             (ctx.party, start, end, *params),
         )
-        if request.query_params.get("bodies") == "text":
+        if as_text:
             body += ',"objects":{' + ",".join(f'"{int(r[0])}":{_string(str(r[1]))}' for r in objs) + "}"
         else:
             body += ',"objects":{' + ",".join(f'"{int(r[0])}":{r[1]}' for r in objs) + "}"
@@ -179,11 +207,13 @@ async def _witness(ctx: Context, body: str) -> str:
         raise WitnessRejected(400, f"malformed request: {exc}\n") from exc
 
 
+# Each route refuses a query parameter it does not take, naming it as the JSON API does. The witness route
+# speaks C2SP tlog-witness, whose answers are text: it keeps its own.
 routes: Final = [
-    Route("/log/checkpoint", checkpoint),
-    Route("/log/proof/inclusion", inclusion),
-    Route("/log/proof/consistency", consistency),
-    Route("/log/entries", entries),
-    Route("/log/cosignatures", cosignatures, methods=["POST"]),
+    Route("/log/checkpoint", naming_the_field(checkpoint, takes=())),
+    Route("/log/proof/inclusion", naming_the_field(inclusion, takes=("index", "size", "id", "version"))),
+    Route("/log/proof/consistency", naming_the_field(consistency, takes=("old", "new"))),
+    Route("/log/entries", naming_the_field(entries, takes=("start", "end", "objects", "bodies"))),
+    Route("/log/cosignatures", naming_the_field(cosignatures, takes=()), methods=["POST"]),
     Route("/log/witness/add-checkpoint", witness_add_checkpoint, methods=["POST"]),
 ]

@@ -376,15 +376,16 @@ def _log_paths() -> dict[str, Any]:
                         "name": "objects",
                         "in": "query",
                         "required": False,
-                        "schema": {"type": "string"},
-                        "description": "1 or true: the bodies too (any other value: not)",
+                        "schema": {"type": "string", "enum": ["1", "true", "0", "false"]},
+                        "description": "1 or true: the bodies too (0 or false, or absent: not)",
                     },
                     {
                         "name": "bodies",
                         "in": "query",
                         "required": False,
-                        "schema": {"type": "string"},
-                        "description": "text: each body as a JSON string of its stored canonical JSON",
+                        "schema": {"type": "string", "enum": ["text", "json"]},
+                        "description": "text: each body as a JSON string of its stored canonical JSON (json, or"
+                        " absent: as a JSON object)",
                     },
                 ],
                 "responses": {
