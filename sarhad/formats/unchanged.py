@@ -3,8 +3,9 @@
 The record an import derives from a source row is fixed by the row (its canonical JSON, which the record's
 ``raw_sha256`` hashes), the import's options that shape the record (the format, who reports it, its TLP and
 recipients), the publishing party (the record's ``created_by_ref``), the geography data (its border distance)
-and the mapping code (:data:`sarhad.formats.base.MAPPING_VERSION`). :func:`fingerprint` hashes all but the row;
-a row's *derivation* is the first 16 bytes of the SHA-256 of the fingerprint and the row's ``raw_sha256``.
+and the mapping code (:data:`sarhad.formats.base.MAPPING_VERSION`, and sarhad's release). :func:`fingerprint`
+hashes all but the row; a row's *derivation* is the first 16 bytes of the SHA-256 of the fingerprint and the
+row's ``raw_sha256``.
 
 For each record an import derives, the node keeps its derivation beside the content hash it derived
 (:mod:`sarhad.store.derivations`). Before a file is read, the importer takes the derivations of the dataset's
@@ -31,6 +32,7 @@ from typing import Any, Final
 
 import numpy as np
 
+from sarhad import __version__
 from sarhad.errors import InvalidInput
 from sarhad.formats.base import MAPPING_VERSION, raw_digest
 
@@ -54,8 +56,11 @@ def _geography() -> str:
 def fingerprint(format_name: str, reported_by: str, tlp: str, recipients: tuple[str, ...], party: str) -> bytes:
     """What, besides the source row, shapes the records an import of ``format_name`` derives: ``reported_by``
     as the parser gets it (the dataset's default reporter without ``--reported-by``), ``tlp``, ``recipients``,
-    the publishing ``party``, the geography data and :data:`~sarhad.formats.base.MAPPING_VERSION`."""
-    text = json.dumps([MAPPING_VERSION, format_name, reported_by, tlp, list(recipients), party, _geography()])
+    the publishing ``party``, the geography data, :data:`~sarhad.formats.base.MAPPING_VERSION` and sarhad's own
+    version (so that a node upgraded to another release derives every row again once, whatever was bumped)."""
+    text = json.dumps(
+        [__version__, MAPPING_VERSION, format_name, reported_by, tlp, list(recipients), party, _geography()]
+    )
     return _sha256(text.encode()).digest()
 
 
