@@ -5,7 +5,7 @@ Run ``python benchmarks/filters.py [--rows N] [--names N] [--postgres URL]`` (ab
 into the ``incidents`` table of a fresh SQLite node (and of a fresh PostgreSQL schema, dropped afterwards, with
 ``--postgres``), then times, best of five:
 
-* ``SELECT DISTINCT`` of the perpetrator and province columns (what the filters read until 0.4) beside the
+* ``SELECT DISTINCT`` of the perpetrator and province columns (what the filters read before) beside the
   loose index scan they read now (``sarhad.store.incidents._distinct``);
 * counting the rows of a filter that finds every name (``--perpetrator front``), the names bound as one
   parameter.
