@@ -72,8 +72,9 @@ _WITNESS = typer.Option(
 )
 _PROOF_FILE = typer.Argument(
     ...,
-    metavar="PROOF.json",
-    help="The output of 'log prove --json' or 'log consistency --json', or an evidence.json ('-': stdin).",
+    metavar="FILE",
+    help="A signed checkpoint ('log checkpoint --cosigned', a plain signed note), the output of 'log prove --json'"
+    " or 'log consistency --json', or an evidence.json ('-': stdin).",
 )
 _VKEY = typer.Option(..., "--vkey", help="The log's verifier key (from 'sarhad key show').")
 _WITNESS_KEY = typer.Option(
@@ -94,11 +95,16 @@ _QUORUM = typer.Option(
     None,
     "--quorum",
     metavar="N",
-    help="How many of the --witness-key witnesses must have cosigned each checkpoint (default: every one; for"
-    " evidence: none).",
+    help="How many of the witnesses given with --witness and --witness-key must have cosigned each checkpoint"
+    " (default: every one; for evidence: none).",
 )
 _COSIGNED = typer.Option(False, "--cosigned", help="The checkpoints with the witnesses' stored cosignatures.")
-_BODY = typer.Option(None, "--body", help="The object's canonical JSON: also check that the envelope commits to it.")
+_BODY = typer.Option(
+    None,
+    "--body",
+    help="The object version's JSON (as stored, in any layout, or a STIX bundle holding it): also check that the"
+    " inclusion proof's envelope commits to it.",
+)
 
 
 # What 'log prove --json' prints and 'log check-proof' reads (object_id is informative: the envelope names it).
@@ -527,7 +533,9 @@ def log_check_proof(
         # Name the file: a checkpoint's signature is checked before the fields that name it already.
         error = str(exc) if str(exc).startswith(f"{proof_file}:") else f"{proof_file}: {exc}"
         if json_out:
-            print_json({"ok": False, "kind": kind, "error": error, "checkpoints": []})
+            print_json(
+                {"ok": False, "kind": kind, "key_id": f"{verifier.key_id:08x}", "error": error, "checkpoints": []}
+            )
         if type(exc) in (InvalidInput, VerificationError):
             raise type(exc)(error) from exc
         raise
@@ -546,6 +554,7 @@ def log_check_proof(
             {
                 "ok": not problems,
                 "kind": kind,
+                "key_id": f"{verifier.key_id:08x}",
                 **({"error": "; ".join(problems)} if problems else {"result": result}),
                 "checkpoints": [
                     {"field": field if kind != "checkpoint" else None, **r.as_dict()} for field, r in reports
@@ -785,6 +794,7 @@ def _check_evidence(proof_file: Path, data: dict[str, Any], verifier: Verifier) 
     prefix = None if data["prefix_root"] is None else _hashes(proof_file, [data["prefix_root"]])[0]
     conflict = verify_conflict(data["earlier_checkpoint"], data["later_checkpoint"], verifier, proof, prefix)
     return (
-        f"ok: two checkpoints of {conflict.origin}, both signed by {verifier.name}, cannot both be true:"
+        f"ok: two checkpoints of {conflict.origin}, both signed by {verifier.name} (key ID {verifier.key_id:08x}),"
+        " cannot both be true:"
         f" {conflict.what}"
     )

@@ -224,3 +224,13 @@ def test_prove_of_a_version_a_peer_logged_says_whose_log_holds_it(
     assert run(capsys, pk.settings.home, "log", "prove", object_id)[0] == 0
     code, _, err = run(capsys, pk.settings.home, "log", "prove", "incident--00000000-0000-4000-8000-000000000000")
     assert code == 1 and err.strip().endswith("is not in the log")
+
+
+def test_check_proof_help_says_what_it_reads_and_which_witnesses_count() -> None:
+    from sarhad.cli._reference import render
+
+    text = " ".join(render().split("sarhad log check-proof ", 1)[1].split("\n#### ", 1)[0].split())
+    assert "PROOF.json" not in text
+    assert "A signed checkpoint ('log checkpoint --cosigned', a plain signed note)" in text
+    assert "--witness-key witnesses" not in text
+    assert "How many of the witnesses given with --witness and --witness-key must have cosigned" in text

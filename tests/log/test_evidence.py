@@ -175,7 +175,14 @@ def test_log_evidence_writes_what_check_proof_shows_for_each_kind(
     for folder in folders[1:]:
         code, out, err = check(folder)
         assert code == 0, err
-        assert out.startswith("ok: two checkpoints of sarhad.pk/log, both signed by sarhad.pk/log, cannot both be true")
+        # The key ID is printed, to be compared at a glance with the key the accused party publishes.
+        key_id = f"{pk.signer.key_id:08x}"
+        signed = f"ok: two checkpoints of sarhad.pk/log, both signed by sarhad.pk/log (key ID {key_id}), cannot both"
+        assert out.startswith(signed) and pk.signer.vkey.startswith(f"sarhad.pk/log+{key_id}+")
+        code, out, _ = run_cli(
+            capsys, "log", "check-proof", str(folder / "evidence.json"), "--vkey", pk.signer.vkey, "--json"
+        )
+        assert code == 0 and json.loads(out)["key_id"] == key_id and json.loads(out)["result"].startswith(signed)
     assert "two checkpoints of size 37 with different roots" in check(folders[2])[1]
     assert "the tree of size 38 begins with a tree of size 37 whose root is" in check(folders[3])[1]
     # Another key, or a proof that does not lead to the larger root, shows nothing.
