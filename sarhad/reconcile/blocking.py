@@ -12,8 +12,10 @@ probes a key the other is indexed under. A key is a time bucket and a place buck
 
 Points are also indexed under their province and country so that vaguer records find them; vaguer records
 probe those, points never do (two points are compared through their cells only). Keys are packed into
-int64 and matched by sorting, so the cost grows with the number of records times the (small) number of
-keys each one has, plus the number of candidates.
+int64, place first and time last, so that the days (or months) a record probes in one place are one range of
+keys: a record is indexed under every key of its range, but probes each place with one range, matched by two
+binary searches in the sorted index. The cost grows with the number of records times the (small) number of
+keys and ranges each one has, plus the number of candidates.
 """
 
 from __future__ import annotations
@@ -39,7 +41,9 @@ _S_CELL, _S_ADMIN_OF_POINT, _S_ADMIN_OF_AREA, _S_COUNTRY, _S_ANY = 0, 1, 2, 3, 4
 
 
 def _key(t_ns: int, t: I64, s_ns: int, s: I64) -> I64:
-    return (((t_ns << 20) | t) << 30) | ((s_ns << 26) | s)
+    # Place in the high bits, time in the low 22: the keys of one place and time namespace over consecutive days
+    # (or months) are consecutive integers, so a probe of a date range in one place is one range of keys.
+    return (((s_ns << 26) | s) << 22) | ((t_ns << 20) | t)
 
 
 def _expand(rows: I64, lo: I64, hi: I64) -> tuple[I64, I64]:
@@ -71,6 +75,31 @@ class _Keys:
         return np.concatenate(self.keys), np.concatenate(self.rows)
 
 
+class _Ranges:
+    """Probes: each a range of keys ``[low, low + span]`` (one place, consecutive days or months) and its row."""
+
+    def __init__(self) -> None:
+        self.lows: list[I64] = []
+        self.spans: list[I64] = []
+        self.rows: list[I64] = []
+
+    def add(self, lows: I64, spans: I64, rows: I64) -> None:
+        self.lows.append(lows)
+        self.spans.append(spans)
+        self.rows.append(rows)
+
+    def arrays(self) -> tuple[I64, I64, I64]:
+        if not self.lows:
+            return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int64)
+        return np.concatenate(self.lows), np.concatenate(self.spans), np.concatenate(self.rows)
+
+    def keys(self) -> tuple[I64, I64]:
+        """Every key of every range: (key, row)."""
+        lows, spans, rows = self.arrays()
+        at, offset = _expand(np.arange(lows.shape[0], dtype=np.int64), np.zeros_like(spans), spans)
+        return lows[at] + offset, rows[at]
+
+
 def _cells(f: Features) -> tuple[I64, I64]:
     lat = np.nan_to_num(f.lat)
     lon = np.nan_to_num(f.lon)
@@ -79,7 +108,7 @@ def _cells(f: Features) -> tuple[I64, I64]:
     return cy, cx
 
 
-def _keys(f: Features, index_mask: Bool, probe_mask: Bool) -> tuple[_Keys, _Keys]:
+def _keys(f: Features, index_mask: Bool, probe_mask: Bool) -> tuple[_Keys, _Ranges]:
     n = f.size
     rows = np.arange(n, dtype=np.int64)
     cy, cx = _cells(f)
@@ -88,7 +117,7 @@ def _keys(f: Features, index_mask: Bool, probe_mask: Bool) -> tuple[_Keys, _Keys
     has_admin = f.admin1 >= 0
     has_country = f.country >= 0
     short = (f.day_end - f.day_start) <= LONG_SPAN_DAYS
-    index, probe = _Keys(), _Keys()
+    index, probe = _Keys(), _Ranges()
 
     # Where each record is indexed: (time bucket, place bucket) for each place bucket it belongs to.
     places: list[tuple[int, Bool, I64]] = [
@@ -127,20 +156,20 @@ def _keys(f: Features, index_mask: Bool, probe_mask: Bool) -> tuple[_Keys, _Keys
     for sel, t_namespaces, lo, hi in time_probes:
         for t_ns in t_namespaces:
             m = sel & point & probe_mask
-            r, t = _expand(rows[m], lo[m], hi[m])
+            r, span = rows[m], hi[m] - lo[m]
             for dy in (-1, 0, 1):
                 for dx in (-1, 0, 1):
-                    probe.add(_key(t_ns, t, _S_CELL, cell[r] + dy * 2048 + dx), r)
+                    probe.add(_key(t_ns, lo[r], _S_CELL, cell[r] + dy * 2048 + dx), span, r)
             m = sel & area_admin & probe_mask
-            r, t = _expand(rows[m], lo[m], hi[m])
-            probe.add(_key(t_ns, t, _S_ADMIN_OF_POINT, f.admin1[r]), r)
-            probe.add(_key(t_ns, t, _S_ADMIN_OF_AREA, f.admin1[r]), r)
+            r, span = rows[m], hi[m] - lo[m]
+            probe.add(_key(t_ns, lo[r], _S_ADMIN_OF_POINT, f.admin1[r]), span, r)
+            probe.add(_key(t_ns, lo[r], _S_ADMIN_OF_AREA, f.admin1[r]), span, r)
             m = sel & area_country & probe_mask
-            r, t = _expand(rows[m], lo[m], hi[m])
-            probe.add(_key(t_ns, t, _S_COUNTRY, f.country[r]), r)
+            r, span = rows[m], hi[m] - lo[m]
+            probe.add(_key(t_ns, lo[r], _S_COUNTRY, f.country[r]), span, r)
             m = sel & nowhere & probe_mask
-            r, t = _expand(rows[m], lo[m], hi[m])
-            probe.add(_key(t_ns, t, _S_ANY, np.zeros(r.shape[0], np.int64)), r)
+            r, span = rows[m], hi[m] - lo[m]
+            probe.add(_key(t_ns, lo[r], _S_ANY, np.zeros(r.shape[0], np.int64)), span, r)
     return index, probe
 
 
@@ -149,12 +178,8 @@ def _sorted(keys: I64, rows: I64) -> tuple[I64, I64]:
     return keys[order], rows[order]
 
 
-def _lookup(skeys: I64, srows: I64, qkeys: I64, qrows: I64) -> tuple[I64, I64]:
-    """Every (query row, stored row) pair with a common key; ``skeys`` is sorted."""
-    # Sorted queries make the binary searches walk memory in order (several times faster than random).
-    qkeys, qrows = _sorted(qkeys, qrows)
-    left = np.searchsorted(skeys, qkeys, side="left")
-    counts = np.searchsorted(skeys, qkeys, side="right") - left
+def _pairs(srows: I64, qrows: I64, left: I64, counts: I64) -> tuple[I64, I64]:
+    """For each query ``k``, its row beside each of ``srows[left[k] : left[k] + counts[k]]``."""
     hit = counts > 0
     qrows, left, counts = qrows[hit], left[hit], counts[hit]
     a = np.repeat(qrows, counts)
@@ -162,14 +187,31 @@ def _lookup(skeys: I64, srows: I64, qkeys: I64, qrows: I64) -> tuple[I64, I64]:
     return a, srows[np.repeat(left, counts) + (np.arange(a.shape[0], dtype=np.int64) - starts)]
 
 
-def _match(index: _Keys, probe: _Keys) -> tuple[I64, I64]:
+def _lookup(skeys: I64, srows: I64, qkeys: I64, qrows: I64) -> tuple[I64, I64]:
+    """Every (query row, stored row) pair with a common key; ``skeys`` is sorted."""
+    # Sorted queries make the binary searches walk memory in order (several times faster than random).
+    qkeys, qrows = _sorted(qkeys, qrows)
+    left = np.searchsorted(skeys, qkeys, side="left")
+    return _pairs(srows, qrows, left, np.searchsorted(skeys, qkeys, side="right") - left)
+
+
+def _lookup_ranges(skeys: I64, srows: I64, lows: I64, spans: I64, qrows: I64) -> tuple[I64, I64]:
+    """Every (query row, stored row) pair whose stored key lies in the query's range ``[low, low + span]``;
+    ``skeys`` is sorted. A stored row indexed under several keys of one range comes once per key."""
+    order = np.argsort(lows, kind="stable")
+    lows, spans, qrows = lows[order], spans[order], qrows[order]
+    left = np.searchsorted(skeys, lows, side="left")
+    return _pairs(srows, qrows, left, np.searchsorted(skeys, lows + spans, side="right") - left)
+
+
+def _match(index: _Keys, probe: _Ranges) -> tuple[I64, I64]:
     """Every (probing row, indexed row) pair with a common key. Probes are matched chunk by chunk, so
     peak memory is the index plus one chunk, not every probe at once."""
     ikeys, irows = _sorted(*index.arrays())
     found_a: list[I64] = []
     found_b: list[I64] = []
-    for pkeys, prows in zip(probe.keys, probe.rows, strict=True):
-        a, b = _lookup(ikeys, irows, pkeys, prows)
+    for lows, spans, prows in zip(probe.lows, probe.spans, probe.rows, strict=True):
+        a, b = _lookup_ranges(ikeys, irows, lows, spans, prows)
         found_a.append(a)
         found_b.append(b)
     if not found_a:
@@ -225,11 +267,12 @@ class Blocker:
         index, _ = _keys(f, np.ones(n, np.bool_), nobody)
         self.index = _sorted(*index.arrays())
         _, probe = _keys(f, nobody, ~_reciprocated(f))
-        self.probe = _sorted(*probe.arrays())
+        # Matched the other way (the new records' index keys against these), so every key of every range.
+        self.probe = _sorted(*probe.keys())
 
     def touching(self, new: Bool) -> tuple[I64, I64]:
         """The distinct candidate pairs that touch a record of ``new``, as :func:`candidate_pairs` gives them."""
         index, probe = _keys(self.f, new, new)
-        a1, b1 = _lookup(*self.index, *probe.arrays())
+        a1, b1 = _lookup_ranges(*self.index, *probe.arrays())
         b2, a2 = _lookup(*self.probe, *index.arrays())
         return _distinct(np.concatenate([a1, a2]), np.concatenate([b1, b2]), self.f.size)

@@ -315,8 +315,8 @@ def _label(ordered: Sequence[Record], groups: _Groups, existing: Mapping[str, st
     used = set(labels.values())
     for members in groups.groups(active):
         ids = [ordered[i].id for i in members]
-        votes = Counter(existing[i] for i in ids if i in existing)
         choice = None
+        votes = Counter(existing[i] for i in ids if i in existing) if existing else Counter()
         for cid, _ in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0])):
             if cid not in used:
                 choice = cid

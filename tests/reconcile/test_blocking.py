@@ -66,3 +66,18 @@ def test_month_dated_point_is_paired_with_a_day_dated_report_of_an_area(
     area = record("PK", "P-1", "2024-05-14", lat=lat, lon=lon, geo=geo, country=country, admin1=admin1,
                   place=None, killed=3)  # fmt: skip
     _paired_whichever_is_new(Features.of([month, area]))
+
+
+def test_range_probes_find_exactly_the_pairs_of_probing_every_key_of_each_range(features: Features) -> None:
+    # A record probes each place with one range of days (or months) matched by two binary searches; probing
+    # every key of the range one by one, as blocking used to, must give the very same pairs.
+    from sarhad.reconcile.blocking import _distinct, _keys, _lookup, _sorted
+
+    n = features.size
+    everyone = np.ones(n, np.bool_)
+    index, probe = _keys(features, everyone, everyone)
+    a, b = _lookup(*_sorted(*index.arrays()), *probe.keys())
+    one_by_one = _distinct(a, b, n)
+    full = candidate_pairs(features)
+    assert full[0].shape[0] > 10_000
+    assert np.array_equal(full[0], one_by_one[0]) and np.array_equal(full[1], one_by_one[1])
