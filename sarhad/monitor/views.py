@@ -1,6 +1,8 @@
 """The dashboard's read models: aggregates computed in the database, so the page never loads every record.
 
 * :func:`timeline`: incidents and killed per month per reporting party, and how many give a killed figure;
+  :func:`timeline_years`: the same per year for the incidents whose date is known only to the year, which
+  are in no month;
 * :func:`markers`: the map's points, or, when more than ``limit`` match the view, grid clusters sized to the
   zoom level (count, killed and how many give a killed figure, the dominant party);
 * :func:`table`: one page of incidents, newest first, with the total;
@@ -32,7 +34,7 @@ from sarhad.monitor.summary import BANDS, cell_size
 from sarhad.store.db import Database
 from sarhad.store.incidents import Filters, perpetrator_group
 
-__all__ = ["COMPACT_COLUMNS", "compact_rows", "markers", "options", "table", "timeline"]
+__all__ = ["COMPACT_COLUMNS", "compact_rows", "markers", "options", "table", "timeline", "timeline_years"]
 
 COMPACT_COLUMNS: Final = (
     "id", "date_start", "reported_by", "dataset", "country", "admin1", "admin2", "place", "lat", "lon",
@@ -196,14 +198,35 @@ def _groups(db: Database, filters: Filters, dims: tuple[str, ...]) -> dict[tuple
     return {k: v for k, v in out.items() if v[0] > 0}
 
 
+def _year_only(db: Database, filters: Filters) -> dict[tuple[Any, ...], list[int]]:
+    """Incidents, killed and the incidents giving a killed figure per start month and reporting party, of the
+    incidents ``filters`` select whose date is known only to the year (through their partial index)."""
+    where, params = replace(filters, year_only=True).where()
+    found: dict[tuple[Any, ...], list[int]] = {}
+    _add(
+        found,
+        db.fetchall(
+            f"SELECT SUBSTR(date_start, 1, 7) AS m, reported_by, COUNT(*), SUM({_KILLED}), {_KNOWN}"
+            f" FROM incidents{where} GROUP BY m, reported_by",
+            params,
+        ),
+        2,
+    )
+    return found
+
+
 def timeline(db: Database, filters: Filters) -> list[dict[str, Any]]:
     """Incidents and killed (best, else low) per month and reporting party, oldest month first.
+
+    An incident whose date is known only to the year (GTD's ``imonth`` 0, UCDP's ``date_prec`` 5) is in no
+    month, whichever day its range starts on: :func:`timeline_years` counts it under its year. ``since`` and
+    ``until`` read the range's first day, as everywhere.
 
     ``killed`` adds the figures given; ``killed_known`` says how many of the incidents give one: at 0 the
     killed figure of that month and party is unknown (``killed`` then reads 0), not none."""
     groups = _groups(db, filters, ("month", "reported_by"))
     if groups is None:
-        where, params = filters.where()
+        where, params = replace(filters, year_only=False).where()
         groups = {}
         _add(
             groups,
@@ -214,9 +237,31 @@ def timeline(db: Database, filters: Filters) -> list[dict[str, Any]]:
             ),
             2,
         )
+    else:
+        # The summary counts every incident in the month its range starts in: those known only to the year
+        # move out.
+        for key, (n, killed, known) in _year_only(db, filters).items():
+            g = groups.get((key[0], "" if key[1] is None else str(key[1])))
+            if g is not None:
+                g[0] -= n
+                g[1] -= killed
+                g[2] -= known
+        groups = {k: v for k, v in groups.items() if v[0] > 0}
     return [
         {"month": k[0], "party": k[1], "incidents": v[0], "killed": v[1], "killed_known": v[2]}
         for k, v in sorted(groups.items())
+    ]
+
+
+def timeline_years(db: Database, filters: Filters) -> list[dict[str, Any]]:
+    """What :func:`timeline` gives per month, per year and reporting party for the incidents whose date is
+    known only to the year, which it leaves out; oldest year first. The year is the one the range starts in."""
+    years: dict[tuple[Any, ...], list[int]] = {}
+    for (month, party), counts in _year_only(db, filters).items():
+        _add(years, [(str(month)[:4], party, *counts)], 2)
+    return [
+        {"year": k[0], "party": k[1], "incidents": v[0], "killed": v[1], "killed_known": v[2]}
+        for k, v in sorted(years.items())
     ]
 
 

@@ -228,12 +228,13 @@ def paths() -> dict[str, Any]:
             FILTERS,
         ),
         "/api/dashboard/timeline": _get(
-            "Incidents and killed (best, else low) per month and reporting party, oldest month first",
+            "Incidents and killed (best, else low) per month and reporting party, oldest month first; an incident"
+            " whose date is known only to the year is in no month but in years, under the year its range starts in",
             _json(
-                "the months",
+                "the months, and the years of the dates known only to the year",
                 {
                     "type": "object",
-                    "required": ["months"],
+                    "required": ["months", "years"],
                     "properties": {
                         "months": {
                             "type": "array",
@@ -247,7 +248,21 @@ def paths() -> dict[str, Any]:
                                     "killed": {**_COUNT, "nullable": True},
                                 },
                             },
-                        }
+                        },
+                        "years": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["year", "party", "incidents", "killed", "killed_known"],
+                                "properties": {
+                                    "year": _STRING,
+                                    "party": _STRING,
+                                    "incidents": _COUNT,
+                                    "killed": _COUNT,
+                                    "killed_known": _COUNT,
+                                },
+                            },
+                        },
                     },
                 },
             ),

@@ -8,7 +8,7 @@
   const PARTY_COLOURS = { PK: "#5fd39a", IR: "#5aa9e6", ACLED: "#e5a54b", UCDP: "#c792ea", GTD: "#f2d17b" };
   const PERP_COLOURS = ["#ff7a6b", "#e5a54b", "#c792ea", "#5aa9e6", "#5fd39a", "#f2d17b", "#7fd1d8", "#ff9ecf", "#b8c4d0"];
   const state = { token: sessionStorage.getItem(TOKEN_KEY), me: null, offset: 0, limit: 25, selected: null,
-    measure: "incidents", colourBy: "party", parties: new Set(), perps: [], months: [], live: null, loads: 0,
+    measure: "incidents", colourBy: "party", parties: new Set(), perps: [], months: [], years: [], live: null, loads: 0,
     fresh: new Set(), withheld: new Set(), held: null, perpGroups: new Map(), groupOf: new Map(), drawn: [], linked: false, optionsReady: Promise.resolve(), pageFromLink: null, notApplied: [],
     lastId: null, alertsSeq: null };
   const $ = (sel) => document.querySelector(sel);
@@ -59,6 +59,7 @@
     delete document.documentElement.dataset.ready;
     window.sarhadReady = false;
     state.offset = 0; state.selected = null; state.months = []; state.fresh.clear(); state.parties.clear();
+    state.years = []; drawTimelineYears();
     state.linked = false; state.drawn = []; state.pageFromLink = null; state.held = null;
     state.lastId = null; state.alertsSeq = null;
     showNotApplied([]);
@@ -236,7 +237,24 @@
     const data = await api("/api/dashboard/timeline?" + query);
     if (query !== filterQuery()) return;
     state.months = data.months;
+    state.years = data.years || [];
     drawTimeline();
+    drawTimelineYears();
+  }
+  // An incident whose date is known only to the year (GTD's imonth 0, UCDP's date_prec 5) is in no month: the
+  // API counts it apart, per year (`years`), and the note under the bars says how many each year had.
+  function drawTimelineYears() {
+    const el = $("#timeline-years");
+    const per = new Map();
+    for (const r of state.years) {
+      const y = per.get(r.year) || { incidents: 0, killed: 0, known: 0 };
+      y.incidents += r.incidents; y.killed += r.killed; y.known += r.killed_known;
+      per.set(r.year, y);
+    }
+    el.hidden = per.size === 0;
+    el.textContent = per.size === 0 ? "" : "Dates known only to the year, in no month above: " + [...per].sort().map(([year, y]) =>
+      `${year}: ${fmt.format(y.incidents)} incident${y.incidents === 1 ? "" : "s"}, ` +
+      (y.known === 0 ? "killed unknown" : `${fmt.format(y.killed)} killed`)).join("; ") + ".";
   }
   function monthRange(first, last) {
     // every "YYYY-MM" from first to last, so that the bars stand on a time axis (at most 1,200 months)
@@ -261,7 +279,7 @@
     const rows = state.months;
     const W = el.clientWidth || 800, H = el.clientHeight || 200, m = { l: 44, r: 8, t: 8, b: 22 };
     const present = [...new Set(rows.map((r) => r.month))].sort();
-    if (!present.length) { el.innerHTML = `<p class="empty">No incidents match the filters.</p>`; return; }
+    if (!present.length) { el.innerHTML = `<p class="empty">${state.years.length ? "No incident dated to a month matches the filters." : "No incidents match the filters."}</p>`; return; }
     const months = monthRange(present[0], present[present.length - 1]);  // a time axis: empty months too
     const parties = [...new Set(rows.map((r) => r.party))].sort();
     const per = new Map();
@@ -676,7 +694,7 @@
   }
   // killedKnown false: no incident gives a killed figure, so the sum is unknown (a 0 would read as a count).
   function renderKpis(total, killedKnown) {
-    const killed = state.months.reduce((a, r) => a + r.killed, 0);
+    const killed = [...state.months, ...state.years].reduce((a, r) => a + r.killed, 0);
     const shown = total > 0 && killedKnown === false ? "unknown" : fmt.format(killed);
     $("#kpis").innerHTML = `<span class="kpi"><b data-testid="kpi-incidents">${fmt.format(total)}</b><span>incidents</span></span>` +
       `<span class="kpi"><b data-testid="kpi-killed">${shown}</b><span>killed</span></span>`;
