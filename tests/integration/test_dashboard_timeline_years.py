@@ -16,7 +16,6 @@ from tests.integration.test_dashboard_browser import (
     _serve,
     _sign_in,
     browser_page,
-    expect,
     pytestmark,
 )
 
@@ -33,6 +32,8 @@ _YEAR_ONLY = replace(
 def test_the_timeline_counts_a_date_known_only_to_the_year_in_a_note_not_in_january(
     tmp_path: Path, browser_page: tuple[Any, list[str]]
 ) -> None:
+    from playwright.sync_api import expect  # present wherever browser_page is
+
     page, _ = browser_page
     with _serve(tmp_path / "pk", PLACES) as served:
         with Node.open(load_settings(served["home"])) as node:
