@@ -15,7 +15,9 @@ Nothing stored is trusted. The verifier
    the rebuilt tree, consistency with the previous checkpoint, and that the latest covers every leaf;
 5. checks that every stored cosignature is a well-formed line on a stored checkpoint, and verifies those by
    the ``witnesses`` given (``sarhad log verify`` gives the keys of the peers it knows, each a witness of this
-   node's log, and ``--witness`` keys); the others are counted as stored but not checked.
+   node's log, and ``--witness`` keys); the others are counted as stored but not checked. With ``party``,
+   none may have been deleted: the audit trail (carried into the log) counts those ``POST /log/cosignatures``
+   stored, and at least that many must be.
 
 The first problem raises :class:`VerificationError` naming the entry, e.g.
 ``leaf 17 (incident--…@2026-…): object body hash does not match the envelope``. The work is linear in the
@@ -28,8 +30,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Final
 
 from sarhad.canonical import canonical_text
 from sarhad.errors import InvalidInput, VerificationError
@@ -353,7 +357,50 @@ def _verify(
             raise _fail(f"{label}: the cosignature does not verify")
         report.cosignatures += 1
         report.witnesses[name] = report.witnesses.get(name, 0) + 1
+    if party is not None:
+        _check_cosignatures_kept(db, party, report.cosignatures_stored)
     return report
+
+
+# sarhad.audit.AUDIT_TYPE (which imports the node, and so this module), and how its canonical body names a
+# received cosignature's record.
+_AUDIT_TYPE: Final = "x-sarhad-audit"
+_AUDITED_COSIGNATURE: Final = '"action":"cosignature"'
+
+
+def _check_cosignatures_kept(db: Database, party: str, stored: int) -> None:
+    """Check that no cosignature received was deleted: every one this node stored came through
+    ``POST /log/cosignatures``, which audits how many were new (``cosignature`` / ``N new``), and the audit trail
+    is carried into the log, so its count is checked against the log (step 1). Nothing deletes a stored
+    cosignature, so fewer rows than the trail counts means some were deleted. A cosignature whose audit row was
+    lost (a crash between the two) only makes the trail count fewer: never a false alarm.
+    """
+    if not _has_table(db, "audit"):
+        return
+    targets = [
+        str(record["target"])
+        for (body,) in db.fetchall(
+            "SELECT body FROM objects WHERE type = ? AND origin = ? AND body LIKE ?",
+            (_AUDIT_TYPE, party, f"%{_AUDITED_COSIGNATURE}%"),
+        )
+        for record in json.loads(str(body)).get("records", [])
+        if isinstance(record, dict) and record.get("action") == "cosignature"
+    ]
+    # Rows not yet carried into the log (at most one flush interval's, or until the next start after a crash).
+    targets += [
+        str(t) for (t,) in db.fetchall("SELECT target FROM audit WHERE action = 'cosignature' AND logged IS NULL")
+    ]
+    audited = sum(int(m.group(1)) for t in targets if (m := _NEW.match(t)))
+    if audited > stored:
+        lost = audited - stored
+        raise _fail(
+            f"the audit trail records {audited} cosignature{'s' if audited != 1 else ''} received on this log's"
+            f" checkpoints ('POST /log/cosignatures'), but log_cosignatures holds {stored}: {lost}"
+            f" {'was' if lost == 1 else 'were'} deleted"
+        )
+
+
+_NEW: Final = re.compile(r"(\d+) new\Z")
 
 
 def _has_table(db: Database, table: str) -> bool:

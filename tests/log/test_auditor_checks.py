@@ -234,3 +234,33 @@ def test_check_proof_help_says_what_it_reads_and_which_witnesses_count() -> None
     assert "A signed checkpoint ('log checkpoint --cosigned', a plain signed note)" in text
     assert "--witness-key witnesses" not in text
     assert "How many of the witnesses given with --witness and --witness-key must have cosigned" in text
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def cosigned_ir(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Node]:
+    """IR, whose checkpoint PK cosigned when it synced IR (POST /log/cosignatures, audited on IR, and the audit
+    trail carried into IR's log when IR's server stopped)."""
+    with pk_and_ir(tmp_path, request) as (pk, ir):
+        publish_notes(ir, 0, 3)
+        with peered(pk, ir):
+            Pair(pk, ir).pk_syncs()
+        yield ir
+
+
+def test_log_verify_notices_a_cosignature_deleted_from_the_nodes_own_table(
+    capsys: pytest.CaptureFixture[str], cosigned_ir: Node
+) -> None:
+    ir = cosigned_ir
+    home = ir.settings.home
+    assert ir.db.fetchone("SELECT COUNT(*) FROM log_cosignatures") == (1,)
+    # The trail that counts it is in IR's log, where deleting it would break the log.
+    assert ir.db.fetchone("SELECT COUNT(*) FROM audit WHERE action = 'cosignature' AND logged IS NOT NULL") == (1,)
+    assert run(capsys, home, "log", "verify")[0] == 0
+    with ir.db.transaction():
+        ir.db.execute("DELETE FROM log_cosignatures")
+    code, _, err = run(capsys, home, "log", "verify")
+    assert code != 0
+    assert (
+        "the audit trail records 1 cosignature received on this log's checkpoints ('POST /log/cosignatures'), but"
+        " log_cosignatures holds 0: 1 was deleted" in " ".join(err.split())
+    )
