@@ -142,7 +142,12 @@ def alerts_list(
 
     db = state(ctx).node().db
     alerts = list_alerts(
-        db, rule=rule, since=date_option(since, "--since"), until=date_option(until, "--until"), limit=limit
+        db,
+        rule=rule,
+        since=date_option(since, "--since"),
+        until=date_option(until, "--until"),
+        limit=limit,
+        limit_name="--limit",
     )
     if rule and not alerts:
         check_rule_named(db, rule)

@@ -65,7 +65,9 @@ class Alert:
 
     ``version`` is the incident's version that last matched (None for an alert stored before versions were
     kept), ``lapsed`` the version since which it no longer matches (None while it matches), ``updated`` when it
-    last changed and ``changes`` what that change changed."""
+    last changed and ``changes`` what that change changed. ``geo_precision`` is how exactly the place of the
+    version that last matched is known, for a rule that reads its point (near the border, a crossing, a polygon)
+    when read with its facts (:func:`list_alerts`); None otherwise."""
 
     id: str
     rule: str
@@ -77,6 +79,7 @@ class Alert:
     lapsed: str | None = None
     updated: str | None = None
     changes: tuple[Change, ...] = ()
+    geo_precision: str | None = None
 
     @property
     def state(self) -> str:
@@ -105,15 +108,19 @@ class Alert:
             "lapsed_since": self.lapsed,
             "updated": self.updated,
             "changes": list(self.changes),
-        }
+        } | ({} if self.geo_precision is None else {"geo_precision": self.geo_precision})
 
     @classmethod
     def of_row(cls, row: Sequence[Any]) -> Alert:
-        """The alert of a row of :data:`COLUMNS`."""
+        """The alert of a row of :data:`COLUMNS`, and optionally ``facts`` after them (its geo precision)."""
         id_, rule, incident_id, origin, reason, created = (str(v) for v in row[:6])
         version, lapsed, updated = (None if v is None else str(v) for v in row[6:9])
         changes = tuple(json.loads(row[9])) if row[9] else ()
-        return cls(id_, rule, incident_id, origin, reason, created, version, lapsed, updated, changes)
+        precision = None
+        if len(row) > 10 and row[10]:
+            known = json.loads(row[10]).get("geo_precision")
+            precision = None if known is None else str(known)
+        return cls(id_, rule, incident_id, origin, reason, created, version, lapsed, updated, changes, precision)
 
 
 def describe_changes(changes: Sequence[Change]) -> str:
@@ -283,14 +290,16 @@ def list_alerts(
     since: str | None = None,
     until: str | None = None,
     limit: int | None = None,
+    limit_name: str = "limit",
 ) -> list[Alert]:
     """The alerts listed (:func:`listed`), newest first; ``since`` keeps those created after that timestamp (a
     day, YYYY-MM-DD, keeps that day's), ``until`` those created on or before that day (YYYY-MM-DD).
 
-    Raises InvalidInput when ``limit`` is not positive or ``until`` is not a day.
+    Raises InvalidInput when ``limit`` is not positive, naming it as the caller's user knows it (``limit_name``:
+    the CLI's ``--limit``, an API's field ``limit``), or when ``until`` is not a day.
     """
     if limit is not None and limit < 1:
-        raise InvalidInput(f"limit {limit} is not positive")
+        raise InvalidInput(f"{limit_name} {limit} is not positive (give 1 or more)")
     clauses, params = [listed()], []
     if rule:
         clauses.append("rule = ?")
@@ -306,7 +315,7 @@ def list_alerts(
             raise InvalidInput(f"until {until!r} is not a day (YYYY-MM-DD)") from None
         clauses.append("created < ?")
         params.append(after.isoformat())
-    sql = f"SELECT {COLUMNS} FROM alerts WHERE " + " AND ".join(clauses)
+    sql = f"SELECT {COLUMNS}, facts FROM alerts WHERE " + " AND ".join(clauses)
     sql += " ORDER BY created DESC, id"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"

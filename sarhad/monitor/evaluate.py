@@ -19,6 +19,7 @@ import csv
 import functools
 import json
 import logging
+import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import replace
@@ -65,9 +66,18 @@ _ROW_FIELDS: Final = itemgetter(*(INCIDENT_COLUMNS.index(c) for c in (
     "id", "reported_by", "date_start", "country", "admin1", "admin1_code", "admin2", "lat", "lon", "border_km",
 )))  # fmt: skip
 _ROW_MODIFIED: Final = INCIDENT_COLUMNS.index("modified")
+_ROW_PRECISION: Final = INCIDENT_COLUMNS.index("geo_precision")
 # The facts an alert keeps of what its rule read in the database (a surge's counts, see _surge; a disagreement's
 # counterparts, see _match_database): an alert stored before they were kept has none.
 _COUNTED: Final = ("incidents", "expected", "disagreements")
+# The facts kept since a later release than the others: their first appearance in an alert's facts is no change.
+_LATER: Final = (*_COUNTED, "geo_precision")
+# A point of these geo precisions stands for an area (its centroid, its seat or another stand-in place): how far it
+# lies from the border or a crossing, or whether it lies in a polygon, says where the area is, not the incident.
+_AREA_ONLY: Final = {"admin2": "district", "admin1": "province", "region": "region", "country": "country"}
+# A point of these geo precisions lies in the record's district (a place, or its district's seat): as the reconciler
+# (sarhad.reconcile.features), the nearest district seat of its province names that district.
+_DISTRICT_PRECISIONS: Final = frozenset({"exact", "near", "admin2"})
 _ROW_KILLED: Final = itemgetter(*(INCIDENT_COLUMNS.index(c) for c in ("killed_low", "killed_best", "killed_high")))
 
 
@@ -92,6 +102,7 @@ class Subject(NamedTuple):
     killed_best: int | None
     killed_high: int | None
     modified: str | None = None  # the record's version (an alert's life follows it); None: not known
+    geo_precision: str | None = None  # how exactly its place is known (codes.GEO_PRECISIONS); None: not known
 
     @classmethod
     def of(cls, inc: Incident) -> Subject:
@@ -99,7 +110,7 @@ class Subject(NamedTuple):
         p, k = inc.place, inc.killed
         return cls(
             inc.id, inc.reported_by, inc.date_start, p.country, p.admin1, p.admin1_code, p.admin2, p.lat, p.lon,
-            p.border_km, tuple(x.name for x in inc.perpetrators), k.low, k.best, k.high, inc.modified,
+            p.border_km, tuple(x.name for x in inc.perpetrators), k.low, k.best, k.high, inc.modified, p.precision,
         )  # fmt: skip
 
     @classmethod
@@ -107,7 +118,7 @@ class Subject(NamedTuple):
         """The subject of a record from its ``incidents`` row (:data:`INCIDENT_COLUMNS`) and the names of all the
         groups it names, in order (the row holds the first only): ``Subject.of(inc)`` when the row is
         ``incident_row(inc, …)`` and the names those of ``inc.perpetrators``."""
-        return cls._make((*_ROW_FIELDS(row), perpetrators, *_ROW_KILLED(row), row[_ROW_MODIFIED]))
+        return cls._make((*_ROW_FIELDS(row), perpetrators, *_ROW_KILLED(row), row[_ROW_MODIFIED], row[_ROW_PRECISION]))
 
     @property
     def perpetrator(self) -> str | None:
@@ -170,6 +181,46 @@ def _inside(lon: float, lat: float, ring: Sequence[tuple[float, float]]) -> bool
             inside = not inside
         j = i
     return inside
+
+
+def _known_only(s: Subject) -> str:
+    """What a reason from the record's point adds when the point stands for an area: `` (place known only to the
+    region)``; nothing when it is a place."""
+    area = _AREA_ONLY.get(s.geo_precision or "")
+    return f" (place known only to the {area})" if area else ""
+
+
+@functools.cache
+def _seats_by_province() -> dict[str, tuple[tuple[str, str, float, float], ...]]:
+    """By province (ISO 3166-2, upper case): the name, kind, latitude and longitude of each district seat."""
+    from sarhad.geo import district_seats
+
+    out: dict[str, list[tuple[str, str, float, float]]] = {}
+    for seat in district_seats():
+        out.setdefault(seat.admin1_code.upper(), []).append((seat.name, seat.kind, seat.lat, seat.lon))
+    return {code: tuple(seats) for code, seats in out.items()}
+
+
+@functools.lru_cache(maxsize=16384)
+def _nearest_seat(code: str, lat: float, lon: float) -> tuple[str, str] | None:
+    seats = _seats_by_province().get(code.upper())
+    if not seats:
+        return None
+    # compared on an equirectangular projection, exact enough within one province (as the reconciler)
+    scale = math.cos(math.radians(lat))
+    name, kind, _, _ = min(seats, key=lambda t: (t[2] - lat) ** 2 + ((t[3] - lon) * scale) ** 2)
+    return name, kind
+
+
+def _inferred_district(s: Subject) -> tuple[str, str] | None:
+    """The (name, kind) of the district (a county in Iran) of a record that names none but has a point in one:
+    the nearest district seat of its province (:func:`sarhad.geo.district_seats`), as the reconciler takes it; None
+    when it names one, its point stands for a larger area, or its province has no seats."""
+    if s.admin2 or s.lat is None or s.lon is None or not s.admin1_code:
+        return None
+    if s.geo_precision not in _DISTRICT_PRECISIONS:
+        return None
+    return _nearest_seat(s.admin1_code, s.lat, s.lon)
 
 
 def _facts(s: Subject) -> Facts:
@@ -406,7 +457,7 @@ def _match_record(rule: Rule, p: Subject, border_km: float | None) -> list[str] 
         km = _border_km(p) if border_km is None else border_km
         if km is None or km > rule.near_border_km:
             return None
-        reasons.append(f"{km:.1f} km from the border")
+        reasons.append(f"{km:.1f} km from the border{_known_only(p)}")
     if rule.crossing_km is not None:
         if p.lat is None or p.lon is None:
             return None
@@ -414,24 +465,29 @@ def _match_record(rule: Rule, p: Subject, border_km: float | None) -> list[str] 
         if not near or min(near)[0] > rule.crossing_km:
             return None
         km, name = min(near)
-        reasons.append(f"{km:.1f} km from the {name} crossing")
+        reasons.append(f"{km:.1f} km from the {name} crossing{_known_only(p)}")
     if rule.admin1:
         # an area matches however either side spells it ("Sibi" / "Sibi district", "Balochistan province" / PK-BA)
         have = frozenset().union(*(area_keys(v) for v in (p.admin1, p.admin1_code, p.admin2) if v))
         watched = next((a for a in rule.admin1 if area_keys(a) & have), None)
         if watched is None:
-            return None
-        # the area as the rule named it, with the record's own place when that is another (its district)
-        where = p.admin2 or p.admin1 or p.admin1_code
-        reasons.append(
-            f"in {where or watched}"
-            if where is None or area_keys(where) & area_keys(watched)
-            else f"in {watched} ({where})"
-        )
+            # a record placed only by its point: in the district whose seat, of its province's, is nearest
+            seat = _inferred_district(p)
+            if seat is None or not any(area_keys(a) & area_keys(seat[0]) for a in rule.admin1):
+                return None
+            reasons.append(f"in {seat[0]} ({seat[1]} inferred from the point)")
+        else:
+            # the area as the rule named it, with the record's own place when that is another (its district)
+            where = p.admin2 or p.admin1 or p.admin1_code
+            reasons.append(
+                f"in {where or watched}"
+                if where is None or area_keys(where) & area_keys(watched)
+                else f"in {watched} ({where})"
+            )
     if rule.polygon:
         if p.lat is None or p.lon is None or not _inside(p.lon, p.lat, rule.polygon):
             return None
-        reasons.append("inside the watched area")
+        reasons.append(f"inside the watched area{_known_only(p)}")
     if rule.perpetrators:
         hit = next(((n, w) for n in p.perpetrators for w in rule.perpetrators if _same_group(w, n)), None)
         if hit is None:
@@ -493,6 +549,9 @@ def looked_at(rule: Rule, s: Subject, border_km: float | None = None) -> dict[st
         if near:
             km, name = min(near)
             out["crossing"], out["crossing_km"] = name, round(km, 1)
+    if rule.near_border_km is not None or rule.crossing_km is not None or rule.polygon:
+        # how exactly the point is known: a point that stands for an area, or stops doing so, is a change
+        out["geo_precision"] = s.geo_precision
     if rule.admin1:
         out["place"] = s.admin2 or s.admin1 or s.admin1_code
     if rule.polygon:
@@ -577,7 +636,7 @@ class _Life:
         # A surge's counts and a disagreement's texts are kept since a later release than the alert's other facts:
         # an alert stored before has none, which is no change (its reason is kept until one, or another fact,
         # changes).
-        changes = [c for c in changes if c["fact"] in old or c["fact"] not in _COUNTED]
+        changes = [c for c in changes if c["fact"] in old or c["fact"] not in _LATER]
         if alert.lapsed is None and not changes:
             # nothing the rule looks at changed (or it was not kept): only the version that last matched
             self.alerts[(alert.rule, alert.incident_id)] = self.writes.version(alert, version, text)

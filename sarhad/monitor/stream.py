@@ -48,12 +48,12 @@ log = logging.getLogger(__name__)
 _BATCH: Final = 500
 HISTORY: Final = 2000
 """How many of the latest events a :class:`Broadcaster` keeps to replay to a stream that reconnects."""
-# an alert's columns (Alert.of_row), then its current version's TLP and origin, then its seq
+# an alert's columns and facts (Alert.of_row), then its current version's TLP and origin, then its seq
 _ALERT_COLUMNS: Final = (
     "a.id, a.rule, a.incident_id, a.origin, a.reason, a.created, a.version, a.lapsed, a.updated, a.changes,"
-    " i.tlp, i.origin, a.seq"
+    " a.facts, i.tlp, i.origin, a.seq"
 )
-_TLP, _ORIGIN, _SEQ = 10, 11, 12
+_TLP, _ORIGIN, _SEQ = 11, 12, 13
 # The version before an incident's current one (``i``) is one a peer withheld: until the current one arrived,
 # the incident had no current version here, and its alerts were listed nowhere (sarhad.monitor.alerts.listed).
 _WAS_WITHHELD: Final = (
@@ -459,7 +459,7 @@ class Watcher:
         incident's summary, and ``seq``: the stored row that caused the event (``cause`` of the row)."""
         events = []
         for r in rows:
-            data = {**Alert.of_row(r[:10]).to_dict(), **(extra or {}), "seq": cause(r)}
+            data = {**Alert.of_row(r[:11]).to_dict(), **(extra or {}), "seq": cause(r)}
             found = _summaries(self.db, "id = ?", [str(r[2])])
             if found:
                 data["incident"] = found[0]

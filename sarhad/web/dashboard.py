@@ -311,16 +311,17 @@ async def alerts(request: Request) -> Response:
         seq = sequences(db)
         rows = db.fetchall(
             "SELECT a.id, a.rule, a.incident_id, a.origin, a.reason, a.created, a.version, a.lapsed, a.updated,"
-            " a.changes, i.date_start, i.place, i.admin1, i.perpetrator, i.killed_best, i.reported_by, i.lat, i.lon"
+            " a.changes, a.facts, i.date_start, i.place, i.admin1, i.perpetrator, i.killed_best, i.reported_by, i.lat,"
+            " i.lon"
             f" {seen} ORDER BY a.created DESC, a.id LIMIT ?",
             (*params, limit),
         )
         counted = db.fetchone(f"SELECT COUNT(*) {seen}", params)
     out = []
     for r in rows:
-        out.append({**Alert.of_row(r[:10]).to_dict(), "incident": {
-            "date_start": r[10], "place": r[11], "admin1": r[12], "perpetrator": r[13], "killed_best": r[14],
-            "reported_by": r[15], "lat": r[16], "lon": r[17]}})  # fmt: skip
+        out.append({**Alert.of_row(r[:11]).to_dict(), "incident": {
+            "date_start": r[11], "place": r[12], "admin1": r[13], "perpetrator": r[14], "killed_best": r[15],
+            "reported_by": r[16], "lat": r[17], "lon": r[18]}})  # fmt: skip
         if len(out) >= limit:
             break
     return _json({"alerts": out, "total": int(counted[0]) if counted else 0, "seq": seq})
@@ -336,7 +337,7 @@ async def rules(request: Request) -> Response:
             raise InvalidInput(f"the body is not JSON: {exc}") from None
         if not isinstance(data, dict):
             raise InvalidInput("expected a JSON object (a rule)")
-        rule = add_rule(ctx.db, check_groups(Rule.from_dict(data)))
+        rule = add_rule(ctx.db, check_groups(Rule.from_dict(data), ctx.db))
         ctx.audit(principal_of(request), "add-alert-rule", rule.name)
         return _json({"rule": {**rule.to_dict(), "conditions": rule.conditions()}}, 201)
     return _json({"rules": [{**r.to_dict(), "conditions": r.conditions()} for r in list_rules(ctx.db)]})

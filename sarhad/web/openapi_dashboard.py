@@ -404,6 +404,12 @@ def paths() -> dict[str, Any]:
                                             "properties": {"fact": {"type": "string"}},
                                         },
                                     },
+                                    "geo_precision": {
+                                        "type": "string",
+                                        "description": "how exactly the place of the version that last matched is"
+                                        " known, for a rule on its point (near the border, a crossing, a polygon):"
+                                        " admin2, admin1, region or country mean the point stands for that area",
+                                    },
                                     "incident": {"type": "object"},
                                 },
                             },
