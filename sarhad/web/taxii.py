@@ -198,7 +198,10 @@ def _query(ctx: Context, request: Request, coll: Collection, object_id: str | No
         clauses.append("1 = 0")
     if "all" not in versions:
         parts: list[str] = []
-        stamps = [v for v in versions if v not in ("first", "last")]
+        # a version is an instant: as the client wrote it, and as it is stored (UTC, to the millisecond)
+        stamps = sorted(
+            {form for v in versions if v not in ("first", "last") for form in (v, _timestamp(v, "match[version]"))}
+        )
         if "last" in versions:
             # the current version: no later version held, nor one known from its envelope alone (withheld from
             # this node, see sarhad.exchange.withheld)
