@@ -105,6 +105,33 @@ class SyncResult:
     cosignature_error: str | None = None
     # The entries this sync verified and stored in the log's copy but whose objects it refused to apply.
     refused: tuple[Refusal, ...] = ()
+    # The versions withheld, by the TLP level their envelopes log (the peer shares a body only with those who
+    # may read it: a TLP:RED record for its own people, or naming recipients, is not for this node).
+    withheld_tlp: tuple[tuple[str, int], ...] = ()
+
+    def withheld_text(self) -> str:
+        """The versions withheld, in words: what they are and whether that is expected."""
+        if not self.withheld:
+            return "none withheld"
+        parts = []
+        for level, n in self.withheld_tlp:
+            records = "record" if n == 1 else "records"
+            if level == "RED":
+                parts.append(
+                    f"{n} {records} the peer marked TLP:RED for itself or for recipients it named, not shared with"
+                    " this node: expected"
+                )
+            elif level in ("AMBER", "AMBER+STRICT"):
+                parts.append(
+                    f"{n} {records} the peer marked TLP:{level}, shared only with the parties it registered: this"
+                    " node is not one of them there"
+                )
+            else:
+                parts.append(f"{n} {records} the peer marked TLP:{level} and did not share with this node")
+        rest = self.withheld - sum(n for _, n in self.withheld_tlp)
+        if rest > 0:
+            parts.append(f"{rest} not received")
+        return "; ".join(parts)
 
     @property
     def cosigned(self) -> bool:
@@ -114,7 +141,7 @@ class SyncResult:
     def summary(self) -> str:
         synced = (
             f"synced {self.peer}: log {self.old_size} → {self.new_size}, {self.entries} new entries,"
-            f" {self.objects} objects ({self.withheld} withheld by TLP"
+            f" {self.objects} objects ({self.withheld_text()}"
             + (f", {len(self.refused)} refused" if self.refused else "")
             + ")"
         )
@@ -133,6 +160,7 @@ class SyncResult:
             "entries": self.entries,
             "objects": self.objects,
             "withheld": self.withheld,
+            "withheld_by_tlp": dict(self.withheld_tlp),
             "stored": True,
             "cosigned": self.cosigned,
             "cosignature_error": self.cosignature_error,
@@ -321,12 +349,15 @@ def _sync(
         # records, and those it writes of which a withheld version is known (looked up only on a node that was
         # refused a body before: one this sync refuses is recorded).
         touched: set[str] = set()
+        levels: dict[str, int] = {}  # the versions withheld, by TLP level
         refused_before = node.db.fetchone("SELECT 1 FROM withheld_versions LIMIT 1") is not None
         own_log = node.db.fetchone("SELECT 1 FROM log_leaves LIMIT 1") is not None
         with _deferred_indexes(node, new_entries, rules), closing(prepared) as chunks:
             for chunk in chunks:
                 frontier.extend(leaf for _, _, leaf in chunk.leaves)
-                stored, rejected = _write(node, peer, chunk, stamp, synced, deltas, touched, refused_before, own_log)
+                stored, rejected = _write(
+                    node, peer, chunk, stamp, synced, deltas, touched, refused_before, own_log, levels
+                )
                 objects += stored
                 refusals += record_refused(node.db, name, sorted(chunk.refused + rejected), stamp)
                 entries += len(chunk.leaves)
@@ -375,6 +406,7 @@ def _sync(
         seconds=time.perf_counter() - started,
         cosignature_error=error,
         refused=tuple(refusals),
+        withheld_tlp=tuple(sorted(levels.items())),
     )
 
 
@@ -412,6 +444,7 @@ def _write(
     touched: set[str],
     refused_before: bool,
     own_log: bool,
+    levels: dict[str, int],
 ) -> tuple[int, list[RefusedRow]]:
     """Write a prepared chunk inside the caller's transaction: leaves, objects (``added`` = ``stamp``),
     incident rows, framework views and alerts; the summaries' changes are added to ``deltas`` (the caller
@@ -420,7 +453,7 @@ def _write(
 
     ``touched`` gets the ids of the withheld versions recorded and, when ``refused_before`` (the node held
     withheld versions before this sync), of the objects written of which a withheld version is known: the
-    objects whose rows a later withheld version may supersede.
+    objects whose rows a later withheld version may supersede. ``levels`` counts the withheld versions by TLP level.
 
     ``own_log`` says whether this node's own log holds any entry: then the incidents of the chunk of which it
     holds a version of its own (:func:`sarhad.store.current.own_ids`) are left out of ``incidents`` and the alert
@@ -451,6 +484,8 @@ def _write(
         bodiless = [_envelope(envelope) for idx, envelope, _ in prepared.leaves if idx not in held]
         withheld.record_withheld(node.db, bodiless, party)
         touched.update(e.object_id for e in bodiless)
+        for e in bodiless:
+            levels[e.tlp] = levels.get(e.tlp, 0) + 1
     if refused_before and rows:
         touched.update(withheld.known(node.db, [str(row[0]) for row in rows]))
     incidents, received = prepared.incidents, prepared.received
