@@ -39,7 +39,7 @@ def rules_add(
 ) -> None:
     """Add a rule; every condition given must hold for an alert."""
     from sarhad.errors import InvalidInput
-    from sarhad.monitor.rules import Rule, add_rule, check_groups
+    from sarhad.monitor.rules import Rule, add_rule, check_rule_targets
 
     points: tuple[tuple[float, float], ...] = ()
     if polygon:
@@ -53,7 +53,7 @@ def rules_add(
         surge_factor=surge_factor, surge_baseline_days=surge_baseline, disagrees=disagrees,
     )  # fmt: skip
     db = state(ctx).node().db
-    check_groups(rule, db)
+    check_rule_targets(rule, db)
     from sarhad.cli.audit import record_cli_write
 
     with db.transaction():  # the rule and its audit row together, like the dashboard's route

@@ -6,12 +6,12 @@ A :class:`Rule` is a named conjunction of conditions; an incident matches when e
 * ``crossing_km``: the place is at most this far from an official border crossing;
 * ``admin1``: the province or district (name or ISO 3166-2 code) is one of these, however either side spells it
   (:func:`area_keys`: "Balochistan province" is Balochistan, PK-BA; "Sibi" is the datasets' "Sibi district",
-  "Kurram" their "Kurram agency"); a rule names only areas sarhad knows (:func:`check_groups`);
-* ``polygon``: the point lies inside this polygon (``[[lon, lat], …]``, one outer ring), which must reach into
-  the mapped region (a polygon given lat, lon lies far outside it);
+  "Kurram" their "Kurram agency"); a rule names only areas sarhad knows (:func:`check_rule_targets`);
+* ``polygon``: the point lies inside this polygon (``[[lon, lat], …]``, one outer ring), whose bounding box must
+  meet the mapped region's (a polygon given lat, lon lies far outside it; :func:`check_rule_targets`);
 * ``perpetrators``: a group the record names is one of these, under any of its spellings in the alias registry
   (:mod:`sarhad.model.actors`: "Jaish al-Zolm" is Jaish al-Adl); a rule names only groups the registry knows
-  (:func:`check_groups`). A rule stored before that check whose name the registry does not know matches a group
+  (:func:`check_rule_targets`). A rule stored before that check whose name the registry does not know matches a group
   whose name contains it (case-insensitive);
 * ``min_killed``: the best (else low) figure of killed is at least this;
 * ``surge_window_days`` / ``surge_factor``: in the incident's province, the count of incidents in the window
@@ -44,8 +44,8 @@ __all__ = [
     "Rule",
     "add_rule",
     "area_keys",
-    "check_groups",
     "check_rule_named",
+    "check_rule_targets",
     "get_rule",
     "list_rules",
     "load_rules_file",
@@ -200,7 +200,7 @@ def unknown_groups(rule: Rule) -> list[str]:
 
 # the words a dataset or a writer puts after an area's name: "Sibi district", "Kurram agency", "Taftan county"
 _AREA_WORDS: Final = re.compile(r"(?:\s+(?:district|agency|county|province|tehsil|division|shahrestan|ostan))+$")
-# the mapped region (docs/geography.md): a polygon with no corner in it watches nothing sarhad places
+# the mapped region (docs/geography.md): a polygon whose box does not meet it watches nothing sarhad places
 _REGION_LON: Final = (43.0, 79.0)
 _REGION_LAT: Final = (22.0, 40.5)
 
@@ -269,13 +269,14 @@ def unknown_areas(rule: Rule, db: Database | None = None) -> list[str]:
     return out
 
 
-def check_groups(rule: Rule, db: Database | None = None) -> Rule:
+def check_rule_targets(rule: Rule, db: Database | None = None) -> Rule:
     """``rule``, when every group and area it names is known and its polygon reaches the mapped region.
 
     Raises InvalidInput naming the unknown group (a rule on a misspelt group would never alert), the area sarhad
-    cannot place (:func:`unknown_areas`; ``db`` adds the areas of the stored incidents), or a polygon with no
-    corner in the mapped region (43-79°E, 22-40.5°N: most likely given lat, lon instead of lon, lat). Applied
-    where a rule is given (``alerts rules add|load``, the dashboard), not to rules already stored.
+    cannot place (:func:`unknown_areas`; ``db`` adds the areas of the stored incidents), or a polygon whose
+    bounding box does not meet the mapped region's (43-79°E, 22-40.5°N: most likely given lat, lon instead of
+    lon, lat). Applied where a rule is given (``alerts rules add|load``, the dashboard), not to rules already
+    stored.
     """
     unknown = unknown_groups(rule)
     if unknown:
@@ -292,14 +293,23 @@ def check_groups(rule: Rule, db: Database | None = None) -> Rule:
             + " (give a province's or district's name or an ISO 3166-2 code, e.g. 'Balochistan', 'PK-BA', 'Kech',"
             " 'Sistan and Baluchestan'; 'sarhad geo find NAME' shows what sarhad knows)"
         )
-    if rule.polygon and not any(
-        _REGION_LON[0] <= lon <= _REGION_LON[1] and _REGION_LAT[0] <= lat <= _REGION_LAT[1] for lon, lat in rule.polygon
-    ):
-        lon, lat = rule.polygon[0]
-        raise InvalidInput(
-            f"rule {rule.name!r}: polygon: no point lies in the mapped region (longitude 43 to 79, latitude 22 to"
-            f" 40.5): the first is longitude {lon:g}, latitude {lat:g}; give the points as lon,lat"
-        )
+    if rule.polygon:
+        # the polygon's bounding box against the region's: a polygon enclosing the region, or a strip across it,
+        # has no corner inside yet watches it; one given lat, lon has its box wholly outside (a place in the region
+        # lies north of 22°N and south of 40.5°N, so its latitude read as a longitude is west of 43°E)
+        lons = [lon for lon, _ in rule.polygon]
+        lats = [lat for _, lat in rule.polygon]
+        if (
+            max(lons) < _REGION_LON[0]
+            or min(lons) > _REGION_LON[1]
+            or max(lats) < _REGION_LAT[0]
+            or min(lats) > _REGION_LAT[1]
+        ):
+            raise InvalidInput(
+                f"rule {rule.name!r}: polygon: it does not reach the mapped region (longitude 43 to 79, latitude 22"
+                f" to 40.5): its points span longitude {min(lons):g} to {max(lons):g}, latitude {min(lats):g} to"
+                f" {max(lats):g}; give the points as lon,lat"
+            )
     return rule
 
 
@@ -362,7 +372,7 @@ def load_rules_file(path: Path, db: Database | None = None) -> list[Rule]:
     ``{"rule": [...]}``).
 
     Raises InvalidInput when the file is missing, of another kind, malformed, holds a rule that is invalid or
-    names a group or an area sarhad does not know (:func:`check_groups`; ``db`` adds the areas of its stored
+    names a group or an area sarhad does not know (:func:`check_rule_targets`; ``db`` adds the areas of its stored
     incidents), naming the rule, its place in the file and the field, or names a rule twice.
     """
     kind = path.suffix.lower()
@@ -392,7 +402,7 @@ def load_rules_file(path: Path, db: Database | None = None) -> list[Rule]:
         if not isinstance(entry, dict):
             raise InvalidInput(f"{where} is not a table")
         try:
-            rule = check_groups(Rule.from_dict(entry), db)
+            rule = check_rule_targets(Rule.from_dict(entry), db)
         except InvalidInput as exc:
             raise InvalidInput(f"{where}: {exc}") from exc
         if rule.name in seen:

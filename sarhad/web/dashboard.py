@@ -55,7 +55,7 @@ from sarhad.model.incident import SARHAD_EXTENSION
 from sarhad.monitor import views
 from sarhad.monitor.alerts import Alert, list_alerts
 from sarhad.monitor.counterparts import Facts, counterparts
-from sarhad.monitor.rules import Rule, add_rule, check_groups, list_rules, remove_rule
+from sarhad.monitor.rules import Rule, add_rule, check_rule_targets, list_rules, remove_rule
 from sarhad.monitor.stream import Broadcaster, Event, Watcher, frames, sequences
 from sarhad.store.db import Database
 from sarhad.store.incidents import Filters
@@ -337,7 +337,7 @@ async def rules(request: Request) -> Response:
             raise InvalidInput(f"the body is not JSON: {exc}") from None
         if not isinstance(data, dict):
             raise InvalidInput("expected a JSON object (a rule)")
-        rule = add_rule(ctx.db, check_groups(Rule.from_dict(data), ctx.db))
+        rule = add_rule(ctx.db, check_rule_targets(Rule.from_dict(data), ctx.db))
         ctx.audit(principal_of(request), "add-alert-rule", rule.name)
         return _json({"rule": {**rule.to_dict(), "conditions": rule.conditions()}}, 201)
     return _json({"rules": [{**r.to_dict(), "conditions": r.conditions()} for r in list_rules(ctx.db)]})

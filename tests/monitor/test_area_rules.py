@@ -10,7 +10,7 @@ import pytest
 
 from sarhad.errors import InvalidInput
 from sarhad.monitor.alerts import list_alerts
-from sarhad.monitor.rules import Rule, add_rule, check_groups, list_rules, load_rules_file
+from sarhad.monitor.rules import Rule, add_rule, check_rule_targets, list_rules, load_rules_file
 from sarhad.node import Node
 from tests.conftest import run_cli
 from tests.monitor.test_evaluate import make
@@ -49,7 +49,7 @@ def test_a_rule_on_an_unknown_area_is_refused_where_it_is_given(
     assert code != 0 and "rule 2 (line 5)" in err and "'Kechh'" in err, err
     assert list_rules(any_node.db) == []
     for area in ("Kech", "PK-BA", "Balochistan province", "Saravan", "Kurram agency"):
-        check_groups(Rule("ok", admin1=(area,)))
+        check_rule_targets(Rule("ok", admin1=(area,)))
     # a district sarhad's gazetteer lacks is known once a stored record names it
     code, _, err = run_cli(capsys, "--home", home, "alerts", "rules", "add", "--name", "h", "--admin1", "Haveli")
     assert code != 0
@@ -60,9 +60,26 @@ def test_a_rule_on_an_unknown_area_is_refused_where_it_is_given(
 
 def test_a_polygon_outside_the_mapped_region_is_refused_as_lat_lon_swapped(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match=r"rule 'box': polygon: .* lon,lat"):
-        check_groups(Rule("box", polygon=((28.5, 61.0), (28.5, 62.0), (29.5, 62.0))))
-    check_groups(Rule("box", polygon=((61.0, 28.5), (62.0, 28.5), (62.0, 29.5))))
+        check_rule_targets(Rule("box", polygon=((28.5, 61.0), (28.5, 62.0), (29.5, 62.0))))
+    check_rule_targets(Rule("box", polygon=((61.0, 28.5), (62.0, 28.5), (62.0, 29.5))))
     path = tmp_path / "r.json"
     path.write_text('[{"name": "box", "polygon": [[28.5, 61], [28.5, 62], [29.5, 62]]}]')
     with pytest.raises(InvalidInput, match="rule 1: rule 'box': polygon"):
         load_rules_file(path)
+
+
+@pytest.mark.parametrize(
+    "corners",
+    [
+        ((40.0, 20.0), (82.0, 20.0), (82.0, 42.0), (40.0, 42.0)),  # encloses the whole region
+        ((40.0, 28.0), (82.0, 28.0), (82.0, 30.0), (40.0, 30.0)),  # a strip across it, every corner outside
+    ],
+)
+def test_a_polygon_reaching_the_region_with_no_corner_in_it_is_accepted(
+    corners: tuple[tuple[float, float], ...],
+) -> None:
+    rule = Rule("wide", polygon=corners)
+    assert check_rule_targets(rule) == rule
+    # the same corners given lat, lon lie outside the region's box and are still refused
+    with pytest.raises(InvalidInput, match=r"rule 'wide': polygon: .*give the points as lon,lat"):
+        check_rule_targets(Rule("wide", polygon=tuple((lat, lon) for lon, lat in corners)))
