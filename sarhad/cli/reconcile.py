@@ -57,18 +57,21 @@ def _range(r: dict[str, Any]) -> str:
 def _reporters(members: list[dict[str, Any]]) -> str:
     """Who reported a cluster's members (:func:`~sarhad.reconcile.joint.reporter`), naming the kind of report
     where one party gave several (its own report and a news article its node read): "IR, PK, PK (article),
-    UCDP"; a party's own report in a dataset's format stays the party's: "PK (UCDP format)"."""
+    UCDP"; a party's own report in a dataset's format stays the party's: "PK (UCDP format)". A source that
+    reported several members (a cluster merged with ``clusters merge --same-source``) is named once with their
+    count: "IR (UCDP format) ×2"."""
     from sarhad.reconcile.joint import PRESS_DATASETS
 
     counts: dict[str, int] = {}
     for m in members:
         counts[m["reported_by"]] = counts.get(m["reported_by"], 0) + 1
-    names = []
+    names: dict[str, int] = {}
     for m in members:
         label = m["label"]
         alone = counts[m["reported_by"]] == 1 and m["dataset"] not in PRESS_DATASETS
-        names.append(m["reported_by"] if alone or m["dataset"] == "party" else label)
-    return ", ".join(sorted(names))
+        name = m["reported_by"] if alone or m["dataset"] == "party" else label
+        names[name] = names.get(name, 0) + 1
+    return ", ".join(name if n == 1 else f"{name} ×{n}" for name, n in sorted(names.items()))
 
 
 def list_cmd(

@@ -217,3 +217,40 @@ def test_stats_and_exports_count_incidents_with_dedup(home: Path, capsys: pytest
     assert {r["source_id"]: r["killed_best"] for r in rows}["PK-3"] == "12"
     code, _, err = run(capsys, home, "export", "stix", "--out", str(home / "b.json"), "--dedup")
     assert code == 1 and "--dedup does not apply to stix" in err
+
+
+def test_the_list_names_each_source_once_with_a_count_after_a_merge(
+    any_node: Node, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """After ``clusters merge --same-source`` a source reported two members of one cluster: the table names it once
+    with a count ("PK ×2"), not once per member; --json still lists every member."""
+    from tests.reconcile.conftest import quetta_day
+
+    any_node.publish(quetta_day())
+    home = any_node.settings.home
+    run(capsys, home, "reconcile")
+    groups = by_sources(clusters(capsys, home))
+    a, b = groups[frozenset({"PK-1", "PAK-1"})], groups[frozenset({"PK-2", "PAK-2"})]
+    code, _, err = run(capsys, home, "clusters", "merge", a, b, "--same-source")
+    assert code == 0, err
+    code, out, err = run(capsys, home, "clusters", "list")
+    assert code == 0, err
+    assert "ACLED ×2, PK ×2" in out, out
+    assert "PK, PK" not in out and "ACLED, ACLED" not in out
+    assert "IR, PK" in out  # the Saravan attack: one report each, no count
+    merged = next(r for r in clusters(capsys, home) if len(r["members"]) == 4)
+    assert sorted(m["source_id"] for m in merged["members"]) == ["PAK-1", "PAK-2", "PK-1", "PK-2"]
+
+
+def test_a_partys_reports_in_a_datasets_format_are_named_once_with_their_count() -> None:
+    """Two reports IR imported in UCDP's format, merged into one cluster: "IR (UCDP format) ×2" beside UCDP's own
+    report, not the label once per member."""
+    from sarhad.cli.reconcile import _reporters
+
+    members = [
+        {"reported_by": "IR", "dataset": "ucdp", "label": "IR (UCDP format)"},
+        {"reported_by": "UCDP", "dataset": "ucdp", "label": "UCDP"},
+        {"reported_by": "IR", "dataset": "ucdp", "label": "IR (UCDP format)"},
+    ]
+    assert _reporters(members) == "IR (UCDP format) ×2, UCDP"
+    assert _reporters(members[:2]) == "IR, UCDP"  # one report of IR's: the party's own
