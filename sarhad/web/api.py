@@ -19,12 +19,19 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from sarhad._internal.dates import check_window, window_day
 from sarhad.errors import InvalidInput, NotFound
 from sarhad.model.figures import Figure
 from sarhad.model.incident import Incident, Perpetrator, Place, check_recipient, incident_id
 from sarhad.store.incidents import Filters, count_incidents, load_incident, query_incidents, stats
-from sarhad.web.context import Context, FieldError, api_error, check_parameters, naming_the_field, principal_of
+from sarhad.web.context import (
+    Context,
+    FieldError,
+    api_error,
+    check_parameters,
+    naming_the_field,
+    principal_of,
+    window_and_place_filters,
+)
 from sarhad.web.openapi import NEW_INCIDENT
 
 __all__ = ["MAX_PAGE_NUMBER", "routes"]
@@ -41,36 +48,14 @@ match everything)."""
 def _filters(request: Request) -> Filters:
     ctx = Context.of(request)
     principal = principal_of(request)
-    values: dict[str, Any] = {k: request.query_params[k] for k in _TEXT_FILTERS if request.query_params.get(k)}
-    for name in ("since", "until"):  # the CLI's --since/--until: YYYY, YYYY-MM or YYYY-MM-DD, as a first/last day
-        if name in values:
-            try:
-                values[name] = window_day(values[name], name, first=name == "since")
-            except InvalidInput as exc:
-                raise FieldError(name, str(exc)) from None
-    try:
-        check_window(values.get("since"), values.get("until"), "since", "until")
-    except InvalidInput as exc:
-        raise FieldError("since", str(exc)) from None
-    if "country" in values:  # the CLI's --country rule; 400 for a value that names no country
-        from sarhad.geo.admin import parse_country  # loads the region's outlines: only when the filter is given
-
-        try:
-            values["country"] = parse_country(values["country"], "country")
-        except InvalidInput as exc:
-            raise FieldError("country", str(exc)) from None
+    query = request.query_params
+    values: dict[str, Any] = {k: query[k] for k in _TEXT_FILTERS if query.get(k)}
+    # since, until, country and near_border parsed (over their text), by the rules the dashboard's views share
+    values.update(window_and_place_filters(query))
     if "reported_by" in values:  # the CLI's rule: 'Pakistan' is PK, as 'import --reported-by' stores it
         from sarhad.geo.admin import party_code
 
         values["reported_by"] = party_code(values["reported_by"])
-    if "near_border" in request.query_params:
-        raw = request.query_params["near_border"]
-        try:
-            values["near_border"] = float(raw)
-        except ValueError:
-            raise FieldError("near_border", f"near_border {raw!r} is not a number") from None
-        if not 0 <= values["near_border"] < float("inf"):
-            raise FieldError("near_border", f"near_border {raw!r} must be a distance in km, 0 or more")
     return ctx.incident_filters(principal, Filters(**values))
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -16,6 +16,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from sarhad._internal.dates import check_window, window_day
 from sarhad.errors import InvalidInput
 from sarhad.node import Node
 from sarhad.store.db import Database
@@ -31,6 +32,7 @@ __all__ = [
     "naming_the_field",
     "principal_of",
     "taxii_error",
+    "window_and_place_filters",
 ]
 
 _TAXII_MEDIA = "application/taxii+json;version=2.1"
@@ -154,6 +156,48 @@ def check_parameters(request: Request, known: Collection[str]) -> None:
         if name not in known:
             expected = f"expected one of {', '.join(sorted(known))}" if known else "this route takes none"
             raise FieldError(name, f"unknown query parameter {name!r}; {expected}")
+
+
+def window_and_place_filters(query: Mapping[str, str]) -> dict[str, Any]:
+    """The window and place filters of a list's ``query``, as :class:`Filters` fields, by the CLI's rules: the
+    JSON API's lists, the dashboard's views and the joint picture read them here, so that the three agree.
+
+    ``since``/``until``: YYYY, YYYY-MM or YYYY-MM-DD, a year or a month standing for its first day as ``since``
+    and its last as ``until`` (ISO days here); ``country``: a code or a name (its alpha-2 code here);
+    ``near_border``: a distance in km. An empty ``since``, ``until`` or ``country`` is no filter; an empty
+    ``near_border`` is not a number. A parameter not given is not in the answer.
+
+    Raises FieldError naming the parameter: a date that is not such a date, a ``since`` after ``until`` (the
+    window holds no day: named as ``since``), a country sarhad does not know, a distance that is not a number or
+    is negative or infinite.
+    """
+    values: dict[str, Any] = {}
+    for name in ("since", "until"):
+        if query.get(name):
+            try:
+                values[name] = window_day(query[name], name, first=name == "since")
+            except InvalidInput as exc:
+                raise FieldError(name, str(exc)) from None
+    try:
+        check_window(values.get("since"), values.get("until"), "since", "until")
+    except InvalidInput as exc:
+        raise FieldError("since", str(exc)) from None
+    if query.get("country"):
+        from sarhad.geo.admin import parse_country  # loads the region's outlines: only when the filter is given
+
+        try:
+            values["country"] = parse_country(query["country"], "country")
+        except InvalidInput as exc:
+            raise FieldError("country", str(exc)) from None
+    if "near_border" in query:
+        raw = query["near_border"]
+        try:
+            values["near_border"] = float(raw)
+        except ValueError:
+            raise FieldError("near_border", f"near_border {raw!r} is not a number") from None
+        if not 0 <= values["near_border"] < float("inf"):  # nan, inf and negatives are no distance
+            raise FieldError("near_border", f"near_border {raw!r} must be a distance in km, 0 or more")
+    return values
 
 
 _Handler = Callable[[Request], Awaitable[Response]]

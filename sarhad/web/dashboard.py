@@ -33,7 +33,6 @@ import gzip
 import hashlib
 import json
 import math
-import re
 import tempfile
 import threading
 from datetime import date, timedelta
@@ -60,10 +59,16 @@ from sarhad.monitor.stream import Broadcaster, Event, Watcher, frames, sequences
 from sarhad.store.db import Database
 from sarhad.store.incidents import Filters
 from sarhad.web import clusters
-from sarhad.web.context import Context, FieldError, api_error, naming_the_field, principal_of
+from sarhad.web.context import (
+    Context,
+    FieldError,
+    api_error,
+    naming_the_field,
+    principal_of,
+    window_and_place_filters,
+)
 
 __all__ = [
-    "DATE_PATTERN",
     "FILTER_PARAMETERS",
     "MAX_OFFSET",
     "PUBLIC_PATHS",
@@ -80,8 +85,6 @@ STATIC: Final = Path(__file__).resolve().parent / "static"
 TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
 _KEEPALIVE_S: Final = 15.0
 _STREAM_MAX_S: Final = 300.0  # the page reconnects; bounds a connection's life (and a revoked token's)
-DATE_PATTERN: Final = "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$"
-"""``since`` and ``until``: a date, YYYY-MM-DD, or empty (no filter), as the description publishes them."""
 MAX_OFFSET: Final = 2**53 - 1
 """The largest ``offset`` the table takes (a database integer, as the JSON API's)."""
 FILTER_PARAMETERS: Final = ("since", "until", "admin1", "country", "perpetrator", "party", "near_border")
@@ -102,40 +105,16 @@ def _leaflet_dir() -> Path:
 
 # -- request helpers ---------------------------------------------------------------------------------------
 def request_filters(request: Request) -> Filters:
-    """The dashboard's filters of ``request`` (its query parameters), narrowed to what the principal may read.
-    Raises FieldError naming a bad parameter."""
+    """The dashboard's filters of ``request`` (its query parameters), narrowed to what the principal may read:
+    ``since``, ``until``, ``country`` and ``near_border`` as the JSON API takes them
+    (:func:`sarhad.web.context.window_and_place_filters`). Raises FieldError naming a bad parameter."""
     q = request.query_params
     values: dict[str, Any] = {}
-    for key, name in (("since", "since"), ("until", "until"), ("admin1", "admin1"), ("country", "country"),
-                      ("perpetrator", "perpetrator"), ("party", "reported_by")):  # fmt: skip
+    for key, name in (("admin1", "admin1"), ("perpetrator", "perpetrator"), ("party", "reported_by")):
         if q.get(key):
             values[name] = q[key]
-    for key in ("since", "until"):
-        if key in values and not _is_day(values[key]):
-            raise FieldError(key, f"{key} {values[key]!r} is not a date (YYYY-MM-DD)")
-    if "country" in values:  # the CLI's --country rule; 400 for a value that names no country
-        from sarhad.geo.admin import parse_country  # loads the region's outlines: only when the filter is given
-
-        try:
-            values["country"] = parse_country(values["country"], "country")
-        except InvalidInput as exc:
-            raise FieldError("country", str(exc)) from None
-    if "near_border" in q:  # empty is not a number either, as on the JSON API
-        values["near_border"] = _float(q["near_border"], "near_border")
-        if not 0 <= values["near_border"]:  # the JSON API's rule: nan, inf and negatives are no distance
-            raise FieldError("near_border", f"near_border {q['near_border']!r} must be a distance in km, 0 or more")
+    values.update(window_and_place_filters(q))
     return Context.of(request).incident_filters(principal_of(request), Filters(**values))
-
-
-def _is_day(text: str) -> bool:
-    """Whether ``text`` is a day that exists, written YYYY-MM-DD (a month 13 would reach the month arithmetic)."""
-    if not re.fullmatch(DATE_PATTERN, text):
-        return False
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _float(raw: str, name: str) -> float:

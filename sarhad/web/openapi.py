@@ -205,11 +205,9 @@ _CLUSTER: Final[dict[str, Any]] = {
     },
 }
 
-_CLUSTER_FILTERS: Final = [
+_CLUSTER_FILTERS: Final = _WINDOW + [
     {"name": name, "in": "query", "required": False, "schema": {"type": "string"}, "description": text}
     for name, text in [
-        ("since", "first start date, YYYY-MM-DD"),
-        ("until", "last start date, YYYY-MM-DD"),
         ("country", "country code or name"),
         ("admin1", "ISO 3166-2 code or province name"),
         ("perpetrator", "armed group"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from sarhad._internal.dates import WINDOW_DAY_PATTERN
-from sarhad.web.dashboard import DATE_PATTERN, MAX_OFFSET
+from sarhad.web.dashboard import MAX_OFFSET
 
 __all__ = ["FILTERS", "paths"]
 
@@ -40,8 +40,16 @@ _WINDOW_DAY: Final = {
 }
 
 FILTERS: Final = [
-    _query("since", {"type": "string", "pattern": DATE_PATTERN}, "first start date, YYYY-MM-DD (empty: none)"),
-    _query("until", {"type": "string", "pattern": DATE_PATTERN}, "last start date, YYYY-MM-DD (empty: none)"),
+    _query(
+        "since",
+        _WINDOW_DAY,
+        "first start date: YYYY, YYYY-MM or YYYY-MM-DD (a year or month: its first day; empty: none); after until: 400",
+    ),
+    _query(
+        "until",
+        _WINDOW_DAY,
+        "last start date: YYYY, YYYY-MM or YYYY-MM-DD (a year or month: its last day; empty: none)",
+    ),
     _query("country", _STRING, "ISO 3166-1 alpha-2 or alpha-3 code, or a country name (400 otherwise)"),
     _query("admin1", _STRING, "ISO 3166-2 code or province name"),
     _query("perpetrator", _STRING, "armed group (any of its spellings)"),
