@@ -702,3 +702,17 @@ def test_the_log_panel_says_in_words_how_many_entries_of_a_peer_were_refused_and
     evidence = " ".join(page.inner_text("[data-testid=peer-evidence]").split())
     assert evidence == "IR: 1 piece of evidence held — run sarhad log evidence"
     _shot(page, "dashboard-refused-entries.png")
+
+
+def test_a_from_after_to_is_said_and_not_asked_of_the_server(
+    server: dict[str, Any], browser_page: tuple[Page, list[str]]
+) -> None:
+    page, requests = browser_page
+    _sign_in(page, server["base"], server["analyst"])
+    page.fill("#f-until", "2020-01-01")
+    page.fill("#f-since", "2030-01-01")
+    expect(page.locator("#kpis [data-testid='window-empty']")).to_contain_text("From 2030-01-01 is after To 2020-01-01")
+    assert not [url for url in requests if "since=2030-01-01" in url]
+    page.fill("#f-until", "")
+    expect(page.locator("#kpis [data-testid='kpi-incidents']")).to_be_visible()
+    assert [url for url in requests if "/api/dashboard/table?" in url and "since=2030-01-01" in url]

@@ -720,11 +720,19 @@
     // loadTable only updates the totals while the joint picture is shown; loadJoint does nothing while it is not.
     return Promise.all([loadTimeline().then(() => Promise.all([loadTable(), loadJoint()])), loadMarkers()]);
   }
+  // A From after To is a window that holds no day, which the server refuses (400): the page says so where the
+  // totals are and asks nothing until one of the two changes.
+  function windowHoldsNoDay() {
+    const since = $("#f-since").value, until = $("#f-until").value;
+    if (!(since && until && since > until)) return false;
+    $("#kpis").innerHTML = `<span class="kpi" data-testid="window-empty"><b>From ${esc(since)} is after To ${esc(until)}</b><span>no day between them</span></span>`;
+    return true;
+  }
   $("#filters").addEventListener("change", (ev) => {
-    if (ev.target.name === "colour") { state.colourBy = ev.target.value; writeLink(); loadMarkers(); return; }
+    if (ev.target.name === "colour") { state.colourBy = ev.target.value; writeLink(); if (!windowHoldsNoDay()) loadMarkers(); return; }
     state.offset = 0;
     writeLink();
-    refresh();
+    if (!windowHoldsNoDay()) refresh();
   });
   $("#filters").addEventListener("reset", () => setTimeout(() => { state.colourBy = "party"; state.offset = 0; writeLink(); refresh(); }, 0));
   $("#filters").addEventListener("submit", (ev) => ev.preventDefault());
