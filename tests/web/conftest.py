@@ -53,6 +53,19 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@pytest.fixture
+def client(any_node: Node) -> Iterator[httpx.Client]:
+    """An analyst's client of a served node holding the UCDP sample, on each database (a test file may have a
+    ``client`` of its own)."""
+    import_file(any_node, "ucdp", UCDP_SAMPLE)
+    token = create_token(any_node.db, "ana", "analyst", "PK")
+    with (
+        serving(any_node) as base,
+        httpx.Client(base_url=base, timeout=30, headers={"Authorization": f"Bearer {token}"}) as c,
+    ):
+        yield c
+
+
 @contextmanager
 def serving(node: Node) -> Iterator[str]:
     """Run the node's app with uvicorn on a free loopback port in a thread; yield its base URL."""

@@ -8,31 +8,13 @@ On both databases; the UCDP sample has 6 incidents from January to June 2010 and
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from sarhad.importer import import_file
-from sarhad.node import Node
-from sarhad.web.auth import create_token
 from sarhad.web.openapi import description
-from tests.conftest import UCDP_SAMPLE
-from tests.web.conftest import serving
 
 ROUTES = ("options", "timeline", "markers", "table", "clusters")
-
-
-@pytest.fixture
-def client(any_node: Node) -> Iterator[httpx.Client]:
-    """An analyst's client of a served node holding the UCDP sample, on each database."""
-    import_file(any_node, "ucdp", UCDP_SAMPLE)
-    token = create_token(any_node.db, "ana", "analyst", "PK")
-    with (
-        serving(any_node) as base,
-        httpx.Client(base_url=base, timeout=30, headers={"Authorization": f"Bearer {token}"}) as c,
-    ):
-        yield c
 
 
 def _total(client: httpx.Client, **window: str) -> int:

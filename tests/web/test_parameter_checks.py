@@ -8,7 +8,6 @@ On both databases: the window's days and TAXII's ``added_after`` reach SQL, whic
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -16,28 +15,13 @@ import httpx
 import pytest
 from starlette.routing import Route
 
-from sarhad.importer import import_file
 from sarhad.node import Node
 from sarhad.web.app import create_app
-from sarhad.web.auth import create_token
 from sarhad.web.dashboard import FILTER_PARAMETERS, TEMPLATES
 from sarhad.web.openapi import description
-from tests.conftest import UCDP_SAMPLE
-from tests.web.conftest import TAXII, serving
+from tests.web.conftest import TAXII
 
 OBJECTS = "/taxii2/sarhad/collections/incidents/objects/"
-
-
-@pytest.fixture
-def client(any_node: Node) -> Iterator[httpx.Client]:
-    """An analyst's client of a served node holding the UCDP sample, on each database."""
-    import_file(any_node, "ucdp", UCDP_SAMPLE)
-    token = create_token(any_node.db, "ana", "analyst", "PK")
-    with (
-        serving(any_node) as base,
-        httpx.Client(base_url=base, timeout=30, headers={"Authorization": f"Bearer {token}"}) as c,
-    ):
-        yield c
 
 
 def _field_refused(answer: httpx.Response, field: str, *words: str) -> None:
