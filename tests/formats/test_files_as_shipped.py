@@ -23,16 +23,12 @@ from sarhad.importer import import_file
 from sarhad.node import Node
 from sarhad.store.incidents import count_incidents
 from tests.conftest import UCDP_SAMPLE
+from tests.formats.csv_tables import read_table
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets" / "synthetic"
 SAMPLES = {"gtd": ASSETS / "gtd_synthetic.csv", "acled": ASSETS / "acled_synthetic.csv", "ucdp": UCDP_SAMPLE}
 COUNTS = {"gtd": 120, "acled": 150, "ucdp": 37}
 NUMERIC = ASSETS / "acled_synthetic_numeric.csv"
-
-
-def _table(path: Path, encoding: str = "utf-8") -> list[list[str]]:
-    with path.open(encoding=encoding, newline="") as fh:
-        return list(csv.reader(fh))
 
 
 def _text(table: list[list[str]], line_end: str = "\n") -> str:
@@ -58,7 +54,7 @@ def test_a_byte_order_mark_is_dropped_and_the_file_is_its_clean_twin(any_node: N
     assert (again.added, again.updated, again.unchanged) == (0, 0, COUNTS[fmt])
     out = tmp_path / "out.csv"
     export(any_node, fmt, out)
-    assert _table(out) == _table(SAMPLES[fmt])
+    assert read_table(out) == read_table(SAMPLES[fmt])
 
 
 # -- 2. CRLF line ends, no newline at the end ---------------------------------------------------------------
@@ -67,7 +63,7 @@ def test_crlf_line_ends_and_no_last_newline_read_as_the_clean_file(any_node: Nod
     """Rows end in CRLF (Windows), the last one in nothing; a line break inside a quoted UCDP field stays as it
     was written (this worked before)."""
     windows = tmp_path / "windows.csv"
-    windows.write_bytes(_text(_table(SAMPLES[fmt]), "\r\n").rstrip("\r\n").encode("utf-8"))
+    windows.write_bytes(_text(read_table(SAMPLES[fmt]), "\r\n").rstrip("\r\n").encode("utf-8"))
     assert import_file(any_node, fmt, windows).added == COUNTS[fmt]
     again = import_file(any_node, fmt, SAMPLES[fmt])
     assert (again.added, again.updated, again.unchanged) == (0, 0, COUNTS[fmt])
@@ -79,7 +75,7 @@ _SITE = "Dawn, “Quetta blast”, Résumé"
 
 
 def _cp1252_gtd(tmp_path: Path) -> Path:
-    table = _table(SAMPLES["gtd"])
+    table = read_table(SAMPLES["gtd"])
     header = table[0]
     table[3][header.index("summary")] = _SUMMARY
     table[3][header.index("scite1")] = _SITE
@@ -102,7 +98,7 @@ def test_a_windows_1252_file_is_refused_with_the_encoding_to_try(node: Node, tmp
 
 def test_a_windows_1252_file_with_many_bad_rows_gives_the_encoding_hint_once(any_node: Node, tmp_path: Path) -> None:
     """Every row of an Excel file may hold an accented name: each bad line is listed, the hint comes once."""
-    table = _table(SAMPLES["gtd"])
+    table = read_table(SAMPLES["gtd"])
     summary = table[0].index("summary")
     for row in table[1:6]:
         row[summary] = _SUMMARY
@@ -130,7 +126,7 @@ def test_encoding_cp1252_reads_excels_file_and_it_re_exports_as_utf8(
     # the rows re-export as they were read, in UTF-8: a file that imports again, changing nothing
     out = tmp_path / "out.csv"
     assert export(any_node, "gtd", out) == COUNTS["gtd"]
-    assert _table(out) == _table(excel, "cp1252")
+    assert read_table(out) == read_table(excel, "cp1252")
     again = import_file(any_node, "gtd", out)
     assert (again.added, again.updated, again.unchanged) == (0, 0, COUNTS["gtd"])
 
@@ -193,10 +189,10 @@ def test_an_older_acled_export_re_exports_with_its_own_columns_after_acleds(any_
     import_file(any_node, "acled", old)
     out = tmp_path / "out.csv"
     assert export(any_node, "acled", out) == 40
-    table = _table(out)
+    table = read_table(out)
     assert table[0] == [*acled.COLUMNS, "data_id", "event_id_no_cnty", "iso3"]
     written = [dict(zip(table[0], row, strict=True)) for row in table[1:]]
-    source = _table(old)
+    source = read_table(old)
     # every value of every source row, under its own column; what an older export lacks is blank
     assert [{c: row[c] for c in source[0]} for row in written] == [
         dict(zip(source[0], r, strict=True)) for r in source[1:]
@@ -215,7 +211,7 @@ def test_an_older_acled_export_without_a_needed_column_names_it(node: Node, tmp_
 
 # -- 5. UCDP: the columns in another order, and more of them -----------------------------------------------
 def test_ucdp_columns_in_another_order_with_more_of_them_import_and_re_export(any_node: Node, tmp_path: Path) -> None:
-    table = _table(UCDP_SAMPLE)
+    table = read_table(UCDP_SAMPLE)
     order = sorted(range(len(table[0])), key=lambda i: table[0][i])  # alphabetical: nothing where GED has it
     shuffled = [[row[i] for i in order] + [str(n)] for n, row in enumerate(table)]
     shuffled[0][-1] = "extra_release_column"
@@ -229,11 +225,11 @@ def test_ucdp_columns_in_another_order_with_more_of_them_import_and_re_export(an
     # GED's columns in GED's order, then the extra one, each row with its values
     expected = [[*row, str(n)] for n, row in enumerate(table)]
     expected[0][-1] = "extra_release_column"
-    assert _table(out) == expected
+    assert read_table(out) == expected
 
 
 def test_ucdp_without_a_needed_column_names_it(node: Node, tmp_path: Path) -> None:
-    table = [row[:-3] for row in _table(UCDP_SAMPLE)]  # GED's last columns: low, gwnoa, gwnob
+    table = [row[:-3] for row in read_table(UCDP_SAMPLE)]  # GED's last columns: low, gwnoa, gwnob
     path = tmp_path / "candidate.csv"
     path.write_text(_text(table), encoding="utf-8")
     with pytest.raises(InvalidInput, match=r"candidate\.csv:1: header: missing column low \(expected the 49"):
@@ -261,7 +257,7 @@ def test_utf16_text_is_refused_with_save_as_csv(node: Node, tmp_path: Path) -> N
 
 # -- 7. column names in another case, or with spaces ---------------------------------------------------------
 def test_a_column_in_another_case_is_missing_and_the_message_names_what_was_found(node: Node, tmp_path: Path) -> None:
-    table = _table(SAMPLES["acled"])
+    table = read_table(SAMPLES["acled"])
     table[0][0] = "Event_ID_Cnty "
     table[0][table[0].index("geo_precision")] = "Geo Precision"
     path = tmp_path / "renamed.csv"
@@ -273,7 +269,7 @@ def test_a_column_in_another_case_is_missing_and_the_message_names_what_was_foun
 
 def test_spaces_around_a_column_name_are_not_part_of_it(node: Node, tmp_path: Path) -> None:
     """This worked before: `` event_id_cnty`` is ``event_id_cnty``, in the record and in the kept row."""
-    table = _table(SAMPLES["acled"])
+    table = read_table(SAMPLES["acled"])
     table[0] = [f" {name} " for name in table[0]]
     path = tmp_path / "spaced.csv"
     path.write_text(_text(table), encoding="utf-8")
@@ -299,7 +295,7 @@ def home(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
 def test_cli_import_skip_invalid_of_an_excel_file_gives_the_encoding_hint_once(
     home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    table = _table(SAMPLES["gtd"])
+    table = read_table(SAMPLES["gtd"])
     summary = table[0].index("summary")
     for row in table[1:4]:
         row[summary] = _SUMMARY
@@ -346,7 +342,7 @@ def test_a_file_separated_by_semicolons_says_so(node: Node, tmp_path: Path, sepa
     """Excel's "CSV" in a locale whose decimal mark is a comma separates columns by ';'."""
     path = tmp_path / "semicolons.csv"
     out = io.StringIO()
-    csv.writer(out, delimiter=separator, lineterminator="\r\n").writerows(_table(SAMPLES["acled"]))
+    csv.writer(out, delimiter=separator, lineterminator="\r\n").writerows(read_table(SAMPLES["acled"]))
     path.write_text(out.getvalue(), encoding="utf-8")
     with pytest.raises(InvalidInput, match=rf"semicolons\.csv:1: header: the columns are separated by {shown}, not"
                        r" by commas: save the file as \"CSV UTF-8 \(Comma delimited\)\""):  # fmt: skip
@@ -359,7 +355,7 @@ def test_ucdp_ged_25_1_writes_active_year_as_true_or_false_and_imports_and_expor
     """GED 20.1 to 26.1 have 23.1's 49 columns; 25.1's and 26.1's CSV write ``active_year`` as true/false (1/0
     before), and ``gwnoa`` may list several states (``2;200;900``). Such a file imports whole, again without
     change, and exports as written."""
-    table = _table(UCDP_SAMPLE)
+    table = read_table(UCDP_SAMPLE)
     header = table[0]
     active, gwnoa = header.index("active_year"), header.index("gwnoa")
     for row in table[1:]:
@@ -374,4 +370,4 @@ def test_ucdp_ged_25_1_writes_active_year_as_true_or_false_and_imports_and_expor
     assert (again.added, again.updated, again.unchanged) == (0, 0, COUNTS["ucdp"])
     out = tmp_path / "out.csv"
     export(any_node, "ucdp", out)
-    assert _table(out) == table
+    assert read_table(out) == table

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -15,21 +14,11 @@ from sarhad.errors import InvalidInput
 from sarhad.importer import MAX_REPORTED_ERRORS, import_file
 from sarhad.node import Node
 from sarhad.store.incidents import Filters, count_incidents
+from tests.formats.csv_tables import read_table, write_table
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets" / "synthetic"
 SAMPLES = {"gtd": ASSETS / "gtd_synthetic.csv", "acled": ASSETS / "acled_synthetic.csv"}
 COUNTS = {"gtd": 120, "acled": 150}
-
-
-def _table(path: Path) -> list[list[str]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.reader(fh))
-
-
-def _save(path: Path, table: list[list[str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh, lineterminator="\n").writerows(table)
-    return path
 
 
 def _set(table: list[list[str]], line: int, column: str, value: str) -> None:
@@ -70,12 +59,12 @@ def _state(node: Node) -> tuple[int, int]:
 def test_bad_row_rejects_the_file_with_where_and_what(
     stocked: Node, tmp_path: Path, fmt: str, edit: Edit, message: str
 ) -> None:
-    table = _table(SAMPLES[fmt])
+    table = read_table(SAMPLES[fmt])
     # make the file new content for the store, so that a failure to roll back would show
     for row in table[1:]:
         row[0] = row[0] + "9"
     edit(table)
-    bad = _save(tmp_path / "bad.csv", table)
+    bad = write_table(tmp_path / "bad.csv", table)
     before = _state(stocked)
     with pytest.raises(InvalidInput, match=message) as caught:
         import_file(stocked, fmt, bad)
@@ -123,10 +112,10 @@ def test_invalid_utf8_names_the_line_and_the_column(node: Node, tmp_path: Path) 
 
 
 def test_many_bad_rows_report_the_first_ten(node: Node, tmp_path: Path) -> None:
-    table = _table(SAMPLES["acled"])
+    table = read_table(SAMPLES["acled"])
     for line in range(2, 32):
         _set(table, line, "latitude", "99")
-    bad = _save(tmp_path / "bad.csv", table)
+    bad = write_table(tmp_path / "bad.csv", table)
     with pytest.raises(InvalidInput) as caught:
         import_file(node, "acled", bad)
     text = str(caught.value)
@@ -138,7 +127,7 @@ def test_many_bad_rows_report_the_first_ten(node: Node, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("fmt", ["gtd", "acled"])
 def test_skip_invalid_stores_the_good_rows_and_writes_the_rejected_ones(node: Node, tmp_path: Path, fmt: str) -> None:
-    table = _table(SAMPLES[fmt])
+    table = read_table(SAMPLES[fmt])
     _set(table, 3, "latitude", "123.4")
     if fmt == "acled":
         _set(table, 10, "event_date", "2024-02-30")
@@ -146,18 +135,18 @@ def test_skip_invalid_stores_the_good_rows_and_writes_the_rejected_ones(node: No
     else:
         _set(table, 10, "iday", "45")
         second = "iday: '45' is not 0 (unknown) or 1..31"
-    bad = _save(tmp_path / "bad.csv", table)
+    bad = write_table(tmp_path / "bad.csv", table)
     result = import_file(node, fmt, bad, skip_invalid=True)
     assert (result.added, result.rejected) == (COUNTS[fmt] - 2, 2)
     assert count_incidents(node.db) == COUNTS[fmt] - 2
     assert result.rejected_file == str(tmp_path / "bad.csv.rejected.csv")
-    rejected = _table(Path(result.rejected_file))
+    rejected = read_table(Path(result.rejected_file))
     assert rejected[0] == ["line", "reason", *table[0]]
     assert [r[:2] for r in rejected[1:]] == [["3", "latitude: 123.4 is outside -90..90"], ["10", second]]
     assert [r[2:] for r in rejected[1:]] == [table[2], table[9]]  # the rows as they were
     # fixing the rows and importing again adds exactly those
-    fixed = _table(SAMPLES[fmt])
-    again = import_file(node, fmt, _save(tmp_path / "fixed.csv", fixed))
+    fixed = read_table(SAMPLES[fmt])
+    again = import_file(node, fmt, write_table(tmp_path / "fixed.csv", fixed))
     assert (again.added, again.unchanged) == (2, COUNTS[fmt] - 2)
 
 
@@ -202,9 +191,9 @@ def test_cli_reported_by(home: Path, capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_cli_bad_file_fails_with_the_errors(home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    table = _table(SAMPLES["gtd"])
+    table = read_table(SAMPLES["gtd"])
     _set(table, 7, "latitude", "123.4")
-    bad = _save(tmp_path / "bad.csv", table)
+    bad = write_table(tmp_path / "bad.csv", table)
     code, _, err = _run(capsys, "--home", str(home), "import", "gtd", str(bad))
     assert code != 0
     assert "bad.csv:7: latitude: 123.4 is outside -90..90" in " ".join(err.split())
@@ -217,10 +206,10 @@ def test_cli_bad_file_fails_with_the_errors(home: Path, tmp_path: Path, capsys: 
 
 def test_cli_json_says_why_a_file_was_rejected(home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # A script asking for --json gets the rejection as JSON on stdout (and the message on stderr, exit 1).
-    table = _table(SAMPLES["acled"])
+    table = read_table(SAMPLES["acled"])
     _set(table, 4, "latitude", "123.4")
     _set(table, 9, "fatalities", "a few")
-    bad = _save(tmp_path / "bad.csv", table)
+    bad = write_table(tmp_path / "bad.csv", table)
     code, out, err = _run(capsys, "--home", str(home), "import", "acled", str(bad), "--json")
     assert code == 1
     assert "bad.csv:4: latitude" in err
@@ -248,10 +237,10 @@ def test_cli_json_says_why_a_file_was_rejected(home: Path, tmp_path: Path, capsy
 def test_an_oversized_field_names_the_line_and_the_column(node: Node, tmp_path: Path) -> None:
     from sarhad.formats.csvio import MAX_FIELD
 
-    table = _table(SAMPLES["acled"])
+    table = read_table(SAMPLES["acled"])
     _set(table, 6, "notes", "x" * (MAX_FIELD + 1))
     _set(table, 7, "notes", "x" * MAX_FIELD)  # at the limit: fine
-    bad = _save(tmp_path / "bad.csv", table)
+    bad = write_table(tmp_path / "bad.csv", table)
     with pytest.raises(InvalidInput, match=rf"bad\.csv:6: notes: field longer than {MAX_FIELD} characters") as caught:
         import_file(node, "acled", bad)
     assert "1 bad row" in str(caught.value)

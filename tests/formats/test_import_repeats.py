@@ -18,22 +18,13 @@ from tests.conftest import ASSETS, UCDP_SAMPLE
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import acled_synth
 
+from tests.formats.csv_tables import read_table, write_table
+
 SAMPLES = {
     "acled": (ASSETS / "synthetic" / "acled_synthetic.csv", "event_id_cnty"),
     "gtd": (ASSETS / "synthetic" / "gtd_synthetic.csv", "eventid"),
     "ucdp": (UCDP_SAMPLE, "id"),
 }
-
-
-def _table(path: Path) -> list[list[str]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.reader(fh))
-
-
-def _save(path: Path, table: list[list[str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh, lineterminator="\n").writerows(table)
-    return path
 
 
 def _starts(path: Path) -> list[int]:
@@ -50,18 +41,18 @@ def _starts(path: Path) -> list[int]:
 def _with_copies(src: Path, dst: Path, copies: dict[int, int], notes: str | None = None) -> Path:
     """``src`` with record ``n`` (the header is 0) replaced by a copy of record ``copies[n]``, with ``notes``
     (ACLED) when given, so that the copy is not the same row."""
-    table = _table(src)
+    table = read_table(src)
     for n, of in copies.items():
         table[n] = list(table[of])
         if notes is not None:
             table[n][table[0].index("notes")] = notes
-    return _save(dst, table)
+    return write_table(dst, table)
 
 
 @pytest.mark.parametrize("fmt", ["acled", "gtd", "ucdp"])
 def test_a_repeated_id_rejects_the_file(any_node: Node, tmp_path: Path, fmt: str) -> None:
     src, column = SAMPLES[fmt]
-    source_id = _table(src)[1][_table(src)[0].index(column)]
+    source_id = read_table(src)[1][read_table(src)[0].index(column)]
     bad = _with_copies(src, tmp_path / "bad.csv", {4: 1, 8: 1})
     with pytest.raises(InvalidInput) as caught:
         import_file(any_node, fmt, bad)
@@ -84,7 +75,7 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("min_bytes", [0, 2**62], ids=["worker", "one process"])
 def test_a_repeat_batches_apart_is_found(any_node: Node, big: Path, min_bytes: int) -> None:
-    source_id = _table(big)[2][_table(big)[0].index("event_id_cnty")]
+    source_id = read_table(big)[2][read_table(big)[0].index("event_id_cnty")]
     with pytest.raises(InvalidInput, match=f"repeats.csv:6001: event_id_cnty: {source_id} repeats line 3"):
         import_file(any_node, "acled", big, worker_min_bytes=min_bytes)
     assert count_incidents(any_node.db) == 0
@@ -98,8 +89,8 @@ def test_skip_invalid_rejects_the_repeat_and_keeps_the_first(
     src.write_bytes(big.read_bytes())
     result = import_file(any_node, "acled", src, skip_invalid=True, worker_min_bytes=min_bytes)
     assert (result.rows, result.added, result.updated, result.rejected) == (6_000, 5_999, 0, 1)
-    table = _table(src)
-    rejected = _table(Path(str(result.rejected_file)))
+    table = read_table(src)
+    rejected = read_table(Path(str(result.rejected_file)))
     source_id = table[2][table[0].index("event_id_cnty")]
     assert rejected[1] == ["6001", f"event_id_cnty: {source_id} repeats line 3", *table[6_000]]
     stored = any_node.raw_row(any_node.db.fetchone("SELECT id FROM incidents WHERE source_id = ?", (source_id,))[0])

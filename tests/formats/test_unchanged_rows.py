@@ -7,7 +7,6 @@ from): node ``full`` has it emptied before every import, node ``fast`` keeps it.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 from collections.abc import Iterator
 from dataclasses import replace
@@ -25,6 +24,7 @@ from sarhad.importer import ImportResult, import_file
 from sarhad.node import Node
 from sarhad.prepare import Preparer
 from tests.conftest import ASSETS, UCDP_SAMPLE, drop_schema
+from tests.formats.csv_tables import read_table, write_table
 
 ACLED = ASSETS / "synthetic" / "acled_synthetic.csv"
 SAMPLES = {"acled": ACLED, "gtd": ASSETS / "synthetic" / "gtd_synthetic.csv", "ucdp": UCDP_SAMPLE}
@@ -81,24 +81,13 @@ def twins(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Node
         n.close()
 
 
-def _table(path: Path) -> list[list[str]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.reader(fh))
-
-
-def _save(path: Path, table: list[list[str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh, lineterminator="\n").writerows(table)
-    return path
-
-
 def _revised(path: Path, changed: range, notes: str = "revised") -> Path:
     """The ACLED fixture with the notes of records ``changed`` (the header is 0) rewritten."""
-    table = _table(ACLED)
+    table = read_table(ACLED)
     at = table[0].index("notes")
     for n in changed:
         table[n][at] = notes
-    return _save(path, table)
+    return write_table(path, table)
 
 
 def _state(node: Node) -> dict[str, Any]:
@@ -162,7 +151,7 @@ def test_changed_and_mixed_files(twins: tuple[Node, Node], worker: int | None, t
     changed = _both(twins, "acled", _revised(tmp_path / "changed.csv", range(1, 11)), worker_min_bytes=worker)
     assert (changed.added, changed.updated, changed.unchanged, changed.known) == (0, 10, 140, 140)
     # mixed: rows changed, rows new, rows gone, a bad row and a repeated row, with --skip-invalid
-    table = _table(_revised(tmp_path / "x.csv", range(5, 20), "mixed"))
+    table = read_table(_revised(tmp_path / "x.csv", range(5, 20), "mixed"))
     ids = table[0].index("event_id_cnty")
     table = table[:100]
     for n in range(3):
@@ -172,7 +161,7 @@ def test_changed_and_mixed_files(twins: tuple[Node, Node], worker: int | None, t
     table.append(list(table[40]))
     table[-1][table[0].index("latitude")] = "95"  # bad
     mixed = tmp_path / "mixed.csv"
-    _save(mixed, table)
+    write_table(mixed, table)
     done = _both(twins, "acled", mixed, skip_invalid=True, worker_min_bytes=worker)
     # records 1..4 go back to what they were first, 5..19 change again or for the first time
     assert (done.added, done.updated, done.unchanged, done.rejected, done.known) == (3, 19, 80, 2, 80)
