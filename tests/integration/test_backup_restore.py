@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import UCDP_SAMPLE, write_ucdp
-from tests.integration.test_two_nodes import cli, free_port, serve
+from tests.integration.test_two_nodes import NO_AUDIT_BATCHES, cli, free_port
+from tests.serve_process import sarhad_serve
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -26,7 +27,7 @@ def test_a_node_restored_from_a_backup_taken_while_serving_syncs_on_with_its_pee
         vkey = cli(other_home, "key", "show").stdout.strip()
         cli(home, "peer", "add", other, f"http://127.0.0.1:{port}", "--vkey", vkey, "--token", token)
     backup = tmp_path / "backup"
-    with serve(pk, pk_port), serve(ir, ir_port):
+    with sarhad_serve(pk, pk_port, *NO_AUDIT_BATCHES), sarhad_serve(ir, ir_port, *NO_AUDIT_BATCHES):
         [synced] = json.loads(cli(ir, "sync", "PK", "--json").stdout)
         assert synced["ok"] and synced["entries"] >= 37  # IR's own, and the audit batches of its serve
         done = json.loads(cli(pk, "store", "backup", "--out", str(backup), "--json").stdout)
@@ -40,7 +41,7 @@ def test_a_node_restored_from_a_backup_taken_while_serving_syncs_on_with_its_pee
     more = tmp_path / "more.csv"
     write_ucdp(more, 5, 800_000)
     cli(restored, "import", "ucdp", str(more), "--reported-by", "PK")
-    with serve(restored, pk_port), serve(ir, ir_port):
+    with sarhad_serve(restored, pk_port, *NO_AUDIT_BATCHES), sarhad_serve(ir, ir_port, *NO_AUDIT_BATCHES):
         [synced] = json.loads(cli(ir, "sync", "PK", "--json").stdout)
         assert synced["ok"] and synced["entries"] == 5  # from the checkpoint IR verified before the backup
         [synced] = json.loads(cli(restored, "sync", "IR", "--json").stdout)

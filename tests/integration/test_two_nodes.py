@@ -1,8 +1,9 @@
 """Two real ``sarhad serve`` processes (PK and IR) set up through the CLI, syncing each other on loopback.
 
 Both sync, both logs verify, each checkpoint carries the other's cosignature; then PK's operator rewrites an
-old record in the database and hides it (recomputes the hash, rebuilds and re-signs the log): IR's next sync
-fails naming the entry, and IR's data is unchanged.
+old record in the database and hides it (recomputes the hash, rebuilds and re-signs the log): PK's own
+``log verify`` notices only that IR's cosignature, which PK's logged audit trail records receiving, is gone;
+IR's next sync fails naming the entry, and IR's data is unchanged.
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ def hide_rewrite(home: Path, index: int) -> str:
     """Rewrite the object logged at ``index`` in the node's SQLite file as a dishonest operator would.
 
     The body is changed, its hashes recomputed (the incident row's too), and the whole log is rebuilt and
-    re-signed with the node's own key so that the node's own ``log verify`` still passes. Returns the id.
+    re-signed with the node's own key, so that every leaf, root and signature checks out; the peer's
+    cosignatures, which no longer fit, are gone. Returns the id.
     """
     db_file = home / "sarhad.db"
     # The node's own object: a copy of a peer's object has a log_index too (its entry in the peer's log).
@@ -118,7 +120,8 @@ def test_two_served_nodes_sync_cosign_and_catch_a_rewritten_record(tmp_path: Pat
         before = cli(ir, "stats", "--json").stdout
     # PK's operator rewrites entry 5 while the node is down, hides it, and serves again.
     rewritten = hide_rewrite(pk, 5)
-    assert "log verified" in cli(pk, "log", "verify").stdout
+    own = cli(pk, "log", "verify", check=False)
+    assert own.returncode == 1 and "log_cosignatures holds 0: 1 was deleted" in own.stderr, own.stderr
     with sarhad_serve(pk, pk_port, *NO_AUDIT_BATCHES):
         failed = cli(ir, "sync", "PK", "--json", check=False)
     assert failed.returncode == 1
