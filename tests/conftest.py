@@ -37,6 +37,7 @@ same everywhere. Set on every context made by :func:`browser_context` and on ``e
 # worker against both databases. tests/test_longest_first.py checks that each of them exists.
 LONGEST_FIRST = (
     "formats/test_import_worker.py",
+    "formats/test_unchanged_rows.py",
     "integration/test_crash_import_committing.py",
     "integration/test_crash_import_journal.py",
     "integration/test_crash_import_parsing.py",
