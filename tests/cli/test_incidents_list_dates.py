@@ -11,18 +11,7 @@ from pathlib import Path
 import pytest
 
 from sarhad._internal.dates import shown_date
-from tests.conftest import ASSETS, filled_home
 from tests.conftest import run_cli as run
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def home(request: pytest.FixtureRequest, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    """The UCDP sample and the synthetic GTD file."""
-    db = () if request.param == "sqlite" else ("--db", request.getfixturevalue("pg_schema_url"))
-    h = filled_home(capsys, tmp_path / "pk", *db)
-    code, _, err = run(capsys, "--home", str(h), "import", "gtd", str(ASSETS / "synthetic" / "gtd_synthetic.csv"))
-    assert code == 0, err
-    return h
 
 
 def _dates(out: str) -> dict[str, str]:
