@@ -40,6 +40,13 @@ class _PeerHTTP:
                             f"peer {self.peer.name}: {method} {path} answered more than the limit of"
                             f" {MAX_RESPONSE_BYTES:,} bytes"
                         )
+        except httpx.ConnectError as exc:
+            # Nothing answers at the registered URL: the operator's first question is which URL that was.
+            raise ExchangeError(
+                f"peer {self.peer.name}: {method} {path} failed: cannot reach {exc.request.url} ({exc}): is the"
+                f" peer's node serving there? 'sarhad peer list' shows the URL; change it with"
+                f" 'sarhad peer add {self.peer.name} URL --vkey KEY --token TOKEN'"
+            ) from exc
         except httpx.HTTPError as exc:
             raise ExchangeError(f"peer {self.peer.name}: {method} {path} failed: {exc}") from exc
         # the body is decoded already: drop the headers that would have it decoded again
@@ -51,6 +58,14 @@ class _PeerHTTP:
                 detail = str(response.json()["error"]["message"])
             except (ValueError, KeyError, TypeError):
                 pass
+            if response.status_code == 401:
+                # The peer's own message ("ask an admin") is written for its users; this node's operator needs
+                # to know the token is the one this node holds, and how to replace it.
+                detail += (
+                    f" (the token this node holds for peer {self.peer.name}: ask the peer's operators for a new one"
+                    f" and register it with 'sarhad peer add {self.peer.name} {self.peer.url} --vkey KEY --token"
+                    " TOKEN')"
+                )
             raise ExchangeError(f"peer {self.peer.name}: {method} {path} answered {response.status_code}: {detail}")
         return response
 

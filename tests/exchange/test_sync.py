@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from sarhad.errors import NotFound, VerificationError
+from sarhad.errors import ExchangeError, NotFound, VerificationError
 from sarhad.exchange.peers import add_peer, get_peer
 from sarhad.exchange.sync import sync_peer
 from sarhad.importer import import_file
@@ -19,7 +20,7 @@ from sarhad.log.store import Log
 from sarhad.log.verify import verify_log
 from sarhad.node import Node
 from sarhad.store.incidents import count_incidents
-from sarhad.web.auth import create_token
+from sarhad.web.auth import create_token, revoke_token
 from tests.conftest import UCDP_SAMPLE
 from tests.web.conftest import serving
 
@@ -404,3 +405,39 @@ def test_summaries_after_a_chunked_sync_with_new_versions_equal_a_rebuild(
         pk.db.fetchall("SELECT id, killed_best FROM incidents WHERE source_id IN ('a', 'b') ORDER BY source_id")
     )
     assert [r[1] for r in ir.db.fetchall("SELECT source_id, killed_best FROM incidents WHERE source_id = 'b'")] == [7]
+
+
+def test_a_peer_url_where_nothing_listens_is_named_with_what_to_do(pair: tuple[Node, Node, str]) -> None:
+    pk, ir, _ = pair
+    with socket.socket() as probe:  # a loopback port nothing listens on once closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    add_peer(ir.db, "PK", f"http://127.0.0.1:{port}", pk.signer.vkey, get_peer(ir.db, "PK").token)
+    pattern = (
+        rf"peer PK: GET /log/checkpoint failed: cannot reach http://127\.0\.0\.1:{port}/log/checkpoint \(.+\):"
+        r" is the peer's node serving there\? 'sarhad peer list' shows the URL; change it with"
+        r" 'sarhad peer add PK URL --vkey KEY --token TOKEN'"
+    )
+    with pytest.raises(ExchangeError, match=pattern):
+        sync_peer(ir, get_peer(ir.db, "PK"))
+    assert count_incidents(ir.db) == 0
+
+
+@pytest.mark.parametrize("ended", ["revoked", "expired"])
+def test_a_token_the_peer_no_longer_takes_says_how_to_register_a_new_one(
+    pair: tuple[Node, Node, str], ended: str
+) -> None:
+    pk, ir, url = pair
+    if ended == "revoked":
+        revoke_token(pk.db, "ir")
+    else:
+        with pk.db.transaction():
+            pk.db.execute("UPDATE tokens SET expires = '2000-01-01T00:00:00.000Z' WHERE principal = 'ir'")
+    pattern = (
+        rf"peer PK: GET /log/checkpoint answered 401: the token of principal 'ir' (was revoked|expired at .+)"
+        r" \(the token this node holds for peer PK: ask the peer's operators for a new one and register it with"
+        rf" 'sarhad peer add PK {re.escape(url)} --vkey KEY --token TOKEN'\)"
+    )
+    with pytest.raises(ExchangeError, match=pattern):
+        sync_peer(ir, get_peer(ir.db, "PK"))
+    assert count_incidents(ir.db) == 0
