@@ -84,16 +84,41 @@ def token_create(
 
 
 @token_app.command("revoke")
-def token_revoke(ctx: typer.Context, principal: str = typer.Option(..., "--principal")) -> None:
-    """Revoke every token of a principal."""
+def token_revoke(
+    ctx: typer.Context,
+    principal: str = typer.Option(..., "--principal", help="Whose tokens to revoke."),
+    token_id: str = typer.Option(
+        None, "--id", help="Only this token (the id 'token list' shows; to rotate: create, hand over, revoke)."
+    ),
+) -> None:
+    """Revoke every token of a principal, or one of them (--id)."""
     from sarhad.cli.audit import record_cli_write
     from sarhad.web.auth import revoke_token
 
     db = state(ctx).node().db
+    which = "" if token_id is None else f" ({token_id})"
     with db.transaction():
-        count = revoke_token(db, principal)
-        record_cli_write(db, "revoke-token", f"{principal} ({count} token(s))")
-    console.print(f"revoked {count} token(s) of {principal}")
+        count = revoke_token(db, principal, token_id)
+        record_cli_write(db, "revoke-token", f"{principal} ({count} token(s)){which}")
+    console.print(f"revoked {count} token(s) of {principal}{which}", highlight=False, markup=False)
+
+
+@token_app.command("list")
+def token_list(
+    ctx: typer.Context, json_out: bool = typer.Option(False, "--json", help="Print JSON for scripts.")
+) -> None:
+    """List the tokens issued (never their secrets): id, principal, role, party, created, expires, status."""
+    from sarhad.web.auth import list_tokens
+
+    tokens = list_tokens(state(ctx).node().db)
+    if json_out:
+        print_json([t.as_dict() for t in tokens])
+        return
+    print_listing(
+        ["id", "principal", "role", "party", "created", "expires", "status"],
+        [[t.id, t.principal, t.role, t.party, t.created, t.expires or "never", t.status] for t in tokens],
+        empty="no tokens: create one with 'sarhad token create --principal P --role R'",
+    )
 
 
 @peer_app.command("add")

@@ -76,9 +76,11 @@ __all__ = [
     "FailureLimiter",
     "Marking",
     "Principal",
+    "TokenInfo",
     "authenticate",
     "beyond_levels_clause",
     "create_token",
+    "list_tokens",
     "may_read",
     "parse_authorization",
     "read_clause",
@@ -174,15 +176,64 @@ def create_token(
     return token
 
 
-def revoke_token(db: Database, principal: str) -> int:
-    """Revoke every token of ``principal``; return how many. Raises NotFound when it has none."""
+def revoke_token(db: Database, principal: str, token_id: str | None = None) -> int:
+    """Revoke every token of ``principal``, or only its token ``token_id`` (the ``<id>`` of
+    ``sarhad_<id>_<secret>``, as :func:`list_tokens` shows it); return how many.
+
+    Revoking one token lets a principal's token be rotated without a gap: create the new one, hand it over,
+    then revoke the old one by its id. Raises NotFound when the principal has no such unrevoked token (nothing
+    changes).
+    """
+    sql = "UPDATE tokens SET revoked = ? WHERE principal = ? AND revoked IS NULL"
+    params: tuple[str, ...] = (_now(), principal)
+    if token_id is not None:
+        sql, params = sql + " AND id = ?", (*params, token_id)
     with db.transaction():
-        count = db.execute(
-            "UPDATE tokens SET revoked = ? WHERE principal = ? AND revoked IS NULL", (_now(), principal)
-        ).rowcount
+        count = db.execute(sql, params).rowcount
     if not count:
-        raise NotFound(f"principal {principal!r} has no active token")
+        which = "" if token_id is None else f" {token_id}"
+        raise NotFound(f"principal {principal!r} has no active token{which}")
     return int(count)
+
+
+@dataclass(frozen=True, slots=True)
+class TokenInfo:
+    """What the node keeps of a token, without its secret or hash: its id, principal, role, party and times."""
+
+    id: str
+    principal: str
+    role: str
+    party: str
+    created: str
+    expires: str | None
+    revoked: str | None
+
+    @property
+    def status(self) -> str:
+        """``revoked``, ``expired`` or ``active``, as :func:`authenticate` would take the token now."""
+        if self.revoked is not None:
+            return "revoked"
+        if self.expires is not None and self.expires <= _now():
+            return "expired"
+        return "active"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "principal": self.principal, "role": self.role, "party": self.party,
+            "created": self.created, "expires": self.expires, "revoked": self.revoked, "status": self.status,
+        }  # fmt: skip
+
+
+def list_tokens(db: Database) -> list[TokenInfo]:
+    """Every token the node issued, revoked and expired ones too, by principal then creation time."""
+    rows = db.fetchall(
+        "SELECT id, principal, role, party, created, expires, revoked FROM tokens ORDER BY principal, created, id"
+    )
+    return [TokenInfo(str(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), _text(r[5]), _text(r[6])) for r in rows]
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def parse_authorization(header: str | None) -> str:
