@@ -12,6 +12,8 @@ no re-import of the parent's main module, so any script may import) and dies wit
 terminates it when it stops reading for any reason (an error, Ctrl-C), and a worker whose parent has gone
 fails on its next write to the pipe and exits. A file error or bad rows come back as the same tally and
 errors an import in one process produces; an unexpected failure in the worker comes back with its traceback.
+The worker's last message also says how much memory it used at its peak (:class:`WorkerReport`), which only
+the worker itself can tell (:mod:`sarhad._internal.memory`).
 """
 
 from __future__ import annotations
@@ -32,10 +34,11 @@ from typing import Any
 
 from sarhad._internal.child import child_environment, relay, take, widen_pipe
 from sarhad._internal.collector import paused_collector
+from sarhad._internal.memory import peak_rss
 from sarhad.errors import InvalidInput, SarhadError
 from sarhad.formats.scan import Rejected, Tally
 
-__all__ = ["WorkerSpec", "prepared_batches"]
+__all__ = ["WorkerReport", "WorkerSpec", "prepared_batches"]
 
 BATCH = 1000  # records per message
 # Messages the importing process holds before the worker waits (about 3 MB each for ACLED): more than the
@@ -60,9 +63,19 @@ class WorkerSpec:
     known: tuple[bytes, bytes, bytes] | None = None
 
 
+@dataclass
+class WorkerReport:
+    """What the worker says of itself when it has read the whole file."""
+
+    # bytes: the most the worker held in RAM at once (its own, not the importing process's: see
+    # sarhad._internal.memory); None where the system does not say
+    peak_rss: int | None = None
+
+
 def _work(conn: Any, spec: WorkerSpec) -> None:
     """The worker process: scan and prepare, sending ``("batch", rows read, records, rejected)`` messages,
-    then ``("done", tally)``, or ``("invalid", message)`` / ``("crash", traceback)``."""
+    then ``("done", rows read, tally, rejected, peak RSS)``, or ``("invalid", message)`` / ``("crash",
+    traceback)``."""
     try:
         from sarhad.formats import table_format
         from sarhad.formats.scan import scan
@@ -92,7 +105,8 @@ def _work(conn: Any, spec: WorkerSpec) -> None:
                 conn.send_bytes(_encode(("batch", read[0], records, rejected[:])))
                 read[0] = 0
                 rejected.clear()
-        conn.send_bytes(_encode(("done", read[0] + tally.rows % 1000, tally, rejected)))  # scan counts thousands
+        # scan counts thousands
+        conn.send_bytes(_encode(("done", read[0] + tally.rows % 1000, tally, rejected, peak_rss())))
     except (BrokenPipeError, ConnectionResetError, KeyboardInterrupt):
         return  # the parent has gone or is stopping: nothing to report to
     except InvalidInput as exc:
@@ -131,14 +145,18 @@ def _decode(data: bytes) -> tuple[Any, ...]:
 
 
 def prepared_batches(
-    spec: WorkerSpec, tally: Tally, rejected: list[Rejected], progress: Callable[[int], None] | None = None
+    spec: WorkerSpec,
+    tally: Tally,
+    rejected: list[Rejected],
+    progress: Callable[[int], None] | None = None,
+    report: WorkerReport | None = None,
 ) -> Iterator[list[Any]]:
     """Yield the prepared records of ``spec``'s file in batches, read and prepared by a worker process.
 
     Fills ``tally`` (and, with ``skip_invalid``, ``rejected``) as :func:`sarhad.formats.scan.scan` does and
-    calls ``progress`` with the rows read. Raises InvalidInput for an error in the file as a whole,
-    SarhadError when the worker fails or stops unexpectedly (a bug, not bad input). The worker is stopped
-    when the caller stops iterating.
+    calls ``progress`` with the rows read; once the whole file is read, fills ``report``. Raises InvalidInput
+    for an error in the file as a whole, SarhadError when the worker fails or stops unexpectedly (a bug, not bad
+    input). The worker is stopped when the caller stops iterating.
     """
     read_fd, write_fd = os.pipe()
     widen_pipe(read_fd)
@@ -180,8 +198,10 @@ def prepared_batches(
                     progress(read)
                 yield records
             elif kind == "done":
-                _, read, done, rejects = message
+                _, read, done, rejects, peak = message
                 rejected.extend(rejects)
+                if report is not None:
+                    report.peak_rss = peak
                 if progress is not None and read:
                     progress(read)
                 tally.rows, tally.rejected, tally.errors = done.rows, done.rejected, done.errors

@@ -25,7 +25,7 @@ from sarhad.formats import table_format
 from sarhad.formats.csvio import EXCEL_HINT, NOT_UTF8, check_encoding
 from sarhad.formats.scan import MAX_REPORTED_ERRORS, Rejected, Tally, rejection, scan
 from sarhad.formats.unchanged import fingerprint
-from sarhad.import_worker import WorkerSpec, prepared_batches
+from sarhad.import_worker import WorkerReport, WorkerSpec, prepared_batches
 from sarhad.model.codes import TLP_LEVELS
 from sarhad.model.incident import Incident, check_recipients
 from sarhad.monitor.rules import list_rules
@@ -58,6 +58,9 @@ class ImportResult:
     # of ``unchanged``, the rows only read and hashed: the store holds their records as this import would
     # derive them (sarhad.formats.unchanged)
     known: int = 0
+    # bytes: the worker's own peak resident memory (the importing process's is not in it), when it was used and
+    # the system says
+    worker_peak_rss: int | None = None
 
     def summary(self) -> str:
         """One line for the terminal."""
@@ -219,8 +222,10 @@ def import_file(
                 encoding, known.state() if len(known) else None,
             )  # fmt: skip
             del known  # the worker has its copy
-            for records in prepared_batches(spec, tally, rejected_rows, progress):
+            report = WorkerReport()
+            for records in prepared_batches(spec, tally, rejected_rows, progress, report):
                 pub.add_prepared(records)
+            result.worker_peak_rss = report.peak_rss
         else:
             batches = scan(
                 fmt, path, reported_by=reported_by, tlp=tlp, recipients=recipients, skip_invalid=skip_invalid,

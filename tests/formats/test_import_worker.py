@@ -427,3 +427,30 @@ def test_the_worker_dies_with_a_killed_parent(tmp_path: Path, held_back: Path) -
             parent.wait()
         if parent.stdout is not None:
             parent.stdout.close()
+
+
+@needs_proc
+def test_the_worker_peak_is_the_workers_own_not_the_importing_processes(tmp_path: Path, big: Path) -> None:
+    """An importing process that once held 400 MB starts its worker from that memory; the worker's peak
+    reported is what the worker itself held (a few dozen MB for 6,000 rows), not those 400 MB, which the
+    system's own count for a child (getrusage) keeps across the worker's exec."""
+    script = (
+        "import resource, sys\n"
+        "from pathlib import Path\n"
+        "from sarhad.importer import import_file\n"
+        "from sarhad.node import Node\n"
+        "held = b'x' * (400 * 2**20)\n"  # written, so resident
+        "del held\n"
+        "node = Node.init(Path(sys.argv[1]), 'PK')\n"
+        "result = import_file(node, 'acled', Path(sys.argv[2]), worker_min_bytes=0)\n"
+        "print(result.worker, result.worker_peak_rss,"
+        " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "node"), str(big)], capture_output=True, env=env, check=True
+    )
+    used, peak, counted_for_children = out.stdout.decode().split()
+    assert used == "True"
+    assert int(counted_for_children) > 400 * 2**20  # what the benchmark showed
+    assert 10 * 2**20 < int(peak) < 300 * 2**20
