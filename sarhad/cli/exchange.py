@@ -72,8 +72,11 @@ def token_create(
 ) -> None:
     """Create a token and print it alone on stdout (only its hash is kept: store it now)."""
     from sarhad.cli.audit import record_cli_write
+    from sarhad.errors import InvalidInput
     from sarhad.web.auth import create_token
 
+    if not 0 <= expires <= 3650:  # 0 is this option's "never", which the library's range leaves out
+        raise InvalidInput(f"--expires {expires:g}: give the days until the token expires, up to 3650, or 0 for never")
     node = state(ctx).node()
     days = expires if expires != 0 else None
     who = (party or node.settings.party).upper()

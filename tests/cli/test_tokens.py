@@ -63,3 +63,15 @@ def test_a_peer_token_rotates_by_revoking_the_old_one_alone(home: Path, capsys: 
         assert err == f"error: principal 'ir-node' has no active token {wrong}\n"
     code, out, _ = run(capsys, "--home", str(home), "token", "list", "--json")
     assert {row["id"]: row["status"] for row in json.loads(out)} == status | {other: "active"}
+
+
+@pytest.mark.parametrize("days", ["-3", "4000"])
+def test_an_expiry_out_of_range_names_the_option_and_its_never(
+    home: Path, capsys: pytest.CaptureFixture[str], days: str
+) -> None:
+    code, out, err = run(capsys, "--home", str(home), "token", "create", "--principal", "a", "--role", "viewer",
+                         "--expires", days)  # fmt: skip
+    assert (code, out) == (1, "")
+    assert err == f"error: --expires {days}: give the days until the token expires, up to 3650, or 0 for never\n"
+    code, out, _ = run(capsys, "--home", str(home), "token", "list", "--json")
+    assert json.loads(out) == []
