@@ -2,7 +2,9 @@
 import would derive it (sarhad.formats.unchanged): the same summaries and stored state as the full path.
 
 The full path is what a node gets without its ``import_derivations`` (a cache of what each record was derived
-from): node ``full`` has it emptied before every import, node ``fast`` keeps it.
+from): node ``full`` has it emptied before every import, node ``fast`` keeps it. Node ``full`` always imports in
+this process: it is the reference, and the worker's own equivalence with one process is test_import_worker.py's.
+Node ``fast`` imports in the worker or in this process, as the test asks (the worker checks the known rows).
 """
 
 from __future__ import annotations
@@ -106,15 +108,19 @@ def _summary(result: ImportResult) -> dict[str, object]:
     return out
 
 
-def _both(nodes: tuple[Node, Node], *args: Any, **options: Any) -> ImportResult:
-    """Import into both nodes (``full`` without what its records were derived from); check that the summaries,
-    the rejects files and the stored state are the same; return the fast node's result."""
+ONE_PROCESS = 2**62  # a worker_min_bytes no file reaches: the import reads and prepares in this process
+
+
+def _both(nodes: tuple[Node, Node], *args: Any, worker_min_bytes: int | None = None, **options: Any) -> ImportResult:
+    """Import into both nodes: ``fast`` with ``worker_min_bytes``, ``full`` without what its records were derived
+    from and in this process; check that the summaries, the rejects files and the stored state are the same;
+    return the fast node's result."""
     fast, full = nodes
     full.db.execute("DELETE FROM import_derivations")
     results, rejects = [], []
-    for node in (fast, full):
+    for node, min_bytes in ((fast, worker_min_bytes), (full, ONE_PROCESS)):
         try:
-            results.append(import_file(node, *args, **options))
+            results.append(import_file(node, *args, worker_min_bytes=min_bytes, **options))
         except InvalidInput as exc:
             results.append(exc)  # type: ignore[arg-type]
         done = results[-1]
