@@ -345,6 +345,8 @@ class Database:
             raise self._translate(exc, "COMMIT") from exc
 
     def _rollback(self) -> None:
+        if self.dialect == "sqlite" and not self._conn.in_transaction:
+            return  # SQLite rolled back itself (a full disk, an I/O error): a ROLLBACK would only fail
         try:
             self._conn.execute("ROLLBACK")
         except Exception:  # the connection may already be gone; the original error matters more
@@ -408,6 +410,12 @@ class Database:
         if isinstance(exc, StorageError):
             return exc
         statement = " ".join(sql.split())[:120]
+        if self.dialect == "sqlite" and getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL":
+            # What the operator must do does not depend on the statement: say where, and that nothing is half-done.
+            return StorageError(
+                f"{sqlite_path(self.url)}: the disk is full ({exc}): free space on it and run the command again;"
+                " nothing of what this command was writing is stored (its transaction was rolled back)"
+            )
         hint = ""
         if self.dialect == "sqlite" and "database is locked" in str(exc):
             hint = (

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -13,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from sarhad.config import load_settings
+from sarhad.errors import StorageError
 from sarhad.node import Node
 from tests.log.helpers import publish_notes, verify
 
@@ -88,3 +91,22 @@ def test_sigkill_mid_append_postgresql(tmp_path: Path, pg_schema_url: str) -> No
     node = Node.init(tmp_path / "pk", "PK", database_url=pg_schema_url)
     assert load_settings(tmp_path / "pk").database_url == pg_schema_url
     _crash_and_check(node, 120)
+
+
+def test_a_full_disk_stops_a_batch_whole_naming_the_file_and_what_to_do(
+    node: Node, caplog: pytest.LogCaptureFixture
+) -> None:
+    publish_notes(node, 0, 5)
+    size = verify(node).size
+    # SQLite's own size limit answers as a full disk does (SQLITE_FULL: "database or disk is full")
+    pages = node.db._conn.execute("PRAGMA page_count").fetchone()[0]
+    node.db._conn.execute(f"PRAGMA max_page_count = {pages}")
+    path = re.escape(str(node.settings.home / "sarhad.db"))
+    pattern = rf"^{path}: the disk is full \(database or disk is full\): free space on it and run the command again"
+    with caplog.at_level(logging.WARNING), pytest.raises(StorageError, match=pattern):
+        publish_notes(node, 5, 400)
+    assert [r.getMessage() for r in caplog.records] == []  # SQLite rolled back: no "rollback failed" traceback
+    node.db._conn.execute("PRAGMA max_page_count = 1073741823")
+    assert verify(node).size == size  # nothing of the batch was stored
+    publish_notes(node, 5, 400)
+    assert verify(node).size == size + 400
