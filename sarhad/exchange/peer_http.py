@@ -64,7 +64,7 @@ class _PeerHTTP:
                 detail += (
                     f" (the token this node holds for peer {self.peer.name}: ask the peer's operators for a new one"
                     f" and register it with 'sarhad peer add {self.peer.name} {self.peer.url} --vkey KEY --token"
-                    " TOKEN')"
+                    f" TOKEN'; if {self.peer.url} is not {self.peer.name}'s node, give its URL in that command)"
                 )
             raise ExchangeError(f"peer {self.peer.name}: {method} {path} answered {response.status_code}: {detail}")
         return response

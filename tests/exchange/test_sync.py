@@ -436,8 +436,22 @@ def test_a_token_the_peer_no_longer_takes_says_how_to_register_a_new_one(
     pattern = (
         rf"peer PK: GET /log/checkpoint answered 401: the token of principal 'ir' (was revoked|expired at .+)"
         r" \(the token this node holds for peer PK: ask the peer's operators for a new one and register it with"
-        rf" 'sarhad peer add PK {re.escape(url)} --vkey KEY --token TOKEN'\)"
+        rf" 'sarhad peer add PK {re.escape(url)} --vkey KEY --token TOKEN'; if {re.escape(url)} is not PK's node,"
+        r" give its URL in that command\)"
     )
     with pytest.raises(ExchangeError, match=pattern):
         sync_peer(ir, get_peer(ir.db, "PK"))
     assert count_incidents(ir.db) == 0
+
+
+def test_a_peer_url_that_is_another_node_says_the_url_may_be_wrong(pair: tuple[Node, Node, str]) -> None:
+    pk, ir, _ = pair
+    ir_url = get_peer(pk.db, "IR").url  # IR's own node: it does not know the token PK issued
+    add_peer(ir.db, "PK", ir_url, pk.signer.vkey, get_peer(ir.db, "PK").token)
+    pattern = (
+        r"peer PK: GET /log/checkpoint answered 401: invalid token \(the token this node holds for peer PK: ask the"
+        rf" peer's operators for a new one and register it with 'sarhad peer add PK {re.escape(ir_url)} --vkey KEY"
+        rf" --token TOKEN'; if {re.escape(ir_url)} is not PK's node, give its URL in that command\)"
+    )
+    with pytest.raises(ExchangeError, match=pattern):
+        sync_peer(ir, get_peer(ir.db, "PK"))
