@@ -160,7 +160,9 @@ def init(
 def import_(
     ctx: typer.Context,
     fmt: str = typer.Argument(..., metavar="FORMAT", help="ucdp, gtd, acled or stix."),
-    file: Path = typer.Argument(..., exists=False, help="The CSV file."),
+    file: Path = typer.Argument(
+        ..., exists=False, help="The file: CSV, gzipped CSV or a zip archive of one CSV file (for stix, a bundle)."
+    ),
     reported_by: str = typer.Option(
         None,
         "--reported-by",

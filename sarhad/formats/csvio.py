@@ -6,16 +6,22 @@ InvalidInput saying where.
 
 Files as tools write them: a UTF-8 byte-order mark (Excel's "CSV UTF-8", ACLED's exports) is dropped, CRLF
 line ends and a last line without one are read as any other, and a file in another encoding (Excel's
-Windows-1252) is read with ``encoding``. What is not a CSV file at all (an Excel workbook, Excel's UTF-16
-"Unicode text") is refused up front with what to do instead, before any row is read.
+Windows-1252) is read with ``encoding``. A file compressed as downloaded (gzip, or a zip archive holding one
+CSV file, as UCDP ships GED) is read through, as the CSV file inside. What is not a CSV file at all (an Excel
+workbook, Excel's UTF-16 "Unicode text", a zip archive of several files) is refused up front with what to do
+instead, before any row is read. A line of only commas (a blank row Excel saves) is a blank line.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import gzip
+import io
 import re
 import sys
+import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -35,13 +41,17 @@ _UTF8 = "utf-8"
 _SAVE_AS_CSV = (
     'open it in Excel and save it as "CSV UTF-8 (Comma delimited)" (or as "CSV" and import with --encoding cp1252)'
 )
+_XLSX = f"an Excel workbook (.xlsx), not a CSV file: {_SAVE_AS_CSV}"
 _NOT_CSV: tuple[tuple[bytes, str], ...] = (
-    (b"PK\x03\x04", f"an Excel workbook (.xlsx), not a CSV file: {_SAVE_AS_CSV}"),
     (b"\xd0\xcf\x11\xe0", f"an Excel 97-2003 workbook (.xls), not a CSV file: {_SAVE_AS_CSV}"),
     (codecs.BOM_UTF16_LE, f'UTF-16 text (Excel\'s "Unicode Text"), not a CSV file: {_SAVE_AS_CSV}'),
     (codecs.BOM_UTF16_BE, f"UTF-16 text, not a CSV file: {_SAVE_AS_CSV}"),
 )
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_GZIP = b"\x1f\x8b"
+_ZIP = b"PK\x03\x04"
+# what reading a damaged compressed file raises, part way through it
+_DAMAGED = (OSError, EOFError, zlib.error, zipfile.BadZipFile)
 
 
 def check_encoding(name: str) -> str:
@@ -59,32 +69,111 @@ def check_encoding(name: str) -> str:
     return info.name
 
 
+class _ArchivedText(io.TextIOWrapper):
+    """The text of a zip archive's member, closing the archive with it."""
+
+    def __init__(self, archive: zipfile.ZipFile, member: IO[bytes], encoding: str) -> None:
+        super().__init__(member, encoding=encoding, errors="surrogateescape", newline="")
+        self._archive = archive
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._archive.close()
+
+
+def _zip_member(path: Path) -> tuple[zipfile.ZipFile, zipfile.ZipInfo]:
+    """The zip archive ``path`` and the one CSV file it holds (UCDP's ``ged251-csv.zip``).
+
+    Raises InvalidInput when it is an Excel workbook (a zip archive too), holds no CSV file or several, or
+    cannot be read as a zip archive.
+    """
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InvalidInput(f"{path}: starts as a zip archive but cannot be read as one ({exc})") from exc
+    names = archive.namelist()
+    if "[Content_Types].xml" in names:  # Office Open XML: a workbook (xl/…) or another Office document
+        archive.close()
+        raise InvalidInput(f"{path}: {_XLSX}")
+    # files, not folders, nor what macOS adds (__MACOSX/, ._name)
+    files = [
+        info
+        for info in archive.infolist()
+        if not info.is_dir() and not info.filename.startswith("__MACOSX/")
+        and not Path(info.filename).name.startswith(".")
+    ]  # fmt: skip
+    tables = [info for info in files if info.filename.casefold().endswith(".csv")]
+    if len(tables) == 1:
+        return archive, tables[0]
+    archive.close()
+    if not tables:
+        found = ", ".join(info.filename for info in files[:5]) or "nothing"
+        raise InvalidInput(
+            f"{path}: a zip archive holding no CSV file (found {found}): unzip it and import the CSV file"
+        )
+    listed = ", ".join(info.filename for info in tables[:5]) + (", …" if len(tables) > 5 else "")
+    raise InvalidInput(
+        f"{path}: a zip archive holding {len(tables)} CSV files ({listed}): unzip it and import each file on its own"
+    )
+
+
 def _open(path: Path, encoding: str = _UTF8) -> IO[str]:
     """``path`` opened for the csv module, after a look at its first bytes (once per file, not per row).
 
-    Raises InvalidInput when it cannot be read or is not CSV text (see ``_NOT_CSV``), or when it has a UTF-8
-    byte-order mark while another ``encoding`` is asked for.
+    A gzip file, or a zip archive holding one CSV file, is read as the text inside it.
+    Raises InvalidInput when it cannot be read or is not CSV text (see ``_NOT_CSV`` and :func:`_zip_member`),
+    or when it has a UTF-8 byte-order mark while another ``encoding`` is asked for.
     """
+    name = check_encoding(encoding)
+    utf8 = name == _UTF8
+    text_encoding = "utf-8-sig" if utf8 else encoding
+    archive: zipfile.ZipFile | None = None
+    member: zipfile.ZipInfo | None = None
+    gzipped = False
     try:
         with path.open("rb") as raw:
             start = raw.read(4)
-    except OSError as exc:
-        raise InvalidInput(f"{path}: cannot read: {exc.strerror}") from exc
-    name = check_encoding(encoding)
+        gzipped = start.startswith(_GZIP)
+        if gzipped:
+            with gzip.open(path, "rb") as packed:
+                start = packed.read(4)
+        elif start.startswith(_ZIP):
+            archive, member = _zip_member(path)
+            with archive.open(member) as packed:
+                start = packed.read(4)
+    except _DAMAGED as exc:
+        if archive is not None:
+            archive.close()
+        if isinstance(exc, OSError) and exc.strerror:
+            raise InvalidInput(f"{path}: cannot read: {exc.strerror}") from exc
+        raise InvalidInput(f"{path}: cannot read: the compressed data is damaged ({exc})") from exc
+    except RuntimeError as exc:  # an encrypted zip member
+        if archive is not None:
+            archive.close()
+        raise InvalidInput(f"{path}: cannot read the zip archive ({exc}): unzip it and import the CSV file") from exc
     for magic, what in _NOT_CSV:
         # UTF-16 text is readable when asked for (--encoding utf-16), if it is comma-separated
         if start.startswith(magic) and not (magic in _UTF16_BOMS and name.startswith("utf-16")):
+            if archive is not None:
+                archive.close()
             raise InvalidInput(f"{path}: {what}")
-    utf8 = name == _UTF8
     if start.startswith(codecs.BOM_UTF8) and not utf8:
+        if archive is not None:
+            archive.close()
         raise InvalidInput(
             f"{path}: the file starts with a UTF-8 byte-order mark, so it is UTF-8, not {encoding}:"
             " import it without --encoding"
         )
+    # utf-8-sig drops a byte-order mark; surrogateescape keeps invalid bytes visible so that we can say on
+    # which line they are
+    if archive is not None and member is not None:
+        return _ArchivedText(archive, archive.open(member), text_encoding)
+    if gzipped:
+        return gzip.open(path, "rt", encoding=text_encoding, errors="surrogateescape", newline="")
     try:
-        # utf-8-sig drops a byte-order mark; surrogateescape keeps invalid bytes visible so that we can say on
-        # which line they are
-        return path.open("r", encoding="utf-8-sig" if utf8 else encoding, errors="surrogateescape", newline="")
+        return path.open("r", encoding=text_encoding, errors="surrogateescape", newline="")
     except OSError as exc:
         raise InvalidInput(f"{path}: cannot read: {exc.strerror}") from exc
 
@@ -149,12 +238,31 @@ def read_rows(
             raise InvalidInput(f"{name}:1: header: the file is empty (expected a header row)") from None
         except csv.Error as exc:
             raise InvalidInput(f"{name}:1: {exc}") from exc
+        except _DAMAGED as exc:
+            raise InvalidInput(f"{name}:1: cannot read: the compressed data is damaged ({exc})") from exc
         written = header
         header = [h.strip() for h in header]
         if any(_bad_text(h) for h in header):
             hint = f"; {EXCEL_HINT}" if _not_text(encoding) == NOT_UTF8 else ""
             raise InvalidInput(f"{name}:1: header: {_not_text(encoding)}{hint}")
         missing = sorted(required - set(header))
+        if missing and not "".join(header):
+            raise InvalidInput(f"{name}:1: header: the first line is blank (expected the header row): remove it")
+        first = written[0].lstrip().casefold() if written else ""
+        if missing and first.startswith(("<!doctype", "<html", "<?xml")):
+            raise InvalidInput(
+                f"{name}:1: header: the file is a web page (HTML or XML), not a CSV file: a download that failed"
+                " (a login page, an expired link)? Download the CSV file again"
+            )
+        if missing and first.startswith(("{", "[")):
+            raise InvalidInput(
+                f"{name}:1: header: the file is JSON, not a CSV file: ask the API for CSV, or download the CSV export"
+            )
+        if missing and len(written) <= 2 and written[0].casefold().startswith("sep="):
+            raise InvalidInput(
+                f"{name}:1: header: {','.join(written)!r} is a line for Excel naming the separator, not the header:"
+                " remove it"
+            )
         if missing:
             separator = next((sep for sep in ";\t|" if len(written) == 1 and sep in written[0]), None)
             if separator is not None:  # Excel's "CSV" where the decimal mark is a comma separates by ';'
@@ -178,9 +286,11 @@ def read_rows(
                 return
             except csv.Error as exc:
                 raise InvalidInput(f"{name}:{start}: row: {exc} (an unterminated quote?)") from exc
+            except _DAMAGED as exc:  # a compressed file cut short or corrupted
+                raise InvalidInput(f"{name}:{start}: cannot read: the compressed data is damaged ({exc})") from exc
             last = reader.line_num
-            if not fields or (len(fields) == 1 and not fields[0].strip()):
-                continue  # blank line
+            if not fields or (not fields[0].strip() and not "".join(fields).strip()):
+                continue  # a blank line, or one of only commas (a spreadsheet's blank row)
             problem = None
             if len(fields) != width:
                 problem = f"row: has {len(fields)} fields, the header has {width}"

@@ -1,0 +1,232 @@
+"""Dataset files as researchers bring them, beyond what test_files_as_shipped covers: compressed as downloaded
+(gzip, a zip archive holding the CSV file, as UCDP ships GED), with the blank rows a spreadsheet saves as lines
+of only commas, and with what some tools write before the header or instead of a CSV file. Each imports as its
+clean twin does, or is refused saying what is wrong and what to do, with nothing stored.
+
+The files are made here from the synthetic GTD and ACLED fixtures and the UCDP sample (no real GTD or ACLED row).
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from sarhad.cli import main
+from sarhad.errors import InvalidInput
+from sarhad.exporter import export
+from sarhad.importer import import_file
+from sarhad.node import Node
+from sarhad.store.incidents import count_incidents
+from tests.conftest import UCDP_SAMPLE
+from tests.formats.csv_tables import read_table
+
+ASSETS = Path(__file__).resolve().parents[1] / "assets" / "synthetic"
+SAMPLES = {"gtd": ASSETS / "gtd_synthetic.csv", "acled": ASSETS / "acled_synthetic.csv", "ucdp": UCDP_SAMPLE}
+COUNTS = {"gtd": 120, "acled": 150, "ucdp": 37}
+
+
+def _text(table: list[list[str]], line_end: str = "\n") -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator=line_end).writerows(table)
+    return out.getvalue()
+
+
+def _state(node: Node) -> tuple[int, int]:
+    return count_incidents(node.db), node.log.size()
+
+
+def _is_its_clean_twin(node: Node, fmt: str, tmp_path: Path) -> None:
+    """The node holds the sample's rows exactly: importing the sample changes nothing, and the export is it."""
+    again = import_file(node, fmt, SAMPLES[fmt])
+    assert (again.added, again.updated, again.unchanged) == (0, 0, COUNTS[fmt])
+    out = tmp_path / "out.csv"
+    export(node, fmt, out)
+    assert read_table(out) == read_table(SAMPLES[fmt])
+
+
+# -- a spreadsheet's blank rows: lines of only commas ---------------------------------------------------------
+@pytest.mark.parametrize("fmt", ["gtd", "acled", "ucdp"])
+def test_lines_of_only_commas_are_blank_lines(any_node: Node, tmp_path: Path, fmt: str) -> None:
+    """Excel saves a row that once held something, or is formatted, as a line of commas: after the last row,
+    and between rows. They hold no record, like a blank line (they were rows with an empty id before)."""
+    table = read_table(SAMPLES[fmt])
+    commas = "," * (len(table[0]) - 1) + "\r\n"
+    text = _text(table[:5], "\r\n") + commas + _text(table[5:], "\r\n") + commas * 3
+    excel = tmp_path / "excel.csv"
+    excel.write_text(text, encoding="utf-8")
+    result = import_file(any_node, fmt, excel)
+    assert (result.rows, result.added, result.rejected) == (COUNTS[fmt], COUNTS[fmt], 0)
+    _is_its_clean_twin(any_node, fmt, tmp_path)
+
+
+def test_a_line_of_commas_and_spaces_with_too_few_fields_is_blank_too(node: Node, tmp_path: Path) -> None:
+    table = read_table(SAMPLES["acled"])
+    path = tmp_path / "short.csv"
+    path.write_text(_text(table) + " , ,,\n", encoding="utf-8")
+    assert import_file(node, "acled", path).added == COUNTS["acled"]
+
+
+def test_a_row_with_one_value_among_commas_is_still_a_row(node: Node, tmp_path: Path) -> None:
+    """Only a line with nothing in it is skipped: one value makes it a (bad) row."""
+    table = read_table(SAMPLES["acled"])
+    path = tmp_path / "stray.csv"
+    path.write_text(_text(table) + "," * 5 + "note" + "," * (len(table[0]) - 6) + "\n", encoding="utf-8")
+    with pytest.raises(InvalidInput, match=rf"stray\.csv:{len(table) + 1}: event_id_cnty: is empty"):
+        import_file(node, "acled", path)
+    assert _state(node) == (0, 0)
+
+
+# -- compressed as downloaded ---------------------------------------------------------------------------------
+def _gzip(fmt: str, tmp_path: Path) -> Path:
+    path = tmp_path / f"{fmt}.csv.gz"
+    path.write_bytes(gzip.compress(SAMPLES[fmt].read_bytes()))
+    return path
+
+
+def _zip(tmp_path: Path, members: dict[str, bytes], name: str = "download.zip") -> Path:
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member, data in members.items():
+            archive.writestr(member, data)
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["gtd", "acled", "ucdp"])
+def test_a_gzip_file_is_read_as_the_csv_file_inside(any_node: Node, tmp_path: Path, fmt: str) -> None:
+    """It was refused as "not valid UTF-8; try --encoding cp1252" before, which no encoding could fix."""
+    result = import_file(any_node, fmt, _gzip(fmt, tmp_path))
+    assert (result.added, result.rejected) == (COUNTS[fmt], 0)
+    _is_its_clean_twin(any_node, fmt, tmp_path)
+
+
+@pytest.mark.parametrize("fmt", ["gtd", "acled", "ucdp"])
+def test_a_zip_archive_of_one_csv_file_is_read_as_that_file(any_node: Node, tmp_path: Path, fmt: str) -> None:
+    """UCDP ships GED as ``ged251-csv.zip`` holding one CSV file (macOS adds ``__MACOSX/``); it was refused as
+    "an Excel workbook" before."""
+    archive = _zip(
+        tmp_path,
+        {"GEDEvent_v25_1/": b"", "GEDEvent_v25_1/GEDEvent_v25_1.csv": SAMPLES[fmt].read_bytes(),
+         "__MACOSX/GEDEvent_v25_1/._GEDEvent_v25_1.csv": b"\x00\x05\x16\x07"},
+    )  # fmt: skip
+    result = import_file(any_node, fmt, archive)
+    assert (result.added, result.rejected) == (COUNTS[fmt], 0)
+    _is_its_clean_twin(any_node, fmt, tmp_path)
+
+
+def test_a_compressed_file_read_by_the_worker_gives_the_same_records(node: Node, tmp_path: Path) -> None:
+    result = import_file(node, "acled", _gzip("acled", tmp_path), worker_min_bytes=0)
+    assert (result.added, result.worker) == (COUNTS["acled"], True)
+    _is_its_clean_twin(node, "acled", tmp_path)
+
+
+def test_a_compressed_file_with_a_bad_row_names_its_line_and_writes_the_rejects_beside_it(
+    node: Node, tmp_path: Path
+) -> None:
+    table = read_table(SAMPLES["gtd"])
+    table[4][table[0].index("latitude")] = "123.4"
+    path = tmp_path / "gtd.csv.gz"
+    path.write_bytes(gzip.compress(_text(table).encode("utf-8")))
+    with pytest.raises(InvalidInput, match=r"gtd\.csv\.gz:5: latitude: 123\.4 is outside -90\.\.90"):
+        import_file(node, "gtd", path)
+    assert _state(node) == (0, 0)
+    result = import_file(node, "gtd", path, skip_invalid=True)
+    assert (result.added, result.rejected, result.rejected_file) == (COUNTS["gtd"] - 1, 1, f"{path}.rejected.csv")
+
+
+def test_a_zip_archive_of_several_csv_files_is_refused_naming_them(node: Node, tmp_path: Path) -> None:
+    data = SAMPLES["acled"].read_bytes()
+    archive = _zip(tmp_path, {"acled_2023.csv": data, "acled_2024.csv": data, "readme.pdf": b"%PDF"})
+    with pytest.raises(InvalidInput, match=r"download\.zip: a zip archive holding 2 CSV files \(acled_2023\.csv,"
+                       r" acled_2024\.csv\): unzip it and import each file on its own$"):  # fmt: skip
+        import_file(node, "acled", archive)
+    assert _state(node) == (0, 0)
+
+
+def test_a_zip_archive_without_a_csv_file_is_refused_saying_what_it_holds(node: Node, tmp_path: Path) -> None:
+    archive = _zip(tmp_path, {"codebook.pdf": b"%PDF", "terms.txt.sig": b"x"})
+    with pytest.raises(InvalidInput, match=r"download\.zip: a zip archive holding no CSV file \(found codebook\.pdf,"
+                       r" terms\.txt\.sig\): unzip it and import the CSV file$"):  # fmt: skip
+        import_file(node, "acled", archive)
+
+
+def test_a_workbook_inside_a_zip_archive_is_still_an_excel_workbook(node: Node, tmp_path: Path) -> None:
+    book = _zip(tmp_path, {"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"}, "gtd.xlsx")
+    with pytest.raises(InvalidInput, match=r"gtd\.xlsx: an Excel workbook \(\.xlsx\), not a CSV file"):
+        import_file(node, "gtd", book)
+
+
+def test_a_gzip_file_cut_short_is_refused_and_nothing_is_stored(any_node: Node, tmp_path: Path) -> None:
+    """A download that stopped part way: the rows read before the cut are not stored either."""
+    whole = gzip.compress(SAMPLES["acled"].read_bytes())
+    path = tmp_path / "acled.csv.gz"
+    path.write_bytes(whole[: len(whole) * 2 // 3])
+    with pytest.raises(InvalidInput, match=r"acled\.csv\.gz:\d+: cannot read: the compressed data is damaged"):
+        import_file(any_node, "acled", path)
+    assert _state(any_node) == (0, 0)
+
+
+def test_a_file_that_only_starts_like_a_zip_archive_is_refused(node: Node, tmp_path: Path) -> None:
+    path = tmp_path / "broken.zip"
+    path.write_bytes(b"PK\x03\x04" + b"\x00" * 40)
+    with pytest.raises(InvalidInput, match=r"broken\.zip: starts as a zip archive but cannot be read as one"):
+        import_file(node, "gtd", path)
+
+
+def test_a_directory_is_refused_by_name(node: Node, tmp_path: Path) -> None:
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    with pytest.raises(InvalidInput, match=r"downloads: cannot read: Is a directory$"):
+        import_file(node, "gtd", folder)
+
+
+# -- the first line -------------------------------------------------------------------------------------------
+def test_a_blank_first_line_is_named_not_every_column(node: Node, tmp_path: Path) -> None:
+    """It listed all 17 required columns as missing before."""
+    path = tmp_path / "blank_first.csv"
+    path.write_text("\n" + SAMPLES["gtd"].read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(InvalidInput, match=r"blank_first\.csv:1: header: the first line is blank \(expected the"
+                       r" header row\): remove it$"):  # fmt: skip
+        import_file(node, "gtd", path)
+
+
+@pytest.mark.parametrize("line", ["sep=,", "sep=;", "SEP=,"])
+def test_excels_separator_line_is_named(node: Node, tmp_path: Path, line: str) -> None:
+    """``sep=,`` as the first line tells Excel the separator; some tools write it before the header."""
+    path = tmp_path / "sep.csv"
+    path.write_text(line + "\r\n" + SAMPLES["acled"].read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(InvalidInput, match=r"sep\.csv:1: header: '(?i:sep)=[,;]?' is a line for Excel naming the"
+                       r" separator, not the header: remove it$"):  # fmt: skip
+        import_file(node, "acled", path)
+
+
+@pytest.mark.parametrize(
+    ("start", "what"),
+    [
+        ("<!DOCTYPE html>\n<html><head><title>Log in</title></head>", r"a web page \(HTML or XML\), not a CSV file: a"
+         r" download that failed \(a login page, an expired link\)\? Download the CSV file again"),
+        ('{"status": 200, "success": true, "data": [{"event_id_cnty": "PAK1"}]}', r"JSON, not a CSV file: ask the API"
+         r" for CSV, or download the CSV export"),
+    ],
+    ids=["html", "json"],
+)  # fmt: skip
+def test_a_download_that_is_not_csv_says_what_it_is(node: Node, tmp_path: Path, start: str, what: str) -> None:
+    path = tmp_path / "acled_export.csv"
+    path.write_text(start + "\n", encoding="utf-8")
+    with pytest.raises(InvalidInput, match=rf"acled_export\.csv:1: header: the file is {what}$"):
+        import_file(node, "acled", path)
+
+
+# -- the command line -----------------------------------------------------------------------------------------
+def test_cli_imports_ucdps_zip_download_as_it_comes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    home = tmp_path / "home"
+    assert main(["--home", str(home), "init", "--party", "PK"]) == 0
+    archive = _zip(tmp_path, {"GEDEvent_v25_1.csv": UCDP_SAMPLE.read_bytes()}, "ged251-csv.zip")
+    capsys.readouterr()
+    assert main(["--home", str(home), "import", "ucdp", str(archive)]) == 0
+    out, _ = capsys.readouterr()
+    assert f"imported 37 ucdp rows from {archive}: 37 added, 0 updated, 0 unchanged, 0 rejected" in out
