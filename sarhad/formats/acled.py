@@ -32,7 +32,16 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Final
 
-from sarhad.formats.base import RowContext, RowError, TableFormat, derived_digits, origin_note, raw_digest, raw_forms
+from sarhad.formats.base import (
+    RowContext,
+    RowError,
+    TableFormat,
+    derived_digits,
+    origin_note,
+    raw_digest,
+    raw_forms,
+    spreadsheet_hint,
+)
 from sarhad.formats.places import admin1_of, alpha_3, country_code, iso_numeric
 from sarhad.formats.places import country_name as english_name
 from sarhad.model.figures import Figure
@@ -167,7 +176,7 @@ def _event_date(text: str) -> date:
             return date.fromisoformat(value[:10])
         return datetime.strptime(value, "%d %B %Y").date()  # older exports: 05 January 2024
     except ValueError:
-        raise RowError("event_date", f"{text!r} is not a date (YYYY-MM-DD)") from None
+        raise RowError("event_date", f"{text!r} is not a date (YYYY-MM-DD){spreadsheet_hint(text)}") from None
 
 
 @lru_cache(maxsize=65536)
@@ -247,7 +256,7 @@ def _coordinate(text: str, field: str, limit: float) -> float | None:
     try:
         value = float(value_text)
     except ValueError:
-        raise RowError(field, f"{value_text!r} is not a number") from None
+        raise RowError(field, f"{value_text!r} is not a number{spreadsheet_hint(value_text)}") from None
     if not -limit <= value <= limit:  # also False for NaN
         raise RowError(field, f"{value_text} is outside {-limit:g}..{limit:g}")
     return value
@@ -262,7 +271,7 @@ def _count(text: str, field: str) -> int | None:
     try:
         number = float(value)
     except ValueError:
-        raise RowError(field, f"{value!r} is not a number") from None
+        raise RowError(field, f"{value!r} is not a number{spreadsheet_hint(value)}") from None
     if not number.is_integer():
         raise RowError(field, f"{value!r} is not a whole number")
     if number < 0:
@@ -278,7 +287,7 @@ def _check_optional(row: Mapping[str, str], year: str) -> None:
     if text and not (text.isascii() and text.isdigit()):
         value = text.strip()
         if value and not (value.isascii() and value.isdigit()):
-            raise RowError("timestamp", f"{value!r} is not a Unix time (seconds)")
+            raise RowError("timestamp", f"{value!r} is not a Unix time (seconds){spreadsheet_hint(value)}")
 
 
 @lru_cache(maxsize=65536)
@@ -289,7 +298,7 @@ def _check_codes(text: str, year: str, disorder: str, interaction: str, iso: str
             try:
                 number = float(value)
             except ValueError:
-                raise RowError("year", f"{value!r} is not a number") from None
+                raise RowError("year", f"{value!r} is not a number{spreadsheet_hint(value)}") from None
             if number != int(year):
                 raise RowError("year", f"{value} does not match event_date (year {year})")
     if disorder and disorder not in DISORDER_TYPES and disorder.strip() not in DISORDER_TYPES:
@@ -394,7 +403,9 @@ def _fields(row: Mapping[str, str], ctx: RowContext, forms: bool = False) -> tup
     if not source_id:
         raise RowError("event_id_cnty", "is empty")
     if not _SOURCE_ID.fullmatch(source_id):
-        raise RowError("event_id_cnty", f"{source_id!r} is not an ACLED event id (e.g. PAK1234)")
+        raise RowError(
+            "event_id_cnty", f"{source_id!r} is not an ACLED event id (e.g. PAK1234){spreadsheet_hint(source_id)}"
+        )
     text = get("event_date", "")
     if not text.strip():
         raise RowError("event_date", "is empty")

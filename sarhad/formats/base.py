@@ -11,6 +11,7 @@ import json
 import json.encoder
 import math
 import operator
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
@@ -31,6 +32,7 @@ __all__ = [
     "raw_text",
     "req",
     "row_values",
+    "spreadsheet_hint",
 ]
 
 
@@ -120,6 +122,40 @@ _dump_row = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _MISSING: Final = frozenset({"", "NA", "NULL", "null", "None"})
 
 
+# What a spreadsheet makes of a dataset's numbers and dates when it saves them in its own locale (issue #2: a bad
+# file is refused saying what is wrong; here also what to do, as no reading of such a value is safe: 1,234 is a
+# thousand in one locale and one in another, 3/4/2019 is March or April).
+_SPREADSHEET: Final = (
+    (re.compile(r"'.*"), "remove the leading apostrophe (a spreadsheet's mark for text)"),
+    (
+        re.compile(r"[+-]?\d*\.?\d+[eE][+-]?\d+"),
+        "a spreadsheet wrote it in scientific notation and may have lost digits: format the column as a whole"
+        " number (or as text) before saving, or use the file as downloaded",
+    ),
+    (
+        re.compile(r"[+-]?\d{1,3}(?:[,.\u00a0\u202f ]\d{3})+(?:[.,]\d+)?|[+-]?\d+,\d+"),
+        "write it with a decimal point and no thousands separator (1234.5), as the dataset does: a spreadsheet"
+        " set to a decimal-comma locale rewrites numbers",
+    ),
+    (
+        re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(?:[ T].*)?|\d{1,2}[ -][A-Za-z]{3}[ -]\d{2,4}"),
+        "a spreadsheet rewrote the date in its own form (is 3/4/2019 March or April?): format the column as"
+        " yyyy-mm-dd before saving, or use the file as downloaded",
+    ),
+)
+
+
+def spreadsheet_hint(text: str) -> str:
+    """``"; "`` and what a spreadsheet did to ``text`` and how to undo it, when ``text`` looks like a value a
+    spreadsheet rewrote (a decimal comma, a thousands separator, scientific notation, a date in its own form,
+    a leading apostrophe); else ``""``. For the message of a value that a parser refuses."""
+    value = text.strip()
+    for pattern, what in _SPREADSHEET:
+        if pattern.fullmatch(value):
+            return f"; {what}"
+    return ""
+
+
 def opt_int(row: Mapping[str, str], field: str, *, sentinels: frozenset[int] = frozenset()) -> int | None:
     """The integer in ``field``, or None when blank or a sentinel (e.g. GTD's -9/-99).
 
@@ -131,7 +167,7 @@ def opt_int(row: Mapping[str, str], field: str, *, sentinels: frozenset[int] = f
     try:
         number = float(text)
     except ValueError:
-        raise RowError(field, f"{text!r} is not a number") from None
+        raise RowError(field, f"{text!r} is not a number{spreadsheet_hint(text)}") from None
     if not number.is_integer():
         raise RowError(field, f"{text!r} is not a whole number")
     value = int(number)
@@ -150,7 +186,7 @@ def opt_float(row: Mapping[str, str], field: str, low: float, high: float) -> fl
     try:
         value = float(text)
     except ValueError:
-        raise RowError(field, f"{text!r} is not a number") from None
+        raise RowError(field, f"{text!r} is not a number{spreadsheet_hint(text)}") from None
     if not math.isfinite(value) or not low <= value <= high:
         raise RowError(field, f"{text} is outside {low:g}..{high:g}")
     return value

@@ -31,7 +31,16 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Final
 
-from sarhad.formats.base import RowContext, RowError, TableFormat, derived_digits, opt_float, origin_note, raw_digest
+from sarhad.formats.base import (
+    RowContext,
+    RowError,
+    TableFormat,
+    derived_digits,
+    opt_float,
+    origin_note,
+    raw_digest,
+    spreadsheet_hint,
+)
 from sarhad.formats.places import admin1_of, country_code, gtd_country_name, gtd_number
 from sarhad.model.codes import ATTACK_TYPES, TARGET_TYPES, WEAPON_TYPES, code_for
 from sarhad.model.figures import Figure
@@ -114,7 +123,7 @@ def _whole(text: str, field: str) -> int:
     try:
         number = float(text)
     except ValueError:
-        raise RowError(field, f"{text!r} is not a number") from None
+        raise RowError(field, f"{text!r} is not a number{spreadsheet_hint(text)}") from None
     if not number.is_integer():
         raise RowError(field, f"{text!r} is not a whole number")
     return int(number)
@@ -155,7 +164,7 @@ def _coded(row: Mapping[str, str]) -> dict[str, int | None]:
         try:
             amount = float(text)
         except ValueError:
-            raise RowError(field, f"{text!r} is not a number") from None
+            raise RowError(field, f"{text!r} is not a number{spreadsheet_hint(text)}") from None
         if amount != amount or amount in (float("inf"), float("-inf")):
             raise RowError(field, f"{text!r} is not a finite number")
         if amount < 0 and amount not in SENTINELS:
@@ -170,7 +179,7 @@ def _year(row: Mapping[str, str]) -> int:
     try:
         number = float(text)
     except ValueError:
-        raise RowError("iyear", f"{text!r} is not a number") from None
+        raise RowError("iyear", f"{text!r} is not a number{spreadsheet_hint(text)}") from None
     if not number.is_integer() or not 1900 <= number <= 2100:
         raise RowError("iyear", f"{text!r} is not a year in 1900..2100")
     return int(number)
@@ -183,7 +192,7 @@ def _part(row: Mapping[str, str], field: str, high: int) -> int:
     try:
         number = float(text)
     except ValueError:
-        raise RowError(field, f"{text!r} is not a number") from None
+        raise RowError(field, f"{text!r} is not a number{spreadsheet_hint(text)}") from None
     if not number.is_integer() or not 0 <= number <= high:
         raise RowError(field, f"{text!r} is not 0 (unknown) or 1..{high}")
     return int(number)
@@ -281,7 +290,8 @@ def parse(row: Mapping[str, str], ctx: RowContext) -> Incident:
         raise RowError(
             "eventid",
             f"{source_id!r} is not an event id: up to 64 letters, digits and _ . : - starting with a letter or"
-            " digit (GTD's own are 12 digits, e.g. 201801010004; a party's sheet may use its own, e.g. PAK11934)",
+            " digit (GTD's own are 12 digits, e.g. 201801010004; a party's sheet may use its own, e.g. PAK11934)"
+            + spreadsheet_hint(source_id),
         )
     codes = _coded(row)
     start, end, date_precision = _dates(row, codes["extended"])

@@ -22,6 +22,7 @@ from sarhad.formats.base import (
     origin_note,
     raw_digest,
     req,
+    spreadsheet_hint,
 )
 from sarhad.formats.places import admin1_of, country_code, ged_country_name, gw_number
 from sarhad.model.figures import Figure
@@ -65,7 +66,7 @@ def _date(row: Mapping[str, str], field: str) -> str:
     try:
         date.fromisoformat(day)
     except ValueError:
-        raise RowError(field, f"{text!r} is not a date (YYYY-MM-DD)") from None
+        raise RowError(field, f"{text!r} is not a date (YYYY-MM-DD){spreadsheet_hint(text)}") from None
     if len(day) != 10:
         raise RowError(field, f"{text!r} is not a date (YYYY-MM-DD)")
     return day
@@ -85,7 +86,7 @@ def parse(row: Mapping[str, str], ctx: RowContext) -> Incident:
     """One GED row as an Incident. Raises RowError naming the bad field."""
     source_id = req(row, "id")
     if not source_id.isdigit():
-        raise RowError("id", f"{source_id!r} is not a UCDP event id (digits)")
+        raise RowError("id", f"{source_id!r} is not a UCDP event id (digits){spreadsheet_hint(source_id)}")
     violence = req(row, "type_of_violence")
     if violence not in VIOLENCE:
         raise RowError("type_of_violence", f"{violence!r} is not 1, 2 or 3")

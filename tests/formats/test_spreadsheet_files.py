@@ -1,7 +1,8 @@
 """Dataset files as researchers bring them, beyond what test_files_as_shipped covers: compressed as downloaded
 (gzip, a zip archive holding the CSV file, as UCDP ships GED), with the blank rows a spreadsheet saves as lines
-of only commas, and with what some tools write before the header or instead of a CSV file. Each imports as its
-clean twin does, or is refused saying what is wrong and what to do, with nothing stored.
+of only commas, with numbers and dates a spreadsheet rewrote in its own locale, and with what some tools write
+before the header or instead of a CSV file. Each imports as its clean twin does, or is refused saying what is
+wrong and what to do, with nothing stored.
 
 The files are made here from the synthetic GTD and ACLED fixtures and the UCDP sample (no real GTD or ACLED row).
 """
@@ -182,6 +183,77 @@ def test_a_directory_is_refused_by_name(node: Node, tmp_path: Path) -> None:
     folder.mkdir()
     with pytest.raises(InvalidInput, match=r"downloads: cannot read: Is a directory$"):
         import_file(node, "gtd", folder)
+
+
+# -- numbers and dates a spreadsheet rewrote ------------------------------------------------------------------
+def _edited(fmt: str, tmp_path: Path, column: str, value: str, rows: range = range(1, 2)) -> Path:
+    table = read_table(SAMPLES[fmt])
+    index = table[0].index(column)
+    for n in rows:
+        table[n][index] = value
+    path = tmp_path / f"{fmt}_edited.csv"
+    path.write_text(_text(table, "\r\n"), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("fmt", "column", "value", "hint"),
+    [
+        ("acled", "event_date", "3/14/2019", r"a spreadsheet rewrote the date in its own form \(is 3/4/2019 March or"
+         r" April\?\): format the column as yyyy-mm-dd before saving, or use the file as downloaded"),
+        ("acled", "event_date", "14/03/2019", "format the column as yyyy-mm-dd"),
+        ("acled", "event_date", "14.03.2019", "format the column as yyyy-mm-dd"),
+        ("ucdp", "date_start", "4/27/2010 0:00", "format the column as yyyy-mm-dd"),
+        ("ucdp", "latitude", "30,183333", r"write it with a decimal point and no thousands separator \(1234\.5\), as"
+         r" the dataset does: a spreadsheet set to a decimal-comma locale rewrites numbers"),
+        ("acled", "longitude", "61,2158", "write it with a decimal point"),
+        ("gtd", "nkill", "1,234", "write it with a decimal point and no thousands separator"),
+        ("acled", "fatalities", "1 234", "write it with a decimal point and no thousands separator"),
+        ("gtd", "eventid", "2.01001E+11", r"a spreadsheet wrote it in scientific notation and may have lost digits:"
+         r" format the column as a whole number \(or as text\) before saving"),
+        ("acled", "timestamp", "1.65684E+09", "scientific notation"),
+        ("acled", "event_id_cnty", "'IRN4166", r"remove the leading apostrophe \(a spreadsheet's mark for text\)"),
+        ("ucdp", "id", "'52131", "remove the leading apostrophe"),
+    ],
+)  # fmt: skip
+def test_a_value_a_spreadsheet_rewrote_is_refused_saying_what_to_do(
+    node: Node, tmp_path: Path, fmt: str, column: str, value: str, hint: str
+) -> None:
+    """Refused, not guessed: 1,234 is a thousand in one locale and one in another, 3/4/2019 March or April, and
+    2.01001E+11 has lost the event id's last digits. Each used to say only "is not a number" or "is not a date"."""
+    path = _edited(fmt, tmp_path, column, value)
+    with pytest.raises(InvalidInput, match=rf"{fmt}_edited\.csv:2: {column}: .*; .*{hint}"):
+        import_file(node, fmt, path)
+    assert _state(node) == (0, 0)
+
+
+def test_a_value_no_spreadsheet_made_gets_no_spreadsheet_hint(node: Node, tmp_path: Path) -> None:
+    path = _edited("acled", tmp_path, "event_date", "yesterday")
+    with pytest.raises(InvalidInput, match=r"event_date: 'yesterday' is not a date \(YYYY-MM-DD\)$"):
+        import_file(node, "acled", path)
+
+
+def test_gtd_date_parts_saved_as_floats_import_and_export_as_written(any_node: Node, tmp_path: Path) -> None:
+    """``2019.0``: what a spreadsheet or pandas writes for a column with a blank cell is unambiguous, so it is
+    read as the number (this worked before); the kept row, and the export, have it as written."""
+    table = read_table(SAMPLES["gtd"])
+    header = table[0]
+    for row in table[1:]:
+        for column in ("iyear", "imonth", "iday", "extended", "specificity", "nkill"):
+            i = header.index(column)
+            if row[i].isdigit():
+                row[i] += ".0"
+    path = tmp_path / "gtd_floats.csv"
+    path.write_text(_text(table), encoding="utf-8")
+    assert import_file(any_node, "gtd", path).added == COUNTS["gtd"]
+    again = import_file(any_node, "gtd", SAMPLES["gtd"])  # the same incidents, from other text: new versions
+    assert (again.added, again.rejected) == (0, 0)
+    dates = any_node.db.fetchall("SELECT date_start, date_end FROM incidents ORDER BY id")
+    assert import_file(any_node, "gtd", path).updated == COUNTS["gtd"]
+    assert any_node.db.fetchall("SELECT date_start, date_end FROM incidents ORDER BY id") == dates
+    out = tmp_path / "out.csv"
+    export(any_node, "gtd", out)
+    assert read_table(out) == table
 
 
 # -- the first line -------------------------------------------------------------------------------------------
