@@ -9,6 +9,7 @@ import is doing when it is killed, one file each, so that a parallel run spreads
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import random
@@ -16,6 +17,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
@@ -31,11 +33,17 @@ MARKS = [
 ROWS = 2_500  # one batch: parsed while the file is read, written after (a few tenths of a second)
 
 
-def sarhad(home: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "sarhad", "--home", str(home), *args],
-        capture_output=True, text=True, timeout=timeout, check=False,
-    )  # fmt: skip
+def sarhad(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``sarhad --home HOME ARGS`` in this process (the checks between the kills, which open the node after
+    the killed process, and the imports that must finish): the same command line without an interpreter's start
+    each time. Only the imports to kill are processes of their own."""
+    from sarhad.cli import main
+
+    argv = ["--home", str(home), *args]
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(argv)
+    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
 
 
 def incidents(home: Path) -> int:
