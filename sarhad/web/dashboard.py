@@ -46,7 +46,6 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from sarhad._internal.dates import window_day
 from sarhad.errors import InvalidInput, NotFound
 from sarhad.exchange.peers import copied_leaves, list_removed_peers, owed_cosignature
 from sarhad.exchange.refused import refused_count
@@ -62,7 +61,6 @@ from sarhad.web import clusters
 from sarhad.web.context import (
     Context,
     FieldError,
-    api_error,
     naming_the_field,
     principal_of,
     window_and_place_filters,
@@ -70,7 +68,11 @@ from sarhad.web.context import (
 
 __all__ = [
     "FILTER_PARAMETERS",
+    "MAX_ALERTS",
+    "MAX_MARKERS",
     "MAX_OFFSET",
+    "MAX_ROWS",
+    "MAX_ZOOM",
     "PUBLIC_PATHS",
     "PUBLIC_PREFIXES",
     "compose",
@@ -87,6 +89,14 @@ _KEEPALIVE_S: Final = 15.0
 _STREAM_MAX_S: Final = 300.0  # the page reconnects; bounds a connection's life (and a revoked token's)
 MAX_OFFSET: Final = 2**53 - 1
 """The largest ``offset`` the table takes (a database integer, as the JSON API's)."""
+MAX_ROWS: Final = 500
+"""The largest ``limit`` of the table (rows of a page)."""
+MAX_MARKERS: Final = 5000
+"""The largest ``limit`` of the markers (points before grid clusters)."""
+MAX_ALERTS: Final = 500
+"""The largest ``limit`` of the alerts."""
+MAX_ZOOM: Final = 18
+"""The largest ``zoom`` of the markers."""
 FILTER_PARAMETERS: Final = ("since", "until", "admin1", "country", "perpetrator", "party", "near_border")
 """The dashboard's filters (:func:`request_filters`): every route that takes them takes them all; a route
 refuses a query parameter it does not take (400 naming it as ``field``), as the JSON API does."""
@@ -128,14 +138,20 @@ def _float(raw: str, name: str) -> float:
     return value
 
 
-def _int(request: Request, name: str, default: int) -> int:
+def _int(request: Request, name: str, default: int, low: int, high: int) -> int:
+    """The integer query parameter ``name`` of ``request`` (``default`` when it is not given), within
+    ``low``..``high``. Raises FieldError naming it otherwise: a value out of range is refused, never moved into
+    it (``limit=0`` is no page size; the answer would not be what was asked)."""
     raw = request.query_params.get(name)
-    if raw is None:
+    if raw is None:  # empty is not an integer, as on the JSON API
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise FieldError(name, f"{name} {raw!r} is not an integer") from None
+    if not low <= value <= high:
+        raise FieldError(name, f"{name} {value} is outside {low}..{high}")
+    return value
 
 
 def _bbox(raw: str | None) -> tuple[float, float, float, float] | None:
@@ -194,17 +210,15 @@ async def timeline(request: Request) -> Response:
 
 
 async def markers(request: Request) -> Response:
-    zoom = _int(request, "zoom", 5)
+    zoom = _int(request, "zoom", 5, 0, MAX_ZOOM)
     bbox = _bbox(request.query_params.get("bbox"))
-    limit = min(max(_int(request, "limit", 1500), 1), 5000)
+    limit = _int(request, "limit", 1500, 1, MAX_MARKERS)
     return _json(views.markers(Context.of(request).db, request_filters(request), zoom=zoom, bbox=bbox, limit=limit))
 
 
 async def table(request: Request) -> Response:
-    limit = _int(request, "limit", 50)
-    offset = _int(request, "offset", 0)
-    if offset > MAX_OFFSET:  # beyond a database integer (views.table refuses a negative one)
-        raise FieldError("offset", f"offset {offset} is outside 0..{MAX_OFFSET}")
+    limit = _int(request, "limit", 50, 1, MAX_ROWS)
+    offset = _int(request, "offset", 0, 0, MAX_OFFSET)  # at most a database integer
     return _json(views.table(Context.of(request).db, request_filters(request), limit=limit, offset=offset))
 
 
@@ -253,13 +267,15 @@ async def incident(request: Request) -> Response:
 async def alerts(request: Request) -> Response:
     """The newest alerts the principal may see, each with its state (:meth:`sarhad.monitor.alerts.Alert.to_dict`:
     ``state``, ``version``, ``lapsed_since``, ``updated``, ``changes``) and its incident's summary; ``total``: how
-    many alerts the principal may see, listed or not for ``limit``.
+    many alerts the principal may see, listed or not for ``limit`` (1..:data:`MAX_ALERTS`; another is refused).
 
     An alert is seen when it is listed (its incident has a current version, :func:`sarhad.monitor.alerts.
     listed`) and the principal may read that version (the read rule); the list and ``total`` take the same
     condition, so ``total`` counts no alert the principal may not read. ``since`` and ``until`` (YYYY, YYYY-MM
     or YYYY-MM-DD, as ``sarhad alerts list`` takes them) keep the alerts raised on or after, on or before, that
-    date; 400 naming the parameter otherwise.
+    date (the alerts' time, not the incidents'); 400 naming the parameter otherwise, and naming ``since`` when it is
+    after ``until`` (a window that holds no day), as the other routes' windows
+    (:func:`sarhad.web.context.window_and_place_filters`).
 
     ``seq``: the highest sequence number of ``objects``, ``alerts``, ``alert_events`` and ``withheld_versions``
     that the list and ``total`` reflect (one snapshot, :func:`sarhad.monitor.stream.sequences`). A live event
@@ -267,20 +283,18 @@ async def alerts(request: Request) -> Response:
     the answer shows it already, and a page applies it no more."""
     ctx = Context.of(request)
     principal = principal_of(request)
-    limit = min(max(_int(request, "limit", 50), 1), 500)
+    limit = _int(request, "limit", 50, 1, MAX_ALERTS)
+    # the window's days by the dashboard's one parser: a since after until is refused, naming since
+    days = window_and_place_filters({k: v for k, v in request.query_params.items() if k in ("since", "until")})
     window: list[str] = []
     window_params: list[Any] = []
-    for name in ("since", "until"):
-        raw = request.query_params.get(name)
-        if not raw:
-            continue
-        try:
-            day = window_day(raw, name, first=name == "since")
-        except InvalidInput as exc:
-            return api_error(400, "invalid_input", str(exc), name)
+    if "since" in days:
+        window.append("a.created >= ?")
+        window_params.append(days["since"])
+    if "until" in days:
         # ``created`` is an ISO 8601 UTC timestamp: on or before a day is before the next day's first instant.
-        window.append("a.created >= ?" if name == "since" else "a.created < ?")
-        window_params.append(day if name == "since" else (date.fromisoformat(day) + timedelta(days=1)).isoformat())
+        window.append("a.created < ?")
+        window_params.append((date.fromisoformat(days["until"]) + timedelta(days=1)).isoformat())
     readable, params = ctx.read_clause(principal, "i", current_rows=True)
     params = [*params, *window_params]
     # The join with incidents is listed(): only an incident with a current version has a row there.

@@ -2,8 +2,8 @@
 description by :func:`sarhad.web.openapi.description`.
 
 Each parameter is described as the route's code takes it (:mod:`sarhad.web.dashboard`): a bound the code
-enforces is a bound here, and a value the code clamps (the markers' and alerts' ``limit``) is any integer. The
-joint picture's two routes are described in :mod:`sarhad.web.openapi` with the clusters' schema.
+enforces is a bound here (a value outside it is refused, never moved into it). The joint picture's two routes
+are described in :mod:`sarhad.web.openapi` with the clusters' schema.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from sarhad._internal.dates import WINDOW_DAY_PATTERN
-from sarhad.web.dashboard import MAX_OFFSET
+from sarhad.web.dashboard import MAX_ALERTS, MAX_MARKERS, MAX_OFFSET, MAX_ROWS, MAX_ZOOM
 
 __all__ = ["FILTERS", "paths"]
 
@@ -295,13 +295,17 @@ def paths() -> dict[str, Any]:
             ),
             [
                 *FILTERS,
-                _query("zoom", {"type": "integer", "minimum": 0, "maximum": 18}, "the map's zoom (default 5)"),
+                _query("zoom", {"type": "integer", "minimum": 0, "maximum": MAX_ZOOM}, "the map's zoom (default 5)"),
                 _query(
                     "bbox",
                     {"type": "string", "maxLength": 200},
                     "MINLON,MINLAT,MAXLON,MAXLAT: four finite numbers, each min at most its max",
                 ),
-                _query("limit", {"type": "integer"}, "points at most before clusters (default 1500; kept to 1..5000)"),
+                _query(
+                    "limit",
+                    {"type": "integer", "minimum": 1, "maximum": MAX_MARKERS},
+                    "points at most before clusters (default 1500)",
+                ),
             ],
         ),
         "/api/dashboard/table": _get(
@@ -322,7 +326,7 @@ def paths() -> dict[str, Any]:
             ),
             [
                 *FILTERS,
-                _query("limit", {"type": "integer", "minimum": 1, "maximum": 500}, "page size (default 50)"),
+                _query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_ROWS}, "page size (default 50)"),
                 _query("offset", {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET}, "rows to skip"),
             ],
         ),
@@ -440,8 +444,14 @@ def paths() -> dict[str, Any]:
                 },
             ),
             [
-                _query("limit", {"type": "integer"}, "alerts at most (default 50; kept to 1..500)"),
-                _query("since", _WINDOW_DAY, "alerts raised on or after this day (a year or month: its first day)"),
+                _query(
+                    "limit", {"type": "integer", "minimum": 1, "maximum": MAX_ALERTS}, "alerts at most (default 50)"
+                ),
+                _query(
+                    "since",
+                    _WINDOW_DAY,
+                    "alerts raised on or after this day (a year or month: its first day); after until: 400",
+                ),
                 _query("until", _WINDOW_DAY, "alerts raised on or before this day (a year or month: its last day)"),
             ],
         ),
