@@ -11,7 +11,7 @@ from typing import Final
 
 from sarhad.errors import InvalidInput
 
-__all__ = ["WINDOW_DAY_PATTERN", "check_window", "shown_date", "window_day"]
+__all__ = ["WINDOW_DAY_PATTERN", "check_window", "date_span", "shown_date", "window_day"]
 
 WINDOW_DAY_PATTERN: Final = "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 """A window's day as a user writes it: YYYY, YYYY-MM or YYYY-MM-DD (the description publishes it)."""
@@ -57,6 +57,18 @@ def _month_end(day: date) -> date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
+def date_span(start: str, end: str, precision: str) -> tuple[date, date]:
+    """The first and last day an incident's date range ``start``..``end`` (ISO days) may be, by its precision: a
+    date known only to the year spans its whole years, one known to the month its whole months, whichever days the
+    source gave as the range's first and last; a date of any other precision is the range as given."""
+    first, last = date.fromisoformat(start), date.fromisoformat(end)
+    if precision == "year":
+        return first.replace(month=1, day=1), last.replace(month=12, day=31)
+    if precision == "month":
+        return first.replace(day=1), _month_end(last)
+    return first, last
+
+
 def shown_date(start: str, end: str, precision: str) -> str:
     """An incident's date range ``start``..``end`` (ISO days) with its precision, as exactly as it is known.
 
@@ -66,11 +78,7 @@ def shown_date(start: str, end: str, precision: str) -> str:
     shortest exact form: ``2008`` for a whole year, ``2008-03`` for a whole month, ``2008-03-14`` for a day,
     else ``first..last`` (years, months or days).
     """
-    first, last = date.fromisoformat(start), date.fromisoformat(end)
-    if precision == "year":
-        first, last = first.replace(month=1, day=1), last.replace(month=12, day=31)
-    elif precision == "month":
-        first, last = first.replace(day=1), _month_end(last)
+    first, last = date_span(start, end, precision)
     if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31):
         return f"{first.year:04d}" if first.year == last.year else f"{first.year:04d}..{last.year:04d}"
     if first.day == 1 and last == _month_end(last):

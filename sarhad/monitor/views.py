@@ -36,10 +36,11 @@ from sarhad.store.incidents import Filters, perpetrator_group
 
 __all__ = ["COMPACT_COLUMNS", "compact_rows", "markers", "options", "table", "timeline", "timeline_years"]
 
+# the date as stored with its end and precision: a page writes it no more exactly than it is known (2019, 2019-03)
 COMPACT_COLUMNS: Final = (
-    "id", "date_start", "reported_by", "dataset", "country", "admin1", "admin2", "place", "lat", "lon",
-    "border_km", "perpetrator", "attack_type", "killed_low", "killed_best", "killed_high", "wounded_best",
-    "tlp", "origin",
+    "id", "date_start", "date_end", "date_precision", "reported_by", "dataset", "country", "admin1", "admin2",
+    "place", "lat", "lon", "border_km", "perpetrator", "attack_type", "killed_low", "killed_best", "killed_high",
+    "wounded_best", "tlp", "origin",
 )  # fmt: skip
 _SELECT: Final = ", ".join(COMPACT_COLUMNS)
 _SAMPLE: Final = 200_000  # at most this many rows feed clusters computed from the rows

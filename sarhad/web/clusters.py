@@ -28,6 +28,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from sarhad._internal.dates import date_span
 from sarhad.errors import NotFound
 from sarhad.model.codes import TLP_LEVELS
 from sarhad.model.incident import Incident
@@ -41,6 +42,9 @@ __all__ = ["HOW_TO_RECONCILE", "MAX_LIMIT", "routes"]
 
 MAX_LIMIT: Final = 200
 HOW_TO_RECONCILE: Final = "run `sarhad reconcile` on the node to group its incidents into clusters"
+# How exactly a member's date is known, most exactly first (the codes of sarhad.model.codes.DATE_PRECISIONS, as the
+# quarterly report ranks them): the cluster is dated by its most exactly dated members.
+_EXACTNESS: Final = {"day": 0, "days": 1, "week": 2, "month": 3, "year": 4, "unknown": 5}
 
 
 def _int(request: Request, name: str, default: int, low: int, high: int) -> int:
@@ -104,11 +108,35 @@ def _disagrees(view: JointView) -> bool:
     return any(f in DISAGREE_FLAGS for f in view.flags)
 
 
+def _date(view: JointView) -> dict[str, Any]:
+    """When the cluster happened, as its members (of those shown) date it: ``start`` and ``end`` (ISO days), the
+    ``precision`` of its most exactly dated members, and whether the members' dates ``agree``.
+
+    When they agree (no ``date_disagree`` flag), the date is the most exactly dated members' (as the quarterly
+    report places a cluster): a report dated to the day, not the 1 January of one known only to the year. When they
+    do not, it is the span from the earliest day any member's date allows to the latest, so that the page shows
+    the span rather than one day that looks certain. A month or a year stands for its whole days
+    (:func:`sarhad._internal.dates.date_span`); a member of unknown date says nothing, unless none says more."""
+    dated = [m for m in view.members if m.date_precision != "unknown"] or list(view.members)
+    precision = min((m.date_precision for m in dated), key=_EXACTNESS.__getitem__)
+    agree = "date_disagree" not in view.flags
+    chosen = [m for m in dated if m.date_precision == precision] if agree else dated
+    spans = [date_span(m.date_start, m.date_end, m.date_precision) for m in chosen]
+    return {
+        "start": min(first for first, _ in spans).isoformat(),
+        "end": max(last for _, last in spans).isoformat(),
+        "precision": precision,
+        "agree": agree,
+    }
+
+
 def _place(view: JointView, party: str) -> dict[str, Any]:
-    """Where and when the cluster happened, as its representative member (of those shown) reports it."""
+    """Where and when the cluster happened: the place as its representative member (of those shown) reports it,
+    ``date`` (:func:`_date`), and ``date_start``, its earliest member's first day (the order of the list, as
+    ``sarhad clusters list`` gives it)."""
     rep = representative(view.members, party)
-    return {"date_start": min(m.date_start for m in view.members), "place": rep.place, "admin1": rep.admin1,
-            "country": rep.country, "lat": rep.lat, "lon": rep.lon}  # fmt: skip
+    return {"date_start": min(m.date_start for m in view.members), "date": _date(view), "place": rep.place,
+            "admin1": rep.admin1, "country": rep.country, "lat": rep.lat, "lon": rep.lon}  # fmt: skip
 
 
 def _killed_by_party(view: JointView) -> dict[str, dict[str, int | None]]:

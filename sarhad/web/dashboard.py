@@ -268,6 +268,8 @@ async def alerts(request: Request) -> Response:
     """The newest alerts the principal may see, each with its state (:meth:`sarhad.monitor.alerts.Alert.to_dict`:
     ``state``, ``version``, ``lapsed_since``, ``updated``, ``changes``) and its incident's summary; ``total``: how
     many alerts the principal may see, listed or not for ``limit`` (1..:data:`MAX_ALERTS`; another is refused).
+    The incident's summary gives its date as stored (``date_start``, ``date_end``, ``date_precision``), for the
+    page to show it no more exactly than it is known.
 
     An alert is seen when it is listed (its incident has a current version, :func:`sarhad.monitor.alerts.
     listed`) and the principal may read that version (the read rule); the list and ``total`` take the same
@@ -304,8 +306,8 @@ async def alerts(request: Request) -> Response:
         seq = sequences(db)
         rows = db.fetchall(
             "SELECT a.id, a.rule, a.incident_id, a.origin, a.reason, a.created, a.version, a.lapsed, a.updated,"
-            " a.changes, a.facts, i.date_start, i.place, i.admin1, i.perpetrator, i.killed_best, i.reported_by, i.lat,"
-            " i.lon"
+            " a.changes, a.facts, i.date_start, i.date_end, i.date_precision, i.place, i.admin1, i.perpetrator,"
+            " i.killed_best, i.reported_by, i.lat, i.lon"
             f" {seen} ORDER BY a.created DESC, a.id LIMIT ?",
             (*params, limit),
         )
@@ -313,8 +315,8 @@ async def alerts(request: Request) -> Response:
     out = []
     for r in rows:
         out.append({**Alert.of_row(r[:11]).to_dict(), "incident": {
-            "date_start": r[11], "place": r[12], "admin1": r[13], "perpetrator": r[14], "killed_best": r[15],
-            "reported_by": r[16], "lat": r[17], "lon": r[18]}})  # fmt: skip
+            "date_start": r[11], "date_end": r[12], "date_precision": r[13], "place": r[14], "admin1": r[15],
+            "perpetrator": r[16], "killed_best": r[17], "reported_by": r[18], "lat": r[19], "lon": r[20]}})  # fmt: skip
         if len(out) >= limit:
             break
     return _json({"alerts": out, "total": int(counted[0]) if counted else 0, "seq": seq})

@@ -194,7 +194,19 @@ _CLUSTER: Final[dict[str, Any]] = {
     "required": ["cluster_id", "date_start", "members", "killed", "wounded", "flags", "flag_details"],
     "properties": {
         "cluster_id": {"type": "string"},
-        "date_start": {"type": "string"},
+        "date_start": {"type": "string", "description": "the earliest report's first day (the list's order)"},
+        "date": {
+            "type": "object",
+            "required": ["start", "end", "precision", "agree"],
+            "properties": {
+                "start": {"type": "string", "format": "date"},
+                "end": {"type": "string", "format": "date"},
+                "precision": {"type": "string", "description": "of the most exactly dated reports"},
+                "agree": {"type": "boolean"},
+            },
+            "description": "when it happened: the most exactly dated reports' date when the reports' dates agree,"
+            " else the span from the earliest to the latest (a month or year stands for its days)",
+        },
         "members": {"type": "array", "items": {"type": "object"}, "description": "the reports the principal may read"},
         "parties": {"type": "array", "items": {"type": "string"}},
         "killed": {**_TRIPLE, "description": "the joint figure: the range across the sources, the consensus best"},

@@ -73,6 +73,12 @@ _ROW: Final[dict[str, Any]] = {
     "properties": {
         "id": _STRING,
         "date_start": _STRING,
+        "date_end": _STRING,
+        "date_precision": {
+            "type": "string",
+            "description": "how exactly the date is known (day, days, week, month, year, unknown): a page shows a"
+            " year- or month-precision date as YYYY or YYYY-MM, as `sarhad incidents list` does",
+        },
         "reported_by": _STRING,
         "dataset": _TEXT,
         "country": _TEXT,

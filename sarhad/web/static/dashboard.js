@@ -14,6 +14,28 @@
   const $ = (sel) => document.querySelector(sel);
   const esc = (v) => String(v == null ? "" : v).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
   const fmt = new Intl.NumberFormat("en");
+  // An incident's date as exactly as it is known: the rule of `sarhad incidents list` (shown_date in
+  // sarhad/_internal/dates.py), so the page and the CLI show one date alike. A date known only to the year spans
+  // its whole years and one known to the month its whole months, whichever days the source gave; the range is
+  // then written in its shortest exact form: "2008" for a whole year, "2008-03" for a whole month, "2008-03-14"
+  // for a day, else "first..last" (years, months or days).
+  const pad = (n, width) => String(n).padStart(width, "0");
+  const leap = (y) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const monthEnd = (y, m) => [31, leap(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
+  function shownDate(start, end, precision) {
+    if (!start) return "";
+    let [y1, m1, d1] = start.slice(0, 10).split("-").map(Number);
+    let [y2, m2, d2] = (end || start).slice(0, 10).split("-").map(Number);
+    if (precision === "year") { m1 = 1; d1 = 1; m2 = 12; d2 = 31; }
+    else if (precision === "month") { d1 = 1; d2 = monthEnd(y2, m2); }
+    const span = (a, b) => (a === b ? a : `${a}..${b}`);
+    if (m1 === 1 && d1 === 1 && m2 === 12 && d2 === 31) return span(pad(y1, 4), pad(y2, 4));
+    if (d1 === 1 && d2 === monthEnd(y2, m2)) return span(`${pad(y1, 4)}-${pad(m1, 2)}`, `${pad(y2, 4)}-${pad(m2, 2)}`);
+    return span(`${pad(y1, 4)}-${pad(m1, 2)}-${pad(d1, 2)}`, `${pad(y2, 4)}-${pad(m2, 2)}-${pad(d2, 2)}`);
+  }
+  // A row's date (an incident, a version, a cluster's report, an alert's incident): the server sends date_end and
+  // date_precision with every date_start.
+  const dateOf = (row) => shownDate(row.date_start, row.date_end, row.date_precision);
   window.sarhadReady = false;
   window.sarhadEvents = [];
 
@@ -156,7 +178,7 @@
   }
   function radiusFor(killed) { return 4 + Math.min(16, Math.sqrt(killed || 0) * 2.2); }
   function popup(row) {
-    return `<b>${esc(row.place || row.admin2 || row.admin1 || "Unknown place")}</b><br>${esc(row.date_start)} · ${esc(row.reported_by)}<br>` +
+    return `<b>${esc(row.place || row.admin2 || row.admin1 || "Unknown place")}</b><br>${esc(dateOf(row))} · ${esc(row.reported_by)}<br>` +
       `${esc(row.perpetrator || "perpetrator unknown")}<br>killed ${esc(row.killed_best == null ? "unknown" : row.killed_best)}`;
   }
   function markersQuery() {
@@ -393,7 +415,7 @@
     tr.dataset.id = row.id;
     tr.setAttribute("aria-selected", String(row.id === state.selected));
     if (state.fresh.has(row.id)) tr.classList.add("fresh");
-    tr.innerHTML = `<td>${esc(row.date_start)}</td><td><span class="sw" style="background:${partyColour(row.reported_by)}"></span>${esc(row.reported_by)}</td>` +
+    tr.innerHTML = `<td>${esc(dateOf(row))}</td><td><span class="sw" style="background:${partyColour(row.reported_by)}"></span>${esc(row.reported_by)}</td>` +
       `<td>${esc(row.place || row.admin2 || "—")}</td><td>${esc(row.admin1 || "—")}</td><td>${esc(row.perpetrator || "—")}</td>` +
       `<td class="num">${row.killed_best == null ? "—" : esc(row.killed_best)}</td><td class="num">${row.border_km == null ? "—" : Number(row.border_km).toFixed(0)}</td>`;
     tr.addEventListener("click", () => showDetail(row.id));
@@ -434,9 +456,9 @@
     if (state.selected !== id) return;  // another incident was chosen meanwhile
     const inc = d.incident;
     const all = [inc, ...d.versions];
-    const head = `<h3>${esc(inc.name || inc.place || inc.admin2 || "Incident")}</h3><p class="muted">${esc(inc.date_start)} · ${esc([inc.place, inc.admin2, inc.admin1, inc.country].filter(Boolean).join(", "))}</p>`;
+    const head = `<h3>${esc(inc.name || inc.place || inc.admin2 || "Incident")}</h3><p class="muted">${esc(dateOf(inc))} · ${esc([inc.place, inc.admin2, inc.admin1, inc.country].filter(Boolean).join(", "))}</p>`;
     const desc = inc.description ? `<p>${esc(inc.description)}</p>` : "";
-    const rows = all.map((v, i) => `<tr><td>${esc(v.reported_by)}${i === 0 ? " <span class='pill'>this</span>" : ""}</td><td>${esc(v.date_start)}</td><td>${esc(v.perpetrator || "—")}</td><td class="num">${esc(range(v.killed_low, v.killed_best, v.killed_high))}</td></tr>`).join("");
+    const rows = all.map((v, i) => `<tr><td>${esc(v.reported_by)}${i === 0 ? " <span class='pill'>this</span>" : ""}</td><td>${esc(dateOf(v))}</td><td>${esc(v.perpetrator || "—")}</td><td class="num">${esc(range(v.killed_low, v.killed_best, v.killed_high))}</td></tr>`).join("");
     const diffs = d.versions.flatMap((v) => v.disagreements);
     const verdict = !d.versions.length ? `<p class="muted">No other party has reported this incident.</p>`
       : diffs.length ? `<ul class="diff">${diffs.map((x) => `<li>${esc(x)}</li>`).join("")}</ul>` : `<p class="agree">The parties' versions agree.</p>`;
@@ -467,6 +489,17 @@
     const given = records.filter(killedFigure).length;
     return given > 0 && given < records.length ? ` · ${fmt.format(given)} of ${fmt.format(records.length)} reports give a figure` : "";
   }
+  // When a cluster happened (its date from the server: sarhad.web.clusters): its most exactly dated reports' date
+  // when the reports agree, else the span from the earliest to the latest, never one day that looks more certain
+  // than the reports are. The precision follows when it is not a day, as `sarhad clusters show` gives it.
+  function clusterDate(c) {
+    const d = c.date;
+    if (!d) return esc(c.date_start);
+    const text = shownDate(d.start, d.end, d.agree ? d.precision : "day");
+    const exact = d.precision === "day" ? "" : ` <span class="muted">(${esc(d.precision)})</span>`;
+    const said = d.agree ? "" : ` title="the reports' dates disagree: from the earliest to the latest"`;
+    return `<span class="cluster-date" data-agree="${d.agree}"${said}>${esc(text)}</span>${exact}`;
+  }
   async function loadJoint() {
     if ($("#joint").hidden) return;
     const asked = () => filterQuery({ limit: 100 });
@@ -485,7 +518,7 @@
       tr.tabIndex = 0;
       tr.dataset.id = c.cluster_id;
       const flags = c.flags.map((f) => FLAG_WORDS[f] || f).join(", ") || "—";
-      tr.innerHTML = `<td>${esc(c.date_start)}</td><td>${esc([c.place, c.admin1].filter(Boolean).join(", ") || "—")}</td>` +
+      tr.innerHTML = `<td>${clusterDate(c)}</td><td>${esc([c.place, c.admin1].filter(Boolean).join(", ") || "—")}</td>` +
         `<td>${c.parties.map((p) => `<span class="sw" style="background:${partyColour(p)}"></span>${esc(p)}`).join(" ")}</td>` +
         `<td>${esc(killedByParty(c))}</td><td>${esc(flags)}</td>`;
       tr.addEventListener("click", () => showCluster(c.cluster_id));
@@ -505,14 +538,14 @@
     const c = await api("/api/dashboard/clusters/" + encodeURIComponent(id));
     const rows = c.records.map((m) => {
       const k = killedFigure(m);
-      return `<tr><td>${esc(m.label || m.reported_by)}</td><td>${esc(m.date_start)}</td>` +
+      return `<tr><td>${esc(m.label || m.reported_by)}</td><td>${esc(dateOf(m))}</td>` +
         `<td>${esc([m.place, m.admin1].filter(Boolean).join(", ") || "—")}</td><td>${esc(m.perpetrator || "—")}</td>` +
         `<td class="num">${k ? esc(range(k.low, k.best, k.high)) : "unknown"}</td></tr>`;
     }).join("");
     const flags = c.flag_details.length ? `<ul class="diff">${c.flag_details.map((f) => `<li><b>${esc(FLAG_WORDS[f.flag] || f.flag)}:</b> ${esc(f.detail)}</li>`).join("")}</ul>`
       : `<p class="agree">The sources agree.</p>`;
     const decisions = c.decisions.length ? `<p><b>Analyst decisions:</b> ${c.decisions.map((d) => esc(`${d.created.slice(0, 10)} ${d.party} ${d.decision}${d.note ? ` "${d.note}"` : ""}${d.applied ? "" : " (not applied here)"}`)).join("; ")}</p>` : "";
-    $("#detail").innerHTML = `<h3>Joint picture</h3><p class="muted">${esc(c.date_start)} · ${esc([c.place, c.admin1, c.country].filter(Boolean).join(", "))}</p>` +
+    $("#detail").innerHTML = `<h3>Joint picture</h3><p class="muted">${clusterDate(c)} · ${esc([c.place, c.admin1, c.country].filter(Boolean).join(", "))}</p>` +
       `<p><b>Killed, jointly:</b> ${esc(range(c.killed.low, c.killed.best, c.killed.high))} <span class="muted">(${esc(killedByParty(c))}${esc(reportsGiving(c.records))})</span></p>` +
       `<table data-testid="cluster-members"><thead><tr><th>Source</th><th>Date</th><th>Place</th><th>Perpetrator</th><th class="num">Killed</th></tr></thead><tbody>${rows}</tbody></table>` +
       `<h2 style="margin:10px 0 4px">Flags</h2>` + flags + decisions + `<p class="muted hash">${esc(c.cluster_id)}</p>`;
@@ -552,7 +585,7 @@
     const said = alertState(a);
     const stateLine = said ? `<div class="state" title="${esc(a.updated ? "changed " + a.updated : "")}">${esc(said)}</div>` : "";
     li.innerHTML = `<div class="rule">${esc(a.rule)}</div><div class="reason">${esc(a.reason)}</div>${stateLine}` +
-      `<div class="meta">${esc(inc.date_start || "")} ${esc(inc.place || inc.admin1 || "")} · ${esc(a.origin)} · ${esc((a.created || "").replace("T", " ").slice(0, 19))} UTC</div>`;
+      `<div class="meta">${esc(dateOf(inc))} ${esc(inc.place || inc.admin1 || "")} · ${esc(a.origin)} · ${esc((a.created || "").replace("T", " ").slice(0, 19))} UTC</div>`;
     const open = () => { showDetail(a.incident_id); if (inc.lat != null) map.setView([inc.lat, inc.lon], Math.max(map.getZoom(), 8)); };
     li.addEventListener("click", open);
     li.addEventListener("keydown", (e) => { if (e.key === "Enter") open(); });
@@ -854,9 +887,10 @@
   // A read-only view of what the map draws, for tests and scripts (the markers are drawn on a canvas, so their
   // colours are not in the DOM): copies of the drawn markers ({id, party, perpetrator, group, colour}; a cluster
   // as {cluster: true, lat, lon, count, killed, killed_known, party, title}, its title what its tooltip says) and the
-  // map's view. Neither changes the page.
+  // map's view; and shownDate, the rule the page writes a date by. None changes the page.
   window.sarhad = Object.freeze({
     markers: () => state.drawn.map((m) => Object.assign({}, m)),
+    shownDate,  // (date_start, date_end, date_precision) -> the date as the page shows it
     view: () => {
       if (!map) return null;
       const c = map.getCenter();
