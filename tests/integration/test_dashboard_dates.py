@@ -1,5 +1,5 @@
-"""The page shows every date as exactly as it is known (real Chromium against a real server on loopback, as in
-test_dashboard_browser).
+"""The page shows every date as exactly as it is known, and a link whose From is after its To asks nothing that
+must fail (real Chromium against a real server on loopback, as in test_dashboard_browser).
 
 A date known only to the year reads ``2019``, one known to the month ``2019-03``, as ``sarhad incidents list``
 writes them (the page's rule is checked against the CLI's function), in the table, a live row, the detail, the
@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from sarhad._internal.dates import shown_date
 from sarhad.config import load_settings
@@ -142,3 +143,36 @@ def test_the_joint_picture_shows_a_span_where_the_reports_dates_disagree(
         page.locator("#clusters tbody tr", has_text="2019").click()
         expect(page.locator("#detail p.muted").first).to_contain_text("2019 (year) · ")
         expect(page.locator("[data-testid=cluster-members] tbody tr td:nth-child(2)")).to_have_text(["2019"])
+
+
+@pytest.mark.parametrize("fragment", ["#since=2030-01-01&until=2020-01-01", "#until=2020-01-01&since=2030-01-01"])
+def test_a_link_whose_from_is_after_its_to_says_so_and_asks_nothing_that_must_fail(
+    tmp_path: Path, browser_page: tuple[Any, list[str]], fragment: str
+) -> None:
+    page, requests = browser_page
+    refused: list[str] = []
+    page.on("response", lambda r: refused.append(r.url) if r.status >= 400 else None)
+    with _serve(tmp_path / "pk", PLACES) as served:
+        page.goto(served["base"] + "/" + fragment)
+        page.fill("#token", served["analyst"])
+        page.press("#token", "Enter")
+        page.wait_for_selector("html[data-ready='true']")
+        expect(page.locator("[data-testid=window-empty]")).to_contain_text("From 2030-01-01 is after To 2020-01-01")
+        expect(page.locator("[data-testid=window-empty-rows]")).to_be_visible()
+        # the link's dates are kept as it gives them, both marked invalid
+        assert page.input_value("#f-since") == "2030-01-01" and page.input_value("#f-until") == "2020-01-01"
+        assert (
+            page.get_attribute("#f-since", "aria-invalid") == page.get_attribute("#f-until", "aria-invalid") == "true"
+        )
+        assert page.get_attribute("#map", "data-markers") == "0"
+        asked = [u for u in requests if "since=2030-01-01" in u]
+        assert (asked, refused) == ([], [])
+        # the panels that do not depend on the filters are there
+        expect(page.locator("#alert-list li")).not_to_have_count(0)
+        # moving From back before To: the page asks, and shows the window's incidents
+        page.fill("#f-since", "2019-01-01")
+        expect(page.locator("#table-total")).to_have_text("· 0")
+        assert page.get_attribute("#f-since", "aria-invalid") is None
+        page.fill("#f-until", "2030-01-01")
+        expect(page.locator("#table-total")).to_have_text(f"· {len(PLACES)}")
+        assert refused == []

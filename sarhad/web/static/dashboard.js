@@ -60,6 +60,27 @@
     return p.toString();
   }
 
+  // A From after To is a window that holds no day, which the server refuses (400 naming since). Whether the fields
+  // were set so by hand or by a link, the page says so (where the totals are, in the table and under the
+  // timeline; both fields marked invalid) and asks the server nothing that depends on the filters (the totals,
+  // timeline, table, markers, joint picture) until one of the two changes: each loader asks windowHoldsNoDay()
+  // first. A link's dates are kept as the link gives them, not swapped: the reader sees what it asked, and which
+  // of the two to change is theirs to say.
+  function emptyWindow() {
+    const since = $("#f-since").value, until = $("#f-until").value;
+    return since && until && since > until ? { since, until } : null;
+  }
+  function windowHoldsNoDay() {
+    const w = emptyWindow();
+    for (const sel of ["#f-since", "#f-until"]) {
+      if (w) $(sel).setAttribute("aria-invalid", "true"); else $(sel).removeAttribute("aria-invalid");
+    }
+    if (!w) return false;
+    $("#kpis").innerHTML = `<span class="kpi window-empty" data-testid="window-empty"><b>From ${esc(w.since)} is after To ${esc(w.until)}</b><span>no day between them: change either date</span></span>`;
+    return true;
+  }
+  const NO_DAY = `<td class="muted" data-testid="window-empty-rows">No day is both on or after From and on or before To: change either date.</td>`;
+
   // -- login -------------------------------------------------------------------------------------------
   function logout(msg) {
     sessionStorage.removeItem(TOKEN_KEY);
@@ -189,6 +210,13 @@
   // Each loader shows its answer only if the filters (and the view or page) it asked for are still the page's:
   // a slow answer to filters since changed would otherwise replace the newer one.
   async function loadMarkers() {
+    if (windowHoldsNoDay()) {
+      markerLayer.clearLayers();
+      state.drawn = [];
+      $("#map").dataset.markers = "0";
+      renderLegend();
+      return;
+    }
     const query = markersQuery();
     const data = await api("/api/dashboard/markers?" + query);
     // The groups' colours follow the filter list's order (most incidents first), not the order markers arrive in.
@@ -255,6 +283,12 @@
 
   // -- timeline (hand-made SVG) -----------------------------------------------------------------------------
   async function loadTimeline() {
+    if (windowHoldsNoDay()) {
+      state.months = []; state.years = [];
+      drawTimelineYears();
+      $("#timeline").innerHTML = `<p class="empty">No day between From and To.</p>`;
+      return;
+    }
     const query = filterQuery();
     const data = await api("/api/dashboard/timeline?" + query);
     if (query !== filterQuery()) return;
@@ -381,6 +415,14 @@
   // keepRows: only the total, the pager and the figures change (a live record while a later page is read).
   // While the joint picture is shown, only the figures change: the header counts its clusters (loadJoint).
   async function loadTable(keepRows) {
+    if (windowHoldsNoDay()) {
+      if (!$("#joint").hidden) return;
+      $("#incidents tbody").innerHTML = `<tr>${NO_DAY.replace("<td", '<td colspan="7"')}</tr>`;
+      $("#table-total").textContent = "";
+      $("#page-label").textContent = "";
+      $("#prev").disabled = true; $("#next").disabled = true;
+      return;
+    }
     const asked = () => filterQuery({ limit: state.limit, offset: state.offset });
     const query = asked();
     const data = await api("/api/dashboard/table?" + query);
@@ -502,6 +544,11 @@
   }
   async function loadJoint() {
     if ($("#joint").hidden) return;
+    if (windowHoldsNoDay()) {
+      $("#clusters tbody").innerHTML = `<tr>${NO_DAY.replace("<td", '<td colspan="5"')}</tr>`;
+      $("#table-total").textContent = "";
+      return;
+    }
     const asked = () => filterQuery({ limit: 100 });
     const query = asked();
     const data = await api("/api/dashboard/clusters?" + query);
@@ -753,19 +800,11 @@
     // loadTable only updates the totals while the joint picture is shown; loadJoint does nothing while it is not.
     return Promise.all([loadTimeline().then(() => Promise.all([loadTable(), loadJoint()])), loadMarkers()]);
   }
-  // A From after To is a window that holds no day, which the server refuses (400): the page says so where the
-  // totals are and asks nothing until one of the two changes.
-  function windowHoldsNoDay() {
-    const since = $("#f-since").value, until = $("#f-until").value;
-    if (!(since && until && since > until)) return false;
-    $("#kpis").innerHTML = `<span class="kpi" data-testid="window-empty"><b>From ${esc(since)} is after To ${esc(until)}</b><span>no day between them</span></span>`;
-    return true;
-  }
   $("#filters").addEventListener("change", (ev) => {
-    if (ev.target.name === "colour") { state.colourBy = ev.target.value; writeLink(); if (!windowHoldsNoDay()) loadMarkers(); return; }
+    if (ev.target.name === "colour") { state.colourBy = ev.target.value; writeLink(); loadMarkers(); return; }
     state.offset = 0;
     writeLink();
-    if (!windowHoldsNoDay()) refresh();
+    refresh();
   });
   $("#filters").addEventListener("reset", () => setTimeout(() => { state.colourBy = "party"; state.offset = 0; writeLink(); refresh(); }, 0));
   $("#filters").addEventListener("submit", (ev) => ev.preventDefault());
