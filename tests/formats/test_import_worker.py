@@ -53,9 +53,9 @@ def _revised(src: Path, dst: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """6,000 ACLED rows: six worker batches."""
+    """3,000 ACLED rows: three worker batches."""
     path = tmp_path_factory.mktemp("worker") / "acled.csv"
-    acled_synth.write(path, 6_000, seed=3)
+    acled_synth.write(path, 3_000, seed=3)
     return path
 
 
@@ -109,14 +109,14 @@ def test_the_worker_stores_exactly_what_one_process_stores(
     alone_counts, alone_content = stored_in_one_process
     counts = _imports(any_node, big, revised, 0)
     assert counts == alone_counts
-    assert counts[0] == (6_000, 6_000, 0, 0, 0)
-    assert counts[1] == (6_000, 0, 0, 6_000, 0)
-    assert counts[2][2] == 2_000  # every third row revised
+    assert counts[0] == (3_000, 3_000, 0, 0, 0)
+    assert counts[1] == (3_000, 0, 0, 3_000, 0)
+    assert counts[2][2] == 1_000  # every third row revised
     assert stored_content(any_node) == alone_content
     report = verify_log(
         any_node.db, [any_node.signer.verifier], origin=any_node.settings.origin, party=any_node.settings.party
     )
-    assert report.size == 8_000
+    assert report.size == 4_000
 
 
 @pytest.mark.parametrize(("fmt", "path"), [("acled", ACLED), ("gtd", GTD)])
@@ -268,7 +268,7 @@ def _broken(src: Path, dst: Path, lines: dict[int, tuple[str, str]]) -> Path:
 def test_bad_rows_found_in_the_worker_reject_the_file_and_store_nothing(node: Node, tmp_path: Path, big: Path) -> None:
     import_file(node, "acled", ACLED)
     before = (count_incidents(node.db), node.log.size())
-    early, late = 10, 5_990  # in the first and the second batch
+    early, late = 10, 2_990  # in the first and the last batch
     bad = _broken(big, tmp_path / "bad.csv", {early: ("latitude", "123.4"), late: ("event_date", "2024-13-01")})
     messages = []
     for min_bytes in (2**62, 0):
@@ -302,7 +302,7 @@ def test_a_file_error_found_in_the_worker_is_the_same_error(
 
 
 def test_skip_invalid_through_the_worker_writes_the_same_rejects(tmp_path: Path, big: Path) -> None:
-    rows = {n: ("fatalities", "a few") for n in (5, 2_500, 6_001)}
+    rows = {n: ("fatalities", "a few") for n in (5, 1_500, 3_001)}
     results, rejects, stored = [], [], []
     for name, min_bytes in (("one", 2**62), ("two", 0)):
         folder = tmp_path / name
@@ -319,7 +319,7 @@ def test_skip_invalid_through_the_worker_writes_the_same_rejects(tmp_path: Path,
         finally:
             node.close()
     assert results[0] == results[1]
-    assert results[1][0] == (6_000, 5_997, 0, 0, 3)
+    assert results[1][0] == (3_000, 2_997, 0, 0, 3)
     assert rejects[0] == rejects[1]
     assert rejects[1].count(b"fatalities: 'a few' is not a number") == 3
     assert stored[0] == stored[1]
@@ -327,7 +327,7 @@ def test_skip_invalid_through_the_worker_writes_the_same_rejects(tmp_path: Path,
 
 @pytest.mark.parametrize("min_bytes", [0, 2**62], ids=["worker", "one process"])
 def test_progress_counts_every_row_read(node: Node, big: Path, min_bytes: int) -> None:
-    for path, rows in ((ACLED, 150), (big, 6_000)):  # not a multiple of a thousand, then one
+    for path, rows in ((ACLED, 150), (big, 3_000)):  # not a multiple of a thousand, then one
         seen: list[int] = []
         import_file(node, "acled", path, worker_min_bytes=min_bytes, progress=seen.append)
         assert sum(seen) == rows
@@ -432,7 +432,7 @@ def test_the_worker_dies_with_a_killed_parent(tmp_path: Path, held_back: Path) -
 @needs_proc
 def test_the_worker_peak_is_the_workers_own_not_the_importing_processes(tmp_path: Path, big: Path) -> None:
     """An importing process that once held 400 MB starts its worker from that memory; the worker's peak
-    reported is what the worker itself held (a few dozen MB for 6,000 rows), not those 400 MB, which the
+    reported is what the worker itself held (a few dozen MB for 3,000 rows), not those 400 MB, which the
     system's own count for a child (getrusage) keeps across the worker's exec."""
     script = (
         "import resource, sys\n"
