@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 import re
 import sqlite3
 import threading
@@ -472,7 +473,7 @@ def _open_sqlite(path: Path) -> sqlite3.Connection:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
     except (sqlite3.Error, OSError) as exc:
-        raise StorageError(f"cannot open SQLite database {path}: {exc}") from exc
+        raise _cannot_open(path, exc) from exc
     try:
         # before anything is written: the first write fixes the page size (later, in WAL mode, it is ignored)
         conn.execute(f"PRAGMA page_size={SQLITE_PAGE_SIZE}")
@@ -486,8 +487,20 @@ def _open_sqlite(path: Path) -> sqlite3.Connection:
             raise
         if exc.sqlite_errorname == "SQLITE_NOTADB":
             raise StorageError(f"{path} is not an SQLite database ({exc})") from exc
-        raise StorageError(f"cannot open SQLite database {path}: {exc}") from exc
+        raise _cannot_open(path, exc) from exc
     return conn
+
+
+def _cannot_open(path: Path, exc: Exception) -> StorageError:
+    """The error for a database file that cannot be opened, saying why when its folder is read-only: SQLite
+    (in WAL mode) creates the ``-wal`` and ``-shm`` files beside it to read as well as to write."""
+    hint = ""
+    if path.parent.is_dir() and not os.access(path.parent, os.W_OK):
+        hint = (
+            f": the folder {path.parent} is read-only (SQLite writes {path.name}-wal and {path.name}-shm beside the"
+            " database, also to read it): make it writable, or copy the node home to a writable disk"
+        )
+    return StorageError(f"cannot open SQLite database {path}: {exc}{hint}")
 
 
 def postgres_conninfo(url: str) -> tuple[str, str | None]:

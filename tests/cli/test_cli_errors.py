@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import select
+import shutil
 import signal
 import socket
 import subprocess
@@ -221,3 +223,23 @@ def test_stix_export_prints_json_as_export_stix_does(
     assert code == 0, err
     assert json.loads(out) == {**expected, "file": str(tmp_path / "b.json")}
     assert expected["format"] == "stix" and expected["objects"] > 37
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("unshare") is None,
+    reason="mounting the home read-only in a private mount namespace needs root and unshare",
+)
+def test_a_read_only_home_says_the_folder_is_read_only(home: Path) -> None:
+    # A read-only mount (an auditor's copy, a full or failing disk remounted read-only), seen by this process
+    # alone: SQLite writes its WAL and shared-memory files beside the database even to read.
+    command = 'mount --bind -o ro "$1" "$1" && exec "$2" -m sarhad --home "$1" stats'
+    done = subprocess.run(
+        ["unshare", "--mount", "--propagation", "private", "sh", "-c", command, "sh", str(home), sys.executable],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert done.stderr == (
+        f"error: cannot open SQLite database {home / 'sarhad.db'}: unable to open database file: the folder {home}"
+        " is read-only (SQLite writes sarhad.db-wal and sarhad.db-shm beside the database, also to read it): make"
+        " it writable, or copy the node home to a writable disk\n"
+    )
