@@ -187,6 +187,7 @@ def prepared_batches(
         assert proc.stdin is not None
         with proc.stdin:
             proc.stdin.write(pickle.dumps(spec))
+        del spec  # the known rows it may hold (33 MB for a million records) are the worker's now
         receiver.start()
         while True:
             message = take(inbox, receiver, ("eof",))

@@ -221,9 +221,11 @@ def import_file(
                 fmt.name, str(path), reported_by, tlp, recipients, skip_invalid, node.settings.party, pub.stamp,
                 encoding, known.state() if len(known) else None,
             )  # fmt: skip
-            del known  # the worker has its copy
+            del known
             report = WorkerReport()
-            for records in prepared_batches(spec, tally, rejected_rows, progress, report):
+            batches = prepared_batches(spec, tally, rejected_rows, progress, report)
+            del spec  # the worker gets the known rows at its start: this process does not keep them meanwhile
+            for records in batches:
                 pub.add_prepared(records)
             result.worker_peak_rss = report.peak_rss
         else:
