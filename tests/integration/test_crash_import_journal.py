@@ -50,7 +50,8 @@ def test_sigkill_during_an_import_with_a_rollback_journal_loses_nothing(tmp_path
         kills += killed
         code = proc.wait(timeout=60)
         hot += (home / "sarhad.db-journal").exists()  # killed while writing with the rollback journal
-        # the next process to open the node rolls the hot journal back and returns the node to WAL mode
+        # the next open of the node (the log check, in this process) rolls the hot journal back and returns the
+        # node to WAL mode
         check = sarhad(home, "log", "verify")
         assert check.returncode == 0, f"attempt {attempt}: {check.stdout}{check.stderr}"
         assert not (home / "sarhad.db-journal").exists()
