@@ -9,10 +9,12 @@ IR's next sync fails naming the entry, and IR's data is unchanged.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import socket
 import sqlite3
 import subprocess
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import httpx
@@ -25,11 +27,9 @@ from sarhad.log.store import Log
 from sarhad.model.incident import content_hash
 from sarhad.node import Node
 from tests.conftest import UCDP_SAMPLE
-from tests.serve_process import SARHAD, child_env, sarhad_serve
+from tests.serve_process import sarhad_serve
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
-
-TIMEOUT = 120
 
 
 def free_port() -> int:
@@ -39,10 +39,16 @@ def free_port() -> int:
 
 
 def cli(home: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run ``sarhad --home HOME ARGS`` and return the finished process (asserting exit 0 unless told)."""
-    done = subprocess.run(
-        [*SARHAD, "--home", str(home), *args], capture_output=True, text=True, timeout=TIMEOUT, env=child_env()
-    )
+    """Run ``sarhad --home HOME ARGS`` in this process and return its exit status and output as a finished
+    process (asserting exit 0 unless told): the operator's commands, beside the served nodes' own processes,
+    without an interpreter's start each."""
+    from sarhad.cli import main
+
+    argv = ["--home", str(home), *args]
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(argv)
+    done = subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
     if check:
         assert done.returncode == 0, f"sarhad {' '.join(args)} exited {done.returncode}: {done.stderr}"
     return done
