@@ -34,15 +34,16 @@ same everywhere. Set on every context made by :func:`browser_context` and on ``e
 # start at once instead of ending the run on one worker while the others idle. Each took minutes on a loaded
 # machine (`--durations`): crash tests that kill an import or a sync ten to twenty times (the import's split by
 # what it is doing when killed, so that they spread over the workers), a backup taken while serving, the import
-# worker against both databases. tests/test_longest_first.py checks that each of them exists.
+# worker and the re-import equivalence against both databases. tests/test_longest_first.py checks that each of
+# them exists.
 LONGEST_FIRST = (
+    "integration/test_crash_sync.py",
     "formats/test_import_worker.py",
-    "formats/test_unchanged_rows.py",
     "integration/test_crash_import_committing.py",
     "integration/test_crash_import_journal.py",
-    "integration/test_crash_import_parsing.py",
     "integration/test_backup_restore.py",
-    "integration/test_crash_sync.py",
+    "integration/test_crash_import_parsing.py",
+    "formats/test_unchanged_rows.py",
 )
 
 
