@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sarhad.extract import solar_hijri
+
 __all__ = ["DateMention", "find_dates", "parse_iso_date"]
 
 _MONTHS = {
@@ -99,6 +101,12 @@ _DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d\d"
 _COUNT = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a couple of|several|a few|\d{1,3})"
 _UNIT = r"(?:day|week|month|year|fortnight)s?"
+# the Iranian calendar's months ("on 12 Esfand", "Bahman 24, 1404"), only beside a day: "Mehr" or "Dey" alone is
+# a word or a name
+_HIJRI_MONTH = (
+    r"(?:Farvardin|Ordibehesht|Khordad|Tir|Mordad|Amordad|Shahrivar|Mehr|Aban|Azar|Dey|Dei|Bahman|Esfand|Isfand)"
+)
+_HIJRI_YEAR = r"1[34]\d\d"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
@@ -114,6 +122,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "dmy",
         re.compile(
             rf"(?:(?P<wd>{_WEEKDAY}),?\s+)?\b(?P<d>{_DAY})\s+(?:of\s+)?(?P<mon>{_MONTH})(?:,?\s+(?P<y>{_YEAR}))?\b"
+        ),
+    ),
+    (
+        "hijri",
+        re.compile(
+            rf"\b(?:(?P<d>{_DAY})\s+(?:of\s+)?(?P<mon>{_HIJRI_MONTH})|(?P<mon2>{_HIJRI_MONTH})\s+(?P<d2>{_DAY}))"
+            rf"(?:,?\s+(?P<y>{_HIJRI_YEAR}))?(?![\w-])"
         ),
     ),
     (
@@ -325,6 +340,7 @@ _GATES: dict[str, tuple[str, ...]] = {
     "iso": ("-",),
     "mdy": _MONTH_KEYS,
     "dmy": _MONTH_KEYS,
+    "hijri": tuple(solar_hijri.MONTHS),
     "quarter": ("q1", "q2", "q3", "q4", "h1", "h2", "quarter", "half"),
     "monthyear": _MONTH_KEYS,
     "relmonth": _MONTH_KEYS,
@@ -362,7 +378,7 @@ _GATES: dict[str, tuple[str, ...]] = {
     ),
     "vague": ("past", "last", "recent", "coming", "soon", "early date", "immediately"),
 }
-_DIGIT_KINDS = frozenset({"time", "iso", "fiscal", "year"})
+_DIGIT_KINDS = frozenset({"time", "iso", "hijri", "fiscal", "year"})
 _ALL_KEYS = sorted({k for keys in _GATES.values() for k in keys}, key=len, reverse=True)
 _KEYS_RE = re.compile("(?=(" + "|".join(re.escape(k) for k in _ALL_KEYS) + "))")
 _GATE_SETS = {kind: frozenset(keys) for kind, keys in _GATES.items()}
@@ -438,6 +454,8 @@ def _build(kind: str, m: re.Match[str], anchor: date | None, direction: str, tex
         except ValueError:
             return None
         return DateMention(s, e, t, "absolute", "day", d, d, d, explicit_year=explicit)
+    if kind == "hijri":
+        return _hijri(m, anchor, direction)
     if kind == "quarter":
         y = m.group("y") or m.group("y2") or m.group("y3")
         if m.group("qn") or m.group("qn2"):
@@ -675,6 +693,38 @@ def _build(kind: str, m: re.Match[str], anchor: date | None, direction: str, tex
     if kind == "vague":
         return DateMention(s, e, t, "vague", "none")
     return None
+
+
+def _hijri(m: re.Match[str], anchor: date | None, direction: str) -> DateMention | None:
+    """ "12 Esfand 1404" → 2026-03-03; without its year, the one that puts the day nearest the anchor on the
+    side ``direction`` points to (as :func:`_pick_year` does for a Gregorian day)."""
+    month = solar_hijri.MONTHS[(m.group("mon") or m.group("mon2")).casefold()]
+    day = _day(m.group("d") or m.group("d2"))
+    s, e, t = m.start(), m.end(), m.group(0)
+    try:
+        if m.group("y"):
+            given = solar_hijri.to_gregorian(int(m.group("y")), month, day)
+            return DateMention(s, e, t, "absolute", "day", given, given, given)
+        if anchor is None:
+            return None
+        base = solar_hijri.year_of(anchor)
+        options = []
+        for year in (base - 1, base, base + 1):
+            try:
+                options.append(solar_hijri.to_gregorian(year, month, day))
+            except ValueError:
+                continue
+    except ValueError:
+        return None
+    if direction == "future":
+        chosen = [d for d in options if d >= anchor - timedelta(days=3)]
+        d = min(chosen) if chosen else None
+    else:
+        chosen = [d for d in options if d <= anchor + timedelta(days=3)]
+        d = max(chosen) if chosen else None
+    if d is None:
+        return None
+    return DateMention(s, e, t, "absolute", "day", d, d, d, explicit_year=False)
 
 
 def _looks_like_ago(text: str, start: int) -> bool:

@@ -169,7 +169,12 @@ _EVENT_GATE = Gate(
     r"wound|injur|hurt|dead|died|death|sniper|siege|barricad|holed|target|vandal|burn|treat|hospital",
 )
 _REGION_GATE = Gate("west|east")
-_ATTACKS_COUNT = re.compile(r"\b\d[\d,]*\s+(?:\w+\s+){0,2}?(?:attacks|incidents)\b")
+# "293 attacks", and a round-up's "four attacks" ("The past week saw four attacks on both sides of the border")
+_ATTACKS_COUNT = re.compile(
+    r"\b(?:\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a dozen)\s+(?:\w+\s+){0,2}?"
+    r"(?:attacks|incidents)\b",
+    re.I,
+)
 
 
 def _is_stat_sentence(text: str, dates: list[DateMention], casualties: list[Casualty]) -> bool:
@@ -184,7 +189,8 @@ def _is_stat_sentence(text: str, dates: list[DateMention], casualties: list[Casu
         return True
     if any(d.kind == "vague" for d in dates) and re.search(r"\b(?:incidents|attacks)\b", text, re.I):
         return True
-    return counted and any(d.precision in {"year", "month", "quarter"} for d in dates)
+    # "The past week saw four attacks …": a count of attacks over a period is a summary, not one of them
+    return counted and any(d.precision in {"year", "month", "quarter", "week"} for d in dates)
 
 
 def _dateline_date(article: Article) -> date | None:

@@ -84,7 +84,8 @@ def dominant_province(features: list[SentenceFeatures], country: str | None) -> 
 _OWNER_AFTER = re.compile(r"\s+(?:[a-z]+\s+)?(?:of|in)\s+(?:the\s+)?([A-Z][\w'\-]+(?:\s+[A-Z][\w'\-]+){0,2})")
 # a type word naming a district, county (shahrestan) or tehsil
 _ADMIN2_WORDS: Final = ("district", "count", "tehsil", "shahrestan")
-_INSIDE = re.compile(r"\s+(?:in|of)\s+(?:the\s+)?")
+# "Jaleq in Saravan county", and set off by a comma: "off Jivani, in Gwadar district"
+_INSIDE = re.compile(r",?\s+(?:in|of)\s+(?:the\s+)?")
 
 
 def _sentence_side(pm: PlaceMention, text: str, country: str | None) -> str | None:

@@ -230,8 +230,10 @@ _CAP = r"[A-Z][a-zA-Z'\u2019\-]+"
 _NAME = rf"{_CAP}(?:\s+(?:{_CAP}|[A-Z]\.))*"
 _PLACE_PATTERNS = [
     re.compile(rf"\b(?P<name>{_NAME}(?:\s+and\s+{_NAME})?)\s+(?P<type>{_TYPE_WORDS})\b"),
+    # "off Jiwani": a boat or a ship at sea off a coastal town
     re.compile(
-        rf"\b(?:in|at|near|from|outside|into|of|across|through|on the outskirts of)\s+(?:the\s+)?(?P<name>{_NAME})"
+        rf"\b(?:in|at|near|from|outside|into|of|off|across|through|on the outskirts of)\s+(?:the\s+)?"
+        rf"(?P<name>{_NAME})"
     ),
     re.compile(rf"(?P<name>{_NAME})'s\s+(?:railway station|airport|bazaar|market|outskirts|suburbs)"),
 ]
