@@ -34,7 +34,8 @@ _EVENT = re.compile(
     r"gunmen|killed|killing|kills|martyred|abducted|abduction|kidnapped|kidnapping|hijacked|stormed|clash(?:es)?|"
     r"gunfight|shot dead|"
     r"wounded|injured|injuries|hurt|died|raid(?:ed)?|struck|blew up|torch(?:ed|es)?|set fire|set ablaze|arson|"
-    r"burnt down|burned down|under treatment|being treated|hospitali[sz]ed|admitted to (?:the |a )?hospitals?)\b",
+    r"burnt down|burned down|under treatment|being treated|hospitali[sz]ed|admitted to (?:the |a )?hospitals?|"
+    r"(?:grenades?|bombs?) (?:was |were )?(?:thrown|hurled|lobbed))\b",
     re.I,
 )
 _STAT = re.compile(

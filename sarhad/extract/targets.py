@@ -47,12 +47,20 @@ _TARGET_PATTERNS = [
         r"rammed (?:[\w\-]+\s+){0,3}?into|"
         r"opened fire on|"
         r"exploded (?:near|close to|outside|at|inside|in)|went off (?:near|close to|at|outside|inside|in)|"
+        # "a grenade was thrown at the gate of …", "mortar shells … landed on a house"
+        r"(?:thrown|hurled|lobbed) (?:at|into)|(?:landed|fell) on|"
         r"(?:attack|assault|"
         r"ambush|raid|strike)s?\s+(?:on|against|targeting))\s+"
         rf"(?P<t>(?!in\b|on\b|at\b|the province\b)(?:an?|the|two|three|several)?\s*[\w'\u2019\- ]{{3,70}}?){_NP_END}",
         re.I,
     ),
     re.compile(r"(?P<t>[\w'\u2019\- ]{3,50}?)\s+(?:had been|was|were)\s+(?:the\s+)?(?:main\s+)?target\b", re.I),
+    # "their vehicle hit a roadside bomb": what ran onto the bomb is the target
+    re.compile(
+        r"\b(?:their|his|her|its|an?|the)\s+(?P<t>[\w'\u2019\- ]{3,40}?)\s+(?:hit|struck|ran over|drove over)\s+"
+        r"(?:a|an)\s+(?:roadside bomb|landmine|land mine|mine|IED|improvised explosive device)\b",
+        re.I,
+    ),
     re.compile(
         r"\baimed (?:mainly |chiefly |primarily )?at\s+(?P<t>[\w'\u2019\- ]{3,50}?)(?=[,.;]|\s+(?:though|but|and)\b)",
         re.I,
@@ -79,6 +87,11 @@ _TARGET_TYPES: list[tuple[str, re.Pattern[str]]] = [
     (
         "Transportation",
         re.compile(r"\b(?:railway|train|station|bus|passengers?|highway|coach|van|vehicles?|airport)\b", re.I),
+    ),
+    # GTD's maritime type: ports and their facilities, boats, ships and fishermen at sea
+    (
+        "Maritime",
+        re.compile(r"\b(?:port's|port|harbou?r|container terminal|jetty|boats?|ships?|vessels?|fishermen)\b", re.I),
     ),
     ("Educational Institution", re.compile(r"\b(?:school|students?|university|college|madrassa|teachers?)\b", re.I)),
     (
@@ -122,7 +135,8 @@ def target_of(cluster: Cluster) -> tuple[str | None, tuple[int, int] | None, str
             if not m:
                 continue
             target = m.group("t").strip(" ,'\u2019")
-            target = re.sub(r"^(?:an?|the|two|three|several)\s+", "", target, flags=re.I)
+            # "attacked their vehicle": the pronoun names no one the record keeps
+            target = re.sub(r"^(?:an?|the|two|three|several|their|his|her|its)\s+", "", target, flags=re.I)
             target = re.sub(r"\s+(?:and|or)$", "", target)
             if len(target) < 3 or re.match(r"(?:by|at|in|on|the)$", target, re.I):
                 continue

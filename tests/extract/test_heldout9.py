@@ -108,3 +108,30 @@ def test_a_place_at_sea_off_a_town_set_off_by_a_comma_is_that_town() -> None:
 def test_the_batchs_transliterated_places(name: str, place: str, country: str) -> None:
     main = _incidents(name)[0]
     assert (main["place"], main["country"]) == (place, country)
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "target_type"),
+    [
+        (
+            "A security guard was killed on Monday in a grenade attack at Gwadar port. The grenade was thrown at "
+            "the gate of the port's container terminal as workers were changing shifts.",
+            "gate of the port's container terminal",
+            "Maritime",
+        ),
+        (
+            "Two children were killed on Monday when mortar shells landed on a house in Mashkel, officials said.",
+            "house",
+            "Private Citizens & Property",
+        ),
+        (
+            "Three soldiers were killed on Monday when their vehicle hit a roadside bomb in Turbat.",
+            "vehicle",
+            "Transportation",
+        ),
+        ("Gunmen attacked their patrol near Khash on Monday, killing two policemen.", "patrol", "Police"),
+    ],
+)
+def test_what_was_hit_is_the_target_without_a_pronoun(text: str, target: str, target_type: str) -> None:
+    (inc,) = extract_article(text, published="2026-05-06").incidents
+    assert (inc["target"], inc["target_type"]) == (target, target_type)
