@@ -266,6 +266,12 @@ def extract_commitments(article: Article) -> list[dict[str, Any]]:
             )
             last_end = nxt
             parts = _split_parts(text, cue_end, nxt) if cue is not None else [(0, len(text))]
+            if cue is not None and nxt < len(text):
+                # "… within three months, and intelligence on militant movements [will be shared]": the words
+                # after the last "and" are the next cue's subject, not part of this commitment
+                tail = _NEXT_SUBJECT.search(text, parts[-1][0], parts[-1][1])
+                if tail is not None and tail.start() > parts[-1][0]:
+                    parts[-1] = (parts[-1][0], tail.start())
             for part_start, part_end in parts:
                 self_due = _due(sentence, anchor, part_start, part_end)
                 if self_due[0] is None and self_due[1] is None and index == 0 and cue is not None:
@@ -314,6 +320,14 @@ def _drop_restated_headlines(out: list[dict[str, Any]], article: Article) -> lis
             continue
         kept.append(c)
     return kept
+
+
+# ", and intelligence on militant movements" before another cue: that cue's subject
+_NEXT_SUBJECT = re.compile(r",\s+(?:and|while|but)\s+(?:[\w'\u2019\-]+\s+){0,6}?[\w'\u2019\-]+\s*$")
+# "will be formed", "is to be held": the subject is what is planned, not who plans it
+_PASSIVE = re.compile(
+    r"(?:(?:will|shall|would)\s+be|(?:is|are)\s+to\s+be|to\s+be)\s+(?:[a-z]+(?:ed|en)|held|set|built|made|done|run)\b"
+)
 
 
 def _split_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -382,7 +396,8 @@ def _emit(
         or _PARTY_WORDS.search(bare) is not None
         or any(COUNTRY_WORDS.get(w.casefold()) for w in re.findall(r"[A-Za-z']+", bare))
     )
-    if subject and not names_party and cue is not None and cue.re is not _HEADLINE_TO:
+    passive = cue is not None and _PASSIVE.match(text, cue_start) is not None
+    if subject and (passive or not names_party) and cue is not None and cue.re is not _HEADLINE_TO:
         # "A bilateral summit in Tehran is slated for Q1 2026": the subject is the plan, not its actor
         start = subject_start - sentence.start
         whole = text[start:part_end].strip(" ,;.")

@@ -135,3 +135,20 @@ def test_the_batchs_transliterated_places(name: str, place: str, country: str) -
 def test_what_was_hit_is_the_target_without_a_pronoun(text: str, target: str, target_type: str) -> None:
     (inc,) = extract_article(text, published="2026-05-06").incidents
     assert (inc["target"], inc["target_type"]) == (target, target_type)
+
+
+def test_a_passive_commitment_keeps_its_subject_and_leaves_the_next_clauses_out() -> None:
+    text = (
+        "Pakistan, Iran agree on border measures\nsrc\n2026-01-15\n\n"
+        "ISLAMABAD: Pakistan and Iran agreed on Wednesday on measures against terrorism, officials said.\n\n"
+        "A hotline between the border commanders of the two sides will be established within three months, and "
+        "intelligence on militant movements will be shared on a regular basis."
+    )
+    found = {c["text"]: (c["due"], c["parties"]) for c in extract_article(text).commitments}
+    assert found[
+        "A hotline between the border commanders of the two sides will be established within three months"
+    ] == (
+        "2026-04",
+        ["PK", "IR"],
+    )
+    assert found["intelligence on militant movements will be shared on a regular basis"] == (None, ["PK", "IR"])
