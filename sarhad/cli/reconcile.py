@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from sarhad._internal.dates import shown_date
 from sarhad._internal.words import counted
 from sarhad.cli._shared import console, err_console, print_json, print_listing, print_table, progress_enabled, state
 from sarhad.errors import InvalidInput
@@ -98,7 +99,7 @@ def list_cmd(
         [
             [
                 r["cluster_id"],
-                r["date_start"],
+                shown_date(r["date"]["start"], r["date"]["end"], r["date"]["precision"]),
                 _reporters(r["members"]),
                 _range(r["killed"]),
                 _range(r["wounded"]),
@@ -139,7 +140,7 @@ def show_cmd(
         ("reported by", reporter),
         ("dataset", lambda m: m.dataset),
         ("source id", lambda m: m.source_id),
-        ("date", lambda m: m.date_start if m.date_start == m.date_end else f"{m.date_start}..{m.date_end}"),
+        ("date", lambda m: shown_date(m.date_start, m.date_end, m.date_precision)),
         ("date precision", lambda m: m.date_precision),
         ("place", lambda m: ", ".join(x for x in (m.place, m.admin1, m.country) if x)),
         ("coordinates", lambda m: "" if m.lat is None else f"{m.lat:.4f}, {m.lon:.4f}"),

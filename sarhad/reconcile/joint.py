@@ -41,6 +41,7 @@ __all__ = [
     "PRESS_DATASETS",
     "JointFigure",
     "JointView",
+    "cluster_date",
     "combine",
     "consensus",
     "intervals_disagree",
@@ -54,6 +55,9 @@ FLAGS: Final = ("figures_disagree", "perpetrator_disagree", "location_disagree",
 _EARTH_KM: Final = 6371.0
 # Datasets that are what a party's node read (the press), not a report the party made.
 PRESS_DATASETS: Final = frozenset({"article"})
+# How exactly a member's date is known, most exactly first (the codes of sarhad.model.codes.DATE_PRECISIONS, as the
+# quarterly report ranks them): a cluster is dated by its most exactly dated members.
+_EXACTNESS: Final = {"day": 0, "days": 1, "week": 2, "month": 3, "year": 4, "unknown": 5}
 # How the datasets sarhad imports are spelled in words.
 _DATASET_NAMES: Final = {"acled": "ACLED", "gtd": "GTD", "ucdp": "UCDP"}
 
@@ -378,3 +382,27 @@ def joint_view(cluster_id: str, members: Iterable[Record]) -> JointView:
         details.append(("single_source", f"only one source reports it: {only}"))
     flags = tuple(dict.fromkeys(flag for flag, _ in details))
     return JointView(cluster_id=cluster_id, members=ordered, figures=figures, flags=flags, details=tuple(details))
+
+
+def cluster_date(dates: Iterable[tuple[str, str, str]], agree: bool) -> dict[str, Any]:
+    """When a cluster happened, as its members date it (each as ``(start, end, precision)``, ISO days): ``start``
+    and ``end`` (ISO days), the ``precision`` of its most exactly dated members, and whether they ``agree``.
+
+    When the members agree (no ``date_disagree`` flag), the date is the most exactly dated members' (as the
+    quarterly report places a cluster): a report dated to the day, not the 1 January of one known only to the
+    year. When they do not, it is the span from the earliest day any member's date allows to the latest, so that
+    a reader sees the span rather than one day that looks certain. A month or a year stands for its whole days
+    (:func:`sarhad._internal.dates.date_span`); a member of unknown date says nothing, unless none says more."""
+    from sarhad._internal.dates import date_span
+
+    members = list(dates)
+    dated = [d for d in members if d[2] != "unknown"] or members
+    precision = min((d[2] for d in dated), key=_EXACTNESS.__getitem__)
+    chosen = [d for d in dated if d[2] == precision] if agree else dated
+    spans = [date_span(*d) for d in chosen]
+    return {
+        "start": min(first for first, _ in spans).isoformat(),
+        "end": max(last for _, last in spans).isoformat(),
+        "precision": precision,
+        "agree": agree,
+    }

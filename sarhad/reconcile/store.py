@@ -21,7 +21,7 @@ from sarhad.errors import NotFound
 from sarhad.model.incident import Incident
 from sarhad.reconcile.cluster import cluster_records
 from sarhad.reconcile.decisions import DECISION_TYPE, Decision, constraints
-from sarhad.reconcile.joint import JointView, joint_view, reporter_label
+from sarhad.reconcile.joint import JointView, cluster_date, joint_view, reporter_label
 from sarhad.reconcile.record import Record
 from sarhad.reconcile.score import Scoring
 from sarhad.store.current import current
@@ -332,9 +332,10 @@ def audience_rows(view: JointView, tlps: dict[str, str]) -> list[tuple[Any, ...]
 def list_clusters(
     db: Database, *, disagreements: bool = False, limit: int | None = None, offset: int = 0
 ) -> list[dict[str, Any]]:
-    """Clusters as ``{"cluster_id", "date_start", "members", "killed", "wounded", "flags"}``, oldest first;
-    each member as ``{"id", "source_id", "reported_by", "dataset", "label"}`` (``label``: who reported it, in
-    words: :func:`~sarhad.reconcile.joint.reporter`).
+    """Clusters as ``{"cluster_id", "date_start", "date", "members", "killed", "wounded", "flags"}``, oldest first
+    (by ``date_start``, the earliest member's first day); ``date`` is when the cluster happened as its members date
+    it (:func:`~sarhad.reconcile.joint.cluster_date`); each member as ``{"id", "source_id", "reported_by",
+    "dataset", "label"}`` (``label``: who reported it, in words: :func:`~sarhad.reconcile.joint.reporter`).
 
     ``disagreements``: only clusters flagged ``figures_disagree``, ``perpetrator_disagree``,
     ``location_disagree`` or ``date_disagree``.
@@ -362,14 +363,17 @@ def list_clusters(
             "flags": [f for f in str(flags).split(",") if f],
         }
     ids = list(out)
+    dates: dict[str, list[tuple[str, str, str]]] = {cid: [] for cid in ids}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        for cid, rid, source_id, reported_by, dataset in db.fetchall(
-            "SELECT m.cluster_id, m.incident_id, i.source_id, i.reported_by, i.dataset FROM reconcile_members m"
+        for cid, rid, source_id, reported_by, dataset, first, last, precision in db.fetchall(
+            "SELECT m.cluster_id, m.incident_id, i.source_id, i.reported_by, i.dataset, i.date_start, i.date_end,"
+            " i.date_precision FROM reconcile_members m"
             f" JOIN incidents i ON i.id = m.incident_id WHERE m.cluster_id IN ({', '.join('?' * len(chunk))})"
             " ORDER BY m.cluster_id, i.reported_by, m.incident_id",
             chunk,
         ):
+            dates[cid].append((str(first), str(last), str(precision)))
             member = {
                 "id": rid,
                 "source_id": source_id,
@@ -378,6 +382,9 @@ def list_clusters(
                 "label": reporter_label(reported_by, dataset),
             }
             out[cid]["members"].append(member)
+    for cid, row in out.items():  # a cluster with no member left (none stored) is dated by its first day
+        members = dates[cid] or [(row["date_start"], row["date_start"], "day")]
+        row["date"] = cluster_date(members, "date_disagree" not in row["flags"])
     return list(out.values())
 
 

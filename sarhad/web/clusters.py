@@ -28,11 +28,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from sarhad._internal.dates import date_span
 from sarhad.errors import NotFound
 from sarhad.model.codes import TLP_LEVELS
 from sarhad.model.incident import Incident
-from sarhad.reconcile.joint import JointView, joint_view
+from sarhad.reconcile.joint import JointView, cluster_date, joint_view
 from sarhad.reconcile.record import Record
 from sarhad.reconcile.store import AUDIENCES, DISAGREE_FLAGS, cluster_of, decisions_about, representative
 from sarhad.web.auth import Principal, beyond_levels_clause
@@ -42,9 +41,6 @@ __all__ = ["HOW_TO_RECONCILE", "MAX_LIMIT", "routes"]
 
 MAX_LIMIT: Final = 200
 HOW_TO_RECONCILE: Final = "run `sarhad reconcile` on the node to group its incidents into clusters"
-# How exactly a member's date is known, most exactly first (the codes of sarhad.model.codes.DATE_PRECISIONS, as the
-# quarterly report ranks them): the cluster is dated by its most exactly dated members.
-_EXACTNESS: Final = {"day": 0, "days": 1, "week": 2, "month": 3, "year": 4, "unknown": 5}
 
 
 def _int(request: Request, name: str, default: int, low: int, high: int) -> int:
@@ -109,25 +105,9 @@ def _disagrees(view: JointView) -> bool:
 
 
 def _date(view: JointView) -> dict[str, Any]:
-    """When the cluster happened, as its members (of those shown) date it: ``start`` and ``end`` (ISO days), the
-    ``precision`` of its most exactly dated members, and whether the members' dates ``agree``.
-
-    When they agree (no ``date_disagree`` flag), the date is the most exactly dated members' (as the quarterly
-    report places a cluster): a report dated to the day, not the 1 January of one known only to the year. When they
-    do not, it is the span from the earliest day any member's date allows to the latest, so that the page shows
-    the span rather than one day that looks certain. A month or a year stands for its whole days
-    (:func:`sarhad._internal.dates.date_span`); a member of unknown date says nothing, unless none says more."""
-    dated = [m for m in view.members if m.date_precision != "unknown"] or list(view.members)
-    precision = min((m.date_precision for m in dated), key=_EXACTNESS.__getitem__)
-    agree = "date_disagree" not in view.flags
-    chosen = [m for m in dated if m.date_precision == precision] if agree else dated
-    spans = [date_span(m.date_start, m.date_end, m.date_precision) for m in chosen]
-    return {
-        "start": min(first for first, _ in spans).isoformat(),
-        "end": max(last for _, last in spans).isoformat(),
-        "precision": precision,
-        "agree": agree,
-    }
+    """When the cluster happened, as its members (of those shown) date it: see ``cluster_date``."""
+    dates = ((m.date_start, m.date_end, m.date_precision) for m in view.members)
+    return cluster_date(dates, "date_disagree" not in view.flags)
 
 
 def _place(view: JointView, party: str) -> dict[str, Any]:

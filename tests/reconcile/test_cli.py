@@ -43,7 +43,8 @@ def test_reconcile_json_summary_and_list_contract(home: Path, capsys: pytest.Cap
     rows = clusters(capsys, home)
     assert len(rows) == 3
     for row in rows:
-        assert set(row) == {"cluster_id", "date_start", "members", "killed", "wounded", "flags"}
+        assert set(row) == {"cluster_id", "date_start", "date", "members", "killed", "wounded", "flags"}
+        assert set(row["date"]) == {"start", "end", "precision", "agree"}
         assert all(set(m) == {"id", "source_id", "reported_by", "dataset", "label"} for m in row["members"])
         assert set(row["killed"]) == {"low", "best", "high"}
     disputed = clusters(capsys, home, "--disagreements")
@@ -254,3 +255,37 @@ def test_a_partys_reports_in_a_datasets_format_are_named_once_with_their_count()
     ]
     assert _reporters(members) == "IR (UCDP format) ×2, UCDP"
     assert _reporters(members[:2]) == "IR, UCDP"  # one report of IR's: the party's own
+
+
+# One attack in Gwadar that PK dates to the day and GTD only to the year (they agree), and one in Turbat that IR
+# dates three days after PK (flagged date_disagree)
+_GWADAR = {"lat": 25.1264, "lon": 62.3225, "place": "Gwadar", "attack": "Bombing/Explosion", "killed": 4}
+_TURBAT = {"lat": 26.0031, "lon": 63.0544, "place": "Turbat", "attack": "Armed Assault", "killed": 7}
+
+
+def test_the_list_dates_a_cluster_as_its_reports_do_not_by_its_earliest_first_day(
+    any_node: Node, capsys: pytest.CaptureFixture[str]
+) -> None:
+    any_node.publish(
+        [
+            report("PK", "PK-2024-611", "2024-06-11", **_GWADAR),  # type: ignore[arg-type]
+            report("GTD", "g-2024", "2024-01-01", end="2024-12-31", precision="year", **_GWADAR),  # type: ignore[arg-type]
+            report("PK", "PK-2024-301", "2024-04-10", **_TURBAT),  # type: ignore[arg-type]
+            report("IR", "IR-1403-12", "2024-04-13", **_TURBAT),  # type: ignore[arg-type]
+        ]
+    )
+    home = any_node.settings.home
+    run(capsys, home, "reconcile")
+    rows = {frozenset(m["source_id"] for m in r["members"]): r for r in clusters(capsys, home)}
+    agree = rows[frozenset({"PK-2024-611", "g-2024"})]
+    assert agree["date_start"] == "2024-01-01"  # the list's order: the earliest report's first day
+    assert agree["date"] == {"start": "2024-06-11", "end": "2024-06-11", "precision": "day", "agree": True}
+    late = rows[frozenset({"PK-2024-301", "IR-1403-12"})]
+    assert late["date"] == {"start": "2024-04-10", "end": "2024-04-13", "precision": "day", "agree": False}
+    code, out, _ = run(capsys, home, "clusters", "list")
+    assert code == 0
+    lines = {cid: line for line in out.splitlines() for cid in (agree["cluster_id"], late["cluster_id"]) if cid in line}
+    assert "2024-06-11" in lines[agree["cluster_id"]] and "2024-01-01" not in lines[agree["cluster_id"]]
+    assert "2024-04-10..2024-04-13" in lines[late["cluster_id"]]
+    code, out, _ = run(capsys, home, "clusters", "show", agree["cluster_id"])
+    assert code == 0 and "2024-06-11" in out and " 2024 " in out  # GTD's report at its precision
