@@ -365,6 +365,8 @@ def _emit(
         body = re.split(r"[,.]?[\"\u201d]", body, maxsplit=1)[0].strip(" ,;.")
     body = re.sub(r"^(?:to|that|on|of)\s+", "", body)
     body = re.sub(r"\s+and(?:\s+(?:renewed|reaffirmed|also))?$", "", body)
+    # "…, the Ministry of Interior said after a meeting …": who reported it, not what was agreed
+    body = re.sub(r",\s+(?:[\w'\u2019\-]+,?\s+){0,8}?(?:said|told|announced|added)\b.*$", "", body)
     # "set up a joint border commission that [will meet every three months]": the next cue's clause
     body = re.sub(r",?\s+(?:that|which|who)$", "", body)
     # "… by mid-2026, and Pakistan [will export …]": the next clause's subject is not part of this one

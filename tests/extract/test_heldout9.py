@@ -152,3 +152,13 @@ def test_a_passive_commitment_keeps_its_subject_and_leaves_the_next_clauses_out(
         ["PK", "IR"],
     )
     assert found["intelligence on militant movements will be shared on a regular basis"] == (None, ["PK", "IR"])
+
+
+def test_a_commitments_text_ends_before_who_said_it() -> None:
+    text = (
+        "Pakistan and Iran agreed on Wednesday to set up a joint committee on border security within three months, "
+        "the Ministry of Interior said after a meeting in Islamabad."
+    )
+    (commitment,) = extract_article(text, published="2026-01-15").commitments
+    assert commitment["text"] == "set up a joint committee on border security within three months"
+    assert commitment["due"] == "2026-04"
