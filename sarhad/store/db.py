@@ -29,6 +29,7 @@ __all__ = [
     "Dialect",
     "open_database",
     "postgres_conninfo",
+    "shown_url",
     "sqlite_path",
 ]
 
@@ -417,6 +418,12 @@ class Database:
                 f"{sqlite_path(self.url)}: the disk is full ({exc}): free space on it and run the command again;"
                 " nothing of what this command was writing is stored (its transaction was rolled back)"
             )
+        resource = _pg_resource(exc) if self.dialect == "postgresql" else None
+        if resource is not None:
+            return StorageError(
+                f"{shown_url(self.url)}: {resource}; nothing of what this command was writing is stored (its"
+                " transaction was rolled back)"
+            )
         hint = ""
         if self.dialect == "sqlite" and "database is locked" in str(exc):
             hint = (
@@ -455,6 +462,51 @@ def _wal(conn: sqlite3.Connection) -> None:
         if "locked" not in str(exc):  # in WAL mode already, the switch takes no lock
             raise
         log.debug("%s: staying with the rollback journal a writer uses: %s", conn, exc)
+
+
+def shown_url(url: str) -> str:
+    """A database URL as a message may show it: a password in it becomes ``***`` (the user stays, to tell which
+    account), e.g. ``postgresql://sarhad:***@db.example:5432/sarhad?schema=pk``."""
+    return re.sub(r"^([a-z]+://[^:@/]*):[^@/]*@", r"\1:***@", url)
+
+
+# PostgreSQL's "insufficient resources" conditions (SQLSTATE class 53, PostgreSQL manual, Appendix A): what the
+# server lacks, and what the operator can do about it. Like SQLite's full disk, they do not depend on the statement.
+_PG_RESOURCES: Final = {
+    "53100": ("the database server's disk is full", "free space on the server's disk (or ask its administrator)"),
+    "53200": (
+        "the database server is out of memory",
+        "wait for the server's other work to end (or ask its administrator for more memory)",
+    ),
+    "53300": (
+        "the database server accepts no more connections",
+        "stop a client that holds connections (another sarhad serve, sync or import) or raise the server's"
+        " max_connections",
+    ),
+    "53400": (
+        "the database server reached a limit of its configuration",
+        "ask its administrator to raise the limit the message names",
+    ),
+}
+
+
+# How the server words too_many_connections (53300) when it refuses a connection (src/backend/utils/init).
+_PG_NO_SLOT: Final = ("too many connections", "too many clients already", "remaining connection slots are reserved")
+
+
+def _pg_resource(exc: Exception) -> str | None:
+    """What a PostgreSQL "insufficient resources" error means and what to do (without the "where"), or None for
+    another error."""
+    code = str(getattr(exc, "sqlstate", "") or "")
+    if not code and any(words in str(exc) for words in _PG_NO_SLOT):
+        code = "53300"  # refused at connection: libpq passes the server's message on, but not its SQLSTATE
+    if not code.startswith("53"):
+        return None
+    lack, remedy = _PG_RESOURCES.get(
+        code, ("the database server is short of a resource", "ask the server's administrator")
+    )
+    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else code
+    return f"{lack} ({detail}): {remedy}, then run the command again"
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -540,6 +592,9 @@ def open_database(url: str) -> Database:
         try:
             pg: Any = psycopg.connect(conninfo, autocommit=True)
         except psycopg.Error as exc:
+            resource = _pg_resource(exc)
+            if resource is not None:
+                raise StorageError(f"cannot connect to PostgreSQL at {shown_url(url)}: {resource}") from exc
             raise StorageError(f"cannot connect to PostgreSQL: {exc}") from exc
         try:
             if schema:

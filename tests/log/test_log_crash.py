@@ -110,3 +110,42 @@ def test_a_full_disk_stops_a_batch_whole_naming_the_file_and_what_to_do(
     assert verify(node).size == size  # nothing of the batch was stored
     publish_notes(node, 5, 400)
     assert verify(node).size == size + 400
+
+
+# PostgreSQL's "insufficient resources" conditions (SQLSTATE class 53), raised by the real server from a trigger
+# on the log's leaves: the shared test server's disk cannot be filled, but the error is the server's own.
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("errcode", "said"),
+    [
+        ("disk_full", "the database server's disk is full"),
+        ("out_of_memory", "the database server is out of memory"),
+        ("too_many_connections", "the database server accepts no more connections"),
+        ("configuration_limit_exceeded", "the database server reached a limit of its configuration"),
+    ],
+)
+def test_a_postgresql_server_out_of_a_resource_stops_a_batch_whole_saying_so(
+    tmp_path: Path, pg_schema_url: str, errcode: str, said: str
+) -> None:
+    node = Node.init(tmp_path / "pk", "PK", database_url=pg_schema_url)
+    try:
+        publish_notes(node, 0, 5)
+        size = verify(node).size
+        node.db.execute(
+            "CREATE FUNCTION refuse_leaf() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+            f" RAISE EXCEPTION 'the server says: {errcode}' USING ERRCODE = '{errcode}'; END $$"
+        )
+        node.db.execute("CREATE TRIGGER refuse_leaf BEFORE INSERT ON log_leaves EXECUTE FUNCTION refuse_leaf()")
+        base = re.escape(pg_schema_url.partition("?")[0])
+        pattern = (
+            rf"^{base}\?schema=\w+: {said} \(the server says: {errcode}\): .*run the command again; nothing of what"
+            r" this command was writing is stored \(its transaction was rolled back\)$"
+        )
+        with pytest.raises(StorageError, match=pattern):
+            publish_notes(node, 5, 40)
+        node.db.execute("DROP TRIGGER refuse_leaf ON log_leaves")
+        assert verify(node).size == size  # nothing of the batch was stored
+        publish_notes(node, 5, 40)
+        assert verify(node).size == size + 40
+    finally:
+        node.close()

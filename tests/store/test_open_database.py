@@ -93,3 +93,25 @@ def test_a_file_that_is_not_an_sqlite_database_is_named_and_left_closed(tmp_path
     # open_database: their connection must be closed, not left for the garbage collector
     assert caught.value is not None and _open_files(path) == []
     assert path.read_text() == "name,killed\nsomewhere,3\n"
+
+
+@pytest.mark.postgres
+def test_a_server_with_no_connection_free_is_named_with_what_to_do(pg_base: str) -> None:
+    # A role allowed no connection: the real server refuses it with too_many_connections (SQLSTATE 53300), as it
+    # does any client once max_connections are taken.
+    role = f"sarhad_t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_base, autocommit=True) as admin:
+        admin.execute(f"CREATE ROLE {role} LOGIN CONNECTION LIMIT 0")
+    try:
+        url = pg_base.replace("://postgres@", f"://{role}:pw@", 1)
+        assert url != pg_base
+        shown = re.escape(pg_base.replace("://postgres@", f"://{role}:***@", 1))
+        pattern = (
+            rf"^cannot connect to PostgreSQL at {shown}: the database server accepts no more connections"
+            r" \(.*too many connections.*\): .*then run the command again$"
+        )
+        with pytest.raises(StorageError, match=pattern):
+            open_database(url)
+    finally:
+        with psycopg.connect(pg_base, autocommit=True) as admin:
+            admin.execute(f"DROP ROLE {role}")
