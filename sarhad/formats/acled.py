@@ -40,6 +40,7 @@ from sarhad.formats.base import (
     origin_note,
     raw_digest,
     raw_forms,
+    row_values,
     spreadsheet_hint,
 )
 from sarhad.formats.places import admin1_of, alpha_3, country_code, iso_numeric
@@ -370,16 +371,20 @@ def row_digest(row: Mapping[str, str]) -> str:
     return raw_digest(row)
 
 
-def parse(row: Mapping[str, str], ctx: RowContext) -> Incident:
-    """One ACLED row as an Incident. Raises RowError naming the bad field."""
-    values = _fields(row, ctx)
+def parse(row: Mapping[str, str], ctx: RowContext, *, raw_sha256: str | None = None) -> Incident:
+    """One ACLED row as an Incident. Raises RowError naming the bad field.
+
+    ``raw_sha256``, when given, is the row's :func:`~sarhad.formats.base.raw_digest`, already made (by
+    :meth:`sarhad.formats.unchanged.KnownRows.lookup`): it is not made again.
+    """
+    values = _fields(row, ctx, raw_sha256=raw_sha256)
     try:
         return Incident(*values)
     except Exception as exc:  # the model's own checks
         raise RowError("row", str(exc)) from exc
 
 
-def fields(row: Mapping[str, str], ctx: RowContext) -> tuple[Any, ...]:
+def fields(row: Mapping[str, str], ctx: RowContext, *, raw_sha256: str | None = None) -> tuple[Any, ...]:
     """The fields of the Incident :func:`parse` gives for ``row``, without building it: the values of
     :class:`Incident`'s fields in their order, from ``id`` to ``raw_sha256``, checked as the record checks them
     (:func:`sarhad.model.incident.check_fields`), so ``Incident(*fields(row, ctx)[:21])`` is ``parse(row, ctx)``;
@@ -387,9 +392,10 @@ def fields(row: Mapping[str, str], ctx: RowContext) -> tuple[Any, ...]:
     (:func:`sarhad.formats.base.row_values`), computed in the same pass as ``raw_sha256``.
 
     The import worker prepares records straight from these (:meth:`sarhad.prepare.Preparer.from_fields`).
+    ``raw_sha256`` is as :func:`parse` takes it.
     Raises RowError naming the bad field, as :func:`parse` does.
     """
-    values = _fields(row, ctx, forms=True)
+    values = _fields(row, ctx, forms=True, raw_sha256=raw_sha256)
     try:
         check_fields(values[0], values[1], values[4], values[5], values[6], values[16], values[17])
     except Exception as exc:  # the model's own checks, as parse reports them
@@ -397,7 +403,9 @@ def fields(row: Mapping[str, str], ctx: RowContext) -> tuple[Any, ...]:
     return values
 
 
-def _fields(row: Mapping[str, str], ctx: RowContext, forms: bool = False) -> tuple[Any, ...]:
+def _fields(
+    row: Mapping[str, str], ctx: RowContext, forms: bool = False, raw_sha256: str | None = None
+) -> tuple[Any, ...]:
     get = row.get
     source_id = get("event_id_cnty", "").strip()
     if not source_id:
@@ -445,12 +453,19 @@ def _fields(row: Mapping[str, str], ctx: RowContext, forms: bool = False) -> tup
             place, attack_types, target_types, weapon_types, perpetrators,
             _killed(_count(get("fatalities", ""), "fatalities"), asserted), _sources(get("source", "")),
             f"{sub_event} in {location}" if location else sub_event, get("notes", "").strip(), ctx.tlp,
-            ctx.recipients, "ACLED-ToU", None, *(raw_forms(row) if forms else (raw_digest(row),)),
+            ctx.recipients, "ACLED-ToU", None, *_raw(row, forms, raw_sha256),
         )  # fmt: skip
     except RowError:
         raise
     except Exception as exc:  # a lone surrogate in the row…
         raise RowError("row", str(exc)) from exc
+
+
+def _raw(row: Mapping[str, str], forms: bool, raw_sha256: str | None) -> tuple[str, ...]:
+    """The record's ``raw_sha256`` and, with ``forms``, the row's keys and values as ``raw_rows`` keeps them."""
+    if raw_sha256 is None:
+        return raw_forms(row) if forms else (raw_digest(row),)
+    return (raw_sha256, *row_values(row)) if forms else (raw_sha256,)
 
 
 # -- writing -----------------------------------------------------------------------------------------------

@@ -14,15 +14,17 @@ import operator
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from sarhad.canonical import canonical_text
 from sarhad.model.incident import Incident, Place
 
 __all__ = [
     "MAPPING_VERSION",
+    "FieldsParser",
     "RowContext",
     "RowError",
+    "RowParser",
     "TableFormat",
     "derived_digits",
     "opt_float",
@@ -67,6 +69,23 @@ class RowContext:
     recipients: tuple[str, ...] = ()  # the named recipients of TLP:RED records (``PARTY:NAME``)
 
 
+class RowParser(Protocol):
+    """A format's ``parse``: a row as a record. ``raw_sha256``, when given, is the row's :func:`raw_digest`,
+    already made by the caller (:meth:`sarhad.formats.unchanged.KnownRows.lookup`), which the parser takes
+    instead of hashing the row again."""
+
+    def __call__(self, row: Mapping[str, str], ctx: RowContext, /, *, raw_sha256: str | None = None) -> Incident: ...
+
+
+class FieldsParser(Protocol):
+    """A format's ``fields``: a row as its record's checked fields (see :class:`TableFormat`), taking
+    ``raw_sha256`` as :class:`RowParser` does."""
+
+    def __call__(
+        self, row: Mapping[str, str], ctx: RowContext, /, *, raw_sha256: str | None = None
+    ) -> tuple[Any, ...]: ...
+
+
 @dataclass(frozen=True, slots=True)
 class TableFormat:
     """A CSV dataset format.
@@ -81,11 +100,11 @@ class TableFormat:
     required: frozenset[str]
     licence: str
     default_reporter: str
-    parse: Callable[[Mapping[str, str], RowContext], Incident]
+    parse: RowParser
     to_row: Callable[[Incident, Mapping[str, str] | None], dict[str, str]]
     id_column: str
     # what ``parse`` gives as the record's checked fields, without the record (see sarhad.formats.acled.fields)
-    fields: Callable[[Mapping[str, str], RowContext], tuple[Any, ...]] | None = None
+    fields: FieldsParser | None = None
     # the id a record gets in ``id_column`` when its own source id cannot serve: a record from another dataset,
     # or a second record of this dataset with the same source id (another party's copy of a row)
     converted_id: Callable[[Incident], str] | None = None

@@ -281,8 +281,12 @@ def _perpetrators(row: Mapping[str, str], codes: Mapping[str, int | None]) -> tu
     return tuple(out)
 
 
-def parse(row: Mapping[str, str], ctx: RowContext) -> Incident:
-    """One GTD row as an Incident. Raises RowError naming the bad field."""
+def parse(row: Mapping[str, str], ctx: RowContext, *, raw_sha256: str | None = None) -> Incident:
+    """One GTD row as an Incident. Raises RowError naming the bad field.
+
+    ``raw_sha256``, when given, is the row's :func:`~sarhad.formats.base.raw_digest`, already made (by
+    :meth:`sarhad.formats.unchanged.KnownRows.lookup`): it is not made again.
+    """
     source_id = row.get("eventid", "").strip()
     if not source_id:
         raise RowError("eventid", "is empty")
@@ -371,7 +375,7 @@ def parse(row: Mapping[str, str], ctx: RowContext) -> Incident:
             recipients=ctx.recipients,
             licence="GTD-EUA",
             raw=None,
-            raw_sha256=raw_digest(row),
+            raw_sha256=raw_digest(row) if raw_sha256 is None else raw_sha256,
             flags=tuple(flags),
         )
     except Exception as exc:  # the model's own checks

@@ -82,8 +82,12 @@ def _perpetrators(row: Mapping[str, str]) -> tuple[Perpetrator, ...]:
     return tuple(Perpetrator(n, "unknown") for n in names)
 
 
-def parse(row: Mapping[str, str], ctx: RowContext) -> Incident:
-    """One GED row as an Incident. Raises RowError naming the bad field."""
+def parse(row: Mapping[str, str], ctx: RowContext, *, raw_sha256: str | None = None) -> Incident:
+    """One GED row as an Incident. Raises RowError naming the bad field.
+
+    ``raw_sha256``, when given, is the row's :func:`~sarhad.formats.base.raw_digest`, already made (by
+    :meth:`sarhad.formats.unchanged.KnownRows.lookup`): it is not made again.
+    """
     source_id = req(row, "id")
     if not source_id.isdigit():
         raise RowError("id", f"{source_id!r} is not a UCDP event id (digits){spreadsheet_hint(source_id)}")
@@ -163,7 +167,7 @@ def parse(row: Mapping[str, str], ctx: RowContext) -> Incident:
             recipients=ctx.recipients,
             licence="CC-BY-4.0",
             raw=None,
-            raw_sha256=raw_digest(row),
+            raw_sha256=raw_digest(row) if raw_sha256 is None else raw_sha256,
             flags=tuple(flags),
         )
     except Exception as exc:  # the model's own checks, e.g. a date that does not exist

@@ -12,7 +12,8 @@ For each record an import derives, the node keeps its derivation beside the cont
 records whose current version still has that content hash, as :class:`KnownRows`: a row whose derivation is
 among them derives that very record again, whose content the store holds, so the publisher would count it
 unchanged. The scan counts it so without parsing it (:func:`sarhad.formats.scan.scan`), after reading it and
-hashing its text. Every other row takes the full path: a new or changed row, other options, another mapping
+hashing its text. Every other row takes the full path, its parser given the row's hash (each row is hashed once): a new
+or changed row, other options, another mapping
 version, a record whose current version is not the one the import derived (a local edit, a peer's version, a
 withheld later version).
 
@@ -137,14 +138,17 @@ class KnownRows:
     def from_state(cls, state: tuple[bytes, bytes, bytes]) -> KnownRows:
         return cls(*state)
 
-    def id_of(self, row: Any) -> str | None:
-        """The id of the record ``row`` derives, when this is one of the known rows; else None."""
+    def lookup(self, row: Any) -> tuple[str | None, str | None]:
+        """The id of the record ``row`` derives when this is one of the known rows, else None; and the row's
+        ``raw_sha256`` (:func:`~sarhad.formats.base.raw_digest`), which a parser of a row that is not known
+        takes instead of hashing the row again, or None when the row was not hashed (no known rows, or a row
+        canonical JSON cannot hold: its parser says what is wrong)."""
         if not self._keys:
-            return None
+            return None, None
         try:
             raw = raw_digest(row)
         except InvalidInput:
-            return None  # the full path says what is wrong
+            return None, None  # the full path says what is wrong
         key = _sha256(self._fingerprint + raw.encode()).digest()[:_KEY]
         bucket = int.from_bytes(key[:8], "big") >> self._shift
         end = self._starts[bucket + 1] * _KEY
@@ -153,6 +157,6 @@ class KnownRows:
         while at > 0 and at % _KEY:  # found across two keys (never in practice): look on
             at = keys.find(key, at + 1, end)
         if at < 0:
-            return None
+            return None, raw
         h = self._ids[at : at + _KEY].hex()
-        return f"incident--{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+        return f"incident--{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}", raw
