@@ -27,6 +27,7 @@ __all__ = [
     "RowParser",
     "TableFormat",
     "derived_digits",
+    "given_once",
     "opt_float",
     "opt_int",
     "origin_note",
@@ -173,6 +174,22 @@ def spreadsheet_hint(text: str) -> str:
         if pattern.fullmatch(value):
             return f"; {what}"
     return ""
+
+
+_HINTS: Final = tuple(f"; {what}" for _, what in _SPREADSHEET)
+
+
+def given_once(problem: str, given: set[str]) -> str:
+    """``problem`` without the :func:`spreadsheet_hint` it ends with when that hint is in ``given`` (an earlier
+    error of the file gave it); else ``problem``, adding its hint to ``given``. A file a spreadsheet saved has
+    the same rewrite on many rows: its errors say what to do once, as the encoding hint is given once."""
+    for hint in _HINTS:
+        if problem.endswith(hint):
+            if hint in given:
+                return problem[: -len(hint)]
+            given.add(hint)
+            break
+    return problem
 
 
 def opt_int(row: Mapping[str, str], field: str, *, sentinels: frozenset[int] = frozenset()) -> int | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sarhad.errors import InvalidInput
-from sarhad.formats.base import RowContext, RowError, TableFormat
+from sarhad.formats.base import RowContext, RowError, TableFormat, given_once
 from sarhad.formats.csvio import EXCEL_HINT, NOT_UTF8, read_rows
 from sarhad.formats.seen_ids import SeenIds
 from sarhad.formats.unchanged import KnownRows
@@ -150,6 +150,7 @@ def scan(
         parse = fmt.fields
     errors = tally.errors
     seen = SeenIds()
+    hinted: set[str] = set()  # the spreadsheet hints the errors gave (each is given once)
     # the rows of the chunk being read: the good ones (line, record, row) wait for the check of their ids, and
     # the bad ones are counted with the repeats, in line order
     chunk: list[tuple[int, Incident | tuple[Any, ...] | _Known, dict[str, str]]] = []
@@ -172,7 +173,7 @@ def scan(
         for line, row, problem in bad:
             tally.rejected += 1
             if len(errors) < MAX_REPORTED_ERRORS:
-                errors.append(f"{path}:{line}: {problem}")
+                errors.append(f"{path}:{line}: {given_once(problem, hinted)}")
             if skip_invalid:
                 rejected.append((line, row, problem))
         bad.clear()

@@ -233,6 +233,40 @@ def test_a_value_no_spreadsheet_made_gets_no_spreadsheet_hint(node: Node, tmp_pa
         import_file(node, "acled", path)
 
 
+def test_a_spreadsheet_hint_is_given_once_for_the_file_not_on_each_error(node: Node, tmp_path: Path) -> None:
+    """A spreadsheet rewrites a whole column: the ten errors shown say what to do once (on the first row that
+    needs it), as the encoding hint is given once, while each row in the rejects file keeps its whole reason."""
+    table = read_table(SAMPLES["ucdp"])
+    header = table[0]
+    for n in range(1, 13):
+        table[n][header.index("latitude")] = "30,183333"
+    table[4][header.index("date_start")] = "4/27/2010 0:00"
+    table[6][header.index("date_start")] = "4/27/2010 0:00"
+    path = tmp_path / "ucdp_saved.csv"
+    path.write_text(_text(table), encoding="utf-8")
+    comma = "write it with a decimal point and no thousands separator"
+    date = "format the column as yyyy-mm-dd"
+    with pytest.raises(InvalidInput) as caught:
+        import_file(node, "ucdp", path)
+    errors = str(caught.value).splitlines()[1:]
+    assert len(errors) == 10
+    assert sum(comma in error for error in errors) == 1
+    assert sum(date in error for error in errors) == 1
+    assert errors[0].endswith(f"latitude: '30,183333' is not a number; {comma} (1234.5), as the dataset does: a"
+                              " spreadsheet set to a decimal-comma locale rewrites numbers")  # fmt: skip
+    assert errors[-1].endswith("latitude: '30,183333' is not a number")
+    assert [error.endswith(date + " before saving, or use the file as downloaded") for error in errors if
+            "date_start" in error] == [True, False]  # fmt: skip
+    assert _state(node) == (0, 0)
+
+    result = import_file(node, "ucdp", path, skip_invalid=True)
+    assert [error.count(comma) for error in result.errors] == [1] + [0] * 9
+    assert result.rejected_file is not None
+    reasons = [row[1] for row in read_table(Path(result.rejected_file))[1:]]
+    assert len(reasons) == 12
+    assert all(comma in reason or date in reason for reason in reasons)
+
+
 def test_gtd_date_parts_saved_as_floats_import_and_export_as_written(any_node: Node, tmp_path: Path) -> None:
     """``2019.0``: what a spreadsheet or pandas writes for a column with a blank cell is unambiguous, so it is
     read as the number (this worked before); the kept row, and the export, have it as written."""
