@@ -40,6 +40,7 @@ from sarhad.formats.base import (
     origin_note,
     raw_digest,
     raw_forms,
+    row_id,
     row_values,
     spreadsheet_hint,
 )
@@ -407,7 +408,7 @@ def _fields(
     row: Mapping[str, str], ctx: RowContext, forms: bool = False, raw_sha256: str | None = None
 ) -> tuple[Any, ...]:
     get = row.get
-    source_id = get("event_id_cnty", "").strip()
+    source_id = row_id(row, "event_id_cnty")
     if not source_id:
         raise RowError("event_id_cnty", "is empty")
     if not _SOURCE_ID.fullmatch(source_id):

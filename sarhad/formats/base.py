@@ -34,6 +34,7 @@ __all__ = [
     "raw_digest",
     "raw_text",
     "req",
+    "row_id",
     "row_values",
     "spreadsheet_hint",
 ]
@@ -44,7 +45,7 @@ __all__ = [
 # unchanged without deriving it again when the record stored was derived from the same row under the same
 # version (sarhad.formats.unchanged); tests/formats/test_unchanged_rows.py fails when the records of its fixture
 # rows change and this is not bumped.
-MAPPING_VERSION: Final = 1
+MAPPING_VERSION: Final = 2  # 2: an id written as a whole float (201001200001.0) is the whole number
 
 
 class RowError(Exception):
@@ -190,6 +191,36 @@ def given_once(problem: str, given: set[str]) -> str:
             given.add(hint)
             break
     return problem
+
+
+# A whole number written as a float: pandas writes a column of whole numbers that has a blank cell so (and a
+# spreadsheet may). A float holds every whole number of up to 15 digits exactly, so ``201001200001.0`` is
+# ``201001200001``; with more digits it may already have lost some (``9007199254740993`` is written
+# ``9007199254740992.0``).
+_WHOLE_FLOAT: Final = re.compile(r"([0-9]{1,15})\.0+")
+_LONG_FLOAT: Final = re.compile(r"[0-9]{16,}\.0+")
+
+
+def row_id(row: Mapping[str, str], field: str) -> str:
+    """The record id in ``field`` (stripped; may be blank), a whole number written as a float read as that
+    number (``201001200001.0`` is ``201001200001``), so that a file pandas or a spreadsheet saved gives the same
+    records as the file as downloaded; the row is kept as written, and exported so (issue #2).
+
+    Raises RowError for such a float of more than 15 digits, which a float may not hold exactly.
+    """
+    value = row.get(field, "").strip()
+    if "." not in value:
+        return value
+    whole = _WHOLE_FLOAT.fullmatch(value)
+    if whole is not None:
+        return whole.group(1)
+    if _LONG_FLOAT.fullmatch(value):
+        raise RowError(
+            field,
+            f"{value!r} is an id written as a decimal number, with more digits than one holds exactly: it may have"
+            " lost some; use the file as downloaded, or write the column as text",
+        )
+    return value
 
 
 def opt_int(row: Mapping[str, str], field: str, *, sentinels: frozenset[int] = frozenset()) -> int | None:

@@ -39,6 +39,7 @@ from sarhad.formats.base import (
     opt_float,
     origin_note,
     raw_digest,
+    row_id,
     spreadsheet_hint,
 )
 from sarhad.formats.places import admin1_of, country_code, gtd_country_name, gtd_number
@@ -287,7 +288,7 @@ def parse(row: Mapping[str, str], ctx: RowContext, *, raw_sha256: str | None = N
     ``raw_sha256``, when given, is the row's :func:`~sarhad.formats.base.raw_digest`, already made (by
     :meth:`sarhad.formats.unchanged.KnownRows.lookup`): it is not made again.
     """
-    source_id = row.get("eventid", "").strip()
+    source_id = row_id(row, "eventid")
     if not source_id:
         raise RowError("eventid", "is empty")
     if not _SOURCE_ID.fullmatch(source_id):

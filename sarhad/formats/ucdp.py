@@ -22,6 +22,7 @@ from sarhad.formats.base import (
     origin_note,
     raw_digest,
     req,
+    row_id,
     spreadsheet_hint,
 )
 from sarhad.formats.places import admin1_of, country_code, ged_country_name, gw_number
@@ -88,7 +89,9 @@ def parse(row: Mapping[str, str], ctx: RowContext, *, raw_sha256: str | None = N
     ``raw_sha256``, when given, is the row's :func:`~sarhad.formats.base.raw_digest`, already made (by
     :meth:`sarhad.formats.unchanged.KnownRows.lookup`): it is not made again.
     """
-    source_id = req(row, "id")
+    source_id = row_id(row, "id")
+    if not source_id:
+        raise RowError("id", "is empty")
     if not source_id.isdigit():
         raise RowError("id", f"{source_id!r} is not a UCDP event id (digits){spreadsheet_hint(source_id)}")
     violence = req(row, "type_of_violence")

@@ -290,6 +290,64 @@ def test_gtd_date_parts_saved_as_floats_import_and_export_as_written(any_node: N
     assert read_table(out) == table
 
 
+# -- ids a spreadsheet or pandas wrote as floats --------------------------------------------------------------
+@pytest.mark.parametrize(("fmt", "column"), [("gtd", "eventid"), ("ucdp", "id")])
+def test_ids_written_as_whole_floats_are_the_same_records(
+    any_node: Node, tmp_path: Path, fmt: str, column: str
+) -> None:
+    """pandas writes a column of whole numbers with a blank cell as floats (``201001200001.0``): such a copy of
+    a file gives the records of the file as downloaded, not a second record of each event; each copy's row is
+    kept as written, so the export gives back the text last imported."""
+    table = read_table(SAMPLES[fmt])
+    index = table[0].index(column)
+    for row in table[1:]:
+        row[index] += ".0"
+    path = tmp_path / f"{fmt}_floats.csv"
+    path.write_text(_text(table), encoding="utf-8")
+    first = import_file(any_node, fmt, path)
+    assert (first.added, first.rejected) == (COUNTS[fmt], 0)
+    ids = [str(row[0]) for row in any_node.db.fetchall("SELECT source_id FROM incidents ORDER BY source_id")]
+    assert ids == sorted(row[index].removesuffix(".0") for row in table[1:])
+    assert import_file(any_node, fmt, path).unchanged == COUNTS[fmt]
+    out = tmp_path / "out.csv"
+    export(any_node, fmt, out)
+    assert read_table(out) == table
+    again = import_file(any_node, fmt, SAMPLES[fmt])  # the same events, from other text: new versions
+    assert (again.added, again.updated, again.rejected) == (0, COUNTS[fmt], 0)
+    assert _state(any_node)[0] == COUNTS[fmt]
+    _is_its_clean_twin(any_node, fmt, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "column", "value"),
+    [("gtd", "eventid", "201001200001"), ("acled", "event_id_cnty", "4166"), ("ucdp", "id", "52131")],
+)
+def test_an_id_and_its_whole_float_in_one_file_repeat(
+    node: Node, tmp_path: Path, fmt: str, column: str, value: str
+) -> None:
+    table = read_table(SAMPLES[fmt])
+    index = table[0].index(column)
+    table[1][index], table[2][index] = value, f"{value}.00"
+    path = tmp_path / f"{fmt}_both.csv"
+    path.write_text(_text(table), encoding="utf-8")
+    with pytest.raises(InvalidInput, match=rf"{fmt}_both\.csv:\d+: {column}: {value}\.00 repeats line 2"):
+        import_file(node, fmt, path)
+    assert _state(node) == (0, 0)
+
+
+def test_an_id_written_as_a_float_too_long_to_hold_it_is_refused(node: Node, tmp_path: Path) -> None:
+    """A float holds whole numbers of up to 15 digits exactly: 9007199254740993 is written 9007199254740992.0."""
+    path = _edited("gtd", tmp_path, "eventid", "9007199254740992.0")
+    with pytest.raises(
+        InvalidInput,
+        match=r"gtd_edited\.csv:2: eventid: '9007199254740992\.0' is an id written as a decimal number, with more"
+        r" digits than one holds exactly: it may have lost some; use the file as downloaded",
+    ):
+        import_file(node, "gtd", path)
+    assert _state(node) == (0, 0)
+    assert import_file(node, "gtd", _edited("gtd", tmp_path, "eventid", "900719925474099.0")).added == COUNTS["gtd"]
+
+
 # -- the first line -------------------------------------------------------------------------------------------
 def test_a_blank_first_line_is_named_not_every_column(node: Node, tmp_path: Path) -> None:
     """It listed all 17 required columns as missing before."""

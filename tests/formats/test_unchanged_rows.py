@@ -39,6 +39,12 @@ GOLDEN = {
         "gtd": "fedb62462e2f6c312faa8abd8920f2f59c863b77a80cf6e175d061790df288e0",
         "ucdp": "699f6e0020cd6014dd6c1358c2abb1d5fd0a052823667a1e61ca52a0bcb02bee",
     },
+    # 2 reads an id written as a whole float (201001200001.0) as the whole number: no fixture row has one
+    2: {
+        "acled": "3c357385bb57ee2dfdc80b16c0e0c251cdc47f0b97786fd187f30f8671ea61a0",
+        "gtd": "fedb62462e2f6c312faa8abd8920f2f59c863b77a80cf6e175d061790df288e0",
+        "ucdp": "699f6e0020cd6014dd6c1358c2abb1d5fd0a052823667a1e61ca52a0bcb02bee",
+    },
 }
 
 
