@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sarhad.errors import ConfigError, NotFound
+from sarhad.store.db import shown_url
 
 __all__ = ["SETTINGS_FILE", "Settings", "load_settings", "settings_text", "write_settings"]
 
@@ -41,7 +42,8 @@ class Settings:
             )
         if not (self.database_url.startswith("sqlite:///") or self.database_url.startswith("postgresql://")):
             raise ConfigError(
-                f"database URL {self.database_url!r} is not supported: expected sqlite:///PATH or postgresql://…"
+                f"database URL {shown_url(self.database_url)!r} is not supported: expected sqlite:///PATH or"
+                " postgresql://…"
             )
 
     @property
@@ -51,8 +53,7 @@ class Settings:
 
     def __repr__(self) -> str:
         # The URL may carry a password: never show it.
-        url = re.sub(r"//[^@/]*@", "//***@", self.database_url)
-        return f"Settings(home={str(self.home)!r}, party={self.party!r}, database_url={url!r})"
+        return f"Settings(home={str(self.home)!r}, party={self.party!r}, database_url={shown_url(self.database_url)!r})"
 
 
 def default_database_url(home: Path) -> str:

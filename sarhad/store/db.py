@@ -466,8 +466,10 @@ def _wal(conn: sqlite3.Connection) -> None:
 
 def shown_url(url: str) -> str:
     """A database URL as a message may show it: a password in it becomes ``***`` (the user stays, to tell which
-    account), e.g. ``postgresql://sarhad:***@db.example:5432/sarhad?schema=pk``."""
-    return re.sub(r"^([a-z]+://[^:@/]*):[^@/]*@", r"\1:***@", url)
+    account), e.g. ``postgresql://sarhad:***@db.example:5432/sarhad?schema=pk``; so does a ``password`` query
+    parameter, which libpq takes as well (``…/sarhad?password=***``)."""
+    shown = re.sub(r"^([a-z]+://[^:@/]*):[^@/]*@", r"\1:***@", url)
+    return re.sub(r"([?&]password=)[^&]*", r"\1***", shown)
 
 
 # PostgreSQL's "insufficient resources" conditions (SQLSTATE class 53, PostgreSQL manual, Appendix A): what the

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from sarhad._internal.dates import shown_date
 from sarhad.cli import app, main
 from tests.conftest import UCDP_SAMPLE, filled_home
 from tests.conftest import run_cli as run
@@ -116,9 +117,10 @@ def test_clusters_list_json_carries_the_date_the_table_shows(
     rows = json.loads(out)
     assert code == 0 and len(rows) == 3
     for r in rows:
-        assert set(r) == {"cluster_id", "date_start", "members", "killed", "wounded", "flags"}
+        assert set(r) == {"cluster_id", "date_start", "date", "members", "killed", "wounded", "flags"}
+        assert set(r["date"]) == {"start", "end", "precision", "agree"}
     code, table, _ = run(capsys, "--home", str(home), "clusters", "list", "--limit", "3")
-    assert all(r["date_start"] in table for r in rows)
+    assert all(shown_date(r["date"]["start"], r["date"]["end"], r["date"]["precision"]) in table for r in rows)
 
 
 def _free_port() -> int:
@@ -243,3 +245,19 @@ def test_a_read_only_home_says_the_folder_is_read_only(home: Path) -> None:
         " is read-only (SQLite writes sarhad.db-wal and sarhad.db-shm beside the database, also to read it): make"
         " it writable, or copy the node home to a writable disk\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgres://pk:s3cret@127.0.0.1/sarhad", "'postgres://pk:***@127.0.0.1/sarhad'"),
+        ("mysql://pk@127.0.0.1/sarhad?password=s3cret", "'mysql://pk@127.0.0.1/sarhad?password=***'"),
+    ],
+)
+def test_an_unsupported_database_url_is_named_without_its_password(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], url: str, shown: str
+) -> None:
+    code, _, err = run(capsys, "--home", str(tmp_path / "pk"), "--db", url, "init", "--party", "PK")
+    assert code == 1
+    assert err == f"error: database URL {shown} is not supported: expected sqlite:///PATH or postgresql://…\n"
+    assert "s3cret" not in err

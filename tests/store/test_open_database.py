@@ -13,8 +13,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from sarhad.config import Settings
 from sarhad.errors import StorageError
-from sarhad.store.db import open_database
+from sarhad.store.db import open_database, shown_url
 from tests.conftest import postgres_url
 
 PROC_FDS = Path("/proc/self/fd")
@@ -115,3 +116,45 @@ def test_a_server_with_no_connection_free_is_named_with_what_to_do(pg_base: str)
     finally:
         with psycopg.connect(pg_base, autocommit=True) as admin:
             admin.execute(f"DROP ROLE {role}")
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql://sarhad:s3cret@db.example/sarhad", "postgresql://sarhad:***@db.example/sarhad"),
+        # libpq takes the password as a query parameter too (sarhad passes every parameter but schema on to it)
+        ("postgresql://sarhad@db.example/sarhad?password=s3cret", "postgresql://sarhad@db.example/sarhad?password=***"),
+        (
+            "postgres://db.example/sarhad?sslmode=require&password=s3cret&schema=pk",
+            "postgres://db.example/sarhad?sslmode=require&password=***&schema=pk",
+        ),
+        ("postgresql://u:s3cret@h/d?password=s3cret", "postgresql://u:***@h/d?password=***"),
+    ],
+)
+def test_shown_url_hides_a_password_in_the_userinfo_or_the_query(url: str, shown: str) -> None:
+    assert shown_url(url) == shown
+    assert "s3cret" not in shown_url(url)
+
+
+@pytest.mark.postgres
+def test_a_refused_connection_never_shows_a_password_given_as_a_query_parameter(pg_base: str) -> None:
+    role = f"sarhad_t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_base, autocommit=True) as admin:
+        admin.execute(f"CREATE ROLE {role} LOGIN CONNECTION LIMIT 0")
+    try:
+        base, _, query = pg_base.replace("://postgres@", f"://{role}@", 1).partition("?")
+        url = f"{base}?{query + '&' if query else ''}password=s3cret-pw"
+        with pytest.raises(StorageError, match="accepts no more connections") as caught:
+            open_database(url)
+        assert "s3cret-pw" not in str(caught.value)
+        assert "password=***" in str(caught.value)
+    finally:
+        with psycopg.connect(pg_base, autocommit=True) as admin:
+            admin.execute(f"DROP ROLE {role}")
+
+
+def test_settings_repr_hides_a_password_in_the_userinfo_or_the_query(tmp_path: Path) -> None:
+    url = "postgresql://pk:s3cret@db.example/sarhad?password=s3cret&schema=pk"
+    shown = repr(Settings(home=tmp_path, party="PK", database_url=url, origin="sarhad.pk/log"))
+    assert "s3cret" not in shown
+    assert "database_url='postgresql://pk:***@db.example/sarhad?password=***&schema=pk'" in shown
