@@ -22,7 +22,7 @@ from sarhad._internal.collector import paused_collector
 from sarhad._internal.words import counted
 from sarhad.errors import InvalidInput
 from sarhad.formats import table_format
-from sarhad.formats.csvio import EXCEL_HINT, NOT_UTF8, check_encoding
+from sarhad.formats.csvio import EXCEL_HINT, NOT_UTF8, check_encoding, content_size
 from sarhad.formats.scan import MAX_REPORTED_ERRORS, Rejected, Tally, rejection, scan
 from sarhad.formats.unchanged import fingerprint
 from sarhad.import_worker import WorkerReport, WorkerSpec, prepared_batches
@@ -107,6 +107,8 @@ class ImportResult:
         }
 
 
+# The thresholds below go by the CSV text a file holds (csvio.content_size): a gzip file or a zip archive by the
+# size of the text inside, not by its size on disk, which is 4 to 8 times smaller.
 _DEFER_MIN_BYTES = 16 * 2**20
 # A worker process costs about half a second to start and a little CPU per row to send the records: worth it
 # from about 35,000 ACLED rows (16 MiB), when a second CPU is free.
@@ -118,7 +120,7 @@ def _large(path: Path) -> bool:
     """Whether ``path`` is large enough (16 MiB) for an SQLite node to take it with a rollback journal, which
     writes the new pages once instead of twice (:meth:`~sarhad.store.db.Database.bulk`)."""
     try:
-        return path.stat().st_size >= _DEFER_MIN_BYTES
+        return content_size(path) >= _DEFER_MIN_BYTES
     except OSError:
         return False  # the reader says why
 
@@ -131,7 +133,7 @@ def _deferred_indexes(node: Node, path: Path) -> AbstractContextManager[object]:
     need the indexes.
     """
     try:
-        size = path.stat().st_size
+        size = content_size(path)
     except OSError:
         return nullcontext()
     if size < _DEFER_MIN_BYTES or node.db.dialect != "sqlite" or list_rules(node.db):
@@ -144,13 +146,14 @@ def _deferred_indexes(node: Node, path: Path) -> AbstractContextManager[object]:
 
 
 def _use_worker(path: Path, min_bytes: int | None) -> bool:
-    """Whether to read and prepare the file in a worker process: a file of at least ``min_bytes`` (when
-    None, :data:`WORKER_MIN_BYTES`) and a second CPU. Alert rules do not matter: they read what the prepared
-    records hold (:class:`sarhad.monitor.evaluate.Subject`), wherever they were prepared."""
+    """Whether to read and prepare the file in a worker process: a file holding at least ``min_bytes`` of CSV
+    text (when None, :data:`WORKER_MIN_BYTES`; a compressed file's text, not its size on disk) and a second
+    CPU. Alert rules do not matter: they read what the prepared records hold
+    (:class:`sarhad.monitor.evaluate.Subject`), wherever they were prepared."""
     if min_bytes is None:
         min_bytes = WORKER_MIN_BYTES
     try:
-        if path.stat().st_size < min_bytes:
+        if content_size(path) < min_bytes:
             return False
     except OSError:
         return False  # the reader says why
@@ -178,8 +181,9 @@ def import_file(
 
     ``reported_by`` attributes the rows to a party (a party's own spreadsheet) instead of the dataset.
     ``tlp`` marks every record; ``recipients`` (``PARTY:NAME``, TLP:RED only) names who may read them.
-    A file of ``worker_min_bytes`` or more (default :data:`WORKER_MIN_BYTES`) is read and prepared in a
-    worker process while this one writes (:mod:`sarhad.import_worker`); the result is the same.
+    A file holding ``worker_min_bytes`` or more of CSV text (default :data:`WORKER_MIN_BYTES`; a gzip file's or
+    zip archive's text inside) is read and prepared in a worker process while this one writes
+    (:mod:`sarhad.import_worker`); the result is the same.
     ``encoding`` is the file's text encoding (``cp1252`` for a CSV file Excel saved on Windows); a UTF-8
     byte-order mark is dropped. The source rows are kept, and re-exported, as text (UTF-8).
     ``reported_by`` may name a registered peer's party only with ``peer_party``: that peer refuses such rows

@@ -20,6 +20,7 @@ import pytest
 from sarhad.cli import main
 from sarhad.errors import InvalidInput
 from sarhad.exporter import export
+from sarhad.formats.csvio import content_size
 from sarhad.importer import import_file
 from sarhad.node import Node
 from sarhad.store.incidents import count_incidents
@@ -123,6 +124,34 @@ def test_a_compressed_file_read_by_the_worker_gives_the_same_records(node: Node,
     result = import_file(node, "acled", _gzip("acled", tmp_path), worker_min_bytes=0)
     assert (result.added, result.worker) == (COUNTS["acled"], True)
     _is_its_clean_twin(node, "acled", tmp_path)
+
+
+@pytest.mark.parametrize("kind", ["gzip", "zip"])
+def test_a_compressed_file_goes_to_the_worker_by_the_size_of_its_text(node: Node, tmp_path: Path, kind: str) -> None:
+    """The worker (and the rollback journal, and building the indexes at the end) is for a file of many rows,
+    which its size stood for: a compressed file's text is 4 to 8 times its size on disk, so a gzip file of a
+    large CSV file was imported the slow way. Here the threshold lies between the two sizes."""
+    text = SAMPLES["acled"].read_bytes()
+    path = _gzip("acled", tmp_path) if kind == "gzip" else _zip(tmp_path, {"acled.csv": text})
+    assert path.stat().st_size * 2 < len(text)
+    assert content_size(path) == len(text)
+    result = import_file(node, "acled", path, worker_min_bytes=len(text))
+    assert (result.added, result.worker) == (COUNTS["acled"], True)
+    assert import_file(node, "acled", path, worker_min_bytes=len(text) + 1).worker is False
+    _is_its_clean_twin(node, "acled", tmp_path)
+
+
+def test_the_text_of_a_gzip_file_whose_trailer_cannot_say_is_taken_as_three_times_its_size(tmp_path: Path) -> None:
+    """A gzip file's trailer has the size of the text of its last member, modulo 2**32 (RFC 1952): a file of two
+    members (``cat a.gz b.gz``) whose trailer says less than its size on disk is not believed."""
+    path = tmp_path / "two.csv.gz"
+    text = SAMPLES["acled"].read_bytes()
+    path.write_bytes(gzip.compress(text) + gzip.compress(b"\n"))
+    assert content_size(path) == path.stat().st_size * 3
+    plain = tmp_path / "plain.csv"
+    plain.write_bytes(text)
+    assert content_size(plain) == len(text)
+    assert content_size(_zip(tmp_path, {"a.csv": b"", "b.csv": b""})) == (tmp_path / "download.zip").stat().st_size
 
 
 def test_a_compressed_file_with_a_bad_row_names_its_line_and_writes_the_rejects_beside_it(
