@@ -56,6 +56,7 @@ from sarhad.node import Node
 from sarhad.web.auth import create_token
 
 TAXII = "application/taxii+json;version=2.1"
+UNUSED_TOKEN = "sarhad_000000000000_unused-token-of-no-node"  # of sarhad's form; for peers never synced from
 ROOT = Path(__file__).resolve().parent.parent
 rows: list[tuple[str, int, float, str, str, str]] = []
 
@@ -287,9 +288,9 @@ def bench_sarhad(tmp: Path, n: int, limit: int, with_rules: bool = False) -> Non
             rules_vkey = ruled.signer.vkey
     with Node.open(load_settings(pk)) as node:
         # PK accepts IR's cosignatures (IR's URL is not used here: PK does not pull).
-        add_peer(node.db, "IR", "http://127.0.0.1:9", ir_vkey, "unused")
+        add_peer(node.db, "IR", "http://127.0.0.1:9", ir_vkey, UNUSED_TOKEN)
         if rules_vkey is not None:  # a second IR node, with alert rules: it cosigns too
-            add_peer(node.db, "IR-rules", "http://127.0.0.1:9", rules_vkey, "unused")
+            add_peer(node.db, "IR-rules", "http://127.0.0.1:9", rules_vkey, UNUSED_TOKEN)
         viewer = create_token(node.db, "bench", "viewer", "PK")
         peer_token = create_token(node.db, "ir-node", "peer", "IR")
         vkey = node.signer.vkey
@@ -350,7 +351,7 @@ def bench_named_rules(tmp: Path, n: int) -> None:
             vkeys.append(ir.signer.vkey)
     with Node.open(load_settings(pk)) as node:
         for i, key in enumerate(vkeys):  # PK accepts each IR node's cosignatures
-            add_peer(node.db, f"IR-{i}", "http://127.0.0.1:9", key, "unused")
+            add_peer(node.db, f"IR-{i}", "http://127.0.0.1:9", key, UNUSED_TOKEN)
         peer_token = create_token(node.db, "ir-node", "peer", "IR")
         vkey = node.signer.vkey
     with served(pk) as (base, pid):

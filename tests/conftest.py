@@ -28,6 +28,9 @@ BROWSER_WAIT_MS = 60_000
 for ``expect``). What it waits for takes under a second on a quiet machine, but the suite runs on every CPU at
 once and a sign-in has taken over 15 s there; a wait costs time only when it fails, so it is generous and the
 same everywhere. Set on every context made by :func:`browser_context` and on ``expect`` by :func:`chromium`."""
+UNUSED_TOKEN = "sarhad_000000000000_unused-token-of-no-node"
+"""A token of sarhad's form (``sarhad_<id>_<secret>``) that no node issued, for a peer registered only to be known
+(its party, its key) and never synced from: ``peer add`` refuses a token that cannot be one."""
 
 # The longest test files, longest first. `make test` runs a file's tests on one worker (pytest-xdist, loadfile)
 # and hands out files in collection order (the Makefile turns off xdist's reordering by number of tests): these

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 __all__ = ["COSIGNATURE_OWED", "REFUSED_ENTRIES", "export_stix_cmd", "import_stix_cmd", "register"]
 
+_JSON = typer.Option(False, "--json", help="Print JSON for scripts.")
+
 token_app = typer.Typer(help="Access tokens for the node's HTTP APIs.", no_args_is_help=True)
 peer_app = typer.Typer(help="The peers this node syncs with.", no_args_is_help=True)
 taxii_app = typer.Typer(help="Talk to any TAXII 2.1 server.", no_args_is_help=True)
@@ -69,11 +71,13 @@ def token_create(
     role: str = typer.Option(..., "--role", help="admin, analyst, peer or viewer."),
     party: str = typer.Option(None, "--party", help="The principal's party (default: this node's party)."),
     expires: float = typer.Option(90, "--expires", help="Days until the token expires (0: never)."),
+    json_out: bool = _JSON,
 ) -> None:
-    """Create a token and print it alone on stdout (only its hash is kept: store it now)."""
+    """Create a token and print it alone on stdout (only its hash is kept: store it now); with --json, the token
+    and what 'token list --json' shows of it."""
     from sarhad.cli.audit import record_cli_write
     from sarhad.errors import InvalidInput
-    from sarhad.web.auth import create_token
+    from sarhad.web.auth import create_token, list_tokens
 
     if not 0 <= expires <= 3650:  # 0 is this option's "never", which the library's range leaves out
         raise InvalidInput(f"--expires {expires:g}: give the days until the token expires, up to 3650, or 0 for never")
@@ -83,6 +87,11 @@ def token_create(
     with node.db.transaction():
         token = create_token(node.db, principal, role, who, expires_days=days)
         record_cli_write(node.db, "create-token", f"{principal} ({role}, {who})")  # never the token
+    if json_out:
+        token_id = token.split("_")[1]
+        (info,) = [t for t in list_tokens(node.db) if t.id == token_id]
+        print_json({"token": token, **info.as_dict()})
+        return
     typer.echo(token)
 
 
@@ -93,6 +102,7 @@ def token_revoke(
     token_id: str = typer.Option(
         None, "--id", help="Only this token (the id 'token list' shows; to rotate: create, hand over, revoke)."
     ),
+    json_out: bool = _JSON,
 ) -> None:
     """Revoke every token of a principal, or one of them (--id)."""
     from sarhad.cli.audit import record_cli_write
@@ -103,13 +113,14 @@ def token_revoke(
     with db.transaction():
         count = revoke_token(db, principal, token_id)
         record_cli_write(db, "revoke-token", f"{principal} ({count} token(s)){which}")
+    if json_out:
+        print_json({"principal": principal, "id": token_id, "revoked": count})
+        return
     console.print(f"revoked {count} token(s) of {principal}{which}", highlight=False, markup=False)
 
 
 @token_app.command("list")
-def token_list(
-    ctx: typer.Context, json_out: bool = typer.Option(False, "--json", help="Print JSON for scripts.")
-) -> None:
+def token_list(ctx: typer.Context, json_out: bool = _JSON) -> None:
     """List the tokens issued (never their secrets): id, principal, role, party, created, expires, status."""
     from sarhad.web.auth import list_tokens
 
@@ -132,32 +143,72 @@ def peer_add(
     vkey: str = typer.Option(..., "--vkey", help="The peer's log verifier key (name+id+key)."),
     token: str = typer.Option(..., "--token", help="The token the peer issued to this node."),
     party: str = typer.Option(None, "--party", help="The peer's party code (default: NAME in capitals)."),
+    check: bool = typer.Option(
+        False,
+        "--check",
+        help="Try the peer first (GET its log checkpoint with the token, as a sync does): register it only if it"
+        " answers, accepts the token and signs its checkpoint with --vkey (a node just set up has none yet)."
+        " Without it nothing is sent: the peer may be offline.",
+    ),
+    json_out: bool = _JSON,
 ) -> None:
-    """Register a peer (replacing one of the same name). A name that holds a copy of a peer's log keeps that
+    """Register a peer (replacing one of the same name). The token must have sarhad's form
+    (sarhad_<id>_<secret>, as 'sarhad token create' prints it on the peer's node); whether the peer accepts it
+    shows at the first sync, or now with --check. A name that holds a copy of a peer's log keeps that
     log's key and party; the same key and party as a removed peer take its copy back. A key registered under
     another name, or kept by a removed peer of another party, is refused (one log is one peer), and so is a key
     of this node's own log origin (its own key, or another node set up under the same party)."""
     from sarhad.cli.audit import record_cli_write
-    from sarhad.exchange.peers import add_peer, list_peers
+    from sarhad.errors import ExchangeError, VerificationError
+    from sarhad.exchange.peer_http import check_peer
+    from sarhad.exchange.peers import Peer, add_peer, list_peers
+    from sarhad.web.auth import require_token_form
 
+    require_token_form(token, "--token")
     node = state(ctx).node()
     db = node.db
+    checked: dict[str, object] | None = None
+    if check:
+        try:
+            size = check_peer(Peer.of(name, url, vkey, token, party, own_origin=node.settings.origin))
+        except (ExchangeError, VerificationError) as exc:
+            raise type(exc)(
+                f"{exc}; nothing was registered (register it without --check to sync once the peer is reachable)"
+            ) from exc
+        checked = {"answers": True, "token_accepted": True, "size": size}
     with db.transaction():
         # Changing a registered peer's URL or token is this same command: say which it did.
         known = any(p.name == name for p in list_peers(db))
         peer = add_peer(db, name, url, vkey, token, party, own_origin=node.settings.origin)
         record_cli_write(db, "add-peer", f"{peer.name} ({peer.party}) at {peer.url}")  # never the token
+    if json_out:
+        print_json({
+            "name": peer.name, "url": peer.url, "party": peer.party, "origin": peer.origin, "vkey": peer.vkey,
+            "action": "updated" if known else "added", "checked": checked,
+        })  # fmt: skip
+        return
     if known:
         console.print(f"updated peer {peer.name} ({peer.party}): now at {peer.url}, log {peer.origin}")
     else:
         console.print(f"added peer {peer.name} ({peer.party}) at {peer.url}, log {peer.origin}")
+    if checked is not None:
+        signs = (
+            f"signs its log with --vkey (checkpoint of size {checked['size']})"
+            if checked["size"] is not None
+            else "has signed no checkpoint yet"
+        )
+        console.print(f"checked: {peer.name} answers, accepts the token and {signs}", highlight=False, markup=False)
 
 
 @peer_app.command("remove")
-def peer_remove(ctx: typer.Context, name: str = typer.Argument(..., help="The peer's name.")) -> None:
+def peer_remove(
+    ctx: typer.Context, name: str = typer.Argument(..., help="The peer's name."), json_out: bool = _JSON
+) -> None:
     """Remove a peer: no more syncs from it, its URL and token are dropped. The copy of its log and the objects
     it carried are kept, with the key they were checked with, and 'sarhad log verify' still checks them;
     registering the same key and party again (under any name) takes the copy back."""
+    import dataclasses
+
     from sarhad.cli.audit import record_cli_write
     from sarhad.exchange.peers import remove_peer
 
@@ -165,6 +216,9 @@ def peer_remove(ctx: typer.Context, name: str = typer.Argument(..., help="The pe
     with db.transaction():
         kept = remove_peer(db, name)
         record_cli_write(db, "remove-peer", name)
+    if json_out:
+        print_json({"name": name, "log_copy": None if kept is None else dataclasses.asdict(kept)})
+        return
     if kept is None:
         console.print(f"removed peer {name} (no copy of its log was held)", highlight=False, markup=False)
     else:
@@ -180,6 +234,7 @@ def peer_former_key(
     ctx: typer.Context,
     name: str = typer.Argument(..., help="The name the copy is filed under (a registered or removed peer)."),
     vkey: str = typer.Option(..., "--vkey", help="The former log verifier key (name+id+key)."),
+    json_out: bool = _JSON,
 ) -> None:
     """Record a former key of a peer's log, so 'sarhad log verify' checks the checkpoints of its copy signed
     with it: those of a peer registered again with another key (before 'peer add' refused that), reported as
@@ -194,6 +249,9 @@ def peer_former_key(
     with db.transaction():
         signed = add_former_key(db, name, vkey)
         record_cli_write(db, "add-former-key", f"{name} {fingerprint}")
+    if json_out:
+        print_json({"name": name, "key": fingerprint, "vkey": vkey, "checkpoints_signed": signed})
+        return
     console.print(
         f"recorded {fingerprint} as a former key of the log copied under {name}: it signs {signed} of its"
         " checkpoints, which 'sarhad log verify' now checks with it",
@@ -203,7 +261,7 @@ def peer_former_key(
 
 
 @peer_app.command("list")
-def peer_list(ctx: typer.Context, json_out: bool = typer.Option(False, "--json")) -> None:
+def peer_list(ctx: typer.Context, json_out: bool = _JSON) -> None:
     """List registered peers, then removed peers whose log copy this node keeps (since when they were removed,
     and the leaves of each copy: 'sarhad log verify' checks them), the entries of each log a sync refused (kept
     apart, not applied), and the cosignature owed to a peer that did not take it at the last sync (the next sync

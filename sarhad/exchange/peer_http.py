@@ -5,15 +5,45 @@ Each answer is bounded in size; every failure is an :class:`ExchangeError` that 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import httpx
 
-from sarhad.errors import ExchangeError
+from sarhad.errors import ExchangeError, InvalidInput, VerificationError
 from sarhad.exchange.client import MAX_RESPONSE_BYTES
 from sarhad.exchange.peers import Peer
+from sarhad.log.checkpoint import open_checkpoint
 
-__all__: list[str] = []
+__all__ = ["CHECK_TIMEOUT", "check_peer"]
+
+CHECK_TIMEOUT: Final = 10.0
+"""Seconds ``peer add --check`` waits for the peer's answer: a node that answers at all does so at once."""
+
+
+def check_peer(peer: Peer, timeout: float = CHECK_TIMEOUT) -> int | None:
+    """Ask ``peer`` once for its log's checkpoint with this node's token, as a sync's first step does: return
+    the checkpoint's size, or None when the peer answered (the token accepted) that its log has none yet.
+
+    Raises ExchangeError when the peer cannot be reached or answers an error (401: it does not accept the
+    token), and VerificationError when the checkpoint it serves is not signed by ``peer``'s key for its origin.
+    """
+    http = _PeerHTTP(peer, timeout=timeout)
+    try:
+        note = http.request("GET", "/log/checkpoint").text
+    except ExchangeError as exc:
+        if "answered 404" in str(exc) and "no signed checkpoint" in str(exc):
+            return None  # past the token check: a node that has signed nothing yet
+        raise
+    finally:
+        http.close()
+    try:
+        checkpoint, _ = open_checkpoint(note, [peer.verifier], peer.origin)
+    except (InvalidInput, VerificationError) as exc:
+        raise VerificationError(
+            f"peer {peer.name}: the checkpoint {peer.url} serves does not verify with the key given for it"
+            f" ({peer.origin}+{peer.verifier.key_id:08x}): {exc}"
+        ) from exc
+    return checkpoint.size
 
 
 class _PeerHTTP:

@@ -38,6 +38,7 @@ from sarhad.log.checkpoint import open_checkpoint
 from sarhad.log.cosignature import CosignatureSigner, CosignatureVerifier
 from sarhad.log.note import Verifier, parse_note
 from sarhad.store.db import Database
+from sarhad.web.auth import require_token_form
 
 if TYPE_CHECKING:
     from sarhad.node import Node
@@ -90,6 +91,33 @@ class Peer:
     def verifier(self) -> Verifier:
         """The peer's log key."""
         return Verifier.from_vkey(self.vkey)
+
+    @classmethod
+    def of(
+        cls, name: str, url: str, vkey: str, token: str, party: str | None = None, *, own_origin: str | None = None
+    ) -> Peer:
+        """A peer as an operator gives it (``party`` defaults to ``name`` in capitals), checked but not stored:
+        :func:`add_peer` stores it.
+
+        Raises InvalidInput for a malformed name, URL, vkey, token (not of the form ``sarhad_<id>_<secret>``) or
+        party, or for a vkey whose origin is ``own_origin`` (this node's own log's).
+        """
+        if not _NAME.match(name):
+            raise InvalidInput(f"peer name {name!r} must be 1-64 letters, digits, '.', '_' or '-'")
+        if not url.startswith(("http://", "https://")):
+            raise InvalidInput(f"peer URL {url!r} must start with http:// or https://")
+        verifier = Verifier.from_vkey(vkey)
+        if own_origin is not None and verifier.name == own_origin:
+            raise InvalidInput(
+                f"the key {vkey!r} signs the log {own_origin!r}, this node's own log's origin: a peer is another"
+                " node with a log of its own (give the peer's key from 'sarhad key show' on that node; a second"
+                " node of the same party needs its own origin, 'sarhad init --origin')"
+            )
+        party = party or name.upper()
+        if not _PARTY.match(party):
+            raise InvalidInput(f"peer party {party!r} is not a party code (2-16 capitals, digits or '-'); give --party")
+        require_token_form(token, "the peer's token")
+        return cls(name, url.rstrip("/"), vkey, verifier.name, token, party)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,27 +173,13 @@ def add_peer(
     checkpoints, the objects it publishes), so a peer of the same origin, this node's own key or another node
     set up under the same party, would be taken for this node.
 
-    Raises InvalidInput for a malformed name, URL, vkey or party, for a vkey whose origin is ``own_origin``,
-    for another key or party under a name that holds a copy, for a vkey registered under another name, or for
-    the vkey of a removed peer of another party; nothing is changed then.
+    Raises InvalidInput for a malformed name, URL, vkey, token (not of the form ``sarhad_<id>_<secret>``) or
+    party (see :meth:`Peer.of`), for a vkey whose origin is ``own_origin``, for another key or party under a
+    name that holds a copy, for a vkey registered under another name, or for the vkey of a removed peer of
+    another party; nothing is changed then.
     """
-    if not _NAME.match(name):
-        raise InvalidInput(f"peer name {name!r} must be 1-64 letters, digits, '.', '_' or '-'")
-    if not url.startswith(("http://", "https://")):
-        raise InvalidInput(f"peer URL {url!r} must start with http:// or https://")
-    verifier = Verifier.from_vkey(vkey)
-    if own_origin is not None and verifier.name == own_origin:
-        raise InvalidInput(
-            f"the key {vkey!r} signs the log {own_origin!r}, this node's own log's origin: a peer is another node"
-            " with a log of its own (give the peer's key from 'sarhad key show' on that node; a second node of"
-            " the same party needs its own origin, 'sarhad init --origin')"
-        )
-    party = party or name.upper()
-    if not _PARTY.match(party):
-        raise InvalidInput(f"peer party {party!r} is not a party code (2-16 capitals, digits or '-'); give --party")
-    if not token:
-        raise InvalidInput("the peer's token is empty")
-    peer = Peer(name, url.rstrip("/"), vkey, verifier.name, token, party)
+    peer = Peer.of(name, url, vkey, token, party, own_origin=own_origin)
+    party = peer.party
     stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     with db.transaction():
         before = db.fetchone("SELECT vkey, party FROM peers WHERE name = ?", (name,))

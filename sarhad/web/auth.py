@@ -85,6 +85,7 @@ __all__ = [
     "parse_authorization",
     "read_clause",
     "readable_levels",
+    "require_token_form",
     "revoke_token",
 ]
 
@@ -93,6 +94,9 @@ DEFAULT_EXPIRY_DAYS: Final = 90
 _WRITE: Final = frozenset({"admin", "analyst"})
 _COSIGN: Final = frozenset({"admin", "peer"})
 _TOKEN = re.compile(r"^sarhad_([0-9a-f]{12})_([A-Za-z0-9_-]{20,})$")
+_TOKEN_ID = re.compile(r"^[0-9a-f]{12}$")
+_SECRET_CHARS = re.compile(r"^[A-Za-z0-9_-]*$")
+_MIN_SECRET: Final = 20
 _PARTY = PARTY_CODE
 _NOT_RED: Final = frozenset({"CLEAR", "GREEN", "AMBER", "AMBER+STRICT"})
 
@@ -174,6 +178,42 @@ def create_token(
             (token_id, principal, role, party, _sha(token), _now(), expires),
         )
     return token
+
+
+def require_token_form(token: str, what: str) -> None:
+    """Check that ``token`` has the form of a sarhad token (``sarhad_<id>_<secret>``, as :func:`create_token`
+    makes them), so that a mistyped or truncated token is refused when it is given rather than at its first use.
+
+    Only the form is checked: whether the token is known is for the node that issued it to say.
+
+    Raises InvalidInput naming ``what`` (an option, "the peer's token") and what is wrong; the message never
+    repeats the token, which may be nearly the real secret.
+    """
+    reason = _token_form_fault(token)
+    if reason is not None:
+        raise InvalidInput(
+            f"{what}: {reason}; a sarhad token reads sarhad_<id>_<secret> (an id of 12 hex digits, then a secret of"
+            f" {_MIN_SECRET} or more letters, digits, '-' or '_'), as 'sarhad token create' prints it on the node"
+            " that issues it"
+        )
+
+
+def _token_form_fault(token: str) -> str | None:
+    """What keeps ``token`` from being a sarhad token, or None."""
+    if not token:
+        return "the token is empty"
+    if token != token.strip() or any(c.isspace() for c in token):
+        return "the token holds a space or line break (copy it alone, without the line around it)"
+    if not token.startswith("sarhad_"):
+        return "the token does not start with 'sarhad_'"
+    token_id, sep, secret = token.removeprefix("sarhad_").partition("_")
+    if not sep or not _TOKEN_ID.match(token_id):
+        return f"its id ({len(token_id)} characters after 'sarhad_') is not 12 lower-case hex digits"
+    if not _SECRET_CHARS.match(secret):
+        return "its secret holds a character other than letters, digits, '-' and '_' (is it cut or mistyped?)"
+    if len(secret) < _MIN_SECRET:
+        return f"its secret is {len(secret)} characters, expected {_MIN_SECRET} or more (is it cut short?)"
+    return None
 
 
 def revoke_token(db: Database, principal: str, token_id: str | None = None) -> int:

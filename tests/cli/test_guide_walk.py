@@ -13,7 +13,7 @@ import pytest
 from sarhad.config import load_settings
 from sarhad.exchange.peers import cosigner_for, get_peer
 from sarhad.node import Node
-from tests.conftest import UCDP_SAMPLE, filled_home
+from tests.conftest import UCDP_SAMPLE, UNUSED_TOKEN, filled_home
 from tests.conftest import run_cli as run
 
 UNREACHABLE_POSTGRES = "postgresql://postgres@127.0.0.1:1/nothing"  # port 1: nothing listens, refused at once
@@ -131,7 +131,7 @@ def test_init_onto_a_database_that_holds_a_node_leaves_no_home(
 def test_peer_add_refuses_this_nodes_own_key(any_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _, own, _ = run(capsys, "--home", str(any_home), "key", "show")
     code, _, err = run(capsys, "--home", str(any_home), "peer", "add", "IR", "http://127.0.0.1:9", "--vkey",
-                       own.strip(), "--token", "t")  # fmt: skip
+                       own.strip(), "--token", UNUSED_TOKEN)  # fmt: skip
     assert code == 1 and "signs the log 'sarhad.pk/log', this node's own log's origin" in err
     code, out, _ = run(capsys, "--home", str(any_home), "peer", "list", "--json")
     assert code == 0 and json.loads(out) == []
@@ -143,7 +143,7 @@ def test_peer_add_refuses_another_node_of_the_same_party(
     with Node.init(tmp_path / "pk-2", "PK") as twin:  # origin sarhad.pk/log too, another key
         vkey = twin.signer.vkey
     code, _, err = run(capsys, "--home", str(any_home), "peer", "add", "PK2", "http://127.0.0.1:9", "--vkey", vkey,
-                       "--token", "t", "--party", "PK")  # fmt: skip
+                       "--token", UNUSED_TOKEN, "--party", "PK")  # fmt: skip
     assert code == 1 and "a second node of the same party needs its own origin" in err
     code, out, _ = run(capsys, "--home", str(any_home), "peer", "list", "--json")
     assert json.loads(out) == []
@@ -151,7 +151,7 @@ def test_peer_add_refuses_another_node_of_the_same_party(
     with Node.init(tmp_path / "pk-3", "PK", origin="sarhad.pk/backup-log") as other:
         vkey = other.signer.vkey
     code, _, err = run(capsys, "--home", str(any_home), "peer", "add", "PK3", "http://127.0.0.1:9", "--vkey", vkey,
-                       "--token", "t", "--party", "PK")  # fmt: skip
+                       "--token", UNUSED_TOKEN, "--party", "PK")  # fmt: skip
     assert code == 0, err
 
 
@@ -261,7 +261,7 @@ def _cosigned_by(party: str, home: Path, tmp_path: Path, capsys: pytest.CaptureF
         vkey = peer.signer.vkey
         cosigner = peer.signer.cosigner()
     code, _, err = run(capsys, "--home", str(home), "peer", "add", party, "http://127.0.0.1:9", "--vkey", vkey,
-                       "--token", "t")  # fmt: skip
+                       "--token", UNUSED_TOKEN)  # fmt: skip
     assert code == 0, err
     with Node.open(load_settings(home)) as pk:
         cp = pk.log.latest_checkpoint()

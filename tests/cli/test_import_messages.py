@@ -20,7 +20,7 @@ from sarhad.importer import import_file
 from sarhad.log.note import Signer
 from sarhad.node import Node
 from sarhad.store.incidents import count_incidents
-from tests.conftest import run_cli, write_ucdp
+from tests.conftest import UNUSED_TOKEN, run_cli, write_ucdp
 
 GTD_SAMPLE = Path(__file__).resolve().parents[1] / "assets" / "synthetic" / "gtd_synthetic.csv"
 
@@ -169,7 +169,7 @@ def test_ctrl_c_elsewhere_says_interrupted(home: Path) -> None:
 
 
 def _with_peer(node: Node, party: str) -> None:
-    add_peer(node.db, "tehran", "http://127.0.0.1:9", Signer.generate("sarhad.ir/log").vkey, "token", party)
+    add_peer(node.db, "tehran", "http://127.0.0.1:9", Signer.generate("sarhad.ir/log").vkey, UNUSED_TOKEN, party)
 
 
 def test_import_refuses_a_registered_peers_party_unless_meant(any_node: Node) -> None:

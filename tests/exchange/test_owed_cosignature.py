@@ -24,7 +24,7 @@ from sarhad.node import Node
 from sarhad.store.incidents import count_incidents
 from sarhad.web.app import create_app
 from sarhad.web.auth import create_token
-from tests.conftest import UCDP_SAMPLE, run_cli
+from tests.conftest import UCDP_SAMPLE, UNUSED_TOKEN, run_cli
 from tests.web.conftest import running, serving
 
 OWED = 4  # sarhad sync's exit status when everything was stored but a cosignature is still owed
@@ -100,7 +100,7 @@ def test_a_refused_cosignature_keeps_the_verified_sync_and_the_next_sync_deliver
         assert "it is sent again with the next sync" in out
         # PK registers IR: the next sync, with nothing new, delivers the cosignature of size 37.
         code, ir_vkey, err = run_cli(capsys, "--home", str(home), "key", "show")
-        add_peer(pk.db, "IR", "http://127.0.0.1:9", ir_vkey.strip(), "unused")
+        add_peer(pk.db, "IR", "http://127.0.0.1:9", ir_vkey.strip(), UNUSED_TOKEN)
         code, out, err = run_cli(capsys, "--home", str(home), "sync", "PK", "--json")
         assert code == 0, err
         [result] = json.loads(out)
@@ -115,7 +115,7 @@ def test_a_cosignature_whose_answer_is_lost_is_owed_and_sent_again(tmp_path: Pat
     # so it owes it, and the next sync sends it again (PK takes the same cosignature twice without harm).
     with Node.init(tmp_path / "pk", "PK") as pk, Node.init(tmp_path / "ir", "IR") as ir:
         import_file(pk, "ucdp", UCDP_SAMPLE)
-        add_peer(pk.db, "IR", "http://127.0.0.1:9", ir.signer.vkey, "unused")
+        add_peer(pk.db, "IR", "http://127.0.0.1:9", ir.signer.vkey, UNUSED_TOKEN)
         real = create_app(pk.settings)
         drop = [True]
 
@@ -181,7 +181,7 @@ def test_the_dashboards_log_api_shows_the_cosignature_owed_to_a_peer_until_it_is
             "name": "PK", "party": "PK", "origin": pk.settings.origin, "size": 37, "leaves": 37, "split_views": 0,
         }  # fmt: skip
         # PK registers IR: the next sync delivers the cosignature, and nothing is owed any more
-        add_peer(pk.db, "IR", "http://127.0.0.1:9", ir.signer.vkey, "unused")
+        add_peer(pk.db, "IR", "http://127.0.0.1:9", ir.signer.vkey, UNUSED_TOKEN)
         assert sync_peer(ir, get_peer(ir.db, "PK")).cosigned
         [peer] = _dashboard_peers(ir)
         assert peer["cosignature_owed"] is None

@@ -21,7 +21,7 @@ from sarhad.log.verify import verify_log
 from sarhad.node import Node
 from sarhad.store.incidents import count_incidents
 from sarhad.web.auth import create_token, revoke_token
-from tests.conftest import UCDP_SAMPLE
+from tests.conftest import UCDP_SAMPLE, UNUSED_TOKEN
 from tests.web.conftest import serving
 
 
@@ -86,7 +86,7 @@ def test_a_publisher_with_other_peers_but_not_us_refuses_the_cosignature_and_kee
     with Node.init(tmp_path / "pk", "PK") as pk, Node.init(tmp_path / "ir", "IR") as ir:
         import_file(pk, "ucdp", UCDP_SAMPLE)
         with Node.init(tmp_path / "af", "AF") as af:
-            add_peer(pk.db, "AF", "http://127.0.0.1:9", af.signer.vkey, "unused")
+            add_peer(pk.db, "AF", "http://127.0.0.1:9", af.signer.vkey, UNUSED_TOKEN)
         with serving(pk) as pk_url:
             add_peer(ir.db, "PK", pk_url, pk.signer.vkey, create_token(pk.db, "ir", "peer", "IR"))
             result = sync_peer(ir, get_peer(ir.db, "PK"))
@@ -222,7 +222,7 @@ def test_synced_records_that_disagree_with_each_other_alert_as_written_together(
     other = Node.init(tmp_path / "ir-pieces", "IR")
     try:
         add_rule(other.db, Rule(name="disagrees", disagrees=True))
-        add_peer(pk.db, "IR-pieces", "http://127.0.0.1:9", other.signer.vkey, "unused")
+        add_peer(pk.db, "IR-pieces", "http://127.0.0.1:9", other.signer.vkey, UNUSED_TOKEN)
         add_peer(other.db, "PK", get_peer(ir.db, "PK").url, pk.signer.vkey, create_token(pk.db, "ir2", "peer", "IR"))
         sync_peer(other, get_peer(other.db, "PK"), checker=checker)
         assert len({a.incident_id for a in list_alerts(other.db)} & {pk_id, ucdp_id}) == 1
@@ -293,7 +293,7 @@ def test_sync_into_a_postgresql_node_keeps_the_frontier(tmp_path: Path, pg_schem
         import_file(pk, "ucdp", UCDP_SAMPLE)
         with serving(pk) as pk_url:
             add_peer(ir.db, "PK", pk_url, pk.signer.vkey, create_token(pk.db, "ir", "peer", "IR"))
-            add_peer(pk.db, "IR", "http://127.0.0.1:9", ir.signer.vkey, "unused")
+            add_peer(pk.db, "IR", "http://127.0.0.1:9", ir.signer.vkey, UNUSED_TOKEN)
             assert sync_peer(ir, get_peer(ir.db, "PK"), checker=checker).objects == 37
             _publish_note(pk, 4)
             assert sync_peer(ir, get_peer(ir.db, "PK")).entries == 1

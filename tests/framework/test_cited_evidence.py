@@ -32,7 +32,7 @@ from sarhad.log.note import Signer
 from sarhad.node import Node
 from sarhad.store.schema import migrate
 from sarhad.web.auth import create_token
-from tests.conftest import run_cli
+from tests.conftest import UNUSED_TOKEN, run_cli
 from tests.web.conftest import running, serving
 
 SECRET = "Account of the joint operation at Taftan"
@@ -306,7 +306,7 @@ def test_the_dashboard_report_shows_a_principal_the_evidence_of_indicator_values
     red = add_evidence(node, "https://example.org/taftan", "document", title=SECRET, tlp="RED")
     clear = add_evidence(node, "https://example.org/minutes", "document", title="Published minutes", tlp="CLEAR")
     record_indicator(node, "I-04.1", "2026Q1", 2, evidence=[red["code"], clear["code"]])
-    add_peer(node.db, "IR", "http://127.0.0.1:9", Signer.generate("sarhad.ir/log").vkey, "unused")  # a party
+    add_peer(node.db, "IR", "http://127.0.0.1:9", Signer.generate("sarhad.ir/log").vkey, UNUSED_TOKEN)  # a party
     own = create_token(node.db, "val", "viewer", "PK")
     other = create_token(node.db, "liaison", "viewer", "IR")
     with running(node) as (base, _server, _thread), httpx.Client(base_url=base, timeout=60) as client:

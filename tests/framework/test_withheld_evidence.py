@@ -19,7 +19,7 @@ from sarhad.framework.ops import add_evidence, assess, init_template, open_dispu
 from sarhad.log.note import Signer
 from sarhad.node import Node
 from sarhad.web.auth import create_token
-from tests.conftest import run_cli
+from tests.conftest import UNUSED_TOKEN, run_cli
 from tests.web.conftest import running, serving
 
 SECRET = "Account of the joint operation at Taftan"
@@ -141,7 +141,7 @@ def test_the_api_and_the_report_show_a_principal_the_evidence_it_may_not_read_as
     red, clear = _dispute_citing_red_evidence(node)
     own = create_token(node.db, "val", "viewer", "PK")
     other = create_token(node.db, "liaison", "viewer", "IR")
-    add_peer(node.db, "IR", "http://127.0.0.1:9", Signer.generate("sarhad.ir/log").vkey, "unused")  # a party
+    add_peer(node.db, "IR", "http://127.0.0.1:9", Signer.generate("sarhad.ir/log").vkey, UNUSED_TOKEN)  # a party
     with running(node) as (base, _server, _thread), httpx.Client(base_url=base, timeout=60) as client:
 
         def get(path: str, token: str, **params: str) -> httpx.Response:

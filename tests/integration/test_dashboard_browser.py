@@ -29,7 +29,7 @@ from sarhad.model.incident import Incident, Perpetrator, Place, incident_id
 from sarhad.monitor.rules import Rule, add_rule
 from sarhad.node import Node
 from sarhad.web.auth import create_token
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, browser_context
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, UNUSED_TOKEN, browser_context
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 ARGS = CHROMIUM_ARGS
@@ -316,7 +316,7 @@ def test_the_framework_panel_shows_evidence_the_principal_may_not_read_as_withhe
         red = add_evidence(node, "https://example.org/taftan", "document", title="Taftan account", tlp="RED")
         clear = add_evidence(node, "https://example.org/minutes", "document", title="Published minutes", tlp="CLEAR")
         open_dispute(node, "C-04", "2026Q1", "Meetings held", "Two were held.", evidence=[red["code"], clear["code"]])
-        add_peer(node.db, "IR", "http://127.0.0.1:9", Signer.generate("sarhad.ir/log").vkey, "unused")
+        add_peer(node.db, "IR", "http://127.0.0.1:9", Signer.generate("sarhad.ir/log").vkey, UNUSED_TOKEN)
         liaison = create_token(node.db, "liaison", "viewer", "IR")
         row = node.db.fetchone("SELECT sha256 FROM objects WHERE id = ?", (red["id"],))
         assert row is not None
@@ -538,7 +538,7 @@ def test_the_log_panel_shows_the_latest_cosigned_checkpoint_when_the_newest_is_n
 
     ir = Signer.generate("sarhad.ir/log")
     with Node.open(load_settings(server["home"])) as node:
-        add_peer(node.db, "IR", "http://127.0.0.1:9", ir.vkey, "unused")
+        add_peer(node.db, "IR", "http://127.0.0.1:9", ir.vkey, UNUSED_TOKEN)
         cp = node.log.latest_checkpoint()
         assert cp is not None and cp.note is not None
         with node.db.transaction():

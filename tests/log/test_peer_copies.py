@@ -22,7 +22,7 @@ from sarhad.log.note import Signer, parse_note
 from sarhad.log.peer_copies import _frontier, verify_peer_copies
 from sarhad.node import Node
 from sarhad.web.auth import create_token
-from tests.conftest import UCDP_SAMPLE, run_cli, write_ucdp
+from tests.conftest import UCDP_SAMPLE, UNUSED_TOKEN, run_cli, write_ucdp
 from tests.web.conftest import running, serving
 
 PARAMS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
@@ -322,7 +322,8 @@ def test_peer_add_refuses_a_log_another_name_holds_under_another_party_and_chang
 ) -> None:
     pk, ir = synced
     home = ("--home", str(ir.settings.home))
-    again = ("peer", "add", "pk2", "http://127.0.0.1:1", "--vkey", pk.signer.vkey, "--token", "t", "--party", "PK-B")
+    again = ("peer", "add", "pk2", "http://127.0.0.1:1", "--vkey", pk.signer.vkey,
+             "--token", UNUSED_TOKEN, "--party", "PK-B")  # fmt: skip
 
     def state() -> object:
         return (
@@ -446,16 +447,16 @@ def test_a_name_that_holds_a_copy_keeps_its_logs_key_and_party(synced: tuple[Nod
     other = Node.init(ir.settings.home.parent / "other", "PK")
     try:
         with pytest.raises(InvalidInput, match=r"peer name 'PK' holds a copy of the log of key .* \(party PK\)"):
-            add_peer(ir.db, "PK", "http://127.0.0.1:1", other.signer.vkey, "token")
+            add_peer(ir.db, "PK", "http://127.0.0.1:1", other.signer.vkey, UNUSED_TOKEN)
         with pytest.raises(InvalidInput, match=r"cannot take the key .* \(party PK-B\)"):
-            add_peer(ir.db, "PK", "http://127.0.0.1:1", pk.signer.vkey, "token", "PK-B")
+            add_peer(ir.db, "PK", "http://127.0.0.1:1", pk.signer.vkey, UNUSED_TOKEN, "PK-B")
         remove_peer(ir.db, "PK")
         with pytest.raises(InvalidInput, match=r"peer name 'PK' holds a copy of the log"):
-            add_peer(ir.db, "PK", "http://127.0.0.1:1", other.signer.vkey, "token")
+            add_peer(ir.db, "PK", "http://127.0.0.1:1", other.signer.vkey, UNUSED_TOKEN)
     finally:
         other.close()
     # The same log and party: the removed name takes its copy back; the URL and token may change.
-    add_peer(ir.db, "PK", "http://127.0.0.1:2", pk.signer.vkey, "token")
+    add_peer(ir.db, "PK", "http://127.0.0.1:2", pk.signer.vkey, UNUSED_TOKEN)
     assert list_removed_peers(ir.db) == [] and get_peer(ir.db, "PK").url == "http://127.0.0.1:2"
     assert verify_peer_copies(ir.db)[0].leaves == 40
 
@@ -465,7 +466,7 @@ def test_removing_a_peer_that_is_not_registered_is_refused(tmp_path: Path, capsy
         with pytest.raises(NotFound, match=r"no peer 'PK' \(registered: none\)"):
             remove_peer(ir.db, "PK")
         # A peer that never synced leaves nothing behind.
-        add_peer(ir.db, "PK", "http://127.0.0.1:1", ir.signer.vkey, "token")
+        add_peer(ir.db, "PK", "http://127.0.0.1:1", ir.signer.vkey, UNUSED_TOKEN)
         assert remove_peer(ir.db, "PK") is None
         assert list_peers(ir.db) == [] and list_removed_peers(ir.db) == []
         code, _out, err = run_cli(capsys, "--home", str(ir.settings.home), "peer", "remove", "PK")
@@ -567,8 +568,11 @@ def test_a_checkpoint_beyond_the_copy_signed_by_a_key_not_held_is_counted_as_not
     assert (peer["checkpoints"], peer["checkpoints_beyond_copy"], peer["checkpoints_key_not_held"]) == (0, 1, 2)
     text = " ".join(err.split())
     assert f"warning: peer PK: 2 checkpoints of the copy (1 of them beyond it) are signed by {old}" in text
-    code, out, err = run_cli(capsys, "--home", str(ir.settings.home), "peer", "former-key", "PK", "--vkey", former.vkey)
-    assert code == 0 and f"recorded {old} as a former key" in out, err
+    code, out, err = run_cli(
+        capsys, "--home", str(ir.settings.home), "peer", "former-key", "PK", "--vkey", former.vkey, "--json"
+    )  # for scripts: what was recorded, and how many checkpoints of the copy it signs
+    assert code == 0, err
+    assert json.loads(out) == {"name": "PK", "key": old, "vkey": former.vkey, "checkpoints_signed": 2}
     code, out, err = _verify(capsys, ir, "--json")
     assert code == 0, err
     peer = json.loads(out)["peers"]["PK"]

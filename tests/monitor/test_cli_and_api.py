@@ -12,6 +12,7 @@ import pytest
 from sarhad.config import load_settings
 from sarhad.node import Node
 from sarhad.web.auth import create_token
+from tests.conftest import UNUSED_TOKEN
 from tests.conftest import run_cli as run
 from tests.monitor.test_evaluate import make
 
@@ -149,7 +150,7 @@ def test_dashboard_alerts_total_counts_only_the_alerts_the_principal_may_read(an
     from tests.web.conftest import serving
 
     node = any_node
-    add_peer(node.db, "IR", "http://127.0.0.1:9", Signer.generate("sarhad.ir/log").vkey, "unused")  # a party
+    add_peer(node.db, "IR", "http://127.0.0.1:9", Signer.generate("sarhad.ir/log").vkey, UNUSED_TOKEN)  # a party
     add_rule(node.db, Rule(name="near", near_border_km=10))
     marked = {
         "clear": make("clear"),

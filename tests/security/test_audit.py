@@ -18,7 +18,7 @@ from sarhad.log.note import Signer, Verifier
 from sarhad.log.verify import verify_log
 from sarhad.node import Node
 from sarhad.web.auth import create_token
-from tests.conftest import UCDP_SAMPLE
+from tests.conftest import UCDP_SAMPLE, UNUSED_TOKEN
 from tests.security.conftest import in_process
 
 
@@ -116,7 +116,9 @@ def test_token_peer_and_rule_changes_through_the_cli_are_audited_without_the_tok
     assert main(["--home", home, "token", "create", "--principal", "ir-node", "--role", "peer", "--party", "IR"]) == 0
     token = capsys.readouterr().out.strip().splitlines()[-1]
     vkey = Signer.generate("sarhad.ir/log").vkey
-    assert main(["--home", home, "peer", "add", "IR", "http://127.0.0.1:9", "--vkey", vkey, "--token", "t"]) == 0
+    assert (
+        main(["--home", home, "peer", "add", "IR", "http://127.0.0.1:9", "--vkey", vkey, "--token", UNUSED_TOKEN]) == 0
+    )
     assert main(["--home", home, "token", "revoke", "--principal", "ir-node"]) == 0
     capsys.readouterr()
     assert main(["--home", home, "audit", "list", "--json"]) == 0

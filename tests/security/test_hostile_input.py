@@ -29,6 +29,7 @@ from sarhad.log.note import Signer, Verifier, open_note, parse_note
 from sarhad.model.incident import Incident, Place, incident_id
 from sarhad.node import Node
 from sarhad.web.auth import create_token
+from tests.conftest import UNUSED_TOKEN
 from tests.security.conftest import in_process
 
 ORIGIN = "example.org/hostile"
@@ -213,7 +214,7 @@ def test_check_proof_documents_with_one_edit_are_refused_with_a_message_and_no_t
 
 def test_witness_requests_with_one_edit_are_answered_4xx_never_5xx(node: Node) -> None:
     peer_signer = Signer.from_seed("sarhad.ir/log", hashlib.sha256(b"ir").digest())
-    add_peer(node.db, "IR", "http://127.0.0.1:9", peer_signer.vkey, "unused")
+    add_peer(node.db, "IR", "http://127.0.0.1:9", peer_signer.vkey, UNUSED_TOKEN)
     token = create_token(node.db, "ir-node", "peer", "IR")
     leaves = [hashlib.sha256(bytes([0, i])).digest() for i in range(3)]
     from sarhad.log.merkle import tree_hash

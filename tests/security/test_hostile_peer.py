@@ -22,6 +22,7 @@ from sarhad.exchange.sync import sync_peer
 from sarhad.node import Node
 from sarhad.web.app import create_app
 from sarhad.web.auth import create_token
+from tests.conftest import UNUSED_TOKEN
 from tests.monitor.test_evaluate import make
 from tests.web.conftest import running
 
@@ -67,7 +68,7 @@ def test_a_malformed_consistency_proof_is_refused_naming_the_peer_and_nothing_is
     with Node.init(tmp_path / "ir", "IR") as ir, Node.init(tmp_path / "pk", "PK") as pk:
         ir.publish([make("ir-1", party="IR"), make("ir-2", party="IR")])
         token = create_token(ir.db, "pk-node", "peer", "PK")
-        add_peer(ir.db, "PK", "http://127.0.0.1:9", pk.signer.vkey, "unused")  # IR accepts PK's cosignatures
+        add_peer(ir.db, "PK", "http://127.0.0.1:9", pk.signer.vkey, UNUSED_TOKEN)  # IR accepts PK's cosignatures
         proof: dict[str, Any] = {}
         with serving_with_proof(ir, proof) as (url, proof):
             add_peer(pk.db, "IR", url, ir.signer.vkey, token)

@@ -22,6 +22,7 @@ from sarhad.exchange.sync import SyncResult
 from sarhad.framework.ops import assess, record_indicator
 from sarhad.model.figures import Figure
 from sarhad.web.auth import create_token
+from tests.conftest import UNUSED_TOKEN
 from tests.monitor.test_evaluate import make
 from tests.node_pair import Pair, pk_and_ir, refused_apart, report_bytes
 from tests.web.conftest import serving
@@ -55,7 +56,7 @@ def nodes(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Nodes]:
     PK's cosignatures). On PostgreSQL each node has a schema of its own."""
     with pk_and_ir(tmp_path, request, framework="pk-ir-2025") as (pk, ir), serving(ir) as ir_url:
         add_peer(pk.db, "IR", ir_url, ir.signer.vkey, create_token(ir.db, "pk", "peer", "PK"))
-        add_peer(ir.db, "PK", "http://127.0.0.1:9", pk.signer.vkey, "unused")
+        add_peer(ir.db, "PK", "http://127.0.0.1:9", pk.signer.vkey, UNUSED_TOKEN)
         yield Nodes(pk, ir)
 
 

@@ -16,6 +16,7 @@ from sarhad.monitor.alerts import list_alerts
 from sarhad.monitor.rules import Rule, add_rule
 from sarhad.node import Node
 from sarhad.web.auth import create_token
+from tests.conftest import UNUSED_TOKEN
 from tests.web.conftest import Served, serving
 
 
@@ -78,7 +79,7 @@ def _request(old: int, proof: list[bytes], note: str) -> bytes:
 
 def test_witness_add_checkpoint_status_codes(served: Served) -> None:
     signer = Signer.generate("sarhad.ir/log")
-    add_peer(served.node.db, "IR", "http://127.0.0.1:9", signer.vkey, "t")
+    add_peer(served.node.db, "IR", "http://127.0.0.1:9", signer.vkey, UNUSED_TOKEN)
     tree = MemoryTree([bytes([i]) * 32 for i in range(8)])
     cp4 = Checkpoint("sarhad.ir/log", 4, tree.root(4)).sign(signer).note or ""
     cp8 = Checkpoint("sarhad.ir/log", 8, tree.root(8)).sign(signer).note or ""

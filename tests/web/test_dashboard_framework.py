@@ -9,6 +9,7 @@ from sarhad.framework.ops import add_evidence, assess, init_template
 from sarhad.log.note import Signer
 from sarhad.node import Node
 from sarhad.web.auth import create_token
+from tests.conftest import UNUSED_TOKEN
 from tests.web.conftest import running
 
 
@@ -41,7 +42,7 @@ def test_the_panel_and_the_report_use_only_what_the_principal_may_read(any_node:
     assess(node, "C-06", "2026Q2", 1, "A draft not yet agreed inside PK.", state="draft")  # TLP:RED by default
     own = create_token(node.db, "val", "viewer", "PK")
     other = create_token(node.db, "liaison", "viewer", "IR")
-    add_peer(node.db, "IR", "http://127.0.0.1:9", Signer.generate("sarhad.ir/log").vkey, "unused")
+    add_peer(node.db, "IR", "http://127.0.0.1:9", Signer.generate("sarhad.ir/log").vkey, UNUSED_TOKEN)
     with running(node) as (base, _server, _thread), httpx.Client(base_url=base, timeout=60) as client:
 
         def get(path: str, token: str, **params: str) -> httpx.Response:

@@ -9,6 +9,7 @@ from sarhad.exchange.refused import record_refused
 from sarhad.log.note import Signer
 from sarhad.node import Node
 from sarhad.web.auth import create_token
+from tests.conftest import UNUSED_TOKEN
 from tests.log.helpers import publish_notes
 from tests.web.conftest import serving
 
@@ -18,7 +19,7 @@ def test_the_log_panel_names_the_latest_cosigned_checkpoint_when_the_newest_is_n
     still says the log was cosigned up to size 2, by IR's log (peer IR, party IR), and when."""
     node = any_node
     ir = Signer.generate("sarhad.ir/log")
-    add_peer(node.db, "IR", "http://127.0.0.1:9", ir.vkey, "unused")
+    add_peer(node.db, "IR", "http://127.0.0.1:9", ir.vkey, UNUSED_TOKEN)
     publish_notes(node, 0, 2)
     cp = node.log.latest_checkpoint()
     assert cp is not None and cp.note is not None and cp.size == 2
@@ -54,8 +55,8 @@ def test_the_log_panel_counts_each_peers_refused_entries_and_evidence_held(any_n
     """PK refused two of IR's entries and holds one piece of evidence against IR, none against AF: the log
     panel's answer counts them per peer, for any principal that may see the panel."""
     node = any_node
-    add_peer(node.db, "IR", "http://127.0.0.1:9", Signer.generate("sarhad.ir/log").vkey, "unused")
-    add_peer(node.db, "AF", "http://127.0.0.1:9", Signer.generate("sarhad.af/log").vkey, "unused")
+    add_peer(node.db, "IR", "http://127.0.0.1:9", Signer.generate("sarhad.ir/log").vkey, UNUSED_TOKEN)
+    add_peer(node.db, "AF", "http://127.0.0.1:9", Signer.generate("sarhad.af/log").vkey, UNUSED_TOKEN)
     stamp = "2026-03-01T10:00:00.000Z"
     refused = [
         (4, "incident--a", stamp, "0" * 64, "reported_by is 'PK', this node's party", "{}"),

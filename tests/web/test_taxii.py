@@ -12,7 +12,7 @@ from sarhad.canonical import canonical_text
 from sarhad.importer import import_file
 from sarhad.node import Node
 from sarhad.web.auth import create_token
-from tests.conftest import UCDP_SAMPLE
+from tests.conftest import UCDP_SAMPLE, UNUSED_TOKEN
 from tests.web.conftest import TAXII, Served, serving
 
 ROOT = "/taxii2/sarhad"
@@ -147,7 +147,7 @@ def test_tlp_decides_what_each_principal_reads(served: Served) -> None:
     from sarhad.exchange.peers import add_peer
     from sarhad.log.note import Signer
 
-    add_peer(db, "IR", "http://127.0.0.1:9", Signer.generate("sarhad.ir/log").vkey, "t")
+    add_peer(db, "IR", "http://127.0.0.1:9", Signer.generate("sarhad.ir/log").vkey, UNUSED_TOKEN)
     assert visible("peer") == {ids[0], ids[1], ids[3]}
     # The log still shows the withheld RED object's envelope.
     index = served.node.log.find_object(ids[2])
