@@ -43,7 +43,7 @@ from sarhad.prepare import (
     Preparer,
     restamp,
 )
-from sarhad.store.db import Database, open_database, sqlite_path
+from sarhad.store.db import Database, open_database, shown_url, sqlite_path
 from sarhad.store.derivations import remember
 from sarhad.store.raw_rows import HeaderIds, raw_row
 from sarhad.store.schema import migrate
@@ -364,6 +364,21 @@ class Publisher:
         self._deltas.write(self._node.db)
 
 
+def _holds_a_node(db: Database) -> str:
+    """Why ``Node.init`` refuses ``db``, naming it (never a password) and what to do instead."""
+    if db.dialect == "sqlite":
+        where = f"the SQLite database {sqlite_path(db.url)}"
+        own = "another file: --db sqlite:///PATH, or no --db for the file in the new home"
+    else:
+        base, _, _ = shown_url(db.url).partition("?")
+        where = f"the PostgreSQL schema {db.schema or 'public'} of {base}"
+        own = "another schema: --db 'postgresql://…?schema=NAME'"
+    return (
+        f"{where} already holds a sarhad node: to use that node, run sarhad with the --home of that node (where"
+        f" its sarhad.toml and node.key are); for a new node, give it a database of its own ({own})"
+    )
+
+
 class Node:
     """A party's node: settings, database, signing key and log. Use :meth:`init` or :meth:`open`."""
 
@@ -413,9 +428,7 @@ class Node:
             db = open_database(settings.database_url)
             try:
                 if db.fetchone(_HAS_OBJECTS[db.dialect]) is not None:
-                    raise ConfigError(
-                        "the database already holds a sarhad node; give each node its own database (or schema)"
-                    )
+                    raise ConfigError(_holds_a_node(db))
                 signer.write_key_file(settings.key_path)
                 write_settings(settings)
                 migrate(db)  # last: a failure before leaves no table, and migrate itself is one transaction

@@ -119,8 +119,19 @@ def test_init_onto_a_database_that_holds_a_node_leaves_no_home(
     db = db_args or ("--db", f"sqlite:///{any_home / 'sarhad.db'}")
     second = tmp_path / "second" / "pk"
     code, _, err = run(capsys, "--home", str(second), "init", "--party", "PK", *db)
-    assert code == 1 and "the database already holds a sarhad node" in err
+    if db_args:  # named by its schema and its server, and what to do about it
+        schema = db[1].partition("?schema=")[2]
+        assert code == 1 and f"the PostgreSQL schema {schema} of {db[1].partition('?')[0]} already holds" in err, err
+    else:
+        assert code == 1 and f"the SQLite database {any_home / 'sarhad.db'} already holds a sarhad node" in err, err
+    assert "--home of that node" in err and "a database of its own" in err, err
     assert not (tmp_path / "second").exists()
+    if db_args:  # a password in the URL is not shown (the test server trusts any: the URL opens)
+        user, _, host = db[1].partition("://")[2].partition("@")
+        code, _, err = run(capsys, "--home", str(second), "init", "--party", "PK", "--db", f"postgresql://{user}:"
+                           f"s3cret-pw@{host}")  # fmt: skip
+        assert code == 1 and "s3cret-pw" not in err and f"of postgresql://{user}:***@" in err, err
+        assert not (tmp_path / "second").exists()
     code, out, _ = run(capsys, "--home", str(any_home), "stats", "--json")
     assert code == 0 and json.loads(out)["incidents"] == 37  # the first node is untouched
 
