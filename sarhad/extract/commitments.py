@@ -322,6 +322,13 @@ def _drop_restated_headlines(out: list[dict[str, Any]], article: Article) -> lis
     return kept
 
 
+# ", the Ministry of Interior said …", ", a spokesman told reporters": the reporting clause after a commitment; not
+# the verb as an adjective after an article, a possessive or "with" ("with added patrols", "the announced zone")
+_SAYER = re.compile(
+    r",\s+(?:[\w'\u2019\-]+,?\s+){0,8}?"
+    r"(?<!\bthe )(?<!\bThe )(?<!\ba )(?<!\ban )(?<!\bwith )(?<!\bits )(?<!\btheir )(?<!\bnewly )"
+    r"(?:said|told|announced|added)\b.*$"
+)
 # ", and intelligence on militant movements" before another cue: that cue's subject
 _NEXT_SUBJECT = re.compile(r",\s+(?:and|while|but)\s+(?:[\w'\u2019\-]+\s+){0,6}?[\w'\u2019\-]+\s*$")
 # "will be formed", "is to be held": the subject is what is planned, not who plans it
@@ -366,7 +373,7 @@ def _emit(
     body = re.sub(r"^(?:to|that|on|of)\s+", "", body)
     body = re.sub(r"\s+and(?:\s+(?:renewed|reaffirmed|also))?$", "", body)
     # "…, the Ministry of Interior said after a meeting …": who reported it, not what was agreed
-    body = re.sub(r",\s+(?:[\w'\u2019\-]+,?\s+){0,8}?(?:said|told|announced|added)\b.*$", "", body)
+    body = _SAYER.sub("", body)
     # "set up a joint border commission that [will meet every three months]": the next cue's clause
     body = re.sub(r",?\s+(?:that|which|who)$", "", body)
     # "… by mid-2026, and Pakistan [will export …]": the next clause's subject is not part of this one
