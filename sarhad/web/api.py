@@ -142,6 +142,13 @@ def _incident_from_json(data: dict[str, Any], party: str) -> Incident:
             check_recipient(reference)
     except InvalidInput as exc:
         raise FieldError("recipients", str(exc)) from None
+    date_end = _field(data, "date_end", str) or date_start
+    if date_end < date_start:  # both are YYYY-MM-DD (the body schema), so text order is date order
+        raise FieldError("date_end", f"date_end {date_end} is before date_start {date_start}")
+    try:
+        where = Place(**place)  # Publisher.add fills a missing distance to the border
+    except InvalidInput as exc:  # latitude without longitude: the form names the place
+        raise FieldError("place", f"place: {exc}") from None
     try:
         return Incident(
             id=incident_id("party", party, source_id),
@@ -149,9 +156,9 @@ def _incident_from_json(data: dict[str, Any], party: str) -> Incident:
             dataset="party",
             source_id=source_id,
             date_start=date_start,
-            date_end=_field(data, "date_end", str) or date_start,
+            date_end=date_end,
             date_precision=_field(data, "date_precision", str) or "day",
-            place=Place(**place),  # Publisher.add fills a missing distance to the border
+            place=where,
             attack_types=tuple(_field(data, "attack_types", list) or ()),
             target_types=tuple(_field(data, "target_types", list) or ()),
             weapon_types=tuple(_field(data, "weapon_types", list) or ()),

@@ -13,6 +13,8 @@ Routes (:func:`routes`):
 * ``GET /api/dashboard/clusters`` and ``GET /api/dashboard/clusters/{id}``: the joint picture (reconciliation's
   clusters as the principal may read them), :mod:`sarhad.web.clusters`.
 * ``POST /api/dashboard/rules``, ``DELETE /api/dashboard/rules/{name}``: manage alert rules (analyst or admin).
+* ``GET /api/dashboard/codes``: the report form's code lists (:mod:`sarhad.web.reportform`); the form posts to
+  ``POST /api/incidents``, and ``GET /api/dashboard/incidents/{id}`` gives an own record as the body that corrects it.
 * ``GET /api/dashboard/report?quarter=YYYY-Qn``: the framework's quarterly report (HTML), written from the
   records and incidents the principal may read.
 * ``GET /api/stream``: server-sent events (``text/event-stream``): ``incident``, ``alert``, ``alert_update`` and
@@ -56,8 +58,8 @@ from sarhad.monitor.counterparts import Facts, counterparts
 from sarhad.monitor.rules import Rule, add_rule, check_rule_targets, list_rules, remove_rule
 from sarhad.monitor.stream import Broadcaster, Event, Watcher, frames, sequences
 from sarhad.store.db import Database
-from sarhad.store.incidents import Filters
-from sarhad.web import clusters
+from sarhad.store.incidents import Filters, load_incident
+from sarhad.web import clusters, reportform
 from sarhad.web.context import (
     Context,
     FieldError,
@@ -261,6 +263,12 @@ async def incident(request: Request) -> Response:
         extra = {"name": body.get("name"), "description": body.get("description"), "recipients": ext.get("recipients")}
     cluster = ctx.db.fetchone("SELECT cluster_id FROM reconcile_members WHERE incident_id = ?", (wanted,))
     extra["cluster_id"] = str(cluster[0]) if cluster else None  # the joint picture's cluster (this one is read)
+    # how many versions of it this node keeps, and for a record the principal may correct from the report form
+    # (its party's own report), that record as the form's body (sarhad.web.reportform)
+    held = ctx.db.fetchone("SELECT COUNT(*) FROM objects WHERE id = ?", (wanted,))
+    extra["version"] = int(held[0]) if held else 1
+    own = load_incident(ctx.db, wanted)
+    extra["report"] = reportform.report_body(own) if reportform.correctable(own, principal, ctx.party) else None
     return _json({"incident": {**row, **extra}, "versions": versions, "alerts": alerts})
 
 
@@ -645,6 +653,7 @@ def api_routes() -> list[BaseRoute]:
         Route("/api/dashboard/report", naming_the_field(report, takes=("quarter",))),
         Route("/api/dashboard/layers", naming_the_field(layers, takes=())),
         *clusters.routes(),
+        *reportform.routes(),
         Route("/api/stream", naming_the_field(stream, takes=())),
     ]
 

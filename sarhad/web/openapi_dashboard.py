@@ -169,6 +169,19 @@ _RULE: Final = {
     "properties": {"name": _STRING, "conditions": {"type": "array", "items": _STRING}},
 }
 
+_CODE_LISTS: Final = (
+    "attack_types",
+    "target_types",
+    "weapon_types",
+    "date_precisions",
+    "geo_precisions",
+    "tlp_levels",
+    "measures",
+    "categories",
+    "attributions",
+)
+"""The report form's plain code lists (:mod:`sarhad.web.reportform`)."""
+
 _CHECKPOINT_SEEN: Final = {
     "size": _INT,
     "root": _TEXT,
@@ -350,13 +363,26 @@ def paths() -> dict[str, Any]:
                             "properties": {
                                 "incident": {
                                     **_ROW,
-                                    "required": [*_ROW["required"], "cluster_id"],
+                                    "required": [*_ROW["required"], "cluster_id", "version", "report"],
                                     "properties": {
                                         **_ROW["properties"],
                                         "name": _TEXT,
                                         "description": _TEXT,
                                         "recipients": {"type": "array", "nullable": True, "items": _STRING},
                                         "cluster_id": _TEXT,
+                                        "version": {
+                                            "type": "integer",
+                                            "minimum": 1,
+                                            "description": "how many versions of the record this node keeps",
+                                        },
+                                        "report": {
+                                            "type": "object",
+                                            "nullable": True,
+                                            "description": "the record as the body of POST /api/incidents that"
+                                            " corrects it (same source_id), when the principal may correct it: one"
+                                            " of the node's party's own reports and a principal who may write;"
+                                            " null otherwise",
+                                        },
                                     },
                                 },
                                 "versions": {"type": "array", "items": {"type": "object"}},
@@ -369,6 +395,52 @@ def paths() -> dict[str, Any]:
                 },
             }
         },
+        "/api/dashboard/codes": _get(
+            "The report form's code lists: GTD attack, target and weapon types, date and place precisions, TLP"
+            " levels, figure measures and categories, attributions, the gazetteer's provinces and districts and the"
+            " alias registry's armed groups",
+            _json(
+                "the code lists",
+                {
+                    "type": "object",
+                    "required": [*_CODE_LISTS, "provinces", "districts", "groups"],
+                    "properties": {
+                        **{name: {"type": "array", "items": _STRING} for name in _CODE_LISTS},
+                        "provinces": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["code", "name", "country"],
+                                "properties": {"code": _STRING, "name": _STRING, "country": _STRING},
+                            },
+                        },
+                        "districts": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["name", "kind", "country", "admin1_code", "lat", "lon"],
+                                "properties": {
+                                    "name": _STRING,
+                                    "kind": _STRING,
+                                    "country": _STRING,
+                                    "admin1_code": _STRING,
+                                    "lat": {"type": "number"},
+                                    "lon": {"type": "number"},
+                                },
+                            },
+                        },
+                        "groups": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["name", "short"],
+                                "properties": {"name": _STRING, "short": _TEXT},
+                            },
+                        },
+                    },
+                },
+            ),
+        ),
         "/api/dashboard/alerts": _get(
             "The newest alerts on incidents the principal may read",
             _json(
