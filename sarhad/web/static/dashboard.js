@@ -114,6 +114,8 @@
     $("#alert-list").innerHTML = "";
     $("#alert-count").textContent = "0";
     $("#detail").innerHTML = EMPTY_DETAIL;
+    $("#report-open").hidden = true;
+    clearReport();
   }
   $("#login-form").addEventListener("submit", async (ev) => {
     ev.preventDefault();
@@ -508,9 +510,15 @@
       (inc.cluster_id ? `<p><button class="btn ghost small" type="button" id="to-cluster" data-id="${esc(inc.cluster_id)}">Joint picture of this incident</button></p>` : "");
     $("#detail").innerHTML = head + desc + `<table data-testid="versions"><thead><tr><th>Party</th><th>Date</th><th>Perpetrator</th><th class="num">Killed</th></tr></thead><tbody>${rows}</tbody></table>` +
       `<h2 style="margin:10px 0 4px">Disagreements</h2>` + verdict + alerts + `<p class="muted hash">${esc(inc.id)} · TLP:${esc(inc.tlp)}` +
-      (inc.recipients && inc.recipients.length ? ` <span data-testid="recipients">for ${inc.recipients.map(esc).join(", ")}</span>` : "") + `</p>`;
+      (inc.recipients && inc.recipients.length ? ` <span data-testid="recipients">for ${inc.recipients.map(esc).join(", ")}</span>` : "") +
+      ` · <span data-testid="version">version ${esc(inc.version)}</span></p>` +
+      // the server sends the body that corrects it only for the party's own reports, to a principal who may write
+      (inc.report ? `<p><button class="btn ghost small" type="button" id="correct">Correct this report</button></p>` : "");
     const link = $("#to-cluster");
     if (link) link.addEventListener("click", () => showCluster(link.dataset.id));
+    const correct = $("#correct");
+    if (correct) correct.addEventListener("click", () => openReport(inc.report, inc.id));
+    return d;
   }
 
   // -- joint picture: reconciliation's clusters (it follows the filters, the toggle and the live stream) ------
@@ -1154,6 +1162,373 @@
     setTimeout(() => { if (state.live === ctrl) connectStream(true); }, 1000);
   }
 
+  // -- the report form: an analyst reports (and corrects) the party's own incidents ---------------------------
+  // The form posts the JSON API's body (POST /api/incidents, the schema NEW_INCIDENT): the server checks it and
+  // names the field it refuses (error.field), and the page shows its message next to that field, with everything
+  // typed kept. Giving the same reference again is a correction: the record's next version. "Correct this report"
+  // in the detail (the server offers it only for the node's party's own reports, and only to a principal who may
+  // write) fills the form with the record as the body that restates it. The code lists (GTD types, the gazetteer's
+  // provinces and districts, the alias registry's groups) come from /api/dashboard/codes, read once.
+  const report = { codes: null, correcting: null, picking: false, marker: null, geoTouched: false, sent: { figures: [], perpetrators: [] }, bound: false };
+  const DATE_LABELS = { day: "a day", days: "some days (from, to)", week: "a week (from, to)", month: "a month", year: "a year", unknown: "not known (the possible days)" };
+  const datePart = (precision) => (["day", "month", "year"].includes(precision) ? precision : "span");
+  const reportForm = $("#report-form");
+  const rv = (name) => String(reportForm.elements[name].value || "").trim();
+  function option(value, label) {
+    const o = document.createElement("option");
+    o.value = value;
+    o.textContent = label == null ? value : label;
+    return o;
+  }
+  async function reportCodes() {
+    if (!report.codes) {
+      report.codes = await api("/api/dashboard/codes");
+      const c = report.codes;
+      for (const p of c.date_precisions) $("#r-precision").appendChild(option(p, DATE_LABELS[p] || p));
+      for (const p of c.geo_precisions) $("#r-geo").appendChild(option(p));
+      for (const t of c.tlp_levels) $("#r-tlp").appendChild(option(t, "TLP:" + t));
+      for (const cc of [...new Set(c.provinces.map((p) => p.country))].sort()) $("#r-country").appendChild(option(cc));
+      for (const p of c.provinces) $("#r-provinces").appendChild(option(p.name, `${p.code} · ${p.country}`));
+      for (const g of c.groups) {
+        $("#r-groups").appendChild(option(g.name, g.short || ""));
+        if (g.short) $("#r-groups").appendChild(option(g.short, g.name));
+      }
+      for (const [box, list, name] of [["#r-attack", c.attack_types, "attack_types"], ["#r-target", c.target_types, "target_types"], ["#r-weapon", c.weapon_types, "weapon_types"]]) {
+        $(box).innerHTML = list.map((t) => `<label><input type="checkbox" name="${name}" value="${esc(t)}"> ${esc(t)}</label>`).join("");
+      }
+      fillDistricts();
+    }
+    return report.codes;
+  }
+  function provinceOf(text) {
+    const n = (text || "").trim().toLowerCase();
+    return n && report.codes ? report.codes.provinces.find((p) => p.name.toLowerCase() === n || p.code.toLowerCase() === n) || null : null;
+  }
+  // The districts offered are the chosen province's (every district when none is chosen).
+  function fillDistricts() {
+    const prov = provinceOf(rv("admin1"));
+    const box = $("#r-districts");
+    box.innerHTML = "";
+    for (const d of report.codes.districts) if (!prov || d.admin1_code === prov.code) box.appendChild(option(d.name, `${d.kind} · ${d.admin1_code}`));
+  }
+  // How exact the place is, until the analyst says otherwise: a point, a district, a province, a country.
+  function autoGeo() {
+    if (report.geoTouched) return;
+    $("#r-geo").value = rv("lat") !== "" && rv("lon") !== "" ? "exact" : rv("admin2") ? "admin2" : rv("admin1") ? "admin1" : rv("country") ? "country" : "unknown";
+  }
+  $("#r-geo").addEventListener("change", () => { report.geoTouched = true; });
+  // A name typed whole or chosen from the list (an "input" event; "change" waits for the field to lose focus).
+  function onProvince() {
+    const prov = provinceOf(rv("admin1"));
+    if (prov) $("#r-country").value = prov.country;
+    fillDistricts();
+    autoGeo();
+  }
+  function onDistrict() {
+    const name = rv("admin2").toLowerCase();
+    const prov = provinceOf(rv("admin1"));
+    const d = report.codes && report.codes.districts.find((x) => x.name.toLowerCase() === name && (!prov || x.admin1_code === prov.code));
+    if (d && !prov) {  // a district named first: its province and country follow
+      const p = report.codes.provinces.find((x) => x.code === d.admin1_code);
+      if (p) { $("#r-admin1").value = p.name; $("#r-country").value = p.country; fillDistricts(); }
+    }
+    autoGeo();
+  }
+  for (const kind of ["input", "change"]) {
+    $("#r-admin1").addEventListener(kind, onProvince);
+    $("#r-admin2").addEventListener(kind, onDistrict);
+  }
+  $("#r-country").addEventListener("change", autoGeo);
+  for (const sel of ["#r-lat", "#r-lon"]) $(sel).addEventListener("input", () => { drawReportPoint(); autoGeo(); });
+  function showDatePart() {
+    const part = datePart($("#r-precision").value);
+    for (const el of reportForm.querySelectorAll(".date-part")) {
+      el.hidden = el.dataset.part !== part;
+      for (const input of el.querySelectorAll("input")) input.disabled = el.hidden;
+    }
+  }
+  $("#r-precision").addEventListener("change", showDatePart);
+  $("#r-tlp").addEventListener("change", () => { $("#r-recipients-field").hidden = $("#r-tlp").value !== "RED"; });
+
+  // Perpetrators and figures are rows; a row left blank is not sent (a figure left blank is unknown, never 0).
+  function perpetratorRow(p) {
+    const div = document.createElement("div");
+    div.className = "perp";
+    const n = reportForm.querySelectorAll(".perp").length + 1;
+    div.innerHTML = `<div><label for="r-perp-${n}">Group</label><input id="r-perp-${n}" name="name" list="r-groups" autocomplete="off" value="${esc(p.name || "")}"></div>` +
+      `<div><label for="r-attr-${n}">Attribution</label><select id="r-attr-${n}" name="attribution">${report.codes.attributions.map((a) => `<option${a === (p.attribution || "suspected") ? " selected" : ""}>${esc(a)}</option>`).join("")}</select></div>` +
+      `<button class="btn ghost small" type="button" aria-label="Remove this perpetrator">Remove</button>`;
+    div.querySelector("button").addEventListener("click", () => { div.remove(); $("#r-add-perp").focus(); });
+    $("#r-perps").appendChild(div);
+    return div;
+  }
+  function labelFigure(tr) {
+    const what = `${tr.querySelector("[name=measure]").value} ${tr.querySelector("[name=category]").value}`.replace(/_/g, " ");
+    for (const k of ["low", "best", "high"]) tr.querySelector(`[name=${k}]`).setAttribute("aria-label", `${what} ${k}`);
+    tr.querySelector("button").setAttribute("aria-label", `Remove the ${what} figure`);
+  }
+  function figureRow(f) {
+    const tr = document.createElement("tr");
+    const select = (name, list, value) => `<select name="${name}" aria-label="${name === "measure" ? "Measure" : "Category"}">` +
+      list.map((v) => `<option value="${esc(v)}"${v === value ? " selected" : ""}>${esc(v.replace(/_/g, " "))}</option>`).join("") + `</select>`;
+    tr.innerHTML = `<td>${select("measure", report.codes.measures, f.measure)}</td><td>${select("category", report.codes.categories, f.category || "total")}</td>` +
+      ["low", "best", "high"].map((k) => `<td><input type="number" min="0" step="1" inputmode="numeric" name="${k}" value="${f[k] == null ? "" : esc(f[k])}"></td>`).join("") +
+      `<td><button class="btn ghost small" type="button">×</button></td>`;
+    if (f.rule) tr.dataset.rule = f.rule;  // a correction keeps a figure's rule and its ambiguous zero
+    if (f.zero_ambiguous) tr.dataset.zeroAmbiguous = "true";
+    for (const s of tr.querySelectorAll("select")) s.addEventListener("change", () => labelFigure(tr));
+    tr.querySelector("button").addEventListener("click", () => { tr.remove(); $("#r-add-figure").focus(); });
+    labelFigure(tr);
+    $("#r-figures").appendChild(tr);
+    return tr;
+  }
+  $("#r-add-perp").addEventListener("click", () => perpetratorRow({}).querySelector("input").focus());
+  $("#r-add-figure").addEventListener("click", () => figureRow({ measure: "killed", category: "total" }).querySelector("select").focus());
+
+  // The body the form stands for, as POST /api/incidents takes it; what is left blank is left out (or null).
+  function reportBody() {
+    const body = { source_id: rv("source_id"), date_precision: $("#r-precision").value };
+    const part = datePart(body.date_precision);
+    if (part === "day") { body.date_start = rv("date_day"); body.date_end = rv("date_day"); }
+    else if (part === "span") { body.date_start = rv("date_from"); body.date_end = rv("date_to") || rv("date_from"); }
+    else if (part === "month") {
+      const m = rv("date_month");
+      const known = /^(\d{4})-(\d{2})$/.exec(m);
+      body.date_start = known ? `${m}-01` : m;
+      body.date_end = known ? `${m}-${pad(monthEnd(Number(known[1]), Number(known[2])), 2)}` : m;
+    } else {
+      const y = rv("date_year");
+      body.date_start = y ? `${y}-01-01` : ""; body.date_end = y ? `${y}-12-31` : "";
+    }
+    for (const k of ["date_start", "date_end"]) if (!body[k]) delete body[k];
+    const place = {};
+    const prov = provinceOf(rv("admin1"));
+    if (rv("country")) place.country = rv("country");
+    if (rv("admin1")) place.admin1 = prov ? prov.name : rv("admin1");
+    if (prov) place.admin1_code = prov.code;
+    if (rv("admin2")) place.admin2 = rv("admin2");
+    if (rv("place_name")) place.name = rv("place_name");
+    if (rv("lat") !== "") place.lat = Number(rv("lat"));
+    if (rv("lon") !== "") place.lon = Number(rv("lon"));
+    place.precision = $("#r-geo").value;
+    body.place = place;
+    for (const name of ["attack_types", "target_types", "weapon_types"]) {
+      body[name] = [...reportForm.querySelectorAll(`input[name=${name}]:checked`)].map((i) => i.value);
+    }
+    report.sent.perpetrators = [...reportForm.querySelectorAll(".perp")].filter((row) => row.querySelector("[name=name]").value.trim());
+    body.perpetrators = report.sent.perpetrators.map((row) => ({ name: row.querySelector("[name=name]").value.trim(), attribution: row.querySelector("[name=attribution]").value }));
+    const count = (row, k) => { const raw = row.querySelector(`[name=${k}]`).value.trim(); return raw === "" ? null : Number(raw); };
+    report.sent.figures = [...$("#r-figures").rows].filter((row) => ["low", "best", "high"].some((k) => count(row, k) !== null));
+    body.figures = report.sent.figures.map((row) => {
+      const f = { measure: row.querySelector("[name=measure]").value, category: row.querySelector("[name=category]").value,
+        low: count(row, "low"), best: count(row, "best"), high: count(row, "high") };
+      if (row.dataset.rule) f.rule = row.dataset.rule;
+      if (row.dataset.zeroAmbiguous) f.zero_ambiguous = true;
+      return f;
+    });
+    body.sources = rv("sources").split("\n").map((s) => s.trim()).filter(Boolean);
+    if (rv("title")) body.title = rv("title");
+    if (rv("summary")) body.summary = rv("summary");
+    body.tlp = $("#r-tlp").value;
+    if (body.tlp === "RED") body.recipients = rv("recipients").split(",").map((s) => s.trim()).filter(Boolean);
+    return body;
+  }
+  // The record's body (a correction) in the form's fields.
+  function fillReport(body) {
+    reportForm.elements.source_id.value = body.source_id || "";
+    reportForm.elements.title.value = body.title || "";
+    $("#r-precision").value = body.date_precision || "day";
+    showDatePart();
+    const part = datePart($("#r-precision").value);
+    if (part === "day") $("#r-day").value = body.date_start || "";
+    else if (part === "span") { $("#r-from").value = body.date_start || ""; $("#r-to").value = body.date_end || ""; }
+    else if (part === "month") $("#r-month").value = (body.date_start || "").slice(0, 7);
+    else $("#r-year").value = (body.date_start || "").slice(0, 4);
+    const place = body.place || {};
+    $("#r-country").value = place.country || "";
+    $("#r-admin1").value = place.admin1 || place.admin1_code || "";
+    fillDistricts();
+    $("#r-admin2").value = place.admin2 || "";
+    $("#r-place").value = place.name || "";
+    $("#r-lat").value = place.lat == null ? "" : place.lat;
+    $("#r-lon").value = place.lon == null ? "" : place.lon;
+    $("#r-geo").value = place.precision || "unknown";
+    report.geoTouched = true;  // the record says how exact its place is
+    for (const name of ["attack_types", "target_types", "weapon_types"]) {
+      const chosen = new Set(body[name] || []);
+      for (const box of reportForm.querySelectorAll(`input[name=${name}]`)) box.checked = chosen.has(box.value);
+    }
+    $("#r-perps").innerHTML = "";
+    for (const p of body.perpetrators || []) perpetratorRow(p);
+    if (!(body.perpetrators || []).length) perpetratorRow({});
+    $("#r-figures").innerHTML = "";
+    for (const f of body.figures || []) figureRow(f);
+    if (!(body.figures || []).length) for (const m of ["killed", "wounded", "hostages"]) figureRow({ measure: m, category: "total" });
+    $("#r-sources").value = (body.sources || []).join("\n");
+    $("#r-summary").value = body.summary || "";
+    $("#r-tlp").value = body.tlp || "CLEAR";
+    $("#r-recipients").value = (body.recipients || []).join(", ");
+    $("#r-recipients-field").hidden = $("#r-tlp").value !== "RED";
+    drawReportPoint();
+  }
+  const BLANK_REPORT = { date_precision: "day", tlp: "CLEAR", place: { precision: "unknown" } };
+  function setCorrecting(id) {
+    report.correcting = id;
+    $("#r-source").readOnly = Boolean(id);
+    $("#report-h").textContent = id ? "Correct your report" : "Report an incident";
+    $("#r-submit").textContent = id ? "Submit correction" : "Submit report";
+    $("#report-intro").textContent = id ? `A correction is the record's next version; the reference stays ${rv("source_id")}. Blank is unknown, never 0.`
+      : "Your agency's own report. Leave a figure blank when it is not known: blank is unknown, never 0.";
+  }
+  function reportMsg(text, ok) {
+    $("#report-msg").textContent = text;
+    $("#report-msg").classList.toggle("ok", Boolean(ok));
+  }
+  function clearReportErrors() {
+    for (const p of reportForm.querySelectorAll(".field-error")) p.remove();
+    for (const el of reportForm.querySelectorAll("[aria-invalid]")) {
+      el.removeAttribute("aria-invalid");
+      if (el.dataset.describedBy != null) {
+        if (el.dataset.describedBy) el.setAttribute("aria-describedby", el.dataset.describedBy); else el.removeAttribute("aria-describedby");
+        delete el.dataset.describedBy;
+      }
+    }
+  }
+  const PLACE_INPUTS = { lat: "#r-lat", lon: "#r-lon", country: "#r-country", admin1: "#r-admin1", admin1_code: "#r-admin1", admin2: "#r-admin2", name: "#r-place", precision: "#r-geo" };
+  // The inputs a refusal is about: the field the server names, narrowed by the path its message begins with
+  // (figures/1/best: the second figure sent, its best).
+  function inputsFor(field, path, message) {
+    const visible = (sel) => [...reportForm.querySelectorAll(sel)].filter((el) => !el.disabled && !el.closest("[hidden]"));
+    const parts = path.split("/");
+    if ((field === "figures" || field === "perpetrators") && /^\d+$/.test(parts[1] || "")) {
+      const row = report.sent[field][Number(parts[1])];
+      if (row) return [row.querySelector(`[name="${parts[2] || (field === "figures" ? "best" : "name")}"]`) || row.querySelector("input, select")];
+    }
+    if (field === "place") {
+      if (PLACE_INPUTS[parts[1]]) return [$(PLACE_INPUTS[parts[1]])];
+      return /latitude|longitude/.test(message) ? [$("#r-lat"), $("#r-lon")] : visible("[data-field~=place] input");
+    }
+    if (field === "date_end") return datePart($("#r-precision").value) === "span" ? [$("#r-to")] : visible(".date-part input");
+    if (field === "date_start") return visible(".date-part input").slice(0, 1);
+    const box = reportForm.querySelector(`[data-field~="${field}"]`);
+    return box ? visible(`[data-field~="${field}"] input, [data-field~="${field}"] select, [data-field~="${field}"] textarea`).slice(0, field.endsWith("_types") ? 1 : undefined) : [];
+  }
+  function showReportError(error) {
+    const message = error.message || "refused";
+    const path = (/^([a-z_]+(?:\/[\w]+)*)[: ]/.exec(message) || ["", ""])[1];
+    const field = error.field || "";
+    const box = field ? reportForm.querySelector(`[data-field~="${field}"]`) : null;
+    const p = document.createElement("p");
+    p.className = "field-error";
+    p.id = `r-error-${field || "form"}`;
+    p.dataset.field = field;
+    p.textContent = message;
+    if (box && !box.closest("[hidden]")) box.appendChild(p); else $("#report-msg").before(p);
+    const inputs = box ? inputsFor(field, path, message).filter(Boolean) : [];
+    for (const el of inputs) {
+      el.setAttribute("aria-invalid", "true");
+      el.dataset.describedBy = el.getAttribute("aria-describedby") || "";
+      el.setAttribute("aria-describedby", `${el.dataset.describedBy} ${p.id}`.trim());
+    }
+    reportMsg("Not saved: the server refused the report (see the field marked). Nothing you typed was lost.");
+    (inputs[0] || $("#r-submit")).focus();
+  }
+  reportForm.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    clearReportErrors();
+    const body = reportBody();
+    $("#r-submit").disabled = true;
+    reportMsg("Sending…");
+    let res, answer;
+    try {
+      res = await fetch("/api/incidents", { method: "POST", body: JSON.stringify(body),
+        headers: { Authorization: "Bearer " + state.token, "Content-Type": "application/json" } });
+      answer = await res.json().catch(() => ({}));
+    } catch (e) {
+      reportMsg(`Not sent: ${e.message}. Nothing you typed was lost; try again.`);
+      return;
+    } finally {
+      $("#r-submit").disabled = false;
+    }
+    if (res.status === 401) { logout(sessionEnded((answer.error && answer.error.message) || res.statusText)); return; }
+    if (!res.ok) { showReportError(answer.error || { message: res.statusText }); return; }
+    const what = answer.added ? "Reported" : answer.updated ? "Corrected" : "Unchanged (the record already says this)";
+    setCorrecting(answer.id);
+    reportMsg(`${what}: ${answer.id}`, true);
+    const d = await showDetail(answer.id);
+    if (d && report.correcting === answer.id) reportMsg(`${what}: ${answer.id} · version ${d.incident.version}`, true);
+  });
+
+  // A point: typed, picked on the map (a click), or the map's centre (a keyboard user moves the map with the
+  // arrow keys). A dashed ring marks it on the map while the form is open.
+  function drawReportPoint() {
+    if (report.marker) { report.marker.remove(); report.marker = null; }
+    const lat = rv("lat"), lon = rv("lon");
+    if (!map || $("#report").hidden || lat === "" || lon === "" || !Number.isFinite(Number(lat)) || Math.abs(Number(lat)) > 90 || Math.abs(Number(lon)) > 180) return;
+    report.marker = L.circleMarker([Number(lat), Number(lon)], { radius: 9, color: "#7cc4ff", weight: 2, dashArray: "3 3", fillOpacity: 0, interactive: false }).addTo(map);
+  }
+  function setReportPoint(lat, lon) {
+    $("#r-lat").value = lat.toFixed(5);
+    $("#r-lon").value = lon.toFixed(5);
+    drawReportPoint();
+    autoGeo();
+  }
+  function setPicking(on) {
+    report.picking = on;
+    document.body.classList.toggle("picking", on);
+    $("#r-pick").setAttribute("aria-pressed", String(on));
+    $("#r-pick").textContent = on ? "Click the map (Escape stops)" : "Pick on the map";
+  }
+  $("#r-pick").addEventListener("click", () => setPicking(!report.picking));
+  $("#r-centre").addEventListener("click", () => { const c = map.getCenter(); setReportPoint(c.lat, c.lng); });
+  document.addEventListener("keydown", (e) => { if (e.key === "Escape" && report.picking) setPicking(false); });
+
+  function resetReport() {
+    reportForm.reset();
+    clearReportErrors();
+    reportMsg("");
+    report.geoTouched = false;
+    fillReport(BLANK_REPORT);
+    report.geoTouched = false;
+    setCorrecting(null);
+  }
+  // body and id: a correction of that record; none: a new report (a form already open keeps what it holds).
+  async function openReport(body, id) {
+    try { await reportCodes(); }
+    catch (e) { toast(`The report form's lists could not be read: ${e.message}`); return; }
+    if (!report.bound && map) {
+      map.on("click", (e) => { if (report.picking) { setReportPoint(e.latlng.lat, e.latlng.lng); setPicking(false); } });
+      report.bound = true;
+    }
+    const wasOpen = !$("#report").hidden;
+    $("#report").hidden = false;
+    $("#report-open").setAttribute("aria-expanded", "true");
+    if (body) {
+      resetReport();
+      fillReport(body);
+      setCorrecting(id);
+      $("#r-title").focus();
+    } else {
+      if (!wasOpen && !report.correcting && !rv("source_id")) resetReport();
+      $("#r-source").focus();
+    }
+    drawReportPoint();
+  }
+  function closeReport() {
+    $("#report").hidden = true;
+    $("#report-open").setAttribute("aria-expanded", "false");
+    setPicking(false);
+    drawReportPoint();
+  }
+  $("#report-open").addEventListener("click", () => { if ($("#report").hidden) openReport(); else closeReport(); });
+  $("#report-close").addEventListener("click", () => { closeReport(); $("#report-open").focus(); });
+  $("#r-new").addEventListener("click", () => { resetReport(); $("#r-source").focus(); });
+  // Whoever signs in next sees nothing of the form of the session that ended.
+  function clearReport() {
+    closeReport();
+    if (report.codes) resetReport(); else { reportForm.reset(); reportMsg(""); setCorrecting(null); }
+  }
+
   // -- start ---------------------------------------------------------------------------------------------
   function debounce(fn, ms) { let t; return (...a) => { clearTimeout(t); t = setTimeout(() => fn(...a), ms); }; }
   // A live record is shown at once on top of the table; a moment later (once for a burst of records) the
@@ -1170,6 +1545,8 @@
     $("#logout").hidden = false;
     $("#whoami").textContent = `${state.me.name} · ${state.me.role} · ${state.me.party}`;
     $("#rule-form").hidden = !state.me.may_write;
+    // the report form: the node's own agency's analysts and admins (a report is the node's party's record)
+    $("#report-open").hidden = !(state.me.may_write && state.me.party === state.me.node);
     document.title = `sarhad · ${state.me.node} border monitoring`;
     // The map and its layers are made once per page: a sign-in after a sign-out reuses them.
     const first = !map;
