@@ -111,7 +111,7 @@ def token_revoke(
     db = state(ctx).node().db
     which = "" if token_id is None else f" ({token_id})"
     with db.transaction():
-        count = revoke_token(db, principal, token_id)
+        count = revoke_token(db, principal, token_id, what="--id")
         record_cli_write(db, "revoke-token", f"{principal} ({count} token(s)){which}")
     if json_out:
         print_json({"principal": principal, "id": token_id, "revoked": count})

@@ -216,14 +216,20 @@ def _token_form_fault(token: str) -> str | None:
     return None
 
 
-def revoke_token(db: Database, principal: str, token_id: str | None = None) -> int:
+def revoke_token(db: Database, principal: str, token_id: str | None = None, *, what: str = "token id") -> int:
     """Revoke every token of ``principal``, or only its token ``token_id`` (the ``<id>`` of
     ``sarhad_<id>_<secret>``, as :func:`list_tokens` shows it); return how many.
 
     Revoking one token lets a principal's token be rotated without a gap: create the new one, hand it over,
-    then revoke the old one by its id. Raises NotFound when the principal has no such unrevoked token (nothing
-    changes).
+    then revoke the old one by its id. Raises InvalidInput naming ``what`` (an option) when ``token_id`` is not
+    an id, without repeating it (it may be the token itself, secret and all), and NotFound when the principal has
+    no such unrevoked token; nothing changes then.
     """
+    if token_id is not None and not _TOKEN_ID.match(token_id):
+        raise InvalidInput(
+            f"{what}: a token's id is 12 lower-case hex digits, as 'sarhad token list' shows it (the <id> of"
+            " sarhad_<id>_<secret>), not the token itself"
+        )
     sql = "UPDATE tokens SET revoked = ? WHERE principal = ? AND revoked IS NULL"
     params: tuple[str, ...] = (_now(), principal)
     if token_id is not None:

@@ -75,3 +75,22 @@ def test_an_expiry_out_of_range_names_the_option_and_its_never(
     assert err == f"error: --expires {days}: give the days until the token expires, up to 3650, or 0 for never\n"
     code, out, _ = run(capsys, "--home", str(home), "token", "list", "--json")
     assert json.loads(out) == []
+
+
+def test_revoke_given_a_whole_token_as_its_id_never_prints_the_secret(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The token pasted where its id goes: refused naming --id and the form of an id, without repeating the token
+    # (its secret would land in the terminal's scrollback), and nothing is revoked.
+    token = _create(capsys, home, "--principal", "ir-node", "--role", "peer", "--party", "IR")
+    secret = token.split("_", 2)[2]
+    for given in (token, token[:-3], "IR-NODE"):
+        code, out, err = run(capsys, "--home", str(home), "token", "revoke", "--principal", "ir-node", "--id", given)
+        assert (code, out) == (1, "")
+        assert err == (
+            "error: --id: a token's id is 12 lower-case hex digits, as 'sarhad token list' shows it (the <id> of"
+            " sarhad_<id>_<secret>), not the token itself\n"
+        )
+        assert secret[:12] not in err
+    code, out, _ = run(capsys, "--home", str(home), "token", "list", "--json")
+    assert [row["status"] for row in json.loads(out)] == ["active"]
