@@ -255,7 +255,11 @@ async def incident(request: Request) -> Response:
         if other["id"] in shown
     ]
     alerts = [a.to_dict() for a in list_alerts(ctx.db) if a.incident_id == wanted][:20]
-    title = ctx.db.fetchone("SELECT body FROM objects WHERE id = ? ORDER BY modified DESC LIMIT 1", (wanted,))
+    # the current version (the incidents row's): a peer's later version of this node's own record is not it
+    title = ctx.db.fetchone(
+        "SELECT o.body FROM objects o JOIN incidents i ON i.id = o.id AND i.modified = o.modified WHERE o.id = ?",
+        (wanted,),
+    )
     extra: dict[str, Any] = {}
     if title is not None:
         body = json.loads(title[0])
@@ -263,9 +267,14 @@ async def incident(request: Request) -> Response:
         extra = {"name": body.get("name"), "description": body.get("description"), "recipients": ext.get("recipients")}
     cluster = ctx.db.fetchone("SELECT cluster_id FROM reconcile_members WHERE incident_id = ?", (wanted,))
     extra["cluster_id"] = str(cluster[0]) if cluster else None  # the joint picture's cluster (this one is read)
-    # how many versions of it this node keeps, and for a record the principal may correct from the report form
-    # (its party's own report), that record as the form's body (sarhad.web.reportform)
-    held = ctx.db.fetchone("SELECT COUNT(*) FROM objects WHERE id = ?", (wanted,))
+    # which version of it the current one is, among those of the party whose record it is (a peer's copy of this
+    # node's record, kept as the peer's, is not one), and for a record the principal may correct from the report
+    # form (its party's own report), that record as the form's body (sarhad.web.reportform)
+    held = ctx.db.fetchone(
+        "SELECT COUNT(*) FROM objects o JOIN incidents i ON i.id = o.id AND o.origin = i.origin"
+        " AND o.modified <= i.modified WHERE o.id = ?",
+        (wanted,),
+    )
     extra["version"] = int(held[0]) if held else 1
     own = load_incident(ctx.db, wanted)
     extra["report"] = reportform.report_body(own) if reportform.correctable(own, principal, ctx.party) else None
