@@ -58,11 +58,17 @@ def audit_list(
 
 
 @audit_app.command("flush")
-def audit_flush(ctx: typer.Context) -> None:
-    """Publish the audit rows not yet in the log (the server does this every minute and when it stops)."""
+def audit_flush(
+    ctx: typer.Context, json_out: bool = typer.Option(False, "--json", help="Print JSON for scripts.")
+) -> None:
+    """Publish the audit rows not yet in the log (the server does this every minute and when it stops). With
+    --json: how many rows it published (flushed)."""
     from sarhad.audit import flush_to_log
 
     count = flush_to_log(state(ctx).node())
+    if json_out:
+        print_json({"flushed": count})
+        return
     console.print(f"flushed {count} audit record(s) to the log", highlight=False)
 
 

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from sarhad.cli._shared import console, date_option, print_json, state
 
 if TYPE_CHECKING:
+    from sarhad.monitor.rules import Rule
     from sarhad.store.db import Database
 
 __all__ = ["register"]
+
+_JSON = typer.Option(False, "--json", help="Print JSON for scripts.")
 
 alerts_app = typer.Typer(help="Alert rules and alerts (monitoring).", no_args_is_help=True)
 rules_app = typer.Typer(help="Manage the alert rules evaluated on every new record.", no_args_is_help=True)
@@ -36,8 +39,11 @@ def rules_add(
     surge_baseline: int = typer.Option(365, "--surge-baseline", help="Surge: baseline length in days."),
     disagrees: bool = typer.Option(False, "--disagrees", help="Another party's record of it disagrees."),
     replace: bool = typer.Option(False, "--replace", help="Replace a rule of the same name."),
+    json_out: bool = _JSON,
 ) -> None:
-    """Add a rule; every condition given must hold for an alert."""
+    """Add a rule; every condition given must hold for an alert. With --json: the rule as 'rules list --json'
+    shows it, with action (added or replaced) and incidents_not_checked (the stored incidents it does not
+    look through: rules watch the records that arrive)."""
     from sarhad.errors import InvalidInput
     from sarhad.monitor.rules import Rule, add_rule, check_rule_targets
 
@@ -57,9 +63,13 @@ def rules_add(
     from sarhad.cli.audit import record_cli_write
 
     with db.transaction():  # the rule and its audit row together, like the dashboard's route
+        action = _action(db, rule.name)
         add_rule(db, rule, replace=replace)
         record_cli_write(db, "add-alert-rule", rule.name)
-    console.print(f"added rule {rule.name}: {'; '.join(rule.conditions())}", highlight=False, markup=False)
+    if json_out:
+        print_json({**_listed(rule), "action": action, "incidents_not_checked": _stored(db)})
+        return
+    console.print(f"{action} rule {rule.name}: {'; '.join(rule.conditions())}", highlight=False, markup=False)
     _say_stored_not_checked(db, plural=False)
 
 
@@ -68,26 +78,52 @@ def rules_load(
     ctx: typer.Context,
     path: Path = typer.Argument(..., help="A rules file: TOML (an array of tables named rule), or JSON."),
     replace: bool = typer.Option(False, "--replace", help="Replace rules of the same names."),
+    json_out: bool = _JSON,
 ) -> None:
-    """Add every rule of a rules file."""
+    """Add every rule of a rules file. With --json: the file, its rules as 'rules add --json' shows one (each
+    with its action), and incidents_not_checked."""
     from sarhad.cli.audit import record_cli_write
     from sarhad.monitor.rules import add_rule, load_rules_file
 
     db = state(ctx).node().db
     rules = load_rules_file(path, db)
+    actions: list[str] = []
     with db.transaction():
         for rule in rules:
+            actions.append(_action(db, rule.name))
             add_rule(db, rule, replace=replace)
             record_cli_write(db, "add-alert-rule", rule.name)
+    if json_out:
+        print_json({
+            "file": str(path),
+            "rules": [{**_listed(rule), "action": action} for rule, action in zip(rules, actions, strict=True)],
+            "incidents_not_checked": _stored(db),
+        })  # fmt: skip
+        return
     console.print(f"loaded {len(rules)} rules from {path}", highlight=False, markup=False)
     _say_stored_not_checked(db, plural=len(rules) > 1)
+
+
+def _listed(rule: Rule) -> dict[str, Any]:
+    """A rule as 'rules list --json' shows it."""
+    return {**rule.to_dict(), "conditions": rule.conditions()}
+
+
+def _action(db: Database, name: str) -> str:
+    """What adding the rule ``name`` does: "replaced" when a rule of that name is stored, else "added"."""
+    return "replaced" if db.fetchone("SELECT 1 FROM alert_rules WHERE name = ?", (name,)) else "added"
+
+
+def _stored(db: Database) -> int:
+    """How many incidents the node stores: a rule just given is not checked against them."""
+    row = db.fetchone("SELECT COUNT(*) FROM incidents")
+    return int(row[0]) if row else 0
 
 
 def _say_stored_not_checked(db: Database, *, plural: bool) -> None:
     """Say that a rule just given watches new records only, when the node already stores incidents: rules are
     evaluated as records arrive (own, imported or synced), so "no alerts" must not read as "nothing matched"."""
-    row = db.fetchone("SELECT COUNT(*) FROM incidents")
-    stored = int(row[0]) if row else 0
+    stored = _stored(db)
     if stored:
         console.print(
             f"{'they watch' if plural else 'it watches'} the records that arrive from now on: the {stored} incidents"
@@ -99,13 +135,13 @@ def _say_stored_not_checked(db: Database, *, plural: bool) -> None:
 
 
 @rules_app.command("list")
-def rules_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def rules_list(ctx: typer.Context, as_json: bool = _JSON) -> None:
     """List the rules."""
     from sarhad.monitor.rules import list_rules
 
     rules = list_rules(state(ctx).node().db)
     if as_json:
-        print_json([{**r.to_dict(), "conditions": r.conditions()} for r in rules])
+        print_json([_listed(r) for r in rules])
         return
     if not rules:
         console.print("no rules: add one with 'sarhad alerts rules add' or 'sarhad alerts rules load'", highlight=False)
@@ -114,22 +150,30 @@ def rules_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json",
 
 
 @rules_app.command("remove")
-def rules_remove(ctx: typer.Context, name: str = typer.Argument(..., help="The rule's name.")) -> None:
-    """Remove a rule (its alerts stay)."""
+def rules_remove(
+    ctx: typer.Context, name: str = typer.Argument(..., help="The rule's name."), json_out: bool = _JSON
+) -> None:
+    """Remove a rule (its alerts stay). With --json: the rule removed as 'rules list --json' showed it, with
+    action (removed) and alerts_kept (its alerts, which 'alerts list --rule' still lists)."""
     from sarhad.cli.audit import record_cli_write
-    from sarhad.monitor.rules import remove_rule
+    from sarhad.monitor.rules import get_rule, remove_rule
 
     db = state(ctx).node().db
     with db.transaction():
+        rule = get_rule(db, name)
         remove_rule(db, name)
         record_cli_write(db, "remove-alert-rule", name)
+    if json_out:
+        row = db.fetchone("SELECT COUNT(*) FROM alerts WHERE rule = ?", (name,))
+        print_json({**_listed(rule), "action": "removed", "alerts_kept": int(row[0]) if row else 0})
+        return
     console.print(f"removed rule {name}", highlight=False, markup=False)
 
 
 @alerts_app.command("list")
 def alerts_list(
     ctx: typer.Context,
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = _JSON,
     rule: str = typer.Option(None, "--rule", help="Only this rule's alerts."),
     since: str = typer.Option(None, "--since", help="Raised on or after this date (YYYY, YYYY-MM or YYYY-MM-DD)."),
     until: str = typer.Option(None, "--until", help="Raised on or before this date (inclusive)."),
