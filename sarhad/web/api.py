@@ -205,7 +205,7 @@ def _check_body(data: dict[str, Any]) -> tuple[str, str | None] | None:
 async def create_incident(request: Request) -> Response:
     ctx = Context.of(request)
     principal = principal_of(request)
-    principal.require_write()
+    ctx.require_writer(principal)
     try:
         data = json.loads(await request.body())
     except ValueError as exc:

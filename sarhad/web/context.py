@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from sarhad._internal.dates import check_window, window_day
-from sarhad.errors import InvalidInput
+from sarhad.errors import AccessDenied, InvalidInput
 from sarhad.node import Node
 from sarhad.store.db import Database
 from sarhad.store.incidents import Filters
@@ -57,6 +57,18 @@ class Context:
     @property
     def party(self) -> str:
         return self.node.settings.party
+
+    def require_writer(self, principal: Principal) -> None:
+        """Raises AccessDenied unless ``principal`` may write to this node: a writer's role (analyst, admin) and this
+        node's party. What a write adds is published in this node's log as this node's party's (an incident posted
+        is reported by it, its figures asserted by it), so a principal of another party, whatever its role, may not:
+        its party publishes on its own node."""
+        principal.require_write()
+        if principal.party != self.party:
+            raise AccessDenied(
+                f"principal {principal.name!r} belongs to {principal.party}: only {self.party}'s principals may write"
+                f" to {self.party}'s node, whose log publishes what they add as {self.party}'s"
+            )
 
     def parties(self) -> tuple[str, ...]:
         """The framework's parties: this node's and its registered peers'."""

@@ -342,7 +342,7 @@ async def alerts(request: Request) -> Response:
 async def rules(request: Request) -> Response:
     ctx = Context.of(request)
     if request.method == "POST":
-        principal_of(request).require_write()
+        ctx.require_writer(principal_of(request))
         try:
             data = json.loads(await request.body())
         except ValueError as exc:
@@ -357,7 +357,7 @@ async def rules(request: Request) -> Response:
 
 async def delete_rule(request: Request) -> Response:
     ctx = Context.of(request)
-    principal_of(request).require_write()
+    ctx.require_writer(principal_of(request))
     remove_rule(ctx.db, request.path_params["name"])
     ctx.audit(principal_of(request), "remove-alert-rule", request.path_params["name"])
     return _json({"removed": request.path_params["name"]})

@@ -374,8 +374,8 @@ async def _add_objects(request: Request) -> Response:
     if fields[0] != "application/taxii+json" or not (len(fields) == 1 or "version=2.1" in fields[1:]):
         raise _MediaError(415, f"POST a TAXII envelope as {MEDIA_TYPE}, not {content_type or '(no type)'!r}")
     principal = principal_of(request)
-    principal.require_write()
     ctx = Context.of(request)
+    ctx.require_writer(principal)
     _collection(request)
     body = await request.body()
     if len(body) > MAX_CONTENT_LENGTH:
