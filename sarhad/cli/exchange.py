@@ -172,9 +172,7 @@ def peer_add(
         try:
             size = check_peer(Peer.of(name, url, vkey, token, party, own_origin=node.settings.origin))
         except (ExchangeError, VerificationError) as exc:
-            raise type(exc)(
-                f"{exc}; nothing was registered (register it without --check to sync once the peer is reachable)"
-            ) from exc
+            raise type(exc)(f"{exc}; nothing was registered") from exc  # the error says what to do
         checked = {"answers": True, "token_accepted": True, "size": size}
     with db.transaction():
         # Changing a registered peer's URL or token is this same command: say which it did.

@@ -19,15 +19,23 @@ __all__ = ["CHECK_TIMEOUT", "check_peer"]
 CHECK_TIMEOUT: Final = 10.0
 """Seconds ``peer add --check`` waits for the peer's answer: a node that answers at all does so at once."""
 
+_OFFLINE: Final = (
+    " (to register a peer that cannot be reached yet, run 'peer add' without --check: nothing is sent then)"
+)
+
 
 def check_peer(peer: Peer, timeout: float = CHECK_TIMEOUT) -> int | None:
     """Ask ``peer`` once for its log's checkpoint with this node's token, as a sync's first step does: return
     the checkpoint's size, or None when the peer answered (the token accepted) that its log has none yet.
 
+    ``peer`` is as the operator gives it to ``peer add --check`` (not registered yet), and each error says what
+    to do in those terms: a 401 names the token given with --token (not one this node holds), a peer that cannot
+    be reached says that without --check it is registered untried.
+
     Raises ExchangeError when the peer cannot be reached or answers an error (401: it does not accept the
     token), and VerificationError when the checkpoint it serves is not signed by ``peer``'s key for its origin.
     """
-    http = _PeerHTTP(peer, timeout=timeout)
+    http = _PeerHTTP(peer, timeout=timeout, given=True)
     try:
         note = http.request("GET", "/log/checkpoint").text
     except ExchangeError as exc:
@@ -41,16 +49,22 @@ def check_peer(peer: Peer, timeout: float = CHECK_TIMEOUT) -> int | None:
     except (InvalidInput, VerificationError) as exc:
         raise VerificationError(
             f"peer {peer.name}: the checkpoint {peer.url} serves does not verify with the key given for it"
-            f" ({peer.origin}+{peer.verifier.key_id:08x}): {exc}"
+            f" ({peer.origin}+{peer.verifier.key_id:08x}): {exc} (give with --vkey the key 'sarhad key show' prints"
+            " on the peer's node)"
         ) from exc
     return checkpoint.size
 
 
 class _PeerHTTP:
-    """The peer's log API over HTTP with our token; errors become ExchangeError naming the request."""
+    """The peer's log API over HTTP with our token; errors become ExchangeError naming the request.
 
-    def __init__(self, peer: Peer, timeout: float = 60.0) -> None:
+    ``given``: ``peer`` is as the operator just gave it to ``peer add --check``, not the one this node holds, so
+    an error says what to do about what was given rather than how to change the registered peer.
+    """
+
+    def __init__(self, peer: Peer, timeout: float = 60.0, *, given: bool = False) -> None:
         self.peer = peer
+        self.given = given
         self.client = httpx.Client(
             base_url=peer.url, headers={"Authorization": f"Bearer {peer.token}"}, timeout=timeout
         )
@@ -72,13 +86,18 @@ class _PeerHTTP:
                         )
         except httpx.ConnectError as exc:
             # Nothing answers at the registered URL: the operator's first question is which URL that was.
-            raise ExchangeError(
-                f"peer {self.peer.name}: {method} {path} failed: cannot reach {exc.request.url} ({exc}): is the"
-                f" peer's node serving there? 'sarhad peer list' shows the URL; change it with"
+            where = (
+                f"is the peer's node serving at the URL given?{_OFFLINE}"
+                if self.given
+                else "is the peer's node serving there? 'sarhad peer list' shows the URL; change it with"
                 f" 'sarhad peer add {self.peer.name} URL --vkey KEY --token TOKEN'"
+            )
+            raise ExchangeError(
+                f"peer {self.peer.name}: {method} {path} failed: cannot reach {exc.request.url} ({exc}): {where}"
             ) from exc
         except httpx.HTTPError as exc:
-            raise ExchangeError(f"peer {self.peer.name}: {method} {path} failed: {exc}") from exc
+            offline = _OFFLINE if self.given else ""
+            raise ExchangeError(f"peer {self.peer.name}: {method} {path} failed: {exc}{offline}") from exc
         # the body is decoded already: drop the headers that would have it decoded again
         headers = [(k, v) for k, v in streamed.headers.items() if k not in ("content-encoding", "content-length")]
         response = httpx.Response(streamed.status_code, headers=headers, content=bytes(body), request=streamed.request)
@@ -88,7 +107,16 @@ class _PeerHTTP:
                 detail = str(response.json()["error"]["message"])
             except (ValueError, KeyError, TypeError):
                 pass
-            if response.status_code == 401:
+            if response.status_code == 401 and self.given:
+                # Nothing is registered yet: the token refused is the one just typed, and the operator needs one
+                # the peer's operators make for this node.
+                detail += (
+                    f" (the peer at {self.peer.url} refused the token given with --token: ask its operators to make"
+                    " one for this node with 'sarhad token create --principal NAME --role peer --party PARTY' on its"
+                    f" node, PARTY being this node's party, and give that with --token; if {self.peer.url} is not"
+                    f" {self.peer.name}'s node, give its URL)"
+                )
+            elif response.status_code == 401:
                 # The peer's own message ("ask an admin") is written for its users; this node's operator needs
                 # to know the token is the one this node holds, and how to replace it.
                 detail += (
@@ -96,6 +124,8 @@ class _PeerHTTP:
                     f" and register it with 'sarhad peer add {self.peer.name} {self.peer.url} --vkey KEY --token"
                     f" TOKEN'; if {self.peer.url} is not {self.peer.name}'s node, give its URL in that command)"
                 )
+            elif self.given and response.status_code >= 500:
+                detail += _OFFLINE
             raise ExchangeError(f"peer {self.peer.name}: {method} {path} answered {response.status_code}: {detail}")
         return response
 

@@ -87,6 +87,11 @@ def test_peer_add_check_tries_the_peer_once_and_registers_only_when_it_accepts_t
             code, out, err = run_cli(capsys, *_home(any_node), *add, "--token", TOKEN_1)
             assert (code, out) == (1, ""), err
             assert "GET /log/checkpoint answered 401" in err and "nothing was registered" in err, err
+            # the token was given on the command line, not one this node holds: said so, with what to do
+            assert f"the peer at {url} refused the token given with --token" in err, err
+            assert "'sarhad token create --principal NAME --role peer --party PARTY' on its node" in err, err
+            assert "this node holds" not in err and "without --check" not in err, err
+            assert TOKEN_1 not in err
             assert list_peers(any_node.db) == []
             # a node set up a moment ago has signed no checkpoint: it answers, and the token is accepted
             code, out, err = run_cli(capsys, *_home(any_node), *add, "--token", good)
@@ -104,6 +109,7 @@ def test_peer_add_check_tries_the_peer_once_and_registers_only_when_it_accepts_t
             )
             assert (code, out) == (1, ""), err
             assert "does not verify with the key given" in err and "nothing was registered" in err, err
+            assert "'sarhad key show'" in err and "without --check" not in err, err
             assert get_peer(any_node.db, "IR").vkey == vkey
             code, out, err = run_cli(capsys, *_home(any_node), *add, "--token", good)
             assert code == 0, err
@@ -118,6 +124,7 @@ def test_peer_add_check_tries_the_peer_once_and_registers_only_when_it_accepts_t
         code, out, err = run_cli(capsys, *_home(any_node), *add, "--token", TOKEN_2)
         assert (code, out) == (1, ""), err
         assert "cannot reach" in err and "nothing was registered" in err and "without --check" in err, err
+        assert "serving at the URL given?" in err and "peer list" not in err, err  # it is not registered yet
         assert get_peer(any_node.db, "IR").token == good
     finally:
         ir.close()
