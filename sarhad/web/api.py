@@ -198,6 +198,9 @@ def _check_body(data: dict[str, Any]) -> tuple[str, str | None] | None:
     field_name = str(first.absolute_path[0])
     if first.validator == "format":
         return f"{path} {str(first.instance)[:40]!r} is not a date (YYYY-MM-DD)", field_name
+    if first.validator == "enum":  # a code list: name every value it takes (a short, fixed list), never a huge value
+        allowed = "; ".join(str(v) for v in first.validator_value)
+        return f"{path}: {str(first.instance)[:60]!r} is not one of: {allowed}", field_name
     message = first.message if len(first.message) <= 200 else first.message[:200] + "…"  # never echo a huge value
     return f"{path}: {message}", field_name
 

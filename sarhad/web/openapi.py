@@ -21,6 +21,7 @@ from starlette.routing import Route
 
 from sarhad._internal.dates import WINDOW_DAY_PATTERN
 from sarhad.formats.stix import extension_schema
+from sarhad.model.codes import ATTACK_TYPES, TARGET_TYPES, WEAPON_TYPES
 from sarhad.store.incidents import GROUPINGS
 from sarhad.web import openapi_dashboard
 from sarhad.web.disputes import QUARTER_PATTERN
@@ -277,9 +278,10 @@ def _new_incident() -> dict[str, Any]:
             "tlp": {"type": "string", "enum": ["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"]},
             "recipients": recipients,
             "place": props["place"],
-            "attack_types": strings,
-            "target_types": strings,
-            "weapon_types": strings,
+            # the GTD code lists' names, as the importers store them and the report form offers them
+            "attack_types": {"type": "array", "items": {"type": "string", "enum": list(ATTACK_TYPES.values())}},
+            "target_types": {"type": "array", "items": {"type": "string", "enum": list(TARGET_TYPES.values())}},
+            "weapon_types": {"type": "array", "items": {"type": "string", "enum": list(WEAPON_TYPES.values())}},
             "perpetrators": {"type": "array", "items": perpetrator},
             "figures": {"type": "array", "items": figure},
             "sources": strings,
