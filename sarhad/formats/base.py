@@ -149,7 +149,9 @@ _MISSING: Final = frozenset({"", "NA", "NULL", "null", "None"})
 _SPREADSHEET: Final = (
     (re.compile(r"'.*"), "remove the leading apostrophe (a spreadsheet's mark for text)"),
     (
-        re.compile(r"[+-]?\d*\.?\d+[eE][+-]?\d+"),
+        # digits then a fraction, or a fraction alone: one way to read each value (``\d*\.?\d+`` read a run of n
+        # digits n ways, n² steps for a long refused value)
+        re.compile(r"[+-]?(?:\d+(?:\.\d+)?|\.\d+)[eE][+-]?\d+"),
         "a spreadsheet wrote it in scientific notation and may have lost digits: format the column as a whole"
         " number (or as text) before saving, or use the file as downloaded",
     ),

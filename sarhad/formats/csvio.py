@@ -19,7 +19,6 @@ import csv
 import gzip
 import io
 import re
-import sys
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -28,10 +27,23 @@ from typing import IO
 
 from sarhad.errors import InvalidInput
 
-__all__ = ["EXCEL_HINT", "NOT_UTF8", "check_encoding", "content_size", "read_header", "read_rows"]
+__all__ = [
+    "EXCEL_HINT",
+    "MAX_FIELD",
+    "MAX_ROW",
+    "NOT_UTF8",
+    "check_encoding",
+    "content_size",
+    "read_header",
+    "read_rows",
+]
 
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-MAX_FIELD = 1_000_000  # characters; a longer field is hostile or broken
+MAX_FIELD = 1_000_000  # characters; a longer field is hostile or broken (the row is refused, the file read on)
+# characters of one row, its lines together: a longer one is no dataset's row, and the file is refused at it. A row
+# is held whole in memory (about 7 bytes a character while it is split), and a gzip file or zip archive of a few
+# kilobytes can hold a line of gigabytes. Room for 16 fields of MAX_FIELD.
+MAX_ROW = 16 * MAX_FIELD
+csv.field_size_limit(MAX_ROW)  # a quoted field is a row's part: never longer
 
 
 EXCEL_HINT = "if the file was saved by Excel, try --encoding cp1252"
@@ -238,14 +250,54 @@ def _bad_text(value: str) -> bool:
     return False
 
 
+class _RowTooLong(Exception):
+    """A row (its lines together) reached :data:`MAX_ROW` characters."""
+
+
+class _Lines:
+    """The lines of ``fh`` as the csv module takes them, a row at most :data:`MAX_ROW` characters: a line is read
+    only up to what the row has left (``readline(limit)``), so that no line, however long, is held whole. The
+    reader of the rows calls :meth:`row_done` after each row."""
+
+    __slots__ = ("_fh", "_left")
+
+    def __init__(self, fh: IO[str]) -> None:
+        self._fh = fh
+        self._left = MAX_ROW
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = self._fh.readline(self._left + 1)
+        if not line:
+            raise StopIteration
+        self._left -= len(line)
+        if self._left < 0:
+            raise _RowTooLong
+        return line
+
+    def row_done(self) -> None:
+        self._left = MAX_ROW
+
+
+def _too_long(name: str, line: int, what: str) -> InvalidInput:
+    return InvalidInput(
+        f"{name}:{line}: {what}: longer than {MAX_ROW:,} characters, which no dataset's row is: is the file damaged?"
+        " (nothing past it is read)"
+    )
+
+
 def read_header(path: Path, encoding: str = _UTF8) -> list[str]:
     """The header row of ``path``. Raises InvalidInput when the file is empty or unreadable."""
     with _open(path, encoding) as fh:
-        reader = csv.reader(fh)
+        reader = csv.reader(_Lines(fh))
         try:
             header = next(reader)
         except StopIteration:
             raise InvalidInput(f"{path}:1: header: the file is empty (expected a header row)") from None
+        except _RowTooLong:
+            raise _too_long(str(path), 1, "header") from None
         except csv.Error as exc:
             raise InvalidInput(f"{path}:1: {exc}") from exc
     return header
@@ -261,15 +313,19 @@ def read_rows(
     skip. Column names are taken without surrounding spaces, and otherwise as written: a ``required`` column
     under another case or spelling is missing, and the message names the near miss.
     Raises InvalidInput for what breaks the whole file: it is not CSV text (see :func:`_open`), it is empty,
-    the header lacks a ``required`` column or repeats one, or a quote is never closed.
+    the header lacks a ``required`` column or repeats one, a quote is never closed, or a row (the header too) is
+    longer than :data:`MAX_ROW` characters, when nothing past it is read.
     """
     name = str(path)  # as the user gave it, in every message
     with _open(path, encoding) as fh:
-        reader = csv.reader(fh, strict=True)
+        lines = _Lines(fh)
+        reader = csv.reader(lines, strict=True)
         try:
             header = next(reader)
         except StopIteration:
             raise InvalidInput(f"{name}:1: header: the file is empty (expected a header row)") from None
+        except _RowTooLong:
+            raise _too_long(name, 1, "header") from None
         except csv.Error as exc:
             raise InvalidInput(f"{name}:1: {exc}") from exc
         except _DAMAGED as exc:
@@ -314,10 +370,13 @@ def read_rows(
         last = reader.line_num
         while True:
             start = last + 1
+            lines.row_done()
             try:
                 fields = next(reader)
             except StopIteration:
                 return
+            except _RowTooLong:
+                raise _too_long(name, start, "row") from None
             except csv.Error as exc:
                 raise InvalidInput(f"{name}:{start}: row: {exc} (an unterminated quote?)") from exc
             except _DAMAGED as exc:  # a compressed file cut short or corrupted

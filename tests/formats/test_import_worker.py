@@ -133,12 +133,20 @@ def test_worker_and_one_process_agree_on_every_format(tmp_path: Path, fmt: str, 
             n.close()
 
 
+def _blank_lines(size: int) -> bytes:
+    """``size`` bytes of blank lines (nothing to store), each at most 1 KiB, as a row may be no longer than
+    csvio.MAX_ROW."""
+    lines, rest = divmod(size, 1024)
+    return (b" " * 1023 + b"\n") * lines + (b" " * (rest - 1) + b"\n" if rest else b"")
+
+
 def test_a_file_at_the_threshold_goes_to_the_worker_a_smaller_one_does_not(tmp_path: Path, node: Node) -> None:
     header = ACLED.read_bytes().split(b"\n", 1)[0] + b"\n"
     path = tmp_path / "blank.csv"
-    path.write_bytes(header + b" " * (WORKER_MIN_BYTES - len(header) - 1) + b"\n")  # a blank line: nothing to store
+    path.write_bytes(header + _blank_lines(WORKER_MIN_BYTES - len(header)))
+    assert path.stat().st_size == WORKER_MIN_BYTES
     assert import_file(node, "acled", path).worker
-    path.write_bytes(header + b" " * (WORKER_MIN_BYTES - len(header) - 2) + b"\n")
+    path.write_bytes(header + _blank_lines(WORKER_MIN_BYTES - len(header) - 1))
     assert not import_file(node, "acled", path).worker
 
 
