@@ -65,6 +65,13 @@ _CURSORS = itertools.count(1)
 BUSY_TIMEOUT_MS = 30_000
 
 
+# What a write that failed on a resource was: rolled back whole. A command that commits more than once (a sync of
+# several peers, an owed cosignature after a sync) keeps what it committed before, so this says no more than that.
+_ROLLED_BACK: Final = (
+    "the write that failed was rolled back whole (nothing of it is stored; what the command stored before it stays)"
+)
+
+
 class Database:
     """A connection to the node's database with one API for both dialects.
 
@@ -416,14 +423,11 @@ class Database:
             # What the operator must do does not depend on the statement: say where, and that nothing is half-done.
             return StorageError(
                 f"{sqlite_path(self.url)}: the disk is full ({exc}): free space on it and run the command again;"
-                " nothing of what this command was writing is stored (its transaction was rolled back)"
+                f" {_ROLLED_BACK}"
             )
         resource = _pg_resource(exc) if self.dialect == "postgresql" else None
         if resource is not None:
-            return StorageError(
-                f"{shown_url(self.url)}: {resource}; nothing of what this command was writing is stored (its"
-                " transaction was rolled back)"
-            )
+            return StorageError(f"{shown_url(self.url)}: {resource}; {_ROLLED_BACK}")
         hint = ""
         if self.dialect == "sqlite" and "database is locked" in str(exc):
             hint = (

@@ -138,8 +138,8 @@ def test_a_postgresql_server_out_of_a_resource_stops_a_batch_whole_saying_so(
         node.db.execute("CREATE TRIGGER refuse_leaf BEFORE INSERT ON log_leaves EXECUTE FUNCTION refuse_leaf()")
         base = re.escape(pg_schema_url.partition("?")[0])
         pattern = (
-            rf"^{base}\?schema=\w+: {said} \(the server says: {errcode}\): .*run the command again; nothing of what"
-            r" this command was writing is stored \(its transaction was rolled back\)$"
+            rf"^{base}\?schema=\w+: {said} \(the server says: {errcode}\): .*run the command again; the write that"
+            r" failed was rolled back whole \(nothing of it is stored; what the command stored before it stays\)$"
         )
         with pytest.raises(StorageError, match=pattern):
             publish_notes(node, 5, 40)
