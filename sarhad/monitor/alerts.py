@@ -291,9 +291,11 @@ def list_alerts(
     until: str | None = None,
     limit: int | None = None,
     limit_name: str = "limit",
+    incident: str | None = None,
 ) -> list[Alert]:
     """The alerts listed (:func:`listed`), newest first; ``since`` keeps those created after that timestamp (a
-    day, YYYY-MM-DD, keeps that day's), ``until`` those created on or before that day (YYYY-MM-DD).
+    day, YYYY-MM-DD, keeps that day's), ``until`` those created on or before that day (YYYY-MM-DD), ``incident``
+    those on that incident.
 
     Raises InvalidInput when ``limit`` is not positive, naming it as the caller's user knows it (``limit_name``:
     the CLI's ``--limit``, an API's field ``limit``), or when ``until`` is not a day.
@@ -304,6 +306,9 @@ def list_alerts(
     if rule:
         clauses.append("rule = ?")
         params.append(rule)
+    if incident:
+        clauses.append("incident_id = ?")
+        params.append(incident)
     if since:
         clauses.append("created > ?")
         params.append(since)

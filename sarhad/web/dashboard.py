@@ -254,7 +254,7 @@ async def incident(request: Request) -> Response:
         for other, diffs in found
         if other["id"] in shown
     ]
-    alerts = [a.to_dict() for a in list_alerts(ctx.db) if a.incident_id == wanted][:20]
+    alerts = [a.to_dict() for a in list_alerts(ctx.db, incident=wanted, limit=20)]
     # the current version (the incidents row's): a peer's later version of this node's own record is not it
     title = ctx.db.fetchone(
         "SELECT o.body FROM objects o JOIN incidents i ON i.id = o.id AND i.modified = o.modified WHERE o.id = ?",

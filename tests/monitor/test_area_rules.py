@@ -35,6 +35,10 @@ def test_an_area_rule_matches_the_area_however_the_record_spells_it(any_node: No
         ("kurram", records[1].id): "in Kurram agency",
         ("sistan", records[2].id): "in Sistan and Baluchestan",
     }
+    # one incident's alerts, as the dashboard's detail reads them (by the incident, not from every alert)
+    assert {a.rule for a in list_alerts(any_node.db, incident=records[0].id)} == {"sibi", "baloch"}
+    assert [a.rule for a in list_alerts(any_node.db, incident=records[3].id)] == []
+    assert len(list_alerts(any_node.db, incident=records[0].id, limit=1)) == 1
 
 
 def test_a_rule_on_an_unknown_area_is_refused_where_it_is_given(
