@@ -26,8 +26,10 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "MAX_RESPONSE_BYTES",
     "MEDIA_TYPE",
+    "PEER_TEXT_CHARS",
     "Page",
     "TaxiiClient",
+    "peer_text",
 ]
 
 MEDIA_TYPE: Final = "application/taxii+json;version=2.1"
@@ -50,18 +52,31 @@ def _slash(url: str) -> str:
     return url if url.endswith("/") else url + "/"
 
 
+PEER_TEXT_CHARS: Final = 300
+"""The most of a server's or peer's own words an error message repeats."""
+
+
+def peer_text(text: str) -> str:
+    """What a server or peer said, as a message may repeat it: at most :data:`PEER_TEXT_CHARS` characters ("…"
+    marks a cut), and each character that is not printable (a control character, a terminal's escape) as "?", so
+    that a hostile server can neither flood the operator's terminal nor write to it."""
+    text = text.strip()
+    shown = "".join(c if c.isprintable() else "?" for c in text[:PEER_TEXT_CHARS])
+    return shown + "…" if len(text) > PEER_TEXT_CHARS else shown
+
+
 def _describe(response: httpx.Response, body: bytes | bytearray) -> str:
     try:
         data = json.loads(body)
     except ValueError:
-        return body.decode("utf-8", errors="replace").strip()[:300] or response.reason_phrase
+        return peer_text(body.decode("utf-8", errors="replace")) or response.reason_phrase
     if isinstance(data, dict):
         # A TAXII error resource (§3.6.1), or sarhad's JSON API envelope.
         if "title" in data:
-            return f"{data['title']}: {data.get('description', '')}".rstrip(": ")
+            return peer_text(f"{data['title']}: {data.get('description', '')}".rstrip(": "))
         if isinstance(data.get("error"), dict):
-            return str(data["error"].get("message", ""))
-    return str(data)[:300]
+            return peer_text(str(data["error"].get("message", "")))
+    return peer_text(str(data))
 
 
 class TaxiiClient:

@@ -10,7 +10,7 @@ from typing import Any, Final
 import httpx
 
 from sarhad.errors import ExchangeError, InvalidInput, VerificationError
-from sarhad.exchange.client import MAX_RESPONSE_BYTES
+from sarhad.exchange.client import MAX_RESPONSE_BYTES, peer_text
 from sarhad.exchange.peers import Peer
 from sarhad.log.checkpoint import open_checkpoint
 
@@ -102,9 +102,9 @@ class _PeerHTTP:
         headers = [(k, v) for k, v in streamed.headers.items() if k not in ("content-encoding", "content-length")]
         response = httpx.Response(streamed.status_code, headers=headers, content=bytes(body), request=streamed.request)
         if response.status_code >= 400:
-            detail = response.text.strip()[:300]
+            detail = peer_text(response.text)
             try:
-                detail = str(response.json()["error"]["message"])
+                detail = peer_text(str(response.json()["error"]["message"]))
             except (ValueError, KeyError, TypeError):
                 pass
             if response.status_code == 401 and self.given:

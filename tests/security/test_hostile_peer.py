@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from starlette.responses import JSONResponse, StreamingResponse
+from starlette.responses import JSONResponse, PlainTextResponse, StreamingResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sarhad.errors import ExchangeError
@@ -102,3 +102,26 @@ def test_an_answer_larger_than_the_limit_is_refused_while_it_streams_and_nothing
                 sync_peer(pk, get_peer(pk.db, "IR"))
         assert pk.db.fetchone("SELECT COUNT(*) FROM peer_leaves") == (0,)
         assert pk.db.fetchone("SELECT COUNT(*) FROM incidents") == (0,)
+
+
+@pytest.mark.parametrize("answer", ["json", "text"])
+def test_a_peers_error_text_is_repeated_short_and_without_its_control_characters(tmp_path: Path, answer: str) -> None:
+    # a peer's 403 whose message is 100,000 characters with a terminal escape that would clear the screen
+    said = "\x1b[2J\x1b[31mforged\rerror " + "y" * 100_000
+
+    async def refusing(scope: Scope, receive: Receive, send: Send) -> None:
+        if answer == "json":
+            await JSONResponse({"error": {"code": "forbidden", "message": said}}, 403)(scope, receive, send)
+        else:
+            await PlainTextResponse(said, 403)(scope, receive, send)
+
+    with Node.init(tmp_path / "ir", "IR") as ir, Node.init(tmp_path / "pk", "PK") as pk:
+        token = create_token(ir.db, "pk-node", "peer", "PK")
+        with serving_with_route(ir, "/log/checkpoint", refusing) as url:
+            add_peer(pk.db, "IR", url, ir.signer.vkey, token)
+            with pytest.raises(ExchangeError, match=r"peer IR: GET /log/checkpoint answered 403") as caught:
+                sync_peer(pk, get_peer(pk.db, "IR"))
+    message = str(caught.value)
+    assert "\x1b" not in message and "\r" not in message
+    assert "?[2J?[31mforged?error yyy" in message and message.endswith("…")
+    assert len(message) < 500
