@@ -4,7 +4,10 @@ or GeoJSON.
 A dataset format's file holds every incident: records from other sources (another dataset, a party's report,
 an article, a peer) are converted into rows that format's importer accepts, each under an id of that format
 derived from the record's id; a second record with the source id of a row already written (another party's
-copy of the same dataset row) keeps its row but gets such an id, so the file imports again whole.
+copy of the same dataset row) keeps its row but gets such an id, so the file imports again whole. Ids are
+compared as the importer reads them: ``201001200001.0`` (a whole number written as a float) is ``201001200001``.
+A record stored under such a float id by an import that read it as text, whose record under the whole number is
+exported too, is the same event and is left out: the export keeps the current record of each event once.
 
 Exports stream in constant memory. Rows under licences that forbid redistribution (GTD, ACLED) are left
 out when the export is meant for others (``for_peers``), unless the node is configured to share them.
@@ -20,6 +23,7 @@ from typing import Any, Final
 
 from sarhad.errors import InvalidInput
 from sarhad.formats import TABLE_FORMATS, TableFormat, table_format
+from sarhad.formats.base import RowError, row_id
 from sarhad.formats.seen_ids import SeenIds
 from sarhad.model.codes import RESTRICTED_LICENCES, TLP_LEVELS
 from sarhad.model.incident import Incident
@@ -107,11 +111,16 @@ def _export_table(name: str) -> Callable[[Node, Path, Filters, Notes], int]:
         extra = _extra_columns(node, fmt)
         columns = (*fmt.columns, *extra)
         uncoded: dict[str, int] = {}  # country → converted rows written without the format's country code
+        superseded = _superseded(node, fmt, filters)  # float-id records whose whole-number twin is exported
+        left_out: list[str] = []  # the source ids of those met (their twins are written)
         with out.open("w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh, lineterminator="\n")
             writer.writerow(columns)
             chunk: list[tuple[Incident, dict[str, str]]] = []
             for inc, raw in _rows(node, filters):
+                if inc.id in superseded:
+                    left_out.append(inc.source_id)
+                    continue
                 row = fmt.to_row(inc, raw)
                 verbatim = raw is not None and inc.dataset == fmt.name
                 if extra and raw is not None and verbatim:  # a verbatim row: its own columns too
@@ -125,6 +134,8 @@ def _export_table(name: str) -> Callable[[Node, Path, Filters, Notes], int]:
             count = _write_chunk(fmt, writer, seen, chunk, count, columns)
         if uncoded and fmt.country_code:
             notes.append(_uncoded_note(fmt, uncoded))
+        if left_out:
+            notes.append(_left_out_note(fmt, left_out))
         return count
 
     return run
@@ -138,6 +149,66 @@ def _uncoded_note(fmt: TableFormat, uncoded: dict[str, int]) -> str:
     return (
         f"{fmt.name}: sarhad knows no {what} for {countries}: {rows} row{'s' if rows != 1 else ''} left {column}"
         f" blank and name the country in words, which sarhad's import reads back"
+    )
+
+
+def _read_id(fmt: TableFormat, text: str) -> str:
+    """The id the importer of ``fmt`` reads in ``text`` (a whole number written as a float is that number); the
+    text itself when it refuses it (the import names it then)."""
+    try:
+        return row_id({fmt.id_column: text}, fmt.id_column)
+    except RowError:
+        return text
+
+
+_BATCH: Final = 500  # ids looked up in one query
+
+
+def _superseded(node: Node, fmt: TableFormat, filters: Filters) -> set[str]:
+    """The ids of the records of ``fmt``'s dataset matching ``filters`` whose source id is a whole number
+    written as a float (``201001200001.0``), and whose twin, the record of the same reporter under the whole
+    number (``201001200001``), matches them too.
+
+    An import before ids were read as the importer reads them now (issue #2) stored such a record under
+    the float; an import since derives the twin from the same row or from the file as downloaded. They are one
+    event: written both, their ids repeat each other for the importer, which refuses the file. The twin is the
+    record the importer derives now: it stays, the float-id record is left out. Only such records are read
+    here, with a source id holding a '.', about 50 bytes each.
+    """
+    where, params = filters.where()
+    sql = (
+        f"SELECT id, reported_by, source_id FROM (SELECT id, dataset, reported_by, source_id FROM incidents{where})"
+        " i WHERE dataset = ? AND source_id LIKE ?"
+    )
+    twins: dict[str, str] = {}  # the twin's id → the float-id record's
+    for record, reported_by, source_id in node.db.iterate(sql, [*params, fmt.name, "%.%"]):
+        whole = _read_id(fmt, str(source_id))
+        if whole != source_id:
+            twins[uuid_of(fmt.name, str(reported_by), whole)] = str(record)
+    if not twins:
+        return set()
+    found: set[str] = set()
+    ids = list(twins)
+    for start in range(0, len(ids), _BATCH):
+        batch = ids[start : start + _BATCH]
+        marks = ", ".join("?" * len(batch))
+        rows = node.db.fetchall(
+            f"SELECT id FROM (SELECT id FROM incidents{where}) i WHERE id IN ({marks})", [*params, *batch]
+        )
+        found.update(twins[str(twin)] for (twin,) in rows)
+    return found
+
+
+def _left_out_note(fmt: TableFormat, left_out: list[str]) -> str:
+    """What an export says of the float-id records it left out (:func:`_superseded`)."""
+    n = len(left_out)
+    example = left_out[0]
+    return (
+        f"{fmt.name}: left out {n} record{'s' if n != 1 else ''} stored under an id written as a decimal number"
+        f" (such as {example}) by an import before sarhad read it as the whole number"
+        f" ({_read_id(fmt, example)}): the record{'s' if n != 1 else ''} of the same event{'s' if n != 1 else ''}"
+        " under the whole number, imported since, "
+        f"{'are' if n != 1 else 'is'} in the file, which imports again (written both, the ids would repeat)"
     )
 
 
@@ -167,16 +238,16 @@ def _write_chunk(
     columns: tuple[str, ...],
 ) -> int:
     """Write ``chunk``'s rows (their ``columns``) after the ``count`` written, each under an id no earlier row
-    has; return the new count. A repeated id (two parties' copies of one dataset row) becomes the format's
-    converted id.
+    has, as the importer reads them (``201001200001.0`` is ``201001200001``); return the new count. A repeated
+    id (two parties' copies of one dataset row) becomes the format's converted id.
 
     Raises InvalidInput in the (astronomically unlikely) case that a converted id repeats too.
     """
     column = fmt.id_column
     lines = list(range(count + 2, count + 2 + len(chunk)))  # the file's lines: the header is line 1
 
-    def keys(rows: list[dict[str, str]]) -> list[str]:  # SeenIds compares UUIDs: one for each id text
-        return [uuid_of(fmt.name, "", row[column]) for row in rows]
+    def keys(rows: list[dict[str, str]]) -> list[str]:  # SeenIds compares UUIDs: one for each id read
+        return [uuid_of(fmt.name, "", _read_id(fmt, row[column])) for row in rows]
 
     rows = [row for _inc, row in chunk]
     repeats = [i for i, line in enumerate(seen.earlier_lines(keys(rows), lines)) if line is not None]
