@@ -7,6 +7,7 @@ cues, provinces and place names, and flags it as an event, statistics, generic o
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -26,7 +27,7 @@ from sarhad.extract.places import (
 )
 from sarhad.model.actors import ActorMention, find_actor_mentions
 
-__all__ = ["SentenceFeatures", "analyse"]
+__all__ = ["SentenceFeatures", "analyse", "names_a_neighbour"]
 
 
 _EVENT = re.compile(
@@ -80,11 +81,24 @@ _ORIGIN = re.compile(
 )
 # "The area borders Iran's Sistan and Baluchestan province": what a place lies next to, not where it is
 _NEIGHBOUR = re.compile(
-    r"\b(?:borders?|bordering|adjoining|adjacent to|next to|neighbou?ring|across the border (?:in|from)|"
+    r"\b(?:borders?|bordering|adjoining|adjacent to|next to|neighbou?ring|across the border (?:in|from|into|to)|"
     r"(?:near|along|on) the border with|close to the border with)\s+"
     r"(?:(?:the\s+)?(?:Iran|Pakistan|Afghanistan)(?:'s|\u2019s)?\s+)?(?:the\s+)?$",
     re.I,
 )
+# "Across the border in Sistan and Baluchestan, gunmen shot dead two guards": the other side of the border is not
+# the article's country, but the sentence's own incident happened there
+_BEYOND = re.compile(
+    r"\bacross the border in\s+(?:(?:the\s+)?(?:Iran|Pakistan|Afghanistan)(?:'s|\u2019s)?\s+)?(?:the\s+)?$", re.I
+)
+
+
+def names_a_neighbour(text: str, start: int) -> bool:
+    """Whether the words before ``text[start:]`` name what follows as the other side of a border, not a place the
+    sentence is in: "the area borders Iran's …", "across the border in …", "near the border with …"."""
+    return _NEIGHBOUR.search(text[max(0, start - 60) : start]) is not None
+
+
 _REPORTING = re.compile(
     r"\b(?:said|says|told|added|confirmed|announced|stated|reported|claimed|tweeted|wrote|noted|"
     r"informed)\s+(?:(?:in|through|via) (?:a|an|its|their) (?:\w+\s+)?(?:statement|message|post|video|audio|"
@@ -294,12 +308,15 @@ def analyse(article: Article) -> list[SentenceFeatures]:
         actors = [
             ActorMention(a.start + off, a.end + off, a.text, a.actor, a.state_label) for a in find_actor_mentions(text)
         ]
-        provinces = [
-            p
-            for p in find_provinces(text, off)
-            if not _ORIGIN.search(text[max(0, p.start - off - 60) : p.start - off])
-            and not _NEIGHBOUR.search(text[max(0, p.start - off - 60) : p.start - off])
-        ]
+        provinces = []
+        for p in find_provinces(text, off):
+            before = text[max(0, p.start - off - 60) : p.start - off]
+            if _ORIGIN.search(before):
+                continue
+            if _BEYOND.search(before):
+                provinces.append(dataclasses.replace(p, beyond=True))
+            elif not _NEIGHBOUR.search(before):
+                provinces.append(p)
         has_victims = any(c.who == "victims" and c.measure in {"killed", "wounded", "kidnapped"} for c in casualties)
         is_event = gated and bool(_EVENT.search(text)) and (has_victims or bool(cues) or bool(casualties))
         is_stat = is_generic = is_counter = False

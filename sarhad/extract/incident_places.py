@@ -12,7 +12,7 @@ from typing import Any, Final
 
 from sarhad.extract.article import Article
 from sarhad.extract.clusters import Cluster
-from sarhad.extract.features import SentenceFeatures
+from sarhad.extract.features import SentenceFeatures, names_a_neighbour
 from sarhad.extract.places import (
     COUNTRY_WORDS,
     GeoHit,
@@ -20,6 +20,7 @@ from sarhad.extract.places import (
     geocode,
     geocode_prefixes,
     province,
+    sole_country,
     unit_country,
 )
 
@@ -49,20 +50,44 @@ _BORDER_COMPOUND = re.compile(
 )
 
 
+# a place name that is an institution's, not a place: "Frontier Corps", "Levies Department"
+_INSTITUTION = re.compile(r"\b(?:Police|Army|Corps|Guards|Ministry|Department|News|Agency|School of|Institute)\b")
+# A dateline names where the story was filed ("TURBAT, March 3:"), which a reader takes for the story's country
+# before any other word: it outweighs a province named once (2) and a country word or two.
+_DATELINE_VOTE: Final = 4
+_PLACE_VOTE: Final = 2
+
+
 def article_country(article: Article, features: list[SentenceFeatures]) -> str | None:
-    """The country the article is about: its source's country, province mentions and country words."""
+    """The country the article is about: its source's country, its dateline's place, and the provinces, the
+    places (towns, districts) the gazetteer knows in one country only, and the country words its sentences
+    name. A place or country named as the other side of a border ("across the border in Sistan and
+    Baluchestan", "the area borders Iran's …") is not the article's."""
     votes: Counter[str] = Counter()
     if article.domain:
         for pattern, code in _DOMAIN_COUNTRY:
             if pattern.search(article.domain):
                 votes[code] += 2
     for f in features:
+        text, off = f.sentence.text, f.sentence.start
+        if f.sentence.dateline is not None:
+            s, e = f.sentence.dateline
+            found = sole_country(article.text[s:e].split(",")[0].strip().title())
+            if found is not None:
+                votes[found] += _DATELINE_VOTE
         for p in f.provinces:
-            votes[p.country] += 2
+            if not p.beyond:
+                votes[p.country] += 2
+        for pm in f.places:
+            if _INSTITUTION.search(pm.name) or names_a_neighbour(text, pm.start - off):
+                continue
+            found = sole_country(pm.name)
+            if found is not None:
+                votes[found] += _PLACE_VOTE
         # "the Pak-Iran border" names both countries: no vote
-        for word in re.findall(r"[A-Za-z']+", _BORDER_COMPOUND.sub(" ", f.sentence.text)):
-            found = COUNTRY_WORDS.get(word.casefold())
-            if found in {"PK", "IR", "AF"}:
+        for m in re.finditer(r"[A-Za-z']+", _BORDER_COMPOUND.sub(" ", text)):
+            found = COUNTRY_WORDS.get(m.group(0).casefold())
+            if found in {"PK", "IR", "AF"} and not names_a_neighbour(text, m.start()):
                 votes[found] += 1
     if not votes:
         return None
@@ -74,7 +99,7 @@ def dominant_province(features: list[SentenceFeatures], country: str | None) -> 
     counts: Counter[str] = Counter()
     for f in features:
         for p in f.provinces:
-            if country is None or p.country == country:
+            if not p.beyond and (country is None or p.country == country):
                 counts[p.admin1] += 2 if f.is_event else 1
         if f.region:
             counts[f.region] += 1
@@ -137,7 +162,8 @@ def place_of(
     province_country: dict[str, str] = {}
     for i, f in enumerate(cluster.sentences):
         for p in f.provinces:
-            if country and p.country != country and cluster.main:
+            # the main incident stays in the article's country, and "across the border in …" is the other side
+            if cluster.main and (p.beyond or (country and p.country != country)):
                 continue
             province_votes[p.admin1] += 3 if f.is_event else 1
             province_span.setdefault(p.admin1, (p.start, p.end))
@@ -151,9 +177,7 @@ def place_of(
     for i, f in enumerate(cluster.sentences):
         inner = _inner_places(f.places, article.text)
         for pm in f.places:
-            if re.search(
-                r"\b(?:Police|Army|Corps|Guards|Ministry|Department|News|Agency|School of|Institute)\b", pm.name
-            ):
+            if _INSTITUTION.search(pm.name):
                 continue
             hit, across = _geocode_mention(pm, country, _sentence_side(pm, article.text, country))
             if hit is None and pm.type_word:
@@ -173,14 +197,13 @@ def place_of(
                     hit, across = owner_hit, False
             if hit is None and pm.type_word is None:
                 continue
-            if (
-                hit is not None
-                and country
-                and hit.country != country
-                and not across
-                and (cluster.main or (pm.type_word is None and len(pm.name) < 4))
-            ):
-                continue
+            if hit is not None and country and hit.country != country and not across:
+                if sole_country(pm.name) == hit.country:
+                    # "Turbat" in an article read as Iran's: the gazetteer knows the name on one side only, so the
+                    # sentence places it there whatever the article's country
+                    across = True
+                elif cluster.main or (pm.type_word is None and len(pm.name) < 4):
+                    continue
             score = (hit is not None) * 2 + (pm.type_word is not None) + (f.sentence.role != "title")
             small = inner.get(pm)
             if small is not None:

@@ -26,6 +26,7 @@ __all__ = [
     "geocode_prefixes",
     "province",
     "region_province",
+    "sole_country",
     "unit_country",
 ]
 
@@ -355,6 +356,7 @@ class ProvinceMention:
     text: str
     admin1: str
     country: str
+    beyond: bool = False  # named as the other side of the border: "across the border in Sistan and Baluchestan"
 
 
 @dataclass(frozen=True, slots=True)
@@ -555,6 +557,20 @@ def geocode_prefixes(name: str, country: str | None = None) -> GeoHit | None:
             shorter = " ".join(words[:-1])
         candidate = shorter
     return None
+
+
+_BORDER_COUNTRIES = ("PK", "IR", "AF")
+
+
+def sole_country(name: str) -> str | None:
+    """The one border country (PK, IR, AF) where the gazetteer knows a place called ``name``, or None.
+
+    "Turbat", "Kech" and "Panjgur" are Pakistan's, "Saravan" and "Zahedan" Iran's; a name found in two countries
+    ("Taftan", "Pishin", "Kalat", "Khash") or in none gives None. The gazetteer answers a lookup in one country
+    with another's place when that country has none (at a lower confidence): only the places' own countries count.
+    """
+    found = {hit.country for code in _BORDER_COUNTRIES if (hit := geocode_prefixes(name, code)) is not None}
+    return found.pop() if len(found) == 1 else None
 
 
 def _geo_module() -> Any:
