@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,9 +19,11 @@ from sarhad.node import Node
 from sarhad.web.app import create_app
 from sarhad.web.auth import create_token
 from sarhad.web.server import Server, config
-from tests.conftest import UCDP_SAMPLE
+from tests.conftest import UCDP_SAMPLE, drop_schema, postgres_url
 
 TAXII = {"Accept": "application/taxii+json;version=2.1"}
+ANY_DATABASE = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+"""The params of a fixture made once on SQLite and once on PostgreSQL."""
 
 
 @dataclass
@@ -64,6 +67,37 @@ def client(any_node: Node) -> Iterator[httpx.Client]:
         httpx.Client(base_url=base, timeout=30, headers={"Authorization": f"Bearer {token}"}) as c,
     ):
         yield c
+
+
+@contextmanager
+def sample_reader(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, role: str
+) -> Iterator[httpx.Client]:
+    """A client with a ``role`` token of PK's, of a served PK node holding the UCDP sample, on the database of
+    ``request.param`` ("sqlite" or "postgresql", in a schema of its own dropped at the end).
+
+    For a module-scoped fixture of tests that only read: the node is built and served once per module and
+    database instead of once per test (a second or more each on a loaded machine). A test that changes what is
+    stored takes :func:`client`, a node of its own."""
+    url = None
+    if request.param == "postgresql":
+        base = postgres_url()
+        if base is None:
+            pytest.skip("SARHAD_TEST_POSTGRES_URL is not set (the PostgreSQL server is needed)")
+        url = f"{base}?schema=t_{uuid.uuid4().hex[:12]}"
+    node = Node.init(tmp_path_factory.mktemp("pk") / "pk", "PK", database_url=url)
+    try:
+        import_file(node, "ucdp", UCDP_SAMPLE)
+        token = create_token(node.db, "reader", role, "PK")
+        with (
+            serving(node) as served_at,
+            httpx.Client(base_url=served_at, timeout=30, headers={"Authorization": f"Bearer {token}"}) as c,
+        ):
+            yield c
+    finally:
+        node.close()
+        if url is not None:
+            drop_schema(url)
 
 
 @contextmanager

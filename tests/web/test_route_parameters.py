@@ -6,43 +6,21 @@ On both databases: a page number past what a database integer holds was a storag
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from sarhad.importer import import_file
-from sarhad.node import Node
-from sarhad.web.auth import create_token
-from tests.conftest import UCDP_SAMPLE, drop_schema, postgres_url
-from tests.web.conftest import serving
+from tests.web.conftest import ANY_DATABASE, sample_reader
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(scope="module", params=ANY_DATABASE)
 def client(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
-    """An analyst's client of a served node holding the UCDP sample, on each database: one node per module and
-    database, since every test here only reads (a refused request stores nothing, and the one that asserts so
-    looks only at what no test here adds)."""
-    url = None
-    if request.param == "postgresql":
-        base = postgres_url()
-        if base is None:
-            pytest.skip("SARHAD_TEST_POSTGRES_URL is not set (the PostgreSQL server is needed)")
-        url = f"{base}?schema=t_{uuid.uuid4().hex[:12]}"
-    node = Node.init(tmp_path_factory.mktemp("pk") / "pk", "PK", database_url=url)
-    try:
-        import_file(node, "ucdp", UCDP_SAMPLE)
-        token = create_token(node.db, "ana", "analyst", "PK")
-        with (
-            serving(node) as base_url,
-            httpx.Client(base_url=base_url, timeout=30, headers={"Authorization": f"Bearer {token}"}) as c,
-        ):
-            yield c
-    finally:
-        node.close()
-        if url is not None:
-            drop_schema(url)
+    """An analyst's client of a served node holding the UCDP sample, one per module and database: every test
+    here only reads (a refused request stores nothing; the one that asserts so looks at rules, which no test
+    here adds)."""
+    with sample_reader(request, tmp_path_factory, "analyst") as c:
+        yield c
 
 
 def _refused(response: httpx.Response, *words: str) -> None:
