@@ -13,7 +13,7 @@ from sarhad.importer import import_file
 from sarhad.node import Node
 from sarhad.web.auth import create_token
 from tests.conftest import UCDP_SAMPLE
-from tests.web.conftest import serving
+from tests.web.conftest import ANY_DATABASE, sample_reader, serving
 
 # Every route that takes the incident filters.
 ROUTES = (
@@ -26,15 +26,11 @@ ROUTES = (
 )
 
 
-@pytest.fixture
-def client(any_node: Node) -> Iterator[httpx.Client]:
-    """A served node holding the UCDP sample (incidents in PK and IR), with a viewer's token."""
-    import_file(any_node, "ucdp", UCDP_SAMPLE)
-    token = create_token(any_node.db, "val", "viewer", "PK")
-    with (
-        serving(any_node) as base,
-        httpx.Client(base_url=base, timeout=30, headers={"Authorization": f"Bearer {token}"}) as c,
-    ):
+@pytest.fixture(scope="module", params=ANY_DATABASE)
+def client(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+    """A served node holding the UCDP sample (incidents in PK and IR), with a viewer's token: one per module and
+    database, since the tests taking it only read."""
+    with sample_reader(request, tmp_path_factory, "viewer") as c:
         yield c
 
 
