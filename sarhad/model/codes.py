@@ -6,6 +6,7 @@ stores and exports; importers map each dataset's own codes onto them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Final
 
 __all__ = [
@@ -16,8 +17,10 @@ __all__ = [
     "RESTRICTED_LICENCES",
     "TARGET_TYPES",
     "TLP_LEVELS",
+    "TYPE_LISTS",
     "WEAPON_TYPES",
     "code_for",
+    "off_the_lists",
 ]
 
 ATTACK_TYPES: Final[dict[int, str]] = {
@@ -108,4 +111,24 @@ def code_for(table: dict[int, str], name: str) -> int | None:
     for code, label in table.items():
         if label.casefold() == wanted:
             return code
+    return None
+
+
+TYPE_LISTS: Final[dict[str, dict[int, str]]] = {
+    "attack_types": ATTACK_TYPES,
+    "target_types": TARGET_TYPES,
+    "weapon_types": WEAPON_TYPES,
+}
+"""An incident's type fields and the GTD code list each takes its names from."""
+
+
+def off_the_lists(types: dict[str, Iterable[str]]) -> tuple[str, str] | None:
+    """The first (field, name) of ``types`` (an incident's ``attack_types``, ``target_types``, ``weapon_types``)
+    whose name is not one of its GTD code list's, None when every name is: what a party's own writer (the JSON
+    API, a TAXII client) must keep to, so that the filters, statistics and exports by the code lists find it."""
+    for field, names in types.items():
+        known = TYPE_LISTS[field].values()
+        for name in names:
+            if name not in known:
+                return field, name
     return None

@@ -29,7 +29,8 @@ from starlette.routing import Route
 
 from sarhad.errors import InvalidInput, NotFound
 from sarhad.formats.stix import check_object, tlp_of
-from sarhad.model.incident import Incident
+from sarhad.model.codes import TYPE_LISTS, off_the_lists
+from sarhad.model.incident import SARHAD_EXTENSION, Incident
 from sarhad.node import utc_timestamp
 from sarhad.store.current import current
 from sarhad.web.context import Context, FieldError, principal_of, taxii_error
@@ -367,6 +368,19 @@ async def manifest(request: Request) -> Response:
     return _envelope_response(rows, more, "objects", items)
 
 
+def _check_types(obj: dict[str, Any], where: str) -> None:
+    """Raises InvalidInput when ``obj``, an incident a writer of this node's party posts, names an attack, target
+    or weapon type off the GTD code lists (as ``POST /api/incidents`` refuses; a peer's records are not checked)."""
+    if obj["type"] != "incident":
+        return
+    ext = obj["extensions"][SARHAD_EXTENSION]
+    found = off_the_lists({field: ext.get(field) or () for field in TYPE_LISTS})
+    if found is not None:
+        field, name = found
+        allowed = "; ".join(TYPE_LISTS[field].values())
+        raise InvalidInput(f"{where} ({obj['id']}): {field}: {name[:60]!r} is not one of: {allowed}")
+
+
 async def _add_objects(request: Request) -> Response:
     _negotiate(request)
     content_type = request.headers.get("content-type", "")
@@ -389,6 +403,7 @@ async def _add_objects(request: Request) -> Response:
         raise InvalidInput("expected a TAXII envelope {'objects': [...]}")
     for i, obj in enumerate(items):
         check_object(obj, f"envelope object {i}")
+        _check_types(obj, f"envelope object {i}")
     successes = []
     with ctx.node.publisher() as pub:
         for obj in items:

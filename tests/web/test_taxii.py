@@ -10,6 +10,7 @@ import pytest
 
 from sarhad.canonical import canonical_text
 from sarhad.importer import import_file
+from sarhad.model.incident import SARHAD_EXTENSION
 from sarhad.node import Node
 from sarhad.web.auth import create_token
 from tests.conftest import UCDP_SAMPLE, UNUSED_TOKEN
@@ -99,6 +100,21 @@ def test_post_objects_needs_a_writer_and_answers_a_status(served: Served) -> Non
     assert again["id"] == status["id"]
     versions = served.client.get(f"{ROOT}/collections/incidents/objects/{obj['id']}/versions/", headers=h).json()
     assert len(versions["versions"]) == 2
+
+
+def test_post_refuses_an_incident_whose_types_are_off_the_gtd_lists_and_stores_nothing(served: Served) -> None:
+    h = served.auth("analyst", **TAXII, **{"Content-Type": "application/taxii+json;version=2.1"})
+    first = served.client.get(f"{ROOT}/collections/incidents/objects/", params={"limit": "2"}, headers=h).json()
+    good, bad = first["objects"]
+    good["name"], bad["name"] = "Renamed", "Renamed too"
+    bad["extensions"][SARHAD_EXTENSION]["attack_types"] = ["Bombing"]  # GTD's is "Bombing/Explosion"
+    url = f"{ROOT}/collections/incidents/objects/"
+    before = served.client.get(f"{url}{good['id']}/versions/", headers=h).json()
+    refused = served.client.post(url, content=json.dumps({"objects": [good, bad]}), headers=h)
+    assert refused.status_code == 400, refused.text
+    said = refused.json()["description"]
+    assert said.startswith(f"envelope object 1 ({bad['id']}): attack_types: 'Bombing' is not one of: Assassination;")
+    assert served.client.get(f"{url}{good['id']}/versions/", headers=h).json() == before  # nothing stored
 
 
 def test_media_type_negotiation_and_error_resource(served: Served) -> None:
