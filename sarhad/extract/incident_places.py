@@ -160,10 +160,16 @@ def place_of(
     province_span: dict[str, tuple[int, int]] = {}
     same_sentence_province: dict[int, str] = {}
     province_country: dict[str, str] = {}
+    # the other country's provinces a main incident's sentence with its victims names ("Five Iranian guards were
+    # killed in Sistan and Baluchestan" under "QUETTA:"): its place when the article's country has none for it
+    foreign: Counter[str] = Counter()
     for i, f in enumerate(cluster.sentences):
         for p in f.provinces:
             # the main incident stays in the article's country, and "across the border in …" is the other side
             if cluster.main and (p.beyond or (country and p.country != country)):
+                if not p.beyond and any(c.who == "victims" for c in f.casualties):
+                    foreign[p.admin1] += 1
+                    province_span.setdefault(p.admin1, (p.start, p.end))
                 continue
             province_votes[p.admin1] += 3 if f.is_event else 1
             province_span.setdefault(p.admin1, (p.start, p.end))
@@ -253,6 +259,9 @@ def place_of(
             precision = "admin2"
     if admin1 is None and province_votes:
         admin1 = province_votes.most_common(1)[0][0]
+        admin1_span = province_span.get(admin1)
+    if admin1 is None and foreign:
+        admin1 = foreign.most_common(1)[0][0]
         admin1_span = province_span.get(admin1)
     source = "text" if admin1 is not None else None
     if admin1 is None and region:

@@ -121,3 +121,27 @@ def test_heldout_1107_needs_neither_its_pakistani_source_nor_the_groups_name() -
         ("PK", "Balochistan", "Jivani"),
         ("PK", "Balochistan", "Panjgur"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("body", "where"),
+    [
+        (
+            "QUETTA: Five Iranian border guards were killed in an attack in Sistan and Baluchestan province on "
+            "Monday, Iranian media said.",
+            ("IR", "Sistan and Baluchestan", None),
+        ),
+        (
+            "ZAHEDAN: Two Pakistani soldiers were killed in Balochistan on Monday, officials said.",
+            ("PK", "Balochistan", None),
+        ),
+        (
+            "ISLAMABAD: Pakistan condemned an attack that killed five guards in Sistan and Baluchestan on Monday.",
+            ("IR", "Sistan and Baluchestan", None),
+        ),
+    ],
+)
+def test_the_main_incidents_own_province_wins_over_the_datelines_country(
+    body: str, where: tuple[str, str, None]
+) -> None:
+    assert _places(body) == [where]
