@@ -247,11 +247,14 @@ async def frames(
             yield _place(broadcaster, sent)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + lifetime
-        while loop.time() < deadline:
-            got = await sub.get(keepalive)
+        while (left := deadline - loop.time()) > 0:
+            last = left <= keepalive  # the stream ends at its lifetime, not at the keep-alive after it
+            got = await sub.get(left if last else keepalive)
             if got is END:
                 break  # the server is stopping: end before the database closes
             if got is None:
+                if last:
+                    break  # its lifetime is over: no keep-alive, the reader reconnects at once
                 yield ": keep-alive\n\n" if told == sent else _place(broadcaster, sent)
                 told = sent
                 continue

@@ -96,3 +96,17 @@ def test_a_stream_whose_queue_lost_events_takes_them_from_the_history() -> None:
         assert [d["id"] for _, _, d in got[1:]] == [f"incident--{n}" for n in range(1, 1201)]
 
     asyncio.run(run())
+
+
+def test_a_stream_ends_at_its_lifetime_not_at_the_keep_alive_after_it() -> None:
+    """The page reconnects when its stream ends (after 5 minutes on purpose): a stream waiting for its next
+    keep-alive (every 15 s) used to outlive its lifetime by up to that long. It ends with no keep-alive sent."""
+
+    async def run() -> list[str]:
+        b = Broadcaster()
+        stream = frames(b, None, lambda e: True, lifetime=0.05, keepalive=30)
+        return [frame async for frame in stream]
+
+    got = asyncio.run(run())
+    assert got[0] == "retry: 1000\n: connected\n\n"
+    assert not any("keep-alive" in frame for frame in got), got
