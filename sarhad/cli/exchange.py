@@ -397,11 +397,14 @@ def taxii_pull(
         console.print(result.summary(), highlight=False)
 
 
-def export_stix_cmd(ctx: typer.Context, out: Path, json_out: bool = False) -> None:
-    """Body of ``sarhad export stix --out FILE``: write one STIX 2.1 bundle."""
+def export_stix_cmd(ctx: typer.Context, out: Path, json_out: bool = False, *, for_peers: bool = False) -> None:
+    """Body of ``sarhad export stix --out FILE``: write one STIX 2.1 bundle (replacing ``out`` once complete)."""
     from sarhad.formats.stix import export_stix
+    from sarhad.output_file import replacing
 
-    count = export_stix(state(ctx).node(), out)
+    node = state(ctx).node()
+    with replacing(out) as part:
+        count = export_stix(node, part, for_peers=for_peers)
     if json_out:
         print_json({"format": "stix", "file": str(out), "objects": count})
         return

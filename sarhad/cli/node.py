@@ -522,6 +522,7 @@ def export_cmd(
     as --reported-by's; --dataset keeps one source's records only.
     """
     from sarhad.exporter import EXPORT_FORMATS, export
+    from sarhad.output_file import replacing
 
     if fmt != "stix" and fmt not in EXPORT_FORMATS:  # the exporter knows the tables; stix goes elsewhere
         raise InvalidInput(f"unknown export format {fmt!r}: expected one of {', '.join(EXPORT_FORMATS)} or stix")
@@ -532,8 +533,6 @@ def export_cmd(
             raise InvalidInput("--dedup does not apply to stix: a bundle carries every report")
         if max_tlp:
             raise InvalidInput("--max-tlp does not apply to stix yet: a bundle carries every object")
-        if for_peers:
-            raise InvalidInput("--for-peers does not apply to stix yet: a bundle carries every object")
         filtering = {
             "--since": since, "--until": until, "--country": country, "--admin1": admin1,
             "--perpetrator": perpetrator, "--bbox": bbox, "--near-border": near_border, "--side": side,
@@ -546,7 +545,7 @@ def export_cmd(
                 f"{', '.join(named)} {'does' if len(named) == 1 else 'do'} not apply to stix yet: a bundle carries"
                 " every object (filter with csv, geojson, ucdp, gtd or acled)"
             )
-        export_stix_cmd(ctx, out, json_out)
+        export_stix_cmd(ctx, out, json_out, for_peers=for_peers)
         return
     node = state(ctx).node()
     filters = filters_from(since, until, country, admin1, perpetrator, bbox, near_border, side, reported_by)
@@ -559,7 +558,8 @@ def export_cmd(
     if max_tlp:
         filters = dataclasses.replace(filters, tlp=_levels_up_to(max_tlp))
     notes: list[str] = []
-    count = export(node, fmt, out, filters, for_peers=for_peers, notes=notes)
+    with replacing(out) as part:  # a failed export leaves an earlier file at --out as it was
+        count = export(node, fmt, part, filters, for_peers=for_peers, notes=notes)
     if json_out:
         print_json({"format": fmt, "file": str(out), "incidents": count, "notes": notes})
     else:

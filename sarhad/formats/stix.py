@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Final
 import jsonschema
 
 from sarhad.errors import InvalidInput
+from sarhad.model.codes import RESTRICTED_LICENCES
 from sarhad.model.incident import (
     INCIDENT_CORE_EXTENSION,
     SARHAD_EXTENSION,
@@ -385,10 +386,30 @@ def current_objects(node: Node) -> Iterator[dict[str, Any]]:
         yield obj
 
 
-def export_stix(node: Node, out: Path) -> int:
+def _shared(obj: Mapping[str, Any], share_restricted: bool) -> bool:
+    """Whether ``obj`` goes into a bundle for another party: not TLP:RED, and not under a licence that forbids
+    redistribution (GTD, ACLED) unless the node shares those (``share_restricted``)."""
+    if tlp_of(obj) == "RED":
+        return False
+    ours = (obj.get("extensions") or {}).get(SARHAD_EXTENSION)
+    licence = ours.get("licence") if isinstance(ours, dict) else None
+    return share_restricted or licence not in RESTRICTED_LICENCES
+
+
+def export_stix(node: Node, out: Path, *, for_peers: bool = False) -> int:
     """Write the node's objects (current versions) as one STIX 2.1 bundle to ``out``; return how many objects
-    the bundle holds (derived and supporting objects included)."""
-    data = bundle(current_objects(node))
+    the bundle holds (derived and supporting objects included).
+
+    ``for_peers`` leaves out what ``sarhad export … --for-peers`` leaves out of the other formats: TLP:RED
+    objects (a file handed to another party is not addressed to a RED record's named recipients), and records
+    whose licence forbids redistribution (GTD, ACLED) unless the node is configured to share them. The objects
+    derived from an incident left out (its location, relationships) are left out with it.
+    """
+    objects: Iterable[Mapping[str, Any]] = current_objects(node)
+    if for_peers:
+        share = node.settings.share_restricted
+        objects = (obj for obj in objects if _shared(obj, share))
+    data = bundle(objects)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return len(data["objects"])

@@ -41,13 +41,15 @@ def test_export_into_a_missing_folder_names_the_path_without_a_traceback(
     out = tmp_path / "no-such-folder" / "incidents.geojson"
     code, _, err = run(capsys, "--home", str(home), "export", "geojson", "--out", str(out))
     assert code == 1
-    assert f"error: {out}: No such file or directory" in err
+    assert f"error: cannot write {out}: the folder {out.parent} does not exist (create it first)" in " ".join(
+        err.split()
+    )
     assert "Traceback" not in err
 
 
 def test_export_onto_a_folder_says_so(home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "--home", str(home), "export", "csv", "--out", str(tmp_path))
-    assert code == 1 and f"error: {tmp_path}: Is a directory" in err
+    assert code == 1 and f"error: cannot write {tmp_path}: it is a folder; name a file in it" in " ".join(err.split())
 
 
 def test_check_proof_of_a_missing_file_names_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,0 +1,127 @@
+"""``sarhad export`` as a researcher meets its file: a bundle for another party leaves out what the other formats
+leave out, and ``--out`` is replaced only by a complete export."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from stix2validator import ValidationOptions, validate_file
+
+from sarhad.model.incident import TLP_MARKINGS
+from tests.conftest import run_cli as run
+from tests.conftest import write_ucdp
+
+FORMATS = ("csv", "geojson", "ucdp", "gtd", "acled", "stix")
+
+
+def _add_red(capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path) -> None:
+    red = tmp_path / "red.csv"
+    write_ucdp(red, 2, 990001)
+    code, _, err = run(
+        capsys, "--home", str(home), "import", "ucdp", str(red), "--reported-by", "PK", "--tlp", "RED",
+        "--recipient", "PK:desk-a",
+    )  # fmt: skip
+    assert code == 0, err
+
+
+def _incidents(bundle: Path) -> list[dict[str, object]]:
+    return [o for o in json.loads(bundle.read_text(encoding="utf-8"))["objects"] if o["type"] == "incident"]
+
+
+def _licence(incident: dict[str, object]) -> str:
+    extensions = incident["extensions"]
+    assert isinstance(extensions, dict)
+    return str(next(e["licence"] for e in extensions.values() if "licence" in e))
+
+
+def test_export_stix_for_peers_leaves_out_red_and_gtd_records(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
+) -> None:
+    _add_red(capsys, home, tmp_path)
+    every = tmp_path / "all.json"
+    assert run(capsys, "--home", str(home), "export", "stix", "--out", str(every))[0] == 0
+    assert {_licence(i) for i in _incidents(every)} == {"CC-BY-4.0", "GTD-EUA"}
+    out = tmp_path / "peers.json"
+    code, _, err = run(capsys, "--home", str(home), "export", "stix", "--out", str(out), "--for-peers", "--json")
+    assert code == 0, err
+    incidents = _incidents(out)
+    assert len(incidents) == 37  # the UCDP sample: GTD's rows (its licence) and the RED records are left out
+    assert {_licence(i) for i in incidents} == {"CC-BY-4.0"}
+    objects = json.loads(out.read_text(encoding="utf-8"))["objects"]
+    assert not [o["id"] for o in objects if TLP_MARKINGS["RED"] in o.get("object_marking_refs", [])]
+    assert TLP_MARKINGS["RED"] not in {o["id"] for o in objects}
+    results = validate_file(str(out), ValidationOptions(version="2.1"))
+    assert results.is_valid, [e.message for r in results.object_results for e in r.errors]
+
+
+def test_export_stix_for_peers_keeps_gtd_records_of_a_node_that_shares_them(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
+) -> None:
+    settings = home / "sarhad.toml"
+    settings.write_text(settings.read_text().replace("share_restricted = false", "share_restricted = true"))
+    _add_red(capsys, home, tmp_path)
+    out = tmp_path / "peers.json"
+    assert run(capsys, "--home", str(home), "export", "stix", "--out", str(out), "--for-peers")[0] == 0
+    incidents = _incidents(out)
+    assert {_licence(i) for i in incidents} == {"CC-BY-4.0", "GTD-EUA"}
+    assert len(incidents) == 37 + 120  # still without the RED records
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_export_into_a_missing_folder_is_refused_naming_it(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path, fmt: str
+) -> None:
+    out = tmp_path / "nowhere" / f"incidents.{fmt}"
+    code, stdout, err = run(capsys, "--home", str(home), "export", fmt, "--out", str(out))
+    assert code == 1 and stdout == ""
+    assert f"cannot write {out}: the folder {out.parent} does not exist (create it first)" in " ".join(err.split())
+    assert not out.parent.exists()  # a typing error in the folder does not make a tree of folders
+
+
+@pytest.mark.parametrize("fmt", ["csv", "stix"])
+def test_export_into_a_folder_is_refused(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path, fmt: str
+) -> None:
+    code, _, err = run(capsys, "--home", str(home), "export", fmt, "--out", str(tmp_path))
+    assert code == 1
+    assert f"cannot write {tmp_path}: it is a folder; name a file in it" in " ".join(err.split())
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_export_replaces_an_existing_file_whole(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path, fmt: str
+) -> None:
+    out = tmp_path / f"incidents.{fmt}"
+    out.write_text("an earlier, longer file\n" * 10_000, encoding="utf-8")
+    code, _, err = run(capsys, "--home", str(home), "export", fmt, "--out", str(out))
+    assert code == 0, err
+    assert "earlier" not in out.read_text(encoding="utf-8")
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "geojson", "gtd"])
+def test_an_export_that_fails_leaves_the_earlier_file_as_it_was(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str
+) -> None:
+    home = tmp_path / "pk"
+    assert run(capsys, "--home", str(home), "init", "--party", "PK")[0] == 0
+    ucdp = tmp_path / "ucdp.csv"
+    write_ucdp(ucdp, 20, 1)
+    assert run(capsys, "--home", str(home), "import", "ucdp", str(ucdp))[0] == 0
+    out = tmp_path / f"incidents.{fmt}"
+    assert run(capsys, "--home", str(home), "export", fmt, "--out", str(out))[0] == 0
+    earlier = out.read_bytes()
+    # The 15th record's stored body is damaged: reading it fails half way through the export (as a full disk
+    # or Ctrl-C would).
+    with sqlite3.connect(home / "sarhad.db") as db:
+        (damaged,) = db.execute(
+            "SELECT id FROM objects WHERE type = 'incident' ORDER BY seq LIMIT 1 OFFSET 14"
+        ).fetchone()
+        db.execute('UPDATE objects SET body = \'{"type": "incident"}\' WHERE id = ?', (damaged,))
+    code, _, err = run(capsys, "--home", str(home), "export", fmt, "--out", str(out))
+    assert code == 1, err
+    assert out.read_bytes() == earlier
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
