@@ -27,12 +27,14 @@ def replacing(out: Path) -> Iterator[Path]:
     ends without an error, and is removed when it raises (``out`` then stays as it was, or absent).
 
     An existing ``out`` that is not a regular file (``/dev/stdout``, a named pipe) is written directly: it
-    cannot be replaced. The new file takes the default permissions (the umask's), not those of the file it
-    replaces.
+    cannot be replaced. A symbolic link stays: the file it points to is replaced. The new file takes the
+    default permissions (the umask's), not those of the file it replaces.
 
     Raises InvalidInput, before anything is written, when ``out``'s folder does not exist, when ``out`` is a
     folder, or when the folder cannot be written to.
     """
+    if out.is_symlink():  # the file it names is replaced (as writing through it would), not the link
+        out = out.resolve()
     try:
         mode = out.stat().st_mode
     except FileNotFoundError:

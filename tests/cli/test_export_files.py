@@ -125,3 +125,17 @@ def test_an_export_that_fails_leaves_the_earlier_file_as_it_was(
     assert code == 1, err
     assert out.read_bytes() == earlier
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_export_through_a_symbolic_link_replaces_the_file_it_points_to(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "exports" / "2026-12.csv"
+    target.parent.mkdir()
+    target.write_text("an earlier file\n", encoding="utf-8")
+    link = tmp_path / "latest.csv"
+    link.symlink_to(target)
+    code, _, err = run(capsys, "--home", str(home), "export", "csv", "--out", str(link))
+    assert code == 0, err
+    assert link.is_symlink() and link.resolve() == target  # the link still points where it did
+    assert target.read_text(encoding="utf-8").startswith("id,source_id,")
