@@ -113,6 +113,7 @@ def _export_table(name: str) -> Callable[[Node, Path, Filters, Notes], int]:
         uncoded: dict[str, int] = {}  # country → converted rows written without the format's country code
         superseded = _superseded(node, fmt, filters)  # float-id records whose whole-number twin is exported
         left_out: list[str] = []  # the source ids of those met (their twins are written)
+        marked: dict[str, int] = {}  # TLP level above CLEAR → rows written (the format has no column for it)
         with out.open("w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh, lineterminator="\n")
             writer.writerow(columns)
@@ -121,6 +122,8 @@ def _export_table(name: str) -> Callable[[Node, Path, Filters, Notes], int]:
                 if inc.id in superseded:
                     left_out.append(inc.source_id)
                     continue
+                if inc.tlp != "CLEAR":
+                    marked[inc.tlp] = marked.get(inc.tlp, 0) + 1
                 row = fmt.to_row(inc, raw)
                 verbatim = raw is not None and inc.dataset == fmt.name
                 if extra and raw is not None and verbatim:  # a verbatim row: its own columns too
@@ -136,6 +139,8 @@ def _export_table(name: str) -> Callable[[Node, Path, Filters, Notes], int]:
             notes.append(_uncoded_note(fmt, uncoded))
         if left_out:
             notes.append(_left_out_note(fmt, left_out))
+        if marked:
+            notes.append(_marked_note(fmt, marked))
         return count
 
     return run
@@ -149,6 +154,18 @@ def _uncoded_note(fmt: TableFormat, uncoded: dict[str, int]) -> str:
     return (
         f"{fmt.name}: sarhad knows no {what} for {countries}: {rows} row{'s' if rows != 1 else ''} left {column}"
         f" blank and name the country in words, which sarhad's import reads back"
+    )
+
+
+def _marked_note(fmt: TableFormat, marked: dict[str, int]) -> str:
+    """What an export says of the rows it wrote that are marked above TLP:CLEAR: a dataset's format has no column
+    for a marking, so the file carries them unmarked and an import of it marks them with its own ``--tlp``."""
+    rows = sum(marked.values())
+    levels = ", ".join(f"{level} {marked[level]}" for level in TLP_LEVELS if level in marked)
+    return (
+        f"{fmt.name}: {rows} row{'s are' if rows != 1 else ' is'} marked above TLP:CLEAR ({levels}) and the"
+        f" {fmt.name} format has no column for a marking: an import of the file marks every row with its --tlp"
+        " (CLEAR unless given); --max-tlp CLEAR leaves them out"
     )
 
 
