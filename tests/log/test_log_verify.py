@@ -15,7 +15,7 @@ from sarhad.log.checkpoint import Checkpoint
 from sarhad.log.cosignature import CosignatureSigner
 from sarhad.log.envelope import Envelope
 from sarhad.log.note import Signature, Signer
-from sarhad.log.verify import verify_log
+from sarhad.log.verify import VerifyReport, verify_log
 from sarhad.node import Node
 from tests.log.helpers import note_id, publish_notes, verify
 
@@ -281,9 +281,12 @@ def test_a_tampered_cosignature_is_detected(node: Node) -> None:
     assert cp is not None and cp.note is not None
     with node.db.transaction():
         node.log.add_cosignatures(witness.cosign_note(cp.note, 1767225600), [witness.verifier])
-    check = lambda: verify_log(  # noqa: E731
-        node.db, [node.signer.verifier], origin=node.settings.origin, party="PK", witnesses=[witness.verifier]
-    )
+
+    def check() -> VerifyReport:
+        return verify_log(
+            node.db, [node.signer.verifier], origin=node.settings.origin, party="PK", witnesses=[witness.verifier]
+        )
+
     assert check().cosignatures == 1
     # Keep the witness's name and key ID, swap in another key's signature bytes.
     other = CosignatureSigner.from_seed(witness.name, hashlib.sha256(b"x").digest())

@@ -51,7 +51,7 @@ def one_edit(draw: st.DrawFn, text: str) -> str:
     """``text`` with one character replaced, inserted or deleted."""
     at = draw(st.integers(min_value=0, max_value=len(text) - 1))
     kind = draw(st.sampled_from(["replace", "insert", "delete"]))
-    char = draw(st.characters(codec="utf-8", exclude_categories=("Cs",)))
+    char = draw(st.characters(codec="utf-8", exclude_categories=["Cs"]))
     if kind == "replace":
         return text[:at] + char + text[at + 1 :]
     if kind == "insert":
