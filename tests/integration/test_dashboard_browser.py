@@ -35,7 +35,10 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 ARGS = CHROMIUM_ARGS
 
 try:
-    from playwright.sync_api import Browser, Page, expect, sync_playwright
+    # ``expect`` and ``sync_playwright`` are re-exported: the other browser tests take them from here.
+    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import expect as expect
+    from playwright.sync_api import sync_playwright as sync_playwright
 except ImportError:  # pragma: no cover - the dev extra installs it
     sync_playwright = None  # type: ignore[assignment]
 
@@ -496,7 +499,7 @@ def test_an_answer_to_filters_no_longer_chosen_does_not_replace_the_newer_one(
 
 def _party_colours(page: Page) -> dict[str, list[str]]:
     """Each party's colours as drawn in the table's swatches, the legend and the timeline's bars."""
-    return page.evaluate(
+    colours: dict[str, list[str]] = page.evaluate(
         """() => {
           const out = {};
           const add = (party, el, prop) => (out[party] ||= new Set()).add(getComputedStyle(el)[prop]);
@@ -509,6 +512,7 @@ def _party_colours(page: Page) -> dict[str, list[str]]:
           return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, [...v]]));
         }"""
     )
+    return colours
 
 
 def test_a_partys_colour_is_the_same_on_every_node_whatever_the_parties_held(

@@ -3,10 +3,26 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TypedDict
 
 from sarhad.model.figures import Figure
 from sarhad.model.incident import Incident, Perpetrator, Place, incident_id
 from sarhad.reconcile.record import Record
+
+
+class Region(TypedDict):
+    """The country and province of several :func:`report` calls, passed as ``**region``."""
+
+    country: str
+    admin1: str
+
+
+class Spot(TypedDict):
+    """The point and place name of several :func:`report` calls, passed as ``**spot``."""
+
+    lat: float
+    lon: float
+    place: str
 
 
 def report(

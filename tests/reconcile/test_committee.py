@@ -18,9 +18,9 @@ from sarhad.node import Node
 from sarhad.reconcile.joint import joint_view
 from sarhad.reconcile.store import cluster_view, list_clusters, reconcile
 from tests.node_pair import peered, pk_and_ir
-from tests.reconcile.helpers import record, report
+from tests.reconcile.helpers import Region, record, report
 
-_IR = {"country": "IR", "admin1": "IR-11"}
+_IR: Region = {"country": "IR", "admin1": "IR-11"}
 
 
 def jaleq_and_rask() -> list[Incident]:

@@ -104,6 +104,7 @@ def test_look_alikes_happen_nearby_on_the_same_day(synthetic: Synthetic) -> None
     pairs = [t for t in synthetic.incident_truth.values() if t.lookalike_of is not None]
     assert 0.06 <= len(pairs) / synthetic.incidents <= 0.15
     for t in pairs:
+        assert t.lookalike_of is not None  # as the list's condition says
         first = synthetic.incident_truth[t.lookalike_of]
         assert t.day == first.day and t.city == first.city
         km = ((t.lat - first.lat) * 111) ** 2 + ((t.lon - first.lon) * 111 * 0.88) ** 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import httpx
 import pytest
@@ -143,7 +144,7 @@ def test_api_create_gives_a_place_with_coordinates_its_border_distance(any_node:
     # Mashkel, 39 km from the border: the near-border rule alerts on it, so the near-border filter finds it
     add_rule(any_node.db, Rule(name="border-50", near_border_km=50))
     token = create_token(any_node.db, "ana", "analyst", "PK")
-    body = {
+    body: dict[str, Any] = {
         "source_id": "PK-2026-014", "date_start": "2026-12-02", "title": "Attack near Mashkel",
         "place": {"country": "PK", "admin1": "Balochistan", "name": "Mashkel", "lat": 27.9, "lon": 63.2},
     }  # fmt: skip

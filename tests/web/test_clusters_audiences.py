@@ -18,7 +18,7 @@ from sarhad.model.incident import Incident
 from sarhad.node import Node
 from sarhad.reconcile.store import reconcile
 from sarhad.web.auth import create_token
-from tests.reconcile.helpers import report
+from tests.reconcile.helpers import Spot, report
 from tests.web.conftest import serving
 
 WHO = {
@@ -37,7 +37,7 @@ def _incidents() -> list[Incident]:
     for n, (day, lat) in enumerate(
         (("2026-01-10", 25.5), ("2026-01-20", 26.5), ("2026-02-20", 27.5), ("2026-04-01", 28.5), ("2025-12-01", 29.5))
     ):
-        place = {"lat": lat, "lon": 63.0 + n, "place": f"P{n}"}
+        place: Spot = {"lat": lat, "lon": 63.0 + n, "place": f"P{n}"}
         out += [
             _marked(report("PK", f"PK-{n}", day, **place, killed=1, perpetrator="BLA"), "CLEAR"),
             _marked(report("IR", f"IR-{n}", day, **place, killed=10 + n, perpetrator="BLA"), "GREEN"),

@@ -16,11 +16,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.conftest import browser_context
-from tests.integration.test_dashboard_browser import CHROMIUM, _serve, _sign_in, sync_playwright
+from tests.conftest import CHROMIUM, browser_context
+from tests.integration.test_dashboard_browser import _serve, _sign_in, sync_playwright
 
 if sync_playwright is not None:
-    from playwright.sync_api import Browser, Page, expect
+    from playwright.sync_api import Browser, Dialog, Page, expect
 
 pytestmark = [
     pytest.mark.browser,
@@ -70,7 +70,7 @@ _FRAMES = "() => new Promise((done) => requestAnimationFrame(() => requestAnimat
 
 def _shown(page: Page) -> dict[str, Any]:
     """What the page shows: the filters, the timeline's measure, the map's view, the table and the totals."""
-    return page.evaluate(
+    shown: dict[str, Any] = page.evaluate(
         """() => ({
           filters: Object.fromEntries([...document.querySelector('#filters').elements]
                                         .filter((e) => e.name).map((e) => [e.name, e.value])),
@@ -82,6 +82,7 @@ def _shown(page: Page) -> dict[str, Any]:
           markers: window.sarhad ? window.sarhad.markers().map((m) => m.id).sort() : null,
         })"""
     )
+    return shown
 
 
 def test_a_link_opens_the_same_filters_view_rows_and_totals_in_a_colleagues_browser(
@@ -125,7 +126,12 @@ def test_a_link_opens_the_same_filters_view_rows_and_totals_in_a_colleagues_brow
 def test_a_malformed_or_hostile_link_is_ignored_with_the_defaults(server: dict[str, Any], browser: Browser) -> None:
     page = _page(browser)
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def dismiss(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
     hostile = (
         "#since=2025-13-45&until=%3Cscript%3Ewindow.pwned%3D1%3C%2Fscript%3E"
         "&perpetrator=%3Cimg%20src%3Dx%20onerror%3D%22window.pwned%3D1%22%3E&party=XX&admin1=Nowhere"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import pytest
@@ -45,7 +46,7 @@ def desk(any_node: Node) -> Iterator[Desk]:
         yield Desk(any_node, a, v)
 
 
-REPORT = {
+REPORT: dict[str, Any] = {  # the JSON body of a report
     "source_id": "pk-desk-41",
     "date_start": "2025-03-01",
     "date_end": "2025-03-31",
@@ -99,7 +100,7 @@ def test_an_own_report_comes_back_as_the_body_that_corrects_it_and_counts_its_ve
     new_id = created.json()["id"]
     detail = _detail(desk.analyst, new_id)
     assert detail["version"] == 1
-    assert detail["report"] == {**REPORT, "figures": [{**REPORT["figures"][0]}]}  # type: ignore[dict-item]
+    assert detail["report"] == {**REPORT, "figures": [{**REPORT["figures"][0]}]}
     # Posted back unchanged: nothing new. Changed: the record's second version.
     again = desk.analyst.post("/api/incidents", json=detail["report"])
     assert again.json() == {"id": new_id, "added": 0, "updated": 0}
