@@ -135,7 +135,7 @@ def field_match(name: str, gold: Any, pred: Any, tolerance: int) -> bool:
         return perpetrator_match(gold, pred)
     if name == "attack_type":
         return (gold or "").casefold() == (pred or "").casefold()
-    return gold == pred
+    return bool(gold == pred)
 
 
 def _words(text: str) -> set[str]:

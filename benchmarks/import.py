@@ -226,7 +226,7 @@ def child_floor(source: Path, home: Path) -> dict[str, Any]:
             began = _cpu()
         finish = _cpu() - began  # the deferred index builds and the commit
         seconds, used = time.perf_counter() - start, _cpu() - cpu
-        rows = int(db.fetchone("SELECT COUNT(*) FROM incidents")[0])
+        rows = int(db.fetchall("SELECT COUNT(*) FROM incidents")[0][0])
         db_bytes = _stored_bytes(node)
     finally:
         node.close()

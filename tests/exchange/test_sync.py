@@ -248,7 +248,9 @@ def test_incremental_sync_extends_the_stored_frontier(pair: tuple[Node, Node, st
     row = ir.db.fetchone("SELECT size, hashes FROM peer_frontiers WHERE peer = 'PK'")
     assert row is not None and row[0] == 38
     leaves = [bytes(r[0]) for r in ir.db.fetchall("SELECT leaf_hash FROM peer_leaves WHERE peer = 'PK' ORDER BY idx")]
-    assert Frontier.from_bytes(38, bytes(row[1])).root() == tree_hash(leaves) == pk.log.latest_checkpoint().root
+    latest = pk.log.latest_checkpoint()
+    assert latest is not None
+    assert Frontier.from_bytes(38, bytes(row[1])).root() == tree_hash(leaves) == latest.root
 
 
 def test_a_damaged_frontier_fails_the_root_check_and_stores_nothing(pair: tuple[Node, Node, str]) -> None:
@@ -397,7 +399,9 @@ def test_summaries_after_a_chunked_sync_with_new_versions_equal_a_rebuild(
     pk.publish([make("b", killed=7)])
     monkeypatch.setattr(sync, "CHUNK", 1)  # each entry in a chunk of its own
     result = sync_peer(ir, get_peer(ir.db, "PK"))
-    assert result.objects == result.entries == pk.log.latest_checkpoint().size
+    latest = pk.log.latest_checkpoint()
+    assert latest is not None
+    assert result.objects == result.entries == latest.size
     incremental = snapshot(ir.db)
     assert ("2025-07", "PK", "Khyber Pakhtunkhwa") in {(r[0], r[1], r[4]) for r in incremental[0]}
     assert incremental == from_scratch(ir.db)

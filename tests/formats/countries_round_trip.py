@@ -3,6 +3,7 @@ byte for byte, imported again unchanged."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from sarhad.exporter import export
@@ -12,7 +13,7 @@ from sarhad.store.incidents import Filters, query_incidents
 
 
 def imports_with_countries_and_exports_verbatim(
-    node: Node, fmt: str, source: Path, data: bytes, countries: dict[str, str | None]
+    node: Node, fmt: str, source: Path, data: bytes, countries: Mapping[str, str | None]
 ) -> None:
     """``source`` (holding ``data``) imports into ``node`` as ``fmt`` with each row's country as ``countries``
     (source id -> ISO code), exports as the same bytes, and importing the export again changes nothing."""

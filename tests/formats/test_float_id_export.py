@@ -36,12 +36,12 @@ def _floats(tmp_path: Path) -> tuple[Path, list[list[str]]]:
     return path, table
 
 
-def _import_as_before(node: Node, path: Path, monkeypatch: pytest.MonkeyPatch, **options: str) -> None:
+def _import_as_before(node: Node, path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Import ``path`` as sarhad did before ids written as floats were read as whole numbers."""
     with monkeypatch.context() as patch:
         patch.setattr(gtd, "row_id", lambda row, field: row.get(field, "").strip())
         patch.setattr(unchanged, "MAPPING_VERSION", 1)
-        result = import_file(node, "gtd", path, **options)
+        result = import_file(node, "gtd", path)
     assert (result.added, result.rejected) == (N, 0)
     ids = {str(r[0]) for r in node.db.fetchall("SELECT source_id FROM incidents")}
     assert len(ids) == N and all(i.endswith(".0") for i in ids)

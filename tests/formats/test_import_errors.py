@@ -27,7 +27,7 @@ def _set(table: list[list[str]], line: int, column: str, value: str) -> None:
 
 
 # (format, how to break the file, the message it must give)
-Edit = Callable[[list[list[str]]], None]
+Edit = Callable[[list[list[str]]], object]  # what an edit returns is not used
 _ROW_CASES: list[tuple[str, Edit, str]] = [
     ("acled", lambda t: _set(t, 5, "event_date", "2024-13-01"), r"bad\.csv:5: event_date: '2024-13-01' is not a date"),
     ("acled", lambda t: _set(t, 2, "latitude", "123.4"), r"bad\.csv:2: latitude: 123\.4 is outside -90\.\.90"),

@@ -93,7 +93,9 @@ def test_skip_invalid_rejects_the_repeat_and_keeps_the_first(
     rejected = read_table(Path(str(result.rejected_file)))
     source_id = table[2][table[0].index("event_id_cnty")]
     assert rejected[1] == ["6001", f"event_id_cnty: {source_id} repeats line 3", *table[6_000]]
-    stored = any_node.raw_row(any_node.db.fetchone("SELECT id FROM incidents WHERE source_id = ?", (source_id,))[0])
+    first = any_node.db.fetchone("SELECT id FROM incidents WHERE source_id = ?", (source_id,))
+    assert first is not None
+    stored = any_node.raw_row(first[0])
     assert stored is not None and stored["notes"] == table[2][table[0].index("notes")]  # the first copy
     # the same file again changes nothing
     again = import_file(any_node, "acled", src, skip_invalid=True, worker_min_bytes=min_bytes)

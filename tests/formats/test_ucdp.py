@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -139,7 +140,10 @@ def test_sqlite_and_postgresql_give_identical_results(tmp_path: Path, pg_schema_
         for n in (lite, pg):
             import_file(n, "ucdp", UCDP_SAMPLE)
         assert stats(lite.db, "admin1") == stats(pg.db, "admin1")
-        strip = lambda rows: [{k: v for k, v in r.items() if k != "modified"} for r in rows]  # noqa: E731
+
+        def strip(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            return [{k: v for k, v in r.items() if k != "modified"} for r in rows]
+
         assert strip(query_incidents(lite.db)) == strip(query_incidents(pg.db))
     finally:
         lite.close()

@@ -12,6 +12,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from sarhad.framework import ops
 from sarhad.model.figures import Figure
 from sarhad.model.incident import Incident, Place, incident_id
@@ -102,18 +104,14 @@ def frozen_clock(moment: datetime) -> Iterator[None]:
     """Publish as if at ``moment`` (so that the fixture's records have realistic sharing delays)."""
     import sarhad.node as node_module
 
-    real = node_module.datetime
-
     class _Clock(datetime):
         @classmethod
         def now(cls, tz: Any = None) -> datetime:  # type: ignore[override]
             return moment
 
-    node_module.datetime = _Clock  # type: ignore[misc]
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(node_module, "datetime", _Clock)
         yield
-    finally:
-        node_module.datetime = real  # type: ignore[misc]
 
 
 def _incidents(rng: random.Random) -> list[tuple[datetime, Incident]]:
@@ -244,7 +242,7 @@ def build(node: Node, workdir: Path, *, incidents: bool = True) -> dict[str, Any
         today=date(2026, 3, 30),
     )
     ids["disputes"] = [d1["code"], d2["code"]]
-    values = {
+    values: dict[str, dict[str, tuple[float, float]]] = {
         "I-01.1": {"2025Q4": (0, 0), "2026Q1": (0, 0)},
         "I-02.1": {"2025Q4": (1, 1), "2026Q1": (2, 2)},
         "I-03.1": {"2026Q1": (1, 1)},

@@ -8,6 +8,7 @@ import stat
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Required, TypedDict
 
 import pytest
 
@@ -16,6 +17,32 @@ from sarhad.framework import ops
 from sarhad.framework.store import load, rebuild
 from sarhad.node import Node
 from tests.framework.conftest import objects_count
+
+
+class _Assessment(TypedDict, total=False):
+    """``ops.assess``'s arguments after the node."""
+
+    commitment: Required[str]
+    quarter: Required[str]
+    level: Required[int]
+    rationale: Required[str]
+    compliance: str
+    effectiveness: str
+    party: str
+    evidence: list[str]
+
+
+class _Changes(TypedDict, total=False):
+    """What a bad-input case changes in a valid assessment."""
+
+    commitment: str
+    quarter: str
+    level: int
+    rationale: str
+    compliance: str
+    effectiveness: str
+    party: str
+    evidence: list[str]
 
 
 @pytest.mark.parametrize(
@@ -34,16 +61,14 @@ from tests.framework.conftest import objects_count
     ],
 )
 def test_assess_rejects_bad_input_and_stores_nothing(
-    fw_node: Node, kwargs: dict[str, object], error: type[Exception], match: str
+    fw_node: Node, kwargs: _Changes, error: type[Exception], match: str
 ) -> None:
-    args: dict[str, object] = {"commitment": "C-01", "quarter": "2026Q1", "level": 1, "rationale": "x"}
+    args: _Assessment = {"commitment": "C-01", "quarter": "2026Q1", "level": 1, "rationale": "x"}
     args.update(kwargs)
     before = objects_count(fw_node)
     size = fw_node.log.size() if hasattr(fw_node.log, "size") else None
     with pytest.raises(error, match=match):
-        ops.assess(
-            fw_node, args.pop("commitment"), args.pop("quarter"), args.pop("level"), args.pop("rationale"), **args
-        )  # type: ignore[arg-type]
+        ops.assess(fw_node, **args)
     assert objects_count(fw_node) == before
     assert fw_node.db.fetchone("SELECT COUNT(*) FROM fw_assessments") == (0,)
     if size is not None:

@@ -7,6 +7,7 @@ import json
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,8 +18,9 @@ DATA = Path(build.__file__).parent / "data"
 CACHE = Path(os.environ.get("SARHAD_GEO_CACHE", Path.home() / ".cache" / "sarhad-geo"))
 
 
-def manifest() -> dict:
-    return json.loads((DATA / "manifest.json").read_text(encoding="utf-8"))
+def manifest() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((DATA / "manifest.json").read_text(encoding="utf-8"))
+    return loaded
 
 
 def test_committed_outputs_match_the_manifest() -> None:

@@ -85,7 +85,9 @@ def test_a_bad_rules_file_is_refused_naming_where_and_nothing_is_stored(
     assert [r.name for r in list_rules(any_node.db)] == ["kept"]
 
 
-def test_loading_a_rule_whose_name_is_stored_changes_nothing(any_node: Node, capsys: pytest.CaptureFixture) -> None:
+def test_loading_a_rule_whose_name_is_stored_changes_nothing(
+    any_node: Node, capsys: pytest.CaptureFixture[str]
+) -> None:
     add_rule(any_node.db, Rule("jaish", min_killed=9))
     home = str(any_node.settings.home)
     path = any_node.settings.home / "desk.toml"

@@ -29,9 +29,9 @@ class Interleaved(Database):
         super().__init__(db.url, db._conn, db.dialect, db.schema)
         self.statements = 0
         self.after = 0
-        self.write: Callable[[], None] | None = None
+        self.write: Callable[[], object] | None = None
 
-    def commit_during_look(self, after: int, write: Callable[[], None]) -> None:
+    def commit_during_look(self, after: int, write: Callable[[], object]) -> None:
         self.statements, self.after, self.write = 0, after, write
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:

@@ -96,9 +96,10 @@ def test_an_expired_token_is_refused_with_a_clear_message(node: Node) -> None:
 def test_tokens_expire_after_90_days_by_default_and_never_when_told(node: Node) -> None:
     create_token(node.db, "default", "viewer", "PK")
     create_token(node.db, "forever", "viewer", "PK", expires_days=None)
-    rows = dict(node.db.fetchall("SELECT principal, expires FROM tokens"))
+    rows: dict[str, str | None] = dict(node.db.fetchall("SELECT principal, expires FROM tokens"))
     assert rows["forever"] is None
-    assert rows["default"][:4].isdigit() and rows["default"] > "2026"
+    default = rows["default"]
+    assert default is not None and default[:4].isdigit() and default > "2026"
 
 
 def test_create_token_rejects_a_non_positive_expiry(node: Node) -> None:

@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -62,7 +63,7 @@ class Nodes:
         """PK's incidents and the dashboard's summaries of them."""
         return {name: [tuple(r) for r in self.pk.db.fetchall(sql)] for name, sql in _VIEWS.items()}
 
-    def dashboard(self, incident_id: str) -> dict[str, object]:
+    def dashboard(self, incident_id: str) -> dict[str, Any]:
         """What PK's dashboard and JSON API show of one incident (the table row, the detail, the API)."""
         auth = {"Authorization": f"Bearer {self.token}"}
         with httpx.Client(base_url=self.pk_url, headers=auth, timeout=30) as client:

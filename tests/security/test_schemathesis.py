@@ -57,7 +57,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture],
 )
 def test_the_json_api_answers_every_generated_request_as_described(
-    case: schemathesis.Case, served: tuple[str, str]
+    case: schemathesis.Case[Any], served: tuple[str, str]
 ) -> None:
     base, token = served
     # A valid request may still be refused for what a schema cannot say (date_end before date_start, a

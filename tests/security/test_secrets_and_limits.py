@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -81,7 +82,7 @@ def test_a_declared_body_over_the_limit_is_refused_with_413_in_each_shape(node: 
 def test_a_streamed_body_over_the_limit_is_refused_with_413(node: Node) -> None:
     token = create_token(node.db, "ana", "analyst", "PK")
 
-    async def chunks() -> object:
+    async def chunks() -> AsyncIterator[bytes]:
         for _ in range(5):
             yield b"y" * (MAX_BODY_BYTES // 4)
 

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -118,7 +119,10 @@ def test_a_large_import_builds_the_indexes_after_and_stores_the_same(
         assert indexes(bulk.db, "log_leaves") == log_indexes
         assert bulk.log.find_object(expected[0][0]["id"]) >= 0  # the log's object index is back and answers
         got = query_incidents(bulk.db), stats(bulk.db, "admin1")
-        strip = lambda rows: [{k: v for k, v in r.items() if k != "modified"} for r in rows]  # noqa: E731
+
+        def strip(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            return [{k: v for k, v in r.items() if k != "modified"} for r in rows]
+
         assert strip(got[0]) == strip(expected[0]) and got[1] == expected[1]
         assert result.added == len(expected[0])
         # a second large file into a node that now holds as many rows keeps its indexes

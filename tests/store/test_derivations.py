@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import _ctypes
 import _sqlite3
 import ctypes
 
@@ -18,7 +19,7 @@ ACLED = ASSETS / "synthetic" / "acled_synthetic.csv"
 COPIES = 400  # of the 150 ACLED records: 60,000 records, about 35 MB of the pages the join reads
 
 
-def _sqlite_memory() -> tuple[ctypes._CFuncPtr, ctypes._CFuncPtr]:
+def _sqlite_memory() -> tuple[_ctypes.CFuncPtr, _ctypes.CFuncPtr]:
     """SQLite's own count of the memory it holds, and its high-water mark (reset when asked)."""
     try:
         lib = ctypes.CDLL(_sqlite3.__file__)  # the SQLite library Python's sqlite3 module runs on

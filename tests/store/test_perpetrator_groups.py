@@ -8,13 +8,15 @@ import csv
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from sarhad.cli import main
 from sarhad.exporter import export
-from sarhad.model.incident import Figure, Incident, Perpetrator, incident_id
+from sarhad.model.figures import Figure
+from sarhad.model.incident import Incident, Perpetrator, incident_id
 from sarhad.monitor import views
 from sarhad.node import Node
 from sarhad.reconcile.stats import dedup_stats
@@ -42,10 +44,11 @@ def stocked(any_node: Node) -> Node:
     return any_node
 
 
-def _killed(rows: list[dict[str, object]] | Iterator[Incident]) -> list[int]:
+def _killed(rows: list[dict[str, Any]] | Iterator[Incident]) -> list[int]:
     out = []
     for row in rows:
-        figure = row["killed"]["best"] if isinstance(row, dict) else row.figures[0].best  # type: ignore[index]
+        figure = row["killed"]["best"] if isinstance(row, dict) else row.figures[0].best
+        assert figure is not None
         out.append(int(figure))
     return sorted(out)
 
