@@ -164,6 +164,10 @@ COUNTRIES: Final = {
 # ACLED event ids are a country prefix and a number (PAK1234); other datasets' ids exported as ACLED may be
 # digits or carry dashes.
 _SOURCE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
+# A converted row's dates that ACLED's event_date and time_precision cannot say (a year: the month around its
+# middle; a span of days longer than a week) travel in its tags, which the import reads back: without them a
+# record known to the year came back as known to its July.
+_SPAN_TAG = re.compile(r"sarhad span (\d{4}-\d{2}-\d{2})/(\d{4}-\d{2}-\d{2}) (day|days|week|month|year|unknown)\b")
 _NULL: Final = frozenset({"", "NA", "NULL", "null", "None"})
 
 
@@ -197,6 +201,19 @@ def _span(day: date, precision: str) -> tuple[str, str, str, str]:
         start = day.replace(day=1)
         end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     return start.isoformat(), end.isoformat(), kind, f"{day.year:04d}"
+
+
+def _tagged_span(tags: str, day: date, span: tuple[str, str, str]) -> tuple[str, str, str]:
+    """The dates a converted row's ``tags`` give (``sarhad span START/END PRECISION``) when they hold its
+    ``event_date``, else ``span`` (the dates event_date and time_precision give)."""
+    found = _SPAN_TAG.search(tags)
+    if found is None:
+        return span
+    try:
+        start, end = date.fromisoformat(found[1]), date.fromisoformat(found[2])
+    except ValueError:
+        return span
+    return (found[1], found[2], found[3]) if start <= day <= end else span
 
 
 def actor_type(text: str, field: str = "inter1") -> int:
@@ -418,8 +435,11 @@ def _fields(
     text = get("event_date", "")
     if not text.strip():
         raise RowError("event_date", "is empty")
-    start, end, date_precision, year = _span(_event_date(text), get("time_precision", ""))
+    day = _event_date(text)
+    start, end, date_precision, year = _span(day, get("time_precision", ""))
     _check_optional(row, year)
+    if "sarhad span" in get("tags", ""):
+        start, end, date_precision = _tagged_span(get("tags", ""), day, (start, end, date_precision))
     sub_event = get("sub_event_type", "")
     attack_types, target_types, weapon_types, perpetrators = _event(
         get("event_type", ""), sub_event, get("actor1", ""), get("inter1", ""), get("actor2", ""),
@@ -559,6 +579,8 @@ def to_row(inc: Incident, raw: Mapping[str, str] | None) -> dict[str, str]:
     row["timestamp"] = _unix(inc.modified)
     if not own:
         row["tags"] = origin_note(inc).replace(";", ",")
+        if _span(middle, precision)[:3] != (inc.date_start, inc.date_end, inc.date_precision):
+            row["tags"] += f", sarhad span {inc.date_start}/{inc.date_end} {inc.date_precision}"
     return row
 
 
