@@ -21,7 +21,7 @@ from sarhad.framework.ops import init_template
 from sarhad.node import Node
 from sarhad.web.auth import create_token
 from tests.conftest import drop_schema, run_cli
-from tests.web.conftest import serving
+from tests.web.conftest import running
 
 
 @dataclass
@@ -96,7 +96,10 @@ def pk_and_ir(
 def peered(pk: Node, ir: Node) -> Iterator[tuple[str, str]]:
     """Both nodes served on loopback, each registered as the other's peer (with a peer token of the other):
     yields their URLs, PK's first."""
-    with serving(ir) as ir_url, serving(pk) as pk_url:
-        add_peer(pk.db, "IR", ir_url, ir.signer.vkey, create_token(ir.db, "pk", "peer", "PK"))
-        add_peer(ir.db, "PK", pk_url, pk.signer.vkey, create_token(pk.db, "ir", "peer", "IR"))
-        yield pk_url, ir_url
+    with running(ir) as (ir_url, ir_server, _), running(pk) as (pk_url, _, _):
+        try:
+            add_peer(pk.db, "IR", ir_url, ir.signer.vkey, create_token(ir.db, "pk", "peer", "PK"))
+            add_peer(ir.db, "PK", pk_url, pk.signer.vkey, create_token(pk.db, "ir", "peer", "IR"))
+            yield pk_url, ir_url
+        finally:
+            ir_server.should_exit = True  # both servers stop at once, not one after the other
