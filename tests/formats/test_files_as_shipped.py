@@ -23,18 +23,9 @@ from sarhad.importer import import_file
 from sarhad.node import Node
 from sarhad.store.incidents import count_incidents
 from tests.conftest import UCDP_SAMPLE
-from tests.formats.csv_tables import read_table
+from tests.formats.csv_tables import ASSETS, COUNTS, SAMPLES, read_table, table_text
 
-ASSETS = Path(__file__).resolve().parents[1] / "assets" / "synthetic"
-SAMPLES = {"gtd": ASSETS / "gtd_synthetic.csv", "acled": ASSETS / "acled_synthetic.csv", "ucdp": UCDP_SAMPLE}
-COUNTS = {"gtd": 120, "acled": 150, "ucdp": 37}
 NUMERIC = ASSETS / "acled_synthetic_numeric.csv"
-
-
-def _text(table: list[list[str]], line_end: str = "\n") -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator=line_end).writerows(table)
-    return out.getvalue()
 
 
 def _state(node: Node) -> tuple[int, int]:
@@ -63,7 +54,7 @@ def test_crlf_line_ends_and_no_last_newline_read_as_the_clean_file(any_node: Nod
     """Rows end in CRLF (Windows), the last one in nothing; a line break inside a quoted UCDP field stays as it
     was written (this worked before)."""
     windows = tmp_path / "windows.csv"
-    windows.write_bytes(_text(read_table(SAMPLES[fmt]), "\r\n").rstrip("\r\n").encode("utf-8"))
+    windows.write_bytes(table_text(read_table(SAMPLES[fmt]), "\r\n").rstrip("\r\n").encode("utf-8"))
     assert import_file(any_node, fmt, windows).added == COUNTS[fmt]
     again = import_file(any_node, fmt, SAMPLES[fmt])
     assert (again.added, again.updated, again.unchanged) == (0, 0, COUNTS[fmt])
@@ -80,7 +71,7 @@ def _cp1252_gtd(tmp_path: Path) -> Path:
     table[3][header.index("summary")] = _SUMMARY
     table[3][header.index("scite1")] = _SITE
     path = tmp_path / "gtd_excel.csv"
-    path.write_bytes(_text(table, "\r\n").encode("cp1252"))
+    path.write_bytes(table_text(table, "\r\n").encode("cp1252"))
     return path
 
 
@@ -103,7 +94,7 @@ def test_a_windows_1252_file_with_many_bad_rows_gives_the_encoding_hint_once(any
     for row in table[1:6]:
         row[summary] = _SUMMARY
     excel = tmp_path / "gtd_excel.csv"
-    excel.write_bytes(_text(table, "\r\n").encode("cp1252"))
+    excel.write_bytes(table_text(table, "\r\n").encode("cp1252"))
     before = _state(any_node)
     with pytest.raises(InvalidInput) as caught:
         import_file(any_node, "gtd", excel)
@@ -171,7 +162,7 @@ def _old_acled(tmp_path: Path, drop: str = "") -> Path:
         old["iso3"] = _ISO3.get(row["iso"], "")
         table.append([old[c] for c in columns])
     path = tmp_path / "acled_2019.csv"
-    path.write_text(_text(table), encoding="utf-8")
+    path.write_text(table_text(table), encoding="utf-8")
     return path
 
 
@@ -216,7 +207,7 @@ def test_ucdp_columns_in_another_order_with_more_of_them_import_and_re_export(an
     shuffled = [[row[i] for i in order] + [str(n)] for n, row in enumerate(table)]
     shuffled[0][-1] = "extra_release_column"
     path = tmp_path / "ged251.csv"
-    path.write_text(_text(shuffled), encoding="utf-8")
+    path.write_text(table_text(shuffled), encoding="utf-8")
     assert import_file(any_node, "ucdp", path).added == COUNTS["ucdp"]
     (columns,) = any_node.db.fetchone("SELECT columns FROM raw_headers WHERE dataset = 'ucdp'") or ("[]",)
     assert json.loads(columns) == shuffled[0]
@@ -231,7 +222,7 @@ def test_ucdp_columns_in_another_order_with_more_of_them_import_and_re_export(an
 def test_ucdp_without_a_needed_column_names_it(node: Node, tmp_path: Path) -> None:
     table = [row[:-3] for row in read_table(UCDP_SAMPLE)]  # GED's last columns: low, gwnoa, gwnob
     path = tmp_path / "candidate.csv"
-    path.write_text(_text(table), encoding="utf-8")
+    path.write_text(table_text(table), encoding="utf-8")
     with pytest.raises(InvalidInput, match=r"candidate\.csv:1: header: missing column low \(expected the 49"):
         import_file(node, "ucdp", path)
 
@@ -261,7 +252,7 @@ def test_a_column_in_another_case_is_missing_and_the_message_names_what_was_foun
     table[0][0] = "Event_ID_Cnty "
     table[0][table[0].index("geo_precision")] = "Geo Precision"
     path = tmp_path / "renamed.csv"
-    path.write_text(_text(table), encoding="utf-8")
+    path.write_text(table_text(table), encoding="utf-8")
     with pytest.raises(InvalidInput, match=r"renamed\.csv:1: header: missing columns event_id_cnty \(found"
                        r" 'Event_ID_Cnty '\), geo_precision \(found 'Geo Precision'\)"):  # fmt: skip
         import_file(node, "acled", path)
@@ -272,7 +263,7 @@ def test_spaces_around_a_column_name_are_not_part_of_it(node: Node, tmp_path: Pa
     table = read_table(SAMPLES["acled"])
     table[0] = [f" {name} " for name in table[0]]
     path = tmp_path / "spaced.csv"
-    path.write_text(_text(table), encoding="utf-8")
+    path.write_text(table_text(table), encoding="utf-8")
     assert import_file(node, "acled", path).added == COUNTS["acled"]
     assert import_file(node, "acled", SAMPLES["acled"]).unchanged == COUNTS["acled"]
 
@@ -300,7 +291,7 @@ def test_cli_import_skip_invalid_of_an_excel_file_gives_the_encoding_hint_once(
     for row in table[1:4]:
         row[summary] = _SUMMARY
     excel = tmp_path / "gtd_excel.csv"
-    excel.write_bytes(_text(table, "\r\n").encode("cp1252"))
+    excel.write_bytes(table_text(table, "\r\n").encode("cp1252"))
     code, _, err = _run(capsys, "--home", str(home), "import", "gtd", str(excel), "--skip-invalid")
     assert code == 0, err
     assert [f"gtd_excel.csv:{line}: summary: the bytes are not valid UTF-8" in err for line in (2, 3, 4)] == [True] * 3
@@ -362,7 +353,7 @@ def test_ucdp_ged_25_1_writes_active_year_as_true_or_false_and_imports_and_expor
         row[active] = {"1": "true", "0": "false"}.get(row[active], row[active])
     table[1][gwnoa] = "2;200;900"
     release = tmp_path / "GEDEvent_v25_1.csv"
-    release.write_text(_text(table), encoding="utf-8")
+    release.write_text(table_text(table), encoding="utf-8")
     assert {row[active] for row in table[1:]} <= {"true", "false"}
     result = import_file(any_node, "ucdp", release)
     assert (result.added, result.rejected) == (COUNTS["ucdp"], 0)

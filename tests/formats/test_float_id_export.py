@@ -19,8 +19,7 @@ from sarhad.importer import import_file
 from sarhad.node import Node
 from sarhad.store.incidents import count_incidents
 from tests.conftest import run_cli
-from tests.formats.csv_tables import read_table
-from tests.formats.test_spreadsheet_files import COUNTS, SAMPLES, _text
+from tests.formats.csv_tables import COUNTS, SAMPLES, read_table, table_text
 
 N = COUNTS["gtd"]
 
@@ -32,7 +31,7 @@ def _floats(tmp_path: Path) -> tuple[Path, list[list[str]]]:
     for row in table[1:]:
         row[index] += ".0"
     path = tmp_path / "gtd_floats.csv"
-    path.write_text(_text(table), encoding="utf-8")
+    path.write_text(table_text(table), encoding="utf-8")
     return path, table
 
 

@@ -24,11 +24,8 @@ from sarhad.formats.unchanged import fingerprint
 from sarhad.importer import import_file
 from sarhad.node import Node
 from sarhad.store.derivations import known_rows
-from tests.conftest import UCDP_SAMPLE
-from tests.formats.csv_tables import read_table
+from tests.formats.csv_tables import SAMPLES, read_table
 
-ASSETS = Path(__file__).resolve().parents[1] / "assets" / "synthetic"
-SAMPLES = {"gtd": ASSETS / "gtd_synthetic.csv", "acled": ASSETS / "acled_synthetic.csv", "ucdp": UCDP_SAMPLE}
 # a free-text column each format keeps as it is: editing it changes the row, and nothing else
 TEXT = {"gtd": "summary", "acled": "notes", "ucdp": "where_description"}
 

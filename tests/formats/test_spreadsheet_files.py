@@ -9,9 +9,7 @@ The files are made here from the synthetic GTD and ACLED fixtures and the UCDP s
 
 from __future__ import annotations
 
-import csv
 import gzip
-import io
 import zipfile
 from pathlib import Path
 
@@ -25,17 +23,7 @@ from sarhad.importer import import_file
 from sarhad.node import Node
 from sarhad.store.incidents import count_incidents
 from tests.conftest import UCDP_SAMPLE
-from tests.formats.csv_tables import read_table
-
-ASSETS = Path(__file__).resolve().parents[1] / "assets" / "synthetic"
-SAMPLES = {"gtd": ASSETS / "gtd_synthetic.csv", "acled": ASSETS / "acled_synthetic.csv", "ucdp": UCDP_SAMPLE}
-COUNTS = {"gtd": 120, "acled": 150, "ucdp": 37}
-
-
-def _text(table: list[list[str]], line_end: str = "\n") -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator=line_end).writerows(table)
-    return out.getvalue()
+from tests.formats.csv_tables import COUNTS, SAMPLES, read_table, table_text
 
 
 def _state(node: Node) -> tuple[int, int]:
@@ -58,7 +46,7 @@ def test_lines_of_only_commas_are_blank_lines(any_node: Node, tmp_path: Path, fm
     and between rows. They hold no record, like a blank line (they were rows with an empty id before)."""
     table = read_table(SAMPLES[fmt])
     commas = "," * (len(table[0]) - 1) + "\r\n"
-    text = _text(table[:5], "\r\n") + commas + _text(table[5:], "\r\n") + commas * 3
+    text = table_text(table[:5], "\r\n") + commas + table_text(table[5:], "\r\n") + commas * 3
     excel = tmp_path / "excel.csv"
     excel.write_text(text, encoding="utf-8")
     result = import_file(any_node, fmt, excel)
@@ -69,7 +57,7 @@ def test_lines_of_only_commas_are_blank_lines(any_node: Node, tmp_path: Path, fm
 def test_a_line_of_commas_and_spaces_with_too_few_fields_is_blank_too(node: Node, tmp_path: Path) -> None:
     table = read_table(SAMPLES["acled"])
     path = tmp_path / "short.csv"
-    path.write_text(_text(table) + " , ,,\n", encoding="utf-8")
+    path.write_text(table_text(table) + " , ,,\n", encoding="utf-8")
     assert import_file(node, "acled", path).added == COUNTS["acled"]
 
 
@@ -77,7 +65,7 @@ def test_a_row_with_one_value_among_commas_is_still_a_row(node: Node, tmp_path: 
     """Only a line with nothing in it is skipped: one value makes it a (bad) row."""
     table = read_table(SAMPLES["acled"])
     path = tmp_path / "stray.csv"
-    path.write_text(_text(table) + "," * 5 + "note" + "," * (len(table[0]) - 6) + "\n", encoding="utf-8")
+    path.write_text(table_text(table) + "," * 5 + "note" + "," * (len(table[0]) - 6) + "\n", encoding="utf-8")
     with pytest.raises(InvalidInput, match=rf"stray\.csv:{len(table) + 1}: event_id_cnty: is empty"):
         import_file(node, "acled", path)
     assert _state(node) == (0, 0)
@@ -160,7 +148,7 @@ def test_a_compressed_file_with_a_bad_row_names_its_line_and_writes_the_rejects_
     table = read_table(SAMPLES["gtd"])
     table[4][table[0].index("latitude")] = "123.4"
     path = tmp_path / "gtd.csv.gz"
-    path.write_bytes(gzip.compress(_text(table).encode("utf-8")))
+    path.write_bytes(gzip.compress(table_text(table).encode("utf-8")))
     with pytest.raises(InvalidInput, match=r"gtd\.csv\.gz:5: latitude: 123\.4 is outside -90\.\.90"):
         import_file(node, "gtd", path)
     assert _state(node) == (0, 0)
@@ -221,7 +209,7 @@ def _edited(fmt: str, tmp_path: Path, column: str, value: str, rows: range = ran
     for n in rows:
         table[n][index] = value
     path = tmp_path / f"{fmt}_edited.csv"
-    path.write_text(_text(table, "\r\n"), encoding="utf-8")
+    path.write_text(table_text(table, "\r\n"), encoding="utf-8")
     return path
 
 
@@ -272,7 +260,7 @@ def test_a_spreadsheet_hint_is_given_once_for_the_file_not_on_each_error(node: N
     table[4][header.index("date_start")] = "4/27/2010 0:00"
     table[6][header.index("date_start")] = "4/27/2010 0:00"
     path = tmp_path / "ucdp_saved.csv"
-    path.write_text(_text(table), encoding="utf-8")
+    path.write_text(table_text(table), encoding="utf-8")
     comma = "write it with a decimal point and no thousands separator"
     date = "format the column as yyyy-mm-dd"
     with pytest.raises(InvalidInput) as caught:
@@ -307,7 +295,7 @@ def test_gtd_date_parts_saved_as_floats_import_and_export_as_written(any_node: N
             if row[i].isdigit():
                 row[i] += ".0"
     path = tmp_path / "gtd_floats.csv"
-    path.write_text(_text(table), encoding="utf-8")
+    path.write_text(table_text(table), encoding="utf-8")
     assert import_file(any_node, "gtd", path).added == COUNTS["gtd"]
     again = import_file(any_node, "gtd", SAMPLES["gtd"])  # the same incidents, from other text: new versions
     assert (again.added, again.rejected) == (0, 0)
@@ -332,7 +320,7 @@ def test_ids_written_as_whole_floats_are_the_same_records(
     for row in table[1:]:
         row[index] += ".0"
     path = tmp_path / f"{fmt}_floats.csv"
-    path.write_text(_text(table), encoding="utf-8")
+    path.write_text(table_text(table), encoding="utf-8")
     first = import_file(any_node, fmt, path)
     assert (first.added, first.rejected) == (COUNTS[fmt], 0)
     ids = [str(row[0]) for row in any_node.db.fetchall("SELECT source_id FROM incidents ORDER BY source_id")]
@@ -358,7 +346,7 @@ def test_an_id_and_its_whole_float_in_one_file_repeat(
     index = table[0].index(column)
     table[1][index], table[2][index] = value, f"{value}.00"
     path = tmp_path / f"{fmt}_both.csv"
-    path.write_text(_text(table), encoding="utf-8")
+    path.write_text(table_text(table), encoding="utf-8")
     with pytest.raises(InvalidInput, match=rf"{fmt}_both\.csv:\d+: {column}: {value}\.00 repeats line 2"):
         import_file(node, fmt, path)
     assert _state(node) == (0, 0)
