@@ -10,7 +10,7 @@ from typing import Any, Final
 import httpx
 
 from sarhad.errors import ExchangeError, InvalidInput, VerificationError
-from sarhad.exchange.client import MAX_RESPONSE_BYTES, peer_text
+from sarhad.exchange.client import MAX_RESPONSE_BYTES, peer_text, tls_context
 from sarhad.exchange.peers import Peer
 from sarhad.log.checkpoint import open_checkpoint
 
@@ -66,7 +66,10 @@ class _PeerHTTP:
         self.peer = peer
         self.given = given
         self.client = httpx.Client(
-            base_url=peer.url, headers={"Authorization": f"Bearer {peer.token}"}, timeout=timeout
+            base_url=peer.url,
+            headers={"Authorization": f"Bearer {peer.token}"},
+            timeout=timeout,
+            verify=tls_context(),
         )
 
     def close(self) -> None:
