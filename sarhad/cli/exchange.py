@@ -432,9 +432,12 @@ def _export_stix(
     ctx: typer.Context,
     out: Path = typer.Option(..., "--out", help="The bundle file to write."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
+    for_peers: bool = typer.Option(
+        False, "--for-peers", help="Leave out rows whose licence forbids sharing, and TLP:RED records."
+    ),
 ) -> None:
-    """Export the node's objects as one STIX 2.1 bundle."""
-    export_stix_cmd(ctx, out, json_out)
+    """Export the node's objects as one STIX 2.1 bundle (as 'export stix')."""
+    export_stix_cmd(ctx, out, json_out, for_peers=for_peers)
 
 
 def _import_stix(

@@ -227,6 +227,17 @@ def test_stix_export_prints_json_as_export_stix_does(
     assert code == 0, err
     assert json.loads(out) == {**expected, "file": str(tmp_path / "b.json")}
     assert expected["format"] == "stix" and expected["objects"] > 37
+    # and --for-peers as 'export stix' takes it: GTD's rows may not travel
+    gtd = Path(__file__).resolve().parents[1] / "assets" / "synthetic" / "gtd_synthetic.csv"
+    assert run(capsys, "--home", str(home), "import", "gtd", str(gtd))[0] == 0
+    peers = ["--for-peers", "--json"]
+    code, out, err = run(capsys, "--home", str(home), "export", "stix", "--out", str(tmp_path / "c.json"), *peers)
+    assert code == 0, err
+    shared = json.loads(out)
+    code, out, err = run(capsys, "--home", str(home), "stix-export", "--out", str(tmp_path / "d.json"), *peers)
+    assert code == 0, err
+    assert json.loads(out) == {**shared, "file": str(tmp_path / "d.json")}
+    assert shared["objects"] == expected["objects"]  # the UCDP sample's: none of GTD's 120
 
 
 @pytest.mark.skipif(
