@@ -376,11 +376,12 @@ def import_stix(node: Node, path: Path) -> ImportSummary:
 
 
 def current_objects(node: Node) -> Iterator[dict[str, Any]]:
-    """The current (latest) version of every object the node holds, in arrival order."""
-    sql = (
-        "SELECT o.body FROM objects o WHERE o.modified = (SELECT MAX(m.modified) FROM objects m WHERE m.id = o.id)"
-        " ORDER BY o.seq"
-    )
+    """The current version of every object the node holds, in arrival order, by the rule every view of current
+    versions takes (:func:`sarhad.store.current.current`): a peer's later version of one of this node's own
+    records is not it, and an object whose latest version was withheld from this node has none."""
+    from sarhad.store.current import current
+
+    sql = f"SELECT o.body FROM objects o WHERE {current('o')} ORDER BY o.seq"
     for (body,) in node.db.iterate(sql):
         obj: dict[str, Any] = json.loads(body)
         yield obj

@@ -148,6 +148,11 @@ def test_a_peers_later_version_of_a_shared_dataset_record_does_not_replace_this_
     assert after == shown
     assert nodes.cli(capsys, "incidents", "show", oid, "--json") == shown_json
     assert json.loads(shown_json)["incident"]["modified"] == own[0]
+    # and PK's STIX export carries PK's own version as the current one, not IR's later copy
+    bundle = tmp_path / "pk.json"
+    nodes.cli(capsys, "export", "stix", "--out", str(bundle))
+    exported = [o for o in json.loads(bundle.read_text(encoding="utf-8"))["objects"] if o["id"] == oid]
+    assert [o["modified"] for o in exported] == [own[0]]
     _rebuilt_views_agree(nodes, capsys)
     # PK's own later version is current again, over IR's.
     import_file(nodes.pk, "ucdp", _ucdp_with_deaths(tmp_path / "pk.csv", 7))
