@@ -56,6 +56,7 @@ DEFAULT_DIRS = [
     ROOT / "tests/assets/articles/heldout7",
     ROOT / "tests/assets/articles/heldout8",
     ROOT / "tests/assets/articles/heldout9",
+    ROOT / "tests/assets/articles/heldout10",
 ]
 FIELDS = ("date", "admin1", "perpetrator", "killed", "wounded", "attack_type")
 BOUNDS = ("killed_low", "killed_high", "wounded_low", "wounded_high")
