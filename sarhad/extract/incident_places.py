@@ -163,10 +163,16 @@ def place_of(
     # the other country's provinces a main incident's sentence with its victims names ("Five Iranian guards were
     # killed in Sistan and Baluchestan" under "QUETTA:"): its place when the article's country has none for it
     foreign: Counter[str] = Counter()
+    # "Four Iranian guards were killed when militants attacked their patrol across the border in Sistan-Baluchestan"
+    # under "QUETTA:": the sentence with the victims places them on the other side, the sentences it names
+    beyond: dict[str, int] = {}
     for i, f in enumerate(cluster.sentences):
         for p in f.provinces:
             # the main incident stays in the article's country, and "across the border in …" is the other side
             if cluster.main and (p.beyond or (country and p.country != country)):
+                if p.beyond and any(c.who == "victims" for c in f.casualties):
+                    beyond.setdefault(p.admin1, i)
+                    province_span.setdefault(p.admin1, (p.start, p.end))
                 if not p.beyond and any(c.who == "victims" for c in f.casualties):
                     foreign[p.admin1] += 1
                     province_span.setdefault(p.admin1, (p.start, p.end))
@@ -227,6 +233,15 @@ def place_of(
                 best_index = i
         if best_place is not None and best_place[1] is not None:
             break
+    if beyond and (
+        best_place is None
+        or (best_place[1] is not None and best_place[1].kind == "country")
+        or not any(c.who == "victims" for c in cluster.sentences[best_index].casualties)
+    ):
+        # the victims' sentence names no town of its own ("in Iran's" is the country): a place of another sentence
+        # ("security was tightened in Washuk district after the attack") is on this side of the border
+        best_place = None
+        province_votes = Counter({admin1: 1 for admin1 in beyond})
     admin1 = None
     admin1_span = None
     place_name = None

@@ -1,0 +1,39 @@
+"""The tenth held-out batch: what its first run missed, each rule checked on its article and on a sentence of
+its own. A main incident placed only "across the border in Sistan-Baluchestan" under a Pakistani dateline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sarhad.extract import extract_article, extract_file
+
+BATCH = Path(__file__).parents[2] / "tests" / "assets" / "articles" / "heldout10"
+
+
+def _incidents(name: str) -> list[dict[str, Any]]:
+    incidents: list[dict[str, Any]] = extract_file(str(BATCH / name)).to_json()["incidents"]
+    return incidents
+
+
+def test_a_main_incident_only_across_the_border_in_a_province_is_in_that_province() -> None:
+    main = _incidents("1201.txt")[0]
+    assert (main["country"], main["admin1"], main["place"]) == ("IR", "Sistan and Baluchestan", None)
+    text = (
+        "Guards killed across the border\nhttps://www.example-tribune.com.pk/story/guards\n2026-08-04\n\n"
+        "QUETTA: Three Iranian border guards were killed on Monday when gunmen ambushed their vehicle across the "
+        "border in Iran's Sistan and Baluchestan province, officials said.\n\n"
+        "Levies officials said patrols had been stepped up in Chagai district after the attack."
+    )
+    (inc,) = extract_article(text).incidents
+    assert (inc["country"], inc["admin1"], inc["geo_precision"]) == ("IR", "Sistan and Baluchestan", "admin1")
+
+
+def test_a_main_incident_in_a_named_town_stays_there_when_attackers_fled_across_the_border() -> None:
+    text = (
+        "Two soldiers killed in Panjgur\nhttps://www.example-dawn.com/news/panjgur\n2026-08-04\n\n"
+        "PANJGUR: Two soldiers were killed on Monday when militants attacked a check post in Panjgur and then "
+        "escaped across the border in Sistan and Baluchestan, officials said."
+    )
+    (inc,) = extract_article(text).incidents
+    assert (inc["country"], inc["admin1"], inc["place"]) == ("PK", "Balochistan", "Panjgur")
