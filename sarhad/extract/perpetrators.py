@@ -25,6 +25,15 @@ _TARGETED = re.compile(
     r"strongholds?|targets?|compounds?|cells?|members|fighters|militants) of\s+(?:the\s+)?(?:so-called\s+)?$",
     re.I,
 )
+# "Iran asked the Taliban authorities to hand them over", "urged the Afghan Taliban to act": the group is asked
+# to act against the attackers, not named as one of them
+_ADDRESSED = re.compile(
+    r"\b(?:asked|urged|called on|called upon|pressed|requested|demanded of|told)\s+(?:the\s+)?(?:Afghan\s+)?$", re.I
+)
+# "the Taliban authorities", "the Taliban-led government": a group that governs, named as the government
+_AS_GOVERNMENT = re.compile(
+    r"(?:-led)?\s+(?:authorities|government|administration|regime|rulers|interim government)\b", re.I
+)
 _AFFILIATE_LINK = re.compile(
     r"(?:\s+group)?(?:'s|\u2019s)\s+(?:[a-z]+\s+){0,2}(?:affiliate|branch|wing|chapter|faction|offshoot|franchise)"
     r"\s*,?\s*(?:the\s+)?",
@@ -78,6 +87,8 @@ def _attribution_of(f: SentenceFeatures, a: ActorMention | None, single: bool) -
             earlier = [o for o in earlier if o not in leader]
         if _TARGETED.search(text[:rel_s]):
             return "target"
+        if _ADDRESSED.search(text[:rel_s]) or _AS_GOVERNMENT.match(text, rel_e):
+            return "target"  # asked to act, or the government: not who attacked
         later = [o for o in others if o.start - f.sentence.start >= rel_e]
         if _FACTION_OF.search(text[:rel_s]) and any(
             _LED_BY.fullmatch(text[rel_e : o.start - f.sentence.start]) for o in later

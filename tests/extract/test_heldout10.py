@@ -37,3 +37,25 @@ def test_a_main_incident_in_a_named_town_stays_there_when_attackers_fled_across_
     )
     (inc,) = extract_article(text).incidents
     assert (inc["country"], inc["admin1"], inc["place"]) == ("PK", "Balochistan", "Panjgur")
+
+
+def test_a_group_asked_to_hand_the_attackers_over_is_no_perpetrator() -> None:
+    assert _incidents("1202.txt")[0]["perpetrator"] is None
+    text = (
+        "Three policemen were killed on Sunday when gunmen attacked a checkpoint near Zabol, officials said. "
+        "Iran urged the Afghan Taliban to stop the attackers from using Afghan soil after the attack."
+    )
+    (inc,) = extract_article(text, published="2026-08-11").incidents
+    assert inc["perpetrator"] is None
+
+
+def test_the_taliban_authorities_are_a_government_not_a_perpetrator() -> None:
+    text = (
+        "Two border guards were killed on Sunday in an attack on a post in Hirmand county, officials said. "
+        "The Taliban authorities in Kabul said the attack had come from the Iranian side."
+    )
+    (inc,) = extract_article(text, published="2026-08-11").incidents
+    assert inc["perpetrator"] is None
+    claimed = "Two soldiers were killed on Sunday in an attack near Zabol. The Taliban claimed responsibility."
+    (inc,) = extract_article(claimed, published="2026-08-11").incidents
+    assert inc["perpetrator"] == "Taliban"
