@@ -5,14 +5,13 @@ kind of record makes before anything is written.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sarhad.errors import InvalidInput
 from sarhad.framework.model import JOINT
 from sarhad.framework.quarter import Quarter, utc_today
-from sarhad.framework.store import FrameworkData, index_stored
+from sarhad.framework.store import FrameworkData, current_body, index_stored
 
 if TYPE_CHECKING:
     from sarhad.node import Node
@@ -97,6 +96,10 @@ def date_or_quarter_end(text: str | None, flag: str) -> str | None:
 
 
 def current_version(node: Node, object_id_: str) -> dict[str, Any] | None:
-    """The latest stored version of an object (by ``modified``), or None when this node holds none."""
-    row = node.db.fetchone("SELECT body FROM objects WHERE id = ? ORDER BY modified DESC LIMIT 1", (object_id_,))
-    return None if row is None else dict(json.loads(row[0]))
+    """The current version of an object by the store's rule (:func:`sarhad.framework.store.current_body`), or None
+    when this node holds none or its latest version was withheld from this node.
+
+    So a new version of one of this node's own assessments or items of evidence builds on this node's own current
+    version, never on a peer's later copy of it.
+    """
+    return current_body(node.db, object_id_)

@@ -72,7 +72,10 @@ def assess(
     oid = object_id("assessment", data.code, c["code"], str(q), assessor)
     me = node.settings.party
     current = current_version(node, oid)
-    if assessor != me and current is not None and current.get("created_by_ref") == identity_id(assessor):
+    # The assessor's own version, current here, or a later one of its node's that this node was refused.
+    published = current is not None and current.get("created_by_ref") == identity_id(assessor)
+    withheld = node.db.fetchone("SELECT 1 FROM withheld_versions WHERE id = ? AND origin = ?", (oid, assessor))
+    if assessor != me and (published or withheld is not None):
         raise InvalidInput(
             f"{assessor} has published its own assessment of {c['code']} for {q}; it cannot be overwritten "
             "here: open a dispute instead"

@@ -35,6 +35,7 @@ from sarhad.store.db import Database
 __all__ = [
     "FrameworkData",
     "check_not_withdrawn",
+    "current_body",
     "drop_superseded",
     "index_merged",
     "index_object",
@@ -255,6 +256,18 @@ def check_not_withdrawn(db: Database, body: dict[str, Any], party: str) -> None:
         "or made a draft again; submit a revised assessment instead (without --draft), a new version that the "
         "report shows as the current one"
     )
+
+
+def current_body(db: Database, object_id: str) -> dict[str, Any] | None:
+    """The current version of ``object_id`` by the store's rule (:func:`sarhad.store.current.current`), or None
+    when this node holds none, or when its latest version was withheld from this node.
+
+    Not its latest version by ``modified``: a peer's later version of an item of evidence this node added itself
+    (both added the same file or link: the id derives from the content, not the party) is kept but is not the
+    current one here.
+    """
+    row = db.fetchone(f"SELECT o.body FROM objects o WHERE o.id = ? AND {current('o')}", (object_id,))
+    return None if row is None else dict(json.loads(row[0]))
 
 
 def index_stored(db: Database, object_id: str, version: str | None) -> bool:

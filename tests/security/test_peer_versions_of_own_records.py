@@ -20,10 +20,12 @@ from typing import Any
 import httpx
 import pytest
 
+from sarhad.errors import InvalidInput
 from sarhad.exchange.peers import get_peer
 from sarhad.exchange.sync import sync_peer
 from sarhad.framework.ops import add_evidence, assess, init_template, open_dispute, record_indicator
 from sarhad.framework.schema import TABLES
+from sarhad.framework.store import load
 from sarhad.importer import import_file
 from sarhad.model.incident import Incident
 from sarhad.node import Node
@@ -249,3 +251,45 @@ def test_a_peers_withheld_version_of_a_dispute_this_node_opened_still_supersedes
     assert [(w["kind"], w["party"], w["tlp"]) for w in shown["withheld"]] == [("dispute", "IR", "RED")]
     nodes.cli(capsys, "store", "rebuild")
     assert nodes.pk.db.fetchall("SELECT id FROM fw_disputes") == []
+
+
+def test_a_peers_later_copy_of_this_nodes_evidence_is_not_what_its_next_version_builds_on(nodes: Nodes) -> None:
+    """Both parties add the same link as evidence (the id derives from the link, so it is one record): re-adding it
+    on PK (to link an incident) takes its title, submitter and chain of custody from PK's own current version,
+    not from IR's later version of it."""
+    _framework_from_pk(nodes)
+    link = "https://example.org/patrols-2026q1.pdf"
+    mine = add_evidence(nodes.pk, link, "document", title="PK's patrol log", tlp="GREEN")
+    theirs = add_evidence(nodes.ir, link, "document", title="IR's copy", tlp="GREEN")
+    assert theirs["id"] == mine["id"]
+    incident = make("pk-1", party="PK")
+    nodes.pk.publish([incident])
+
+    nodes.sync()
+
+    assert nodes.pk.db.fetchone("SELECT origin FROM objects WHERE id = ? AND origin = 'IR'", (mine["id"],))
+    again = add_evidence(nodes.pk, link, "document", incidents=[incident.id], tlp="GREEN")
+    assert again["changed"] and again["incidents"] == [incident.id]
+    (item,) = load(nodes.pk.db).evidence
+    assert (item["name"], item["submitted_by"]) == ("PK's patrol log", "PK")
+    assert [(c["by"], c["action"]) for c in item["custody_log"]] == [
+        ("PK", "added"),
+        ("PK", "re-added with incident links"),
+    ]
+
+
+def test_a_peers_own_assessment_withheld_from_this_node_is_not_overwritten_by_its_off_line_record(
+    nodes: Nodes,
+) -> None:
+    """PK took IR's assessment down off-line; IR then published its own, TLP:RED, so PK holds its envelope alone:
+    PK's record is no longer current, and PK may not publish over IR's own assessment."""
+    _framework_from_pk(nodes)
+    assess(nodes.pk, "C-01", "2026Q1", 1, "IR's letter of 3 March.", party="IR", tlp="GREEN")
+    assess(nodes.ir, "C-01", "2026Q1", 3, "All patrols held.", tlp="RED")
+
+    nodes.sync()
+
+    assert [tuple(r) for r in nodes.pk.db.fetchall("SELECT tlp, origin FROM withheld_versions")] == [("RED", "IR")]
+    with pytest.raises(InvalidInput, match=r"^IR has published its own assessment of C-01 for 2026Q1"):
+        assess(nodes.pk, "C-01", "2026Q1", 2, "IR's letter of 20 March.", party="IR", tlp="GREEN")
+    assert load(nodes.pk.db).assessments == []
