@@ -123,7 +123,46 @@ def counts_of(
         if attackers and measure == "killed":
             best_a = max(attackers, key=lambda c: c.value)
             out["attackers_killed"] = {"best": best_a.value, "span": [best_a.start, best_a.end]}
+    _without_the_dead(cluster, out)
     return out
+
+
+# "the toll rose to 9 after two more of the injured died" ("two of the three injured" is _SURVIVORS' in casualties)
+_INJURED_DIED = re.compile(
+    r"\b(?P<n>one|two|three|four|five|six|seven|eight|nine|ten|\d+) (?:more |others? )?of the (?:injured|wounded)"
+    r"(?: \w+){0,2}? (?:later )?(?:succumbed|died|passed away)\b",
+    re.I,
+)
+
+
+def _without_the_dead(cluster: Cluster, out: dict[str, Any]) -> None:
+    """A toll update's dead among the first count of the injured: "the toll rose to 9 after two more of the injured
+    died … Seven people had been killed and 14 injured" leaves 12 wounded. Only where the wounded count is stated
+    beside a killed count that the update raises by exactly those dead, so a count of the injured given after the
+    deaths ("Eighteen injured people are still being treated") is kept."""
+    killed, wounded = out.get("killed"), out.get("wounded")
+    if killed is None or wounded is None:
+        return
+    died = next((m for f in cluster.sentences if (m := _INJURED_DIED.search(f.sentence.text))), None)
+    n = _count(died.group("n")) if died is not None else None
+    if n is None or n >= wounded["best"]:
+        return
+    first = killed["best"] - n
+    start = wounded["span"][0]
+    for f in cluster.sentences:
+        if not f.sentence.start <= start < f.sentence.end:
+            continue
+        if any(c.measure == "killed" and c.who == "victims" and c.value == first for c in f.casualties):
+            for key in ("best", "low", "high"):
+                if wounded[key] is not None:
+                    wounded[key] -= n
+        return
+
+
+def _count(word: str) -> int | None:
+    words = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+    low = word.casefold()
+    return words.index(low) + 1 if low in words else int(low) if low.isdigit() else None
 
 
 def _neighbours(story: list[Sentence], index_of: dict[int, int], sentence: Sentence) -> tuple[str | None, str | None]:

@@ -59,3 +59,23 @@ def test_the_taliban_authorities_are_a_government_not_a_perpetrator() -> None:
     claimed = "Two soldiers were killed on Sunday in an attack near Zabol. The Taliban claimed responsibility."
     (inc,) = extract_article(claimed, published="2026-08-11").incidents
     assert inc["perpetrator"] == "Taliban"
+
+
+def test_the_injured_who_died_since_leave_the_wounded_count() -> None:
+    (main,) = _incidents("1205.txt")
+    assert (main["killed"], main["wounded"]) == (9, 12)
+    text = (
+        "The toll from Saturday's blast in Quetta rose to six on Monday after two of the injured succumbed to their "
+        "wounds, hospital officials said. Four people had been killed and 20 wounded in the blast."
+    )
+    (inc,) = extract_article(text, published="2026-09-07").incidents
+    assert (inc["killed"], inc["wounded"]) == (6, 18)
+
+
+def test_a_count_of_the_injured_given_after_the_deaths_is_kept() -> None:
+    text = (
+        "The toll from Saturday's blast in Quetta rose to six on Monday after two of the injured died, hospital "
+        "officials said. Eighteen injured people are still being treated at the Civil Hospital."
+    )
+    (inc,) = extract_article(text, published="2026-09-07").incidents
+    assert (inc["killed"], inc["wounded"]) == (6, 18)
