@@ -404,11 +404,16 @@ def export_stix_cmd(ctx: typer.Context, out: Path, json_out: bool = False, *, fo
 
     node = state(ctx).node()
     with replacing(out) as part:
-        count = export_stix(node, part, for_peers=for_peers)
+        done = export_stix(node, part, for_peers=for_peers)
+    notes = done.notes()
     if json_out:
-        print_json({"format": "stix", "file": str(out), "objects": count})
+        print_json(
+            {"format": "stix", "file": str(out), "incidents": done.incidents, "notes": notes, "objects": done.objects}
+        )
         return
-    console.print(f"exported {count} STIX objects to {out}")
+    console.print(f"exported {done.objects} STIX objects to {out}")
+    for note in notes:
+        err_console.print(f"note: {note}", highlight=False, markup=False)
 
 
 def import_stix_cmd(ctx: typer.Context, file: Path, json_out: bool = False) -> None:

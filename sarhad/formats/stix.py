@@ -14,15 +14,18 @@ travel as stored.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import IO, TYPE_CHECKING, Any, Final
 
 import jsonschema
 
@@ -44,6 +47,7 @@ __all__ = [
     "MAX_BUNDLE_BYTES",
     "TLP_EXTENSION",
     "ImportSummary",
+    "StixExport",
     "bundle",
     "check_object",
     "derived_objects",
@@ -228,37 +232,68 @@ def _without_empty_lists(obj: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+class _Bundling:
+    """What a bundle holds beside the objects given, gathered one object at a time, so that a bundle can be
+    written while its objects are read (:func:`export_stix`) as well as built whole (:func:`bundle`).
+
+    :meth:`add` gives the objects of the bundle's body an object stands for: itself (without empty lists) and,
+    for an incident, its location and relationships. What they refer to (identities, TLP markings, groups and
+    sarhad's extension-definition, each once) is :meth:`supporting`, which goes before the body; the bundle's id
+    (:meth:`bundle_id`) is derived from the body's ids and versions. Both are known only once every object was
+    added, and take memory by parties, groups and markings, not by objects.
+    """
+
+    def __init__(self) -> None:
+        self._support: dict[str, dict[str, Any]] = {}
+        self._parties: set[str] = {"SARHAD"}
+        # uuid5(_NAMESPACE, "bundle|" + "|".join(id@modified of each body object)), one object at a time:
+        # uuid5 is the SHA-1 of the namespace's bytes and the name (RFC 9562 §5.5).
+        self._digest = hashlib.sha1(_NAMESPACE.bytes + b"bundle|", usedforsecurity=False)
+        self._body = 0
+        self.incidents = 0
+        self.red = 0
+
+    def add(self, obj: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """The body objects ``obj`` stands for, in the bundle's order."""
+        body = [_without_empty_lists(obj)]
+        if obj.get("type") == "incident":
+            inc = Incident.from_stix(obj)
+            self.incidents += 1
+            self._parties.add(inc.reported_by)
+            for extra in derived_objects(obj):
+                if extra["type"] == "threat-actor":
+                    self._support[extra["id"]] = extra
+                else:
+                    body.append(extra)
+            self._support[TLP_MARKINGS[inc.tlp]] = marking_definition(inc.tlp)
+        elif obj.get("type") != "marking-definition":
+            self._support.setdefault(TLP_MARKINGS[tlp_of(obj)], marking_definition(tlp_of(obj)))
+        if tlp_of(obj) == "RED":
+            self.red += 1
+        for o in body:
+            self._digest.update(f"{'|' if self._body else ''}{o['id']}@{o.get('modified', '')}".encode())
+            self._body += 1
+        return body
+
+    def supporting(self) -> list[dict[str, Any]]:
+        """The objects the body refers to, by id, each once."""
+        support = dict(self._support)
+        for party in self._parties:
+            support[identity_id(party)] = party_identity(party)
+        support[SARHAD_EXTENSION] = extension_definition()
+        return [support[k] for k in sorted(support)]
+
+    def bundle_id(self) -> str:
+        """The bundle's id: the same body gives the same id."""
+        return f"bundle--{uuid.UUID(bytes=self._digest.digest()[:16], version=5)}"
+
+
 def bundle(objects: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """A STIX 2.1 bundle of ``objects`` followed by what they refer to: identities, TLP markings, groups and
     sarhad's extension-definition (each once). Its id is derived from the objects, so it is reproducible."""
-    body: list[dict[str, Any]] = []
-    support: dict[str, dict[str, Any]] = {}
-    parties: set[str] = {"SARHAD"}
-    for obj in objects:
-        body.append(_without_empty_lists(obj))
-        if obj.get("type") == "incident":
-            inc = Incident.from_stix(obj)
-            parties.add(inc.reported_by)
-            for extra in derived_objects(obj):
-                if extra["type"] == "threat-actor":
-                    support[extra["id"]] = extra
-                else:
-                    body.append(extra)
-            support[TLP_MARKINGS[inc.tlp]] = marking_definition(inc.tlp)
-        elif obj.get("type") != "marking-definition":
-            support.setdefault(TLP_MARKINGS[tlp_of(obj)], marking_definition(tlp_of(obj)))
-    identities = {identity_id(p): p for p in parties}
-    for obj in body:
-        ref = obj.get("created_by_ref")
-        if isinstance(ref, str) and ref not in identities:
-            identities[ref] = ""
-    for ref, party in sorted(identities.items()):
-        if party:
-            support[ref] = party_identity(party)
-    support[SARHAD_EXTENSION] = extension_definition()
-    objects_out = [support[k] for k in sorted(support)] + body
-    digest = uuid.uuid5(_NAMESPACE, "bundle|" + "|".join(f"{o['id']}@{o.get('modified', '')}" for o in body))
-    return {"type": "bundle", "id": f"bundle--{digest}", "objects": objects_out}
+    gathered = _Bundling()
+    body = [o for obj in objects for o in gathered.add(obj)]
+    return {"type": "bundle", "id": gathered.bundle_id(), "objects": [*gathered.supporting(), *body]}
 
 
 def check_object(obj: Any, where: str) -> None:
@@ -375,14 +410,15 @@ def import_stix(node: Node, path: Path) -> ImportSummary:
     )
 
 
-def current_objects(node: Node) -> Iterator[dict[str, Any]]:
+def current_objects(node: Node, *, chunk: int = 5000) -> Iterator[dict[str, Any]]:
     """The current version of every object the node holds, in arrival order, by the rule every view of current
     versions takes (:func:`sarhad.store.current.current`): a peer's later version of one of this node's own
-    records is not it, and an object whose latest version was withheld from this node has none."""
+    records is not it, and an object whose latest version was withheld from this node has none. ``chunk`` rows
+    are read from the database at a time."""
     from sarhad.store.current import current
 
     sql = f"SELECT o.body FROM objects o WHERE {current('o')} ORDER BY o.seq"
-    for (body,) in node.db.iterate(sql):
+    for (body,) in node.db.iterate(sql, size=chunk):
         obj: dict[str, Any] = json.loads(body)
         yield obj
 
@@ -397,20 +433,95 @@ def _shared(obj: Mapping[str, Any], share_restricted: bool) -> bool:
     return share_restricted or licence not in RESTRICTED_LICENCES
 
 
-def export_stix(node: Node, out: Path, *, for_peers: bool = False) -> int:
-    """Write the node's objects (current versions) as one STIX 2.1 bundle to ``out``; return how many objects
-    the bundle holds (derived and supporting objects included).
+@dataclass(frozen=True)
+class StixExport:
+    """What :func:`export_stix` wrote: ``objects`` in the bundle (derived and supporting objects included), of
+    which ``incidents`` incidents; ``red`` objects marked TLP:RED; ``left_out`` objects ``for_peers`` kept out."""
+
+    objects: int
+    incidents: int
+    red: int
+    left_out: int
+
+    def notes(self) -> list[str]:
+        """What the user should know of the file beside the counts (``notes`` of ``export --json``)."""
+        notes = []
+        if self.red:
+            notes.append(
+                f"stix: {self.red} object{'s are' if self.red != 1 else ' is'} marked TLP:RED, for their named"
+                " recipients only: --for-peers leaves them out of a file for another party"
+            )
+        if self.left_out:
+            notes.append(
+                f"stix: left out {self.left_out} object{'s' if self.left_out != 1 else ''} not for another party"
+                " (TLP:RED, or a licence that forbids redistribution) and what is derived from them"
+            )
+        return notes
+
+
+_READ_AT_ONCE: Final = 500
+"""Rows an export reads from the database at a time: what it holds of the node's objects at any moment."""
+_INDENT: Final = 1
+"""The bundle file's indentation (``json.dumps(indent=1)``, as an export written whole was)."""
+
+
+def _item(obj: Mapping[str, Any]) -> bytes:
+    # An object as json.dumps(bundle, indent=1) writes it in the bundle's "objects" list (two levels deep):
+    # a string's newlines are escaped, so each line break is one the indentation made.
+    text = json.dumps(obj, ensure_ascii=False, indent=_INDENT).replace("\n", "\n" + " " * 2 * _INDENT)
+    return (" " * 2 * _INDENT + text).encode("utf-8")
+
+
+def export_stix(node: Node, out: Path, *, for_peers: bool = False) -> StixExport:
+    """Write the node's objects (current versions) as one STIX 2.1 bundle to ``out``; say how many objects the
+    bundle holds (derived and supporting objects included), and how many incidents.
 
     ``for_peers`` leaves out what ``sarhad export … --for-peers`` leaves out of the other formats: TLP:RED
     objects (a file handed to another party is not addressed to a RED record's named recipients), and records
     whose licence forbids redistribution (GTD, ACLED) unless the node is configured to share them. The objects
     derived from an incident left out (its location, relationships) are left out with it.
+
+    The file is the one :func:`bundle` gives, written as ``json.dumps(bundle, indent=1)``; but the objects are
+    not held together in memory. The bundle begins with what its objects refer to (identities, markings,
+    groups) and its id is derived from all of them, both known only at the end: the body is written as it is
+    read to a temporary file (beside ``out``, else in the system's temporary folder), then copied after them.
+    An export so needs about twice the file's size on disk while it runs.
     """
-    objects: Iterable[Mapping[str, Any]] = current_objects(node)
+    objects: Iterable[Mapping[str, Any]] = current_objects(node, chunk=_READ_AT_ONCE)
+    left_out = 0
     if for_peers:
         share = node.settings.share_restricted
-        objects = (obj for obj in objects if _shared(obj, share))
-    data = bundle(objects)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return len(data["objects"])
+
+        def shared(obj: Mapping[str, Any]) -> bool:
+            nonlocal left_out
+            keep = _shared(obj, share)
+            left_out += not keep
+            return keep
+
+        objects = filter(shared, objects)
+    gathered = _Bundling()
+    written = 0
+    with _body_file(out) as body:
+        for obj in objects:
+            for item in gathered.add(obj):
+                body.write(b",\n" + _item(item))
+                written += 1
+        support = gathered.supporting()
+        body.seek(0)
+        with out.open("wb") as fh:
+            head = {"type": "bundle", "id": gathered.bundle_id()}
+            fh.write(json.dumps(head, ensure_ascii=False, indent=_INDENT)[:-2].encode("utf-8"))
+            fh.write(b',\n "objects": [\n')
+            fh.write(b",\n".join(_item(o) for o in support))
+            shutil.copyfileobj(body, fh, 1 << 20)
+            fh.write(b"\n ]\n}\n")
+    return StixExport(objects=len(support) + written, incidents=gathered.incidents, red=gathered.red, left_out=left_out)
+
+
+def _body_file(out: Path) -> IO[bytes]:
+    """A temporary file, removed when closed: in ``out``'s folder (the disk the user chose for the export), or
+    in the system's temporary folder when that folder takes no new file (``out`` is ``/dev/stdout``)."""
+    try:
+        return tempfile.TemporaryFile(dir=out.parent)
+    except OSError:
+        return tempfile.TemporaryFile()

@@ -57,6 +57,34 @@ def test_export_stix_for_peers_leaves_out_red_and_gtd_records(
     assert results.is_valid, [e.message for r in results.object_results for e in r.errors]
 
 
+@pytest.mark.parametrize("command", [("export", "stix"), ("stix-export",)])
+def test_export_stix_json_counts_incidents_and_notes_as_the_other_formats(
+    capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    _add_red(capsys, home, tmp_path)
+    out = tmp_path / "all.json"
+    code, stdout, err = run(capsys, "--home", str(home), *command, "--out", str(out), "--json")
+    assert code == 0, err
+    summary = json.loads(stdout)
+    objects = json.loads(out.read_text(encoding="utf-8"))["objects"]
+    assert summary == {
+        "format": "stix", "file": str(out), "incidents": len(_incidents(out)), "objects": len(objects),
+        "notes": ["stix: 2 objects are marked TLP:RED, for their named recipients only: --for-peers leaves them"
+                  " out of a file for another party"],
+    }  # fmt: skip
+    assert summary["incidents"] == 37 + 120 + 2
+    code, stdout, err = run(capsys, "--home", str(home), *command, "--out", str(out), "--json", "--for-peers")
+    assert code == 0, err
+    summary = json.loads(stdout)
+    assert (summary["incidents"], summary["objects"]) == (37, len(json.loads(out.read_text())["objects"]))
+    assert summary["notes"] == [
+        "stix: left out 122 objects not for another party (TLP:RED, or a licence that forbids redistribution) and"
+        " what is derived from them"
+    ]
+    code, stdout, err = run(capsys, "--home", str(home), *command, "--out", str(out), "--for-peers")
+    assert code == 0 and stdout.startswith("exported ") and "note: stix: left out 122 objects" in err
+
+
 def test_export_stix_for_peers_keeps_gtd_records_of_a_node_that_shares_them(
     capsys: pytest.CaptureFixture[str], home: Path, tmp_path: Path
 ) -> None:

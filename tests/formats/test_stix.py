@@ -45,9 +45,9 @@ def test_incident_to_stix_and_back_is_lossless(node: Node) -> None:
 def test_exported_bundle_passes_stix2_validator(node: Node, tmp_path: Path) -> None:
     import_file(node, "ucdp", UCDP_SAMPLE)
     out = tmp_path / "bundle.json"
-    count = export_stix(node, out)
+    done = export_stix(node, out)
     data = json.loads(out.read_text())
-    assert len(data["objects"]) == count
+    assert (len(data["objects"]), done.incidents) == (done.objects, 37)
     kinds = {o["type"] for o in data["objects"]}
     assert {"incident", "identity", "location", "relationship", "marking-definition"} <= kinds
     assert "extension-definition" in kinds
