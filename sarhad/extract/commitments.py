@@ -43,7 +43,9 @@ _CUE = re.compile(
     r"resume|visit|finalise|finalize|supply|provide|start|begin|raise|boost|extend|train|send|allow|facilitate|"
     r"restore|upgrade|operationali[sz]e|install|fence|connect|invest|release|hand over|coordinate|form|appoint|"
     r"introduce|station|post|set)\b)|"
-    r"set (?=(?:a|an|the) (?:[\w\-]+\s+){0,3}?target\b)|target(?:s|ed)? (?=\$|USD|Rs|PKR)|seek(?:s)? to|are to|"
+    r"set (?=(?:a|an|the) (?:[\w\-]+\s+){0,3}?target\b)|"
+    r"(?:renewed|reaffirmed|reiterated)\s+(?:a |an |the |their |its )?(?:[\w\-]+\s+){0,2}?(?:target|goal) of|"
+    r"target(?:s|ed)? (?=\$|USD|Rs|PKR)|seek(?:s)? to|are to|"
     r"is to|targeting(?=\s+(?:USD|"
     r"US\$|\$|Rs|PKR|\d|an? (?:trade|target|volume)))|starts with|will begin|begins with|is planned|are planned|"
     r"envisages?|calls? for)\b",
@@ -222,7 +224,12 @@ def extract_commitments(article: Article) -> list[dict[str, Any]]:
         cues = [m for m in cues if not _inside_quote(text, m.start()) or _quoted_pledge(text, m)]
         if sentence.role in {"title", "bullet"} or (sentence.paragraph <= 2 and sentence.role == "body"):
             h = _HEADLINE_TO.match(text)
-            if h and (COUNTRY_WORDS.get(h.group("subj").split()[0].casefold()) or _PARTY_WORDS.search(h.group("subj"))):
+            # "Iran and Pakistan will reopen the gate to pilgrims": a subject with a cue of its own is a clause
+            if (
+                h
+                and not any(c.start() < h.end("subj") for c in cues)
+                and (COUNTRY_WORDS.get(h.group("subj").split()[0].casefold()) or _PARTY_WORDS.search(h.group("subj")))
+            ):
                 cues.insert(0, h)
         if not cues:
             if forward_section and not _RHETORIC.search(text):
@@ -272,6 +279,8 @@ def extract_commitments(article: Article) -> list[dict[str, Any]]:
                 tail = _NEXT_SUBJECT.search(text, parts[-1][0], parts[-1][1])
                 if tail is not None and tail.start() > parts[-1][0]:
                     parts[-1] = (parts[-1][0], tail.start())
+            if cue is not None:
+                parts = [piece for part in parts for piece in _split_deadlines(sentence, anchor, *part)]
             for part_start, part_end in parts:
                 self_due = _due(sentence, anchor, part_start, part_end)
                 if self_due[0] is None and self_due[1] is None and index == 0 and cue is not None:
@@ -350,6 +359,26 @@ def _split_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return parts
 
 
+# the verbs of a pledge, as after "would" in _CUE
+_PLEDGE_VERB = re.compile(
+    r"(?:,\s*)?\band\s+(?=(?:meet|hold|host|set up|establish|launch|open|reopen|deploy|share|increase|expand|sign|"
+    r"implement|conduct|exchange|strengthen|complete|finish|build|construct|resume|visit|finalise|finalize|supply|"
+    r"provide|start|begin|raise|boost|extend|train|send|restore|upgrade|operationali[sz]e|install|fence|connect|"
+    r"release|hand over|form|appoint|introduce|station)\s)"
+)
+
+
+def _split_deadlines(sentence: Sentence, anchor: date | None, start: int, end: int) -> list[tuple[int, int]]:
+    """ "open two border markets by the end of December and resume trade within 45 days": each pledge with a
+    deadline of its own is one commitment. The body is cut at "and VERB" only after a due phrase, so "review and
+    monitor the markets by March" stays whole."""
+    text = sentence.text
+    for m in _PLEDGE_VERB.finditer(text, start, end):
+        if _due(sentence, anchor, start, m.start())[0] is not None:
+            return [(start, m.start()), *_split_deadlines(sentence, anchor, m.end(), end)]
+    return [(start, end)]
+
+
 def _emit(
     out: list[dict[str, Any]],
     seen: set[str],
@@ -371,7 +400,7 @@ def _emit(
         # a quoted pledge ends with the quotation: '… by June," the minister told the Senate'
         body = re.split(r"[,.]?[\"\u201d]", body, maxsplit=1)[0].strip(" ,;.")
     body = re.sub(r"^(?:to|that|on|of)\s+", "", body)
-    body = re.sub(r"\s+and(?:\s+(?:renewed|reaffirmed|also))?$", "", body)
+    body = re.sub(r",?\s+and(?:\s+(?:renewed|reaffirmed|also))?$", "", body)
     # "…, the Ministry of Interior said after a meeting …": who reported it, not what was agreed
     body = _SAYER.sub("", body)
     # "set up a joint border commission that [will meet every three months]": the next cue's clause

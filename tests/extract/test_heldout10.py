@@ -79,3 +79,38 @@ def test_a_count_of_the_injured_given_after_the_deaths_is_kept() -> None:
     )
     (inc,) = extract_article(text, published="2026-09-07").incidents
     assert (inc["killed"], inc["wounded"]) == (6, 18)
+
+
+def test_two_pledges_with_their_own_deadlines_in_one_clause_are_two_commitments() -> None:
+    found = {c["text"]: c["due"] for c in extract_file(str(BATCH / "1206.txt")).to_json()["commitments"]}
+    assert found["open two new border markets on the Panjgur-Saravan stretch by the end of December"] == "2026-12"
+    assert found["resume trade through the Gabd-Rimdan crossing within 45 days"] == "2026-10-30"
+    text = (
+        "Iran and Pakistan will reopen the Mirjaveh-Taftan gate to pilgrims by June and complete the new customs "
+        "terminal within six months, the interior ministry said."
+    )
+    found = {c["text"]: c["due"] for c in extract_article(text, published="2026-01-10").commitments}
+    assert found == {
+        "reopen the Mirjaveh-Taftan gate to pilgrims by June": "2026-06",
+        "complete the new customs terminal within six months": "2026-07",
+    }
+
+
+def test_a_pledge_without_its_own_deadline_keeps_its_coordinated_verbs() -> None:
+    text = "Iran and Pakistan will review and monitor the progress of the border markets by March, officials said."
+    (commitment,) = extract_article(text, published="2026-01-10").commitments
+    assert (commitment["text"], commitment["due"]) == (
+        "review and monitor the progress of the border markets by March",
+        "2026-03",
+    )
+
+
+def test_a_reaffirmed_target_is_a_commitment_of_its_own() -> None:
+    found = {c["text"]: c["due"] for c in extract_file(str(BATCH / "1206.txt")).to_json()["commitments"]}
+    assert found["exchange lists of wanted militants every six months"] is None
+    text = (
+        "The two sides agreed to hold border talks every quarter, and reaffirmed their goal of raising trade to "
+        "$5 billion by 2028."
+    )
+    found = {c["text"]: c["due"] for c in extract_article(text, published="2026-01-10").commitments}
+    assert found == {"hold border talks every quarter": None, "raising trade to $5 billion by 2028": "2028"}
