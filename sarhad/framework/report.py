@@ -244,8 +244,11 @@ def _moved_out(data: FrameworkData, q: Quarter) -> list[dict[str, Any]]:
 
 
 def _concerns(
-    data: FrameworkData, cur: dict[str, CommitmentStatus], q: Quarter, disputes: list[dict[str, Any]]
+    data: FrameworkData, cur: dict[str, CommitmentStatus], q: Quarter, disputes: list[dict[str, Any]], today: date
 ) -> list[str]:
+    """The report's top five concerns. A milestone is one when its date, in or before the quarter, has passed by
+    ``today`` (the UTC date the report is written on) and it is not met: a report written during the quarter does
+    not call a milestone due later in it late."""
     out: list[str] = []
     for d in disputes:
         if d["overdue"]:
@@ -255,7 +258,7 @@ def _concerns(
             )
     for m in data.milestones:
         due = _day(m.get("due_revised") or m.get("due"))
-        if due and due <= q.end and m["status"] not in ("met",):
+        if due and due <= q.end and due < today and m["status"] not in ("met",):
             out.append(
                 f"Milestone {m['code']} ({m['name']}) was due on {due.isoformat()} and is "
                 f"{'partly met' if m['status'] == 'partiallyMet' else 'not met'}."
@@ -736,7 +739,7 @@ def build_context(
         "open_disputes": [d for d in disputes if not d["status"].startswith("resolved")],
         "register": register,
         "divergences": divergences,
-        "concerns": _concerns(data, cur, q, register),
+        "concerns": _concerns(data, cur, q, register, today),
         "changes": _changes(data, cur, prev, q),
         "cards": _cards(data, cur, q, cited, withheld),
         "withheld": withheld,

@@ -252,3 +252,21 @@ def test_a_milestone_moved_out_is_named_only_in_the_quarter_it_left(any_fw_node:
     assert "M-03.1 was due 2026-05-10, moved to 2026-08-01" in html
     q3 = build_context(any_fw_node, "2026Q3", today=date(2026, 10, 14))
     assert q3["due_moved"] == [] and "M-03.1" in [m["code"] for m in q3["due_now"]]
+
+
+def test_a_report_written_during_its_quarter_calls_late_only_the_milestones_whose_date_has_passed(
+    any_fw_node: Node,
+) -> None:
+    from datetime import date
+
+    def late(quarter: str, today: date) -> list[str]:
+        concerns = build_context(any_fw_node, quarter, today=today)["concerns"]
+        return [c.split()[1] for c in concerns if c.startswith("Milestone ")]
+
+    # On 7 December 2026, M-04.1 (due 2026-12-31) is due this quarter, not late; those of 2025 and early 2026 are.
+    assert late("2026Q4", date(2026, 12, 7)) == ["M-02.1", "M-02.2", "M-03.1", "M-05.1"]
+    html = render_html(build_context(any_fw_node, "2026Q4", today=date(2026, 12, 7)))
+    assert "M-04.1 (First joint parliamentary session on security) was due" not in html
+    # The day after its date, and in the report written after the quarter, it is late.
+    assert "M-04.1" in late("2026Q4", date(2027, 1, 1))
+    assert late("2026Q4", date(2026, 12, 31)) == ["M-02.1", "M-02.2", "M-03.1", "M-05.1"]
