@@ -111,6 +111,25 @@ class Database:
         except Exception as exc:
             raise self._translate(exc, sql) from exc
 
+    def execute_script(self, statements: Sequence[str]) -> None:
+        """Run statements that take no parameters, in order: on PostgreSQL in one round trip (one simple-query
+        message, which runs them in the open transaction, or in one of its own outside one), on SQLite one by one
+        (its ``executescript`` would commit the open transaction first). Raises StorageError on failure; on
+        PostgreSQL its message gives the server's reason and the script's beginning, not which statement failed.
+        """
+        if not statements:
+            return
+        if self.dialect == "sqlite":
+            for sql in statements:
+                self.execute(sql)
+            return
+        script = ";\n".join(statements)
+        try:
+            # No parameters, so psycopg sends the text as it is (no placeholders, no %% escapes), in one message.
+            self._conn.execute(script)
+        except Exception as exc:
+            raise self._translate(exc, f"one of {len(statements)} statements: {script}") from exc
+
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         """Run one statement for each row. Raises StorageError on failure."""
         try:
