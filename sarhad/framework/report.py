@@ -71,10 +71,16 @@ def _up_to(period: Any, q: Quarter) -> bool:
 
 
 def _day(text: str | None) -> date | None:
+    """The day of a date (``2025-12-31``) or of a time stamp, in UTC (``2026-01-01T02:00:00+05:00`` is
+    2025-12-31), as the framework tells every quarter by the UTC date; None for nothing or anything else."""
     if not text:
         return None
+    text = str(text)
     try:
-        return date.fromisoformat(str(text)[:10])
+        if len(text) > 10:
+            stamp = datetime.fromisoformat(text)
+            return stamp.astimezone(UTC).date() if stamp.tzinfo is not None else stamp.date()
+        return date.fromisoformat(text)
     except ValueError:
         return None
 

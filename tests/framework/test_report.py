@@ -270,3 +270,26 @@ def test_a_report_written_during_its_quarter_calls_late_only_the_milestones_whos
     # The day after its date, and in the report written after the quarter, it is late.
     assert "M-04.1" in late("2026Q4", date(2027, 1, 1))
     assert late("2026Q4", date(2026, 12, 31)) == ["M-02.1", "M-02.2", "M-03.1", "M-05.1"]
+
+
+def test_new_evidence_is_in_the_quarter_of_its_utc_capture_day(any_fw_node: Node) -> None:
+    from datetime import date
+
+    from sarhad.framework import ops
+
+    # 02:00 in Pakistan on New Year's Day is 21:00 UTC on 31 December; 23:30 in New York on 31 December is
+    # 04:30 UTC on New Year's Day.
+    karachi = ops.add_evidence(
+        any_fw_node, "https://example.org/a.pdf", "document", captured_at="2026-01-01T02:00:00+05:00"
+    )
+    new_york = ops.add_evidence(
+        any_fw_node, "https://example.org/b.pdf", "document", captured_at="2025-12-31T23:30:00-05:00"
+    )
+
+    def new(quarter: str) -> list[str]:
+        return [
+            e["code"] for e in build_context(any_fw_node, quarter, today=date(2026, 4, 14))["changes"]["new_evidence"]
+        ]
+
+    assert new("2025Q4") == [karachi["code"]]
+    assert new("2026Q1") == [new_york["code"]]
