@@ -64,6 +64,7 @@ _FORWARD_HEADINGS = re.compile(
 )
 _RHETORIC = re.compile(r"\b(?:ensures|stands as|beacon|promising a|as leaders part|underscores|highlights)\b", re.I)
 _HEADLINE_TO = re.compile(r"^(?P<subj>[A-Z][\w\s,&'\u2019\-]{2,80}?)\s+to\s+(?P<verb>(?!be\b)[a-z]+\b)")
+_DEMAND = re.compile(r"\b(?:called on|called upon|calls on|urged|urges|asked|asks|pressed|demanded of)\b", re.I)
 _PARTY_WORDS = re.compile(
     r"\b(?:both (?:sides|countries|nations|leaders|governments|parties|legislatures|parliaments|ministers)|"
     r"the two (?:sides|countries|nations|leaders|"
@@ -224,10 +225,12 @@ def extract_commitments(article: Article) -> list[dict[str, Any]]:
         cues = [m for m in cues if not _inside_quote(text, m.start()) or _quoted_pledge(text, m)]
         if sentence.role in {"title", "bullet"} or (sentence.paragraph <= 2 and sentence.role == "body"):
             h = _HEADLINE_TO.match(text)
-            # "Iran and Pakistan will reopen the gate to pilgrims": a subject with a cue of its own is a clause
+            # "Iran and Pakistan will reopen the gate to pilgrims": a subject with a cue of its own is a clause;
+            # "Iran's foreign ministry called on Islamabad to secure their release" asks the other side to act
             if (
                 h
                 and not any(c.start() < h.end("subj") for c in cues)
+                and not _DEMAND.search(h.group("subj"))
                 and (COUNTRY_WORDS.get(h.group("subj").split()[0].casefold()) or _PARTY_WORDS.search(h.group("subj")))
             ):
                 cues.insert(0, h)

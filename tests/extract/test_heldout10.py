@@ -114,3 +114,14 @@ def test_a_reaffirmed_target_is_a_commitment_of_its_own() -> None:
     )
     found = {c["text"]: c["due"] for c in extract_article(text, published="2026-01-10").commitments}
     assert found == {"hold border talks every quarter": None, "raising trade to $5 billion by 2028": "2028"}
+
+
+def test_a_call_on_the_other_side_to_act_is_no_commitment() -> None:
+    assert extract_file(str(BATCH / "1208.txt")).to_json()["commitments"] == []
+    text = (
+        "Pakistan, Iran to hold border talks\nhttps://www.example-dawn.com/news/talks\n2026-01-10\n\n"
+        "ISLAMABAD: Pakistan and Iran will hold border talks in Quetta next month, officials said.\n\n"
+        "Pakistan's foreign office called on Tehran to hand over the suspects in the Panjgur attack."
+    )
+    found = [(c["text"], c["due"]) for c in extract_article(text).commitments]
+    assert found == [("hold border talks in Quetta next month", "2026-02")]
