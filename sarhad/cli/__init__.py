@@ -10,6 +10,11 @@ then on is discarded, whatever prints it (a table, JSON, help), and the work goe
 sync, every file of an extract or an import), so that no work on the store is cut short by a closed pipe. The
 exit status is the command's own: 0 when everything went well (as ``git log | head``), else its error's.
 The same holds for stderr (``2>&1 | head``).
+
+A command line that holds ``--json`` gets its error on stdout too, for the script reading it: one document
+``{"error": {"kind", "message"}}`` (:func:`_error_json`), unless the command printed its own JSON before failing
+(an import's rejected file, a sync's results), which says what failed itself. The stderr line and the exit
+status stay as they are.
 """
 
 from __future__ import annotations
@@ -27,8 +32,17 @@ import click
 import typer
 import typer.main
 
-from sarhad.cli._shared import State, err_console
-from sarhad.errors import SarhadError
+from sarhad.cli._shared import State, err_console, print_json, printed_json
+from sarhad.errors import (
+    AccessDenied,
+    ConfigError,
+    ExchangeError,
+    InvalidInput,
+    NotFound,
+    SarhadError,
+    StorageError,
+    VerificationError,
+)
 
 __all__ = ["app", "main", "say_when_interrupted"]
 
@@ -37,6 +51,7 @@ logger = logging.getLogger(__name__)
 _INTERRUPTED: Final = 130
 """The exit status after Ctrl-C (128 + SIGINT, as shells report it)."""
 _interrupted_says = ["interrupted"]  # what Ctrl-C prints for the command running (one per main())
+_printed_before = [0]  # printed_json() when the running command started (one per main())
 
 
 def say_when_interrupted(message: str) -> None:
@@ -242,13 +257,46 @@ def _guarded(stream: TextIO) -> TextIO:
     return cast(TextIO, _ReaderGuard(stream, fd))
 
 
-def _os_error(exc: OSError) -> int:
+def _os_error(exc: OSError, as_json: bool) -> int:
     """An operating system error as one line (mostly a path the user gave: a missing folder, a folder given
     as a file, a full disk; or a pipe other than stdout that broke), like any other error."""
     logger.info("operating system error", exc_info=exc)
     where = f"{exc.filename}: " if exc.filename is not None else ""
-    err_console.print(f"error: {where}{exc.strerror or exc}", style="red", highlight=False, markup=False)
+    return _error(f"{where}{exc.strerror or exc}", "OSError", as_json)
+
+
+_KINDS: Final = (InvalidInput, NotFound, AccessDenied, StorageError, VerificationError, ExchangeError, ConfigError)
+"""The branches of sarhad's error tree (:mod:`sarhad.errors`): the ``kind`` of an error printed as JSON."""
+
+
+def _kind(exc: SarhadError) -> str:
+    return next((k.__name__ for k in _KINDS if isinstance(exc, k)), "SarhadError")
+
+
+def _error(message: str, kind: str, as_json: bool) -> int:
+    """Print a command's error as ``error: message`` on stderr, and as JSON on stdout (:func:`_error_json`) when
+    ``as_json``; the exit status of an error (1)."""
+    err_console.print(f"error: {message}", style="red", highlight=False, markup=False)
+    if as_json:
+        _error_json(message, kind)
     return 1
+
+
+def _error_json(message: str, kind: str) -> None:
+    """``{"error": {"kind", "message"}}`` on stdout, unless the command printed its own JSON document.
+
+    ``kind`` is the branch of sarhad's error tree (``InvalidInput``, ``NotFound``, ``AccessDenied``,
+    ``StorageError``, ``VerificationError``, ``ExchangeError``, ``ConfigError``), or ``OSError`` for the
+    operating system's error on a file the user named; ``message`` is what stderr says after ``error:``.
+    """
+    if printed_json() == _printed_before[0]:
+        print_json({"error": {"kind": kind, "message": message}})
+
+
+def _asks_for_json(argv: list[str] | None) -> bool:
+    """Whether the command line holds ``--json`` (before a ``--`` that ends the options)."""
+    args = sys.argv[1:] if argv is None else argv
+    return "--json" in (args[: args.index("--")] if "--" in args else args)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -258,6 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     stdout, stderr = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _guarded(stdout), _guarded(stderr)
     _interrupted_says[0] = "interrupted"
+    _printed_before[0] = printed_json()
     try:
         code = _run(argv, before)
     finally:
@@ -292,6 +341,7 @@ def _reflow(cmd: Any) -> None:
 
 def _run(argv: list[str] | None, stdout_before: tuple[int, int, int] | None) -> int:
     """Run the command; every way it can end, as an exit status (see the module doc)."""
+    as_json = _asks_for_json(argv)
     try:
         # Without standalone mode, click returns a command's typer.Exit code instead of raising it.
         code = command()(args=argv, prog_name="sarhad", standalone_mode=False)
@@ -299,7 +349,7 @@ def _run(argv: list[str] | None, stdout_before: tuple[int, int, int] | None) -> 
         broken = _epipe(exc)
         if broken is None:
             raise
-        return _reader_gone() if _stdout_reader_gone(stdout_before) else _os_error(broken)
+        return _reader_gone() if _stdout_reader_gone(stdout_before) else _os_error(broken, as_json)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code or 0)
     except click.exceptions.Abort:
@@ -316,15 +366,14 @@ def _run(argv: list[str] | None, stdout_before: tuple[int, int, int] | None) -> 
             err_console.print(f"error: {exc}", style="red", highlight=False, markup=False)
         return int(getattr(exc, "exit_code", 2) or 2)
     except SarhadError as exc:
-        err_console.print(f"error: {exc}", style="red", highlight=False, markup=False)
-        return 1
+        return _error(str(exc), _kind(exc), as_json)
     except KeyboardInterrupt:
         err_console.print(_interrupted_says[0], highlight=False, markup=False)
         return _INTERRUPTED
     except OSError as exc:
         if _epipe(exc) is not None and _stdout_reader_gone(stdout_before):
             return _reader_gone()
-        return _os_error(exc)
+        return _os_error(exc, as_json)
     if code == _INTERRUPTED:
         # Typer turns Ctrl-C (KeyboardInterrupt) into its Exit(130) before it reaches the handler above.
         err_console.print(_interrupted_says[0], highlight=False, markup=False)

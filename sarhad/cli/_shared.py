@@ -26,6 +26,7 @@ __all__ = [
     "print_json",
     "print_listing",
     "print_table",
+    "printed_json",
     "progress_bars",
     "state",
 ]
@@ -93,9 +94,19 @@ def date_option(text: str | None, flag: str) -> str | None:
     return window_day(text, flag, first=flag == "--since")
 
 
+_printed_json = [0]  # documents print_json printed in this process
+
+
 def print_json(value: Any) -> None:
     """Print ``value`` as indented JSON on stdout (for scripts)."""
     sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n")
+    _printed_json[0] += 1
+
+
+def printed_json() -> int:
+    """How many JSON documents :func:`print_json` printed so far: the CLI prints an error as JSON only for a
+    command that printed none (an import's rejection and a sync's results carry their errors themselves)."""
+    return _printed_json[0]
 
 
 def print_table(columns: list[str], rows: list[list[Any]], title: str | None = None) -> None:
