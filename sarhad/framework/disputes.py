@@ -13,6 +13,7 @@ from sarhad.framework.evidence import resolve_evidence
 from sarhad.framework.model import DISPUTE_LEVELS, DISPUTE_STATUSES, stix_object
 from sarhad.framework.quarter import utc_today
 from sarhad.framework.store import FrameworkData, load
+from sarhad.store.current import current
 
 if TYPE_CHECKING:
     from sarhad.node import Node
@@ -25,6 +26,14 @@ def _dispute(data: FrameworkData, code: str) -> dict[str, Any]:
         if d["code"].upper() == code.strip().upper() or d["id"] == code.strip():
             return dict(d)
     raise NotFound(f"no dispute {code!r} (known: {', '.join(d['code'] for d in data.disputes) or 'none'})")
+
+
+def _marking(node: Node, d: dict[str, Any]) -> str:
+    """The TLP a new version of dispute ``d`` keeps: that of its current version. A reply or an update neither
+    lays a dispute marked AMBER or RED open to the community nor takes one marked CLEAR (for the parliamentary
+    monitors) from those who read it."""
+    row = node.db.fetchone(f"SELECT o.tlp FROM objects o WHERE o.id = ? AND {current('o')}", (d["id"],))
+    return "GREEN" if row is None else str(row[0])
 
 
 def open_dispute(
@@ -130,7 +139,7 @@ def reply_dispute(
     if d["status"] == "open":
         d["status"] = "under-review"
     d["history"] = [*d.get("history", []), {"on": day, "by": who, "event": "position recorded"}]
-    publish(node, [(d, "GREEN")])
+    publish(node, [(d, _marking(node, d))])
     return {"code": d["code"], "status": d["status"], "positions": sorted(d["positions"])}
 
 
@@ -183,5 +192,5 @@ def update_dispute(
     said = {"level": level, "status": status, "note": note or None}
     entry = {"on": day, "by": node.settings.party, "event": "; ".join(events)}
     d["history"] = [*d.get("history", []), {**entry, **{k: v for k, v in said.items() if v is not None}}]
-    publish(node, [(d, "GREEN")])
+    publish(node, [(d, _marking(node, d))])
     return {"code": d["code"], "status": d["status"], "level": d["level"]}
