@@ -26,7 +26,9 @@ Output contract (other tools rely on it):
   (``log checkpoint --cosigned``); ``--json`` prints ``ok``, ``kind``, ``result`` or ``error`` and
   ``checkpoints`` (per checkpoint: ``field``, ``origin``, ``size``, ``root``, ``signatures`` with ``role``,
   ``name``, ``key_id``, ``status``, ``timestamp``, ``detail``; ``witnesses``, ``witnessed``, ``quorum``, ``ok``,
-  ``problems``).
+  ``problems``) and ``saved_checkpoints`` (each ``--checkpoint`` file with its size, once the document's checkpoint
+  of that size is found to sign the same root); on any error, also a file it cannot read or a malformed key,
+  ``ok`` false and ``error``.
 """
 
 from __future__ import annotations
@@ -77,6 +79,13 @@ _PROOF_FILE = typer.Argument(
     " or 'log consistency --json', or an evidence.json ('-': stdin).",
 )
 _VKEY = typer.Option(..., "--vkey", help="The log's verifier key (from 'sarhad key show').")
+_SAVED = typer.Option(
+    [],
+    "--checkpoint",
+    metavar="FILE",
+    help="A signed checkpoint saved earlier (repeatable): the file's checkpoint of the same size must sign the same"
+    " root, so a proof checked against the node's own checkpoints is tied to the one you kept.",
+)
 _WITNESS_KEY = typer.Option(
     [],
     "--witness-key",
@@ -490,6 +499,7 @@ def log_check_proof(
     witness_key: list[Path] = _WITNESS_KEY,
     quorum: int = _QUORUM,
     now: str = _NOW,
+    saved: list[Path] = _SAVED,
     json_out: bool = _JSON,
 ) -> None:
     """Check a proof or a checkpoint offline, without the node. A signed checkpoint ('log checkpoint
@@ -503,22 +513,41 @@ def log_check_proof(
     key, missing; one dated after --now, default this machine's clock, or under another name than its key's is
     refused). Exits 1 when a proof or the log's signature fails, a given witness's cosignature is invalid, or
     fewer than --quorum witnesses cosigned (default: every one given; for evidence, none, since a conflict needs
-    only the log's signatures)."""
+    only the log's signatures). With --checkpoint FILE (a checkpoint you saved earlier, signed at a size the
+    document holds: 'log consistency SIZE --json' gives one) it also exits 1 when the document's checkpoint of
+    that size signs another root: the log signed two different trees of one size (a fork)."""
     import time
 
     from sarhad.log.cosigned import check_cosigned
     from sarhad.log.note import Verifier
 
-    text = sys.stdin.read() if str(proof_file) == "-" else proof_file.read_text(encoding="utf-8")
-    verifier = Verifier.from_vkey(vkey)
-    witnesses = _witness_keys(witness, witness_key)
-    as_of = int(time.time()) if now is None else _moment(now, "--now")
-    kind, data = _document(proof_file, text)
-    if body is not None and kind != "inclusion":
-        raise InvalidInput(
-            f"--body {body}: only an inclusion proof ('log prove --json') commits to an object; {proof_file} is"
-            f" {_KIND_NAMES[kind]}"
-        )
+    kind: str | None = None
+    key_id: str | None = None
+    try:
+        text = sys.stdin.read() if str(proof_file) == "-" else proof_file.read_text(encoding="utf-8")
+        verifier = Verifier.from_vkey(vkey)
+        key_id = f"{verifier.key_id:08x}"
+        witnesses = _witness_keys(witness, witness_key)
+        as_of = int(time.time()) if now is None else _moment(now, "--now")
+        kind, data = _document(proof_file, text)
+        notes = _saved_checkpoints(saved)
+        if notes and kind == "evidence":
+            raise InvalidInput(
+                f"--checkpoint: {proof_file} is {_KIND_NAMES[kind]}, which already holds two checkpoints that cannot"
+                " both be true; give a saved checkpoint with a proof ('log consistency SIZE --json') or a checkpoint"
+            )
+        if body is not None and kind != "inclusion":
+            raise InvalidInput(
+                f"--body {body}: only an inclusion proof ('log prove --json') commits to an object; {proof_file} is"
+                f" {_KIND_NAMES[kind]}"
+            )
+    except (SarhadError, OSError) as exc:
+        # What was given cannot be used: a script still gets its document on stdout (the CLI prints the message).
+        if json_out:
+            named = f"{exc.filename}: " if isinstance(exc, OSError) and exc.filename is not None else ""
+            error = f"{named}{exc.strerror or exc}" if isinstance(exc, OSError) else str(exc)
+            print_json({"ok": False, "kind": kind, "key_id": key_id, "error": error, "checkpoints": []})
+        raise
     # 1. The proof (or the bare checkpoint) with the log's key, as before: its failure comes first.
     try:
         if kind == "evidence":
@@ -529,6 +558,8 @@ def log_check_proof(
             result = _check_inclusion(proof_file, data, verifier, body)
         else:
             result = _check_checkpoint(data["checkpoint"], verifier)
+        # 1b. The checkpoints the auditor kept: the document's checkpoint of the same size must sign the same root.
+        agreed = _check_saved(proof_file, kind, data, notes, verifier)
     except SarhadError as exc:
         # Name the file: a checkpoint's signature is checked before the fields that name it already.
         error = str(exc) if str(exc).startswith(f"{proof_file}:") else f"{proof_file}: {exc}"
@@ -556,6 +587,7 @@ def log_check_proof(
                 "kind": kind,
                 "key_id": f"{verifier.key_id:08x}",
                 **({"error": "; ".join(problems)} if problems else {"result": result}),
+                "saved_checkpoints": agreed,
                 "checkpoints": [
                     {"field": field if kind != "checkpoint" else None, **r.as_dict()} for field, r in reports
                 ],
@@ -564,6 +596,11 @@ def log_check_proof(
     else:
         if not problems:
             console.print(result, highlight=False, markup=False)
+            if agreed:
+                sizes = ", ".join(f"{name}: size {size}" for name, size in agreed.items())
+                console.print(
+                    f"saved checkpoints: {len(agreed)} agree with {proof_file} ({sizes})", highlight=False, markup=False
+                )
         # A checkpoint signed by the log alone, checked without witness keys, needs no more than the line above.
         plain = not witnesses and all(len(r.signatures) == 1 for _, r in reports)
         for field, report in [] if plain and not problems else reports:
@@ -784,6 +821,52 @@ def _check_consistency(proof_file: Path, data: dict[str, Any], verifier: Verifie
         roots.append(checkpoint.root)
     merkle.verify_consistency(old, new, _hashes(proof_file, data["proof"]), roots[0], roots[1])
     return f"ok: the tree of {old} is a prefix of the tree of {new} signed by {verifier.name}"
+
+
+def _check_saved(
+    proof_file: Path, kind: str, data: dict[str, Any], saved: dict[str, str], verifier: Verifier
+) -> dict[str, int]:
+    """Each saved checkpoint's size, once the document's checkpoint of that size is found to sign the same root.
+
+    A proof is checked against the checkpoints the node put in the document; a node that rewrote its log signs
+    new ones, so only a checkpoint kept from before ties the proof to what the auditor saw. Raises
+    VerificationError when a saved checkpoint is not signed by the key or signs another root at a size the
+    document holds (a fork), and InvalidInput when the document holds no checkpoint of its size.
+    """
+    from sarhad.log.checkpoint import open_checkpoint
+
+    held: dict[int, tuple[str, Any]] = {}
+    for field in _NOTE_FIELDS[kind]:
+        if isinstance(data.get(field), str):
+            checkpoint, _ = open_checkpoint(data[field], [verifier])
+            held.setdefault(checkpoint.size, (field, checkpoint))
+    agreed: dict[str, int] = {}
+    for name, note in saved.items():
+        try:
+            mine, _ = open_checkpoint(note, [verifier])
+        except (InvalidInput, VerificationError) as exc:
+            raise VerificationError(f"saved checkpoint {name}: {exc}") from None
+        if mine.size not in held:
+            sizes = sorted(held)
+            what = (
+                f"a checkpoint of size {sizes[0]}"
+                if len(sizes) == 1
+                else f"checkpoints of sizes {sizes[0]} and {sizes[1]}"
+            )
+            raise InvalidInput(
+                f"saved checkpoint {name} is for the tree of {mine.size}, but {proof_file} holds {what} only: ask the"
+                f" node for 'sarhad log consistency {mine.size} --json' and check that with --checkpoint {name}"
+            )
+        field, theirs = held[mine.size]
+        which = "the checkpoint" if kind == "checkpoint" else field
+        if mine.origin != theirs.origin or mine.root != theirs.root:
+            raise VerificationError(
+                f"saved checkpoint {name} signs root {_b64(mine.root)} for the tree of {mine.size}, but {which} signs"
+                f" root {_b64(theirs.root)}: the log signed two different trees of size {mine.size} (a fork);"
+                " keep both files, each signed by the log's key: together they are evidence of it"
+            )
+        agreed[name] = mine.size
+    return agreed
 
 
 def _check_evidence(proof_file: Path, data: dict[str, Any], verifier: Verifier) -> str:

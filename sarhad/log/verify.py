@@ -329,8 +329,13 @@ def _verify(
                 f"saved checkpoint {name} is signed for {checkpoint.size} leaves but the log holds {size}:"
                 " the log was truncated or rolled back"
             )
-        if checkpoint.root != tree.root(checkpoint.size):
-            raise _fail(f"saved checkpoint {name} (size {checkpoint.size}) does not match the log: a fork")
+        ours = tree.root(checkpoint.size)
+        if checkpoint.root != ours:
+            signed, held = (base64.b64encode(h).decode() for h in (checkpoint.root, ours))
+            raise _fail(
+                f"saved checkpoint {name} signs root {signed} for the tree of {checkpoint.size}, but the log's tree"
+                f" of {checkpoint.size} has root {held}: the log was rewritten after the checkpoint was saved (a fork)"
+            )
         report.known[name] = checkpoint.size
 
     # 5. Cosignatures.

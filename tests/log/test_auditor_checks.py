@@ -3,6 +3,8 @@ and the log API's answers to a wrong request."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +14,8 @@ import pytest
 
 from sarhad.cli import main
 from sarhad.importer import import_file
+from sarhad.log.checkpoint import Checkpoint
+from sarhad.log.note import Signer
 from sarhad.node import Node
 from sarhad.web.auth import create_token
 from tests.conftest import UCDP_SAMPLE
@@ -264,3 +268,97 @@ def test_log_verify_notices_a_cosignature_deleted_from_the_nodes_own_table(
         "the audit trail records 1 cosignature received on this log's checkpoints ('POST /log/cosignatures'), but"
         " log_cosignatures holds 0: 1 was deleted" in " ".join(err.split())
     )
+
+
+def _forged(node: Node, size: int) -> str:
+    """A checkpoint of ``size`` with another root, signed with the node's own key: what a party that rewrote its
+    log shows one audience (a fork)."""
+    signer = Signer.from_key_file(node.settings.home / "node.key")
+    root = base64.b64encode(hashlib.sha256(b"another history").digest()).decode()
+    return signer.sign(f"{node.settings.origin}\n{size}\n{root}\n")
+
+
+def test_check_proof_holds_a_proof_to_the_checkpoint_the_auditor_saved(
+    capsys: pytest.CaptureFixture[str], published: Node, tmp_path: Path
+) -> None:
+    # The auditor saved the checkpoint of size 6 earlier; later the node serves a consistency proof 6 → 11. The
+    # proof is checked against the node's own checkpoint of size 6, so only the saved file shows a fork.
+    home = published.settings.home
+    vkey = run(capsys, home, "key", "show")[1].strip()
+    saved = tmp_path / "saved6.txt"
+    saved.write_text(run(capsys, home, "log", "checkpoint", "--size", "6")[1], encoding="utf-8")
+    consistency = tmp_path / "consistency.json"
+    consistency.write_text(run(capsys, home, "log", "consistency", "6", "--json")[1], encoding="utf-8")
+    code, out, _ = run(capsys, home, "log", "check-proof", str(consistency), "--vkey", vkey, "--checkpoint", str(saved))
+    assert code == 0
+    assert f"saved checkpoints: 1 agree with {consistency} ({saved}: size 6)" in " ".join(out.split())
+    args = ("log", "check-proof", str(consistency), "--vkey", vkey, "--checkpoint", str(saved), "--json")
+    code, out, _ = run(capsys, home, *args)
+    assert code == 0 and json.loads(out)["saved_checkpoints"] == {str(saved): 6}
+
+    # The same size, another root, the same key: the log signed two trees of size 6.
+    forged = tmp_path / "forged6.txt"
+    forged.write_text(_forged(published, 6), encoding="utf-8")
+    code, out, err = run(capsys, home, *args[:-1], "--checkpoint", str(forged), "--json")
+    theirs = base64.b64encode(Checkpoint.parse(json.loads(consistency.read_text())["old_checkpoint"]).root)
+    assert code == 1
+    error = json.loads(out)["error"]
+    assert error.startswith(f"{consistency}: saved checkpoint {forged} signs root ")
+    assert f"for the tree of 6, but old_checkpoint signs root {theirs.decode()}: the log signed two different" in error
+    assert error in " ".join(err.split())
+
+    # A saved size the document does not hold cannot be compared: say which sizes it holds and what to ask for.
+    code, _, err = run(capsys, home, "log", "check-proof", str(saved), "--vkey", vkey, "--checkpoint", str(saved))
+    assert code == 0
+    eleven = tmp_path / "eleven.json"
+    eleven.write_text(run(capsys, home, "log", "prove", note_id(1), "--json")[1], encoding="utf-8")
+    code, _, err = run(capsys, home, "log", "check-proof", str(eleven), "--vkey", vkey, "--checkpoint", str(saved))
+    assert code == 1
+    assert (
+        f"saved checkpoint {saved} is for the tree of 6, but {eleven} holds a checkpoint of size 11 only: ask the"
+        " node for 'sarhad log consistency 6 --json' and check that" in " ".join(err.split())
+    )
+
+
+def test_log_verify_names_both_roots_of_a_saved_checkpoint_the_log_forked_from(
+    capsys: pytest.CaptureFixture[str], published: Node, tmp_path: Path
+) -> None:
+    home = published.settings.home
+    forged = tmp_path / "forged6.txt"
+    forged.write_text(_forged(published, 6), encoding="utf-8")
+    ours = Checkpoint.parse(run(capsys, home, "log", "checkpoint", "--size", "6")[1]).root
+    code, out, _ = run(capsys, home, "log", "verify", "--checkpoint", str(forged), "--json")
+    assert code == 1
+    mine = Checkpoint.parse(forged.read_text(encoding="utf-8")).root
+    assert json.loads(out)["error"] == (
+        f"saved checkpoint {forged} signs root {base64.b64encode(mine).decode()} for the tree of 6, but the log's"
+        f" tree of 6 has root {base64.b64encode(ours).decode()}: the log was rewritten after the checkpoint was"
+        " saved (a fork)"
+    )
+
+
+def test_check_proof_json_gives_a_document_for_every_error(
+    capsys: pytest.CaptureFixture[str], published: Node, tmp_path: Path
+) -> None:
+    # A script reads stdout: a file it cannot read, a file that is no proof and a key that is no key get the same
+    # {"ok": false, "error"} document as a proof that fails, with the message that goes to stderr.
+    home = published.settings.home
+    vkey = run(capsys, home, "key", "show")[1].strip()
+    junk, missing = tmp_path / "junk.txt", tmp_path / "missing.json"
+    junk.write_text("junk\n", encoding="utf-8")
+    checkpoint = tmp_path / "checkpoint.txt"
+    checkpoint.write_text(run(capsys, home, "log", "checkpoint")[1], encoding="utf-8")
+    key_id = vkey.split("+")[1]
+    for args, kind, key in (
+        ((str(junk), "--vkey", vkey), None, key_id),
+        ((str(missing), "--vkey", vkey), None, None),  # the file is read first
+        ((str(junk), "--vkey", "garbage"), None, None),
+        ((str(junk), "--vkey", vkey, "--witness-key", str(missing)), None, key_id),
+        ((str(checkpoint), "--vkey", vkey, "--body", str(junk)), "checkpoint", key_id),
+    ):
+        code, out, err = run(capsys, home, "log", "check-proof", *args, "--json")
+        assert code == 1, args
+        document = json.loads(out)
+        assert document["ok"] is False and document["checkpoints"] == []
+        assert document["kind"] == kind and document["key_id"] == key
+        assert f"error: {document['error']}" in " ".join(err.split()), (document, err)
