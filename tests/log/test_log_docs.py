@@ -78,3 +78,59 @@ def test_by_hand_cosignature_script(node: Node, tmp_path: Path, capsys: pytest.C
     assert "FAILED: no cosignature by witness sarhad.af/log" in run(cosigned, witness.vkey, other.vkey).stderr
     tomorrow = witness.cosigner().cosign_note(note, int(time.time()) + 86400)
     assert "in the future" in run(tomorrow, witness.vkey).stderr
+
+
+def test_api_script_builds_documents_check_proof_passes_and_a_fork_fails(
+    any_node: Node, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The third script: an auditor with a viewer token and no home builds an inclusion and a consistency
+    document from the log API; check-proof passes both, and refuses the consistency from a forged saved
+    checkpoint of the same size (a fork)."""
+    import base64
+    import hashlib
+
+    from sarhad.cli import main
+    from sarhad.log.note import Signer
+    from sarhad.web.auth import create_token
+    from tests.web.conftest import serving
+
+    script = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)[2]
+    (tmp_path / "fetch.py").write_text(script, encoding="utf-8")
+    publish_notes(any_node, 0, 6)
+    saved = tmp_path / "saved.txt"
+    saved.write_text(any_node.log.checkpoint(6).note or "", encoding="utf-8")
+    publish_notes(any_node, 6, 5)
+    token = create_token(any_node.db, "auditor", "viewer", "PK")
+    vkey = any_node.signer.vkey
+    forged = tmp_path / "forged.txt"
+    root = base64.b64encode(hashlib.sha256(b"another history").digest()).decode()
+    forged.write_text(Signer.from_key_file(any_node.settings.home / "node.key").sign(f"sarhad.pk/log\n6\n{root}\n"))
+
+    def fetch(base: str, *args: str) -> str:
+        run = [sys.executable, "fetch.py", base, token, *args]
+        done = subprocess.run(run, capture_output=True, text=True, check=False, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    def check(document: str) -> tuple[int, str, str]:
+        code = main(["log", "check-proof", str(tmp_path / document), "--vkey", vkey, "--json"])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    with serving(any_node) as base:
+        assert fetch(base, "inclusion", note_id(3)) == "wrote inclusion.json (size 11)\n"
+        code, out, _ = check("inclusion.json")
+        assert code == 0 and json.loads(out)["result"].startswith(f"ok: {note_id(3)}@")
+        assert "is leaf 3 of the tree of 11 signed by sarhad.pk/log" in json.loads(out)["result"]
+        fetch(base, "consistency", str(saved))
+        code, out, _ = check("consistency.json")
+        assert (
+            code == 0
+            and json.loads(out)["result"] == "ok: the tree of 6 is a prefix of the tree of 11 signed by sarhad.pk/log"
+        )
+        fetch(base, "consistency", str(forged))
+        code, out, _ = check("consistency.json")
+        assert (
+            code == 1
+            and "consistency proof from size 6 to 11 does not lead to the old root" in json.loads(out)["error"]
+        )
