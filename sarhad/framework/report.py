@@ -742,7 +742,8 @@ def build_context(
         "due_now": due_now,
         "due_met": sum(1 for m in due_now if m["status"] == "met"),
         "due_moved": _moved_out(data, q),
-        "open_disputes": [d for d in disputes if not d["status"].startswith("resolved")],
+        # Those of the quarter and before still open: a dispute about a later quarter is no concern of this one.
+        "open_disputes": [d for d in register if not d["status"].startswith("resolved")],
         "register": register,
         "divergences": divergences,
         "concerns": _concerns(data, cur, q, register, today),

@@ -293,3 +293,16 @@ def test_new_evidence_is_in_the_quarter_of_its_utc_capture_day(any_fw_node: Node
 
     assert new("2025Q4") == [karachi["code"]]
     assert new("2026Q1") == [new_york["code"]]
+
+
+def test_the_open_disputes_of_a_report_are_those_of_its_quarter_and_before(any_fw_node: Node) -> None:
+    from datetime import date
+
+    from sarhad.framework import ops
+
+    earlier = ops.open_dispute(any_fw_node, "C-02", "2025Q4", "Did both committees meet?", "Both met.")
+    ops.open_dispute(any_fw_node, "C-03", "2026Q2", "Was the summit held?", "Not yet.")
+    q1 = build_context(any_fw_node, "2026Q1", today=date(2026, 12, 7))
+    assert [d["code"] for d in q1["open_disputes"]] == [d["code"] for d in q1["register"]] == [earlier["code"]]
+    assert re.search(r'<div class="tile-value alert">1</div>', render_html(q1))
+    assert len(build_context(any_fw_node, "2026Q2", today=date(2026, 12, 7))["open_disputes"]) == 2
