@@ -4,6 +4,7 @@ has no form (real Chromium against a real server on loopback, as in test_dashboa
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -176,3 +177,37 @@ def test_a_refused_figure_is_marked_in_the_row_the_server_names(
             "2025-06-02",
             "day",
         )
+
+
+def test_a_marker_opens_its_incident_and_while_picking_a_point_gives_its_spot(
+    tmp_path: Path, browser_page: tuple[Any, list[str]]
+) -> None:
+    """While the analyst picks the report's point, a click that lands on another incident's marker is a click on
+    the map: it takes that spot, and neither the marker's popup nor its detail opens over the half-filled form.
+    Otherwise a click on a marker opens its popup and detail (the crossings' layer, drawn on a canvas of its own
+    above the incidents', took every click, so no marker could be opened)."""
+    page, _ = browser_page
+    with _serve(tmp_path / "pk", PLACES) as served:
+        _sign_in(page, served["base"], served["analyst"])
+        expect(page.locator("#map")).to_have_attribute("data-mode", "points")
+        expect(page.locator("#map")).to_have_attribute("data-layers", re.compile("crossings"))
+        detail_before = page.inner_text("#detail")
+        page.click("#report-open")
+        page.click("#r-pick")
+        quetta = next(p for p in PLACES if p[1] == "pk-3")  # far from the others: its marker alone is there
+        at = page.evaluate(f"window.sarhad.pixel({quetta[6]}, {quetta[7]})")
+        box = page.locator("#map").bounding_box()
+        assert box is not None
+        x, y = box["x"] + at["x"], box["y"] + at["y"]
+        page.mouse.click(x, y)
+        expect(page.locator("#r-pick")).to_have_attribute("aria-pressed", "false")
+        lat, lon = float(page.input_value("#r-lat")), float(page.input_value("#r-lon"))
+        assert abs(lat - quetta[6]) < 0.2 and abs(lon - quetta[7]) < 0.2, (lat, lon)
+        expect(page.locator(".leaflet-popup")).to_have_count(0)
+        assert page.inner_text("#detail") == detail_before
+        # Once the point is taken, a marker opens its incident again (a second click that soon would be a double
+        # click, which zooms the map).
+        page.wait_for_timeout(700)
+        page.mouse.click(x, y)
+        expect(page.locator(".leaflet-popup")).to_have_count(1)
+        expect(page.locator("#detail h3")).to_have_text("Attack near Quetta")

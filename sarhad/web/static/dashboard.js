@@ -174,7 +174,6 @@
     map.attributionControl.setPrefix("Leaflet");
     // The GeoJSON layers draw in their own pane, under the incidents, whenever they arrive.
     map.createPane("base").style.zIndex = 350;
-    map.createPane("crossings").style.zIndex = 450;
     markerLayer = L.layerGroup().addTo(map);
     liveLayer = L.layerGroup().addTo(map);
     layersControl = L.control.layers(null, { incidents: markerLayer, live: liveLayer }, { collapsed: true, position: "topright" }).addTo(map);
@@ -189,7 +188,9 @@
     for (const name of names) {
       let layer;
       if (/cross/i.test(name)) {
-        layer = L.geoJSON(layers[name], { pane: "crossings", pointToLayer: (f, ll) => L.circleMarker(ll, { pane: "crossings", radius: 5, color: "#0b1118", weight: 1.5, fillColor: "#f2d17b", fillOpacity: 1 })
+        // The crossings share the incidents' canvas: a canvas drawn over it (a pane of their own) would take
+        // every click, and no incident's marker could be opened.
+        layer = L.geoJSON(layers[name], { pointToLayer: (f, ll) => L.circleMarker(ll, { radius: 5, color: "#0b1118", weight: 1.5, fillColor: "#f2d17b", fillOpacity: 1 })
           .bindTooltip(esc((f.properties && f.properties.name) || "crossing") + " crossing") });
       } else {
         layer = L.geoJSON(layers[name], { pane: "base", style: () => styleFor(name), interactive: false });
@@ -231,7 +232,7 @@
         const colour = colourOf(row);
         state.drawn.push({ id: row.id, party: row.reported_by, perpetrator: row.perpetrator, group: groupOf(row), colour });
         L.circleMarker([row.lat, row.lon], { radius: radiusFor(row.killed_best), color: "#0b1118", weight: 1, fillColor: colour, fillOpacity: .85 })
-          .bindPopup(popup(row)).on("click", () => showDetail(row.id)).addTo(markerLayer);
+          .bindPopup(popup(row)).on("click", (e) => { if (!pickedAt(e)) showDetail(row.id); }).addTo(markerLayer);
       }
     } else {
       for (const c of data.clusters) {
@@ -242,7 +243,7 @@
         const title = `${c.count} incidents, ${clusterKilled(c)}`;
         state.drawn.push({ cluster: true, lat: c.lat, lon: c.lon, count: c.count, killed: c.killed, killed_known: c.killed_known, party: c.party, title });
         L.marker([c.lat, c.lon], { icon, keyboard: false, title })
-          .on("click", () => map.setView([c.lat, c.lon], Math.min(map.getZoom() + 2, 13))).addTo(markerLayer);
+          .on("click", (e) => { if (!pickedAt(e)) map.setView([c.lat, c.lon], Math.min(map.getZoom() + 2, 13)); }).addTo(markerLayer);
       }
     }
     $("#map").dataset.markers = String(data.mode === "points" ? data.points.length : data.clusters.length);
@@ -934,10 +935,16 @@
   // A read-only view of what the map draws, for tests and scripts (the markers are drawn on a canvas, so their
   // colours are not in the DOM): copies of the drawn markers ({id, party, perpetrator, group, colour}; a cluster
   // as {cluster: true, lat, lon, count, killed, killed_known, party, title}, its title what its tooltip says) and the
-  // map's view; and shownDate, the rule the page writes a date by. None changes the page.
+  // map's view; where a point lies in the map's box (pixels from its top left: where a marker for it is drawn);
+  // and shownDate, the rule the page writes a date by. None changes the page.
   window.sarhad = Object.freeze({
     markers: () => state.drawn.map((m) => Object.assign({}, m)),
     shownDate,  // (date_start, date_end, date_precision) -> the date as the page shows it
+    pixel: (lat, lon) => {
+      if (!map) return null;
+      const p = map.latLngToContainerPoint([lat, lon]);
+      return { x: p.x, y: p.y };
+    },
     view: () => {
       if (!map) return null;
       const c = map.getCenter();
@@ -973,7 +980,7 @@
     if (!matchesFilters(row)) return;
     if (row.lat != null) {
       const m = L.circleMarker([row.lat, row.lon], { radius: radiusFor(row.killed_best) + 2, color: "#ffffff", weight: 2, fillColor: colourOf(row), fillOpacity: .95, className: "pulse" })
-        .bindPopup(popup(row)).on("click", () => showDetail(row.id)).addTo(liveLayer);
+        .bindPopup(popup(row)).on("click", (e) => { if (!pickedAt(e)) showDetail(row.id); }).addTo(liveLayer);
       m.sarhadIncident = row.id;
       m.getElement && m.getElement();
     }
@@ -1478,6 +1485,15 @@
     document.body.classList.toggle("picking", on);
     $("#r-pick").setAttribute("aria-pressed", String(on));
     $("#r-pick").textContent = on ? "Click the map (Escape stops)" : "Pick on the map";
+  }
+  // A click on an incident's marker while picking is a click on the map: the canvas renderer hands it to the
+  // marker alone (the map hears nothing), so each marker's handler asks here first, and shuts its popup.
+  function pickedAt(e) {
+    if (!report.picking) return false;
+    if (e.target && e.target.closePopup) e.target.closePopup();
+    setReportPoint(e.latlng.lat, e.latlng.lng);
+    setPicking(false);
+    return true;
   }
   $("#r-pick").addEventListener("click", () => setPicking(!report.picking));
   $("#r-centre").addEventListener("click", () => { const c = map.getCenter(); setReportPoint(c.lat, c.lng); });
