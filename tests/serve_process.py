@@ -13,13 +13,16 @@ from pathlib import Path
 
 import httpx
 
+from tests.conftest import CHILD_SITE
+
 SARHAD = [sys.executable, "-m", "sarhad"]
 
 
 def child_env() -> dict[str, str]:
-    """This process's environment without sarhad's own settings, with the checkout on the path."""
+    """This process's environment without sarhad's own settings, with the checkout on the path (after the
+    stand-ins of :data:`tests.conftest.CHILD_SITE`)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SARHAD_")}
-    env["PYTHONPATH"] = str(Path(__file__).parents[1])
+    env["PYTHONPATH"] = os.pathsep.join([str(CHILD_SITE), str(Path(__file__).parents[1])])
     return env
 
 
