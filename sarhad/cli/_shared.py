@@ -15,7 +15,9 @@ from rich.table import Table
 if TYPE_CHECKING:
     from rich.progress import Progress
 
+    from sarhad.config import Settings
     from sarhad.node import Node
+    from sarhad.store.db import Database
 
 __all__ = [
     "State",
@@ -43,6 +45,7 @@ class State:
     home: Path
     database_url: str | None = None
     _node: Node | None = field(default=None, repr=False)
+    _unsigned: tuple[Settings, Database] | None = field(default=None, repr=False)
 
     def node(self) -> Node:
         """Open (once) the node in ``--home``. Raises NotFound when the home is not initialised."""
@@ -53,10 +56,32 @@ class State:
             self._node = Node.open(load_settings(self.home, database_url=self.database_url))
         return self._node
 
+    def unsigned(self) -> tuple[Settings, Database]:
+        """The settings and database of ``--home`` without its signing key (``node.key``), which a copy checked
+        by an auditor lacks: only for commands that check and do not sign. The schema is brought up to date, as
+        :meth:`node` does. Raises NotFound when the home is not initialised."""
+        if self._unsigned is None:
+            from sarhad.config import load_settings
+            from sarhad.store.db import open_database
+            from sarhad.store.schema import migrate
+
+            settings = load_settings(self.home, database_url=self.database_url)
+            db = open_database(settings.database_url)
+            try:
+                migrate(db)
+            except BaseException:
+                db.close()
+                raise
+            self._unsigned = (settings, db)
+        return self._unsigned
+
     def close(self) -> None:
         if self._node is not None:
             self._node.close()
             self._node = None
+        if self._unsigned is not None:
+            self._unsigned[1].close()
+            self._unsigned = None
 
 
 def state(ctx: typer.Context) -> State:

@@ -9,7 +9,8 @@ Output contract (other tools rely on it):
   for ``tree_size``).
 * ``log consistency OLD [NEW] --json`` prints ``old_size``, ``new_size``, ``proof`` and ``old_checkpoint`` and
   ``new_checkpoint`` (the signed notes at those sizes; null where the node signed none).
-* ``log verify`` exits 0 only when the whole log, and the copy of each peer's log, checks; ``--json`` prints
+* ``log verify`` (with ``--vkey``: on a copy of the node without ``node.key``) exits 0 only when the whole log,
+  and the copy of each peer's log, checks; ``--json`` prints
   the figures (``cosignatures``: those verified, ``cosignatures_stored``, ``cosignatures_not_checked``: by a
   key neither a known peer's nor given with ``--witness``; ``saved_checkpoints``: each ``--checkpoint`` file
   with the size it signs), with a section per peer under ``peers`` and the evidence held under ``evidence``. It
@@ -64,6 +65,13 @@ key_app = typer.Typer(help="The node's signing key.", no_args_is_help=True)
 _JSON = typer.Option(False, "--json", help="Print JSON (for scripts).")
 _KNOWN = typer.Option(
     [], "--checkpoint", metavar="FILE", help="A signed checkpoint saved earlier that the log must still contain."
+)
+_VERIFY_VKEY = typer.Option(
+    None,
+    "--vkey",
+    metavar="VKEY",
+    help="The log's verifier key (the party's 'sarhad key show'): check the log with it, so the home needs no"
+    " node.key (a backup, a copy given to an auditor).",
 )
 _WITNESS = typer.Option(
     [],
@@ -312,6 +320,7 @@ def log_verify(
     witness: list[str] = _WITNESS,
     witness_key: list[Path] = _WITNESS_KEY,
     known: list[Path] = _KNOWN,
+    vkey: str = _VERIFY_VKEY,
     json_out: bool = _JSON,
 ) -> None:
     """Recompute every leaf from the stored objects and the tree from the leaves, and check every signed
@@ -324,17 +333,32 @@ def log_verify(
     are signed by a key this node no longer holds (see 'peer former-key'); exits 5 when everything checks but
     this node holds evidence that a peer rewrote its log (a sync found it; see 'log evidence'). 1 comes before
     3, and 3 before 5; the evidence is listed whatever the status. Names that hold copies of one log (the same
-    key, registered before that was refused) are named in a warning and in --json's shared_logs."""
+    key, registered before that was refused) are named in a warning and in --json's shared_logs. With --vkey
+    the home needs no node.key: a copy of the node (a backup) is checked with the log's published key."""
     from sarhad.exchange.evidence import folder_name, list_evidence
     from sarhad.exchange.peers import shared_logs, witness_keys
+    from sarhad.log.note import Verifier
     from sarhad.log.peer_copies import PeerCopyReport, verify_peer_copies
     from sarhad.log.verify import Progress, VerifyReport, verify_log
 
     given = _witness_keys(witness, witness_key)
-    node = state(ctx).node()
-    witnesses = witness_keys(node.db) + given
+    home = state(ctx)
+    if vkey is not None:
+        # An auditor's copy: checked with the key the party publishes; the signing key is not needed, nor wanted.
+        log_key = Verifier.from_vkey(vkey)
+        settings, db = home.unsigned()
+    else:
+        key_path = home.home / "node.key"
+        if (home.home / "sarhad.toml").is_file() and not key_path.is_file():
+            raise NotFound(
+                f"node key {key_path} is missing: to verify a copy of the node without its signing key (a backup),"
+                " give the log's verifier key with --vkey (the party's 'sarhad key show')"
+            )
+        node = home.node()
+        settings, db, log_key = node.settings, node.db, node.signer.verifier
+    witnesses = witness_keys(db) + given
 
-    evidence = list_evidence(node.db)
+    evidence = list_evidence(db)
     # Each piece with the name 'log evidence --out DIR' writes it under, which an auditor passes to check-proof.
     pieces = [
         {"name": name, "file": f"{name}/evidence.json", **e.as_dict()}
@@ -343,15 +367,15 @@ def log_verify(
 
     def run(progress: Progress | None = None) -> tuple[VerifyReport, list[PeerCopyReport]]:
         own = verify_log(
-            node.db,
-            [node.signer.verifier],
-            origin=node.settings.origin,
-            party=node.settings.party,
+            db,
+            [log_key],
+            origin=settings.origin,
+            party=settings.party,
             witnesses=witnesses,
             known=_saved_checkpoints(known),
             progress=progress,
         )
-        return own, verify_peer_copies(node.db, progress=progress)
+        return own, verify_peer_copies(db, progress=progress)
 
     try:
         if progress_enabled() and not json_out:
@@ -377,7 +401,7 @@ def log_verify(
     # status (3) tells it apart from a failure (1).
     warnings = [w for p in peers if (w := p.key_warning()) is not None]
     # Two names holding copies of one log (registered before 'peer add' refused that) verify apart: said, not failed.
-    shared = shared_logs(node.db)
+    shared = shared_logs(db)
     if json_out:
         print_json(
             {

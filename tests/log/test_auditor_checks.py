@@ -362,3 +362,36 @@ def test_check_proof_json_gives_a_document_for_every_error(
         assert document["ok"] is False and document["checkpoints"] == []
         assert document["kind"] == kind and document["key_id"] == key
         assert f"error: {document['error']}" in " ".join(err.split()), (document, err)
+
+
+def test_log_verify_checks_a_copy_without_the_signing_key_given_the_verifier_key(
+    capsys: pytest.CaptureFixture[str], published: Node, tmp_path: Path
+) -> None:
+    # An auditor is given a backup (which leaves node.key out) and the log's published key: the private key is
+    # what makes the checkpoints the node's own, so verifying must not need it.
+    home, copy = published.settings.home, tmp_path / "copy"
+    vkey = run(capsys, home, "key", "show")[1].strip()
+    assert run(capsys, home, "store", "backup", "--out", str(copy))[0] == 0
+    assert not (copy / "node.key").exists()
+    code, _, err = run(capsys, copy, "log", "verify")
+    assert code == 1
+    assert (
+        "node key" in err and "is missing" in err and "give the log's verifier key with --vkey" in " ".join(err.split())
+    )
+    code, out, _ = run(capsys, copy, "log", "verify", "--vkey", vkey, "--json")
+    assert code == 0, out
+    assert json.loads(out)["size"] == 11 and json.loads(out)["checkpoints"] == 2
+    # Another key: the checkpoints are not the ones it signed.
+    other = Signer.generate("sarhad.pk/log").vkey
+    code, _, err = run(capsys, copy, "log", "verify", "--vkey", other)
+    assert code == 1 and "checkpoint" in err
+    # The copy's objects edited: named, as on the node itself.
+    if (copy / "sarhad.db").exists():
+        import sqlite3
+
+        conn = sqlite3.connect(copy / "sarhad.db")
+        conn.execute("UPDATE objects SET body = replace(body, 'note 4', 'note 5') WHERE id = ?", (note_id(4),))
+        conn.commit()
+        conn.close()
+        code, _, err = run(capsys, copy, "log", "verify", "--vkey", vkey)
+        assert code == 1 and f"leaf 4 ({note_id(4)}@" in err
