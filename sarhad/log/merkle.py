@@ -20,6 +20,7 @@ new root too). Every hash in a proof, and every leaf hash, must be exactly 32 by
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections.abc import Callable, Sequence
 
@@ -301,7 +302,7 @@ def verify_inclusion(leaf: bytes, index: int, size: int, proof: Sequence[bytes],
     if computed != root_hash:
         raise VerificationError(
             f"inclusion proof for index {index} in a tree of {size} does not lead to the root "
-            f"(computed {_short(computed)}, expected {_short(root_hash)})"
+            f"(computed {_b64(computed)}, expected {_b64(root_hash)})"
         )
 
 
@@ -404,17 +405,18 @@ def verify_consistency(old_size: int, new_size: int, proof: Sequence[bytes], old
     if fr != old_root:
         raise VerificationError(
             f"consistency proof from size {old_size} to {new_size} does not lead to the old root "
-            f"(computed {_short(fr)}, expected {_short(old_root)})"
+            f"(computed {_b64(fr)}, expected {_b64(old_root)})"
         )
     if sr != new_root:
         raise VerificationError(
             f"consistency proof from size {old_size} to {new_size} does not lead to the new root "
-            f"(computed {_short(sr)}, expected {_short(new_root)})"
+            f"(computed {_b64(sr)}, expected {_b64(new_root)})"
         )
 
 
-def _short(h: bytes) -> str:
-    return h.hex()[:16] + ("…" if len(h) > 8 else "")
+def _b64(h: bytes) -> str:
+    # Whole and in base64, as a checkpoint's third line writes a root: an auditor compares the two by eye.
+    return base64.b64encode(h).decode("ascii")
 
 
 # ---------------------------------------------------------------------------------------------------------

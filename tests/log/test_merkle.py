@@ -314,3 +314,22 @@ def test_large_tree_spot_checks() -> None:
         assert tree.consistency_proof(old) == merkle.consistency_path(old, hashes)
     # Resident bytes per leaf: two 32-byte hashes plus bytearray slack.
     assert tree.nbytes() / n <= 80
+
+
+def test_a_failing_proof_names_both_roots_in_base64_as_checkpoints_write_them() -> None:
+    # The auditor compares the roots with the third line of the checkpoints: a proof from a forked log leads to
+    # the root of the saved checkpoint, which the message must show as the checkpoint does.
+    import base64
+
+    tree = _tree(8)
+
+    def b64(h: bytes) -> str:
+        return base64.b64encode(h).decode()
+
+    cons = tree.consistency_proof(3)
+    with pytest.raises(VerificationError) as caught:
+        merkle.verify_consistency(3, 8, cons, tree.root(4), tree.root())
+    assert f"(computed {b64(tree.root(3))}, expected {b64(tree.root(4))})" in str(caught.value)
+    with pytest.raises(VerificationError) as caught:
+        merkle.verify_inclusion(tree.leaf_hash(4), 5, 8, tree.inclusion_proof(5), tree.root())
+    assert f"expected {b64(tree.root())})" in str(caught.value)
