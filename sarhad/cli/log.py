@@ -3,7 +3,8 @@
 Output contract (other tools rely on it):
 
 * ``key show`` prints the node's C2SP verifier key.
-* ``log checkpoint`` prints the latest signed checkpoint, exactly as signed.
+* ``log checkpoint`` prints the latest signed checkpoint, exactly as signed; ``--json``: ``origin``, ``size``,
+  ``root`` (base64) and ``note`` (that text).
 * ``log prove OBJECT_ID --json`` prints ``object_id``, ``leaf_index``, ``tree_size``, ``leaf_hash`` (base64),
   ``envelope`` (the canonical envelope text), ``proof`` (base64 hashes) and ``checkpoint`` (the signed note
   for ``tree_size``).
@@ -195,11 +196,19 @@ def log_checkpoint(
     ctx: typer.Context,
     size: int = typer.Option(None, "--size", help="The checkpoint signed at this size (default: the latest)."),
     cosigned: bool = typer.Option(False, "--cosigned", help="Append the witnesses' stored cosignatures."),
+    json_out: bool = _JSON,
 ) -> None:
-    """Print the latest signed checkpoint (a C2SP signed note), byte for byte."""
+    """Print the latest signed checkpoint (a C2SP signed note), byte for byte; with --json, its origin, size and
+    root (base64) and the note itself."""
+    from sarhad.log.checkpoint import Checkpoint
+
     log = state(ctx).node().log
     size = _latest_size(log) if size is None else size
     note = log.cosigned_note(size) if cosigned else log.checkpoint(size).note
+    if json_out:
+        parsed = Checkpoint.parse(note or "")
+        print_json({"origin": parsed.origin, "size": parsed.size, "root": _b64(parsed.root), "note": note})
+        return
     sys.stdout.write(note or "")
 
 

@@ -395,3 +395,22 @@ def test_log_verify_checks_a_copy_without_the_signing_key_given_the_verifier_key
         conn.close()
         code, _, err = run(capsys, copy, "log", "verify", "--vkey", vkey)
         assert code == 1 and f"leaf 4 ({note_id(4)}@" in err
+
+
+def test_log_checkpoint_json_gives_the_signed_fields_and_the_note(
+    capsys: pytest.CaptureFixture[str], published: Node
+) -> None:
+    home = published.settings.home
+    note = run(capsys, home, "log", "checkpoint", "--size", "6")[1]
+    code, out, _ = run(capsys, home, "log", "checkpoint", "--size", "6", "--json")
+    assert code == 0
+    parsed = Checkpoint.parse(note)
+    assert json.loads(out) == {
+        "origin": "sarhad.pk/log",
+        "size": 6,
+        "root": base64.b64encode(parsed.root).decode(),
+        "note": note,
+    }
+    code, out, _ = run(capsys, home, "log", "checkpoint", "--cosigned", "--json")
+    assert code == 0 and json.loads(out)["size"] == 11
+    assert json.loads(out)["note"] == run(capsys, home, "log", "checkpoint", "--cosigned")[1]
