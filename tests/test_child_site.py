@@ -42,9 +42,11 @@ def _answers(env: dict[str, str] | None) -> dict[str, Any]:
     return answers
 
 
-def test_child_processes_start_without_the_optional_grammar() -> None:
-    for env in (None, child_env()):  # inherited (PYTHONPATH set for the session) and a served node's
-        assert _answers(env)["grammar"] is False
+def test_a_child_process_finds_the_stand_in_first() -> None:
+    # An inherited environment (PYTHONPATH set for the session); a served node's is child_env's, below.
+    find = "import importlib.util; print(importlib.util.find_spec('rfc3987_syntax').origin)"
+    run = subprocess.run([sys.executable, "-c", find], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == str(CHILD_SITE / "rfc3987_syntax.py")
 
 
 def test_the_test_process_keeps_the_real_package() -> None:
