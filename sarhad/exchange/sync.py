@@ -195,8 +195,14 @@ def _frontier(node: Node, peer: Peer, held: int) -> Frontier:
 
 def _evidence(node: Node, peer: Peer, reason: str, note_a: str, note_b: str, proof: list[str] | None = None) -> None:
     """Keep the checkpoint verified before (``note_a``), the one the peer serves now (``note_b``), both as
-    received, and the consistency proof between them that did not verify (base64 hashes), if any."""
+    received, and the consistency proof between them that did not verify (base64 hashes), if any. The same two
+    checkpoints served again (every later sync fails alike) are kept once, with the time they were first found."""
     with node.db.transaction():
+        kept = node.db.fetchone(
+            "SELECT 1 FROM split_views WHERE peer = ? AND note_a = ? AND note_b = ?", (peer.name, note_a, note_b)
+        )
+        if kept is not None:
+            return
         node.db.execute(
             "INSERT INTO split_views (peer, detected, reason, note_a, note_b, proof) VALUES (?, ?, ?, ?, ?, ?)",
             (peer.name, _now(), reason, note_a, note_b, None if proof is None else json.dumps(proof)),

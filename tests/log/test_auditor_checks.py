@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from sarhad.cli import main
+from sarhad.errors import VerificationError
 from sarhad.importer import import_file
 from sarhad.log.checkpoint import Checkpoint
 from sarhad.log.note import Signer
@@ -414,3 +415,21 @@ def test_log_checkpoint_json_gives_the_signed_fields_and_the_note(
     code, out, _ = run(capsys, home, "log", "checkpoint", "--cosigned", "--json")
     assert code == 0 and json.loads(out)["size"] == 11
     assert json.loads(out)["note"] == run(capsys, home, "log", "checkpoint", "--cosigned")[1]
+
+
+def test_a_split_view_served_again_is_kept_once(pair: tuple[Node, Node]) -> None:
+    # IR serves, as its latest, a checkpoint with another root signed by its own key. Every later sync
+    # fails the same way; the evidence an auditor is given is one piece, not one per sync.
+    pk, ir = pair
+    size = ir.log.size()
+    signer = Signer.from_key_file(ir.settings.home / "node.key")
+    other_root = base64.b64encode(bytes(32)).decode()
+    forged = signer.sign(f"{ir.settings.origin}\n{size}\n{other_root}\n")
+    with ir.db.transaction():
+        ir.db.execute("UPDATE log_checkpoints SET note = ? WHERE size = ?", (forged, size))
+    with peered(pk, ir):
+        for _ in range(3):
+            with pytest.raises(VerificationError, match=r"peer IR: .*evidence kept"):
+                Pair(pk, ir).pk_syncs()
+    rows = pk.db.fetchall("SELECT peer, note_b FROM split_views")
+    assert rows == [("IR", forged)]
