@@ -192,9 +192,10 @@ def _print_decisions(decisions: list[dict[str, Any]], names: dict[str, str]) -> 
 
 
 def _decide(ctx: typer.Context, decision: Any, tlp: str) -> dict[str, Any]:
-    from sarhad.reconcile.store import reconcile
+    from sarhad.reconcile.store import check_decision_marking, reconcile
 
     node = state(ctx).node()
+    check_decision_marking(node.db, decision, tlp)
     with node.publisher() as pub:
         pub.add_object(decision.to_stix(node.settings.party), tlp=tlp)
     summary = reconcile(node.db, node.settings.party)

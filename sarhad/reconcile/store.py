@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from sarhad.errors import NotFound
+from sarhad.errors import InvalidInput, NotFound
+from sarhad.model.codes import TLP_LEVELS
 from sarhad.model.incident import Incident
 from sarhad.reconcile.cluster import cluster_records
 from sarhad.reconcile.decisions import DECISION_TYPE, Decision, constraints
@@ -32,6 +33,7 @@ __all__ = [
     "DISAGREE_FLAGS",
     "ReconcileSummary",
     "audience_rows",
+    "check_decision_marking",
     "cluster_of",
     "cluster_view",
     "decisions_about",
@@ -471,6 +473,37 @@ def decisions_about(db: Database, party: str, records: Sequence[str]) -> list[di
             }
         )
     return sorted(out, key=lambda x: (x["created"], x["id"]))
+
+
+def check_decision_marking(db: Database, decision: Decision, tlp: str) -> None:
+    """Check that ``decision`` may be published marked ``tlp``: no less strict than any record it names.
+
+    A decision travels with the node's log to whoever may read its level, and it names its records and what
+    the analyst thought of them: a TLP:GREEN decision about a TLP:RED record would tell every peer that the
+    record exists and which incident it is about, which the record's marking withholds.
+
+    Raises InvalidInput, before anything is published, when ``tlp`` is not a TLP level, or when it is less
+    strict than a named record's current version (naming the strictest such record and the level to use).
+    """
+    rank = {level: n for n, level in enumerate(TLP_LEVELS)}
+    if tlp not in rank:
+        raise InvalidInput(f"TLP {tlp!r} is not one of {', '.join(TLP_LEVELS)}")
+    named = [*decision.members, *decision.rest]
+    stricter: list[tuple[int, str, str, str, str]] = []
+    for start in range(0, len(named), 500):
+        chunk = named[start : start + 500]
+        rows = db.fetchall(
+            f"SELECT id, tlp, reported_by, source_id FROM incidents WHERE id IN ({', '.join('?' * len(chunk))})",
+            tuple(chunk),
+        )
+        stricter += [(rank[str(t)], str(t), str(i), str(r), str(s)) for i, t, r, s in rows if rank[str(t)] > rank[tlp]]
+    if stricter:
+        _, level, rid, reported_by, source_id = max(stricter)
+        raise InvalidInput(
+            f"{reported_by} {source_id} ({rid}) is TLP:{level}: a {decision.kind} decision naming it at TLP:{tlp}"
+            f" would tell those who may read TLP:{tlp} that the record exists and which incident it is about;"
+            f" nothing was published. Publish the decision with --tlp {level}"
+        )
 
 
 def member_ids(db: Database, cluster_ids: Sequence[str]) -> dict[str, list[str]]:
