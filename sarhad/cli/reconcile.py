@@ -123,7 +123,7 @@ def show_cmd(
 ) -> None:
     """Show a cluster: every member's version side by side, each party's figures, the flags."""
     from sarhad.reconcile.joint import reporter
-    from sarhad.reconcile.store import cluster_view, decisions_about
+    from sarhad.reconcile.store import cluster_view, decisions_about, record_names
 
     node = state(ctx).node()
     view = cluster_view(node.db, ident)
@@ -158,7 +158,10 @@ def show_cmd(
     rows.append(["summary", *(m.summary for m in members)])
     rows.append(["id", *(m.id for m in members)])
     print_table(["", *(f"{m.reported_by} {m.source_id}" for m in members)], rows, title="members")
-    _print_decisions(decisions, {m.id: f"{m.reported_by} {m.source_id}" for m in members})
+    named = [r for d in decisions for r in (*d["records"], *d["kept"])]
+    _print_decisions(
+        decisions, {**record_names(node.db, named), **{m.id: f"{m.reported_by} {m.source_id}" for m in members}}
+    )
     if not view.figures:
         console.print("joint figures: no figures", highlight=False, markup=False)
         return

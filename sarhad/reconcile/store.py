@@ -40,6 +40,7 @@ __all__ = [
     "list_clusters",
     "load_decisions",
     "reconcile",
+    "record_names",
     "representative",
 ]
 
@@ -473,6 +474,21 @@ def decisions_about(db: Database, party: str, records: Sequence[str]) -> list[di
             }
         )
     return sorted(out, key=lambda x: (x["created"], x["id"]))
+
+
+def record_names(db: Database, ids: Sequence[str]) -> dict[str, str]:
+    """Incident id → how ``clusters show`` names it (its reporter and source id, ``PK PK-77``), for the ids
+    of ``ids`` the node holds; a decision may name a record that is in no cluster shown with it."""
+    out: dict[str, str] = {}
+    wanted = list(dict.fromkeys(ids))
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        rows = db.fetchall(
+            f"SELECT id, reported_by, source_id FROM incidents WHERE id IN ({', '.join('?' * len(chunk))})",
+            tuple(chunk),
+        )
+        out.update({str(i): f"{r} {s}" for i, r, s in rows})
+    return out
 
 
 def check_decision_marking(db: Database, decision: Decision, tlp: str) -> None:

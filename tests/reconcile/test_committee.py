@@ -216,3 +216,17 @@ def test_confirming_a_cluster_of_one_record_is_refused_and_nothing_is_published(
     ir_report = next(m["id"] for c in list_clusters(committee.db) for m in c["members"] if m["source_id"] == "IR-42")
     out = _cli(capsys, committee, "clusters", "split", rask, ir_report)
     assert out.startswith("split: 1 record now in cluster--")
+
+
+def test_show_names_a_record_the_decision_moved_out_by_its_source_not_its_id(
+    committee: Node, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cid, ids = _after_split(committee, capsys)
+    # The cluster the article left lists the split: the article is named as on the cluster it was in.
+    out = _cli(capsys, committee, "clusters", "show", cid)
+    line = next(x for x in out.splitlines() if " PK split " in x)
+    assert line.split(" PK split ")[1].startswith("PK tasnim-1 from ")
+    assert ids["article"] not in out.split("analyst decisions:")[1].split("joint figures")[0]
+    # ... and the article's own cluster names the reports it was split from.
+    line = next(x for x in _cli(capsys, committee, "clusters", "show", ids["article"]).splitlines() if " split " in x)
+    assert all(name in line for name in ("IR IR-41", "PK PK-77", "UCDP 3001")) and "incident--" not in line
