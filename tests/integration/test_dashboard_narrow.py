@@ -54,3 +54,32 @@ def test_in_a_phones_window_the_top_bar_fits_and_its_buttons_answer_a_click_wher
         assert box is not None
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         expect(page.locator("#login")).to_be_visible()
+
+
+def test_in_a_phones_window_a_reports_point_is_picked_on_the_map_the_form_covered(
+    tmp_path: Path, browser_page: tuple[Any, list[str]]
+) -> None:
+    """The report form is as wide as a phone's window and covered the whole map: "Pick on the map" waited for a
+    click on a map no one could see or reach. While picking, the form steps aside and the map is scrolled into
+    view; the point taken, the form is back as it was, with the point in its fields."""
+    page, _ = browser_page
+    page.set_viewport_size(PHONE)
+    with _serve(tmp_path / "pk", PLACES) as served:
+        _sign_in(page, served["base"], served["analyst"])
+        page.click("#report-open")
+        page.fill("#r-title", "Levies post attacked")
+        page.click("#r-pick")
+        expect(page.locator("#r-pick")).to_have_attribute("aria-pressed", "true")
+        box = page.locator("#map").bounding_box()
+        assert box is not None
+        x = box["x"] + box["width"] * 0.5
+        y = min(box["y"] + box["height"] * 0.5, PHONE["height"] - 20)  # on the screen: a touch lands there
+        assert 0 < y, f"the map is off the screen while picking: {box}"
+        hit = page.evaluate(f"document.elementFromPoint({x}, {y}).closest('#map, #report')?.id")
+        assert hit == "map", f"a click on the map while picking lands on {hit!r}"
+        page.mouse.click(x, y)
+        expect(page.locator("#r-pick")).to_have_attribute("aria-pressed", "false")
+        expect(page.locator("#report")).to_be_visible()
+        assert page.input_value("#r-lat") != "" and page.input_value("#r-lon") != ""
+        assert page.input_value("#r-title") == "Levies post attacked"
+        _shot(page, "dashboard-phone-picked.png")

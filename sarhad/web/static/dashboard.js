@@ -1480,11 +1480,17 @@
     drawReportPoint();
     autoGeo();
   }
+  const NARROW = window.matchMedia("(max-width: 700px)");
   function setPicking(on) {
     report.picking = on;
     document.body.classList.toggle("picking", on);
     $("#r-pick").setAttribute("aria-pressed", String(on));
     $("#r-pick").textContent = on ? "Click the map (Escape stops)" : "Pick on the map";
+    // In a phone's window the drawer steps aside (see the CSS) and the map, further up the page, is brought into
+    // view; the point taken, the keyboard's place is the pick button again.
+    if (!NARROW.matches) return;
+    if (on) $("#map").scrollIntoView({ block: "nearest" });
+    else if (!$("#report").hidden) $("#r-pick").focus({ preventScroll: true });
   }
   // A click on an incident's marker while picking is a click on the map: the canvas renderer hands it to the
   // marker alone (the map hears nothing), so each marker's handler asks here first, and shuts its popup.
