@@ -86,8 +86,9 @@ def test_a_month_that_does_not_exist_is_refused_not_read_as_empty(
     any_home: Path, flag: str, month: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, err = run(capsys, "--home", str(any_home), "stats", flag, month, "--json")
-    assert code == 1 and out == ""
-    assert f"{flag} {month!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)" in err
+    message = f"{flag} {month!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"
+    assert code == 1 and message in err
+    assert json.loads(out) == {"error": {"kind": "InvalidInput", "message": message}}  # no stats of nothing
 
 
 def test_a_month_selects_that_month(any_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -161,7 +162,8 @@ def test_serve_says_where_it_listens_and_stops_on_ctrl_c(serving: tuple[subproce
 
 def test_side_other_than_the_two_sides_is_refused(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "--home", str(home), "incidents", "list", "--side", "XX", "--json")
-    assert code == 1 and out == "" and "--side 'XX': expected one of PK, IR" in err
+    assert code == 1 and "--side 'XX': expected one of PK, IR" in err
+    assert json.loads(out)["error"]["message"].startswith("--side 'XX': expected one of PK, IR")  # not a listing
     code, out, _ = run(capsys, "--home", str(home), "incidents", "list", "--side", "ir", "--json")
     assert code == 0 and {r["country"] for r in json.loads(out)} == {"IR"}
 

@@ -44,7 +44,10 @@ def test_export_stix_json_gives_what_it_wrote(
     assert code == 0, err
     answer = json.loads(stdout)
     bundle = json.loads(out.read_text(encoding="utf-8"))
-    assert answer == {"format": "stix", "file": str(out), "objects": len(bundle["objects"])}
+    incidents = [o for o in bundle["objects"] if o["type"] == "incident"]
+    assert answer == {
+        "format": "stix", "file": str(out), "incidents": len(incidents), "notes": [], "objects": len(bundle["objects"])
+    }  # fmt: skip
 
 
 def test_geojson_properties_are_numbers_and_null_not_text(
