@@ -165,7 +165,8 @@ def insert_incidents(db: Database, rows: Sequence[tuple[Any, ...]]) -> None:
 class Filters:
     """What to select. Dates are ISO ``YYYY-MM-DD`` (an incident matches when its start date is in range);
     ``bbox`` is ``(min_lon, min_lat, max_lon, max_lat)``; ``near_border`` a distance in km; ``side`` a
-    country code; ``dedup`` keeps one report per reconciled incident (the cluster's representative).
+    country code; ``dedup`` keeps one report per reconciled incident among those the other filters keep (the
+    cluster's representative when they keep it, see ``_STANDS_FOR``), and every report not yet clustered.
 
     ``perpetrator`` names an armed group: when the alias registry (:func:`sarhad.model.actors.resolve_actor`)
     knows the name, it matches every stored spelling of that group ("Jaish ul-Adl" finds "Jaish al-Adl",
@@ -288,19 +289,38 @@ class Filters:
             if self.tlp is None:
                 clauses.append(self.readable[0])
             params += list(self.readable[1])
-        if self.dedup:
-            # One report per incident: each cluster's representative (sarhad reconcile), and every report
-            # no run has clustered yet.
-            clauses.append(
-                "(id IN (SELECT representative FROM reconcile_clusters)"
-                " OR id NOT IN (SELECT incident_id FROM reconcile_members))"
-            )
         if self.exclude_licences:
             clauses.append(f"licence NOT IN ({', '.join('?' * len(self.exclude_licences))})")
             params += list(self.exclude_licences)
         if self.year_only is not None:
             clauses.append("date_precision = 'year'" if self.year_only else "date_precision <> 'year'")
+        if self.dedup:
+            # One report per incident, and every report no run has clustered yet. Of a cluster's reports that
+            # the other filters keep, the one that stands for it: its representative (sarhad reconcile) when
+            # they keep it, else a party's report, then the most precisely dated and placed one. Picking the
+            # representative first and filtering after would drop the incident whenever the filters leave out
+            # that one report (--reported-by IR, --max-tlp CLEAR and the node's own RED report).
+            inner = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+            clauses.append(
+                "(id NOT IN (SELECT incident_id FROM reconcile_members) OR id IN (SELECT id FROM ("
+                f"SELECT incidents.id, ROW_NUMBER() OVER (PARTITION BY m.cluster_id ORDER BY {_STANDS_FOR}) AS n"
+                f" FROM incidents JOIN reconcile_members m ON m.incident_id = incidents.id{inner}) ranked"
+                " WHERE n = 1))"
+            )
+            params += params
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+# How a cluster's report is chosen to stand for it among those the filters keep (``Filters.dedup``): the order
+# of sarhad.reconcile.store.representative, whose choice comes first.
+_STANDS_FOR: Final = (
+    "CASE WHEN incidents.id IN (SELECT representative FROM reconcile_clusters c WHERE c.cluster_id = m.cluster_id)"
+    " THEN 0 ELSE 1 END, CASE WHEN incidents.dataset = 'party' THEN 0 ELSE 1 END,"
+    " CASE incidents.date_precision WHEN 'day' THEN 0 WHEN 'days' THEN 1 WHEN 'week' THEN 2 WHEN 'month' THEN 3"
+    " WHEN 'year' THEN 4 ELSE 5 END,"
+    " CASE incidents.geo_precision WHEN 'exact' THEN 0 WHEN 'near' THEN 1 WHEN 'admin2' THEN 2 WHEN 'water' THEN 3"
+    " WHEN 'admin1' THEN 4 WHEN 'region' THEN 5 WHEN 'country' THEN 6 ELSE 7 END, incidents.id"
+)
 
 
 def _one_of(column: str, values: tuple[str, ...], dialect: Dialect | None) -> tuple[str, list[Any]]:
