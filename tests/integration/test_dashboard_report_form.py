@@ -10,9 +10,12 @@ from typing import Any
 
 import httpx
 
+from sarhad.config import load_settings
 from sarhad.model.incident import incident_id
+from sarhad.node import Node
 from tests.integration.test_dashboard_browser import (
     PLACES,
+    _incident,
     _serve,
     _shot,
     _sign_in,
@@ -211,3 +214,41 @@ def test_a_marker_opens_its_incident_and_while_picking_a_point_gives_its_spot(
         page.mouse.click(x, y)
         expect(page.locator(".leaflet-popup")).to_have_count(1)
         expect(page.locator("#detail h3")).to_have_text("Attack near Quetta")
+
+
+def test_an_alert_pop_up_leaves_the_open_report_forms_buttons_and_message_clear(
+    tmp_path: Path, browser_page: tuple[Any, list[str]]
+) -> None:
+    """The alerts' pop-ups stood at the window's foot on the right, where the open form has its Submit button and
+    its message: an alert arriving while an analyst reports (their own report raises one) hid "Reported: …" and took
+    the next click meant for Submit. With the form open they stand clear of it."""
+    page, _ = browser_page
+    with _serve(tmp_path / "pk", PLACES) as served:
+        _sign_in(page, served["base"], served["analyst"])
+        page.wait_for_selector("#live[data-state='on']")
+        page.click("#report-open")
+        page.locator("#r-submit").scroll_into_view_if_needed()  # the form's foot, as before a click on Submit
+        with Node.open(load_settings(served["home"])) as node:  # 6 km from the border: the rule border-25km alerts
+            node.publish([_incident("PK", "pk-toast", "2025-07-02", "Mand", "Balochistan", "Kech", 26.1, 62.0, 6.0,
+                                    None, 1)])  # fmt: skip
+        # The boxes are read in the same moment the pop-up is found, before it could go by itself.
+        covered = page.wait_for_function(
+            """() => {
+              const toasts = [...document.querySelectorAll('#toasts .toast')];
+              if (!toasts.length) return null;
+              return ['#r-submit', '#r-new', '#report-msg'].filter((sel) => {
+                const b = document.querySelector(sel).getBoundingClientRect();
+                const hit = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
+                return !hit || !hit.closest('#report') || toasts.some((toast) => {
+                  const t = toast.getBoundingClientRect();
+                  return b.left < t.right && t.left < b.right && b.top < t.bottom && t.top < b.bottom;
+                });
+              });
+            }""",
+        ).json_value()
+        assert covered == [], f"the alert pop-up covers {covered} of the open report form"
+        _shot(page, "dashboard-report-form-alert-pop-up.png")
+        box = page.locator("#r-submit").bounding_box()
+        assert box is not None
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # the form answers: nothing filled
+        expect(page.locator("#report-msg")).to_contain_text("Not saved")

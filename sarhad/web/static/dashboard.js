@@ -1524,6 +1524,7 @@
     }
     const wasOpen = !$("#report").hidden;
     $("#report").hidden = false;
+    document.body.classList.add("reporting");  // the alerts' pop-ups stand clear of the form (see the CSS)
     $("#report-open").setAttribute("aria-expanded", "true");
     if (body) {
       resetReport();
@@ -1538,6 +1539,7 @@
   }
   function closeReport() {
     $("#report").hidden = true;
+    document.body.classList.remove("reporting");
     $("#report-open").setAttribute("aria-expanded", "false");
     setPicking(false);
     drawReportPoint();
