@@ -33,10 +33,8 @@ def replacing(out: Path) -> Iterator[Path]:
     Raises InvalidInput, before anything is written, when ``out``'s folder does not exist, when ``out`` is a
     folder, or when the folder cannot be written to.
     """
-    if out.is_symlink():  # the file it names is replaced (as writing through it would), not the link
-        out = out.resolve()
     try:
-        mode = out.stat().st_mode
+        mode = out.stat().st_mode  # through links: /dev/stdout is one to /proc/self/fd/1, itself one to pipe:[…]
     except FileNotFoundError:
         mode = None
     except OSError as exc:  # a path through a file ("notes.txt/out.csv"), a name too long
@@ -44,8 +42,10 @@ def replacing(out: Path) -> Iterator[Path]:
     if mode is not None and stat.S_ISDIR(mode):
         raise InvalidInput(f"cannot write {out}: it is a folder; name a file in it")
     if mode is not None and not stat.S_ISREG(mode):
-        yield out
+        yield out  # opened by the name given: a pipe's link target ("pipe:[…]") names no file
         return
+    if out.is_symlink():  # the file it names is replaced (as writing through it would), not the link
+        out = out.resolve()
     folder = out.parent
     if not folder.is_dir():
         raise InvalidInput(f"cannot write {out}: the folder {folder} does not exist (create it first)")

@@ -167,3 +167,35 @@ def test_export_through_a_symbolic_link_replaces_the_file_it_points_to(
     assert code == 0, err
     assert link.is_symlink() and link.resolve() == target  # the link still points where it did
     assert target.read_text(encoding="utf-8").startswith("id,source_id,")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "stix"])
+def test_export_to_standard_output_through_its_link_writes_into_the_pipe(
+    capsys: pytest.CaptureFixture[str], home: Path, fmt: str
+) -> None:
+    """``--out /dev/stdout`` in a pipeline (``| head``): the name is a link to ``/proc/self/fd/1``, itself a link
+    to ``pipe:[…]``, a name that is no file. The export writes into the pipe the link opens (it looked for the
+    folder of ``pipe:[…]`` and refused)."""
+    import os
+    import threading
+
+    read_end, write_end = os.pipe()
+    chunks: list[bytes] = []
+
+    def drain() -> None:
+        with os.fdopen(read_end, "rb") as fh:
+            chunks.append(fh.read())
+
+    reader = threading.Thread(target=drain)
+    reader.start()
+    try:
+        code, _, err = run(capsys, "--home", str(home), "export", fmt, "--out", f"/proc/self/fd/{write_end}")
+    finally:
+        os.close(write_end)
+        reader.join(timeout=60)
+    assert code == 0, err
+    text = b"".join(chunks).decode("utf-8")
+    if fmt == "csv":
+        assert text.startswith("id,source_id,") and text.count("\n") > 10
+    else:
+        assert json.loads(text)["type"] == "bundle"
