@@ -22,7 +22,13 @@ clusters_app = typer.Typer(help="Incidents as clusters of reports: the joint pic
 
 _JSON = typer.Option(False, "--json", help="Print JSON for scripts.")
 _NOTE = typer.Option("", "--note", help="Why (kept with the decision).")
-_TLP = typer.Option("GREEN", "--tlp", help="TLP of the published decision.")
+_TLP = typer.Option(
+    None,
+    "--tlp",
+    help="TLP of the published decision, no less strict than any record it names"
+    " [default: the strictest marking among those records, at least GREEN].",
+    show_default=False,
+)
 _RECORDS = typer.Argument(..., help="The incident ids to move out into a cluster of their own.")
 _CLUSTERS = typer.Argument(..., help="Two or more cluster ids (or ids of their incidents).")
 
@@ -194,15 +200,19 @@ def _print_decisions(decisions: list[dict[str, Any]], names: dict[str, str]) -> 
                       soft_wrap=True)  # fmt: skip
 
 
-def _decide(ctx: typer.Context, decision: Any, tlp: str) -> dict[str, Any]:
-    from sarhad.reconcile.store import check_decision_marking, reconcile
+def _decide(ctx: typer.Context, decision: Any, tlp: str | None) -> dict[str, Any]:
+    from sarhad.reconcile.store import DEFAULT_DECISION_TLP, check_decision_marking, decision_marking, reconcile
 
     node = state(ctx).node()
-    check_decision_marking(node.db, decision, tlp)
+    level = decision_marking(node.db, decision) if tlp is None else tlp.upper()
+    check_decision_marking(node.db, decision, level)
     with node.publisher() as pub:
-        pub.add_object(decision.to_stix(node.settings.party), tlp=tlp)
+        pub.add_object(decision.to_stix(node.settings.party), tlp=level)
     summary = reconcile(node.db, node.settings.party)
-    return {"decision": decision.kind, "records": list(decision.members), "reconcile": summary.to_dict()}
+    # how the marking was chosen, for the summary line: the analyst's, or the records' when stricter than GREEN
+    chosen = "given" if tlp is not None else "records" if level != DEFAULT_DECISION_TLP else "default"
+    return {"decision": decision.kind, "records": list(decision.members), "tlp": level, "tlp_chosen": chosen,
+            "reconcile": summary.to_dict()}  # fmt: skip
 
 
 def _after(ctx: typer.Context, out: dict[str, Any], json_out: bool) -> None:
@@ -213,8 +223,12 @@ def _after(ctx: typer.Context, out: dict[str, Any], json_out: bool) -> None:
     if json_out:
         print_json(out)
     else:
+        marked = f"published TLP:{out['tlp']}"
+        if out["tlp_chosen"] == "records":
+            marked += ", the strictest marking among the records it names"
         console.print(
-            f"{out['decision']}: {counted(len(out['records']), 'record')} now in {', '.join(out['clusters'])}",
+            f"{out['decision']}: {counted(len(out['records']), 'record')} now in {', '.join(out['clusters'])}"
+            f" ({marked})",
             highlight=False,
             markup=False,
         )
@@ -224,7 +238,7 @@ def confirm_cmd(
     ctx: typer.Context,
     cluster: str = typer.Argument(..., help="The cluster id."),
     note: str = _NOTE,
-    tlp: str = _TLP,
+    tlp: str | None = _TLP,
     json_out: bool = _JSON,
 ) -> None:
     """Confirm that a cluster's records are one incident; later runs keep them together."""
@@ -248,7 +262,7 @@ def split_cmd(
     cluster: str = typer.Argument(..., help="The cluster id."),
     records: list[str] = _RECORDS,
     note: str = _NOTE,
-    tlp: str = _TLP,
+    tlp: str | None = _TLP,
     json_out: bool = _JSON,
 ) -> None:
     """Split records out of a cluster: they are another incident; later runs keep them apart."""
@@ -291,7 +305,7 @@ def merge_cmd(
         help="Merge even when a source reported two of the records (one incident reported twice).",
     ),
     note: str = _NOTE,
-    tlp: str = _TLP,
+    tlp: str | None = _TLP,
     json_out: bool = _JSON,
 ) -> None:
     """Merge clusters: their records are one incident; later runs keep them together."""

@@ -30,12 +30,14 @@ from sarhad.store.db import Database
 
 __all__ = [
     "AUDIENCES",
+    "DEFAULT_DECISION_TLP",
     "DISAGREE_FLAGS",
     "ReconcileSummary",
     "audience_rows",
     "check_decision_marking",
     "cluster_of",
     "cluster_view",
+    "decision_marking",
     "decisions_about",
     "list_clusters",
     "load_decisions",
@@ -97,6 +99,8 @@ DISAGREE_FLAGS: Final = ("figures_disagree", "perpetrator_disagree", "location_d
 # The audiences below the framework's (sarhad.web.auth.readable_levels) by the TLP levels they read, each with the
 # cluster rows it sees (reconcile_audiences): "CLEAR" for anyone else, "GREEN" for a peer of a party outside it.
 AUDIENCES: Final = {"CLEAR": ("CLEAR",), "GREEN": ("CLEAR", "GREEN")}
+# The least strict marking of an analyst's decision: a decision is for the framework's parties, not the public.
+DEFAULT_DECISION_TLP: Final = "GREEN"
 _ROW_JSON: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
@@ -491,6 +495,30 @@ def record_names(db: Database, ids: Sequence[str]) -> dict[str, str]:
     return out
 
 
+def _named_markings(db: Database, decision: Decision) -> list[tuple[str, str, str, str]]:
+    """``(id, tlp, reported_by, source_id)`` of the current version of each record ``decision`` names (those it
+    moves and, for a split, those that stay) that the node holds."""
+    named = list(dict.fromkeys([*decision.members, *decision.rest]))
+    out: list[tuple[str, str, str, str]] = []
+    for start in range(0, len(named), 500):
+        chunk = named[start : start + 500]
+        rows = db.fetchall(
+            f"SELECT id, tlp, reported_by, source_id FROM incidents WHERE id IN ({', '.join('?' * len(chunk))})",
+            tuple(chunk),
+        )
+        out += [(str(i), str(t), str(r), str(s)) for i, t, r, s in rows]
+    return out
+
+
+def decision_marking(db: Database, decision: Decision) -> str:
+    """The TLP level a decision is published at when the analyst names none: the strictest marking among the
+    records it names (:func:`check_decision_marking`), never less strict than ``DEFAULT_DECISION_TLP`` (GREEN),
+    the level decisions had before their records' markings counted."""
+    rank = {level: n for n, level in enumerate(TLP_LEVELS)}
+    levels = [DEFAULT_DECISION_TLP, *(t for _, t, _, _ in _named_markings(db, decision) if t in rank)]
+    return max(levels, key=rank.__getitem__)
+
+
 def check_decision_marking(db: Database, decision: Decision, tlp: str) -> None:
     """Check that ``decision`` may be published marked ``tlp``: no less strict than any record it names.
 
@@ -504,21 +532,14 @@ def check_decision_marking(db: Database, decision: Decision, tlp: str) -> None:
     rank = {level: n for n, level in enumerate(TLP_LEVELS)}
     if tlp not in rank:
         raise InvalidInput(f"TLP {tlp!r} is not one of {', '.join(TLP_LEVELS)}")
-    named = [*decision.members, *decision.rest]
-    stricter: list[tuple[int, str, str, str, str]] = []
-    for start in range(0, len(named), 500):
-        chunk = named[start : start + 500]
-        rows = db.fetchall(
-            f"SELECT id, tlp, reported_by, source_id FROM incidents WHERE id IN ({', '.join('?' * len(chunk))})",
-            tuple(chunk),
-        )
-        stricter += [(rank[str(t)], str(t), str(i), str(r), str(s)) for i, t, r, s in rows if rank[str(t)] > rank[tlp]]
+    stricter = [(rank[t], t, i, r, s) for i, t, r, s in _named_markings(db, decision) if rank.get(t, -1) > rank[tlp]]
     if stricter:
         _, level, rid, reported_by, source_id = max(stricter)
         raise InvalidInput(
             f"{reported_by} {source_id} ({rid}) is TLP:{level}: a {decision.kind} decision naming it at TLP:{tlp}"
             f" would tell those who may read TLP:{tlp} that the record exists and which incident it is about;"
-            f" nothing was published. Publish the decision with --tlp {level}"
+            f" nothing was published. Publish the decision with --tlp {level}, or without --tlp to take the"
+            " strictest marking among its records"
         )
 
 
