@@ -83,3 +83,30 @@ def test_in_a_phones_window_a_reports_point_is_picked_on_the_map_the_form_covere
         assert page.input_value("#r-lat") != "" and page.input_value("#r-lon") != ""
         assert page.input_value("#r-title") == "Levies post attacked"
         _shot(page, "dashboard-phone-picked.png")
+
+
+def test_in_a_phones_window_a_tapped_row_brings_its_detail_into_view(
+    tmp_path: Path, browser_page: tuple[Any, list[str]]
+) -> None:
+    """In one column the detail panel lies below the whole table: a tap on a row filled it off the screen, and
+    nothing seemed to happen. The tap now scrolls the page to the detail."""
+    page, _ = browser_page
+    page.set_viewport_size(PHONE)
+    # a full page of rows (25), Quetta's at its top: a table taller than the window
+    earlier = [("PK", f"pk-old-{n}", f"2024-{n % 12 + 1:02d}-10", "Turbat", "Balochistan", "Kech", 26.0, 63.05, 40.0,
+                "BLA", 1) for n in range(20)]  # fmt: skip
+    with _serve(tmp_path / "pk", PLACES + earlier) as served:
+        _sign_in(page, served["base"], served["analyst"])
+        row = page.locator("#incidents tbody tr", has_text="Quetta")
+        row.evaluate("el => el.scrollIntoView({ block: 'end' })")  # scrolled down until the row shows, at the foot
+        box = row.bounding_box()
+        assert box is not None
+        page.mouse.click(box["x"] + 40, box["y"] + box["height"] / 2)
+        expect(page.locator("#detail h3")).to_have_text("Attack near Quetta")
+        page.wait_for_timeout(300)  # a scroll, if any, is done
+        heading = page.locator("#detail h3").bounding_box()
+        assert heading is not None
+        assert 0 <= heading["y"] and heading["y"] + heading["height"] <= PHONE["height"], (
+            f"the detail is off the screen after a tap on its row: {heading}"
+        )
+        _shot(page, "dashboard-phone-detail.png")

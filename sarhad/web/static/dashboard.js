@@ -463,13 +463,20 @@
     tr.innerHTML = `<td>${esc(dateOf(row))}</td><td><span class="sw" style="background:${partyColour(row.reported_by)}"></span>${esc(row.reported_by)}</td>` +
       `<td>${esc(row.place || row.admin2 || "—")}</td><td>${esc(row.admin1 || "—")}</td><td>${esc(row.perpetrator || "—")}</td>` +
       `<td class="num">${row.killed_best == null ? "—" : esc(row.killed_best)}</td><td class="num">${row.border_km == null ? "—" : Number(row.border_km).toFixed(0)}</td>`;
-    tr.addEventListener("click", () => showDetail(row.id));
+    tr.addEventListener("click", () => { showDetail(row.id); revealDetail(); });
     tr.addEventListener("keydown", (e) => {
       if (e.key === "Enter" || e.key === " ") { e.preventDefault(); showDetail(row.id); }
       if (e.key === "ArrowDown" && tr.nextElementSibling) { e.preventDefault(); tr.nextElementSibling.focus(); }
       if (e.key === "ArrowUp" && tr.previousElementSibling) { e.preventDefault(); tr.previousElementSibling.focus(); }
     });
     return tr;
+  }
+  // In one column (a narrow window) the detail lies below the whole table and the alerts: a click or a tap that
+  // chose an incident there scrolls to it, or it would fill off the screen and nothing would seem to happen. The
+  // keyboard's Enter leaves the focus and the page where they are (the detail is announced: aria-live).
+  function revealDetail() {
+    const panel = $(".detail-panel"), box = panel.getBoundingClientRect();
+    if (box.top >= window.innerHeight || box.bottom <= 0) panel.scrollIntoView({ block: "start" });
   }
   $("#prev").addEventListener("click", () => { state.offset = Math.max(0, state.offset - state.limit); writeLink(); loadTable(); });
   $("#next").addEventListener("click", () => { state.offset += state.limit; writeLink(); loadTable(); });
@@ -643,7 +650,7 @@
     li.innerHTML = `<div class="rule">${esc(a.rule)}</div><div class="reason">${esc(a.reason)}</div>${stateLine}` +
       `<div class="meta">${esc(dateOf(inc))} ${esc(inc.place || inc.admin1 || "")} · ${esc(a.origin)} · ${esc((a.created || "").replace("T", " ").slice(0, 19))} UTC</div>`;
     const open = () => { showDetail(a.incident_id); if (inc.lat != null) map.setView([inc.lat, inc.lon], Math.max(map.getZoom(), 8)); };
-    li.addEventListener("click", open);
+    li.addEventListener("click", () => { open(); revealDetail(); });
     li.addEventListener("keydown", (e) => { if (e.key === "Enter") open(); });
     return li;
   }
