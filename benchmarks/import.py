@@ -44,7 +44,6 @@ import json
 import os
 import pstats
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -52,29 +51,17 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from _measure import cpu as _cpu
+from _measure import peak_mb as _peak_mb
+from _measure import run_child
+from _measure import stored_bytes as _stored_bytes
 
 GOAL_ROWS_PER_S = 100_000
 GOAL_RATIO = 5.0
 GOAL_PEAK_MB = 500
-
-
-def _peak_mb() -> float:
-    """This process's own peak RSS, MB: not ``ru_maxrss``, which also counts the benchmark's main process that
-    started it."""
-    from sarhad._internal.memory import peak_rss
-
-    peak = peak_rss()
-    if peak is None:
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
-    return peak / 2**20
-
-
-def _cpu(who: int = resource.RUSAGE_SELF) -> float:
-    usage = resource.getrusage(who)
-    return usage.ru_utime + usage.ru_stime
 
 
 # -- what each child process does ---------------------------------------------------------------------
@@ -244,27 +231,9 @@ def child_floor(source: Path, home: Path) -> dict[str, Any]:
             "db_bytes": db_bytes, "disk_seconds": disk_seconds}  # fmt: skip
 
 
-def _stored_bytes(node: Any) -> int:
-    """What the node's database takes: SQLite's pages (whether still in the WAL or already in the file), or the
-    PostgreSQL schema's tables with their indexes and TOAST."""
-    db = node.db
-    if db.dialect == "sqlite":
-        pages, size = db.fetchone("PRAGMA page_count"), db.fetchone("PRAGMA page_size")
-        return int(pages[0]) * int(size[0]) if pages and size else 0
-    row = db.fetchone(
-        "SELECT SUM(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-        " WHERE n.nspname = current_schema() AND c.relkind = 'r'"
-    )
-    return int(row[0]) if row and row[0] is not None else 0
-
-
 def _child(kind: str, *args: str) -> dict[str, Any]:
     """Run one measurement in a fresh interpreter and return what it printed (JSON)."""
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", kind, *args]
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        raise SystemExit(f"{kind} run failed:\n{proc.stderr[-4000:]}")
-    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+    return run_child(__file__, kind, *args)
 
 
 def _reimports(path: Path, changed: Path, home: Path, fraction: float, store: str) -> dict[str, dict[str, Any]]:
