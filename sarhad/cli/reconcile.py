@@ -92,9 +92,9 @@ def list_cmd(
 
     if limit is not None and limit < 1:
         raise InvalidInput(f"--limit {limit}: expected a count >= 1")
-    rows = list_clusters(state(ctx).node().db, disagreements=disagreements, limit=limit)
+    rows = list_clusters(state(ctx).node().db, disagreements=disagreements, limit=limit, joint=json_out)
     if json_out:
-        print_json(rows)  # every column of the table: the cluster, its date, members, figures, flags
+        print_json(rows)  # every column of the table, and each source's figures and the place
         return
     if disagreements:
         empty = "no clusters whose parties disagree"

@@ -105,6 +105,15 @@ class JointView:
                 return fig
         return None
 
+    def by_party(self, measure: str, category: str = "total") -> dict[str, dict[str, int | None]]:
+        """Each source's own figure for ``measure``/``category`` (keyed by :func:`source_of`) as ``{"low", "best",
+        "high"}``: the ``killed_by_party`` of the dashboard's clusters and of ``sarhad clusters list --json``;
+        empty when no member gives the figure."""
+        fig = self.figure(measure, category)
+        if fig is None:
+            return {}
+        return {p: {"low": lo, "best": be, "high": hi} for p, lo, be, hi in fig.by_party}
+
     def summary_dict(self) -> dict[str, Any]:
         """The list form: members, total killed and wounded, flags."""
 

@@ -337,7 +337,7 @@ def audience_rows(view: JointView, tlps: dict[str, str]) -> list[tuple[Any, ...]
 
 
 def list_clusters(
-    db: Database, *, disagreements: bool = False, limit: int | None = None, offset: int = 0
+    db: Database, *, disagreements: bool = False, limit: int | None = None, offset: int = 0, joint: bool = False
 ) -> list[dict[str, Any]]:
     """Clusters as ``{"cluster_id", "date_start", "date", "members", "killed", "wounded", "flags"}``, oldest first
     (by ``date_start``, the earliest member's first day); ``date`` is when the cluster happened as its members date
@@ -346,10 +346,15 @@ def list_clusters(
 
     ``disagreements``: only clusters flagged ``figures_disagree``, ``perpetrator_disagree``,
     ``location_disagree`` or ``date_disagree``.
+
+    ``joint``: each cluster also gets each source's own figures, ``killed_by_party`` and ``wounded_by_party``
+    (:meth:`~sarhad.reconcile.joint.JointView.by_party`, as the dashboard's clusters give them), and where it
+    happened as its representative member reports it (``place``, ``admin1``, ``country``, ``lat``, ``lon``), from
+    the joint view of every member as the last run saw them: the view its stored totals and flags come from.
     """
     sql = (
         "SELECT cluster_id, killed_low, killed_best, killed_high, wounded_low, wounded_best, wounded_high, flags,"
-        " date_start FROM reconcile_clusters"
+        " date_start, representative FROM reconcile_clusters"
     )
     params: list[Any] = []
     if disagreements:
@@ -360,7 +365,9 @@ def list_clusters(
         params += [limit, offset]
     rows = db.fetchall(sql, params)
     out: dict[str, dict[str, Any]] = {}
-    for cid, kl, kb, kh, wl, wb, wh, flags, day in rows:
+    representatives: dict[str, str] = {}
+    for cid, kl, kb, kh, wl, wb, wh, flags, day, rep in rows:
+        representatives[str(cid)] = str(rep or "")
         out[cid] = {
             "cluster_id": cid,
             "date_start": day,
@@ -392,7 +399,50 @@ def list_clusters(
     for cid, row in out.items():  # a cluster with no member left (none stored) is dated by its first day
         members = dates[cid] or [(row["date_start"], row["date_start"], "day")]
         row["date"] = cluster_date(members, "date_disagree" not in row["flags"])
+    if joint:
+        for cid, view in _stored_views(db, ids).items():
+            rep = next((m for m in view.members if m.id == representatives[cid]), view.members[0])
+            out[cid].update(
+                {"killed_by_party": view.by_party("killed"), "wounded_by_party": view.by_party("wounded"),
+                 "place": rep.place, "admin1": rep.admin1, "country": rep.country, "lat": rep.lat, "lon": rep.lon}
+            )  # fmt: skip
+        for row in out.values():  # a cluster with no member left has no figures and no place
+            row.setdefault("killed_by_party", {})
+            row.setdefault("wounded_by_party", {})
+            for key in ("place", "admin1", "country", "lat", "lon"):
+                row.setdefault(key, None)
     return list(out.values())
+
+
+def _stored_views(db: Database, cluster_ids: Sequence[str]) -> dict[str, JointView]:
+    """The joint view of each of ``cluster_ids`` that has members the node holds, from those members as the last
+    run read them (``reconcile_records``; a member missing there, from its incident's current version)."""
+    members: dict[str, list[Record]] = {}
+    missing: dict[str, str] = {}
+    for start in range(0, len(cluster_ids), 500):
+        chunk = list(cluster_ids[start : start + 500])
+        for cid, rid, row in db.fetchall(
+            # members the node no longer holds (a body withheld since the run) are left out, as from ``members``
+            "SELECT m.cluster_id, m.incident_id, r.record FROM reconcile_members m"
+            " JOIN incidents i ON i.id = m.incident_id LEFT JOIN reconcile_records r ON r.incident_id = m.incident_id"
+            f" WHERE m.cluster_id IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        ):
+            if row is None:
+                missing[str(rid)] = str(cid)
+            else:
+                members.setdefault(str(cid), []).append(Record.from_row(json.loads(row)))
+    wanted = sorted(missing)
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        for rid, body in db.fetchall(
+            "SELECT i.id, o.body FROM incidents i JOIN objects o ON o.id = i.id AND o.modified = i.modified"
+            f" WHERE i.id IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        ):
+            record = Record.from_incident(Incident.from_stix(json.loads(body)))
+            members.setdefault(missing[str(rid)], []).append(record)
+    return {cid: joint_view(cid, records) for cid, records in members.items()}
 
 
 def _merged_into(db: Database, ident: str) -> list[str]:

@@ -119,19 +119,12 @@ def _place(view: JointView, party: str) -> dict[str, Any]:
             "admin1": rep.admin1, "country": rep.country, "lat": rep.lat, "lon": rep.lon}  # fmt: skip
 
 
-def _killed_by_party(view: JointView) -> dict[str, dict[str, int | None]]:
-    fig = view.figure("killed")
-    if fig is None:
-        return {}
-    return {p: {"low": lo, "best": be, "high": hi} for p, lo, be, hi in fig.by_party}
-
-
 def _summary(view: JointView, party: str) -> dict[str, Any]:
     return {
         **view.summary_dict(),
         **_place(view, party),
         "parties": sorted({m.reported_by for m in view.members}),
-        "killed_by_party": _killed_by_party(view),
+        "killed_by_party": view.by_party("killed"),
         "flag_details": [{"flag": flag, "detail": text} for flag, text in view.details],
     }
 

@@ -43,7 +43,8 @@ def test_reconcile_json_summary_and_list_contract(home: Path, capsys: pytest.Cap
     rows = clusters(capsys, home)
     assert len(rows) == 3
     for row in rows:
-        assert set(row) == {"cluster_id", "date_start", "date", "members", "killed", "wounded", "flags"}
+        joint = {"killed_by_party", "wounded_by_party", "place", "admin1", "country", "lat", "lon"}
+        assert set(row) == {"cluster_id", "date_start", "date", "members", "killed", "wounded", "flags", *joint}
         assert set(row["date"]) == {"start", "end", "precision", "agree"}
         assert all(set(m) == {"id", "source_id", "reported_by", "dataset", "label"} for m in row["members"])
         assert set(row["killed"]) == {"low", "best", "high"}
