@@ -148,18 +148,31 @@ def _exports(home: Path, formats: list[str], work: Path, store: str, *, peers: b
     for fmt in formats:
         print(f"exporting {fmt} ({store})…", file=sys.stderr)
         out = work / f"export_{uuid.uuid4().hex[:8]}.{fmt}"
-        results[f"sarhad export {fmt} ({store})"] = {"format": fmt, **run_child(__file__, "export", str(home), fmt,
-                                                                                str(out))}  # fmt: skip
-        if peers:
+        results[f"sarhad export {fmt} ({store})"] = _measured(fmt, "export", str(home), fmt, str(out))
+        if peers and out.exists():
             copy = work / f"peer_{uuid.uuid4().hex[:8]}.{fmt}"
             kind = "json" if fmt in JSON_FORMATS else "pyarrow"
-            results[_peer_name(fmt)] = {"format": fmt, **run_child(__file__, kind, str(out), str(copy), fmt)}
-            copy.unlink()
-        out.unlink()
+            results[_peer_name(fmt)] = _measured(fmt, kind, str(out), str(copy), fmt)
+            copy.unlink(missing_ok=True)
+        out.unlink(missing_ok=True)
     return results
 
 
+def _measured(fmt: str, kind: str, *args: str) -> dict[str, Any]:
+    """One measurement's figures; or, when its child failed (a PostgreSQL connection another client ended, a
+    full disk), what went wrong, so the other measurements of the run are still shown."""
+    try:
+        return {"format": fmt, **run_child(__file__, kind, *args)}
+    except SystemExit as exc:
+        print(exc, file=sys.stderr)
+        return {"format": fmt, "error": str(exc).strip().splitlines()[-1]}
+
+
 def _fmt_row(name: str, r: dict[str, Any], peer: dict[str, Any] | None) -> str:
+    if "error" in r:
+        return f"  {name:<36} failed: {r['error'][:200]}"
+    if peer is not None and "error" in peer:
+        peer = None
     rate = r["rows"] / r["seconds"] if r["seconds"] else float("inf")
     ratio = "" if peer is None or not peer["seconds"] else f"{r['seconds'] / peer['seconds']:8.1f} x"
     return (f"  {name:<36} {r['seconds']:8.2f} s {r['cpu']:8.2f} s {rate:>10,.0f} {r['peak_mb']:7.0f} MB "
@@ -219,11 +232,16 @@ def main(argv: list[str] | None = None) -> int:
                 pg_home = work / f"home_{schema}"
                 builds["PostgreSQL"] = run_child(__file__, "build", str(path), str(pg_home), url)
                 results.update(_exports(pg_home, formats, work, "PostgreSQL", peers=False))
+            except SystemExit as exc:  # the SQLite figures are still worth showing
+                print(exc, file=sys.stderr)
             finally:
                 import psycopg
 
-                with psycopg.connect(args.postgres, autocommit=True) as conn:
-                    conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+                try:
+                    with psycopg.connect(args.postgres, autocommit=True) as conn:
+                        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+                except psycopg.Error as exc:  # unreachable: nothing was made there, or say what to drop
+                    print(f"could not drop schema {schema}: {exc}", file=sys.stderr)
     finally:
         if work_ctx is not None:
             work_ctx.cleanup()
@@ -241,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
         peer = results.get(_peer_name(r["format"])) if name.startswith("sarhad") else None
         print(_fmt_row(name, r, peer))
     for name, r in results.items():
-        if not name.startswith("sarhad"):
+        if not name.startswith("sarhad") or "error" in r:
             continue
         store = "PostgreSQL" if name.endswith("(PostgreSQL)") else "SQLite"
         stored = builds[store]["stored"]
