@@ -7,7 +7,8 @@ Routes (added to the dashboard's, :func:`sarhad.web.dashboard.api_routes`):
   those whose parties disagree only; clusters with a disagreement first, then newest first; ``limit`` (1..200)
   and ``offset`` page them. ``reconciled`` is false when ``sarhad reconcile`` has not run on the node.
 * ``GET /api/dashboard/clusters/{id}``: one cluster (a cluster id, or the id of one of its incidents): each
-  member's version, each party's figures, the joint figures, the flags in words, the analyst decisions.
+  member's version, each party's figures, the joint figures, the flags in words, the analyst decisions (each
+  record they name by its source, ``names``).
 
 The read rule: a principal sees a cluster's members it may read (TLP, and a TLP:RED record's named recipients,
 as for the incidents), and the figures, flags and words are computed from those members alone
@@ -33,7 +34,14 @@ from sarhad.model.codes import TLP_LEVELS
 from sarhad.model.incident import Incident
 from sarhad.reconcile.joint import JointView, cluster_date, joint_view
 from sarhad.reconcile.record import Record
-from sarhad.reconcile.store import AUDIENCES, DISAGREE_FLAGS, cluster_of, decisions_about, representative
+from sarhad.reconcile.store import (
+    AUDIENCES,
+    DISAGREE_FLAGS,
+    cluster_of,
+    decisions_about,
+    record_names,
+    representative,
+)
 from sarhad.web.auth import Principal, beyond_levels_clause
 from sarhad.web.context import Context, FieldError, naming_the_field, principal_of
 
@@ -295,7 +303,8 @@ async def cluster(request: Request) -> Response:
 
 
 def _decisions(ctx: Context, principal: Principal, members: Sequence[str]) -> list[dict[str, Any]]:
-    """The analyst decisions about ``members`` that the principal may read, naming only records it may read."""
+    """The analyst decisions about ``members`` that the principal may read, naming only records it may read, each
+    with ``names``: the id of each record it names → its reporter and source id."""
     found = decisions_about(ctx.db, ctx.party, members)
     if not found:
         return []
@@ -309,11 +318,16 @@ def _decisions(ctx: Context, principal: Principal, members: Sequence[str]) -> li
     marks = ", ".join("?" * len(named))
     visible = {str(r[0]) for r in ctx.db.fetchall(f"SELECT id FROM incidents WHERE id IN ({marks}) AND {readable}",
                                                   [*named, *read_params])}  # fmt: skip
-    return [
-        {**d, "records": [r for r in d["records"] if r in visible], "kept": [r for r in d["kept"] if r in visible]}
-        for d in found
-        if d["id"] in shown
-    ]
+    names = record_names(ctx.db, sorted(visible))
+    out = []
+    for d in found:
+        if d["id"] not in shown:
+            continue
+        records, kept = [r for r in d["records"] if r in visible], [r for r in d["kept"] if r in visible]
+        # each record named by its source ("PK PK-77"), as `sarhad clusters show` names it: a record moved out of
+        # the cluster is in none of its members, and its id alone tells a reader nothing
+        out.append({**d, "records": records, "kept": kept, "names": {r: names[r] for r in (*records, *kept)}})
+    return out
 
 
 def _json(value: Any) -> Response:

@@ -16,6 +16,7 @@ from sarhad.model.incident import Incident
 from sarhad.node import Node
 from sarhad.reconcile.store import reconcile
 from sarhad.web.auth import create_token
+from tests.conftest import run_cli
 from tests.reconcile.helpers import report
 from tests.web.conftest import serving
 
@@ -192,3 +193,23 @@ def test_pages_merge_the_clusters_each_principal_reads_whole_with_the_others(api
 
 def _negated(day: str) -> tuple[int, ...]:
     return tuple(-ord(ch) for ch in day)
+
+
+def test_a_decision_names_the_records_it_moved_out_by_their_source(
+    api: Api, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The dashboard shows a split as "split IR IR-1 from PK PK-1, ACLED AC-1", as `sarhad clusters show` does: the
+    record moved out is in none of the cluster's members, so the API names each record a decision names, those
+    the principal may read only."""
+    reconcile(api.node.db, "PK")
+    pk, ir, acled = (i.id for i in QUETTA)
+    code, _, err = run_cli(capsys, "--home", str(api.node.settings.home), "clusters", "split", pk, ir)
+    assert code == 0, err  # marked RED, as ACLED's report that stays: for PK's principals alone
+    [split] = api.get("root", f"/api/dashboard/clusters/{pk}").json()["decisions"]
+    assert (split["decision"], split["records"], sorted(split["kept"])) == ("split", [ir], sorted([pk, acled]))
+    assert split["names"] == {ir: "IR IR-1", pk: "PK PK-1", acled: "ACLED AC-1"}
+    # ana may not read ACLED's RED report: the decision names the records she reads, and no other
+    answer = api.get("ana", f"/api/dashboard/clusters/{pk}")
+    [seen] = answer.json()["decisions"]
+    assert (seen["records"], seen["kept"], seen["names"]) == ([ir], [pk], {ir: "IR IR-1", pk: "PK PK-1"})
+    assert "AC-1" not in answer.text and acled not in answer.text

@@ -607,7 +607,13 @@
     }).join("");
     const flags = c.flag_details.length ? `<ul class="diff">${c.flag_details.map((f) => `<li><b>${esc(FLAG_WORDS[f.flag] || f.flag)}:</b> ${esc(f.detail)}</li>`).join("")}</ul>`
       : `<p class="agree">The sources agree.</p>`;
-    const decisions = c.decisions.length ? `<p><b>Analyst decisions:</b> ${c.decisions.map((d) => esc(`${d.created.slice(0, 10)} ${d.party} ${d.decision}${d.note ? ` "${d.note}"` : ""}${d.applied ? "" : " (not applied here)"}`)).join("; ")}</p>` : "";
+    // A decision names its records by their source ("PK PK-77"), as 'sarhad clusters show' does: a record it moved
+    // out of the cluster is not among the members above. Only the records this user may read are given.
+    const named = (d, ids) => ids.map((i) => (d.names || {})[i] || i).join(", ");
+    const decided = (d) => d.decision === "split"
+      ? `split${d.records.length ? ` ${named(d, d.records)}` : ""}${d.kept.length ? ` from ${named(d, d.kept)}` : ""}`
+      : `${d.decision}${d.records.length ? ` ${named(d, d.records)} as one incident` : ""}`;
+    const decisions = c.decisions.length ? `<p data-testid="cluster-decisions"><b>Analyst decisions:</b> ${c.decisions.map((d) => esc(`${d.created.slice(0, 10)} ${d.party} ${decided(d)}${d.note ? ` "${d.note}"` : ""}${d.applied ? "" : " (not applied here)"}`)).join("; ")}</p>` : "";
     $("#detail").innerHTML = `<h3>Joint picture</h3><p class="muted">${clusterDate(c)} · ${esc([c.place, c.admin1, c.country].filter(Boolean).join(", "))}</p>` +
       `<p><b>Killed, jointly:</b> ${esc(range(c.killed.low, c.killed.best, c.killed.high))} <span class="muted">(${esc(killedByParty(c))}${esc(reportsGiving(c.records))})</span></p>` +
       `<table data-testid="cluster-members"><thead><tr><th>Source</th><th>Date</th><th>Place</th><th>Perpetrator</th><th class="num">Killed</th></tr></thead><tbody>${rows}</tbody></table>` +
