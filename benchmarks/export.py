@@ -26,6 +26,9 @@ The peer, measured in the same run on the file the SQLite export wrote, writes t
   this is what the formatting itself costs, with the whole document in memory and no query, no parsing of
   stored objects and no conversion.
 
+For the CSV formats it also shows Python's ``csv.writer`` writing the same rows (held in a list), which is what
+sarhad's CSV exporters write with: the part of their time that is writing, not reading and converting.
+
 A peer holds all its rows in memory (its peak RSS says how much); sarhad's exports stream. The ratio is sarhad's
 wall time over the peer's: no goal is set for exports, so none is checked. This is a benchmark, not a test: it
 exits 0 whatever the figures.
@@ -117,6 +120,22 @@ def child_pyarrow(path: Path, out: Path) -> dict[str, Any]:
             "file_bytes": out.stat().st_size}  # fmt: skip
 
 
+def child_csv_writer(path: Path, out: Path) -> dict[str, Any]:
+    """Python's ``csv.writer`` writing the rows of the CSV file at ``path`` (read untimed into a list) to ``out``:
+    what the writing alone costs sarhad's exporters, which use it."""
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    base = peak_mb()
+    used, start = cpu(), time.perf_counter()
+    with out.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    seconds = time.perf_counter() - start
+    return {"rows": len(rows) - 1, "seconds": seconds, "cpu": cpu() - used, "peak_mb": peak_mb(), "base_mb": base,
+            "file_bytes": out.stat().st_size}  # fmt: skip
+
+
 def child_json(path: Path, out: Path, fmt: str) -> dict[str, Any]:
     """``json.dumps`` of the document at ``path`` (read untimed) written to ``out``: a bundle as sarhad writes it
     (``indent=1``), a GeoJSON collection on one line."""
@@ -154,6 +173,9 @@ def _exports(home: Path, formats: list[str], work: Path, store: str, *, peers: b
             kind = "json" if fmt in JSON_FORMATS else "pyarrow"
             results[_peer_name(fmt)] = _measured(fmt, kind, str(out), str(copy), fmt)
             copy.unlink(missing_ok=True)
+            if kind == "pyarrow":
+                results[f"csv.writer, Python ({fmt})"] = _measured(fmt, "csv-writer", str(out), str(copy))
+                copy.unlink(missing_ok=True)
         out.unlink(missing_ok=True)
     return results
 
@@ -199,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
             result = child_export(Path(rest[0]), rest[1], Path(rest[2]))
         elif kind == "pyarrow":
             result = child_pyarrow(Path(rest[0]), Path(rest[1]))
+        elif kind == "csv-writer":
+            result = child_csv_writer(Path(rest[0]), Path(rest[1]))
         else:
             result = child_json(Path(rest[0]), Path(rest[1]), rest[2])
         print(json.dumps(result))
