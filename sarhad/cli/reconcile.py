@@ -1,8 +1,10 @@
-"""Commands for reconciliation: ``reconcile`` and the ``clusters`` group (list, show, confirm, split, merge)."""
+"""Commands for reconciliation: ``reconcile`` and the ``clusters`` group (list, show, export, confirm, split,
+merge)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -26,7 +28,7 @@ _TLP = typer.Option(
     None,
     "--tlp",
     help="TLP of the published decision, no less strict than any record it names"
-    " [default: the strictest marking among those records, at least GREEN].",
+    " (by default the strictest marking among those records, at least GREEN).",
     show_default=False,
 )
 _RECORDS = typer.Argument(..., help="The incident ids to move out into a cluster of their own.")
@@ -116,6 +118,36 @@ def list_cmd(
         empty=empty,
         summary=counted(len(rows), "cluster"),
     )
+
+
+def export_cmd(
+    ctx: typer.Context,
+    out: Path = typer.Option(..., "--out", help="The file to write (replaced only once it is complete)."),
+    fmt: str = typer.Option("csv", "--format", help="csv (one line a cluster) or json."),
+    json_out: bool = _JSON,
+) -> None:
+    """Write every cluster to a file: date, place, reports, joint and each source's killed and wounded, flags."""
+    from sarhad.output_file import replacing
+    from sarhad.reconcile.export import CLUSTER_EXPORT_FORMATS, export_clusters
+
+    if fmt not in CLUSTER_EXPORT_FORMATS:  # refused before --out is touched
+        raise InvalidInput(f"--format {fmt!r}: expected one of {', '.join(CLUSTER_EXPORT_FORMATS)}")
+    db = state(ctx).node().db
+    with replacing(out) as part:  # a failed export leaves an earlier file at --out as it was
+        rows = export_clusters(db, fmt, part)
+    marked = sum(1 for r in rows if r["tlp"] != "CLEAR")
+    notes = []
+    if marked:
+        notes.append(
+            f"the figures of reports marked above TLP:CLEAR are in {counted(marked, 'cluster')} (the tlp column"
+            " gives each cluster's strictest marking): handle the file at that level"
+        )
+    if json_out:
+        print_json({"format": fmt, "file": str(out), "clusters": len(rows), "notes": notes})
+        return
+    console.print(f"exported {counted(len(rows), 'cluster')} as {fmt} to {out}", highlight=False, markup=False)
+    for note in notes:
+        err_console.print(f"note: {note}", highlight=False, markup=False)
 
 
 def _cell(value: Any) -> str:
@@ -337,6 +369,7 @@ def register(app: typer.Typer) -> None:
     app.command("reconcile")(reconcile_cmd)
     clusters_app.command("list")(list_cmd)
     clusters_app.command("show")(show_cmd)
+    clusters_app.command("export")(export_cmd)
     clusters_app.command("confirm")(confirm_cmd)
     clusters_app.command("split")(split_cmd)
     clusters_app.command("merge")(merge_cmd)
