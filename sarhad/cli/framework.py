@@ -29,6 +29,13 @@ _PARTY = typer.Option(
 )
 _EVIDENCE = typer.Option(None, "--evidence", help="An evidence id or code (repeat for several).")
 _QUARTER = typer.Option(..., "--quarter", help="The quarter, e.g. 2026Q1.")
+_LEVELS = "CLEAR (the parliamentary monitors read it), GREEN, AMBER, AMBER+STRICT or RED"
+
+
+def _tlp(default: str) -> Any:
+    """The ``--tlp`` option of a command that publishes a framework record: one wording for all of them. The
+    library checks the value (``sarhad.framework._write.tlp_label``): one that is not a TLP level is refused."""
+    return typer.Option(None, "--tlp", help=f"TLP marking: {_LEVELS} (default {default}).")
 
 
 def _done(json_out: bool, result: dict[str, Any], line: str) -> None:
@@ -43,13 +50,13 @@ def _done(json_out: bool, result: dict[str, Any], line: str) -> None:
 def framework_init(
     ctx: typer.Context,
     template: str = typer.Option("pk-ir-2025", "--template", help="The founding framework to load."),
-    tlp: str = typer.Option("CLEAR", "--tlp", help="TLP marking of the framework's records."),
+    tlp: str = _tlp("CLEAR: the framework's records are for everyone"),
     json_out: bool = _JSON,
 ) -> None:
     """Load a founding framework: commitments C-01…, milestones, indicators and their sources."""
     from sarhad.framework.ops import init_template
 
-    out = init_template(state(ctx).node(), template, tlp=tlp)
+    out = init_template(state(ctx).node(), template, tlp=tlp or "CLEAR")
     _done(
         json_out,
         out,
@@ -227,7 +234,7 @@ def assess_cmd(
     ),
     confidence: str = typer.Option(None, "--confidence", help="on-track, at-risk or off-track."),
     next_step: str = typer.Option(None, "--next-step", help="The next step, its owner and date."),
-    tlp: str = typer.Option(None, "--tlp", help="TLP marking (default GREEN; RED for drafts)."),
+    tlp: str = _tlp("GREEN; RED for drafts"),
     json_out: bool = _JSON,
 ) -> None:
     """Record an assessment of a commitment for a quarter (as the node's party unless --party)."""
@@ -269,7 +276,7 @@ def evidence_add(
     party: str = _PARTY,
     language: str = typer.Option(None, "--language", help="Language code, e.g. en, ur, fa."),
     sha256: str = typer.Option(None, "--sha256", help="The expected SHA-256 (checked for a file; stored for a link)."),
-    tlp: str = typer.Option("GREEN", "--tlp", help="TLP marking."),
+    tlp: str = _tlp("GREEN"),
     json_out: bool = _JSON,
 ) -> None:
     """Add evidence; prints its id (use it with --evidence)."""
@@ -284,7 +291,7 @@ def evidence_add(
         party=party,
         language=language,
         sha256=sha256,
-        tlp=tlp,
+        tlp=tlp or "GREEN",
     )
     if json_out:
         print_json(out)
@@ -376,13 +383,22 @@ def indicator_record(
     source: str = typer.Option(None, "--source", help="Where the value comes from."),
     evidence: list[str] = _EVIDENCE,
     party: str = _PARTY,
+    tlp: str = _tlp("GREEN"),
     json_out: bool = _JSON,
 ) -> None:
     """Record a party's actual value of an indicator for a quarter."""
     from sarhad.framework.ops import record_indicator
 
     out = record_indicator(
-        state(ctx).node(), indicator, quarter, value, party=party, comment=comment, source=source, evidence=evidence
+        state(ctx).node(),
+        indicator,
+        quarter,
+        value,
+        party=party,
+        comment=comment,
+        source=source,
+        evidence=evidence,
+        tlp=tlp or "GREEN",
     )
     given = "(no value)" if out["value"] is None else _number(out["value"])
     _done(json_out, out, f"{out['party']} {out['indicator']} {out['quarter']} = {given}")
@@ -515,6 +531,7 @@ def dispute_open(
     party: str = _PARTY,
     level: str = typer.Option("technical", "--level", help="technical, joint-committee or ministerial."),
     reply_days: int = typer.Option(30, "--reply-days", help="Days the other party has to reply."),
+    tlp: str = _tlp("GREEN; its replies and updates keep it"),
     json_out: bool = _JSON,
 ) -> None:
     """Open a dispute; prints its code."""
@@ -531,6 +548,7 @@ def dispute_open(
         party=party,
         level=level,
         reply_days=reply_days,
+        tlp=tlp or "GREEN",
     )
     if json_out:
         print_json(out)
@@ -545,12 +563,13 @@ def dispute_reply(
     position: str = typer.Option(..., "--position", help="This party's position."),
     evidence: list[str] = _EVIDENCE,
     party: str = _PARTY,
+    tlp: str = _tlp("the dispute's own, the only one accepted"),
     json_out: bool = _JSON,
 ) -> None:
-    """Record a party's position (its reply) in a dispute."""
+    """Record a party's position (its reply) in a dispute, marked as the dispute is."""
     from sarhad.framework.ops import reply_dispute
 
-    out = reply_dispute(state(ctx).node(), code, position, evidence=evidence, party=party)
+    out = reply_dispute(state(ctx).node(), code, position, evidence=evidence, party=party, tlp=tlp)
     _done(json_out, out, f"{out['code']}: {out['status']}; positions of {', '.join(out['positions'])}")
 
 
@@ -563,12 +582,13 @@ def dispute_update(
     ),
     level: str = typer.Option(None, "--level", help="Escalate: technical, joint-committee, ministerial."),
     note: str = typer.Option(None, "--note", help="The outcome, or why it moved."),
+    tlp: str = _tlp("the dispute's own, the only one accepted"),
     json_out: bool = _JSON,
 ) -> None:
-    """Escalate a dispute or record its outcome."""
+    """Escalate a dispute or record its outcome, marked as the dispute is."""
     from sarhad.framework.ops import update_dispute
 
-    out = update_dispute(state(ctx).node(), code, status=status, level=level, note=note)
+    out = update_dispute(state(ctx).node(), code, status=status, level=level, note=note, tlp=tlp)
     _done(json_out, out, f"{out['code']}: {out['status']} at {out['level']} level")
 
 
@@ -644,12 +664,15 @@ def recommend_add(
     owner: str = typer.Option(None, "--owner", help="Who should act."),
     due: str = typer.Option(None, "--due", help="By when (YYYY-MM-DD or quarter)."),
     commitment: str = typer.Option(None, "--commitment", help="The commitment it concerns."),
+    tlp: str = _tlp("GREEN; its follow-ups keep it"),
     json_out: bool = _JSON,
 ) -> None:
     """Record a recommendation (reported, then followed up next quarter)."""
     from sarhad.framework.ops import add_recommendation
 
-    out = add_recommendation(state(ctx).node(), quarter, text, owner=owner, due=due, commitment=commitment)
+    out = add_recommendation(
+        state(ctx).node(), quarter, text, owner=owner, due=due, commitment=commitment, tlp=tlp or "GREEN"
+    )
     if json_out:
         print_json(out)
     else:
@@ -662,12 +685,13 @@ def recommend_update(
     code: str = typer.Argument(..., metavar="RECOMMENDATION_ID"),
     status: str = typer.Option(..., "--status", help="open, in-progress, implemented or not-accepted."),
     note: str = typer.Option(None, "--note"),
+    tlp: str = _tlp("the recommendation's own, the only one accepted"),
     json_out: bool = _JSON,
 ) -> None:
-    """Record the follow-up of a recommendation."""
+    """Record the follow-up of a recommendation, marked as the recommendation is."""
     from sarhad.framework.ops import update_recommendation
 
-    out = update_recommendation(state(ctx).node(), code, status, note=note)
+    out = update_recommendation(state(ctx).node(), code, status, note=note, tlp=tlp)
     _done(json_out, out, f"{out['code']}: {out['status']}")
 
 

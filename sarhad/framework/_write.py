@@ -12,6 +12,8 @@ from sarhad.errors import InvalidInput
 from sarhad.framework.model import JOINT
 from sarhad.framework.quarter import Quarter, utc_today
 from sarhad.framework.store import FrameworkData, current_body, index_stored
+from sarhad.model.codes import TLP_LEVELS
+from sarhad.store.current import current
 
 if TYPE_CHECKING:
     from sarhad.node import Node
@@ -20,6 +22,7 @@ __all__ = [
     "current_version",
     "date_or_quarter_end",
     "framework_quarter",
+    "kept_marking",
     "now_stamp",
     "publish",
     "require_started",
@@ -45,8 +48,49 @@ def publish(node: Node, objects: list[tuple[dict[str, Any], str]]) -> list[str |
 
 
 def tlp_label(tlp: str) -> str:
-    """A TLP label as given (``green``, `` Clear``) in the form stored (``GREEN``, ``CLEAR``)."""
-    return tlp.strip().upper()
+    """A TLP label as given (``green``, `` Clear``, ``TLP:AMBER``) in the form stored (``GREEN``, ``CLEAR``,
+    ``AMBER``).
+
+    Raises InvalidInput when it is not a TLP 2.0 level, before anything is written.
+    """
+    level = tlp.strip().upper().removeprefix("TLP:")
+    if level not in TLP_LEVELS:
+        raise InvalidInput(f"TLP {tlp!r} is not one of {', '.join(TLP_LEVELS)}")
+    return level
+
+
+def kept_marking(node: Node, record: dict[str, Any], tlp: str | None, name: str, change: str) -> str:
+    """The TLP a new version of ``record`` (a dispute or a recommendation: both parties write into it) is
+    published with: that of its current version, GREEN when this node holds none. ``name`` names the record in
+    the errors (``dispute D-2025Q4-PK1``), ``change`` the new version (``a reply``).
+
+    A ``tlp`` given must be that marking. A less strict one would lay the record open to readers its marking
+    leaves out; a stricter one would take the whole record, the other party's entries included, from those who
+    read it (a reply marked RED would silence a dispute opened TLP:CLEAR for the parliamentary monitors), and on
+    the other party's node the version it may not read would supersede the record. What may not be read at the
+    record's marking goes into evidence marked stricter, which the record cites and the views show as withheld.
+
+    Raises InvalidInput, before anything is published, for a ``tlp`` that is not a TLP level or not the marking.
+    """
+    row = node.db.fetchone(f"SELECT o.tlp FROM objects o WHERE o.id = ? AND {current('o')}", (record["id"],))
+    marking = "GREEN" if row is None else str(row[0])
+    if tlp is None:
+        return marking
+    asked = tlp_label(tlp)
+    if TLP_LEVELS.index(asked) < TLP_LEVELS.index(marking):
+        raise InvalidInput(
+            f"{name} is marked TLP:{marking}: {change} marked TLP:{asked} would lay it open to those who may read"
+            f" TLP:{asked}; nothing was published. {change[0].upper()}{change[1:]} keeps the record's marking:"
+            f" give --tlp {marking} or leave --tlp out"
+        )
+    if asked != marking:
+        raise InvalidInput(
+            f"{name} is marked TLP:{marking}: {change} marked TLP:{asked} would take all of it, the other party's"
+            f" entries included, from those who may read TLP:{marking}; nothing was published."
+            f" {change[0].upper()}{change[1:]} keeps the record's marking: give --tlp {marking} or leave --tlp out,"
+            f" and put what may not be read at TLP:{marking} in evidence marked TLP:{asked}"
+        )
+    return marking
 
 
 def resolve_party(data: FrameworkData, node: Node, party: str | None, *, joint: bool = False) -> str:

@@ -8,12 +8,18 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sarhad.errors import InvalidInput, NotFound
-from sarhad.framework._write import framework_quarter, publish, require_started, resolve_party, tlp_label
+from sarhad.framework._write import (
+    framework_quarter,
+    kept_marking,
+    publish,
+    require_started,
+    resolve_party,
+    tlp_label,
+)
 from sarhad.framework.evidence import resolve_evidence
 from sarhad.framework.model import DISPUTE_LEVELS, DISPUTE_STATUSES, stix_object
 from sarhad.framework.quarter import utc_today
 from sarhad.framework.store import FrameworkData, load
-from sarhad.store.current import current
 
 if TYPE_CHECKING:
     from sarhad.node import Node
@@ -26,14 +32,6 @@ def _dispute(data: FrameworkData, code: str) -> dict[str, Any]:
         if d["code"].upper() == code.strip().upper() or d["id"] == code.strip():
             return dict(d)
     raise NotFound(f"no dispute {code!r} (known: {', '.join(d['code'] for d in data.disputes) or 'none'})")
-
-
-def _marking(node: Node, d: dict[str, Any]) -> str:
-    """The TLP a new version of dispute ``d`` keeps: that of its current version. A reply or an update neither
-    lays a dispute marked AMBER or RED open to the community nor takes one marked CLEAR (for the parliamentary
-    monitors) from those who read it."""
-    row = node.db.fetchone(f"SELECT o.tlp FROM objects o WHERE o.id = ? AND {current('o')}", (d["id"],))
-    return "GREEN" if row is None else str(row[0])
 
 
 def open_dispute(
@@ -58,6 +56,7 @@ def open_dispute(
     InvalidInput (for an indicator of another commitment or a quarter that has not started by ``today``, among
     others) or NotFound.
     """
+    marking = tlp_label(tlp)
     data = load(node.db)
     c = data.commitment(commitment)
     q = framework_quarter(data, quarter)
@@ -86,7 +85,7 @@ def open_dispute(
         "dispute",
         (data.code, code),
         node.settings.party,
-        tlp_label(tlp),
+        marking,
         framework=data.code,
         code=code,
         subject={
@@ -105,7 +104,7 @@ def open_dispute(
         history=[{"on": day.isoformat(), "by": raised_by, "event": f"opened at {level} level"}],
         recorded_by=node.settings.party,
     )
-    publish(node, [(stix, tlp_label(tlp))])
+    publish(node, [(stix, marking)])
     return {
         "id": stix["id"],
         "code": code,
@@ -126,20 +125,27 @@ def reply_dispute(
     evidence: list[str] | None = None,
     party: str | None = None,
     today: date | None = None,
+    tlp: str | None = None,
 ) -> dict[str, Any]:
-    """Record a party's position in a dispute (its reply, or a revised position). Raises NotFound."""
+    """Record a party's position in a dispute (its reply, or a revised position).
+
+    The new version keeps the dispute's marking (:func:`~sarhad.framework._write.kept_marking`): ``tlp``, when
+    given, must be it. Raises InvalidInput for an empty position or a ``tlp`` other than the dispute's marking
+    (nothing is published), NotFound for an unknown dispute or evidence.
+    """
     data = load(node.db)
     d = _dispute(data, code)
     who = resolve_party(data, node, party)
     if not position.strip():
         raise InvalidInput("a reply needs a --position")
     refs = resolve_evidence(node, evidence)
+    marking = kept_marking(node, d, tlp, f"dispute {d['code']}", "a reply")
     day = (today or utc_today()).isoformat()
     d["positions"] = {**d.get("positions", {}), who: {"text": position.strip(), "evidence_refs": refs, "on": day}}
     if d["status"] == "open":
         d["status"] = "under-review"
     d["history"] = [*d.get("history", []), {"on": day, "by": who, "event": "position recorded"}]
-    publish(node, [(d, _marking(node, d))])
+    publish(node, [(d, marking)])
     return {"code": d["code"], "status": d["status"], "positions": sorted(d["positions"])}
 
 
@@ -151,13 +157,16 @@ def update_dispute(
     level: str | None = None,
     note: str | None = None,
     today: date | None = None,
+    tlp: str | None = None,
 ) -> dict[str, Any]:
     """Escalate a dispute or record its outcome (resolved-agreed or resolved-disagreement-noted).
 
     The outcome is the one of the history entry that resolves it: ``resolved_on`` is its day (``today``, the UTC
     date by default) and ``resolution`` its ``note`` (none without one); a dispute given a status that is not
-    resolved has neither. A ``note`` alone is recorded in the history and leaves the outcome as it is. Raises
-    InvalidInput for an unknown status or level, or nothing to change; NotFound for an unknown dispute.
+    resolved has neither. A ``note`` alone is recorded in the history and leaves the outcome as it is. The new
+    version keeps the dispute's marking (:func:`~sarhad.framework._write.kept_marking`): ``tlp``, when given, must
+    be it. Raises InvalidInput for an unknown status or level, nothing to change, or a ``tlp`` other than the
+    dispute's marking (nothing is published); NotFound for an unknown dispute.
     """
     data = load(node.db)
     d = _dispute(data, code)
@@ -184,6 +193,7 @@ def update_dispute(
         d["resolution"] = note if resolved else None
     if not events and not note:
         raise InvalidInput("nothing to change: give --status, --level or --note")
+    marking = kept_marking(node, d, tlp, f"dispute {d['code']}", "an update")
     if note:
         events.append(note)
     d = {k: v for k, v in d.items() if v is not None}
@@ -192,5 +202,5 @@ def update_dispute(
     said = {"level": level, "status": status, "note": note or None}
     entry = {"on": day, "by": node.settings.party, "event": "; ".join(events)}
     d["history"] = [*d.get("history", []), {**entry, **{k: v for k, v in said.items() if v is not None}}]
-    publish(node, [(d, _marking(node, d))])
+    publish(node, [(d, marking)])
     return {"code": d["code"], "status": d["status"], "level": d["level"]}

@@ -1,4 +1,9 @@
-"""Recommendations: the committees' recommendations for the next quarter, and their follow-up in later reports."""
+"""Recommendations: the committees' recommendations for the next quarter, and their follow-up in later reports.
+
+A recommendation is marked TLP:GREEN unless its author gives another marking: TLP:CLEAR for one the committees
+publish for the parliamentary monitors, who read TLP:CLEAR only. Its follow-up keeps its marking, as a dispute's
+reply does (:func:`~sarhad.framework._write.kept_marking`): both parties write into it.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,14 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from sarhad.errors import InvalidInput, NotFound
-from sarhad.framework._write import date_or_quarter_end, framework_quarter, publish, require_started
+from sarhad.framework._write import (
+    date_or_quarter_end,
+    framework_quarter,
+    kept_marking,
+    publish,
+    require_started,
+    tlp_label,
+)
 from sarhad.framework.model import RECOMMENDATION_STATUSES, stix_object
 from sarhad.framework.quarter import utc_today
 from sarhad.framework.store import load
@@ -26,12 +38,15 @@ def add_recommendation(
     due: str | None = None,
     commitment: str | None = None,
     today: date | None = None,
+    tlp: str = "GREEN",
 ) -> dict[str, Any]:
     """Record a recommendation of the committees for the next quarter (followed up in later reports).
 
-    ``quarter`` is the one it is made in. Raises InvalidInput for a bad quarter (or one that has not started by
-    ``today``, the UTC date by default) or an empty text, NotFound for an unknown commitment.
+    ``quarter`` is the one it is made in; ``tlp`` its marking (CLEAR for the parliamentary monitors). Raises
+    InvalidInput for a bad quarter (or one that has not started by ``today``, the UTC date by default), an empty
+    text or a ``tlp`` that is not a TLP level; NotFound for an unknown commitment.
     """
+    marking = tlp_label(tlp)
     data = load(node.db)
     q = framework_quarter(data, quarter)
     require_started(q, "a recommendation", today)
@@ -44,7 +59,7 @@ def add_recommendation(
         "recommendation",
         (data.code, code),
         node.settings.party,
-        "GREEN",
+        marking,
         framework=data.code,
         code=code,
         quarter=str(q),
@@ -55,15 +70,26 @@ def add_recommendation(
         status="open",
         history=[],
     )
-    publish(node, [(stix, "GREEN")])
+    publish(node, [(stix, marking)])
     return {"id": stix["id"], "code": code, "quarter": str(q), "status": "open"}
 
 
 def update_recommendation(
-    node: Node, code: str, status: str, *, note: str | None = None, today: date | None = None
+    node: Node,
+    code: str,
+    status: str,
+    *,
+    note: str | None = None,
+    today: date | None = None,
+    tlp: str | None = None,
 ) -> dict[str, Any]:
     """Record the follow-up of a recommendation: in-progress, implemented or not-accepted, on ``today`` (the UTC
-    date by default)."""
+    date by default).
+
+    The new version keeps the recommendation's marking (:func:`~sarhad.framework._write.kept_marking`): ``tlp``,
+    when given, must be it. Raises NotFound for an unknown recommendation; InvalidInput for an unknown status or a
+    ``tlp`` other than its marking (nothing is published).
+    """
     data = load(node.db)
     found = [r for r in data.recommendations if r["code"].upper() == code.strip().upper()]
     if not found:
@@ -71,6 +97,7 @@ def update_recommendation(
     if status not in RECOMMENDATION_STATUSES:
         raise InvalidInput(f"recommendation status {status!r} is not one of {', '.join(RECOMMENDATION_STATUSES)}")
     r = dict(found[0])
+    marking = kept_marking(node, r, tlp, f"recommendation {r['code']}", "a follow-up")
     r["status"] = status
     r["history"] = [
         *r.get("history", []),
@@ -81,5 +108,5 @@ def update_recommendation(
             **({"note": note} if note else {}),
         },
     ]
-    publish(node, [(r, "GREEN")])
+    publish(node, [(r, marking)])
     return {"code": r["code"], "status": status}

@@ -1,0 +1,138 @@
+"""Every framework command that publishes a record takes ``--tlp``: a party can mark an indicator value, a dispute
+or a recommendation TLP:CLEAR for the parliamentary monitors (who read TLP:CLEAR alone) from the command line, a
+value that is not a TLP level is refused, and a dispute's reply or update (a recommendation's follow-up) keeps the
+record's marking: a ``--tlp`` other than it is refused and nothing is published."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sarhad.framework import ops
+from sarhad.framework.report import Readable, build_context
+from sarhad.framework.store import load
+from sarhad.node import Node
+from sarhad.web.auth import Principal
+from sarhad.web.context import Context
+from tests.conftest import run_cli
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def fw_home(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Node]:
+    """A PK node holding the founding framework, once on SQLite and once on PostgreSQL, for the CLI."""
+    url = None if request.param == "sqlite" else request.getfixturevalue("pg_schema_url")
+    n = Node.init(tmp_path / "pk", "PK", database_url=url)
+    ops.init_template(n, "pk-ir-2025")
+    yield n
+    n.close()
+
+
+def _run(capsys: pytest.CaptureFixture[str], node: Node, *args: str) -> tuple[int, str, str]:
+    code, out, err = run_cli(capsys, "--home", str(node.settings.home), *args)
+    return code, out.strip(), " ".join(err.split())
+
+
+def _markings(node: Node, object_id: str) -> list[str]:
+    return [str(r[0]) for r in node.db.fetchall("SELECT tlp FROM objects WHERE id = ? ORDER BY modified", (object_id,))]
+
+
+def _monitor(node: Node) -> Readable:
+    ctx = Context(node)
+    principal = Principal("mp-committee", "viewer", "PARL")
+    return Readable(ctx.read_clause(principal, "o"), lambda f: ctx.incident_filters(principal, f))
+
+
+def _open_clear_dispute(capsys: pytest.CaptureFixture[str], node: Node) -> str:
+    code, out, err = _run(
+        capsys, node, "dispute", "open", "--commitment", "C-02", "--quarter", "2025Q4",
+        "--subject", "Did both committees meet?", "--position", "Both met.", "--tlp", "CLEAR",
+    )  # fmt: skip
+    assert code == 0, err
+    return out
+
+
+def test_indicator_record_and_dispute_open_publish_clear_for_the_monitors(
+    fw_home: Node, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = _run(capsys, fw_home, "indicator", "record", "I-04.1", "--quarter", "2025Q4", "--value", "2",
+                        "--tlp", "clear")  # fmt: skip
+    assert code == 0, err
+    dispute = _open_clear_dispute(capsys, fw_home)
+    monitor = _monitor(fw_home)
+    seen = load(fw_home.db, readable=monitor.objects)
+    assert [(v["indicator"], v["period"], v["value"]) for v in seen.values] == [("I-04.1", "2025Q4", 2)]
+    assert [d["code"] for d in seen.disputes] == [dispute]
+
+
+def test_a_reply_or_update_marked_otherwise_than_the_dispute_is_refused_and_publishes_nothing(
+    fw_home: Node, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dispute = _open_clear_dispute(capsys, fw_home)
+    (did,) = [d["id"] for d in load(fw_home.db).disputes]
+    code, _, err = _run(capsys, fw_home, "dispute", "reply", dispute, "--position", "One met.", "--party", "IR",
+                        "--tlp", "GREEN")  # fmt: skip
+    assert code == 1
+    assert f"dispute {dispute} is marked TLP:CLEAR: a reply marked TLP:GREEN would take all of it" in err
+    code, _, err = _run(capsys, fw_home, "dispute", "update", dispute, "--note", "to the JC", "--tlp", "RED")
+    assert code == 1 and "an update marked TLP:RED would take all of it" in err and "Traceback" not in err
+    assert _markings(fw_home, did) == ["CLEAR"]
+    code, _, err = _run(capsys, fw_home, "dispute", "reply", dispute, "--position", "One met.", "--party", "IR",
+                        "--tlp", "TLP:CLEAR")  # fmt: skip
+    assert code == 0, err
+    code, _, err = _run(capsys, fw_home, "dispute", "update", dispute, "--note", "to the JC")
+    assert code == 0, err
+    assert _markings(fw_home, did) == ["CLEAR", "CLEAR", "CLEAR"]
+
+
+def test_a_reply_less_strict_than_the_dispute_is_refused(fw_home: Node, capsys: pytest.CaptureFixture[str]) -> None:
+    code, dispute, err = _run(
+        capsys, fw_home, "dispute", "open", "--commitment", "C-08", "--quarter", "2025Q4",
+        "--subject", "Requests unanswered", "--position", "7 of 11 late.", "--tlp", "AMBER",
+    )  # fmt: skip
+    assert code == 0, err
+    code, _, err = _run(capsys, fw_home, "dispute", "reply", dispute, "--position", "All answered.", "--party", "IR",
+                        "--tlp", "CLEAR")  # fmt: skip
+    assert code == 1
+    assert (
+        f"dispute {dispute} is marked TLP:AMBER: a reply marked TLP:CLEAR would lay it open to those who may read"
+        " TLP:CLEAR; nothing was published" in err
+    )
+    (d,) = load(fw_home.db).disputes
+    assert sorted(d["positions"]) == ["PK"] and _markings(fw_home, d["id"]) == ["AMBER"]
+
+
+def test_a_clear_recommendation_reaches_the_monitors_report_and_keeps_its_marking(
+    fw_home: Node, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, rec, err = _run(capsys, fw_home, "recommend", "add", "--quarter", "2025Q4", "--text", "Meet monthly.",
+                          "--tlp", "CLEAR")  # fmt: skip
+    assert code == 0, err
+    code, _, err = _run(capsys, fw_home, "recommend", "update", rec, "--status", "in-progress", "--tlp", "GREEN")
+    assert code == 1 and f"recommendation {rec} is marked TLP:CLEAR: a follow-up marked TLP:GREEN" in err
+    code, _, err = _run(capsys, fw_home, "recommend", "update", rec, "--status", "in-progress")
+    assert code == 0, err
+    (r,) = load(fw_home.db).recommendations
+    assert _markings(fw_home, r["id"]) == ["CLEAR", "CLEAR"]
+    seen = build_context(fw_home, "2025Q4", readable=_monitor(fw_home))["recommendations"]["recorded"]
+    assert [(x["code"], x["status"]) for x in seen] == [(rec, "in-progress")]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["assess", "C-02", "--quarter", "2025Q4", "--level", "2", "--rationale", "ToR"],
+        ["indicator", "record", "I-04.1", "--quarter", "2025Q4", "--value", "2"],
+        ["dispute", "open", "--commitment", "C-02", "--quarter", "2025Q4", "--subject", "s", "--position", "p"],
+        ["recommend", "add", "--quarter", "2025Q4", "--text", "Meet monthly."],
+    ],
+)
+def test_a_tlp_that_is_not_a_level_is_refused_and_nothing_is_stored(
+    fw_home: Node, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    before = fw_home.db.fetchone("SELECT COUNT(*) FROM objects")
+    code, _, err = _run(capsys, fw_home, *command, "--tlp", "PUBLIC")
+    assert code == 1
+    assert "TLP 'PUBLIC' is not one of CLEAR, GREEN, AMBER, AMBER+STRICT, RED" in err and "Traceback" not in err
+    assert fw_home.db.fetchone("SELECT COUNT(*) FROM objects") == before
