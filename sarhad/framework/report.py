@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -24,7 +24,7 @@ from sarhad.framework.derive import CommitmentStatus, implementation_index, indi
 from sarhad.framework.model import COMPLIANCE, EFFECTIVENESS, JOINT, LEVELS
 from sarhad.framework.quarter import Quarter, utc_today
 from sarhad.framework.store import FrameworkData, load
-from sarhad.framework.withheld import withheld_records
+from sarhad.framework.withheld import unreleased_assessments, withheld_records
 from sarhad.model.incident import TLP_MARKINGS
 from sarhad.store.db import Database
 
@@ -132,20 +132,23 @@ def _cards(
     q: Quarter,
     cited: dict[str, dict[str, Any]],
     withheld: list[dict[str, Any]],
+    unreleased: Sequence[dict[str, Any]] = (),
 ) -> list[dict[str, Any]]:
     """One card per commitment. The evidence each rating cites is shown as :func:`~sarhad.framework.views.
     cited_evidence` gives it (from ``cited``, :func:`_cited`): evidence the reader may not read (or this node was
     not given) is marked withheld, not left out of the card. A party's rating whose latest version the reader may
-    not read (``withheld``, :func:`~sarhad.framework.withheld.withheld_records`) is shown as superseded, not as
-    "not assessed"."""
+    not read (``withheld``, :func:`~sarhad.framework.withheld.withheld_records`) is shown as superseded, and one
+    whose current version the reader may not read (``unreleased``, :func:`~sarhad.framework.withheld.
+    unreleased_assessments`) as assessed but not released at the reader's level: neither as "not assessed"."""
     superseded = {(w["commitment"], w["party"]): w for w in withheld if w["kind"] == "assessment"}
+    held = {(u["commitment"], u["party"]): u for u in unreleased}
     cards = []
     for c in data.commitments:
         st = cur[c["code"]]
         ratings: list[dict[str, Any]] = []
         for who in [*data.parties, JOINT]:
             a = st.joint if who == JOINT else st.by_party.get(who)
-            if a is None and who == JOINT:
+            if a is None and who == JOINT and (c["code"], JOINT) not in held:
                 continue
             ratings.append(
                 {
@@ -157,6 +160,7 @@ def _cards(
                     "effectiveness": None if a is None else a.get("effectiveness"),
                     "evidence": [] if a is None else [cited[e] for e in dict.fromkeys(a.get("evidence_refs", []))],
                     "withheld": None if a is not None else superseded.get((c["code"], who)),
+                    "unreleased": None if a is not None else held.get((c["code"], who)),
                 }
             )
         refs: dict[str, dict[str, Any]] = {}
@@ -298,6 +302,7 @@ def _recommendations(
     q: Quarter,
     disputes: list[dict[str, Any]],
     withheld: list[dict[str, Any]],
+    unreleased: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
     auto: list[str] = []
     apart = []
@@ -305,6 +310,8 @@ def _recommendations(
     # A party whose assessment was superseded by a version the reader cannot read did assess: it is asked to
     # share the current version, not to submit one.
     superseded = {(w["commitment"], w["party"]): w for w in withheld if w["kind"] == "assessment"}
+    # So did a party whose assessment is not released at the reader's level: it is asked to release it.
+    assessed = {*superseded, *((u["commitment"], u["party"]) for u in unreleased)}
     for c in data.commitments:
         st = cur[c["code"]]
         if st.state in ("divergent", "disputed") and st.joint is None:
@@ -314,7 +321,7 @@ def _recommendations(
                 apart.append(f"{c['code']} ({'; '.join([levels, *st.reasons])})")
                 continue
             # Disputed with no rating (a dispute is open): nothing to reconcile until the parties rate it.
-            missing = [p for p in data.parties if (c["code"], p) not in superseded]
+            missing = [p for p in data.parties if (c["code"], p) not in assessed]
             if missing:
                 unrated.append(
                     f"{', '.join(missing)} to submit {'their assessments' if len(missing) > 1 else 'its assessment'}"
@@ -335,9 +342,15 @@ def _recommendations(
     for c in data.commitments:
         st = cur[c["code"]]
         if st.state == "single-party":
-            missing = [p for p in data.parties if st.level(p) is None and (c["code"], p) not in superseded]
+            missing = [p for p in data.parties if st.level(p) is None and (c["code"], p) not in assessed]
             if missing:
                 auto.append(f"{', '.join(missing)} to submit its assessment of {c['code']} for {q.label}.")
+    for party in sorted({u["party"] for u in unreleased}):
+        codes = [u["commitment"] for u in unreleased if u["party"] == party]
+        auto.append(
+            f"{party} to release its {'assessments' if len(codes) > 1 else 'assessment'} of {', '.join(codes)} for"
+            f" {q.label} at the reader's level, or to say why {'they are' if len(codes) > 1 else 'it is'} withheld."
+        )
     for (code, party), w in superseded.items():
         auto.append(
             f"{party} to share its current assessment of {code} for {q.label}, which replaced the one it shared "
@@ -660,6 +673,14 @@ def build_context(
     # Shared records of the quarter whose later version this node (or the reader) may not read: counted nowhere,
     # listed beside the counts and on the cards so that a party's rating does not simply vanish.
     withheld = withheld_records(db, data, [str(q)], readable=may_read)
+    # The quarter's submitted assessments the reader may not read: said to exist (by whom, how marked), not
+    # left to read as "not assessed" (a monitor who reads TLP:CLEAR alone, of assessments marked GREEN).
+    superseded = {(w["commitment"], w["party"]) for w in withheld if w["kind"] == "assessment"}
+    unreleased = [
+        u
+        for u in ([] if may_read is None else unreleased_assessments(db, data, str(q), may_read))
+        if (u["commitment"], u["party"]) not in superseded
+    ]
     disputes = dispute_rows(data, cited, today=today)
     register = [
         d
@@ -748,12 +769,16 @@ def build_context(
         "divergences": divergences,
         "concerns": _concerns(data, cur, q, register, today),
         "changes": _changes(data, cur, prev, q),
-        "cards": _cards(data, cur, q, cited, withheld),
+        "cards": _cards(data, cur, q, cited, withheld, unreleased),
         "withheld": withheld,
         "withheld_assessments": sum(1 for w in withheld if w["kind"] == "assessment"),
+        "unreleased": unreleased,
+        "unreleased_by": {
+            p: sum(1 for u in unreleased if u["party"] == p) for p in sorted({u["party"] for u in unreleased})
+        },
         "reader": "this node" if readable is None else "the reader of this report",
         "indicators": _indicators(data, q, cited),
-        "recommendations": _recommendations(data, cur, q, register, withheld),
+        "recommendations": _recommendations(data, cur, q, register, withheld, unreleased),
         "security": security,
         "evidence_index": ev_index,
         "chart_stacked": charts.stacked_levels(stacked, LEVELS),

@@ -20,7 +20,7 @@ from sarhad.framework.store import FrameworkData
 from sarhad.store.current import held_own
 from sarhad.store.db import Database
 
-__all__ = ["withheld_records", "withheld_text"]
+__all__ = ["unreleased_assessments", "withheld_records", "withheld_text"]
 
 # The records a report counts or lists per quarter, by STIX type.
 _KINDS: Final = {TYPES[k]: k for k in ("assessment", "indicator-value", "dispute")}
@@ -123,3 +123,27 @@ def withheld_text(item: dict[str, Any], reader: str = "this node") -> str:
         f" (marked {item['tlp']}, version {item['version']}, {arrived}); last readable: {said}"
         f" ({last['tlp']}, version {last['version']})"
     )
+
+
+def unreleased_assessments(
+    db: Database, data: FrameworkData, quarter: str, readable: tuple[str, list[Any]]
+) -> list[dict[str, Any]]:
+    """The submitted assessments of framework ``data`` for ``quarter`` whose current version this node holds but
+    the reader may not read (``readable``, as for :func:`withheld_records`): ``[{"commitment", "party", "tlp"}]``
+    by commitment and party, nothing of their content.
+
+    A reader of TLP:CLEAR alone (a parliamentary monitor) would otherwise be told "not assessed" of a commitment
+    both parties assessed TLP:GREEN. Telling it that they exist, by whom and how they are marked tells it what the
+    log shows every reader already, as withheld evidence does (:func:`sarhad.framework.views.cited_evidence`):
+    an assessment's id derives from its framework, commitment, quarter and assessor, and its envelope carries its
+    marking. Drafts are left out: a draft is not an assessment made.
+    """
+    rows = db.fetchall(
+        "SELECT v.commitment, v.assessor, h.tlp FROM fw_assessments v"
+        " JOIN objects h ON h.id = v.id AND h.modified = v.modified"
+        " WHERE v.framework = ? AND v.quarter = ? AND v.state = 'submitted'"
+        f" AND NOT EXISTS (SELECT 1 FROM objects o WHERE o.id = h.id AND o.modified = h.modified AND {readable[0]})",
+        [data.code, quarter, *readable[1]],
+    )
+    found = [{"commitment": str(c), "party": str(p), "tlp": str(t)} for c, p, t in rows]
+    return sorted(found, key=lambda a: (a["commitment"], a["party"]))
