@@ -375,10 +375,13 @@ class Database:
     def _rollback(self) -> None:
         if self.dialect == "sqlite" and not self._conn.in_transaction:
             return  # SQLite rolled back itself (a full disk, an I/O error): a ROLLBACK would only fail
+        if self.dialect == "postgresql" and (self._conn.closed or self._conn.broken):
+            return  # the session ended (terminated, server restarted): the server rolled its transaction back
         try:
             self._conn.execute("ROLLBACK")
-        except Exception:  # the connection may already be gone; the original error matters more
-            log.warning("rollback failed", exc_info=True)
+        except Exception as exc:  # the original error matters more: it is raised, this is only logged
+            log.warning("rollback failed: %s", exc)
+            log.debug("rollback failed", exc_info=True)
 
     def close(self) -> None:
         """Close the connection."""
@@ -447,6 +450,12 @@ class Database:
         resource = _pg_resource(exc) if self.dialect == "postgresql" else None
         if resource is not None:
             return StorageError(f"{shown_url(self.url)}: {resource}; {_ROLLED_BACK}")
+        if self.dialect == "postgresql" and _pg_lost(exc, self._conn):
+            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            return StorageError(
+                f"{shown_url(self.url)}: the connection to the database server was lost ({detail}): run the command"
+                f" again once the server answers; {_ROLLED_BACK}"
+            )
         hint = ""
         if self.dialect == "sqlite" and "database is locked" in str(exc):
             hint = (
@@ -517,6 +526,13 @@ _PG_RESOURCES: Final = {
 
 # How the server words too_many_connections (53300) when it refuses a connection (src/backend/utils/init).
 _PG_NO_SLOT: Final = ("too many connections", "too many clients already", "remaining connection slots are reserved")
+
+
+def _pg_lost(exc: Exception, conn: Any) -> bool:
+    """Whether a PostgreSQL error ended the session: SQLSTATE class 08 (connection exception) or 57P01-57P03
+    (the server terminated it: pg_terminate_backend, a shutdown, a restart), or a connection now closed."""
+    code = str(getattr(exc, "sqlstate", "") or "")
+    return code.startswith("08") or code in {"57P01", "57P02", "57P03"} or bool(conn.closed or conn.broken)
 
 
 def _pg_resource(exc: Exception) -> str | None:

@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from sarhad.config import load_settings
@@ -149,3 +150,38 @@ def test_a_postgresql_server_out_of_a_resource_stops_a_batch_whole_saying_so(
         assert verify(node).size == size + 40
     finally:
         node.close()
+
+
+# The session killed in the middle of a batch (pg_terminate_backend from another session, a server restart): the
+# real server ends it from a trigger on the log's leaves, with its own error (SQLSTATE 57P01).
+@pytest.mark.postgres
+def test_a_postgresql_session_terminated_mid_batch_says_so_stores_nothing_and_a_rerun_completes(
+    tmp_path: Path, pg_schema_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    node = Node.init(tmp_path / "pk", "PK", database_url=pg_schema_url)
+    try:
+        publish_notes(node, 0, 5)
+        size = verify(node).size
+        node.db.execute(
+            "CREATE FUNCTION end_session() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+            " PERFORM pg_terminate_backend(pg_backend_pid()); PERFORM pg_sleep(5); RETURN NEW; END $$"
+        )
+        node.db.execute("CREATE TRIGGER end_session BEFORE INSERT ON log_leaves EXECUTE FUNCTION end_session()")
+        base = re.escape(pg_schema_url.partition("?")[0])
+        pattern = (
+            rf"^{base}\?schema=\w+: the connection to the database server was lost \(terminating connection due to"
+            r" administrator command\): run the command again once the server answers; the write that failed was"
+            r" rolled back whole \(nothing of it is stored; what the command stored before it stays\)$"
+        )
+        with caplog.at_level(logging.WARNING), pytest.raises(StorageError, match=pattern):
+            publish_notes(node, 5, 40)
+        assert [r.getMessage() for r in caplog.records] == []  # no "rollback failed" traceback on stderr
+    finally:
+        node.close()
+    schema = pg_schema_url.partition("?schema=")[2]
+    with psycopg.connect(pg_schema_url.partition("?")[0], autocommit=True) as conn:
+        conn.execute(f"DROP TRIGGER end_session ON {schema}.log_leaves")
+    with Node.open(load_settings(tmp_path / "pk")) as again:
+        assert verify(again).size == size  # nothing of the batch was stored
+        publish_notes(again, 5, 40)
+        assert verify(again).size == size + 40
