@@ -443,11 +443,14 @@ class Node:
 
     @classmethod
     def open(cls, settings: Settings) -> Node:
-        """Open an initialised node, bringing its schema up to date. Raises NotFound without a key."""
+        """Open an initialised node, bringing its schema up to date.
+
+        Raises NotFound without a key, or when the database holds no node (nothing is created there).
+        """
         if not settings.key_path.is_file():
             raise NotFound(f"node key {settings.key_path} is missing")
         signer = Signer.from_key_file(settings.key_path)
-        db = open_database(settings.database_url)
+        db = open_database(settings.database_url, create=False)
         try:
             migrate(db)
         except BaseException:

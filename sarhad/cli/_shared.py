@@ -66,7 +66,7 @@ class State:
             from sarhad.store.schema import migrate
 
             settings = load_settings(self.home, database_url=self.database_url)
-            db = open_database(settings.database_url)
+            db = open_database(settings.database_url, create=False)
             try:
                 migrate(db)
             except BaseException:

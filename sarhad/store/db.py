@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Final, Literal
 
-from sarhad.errors import InvalidInput, StorageError
+from sarhad.errors import InvalidInput, NotFound, StorageError
 
 __all__ = [
     "SQLITE_PAGE_SIZE",
@@ -596,6 +596,29 @@ def _cannot_open(path: Path, exc: Exception) -> StorageError:
     return StorageError(f"cannot open SQLite database {path}: {exc}{hint}")
 
 
+def _no_node(where: str, why: str) -> str:
+    return (
+        f"no sarhad node in {where} ({why}): check the database URL (--db, SARHAD_DATABASE_URL or the home's"
+        " sarhad.toml); 'sarhad init' creates a node"
+    )
+
+
+def _require_node(db: Database, where: str) -> None:
+    """Close ``db`` and raise NotFound unless it holds a sarhad node (every version made ``schema_migrations``)."""
+    if db.dialect == "sqlite":
+        sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+    else:
+        sql = "SELECT 1 WHERE to_regclass('schema_migrations') IS NOT NULL"
+    try:
+        found = db.fetchone(sql) is not None
+    except BaseException:
+        db.close()
+        raise
+    if not found:
+        db.close()
+        raise NotFound(_no_node(where, "it holds no sarhad tables"))
+
+
 def postgres_conninfo(url: str) -> tuple[str, str | None]:
     """A ``postgresql://…`` URL as libpq takes it, and the node's schema: sarhad's own ``schema=NAME`` parameter
     is taken out (libpq refuses parameters it does not know). Raises StorageError for a schema name that is
@@ -614,17 +637,25 @@ def postgres_conninfo(url: str) -> tuple[str, str | None]:
     return base + ("?" + "&".join(rest) if rest else ""), schema
 
 
-def open_database(url: str) -> Database:
+def open_database(url: str, *, create: bool = True) -> Database:
     """Open ``sqlite:///PATH`` or ``postgresql://…`` (optionally ``?schema=NAME``).
 
     SQLite runs in WAL mode with autocommit handled by sarhad (explicit BEGIN/COMMIT). On PostgreSQL the
-    schema is created when missing and made the connection's search path. Raises StorageError when the
-    database cannot be opened, is not a database (an SQLite URL naming another kind of file) or the schema
-    cannot be used; a connection made before the failure is closed.
+    schema is created when missing and made the connection's search path. With ``create=False`` (opening a
+    node that exists) nothing is created: the SQLite file, or the PostgreSQL schema, must be there and hold a
+    sarhad node's tables, so a mistyped URL is named instead of becoming a new, empty node (whose log the
+    home's key would start signing again from size 0). Raises NotFound when ``create`` is False and there is
+    no node; StorageError when the database cannot be opened, is not a database (an SQLite URL naming another
+    kind of file) or the schema cannot be used; a connection made before the failure is closed.
     """
     path = sqlite_path(url)
     if path is not None:
-        return Database(url, _open_sqlite(path), "sqlite")
+        if not create and not path.exists():
+            raise NotFound(_no_node(str(path), "the file does not exist"))
+        sqlite_db = Database(url, _open_sqlite(path), "sqlite")
+        if not create:
+            _require_node(sqlite_db, str(path))
+        return sqlite_db
     if url.startswith(("postgresql://", "postgres://")):
         import psycopg
 
@@ -640,6 +671,8 @@ def open_database(url: str) -> Database:
         try:
             if schema:
                 if pg.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone() is None:
+                    if not create:
+                        raise NotFound(_no_node(shown_url(url), f"the schema {schema} does not exist"))
                     try:
                         pg.execute(f"CREATE SCHEMA {schema}")
                         created = True
@@ -652,5 +685,8 @@ def open_database(url: str) -> Database:
         except BaseException:
             pg.close()
             raise
-        return Database(url, pg, "postgresql", schema, created_schema=created)
+        pg_db = Database(url, pg, "postgresql", schema, created_schema=created)
+        if not create:
+            _require_node(pg_db, shown_url(url))
+        return pg_db
     raise StorageError(f"unsupported database URL {url!r}: expected sqlite:///PATH or postgresql://…")

@@ -16,7 +16,7 @@ import pytest
 from sarhad.config import Settings
 from sarhad.errors import StorageError
 from sarhad.store.db import open_database, shown_url
-from tests.conftest import postgres_url
+from tests.conftest import drop_schema, postgres_url, run_cli
 
 PROC_FDS = Path("/proc/self/fd")
 
@@ -158,3 +158,52 @@ def test_settings_repr_hides_a_password_in_the_userinfo_or_the_query(tmp_path: P
     shown = repr(Settings(home=tmp_path, party="PK", database_url=url, origin="sarhad.pk/log"))
     assert "s3cret" not in shown
     assert "database_url='postgresql://pk:***@db.example/sarhad?password=***&schema=pk'" in shown
+
+
+def test_a_command_given_a_missing_sqlite_database_names_it_and_creates_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = tmp_path / "pk"
+    code, _, err = run_cli(capsys, "--home", str(home), "init", "--party", "PK")
+    assert code == 0, err
+    typo = tmp_path / "sarhad-typo.db"
+    code, out, err = run_cli(capsys, "--home", str(home), "--db", f"sqlite:///{typo}", "stats")
+    assert code == 1 and out == ""
+    assert err == (
+        f"error: no sarhad node in {typo} (the file does not exist): check the database URL (--db,"
+        " SARHAD_DATABASE_URL or the home's sarhad.toml); 'sarhad init' creates a node\n"
+    )
+    assert not typo.exists()  # not a new, empty node whose log the home's key would sign again from size 0
+
+
+@pytest.mark.postgres
+def test_a_command_given_a_missing_postgresql_schema_names_it_and_creates_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], pg_schema_url: str
+) -> None:
+    home = tmp_path / "pk"
+    code, _, err = run_cli(capsys, "--home", str(home), "init", "--party", "PK", "--db", pg_schema_url)
+    assert code == 0, err
+    base = pg_schema_url.partition("?")[0]
+    typo = f"{pg_schema_url}x"
+    schema = typo.partition("?schema=")[2]
+    try:
+        for command in (["stats"], ["log", "verify"]):  # a signing node and a checking one (no key needed)
+            code, out, err = run_cli(capsys, "--home", str(home), "--db", typo, *command)
+            assert code == 1 and out == ""
+            assert err == (
+                f"error: no sarhad node in {typo} (the schema {schema} does not exist): check the database URL"
+                " (--db, SARHAD_DATABASE_URL or the home's sarhad.toml); 'sarhad init' creates a node\n"
+            )
+        with psycopg.connect(base, autocommit=True) as conn:
+            assert conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone() is None
+            # a schema that exists but holds no node: named, and left without tables
+            conn.execute(f"CREATE SCHEMA {schema}")
+        code, out, err = run_cli(capsys, "--home", str(home), "--db", typo, "stats")
+        assert code == 1 and "(it holds no sarhad tables)" in err
+        with psycopg.connect(base, autocommit=True) as conn:
+            tables = conn.execute("SELECT COUNT(*) FROM pg_tables WHERE schemaname = %s", (schema,)).fetchone()
+            assert tables == (0,)
+    finally:
+        drop_schema(typo)
+    code, _, err = run_cli(capsys, "--home", str(home), "stats")
+    assert code == 0, err
