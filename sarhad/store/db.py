@@ -667,7 +667,9 @@ def open_database(url: str, *, create: bool = True) -> Database:
             resource = _pg_resource(exc)
             if resource is not None:
                 raise StorageError(f"cannot connect to PostgreSQL at {shown_url(url)}: {resource}") from exc
-            raise StorageError(f"cannot connect to PostgreSQL: {exc}") from exc
+            # libpq's message runs over lines (a hint indented with a tab): one line, as every error is printed
+            said = " ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+            raise StorageError(f"cannot connect to PostgreSQL at {shown_url(url)}: {said}") from exc
         try:
             if schema:
                 if pg.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone() is None:

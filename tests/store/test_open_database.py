@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -207,3 +208,25 @@ def test_a_command_given_a_missing_postgresql_schema_names_it_and_creates_nothin
         drop_schema(typo)
     code, _, err = run_cli(capsys, "--home", str(home), "stats")
     assert code == 0, err
+
+
+@pytest.mark.postgres
+def test_a_server_that_does_not_answer_is_named_on_one_line_without_the_password(
+    pg_base: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    home = tmp_path / "pk"
+    code, _, err = run_cli(capsys, "--home", str(home), "init", "--party", "PK")
+    assert code == 0, err
+    # a port nothing listens on: the server is "down" for this client, the shared one keeps running
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"postgresql://sarhad:s3cret@127.0.0.1:{port}/sarhad?schema=pk"
+    code, out, err = run_cli(capsys, "--home", str(home), "--db", url, "stats")
+    assert code == 1 and out == ""
+    assert err.startswith(
+        f"error: cannot connect to PostgreSQL at postgresql://sarhad:***@127.0.0.1:{port}/sarhad?schema=pk:"
+        f' connection failed: connection to server at "127.0.0.1", port {port} failed: Connection refused Is the'
+        " server running"
+    )
+    assert err.count("\n") == 1 and "s3cret" not in err
