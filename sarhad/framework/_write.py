@@ -59,6 +59,12 @@ def tlp_label(tlp: str) -> str:
     return level
 
 
+def current_marking(node: Node, object_id_: str, default: str) -> str:
+    """The TLP of the current version of ``object_id_`` (by the store's rule), ``default`` when none is held."""
+    row = node.db.fetchone(f"SELECT o.tlp FROM objects o WHERE o.id = ? AND {current('o')}", (object_id_,))
+    return default if row is None else str(row[0])
+
+
 def kept_marking(node: Node, record: dict[str, Any], tlp: str | None, name: str, change: str) -> str:
     """The TLP a new version of ``record`` (a dispute or a recommendation: both parties write into it) is
     published with: that of its current version, GREEN when this node holds none. ``name`` names the record in
@@ -72,8 +78,7 @@ def kept_marking(node: Node, record: dict[str, Any], tlp: str | None, name: str,
 
     Raises InvalidInput, before anything is published, for a ``tlp`` that is not a TLP level or not the marking.
     """
-    row = node.db.fetchone(f"SELECT o.tlp FROM objects o WHERE o.id = ? AND {current('o')}", (record["id"],))
-    marking = "GREEN" if row is None else str(row[0])
+    marking = current_marking(node, record["id"], "GREEN")
     if tlp is None:
         return marking
     asked = tlp_label(tlp)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from sarhad.errors import InvalidInput
 from sarhad.framework._write import (
+    current_marking,
     date_or_quarter_end,
     framework_quarter,
     publish,
@@ -136,7 +137,8 @@ def set_indicator_target(
         }
     if ind.get("measure") not in MEASURES:  # pragma: no cover - template data
         raise InvalidInput(f"{ind['code']}: unknown measure {ind.get('measure')!r}")
-    (version,) = publish(node, [(ind, "CLEAR")])
+    # The indicator keeps the framework's marking (framework init --tlp), CLEAR by default.
+    (version,) = publish(node, [(ind, current_marking(node, ind["id"], "CLEAR"))])
     return {
         "indicator": ind["code"],
         "target": ind["target"],

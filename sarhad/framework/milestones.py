@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sarhad.errors import InvalidInput, NotFound
 from sarhad.exchange.authorship import history_state
-from sarhad.framework._write import date_or_quarter_end, publish
+from sarhad.framework._write import current_marking, date_or_quarter_end, publish
 from sarhad.framework.model import MILESTONE_STATUSES
 from sarhad.framework.quarter import utc_today
 from sarhad.framework.store import load
@@ -74,7 +74,8 @@ def update_milestone(
             },
         ]
     m["date_modified"] = day
-    (version,) = publish(node, [(m, "CLEAR")])
+    # The milestone keeps the framework's marking (framework init --tlp), CLEAR by default.
+    (version,) = publish(node, [(m, current_marking(node, m["id"], "CLEAR"))])
     return {
         "milestone": m["code"],
         "status": m["status"],

@@ -136,3 +136,30 @@ def test_a_tlp_that_is_not_a_level_is_refused_and_nothing_is_stored(
     assert code == 1
     assert "TLP 'PUBLIC' is not one of CLEAR, GREEN, AMBER, AMBER+STRICT, RED" in err and "Traceback" not in err
     assert fw_home.db.fetchone("SELECT COUNT(*) FROM objects") == before
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def green_home(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Node]:
+    """A PK node whose framework was set up TLP:GREEN (``framework init --tlp GREEN``)."""
+    url = None if request.param == "sqlite" else request.getfixturevalue("pg_schema_url")
+    n = Node.init(tmp_path / "pk", "PK", database_url=url)
+    ops.init_template(n, "pk-ir-2025", tlp="GREEN")
+    yield n
+    n.close()
+
+
+def test_a_new_target_or_milestone_status_keeps_the_frameworks_marking(
+    capsys: pytest.CaptureFixture[str], green_home: Node
+) -> None:
+    """A framework set up TLP:GREEN stays GREEN: a new target or milestone status re-published its indicator or
+    milestone TLP:CLEAR, laying it open to every reader of CLEAR."""
+    data = load(green_home.db)
+    indicator, milestone = data.indicators[0], data.milestones[0]
+    assert _markings(green_home, indicator["id"]) == ["GREEN"]
+    code, _, err = _run(capsys, green_home, "indicator", "target", indicator["code"], "--value", "4",
+                        "--per-quarter")  # fmt: skip
+    assert code == 0, err
+    code, _, err = _run(capsys, green_home, "milestone", "update", milestone["code"], "--status", "partiallyMet")
+    assert code == 0, err
+    assert _markings(green_home, indicator["id"]) == ["GREEN", "GREEN"]
+    assert _markings(green_home, milestone["id"]) == ["GREEN", "GREEN"]
