@@ -47,9 +47,10 @@ def test_rules_add_and_remove_print_the_rule_as_listed_and_what_was_done(
     assert alert["rule"] == "near"
     assert json.loads(out) == {**rule, "action": "removed", "alerts_kept": 1}
     assert list_rules(any_node.db) == []
-    # a rule that is not there: the error as without --json, and nothing printed on stdout
+    # a rule that is not there: the error as without --json, and as the one JSON document on stdout
     code, out, err = run(capsys, *home, "alerts", "rules", "remove", "near", "--json")
-    assert (code, out) == (1, "")
+    assert code == 1
+    assert json.loads(out) == {"error": {"kind": "NotFound", "message": "no alert rule named 'near'"}}
     assert "no alert rule named 'near'" in err
 
 
