@@ -24,9 +24,9 @@ _PARTY = re.compile(r"^[A-Z][A-Z0-9-]{1,15}$")
 class Settings:
     """Everything a node needs to know about itself.
 
-    ``database_url`` is ``sqlite:///ABSOLUTE/PATH`` or ``postgresql://…``; ``origin`` is the log's C2SP origin
-    line (a schema-less URL); ``share_restricted`` lets GTD/ACLED rows (whose licences forbid redistribution)
-    be exported to peers, for parties that hold their own licence.
+    ``database_url`` is ``sqlite:///ABSOLUTE/PATH`` or ``postgresql://…`` (``postgres://…`` is taken as it);
+    ``origin`` is the log's C2SP origin line (a schema-less URL); ``share_restricted`` lets GTD/ACLED rows (whose
+    licences forbid redistribution) be exported to peers, for parties that hold their own licence.
     """
 
     home: Path
@@ -36,6 +36,8 @@ class Settings:
     share_restricted: bool = False
 
     def __post_init__(self) -> None:
+        if self.database_url.startswith("postgres://"):  # the short scheme many hosts hand out: the same server
+            object.__setattr__(self, "database_url", "postgresql://" + self.database_url.removeprefix("postgres://"))
         if not _PARTY.match(self.party):
             raise ConfigError(
                 f"party {self.party!r} is not a party code: expected 2-16 capitals, digits or '-' (e.g. PK, IR)"

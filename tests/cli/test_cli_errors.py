@@ -265,7 +265,7 @@ def test_a_read_only_home_says_the_folder_is_read_only(home: Path) -> None:
 @pytest.mark.parametrize(
     ("url", "shown"),
     [
-        ("postgres://pk:s3cret@127.0.0.1/sarhad", "'postgres://pk:***@127.0.0.1/sarhad'"),
+        ("mssql://pk:s3cret@127.0.0.1/sarhad", "'mssql://pk:***@127.0.0.1/sarhad'"),
         ("mysql://pk@127.0.0.1/sarhad?password=s3cret", "'mysql://pk@127.0.0.1/sarhad?password=***'"),
     ],
 )
@@ -276,3 +276,19 @@ def test_an_unsupported_database_url_is_named_without_its_password(
     assert code == 1
     assert err == f"error: database URL {shown} is not supported: expected sqlite:///PATH or postgresql://…\n"
     assert "s3cret" not in err
+
+
+@pytest.mark.postgres
+def test_a_postgres_url_is_a_postgresql_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], pg_schema_url: str
+) -> None:
+    """``postgres://`` (the short scheme many hosts hand out) names the same server as ``postgresql://``; the
+    node home records the long form."""
+    url = "postgres://" + pg_schema_url.removeprefix("postgresql://")
+    home = tmp_path / "pk"
+    code, _, err = run(capsys, "--home", str(home), "--db", url, "init", "--party", "PK")
+    assert code == 0, err
+    assert f'database = "{pg_schema_url}"' in (home / "sarhad.toml").read_text(encoding="utf-8")
+    code, out, err = run(capsys, "--home", str(home), "--db", url, "stats", "--json")
+    assert code == 0, err
+    assert '"incidents": 0' in out
