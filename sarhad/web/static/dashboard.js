@@ -205,6 +205,66 @@
     return `<b>${esc(row.place || row.admin2 || row.admin1 || "Unknown place")}</b><br>${esc(dateOf(row))} · ${esc(row.reported_by)}<br>` +
       `${esc(row.perpetrator || "perpetrator unknown")}<br>killed ${esc(row.killed_best == null ? "unknown" : row.killed_best)}`;
   }
+  // An incident's marker. Incidents geocoded to a town or a district's seat share its point, so their markers lie
+  // on one another and a click reaches only the top one: a click where several lie lists every incident under it
+  // (each entry opens its own), and a click on a marker alone opens its popup and its incident as before.
+  function pointMarker(row, style) {
+    const m = L.circleMarker([row.lat, row.lon], style).on("click", onPoint);
+    m.sarhadRow = row;
+    return m;
+  }
+  function onPoint(e) {
+    if (pickedAt(e)) return;
+    const here = incidentsUnder(e.containerPoint);
+    const row = e.target.sarhadRow;
+    if (here.length < 2) {
+      L.popup().setLatLng(e.latlng).setContent(popup(row)).openOn(map);
+      showDetail(row.id);
+      return;
+    }
+    L.popup({ maxHeight: 260, minWidth: 240, maxWidth: 380, className: "spot" }).setLatLng(e.target.getLatLng()).setContent(spotList(here)).openOn(map);
+  }
+  // The incidents whose drawn circle holds the point clicked (what the canvas hit, and what lies under it), the
+  // incidents and live layers both, each once (a live marker and the marker read again since are one incident);
+  // newest first, as the table lists them. One pass over the markers drawn: a click on 1,500 costs nothing.
+  function incidentsUnder(at) {
+    const seen = new Map();
+    for (const group of [liveLayer, markerLayer]) {
+      if (!map.hasLayer(group)) continue;
+      group.eachLayer((m) => {
+        if (!m.sarhadRow || seen.has(m.sarhadRow.id)) return;
+        const reach = m.getRadius() + (m.options.weight || 0) / 2 + 1;
+        if (map.latLngToContainerPoint(m.getLatLng()).distanceTo(at) <= reach) seen.set(m.sarhadRow.id, m.sarhadRow);
+      });
+    }
+    return [...seen.values()].sort((a, b) => (b.date_start || "").localeCompare(a.date_start || "") || a.id.localeCompare(b.id));
+  }
+  function spotEntry(row) {
+    const killed = row.killed_best == null ? "unknown" : row.killed_best;
+    return [dateOf(row), row.place || row.admin2 || row.admin1 || "Unknown place", row.reported_by, row.perpetrator || "perpetrator unknown", `killed ${killed}`].join(" · ");
+  }
+  // Buttons, so that Tab reaches each entry and Enter or Space opens it; the list stays open for the next.
+  function spotList(rows) {
+    const box = document.createElement("div");
+    box.innerHTML = `<p class="spot-head">${rows.length} incidents here</p><ul class="spot-list"></ul>`;
+    const list = box.querySelector("ul");
+    for (const row of rows) {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.dataset.id = row.id;
+      b.textContent = spotEntry(row);
+      b.addEventListener("click", () => {
+        for (const other of list.querySelectorAll("button")) other.removeAttribute("aria-current");
+        b.setAttribute("aria-current", "true");
+        showDetail(row.id);
+        revealDetail();
+      });
+      const li = document.createElement("li");
+      li.append(b);
+      list.append(li);
+    }
+    return box;
+  }
   function markersQuery() {
     const b = map.getBounds();
     const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(3)).join(",");
@@ -231,8 +291,7 @@
       for (const row of data.points) {
         const colour = colourOf(row);
         state.drawn.push({ id: row.id, party: row.reported_by, perpetrator: row.perpetrator, group: groupOf(row), colour });
-        L.circleMarker([row.lat, row.lon], { radius: radiusFor(row.killed_best), color: "#0b1118", weight: 1, fillColor: colour, fillOpacity: .85 })
-          .bindPopup(popup(row)).on("click", (e) => { if (!pickedAt(e)) showDetail(row.id); }).addTo(markerLayer);
+        pointMarker(row, { radius: radiusFor(row.killed_best), color: "#0b1118", weight: 1, fillColor: colour, fillOpacity: .85 }).addTo(markerLayer);
       }
     } else {
       for (const c of data.clusters) {
@@ -992,8 +1051,7 @@
     debouncedLiveRefresh();
     if (!matchesFilters(row)) return;
     if (row.lat != null) {
-      const m = L.circleMarker([row.lat, row.lon], { radius: radiusFor(row.killed_best) + 2, color: "#ffffff", weight: 2, fillColor: colourOf(row), fillOpacity: .95, className: "pulse" })
-        .bindPopup(popup(row)).on("click", (e) => { if (!pickedAt(e)) showDetail(row.id); }).addTo(liveLayer);
+      const m = pointMarker(row, { radius: radiusFor(row.killed_best) + 2, color: "#ffffff", weight: 2, fillColor: colourOf(row), fillOpacity: .95, className: "pulse" }).addTo(liveLayer);
       m.sarhadIncident = row.id;
       m.getElement && m.getElement();
     }
