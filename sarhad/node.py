@@ -43,6 +43,7 @@ from sarhad.prepare import (
     Preparer,
     restamp,
 )
+from sarhad.store.current import current, held_own
 from sarhad.store.db import Database, open_database, shown_url, sqlite_path
 from sarhad.store.derivations import remember
 from sarhad.store.raw_rows import HeaderIds, raw_row
@@ -499,17 +500,24 @@ class Node:
         body = {**stix, "created": _CREATED, "modified": _MODIFIED}
         content_text = canonical_text(body)
         content_sha = hashlib.sha256(content_text.encode()).hexdigest()
-        before = self.db.fetchone(
-            "SELECT content_sha256, modified FROM objects WHERE id = ? ORDER BY modified DESC LIMIT 1", (object_id,)
+        # Unchanged when it has the content of the current version by the store's rule: for this node's own
+        # one-party record not a peer's later copy of it (both added the same evidence); for any other object
+        # whose latest version was withheld (none is current), the latest held, the last this node knows.
+        same = self.db.fetchone(
+            f"SELECT o.content_sha256 FROM objects o WHERE o.id = ? AND ({current('o')} OR NOT {held_own('o')})"
+            " ORDER BY o.modified DESC LIMIT 1",
+            (object_id,),
         )
-        first = self.db.fetchone("SELECT MIN(modified) FROM objects WHERE id = ?", (object_id,))
-        if before is not None and before[0] == content_sha:
+        if same is not None and same[0] == content_sha:
             pub.result.unchanged += 1
             return None
+        # Later than every version held, a peer's too: for an object both parties edit, the later one is current.
+        span = self.db.fetchone("SELECT MIN(modified), MAX(modified) FROM objects WHERE id = ?", (object_id,))
+        first, latest = span if span is not None else (None, None)
         modified = pub._stamp
-        if before is not None and modified <= before[1]:
-            modified = utc_timestamp(_parse_timestamp(before[1]) + timedelta(milliseconds=1))
-        created = stix.get("created") or (first[0] if first and first[0] else modified)
+        if latest is not None and modified <= latest:
+            modified = utc_timestamp(_parse_timestamp(latest) + timedelta(milliseconds=1))
+        created = stix.get("created") or first or modified
         text = content_text.replace(_CREATED, str(created), 1).replace(_MODIFIED, modified, 1)
         sha = hashlib.sha256(text.encode()).hexdigest()
         index = self.log.append([Envelope(object_id=object_id, version=modified, sha256=sha, tlp=tlp, time=pub._stamp)])
@@ -524,7 +532,7 @@ class Node:
         pub._seq += 1
         # The framework's query tables follow every framework object, own or a peer's (one code path).
         index_stored(self.db, object_id, modified)
-        if before is None:
+        if latest is None:
             pub.result.added += 1
         else:
             pub.result.updated += 1

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ import pytest
 from sarhad.errors import InvalidInput
 from sarhad.exchange.peers import get_peer
 from sarhad.exchange.sync import sync_peer
+from sarhad.formats.stix import import_stix
 from sarhad.framework.ops import add_evidence, assess, init_template, open_dispute, record_indicator
 from sarhad.framework.schema import TABLES
 from sarhad.framework.store import load
@@ -293,3 +295,28 @@ def test_a_peers_own_assessment_withheld_from_this_node_is_not_overwritten_by_it
     with pytest.raises(InvalidInput, match=r"^IR has published its own assessment of C-01 for 2026Q1"):
         assess(nodes.pk, "C-01", "2026Q1", 2, "IR's letter of 20 March.", party="IR", tlp="GREEN")
     assert load(nodes.pk.db).assessments == []
+
+
+def test_this_nodes_evidence_imported_again_unchanged_is_not_a_new_version_beside_a_peers_later_copy(
+    nodes: Nodes, tmp_path: Path
+) -> None:
+    """Both parties add the same link as evidence (one record, see above); importing PK's own bundle again on PK
+    (a script run twice) compares each object with PK's current version, not with IR's later copy: unchanged, and
+    PK's log gains no version of it."""
+    _framework_from_pk(nodes)
+    link = "https://example.org/patrols-2026q1.pdf"
+    mine = add_evidence(nodes.pk, link, "document", title="PK's patrol log", tlp="GREEN")
+    add_evidence(nodes.ir, link, "document", title="IR's copy", tlp="GREEN")
+    (body,) = nodes.pk.db.fetchone("SELECT body FROM objects WHERE id = ?", (mine["id"],)) or ()
+    bundle = tmp_path / "pk.json"
+    bundle.write_text(json.dumps({"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": [json.loads(body)]}))
+    nodes.sync()
+    assert nodes.pk.db.fetchone("SELECT 1 FROM objects WHERE id = ? AND origin = 'IR'", (mine["id"],))
+    size = nodes.pk.log.size()
+
+    summary = import_stix(nodes.pk, bundle)
+
+    assert (summary.added, summary.updated, summary.unchanged, nodes.pk.log.size()) == (0, 0, 1, size)
+    assert nodes.pk.db.fetchone("SELECT COUNT(*) FROM objects WHERE id = ? AND origin = 'PK'", (mine["id"],)) == (1,)
+    (item,) = load(nodes.pk.db).evidence
+    assert (item["name"], item["submitted_by"]) == ("PK's patrol log", "PK")
