@@ -246,6 +246,9 @@ def check_not_withdrawn(db: Database, body: dict[str, Any], party: str) -> None:
     assessor = str(body.get("assessor"))
     if assessor != party and body.get("created_by_ref") == identity_id(assessor):
         return
+    # The latest held on purpose, not current_body: a peer's assessment whose latest version was withheld has no
+    # current one here, yet its last held may be submitted. For this node's own the two agree: a peer's body
+    # naming this node's assessor is refused by the sync (sarhad.exchange.entries), its envelope is not in objects.
     row = db.fetchone("SELECT body FROM objects WHERE id = ? ORDER BY modified DESC LIMIT 1", (body["id"],))
     current = None if row is None else json.loads(row[0])
     if current is None or current.get("state") != "submitted":
