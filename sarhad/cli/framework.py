@@ -127,6 +127,15 @@ def framework_proposals(ctx: typer.Context, json_out: bool = _JSON) -> None:
         ],
         empty="no proposed commitments: ingest articles with 'sarhad ingest article FILE…'",
     )
+    # A proposal a peer changed under a marking this node may not read is shown as last read: say so.
+    for r in (r for r in rows if r["withheld"]):
+        w = r["withheld"]
+        console.print(
+            f"  {r['id']}: superseded by a version this node cannot read (marked {w['tlp']}, from {w['origin']},"
+            f" version {w['version']}); shown as last read",
+            highlight=False,
+            markup=False,
+        )
 
 
 def _lvl(level: int | None) -> str:

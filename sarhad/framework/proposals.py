@@ -20,21 +20,35 @@ __all__ = ["LABEL", "list_proposals"]
 LABEL = "proposed-commitment"
 
 
-def _current_bodies(node: Node, kind: str) -> dict[str, dict[str, Any]]:
-    """The current version of every stored object of STIX type ``kind``, by id."""
-    out: dict[str, tuple[str, dict[str, Any]]] = {}
-    for object_id, modified, body in node.db.fetchall("SELECT id, modified, body FROM objects WHERE type = ?", (kind,)):
-        if object_id not in out or modified > out[object_id][0]:
-            out[object_id] = (modified, json.loads(body))
-    return {k: v[1] for k, v in out.items()}
+def _latest_held(node: Node, kind: str) -> dict[str, tuple[dict[str, Any], dict[str, str] | None]]:
+    """Of every stored object of STIX type ``kind``, by id: its latest version held, and None when that is its current
+    version by the store's rule (:mod:`sarhad.store.current`), else the later version this node was refused (its
+    ``version``, ``tlp`` and ``origin``, from the envelope): then no version is current here, and the one held is
+    the last this node may read."""
+    out: dict[str, tuple[dict[str, Any], dict[str, str] | None]] = {}
+    for object_id, body, version, tlp, origin in node.db.fetchall(
+        "SELECT o.id, o.body, w.modified, w.tlp, w.origin FROM objects o LEFT JOIN withheld_versions w ON w.id = o.id"
+        " AND w.modified > o.modified AND NOT EXISTS (SELECT 1 FROM withheld_versions w_later"
+        " WHERE w_later.id = w.id AND w_later.modified > w.modified)"
+        " WHERE o.type = ? AND NOT EXISTS (SELECT 1 FROM objects o_later WHERE o_later.id = o.id"
+        " AND o_later.modified > o.modified)",
+        (kind,),
+    ):
+        withheld = None if version is None else {"version": str(version), "tlp": str(tlp), "origin": str(origin)}
+        out[str(object_id)] = (json.loads(body), withheld)
+    return out
 
 
 def list_proposals(node: Node) -> list[dict[str, Any]]:
     """The proposed commitments, each with its source article: ``{"id", "actor", "parties", "text", "due",
-    "recurrence", "quote", "article": {"id", "title", "url", "sha256", "published"}}``."""
-    reports = _current_bodies(node, "report")
+    "recurrence", "quote", "article": {"id", "title", "url", "sha256", "published"}, "withheld"}``.
+
+    A proposal whose later version this node was refused (a peer changed it under a marking this node may not
+    read) has no current version here: it is listed as last read, with ``withheld`` naming the later version
+    (``version``, ``tlp``, ``origin``), not left out without a word; ``withheld`` is None for the others."""
+    reports = {k: body for k, (body, _) in _latest_held(node, "report").items()}
     out: list[dict[str, Any]] = []
-    for note_id, note in _current_bodies(node, "note").items():
+    for note_id, (note, withheld) in _latest_held(node, "note").items():
         if LABEL not in (note.get("labels") or []):
             continue
         proposal = note.get("x_sarhad_commitment") or {}
@@ -65,6 +79,7 @@ def list_proposals(node: Node) -> list[dict[str, Any]]:
                     "sha256": (ref.get("hashes") or {}).get("SHA-256"),
                     "published": (report.get("published") or "")[:10] or None,
                 },
+                "withheld": withheld,
             }
         )
     # newest article first; within an article, the order of the text
