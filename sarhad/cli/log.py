@@ -265,6 +265,7 @@ def _logged_by_peer(node: Any, object_id: str, version: str | None) -> str:
     params: tuple[str, ...] = (object_id, node.settings.party)
     if version is not None:
         sql, params = sql + " AND modified = ?", (*params, version)
+    # The latest by date on purpose: any version a peer's log holds answers "where is it logged", current or not.
     rows = node.db.fetchall(sql + " ORDER BY modified DESC LIMIT 1", params)
     if not rows:
         return ""
