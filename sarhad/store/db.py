@@ -603,12 +603,36 @@ def _no_node(where: str, why: str) -> str:
     )
 
 
-def _require_node(db: Database, where: str) -> None:
-    """Close ``db`` and raise NotFound unless it holds a sarhad node (every version made ``schema_migrations``)."""
-    if db.dialect == "sqlite":
+def _require_sqlite_node(path: Path) -> None:
+    """Raise NotFound unless the SQLite file ``path`` holds a sarhad node (every version made
+    ``schema_migrations``), only reading it: what :func:`_open_sqlite` sets (the page size, WAL mode) is written
+    into the file, and would switch another program's database to WAL mode or make an empty file a database.
+
+    Raises StorageError, as :func:`_open_sqlite` does, when the file cannot be opened or is not a database.
+    """
+    if not path.exists():
+        raise NotFound(_no_node(str(path), "the file does not exist"))
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+    except (sqlite3.Error, OSError) as exc:
+        raise _cannot_open(path, exc) from exc
+    try:
         sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
-    else:
-        sql = "SELECT 1 WHERE to_regclass('schema_migrations') IS NOT NULL"
+        found = conn.execute(sql).fetchone() is not None
+    except sqlite3.Error as exc:
+        if exc.sqlite_errorname == "SQLITE_NOTADB":
+            raise StorageError(f"{path} is not an SQLite database ({exc})") from exc
+        raise _cannot_open(path, exc) from exc
+    finally:
+        conn.close()
+    if not found:
+        raise NotFound(_no_node(str(path), "it holds no sarhad tables"))
+
+
+def _require_node(db: Database, where: str) -> None:
+    """Close ``db`` (on PostgreSQL) and raise NotFound unless it holds a sarhad node (every version made
+    ``schema_migrations``)."""
+    sql = "SELECT 1 WHERE to_regclass('schema_migrations') IS NOT NULL"
     try:
         found = db.fetchone(sql) is not None
     except BaseException:
@@ -650,12 +674,9 @@ def open_database(url: str, *, create: bool = True) -> Database:
     """
     path = sqlite_path(url)
     if path is not None:
-        if not create and not path.exists():
-            raise NotFound(_no_node(str(path), "the file does not exist"))
-        sqlite_db = Database(url, _open_sqlite(path), "sqlite")
-        if not create:
-            _require_node(sqlite_db, str(path))
-        return sqlite_db
+        if not create:  # checked before _open_sqlite writes its settings into the file
+            _require_sqlite_node(path)
+        return Database(url, _open_sqlite(path), "sqlite")
     if url.startswith(("postgresql://", "postgres://")):
         import psycopg
 

@@ -7,6 +7,7 @@ import gc
 import os
 import re
 import socket
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -230,3 +231,26 @@ def test_a_server_that_does_not_answer_is_named_on_one_line_without_the_password
         " server running"
     )
     assert err.count("\n") == 1 and "s3cret" not in err
+
+
+def test_a_command_given_an_sqlite_file_that_holds_no_node_leaves_it_as_it_was(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = tmp_path / "pk"
+    code, _, err = run_cli(capsys, "--home", str(home), "init", "--party", "PK")
+    assert code == 0, err
+    other = tmp_path / "other.db"  # another program's database, in SQLite's default (rollback journal) mode
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE notes (text TEXT)")
+    conn.commit()
+    conn.close()
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    for path in (other, empty):
+        before = path.read_bytes()
+        code, out, err = run_cli(capsys, "--home", str(home), "--db", f"sqlite:///{path}", "stats")
+        assert code == 1 and out == ""
+        assert f"error: no sarhad node in {path} (it holds no sarhad tables)" in err
+        # not switched to WAL, its page size not set, an empty file not made a database: nothing written
+        assert path.read_bytes() == before
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(path.name)) == [path.name]
