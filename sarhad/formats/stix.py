@@ -29,6 +29,7 @@ from typing import IO, TYPE_CHECKING, Any, Final
 
 import jsonschema
 
+from sarhad._internal.indented import dumps_indented
 from sarhad.errors import InvalidInput
 from sarhad.model.codes import RESTRICTED_LICENCES
 from sarhad.model.incident import (
@@ -164,7 +165,11 @@ def derived_objects(incident: Mapping[str, Any]) -> list[dict[str, Any]]:
     They carry the incident's TLP marking and timestamps, and ids derived from the incident's id, so that the
     same incident always yields the same objects.
     """
-    inc = Incident.from_stix(incident)
+    return _derived(incident, Incident.from_stix(incident))
+
+
+def _derived(incident: Mapping[str, Any], inc: Incident) -> list[dict[str, Any]]:
+    """:func:`derived_objects` of ``incident``, parsed as ``inc``."""
     marks = [TLP_MARKINGS[inc.tlp]]
     base = {
         "spec_version": "2.1",
@@ -260,7 +265,7 @@ class _Bundling:
             inc = Incident.from_stix(obj)
             self.incidents += 1
             self._parties.add(inc.reported_by)
-            for extra in derived_objects(obj):
+            for extra in _derived(obj, inc):
                 if extra["type"] == "threat-actor":
                     self._support[extra["id"]] = extra
                 else:
@@ -468,7 +473,7 @@ _INDENT: Final = 1
 def _item(obj: Mapping[str, Any]) -> bytes:
     # An object as json.dumps(bundle, indent=1) writes it in the bundle's "objects" list (two levels deep):
     # a string's newlines are escaped, so each line break is one the indentation made.
-    text = json.dumps(obj, ensure_ascii=False, indent=_INDENT).replace("\n", "\n" + " " * 2 * _INDENT)
+    text = dumps_indented(obj, _INDENT).replace("\n", "\n" + " " * 2 * _INDENT)
     return (" " * 2 * _INDENT + text).encode("utf-8")
 
 
