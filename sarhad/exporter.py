@@ -26,6 +26,7 @@ from sarhad.formats import TABLE_FORMATS, TableFormat, table_format
 from sarhad.formats.base import RowError, row_id
 from sarhad.formats.seen_ids import SeenIds
 from sarhad.model.codes import RESTRICTED_LICENCES, TLP_LEVELS
+from sarhad.model.figures import Range
 from sarhad.model.incident import Incident
 from sarhad.model.incident import incident_id as uuid_of
 from sarhad.node import Node
@@ -43,6 +44,8 @@ FLAT_COLUMNS: Final = (
 
 
 def _rows(node: Node, filters: Filters) -> Iterator[tuple[Incident, dict[str, str] | None]]:
+    """The current records matching ``filters``, in arrival order, each with its verbatim source row (None for
+    a record that has none)."""
     where, params = filters.where()
     # the filters name the incidents table's columns: apply them before the join
     sql = (
@@ -58,14 +61,25 @@ def _rows(node: Node, filters: Filters) -> Iterator[tuple[Incident, dict[str, st
         )
 
 
+def _records(node: Node, filters: Filters) -> Iterator[Incident]:
+    """The current records matching ``filters``, in arrival order, as :func:`_rows` gives them but without
+    their source rows, which the flat CSV and GeoJSON do not carry: not read, not parsed."""
+    where, params = filters.where()
+    sql = (
+        f"SELECT o.body FROM (SELECT id, modified FROM incidents{where}) i"
+        " JOIN objects o ON o.id = i.id AND o.modified = i.modified ORDER BY o.seq"
+    )
+    for (body,) in node.db.iterate(sql, params):
+        yield Incident.from_stix(json.loads(body))
+
+
 def _n(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _flat(inc: Incident) -> list[str]:
+def _flat(inc: Incident, k: Range, w: Range) -> list[str]:
+    """The flat CSV's row for ``inc``, whose total killed is ``k`` and wounded ``w``."""
     p = inc.place
-    k = inc.killed
-    w = inc.wounded
     return [
         inc.id, inc.source_id, inc.dataset, inc.reported_by, inc.date_start, inc.date_end, inc.date_precision,
         _n(p.country), _n(p.admin1), _n(p.admin1_code), _n(p.admin2), _n(p.name), _n(p.lat), _n(p.lon), p.precision,
@@ -85,7 +99,7 @@ def _properties(inc: Incident) -> dict[str, Any]:
     p = inc.place
     k = inc.killed
     w = inc.wounded
-    props: dict[str, Any] = dict(zip(FLAT_COLUMNS, _flat(inc), strict=True))
+    props: dict[str, Any] = dict(zip(FLAT_COLUMNS, _flat(inc, k, w), strict=True))
     for key in ("lat", "lon"):
         props.pop(key)
     props.update(
@@ -288,8 +302,8 @@ def _export_csv(node: Node, out: Path, filters: Filters, notes: Notes) -> int:
     with out.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(FLAT_COLUMNS)
-        for inc, _raw in _rows(node, filters):
-            writer.writerow(_flat(inc))
+        for inc in _records(node, filters):
+            writer.writerow(_flat(inc, inc.killed, inc.wounded))
             count += 1
     return count
 
@@ -298,7 +312,7 @@ def _export_geojson(node: Node, out: Path, filters: Filters, notes: Notes) -> in
     count = 0
     with out.open("w", encoding="utf-8") as fh:
         fh.write('{"type":"FeatureCollection","features":[\n')
-        for inc, _raw in _rows(node, filters):
+        for inc in _records(node, filters):
             props = _properties(inc)
             geometry = (
                 None if inc.place.lat is None else {"type": "Point", "coordinates": [inc.place.lon, inc.place.lat]}

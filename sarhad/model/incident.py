@@ -10,11 +10,11 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import lru_cache
-from typing import Any, Final
+from typing import Any, Final, Generic, TypeVar
 
 from sarhad.canonical import canonical_bytes
 from sarhad.errors import InvalidInput
@@ -64,6 +64,7 @@ _NAMESPACE: Final = uuid.UUID("5a7268ad-0000-5000-8000-736172686164")  # sarhad'
 _ID = re.compile(r"^incident--[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
 _COUNTRY = re.compile(r"[A-Z]{2}")
+_T = TypeVar("_T")
 _EPOCH: Final = "1970-01-01T00:00:00Z"  # the timestamps of a record not yet published
 
 
@@ -177,25 +178,34 @@ class Place:
         }
 
 
-# Places parsed from STIX, by their members with each value's type: records share a few thousand places, and
-# a Place is immutable, so one object serves them all.
-_PLACES: dict[tuple[tuple[str, type, Any], ...], Place] = {}
-_PLACES_MAX: Final = 65536
+class _Shared(Generic[_T]):
+    """Immutable values parsed from STIX, shared between equal member dicts (the same members, values and value
+    types): records share a few thousand places, figures and perpetrators, so one object serves them all and
+    each is built and checked once."""
+
+    _MAX: Final = 65536
+
+    def __init__(self, make: Callable[[Mapping[str, Any]], _T]) -> None:
+        self._make = make
+        self._found: dict[tuple[tuple[tuple[str, Any], ...], tuple[type, ...]], _T] = {}
+
+    def __call__(self, data: Mapping[str, Any]) -> _T:
+        """``make(data)``, or the value made of equal ``data`` before."""
+        try:
+            # the types too: 1, 1.0 and True are equal keys, but they make different values
+            key = (tuple(data.items()), tuple(map(type, data.values())))
+            found = self._found.get(key)
+        except (TypeError, AttributeError):  # unhashable values (a list, an object): make says what is wrong
+            return self._make(data)
+        if found is None:
+            found = self._make(data)
+            if len(self._found) >= self._MAX:
+                self._found.clear()
+            self._found[key] = found
+        return found
 
 
-def _place(data: Mapping[str, Any]) -> Place:
-    """``Place(**data)``, shared between equal ``data`` (the same members, values and value types)."""
-    try:
-        key = tuple([(k, v.__class__, v) for k, v in data.items()])
-        found = _PLACES.get(key)
-    except (TypeError, AttributeError):  # unhashable values (a list, an object): Place says what is wrong
-        return Place(**data)
-    if found is None:
-        found = Place(**data)
-        if len(_PLACES) >= _PLACES_MAX:
-            _PLACES.clear()
-        _PLACES[key] = found
-    return found
+_place: Final = _Shared(lambda data: Place(**data))
 
 
 @lru_cache(maxsize=65536)
@@ -394,8 +404,8 @@ class Incident:
                 attack_types=tuple(ext.get("attack_types", ())),
                 target_types=tuple(ext.get("target_types", ())),
                 weapon_types=tuple(ext.get("weapon_types", ())),
-                perpetrators=tuple(Perpetrator(**p) for p in ext.get("perpetrators", ())),
-                figures=tuple(Figure.from_dict(f) for f in ext.get("figures", ())),
+                perpetrators=tuple([_perpetrator(p) for p in ext.get("perpetrators", ())]),
+                figures=tuple([_figure(f) for f in ext.get("figures", ())]),
                 sources=tuple(ext.get("sources", ())),
                 title=obj.get("name", ""),
                 summary=obj.get("description", ""),
@@ -415,6 +425,8 @@ class Incident:
 
 
 _SLOTS: Final = tuple(f.name for f in fields(Incident))
+_perpetrator: Final = _Shared(lambda data: Perpetrator(**data))
+_figure: Final = _Shared(Figure.from_dict)
 
 
 def content_hash(stix: Mapping[str, Any]) -> str:
