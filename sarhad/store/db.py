@@ -370,6 +370,15 @@ class Database:
         try:
             self._conn.execute("COMMIT")
         except Exception as exc:
+            if self.dialect == "postgresql" and _pg_lost(exc, self._conn):
+                # The server may have committed before the session ended, its answer lost with the connection: the
+                # write is in doubt, not rolled back (a command run again might store some of it twice).
+                raise StorageError(
+                    f"{shown_url(self.url)}: the connection to the database server was lost while the write was"
+                    f" committed ({_first_line(exc)}): whether it is stored is not known (the server may have"
+                    " committed it before the connection ended); check what the command was to store before"
+                    " running it again"
+                ) from exc
             raise self._translate(exc, "COMMIT") from exc
 
     def _rollback(self) -> None:
@@ -451,10 +460,9 @@ class Database:
         if resource is not None:
             return StorageError(f"{shown_url(self.url)}: {resource}; {_ROLLED_BACK}")
         if self.dialect == "postgresql" and _pg_lost(exc, self._conn):
-            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             return StorageError(
-                f"{shown_url(self.url)}: the connection to the database server was lost ({detail}): run the command"
-                f" again once the server answers; {_ROLLED_BACK}"
+                f"{shown_url(self.url)}: the connection to the database server was lost ({_first_line(exc)}): run"
+                f" the command again once the server answers; {_ROLLED_BACK}"
             )
         hint = ""
         if self.dialect == "sqlite" and "database is locked" in str(exc):
@@ -533,6 +541,12 @@ def _pg_lost(exc: Exception, conn: Any) -> bool:
     (the server terminated it: pg_terminate_backend, a shutdown, a restart), or a connection now closed."""
     code = str(getattr(exc, "sqlstate", "") or "")
     return code.startswith("08") or code in {"57P01", "57P02", "57P03"} or bool(conn.closed or conn.broken)
+
+
+def _first_line(exc: Exception) -> str:
+    """The first line of a driver's message (libpq's run over several), or the error's type when it says nothing."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _pg_resource(exc: Exception) -> str | None:
