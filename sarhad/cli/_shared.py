@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,7 @@ __all__ = [
     "printed_json",
     "progress_bars",
     "state",
+    "summary_console",
 ]
 
 # On a terminal Rich fits its width; piped output gets wide tables that do not wrap mid-id.
@@ -117,6 +119,17 @@ def date_option(text: str | None, flag: str) -> str | None:
     from sarhad._internal.dates import window_day
 
     return window_day(text, flag, first=flag == "--since")
+
+
+def summary_console(out: Path) -> Console:
+    """Where a command that wrote the file ``out`` prints its summary line: stderr when ``out`` is this process's
+    stdout (``--out /dev/stdout`` in a pipeline: the line would end up in the data, after the last row or the
+    bundle's closing brace), else stdout."""
+    try:
+        same = os.path.samestat(out.stat(), os.fstat(sys.stdout.fileno()))
+    except (OSError, ValueError, AttributeError):  # no such file, or stdout is not a file (captured in a test)
+        same = False
+    return err_console if same else console
 
 
 _printed_json = [0]  # documents print_json printed in this process

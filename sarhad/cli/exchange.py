@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Final
 import typer
 
 from sarhad._internal.words import counted
-from sarhad.cli._shared import console, err_console, print_json, print_listing, progress_bars, progress_enabled, state
+from sarhad.cli._shared import (
+    console,
+    err_console,
+    print_json,
+    print_listing,
+    progress_bars,
+    progress_enabled,
+    state,
+    summary_console,
+)
 
 if TYPE_CHECKING:
     from sarhad.exchange.peers import Peer
@@ -411,7 +420,7 @@ def export_stix_cmd(ctx: typer.Context, out: Path, json_out: bool = False, *, fo
             {"format": "stix", "file": str(out), "incidents": done.incidents, "notes": notes, "objects": done.objects}
         )
         return
-    console.print(f"exported {done.objects} STIX objects to {out}")
+    summary_console(out).print(f"exported {done.objects} STIX objects to {out}")
     for note in notes:
         err_console.print(f"note: {note}", highlight=False, markup=False)
 

@@ -22,6 +22,7 @@ from sarhad.cli._shared import (
     progress_bars,
     progress_enabled,
     state,
+    summary_console,
 )
 from sarhad.errors import InvalidInput
 from sarhad.store.incidents import Filters
@@ -563,7 +564,7 @@ def export_cmd(
     if json_out:
         print_json({"format": fmt, "file": str(out), "incidents": count, "notes": notes})
     else:
-        console.print(f"exported {counted(count, 'incident')} as {fmt} to {out}", highlight=False)
+        summary_console(out).print(f"exported {counted(count, 'incident')} as {fmt} to {out}", highlight=False)
         for note in notes:
             err_console.print(f"note: {note}", highlight=False, markup=False)
 

@@ -11,7 +11,16 @@ import typer
 
 from sarhad._internal.dates import shown_date
 from sarhad._internal.words import counted
-from sarhad.cli._shared import console, err_console, print_json, print_listing, print_table, progress_enabled, state
+from sarhad.cli._shared import (
+    console,
+    err_console,
+    print_json,
+    print_listing,
+    print_table,
+    progress_enabled,
+    state,
+    summary_console,
+)
 from sarhad.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -145,7 +154,9 @@ def export_cmd(
     if json_out:
         print_json({"format": fmt, "file": str(out), "clusters": len(rows), "notes": notes})
         return
-    console.print(f"exported {counted(len(rows), 'cluster')} as {fmt} to {out}", highlight=False, markup=False)
+    summary_console(out).print(
+        f"exported {counted(len(rows), 'cluster')} as {fmt} to {out}", highlight=False, markup=False
+    )
     for note in notes:
         err_console.print(f"note: {note}", highlight=False, markup=False)
 

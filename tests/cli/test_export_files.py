@@ -199,3 +199,32 @@ def test_export_to_standard_output_through_its_link_writes_into_the_pipe(
         assert text.startswith("id,source_id,") and text.count("\n") > 10
     else:
         assert json.loads(text)["type"] == "bundle"
+
+
+@pytest.mark.parametrize("command", [("export", "csv"), ("export", "stix"), ("clusters", "export")])
+def test_an_export_to_standard_output_in_a_pipeline_says_its_summary_on_stderr(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: tuple[str, str]
+) -> None:
+    """``sarhad export stix --out /dev/stdout | jq …``: the file is the data the pipe carries, so the summary line
+    goes to stderr; on stdout it followed the bundle's closing brace, and no JSON reader took the stream."""
+    import csv
+    import subprocess
+    import sys
+
+    from tests.conftest import filled_home
+
+    home = filled_home(capsys, tmp_path / "pk")
+    if command[0] == "clusters":
+        code, _, err = run(capsys, "--home", str(home), "reconcile")
+        assert code == 0, err
+    done = subprocess.run(
+        [sys.executable, "-m", "sarhad", "--home", str(home), *command, "--out", "/dev/stdout"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "exported" in done.stderr and "exported" not in done.stdout
+    if command == ("export", "stix"):
+        assert json.loads(done.stdout)["type"] == "bundle"
+    else:
+        header, *rows = list(csv.reader(done.stdout.splitlines()))
+        assert rows and all(len(row) == len(header) for row in rows)
