@@ -26,7 +26,8 @@ class Settings:
 
     ``database_url`` is ``sqlite:///ABSOLUTE/PATH`` or ``postgresql://…`` (``postgres://…`` is taken as it);
     ``origin`` is the log's C2SP origin line (a schema-less URL); ``share_restricted`` lets GTD/ACLED rows (whose
-    licences forbid redistribution) be exported to peers, for parties that hold their own licence.
+    licences forbid redistribution) be exported to peers, synced by them and read by other parties' principals
+    (:func:`sarhad.web.auth.unshared_licences`), for parties that hold their own licence.
     """
 
     home: Path

@@ -106,7 +106,9 @@ class SyncResult:
     # The entries this sync verified and stored in the log's copy but whose objects it refused to apply.
     refused: tuple[Refusal, ...] = ()
     # The versions withheld, by the TLP level their envelopes log (the peer shares a body only with those who
-    # may read it: a TLP:RED record for its own people, or naming recipients, is not for this node).
+    # may read it: a TLP:RED record for its own people, or naming recipients, is not for this node; nor is a GTD or
+    # ACLED row, whatever its level, unless the peer shares those: an envelope does not say its licence, so such
+    # versions are counted under their level).
     withheld_tlp: tuple[tuple[str, int], ...] = ()
 
     def withheld_text(self) -> str:
@@ -124,10 +126,14 @@ class SyncResult:
             elif level in ("AMBER", "AMBER+STRICT"):
                 parts.append(
                     f"{n} {records} the peer marked TLP:{level}, shared only with the parties it registered: this"
-                    " node is not one of them there"
+                    " node is not one of them there, or they are under a licence that forbids redistribution (GTD,"
+                    " ACLED), which the peer does not share"
                 )
             else:
-                parts.append(f"{n} {records} the peer marked TLP:{level} and did not share with this node")
+                parts.append(
+                    f"{n} {records} the peer marked TLP:{level} and did not share with this node: under a licence"
+                    " that forbids redistribution (GTD, ACLED), which the peer does not share: expected"
+                )
         rest = self.withheld - sum(n for _, n in self.withheld_tlp)
         if rest > 0:
             parts.append(f"{rest} not received")

@@ -1,8 +1,9 @@
 """Versions a peer's log holds whose bodies this node was refused: known from their envelopes alone.
 
 A sync copies every entry of a peer's log but receives the body only of the versions this node's peer principal
-may read there. For the others (withheld by TLP) the envelope still says which object and version, its
-SHA-256 and its TLP level; ``withheld_versions`` keeps the object id, version, level, origin (the peer's
+may read there. For the others (withheld by TLP, or by licence: the GTD and ACLED rows of a peer that does not share
+them, see :func:`sarhad.web.auth.unshared_licences`) the envelope still says which object and version, its SHA-256
+and its TLP level; ``withheld_versions`` keeps the object id, version, level, origin (the peer's
 party), SHA-256 and arrival of each, so that evidence cited but withheld shows what the log shows of it
 (:func:`sarhad.framework.views.cited_evidence`) without a search of the log's copies. When the withheld
 version is a later version of an object this node holds, the copy held is no longer the object's current

@@ -101,7 +101,8 @@ LICENCES: Final[dict[str, str]] = {
     "PARTY-OWN": "the reporting party's own record",
 }
 
-# Records under these licences stay out of exports to peers unless the node is configured to share them.
+# Records under these licences stay out of exports to peers, and are read by no other party's principal (a peer's
+# sync included: sarhad.web.auth.unshared_licences), unless the node is configured to share them.
 RESTRICTED_LICENCES: Final[frozenset[str]] = frozenset({"GTD-EUA", "ACLED-ToU"})
 
 

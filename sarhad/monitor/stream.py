@@ -48,12 +48,12 @@ log = logging.getLogger(__name__)
 _BATCH: Final = 500
 HISTORY: Final = 2000
 """How many of the latest events a :class:`Broadcaster` keeps to replay to a stream that reconnects."""
-# an alert's columns and facts (Alert.of_row), then its current version's TLP and origin, then its seq
+# an alert's columns and facts (Alert.of_row), then its current version's TLP, origin and licence, then its seq
 _ALERT_COLUMNS: Final = (
     "a.id, a.rule, a.incident_id, a.origin, a.reason, a.created, a.version, a.lapsed, a.updated, a.changes,"
-    " a.facts, i.tlp, i.origin, a.seq"
+    " a.facts, i.tlp, i.origin, i.licence, a.seq"
 )
-_TLP, _ORIGIN, _SEQ = 11, 12, 13
+_TLP, _ORIGIN, _LICENCE, _SEQ = 11, 12, 13, 14
 # The version before an incident's current one (``i``) is one a peer withheld: until the current one arrived,
 # the incident had no current version here, and its alerts were listed nowhere (sarhad.monitor.alerts.listed).
 _WAS_WITHHELD: Final = (
@@ -64,9 +64,11 @@ _WAS_WITHHELD: Final = (
 # The withheld versions recorded since the last look (``w``) that ended their incident's listing: the incident has
 # no current version now (no row in incidents; an incident of this node's own always has one), ``w`` is the first
 # version withheld after the latest copy held (``h``, the version the incident was listed with) and no copy held is
-# later than ``w``. Read: the incident's id, the copy's version, TLP and origin, ``w``'s version and its seq.
+# later than ``w``. Read: the incident's id, the copy's version, TLP and origin, ``w``'s version and its seq, and the
+# copy's licence.
 _NEWLY_WITHHELD: Final = (
-    "SELECT w.id, h.modified, h.tlp, h.origin, w.modified, w.seq FROM withheld_versions w JOIN objects h ON h.id = w.id"
+    "SELECT w.id, h.modified, h.tlp, h.origin, w.modified, w.seq, h.licence"
+    " FROM withheld_versions w JOIN objects h ON h.id = w.id"
     " AND h.modified = (SELECT MAX(o.modified) FROM objects o WHERE o.id = w.id AND o.modified < w.modified)"
     " WHERE w.seq > ? AND w.seq <= ? AND h.type = 'incident'"
     " AND NOT EXISTS (SELECT 1 FROM incidents i WHERE i.id = w.id)"
@@ -82,8 +84,8 @@ _broadcasters: weakref.WeakSet[Broadcaster] = weakref.WeakSet()
 @dataclass(frozen=True, slots=True)
 class Event:
     """One stream event: ``kind`` is ``incident``, ``alert``, ``alert_update`` or ``withheld``; ``tlp``,
-    ``origin`` and, for a TLP:RED record, its named ``recipients`` decide who may see it
-    (sarhad.web.auth.may_read)."""
+    ``origin``, for a TLP:RED record its named ``recipients``, and the record's ``licence`` (GTD's and ACLED's
+    are for this node's party alone, unless it shares them) decide who may see it (sarhad.web.auth.may_read)."""
 
     kind: str
     data: dict[str, Any]
@@ -92,6 +94,7 @@ class Event:
     recipients: tuple[str, ...] = ()
     number: int = 0
     """Its place in its broadcaster's order (1, 2, ...; 0 until published)."""
+    licence: str | None = None
 
     def to_sse(self, event_id: str | None = None) -> str:
         """The event as a ``text/event-stream`` frame (WHATWG HTML §9.2), with ``event_id`` as its ``id:``."""
@@ -361,8 +364,9 @@ class Watcher:
         events = []
         for item in sorted(found, key=lambda item: order.get(str(item["id"]), len(order))):
             named = _recipients(self.db, str(item["id"])) if item["tlp"] == "RED" else ()
+            licence = _licence(self.db, str(item["id"]))
             item = {**item, "seq": {"objects": _current_seq(self.db, str(item["id"]))}}
-            events.append(Event("incident", item, item["tlp"], item["origin"], named))
+            events.append(Event("incident", item, item["tlp"], item["origin"], named, licence=licence))
         return events + self._listed_again([str(item["id"]) for item in found])
 
     def _new_alerts(self, top: int) -> list[Event]:
@@ -416,7 +420,7 @@ class Watcher:
         rows = self.db.fetchall(_NEWLY_WITHHELD, (self._withheld_seq, top, _BATCH))
         self._withheld_seq = int(rows[-1][5]) if len(rows) == _BATCH else max(top, self._withheld_seq)
         events = []
-        for incident_id, version, tlp, origin, withheld_version, seq in rows:
+        for incident_id, version, tlp, origin, withheld_version, seq, licence in rows:
             alerts = self.db.fetchall(
                 # an alert stored before alerts were numbered (no seq) was listed, never streamed: a page counted it
                 "SELECT id FROM alerts WHERE incident_id = ? AND (seq <= ? OR seq IS NULL) ORDER BY created DESC, id",
@@ -425,7 +429,7 @@ class Watcher:
             data = {"id": str(incident_id), "version": str(version), "withheld_version": str(withheld_version),
                     "alerts": [str(a[0]) for a in alerts], "seq": {"withheld_versions": int(seq)}}  # fmt: skip
             named = _recipients_of(self.db, str(incident_id), str(version)) if tlp == "RED" else ()
-            events.append(Event("withheld", data, str(tlp), str(origin), named))
+            events.append(Event("withheld", data, str(tlp), str(origin), named, licence=str(licence)))
         return events
 
     def _listed_again(self, incident_ids: list[str]) -> list[Event]:
@@ -468,7 +472,7 @@ class Watcher:
                 data["incident"] = found[0]
             tlp = str(r[_TLP])
             named = _recipients(self.db, str(r[2])) if tlp == "RED" else ()
-            events.append(Event(kind, data, tlp, str(r[_ORIGIN]), named))
+            events.append(Event(kind, data, tlp, str(r[_ORIGIN]), named, licence=str(r[_LICENCE])))
         return events
 
     async def run(self) -> None:
@@ -539,6 +543,12 @@ def _summaries(db: Database, where: str, params: list[Any]) -> list[dict[str, An
     from sarhad.monitor.views import compact_rows
 
     return compact_rows(db, where, params)
+
+
+def _licence(db: Database, incident_id: str) -> str | None:
+    """The licence of an incident's current version (None when it has none)."""
+    row = db.fetchone("SELECT licence FROM incidents WHERE id = ?", (incident_id,))
+    return None if row is None else str(row[0])
 
 
 def _recipients_of(db: Database, object_id: str, modified: str) -> tuple[str, ...]:

@@ -41,12 +41,21 @@ custodian (an ``admin`` of the originating party). So a peer's copy of a version
 marked stricter is read on the peer's node, on every read path (its TAXII server's included), only by those the
 stricter marking admits.
 
+Besides its TLP, a version's licence decides (the founding issue: GTD and ACLED rows may not be
+redistributed). A version under a licence that forbids redistribution (:data:`sarhad.model.codes.RESTRICTED_LICENCES`:
+``GTD-EUA``, ``ACLED-ToU``) is read only by the principals of this node's party, unless the node shares such rows
+(``share_restricted`` in ``sarhad.toml``): not by a peer, nor by another party's analyst, viewer or admin, whatever
+its TLP. :func:`unshared_licences` says which licences a principal may not read; it is the one place that decides,
+and the three spellings of the rule (:func:`may_read`, :func:`read_clause`, and the incidents' filters of
+:meth:`sarhad.web.context.Context.incident_filters`) take its answer. A sync is then refused such a body as it is
+refused a TLP:RED one: the envelope is served, the body is not, and the peer counts it withheld.
+
 A withheld object's envelope (its hash) stays visible in the log, so the log still verifies.
 
 The rule lives here once, twice spelled: :func:`may_read` for a record in memory, :func:`read_clause` for SQL
-over a table with ``id``, ``modified``, ``tlp`` and ``origin`` columns (``objects`` or ``incidents``), which
-finds the recipients in ``object_recipients`` (:mod:`sarhad.store.recipients`) and the current version in
-``objects`` and ``withheld_versions``. A test checks that the two agree.
+over a table with ``id``, ``modified``, ``tlp``, ``origin`` and ``licence`` columns (``objects`` or
+``incidents``), which finds the recipients in ``object_recipients`` (:mod:`sarhad.store.recipients`) and the
+current version in ``objects`` and ``withheld_versions``. A test checks that the two agree.
 """
 
 from __future__ import annotations
@@ -66,6 +75,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Final, NamedTuple
 
 from sarhad.errors import AccessDenied, InvalidInput, NotFound
+from sarhad.model.codes import RESTRICTED_LICENCES
 from sarhad.model.incident import PARTY_CODE, PRINCIPAL_NAME
 from sarhad.store.current import held_own
 from sarhad.store.db import Database
@@ -87,6 +97,7 @@ __all__ = [
     "readable_levels",
     "require_token_form",
     "revoke_token",
+    "unshared_licences",
 ]
 
 ROLES: Final = ("admin", "analyst", "peer", "viewer")
@@ -391,18 +402,30 @@ def readable_levels(principal: Principal, parties: Iterable[str]) -> tuple[str, 
     return ("CLEAR",)
 
 
+def unshared_licences(principal: Principal, node_party: str, share_restricted: bool) -> tuple[str, ...]:
+    """The licences under which ``principal`` may read no version on the node of party ``node_party``: those that
+    forbid redistribution (:data:`~sarhad.model.codes.RESTRICTED_LICENCES`, GTD's and ACLED's) for a principal of
+    any other party (a peer, another party's analyst, viewer or admin), unless the node shares them
+    (``share_restricted``); none for the node's own party's principals. Pass the answer as ``unshared`` to
+    :func:`may_read` and :func:`read_clause`."""
+    if share_restricted or principal.party == node_party:
+        return ()
+    return tuple(sorted(RESTRICTED_LICENCES))
+
+
 class Marking(NamedTuple):
     """What decides who may read one object version: its TLP level, the party that published it and, for
     TLP:RED, the principals it names (``PARTY:NAME``; empty when it names none).
 
     ``withheld``: the version is known from its log envelope alone (a sync did not bring its body), so for
     TLP:RED whom it names is unknown and ``recipients`` is ignored: only the originator's custodian reads
-    under it."""
+    under it. ``licence``: the version's (None when it is withheld: an envelope does not carry it)."""
 
     tlp: str
     origin: str
     recipients: Collection[str] = ()
     withheld: bool = False
+    licence: str | None = None
 
 
 def may_read(
@@ -413,6 +436,8 @@ def may_read(
     parties: Iterable[str],
     *,
     current: Marking | None = None,
+    licence: str | None = None,
+    unshared: Collection[str] = (),
 ) -> bool:
     """Whether ``principal`` may read an object version of party ``origin`` marked ``tlp`` (see the module's
     rules).
@@ -420,16 +445,19 @@ def may_read(
     ``recipients`` are the version's named recipients (``PARTY:NAME``; empty when it names none); ``parties``
     the framework's parties. ``current`` is the marking of the object's current (latest) version when this one
     is an earlier version (None when it is the current one): an earlier version is read only by those who may
-    read both it and the current one. :func:`read_clause` is the same rule in SQL.
+    read both it and the current one. ``licence`` is the version's licence and ``unshared`` the licences the
+    principal may not read (:func:`unshared_licences`). :func:`read_clause` is the same rule in SQL.
     """
     parties = tuple(parties)
     if current is not None:
         if current.withheld:
             if not _may_read_envelope(principal, current.tlp, current.origin, parties):
                 return False
-        elif not _may_read_version(principal, current.tlp, current.origin, current.recipients, parties):
+        elif not _may_read_version(
+            principal, current.tlp, current.origin, current.recipients, parties, current.licence, unshared
+        ):
             return False
-    return _may_read_version(principal, tlp, origin, recipients, parties)
+    return _may_read_version(principal, tlp, origin, recipients, parties, licence, unshared)
 
 
 def _may_read_envelope(principal: Principal, tlp: str, origin: str, parties: tuple[str, ...]) -> bool:
@@ -441,9 +469,17 @@ def _may_read_envelope(principal: Principal, tlp: str, origin: str, parties: tup
 
 
 def _may_read_version(
-    principal: Principal, tlp: str, origin: str, recipients: Collection[str], parties: tuple[str, ...]
+    principal: Principal,
+    tlp: str,
+    origin: str,
+    recipients: Collection[str],
+    parties: tuple[str, ...],
+    licence: str | None = None,
+    unshared: Collection[str] = (),
 ) -> bool:
-    """The rule for one version under its own marking alone."""
+    """The rule for one version under its own marking (and licence) alone."""
+    if licence is not None and licence in unshared:
+        return False
     if tlp != "RED":
         return origin == principal.party or tlp in readable_levels(principal, parties)
     if not recipients:
@@ -456,10 +492,16 @@ def _may_read_version(
 
 
 def read_clause(
-    principal: Principal, parties: Iterable[str], table: str = "o", *, current_rows: bool = False
+    principal: Principal,
+    parties: Iterable[str],
+    table: str = "o",
+    *,
+    current_rows: bool = False,
+    unshared: Collection[str] = (),
 ) -> tuple[str, list[Any]]:
     """:func:`may_read` as an SQL condition over ``table`` (a name or alias with ``id``, ``modified``, ``tlp``
-    and ``origin``), and its parameters.
+    and ``origin``; and ``licence`` when ``unshared``, the licences the principal may not read, names any: see
+    :func:`unshared_licences`), and its parameters.
 
     Records that are not RED cost a comparison with the readable levels; only RED rows look up
     ``object_recipients`` (by its primary key: object id, version, recipient). Each row also costs one look in
@@ -472,13 +514,14 @@ def read_clause(
     that these looks are left out.
     """
     parties = tuple(parties)
-    own, params = _version_clause(principal, parties, table)
+    unshared = tuple(unshared)
+    own, params = _version_clause(principal, parties, table, unshared)
     if current_rows:
         return own, params
     # An earlier version is withheld when the object's current version (a later one with none after it, held
     # or known from its envelope) is one the principal may not read. A version both held and known from an
     # envelope is the held one. The aliases are private to the subqueries.
-    newest, newest_params = _version_clause(principal, parties, "v_newest")
+    newest, newest_params = _version_clause(principal, parties, "v_newest", unshared)
     envelope, envelope_params = _envelope_clause(principal, parties, "w_newest")
     later = (
         f"SELECT 1 FROM objects v_newest WHERE v_newest.id = {table}.id AND v_newest.modified > {table}.modified"
@@ -523,11 +566,17 @@ def _envelope_clause(principal: Principal, parties: tuple[str, ...], table: str)
     return "(" + " OR ".join(terms) + ")", params
 
 
-def _version_clause(principal: Principal, parties: tuple[str, ...], table: str) -> tuple[str, list[Any]]:
-    """:func:`read_clause` for one version under its own marking alone."""
+def _version_clause(
+    principal: Principal, parties: tuple[str, ...], table: str, unshared: tuple[str, ...] = ()
+) -> tuple[str, list[Any]]:
+    """:func:`read_clause` for one version under its own marking (and licence) alone."""
     levels = readable_levels(principal, parties)
     beyond, params = beyond_levels_clause(principal, parties, table)
-    return f"({table}.tlp IN ({', '.join('?' * len(levels))}) OR {beyond})", [*levels, *params]
+    clause = f"({table}.tlp IN ({', '.join('?' * len(levels))}) OR {beyond})"
+    if not unshared:
+        return clause, [*levels, *params]
+    licences = f"{table}.licence NOT IN ({', '.join('?' * len(unshared))})"
+    return f"({clause} AND {licences})", [*levels, *params, *unshared]
 
 
 def beyond_levels_clause(

@@ -239,8 +239,9 @@ def _beyond(ctx: Context, principal: Principal, seen: int) -> tuple[str, list[An
     audience row is not the cluster as it sees it (with repeats), and its parameters. Those hold a member it
     reads beyond the audience's levels (its own party's records, a TLP:RED record naming it:
     :func:`sarhad.web.auth.beyond_levels_clause`), a member whose body was withheld since the clusters were
-    written, or a member with a version newer than the run that wrote the rows (``seen``: the last object it could
-    see; its level may have changed), found by the objects' index on (type, seq)."""
+    written, a member with a version newer than the run that wrote the rows (``seen``: the last object it could
+    see; its level may have changed), found by the objects' index on (type, seq), or a member under a licence it
+    may not read (:meth:`Context.unshared_licences`: the audiences' rows count GTD's and ACLED's rows)."""
     # incidents has no index on origin: a party that published nothing here has no records of its own to look for
     own = ctx.db.fetchone("SELECT 1 FROM objects WHERE origin = ? LIMIT 1", (principal.party,)) is not None
     beyond, params = beyond_levels_clause(principal, ctx.parties(), "i", own_records=own)
@@ -252,14 +253,33 @@ def _beyond(ctx: Context, principal: Principal, seen: int) -> tuple[str, list[An
         " UNION ALL SELECT m.cluster_id FROM reconcile_members m WHERE m.incident_id IN"
         " (SELECT w.id FROM withheld_versions w WHERE NOT EXISTS (SELECT 1 FROM incidents x WHERE x.id = w.id))"
     )
-    return sql, [*params, seen]
+    sql, params = _unshared(ctx, principal, sql, [*params, seen])
+    return sql, params
+
+
+def _unshared(ctx: Context, principal: Principal, sql: str, params: list[Any]) -> tuple[str, list[Any]]:
+    """``sql`` (a query of cluster ids) with, besides, the clusters that have both a member under a licence
+    ``principal`` may not read (:meth:`Context.unshared_licences`), which their stored rows count (its order, its
+    disagreement), and a member it may read. A cluster of such members alone matches none of the principal's
+    filters (:meth:`Context.incident_filters` leaves those licences out), so it is not listed at all."""
+    unshared = ctx.unshared_licences(principal)
+    if not unshared:
+        return sql, params
+    marks = ", ".join("?" * len(unshared))
+    sql += (
+        " UNION ALL SELECT m.cluster_id FROM incidents u JOIN reconcile_members m ON m.incident_id = u.id"
+        f" WHERE u.licence IN ({marks}) AND EXISTS (SELECT 1 FROM reconcile_members s JOIN incidents r"
+        f" ON r.id = s.incident_id WHERE s.cluster_id = m.cluster_id AND r.licence NOT IN ({marks}))"
+    )
+    return sql, [*params, *unshared, *unshared]
 
 
 def _partial(ctx: Context, principal: Principal) -> tuple[str, list[Any]]:
     """An SQL query of the ids of the clusters with a member ``principal`` may not read (with repeats), and its
     parameters: one indexed look at the incidents of the levels it does not read everywhere (for a framework
-    party's principal, the RED ones, by the incidents' partial index), and at the members whose incident's body
-    was withheld since the clusters were written (``withheld_versions``, empty on most nodes)."""
+    party's principal, the RED ones, by the incidents' partial index), at the members whose incident's body
+    was withheld since the clusters were written (``withheld_versions``, empty on most nodes), and at the members
+    under a licence it may not read (:func:`_unshared`)."""
     levels = ctx.readable_levels(principal)
     hidden = [level for level in TLP_LEVELS if level not in levels]
     # a principal reads every row of its levels (the others by the read clause): only the rest are looked at
@@ -271,7 +291,7 @@ def _partial(ctx: Context, principal: Principal) -> tuple[str, list[Any]]:
         " UNION ALL SELECT m.cluster_id FROM reconcile_members m WHERE m.incident_id IN"
         " (SELECT w.id FROM withheld_versions w WHERE NOT EXISTS (SELECT 1 FROM incidents x WHERE x.id = w.id))"
     )
-    return sql, params
+    return _unshared(ctx, principal, sql, params)
 
 
 def _members(ctx: Context, principal: Principal, cluster_id: str) -> list[str]:

@@ -79,10 +79,26 @@ class Context:
         """The TLP levels ``principal`` may read of other parties' objects."""
         return readable_levels(principal, self.parties())
 
-    def may_read(self, principal: Principal, tlp: str, origin: str, recipients: Collection[str] = ()) -> bool:
-        """Whether ``principal`` may read an object of ``origin`` marked ``tlp`` naming ``recipients`` (the TLP
-        rules of :mod:`sarhad.web.auth`; a RED object's recipients must be given)."""
-        return auth.may_read(principal, tlp, origin, recipients, self.parties())
+    def unshared_licences(self, principal: Principal) -> tuple[str, ...]:
+        """The licences under which ``principal`` may read nothing here: GTD's and ACLED's for a principal of
+        another party, unless the node shares them (``share_restricted``); see :func:`auth.unshared_licences`."""
+        return auth.unshared_licences(principal, self.party, self.node.settings.share_restricted)
+
+    def may_read(
+        self, principal: Principal, tlp: str, origin: str, recipients: Collection[str] = (), licence: str | None = None
+    ) -> bool:
+        """Whether ``principal`` may read an object of ``origin`` marked ``tlp`` naming ``recipients`` under
+        ``licence`` (the rules of :mod:`sarhad.web.auth`; a RED object's recipients must be given, and the licence
+        of a record that may be GTD's or ACLED's)."""
+        return auth.may_read(
+            principal,
+            tlp,
+            origin,
+            recipients,
+            self.parties(),
+            licence=licence,
+            unshared=self.unshared_licences(principal),
+        )
 
     def read_clause(
         self, principal: Principal, table: str = "o", *, current_rows: bool = False
@@ -90,11 +106,15 @@ class Context:
         """The SQL condition (and parameters) for the rows of ``table`` (``objects`` or ``incidents``, or an
         alias of one) that ``principal`` may read: the same rules as :meth:`may_read`. ``current_rows``: the
         table holds current versions only (``incidents``), see :func:`auth.read_clause`."""
-        return auth.read_clause(principal, self.parties(), table, current_rows=current_rows)
+        return auth.read_clause(
+            principal, self.parties(), table, current_rows=current_rows, unshared=self.unshared_licences(principal)
+        )
 
     def incident_filters(self, principal: Principal, filters: Filters) -> Filters:
         """``filters`` narrowed to the incidents ``principal`` may read: its readable levels (which the
-        dashboard's summary tables answer) and, besides, the rows :func:`auth.beyond_levels_clause` admits."""
+        dashboard's summary tables answer) and, besides, the rows :func:`auth.beyond_levels_clause` admits; less
+        the rows under the licences it may not read (:meth:`unshared_licences`: the summary tables do not tell
+        licences apart, so its views are then counted from the rows)."""
         parties = self.parties()
         # incidents has no index on origin: ask objects' (origin, log_index) index whether the principal's party
         # published anything here, so that a principal of a party that did not costs no scan
@@ -102,7 +122,13 @@ class Context:
         beyond, params = auth.beyond_levels_clause(principal, parties, "incidents", own_records=own)
         # a perpetrator filter's group, as its stored spellings: the API's lists and the dashboard's views alike
         resolved = filters.resolved(self.db)
-        return replace(resolved, tlp=readable_levels(principal, parties), readable=(beyond, tuple(params)))
+        excluded = tuple(sorted({*resolved.exclude_licences, *self.unshared_licences(principal)}))
+        return replace(
+            resolved,
+            tlp=readable_levels(principal, parties),
+            readable=(beyond, tuple(params)),
+            exclude_licences=excluded,
+        )
 
     def may_read_beyond_clear(self, principal: Principal) -> bool:
         """Whether ``principal`` may read anything that is not TLP:CLEAR here (its reads are then audited)."""

@@ -624,7 +624,7 @@ async def stream(request: Request) -> Response:
     hub = _hub(request)
 
     def readable(event: Event) -> bool:
-        return ctx.may_read(principal, event.tlp, event.origin, event.recipients)
+        return ctx.may_read(principal, event.tlp, event.origin, event.recipients, event.licence)
 
     last_event_id = request.headers.get("last-event-id")
     return StreamingResponse(
