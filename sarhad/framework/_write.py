@@ -60,15 +60,23 @@ def tlp_label(tlp: str) -> str:
 
 
 def current_marking(node: Node, object_id_: str, default: str) -> str:
-    """The TLP of the current version of ``object_id_`` (by the store's rule), ``default`` when none is held."""
-    row = node.db.fetchone(f"SELECT o.tlp FROM objects o WHERE o.id = ? AND {current('o')}", (object_id_,))
+    """The TLP of the current version of ``object_id_`` (by the store's rule), ``default`` when none is held.
+
+    When its latest version was withheld from this node (none is current here), the latest version held: the
+    one a new version builds on (the framework's views read it), whose marking it keeps, not ``default``.
+    """
+    row = node.db.fetchone(
+        f"SELECT o.tlp FROM objects o WHERE o.id = ? ORDER BY CASE WHEN {current('o')} THEN 0 ELSE 1 END,"
+        " o.modified DESC LIMIT 1",
+        (object_id_,),
+    )
     return default if row is None else str(row[0])
 
 
 def kept_marking(node: Node, record: dict[str, Any], tlp: str | None, name: str, change: str) -> str:
     """The TLP a new version of ``record`` (a dispute or a recommendation: both parties write into it) is
-    published with: that of its current version, GREEN when this node holds none. ``name`` names the record in
-    the errors (``dispute D-2025Q4-PK1``), ``change`` the new version (``a reply``).
+    published with: that of its current version (:func:`current_marking`), GREEN when this node holds none.
+    ``name`` names the record in the errors (``dispute D-2025Q4-PK1``), ``change`` the new version (``a reply``).
 
     A ``tlp`` given must be that marking. A less strict one would lay the record open to readers its marking
     leaves out; a stricter one would take the whole record, the other party's entries included, from those who

@@ -5,14 +5,17 @@ record's marking: a ``--tlp`` other than it is refused and nothing is published.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from sarhad.exchange.withheld import record_withheld
 from sarhad.framework import ops
 from sarhad.framework.report import Readable, build_context
 from sarhad.framework.store import load
+from sarhad.log.envelope import Envelope
 from sarhad.node import Node
 from sarhad.web.auth import Principal
 from sarhad.web.context import Context
@@ -162,4 +165,20 @@ def test_a_new_target_or_milestone_status_keeps_the_frameworks_marking(
     code, _, err = _run(capsys, green_home, "milestone", "update", milestone["code"], "--status", "partiallyMet")
     assert code == 0, err
     assert _markings(green_home, indicator["id"]) == ["GREEN", "GREEN"]
+    assert _markings(green_home, milestone["id"]) == ["GREEN", "GREEN"]
+
+
+def test_a_milestone_whose_latest_version_was_withheld_keeps_the_marking_of_the_version_held(
+    capsys: pytest.CaptureFixture[str], green_home: Node
+) -> None:
+    """IR changed a milestone of the framework set up TLP:GREEN under a marking this node may not read (RED for its
+    own desk): no version is current here. A new status, built on the GREEN version held, is GREEN too; it was
+    published TLP:CLEAR, the default for a record of which no version is current."""
+    milestone = load(green_home.db).milestones[0]
+    later = "2099-01-01T00:00:00.000Z"
+    sha = hashlib.sha256(f"{milestone['id']}@{later}".encode()).hexdigest()
+    with green_home.db.transaction():
+        record_withheld(green_home.db, [Envelope(milestone["id"], later, sha, "RED", later)], "IR")
+    code, _, err = _run(capsys, green_home, "milestone", "update", milestone["code"], "--status", "partiallyMet")
+    assert code == 0, err
     assert _markings(green_home, milestone["id"]) == ["GREEN", "GREEN"]
