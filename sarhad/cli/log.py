@@ -882,13 +882,14 @@ def _check_saved(
             raise VerificationError(f"saved checkpoint {name}: {exc}") from None
         if mine.size not in held:
             sizes = sorted(held)
-            what = (
-                f"a checkpoint of size {sizes[0]}"
-                if len(sizes) == 1
-                else f"checkpoints of sizes {sizes[0]} and {sizes[1]}"
-            )
+            if not sizes:  # a consistency proof between two empty trees: the tree of 0 needs no signature
+                what = "no signed checkpoint"
+            elif len(sizes) == 1:
+                what = f"a checkpoint of size {sizes[0]} only"
+            else:
+                what = f"checkpoints of sizes {sizes[0]} and {sizes[1]} only"
             raise InvalidInput(
-                f"saved checkpoint {name} is for the tree of {mine.size}, but {proof_file} holds {what} only: ask the"
+                f"saved checkpoint {name} is for the tree of {mine.size}, but {proof_file} holds {what}: ask the"
                 f" node for 'sarhad log consistency {mine.size} --json' and check that with --checkpoint {name}"
             )
         field, theirs = held[mine.size]

@@ -433,3 +433,25 @@ def test_a_split_view_served_again_is_kept_once(pair: tuple[Node, Node]) -> None
                 Pair(pk, ir).pk_syncs()
     rows = pk.db.fetchall("SELECT peer, note_b FROM split_views")
     assert rows == [("IR", forged)]
+
+
+def test_check_proof_refuses_a_saved_checkpoint_beside_a_proof_that_holds_no_checkpoint(
+    capsys: pytest.CaptureFixture[str], published: Node, tmp_path: Path
+) -> None:
+    # 'log consistency 0 0' proves the empty tree a prefix of itself: its document holds no signed checkpoint
+    # (the tree of 0 needs none), so a saved one has nothing to be compared with. It ended in an IndexError.
+    home = published.settings.home
+    vkey = run(capsys, home, "key", "show")[1].strip()
+    saved = tmp_path / "saved6.txt"
+    saved.write_text(run(capsys, home, "log", "checkpoint", "--size", "6")[1], encoding="utf-8")
+    empty = tmp_path / "empty.json"
+    empty.write_text(run(capsys, home, "log", "consistency", "0", "0", "--json")[1], encoding="utf-8")
+    args = ("log", "check-proof", str(empty), "--vkey", vkey, "--checkpoint", str(saved))
+    code, _, err = run(capsys, home, *args)
+    assert code == 1
+    assert (
+        f"saved checkpoint {saved} is for the tree of 6, but {empty} holds no signed checkpoint: ask the node for"
+        " 'sarhad log consistency 6 --json' and check that" in " ".join(err.split())
+    )
+    code, out, _ = run(capsys, home, *args, "--json")
+    assert code == 1 and json.loads(out)["ok"] is False
