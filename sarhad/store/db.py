@@ -169,7 +169,7 @@ class Database:
                 raise self._translate(exc, sql) from exc
             finally:
                 if own and done:
-                    self._commit()
+                    self._commit(writing=False)
                 elif own:  # an error, or the caller stopped early (GeneratorExit)
                     self._rollback()
             return
@@ -321,11 +321,11 @@ class Database:
             except Exception as exc:
                 raise self._translate(exc, "BEGIN") from exc
 
-        with self._open(begin) as db:
+        with self._open(begin, writing=False) as db:
             yield db
 
     @contextmanager
-    def _open(self, begin: Callable[[], None]) -> Iterator[Database]:
+    def _open(self, begin: Callable[[], None], *, writing: bool = True) -> Iterator[Database]:
         with self._lock:
             if self._depth:
                 self._depth += 1
@@ -344,7 +344,7 @@ class Database:
                 raise
             self._depth = 0
             try:
-                self._commit()
+                self._commit(writing=writing)
             except BaseException:
                 self._rollback()  # a COMMIT that failed (busy, disk full) leaves the transaction open
                 raise
@@ -366,11 +366,11 @@ class Database:
         except Exception as exc:
             raise self._translate(exc, "BEGIN") from exc
 
-    def _commit(self) -> None:
+    def _commit(self, *, writing: bool = True) -> None:
         try:
             self._conn.execute("COMMIT")
         except Exception as exc:
-            if self.dialect == "postgresql" and _pg_lost(exc, self._conn):
+            if writing and self.dialect == "postgresql" and _pg_lost(exc, self._conn):
                 # The server may have committed before the session ended, its answer lost with the connection: the
                 # write is in doubt, not rolled back (a command run again might store some of it twice).
                 raise StorageError(

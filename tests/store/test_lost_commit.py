@@ -32,3 +32,20 @@ def test_a_postgresql_session_lost_at_commit_says_the_write_may_be_stored(pg_sch
                 other.execute("SELECT pg_terminate_backend(%s)", (pid[0],))
     finally:
         db.close()
+
+
+@pytest.mark.postgres
+def test_a_postgresql_read_snapshot_lost_at_its_end_claims_no_write(pg_schema_url: str) -> None:
+    db = open_database(pg_schema_url)
+    base = pg_schema_url.partition("?")[0]
+    try:
+        pid = db.fetchone("SELECT pg_backend_pid()")
+        assert pid is not None
+        with pytest.raises(StorageError, match=r"connection to the database server was lost \(") as caught:
+            with db.snapshot():  # a long read ('log verify') wrote nothing that could be in doubt
+                db.fetchone("SELECT 1")
+                with psycopg.connect(base, autocommit=True) as other:
+                    other.execute("SELECT pg_terminate_backend(%s)", (pid[0],))
+        assert "not known" not in str(caught.value)
+    finally:
+        db.close()
