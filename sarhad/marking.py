@@ -13,7 +13,7 @@ import dataclasses
 from collections.abc import Iterable
 
 from sarhad.errors import AccessDenied, InvalidInput, NotFound
-from sarhad.model.codes import TLP_LEVELS
+from sarhad.model.codes import tlp_label
 from sarhad.model.incident import Incident, check_recipient
 from sarhad.node import Node, PublishResult
 
@@ -30,9 +30,7 @@ def mark_incident(
     Raises NotFound for an unknown id, AccessDenied for another party's record, InvalidInput for an unknown
     level, a malformed recipient or recipients on a record that is not TLP:RED (nothing is stored then).
     """
-    level = tlp.strip().upper().removeprefix("TLP:")
-    if level not in TLP_LEVELS:
-        raise InvalidInput(f"TLP {tlp!r} is not one of {', '.join(TLP_LEVELS)}")
+    level = tlp_label(tlp)
     named = tuple(sorted({check_recipient(r) for r in recipients}))
     if named and level != "RED":
         raise InvalidInput(f"recipients are for TLP:RED records only; the marking asked for is TLP:{level}")

@@ -244,10 +244,11 @@ def _print_decisions(decisions: list[dict[str, Any]], names: dict[str, str]) -> 
 
 
 def _decide(ctx: typer.Context, decision: Any, tlp: str | None) -> dict[str, Any]:
+    from sarhad.model.codes import tlp_label
     from sarhad.reconcile.store import DEFAULT_DECISION_TLP, check_decision_marking, decision_marking, reconcile
 
     node = state(ctx).node()
-    level = decision_marking(node.db, decision) if tlp is None else tlp.upper()
+    level = decision_marking(node.db, decision) if tlp is None else tlp_label(tlp)
     check_decision_marking(node.db, decision, level)
     with node.publisher() as pub:
         pub.add_object(decision.to_stix(node.settings.party), tlp=level)

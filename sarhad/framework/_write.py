@@ -12,7 +12,7 @@ from sarhad.errors import InvalidInput
 from sarhad.framework.model import JOINT
 from sarhad.framework.quarter import Quarter, utc_today
 from sarhad.framework.store import FrameworkData, current_body, index_stored
-from sarhad.model.codes import TLP_LEVELS
+from sarhad.model.codes import TLP_LEVELS, tlp_label
 from sarhad.store.current import current
 
 if TYPE_CHECKING:
@@ -45,18 +45,6 @@ def publish(node: Node, objects: list[tuple[dict[str, Any], str]]) -> list[str |
             index_stored(node.db, stix["id"], version)
             versions.append(version)
     return versions
-
-
-def tlp_label(tlp: str) -> str:
-    """A TLP label as given (``green``, `` Clear``, ``TLP:AMBER``) in the form stored (``GREEN``, ``CLEAR``,
-    ``AMBER``).
-
-    Raises InvalidInput when it is not a TLP 2.0 level, before anything is written.
-    """
-    level = tlp.strip().upper().removeprefix("TLP:")
-    if level not in TLP_LEVELS:
-        raise InvalidInput(f"TLP {tlp!r} is not one of {', '.join(TLP_LEVELS)}")
-    return level
 
 
 def current_marking(node: Node, object_id_: str, default: str) -> str:

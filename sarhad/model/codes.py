@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
+from sarhad.errors import InvalidInput
+
 __all__ = [
     "ATTACK_TYPES",
     "DATE_PRECISIONS",
@@ -21,6 +23,7 @@ __all__ = [
     "WEAPON_TYPES",
     "code_for",
     "off_the_lists",
+    "tlp_label",
 ]
 
 ATTACK_TYPES: Final[dict[int, str]] = {
@@ -93,6 +96,19 @@ GEO_PRECISIONS: Final[tuple[str, ...]] = (
 
 # TLP 2.0, from the most open to the most restricted.
 TLP_LEVELS: Final[tuple[str, ...]] = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
+
+
+def tlp_label(tlp: str) -> str:
+    """A TLP label as given (``green``, `` Clear``, ``TLP:AMBER``) in the form stored (``GREEN``, ``CLEAR``,
+    ``AMBER``): every command's ``--tlp`` reads it so.
+
+    Raises InvalidInput when it is not a TLP 2.0 level, before anything is written.
+    """
+    level = tlp.strip().upper().removeprefix("TLP:")
+    if level not in TLP_LEVELS:
+        raise InvalidInput(f"TLP {tlp!r} is not one of {', '.join(TLP_LEVELS)}")
+    return level
+
 
 LICENCES: Final[dict[str, str]] = {
     "CC-BY-4.0": "Creative Commons Attribution 4.0 (UCDP)",

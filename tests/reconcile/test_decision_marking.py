@@ -67,11 +67,12 @@ def test_a_decision_naming_a_red_record_at_green_is_refused_and_nothing_reaches_
     assert _naming(ir, red) == []
 
 
+@pytest.mark.parametrize("spelled", ["RED", "TLP:RED", " red"])  # as every other command's --tlp reads it
 def test_a_decision_naming_a_red_record_is_published_red_and_stays_on_the_node(
-    pair: tuple[Node, Node, str], capsys: pytest.CaptureFixture[str]
+    pair: tuple[Node, Node, str], capsys: pytest.CaptureFixture[str], spelled: str
 ) -> None:
     pk, ir, red = pair
-    code, out, err = run_cli(capsys, "--home", str(pk.settings.home), "clusters", "confirm", red, "--tlp", "RED")
+    code, out, err = run_cli(capsys, "--home", str(pk.settings.home), "clusters", "confirm", red, "--tlp", spelled)
     assert code == 0, err
     assert out.startswith(f"confirm: 2 records now in {cluster_of(pk.db, red)}")
     assert len(_naming(pk, red)) == 1
