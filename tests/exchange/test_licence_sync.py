@@ -107,6 +107,12 @@ def test_another_partys_principals_read_no_gtd_or_acled_row_and_the_nodes_own_re
             assert get(who, "/api/incidents", limit="1").json()["total"] == readable, who
             assert get(who, "/api/stats").json()["incidents"] == readable, who
             assert get(who, "/api/dashboard/table", limit="1").json()["total"] == readable, who
+            reporters = set(get(who, "/api/dashboard/options").json()["parties"])
+            assert bool(reporters & {"GTD", "ACLED"}) is (who == "ana"), (who, reporters)
+            timeline = get(who, "/api/dashboard/timeline").json()
+            rows = [*timeline["months"], *timeline["years"]]
+            assert sum(r["incidents"] for r in rows) == readable, who
+            assert bool({r["party"] for r in rows} & {"GTD", "ACLED"}) is (who == "ana"), who
             datasets = {g["key"] for g in get(who, "/api/stats", by="dataset").json()["groups"]}
             assert bool(datasets & {"gtd", "acled"}) is (who == "ana"), (who, datasets)
             found = get(who, f"/api/incidents/{gtd[0]}").status_code
