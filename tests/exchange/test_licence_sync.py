@@ -6,6 +6,7 @@ Real nodes on loopback, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from sarhad.model.incident import SARHAD_EXTENSION
 from sarhad.node import Node
 from sarhad.reconcile.store import reconcile
 from sarhad.web.auth import create_token
-from tests.conftest import ASSETS, UCDP_SAMPLE
+from tests.conftest import ASSETS, UCDP_SAMPLE, run_cli
 from tests.node_pair import Pair, peered, pk_and_ir
 from tests.web.conftest import TAXII
 
@@ -45,7 +46,9 @@ def _by_licence(node: Node) -> dict[str, int]:
     return {str(r[0]): int(r[1]) for r in node.db.fetchall("SELECT licence, COUNT(*) FROM objects GROUP BY licence")}
 
 
-def test_a_peer_gets_ucdp_bodies_and_gtd_acled_envelopes_only(nodes: tuple[Node, Node]) -> None:
+def test_a_peer_gets_ucdp_bodies_and_gtd_acled_envelopes_only(
+    nodes: tuple[Node, Node], capsys: pytest.CaptureFixture[str]
+) -> None:
     pk, ir = nodes
     held = _by_licence(pk)
     restricted = held["GTD-EUA"] + held["ACLED-ToU"]
@@ -66,6 +69,10 @@ def test_a_peer_gets_ucdp_bodies_and_gtd_acled_envelopes_only(nodes: tuple[Node,
         again = Pair(pk, ir).ir_syncs()
         assert (again.entries, again.objects, again.withheld) == (0, 0, 0)
         assert again.withheld_text() == "none withheld" and again.cosigned
+    # IR's log verify checks its copy of PK's log too: every copied leaf, the withheld ones' envelopes included
+    code, out, err = run_cli(capsys, "--home", str(ir.settings.home), "log", "verify", "--json")
+    assert code == 0, out + err
+    assert json.loads(out)["peers"], out
 
 
 def test_a_node_that_shares_restricted_rows_gives_the_peer_every_body(nodes: tuple[Node, Node]) -> None:
