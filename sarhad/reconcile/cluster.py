@@ -2,7 +2,8 @@
 
 Best-first agglomeration with three guards, so that look-alikes do not chain:
 
-1. a source reports an incident once: a cluster never holds two records of the same party/dataset;
+1. a source reports an incident once: a cluster never holds two records of the same party/dataset (each news
+   article a party's node ingested is a source of its own: :attr:`Record.source`);
 2. average linkage: two clusters merge only when the mean score over *all* their cross pairs (a pair that
    blocking never proposed counts 0) reaches ``Scoring.linkage``, so A-B and B-C do not pull A and C;
 3. analyst decisions: records an analyst kept apart stay apart; records an analyst put together stay

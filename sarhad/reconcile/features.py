@@ -165,7 +165,7 @@ class Features:
             attack=np.fromiter((attack(r.attack_type) for r in records), np.int64, len(records)),
             actor=np.fromiter((actor(r.actor) for r in records), np.int64, len(records)),
             actor_names=tuple(actor.codes),
-            source=np.fromiter((source(f"{r.reported_by}|{r.dataset}") for r in records), np.int64, len(records)),
+            source=np.fromiter((source(r.source) for r in records), np.int64, len(records)),
             killed_low=np.where(np.isnan(killed_low), killed_best, killed_low),
             killed_best=killed_best,
             killed_high=np.where(np.isnan(killed_high), killed_best, killed_high),

@@ -34,7 +34,7 @@ from typing import Any, Final
 
 from sarhad.model.figures import Figure
 from sarhad.reconcile.actor import actors_related
-from sarhad.reconcile.record import Record
+from sarhad.reconcile.record import PRESS_DATASETS, Record
 
 __all__ = [
     "FLAGS",
@@ -53,8 +53,6 @@ __all__ = [
 
 FLAGS: Final = ("figures_disagree", "perpetrator_disagree", "location_disagree", "date_disagree", "single_source")
 _EARTH_KM: Final = 6371.0
-# Datasets that are what a party's node read (the press), not a report the party made.
-PRESS_DATASETS: Final = frozenset({"article"})
 # How exactly a member's date is known, most exactly first (the codes of sarhad.model.codes.DATE_PRECISIONS, as the
 # quarterly report ranks them): a cluster is dated by its most exactly dated members.
 _EXACTNESS: Final = {"day": 0, "days": 1, "week": 2, "month": 3, "year": 4, "unknown": 5}

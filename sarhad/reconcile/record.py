@@ -16,7 +16,7 @@ from sarhad.errors import InvalidInput
 from sarhad.model.figures import Figure, Range, total
 from sarhad.model.incident import Incident
 
-__all__ = ["DATE_SLACK_DAYS", "GEO_RADIUS_KM", "Record"]
+__all__ = ["DATE_SLACK_DAYS", "GEO_RADIUS_KM", "PRESS_DATASETS", "Record"]
 
 # How many days either side of a record's own [start, end] another report of the same incident may fall.
 # A night attack is "Thursday" to one party and "Friday" to the other, so even day-precise dates get one.
@@ -40,6 +40,8 @@ GEO_RADIUS_KM: Final[dict[str, float]] = {
     "water": 50.0,
     "unknown": 1000.0,
 }
+# Datasets that are what a party's node read (the press), not a report the party made.
+PRESS_DATASETS: Final = frozenset({"article"})
 # Precisions whose coordinates are a real point (not a province or country centroid).
 POINT_PRECISIONS: Final = frozenset({"exact", "near", "admin2", "water"})
 
@@ -92,6 +94,15 @@ class Record:
             raise InvalidInput(f"record {self.id}: date precision {self.date_precision!r} is not known")
         if self.geo_precision not in GEO_RADIUS_KM:
             raise InvalidInput(f"record {self.id}: geo precision {self.geo_precision!r} is not known")
+
+    @property
+    def source(self) -> str:
+        """Who reports this record, for the rule that a source reports an incident once: its party and dataset,
+        or, for a news article a party's node ingested, that article (its ``source_id`` up to ``#``), since two
+        outlets' articles, or an outlet's follow-up, report the same attack (each article reports it once)."""
+        if self.dataset in PRESS_DATASETS:
+            return f"{self.reported_by}|{self.dataset}|{self.source_id.partition('#')[0]}"
+        return f"{self.reported_by}|{self.dataset}"
 
     @property
     def killed(self) -> Range:
