@@ -133,6 +133,12 @@ def export_cmd(
     ctx: typer.Context,
     out: Path = typer.Option(..., "--out", help="The file to write (replaced only once it is complete)."),
     fmt: str = typer.Option("csv", "--format", help="csv (one line a cluster) or json."),
+    for_peers: bool = typer.Option(
+        False,
+        "--for-peers",
+        help="Count only the reports another party may receive: not TLP:RED, and not under a licence that"
+        " forbids sharing (unless the node shares such rows); a cluster with none is left out.",
+    ),
     json_out: bool = _JSON,
 ) -> None:
     """Write every cluster to a file: date, place, reports, joint and each source's killed and wounded, flags."""
@@ -141,18 +147,36 @@ def export_cmd(
 
     if fmt not in CLUSTER_EXPORT_FORMATS:  # refused before --out is touched
         raise InvalidInput(f"--format {fmt!r}: expected one of {', '.join(CLUSTER_EXPORT_FORMATS)}")
-    db = state(ctx).node().db
+    node = state(ctx).node()
     with replacing(out) as part:  # a failed export leaves an earlier file at --out as it was
-        rows = export_clusters(db, fmt, part)
+        done = export_clusters(
+            node.db,
+            fmt,
+            part,
+            for_peers=for_peers,
+            party=node.settings.party,
+            share_restricted=node.settings.share_restricted,
+        )
+    rows = done.rows
     marked = sum(1 for r in rows if r["tlp"] != "CLEAR")
     notes = []
+    if for_peers and (done.left_out_clusters or done.left_out_members):
+        notes.append(
+            f"--for-peers left out {counted(done.left_out_members, 'report')} not for another party (TLP:RED, or a"
+            " licence that forbids redistribution), and"
+            f" {counted(done.left_out_clusters, 'cluster')} that held no other report; the figures of the clusters"
+            " written are computed without them"
+        )
     if marked:
         notes.append(
             f"the figures of reports marked above TLP:CLEAR are in {counted(marked, 'cluster')} (the tlp column"
             " gives each cluster's strictest marking): handle the file at that level"
         )
     if json_out:
-        print_json({"format": fmt, "file": str(out), "clusters": len(rows), "notes": notes})
+        said: dict[str, Any] = {"format": fmt, "file": str(out), "clusters": len(rows), "notes": notes}
+        if for_peers:
+            said["left_out"] = {"clusters": done.left_out_clusters, "reports": done.left_out_members}
+        print_json(said)
         return
     summary_console(out).print(
         f"exported {counted(len(rows), 'cluster')} as {fmt} to {out}", highlight=False, markup=False

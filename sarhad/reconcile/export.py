@@ -6,6 +6,13 @@ representative member reports it), how many reports it holds and who made them, 
 ``sarhad clusters show --json``), and ``tlp``: the strictest marking among its members, whose figures the row
 carries. It is the node operator's picture (:func:`~sarhad.reconcile.store.list_clusters` with ``joint``): every
 member counts, whatever its marking, so a file with a row above TLP:CLEAR is to be handled at that row's level.
+
+``for_peers`` writes the picture a peer may receive instead, as ``sarhad export … --for-peers`` writes the
+incidents: each row is computed from the members that are not TLP:RED (a file handed to another party is not
+addressed to a RED record's named recipients) and not under a licence that forbids redistribution
+(:data:`~sarhad.model.codes.RESTRICTED_LICENCES`, GTD's and ACLED's) unless the node shares such rows, by the
+same joint view (:func:`~sarhad.reconcile.store.stored_views` with ``kept``); a cluster with no such member is
+left out, and ``tlp`` is the strictest marking among the members kept.
 """
 
 from __future__ import annotations
@@ -13,31 +20,46 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
 from sarhad.errors import InvalidInput
-from sarhad.model.codes import TLP_LEVELS
-from sarhad.reconcile.store import list_clusters
+from sarhad.model.codes import RESTRICTED_LICENCES, TLP_LEVELS
+from sarhad.reconcile.joint import JointView, cluster_date, reporter
+from sarhad.reconcile.store import list_clusters, representative, stored_views
 from sarhad.store.db import Database
 
-__all__ = ["CLUSTER_EXPORT_FORMATS", "export_clusters"]
+__all__ = ["CLUSTER_EXPORT_FORMATS", "ClusterExport", "export_clusters"]
 
 CLUSTER_EXPORT_FORMATS: Final = ("csv", "json")
 _MEASURES: Final = ("killed", "wounded")
 _BOUNDS: Final = ("low", "best", "high")
 
 
-def _strictest(db: Database, cluster_ids: Sequence[str]) -> dict[str, str]:
-    """Cluster id → the strictest TLP marking among its members the node holds."""
+@dataclass(frozen=True, slots=True)
+class ClusterExport:
+    """What :func:`export_clusters` wrote: the ``rows`` (the JSON form); with ``for_peers``, how many clusters
+    were left out (no member a peer may receive) and how many members (of all clusters) were not counted."""
+
+    rows: list[dict[str, Any]]
+    left_out_clusters: int = 0
+    left_out_members: int = 0
+
+
+def _strictest(
+    db: Database, cluster_ids: Sequence[str], kept: str = "1 = 1", kept_params: Sequence[Any] = ()
+) -> dict[str, str]:
+    """Cluster id → the strictest TLP marking among its members the node holds (of those meeting ``kept``, an
+    SQL condition over ``incidents i``)."""
     rank = {level: n for n, level in enumerate(TLP_LEVELS)}
     out: dict[str, str] = {}
     for start in range(0, len(cluster_ids), 500):
         chunk = list(cluster_ids[start : start + 500])
         for cid, tlp in db.fetchall(
             "SELECT DISTINCT m.cluster_id, i.tlp FROM reconcile_members m JOIN incidents i ON i.id = m.incident_id"
-            f" WHERE m.cluster_id IN ({', '.join('?' * len(chunk))})",
-            chunk,
+            f" WHERE m.cluster_id IN ({', '.join('?' * len(chunk))}) AND {kept}",
+            [*chunk, *kept_params],
         ):
             known = out.get(str(cid))
             if known is None or rank.get(str(tlp), len(rank)) > rank.get(known, len(rank)):
@@ -71,6 +93,57 @@ def _rows(db: Database) -> list[dict[str, Any]]:
     ]
 
 
+def _for_peers(share_restricted: bool) -> tuple[str, list[Any]]:
+    """The members a peer may receive, as an SQL condition over ``incidents i`` and its parameters: not TLP:RED,
+    and not under a licence that forbids redistribution unless the node shares such rows (the rule of
+    ``sarhad export … --for-peers``)."""
+    if share_restricted:
+        return "i.tlp <> 'RED'", []
+    licences = sorted(RESTRICTED_LICENCES)
+    return f"i.tlp <> 'RED' AND i.licence NOT IN ({', '.join('?' * len(licences))})", list(licences)
+
+
+def _view_row(view: JointView, party: str, tlp: str) -> dict[str, Any]:
+    """A cluster's export row from its joint view alone (the members kept for peers)."""
+    summary = view.summary_dict()
+    rep = representative(view.members, party)
+    dates = ((m.date_start, m.date_end, m.date_precision) for m in view.members)
+    return {
+        "cluster_id": view.cluster_id,
+        "date": cluster_date(dates, "date_disagree" not in view.flags),
+        "place": rep.place,
+        "admin1": rep.admin1,
+        "country": rep.country,
+        "lat": rep.lat,
+        "lon": rep.lon,
+        "members": len(view.members),
+        "reported_by": sorted({reporter(m) for m in view.members}),
+        "killed": summary["killed"],
+        "wounded": summary["wounded"],
+        "flags": list(view.flags),
+        "killed_by_party": view.by_party("killed"),
+        "wounded_by_party": view.by_party("wounded"),
+        "tlp": tlp,
+    }
+
+
+def _peer_rows(db: Database, party: str, share_restricted: bool) -> ClusterExport:
+    """The clusters as a peer may receive them (see the module's docstring), oldest first (by their kept
+    members' first day)."""
+    ids = [r["cluster_id"] for r in list_clusters(db)]
+    kept, params = _for_peers(share_restricted)
+    views = stored_views(db, ids, kept=kept, kept_params=params)
+    tlps = _strictest(db, list(views), kept, params)
+    # oldest first, as the stored rows are ordered: by the earliest member's first day (of those kept)
+    order = sorted(views, key=lambda cid: (min(m.date_start for m in views[cid].members), cid))
+    rows = [_view_row(views[cid], party, tlps.get(cid, "CLEAR")) for cid in order]
+    counted = db.fetchone(
+        f"SELECT COUNT(*) FROM reconcile_members m JOIN incidents i ON i.id = m.incident_id WHERE NOT ({kept})",
+        params,
+    )
+    return ClusterExport(rows, len(ids) - len(rows), int(counted[0]) if counted else 0)
+
+
 def _csv(rows: list[dict[str, Any]], out: Path) -> None:
     """One line a cluster; a source's figures in columns named after it (``killed_best (PK)``), one set of
     columns for each source that gives a figure in any cluster, empty where it gives none."""
@@ -99,9 +172,14 @@ def _csv(rows: list[dict[str, Any]], out: Path) -> None:
             )  # fmt: skip
 
 
-def export_clusters(db: Database, fmt: str, out: Path) -> list[dict[str, Any]]:
+def export_clusters(
+    db: Database, fmt: str, out: Path, *, for_peers: bool = False, party: str = "", share_restricted: bool = False
+) -> ClusterExport:
     """Write every cluster to ``out`` as ``fmt`` (``csv`` or ``json``: a list of the rows, each source's figures
-    as ``killed_by_party``/``wounded_by_party``); return the rows written.
+    as ``killed_by_party``/``wounded_by_party``); say what was written.
+
+    ``for_peers``: the clusters as a peer may receive them (see the module's docstring); ``party`` is the
+    node's (its own report stands for a cluster, as in a run) and ``share_restricted`` the node's setting.
 
     Raises InvalidInput, before anything is written, for another format.
     """
@@ -109,11 +187,11 @@ def export_clusters(db: Database, fmt: str, out: Path) -> list[dict[str, Any]]:
         raise InvalidInput(
             f"unknown cluster export format {fmt!r}: expected one of {', '.join(CLUSTER_EXPORT_FORMATS)}"
         )
-    rows = _rows(db)
+    done = _peer_rows(db, party, share_restricted) if for_peers else ClusterExport(_rows(db))
     if fmt == "csv":
-        _csv(rows, out)
+        _csv(done.rows, out)
     else:
         with out.open("w", encoding="utf-8") as fh:
-            json.dump(rows, fh, ensure_ascii=False, indent=1)
+            json.dump(done.rows, fh, ensure_ascii=False, indent=1)
             fh.write("\n")
-    return rows
+    return done

@@ -44,6 +44,7 @@ __all__ = [
     "reconcile",
     "record_names",
     "representative",
+    "stored_views",
 ]
 
 
@@ -400,7 +401,7 @@ def list_clusters(
         members = dates[cid] or [(row["date_start"], row["date_start"], "day")]
         row["date"] = cluster_date(members, "date_disagree" not in row["flags"])
     if joint:
-        for cid, view in _stored_views(db, ids).items():
+        for cid, view in stored_views(db, ids).items():
             rep = next((m for m in view.members if m.id == representatives[cid]), view.members[0])
             out[cid].update(
                 {"killed_by_party": view.by_party("killed"), "wounded_by_party": view.by_party("wounded"),
@@ -414,9 +415,17 @@ def list_clusters(
     return list(out.values())
 
 
-def _stored_views(db: Database, cluster_ids: Sequence[str]) -> dict[str, JointView]:
+def stored_views(
+    db: Database, cluster_ids: Sequence[str], *, kept: str = "1 = 1", kept_params: Sequence[Any] = ()
+) -> dict[str, JointView]:
     """The joint view of each of ``cluster_ids`` that has members the node holds, from those members as the last
-    run read them (``reconcile_records``; a member missing there, from its incident's current version)."""
+    run read them (``reconcile_records``; a member missing there, from its incident's current version): the view
+    :func:`list_clusters` gives with ``joint``.
+
+    ``kept``: an SQL condition over the member's incident (``incidents i``), with ``kept_params``: the view is
+    then computed from the members meeting it alone, and a cluster with none is left out of the answer (as
+    the dashboard computes a cluster's view from the members its user may read).
+    """
     members: dict[str, list[Record]] = {}
     missing: dict[str, str] = {}
     for start in range(0, len(cluster_ids), 500):
@@ -425,8 +434,8 @@ def _stored_views(db: Database, cluster_ids: Sequence[str]) -> dict[str, JointVi
             # members the node no longer holds (a body withheld since the run) are left out, as from ``members``
             "SELECT m.cluster_id, m.incident_id, r.record FROM reconcile_members m"
             " JOIN incidents i ON i.id = m.incident_id LEFT JOIN reconcile_records r ON r.incident_id = m.incident_id"
-            f" WHERE m.cluster_id IN ({', '.join('?' * len(chunk))})",
-            chunk,
+            f" WHERE m.cluster_id IN ({', '.join('?' * len(chunk))}) AND {kept}",
+            [*chunk, *kept_params],
         ):
             if row is None:
                 missing[str(rid)] = str(cid)
