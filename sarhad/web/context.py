@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse, Response
 
 from sarhad._internal.dates import check_window, window_day
 from sarhad.errors import AccessDenied, InvalidInput
+from sarhad.model.codes import RESTRICTED_LICENCES
 from sarhad.node import Node
 from sarhad.store.db import Database
 from sarhad.store.incidents import Filters
@@ -44,6 +45,8 @@ class Context:
 
     node: Node
     _parties: tuple[str, ...] | None = field(default=None, repr=False)
+    # (the highest objects.seq, whether an object under a restricted licence was held then): see _holds_restricted
+    _restricted_at: tuple[int, bool] | None = field(default=None, repr=False)
 
     @classmethod
     def of(cls, request: Request) -> Context:
@@ -122,13 +125,30 @@ class Context:
         beyond, params = auth.beyond_levels_clause(principal, parties, "incidents", own_records=own)
         # a perpetrator filter's group, as its stored spellings: the API's lists and the dashboard's views alike
         resolved = filters.resolved(self.db)
-        excluded = tuple(sorted({*resolved.exclude_licences, *self.unshared_licences(principal)}))
+        unshared = self.unshared_licences(principal) if self._holds_restricted() else ()
+        excluded = tuple(sorted({*resolved.exclude_licences, *unshared}))
         return replace(
             resolved,
             tlp=readable_levels(principal, parties),
             readable=(beyond, tuple(params)),
             exclude_licences=excluded,
         )
+
+    def _holds_restricted(self) -> bool:
+        """Whether the node holds a version under a licence that forbids redistribution, so that another party's
+        views must leave such rows out (and lose the summary tables' answers); on a node that holds none they keep
+        them. Looked up again only once an object has arrived since the last look (``objects.seq``, which writers
+        number in the order they commit)."""
+        top = self.db.fetchone("SELECT MAX(seq) FROM objects")
+        seq = int(top[0]) if top is not None and top[0] is not None else 0
+        known = self._restricted_at
+        if known is not None and known[0] == seq:
+            return known[1]
+        licences = sorted(RESTRICTED_LICENCES)
+        marks = ", ".join("?" * len(licences))
+        held = self.db.fetchone(f"SELECT 1 FROM objects WHERE licence IN ({marks}) LIMIT 1", licences) is not None
+        self._restricted_at = (seq, held)
+        return held
 
     def may_read_beyond_clear(self, principal: Principal) -> bool:
         """Whether ``principal`` may read anything that is not TLP:CLEAR here (its reads are then audited)."""

@@ -13,9 +13,10 @@ from sarhad.importer import import_file
 from sarhad.model.codes import RESTRICTED_LICENCES
 from sarhad.monitor.stream import Broadcaster, Watcher
 from sarhad.node import Node
+from sarhad.store.incidents import Filters
 from sarhad.web.auth import ROLES, Marking, Principal, may_read, read_clause, unshared_licences
 from sarhad.web.context import Context
-from tests.conftest import ASSETS
+from tests.conftest import ASSETS, UCDP_SAMPLE
 
 GTD = ASSETS / "synthetic" / "gtd_synthetic.csv"
 
@@ -113,3 +114,15 @@ def test_the_live_stream_sends_a_gtd_incident_to_the_nodes_own_party_alone(node:
         )
     }
     assert [len(seen) for seen in readers.values()] == [len(events), 0, 0, 0]
+
+
+def test_the_views_leave_restricted_licences_out_once_the_node_holds_such_rows(node: Node) -> None:
+    """A node holding no GTD or ACLED row keeps the summary tables' answers for every principal (no licence to
+    leave out); one that holds them leaves them out of another party's views from the next request on."""
+    ctx = Context(node)
+    public = Principal("monitor", "viewer", "PUBLIC")
+    import_file(node, "ucdp", UCDP_SAMPLE)
+    assert ctx.incident_filters(public, Filters()).exclude_licences == ()
+    import_file(node, "gtd", GTD)
+    assert set(ctx.incident_filters(public, Filters()).exclude_licences) == RESTRICTED_LICENCES
+    assert ctx.incident_filters(Principal("ana", "analyst", "PK"), Filters()).exclude_licences == ()
