@@ -8,6 +8,10 @@ SHA-256, references to the incidents) and each proposed commitment as a STIX ``n
 actor, parties, due date and source sentence in ``x_sarhad_commitment``), for the framework's secretary to
 accept: ``sarhad framework proposals`` lists them. Ingesting the same article again changes nothing.
 
+An article is known by its URL when its header gives one (:func:`article_key`): a corrected or updated version
+of it (another text at the same URL) publishes new versions of its report, incidents and proposals, not a
+second article's records. An article without a URL is known by its text.
+
 Each article is published in a transaction of its own (:func:`ingest_articles`): a file that is not an article
 stores nothing and does not stop the others.
 """
@@ -15,6 +19,7 @@ stores nothing and does not stop the others.
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -28,7 +33,14 @@ from sarhad.model.figures import Figure
 from sarhad.model.incident import Incident, Perpetrator, Place, identity_id, incident_id
 from sarhad.node import Node
 
-__all__ = ["IngestFailure", "IngestResult", "incident_from_extraction", "ingest_article", "ingest_articles"]
+__all__ = [
+    "IngestFailure",
+    "IngestResult",
+    "article_key",
+    "incident_from_extraction",
+    "ingest_article",
+    "ingest_articles",
+]
 
 _NAMESPACE: Final = uuid.UUID("5a7268ad-0000-5000-8000-61727469636c")
 _ATTRIBUTION: Final = {"claimed": "claimed", "blamed": "blamed", "suspected": "suspected", "confirmed": "confirmed"}
@@ -43,6 +55,7 @@ class IngestResult:
     incidents: list[str] = field(default_factory=list)
     commitments: int = 0
     added: int = 0
+    updated: int = 0
     unchanged: int = 0
 
     def to_json(self) -> dict[str, Any]:
@@ -52,6 +65,7 @@ class IngestResult:
             "incidents": self.incidents,
             "commitments": self.commitments,
             "added": self.added,
+            "updated": self.updated,
             "unchanged": self.unchanged,
             "error": None,
         }
@@ -77,10 +91,28 @@ def _count(entry: dict[str, Any], key: str) -> tuple[int | None, int | None, int
     return low, best, high
 
 
+def article_key(url: str | None, text_sha: str) -> str:
+    """What an article is known by (its records' ids derive from it): a hash of its URL when it has one, so
+    that a corrected version of the article updates its records, else the SHA-256 of its text.
+
+    The URL is compared without its scheme, a leading ``www.``, a fragment or a trailing ``/``, and its host
+    without case: ``https://www.dawn.com/news/1/`` and ``http://dawn.com/news/1`` are one article.
+    """
+    if not url:
+        return text_sha
+    rest = url.strip().split("#", 1)[0]
+    rest = rest.split("://", 1)[1] if "://" in rest else rest
+    host, slash, path = rest.partition("/")
+    host = host.lower().removeprefix("www.")
+    return hashlib.sha256(f"url|{host}{slash}{path}".rstrip("/").encode()).hexdigest()
+
+
 def incident_from_extraction(
     entry: dict[str, Any], extraction: Extraction, index: int, *, party: str, text_sha: str
 ) -> Incident:
     """One extracted incident as an Incident record, its place's ``border_km`` left for ``Publisher.add`` to fill.
+
+    ``text_sha`` is the article's key (:func:`article_key`), from which the record's id derives.
 
     Raises InvalidInput when the proposal is unusable.
     """
@@ -189,22 +221,50 @@ def ingest_articles(
         yield outcome
 
 
+def _stored_key(node: Node, url: str | None, key: str, text_sha: str) -> str:
+    """The key the node already knows this article by: an article ingested before articles were known by their
+    URL has ids made from its text's SHA-256 (its report's hash): that text again, or a corrected version at
+    the same URL, keeps them; otherwise ``key``."""
+    if not url or node.db.fetchone("SELECT 1 FROM objects WHERE id = ?", (_report_id(key),)):
+        return key
+    if node.db.fetchone("SELECT 1 FROM objects WHERE id = ?", (_report_id(text_sha),)):
+        return text_sha
+    rows = node.db.fetchall(
+        "SELECT body FROM objects WHERE type = 'report' AND origin = ? ORDER BY added, id", (node.settings.party,)
+    )
+    for (body,) in rows:
+        report = json.loads(body)
+        for ref in report.get("external_references") or ():
+            old = (ref.get("hashes") or {}).get("SHA-256")
+            same = ref.get("url") and article_key(ref["url"], "") == key
+            if same and old and report.get("id") == _report_id(old):
+                return str(old)
+    return key
+
+
+def _report_id(key: str) -> str:
+    return f"report--{uuid.uuid5(_NAMESPACE, key)}"
+
+
 def ingest_article(node: Node, path: Path, *, published: date | str | None = None) -> IngestResult:
     """Extract ``path`` and publish its incidents, the article (a report) and its commitments (notes).
 
-    All of it in one transaction: when publishing fails part way, nothing of the article is stored.
+    All of it in one transaction: when publishing fails part way, nothing of the article is stored. A corrected
+    version of an article already ingested (the same URL, see :func:`article_key`) publishes new versions of its
+    records: its report, and its incidents and proposals in the order the extractor gives them.
     Raises NotFound / InvalidInput when the file is missing or not an article.
     """
     extraction = extract_file(str(path), published)
     text = path.read_bytes()
     text_sha = hashlib.sha256(text).hexdigest()
     party = node.settings.party
+    source = extraction.source
+    key = _stored_key(node, source.get("url"), article_key(source.get("url"), text_sha), text_sha)
     incidents = [
-        incident_from_extraction(entry, extraction, i, party=party, text_sha=text_sha)
+        incident_from_extraction(entry, extraction, i, party=party, text_sha=key)
         for i, entry in enumerate(extraction.incidents)
     ]
-    source = extraction.source
-    report_id = f"report--{uuid.uuid5(_NAMESPACE, text_sha)}"
+    report_id = _report_id(key)
     result = IngestResult(file=str(path), report_id=report_id, incidents=[i.id for i in incidents])
     report: dict[str, Any] = {
         "type": "report",
@@ -219,7 +279,8 @@ def ingest_article(node: Node, path: Path, *, published: date | str | None = Non
             {"source_name": source.get("domain") or source.get("source") or "news", "url": source["url"],
              "hashes": {"SHA-256": text_sha}}
             if source.get("url")
-            else {"source_name": "article", "external_id": path.name, "hashes": {"SHA-256": text_sha}}
+            else {"source_name": source.get("source") or "article", "external_id": path.name,
+                  "hashes": {"SHA-256": text_sha}}
         ],
     }  # fmt: skip
     with node.publisher() as pub:
@@ -231,7 +292,7 @@ def ingest_article(node: Node, path: Path, *, published: date | str | None = Non
             note = {
                 "type": "note",
                 "spec_version": "2.1",
-                "id": f"note--{uuid.uuid5(_NAMESPACE, f'{text_sha}|commitment|{i}')}",
+                "id": f"note--{uuid.uuid5(_NAMESPACE, f'{key}|commitment|{i}')}",
                 "created_by_ref": identity_id(party),
                 "abstract": f"Proposed commitment: {commitment.get('actor')}",
                 "content": commitment.get("text") or "",
@@ -242,5 +303,6 @@ def ingest_article(node: Node, path: Path, *, published: date | str | None = Non
             pub.add_object(note)
             result.commitments += 1
     result.added = pub.result.added
+    result.updated = pub.result.updated
     result.unchanged = pub.result.unchanged
     return result

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from sarhad.ingest import ingest_article
 from sarhad.node import Node
 from sarhad.reconcile.store import cluster_view, reconcile
+from sarhad.store.incidents import query_incidents
 
 FIRST = """Gunmen kill six labourers near Turbat
 https://www.dawn.com/news/1990001/gunmen-kill-six-labourers-near-turbat
@@ -48,3 +50,28 @@ def test_two_outlets_articles_of_one_attack_reconcile_into_one_cluster_with_both
         "dawn.com (article)": 6,
         "tribune.com.pk (article)": 8,
     }
+
+
+def test_a_corrected_article_at_the_same_url_updates_its_incident_instead_of_adding_one(
+    any_node: Node, tmp_path: Path
+) -> None:
+    first = ingest_article(any_node, _write(tmp_path / "dawn.txt", FIRST))
+    corrected = FIRST.replace("killing six", "killing seven").replace("kill six", "kill seven")
+    # the same story, fetched again with another spelling of its URL
+    corrected = corrected.replace("https://www.dawn.com/", "http://dawn.com/")
+    second = ingest_article(any_node, _write(tmp_path / "dawn-corrected.txt", corrected))
+    assert (second.report_id, second.incidents) == (first.report_id, first.incidents)
+    assert (second.added, second.updated) == (0, 2)  # the incident and the report, new versions
+    rows = query_incidents(any_node.db)
+    assert [(r["id"], r["killed"]["best"]) for r in rows] == [(first.incidents[0], 7)]
+    again = ingest_article(any_node, tmp_path / "dawn-corrected.txt")
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
+
+
+def test_an_article_without_a_url_keeps_its_outlets_name_as_the_reports_source(node: Node, tmp_path: Path) -> None:
+    text = "Pakistan and Iran agree on border patrols\nSouthAsianDesk\n2025-11-08\n\nPakistan and Iran agreed to "
+    text += "hold joint border patrols from December 2025.\n"
+    result = ingest_article(node, _write(tmp_path / "desk.txt", text))
+    (body,) = node.db.fetchone("SELECT body FROM objects WHERE id = ?", (result.report_id,)) or ("",)
+    (ref,) = json.loads(body)["external_references"]
+    assert (ref["source_name"], ref["external_id"]) == ("SouthAsianDesk", "desk.txt")

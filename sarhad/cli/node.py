@@ -729,6 +729,7 @@ def _print_ingested(result: IngestResult) -> None:
     console.print(
         f"{result.file}: {counted(len(result.incidents), 'incident')}, "
         f"{counted(result.commitments, 'proposed commitment')} "
-        f"({counted(result.added, 'record')} added, {result.unchanged} unchanged); report {result.report_id}",
+        f"({counted(result.added, 'record')} added, {f'{result.updated} updated, ' if result.updated else ''}"
+        f"{result.unchanged} unchanged); report {result.report_id}",
         highlight=False,
     )
