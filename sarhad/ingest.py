@@ -259,6 +259,13 @@ def ingest_article(node: Node, path: Path, *, published: date | str | None = Non
     text_sha = hashlib.sha256(text).hexdigest()
     party = node.settings.party
     source = extraction.source
+    undated = next((e for e in extraction.incidents if not (e.get("date_start") or e.get("date"))), None)
+    if undated is not None and not source.get("published"):
+        raise InvalidInput(
+            f"{path}: no date for its incident in {undated.get('place') or 'an unknown place'}: the file has no "
+            "header with a publication date (title, source, YYYY-MM-DD, a blank line, the body) and no --published "
+            "was given"
+        )
     key = _stored_key(node, source.get("url"), article_key(source.get("url"), text_sha), text_sha)
     incidents = [
         incident_from_extraction(entry, extraction, i, party=party, text_sha=key)

@@ -1,14 +1,17 @@
-"""The news desk's path: articles from several outlets, corrected articles and bad files, on both databases."""
+"""The news desk's path: articles from several outlets, corrected articles and bad input, on both databases."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import pytest
+
 from sarhad.ingest import ingest_article
 from sarhad.node import Node
 from sarhad.reconcile.store import cluster_view, reconcile
 from sarhad.store.incidents import query_incidents
+from tests.conftest import run_cli
 
 FIRST = """Gunmen kill six labourers near Turbat
 https://www.dawn.com/news/1990001/gunmen-kill-six-labourers-near-turbat
@@ -75,3 +78,28 @@ def test_an_article_without_a_url_keeps_its_outlets_name_as_the_reports_source(n
     (body,) = node.db.fetchone("SELECT body FROM objects WHERE id = ?", (result.report_id,)) or ("",)
     (ref,) = json.loads(body)["external_references"]
     assert (ref["source_name"], ref["external_id"]) == ("SouthAsianDesk", "desk.txt")
+
+
+def test_a_web_address_or_an_undated_article_is_refused_naming_it_and_stores_nothing(
+    any_node: Node, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    undated = _write(tmp_path / "undated.txt", "Gunmen killed five labourers in Turbat on Monday, police said.\n")
+    before = any_node.db.fetchone("SELECT COUNT(*) FROM objects")
+    home = str(any_node.settings.home)
+    code, out, err = run_cli(capsys, "--home", home, "ingest", "article", "https://www.dawn.com/news/1", str(undated))
+    assert code == 1 and "Traceback" not in err
+    assert "a web address (https://www.dawn.com/news/1), not a file: sarhad reads no web pages" in err
+    assert f"error: {undated}: no date for its incident in Turbat: the file has no header" in err
+    code, out, err = run_cli(capsys, "--home", home, "ingest", "article", str(undated), "--json")
+    assert code == 1 and json.loads(out)[0]["error"].startswith("no date for its incident in Turbat")
+    assert any_node.db.fetchone("SELECT COUNT(*) FROM objects") == before
+    # with the date it lacked, it is an article like any other
+    code, out, err = run_cli(capsys, "--home", home, "ingest", "article", str(undated), "--published", "2025-03-10")
+    assert code == 0 and "1 incident" in out
+
+
+def test_extract_names_a_web_address_given_instead_of_a_file(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _err = run_cli(capsys, "extract", "https://www.dawn.com/news/1", "--json")
+    assert code == 1
+    (entry,) = json.loads(out)
+    assert entry["error"].startswith("a web address (https://www.dawn.com/news/1), not a file")

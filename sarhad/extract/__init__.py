@@ -119,6 +119,13 @@ def extract_file(path: str, published: date | str | None = None) -> Extraction:
     if p.is_dir():
         raise InvalidInput(f"{path}: a folder, not a file")
     if not p.is_file():
+        web = _WEB_ADDRESS.match(path)
+        if web and not p.exists():
+            address = f"{web.group(1)}://{path[web.end() :]}"  # the path's form took one '/' of '//'
+            raise InvalidInput(
+                f"{path}: a web address ({address}), not a file: sarhad reads no web pages; save the article's text "
+                "as title, source, date, a blank line and the body, and give that file"
+            )
         raise NotFound(f"{path}: no such file")
     size = p.stat().st_size
     if size > 4 * MAX_ARTICLE_CHARS:  # UTF-8 takes at most 4 bytes a character: too long whatever it holds
@@ -131,6 +138,8 @@ def extract_file(path: str, published: date | str | None = None) -> Extraction:
     return extract_article(text, published, file=path)
 
 
+# a URL given instead of a file ("https://www.dawn.com/news/1": a path keeps one '/' of the two)
+_WEB_ADDRESS = re.compile(r"(https?|ftp):/+", re.I)
 # a saved web page rather than its text: the markup would be read as words ("<title>Two killed …")
 _HTML = re.compile(r"\A\s*(?:<!doctype\s+html|<html\b|<\?xml\b)|<(?:head|body|article|script)\b[^>]*>", re.I)
 # A dataset's file (UCDP GED, GTD, ACLED, or any table) given instead of to `sarhad import`: its header row is
