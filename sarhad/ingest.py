@@ -6,7 +6,8 @@ different sayers, one figure per sayer asserted by that sayer (``police``, ``BLA
 first. The article itself is published as a STIX ``report`` (title, source, URL, publication date, the text's
 SHA-256, references to the incidents) and each proposed commitment as a STIX ``note`` on that report (its
 actor, parties, due date and source sentence in ``x_sarhad_commitment``), for the framework's secretary to
-accept: ``sarhad framework proposals`` lists them. Ingesting the same article again changes nothing.
+compare with the framework: ``sarhad framework proposals`` lists them (no command accepts or rejects one).
+Ingesting the same article again changes nothing.
 
 An article is known by its URL when its header gives one (:func:`article_key`): a corrected or updated version
 of it (another text at the same URL) publishes new versions of its report, incidents and proposals, not a
