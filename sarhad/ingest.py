@@ -92,9 +92,10 @@ def _count(entry: dict[str, Any], key: str) -> tuple[int | None, int | None, int
     return low, best, high
 
 
-def article_key(url: str | None, text_sha: str) -> str:
-    """What an article is known by (its records' ids derive from it): a hash of its URL when it has one, so
-    that a corrected version of the article updates its records, else the SHA-256 of its text.
+def article_key(url: str | None, text_sha: str, party: str) -> str:
+    """What an article is known by (its records' ids derive from it): a hash of its URL and of the party whose
+    node ingested it when it has one, so that a corrected version of the article updates its records (and the
+    other party's node, ingesting the same URL, makes records of its own), else the SHA-256 of its text.
 
     The URL is compared without its scheme, a leading ``www.``, a fragment or a trailing ``/``, and its host
     without case: ``https://www.dawn.com/news/1/`` and ``http://dawn.com/news/1`` are one article.
@@ -105,7 +106,7 @@ def article_key(url: str | None, text_sha: str) -> str:
     rest = rest.split("://", 1)[1] if "://" in rest else rest
     host, slash, path = rest.partition("/")
     host = host.lower().removeprefix("www.")
-    return hashlib.sha256(f"url|{host}{slash}{path}".rstrip("/").encode()).hexdigest()
+    return hashlib.sha256(f"url|{party}|{host}{slash}{path}".rstrip("/").encode()).hexdigest()
 
 
 def incident_from_extraction(
@@ -237,7 +238,7 @@ def _stored_key(node: Node, url: str | None, key: str, text_sha: str) -> str:
         report = json.loads(body)
         for ref in report.get("external_references") or ():
             old = (ref.get("hashes") or {}).get("SHA-256")
-            same = ref.get("url") and article_key(ref["url"], "") == key
+            same = ref.get("url") and article_key(ref["url"], "", node.settings.party) == key
             if same and old and report.get("id") == _report_id(old):
                 return str(old)
     return key
@@ -267,7 +268,7 @@ def ingest_article(node: Node, path: Path, *, published: date | str | None = Non
             "header with a publication date (title, source, YYYY-MM-DD, a blank line, the body) and no --published "
             "was given"
         )
-    key = _stored_key(node, source.get("url"), article_key(source.get("url"), text_sha), text_sha)
+    key = _stored_key(node, source.get("url"), article_key(source.get("url"), text_sha, party), text_sha)
     incidents = [
         incident_from_extraction(entry, extraction, i, party=party, text_sha=key)
         for i, entry in enumerate(extraction.incidents)

@@ -103,3 +103,13 @@ def test_extract_names_a_web_address_given_instead_of_a_file(capsys: pytest.Capt
     assert code == 1
     (entry,) = json.loads(out)
     assert entry["error"].startswith("a web address (https://www.dawn.com/news/1), not a file")
+
+
+def test_the_other_partys_node_ingesting_the_same_url_makes_records_of_its_own(node: Node, tmp_path: Path) -> None:
+    iran = Node.init(tmp_path / "ir", "IR")
+    try:
+        article = _write(tmp_path / "dawn.txt", FIRST)
+        ours, theirs = ingest_article(node, article), ingest_article(iran, article)
+        assert ours.report_id != theirs.report_id and set(ours.incidents).isdisjoint(theirs.incidents)
+    finally:
+        iran.close()
