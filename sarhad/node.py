@@ -49,7 +49,7 @@ from sarhad.store.derivations import remember
 from sarhad.store.raw_rows import HeaderIds, raw_row
 from sarhad.store.schema import migrate
 
-__all__ = ["Node", "PublishResult", "Publisher", "utc_timestamp"]
+__all__ = ["Node", "PublishResult", "Publisher", "open_existing", "utc_timestamp"]
 
 log = logging.getLogger(__name__)
 
@@ -365,6 +365,18 @@ class Publisher:
         self._deltas.write(self._node.db)
 
 
+def open_existing(settings: Settings) -> Database:
+    """The database of an initialised node, its schema brought up to date. Raises NotFound when it holds no node
+    (nothing is created there)."""
+    db = open_database(settings.database_url, create=False)
+    try:
+        migrate(db)
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
 def _holds_a_node(db: Database) -> str:
     """Why ``Node.init`` refuses ``db``, naming it (never a password) and what to do instead."""
     if db.dialect == "sqlite":
@@ -451,13 +463,7 @@ class Node:
         if not settings.key_path.is_file():
             raise NotFound(f"node key {settings.key_path} is missing")
         signer = Signer.from_key_file(settings.key_path)
-        db = open_database(settings.database_url, create=False)
-        try:
-            migrate(db)
-        except BaseException:
-            db.close()
-            raise
-        return cls(settings, db, signer)
+        return cls(settings, open_existing(settings), signer)
 
     def close(self) -> None:
         self.db.close()

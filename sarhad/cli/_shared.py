@@ -64,17 +64,10 @@ class State:
         :meth:`node` does. Raises NotFound when the home is not initialised."""
         if self._unsigned is None:
             from sarhad.config import load_settings
-            from sarhad.store.db import open_database
-            from sarhad.store.schema import migrate
+            from sarhad.node import open_existing
 
             settings = load_settings(self.home, database_url=self.database_url)
-            db = open_database(settings.database_url, create=False)
-            try:
-                migrate(db)
-            except BaseException:
-                db.close()
-                raise
-            self._unsigned = (settings, db)
+            self._unsigned = (settings, open_existing(settings))
         return self._unsigned
 
     def close(self) -> None:
