@@ -146,11 +146,12 @@ def write_clusters(db: Any, n: int, seed: int = 11) -> int:
 
     from sarhad.reconcile.joint import joint_view
     from sarhad.reconcile.record import Record
-    from sarhad.reconcile.store import _cluster_row, audience_rows
+    from sarhad.reconcile.store import _cluster_row, audience_rows, audience_unshared
 
     rnd = random.Random(seed)
     records: dict[str, Any] = {}
     tlps: dict[str, str] = {}
+    licences: dict[str, str] = {}
     keyed: list[tuple[str, str, str]] = []
     objects = []
     for seq, row in enumerate(synthetic_rows(n), start=1):
@@ -162,6 +163,7 @@ def write_clusters(db: Any, n: int, seed: int = 11) -> int:
                         values["origin"], inc.modified, seq, None, body))  # fmt: skip
         records[inc.id] = Record.from_incident(inc)
         tlps[inc.id] = inc.tlp
+        licences[inc.id] = inc.licence
         keyed.append((inc.date_start, values["admin2"], inc.id))
         if len(objects) == 50_000:
             _insert_objects(db, objects)
@@ -178,11 +180,12 @@ def write_clusters(db: Any, n: int, seed: int = 11) -> int:
         place = (day, admin2)
     stamp = "2026-01-02T00:00:00Z"
     rows, members, audiences = [], [], []
+    unshared = audience_unshared(False)  # the node's default: GTD's and ACLED's rows are not shared
     for ids in clusters:
         cid = f"cluster--{rnd.getrandbits(32):08x}-0000-4000-8000-{rnd.getrandbits(48):012x}"
         view = joint_view(cid, [records[i] for i in ids])
         rows.append(_cluster_row(view, stamp, "PK"))
-        audiences += audience_rows(view, tlps)
+        audiences += audience_rows(view, tlps, licences, unshared=unshared)
         members += [(i, cid, "2026-01-01T00:00:00.000Z") for i in ids]  # the version: incidents.modified
     with db.transaction():
         db.executemany(
@@ -198,6 +201,7 @@ def write_clusters(db: Any, n: int, seed: int = 11) -> int:
             audiences,
         )
         db.execute("INSERT INTO reconcile_state (key, value) VALUES ('audiences', (SELECT MAX(seq) FROM objects))")
+        db.execute("INSERT INTO reconcile_state (key, value) VALUES ('audiences_unshared', ?)", (",".join(unshared),))
     return len(clusters)
 
 

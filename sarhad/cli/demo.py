@@ -145,7 +145,11 @@ def demo(
                 f"{party} log verified: {report.size} leaves, {report.checkpoints} checkpoints", highlight=False
             )
         for party, node in nodes.items():  # the joint picture: each node's own, its peer's and the datasets' reports
-            console.print(f"{party}: {reconcile(node.db, party).line()}", highlight=False, markup=False)
+            console.print(
+                f"{party}: {reconcile(node.db, party, share_restricted=node.settings.share_restricted).line()}",
+                highlight=False,
+                markup=False,
+            )
         out = stats(nodes["PK"].db, "reported-by")
         print_table(
             ["reported by", "incidents", "killed (best)", "killed low–high", "killed unknown"],

@@ -55,9 +55,11 @@ def reconcile_cmd(
     node = state(ctx).node()
     if progress_enabled():
         with err_console.status("reconciling: reading records, blocking, scoring, clustering"):
-            summary = reconcile(node.db, node.settings.party, full=full)
+            summary = reconcile(
+                node.db, node.settings.party, full=full, share_restricted=node.settings.share_restricted
+            )
     else:
-        summary = reconcile(node.db, node.settings.party, full=full)
+        summary = reconcile(node.db, node.settings.party, full=full, share_restricted=node.settings.share_restricted)
     if json_out:
         print_json(summary.to_dict())
     else:
@@ -276,7 +278,7 @@ def _decide(ctx: typer.Context, decision: Any, tlp: str | None) -> dict[str, Any
     check_decision_marking(node.db, decision, level)
     with node.publisher() as pub:
         pub.add_object(decision.to_stix(node.settings.party), tlp=level)
-    summary = reconcile(node.db, node.settings.party)
+    summary = reconcile(node.db, node.settings.party, share_restricted=node.settings.share_restricted)
     # how the marking was chosen, for the summary line: the analyst's, or the records' when stricter than GREEN
     chosen = "given" if tlp is not None else "records" if level != DEFAULT_DECISION_TLP else "default"
     return {"decision": decision.kind, "records": list(decision.members), "tlp": level, "tlp_chosen": chosen,

@@ -6,6 +6,13 @@ previous run (see :mod:`sarhad.reconcile.cluster`; the result equals a from-scra
 analyst decisions as constraints (recomputing what they name when they changed since the previous run, which
 ``reconcile_state`` remembers by a hash), and rewrites the ``reconcile_*`` rows of the clusters that changed, in one
 transaction.
+
+Each run also keeps every cluster as the audiences below the framework's see it (:data:`AUDIENCES`,
+:func:`audience_rows`): from the members of their TLP levels, less those under a licence that forbids
+redistribution unless the node shares them (``share_restricted``), since both audiences are principals of another
+party. ``reconcile_state`` remembers which licences those rows leave out (key ``audiences_unshared``), so a run
+after ``share_restricted`` changed writes every cluster's rows again, and the joint picture knows whether the rows
+answer a principal.
 """
 
 from __future__ import annotations
@@ -13,12 +20,12 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
 from sarhad.errors import InvalidInput, NotFound
-from sarhad.model.codes import TLP_LEVELS
+from sarhad.model.codes import RESTRICTED_LICENCES, TLP_LEVELS
 from sarhad.model.incident import Incident
 from sarhad.reconcile.cluster import cluster_records
 from sarhad.reconcile.decisions import DECISION_TYPE, Decision, constraints
@@ -34,6 +41,7 @@ __all__ = [
     "DISAGREE_FLAGS",
     "ReconcileSummary",
     "audience_rows",
+    "audience_unshared",
     "check_decision_marking",
     "cluster_of",
     "cluster_view",
@@ -105,6 +113,14 @@ DEFAULT_DECISION_TLP: Final = "GREEN"
 _ROW_JSON: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
+def audience_unshared(share_restricted: bool) -> tuple[str, ...]:
+    """The licences whose members the audiences' rows leave out on a node that shares restricted rows or not
+    (``share_restricted``): the audiences are principals of another party, who read none of them unless the node
+    shares them (:func:`sarhad.web.auth.unshared_licences`). Sorted, as ``reconcile_state`` keeps them (key
+    ``audiences_unshared``, comma-separated)."""
+    return () if share_restricted else tuple(sorted(RESTRICTED_LICENCES))
+
+
 def _records(db: Database, full: bool) -> tuple[list[Record], dict[str, str], list[tuple[str, str, str]]]:
     """Every current incident as a Record, its version, and the rows to write into ``reconcile_records``.
 
@@ -147,8 +163,12 @@ def _save_records(db: Database, fresh: list[tuple[str, str, str]], versions: dic
     db.executemany("INSERT INTO reconcile_records (incident_id, version, record) VALUES (?, ?, ?)", fresh)
 
 
-def reconcile(db: Database, party: str, *, scoring: Scoring | None = None, full: bool = False) -> ReconcileSummary:
-    """Run or update the clustering of the node's incidents; ``full`` recomputes from scratch.
+def reconcile(
+    db: Database, party: str, *, scoring: Scoring | None = None, full: bool = False, share_restricted: bool = False
+) -> ReconcileSummary:
+    """Run or update the clustering of the node's incidents; ``full`` recomputes from scratch. ``share_restricted``
+    is the node's setting: the audiences' rows (:func:`audience_rows`) leave out the members under a restricted
+    licence unless it is set, and a run after it changed writes every cluster's rows again.
 
     Raises StorageError when the database fails.
     """
@@ -163,6 +183,11 @@ def reconcile(db: Database, party: str, *, scoring: Scoring | None = None, full:
     settled = kept[0] == fingerprint if kept is not None else not (must or cannot)
     # clusters written before the audiences' rows were kept get them now (the key says every cluster has them)
     audiences = db.fetchone("SELECT 1 FROM reconcile_state WHERE key = 'audiences'") is not None
+    # and when the node's share_restricted changed since (or rows were kept before they left licences out), every
+    # cluster's audience rows are written again with the members the audiences now read
+    unshared = audience_unshared(share_restricted)
+    left_out = db.fetchone("SELECT value FROM reconcile_state WHERE key = 'audiences_unshared'")
+    audiences = audiences and left_out is not None and str(left_out[0]) == ",".join(unshared)
     # the last object this run may see (the audiences' rows hold for the incident versions that came up to it)
     last = db.fetchone("SELECT MAX(seq) FROM objects")
     seen = str(last[0]) if last and last[0] is not None else "0"
@@ -200,7 +225,11 @@ def reconcile(db: Database, party: str, *, scoring: Scoring | None = None, full:
     by_id = {r.id: r for r in records}
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     views = {cid: joint_view(cid, [by_id[i] for i in new_clusters[cid]]) for cid in changed if cid in new_clusters}
-    tlps = {str(rid): str(tlp) for rid, tlp in db.iterate("SELECT id, tlp FROM incidents")} if views else {}
+    tlps: dict[str, str] = {}
+    licences: dict[str, str] = {}
+    if views:
+        for rid, tlp, licence in db.iterate("SELECT id, tlp, licence FROM incidents"):
+            tlps[str(rid)], licences[str(rid)] = str(tlp), str(licence)
     with db.transaction():
         gone = sorted(changed)
         for start in range(0, len(gone), 500):
@@ -226,13 +255,15 @@ def reconcile(db: Database, party: str, *, scoring: Scoring | None = None, full:
         db.executemany(
             "INSERT INTO reconcile_audiences (audience, cluster_id, size, date_start, flags, disagree)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            [row for v in views.values() for row in audience_rows(v, tlps)],
+            [row for v in views.values() for row in audience_rows(v, tlps, licences, unshared=unshared)],
         )
         _save_records(db, fresh, versions, full)
         db.execute("DELETE FROM reconcile_state WHERE key = 'constraints'")
         db.execute("INSERT INTO reconcile_state (key, value) VALUES ('constraints', ?)", (fingerprint,))
         db.execute("DELETE FROM reconcile_state WHERE key = 'audiences'")
         db.execute("INSERT INTO reconcile_state (key, value) VALUES ('audiences', ?)", (seen,))
+        db.execute("DELETE FROM reconcile_state WHERE key = 'audiences_unshared'")
+        db.execute("INSERT INTO reconcile_state (key, value) VALUES ('audiences_unshared', ?)", (",".join(unshared),))
     multi = sum(1 for ids in new_clusters.values() if len({by_id[i].reported_by for i in ids}) > 1)
     disagreements = db.fetchone("SELECT COUNT(*) FROM reconcile_clusters WHERE flags LIKE '%disagree%'")
     return ReconcileSummary(
@@ -318,16 +349,19 @@ def _cluster_row(v: JointView, stamp: str, party: str) -> tuple[Any, ...]:
     )
 
 
-def audience_rows(view: JointView, tlps: dict[str, str]) -> list[tuple[Any, ...]]:
+def audience_rows(
+    view: JointView, tlps: dict[str, str], licences: dict[str, str], *, unshared: Collection[str]
+) -> list[tuple[Any, ...]]:
     """The ``reconcile_audiences`` rows of a cluster: for each of :data:`AUDIENCES`, the joint view of the members
-    whose TLP level (``tlps``: incident id → level) it reads, none when there is no such member."""
+    whose TLP level (``tlps``: incident id → level) it reads and whose licence (``licences``: incident id →
+    licence) is not one of ``unshared`` (:func:`audience_unshared`), none when there is no such member."""
     rows: list[tuple[Any, ...]] = []
     # joint_view is a function of the members alone, and the audiences' levels are nested (each reads what the one
     # before it reads, and more), so as many members means the same members: an audience that reads every member,
     # or the same members as the audience before it, takes that view instead of deriving it again
     known: dict[int, JointView] = {len(view.members): view}
     for audience, levels in AUDIENCES.items():
-        seen = [m for m in view.members if tlps.get(m.id) in levels]
+        seen = [m for m in view.members if tlps.get(m.id) in levels and licences.get(m.id) not in unshared]
         if seen:
             v = known.get(len(seen)) or joint_view(view.cluster_id, seen)
             known[len(seen)] = v

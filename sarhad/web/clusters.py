@@ -42,6 +42,7 @@ from sarhad.reconcile.store import (
     record_names,
     representative,
 )
+from sarhad.store.incidents import Filters
 from sarhad.web.auth import Principal, beyond_levels_clause
 from sarhad.web.context import Context, FieldError, naming_the_field, principal_of
 
@@ -149,42 +150,48 @@ async def clusters(request: Request) -> Response:
     principal = principal_of(request)
     if not _reconciled(ctx):
         return _json({"reconciled": False, "hint": HOW_TO_RECONCILE, "total": 0, "clusters": []})
-    # the read rules are applied per cluster (:func:`_page`): the incidents' filters are the dashboard's alone
-    where, params = replace(filters, tlp=None, readable=None).where()
-    page, total = _page(ctx, principal, where, params, disagreements, limit, offset)
+    page, total = _page(ctx, principal, filters, disagreements, limit, offset)
     out = [_summary(view or _view(ctx, cid, _members(ctx, principal, cid)), ctx.party) for cid, view in page]
     return _json({"reconciled": True, "total": total, "limit": limit, "offset": offset, "clusters": out})
 
 
 def _page(
-    ctx: Context, principal: Principal, where: str, params: Sequence[Any], disagreements: bool, limit: int, offset: int
+    ctx: Context, principal: Principal, filters: Filters, disagreements: bool, limit: int, offset: int
 ) -> tuple[list[tuple[str, JointView | None]], int]:
     """The clusters on the page asked for (with the joint view when it is already computed) and how many there
-    are in all.
+    are in all, of those with a member matching ``filters`` (the principal's: :func:`request_filters`).
 
     A cluster is answered by its stored row when that row is the cluster as the principal sees it: its
     ``reconcile_clusters`` row when the principal may read every member, or, for a principal of an audience
     below the framework's (:data:`AUDIENCES`), its ``reconcile_audiences`` row when the principal reads exactly
-    the members of the audience's levels. The database filters, orders (``reconcile_clusters_order``,
+    the members of the audience's levels, less those under the licences the rows leave out
+    (:func:`sarhad.reconcile.store.audience_unshared`). The database filters, orders (``reconcile_clusters_order``,
     ``reconcile_audiences_order``) and counts those. The others (:func:`_partial`, :func:`_beyond`) are computed
     from their readable members alone and merged in.
     """
-    audience, seen = _audience(ctx, principal)
+    audience, seen, left_out = _audience(ctx, principal)
+    # the read rules are applied per cluster: the incidents' filters are the dashboard's alone
+    where, params = replace(filters, tlp=None, readable=None).where()
     matching = f"m.incident_id IN (SELECT id FROM incidents{where})" if where else ""
     if audience is None:
         hidden, hidden_params = _partial(ctx, principal)
         table, conds, cond_params = "reconcile_clusters c", [f"c.cluster_id NOT IN ({hidden})"], [*hidden_params]
         stored_matching = matching
     else:
-        hidden, hidden_params = _beyond(ctx, principal, seen)
+        hidden, hidden_params = _beyond(ctx, principal, seen, left_out)
         table = "reconcile_audiences c"
         conds, cond_params = ["c.audience = ?", f"c.cluster_id NOT IN ({hidden})"], [audience, *hidden_params]
-        # such a cluster matches by the members the audience reads
+        # such a cluster matches by the members its row counts: those of the audience's levels (the filters leave
+        # out the licences the principal may not read; a cluster with a member under one the rows leave out but
+        # it reads is one of the others). When no filter but licences the rows leave out is left, every row
+        # matches, and no member is looked at.
         levels = ", ".join(f"'{t}'" for t in AUDIENCES[audience])
-        stored_matching = f"m.incident_id IN (SELECT id FROM incidents{where} AND tlp IN ({levels}))"
+        kept = tuple(licence for licence in filters.exclude_licences if licence not in left_out)
+        bare, _ = replace(filters, tlp=None, readable=None, exclude_licences=kept).where()
+        stored_matching = f"m.incident_id IN (SELECT id FROM incidents{where} AND tlp IN ({levels}))" if bare else ""
     if disagreements:
         conds.append("c.disagree = 1")
-    if matching:
+    if stored_matching:
         conds.append(f"c.cluster_id IN (SELECT m.cluster_id FROM reconcile_members m WHERE {stored_matching})")
         cond_params += params
     cond = " AND ".join(conds)
@@ -222,26 +229,33 @@ def _page(
     return [(cid, view) for _, _, cid, view in order[offset : offset + limit]], total
 
 
-def _audience(ctx: Context, principal: Principal) -> tuple[str | None, int]:
+def _audience(ctx: Context, principal: Principal) -> tuple[str | None, int, tuple[str, ...]]:
     """The audience of :data:`AUDIENCES` whose stored rows answer ``principal`` (one reading below the framework's
-    levels), or None: for the framework's principals, or before ``sarhad reconcile`` has written those rows; and
-    the sequence number of the last object the run that wrote them could see."""
+    levels), or None: for the framework's principals, or before ``sarhad reconcile`` has written those rows; the
+    sequence number of the last object the run that wrote them could see; and the licences whose members the rows
+    leave out (:func:`sarhad.reconcile.store.audience_unshared`; none when they were written before rows left any
+    out)."""
     levels = ctx.readable_levels(principal)
     audience = next((name for name, read in AUDIENCES.items() if read == levels), None)
-    seen = ctx.db.fetchone("SELECT value FROM reconcile_state WHERE key = 'audiences'")
-    if audience is None or seen is None:
-        return None, 0
-    return audience, int(seen[0])
+    state: dict[str, str] = dict(
+        ctx.db.fetchall("SELECT key, value FROM reconcile_state WHERE key IN ('audiences', 'audiences_unshared')")
+    )
+    if audience is None or "audiences" not in state:
+        return None, 0, ()
+    left_out = tuple(x for x in str(state.get("audiences_unshared", "")).split(",") if x)
+    return audience, int(state["audiences"]), left_out
 
 
-def _beyond(ctx: Context, principal: Principal, seen: int) -> tuple[str, list[Any]]:
+def _beyond(ctx: Context, principal: Principal, seen: int, left_out: tuple[str, ...]) -> tuple[str, list[Any]]:
     """For a principal of an audience (:func:`_audience`): an SQL query of the ids of the clusters whose stored
     audience row is not the cluster as it sees it (with repeats), and its parameters. Those hold a member it
     reads beyond the audience's levels (its own party's records, a TLP:RED record naming it:
     :func:`sarhad.web.auth.beyond_levels_clause`), a member whose body was withheld since the clusters were
     written, a member with a version newer than the run that wrote the rows (``seen``: the last object it could
-    see; its level may have changed), found by the objects' index on (type, seq), or a member under a licence it
-    may not read (:meth:`Context.unshared_licences`: the audiences' rows count GTD's and ACLED's rows)."""
+    see; its level may have changed), found by the objects' index on (type, seq), or, when the licences it may not
+    read (:meth:`Context.unshared_licences`) are not those the rows leave out (``left_out``: the node's
+    ``share_restricted`` changed since the run, or the rows are older than that rule), a member under a licence
+    the rows and the principal tell apart (:func:`_unshared`)."""
     # incidents has no index on origin: a party that published nothing here has no records of its own to look for
     own = ctx.db.fetchone("SELECT 1 FROM objects WHERE origin = ? LIMIT 1", (principal.party,)) is not None
     beyond, params = beyond_levels_clause(principal, ctx.parties(), "i", own_records=own)
@@ -253,25 +267,37 @@ def _beyond(ctx: Context, principal: Principal, seen: int) -> tuple[str, list[An
         " UNION ALL SELECT m.cluster_id FROM reconcile_members m WHERE m.incident_id IN"
         " (SELECT w.id FROM withheld_versions w WHERE NOT EXISTS (SELECT 1 FROM incidents x WHERE x.id = w.id))"
     )
-    sql, params = _unshared(ctx, principal, sql, [*params, seen])
-    return sql, params
+    return _unshared(ctx, principal, sql, [*params, seen], left_out)
 
 
-def _unshared(ctx: Context, principal: Principal, sql: str, params: list[Any]) -> tuple[str, list[Any]]:
-    """``sql`` (a query of cluster ids) with, besides, the clusters that have both a member under a licence
-    ``principal`` may not read (:meth:`Context.unshared_licences`), which their stored rows count (its order, its
-    disagreement), and a member it may read. A cluster of such members alone matches none of the principal's
-    filters (:meth:`Context.incident_filters` leaves those licences out), so it is not listed at all."""
+def _unshared(
+    ctx: Context, principal: Principal, sql: str, params: list[Any], left_out: tuple[str, ...] = ()
+) -> tuple[str, list[Any]]:
+    """``sql`` (a query of cluster ids) with, besides, the clusters whose stored rows (which leave out the members
+    under the licences ``left_out``) are not what ``principal`` reads of them by licence
+    (:meth:`Context.unshared_licences`): those with both a member under a licence it may not read that the rows
+    count (its order, its disagreement) and a member it may read, and those with a member under a licence it may
+    read that the rows leave out. A cluster of members it may not read alone matches none of the principal's
+    filters (:meth:`Context.incident_filters` leaves those licences out), so it is not listed at all. On a node
+    whose audiences' rows leave out what an audience's principal may not read, nothing is added for it."""
     unshared = ctx.unshared_licences(principal)
-    if not unshared:
-        return sql, params
-    marks = ", ".join("?" * len(unshared))
-    sql += (
-        " UNION ALL SELECT m.cluster_id FROM incidents u JOIN reconcile_members m ON m.incident_id = u.id"
-        f" WHERE u.licence IN ({marks}) AND EXISTS (SELECT 1 FROM reconcile_members s JOIN incidents r"
-        f" ON r.id = s.incident_id WHERE s.cluster_id = m.cluster_id AND r.licence NOT IN ({marks}))"
-    )
-    return sql, [*params, *unshared, *unshared]
+    counted = [licence for licence in unshared if licence not in left_out]
+    missed = [licence for licence in left_out if licence not in unshared]
+    if counted:
+        marks, others = ", ".join("?" * len(counted)), ", ".join("?" * len(unshared))
+        sql += (
+            " UNION ALL SELECT m.cluster_id FROM incidents u JOIN reconcile_members m ON m.incident_id = u.id"
+            f" WHERE u.licence IN ({marks}) AND EXISTS (SELECT 1 FROM reconcile_members s JOIN incidents r"
+            f" ON r.id = s.incident_id WHERE s.cluster_id = m.cluster_id AND r.licence NOT IN ({others}))"
+        )
+        params = [*params, *counted, *unshared]
+    if missed:
+        sql += (
+            " UNION ALL SELECT m.cluster_id FROM incidents u JOIN reconcile_members m ON m.incident_id = u.id"
+            f" WHERE u.licence IN ({', '.join('?' * len(missed))})"
+        )
+        params = [*params, *missed]
+    return sql, params
 
 
 def _partial(ctx: Context, principal: Principal) -> tuple[str, list[Any]]:

@@ -1,7 +1,8 @@
 """The joint picture for the audiences below the framework's (``reconcile_audiences``), over real HTTP on SQLite and
 PostgreSQL: a principal who reads TLP:CLEAR only and a peer of a party outside the framework (CLEAR and GREEN) get,
 page by page, exactly the answers of the path that computes every cluster from its readable members, after a run,
-while members changed since the run, after an incremental run, after ``--full`` and before any run wrote the rows."""
+while members changed since the run, after an incremental run, after ``--full`` and before any run wrote the rows; and
+on a node holding GTD's and ACLED's rows, whose audiences' rows leave them out unless the node shares them."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from sarhad.exchange.peers import add_peer
 from sarhad.log.note import Signer
 from sarhad.model.incident import Incident
 from sarhad.node import Node
-from sarhad.reconcile.store import reconcile
+from sarhad.reconcile.store import AUDIENCES, reconcile
 from sarhad.web.auth import create_token
 from tests.reconcile.helpers import Spot, report
 from tests.web.conftest import serving
@@ -142,4 +143,77 @@ def test_clusters_written_before_the_audiences_rows_get_them_at_the_next_run(
     rows = node.db.fetchone("SELECT COUNT(*) FROM reconcile_audiences")
     assert rows is not None and int(rows[0]) > 0
     assert {who: _walk(client, token) for who, token in tokens.items()} == before
+    _same_as_computed(node, client, tokens)
+
+
+def _licensed(inc: Incident, tlp: str, licence: str) -> Incident:
+    return replace(inc, tlp=tlp, licence=licence)
+
+
+def _datasets_and_parties() -> list[Incident]:
+    """Clusters mixing UCDP's (CC-BY-4.0), GTD's and ACLED's (restricted licences) and the parties' reports, CLEAR
+    and GREEN: what another party's principal reads of them depends on the node's ``share_restricted``."""
+    spots: list[Spot] = [{"lat": 25.5 + n, "lon": 62.0 + n, "place": f"Q{n}"} for n in range(5)]
+    return [
+        # a party's report, GTD's (which disagrees on the figures) and UCDP's (GREEN)
+        _licensed(report("PK", "PK-40", "2026-05-01", **spots[0], killed=2), "CLEAR", "PARTY-OWN"),
+        _licensed(report("GTD", "G-40", "2026-05-01", **spots[0], killed=25, perpetrator="TTP"), "CLEAR", "GTD-EUA"),
+        _licensed(report("UCDP", "U-40", "2026-05-01", **spots[0], killed=3), "GREEN", "CC-BY-4.0"),
+        # GTD and UCDP disagreeing, both CLEAR: without GTD's no disagreement is left
+        _licensed(report("GTD", "G-41", "2026-05-03", **spots[1], killed=30), "CLEAR", "GTD-EUA"),
+        _licensed(report("UCDP", "U-41", "2026-05-03", **spots[1], killed=3), "CLEAR", "CC-BY-4.0"),
+        # GTD's alone
+        _licensed(report("GTD", "G-42", "2026-05-05", **spots[2], killed=4), "CLEAR", "GTD-EUA"),
+        # a peer party's GREEN report, GTD's GREEN one and a party's CLEAR one
+        _licensed(report("IR", "IR-43", "2026-05-07", **spots[3], killed=6), "GREEN", "PARTY-OWN"),
+        _licensed(report("GTD", "G-43", "2026-05-07", **spots[3], killed=60), "GREEN", "GTD-EUA"),
+        _licensed(report("PK", "PK-43", "2026-05-07", **spots[3], killed=5), "CLEAR", "PARTY-OWN"),
+        # ACLED's, UCDP's and a peer party's, all CLEAR
+        _licensed(report("ACLED", "A-44", "2026-05-09", **spots[4], killed=9), "CLEAR", "ACLED-ToU"),
+        _licensed(report("UCDP", "U-44", "2026-05-09", **spots[4], killed=1), "CLEAR", "CC-BY-4.0"),
+        _licensed(report("IR", "IR-44", "2026-05-09", **spots[4], killed=1), "CLEAR", "PARTY-OWN"),
+    ]
+
+
+def _rows_read_as(node: Node, unshared: tuple[str, ...]) -> None:
+    """Each audience row counts the members of its levels, less those under ``unshared`` licences."""
+    rows = node.db.fetchall("SELECT audience, cluster_id, size FROM reconcile_audiences")
+    assert rows
+    for audience, cid, size in rows:
+        members = node.db.fetchall(
+            "SELECT i.tlp, i.licence FROM reconcile_members m JOIN incidents i ON i.id = m.incident_id"
+            " WHERE m.cluster_id = ?",
+            (cid,),
+        )
+        read = [t for t, licence in members if t in AUDIENCES[audience] and licence not in unshared]
+        assert size == len(read), (audience, cid)
+
+
+def test_the_audiences_rows_leave_out_unshared_licences_and_answer_as_the_computed_path(
+    served: tuple[Node, httpx.Client, dict[str, str]],
+) -> None:
+    node, client, tokens = served
+    node.publish(_datasets_and_parties())
+    restricted = ("ACLED-ToU", "GTD-EUA")
+    reconcile(node.db, "PK")  # the node's default: GTD's and ACLED's rows are not shared
+    _rows_read_as(node, restricted)
+    # the GTD and UCDP cluster: GTD's figures are not the audiences', so neither is the disagreement
+    lone = node.db.fetchone(
+        "SELECT a.size, a.disagree FROM reconcile_audiences a JOIN reconcile_members m ON m.cluster_id = a.cluster_id"
+        " JOIN incidents i ON i.id = m.incident_id WHERE a.audience = 'CLEAR' AND i.source_id = 'U-41'"
+    )
+    assert lone is not None and (int(lone[0]), int(lone[1])) == (1, 0)
+    _same_as_computed(node, client, tokens)
+    # the node starts sharing them: the rows (written without them) are set aside until the next run, which
+    # writes every cluster's rows again with them
+    node.settings = replace(node.settings, share_restricted=True)
+    _same_as_computed(node, client, tokens)
+    assert reconcile(node.db, "PK", share_restricted=True).changed > 0
+    _rows_read_as(node, ())
+    _same_as_computed(node, client, tokens)
+    # and stops: the rows counting them are set aside for the members they count, then written again
+    node.settings = replace(node.settings, share_restricted=False)
+    _same_as_computed(node, client, tokens)
+    assert reconcile(node.db, "PK").changed > 0
+    _rows_read_as(node, restricted)
     _same_as_computed(node, client, tokens)
