@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from sarhad.cli import main
+from sarhad.config import write_settings
 from sarhad.node import Node
 from sarhad.reconcile.decisions import DECISION_TYPE
 from tests.reconcile.helpers import report
@@ -290,3 +292,20 @@ def test_the_list_dates_a_cluster_as_its_reports_do_not_by_its_earliest_first_da
     assert "2024-04-10..2024-04-13" in lines[late["cluster_id"]]
     code, out, _ = run(capsys, home, "clusters", "show", agree["cluster_id"])
     assert code == 0 and "2024-06-11" in out and " 2024 " in out  # GTD's report at its precision
+
+
+def test_reconcile_writes_the_audiences_rows_for_the_nodes_share_restricted(
+    reports_node: Node, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = reports_node.settings.home
+
+    def left_out() -> str | None:
+        row = reports_node.db.fetchone("SELECT value FROM reconcile_state WHERE key = 'audiences_unshared'")
+        return None if row is None else str(row[0])
+
+    assert run(capsys, home, "reconcile")[0] == 0
+    assert left_out() == "ACLED-ToU,GTD-EUA"  # the default: GTD's and ACLED's rows are not shared
+    write_settings(replace(reports_node.settings, share_restricted=True))
+    code, out, _ = run(capsys, home, "reconcile", "--json")
+    assert code == 0 and json.loads(out)["changed_clusters"] == 3  # every cluster's rows, though nothing changed
+    assert left_out() == ""
