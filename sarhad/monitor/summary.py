@@ -2,10 +2,14 @@
 
 * ``incident_summary``: incidents, killed and how many of those incidents give a killed figure
   (``killed_known``: a group none of whose incidents gives one has killed unknown, not 0) per month, reporting
-  party, dataset, country, province, perpetrator and TLP level (the timeline, the filter lists and the table's
-  total read it);
+  party, dataset, country, province, perpetrator, TLP level and ``restricted`` (the timeline, the filter lists and
+  the table's total read it);
 * ``incident_cells``: per zoom level in :data:`BANDS`, the map's grid cells (count, killed, how many give a
-  killed figure, coordinate sums) per reporting party and TLP level (the clusters read it).
+  killed figure, coordinate sums) per reporting party, TLP level and ``restricted`` (the clusters read it).
+
+``restricted`` is 1 for the incidents under a licence that forbids redistribution
+(:data:`~sarhad.model.codes.RESTRICTED_LICENCES`, GTD's and ACLED's), else 0: another party's principals may not
+read those (unless the node shares them), and their views read the groups at 0 alone.
 
 Both are views of the ``incidents`` table. Whoever writes ``incidents`` keeps them in step, in the same
 transaction: :func:`upsert` replaces incident rows and applies the difference; :func:`apply` takes the flat
@@ -20,6 +24,7 @@ import operator
 from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
+from sarhad.model.codes import RESTRICTED_LICENCES
 from sarhad.store.db import Database
 from sarhad.store.incidents import INCIDENT_COLUMNS, insert_incidents, upsert_incidents
 
@@ -38,11 +43,16 @@ __all__ = [
 
 BANDS: Final = range(3, 12)  # zoom levels with precomputed cells (the page's map spans 3..13)
 CELL_PX: Final = 56  # a cluster cell, in screen pixels at its zoom level
-SUMMARY_KEYS: Final = ("reported_by", "dataset", "country", "admin1", "admin1_code", "perpetrator", "tlp")
+_ROW_KEYS: Final = ("reported_by", "dataset", "country", "admin1", "admin1_code", "perpetrator", "tlp")
+SUMMARY_KEYS: Final = (*_ROW_KEYS, "restricted")
 _COL: Final = {c: i for i, c in enumerate(INCIDENT_COLUMNS)}
 _SELECT_ROWS: Final = f"SELECT {', '.join(INCIDENT_COLUMNS)} FROM incidents WHERE id IN "
 _KILLED_SQL: Final = "COALESCE(killed_best, killed_low, 0)"
 _KNOWN_SQL: Final = "CASE WHEN killed_best IS NOT NULL OR killed_low IS NOT NULL THEN 1 ELSE 0 END"
+# the licences are sarhad's own codes (letters, digits and '-'), written into the statement
+_RESTRICTED_SQL: Final = (
+    f"CASE WHEN licence IN ({', '.join(repr(c) for c in sorted(RESTRICTED_LICENCES))}) THEN 1 ELSE 0 END"
+)
 
 _SUMMARY_UPSERT: Final = (
     f"INSERT INTO incident_summary (month, {', '.join(SUMMARY_KEYS)}, n, killed, killed_known)"
@@ -55,14 +65,16 @@ _SUMMARY_PRUNE: Final = (
     f"DELETE FROM incident_summary WHERE month = ? AND {' AND '.join(f'{k} = ?' for k in SUMMARY_KEYS)} AND n <= 0"
 )
 _CELLS_UPSERT: Final = (
-    "INSERT INTO incident_cells (band, cx, cy, reported_by, tlp, n, killed, killed_known, lat_sum, lon_sum)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (band, cy, cx, reported_by, tlp) DO UPDATE SET"
+    "INSERT INTO incident_cells (band, cx, cy, reported_by, tlp, restricted, n, killed, killed_known, lat_sum,"
+    " lon_sum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (band, cy, cx, reported_by, tlp, restricted)"
+    " DO UPDATE SET"
     " n = incident_cells.n + excluded.n, killed = incident_cells.killed + excluded.killed,"
     " killed_known = incident_cells.killed_known + excluded.killed_known,"
     " lat_sum = incident_cells.lat_sum + excluded.lat_sum, lon_sum = incident_cells.lon_sum + excluded.lon_sum"
 )
 _CELLS_PRUNE: Final = (
-    "DELETE FROM incident_cells WHERE band = ? AND cx = ? AND cy = ? AND reported_by = ? AND tlp = ? AND n <= 0"
+    "DELETE FROM incident_cells WHERE band = ? AND cx = ? AND cy = ? AND reported_by = ? AND tlp = ?"
+    " AND restricted = ? AND n <= 0"
 )
 
 
@@ -74,8 +86,8 @@ def cell_size(zoom: int) -> float:
 _DATE, _LAT, _LON = _COL["date_start"], _COL["lat"], _COL["lon"]
 _PARTY, _TLP = _COL["reported_by"], _COL["tlp"]
 _BEST, _LOW = _COL["killed_best"], _COL["killed_low"]
-_MODIFIED = _COL["modified"]
-_KEY_COLS: Final = tuple(_COL[k] for k in SUMMARY_KEYS)
+_MODIFIED, _LICENCE = _COL["modified"], _COL["licence"]
+_KEY_COLS: Final = (*(_COL[k] for k in _ROW_KEYS), _LICENCE)
 _CELL_SIZES: Final = tuple((band, cell_size(band)) for band in BANDS)
 
 
@@ -95,24 +107,31 @@ def _killed_known(row: Sequence[Any]) -> int:
 _key_values = operator.itemgetter(*_KEY_COLS)
 
 
-_KEY_TEXT: dict[tuple[Any, ...], tuple[str, ...]] = {}  # a row's key values → as stored ('' for None)
+# a row's key values and licence → the keys as stored ('' for None; restricted 0 or 1)
+_KEY_TEXT: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
 
-def _summary_key(row: Sequence[Any]) -> tuple[str, ...]:
+def _restricted(licence: Any) -> int:
+    return 1 if licence in RESTRICTED_LICENCES else 0
+
+
+def _summary_key(row: Sequence[Any]) -> tuple[Any, ...]:
     values = _key_values(row)
     text = _KEY_TEXT.get(values)
     if text is None:
-        text = tuple("" if v is None else str(v) for v in values)
+        text = (*("" if v is None else str(v) for v in values[:-1]), _restricted(values[-1]))
         if len(_KEY_TEXT) >= 4096:  # bounded: rows repeat a few hundred combinations
             _KEY_TEXT.clear()
         _KEY_TEXT[values] = text
     return (str(row[_DATE])[:7], *text)
 
 
-def _cell_keys(lat: Any, lon: Any, party: Any, tlp: Any) -> list[tuple[int, int, int, str, str]]:
+def _cell_keys(lat: Any, lon: Any, party: Any, tlp: Any, restricted: int) -> list[tuple[int, int, int, str, str, int]]:
     """The grid cell of a point in every band."""
     party, tlp, lat, lon = str(party), str(tlp), float(lat), float(lon)
-    return [(band, math.floor(lon / cell), math.floor(lat / cell), party, tlp) for band, cell in _CELL_SIZES]
+    return [
+        (band, math.floor(lon / cell), math.floor(lat / cell), party, tlp, restricted) for band, cell in _CELL_SIZES
+    ]
 
 
 class Deltas:
@@ -124,9 +143,9 @@ class Deltas:
     """
 
     def __init__(self) -> None:
-        self.summary: dict[tuple[str, ...], list[int]] = {}
-        # Rows are first summed per point (coordinates, party, TLP), then each distinct point is placed in its
-        # cells once per band: an import repeats a few thousand points over a million rows.
+        self.summary: dict[tuple[Any, ...], list[int]] = {}
+        # Rows are first summed per point (coordinates, party, TLP, restricted), then each distinct point is placed
+        # in its cells once per band: an import repeats a few thousand points over a million rows.
         self.points: dict[tuple[Any, ...], list[Any]] = {}
 
     def add(self, old_rows: Iterable[Sequence[Any]], new_rows: Iterable[Sequence[Any]]) -> None:
@@ -146,7 +165,7 @@ class Deltas:
                 lat, lon = row[_LAT], row[_LON]
                 if lat is None or lon is None:
                     continue
-                pkey = (lat, lon, row[_PARTY], row[_TLP])
+                pkey = (lat, lon, row[_PARTY], row[_TLP], _restricted(row[_LICENCE]))
                 p = points.get(pkey)
                 if p is None:
                     p = points[pkey] = [0, 0, 0, 0.0, 0.0]
@@ -160,7 +179,7 @@ class Deltas:
         """Apply what was added to the summary tables (in the caller's transaction), and start again."""
         summary, points = self.summary, self.points
         self.summary, self.points = {}, {}
-        cells: dict[tuple[int, int, int, str, str], list[float]] = {}
+        cells: dict[tuple[int, int, int, str, str, int], list[float]] = {}
         for pkey, (n, killed, known, lat_sum, lon_sum) in points.items():
             if not (n or killed or known or lat_sum or lon_sum):
                 continue
@@ -255,7 +274,7 @@ def upsert(
 def rebuild_summary(db: Database) -> None:
     """Recompute ``incident_summary`` from ``incidents`` (inside the caller's transaction)."""
     db.execute("DELETE FROM incident_summary")
-    keys = ", ".join(f"COALESCE({k}, '')" for k in SUMMARY_KEYS)
+    keys = ", ".join([*(f"COALESCE({k}, '')" for k in _ROW_KEYS), _RESTRICTED_SQL])
     db.execute(
         f"INSERT INTO incident_summary (month, {', '.join(SUMMARY_KEYS)}, n, killed, killed_known)"
         f" SELECT SUBSTR(date_start, 1, 7), {keys}, COUNT(*), SUM({_KILLED_SQL}), SUM({_KNOWN_SQL}) FROM incidents"
@@ -270,10 +289,10 @@ def rebuild_cells(db: Database) -> None:
         cell = cell_size(band)
         cx, cy = f"CAST(FLOOR(lon / {cell!r}) AS INTEGER)", f"CAST(FLOOR(lat / {cell!r}) AS INTEGER)"
         db.execute(
-            "INSERT INTO incident_cells (band, cx, cy, reported_by, tlp, n, killed, killed_known, lat_sum, lon_sum)"
-            f" SELECT {band}, {cx}, {cy}, reported_by, tlp, COUNT(*), SUM({_KILLED_SQL}), SUM({_KNOWN_SQL}),"
-            f" SUM(lat), SUM(lon) FROM incidents WHERE lat IS NOT NULL AND lon IS NOT NULL"
-            f" GROUP BY {cx}, {cy}, reported_by, tlp"
+            "INSERT INTO incident_cells (band, cx, cy, reported_by, tlp, restricted, n, killed, killed_known,"
+            f" lat_sum, lon_sum) SELECT {band}, {cx}, {cy}, reported_by, tlp, {_RESTRICTED_SQL}, COUNT(*),"
+            f" SUM({_KILLED_SQL}), SUM({_KNOWN_SQL}), SUM(lat), SUM(lon) FROM incidents"
+            f" WHERE lat IS NOT NULL AND lon IS NOT NULL GROUP BY {cx}, {cy}, reported_by, tlp, {_RESTRICTED_SQL}"
         )
 
 

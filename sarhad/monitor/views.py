@@ -15,9 +15,11 @@ Speed: the timeline, the filter lists and the table's total read the summary tab
 :mod:`sarhad.monitor.summary` (their cost grows with the number of groups, not of incidents) whenever the
 filters are only dates, country, province, perpetrator, party, dataset and TLP; a date range that starts or
 ends inside a month reads that month's rows through the date index. The map's clusters read the precomputed
-grid cells at zoom levels 3..11 when the filters are only party and TLP. Other filters (distance to the border,
-a bounding box on the table, excluded licences; any filter but party on the clusters) fall back to queries
-over the rows; the clusters then aggregate at most the newest 200,000 matching rows (``"sampled": true``).
+grid cells at zoom levels 3..11 when the filters are only party and TLP. Both also answer when the licences left
+out are exactly those that forbid redistribution (another party's principals': the summaries' ``restricted``
+key). Other filters (distance to the border, a bounding box on the table, other licences left out; any filter
+but party on the clusters) fall back to queries over the rows; the clusters then aggregate at most the newest
+200,000 matching rows (``"sampled": true``).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from dataclasses import fields, replace
 from typing import Any, Final
 
 from sarhad.errors import InvalidInput
+from sarhad.model.codes import RESTRICTED_LICENCES
 from sarhad.monitor.summary import BANDS, cell_size
 from sarhad.store.db import Database
 from sarhad.store.incidents import Filters, perpetrator_group
@@ -92,6 +95,17 @@ def _only(filters: Filters, allowed: frozenset[str]) -> bool:
     """Whether every filter outside ``allowed`` is unset."""
     default = Filters()
     return all(getattr(filters, f.name) == getattr(default, f.name) for f in fields(Filters) if f.name not in allowed)
+
+
+def _summarised(filters: Filters) -> tuple[Filters, str | None] | None:
+    """``filters`` as the summary tables take them: without the licences left out, and the clause on their
+    ``restricted`` key that leaves out the same rows (None when no clause is needed); None when the summaries
+    cannot leave out those licences (some but not all of those that forbid redistribution, or others)."""
+    if not filters.exclude_licences:
+        return filters, None
+    if frozenset(filters.exclude_licences) == RESTRICTED_LICENCES:
+        return replace(filters, exclude_licences=()), "restricted = 0"
+    return None
 
 
 def _month_after(month: str) -> str:
@@ -172,7 +186,8 @@ def _groups(db: Database, filters: Filters, dims: tuple[str, ...]) -> dict[tuple
         sql = f"SELECT {cols}COUNT(*), SUM({_KILLED}), {_KNOWN} FROM incidents{where}{group}"
         _add(found, db.fetchall(sql, params), len(dims))
         return {k: v for k, v in found.items() if v[0] > 0}
-    if not _only(filters, _SUMMARY_FIELDS):
+    summarised = _summarised(filters)
+    if summarised is None or not _only(summarised[0], _SUMMARY_FIELDS):
         return None
     split = _month_split(filters.since, filters.until)
     if split is None:
@@ -182,7 +197,9 @@ def _groups(db: Database, filters: Filters, dims: tuple[str, ...]) -> dict[tuple
     cols = "".join(f"{d}, " for d in dims)
     group = f" GROUP BY {', '.join(dims)}" if dims else ""
     if first is None or last is None or first <= last:
-        where, params = replace(filters, since=None, until=None).where()
+        where, params = replace(summarised[0], since=None, until=None).where()
+        if summarised[1]:
+            where = _and(where, summarised[1])
         if first:
             where, params = _and(where, "month >= ?"), [*params, first]
         if last:
@@ -332,9 +349,11 @@ def markers(
         min_lon, min_lat, max_lon, max_lat = bbox
         where = _and(where, "lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?")
         params = [*params, min_lat, max_lat, min_lon, max_lon]
-    levels_only = replace(filters, readable=None)
-    if zoom in BANDS and _only(levels_only, _CELL_FIELDS):
-        cwhere, cparams = levels_only.where()
+    summarised = _summarised(replace(filters, readable=None))
+    if zoom in BANDS and summarised is not None and _only(summarised[0], _CELL_FIELDS):
+        cwhere, cparams = summarised[0].where()
+        if summarised[1]:
+            cwhere = _and(cwhere, summarised[1])
         cwhere, cparams = _and(cwhere, "band = ?"), [*cparams, zoom]
         if bbox is not None:
             min_lon, min_lat, max_lon, max_lat = bbox

@@ -136,9 +136,9 @@ class Context:
 
     def _holds_restricted(self) -> bool:
         """Whether the node holds a version under a licence that forbids redistribution, so that another party's
-        views must leave such rows out (and lose the summary tables' answers); on a node that holds none they keep
-        them. Looked up again only once an object has arrived since the last look (``objects.seq``, which writers
-        number in the order they commit)."""
+        views must leave such rows out (the summary tables' ``restricted`` key answers that; the rows' queries take
+        a licence clause); on a node that holds none they leave nothing out. Looked up again only once an object
+        has arrived since the last look (``objects.seq``, which writers number in the order they commit)."""
         top = self.db.fetchone("SELECT MAX(seq) FROM objects")
         seq = int(top[0]) if top is not None and top[0] is not None else 0
         known = self._restricted_at
