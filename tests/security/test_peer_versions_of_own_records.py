@@ -39,9 +39,10 @@ from tests.web.conftest import TAXII
 
 _VIEWS = {
     "incidents": "SELECT * FROM incidents ORDER BY id",
-    "summary": "SELECT * FROM incident_summary ORDER BY 1, 2, 3, 4, 5, 6, 7, 8",
-    "cells": "SELECT band, cx, cy, reported_by, tlp, n, killed, killed_known FROM incident_cells"
-    " ORDER BY 1, 2, 3, 4, 5",
+    "summary": "SELECT * FROM incident_summary"
+    " ORDER BY month, reported_by, dataset, country, admin1, admin1_code, perpetrator, tlp, restricted",
+    "cells": "SELECT band, cx, cy, reported_by, tlp, restricted, n, killed, killed_known FROM incident_cells"
+    " ORDER BY 1, 2, 3, 4, 5, 6",
 }
 
 

@@ -43,8 +43,12 @@ def stored_content(node: Node) -> dict[str, list[tuple[Any, ...]]]:
             " ORDER BY r.id"
         ),
         "leaves": rows("SELECT idx, object_id, version FROM log_leaves ORDER BY idx"),
-        "summary": rows("SELECT * FROM incident_summary ORDER BY 1, 2, 3, 4, 5, 6, 7, 8"),
+        "summary": rows(
+            "SELECT * FROM incident_summary"
+            " ORDER BY month, reported_by, dataset, country, admin1, admin1_code, perpetrator, tlp, restricted"
+        ),
         "cells": rows(
-            "SELECT band, cx, cy, reported_by, tlp, n, killed, killed_known FROM incident_cells ORDER BY 1, 2, 3, 4, 5"
+            "SELECT band, cx, cy, reported_by, tlp, restricted, n, killed, killed_known FROM incident_cells"
+            " ORDER BY 1, 2, 3, 4, 5, 6"
         ),
     }
