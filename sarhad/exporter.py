@@ -9,6 +9,11 @@ compared as the importer reads them: ``201001200001.0`` (a whole number written 
 A record stored under such a float id by an import that read it as text, whose record under the whole number is
 exported too, is the same event and is left out: the export keeps the current record of each event once.
 
+sarhad's flat CSV is for people to open in a spreadsheet: a text cell that a spreadsheet would take for a formula
+(one beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is written with a single quote before
+it unless ``raw_cells`` is asked for (:mod:`sarhad._internal.cells`); its number columns are written as they
+are. A dataset's format gives back the imported rows as they were, byte for byte, and is never changed so.
+
 Exports stream in constant memory. Rows under licences that forbid redistribution (GTD, ACLED) are left
 out when the export is meant for others (``for_peers``), unless the node is configured to share them.
 """
@@ -21,6 +26,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Final
 
+from sarhad._internal.cells import neutralised
 from sarhad.errors import InvalidInput
 from sarhad.formats import TABLE_FORMATS, TableFormat, table_format
 from sarhad.formats.base import RowError, row_id
@@ -41,6 +47,12 @@ FLAT_COLUMNS: Final = (
     "target_types", "weapon_types", "killed_low", "killed_best", "killed_high", "wounded_low", "wounded_best",
     "wounded_high", "tlp", "licence", "title", "summary", "sources", "flags", "modified",
 )  # fmt: skip
+
+
+_NUMBER_COLUMNS: Final = frozenset(
+    ("lat", "lon", "border_km", *(f"{m}_{b}" for m in ("killed", "wounded") for b in ("low", "best", "high")))
+)
+_TEXT_CELLS: Final = tuple(i for i, column in enumerate(FLAT_COLUMNS) if column not in _NUMBER_COLUMNS)
 
 
 def _rows(node: Node, filters: Filters) -> Iterator[tuple[Incident, dict[str, str] | None]]:
@@ -297,13 +309,18 @@ def _write_chunk(
     return count + len(rows)
 
 
-def _export_csv(node: Node, out: Path, filters: Filters, notes: Notes) -> int:
+def _export_csv(node: Node, out: Path, filters: Filters, notes: Notes, *, raw_cells: bool = False) -> int:
+    """sarhad's flat CSV; its text cells neutralised for a spreadsheet unless ``raw_cells`` (see the module)."""
     count = 0
     with out.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(FLAT_COLUMNS)
         for inc in _records(node, filters):
-            writer.writerow(_flat(inc, inc.killed, inc.wounded))
+            row = _flat(inc, inc.killed, inc.wounded)
+            if not raw_cells:
+                for i in _TEXT_CELLS:
+                    row[i] = neutralised(row[i])
+            writer.writerow(row)
             count += 1
     return count
 
@@ -339,6 +356,7 @@ def export(
     *,
     for_peers: bool = False,
     notes: Notes | None = None,
+    raw_cells: bool = False,
 ) -> int:
     """Write the incidents matching ``filters`` to ``out`` in ``format_name``; return how many.
 
@@ -347,16 +365,26 @@ def export(
 
     ``for_peers`` leaves out rows whose licence forbids redistribution, unless the node shares them, and
     TLP:RED records: a file handed to another party is not addressed to a RED record's named recipients (they
-    read it through the node, which checks who they are). Raises InvalidInput for an unknown format.
+    read it through the node, which checks who they are).
+
+    ``raw_cells`` writes the ``csv`` format's text cells as stored, a summary beginning with ``=`` included, for
+    a script; by default such a cell gets a single quote before it, so that a spreadsheet shows it as text.
+
+    Raises InvalidInput for an unknown format, or ``raw_cells`` with another format than ``csv`` (the others
+    never change a cell).
     """
     if format_name not in EXPORT_FORMATS:
         raise InvalidInput(f"unknown export format {format_name!r}: expected one of {', '.join(EXPORT_FORMATS)}")
+    if raw_cells and format_name != "csv":
+        raise InvalidInput(f"raw cells apply to the csv format only: {format_name} writes every cell as stored already")
     filters = filters.resolved(node.db)  # the stored names its perpetrator and province filters find
     if for_peers:
         levels = tuple(t for t in (filters.tlp if filters.tlp is not None else TLP_LEVELS) if t != "RED")
         filters = Filters(**{**_fields(filters), "tlp": levels})
     if for_peers and not node.settings.share_restricted:
         filters = Filters(**{**_fields(filters), "exclude_licences": tuple(sorted(RESTRICTED_LICENCES))})
+    if format_name == "csv":
+        return _export_csv(node, out, filters, [] if notes is None else notes, raw_cells=raw_cells)
     return EXPORT_FORMATS[format_name](node, out, filters, [] if notes is None else notes)
 
 

@@ -513,6 +513,12 @@ def export_cmd(
     max_tlp: str = typer.Option(
         None, "--max-tlp", help="Only rows marked up to this TLP level (CLEAR for a public file).", metavar="LEVEL"
     ),
+    raw_cells: bool = typer.Option(
+        False,
+        "--raw-cells",
+        help="csv: write text cells as stored, for a script. By default a cell a spreadsheet would run as a formula"
+        " (beginning with =, +, -, @, a tab or a carriage return) gets a ' before it.",
+    ),
     json_out: bool = _JSON,
 ) -> None:
     """Export incidents (lossless for rows imported from the same format).
@@ -527,6 +533,8 @@ def export_cmd(
 
     if fmt != "stix" and fmt not in EXPORT_FORMATS:  # the exporter knows the tables; stix goes elsewhere
         raise InvalidInput(f"unknown export format {fmt!r}: expected one of {', '.join(EXPORT_FORMATS)} or stix")
+    if raw_cells and fmt != "csv":
+        raise InvalidInput(f"--raw-cells applies to csv only: {fmt} writes every cell as stored already")
     if fmt == "stix":
         from sarhad.cli.exchange import export_stix_cmd
 
@@ -560,7 +568,7 @@ def export_cmd(
         filters = dataclasses.replace(filters, tlp=_levels_up_to(max_tlp))
     notes: list[str] = []
     with replacing(out) as part:  # a failed export leaves an earlier file at --out as it was
-        count = export(node, fmt, part, filters, for_peers=for_peers, notes=notes)
+        count = export(node, fmt, part, filters, for_peers=for_peers, notes=notes, raw_cells=raw_cells)
     if json_out:
         print_json({"format": fmt, "file": str(out), "incidents": count, "notes": notes})
     else:

@@ -141,6 +141,12 @@ def export_cmd(
         help="Count only the reports another party may receive: not TLP:RED, and not under a licence that"
         " forbids sharing (unless the node shares such rows); a cluster with none is left out.",
     ),
+    raw_cells: bool = typer.Option(
+        False,
+        "--raw-cells",
+        help="csv: write text cells as stored, for a script. By default a cell a spreadsheet would run as a formula"
+        " (beginning with =, +, -, @, a tab or a carriage return) gets a ' before it.",
+    ),
     json_out: bool = _JSON,
 ) -> None:
     """Write every cluster to a file: date, place, reports, joint and each source's killed and wounded, flags."""
@@ -149,6 +155,8 @@ def export_cmd(
 
     if fmt not in CLUSTER_EXPORT_FORMATS:  # refused before --out is touched
         raise InvalidInput(f"--format {fmt!r}: expected one of {', '.join(CLUSTER_EXPORT_FORMATS)}")
+    if raw_cells and fmt != "csv":
+        raise InvalidInput(f"--raw-cells applies to --format csv only: {fmt} writes every value as stored already")
     node = state(ctx).node()
     with replacing(out) as part:  # a failed export leaves an earlier file at --out as it was
         done = export_clusters(
@@ -158,6 +166,7 @@ def export_cmd(
             for_peers=for_peers,
             party=node.settings.party,
             share_restricted=node.settings.share_restricted,
+            raw_cells=raw_cells,
         )
     rows = done.rows
     marked = sum(1 for r in rows if r["tlp"] != "CLEAR")

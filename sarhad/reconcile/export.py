@@ -13,6 +13,11 @@ addressed to a RED record's named recipients) and not under a licence that forbi
 (:data:`~sarhad.model.codes.RESTRICTED_LICENCES`, GTD's and ACLED's) unless the node shares such rows, by the
 same joint view (:func:`~sarhad.reconcile.store.stored_views` with ``kept``); a cluster with no such member is
 left out, and ``tlp`` is the strictest marking among the members kept.
+
+The CSV is for a spreadsheet: a text cell it would take for a formula (a place name beginning with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return) gets a single quote before it unless ``raw_cells`` is asked for
+(:mod:`sarhad._internal.cells`); numbers (coordinates, counts, figures) are written as they are. The JSON is
+never changed so.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from sarhad._internal.cells import neutralised
 from sarhad.errors import InvalidInput
 from sarhad.model.codes import RESTRICTED_LICENCES, TLP_LEVELS
 from sarhad.reconcile.joint import JointView, cluster_date, reporter
@@ -144,9 +150,10 @@ def _peer_rows(db: Database, party: str, share_restricted: bool) -> ClusterExpor
     return ClusterExport(rows, len(ids) - len(rows), int(counted[0]) if counted else 0)
 
 
-def _csv(rows: list[dict[str, Any]], out: Path) -> None:
+def _csv(rows: list[dict[str, Any]], out: Path, raw_cells: bool) -> None:
     """One line a cluster; a source's figures in columns named after it (``killed_best (PK)``), one set of
-    columns for each source that gives a figure in any cluster, empty where it gives none."""
+    columns for each source that gives a figure in any cluster, empty where it gives none. Text cells are
+    neutralised for a spreadsheet unless ``raw_cells`` (see the module)."""
     sources = sorted({s for r in rows for m in _MEASURES for s in r[f"{m}_by_party"]})
     own = [(m, b, s) for s in sources for m in _MEASURES for b in _BOUNDS]
     header = [
@@ -158,6 +165,10 @@ def _csv(rows: list[dict[str, Any]], out: Path) -> None:
     def cell(value: Any) -> Any:
         return "" if value is None else value
 
+    def text(value: Any) -> str:
+        value = "" if value is None else str(value)
+        return value if raw_cells else neutralised(value)
+
     with out.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(header)
@@ -165,31 +176,42 @@ def _csv(rows: list[dict[str, Any]], out: Path) -> None:
             d = r["date"]
             writer.writerow(
                 [r["cluster_id"], d["start"], d["end"], d["precision"], "yes" if d["agree"] else "no",
-                 *(cell(r[k]) for k in ("place", "admin1", "country", "lat", "lon")), r["members"],
-                 ", ".join(r["reported_by"]), *(cell(r[m][b]) for m in _MEASURES for b in _BOUNDS),
-                 ";".join(r["flags"]), r["tlp"],
+                 *(text(r[k]) for k in ("place", "admin1", "country")), cell(r["lat"]), cell(r["lon"]), r["members"],
+                 text(", ".join(r["reported_by"])), *(cell(r[m][b]) for m in _MEASURES for b in _BOUNDS),
+                 text(";".join(r["flags"])), r["tlp"],
                  *(cell(r[f"{m}_by_party"].get(s, {}).get(b)) for m, b, s in own)]
             )  # fmt: skip
 
 
 def export_clusters(
-    db: Database, fmt: str, out: Path, *, for_peers: bool = False, party: str = "", share_restricted: bool = False
+    db: Database,
+    fmt: str,
+    out: Path,
+    *,
+    for_peers: bool = False,
+    party: str = "",
+    share_restricted: bool = False,
+    raw_cells: bool = False,
 ) -> ClusterExport:
     """Write every cluster to ``out`` as ``fmt`` (``csv`` or ``json``: a list of the rows, each source's figures
     as ``killed_by_party``/``wounded_by_party``); say what was written.
 
     ``for_peers``: the clusters as a peer may receive them (see the module's docstring); ``party`` is the
     node's (its own report stands for a cluster, as in a run) and ``share_restricted`` the node's setting.
+    ``raw_cells``: the CSV's text cells as stored, for a script (by default one a spreadsheet would take for a
+    formula gets a single quote before it).
 
-    Raises InvalidInput, before anything is written, for another format.
+    Raises InvalidInput, before anything is written, for another format, or ``raw_cells`` with ``json``.
     """
     if fmt not in CLUSTER_EXPORT_FORMATS:
         raise InvalidInput(
             f"unknown cluster export format {fmt!r}: expected one of {', '.join(CLUSTER_EXPORT_FORMATS)}"
         )
+    if raw_cells and fmt != "csv":
+        raise InvalidInput(f"raw cells apply to the csv format only: {fmt} writes every value as stored already")
     done = _peer_rows(db, party, share_restricted) if for_peers else ClusterExport(_rows(db))
     if fmt == "csv":
-        _csv(done.rows, out)
+        _csv(done.rows, out, raw_cells)
     else:
         with out.open("w", encoding="utf-8") as fh:
             json.dump(done.rows, fh, ensure_ascii=False, indent=1)
