@@ -167,10 +167,19 @@ def _cards(
         for r in ratings:
             for e in r["evidence"]:
                 refs[e["id"]] = e
+        # The chip says what the ratings cells say: a commitment rated by a party in a version the reader may not
+        # read is not "not assessed" (nor rated by one party alone) for that reader.
+        hidden = [r["party"] for r in ratings if r["unreleased"] or r["withheld"]]
+        chip = st.state
+        if hidden and st.state == "not-assessed":
+            chip = "not-released"
+        elif hidden and st.state == "single-party":
+            chip = "partly-not-released"
         cards.append(
             {
                 "c": c,
                 "status": st,
+                "chip": chip,
                 "ratings": ratings,
                 "evidence": list(refs.values()),
                 "milestones": [m for m in data.milestones if m["commitment"] == c["code"]],
@@ -639,6 +648,14 @@ def build_context(
     if q < first:
         raise InvalidInput(f"quarter {q} is before the framework's first quarter {first}")
     today = today or utc_today()
+    now = Quarter.of(today)
+    if q > now:
+        # A quarter that has not started has nothing to report: an empty report would read as a quarter in
+        # which nothing was done.
+        raise InvalidInput(
+            f"quarter {q} has not started yet (today, {today.isoformat()} UTC, is in {now}): a report may be for"
+            f" {now} or an earlier quarter"
+        )
     quarters = first.range_to(q)
     matrix = status_matrix(data, quarters)
     cur = {code: per[str(q)] for code, per in matrix.items()}
