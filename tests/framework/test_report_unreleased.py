@@ -63,3 +63,17 @@ def test_a_monitors_report_without_a_released_assessment_does_not_say_none_was_s
         "No assessment has been submitted for Q1 2026 that the reader of this report can read (1 submitted but not"
         " released at the reader's level: see below)" in html
     )
+
+
+def test_a_cards_state_chip_agrees_with_its_ratings_not_released(any_fw_node: Node) -> None:
+    ops.assess(any_fw_node, "C-02", "2026Q1", 2, "The JWG met twice")
+    ops.assess(any_fw_node, "C-02", "2026Q1", 2, "The JWG met twice", party="IR")
+    ops.assess(any_fw_node, "C-04", "2026Q1", 1, "One committee met", tlp="CLEAR")
+    ops.assess(any_fw_node, "C-04", "2026Q1", 1, "One committee met", party="IR")
+    html = render_html(build_context(any_fw_node, "2026Q1", today=TODAY, readable=_monitor(any_fw_node)))
+    c02, c04 = _card(html, "C-02"), _card(html, "C-04")
+    assert "state-not-assessed" not in c02 and "not-assessed" not in c02
+    assert '<span class="state state-not-released">assessed, not released at the reader\'s level</span>' in c02
+    assert "state-single-party" not in c04
+    assert "another rating not released at the reader's level" in c04
+    assert "state-not-assessed" in _card(html, "C-05")  # nobody assessed it
