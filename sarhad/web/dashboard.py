@@ -474,7 +474,9 @@ async def framework(request: Request) -> Response:
 
 
 async def report(request: Request) -> Response:
-    """The quarterly report as HTML (``?quarter=YYYY-Qn``), written for the principal who asks.
+    """The quarterly report as HTML (``?quarter=YYYY-Qn``), or as JSON (``&format=json``, or ``Accept:
+    application/json`` without ``format``: :func:`sarhad.framework.report_json.report_json`), written for the
+    principal who asks.
 
     It is written only from the framework records and incidents the principal may read (its TLP rules): a
     principal of another party gets a report without this party's drafts and TLP:RED evidence and assessments;
@@ -492,11 +494,25 @@ async def report(request: Request) -> Response:
         objects=ctx.read_clause(principal, "o"),
         incidents=lambda filters: ctx.incident_filters(principal, filters),
     )
+    wanted = request.query_params.get("format")
+    if wanted not in (None, "html", "json"):
+        raise FieldError("format", f"query parameter format is {wanted!r}: it is html or json")
+    accept = request.headers.get("accept", "")
+    if wanted == "json" or (wanted is None and "application/json" in accept and "text/html" not in accept):
+        from sarhad.framework.report import build_context
+        from sarhad.framework.report_json import report_json
+
+        body = report_json(build_context(ctx.node, quarter, readable=readable))
+        return Response(
+            json.dumps(body, ensure_ascii=False, default=str),
+            media_type="application/json",
+            headers={"Cache-Control": "no-store", "Vary": "Accept"},
+        )
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "report.html"
         write_report(ctx.node, quarter, out, readable=readable)
         html = out.read_text(encoding="utf-8")
-    return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+    return HTMLResponse(html, headers={"Cache-Control": "no-store", "Vary": "Accept"})
 
 
 async def layers(request: Request) -> Response:
@@ -659,7 +675,7 @@ def api_routes() -> list[BaseRoute]:
         Route("/api/dashboard/rules/{name}", naming_the_field(delete_rule, takes=()), methods=["DELETE"]),
         Route("/api/dashboard/log", naming_the_field(log_status, takes=())),
         Route("/api/dashboard/framework", naming_the_field(framework, takes=())),
-        Route("/api/dashboard/report", naming_the_field(report, takes=("quarter",))),
+        Route("/api/dashboard/report", naming_the_field(report, takes=("quarter", "format"))),
         Route("/api/dashboard/layers", naming_the_field(layers, takes=())),
         *clusters.routes(),
         *reportform.routes(),
