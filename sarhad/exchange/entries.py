@@ -43,7 +43,13 @@ from sarhad.framework.model import KIND_OF_TYPE, TYPES
 from sarhad.framework.store import row_problem
 from sarhad.log.envelope import Envelope
 from sarhad.log.merkle import leaf_hash
-from sarhad.model.incident import SARHAD_EXTENSION, Incident, content_hash
+from sarhad.model.incident import (
+    CREATED_PLACEHOLDER,
+    MODIFIED_PLACEHOLDER,
+    SARHAD_EXTENSION,
+    Incident,
+    content_hash,
+)
 from sarhad.monitor.evaluate import Subject, may_alert_subjects
 from sarhad.monitor.rules import Rule
 from sarhad.store.incidents import incident_row, incident_row_from_stix
@@ -172,9 +178,10 @@ def _content_hash(obj: dict[str, Any], text: str | None, data: bytes | None = No
 
     The common case first: ``created`` is the first member (no other key sorts before it, as in every STIX
     object sarhad writes) and ``modified`` the last member with that value whose tail (the members after it)
-    is a JSON object's members on their own, i.e. the top level: cutting the two members out needs no
-    serialisation. Anything else goes to :func:`_content_hash_general`. ``data``, when given, is ``text`` in
-    UTF-8: for ASCII text (the same offsets) the two parts are hashed from it without copying them.
+    is a JSON object's members on their own, i.e. the top level: putting the two timestamps' stand-ins in place
+    of their values needs no serialisation. Anything else goes to :func:`_content_hash_general`. ``data``, when
+    given, is ``text`` in UTF-8: for ASCII text (the same offsets) the parts between are hashed from it without
+    copying them.
     """
     created, modified = obj.get("created"), obj.get("modified")
     if text is None or type(created) is not str or type(modified) is not str:
@@ -187,13 +194,22 @@ def _content_hash(obj: dict[str, Any], text: str | None, data: bytes | None = No
         rest = text[after:]
         if rest == "}" or (rest[:1] == "," and _is_object("{" + rest[1:])):
             if data is None or len(data) != len(text):
-                return hashlib.sha256(("{" + text[len(head) : cut] + rest).encode("utf-8")).hexdigest()
+                return hashlib.sha256((_HEAD + text[len(head) : cut] + _MARK + rest).encode("utf-8")).hexdigest()
             view = memoryview(data)
-            digest = hashlib.sha256(b"{")
+            digest = hashlib.sha256(_HEAD_BYTES)
             digest.update(view[len(head) : cut])
+            digest.update(_MARK_BYTES)
             digest.update(view[after:])
             return digest.hexdigest()
     return _content_hash_general(obj, text)
+
+
+# The canonical text's first member and its "modified" member as content_hash writes them (the timestamps'
+# stand-ins), put in place of the object's own two.
+_HEAD: Final = '{"created":' + _string(CREATED_PLACEHOLDER) + ","
+_MARK: Final = ',"modified":' + _string(MODIFIED_PLACEHOLDER)
+_HEAD_BYTES: Final = _HEAD.encode("utf-8")
+_MARK_BYTES: Final = _MARK.encode("utf-8")
 
 
 def _is_object(text: str) -> bool:
@@ -206,12 +222,12 @@ def _is_object(text: str) -> bool:
 def _content_hash_general(obj: dict[str, Any], text: str | None) -> str:
     """:func:`sarhad.model.incident.content_hash` of ``obj``, cut out of ``text``, its canonical JSON.
 
-    The hash is over the canonical JSON without the top-level ``created`` and ``modified`` members. Canonical
-    JSON sorts the members by key, so instead of serialising the object again the two members are cut out of
-    the text served, after checking that the members around them (re-serialised: the few small ones before
-    ``created`` and after ``modified``) sit exactly where canonical JSON puts them. Anything unexpected falls
-    back to serialising the object. (A peer whose log committed to a body that is not canonical gets the hash
-    of that body without its two timestamps.)
+    The hash is over the canonical JSON with the top-level ``created`` and ``modified`` members' values replaced
+    by their stand-ins. Canonical JSON sorts the members by key, so instead of serialising the object again the
+    two members are replaced in the text served, after checking that the members around them (re-serialised: the
+    few small ones before ``created`` and after ``modified``) sit exactly where canonical JSON puts them.
+    Anything unexpected falls back to serialising the object. (A peer whose log committed to a body that is not
+    canonical gets the hash of that body with its two timestamps' stand-ins.)
     """
     created, modified = obj.get("created"), obj.get("modified")
     keys = sorted(obj)
@@ -230,7 +246,13 @@ def _content_hash_general(obj: dict[str, Any], text: str | None) -> str:
     between = text[len(head) : len(text) - len(tail)]
     if between and not between.endswith(","):
         return content_hash(obj)
-    members = [*before, *([between[:-1]] if between else []), *after]
+    members = [
+        *before,
+        f'"created":{_string(CREATED_PLACEHOLDER)}',
+        *([between[:-1]] if between else []),
+        f'"modified":{_string(MODIFIED_PLACEHOLDER)}',
+        *after,
+    ]
     return hashlib.sha256(("{" + ",".join(members) + "}").encode("utf-8")).hexdigest()
 
 

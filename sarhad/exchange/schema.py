@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from sarhad.exchange.content_kind import one_content_kind
 from sarhad.exchange.withheld import framework_superseded, withheld_from_copies, withheld_seq, withheld_sha256
 from sarhad.store.schema import Statement
 
@@ -159,4 +160,8 @@ MIGRATIONS: Final[list[Statement]] = [
     "CREATE UNIQUE INDEX withheld_versions_seq ON withheld_versions (seq)",
     # The rows recorded before seq existed get numbers too, in the order they arrived, below those given since.
     withheld_seq,
+    # Sync (sarhad.exchange.entries): objects.content_sha256 of a peer's version is the same kind of hash as that
+    # of an own version (the timestamps replaced by stand-ins, not left out), recomputed for the versions synced
+    # before, so that publishing a peer's current content again is unchanged.
+    one_content_kind,
 ]

@@ -23,8 +23,10 @@ from sarhad.model.figures import Figure, Range, total
 
 __all__ = [
     "ATTRIBUTIONS",
+    "CREATED_PLACEHOLDER",
     "INCIDENT_CORE_EXTENSION",
     "MAX_RECIPIENTS",
+    "MODIFIED_PLACEHOLDER",
     "PARTY_CODE",
     "PRINCIPAL_NAME",
     "SARHAD_EXTENSION",
@@ -39,6 +41,11 @@ __all__ = [
     "identity_id",
     "incident_id",
 ]
+
+# Stand-ins for the two timestamps while the content hash is computed (:func:`content_hash`); no valid timestamp
+# looks like them.
+CREATED_PLACEHOLDER: Final = "@@sarhad:created@@"
+MODIFIED_PLACEHOLDER: Final = "@@sarhad:modified@@"
 
 # The extension-definition sarhad publishes for its incident properties (schema in sarhad/model/data).
 SARHAD_EXTENSION: Final = "extension-definition--3a8e6f0e-2b1c-5d7a-9e4f-5a7268616401"
@@ -430,9 +437,12 @@ _figure: Final = _Shared(Figure.from_dict)
 
 
 def content_hash(stix: Mapping[str, Any]) -> str:
-    """SHA-256 of an object's canonical JSON without its timestamps: equal iff the content is the same.
+    """SHA-256 of an object's canonical JSON with its two timestamps set to :data:`CREATED_PLACEHOLDER` and
+    :data:`MODIFIED_PLACEHOLDER`: equal iff the content is the same.
 
-    A re-import compares this to decide that nothing changed.
+    The one kind of hash ``objects.content_sha256`` holds, for this node's own versions (the publisher computes
+    it from the text it writes) and for those a sync brings, so that publishing the content of the current
+    version again, whoever wrote it, changes nothing.
     """
-    body = {k: v for k, v in stix.items() if k not in ("created", "modified")}
+    body = {**stix, "created": CREATED_PLACEHOLDER, "modified": MODIFIED_PLACEHOLDER}
     return hashlib.sha256(canonical_bytes(body)).hexdigest()

@@ -18,7 +18,9 @@ from typing import Any, Final
 from sarhad.canonical import canonical_text, number_text
 from sarhad.model.figures import Figure
 from sarhad.model.incident import (
+    CREATED_PLACEHOLDER,
     INCIDENT_CORE_EXTENSION,
+    MODIFIED_PLACEHOLDER,
     SARHAD_EXTENSION,
     TLP_MARKINGS,
     Incident,
@@ -28,10 +30,6 @@ from sarhad.model.incident import (
 )
 
 __all__ = ["CREATED_PLACEHOLDER", "MODIFIED_PLACEHOLDER", "IncidentText", "incident_text"]
-
-# Stand-ins for the two timestamps while the content hash is computed; no valid timestamp looks like them.
-CREATED_PLACEHOLDER: Final = "@@sarhad:created@@"
-MODIFIED_PLACEHOLDER: Final = "@@sarhad:modified@@"
 
 _MAX_SAFE: Final = 2**53 - 1
 # json's C string encoder (ensure_ascii=False) escapes exactly what RFC 8785 §3.2.2.2 asks for.
