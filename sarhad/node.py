@@ -518,11 +518,15 @@ class Node:
             pub.result.unchanged += 1
             return None
         # Later than every version held, a peer's too: for an object both parties edit, the later one is current.
+        # And later than every version known from its envelope alone (a peer's TLP:RED or licence-withheld
+        # version): the peer has logged it, so a new version at or before it would sort before it.
         span = self.db.fetchone("SELECT MIN(modified), MAX(modified) FROM objects WHERE id = ?", (object_id,))
         first, latest = span if span is not None else (None, None)
+        withheld = self.db.fetchone("SELECT MAX(modified) FROM withheld_versions WHERE id = ?", (object_id,))
+        after = max(filter(None, (latest, withheld[0] if withheld is not None else None)), default=None)
         modified = pub._stamp
-        if latest is not None and modified <= latest:
-            modified = utc_timestamp(_parse_timestamp(latest) + timedelta(milliseconds=1))
+        if after is not None and modified <= after:
+            modified = utc_timestamp(_parse_timestamp(after) + timedelta(milliseconds=1))
         created = stix.get("created") or first or modified
         text = content_text.replace(_CREATED, str(created), 1).replace(_MODIFIED, modified, 1)
         sha = hashlib.sha256(text.encode()).hexdigest()

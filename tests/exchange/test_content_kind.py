@@ -1,22 +1,26 @@
 """A record both parties write, across real nodes on loopback: publishing the content of the peer's current
 version again changes nothing (``objects.content_sha256`` holds one kind of hash, own versions' and synced ones'
-alike; a node synced before is converted when next opened)."""
+alike; a node synced before is converted when next opened), and a new version of it sorts after every version the
+peer logged, one whose body was withheld (TLP:RED) included."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 from collections.abc import Iterator
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import pytest
 
+import sarhad.node
 from sarhad.canonical import canonical_bytes
 from sarhad.exchange.content_kind import one_content_kind
 from sarhad.exchange.schema import MIGRATIONS as EXCHANGE
 from sarhad.model.incident import content_hash
 from sarhad.node import Node
+from sarhad.store.current import current
 from sarhad.store.schema import migrate
 from tests.monitor.test_evaluate import make
 from tests.node_pair import Pair, peered, pk_and_ir
@@ -54,6 +58,11 @@ def _republish(node: Node, stix: dict[str, Any], tlp: str = "CLEAR") -> tuple[st
     with node.publisher() as pub:
         version = pub.add_object(dict(stix), tlp=tlp)
     return version, pub.result.updated, pub.result.unchanged
+
+
+def _current_version(node: Node, object_id: str) -> str | None:
+    row = node.db.fetchone(f"SELECT o.modified FROM objects o WHERE o.id = ? AND {current('o')}", (object_id,))
+    return None if row is None else str(row[0])
 
 
 def test_republishing_a_peers_current_content_is_unchanged(pair: Pair) -> None:
@@ -105,3 +114,26 @@ def test_a_node_synced_before_is_converted_when_next_opened(pair: Pair) -> None:
     assert len(rows) == 1 and rows[0][0] == rows[0][1]
     assert db.fetchall(own) == own_before
     assert _republish(pair.pk, NOTE) == (None, 0, 1)
+
+
+class _Ahead(datetime):
+    """IR's clock, an hour ahead of PK's."""
+
+    @classmethod
+    def now(cls, tz: tzinfo | None = None) -> Self:
+        return cls.fromtimestamp((datetime.now(tz) + timedelta(hours=1)).timestamp(), tz)
+
+
+def test_a_new_version_sorts_after_a_version_the_peer_withheld(pair: Pair, monkeypatch: pytest.MonkeyPatch) -> None:
+    with monkeypatch.context() as clock:
+        clock.setattr(sarhad.node, "datetime", _Ahead)
+        red, _, _ = _republish(pair.ir, {**NOTE, "content": "Patrols suspended."}, tlp="RED")
+    assert red is not None
+    pair.pk_syncs()  # PK is given the envelope of IR's RED version alone
+    withheld = pair.pk.db.fetchone("SELECT modified FROM withheld_versions WHERE id = ?", (NOTE_ID,))
+    assert withheld is not None and str(withheld[0]) == red
+    assert _current_version(pair.pk, NOTE_ID) is None  # the latest version is one PK may not read
+    mine, updated, _ = _republish(pair.pk, {**NOTE, "content": "Patrols resume in week 3."})
+    assert mine is not None and updated == 1
+    assert mine > red, f"PK's new version {mine} sorts before IR's logged version {red}"
+    assert _current_version(pair.pk, NOTE_ID) == mine
