@@ -17,7 +17,7 @@ from typing import Any
 
 from sarhad.canonical import canonical_text
 from sarhad.config import Settings, default_database_url, write_settings
-from sarhad.errors import ConfigError, NotFound
+from sarhad.errors import ConfigError, NotFound, StorageError
 from sarhad.formats.unchanged import derivation
 from sarhad.framework.store import check_not_withdrawn, index_stored
 from sarhad.log.envelope import Envelope
@@ -47,9 +47,9 @@ from sarhad.store.current import current, held_own
 from sarhad.store.db import Database, open_database, shown_url, sqlite_path
 from sarhad.store.derivations import remember
 from sarhad.store.raw_rows import HeaderIds, raw_row
-from sarhad.store.schema import migrate
+from sarhad.store.schema import behind, migrate
 
-__all__ = ["Node", "PublishResult", "Publisher", "open_existing", "utc_timestamp"]
+__all__ = ["Node", "PublishResult", "Publisher", "open_existing", "open_read_only", "utc_timestamp"]
 
 log = logging.getLogger(__name__)
 
@@ -374,6 +374,30 @@ def open_existing(settings: Settings) -> Database:
     except BaseException:
         db.close()
         raise
+    return db
+
+
+def open_read_only(settings: Settings, *, upgrade_with: str) -> Database:
+    """The database of an initialised node, opened only to read it (a copy under audit: nothing is written into
+    it). Its schema is not brought up to date: a database whose schema is older than this release's is refused,
+    naming what it lacks and, with ``upgrade_with`` (the command that upgrades a second copy), how to proceed.
+
+    Raises NotFound when it holds no node, StorageError when its schema is older than this release's.
+    """
+    db = open_database(settings.database_url, read_only=True)
+    try:
+        lacking = behind(db)
+    except BaseException:
+        db.close()
+        raise
+    if lacking:
+        db.close()
+        versions = ", ".join(f"{component} at version {done} of {wanted}" for component, done, wanted in lacking)
+        raise StorageError(
+            f"the database of {settings.home} has an older schema than this release of sarhad ({versions}):"
+            " checking a copy does not change it, so it is not brought up to date here. Check it with the release"
+            f" that wrote it, or upgrade a second copy and check that one ({upgrade_with})"
+        )
     return db
 
 

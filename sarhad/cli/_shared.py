@@ -58,16 +58,20 @@ class State:
             self._node = Node.open(load_settings(self.home, database_url=self.database_url))
         return self._node
 
-    def unsigned(self) -> tuple[Settings, Database]:
+    def unsigned(self, *, upgrade: bool = False, upgrade_with: str = "") -> tuple[Settings, Database]:
         """The settings and database of ``--home`` without its signing key (``node.key``), which a copy checked
-        by an auditor lacks: only for commands that check and do not sign. The schema is brought up to date, as
-        :meth:`node` does. Raises NotFound when the home is not initialised."""
+        by an auditor lacks: only for commands that check and do not sign. The database is opened read-only and
+        its schema is not brought up to date (a copy under audit is not changed); with ``upgrade`` it is, as
+        :meth:`node` does. Raises NotFound when the home is not initialised, StorageError when the schema is
+        older than this release's and ``upgrade`` is not given (``upgrade_with``: the command that would, which
+        the message names)."""
         if self._unsigned is None:
             from sarhad.config import load_settings
-            from sarhad.node import open_existing
+            from sarhad.node import open_existing, open_read_only
 
             settings = load_settings(self.home, database_url=self.database_url)
-            self._unsigned = (settings, open_existing(settings))
+            db = open_existing(settings) if upgrade else open_read_only(settings, upgrade_with=upgrade_with)
+            self._unsigned = (settings, db)
         return self._unsigned
 
     def close(self) -> None:

@@ -74,6 +74,12 @@ _VERIFY_VKEY = typer.Option(
     help="The log's verifier key (the party's 'sarhad key show'): check the log with it, so the home needs no"
     " node.key (a backup, a copy given to an auditor).",
 )
+_UPGRADE = typer.Option(
+    False,
+    "--upgrade",
+    help="With --vkey: bring a copy's schema, older than this release's, up to date before checking it. This"
+    " writes to the copy: use it on a second copy, not on the one under audit (without it the copy is only read).",
+)
 _WITNESS = typer.Option(
     [],
     "--witness",
@@ -331,6 +337,7 @@ def log_verify(
     witness_key: list[Path] = _WITNESS_KEY,
     known: list[Path] = _KNOWN,
     vkey: str = _VERIFY_VKEY,
+    upgrade: bool = _UPGRADE,
     json_out: bool = _JSON,
 ) -> None:
     """Recompute every leaf from the stored objects and the tree from the leaves, and check every signed
@@ -344,7 +351,8 @@ def log_verify(
     this node holds evidence that a peer rewrote its log (a sync found it; see 'log evidence'). 1 comes before
     3, and 3 before 5; the evidence is listed whatever the status. Names that hold copies of one log (the same
     key, registered before that was refused) are named in a warning and in --json's shared_logs. With --vkey
-    the home needs no node.key: a copy of the node (a backup) is checked with the log's published key."""
+    the home needs no node.key: a copy of the node (a backup) is checked with the log's published key, and only
+    read (a copy whose schema is older than this release's is refused, unless --upgrade is given)."""
     from sarhad.exchange.evidence import folder_name, list_evidence
     from sarhad.exchange.peers import shared_logs, witness_keys
     from sarhad.log.note import Verifier
@@ -356,7 +364,11 @@ def log_verify(
     if vkey is not None:
         # An auditor's copy: checked with the key the party publishes; the signing key is not needed, nor wanted.
         log_key = Verifier.from_vkey(vkey)
-        settings, db = home.unsigned()
+        settings, db = home.unsigned(
+            upgrade=upgrade,
+            upgrade_with="copy the home, or restore the dump again into another schema, and run 'sarhad --home COPY"
+            " log verify --vkey VKEY --upgrade' on the copy",
+        )
     else:
         key_path = home.home / "node.key"
         if (home.home / "sarhad.toml").is_file() and not key_path.is_file():

@@ -598,6 +598,29 @@ def _open_sqlite(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def _open_sqlite_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection to the SQLite file ``path`` (``mode=ro``): nothing is written into the file, not
+    even the settings :func:`_open_sqlite` makes (page size, WAL mode). A database in WAL mode is read with its
+    ``-wal`` and ``-shm`` files beside it (SQLite makes them when missing and the folder is writable)."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    try:
+        conn = sqlite3.connect(
+            uri, uri=True, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
+        )
+    except (sqlite3.Error, OSError) as exc:
+        raise _cannot_open(path, exc) from exc
+    try:
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # reads the file: fails here if it cannot
+    except BaseException as exc:
+        conn.close()
+        if not isinstance(exc, sqlite3.Error):
+            raise
+        raise _cannot_open(path, exc) from exc
+    return conn
+
+
 def _cannot_open(path: Path, exc: Exception) -> StorageError:
     """The error for a database file that cannot be opened, saying why when its folder is read-only: SQLite
     (in WAL mode) creates the ``-wal`` and ``-shm`` files beside it to read as well as to write."""
@@ -627,7 +650,11 @@ def _require_sqlite_node(path: Path) -> None:
     if not path.exists():
         raise NotFound(_no_node(str(path), "the file does not exist"))
     try:
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+        # read-only: closing a read-write connection would move what a WAL file holds into the database
+        conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None, check_same_thread=False,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+        )  # fmt: skip
     except (sqlite3.Error, OSError) as exc:
         raise _cannot_open(path, exc) from exc
     try:
@@ -675,21 +702,27 @@ def postgres_conninfo(url: str) -> tuple[str, str | None]:
     return base + ("?" + "&".join(rest) if rest else ""), schema
 
 
-def open_database(url: str, *, create: bool = True) -> Database:
+def open_database(url: str, *, create: bool = True, read_only: bool = False) -> Database:
     """Open ``sqlite:///PATH`` or ``postgresql://…`` (optionally ``?schema=NAME``).
 
     SQLite runs in WAL mode with autocommit handled by sarhad (explicit BEGIN/COMMIT). On PostgreSQL the
     schema is created when missing and made the connection's search path. With ``create=False`` (opening a
     node that exists) nothing is created: the SQLite file, or the PostgreSQL schema, must be there and hold a
     sarhad node's tables, so a mistyped URL is named instead of becoming a new, empty node (whose log the
-    home's key would start signing again from size 0). Raises NotFound when ``create`` is False and there is
-    no node; StorageError when the database cannot be opened, is not a database (an SQLite URL naming another
-    kind of file) or the schema cannot be used; a connection made before the failure is closed.
+    home's key would start signing again from size 0). With ``read_only`` (which implies ``create=False``) the
+    database is only read, for checking a copy under audit: SQLite opens the file with ``mode=ro`` and sets
+    nothing in it (nor WAL mode), and every PostgreSQL transaction of the connection is read-only; a write
+    fails. Raises NotFound when ``create`` is False and there is no node; StorageError when the database cannot
+    be opened, is not a database (an SQLite URL naming another kind of file) or the schema cannot be used; a
+    connection made before the failure is closed.
     """
+    create = create and not read_only
     path = sqlite_path(url)
     if path is not None:
         if not create:  # checked before _open_sqlite writes its settings into the file
             _require_sqlite_node(path)
+        if read_only:
+            return Database(url, _open_sqlite_read_only(path), "sqlite")
         return Database(url, _open_sqlite(path), "sqlite")
     if url.startswith(("postgresql://", "postgres://")):
         import psycopg
@@ -716,6 +749,8 @@ def open_database(url: str, *, create: bool = True) -> Database:
                     except psycopg.errors.DuplicateSchema:
                         pass  # another connection created it meanwhile (autocommit: nothing is left failed)
                 pg.execute(f"SET search_path TO {schema}")
+            if read_only:  # every transaction of the session, and every statement outside one
+                pg.execute("SET default_transaction_read_only = on")
         except psycopg.Error as exc:
             pg.close()  # the connection is not handed out: nothing else would close it
             raise StorageError(f"cannot use PostgreSQL schema {schema!r}: {exc}") from exc

@@ -14,7 +14,7 @@ from typing import Final
 
 from sarhad.store.db import Database
 
-__all__ = ["COMPONENTS", "Statement", "migrate"]
+__all__ = ["COMPONENTS", "Statement", "behind", "migrate"]
 
 Statement = str | Mapping[str, str] | Callable[[Database], None]
 
@@ -157,6 +157,20 @@ def migrate(db: Database) -> int:
                 applied += 1
         db.execute_script(pending)
     return applied
+
+
+def behind(db: Database) -> list[tuple[str, int, int]]:
+    """The components whose migrations ``db`` lacks, each as (component, versions applied, versions this release
+    has), only reading the database (:func:`migrate` would apply them). Empty when the schema is up to date."""
+    done: dict[str, set[int]] = {}
+    for component, version in db.fetchall("SELECT component, version FROM schema_migrations"):
+        done.setdefault(str(component), set()).add(int(version))
+    found = []
+    for component, statements in _components().items():
+        applied = done.get(component, set())
+        if any(v not in applied for v in range(1, len(statements) + 1)):
+            found.append((component, len(applied & set(range(1, len(statements) + 1))), len(statements)))
+    return found
 
 
 def _recorded(component: str, version: int) -> str:
