@@ -127,6 +127,25 @@ _REPORTED = typer.Option(
     help="Only records asserted by this party or dataset (a code in any case, or a country's name).",
 )
 _JSON = typer.Option(False, "--json", help="Print JSON for scripts.")
+_DATASETS = ("ucdp", "gtd", "acled", "article", "party")  # where a record came from (its ``dataset``)
+_DATASET = typer.Option(
+    None,
+    "--dataset",
+    help="Only records from this source: ucdp, gtd, acled, article (news) or party (a party's own posts).",
+)
+
+
+def _from_dataset(filters: Filters, dataset: str | None) -> Filters:
+    """``filters`` keeping the records of ``dataset`` only (``--dataset``), unchanged without one.
+
+    Raises InvalidInput for a source sarhad does not know.
+    """
+    if dataset is None:
+        return filters
+    name = dataset.strip().lower()
+    if name not in _DATASETS:
+        raise InvalidInput(f"--dataset {dataset!r}: expected one of {', '.join(_DATASETS)}")
+    return dataclasses.replace(filters, dataset=name)
 
 
 def init(
@@ -310,6 +329,7 @@ def incidents_list(
     near_border: float = _NEAR,
     side: str = _SIDE,
     reported_by: str = _REPORTED,
+    dataset: str = _DATASET,
     limit: int = typer.Option(None, "--limit", min=1, help="At most this many."),
     json_out: bool = _JSON,
 ) -> None:
@@ -322,8 +342,10 @@ def incidents_list(
     from sarhad._internal.dates import shown_date
     from sarhad.store.incidents import query_incidents
 
+    filters = _from_dataset(
+        filters_from(since, until, country, admin1, perpetrator, bbox, near_border, side, reported_by), dataset
+    )
     node = state(ctx).node()
-    filters = filters_from(since, until, country, admin1, perpetrator, bbox, near_border, side, reported_by)
     rows = query_incidents(node.db, filters, limit=limit)
     if json_out:
         print_json(rows)
@@ -444,6 +466,7 @@ def stats_cmd(
     near_border: float = _NEAR,
     side: str = _SIDE,
     reported_by: str = _REPORTED,
+    dataset: str = _DATASET,
     dedup: bool = typer.Option(
         False, "--dedup", help="Count incidents (reconciled clusters, with consensus figures), not reports."
     ),
@@ -452,8 +475,10 @@ def stats_cmd(
     """Incidents, killed and wounded (best, the range low–high, incidents with the figure unknown)."""
     from sarhad.store.incidents import stats
 
+    filters = _from_dataset(
+        filters_from(since, until, country, admin1, perpetrator, bbox, near_border, side, reported_by), dataset
+    )
     node = state(ctx).node()
-    filters = filters_from(since, until, country, admin1, perpetrator, bbox, near_border, side, reported_by)
     if dedup:
         from sarhad.reconcile.stats import dedup_stats
 
@@ -483,9 +508,6 @@ def stats_cmd(
     print_table([by or "", *columns], rows, title="incidents and casualties")
 
 
-_DATASETS = ("ucdp", "gtd", "acled", "article", "party")  # where a record came from (its ``dataset``)
-
-
 def export_cmd(
     ctx: typer.Context,
     fmt: str = typer.Argument(..., metavar="FORMAT", help="csv, geojson, ucdp, gtd, acled or stix."),
@@ -499,11 +521,7 @@ def export_cmd(
     near_border: float = _NEAR,
     side: str = _SIDE,
     reported_by: str = _REPORTED,
-    dataset: str = typer.Option(
-        None,
-        "--dataset",
-        help="Only records from this source: ucdp, gtd, acled, article (news) or party (a party's own posts).",
-    ),
+    dataset: str = _DATASET,
     for_peers: bool = typer.Option(
         False, "--for-peers", help="Leave out rows whose licence forbids sharing, and TLP:RED records."
     ),
@@ -560,10 +578,7 @@ def export_cmd(
     filters = filters_from(since, until, country, admin1, perpetrator, bbox, near_border, side, reported_by)
     if dedup:
         filters = dataclasses.replace(filters, dedup=True)
-    if dataset is not None:
-        if dataset.strip().lower() not in _DATASETS:
-            raise InvalidInput(f"--dataset {dataset!r}: expected one of {', '.join(_DATASETS)}")
-        filters = dataclasses.replace(filters, dataset=dataset.strip().lower())
+    filters = _from_dataset(filters, dataset)
     if max_tlp:
         filters = dataclasses.replace(filters, tlp=_levels_up_to(max_tlp))
     notes: list[str] = []
