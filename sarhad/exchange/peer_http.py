@@ -37,13 +37,11 @@ def check_peer(peer: Peer, timeout: float = CHECK_TIMEOUT) -> int | None:
     """
     http = _PeerHTTP(peer, timeout=timeout, given=True)
     try:
-        note = http.request("GET", "/log/checkpoint").text
-    except ExchangeError as exc:
-        if "answered 404" in str(exc) and "no signed checkpoint" in str(exc):
-            return None  # past the token check: a node that has signed nothing yet
-        raise
+        note = http.checkpoint()
     finally:
         http.close()
+    if note is None:
+        return None  # past the token check: a node that has signed nothing yet
     try:
         checkpoint, _ = open_checkpoint(note, [peer.verifier], peer.origin)
     except (InvalidInput, VerificationError) as exc:
@@ -131,6 +129,16 @@ class _PeerHTTP:
                 detail += _OFFLINE
             raise ExchangeError(f"peer {self.peer.name}: {method} {path} answered {response.status_code}: {detail}")
         return response
+
+    def checkpoint(self) -> str | None:
+        """The peer's latest signed checkpoint as served, or None when the peer answers (past the token check)
+        that its log has none yet: a node that has published nothing."""
+        try:
+            return self.request("GET", "/log/checkpoint").text
+        except ExchangeError as exc:
+            if "answered 404" in str(exc) and "no signed checkpoint" in str(exc):
+                return None
+            raise
 
     def json(self, path: str, **params: Any) -> Any:
         try:

@@ -110,6 +110,9 @@ class SyncResult:
     # ACLED row, whatever its level, unless the peer shares those: an envelope does not say its licence, so such
     # versions are counted under their level).
     withheld_tlp: tuple[tuple[str, int], ...] = ()
+    # The peer's log is empty (it has published nothing yet, so it has signed no checkpoint): nothing was pulled,
+    # verified or cosigned, and nothing is owed.
+    empty: bool = False
 
     def withheld_text(self) -> str:
         """The versions withheld, in words: what they are and whether that is expected."""
@@ -145,6 +148,11 @@ class SyncResult:
         return self.cosignature_error is None
 
     def summary(self) -> str:
+        if self.empty:
+            return (
+                f"synced {self.peer}: its log is empty (the peer has published nothing yet, so it has signed no"
+                " checkpoint): nothing to pull or cosign"
+            )
         synced = (
             f"synced {self.peer}: log {self.old_size} → {self.new_size}, {self.entries} new entries,"
             f" {self.objects} objects ({self.withheld_text()}"
@@ -168,7 +176,8 @@ class SyncResult:
             "withheld": self.withheld,
             "withheld_by_tlp": dict(self.withheld_tlp),
             "stored": True,
-            "cosigned": self.cosigned,
+            "empty": self.empty,
+            "cosigned": self.cosigned and not self.empty,
             "cosignature_error": self.cosignature_error,
             "refused": [r.as_dict() for r in self.refused],
             "seconds": round(self.seconds, 3),
@@ -290,7 +299,28 @@ def _sync(
 ) -> SyncResult:
     name = peer.name
     # 1. The peer's checkpoint, signed by its key for its origin.
-    note = http.request("GET", "/log/checkpoint").text
+    note = http.checkpoint()
+    if note is None:
+        last, held = _held(node, peer)
+        if last is None and held == 0:
+            # A peer that has published nothing has signed nothing: the usual state of a node set up a moment
+            # ago, not a fault. Nothing to verify, store or cosign.
+            return SyncResult(
+                peer=name,
+                old_size=0,
+                new_size=0,
+                entries=0,
+                objects=0,
+                withheld=0,
+                seconds=time.perf_counter() - started,
+                empty=True,
+            )
+        # A log this node verified cannot have become empty.
+        raise ExchangeError(
+            f"peer {name}: GET /log/checkpoint answered 404: the log has no signed checkpoint yet, but this node"
+            f" verified its checkpoint of size {held if last is None else last.size} before: is {peer.url} still"
+            f" {name}'s node? ('sarhad peer list' shows the URL)"
+        )
     try:
         checkpoint, _ = open_checkpoint(note, [peer.verifier], peer.origin)
     except (InvalidInput, VerificationError) as exc:
