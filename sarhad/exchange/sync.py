@@ -154,8 +154,9 @@ class SyncResult:
                 " checkpoint): nothing to pull or cosign"
             )
         synced = (
-            f"synced {self.peer}: log {self.old_size} → {self.new_size}, {self.entries} new entries,"
-            f" {self.objects} objects ({self.withheld_text()}"
+            f"synced {self.peer}: log {self.old_size} → {self.new_size}, {self.entries} new"
+            f" {'entry' if self.entries == 1 else 'entries'}, {self.objects}"
+            f" {'object' if self.objects == 1 else 'objects'} ({self.withheld_text()}"
             + (f", {len(self.refused)} refused" if self.refused else "")
             + ")"
         )

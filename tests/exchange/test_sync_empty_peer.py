@@ -79,6 +79,13 @@ def test_syncing_a_peer_that_has_published_nothing_says_so_and_succeeds(
         code, out, err = run_cli(capsys, "--home", str(home), "sync", "PK")
         assert code == 0, err
         assert out.startswith("synced PK: log 0 → 37, 37 new entries, 37 objects (none withheld), cosigned")
+        # One of each is said as one.
+        with pk.publisher() as pub:
+            note = {"type": "note", "id": "note--6f1c2b5e-7c1a-4f9a-9a43-5e0e4a7f2b12", "spec_version": "2.1"}
+            pub.add_object({**note, "content": "liaison note", "object_refs": [note["id"]]})
+        code, out, err = run_cli(capsys, "--home", str(home), "sync", "PK")
+        assert code == 0, err
+        assert out.startswith("synced PK: log 37 → 38, 1 new entry, 1 object (none withheld), cosigned")
 
 
 def test_a_peer_whose_verified_log_is_gone_still_fails_the_sync(tmp_path: Path) -> None:

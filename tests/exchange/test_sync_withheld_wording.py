@@ -32,7 +32,7 @@ def test_sync_says_a_record_the_peer_keeps_for_itself_is_expected(
     code, out, err = run_cli(capsys, "--home", home, "sync", "PK")
     assert code == 0, err
     assert (
-        "2 new entries, 1 objects (1 record the peer marked TLP:RED for itself or for recipients it named, not shared"
+        "2 new entries, 1 object (1 record the peer marked TLP:RED for itself or for recipients it named, not shared"
         " with this node: expected), cosigned" in out
     ), out
     pk.publish([make("another"), replace(make("private 2"), tlp="RED"), replace(make("private 3"), tlp="RED")])
