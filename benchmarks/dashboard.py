@@ -16,7 +16,7 @@ reconcile`` over the generated incidents would take far longer than the benchmar
 as the reconcile store does from clusters it makes up: reports of the same day and district, one to three
 each, every cluster's row computed by the store's own joint view (:func:`sarhad.reconcile.store._cluster_row`)
 from its members' STIX bodies, which it also writes into ``objects`` (the joint picture reads them), and its rows
-for the audiences below the framework's (:func:`sarhad.reconcile.store.audience_rows`). The joint picture's list
+for the audiences of other parties (:func:`sarhad.reconcile.store.audience_rows`). The joint picture's list
 and the default view's counting calls are also timed for a principal who reads TLP:CLEAR only (a parliamentary
 monitor or researcher: "CLEAR only"), who reads no GTD or ACLED row (their licences), and for an analyst of the
 framework's other party (IR's, on this PK node: "other party"), who reads every level but RED yet no GTD or ACLED row
@@ -195,8 +195,8 @@ def write_clusters(db: Any, n: int, seed: int = 11) -> int:
     with db.transaction():
         db.executemany(
             "INSERT INTO reconcile_clusters (cluster_id, size, date_start, killed_low, killed_best, killed_high,"
-            " wounded_low, wounded_best, wounded_high, flags, updated, representative, disagree)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " wounded_low, wounded_best, wounded_high, flags, updated, representative, disagree, joint)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
         db.executemany("INSERT INTO reconcile_members (incident_id, cluster_id, version) VALUES (?, ?, ?)", members)
@@ -316,7 +316,7 @@ def time_calls(base: str, tokens: dict[str, str], rounds: int) -> list[tuple[str
     import httpx
 
     out = []
-    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {tokens['']}"}, timeout=60) as client:
+    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {tokens['']}"}, timeout=900) as client:
         first = client.get("/api/dashboard/clusters?limit=1").json()["clusters"][0]["cluster_id"]
         calls = [(p, "") for p in (*DEFAULT_VIEW, f"/api/dashboard/clusters/{first}")]
         calls += [(p, "clear") for p in AS_CLEAR]

@@ -63,4 +63,10 @@ MIGRATIONS: Final[list[str]] = [
     )""",
     "CREATE INDEX reconcile_audiences_order"
     " ON reconcile_audiences (audience, disagree DESC, date_start DESC, cluster_id)",
+    # What `clusters list --json` adds to a cluster's totals (each source's figures, the representative's place), as
+    # JSON, so that listing computes no joint view; and a third audience, the framework's other parties
+    # ("AMBER+STRICT"). The next ``sarhad reconcile`` writes both for every cluster (the rows without them are set
+    # aside until then: a NULL ``joint``, and no "audiences" key, which says that every cluster has its rows).
+    "ALTER TABLE reconcile_clusters ADD COLUMN joint TEXT",
+    "DELETE FROM reconcile_state WHERE key = 'audiences'",
 ]

@@ -7,12 +7,15 @@ analyst decisions as constraints (recomputing what they name when they changed s
 ``reconcile_state`` remembers by a hash), and rewrites the ``reconcile_*`` rows of the clusters that changed, in one
 transaction.
 
-Each run also keeps every cluster as the audiences below the framework's see it (:data:`AUDIENCES`,
-:func:`audience_rows`): from the members of their TLP levels, less those under a licence that forbids
-redistribution unless the node shares them (``share_restricted``), since both audiences are principals of another
-party. ``reconcile_state`` remembers which licences those rows leave out (key ``audiences_unshared``), so a run
-after ``share_restricted`` changed writes every cluster's rows again, and the joint picture knows whether the rows
-answer a principal.
+Each run also keeps every cluster as the audiences of other parties see it (:data:`AUDIENCES`,
+:func:`audience_rows`): those below the framework's and the framework's other parties, from the members of their
+TLP levels, less those under a licence that forbids redistribution unless the node shares them
+(``share_restricted``), since every audience is principals of another party. ``reconcile_state`` remembers which
+licences those rows leave out (key ``audiences_unshared``), so a run after ``share_restricted`` changed writes every
+cluster's rows again, and the joint picture knows whether the rows answer a principal.
+
+A cluster's row also keeps what ``sarhad clusters list --json`` adds to its totals (``joint``: each source's figures
+and the representative's place, :func:`joint_extras`), so that listing computes no joint view.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ __all__ = [
     "cluster_view",
     "decision_marking",
     "decisions_about",
+    "joint_extras",
     "list_clusters",
     "load_decisions",
     "reconcile",
@@ -105,9 +109,15 @@ def load_decisions(db: Database, party: str) -> list[Decision]:
 
 # The flags that make a cluster's parties disagree (its row's ``disagree`` column, which orders the joint picture).
 DISAGREE_FLAGS: Final = ("figures_disagree", "perpetrator_disagree", "location_disagree", "date_disagree")
-# The audiences below the framework's (sarhad.web.auth.readable_levels) by the TLP levels they read, each with the
-# cluster rows it sees (reconcile_audiences): "CLEAR" for anyone else, "GREEN" for a peer of a party outside it.
-AUDIENCES: Final = {"CLEAR": ("CLEAR",), "GREEN": ("CLEAR", "GREEN")}
+# The audiences of other parties (sarhad.web.auth.readable_levels) by the TLP levels they read, each with the cluster
+# rows it sees (reconcile_audiences): "CLEAR" for anyone outside the framework, "GREEN" for a peer of a party outside
+# it, "AMBER+STRICT" for the principals of the framework's other parties (every level but RED; they differ from the
+# node's own party's principals by the licences they may not read). Each reads what the one before it reads, and more.
+AUDIENCES: Final = {
+    "CLEAR": ("CLEAR",),
+    "GREEN": ("CLEAR", "GREEN"),
+    "AMBER+STRICT": ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT"),
+}
 # The least strict marking of an analyst's decision: a decision is for the framework's parties, not the public.
 DEFAULT_DECISION_TLP: Final = "GREEN"
 _ROW_JSON: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -218,9 +228,10 @@ def reconcile(
     changed |= {result.labels[rid] for rid in result.labels if previous.get(rid, ("", ""))[1] != versions[rid]}
     if full or not audiences:  # the scoring or the joint view may have changed since the clusters were written
         changed |= set(new_clusters)
-    # clusters written before representatives were kept get one now
+    # clusters written before representatives (or the joint extras) were kept get them now
     changed |= {
-        str(r[0]) for r in db.fetchall("SELECT cluster_id FROM reconcile_clusters WHERE representative IS NULL")
+        str(r[0])
+        for r in db.fetchall("SELECT cluster_id FROM reconcile_clusters WHERE representative IS NULL OR joint IS NULL")
     }
     by_id = {r.id: r for r in records}
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
@@ -244,8 +255,8 @@ def reconcile(
             db.execute(f"DELETE FROM reconcile_members WHERE incident_id IN ({', '.join('?' * len(chunk))})", chunk)
         db.executemany(
             "INSERT INTO reconcile_clusters (cluster_id, size, date_start, killed_low, killed_best, killed_high,"
-            " wounded_low, wounded_best, wounded_high, flags, updated, representative, disagree)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " wounded_low, wounded_best, wounded_high, flags, updated, representative, disagree, joint)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [_cluster_row(v, stamp, party) for v in views.values()],
         )
         db.executemany(
@@ -300,13 +311,13 @@ def representative(members: Sequence[Record], party: str) -> Record:
 
 def _up_to_date(db: Database, previous: dict[str, tuple[str, str]]) -> bool:
     """True when the previous run saw every current incident at its current version, and no cluster lacks
-    its representative: then a run would change nothing (given the same analyst decisions)."""
+    its representative or its joint extras: then a run would change nothing (given the same analyst decisions)."""
     current = 0
     for rid, modified in db.iterate("SELECT id, modified FROM incidents"):
         current += 1
         if previous.get(str(rid), ("", ""))[1] != str(modified):
             return False
-    missing = db.fetchone("SELECT COUNT(*) FROM reconcile_clusters WHERE representative IS NULL")
+    missing = db.fetchone("SELECT COUNT(*) FROM reconcile_clusters WHERE representative IS NULL OR joint IS NULL")
     return current == len(previous) and (missing is None or int(missing[0]) == 0)
 
 
@@ -330,8 +341,26 @@ def _unchanged(db: Database, records: int, started: float) -> ReconcileSummary:
     )
 
 
+def joint_extras(view: JointView, representative_id: str) -> dict[str, Any]:
+    """What ``sarhad clusters list --json`` gives of a cluster beyond its row's totals and flags: each source's own
+    figures (``killed_by_party``, ``wounded_by_party``: :meth:`~sarhad.reconcile.joint.JointView.by_party`) and
+    where it happened as its representative member (``representative_id``; the first member when none is it)
+    reports it (``place``, ``admin1``, ``country``, ``lat``, ``lon``)."""
+    rep = next((m for m in view.members if m.id == representative_id), view.members[0])
+    return {
+        "killed_by_party": view.by_party("killed"),
+        "wounded_by_party": view.by_party("wounded"),
+        "place": rep.place,
+        "admin1": rep.admin1,
+        "country": rep.country,
+        "lat": rep.lat,
+        "lon": rep.lon,
+    }
+
+
 def _cluster_row(v: JointView, stamp: str, party: str) -> tuple[Any, ...]:
     k, w = v.figure("killed"), v.figure("wounded")
+    chosen = representative(v.members, party).id
     return (
         v.cluster_id,
         len(v.members),
@@ -344,8 +373,9 @@ def _cluster_row(v: JointView, stamp: str, party: str) -> tuple[Any, ...]:
         w.high if w else None,
         ",".join(v.flags),
         stamp,
-        representative(v.members, party).id,
+        chosen,
         1 if any(f in DISAGREE_FLAGS for f in v.flags) else 0,
+        _ROW_JSON.encode(joint_extras(v, chosen)),
     )
 
 
@@ -385,11 +415,13 @@ def list_clusters(
     ``joint``: each cluster also gets each source's own figures, ``killed_by_party`` and ``wounded_by_party``
     (:meth:`~sarhad.reconcile.joint.JointView.by_party`, as the dashboard's clusters give them), and where it
     happened as its representative member reports it (``place``, ``admin1``, ``country``, ``lat``, ``lon``), from
-    the joint view of every member as the last run saw them: the view its stored totals and flags come from.
+    the joint view of every member as the last run saw them: the view its stored totals and flags come from. The run
+    keeps them in the cluster's row (:func:`joint_extras`); a cluster whose row has none (written before they were
+    kept) or that has lost a member since (a body withheld) gets them from :func:`stored_views`.
     """
     sql = (
         "SELECT cluster_id, killed_low, killed_best, killed_high, wounded_low, wounded_best, wounded_high, flags,"
-        " date_start, representative FROM reconcile_clusters"
+        " date_start, representative, size, joint FROM reconcile_clusters"
     )
     params: list[Any] = []
     if disagreements:
@@ -401,8 +433,10 @@ def list_clusters(
     rows = db.fetchall(sql, params)
     out: dict[str, dict[str, Any]] = {}
     representatives: dict[str, str] = {}
-    for cid, kl, kb, kh, wl, wb, wh, flags, day, rep in rows:
+    kept: dict[str, tuple[int, str | None]] = {}  # cluster id -> its size and joint extras, as the run saw them
+    for cid, kl, kb, kh, wl, wb, wh, flags, day, rep, size, extras in rows:
         representatives[str(cid)] = str(rep or "")
+        kept[str(cid)] = (int(size), None if extras is None else str(extras))
         out[cid] = {
             "cluster_id": cid,
             "date_start": day,
@@ -435,12 +469,16 @@ def list_clusters(
         members = dates[cid] or [(row["date_start"], row["date_start"], "day")]
         row["date"] = cluster_date(members, "date_disagree" not in row["flags"])
     if joint:
-        for cid, view in stored_views(db, ids).items():
-            rep = next((m for m in view.members if m.id == representatives[cid]), view.members[0])
-            out[cid].update(
-                {"killed_by_party": view.by_party("killed"), "wounded_by_party": view.by_party("wounded"),
-                 "place": rep.place, "admin1": rep.admin1, "country": rep.country, "lat": rep.lat, "lon": rep.lon}
-            )  # fmt: skip
+        # the stored extras are the view of every member the run saw: they hold while the node still holds them all
+        # (as many members as the run counted, each read from its current incident row above)
+        computed = []
+        for cid, (size, extras) in kept.items():
+            if extras is not None and len(dates[cid]) == size:
+                out[cid].update(json.loads(extras))
+            else:
+                computed.append(cid)
+        for cid, view in stored_views(db, computed).items():
+            out[cid].update(joint_extras(view, representatives[cid]))
         for row in out.values():  # a cluster with no member left has no figures and no place
             row.setdefault("killed_by_party", {})
             row.setdefault("wounded_by_party", {})

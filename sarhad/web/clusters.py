@@ -50,6 +50,9 @@ __all__ = ["HOW_TO_RECONCILE", "MAX_LIMIT", "routes"]
 
 MAX_LIMIT: Final = 200
 HOW_TO_RECONCILE: Final = "run `sarhad reconcile` on the node to group its incidents into clusters"
+# The audience of the framework's parties (every level but RED): the other parties' principals on a node that does not
+# share GTD's and ACLED's rows.
+_FRAMEWORK: Final = "AMBER+STRICT"
 
 
 def _int(request: Request, name: str, default: int, low: int, high: int) -> int:
@@ -162,8 +165,8 @@ def _page(
     are in all, of those with a member matching ``filters`` (the principal's: :func:`request_filters`).
 
     A cluster is answered by its stored row when that row is the cluster as the principal sees it: its
-    ``reconcile_clusters`` row when the principal may read every member, or, for a principal of an audience
-    below the framework's (:data:`AUDIENCES`), its ``reconcile_audiences`` row when the principal reads exactly
+    ``reconcile_clusters`` row when the principal may read every member, or, for a principal of an audience of
+    another party (:data:`AUDIENCES`), its ``reconcile_audiences`` row when the principal reads exactly
     the members of the audience's levels, less those under the licences the rows leave out
     (:func:`sarhad.reconcile.store.audience_unshared`). The database filters, orders (``reconcile_clusters_order``,
     ``reconcile_audiences_order``) and counts those. The others (:func:`_partial`, :func:`_beyond`) are computed
@@ -230,13 +233,19 @@ def _page(
 
 
 def _audience(ctx: Context, principal: Principal) -> tuple[str | None, int, tuple[str, ...]]:
-    """The audience of :data:`AUDIENCES` whose stored rows answer ``principal`` (one reading below the framework's
-    levels), or None: for the framework's principals, or before ``sarhad reconcile`` has written those rows; the
+    """The audience of :data:`AUDIENCES` whose stored rows answer ``principal`` (by the levels it reads), or None:
+    for a principal who reads every licence (the node's own party's, or any on a node sharing restricted rows),
+    whom the clusters' own rows answer, or before ``sarhad reconcile`` has written the audiences' rows; the
     sequence number of the last object the run that wrote them could see; and the licences whose members the rows
     leave out (:func:`sarhad.reconcile.store.audience_unshared`; none when they were written before rows left any
     out)."""
     levels = ctx.readable_levels(principal)
     audience = next((name for name, read in AUDIENCES.items() if read == levels), None)
+    if audience == _FRAMEWORK and not ctx.unshared_licences(principal):
+        # a framework party's principal who reads every licence sees the clusters as their own rows hold them, but
+        # for the few with a RED member (_partial); the audience's rows, which leave GTD's and ACLED's members out,
+        # would set aside every cluster with one
+        audience = None
     state: dict[str, str] = dict(
         ctx.db.fetchall("SELECT key, value FROM reconcile_state WHERE key IN ('audiences', 'audiences_unshared')")
     )

@@ -1,8 +1,10 @@
-"""The joint picture for the audiences below the framework's (``reconcile_audiences``), over real HTTP on SQLite and
-PostgreSQL: a principal who reads TLP:CLEAR only and a peer of a party outside the framework (CLEAR and GREEN) get,
-page by page, exactly the answers of the path that computes every cluster from its readable members, after a run,
-while members changed since the run, after an incremental run, after ``--full`` and before any run wrote the rows; and
-on a node holding GTD's and ACLED's rows, whose audiences' rows leave them out unless the node shares them."""
+"""The joint picture for the audiences of other parties (``reconcile_audiences``), over real HTTP on SQLite and
+PostgreSQL: a principal who reads TLP:CLEAR only, a peer of a party outside the framework (CLEAR and GREEN) and an
+analyst of the framework's other party (every level but RED) get, page by page, exactly the answers of the path that
+computes every cluster from its readable members, after a run, while members changed since the run, after an
+incremental run, after ``--full`` and before any run wrote the rows; and on a node holding GTD's and ACLED's rows,
+whose audiences' rows leave them out unless the node shares them, also after new imports, corrections and analysts'
+decisions."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from sarhad.exchange.peers import add_peer
 from sarhad.log.note import Signer
 from sarhad.model.incident import Incident
 from sarhad.node import Node
+from sarhad.reconcile.decisions import Decision
 from sarhad.reconcile.store import AUDIENCES, reconcile
 from sarhad.web.auth import create_token
 from tests.reconcile.helpers import Spot, report
@@ -25,6 +28,7 @@ from tests.web.conftest import serving
 WHO = {
     "anyone": ("viewer", "PUBLIC"),  # reads TLP:CLEAR only
     "outsider": ("peer", "XX"),  # a peer of a party outside the framework: CLEAR and GREEN, RED naming XX
+    "ir": ("analyst", "IR"),  # the framework's other party's analyst: all but RED (RED naming IR:ir), no GTD or ACLED
 }
 
 
@@ -51,6 +55,8 @@ def _incidents() -> list[Incident]:
         _marked(report("IR", "IR-21", "2026-03-05", lat=31.5, lon=66.0, place="Zhob", killed=3), "GREEN"),
         _marked(report("PK", "PK-22", "2026-03-07", lat=32.5, lon=66.0, place="Bannu", killed=1), "CLEAR"),
         _marked(report("IR", "IR-22", "2026-03-07", lat=32.5, lon=66.0, place="Bannu", killed=30), "CLEAR"),
+        # one IR's analyst reads as a named recipient
+        _marked(report("IR", "IR-23", "2026-03-07", lat=32.5, lon=66.0, place="Bannu", killed=31), "RED", ("IR:ir",)),
     ]
     return out
 
@@ -216,4 +222,76 @@ def test_the_audiences_rows_leave_out_unshared_licences_and_answer_as_the_comput
     _same_as_computed(node, client, tokens)
     assert reconcile(node.db, "PK").changed > 0
     _rows_read_as(node, restricted)
+    _same_as_computed(node, client, tokens)
+
+
+def _ids(node: Node, *refs: str) -> list[str]:
+    marks = ", ".join("?" * len(refs))
+    return [str(r[0]) for r in node.db.fetchall(f"SELECT id FROM incidents WHERE source_id IN ({marks})", refs)]
+
+
+def test_the_other_partys_analyst_is_answered_from_its_audiences_rows_as_the_computed_path(
+    served: tuple[Node, httpx.Client, dict[str, str]],
+) -> None:
+    """IR's analyst on PK's node reads every level but RED, yet no GTD or ACLED row: its clusters are kept as it sees
+    them (audience "AMBER+STRICT"), so that its list is paged from them like the other audiences', and answers as the
+    clusters computed from its readable members, through new imports, corrections and decisions."""
+    node, client, tokens = served
+    node.publish(_datasets_and_parties())
+    reconcile(node.db, "PK")
+    _rows_read_as(node, ("ACLED-ToU", "GTD-EUA"))
+    # the GTD and UCDP cluster, as IR's analyst sees it: UCDP's report alone, no disagreement
+    row = node.db.fetchone(
+        "SELECT a.cluster_id, a.size, a.disagree FROM reconcile_audiences a JOIN reconcile_members m"
+        " ON m.cluster_id = a.cluster_id JOIN incidents i ON i.id = m.incident_id"
+        " WHERE a.audience = 'AMBER+STRICT' AND i.source_id = 'U-41'"
+    )
+    assert row is not None and (int(row[1]), int(row[2])) == (1, 0)
+    # its list reads those rows (one marked by hand here, to see it read; put back after)
+    auth = {"Authorization": f"Bearer {tokens['ir']}"}
+
+    def disagreeing() -> int:
+        res = client.get("/api/dashboard/clusters", headers=auth, params={"disagreements": "true"})
+        assert res.status_code == 200, res.text
+        return int(res.json()["total"])
+
+    before = disagreeing()
+    mark = "UPDATE reconcile_audiences SET disagree = ? WHERE audience = 'AMBER+STRICT' AND cluster_id = ?"
+    with node.db.transaction():
+        node.db.execute(mark, (1, row[0]))
+    assert disagreeing() == before + 1
+    with node.db.transaction():
+        node.db.execute(mark, (0, row[0]))
+    _same_as_computed(node, client, tokens)
+    # new imports: a GTD report beside UCDP's alone, an IR report beside GTD's alone, an ACLED one beside IR's
+    later = "2026-06-01T00:00:00.000Z"
+    spots: list[Spot] = [{"lat": 25.5 + n, "lon": 62.0 + n, "place": f"Q{n}"} for n in range(5)]
+    node.publish([
+        _licensed(report("GTD", "G-45", "2026-05-03", **spots[1], killed=3), "CLEAR", "GTD-EUA"),
+        _licensed(report("IR", "IR-46", "2026-05-05", **spots[2], killed=40), "AMBER", "PARTY-OWN"),
+        _licensed(report("ACLED", "A-47", "2026-05-07", **spots[3], killed=6), "CLEAR", "ACLED-ToU"),
+    ])  # fmt: skip
+    _same_as_computed(node, client, tokens)
+    reconcile(node.db, "PK")
+    _same_as_computed(node, client, tokens)
+    # corrections: UCDP's report marked AMBER with another toll, IR's GREEN one now CLEAR, a GTD figure changed
+    by_ref = {i.source_id: i for i in _datasets_and_parties()}
+    node.publish([
+        replace(by_ref["U-44"], tlp="AMBER", modified=later, figures=by_ref["G-41"].figures),
+        replace(by_ref["IR-43"], tlp="CLEAR", modified=later),
+        replace(by_ref["G-40"], modified=later, figures=by_ref["U-41"].figures),
+    ])  # fmt: skip
+    _same_as_computed(node, client, tokens)
+    reconcile(node.db, "PK")
+    _same_as_computed(node, client, tokens)
+    # an analyst's decisions: IR's report split from the cluster it shares with ACLED's and UCDP's, and GTD's lone
+    # report merged with UCDP's of another day
+    (ir44,), rest = _ids(node, "IR-44"), _ids(node, "A-44", "U-44")
+    with node.publisher() as pub:
+        pub.add_object(Decision("split", (ir44,), tuple(rest)).to_stix("PK"))
+        pub.add_object(Decision("merge", tuple(_ids(node, "G-42", "U-41"))).to_stix("PK"))
+    _same_as_computed(node, client, tokens)
+    assert reconcile(node.db, "PK").changed > 0
+    _same_as_computed(node, client, tokens)
+    reconcile(node.db, "PK", full=True)
     _same_as_computed(node, client, tokens)
