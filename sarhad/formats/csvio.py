@@ -21,7 +21,7 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO
 
@@ -304,14 +304,21 @@ def read_header(path: Path, encoding: str = _UTF8) -> list[str]:
 
 
 def read_rows(
-    path: Path, required: frozenset[str], *, known: tuple[str, ...] = (), encoding: str = _UTF8
+    path: Path,
+    required: frozenset[str],
+    *,
+    known: tuple[str, ...] = (),
+    encoding: str = _UTF8,
+    others: Mapping[str, frozenset[str]] | None = None,
 ) -> Iterator[tuple[int, dict[str, str], str | None]]:
     """Yield ``(line, row, problem)`` for each data row of the CSV file ``path``.
 
     ``problem`` is None for a well-formed row, else what is wrong with this row alone (``field: message``:
     a wrong field count, bytes that are not text in ``encoding``, an oversized field), which the caller may
     skip. Column names are taken without surrounding spaces, and otherwise as written: a ``required`` column
-    under another case or spelling is missing, and the message names the near miss.
+    under another case or spelling is missing, and the message names the near miss. ``others`` maps the other
+    formats' names to their required columns: a header lacking ``required`` but holding one of those is named
+    as that format's (a GTD file given to the ACLED import), with the import that reads it.
     Raises InvalidInput for what breaks the whole file: it is not CSV text (see :func:`_open`), it is empty,
     the header lacks a ``required`` column or repeats one, a quote is never closed, or a row (the header too) is
     longer than :data:`MAX_ROW` characters, when nothing past it is read.
@@ -359,6 +366,13 @@ def read_rows(
                 raise InvalidInput(
                     f"{name}:1: header: the columns are separated by {separator!r}, not by commas: save the file"
                     ' as "CSV UTF-8 (Comma delimited)", or with commas between the columns'
+                )
+            fits = [other for other, columns in (others or {}).items() if columns <= set(header)]
+            if fits:
+                raise InvalidInput(
+                    f"{name}:1: header: these are {fits[0]}'s columns (the file lacks {', '.join(missing[:3])}"
+                    f"{', …' if len(missing) > 3 else ''} that this import needs): import the file as {fits[0]}"
+                    f" (sarhad import {fits[0]} {name})"
                 )
             hint = f" (expected the {len(known)} columns of this format)" if known else ""
             named = ", ".join(m + _near_miss(m, written) for m in missing)

@@ -180,7 +180,10 @@ def scan(
         if errors and not skip_invalid:
             batch.clear()  # the file will be rejected: only keep collecting errors
 
-    for line, row, problem in read_rows(path, fmt.required, known=fmt.columns, encoding=encoding):
+    from sarhad.formats import TABLE_FORMATS  # the registry imports the formats, which import this module
+
+    others = {name: other.required for name, other in TABLE_FORMATS.items() if name != fmt.name}
+    for line, row, problem in read_rows(path, fmt.required, known=fmt.columns, encoding=encoding, others=others):
         tally.rows += 1
         if progress is not None and tally.rows % 1000 == 0:
             progress(1000)
