@@ -626,6 +626,9 @@ def log_check_proof(
     ]
     where = {field: f"{proof_file}: {field}: " if kind != "checkpoint" else f"{proof_file}: " for field in fields}
     problems = [where[field] + p for field, report in reports for p in report.problems()]
+    if problems and all(not s.problem for _, r in reports for s in r.signatures):
+        # Only witnesses missing, no bad line: the ordinary state of a log's latest checkpoint.
+        problems.append(_NOT_COSIGNED_YET)
     if json_out:
         print_json(
             {
@@ -657,6 +660,13 @@ def log_check_proof(
     if problems:
         raise VerificationError("; ".join(problems))
 
+
+_NOT_COSIGNED_YET = (
+    "a witness cosigns a checkpoint when it next syncs, and the log signs a new one after every batch it publishes"
+    " (its audit trail's included), so its latest checkpoint is often not cosigned yet: give --quorum 0 to check"
+    " the log's signature alone, or check a checkpoint the witnesses have cosigned"
+)
+"""Said when the only problem is a quorum not met: what an auditor checking the latest checkpoint meets."""
 
 # The fields of each kind of document that hold signed checkpoints ("checkpoint": a bare signed note).
 _NOTE_FIELDS = {
