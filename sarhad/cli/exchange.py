@@ -181,7 +181,13 @@ def peer_add(
         try:
             size = check_peer(Peer.of(name, url, vkey, token, party, own_origin=node.settings.origin))
         except (ExchangeError, VerificationError) as exc:
-            raise type(exc)(f"{exc}; nothing was registered") from exc  # the error says what to do
+            # The error says what to do; and a peer registered before is left as it was, not dropped.
+            left = (
+                f"nothing was changed: peer {name} stays registered as it was (its URL, key and token)"
+                if any(p.name == name for p in list_peers(db))
+                else "nothing was registered"
+            )
+            raise type(exc)(f"{exc}; {left}") from exc
         checked = {"answers": True, "token_accepted": True, "size": size}
     with db.transaction():
         # Changing a registered peer's URL or token is this same command: say which it did.
