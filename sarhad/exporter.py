@@ -20,13 +20,13 @@ out when the export is meant for others (``for_peers``), unless the node is conf
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Final
 
 from sarhad._internal.cells import neutralised
+from sarhad._internal.csv_out import lf_writer
 from sarhad.errors import InvalidInput
 from sarhad.formats import TABLE_FORMATS, TableFormat, table_format
 from sarhad.formats.base import RowError, row_id
@@ -141,7 +141,7 @@ def _export_table(name: str) -> Callable[[Node, Path, Filters, Notes], int]:
         left_out: list[str] = []  # the source ids of those met (their twins are written)
         marked: dict[str, int] = {}  # TLP level above CLEAR → rows written (the format has no column for it)
         with out.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh, lineterminator="\n")
+            writer = lf_writer(fh)
             writer.writerow(columns)
             chunk: list[tuple[Incident, dict[str, str]]] = []
             for inc, raw in _rows(node, filters):
@@ -313,7 +313,7 @@ def _export_csv(node: Node, out: Path, filters: Filters, notes: Notes, *, raw_ce
     """sarhad's flat CSV; its text cells neutralised for a spreadsheet unless ``raw_cells`` (see the module)."""
     count = 0
     with out.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
+        writer = lf_writer(fh)
         writer.writerow(FLAT_COLUMNS)
         for inc in _records(node, filters):
             row = _flat(inc, inc.killed, inc.wounded)

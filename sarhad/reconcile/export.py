@@ -22,7 +22,6 @@ never changed so.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from sarhad._internal.cells import neutralised
+from sarhad._internal.csv_out import lf_writer
 from sarhad.errors import InvalidInput
 from sarhad.model.codes import RESTRICTED_LICENCES, TLP_LEVELS
 from sarhad.reconcile.joint import JointView, cluster_date, reporter
@@ -170,7 +170,7 @@ def _csv(rows: list[dict[str, Any]], out: Path, raw_cells: bool) -> None:
         return value if raw_cells else neutralised(value)
 
     with out.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
+        writer = lf_writer(fh)
         writer.writerow(header)
         for r in rows:
             d = r["date"]
