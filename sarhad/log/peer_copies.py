@@ -48,14 +48,13 @@ import base64
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import groupby
 
 from sarhad.errors import InvalidInput, VerificationError
 from sarhad.log import merkle
 from sarhad.log.checkpoint import Checkpoint, open_checkpoint
 from sarhad.log.envelope import Envelope
 from sarhad.log.note import Verifier, parse_note
-from sarhad.store.db import Database
+from sarhad.store.db import Database, Row
 
 __all__ = ["PeerCopyReport", "verify_peer_copies"]
 
@@ -321,29 +320,53 @@ def _keys(db: Database, report: PeerCopyReport, vkey: str) -> list[Verifier]:
     return keys
 
 
+class _Leaves:
+    """The copied leaves of one peer's log in index order, read as far as :meth:`at` asks."""
+
+    def __init__(self, db: Database, peer: str) -> None:
+        self._rows = db.iterate("SELECT idx, envelope, leaf_hash FROM peer_leaves WHERE peer = ? ORDER BY idx", (peer,))
+        self._row = next(self._rows, None)
+
+    def at(self, idx: int) -> Row | None:
+        """The copied leaf at ``idx`` (envelope, leaf hash), or None. ``idx`` must not decrease between calls."""
+        while self._row is not None and int(self._row[0]) < idx:
+            self._row = next(self._rows, None)
+        if self._row is not None and int(self._row[0]) == idx:
+            return self._row[1:]
+        return None
+
+
 def _verify_objects(db: Database, party: str, copies: list[PeerCopyReport], progress: Progress) -> None:
     """Step 4 for the objects of ``party`` against the copies of its peers' logs (usually one peer a party;
-    with several, each object belongs to the peer whose copied entry at its ``log_index`` logs it)."""
+    with several, each object belongs to the peer whose copied entry at its ``log_index`` logs it).
+
+    The objects, in ``log_index`` order, are merged with each copy's leaves, in index order, here rather than
+    joined in SQL: each side is one ordered read whatever the database knows of the tables, where PostgreSQL
+    without planner statistics (a restored dump before ``ANALYZE``) planned the join as a scan of the copy per
+    object, quadratic in the number of entries.
+    """
     names = [c.peer for c in copies]
     by_name = {c.peer: c for c in copies}
     who = f"peer {names[0]}" if len(names) == 1 else f"party {party} (peers {', '.join(names)})"
     step = f"{who} objects"
     total = _count(db, "SELECT COUNT(*) FROM objects WHERE origin = ?", (party,))
     progress(step, 0, total)
-    # One row an object with one peer; with several, one per peer holding the entry, an object's rows together.
+    leaves = [(name, _Leaves(db, name)) for name in names]
     rows = db.iterate(
-        "SELECT o.id, o.modified, o.tlp, o.sha256, o.log_index, o.body, p.peer, p.envelope, p.leaf_hash"
-        f" FROM objects o LEFT JOIN peer_leaves p ON p.peer IN ({', '.join('?' * len(names))})"
-        " AND p.idx = o.log_index WHERE o.origin = ?" + (" ORDER BY o.id, o.modified" if len(names) > 1 else ""),
-        (*names, party),
+        "SELECT id, modified, tlp, sha256, log_index, body FROM objects WHERE origin = ?"
+        " ORDER BY log_index, id, modified",
+        (party,),
     )
     done = 0
     sha = hashlib.sha256
-    for (object_id, version), group in groupby(rows, key=lambda r: (r[0], r[1])):
-        candidates = list(group)
-        _, _, tlp, obj_sha, log_index, body, _, _, _ = candidates[0]
+    for object_id, version, tlp, obj_sha, log_index, body in rows:
         ref = f"{object_id}@{version}"
-        held = [(str(r[6]), Envelope.from_canonical(str(r[7])), bytes(r[8])) for r in candidates if r[7] is not None]
+        held: list[tuple[str, Envelope, bytes]] = []
+        if log_index is not None:
+            for name, copy in leaves:
+                entry = copy.at(int(log_index))
+                if entry is not None:
+                    held.append((name, Envelope.from_canonical(str(entry[0])), bytes(entry[1])))
         if not held:
             raise VerificationError(
                 f"{who}: object {ref} points at entry {log_index} of the peer's log, which the copy does not hold"
