@@ -26,17 +26,18 @@ def one_content_kind(db: Database) -> None:
     """Recompute ``content_sha256`` of the versions not in this node's own log, and of their ``incidents`` rows
     (a data step of the exchange component's migrations, run after the log's tables exist).
 
-    Reads the versions a page at a time in primary-key order, so the memory stays bounded on a node holding a
-    peer's hundred thousand records.
+    Reads the versions a page at a time in primary-key order (a row-value comparison, which both databases
+    answer from the primary key), so the memory stays bounded on a node holding a peer's hundred thousand
+    records and each page starts where the last ended.
     """
     last: tuple[str, str] = ("", "")
     while True:
         page = db.fetchall(
             "SELECT o.id, o.modified, o.body, o.content_sha256 FROM objects o"
-            " WHERE (o.id > ? OR (o.id = ? AND o.modified > ?))"
+            " WHERE (o.id, o.modified) > (?, ?)"
             " AND NOT EXISTS (SELECT 1 FROM log_leaves l WHERE l.object_id = o.id AND l.version = o.modified)"
             " ORDER BY o.id, o.modified LIMIT ?",
-            (last[0], last[0], last[1], _PAGE),
+            (*last, _PAGE),
         )
         if not page:
             return
