@@ -735,7 +735,12 @@ def report_quarterly(
     ctx: typer.Context,
     quarter: str = _QUARTER,
     out: Path = typer.Option(..., "--out", help="FILE.pdf or FILE.html (the format follows the extension)."),
-    version: str = typer.Option(None, "--version", help="The report's version label (default: the date)."),
+    version: str = typer.Option(
+        None,
+        "--version",
+        help="The report's version label (default: the date; for a quarter that is over, its last day, the day the"
+        " report's state is drawn at).",
+    ),
     joint: bool = typer.Option(False, "--joint", help="Mark the report as jointly agreed (default: draft)."),
     json_out: bool = _JSON,
 ) -> None:

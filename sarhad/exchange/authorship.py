@@ -53,6 +53,7 @@ __all__ = [
     "SHARED_TYPES",
     "DisputeEvent",
     "OwnVersions",
+    "as_of_day",
     "attributed",
     "dispute_event",
     "field_refusal",
@@ -412,6 +413,29 @@ def merge_versions(current: dict[str, Any], versions: Sequence[tuple[str, dict[s
     if kind == TYPES["dispute"]:
         _take_outcome(merged)
     return merged
+
+
+def as_of_day(record: dict[str, Any], day: str) -> dict[str, Any]:
+    """``record``, a shared record as :func:`merge_versions` shows it, as its own entries say it stood at the end of
+    ``day`` (an ISO date): its entries dated later (``on``) and a dispute's positions taken later left out, and the
+    state (and a dispute's outcome) the entries left arrive at. ``record`` itself is not changed."""
+    kind = str(record.get("type"))
+    names = _ENTRIES.get(kind, ())
+    out = dict(record)
+
+    def later(entry: Any) -> bool:
+        return isinstance(entry, dict) and str(entry.get("on") or "")[:10] > day
+
+    for name in names:
+        value = out.get(name)
+        if isinstance(value, list):
+            out[name] = [e for e in value if not later(e)]
+        elif isinstance(value, dict):
+            out[name] = {party: entry for party, entry in value.items() if not later(entry)}
+    _follow_history(out, list(names))
+    if kind == TYPES["dispute"]:
+        _take_outcome(out)
+    return out
 
 
 def _is_version(explained: dict[str, Any], current: dict[str, Any]) -> bool:

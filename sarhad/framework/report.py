@@ -201,7 +201,11 @@ def _cards(
 
 
 def _changes(
-    data: FrameworkData, cur: dict[str, CommitmentStatus], prev: dict[str, CommitmentStatus] | None, q: Quarter
+    data: FrameworkData,
+    cur: dict[str, CommitmentStatus],
+    prev: dict[str, CommitmentStatus] | None,
+    q: Quarter,
+    evidence: list[dict[str, Any]],
 ) -> dict[str, Any]:
     moves = []
     for c in data.commitments:
@@ -231,7 +235,7 @@ def _changes(
                     "state_to": now.state,
                 }
             )
-    new_evidence = [e for e in data.evidence if (d := _day(e.get("captured_at"))) and q.start <= d <= q.end]
+    new_evidence = [e for e in evidence if (d := _day(e.get("captured_at"))) and q.start <= d <= q.end]
     slipped = []
     for m in data.milestones:
         for ch in m.get("changes", []):
@@ -623,6 +627,64 @@ def _milestone_rows(data: FrameworkData) -> list[dict[str, Any]]:
     ]
 
 
+_DATED_VIEWS = (("assessment", "fw_assessments"), ("indicator value", "fw_indicator_values"))
+
+
+def _label(kind: str, r: dict[str, Any]) -> str:
+    if kind == "assessment":
+        return f"{r['assessor']}'s assessment of {r['commitment']} for {r['quarter']}"
+    if kind == "indicator value":
+        return f"{r['party']}'s value of {r['indicator']} for {r['period']}"
+    return f"{kind} {r.get('code', r['id'])}"
+
+
+def _as_of(db: Database, data: FrameworkData, q: Quarter, cutoff: str) -> dict[str, Any]:
+    """Set ``data`` (loaded as of ``cutoff``, the moment after the last day of ``q``) to the state at the end of
+    ``q``, and return what the report must say it leaves out or cannot tell then.
+
+    The records both parties edit (disputes, recommendations, milestones) are cut to their entries of ``q``'s last
+    day and before (:func:`~sarhad.exchange.authorship.as_of_day`), and disputes opened later taken out. Returns
+    ``opened_later`` (those disputes), ``revised_later`` (records shown as they stood, with later versions or
+    entries not shown) and ``published_later`` (assessments and indicator values this node holds no version of
+    from before the end: shown as first published, as an assessment made after the quarter is)."""
+    from sarhad.exchange.authorship import as_of_day
+
+    last = q.end.isoformat()
+    opened_later = [d for d in data.disputes if (_day(d.get("raised_on")) or q.start) > q.end]
+    revised: list[dict[str, str]] = []
+    for kind, attr in (("dispute", "disputes"), ("recommendation", "recommendations"), ("milestone", "milestones")):
+        kept = []
+        for r in getattr(data, attr):
+            if kind == "dispute" and r in opened_later:
+                continue
+            entries = [e for name in ("history", "changes", "status_changes") for e in r.get(name) or []]
+            entries += list((r.get("positions") or {}).values())
+            later = [str(e.get("on"))[:10] for e in entries if isinstance(e, dict) and str(e.get("on"))[:10] > last]
+            if not later:
+                kept.append(r)
+                continue
+            cut = as_of_day(r, last)
+            if kind != "recommendation" or _up_to(r.get("quarter"), q):
+                revised.append({"record": _label(kind, r), "latest": max(later)})
+            kept.append(cut)
+        setattr(data, attr, kept)
+    published: list[dict[str, str]] = []
+    for kind, table in _DATED_VIEWS:
+        latest = {str(i): str(m) for i, m in db.fetchall(f"SELECT id, modified FROM {table}")}
+        for r in data.assessments if kind == "assessment" else data.values:
+            version = str(r["modified"])
+            if version >= cutoff:
+                if _up_to(r.get("quarter", r.get("period")), q):
+                    published.append({"record": _label(kind, r), "published": version[:10]})
+            elif latest.get(r["id"], version) > version:
+                revised.append({"record": _label(kind, r), "latest": latest[r["id"]][:10]})
+    return {
+        "opened_later": [{"code": d["code"], "raised_on": d.get("raised_on")} for d in opened_later],
+        "revised_later": sorted(revised, key=lambda r: r["record"]),
+        "published_later": sorted(published, key=lambda r: r["record"]),
+    }
+
+
 def build_context(
     node: Node,
     quarter: str,
@@ -636,18 +698,31 @@ def build_context(
 
     With ``readable`` the report is one principal's: written only from the framework records and incidents
     it may read (another party's principal gets no TLP:RED evidence or assessment and no draft of this node's
-    party); without, it is the node's own, from every record. Raises InvalidInput for a bad quarter.
+    party); without, it is the node's own, from every record.
+
+    A quarter that is over (by ``today``, the UTC date) is reported as it stood at its end (``as_of``, its last
+    day): each record as its latest version published by then (:func:`~sarhad.framework.store.load`), disputes
+    opened later left out, reply deadlines and milestones judged on that day; so the report of a quarter drawn
+    up again later says the same, apart from its "generated" time. What the stored data cannot tell as of then
+    (a record first published after the end, the incidents) is said in the report (``as_of_notes``).
+
+    Raises InvalidInput for a bad quarter or one that has not started.
     """
     from sarhad.framework.views import dispute_rows
 
     db = node.db
     may_read = None if readable is None else readable.objects
-    data = load(db, readable=may_read)
     q = Quarter.parse(quarter)
+    today = today or utc_today()
+    as_of = q.end if today > q.end else None
+    cutoff = None if as_of is None else f"{(as_of + timedelta(days=1)).isoformat()}T00:00:00"
+    data = load(db, readable=may_read, as_of=cutoff)
     first = Quarter.parse(data.framework.get("first_quarter") or "2025Q4")
     if q < first:
         raise InvalidInput(f"quarter {q} is before the framework's first quarter {first}")
-    today = today or utc_today()
+    notes = _as_of(db, data, q, cutoff) if cutoff is not None else None
+    # The day the report judges deadlines on: today, or for a quarter that is over the day after its end.
+    day = today if as_of is None else min(today, as_of + timedelta(days=1))
     now = Quarter.of(today)
     if q > now:
         # A quarter that has not started has nothing to report: an empty report would read as a quarter in
@@ -698,7 +773,7 @@ def build_context(
         for u in ([] if may_read is None else unreleased_assessments(db, data, str(q), may_read))
         if (u["commitment"], u["party"]) not in superseded
     ]
-    disputes = dispute_rows(data, cited, today=today)
+    disputes = dispute_rows(data, cited, today=day)
     register = [
         d
         for d in disputes
@@ -736,6 +811,10 @@ def build_context(
         ]
     )
     ev_index = data.evidence
+    if cutoff is not None:
+        # Evidence published after the quarter's end is listed only when a record the report shows cites it.
+        cites = {ref for ref in cited}
+        ev_index = [e for e in data.evidence if str(e.get("modified")) < cutoff or e["id"] in cites]
     dumbbell_rows = [
         {
             "code": c["code"],
@@ -757,7 +836,9 @@ def build_context(
         "q": q,
         "quarter": str(q),
         "quarters": [str(x) for x in quarters],
-        "version": version or today.isoformat(),
+        "version": version or (today if as_of is None else as_of).isoformat(),
+        "as_of": None if as_of is None else as_of.isoformat(),
+        "as_of_notes": notes,
         "joint": joint,
         "today": today,
         "tlp": tlp,
@@ -784,8 +865,8 @@ def build_context(
         "open_disputes": [d for d in register if not d["status"].startswith("resolved")],
         "register": register,
         "divergences": divergences,
-        "concerns": _concerns(data, cur, q, register, today),
-        "changes": _changes(data, cur, prev, q),
+        "concerns": _concerns(data, cur, q, register, day),
+        "changes": _changes(data, cur, prev, q, ev_index),
         "cards": _cards(data, cur, q, cited, withheld, unreleased),
         "withheld": withheld,
         "withheld_assessments": sum(1 for w in withheld if w["kind"] == "assessment"),

@@ -70,7 +70,7 @@ def _indicator(row: dict[str, Any]) -> dict[str, Any]:
 
 def report_json(ctx: dict[str, Any]) -> dict[str, Any]:
     """The report of ``ctx`` (:func:`~sarhad.framework.report.build_context`) as a JSON-ready dict:
-    ``{"framework", "quarter", "tlp", "version", "generated", "as_of", "counts", "index", "commitments",
+    ``{"framework", "quarter", "tlp", "version", "generated", "as_of", "as_of_notes", "counts", "index", "commitments",
     "disputes", "indicators", "recommendations", "not_readable", "not_released"}``."""
     index = ctx["index"]
     return {
@@ -80,6 +80,7 @@ def report_json(ctx: dict[str, Any]) -> dict[str, Any]:
         "version": ctx["version"],
         "generated": ctx["generated"],
         "as_of": ctx.get("as_of"),
+        "as_of_notes": ctx.get("as_of_notes"),
         "counts": ctx["counts"],
         "index": {
             "overall": index["overall"].value,

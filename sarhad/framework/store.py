@@ -29,7 +29,7 @@ from sarhad.exchange.authorship import merge_versions
 from sarhad.framework.model import KIND_OF_TYPE, TYPES
 from sarhad.framework.schema import TABLES
 from sarhad.model.incident import identity_id
-from sarhad.store.current import current, superseded
+from sarhad.store.current import current, held_own, superseded
 from sarhad.store.db import Database
 
 __all__ = [
@@ -401,19 +401,42 @@ def _norm_code(code: str) -> str:
     return code
 
 
+# The tables whose records ``load(as_of=…)`` reads as they stood at a past moment, by their versions' ``modified``.
+_DATED: Final = frozenset({"fw_assessments", "fw_indicator_values", "fw_evidence"})
+
+# A version that may stand for its record at a past moment: any version held, except that of a one-party record
+# of this node's own (sarhad.store.current) only the node's own versions (those in its log) count.
+_ELIGIBLE: Final = (
+    f"(NOT {held_own('x')} OR EXISTS (SELECT 1 FROM log_leaves l_x WHERE l_x.object_id = x.id"
+    " AND l_x.version = x.modified))"
+)
+
+
 def _bodies(
     db: Database,
     table: str,
     where: str = "",
     params: Iterable[Any] = (),
     readable: tuple[str, list[Any]] | None = None,
+    as_of: str | None = None,
 ) -> list[dict[str, Any]]:
     params = list(params)
+    if as_of is None:
+        version = "v.modified"
+        head: list[Any] = []
+    else:
+        # The version that was the latest published before ``as_of``; for a record first published later, its
+        # first version (the caller tells the two apart by the version's ``modified``).
+        version = (
+            f"COALESCE((SELECT MAX(x.modified) FROM objects x WHERE x.id = v.id AND x.modified < ? AND {_ELIGIBLE}),"
+            f" (SELECT MIN(x.modified) FROM objects x WHERE x.id = v.id AND {_ELIGIBLE}))"
+        )
+        head = [as_of]
     if readable is not None:
         where = f"{where} AND {readable[0]}" if where else f" WHERE {readable[0]}"
         params += readable[1]
     rows = db.fetchall(
-        f"SELECT o.body FROM {table} v JOIN objects o ON o.id = v.id AND o.modified = v.modified{where}", params
+        f"SELECT o.body FROM {table} v JOIN objects o ON o.id = v.id AND o.modified = {version}{where}", head + params
     )
     return [json.loads(r[0]) for r in rows]
 
@@ -423,11 +446,25 @@ def frameworks(db: Database) -> list[str]:
     return [r[0] for r in db.fetchall("SELECT code FROM fw_frameworks ORDER BY code")]
 
 
-def load(db: Database, code: str | None = None, *, readable: tuple[str, list[Any]] | None = None) -> FrameworkData:
+def load(
+    db: Database,
+    code: str | None = None,
+    *,
+    readable: tuple[str, list[Any]] | None = None,
+    as_of: str | None = None,
+) -> FrameworkData:
     """Every current record of framework ``code`` (the node's only framework when None).
 
     ``readable``, an SQL condition over the stored object ``o`` and its parameters (a principal's TLP rules,
     ``Context.read_clause``), keeps only the records it admits; the framework itself is always read.
+
+    ``as_of``, a UTC time stamp (``2026-04-01T00:00:00``), reads each assessment, indicator value and item of
+    evidence as it stood before that moment: its latest version published (``modified``) before it, or, for one of
+    which this node holds no version from before it, its first version (its ``modified`` says so). The records both
+    parties edit say by their own entries' days how they stood on a day
+    (:func:`sarhad.exchange.authorship.as_of_day`); the framework, its commitments and its indicators (definitions,
+    and targets the committees may agree late for the quarters before) are read as they are now.
+
     Raises NotFound when the node holds no framework (run ``sarhad framework init``) or not that one.
     """
     codes = frameworks(db)
@@ -441,7 +478,8 @@ def load(db: Database, code: str | None = None, *, readable: tuple[str, list[Any
     by = " WHERE v.framework = ?"
 
     def bodies(table: str, where: str = "", params: Iterable[Any] = ()) -> list[dict[str, Any]]:
-        return _bodies(db, table, where, params, readable)
+        dated = as_of if table in _DATED else None
+        return _bodies(db, table, where, params, readable, dated)
 
     data = FrameworkData(
         framework=fw,

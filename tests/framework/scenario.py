@@ -150,7 +150,10 @@ def _incidents(rng: random.Random) -> list[tuple[datetime, Incident]]:
 
 def build(node: Node, workdir: Path, *, incidents: bool = True) -> dict[str, Any]:
     """Fill ``node`` (a PK node) with the scenario; returns the ids a test may want."""
-    ops.init_template(node, "pk-ir-2025")
+    # Each record is published on the day it names (its version's time is when it was known), so that a past
+    # quarter's report, drawn as of the quarter's end, holds what was published by then.
+    with frozen_clock(_noon(date(2025, 10, 1))):
+        ops.init_template(node, "pk-ir-2025")
     rng = random.Random(7)
     ids: dict[str, Any] = {"incidents": []}
     if incidents:
@@ -164,7 +167,24 @@ def build(node: Node, workdir: Path, *, incidents: bool = True) -> dict[str, Any
         path = workdir / name
         path.write_text(f"{title}\n" + "\n".join(f"line {i}: {rng.random():.6f}" for i in range(20)), encoding="utf-8")
         links = ids["incidents"][-1:] if key == "photo" and ids["incidents"] else None
-        ev[key] = ops.add_evidence(
+        with frozen_clock(datetime.fromisoformat(CAPTURED[key]) + timedelta(hours=1)):
+            ev[key] = _add_evidence(node, path, kind, title, links, key)
+    ids["evidence"] = ev
+    for code, quarter, pk, ir, ev_pk, ev_ir in ASSESSMENTS:
+        with frozen_clock(_noon(date(2025, 12, 20) if quarter == "2025Q4" else date(2026, 3, 20))):
+            _assess(node, code, quarter, pk, ir, [ev[k] for k in ev_pk], [ev[k] for k in ev_ir])
+    with frozen_clock(_noon(date(2026, 3, 28))):
+        _rest(node, ev, ids)
+    return ids
+
+
+def _noon(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 12, 0, tzinfo=UTC)
+
+
+def _add_evidence(node: Node, path: Path, kind: str, title: str, links: list[str] | None, key: str) -> str:
+    return str(
+        ops.add_evidence(
             node,
             path,
             kind,
@@ -173,32 +193,39 @@ def build(node: Node, workdir: Path, *, incidents: bool = True) -> dict[str, Any
             captured_at=CAPTURED[key],
             party="IR" if key == "communique" else None,
         )["id"]
-    ids["evidence"] = ev
-    for code, quarter, pk, ir, ev_pk, ev_ir in ASSESSMENTS:
-        text = RATIONALE[code]
-        if pk is not None:
-            ops.assess(
-                node,
-                code,
-                quarter,
-                pk,
-                text,
-                evidence=[ev[k] for k in ev_pk],
-                compliance=("C", "LC", "PC", "NC")[3 - pk],
-                effectiveness=("low", "moderate", "substantial", "high")[max(pk - 1, 0)],
-                next_step="Technical committee to review in the next meeting" if code == "C-01" else None,
-            )
-        if ir is not None:
-            ops.assess(
-                node,
-                code,
-                quarter,
-                ir,
-                f"IR: {text}" if ir == pk else f"IR assessment: level {ir}.",
-                evidence=[ev[k] for k in ev_ir],
-                party="IR",
-                compliance=("C", "LC", "PC", "NC")[3 - ir],
-            )
+    )
+
+
+def _assess(
+    node: Node, code: str, quarter: str, pk: int | None, ir: int | None, ev_pk: list[str], ev_ir: list[str]
+) -> None:
+    text = RATIONALE[code]
+    if pk is not None:
+        ops.assess(
+            node,
+            code,
+            quarter,
+            pk,
+            text,
+            evidence=ev_pk,
+            compliance=("C", "LC", "PC", "NC")[3 - pk],
+            effectiveness=("low", "moderate", "substantial", "high")[max(pk - 1, 0)],
+            next_step="Technical committee to review in the next meeting" if code == "C-01" else None,
+        )
+    if ir is not None:
+        ops.assess(
+            node,
+            code,
+            quarter,
+            ir,
+            f"IR: {text}" if ir == pk else f"IR assessment: level {ir}.",
+            evidence=ev_ir,
+            party="IR",
+            compliance=("C", "LC", "PC", "NC")[3 - ir],
+        )
+
+
+def _rest(node: Node, ev: dict[str, str], ids: dict[str, Any]) -> None:
     # A draft not yet submitted (never counted).
     ops.assess(node, "C-09", "2026Q2", 2, "Second joint operation planned.", state="draft")
     # The joint committee reconciled C-10 at level 1.
@@ -225,10 +252,10 @@ def build(node: Node, workdir: Path, *, incidents: bool = True) -> dict[str, Any
         d1["code"],
         "All requests were answered through the liaison channel; the log omits phone replies.",
         party="IR",
-        today=date(2026, 4, 2),
+        today=date(2026, 3, 27),
     )
     ops.update_dispute(
-        node, d1["code"], level="joint-committee", note="not settled at the technical level", today=date(2026, 4, 6)
+        node, d1["code"], level="joint-committee", note="not settled at the technical level", today=date(2026, 3, 30)
     )
     d2 = ops.open_dispute(
         node,
@@ -239,7 +266,7 @@ def build(node: Node, workdir: Path, *, incidents: bool = True) -> dict[str, Any
         party="IR",
         indicator="I-12.2",
         reply_days=10,
-        today=date(2026, 3, 30),
+        today=date(2026, 3, 10),
     )
     ids["disputes"] = [d1["code"], d2["code"]]
     values: dict[str, dict[str, tuple[float, float]]] = {
@@ -260,22 +287,23 @@ def build(node: Node, workdir: Path, *, incidents: bool = True) -> dict[str, Any
             ops.record_indicator(node, code, quarter, pk_v, source="PK technical committee")
             ops.record_indicator(node, code, quarter, ir_v, party="IR", source="IR technical committee")
     ops.set_indicator_target(node, "I-12.1", 5, by="2030-12-31", source="illustrative: no year in the text")
-    ops.update_milestone(node, "M-02.1", status="met", date_met="2025-12-10")
-    ops.update_milestone(node, "M-02.2", status="met", date_met="2025-12-18")
-    ops.update_milestone(node, "M-03.1", status="met", date_met="2026-02-24")
+    ops.update_milestone(node, "M-02.1", status="met", date_met="2025-12-10", today=date(2025, 12, 10))
+    ops.update_milestone(node, "M-02.2", status="met", date_met="2025-12-18", today=date(2025, 12, 18))
+    ops.update_milestone(node, "M-03.1", status="met", date_met="2026-02-24", today=date(2026, 2, 24))
     ops.update_milestone(
         node, "M-05.1", due="2026-04-15", reason="First review moved to after the Tehran summit", today=date(2026, 3, 2)
     )
-    ops.update_milestone(node, "M-01.1", status="partiallyMet")
-    ops.update_milestone(node, "M-13.1", status="met", date_met="2026-03-05")
+    ops.update_milestone(node, "M-01.1", status="partiallyMet", today=date(2026, 3, 28))
+    ops.update_milestone(node, "M-13.1", status="met", date_met="2026-03-05", today=date(2026, 3, 5))
     r = ops.add_recommendation(
         node,
         "2025Q4",
         "Adopt the terms of reference of the verification mechanism.",
         owner="Technical committees",
         due="2026Q1",
+        today=date(2025, 12, 15),
     )
-    ops.update_recommendation(node, r["code"], "in-progress", note="draft circulated")
+    ops.update_recommendation(node, r["code"], "in-progress", note="draft circulated", today=date(2026, 3, 28))
     ops.add_recommendation(
         node,
         "2026Q1",
@@ -283,5 +311,5 @@ def build(node: Node, workdir: Path, *, incidents: bool = True) -> dict[str, Any
         owner="Technical committee (intelligence)",
         due="2026Q2",
         commitment="C-08",
+        today=date(2026, 3, 28),
     )
-    return ids

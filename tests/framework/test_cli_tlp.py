@@ -13,6 +13,7 @@ import pytest
 
 from sarhad.exchange.withheld import record_withheld
 from sarhad.framework import ops
+from sarhad.framework.quarter import Quarter, utc_today
 from sarhad.framework.report import Readable, build_context
 from sarhad.framework.store import load
 from sarhad.log.envelope import Envelope
@@ -118,7 +119,9 @@ def test_a_clear_recommendation_reaches_the_monitors_report_and_keeps_its_markin
     assert code == 0, err
     (r,) = load(fw_home.db).recommendations
     assert _markings(fw_home, r["id"]) == ["CLEAR", "CLEAR"]
-    seen = build_context(fw_home, "2025Q4", readable=_monitor(fw_home))["recommendations"]["recorded"]
+    # The current quarter's report follows it up (2025Q4's, as of its end, has it as made: it was followed up today).
+    current = str(Quarter.of(utc_today()))
+    seen = build_context(fw_home, current, readable=_monitor(fw_home))["recommendations"]["earlier"]
     assert [(x["code"], x["status"]) for x in seen] == [(rec, "in-progress")]
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from sarhad.framework.quarter import Quarter, utc_today
 from tests.cli.test_stats_range import _table
 from tests.conftest import run_cli as run
 
@@ -41,7 +42,15 @@ def test_report_register_says_which_reply_was_given(
 ) -> None:
     out_file = tmp_path / "q1.html"
     code, _, err = run(
-        capsys, "--home", str(home), "report", "quarterly", "--quarter", "2026Q1", "--out", str(out_file)
+        capsys,
+        "--home",
+        str(home),
+        "report",
+        "quarterly",
+        "--quarter",
+        str(Quarter.of(utc_today())),
+        "--out",
+        str(out_file),
     )
     assert code == 0, err
     html = out_file.read_text(encoding="utf-8")

@@ -6,7 +6,7 @@ import csv
 import re
 import shutil
 import subprocess
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -246,7 +246,8 @@ def test_a_milestone_moved_out_is_named_only_in_the_quarter_it_left(any_fw_node:
     ops.update_milestone(any_fw_node, "M-03.1", due="2026-05-10", reason="the summit moved", today=date(2026, 3, 1))
     ops.update_milestone(any_fw_node, "M-03.1", due="2026-08-01", reason="again", today=date(2026, 5, 1))
     q1 = build_context(any_fw_node, "2026Q1", today=date(2026, 4, 14))
-    assert [(m["code"], m["from"], str(m["to"])) for m in q1["due_moved"]] == [("M-03.1", "2026-03-31", "2026-08-01")]
+    # Q1 is over: its report says where the date stood at its end (moved again on 1 May, after it).
+    assert [(m["code"], m["from"], str(m["to"])) for m in q1["due_moved"]] == [("M-03.1", "2026-03-31", "2026-05-10")]
     assert "M-03.1" not in [m["code"] for m in q1["due_now"]]
     q2 = build_context(any_fw_node, "2026Q2", today=date(2026, 7, 14))
     assert [(m["code"], m["from"], str(m["to"])) for m in q2["due_moved"]] == [("M-03.1", "2026-05-10", "2026-08-01")]
@@ -281,12 +282,15 @@ def test_new_evidence_is_in_the_quarter_of_its_utc_capture_day(any_fw_node: Node
 
     # 02:00 in Pakistan on New Year's Day is 21:00 UTC on 31 December; 23:30 in New York on 31 December is
     # 04:30 UTC on New Year's Day.
-    karachi = ops.add_evidence(
-        any_fw_node, "https://example.org/a.pdf", "document", captured_at="2026-01-01T02:00:00+05:00"
-    )
-    new_york = ops.add_evidence(
-        any_fw_node, "https://example.org/b.pdf", "document", captured_at="2025-12-31T23:30:00-05:00"
-    )
+    # Each added an hour after its capture (a report of a quarter that is over lists the evidence added by its end).
+    with scenario.frozen_clock(datetime(2025, 12, 31, 22, 0, tzinfo=UTC)):
+        karachi = ops.add_evidence(
+            any_fw_node, "https://example.org/a.pdf", "document", captured_at="2026-01-01T02:00:00+05:00"
+        )
+    with scenario.frozen_clock(datetime(2026, 1, 1, 5, 30, tzinfo=UTC)):
+        new_york = ops.add_evidence(
+            any_fw_node, "https://example.org/b.pdf", "document", captured_at="2025-12-31T23:30:00-05:00"
+        )
 
     def new(quarter: str) -> list[str]:
         return [
@@ -302,8 +306,10 @@ def test_the_open_disputes_of_a_report_are_those_of_its_quarter_and_before(any_f
 
     from sarhad.framework import ops
 
-    earlier = ops.open_dispute(any_fw_node, "C-02", "2025Q4", "Did both committees meet?", "Both met.")
-    ops.open_dispute(any_fw_node, "C-03", "2026Q2", "Was the summit held?", "Not yet.")
+    earlier = ops.open_dispute(
+        any_fw_node, "C-02", "2025Q4", "Did both committees meet?", "Both met.", today=date(2026, 1, 10)
+    )
+    ops.open_dispute(any_fw_node, "C-03", "2026Q2", "Was the summit held?", "Not yet.", today=date(2026, 5, 10))
     q1 = build_context(any_fw_node, "2026Q1", today=date(2026, 12, 7))
     assert [d["code"] for d in q1["open_disputes"]] == [d["code"] for d in q1["register"]] == [earlier["code"]]
     assert re.search(r'<div class="tile-value alert">1</div>', render_html(q1))
