@@ -4,13 +4,19 @@ assessment, a dispute was opened and replied to, a milestone was met and evidenc
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
+
+from sarhad.exchange.peers import get_peer
+from sarhad.exchange.sync import sync_peer
 from sarhad.framework import ops
 from sarhad.framework.report import build_context, render_html
 from sarhad.node import Node
 from tests.framework.scenario import frozen_clock
+from tests.node_pair import peered, pk_and_ir
 
 
 def _at(day: date) -> datetime:
@@ -73,3 +79,38 @@ def test_an_assessment_first_submitted_after_its_quarter_is_shown_and_said_to_be
     assert "shown as first published after it: PK&#39;s assessment of C-02 for 2026Q1 (published 2026-04-03)" in (
         render_html(ctx)
     )
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def pair(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Node, Node]]:
+    """PK and IR, each holding the founding framework published on 5 January 2026."""
+    with pk_and_ir(tmp_path, request) as (pk, ir):
+        with frozen_clock(_at(date(2026, 1, 5))):
+            ops.init_template(pk, "pk-ir-2025")
+            ops.init_template(ir, "pk-ir-2025")
+        yield pk, ir
+
+
+def test_a_peers_assessment_revised_after_the_quarter_leaves_the_quarters_report_as_it_was(
+    pair: tuple[Node, Node],
+) -> None:
+    pk, ir = pair
+    with frozen_clock(_at(date(2026, 3, 20))):
+        ops.assess(ir, "C-02", "2026Q1", 1, "IR in March: one meeting.", tlp="CLEAR")
+    with peered(pk, ir):
+        sync_peer(pk, get_peer(pk.db, "IR"))
+    q1_then = render_html(build_context(pk, "2026Q1", today=date(2026, 4, 2)))
+    with frozen_clock(_at(date(2026, 5, 20))):
+        ops.assess(ir, "C-02", "2026Q1", 3, "IR REVISED IN MAY: three meetings.", tlp="CLEAR")
+    with peered(pk, ir):
+        sync_peer(pk, get_peer(pk.db, "IR"))
+    ctx = build_context(pk, "2026Q1", today=date(2026, 5, 21))
+    q1_later = render_html(ctx)
+    assert ctx["cur"]["C-02"].level("IR") == 1
+    assert "IR in March: one meeting." in q1_later and "IR REVISED IN MAY" not in q1_later
+    assert _body(q1_later) == _body(q1_then)
+    assert ctx["as_of_notes"]["revised_later"] == [
+        {"record": "IR's assessment of C-02 for 2026Q1", "latest": "2026-05-20"}
+    ]
+    # The current quarter's view of the same record is the revised one.
+    assert "IR REVISED IN MAY" in render_html(build_context(pk, "2026Q1", today=date(2026, 3, 31)))
