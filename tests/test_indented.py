@@ -4,6 +4,8 @@ value: the STIX export's file depends on it byte for byte."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -53,3 +55,25 @@ def test_a_value_json_cannot_write_raises_what_json_dumps_raises(value: Any) -> 
         json.dumps(value, ensure_ascii=False, indent=1)
     with pytest.raises(TypeError, match=r"not JSON serializable|keys must be"):
         dumps_indented(value, 1)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"when": datetime(2025, 11, 20, 8, 30, tzinfo=UTC), "file": Path("a/b.csv"), "n": 1},
+        [date(2025, 11, 20), {"nested": [Path("x"), {"deep": datetime(2025, 1, 1)}]}, 2.5],
+        {"set": {1}, "ok": None},  # default=str writes a set as its str too
+        Path("alone"),
+    ],
+)
+def test_default_is_called_as_json_dumps_calls_it(value: Any) -> None:
+    """The CLI's ``print_json`` prints dates and paths through ``default=str``: the same text as json's."""
+    assert dumps_indented(value, 2, default=str) == json.dumps(value, ensure_ascii=False, indent=2, default=str)
+
+
+def test_print_json_prints_json_dumps_text(capsys: pytest.CaptureFixture[str]) -> None:
+    from sarhad.cli._shared import print_json
+
+    value = {"groups": [{"key": "2025-11", "killed": {"low": 1, "best": None}, "when": date(2025, 11, 1)}]}
+    print_json(value)
+    assert capsys.readouterr().out == json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from json.encoder import encode_basestring
 from typing import Any, Final
 
@@ -21,19 +22,19 @@ __all__ = ["dumps_indented"]
 _CONSTANTS: Final[dict[Any, str]] = {None: "null", True: "true", False: "false"}
 
 
-def dumps_indented(value: Any, indent: int) -> str:
-    """``json.dumps(value, ensure_ascii=False, indent=indent)``, the same text.
+def dumps_indented(value: Any, indent: int, default: Callable[[Any], Any] | None = None) -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=indent, default=default)``, the same text.
 
     A value this does not write itself (NaN, an infinity, a key that is not a string, a type JSON has no form
-    for) it leaves to ``json.dumps``, which writes it or raises TypeError as it would have. ``value`` must hold
-    no circular reference (a parsed document never does).
+    for) it leaves to ``json.dumps``, which writes it (calling ``default`` for a type JSON has no form for) or
+    raises TypeError as it would have. ``value`` must hold no circular reference (a parsed document never does).
     """
     parts: list[str] = []
-    _encode(value, "\n", " " * indent, parts)
+    _encode(value, "\n", " " * indent, parts, default)
     return "".join(parts)
 
 
-def _encode(value: Any, newline: str, step: str, parts: list[str]) -> None:
+def _encode(value: Any, newline: str, step: str, parts: list[str], default: Callable[[Any], Any] | None) -> None:
     """Append ``value``'s text to ``parts``; ``newline`` is a line break and the indentation of its level."""
     kind = type(value)
     if kind is str:
@@ -48,10 +49,10 @@ def _encode(value: Any, newline: str, step: str, parts: list[str]) -> None:
         for key, item in value.items():
             if type(key) is not str:  # json's own rules for a number, true, false or null as a key
                 del parts[start:]
-                return _fallback(value, newline, step, parts)
+                return _fallback(value, newline, step, parts, default)
             parts.append(opening + encode_basestring(key) + ": ")
             opening = "," + inner
-            _encode(item, inner, step, parts)
+            _encode(item, inner, step, parts, default)
         parts.append(newline + "}")
     elif kind is list or kind is tuple:
         if not value:
@@ -62,7 +63,7 @@ def _encode(value: Any, newline: str, step: str, parts: list[str]) -> None:
         for item in value:
             parts.append(opening)
             opening = "," + inner
-            _encode(item, inner, step, parts)
+            _encode(item, inner, step, parts, default)
         parts.append(newline + "]")
     elif kind is int:
         parts.append(int.__repr__(value))
@@ -71,10 +72,10 @@ def _encode(value: Any, newline: str, step: str, parts: list[str]) -> None:
     elif value is None or kind is bool:
         parts.append(_CONSTANTS[value])
     else:  # NaN, an infinity, a subclass, a type JSON has none for: json.dumps says what it does
-        _fallback(value, newline, step, parts)
+        _fallback(value, newline, step, parts, default)
 
 
-def _fallback(value: Any, newline: str, step: str, parts: list[str]) -> None:
+def _fallback(value: Any, newline: str, step: str, parts: list[str], default: Callable[[Any], Any] | None) -> None:
     # a string's line breaks are escaped, so each "\n" of the text is one the indentation made
-    text = json.dumps(value, ensure_ascii=False, indent=len(step))
+    text = json.dumps(value, ensure_ascii=False, indent=len(step), default=default)
     parts.append(text.replace("\n", newline))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from dataclasses import dataclass, field
@@ -12,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+
+from sarhad._internal.indented import dumps_indented
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -133,8 +134,10 @@ _printed_json = [0]  # documents print_json printed in this process
 
 
 def print_json(value: Any) -> None:
-    """Print ``value`` as indented JSON on stdout (for scripts)."""
-    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n")
+    """Print ``value`` as indented JSON on stdout (for scripts): ``json.dumps(value, indent=2,
+    ensure_ascii=False, default=str)``'s text, written by :func:`dumps_indented`, about twice as fast (a long
+    list, e.g. ``clusters list --json``'s, spent seconds in ``json``'s pure-Python indenting encoder)."""
+    sys.stdout.write(dumps_indented(value, 2, default=str) + "\n")
     _printed_json[0] += 1
 
 
