@@ -69,6 +69,15 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    """``sarhad --version``: the version a bug report or an upgrade note names, then exit."""
+    if value:
+        from sarhad import __version__
+
+        typer.echo(f"sarhad {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _root(
     ctx: typer.Context,
@@ -80,6 +89,9 @@ def _root(
     ),
     db: str = typer.Option(None, "--db", help="Database URL overriding the home's setting (env SARHAD_DATABASE_URL)"),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what happens on stderr."),
+    version: bool = typer.Option(
+        False, "--version", is_eager=True, callback=_print_version, help="Print sarhad's version and exit."
+    ),
 ) -> None:
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"

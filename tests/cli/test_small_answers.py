@@ -83,3 +83,15 @@ def test_an_import_of_one_row_says_1_row(home_node: Node, tmp_path: Path, capsys
     code, out, err = _run(capsys, "--home", str(home_node.settings.home), "import", "acled", str(one))
     assert code == 0, err
     assert out.startswith(f"imported 1 acled row from {one}: 1 added")
+
+
+def test_version_prints_the_packages_version_without_a_node(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``sarhad --version`` names the version a bug report or an upgrade note needs, and touches no node home."""
+    from sarhad import __version__
+
+    monkeypatch.chdir(tmp_path)
+    code, out, err = _run(capsys, "--home", str(tmp_path / "nowhere"), "--version")
+    assert (code, out, err) == (0, f"sarhad {__version__}\n", "")
+    assert list(tmp_path.iterdir()) == []
