@@ -19,19 +19,11 @@ from sarhad.marking import mark_incident
 from sarhad.monitor.rules import Rule, add_rule
 from sarhad.node import Node
 from sarhad.web.auth import create_token
-from tests.integration.test_dashboard_browser import (
-    PLACES,
-    _incident,
-    _serve,
-    _sign_in,
-    browser_page,
-    expect,
-    pytestmark,
-)
+from tests.integration.conftest import BROWSER_MARKS, PLACES, expect, incident, serve, sign_in
 from tests.monitor.test_evaluate import make
 from tests.node_pair import peered, pk_and_ir
 
-__all__ = ["browser_page", "pytestmark"]  # the fixture and the markers, taken from the dashboard's browser tests
+pytestmark = BROWSER_MARKS
 
 TOLL = ("PK", "pk-toll", "2025-06-20", "Panjgur", "Balochistan", "Panjgur", 26.97, 64.09, 60.0, "BLA", 7)
 """An incident far from the border, so that only the toll rule alerts on it."""
@@ -40,7 +32,7 @@ TOLL = ("PK", "pk-toll", "2025-06-20", "Panjgur", "Balochistan", "Panjgur", 26.9
 def _publish(home: Path, killed: int) -> str:
     """Publish a version of TOLL with ``killed``; the version now current."""
     with Node.open(load_settings(home)) as node:
-        record = _incident(*TOLL[:-1], killed)
+        record = incident(*TOLL[:-1], killed)
         node.publish([record])
         row = node.db.fetchone("SELECT modified FROM incidents WHERE id = ?", (record.id,))
     assert row is not None
@@ -51,11 +43,11 @@ def test_a_new_version_updates_the_alerts_row_in_place_then_marks_it_no_longer_m
     tmp_path: Path, browser_page: tuple[Any, list[str]]
 ) -> None:
     page, _ = browser_page
-    with _serve(tmp_path / "pk", PLACES) as served:
+    with serve(tmp_path / "pk", PLACES) as served:
         with Node.open(load_settings(served["home"])) as node:
             add_rule(node.db, Rule(name="deadly", min_killed=5))
         _publish(served["home"], 7)
-        _sign_in(page, served["base"], served["analyst"])
+        sign_in(page, served["base"], served["analyst"])
         page.wait_for_selector("#live[data-state='on']")
         row = page.locator("#alert-list li", has_text="deadly")
         expect(row).to_have_count(1)
@@ -111,7 +103,7 @@ def test_an_alert_sent_again_when_its_incident_is_current_again_is_listed_once_w
     record = make("withheld-toll", killed=30)
     pk.publish([record])
     sync_peer(ir, get_peer(ir.db, "PK"))
-    _sign_in(page, ir_url, create_token(ir.db, "desk", "analyst", "IR"))
+    sign_in(page, ir_url, create_token(ir.db, "desk", "analyst", "IR"))
     page.wait_for_selector("#live[data-state='on']")
     row = page.locator("#alert-list li", has_text="deadly")
     expect(row).to_have_count(1)
@@ -150,13 +142,13 @@ def test_a_change_of_an_alert_past_the_50_shown_leaves_the_list_newest_first(
     """51 alerts, the page shows the newest 50; a later version of the oldest alert's incident updates that alert:
     it is older than every alert shown, so it stays unshown (the list stays newest first) and counted once."""
     page, _ = browser_page
-    with _serve(tmp_path / "pk", PLACES) as served:
+    with serve(tmp_path / "pk", PLACES) as served:
         with Node.open(load_settings(served["home"])) as node:
             add_rule(node.db, Rule(name="deadly", min_killed=5))
-            oldest = _incident("PK", "oldest-toll", *TOLL[2:-1], 7)
+            oldest = incident("PK", "oldest-toll", *TOLL[2:-1], 7)
             node.publish([oldest])  # raised first: the oldest alert
-            node.publish([_incident("PK", f"toll-{n}", *TOLL[2:-1], 7) for n in range(50)])
-        _sign_in(page, served["base"], served["analyst"])
+            node.publish([incident("PK", f"toll-{n}", *TOLL[2:-1], 7) for n in range(50)])
+        sign_in(page, served["base"], served["analyst"])
         page.wait_for_selector("#live[data-state='on']")
         items = page.locator("#alert-list li[data-id]")
         expect(items).to_have_count(50)
@@ -164,7 +156,7 @@ def test_a_change_of_an_alert_past_the_50_shown_leaves_the_list_newest_first(
         shown = items.evaluate_all("els => els.map(e => e.dataset.id)")
 
         with Node.open(load_settings(served["home"])) as node:
-            node.publish([_incident("PK", "oldest-toll", *TOLL[2:-1], 30)])
+            node.publish([incident("PK", "oldest-toll", *TOLL[2:-1], 30)])
         page.wait_for_function("() => window.sarhadEvents.some(e => e.kind === 'alert_update')")
         assert items.evaluate_all("els => els.map(e => e.dataset.id)") == shown
         expect(page.locator("#alert-count")).to_have_text("51")

@@ -9,135 +9,50 @@ here: these tests share the machine with the rest of the suite. Screenshots go t
 from __future__ import annotations
 
 import json
-import socket
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
 from sarhad.config import load_settings
-from sarhad.model.figures import Figure
-from sarhad.model.incident import Incident, Perpetrator, Place, incident_id
-from sarhad.monitor.rules import Rule, add_rule
 from sarhad.node import Node
 from sarhad.web.auth import create_token
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, UNUSED_TOKEN, browser_context
+from tests.conftest import CHROMIUM_ARGS, UNUSED_TOKEN
+from tests.integration.conftest import (
+    ARTIFACTS,
+    BROWSER_MARKS,
+    PLACES,
+    browser_page,
+    expect,
+    free_port,
+    incident,
+    serve,
+    shot,
+    sign_in,
+    sync_playwright,
+)
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+__all__ = ["ARTIFACTS", "PLACES", "browser_page", "expect", "sync_playwright"]  # still taken from here by others
+
 ARGS = CHROMIUM_ARGS
-
-try:
-    # ``expect`` and ``sync_playwright`` are re-exported: the other browser tests take them from here.
-    from playwright.sync_api import Browser, Page
-    from playwright.sync_api import expect as expect
-    from playwright.sync_api import sync_playwright as sync_playwright
-except ImportError:  # pragma: no cover - the dev extra installs it
-    sync_playwright = None  # type: ignore[assignment]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.integration,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is missing (run .ci/system-packages)"),
-    pytest.mark.skipif(sync_playwright is None, reason="playwright is not installed (pip install -e .[dev])"),
-]
-
-PLACES = [
-    # (party, source, date, place, admin1, admin2, lat, lon, border_km, perpetrator, killed)
-    ("PK", "pk-1", "2025-03-02", "Turbat", "Balochistan", "Kech", 26.00, 63.05, 40.0, "BLA", 4),
-    ("PK", "pk-2", "2025-04-11", "Taftan", "Balochistan", "Chagai", 28.96, 61.59, 2.5, "Jaish al-Adl", 2),
-    ("PK", "pk-3", "2025-05-20", "Quetta", "Balochistan", "Quetta", 30.18, 66.97, 420.0, "TTP", 9),
-    ("IR", "ir-1", "2025-04-12", "Mirjaveh", "Sistan and Baluchestan", "Mirjaveh", 29.02, 61.45, 9, "Jaish al-Adl", 6),
-    ("IR", "ir-2", "2025-06-01", "Saravan", "Sistan and Baluchestan", "Saravan", 27.37, 62.33, 12.0, None, 1),
-    ("IR", "ir-3", "2025-03-02", "Rask", "Sistan and Baluchestan", "Rask", 26.24, 61.40, 35.0, "Jaish al-Adl", 3),
-]  # fmt: skip
-
-
-def _incident(party: str, source: str, day: str, place: str, admin1: str, admin2: str, lat: float, lon: float,
-              border_km: float, perpetrator: str | None, killed: int) -> Incident:  # fmt: skip
-    country = "PK" if party == "PK" else "IR"
-    return Incident(
-        id=incident_id("party", party, source), reported_by=party, dataset="party", source_id=source,
-        date_start=day, date_end=day,
-        place=Place(country=country, admin1=admin1, admin2=admin2, name=place, lat=lat, lon=lon, precision="near",
-                    border_km=border_km),
-        perpetrators=(Perpetrator(perpetrator, "claimed"),) if perpetrator else (),
-        figures=(Figure("killed", "total", killed, killed, killed, "party_official", party),),
-        title=f"Attack near {place}",
-    )  # fmt: skip
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+# The names the other browser tests (here and in tests/web) took from this module before the shared part moved to
+# tests/integration/conftest.py; they still may.
+_incident, _free_port, _serve, _sign_in, _shot = incident, free_port, serve, sign_in, shot
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[dict[str, Any]]:
+def server(dashboard_server: dict[str, Any]) -> dict[str, Any]:
     """A node with a few incidents and a rule, served by uvicorn on a free loopback port."""
-    with _serve(tmp_path / "pk", PLACES) as served:
-        yield served
-
-
-@contextmanager
-def _serve(home: Path, places: list[tuple[Any, ...]]) -> Iterator[dict[str, Any]]:
-    """A PK node at ``home`` holding ``places`` (the IR ones stand for a synced peer's records), with an
-    analyst, a viewer and a rule, served by uvicorn on a free loopback port."""
-    import uvicorn
-
-    from sarhad.web.app import create_app
-    from sarhad.web.dashboard import compose
-
-    with Node.init(home, "PK") as node:
-        node.publish(_incident(*p) for p in places)
-        analyst = create_token(node.db, "desk", "analyst", "PK")
-        viewer = create_token(node.db, "watch", "viewer", "PK")
-        add_rule(node.db, Rule(name="border-25km", near_border_km=25))
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(compose(create_app(load_settings(home))), host="127.0.0.1", port=port, log_level="warning",
-                       lifespan="on", timeout_graceful_shutdown=2)
-    )  # fmt: skip
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60  # a liveness bound: it starts in well under a second on a quiet machine
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start within 60 s"
-        time.sleep(0.05)
-    try:
-        yield {"base": f"http://127.0.0.1:{port}", "analyst": analyst, "viewer": viewer, "home": home}
-    finally:
-        server.should_exit = True
-        thread.join(10)
-
-
-@pytest.fixture
-def browser_page(browser: Browser) -> tuple[Page, list[str]]:
-    """A page in a fresh context of the shared Chromium that records the URL of every request it makes."""
-    page = browser_context(browser, viewport={"width": 1440, "height": 900}).new_page()
-    requests: list[str] = []
-    page.on("request", lambda req: requests.append(req.url))
-    return page, requests
-
-
-def _sign_in(page: Page, base: str, token: str) -> None:
-    page.goto(base + "/")
-    page.fill("#token", token)
-    page.press("#token", "Enter")
-    page.wait_for_selector("html[data-ready='true']")
-
-
-def _shot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+    return dashboard_server
 
 
 def test_dashboard_loads_with_no_outside_request_and_draws_the_map(

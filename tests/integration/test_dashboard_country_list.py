@@ -10,18 +10,18 @@ from typing import Any
 from sarhad.config import load_settings
 from sarhad.model.incident import Place
 from sarhad.node import Node
-from tests.integration.test_dashboard_browser import PLACES, _incident, _serve, browser_page, expect, pytestmark
+from tests.integration.conftest import BROWSER_MARKS, PLACES, expect, incident, serve
 
-__all__ = ["browser_page", "pytestmark"]  # the fixture and the markers, taken from the dashboard's browser tests
+pytestmark = BROWSER_MARKS
 
 
 def test_a_link_to_a_country_whose_incidents_give_no_province_is_applied(
     tmp_path: Path, browser_page: tuple[Any, list[str]]
 ) -> None:
     page, _ = browser_page
-    with _serve(tmp_path / "pk", PLACES) as served:
+    with serve(tmp_path / "pk", PLACES) as served:
         with Node.open(load_settings(served["home"])) as node:
-            afghan = _incident("PK", "pk-af", "2025-06-05", "Zaranj", "Nimruz", "Zaranj", 31.0, 61.9, 5.0, "TTP", 3)
+            afghan = incident("PK", "pk-af", "2025-06-05", "Zaranj", "Nimruz", "Zaranj", 31.0, 61.9, 5.0, "TTP", 3)
             node.publish([replace(afghan, place=Place(country="AF", lat=31.0, lon=61.9, precision="near"))])
         page.goto(served["base"] + "/#country=AF")
         page.fill("#token", served["analyst"])

@@ -18,32 +18,24 @@ import pytest
 from sarhad._internal.dates import shown_date
 from sarhad.config import load_settings
 from sarhad.node import Node
-from tests.integration.test_dashboard_browser import (
-    PLACES,
-    _incident,
-    _serve,
-    _sign_in,
-    browser_page,
-    expect,
-    pytestmark,
-)
+from tests.integration.conftest import BROWSER_MARKS, PLACES, expect, incident, serve, sign_in
 from tests.reconcile.helpers import report
 
-__all__ = ["browser_page", "pytestmark"]  # the fixture and the markers, taken from the dashboard's browser tests
+pytestmark = BROWSER_MARKS
 
 # Near the border (the served node's rule border-25km raises an alert on each): 2019 only, March 2019, a span of days
 YEAR = replace(
-    _incident("PK", "pk-y", "2019-01-01", "Taftan", "Balochistan", "Chagai", 28.96, 61.59, 2.5, None, 3),
+    incident("PK", "pk-y", "2019-01-01", "Taftan", "Balochistan", "Chagai", 28.96, 61.59, 2.5, None, 3),
     date_end="2019-12-31",
     date_precision="year",
 )
 MONTH = replace(
-    _incident("IR", "ir-m", "2019-03-01", "Mirjaveh", "Sistan and Baluchestan", "Mirjaveh", 29.02, 61.45, 9, None, 1),
+    incident("IR", "ir-m", "2019-03-01", "Mirjaveh", "Sistan and Baluchestan", "Mirjaveh", 29.02, 61.45, 9, None, 1),
     date_end="2019-03-31",
     date_precision="month",
 )
 DAYS = replace(
-    _incident("PK", "pk-d", "2019-03-30", "Mashkel", "Balochistan", "Washuk", 27.9, 63.2, 8.0, None, 2),
+    incident("PK", "pk-d", "2019-03-30", "Mashkel", "Balochistan", "Washuk", 27.9, 63.2, 8.0, None, 2),
     date_end="2019-04-05",
     date_precision="days",
 )
@@ -61,8 +53,8 @@ CASES = [
 
 def test_the_pages_date_rule_is_the_clis(tmp_path: Path, browser_page: tuple[Any, list[str]]) -> None:
     page, _ = browser_page
-    with _serve(tmp_path / "pk", PLACES) as served:
-        _sign_in(page, served["base"], served["analyst"])
+    with serve(tmp_path / "pk", PLACES) as served:
+        sign_in(page, served["base"], served["analyst"])
         shown = page.evaluate("(cases) => cases.map(([s, e, p]) => window.sarhad.shownDate(s, e, p))", CASES)
     assert shown == [shown_date(*case) for case in CASES]
 
@@ -71,10 +63,10 @@ def test_the_table_alerts_and_detail_show_a_date_no_more_exactly_than_it_is_know
     tmp_path: Path, browser_page: tuple[Any, list[str]]
 ) -> None:
     page, _ = browser_page
-    with _serve(tmp_path / "pk", PLACES) as served:
+    with serve(tmp_path / "pk", PLACES) as served:
         with Node.open(load_settings(served["home"])) as node:
             node.publish([YEAR, MONTH, DAYS])
-        _sign_in(page, served["base"], served["analyst"])
+        sign_in(page, served["base"], served["analyst"])
         for incident_id, text in SHOWN.items():
             row = page.locator(f"#incidents tbody tr[data-id='{incident_id}'] td").first
             expect(row).to_have_text(text)
@@ -90,8 +82,8 @@ def test_a_live_record_known_only_to_the_year_shows_the_year(
     tmp_path: Path, browser_page: tuple[Any, list[str]]
 ) -> None:
     page, _ = browser_page
-    with _serve(tmp_path / "pk", PLACES) as served:
-        _sign_in(page, served["base"], served["analyst"])
+    with serve(tmp_path / "pk", PLACES) as served:
+        sign_in(page, served["base"], served["analyst"])
         page.wait_for_selector("#live[data-state='on']")
         body = {
             "source_id": "pk-live-year", "date_start": "2018-01-01", "date_end": "2018-12-31",
@@ -126,11 +118,11 @@ def test_the_joint_picture_shows_a_span_where_the_reports_dates_disagree(
         report("GTD", "g-2024", "2024-01-01", end="2024-12-31", precision="year", **_GWADAR),  # type: ignore[arg-type]
     ]
     page, _ = browser_page
-    with _serve(tmp_path / "pk", []) as served:
+    with serve(tmp_path / "pk", []) as served:
         with Node.open(load_settings(served["home"])) as node:
             node.publish([*late, *agree, YEAR])
             reconcile(node.db, "PK")
-        _sign_in(page, served["base"], served["analyst"])
+        sign_in(page, served["base"], served["analyst"])
         page.click("#joint-toggle")
         rows = page.locator("#clusters tbody tr")
         expect(rows).to_have_count(3)
@@ -152,7 +144,7 @@ def test_a_link_whose_from_is_after_its_to_says_so_and_asks_nothing_that_must_fa
     page, requests = browser_page
     refused: list[str] = []
     page.on("response", lambda r: refused.append(r.url) if r.status >= 400 else None)
-    with _serve(tmp_path / "pk", PLACES) as served:
+    with serve(tmp_path / "pk", PLACES) as served:
         page.goto(served["base"] + "/" + fragment)
         page.fill("#token", served["analyst"])
         page.press("#token", "Enter")

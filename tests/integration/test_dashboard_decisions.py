@@ -13,9 +13,9 @@ from sarhad.config import load_settings
 from sarhad.model.incident import incident_id
 from sarhad.node import Node
 from tests.conftest import run_cli
-from tests.integration.test_dashboard_browser import PLACES, _serve, _sign_in, browser_page, expect, pytestmark
+from tests.integration.conftest import BROWSER_MARKS, PLACES, expect, serve, sign_in
 
-__all__ = ["browser_page", "pytestmark"]  # the fixture and the markers, taken from the dashboard's browser tests
+pytestmark = BROWSER_MARKS
 
 
 def test_a_split_names_the_record_it_moved_out_by_its_source(
@@ -25,7 +25,7 @@ def test_a_split_names_the_record_it_moved_out_by_its_source(
 
     page, _ = browser_page
     taftan, mirjaveh = incident_id("party", "PK", "pk-2"), incident_id("party", "IR", "ir-1")
-    with _serve(tmp_path / "pk", PLACES) as served:
+    with serve(tmp_path / "pk", PLACES) as served:
         home = str(served["home"])
         with Node.open(load_settings(served["home"])) as node:
             reconcile(node.db, "PK")
@@ -37,7 +37,7 @@ def test_a_split_names_the_record_it_moved_out_by_its_source(
         assert code == 0, err
         with Node.open(load_settings(served["home"])) as node:
             cluster = cluster_of(node.db, taftan)
-        _sign_in(page, served["base"], served["analyst"])
+        sign_in(page, served["base"], served["analyst"])
         page.click("#joint-toggle")
         page.click(f"tr[data-id='{cluster}']")
         expect(page.locator("#detail")).to_contain_text('PK split IR ir-1 from PK pk-2 "two raids"')

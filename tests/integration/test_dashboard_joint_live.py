@@ -8,17 +8,9 @@ from typing import Any
 
 from sarhad.config import load_settings
 from sarhad.node import Node
-from tests.integration.test_dashboard_browser import (
-    PLACES,
-    _incident,
-    _serve,
-    _sign_in,
-    browser_page,
-    expect,
-    pytestmark,
-)
+from tests.integration.conftest import BROWSER_MARKS, PLACES, expect, incident, serve, sign_in
 
-__all__ = ["browser_page", "pytestmark"]  # the fixture and the markers, taken from the dashboard's browser tests
+pytestmark = BROWSER_MARKS
 
 
 def test_a_live_record_leaves_the_joint_pictures_cluster_count_in_the_header(
@@ -27,16 +19,16 @@ def test_a_live_record_leaves_the_joint_pictures_cluster_count_in_the_header(
     from sarhad.reconcile.store import reconcile
 
     page, _ = browser_page
-    with _serve(tmp_path / "pk", PLACES) as served:
+    with serve(tmp_path / "pk", PLACES) as served:
         with Node.open(load_settings(served["home"])) as node:
             reconcile(node.db, "PK")
-        _sign_in(page, served["base"], served["analyst"])
+        sign_in(page, served["base"], served["analyst"])
         page.wait_for_selector("#live[data-state='on']")
         page.click("#joint-toggle")
         expect(page.locator("#table-total")).to_contain_text("clusters")
         header = page.inner_text("#table-total")
         with Node.open(load_settings(served["home"])) as node:
-            node.publish([_incident("IR", "ir-live", "2025-06-03", "Pishin", "Sistan and Baluchestan", "Sarbaz", 26.4,
+            node.publish([incident("IR", "ir-live", "2025-06-03", "Pishin", "Sistan and Baluchestan", "Sarbaz", 26.4,
                                     61.75, 5.0, None, 7)])  # fmt: skip
         # The totals follow the record (the page read the table's answer again) ...
         expect(page.locator("[data-testid=kpi-incidents]")).to_have_text(str(len(PLACES) + 1))
@@ -54,10 +46,10 @@ def test_a_filter_changed_while_the_joint_picture_is_on_updates_the_totals(
     from sarhad.reconcile.store import reconcile
 
     page, _ = browser_page
-    with _serve(tmp_path / "pk", PLACES) as served:
+    with serve(tmp_path / "pk", PLACES) as served:
         with Node.open(load_settings(served["home"])) as node:
             reconcile(node.db, "PK")
-        _sign_in(page, served["base"], served["analyst"])
+        sign_in(page, served["base"], served["analyst"])
         page.click("#joint-toggle")
         expect(page.locator("#table-total")).to_contain_text("clusters")
         page.select_option("#f-party", "IR")

@@ -11,27 +11,19 @@ from typing import Any
 
 from sarhad.config import load_settings
 from sarhad.node import Node
-from tests.integration.test_dashboard_browser import (
-    PLACES,
-    _incident,
-    _serve,
-    _sign_in,
-    browser_page,
-    expect,
-    pytestmark,
-)
+from tests.integration.conftest import BROWSER_MARKS, PLACES, expect, incident, serve, sign_in
 
-__all__ = ["browser_page", "pytestmark"]  # the fixture and the markers, taken from the dashboard's browser tests
+pytestmark = BROWSER_MARKS
 
 # July 2025: IR reports two incidents near Dalbandin (apart from the other places), neither gives a killed
 # figure; PK reports one near Quetta that gives 4.
 _JULY = [
     *(
-        replace(_incident("IR", f"ir-u{i}", f"2025-07-0{i + 1}", "Dalbandin", "Balochistan", "Chagai", 28.89, 64.41,
+        replace(incident("IR", f"ir-u{i}", f"2025-07-0{i + 1}", "Dalbandin", "Balochistan", "Chagai", 28.89, 64.41,
                           60.0, None, 1), figures=())
         for i in range(2)
     ),
-    _incident("PK", "pk-k", "2025-07-09", "Quetta", "Balochistan", "Quetta", 30.18, 66.97, 420.0, "TTP", 4),
+    incident("PK", "pk-k", "2025-07-09", "Quetta", "Balochistan", "Quetta", 30.18, 66.97, 420.0, "TTP", 4),
 ]  # fmt: skip
 
 
@@ -46,9 +38,9 @@ def test_a_map_cluster_whose_killed_figure_is_unknown_says_so(
     page, _ = browser_page
     # Clusters rather than points: the page asks the real server for them with a limit of one point.
     page.route("**/api/dashboard/markers?*", lambda route: route.continue_(url=route.request.url + "&limit=1"))
-    with _serve(tmp_path / "pk", PLACES) as served:
+    with serve(tmp_path / "pk", PLACES) as served:
         _publish_july(served["home"])
-        _sign_in(page, served["base"], served["analyst"])
+        sign_in(page, served["base"], served["analyst"])
         expect(page.locator("#map")).to_have_attribute("data-mode", "clusters")
         drawn = page.evaluate("window.sarhad.markers()")
         assert drawn and all(m["cluster"] for m in drawn)
@@ -65,9 +57,9 @@ def test_the_timeline_marks_a_party_whose_killed_figure_is_unknown_in_a_month_ot
     tmp_path: Path, browser_page: tuple[Any, list[str]]
 ) -> None:
     page, _ = browser_page
-    with _serve(tmp_path / "pk", PLACES) as served:
+    with serve(tmp_path / "pk", PLACES) as served:
         _publish_july(served["home"])
-        _sign_in(page, served["base"], served["analyst"])
+        sign_in(page, served["base"], served["analyst"])
         # Incidents per month: IR has its bar of 2 in July, nothing is unknown.
         expect(page.locator("#timeline rect[data-party=IR] title", has_text="2025-07")).to_have_text(
             "2025-07 · IR: 2 incidents"

@@ -8,16 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.integration.test_dashboard_browser import (
-    _serve,
-    _shot,
-    _sign_in,
-    browser_page,
-    expect,
-    pytestmark,
-)
+from tests.integration.conftest import BROWSER_MARKS, expect, serve, shot, sign_in
 
-__all__ = ["browser_page", "pytestmark"]  # the fixture and the markers, taken from the dashboard's browser tests
+pytestmark = BROWSER_MARKS
 
 QUETTA = (30.18, 66.97)  # the district's seat: where "near" and "admin2" geocoding puts all three
 # (party, source, date, place, admin1, admin2, lat, lon, border_km, perpetrator, killed)
@@ -41,8 +34,8 @@ def test_a_click_where_incidents_share_a_point_lists_them_and_each_opens_its_inc
     tmp_path: Path, browser_page: tuple[Any, list[str]]
 ) -> None:
     page, _ = browser_page
-    with _serve(tmp_path / "pk", SAME_SPOT) as served:
-        _sign_in(page, served["base"], served["analyst"])
+    with serve(tmp_path / "pk", SAME_SPOT) as served:
+        sign_in(page, served["base"], served["analyst"])
         expect(page.locator("#map")).to_have_attribute("data-mode", "points")
         expect(page.locator("#map")).to_have_attribute("data-markers", "4")
         page.mouse.click(*_screen(page, *QUETTA))
@@ -57,7 +50,7 @@ def test_a_click_where_incidents_share_a_point_lists_them_and_each_opens_its_inc
             "2025-03-02 · Kuchlak · PK · TTP · killed 9",
         ]
         expect(page.locator("#detail h3")).to_have_count(0)
-        _shot(page, "dashboard-same-spot.png")
+        shot(page, "dashboard-same-spot.png")
 
         # Each entry opens its incident, and the list stays open for the next one.
         listed.nth(1).click()
@@ -81,8 +74,8 @@ def test_a_click_on_a_shared_point_while_picking_a_report_point_gives_the_spot_a
     tmp_path: Path, browser_page: tuple[Any, list[str]]
 ) -> None:
     page, _ = browser_page
-    with _serve(tmp_path / "pk", SAME_SPOT) as served:
-        _sign_in(page, served["base"], served["analyst"])
+    with serve(tmp_path / "pk", SAME_SPOT) as served:
+        sign_in(page, served["base"], served["analyst"])
         expect(page.locator("#map")).to_have_attribute("data-markers", "4")
         page.click("#report-open")
         page.click("#r-pick")

@@ -7,17 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.integration.test_dashboard_browser import (
-    PLACES,
-    _serve,
-    _shot,
-    _sign_in,
-    browser_page,
-    expect,
-    pytestmark,
-)
+from tests.integration.conftest import BROWSER_MARKS, PLACES, expect, serve, shot, sign_in
 
-__all__ = ["browser_page", "pytestmark"]  # the fixture and the markers, taken from the dashboard's browser tests
+pytestmark = BROWSER_MARKS
 
 PHONE = {"width": 390, "height": 844}
 
@@ -30,9 +22,9 @@ def test_in_a_phones_window_the_top_bar_fits_and_its_buttons_answer_a_click_wher
     its text spilled out of the bar over the filters."""
     page, _ = browser_page
     page.set_viewport_size(PHONE)
-    with _serve(tmp_path / "pk", PLACES) as served:
-        _sign_in(page, served["base"], served["analyst"])
-        _shot(page, "dashboard-phone.png")
+    with serve(tmp_path / "pk", PLACES) as served:
+        sign_in(page, served["base"], served["analyst"])
+        shot(page, "dashboard-phone.png")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], f"the page is {width} px wide in a {PHONE['width']} px window"
         bar = page.locator(".topbar").bounding_box()
@@ -64,8 +56,8 @@ def test_in_a_phones_window_a_reports_point_is_picked_on_the_map_the_form_covere
     view; the point taken, the form is back as it was, with the point in its fields."""
     page, _ = browser_page
     page.set_viewport_size(PHONE)
-    with _serve(tmp_path / "pk", PLACES) as served:
-        _sign_in(page, served["base"], served["analyst"])
+    with serve(tmp_path / "pk", PLACES) as served:
+        sign_in(page, served["base"], served["analyst"])
         page.click("#report-open")
         page.fill("#r-title", "Levies post attacked")
         page.click("#r-pick")
@@ -82,7 +74,7 @@ def test_in_a_phones_window_a_reports_point_is_picked_on_the_map_the_form_covere
         expect(page.locator("#report")).to_be_visible()
         assert page.input_value("#r-lat") != "" and page.input_value("#r-lon") != ""
         assert page.input_value("#r-title") == "Levies post attacked"
-        _shot(page, "dashboard-phone-picked.png")
+        shot(page, "dashboard-phone-picked.png")
 
 
 def test_in_a_phones_window_a_tapped_row_brings_its_detail_into_view(
@@ -95,8 +87,8 @@ def test_in_a_phones_window_a_tapped_row_brings_its_detail_into_view(
     # a full page of rows (25), Quetta's at its top: a table taller than the window
     earlier = [("PK", f"pk-old-{n}", f"2024-{n % 12 + 1:02d}-10", "Turbat", "Balochistan", "Kech", 26.0, 63.05, 40.0,
                 "BLA", 1) for n in range(20)]  # fmt: skip
-    with _serve(tmp_path / "pk", PLACES + earlier) as served:
-        _sign_in(page, served["base"], served["analyst"])
+    with serve(tmp_path / "pk", PLACES + earlier) as served:
+        sign_in(page, served["base"], served["analyst"])
         row = page.locator("#incidents tbody tr", has_text="Quetta")
         row.evaluate("el => el.scrollIntoView({ block: 'end' })")  # scrolled down until the row shows, at the foot
         box = row.bounding_box()
@@ -109,4 +101,4 @@ def test_in_a_phones_window_a_tapped_row_brings_its_detail_into_view(
         assert 0 <= heading["y"] and heading["y"] + heading["height"] <= PHONE["height"], (
             f"the detail is off the screen after a tap on its row: {heading}"
         )
-        _shot(page, "dashboard-phone-detail.png")
+        shot(page, "dashboard-phone-detail.png")

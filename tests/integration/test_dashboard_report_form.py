@@ -13,18 +13,9 @@ import httpx
 from sarhad.config import load_settings
 from sarhad.model.incident import incident_id
 from sarhad.node import Node
-from tests.integration.test_dashboard_browser import (
-    PLACES,
-    _incident,
-    _serve,
-    _shot,
-    _sign_in,
-    browser_page,
-    expect,
-    pytestmark,
-)
+from tests.integration.conftest import BROWSER_MARKS, PLACES, expect, incident, serve, shot, sign_in
 
-__all__ = ["browser_page", "pytestmark"]  # the fixture and the markers, taken from the dashboard's browser tests
+pytestmark = BROWSER_MARKS
 
 EXTENSION = "extension-definition--3a8e6f0e-2b1c-5d7a-9e4f-5a7268616401"
 
@@ -40,9 +31,9 @@ def test_an_analyst_reports_an_incident_fixes_a_refused_field_and_corrects_it(
     tmp_path: Path, browser_page: tuple[Any, list[str]]
 ) -> None:
     page, _ = browser_page
-    with _serve(tmp_path / "pk", PLACES) as served:
+    with serve(tmp_path / "pk", PLACES) as served:
         base, token = served["base"], served["analyst"]
-        _sign_in(page, base, token)
+        sign_in(page, base, token)
         page.click("#report-open")
         expect(page.locator("#report")).to_be_visible()
         expect(page.locator("#r-source")).to_be_focused()  # the form opens on its first field
@@ -87,7 +78,7 @@ def test_an_analyst_reports_an_incident_fixes_a_refused_field_and_corrects_it(
         assert page.input_value("#r-source") == "pk-desk-41"
         assert page.get_by_label("killed total best").input_value() == "4"
         assert page.input_value("#r-admin2") == "Kech"
-        _shot(page, "dashboard-report-refused.png")
+        shot(page, "dashboard-report-refused.png")
 
         page.fill("#r-to", "2025-03-07")
         page.click("#r-submit")
@@ -132,7 +123,7 @@ def test_an_analyst_reports_an_incident_fixes_a_refused_field_and_corrects_it(
         figures = {(f["measure"], f["category"]): (f["low"], f["best"], f["high"]) for f in corrected["figures"]}
         assert figures == {("killed", "total"): (3, 5, 6), ("killed", "security_forces"): (None, 2, None)}
         assert corrected["place"]["lat"] == stored["place"]["lat"]
-        _shot(page, "dashboard-report-corrected.png")
+        shot(page, "dashboard-report-corrected.png")
 
         # A peer's record is not corrected here.
         page.click("#report-close")
@@ -143,8 +134,8 @@ def test_an_analyst_reports_an_incident_fixes_a_refused_field_and_corrects_it(
 
 def test_a_viewer_has_no_report_form(tmp_path: Path, browser_page: tuple[Any, list[str]]) -> None:
     page, _ = browser_page
-    with _serve(tmp_path / "pk", PLACES) as served:
-        _sign_in(page, served["base"], served["viewer"])
+    with serve(tmp_path / "pk", PLACES) as served:
+        sign_in(page, served["base"], served["viewer"])
         expect(page.locator("#report-open")).to_be_hidden()
         expect(page.locator("#report")).to_be_hidden()
         page.click(f"#incidents tbody tr[data-id='{incident_id('party', 'PK', 'pk-1')}']")  # the party's own record
@@ -156,8 +147,8 @@ def test_a_refused_figure_is_marked_in_the_row_the_server_names(
     tmp_path: Path, browser_page: tuple[Any, list[str]]
 ) -> None:
     page, _ = browser_page
-    with _serve(tmp_path / "pk", PLACES) as served:
-        _sign_in(page, served["base"], served["analyst"])
+    with serve(tmp_path / "pk", PLACES) as served:
+        sign_in(page, served["base"], served["analyst"])
         page.click("#report-open")
         page.fill("#r-source", "pk-desk-42")
         page.fill("#r-day", "2025-06-02")
@@ -190,8 +181,8 @@ def test_a_marker_opens_its_incident_and_while_picking_a_point_gives_its_spot(
     Otherwise a click on a marker opens its popup and detail (the crossings' layer, drawn on a canvas of its own
     above the incidents', took every click, so no marker could be opened)."""
     page, _ = browser_page
-    with _serve(tmp_path / "pk", PLACES) as served:
-        _sign_in(page, served["base"], served["analyst"])
+    with serve(tmp_path / "pk", PLACES) as served:
+        sign_in(page, served["base"], served["analyst"])
         expect(page.locator("#map")).to_have_attribute("data-mode", "points")
         expect(page.locator("#map")).to_have_attribute("data-layers", re.compile("crossings"))
         detail_before = page.inner_text("#detail")
@@ -223,13 +214,13 @@ def test_an_alert_pop_up_leaves_the_open_report_forms_buttons_and_message_clear(
     its message: an alert arriving while an analyst reports (their own report raises one) hid "Reported: …" and took
     the next click meant for Submit. With the form open they stand clear of it."""
     page, _ = browser_page
-    with _serve(tmp_path / "pk", PLACES) as served:
-        _sign_in(page, served["base"], served["analyst"])
+    with serve(tmp_path / "pk", PLACES) as served:
+        sign_in(page, served["base"], served["analyst"])
         page.wait_for_selector("#live[data-state='on']")
         page.click("#report-open")
         page.locator("#r-submit").scroll_into_view_if_needed()  # the form's foot, as before a click on Submit
         with Node.open(load_settings(served["home"])) as node:  # 6 km from the border: the rule border-25km alerts
-            node.publish([_incident("PK", "pk-toast", "2025-07-02", "Mand", "Balochistan", "Kech", 26.1, 62.0, 6.0,
+            node.publish([incident("PK", "pk-toast", "2025-07-02", "Mand", "Balochistan", "Kech", 26.1, 62.0, 6.0,
                                     None, 1)])  # fmt: skip
         # The boxes are read in the same moment the pop-up is found, before it could go by itself.
         covered = page.wait_for_function(
@@ -247,7 +238,7 @@ def test_an_alert_pop_up_leaves_the_open_report_forms_buttons_and_message_clear(
             }""",
         ).json_value()
         assert covered == [], f"the alert pop-up covers {covered} of the open report form"
-        _shot(page, "dashboard-report-form-alert-pop-up.png")
+        shot(page, "dashboard-report-form-alert-pop-up.png")
         box = page.locator("#r-submit").bounding_box()
         assert box is not None
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # the form answers: nothing filled

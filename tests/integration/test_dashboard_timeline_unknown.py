@@ -9,21 +9,13 @@ from typing import Any
 
 from sarhad.config import load_settings
 from sarhad.node import Node
-from tests.integration.test_dashboard_browser import (
-    PLACES,
-    _incident,
-    _serve,
-    _sign_in,
-    browser_page,
-    expect,
-    pytestmark,
-)
+from tests.integration.conftest import BROWSER_MARKS, PLACES, expect, incident, serve, sign_in
 
-__all__ = ["browser_page", "pytestmark"]  # the fixture and the markers, taken from the dashboard's browser tests
+pytestmark = BROWSER_MARKS
 
 # July 2025: two incidents, neither gives a killed figure (the other months' incidents all give one).
 _NO_FIGURE = [
-    replace(_incident("PK", f"pk-u{i}", f"2025-07-0{i + 1}", "Taftan", "Balochistan", "Chagai", 28.96, 61.59, 2.5,
+    replace(incident("PK", f"pk-u{i}", f"2025-07-0{i + 1}", "Taftan", "Balochistan", "Chagai", 28.96, 61.59, 2.5,
                       None, 1), figures=())
     for i in range(2)
 ]  # fmt: skip
@@ -33,10 +25,10 @@ def test_the_timeline_marks_a_month_whose_killed_figure_is_unknown(
     tmp_path: Path, browser_page: tuple[Any, list[str]]
 ) -> None:
     page, _ = browser_page
-    with _serve(tmp_path / "pk", PLACES) as served:
+    with serve(tmp_path / "pk", PLACES) as served:
         with Node.open(load_settings(served["home"])) as node:
             node.publish(_NO_FIGURE)
-        _sign_in(page, served["base"], served["analyst"])
+        sign_in(page, served["base"], served["analyst"])
         # Incidents per month: July has its bar of 2, nothing is unknown.
         assert page.locator("#timeline rect.unknown").count() == 0
         page.click(".seg button[data-measure=killed]")
@@ -51,7 +43,7 @@ def test_the_timeline_marks_a_month_whose_killed_figure_is_unknown(
         assert page.locator("#timeline rect[data-party] title", has_text="2025-07").count() == 0
         # A record of July that gives a figure: the month is known (the page reads the timeline again).
         with Node.open(load_settings(served["home"])) as node:
-            node.publish([_incident("PK", "pk-k", "2025-07-09", "Taftan", "Balochistan", "Chagai", 28.96, 61.59, 2.5,
+            node.publish([incident("PK", "pk-k", "2025-07-09", "Taftan", "Balochistan", "Chagai", 28.96, 61.59, 2.5,
                                     None, 4)])  # fmt: skip
         expect(page.locator("#timeline rect.unknown")).to_have_count(0)
         expect(page.locator("#timeline rect[data-party=PK] title", has_text="2025-07")).to_have_text(

@@ -10,20 +10,13 @@ from typing import Any
 
 from sarhad.config import load_settings
 from sarhad.node import Node
-from tests.integration.test_dashboard_browser import (
-    PLACES,
-    _incident,
-    _serve,
-    _sign_in,
-    browser_page,
-    pytestmark,
-)
+from tests.integration.conftest import BROWSER_MARKS, PLACES, incident, serve, sign_in
 
-__all__ = ["browser_page", "pytestmark"]  # the fixture and the markers, taken from the dashboard's browser tests
+pytestmark = BROWSER_MARKS
 
 # 2025, month unknown: its range is the whole year, starting on 1 January (the other incidents start in March).
 _YEAR_ONLY = replace(
-    _incident("PK", "pk-y", "2025-01-01", "Taftan", "Balochistan", "Chagai", 28.96, 61.59, 2.5, None, 3),
+    incident("PK", "pk-y", "2025-01-01", "Taftan", "Balochistan", "Chagai", 28.96, 61.59, 2.5, None, 3),
     date_end="2025-12-31",
     date_precision="year",
 )
@@ -35,10 +28,10 @@ def test_the_timeline_counts_a_date_known_only_to_the_year_in_a_note_not_in_janu
     from playwright.sync_api import expect  # present wherever browser_page is
 
     page, _ = browser_page
-    with _serve(tmp_path / "pk", PLACES) as served:
+    with serve(tmp_path / "pk", PLACES) as served:
         with Node.open(load_settings(served["home"])) as node:
             node.publish([_YEAR_ONLY])
-        _sign_in(page, served["base"], served["analyst"])
+        sign_in(page, served["base"], served["analyst"])
         note = page.locator("#timeline-years")
         expect(note).to_have_text("Dates known only to the year, in no month above: 2025: 1 incident, 3 killed.")
         # The axis starts at the first month an incident is dated to: January has no bar.
