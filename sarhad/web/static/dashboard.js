@@ -7,8 +7,15 @@
   // parties and the datasets sarhad imports have fixed colours; any other code gets a hue computed from it.
   const PARTY_COLOURS = { PK: "#5fd39a", IR: "#5aa9e6", ACLED: "#e5a54b", UCDP: "#c792ea", GTD: "#f2d17b" };
   const PERP_COLOURS = ["#ff7a6b", "#e5a54b", "#c792ea", "#5aa9e6", "#5fd39a", "#f2d17b", "#7fd1d8", "#ff9ecf", "#b8c4d0"];
+  // Coloured by perpetrator, a marker's shape is a second channel: nine colours times four shapes tell 36 groups
+  // apart. The filter list's first 36 groups keep their colour and shape in every view; a group further down takes
+  // a pair no other group of the view has, and past 36 groups in one view the rest are "other groups" (the legend
+  // says how many). No two groups drawn at once share a colour and a shape.
+  const SHAPES = ["circle", "square", "triangle", "diamond"];
+  const NO_GROUP = { colour: "#8a97a5", shape: "circle" };
+  const OTHER_GROUPS = { colour: "#8a97a5", shape: "square" };
   const state = { token: sessionStorage.getItem(TOKEN_KEY), me: null, offset: 0, limit: 25, selected: null,
-    measure: "incidents", colourBy: "party", parties: new Set(), perps: [], months: [], years: [], live: null, loads: 0,
+    measure: "incidents", colourBy: "party", parties: new Set(), perps: [], viewStyles: new Map(), months: [], years: [], live: null, loads: 0,
     fresh: new Set(), withheld: new Set(), held: null, perpGroups: new Map(), groupOf: new Map(), drawn: [], linked: false, optionsReady: Promise.resolve(), pageFromLink: null, notApplied: [],
     lastId: null, alertsSeq: null };
   const $ = (sel) => document.querySelector(sel);
@@ -140,11 +147,6 @@
     for (const ch of String(code)) hash = (Math.imul(hash, 31) + ch.codePointAt(0)) >>> 0;
     return `hsl(${hash % 360}, 60%, 68%)`;  // light enough to read on the dark panels
   }
-  function colourFor(value, list, palette) {
-    let i = list.indexOf(value);
-    if (i < 0) { list.push(value); i = list.length - 1; }
-    return palette[i % palette.length];
-  }
   // The group a row's perpetrator stands for: the alias registry's name, which the server sends with each row
   // (perpetrator_group) and the filter list groups the spellings under; 'BLA' and 'Baloch Liberation Army' are
   // one group, with one colour and one legend entry.
@@ -152,10 +154,35 @@
     if (!row.perpetrator) return null;
     return row.perpetrator_group || state.groupOf.get(row.perpetrator) || row.perpetrator;
   }
-  function colourOf(row) {
-    if (state.colourBy === "perpetrator") { const g = groupOf(row); return g ? colourFor(g, state.perps, PERP_COLOURS) : "#8a97a5"; }
-    return partyColour(row.reported_by || row.party);
+  function styleAt(i) { return { colour: PERP_COLOURS[i % PERP_COLOURS.length], shape: SHAPES[Math.floor(i / PERP_COLOURS.length)] }; }
+  // A group's colour and shape in the view drawn (state.viewStyles, made again with each drawing): its own pair
+  // while no other group of the view has it, else the first pair none has, else "other groups".
+  function groupStyle(g) {
+    const known = state.viewStyles.get(g);
+    if (known) return known;
+    let i = state.perps.indexOf(g);
+    if (i < 0) { state.perps.push(g); i = state.perps.length - 1; }
+    const pairs = PERP_COLOURS.length * SHAPES.length;
+    const used = new Set([...state.viewStyles.values()].map((s) => s.colour + " " + s.shape));
+    const free = (k) => !used.has(styleAt(k).colour + " " + styleAt(k).shape);
+    let j = i < pairs && free(i) ? i : -1;
+    for (let k = 0; j < 0 && k < pairs; k++) if (free(k)) j = k;
+    const style = j < 0 ? OTHER_GROUPS : styleAt(j);
+    state.viewStyles.set(g, style);
+    return style;
   }
+  // The groups of a drawing, in the filter list's order: the first 36 take their own pairs before any other asks.
+  function assignStyles(rows) {
+    state.viewStyles = new Map();
+    const groups = [...new Set(rows.map(groupOf).filter(Boolean))];
+    for (const g of groups) if (!state.perps.includes(g)) state.perps.push(g);
+    groups.sort((a, b) => state.perps.indexOf(a) - state.perps.indexOf(b)).forEach(groupStyle);
+  }
+  function styleOf(row) {
+    if (state.colourBy === "perpetrator") { const g = groupOf(row); return g ? groupStyle(g) : NO_GROUP; }
+    return { colour: partyColour(row.reported_by || row.party), shape: "circle" };
+  }
+  function colourOf(row) { return styleOf(row).colour; }
   function styleFor(name) {
     const n = name.toLowerCase();
     if (/band|buffer/.test(n)) return { color: "#ff6b57", weight: 1, dashArray: "4 4", opacity: .5, fillColor: "#ff6b57", fillOpacity: .08 };
@@ -167,20 +194,56 @@
     const n = name.toLowerCase();
     return /countr/.test(n) ? 0 : /prov|admin/.test(n) ? 1 : /band|buffer/.test(n) ? 2 : /border|line/.test(n) ? 3 : /cross/.test(n) ? 5 : 4;
   }
-  let layersControl;
+  let layersControl, incidentRenderer;
+  // An incident's marker, a circle or (coloured by perpetrator) a square, a triangle or a diamond of the same size.
+  function shapePath(shape, p, r) {
+    const { x, y } = p;
+    if (shape === "square") { const a = Math.round(r * .9); return `M${x - a} ${y - a}h${2 * a}v${2 * a}h${-2 * a}z`; }
+    if (shape === "triangle") { const h = Math.round(r * 1.15); return `M${x} ${y - h}L${x + h} ${y + Math.round(h * .8)}L${x - h} ${y + Math.round(h * .8)}z`; }
+    return `M${x} ${y - r - 1}L${x + r + 1} ${y}L${x} ${y + r + 1}L${x - r - 1} ${y}z`;  // diamond
+  }
+  const IncidentMarker = L.CircleMarker.extend({
+    _updatePath() {
+      const shape = this.options.shape;
+      if (!shape || shape === "circle" || !this._renderer._setPath) { L.CircleMarker.prototype._updatePath.call(this); return; }
+      this._renderer._setPath(this, this._empty() ? "M0 0" : shapePath(shape, this._point.round(), Math.max(Math.round(this._radius), 1)));
+    },
+  });
   function initMap() {
     map = L.map("map", { zoomControl: true, attributionControl: true, preferCanvas: true, minZoom: 3, maxZoom: 13, keyboard: true })
       .setView(HOME.center, HOME.zoom);
     map.attributionControl.setPrefix("Leaflet");
     // The GeoJSON layers draw in their own pane, under the incidents, whenever they arrive.
     map.createPane("base").style.zIndex = 350;
+    // The incidents' markers are SVG elements in a pane of their own, over the layers (the crossings' canvas
+    // included): each is an element that Tab reaches and a screen reader names, where a canvas holds none.
+    map.createPane("incidents").style.zIndex = 450;
+    incidentRenderer = L.svg({ pane: "incidents" });
     markerLayer = L.layerGroup().addTo(map);
     liveLayer = L.layerGroup().addTo(map);
     layersControl = L.control.layers(null, { incidents: markerLayer, live: liveLayer }, { collapsed: true, position: "topright" }).addTo(map);
     L.control.scale({ imperial: false }).addTo(map);
     map.on("moveend", debounce(loadMarkers, 200));
     map.on("moveend", writeLink);
+    // The legend lies over the map and lets clicks through to the markers under it (see the CSS); it fades while
+    // the pointer is over it, so that what a click there reaches can be seen.
+    map.on("mousemove", (e) => {
+      const r = $("#legend").getBoundingClientRect();
+      const { clientX: x, clientY: y } = e.originalEvent;
+      $("#legend").classList.toggle("see-through", r.width > 0 && x >= r.left && x <= r.right && y >= r.top && y <= r.bottom);
+    });
+    map.on("mouseout", () => $("#legend").classList.remove("see-through"));
   }
+  // Escape closes the layers list opened by a click, a hover or Enter; the keyboard's place, if it was in the
+  // list, goes back to the list's button.
+  document.addEventListener("keydown", (e) => {
+    if (e.key !== "Escape" || !layersControl) return;
+    const box = layersControl.getContainer();
+    if (!box.classList.contains("leaflet-control-layers-expanded")) return;
+    const within = box.contains(document.activeElement);
+    layersControl.collapse();
+    if (within) box.querySelector(".leaflet-control-layers-toggle").focus();
+  });
   async function loadLayers() {
     const layers = await api("/api/dashboard/layers");
     map.attributionControl.addAttribution(esc(layers.attribution || "© OpenStreetMap contributors; Natural Earth"));
@@ -208,10 +271,34 @@
   // An incident's marker. Incidents geocoded to a town or a district's seat share its point, so their markers lie
   // on one another and a click reaches only the top one: a click where several lie lists every incident under it
   // (each entry opens its own), and a click on a marker alone opens its popup and its incident as before.
+  // Each is a button for the keyboard: Tab reaches it, Enter or Space opens it as a click does, and its name says
+  // which incident it is.
   function pointMarker(row, style) {
-    const m = L.circleMarker([row.lat, row.lon], style).on("click", onPoint);
+    const className = ["incident", style.className].filter(Boolean).join(" ");
+    const m = new IncidentMarker([row.lat, row.lon], Object.assign({}, style, { className, renderer: incidentRenderer, pane: "incidents" }))
+      .on("click", onPoint);
     m.sarhadRow = row;
+    m.on("add", () => {
+      const el = m.getElement();
+      el.setAttribute("tabindex", "0");
+      el.setAttribute("role", "button");
+      el.setAttribute("aria-label", markerName(row));
+      el.dataset.id = row.id;
+      // An <svg> is an image to a screen reader, whose parts it does not name: the markers' one is a group.
+      const svg = el.ownerSVGElement;
+      if (svg && svg.getAttribute("role") !== "group") { svg.setAttribute("role", "group"); svg.setAttribute("aria-label", "Incidents on the map"); }
+      el.addEventListener("keydown", (e) => {
+        if (e.key !== "Enter" && e.key !== " ") return;
+        e.preventDefault();
+        const latlng = m.getLatLng();
+        onPoint({ target: m, latlng, containerPoint: map.latLngToContainerPoint(latlng) });
+      });
+    });
     return m;
+  }
+  function markerName(row) {
+    const killed = row.killed_best == null ? "unknown" : row.killed_best;
+    return `${dateOf(row)}, ${row.place || row.admin2 || row.admin1 || "unknown place"}, killed ${killed}`;
   }
   function onPoint(e) {
     if (pickedAt(e)) return;
@@ -287,11 +374,13 @@
     if (query !== markersQuery()) return;
     markerLayer.clearLayers();
     state.drawn = [];
+    state.viewStyles = new Map();
     if (data.mode === "points") {
+      if (state.colourBy === "perpetrator") assignStyles(data.points);
       for (const row of data.points) {
-        const colour = colourOf(row);
-        state.drawn.push({ id: row.id, party: row.reported_by, perpetrator: row.perpetrator, group: groupOf(row), colour });
-        pointMarker(row, { radius: radiusFor(row.killed_best), color: "#0b1118", weight: 1, fillColor: colour, fillOpacity: .85 }).addTo(markerLayer);
+        const { colour, shape } = styleOf(row);
+        state.drawn.push({ id: row.id, party: row.reported_by, perpetrator: row.perpetrator, group: groupOf(row), colour, shape });
+        pointMarker(row, { radius: radiusFor(row.killed_best), color: "#0b1118", weight: 1, fillColor: colour, fillOpacity: .85, shape }).addTo(markerLayer);
       }
     } else {
       for (const c of data.clusters) {
@@ -318,29 +407,42 @@
   }
   // By perpetrator, the legend names each group drawn on the map once (or, with clusters drawn, the groups with
   // the most incidents), in the colour its markers have: data-group and data-colour say which, for tests.
+  function swatch(style) { return `<span class="sw ${style.shape}" style="background:${esc(style.colour)}"></span>`; }
   function legendRows() {
     if (state.colourBy === "party") {
       return [...state.parties].sort().map((p) => `<div class="row" data-party="${esc(p)}"><span class="sw" style="background:${partyColour(p)}"></span>${esc(p)}</div>`);
     }
-    const drawn = [...new Set(state.drawn.map((m) => m.group).filter(Boolean))];
-    const groups = (drawn.length ? drawn : state.perps).slice().sort((a, b) => state.perps.indexOf(a) - state.perps.indexOf(b)).slice(0, PERP_COLOURS.length);
-    return groups.map((g) => {
-      const colour = colourFor(g, state.perps, PERP_COLOURS);
-      return `<div class="row" data-group="${esc(g)}" data-colour="${esc(colour)}"><span class="sw" style="background:${colour}"></span>${esc(g)}</div>`;
-    });
+    const row = (g, style, label) =>
+      `<div class="row" data-group="${esc(g)}" data-colour="${esc(style.colour)}" data-shape="${style.shape}">${swatch(style)}${esc(label)}</div>`;
+    const drawn = state.drawn.filter((m) => !m.cluster);
+    if (!drawn.length) return state.perps.slice(0, PERP_COLOURS.length).map((g, i) => row(g, styleAt(i), g));
+    const groups = [...new Set(drawn.map((m) => m.group).filter(Boolean))].sort((a, b) => state.perps.indexOf(a) - state.perps.indexOf(b));
+    const named = groups.filter((g) => state.viewStyles.get(g) !== OTHER_GROUPS);
+    const rows = named.map((g) => row(g, state.viewStyles.get(g), g));
+    const others = groups.length - named.length;
+    if (others) rows.push(row("", OTHER_GROUPS, `${fmt.format(others)} other groups`));
+    if (drawn.some((m) => !m.group)) rows.push(row("", NO_GROUP, "perpetrator unknown"));
+    return rows;
   }
   function renderLegend() {
     const byParty = state.colourBy === "party";
-    $("#legend").innerHTML = `<h3>${byParty ? "Reported by" : "Perpetrator"}</h3>` + legendRows().join("") +
+    $("#legend").innerHTML = `<h3>${byParty ? "Reported by" : "Perpetrator"}</h3><div class="groups">` + legendRows().join("") + "</div>" +
       `<h3 style="margin-top:6px">Map</h3><div class="row"><span class="line"></span>Pakistan–Iran border</div>` +
       `<div class="row"><span class="band"></span>Near-border band</div><div class="row"><span class="cross"></span>Official crossing</div>` +
-      `<div class="row muted">Circle size: killed · numbers: clusters</div>`;
+      `<div class="row muted">Marker size: killed · numbers: clusters</div>`;
+    // Many groups: two columns of them; a legend still too long for the map can be scrolled, and takes the
+    // pointer for that (see the CSS).
+    const legend = $("#legend");
+    legend.classList.toggle("wide", legend.querySelectorAll(".row[data-group]").length > 8);
+    legendScrolls();
   }
+  function legendScrolls() { const legend = $("#legend"); legend.classList.toggle("scrolls", legend.scrollHeight > legend.clientHeight + 1); }
 
   // In a narrow window the legend would cover most of the map: it folds behind a button there (see the CSS).
   $("#legend-toggle").addEventListener("click", () => {
     const open = $("#legend").classList.toggle("open");
     $("#legend-toggle").setAttribute("aria-expanded", String(open));
+    legendScrolls();
   });
 
   // -- timeline (hand-made SVG) -----------------------------------------------------------------------------
@@ -873,10 +975,13 @@
     state.groupOf = new Map(o.perpetrators.flatMap((p) => p.spellings.map((s) => [s, p.name])));
     fill($("#f-party"), o.parties.map((p) => [p, p]));
     o.parties.forEach(partyColour);
-    o.perpetrators.forEach((p) => colourFor(p.name, state.perps, PERP_COLOURS));
+    o.perpetrators.forEach((p) => { if (!state.perps.includes(p.name)) state.perps.push(p.name); });
   }
   // offset: the table's first row (a link's page; a changed filter starts again at the first page).
+  // A pop-up opened before the filters changed (an incident's, or the list of those at one spot) may name
+  // incidents the map no longer draws: it closes with the change.
   function refresh(offset) {
+    if (map) map.closePopup();
     state.offset = offset || 0;
     // loadTable only updates the totals while the joint picture is shown; loadJoint does nothing while it is not.
     return Promise.all([loadTimeline().then(() => Promise.all([loadTable(), loadJoint()])), loadMarkers()]);
@@ -1051,7 +1156,8 @@
     debouncedLiveRefresh();
     if (!matchesFilters(row)) return;
     if (row.lat != null) {
-      const m = pointMarker(row, { radius: radiusFor(row.killed_best) + 2, color: "#ffffff", weight: 2, fillColor: colourOf(row), fillOpacity: .95, className: "pulse" }).addTo(liveLayer);
+      const { colour, shape } = styleOf(row);
+      const m = pointMarker(row, { radius: radiusFor(row.killed_best) + 2, color: "#ffffff", weight: 2, fillColor: colour, fillOpacity: .95, className: "pulse", shape }).addTo(liveLayer);
       m.sarhadIncident = row.id;
       m.getElement && m.getElement();
     }
@@ -1596,6 +1702,7 @@
     const wasOpen = !$("#report").hidden;
     $("#report").hidden = false;
     document.body.classList.add("reporting");  // the alerts' pop-ups stand clear of the form (see the CSS)
+    clearOfReport();
     $("#report-open").setAttribute("aria-expanded", "true");
     if (body) {
       resetReport();
@@ -1608,9 +1715,24 @@
     }
     drawReportPoint();
   }
+  // The open form lies over the map's right edge in a laptop's window: the map's controls on that side (the
+  // layers button, the attribution) and the legend move left of it (--covered, see the CSS). In a phone's window
+  // the form covers the whole map, and steps aside while a point is picked: nothing moves there.
+  function clearOfReport() {
+    let covered = 0;
+    if (!$("#report").hidden && !NARROW.matches) {
+      const m = $("#map").getBoundingClientRect(), d = $("#report").getBoundingClientRect();
+      covered = Math.max(0, Math.ceil(m.right - d.left));
+      if (m.width - covered < 160) covered = 0;  // too little map left to hold the controls
+    }
+    $(".map-panel").style.setProperty("--covered", covered + "px");
+  }
+  window.addEventListener("resize", clearOfReport);
+  window.addEventListener("scroll", clearOfReport, { passive: true });
   function closeReport() {
     $("#report").hidden = true;
     document.body.classList.remove("reporting");
+    clearOfReport();
     $("#report-open").setAttribute("aria-expanded", "false");
     setPicking(false);
     drawReportPoint();
