@@ -88,3 +88,28 @@ def test_coloured_by_perpetrator_twelve_groups_in_one_view_share_no_colour_and_s
         assert len(paths) == len(GROUPS)
         assert len({(fill, d.count("L"), d.count("h"), d.count("a")) for _, fill, d in paths}) == len(GROUPS)
         shot(page, "dashboard-twelve-groups.png")
+
+
+MANY = [f"Front {i:02d}" for i in range(40)]
+CROWD = [
+    ("IR", f"ir-f{i}", f"2025-04-{1 + i % 28:02d}", f"Village {i}", "Sistan and Baluchestan", "Saravan",
+     26.0 + 0.1 * (i // 8), 61.0 + 0.25 * (i % 8), 30.0, group, 40 - i)
+    for i, group in enumerate(MANY)
+]  # fmt: skip
+
+
+def test_past_36_groups_in_one_view_the_rest_are_counted_as_other_groups_in_the_legend(
+    tmp_path: Path, browser_page: tuple[Any, list[str]]
+) -> None:
+    page, _ = browser_page
+    with serve(tmp_path / "pk", CROWD) as served:
+        sign_in(page, served["base"], served["analyst"])
+        page.select_option("#f-colour", "perpetrator")
+        expect(page.locator("#legend .row", has_text="4 other groups")).to_have_count(1)
+        named = page.eval_on_selector_all(
+            "#legend .row[data-group^='Front']", "rows => rows.map(r => [r.dataset.colour, r.dataset.shape])"
+        )
+        assert len(named) == 36 and len({tuple(n) for n in named}) == 36, named
+        drawn = page.evaluate("window.sarhad.markers()")
+        others = {m["group"] for m in drawn if [m["colour"], m["shape"]] not in named}
+        assert len(others) == 4, others
