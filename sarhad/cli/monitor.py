@@ -34,6 +34,10 @@ def rules_add(
         None, "--perpetrator", help="A group it names is this one, under any alias (repeatable)."
     ),
     min_killed: int = typer.Option(None, "--min-killed", help="At least K killed.", metavar="K"),
+    side: str = typer.Option(None, "--side", help="On this side of the border: PK or IR (the record's country)."),
+    attack_type: list[str] = typer.Option(
+        None, "--attack-type", help="Of this GTD attack type, e.g. 'Bombing/Explosion' (repeatable)."
+    ),
     surge_window: int = typer.Option(None, "--surge-window", help="Surge: window in days.", metavar="DAYS"),
     surge_factor: float = typer.Option(None, "--surge-factor", help="Surge: count ≥ FACTOR x the baseline."),
     surge_baseline: int = typer.Option(365, "--surge-baseline", help="Surge: baseline length in days."),
@@ -56,7 +60,8 @@ def rules_add(
     rule = Rule(
         name=name, near_border_km=near_border, crossing_km=crossing_km, admin1=tuple(admin1 or ()), polygon=points,
         perpetrators=tuple(perpetrator or ()), min_killed=min_killed, surge_window_days=surge_window,
-        surge_factor=surge_factor, surge_baseline_days=surge_baseline, disagrees=disagrees,
+        surge_factor=surge_factor, surge_baseline_days=surge_baseline, disagrees=disagrees, side=side,
+        attack_types=tuple(attack_type or ()),
     )  # fmt: skip
     db = state(ctx).node().db
     check_rule_targets(rule, db)

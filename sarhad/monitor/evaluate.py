@@ -42,7 +42,7 @@ from sarhad.monitor.alerts import (
 from sarhad.monitor.counterparts import Facts, disagrees, disagrees_many, haversine_km
 from sarhad.monitor.rules import Rule, area_keys, list_rules
 from sarhad.store.db import Database
-from sarhad.store.incidents import INCIDENT_COLUMNS
+from sarhad.store.incidents import INCIDENT_COLUMNS, UNKNOWN_TYPE
 
 __all__ = [
     "Subject",
@@ -67,6 +67,7 @@ _ROW_FIELDS: Final = itemgetter(*(INCIDENT_COLUMNS.index(c) for c in (
 )))  # fmt: skip
 _ROW_MODIFIED: Final = INCIDENT_COLUMNS.index("modified")
 _ROW_PRECISION: Final = INCIDENT_COLUMNS.index("geo_precision")
+_ROW_ATTACK: Final = INCIDENT_COLUMNS.index("attack_type")
 # The facts an alert keeps of what its rule read in the database (a surge's counts, see _surge; a disagreement's
 # counterparts, see _match_database): an alert stored before they were kept has none.
 _COUNTED: Final = ("incidents", "expected", "disagreements")
@@ -103,6 +104,7 @@ class Subject(NamedTuple):
     killed_high: int | None
     modified: str | None = None  # the record's version (an alert's life follows it); None: not known
     geo_precision: str | None = None  # how exactly its place is known (codes.GEO_PRECISIONS); None: not known
+    attack_type: str | None = None  # the first attack type it names that is not "Unknown" (the row's attack_type)
 
     @classmethod
     def of(cls, inc: Incident) -> Subject:
@@ -111,6 +113,7 @@ class Subject(NamedTuple):
         return cls(
             inc.id, inc.reported_by, inc.date_start, p.country, p.admin1, p.admin1_code, p.admin2, p.lat, p.lon,
             p.border_km, tuple(x.name for x in inc.perpetrators), k.low, k.best, k.high, inc.modified, p.precision,
+            next((t for t in inc.attack_types if t != UNKNOWN_TYPE), None),
         )  # fmt: skip
 
     @classmethod
@@ -118,7 +121,10 @@ class Subject(NamedTuple):
         """The subject of a record from its ``incidents`` row (:data:`INCIDENT_COLUMNS`) and the names of all the
         groups it names, in order (the row holds the first only): ``Subject.of(inc)`` when the row is
         ``incident_row(inc, …)`` and the names those of ``inc.perpetrators``."""
-        return cls._make((*_ROW_FIELDS(row), perpetrators, *_ROW_KILLED(row), row[_ROW_MODIFIED], row[_ROW_PRECISION]))
+        return cls._make((
+            *_ROW_FIELDS(row), perpetrators, *_ROW_KILLED(row), row[_ROW_MODIFIED], row[_ROW_PRECISION],
+            row[_ROW_ATTACK],
+        ))  # fmt: skip
 
     @property
     def perpetrator(self) -> str | None:
@@ -499,6 +505,14 @@ def _match_record(rule: Rule, p: Subject, border_km: float | None) -> list[str] 
         if killed is None or killed < rule.min_killed:
             return None
         reasons.append(f"{killed} killed")
+    if rule.side is not None:
+        if p.country != rule.side:
+            return None
+        reasons.append(f"on the {rule.side} side")
+    if rule.attack_types:
+        if p.attack_type is None or p.attack_type.casefold() not in {t.casefold() for t in rule.attack_types}:
+            return None
+        reasons.append(f"attack type {p.attack_type}")
     if rule.disagrees and not p.perpetrator:
         if p.killed_low is None and p.killed_best is None and p.killed_high is None:
             # Another party's record can contradict only a perpetrator or a killed figure
@@ -564,6 +578,8 @@ def looked_at(rule: Rule, s: Subject, border_km: float | None = None) -> dict[st
         out["perpetrators"] = list(s.perpetrators)
     if rule.min_killed is not None or rule.disagrees:
         out["killed"] = s.killed_best if s.killed_best is not None else s.killed_low
+    if rule.attack_types:
+        out["attack_type"] = s.attack_type
     return out
 
 

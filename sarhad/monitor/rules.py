@@ -14,6 +14,11 @@ A :class:`Rule` is a named conjunction of conditions; an incident matches when e
   (:func:`check_rule_targets`). A rule stored before that check whose name the registry does not know matches a group
   whose name contains it (case-insensitive);
 * ``min_killed``: the best (else low) figure of killed is at least this;
+* ``side``: the record is on this side of the border (its country, ``PK`` or ``IR``: what ``incidents list --side``
+  reads);
+* ``attack_types``: the record's attack type is one of these GTD attack types (:data:`sarhad.model.codes.ATTACK_TYPES`,
+  any case): the first it names that says what the attack was, the one ``incidents`` keeps and ``stats --by
+  attack-type`` counts;
 * ``surge_window_days`` / ``surge_factor``: in the incident's province, the count of incidents in the window
   ending on its date is at least ``surge_factor`` times the count expected from the ``surge_baseline_days``
   before the window (and at least ``surge_min_count``);
@@ -55,6 +60,29 @@ __all__ = [
 ]
 
 _NAME_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_. ")
+SIDES: Final = ("PK", "IR")
+"""The two sides of the border a rule's ``side`` names (a record's ``country``)."""
+
+
+def _attack_type(rule: str, name: str) -> str:
+    """The GTD attack type ``name`` spells (any case, spaces around "/" ignored), as the codebook writes it.
+
+    Raises InvalidInput listing the attack types when ``name`` is none of them (the codebook's "Unknown" included:
+    the record's attack type a rule reads is never "Unknown").
+    """
+    from sarhad.model.codes import ATTACK_TYPES
+
+    def key(text: str) -> str:
+        return " ".join(text.replace("/", " / ").split()).casefold()
+
+    known = {key(t): t for t in ATTACK_TYPES.values() if t != "Unknown"}
+    found = known.get(key(name))
+    if found is None:
+        raise InvalidInput(
+            f"rule {rule!r}: attack_types: {name!r} is not a GTD attack type; expected one of "
+            + ", ".join(repr(t) for t in known.values())
+        )
+    return found
 
 
 def _positive(rule: str, field: str, value: float | None) -> None:
@@ -82,10 +110,21 @@ class Rule:
     surge_baseline_days: int = 365
     surge_min_count: int = 3
     disagrees: bool = False
+    side: str | None = None
+    attack_types: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.name.strip() or not set(self.name) <= _NAME_CHARS or len(self.name) > 80:
             raise InvalidInput(f"rule name {self.name!r} must be 1-80 letters, digits, spaces or '-', '_', '.'")
+        if self.side is not None:
+            if self.side.strip().upper() not in SIDES:
+                raise InvalidInput(
+                    f"rule {self.name!r}: side: expected one of {', '.join(SIDES)} (the two sides of the border),"
+                    f" found {self.side!r}"
+                )
+            object.__setattr__(self, "side", self.side.strip().upper())
+        if self.attack_types:
+            object.__setattr__(self, "attack_types", tuple(_attack_type(self.name, t) for t in self.attack_types))
         _positive(self.name, "near_border_km", self.near_border_km)
         _positive(self.name, "crossing_km", self.crossing_km)
         _positive(self.name, "surge_window_days", self.surge_window_days)
@@ -120,6 +159,10 @@ class Rule:
             out.append("perpetrator " + " or ".join(self.perpetrators))
         if self.min_killed is not None:
             out.append(f"killed ≥ {self.min_killed}")
+        if self.side is not None:
+            out.append(f"on the {self.side} side")
+        if self.attack_types:
+            out.append("attack type " + " or ".join(self.attack_types))
         if self.surge_window_days is not None and self.surge_factor is not None:
             out.append(
                 f"surge: {self.surge_window_days} days ≥ {self.surge_factor:g}x the {self.surge_baseline_days}-day"
@@ -135,6 +178,7 @@ class Rule:
         data["admin1"] = list(self.admin1)
         data["perpetrators"] = list(self.perpetrators)
         data["polygon"] = [list(p) for p in self.polygon]
+        data["attack_types"] = list(self.attack_types)
         return data
 
     @classmethod
@@ -169,7 +213,7 @@ def _value(rule: str, key: str, raw: Any) -> Any:
             raise wrong("a number")
         return float(value)
 
-    if key in ("admin1", "perpetrators"):
+    if key in ("admin1", "perpetrators", "attack_types"):
         items = [raw] if isinstance(raw, str) else raw
         if not isinstance(items, list | tuple) or not all(isinstance(v, str) and v.strip() for v in items):
             raise wrong("a name or a list of names")
@@ -184,6 +228,10 @@ def _value(rule: str, key: str, raw: Any) -> Any:
         if isinstance(raw, bool) or not isinstance(raw, int | float) or raw != int(raw):
             raise wrong("a whole number")
         return int(raw)
+    if key == "side":
+        if not isinstance(raw, str):
+            raise wrong("PK or IR")
+        return raw
     if key == "disagrees":
         if not isinstance(raw, bool):
             raise wrong("true or false")

@@ -159,6 +159,8 @@ NEW_RULE: Final[dict[str, Any]] = {
         "surge_baseline_days": {"type": "integer", "minimum": 1, "nullable": True},
         "surge_min_count": {"type": "integer", "minimum": 0, "nullable": True},
         "disagrees": {"type": "boolean", "nullable": True},
+        "side": {"type": "string", "enum": ["PK", "IR", "pk", "ir"], "nullable": True},
+        "attack_types": _NAMES,
     },
 }
 """The body of ``POST /api/dashboard/rules`` (:meth:`sarhad.monitor.rules.Rule.from_dict` checks it)."""
