@@ -770,7 +770,7 @@ def build_context(
     superseded = {(w["commitment"], w["party"]) for w in withheld if w["kind"] == "assessment"}
     unreleased = [
         u
-        for u in ([] if may_read is None else unreleased_assessments(db, data, str(q), may_read))
+        for u in ([] if may_read is None else unreleased_assessments(db, data, str(q), may_read, as_of=cutoff))
         if (u["commitment"], u["party"]) not in superseded
     ]
     disputes = dispute_rows(data, cited, today=day)

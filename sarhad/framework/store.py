@@ -43,6 +43,7 @@ __all__ = [
     "load",
     "rebuild",
     "row_problem",
+    "version_as_of",
 ]
 
 # kind → (table, columns after id; each taken from the body by the function in _COLUMNS)
@@ -412,6 +413,18 @@ _ELIGIBLE: Final = (
 )
 
 
+def version_as_of(table: str, as_of: str) -> tuple[str, list[Any]]:
+    """An SQL expression (and its parameters) for the version of the record ``table.id`` (a row of a framework
+    query table) that stood for it at ``as_of``, a UTC time stamp, as :func:`load` reads it: the latest published
+    before that moment; for a record first published later, its first version (the caller tells the two apart by
+    the version's ``modified``)."""
+    return (
+        f"COALESCE((SELECT MAX(x.modified) FROM objects x WHERE x.id = {table}.id AND x.modified < ?"
+        f" AND {_ELIGIBLE}), (SELECT MIN(x.modified) FROM objects x WHERE x.id = {table}.id AND {_ELIGIBLE}))",
+        [as_of],
+    )
+
+
 def _bodies(
     db: Database,
     table: str,
@@ -425,13 +438,7 @@ def _bodies(
         version = "v.modified"
         head: list[Any] = []
     else:
-        # The version that was the latest published before ``as_of``; for a record first published later, its
-        # first version (the caller tells the two apart by the version's ``modified``).
-        version = (
-            f"COALESCE((SELECT MAX(x.modified) FROM objects x WHERE x.id = v.id AND x.modified < ? AND {_ELIGIBLE}),"
-            f" (SELECT MIN(x.modified) FROM objects x WHERE x.id = v.id AND {_ELIGIBLE}))"
-        )
-        head = [as_of]
+        version, head = version_as_of("v", as_of)
     if readable is not None:
         where = f"{where} AND {readable[0]}" if where else f" WHERE {readable[0]}"
         params += readable[1]

@@ -16,7 +16,8 @@ from collections.abc import Collection
 from typing import Any, Final
 
 from sarhad.framework.model import TYPES
-from sarhad.framework.store import FrameworkData
+from sarhad.framework.store import FrameworkData, version_as_of
+from sarhad.model.codes import TLP_LEVELS
 from sarhad.store.current import held_own
 from sarhad.store.db import Database
 
@@ -126,7 +127,7 @@ def withheld_text(item: dict[str, Any], reader: str = "this node") -> str:
 
 
 def unreleased_assessments(
-    db: Database, data: FrameworkData, quarter: str, readable: tuple[str, list[Any]]
+    db: Database, data: FrameworkData, quarter: str, readable: tuple[str, list[Any]], *, as_of: str | None = None
 ) -> list[dict[str, Any]]:
     """The submitted assessments of framework ``data`` for ``quarter`` whose current version this node holds but
     the reader may not read (``readable``, as for :func:`withheld_records`): ``[{"commitment", "party", "tlp"}]``
@@ -137,13 +138,27 @@ def unreleased_assessments(
     log shows every reader already, as withheld evidence does (:func:`sarhad.framework.views.cited_evidence`):
     an assessment's id derives from its framework, commitment, quarter and assessor, and its envelope carries its
     marking. Drafts are left out: a draft is not an assessment made.
+
+    ``as_of`` (a UTC time stamp, as for :func:`sarhad.framework.store.load`) takes each assessment as the version
+    that stood for it then, submitted then, instead of the current one; ``tlp`` is then the stricter of that
+    version's marking and the current one's (a version is withheld by its own marking or by a later, stricter
+    version's).
     """
+    head: list[Any] = []
+    version = "v.modified"
+    if as_of is not None:
+        version, head = version_as_of("v", as_of)
     rows = db.fetchall(
-        "SELECT v.commitment, v.assessor, h.tlp FROM fw_assessments v"
-        " JOIN objects h ON h.id = v.id AND h.modified = v.modified"
-        " WHERE v.framework = ? AND v.quarter = ? AND v.state = 'submitted'"
+        "SELECT v.commitment, v.assessor, h.tlp, c.tlp, h.body FROM fw_assessments v"
+        f" JOIN objects h ON h.id = v.id AND h.modified = {version}"
+        " JOIN objects c ON c.id = v.id AND c.modified = v.modified"
+        " WHERE v.framework = ? AND v.quarter = ?"
         f" AND NOT EXISTS (SELECT 1 FROM objects o WHERE o.id = h.id AND o.modified = h.modified AND {readable[0]})",
-        [data.code, quarter, *readable[1]],
+        [*head, data.code, quarter, *readable[1]],
     )
-    found = [{"commitment": str(c), "party": str(p), "tlp": str(t)} for c, p, t in rows]
+    found = [
+        {"commitment": str(c), "party": str(p), "tlp": max(str(t), str(now), key=TLP_LEVELS.index)}
+        for c, p, t, now, body in rows
+        if json.loads(str(body)).get("state") == "submitted"
+    ]
     return sorted(found, key=lambda a: (a["commitment"], a["party"]))
