@@ -338,6 +338,9 @@ def incidents_list(
     The table shows a date as exactly as it is known: 2008 for a date known only to the year, 2008-03 for one
     known to the month, a range (2019-03-30..2019-04-05) for a span of days. --json gives the stored
     date_start, date_end and date_precision.
+
+    A killed figure of 0? is a 0 its source gives for none and for no information alike (ACLED's fatalities);
+    --json says so in killed_zero_ambiguous (wounded_zero_ambiguous), beside the figures.
     """
     from sarhad._internal.dates import shown_date
     from sarhad.store.incidents import query_incidents
@@ -351,10 +354,12 @@ def incidents_list(
         print_json(rows)
         return
 
-    def fig(r: dict[str, Any]) -> str:
+    def fig(r: dict[str, Any], zero_ambiguous: bool) -> str:
         best = r["best"]
         if best is None:
             return "?"
+        if zero_ambiguous:  # ACLED's 0: none, or no information
+            return "0?"
         if r["low"] is not None and r["high"] is not None and (r["low"], r["high"]) != (best, best):
             return f"{best} ({r['low']}–{r['high']})"
         return str(best)
@@ -373,8 +378,8 @@ def incidents_list(
                 r["place"] or "",
                 r["admin1"] or "",
                 r["perpetrator"] or "",
-                fig(r["killed"]),
-                fig(r["wounded"]),
+                fig(r["killed"], r["killed_zero_ambiguous"]),
+                fig(r["wounded"], r["wounded_zero_ambiguous"]),
             ]
             for r in rows
         ],

@@ -52,7 +52,7 @@ from sarhad.model.incident import (
 )
 from sarhad.monitor.evaluate import Subject, may_alert_subjects
 from sarhad.monitor.rules import Rule
-from sarhad.store.incidents import incident_row, incident_row_from_stix
+from sarhad.store.incidents import INCIDENT_COLUMNS, incident_row, incident_row_from_stix
 
 __all__ = ["CHUNK"]
 
@@ -203,6 +203,9 @@ def _content_hash(obj: dict[str, Any], text: str | None, data: bytes | None = No
             return digest.hexdigest()
     return _content_hash_general(obj, text)
 
+
+# Where an incidents row holds the record's licence, which its objects row repeats (by name: the row grows).
+_LICENCE: Final = INCIDENT_COLUMNS.index("licence")
 
 # The canonical text's first member and its "modified" member as content_hash writes them (the timestamps'
 # stand-ins), put in place of the object's own two.
@@ -594,7 +597,7 @@ def _check_straight(entry: _Entry, party: str) -> tuple[tuple[Any, ...], tuple[A
     row = incident_row_from_stix(obj, party, csha)
     if row is None:
         return None
-    return (object_id, version, kind, digest, csha, tlp, row[-2], entry.position, text), row, obj
+    return (object_id, version, kind, digest, csha, tlp, row[_LICENCE], entry.position, text), row, obj
 
 
 def _licence(obj: dict[str, Any]) -> str:

@@ -14,7 +14,7 @@ from typing import Any, Final
 
 from sarhad.errors import InvalidInput, NotFound, SarhadError
 from sarhad.model.codes import TLP_LEVELS
-from sarhad.model.figures import Figure, Range, total
+from sarhad.model.figures import Figure
 from sarhad.model.incident import SARHAD_EXTENSION, Incident, Perpetrator, check_fields
 
 # Incident.from_stix's own pieces, shared so that incident_row_from_stix reads exactly what it reads.
@@ -26,6 +26,7 @@ from sarhad.store.like import LIKE_ESCAPE, case_blind_matches, like_literal
 __all__ = [
     "GROUPINGS",
     "INCIDENT_COLUMNS",
+    "UNKNOWN_TYPE",
     "Filters",
     "count_incidents",
     "highest_tlp",
@@ -46,8 +47,14 @@ INCIDENT_COLUMNS: Final = (
     "id", "modified", "created", "origin", "dataset", "source_id", "reported_by", "date_start", "date_end",
     "date_precision", "country", "admin1", "admin1_code", "admin2", "place", "lat", "lon", "geo_precision",
     "border_km", "perpetrator", "attack_type", "killed_low", "killed_best", "killed_high", "wounded_low",
-    "wounded_best", "wounded_high", "tlp", "licence", "content_sha256",
+    "wounded_best", "wounded_high", "tlp", "licence", "content_sha256", "killed_zero_ambiguous",
+    "wounded_zero_ambiguous",
 )  # fmt: skip
+
+# The attack type the table keeps is the first the record names that says what the attack was: the codebook's
+# "Unknown" (GTD's attacktype1 9, which GTD writes when it cannot tell) says nothing, and counts with the records
+# naming none (stats --by attack-type, the dashboard), while the record keeps it as the source wrote it.
+UNKNOWN_TYPE: Final = "Unknown"
 
 # A row replaces the stored one only when it is a later version: an earlier version written after a later one
 # (versions synced out of order, a peer sending an old version again) leaves the current version in place.
@@ -62,14 +69,37 @@ _UPSERT: Final = (
 def incident_row(inc: Incident, created: str, modified: str, origin: str, content_sha: str) -> tuple[Any, ...]:
     """The ``incidents`` row for one version of an incident."""
     p = inc.place
-    k = inc.killed
-    w = inc.wounded
+    k = _total(inc.figures, "killed")
+    w = _total(inc.figures, "wounded")
     return (
         inc.id, modified, created, origin, inc.dataset, inc.source_id, inc.reported_by, inc.date_start,
         inc.date_end, inc.date_precision, p.country, p.admin1, p.admin1_code, p.admin2, p.name, p.lat, p.lon,
-        p.precision, p.border_km, inc.perpetrator, inc.attack_types[0] if inc.attack_types else None,
-        k.low, k.best, k.high, w.low, w.best, w.high, inc.tlp, inc.licence, content_sha,
+        p.precision, p.border_km, inc.perpetrator, _attack_type(inc.attack_types),
+        k[0], k[1], k[2], w[0], w[1], w[2], inc.tlp, inc.licence, content_sha, k[3], w[3],
     )  # fmt: skip
+
+
+# A total not given: no figures, and no ambiguous zero.
+_NO_TOTAL: Final = (None, None, None, 0)
+
+
+def _total(figures: Iterable[Figure], measure: str) -> tuple[int | None, int | None, int | None, int]:
+    """The ``total`` figure's low, best and high for ``measure`` (:func:`sarhad.model.figures.total`), and 1 when
+    it is a zero the source cannot tell from "no information" (ACLED's fatalities 0: ``zero_ambiguous``), else 0
+    (the ``*_zero_ambiguous`` columns; an integer, which both databases store alike)."""
+    for f in figures:
+        if f.measure == measure and f.category == "total":
+            unclear = f.zero_ambiguous and not (f.low or f.best or f.high)
+            return f.low, f.best, f.high, 1 if unclear else 0
+    return _NO_TOTAL
+
+
+def _attack_type(names: Sequence[Any]) -> Any:
+    """The first of an incident's attack types other than :data:`UNKNOWN_TYPE`, or None."""
+    for name in names:
+        if name != UNKNOWN_TYPE:
+            return name
+    return None
 
 
 def incident_row_of_fields(
@@ -81,18 +111,17 @@ def incident_row_of_fields(
         oid, reported_by, dataset, source_id, start, end, precision, p, attack_types, _, _, perpetrators,
         figures, _, _, _, tlp, _, licence, *_,
     ) = fields  # fmt: skip
-    k = total(figures, "killed") if figures else _NONE
-    w = total(figures, "wounded") if figures else _NONE
+    k = _total(figures, "killed") if figures else _NO_TOTAL
+    w = _total(figures, "wounded") if figures else _NO_TOTAL
     return (
         oid, modified, created, origin, dataset, source_id, reported_by, start, end, precision, p.country,
         p.admin1, p.admin1_code, p.admin2, p.name, p.lat, p.lon, p.precision, p.border_km,
-        perpetrators[0].name if perpetrators else None, attack_types[0] if attack_types else None,
-        k.low, k.best, k.high, w.low, w.best, w.high, tlp, licence, content_sha,
+        perpetrators[0].name if perpetrators else None, _attack_type(attack_types) if attack_types else None,
+        k[0], k[1], k[2], w[0], w[1], w[2], tlp, licence, content_sha, k[3], w[3],
     )  # fmt: skip
 
 
 _LISTS: Final = ("attack_types", "target_types", "weapon_types", "sources", "flags")
-_NONE: Final = Range()
 
 
 def incident_row_from_stix(obj: dict[str, Any], origin: str, content_sha: str) -> tuple[Any, ...] | None:
@@ -138,12 +167,13 @@ def incident_row_from_stix(obj: dict[str, Any], origin: str, content_sha: str) -
     except (SarhadError, TypeError, ValueError, AttributeError, KeyError):
         return None
     attacks = ext.get("attack_types")
-    k = total(stated, "killed") if stated else _NONE
-    w = total(stated, "wounded") if stated else _NONE
+    k = _total(stated, "killed") if stated else _NO_TOTAL
+    w = _total(stated, "wounded") if stated else _NO_TOTAL
     return (
         oid, modified, created, origin, dataset, source_id, reported_by, start, end, precision, p.country, p.admin1,
         p.admin1_code, p.admin2, p.name, p.lat, p.lon, p.precision, p.border_km, named[0].name if named else None,
-        attacks[0] if attacks else None, k.low, k.best, k.high, w.low, w.best, w.high, tlp, licence, content_sha,
+        _attack_type(attacks) if attacks else None, k[0], k[1], k[2], w[0], w[1], w[2], tlp, licence, content_sha,
+        k[3], w[3],
     )  # fmt: skip
 
 
@@ -432,6 +462,9 @@ def _summary(row: Sequence[Any]) -> dict[str, Any]:
         "attack_type": r["attack_type"],
         "killed": {"low": r["killed_low"], "best": r["killed_best"], "high": r["killed_high"]},
         "wounded": {"low": r["wounded_low"], "best": r["wounded_best"], "high": r["wounded_high"]},
+        # beside the figures, not in them: programs read "killed" as exactly {"low", "best", "high"}
+        "killed_zero_ambiguous": bool(r["killed_zero_ambiguous"]),
+        "wounded_zero_ambiguous": bool(r["wounded_zero_ambiguous"]),
         "tlp": r["tlp"],
         "licence": r["licence"],
         "modified": r["modified"],

@@ -96,7 +96,41 @@ CORE: Final[list[Statement]] = [
     # dashboard's timeline counts under their year rather than in the month their range starts in: the summary
     # table keeps every incident under that month, and the timeline moves these few out through this index.
     "CREATE INDEX incidents_year_only ON incidents (date_start, reported_by) WHERE date_precision = 'year'",
+    # Whether the killed (wounded) total is a 0 its source cannot tell from "no information" (ACLED's fatalities
+    # 0, kept as the figure's zero_ambiguous): 1 or 0, for incidents list --json and /api/incidents to say so
+    # beside the figures. Nullable, as a row written by name without it (a benchmark's) means 0.
+    "ALTER TABLE incidents ADD COLUMN killed_zero_ambiguous INTEGER DEFAULT 0",
+    "ALTER TABLE incidents ADD COLUMN wounded_zero_ambiguous INTEGER DEFAULT 0",
+    lambda db: _refill_incident_rows(db),
 ]
+
+
+def _refill_incident_rows(db: Database) -> None:
+    """Fill the columns above, and the attack type of the rows whose version names only GTD's "Unknown" (None since:
+    :data:`sarhad.store.incidents.UNKNOWN_TYPE`), from the stored versions that change them: those with an
+    ambiguous zero, found by their text before any is parsed, and those whose attack type is "Unknown". A page
+    of rows at a time, in the order of the primary key (an ACLED node has a million such versions). The
+    summaries count neither column, so they stay as they are."""
+    import json
+
+    from sarhad.model.incident import Incident
+    from sarhad.store.incidents import INCIDENT_COLUMNS, incident_row
+
+    changed = [INCIDENT_COLUMNS.index(c) for c in ("attack_type", "killed_zero_ambiguous", "wounded_zero_ambiguous")]
+    page = (
+        "SELECT i.id, o.body FROM incidents i JOIN objects o ON o.id = i.id AND o.modified = i.modified"
+        " WHERE i.id > ? AND (i.attack_type = 'Unknown' OR o.body LIKE '%\"zero_ambiguous\":true%')"
+        " ORDER BY i.id LIMIT 2000"
+    )
+    update = "UPDATE incidents SET attack_type = ?, killed_zero_ambiguous = ?, wounded_zero_ambiguous = ? WHERE id = ?"
+    last = ""
+    while found := db.fetchall(page, (last,)):
+        rows = []
+        for oid, body in found:
+            row = incident_row(Incident.from_stix(json.loads(body)), "", "", "", "")
+            rows.append((*(row[i] for i in changed), oid))
+        db.executemany(update, rows)
+        last = str(found[-1][0])
 
 
 # Components other than core keep their DDL next to their code, in a module with a MIGRATIONS list.
