@@ -324,6 +324,12 @@ def _label(ordered: Sequence[Record], groups: _Groups, existing: Mapping[str, st
                 break
         if choice is None:
             choice = cluster_id_for(ids)
+            # the new id of these members may be taken: a cluster once of these members alone kept its id as it
+            # grew, and has just split again (an analyst's split, a withdrawn merge)
+            again = 0
+            while choice in used:
+                again += 1
+                choice = cluster_id_for([*ids, f"#{again}"])
         used.add(choice)
         for rid in ids:
             labels[rid] = choice

@@ -256,3 +256,19 @@ def test_incremental_run_keeps_merged_records_together_without_redoing_old_decis
     assert _groups(after.labels) == _groups(cluster_records([a, b, c], must=must).labels)
     assert after.labels[a.id] == after.labels[b.id]
     assert after.reclustered == 3
+
+
+def test_records_split_apart_never_share_a_cluster_id() -> None:
+    """A cluster of one record keeps its id as another joins it; split again (an analyst's split, a withdrawn
+    merge), each part gets an id of its own, though the new id of the lone record is the one its cluster kept."""
+    from sarhad.reconcile.cluster import cluster_id_for
+
+    a = record("PK", "PK-1", "2024-05-02", killed=7)
+    b = record("UCDP", "U-1", "2024-07-28", lat=27.81, lon=66.61, place="Khuzdar", killed=7)
+    kept = cluster_id_for([b.id])  # b's cluster, which a joined (an analyst's merge)
+    for labels in (
+        cluster_records([a, b], names={a.id: kept, b.id: kept}).labels,
+        cluster_records([a, b], existing={a.id: kept, b.id: kept}, changed=[a.id]).labels,
+    ):
+        assert labels[a.id] != labels[b.id]
+        assert kept in labels.values()
