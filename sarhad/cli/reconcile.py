@@ -1,9 +1,10 @@
 """Commands for reconciliation: ``reconcile`` and the ``clusters`` group (list, show, export, confirm, split,
-merge)."""
+merge, review)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -100,12 +101,14 @@ def list_cmd(
     limit: int = typer.Option(None, "--limit", help="At most this many clusters."),
     json_out: bool = _JSON,
 ) -> None:
-    """List clusters: members, joint killed and wounded, flags."""
+    """List clusters: members, joint killed and wounded, flags, and the analyst decisions a correction put to
+    review."""
     from sarhad.reconcile.store import list_clusters
 
     if limit is not None and limit < 1:
         raise InvalidInput(f"--limit {limit}: expected a count >= 1")
-    rows = list_clusters(state(ctx).node().db, disagreements=disagreements, limit=limit, joint=json_out)
+    node = state(ctx).node()
+    rows = list_clusters(node.db, disagreements=disagreements, limit=limit, joint=json_out, party=node.settings.party)
     if json_out:
         print_json(rows)  # every column of the table, and each source's figures and the place
         return
@@ -122,7 +125,7 @@ def list_cmd(
                 _reporters(r["members"]),
                 _range(r["killed"]),
                 _range(r["wounded"]),
-                ", ".join(r["flags"]),
+                ", ".join([*r["flags"], *(f"{d['decision']} decision to review" for d in r["to_review"])]),
             ]
             for r in rows
         ],
@@ -244,7 +247,9 @@ def show_cmd(
     print_table(["", *(f"{m.reported_by} {m.source_id}" for m in members)], rows, title="members")
     named = [r for d in decisions for r in (*d["records"], *d["kept"])]
     _print_decisions(
-        decisions, {**record_names(node.db, named), **{m.id: f"{m.reported_by} {m.source_id}" for m in members}}
+        decisions,
+        {**record_names(node.db, named), **{m.id: f"{m.reported_by} {m.source_id}" for m in members}},
+        node.settings.party,
     )
     if not view.figures:
         console.print("joint figures: no figures", highlight=False, markup=False)
@@ -258,8 +263,9 @@ def show_cmd(
     print_table(["figure", "low", "consensus", "high", *parties, "disagree"], table, title="joint figures")
 
 
-def _print_decisions(decisions: list[dict[str, Any]], names: dict[str, str]) -> None:
-    """One line a decision: who decided what about which records, and whether it shapes this node's clusters."""
+def _print_decisions(decisions: list[dict[str, Any]], names: dict[str, str], own: str) -> None:
+    """One line a decision: who decided what about which records, and whether it shapes this node's clusters
+    (``own``: the node's party); under a decision to review, what changed in the records it names."""
     if not decisions:
         return
 
@@ -272,17 +278,40 @@ def _print_decisions(decisions: list[dict[str, Any]], names: dict[str, str]) -> 
             what = f"split {named(d['records'])} from {named(d['kept'])}"
         else:
             what = f"{d['decision']} {named(d['records'])} as one incident"
-        applied = "applied" if d["applied"] else f"{d['party']}'s decision: not applied on this node"
+        if d["withdrawn"]:
+            applied = f"withdrawn {d['version'][:10]}"
+        elif d["applied"]:
+            applied = "applied"
+        else:
+            applied = f"{d['party']}'s decision: not applied on this node"
+        if d["to_review"]:
+            applied += ", to review"
         note = f' "{d["note"]}"' if d["note"] else ""
         console.print(f"  {d['created'][:10]} {d['party']} {what}{note} ({applied})", highlight=False, markup=False,
                       soft_wrap=True)  # fmt: skip
+        for change in d["changes"]:
+            console.print(f"    {names.get(change['record'], change['record'])} was corrected since: "
+                          f"{'; '.join(change['what'])}", highlight=False, markup=False, soft_wrap=True)  # fmt: skip
+        if d["review_note"]:
+            console.print(f'    reviewed: "{d["review_note"]}"', highlight=False, markup=False, soft_wrap=True)
+        if d["to_review"] and d["party"] == own:
+            console.print(f"    still applied until reviewed: sarhad clusters review {d['id']} --keep | --withdraw",
+                          highlight=False, markup=False, soft_wrap=True)  # fmt: skip
 
 
 def _decide(ctx: typer.Context, decision: Any, tlp: str | None) -> dict[str, Any]:
     from sarhad.model.codes import tlp_label
-    from sarhad.reconcile.store import DEFAULT_DECISION_TLP, check_decision_marking, decision_marking, reconcile
+    from sarhad.reconcile.store import (
+        DEFAULT_DECISION_TLP,
+        check_decision_marking,
+        decision_marking,
+        reconcile,
+        record_versions,
+    )
 
     node = state(ctx).node()
+    # what the decision is made about: the version of each record it names (a later correction puts it to review)
+    decision = replace(decision, versions=record_versions(node.db, [*decision.members, *decision.rest]))
     level = decision_marking(node.db, decision) if tlp is None else tlp_label(tlp)
     check_decision_marking(node.db, decision, level)
     with node.publisher() as pub:
@@ -411,6 +440,39 @@ def merge_cmd(
     _after(ctx, out, json_out)
 
 
+def review_cmd(
+    ctx: typer.Context,
+    decision_id: str = typer.Argument(
+        ..., help="The decision's id (x-sarhad-cluster-decision--…, in `clusters show`)."
+    ),
+    keep: bool = typer.Option(False, "--keep", help="Confirm it against the corrected records: it keeps binding."),
+    withdraw: bool = typer.Option(False, "--withdraw", help="Withdraw it: it binds nothing from now on."),
+    note: str = typer.Option("", "--note", help="Why (kept with the review)."),
+    json_out: bool = _JSON,
+) -> None:
+    """Review one of the node's analyst decisions after a record it names was corrected: --keep or --withdraw.
+    Either is published as a new version of the decision."""
+    from sarhad.reconcile.store import reconcile, review_decision
+
+    if keep == withdraw:
+        raise InvalidInput("give one of --keep (the decision still holds) or --withdraw (it no longer does)")
+    node = state(ctx).node()
+    reviewed, level, changes = review_decision(node.db, node.settings.party, decision_id, keep=keep, note=note)
+    with node.publisher() as pub:
+        version = pub.add_object(reviewed.to_stix(node.settings.party), tlp=level)
+    summary = reconcile(node.db, node.settings.party, share_restricted=node.settings.share_restricted)
+    out = {"decision": decision_id, "review": "kept" if keep else "withdrawn", "version": version, "tlp": level,
+           "changes": [c.to_dict() for c in changes], "reconcile": summary.to_dict()}  # fmt: skip
+    if json_out:
+        print_json(out)
+        return
+    if keep:
+        said = f"kept {reviewed.kind} decision {decision_id}: it now stands on the corrected records"
+    else:
+        said = f"withdrew {reviewed.kind} decision {decision_id}: it no longer binds the clusters"
+    console.print(f"{said} (published TLP:{level})", highlight=False, markup=False, soft_wrap=True)
+
+
 def register(app: typer.Typer) -> None:
     """Add ``reconcile`` and the ``clusters`` group to the root app."""
     app.command("reconcile")(reconcile_cmd)
@@ -420,4 +482,5 @@ def register(app: typer.Typer) -> None:
     clusters_app.command("confirm")(confirm_cmd)
     clusters_app.command("split")(split_cmd)
     clusters_app.command("merge")(merge_cmd)
+    clusters_app.command("review")(review_cmd)
     app.add_typer(clusters_app, name="clusters")

@@ -5,6 +5,12 @@ just clusters, because cluster ids change as clusters grow: a ``confirm`` or ``m
 are one incident", a ``split`` says "these records are another incident than those". Every later run turns
 the decisions, oldest first, into must-link and cannot-link pairs (a later decision about a pair overrides
 an earlier one) and the clustering respects them.
+
+A decision also records what it was made about: the version of each record it names (``record_versions``). When a
+record gets a version since then that changes its date, place or figures materially
+(:mod:`sarhad.reconcile.review`), the decision is *to review*: it keeps binding, and the analyst confirms it (a new
+version of the decision, made about the new versions: ``review_note``) or withdraws it (a new version marked
+``revoked``, which no longer binds).
 """
 
 from __future__ import annotations
@@ -26,7 +32,9 @@ DECISION_KINDS: Final = ("confirm", "split", "merge")
 @dataclass(frozen=True, slots=True)
 class Decision:
     """One analyst decision. ``members``: the records confirmed, merged, or split out; ``rest``: for a
-    split, the records that stay. ``clusters``: the cluster ids the analyst saw (for the record).
+    split, the records that stay. ``clusters``: the cluster ids the analyst saw (for the record). ``versions``:
+    (record id, version) of each record named as the analyst saw it; ``revoked``: the analyst withdrew it (it no
+    longer binds); ``review_note``: why the analyst confirmed or withdrew it after a record it names changed.
 
     Raises InvalidInput for an unknown kind, no members, or a split without records on both sides.
     """
@@ -38,6 +46,9 @@ class Decision:
     note: str = ""
     id: str = ""
     created: str = ""
+    versions: tuple[tuple[str, str], ...] = ()
+    revoked: bool = False
+    review_note: str = ""
 
     def __post_init__(self) -> None:
         if self.kind not in DECISION_KINDS:
@@ -65,6 +76,12 @@ class Decision:
             obj["kept_refs"] = list(self.rest)
         if self.note:
             obj["note"] = self.note
+        if self.versions:
+            obj["record_versions"] = dict(self.versions)
+        if self.revoked:
+            obj["revoked"] = True
+        if self.review_note:
+            obj["review_note"] = self.review_note
         return obj
 
     @classmethod
@@ -72,6 +89,9 @@ class Decision:
         """Parse a decision object. Raises InvalidInput when it is not one."""
         if obj.get("type") != DECISION_TYPE:
             raise InvalidInput(f"expected a {DECISION_TYPE}, found type {obj.get('type')!r}")
+        versions = obj.get("record_versions", {})
+        if not isinstance(versions, Mapping):
+            raise InvalidInput(f"{obj.get('id')}: record_versions is not an object of record id to version")
         try:
             return cls(
                 kind=obj["decision"],
@@ -81,6 +101,9 @@ class Decision:
                 note=str(obj.get("note", "")),
                 id=obj["id"],
                 created=str(obj.get("created", "")),
+                versions=tuple(sorted((str(k), str(v)) for k, v in versions.items())),
+                revoked=obj.get("revoked") is True,
+                review_note=str(obj.get("review_note", "")),
             )
         except KeyError as exc:
             raise InvalidInput(f"{obj.get('id')}: the decision is missing {exc.args[0]!r}") from exc
@@ -98,9 +121,12 @@ def _pairs(xs: Sequence[str], ys: Sequence[str] | None = None) -> Iterable[tuple
 
 
 def constraints(decisions: Iterable[Decision]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Must-link and cannot-link record pairs from ``decisions`` (applied oldest first; later wins)."""
+    """Must-link and cannot-link record pairs from ``decisions`` (applied oldest first; later wins). A withdrawn
+    decision (``revoked``) binds nothing: the pairs it named are as the decisions before it left them."""
     state: dict[tuple[str, str], bool] = {}
     for d in sorted(decisions, key=lambda d: (d.created, d.id)):
+        if d.revoked:
+            continue
         members = sorted(set(d.members))
         for pair in _pairs(members):
             state[pair] = True

@@ -45,7 +45,7 @@ from sarhad.reconcile.actor import actors_related
 from sarhad.reconcile.features import F64, I64, Bool, Features, tokens
 from sarhad.reconcile.record import GEO_RADIUS_KM, Record
 
-__all__ = ["WEIGHTS", "Scoring", "score_pairs"]
+__all__ = ["WEIGHTS", "Scoring", "part_scores", "score_pairs"]
 
 WEIGHTS: Final[dict[str, float]] = {
     "date": 0.25,
@@ -233,6 +233,22 @@ def _jaccard(records: Sequence[Record], a: I64, b: I64) -> tuple[F64, npt.NDArra
     union = la + lb - inter
     known = (la > 0) & (lb > 0)
     return np.where(known, inter / np.maximum(union, 1), 0.0), known
+
+
+def part_scores(f: Features, a: I64, b: I64) -> tuple[dict[str, F64], Bool]:
+    """Each part's agreement (``WEIGHTS``' keys, 0 to 1, 0.5 where a side does not say) for each pair ``(a[k],
+    b[k])``, without the summaries' words, and whether each pair is dated further apart than the slack allows: what
+    :func:`score_pairs` weighs, for a caller that asks which parts of two reports agree (two versions of one report:
+    :mod:`sarhad.reconcile.review`)."""
+    parts = {
+        "date": _date(f, a, b),
+        "place": _place(f, a, b),
+        "attack": _same(f.attack[a], f.attack[b], 1.0, 0.0),
+        "actor": _actor(f, a, b),
+        "killed": _killed(f, a, b),
+        "wounded": _counts(f.wounded_best[a], f.wounded_best[b]),
+    }
+    return parts, _beyond_slack(f, a, b)
 
 
 def score_pairs(records: Sequence[Record], f: Features, a: I64, b: I64, scoring: Scoring | None = None) -> F64:

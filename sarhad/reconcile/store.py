@@ -34,6 +34,7 @@ from sarhad.reconcile.cluster import cluster_records
 from sarhad.reconcile.decisions import DECISION_TYPE, Decision, constraints
 from sarhad.reconcile.joint import JointView, cluster_date, joint_view, reporter_label
 from sarhad.reconcile.record import Record
+from sarhad.reconcile.review import Change, held_decisions, to_review
 from sarhad.reconcile.score import Scoring
 from sarhad.store.current import current
 from sarhad.store.db import Database
@@ -55,7 +56,10 @@ __all__ = [
     "load_decisions",
     "reconcile",
     "record_names",
+    "record_versions",
     "representative",
+    "review_decision",
+    "reviews_by_cluster",
     "stored_views",
 ]
 
@@ -72,6 +76,7 @@ class ReconcileSummary:
     disagreements: int
     changed: int
     seconds: float
+    to_review: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -83,6 +88,7 @@ class ReconcileSummary:
             "disagreements": self.disagreements,
             "changed_clusters": self.changed,
             "seconds": round(self.seconds, 3),
+            "decisions_to_review": self.to_review,
         }
 
     def line(self) -> str:
@@ -91,6 +97,11 @@ class ReconcileSummary:
             f"reclustered) into {self.clusters} incidents "
             f"({self.multi_source} reported by several sources, {self.disagreements} with disagreements; "
             f"{self.changed} clusters changed) in {self.seconds:.1f} s"
+        ) + (
+            f"; {self.to_review} of the node's analyst decisions to review: a record they name was corrected"
+            " (`sarhad clusters list` marks their clusters, `clusters show` says what changed)"
+            if self.to_review
+            else ""
         )
 
 
@@ -187,7 +198,8 @@ def reconcile(
         rid: (cid, version)
         for rid, cid, version in db.fetchall("SELECT incident_id, cluster_id, version FROM reconcile_members")
     }
-    must, cannot = constraints(load_decisions(db, party))
+    decisions = load_decisions(db, party)
+    must, cannot = constraints(decisions)
     fingerprint = hashlib.sha256(json.dumps([must, cannot]).encode()).hexdigest()
     kept = db.fetchone("SELECT value FROM reconcile_state WHERE key = 'constraints'")
     settled = kept[0] == fingerprint if kept is not None else not (must or cannot)
@@ -202,10 +214,12 @@ def reconcile(
     last = db.fetchone("SELECT MAX(seq) FROM objects")
     seen = str(last[0]) if last and last[0] is not None else "0"
     if not full and settled and audiences and _up_to_date(db, previous):
-        return _unchanged(db, len(previous), started)
+        return _unchanged(db, len(previous), started, party)
     records, versions, fresh = _records(db, full)
     existing = None if full else {rid: cid for rid, (cid, _) in previous.items()}
     edited = {rid for rid, (_, version) in previous.items() if versions.get(rid) != version}
+    if not settled:  # a withdrawn decision names no pair any more: the clusters of its records are recomputed too
+        edited |= {rid for d in decisions if d.revoked for rid in (*d.members, *d.rest) if rid in previous}
     # --full recomputes every cluster but keeps the ids analysts and reports already cite
     names = {rid: cid for rid, (cid, _) in previous.items()} if full else None
     result = cluster_records(
@@ -286,6 +300,7 @@ def reconcile(
         disagreements=int(disagreements[0]) if disagreements else 0,
         changed=len(views),
         seconds=time.monotonic() - started,
+        to_review=len(to_review(db, held_decisions(db, party))),
     )
 
 
@@ -321,7 +336,7 @@ def _up_to_date(db: Database, previous: dict[str, tuple[str, str]]) -> bool:
     return current == len(previous) and (missing is None or int(missing[0]) == 0)
 
 
-def _unchanged(db: Database, records: int, started: float) -> ReconcileSummary:
+def _unchanged(db: Database, records: int, started: float, party: str) -> ReconcileSummary:
     """The summary of a run that had nothing to do, from the tables."""
     clusters = db.fetchone("SELECT COUNT(*) FROM reconcile_clusters")
     disagreements = db.fetchone("SELECT COUNT(*) FROM reconcile_clusters WHERE flags LIKE '%disagree%'")
@@ -338,6 +353,7 @@ def _unchanged(db: Database, records: int, started: float) -> ReconcileSummary:
         disagreements=int(disagreements[0]) if disagreements else 0,
         changed=0,
         seconds=time.monotonic() - started,
+        to_review=len(to_review(db, held_decisions(db, party))),
     )
 
 
@@ -402,7 +418,13 @@ def audience_rows(
 
 
 def list_clusters(
-    db: Database, *, disagreements: bool = False, limit: int | None = None, offset: int = 0, joint: bool = False
+    db: Database,
+    *,
+    disagreements: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+    joint: bool = False,
+    party: str | None = None,
 ) -> list[dict[str, Any]]:
     """Clusters as ``{"cluster_id", "date_start", "date", "members", "killed", "wounded", "flags"}``, oldest first
     (by ``date_start``, the earliest member's first day); ``date`` is when the cluster happened as its members date
@@ -468,6 +490,10 @@ def list_clusters(
     for cid, row in out.items():  # a cluster with no member left (none stored) is dated by its first day
         members = dates[cid] or [(row["date_start"], row["date_start"], "day")]
         row["date"] = cluster_date(members, "date_disagree" not in row["flags"])
+    if party is not None:
+        reviews = reviews_by_cluster(db, party)
+        for cid, row in out.items():
+            row["to_review"] = reviews.get(cid, [])
     if joint:
         # the stored extras are the view of every member the run saw: they hold while the node still holds them all
         # (as many members as the run counted, each read from its current incident row above)
@@ -581,34 +607,130 @@ def cluster_view(db: Database, ident: str) -> JointView:
 
 def decisions_about(db: Database, party: str, records: Sequence[str]) -> list[dict[str, Any]]:
     """Every analyst decision this node holds, its own and its peers', that names one of ``records``, oldest
-    first, as ``{"id", "party", "decision", "records", "kept", "note", "created", "applied"}``.
+    first, as ``{"id", "party", "decision", "records", "kept", "note", "created", "applied", "version",
+    "withdrawn", "to_review", "changes", "review_note"}``.
 
-    ``applied`` is true for the node's own decisions only: a peer's decision travels with the peer's log and
-    can be read here, but does not shape this node's clusters (the node's analysts decide for it).
+    ``applied`` is true for the node's own decisions that are not withdrawn: a peer's decision travels with the
+    peer's log and can be read here, but does not shape this node's clusters (the node's analysts decide for it).
+    ``to_review``: a record it names has a version since the one it was made about that changes its date, place
+    or figures materially (:mod:`sarhad.reconcile.review`); ``changes`` says which and how (``record``, the
+    versions ``before`` and ``after``, ``what`` in words). A decision to review still applies until reviewed.
+    ``review_note``: why the analyst confirmed or withdrew it after such a change.
     """
     wanted = set(records)
-    rows = db.fetchall(
-        f"SELECT o.origin, o.body FROM objects o WHERE o.type = ? AND {current('o')} ORDER BY o.seq",
-        (DECISION_TYPE,),
-    )
+    held = [
+        h
+        for h in held_decisions(db)
+        if not (wanted.isdisjoint(h.decision.members) and wanted.isdisjoint(h.decision.rest))
+    ]
+    changes = to_review(db, held)
     out = []
-    for origin, body in rows:
-        d = Decision.from_stix(json.loads(body))
-        if wanted.isdisjoint(d.members) and wanted.isdisjoint(d.rest):
-            continue
+    for h in held:
+        d = h.decision
+        found = changes.get(d.id, [])
         out.append(
             {
                 "id": d.id,
-                "party": str(origin),
+                "party": h.party,
                 "decision": d.kind,
                 "records": list(d.members),
                 "kept": list(d.rest),
                 "note": d.note,
                 "created": d.created,
-                "applied": origin == party,
+                "applied": h.party == party and not d.revoked,
+                "version": h.version,
+                "withdrawn": d.revoked,
+                "to_review": bool(found),
+                "changes": [c.to_dict() for c in found],
+                "review_note": d.review_note,
             }
         )
     return sorted(out, key=lambda x: (x["created"], x["id"]))
+
+
+def reviews_by_cluster(db: Database, party: str) -> dict[str, list[dict[str, Any]]]:
+    """Cluster id → the node's own decisions to review (:mod:`sarhad.reconcile.review`) that name one of its
+    members, as ``{"id", "decision", "changes"}``: what ``sarhad clusters list`` marks."""
+    held = held_decisions(db, party)
+    changes = to_review(db, held)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for h in held:
+        if h.decision.id not in changes:
+            continue
+        named = sorted({*h.decision.members, *h.decision.rest})
+        clusters: set[str] = set()
+        for start in range(0, len(named), 500):
+            chunk = named[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = db.fetchall(
+                f"SELECT DISTINCT cluster_id FROM reconcile_members WHERE incident_id IN ({marks})", chunk
+            )
+            clusters |= {str(c) for (c,) in rows}
+        said = {
+            "id": h.decision.id,
+            "decision": h.decision.kind,
+            "changes": [c.to_dict() for c in changes[h.decision.id]],
+        }
+        for cid in sorted(clusters):
+            out.setdefault(cid, []).append(said)
+    return out
+
+
+def record_versions(db: Database, ids: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """(id, current version) of each of ``ids`` the node holds, sorted: what a decision naming them is made about."""
+    out: dict[str, str] = {}
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        rows = db.fetchall(f"SELECT id, modified FROM incidents WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
+        out.update({str(i): str(m) for i, m in rows})
+    return tuple(sorted(out.items()))
+
+
+def review_decision(
+    db: Database, party: str, decision_id: str, *, keep: bool, note: str = ""
+) -> tuple[Decision, str, list[Change]]:
+    """The new version of the node's own decision ``decision_id`` that records the analyst's review, the TLP level
+    to publish it at, and the changes reviewed: ``keep`` confirms it (made about the named records' current
+    versions, so it is no longer to review, and it keeps binding), else it is withdrawn (``revoked``: it binds
+    nothing from then on). The level is the decision's own, or the strictest marking among its records' current
+    versions when that is stricter (:func:`decision_marking`).
+
+    Raises NotFound for a decision this node does not hold; InvalidInput for a peer's decision (its party's node
+    reviews it), one already withdrawn, and, with ``keep``, one that is not to review (nothing to confirm).
+    """
+    held = next((h for h in held_decisions(db) if h.decision.id == decision_id), None)
+    if held is None:
+        raise NotFound(f"no analyst decision {decision_id} (`sarhad clusters show` lists a cluster's decisions)")
+    d = held.decision
+    if held.party != party:
+        raise InvalidInput(
+            f"decision {decision_id} is {held.party}'s: {held.party}'s analysts review it on their node; nothing was"
+            " published. To decide otherwise here, make this node's own decision (`clusters split`, `clusters merge`)"
+        )
+    if d.revoked:
+        raise InvalidInput(f"decision {decision_id} was withdrawn ({held.version}); nothing was published")
+    changes = to_review(db, [held]).get(decision_id, [])
+    if keep and not changes:
+        raise InvalidInput(
+            f"decision {decision_id} is not to review: no record it names has changed its date, place or figures"
+            " materially since the decision was made; nothing was published"
+        )
+    reviewed = Decision(
+        d.kind,
+        d.members,
+        d.rest,
+        clusters=d.clusters,
+        note=d.note,
+        id=d.id,
+        created=d.created,
+        versions=record_versions(db, [*d.members, *d.rest]) if keep else d.versions,
+        revoked=not keep,
+        review_note=note,
+    )
+    rank = {level: n for n, level in enumerate(TLP_LEVELS)}
+    level = max(held.tlp, decision_marking(db, reviewed), key=lambda t: rank.get(t, -1))
+    return reviewed, level, changes
 
 
 def record_names(db: Database, ids: Sequence[str]) -> dict[str, str]:

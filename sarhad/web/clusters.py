@@ -8,7 +8,8 @@ Routes (added to the dashboard's, :func:`sarhad.web.dashboard.api_routes`):
   and ``offset`` page them. ``reconciled`` is false when ``sarhad reconcile`` has not run on the node.
 * ``GET /api/dashboard/clusters/{id}``: one cluster (a cluster id, or the id of one of its incidents): each
   member's version, each party's figures, the joint figures, the flags in words, the analyst decisions (each
-  record they name by its source, ``names``).
+  record they name by its source, ``names``; ``to_review`` and ``changes`` when a record they name was corrected
+  materially since, as ``sarhad clusters show --json`` gives them, for the records the principal reads).
 
 The read rule: a principal sees a cluster's members it may read (TLP, and a TLP:RED record's named recipients,
 as for the incidents), and the figures, flags and words are computed from those members alone
@@ -379,10 +380,21 @@ def _decisions(ctx: Context, principal: Principal, members: Sequence[str]) -> li
         if d["id"] not in shown:
             continue
         records, kept = [r for r in d["records"] if r in visible], [r for r in d["kept"] if r in visible]
+        # a correction is told of only where the principal reads the record's version before it as well as the
+        # current one: the words give both versions' date, place and figures
+        changes = [c for c in d["changes"] if c["record"] in visible and _reads_version(ctx, principal, c)]
         # each record named by its source ("PK PK-77"), as `sarhad clusters show` names it: a record moved out of
         # the cluster is in none of its members, and its id alone tells a reader nothing
-        out.append({**d, "records": records, "kept": kept, "names": {r: names[r] for r in (*records, *kept)}})
+        out.append({**d, "records": records, "kept": kept, "names": {r: names[r] for r in (*records, *kept)},
+                    "changes": changes, "to_review": bool(changes)})  # fmt: skip
     return out
+
+
+def _reads_version(ctx: Context, principal: Principal, change: dict[str, Any]) -> bool:
+    """Whether ``principal`` may read the version of a corrected record that a decision was made about."""
+    clause, params = ctx.read_clause(principal, "o")
+    sql = f"SELECT 1 FROM objects o WHERE o.id = ? AND o.modified = ? AND {clause}"
+    return ctx.db.fetchone(sql, [change["record"], change["before"], *params]) is not None
 
 
 def _json(value: Any) -> Response:

@@ -46,7 +46,9 @@ def test_reconcile_json_summary_and_list_contract(home: Path, capsys: pytest.Cap
     assert len(rows) == 3
     for row in rows:
         joint = {"killed_by_party", "wounded_by_party", "place", "admin1", "country", "lat", "lon"}
-        assert set(row) == {"cluster_id", "date_start", "date", "members", "killed", "wounded", "flags", *joint}
+        columns = {"cluster_id", "date_start", "date", "members", "killed", "wounded", "flags", "to_review"}
+        assert set(row) == {*columns, *joint}
+        assert row["to_review"] == []  # no analyst decision a correction put to review
         assert set(row["date"]) == {"start", "end", "precision", "agree"}
         assert all(set(m) == {"id", "source_id", "reported_by", "dataset", "label"} for m in row["members"])
         assert set(row["killed"]) == {"low", "best", "high"}

@@ -213,3 +213,22 @@ def test_a_decision_names_the_records_it_moved_out_by_their_source(
     [seen] = answer.json()["decisions"]
     assert (seen["records"], seen["kept"], seen["names"]) == ([ir], [pk], {ir: "IR IR-1", pk: "PK PK-1"})
     assert "AC-1" not in answer.text and acled not in answer.text
+
+
+def test_a_decision_about_a_record_corrected_since_is_to_review_with_what_changed(
+    api: Api, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """IR corrects its report of Quetta to 80 days later after PK's analyst confirmed the cluster: the cluster's
+    decisions say the confirmation is to review and what changed, as `sarhad clusters show --json` does."""
+    reconcile(api.node.db, "PK")
+    pk, ir, _ = (i.id for i in QUETTA)
+    code, _, err = run_cli(capsys, "--home", str(api.node.settings.home), "clusters", "confirm", pk)
+    assert code == 0, err
+    [before] = api.get("root", f"/api/dashboard/clusters/{pk}").json()["decisions"]
+    assert (before["to_review"], before["changes"]) == (False, [])
+    api.node.publish([replace(QUETTA[1], date_start="2026-03-31", date_end="2026-03-31")])
+    reconcile(api.node.db, "PK")
+    [after] = api.get("root", f"/api/dashboard/clusters/{pk}").json()["decisions"]
+    assert after["to_review"] is True and after["applied"] is True
+    [change] = after["changes"]
+    assert (change["record"], change["what"]) == (ir, ["date 2026-01-10 -> 2026-03-31 (80 days later)"])

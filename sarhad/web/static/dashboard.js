@@ -774,7 +774,12 @@
     const decided = (d) => d.decision === "split"
       ? `split${d.records.length ? ` ${named(d, d.records)}` : ""}${d.kept.length ? ` from ${named(d, d.kept)}` : ""}`
       : `${d.decision}${d.records.length ? ` ${named(d, d.records)} as one incident` : ""}`;
-    const decisions = c.decisions.length ? `<p data-testid="cluster-decisions"><b>Analyst decisions:</b> ${c.decisions.map((d) => esc(`${d.created.slice(0, 10)} ${d.party} ${decided(d)}${d.note ? ` "${d.note}"` : ""}${d.applied ? "" : " (not applied here)"}`)).join("; ")}</p>` : "";
+    // A decision a correction put to review still applies until the analyst keeps or withdraws it: say which record
+    // changed and how ('sarhad clusters review' on the node).
+    const standing = (d) => d.withdrawn ? " (withdrawn)" : d.applied ? "" : " (not applied here)";
+    const review = (d) => (d.to_review ? ` — to review: ${(d.changes || []).map((ch) => `${named(d, [ch.record])} was corrected since: ${ch.what.join("; ")}`).join("; ")}` : "") +
+      (d.review_note ? ` (reviewed: "${d.review_note}")` : "");
+    const decisions = c.decisions.length ? `<p data-testid="cluster-decisions"><b>Analyst decisions:</b> ${c.decisions.map((d) => `<span${d.to_review ? ' class="to-review"' : ""}>${esc(`${d.created.slice(0, 10)} ${d.party} ${decided(d)}${d.note ? ` "${d.note}"` : ""}${standing(d)}${review(d)}`)}</span>`).join("; ")}</p>` : "";
     $("#detail").innerHTML = `<h3>Joint picture</h3><p class="muted">${clusterDate(c)} · ${esc([c.place, c.admin1, c.country].filter(Boolean).join(", "))}</p>` +
       `<p><b>Killed, jointly:</b> ${esc(range(c.killed.low, c.killed.best, c.killed.high))} <span class="muted">(${esc(killedByParty(c))}${esc(reportsGiving(c.records))})</span></p>` +
       `<table data-testid="cluster-members"><thead><tr><th>Source</th><th>Date</th><th>Place</th><th>Perpetrator</th><th class="num">Killed</th></tr></thead><tbody>${rows}</tbody></table>` +
