@@ -183,9 +183,11 @@ def alerts_list(
     since: str = typer.Option(None, "--since", help="Raised on or after this date (YYYY, YYYY-MM or YYYY-MM-DD)."),
     until: str = typer.Option(None, "--until", help="Raised on or before this date (inclusive)."),
     limit: int = typer.Option(None, "--limit", help="At most N alerts (newest first)."),
+    unacked: bool = typer.Option(False, "--unacked", help="Only alerts not acknowledged, or changed since they were."),
 ) -> None:
     """List the alerts, newest first, each with its state: a later version of its incident may have updated it
-    (what changed, old -> new) or no longer match its rule (since which version)."""
+    (what changed, old -> new) or no longer match its rule (since which version); and who acknowledged it, when
+    (with --json: acknowledged, {by, at, changed_since}, present once it is)."""
     from sarhad.monitor.alerts import list_alerts
     from sarhad.monitor.rules import check_rule_named
 
@@ -197,6 +199,7 @@ def alerts_list(
         until=date_option(until, "--until"),
         limit=limit,
         limit_name="--limit",
+        unacked=unacked,
     )
     if rule and not alerts:
         check_rule_named(db, rule)
@@ -204,11 +207,41 @@ def alerts_list(
         print_json([a.to_dict() for a in alerts])
         return
     if not alerts:
-        console.print(f"no alerts of rule {rule!r}" if rule else "no alerts", highlight=False, markup=False)
+        what = f"no alerts of rule {rule!r}" if rule else "no alerts"
+        console.print(f"{what} to acknowledge" if unacked else what, highlight=False, markup=False)
     for a in alerts:
         life = a.state_text()
         line = f"{a.created}  {a.rule}  {a.incident_id}  {a.reason}" + (f"  [{life}]" if life else "")
         console.print(line, highlight=False, markup=False)
+
+
+@alerts_app.command("ack")
+def alerts_ack(
+    ctx: typer.Context,
+    ids: list[str] = typer.Argument(..., help="The alerts' ids (alert--…), as 'alerts list' gives them."),
+    json_out: bool = _JSON,
+) -> None:
+    """Acknowledge alerts: who (the console's user) and when is kept and listed with each; all or none (an id
+    that is no alert listed here acknowledges nothing). An alert acknowledged before is left as it was, unless it
+    changed since. With --json: each alert as 'alerts list --json' shows it, with action (acknowledged or
+    already_acknowledged)."""
+    from sarhad.cli.audit import operator, record_cli_write
+    from sarhad.monitor.alerts import acknowledge
+
+    db = state(ctx).node().db
+    with db.transaction():  # the acknowledgements and their audit rows together
+        done = acknowledge(db, ids, operator())
+        for alert, new in done:
+            if new:
+                record_cli_write(db, "ack-alert", alert.id)
+    if json_out:
+        print_json([
+            {**a.to_dict(), "action": "acknowledged" if new else "already_acknowledged"} for a, new in done
+        ])  # fmt: skip
+        return
+    for a, new in done:
+        said = "acknowledged" if new else f"already acknowledged by {a.acked_by} {a.acked_at}"
+        console.print(f"{said}: {a.id} ({a.rule}, {a.incident_id})", highlight=False, markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -13,6 +13,11 @@ An alert is listed while its incident has a current version on this node (a row 
 :mod:`sarhad.exchange.withheld`), the alerts raised on the copy held stay stored but are listed nowhere (the
 CLI, the dashboard's list, count and live stream), and are listed again once a current version arrives (the live
 stream sends such an alert then, see :class:`sarhad.monitor.stream.Watcher`).
+
+An analyst acknowledges an alert (:func:`acknowledge`, ``alerts ack``): who and when is kept beside it
+(``alert_acks``) and listed with it; a change of the alert after that (an update, no longer matching, matching
+again) is listed as a change since it was acknowledged, so a desk that works through the unacknowledged alerts
+also sees the acknowledged ones that changed (``alerts list --unacked`` lists both).
 """
 
 from __future__ import annotations
@@ -20,11 +25,11 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
 
-from sarhad.errors import InvalidInput
+from sarhad.errors import InvalidInput, NotFound
 from sarhad.store.db import Database
 
 __all__ = [
@@ -34,10 +39,12 @@ __all__ = [
     "AlertWrites",
     "Change",
     "StoredAlert",
+    "acknowledge",
     "alert_id",
     "describe_changes",
     "insert_alert",
     "list_alerts",
+    "list_alerts_by_id",
     "listed",
     "next_alert_seq",
     "next_event_seq",
@@ -80,6 +87,13 @@ class Alert:
     updated: str | None = None
     changes: tuple[Change, ...] = ()
     geo_precision: str | None = None
+    acked_by: str | None = None
+    acked_at: str | None = None
+
+    @property
+    def changed_since_acked(self) -> bool:
+        """Whether the alert changed (updated, no longer matching, matching again) after it was acknowledged."""
+        return self.acked_at is not None and self.updated is not None and self.updated > self.acked_at
 
     @property
     def state(self) -> str:
@@ -87,32 +101,55 @@ class Alert:
         return "matches" if self.lapsed is None else "no_longer_matches"
 
     def state_text(self) -> str:
-        """The state in words, for the table: empty while it matches and never changed."""
+        """The state in words, for the table: empty while it matches, never changed and is not acknowledged."""
+        words = ""
         if self.lapsed is not None:
-            return f"no longer matches (since version {self.lapsed})"
-        if self.updated is not None and self.changes:
-            return f"updated {self.updated}: {describe_changes(self.changes)}; matches version {self.version}"
-        return ""
+            words = f"no longer matches (since version {self.lapsed})"
+        elif self.updated is not None and self.changes:
+            words = f"updated {self.updated}: {describe_changes(self.changes)}; matches version {self.version}"
+        if self.acked_at is not None:
+            acked = f"acknowledged by {self.acked_by} {self.acked_at}"
+            words = (
+                f"{words}; {acked}, changed since"
+                if self.changed_since_acked
+                else (f"{words}; {acked}" if words else acked)
+            )
+        return words
 
     def to_dict(self) -> dict[str, Any]:
         """The alert as JSON (the CLI's and the stream's shape)."""
-        return {
-            "id": self.id,
-            "rule": self.rule,
-            "incident_id": self.incident_id,
-            "origin": self.origin,
-            "reason": self.reason,
-            "created": self.created,
-            "state": self.state,
-            "version": self.version,
-            "lapsed_since": self.lapsed,
-            "updated": self.updated,
-            "changes": list(self.changes),
-        } | ({} if self.geo_precision is None else {"geo_precision": self.geo_precision})
+        return (
+            {
+                "id": self.id,
+                "rule": self.rule,
+                "incident_id": self.incident_id,
+                "origin": self.origin,
+                "reason": self.reason,
+                "created": self.created,
+                "state": self.state,
+                "version": self.version,
+                "lapsed_since": self.lapsed,
+                "updated": self.updated,
+                "changes": list(self.changes),
+            }
+            | ({} if self.geo_precision is None else {"geo_precision": self.geo_precision})
+            | (
+                {}
+                if self.acked_at is None
+                else {
+                    "acknowledged": {
+                        "by": self.acked_by,
+                        "at": self.acked_at,
+                        "changed_since": self.changed_since_acked,
+                    }
+                }
+            )
+        )
 
     @classmethod
     def of_row(cls, row: Sequence[Any]) -> Alert:
-        """The alert of a row of :data:`COLUMNS`, and optionally ``facts`` after them (its geo precision)."""
+        """The alert of a row of :data:`COLUMNS`, and optionally ``facts`` after them (its geo precision), then
+        who acknowledged it and when (:func:`list_alerts`)."""
         id_, rule, incident_id, origin, reason, created = (str(v) for v in row[:6])
         version, lapsed, updated = (None if v is None else str(v) for v in row[6:9])
         changes = tuple(json.loads(row[9])) if row[9] else ()
@@ -120,7 +157,11 @@ class Alert:
         if len(row) > 10 and row[10]:
             known = json.loads(row[10]).get("geo_precision")
             precision = None if known is None else str(known)
-        return cls(id_, rule, incident_id, origin, reason, created, version, lapsed, updated, changes, precision)
+        acked_by, acked_at = (None if v is None else str(v) for v in row[11:13]) if len(row) > 12 else (None, None)
+        return cls(
+            id_, rule, incident_id, origin, reason, created, version, lapsed, updated, changes, precision, acked_by,
+            acked_at,
+        )  # fmt: skip
 
 
 def describe_changes(changes: Sequence[Change]) -> str:
@@ -292,10 +333,12 @@ def list_alerts(
     limit: int | None = None,
     limit_name: str = "limit",
     incident: str | None = None,
+    unacked: bool = False,
 ) -> list[Alert]:
-    """The alerts listed (:func:`listed`), newest first; ``since`` keeps those created after that timestamp (a
-    day, YYYY-MM-DD, keeps that day's), ``until`` those created on or before that day (YYYY-MM-DD), ``incident``
-    those on that incident.
+    """The alerts listed (:func:`listed`), newest first, with who acknowledged each and when; ``since`` keeps
+    those created after that timestamp (a day, YYYY-MM-DD, keeps that day's), ``until`` those created on or
+    before that day (YYYY-MM-DD), ``incident`` those on that incident, ``unacked`` those not acknowledged or
+    changed since.
 
     Raises InvalidInput when ``limit`` is not positive, naming it as the caller's user knows it (``limit_name``:
     the CLI's ``--limit``, an API's field ``limit``), or when ``until`` is not a day.
@@ -320,8 +363,50 @@ def list_alerts(
             raise InvalidInput(f"until {until!r} is not a day (YYYY-MM-DD)") from None
         clauses.append("created < ?")
         params.append(after.isoformat())
-    sql = f"SELECT {COLUMNS}, facts FROM alerts WHERE " + " AND ".join(clauses)
+    if unacked:
+        clauses.append(
+            "NOT EXISTS (SELECT 1 FROM alert_acks k WHERE k.alert_id = alerts.id"
+            " AND (alerts.updated IS NULL OR alerts.updated <= k.at))"
+        )
+    acks = ", ".join(f"(SELECT k.{c} FROM alert_acks k WHERE k.alert_id = alerts.id)" for c in ("principal", "at"))
+    sql = f"SELECT {COLUMNS}, facts, {acks} FROM alerts WHERE " + " AND ".join(clauses)
     sql += " ORDER BY created DESC, id"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
     return [Alert.of_row(row) for row in db.fetchall(sql, params)]
+
+
+def acknowledge(db: Database, ids: Sequence[str], principal: str, at: str | None = None) -> list[tuple[Alert, bool]]:
+    """Acknowledge the alerts ``ids`` as ``principal`` at ``at`` (an ISO 8601 UTC timestamp as the alerts' own,
+    default now), all or none, in the caller's transaction if any. Each comes back as listed afterwards, with True
+    when this acknowledged it; an alert acknowledged before keeps who and when (False), unless it changed since:
+    then it is acknowledged again.
+
+    Raises NotFound naming the first id that is no alert listed here (nothing is acknowledged then).
+    """
+    if at is None:
+        moment = datetime.now(UTC)
+        at = moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    out: list[tuple[Alert, bool]] = []
+    with db.transaction():
+        for alert_id_ in dict.fromkeys(ids):
+            found = list_alerts_by_id(db, alert_id_)
+            if found is None:
+                raise NotFound(
+                    f"no alert {alert_id_!r} is listed on this node ('sarhad alerts list' gives the ids);"
+                    " nothing was acknowledged"
+                )
+            if found.acked_at is not None and not found.changed_since_acked:
+                out.append((found, False))
+                continue
+            db.execute("DELETE FROM alert_acks WHERE alert_id = ?", (alert_id_,))
+            db.execute("INSERT INTO alert_acks (alert_id, principal, at) VALUES (?, ?, ?)", (alert_id_, principal, at))
+            out.append((replace(found, acked_by=principal, acked_at=at), True))
+    return out
+
+
+def list_alerts_by_id(db: Database, alert_id_: str) -> Alert | None:
+    """The alert ``alert_id_`` as :func:`list_alerts` lists it, or None when it is not listed."""
+    acks = ", ".join(f"(SELECT k.{c} FROM alert_acks k WHERE k.alert_id = alerts.id)" for c in ("principal", "at"))
+    row = db.fetchone(f"SELECT {COLUMNS}, facts, {acks} FROM alerts WHERE id = ? AND {listed()}", (alert_id_,))
+    return None if row is None else Alert.of_row(row)

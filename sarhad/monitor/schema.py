@@ -170,4 +170,11 @@ MIGRATIONS: Final[list[Statement]] = [
         PRIMARY KEY (band, cy, cx, reported_by, tlp, restricted)
     )""",
     rebuild,
+    # An analyst's acknowledgement of an alert (sarhad.monitor.alerts.acknowledge): who (``principal``) and when
+    # (``at``). Kept apart from ``alerts``, whose rows the evaluation writes: acknowledging never races it.
+    """CREATE TABLE alert_acks (
+        alert_id TEXT PRIMARY KEY,
+        principal TEXT NOT NULL,
+        at TEXT NOT NULL
+    )""",
 ]
