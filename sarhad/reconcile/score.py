@@ -24,7 +24,9 @@ killed      0.15   1 when the ranges overlap, falling with the relative differen
 wounded     0.08   the same, on the bests
 =========== ====== ==================================================================================
 
-Pairs whose score falls near the threshold are refined with the summaries' word overlap (Jaccard).
+Pairs whose score falls near the threshold are refined with the summaries' word overlap (Jaccard), where both
+summaries have at least three content words: a summary of one or two words is a label (an article's target, a
+dataset's place description), not a write-up, and two labels sharing no word are no evidence against the pair.
 
 A pair dated further apart than the slack allows (a party that announced an incident days late, or counted it
 from when the bodies were found) is the same incident only if the rest agrees strongly: unless its place,
@@ -199,6 +201,7 @@ def _killed(f: Features, a: I64, b: I64) -> F64:
 
 
 _MAX_TOKENS: Final = 16
+_MIN_WORDS: Final = 3  # the fewest content words of a summary whose words refine a score
 
 
 def _word_codes(records: Sequence[Record], needed: I64) -> npt.NDArray[np.int64]:
@@ -220,7 +223,8 @@ def _word_codes(records: Sequence[Record], needed: I64) -> npt.NDArray[np.int64]
 
 
 def _jaccard(records: Sequence[Record], a: I64, b: I64) -> tuple[F64, npt.NDArray[np.bool_]]:
-    """Word-set Jaccard of the summaries of each pair, and whether both summaries have words."""
+    """Word-set Jaccard of the summaries of each pair, and whether both summaries have ``_MIN_WORDS`` words or
+    more (only then do their words count)."""
     needed = np.unique(np.concatenate([a, b]))
     matrix = _word_codes(records, needed)
     ta = matrix[np.searchsorted(needed, a)]
@@ -231,7 +235,9 @@ def _jaccard(records: Sequence[Record], a: I64, b: I64) -> tuple[F64, npt.NDArra
         col = tb[:, k : k + 1]
         inter += ((ta == col) & (col >= 0)).sum(axis=1)
     union = la + lb - inter
-    known = (la > 0) & (lb > 0)
+    # A summary of fewer than _MIN_WORDS content words is a label, not a write-up of the event (an article's target,
+    # "check post"; a UCDP row's place, "Dasht thesil"): that two such share no word says nothing about the pair.
+    known = (la >= _MIN_WORDS) & (lb >= _MIN_WORDS)
     return np.where(known, inter / np.maximum(union, 1), 0.0), known
 
 
