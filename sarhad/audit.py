@@ -30,6 +30,7 @@ __all__ = [
     "AUDIT_TYPE",
     "FLUSH_INTERVAL_S",
     "MAX_BATCH",
+    "WITNESS_ACTIONS",
     "AuditRecord",
     "audit_object",
     "flush_to_log",
@@ -43,6 +44,10 @@ AUDIT_LABEL: Final = "sarhad-audit"
 # object's envelope (its hash) and cosigns the log over it, so the trail stays tamper-evident across nodes.
 AUDIT_TLP: Final = "RED"
 FLUSH_INTERVAL_S: Final = 60.0
+WITNESS_ACTIONS: Final = ("cosignature", "witness")
+"""The actions of a peer acting as a witness (``POST /log/cosignatures``, ``POST /log/witness/add-checkpoint``):
+recorded like any other, but carried into the log only with a batch that has another row
+(:func:`flush_to_log`'s ``wait_for_data``)."""
 MAX_BATCH: Final = 5000
 _NAMESPACE: Final = uuid.UUID("6f1f3c2e-5a0b-4c55-9b1e-8d2f0a7c4e11")
 
@@ -129,13 +134,27 @@ def audit_object(records: Sequence[AuditRecord], party: str) -> dict[str, Any]:
     }
 
 
-def flush_to_log(node: Node, *, max_batch: int = MAX_BATCH) -> int:
+def flush_to_log(node: Node, *, max_batch: int = MAX_BATCH, wait_for_data: bool = False) -> int:
     """Publish audit rows not yet in the log, in objects of at most about ``max_batch`` rows; return how many.
 
     Everything happens in the publisher's one transaction: the objects are stored and logged, a checkpoint is
     signed and the rows are marked with the id of the object that carries them, or nothing happens.
+
+    ``wait_for_data`` (the server's periodic flush): when every row waiting is a witness's (its
+    :data:`WITNESS_ACTIONS`), publish nothing and leave them for the next batch that has another row. A batch
+    made of them alone would be a new checkpoint, which the witness would pull and cosign at its next sync, and
+    its cosignature would make the next batch: the log would never stop growing, nor its latest checkpoint
+    stay cosigned. Until then such a row is in the ``audit`` table only (``sarhad log verify`` counts the
+    cosignatures recorded there too).
     """
     flushed = 0
+    if wait_for_data:
+        actions = ", ".join("?" for _ in WITNESS_ACTIONS)
+        other = node.db.fetchone(
+            f"SELECT 1 FROM audit WHERE logged IS NULL AND action NOT IN ({actions}) LIMIT 1", WITNESS_ACTIONS
+        )
+        if other is None:
+            return 0
     while True:
         with node.publisher() as pub:
             rows = node.db.fetchall(

@@ -122,7 +122,12 @@ _QUORUM = typer.Option(
     help="How many of the witnesses given with --witness and --witness-key must have cosigned each checkpoint"
     " (default: every one; for evidence: none).",
 )
-_COSIGNED = typer.Option(False, "--cosigned", help="The checkpoints with the witnesses' stored cosignatures.")
+_COSIGNED = typer.Option(
+    False,
+    "--cosigned",
+    help="The checkpoints with the witnesses' stored cosignatures; without a size given, the latest checkpoint the"
+    " witnesses (the registered peers) cosigned instead of the latest signed.",
+)
 _BODY = typer.Option(
     None,
     "--body",
@@ -170,8 +175,16 @@ def _b64(h: bytes) -> str:
     return base64.b64encode(h).decode("ascii")
 
 
-def _latest_size(log: Any) -> int:
-    cp = log.latest_checkpoint()
+def _latest_size(log: Any, cosigned_on: Any = None) -> int:
+    """The size of the latest signed checkpoint or, with the node ``cosigned_on``, of the latest its witnesses
+    (its registered peers) cosigned, which is what an auditor checks cosignatures on (the log signs again after
+    every batch, so the latest is often not cosigned yet)."""
+    if cosigned_on is not None:
+        from sarhad.exchange.peers import cosigner_for, list_peers
+
+        cp = log.latest_cosigned([cosigner_for(p) for p in list_peers(cosigned_on.db)])
+    else:
+        cp = log.latest_checkpoint()
     if cp is None:
         raise NotFound("the log has no signed checkpoint yet (publish something first)")
     return int(cp.size)
@@ -201,15 +214,22 @@ def key_show(ctx: typer.Context, json_out: bool = _JSON) -> None:
 def log_checkpoint(
     ctx: typer.Context,
     size: int = typer.Option(None, "--size", help="The checkpoint signed at this size (default: the latest)."),
-    cosigned: bool = typer.Option(False, "--cosigned", help="Append the witnesses' stored cosignatures."),
+    cosigned: bool = typer.Option(
+        False,
+        "--cosigned",
+        help="Append the witnesses' stored cosignatures; without --size, print the latest checkpoint the witnesses"
+        " (the registered peers) cosigned instead of the latest signed.",
+    ),
     json_out: bool = _JSON,
 ) -> None:
-    """Print the latest signed checkpoint (a C2SP signed note), byte for byte; with --json, its origin, size and
-    root (base64) and the note itself."""
+    """Print the latest signed checkpoint (a C2SP signed note), byte for byte (with --cosigned, the latest the
+    witnesses cosigned, as GET /log/checkpoint serves it); with --json, its origin, size and root (base64) and the
+    note itself."""
     from sarhad.log.checkpoint import Checkpoint
 
-    log = state(ctx).node().log
-    size = _latest_size(log) if size is None else size
+    node = state(ctx).node()
+    log = node.log
+    size = _latest_size(log, node if cosigned else None) if size is None else size
     note = log.cosigned_note(size) if cosigned else log.checkpoint(size).note
     if json_out:
         parsed = Checkpoint.parse(note or "")
@@ -231,14 +251,20 @@ def log_prove(
     (with --cosigned, its witnesses' cosignatures too, for 'log check-proof --witness-key')."""
     node = state(ctx).node()
     log = node.log
-    tree_size = _latest_size(log) if size is None else size
+    tree_size = _latest_size(log, node if cosigned else None) if size is None else size
     checkpoint = log.checkpoint(tree_size)
     try:
         index = log.find_object(object_id, version)
     except NotFound as exc:
         raise NotFound(f"{exc}{_logged_by_peer(node, object_id, version)}") from None
     if index >= tree_size:
-        raise NotFound(f"{object_id} is leaf {index}, not yet covered by the checkpoint at size {tree_size}")
+        why = (
+            " (the latest the witnesses cosigned: they cosign a later one when they next sync; give --size"
+            f" {_latest_size(log)} for the latest signed)"
+            if cosigned and size is None
+            else ""
+        )
+        raise NotFound(f"{object_id} is leaf {index}, not yet covered by the checkpoint at size {tree_size}{why}")
     leaf = log.leaf(index)
     proof = log.inclusion_proof(index, tree_size)
     hashes = [_b64(h) for h in proof]
@@ -286,17 +312,26 @@ def _logged_by_peer(node: Any, object_id: str, version: str | None) -> str:
 def log_consistency(
     ctx: typer.Context,
     old: int = typer.Argument(..., metavar="OLD"),
-    new: int = typer.Argument(None, metavar="[NEW]", help="Default: the latest checkpoint's size."),
+    new: int = typer.Argument(
+        None, metavar="[NEW]", help="Default: the latest checkpoint's size (with --cosigned, the latest cosigned)."
+    ),
     cosigned: bool = _COSIGNED,
     json_out: bool = _JSON,
 ) -> None:
     """Prove that the tree of size OLD is a prefix of the tree of size NEW (RFC 9162 consistency proof)."""
-    log = state(ctx).node().log
-    new_size = _latest_size(log) if new is None else new
+    node = state(ctx).node()
+    log = node.log
+    new_size = _latest_size(log, node if cosigned else None) if new is None else new
     if new is not None and old > new:
         raise InvalidInput(
             f"old size {old} is larger than new size {new}: the sizes are the wrong way round"
             f" (log consistency {new} {old})"
+        )
+    if new is None and cosigned and old > new_size:
+        raise InvalidInput(
+            f"old size {old} is larger than {new_size}, the size of the latest checkpoint the witnesses cosigned:"
+            f" give NEW (the latest signed is {_latest_size(log)}) and check it with --quorum 0, or wait for the"
+            " witnesses' next sync"
         )
     proof = log.consistency_proof(old, new_size)
     hashes = [_b64(h) for h in proof]
@@ -663,8 +698,9 @@ def log_check_proof(
 
 _NOT_COSIGNED_YET = (
     "a witness cosigns a checkpoint when it next syncs, and the log signs a new one after every batch it publishes"
-    " (its audit trail's included), so its latest checkpoint is often not cosigned yet: give --quorum 0 to check"
-    " the log's signature alone, or check a checkpoint the witnesses have cosigned"
+    " (its audit trail's included), so its latest checkpoint is often not cosigned yet: check the latest checkpoint"
+    " the witnesses cosigned (the one GET /log/checkpoint serves, or 'log checkpoint --cosigned' prints on the"
+    " node), or give --quorum 0 to check the log's signature alone"
 )
 """Said when the only problem is a quorum not met: what an auditor checking the latest checkpoint meets."""
 

@@ -134,7 +134,9 @@ class _PeerHTTP:
         """The peer's latest signed checkpoint as served, or None when the peer answers (past the token check)
         that its log has none yet: a node that has published nothing."""
         try:
-            return self.request("GET", "/log/checkpoint").text
+            # The latest signed, cosigned or not: what a witness is to check and cosign (by default a node serves
+            # the latest its witnesses cosigned, for auditors).
+            return self.request("GET", "/log/checkpoint", params={"cosigned": "0"}).text
         except ExchangeError as exc:
             if "answered 404" in str(exc) and "no signed checkpoint" in str(exc):
                 return None

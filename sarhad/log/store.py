@@ -187,6 +187,27 @@ class Log:
         for (note,) in self.db.fetchall("SELECT note FROM log_checkpoints ORDER BY size"):
             yield Checkpoint.parse(str(note))
 
+    def latest_cosigned(self, witnesses: Sequence[CosignatureVerifier]) -> Checkpoint | None:
+        """The checkpoint an auditor should be given: the latest cosigned by the most of ``witnesses`` (all of
+        them, once each has cosigned one), or the latest signed when none of them has cosigned any (or there are
+        none); None before the first checkpoint.
+
+        The log signs a checkpoint after every batch, and a witness cosigns one only when it next hears of it,
+        so the latest is often not cosigned yet (C2SP tlog-witness: a log serves its checkpoints with the
+        cosignatures it has collected). A witness's cosignature vouches for every earlier checkpoint too, since
+        it cosigns only one consistent with those it verified before.
+        """
+        if witnesses:
+            keys = " OR ".join("(name = ? AND key_id = ?)" for _ in witnesses)
+            row = self.db.fetchone(
+                f"SELECT size FROM log_cosignatures WHERE {keys} GROUP BY size ORDER BY COUNT(*) DESC, size DESC"
+                " LIMIT 1",
+                [value for w in witnesses for value in (w.name, w.key_id)],
+            )
+            if row is not None:
+                return self.checkpoint(int(row[0]))
+        return self.latest_checkpoint()
+
     def cosigned_note(self, size: int) -> str:
         """The signed checkpoint at ``size`` with every stored cosignature line appended."""
         note = self.checkpoint(size).note or ""

@@ -1,7 +1,9 @@
 """The transparency log over HTTP, and the C2SP tlog-witness endpoint.
 
-* ``GET /log/checkpoint``: the latest signed checkpoint with every cosignature received (a signed note,
-  ``text/plain``).
+* ``GET /log/checkpoint``: the latest checkpoint the node's witnesses (its registered peers) cosigned, with
+  every cosignature received (a signed note, ``text/plain``; header ``X-Sarhad-Latest-Size``: the size of the
+  latest signed). ``?cosigned=0``: the latest signed checkpoint, cosigned or not (what a witness cosigns);
+  ``?size=N``: the checkpoint signed at size N.
 * ``GET /log/proof/inclusion?index=I&size=N`` (or ``?id=OBJECT&version=V``): ``{"index", "size", "hashes"}``
   with base64 hashes.
 * ``GET /log/proof/consistency?old=M&new=N``: ``{"old", "new", "hashes"}``.
@@ -34,6 +36,7 @@ from sarhad.errors import NotFound, VerificationError
 from sarhad.exchange.peers import Peer, cosigner_for, list_peers, peer_by_origin
 from sarhad.exchange.witness import WitnessRejected, add_checkpoint
 from sarhad.web.context import Context, FieldError, naming_the_field, principal_of
+from sarhad.web.readaudit import MAX_AUDITED_TARGET
 
 __all__ = ["MAX_ENTRIES", "MAX_LOG_NUMBER", "routes"]
 
@@ -77,10 +80,21 @@ def _b64(hashes: list[bytes]) -> list[str]:
 
 async def checkpoint(request: Request) -> Response:
     ctx = Context.of(request)
-    latest = ctx.node.log.latest_checkpoint()
+    log = ctx.node.log
+    if "size" in request.query_params:
+        if "cosigned" in request.query_params:
+            raise FieldError("cosigned", "give size (the checkpoint signed at that size) or cosigned, not both")
+        return PlainTextResponse(log.cosigned_note(_int(request, "size")))
+    latest = log.latest_checkpoint()
     if latest is None:
         raise NotFound("the log has no signed checkpoint yet")
-    return PlainTextResponse(ctx.node.log.cosigned_note(latest.size))
+    # cosigned=0: the latest signed, which a witness asks for to cosign it; by default the latest the witnesses
+    # cosigned, which an auditor can check with their keys (the log signs again after every batch).
+    if _choice(request, "cosigned", {"0": True, "false": True, "1": False, "true": False}, "0 or 1"):
+        return PlainTextResponse(log.cosigned_note(latest.size))
+    witnesses = [cosigner_for(p) for p in list_peers(ctx.db)]
+    served = log.latest_cosigned(witnesses) or latest
+    return PlainTextResponse(log.cosigned_note(served.size), headers={"X-Sarhad-Latest-Size": str(latest.size)})
 
 
 async def inclusion(request: Request) -> Response:
@@ -154,6 +168,13 @@ async def entries(request: Request) -> Response:
             body += ',"objects":{' + ",".join(f'"{int(r[0])}":{_string(str(r[1]))}' for r in objs) + "}"
         else:
             body += ',"objects":{' + ",".join(f'"{int(r[0])}":{r[1]}' for r in objs) + "}"
+        # A read that returned bodies is recorded as the other data routes' reads are (sarhad.web.readaudit). One
+        # that returned envelopes only (a witness pulling the entries of an audit batch it may not read) is not:
+        # an envelope is what every reader of the log gets, CLEAR-only ones included, and recording it would make
+        # each sync of a witness a new audit batch for the next sync to pull.
+        if objs and ctx.may_read_beyond_clear(principal):
+            query = request.scope.get("query_string", b"").decode("latin-1")
+            ctx.audit(principal, "read", f"{request.url.path}?{query}"[:MAX_AUDITED_TARGET])
     return Response(body + "}", media_type="application/json")
 
 
@@ -210,7 +231,7 @@ async def _witness(ctx: Context, body: str) -> str:
 # Each route refuses a query parameter it does not take, naming it as the JSON API does. The witness route
 # speaks C2SP tlog-witness, whose answers are text: it keeps its own.
 routes: Final = [
-    Route("/log/checkpoint", naming_the_field(checkpoint, takes=())),
+    Route("/log/checkpoint", naming_the_field(checkpoint, takes=("cosigned", "size"))),
     Route("/log/proof/inclusion", naming_the_field(inclusion, takes=("index", "size", "id", "version"))),
     Route("/log/proof/consistency", naming_the_field(consistency, takes=("old", "new"))),
     Route("/log/entries", naming_the_field(entries, takes=("start", "end", "objects", "bodies"))),

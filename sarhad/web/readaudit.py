@@ -6,8 +6,10 @@ CLEAR (a principal who may read only CLEAR can only have been answered with CLEA
 happened to return only CLEAR objects is recorded too. Writes are recorded by the routes themselves
 (``ctx.audit``).
 
-:func:`flush_periodically` runs :func:`sarhad.audit.flush_to_log` every ``interval`` seconds while the app runs;
-the app also flushes once when it stops.
+:func:`flush_periodically` runs :func:`sarhad.audit.flush_to_log` every ``interval`` seconds while the app runs,
+leaving a backlog of witness rows alone (a peer's cosignatures: :data:`sarhad.audit.WITNESS_ACTIONS`) until a row of
+another kind joins it; the app also flushes once, everything, when it stops. ``GET /log/entries`` records its
+reads itself, those that returned bodies (:func:`sarhad.web.logapi.entries`).
 """
 
 from __future__ import annotations
@@ -24,13 +26,15 @@ from sarhad.node import Node
 from sarhad.web.auth import Principal
 from sarhad.web.context import Context
 
-__all__ = ["AUDITED_PREFIXES", "AuditReads", "flush_periodically"]
+__all__ = ["AUDITED_PREFIXES", "MAX_AUDITED_TARGET", "AuditReads", "flush_periodically"]
 
 log = logging.getLogger(__name__)
 
-AUDITED_PREFIXES: Final = ("/taxii2/", "/api/", "/log/entries")
+# /log/entries records its own reads, of bodies only (sarhad.web.logapi.entries).
+AUDITED_PREFIXES: Final = ("/taxii2/", "/api/")
 _NOT_DATA: Final = frozenset({"/api/openapi.json", "/api/dashboard/whoami", "/api/dashboard/layers"})
-_MAX_TARGET: Final = 500
+MAX_AUDITED_TARGET: Final = 500
+"""The longest target an audit row keeps of a read's path and query."""
 
 
 def _audited(method: str, path: str) -> bool:
@@ -55,7 +59,7 @@ class AuditReads:
                 if ctx.may_read_beyond_clear(principal):
                     query = scope.get("query_string", b"").decode("latin-1")
                     target = scope["path"] + (f"?{query}" if query else "")
-                    record(ctx.db, principal.name, "read", target[:_MAX_TARGET])
+                    record(ctx.db, principal.name, "read", target[:MAX_AUDITED_TARGET])
             await send(message)
 
         await self.app(scope, receive, watched)
@@ -66,6 +70,6 @@ async def flush_periodically(node: Node, interval: float) -> None:
     while True:
         await asyncio.sleep(interval)
         try:
-            flush_to_log(node)
+            flush_to_log(node, wait_for_data=True)
         except SarhadError as exc:
             log.error("could not flush the audit trail to the log: %s", exc)

@@ -418,7 +418,8 @@ def test_a_peer_url_where_nothing_listens_is_named_with_what_to_do(pair: tuple[N
         port = probe.getsockname()[1]
     add_peer(ir.db, "PK", f"http://127.0.0.1:{port}", pk.signer.vkey, get_peer(ir.db, "PK").token)
     pattern = (
-        rf"peer PK: GET /log/checkpoint failed: cannot reach http://127\.0\.0\.1:{port}/log/checkpoint \(.+\):"
+        rf"peer PK: GET /log/checkpoint failed: cannot reach http://127\.0\.0\.1:{port}"
+        r"/log/checkpoint\?cosigned=0 \(.+\):"
         r" is the peer's node serving there\? 'sarhad peer list' shows the URL; change it with"
         r" 'sarhad peer add PK URL --vkey KEY --token TOKEN'"
     )

@@ -1,9 +1,10 @@
-"""An auditor checks the latest checkpoint a node serves, which its witness has not cosigned yet.
+"""An auditor checks the latest checkpoint a node signed, which its witness has not cosigned yet.
 
-The node signs a checkpoint after every batch it publishes, its audit trail's included (the record of the
-witness's own sync is one), so the latest checkpoint is usually newer than the witness's last cosignature. An
-auditor following the documented commands meets a missing cosignature; the error then says why that is
-ordinary and what to do, while a cosignature that does not verify says nothing of the kind.
+The node signs a checkpoint after every batch it publishes, its audit trail's included, so the latest checkpoint
+is often newer than the witness's last cosignature. An auditor who checks it meets a missing cosignature; the error
+then says why that is ordinary and what to do (check the latest the witnesses cosigned, which ``log checkpoint
+--cosigned`` prints and ``GET /log/checkpoint`` serves), while a cosignature that does not verify says nothing of
+the kind.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ from tests.web.conftest import ANY_DATABASE, serving
 
 HINT = (
     "a witness cosigns a checkpoint when it next syncs, and the log signs a new one after every batch it publishes"
-    " (its audit trail's included), so its latest checkpoint is often not cosigned yet: give --quorum 0 to check"
-    " the log's signature alone, or check a checkpoint the witnesses have cosigned"
+    " (its audit trail's included), so its latest checkpoint is often not cosigned yet: check the latest checkpoint"
+    " the witnesses cosigned (the one GET /log/checkpoint serves, or 'log checkpoint --cosigned' prints on the"
+    " node), or give --quorum 0 to check the log's signature alone"
 )
 
 
@@ -58,7 +60,7 @@ def test_a_latest_checkpoint_not_cosigned_yet_says_why_and_what_to_do(
     pair: tuple[Node, Node], capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     pk, ir = pair
-    latest = _saved(capsys, pk, tmp_path / "checkpoint.txt")
+    latest = _saved(capsys, pk, tmp_path / "checkpoint.txt", "--size", "39")
     witnesses = tmp_path / "witnesses.txt"
     witnesses.write_text(ir.signer.vkey + "\n", encoding="utf-8")
     check = ("log", "check-proof", str(latest), "--vkey", pk.signer.vkey, "--witness-key", str(witnesses))
@@ -70,10 +72,11 @@ def test_a_latest_checkpoint_not_cosigned_yet_says_why_and_what_to_do(
     )
     code, out, _ = run_cli(capsys, *check, "--json")
     assert code == 1 and json.loads(out)["error"].endswith(HINT)
-    # What the hint says works: the log's signature alone, or the checkpoint IR cosigned.
+    # What the hint says works: the log's signature alone, or the latest checkpoint IR cosigned.
     code, _, err = run_cli(capsys, *check, "--quorum", "0")
     assert code == 0, err
-    cosigned = _saved(capsys, pk, tmp_path / "cosigned.txt", "--size", "37")
+    cosigned = _saved(capsys, pk, tmp_path / "cosigned.txt")
+    assert cosigned.read_text(encoding="utf-8").splitlines()[1] == "37"
     code, out, err = run_cli(
         capsys, "log", "check-proof", str(cosigned), "--vkey", pk.signer.vkey, "--witness-key", str(witnesses)
     )
@@ -101,3 +104,29 @@ def test_a_cosignature_that_does_not_verify_gets_no_such_hint(
     )
     assert code == 1 and "does not verify" in err
     assert "--quorum 0" not in err
+
+
+def test_proofs_with_cosigned_default_to_the_latest_checkpoint_the_witness_cosigned(
+    pair: tuple[Node, Node], capsys: pytest.CaptureFixture[str]
+) -> None:
+    pk, _ = pair
+    home = str(pk.settings.home)
+    code, out, err = run_cli(capsys, "--home", home, "log", "consistency", "30", "--cosigned", "--json")
+    assert code == 0, err
+    document = json.loads(out)
+    assert document["new_size"] == 37 and "\n37\n" in document["new_checkpoint"]
+    assert "— sarhad.ir/log " in document["new_checkpoint"]
+    # The note published after it is not covered yet: said, with the size that covers it.
+    note = "note--6f1c2b5e-7c1a-4f9a-9a43-5e0e4a7f2b12"
+    code, _, err = run_cli(capsys, "--home", home, "log", "prove", note, "--cosigned", "--json")
+    assert code != 0
+    assert (
+        f"{note} is leaf 38, not yet covered by the checkpoint at size 37 (the latest the witnesses cosigned: they"
+        " cosign a later one when they next sync; give --size 39 for the latest signed)" in " ".join(err.split())
+    )
+    code, _, err = run_cli(capsys, "--home", home, "log", "consistency", "39", "--cosigned")
+    assert code != 0
+    assert (
+        "old size 39 is larger than 37, the size of the latest checkpoint the witnesses cosigned: give NEW (the"
+        " latest signed is 39)" in " ".join(err.split())
+    )

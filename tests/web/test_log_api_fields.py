@@ -52,6 +52,10 @@ def _field(answer: httpx.Response, field: str, message: str) -> None:
          "give the leaf as index or as id (and version), not both"),
         ("/log/proof/inclusion", {"index": 3, "version": "2026-01-01T00:00:00.000Z"}, "version",
          "version goes with id: it names a version of that object"),
+        ("/log/checkpoint", {"cosigned": "yes"}, "cosigned", "cosigned 'yes' must be 0 or 1"),
+        ("/log/checkpoint", {"size": 6, "cosigned": 0}, "cosigned",
+         "give size (the checkpoint signed at that size) or cosigned, not both"),
+        ("/log/checkpoint", {"size": "six"}, "size", "size 'six' is not an integer"),
         ("/log/entries", {"start": 0, "objects": "yes"}, "objects",
          "objects 'yes' must be 1 or true (the bodies too) or 0 or false"),
         ("/log/entries", {"objects": 1, "bodies": "raw"}, "bodies",
@@ -67,7 +71,7 @@ def test_the_log_api_names_a_bad_parameter(
 @pytest.mark.parametrize(
     ("method", "path", "known"),
     [
-        ("GET", "/log/checkpoint", None),
+        ("GET", "/log/checkpoint", "cosigned, size"),
         ("GET", "/log/proof/inclusion", "id, index, size, version"),
         ("GET", "/log/proof/consistency", "new, old"),
         ("GET", "/log/entries", "bodies, end, objects, start"),
