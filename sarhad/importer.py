@@ -28,7 +28,7 @@ from sarhad.formats.unchanged import fingerprint
 from sarhad.import_worker import WorkerReport, WorkerSpec, prepared_batches
 from sarhad.model.codes import TLP_LEVELS
 from sarhad.model.incident import Incident, check_recipients
-from sarhad.monitor.rules import list_rules
+from sarhad.monitor.rules import watching
 from sarhad.node import Node
 from sarhad.store.derivations import known_rows
 
@@ -136,7 +136,7 @@ def _deferred_indexes(node: Node, path: Path) -> AbstractContextManager[object]:
         size = content_size(path)
     except OSError:
         return nullcontext()
-    if size < _DEFER_MIN_BYTES or node.db.dialect != "sqlite" or list_rules(node.db):
+    if size < _DEFER_MIN_BYTES or node.db.dialect != "sqlite" or watching(node.db):
         return nullcontext()
     row = node.db.fetchone("SELECT COUNT(*) FROM incidents")
     if row is not None and int(row[0]) * _BYTES_PER_ROW > size:

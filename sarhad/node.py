@@ -27,7 +27,7 @@ from sarhad.model.incident import Incident
 from sarhad.model.stix_text import CREATED_PLACEHOLDER, MODIFIED_PLACEHOLDER
 from sarhad.monitor import summary
 from sarhad.monitor.evaluate import Subject, evaluate, notify_committed
-from sarhad.monitor.rules import list_rules
+from sarhad.monitor.rules import watching
 from sarhad.prepare import (
     BODY,
     CONTENT_SHA,
@@ -326,7 +326,7 @@ class Publisher:
         # Alert rules see every new record in the same transaction (one code path for own and synced records),
         # as what they read of it, from its row and its group names: the same whether the record was prepared
         # here or in an import's worker process, which sends no record.
-        if list_rules(db):
+        if watching(db):
             evaluate(db, [Subject.of_row(row, rec[GROUPS]) for rec, _b, _s, _m, row in bodies], origin=party)
         # the verbatim rows: their values in the file's column order, under their header (raw_sha256 is over
         # the canonical form of the row as an object)

@@ -151,7 +151,44 @@ def rules_list(ctx: typer.Context, as_json: bool = _JSON) -> None:
     if not rules:
         console.print("no rules: add one with 'sarhad alerts rules add' or 'sarhad alerts rules load'", highlight=False)
     for r in rules:
-        console.print(f"{r.name}: {'; '.join(r.conditions())}", highlight=False, markup=False)
+        off = " (disabled: watches nothing)" if r.disabled else ""
+        console.print(f"{r.name}: {'; '.join(r.conditions())}{off}", highlight=False, markup=False)
+
+
+@rules_app.command("disable")
+def rules_disable(
+    ctx: typer.Context, name: str = typer.Argument(..., help="The rule's name."), json_out: bool = _JSON
+) -> None:
+    """Stop a rule watching: it stays stored, with its alerts, and the records that arrive until it is enabled
+    again are not checked against it. With --json: the rule as 'rules list --json' shows it, with action
+    (disabled or already_disabled)."""
+    _switch(ctx, name, disabled=True, json_out=json_out)
+
+
+@rules_app.command("enable")
+def rules_enable(
+    ctx: typer.Context, name: str = typer.Argument(..., help="The rule's name."), json_out: bool = _JSON
+) -> None:
+    """Let a disabled rule watch again, the records that arrive from now on (not those that arrived while it was
+    disabled). With --json: the rule as 'rules list --json' shows it, with action (enabled or already_enabled)."""
+    _switch(ctx, name, disabled=False, json_out=json_out)
+
+
+def _switch(ctx: typer.Context, name: str, *, disabled: bool, json_out: bool) -> None:
+    from sarhad.cli.audit import record_cli_write
+    from sarhad.monitor.rules import set_disabled
+
+    db = state(ctx).node().db
+    word = "disabled" if disabled else "enabled"
+    with db.transaction():
+        rule, changed = set_disabled(db, name, disabled)
+        if changed:
+            record_cli_write(db, f"{word[:-1]}-alert-rule", name)
+    action = word if changed else f"already_{word}"
+    if json_out:
+        print_json({**_listed(rule), "action": action})
+        return
+    console.print(f"{action.replace('_', ' ')} rule {name}", highlight=False, markup=False)
 
 
 @rules_app.command("remove")

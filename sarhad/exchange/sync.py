@@ -66,7 +66,7 @@ from sarhad.log.envelope import Envelope
 from sarhad.log.merkle import verify_consistency
 from sarhad.monitor import summary as incident_summaries
 from sarhad.monitor.evaluate import evaluate, notify_committed
-from sarhad.monitor.rules import Rule, list_rules
+from sarhad.monitor.rules import Rule, watching
 from sarhad.store.current import own_ids
 
 if TYPE_CHECKING:
@@ -376,7 +376,7 @@ def _sync(
             synced = {}
         new_entries = checkpoint.size - held
         # Alert rules are evaluated on the parsed incidents that may raise an alert; without rules none are kept.
-        rules = tuple(list_rules(node.db))
+        rules = tuple(watching(node.db))
         # 3. Every leaf and object hash of a chunk is recomputed before any of it is prepared and written:
         # here, or for a large sync in a second process while this one writes the chunk before.
         # closing(): a failure here stops the fetch in flight (or the checking process) before going on.

@@ -40,7 +40,7 @@ from sarhad.monitor.alerts import (
     stored_alerts,
 )
 from sarhad.monitor.counterparts import Facts, disagrees, disagrees_many, haversine_km
-from sarhad.monitor.rules import Rule, area_keys, list_rules
+from sarhad.monitor.rules import Rule, area_keys, watching
 from sarhad.store.db import Database
 from sarhad.store.incidents import INCIDENT_COLUMNS, UNKNOWN_TYPE
 
@@ -686,7 +686,7 @@ def evaluate(
     if not incidents and not unmatched:
         return []
     with db.transaction():
-        rules = list_rules(db)
+        rules = watching(db)
         if not rules:
             return []
         stamp = _now()

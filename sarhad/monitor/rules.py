@@ -26,6 +26,8 @@ A :class:`Rule` is a named conjunction of conditions; an incident matches when e
   different perpetrator or figures that do not overlap.
 
 Rules are stored in ``alert_rules`` (spec as canonical JSON), added one by one or loaded from a TOML/JSON file.
+A rule ``disabled`` stays stored, with its alerts, but watches nothing until it is enabled again
+(:func:`set_disabled`): the records that arrive meanwhile are not checked against it (:func:`watching`).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
@@ -55,8 +57,10 @@ __all__ = [
     "list_rules",
     "load_rules_file",
     "remove_rule",
+    "set_disabled",
     "unknown_areas",
     "unknown_groups",
+    "watching",
 ]
 
 _NAME_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_. ")
@@ -112,6 +116,7 @@ class Rule:
     disagrees: bool = False
     side: str | None = None
     attack_types: tuple[str, ...] = ()
+    disabled: bool = False
 
     def __post_init__(self) -> None:
         if not self.name.strip() or not set(self.name) <= _NAME_CHARS or len(self.name) > 80:
@@ -232,7 +237,7 @@ def _value(rule: str, key: str, raw: Any) -> Any:
         if not isinstance(raw, str):
             raise wrong("PK or IR")
         return raw
-    if key == "disagrees":
+    if key in ("disagrees", "disabled"):
         if not isinstance(raw, bool):
             raise wrong("true or false")
         return raw
@@ -385,6 +390,29 @@ def add_rule(db: Database, rule: Rule, *, replace: bool = False) -> Rule:
 def list_rules(db: Database) -> list[Rule]:
     """Every stored rule, by name."""
     return [Rule.from_dict(json.loads(spec)) for (spec,) in db.fetchall("SELECT spec FROM alert_rules ORDER BY name")]
+
+
+def watching(db: Database) -> list[Rule]:
+    """The rules the records that arrive are checked against: every stored rule not disabled, by name."""
+    return [r for r in list_rules(db) if not r.disabled]
+
+
+def set_disabled(db: Database, name: str, disabled: bool) -> tuple[Rule, bool]:
+    """Disable (or enable again) the rule named ``name``; the rule as stored now, and whether this changed it.
+
+    Raises NotFound, listing the rules' names, when no rule has that name.
+    """
+    with db.transaction():
+        row = db.fetchone("SELECT spec FROM alert_rules WHERE name = ?", (name,))
+        if row is None:
+            names = [str(n) for (n,) in db.fetchall("SELECT name FROM alert_rules ORDER BY name")]
+            raise NotFound(f"no alert rule named {name!r}; rules: {', '.join(names) if names else 'none yet'}")
+        rule = Rule.from_dict(json.loads(row[0]))
+        if rule.disabled == disabled:
+            return rule, False
+        rule = replace(rule, disabled=disabled)
+        db.execute("UPDATE alert_rules SET spec = ? WHERE name = ?", (canonical_text(rule.to_dict()), name))
+    return rule, True
 
 
 def get_rule(db: Database, name: str) -> Rule:

@@ -161,6 +161,7 @@ NEW_RULE: Final[dict[str, Any]] = {
         "disagrees": {"type": "boolean", "nullable": True},
         "side": {"type": "string", "enum": ["PK", "IR", "pk", "ir"], "nullable": True},
         "attack_types": _NAMES,
+        "disabled": {"type": "boolean", "nullable": True},
     },
 }
 """The body of ``POST /api/dashboard/rules`` (:meth:`sarhad.monitor.rules.Rule.from_dict` checks it)."""
