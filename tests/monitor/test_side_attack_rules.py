@@ -10,6 +10,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+import httpx
 import pytest
 
 from sarhad.errors import InvalidInput
@@ -17,8 +18,10 @@ from sarhad.model.incident import Incident
 from sarhad.monitor.alerts import list_alerts
 from sarhad.monitor.rules import Rule, add_rule, list_rules
 from sarhad.node import Node
+from sarhad.web.auth import create_token
 from tests.conftest import run_cli
 from tests.monitor.test_evaluate import make
+from tests.web.conftest import serving
 
 ACLED = Path(__file__).resolve().parent.parent / "assets" / "synthetic" / "acled_synthetic.csv"
 
@@ -107,3 +110,29 @@ def test_a_rules_file_with_a_bad_side_names_the_rule_and_the_field(tmp_path: Pat
     rule = Rule.from_dict({"name": "x", "side": "pk", "attack_types": "armed assault"})
     assert (rule.side, rule.attack_types) == ("PK", ("Armed Assault",))
     assert rule.conditions() == ["on the PK side", "attack type Armed Assault"]
+
+
+def test_the_dashboard_takes_a_side_and_attack_type_rule_and_a_report_through_the_api_raises_its_alert(
+    any_node: Node,
+) -> None:
+    """The dashboard's add-rule route refuses another side, naming it; a rule it takes alerts on the desk's
+    report sent as the report form sends it, and a correction of it that keeps the attack type raises no second."""
+    from tests.web.test_report_form_api import REPORT
+
+    token = create_token(any_node.db, "ana", "analyst", "PK")
+    with (
+        serving(any_node) as base,
+        httpx.Client(base_url=base, timeout=30, headers={"Authorization": f"Bearer {token}"}) as client,
+    ):
+        refused = client.post("/api/dashboard/rules", json={"name": "x", "side": "AF"})
+        assert refused.status_code == 400 and "side: expected one of PK, IR" in refused.text, refused.text
+        taken = client.post(
+            "/api/dashboard/rules", json={"name": "pk-raids", "side": "pk", "attack_types": ["armed assault"]}
+        )
+        assert taken.status_code == 201, taken.text
+        assert taken.json()["rule"]["conditions"] == ["on the PK side", "attack type Armed Assault"]
+        for body in (REPORT, {**REPORT, "title": "corrected"}):
+            sent = client.post("/api/incidents", json=body)
+            assert sent.status_code in (200, 201), sent.text
+    (alert,) = list_alerts(any_node.db)
+    assert (alert.rule, alert.reason) == ("pk-raids", "on the PK side; attack type Armed Assault")
