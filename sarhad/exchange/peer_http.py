@@ -136,7 +136,14 @@ class _PeerHTTP:
         try:
             # The latest signed, cosigned or not: what a witness is to check and cosign (by default a node serves
             # the latest its witnesses cosigned, for auditors).
-            return self.request("GET", "/log/checkpoint", params={"cosigned": "0"}).text
+            try:
+                return self.request("GET", "/log/checkpoint", params={"cosigned": "0"}).text
+            except ExchangeError as exc:
+                if "answered 400" not in str(exc) or "unknown query parameter 'cosigned'" not in str(exc):
+                    raise
+                # A peer of an earlier release knows no ?cosigned= and serves its latest signed checkpoint
+                # anyway: the parties need not upgrade on the same day.
+                return self.request("GET", "/log/checkpoint").text
         except ExchangeError as exc:
             if "answered 404" in str(exc) and "no signed checkpoint" in str(exc):
                 return None
