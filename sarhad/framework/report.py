@@ -8,6 +8,7 @@ Noto fonts of Debian's ``fonts-noto-core`` for Latin, Urdu (Nastaliq) and Persia
 
 from __future__ import annotations
 
+import json
 import re
 import statistics
 from collections import defaultdict
@@ -685,6 +686,44 @@ def _as_of(db: Database, data: FrameworkData, q: Quarter, cutoff: str) -> dict[s
     }
 
 
+def _stood_at_end(
+    db: Database,
+    data: FrameworkData,
+    withheld: list[dict[str, Any]],
+    cutoff: str,
+    readable: tuple[str, list[Any]] | None,
+    notes: dict[str, Any],
+) -> list[dict[str, Any]]:
+    """Put back into ``data`` (loaded as of ``cutoff``) the assessments and indicator values that a peer superseded
+    after ``cutoff`` by a version this node was refused (``withheld``, :func:`~sarhad.framework.withheld.
+    withheld_records`): at the quarter's end their version held was the latest, so the report shows it, named
+    among ``notes["revised_later"]``, instead of "superseded by a version this node cannot read" (the framework's
+    query tables, which :func:`~sarhad.framework.store.load` reads, hold current records only). Only a version
+    ``readable`` admits is put back. Returns the items of ``withheld`` still to list."""
+    kept: list[dict[str, Any]] = []
+    where, params = ("", []) if readable is None else (f" AND {readable[0]}", list(readable[1]))
+    for w in withheld:
+        last = w["last_readable"]
+        if w["kind"] not in ("assessment", "indicator-value") or w["version"] < cutoff or last["version"] >= cutoff:
+            kept.append(w)
+            continue
+        row = db.fetchone(
+            f"SELECT o.body FROM objects o WHERE o.id = ? AND o.modified = ?{where}",
+            [w["id"], last["version"], *params],
+        )
+        if row is None:
+            kept.append(w)
+            continue
+        body = json.loads(str(row[0]))
+        kind = "assessment" if w["kind"] == "assessment" else "indicator value"
+        (data.assessments if kind == "assessment" else data.values).append(body)
+        notes["revised_later"].append({"record": _label(kind, body), "latest": w["version"][:10]})
+    data.assessments.sort(key=lambda a: (a["commitment"], a["quarter"], a["assessor"]))
+    data.values.sort(key=lambda v: (v["indicator"], v["period"], v["party"]))
+    notes["revised_later"].sort(key=lambda r: r["record"])
+    return kept
+
+
 def build_context(
     node: Node,
     quarter: str,
@@ -720,7 +759,13 @@ def build_context(
     first = Quarter.parse(data.framework.get("first_quarter") or "2025Q4")
     if q < first:
         raise InvalidInput(f"quarter {q} is before the framework's first quarter {first}")
-    notes = _as_of(db, data, q, cutoff) if cutoff is not None else None
+    # Shared records of the quarter whose later version this node (or the reader) may not read: counted nowhere,
+    # listed beside the counts and on the cards so that a party's rating does not simply vanish.
+    withheld = withheld_records(db, data, [str(q)], readable=may_read)
+    notes = None
+    if cutoff is not None:
+        notes = _as_of(db, data, q, cutoff)
+        withheld = _stood_at_end(db, data, withheld, cutoff, may_read, notes)
     # The day the report judges deadlines on: today, or for a quarter that is over the day after its end.
     day = today if as_of is None else min(today, as_of + timedelta(days=1))
     now = Quarter.of(today)
@@ -762,9 +807,6 @@ def build_context(
         m for m in data.milestones if (d := _day(m.get("due_revised") or m.get("due"))) and q.start <= d <= q.end
     ]
     cited = _cited(db, data, cur, q)
-    # Shared records of the quarter whose later version this node (or the reader) may not read: counted nowhere,
-    # listed beside the counts and on the cards so that a party's rating does not simply vanish.
-    withheld = withheld_records(db, data, [str(q)], readable=may_read)
     # The quarter's submitted assessments the reader may not read: said to exist (by whom, how marked), not
     # left to read as "not assessed" (a monitor who reads TLP:CLEAR alone, of assessments marked GREEN).
     superseded = {(w["commitment"], w["party"]) for w in withheld if w["kind"] == "assessment"}

@@ -6,14 +6,21 @@ as the later version is."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from pathlib import Path
 
+import pytest
+
+from sarhad.exchange.peers import get_peer
+from sarhad.exchange.sync import sync_peer
 from sarhad.framework import ops
 from sarhad.framework.report import Readable, build_context, render_html
 from sarhad.node import Node
 from sarhad.web.auth import Principal
 from sarhad.web.context import Context
 from tests.framework.scenario import frozen_clock
+from tests.node_pair import peered, pk_and_ir
 
 LATER = date(2026, 5, 21)  # 2026Q1 is over
 
@@ -77,3 +84,49 @@ def test_a_draft_at_the_quarters_end_submitted_later_is_not_said_to_be_withheld(
     ctx = build_context(node, "2026Q1", today=LATER, readable=_monitor(node))
     assert ctx["unreleased"] == []
     assert "not assessed" in _card(render_html(ctx), "C-04")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def pair(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Node, Node]]:
+    """PK and IR, each holding the founding framework published on 5 January 2026."""
+    with pk_and_ir(tmp_path, request) as (pk, ir):
+        with frozen_clock(_at(date(2026, 1, 5))):
+            ops.init_template(pk, "pk-ir-2025")
+            ops.init_template(ir, "pk-ir-2025")
+        yield pk, ir
+
+
+def _sync(pk: Node, ir: Node) -> None:
+    with peered(pk, ir):
+        sync_peer(pk, get_peer(pk.db, "IR"))
+
+
+def _body(html: str) -> str:
+    return html[html.index('<section id="commitments">') :]
+
+
+def test_a_peers_rating_superseded_after_the_quarter_by_a_version_refused_here_is_shown_as_it_stood(
+    pair: tuple[Node, Node],
+) -> None:
+    """IR's Q1 assessment, current at the end of Q1, revised in May as TLP:RED (PK is given its envelope alone):
+    PK's Q1 report drawn up again in May shows the rating of March, as the one drawn up in April did, and names the
+    later version, instead of "superseded by a version this node cannot read"."""
+    pk, ir = pair
+    with frozen_clock(_at(date(2026, 3, 20))):
+        ops.assess(ir, "C-02", "2026Q1", 1, "IR in March: one meeting.", tlp="CLEAR")
+    _sync(pk, ir)
+    q1_then = render_html(build_context(pk, "2026Q1", today=date(2026, 4, 2)))
+    with frozen_clock(_at(date(2026, 5, 20))):
+        ops.assess(ir, "C-02", "2026Q1", 3, "IR REVISED IN MAY, RED.", tlp="RED")
+    _sync(pk, ir)
+    ctx = build_context(pk, "2026Q1", today=date(2026, 5, 21))
+    q1_later = render_html(ctx)
+    assert ctx["cur"]["C-02"].level("IR") == 1 and ctx["withheld"] == []
+    assert "IR in March: one meeting." in q1_later and "cannot read" not in _body(q1_later)
+    assert _body(q1_later) == _body(q1_then)
+    assert ctx["as_of_notes"]["revised_later"] == [
+        {"record": "IR's assessment of C-02 for 2026Q1", "latest": "2026-05-20"}
+    ]
+    # The current quarter's view of the record is the refused version's: superseded, not shown.
+    now = build_context(pk, "2026Q1", today=date(2026, 3, 31))
+    assert now["cur"]["C-02"].level("IR") is None and [w["party"] for w in now["withheld"]] == ["IR"]
