@@ -2,7 +2,8 @@
 
 * ``GET /log/checkpoint``: the latest checkpoint the node's witnesses (its registered peers) cosigned, with
   every cosignature received (a signed note, ``text/plain``; header ``X-Sarhad-Latest-Size``: the size of the
-  latest signed). ``?cosigned=0``: the latest signed checkpoint, cosigned or not (what a witness cosigns);
+  latest signed). ``?cosigned=0``: the latest signed checkpoint, cosigned or not (what a witness cosigns, and
+  what a peer's node is served without the parameter); ``?cosigned=1``: the cosigned one for a peer's node too;
   ``?size=N``: the checkpoint signed at size N.
 * ``GET /log/proof/inclusion?index=I&size=N`` (or ``?id=OBJECT&version=V``): ``{"index", "size", "hashes"}``
   with base64 hashes.
@@ -88,9 +89,16 @@ async def checkpoint(request: Request) -> Response:
     latest = log.latest_checkpoint()
     if latest is None:
         raise NotFound("the log has no signed checkpoint yet")
-    # cosigned=0: the latest signed, which a witness asks for to cosign it; by default the latest the witnesses
-    # cosigned, which an auditor can check with their keys (the log signs again after every batch).
-    if _choice(request, "cosigned", {"0": True, "false": True, "1": False, "true": False}, "0 or 1"):
+    # cosigned=0: the latest signed, which a witness asks for to cosign it; cosigned=1 the latest the witnesses
+    # cosigned, which an auditor can check with their keys (the log signs again after every batch). Without the
+    # parameter a peer's node (a witness) is served the first, anyone else the second: a node of an earlier
+    # release asks without it, and served the cosigned checkpoint it would cosign that one again for ever and
+    # never pull what was logged after it.
+    if "cosigned" in request.query_params:
+        latest_signed = _choice(request, "cosigned", {"0": True, "false": True, "1": False, "true": False}, "0 or 1")
+    else:
+        latest_signed = principal_of(request).role == "peer"
+    if latest_signed:
         return PlainTextResponse(log.cosigned_note(latest.size))
     witnesses = [cosigner_for(p) for p in list_peers(ctx.db)]
     served = log.latest_cosigned(witnesses) or latest

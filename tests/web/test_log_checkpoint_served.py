@@ -29,6 +29,7 @@ class Witnessed:
     pk: Node
     ir: Node
     client: httpx.Client  # IR's peer token on PK
+    auditor: httpx.Client  # a viewer token of a party outside the framework, as the docs give an auditor
 
     def cosign(self, size: int) -> None:
         """IR cosigns PK's checkpoint of ``size`` and returns it, as its sync does."""
@@ -37,9 +38,11 @@ class Witnessed:
         answer = self.client.post("/log/cosignatures", content=cosigned.encode("utf-8"))
         assert answer.status_code == 200, answer.text
 
-    def served(self, **params: object) -> tuple[int, list[str], httpx.Response]:
-        """The size of the checkpoint served, the names that signed it, and the answer."""
-        answer = self.client.get("/log/checkpoint", params=params)  # type: ignore[arg-type]
+    def served(self, *, to_witness: bool = False, **params: object) -> tuple[int, list[str], httpx.Response]:
+        """The size of the checkpoint served to the auditor (or to IR's node), the names that signed it, and the
+        answer."""
+        client = self.client if to_witness else self.auditor
+        answer = client.get("/log/checkpoint", params=params)  # type: ignore[arg-type]
         assert answer.status_code == 200, answer.text
         note = parse_note(answer.text)
         return int(note.text.splitlines()[1]), [s.name for s in note.signatures], answer
@@ -54,11 +57,13 @@ def witnessed(any_node: Node, tmp_path_factory: pytest.TempPathFactory) -> Itera
     with Node.init(tmp_path_factory.mktemp("ir"), "IR") as ir:
         add_peer(pk.db, "IR", "http://127.0.0.1:9", ir.signer.vkey, create_token(ir.db, "pk", "peer", "PK"))
         token = create_token(pk.db, "ir", "peer", "IR")
+        audit = create_token(pk.db, "auditor", "viewer", "AUDIT")
         with (
             serving(pk) as base,
             httpx.Client(base_url=base, timeout=30, headers={"Authorization": f"Bearer {token}"}) as client,
+            httpx.Client(base_url=base, timeout=30, headers={"Authorization": f"Bearer {audit}"}) as auditor,
         ):
-            yield Witnessed(pk, ir, client)
+            yield Witnessed(pk, ir, client, auditor)
 
 
 def test_the_checkpoint_served_is_the_latest_the_witnesses_cosigned(witnessed: Witnessed) -> None:
@@ -100,3 +105,15 @@ def test_a_witness_alone_makes_no_audit_batch_until_a_read_of_bodies_joins_it(wi
     assert all(r.logged is not None for r in list_audit(w.pk.db))
     # The auditor is still served the checkpoint IR cosigned, not the audit batch's.
     assert w.served()[:2] == (11, ["sarhad.pk/log", "sarhad.ir/log"])
+
+
+def test_a_peers_node_is_served_the_latest_signed_checkpoint_without_asking(witnessed: Witnessed) -> None:
+    """A node of the release before asks for ``/log/checkpoint`` without ``?cosigned=0``: served the cosigned
+    checkpoint, it would cosign that one again at every sync and never pull what was logged after it."""
+    w = witnessed
+    w.cosign(6)
+    assert w.served()[:2] == (6, ["sarhad.pk/log", "sarhad.ir/log"])  # the auditor: what the witnesses cosigned
+    assert w.served(to_witness=True)[:2] == (11, ["sarhad.pk/log"])  # IR's node: what it is to cosign
+    assert w.served(to_witness=True, cosigned=1)[:2] == (6, ["sarhad.pk/log", "sarhad.ir/log"])
+    bad = w.client.get("/log/checkpoint", params={"cosigned": "yes"})
+    assert bad.status_code == 400 and "cosigned 'yes' must be 0 or 1" in bad.text
