@@ -98,6 +98,9 @@ def _reporters(members: list[dict[str, Any]]) -> str:
 def list_cmd(
     ctx: typer.Context,
     disagreements: bool = typer.Option(False, "--disagreements", help="Only clusters whose parties disagree."),
+    to_review: bool = typer.Option(
+        False, "--to-review", help="Only clusters with an analyst decision of this node's to review."
+    ),
     limit: int = typer.Option(None, "--limit", help="At most this many clusters."),
     json_out: bool = _JSON,
 ) -> None:
@@ -108,11 +111,14 @@ def list_cmd(
     if limit is not None and limit < 1:
         raise InvalidInput(f"--limit {limit}: expected a count >= 1")
     node = state(ctx).node()
-    rows = list_clusters(node.db, disagreements=disagreements, limit=limit, joint=json_out, party=node.settings.party)
+    rows = list_clusters(node.db, disagreements=disagreements, to_review=to_review, limit=limit, joint=json_out,
+                         party=node.settings.party)  # fmt: skip
     if json_out:
         print_json(rows)  # every column of the table, and each source's figures and the place
         return
-    if disagreements:
+    if to_review:
+        empty = "no clusters with an analyst decision to review" + (" whose parties disagree" if disagreements else "")
+    elif disagreements:
         empty = "no clusters whose parties disagree"
     else:
         empty = "no clusters: run 'sarhad reconcile' to group the node's incidents"

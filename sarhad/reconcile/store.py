@@ -425,6 +425,7 @@ def list_clusters(
     offset: int = 0,
     joint: bool = False,
     party: str | None = None,
+    to_review: bool = False,
 ) -> list[dict[str, Any]]:
     """Clusters as ``{"cluster_id", "date_start", "date", "members", "killed", "wounded", "flags"}``, oldest first
     (by ``date_start``, the earliest member's first day); ``date`` is when the cluster happened as its members date
@@ -433,6 +434,9 @@ def list_clusters(
 
     ``disagreements``: only clusters flagged ``figures_disagree``, ``perpetrator_disagree``,
     ``location_disagree`` or ``date_disagree``.
+
+    ``party``: each cluster also gets ``to_review``, the decisions of ``party`` (the node's own) to review that
+    name one of its members (:func:`reviews_by_cluster`); with ``to_review``, only the clusters that have one.
 
     ``joint``: each cluster also gets each source's own figures, ``killed_by_party`` and ``wounded_by_party``
     (:meth:`~sarhad.reconcile.joint.JointView.by_party`, as the dashboard's clusters give them), and where it
@@ -446,8 +450,17 @@ def list_clusters(
         " date_start, representative, size, joint FROM reconcile_clusters"
     )
     params: list[Any] = []
+    conds = []
     if disagreements:
-        sql += " WHERE flags LIKE '%disagree%'"
+        conds.append("flags LIKE '%disagree%'")
+    reviews = reviews_by_cluster(db, party) if party is not None else {}
+    if to_review:
+        if not reviews:
+            return []
+        conds.append(f"cluster_id IN ({', '.join('?' * len(reviews))})")
+        params += sorted(reviews)
+    if conds:
+        sql += " WHERE " + " AND ".join(conds)
     sql += " ORDER BY date_start, cluster_id"
     if limit is not None:
         sql += " LIMIT ? OFFSET ?"
@@ -491,7 +504,6 @@ def list_clusters(
         members = dates[cid] or [(row["date_start"], row["date_start"], "day")]
         row["date"] = cluster_date(members, "date_disagree" not in row["flags"])
     if party is not None:
-        reviews = reviews_by_cluster(db, party)
         for cid, row in out.items():
             row["to_review"] = reviews.get(cid, [])
     if joint:

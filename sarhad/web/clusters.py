@@ -4,8 +4,10 @@ Routes (added to the dashboard's, :func:`sarhad.web.dashboard.api_routes`):
 
 * ``GET /api/dashboard/clusters``: the clusters with a member matching the dashboard's filters (``since``,
   ``until``, ``admin1``, ``country``, ``perpetrator``, ``party``, ``near_border``), ``disagreements=true`` for
-  those whose parties disagree only; clusters with a disagreement first, then newest first; ``limit`` (1..200)
-  and ``offset`` page them. ``reconciled`` is false when ``sarhad reconcile`` has not run on the node.
+  those whose parties disagree only, ``to_review=true`` for those whose detail shows the principal an analyst
+  decision to review (each row's ``to_review``); clusters with a disagreement first, then newest first;
+  ``limit`` (1..200) and ``offset`` page them. ``reconciled`` is false when ``sarhad reconcile`` has not run on
+  the node.
 * ``GET /api/dashboard/clusters/{id}``: one cluster (a cluster id, or the id of one of its incidents): each
   member's version, each party's figures, the joint figures, the flags in words, the analyst decisions (each
   record they name by its source, ``names``; ``to_review`` and ``changes`` when a record they name was corrected
@@ -35,6 +37,7 @@ from sarhad.model.codes import TLP_LEVELS
 from sarhad.model.incident import Incident
 from sarhad.reconcile.joint import JointView, cluster_date, joint_view
 from sarhad.reconcile.record import Record
+from sarhad.reconcile.review import held_decisions, to_review
 from sarhad.reconcile.store import (
     AUDIENCES,
     DISAGREE_FLAGS,
@@ -148,22 +151,34 @@ async def clusters(request: Request) -> Response:
 
     filters = request_filters(request)  # raises FieldError naming a bad filter, answered by naming_the_field
     disagreements = _flag(request, "disagreements")
+    reviewing = _flag(request, "to_review")
     limit = _int(request, "limit", 50, 1, MAX_LIMIT)
     offset = _int(request, "offset", 0, 0, 2**31 - 1)
     ctx = Context.of(request)
     principal = principal_of(request)
     if not _reconciled(ctx):
         return _json({"reconciled": False, "hint": HOW_TO_RECONCILE, "total": 0, "clusters": []})
-    page, total = _page(ctx, principal, filters, disagreements, limit, offset)
-    out = [_summary(view or _view(ctx, cid, _members(ctx, principal, cid)), ctx.party) for cid, view in page]
+    marked = _to_review(ctx, principal)
+    page, total = _page(ctx, principal, filters, disagreements, limit, offset, marked if reviewing else None)
+    out = [
+        {**_summary(view or _view(ctx, cid, _members(ctx, principal, cid)), ctx.party), "to_review": cid in marked}
+        for cid, view in page
+    ]
     return _json({"reconciled": True, "total": total, "limit": limit, "offset": offset, "clusters": out})
 
 
 def _page(
-    ctx: Context, principal: Principal, filters: Filters, disagreements: bool, limit: int, offset: int
+    ctx: Context,
+    principal: Principal,
+    filters: Filters,
+    disagreements: bool,
+    limit: int,
+    offset: int,
+    only: set[str] | None = None,
 ) -> tuple[list[tuple[str, JointView | None]], int]:
     """The clusters on the page asked for (with the joint view when it is already computed) and how many there
-    are in all, of those with a member matching ``filters`` (the principal's: :func:`request_filters`).
+    are in all, of those with a member matching ``filters`` (the principal's: :func:`request_filters`), and of
+    ``only`` when given (the clusters to review: :func:`_to_review`).
 
     A cluster is answered by its stored row when that row is the cluster as the principal sees it: its
     ``reconcile_clusters`` row when the principal may read every member, or, for a principal of an audience of
@@ -195,6 +210,11 @@ def _page(
         stored_matching = f"m.incident_id IN (SELECT id FROM incidents{where} AND tlp IN ({levels}))" if bare else ""
     if disagreements:
         conds.append("c.disagree = 1")
+    if only is not None:
+        if not only:
+            return [], 0
+        conds.append(f"c.cluster_id IN ({', '.join('?' * len(only))})")
+        cond_params += sorted(only)
     if stored_matching:
         conds.append(f"c.cluster_id IN (SELECT m.cluster_id FROM reconcile_members m WHERE {stored_matching})")
         cond_params += params
@@ -223,7 +243,7 @@ def _page(
         for cid in sorted(wanted):
             view = _view(ctx, cid, readable.get(cid, wanted[cid]))
             disagree = _disagrees(view)
-            if disagreements and not disagree:
+            if (disagreements and not disagree) or (only is not None and cid not in only):
                 continue
             order.append((disagree, min(m.date_start for m in view.members), cid, view))
             total += 1
@@ -380,13 +400,58 @@ def _decisions(ctx: Context, principal: Principal, members: Sequence[str]) -> li
         if d["id"] not in shown:
             continue
         records, kept = [r for r in d["records"] if r in visible], [r for r in d["kept"] if r in visible]
-        # a correction is told of only where the principal reads the record's version before it as well as the
-        # current one: the words give both versions' date, place and figures
-        changes = [c for c in d["changes"] if c["record"] in visible and _reads_version(ctx, principal, c)]
+        changes = _told(ctx, principal, d["changes"], visible)
         # each record named by its source ("PK PK-77"), as `sarhad clusters show` names it: a record moved out of
         # the cluster is in none of its members, and its id alone tells a reader nothing
         out.append({**d, "records": records, "kept": kept, "names": {r: names[r] for r in (*records, *kept)},
                     "changes": changes, "to_review": bool(changes)})  # fmt: skip
+    return out
+
+
+def _told(
+    ctx: Context, principal: Principal, changes: Sequence[dict[str, Any]], visible: set[str]
+) -> list[dict[str, Any]]:
+    """The corrections of ``changes`` the principal is told of: a correction is told of only where the principal
+    reads the record now (``visible``) and its version before as well: the words give both versions' date, place
+    and figures."""
+    return [c for c in changes if c["record"] in visible and _reads_version(ctx, principal, c)]
+
+
+def _to_review(ctx: Context, principal: Principal) -> set[str]:
+    """The ids of the clusters whose detail shows ``principal`` an analyst decision to review (:func:`_decisions`):
+    a decision it may read, still binding, whose correction since it is told of (:func:`_told`), marks the
+    clusters of the records it names that the principal reads. Computed per principal, as the stored audience
+    rows know nothing of decisions: a principal who may not read a decision, or one of the versions of the
+    record corrected, sees no mark where the detail tells it nothing."""
+    held = held_decisions(ctx.db)
+    changes = to_review(ctx.db, held)
+    if not changes:
+        return set()
+    clause, params = ctx.read_clause(principal, "o")
+    ids = sorted(changes)
+    rows = ctx.db.fetchall(f"SELECT DISTINCT o.id FROM objects o WHERE o.id IN ({', '.join('?' * len(ids))})"
+                           f" AND {clause}", [*ids, *params])  # fmt: skip
+    shown = {str(r[0]) for r in rows}
+    held = [h for h in held if h.decision.id in shown]
+    named = sorted({r for h in held for r in (*h.decision.members, *h.decision.rest)})
+    if not named:
+        return set()
+    readable, read_params = ctx.read_clause(principal, "i", current_rows=True)
+    visible: dict[str, str | None] = {}  # a record the principal reads -> its cluster (None: not grouped yet)
+    for start in range(0, len(named), 500):
+        chunk = named[start : start + 500]
+        visible.update(
+            (str(rid), None if cid is None else str(cid))
+            for rid, cid in ctx.db.fetchall(
+                "SELECT i.id, m.cluster_id FROM incidents i LEFT JOIN reconcile_members m ON m.incident_id = i.id"
+                f" WHERE i.id IN ({', '.join('?' * len(chunk))}) AND {readable}",
+                [*chunk, *read_params],
+            )
+        )
+    out: set[str] = set()
+    for h in held:
+        if _told(ctx, principal, [c.to_dict() for c in changes[h.decision.id]], set(visible)):
+            out |= {c for r in (*h.decision.members, *h.decision.rest) if (c := visible.get(r)) is not None}
     return out
 
 
@@ -409,7 +474,7 @@ def routes() -> list[BaseRoute]:
     return [
         Route(
             "/api/dashboard/clusters",
-            naming_the_field(clusters, takes=(*FILTER_PARAMETERS, "disagreements", "limit", "offset")),
+            naming_the_field(clusters, takes=(*FILTER_PARAMETERS, "disagreements", "to_review", "limit", "offset")),
         ),
         Route("/api/dashboard/clusters/{cluster_id}", naming_the_field(cluster, takes=())),
     ]

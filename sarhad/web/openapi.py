@@ -215,6 +215,11 @@ _CLUSTER: Final[dict[str, Any]] = {
         "killed_by_party": {"type": "object", "additionalProperties": _TRIPLE},
         "flags": {"type": "array", "items": {"type": "string"}},
         "flag_details": {"type": "array", "items": {"type": "object"}, "description": "each flag in words"},
+        "to_review": {
+            "type": "boolean",
+            "description": "in the list: the cluster's detail shows the principal an"
+            " analyst decision to review (a record it names was corrected materially since)",
+        },
     },
 }
 
@@ -230,6 +235,8 @@ _CLUSTER_FILTERS: Final = _WINDOW + [
     {"name": "near_border", "in": "query", "required": False, "schema": {"type": "number", "minimum": 0}},
     {"name": "disagreements", "in": "query", "required": False, "schema": {"type": "string", "enum": ["true", "false"]},
      "description": "true: only clusters whose sources disagree"},
+    {"name": "to_review", "in": "query", "required": False, "schema": {"type": "string", "enum": ["true", "false"]},
+     "description": "true: only clusters whose detail shows the principal an analyst decision to review"},
     {"name": "limit", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
     {"name": "offset", "in": "query", "required": False,
      "schema": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}},

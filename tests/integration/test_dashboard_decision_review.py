@@ -1,5 +1,6 @@
-"""The joint picture's cluster detail says when an analyst's decision is to review: a record it names was corrected
-since, materially, and how (real Chromium against a real server on loopback, as in test_dashboard_decisions)."""
+"""The joint picture's cluster list marks a cluster with an analyst's decision to review, and its detail says
+which: a record it names was corrected since, materially, and how (real Chromium against a real server on
+loopback, as in test_dashboard_decisions)."""
 
 from __future__ import annotations
 
@@ -41,6 +42,11 @@ def test_a_merge_whose_record_was_corrected_80_days_later_is_to_review(
             cluster = cluster_of(node.db, taftan)
         sign_in(page, served["base"], served["analyst"])
         page.click("#joint-toggle")
+        # the joint picture's list marks the cluster, and no other, before its detail is opened
+        expect(page.locator(f"tr[data-id='{cluster}'] [data-testid=cluster-to-review]")).to_have_text(
+            "decision to review"
+        )
+        expect(page.locator("#clusters [data-testid=cluster-to-review]")).to_have_count(1)
         page.click(f"tr[data-id='{cluster}']")
         decisions = page.locator("[data-testid=cluster-decisions]")
         expect(decisions).to_contain_text(

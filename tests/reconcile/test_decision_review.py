@@ -215,3 +215,26 @@ def test_a_peers_correction_arriving_by_sync_puts_the_nodes_decision_to_review(
     finally:
         pk.close()
         ir.close()
+
+
+def test_list_to_review_lists_only_the_clusters_with_a_decision_to_review(
+    any_node: Node, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`clusters list --to-review` leaves out the clusters no correction put a decision of the node's to review
+    (as --disagreements leaves out those whose parties agree), before --limit counts them."""
+    gwadar = report("PK", "PK-10", "2024-06-01", lat=25.12, lon=62.32, place="Gwadar", killed=1)
+    merged(capsys, any_node)
+    any_node.publish([gwadar])
+    cli(capsys, any_node, "reconcile")
+    assert len(cli_json(capsys, any_node, "clusters", "list")) == 2
+    assert cli_json(capsys, any_node, "clusters", "list", "--to-review") == []
+    assert "no clusters with an analyst decision to review" in cli(capsys, any_node, "clusters", "list", "--to-review")
+    any_node.publish([FAR_LATER])
+    cli(capsys, any_node, "reconcile")
+    [row] = cli_json(capsys, any_node, "clusters", "list", "--to-review", "--limit", "1")
+    assert PK_REPORT.id in {m["id"] for m in row["members"]} and row["to_review"]
+    table = cli(capsys, any_node, "clusters", "list", "--to-review")
+    assert "merge decision to review" in table and "PK-10" not in table and "Gwadar" not in table
+    assert cli_json(capsys, any_node, "clusters", "list", "--to-review", "--disagreements") == [
+        r for r in cli_json(capsys, any_node, "clusters", "list", "--disagreements") if r["to_review"]
+    ]

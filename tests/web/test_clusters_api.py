@@ -149,7 +149,7 @@ def test_the_dashboards_filters_and_the_pages_apply(api: Api) -> None:
 @pytest.mark.parametrize(
     ("name", "value"),
     [("limit", "0"), ("limit", "many"), ("limit", "201"), ("offset", "-1"), ("since", "yesterday"),
-     ("near_border", "far"), ("disagreements", "perhaps")],
+     ("near_border", "far"), ("disagreements", "perhaps"), ("to_review", "perhaps")],
 )  # fmt: skip
 def test_a_bad_parameter_is_refused_naming_it(api: Api, name: str, value: str) -> None:
     reconcile(api.node.db, "PK")
@@ -232,3 +232,63 @@ def test_a_decision_about_a_record_corrected_since_is_to_review_with_what_change
     assert after["to_review"] is True and after["applied"] is True
     [change] = after["changes"]
     assert (change["record"], change["what"]) == (ir, ["date 2026-01-10 -> 2026-03-31 (80 days later)"])
+
+
+def _marks(api: Api, who: str, **params: str) -> dict[str, bool]:
+    """Cluster id → its list row's to_review, for every cluster ``who`` may read (with ``params``)."""
+    answer = api.get(who, "/api/dashboard/clusters", limit="200", **params).json()
+    assert answer["total"] == len(answer["clusters"]), who
+    return {c["cluster_id"]: c["to_review"] for c in answer["clusters"]}
+
+
+def _detail_says(api: Api, who: str, cluster_id: str) -> bool:
+    return any(d["to_review"] for d in api.get(who, f"/api/dashboard/clusters/{cluster_id}").json()["decisions"])
+
+
+def test_the_list_marks_a_cluster_to_review_as_its_detail_tells_each_reader(
+    api: Api, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """After IR corrects its report of Quetta to 80 days later, the list marks Quetta's cluster "to review" for the
+    principals whose detail shows the confirmation to review (PK's: the decision is RED, for them alone) and for no
+    other (IR's principals read the cluster from its stored rows, but not the decision); to_review=true lists the
+    marked clusters alone, with the disagreements filter too."""
+    reconcile(api.node.db, "PK")
+    pk, ir, _ = (i.id for i in QUETTA)
+    code, _, err = run_cli(capsys, "--home", str(api.node.settings.home), "clusters", "confirm", pk)
+    assert code == 0, err
+    for who in WHO:
+        assert not any(_marks(api, who).values()), who
+        assert api.get(who, "/api/dashboard/clusters", to_review="true").json()["total"] == 0, who
+    api.node.publish([replace(QUETTA[1], date_start="2026-03-31", date_end="2026-03-31")])
+    reconcile(api.node.db, "PK")
+    quetta = api.get("root", f"/api/dashboard/clusters/{ir}").json()["cluster_id"]
+    for who in WHO:
+        marks = _marks(api, who)
+        for cid, marked in marks.items():
+            assert marked is _detail_says(api, who, cid), (who, cid)
+        assert {c for c, marked in marks.items() if marked} == ({quetta} if who in ("root", "ana") else set()), who
+        assert _marks(api, who, to_review="true") == {c: True for c, marked in marks.items() if marked}, who
+        both = _marks(api, who, to_review="true", disagreements="true")
+        assert set(both) == set(_marks(api, who, to_review="true")) & set(_marks(api, who, disagreements="true"))
+    assert quetta in _marks(api, "desk-b")  # listed, unmarked
+
+
+def test_the_list_does_not_mark_a_correction_the_reader_may_not_read_the_earlier_version_of(
+    api: Api, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """IR's report of Quetta was RED for IR:desk-a when PK's analyst confirmed the cluster; IR then corrects it,
+    80 days later and GREEN. ana reads the decision and the corrected report but not the version the decision was
+    made about: her detail tells no change, and the list marks nothing for her, as for root it does."""
+    api.node.publish([_marked(QUETTA[1], "RED", ("IR:desk-a",))])
+    reconcile(api.node.db, "PK")
+    pk, ir, _ = (i.id for i in QUETTA)
+    code, _, err = run_cli(capsys, "--home", str(api.node.settings.home), "clusters", "confirm", pk)
+    assert code == 0, err
+    api.node.publish([replace(QUETTA[1], date_start="2026-03-31", date_end="2026-03-31")])
+    reconcile(api.node.db, "PK")
+    quetta = api.get("root", f"/api/dashboard/clusters/{ir}").json()["cluster_id"]
+    assert _marks(api, "root")[quetta] is True
+    assert [d["to_review"] for d in api.get("ana", f"/api/dashboard/clusters/{ir}").json()["decisions"]] == [False]
+    assert _marks(api, "ana")[quetta] is False
+    assert api.get("ana", "/api/dashboard/clusters", to_review="true").json() == {
+        "reconciled": True, "total": 0, "limit": 50, "offset": 0, "clusters": []}  # fmt: skip

@@ -741,10 +741,12 @@
       const tr = document.createElement("tr");
       tr.tabIndex = 0;
       tr.dataset.id = c.cluster_id;
-      const flags = c.flags.map((f) => FLAG_WORDS[f] || f).join(", ") || "—";
+      const flags = c.flags.map((f) => FLAG_WORDS[f] || f).join(", ") || (c.to_review ? "" : "—");
+      // an analyst decision about the cluster that a correction put to review, as its detail tells it to this user
+      const review = c.to_review ? `${flags ? ", " : ""}<span class="to-review" data-testid="cluster-to-review">decision to review</span>` : "";
       tr.innerHTML = `<td>${clusterDate(c)}</td><td>${esc([c.place, c.admin1].filter(Boolean).join(", ") || "—")}</td>` +
         `<td>${c.parties.map((p) => `<span class="sw" style="background:${partyColour(p)}"></span>${esc(p)}`).join(" ")}</td>` +
-        `<td>${esc(killedByParty(c))}</td><td>${esc(flags)}</td>`;
+        `<td>${esc(killedByParty(c))}</td><td>${esc(flags)}${review}</td>`;
       tr.addEventListener("click", () => showCluster(c.cluster_id));
       tr.addEventListener("keydown", (e) => {
         if (e.key === "Enter" || e.key === " ") { e.preventDefault(); showCluster(c.cluster_id); }
