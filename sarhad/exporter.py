@@ -32,7 +32,7 @@ from sarhad.formats import TABLE_FORMATS, TableFormat, table_format
 from sarhad.formats.base import RowError, row_id
 from sarhad.formats.seen_ids import SeenIds
 from sarhad.model.codes import RESTRICTED_LICENCES, TLP_LEVELS
-from sarhad.model.figures import Range
+from sarhad.model.figures import Figure, Range
 from sarhad.model.incident import Incident
 from sarhad.model.incident import incident_id as uuid_of
 from sarhad.node import Node
@@ -45,14 +45,19 @@ FLAT_COLUMNS: Final = (
     "id", "source_id", "dataset", "reported_by", "date_start", "date_end", "date_precision", "country", "admin1",
     "admin1_code", "admin2", "place", "lat", "lon", "geo_precision", "border_km", "perpetrators", "attack_types",
     "target_types", "weapon_types", "killed_low", "killed_best", "killed_high", "wounded_low", "wounded_best",
-    "wounded_high", "tlp", "licence", "title", "summary", "sources", "flags", "modified",
+    "wounded_high", "killed_zero_ambiguous", "wounded_zero_ambiguous", "tlp", "licence", "title", "summary", "sources",
+    "flags", "modified",
 )  # fmt: skip
 
 
 _NUMBER_COLUMNS: Final = frozenset(
     ("lat", "lon", "border_km", *(f"{m}_{b}" for m in ("killed", "wounded") for b in ("low", "best", "high")))
 )
-_TEXT_CELLS: Final = tuple(i for i, column in enumerate(FLAT_COLUMNS) if column not in _NUMBER_COLUMNS)
+# true or false, as sarhad writes them: no formula to neutralise
+_FLAG_COLUMNS: Final = frozenset(("killed_zero_ambiguous", "wounded_zero_ambiguous"))
+_TEXT_CELLS: Final = tuple(
+    i for i, column in enumerate(FLAT_COLUMNS) if column not in _NUMBER_COLUMNS and column not in _FLAG_COLUMNS
+)
 
 
 def _rows(node: Node, filters: Filters) -> Iterator[tuple[Incident, dict[str, str] | None]]:
@@ -89,16 +94,42 @@ def _n(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _flat(inc: Incident, k: Range, w: Range) -> list[str]:
-    """The flat CSV's row for ``inc``, whose total killed is ``k`` and wounded ``w``."""
+_NO_TOTAL: Final = Range()
+
+
+def _totals(inc: Incident) -> tuple[Range, bool, Range, bool]:
+    """The record's total killed and wounded (:func:`sarhad.model.figures.total`), each with whether it is a 0 its
+    source gives for none and for no information alike (ACLED's fatalities: the figure's ``zero_ambiguous``), as
+    the incidents table's ``*_zero_ambiguous`` columns read it. One pass over the figures."""
+    k: Figure | None = None
+    w: Figure | None = None
+    for f in inc.figures:
+        if f.category != "total":
+            continue
+        if f.measure == "killed" and k is None:
+            k = f
+        elif f.measure == "wounded" and w is None:
+            w = f
+    return (
+        _NO_TOTAL if k is None else Range(k.low, k.best, k.high),
+        k is not None and k.zero_ambiguous and not (k.low or k.best or k.high),
+        _NO_TOTAL if w is None else Range(w.low, w.best, w.high),
+        w is not None and w.zero_ambiguous and not (w.low or w.best or w.high),
+    )
+
+
+def _flat(inc: Incident, k: Range, kz: bool, w: Range, wz: bool) -> list[str]:
+    """The flat CSV's row for ``inc``, whose total killed is ``k`` and wounded ``w``, ``kz`` (``wz``) when that is
+    an ambiguous 0 (:func:`_totals`)."""
     p = inc.place
     return [
         inc.id, inc.source_id, inc.dataset, inc.reported_by, inc.date_start, inc.date_end, inc.date_precision,
         _n(p.country), _n(p.admin1), _n(p.admin1_code), _n(p.admin2), _n(p.name), _n(p.lat), _n(p.lon), p.precision,
         _n(p.border_km), "; ".join(f"{x.name} ({x.attribution})" for x in inc.perpetrators),
         "; ".join(inc.attack_types), "; ".join(inc.target_types), "; ".join(inc.weapon_types),
-        _n(k.low), _n(k.best), _n(k.high), _n(w.low), _n(w.best), _n(w.high), inc.tlp, inc.licence, inc.title,
-        inc.summary, " | ".join(inc.sources), "; ".join(inc.flags), inc.modified,
+        _n(k.low), _n(k.best), _n(k.high), _n(w.low), _n(w.best), _n(w.high), "true" if kz else "false",
+        "true" if wz else "false", inc.tlp, inc.licence, inc.title, inc.summary, " | ".join(inc.sources),
+        "; ".join(inc.flags), inc.modified,
     ]  # fmt: skip
 
 
@@ -109,15 +140,15 @@ def _properties(inc: Incident) -> dict[str, Any]:
     unknown figure) read as strings, so a sum or a comparison failed or took "" for a value.
     """
     p = inc.place
-    k = inc.killed
-    w = inc.wounded
-    props: dict[str, Any] = dict(zip(FLAT_COLUMNS, _flat(inc, k, w), strict=True))
+    k, kz, w, wz = _totals(inc)
+    props: dict[str, Any] = dict(zip(FLAT_COLUMNS, _flat(inc, k, kz, w, wz), strict=True))
     for key in ("lat", "lon"):
         props.pop(key)
     props.update(
         country=p.country, admin1=p.admin1, admin1_code=p.admin1_code, admin2=p.admin2, place=p.name,
         border_km=p.border_km, killed_low=k.low, killed_best=k.best, killed_high=k.high, wounded_low=w.low,
-        wounded_best=w.best, wounded_high=w.high, killed=k.to_dict(), wounded=w.to_dict(),
+        wounded_best=w.best, wounded_high=w.high, killed_zero_ambiguous=kz, wounded_zero_ambiguous=wz,
+        killed=k.to_dict(), wounded=w.to_dict(),
     )  # fmt: skip
     return props
 
@@ -316,7 +347,7 @@ def _export_csv(node: Node, out: Path, filters: Filters, notes: Notes, *, raw_ce
         writer = lf_writer(fh)
         writer.writerow(FLAT_COLUMNS)
         for inc in _records(node, filters):
-            row = _flat(inc, inc.killed, inc.wounded)
+            row = _flat(inc, *_totals(inc))
             if not raw_cells:
                 for i in _TEXT_CELLS:
                     row[i] = neutralised(row[i])

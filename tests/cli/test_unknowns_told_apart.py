@@ -136,3 +136,27 @@ def test_migration_fills_the_flags_and_unknown_attack_types_of_an_older_database
     code, _, err = run(capsys, "--home", str(home), "store", "rebuild")
     assert code == 0, err
     assert _listed(home, capsys) == before
+
+
+@pytest.mark.parametrize("fmt", ["csv", "geojson"])
+def test_flat_exports_flag_acleds_ambiguous_zero_beside_the_figures(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    out = tmp_path / f"all.{fmt}"
+    code, _, err = run(capsys, "--home", str(home), "export", fmt, "--out", str(out))
+    assert code == 0, err
+    if fmt == "csv":
+        rows = [(r["dataset"], r["source_id"], r["killed_best"], r["killed_zero_ambiguous"]) for r in _rows(out)]
+        assert {r["wounded_zero_ambiguous"] for r in _rows(out)} == {"false"}
+    else:
+        features = json.loads(out.read_text(encoding="utf-8"))["features"]
+        props = [f["properties"] for f in features]
+        rows = [(p["dataset"], p["source_id"], p["killed_best"], p["killed_zero_ambiguous"]) for p in props]
+        assert {p["wounded_zero_ambiguous"] for p in props} == {False}
+        assert all(p["killed"].keys() == {"low", "best", "high"} for p in props)  # the figures as they were
+    flagged = {(dataset, source) for dataset, source, _, zero in rows if zero in ("true", True)}
+    zeros = {r["event_id_cnty"] for r in _rows(ACLED) if r["fatalities"] == "0"}
+    assert flagged == {("acled", z) for z in zeros}
+    # GTD's 0 means none: a 0 like any other, not flagged
+    gtd_zeros = [zero for dataset, _, best, zero in rows if dataset == "gtd" and best in ("0", 0)]
+    assert gtd_zeros and set(gtd_zeros) <= {"false", False}

@@ -29,6 +29,14 @@ def _n(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _ambiguous(inc: Incident, measure: str) -> bool:
+    """Whether the record's total ``measure`` is a 0 its source gives for none and no information alike."""
+    for f in inc.figures:
+        if f.measure == measure and f.category == "total":
+            return f.zero_ambiguous and not (f.low or f.best or f.high)
+    return False
+
+
 def _flat(inc: Incident) -> list[str]:
     """The flat CSV's row of ``inc``, as docs/formats.md describes its columns."""
     p, k, w = inc.place, inc.killed, inc.wounded
@@ -37,8 +45,9 @@ def _flat(inc: Incident) -> list[str]:
         _n(p.country), _n(p.admin1), _n(p.admin1_code), _n(p.admin2), _n(p.name), _n(p.lat), _n(p.lon), p.precision,
         _n(p.border_km), "; ".join(f"{x.name} ({x.attribution})" for x in inc.perpetrators),
         "; ".join(inc.attack_types), "; ".join(inc.target_types), "; ".join(inc.weapon_types),
-        _n(k.low), _n(k.best), _n(k.high), _n(w.low), _n(w.best), _n(w.high), inc.tlp, inc.licence, inc.title,
-        inc.summary, " | ".join(inc.sources), "; ".join(inc.flags), inc.modified,
+        _n(k.low), _n(k.best), _n(k.high), _n(w.low), _n(w.best), _n(w.high),
+        str(_ambiguous(inc, "killed")).lower(), str(_ambiguous(inc, "wounded")).lower(), inc.tlp, inc.licence,
+        inc.title, inc.summary, " | ".join(inc.sources), "; ".join(inc.flags), inc.modified,
     ]  # fmt: skip
 
 
@@ -50,7 +59,8 @@ def _feature(inc: Incident) -> str:
     props.update(
         country=p.country, admin1=p.admin1, admin1_code=p.admin1_code, admin2=p.admin2, place=p.name,
         border_km=p.border_km, killed_low=k.low, killed_best=k.best, killed_high=k.high, wounded_low=w.low,
-        wounded_best=w.best, wounded_high=w.high, killed=k.to_dict(), wounded=w.to_dict(),
+        wounded_best=w.best, wounded_high=w.high, killed_zero_ambiguous=_ambiguous(inc, "killed"),
+        wounded_zero_ambiguous=_ambiguous(inc, "wounded"), killed=k.to_dict(), wounded=w.to_dict(),
     )  # fmt: skip
     geometry = None if p.lat is None else {"type": "Point", "coordinates": [p.lon, p.lat]}
     return json.dumps({"type": "Feature", "id": inc.id, "geometry": geometry, "properties": props}, ensure_ascii=False)
@@ -110,6 +120,8 @@ def test_flat_exports_are_the_record_by_record_files_byte_for_byte(varied: Node,
     assert export(varied, fmt, out) == len(list(_rows(varied, Filters())))
     assert out.read_bytes() == _expected(varied, fmt, Filters())
     assert b"RED" in out.read_bytes() and b"AMBER" in out.read_bytes()
+    # ACLED's 0s are told apart from the others' (a true beside the figures)
+    assert (b",true," if fmt == "csv" else b'"killed_zero_ambiguous": true') in out.read_bytes()
     export(varied, fmt, out, Filters(country="PK"))
     assert out.read_bytes() == _expected(varied, fmt, Filters(country="PK"))
     export(varied, fmt, out, for_peers=True)  # neither RED records nor GTD's or ACLED's rows
