@@ -15,6 +15,7 @@ from typing import Any, Final
 from sarhad.errors import InvalidInput
 from sarhad.model.figures import Figure, Range, total
 from sarhad.model.incident import Incident
+from sarhad.store.incidents import UNKNOWN_TYPE
 
 __all__ = ["DATE_SLACK_DAYS", "GEO_RADIUS_KM", "PRESS_DATASETS", "Record"]
 
@@ -151,7 +152,9 @@ class Record:
             country=p.country,
             admin1=p.admin1_code or _admin1_code(p.admin1, p.country),
             place=p.name,
-            attack_type=inc.attack_types[0] if inc.attack_types else None,
+            # GTD's "Unknown" says nothing of the attack: two of them do not agree, nor does one differ from a
+            # bombing (the first other type, as the incidents table keeps it)
+            attack_type=next((t for t in inc.attack_types if t != UNKNOWN_TYPE), None),
             perpetrator=inc.perpetrator,
             actor=actor_key(inc.perpetrator),
             figures=inc.figures,

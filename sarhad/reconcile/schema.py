@@ -69,4 +69,7 @@ MIGRATIONS: Final[list[str]] = [
     # aside until then: a NULL ``joint``, and no "audiences" key, which says that every cluster has its rows).
     "ALTER TABLE reconcile_clusters ADD COLUMN joint TEXT",
     "DELETE FROM reconcile_state WHERE key = 'audiences'",
+    # A record's attack type is now its first other than GTD's "Unknown": the comparison views kept with "Unknown"
+    # (and any naming it elsewhere, which are only parsed again) are read from their incidents at the next run.
+    """DELETE FROM reconcile_records WHERE record LIKE '%"Unknown"%'""",
 ]
