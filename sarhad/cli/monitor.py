@@ -69,12 +69,13 @@ def rules_add(
 
     with db.transaction():  # the rule and its audit row together, like the dashboard's route
         action = _action(db, rule.name)
-        add_rule(db, rule, replace=replace)
+        rule = add_rule(db, rule, replace=replace)
         record_cli_write(db, "add-alert-rule", rule.name)
     if json_out:
         print_json({**_listed(rule), "action": action, "incidents_not_checked": _stored(db)})
         return
-    console.print(f"{action} rule {rule.name}: {'; '.join(rule.conditions())}", highlight=False, markup=False)
+    console.print(f"{action} rule {rule.name}: {'; '.join(rule.conditions())}{_paused(rule)}", highlight=False,
+                  markup=False)  # fmt: skip
     _say_stored_not_checked(db, plural=False)
 
 
@@ -91,12 +92,13 @@ def rules_load(
     from sarhad.monitor.rules import add_rule, load_rules_file
 
     db = state(ctx).node().db
-    rules = load_rules_file(path, db)
+    given = load_rules_file(path, db)
     actions: list[str] = []
+    rules = []
     with db.transaction():
-        for rule in rules:
+        for rule in given:
             actions.append(_action(db, rule.name))
-            add_rule(db, rule, replace=replace)
+            rules.append(add_rule(db, rule, replace=replace))
             record_cli_write(db, "add-alert-rule", rule.name)
     if json_out:
         print_json({
@@ -107,6 +109,11 @@ def rules_load(
         return
     console.print(f"loaded {len(rules)} rules from {path}", highlight=False, markup=False)
     _say_stored_not_checked(db, plural=len(rules) > 1)
+
+
+def _paused(rule: Rule) -> str:
+    """What a line about ``rule`` adds when it is disabled (a rule replacing a disabled one stays disabled)."""
+    return f" (disabled: watches nothing until 'sarhad alerts rules enable {rule.name}')" if rule.disabled else ""
 
 
 def _listed(rule: Rule) -> dict[str, Any]:

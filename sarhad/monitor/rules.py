@@ -372,12 +372,19 @@ def _now() -> str:
 
 
 def add_rule(db: Database, rule: Rule, *, replace: bool = False) -> Rule:
-    """Store ``rule``. Raises InvalidInput when a rule of that name exists (unless ``replace``)."""
+    """Store ``rule``; the rule as stored. A rule replacing a disabled one stays disabled: a desk that changes a
+    rule it paused has it watch again only with :func:`set_disabled` (``rules enable``).
+
+    Raises InvalidInput when a rule of that name exists (unless ``replace``).
+    """
     with db.transaction():
-        exists = db.fetchone("SELECT 1 FROM alert_rules WHERE name = ?", (rule.name,)) is not None
+        stored = db.fetchone("SELECT spec FROM alert_rules WHERE name = ?", (rule.name,))
+        exists = stored is not None
         if exists and not replace:
             raise InvalidInput(f"a rule named {rule.name!r} already exists; remove it first or choose another name")
-        if exists:
+        if stored is not None:
+            if not rule.disabled and Rule.from_dict(json.loads(stored[0])).disabled:
+                rule = Rule.from_dict({**rule.to_dict(), "disabled": True})
             db.execute("UPDATE alert_rules SET spec = ? WHERE name = ?", (canonical_text(rule.to_dict()), rule.name))
         else:
             db.execute(
