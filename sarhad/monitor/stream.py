@@ -466,7 +466,10 @@ class Watcher:
         incident's summary, and ``seq``: the stored row that caused the event (``cause`` of the row)."""
         events = []
         for r in rows:
-            data = {**Alert.of_row(r[:11]).to_dict(), **(extra or {}), "seq": cause(r)}
+            # who acknowledged it and when (no event of its own: an acknowledgement has no seq), so that a page
+            # replacing its row with this one keeps it, "changed since" when this is a change
+            ack = self.db.fetchone("SELECT principal, at FROM alert_acks WHERE alert_id = ?", (str(r[0]),))
+            data = {**Alert.of_row([*r[:11], *(ack or (None, None))]).to_dict(), **(extra or {}), "seq": cause(r)}
             found = _summaries(self.db, "id = ?", [str(r[2])])
             if found:
                 data["incident"] = found[0]

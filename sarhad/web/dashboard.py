@@ -12,7 +12,9 @@ Routes (:func:`routes`):
   is a 400 naming it as ``field``, as on the JSON API.
 * ``GET /api/dashboard/clusters`` and ``GET /api/dashboard/clusters/{id}``: the joint picture (reconciliation's
   clusters as the principal may read them), :mod:`sarhad.web.clusters`.
-* ``POST /api/dashboard/rules``, ``DELETE /api/dashboard/rules/{name}``: manage alert rules (analyst or admin).
+* ``POST /api/dashboard/rules``, ``DELETE /api/dashboard/rules/{name}``, ``POST /api/dashboard/rules/{name}/disable``
+  and ``…/enable``: manage alert rules; ``POST /api/dashboard/alerts/ack``: acknowledge alerts (a writer of this
+  node: analyst or admin of its party).
 * ``GET /api/dashboard/codes``: the report form's code lists (:mod:`sarhad.web.reportform`); the form posts to
   ``POST /api/incidents``, and ``GET /api/dashboard/incidents/{id}`` gives an own record as the body that corrects it.
 * ``GET /api/dashboard/report?quarter=YYYY-Qn``: the framework's quarterly report (HTML), written from the
@@ -53,9 +55,9 @@ from sarhad.exchange.peers import copied_leaves, list_removed_peers, owed_cosign
 from sarhad.exchange.refused import refused_count
 from sarhad.model.incident import SARHAD_EXTENSION
 from sarhad.monitor import views
-from sarhad.monitor.alerts import Alert, list_alerts
+from sarhad.monitor.alerts import Alert, acknowledge, list_alerts
 from sarhad.monitor.counterparts import Facts, counterparts
-from sarhad.monitor.rules import Rule, add_rule, check_rule_targets, list_rules, remove_rule
+from sarhad.monitor.rules import Rule, add_rule, check_rule_targets, list_rules, remove_rule, set_disabled
 from sarhad.monitor.stream import Broadcaster, Event, Watcher, frames, sequences
 from sarhad.store.db import Database
 from sarhad.store.incidents import Filters, load_incident
@@ -299,10 +301,16 @@ async def alerts(request: Request) -> Response:
     ``seq``: the highest sequence number of ``objects``, ``alerts``, ``alert_events`` and ``withheld_versions``
     that the list and ``total`` reflect (one snapshot, :func:`sarhad.monitor.stream.sequences`). A live event
     carries the number of the row that caused it (its ``seq``, e.g. ``{"alerts": 41}``): at or below the answer's,
-    the answer shows it already, and a page applies it no more."""
+    the answer shows it already, and a page applies it no more.
+
+    Each alert acknowledged carries ``acknowledged``: ``{by, at, changed_since}`` (as ``alerts list --json``).
+    ``unacked=1`` keeps the alerts not acknowledged, or changed since they were (``alerts list --unacked``), in
+    the list and in ``total``; ``unacked=0`` (the default) keeps all. An acknowledgement has no sequence number:
+    the live stream does not carry it, and another page shows it at its next load of this route."""
     ctx = Context.of(request)
     principal = principal_of(request)
     limit = _int(request, "limit", 50, 1, MAX_ALERTS)
+    unacked = _flag(request, "unacked")
     # the window's days by the dashboard's one parser: a since after until is refused, naming since
     days = window_and_place_filters({k: v for k, v in request.query_params.items() if k in ("since", "until")})
     window: list[str] = []
@@ -314,6 +322,11 @@ async def alerts(request: Request) -> Response:
         # ``created`` is an ISO 8601 UTC timestamp: on or before a day is before the next day's first instant.
         window.append("a.created < ?")
         window_params.append((date.fromisoformat(days["until"]) + timedelta(days=1)).isoformat())
+    if unacked:  # the condition of list_alerts(unacked=True)
+        window.append(
+            "NOT EXISTS (SELECT 1 FROM alert_acks n WHERE n.alert_id = a.id"
+            " AND (a.updated IS NULL OR a.updated <= n.at))"
+        )
     readable, params = ctx.read_clause(principal, "i", current_rows=True)
     params = [*params, *window_params]
     # The join with incidents is listed(): only an incident with a current version has a row there.
@@ -323,20 +336,74 @@ async def alerts(request: Request) -> Response:
         seq = sequences(db)
         rows = db.fetchall(
             "SELECT a.id, a.rule, a.incident_id, a.origin, a.reason, a.created, a.version, a.lapsed, a.updated,"
-            " a.changes, a.facts, i.date_start, i.date_end, i.date_precision, i.place, i.admin1, i.perpetrator,"
-            " i.killed_best, i.reported_by, i.lat, i.lon"
-            f" {seen} ORDER BY a.created DESC, a.id LIMIT ?",
+            " a.changes, a.facts, k.principal, k.at, i.date_start, i.date_end, i.date_precision, i.place, i.admin1,"
+            " i.perpetrator, i.killed_best, i.reported_by, i.lat, i.lon"
+            f" {seen.replace(' WHERE ', ' LEFT JOIN alert_acks k ON k.alert_id = a.id WHERE ', 1)}"
+            " ORDER BY a.created DESC, a.id LIMIT ?",
             (*params, limit),
         )
         counted = db.fetchone(f"SELECT COUNT(*) {seen}", params)
     out = []
     for r in rows:
-        out.append({**Alert.of_row(r[:11]).to_dict(), "incident": {
-            "date_start": r[11], "date_end": r[12], "date_precision": r[13], "place": r[14], "admin1": r[15],
-            "perpetrator": r[16], "killed_best": r[17], "reported_by": r[18], "lat": r[19], "lon": r[20]}})  # fmt: skip
+        out.append({**Alert.of_row(r[:13]).to_dict(), "incident": {
+            "date_start": r[13], "date_end": r[14], "date_precision": r[15], "place": r[16], "admin1": r[17],
+            "perpetrator": r[18], "killed_best": r[19], "reported_by": r[20], "lat": r[21], "lon": r[22]}})  # fmt: skip
         if len(out) >= limit:
             break
     return _json({"alerts": out, "total": int(counted[0]) if counted else 0, "seq": seq})
+
+
+async def ack_alerts(request: Request) -> Response:
+    """Acknowledge alerts (body ``{"ids": ["alert--…", …]}``) as the principal, a writer of this node, as
+    ``sarhad alerts ack`` does: all or none, each answered as the alerts route lists it with ``action``
+    (``acknowledged``, or ``already_acknowledged`` when it was and did not change since: who and when stay).
+
+    403 for a principal who may not write here; 404 naming the first id that is no alert the principal may see
+    (listed, on an incident it may read); 400 for a body that is no such object. Nothing is stored then."""
+    ctx = Context.of(request)
+    principal = principal_of(request)
+    ctx.require_writer(principal)
+    ids = _ids(await request.body())
+    readable, params = ctx.read_clause(principal, "i", current_rows=True)
+    with ctx.db.transaction():  # the acknowledgements and their audit rows together
+        for alert_id_ in ids:
+            seen = ctx.db.fetchone(
+                f"SELECT 1 FROM alerts a JOIN incidents i ON i.id = a.incident_id WHERE a.id = ? AND {readable}",
+                (alert_id_, *params),
+            )
+            if seen is None:
+                raise NotFound(f"no alert {alert_id_!r} is listed on this node for you; nothing was acknowledged")
+        done = acknowledge(ctx.db, ids, principal.name)
+        for alert, new in done:
+            if new:
+                ctx.audit(principal, "ack-alert", alert.id)
+    actions = [{**alert.to_dict(), "action": "acknowledged" if new else "already_acknowledged"} for alert, new in done]
+    return _json({"alerts": actions})
+
+
+def _ids(body: bytes) -> list[str]:
+    """The alert ids of an acknowledgement's body. Raises FieldError naming ``ids`` when it holds none."""
+    try:
+        data = json.loads(body)
+    except ValueError as exc:
+        raise InvalidInput(f"the body is not JSON: {exc}") from None
+    if not isinstance(data, dict) or "ids" not in data:
+        raise FieldError("ids", 'expected a JSON object {"ids": ["alert--…", …]}')
+    ids = data["ids"]
+    if not isinstance(ids, list) or not ids or not all(isinstance(i, str) and i for i in ids):
+        raise FieldError("ids", f"ids must be a non-empty list of alert ids (alert--…), not {ids!r}")
+    return list(dict.fromkeys(ids))
+
+
+def _flag(request: Request, name: str) -> bool:
+    """The query parameter ``name`` as a switch: ``1``/``true`` or ``0``/``false`` (absent: false). Raises
+    FieldError naming it otherwise."""
+    raw = request.query_params.get(name)
+    if raw is None or raw in ("0", "false"):
+        return False
+    if raw in ("1", "true"):
+        return True
+    raise FieldError(name, f"{name} {raw!r} is not 1, true, 0 or false")
 
 
 async def rules(request: Request) -> Response:
@@ -361,6 +428,24 @@ async def delete_rule(request: Request) -> Response:
     remove_rule(ctx.db, request.path_params["name"])
     ctx.audit(principal_of(request), "remove-alert-rule", request.path_params["name"])
     return _json({"removed": request.path_params["name"]})
+
+
+async def switch_rule(request: Request) -> Response:
+    """Disable (``…/disable``) or enable again (``…/enable``) the rule ``name``, as ``sarhad alerts rules
+    disable/enable`` does: the rule as listed, with ``action`` (``disabled``, ``already_disabled``, ``enabled``,
+    ``already_enabled``). 403 for a principal who may not write here, 404 naming the rules when none has that
+    name."""
+    ctx = Context.of(request)
+    principal = principal_of(request)
+    ctx.require_writer(principal)
+    name = request.path_params["name"]
+    word = "disabled" if request.url.path.endswith("/disable") else "enabled"
+    with ctx.db.transaction():
+        rule, changed = set_disabled(ctx.db, name, word == "disabled")
+        if changed:
+            ctx.audit(principal, f"{word[:-1]}-alert-rule", name)
+    action = word if changed else f"already_{word}"
+    return _json({"rule": {**rule.to_dict(), "conditions": rule.conditions()}, "action": action})
 
 
 def _last_verified(db: Database, name: str) -> dict[str, Any]:
@@ -670,9 +755,12 @@ def api_routes() -> list[BaseRoute]:
         Route("/api/dashboard/markers", naming_the_field(markers, takes=(*FILTER_PARAMETERS, "zoom", "bbox", "limit"))),
         Route("/api/dashboard/table", naming_the_field(table, takes=(*FILTER_PARAMETERS, "limit", "offset"))),
         Route("/api/dashboard/incidents/{incident_id}", naming_the_field(incident, takes=())),
-        Route("/api/dashboard/alerts", naming_the_field(alerts, takes=("limit", "since", "until"))),
+        Route("/api/dashboard/alerts", naming_the_field(alerts, takes=("limit", "since", "until", "unacked"))),
+        Route("/api/dashboard/alerts/ack", naming_the_field(ack_alerts, takes=()), methods=["POST"]),
         Route("/api/dashboard/rules", naming_the_field(rules, takes=()), methods=["GET", "POST"]),
         Route("/api/dashboard/rules/{name}", naming_the_field(delete_rule, takes=()), methods=["DELETE"]),
+        Route("/api/dashboard/rules/{name}/disable", naming_the_field(switch_rule, takes=()), methods=["POST"]),
+        Route("/api/dashboard/rules/{name}/enable", naming_the_field(switch_rule, takes=()), methods=["POST"]),
         Route("/api/dashboard/log", naming_the_field(log_status, takes=())),
         Route("/api/dashboard/framework", naming_the_field(framework, takes=())),
         Route("/api/dashboard/report", naming_the_field(report, takes=("quarter", "format"))),

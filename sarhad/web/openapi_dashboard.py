@@ -169,7 +169,18 @@ NEW_RULE: Final[dict[str, Any]] = {
 _RULE: Final = {
     "type": "object",
     "required": ["name", "conditions"],
-    "properties": {"name": _STRING, "conditions": {"type": "array", "items": _STRING}},
+    "properties": {
+        "name": _STRING,
+        "conditions": {"type": "array", "items": _STRING},
+        "disabled": {"type": "boolean", "description": "true: the rule stays stored but watches nothing"},
+    },
+}
+
+_ACKNOWLEDGED: Final = {
+    "type": "object",
+    "description": "present once the alert is acknowledged: who, when, and whether the alert changed since",
+    "required": ["by", "at", "changed_since"],
+    "properties": {"by": _STRING, "at": _STRING, "changed_since": {"type": "boolean"}},
 }
 
 _CODE_LISTS: Final = (
@@ -503,6 +514,7 @@ def paths() -> dict[str, Any]:
                                         " known, for a rule on its point (near the border, a crossing, a polygon):"
                                         " admin2, admin1, region or country mean the point stands for that area",
                                     },
+                                    "acknowledged": _ACKNOWLEDGED,
                                     "incident": {"type": "object"},
                                 },
                             },
@@ -534,8 +546,56 @@ def paths() -> dict[str, Any]:
                     "alerts raised on or after this day (a year or month: its first day); after until: 400",
                 ),
                 _query("until", _WINDOW_DAY, "alerts raised on or before this day (a year or month: its last day)"),
+                _query(
+                    "unacked",
+                    {"type": "string", "enum": ["1", "true", "0", "false"]},
+                    "1: only the alerts not acknowledged, or changed since they were (in the list and total)",
+                ),
             ],
         ),
+        "/api/dashboard/alerts/ack": {
+            "post": {
+                "summary": "Acknowledge alerts as the principal, all or none (analyst or admin of this node's party)",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["ids"],
+                                "properties": {"ids": {"type": "array", "minItems": 1, "items": _STRING}},
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "200": _json(
+                        "each alert as listed, with what this did",
+                        {
+                            "type": "object",
+                            "required": ["alerts"],
+                            "properties": {
+                                "alerts": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "required": ["id", "acknowledged", "action"],
+                                        "properties": {
+                                            "acknowledged": _ACKNOWLEDGED,
+                                            "action": {"enum": ["acknowledged", "already_acknowledged"]},
+                                        },
+                                    },
+                                }
+                            },
+                        },
+                    ),
+                    "403": _error("the principal may not write"),
+                    "404": _error("an id is no alert the principal may see; nothing was acknowledged"),
+                    "413": _error("the body is too large"),
+                    **_ERRORS,
+                },
+            }
+        },
         "/api/dashboard/rules": {
             **_get(
                 "The alert rules, each with its conditions in words",
@@ -572,6 +632,31 @@ def paths() -> dict[str, Any]:
                     **_ERRORS,
                 },
             }
+        },
+        **{
+            f"/api/dashboard/rules/{{name}}/{switch}": {
+                "post": {
+                    "summary": f"{switch.capitalize()} an alert rule (analyst or admin of this node's party)",
+                    "parameters": [{"name": "name", "in": "path", "required": True, "schema": _STRING}],
+                    "responses": {
+                        "200": _json(
+                            "the rule as listed, and whether this changed it",
+                            {
+                                "type": "object",
+                                "required": ["rule", "action"],
+                                "properties": {
+                                    "rule": _RULE,
+                                    "action": {"enum": [f"{switch}d", f"already_{switch}d"]},
+                                },
+                            },
+                        ),
+                        "403": _error("the principal may not write"),
+                        "404": _error("no rule of that name"),
+                        **_ERRORS,
+                    },
+                }
+            }
+            for switch in ("disable", "enable")
         },
         "/api/dashboard/log": _get(
             "The log's latest checkpoint and its cosignatures, each peer's last verified checkpoint and the"
