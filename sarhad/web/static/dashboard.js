@@ -809,6 +809,16 @@
     if (a.updated && a.changes && a.changes.length) return `updated: ${describeChanges(a.changes)}`;
     return "";
   }
+  // Who acknowledged the alert and when, as `sarhad alerts list` says it; "changed since" when a later version of
+  // its incident changed it after that (it is then among the unacknowledged again).
+  function ackState(a) {
+    const k = a.acknowledged;
+    if (!k) return "";
+    const at = (k.at || "").replace("T", " ").slice(0, 16);
+    return `acknowledged by ${k.by} ${at} UTC` + (k.changed_since ? ", changed since" : "");
+  }
+  // Whether the principal may write on this node (acknowledge alerts, switch rules): a writer's role of its party.
+  function writesHere() { return Boolean(state.me && state.me.may_write && state.me.party === state.me.node); }
   function alertItem(a, fresh) {
     const li = document.createElement("li");
     li.tabIndex = 0;
@@ -818,23 +828,37 @@
     li.dataset.state = a.state || "matches";
     li.classList.toggle("fresh", Boolean(fresh));
     li.classList.toggle("lapsed", a.state === "no_longer_matches");
+    const k = a.acknowledged;
+    const pending = !k || k.changed_since;
+    li.dataset.acked = k ? (k.changed_since ? "changed" : "yes") : "no";
+    li.classList.toggle("acked", !pending);
     const inc = a.incident || {};
     const said = alertState(a);
     const stateLine = said ? `<div class="state" title="${esc(a.updated ? "changed " + a.updated : "")}">${esc(said)}</div>` : "";
-    li.innerHTML = `<div class="rule">${esc(a.rule)}</div><div class="reason">${esc(a.reason)}</div>${stateLine}` +
-      `<div class="meta">${esc(dateOf(inc))} ${esc(inc.place || inc.admin1 || "")} · ${esc(a.origin)} · ${esc((a.created || "").replace("T", " ").slice(0, 19))} UTC</div>`;
+    const ackLine = k ? `<div class="ack">${esc(ackState(a))}</div>` : "";
+    const ackButton = pending && writesHere() ? `<button class="btn ghost small ack-btn" type="button">Acknowledge</button>` : "";
+    li.innerHTML = `<div class="rule">${esc(a.rule)}</div><div class="reason">${esc(a.reason)}</div>${stateLine}${ackLine}` +
+      `<div class="meta">${esc(dateOf(inc))} ${esc(inc.place || inc.admin1 || "")} · ${esc(a.origin)} · ${esc((a.created || "").replace("T", " ").slice(0, 19))} UTC</div>` + ackButton;
+    const button = li.querySelector(".ack-btn");
+    if (button) {
+      button.setAttribute("aria-label", `Acknowledge the alert of rule ${a.rule}`);
+      button.addEventListener("click", (e) => { e.stopPropagation(); acknowledgeAlert(a, button); });
+      button.addEventListener("keydown", (e) => e.stopPropagation());  // Enter acknowledges; it opens nothing
+    }
     const open = () => { showDetail(a.incident_id); if (inc.lat != null) map.setView([inc.lat, inc.lon], Math.max(map.getZoom(), 8)); };
     li.addEventListener("click", () => { open(); revealDetail(); });
     li.addEventListener("keydown", (e) => { if (e.key === "Enter") open(); });
     return li;
   }
   const NO_ALERTS = `<li class="empty" tabindex="-1">No alerts yet. Rules raise alerts as records arrive.</li>`;
+  const NO_UNACKED = `<li class="empty" tabindex="-1">No alerts to acknowledge.</li>`;
+  function unackedOnly() { return $("#alerts-unacked").checked; }
   async function loadAlerts() {
-    const data = await api("/api/dashboard/alerts?limit=50");
+    const data = await api("/api/dashboard/alerts?limit=50" + (unackedOnly() ? "&unacked=1" : ""));
     const ol = $("#alert-list");
     ol.innerHTML = "";
     for (const a of data.alerts) ol.appendChild(alertItem(a, false));
-    if (!data.alerts.length) ol.innerHTML = NO_ALERTS;
+    if (!data.alerts.length) ol.innerHTML = unackedOnly() ? NO_UNACKED : NO_ALERTS;
     $("#alert-count").textContent = fmt.format(data.total);
     state.alertsSeq = data.seq || null;  // what the list and count reflect: see reflected()
   }
@@ -846,11 +870,52 @@
     if (!seen || !payload.seq) return false;
     return Object.entries(payload.seq).every(([table, n]) => seen[table] != null && n <= seen[table]);
   }
+  // Acknowledge an alert as the principal (POST /api/dashboard/alerts/ack): its row says who and when; with
+  // "Unacknowledged only" on, it leaves the list and the count. Another desk's page shows it at its next load of
+  // the alerts (an acknowledgement is no live event).
+  async function acknowledgeAlert(a, button) {
+    button.disabled = true;
+    try {
+      const done = await api("/api/dashboard/alerts/ack", { method: "POST", body: JSON.stringify({ ids: [a.id] }) });
+      const acked = Object.assign({}, a, done.alerts[0]);
+      const li = $("#alert-list").querySelector(`li[data-id="${CSS.escape(a.id)}"]`);
+      if (!li) return;
+      if (unackedOnly()) {
+        li.remove();
+        addToAlertCount(-1);
+        if (!$("#alert-list").querySelector("li[data-id]")) $("#alert-list").innerHTML = NO_UNACKED;
+        return;
+      }
+      const item = alertItem(acked, false);
+      li.replaceWith(item);
+      item.focus();  // the keyboard user stays on the alert they acknowledged
+    } catch (e) {
+      button.disabled = false;
+      toast(`Not acknowledged: ${e.message}`);
+    }
+  }
+  $("#alerts-unacked").addEventListener("change", () => { loadAlerts().catch((e) => toast(e.message)); });
   async function loadRules() {
     const data = await api("/api/dashboard/rules");
-    $("#rule-list").innerHTML = data.rules.map((r) => `<li><span><b>${esc(r.name)}</b> — ${esc(r.conditions.join("; "))}</span></li>`).join("") ||
-      `<li class="muted">No rules yet.</li>`;
+    const writes = writesHere();
+    $("#rule-list").innerHTML = data.rules.map((r) => `<li data-rule="${esc(r.name)}" class="${r.disabled ? "disabled" : ""}"><span><b>${esc(r.name)}</b>` +
+      (r.disabled ? ` <span class="tag">disabled</span>` : "") + ` — ${esc(r.conditions.join("; "))}</span>` +
+      (writes ? `<button class="btn ghost small rule-switch" type="button" data-switch="${r.disabled ? "enable" : "disable"}" aria-label="${r.disabled ? "Enable" : "Disable"} rule ${esc(r.name)}">${r.disabled ? "Enable" : "Disable"}</button>` : "") +
+      `</li>`).join("") || `<li class="muted">No rules yet.</li>`;
   }
+  // A writer stops a rule watching for a while, or lets it watch again (POST /api/dashboard/rules/NAME/disable
+  // or /enable): it stays stored with its alerts; the records that arrive while it is disabled are not checked.
+  $("#rule-list").addEventListener("click", async (e) => {
+    const button = e.target.closest("button.rule-switch");
+    if (!button) return;
+    const name = button.closest("li").dataset.rule;
+    button.disabled = true;
+    try {
+      const done = await api(`/api/dashboard/rules/${encodeURIComponent(name)}/${button.dataset.switch}`, { method: "POST" });
+      $("#rule-msg").textContent = `Rule ${name} ${done.action.replace("_", " ")}.`;
+      await loadRules();
+    } catch (err) { button.disabled = false; $("#rule-msg").textContent = err.message; }
+  });
   $("#rules-toggle").addEventListener("click", () => {
     const box = $("#rules");
     box.hidden = !box.hidden;
@@ -1253,7 +1318,10 @@
     const shown = reflected(a);
     window.sarhadEvents.push({ kind: "alert_update", id: a.id, event, reflected: shown, at: Date.now() });
     if (shown) return;  // the list read shows this state already (or a later one)
-    showAlert(a);
+    // Unacknowledged only: an acknowledged alert that changed is to acknowledge again; whether the count held it
+    // (changed before) or not, the list and count are read again.
+    if (unackedOnly() && a.acknowledged) loadAlerts().catch(() => {});
+    else showAlert(a);
     toast(`${CHANGE_WORDS[event] || "Alert changed"} · ${a.rule}: ${alertState(a) || a.reason}`);
   }
   function toast(text) {
