@@ -14,7 +14,7 @@ from typing import Final
 
 from sarhad.store.db import Database
 
-__all__ = ["COMPONENTS", "Statement", "behind", "migrate"]
+__all__ = ["COMPONENTS", "REFILL_PAGE", "Statement", "behind", "migrate"]
 
 Statement = str | Mapping[str, str] | Callable[[Database], None]
 
@@ -105,6 +105,16 @@ CORE: Final[list[Statement]] = [
 ]
 
 
+REFILL_PAGE: Final = (
+    "SELECT i.id, o.body FROM incidents i JOIN objects o ON o.id = i.id AND o.modified = i.modified"
+    " WHERE i.id > ? AND o.id > ? AND (i.attack_type = 'Unknown' OR o.body LIKE '%\"zero_ambiguous\":true%')"
+    " ORDER BY i.id LIMIT 2000"
+)
+"""A page of :func:`_refill_incident_rows`, after the id given twice. ``o.id > ?`` repeats ``i.id > ?`` for
+PostgreSQL, which does not carry it across the join: merging the two primary keys, it would read ``objects`` from
+its first row at every page, and the step would grow with the square of the rows."""
+
+
 def _refill_incident_rows(db: Database) -> None:
     """Fill the columns above, and the attack type of the rows whose version names only GTD's "Unknown" (None since:
     :data:`sarhad.store.incidents.UNKNOWN_TYPE`), from the stored versions that change them: those with an
@@ -117,14 +127,9 @@ def _refill_incident_rows(db: Database) -> None:
     from sarhad.model.incident import SARHAD_EXTENSION
     from sarhad.store.incidents import _attack_type, _total
 
-    page = (
-        "SELECT i.id, o.body FROM incidents i JOIN objects o ON o.id = i.id AND o.modified = i.modified"
-        " WHERE i.id > ? AND (i.attack_type = 'Unknown' OR o.body LIKE '%\"zero_ambiguous\":true%')"
-        " ORDER BY i.id LIMIT 2000"
-    )
     update = "UPDATE incidents SET attack_type = ?, killed_zero_ambiguous = ?, wounded_zero_ambiguous = ? WHERE id = ?"
     last = ""
-    while found := db.fetchall(page, (last,)):
+    while found := db.fetchall(REFILL_PAGE, (last, last)):
         rows = []
         for oid, body in found:
             # the three values incident_row gives, from the figures and attack types alone: a stored version was
