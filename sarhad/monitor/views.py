@@ -43,7 +43,7 @@ __all__ = ["COMPACT_COLUMNS", "compact_rows", "markers", "options", "table", "ti
 COMPACT_COLUMNS: Final = (
     "id", "date_start", "date_end", "date_precision", "reported_by", "dataset", "country", "admin1", "admin2",
     "place", "lat", "lon", "border_km", "perpetrator", "attack_type", "killed_low", "killed_best", "killed_high",
-    "wounded_best", "tlp", "origin",
+    "wounded_best", "tlp", "origin", "killed_zero_ambiguous",
 )  # fmt: skip
 _SELECT: Final = ", ".join(COMPACT_COLUMNS)
 _SAMPLE: Final = 200_000  # at most this many rows feed clusters computed from the rows
@@ -75,6 +75,8 @@ def _compact(row: tuple[Any, ...]) -> dict[str, Any]:
     stored), so that the page colours every spelling of a group alike, as the perpetrator filter groups them."""
     compact = dict(zip(COMPACT_COLUMNS, row, strict=True))
     compact["perpetrator_group"] = _group_of(compact["perpetrator"])
+    # ACLED's 0, for none and no information alike: the page shows it as 0? (NULL: a row written without it)
+    compact["killed_zero_ambiguous"] = bool(compact["killed_zero_ambiguous"])
     return compact
 
 

@@ -252,7 +252,11 @@ async def incident(request: Request) -> Response:
         sql = f"SELECT id FROM incidents WHERE id IN ({marks}) AND {readable}"
         shown = {str(r[0]) for r in ctx.db.fetchall(sql, [*(other["id"] for other, _ in found), *params])}
     versions = [
-        {**{k: other[k] for k in views.COMPACT_COLUMNS}, "disagreements": diffs}
+        {
+            **{k: other[k] for k in views.COMPACT_COLUMNS},
+            "killed_zero_ambiguous": bool(other["killed_zero_ambiguous"]),
+            "disagreements": diffs,
+        }
         for other, diffs in found
         if other["id"] in shown
     ]

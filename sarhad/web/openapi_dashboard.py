@@ -94,6 +94,11 @@ _ROW: Final[dict[str, Any]] = {
         "killed_low": _INT,
         "killed_best": _INT,
         "killed_high": _INT,
+        "killed_zero_ambiguous": {
+            "type": "boolean",
+            "description": "the killed 0 is one its source gives for none and for no information alike (ACLED's"
+            " fatalities): the page shows it as 0?",
+        },
         "wounded_best": _INT,
         "tlp": _STRING,
         "origin": _STRING,

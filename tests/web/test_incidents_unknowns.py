@@ -46,3 +46,16 @@ def test_api_stats_by_attack_type_has_one_unknown_group(client: httpx.Client) ->
     assert r.status_code == 200, r.text
     groups = {g["key"]: g["incidents"] for g in r.json()["groups"]}
     assert "Unknown" not in groups and groups[None] == 5
+
+
+def test_dashboard_table_and_detail_flag_the_ambiguous_zero(client: httpx.Client) -> None:
+    r = client.get("/api/dashboard/table", params={"limit": 500, "since": "1970-01-01", "until": "2099-12-31"})
+    assert r.status_code == 200, r.text
+    rows = r.json()["rows"]
+    flagged = [row for row in rows if row["killed_zero_ambiguous"]]
+    assert len(flagged) == 102 and {row["dataset"] for row in flagged} == {"acled"}
+    assert all(row["killed_best"] == 0 for row in flagged)
+    assert any(row["killed_best"] == 0 and row["killed_zero_ambiguous"] is False for row in rows)  # GTD's 0s
+    detail = client.get(f"/api/dashboard/incidents/{flagged[0]['id']}")
+    assert detail.status_code == 200, detail.text
+    assert detail.json()["incident"]["killed_zero_ambiguous"] is True

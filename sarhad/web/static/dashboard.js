@@ -623,7 +623,7 @@
     if (state.fresh.has(row.id)) tr.classList.add("fresh");
     tr.innerHTML = `<td>${esc(dateOf(row))}</td><td><span class="sw" style="background:${partyColour(row.reported_by)}"></span>${esc(row.reported_by)}</td>` +
       `<td>${esc(row.place || row.admin2 || "—")}</td><td>${esc(row.admin1 || "—")}</td><td>${esc(row.perpetrator || "—")}</td>` +
-      `<td class="num">${row.killed_best == null ? "—" : esc(row.killed_best)}</td><td class="num">${row.border_km == null ? "—" : Number(row.border_km).toFixed(0)}</td>`;
+      `<td class="num">${row.killed_best == null ? "—" : killedShown(row)}</td><td class="num">${row.border_km == null ? "—" : Number(row.border_km).toFixed(0)}</td>`;
     tr.addEventListener("click", () => { showDetail(row.id); revealDetail(); });
     tr.addEventListener("keydown", (e) => {
       if (e.key === "Enter" || e.key === " ") { e.preventDefault(); showDetail(row.id); }
@@ -641,6 +641,13 @@
   }
   $("#prev").addEventListener("click", () => { state.offset = Math.max(0, state.offset - state.limit); writeLink(); loadTable(); });
   $("#next").addEventListener("click", () => { state.offset += state.limit; writeLink(); loadTable(); });
+  // ACLED writes 0 killed for none and for no information alike: such a 0 reads 0?, and its tooltip says why, as
+  // `sarhad incidents list` shows it. Returns HTML.
+  const ZERO_AMBIGUOUS = "0 as the source gives it: ACLED writes 0 for none and for no information alike";
+  function killedShown(row, text) {
+    if (row.killed_zero_ambiguous) return `<span class="zero-ambiguous" data-testid="zero-ambiguous" title="${esc(ZERO_AMBIGUOUS)}">0?</span>`;
+    return esc(text === undefined ? row.killed_best : text);
+  }
   function range(l, b, h) {
     if (b == null && l == null) return "unknown";
     if (l != null && h != null && l !== h) return `${b == null ? "" : b + " "}(${l}–${h})`;
@@ -671,7 +678,7 @@
     const all = [inc, ...d.versions];
     const head = `<h3>${esc(inc.name || inc.place || inc.admin2 || "Incident")}</h3><p class="muted">${esc(dateOf(inc))} · ${esc([inc.place, inc.admin2, inc.admin1, inc.country].filter(Boolean).join(", "))}</p>`;
     const desc = inc.description ? `<p>${esc(inc.description)}</p>` : "";
-    const rows = all.map((v, i) => `<tr><td>${esc(v.reported_by)}${i === 0 ? " <span class='pill'>this</span>" : ""}</td><td>${esc(dateOf(v))}</td><td>${esc(v.perpetrator || "—")}</td><td class="num">${esc(range(v.killed_low, v.killed_best, v.killed_high))}</td></tr>`).join("");
+    const rows = all.map((v, i) => `<tr><td>${esc(v.reported_by)}${i === 0 ? " <span class='pill'>this</span>" : ""}</td><td>${esc(dateOf(v))}</td><td>${esc(v.perpetrator || "—")}</td><td class="num">${killedShown(v, range(v.killed_low, v.killed_best, v.killed_high))}</td></tr>`).join("");
     const diffs = d.versions.flatMap((v) => v.disagreements);
     const verdict = !d.versions.length ? `<p class="muted">No other party has reported this incident.</p>`
       : diffs.length ? `<ul class="diff">${diffs.map((x) => `<li>${esc(x)}</li>`).join("")}</ul>` : `<p class="agree">The parties' versions agree.</p>`;
