@@ -107,6 +107,8 @@ class Decision:
             )
         except KeyError as exc:
             raise InvalidInput(f"{obj.get('id')}: the decision is missing {exc.args[0]!r}") from exc
+        except (TypeError, AttributeError) as exc:  # a list given as a number, a field of the wrong shape
+            raise InvalidInput(f"{obj.get('id')}: the decision is malformed ({exc})") from exc
 
 
 def _pairs(xs: Sequence[str], ys: Sequence[str] | None = None) -> Iterable[tuple[str, str]]:

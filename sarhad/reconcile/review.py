@@ -18,6 +18,7 @@ is published again marked ``revoked`` and no longer binds.
 from __future__ import annotations
 
 import json
+import logging
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from typing import Any, Final
 import numpy as np
 
 from sarhad._internal.dates import shown_date
+from sarhad.errors import InvalidInput
 from sarhad.model.figures import Range
 from sarhad.model.incident import Incident
 from sarhad.reconcile.decisions import DECISION_TYPE, Decision
@@ -36,6 +38,8 @@ from sarhad.store.current import current
 from sarhad.store.db import Database
 
 __all__ = ["Change", "HeldDecision", "basis", "held_decisions", "material_change", "to_review"]
+
+_log = logging.getLogger(__name__)
 
 # A part whose agreement falls below this counts against the pair: 0.5 is the score of a side that does not say.
 _AGAINST: Final = 0.5
@@ -75,11 +79,17 @@ def held_decisions(db: Database, party: str | None = None) -> list[HeldDecision]
     if party is not None:
         sql += " AND o.origin = ?"
         params.append(party)
-    rows = db.fetchall(sql + " ORDER BY o.seq", params)
-    return [
-        HeldDecision(Decision.from_stix(json.loads(body)), str(origin), str(version), int(seq), str(tlp))
-        for origin, version, seq, tlp, body in rows
-    ]
+    held: list[HeldDecision] = []
+    for origin, version, seq, tlp, body in db.fetchall(sql + " ORDER BY o.seq", params):
+        try:
+            decision = Decision.from_stix(json.loads(body))
+        except InvalidInput as exc:
+            # A peer's decision this release cannot read (a kind a later release added, a malformed one): it binds
+            # nothing here (peers' decisions never do) and must not take the joint picture down for every reader.
+            _log.warning("decision of %s left out of the review: %s", origin, exc)
+            continue
+        held.append(HeldDecision(decision, str(origin), str(version), int(seq), str(tlp)))
+    return held
 
 
 def basis(db: Database, held: HeldDecision) -> dict[str, str]:
