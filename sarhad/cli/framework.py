@@ -536,14 +536,26 @@ def dispute_open(
     indicator: str = typer.Option(
         None, "--indicator", help="When a value of an indicator of that commitment is disputed."
     ),
+    cluster: str = typer.Option(
+        None,
+        "--cluster",
+        help="When an incident of the joint picture is disputed: its cluster id, or the id of a report in it.",
+    ),
+    report: list[str] = typer.Option(
+        None, "--report", help="With --cluster: a report of the cluster the party cites (repeatable; default all)."
+    ),
     evidence: list[str] = _EVIDENCE,
     party: str = _PARTY,
     level: str = typer.Option("technical", "--level", help="technical, joint-committee or ministerial."),
     reply_days: int = typer.Option(30, "--reply-days", help="Days the other party has to reply."),
-    tlp: str = _tlp("GREEN; its replies and updates keep it"),
+    tlp: str = _tlp(
+        "GREEN; with --cluster, the strictest marking among the reports named, at least GREEN;"
+        " its replies and updates keep it"
+    ),
     json_out: bool = _JSON,
 ) -> None:
-    """Open a dispute; prints its code."""
+    """Open a dispute about a commitment's assessment, an indicator value or an incident of the joint picture
+    (--cluster: the reports named and their versions are recorded); prints its code."""
     from sarhad.framework.ops import open_dispute
 
     out = open_dispute(
@@ -557,7 +569,9 @@ def dispute_open(
         party=party,
         level=level,
         reply_days=reply_days,
-        tlp=tlp or "GREEN",
+        tlp=tlp,
+        cluster=cluster,
+        reports=report or None,
     )
     if json_out:
         print_json(out)
@@ -631,7 +645,7 @@ def dispute_list(
                 r["status"],
                 # all positions in: the date is no longer a reply owed
                 r["reply_due"] + (" (overdue)" if r["overdue"] else "" if r["awaiting"] else " (replied)"),
-                r["summary"],
+                r["summary"] + (f" ({_about_cluster(r)})" if r["cluster"] else ""),
             ]
             for r in rows
         ],
@@ -656,12 +670,22 @@ def dispute_show(
         print_json(r)
         return
     console.print(f"[bold]{r['code']}[/] {r['summary']}  ({r['status']}, {r['level']} level)", highlight=False)
+    if r["cluster"]:
+        console.print(f"  {_about_cluster(r)}:", highlight=False, markup=False)
+        for rep in r["reports"]:
+            console.print(f"    {rep['id']} version {rep['version']}", highlight=False, markup=False)
     for party, pos in r["positions"].items():
         console.print(f"  {party}: {pos['text']}", highlight=False, markup=False)
         for item in pos["evidence"]:
             console.print(f"    evidence: {cited_text(item, 'this node')}", highlight=False, markup=False)
     for h in r["history"]:
         console.print(f"  {h['on']} {h['by']}: {h['event']}", highlight=False, markup=False)
+
+
+def _about_cluster(row: dict[str, Any]) -> str:
+    """What a dispute about the joint picture is about, as the register says it."""
+    n = len(row["reports"])
+    return f"about the joint picture: cluster {row['cluster']}, {n} report{'' if n == 1 else 's'}"
 
 
 # -- recommendations ---------------------------------------------------------------------------------------

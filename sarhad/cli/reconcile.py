@@ -215,14 +215,16 @@ def show_cmd(
     json_out: bool = _JSON,
 ) -> None:
     """Show a cluster: every member's version side by side, each party's figures, the flags."""
+    from sarhad.framework.views import cluster_disputes
     from sarhad.reconcile.joint import reporter
     from sarhad.reconcile.store import cluster_view, decisions_about, record_names
 
     node = state(ctx).node()
     view = cluster_view(node.db, ident)
     decisions = decisions_about(node.db, node.settings.party, [m.id for m in view.members])
+    disputes = cluster_disputes(node.db, view.cluster_id, [m.id for m in view.members])
     if json_out:
-        print_json({**view.to_dict(), "decisions": decisions})
+        print_json({**view.to_dict(), "decisions": decisions, "disputes": disputes})
         return
     console.print(f"cluster {view.cluster_id}", style="bold", highlight=False, markup=False)
     console.print(f"flags: {', '.join(view.flags) or 'none'}", highlight=False, markup=False)
@@ -257,6 +259,8 @@ def show_cmd(
         {**record_names(node.db, named), **{m.id: f"{m.reported_by} {m.source_id}" for m in members}},
         node.settings.party,
     )
+    if disputes:
+        console.print(f"disputes: {', '.join(disputes)} (`sarhad dispute show`)", highlight=False, markup=False)
     if not view.figures:
         console.print("joint figures: no figures", highlight=False, markup=False)
         return

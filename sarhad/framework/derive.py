@@ -81,6 +81,8 @@ def status(data: FrameworkData, commitment: str, quarter: Quarter) -> Commitment
         d
         for d in data.disputes
         if d["status"] in OPEN_DISPUTE
+        # one about an incident of the joint picture disputes its figures, not the commitment's rating
+        and d.get("subject", {}).get("kind") != "cluster"
         and d.get("subject", {}).get("commitment") == commitment
         and d.get("subject", {}).get("quarter") in (q, None)
     ]

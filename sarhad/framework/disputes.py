@@ -1,5 +1,12 @@
-"""Disputes: opened by a party about a commitment's assessment (or an indicator value) in a quarter, the other
-party's timed right of reply, escalation and outcome.
+"""Disputes: opened by a party about a commitment's assessment (or an indicator value) in a quarter, or about an
+incident of the joint picture (a reconciliation cluster) whose parties' figures disagree; the other party's timed
+right of reply, escalation and outcome.
+
+A dispute about the joint picture records, when it is opened, the cluster and each report it is about with the
+version read then (``{"kind": "cluster", "cluster", "reports": [{"id", "version"}]}``): cluster ids change as
+reconciliation regroups the reports, and a report may be corrected, so the dispute keeps saying what was disputed.
+It is marked no less strictly than the reports it names, as an analyst decision is
+(:func:`sarhad.reconcile.store.check_decision_marking`): it names them and says what a party thinks of them.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from sarhad.framework.evidence import resolve_evidence
 from sarhad.framework.model import DISPUTE_LEVELS, DISPUTE_STATUSES, stix_object
 from sarhad.framework.quarter import utc_today
 from sarhad.framework.store import FrameworkData, load
+from sarhad.model.codes import TLP_LEVELS
 
 if TYPE_CHECKING:
     from sarhad.node import Node
@@ -47,16 +55,23 @@ def open_dispute(
     level: str = "technical",
     reply_days: int = 30,
     today: date | None = None,
-    tlp: str = "GREEN",
+    tlp: str | None = None,
+    cluster: str | None = None,
+    reports: list[str] | None = None,
 ) -> dict[str, Any]:
-    """Open a dispute about a commitment's assessment (or an indicator value) in a quarter.
+    """Open a dispute about a commitment's assessment (or an indicator value) in a quarter, or, with
+    ``cluster`` (a cluster id or the id of an incident in it), about that incident of the joint picture.
 
     The raising party's position is recorded; the other party has ``reply_days`` to reply (a timed right of
-    reply, as CTED's 30 days). ``today`` (the UTC date by default) is the day it is raised on. Raises
-    InvalidInput (for an indicator of another commitment or a quarter that has not started by ``today``, among
-    others) or NotFound.
+    reply, as CTED's 30 days). ``today`` (the UTC date by default) is the day it is raised on. ``tlp`` is GREEN
+    by default; for a dispute about a cluster, the strictest marking among the reports it names (at least GREEN):
+    every current member of the cluster, or ``reports`` alone (member ids) when given, the reports the party cites.
+
+    Raises InvalidInput (for an indicator of another commitment, a quarter that has not started by ``today``, a
+    ``reports`` id that is not a member of the cluster, or a ``tlp`` less strict than a report named, among
+    others) or NotFound (an unknown commitment or cluster), before anything is published.
     """
-    marking = tlp_label(tlp)
+    marking = tlp_label(tlp) if tlp is not None else None
     data = load(node.db)
     c = data.commitment(commitment)
     q = framework_quarter(data, quarter)
@@ -77,6 +92,18 @@ def open_dispute(
                 f"open the dispute with --commitment {found['commitment']}"
             )
         ind = found["code"]
+    if reports and cluster is None:
+        raise InvalidInput(
+            "--report names reports of a cluster: give the cluster (or one of its incidents) with --cluster"
+        )
+    about: dict[str, Any] = {"kind": "indicator" if ind else "assessment"}
+    if cluster is not None:
+        if ind:
+            raise InvalidInput(
+                "a dispute is about an indicator's value or about a cluster: give --indicator or --cluster"
+            )
+        about, marking = _cluster_subject(node, cluster, reports or [], marking)
+    marking = marking or "GREEN"
     refs = resolve_evidence(node, evidence)
     day = today or utc_today()
     n = 1 + sum(1 for d in data.disputes if d["code"].startswith(f"D-{q}-{raised_by}"))
@@ -89,10 +116,11 @@ def open_dispute(
         framework=data.code,
         code=code,
         subject={
-            "kind": "indicator" if ind else "assessment",
+            "kind": about["kind"],
             "commitment": c["code"],
             "quarter": str(q),
             **({"indicator": ind} if ind else {}),
+            **{k: v for k, v in about.items() if k != "kind"},
         },
         summary=summary.strip(),
         raised_by=raised_by,
@@ -114,7 +142,55 @@ def open_dispute(
         "reply_due": stix["reply_due"],
         "status": "open",
         "level": level,
+        "tlp": marking,
+        **({"cluster": about["cluster"], "reports": about["reports"]} if cluster is not None else {}),
     }
+
+
+def _cluster_subject(node: Node, ident: str, cited: list[str], tlp: str | None) -> tuple[dict[str, Any], str]:
+    """The subject of a dispute about the cluster ``ident`` (or the cluster of incident ``ident``): its id and the
+    reports it names with their current versions (every member, or the ``cited`` ones), and the marking to open it
+    with: ``tlp``, or the strictest among the reports named (at least GREEN) when ``tlp`` is None.
+
+    Raises NotFound for an unknown cluster; InvalidInput for a cited id that is not a member, or a ``tlp`` less
+    strict than a report named (naming the strictest such report and the level to use).
+    """
+    from sarhad.reconcile.store import cluster_of
+
+    cid = cluster_of(node.db, ident.strip())
+    rows = node.db.fetchall(
+        "SELECT i.id, i.modified, i.tlp, i.reported_by, i.source_id FROM reconcile_members m"
+        " JOIN incidents i ON i.id = m.incident_id WHERE m.cluster_id = ? ORDER BY i.id",
+        (cid,),
+    )
+    members = {str(r[0]): (str(r[1]), str(r[2]), f"{r[3]} {r[4]}") for r in rows}
+    if not members:
+        raise NotFound(f"cluster {cid} holds no report this node can read (run `sarhad reconcile` again)")
+    named = list(dict.fromkeys(r.strip() for r in cited)) or sorted(members)
+    strangers = [r for r in named if r not in members]
+    if strangers:
+        raise InvalidInput(
+            f"--report {strangers[0]} is not a report of cluster {cid}: a dispute about the joint picture names"
+            f" reports of the cluster (`sarhad clusters show {cid}` lists them); nothing was published"
+        )
+    rank = {level: n for n, level in enumerate(TLP_LEVELS)}
+    strictest = max(named, key=lambda r: rank.get(members[r][1], len(rank)))
+    level = members[strictest][1] if members[strictest][1] in rank else "RED"
+    if tlp is None:
+        tlp = max("GREEN", level, key=rank.__getitem__)
+    elif rank[level] > rank[tlp]:
+        raise InvalidInput(
+            f"{members[strictest][2]} ({strictest}) is TLP:{level}: a dispute naming it at TLP:{tlp} would tell"
+            f" those who may read TLP:{tlp} that the report exists and which incident it is about; nothing was"
+            f" published. Open the dispute with --tlp {level}, or without --tlp to take the strictest marking"
+            " among its reports, or name with --report only the reports the party cites"
+        )
+    subject = {
+        "kind": "cluster",
+        "cluster": cid,
+        "reports": [{"id": r, "version": members[r][0]} for r in named],
+    }
+    return subject, tlp
 
 
 def reply_dispute(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
+from sarhad.errors import NotFound
 from sarhad.framework.derive import quarters_of, status
 from sarhad.framework.model import LEVELS
 from sarhad.framework.quarter import Quarter, utc_today
@@ -20,6 +21,7 @@ __all__ = [
     "cited_by_id",
     "cited_evidence",
     "cited_text",
+    "cluster_disputes",
     "commitment_detail",
     "commitment_list",
     "dispute_rows",
@@ -385,6 +387,35 @@ def recommendation_table(
     ]
 
 
+def cluster_disputes(
+    db: Database,
+    cluster_id: str,
+    member_ids: Sequence[str],
+    *,
+    readable: tuple[str, list[Any]] | None = None,
+) -> list[str]:
+    """The codes of the disputes about the joint picture that concern cluster ``cluster_id``, whose members are
+    ``member_ids`` (those the reader may read): opened about that cluster, or naming one of those reports. A report
+    names its incident whatever the cluster ids become, so a dispute follows its reports through a split or a merge.
+    ``readable`` limits them to the disputes a principal may read (see :func:`load`); [] on a node with no
+    framework.
+    """
+    try:
+        data = load(db, readable=readable)
+    except NotFound:
+        return []
+    members = set(member_ids)
+    out = []
+    for d in data.disputes:
+        subject = d.get("subject", {})
+        if subject.get("kind") != "cluster":
+            continue
+        named = {str(r.get("id")) for r in subject.get("reports", []) if isinstance(r, dict)}
+        if subject.get("cluster") == cluster_id or named & members:
+            out.append(str(d["code"]))
+    return sorted(out)
+
+
 def _listed_disputes(data: FrameworkData, quarter: str | None, open_only: bool) -> list[dict[str, Any]]:
     q = str(Quarter.parse(quarter)) if quarter else None
     return [
@@ -421,6 +452,9 @@ def dispute_rows(
                 "commitment": subject.get("commitment"),
                 "quarter": subject.get("quarter"),
                 "indicator": subject.get("indicator"),
+                # about the joint picture: the cluster and the reports (with the versions read) when it was opened
+                "cluster": subject.get("cluster"),
+                "reports": list(subject.get("reports", [])),
                 "summary": d["summary"],
                 "raised_by": d["raised_by"],
                 "raised_on": d["raised_on"],

@@ -11,7 +11,8 @@ Routes (added to the dashboard's, :func:`sarhad.web.dashboard.api_routes`):
 * ``GET /api/dashboard/clusters/{id}``: one cluster (a cluster id, or the id of one of its incidents): each
   member's version, each party's figures, the joint figures, the flags in words, the analyst decisions (each
   record they name by its source, ``names``; ``to_review`` and ``changes`` when a record they name was corrected
-  materially since, as ``sarhad clusters show --json`` gives them, for the records the principal reads).
+  materially since, as ``sarhad clusters show --json`` gives them, for the records the principal reads), and
+  ``disputes``: the codes of the disputes about the joint picture it may read that concern the cluster.
 
 The read rule: a principal sees a cluster's members it may read (TLP, and a TLP:RED record's named recipients,
 as for the incidents), and the figures, flags and words are computed from those members alone
@@ -375,7 +376,23 @@ async def cluster(request: Request) -> Response:
     if not members:
         raise unknown
     view = _view(ctx, cid, members)
-    return _json({**view.to_dict(), **_summary(view, ctx.party), "decisions": _decisions(ctx, principal, members)})
+    return _json(
+        {
+            **view.to_dict(),
+            **_summary(view, ctx.party),
+            "decisions": _decisions(ctx, principal, members),
+            "disputes": _disputes(ctx, principal, cid, members),
+        }
+    )
+
+
+def _disputes(ctx: Context, principal: Principal, cluster_id: str, members: Sequence[str]) -> list[str]:
+    """The codes of the disputes about the joint picture the principal may read that concern the cluster: opened
+    about it, or naming one of the ``members`` it reads (:func:`sarhad.framework.views.cluster_disputes`). A
+    dispute is marked no less strictly than the reports it names, and one it may not read is not mentioned."""
+    from sarhad.framework.views import cluster_disputes
+
+    return cluster_disputes(ctx.db, cluster_id, members, readable=ctx.read_clause(principal, "o"))
 
 
 def _decisions(ctx: Context, principal: Principal, members: Sequence[str]) -> list[dict[str, Any]]:

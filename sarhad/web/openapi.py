@@ -172,6 +172,21 @@ _DISPUTE: Final = {
         "id": {"type": "string"},
         "code": {"type": "string"},
         "status": {"type": "string"},
+        "cluster": {
+            "type": "string",
+            "nullable": True,
+            "description": "a dispute about an incident of the joint picture: the cluster it was opened about",
+        },
+        "reports": {
+            "type": "array",
+            "description": "a dispute about the joint picture: the reports it names, each with the version read when"
+            " it was opened",
+            "items": {
+                "type": "object",
+                "required": ["id", "version"],
+                "properties": {"id": {"type": "string"}, "version": {"type": "string"}},
+            },
+        },
         "positions": {
             "type": "object",
             "description": "by party: its position's text, date, evidence_refs and the evidence as cited",
@@ -604,7 +619,8 @@ def description() -> dict[str, Any]:
             "/api/dashboard/clusters/{cluster_id}": {
                 "get": {
                     "summary": "One cluster (by its id or one of its incidents' ids) as the principal may read it:"
-                    " each report, each source's figures, the joint figures, the flags in words, the decisions",
+                    " each report, each source's figures, the joint figures, the flags in words, the decisions, the"
+                    " disputes",
                     "parameters": [
                         {"name": "cluster_id", "in": "path", "required": True, "schema": {"type": "string"}}
                     ],
@@ -613,12 +629,19 @@ def description() -> dict[str, Any]:
                             "the cluster",
                             {
                                 **_CLUSTER,
-                                "required": [*_CLUSTER["required"], "records", "figures", "decisions"],
+                                "required": [*_CLUSTER["required"], "records", "figures", "decisions", "disputes"],
                                 "properties": {
                                     **_CLUSTER["properties"],
                                     "records": {"type": "array", "items": {"type": "object"}},
                                     "figures": {"type": "array", "items": {"type": "object"}},
                                     "decisions": {"type": "array", "items": {"type": "object"}},
+                                    "disputes": {
+                                        "type": "array",
+                                        "items": {"type": "string"},
+                                        "description": "the codes of the disputes about the joint picture the"
+                                        " principal may read that concern the cluster (opened about it or naming"
+                                        " one of its reports)",
+                                    },
                                 },
                             },
                         ),
