@@ -222,9 +222,10 @@ def _word_codes(records: Sequence[Record], needed: I64) -> npt.NDArray[np.int64]
     return matrix
 
 
-def _jaccard(records: Sequence[Record], a: I64, b: I64) -> tuple[F64, npt.NDArray[np.bool_]]:
-    """Word-set Jaccard of the summaries of each pair, and whether both summaries have ``_MIN_WORDS`` words or
-    more (only then do their words count)."""
+def _jaccard(records: Sequence[Record], a: I64, b: I64) -> tuple[F64, npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Word-set Jaccard of the summaries of each pair, whether both summaries have ``_MIN_WORDS`` words or more
+    (their words count for or against the pair), and whether both have words at all (short ones count only for:
+    two labels that share their words agree; two that share none say nothing)."""
     needed = np.unique(np.concatenate([a, b]))
     matrix = _word_codes(records, needed)
     ta = matrix[np.searchsorted(needed, a)]
@@ -238,7 +239,8 @@ def _jaccard(records: Sequence[Record], a: I64, b: I64) -> tuple[F64, npt.NDArra
     # A summary of fewer than _MIN_WORDS content words is a label, not a write-up of the event (an article's target,
     # "check post"; a UCDP row's place, "Dasht thesil"): that two such share no word says nothing about the pair.
     known = (la >= _MIN_WORDS) & (lb >= _MIN_WORDS)
-    return np.where(known, inter / np.maximum(union, 1), 0.0), known
+    worded = (la > 0) & (lb > 0)
+    return np.where(worded, inter / np.maximum(union, 1), 0.0), known, worded
 
 
 def part_scores(f: Features, a: I64, b: I64) -> tuple[dict[str, F64], Bool]:
@@ -275,8 +277,9 @@ def score_pairs(records: Sequence[Record], f: Features, a: I64, b: I64, scoring:
     s[weak_late] = 0.0
     band = np.nonzero(np.abs(s - scoring.threshold) <= scoring.text_band)[0]
     if band.shape[0]:
-        jaccard, known = _jaccard(records, a[band], b[band])
+        jaccard, known, worded = _jaccard(records, a[band], b[band])
         refined = (1 - scoring.text_weight) * s[band] + scoring.text_weight * np.minimum(1.0, 2 * jaccard)
-        # Word overlap of two write-ups of one event is rarely above ~0.5: 0.5 counts as full agreement.
-        s[band] = np.where(known, refined, s[band])
+        # Word overlap of two write-ups of one event is rarely above ~0.5: 0.5 counts as full agreement. A label's
+        # words (fewer than _MIN_WORDS) count only for the pair: "Attack near Turbat" twice agrees.
+        s[band] = np.where(known, refined, np.where(worded, np.maximum(refined, s[band]), s[band]))
     return np.asarray(s, dtype=np.float64)

@@ -44,6 +44,19 @@ def test_two_summaries_of_a_word_or_two_sharing_none_do_not_count_against_the_pa
     assert written < labels
 
 
+def test_two_labels_that_share_their_words_still_count_for_the_pair() -> None:
+    """A label's words count only for a pair: two parties' reports both titled "Attack near Turbat" agree (the
+    rule above must not take that away: it left two such reports of one attack in two clusters)."""
+    a, b = _pair("Attack near Turbat", "Attack near Turbat")
+    a_far = record("PK", "A-1", "2024-05-02", lat=29.80, lon=66.85, geo="admin2", place="Mastung",
+                   attack="Armed Assault", perpetrator="BLA", killed=None, summary="Attack near Turbat")  # fmt: skip
+    same = _score(a_far, b)
+    none = _score(record("PK", "A-1", "2024-05-02", lat=29.80, lon=66.85, geo="admin2", place="Mastung",
+                         attack="Armed Assault", perpetrator="BLA", killed=None, summary=""), b)  # fmt: skip
+    assert same > none
+    assert _score(a, b) >= _score(*_pair("", ""))
+
+
 def test_the_article_on_ucdp_event_58473_joins_its_row(any_node: Node) -> None:
     import_file(any_node, "ucdp", UCDP / "ucdp_ged231_sample_pak_irn.csv")
     article = ingest_article(any_node, UCDP / "article_58473.txt").incidents[0]
