@@ -36,7 +36,7 @@ from starlette.routing import BaseRoute, Route
 from sarhad.errors import NotFound
 from sarhad.model.codes import TLP_LEVELS
 from sarhad.model.incident import Incident
-from sarhad.reconcile.joint import JointView, cluster_date, joint_view
+from sarhad.reconcile.joint import JointView, cluster_date, joint_view, source_of
 from sarhad.reconcile.record import Record
 from sarhad.reconcile.review import held_decisions, to_review
 from sarhad.reconcile.store import (
@@ -142,8 +142,23 @@ def _summary(view: JointView, party: str) -> dict[str, Any]:
         **_place(view, party),
         "parties": sorted({m.reported_by for m in view.members}),
         "killed_by_party": view.by_party("killed"),
+        "killed_zero_ambiguous_by_party": _zero_ambiguous_by_party(view),
         "flag_details": [{"flag": flag, "detail": text} for flag, text in view.details],
     }
+
+
+def _zero_ambiguous_by_party(view: JointView) -> list[str]:
+    """The sources (keyed as ``killed_by_party``) whose only killed figure is a 0 they give for none and for no
+    information alike (ACLED's fatalities): the joint figure leaves such a 0 out, so ``killed_by_party`` has no
+    entry for them, and the page shows their figure as 0? instead of unknown."""
+    given = view.by_party("killed")
+    unclear = {
+        source_of(m, f)
+        for m in view.members
+        for f in m.figures
+        if f.measure == "killed" and f.category == "total" and f.zero_ambiguous and not (f.low or f.best or f.high)
+    }
+    return sorted(unclear - given.keys())
 
 
 async def clusters(request: Request) -> Response:

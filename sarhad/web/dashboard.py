@@ -341,7 +341,7 @@ async def alerts(request: Request) -> Response:
         rows = db.fetchall(
             "SELECT a.id, a.rule, a.incident_id, a.origin, a.reason, a.created, a.version, a.lapsed, a.updated,"
             " a.changes, a.facts, k.principal, k.at, i.date_start, i.date_end, i.date_precision, i.place, i.admin1,"
-            " i.perpetrator, i.killed_best, i.reported_by, i.lat, i.lon"
+            " i.perpetrator, i.killed_best, i.reported_by, i.lat, i.lon, i.killed_zero_ambiguous"
             f" {seen.replace(' WHERE ', ' LEFT JOIN alert_acks k ON k.alert_id = a.id WHERE ', 1)}"
             " ORDER BY a.created DESC, a.id LIMIT ?",
             (*params, limit),
@@ -351,7 +351,8 @@ async def alerts(request: Request) -> Response:
     for r in rows:
         out.append({**Alert.of_row(r[:13]).to_dict(), "incident": {
             "date_start": r[13], "date_end": r[14], "date_precision": r[15], "place": r[16], "admin1": r[17],
-            "perpetrator": r[18], "killed_best": r[19], "reported_by": r[20], "lat": r[21], "lon": r[22]}})  # fmt: skip
+            "perpetrator": r[18], "killed_best": r[19], "reported_by": r[20], "lat": r[21], "lon": r[22],
+            "killed_zero_ambiguous": bool(r[23])}})  # fmt: skip
         if len(out) >= limit:
             break
     return _json({"alerts": out, "total": int(counted[0]) if counted else 0, "seq": seq})

@@ -228,6 +228,13 @@ _CLUSTER: Final[dict[str, Any]] = {
         "killed": {**_TRIPLE, "description": "the joint figure: the range across the sources, the consensus best"},
         "wounded": _TRIPLE,
         "killed_by_party": {"type": "object", "additionalProperties": _TRIPLE},
+        "killed_zero_ambiguous_by_party": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "the sources (keyed as in killed_by_party) whose only killed figure is a 0 they give for"
+            " none and for no information alike (ACLED's fatalities): left out of the joint figure and of"
+            " killed_by_party; the page shows it as 0?",
+        },
         "flags": {"type": "array", "items": {"type": "string"}},
         "flag_details": {"type": "array", "items": {"type": "object"}, "description": "each flag in words"},
         "to_review": {

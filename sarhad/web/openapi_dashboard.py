@@ -520,7 +520,12 @@ def paths() -> dict[str, Any]:
                                         " admin2, admin1, region or country mean the point stands for that area",
                                     },
                                     "acknowledged": _ACKNOWLEDGED,
-                                    "incident": {"type": "object"},
+                                    "incident": {
+                                        "type": "object",
+                                        "description": "its incident's summary: date, place, perpetrator,"
+                                        " killed_best, killed_zero_ambiguous (the page shows ACLED's 0 as 0?),"
+                                        " reported_by, lat, lon",
+                                    },
                                 },
                             },
                         },

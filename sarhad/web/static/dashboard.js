@@ -266,7 +266,7 @@
   function radiusFor(killed) { return 4 + Math.min(16, Math.sqrt(killed || 0) * 2.2); }
   function popup(row) {
     return `<b>${esc(row.place || row.admin2 || row.admin1 || "Unknown place")}</b><br>${esc(dateOf(row))} · ${esc(row.reported_by)}<br>` +
-      `${esc(row.perpetrator || "perpetrator unknown")}<br>killed ${esc(row.killed_best == null ? "unknown" : row.killed_best)}`;
+      `${esc(row.perpetrator || "perpetrator unknown")}<br>killed ${row.killed_best == null ? "unknown" : killedShown(row)}`;
   }
   // An incident's marker. Incidents geocoded to a town or a district's seat share its point, so their markers lie
   // on one another and a click reaches only the top one: a click where several lie lists every incident under it
@@ -297,7 +297,7 @@
     return m;
   }
   function markerName(row) {
-    const killed = row.killed_best == null ? "unknown" : row.killed_best;
+    const killed = killedWords(row);
     return `${dateOf(row)}, ${row.place || row.admin2 || row.admin1 || "unknown place"}, killed ${killed}`;
   }
   function onPoint(e) {
@@ -327,7 +327,7 @@
     return [...seen.values()].sort((a, b) => (b.date_start || "").localeCompare(a.date_start || "") || a.id.localeCompare(b.id));
   }
   function spotEntry(row) {
-    const killed = row.killed_best == null ? "unknown" : row.killed_best;
+    const killed = killedWords(row);
     return [dateOf(row), row.place || row.admin2 || row.admin1 || "Unknown place", row.reported_by, row.perpetrator || "perpetrator unknown", `killed ${killed}`].join(" · ");
   }
   // Buttons, so that Tab reaches each entry and Enter or Space opens it; the list stays open for the next.
@@ -648,6 +648,11 @@
     if (row.killed_zero_ambiguous) return `<span class="zero-ambiguous" data-testid="zero-ambiguous" title="${esc(ZERO_AMBIGUOUS)}">0?</span>`;
     return esc(text === undefined ? row.killed_best : text);
   }
+  // The same in plain text, for an accessible name or a list entry: "0? (0 as the source gives it: …)".
+  function killedWords(row) {
+    if (row.killed_zero_ambiguous) return `0? (${ZERO_AMBIGUOUS})`;
+    return row.killed_best == null ? "unknown" : String(row.killed_best);
+  }
   function range(l, b, h) {
     if (b == null && l == null) return "unknown";
     if (l != null && h != null && l !== h) return `${b == null ? "" : b + " "}(${l}–${h})`;
@@ -700,12 +705,17 @@
   // -- joint picture: reconciliation's clusters (it follows the filters, the toggle and the live stream) ------
   const FLAG_WORDS = { figures_disagree: "figures disagree", perpetrator_disagree: "perpetrators disagree",
     location_disagree: "places disagree", date_disagree: "dates disagree", single_source: "one source only" };
-  // Each party of the cluster with its killed figure, "unknown" for a party none of whose reports gives one.
+  // Each party of the cluster with its killed figure, "unknown" for a party none of whose reports gives one, and
+  // 0? (with its tooltip) for one whose only figure is ACLED's 0, for none and for no information alike: the joint
+  // figure leaves that 0 out, and the server names such a source in killed_zero_ambiguous_by_party. Returns HTML.
   function killedByParty(c) {
     const given = c.killed_by_party || {};
-    if (!Object.keys(given).length) return "unknown";
-    const parties = [...new Set([...(c.parties || []), ...Object.keys(given)])].sort();
-    return parties.map((p) => `${p} ${given[p] ? range(given[p].low, given[p].best, given[p].high) : "unknown"}`).join(", ");
+    const unclear = new Set(c.killed_zero_ambiguous_by_party || []);
+    if (!Object.keys(given).length && !unclear.size) return "unknown";
+    const parties = [...new Set([...(c.parties || []), ...Object.keys(given), ...unclear])].sort();
+    const figure = (p) => given[p] ? esc(range(given[p].low, given[p].best, given[p].high))
+      : unclear.has(p) ? killedShown({ killed_zero_ambiguous: true }) : "unknown";
+    return parties.map((p) => `${esc(p)} ${figure(p)}`).join(", ");
   }
   function killedFigure(record) {
     return (record.figures || []).find((f) => f.measure === "killed" && f.category === "total");
@@ -753,7 +763,7 @@
       const review = c.to_review ? `${flags ? ", " : ""}<span class="to-review" data-testid="cluster-to-review">decision to review</span>` : "";
       tr.innerHTML = `<td>${clusterDate(c)}</td><td>${esc([c.place, c.admin1].filter(Boolean).join(", ") || "—")}</td>` +
         `<td>${c.parties.map((p) => `<span class="sw" style="background:${partyColour(p)}"></span>${esc(p)}`).join(" ")}</td>` +
-        `<td>${esc(killedByParty(c))}</td><td>${esc(flags)}${review}</td>`;
+        `<td>${killedByParty(c)}</td><td>${esc(flags)}${review}</td>`;
       tr.addEventListener("click", () => showCluster(c.cluster_id));
       tr.addEventListener("keydown", (e) => {
         if (e.key === "Enter" || e.key === " ") { e.preventDefault(); showCluster(c.cluster_id); }
@@ -773,7 +783,7 @@
       const k = killedFigure(m);
       return `<tr><td>${esc(m.label || m.reported_by)}</td><td>${esc(dateOf(m))}</td>` +
         `<td>${esc([m.place, m.admin1].filter(Boolean).join(", ") || "—")}</td><td>${esc(m.perpetrator || "—")}</td>` +
-        `<td class="num">${k ? esc(range(k.low, k.best, k.high)) : "unknown"}</td></tr>`;
+        `<td class="num">${k ? killedShown({ killed_zero_ambiguous: k.zero_ambiguous && !k.low && !k.best && !k.high }, range(k.low, k.best, k.high)) : "unknown"}</td></tr>`;
     }).join("");
     const flags = c.flag_details.length ? `<ul class="diff">${c.flag_details.map((f) => `<li><b>${esc(FLAG_WORDS[f.flag] || f.flag)}:</b> ${esc(f.detail)}</li>`).join("")}</ul>`
       : `<p class="agree">The sources agree.</p>`;
@@ -789,8 +799,11 @@
     const review = (d) => (d.to_review ? ` — to review: ${(d.changes || []).map((ch) => `${named(d, [ch.record])} was corrected since: ${ch.what.join("; ")}`).join("; ")}` : "") +
       (d.review_note ? ` (reviewed: "${d.review_note}")` : "");
     const decisions = c.decisions.length ? `<p data-testid="cluster-decisions"><b>Analyst decisions:</b> ${c.decisions.map((d) => `<span${d.to_review ? ' class="to-review"' : ""}>${esc(`${d.created.slice(0, 10)} ${d.party} ${decided(d)}${d.note ? ` "${d.note}"` : ""}${standing(d)}${review(d)}`)}</span>`).join("; ")}</p>` : "";
+    // Disputes about the joint picture this user may read that concern the cluster, as 'sarhad clusters show' lists
+    // them ('sarhad dispute show CODE' on the node).
+    const disputes = (c.disputes || []).length ? `<p data-testid="cluster-disputes"><b>disputed:</b> ${c.disputes.map((x) => `<span class="dispute-code">${esc(x)}</span>`).join(", ")}</p>` : "";
     $("#detail").innerHTML = `<h3>Joint picture</h3><p class="muted">${clusterDate(c)} · ${esc([c.place, c.admin1, c.country].filter(Boolean).join(", "))}</p>` +
-      `<p><b>Killed, jointly:</b> ${esc(range(c.killed.low, c.killed.best, c.killed.high))} <span class="muted">(${esc(killedByParty(c))}${esc(reportsGiving(c.records))})</span></p>` +
+      `<p><b>Killed, jointly:</b> ${esc(range(c.killed.low, c.killed.best, c.killed.high))} <span class="muted">(${killedByParty(c)}${esc(reportsGiving(c.records))})</span></p>` + disputes +
       `<table data-testid="cluster-members"><thead><tr><th>Source</th><th>Date</th><th>Place</th><th>Perpetrator</th><th class="num">Killed</th></tr></thead><tbody>${rows}</tbody></table>` +
       `<h2 style="margin:10px 0 4px">Flags</h2>` + flags + decisions + `<p class="muted hash">${esc(c.cluster_id)}</p>`;
   }
@@ -826,6 +839,14 @@
   }
   // Whether the principal may write on this node (acknowledge alerts, switch rules): a writer's role of its party.
   function writesHere() { return Boolean(state.me && state.me.may_write && state.me.party === state.me.node); }
+  // An alert's reason ("perpetrator BLA; 0 killed"), its killed 0 shown as 0? with its tooltip when that 0 is
+  // ACLED's, for none and for no information alike (the incident's killed_zero_ambiguous; the reason of an alert no
+  // longer matching is an earlier version's, which the incident's current row does not describe). Returns HTML.
+  function alertReason(a) {
+    const inc = a.incident || {};
+    if (!inc.killed_zero_ambiguous || a.state === "no_longer_matches") return esc(a.reason);
+    return (a.reason || "").split("; ").map((part) => part === "0 killed" ? `${killedShown(inc)} killed` : esc(part)).join("; ");
+  }
   function alertItem(a, fresh) {
     const li = document.createElement("li");
     li.tabIndex = 0;
@@ -844,7 +865,7 @@
     const stateLine = said ? `<div class="state" title="${esc(a.updated ? "changed " + a.updated : "")}">${esc(said)}</div>` : "";
     const ackLine = k ? `<div class="ack">${esc(ackState(a))}</div>` : "";
     const ackButton = pending && writesHere() ? `<button class="btn ghost small ack-btn" type="button">Acknowledge</button>` : "";
-    li.innerHTML = `<div class="rule">${esc(a.rule)}</div><div class="reason">${esc(a.reason)}</div>${stateLine}${ackLine}` +
+    li.innerHTML = `<div class="rule">${esc(a.rule)}</div><div class="reason">${alertReason(a)}</div>${stateLine}${ackLine}` +
       `<div class="meta">${esc(dateOf(inc))} ${esc(inc.place || inc.admin1 || "")} · ${esc(a.origin)} · ${esc((a.created || "").replace("T", " ").slice(0, 19))} UTC</div>` + ackButton;
     const button = li.querySelector(".ack-btn");
     if (button) {
