@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -57,14 +58,16 @@ def rules_add(
             points = tuple((float(a), float(b)) for a, b in (p.split(",") for p in polygon.split(";") if p.strip()))
         except ValueError as exc:
             raise InvalidInput(f"--polygon {polygon!r} must be 'lon,lat;lon,lat;…'") from exc
-    rule = Rule(
-        name=name, near_border_km=near_border, crossing_km=crossing_km, admin1=tuple(admin1 or ()), polygon=points,
-        perpetrators=tuple(perpetrator or ()), min_killed=min_killed, surge_window_days=surge_window,
-        surge_factor=surge_factor, surge_baseline_days=surge_baseline, disagrees=disagrees, side=side,
-        attack_types=tuple(attack_type or ()),
-    )  # fmt: skip
     db = state(ctx).node().db
-    check_rule_targets(rule, db)
+    try:
+        rule = check_rule_targets(Rule(
+            name=name, near_border_km=near_border, crossing_km=crossing_km, admin1=tuple(admin1 or ()),
+            polygon=points, perpetrators=tuple(perpetrator or ()), min_killed=min_killed,
+            surge_window_days=surge_window, surge_factor=surge_factor, surge_baseline_days=surge_baseline,
+            disagrees=disagrees, side=side, attack_types=tuple(attack_type or ()),
+        ), db)  # fmt: skip
+    except InvalidInput as exc:
+        raise InvalidInput(_as_options(str(exc))) from exc
     from sarhad.cli.audit import record_cli_write
 
     with db.transaction():  # the rule and its audit row together, like the dashboard's route
@@ -109,6 +112,38 @@ def rules_load(
         return
     console.print(f"loaded {len(rules)} rules from {path}", highlight=False, markup=False)
     _say_stored_not_checked(db, plural=len(rules) > 1)
+
+
+# A rule's fields as 'rules add' takes them: its errors name the option the user typed, not the stored field
+# (the rules file and the API keep the field names, which their users write).
+_OPTIONS: dict[str, str] = {
+    "near_border_km": "--near-border",
+    "crossing_km": "--crossing-km",
+    "admin1": "--admin1",
+    "polygon": "--polygon",
+    "perpetrators": "--perpetrator",
+    "min_killed": "--min-killed",
+    "side": "--side",
+    "attack_types": "--attack-type",
+    "surge_window_days": "--surge-window",
+    "surge_factor": "--surge-factor",
+    "surge_baseline_days": "--surge-baseline",
+}
+_FIELD: re.Pattern[str] = re.compile(r"\b(" + "|".join(_OPTIONS) + r")\b")
+
+
+def _as_options(message: str) -> str:
+    """A rule's error ``message`` with the field it names as the option of 'rules add' (``near_border_km: …`` reads
+    ``--near-border: …``). Only the field the message is about, at the start after "rule NAME: ", or a surge's two:
+    a value quoted later (an attack type, a group) is the user's own text and left as typed."""
+    prefix, sep, rest = message.partition(": ")
+    if not sep or not prefix.startswith("rule "):
+        return message
+    if rest.startswith("a polygon needs"):
+        return f"{prefix}: --polygon needs{rest.removeprefix('a polygon needs')}"
+    if rest.startswith("a surge needs both "):
+        return f"{prefix}: {_FIELD.sub(lambda m: _OPTIONS[m[1]], rest)}"
+    return f"{prefix}: {_FIELD.sub(lambda m: _OPTIONS[m[1]], rest, count=1) if _FIELD.match(rest) else rest}"
 
 
 def _paused(rule: Rule) -> str:
@@ -177,25 +212,35 @@ def rules_enable(
     ctx: typer.Context, name: str = typer.Argument(..., help="The rule's name."), json_out: bool = _JSON
 ) -> None:
     """Let a disabled rule watch again, the records that arrive from now on (not those that arrived while it was
-    disabled). With --json: the rule as 'rules list --json' shows it, with action (enabled or already_enabled)."""
+    disabled). Its alerts are checked against their records' current versions, as a correction would have while
+    it was disabled: updated, no longer matching or matching again. With --json: the rule as 'rules list --json'
+    shows it, with action (enabled or already_enabled) and, once enabled, alerts_changed."""
     _switch(ctx, name, disabled=False, json_out=json_out)
 
 
 def _switch(ctx: typer.Context, name: str, *, disabled: bool, json_out: bool) -> None:
     from sarhad.cli.audit import record_cli_write
-    from sarhad.monitor.rules import set_disabled
+    from sarhad.monitor.rules import switch_rule
 
     db = state(ctx).node().db
     word = "disabled" if disabled else "enabled"
     with db.transaction():
-        rule, changed = set_disabled(db, name, disabled)
+        # enabling brings its alerts, not followed while it was paused, up to their records' current versions
+        rule, changed, changed_alerts = switch_rule(db, name, disabled)
         if changed:
             record_cli_write(db, f"{word[:-1]}-alert-rule", name)
     action = word if changed else f"already_{word}"
     if json_out:
-        print_json({**_listed(rule), "action": action})
+        extra = {"alerts_changed": changed_alerts} if changed and not disabled else {}
+        print_json({**_listed(rule), "action": action, **extra})
         return
-    console.print(f"{action.replace('_', ' ')} rule {name}", highlight=False, markup=False)
+    line = f"{action.replace('_', ' ')} rule {name}"
+    if changed_alerts:
+        line += (
+            f"; {changed_alerts} of its alerts changed with their records' current versions"
+            f" ('sarhad alerts list --rule {name}')"
+        )
+    console.print(line, highlight=False, markup=False)
 
 
 @rules_app.command("remove")
@@ -224,7 +269,12 @@ def alerts_list(
     ctx: typer.Context,
     as_json: bool = _JSON,
     rule: str = typer.Option(None, "--rule", help="Only this rule's alerts."),
-    since: str = typer.Option(None, "--since", help="Raised on or after this date (YYYY, YYYY-MM or YYYY-MM-DD)."),
+    since: str = typer.Option(
+        None,
+        "--since",
+        help="Raised on or after this date (YYYY, YYYY-MM or YYYY-MM-DD) or date-time (2026-12-07T14:00, with Z or an"
+        " offset such as +05:00; without one, UTC).",
+    ),
     until: str = typer.Option(None, "--until", help="Raised on or before this date (inclusive)."),
     limit: int = typer.Option(None, "--limit", help="At most N alerts (newest first)."),
     unacked: bool = typer.Option(False, "--unacked", help="Only alerts not acknowledged, or changed since they were."),
@@ -232,14 +282,14 @@ def alerts_list(
     """List the alerts, newest first, each with its state: a later version of its incident may have updated it
     (what changed, old -> new) or no longer match its rule (since which version); and who acknowledged it, when
     (with --json: acknowledged, {by, at, changed_since}, present once it is)."""
-    from sarhad.monitor.alerts import list_alerts
+    from sarhad.monitor.alerts import list_alerts, since_moment
     from sarhad.monitor.rules import check_rule_named
 
     db = state(ctx).node().db
     alerts = list_alerts(
         db,
         rule=rule,
-        since=date_option(since, "--since"),
+        since=since_moment(since, "--since"),
         until=date_option(until, "--until"),
         limit=limit,
         limit_name="--limit",

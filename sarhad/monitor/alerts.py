@@ -23,6 +23,7 @@ also sees the acknowledged ones that changed (``alerts list --unacked`` lists bo
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -48,6 +49,7 @@ __all__ = [
     "listed",
     "next_alert_seq",
     "next_event_seq",
+    "since_moment",
     "stored_alerts",
 ]
 
@@ -324,6 +326,55 @@ class AlertWrites:
         self._events.clear()
 
 
+# A date-time as a desk writes it: a day, then a time to the minute or the second (a fraction allowed), and Z or an
+# offset; without one it is UTC, as the alerts' times are. Digits only: fromisoformat alone takes '20261207T1400'.
+_MOMENT: Final = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?"
+)
+SINCE_FORMS: Final = (
+    "YYYY, YYYY-MM, YYYY-MM-DD, or a date-time YYYY-MM-DDTHH:MM[:SS] with Z or an offset such as +05:00"
+    " (without one: UTC)"
+)
+"""The forms an alerts listing's ``since`` takes (:func:`since_moment`), as an error lists them."""
+
+
+def since_moment(text: str | None, name: str) -> str | None:
+    """The bound ``list_alerts(since=…)`` takes for ``text``: a date (YYYY, YYYY-MM, YYYY-MM-DD: from its first day)
+    or an ISO 8601 date-time (``2026-12-07T14:00``, ``…Z``, ``…+05:00``; without an offset, UTC), as a desk
+    checking what came "since my last shift" writes it; None when not given. A date-time keeps the alerts raised at
+    that instant or after.
+
+    Raises InvalidInput naming ``name`` (the CLI's ``--since``) and the forms taken when ``text`` is none of them.
+    """
+    if text is None:
+        return None
+    if "T" not in text and " " not in text.strip():
+        from sarhad._internal.dates import window_day
+
+        try:
+            return window_day(text, name, first=True)
+        except InvalidInput:
+            raise InvalidInput(f"{name} {text!r} is not a date or a date-time ({SINCE_FORMS})") from None
+    try:
+        if not _MOMENT.fullmatch(text):
+            raise ValueError(text)
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidInput(f"{name} {text!r} is not a date or a date-time ({SINCE_FORMS})") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    # Alerts' times read YYYY-MM-DDTHH:MM:SS.mmmZ (UTC): the instant's text less its milliseconds is before every
+    # time of that second, so "created > bound" keeps the alerts raised at the instant itself. A fraction of a
+    # second is cut to the millisecond the alerts' times keep.
+    moment = moment.astimezone(UTC)
+    text_utc = moment.strftime("%Y-%m-%dT%H:%M:%S")
+    if moment.microsecond:
+        # after the last millisecond before it: e.g. 14:00:00.5 keeps 14:00:00.500Z, not 14:00:00.499Z
+        before = moment - timedelta(milliseconds=1)
+        return before.strftime("%Y-%m-%dT%H:%M:%S.") + f"{before.microsecond // 1000:03d}Z"
+    return text_utc
+
+
 def list_alerts(
     db: Database,
     *,
@@ -336,7 +387,8 @@ def list_alerts(
     unacked: bool = False,
 ) -> list[Alert]:
     """The alerts listed (:func:`listed`), newest first, with who acknowledged each and when; ``since`` keeps
-    those created after that timestamp (a day, YYYY-MM-DD, keeps that day's), ``until`` those created on or
+    those created after that timestamp (a day, YYYY-MM-DD, keeps that day's; :func:`since_moment` reads a user's
+    date or date-time), ``until`` those created on or
     before that day (YYYY-MM-DD), ``incident`` those on that incident, ``unacked`` those not acknowledged or
     changed since.
 

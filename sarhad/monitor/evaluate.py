@@ -54,6 +54,7 @@ __all__ = [
     "may_alert",
     "may_alert_subjects",
     "notify_committed",
+    "recheck",
     "take_pending",
 ]
 
@@ -673,6 +674,7 @@ def evaluate(
     *,
     origin: str,
     unmatched: Sequence[tuple[str, str]] = (),
+    only: Sequence[Rule] | None = None,
 ) -> list[Alert]:
     """Evaluate every rule on ``incidents`` (published by, or synced from, ``origin``); return new alerts.
 
@@ -681,12 +683,14 @@ def evaluate(
     incident changes that alert's life instead (:mod:`sarhad.monitor.alerts`): updated, no longer matching,
     matching again. ``unmatched`` are the (incident id, version) of records written besides ``incidents`` that
     no rule's conditions on the record alone hold for (:func:`may_alert_subjects` left them out): their alerts
-    no longer match. The new alerts are queued for :func:`notify_committed`.
+    no longer match. The new alerts are queued for :func:`notify_committed`. ``only``: evaluate these rules
+    (instead of those :func:`watching`) on the records' versions for the alerts they already raised, raising none
+    (:func:`recheck`).
     """
     if not incidents and not unmatched:
         return []
     with db.transaction():
-        rules = watching(db)
+        rules = watching(db) if only is None else list(only)
         if not rules:
             return []
         stamp = _now()
@@ -729,6 +733,8 @@ def evaluate(
                 if stored is not None:
                     life.matched(stored, inc.modified, "; ".join(reasons), facts)
                     continue
+                if only is not None:
+                    continue  # a re-check follows the alerts raised; a rule watches only the records that arrive
                 alert = Alert(
                     alert_id(rule.name, inc.id), rule.name, inc.id, origin, "; ".join(reasons), stamp, inc.modified
                 )
@@ -748,6 +754,31 @@ def evaluate(
         life.writes.write()
     _pending.extend(new)
     return new
+
+
+def recheck(db: Database, rule: Rule) -> int:
+    """Check the alerts ``rule`` raised against the current versions of their incidents, as those versions would
+    have when they arrived had the rule been watching: an alert whose record was corrected while the rule was
+    disabled is updated, no longer matches (since that version) or matches again. Raises no alert (a rule watches
+    the records that arrive). How many alerts changed.
+    """
+    from sarhad.errors import NotFound
+    from sarhad.store.incidents import load_incident
+
+    with db.transaction():
+        rows = db.fetchall("SELECT incident_id, updated FROM alerts WHERE rule = ?", (rule.name,))
+        if not rows:
+            return 0
+        before = {str(i): u for i, u in rows}
+        subjects: list[Subject] = []
+        for incident_id in before:
+            try:
+                subjects.append(Subject.of(load_incident(db, incident_id)))
+            except NotFound:  # an alert on a record not stored here (withheld, say) has no version to read
+                continue
+        evaluate(db, subjects, origin="", only=[rule])
+        after = db.fetchall("SELECT incident_id, updated FROM alerts WHERE rule = ?", (rule.name,))
+    return sum(1 for i, u in after if before.get(str(i)) != u)
 
 
 def take_pending() -> list[Alert]:

@@ -27,7 +27,8 @@ A :class:`Rule` is a named conjunction of conditions; an incident matches when e
 
 Rules are stored in ``alert_rules`` (spec as canonical JSON), added one by one or loaded from a TOML/JSON file.
 A rule ``disabled`` stays stored, with its alerts, but watches nothing until it is enabled again
-(:func:`set_disabled`): the records that arrive meanwhile are not checked against it (:func:`watching`).
+(:func:`set_disabled`): the records that arrive meanwhile are not checked against it (:func:`watching`), and its
+alerts are brought up to their records' current versions when it is enabled again (:func:`switch_rule`).
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ __all__ = [
     "load_rules_file",
     "remove_rule",
     "set_disabled",
+    "switch_rule",
     "unknown_areas",
     "unknown_groups",
     "watching",
@@ -406,6 +408,19 @@ def watching(db: Database) -> list[Rule]:
 
 def set_disabled(db: Database, name: str, disabled: bool) -> tuple[Rule, bool]:
     """Disable (or enable again) the rule named ``name``; the rule as stored now, and whether this changed it.
+    Enabling it brings its alerts up to their records' current versions (:func:`switch_rule`).
+
+    Raises NotFound, listing the rules' names, when no rule has that name.
+    """
+    rule, changed, _ = switch_rule(db, name, disabled)
+    return rule, changed
+
+
+def switch_rule(db: Database, name: str, disabled: bool) -> tuple[Rule, bool, int]:
+    """Disable (or enable again) the rule named ``name``; the rule as stored now, whether this changed it, and how
+    many of its alerts changed. A rule's alerts are not followed while it is disabled, so enabling it checks them
+    against their records' current versions (:func:`sarhad.monitor.evaluate.recheck`): a record corrected
+    meanwhile updates its alert, or ends it ("no longer matches since version …"), as it would have.
 
     Raises NotFound, listing the rules' names, when no rule has that name.
     """
@@ -416,10 +431,14 @@ def set_disabled(db: Database, name: str, disabled: bool) -> tuple[Rule, bool]:
             raise NotFound(f"no alert rule named {name!r}; rules: {', '.join(names) if names else 'none yet'}")
         rule = Rule.from_dict(json.loads(row[0]))
         if rule.disabled == disabled:
-            return rule, False
+            return rule, False, 0
         rule = replace(rule, disabled=disabled)
         db.execute("UPDATE alert_rules SET spec = ? WHERE name = ?", (canonical_text(rule.to_dict()), name))
-    return rule, True
+        if disabled:
+            return rule, True, 0
+        from sarhad.monitor.evaluate import recheck  # evaluate reads the rules: imported here, not at the top
+
+        return rule, True, recheck(db, rule)
 
 
 def get_rule(db: Database, name: str) -> Rule:

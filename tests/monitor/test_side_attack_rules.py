@@ -85,10 +85,10 @@ def test_side_and_attack_type_rules_alert_on_exactly_the_imported_rows_that_matc
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--side", "AF"), r"side: expected one of PK, IR .*found 'AF'"),
-        (("--side", ""), r"side: expected one of PK, IR"),
-        (("--attack-type", "Bombing"), r"attack_types: 'Bombing' is not a GTD attack type; expected one of"),
-        (("--attack-type", "Unknown"), r"attack_types: 'Unknown' is not a GTD attack type"),
+        (("--side", "AF"), r"--side: expected one of PK, IR .*found 'AF'"),
+        (("--side", ""), r"--side: expected one of PK, IR"),
+        (("--attack-type", "Bombing"), r"--attack-type: 'Bombing' is not a GTD attack type; expected one of"),
+        (("--attack-type", "Unknown"), r"--attack-type: 'Unknown' is not a GTD attack type"),
     ],
 )
 def test_a_rule_on_an_unknown_side_or_attack_type_is_refused_and_nothing_is_stored(
