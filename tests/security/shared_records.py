@@ -21,6 +21,7 @@ import pytest
 from sarhad.exchange.refused import Refusal
 from sarhad.exchange.sync import SyncResult
 from sarhad.framework.ops import open_dispute
+from sarhad.framework.quarter import Quarter, utc_today
 from sarhad.node import Node
 from sarhad.web.auth import create_token
 from tests.conftest import run_cli
@@ -126,11 +127,19 @@ def shown_dispute(nodes: Nodes, capsys: pytest.CaptureFixture[str], code: str) -
     return shown
 
 
-def quarterly_report(nodes: Nodes, capsys: pytest.CaptureFixture[str], out: Path, node: Node | None = None) -> str:
-    """The 2026Q1 report PK (or ``node``) renders to ``out``, without the minute it was generated in (two renders
-    may straddle a minute)."""
+def quarterly_report(
+    nodes: Nodes, capsys: pytest.CaptureFixture[str], out: Path, node: Node | None = None, quarter: str = "2026Q1"
+) -> str:
+    """The ``quarter``'s report PK (or ``node``) renders to ``out``, without the minute it was generated in (two
+    renders may straddle a minute). A quarter that is over shows the state at its end: a dispute opened today is in
+    the current quarter's register (:func:`this_quarter`), not in an earlier one's."""
     home = (node or nodes.pk).settings.home
-    args = ("report", "quarterly", "--quarter", "2026Q1", "--out", str(out))
+    args = ("report", "quarterly", "--quarter", quarter, "--out", str(out))
     status, _, err = run_cli(capsys, "--home", str(home), *args)
     assert status == 0, err
     return report_bytes(out).decode("utf-8")
+
+
+def this_quarter() -> str:
+    """The quarter today (UTC) is in, e.g. 2026Q4: the one whose report shows what was done today."""
+    return str(Quarter.of(utc_today()))

@@ -33,6 +33,7 @@ from tests.security.shared_records import (
     quarterly_report,
     release_0_1_0_milestone_met,
     shown_dispute,
+    this_quarter,
 )
 
 PK_REVISED = "5 of 11 requests were answered within 72 hours; one more came late."
@@ -259,7 +260,7 @@ def test_a_peers_version_leaving_this_nodes_position_out_is_taken_but_the_views_
     assert shown["positions"]["PK"]["text"] == PK_POSITION
     assert shown["positions"]["IR"]["text"] == IR_POSITION
     assert {"by": "PK", "event": "opened at technical level", "on": shown["raised_on"]} in shown["history"]
-    report = quarterly_report(pair, capsys, tmp_path / "r.html")
+    report = quarterly_report(pair, capsys, tmp_path / "r.html", quarter=this_quarter())
     assert PK_POSITION in report and IR_POSITION in report
 
 
@@ -275,7 +276,7 @@ def test_a_peers_honest_reply_to_a_version_this_node_has_since_revised_is_taken_
     assert shown["positions"]["PK"]["text"] == PK_REVISED
     assert shown["positions"]["IR"]["text"] == IR_POSITION
     assert sorted(e["by"] for e in shown["history"]) == ["IR", "PK", "PK"]
-    report = quarterly_report(pair, capsys, tmp_path / "r.html")
+    report = quarterly_report(pair, capsys, tmp_path / "r.html", quarter=this_quarter())
     assert PK_REVISED in report and IR_POSITION in report
     # PK's next step carries both; IR takes it.
     update_dispute(pair.pk, opened["code"], level="joint-committee", note="not settled at the technical level")
