@@ -115,6 +115,9 @@ def synthetic_rows(n: int, seed: int = 9) -> Iterator[tuple[Any, ...]]:
             "wounded_low": None,
             "wounded_best": None,
             "wounded_high": None,
+            # ACLED's 0 is "none" as well as "no information" (the importer flags it so)
+            "killed_zero_ambiguous": int(dataset == "acled" and killed == 0),
+            "wounded_zero_ambiguous": 0,
             "tlp": "CLEAR" if rnd.random() < 0.9 else "GREEN",
             "licence": _LICENCE[dataset],
             "content_sha256": f"{i:064x}",
